@@ -1,0 +1,94 @@
+/* The conformance catalogue: one table of cases for every protocol, and
+ * the observations they are checked against.
+ *
+ * A case never sends anything itself. Unit fixtures, pcap replay and live
+ * runs differ only in how they build a struct ippm_obs (h2spec
+ * spec/spec.go); the same check function grades all three. */
+#ifndef IPPM_CONFORM_H
+#define IPPM_CONFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto/common/ippm_addr.h"
+#include "../proto/common/ippm_crypto.h"
+
+enum ippm_level { IPPM_MUST, IPPM_SHOULD, IPPM_MAY };
+enum ippm_role { IPPM_ROLE_REFLECTOR, IPPM_ROLE_SENDER };
+enum ippm_verdict { IPPM_NA, IPPM_PASS, IPPM_FAIL };
+
+/* One request and what came back for it. */
+struct ippm_exchange {
+    const uint8_t *req;
+    size_t req_len;
+    uint64_t req_ns;          /* when sent (prober clock or capture time) */
+    int16_t req_ttl;          /* TTL / Hop Limit on arrival at the reflector, -1 unknown */
+    struct ippm_addr req_src; /* the Session-Sender */
+    struct ippm_addr req_dst; /* the Session-Reflector */
+    const uint8_t *rep;       /* first reply, NULL when none came */
+    size_t rep_len;
+    uint64_t rep_ns;          /* when the reply was seen */
+    unsigned n_replies;       /* > 1: the reflector answered more than once */
+    uint32_t probe;           /* live: the probe that sent it; 0 otherwise */
+};
+
+/* Everything a check may look at. */
+struct ippm_obs {
+    const char *protocol;          /* "stamp" */
+    enum ippm_role role;           /* the side being graded */
+    const struct ippm_exchange *ex;
+    size_t n_ex;
+    bool auth;                     /* authenticated mode */
+    const struct ippm_crypto *crypto;
+    const uint8_t *key;            /* NULL: HMACs cannot be checked */
+    size_t key_len;
+    int expect_stateful;           /* 1, 0, or -1 to infer from the replies */
+    uint64_t clock_tolerance_ns;   /* allowed offset between the two clocks */
+    bool live;                     /* exchanges came from our own probes */
+    uint32_t probes_run;           /* live: bit mask of probes sent */
+    uint64_t unmatched_replies;    /* replies that matched no request */
+};
+
+#define IPPM_DETAIL_MAX 320
+
+struct ippm_case {
+    const char *id;       /* "STAMP-8762-4.3.1-02", never renumbered */
+    const char *section;  /* "RFC 8762 §4.3.1" */
+    enum ippm_level level;
+    enum ippm_role role;
+    const char *title;    /* what is observed */
+    const char *quote;    /* the requirement, word for word from the RFC */
+    uint32_t probe;       /* live probe whose exchanges it needs, 0: any */
+    /* Returns the verdict; on FAIL (and N/A) writes observed vs expected
+     * into detail. */
+    enum ippm_verdict (*check)(const struct ippm_obs *obs, char *detail,
+                               size_t cap);
+};
+
+struct ippm_case_result {
+    const struct ippm_case *c;
+    enum ippm_verdict verdict;
+    char detail[IPPM_DETAIL_MAX];
+};
+
+/* The whole catalogue, every protocol joined. */
+const struct ippm_case *ippm_catalogue(size_t *n);
+
+/* Looks a case up by exact ID; NULL when absent. */
+const struct ippm_case *ippm_case_find(const char *id);
+
+/* Runs every case of obs->protocol and obs->role whose ID starts with
+ * only (NULL: all) into out (cap entries). Returns how many ran. */
+size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
+                          struct ippm_case_result *out, size_t cap);
+
+/* True when a result should fail the run: a MUST that failed, or with
+ * strict any failure. */
+bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict);
+
+const char *ippm_level_str(enum ippm_level l);     /* "MUST" ... */
+const char *ippm_verdict_str(enum ippm_verdict v); /* "pass" "fail" "n/a" */
+const char *ippm_role_str(enum ippm_role r);       /* "reflector" "sender" */
+
+#endif

@@ -1,0 +1,20 @@
+/* Subcommands of the ippm binary. Each takes the arguments after its own
+ * name (argv[0] is the subcommand name) and returns the process exit
+ * status. main.c dispatches; nothing else is shared between them. */
+#ifndef IPPM_COMMANDS_H
+#define IPPM_COMMANDS_H
+
+/* Exit statuses, the same for every subcommand. */
+enum ippm_exit {
+    IPPM_EXIT_OK = 0,       /* ran, and every MUST passed */
+    IPPM_EXIT_FAIL = 1,     /* ran, and a MUST failed (or a SHOULD with --strict) */
+    IPPM_EXIT_USAGE = 2,    /* bad command line: one-line error on stderr */
+    IPPM_EXIT_RUNTIME = 3   /* could not run: socket, file, resolve errors */
+};
+
+int cmd_stamp(int argc, char **argv);     /* ippm stamp reflector|sender ... */
+int cmd_conform(int argc, char **argv);   /* ippm conform [stamp-reflector|stamp-sender] ... */
+int cmd_pcap(int argc, char **argv);      /* ippm pcap check FILE ... */
+int cmd_bench(int argc, char **argv);     /* ippm bench echo|load ... (ci/bench.sh) */
+
+#endif

@@ -1,0 +1,42 @@
+/* Errors shared by every protocol module.
+ *
+ * One X-macro gives the enum, its strings and its fatality, so the three
+ * can never drift apart (s2n s2n_errno.c). Proto code returns these and
+ * never touches errno. */
+#ifndef IPPM_ERR_H
+#define IPPM_ERR_H
+
+#include <stdbool.h>
+
+/* X(name, fatal, text). Fatal errors close a control session for good. */
+#define IPPM_ERRORS(X)                                                        \
+    X(IPPM_OK, false, "ok")                                                   \
+    X(IPPM_ERR_SHORT, false, "packet shorter than its format")                \
+    X(IPPM_ERR_TOO_LONG, false, "packet longer than the buffer allows")       \
+    X(IPPM_ERR_NOSPACE, false, "output buffer too small")                     \
+    X(IPPM_ERR_HMAC, false, "HMAC does not match")                            \
+    X(IPPM_ERR_NO_KEY, false, "authenticated mode needs a key")               \
+    X(IPPM_ERR_CRYPTO, true, "crypto backend failed")                         \
+    X(IPPM_ERR_BAD_VALUE, false, "field holds a value the format forbids")    \
+    X(IPPM_ERR_BAD_ARG, false, "invalid argument")                            \
+    X(IPPM_ERR_UNKNOWN_SESSION, false, "packet matches no provisioned session")\
+    X(IPPM_ERR_SESSION_FULL, false, "no room for another session")            \
+    X(IPPM_ERR_STATE, true, "event not valid in this state")                  \
+    X(IPPM_ERR_DUPLICATE, false, "duplicate packet")                          \
+    X(IPPM_ERR_UNEXPECTED, false, "packet does not belong to this session")   \
+    X(IPPM_ERR_DONE, false, "session finished")
+
+#define IPPM_ERR_ENUM_(name, fatal, text) name,
+enum ippm_err { IPPM_ERRORS(IPPM_ERR_ENUM_) IPPM_ERR_COUNT_ };
+#undef IPPM_ERR_ENUM_
+
+/* Human-readable text of an error; never NULL. */
+const char *ippm_err_str(enum ippm_err e);
+
+/* Name of the enumerator ("IPPM_ERR_SHORT"), for reports and metrics. */
+const char *ippm_err_name(enum ippm_err e);
+
+/* True when the error ends a stateful (control) session. */
+bool ippm_err_is_fatal(enum ippm_err e);
+
+#endif

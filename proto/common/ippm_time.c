@@ -1,0 +1,111 @@
+#include "ippm_time.h"
+
+/* see ippm_time.h */
+uint64_t ippm_ntp_from_ns(uint64_t unix_ns)
+{
+    uint64_t sec = unix_ns / IPPM_NS_PER_SEC;
+    uint64_t ns = unix_ns % IPPM_NS_PER_SEC;
+    uint64_t frac = (ns << 32) / IPPM_NS_PER_SEC;
+    /* Truncation to 32 bits is the era wrap of RFC 5905 §6. */
+    uint32_t ntp_sec = (uint32_t)(sec + IPPM_NTP_UNIX_OFFSET);
+    return (uint64_t)ntp_sec << 32 | frac;
+}
+
+/* see ippm_time.h */
+uint64_t ippm_ns_from_ntp(uint64_t ntp)
+{
+    uint64_t sec = ntp >> 32;
+    uint64_t frac = ntp & 0xffffffffu;
+    uint64_t ns = (frac * IPPM_NS_PER_SEC + (1ull << 31)) >> 32;
+    if (sec >= IPPM_NTP_UNIX_OFFSET)
+        sec -= IPPM_NTP_UNIX_OFFSET;
+    else
+        sec += (1ull << 32) - IPPM_NTP_UNIX_OFFSET;
+    return sec * IPPM_NS_PER_SEC + ns;
+}
+
+/* see ippm_time.h */
+uint64_t ippm_ptp_from_ns(uint64_t unix_ns)
+{
+    uint32_t sec = (uint32_t)(unix_ns / IPPM_NS_PER_SEC);
+    uint32_t ns = (uint32_t)(unix_ns % IPPM_NS_PER_SEC);
+    return (uint64_t)sec << 32 | ns;
+}
+
+/* see ippm_time.h */
+uint64_t ippm_ns_from_ptp(uint64_t ptp, bool *ok)
+{
+    uint64_t sec = ptp >> 32;
+    uint64_t ns = ptp & 0xffffffffu;
+    if (ok)
+        *ok = ns < IPPM_NS_PER_SEC;
+    return sec * IPPM_NS_PER_SEC + ns;
+}
+
+/* see ippm_time.h */
+uint64_t ippm_ts_from_ns(uint64_t unix_ns, enum ippm_tsfmt fmt)
+{
+    return fmt == IPPM_TS_PTP ? ippm_ptp_from_ns(unix_ns)
+                              : ippm_ntp_from_ns(unix_ns);
+}
+
+/* see ippm_time.h */
+uint64_t ippm_ns_from_ts(uint64_t ts, enum ippm_tsfmt fmt, bool *ok)
+{
+    if (fmt == IPPM_TS_PTP)
+        return ippm_ns_from_ptp(ts, ok);
+    if (ok)
+        *ok = true;
+    return ippm_ns_from_ntp(ts);
+}
+
+/* see ippm_time.h */
+uint16_t ippm_errest_encode(const struct ippm_errest *e)
+{
+    return (uint16_t)((e->synced ? 0x8000u : 0) | (e->z ? 0x4000u : 0) |
+                      (uint16_t)(e->scale & 0x3fu) << 8 | e->mult);
+}
+
+/* see ippm_time.h */
+struct ippm_errest ippm_errest_decode(uint16_t v)
+{
+    struct ippm_errest e;
+    e.synced = (v & 0x8000u) != 0;
+    e.z = (v & 0x4000u) != 0;
+    e.scale = (uint8_t)((v >> 8) & 0x3fu);
+    e.mult = (uint8_t)v;
+    return e;
+}
+
+/* see ippm_time.h */
+uint64_t ippm_errest_ns(const struct ippm_errest *e)
+{
+    if (e->mult == 0)
+        return UINT64_MAX;
+    /* mult * 2^scale * 1e9 / 2^32, computed without overflow: mult*1e9
+     * fits in 38 bits, so shifting left is safe while scale <= 25. */
+    uint64_t base = (uint64_t)e->mult * IPPM_NS_PER_SEC;
+    if (e->scale <= 32)
+        return (base << e->scale) >> 32;
+    unsigned up = e->scale - 32u;
+    if (up >= 26)
+        return UINT64_MAX;
+    return base << up;
+}
+
+/* see ippm_time.h */
+struct ippm_errest ippm_errest_from_ns(uint64_t err_ns, bool synced,
+                                       enum ippm_tsfmt fmt)
+{
+    struct ippm_errest e = {synced, fmt == IPPM_TS_PTP, 0, 255};
+    /* The finest scale whose largest multiplier still covers err_ns keeps
+     * the most precision; then the smallest multiplier that covers it. */
+    while (e.scale < 63 && ippm_errest_ns(&e) < err_ns)
+        e.scale++;
+    for (unsigned m = 1; m <= 255; m++) {
+        e.mult = (uint8_t)m;
+        if (ippm_errest_ns(&e) >= err_ns)
+            break;
+    }
+    return e;
+}
