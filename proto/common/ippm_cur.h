@@ -81,8 +81,14 @@ static inline uint32_t ippm_rd_u32(struct ippm_rcur *c)
 
 static inline uint64_t ippm_rd_u64(struct ippm_rcur *c)
 {
-    uint64_t hi = ippm_rd_u32(c);
-    return hi << 32 | ippm_rd_u32(c);
+    const uint8_t *b;
+    uint64_t v = 0;
+    /* One take of 8: a short buffer yields 0, not the high half. */
+    if (!ippm_rcur_take(c, 8, &b))
+        return 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
 }
 
 /* Skips n octets and reports whether any of them was non-zero. */
@@ -137,8 +143,11 @@ static inline void ippm_wr_u32(struct ippm_wcur *c, uint32_t v)
 
 static inline void ippm_wr_u64(struct ippm_wcur *c, uint64_t v)
 {
-    ippm_wr_u32(c, (uint32_t)(v >> 32));
-    ippm_wr_u32(c, (uint32_t)v);
+    /* One take of 8: no half-written value when only 4 octets are left. */
+    uint8_t *b = ippm_wcur_take(c, 8);
+    if (b)
+        for (int i = 0; i < 8; i++)
+            b[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
 static inline void ippm_wr_zero(struct ippm_wcur *c, size_t n)

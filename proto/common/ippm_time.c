@@ -82,13 +82,14 @@ uint64_t ippm_errest_ns(const struct ippm_errest *e)
 {
     if (e->mult == 0)
         return UINT64_MAX;
-    /* mult * 2^scale * 1e9 / 2^32, computed without overflow: mult*1e9
-     * fits in 38 bits, so shifting left is safe while scale <= 25. */
+    /* mult * 2^scale * 1e9 / 2^32 s in ns. */
     uint64_t base = (uint64_t)e->mult * IPPM_NS_PER_SEC;
+    /* floor(base * 2^scale / 2^32) == floor(base / 2^(32 - scale)): no
+     * intermediate can overflow. */
     if (e->scale <= 32)
-        return (base << e->scale) >> 32;
+        return base >> (32u - e->scale);
     unsigned up = e->scale - 32u;
-    if (up >= 26)
+    if (base > UINT64_MAX >> up)
         return UINT64_MAX;
     return base << up;
 }

@@ -35,9 +35,12 @@ static bool session_matches(const struct stamp_reflector_session *s,
            ippm_addr_equal(&s->local, &m->local);
 }
 
-/* A free slot, else the least recently used one (counted as evicted), so
- * a flood of new source ports can never grow the table. */
-static struct stamp_reflector_session *session_slot(struct stamp_reflector *r)
+/* A free slot, else the least recently used one if it has been idle past
+ * the timeout (counted as evicted); NULL when every session is live. The
+ * table never grows, so a flood of new source ports costs no memory, and
+ * RFC 8762 §4 state of live sessions is never thrown away. */
+static struct stamp_reflector_session *session_slot(struct stamp_reflector *r,
+                                                    uint64_t now)
 {
     struct stamp_reflector_session *lru = &r->sessions[0];
     for (size_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
@@ -47,6 +50,9 @@ static struct stamp_reflector_session *session_slot(struct stamp_reflector *r)
         if (s->last_ns < lru->last_ns)
             lru = s;
     }
+    if (!r->cfg.session_timeout_ns ||
+        now - lru->last_ns <= r->cfg.session_timeout_ns)
+        return NULL;
     r->counters.sessions_evicted++;
     return lru;
 }
@@ -66,7 +72,9 @@ session_lookup(struct stamp_reflector *r, const struct ippm_rx_meta *m,
             s->next_seq = 0;
         return s;
     }
-    struct stamp_reflector_session *s = session_slot(r);
+    struct stamp_reflector_session *s = session_slot(r, now);
+    if (!s)
+        return NULL;
     memset(s, 0, sizeof(*s));
     s->used = true;
     s->peer = m->peer;
@@ -77,16 +85,22 @@ session_lookup(struct stamp_reflector *r, const struct ippm_rx_meta *m,
 
 /* RFC 8762 §4.3.1: stateless copies the sender's number; stateful counts
  * the packets it transmits in this session, from zero. */
-static uint32_t reflector_seq(struct stamp_reflector *r,
-                              const struct stamp_sender_pkt *req,
-                              const struct ippm_rx_meta *m, uint64_t now)
+static bool reflector_seq(struct stamp_reflector *r,
+                          const struct stamp_sender_pkt *req,
+                          const struct ippm_rx_meta *m, uint64_t now,
+                          uint32_t *seq)
 {
-    if (!r->cfg.stateful)
-        return req->seq;
+    if (!r->cfg.stateful) {
+        *seq = req->seq;
+        return true;
+    }
     struct stamp_reflector_session *s = session_lookup(r, m, req->ssid, now);
+    if (!s)
+        return false;
     s->last_ns = now;
     s->packets++;
-    return s->next_seq++;
+    *seq = s->next_seq++;
+    return true;
 }
 
 /* RFC 8762 §4.6: a TWAMP-Light packet shorter than the base is read as
@@ -148,12 +162,17 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         reflector_drop(r, e, act);
         return IPPM_OK;
     }
+    uint32_t seq;
+    if (!reflector_seq(r, &req, m, ev->now_ns, &seq)) {
+        reflector_drop(r, IPPM_ERR_SESSION_FULL, act);
+        return IPPM_OK;
+    }
     uint64_t rx_ns = m->rx_ns ? m->rx_ns : ev->now_ns;
     /* Timestamp is taken at the start of transmission, which cannot
      * precede reception even if the driver's two clocks disagree. */
     uint64_t tx_ns = ev->now_ns > rx_ns ? ev->now_ns : rx_ns;
     struct stamp_reflector_pkt rep = {
-        .seq = reflector_seq(r, &req, m, ev->now_ns),
+        .seq = seq,
         .ts = ippm_ts_from_ns(tx_ns, r->cfg.tsfmt),
         .errest = ippm_errest_encode(&r->cfg.errest),
         .ssid = req.ssid, /* RFC 8972 §3: MUST copy the SSID */

@@ -1,0 +1,1599 @@
+/* Unit tests of stamp_session.c: the Session-Reflector (RFC 8762 §4.3,
+ * §4.6, RFC 8972 §3) and the Session-Sender (§4.2) state machines, and a
+ * sender driven against a reflector in-process with synthetic times.
+ * Packets are built and read at the RFC's offsets by hand, not through
+ * stamp_wire.c, and every packet handed to proto ends flush against a
+ * PROT_NONE page, as does every tx buffer. */
+#include "../common/test/ippm_guard.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../common/ippm_cur.h"
+#include "../common/test/fake_crypto.h"
+#include "stamp.h"
+
+#define OPEN STAMP_MODE_OPEN
+#define AUTH STAMP_MODE_AUTH
+#define NS IPPM_NS_PER_SEC
+#define US 1000ull
+#define MS 1000000ull
+/* 2026-11-25T12:01:08Z, the reference capture's day. */
+#define T0 (1795608068ull * NS)
+
+/* cmocka 1.1.5 has no assert_double_equal. */
+#define assert_near(got, want, eps)                                          \
+    do {                                                                     \
+        double g_ = (got), w_ = (want), d_ = g_ > w_ ? g_ - w_ : w_ - g_;    \
+        if (!(d_ <= (eps)))                                                  \
+            fail_msg("%s = %.17g, want %.17g (+-%g)", #got, g_, w_,          \
+                     (double)(eps));                                         \
+    } while (0)
+
+/* ---- the RFC's layouts (RFC 8762 Figures 2, 4, 5, 6; RFC 8972 §3) ---- */
+
+struct layout {
+    size_t seq, ts, errest, ssid, rx_ts, ss_seq, ss_ts, ss_errest, ttl;
+};
+static const struct layout SND[2] = {{0, 4, 12, 14, 0, 0, 0, 0, 0},
+                                     {0, 16, 24, 26, 0, 0, 0, 0, 0}};
+static const struct layout REF[2] = {{0, 4, 12, 14, 16, 24, 28, 36, 40},
+                                     {0, 16, 24, 26, 32, 48, 64, 72, 80}};
+
+static bool in(size_t i, size_t lo, size_t hi)
+{
+    return i >= lo && i <= hi;
+}
+
+static bool sender_mbz(enum stamp_mode m, size_t i)
+{
+    if (m == OPEN)
+        return in(i, 16, 43);
+    return in(i, 4, 15) || in(i, 28, 95);
+}
+
+static bool reflector_mbz(enum stamp_mode m, size_t i)
+{
+    if (m == OPEN)
+        return in(i, 38, 39) || in(i, 41, 43);
+    return in(i, 4, 15) || in(i, 28, 31) || in(i, 40, 47) ||
+           in(i, 52, 63) || in(i, 74, 79) || in(i, 81, 95);
+}
+
+/* ---- crypto ---- */
+
+static const uint8_t KEY[32] = "0123456789abcdef0123456789ABCDEF";
+static const uint8_t KEY2[32] = "another key, not the session's!";
+static struct fake_crypto_ctx fctx;
+static struct ippm_crypto fcrypto;
+
+static struct stamp_key make_key(const uint8_t *k, size_t len)
+{
+    fcrypto = fake_crypto_make(&fctx);
+    struct stamp_key key = {&fcrypto, k, len};
+    return key;
+}
+
+/* Writes the truncated HMAC-SHA-256 of the first 96 octets at 96. */
+static void sign(uint8_t *pkt, const uint8_t *k, size_t klen)
+{
+    uint8_t full[32];
+    ref_hmac_sha256(k, klen, pkt, 96, full);
+    memcpy(pkt + 96, full, 16);
+}
+
+static bool hmac_ok(const uint8_t *pkt, const uint8_t *k, size_t klen)
+{
+    uint8_t full[32];
+    ref_hmac_sha256(k, klen, pkt, 96, full);
+    return memcmp(pkt + 96, full, 16) == 0;
+}
+
+/* ---- packets by hand ---- */
+
+/* A Session-Sender packet of len octets; padding is the caller's. */
+static void mk_sender(uint8_t *b, size_t len, enum stamp_mode m, uint32_t seq,
+                      uint64_t ts, uint16_t errest, uint16_t ssid)
+{
+    const struct layout *l = &SND[m];
+    memset(b, 0, len);
+    ippm_store_u32(b + l->seq, seq);
+    ippm_store_u64(b + l->ts, ts);
+    ippm_store_u16(b + l->errest, errest);
+    ippm_store_u16(b + l->ssid, ssid);
+}
+
+struct refl {
+    uint32_t seq;
+    uint64_t ts;
+    uint16_t errest, ssid;
+    uint64_t rx_ts;
+    uint32_t ss_seq;
+    uint64_t ss_ts;
+    uint16_t ss_errest;
+    uint8_t ttl;
+};
+
+static void mk_reflector(uint8_t *b, size_t len, enum stamp_mode m,
+                         const struct refl *f)
+{
+    const struct layout *l = &REF[m];
+    memset(b, 0, len);
+    ippm_store_u32(b + l->seq, f->seq);
+    ippm_store_u64(b + l->ts, f->ts);
+    ippm_store_u16(b + l->errest, f->errest);
+    ippm_store_u16(b + l->ssid, f->ssid);
+    ippm_store_u64(b + l->rx_ts, f->rx_ts);
+    ippm_store_u32(b + l->ss_seq, f->ss_seq);
+    ippm_store_u64(b + l->ss_ts, f->ss_ts);
+    ippm_store_u16(b + l->ss_errest, f->ss_errest);
+    b[l->ttl] = f->ttl;
+}
+
+static struct refl rd_reflector(const uint8_t *b, enum stamp_mode m)
+{
+    const struct layout *l = &REF[m];
+    struct refl f;
+    f.seq = ippm_load_u32(b + l->seq);
+    f.ts = ippm_load_u64(b + l->ts);
+    f.errest = ippm_load_u16(b + l->errest);
+    f.ssid = ippm_load_u16(b + l->ssid);
+    f.rx_ts = ippm_load_u64(b + l->rx_ts);
+    f.ss_seq = ippm_load_u32(b + l->ss_seq);
+    f.ss_ts = ippm_load_u64(b + l->ss_ts);
+    f.ss_errest = ippm_load_u16(b + l->ss_errest);
+    f.ttl = b[l->ttl];
+    return f;
+}
+
+static void assert_reflector_mbz_zero(const uint8_t *b, enum stamp_mode m)
+{
+    for (size_t i = 0; i < stamp_base_len(m); i++)
+        if (reflector_mbz(m, i) && b[i] != 0)
+            fail_msg("reply MBZ octet %zu = %#x", i, b[i]);
+}
+
+static void assert_sender_mbz_zero(const uint8_t *b, enum stamp_mode m)
+{
+    for (size_t i = 0; i < stamp_base_len(m); i++)
+        if (sender_mbz(m, i) && b[i] != 0)
+            fail_msg("sender MBZ octet %zu = %#x", i, b[i]);
+}
+
+static struct ippm_rx_meta meta_of(uint64_t rx_ns, int ttl, uint16_t port,
+                                   uint8_t host)
+{
+    struct ippm_rx_meta m;
+    memset(&m, 0, sizeof m);
+    m.rx_ns = rx_ns;
+    m.ttl = (int16_t)ttl;
+    m.tos = -1;
+    m.peer.family = IPPM_AF_INET;
+    m.peer.ip[0] = 192, m.peer.ip[1] = 0, m.peer.ip[2] = 2;
+    m.peer.ip[3] = host;
+    m.peer.port = port;
+    m.local.family = IPPM_AF_INET;
+    m.local.ip[0] = 198, m.local.ip[1] = 51, m.local.ip[2] = 100;
+    m.local.ip[3] = 1;
+    m.local.port = STAMP_PORT;
+    return m;
+}
+
+/* ---- driving the reflector ---- */
+
+static struct stamp_reflector R;
+
+static struct stamp_reflector_config refl_cfg(enum stamp_mode m,
+                                              bool stateful)
+{
+    struct stamp_reflector_config c;
+    memset(&c, 0, sizeof c);
+    c.mode = m;
+    c.stateful = stateful;
+    c.tsfmt = IPPM_TS_NTP;
+    c.errest.synced = true;
+    c.errest.scale = 9;
+    c.errest.mult = 5;
+    c.session_timeout_ns = 1 * NS;
+    if (m == AUTH)
+        c.key = make_key(KEY, sizeof KEY);
+    return c;
+}
+
+/* The reply, copied out of the guarded tx buffer. */
+static uint8_t reply[2048];
+
+/* Hands pkt (copied against a guard page) to the reflector with a tx of
+ * tx_cap octets that also ends at a guard page. */
+static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
+                                   const struct ippm_rx_meta *meta,
+                                   uint64_t now, size_t tx_cap)
+{
+    struct ippm_guard gp, gt;
+    const uint8_t *p = ippm_guard_copy(&gp, pkt, len);
+    static uint8_t dirty[2048];
+    memset(dirty, 0xee, sizeof dirty);
+    uint8_t *tx = ippm_guard_copy(&gt, dirty, tx_cap);
+    struct stamp_event ev = {STAMP_EV_RX, now, p, len, meta};
+    struct stamp_action act;
+    memset(&act, 0, sizeof act);
+    act.kind = (enum stamp_act_kind)99;
+    assert_int_equal(stamp_reflector_handle(&R, &ev, tx, tx_cap, &act),
+                     IPPM_OK);
+    memset(reply, 0, sizeof reply);
+    if (act.kind == STAMP_ACT_SEND) {
+        assert_true(act.len <= tx_cap);
+        memcpy(reply, tx, act.len);
+    }
+    ippm_guard_free(&gp);
+    ippm_guard_free(&gt);
+    return act;
+}
+
+static uint8_t req[2048];
+
+/* One open, stateless-config request from a peer; returns the action. */
+static struct stamp_action refl_one(uint32_t seq, uint16_t port,
+                                    uint16_t ssid, uint64_t now)
+{
+    mk_sender(req, 44, OPEN, seq, 0, 1, ssid);
+    struct ippm_rx_meta meta = meta_of(now - 10 * US, 64, port, 1);
+    return refl_rx(req, 44, &meta, now, 44);
+}
+
+static void assert_send(const struct stamp_action *a, size_t len)
+{
+    assert_int_equal(a->kind, STAMP_ACT_SEND);
+    assert_int_equal(a->len, len);
+}
+
+static void assert_drop(const struct stamp_action *a, enum ippm_err why)
+{
+    assert_int_equal(a->kind, STAMP_ACT_DROP);
+    assert_int_equal(a->why, why);
+}
+
+/* ---- Session-Reflector ---- */
+
+static void test_stamp_reflector_stateless_copies_seq(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    static const uint32_t seqs[] = {7, 3, 0xffffffffu, 0, 7};
+    for (size_t i = 0; i < 5; i++) {
+        struct stamp_action a = refl_one(seqs[i], 40000, 0, T0 + i * MS);
+        assert_send(&a, 44);
+        struct refl f = rd_reflector(reply, OPEN);
+        assert_int_equal(f.seq, seqs[i]);
+        assert_int_equal(f.ss_seq, seqs[i]);
+    }
+}
+
+static void
+test_stamp_reflector_stateful_counts_per_session_from_0(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    /* Two peers, interleaved; the sender's numbers are ignored. */
+    static const struct {
+        uint16_t port;
+        uint32_t ss_seq, want;
+    } steps[] = {{40000, 100, 0}, {40000, 101, 1}, {40001, 50, 0},
+                 {40000, 105, 2}, {40001, 50, 1},  {40001, 7, 2},
+                 {40000, 0, 3}};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        struct stamp_action a =
+            refl_one(steps[i].ss_seq, steps[i].port, 0, T0 + i * MS);
+        assert_send(&a, 44);
+        struct refl f = rd_reflector(reply, OPEN);
+        assert_int_equal(f.seq, steps[i].want);
+        assert_int_equal(f.ss_seq, steps[i].ss_seq);
+    }
+}
+
+static void test_stamp_reflector_stateful_ssid_separates_sessions(void **state)
+{
+    (void)state;
+    /* RFC 8972 §3: the SSID with the 4-tuple identifies the session. */
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    static const struct {
+        uint16_t ssid;
+        uint32_t want;
+    } steps[] = {{1, 0}, {1, 1}, {2, 0}, {1, 2}, {2, 1}, {0, 0}, {2, 2}};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        struct stamp_action a = refl_one(9, 40000, steps[i].ssid, T0 + i);
+        assert_send(&a, 44);
+        struct refl f = rd_reflector(reply, OPEN);
+        assert_int_equal(f.seq, steps[i].want);
+        assert_int_equal(f.ssid, steps[i].ssid);
+    }
+}
+
+static void test_stamp_reflector_stateful_local_address_separates(void **state)
+{
+    (void)state;
+    /* Same peer, another local address or port: another 4-tuple. */
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    struct ippm_rx_meta m1 = meta_of(T0, 64, 40000, 1);
+    struct ippm_rx_meta m2 = m1;
+    m2.local.port = 8620;
+    struct stamp_action a = refl_rx(req, 44, &m1, T0, 44);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    a = refl_rx(req, 44, &m2, T0 + 1, 44);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    a = refl_rx(req, 44, &m1, T0 + 2, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+}
+
+static void test_stamp_reflector_reply_len_equals_request_len(void **state)
+{
+    (void)state;
+    static const size_t open_lens[] = {44, 45, 100, 1000, 1472};
+    static const size_t auth_lens[] = {112, 113, 200, 1000, 1472};
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, false);
+        stamp_reflector_init(&R, &c);
+        for (size_t i = 0; i < 5; i++) {
+            size_t len = m == OPEN ? open_lens[i] : auth_lens[i];
+            mk_sender(req, len, (enum stamp_mode)m, (uint32_t)i, 0, 1, 0);
+            if (m == AUTH)
+                sign(req, KEY, sizeof KEY);
+            struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+            /* tx exactly as long as the request: no more is needed. */
+            struct stamp_action a = refl_rx(req, len, &meta, T0, len);
+            assert_send(&a, len);
+        }
+    }
+}
+
+static void test_stamp_reflector_copies_padding_byte_for_byte(void **state)
+{
+    (void)state;
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, false);
+        stamp_reflector_init(&R, &c);
+        size_t base = stamp_base_len((enum stamp_mode)m);
+        mk_sender(req, 1000, (enum stamp_mode)m, 1, 0, 1, 0);
+        for (size_t i = base; i < 1000; i++)
+            req[i] = (uint8_t)(i * 7 + 1);
+        if (m == AUTH)
+            sign(req, KEY, sizeof KEY);
+        struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+        struct stamp_action a = refl_rx(req, 1000, &meta, T0, 1500);
+        assert_send(&a, 1000);
+        assert_memory_equal(reply + base, req + base, 1000 - base);
+    }
+}
+
+static void test_stamp_reflector_ttl_from_meta(void **state)
+{
+    (void)state;
+    static const int ttls[] = {64, 255, 1, 0, 128};
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, false);
+        stamp_reflector_init(&R, &c);
+        size_t base = stamp_base_len((enum stamp_mode)m);
+        for (size_t i = 0; i < 5; i++) {
+            mk_sender(req, base, (enum stamp_mode)m, 1, 0, 1, 0);
+            if (m == AUTH)
+                sign(req, KEY, sizeof KEY);
+            struct ippm_rx_meta meta = meta_of(T0, ttls[i], 40000, 1);
+            struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+            assert_send(&a, base);
+            assert_int_equal(rd_reflector(reply, (enum stamp_mode)m).ttl,
+                             ttls[i]);
+        }
+    }
+}
+
+static void test_stamp_reflector_timestamps_ntp(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    /* The capture's receive time, and 39759 ns later the send. */
+    uint64_t rx = 1795608068178923627ull, now = rx + 39759;
+    mk_sender(req, 44, OPEN, 0, 0xeeb14c842dcc815full, 1, 0);
+    struct ippm_rx_meta meta = meta_of(rx, 255, 40000, 1);
+    struct stamp_action a = refl_rx(req, 44, &meta, now, 44);
+    assert_send(&a, 44);
+    struct refl f = rd_reflector(reply, OPEN);
+    assert_int_equal(f.rx_ts, ippm_ntp_from_ns(rx));
+    assert_int_equal(f.ts, ippm_ntp_from_ns(now));
+    assert_int_equal(f.rx_ts >> 32, 0xeeb14c84u);
+    assert_in_range(f.rx_ts & 0xffffffffu, 0x2dcdf055u, 0x2dcdf056u);
+    assert_int_equal(ippm_ns_from_ntp(f.rx_ts), rx);
+    assert_int_equal(ippm_ns_from_ntp(f.ts), now);
+    /* The reflector's own Error Estimate, Z = 0 for NTP. */
+    assert_int_equal(f.errest, 0x8905);
+    assert_int_equal(f.errest & 0x4000, 0);
+}
+
+static void test_stamp_reflector_timestamps_ptp_set_z(void **state)
+{
+    (void)state;
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, false);
+        c.tsfmt = IPPM_TS_PTP;
+        c.errest.z = true;
+        stamp_reflector_init(&R, &c);
+        size_t base = stamp_base_len((enum stamp_mode)m);
+        uint64_t rx = T0 + 123456789, now = rx + 1000;
+        mk_sender(req, base, (enum stamp_mode)m, 0, 42, 1, 0);
+        if (m == AUTH)
+            sign(req, KEY, sizeof KEY);
+        struct ippm_rx_meta meta = meta_of(rx, 64, 40000, 1);
+        struct stamp_action a = refl_rx(req, base, &meta, now, base);
+        assert_send(&a, base);
+        struct refl f = rd_reflector(reply, (enum stamp_mode)m);
+        assert_int_equal(f.rx_ts, (1795608068ull << 32) | 123456789u);
+        assert_int_equal(f.ts, (1795608068ull << 32) | 123457789u);
+        assert_int_equal(f.errest, 0xc905);
+    }
+}
+
+static void test_stamp_reflector_z_bit_follows_tsfmt(void **state)
+{
+    (void)state;
+    /* RFC 8186 §2.3: Z MUST say which format the timestamps are in, so a
+     * configured Error Estimate with the other Z must not leak out. */
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    c.tsfmt = IPPM_TS_PTP;
+    c.errest.z = false;
+    stamp_reflector_init(&R, &c);
+    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).errest, 0xc905);
+
+    c.tsfmt = IPPM_TS_NTP;
+    c.errest.z = true;
+    stamp_reflector_init(&R, &c);
+    a = refl_one(0, 40000, 0, T0);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).errest, 0x8905);
+}
+
+static void test_stamp_reflector_errest_multiplier_never_zero(void **state)
+{
+    (void)state;
+    /* RFC 4656 §4.1.2: Multiplier MUST NOT be set to zero. */
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    c.errest.mult = 0;
+    c.errest.scale = 0;
+    stamp_reflector_init(&R, &c);
+    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    assert_send(&a, 44);
+    assert_int_not_equal(rd_reflector(reply, OPEN).errest & 0xff, 0);
+}
+
+static void test_stamp_reflector_stateful_counts_only_replies(void **state)
+{
+    (void)state;
+    /* RFC 8762 §4.3.1: the counter counts transmitted packets, so a
+     * request dropped for its HMAC does not use a number. */
+    struct stamp_reflector_config c = refl_cfg(AUTH, true);
+    stamp_reflector_init(&R, &c);
+    struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+    mk_sender(req, 112, AUTH, 0, 0, 1, 0);
+    sign(req, KEY, sizeof KEY);
+    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    assert_send(&a, 112);
+    assert_int_equal(rd_reflector(reply, AUTH).seq, 0);
+    req[0] ^= 1;
+    a = refl_rx(req, 112, &meta, T0 + 1, 112);
+    assert_drop(&a, IPPM_ERR_HMAC);
+    req[0] ^= 1;
+    a = refl_rx(req, 112, &meta, T0 + 2, 112);
+    assert_send(&a, 112);
+    assert_int_equal(rd_reflector(reply, AUTH).seq, 1);
+}
+
+static void test_stamp_reflector_copies_sender_fields(void **state)
+{
+    (void)state;
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, false);
+        stamp_reflector_init(&R, &c);
+        size_t base = stamp_base_len((enum stamp_mode)m);
+        /* An errest with Z = 1 and Multiplier 0: copied, not judged. */
+        mk_sender(req, base, (enum stamp_mode)m, 0xdeadbeefu,
+                  0x0123456789abcdefull, 0x7f00, 0xabcd);
+        if (m == AUTH)
+            sign(req, KEY, sizeof KEY);
+        struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+        struct stamp_action a = refl_rx(req, base, &meta, T0 + 5, base);
+        assert_send(&a, base);
+        struct refl f = rd_reflector(reply, (enum stamp_mode)m);
+        assert_int_equal(f.ss_seq, 0xdeadbeefu);
+        assert_int_equal(f.ss_ts, 0x0123456789abcdefull);
+        assert_int_equal(f.ss_errest, 0x7f00);
+        assert_int_equal(f.ssid, 0xabcd);
+        assert_int_equal(f.seq, 0xdeadbeefu);
+    }
+}
+
+static void test_stamp_reflector_reply_mbz_zero(void **state)
+{
+    (void)state;
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_reflector_config c = refl_cfg((enum stamp_mode)m, true);
+        stamp_reflector_init(&R, &c);
+        size_t base = stamp_base_len((enum stamp_mode)m);
+        /* The request's MBZ is all ones: MUST be ignored on receipt. */
+        mk_sender(req, base, (enum stamp_mode)m, 3, 0xffffffffffffffffull,
+                  0xffff, 0xffff);
+        for (size_t i = 0; i < base; i++)
+            if (sender_mbz((enum stamp_mode)m, i))
+                req[i] = 0xff;
+        if (m == AUTH)
+            sign(req, KEY, sizeof KEY);
+        struct ippm_rx_meta meta = meta_of(T0, 255, 40000, 1);
+        struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+        assert_send(&a, base);
+        assert_reflector_mbz_zero(reply, (enum stamp_mode)m);
+    }
+}
+
+static void test_stamp_reflector_drops_43_octets(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    static const size_t lens[] = {0, 1, 14, 43};
+    for (size_t i = 0; i < 4; i++) {
+        mk_sender(req, 44, OPEN, 1, 0, 1, 0);
+        struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+        struct stamp_action a = refl_rx(req, lens[i], &meta, T0, 2048);
+        assert_drop(&a, IPPM_ERR_SHORT);
+    }
+    assert_int_equal(R.counters.rx, 4);
+    assert_int_equal(R.counters.tx, 0);
+    assert_int_equal(R.counters.dropped, 4);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_SHORT], 4);
+}
+
+static void test_stamp_reflector_reply_to_short_sends_base_packet(void **state)
+{
+    (void)state;
+    /* RFC 8762 §4.6: a TWAMP-Light sender's 14-octet packet (RFC 5357
+     * §4.1.2) gets the base packet of Figure 5. */
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    c.reply_to_short = true;
+    stamp_reflector_init(&R, &c);
+    static const size_t lens[] = {14, 43};
+    for (size_t i = 0; i < 2; i++) {
+        memset(req, 0, sizeof req);
+        ippm_store_u32(req, 77);
+        ippm_store_u64(req + 4, 0xeeb14c842dcc815full);
+        ippm_store_u16(req + 12, 0x8001);
+        struct ippm_rx_meta meta = meta_of(T0, 60, 40000, 1);
+        struct stamp_action a = refl_rx(req, lens[i], &meta, T0 + 1, 44);
+        assert_send(&a, 44);
+        struct refl f = rd_reflector(reply, OPEN);
+        assert_int_equal(f.seq, 77);
+        assert_int_equal(f.ss_seq, 77);
+        assert_int_equal(f.ss_ts, 0xeeb14c842dcc815full);
+        assert_int_equal(f.ss_errest, 0x8001);
+        assert_int_equal(f.ttl, 60);
+        assert_int_equal(f.rx_ts, ippm_ntp_from_ns(T0));
+        assert_reflector_mbz_zero(reply, OPEN);
+    }
+}
+
+static void test_stamp_reflector_auth_replies_with_valid_hmac(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(AUTH, false);
+    stamp_reflector_init(&R, &c);
+    mk_sender(req, 112, AUTH, 0x01020304u, 0x1112131415161718ull, 0x8001,
+              0x2222);
+    sign(req, KEY, sizeof KEY);
+    struct ippm_rx_meta meta = meta_of(T0, 63, 40000, 1);
+    struct stamp_action a = refl_rx(req, 112, &meta, T0 + 1000, 112);
+    assert_send(&a, 112);
+    assert_true(hmac_ok(reply, KEY, sizeof KEY));
+    struct refl f = rd_reflector(reply, AUTH);
+    assert_int_equal(f.seq, 0x01020304u);
+    assert_int_equal(f.ss_seq, 0x01020304u);
+    assert_int_equal(f.ss_ts, 0x1112131415161718ull);
+    assert_int_equal(f.ss_errest, 0x8001);
+    assert_int_equal(f.ssid, 0x2222);
+    assert_int_equal(f.ttl, 63);
+    assert_int_equal(f.rx_ts, ippm_ntp_from_ns(T0));
+    assert_int_equal(f.ts, ippm_ntp_from_ns(T0 + 1000));
+    assert_reflector_mbz_zero(reply, AUTH);
+    assert_int_equal(fctx.last_hash, IPPM_HASH_SHA256);
+}
+
+static void test_stamp_reflector_auth_drops_bad_hmac(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(AUTH, false);
+    stamp_reflector_init(&R, &c);
+    struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+    /* One flipped bit in a covered octet. */
+    mk_sender(req, 112, AUTH, 5, 0, 1, 0);
+    sign(req, KEY, sizeof KEY);
+    req[20] ^= 0x04;
+    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    assert_drop(&a, IPPM_ERR_HMAC);
+    /* Signed with another key. */
+    mk_sender(req, 112, AUTH, 5, 0, 1, 0);
+    sign(req, KEY2, sizeof KEY2);
+    a = refl_rx(req, 112, &meta, T0, 112);
+    assert_drop(&a, IPPM_ERR_HMAC);
+    /* Too short for the HMAC at all. */
+    mk_sender(req, 112, AUTH, 5, 0, 1, 0);
+    sign(req, KEY, sizeof KEY);
+    a = refl_rx(req, 111, &meta, T0, 112);
+    assert_drop(&a, IPPM_ERR_SHORT);
+    a = refl_rx(req, 44, &meta, T0, 112);
+    assert_drop(&a, IPPM_ERR_SHORT);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_HMAC], 2);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_SHORT], 2);
+    assert_int_equal(R.counters.tx, 0);
+    /* Padding is not covered: a change there is still a good packet. */
+    mk_sender(req, 200, AUTH, 5, 0, 1, 0);
+    sign(req, KEY, sizeof KEY);
+    req[150] = 0x99;
+    a = refl_rx(req, 200, &meta, T0, 200);
+    assert_send(&a, 200);
+}
+
+static void test_stamp_reflector_drops_when_tx_cap_too_small(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    mk_sender(req, 100, OPEN, 1, 0, 1, 0);
+    struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+    struct stamp_action a = refl_rx(req, 100, &meta, T0, 99);
+    assert_drop(&a, IPPM_ERR_NOSPACE);
+    a = refl_rx(req, 100, &meta, T0, 43);
+    assert_drop(&a, IPPM_ERR_NOSPACE);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_NOSPACE], 2);
+    a = refl_rx(req, 100, &meta, T0, 100);
+    assert_send(&a, 100);
+    /* A reply that was never sent did not use up a sequence number. */
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+}
+
+static void test_stamp_reflector_session_table_full(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
+        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
+        assert_send(&a, 44);
+        assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    }
+    /* Every session active within the timeout: no room. */
+    uint64_t t = T0 + NS / 2;
+    struct stamp_action a = refl_one(0, 20000, 0, t);
+    assert_drop(&a, IPPM_ERR_SESSION_FULL);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_SESSION_FULL], 1);
+    assert_int_equal(R.counters.sessions_evicted, 0);
+    /* Known sessions carry on. */
+    a = refl_one(5, 10000, 0, t + 1);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+    a = refl_one(5, 10000 + STAMP_REFLECTOR_SESSIONS - 1, 0, t + 2);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+}
+
+static void test_stamp_reflector_reuses_idle_session(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
+        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0);
+        assert_send(&a, 44);
+    }
+    /* Keep one session busy; the others go idle past the 1 s timeout. */
+    struct stamp_action a = refl_one(0, 10007, 0, T0 + 9 * NS / 10);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+    a = refl_one(0, 10007, 0, T0 + 18 * NS / 10);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 2);
+    a = refl_one(0, 20000, 0, T0 + 2 * NS + 1);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    assert_int_equal(R.counters.sessions_evicted, 1);
+    assert_int_equal(R.counters.dropped, 0);
+    /* The busy one was not the one evicted. */
+    a = refl_one(0, 10007, 0, T0 + 2 * NS + 2);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 3);
+}
+
+static void test_stamp_reflector_stateless_has_no_session_limit(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    for (uint16_t i = 0; i < 3 * STAMP_REFLECTOR_SESSIONS; i++) {
+        struct stamp_action a = refl_one(i, (uint16_t)(10000 + i), 0, T0);
+        assert_send(&a, 44);
+        assert_int_equal(rd_reflector(reply, OPEN).seq, i);
+    }
+    assert_int_equal(R.counters.dropped, 0);
+}
+
+static void test_stamp_reflector_counters(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(R.counters.rx, 0);
+    struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+    mk_sender(req, 44, OPEN, 1, 0, 1, 0);
+    refl_rx(req, 44, &meta, T0, 44);   /* SEND */
+    refl_rx(req, 44, &meta, T0, 44);   /* SEND */
+    refl_rx(req, 43, &meta, T0, 44);   /* SHORT */
+    refl_rx(req, 44, &meta, T0, 40);   /* NOSPACE */
+    refl_rx(req, 44, &meta, T0, 44);   /* SEND */
+    assert_int_equal(R.counters.rx, 5);
+    assert_int_equal(R.counters.tx, 3);
+    assert_int_equal(R.counters.dropped, 2);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_SHORT], 1);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_NOSPACE], 1);
+    assert_int_equal(R.counters.drop_by[IPPM_OK], 0);
+    /* init starts afresh. */
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(R.counters.rx, 0);
+    assert_int_equal(R.counters.tx, 0);
+    assert_int_equal(R.counters.dropped, 0);
+}
+
+static void test_stamp_reflector_rx_without_packet_is_bad_arg(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
+    struct stamp_event ev = {STAMP_EV_RX, T0, NULL, 44, &meta};
+    struct stamp_action act;
+    memset(&act, 0, sizeof act);
+    uint8_t tx[64];
+    assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &act),
+                     IPPM_ERR_BAD_ARG);
+    assert_int_not_equal(act.kind, STAMP_ACT_SEND);
+}
+
+/* ---- Session-Sender ---- */
+
+#define NMAX 64
+static struct stamp_sender S;
+static struct stamp_result RES[NMAX];
+static uint8_t tx_s[2048];
+static size_t tx_s_len;
+
+static struct stamp_sender_config snd_cfg(enum stamp_mode m, uint32_t count)
+{
+    struct stamp_sender_config c;
+    memset(&c, 0, sizeof c);
+    c.mode = m;
+    c.tsfmt = IPPM_TS_NTP;
+    c.errest.synced = false;
+    c.errest.scale = 4;
+    c.errest.mult = 2;
+    c.ssid = 0;
+    c.pkt_len = stamp_base_len(m);
+    c.count = count;
+    c.interval_ns = 1 * MS;
+    c.wait_ns = 100 * MS;
+    c.start_ns = T0;
+    if (m == AUTH)
+        c.key = make_key(KEY, sizeof KEY);
+    return c;
+}
+
+static void snd_init(const struct stamp_sender_config *c)
+{
+    memset(RES, 0xa5, sizeof RES);
+    assert_int_equal(stamp_sender_init(&S, c, RES, NMAX), IPPM_OK);
+}
+
+/* TIMER at now into a tx of exactly pkt_len octets against a guard page;
+ * the packet is copied to tx_s. */
+static struct stamp_action snd_timer(uint64_t now)
+{
+    struct ippm_guard g;
+    static uint8_t dirty[2048];
+    memset(dirty, 0xee, sizeof dirty);
+    size_t cap = S.cfg.pkt_len;
+    uint8_t *tx = ippm_guard_copy(&g, dirty, cap);
+    struct stamp_event ev = {STAMP_EV_TIMER, now, NULL, 0, NULL};
+    struct stamp_action act;
+    memset(&act, 0, sizeof act);
+    act.kind = (enum stamp_act_kind)99;
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, cap, &act), IPPM_OK);
+    tx_s_len = 0;
+    if (act.kind == STAMP_ACT_SEND) {
+        assert_true(act.len <= cap);
+        memcpy(tx_s, tx, act.len);
+        tx_s_len = act.len;
+    }
+    ippm_guard_free(&g);
+    return act;
+}
+
+static struct stamp_action snd_rx(const uint8_t *pkt, size_t len,
+                                  uint64_t rx_ns, int ttl)
+{
+    struct ippm_guard g;
+    const uint8_t *p = ippm_guard_copy(&g, pkt, len);
+    struct ippm_rx_meta meta = meta_of(rx_ns, ttl, STAMP_PORT, 9);
+    /* The driver runs a little after the kernel stamped the packet. */
+    struct stamp_event ev = {STAMP_EV_RX, rx_ns + 7 * US, p, len, &meta};
+    struct stamp_action act;
+    memset(&act, 0, sizeof act);
+    act.kind = (enum stamp_act_kind)99;
+    uint8_t tx[8];
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
+                     IPPM_OK);
+    ippm_guard_free(&g);
+    return act;
+}
+
+static uint8_t rep[2048];
+
+/* A stateless reflector's reply to what the sender sent as seq, with
+ * t2/t3 as given in fmt. */
+static size_t mk_reply(enum stamp_mode m, uint32_t refl_seq, uint32_t ss_seq,
+                       uint64_t ss_ts, uint64_t t2, uint64_t t3,
+                       enum ippm_tsfmt fmt, uint8_t ttl)
+{
+    size_t len = stamp_base_len(m);
+    struct refl f = {refl_seq,
+                     ippm_ts_from_ns(t3, fmt),
+                     (uint16_t)(0x0101 | (fmt == IPPM_TS_PTP ? 0x4000 : 0)),
+                     S.cfg.ssid,
+                     ippm_ts_from_ns(t2, fmt),
+                     ss_seq,
+                     ss_ts,
+                     0x0402,
+                     ttl};
+    mk_reflector(rep, len, m, &f);
+    if (m == AUTH)
+        sign(rep, KEY, sizeof KEY);
+    return len;
+}
+
+static void test_stamp_sender_init_rejects_bad_config(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_OK);
+    c.pkt_len = 43;
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
+    c = snd_cfg(OPEN, 0);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
+    c = snd_cfg(OPEN, 10);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 9), IPPM_ERR_BAD_ARG);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 10), IPPM_OK);
+    c = snd_cfg(AUTH, 10);
+    c.pkt_len = 111;
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
+    c = snd_cfg(AUTH, 10);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_OK);
+    memset(&c.key, 0, sizeof c.key);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
+}
+
+static void test_stamp_sender_timer_sends_seq_0_1_2_on_schedule(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 3);
+    c.ssid = 0x5151;
+    c.pkt_len = 100;
+    snd_init(&c);
+    assert_int_equal(stamp_sender_deadline(&S), T0);
+    for (uint32_t k = 0; k < 3; k++) {
+        uint64_t t = T0 + k * MS;
+        struct stamp_action a = snd_timer(t);
+        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        assert_int_equal(a.len, 100);
+        assert_int_equal(a.seq, k);
+        assert_int_equal(ippm_load_u32(tx_s + 0), k);
+        assert_int_equal(ippm_load_u64(tx_s + 4), ippm_ntp_from_ns(t));
+        assert_int_equal(ippm_load_u16(tx_s + 12), 0x0402);
+        assert_int_equal(ippm_load_u16(tx_s + 14), 0x5151);
+        assert_sender_mbz_zero(tx_s, OPEN);
+        assert_int_equal(S.counters.sent, k + 1);
+        assert_int_equal(RES[k].state, STAMP_RES_SENT);
+        assert_int_equal(RES[k].t1_ns, t);
+        if (k < 2)
+            assert_int_equal(stamp_sender_deadline(&S), t + MS);
+    }
+    /* After the last send: the end of the wait. */
+    assert_int_equal(stamp_sender_deadline(&S), T0 + 2 * MS + 100 * MS);
+}
+
+static void test_stamp_sender_first_packet_pads_with_zero(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    c.pkt_len = 1000;
+    snd_init(&c);
+    struct stamp_action a = snd_timer(T0);
+    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.len, 1000);
+    for (size_t i = 44; i < 1000; i++)
+        assert_int_equal(tx_s[i], 0);
+}
+
+static void test_stamp_sender_timer_ptp_timestamps(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    c.tsfmt = IPPM_TS_PTP;
+    c.errest.z = true;
+    snd_init(&c);
+    struct stamp_action a = snd_timer(T0);
+    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(ippm_load_u64(tx_s + 4), 1795608068ull << 32);
+    assert_int_equal(ippm_load_u16(tx_s + 12), 0x4402);
+    a = snd_timer(T0 + MS);
+    assert_int_equal(ippm_load_u64(tx_s + 4), (1795608068ull << 32) | 1000000u);
+}
+
+static void test_stamp_sender_z_bit_follows_tsfmt(void **state)
+{
+    (void)state;
+    /* RFC 8186 §2.3: Z says what the Timestamp is. */
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    c.tsfmt = IPPM_TS_PTP;
+    c.errest.z = false;
+    snd_init(&c);
+    snd_timer(T0);
+    assert_int_equal(ippm_load_u16(tx_s + 12), 0x4402);
+    c.tsfmt = IPPM_TS_NTP;
+    c.errest.z = true;
+    snd_init(&c);
+    snd_timer(T0);
+    assert_int_equal(ippm_load_u16(tx_s + 12), 0x0402);
+}
+
+static void test_stamp_sender_errest_multiplier_never_zero(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    c.errest.mult = 0;
+    c.errest.scale = 0;
+    snd_init(&c);
+    snd_timer(T0);
+    assert_int_not_equal(ippm_load_u16(tx_s + 12) & 0xff, 0);
+}
+
+static void test_stamp_sender_timer_before_deadline_sends_nothing(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 3);
+    snd_init(&c);
+    struct stamp_action a = snd_timer(T0 - 1);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(S.counters.sent, 0);
+    assert_int_equal(stamp_sender_deadline(&S), T0);
+    a = snd_timer(T0);
+    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    a = snd_timer(T0 + MS - 1);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(S.counters.sent, 1);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + MS);
+}
+
+static void test_stamp_sender_late_timer_keeps_schedule(void **state)
+{
+    (void)state;
+    /* A TIMER that fires late sends with its own time as Timestamp, but the
+     * schedule stays start + k * interval: no drift. */
+    struct stamp_sender_config c = snd_cfg(OPEN, 3);
+    snd_init(&c);
+    snd_timer(T0);
+    struct stamp_action a = snd_timer(T0 + MS + 300 * US);
+    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.seq, 1);
+    assert_int_equal(ippm_load_u64(tx_s + 4),
+                     ippm_ntp_from_ns(T0 + MS + 300 * US));
+    assert_int_equal(RES[1].t1_ns, T0 + MS + 300 * US);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + 2 * MS);
+}
+
+static void test_stamp_sender_done_after_wait(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    snd_init(&c);
+    snd_timer(T0);
+    snd_timer(T0 + MS);
+    uint64_t end = T0 + MS + 100 * MS;
+    assert_int_equal(stamp_sender_deadline(&S), end);
+    struct stamp_action a = snd_timer(end - 1);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_false(S.done);
+    a = snd_timer(end);
+    assert_int_equal(a.kind, STAMP_ACT_DONE);
+    assert_true(S.done);
+    assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
+    assert_int_equal(S.counters.sent, 2);
+}
+
+static void test_stamp_sender_stop_is_done(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    snd_timer(T0);
+    struct stamp_event ev = {STAMP_EV_STOP, T0 + 1, NULL, 0, NULL};
+    struct stamp_action act;
+    memset(&act, 0, sizeof act);
+    uint8_t tx[64];
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
+                     IPPM_OK);
+    assert_int_equal(act.kind, STAMP_ACT_DONE);
+    assert_true(S.done);
+    assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
+}
+
+static void test_stamp_sender_rx_records_times(void **state)
+{
+    (void)state;
+    for (int m = OPEN; m <= AUTH; m++) {
+        struct stamp_sender_config c = snd_cfg((enum stamp_mode)m, 4);
+        c.ssid = 0x0777;
+        snd_init(&c);
+        snd_timer(T0);
+        snd_timer(T0 + MS);
+        uint64_t ss_ts = ippm_load_u64(tx_s + SND[m].ts);
+        uint64_t t1 = T0 + MS, t2 = t1 + 150 * US + 3, t3 = t2 + 20 * US + 1,
+                 t4 = t3 + 170 * US + 11;
+        size_t len = mk_reply((enum stamp_mode)m, 1, 1, ss_ts, t2, t3,
+                              IPPM_TS_NTP, 61);
+        struct stamp_action a = snd_rx(rep, len, t4, 57);
+        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        assert_int_equal(a.seq, 1);
+        const struct stamp_result *r = &RES[1];
+        assert_int_equal(r->state, STAMP_RES_RECEIVED);
+        assert_int_equal(r->t1_ns, t1);
+        assert_int_equal(r->t2_ns, t2);
+        assert_int_equal(r->t3_ns, t3);
+        /* The kernel's receive time, not the driver's now. */
+        assert_int_equal(r->t4_ns, t4);
+        assert_int_equal(r->refl_seq, 1);
+        assert_int_equal(r->refl_ssid, 0x0777);
+        assert_int_equal(r->refl_ttl, 61);
+        assert_int_equal(r->rx_ttl, 57);
+        assert_int_equal(r->refl_errest, 0x0101);
+        assert_false(r->reordered);
+        assert_false(r->ts_malformed);
+        assert_int_equal(r->duplicates, 0);
+        assert_int_equal(r->arrival, 0);
+        assert_int_equal(RES[0].state, STAMP_RES_SENT);
+        assert_int_equal(S.counters.received, 1);
+        assert_int_equal(S.counters.dropped, 0);
+    }
+}
+
+static void test_stamp_sender_rx_matches_on_ss_seq(void **state)
+{
+    (void)state;
+    /* A stateful reflector numbers its own packets: the Session-Sender
+     * Sequence Number is the one that says which packet this answers. */
+    struct stamp_sender_config c = snd_cfg(OPEN, 4);
+    snd_init(&c);
+    for (int k = 0; k < 4; k++)
+        snd_timer(T0 + (uint64_t)k * MS);
+    size_t len = mk_reply(OPEN, 0, 2, 0, T0 + 2 * MS + 1, T0 + 2 * MS + 2,
+                          IPPM_TS_NTP, 64);
+    struct stamp_action a = snd_rx(rep, len, T0 + 2 * MS + 3, 64);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.seq, 2);
+    assert_int_equal(RES[2].state, STAMP_RES_RECEIVED);
+    assert_int_equal(RES[2].refl_seq, 0);
+    assert_int_equal(RES[0].state, STAMP_RES_SENT);
+}
+
+static void test_stamp_sender_rx_reflector_ptp_timestamps(void **state)
+{
+    (void)state;
+    /* RFC 8762 §4.2.1: the two ends may use different formats; Z in the
+     * reflector's Error Estimate says how to read its timestamps. */
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    snd_init(&c);
+    snd_timer(T0);
+    uint64_t t2 = T0 + 100 * US + 1, t3 = t2 + 999;
+    size_t len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), t2, t3,
+                          IPPM_TS_PTP, 64);
+    snd_rx(rep, len, T0 + 400 * US, 64);
+    assert_int_equal(RES[0].state, STAMP_RES_RECEIVED);
+    assert_int_equal(RES[0].t2_ns, t2);
+    assert_int_equal(RES[0].t3_ns, t3);
+    assert_false(RES[0].ts_malformed);
+}
+
+static void test_stamp_sender_rx_malformed_ptp_flagged(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    snd_init(&c);
+    snd_timer(T0);
+    size_t len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), T0 + 1,
+                          T0 + 2, IPPM_TS_PTP, 64);
+    /* Receive Timestamp ns field = 10^9. */
+    ippm_store_u32(rep + 20, 1000000000u);
+    snd_rx(rep, len, T0 + 400 * US, 64);
+    assert_true(RES[0].ts_malformed);
+}
+
+static void test_stamp_sender_rx_duplicate(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    snd_init(&c);
+    snd_timer(T0);
+    size_t len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), T0 + 10 * US,
+                          T0 + 20 * US, IPPM_TS_NTP, 64);
+    struct stamp_action a = snd_rx(rep, len, T0 + 30 * US, 64);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    a = snd_rx(rep, len, T0 + 40 * US, 64);
+    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
+    a = snd_rx(rep, len, T0 + 50 * US, 64);
+    assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
+    assert_int_equal(S.counters.received, 1);
+    assert_int_equal(S.counters.duplicates, 2);
+    assert_int_equal(RES[0].duplicates, 2);
+    /* The first copy's times stand. */
+    assert_int_equal(RES[0].t4_ns, T0 + 30 * US);
+}
+
+static void test_stamp_sender_rx_never_sent_is_unexpected(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    snd_timer(T0);
+    snd_timer(T0 + MS);
+    /* 5 is within count but not sent yet; 10 and 2^32-1 never will be. */
+    static const uint32_t bad[] = {2, 5, 10, 0xffffffffu};
+    for (size_t i = 0; i < 4; i++) {
+        size_t len = mk_reply(OPEN, bad[i], bad[i], 0, T0 + 1, T0 + 2,
+                              IPPM_TS_NTP, 64);
+        struct stamp_action a = snd_rx(rep, len, T0 + 3, 64);
+        assert_int_equal(a.kind, STAMP_ACT_DROP);
+        assert_int_equal(a.why, IPPM_ERR_UNEXPECTED);
+    }
+    assert_int_equal(S.counters.received, 0);
+    assert_int_equal(S.counters.dropped, 4);
+    assert_int_equal(S.counters.drop_by[IPPM_ERR_UNEXPECTED], 4);
+    assert_int_equal(RES[5].state, STAMP_RES_PENDING);
+}
+
+static void test_stamp_sender_rx_short_dropped(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 1);
+    snd_init(&c);
+    snd_timer(T0);
+    size_t len = mk_reply(OPEN, 0, 0, 0, T0 + 1, T0 + 2, IPPM_TS_NTP, 64);
+    struct stamp_action a = snd_rx(rep, len - 1, T0 + 3, 64);
+    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.why, IPPM_ERR_SHORT);
+    assert_int_equal(S.counters.drop_by[IPPM_ERR_SHORT], 1);
+    assert_int_equal(S.counters.received, 0);
+    assert_int_equal(RES[0].state, STAMP_RES_SENT);
+}
+
+static void test_stamp_sender_auth_hmac(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(AUTH, 2);
+    c.ssid = 0x0a0b;
+    snd_init(&c);
+    struct stamp_action a = snd_timer(T0);
+    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.len, 112);
+    assert_true(hmac_ok(tx_s, KEY, sizeof KEY));
+    assert_int_equal(ippm_load_u32(tx_s), 0);
+    assert_int_equal(ippm_load_u64(tx_s + 16), ippm_ntp_from_ns(T0));
+    assert_int_equal(ippm_load_u16(tx_s + 24), 0x0402);
+    assert_int_equal(ippm_load_u16(tx_s + 26), 0x0a0b);
+    assert_sender_mbz_zero(tx_s, AUTH);
+    /* A reply whose HMAC does not verify is dropped. */
+    size_t len = mk_reply(AUTH, 0, 0, ippm_load_u64(tx_s + 16), T0 + 1,
+                          T0 + 2, IPPM_TS_NTP, 64);
+    rep[33] ^= 1;
+    a = snd_rx(rep, len, T0 + 3, 64);
+    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.why, IPPM_ERR_HMAC);
+    assert_int_equal(S.counters.drop_by[IPPM_ERR_HMAC], 1);
+    assert_int_equal(RES[0].state, STAMP_RES_SENT);
+    /* Then the good one is taken. */
+    len = mk_reply(AUTH, 0, 0, ippm_load_u64(tx_s + 16), T0 + 1, T0 + 2,
+                   IPPM_TS_NTP, 64);
+    a = snd_rx(rep, len, T0 + 3, 64);
+    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(RES[0].state, STAMP_RES_RECEIVED);
+    assert_int_equal(RES[0].t2_ns, T0 + 1);
+}
+
+static void test_stamp_sender_rx_reordered(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 4);
+    snd_init(&c);
+    uint64_t ts[4];
+    for (int k = 0; k < 4; k++) {
+        snd_timer(T0 + (uint64_t)k * MS);
+        ts[k] = ippm_load_u64(tx_s + 4);
+    }
+    static const uint32_t order[] = {0, 2, 3, 1};
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t k = order[i];
+        size_t len = mk_reply(OPEN, k, k, ts[k], T0 + k * MS + 1,
+                              T0 + k * MS + 2, IPPM_TS_NTP, 64);
+        struct stamp_action a = snd_rx(rep, len, T0 + 5 * MS + i, 64);
+        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        assert_int_equal(a.seq, k);
+    }
+    assert_false(RES[0].reordered);
+    assert_true(RES[1].reordered);
+    assert_false(RES[2].reordered);
+    assert_false(RES[3].reordered);
+    assert_int_equal(RES[0].arrival, 0);
+    assert_int_equal(RES[2].arrival, 1);
+    assert_int_equal(RES[3].arrival, 2);
+    assert_int_equal(RES[1].arrival, 3);
+    assert_int_equal(S.counters.reordered, 1);
+    assert_int_equal(S.counters.received, 4);
+}
+
+/* ---- a sender against a reflector, in-process ---- */
+
+struct path {
+    uint64_t fwd_ns[NMAX];   /* one-way delay towards the reflector */
+    uint64_t bwd_ns;         /* and back */
+    uint64_t proc_ns;        /* reflector's turnaround */
+    bool lose_fwd[NMAX];
+    bool lose_bwd[NMAX];
+};
+
+/* Runs the sender to DONE. Clocks are synchronised, and each exchange ends
+ * before the next send. */
+static void drive(const struct path *p)
+{
+    for (int guard = 0; guard < 10000; guard++) {
+        uint64_t t = stamp_sender_deadline(&S);
+        if (t == UINT64_MAX)
+            return;
+        struct stamp_action a = snd_timer(t);
+        if (a.kind == STAMP_ACT_DONE)
+            return;
+        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        uint32_t k = a.seq;
+        if (p->lose_fwd[k])
+            continue;
+        uint64_t t2 = t + p->fwd_ns[k], t3 = t2 + p->proc_ns;
+        struct ippm_rx_meta meta = meta_of(t2, 62, 40000, 1);
+        struct stamp_action ra = refl_rx(tx_s, tx_s_len, &meta, t3, 2048);
+        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        assert_int_equal(ra.len, tx_s_len);
+        if (p->lose_bwd[k])
+            continue;
+        memcpy(rep, reply, ra.len);
+        struct stamp_action sa = snd_rx(rep, ra.len, t3 + p->bwd_ns, 60);
+        assert_int_equal(sa.kind, STAMP_ACT_NONE);
+        assert_int_equal(sa.seq, k);
+    }
+    fail_msg("sender never finished");
+}
+
+static void assert_summary(const struct ippm_summary *s, uint64_t n,
+                           int64_t min, int64_t max, int64_t median,
+                           int64_t p95, int64_t p99, double mean,
+                           double stddev)
+{
+    assert_int_equal(s->n, n);
+    assert_int_equal(s->min, min);
+    assert_int_equal(s->max, max);
+    assert_int_equal(s->median, median);
+    assert_int_equal(s->p95, p95);
+    assert_int_equal(s->p99, p99);
+    assert_near(s->mean, mean, 1e-6);
+    assert_near(s->stddev, stddev, 1e-6);
+}
+
+static struct path P;
+static int64_t scratch[NMAX];
+
+static void lossy_path(void)
+{
+    memset(&P, 0, sizeof P);
+    for (int k = 0; k < NMAX; k++)
+        P.fwd_ns[k] = 100 * US + (uint64_t)k * US;
+    P.bwd_ns = 200 * US;
+    P.proc_ns = 10 * US;
+    P.lose_fwd[3] = true;
+    P.lose_bwd[6] = true;
+}
+
+static void test_stamp_sender_stats_against_stateful_reflector(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    lossy_path();
+    drive(&P);
+    assert_true(S.done);
+    assert_int_equal(R.counters.rx, 9);
+    assert_int_equal(R.counters.tx, 9);
+    /* The reflector numbered its replies 0..8 over ss_seq 0..9 minus 3. */
+    assert_int_equal(RES[4].refl_seq, 3);
+    assert_int_equal(RES[7].refl_seq, 6);
+    assert_int_equal(RES[3].state, STAMP_RES_SENT);
+    assert_int_equal(RES[6].state, STAMP_RES_SENT);
+
+    struct stamp_stats st;
+    memset(&st, 0xa5, sizeof st);
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.sent, 10);
+    assert_int_equal(st.received, 8);
+    assert_int_equal(st.lost, 2);
+    assert_int_equal(st.duplicated, 0);
+    assert_int_equal(st.reordered, 0);
+    assert_near(st.loss_pct, 20.0, 1e-9);
+    /* RFC 8762 §4: one lost each way. */
+    assert_true(st.directional);
+    assert_int_equal(st.lost_forward, 1);
+    assert_int_equal(st.lost_backward, 1);
+    /* RTT = fwd + bwd = 300 us + k us for k in {0,1,2,4,5,7,8,9}. */
+    assert_summary(&st.rtt, 8, 300000, 309000, 304000, 309000, 309000,
+                   304500.0, 3122.4989991991987);
+    assert_summary(&st.fwd, 8, 100000, 109000, 104000, 109000, 109000,
+                   104500.0, 3122.4989991991987);
+    assert_summary(&st.bwd, 8, 200000, 200000, 200000, 200000, 200000,
+                   200000.0, 0.0);
+}
+
+static void test_stamp_sender_stats_stateless_not_directional(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    lossy_path();
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.sent, 10);
+    assert_int_equal(st.received, 8);
+    assert_int_equal(st.lost, 2);
+    assert_near(st.loss_pct, 20.0, 1e-9);
+    /* Sequence Number = Session-Sender Sequence Number: no direction. */
+    assert_false(st.directional);
+    assert_int_equal(st.rtt.n, 8);
+    assert_int_equal(st.rtt.median, 304000);
+}
+
+static void test_stamp_sender_stats_ipdv_and_jitter(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 5);
+    snd_init(&c);
+    memset(&P, 0, sizeof P);
+    static const uint64_t fwd_us[] = {100, 110, 105, 105, 120};
+    for (int k = 0; k < 5; k++)
+        P.fwd_ns[k] = fwd_us[k] * US;
+    P.bwd_ns = 200 * US;
+    P.proc_ns = 3 * US;
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.lost, 0);
+    assert_near(st.loss_pct, 0.0, 1e-12);
+    /* RTT 300 310 305 305 320 us: IPDV (later minus earlier, RFC 3393)
+     * +10 -5 0 +15 us. */
+    assert_summary(&st.rtt, 5, 300000, 320000, 305000, 320000, 320000,
+                   308000.0, 6782.329983125268);
+    assert_summary(&st.ipdv, 4, -5000, 15000, 0, 15000, 15000, 5000.0,
+                   7905.694150420948);
+    assert_near(st.jitter_ns, 7500.0, 1e-6);
+}
+
+static void test_stamp_sender_stats_duplicates_and_reordering(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 3);
+    snd_init(&c);
+    uint64_t ts[3];
+    for (int k = 0; k < 3; k++) {
+        snd_timer(T0 + (uint64_t)k * MS);
+        ts[k] = ippm_load_u64(tx_s + 4);
+    }
+    static const uint32_t order[] = {0, 2, 1, 2};
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t k = order[i];
+        size_t len = mk_reply(OPEN, k, k, ts[k], T0 + k * MS + 50 * US,
+                              T0 + k * MS + 60 * US, IPPM_TS_NTP, 64);
+        snd_rx(rep, len, T0 + 3 * MS + i * US, 64);
+    }
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.sent, 3);
+    assert_int_equal(st.received, 3);
+    assert_int_equal(st.lost, 0);
+    assert_int_equal(st.duplicated, 1);
+    assert_int_equal(st.reordered, 1);
+    /* RTT_k = (3 ms + i us - k ms) - 10 us, i the arrival index of the
+     * first copy: 2990, 1992, 991 us. */
+    assert_int_equal(st.rtt.n, 3);
+    assert_int_equal(st.rtt.min, 991000);
+    assert_int_equal(st.rtt.median, 1992000);
+    assert_int_equal(st.rtt.max, 2990000);
+}
+
+static void test_stamp_sender_stats_stopped_early(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    uint64_t ts[4];
+    for (int k = 0; k < 4; k++) {
+        snd_timer(T0 + (uint64_t)k * MS);
+        ts[k] = ippm_load_u64(tx_s + 4);
+    }
+    for (uint32_t k = 0; k < 3; k++) {
+        size_t len = mk_reply(OPEN, k, k, ts[k], T0 + k * MS + 1,
+                              T0 + k * MS + 2, IPPM_TS_NTP, 64);
+        snd_rx(rep, len, T0 + k * MS + 3, 64);
+    }
+    struct stamp_event ev = {STAMP_EV_STOP, T0 + 4 * MS, NULL, 0, NULL};
+    struct stamp_action act;
+    uint8_t tx[8];
+    stamp_sender_handle(&S, &ev, tx, sizeof tx, &act);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    /* Only what was sent counts. */
+    assert_int_equal(st.sent, 4);
+    assert_int_equal(st.received, 3);
+    assert_int_equal(st.lost, 1);
+    assert_near(st.loss_pct, 25.0, 1e-9);
+    /* RTT = (t4 - t1) - (t3 - t2) = 3 - 1 = 2 ns each. */
+    assert_summary(&st.rtt, 3, 2, 2, 2, 2, 2, 2.0, 0.0);
+}
+
+static void test_stamp_sender_stats_before_any_send(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    struct stamp_stats st;
+    memset(&st, 0xa5, sizeof st);
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(st.received, 0);
+    assert_int_equal(st.lost, 0);
+    assert_near(st.loss_pct, 0.0, 0.0);
+    assert_int_equal(st.rtt.n, 0);
+    assert_int_equal(st.ipdv.n, 0);
+}
+
+static void test_stamp_sender_against_reflector_auth_ptp(void **state)
+{
+    (void)state;
+    /* Authenticated, reflector in PTP, sender in NTP, 200-octet packets. */
+    struct stamp_reflector_config rc = refl_cfg(AUTH, true);
+    rc.tsfmt = IPPM_TS_PTP;
+    rc.errest.z = true;
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(AUTH, 6);
+    c.pkt_len = 200;
+    c.ssid = 0x1001;
+    snd_init(&c);
+    memset(&P, 0, sizeof P);
+    for (int k = 0; k < 6; k++)
+        P.fwd_ns[k] = 250 * US + (uint64_t)k * 7;
+    P.bwd_ns = 260 * US;
+    P.proc_ns = 15 * US;
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.received, 6);
+    assert_int_equal(st.lost, 0);
+    for (uint32_t k = 0; k < 6; k++) {
+        assert_int_equal(RES[k].state, STAMP_RES_RECEIVED);
+        assert_int_equal(RES[k].t2_ns - RES[k].t1_ns, 250 * US + k * 7);
+        assert_int_equal(RES[k].t3_ns - RES[k].t2_ns, 15 * US);
+        assert_int_equal(RES[k].t4_ns - RES[k].t3_ns, 260 * US);
+        assert_int_equal(RES[k].refl_ssid, 0x1001);
+        assert_int_equal(RES[k].refl_ttl, 62);
+        assert_int_equal(RES[k].rx_ttl, 60);
+        assert_int_equal(RES[k].refl_seq, k);
+        assert_false(RES[k].ts_malformed);
+    }
+    assert_int_equal(st.rtt.min, 510000);
+    assert_int_equal(st.rtt.max, 510035);
+    assert_int_equal(st.bwd.min, 260000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stamp_reflector_stateless_copies_seq),
+        cmocka_unit_test(
+            test_stamp_reflector_stateful_counts_per_session_from_0),
+        cmocka_unit_test(test_stamp_reflector_stateful_ssid_separates_sessions),
+        cmocka_unit_test(
+            test_stamp_reflector_stateful_local_address_separates),
+        cmocka_unit_test(test_stamp_reflector_reply_len_equals_request_len),
+        cmocka_unit_test(test_stamp_reflector_copies_padding_byte_for_byte),
+        cmocka_unit_test(test_stamp_reflector_ttl_from_meta),
+        cmocka_unit_test(test_stamp_reflector_timestamps_ntp),
+        cmocka_unit_test(test_stamp_reflector_timestamps_ptp_set_z),
+        cmocka_unit_test(test_stamp_reflector_z_bit_follows_tsfmt),
+        cmocka_unit_test(test_stamp_reflector_errest_multiplier_never_zero),
+        cmocka_unit_test(test_stamp_reflector_stateful_counts_only_replies),
+        cmocka_unit_test(test_stamp_reflector_copies_sender_fields),
+        cmocka_unit_test(test_stamp_reflector_reply_mbz_zero),
+        cmocka_unit_test(test_stamp_reflector_drops_43_octets),
+        cmocka_unit_test(
+            test_stamp_reflector_reply_to_short_sends_base_packet),
+        cmocka_unit_test(test_stamp_reflector_auth_replies_with_valid_hmac),
+        cmocka_unit_test(test_stamp_reflector_auth_drops_bad_hmac),
+        cmocka_unit_test(test_stamp_reflector_drops_when_tx_cap_too_small),
+        cmocka_unit_test(test_stamp_reflector_session_table_full),
+        cmocka_unit_test(test_stamp_reflector_reuses_idle_session),
+        cmocka_unit_test(test_stamp_reflector_stateless_has_no_session_limit),
+        cmocka_unit_test(test_stamp_reflector_counters),
+        cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
+        cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),
+        cmocka_unit_test(test_stamp_sender_timer_sends_seq_0_1_2_on_schedule),
+        cmocka_unit_test(test_stamp_sender_first_packet_pads_with_zero),
+        cmocka_unit_test(test_stamp_sender_timer_ptp_timestamps),
+        cmocka_unit_test(test_stamp_sender_z_bit_follows_tsfmt),
+        cmocka_unit_test(test_stamp_sender_errest_multiplier_never_zero),
+        cmocka_unit_test(
+            test_stamp_sender_timer_before_deadline_sends_nothing),
+        cmocka_unit_test(test_stamp_sender_late_timer_keeps_schedule),
+        cmocka_unit_test(test_stamp_sender_done_after_wait),
+        cmocka_unit_test(test_stamp_sender_stop_is_done),
+        cmocka_unit_test(test_stamp_sender_rx_records_times),
+        cmocka_unit_test(test_stamp_sender_rx_matches_on_ss_seq),
+        cmocka_unit_test(test_stamp_sender_rx_reflector_ptp_timestamps),
+        cmocka_unit_test(test_stamp_sender_rx_malformed_ptp_flagged),
+        cmocka_unit_test(test_stamp_sender_rx_duplicate),
+        cmocka_unit_test(test_stamp_sender_rx_never_sent_is_unexpected),
+        cmocka_unit_test(test_stamp_sender_rx_short_dropped),
+        cmocka_unit_test(test_stamp_sender_auth_hmac),
+        cmocka_unit_test(test_stamp_sender_rx_reordered),
+        cmocka_unit_test(test_stamp_sender_stats_against_stateful_reflector),
+        cmocka_unit_test(test_stamp_sender_stats_stateless_not_directional),
+        cmocka_unit_test(test_stamp_sender_stats_ipdv_and_jitter),
+        cmocka_unit_test(test_stamp_sender_stats_duplicates_and_reordering),
+        cmocka_unit_test(test_stamp_sender_stats_stopped_early),
+        cmocka_unit_test(test_stamp_sender_stats_before_any_send),
+        cmocka_unit_test(test_stamp_sender_against_reflector_auth_ptp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
