@@ -1,9 +1,9 @@
-#define _GNU_SOURCE
 #include "atomic_file.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* see atomic_file.h */

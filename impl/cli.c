@@ -1,0 +1,139 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* see cli.h */
+void ippm_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ippm: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* Strict decimal: digits only (strtoull alone accepts " 12", "-1", "12x"). */
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_uint(const char *opt, const char *s, uint64_t min, uint64_t max,
+                  const char *what, uint64_t *out)
+{
+    uint64_t v;
+    if (parse_u64(s, &v) != 0 || v < min || v > max) {
+        ippm_cli_error("%s: '%s' is not %s (%llu-%llu)", opt, s, what,
+                       (unsigned long long)min, (unsigned long long)max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_port(const char *opt, const char *s, uint16_t *out)
+{
+    uint64_t v;
+    if (ippm_cli_uint(opt, s, 1, 65535, "a port", &v) != 0)
+        return -1;
+    *out = (uint16_t)v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out)
+{
+    uint64_t v;
+    if (ippm_cli_uint(opt, s, 0, 63, "a DSCP", &v) != 0)
+        return -1;
+    *out = (uint8_t)v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_seconds(const char *opt, const char *s, double min_s,
+                     double max_s, uint64_t *out_ns)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = s && *s ? strtod(s, &end) : NAN;
+    /* isfinite rejects "nan" and "inf", which strtod accepts. */
+    if (!end || *end || errno == ERANGE || !isfinite(v) || v < min_s ||
+        v > max_s) {
+        ippm_cli_error("%s: '%s' is not a number of seconds (%g-%g)", opt,
+                       s ? s : "", min_s, max_s);
+        return -1;
+    }
+    *out_ns = (uint64_t)llround(v * 1e9);
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out)
+{
+    if (strcmp(s, "ntp") == 0) {
+        *out = IPPM_TS_NTP;
+    } else if (strcmp(s, "ptp") == 0) {
+        *out = IPPM_TS_PTP;
+    } else {
+        ippm_cli_error("%s: '%s' is not a timestamp format (ntp or ptp)", opt,
+                       s);
+        return -1;
+    }
+    return 0;
+}
+
+/* The option as the user typed it, for the message. */
+static const char *bad_option(char **argv)
+{
+    return argv[optind - 1] ? argv[optind - 1] : "";
+}
+
+/* see cli.h */
+int ippm_cli_next(int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, const char *prog, int first)
+{
+    if (first) {
+        optind = 0; /* glibc: 0 reinitialises, so a second parse works */
+        opterr = 0;
+    }
+    /* A leading ':' makes getopt tell a missing value (':') from an
+     * unknown option ('?'). */
+    char so[64];
+    snprintf(so, sizeof(so), ":%s", shortopts);
+    int c = getopt_long(argc, argv, so, longopts, NULL);
+    if (c == '?') {
+        if (optopt && optopt < 256)
+            ippm_cli_error("%s: unknown option '-%c' (see --help)", prog,
+                           optopt);
+        else
+            ippm_cli_error("%s: unknown option '%s' (see --help)", prog,
+                           bad_option(argv));
+    } else if (c == ':') {
+        if (optopt && optopt < 256 && bad_option(argv)[1] != '-')
+            ippm_cli_error("%s: option '-%c' needs a value", prog, optopt);
+        else
+            ippm_cli_error("%s: option '%s' needs a value", prog,
+                           bad_option(argv));
+        c = '?';
+    }
+    return c;
+}

@@ -1,0 +1,101 @@
+/* cli.c value parsers: accept exactly the documented ranges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+static void test_ippm_cli_port_accepts_1_and_65535(void **state)
+{
+    (void)state;
+    uint16_t p = 0;
+    assert_int_equal(ippm_cli_port("--port", "1", &p), 0);
+    assert_int_equal(p, 1);
+    assert_int_equal(ippm_cli_port("--port", "65535", &p), 0);
+    assert_int_equal(p, 65535);
+}
+
+static void test_ippm_cli_port_rejects_out_of_range_and_junk(void **state)
+{
+    (void)state;
+    uint16_t p = 7;
+    const char *bad[] = {"0", "65536", "70000", "", "-1", " 1", "1 ", "0x10",
+                         "1e3", "99999999999999999999999"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(ippm_cli_port("--port", bad[i], &p), -1);
+    assert_int_equal(p, 7); /* untouched on failure */
+}
+
+static void test_ippm_cli_seconds_converts_to_ns(void **state)
+{
+    (void)state;
+    uint64_t ns = 0;
+    assert_int_equal(ippm_cli_seconds("--interval", "0.01", 0, 10, &ns), 0);
+    assert_int_equal(ns, 10000000);
+    assert_int_equal(ippm_cli_seconds("--interval", "2", 0, 10, &ns), 0);
+    assert_int_equal(ns, 2000000000);
+    assert_int_equal(ippm_cli_seconds("--interval", "1e-6", 0, 10, &ns), 0);
+    assert_int_equal(ns, 1000);
+}
+
+static void test_ippm_cli_seconds_rejects_nan_inf_negative(void **state)
+{
+    (void)state;
+    uint64_t ns = 0;
+    const char *bad[] = {"nan", "inf", "-1", "11", "1s", "", "0x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(ippm_cli_seconds("--wait", bad[i], 0, 10, &ns), -1);
+}
+
+static void test_ippm_cli_dscp_range(void **state)
+{
+    (void)state;
+    uint8_t d = 0;
+    assert_int_equal(ippm_cli_dscp("--dscp", "46", &d), 0);
+    assert_int_equal(d, 46);
+    assert_int_equal(ippm_cli_dscp("--dscp", "64", &d), -1);
+}
+
+static void test_ippm_cli_tsfmt_names(void **state)
+{
+    (void)state;
+    enum ippm_tsfmt f = IPPM_TS_NTP;
+    assert_int_equal(ippm_cli_tsfmt("--timestamp", "ptp", &f), 0);
+    assert_int_equal(f, IPPM_TS_PTP);
+    assert_int_equal(ippm_cli_tsfmt("--timestamp", "ntp", &f), 0);
+    assert_int_equal(f, IPPM_TS_NTP);
+    assert_int_equal(ippm_cli_tsfmt("--timestamp", "PTP", &f), -1);
+}
+
+static void test_ippm_cli_next_reports_unknown_and_missing(void **state)
+{
+    (void)state;
+    static const struct option lo[] = {{"port", required_argument, NULL, 256},
+                                       {NULL, 0, NULL, 0}};
+    char *a1[] = {"x", "--bogus", NULL};
+    assert_int_equal(ippm_cli_next(2, a1, "", lo, "t", 1), '?');
+    char *a2[] = {"x", "--port", NULL};
+    assert_int_equal(ippm_cli_next(2, a2, "", lo, "t", 1), '?');
+    char *a3[] = {"x", "HOST", "--port", "9", NULL};
+    assert_int_equal(ippm_cli_next(4, a3, "", lo, "t", 1), 256);
+    assert_string_equal(optarg, "9");
+    assert_int_equal(ippm_cli_next(4, a3, "", lo, "t", 0), -1);
+    assert_string_equal(a3[optind], "HOST"); /* operands permuted last */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ippm_cli_port_accepts_1_and_65535),
+        cmocka_unit_test(test_ippm_cli_port_rejects_out_of_range_and_junk),
+        cmocka_unit_test(test_ippm_cli_seconds_converts_to_ns),
+        cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
+        cmocka_unit_test(test_ippm_cli_dscp_range),
+        cmocka_unit_test(test_ippm_cli_tsfmt_names),
+        cmocka_unit_test(test_ippm_cli_next_reports_unknown_and_missing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,154 @@
+#include "crypto_openssl.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Handles fetched once: EVP_MAC_fetch and a fresh context per HMAC would
+ * cost more than the HMAC of a 96-octet packet itself. */
+struct ossl_ctx {
+    EVP_MAC *mac;
+    EVP_MAC_CTX *hmac;
+    EVP_CIPHER_CTX *cipher;
+    EVP_CIPHER *ecb;
+    EVP_CIPHER *cbc;
+};
+
+static const char *digest_name(enum ippm_hash hash)
+{
+    return hash == IPPM_HASH_SHA1 ? "SHA1" : "SHA256";
+}
+
+static enum ippm_err ossl_hmac(void *vctx, enum ippm_hash hash,
+                               const uint8_t *key, size_t key_len,
+                               const struct ippm_iov *iov, size_t n_iov,
+                               uint8_t out[IPPM_HASH_MAX_LEN])
+{
+    struct ossl_ctx *x = vctx;
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(
+        OSSL_MAC_PARAM_DIGEST, (char *)digest_name(hash), 0);
+    params[1] = OSSL_PARAM_construct_end();
+    /* OpenSSL refuses a NULL key even when it is empty. */
+    static const uint8_t empty[1];
+    if (!EVP_MAC_init(x->hmac, key_len ? key : empty, key_len, params))
+        return IPPM_ERR_CRYPTO;
+    for (size_t i = 0; i < n_iov; i++)
+        if (iov[i].len && !EVP_MAC_update(x->hmac, iov[i].p, iov[i].len))
+            return IPPM_ERR_CRYPTO;
+    size_t outl = 0;
+    if (!EVP_MAC_final(x->hmac, out, &outl, IPPM_HASH_MAX_LEN))
+        return IPPM_ERR_CRYPTO;
+    return IPPM_OK;
+}
+
+/* One EVP pass with padding off; in and out may be the same buffer. */
+static enum ippm_err cipher_run(struct ossl_ctx *x, const EVP_CIPHER *ciph,
+                                int encrypt, const uint8_t key[16],
+                                const uint8_t *iv, const uint8_t *in,
+                                uint8_t *out, size_t len)
+{
+    int outl = 0, finl = 0;
+    if (len % 16 != 0 || len > INT32_MAX)
+        return IPPM_ERR_BAD_ARG;
+    if (!EVP_CipherInit_ex2(x->cipher, ciph, key, iv, encrypt, NULL) ||
+        !EVP_CIPHER_CTX_set_padding(x->cipher, 0) ||
+        !EVP_CipherUpdate(x->cipher, out, &outl, in, (int)len) ||
+        !EVP_CipherFinal_ex(x->cipher, out + outl, &finl))
+        return IPPM_ERR_CRYPTO;
+    return (size_t)(outl + finl) == len ? IPPM_OK : IPPM_ERR_CRYPTO;
+}
+
+static enum ippm_err ossl_ecb(void *vctx, int encrypt, const uint8_t key[16],
+                              const uint8_t in[16], uint8_t out[16])
+{
+    struct ossl_ctx *x = vctx;
+    return cipher_run(x, x->ecb, encrypt, key, NULL, in, out, 16);
+}
+
+static enum ippm_err ossl_cbc(void *vctx, int encrypt, const uint8_t key[16],
+                              uint8_t iv[16], const uint8_t *in, uint8_t *out,
+                              size_t len)
+{
+    struct ossl_ctx *x = vctx;
+    if (len == 0)
+        return IPPM_OK;
+    /* The next IV is the last ciphertext block: the input's when
+     * decrypting, saved first because in and out may alias. */
+    uint8_t next_iv[16] = {0};
+    if (!encrypt && len >= 16)
+        memcpy(next_iv, in + len - 16, 16);
+    enum ippm_err e = cipher_run(x, x->cbc, encrypt, key, iv, in, out, len);
+    if (e != IPPM_OK)
+        return e;
+    if (encrypt)
+        memcpy(next_iv, out + len - 16, 16);
+    memcpy(iv, next_iv, 16);
+    return IPPM_OK;
+}
+
+static enum ippm_err ossl_pbkdf2(void *vctx, enum ippm_hash hash,
+                                 const uint8_t *pass, size_t pass_len,
+                                 const uint8_t *salt, size_t salt_len,
+                                 uint32_t iterations, uint8_t *out,
+                                 size_t out_len)
+{
+    (void)vctx;
+    const EVP_MD *md = hash == IPPM_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+    if (pass_len > INT32_MAX || salt_len > INT32_MAX || out_len > INT32_MAX ||
+        iterations == 0 || iterations > INT32_MAX)
+        return IPPM_ERR_BAD_ARG;
+    if (!PKCS5_PBKDF2_HMAC((const char *)pass, (int)pass_len, salt,
+                           (int)salt_len, (int)iterations, md, (int)out_len,
+                           out))
+        return IPPM_ERR_CRYPTO;
+    return IPPM_OK;
+}
+
+static enum ippm_err ossl_random(void *vctx, uint8_t *out, size_t len)
+{
+    (void)vctx;
+    if (len > INT32_MAX)
+        return IPPM_ERR_BAD_ARG;
+    return RAND_bytes(out, (int)len) == 1 ? IPPM_OK : IPPM_ERR_CRYPTO;
+}
+
+/* see crypto_openssl.h */
+int ippm_crypto_openssl_init(struct ippm_crypto *c)
+{
+    memset(c, 0, sizeof(*c));
+    struct ossl_ctx *x = calloc(1, sizeof(*x));
+    if (!x)
+        return -1;
+    c->ctx = x;
+    x->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    x->hmac = x->mac ? EVP_MAC_CTX_new(x->mac) : NULL;
+    x->cipher = EVP_CIPHER_CTX_new();
+    x->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+    x->cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+    if (!x->hmac || !x->cipher || !x->ecb || !x->cbc)
+        return -1;
+    c->hmac = ossl_hmac;
+    c->aes128_ecb = ossl_ecb;
+    c->aes128_cbc = ossl_cbc;
+    c->pbkdf2 = ossl_pbkdf2;
+    c->random = ossl_random;
+    return 0;
+}
+
+/* see crypto_openssl.h */
+void ippm_crypto_openssl_free(struct ippm_crypto *c)
+{
+    struct ossl_ctx *x = c->ctx;
+    if (x) {
+        EVP_MAC_CTX_free(x->hmac);
+        EVP_MAC_free(x->mac);
+        EVP_CIPHER_CTX_free(x->cipher);
+        EVP_CIPHER_free(x->ecb);
+        EVP_CIPHER_free(x->cbc);
+        free(x);
+    }
+    memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,59 @@
+#include "keyfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static void warn_if_shared(const char *path, FILE *f)
+{
+    struct stat st;
+    /* A key others can read is no secret; say so, but still run, as ssh
+     * does not: lab keys are often world-readable on purpose. */
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+        fprintf(stderr,
+                "ippm: warning: key file '%s' is readable by group or "
+                "others (chmod 600 it)\n",
+                path);
+}
+
+/* see keyfile.h */
+int ippm_keyfile_read(const char *opt, const char *path,
+                      uint8_t key[IPPM_KEY_MAX], size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ippm_cli_error("%s: cannot read '%s': %s", opt, path, strerror(errno));
+        return -1;
+    }
+    warn_if_shared(path, f);
+    /* One octet more than the limit tells "too long" from "exactly full";
+     * two more leave room for a CRLF after a full-length key. */
+    uint8_t buf[IPPM_KEY_MAX + 3];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err) {
+        ippm_cli_error("%s: cannot read '%s': %s", opt, path, strerror(err));
+        return -1;
+    }
+    if (n > 0 && buf[n - 1] == '\n')
+        n--;
+    if (n > 0 && buf[n - 1] == '\r')
+        n--;
+    if (n == 0 || n > IPPM_KEY_MAX) {
+        explicit_bzero(buf, sizeof(buf));
+        if (n == 0)
+            ippm_cli_error("%s: '%s' is empty", opt, path);
+        else
+            ippm_cli_error("%s: '%s' holds more than %d octets", opt, path,
+                           IPPM_KEY_MAX);
+        return -1;
+    }
+    memcpy(key, buf, n);
+    *len = n;
+    explicit_bzero(buf, sizeof(buf));
+    return 0;
+}

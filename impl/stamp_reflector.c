@@ -1,0 +1,307 @@
+/* `ippm stamp reflector`: a loop around stamp_reflector_handle. Receive a
+ * batch, hand each datagram to proto with the kernel's receive time, send
+ * every reply in one sendmmsg from the address the request arrived at.
+ * It never reads a STAMP field: what to answer is proto's business. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/stamp/stamp.h"
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "crypto_openssl.h"
+#include "keyfile.h"
+#include "net.h"
+#include "stamp_driver.h"
+
+#define DEFAULT_SESSION_TIMEOUT_S 60.0
+
+struct refl_opts {
+    const char *listen;
+    uint16_t port;
+    bool stateful;
+    const char *key_file;
+    enum ippm_tsfmt tsfmt;
+    uint64_t session_timeout_ns;
+    bool reply_to_short;
+    bool quiet;
+};
+
+struct refl_counters {
+    uint64_t received;
+    uint64_t replied;
+    uint64_t send_failed;
+    uint64_t dropped;
+    uint64_t drop_by[IPPM_ERR_COUNT_];
+};
+
+/* Everything the loop touches, allocated once. */
+struct refl {
+    struct refl_opts o;
+    struct ippm_sock sock;
+    struct ippm_clock clk;
+    struct ippm_crypto crypto;
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len;
+    struct stamp_reflector r;
+    struct ippm_rx_batch rx;
+    struct ippm_tx_batch tx;
+    struct refl_counters c;
+};
+
+static void refl_usage(FILE *f)
+{
+    fputs(
+        "usage: ippm stamp reflector [options]\n"
+        "Answer STAMP (RFC 8762) test packets.\n"
+        "  --listen ADDR          bind one address (default: every IPv4 and IPv6)\n"
+        "  --port PORT            UDP port (default 862)\n"
+        "  --stateful             own sequence counter per session (RFC 8762 §4)\n"
+        "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
+        "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
+        "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
+        "  --reply-to-short       answer packets below the base length (§4.6)\n"
+        "  --quiet                no startup line\n"
+        "  --help                 this text\n",
+        f);
+}
+
+enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
+       OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP };
+
+static const struct option refl_longopts[] = {
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"stateful", no_argument, NULL, OPT_STATEFUL},
+    {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"timestamp", required_argument, NULL, OPT_TS},
+    {"session-timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"reply-to-short", no_argument, NULL, OPT_SHORT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to run, else the exit status. */
+static int refl_parse(struct refl_opts *o, int argc, char **argv)
+{
+    const char *prog = "stamp reflector";
+    o->port = STAMP_PORT;
+    o->tsfmt = IPPM_TS_NTP;
+    o->session_timeout_ns =
+        (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
+    int c, first = 1, rc = 0;
+    while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
+           -1) {
+        first = 0;
+        switch (c) {
+        case OPT_LISTEN: o->listen = optarg; break;
+        case OPT_PORT: rc = ippm_cli_port("--port", optarg, &o->port); break;
+        case OPT_STATEFUL: o->stateful = true; break;
+        case OPT_KEY: o->key_file = optarg; break;
+        case OPT_TS: rc = ippm_cli_tsfmt("--timestamp", optarg, &o->tsfmt); break;
+        case OPT_TIMEOUT:
+            rc = ippm_cli_seconds("--session-timeout", optarg, 0.001, 86400,
+                                  &o->session_timeout_ns);
+            break;
+        case OPT_SHORT: o->reply_to_short = true; break;
+        case OPT_QUIET: o->quiet = true; break;
+        case 'h':
+        case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
+        default: return IPPM_EXIT_USAGE;
+        }
+        if (rc != 0)
+            return IPPM_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected argument '%s' (see --help)", prog,
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Key, crypto, socket: what must work before the first packet. */
+static int refl_setup(struct refl *x)
+{
+    char err[IPPM_NET_ERRLEN];
+    if (x->o.key_file) {
+        if (ippm_keyfile_read("--auth-key-file", x->o.key_file, x->key,
+                              &x->key_len) != 0)
+            return IPPM_EXIT_USAGE;
+        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
+            ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
+            return IPPM_EXIT_RUNTIME;
+        }
+    }
+    struct ippm_addr local;
+    if (x->o.listen && ippm_net_resolve(x->o.listen, x->o.port, IPPM_AF_NONE,
+                                        &local, err, sizeof(err)) != 0) {
+        ippm_cli_error("--listen: %s", err);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, x->o.port,
+                            err, sizeof(err)) != 0) {
+        ippm_cli_error("stamp reflector: %s", err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    if (ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
+        ippm_tx_batch_init(&x->tx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    return -1;
+}
+
+static void refl_proto_init(struct refl *x)
+{
+    struct stamp_reflector_config cfg = {0};
+    ippm_clock_init(&x->clk, x->o.tsfmt);
+    cfg.mode = x->o.key_file ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.stateful = x->o.stateful;
+    cfg.tsfmt = x->o.tsfmt;
+    cfg.errest = ippm_clock_errest(&x->clk);
+    cfg.key.crypto = x->o.key_file ? &x->crypto : NULL;
+    cfg.key.key = x->key;
+    cfg.key.len = x->key_len;
+    cfg.session_timeout_ns = x->o.session_timeout_ns;
+    cfg.reply_to_short = x->o.reply_to_short;
+    stamp_reflector_init(&x->r, &cfg);
+}
+
+static void refl_drop(struct refl *x, enum ippm_err why)
+{
+    x->c.dropped++;
+    x->c.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
+}
+
+/* One datagram: proto decides; we queue what it built. */
+static void refl_one(struct refl *x, size_t i)
+{
+    const struct ippm_rx_meta *m = &x->rx.meta[i];
+    x->c.received++;
+    if (x->rx.trunc[i]) {
+        refl_drop(x, IPPM_ERR_TOO_LONG);
+        return;
+    }
+    uint8_t *slot = ippm_tx_batch_slot(&x->tx);
+    struct stamp_event ev = {
+        .kind = STAMP_EV_RX,
+        .pkt = ippm_rx_batch_buf(&x->rx, i),
+        .len = x->rx.len[i],
+        .meta = m,
+    };
+    struct stamp_action act = {0};
+    /* Read last: the reply leaves right after, so this is its Timestamp. */
+    ev.now_ns = ippm_clock_now(&x->clk);
+    enum ippm_err rc =
+        stamp_reflector_handle(&x->r, &ev, slot, x->tx.buf_size, &act);
+    if (rc != IPPM_OK) {
+        refl_drop(x, rc);
+        return;
+    }
+    if (act.kind == STAMP_ACT_SEND)
+        ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
+    else if (act.kind == STAMP_ACT_DROP)
+        refl_drop(x, act.why);
+}
+
+/* Drains the socket. Returns 0, or -1 on a receive error. */
+static int refl_drain(struct refl *x)
+{
+    for (;;) {
+        int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
+        if (n < 0)
+            return -1;
+        for (int i = 0; i < n; i++)
+            refl_one(x, (size_t)i);
+        size_t queued = x->tx.n;
+        if (queued) {
+            size_t sent = ippm_net_send(&x->sock, &x->tx, NULL);
+            x->c.replied += sent;
+            x->c.send_failed += queued - sent;
+        }
+        if ((size_t)n < x->rx.cap)
+            return 0;
+    }
+}
+
+static void refl_summary(const struct refl *x)
+{
+    fprintf(stderr,
+            "ippm stamp reflector: received %llu, replied %llu, dropped %llu",
+            (unsigned long long)x->c.received,
+            (unsigned long long)x->c.replied,
+            (unsigned long long)x->c.dropped);
+    if (x->c.send_failed)
+        fprintf(stderr, ", send failed %llu",
+                (unsigned long long)x->c.send_failed);
+    fputc('\n', stderr);
+    for (int e = 0; e < IPPM_ERR_COUNT_; e++)
+        if (x->c.drop_by[e])
+            fprintf(stderr, "  dropped %llu: %s (%s)\n",
+                    (unsigned long long)x->c.drop_by[e],
+                    ippm_err_name((enum ippm_err)e),
+                    ippm_err_str((enum ippm_err)e));
+}
+
+static void refl_banner(const struct refl *x)
+{
+    char as[IPPM_ADDR_STRLEN];
+    printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
+           ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
+           x->o.stateful ? "stateful" : "stateless",
+           x->o.key_file ? "authenticated" : "open",
+           ippm_clock_fmt_name(x->o.tsfmt));
+    fflush(stdout);
+}
+
+static int refl_loop(struct refl *x)
+{
+    while (!ippm_net_stopping()) {
+        int w = ippm_net_wait(&x->sock, UINT64_MAX);
+        if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
+            ippm_cli_error("stamp reflector: %s", strerror(errno));
+            return IPPM_EXIT_RUNTIME;
+        }
+    }
+    return IPPM_EXIT_OK;
+}
+
+static void refl_free(struct refl *x)
+{
+    ippm_rx_batch_free(&x->rx);
+    ippm_tx_batch_free(&x->tx);
+    ippm_net_close(&x->sock);
+    if (x->o.key_file)
+        ippm_crypto_openssl_free(&x->crypto);
+    explicit_bzero(x->key, sizeof(x->key));
+    free(x);
+}
+
+/* see stamp_driver.h */
+int stamp_reflector_main(int argc, char **argv)
+{
+    /* calloc: the session table is too large for the stack. */
+    struct refl *x = calloc(1, sizeof(*x));
+    if (!x) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    x->sock.fd = -1;
+    int rc = refl_parse(&x->o, argc, argv);
+    if (rc < 0)
+        rc = refl_setup(x);
+    if (rc < 0) {
+        refl_proto_init(x);
+        ippm_net_stop_signals();
+        if (!x->o.quiet)
+            refl_banner(x);
+        rc = refl_loop(x);
+        refl_summary(x);
+    }
+    refl_free(x);
+    return rc;
+}

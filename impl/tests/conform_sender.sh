@@ -1,0 +1,75 @@
+#!/bin/sh
+# `ippm conform stamp-sender` grading `ippm stamp sender` on loopback:
+# every MUST passes.
+#   conform_sender.sh IPPM MODE
+# MODE: open | auth | ptp | ssid. Exit 0 pass, 1 fail.
+set -u
+IPPM=$1
+MODE=$2
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+dir=$(mktemp -d)
+cpid=
+cleanup() {
+    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL ($MODE): $*" >&2
+    for f in "$dir"/*.out "$dir"/*.err; do
+        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+    done
+    exit 1
+}
+
+PORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+KEYOPT=
+SOPTS=
+case $MODE in
+open) ;;
+auth)
+    printf 'sender conformance key\n' >"$dir/key"
+    chmod 600 "$dir/key"
+    KEYOPT="--auth-key-file $dir/key" ;;
+ptp) SOPTS="--timestamp ptp" ;;
+ssid) SOPTS="--ssid 4660" ;;
+*) echo "unknown mode $MODE" >&2; exit 2 ;;
+esac
+
+# shellcheck disable=SC2086
+"$IPPM" conform stamp-sender --listen 127.0.0.1 --port "$PORT" --count 10 \
+    --timeout 5 $KEYOPT --json "$dir/s.json" >"$dir/conform.out" 2>"$dir/conform.err" &
+cpid=$!
+i=0
+while ! grep -q "listening on" "$dir/conform.err" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && fail "conform stamp-sender did not start"
+    sleep 0.1
+done
+# shellcheck disable=SC2086
+"$IPPM" stamp sender 127.0.0.1 --port "$PORT" --count 10 --interval 0.01 \
+    --wait 0.3 $KEYOPT $SOPTS >"$dir/sender.out" 2>"$dir/sender.err" ||
+    fail "ippm stamp sender failed"
+wait "$cpid"
+rc=$?
+cpid=
+[ $rc -eq 0 ] || fail "ippm conform stamp-sender exited $rc"
+
+"$PY" - "$dir/s.json" "$MODE" <<'PYEOF' || fail "report check failed"
+import json, sys
+j = json.load(open(sys.argv[1]))
+mode = sys.argv[2]
+v = {c["id"]: c["verdict"] for c in j["cases"]}
+assert j["suite"] == "stamp-sender"
+assert j["totals"]["fail"] == 0, j["totals"]
+want = ["STAMP-8762-4.2-03", "STAMP-8762-4.2.1-02", "STAMP-8762-4.2.1-04"]
+want += {"open": ["STAMP-8762-4.2.1-01"], "ptp": ["STAMP-8762-4.2.1-01"],
+         "auth": ["STAMP-8762-4.4-03", "STAMP-8762-4.2.2-02"],
+         "ssid": ["STAMP-8972-3-02"]}[mode]
+for c in want:
+    assert v.get(c) == "pass", (c, v.get(c))
+PYEOF
+exit 0
