@@ -76,7 +76,9 @@ static void send_usage(FILE *f)
         "  --wait SECONDS         wait for replies after the last send (default 2)\n"
         "  --per-packet           one line per reply, ping style\n"
         "  --json FILE            write the summary and every packet as JSON\n"
-        "  --help                 this text\n",
+        "  --help                 this text\n"
+        "Exit status: 0 when any reply came back, 1 when none did, 2 on a bad\n"
+        "command line, 3 when the run could not start.\n",
         f);
 }
 
@@ -618,6 +620,10 @@ static int send_run(struct sender *x)
         if (rc == IPPM_EXIT_OK)
             rc = jrc;
     }
+    /* As ping does: no reply at all fails the run, so a CI job gating on
+     * reachability needs no output parsing. */
+    if (rc == IPPM_EXIT_OK && x->st.sent > 0 && x->st.received == 0)
+        rc = IPPM_EXIT_FAIL;
     return rc;
 }
 

@@ -86,13 +86,17 @@ PYEOF
 }
 
 # run_sender NAME HOST ARGS...: 20 packets, JSON to $dir/NAME.json
+# run_sender NAME HOST [options]; EXPECT_RC (default 0) is the exit status
+# the sender must give: 1 when no reply can come back.
 run_sender() {
     name=$1
     host=$2
     shift 2
     "$IPPM" stamp sender "$host" --port "$PORT" --count $COUNT \
         --interval 0.01 --wait 1 --json "$dir/$name.json" "$@" \
-        >"$dir/$name.out" 2>"$dir/$name.err" || fail "sender exit status $?"
+        >"$dir/$name.out" 2>"$dir/$name.err"
+    rc=$?
+    [ "$rc" -eq "${EXPECT_RC:-0}" ] || fail "sender exit status $rc, expected ${EXPECT_RC:-0}"
     [ -s "$dir/$name.json" ] || fail "no JSON written"
 }
 
@@ -176,7 +180,7 @@ badkey)
     printf 'wrong\n' >"$dir/bad"
     chmod 600 "$dir/key" "$dir/bad"
     start_reflector --listen 127.0.0.1 --auth-key-file "$dir/key"
-    run_sender s 127.0.0.1 --auth-key-file "$dir/bad"
+    EXPECT_RC=1 run_sender s 127.0.0.1 --auth-key-file "$dir/bad"
     check_json "$dir/s.json" "j['sent'] == $COUNT and j['received'] == 0 and j['lost'] == $COUNT"
     stop_reflector
     grep -q "dropped $COUNT: IPPM_ERR_HMAC" "$dir/refl.err" ||
