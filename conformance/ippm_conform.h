@@ -31,6 +31,7 @@ struct ippm_exchange {
     uint64_t rep_ns;          /* when the reply was seen */
     unsigned n_replies;       /* > 1: the reflector answered more than once */
     uint32_t probe;           /* live: the probe that sent it; 0 otherwise */
+    struct ippm_addr rep_src; /* reply's source; family NONE: unknown */
 };
 
 /* Everything a check may look at. */
@@ -48,7 +49,24 @@ struct ippm_obs {
     bool live;                     /* exchanges came from our own probes */
     uint32_t probes_run;           /* live: bit mask of probes sent */
     uint64_t unmatched_replies;    /* replies that matched no request */
+    /* Timestamp format the reflector is configured for: 0 either, else
+     * 1 + enum ippm_tsfmt (zero-initialised obs accept both). */
+    uint8_t expect_tsfmt;
 };
+
+/* Live STAMP probes (struct ippm_exchange.probe, ippm_obs.probes_run).
+ * Checks never branch on these: they classify exchanges by content, so
+ * the same check grades pcap replays. The bits say what a live run sent. */
+#define IPPM_PROBE_STAMP_BASE     (1u << 0) /* base packets, seq 0..9 */
+#define IPPM_PROBE_STAMP_PAD      (1u << 1) /* 60, 128, 1000 octets */
+#define IPPM_PROBE_STAMP_SHORT    (1u << 2) /* shorter than the base */
+#define IPPM_PROBE_STAMP_GARBAGE  (1u << 3) /* garbage, then a valid request */
+#define IPPM_PROBE_STAMP_MBZ      (1u << 4) /* sender MBZ set */
+#define IPPM_PROBE_STAMP_PTP      (1u << 5) /* PTPv2 timestamps, Z = 1 */
+#define IPPM_PROBE_STAMP_SSID     (1u << 6) /* RFC 8972 SSID */
+#define IPPM_PROBE_STAMP_SESSION2 (1u << 7) /* second session, sequence gap */
+#define IPPM_PROBE_STAMP_BADHMAC  (1u << 8) /* auth: corrupted HMAC */
+#define IPPM_PROBE_STAMP_PORT     (1u << 9) /* sent to the default port 862 */
 
 #define IPPM_DETAIL_MAX 320
 

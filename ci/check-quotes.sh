@@ -1,0 +1,127 @@
+#!/bin/sh
+# Checks that every conformance case's quote appears word for word in the
+# RFC texts under shared/rfc/ (STYLE.md: "CI checks every quote against
+# shared/rfc/"). Whitespace is normalised on both sides, so a quote matches
+# across line breaks, page breaks (footer, form feed, running header) and
+# hyphens the RFC broke at a line end.
+#
+# usage: ci/check-quotes.sh [RFC_DIR]   (default: ../shared/rfc next to the repo)
+# Exits 0 when every quote is found, 1 otherwise; skips (exit 0, with a
+# message) when the RFC directory is absent.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+rfc_dir=${1:-${IPPM_RFC_DIR:-$here/../shared/rfc}}
+
+if [ ! -d "$rfc_dir" ]; then
+    echo "check-quotes: $rfc_dir not found; skipping the quote check" >&2
+    exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "check-quotes: python3 not found; skipping the quote check" >&2
+    exit 0
+fi
+
+exec python3 - "$here/conformance/cases" "$rfc_dir" <<'PY'
+import glob, os, re, sys
+
+cases_dir, rfc_dir = sys.argv[1], sys.argv[2]
+
+def norm(s):
+    s = s.replace('\ufeff', '')
+    s = re.sub(r'-\s*\n\s*', '-', s)      # a hyphen broken at the line end
+    s = re.sub(r'\s+', ' ', s)
+    return s.strip()
+
+def rfc_text(path):
+    out = []
+    for line in open(path, encoding='utf-8', errors='replace'):
+        line = line.replace('\f', '')
+        if re.search(r'\[Page \d+\]\s*$', line):
+            continue                       # page footer
+        if re.match(r'^RFC \d+\s{2,}.*\s{2,}\S.*\d{4}\s*$', line):
+            continue                       # running header
+        out.append(line)
+    return norm(''.join(out))
+
+corpus = {os.path.basename(p): rfc_text(p)
+          for p in sorted(glob.glob(os.path.join(rfc_dir, 'rfc*.txt')))}
+if not corpus:
+    print('check-quotes: no rfc*.txt in %s; skipping' % rfc_dir, file=sys.stderr)
+    sys.exit(0)
+
+TOK = re.compile(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z_0-9]*)|(\S)', re.S)
+
+def tokens(src):
+    src = re.sub(r'/\*.*?\*/', ' ', src, flags=re.S)
+    src = re.sub(r'//[^\n]*', ' ', src)
+    src = re.sub(r'^\s*#[^\n]*', ' ', src, flags=re.M)
+    toks = []
+    for m in TOK.finditer(src):
+        if m.group(1) is not None:
+            s = bytes(m.group(1), 'utf-8').decode('unicode_escape').encode(
+                'latin-1').decode('utf-8')
+            if toks and toks[-1][0] == 'str':   # adjacent literals join
+                toks[-1] = ('str', toks[-1][1] + s)
+            else:
+                toks.append(('str', s))
+        elif m.group(2) is not None:
+            toks.append(('id', m.group(2)))
+        else:
+            toks.append(('p', m.group(3)))
+    return toks
+
+bad = checked = 0
+for path in sorted(glob.glob(os.path.join(cases_dir, '*.c'))):
+    toks = tokens(open(path, encoding='utf-8').read())
+    consts = {}
+    for i in range(len(toks) - 4):
+        # static const char q_x[] = "...";
+        if (toks[i] == ('id', 'char') and toks[i + 1][0] == 'id' and
+                toks[i + 2] == ('p', '[') and toks[i + 3] == ('p', ']') and
+                toks[i + 4] == ('p', '=') and toks[i + 5][0] == 'str'):
+            consts[toks[i + 1][1]] = toks[i + 5][1]
+    i = 0
+    while i < len(toks) - 1:
+        if (toks[i] == ('p', '{') and toks[i + 1][0] == 'str' and
+                re.match(r'^[A-Z]+-\d+-', toks[i + 1][1])):
+            fields, cur, depth, j = [], [], 0, i + 1
+            while j < len(toks):
+                t = toks[j]
+                if t == ('p', '{') or t == ('p', '('):
+                    depth += 1
+                elif t == ('p', ')') or (t == ('p', '}') and depth > 0):
+                    depth -= 1
+                elif t == ('p', '}'):
+                    break
+                if t == ('p', ',') and depth == 0:
+                    fields.append(cur)
+                    cur = []
+                else:
+                    cur.append(t)
+                j += 1
+            fields.append(cur)
+            cid = toks[i + 1][1]
+            q = fields[5] if len(fields) > 5 else []
+            quote = None
+            if len(q) == 1 and q[0][0] == 'str':
+                quote = q[0][1]
+            elif len(q) == 1 and q[0][0] == 'id' and q[0][1] in consts:
+                quote = consts[q[0][1]]
+            checked += 1
+            if quote is None:
+                print('%s: %s: quote is not a string literal' % (path, cid))
+                bad += 1
+            else:
+                nq = norm(quote)
+                where = [n for n, t in corpus.items() if nq in t]
+                if not nq or not where:
+                    print('%s: %s: quote not found in %s:\n    "%s"' %
+                          (os.path.basename(path), cid, rfc_dir, quote))
+                    bad += 1
+            i = j
+        i += 1
+
+print('check-quotes: %d quotes checked, %d not found' % (checked, bad))
+sys.exit(1 if bad or not checked else 0)
+PY

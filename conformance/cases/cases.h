@@ -1,0 +1,16 @@
+/* The per-RFC case tables that conformance/catalogue.c joins. A protocol
+ * adds its tables here and to the list in catalogue.c; nothing else
+ * changes (runner, report writers and commands serve every protocol). */
+#ifndef IPPM_CASES_H
+#define IPPM_CASES_H
+
+#include <stddef.h>
+
+#include "../ippm_conform.h"
+
+extern const struct ippm_case ippm_cases_stamp_8762[];
+extern const size_t ippm_cases_stamp_8762_n;
+extern const struct ippm_case ippm_cases_stamp_8972[];
+extern const size_t ippm_cases_stamp_8972_n;
+
+#endif

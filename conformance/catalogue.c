@@ -1,0 +1,151 @@
+/* The catalogue: every per-RFC table joined into one, and the runner. */
+#include "ippm_conform.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cases/cases.h"
+
+#define IPPM_CATALOGUE_MAX 1024
+
+struct table {
+    const struct ippm_case *c;
+    const size_t *n;
+};
+
+/* A new protocol adds its tables here (h2spec spec/spec.go). */
+static const struct table tables[] = {
+    {ippm_cases_stamp_8762, &ippm_cases_stamp_8762_n},
+    {ippm_cases_stamp_8972, &ippm_cases_stamp_8972_n},
+};
+
+static struct ippm_case joined[IPPM_CATALOGUE_MAX];
+static size_t n_joined;
+static pthread_once_t join_once = PTHREAD_ONCE_INIT;
+
+static void join(void)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < *tables[t].n && n_joined < IPPM_CATALOGUE_MAX;
+             i++)
+            joined[n_joined++] = tables[t].c[i];
+}
+
+/* see ippm_conform.h */
+const struct ippm_case *ippm_catalogue(size_t *n)
+{
+    pthread_once(&join_once, join);
+    *n = n_joined;
+    return joined;
+}
+
+/* see ippm_conform.h */
+const struct ippm_case *ippm_case_find(const char *id)
+{
+    size_t n;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].id, id) == 0)
+            return &c[i];
+    return NULL;
+}
+
+/* An ID "STAMP-8762-..." belongs to protocol "stamp": the part before the
+ * first '-', compared without case. */
+static bool case_of_protocol(const struct ippm_case *c, const char *proto)
+{
+    if (!proto)
+        return true;
+    size_t l = strlen(proto);
+    if (strncasecmp(c->id, proto, l) != 0)
+        return false;
+    return c->id[l] == '-';
+}
+
+/* only: a prefix, or several separated by commas. */
+static bool case_selected(const struct ippm_case *c, const char *only)
+{
+    if (!only || !*only)
+        return true;
+    const char *p = only;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l && strncmp(c->id, p, l) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+/* see ippm_conform.h */
+size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
+                          struct ippm_case_result *out, size_t cap)
+{
+    size_t n, ran = 0;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    for (size_t i = 0; i < n && ran < cap; i++) {
+        if (c[i].role != obs->role || !case_of_protocol(&c[i], obs->protocol) ||
+            !case_selected(&c[i], only))
+            continue;
+        struct ippm_case_result *r = &out[ran++];
+        r->c = &c[i];
+        r->detail[0] = '\0';
+        if (!c[i].check) {
+            r->verdict = IPPM_NA;
+            snprintf(r->detail, sizeof r->detail, "no check implemented");
+            continue;
+        }
+        r->verdict = c[i].check(obs, r->detail, sizeof r->detail);
+        if (r->verdict != IPPM_PASS && !r->detail[0])
+            snprintf(r->detail, sizeof r->detail, "%s",
+                     r->verdict == IPPM_NA ? "not applicable"
+                                           : "failed (no detail given)");
+    }
+    return ran;
+}
+
+/* see ippm_conform.h */
+bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict)
+{
+    if (r->verdict != IPPM_FAIL)
+        return false;
+    return r->c->level == IPPM_MUST || strict;
+}
+
+/* see ippm_conform.h */
+const char *ippm_level_str(enum ippm_level l)
+{
+    switch (l) {
+    case IPPM_MUST:
+        return "MUST";
+    case IPPM_SHOULD:
+        return "SHOULD";
+    case IPPM_MAY:
+        return "MAY";
+    }
+    return "?";
+}
+
+/* see ippm_conform.h */
+const char *ippm_verdict_str(enum ippm_verdict v)
+{
+    switch (v) {
+    case IPPM_NA:
+        return "n/a";
+    case IPPM_PASS:
+        return "pass";
+    case IPPM_FAIL:
+        return "fail";
+    }
+    return "?";
+}
+
+/* see ippm_conform.h */
+const char *ippm_role_str(enum ippm_role r)
+{
+    return r == IPPM_ROLE_SENDER ? "sender" : "reflector";
+}

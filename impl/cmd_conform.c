@@ -1,0 +1,573 @@
+/* `ippm conform`: grade a live implementation against the catalogue.
+ *
+ *   ippm conform stamp-reflector HOST[:PORT] ...  probe somebody's reflector
+ *   ippm conform stamp-sender ...                 grade somebody's sender
+ *   ippm conform                                  ippm's own reflector, then
+ *                                                 the pcap corpus
+ *
+ * Everything protocol-specific lives in conform_live.c; this file parses
+ * options, runs the catalogue and writes the reports. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../proto/stamp/stamp.h"
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "conform_live.h"
+#include "crypto_openssl.h"
+#include "keyfile.h"
+#include "net.h"
+#include "pcap_read.h"
+#include "report.h"
+
+#define NS_PER_S 1000000000ull
+#define DEFAULT_MANIFEST "pcaps/stamp/MANIFEST"
+
+struct conform_opts {
+    const char *only;
+    const char *junit;
+    const char *json;
+    const char *key_file;
+    const char *listen;
+    const char *manifest;
+    bool strict;
+    bool no_pcap;
+    bool list;
+    int stateful;          /* -1 infer */
+    uint8_t tsfmt;         /* 0 either, else 1 + enum ippm_tsfmt */
+    uint64_t timeout_ns;
+    uint64_t tolerance_ns;
+    uint16_t port;
+    uint32_t count;
+    int ttl;
+};
+
+enum {
+    OPT_ONLY = 256, OPT_STRICT, OPT_JUNIT, OPT_JSON, OPT_KEY, OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_TIMEOUT, OPT_TOLERANCE, OPT_LISTEN,
+    OPT_PORT, OPT_COUNT, OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST, OPT_HELP
+};
+
+static const struct option long_opts[] = {
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"stateful", no_argument, NULL, OPT_STATEFUL},
+    {"stateless", no_argument, NULL, OPT_STATELESS},
+    {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"clock-tolerance", required_argument, NULL, OPT_TOLERANCE},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"no-pcap", no_argument, NULL, OPT_NO_PCAP},
+    {"pcap-manifest", required_argument, NULL, OPT_MANIFEST},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: ippm conform [stamp-reflector HOST[:PORT] | stamp-sender] "
+        "[options]\n"
+        "Grade a STAMP (RFC 8762, RFC 8972 §3) implementation against the "
+        "conformance catalogue.\n"
+        "\n"
+        "  stamp-reflector HOST[:PORT]   probe a Session-Reflector (port "
+        "862 by default;\n"
+        "                                IPv6 as [::1]:862)\n"
+        "  stamp-sender                  act as reflector and grade the "
+        "Session-Sender\n"
+        "                                that sends to us\n"
+        "  (none)                        ippm's own reflector on 127.0.0.1, "
+        "then the pcap\n"
+        "                                corpus; writes ippm-report.json and\n"
+        "                                ippm-report.junit.xml here\n"
+        "\n"
+        "  --auth-key-file FILE   authenticated mode with this key\n"
+        "  --stateful|--stateless the reflector's mode (default: inferred)\n"
+        "  --timestamp ntp|ptp    the reflector's timestamp format (default: "
+        "either)\n"
+        "  --only PREFIX[,...]    run only cases whose ID starts so\n"
+        "  --strict               a SHOULD failure fails the run\n"
+        "  --json FILE            write the results as JSON\n"
+        "  --junit FILE           write the results as JUnit XML\n"
+        "  --timeout S            wait for replies (reflector, default 1) or "
+        "for\n"
+        "                         the next packet (sender, default 10)\n"
+        "  --clock-tolerance S    allowed offset between the clocks (default "
+        "1)\n"
+        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n"
+        "  --listen ADDR, --port PORT, --count N   stamp-sender: where to "
+        "listen\n"
+        "                         (default every address, port 862) and how "
+        "many\n"
+        "                         packets to grade (default 10)\n"
+        "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the "
+        "corpus\n"
+        "                         (default " DEFAULT_MANIFEST ")\n"
+        "  --list                 print the catalogue (--only filters it) "
+        "and exit\n"
+        "\n"
+        "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD "
+        "with\n"
+        "--strict), 2 usage, 3 could not run.\n",
+        f);
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse(struct conform_opts *o, int argc, char **argv,
+                 const char *prog)
+{
+    int c;
+    uint64_t v;
+    int first = 1;
+    while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
+           -1) {
+        first = 0;
+        switch (c) {
+        case OPT_ONLY:
+            o->only = optarg;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
+            break;
+        case OPT_JUNIT:
+            o->junit = optarg;
+            break;
+        case OPT_JSON:
+            o->json = optarg;
+            break;
+        case OPT_KEY:
+            o->key_file = optarg;
+            break;
+        case OPT_STATEFUL:
+            o->stateful = 1;
+            break;
+        case OPT_STATELESS:
+            o->stateful = 0;
+            break;
+        case OPT_TIMESTAMP: {
+            enum ippm_tsfmt f;
+            if (ippm_cli_tsfmt("--timestamp", optarg, &f) != 0)
+                return IPPM_EXIT_USAGE;
+            o->tsfmt = (uint8_t)(1 + f);
+            break;
+        }
+        case OPT_TIMEOUT:
+            if (ippm_cli_seconds("--timeout", optarg, 0.01, 3600,
+                                 &o->timeout_ns) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_TOLERANCE:
+            if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
+                                 &o->tolerance_ns) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_LISTEN:
+            o->listen = optarg;
+            break;
+        case OPT_PORT:
+            if (ippm_cli_port("--port", optarg, &o->port) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_COUNT:
+            if (ippm_cli_uint("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
+                              "a count", &v) != 0)
+                return IPPM_EXIT_USAGE;
+            o->count = (uint32_t)v;
+            break;
+        case OPT_TTL:
+            if (ippm_cli_uint("--ttl", optarg, 1, 255, "a TTL", &v) != 0)
+                return IPPM_EXIT_USAGE;
+            o->ttl = (int)v;
+            break;
+        case OPT_NO_PCAP:
+            o->no_pcap = true;
+            break;
+        case OPT_MANIFEST:
+            o->manifest = optarg;
+            break;
+        case OPT_LIST:
+            o->list = true;
+            break;
+        case OPT_HELP:
+        case 'h':
+            usage(stdout);
+            return IPPM_EXIT_OK;
+        default:
+            return IPPM_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* "host", "host:port", "[v6]", "[v6]:port", or a bare IPv6 address. */
+static int split_hostport(const char *s, char *host, size_t cap,
+                          uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    const char *ps = NULL;
+    size_t hl;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end)
+            return -1;
+        hl = (size_t)(end - s - 1);
+        s++;
+        if (end[1] == ':')
+            ps = end + 2;
+        else if (end[1])
+            return -1;
+    } else if (colon && colon == strchr(s, ':')) {
+        hl = (size_t)(colon - s);
+        ps = colon + 1;
+    } else {
+        hl = strlen(s); /* no colon, or several: an IPv6 address */
+    }
+    if (!hl || hl >= cap)
+        return -1;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    if (ps && ippm_cli_port("HOST:PORT", ps, port) != 0)
+        return -2;
+    return 0;
+}
+
+/* Key and crypto for authenticated mode. Returns -1 to go on. */
+static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
+                    size_t *key_len, struct ippm_crypto *crypto,
+                    bool *have_crypto)
+{
+    *have_crypto = false;
+    if (!o->key_file)
+        return -1;
+    if (ippm_keyfile_read("--auth-key-file", o->key_file, key, key_len) != 0)
+        return IPPM_EXIT_USAGE;
+    if (ippm_crypto_openssl_init(crypto) != 0) {
+        ippm_crypto_openssl_free(crypto);
+        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256");
+        return IPPM_EXIT_RUNTIME;
+    }
+    *have_crypto = true;
+    return -1;
+}
+
+/* Runs the catalogue on obs, prints the table, writes the reports.
+ * Returns the exit status. */
+static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
+                 const char *suite, const char *target, uint64_t start_ns)
+{
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    struct ippm_case_result *res = calloc(n_cat ? n_cat : 1, sizeof *res);
+    if (!res) {
+        ippm_cli_error("conform: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    size_t n = ippm_catalogue_run(obs, o->only, res, n_cat);
+    if (n == 0 && o->only) {
+        ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
+        free(res);
+        return IPPM_EXIT_USAGE;
+    }
+    struct ippm_report r = {
+        .suite = suite,
+        .target = target,
+        .res = res,
+        .n = n,
+        .start_ns = start_ns,
+        .duration_ns = ippm_clock_realtime() - start_ns,
+        .strict = o->strict,
+    };
+    ippm_report_print(stdout, &r);
+    fflush(stdout);
+    int status = ippm_report_exit_status(&r);
+    if (o->json && ippm_report_write_json(o->json, &r) != 0) {
+        ippm_cli_error("--json: cannot write %s: %s", o->json,
+                       strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
+    if (o->junit && ippm_report_write_junit(o->junit, &r) != 0) {
+        ippm_cli_error("--junit: cannot write %s: %s", o->junit,
+                       strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
+    free(res);
+    return status;
+}
+
+static void print_traffic(const struct conform_run *run)
+{
+    size_t answered = 0;
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        answered += run->ex[i].rep != NULL;
+    printf("sent %zu requests, %zu answered, %llu replies in all "
+           "(%llu matched no request)\n",
+           run->obs.n_ex, answered, (unsigned long long)run->received,
+           (unsigned long long)run->obs.unmatched_replies);
+    if (run->icmp_refused)
+        printf("warning: %llu ICMP port unreachable: nothing listens there\n",
+               (unsigned long long)run->icmp_refused);
+}
+
+/* Probes the reflector at target and grades it. */
+static int run_reflector_suite(const struct conform_opts *o,
+                               const struct ippm_addr *target)
+{
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len = 0;
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    memset(&crypto, 0, sizeof crypto);
+    int rc = load_key(o, key, &key_len, &crypto, &have_crypto);
+    if (rc >= 0)
+        return rc;
+    struct conform_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        ippm_cli_error("conform: out of memory");
+        if (have_crypto)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_reflector_opts ro = {
+        .target = *target,
+        .auth = o->key_file != NULL,
+        .crypto = have_crypto ? &crypto : NULL,
+        .key = o->key_file ? key : NULL,
+        .key_len = key_len,
+        .expect_stateful = o->stateful,
+        .expect_tsfmt = o->tsfmt,
+        .timeout_ns = o->timeout_ns ? o->timeout_ns : NS_PER_S,
+        .tolerance_ns = o->tolerance_ns,
+        .ttl = o->ttl,
+    };
+    char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
+    ippm_addr_fmt(target, where, sizeof where);
+    uint64_t start = ippm_clock_realtime();
+    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform stamp-reflector: %s: %s", where, err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        print_traffic(run);
+        rc = grade(&run->obs, o, "stamp-reflector", where, start);
+    }
+    conform_run_free(run);
+    free(run);
+    if (have_crypto)
+        ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
+static void defaults(struct conform_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->stateful = -1;
+    o->port = STAMP_PORT;
+    o->count = 10;
+    o->ttl = 64;
+    o->tolerance_ns = NS_PER_S;
+}
+
+static int cmd_reflector(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform stamp-reflector");
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc) {
+        ippm_cli_error("conform stamp-reflector: missing HOST[:PORT]");
+        return IPPM_EXIT_USAGE;
+    }
+    if (optind + 1 < argc) {
+        ippm_cli_error("conform stamp-reflector: unexpected '%s'",
+                       argv[optind + 1]);
+        return IPPM_EXIT_USAGE;
+    }
+    char host[256], err[IPPM_NET_ERRLEN];
+    uint16_t port = STAMP_PORT;
+    int sp = split_hostport(argv[optind], host, sizeof host, &port);
+    if (sp == -2)
+        return IPPM_EXIT_USAGE;
+    if (sp != 0) {
+        ippm_cli_error("conform stamp-reflector: '%s' is not HOST[:PORT]",
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    struct ippm_addr target;
+    if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
+                         sizeof err) != 0) {
+        ippm_cli_error("conform stamp-reflector: %s", err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    return run_reflector_suite(&o, &target);
+}
+
+static int cmd_sender(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform stamp-sender");
+    if (rc >= 0)
+        return rc;
+    if (optind < argc) {
+        ippm_cli_error("conform stamp-sender: unexpected '%s'", argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    char err[IPPM_NET_ERRLEN];
+    struct ippm_addr local;
+    if (o.listen && ippm_net_resolve(o.listen, o.port, IPPM_AF_NONE, &local,
+                                     err, sizeof err) != 0) {
+        ippm_cli_error("--listen: %s", err);
+        return IPPM_EXIT_USAGE;
+    }
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len = 0;
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    memset(&crypto, 0, sizeof crypto);
+    rc = load_key(&o, key, &key_len, &crypto, &have_crypto);
+    if (rc >= 0)
+        return rc;
+    struct conform_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        ippm_cli_error("conform: out of memory");
+        if (have_crypto)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_sender_opts so = {
+        .listen = o.listen ? &local : NULL,
+        .port = o.port,
+        .count = o.count,
+        .timeout_ns = o.timeout_ns ? o.timeout_ns : 10 * NS_PER_S,
+        .auth = o.key_file != NULL,
+        .crypto = have_crypto ? &crypto : NULL,
+        .key = o.key_file ? key : NULL,
+        .key_len = key_len,
+        .tolerance_ns = o.tolerance_ns,
+    };
+    uint64_t start = ippm_clock_realtime();
+    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform stamp-sender: %s", err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        char where[IPPM_ADDR_STRLEN];
+        if (!run->obs.n_ex) {
+            /* Nothing to grade is not a pass. */
+            ippm_cli_error("conform stamp-sender: no packet arrived within "
+                           "--timeout");
+            rc = IPPM_EXIT_RUNTIME;
+        } else {
+            ippm_addr_fmt(&run->ex[0].req_src, where, sizeof where);
+            printf("received %zu packets\n", run->obs.n_ex);
+            rc = grade(&run->obs, &o, "stamp-sender", where, start);
+        }
+    }
+    conform_run_free(run);
+    free(run);
+    if (have_crypto)
+        ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
+/* The capture corpus, after the live run (pcap_read.h). Only a failed
+ * expectation fails `ippm conform`; an absent corpus is reported and
+ * skipped, an unreadable capture is a runtime error. */
+static int run_pcap_corpus(const struct conform_opts *o)
+{
+    const char *m = o->manifest ? o->manifest : DEFAULT_MANIFEST;
+    if (o->no_pcap)
+        return IPPM_EXIT_OK;
+    if (access(m, R_OK) != 0) {
+        printf("\npcap corpus: %s not found; skipped (--pcap-manifest)\n", m);
+        return IPPM_EXIT_OK;
+    }
+    printf("\npcap corpus: %s\n", m);
+    fflush(stdout);
+    return ippm_pcap_check_manifest(m);
+}
+
+/* Every case, one per line: ID, section, level, role, title. */
+static int list_cases(const struct conform_opts *o)
+{
+    size_t n;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (o->only && strncmp(c[i].id, o->only, strlen(o->only)) != 0)
+            continue;
+        printf("%-20s %-36s %-6s %-9s %s\n", c[i].id, c[i].section,
+               ippm_level_str(c[i].level), ippm_role_str(c[i].role),
+               c[i].title);
+    }
+    return IPPM_EXIT_OK;
+}
+
+/* `ippm conform` with no target. */
+static int cmd_self(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform");
+    if (rc >= 0)
+        return rc;
+    if (o.list)
+        return list_cases(&o);
+    if (optind < argc) {
+        ippm_cli_error("conform: unknown target '%s' (stamp-reflector, "
+                       "stamp-sender)",
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    if (o.key_file) {
+        ippm_cli_error("conform: --auth-key-file needs a target "
+                       "(stamp-reflector HOST)");
+        return IPPM_EXIT_USAGE;
+    }
+    if (!o.json)
+        o.json = "ippm-report.json";
+    if (!o.junit)
+        o.junit = "ippm-report.junit.xml";
+    if (!o.timeout_ns)
+        o.timeout_ns = NS_PER_S / 2;
+    o.stateful = 0; /* our reflector is stateless */
+    o.tsfmt = 1 + IPPM_TS_NTP;
+
+    char err[IPPM_NET_ERRLEN];
+    uint16_t port;
+    struct conform_selfrefl *s = conform_selfrefl_start(&port, err, sizeof err);
+    if (!s) {
+        ippm_cli_error("conform: own reflector: %s", err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
+    printf("ippm's own STAMP reflector on 127.0.0.1:%u\n", port);
+    rc = run_reflector_suite(&o, &target);
+    conform_selfrefl_stop(s);
+    if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {
+        int prc = run_pcap_corpus(&o);
+        if (rc == IPPM_EXIT_OK)
+            rc = prc;
+    }
+    return rc;
+}
+
+/* see commands.h */
+int cmd_conform(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "stamp-reflector") == 0)
+        return cmd_reflector(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "stamp-sender") == 0)
+        return cmd_sender(argc - 1, argv + 1);
+    return cmd_self(argc, argv);
+}
