@@ -1,0 +1,410 @@
+#!/usr/bin/python3
+"""ippm's STAMP decoders against independent ones, field by field.
+
+    interop.py --ippm BIN corpus PCAPS_DIR
+    interop.py --ippm BIN live PCAPS_DIR
+
+`ippm pcap dump` prints what proto/stamp decodes from every STAMP datagram
+of a capture. Each is compared, lengths included, with:
+
+  * a decoder written here from the figures of RFC 8762 (every mode),
+  * scapy.contrib.stamp (unauthenticated mode, the 44 base octets: scapy
+    reads what follows as RFC 8972 TLVs and fails on plain padding; and it
+    fills in the fields a short packet lacks, so for those only ippm's
+    refusal is checked),
+  * tshark's TWAMP-Test dissector (-d udp.port==PORT,twamp.test; it reads
+    every packet in the reflector layout, so for sender packets only the
+    first 14 octets are compared, and it knows no authenticated STAMP).
+
+corpus: the captures of pcaps/stamp/ (built by gen_stamp.py) and
+pcaps/reference/ (another implementation's packets).
+live: captures `ippm stamp reflector` and `ippm stamp sender` on loopback
+with dumpcap, compares the decoders on those packets (ippm's own encoder),
+and requires `ippm pcap check` to pass every MUST on them.
+
+Exit 0 when everything agrees, 1 on a disagreement, 77 when scapy, tshark
+or (live) dumpcap or the stamp commands are missing.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+try:
+    from scapy.all import UDP, bind_layers, load_contrib, rdpcap
+    load_contrib("stamp")
+    from scapy.contrib.stamp import (STAMPSessionReflectorTestUnauthenticated
+                                     as ScapyRefl,
+                                     STAMPSessionSenderTestUnauthenticated
+                                     as ScapySend)
+    HAVE_SCAPY = True
+except ImportError:
+    HAVE_SCAPY = False
+
+TSHARK = shutil.which("tshark")
+DUMPCAP = shutil.which("dumpcap")
+
+# capture -> (reflector port, authenticated); the rest are open on 862
+PORTS = {"stamp-port-20862.pcap": 20862, "stamp-rfc8762cli.pcap": 20862,
+         "stamp-rfc8762cli-ptp.pcap": 20863}
+
+
+class Checker:
+    def __init__(self):
+        self.errors = []
+        self.compared = {"struct": 0, "scapy": 0, "tshark": 0}
+
+    def expect(self, where, what, ours, theirs):
+        if ours != theirs:
+            self.errors.append("%s: %s: ippm %r, other %r" %
+                               (where, what, ours, theirs))
+
+
+# ---- decoder from the RFC figures ----
+
+def rfc_decode(p, kind, auth):
+    base = 112 if auth else 44
+    if len(p) < base:
+        return {"error": "IPPM_ERR_SHORT"}
+    d = {"seq": struct.unpack_from("!I", p)[0]}
+    if kind == "sender":
+        if auth:  # Figure 4
+            ts, e, ssid = struct.unpack_from("!QHH", p, 16)
+            mbz = p[4:16] + p[28:96]
+        else:     # Figure 3 with RFC 8972 §3
+            ts, e, ssid = struct.unpack_from("!QHH", p, 4)
+            mbz = p[16:44]
+        d.update(ts=str(ts), errest=e, ssid=ssid)
+    else:
+        if auth:  # Figure 6
+            ts, e, ssid = struct.unpack_from("!QHH", p, 16)
+            rx, = struct.unpack_from("!Q", p, 32)
+            ss_seq, = struct.unpack_from("!I", p, 48)
+            ss_ts, ss_e = struct.unpack_from("!QH", p, 64)
+            ttl = p[80]
+            mbz = p[4:16] + p[28:32] + p[40:48] + p[52:64] + p[74:80] + \
+                p[81:96]
+        else:     # Figure 5
+            ts, e, ssid, rx, ss_seq, ss_ts, ss_e = \
+                struct.unpack_from("!QHHQIQH", p, 4)
+            ttl = p[40]
+            mbz = p[38:40] + p[41:44]
+        d.update(ts=str(ts), errest=e, ssid=ssid, rx_ts=str(rx),
+                 ss_seq=ss_seq, ss_ts=str(ss_ts), ss_errest=ss_e,
+                 ss_ttl=ttl)
+    d["mbz_nonzero"] = any(mbz)
+    d["extra"] = p[base:].hex()
+    if auth:
+        d["hmac"] = p[96:112].hex()
+    return d
+
+
+# ---- the other decoders ----
+
+def scapy_payloads(path, port):
+    """frame number -> (UDP payload, decoded STAMP layer or None)."""
+    bind_layers(UDP, ScapySend, dport=port)
+    bind_layers(UDP, ScapyRefl, sport=port)
+    out = {}
+    for i, pkt in enumerate(rdpcap(path), 1):
+        if UDP not in pkt:
+            continue
+        u = pkt[UDP]
+        wire = bytes(u)
+        payload = wire[8:u.len] if u.len and u.len <= len(wire) else wire[8:]
+        # scapy reads every octet past the base as RFC 8972 TLVs and gives
+        # up on plain padding: decode the 44 base octets on their own
+        hdr = struct.pack("!HHHH", u.sport, u.dport, 8 + 44, 0)
+        base = UDP(hdr + payload[:44]) if len(payload) >= 44 else u
+        layer = base.getlayer(ScapySend) or base.getlayer(ScapyRefl)
+        out[i] = (payload, layer)
+    return out
+
+
+def scapy_fields(layer):
+    """Raw wire values of a scapy STAMP layer, in ippm dump's names."""
+    def raw(name):
+        fld = layer.get_field(name)
+        fld = fld._find_fld_pkt(layer) if hasattr(fld, "_find_fld_pkt") \
+            else fld
+        return fld.i2m(layer, layer.getfieldval(name))
+
+    def errest(name):
+        return int.from_bytes(bytes(layer.getfieldval(name)), "big")
+
+    d = {"seq": raw("seq"), "ts": str(raw("ts")),
+         "errest": errest("err_estimate"), "ssid": raw("ssid")}
+    if isinstance(layer, ScapyRefl):
+        d.update(rx_ts=str(raw("ts_rx")), ss_seq=raw("seq_sender"),
+                 ss_ts=str(raw("ts_sender")),
+                 ss_errest=errest("err_estimate_sender"),
+                 ss_ttl=raw("ttl_sender"))
+    return d
+
+
+def tshark_frames(path, port):
+    """frame number -> twamp.test layer (dict) as tshark -T json -x."""
+    out = subprocess.run(
+        [TSHARK, "-r", path, "-T", "json", "-x",
+         "-d", "udp.port==%d,twamp.test" % port],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
+    frames = {}
+    for pkt in json.loads(out or b"[]"):
+        layers = pkt["_source"]["layers"]
+        num = int(layers["frame"]["frame.number"])
+        frames[num] = layers.get("twamp.test")
+    return frames
+
+
+def traw(layer, name):
+    v = layer.get("twamp.test.%s_raw" % name)
+    return None if v is None else v[0]
+
+
+# ---- comparison ----
+
+def ippm_dump(ippm, path, port, key):
+    cmd = [ippm, "pcap", "dump", path, "--port", str(port)]
+    if key:
+        cmd += ["--auth-key-file", key]
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, check=True).stdout
+    return [json.loads(line) for line in out.decode().splitlines() if line]
+
+
+def compare(chk, ippm, path, port, key=None):
+    auth = key is not None
+    name = os.path.basename(path)
+    dump = ippm_dump(ippm, path, port, key)
+    if not dump:
+        chk.errors.append("%s: ippm found no STAMP datagram" % name)
+        return
+    sc = scapy_payloads(path, port) if HAVE_SCAPY else {}
+    ts = tshark_frames(path, port) if TSHARK and not auth else {}
+    for d in dump:
+        where = "%s frame %d (%s)" % (name, d["frame"], d["kind"])
+        if HAVE_SCAPY:
+            payload, layer = sc[d["frame"]]
+        else:  # the RFC decoder needs the bytes: tshark's frame hex
+            payload = None
+        # lengths: ippm's idea of the UDP payload against scapy's
+        if payload is not None:
+            chk.expect(where, "length", d["len"], len(payload))
+            ref = rfc_decode(payload, d["kind"], auth)
+            ours = {k: v for k, v in d.items() if k in ref}
+            chk.expect(where, "RFC-figure decode", ours, ref)
+            if key and "hmac_ok" in d:
+                import hashlib
+                import hmac
+                with open(key, "rb") as f:
+                    k = f.read().rstrip(b"\r\n")
+                good = hmac.new(k, payload[:96], hashlib.sha256).digest()[:16]
+                chk.expect(where, "hmac_ok", d["hmac_ok"],
+                           good == payload[96:112])
+            chk.compared["struct"] += 1
+        if HAVE_SCAPY and not auth:
+            if len(payload) < 44:
+                # scapy builds the missing fields from defaults; ippm must
+                # refuse the packet instead
+                chk.expect(where, "short packet", d.get("error"),
+                           "IPPM_ERR_SHORT")
+            elif layer is None:
+                chk.errors.append("%s: scapy did not decode STAMP" % where)
+            else:
+                theirs = scapy_fields(layer)
+                ours = {k: d.get(k) for k in theirs}
+                chk.expect(where, "scapy fields", ours, theirs)
+                chk.compared["scapy"] += 1
+        if ts and not auth:
+            layer = ts.get(d["frame"])
+            if d["len"] < 44:
+                chk.expect(where, "short packet", d.get("error"),
+                           "IPPM_ERR_SHORT")
+                continue
+            if layer is None:
+                chk.errors.append("%s: tshark did not decode TWAMP-Test" %
+                                  where)
+                continue
+            theirs = {"seq": int(traw(layer, "seq_number"), 16),
+                      "ts": str(int(traw(layer, "timestamp"), 16)),
+                      "errest": int(traw(layer, "error_estimate"), 16)}
+            if d["kind"] == "reflector":
+                # TWAMP-Test reflector layout = STAMP's up to the TTL;
+                # tshark's padding starts with STAMP's last 3 MBZ octets
+                pad = traw(layer, "padding") or ""
+                theirs.update(
+                    ssid=int(traw(layer, "mbz1"), 16),
+                    rx_ts=str(int(traw(layer, "receive_timestamp"), 16)),
+                    ss_seq=int(traw(layer, "sender_seq_number"), 16),
+                    ss_ts=str(int(traw(layer, "sender_timestamp"), 16)),
+                    ss_errest=int(traw(layer, "sender_error_estimate"), 16),
+                    ss_ttl=int(traw(layer, "sender_ttl"), 16),
+                    extra=pad[6:])
+            ours = {k: d.get(k) for k in theirs}
+            chk.expect(where, "tshark fields", ours, theirs)
+            chk.compared["tshark"] += 1
+
+
+# ---- modes ----
+
+def manifest_files(mdir):
+    """(file, options) of a MANIFEST, once each."""
+    seen = {}
+    with open(os.path.join(mdir, "MANIFEST")) as f:
+        for line in f:
+            t = line.split()
+            if len(t) < 3 or t[0].startswith("#"):
+                continue
+            seen.setdefault(t[0], t[3:])
+    return seen
+
+
+def run_corpus(chk, ippm, root):
+    for sub in ("stamp", "reference"):
+        mdir = os.path.join(root, sub)
+        for name, opts in manifest_files(mdir).items():
+            key = None
+            if "--auth-key-file" in opts:
+                key = os.path.join(mdir, opts[opts.index("--auth-key-file")
+                                              + 1])
+            compare(chk, ippm, os.path.join(mdir, name),
+                    PORTS.get(name, 862), key)
+    return 0
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(path, text, proc, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc.poll() is not None:
+            return False
+        try:
+            with open(path, errors="replace") as f:
+                if text in f.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+def run_live(chk, ippm, root):
+    if not DUMPCAP:
+        print("no dumpcap: skipped")
+        return SKIP
+    helps = subprocess.run([ippm, "stamp", "reflector", "--help"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if helps.returncode != 0:
+        print("ippm stamp reflector not built: skipped")
+        return SKIP
+    tmp = tempfile.mkdtemp(prefix="ippm-interop-")
+    procs = []
+    try:
+        key = os.path.join(tmp, "test.key")
+        shutil.copy(os.path.join(root, "stamp", "test.key"), key)
+        os.chmod(key, 0o600)
+        p_open, p_auth = free_port(), free_port()
+        cap = os.path.join(tmp, "live.pcapng")
+        derr = open(os.path.join(tmp, "dumpcap.err"), "w")
+        dc = subprocess.Popen(
+            [DUMPCAP, "-q", "-i", "lo", "-w", cap, "-f",
+             "udp port %d or udp port %d" % (p_open, p_auth)],
+            stdout=subprocess.DEVNULL, stderr=derr)
+        procs.append(dc)
+        if not wait_for(derr.name, "Capturing on", dc):
+            print("dumpcap could not capture on lo: skipped")
+            return SKIP
+        for port, extra in ((p_open, []), (p_auth, ["--auth-key-file", key])):
+            out = os.path.join(tmp, "refl-%d.out" % port)
+            r = subprocess.Popen([ippm, "stamp", "reflector", "--listen",
+                                  "127.0.0.1", "--port", str(port)] + extra,
+                                 stdout=open(out, "w"),
+                                 stderr=subprocess.STDOUT)
+            procs.append(r)
+            if not wait_for(out, "listening on", r):
+                chk.errors.append("reflector on %d did not start" % port)
+                return 1
+        runs = [(p_open, []), (p_open, ["--size", "128", "--ssid", "7"]),
+                (p_open, ["--timestamp", "ptp"]),
+                (p_auth, ["--auth-key-file", key]),
+                (p_auth, ["--auth-key-file", key, "--size", "160"])]
+        for port, extra in runs:
+            s = subprocess.run([ippm, "stamp", "sender", "127.0.0.1",
+                                "--port", str(port), "--count", "5",
+                                "--interval", "0.02", "--wait", "0.5"] +
+                               extra, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            if s.returncode != 0:
+                chk.errors.append("sender %s exited %d: %s" %
+                                  (extra, s.returncode, s.stdout[-300:]))
+        time.sleep(0.5)  # let dumpcap write the last packets
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    compare(chk, ippm, cap, p_open)
+    compare(chk, ippm, cap, p_auth, key)
+    # ippm's own reflector and sender: every MUST passes
+    for port, extra in ((p_open, []), (p_auth, ["--auth-key-file", key])):
+        c = subprocess.run([ippm, "pcap", "check", cap, "--port", str(port)]
+                           + extra, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        if c.returncode != 0:
+            chk.errors.append("pcap check of the live capture (port %d) "
+                              "exited %d:\n%s" % (port, c.returncode,
+                                                  c.stdout.decode()))
+    keep = os.environ.get("IPPM_INTEROP_KEEP")
+    if keep:
+        shutil.copy(cap, keep)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ippm", required=True)
+    ap.add_argument("mode", choices=("corpus", "live"))
+    ap.add_argument("pcaps")
+    a = ap.parse_args()
+    if not HAVE_SCAPY and not TSHARK:
+        print("neither scapy nor tshark: skipped")
+        return SKIP
+    chk = Checker()
+    rc = (run_corpus if a.mode == "corpus" else run_live)(chk, a.ippm,
+                                                          a.pcaps)
+    if rc == SKIP:
+        return SKIP
+    for e in chk.errors:
+        print("MISMATCH " + e)
+    print("%s: %d packets against the RFC figures, %d against scapy, "
+          "%d against tshark%s; %d mismatches" %
+          (a.mode, chk.compared["struct"], chk.compared["scapy"],
+           chk.compared["tshark"], "" if TSHARK else " (no tshark)",
+           len(chk.errors)))
+    if not HAVE_SCAPY:
+        print("(no scapy: lengths and the RFC-figure decode not checked)")
+    return 1 if chk.errors or rc else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
