@@ -16,5 +16,6 @@ int cmd_stamp(int argc, char **argv);     /* ippm stamp reflector|sender ... */
 int cmd_conform(int argc, char **argv);   /* ippm conform [stamp-reflector|stamp-sender] ... */
 int cmd_pcap(int argc, char **argv);      /* ippm pcap check FILE ... */
 int cmd_bench(int argc, char **argv);     /* ippm bench echo|load ... (ci/bench.sh) */
+int cmd_relay(int argc, char **argv);     /* ippm relay --listen A:P --to A:P ... */
 
 #endif

@@ -19,6 +19,7 @@ static const struct subcommand subcommands[] = {
     {"stamp", cmd_stamp, "STAMP (RFC 8762) reflector and sender"},
     {"conform", cmd_conform, "grade a live implementation against the RFCs"},
     {"pcap", cmd_pcap, "grade the exchanges in a capture file"},
+    {"relay", cmd_relay, "deterministic impairment relay with a truth file"},
     {"bench", cmd_bench, "measure this implementation's throughput"},
 };
 
