@@ -24,7 +24,9 @@
     X(IPPM_ERR_STATE, true, "event not valid in this state")                  \
     X(IPPM_ERR_DUPLICATE, false, "duplicate packet")                          \
     X(IPPM_ERR_UNEXPECTED, false, "packet does not belong to this session")   \
-    X(IPPM_ERR_DONE, false, "session finished")
+    X(IPPM_ERR_DONE, false, "session finished")                              \
+    X(IPPM_ERR_NO_REPLY, false, "the request asked for no reply")             \
+    X(IPPM_ERR_MEMBER_LINK, false, "micro-session ID names another link")
 
 #define IPPM_ERR_ENUM_(name, fatal, text) name,
 enum ippm_err { IPPM_ERRORS(IPPM_ERR_ENUM_) IPPM_ERR_COUNT_ };

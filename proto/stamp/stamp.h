@@ -1,6 +1,9 @@
-/* STAMP, RFC 8762, with the Session-Sender Identifier of RFC 8972 §3.
+/* STAMP, RFC 8762, with the Session-Sender Identifier of RFC 8972 §3, the
+ * TLVs of RFC 8972 §4, RFC 9503 and RFC 9534, and the drafts stamp-suite
+ * implements (asymmetrical packets, reflected headers, BER).
  *
- * The whole public API of proto/stamp: packet codecs (stamp_wire.c), the
+ * The whole public API of proto/stamp: packet codecs (stamp_wire.c), TLV
+ * codecs and the reflector's TLV handling (stamp_tlv.c), the
  * Session-Reflector and the Session-Sender as event-in/action-out state
  * machines (stamp_session.c). Nothing here reads a clock, does I/O or
  * allocates: buffers and state structs belong to the caller. */
@@ -116,6 +119,259 @@ enum ippm_err stamp_hmac_compute(const struct stamp_key *key,
 enum ippm_err stamp_hmac_check(const struct stamp_key *key,
                                const uint8_t *buf, size_t len);
 
+/* ---- TLVs: RFC 8972 §4, RFC 9503, RFC 9534 and drafts (stamp_tlv.c) ----
+ *
+ * A TLV is a view into the caller's buffer. Decoders report facts (a
+ * length the type does not allow is IPPM_ERR_BAD_VALUE); judging them is
+ * the reflector's and the catalogue's job. Code points of drafts are the
+ * ones stamp-suite uses, with the revision named next to each. */
+
+#define STAMP_TLV_HDR_LEN 4
+/* STAMP TLV Flags, RFC 8972 Figure 6: U|M|I|R R R R R. */
+#define STAMP_TLV_U 0x80u /* unrecognised */
+#define STAMP_TLV_M 0x40u /* malformed */
+#define STAMP_TLV_I 0x20u /* integrity (HMAC TLV) failed */
+/* draft-ietf-ippm-asymmetrical-pkts-14 §3: Conformant Reflected Packet. */
+#define STAMP_TLV_C 0x10u
+
+enum stamp_tlv_type {
+    STAMP_TLV_RESERVED = 0,
+    STAMP_TLV_PADDING = 1,       /* RFC 8972 §4.1 */
+    STAMP_TLV_LOCATION = 2,      /* RFC 8972 §4.2 */
+    STAMP_TLV_TSINFO = 3,        /* RFC 8972 §4.3 */
+    STAMP_TLV_COS = 4,           /* RFC 8972 §4.4 */
+    STAMP_TLV_DIRECT = 5,        /* RFC 8972 §4.5 */
+    STAMP_TLV_ACCESS = 6,        /* RFC 8972 §4.6 */
+    STAMP_TLV_FOLLOWUP = 7,      /* RFC 8972 §4.7 */
+    STAMP_TLV_HMAC = 8,          /* RFC 8972 §4.8 */
+    STAMP_TLV_DEST_ADDR = 9,     /* RFC 9503 §3 */
+    STAMP_TLV_RETURN_PATH = 10,  /* RFC 9503 §4 */
+    STAMP_TLV_MICRO_SESSION = 11,/* RFC 9534 §3.1 */
+    STAMP_TLV_REFL_CONTROL = 12, /* draft-ietf-ippm-asymmetrical-pkts-14 §3 */
+    STAMP_TLV_BER_PATTERN = 240, /* draft-gandhi-ippm-stamp-ber-05, TBD: */
+    STAMP_TLV_BER_COUNT = 241,   /*   experimental code points as in */
+    STAMP_TLV_BER_BURST = 242,   /*   stamp-suite */
+    STAMP_TLV_EXT_HDR = 246,     /* draft-ietf-ippm-stamp-ext-hdr-07: IPv6 ext. hdr */
+    STAMP_TLV_IP_HDR = 247       /* draft-ietf-ippm-stamp-ext-hdr-07: IP header */
+};
+
+/* Location sub-TLVs, RFC 8972 §4.2.1 Table 5. */
+enum stamp_loc_sub {
+    STAMP_LOC_SRC_MAC = 1, STAMP_LOC_SRC_EUI48 = 2, STAMP_LOC_SRC_EUI64 = 3,
+    STAMP_LOC_DST_IP = 4, STAMP_LOC_DST_IPV4 = 5, STAMP_LOC_DST_IPV6 = 6,
+    STAMP_LOC_SRC_IP = 7, STAMP_LOC_SRC_IPV4 = 8, STAMP_LOC_SRC_IPV6 = 9
+};
+
+/* Return Path sub-TLVs, RFC 9503 §4.1 Table 3. */
+enum stamp_rp_sub {
+    STAMP_RP_CONTROL = 1, STAMP_RP_ADDR = 2, STAMP_RP_MPLS = 3, STAMP_RP_SRV6 = 4
+};
+#define STAMP_RP_REPLY_SAME_LINK 0x1u /* Control Code Flags bit 31 */
+
+/* Synchronization sources (Table 7) and timestamping methods (Table 9). */
+enum stamp_sync_src { STAMP_SYNC_NTP = 1, STAMP_SYNC_PTP = 2,
+                      STAMP_SYNC_SSU = 3, STAMP_SYNC_GNSS = 4,
+                      STAMP_SYNC_FREE = 5 };
+enum stamp_ts_method { STAMP_TSM_HW = 1, STAMP_TSM_SW = 2,
+                       STAMP_TSM_CONTROL = 3 };
+
+struct stamp_tlv {
+    uint8_t flags;
+    uint8_t type;
+    uint16_t len;          /* of the value */
+    const uint8_t *value;  /* len octets (NULL when len is 0) */
+    size_t off;            /* offset of the header in the walked block */
+};
+
+struct stamp_tlv_iter {
+    const uint8_t *p;
+    size_t len;
+    size_t off;
+};
+
+/* Starts a walk over len octets of TLVs (the octets past a base packet,
+ * or the value of a TLV holding sub-TLVs). */
+void stamp_tlv_iter_init(struct stamp_tlv_iter *it, const uint8_t *p,
+                         size_t len);
+
+/* The next TLV into out. Returns IPPM_OK, IPPM_ERR_DONE at the end,
+ * IPPM_ERR_SHORT when 1-3 octets remain (a truncated header: out gets the
+ * octets there are, off where it starts), IPPM_ERR_TOO_LONG when the
+ * Length runs past the end (out has the header, value NULL). After an
+ * error the walk stays where it failed and returns the same error. */
+enum ippm_err stamp_tlv_next(struct stamp_tlv_iter *it, struct stamp_tlv *out);
+
+/* Appends a TLV at *off: header, then len octets of value (zeros when
+ * value is NULL). *off advances. Returns IPPM_OK or IPPM_ERR_NOSPACE
+ * (nothing written). */
+enum ippm_err stamp_tlv_put(uint8_t *buf, size_t cap, size_t *off,
+                            uint8_t flags, uint8_t type, const void *value,
+                            size_t len);
+
+/* Session-Sender encoders: RFC 8972 §4 says the sender sets U and clears M
+ * and I, and zeroes every field the reflector fills. Each returns
+ * IPPM_OK, IPPM_ERR_NOSPACE or IPPM_ERR_BAD_ARG (a value the format
+ * cannot carry). */
+enum ippm_err stamp_tlv_put_padding(uint8_t *buf, size_t cap, size_t *off,
+                                    size_t len);
+/* Location with the generic sub-TLVs asked for (Source MAC, Destination
+ * IP, Source IP), RFC 8972 §4.2. */
+enum ippm_err stamp_tlv_put_location(uint8_t *buf, size_t cap, size_t *off,
+                                     bool src_mac, bool dst_ip, bool src_ip);
+enum ippm_err stamp_tlv_put_tsinfo(uint8_t *buf, size_t cap, size_t *off);
+enum ippm_err stamp_tlv_put_cos(uint8_t *buf, size_t cap, size_t *off,
+                                uint8_t dscp1);
+enum ippm_err stamp_tlv_put_direct(uint8_t *buf, size_t cap, size_t *off,
+                                   uint32_t s_txc);
+enum ippm_err stamp_tlv_put_access(uint8_t *buf, size_t cap, size_t *off,
+                                   uint8_t id, uint8_t code);
+enum ippm_err stamp_tlv_put_followup(uint8_t *buf, size_t cap, size_t *off);
+/* An HMAC TLV of zeros; stamp_tlv_hmac_sign fills it in. */
+enum ippm_err stamp_tlv_put_hmac(uint8_t *buf, size_t cap, size_t *off);
+enum ippm_err stamp_tlv_put_dest_addr(uint8_t *buf, size_t cap, size_t *off,
+                                      const struct ippm_addr *a);
+/* Return Path, RFC 9503 §4: control code (has_control), return address
+ * (addr family not NONE), SR-MPLS label stack (n_lse entries) or SRv6
+ * segment list (n_sid 16-octet SIDs). */
+struct stamp_return_path {
+    bool has_control;
+    uint32_t control;
+    struct ippm_addr addr;
+    const uint32_t *lse;
+    size_t n_lse;
+    const uint8_t *sid;
+    size_t n_sid;
+};
+enum ippm_err stamp_tlv_put_return_path(uint8_t *buf, size_t cap, size_t *off,
+                                        const struct stamp_return_path *rp);
+enum ippm_err stamp_tlv_put_micro_session(uint8_t *buf, size_t cap,
+                                          size_t *off, uint16_t sender_id,
+                                          uint16_t reflector_id);
+/* Reflected Test Packet Control, asymmetrical-pkts-14 §3: value of 12
+ * octets (8 fixed and an empty sub-TLV, the draft's minimum). */
+enum ippm_err stamp_tlv_put_refl_control(uint8_t *buf, size_t cap,
+                                         size_t *off, uint16_t reply_len,
+                                         uint16_t count, uint32_t interval_ns);
+/* BER, draft-gandhi-ippm-stamp-ber-05: the padding pattern (1-255
+ * octets), and the count and burst TLVs the reflector fills. */
+enum ippm_err stamp_tlv_put_ber_pattern(uint8_t *buf, size_t cap, size_t *off,
+                                        const uint8_t *pattern, size_t len);
+enum ippm_err stamp_tlv_put_ber_count(uint8_t *buf, size_t cap, size_t *off);
+enum ippm_err stamp_tlv_put_ber_burst(uint8_t *buf, size_t cap, size_t *off);
+/* Extra Padding filled with the pattern repeated (BER). */
+enum ippm_err stamp_tlv_put_ber_padding(uint8_t *buf, size_t cap, size_t *off,
+                                        const uint8_t *pattern,
+                                        size_t pattern_len, size_t len);
+
+/* Decoded values. Each decoder returns IPPM_OK, IPPM_ERR_BAD_ARG (a TLV
+ * of another type) or IPPM_ERR_BAD_VALUE (a Length the type forbids). */
+struct stamp_tlv_cos {
+    uint8_t dscp1, dscp2, ecn, rp;
+    bool reserved_nonzero;
+};
+enum ippm_err stamp_tlv_cos_decode(const struct stamp_tlv *t,
+                                   struct stamp_tlv_cos *out);
+struct stamp_tlv_direct { uint32_t s_txc, r_rxc, r_txc; };
+enum ippm_err stamp_tlv_direct_decode(const struct stamp_tlv *t,
+                                      struct stamp_tlv_direct *out);
+struct stamp_tlv_followup {
+    uint32_t seq;
+    uint64_t ts;
+    uint8_t mode;
+    bool reserved_nonzero;
+};
+enum ippm_err stamp_tlv_followup_decode(const struct stamp_tlv *t,
+                                        struct stamp_tlv_followup *out);
+struct stamp_tlv_tsinfo { uint8_t sync_in, ts_in, sync_out, ts_out; };
+enum ippm_err stamp_tlv_tsinfo_decode(const struct stamp_tlv *t,
+                                      struct stamp_tlv_tsinfo *out);
+struct stamp_tlv_access {
+    uint8_t id, code;
+    bool reserved_nonzero;
+};
+enum ippm_err stamp_tlv_access_decode(const struct stamp_tlv *t,
+                                      struct stamp_tlv_access *out);
+enum ippm_err stamp_tlv_micro_decode(const struct stamp_tlv *t,
+                                     uint16_t *sender_id,
+                                     uint16_t *reflector_id);
+/* Destination Node Address: 4 or 16 octets into an address (port 0). */
+enum ippm_err stamp_tlv_dest_addr_decode(const struct stamp_tlv *t,
+                                         struct ippm_addr *out);
+struct stamp_tlv_refl_control {
+    uint16_t reply_len, count;
+    uint32_t interval_ns;
+    const uint8_t *sub;
+    size_t sub_len;
+};
+enum ippm_err stamp_tlv_refl_control_decode(
+    const struct stamp_tlv *t, struct stamp_tlv_refl_control *out);
+/* Location: the two ports and a walk over its sub-TLVs. */
+enum ippm_err stamp_tlv_location_decode(const struct stamp_tlv *t,
+                                        uint16_t *dst_port, uint16_t *src_port,
+                                        struct stamp_tlv_iter *sub);
+/* Length a Location sub-TLV of this type must have (8 or 16), 0 unknown. */
+size_t stamp_loc_sub_len(uint8_t type);
+/* Checks one Return Path sub-TLV's Length against RFC 9503 §4.1.
+ * Returns IPPM_OK, IPPM_ERR_BAD_VALUE, IPPM_ERR_BAD_ARG (unknown type). */
+enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub);
+
+/* HMAC TLV, RFC 8972 §4.8: HMAC-SHA-256 truncated to 128 bits over the
+ * Sequence Number of the base packet (pkt[0..3]) and the TLVs before the
+ * HMAC TLV, which starts hmac_off octets past the base. */
+enum ippm_err stamp_tlv_hmac_compute(const struct stamp_key *key,
+                                     const uint8_t *pkt, size_t base,
+                                     size_t hmac_off,
+                                     uint8_t out[STAMP_HMAC_LEN]);
+/* Writes the HMAC into the TLV at base + hmac_off (its Length must be 16).
+ * Returns IPPM_OK, IPPM_ERR_BAD_ARG, IPPM_ERR_NO_KEY, IPPM_ERR_CRYPTO. */
+enum ippm_err stamp_tlv_hmac_sign(const struct stamp_key *key, uint8_t *pkt,
+                                  size_t len, size_t base, size_t hmac_off);
+/* Checks it in constant time: IPPM_OK, IPPM_ERR_HMAC, or as above. */
+enum ippm_err stamp_tlv_hmac_check(const struct stamp_key *key,
+                                   const uint8_t *pkt, size_t len, size_t base,
+                                   size_t hmac_off);
+
+/* True when the octets are all zero: RFC 8762 padding, not TLVs. */
+bool stamp_tlv_all_zero(const uint8_t *p, size_t len);
+
+/* What the Session-Reflector knows when it reflects TLVs. */
+struct stamp_tlv_ctx {
+    enum stamp_mode mode;
+    const struct stamp_key *key;  /* HMAC TLV key; NULL: cannot verify */
+    bool require_hmac;            /* open mode: RFC 8972 §4.8 control */
+    const struct ippm_rx_meta *meta;
+    const uint8_t *req;           /* the whole request */
+    size_t req_len;
+    size_t base;                  /* 44 or 112 */
+    bool stateful;
+    uint32_t rx_count, tx_count;  /* Direct Measurement R_RxC, R_TxC */
+    bool have_prev;               /* Follow-Up: a reply went out before */
+    uint32_t prev_seq;
+    uint64_t prev_ts;             /* its Timestamp, as on the wire */
+    uint8_t sync_src, ts_in, ts_out, fu_mode;
+    uint64_t dscp_permitted;      /* CoS: bit d set = DSCP d allowed */
+    uint16_t micro_session_id;    /* RFC 9534: this member link, 0 none */
+    size_t max_reply_len;         /* asymmetrical cap, >= req_len */
+};
+
+struct stamp_tlv_result {
+    size_t len;          /* octets of TLVs written to out */
+    size_t hmac_off;     /* the reply's HMAC TLV, SIZE_MAX when none */
+    int16_t tos;         /* TOS / Traffic Class for the reply, -1 leave */
+    enum ippm_err drop;  /* IPPM_OK, or why no reply goes out */
+    bool integrity_failed;
+    bool malformed;
+};
+
+/* Reflects the TLVs of a request (ctx->req past ctx->base) into out, in
+ * order, per RFC 8972 §4 (U, M, I), §4.1-§4.8, RFC 9503, RFC 9534 and the
+ * drafts above. The reply's TLV octets are never more than the request's
+ * unless a Reflected Test Packet Control TLV asks, and then no more than
+ * ctx->max_reply_len - base. out may be ctx->req + base (in place).
+ * Returns IPPM_OK or IPPM_ERR_NOSPACE (out_cap too small). */
+enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
+                                size_t out_cap, struct stamp_tlv_result *res);
+
 /* ---- state machines ---- */
 
 enum stamp_ev_kind { STAMP_EV_RX, STAMP_EV_TIMER, STAMP_EV_STOP };
@@ -140,6 +396,13 @@ struct stamp_action {
     size_t len;
     enum ippm_err why;
     uint32_t seq;     /* sender: sequence number sent or matched */
+    /* reflector SEND: TOS / Traffic Class to send with (RFC 8972 §4.4
+     * Class of Service), -1 to leave the socket's. */
+    int16_t tos;
+    /* sender RX: the reply's TLVs, a view into ev->pkt valid during the
+     * call (decode with stamp_tlv_next to print them). */
+    const uint8_t *tlv;
+    size_t tlv_len;
 };
 
 /* ---- Session-Reflector ---- */
@@ -157,6 +420,16 @@ struct stamp_reflector_config {
      * packet, for TWAMP-Light senders. Off by default: the reply is larger
      * than the request, which amplifies. */
     bool reply_to_short;
+    /* RFC 8972 TLVs. Off: octets past the base are copied (RFC 8762). */
+    bool tlv;
+    bool tlv_hmac;               /* open mode: require the HMAC TLV (§4.8) */
+    uint8_t sync_src;            /* Timestamp Information, Table 7 */
+    uint8_t ts_in, ts_out;       /* Table 9; 0 gives SW Local */
+    uint64_t dscp_permitted;     /* CoS: bit d = DSCP d may mark a reply */
+    uint16_t micro_session_id;   /* RFC 9534 member link, 0: none */
+    /* Largest reply an asymmetrical-packets TLV may ask for; below the
+     * request length (0 too) it is the request length: no amplification. */
+    size_t max_reply_len;
 };
 
 struct stamp_reflector_session {
@@ -167,6 +440,9 @@ struct stamp_reflector_session {
     uint32_t next_seq;
     uint64_t last_ns;
     uint64_t packets;
+    bool have_prev;      /* Follow-Up Telemetry, RFC 8972 §4.7 */
+    uint32_t prev_seq;
+    uint64_t prev_ts;
 };
 
 struct stamp_reflector_counters {
@@ -177,21 +453,42 @@ struct stamp_reflector_counters {
     uint64_t sessions_evicted;
 };
 
+/* Stateful sessions live in an open-addressing table hashed by the
+ * 4-tuple and the SSID (RFC 8972 §3): O(1) expected per packet while it
+ * is not full. By default the table is the one inside the struct (so r
+ * must not be copied once initialised); stamp_reflector_set_sessions
+ * hands it caller storage of any size. */
 struct stamp_reflector {
     struct stamp_reflector_config cfg;
-    struct stamp_reflector_session sessions[STAMP_REFLECTOR_SESSIONS];
+    struct stamp_reflector_session *sessions; /* n_sessions entries */
+    size_t n_sessions;
+    size_t sessions_used;
     struct stamp_reflector_counters counters;
+    struct stamp_reflector_session table[STAMP_REFLECTOR_SESSIONS];
 };
 
-/* Prepares a reflector. cfg is copied; a key's octets must outlive r. */
+/* Prepares a reflector with the built-in table of STAMP_REFLECTOR_SESSIONS
+ * sessions. cfg is copied; a key's octets must outlive r. */
 void stamp_reflector_init(struct stamp_reflector *r,
                           const struct stamp_reflector_config *cfg);
+
+/* Gives the reflector caller-owned session storage of n entries (n > 0),
+ * cleared here; it must outlive r. Sessions known so far are forgotten.
+ * Returns IPPM_OK or IPPM_ERR_BAD_ARG. */
+enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
+                                           struct stamp_reflector_session *s,
+                                           size_t n);
 
 /* Handles one event. For RX, builds the reflected packet in tx (the
  * Receive Timestamp from meta->rx_ns, the Timestamp from ev->now_ns,
  * Ses-Sender TTL from meta->ttl) and returns SEND with its length, equal
- * to the request's; or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
- * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL.
+ * to the request's (unless cfg.tlv and a Reflected Test Packet Control TLV
+ * asks otherwise, within cfg.max_reply_len) and act->tos (Class of
+ * Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
+ * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL,
+ * IPPM_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
+ * asked), IPPM_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
+ * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
  * tx is per call, not per reflector, so a driver can fill a batch.
  * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG). */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
@@ -212,6 +509,13 @@ struct stamp_sender_config {
     uint64_t interval_ns;   /* between sends */
     uint64_t wait_ns;       /* how long to wait for replies after the last send */
     uint64_t start_ns;      /* first send time */
+    /* RFC 8972 TLVs sent after the base, built with stamp_tlv_put_*; NULL
+     * for none. Octets up to pkt_len past them become an Extra Padding
+     * TLV (at least 4 octets of room, or none). Per packet the sender
+     * fills Direct Measurement S_TxC and signs an HMAC TLV (key above;
+     * in open mode too). */
+    const uint8_t *tlvs;
+    size_t tlvs_len;
 };
 
 enum stamp_result_state { STAMP_RES_PENDING = 0, STAMP_RES_SENT, STAMP_RES_RECEIVED };
@@ -230,6 +534,16 @@ struct stamp_result {
     int16_t rx_ttl;         /* TTL the reply arrived with, -1 unknown */
     uint16_t refl_errest;
     uint32_t arrival;       /* index among first arrivals */
+    uint8_t tlv_flags;      /* OR of the flags of the reply's TLVs */
+    uint8_t tlv_status;     /* enum stamp_tlv_status */
+};
+
+/* How the TLVs of a reply read to the sender (RFC 8972 §4, §4.8). */
+enum stamp_tlv_status {
+    STAMP_TLVS_NONE = 0,  /* no TLVs */
+    STAMP_TLVS_OK,        /* walked to the end, HMAC TLV (if any) good */
+    STAMP_TLVS_MALFORMED, /* a TLV did not parse, or M set: stopped */
+    STAMP_TLVS_INTEGRITY  /* I set, or the HMAC TLV failed: discarded */
 };
 
 struct stamp_sender_counters {
@@ -250,6 +564,11 @@ struct stamp_sender {
     bool done;
     struct ippm_reorder reorder;
     struct stamp_sender_counters counters;
+    /* Reflector sequence numbers seen on every copy, first or not: a
+     * stateful reflector numbers each reply it sends, so a duplicated
+     * request takes a number of its own (RFC 8762 §4.3.1). */
+    uint32_t refl_lo, refl_hi;
+    uint64_t refl_numbers;  /* distinct numbers received, as far as known */
 };
 
 /* Prepares a sender. res must hold cfg->count entries and outlive s.
@@ -264,11 +583,14 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
 uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 
 /* TIMER: sends the next packet (SEND, act->seq) into tx with Timestamp =
- * now_ns when one is due, DONE after the wait, else NONE. RX: matches a
- * reply to its sequence number and records it (NONE with act->seq), or
+ * now_ns when one is due (cfg.tlvs after the base, S_TxC and HMAC TLV
+ * filled), DONE after the wait, else NONE. RX: matches a reply to its
+ * sequence number and records it (NONE with act->seq, act->tlv the
+ * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
  * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
  * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
- * still counted). STOP: DONE. */
+ * still counted, IPPM_ERR_MEMBER_LINK for a reply whose Micro-session IDs
+ * are not the ones sent, RFC 9534 §3.2). STOP: DONE. */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
                                   const struct stamp_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct stamp_action *act);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "../common/ippm_cur.h"
+
 static void set_action(struct stamp_action *act, enum stamp_act_kind kind,
                        size_t len, enum ippm_err why, uint32_t seq)
 {
@@ -11,6 +13,9 @@ static void set_action(struct stamp_action *act, enum stamp_act_kind kind,
     act->len = len;
     act->why = why;
     act->seq = seq;
+    act->tos = -1;
+    act->tlv = NULL;
+    act->tlv_len = 0;
 }
 
 /* ---- Session-Reflector ---- */
@@ -21,11 +26,27 @@ void stamp_reflector_init(struct stamp_reflector *r,
 {
     memset(r, 0, sizeof(*r));
     r->cfg = *cfg;
+    r->sessions = r->table;
+    r->n_sessions = STAMP_REFLECTOR_SESSIONS;
     /* RFC 4656 §4.1.2: Multiplier MUST NOT be zero. */
     if (r->cfg.errest.mult == 0)
         r->cfg.errest.mult = 1;
     /* RFC 8762 §4.3.1: Z tells the format of the reflector's timestamps. */
     r->cfg.errest.z = cfg->tsfmt == IPPM_TS_PTP;
+}
+
+/* see stamp.h */
+enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
+                                           struct stamp_reflector_session *s,
+                                           size_t n)
+{
+    if (!s || n == 0)
+        return IPPM_ERR_BAD_ARG;
+    memset(s, 0, n * sizeof(*s));
+    r->sessions = s;
+    r->n_sessions = n;
+    r->sessions_used = 0;
+    return IPPM_OK;
 }
 
 static bool session_matches(const struct stamp_reflector_session *s,
@@ -35,52 +56,82 @@ static bool session_matches(const struct stamp_reflector_session *s,
            ippm_addr_equal(&s->local, &m->local);
 }
 
-/* A free slot, else the least recently used one if it has been idle past
- * the timeout (counted as evicted); NULL when every session is live. The
- * table never grows, so a flood of new source ports costs no memory, and
- * RFC 8762 §4 state of live sessions is never thrown away. */
-static struct stamp_reflector_session *session_slot(struct stamp_reflector *r,
-                                                    uint64_t now)
+static uint64_t mix(uint64_t h, const uint8_t *p, size_t n)
 {
-    struct stamp_reflector_session *lru = &r->sessions[0];
-    for (size_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_reflector_session *s = &r->sessions[i];
-        if (!s->used)
-            return s;
-        if (s->last_ns < lru->last_ns)
-            lru = s;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull; /* FNV-1a */
     }
-    if (!r->cfg.session_timeout_ns ||
-        now - lru->last_ns <= r->cfg.session_timeout_ns)
-        return NULL;
-    r->counters.sessions_evicted++;
-    return lru;
+    return h;
 }
 
-/* RFC 8972 §3: a session is the 4-tuple together with the SSID. */
+/* Home slot of a session: the 4-tuple and the SSID (RFC 8972 §3). */
+static size_t session_home(const struct stamp_reflector *r,
+                           const struct ippm_rx_meta *m, uint16_t ssid)
+{
+    uint8_t k[2 * (1 + 16 + 2) + 2];
+    const struct ippm_addr *a[2] = {&m->peer, &m->local};
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        k[n++] = a[i]->family;
+        memcpy(k + n, a[i]->ip, 16);
+        n += 16;
+        k[n++] = (uint8_t)(a[i]->port >> 8);
+        k[n++] = (uint8_t)a[i]->port;
+    }
+    k[n++] = (uint8_t)(ssid >> 8);
+    k[n++] = (uint8_t)ssid;
+    uint64_t h = mix(0xcbf29ce484222325ull, k, n);
+    return (size_t)(h ^ h >> 32) % r->n_sessions;
+}
+
+/* RFC 8972 §3: a session is the 4-tuple together with the SSID. Linear
+ * probing from the home slot. Slots are never emptied, only reused in
+ * place, so a probe that meets an unused slot has seen every candidate.
+ * A new session takes the first unused slot on its path; when there is
+ * none (the table is full) the least recently used session idle past the
+ * timeout is evicted (counted); NULL when every session is live. The
+ * table never grows, so a flood of new source ports costs no memory, and
+ * RFC 8762 §4 state of live sessions is never thrown away. */
 static struct stamp_reflector_session *
 session_lookup(struct stamp_reflector *r, const struct ippm_rx_meta *m,
                uint16_t ssid, uint64_t now)
 {
-    for (size_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_reflector_session *s = &r->sessions[i];
-        if (!session_matches(s, m, ssid))
-            continue;
-        /* An idle session that comes back is a new test session. */
-        if (r->cfg.session_timeout_ns &&
-            now - s->last_ns > r->cfg.session_timeout_ns)
-            s->next_seq = 0;
-        return s;
+    size_t n = r->n_sessions, at = session_home(r, m, ssid);
+    struct stamp_reflector_session *lru = NULL, *slot = NULL;
+    for (size_t i = 0; i < n; i++) {
+        struct stamp_reflector_session *s = &r->sessions[(at + i) % n];
+        if (!s->used) {
+            slot = s;
+            break;
+        }
+        if (session_matches(s, m, ssid)) {
+            /* An idle session that comes back is a new test session. */
+            if (r->cfg.session_timeout_ns &&
+                now - s->last_ns > r->cfg.session_timeout_ns) {
+                s->next_seq = 0;
+                s->have_prev = false;
+            }
+            return s;
+        }
+        if (!lru || s->last_ns < lru->last_ns)
+            lru = s;
     }
-    struct stamp_reflector_session *s = session_slot(r, now);
-    if (!s)
-        return NULL;
-    memset(s, 0, sizeof(*s));
-    s->used = true;
-    s->peer = m->peer;
-    s->local = m->local;
-    s->ssid = ssid;
-    return s;
+    if (!slot) {
+        if (!lru || !r->cfg.session_timeout_ns ||
+            now - lru->last_ns <= r->cfg.session_timeout_ns)
+            return NULL;
+        r->counters.sessions_evicted++;
+        slot = lru;
+    } else {
+        r->sessions_used++;
+    }
+    memset(slot, 0, sizeof(*slot));
+    slot->used = true;
+    slot->peer = m->peer;
+    slot->local = m->local;
+    slot->ssid = ssid;
+    return slot;
 }
 
 /* RFC 8762 §4.3.1: stateless copies the sender's number; stateful counts
@@ -88,8 +139,9 @@ session_lookup(struct stamp_reflector *r, const struct ippm_rx_meta *m,
 static bool reflector_seq(struct stamp_reflector *r,
                           const struct stamp_sender_pkt *req,
                           const struct ippm_rx_meta *m, uint64_t now,
-                          uint32_t *seq)
+                          uint32_t *seq, struct stamp_reflector_session **sp)
 {
+    *sp = NULL;
     if (!r->cfg.stateful) {
         *seq = req->seq;
         return true;
@@ -100,6 +152,7 @@ static bool reflector_seq(struct stamp_reflector *r,
     s->last_ns = now;
     s->packets++;
     *seq = s->next_seq++;
+    *sp = s;
     return true;
 }
 
@@ -147,6 +200,46 @@ static void reflector_drop(struct stamp_reflector *r, enum ippm_err why,
     set_action(act, STAMP_ACT_DROP, 0, why, 0);
 }
 
+/* RFC 8972 §4: the reply's TLVs, built in tx past the base. The request
+ * may be tx itself (a driver answering in place). */
+static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
+                                    const struct stamp_event *ev,
+                                    const struct stamp_reflector_session *s,
+                                    uint8_t *tx, size_t tx_cap,
+                                    struct stamp_tlv_result *tr)
+{
+    size_t base = stamp_base_len(r->cfg.mode);
+    /* Direct Measurement, §4.5: per session when stateful, else the
+     * reflector's own counts; this packet and this reply included. */
+    uint64_t rx = s ? s->packets : r->counters.rx;
+    uint64_t txc = s ? s->next_seq : r->counters.tx + 1;
+    struct stamp_tlv_ctx c = {
+        .mode = r->cfg.mode,
+        .key = &r->cfg.key,
+        .require_hmac = r->cfg.tlv_hmac,
+        .meta = ev->meta,
+        .req = ev->pkt,
+        .req_len = ev->len,
+        .base = base,
+        .stateful = r->cfg.stateful,
+        .rx_count = (uint32_t)rx,
+        .tx_count = (uint32_t)txc,
+        .have_prev = s && s->have_prev,
+        .prev_seq = s ? s->prev_seq : 0,
+        .prev_ts = s ? s->prev_ts : 0,
+        .sync_src = r->cfg.sync_src,
+        .ts_in = r->cfg.ts_in,
+        .ts_out = r->cfg.ts_out,
+        .fu_mode = r->cfg.ts_out,
+        .dscp_permitted = r->cfg.dscp_permitted,
+        .micro_session_id = r->cfg.micro_session_id,
+        .max_reply_len = r->cfg.max_reply_len,
+    };
+    if (tx_cap < base)
+        return IPPM_ERR_NOSPACE;
+    return stamp_tlv_reflect(&c, tx + base, tx_cap - base, tr);
+}
+
 static enum ippm_err reflector_rx(struct stamp_reflector *r,
                                   const struct stamp_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct stamp_action *act)
@@ -163,7 +256,8 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         return IPPM_OK;
     }
     uint32_t seq;
-    if (!reflector_seq(r, &req, m, ev->now_ns, &seq)) {
+    struct stamp_reflector_session *sess;
+    if (!reflector_seq(r, &req, m, ev->now_ns, &seq, &sess)) {
         reflector_drop(r, IPPM_ERR_SESSION_FULL, act);
         return IPPM_OK;
     }
@@ -171,9 +265,25 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     /* Timestamp is taken at the start of transmission, which cannot
      * precede reception even if the driver's two clocks disagree. */
     uint64_t tx_ns = ev->now_ns > rx_ns ? ev->now_ns : rx_ns;
+    uint64_t ts = ippm_ts_from_ns(tx_ns, r->cfg.tsfmt);
+    struct stamp_tlv_result tr = {.hmac_off = SIZE_MAX, .tos = -1};
+    if (r->cfg.tlv && req.extra_len) {
+        e = reflector_tlvs(r, ev, sess, tx, tx_cap, &tr);
+        if (e == IPPM_OK && tr.drop != IPPM_OK)
+            e = tr.drop;
+        if (e != IPPM_OK) {
+            if (sess) /* nothing was transmitted: no number used */
+                sess->next_seq--;
+            reflector_drop(r, e, act);
+            return IPPM_OK;
+        }
+        req.extra = tx + stamp_base_len(r->cfg.mode);
+        req.extra_len = tr.len;
+        reply_len = stamp_base_len(r->cfg.mode) + tr.len;
+    }
     struct stamp_reflector_pkt rep = {
         .seq = seq,
-        .ts = ippm_ts_from_ns(tx_ns, r->cfg.tsfmt),
+        .ts = ts,
         .errest = ippm_errest_encode(&r->cfg.errest),
         .ssid = req.ssid, /* RFC 8972 §3: MUST copy the SSID */
         .rx_ts = ippm_ts_from_ns(rx_ns, r->cfg.tsfmt),
@@ -187,12 +297,23 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     };
     e = stamp_reflector_pkt_encode(tx, tx_cap, reply_len, &rep, r->cfg.mode,
                                    &r->cfg.key);
+    /* RFC 8972 §4.8: the HMAC TLV covers the reply's Sequence Number and
+     * the TLVs before it. */
+    if (e == IPPM_OK && tr.hmac_off != SIZE_MAX)
+        e = stamp_tlv_hmac_sign(&r->cfg.key, tx, reply_len,
+                                stamp_base_len(r->cfg.mode), tr.hmac_off);
     if (e != IPPM_OK) {
         reflector_drop(r, e, act);
         return IPPM_OK;
     }
     r->counters.tx++;
+    if (sess) { /* RFC 8972 §4.7: what the next Follow-Up reports */
+        sess->have_prev = true;
+        sess->prev_seq = seq;
+        sess->prev_ts = ts;
+    }
     set_action(act, STAMP_ACT_SEND, reply_len, IPPM_OK, req.seq);
+    act->tos = tr.tos;
     return IPPM_OK;
 }
 
@@ -231,6 +352,13 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     if (cfg->mode == STAMP_MODE_AUTH &&
         (!cfg->key.crypto || !cfg->key.key))
         return IPPM_ERR_BAD_ARG;
+    if (cfg->tlvs && cfg->tlvs_len) {
+        size_t room = cfg->pkt_len - stamp_base_len(cfg->mode);
+        /* The TLVs fit, and what is left holds an Extra Padding TLV. */
+        if (cfg->tlvs_len > room ||
+            (room - cfg->tlvs_len && room - cfg->tlvs_len < STAMP_TLV_HDR_LEN))
+            return IPPM_ERR_BAD_ARG;
+    }
     memset(s, 0, sizeof(*s));
     s->cfg = *cfg;
     if (s->cfg.errest.mult == 0)
@@ -257,6 +385,35 @@ uint64_t stamp_sender_deadline(const struct stamp_sender *s)
     return s->last_send_ns + s->cfg.wait_ns;
 }
 
+/* The configured TLVs into tx past the base, per packet fields filled:
+ * Direct Measurement S_TxC (RFC 8972 §4.5). Returns the octets written
+ * and the HMAC TLV's offset (SIZE_MAX none) in *hmac_off. */
+static size_t sender_tlvs(const struct stamp_sender *s, uint8_t *tx,
+                          size_t *hmac_off)
+{
+    size_t base = stamp_base_len(s->cfg.mode);
+    size_t n = s->cfg.tlvs_len;
+    size_t room = s->cfg.pkt_len - base;
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    *hmac_off = SIZE_MAX;
+    memcpy(tx + base, s->cfg.tlvs, n);
+    stamp_tlv_iter_init(&it, tx + base, n);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
+        uint8_t *v = tx + base + t.off + STAMP_TLV_HDR_LEN;
+        if (t.type == STAMP_TLV_DIRECT && t.len == 12) {
+            ippm_store_u32(v, (uint32_t)(s->counters.sent + 1));
+            memset(v + 4, 0, 8);
+        } else if (t.type == STAMP_TLV_HMAC && *hmac_off == SIZE_MAX) {
+            *hmac_off = t.off;
+        }
+    }
+    if (room > n)
+        (void)stamp_tlv_put_padding(tx + base, room, &n,
+                                    room - n - STAMP_TLV_HDR_LEN);
+    return n;
+}
+
 static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
                                  uint8_t *tx, size_t tx_cap,
                                  struct stamp_action *act)
@@ -268,8 +425,20 @@ static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
         .errest = ippm_errest_encode(&s->cfg.errest),
         .ssid = s->cfg.ssid,
     };
+    size_t base = stamp_base_len(s->cfg.mode);
+    size_t hmac_off = SIZE_MAX;
+    if (s->cfg.tlvs && s->cfg.tlvs_len) {
+        if (tx_cap < s->cfg.pkt_len)
+            return IPPM_ERR_NOSPACE;
+        pkt.extra = tx + base;
+        pkt.extra_len = sender_tlvs(s, tx, &hmac_off);
+    }
     enum ippm_err e = stamp_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len, &pkt,
                                               s->cfg.mode, &s->cfg.key);
+    /* RFC 8972 §4.8: signed over the Sequence Number and the TLVs. */
+    if (e == IPPM_OK && hmac_off != SIZE_MAX)
+        e = stamp_tlv_hmac_sign(&s->cfg.key, tx, s->cfg.pkt_len, base,
+                                hmac_off);
     if (e != IPPM_OK)
         return e;
     s->res[seq].state = STAMP_RES_SENT;
@@ -332,6 +501,75 @@ static void record_reply(struct stamp_result *r,
     r->refl_errest = rep->errest;
 }
 
+/* RFC 8972 §4: how the reply's TLVs read. U: skipped; M: stop; I or a
+ * failed HMAC TLV: discard them all (§4.8). */
+static void sender_read_tlvs(const struct stamp_sender *s,
+                             const struct stamp_event *ev,
+                             const struct stamp_reflector_pkt *rep,
+                             struct stamp_result *r)
+{
+    size_t base = stamp_base_len(s->cfg.mode);
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    enum ippm_err e;
+    uint8_t flags = 0;
+    size_t hmac_off = SIZE_MAX;
+    stamp_tlv_iter_init(&it, rep->extra, rep->extra_len);
+    while ((e = stamp_tlv_next(&it, &t)) == IPPM_OK) {
+        flags |= t.flags;
+        if (t.type == STAMP_TLV_HMAC && hmac_off == SIZE_MAX)
+            hmac_off = t.off;
+        if (t.flags & (STAMP_TLV_M | STAMP_TLV_I))
+            break;
+    }
+    r->tlv_flags = flags;
+    if (flags & STAMP_TLV_I)
+        r->tlv_status = STAMP_TLVS_INTEGRITY;
+    else if ((flags & STAMP_TLV_M) || (e != IPPM_OK && e != IPPM_ERR_DONE))
+        r->tlv_status = STAMP_TLVS_MALFORMED;
+    else if (hmac_off != SIZE_MAX && s->cfg.key.crypto && s->cfg.key.key &&
+             stamp_tlv_hmac_check(&s->cfg.key, ev->pkt, ev->len, base,
+                                  hmac_off) != IPPM_OK)
+        r->tlv_status = STAMP_TLVS_INTEGRITY;
+    else
+        r->tlv_status = STAMP_TLVS_OK;
+}
+
+/* The first Micro-session ID TLV of a TLV block, RFC 9534 §3.1. */
+static bool micro_ids(const uint8_t *p, size_t n, uint16_t *sid,
+                      uint16_t *rid)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    stamp_tlv_iter_init(&it, p, n);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK)
+        if (stamp_tlv_micro_decode(&t, sid, rid) == IPPM_OK)
+            return true;
+    return false;
+}
+
+/* RFC 9534 §3.2: the reply must come back for our member link (Sender
+ * Micro-session ID) and, when we named one, from the reflector's. */
+static bool sender_micro_ok(const struct stamp_sender *s,
+                            const struct stamp_reflector_pkt *rep)
+{
+    uint16_t sid, rid, rsid, rrid;
+    if (!s->cfg.tlvs || !micro_ids(s->cfg.tlvs, s->cfg.tlvs_len, &sid, &rid))
+        return true;
+    if (!micro_ids(rep->extra, rep->extra_len, &rsid, &rrid))
+        return true; /* not reflected: nothing to validate */
+    return rsid == sid && (rid == 0 || rrid == rid);
+}
+
+static void note_refl_number(struct stamp_sender *s, uint32_t refl_seq)
+{
+    if (s->refl_numbers == 0 || refl_seq < s->refl_lo)
+        s->refl_lo = refl_seq;
+    if (s->refl_numbers == 0 || refl_seq > s->refl_hi)
+        s->refl_hi = refl_seq;
+    s->refl_numbers++;
+}
+
 static enum ippm_err sender_rx(struct stamp_sender *s,
                                const struct stamp_event *ev,
                                struct stamp_action *act)
@@ -355,18 +593,31 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         return IPPM_OK;
     }
     struct stamp_result *r = &s->res[seq];
+    if (!sender_micro_ok(s, &rep)) {
+        sender_drop(s, IPPM_ERR_MEMBER_LINK, seq, act);
+        return IPPM_OK;
+    }
     if (r->state == STAMP_RES_RECEIVED) {
         if (r->duplicates < UINT16_MAX)
             r->duplicates++;
         s->counters.duplicates++;
+        /* A copy of a reply repeats its number; the reply to a copy of
+         * the request has a new one. */
+        if (rep.seq != r->refl_seq)
+            note_refl_number(s, rep.seq);
         set_action(act, STAMP_ACT_DROP, 0, IPPM_ERR_DUPLICATE, seq);
         return IPPM_OK;
     }
     record_reply(r, &rep, ev);
+    note_refl_number(s, rep.seq);
+    if (s->cfg.tlvs && rep.extra_len)
+        sender_read_tlvs(s, ev, &rep, r);
     r->arrival = (uint32_t)s->counters.received++;
     r->reordered = ippm_reorder_observe(&s->reorder, seq);
     s->counters.reordered += r->reordered;
     set_action(act, STAMP_ACT_NONE, 0, IPPM_OK, seq);
+    act->tlv = rep.extra;
+    act->tlv_len = rep.extra_len;
     return IPPM_OK;
 }
 
@@ -454,21 +705,18 @@ static void directional_loss(const struct stamp_sender *s,
                              struct stamp_stats *st)
 {
     bool stateful = false;
-    uint32_t lo = UINT32_MAX, hi = 0;
-    for (uint32_t i = 0; i < s->next_seq; i++) {
+    for (uint32_t i = 0; i < s->next_seq && !stateful; i++) {
         const struct stamp_result *r = &s->res[i];
-        if (r->state != STAMP_RES_RECEIVED)
-            continue;
-        stateful |= r->refl_seq != i;
-        if (r->refl_seq < lo)
-            lo = r->refl_seq;
-        if (r->refl_seq > hi)
-            hi = r->refl_seq;
+        stateful = r->state == STAMP_RES_RECEIVED && r->refl_seq != i;
     }
-    if (!stateful || st->received == 0)
+    if (!stateful || s->refl_numbers == 0)
         return;
-    uint64_t reflected = (uint64_t)hi - lo + 1;
-    uint64_t back = reflected > st->received ? reflected - st->received : 0;
+    /* Numbers the reflector used but we never saw are replies lost on the
+     * way back; a loss before the first or after the last number seen
+     * cannot be told from forward loss. */
+    uint64_t reflected = (uint64_t)s->refl_hi - s->refl_lo + 1;
+    uint64_t back =
+        reflected > s->refl_numbers ? reflected - s->refl_numbers : 0;
     if (back > st->lost)
         back = st->lost;
     st->directional = true;
