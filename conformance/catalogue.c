@@ -18,6 +18,9 @@ struct table {
 static const struct table tables[] = {
     {ippm_cases_stamp_8762, &ippm_cases_stamp_8762_n},
     {ippm_cases_stamp_8972, &ippm_cases_stamp_8972_n},
+    {ippm_cases_stamp_9503, &ippm_cases_stamp_9503_n},
+    {ippm_cases_stamp_9534, &ippm_cases_stamp_9534_n},
+    {ippm_cases_stamp_drafts, &ippm_cases_stamp_drafts_n},
 };
 
 static struct ippm_case joined[IPPM_CATALOGUE_MAX];
@@ -113,7 +116,8 @@ bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict)
 {
     if (r->verdict != IPPM_FAIL)
         return false;
-    return r->c->level == IPPM_MUST || strict;
+    /* A MAY is an option: its case is advice and never fails a run. */
+    return r->c->level == IPPM_MUST || (strict && r->c->level == IPPM_SHOULD);
 }
 
 /* see ippm_conform.h */

@@ -32,6 +32,11 @@ struct ippm_exchange {
     unsigned n_replies;       /* > 1: the reflector answered more than once */
     uint32_t probe;           /* live: the probe that sent it; 0 otherwise */
     struct ippm_addr rep_src; /* reply's source; family NONE: unknown */
+    /* IPv4 TOS / IPv6 Traffic Class of the request on arrival at the
+     * reflector and of the reply, when known (RFC 8972 §4.4 CoS). */
+    bool tos_known;
+    uint8_t req_tos;
+    uint8_t rep_tos;
 };
 
 /* Everything a check may look at. */
@@ -102,7 +107,7 @@ size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
                           struct ippm_case_result *out, size_t cap);
 
 /* True when a result should fail the run: a MUST that failed, or with
- * strict any failure. */
+ * strict a SHOULD. A MAY case is advice and never fails the run. */
 bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict);
 
 const char *ippm_level_str(enum ippm_level l);     /* "MUST" ... */

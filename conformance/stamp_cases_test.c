@@ -292,12 +292,36 @@ static void build(struct fx *f, enum fxkind k)
 
 static void m_port(struct fx *f) { f->ex[RX_BASE1].rep_src.port = 8620; }
 static void m_symmetric(struct fx *f) { f->ex[RX_PAD].rep_len -= 4; }
+/* RFC 8762 §4.6: the base packet answers a short request. Conforming
+ * for 4.2-02 and 4.3-03; the advisory 4.6-01 flags it. */
 static void m_answer_short(struct fx *f)
 {
-    f->ex[RX_SHORT].rep = rp(f, RX_BASE0);
-    f->ex[RX_SHORT].rep_len = f->ex[RX_BASE0].rep_len;
+    /* The reflector read the short request's Sequence Number (4) and
+     * zeros past its end: as base packet 0's reply, with that number. */
+    size_t len = f->ex[RX_BASE0].rep_len;
+    uint8_t *r = rp(f, RX_SHORT);
+    memcpy(r, rp(f, RX_BASE0), len);
+    ippm_store_u32(r, 4);
+    ippm_store_u32(r + (f->auth ? 48 : 24), 4);
+    if (f->auth) {
+        struct stamp_key key = key_of(f);
+        uint8_t mac[STAMP_HMAC_LEN];
+        assert_int_equal(stamp_hmac_compute(&key, r, len, mac), IPPM_OK);
+        memcpy(r + STAMP_AUTH_HMAC_OFF, mac, sizeof mac);
+    }
+    f->ex[RX_SHORT].rep = r;
+    f->ex[RX_SHORT].rep_len = len;
+    f->ex[RX_SHORT].rep_ns = f->ex[RX_SHORT].req_ns + 300000;
+    f->ex[RX_SHORT].rep_src = f->ex[RX_BASE0].rep_src;
     f->ex[RX_SHORT].n_replies = 1;
 }
+/* Neither no reply nor the base packet: a TWAMP-Light style 38 octets. */
+static void m_answer_short_38(struct fx *f)
+{
+    m_answer_short(f);
+    f->ex[RX_SHORT].rep_len = 38;
+}
+static void m_rep_longer(struct fx *f) { f->ex[RX_BASE1].rep_len += 16; }
 static void m_send_short(struct fx *f) { f->ex[2].req_len = 40; }
 static void m_send_open_mbz(struct fx *f) { rq(f, 1)[43] = 1; }
 static void m_send_seq(struct fx *f) { ippm_store_u32(rq(f, 3), 7); }
@@ -384,7 +408,7 @@ struct case_test {
 static const struct case_test case_tests[] = {
     {"STAMP-8762-4.1-01", F_OPEN, m_port},
     {"STAMP-8762-4.2-01", F_OPEN, m_symmetric},
-    {"STAMP-8762-4.2-02", F_OPEN, m_answer_short},
+    {"STAMP-8762-4.2-02", F_OPEN, m_answer_short_38},
     {"STAMP-8762-4.2-03", F_SEND_OPEN, m_send_short},
     {"STAMP-8762-4.2.1-01", F_SEND_OPEN, m_send_open_mbz},
     {"STAMP-8762-4.2.1-02", F_SEND_OPEN, m_send_seq},
@@ -398,7 +422,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-4.2.2-02", F_SEND_AUTH, m_send_auth_mbz70},
     {"STAMP-8762-4.3-01", F_OPEN, m_answer},
     {"STAMP-8762-4.3-02", F_OPEN, m_padding},
-    {"STAMP-8762-4.3-03", F_OPEN, m_answer_short},
+    {"STAMP-8762-4.3-03", F_OPEN, m_rep_longer},
     {"STAMP-8762-4.3-04", F_OPEN, m_dup},
     {"STAMP-8762-4.3-05", F_OPEN, m_garbage},
     {"STAMP-8762-4.3.1-01", F_OPEN, m_refl_seq},
@@ -424,6 +448,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-4.4-01", F_AUTH, m_refl_hmac},
     {"STAMP-8762-4.4-02", F_AUTH, m_bad_hmac},
     {"STAMP-8762-4.4-03", F_SEND_AUTH, m_send_hmac},
+    {"STAMP-8762-4.6-01", F_OPEN, m_answer_short},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
 };
@@ -453,6 +478,11 @@ static void test_every_case_is_tested(void **state)
     assert_true(n >= 40);
     for (size_t i = 0; i < n; i++) {
         bool found = false;
+        /* TLV cases (RFC 8972 §4 on, 9503, 9534, drafts) are tested in
+         * stamp_tlv_cases_test.c. */
+        if (strncmp(c[i].id, "STAMP-8762-", 11) != 0 &&
+            strncmp(c[i].id, "STAMP-8972-3-", 13) != 0)
+            continue;
         for (size_t j = 0; j < N_CASE_TESTS; j++)
             found |= strcmp(case_tests[j].id, c[i].id) == 0;
         if (!found)
@@ -500,6 +530,96 @@ static void test_na_without_relevant_exchange(void **state)
     f->obs.auth = true;
     assert_int_equal(run("STAMP-8762-4.4-02", &f->obs, d), IPPM_NA);
     assert_non_null(strstr(d, "key"));
+}
+
+/* RFC 8762 §4.6: "will transmit the base packet (Figure 5) if it receives
+ * a packet smaller than the STAMP base packet". The base reply passes the
+ * RFC cases, no reply passes too (ippm's default), any other size fails;
+ * only the advisory MAY case flags the amplification, and it never fails
+ * the run, not even with --strict. */
+static void test_short_request_base_reply(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    for (int auth = 0; auth < 2; auth++) {
+        build(&g_fx, auth ? F_AUTH : F_OPEN);
+        expect("STAMP-8762-4.2-02", &g_fx.obs, IPPM_PASS); /* no reply */
+        expect("STAMP-8762-4.6-01", &g_fx.obs, IPPM_PASS);
+        m_answer_short(&g_fx);
+        assert_int_equal(g_fx.ex[RX_SHORT].rep_len, auth ? 112 : 44);
+        assert_int_equal(run("STAMP-8762-4.2-02", &g_fx.obs, d), IPPM_PASS);
+        assert_non_null(strstr(d, "§4.6"));
+        expect("STAMP-8762-4.3-03", &g_fx.obs, IPPM_PASS);
+        assert_int_equal(run("STAMP-8762-4.6-01", &g_fx.obs, d), IPPM_FAIL);
+        assert_non_null(strstr(d, "-octet reply to a 30-octet request"));
+        struct ippm_case_result r = {ippm_case_find("STAMP-8762-4.6-01"),
+                                     IPPM_FAIL, ""};
+        assert_int_equal(r.c->level, IPPM_MAY);
+        assert_false(ippm_result_fails_run(&r, false));
+        assert_false(ippm_result_fails_run(&r, true));
+        /* The whole reflector table: nothing fails the run. */
+        struct ippm_case_result res[128];
+        size_t n = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
+        for (size_t i = 0; i < n; i++)
+            if (ippm_result_fails_run(&res[i], true))
+                fail_msg("%s fails the run: %s", res[i].c->id,
+                         res[i].detail);
+        /* Any other size fails 4.2-02; a larger one 4.3-03 as well. */
+        g_fx.ex[RX_SHORT].rep_len = auth ? 100 : 38;
+        assert_int_equal(run("STAMP-8762-4.2-02", &g_fx.obs, d), IPPM_FAIL);
+        assert_non_null(strstr(d, "expected no reply, or the"));
+        expect("STAMP-8762-4.3-03", &g_fx.obs, IPPM_FAIL);
+        g_fx.ex[RX_SHORT].rep_len = 30; /* an echo: not larger */
+        expect("STAMP-8762-4.2-02", &g_fx.obs, IPPM_FAIL);
+        expect("STAMP-8762-4.3-03", &g_fx.obs, IPPM_PASS);
+    }
+}
+
+/* A reply shorter than the base to a base-length request (twampy's
+ * 38-octet echo): fields it carries are graded, a field it lacks fails
+ * its case, and n/a details say what is true. */
+static void test_short_reply_fields(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(&g_fx, F_OPEN);
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++)
+        if (g_fx.ex[i].rep)
+            g_fx.ex[i].rep_len = 38;
+    assert_int_equal(run("STAMP-8762-4.2-01", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "reply length 38, request length 44"));
+    /* Octets 24-37 are there: the copies are graded and pass. */
+    expect("STAMP-8762-4.3.1-03", &g_fx.obs, IPPM_PASS);
+    expect("STAMP-8762-4.3.1-04", &g_fx.obs, IPPM_PASS);
+    expect("STAMP-8762-4.3.1-05", &g_fx.obs, IPPM_PASS);
+    expect("STAMP-8762-4.3.1-08", &g_fx.obs, IPPM_PASS);
+    expect("STAMP-8762-4.3.1-14", &g_fx.obs, IPPM_PASS);
+    /* Octet 40 is not: the Ses-Sender TTL is missing. */
+    assert_int_equal(run("STAMP-8762-4.3.1-06", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "too short to carry the Ses-Sender TTL"));
+    /* Even where the arrival TTL is unknown (a live run's estimate). */
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++)
+        g_fx.ex[i].req_ttl = -1;
+    expect("STAMP-8762-4.3.1-06", &g_fx.obs, IPPM_FAIL);
+    /* MBZ octets 41-43 cannot be read: n/a, and saying why. */
+    assert_int_equal(run("STAMP-8762-4.3.1-12", &g_fx.obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "too short to carry octets 41-43"));
+    /* 20 octets: the copies are missing too. */
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++)
+        if (g_fx.ex[i].rep)
+            g_fx.ex[i].rep_len = 20;
+    assert_int_equal(run("STAMP-8762-4.3.1-03", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "too short to carry the Session-Sender "
+                              "Sequence Number"));
+    /* No request of base length: nothing to fail, and n/a says why. */
+    struct fx *f = &g_fx;
+    fx_init(f, false, false, IPPM_ROLE_REFLECTOR);
+    fx_add(f, &(struct spec){.seq = 0, .len = 44, .port = 40000,
+                             .reply = true, .t = T0});
+    f->ex[0].rep_len = 38;
+    f->ex[0].req_len = 44;
+    assert_int_equal(run("STAMP-8762-4.3.1-11", &f->obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "too short to carry octets 38-39"));
 }
 
 static void test_ssid_zeroed_is_na(void **state)
@@ -586,6 +706,36 @@ static void test_ptp_tai_offset_accepted(void **state)
     expect("STAMP-8762-4.3.1-14", &f->obs, IPPM_PASS);
 }
 
+/* A PTP timestamp counted from 1900 (RFC8762-CLI -P): the detail gives
+ * the raw 70-year offset and names the likely cause. */
+static void test_ntp_epoch_in_ptp_named(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(&g_fx, F_SEND_OPEN);
+    uint8_t *q = rq(&g_fx, 0);
+    uint64_t ntp = ippm_ntp_from_ns(g_fx.ex[0].req_ns);
+    /* NTP seconds with nanoseconds, Z=1: the peer's PTP encoding. */
+    uint64_t bad = (ntp & 0xffffffff00000000ull) |
+                   (uint64_t)(g_fx.ex[0].req_ns % NS);
+    ippm_store_u64(q + 4, bad);
+    q[12] |= 0x40;
+    assert_int_equal(run("STAMP-8762-4.2.1-05", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "+2208988800.0"));
+    assert_non_null(strstr(d, "NTP-epoch seconds in a PTP field"));
+    /* The reflector side: Timestamp after the reply was seen. */
+    build(&g_fx, F_OPEN);
+    uint8_t *r = rp(&g_fx, RX_BASE0);
+    uint64_t t3 = g_fx.ex[RX_BASE0].rep_ns - 100000;
+    ippm_store_u64(r + 4, (ippm_ntp_from_ns(t3) & 0xffffffff00000000ull) |
+                              (uint64_t)(t3 % NS));
+    ippm_store_u64(r + 16, (ippm_ntp_from_ns(t3) & 0xffffffff00000000ull) |
+                               (uint64_t)(t3 % NS));
+    r[12] |= 0x40;
+    assert_int_equal(run("STAMP-8762-4.3.1-09", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "NTP-epoch seconds in a PTP field"));
+}
+
 static void test_runner_filters(void **state)
 {
     (void)state;
@@ -608,7 +758,7 @@ static void test_runner_filters(void **state)
     for (size_t i = 0; i < n; i++)
         assert_memory_equal(res[i].c->id, "STAMP-8762-4.3.1-", 17);
     /* Several prefixes. */
-    n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972", res, 128);
+    n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972-3", res, 128);
     assert_int_equal(n, 2);
     /* Nothing matches. */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, "TWAMP-", res, 128), 0);
@@ -645,6 +795,8 @@ static void test_runner_na_and_run_failure(void **state)
                                  IPPM_FAIL, ""};
     assert_false(ippm_result_fails_run(&r, false)); /* SHOULD */
     assert_true(ippm_result_fails_run(&r, true));
+    r.c = ippm_case_find("STAMP-8762-4.6-01");
+    assert_false(ippm_result_fails_run(&r, true)); /* MAY: advice */
     r.c = ippm_case_find("STAMP-8762-4.3-01");
     assert_true(ippm_result_fails_run(&r, false)); /* MUST */
     assert_null(ippm_case_find("STAMP-8762-9.9-99"));
@@ -665,6 +817,9 @@ int main(void)
     const struct CMUnitTest more[] = {
         cmocka_unit_test(test_every_case_is_tested),
         cmocka_unit_test(test_short_reply_detail),
+        cmocka_unit_test(test_short_request_base_reply),
+        cmocka_unit_test(test_short_reply_fields),
+        cmocka_unit_test(test_ntp_epoch_in_ptp_named),
         cmocka_unit_test(test_na_without_relevant_exchange),
         cmocka_unit_test(test_ssid_zeroed_is_na),
         cmocka_unit_test(test_port_862_unanswered_fails),

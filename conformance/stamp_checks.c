@@ -101,10 +101,146 @@ static bool dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,
                IPPM_OK;
 }
 
+/* ---- replies shorter than the base packet ----
+ * A reply shorter than Figure 5 (6) still carries the fields that end
+ * within it (a TWAMP-Light style 38-octet echo has everything up to the
+ * Session-Sender Error Estimate). Field cases grade what is there; a field
+ * that is missing from the reply to a request of base length or more (one
+ * the reflector should have answered in full) fails the case, and a reply
+ * to a shorter request is left to STAMP-8762-4.2-02. */
+
+enum rep_field {
+    RF_SEQ,
+    RF_TS,
+    RF_ERREST,
+    RF_RXTS,
+    RF_SS_SEQ,
+    RF_SS_TS,
+    RF_SS_ERREST,
+    RF_TTL
+};
+
+static const struct {
+    const char *name;
+    uint8_t off[2], end[2]; /* open, auth: RFC 8762 Figures 5 and 6 */
+} rep_fields[] = {
+    [RF_SEQ] = {"Sequence Number", {0, 0}, {4, 4}},
+    [RF_TS] = {"Timestamp", {4, 16}, {12, 24}},
+    [RF_ERREST] = {"Error Estimate", {12, 24}, {14, 26}},
+    [RF_RXTS] = {"Receive Timestamp", {16, 32}, {24, 40}},
+    [RF_SS_SEQ] = {"Session-Sender Sequence Number", {24, 48}, {28, 52}},
+    [RF_SS_TS] = {"Session-Sender Timestamp", {28, 64}, {36, 72}},
+    [RF_SS_ERREST] = {"Session-Sender Error Estimate", {36, 72}, {38, 74}},
+    [RF_TTL] = {"Ses-Sender TTL", {40, 80}, {41, 81}},
+};
+
+static size_t field_end(const struct ippm_obs *o, enum rep_field f)
+{
+    return rep_fields[f].end[o->auth];
+}
+
+/* "octets 24-27", "octet 40". */
+static const char *field_octets(const struct ippm_obs *o, enum rep_field f,
+                                char *buf, size_t cap)
+{
+    unsigned a = rep_fields[f].off[o->auth], b = rep_fields[f].end[o->auth];
+    if (b - a == 1)
+        snprintf(buf, cap, "octet %u", a);
+    else
+        snprintf(buf, cap, "octets %u-%u", a, b - 1);
+    return buf;
+}
+
+/* Decodes the reply of e as far as field f (and every field before it):
+ * a shorter reply is read as if zero-padded to the base. False when there
+ * is no reply or it ends before f does. */
+static bool dec_rep_upto(const struct ippm_obs *o,
+                         const struct ippm_exchange *e,
+                         struct stamp_reflector_pkt *p, enum rep_field f)
+{
+    size_t base = base_of(o);
+    if (!e->rep || e->rep_len < field_end(o, f))
+        return false;
+    if (e->rep_len >= base)
+        return dec_rep(o, e, p);
+    if (!e->req || e->req_len < base)
+        return false; /* a short reply to a short request: 4.2-02's */
+    uint8_t buf[STAMP_AUTH_BASE_LEN] = {0};
+    memcpy(buf, e->rep, e->rep_len);
+    bool ok = stamp_reflector_pkt_decode(p, buf, base, mode_of(o)) == IPPM_OK;
+    p->extra = NULL; /* a view into buf: not valid past this call */
+    p->extra_len = 0;
+    p->hmac = NULL;
+    return ok;
+}
+
+/* A reply to a request of base length or more that ends before field f:
+ * the field is missing from a reply that must carry it. */
+static bool rep_lacks(const struct ippm_obs *o, const struct ippm_exchange *e,
+                      enum rep_field f)
+{
+    return e->rep && e->req && e->req_len >= base_of(o) &&
+           e->rep_len < field_end(o, f);
+}
+
+static void acc_fail_lacks(struct acc *a, const struct ippm_obs *o,
+                           const struct ippm_exchange *e, enum rep_field f);
+
+/* Why a field case graded nothing, as true as the exchanges allow. */
+static const char *none_why(const struct ippm_obs *o, enum rep_field f,
+                            const char *fallback, char *buf, size_t cap)
+{
+    unsigned replies = 0, short_rep = 0;
+    for (size_t i = 0; i < o->n_ex; i++) {
+        const struct ippm_exchange *e = &o->ex[i];
+        if (!e->rep)
+            continue;
+        replies++;
+        short_rep += e->rep_len < field_end(o, f);
+    }
+    if (!replies)
+        return "no reply was seen";
+    if (short_rep == replies) {
+        char oc[24];
+        snprintf(buf, cap, "every reply (%u) is too short to carry the %s (%s)",
+                 replies, rep_fields[f].name,
+                 field_octets(o, f, oc, sizeof oc));
+        return buf;
+    }
+    return fallback;
+}
+
+/* Decodes e's reply up to field f for a field case. A reply that lacks
+ * the field although it should carry it is counted and failed into a. */
+static bool rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
+                    struct stamp_reflector_pkt *p, enum rep_field f,
+                    struct acc *a)
+{
+    if (dec_rep_upto(o, e, p, f))
+        return true;
+    if (rep_lacks(o, e, f)) {
+        a->n++;
+        acc_fail_lacks(a, o, e, f);
+    }
+    return false;
+}
+
 /* Sequence Number of a request, for messages: first four octets. */
 static uint32_t req_seq(const struct ippm_exchange *e)
 {
     return e->req && e->req_len >= 4 ? ippm_load_u32(e->req) : 0;
+}
+
+static void acc_fail_lacks(struct acc *a, const struct ippm_obs *o,
+                           const struct ippm_exchange *e, enum rep_field f)
+{
+    char oc[24];
+    acc_fail(a,
+             "seq %" PRIu32 ": %zu-octet reply to a %zu-octet request is too "
+             "short to carry the %s (%s; expected a reply of %zu octets at "
+             "least)",
+             req_seq(e), e->rep_len, e->req_len, rep_fields[f].name,
+             field_octets(o, f, oc, sizeof oc), base_of(o));
 }
 
 static bool have_key(const struct ippm_obs *o)
@@ -144,6 +280,25 @@ static int64_t ts_offset(uint64_t ts, bool ptp, uint64_t ref_ns, bool *ok)
             d = t;
     }
     return d;
+}
+
+/* A timestamp off by the NTP-Unix epoch gap (70 years) was written from
+ * the other format's epoch. Returns the hint for a failure detail, or "";
+ * *raw is the offset from ref_ns without the TAI allowance. */
+static const char *epoch_hint(uint64_t ts, bool ptp, uint64_t ref_ns,
+                              int64_t *raw)
+{
+    bool ok;
+    uint64_t ns = ippm_ns_from_ts(ts, ptp ? IPPM_TS_PTP : IPPM_TS_NTP, &ok);
+    *raw = (int64_t)(ns - ref_ns);
+    int64_t gap = (int64_t)IPPM_NTP_UNIX_OFFSET * 1000000000ll;
+    int64_t x = ptp ? *raw - gap : *raw + gap;
+    if (!ok || (x < 0 ? -x : x) > (int64_t)STAMP_FORMAT_WINDOW_NS)
+        return "";
+    return ptp ? "; the timestamp looks like NTP-epoch seconds in a PTP "
+                 "field (Z=1, but counted from 1900)"
+               : "; the timestamp looks like PTP-epoch seconds in an NTP "
+                 "field (Z=0, but counted from 1970)";
 }
 
 static bool ts_near(uint64_t ts, bool ptp, uint64_t ref_ns, uint64_t window)
@@ -329,18 +484,24 @@ STAMP_CHECK(stamp_chk_refl_short_dropped)
 {
     struct acc a = acc_make(detail, cap);
     size_t base = base_of(obs);
+    unsigned based = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len >= base)
             continue;
         a.n++;
-        if (e->rep)
+        /* RFC 8762 §4.6: the base packet (Figure 5) answers a short
+         * request; not answering is ippm's own default (deviations.md). */
+        if (e->rep && e->rep_len == base)
+            based++;
+        else if (e->rep)
             acc_fail(&a,
                      "%zu-octet request (base is %zu) answered with %zu "
-                     "octets (expected no reply: a reply larger than the "
-                     "request amplifies)",
-                     e->req_len, base, e->rep_len);
+                     "octets (expected no reply, or the %zu-octet base "
+                     "packet of RFC 8762 §4.6)",
+                     e->req_len, base, e->rep_len, base);
     }
+    a.note = based ? "answered with the base packet (RFC 8762 §4.6)" : NULL;
     return acc_end(&a, "no request shorter than the base packet");
 }
 
@@ -422,8 +583,37 @@ STAMP_CHECK(stamp_chk_refl_padding_copied)
     return acc_end(&a, "no answered request longer than the base packet");
 }
 
+/* Larger than its request: an amplifying reply. */
+static bool rep_larger(const struct ippm_exchange *e)
+{
+    return e->req && e->rep && e->rep_len > e->req_len;
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_no_amplification)
+{
+    struct acc a = acc_make(detail, cap);
+    size_t base = base_of(obs);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || !e->rep)
+            continue;
+        /* RFC 8762 §4.6 prescribes the base reply to a short request. */
+        if (e->req_len < base && e->rep_len == base)
+            continue;
+        a.n++;
+        if (rep_larger(e))
+            acc_fail(&a,
+                     "seq %" PRIu32 ": %zu-octet reply to a %zu-octet "
+                     "request (expected no larger)",
+                     req_seq(e), e->rep_len, e->req_len);
+    }
+    return acc_end(&a, "no reply was seen, other than base packets to short "
+                       "requests (RFC 8762 §4.6)");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_amplification_advice)
 {
     struct acc a = acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -431,10 +621,12 @@ STAMP_CHECK(stamp_chk_refl_no_amplification)
         if (!e->req || !e->rep)
             continue;
         a.n++;
-        if (e->rep_len > e->req_len)
+        if (rep_larger(e))
             acc_fail(&a,
-                     "seq %" PRIu32 ": %zu-octet reply to a %zu-octet "
-                     "request (expected no larger)",
+                     "seq %" PRIu32 ": %zu-octet reply to a %zu-octet request "
+                     "(advice: a reply larger than its request amplifies "
+                     "spoofed traffic; RFC 8762 §4.6 allows the base packet, "
+                     "ippm's reflector sends it only with --reply-to-short)",
                      req_seq(e), e->rep_len, e->req_len);
     }
     return acc_end(&a, "no reply was seen");
@@ -546,7 +738,7 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!dec_rep(obs, e, &r))
+        if (!dec_rep_upto(obs, e, &r, RF_ERREST))
             continue;
         a.n++;
         if (errest_z(r.errest) != want_ptp)
@@ -557,7 +749,9 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
                      errest_z(r.errest) ? "PTP" : "NTP",
                      want_ptp ? "PTP" : "NTP");
     }
-    return acc_end(&a, "no reply was seen");
+    char nb[160];
+    return acc_end(
+        &a, none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -570,10 +764,11 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
     }
     struct acc a = acc_make(detail, cap);
     a.note = obs->expect_stateful < 0 ? "stateless inferred" : NULL;
+    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!e->req || e->req_len < 4 || !dec_rep(obs, e, &r))
+        if (!e->req || e->req_len < 4 || !rep_get(obs, e, &r, RF_SEQ, &a))
             continue;
         a.n++;
         if (r.seq != req_seq(e))
@@ -582,7 +777,8 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
                      " (expected the request's, %" PRIu32 ")",
                      req_seq(e), r.seq, req_seq(e));
     }
-    return acc_end(&a, "no reply was seen");
+    return acc_end(&a,
+                   none_why(obs, RF_SEQ, "no reply was seen", nb, sizeof nb));
 }
 
 /* Per-session counters under one grouping; the first failure into a. */
@@ -641,11 +837,15 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                                    size_t cap, enum copy_field f)
 {
     struct acc a = acc_make(detail, cap);
+    enum rep_field rf = f == COPY_SEQ  ? RF_SS_SEQ
+                        : f == COPY_TS ? RF_SS_TS
+                                       : RF_SS_ERREST;
+    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
         struct stamp_reflector_pkt r;
-        if (!dec_req(obs, e, &s) || !dec_rep(obs, e, &r))
+        if (!dec_req(obs, e, &s) || !rep_get(obs, e, &r, rf, &a))
             continue;
         a.n++;
         if (f == COPY_SEQ && r.ss_seq != s.seq)
@@ -664,7 +864,9 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                      "(expected 0x%04x)",
                      s.seq, r.ss_errest, s.errest);
     }
-    return acc_end(&a, "no answered request of base length or more");
+    return acc_end(&a, none_why(obs, rf,
+                                "no answered request of base length or more",
+                                nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -692,7 +894,13 @@ STAMP_CHECK(stamp_chk_refl_ttl)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (e->req_ttl < 0 || !dec_rep(obs, e, &r))
+        /* A reply without the field fails whether the TTL is known or not. */
+        if (rep_lacks(obs, e, RF_TTL)) {
+            a.n++;
+            acc_fail_lacks(&a, obs, e, RF_TTL);
+            continue;
+        }
+        if (e->req_ttl < 0 || !dec_rep_upto(obs, e, &r, RF_TTL))
             continue;
         a.n++;
         if (r.ss_ttl != e->req_ttl)
@@ -701,7 +909,11 @@ STAMP_CHECK(stamp_chk_refl_ttl)
                      "with TTL %d (expected equal)",
                      req_seq(e), r.ss_ttl, e->req_ttl);
     }
-    return acc_end(&a, "no answered request with a known arrival TTL");
+    char nb[160];
+    return acc_end(&a, none_why(obs, RF_TTL,
+                                "no answered request with a known arrival "
+                                "TTL",
+                                nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -712,11 +924,14 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!e->req_ns || !dec_rep(obs, e, &r))
+        if (!e->req_ns || !rep_get(obs, e, &r, RF_RXTS, &a))
             continue;
         a.n++;
         bool ok;
         int64_t d = ts_offset(r.rx_ts, errest_z(r.errest), e->req_ns, &ok);
+        int64_t raw;
+        const char *hint =
+            epoch_hint(r.rx_ts, errest_z(r.errest), e->req_ns, &raw);
         if (!ok)
             acc_fail(&a,
                      "seq %" PRIu32 ": Receive Timestamp 0x%016" PRIx64
@@ -726,10 +941,13 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
             acc_fail(&a,
                      "seq %" PRIu32 ": Receive Timestamp %.6f s before the "
                      "request was sent (expected not before, tolerance "
-                     "%.6f s)",
-                     req_seq(e), sec(-d), sec(tol));
+                     "%.6f s)%s",
+                     req_seq(e), sec(*hint ? -raw : -d), sec(tol), hint);
     }
-    return acc_end(&a, "no reply to a request with a known send time");
+    char nb[160];
+    return acc_end(&a, none_why(obs, RF_RXTS,
+                                "no reply to a request with a known send time",
+                                nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -739,7 +957,7 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!dec_rep(obs, e, &r))
+        if (!rep_get(obs, e, &r, RF_RXTS, &a))
             continue;
         a.n++;
         enum ippm_tsfmt f = errest_z(r.errest) ? IPPM_TS_PTP : IPPM_TS_NTP;
@@ -757,7 +975,9 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
                      "Timestamp (expected not before)",
                      req_seq(e), sec((int64_t)(t2 - t3)));
     }
-    return acc_end(&a, "no reply was seen");
+    char nb[160];
+    return acc_end(&a,
+                   none_why(obs, RF_RXTS, "no reply was seen", nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -768,11 +988,14 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!e->rep_ns || !dec_rep(obs, e, &r))
+        if (!e->rep_ns || !rep_get(obs, e, &r, RF_ERREST, &a))
             continue;
         a.n++;
         bool ok;
         int64_t d = ts_offset(r.ts, errest_z(r.errest), e->rep_ns, &ok);
+        int64_t raw;
+        const char *hint =
+            epoch_hint(r.ts, errest_z(r.errest), e->rep_ns, &raw);
         if (!ok)
             acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
@@ -781,10 +1004,13 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
         else if (d > tol)
             acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp %.6f s after the reply was "
-                     "seen (expected not after, tolerance %.6f s)",
-                     req_seq(e), sec(d), sec(tol));
+                     "seen (expected not after, tolerance %.6f s)%s",
+                     req_seq(e), sec(*hint ? raw : d), sec(tol), hint);
     }
-    return acc_end(&a, "no reply with a known arrival time");
+    char nb[160];
+    return acc_end(&a, none_why(obs, RF_ERREST,
+                                "no reply with a known arrival time", nb,
+                                sizeof nb));
 }
 
 /* see stamp_checks.h */
@@ -794,7 +1020,7 @@ STAMP_CHECK(stamp_chk_refl_errest_mult)
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!dec_rep(obs, e, &r))
+        if (!rep_get(obs, e, &r, RF_ERREST, &a))
             continue;
         a.n++;
         if (!errest_mult(r.errest))
@@ -803,7 +1029,9 @@ STAMP_CHECK(stamp_chk_refl_errest_mult)
                      "Multiplier 0 (expected non-zero)",
                      req_seq(e), r.errest);
     }
-    return acc_end(&a, "no reply was seen");
+    char nb[160];
+    return acc_end(
+        &a, none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
 }
 
 /* Whether a timestamp reads, in the format its Z bit names, as a time
@@ -833,7 +1061,7 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
         uint64_t ref = e->rep_ns ? e->rep_ns : e->req_ns;
-        if (!ref || !dec_rep(obs, e, &r))
+        if (!ref || !rep_get(obs, e, &r, RF_RXTS, &a))
             continue;
         a.n++;
         bool z = errest_z(r.errest);
@@ -843,7 +1071,10 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
             acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s", req_seq(e),
                      why);
     }
-    return acc_end(&a, "no reply with a known exchange time");
+    char nb[160];
+    return acc_end(&a,
+                   none_why(obs, RF_RXTS, "no reply with a known exchange time",
+                            nb, sizeof nb));
 }
 
 /* One MBZ region of the reply. ssid_first: the region starts with the
@@ -859,12 +1090,17 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
                        : "authenticated mode: the region exists in the "
                          "unauthenticated format only");
     struct acc a = acc_make(detail, cap);
+    unsigned replies = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
         struct stamp_sender_pkt s;
-        if (!dec_rep(obs, e, &r))
+        if (!e->rep)
             continue;
+        if (e->rep_len < base_of(obs) && (!e->req || e->req_len < base_of(obs)))
+            continue; /* a short reply to a short request: 4.2-02's */
+        replies++;
+        if (e->rep_len < off + len)
+            continue; /* too short to carry the region */
         size_t from = off;
         if (ssid_first && dec_req(obs, e, &s) && s.ssid)
             from += 2;
@@ -879,7 +1115,12 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
             }
         }
     }
-    return acc_end(&a, "no reply was seen");
+    char nb[160];
+    if (replies)
+        snprintf(nb, sizeof nb,
+                 "every reply (%u) is too short to carry octets %zu-%zu",
+                 replies, off, off + len - 1);
+    return acc_end(&a, replies ? nb : "no reply was seen");
 }
 
 /* RFC 8762 Figure 5, octet offsets. */
@@ -1196,6 +1437,9 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
         a.n++;
         bool ok;
         int64_t d = ts_offset(s.ts, errest_z(s.errest), e->req_ns, &ok);
+        int64_t raw;
+        const char *hint =
+            epoch_hint(s.ts, errest_z(s.errest), e->req_ns, &raw);
         if (!ok)
             acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
@@ -1204,8 +1448,8 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
         else if (d > tol || d < -tol)
             acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp %+.6f s from the arrival "
-                     "time (expected within %.6f s)",
-                     s.seq, sec(d), sec(tol));
+                     "time (expected within %.6f s)%s",
+                     s.seq, sec(*hint ? raw : d), sec(tol), hint);
     }
     return acc_end(&a, "no sender packet with a known arrival time");
 }

@@ -21,6 +21,7 @@ STAMP_CHECK(stamp_chk_refl_short_dropped);
 STAMP_CHECK(stamp_chk_refl_answers_valid);
 STAMP_CHECK(stamp_chk_refl_padding_copied);
 STAMP_CHECK(stamp_chk_refl_no_amplification);
+STAMP_CHECK(stamp_chk_refl_amplification_advice);
 STAMP_CHECK(stamp_chk_refl_one_reply);
 STAMP_CHECK(stamp_chk_refl_after_garbage);
 STAMP_CHECK(stamp_chk_refl_ignores_mbz);

@@ -12,5 +12,11 @@ extern const struct ippm_case ippm_cases_stamp_8762[];
 extern const size_t ippm_cases_stamp_8762_n;
 extern const struct ippm_case ippm_cases_stamp_8972[];
 extern const size_t ippm_cases_stamp_8972_n;
+extern const struct ippm_case ippm_cases_stamp_9503[];
+extern const size_t ippm_cases_stamp_9503_n;
+extern const struct ippm_case ippm_cases_stamp_9534[];
+extern const size_t ippm_cases_stamp_9534_n;
+extern const struct ippm_case ippm_cases_stamp_drafts[];
+extern const size_t ippm_cases_stamp_drafts_n;
 
 #endif

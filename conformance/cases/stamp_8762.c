@@ -36,6 +36,10 @@ static const char q_reflect[] =
     "If the base STAMP-Test packet is validated, the Session-Reflector that "
     "supports this specification prepares and transmits the reflected test "
     "packet symmetric to the packet received from the Session-Sender";
+static const char q_twamp_light[] =
+    "A STAMP Session-Reflector that supports this specification will "
+    "transmit the base packet (Figure 5) if it receives a packet smaller "
+    "than the STAMP base packet.";
 static const char q_verifies[] =
     "The Session-Reflector receives the STAMP-Test packet and verifies it.";
 static const char q_mult[] = "Multiplier MUST NOT be set to zero.";
@@ -55,9 +59,10 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "packets, as defined in Section 3 of [RFC6038], as the default "
      "behavior.",
      IPPM_PROBE_STAMP_PAD, stamp_chk_refl_symmetric},
-    {"STAMP-8762-4.2-02", "RFC 8762 §4.2", IPPM_MUST, R,
-     "Request shorter than the base packet gets no (amplifying) reply",
-     q_min_size, IPPM_PROBE_STAMP_SHORT, stamp_chk_refl_short_dropped},
+    /* Quoted §4.2 once; §4.6 is what speaks to a reflector (deviations.md). */
+    {"STAMP-8762-4.2-02", "RFC 8762 §4.6", IPPM_MUST, R,
+     "Request shorter than the base packet gets the base packet or no reply",
+     q_twamp_light, IPPM_PROBE_STAMP_SHORT, stamp_chk_refl_short_dropped},
     {"STAMP-8762-4.2-03", "RFC 8762 §4.2", IPPM_MUST, S,
      "Sender packet at least the base length (44; 112 authenticated)",
      q_min_size, 0, stamp_chk_send_min_len},
@@ -118,8 +123,9 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "copying the content beyond the size of the base STAMP packet",
      IPPM_PROBE_STAMP_PAD, stamp_chk_refl_padding_copied},
     {"STAMP-8762-4.3-03", "RFC 8762 §4.3", IPPM_MUST, R,
-     "No reply larger than its request (no amplification)", q_reflect, 0,
-     stamp_chk_refl_no_amplification},
+     "No reply larger than its request (the §4.6 base reply to a short "
+     "request aside)",
+     q_reflect, 0, stamp_chk_refl_no_amplification},
     {"STAMP-8762-4.3-04", "RFC 8762 §4.3", IPPM_SHOULD, R,
      "At most one reply per request", q_reflect, 0, stamp_chk_refl_one_reply},
     {"STAMP-8762-4.3-05", "RFC 8762 §4.3", IPPM_SHOULD, R,
@@ -222,6 +228,14 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "of it in IPsec defined in [RFC4868]); hence, the length of the HMAC "
      "field is 16 octets.",
      0, stamp_chk_send_hmac_valid},
+
+    /* ---- §4.6 TWAMP Light ---- */
+    /* Advice, not a requirement: §4.6 prescribes the base reply that this
+     * flags as amplification. A MAY never fails a run (deviations.md). */
+    {"STAMP-8762-4.6-01", "RFC 8762 §4.6", IPPM_MAY, R,
+     "Advisory: no reply larger than its request (amplification), even "
+     "the §4.6 base reply",
+     q_twamp_light, 0, stamp_chk_refl_amplification_advice},
 };
 
 const size_t ippm_cases_stamp_8762_n =
