@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "conform_live.h"
 #include "crypto_openssl.h"
+#include "html_report.h"
 #include "keyfile.h"
 #include "net.h"
 #include "pcap_read.h"
@@ -31,6 +32,7 @@ struct conform_opts {
     const char *only;
     const char *junit;
     const char *json;
+    const char *html;
     const char *key_file;
     const char *listen;
     const char *manifest;
@@ -42,6 +44,7 @@ struct conform_opts {
     uint64_t timeout_ns;
     uint64_t tolerance_ns;
     uint16_t port;
+    bool port_given;
     uint32_t count;
     int ttl;
 };
@@ -49,7 +52,8 @@ struct conform_opts {
 enum {
     OPT_ONLY = 256, OPT_STRICT, OPT_JUNIT, OPT_JSON, OPT_KEY, OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_TIMEOUT, OPT_TOLERANCE, OPT_LISTEN,
-    OPT_PORT, OPT_COUNT, OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST, OPT_HELP
+    OPT_PORT, OPT_COUNT, OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST, OPT_HELP,
+    OPT_HTML
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +61,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
     {"auth-key-file", required_argument, NULL, OPT_KEY},
     {"stateful", no_argument, NULL, OPT_STATEFUL},
     {"stateless", no_argument, NULL, OPT_STATELESS},
@@ -84,7 +89,8 @@ static void usage(FILE *f)
         "\n"
         "  stamp-reflector HOST[:PORT]   probe a Session-Reflector (port "
         "862 by default;\n"
-        "                                IPv6 as [::1]:862)\n"
+        "                                IPv6 as [::1]:862; or HOST --port "
+        "PORT)\n"
         "  stamp-sender                  act as reflector and grade the "
         "Session-Sender\n"
         "                                that sends to us\n"
@@ -101,17 +107,28 @@ static void usage(FILE *f)
         "  --strict               a SHOULD failure fails the run\n"
         "  --json FILE            write the results as JSON\n"
         "  --junit FILE           write the results as JUnit XML\n"
+        "  --html FILE            write the results as a self-contained HTML "
+        "page\n"
         "  --timeout S            wait for replies (reflector, default 1) or "
         "for\n"
         "                         the next packet (sender, default 10)\n"
         "  --clock-tolerance S    allowed offset between the clocks (default "
         "1)\n"
         "  --ttl N                TTL / Hop Limit of the probes (default 64)\n"
-        "  --listen ADDR, --port PORT, --count N   stamp-sender: where to "
-        "listen\n"
-        "                         (default every address, port 862) and how "
-        "many\n"
-        "                         packets to grade (default 10)\n"
+        "  --port PORT            stamp-reflector: the reflector's port, as "
+        "HOST:PORT;\n"
+        "                         stamp-sender: the port to listen on "
+        "(default 862)\n"
+        "  --listen ADDR, --count N   stamp-sender only: where to listen "
+        "(default\n"
+        "                         every address) and how many packets to "
+        "grade\n"
+        "                         (default 10)\n"
+        "  --stateful|--stateless, --timestamp, --ttl   stamp-reflector and "
+        "no target\n"
+        "                         only; an option a subcommand does not take "
+        "is an\n"
+        "                         error\n"
         "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the "
         "corpus\n"
         "                         (default " DEFAULT_MANIFEST ")\n"
@@ -120,13 +137,40 @@ static void usage(FILE *f)
         "\n"
         "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD "
         "with\n"
-        "--strict), 2 usage, 3 could not run.\n",
+        "--strict), 2 usage, 3 could not run (no reply at all from the "
+        "target).\n",
         f);
+}
+
+/* Options a subcommand does not take, 0-terminated: refused rather than
+ * silently ignored (a --port that probes port 862 instead). */
+static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
+                                     OPT_MANIFEST, OPT_LIST, 0};
+static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
+                                  OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST,
+                                  OPT_LIST, 0};
+static const int deny_self[] = {OPT_LISTEN, OPT_PORT, OPT_COUNT, 0};
+
+/* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
+static int refuse(int c, const int *deny, const char *prog)
+{
+    for (; deny && *deny; deny++) {
+        if (*deny != c)
+            continue;
+        const char *name = "?";
+        for (const struct option *lo = long_opts; lo->name; lo++)
+            if (lo->val == c)
+                name = lo->name;
+        ippm_cli_error("%s: --%s is not an option of %s (see --help)", prog,
+                       name, prog);
+        return IPPM_EXIT_USAGE;
+    }
+    return 0;
 }
 
 /* Returns -1 to go on, else the exit status. */
 static int parse(struct conform_opts *o, int argc, char **argv,
-                 const char *prog)
+                 const char *prog, const int *deny)
 {
     int c;
     uint64_t v;
@@ -134,6 +178,8 @@ static int parse(struct conform_opts *o, int argc, char **argv,
     while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
            -1) {
         first = 0;
+        if (refuse(c, deny, prog))
+            return IPPM_EXIT_USAGE;
         switch (c) {
         case OPT_ONLY:
             o->only = optarg;
@@ -146,6 +192,9 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_JSON:
             o->json = optarg;
+            break;
+        case OPT_HTML:
+            o->html = optarg;
             break;
         case OPT_KEY:
             o->key_file = optarg;
@@ -179,6 +228,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
         case OPT_PORT:
             if (ippm_cli_port("--port", optarg, &o->port) != 0)
                 return IPPM_EXIT_USAGE;
+            o->port_given = true;
             break;
         case OPT_COUNT:
             if (ippm_cli_uint("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
@@ -302,6 +352,16 @@ static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
                        strerror(errno));
         status = IPPM_EXIT_RUNTIME;
     }
+    /* Our own probes: the round trips of the base packets. A graded
+     * sender's exchanges time only our reflector, so no plot. */
+    bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
+    if (o->html && ippm_html_write_verdicts(o->html, "ippm conform", &r,
+                                            probed ? obs->ex : NULL, obs->n_ex,
+                                            IPPM_PROBE_STAMP_BASE,
+                                            "round-trip time (ms)") != 0) {
+        ippm_cli_error("--html: cannot write %s: %s", o->html, strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
     free(res);
     return status;
 }
@@ -318,6 +378,15 @@ static void print_traffic(const struct conform_run *run)
     if (run->icmp_refused)
         printf("warning: %llu ICMP port unreachable: nothing listens there\n",
                (unsigned long long)run->icmp_refused);
+}
+
+/* No probe answered: nothing came back, or the port is closed. */
+static bool no_reply(const struct conform_run *run)
+{
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        if (run->ex[i].rep)
+            return false;
+    return run->received == 0 || run->icmp_refused > 0;
 }
 
 /* Probes the reflector at target and grades it. */
@@ -357,6 +426,14 @@ static int run_reflector_suite(const struct conform_opts *o,
     if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
         ippm_cli_error("conform stamp-reflector: %s: %s", where, err);
         rc = IPPM_EXIT_RUNTIME;
+    } else if (no_reply(run)) {
+        /* Nothing to grade is not a graded FAIL: a closed port would show
+         * the same "got no reply" table as a broken reflector. */
+        ippm_cli_error("conform stamp-reflector: no reply from %s%s: is a "
+                       "STAMP reflector listening?",
+                       where,
+                       run->icmp_refused ? " (ICMP port unreachable)" : "");
+        rc = IPPM_EXIT_RUNTIME;
     } else {
         print_traffic(run);
         rc = grade(&run->obs, o, "stamp-reflector", where, start);
@@ -382,7 +459,7 @@ static int cmd_reflector(int argc, char **argv)
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform stamp-reflector");
+    int rc = parse(&o, argc, argv, "conform stamp-reflector", deny_reflector);
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
@@ -395,7 +472,7 @@ static int cmd_reflector(int argc, char **argv)
         return IPPM_EXIT_USAGE;
     }
     char host[256], err[IPPM_NET_ERRLEN];
-    uint16_t port = STAMP_PORT;
+    uint16_t port = 0;
     int sp = split_hostport(argv[optind], host, sizeof host, &port);
     if (sp == -2)
         return IPPM_EXIT_USAGE;
@@ -404,6 +481,15 @@ static int cmd_reflector(int argc, char **argv)
                        argv[optind]);
         return IPPM_EXIT_USAGE;
     }
+    /* --port is HOST:PORT's alternative; both must agree. */
+    if (port && o.port_given && port != o.port) {
+        ippm_cli_error("conform stamp-reflector: port %u in '%s' and "
+                       "--port %u disagree",
+                       port, argv[optind], o.port);
+        return IPPM_EXIT_USAGE;
+    }
+    if (!port)
+        port = o.port; /* --port, else 862 (defaults()) */
     struct ippm_addr target;
     if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
                          sizeof err) != 0) {
@@ -417,7 +503,7 @@ static int cmd_sender(int argc, char **argv)
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform stamp-sender");
+    int rc = parse(&o, argc, argv, "conform stamp-sender", deny_sender);
     if (rc >= 0)
         return rc;
     if (optind < argc) {
@@ -518,7 +604,7 @@ static int cmd_self(int argc, char **argv)
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform");
+    int rc = parse(&o, argc, argv, "conform", deny_self);
     if (rc >= 0)
         return rc;
     if (o.list)

@@ -4,7 +4,8 @@
  *                        [--role reflector|sender|both] [--stateful|--stateless]
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
  *                        [--only PREFIX]
- *                        [--strict] [--junit FILE] [--json FILE] [--quiet]
+ *                        [--strict] [--junit FILE] [--json FILE]
+ *                        [--html FILE] [--quiet]
  *   ippm pcap check --manifest MANIFEST
  *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth]
  *
@@ -30,6 +31,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "crypto_openssl.h"
+#include "html_report.h"
 #include "keyfile.h"
 #include "net.h"
 #include "pcap_read.h"
@@ -205,6 +207,7 @@ struct check_opts {
     bool strict;
     const char *junit;
     const char *json;
+    const char *html;
     const char *manifest;
     bool quiet;
 };
@@ -212,7 +215,7 @@ struct check_opts {
 enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
-    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP
+    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML
 };
 
 static const struct option check_longopts[] = {
@@ -228,6 +231,7 @@ static const struct option check_longopts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
@@ -243,7 +247,8 @@ static void usage(FILE *f)
           "                       [--clock-tolerance SECONDS]"
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]\n"
-          "                       [--junit FILE] [--json FILE] [--quiet]\n"
+          "                       [--junit FILE] [--json FILE] [--html FILE]"
+          " [--quiet]\n"
           "       ippm pcap check --manifest MANIFEST\n"
           "       ippm pcap dump FILE [--port PORT] [--auth-key-file FILE]"
           " [--auth]\n",
@@ -301,6 +306,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
         case OPT_STRICT: o->strict = true; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
+        case OPT_HTML: o->html = optarg; break;
         case OPT_MANIFEST: o->manifest = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
         case OPT_HELP: usage(stdout); return 1;
@@ -377,6 +383,9 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
         e->req_ttl = d->ttl;
         e->req_src = d->src;
         e->req_dst = d->dst;
+        /* RFC 8972 §4.4 CoS cases: TOS as captured, when both are known. */
+        e->tos_known = d->tos >= 0;
+        e->req_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
         idx[p->n_ex] = i;
         p->n_ex++;
     }
@@ -415,6 +424,8 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
             hit->rep_len = d->len;
             hit->rep_ns = d->ts_ns;
             hit->rep_src = d->src;
+            hit->tos_known = hit->tos_known && d->tos >= 0;
+            hit->rep_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
             hit->n_replies = 1;
             p->matched++;
         } else if (dup != NULL) {
@@ -576,6 +587,8 @@ static int cmd_check_file(const struct check_opts *o)
     if (!o->quiet) {
         print_summary(stdout, &r);
         ippm_report_print(stdout, &rep);
+    } else {
+        ippm_report_print_totals(stdout, &rep); /* the verdict, one line */
     }
     rc = ippm_report_exit_status(&rep);
     if (o->json && ippm_report_write_json(o->json, &rep) != 0) {
@@ -584,6 +597,13 @@ static int cmd_check_file(const struct check_opts *o)
     }
     if (o->junit && ippm_report_write_junit(o->junit, &rep) != 0) {
         ippm_cli_error("--junit: %s: %s", o->junit, strerror(errno));
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    /* capture timestamps: request to reply where the capture was taken */
+    if (o->html && ippm_html_write_verdicts(o->html, "ippm pcap check", &rep,
+                                            r.pr.ex, r.pr.n_ex, 0,
+                                            "request to reply (ms)") != 0) {
+        ippm_cli_error("--html: %s: %s", o->html, strerror(errno));
         rc = IPPM_EXIT_RUNTIME;
     }
     check_run_free(&r);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -56,4 +57,42 @@ int ippm_keyfile_read(const char *opt, const char *path,
     *len = n;
     explicit_bzero(buf, sizeof(buf));
     return 0;
+}
+
+static const char *env_key(void)
+{
+    const char *k = getenv(IPPM_AUTH_KEY_ENV);
+    return k && *k ? k : NULL;
+}
+
+/* see keyfile.h */
+bool ippm_key_given(const char *path)
+{
+    return path || env_key();
+}
+
+/* see keyfile.h */
+int ippm_key_load(const char *opt, const char *path, uint8_t key[IPPM_KEY_MAX],
+                  size_t *len)
+{
+    const char *k = env_key();
+    *len = 0;
+    if (path && k) {
+        ippm_cli_error("%s and %s both give a key; use one", opt,
+                       IPPM_AUTH_KEY_ENV);
+        return -1;
+    }
+    if (path)
+        return ippm_keyfile_read(opt, path, key, len) == 0 ? 1 : -1;
+    if (!k)
+        return 0;
+    size_t n = strlen(k);
+    if (n > IPPM_KEY_MAX) {
+        ippm_cli_error("%s holds more than %d octets", IPPM_AUTH_KEY_ENV,
+                       IPPM_KEY_MAX);
+        return -1;
+    }
+    memcpy(key, k, n);
+    *len = n;
+    return 1;
 }

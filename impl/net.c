@@ -579,6 +579,33 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
 }
 
 /* see net.h */
+void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int tos)
+{
+    if (b->n == 0 || tos < 0 || tos > 255)
+        return;
+    size_t i = b->n - 1;
+    struct msghdr *h = &b->msgs[i].msg_hdr;
+    if (!h->msg_control) {
+        h->msg_control = b->ctrl + i * CTRL_LEN;
+        h->msg_controllen = 0;
+        memset(h->msg_control, 0, CTRL_LEN);
+    }
+    if (h->msg_controllen + CMSG_SPACE(sizeof(int)) > CTRL_LEN)
+        return;
+    /* RFC 8972 §4.4: the reply's DSCP. An IPv4 peer on a dual-stack
+     * socket takes the IPv4 path, which reads IP-level cmsgs. */
+    struct cmsghdr *c =
+        (struct cmsghdr *)((uint8_t *)h->msg_control + h->msg_controllen);
+    bool v6 = peer && peer->family == IPPM_AF_INET6;
+    c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    c->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &tos, sizeof(int));
+    h->msg_controllen += CMSG_SPACE(sizeof(int));
+}
+
+/* see net.h */
 size_t ippm_net_send(const struct ippm_sock *s, struct ippm_tx_batch *b,
                      int *first_err)
 {

@@ -145,6 +145,13 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
                           size_t len, const struct ippm_addr *peer,
                           const struct ippm_addr *local);
 
+/* Marks the datagram queued last with this IPv4 TOS / IPv6 Traffic Class
+ * (0-255), by an IP_TOS or IPV6_TCLASS control message chosen by the
+ * family of peer: per packet, unlike ippm_net_set_tos. No-op on an empty
+ * batch. */
+void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int tos);
+
 /* Sends everything queued with sendmmsg and empties the batch. A datagram
  * the kernel refuses is skipped, not retried. Returns the number sent;
  * *first_err (if not NULL) gets the errno of the first refusal, else 0. */

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
 #include "commands.h"
@@ -66,6 +67,26 @@ static void put_padded(FILE *f, const char *s, size_t width)
 }
 
 /* see report.h */
+void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
+{
+    struct ippm_report_totals t;
+    ippm_report_totals(r, &t);
+    size_t warn = 0;
+    for (size_t i = 0; i < r->n; i++)
+        warn += r->res[i].verdict == IPPM_FAIL &&
+                !ippm_result_fails_run(&r->res[i], r->strict);
+    char w[32] = "";
+    if (warn)
+        snprintf(w, sizeof w, ", %zu warn", warn);
+    fprintf(f,
+            "%zu cases: %zu pass, %zu fail%s (%zu MUST, %zu SHOULD, %zu MAY), "
+            "%zu n/a%s -> %s\n",
+            r->n, t.pass, t.fail - warn, w, t.must_fail, t.should_fail,
+            t.may_fail, t.na, r->strict ? " [strict]" : "",
+            ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
+}
+
+/* see report.h */
 void ippm_report_print(FILE *f, const struct ippm_report *r)
 {
     size_t w_id = 0, w_sec = 0;
@@ -84,21 +105,16 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
         put_padded(f, x->c->id, w_id + 2);
         put_padded(f, x->c->section, w_sec + 2);
         put_padded(f, ippm_level_str(x->c->level), 8);
-        put_padded(f, ippm_verdict_str(x->verdict), 6);
+        /* A failure that does not fail the run (a SHOULD without
+         * --strict, a MAY) reads as a warning; JSON keeps "fail". */
+        bool warn = x->verdict == IPPM_FAIL &&
+                    !ippm_result_fails_run(x, r->strict);
+        put_padded(f, warn ? "warn" : ippm_verdict_str(x->verdict), 6);
         fprintf(f, "%s\n", x->c->title);
         if (x->verdict == IPPM_FAIL)
-            fprintf(f, "    %s%s\n",
-                    !ippm_result_fails_run(x, r->strict) ? "(warning) " : "",
-                    x->detail);
+            fprintf(f, "    %s\n", x->detail);
     }
-    struct ippm_report_totals t;
-    ippm_report_totals(r, &t);
-    fprintf(f,
-            "%zu cases: %zu pass, %zu fail (%zu MUST, %zu SHOULD, %zu MAY), "
-            "%zu n/a%s -> %s\n",
-            r->n, t.pass, t.fail, t.must_fail, t.should_fail, t.may_fail, t.na,
-            r->strict ? " [strict]" : "",
-            ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
+    ippm_report_print_totals(f, r);
 }
 
 /* ---- JSON ---- */
@@ -184,7 +200,11 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r)
     return ippm_atomic_write(path, fill_json, (void *)r);
 }
 
-/* ---- JUnit XML ---- */
+/* ---- JUnit XML ----
+ * Valid against the Jenkins xUnit plugin's junit-10.xsd (conformance/
+ * schema/junit-10.xsd; test junit_schema): <testsuites> carries no
+ * skipped count and a <testcase> no <properties>, so a case's level, role
+ * and requirement text go into its <system-out>. */
 
 /* Escapes text for an XML attribute or element. Characters XML 1.0 does
  * not allow (controls other than tab, LF, CR) become U+FFFD. */
@@ -234,20 +254,32 @@ static int fill_junit(FILE *f, void *arg)
     ippm_report_totals(r, &t);
     iso8601(r->start_ns, when, sizeof when);
     const char *suite = r->suite ? r->suite : "ippm";
+    /* Only a failure that fails the run is a JUnit <failure>: a SHOULD
+     * (without strict) or a MAY is a warning in <system-out>. */
+    t.fail = 0;
+    for (size_t i = 0; i < r->n; i++)
+        t.fail += ippm_result_fails_run(&r->res[i], r->strict);
+    char host[256];
+    if (gethostname(host, sizeof host) != 0 || !host[0])
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
 
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f, "<testsuites name=\"");
     xml_put(f, suite);
     fprintf(f,
-            "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" "
-            "errors=\"0\">\n",
-            r->n, t.fail, t.na);
+            "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+            "time=\"%.3f\">\n",
+            r->n, t.fail, (double)r->duration_ns / 1e9);
     fputs("  <testsuite name=\"", f);
     xml_put(f, suite);
     fprintf(f,
             "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" errors=\"0\" "
-            "timestamp=\"%s\" time=\"%.3f\">\n",
+            "timestamp=\"%s\" time=\"%.3f\" id=\"0\" package=\"ippm\" "
+            "hostname=\"",
             r->n, t.fail, t.na, when, (double)r->duration_ns / 1e9);
+    xml_put(f, host);
+    fputs("\">\n", f);
     fputs("    <properties>\n      <property name=\"target\" value=\"", f);
     xml_put(f, r->target);
     fprintf(f,
@@ -263,15 +295,9 @@ static int fill_junit(FILE *f, void *arg)
         fputs("\" classname=\"", f);
         xml_put(f, x->c->section);
         fputs("\" time=\"0\">\n", f);
-        fprintf(f,
-                "      <properties>\n"
-                "        <property name=\"level\" value=\"%s\"/>\n"
-                "        <property name=\"role\" value=\"%s\"/>\n"
-                "        <property name=\"quote\" value=\"",
-                ippm_level_str(x->c->level), ippm_role_str(x->c->role));
-        xml_put(f, x->c->quote);
-        fputs("\"/>\n      </properties>\n", f);
-        if (x->verdict == IPPM_FAIL) {
+        bool warn = x->verdict == IPPM_FAIL &&
+                    !ippm_result_fails_run(x, r->strict);
+        if (x->verdict == IPPM_FAIL && !warn) {
             fputs("      <failure message=\"", f);
             xml_put(f, x->detail);
             fprintf(f, "\" type=\"%s\">", ippm_level_str(x->c->level));
@@ -281,11 +307,17 @@ static int fill_junit(FILE *f, void *arg)
             fputs("      <skipped message=\"", f);
             xml_put(f, x->detail);
             fputs("\"/>\n", f);
-        } else if (x->detail[0]) {
-            fputs("      <system-out>", f);
-            xml_put(f, x->detail);
-            fputs("</system-out>\n", f);
         }
+        fprintf(f, "      <system-out>level: %s&#10;role: %s&#10;quote: ",
+                ippm_level_str(x->c->level), ippm_role_str(x->c->role));
+        xml_put(f, x->c->quote);
+        if (x->detail[0]) {
+            fputs(warn ? "&#10;warning (does not fail the run): "
+                       : "&#10;detail: ",
+                  f);
+            xml_put(f, x->detail);
+        }
+        fputs("</system-out>\n", f);
         fputs("    </testcase>\n", f);
     }
     fputs("  </testsuite>\n</testsuites>\n", f);

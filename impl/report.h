@@ -32,6 +32,11 @@ void ippm_report_totals(const struct ippm_report *r,
  * observed-vs-expected detail; then a totals line. */
 void ippm_report_print(FILE *f, const struct ippm_report *r);
 
+/* The totals line alone: "N cases: P pass, F fail[, W warn] (M MUST, S
+ * SHOULD, Y MAY), X n/a -> PASS|FAIL". W counts failures that do not fail
+ * the run (a SHOULD without strict, a MAY), shown as "warn". */
+void ippm_report_print_totals(FILE *f, const struct ippm_report *r);
+
 /* Returns 0, or -1 with errno set. */
 int ippm_report_write_json(const char *path, const struct ippm_report *r);
 int ippm_report_write_junit(const char *path, const struct ippm_report *r);

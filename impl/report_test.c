@@ -145,7 +145,7 @@ static void test_junit_escapes(void **state)
     make(&res[0], &c_must, IPPM_PASS, "ok");
     make(&res[1], &c_should, IPPM_FAIL, "a<b & c>\"d\" 'e'\x01");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, false};
+    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true};
     assert_int_equal(ippm_report_write_junit(path, &r), 0);
     char *x = slurp(path);
     assert_non_null(strstr(x, "<testsuite name=\"stamp-reflector\" tests=\"3\" "
@@ -154,11 +154,46 @@ static void test_junit_escapes(void **state)
     assert_non_null(strstr(x, "<failure message=\"a&lt;b &amp; c&gt;&quot;d"
                               "&quot; &apos;e&apos;&#xFFFD;\" type=\"SHOULD\""));
     assert_non_null(strstr(x, "<skipped message=\"unauthenticated mode\"/>"));
-    assert_non_null(strstr(x, "<property name=\"level\" value=\"MUST\"/>"));
-    assert_non_null(strstr(x, "value=\"q &lt;&amp;&gt; &quot;x&quot;\""));
+    assert_non_null(strstr(x, "<system-out>level: MUST&#10;role: reflector"));
+    assert_non_null(strstr(x, "quote: q &lt;&amp;&gt; &quot;x&quot;"));
     assert_non_null(strstr(x, "value=\"t&amp;t\""));
     assert_null(strstr(x, "\x01"));
+    /* Without --strict the SHOULD failure is a warning, not a <failure>. */
+    r.strict = false;
+    assert_int_equal(ippm_report_write_junit(path, &r), 0);
+    x = slurp(path);
+    assert_non_null(strstr(x, "tests=\"3\" failures=\"0\" skipped=\"1\""));
+    assert_null(strstr(x, "<failure"));
+    assert_non_null(strstr(x, "warning (does not fail the run): a&lt;b"));
     unlink(path);
+}
+
+/* A failure that does not fail the run shows as warn in the table. */
+static void test_table_warn(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[2];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
+    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ippm_report_print(f, &r);
+    fclose(f);
+    assert_non_null(strstr(buf, "SHOULD  warn  At most one reply"));
+    assert_non_null(strstr(buf, "\n    seq 3: 2 replies\n"));
+    assert_non_null(strstr(buf, "2 cases: 1 pass, 0 fail, 1 warn (0 MUST, "
+                                "1 SHOULD, 0 MAY), 0 n/a -> PASS"));
+    free(buf);
+    r.strict = true;
+    f = open_memstream(&buf, &len);
+    ippm_report_print(f, &r);
+    fclose(f);
+    assert_non_null(strstr(buf, "SHOULD  fail  At most one reply"));
+    assert_non_null(strstr(buf, "1 fail (0 MUST, 1 SHOULD, 0 MAY)"));
+    assert_non_null(strstr(buf, "-> FAIL"));
+    free(buf);
 }
 
 static void test_write_failure_leaves_nothing(void **state)
@@ -174,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exit_status_and_totals),
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_table_warn),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_junit_escapes),
         cmocka_unit_test(test_write_failure_leaves_nothing),

@@ -11,10 +11,12 @@
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
+#include "config.h"
 #include "crypto_openssl.h"
 #include "keyfile.h"
 #include "net.h"
 #include "stamp_driver.h"
+#include "stamp_metrics.h"
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
 
@@ -27,6 +29,7 @@ struct refl_opts {
     uint64_t session_timeout_ns;
     bool reply_to_short;
     bool quiet;
+    struct stamp_export_opts exp;  /* --metrics, --agentx */
 };
 
 struct refl_counters {
@@ -49,6 +52,8 @@ struct refl {
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
+    struct stamp_refl_metrics met; /* published only when exp.on */
+    struct stamp_export exp;
 };
 
 static void refl_usage(FILE *f)
@@ -60,16 +65,21 @@ static void refl_usage(FILE *f)
         "  --port PORT            UDP port (default 862)\n"
         "  --stateful             own sequence counter per session (RFC 8762 §4)\n"
         "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
+        "                         (or from $IPPM_AUTH_KEY; not both)\n"
         "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
         "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
         "  --reply-to-short       answer packets below the base length (§4.6)\n"
+        STAMP_EXPORT_USAGE
         "  --quiet                no startup line\n"
+        "  --config FILE          options from FILE ([stamp-reflector] and\n"
+        "                         global keys); the command line wins\n"
         "  --help                 this text\n",
         f);
 }
 
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
-       OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP };
+       OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
+       OPT_AGENTX };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -81,6 +91,8 @@ static const struct option refl_longopts[] = {
     {"reply-to-short", no_argument, NULL, OPT_SHORT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"agentx", required_argument, NULL, OPT_AGENTX},
     {NULL, 0, NULL, 0},
 };
 
@@ -88,6 +100,10 @@ static const struct option refl_longopts[] = {
 static int refl_parse(struct refl_opts *o, int argc, char **argv)
 {
     const char *prog = "stamp reflector";
+    int crc = ippm_config_expand(&argc, &argv, refl_longopts,
+                                 "stamp-reflector", prog);
+    if (crc >= 0)
+        return crc;
     o->port = STAMP_PORT;
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
@@ -108,6 +124,11 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
             break;
         case OPT_SHORT: o->reply_to_short = true; break;
         case OPT_QUIET: o->quiet = true; break;
+        case OPT_METRICS:
+            o->exp.metrics = optarg;
+            rc = stamp_export_check_metrics(optarg);
+            break;
+        case OPT_AGENTX: o->exp.agentx = optarg; break;
         case 'h':
         case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
         default: return IPPM_EXIT_USAGE;
@@ -127,10 +148,11 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
 static int refl_setup(struct refl *x)
 {
     char err[IPPM_NET_ERRLEN];
-    if (x->o.key_file) {
-        if (ippm_keyfile_read("--auth-key-file", x->o.key_file, x->key,
-                              &x->key_len) != 0)
-            return IPPM_EXIT_USAGE;
+    int k = ippm_key_load("--auth-key-file", x->o.key_file, x->key,
+                          &x->key_len);
+    if (k < 0)
+        return IPPM_EXIT_USAGE;
+    if (k > 0) {
         if (ippm_crypto_openssl_init(&x->crypto) != 0) {
             ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
             return IPPM_EXIT_RUNTIME;
@@ -152,22 +174,31 @@ static int refl_setup(struct refl *x)
         ippm_cli_error("stamp reflector: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    return -1;
+    stamp_refl_metrics_init(&x->met);
+    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
 }
 
 static void refl_proto_init(struct refl *x)
 {
     struct stamp_reflector_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    cfg.mode = x->o.key_file ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.mode = x->key_len ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.stateful = x->o.stateful;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->o.key_file ? &x->crypto : NULL;
+    cfg.key.crypto = x->key_len ? &x->crypto : NULL;
     cfg.key.key = x->key;
     cfg.key.len = x->key_len;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
+    /* RFC 8972 TLVs: processed. Timestamps are software ones (the
+     * kernel's SCM_TIMESTAMPNS in, the clock read before send out); any
+     * DSCP may mark a reply; no reply grows past its request. */
+    cfg.tlv = true;
+    cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
+    cfg.ts_in = STAMP_TSM_SW;
+    cfg.ts_out = STAMP_TSM_SW;
+    cfg.dscp_permitted = UINT64_MAX;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -202,10 +233,26 @@ static void refl_one(struct refl *x, size_t i)
         refl_drop(x, rc);
         return;
     }
-    if (act.kind == STAMP_ACT_SEND)
+    if (act.kind == STAMP_ACT_SEND) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
+        /* RFC 8972 §4.4: proto chose the reply's DSCP. */
+        if (act.tos >= 0)
+            ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
+    }
     else if (act.kind == STAMP_ACT_DROP)
         refl_drop(x, act.why);
+}
+
+/* --metrics, --agentx: the batch's counters for the exporters' threads. */
+static void refl_publish(struct refl *x)
+{
+    struct stamp_refl_sample smp = {
+        .received = x->c.received,
+        .replied = x->c.replied,
+        .send_failed = x->c.send_failed,
+        .drop_by = x->c.drop_by,
+    };
+    stamp_refl_metrics_publish(&x->met, &smp, &x->r);
 }
 
 /* Drains the socket. Returns 0, or -1 on a receive error. */
@@ -223,6 +270,8 @@ static int refl_drain(struct refl *x)
             x->c.replied += sent;
             x->c.send_failed += queued - sent;
         }
+        if (x->exp.on)
+            refl_publish(x);
         if ((size_t)n < x->rx.cap)
             return 0;
     }
@@ -239,12 +288,21 @@ static void refl_summary(const struct refl *x)
         fprintf(stderr, ", send failed %llu",
                 (unsigned long long)x->c.send_failed);
     fputc('\n', stderr);
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++)
-        if (x->c.drop_by[e])
-            fprintf(stderr, "  dropped %llu: %s (%s)\n",
-                    (unsigned long long)x->c.drop_by[e],
-                    ippm_err_name((enum ippm_err)e),
-                    ippm_err_str((enum ippm_err)e));
+    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+        if (!x->c.drop_by[e])
+            continue;
+        fprintf(stderr, "  dropped %llu: %s",
+                (unsigned long long)x->c.drop_by[e],
+                ippm_err_str((enum ippm_err)e));
+        /* The usual cause: a TWAMP-Light sender's 14..43-octet packets. */
+        if (e == IPPM_ERR_SHORT && !x->o.reply_to_short)
+            fprintf(stderr,
+                    " (below the %zu-octet base packet; --reply-to-short "
+                    "answers them, RFC 8762 §4.6)",
+                    stamp_base_len(x->key_len ? STAMP_MODE_AUTH
+                                              : STAMP_MODE_OPEN));
+        fputc('\n', stderr);
+    }
 }
 
 static void refl_banner(const struct refl *x)
@@ -253,7 +311,7 @@ static void refl_banner(const struct refl *x)
     printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
-           x->o.key_file ? "authenticated" : "open",
+           x->key_len ? "authenticated" : "open",
            ippm_clock_fmt_name(x->o.tsfmt));
     fflush(stdout);
 }
@@ -272,10 +330,11 @@ static int refl_loop(struct refl *x)
 
 static void refl_free(struct refl *x)
 {
+    stamp_export_stop(&x->exp);
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
     ippm_net_close(&x->sock);
-    if (x->o.key_file)
+    if (x->key_len)
         ippm_crypto_openssl_free(&x->crypto);
     explicit_bzero(x->key, sizeof(x->key));
     free(x);

@@ -13,13 +13,38 @@
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
+#include "config.h"
 #include "crypto_openssl.h"
+#include "html_report.h"
 #include "keyfile.h"
 #include "net.h"
+#include "progress.h"
 #include "stamp_driver.h"
+#include "stamp_metrics.h"
 
 #define MAX_COUNT 10000000u      /* results array: ~64 octets each */
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
+
+/* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
+ * of its behavior" when a reply carries a zeroed SSID (a reflector without
+ * RFC 8972). */
+enum zero_ssid { ZS_WARN = 0, ZS_CONTINUE, ZS_STOP };
+
+static int parse_zero_ssid(const char *s, enum zero_ssid *out)
+{
+    if (strcmp(s, "warn") == 0)
+        *out = ZS_WARN;
+    else if (strcmp(s, "continue") == 0)
+        *out = ZS_CONTINUE;
+    else if (strcmp(s, "stop") == 0)
+        *out = ZS_STOP;
+    else {
+        ippm_cli_error("--on-zero-ssid: '%s' is not continue, stop or warn",
+                       s);
+        return -1;
+    }
+    return 0;
+}
 
 struct send_opts {
     const char *host;
@@ -35,6 +60,10 @@ struct send_opts {
     uint64_t wait_ns;
     bool per_packet;
     const char *json;
+    const char *html;
+    bool no_progress;
+    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
 };
 
 struct sender {
@@ -56,7 +85,14 @@ struct sender {
     uint64_t icmp_errors;
     bool interrupted;
     bool failed;            /* proto refused to build a packet */
+    uint64_t zero_ssid;     /* replies with a zeroed SSID (--ssid set) */
+    bool zero_ssid_stop;    /* --on-zero-ssid stop: end the session */
     struct stamp_stats st;
+    struct ippm_progress prog;
+    uint32_t lost_cursor;   /* progress: sequence numbers judged so far */
+    uint64_t lost_so_far;
+    struct stamp_send_metrics met; /* published only when exp.on */
+    struct stamp_export exp;
 };
 
 static void send_usage(FILE *f)
@@ -69,13 +105,31 @@ static void send_usage(FILE *f)
         "  --interval SECONDS     between sends (default 0.1)\n"
         "  --size OCTETS          UDP payload (default 44 open, 112 auth)\n"
         "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
+        "                         (or from $IPPM_AUTH_KEY; not both)\n"
         "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
         "  --dscp N               DSCP of test packets (0-63)\n"
         "  --ttl N                TTL / Hop Limit of test packets (1-255)\n"
         "  --ssid N               Session-Sender Identifier, RFC 8972 (0 = none)\n"
+        "  --on-zero-ssid continue|stop|warn   with --ssid, a reply whose "
+        "SSID is\n"
+        "                         zero (a reflector without RFC 8972 §3): "
+        "carry on,\n"
+        "                         end the session, or carry on after one "
+        "warning\n"
+        "                         (default warn)\n"
         "  --wait SECONDS         wait for replies after the last send (default 2)\n"
-        "  --per-packet           one line per reply, ping style\n"
+        "  --per-packet           one line per reply, ping style: ttl= the "
+        "reply's\n"
+        "                         TTL, refl_ttl= the TTL our packet arrived "
+        "with at\n"
+        "                         the reflector (its Ses-Sender TTL)\n"
         "  --json FILE            write the summary and every packet as JSON\n"
+        "  --html FILE            write a self-contained HTML report with "
+        "plots\n"
+        "  --no-progress          no progress line on the terminal\n"
+        STAMP_EXPORT_USAGE
+        "  --config FILE          options from FILE ([stamp-sender] and\n"
+        "                         global keys); the command line wins\n"
         "  --help                 this text\n"
         "Exit status: 0 when any reply came back, 1 when none did, 2 on a bad\n"
         "command line, 3 when the run could not start.\n",
@@ -83,7 +137,8 @@ static void send_usage(FILE *f)
 }
 
 enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
-       OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP };
+       OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
+       OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -98,6 +153,11 @@ static const struct option send_longopts[] = {
     {"wait", required_argument, NULL, OPT_WAIT},
     {"per-packet", no_argument, NULL, OPT_PER},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"on-zero-ssid", required_argument, NULL, OPT_ZERO_SSID},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"agentx", required_argument, NULL, OPT_AGENTX},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -151,7 +211,8 @@ static int send_check(struct send_opts *o, int argc, char **argv)
                        argv[optind + 1]);
         return IPPM_EXIT_USAGE;
     }
-    enum stamp_mode mode = o->key_file ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    enum stamp_mode mode =
+        ippm_key_given(o->key_file) ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     size_t base = stamp_base_len(mode);
     if (o->size == 0) {
         o->size = base;
@@ -168,6 +229,10 @@ static int send_check(struct send_opts *o, int argc, char **argv)
 /* Returns -1 to run, else the exit status. */
 static int send_parse(struct send_opts *o, int argc, char **argv)
 {
+    int crc = ippm_config_expand(&argc, &argv, send_longopts, "stamp-sender",
+                                 "stamp sender");
+    if (crc >= 0)
+        return crc;
     o->port = STAMP_PORT;
     o->count = 100;
     o->interval_ns = IPPM_NS_PER_SEC / 10;
@@ -194,6 +259,16 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->per_packet = true;
         else if (c == OPT_JSON)
             o->json = optarg;
+        else if (c == OPT_HTML)
+            o->html = optarg;
+        else if (c == OPT_NO_PROGRESS)
+            o->no_progress = true;
+        else if (c == OPT_ZERO_SSID)
+            rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
+        else if (c == OPT_METRICS)
+            rc = stamp_export_check_metrics(o->exp.metrics = optarg);
+        else if (c == OPT_AGENTX)
+            o->exp.agentx = optarg;
         else
             rc = send_number(o, c, optarg);
         if (rc != 0)
@@ -226,10 +301,11 @@ static int send_open(struct sender *x)
 static int send_setup(struct sender *x)
 {
     char err[IPPM_NET_ERRLEN];
-    if (x->o.key_file) {
-        if (ippm_keyfile_read("--auth-key-file", x->o.key_file, x->key,
-                              &x->key_len) != 0)
-            return IPPM_EXIT_USAGE;
+    int k = ippm_key_load("--auth-key-file", x->o.key_file, x->key,
+                          &x->key_len);
+    if (k < 0)
+        return IPPM_EXIT_USAGE;
+    if (k > 0) {
         x->have_crypto = true;
         if (ippm_crypto_openssl_init(&x->crypto) != 0) {
             ippm_cli_error("stamp sender: OpenSSL has no HMAC-SHA-256");
@@ -259,7 +335,7 @@ static int send_proto_init(struct sender *x)
 {
     struct stamp_sender_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    x->mode = x->o.key_file ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    x->mode = x->have_crypto ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.mode = x->mode;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
@@ -298,8 +374,11 @@ static void print_reply(const struct sender *x, uint32_t seq)
     printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(res_rtt(r)),
            ms((int64_t)(r->t2_ns - r->t1_ns)),
            ms((int64_t)(r->t4_ns - r->t3_ns)));
+    /* ttl: the reply's, as ping; refl_ttl: the request's on arrival at
+     * the reflector (its Ses-Sender TTL), where --ttl shows. */
     if (r->rx_ttl >= 0)
         printf(" ttl=%d", r->rx_ttl);
+    printf(" refl_ttl=%u", r->refl_ttl);
     printf(" refl_seq=%u%s\n", r->refl_seq, r->reordered ? " (reordered)" : "");
 }
 
@@ -310,7 +389,78 @@ static void print_lost(const struct sender *x)
             printf("seq=%u lost\n", i);
 }
 
+/* ---- progress line ---- */
+
+/* Redraws the progress line when due. A packet counts as lost once --wait
+ * has passed since it was sent without a reply; a later reply is not
+ * taken back (the line is an estimate, the summary is exact). */
+static void send_progress(struct sender *x, uint64_t now)
+{
+    if (!ippm_progress_due(&x->prog))
+        return;
+    while (x->lost_cursor < x->s.next_seq &&
+           x->res[x->lost_cursor].t1_ns + x->o.wait_ns <= now) {
+        if (x->res[x->lost_cursor].state != STAMP_RES_RECEIVED)
+            x->lost_so_far++;
+        x->lost_cursor++;
+    }
+    double left;
+    if (x->s.next_seq < x->o.count)
+        left = ((double)(x->o.count - x->s.next_seq) *
+                    (double)x->o.interval_ns +
+                (double)x->o.wait_ns) /
+               1e9;
+    else
+        left = (double)(x->s.last_send_ns + x->o.wait_ns - now) / 1e9;
+    ippm_progress_update(&x->prog, x->s.counters.sent, x->s.counters.received,
+                         x->lost_so_far, left > 0 ? left : 0);
+}
+
 /* ---- the loop ---- */
+
+/* --metrics, --agentx: a first reply's RTT into the summary, computed as
+ * stamp_sender_stats does (the whole RTT when a timestamp was unreadable). */
+static void send_observe(struct sender *x, const struct stamp_action *act)
+{
+    if (act->kind != STAMP_ACT_NONE || act->seq >= x->o.count)
+        return;
+    const struct stamp_result *r = &x->res[act->seq];
+    if (r->state != STAMP_RES_RECEIVED)
+        return;
+    ippm_metric_summary_observe(&x->met.rtt,
+                                r->ts_malformed
+                                    ? (int64_t)(r->t4_ns - r->t1_ns)
+                                    : res_rtt(r));
+}
+
+/* Publishes the counters; true while RTTs wait to be published. */
+static bool send_publish(struct sender *x, uint64_t now, bool force)
+{
+    return stamp_send_metrics_publish(&x->met, &x->s.counters,
+                                      x->send_failed, x->icmp_errors, now,
+                                      force);
+}
+
+/* RFC 8972 §3: "The Session-Sender MAY stop the session if it receives a
+ * zeroed SSID field." What to do is --on-zero-ssid; the result says what
+ * the reflector sent (proto decoded it). */
+static void send_zero_ssid(struct sender *x, const struct stamp_result *r)
+{
+    if (!x->o.ssid || r->refl_ssid != 0)
+        return;
+    if (x->zero_ssid++ != 0)
+        return;
+    if (x->o.on_zero_ssid == ZS_WARN)
+        fprintf(stderr,
+                "ippm: warning: the reflector returned a zeroed SSID (no RFC "
+                "8972 §3 support); carrying on (--on-zero-ssid)\n");
+    else if (x->o.on_zero_ssid == ZS_STOP) {
+        fprintf(stderr,
+                "ippm: the reflector returned a zeroed SSID (no RFC 8972 §3 "
+                "support); stopping the session (--on-zero-ssid stop)\n");
+        x->zero_ssid_stop = true;
+    }
+}
 
 static void send_rx_one(struct sender *x, size_t i)
 {
@@ -326,6 +476,11 @@ static void send_rx_one(struct sender *x, size_t i)
         return; /* larger than any reply to us can be: not ours */
     if (stamp_sender_handle(&x->s, &ev, NULL, 0, &act) != IPPM_OK)
         return;
+    if (x->exp.on)
+        send_observe(x, &act);
+    if (act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
+        x->res[act.seq].state == STAMP_RES_RECEIVED)
+        send_zero_ssid(x, &x->res[act.seq]);
     if (!x->o.per_packet || act.seq >= x->o.count)
         return;
     if (act.kind == STAMP_ACT_NONE && x->res[act.seq].state == STAMP_RES_RECEIVED)
@@ -378,6 +533,14 @@ static bool send_timer(struct sender *x, uint64_t now)
 static int send_loop(struct sender *x)
 {
     for (;;) {
+        if (x->zero_ssid_stop) {
+            /* RFC 8972 §3: the sender stops the session. */
+            struct stamp_action act = {0};
+            struct stamp_event ev = {.kind = STAMP_EV_STOP,
+                                     .now_ns = ippm_clock_now(&x->clk)};
+            stamp_sender_handle(&x->s, &ev, NULL, 0, &act);
+            return IPPM_EXIT_OK;
+        }
         if (ippm_net_stopping()) {
             struct stamp_action act = {0};
             struct stamp_event ev = {.kind = STAMP_EV_STOP,
@@ -395,6 +558,8 @@ static int send_loop(struct sender *x)
         uint64_t dl = stamp_sender_deadline(&x->s);
         if (dl == UINT64_MAX)
             return IPPM_EXIT_OK;
+        send_progress(x, now);
+        bool rtt_pending = x->exp.on && send_publish(x, now, false);
         if (dl <= now) {
             if (send_timer(x, now))
                 return x->failed ? IPPM_EXIT_RUNTIME : IPPM_EXIT_OK;
@@ -407,7 +572,14 @@ static int send_loop(struct sender *x)
             }
             continue;
         }
-        int w = ippm_net_wait(&x->sock, dl - now);
+        uint64_t wait = dl - now;
+        /* With a progress line, wake up to redraw it during long waits. */
+        if (x->prog.on && wait > IPPM_PROGRESS_PERIOD_NS)
+            wait = IPPM_PROGRESS_PERIOD_NS;
+        /* Come back to publish RTTs held back by the rate limit. */
+        if (rtt_pending && wait > STAMP_RTT_PUBLISH_NS)
+            wait = STAMP_RTT_PUBLISH_NS;
+        int w = ippm_net_wait(&x->sock, wait);
         if (w < 0 || (w > 0 && send_rx(x) != 0)) {
             ippm_cli_error("stamp sender: %s", strerror(errno));
             return IPPM_EXIT_RUNTIME;
@@ -434,8 +606,13 @@ static void print_drops(const struct sender *x)
     const char *sep = "";
     for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
         if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
-            printf("%s%s %llu", sep, ippm_err_name((enum ippm_err)e),
-                   (unsigned long long)c->drop_by[e]);
+            /* Names of the enum stay in --json; people read the text. */
+            printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
+            if (e == IPPM_ERR_SHORT)
+                printf("shorter than the %zu-octet base packet",
+                       stamp_base_len(x->mode));
+            else
+                printf("%s", ippm_err_str((enum ippm_err)e));
             sep = ", ";
         }
     }
@@ -448,7 +625,9 @@ static void print_summary(const struct sender *x)
     char as[IPPM_ADDR_STRLEN];
     printf("--- %s STAMP statistics%s ---\n",
            ippm_addr_fmt(&x->peer, as, sizeof(as)),
-           x->interrupted ? " (interrupted)" : "");
+           x->interrupted    ? " (interrupted)"
+           : x->zero_ssid_stop ? " (stopped: zeroed SSID)"
+                               : "");
     printf("%llu sent, %llu received, %llu lost (%.1f%%), %llu duplicated, "
            "%llu reordered\n",
            (unsigned long long)st->sent, (unsigned long long)st->received,
@@ -469,6 +648,10 @@ static void print_summary(const struct sender *x)
         printf("(one-way delay needs synchronised clocks)\n");
     }
     print_drops(x);
+    if (x->zero_ssid)
+        printf("zeroed SSID: %llu replies (the reflector does not support "
+               "RFC 8972 §3)\n",
+               (unsigned long long)x->zero_ssid);
     if (x->send_failed)
         printf("send failed: %llu\n", (unsigned long long)x->send_failed);
     if (x->icmp_errors)
@@ -560,6 +743,10 @@ static json_t *json_build(const struct sender *x)
     json_object_set_new(root, "one_way_note",
                         json_string("one-way delay needs synchronised clocks"));
     json_object_set_new(root, "dropped_by", json_drops(x));
+    json_object_set_new(root, "zero_ssid_replies",
+                        json_integer((json_int_t)x->zero_ssid));
+    json_object_set_new(root, "stopped_on_zero_ssid",
+                        json_boolean(x->zero_ssid_stop));
     json_t *pk = json_array();
     /* Sent packets only: an interrupted run leaves the rest unsent. */
     for (uint32_t i = 0; i < x->s.next_seq; i++)
@@ -588,10 +775,100 @@ static int send_json(const struct sender *x)
     return IPPM_EXIT_OK;
 }
 
+/* ---- HTML ---- */
+
+/* RTT and one-way delays of every sent packet, by send time. */
+static int send_html(const struct sender *x)
+{
+    struct ippm_series rtt, fwd, bwd;
+    uint32_t n = x->s.next_seq;
+    memset(&fwd, 0, sizeof fwd);
+    memset(&bwd, 0, sizeof bwd);
+    int rc = ippm_series_alloc(&rtt, "RTT", n);
+    if (rc == 0)
+        rc = ippm_series_alloc(&fwd, "forward (to reflector)", n);
+    if (rc == 0)
+        rc = ippm_series_alloc(&bwd, "backward (to sender)", n);
+    uint64_t t0 = n ? x->res[0].t1_ns : 0;
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        const struct stamp_result *r = &x->res[i];
+        uint8_t m = 0;
+        if (r->state != STAMP_RES_RECEIVED)
+            m = IPPM_MARK_LOST;
+        if (r->reordered)
+            m |= IPPM_MARK_REORDERED;
+        if (r->duplicates)
+            m |= IPPM_MARK_DUPLICATE;
+        double t = (double)(int64_t)(r->t1_ns - t0) / 1e9;
+        rtt.x[i] = fwd.x[i] = bwd.x[i] = t;
+        rtt.marks[i] = fwd.marks[i] = bwd.marks[i] = m;
+        if (m & IPPM_MARK_LOST)
+            continue;
+        rtt.y[i] = ms(res_rtt(r));
+        fwd.y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
+        bwd.y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
+    }
+    const struct stamp_stats *st = &x->st;
+    char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
+    ippm_addr_fmt(&x->peer, peer, sizeof peer);
+    double iv = (double)x->o.interval_ns / 1e9;
+    snprintf(sub, sizeof sub,
+             "STAMP (RFC 8762) to %s, %s mode, %s timestamps, %zu-octet "
+             "packets every %g %s%s",
+             peer, x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
+             ippm_clock_fmt_name(x->o.tsfmt), x->o.size,
+             iv < 1e-3 ? iv * 1e6 : iv < 1 ? iv * 1e3 : iv,
+             iv < 1e-3 ? "\u00b5s" : iv < 1 ? "ms" : "s",
+             x->interrupted ? " (interrupted)" : "");
+    snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)st->sent);
+    snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)st->received);
+    snprintf(v[2], sizeof v[2], "%llu (%.1f%%)", (unsigned long long)st->lost,
+             st->loss_pct);
+    snprintf(v[3], sizeof v[3], "%llu", (unsigned long long)st->reordered);
+    snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)st->duplicated);
+    snprintf(v[5], sizeof v[5], "%.3f / %.3f / %.3f ms", ms(st->rtt.min),
+             ms(st->rtt.median), ms(st->rtt.max));
+    snprintf(v[6], sizeof v[6], "%.3f ms", ms(st->rtt.p99));
+    snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
+    const struct ippm_html_fact facts[] = {
+        {"sent", v[0]},      {"received", v[1]},
+        {"lost", v[2]},      {"reordered", v[3]},
+        {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
+        {"RTT p99", v[6]},   {"jitter (mean |IPDV|)", v[7]},
+    };
+    struct ippm_html_plot plots[3];
+    struct ippm_html h = {
+        .title = "ippm stamp sender",
+        .subtitle = sub,
+        .facts = facts,
+        .n_facts = st->received ? 8 : 5,
+        .plots = plots,
+        .n_plots = rc == 0
+                       ? ippm_html_standard_plots(plots, &rtt, NULL, &fwd, &bwd)
+                       : 0,
+        .note = "RTT excludes the reflector's residence time (t3 - t2). "
+                "One-way delays compare two clocks and are only as good as "
+                "their synchronisation.",
+    };
+    if (rc == 0)
+        rc = ippm_html_write(x->o.html, &h);
+    int err = errno;
+    ippm_series_free(&rtt);
+    ippm_series_free(&fwd);
+    ippm_series_free(&bwd);
+    if (rc != 0) {
+        ippm_cli_error("--html: cannot write '%s': %s", x->o.html,
+                       strerror(err));
+        return IPPM_EXIT_RUNTIME;
+    }
+    return IPPM_EXIT_OK;
+}
+
 /* ---- entry ---- */
 
 static void send_free(struct sender *x)
 {
+    stamp_export_stop(&x->exp);
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
     ippm_net_close(&x->sock);
@@ -603,13 +880,34 @@ static void send_free(struct sender *x)
     free(x);
 }
 
+/* --metrics, --agentx. Returns -1 to run, else the exit status. */
+static int send_export(struct sender *x)
+{
+    char peer[IPPM_ADDR_STRLEN];
+    if (!x->o.exp.metrics && !x->o.exp.agentx)
+        return -1;
+    stamp_send_metrics_init(&x->met,
+                            ippm_addr_fmt(&x->peer, peer, sizeof(peer)),
+                            x->o.ssid);
+    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+}
+
 static int send_run(struct sender *x)
 {
     int rc = send_proto_init(x);
+    if (rc < 0)
+        rc = send_export(x);
     if (rc >= 0)
         return rc;
     ippm_net_stop_signals();
+    /* ping-style lines are progress enough */
+    ippm_progress_start(&x->prog,
+                        (double)x->o.count * (double)x->o.interval_ns / 1e9,
+                        x->o.no_progress || x->o.per_packet);
     rc = send_loop(x);
+    if (x->exp.on)
+        send_publish(x, ippm_clock_now(&x->clk), true);
+    ippm_progress_end(&x->prog);
     stamp_sender_stats(&x->s, x->scratch, &x->st);
     if (x->o.per_packet)
         print_lost(x);
@@ -619,6 +917,11 @@ static int send_run(struct sender *x)
         int jrc = send_json(x);
         if (rc == IPPM_EXIT_OK)
             rc = jrc;
+    }
+    if (x->o.html) {
+        int hrc = send_html(x);
+        if (rc == IPPM_EXIT_OK)
+            rc = hrc;
     }
     /* As ping does: no reply at all fails the run, so a CI job gating on
      * reachability needs no output parsing. */

@@ -33,6 +33,17 @@ foreach(mode open auth ptp ssid)
     LABELS live TIMEOUT 60)
 endforeach()
 
+# The interop findings (conformance/interop-notes.md) against stand-in
+# peers: RFC 8762 §4.6 base replies, a 38-octet TWAMP-Light responder, a
+# dead target, refused options, RFC 8972 §3 zeroed SSIDs, readable output.
+foreach(mode short twamp38 dead options zero-ssid ux)
+  add_test(NAME conform_interop_${mode}
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/conform_interop.sh
+            $<TARGET_FILE:ippm> ${mode})
+  set_tests_properties(conform_interop_${mode} PROPERTIES
+    LABELS live TIMEOUT 60)
+endforeach()
+
 # Every case's quote is in shared/rfc (skips, passing, when it is absent).
 add_test(NAME conform_quotes
   COMMAND sh ${CMAKE_SOURCE_DIR}/ci/check-quotes.sh)
