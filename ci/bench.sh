@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Loopback throughput of `ippm stamp reflector` against a bare batched UDP
+# echo (`ippm bench echo`), both driven by the same load generator
+# (`ippm bench load`): replies/s, the ratio to the echo, and the server's
+# CPU time per reply (utime+stime from /proc/PID/stat around the run).
+# The server and the load are pinned to different cores when there are two.
+#
+# usage: ci/bench.sh [SECONDS]       (default 10, or $BENCH_SECONDS)
+# env:   BUILD (build), BATCH (64), WINDOW (256), SIZE (44), ROUNDS (1:
+#        with more, each server runs that many times and the median is
+#        kept), BENCH_GATE (1: exit 1 when the stateless reflector is
+#        below 0.9 of the echo), BENCH_OUT (ci/bench-results.md)
+#
+# Prints a Markdown table and writes it, with the conditions, to BENCH_OUT.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$(pwd)
+SECS=${1:-${BENCH_SECONDS:-10}}
+BUILD=${BUILD:-build}
+BATCH=${BATCH:-64}
+WINDOW=${WINDOW:-256}
+SIZE=${SIZE:-44}
+ROUNDS=${ROUNDS:-1}
+BENCH_GATE=${BENCH_GATE:-1}
+OUT=${BENCH_OUT:-$ROOT/ci/bench-results.md}
+GOAL=0.9
+PY=/usr/bin/python3
+IPPM=$ROOT/$BUILD/ippm
+case "$BUILD" in /*) IPPM=$BUILD/ippm ;; esac
+
+if [ ! -x "$IPPM" ]; then
+    echo "bench: building $BUILD (release)"
+    cmake -S "$ROOT" -B "$ROOT/$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+        cmake --build "$ROOT/$BUILD" -j 2 >/dev/null || { echo "bench: build failed"; exit 3; }
+fi
+
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+    PIN_SERVER="taskset -c 1"
+    PIN_LOAD="taskset -c 0"
+    PINNING="server on CPU 1, load on CPU 0"
+else
+    PIN_SERVER=""
+    PIN_LOAD=""
+    PINNING="not pinned (one CPU)"
+fi
+HZ=$(getconf CLK_TCK)
+TMP=$(mktemp -d /tmp/ippm-bench.XXXXXX)
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# A free UDP port on 127.0.0.1.
+free_port() {
+    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until something listens on UDP port $1 (127.0.0.1), up to 5 s.
+wait_bound() {
+    local hex i
+    hex=$(printf '%04X' "$1")
+    for i in $(seq 50); do
+        if grep -q ":$hex " /proc/net/udp 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+cpu_ticks() { # utime + stime of PID, in clock ticks
+    # the command name may hold spaces: fields after the last ')'
+    awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# run_case LABEL SERVER-ARGS...: writes "rate received sent cpu_us_per_reply"
+# to $TMP/LABEL.result (in this shell, so the EXIT trap can stop the server)
+run_case() {
+    local label=$1 port t0 t1 rc
+    shift
+    port=$(free_port)
+    # shellcheck disable=SC2086
+    $PIN_SERVER "$IPPM" "$@" --port "$port" >"$TMP/$label.server.out" 2>"$TMP/$label.server.err" &
+    SERVER_PID=$!
+    if ! wait_bound "$port"; then
+        echo "bench: $label did not bind port $port" >&2
+        cat "$TMP/$label.server.err" >&2
+        kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+        echo "0 0 0 nan" >"$TMP/$label.result"
+        return 1
+    fi
+    # warm-up: caches, ARP-free loopback route, socket buffers
+    # shellcheck disable=SC2086
+    $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds 1 \
+        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" >/dev/null 2>&1
+    t0=$(cpu_ticks "$SERVER_PID")
+    # shellcheck disable=SC2086
+    $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds "$SECS" \
+        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" >"$TMP/$label.load.json" 2>"$TMP/$label.load.err"
+    rc=$?
+    t1=$(cpu_ticks "$SERVER_PID")
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+    cat "$TMP/$label.load.json" >>"$TMP/all.jsonl"
+    # the server's own account (echo: JSON on stdout; reflector: stderr)
+    { printf '%s: ' "$label"; cat "$TMP/$label.server.out" "$TMP/$label.server.err" |
+        grep -v '^$' | tr '\n' ' '; echo; } >>"$TMP/servers.txt"
+    "$PY" - "$TMP/$label.load.json" "$t0" "$t1" "$HZ" >"$TMP/$label.result" <<'PY'
+import json, sys
+try:
+    j = json.load(open(sys.argv[1]))
+except Exception:
+    print("0 0 0 nan"); sys.exit(0)
+dt = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
+rx = j["received"]
+print(j["replies_per_s"], rx, j["sent"], f"{dt * 1e6 / rx:.3f}" if rx else "nan")
+PY
+    return $rc
+}
+
+median() { "$PY" -c 'import sys, statistics; v=[float(x) for x in sys.argv[1:]]; print(statistics.median(v))' "$@"; }
+
+declare -A RATE CPU RECV SENT
+# label | server command
+CASES=(
+    "echo|bench echo --listen 127.0.0.1 --batch $BATCH"
+    "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta"
+    "stamp-stateless|stamp reflector --listen 127.0.0.1 --quiet"
+    "stamp-stateful|stamp reflector --listen 127.0.0.1 --quiet --stateful"
+)
+fail=0
+declare -A RATES CPUS
+# Rounds interleave the servers, so a noisy neighbour hurts them alike.
+for r in $(seq "$ROUNDS"); do
+    for c in "${CASES[@]}"; do
+        label=${c%%|*}
+        # shellcheck disable=SC2206
+        args=(${c#*|})
+        run_case "$label" "${args[@]}" || fail=1
+        read -r rate got sent cpu <"$TMP/$label.result"
+        echo "bench: round $r $label: $rate replies/s, $got/$sent, $cpu us server CPU/reply"
+        RATES[$label]="${RATES[$label]:-} $rate"
+        CPUS[$label]="${CPUS[$label]:-} $cpu"
+        RECV[$label]=$(( ${RECV[$label]:-0} + got ))
+        SENT[$label]=$(( ${SENT[$label]:-0} + sent ))
+    done
+done
+for c in "${CASES[@]}"; do
+    label=${c%%|*}
+    # shellcheck disable=SC2086
+    RATE[$label]=$(median ${RATES[$label]})
+    # shellcheck disable=SC2086
+    CPU[$label]=$(median ${CPUS[$label]} 2>/dev/null || echo nan)
+done
+
+echo_rate=${RATE[echo]}
+table=$("$PY" - "$echo_rate" <<PY
+import sys
+echo = float(sys.argv[1])
+rows = [
+$(for c in "${CASES[@]}"; do l=${c%%|*}; printf '    ("%s", %s, "%s", %s, %s),\n' "$l" "${RATE[$l]}" "${CPU[$l]}" "${RECV[$l]}" "${SENT[$l]}"; done)
+]
+echo_cpu = float(rows[0][2])
+print("| server | replies/s | ratio to echo | received/sent | server CPU µs/reply | CPU vs echo |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, rate, cpu, rx, tx in rows:
+    ratio = rate / echo if echo else float("nan")
+    rs = rx / tx if tx else float("nan")
+    c = float(cpu)
+    print(f"| {name} | {rate:,.0f} | {ratio:.3f} | {rs:.4f} | {c:.2f} | {c / echo_cpu:.2f}× |")
+PY
+)
+ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$echo_rate" "${RATE[stamp-stateless]}")
+
+# Rounds of one server that disagree mean a busy machine, not a result.
+spread=$(for c in "${CASES[@]}"; do l=${c%%|*}; echo "${RATES[$l]}"; done | "$PY" -c '
+import sys
+worst = 0.0
+for line in sys.stdin:
+    v = [float(x) for x in line.split() if float(x) > 0]
+    if len(v) > 1:
+        worst = max(worst, max(v) / min(v) - 1)
+print(f"{worst * 100:.0f}")')
+noise=""
+if [ "${spread:-0}" -gt 20 ]; then
+    noise="Warning: replies/s of one server varied by up to ${spread}% between rounds, so the machine was busy (load average $(cut -d' ' -f1-3 /proc/loadavg)); the rate ratios are noise here, trust the CPU columns."
+fi
+
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (+ uncommitted changes)" || true)
+cpu_model=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo)
+{
+    echo "# ippm bench: STAMP reflector vs bare UDP echo on loopback"
+    echo
+    echo "Produced by \`ci/bench.sh $SECS\` (BATCH=$BATCH WINDOW=$WINDOW SIZE=$SIZE ROUNDS=$ROUNDS)"
+    echo "on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit$dirty, build \`$BUILD\`."
+    echo "Machine: $(nproc) CPU ($cpu_model), Linux $(uname -r); $PINNING."
+    echo
+    echo "$table"
+    echo
+    if [ -n "$noise" ]; then echo "$noise"; echo; fi
+    echo "Load: \`ippm bench load 127.0.0.1 --seconds $SECS --batch $BATCH --window $WINDOW --size $SIZE\`,"
+    echo "valid $SIZE-octet STAMP Session-Sender packets, at most $WINDOW unanswered."
+    echo "replies/s counts replies received before the deadline; CPU is the server's"
+    echo "utime+stime over the run (/proc/PID/stat, ${HZ} Hz ticks) divided by replies;"
+    echo "with ROUNDS > 1 both are medians over rounds that interleave the servers."
+    echo "On loopback the load generator's core also carries the kernel's delivery"
+    echo "work, so when the load is the bottleneck replies/s stays near the echo's and"
+    echo "CPU µs/reply is the figure that tells the reflector's own cost."
+    echo "echo-meta is the echo with the kernel metadata a reflector asks for"
+    echo "(SO_TIMESTAMPNS, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS; replies via IP_PKTINFO):"
+    echo "the gap echo → echo-meta is the kernel's, echo-meta → stamp is ippm's."
+    echo "Goal: stateless reflector ≥ $GOAL × echo; measured $ratio."
+    echo
+    echo "Raw load results (JSON lines):"
+    echo
+    echo '```'
+    cat "$TMP/all.jsonl"
+    echo '```'
+    echo
+    echo "What each server said when stopped (the reflector's drops and send failures):"
+    echo
+    echo '```'
+    cat "$TMP/servers.txt"
+    echo '```'
+} >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+
+echo
+echo "$table"
+echo
+[ -n "$noise" ] && echo "bench: $noise"
+echo "bench: stateless reflector / echo = $ratio (goal >= $GOAL); written to ${OUT#$ROOT/}"
+if [ "$BENCH_GATE" = 1 ] && ! "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) >= $GOAL else 1)" "$ratio" 2>/dev/null; then
+    echo "bench: below goal"
+    fail=1
+fi
+exit $fail

@@ -1,0 +1,269 @@
+/* Fuzzes the Session-Reflector state machine: arbitrary octets become a
+ * configuration and a run of events.
+ *
+ * Input layout:
+ *   [0] flags  bit0 auth         bit1 stateful     bit2 reply_to_short
+ *              bit3 PTP (Z)      bit4 fix the HMAC of each auth packet
+ *              bit5 small tx     bit6 short idle timeout
+ *              bit7 prefill: the next octet N makes 240+N%32 harness-built
+ *                   sessions first (stateful: fills and evicts the table)
+ *   then records, while input lasts:
+ *     [0] peer  bits0-4 source port/address index, bit5 IPv6,
+ *               bit6 TTL unknown, bit7 not RX: TIMER (even len) or STOP
+ *               (odd len; ends the run)
+ *     [1] TTL   [2] time step in ms   [3..4] payload length, big-endian
+ *     payload (cut to what is left)
+ *
+ * Postconditions for every RX (STYLE.md; RFC 8762 §4.3):
+ *  - handle returns IPPM_OK and the action is SEND or DROP, counted once
+ *    (rx, and tx or dropped with drop_by[why]);
+ *  - SEND: the reply fits tx_cap (tx is exactly tx_cap on the heap, so
+ *    ASan sees an overrun), is at least the base length, and is never
+ *    longer than the request unless reply_to_short; it decodes, its HMAC
+ *    checks (auth), it carries the sender's sequence number, timestamp,
+ *    Error Estimate and SSID, the TTL from meta, the Receive Timestamp
+ *    from meta->rx_ns and the Timestamp from now_ns in the configured
+ *    format; stateless, its own sequence number is the sender's;
+ *  - DROP: why is not IPPM_OK; SHORT only below the base, HMAC only in
+ *    auth mode; an open base-length request with room is never dropped
+ *    by a stateless reflector, nor an auth one with a good HMAC.
+ * Open mode gets no crypto table at all: touching it would crash. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "stamp/stamp.h"
+
+#define SMALL_TX 60
+#define BIG_TX   STAMP_MAX_LEN
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
+
+struct run {
+    struct stamp_reflector r; /* big: keep it off the stack */
+    struct stamp_key key;
+    bool fix_hmac;
+    size_t tx_cap;
+    uint8_t *tx;
+    uint64_t now;
+};
+
+static struct run run;
+
+static void make_meta(struct ippm_rx_meta *m, uint8_t peer, uint8_t ttl,
+                      uint64_t rx_ns)
+{
+    memset(m, 0, sizeof *m);
+    m->rx_ns = rx_ns;
+    m->ttl = (peer & 0x40) ? -1 : (int16_t)ttl;
+    m->tos = 0;
+    m->peer.family = (peer & 0x20) ? IPPM_AF_INET6 : IPPM_AF_INET;
+    m->peer.ip[0] = (peer & 0x20) ? 0xfd : 10;
+    m->peer.ip[3] = (uint8_t)(peer & 0x1f);
+    m->peer.ip[15] = (uint8_t)(peer & 0x1f);
+    m->peer.port = (uint16_t)(40000 + (peer & 0x1f));
+    m->local.family = m->peer.family;
+    m->local.ip[0] = m->peer.ip[0];
+    m->local.ip[3] = 1;
+    m->local.port = STAMP_PORT;
+}
+
+static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
+{
+    const struct stamp_reflector_config *cfg = &run.r.cfg;
+    size_t base = stamp_base_len(cfg->mode);
+    struct stamp_reflector_counters before = run.r.counters;
+    struct stamp_sender_pkt req;
+    bool req_ok, hmac_ok = false;
+    struct stamp_event ev;
+    struct stamp_action act;
+    enum ippm_err rc;
+
+    if (cfg->mode == STAMP_MODE_AUTH && len >= base) {
+        if (run.fix_hmac) {
+            uint8_t mac[STAMP_HMAC_LEN];
+            FUZZ_CHECK(stamp_hmac_compute(&run.key, pkt, len, mac) == IPPM_OK);
+            memcpy(pkt + STAMP_AUTH_HMAC_OFF, mac, sizeof mac);
+        }
+        hmac_ok = stamp_hmac_check(&run.key, pkt, len) == IPPM_OK;
+    }
+    req_ok = stamp_sender_pkt_decode(&req, pkt, len, cfg->mode) == IPPM_OK;
+    FUZZ_CHECK(req_ok == (len >= base));
+
+    memset(&ev, 0, sizeof ev);
+    ev.kind = STAMP_EV_RX;
+    ev.now_ns = run.now;
+    ev.pkt = pkt;
+    ev.len = len;
+    ev.meta = meta;
+    memset(&act, 0xA5, sizeof act);
+    rc = stamp_reflector_handle(&run.r, &ev, run.tx, run.tx_cap, &act);
+    FUZZ_CHECK(rc == IPPM_OK);
+    FUZZ_CHECK(act.kind == STAMP_ACT_SEND || act.kind == STAMP_ACT_DROP);
+    FUZZ_CHECK(run.r.counters.rx == before.rx + 1);
+
+    if (act.kind == STAMP_ACT_DROP) {
+        FUZZ_CHECK(act.why != IPPM_OK && (unsigned)act.why < IPPM_ERR_COUNT_);
+        FUZZ_CHECK(run.r.counters.dropped == before.dropped + 1);
+        FUZZ_CHECK(run.r.counters.tx == before.tx);
+        FUZZ_CHECK(run.r.counters.drop_by[act.why] ==
+                   before.drop_by[act.why] + 1);
+        if (act.why == IPPM_ERR_SHORT)
+            FUZZ_CHECK(len < base);
+        if (act.why == IPPM_ERR_HMAC)
+            FUZZ_CHECK(cfg->mode == STAMP_MODE_AUTH && !hmac_ok);
+        if (len < base && !cfg->reply_to_short)
+            FUZZ_CHECK(act.why == IPPM_ERR_SHORT);
+        if (!cfg->stateful && req_ok && run.tx_cap >= len &&
+            (cfg->mode == STAMP_MODE_OPEN || hmac_ok)) {
+            fprintf(stderr, "dropped a good request: %s\n",
+                    ippm_err_name(act.why));
+            FUZZ_CHECK(0);
+        }
+        return;
+    }
+
+    /* SEND */
+    struct stamp_reflector_pkt rep;
+    size_t n = act.len;
+
+    FUZZ_CHECK(run.r.counters.tx == before.tx + 1);
+    FUZZ_CHECK(run.r.counters.dropped == before.dropped);
+    FUZZ_CHECK(n <= run.tx_cap);
+    FUZZ_CHECK(n >= base);
+    if (cfg->reply_to_short)
+        FUZZ_CHECK(n <= (len > base ? len : base));
+    else
+        FUZZ_CHECK(n <= len);
+    if (cfg->mode == STAMP_MODE_AUTH) {
+        FUZZ_CHECK(req_ok ? hmac_ok : true);
+        FUZZ_CHECK(stamp_hmac_check(&run.key, run.tx, n) == IPPM_OK);
+    }
+    FUZZ_CHECK(stamp_reflector_pkt_decode(&rep, run.tx, n, cfg->mode) ==
+               IPPM_OK);
+    FUZZ_CHECK(rep.rx_ts == ippm_ts_from_ns(meta->rx_ns, cfg->tsfmt));
+    FUZZ_CHECK(rep.ts == ippm_ts_from_ns(run.now, cfg->tsfmt));
+    if (meta->ttl >= 0 && meta->ttl <= 255)
+        FUZZ_CHECK(rep.ss_ttl == (uint8_t)meta->ttl);
+    if (req_ok) {
+        FUZZ_CHECK(rep.ss_seq == req.seq);
+        FUZZ_CHECK(rep.ss_ts == req.ts);
+        FUZZ_CHECK(rep.ss_errest == req.errest);
+        FUZZ_CHECK(rep.ssid == req.ssid);
+        if (!cfg->stateful)
+            FUZZ_CHECK(rep.seq == req.seq);
+    }
+}
+
+static void other_event(enum stamp_ev_kind kind)
+{
+    struct stamp_event ev;
+    struct stamp_action act;
+    enum ippm_err rc;
+
+    memset(&ev, 0, sizeof ev);
+    ev.kind = kind;
+    ev.now_ns = run.now;
+    memset(&act, 0xA5, sizeof act);
+    rc = stamp_reflector_handle(&run.r, &ev, run.tx, run.tx_cap, &act);
+    FUZZ_CHECK(rc == IPPM_OK || rc == IPPM_ERR_BAD_ARG);
+    if (rc == IPPM_OK)
+        FUZZ_CHECK(act.kind != STAMP_ACT_SEND);
+}
+
+/* Sessions from distinct peers, built here so the table fills without the
+ * fuzzer having to find 256 valid packets. */
+static void prefill(unsigned count)
+{
+    size_t base = stamp_base_len(run.r.cfg.mode);
+    uint8_t pkt[STAMP_AUTH_BASE_LEN];
+
+    for (unsigned i = 0; i < count; i++) {
+        struct stamp_sender_pkt s;
+        struct ippm_rx_meta meta;
+
+        memset(&s, 0, sizeof s);
+        s.seq = i;
+        s.ssid = (uint16_t)(i * 7u);
+        FUZZ_CHECK(stamp_sender_pkt_encode(
+                       pkt, sizeof pkt, base, &s, run.r.cfg.mode,
+                       run.r.cfg.mode == STAMP_MODE_AUTH ? &run.key : NULL) ==
+                   IPPM_OK);
+        make_meta(&meta, (uint8_t)(i & 0x3f), 64, run.now);
+        meta.peer.ip[1] = (uint8_t)(i >> 5);
+        meta.peer.port = (uint16_t)(1024 + i);
+        run.now += 1000;
+        rx_one(pkt, base, &meta);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+    struct stamp_reflector_config cfg;
+    uint8_t flags;
+    size_t off = 1;
+
+    if (len < 1)
+        return 0;
+    flags = data[0];
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.mode = (flags & 0x01) ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.stateful = (flags & 0x02) != 0;
+    cfg.reply_to_short = (flags & 0x04) != 0;
+    cfg.tsfmt = (flags & 0x08) ? IPPM_TS_PTP : IPPM_TS_NTP;
+    cfg.errest.z = cfg.tsfmt == IPPM_TS_PTP;
+    cfg.errest.synced = true;
+    cfg.errest.scale = 10;
+    cfg.errest.mult = 1;
+    cfg.session_timeout_ns =
+        (flags & 0x40) ? 5 * 1000000ull : 60 * IPPM_NS_PER_SEC;
+    run.key.crypto = &fuzz_crypto;
+    run.key.key = fuzz_key_octets;
+    run.key.len = sizeof fuzz_key_octets;
+    if (cfg.mode == STAMP_MODE_AUTH)
+        cfg.key = run.key;
+    run.fix_hmac = (flags & 0x10) != 0;
+    run.tx_cap = (flags & 0x20) ? SMALL_TX : BIG_TX;
+    run.tx = malloc(run.tx_cap);
+    FUZZ_CHECK(run.tx != NULL);
+    /* a fixed, plausible clock: 2026-01-01 */
+    run.now = 1767225600ull * IPPM_NS_PER_SEC;
+
+    stamp_reflector_init(&run.r, &cfg);
+    FUZZ_CHECK(run.r.counters.rx == 0 && run.r.counters.tx == 0);
+
+    if ((flags & 0x80) && off < len)
+        prefill(240u + (data[off++] & 31u));
+
+    while (off + 5 <= len) {
+        uint8_t peer = data[off], ttl = data[off + 1], dt = data[off + 2];
+        size_t plen = (size_t)data[off + 3] << 8 | data[off + 4];
+        struct ippm_rx_meta meta;
+
+        off += 5;
+        if (plen > len - off)
+            plen = len - off;
+        run.now += (uint64_t)dt * 1000000ull;
+        if (peer & 0x80) {
+            if (plen % 2) {
+                /* STOP ends the run: what follows a STOP is undefined */
+                other_event(STAMP_EV_STOP);
+                break;
+            }
+            other_event(STAMP_EV_TIMER);
+        } else {
+            /* exact-size heap copy: ASan sees any read past the payload;
+             * writable, for the HMAC fix-up */
+            uint8_t *pkt = fuzz_dup(data + off, plen);
+            make_meta(&meta, peer, ttl, run.now - (uint64_t)ttl * 1000);
+            rx_one(pkt, plen, &meta);
+            free(pkt);
+        }
+        off += plen;
+    }
+    free(run.tx);
+    return 0;
+}

@@ -1,0 +1,85 @@
+/* Fuzzes stamp_sender_pkt_decode in both modes on the same octets.
+ *
+ * Postconditions (STYLE.md, "Tests, pcaps, fuzz"; s2n CBMC harnesses):
+ *  - an error is IPPM_ERR_SHORT below the base length (TOO_LONG above
+ *    STAMP_MAX_LEN) and leaves the output struct untouched;
+ *  - OK means len >= base, the extra view is exactly the octets past the
+ *    base, and the HMAC view (auth) points at offset 96;
+ *  - an OK decode re-encodes: the base octets are identical unless and
+ *    only unless mbz_nonzero (the encoder zeroes MBZ), the octets past the
+ *    base are identical, the re-encoded packet decodes to the same fields,
+ *    and in auth mode its HMAC checks. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "stamp/stamp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
+
+static void one_mode(const uint8_t *data, size_t len, enum stamp_mode mode)
+{
+    const struct stamp_key key = {&fuzz_crypto, fuzz_key_octets,
+                                  sizeof fuzz_key_octets};
+    size_t base = stamp_base_len(mode);
+    size_t span = mode == STAMP_MODE_AUTH ? STAMP_AUTH_HMAC_OFF : base;
+    struct stamp_sender_pkt out, again;
+    enum ippm_err err;
+    uint8_t *re;
+
+    FUZZ_CHECK(base == (mode == STAMP_MODE_AUTH ? STAMP_AUTH_BASE_LEN
+                                                : STAMP_BASE_LEN));
+    memset(&out, 0xA5, sizeof out);
+    err = stamp_sender_pkt_decode(&out, data, len, mode);
+    if (err != IPPM_OK) {
+        FUZZ_CHECK((err == IPPM_ERR_SHORT && len < base) ||
+                   (err == IPPM_ERR_TOO_LONG && len > STAMP_MAX_LEN));
+        FUZZ_CHECK(fuzz_all(&out, 0xA5, sizeof out));
+        return;
+    }
+    FUZZ_CHECK(len >= base);
+    FUZZ_CHECK(out.extra_len == len - base);
+    FUZZ_CHECK(out.extra_len == 0 || out.extra == data + base);
+    if (mode == STAMP_MODE_AUTH)
+        FUZZ_CHECK(out.hmac == data + STAMP_AUTH_HMAC_OFF);
+    if (len > STAMP_MAX_LEN)
+        return;
+
+    re = fuzz_dup(data, len);
+    memset(re, 0x5A, len);
+    err = stamp_sender_pkt_encode(re, len, len, &out, mode,
+                                  mode == STAMP_MODE_AUTH ? &key : NULL);
+    FUZZ_CHECK(err == IPPM_OK);
+    /* MBZ is the only thing the encoder may change in the base. */
+    FUZZ_CHECK(out.mbz_nonzero == (memcmp(re, data, span) != 0));
+    FUZZ_CHECK(memcmp(re + base, data + base, len - base) == 0);
+
+    memset(&again, 0xA5, sizeof again);
+    FUZZ_CHECK(stamp_sender_pkt_decode(&again, re, len, mode) == IPPM_OK);
+    FUZZ_CHECK(again.seq == out.seq);
+    FUZZ_CHECK(again.ts == out.ts);
+    FUZZ_CHECK(again.errest == out.errest);
+    FUZZ_CHECK(again.ssid == out.ssid);
+    FUZZ_CHECK(!again.mbz_nonzero);
+    FUZZ_CHECK(again.extra_len == out.extra_len);
+    if (mode == STAMP_MODE_AUTH)
+        FUZZ_CHECK(stamp_hmac_check(&key, re, len) == IPPM_OK);
+
+    /* One octet too few room must be refused, not overrun. */
+    if (len > 0) {
+        uint8_t *tight = fuzz_dup(re, len - 1);
+        err = stamp_sender_pkt_encode(tight, len - 1, len, &out, mode,
+                                      mode == STAMP_MODE_AUTH ? &key : NULL);
+        FUZZ_CHECK(err == IPPM_ERR_NOSPACE);
+        free(tight);
+    }
+    free(re);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+    one_mode(data, len, STAMP_MODE_OPEN);
+    one_mode(data, len, STAMP_MODE_AUTH);
+    return 0;
+}
