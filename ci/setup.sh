@@ -10,6 +10,8 @@ PKGS=(
   libssl-dev libpcap-dev libcmocka-dev libjansson-dev libinih-dev file
   python3-scapy tshark valgrind
   libmicrohttpd-dev libsnmp-dev snmpd snmp curl  # --metrics, --agentx
+  chromium fonts-dejavu-core python3-pil libxml2-utils  # HTML render, JUnit schema
+  systemd groff-base  # unit verification, man page check
 )
 
 missing=()
