@@ -555,6 +555,15 @@ static bool source_usable(const struct ippm_sock *s,
     return !(s->family == AF_INET && local->family == IPPM_AF_INET6);
 }
 
+/* A socket bound to one address already sends from it: the per-datagram
+ * source cmsg would only cost the kernel a lookup (ci/bench.sh). */
+static bool bound_to_one_address(const struct ippm_sock *s)
+{
+    static const uint8_t any[16];
+    size_t n = s->local.family == IPPM_AF_INET ? 4 : 16;
+    return s->local.family != IPPM_AF_NONE && memcmp(s->local.ip, any, n) != 0;
+}
+
 /* see net.h */
 void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
                           size_t len, const struct ippm_addr *peer,
@@ -571,7 +580,7 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
         h->msg_name = &b->names[i];
         h->msg_namelen = ippm_addr_to_sockaddr(peer, s->family, &b->names[i]);
     }
-    if (source_usable(s, local)) {
+    if (!bound_to_one_address(s) && source_usable(s, local)) {
         h->msg_control = b->ctrl + i * CTRL_LEN;
         h->msg_controllen = set_source(h->msg_control, local);
     }
