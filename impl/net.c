@@ -440,10 +440,18 @@ static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
         struct in6_pktinfo pi;
         memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-        struct sockaddr_in6 sa = {0};
-        sa.sin6_family = AF_INET6;
-        sa.sin6_addr = pi.ipi6_addr;
-        ippm_addr_from_sockaddr(&m->local, (struct sockaddr *)&sa);
+        /* Not through a sockaddr_in6 read as a struct sockaddr: with the
+         * call inlined, strict aliasing let the compiler drop the family
+         * store, and every IPv6 request had an unknown local address. */
+        const uint8_t *ip = pi.ipi6_addr.s6_addr;
+        memset(&m->local, 0, sizeof(m->local));
+        if (memcmp(ip, v4mapped_prefix, 12) == 0) {
+            m->local.family = IPPM_AF_INET;
+            memcpy(m->local.ip, ip + 12, 4);
+        } else {
+            m->local.family = IPPM_AF_INET6;
+            memcpy(m->local.ip, ip, 16);
+        }
     }
 }
 
