@@ -30,6 +30,12 @@ struct refl_opts {
     bool reply_to_short;
     bool quiet;
     struct stamp_export_opts exp;  /* --metrics, --agentx */
+    bool no_tlv;                   /* RFC 8762 only: octets copied */
+    size_t max_reply_len;          /* asymmetrical cap, 0: request's */
+    uint16_t micro_session_id;     /* RFC 9534, 0: none */
+    uint64_t dscp_permitted;       /* CoS: bit d = DSCP d allowed */
+    const char *hmac_key_file;     /* open mode's HMAC TLV key */
+    bool require_hmac_tlv;         /* RFC 8972 §4.8 in open mode */
 };
 
 struct refl_counters {
@@ -48,6 +54,7 @@ struct refl {
     struct ippm_crypto crypto;
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
+    bool auth;              /* key_len may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
@@ -69,6 +76,19 @@ static void refl_usage(FILE *f)
         "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
         "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
         "  --reply-to-short       answer packets below the base length (§4.6)\n"
+        "  --no-tlv               plain RFC 8762: copy octets past the base,\n"
+        "                         process no RFC 8972 TLV\n"
+        "  --max-reply-len N      largest reply a Reflected Test Packet Control\n"
+        "                         TLV may ask for (default: the request's\n"
+        "                         length, no amplification)\n"
+        "  --micro-session ID     RFC 9534 Reflector Micro-session ID of this\n"
+        "                         member link (1-65535)\n"
+        "  --dscp-permitted LIST  DSCPs a Class of Service TLV may set on the\n"
+        "                         reply: all, none, or N,N-M,... (default all)\n"
+        "  --hmac-key-file FILE   open mode: key of the HMAC TLV (RFC 8972\n"
+        "                         §4.8); authenticated mode uses its own\n"
+        "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
+        "                         answered with I set (needs --hmac-key-file)\n"
         STAMP_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -79,7 +99,8 @@ static void refl_usage(FILE *f)
 
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
-       OPT_AGENTX };
+       OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
+       OPT_HMAC_KEY, OPT_REQ_HMAC };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -93,8 +114,101 @@ static const struct option refl_longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
+    {"no-tlv", no_argument, NULL, OPT_NO_TLV},
+    {"max-reply-len", required_argument, NULL, OPT_MAX_REPLY},
+    {"micro-session", required_argument, NULL, OPT_MICRO},
+    {"dscp-permitted", required_argument, NULL, OPT_DSCP_OK},
+    {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
+    {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
     {NULL, 0, NULL, 0},
 };
+
+/* "all", "none", or DSCPs and ranges: "0,10-14,46". */
+static int parse_dscp_list(const char *s, uint64_t *out)
+{
+    const char *opt = "--dscp-permitted";
+    char buf[512];
+    *out = 0;
+    if (strcmp(s, "all") == 0) {
+        *out = UINT64_MAX;
+        return 0;
+    }
+    if (strcmp(s, "none") == 0)
+        return 0;
+    if (strlen(s) >= sizeof buf || !*s) {
+        ippm_cli_error("%s: '%s' is not all, none or a DSCP list", opt, s);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        char *dash = strchr(t, '-');
+        uint8_t lo, hi;
+        if (dash)
+            *dash = '\0';
+        if (ippm_cli_dscp(opt, t, &lo) != 0 ||
+            (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+            return -1;
+        if (!dash)
+            hi = lo;
+        if (hi < lo) {
+            ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
+            return -1;
+        }
+        for (unsigned d = lo; d <= hi; d++)
+            *out |= 1ull << d;
+    }
+    return 0;
+}
+
+/* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
+static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
+{
+    uint64_t v;
+    int rc = 0;
+    switch (c) {
+    case OPT_NO_TLV: o->no_tlv = true; break;
+    case OPT_MAX_REPLY:
+        rc = ippm_cli_uint("--max-reply-len", arg, STAMP_BASE_LEN, 65507,
+                           "a reply length", &v);
+        o->max_reply_len = (size_t)v;
+        break;
+    case OPT_MICRO:
+        rc = ippm_cli_uint("--micro-session", arg, 1, 65535,
+                           "a Micro-session ID", &v);
+        o->micro_session_id = (uint16_t)v;
+        break;
+    case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
+    case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
+    case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
+    default: return -1;
+    }
+    return rc;
+}
+
+/* Combinations, once every option is known. */
+static int refl_check(const struct refl_opts *o)
+{
+    bool auth = ippm_key_given(o->key_file);
+    if (o->hmac_key_file && auth) {
+        ippm_cli_error("--hmac-key-file: authenticated mode keys the HMAC "
+                       "TLV with its own key; drop one");
+        return -1;
+    }
+    if (o->require_hmac_tlv && !o->hmac_key_file) {
+        ippm_cli_error("--require-hmac-tlv: needs --hmac-key-file (open "
+                       "mode; authenticated mode always requires it)");
+        return -1;
+    }
+    if (o->no_tlv && (o->max_reply_len || o->micro_session_id ||
+                      o->hmac_key_file || o->require_hmac_tlv ||
+                      o->dscp_permitted != UINT64_MAX)) {
+        ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
+        return -1;
+    }
+    return 0;
+}
 
 /* Returns -1 to run, else the exit status. */
 static int refl_parse(struct refl_opts *o, int argc, char **argv)
@@ -108,6 +222,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
+    o->dscp_permitted = UINT64_MAX;
     int c, first = 1, rc = 0;
     while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
            -1) {
@@ -131,7 +246,8 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_AGENTX: o->exp.agentx = optarg; break;
         case 'h':
         case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
-        default: return IPPM_EXIT_USAGE;
+        case '?': return IPPM_EXIT_USAGE;
+        default: rc = refl_parse_tlv(o, c, optarg); break;
         }
         if (rc != 0)
             return IPPM_EXIT_USAGE;
@@ -141,7 +257,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
                        argv[optind]);
         return IPPM_EXIT_USAGE;
     }
-    return -1;
+    return refl_check(o) == 0 ? -1 : IPPM_EXIT_USAGE;
 }
 
 /* Key, crypto, socket: what must work before the first packet. */
@@ -152,6 +268,14 @@ static int refl_setup(struct refl *x)
                           &x->key_len);
     if (k < 0)
         return IPPM_EXIT_USAGE;
+    x->auth = k > 0;
+    /* Open mode's HMAC TLV key (RFC 8972 §4.8). */
+    if (k == 0 && x->o.hmac_key_file) {
+        if (ippm_keyfile_read("--hmac-key-file", x->o.hmac_key_file, x->key,
+                              &x->key_len) != 0)
+            return IPPM_EXIT_USAGE;
+        k = 1;
+    }
     if (k > 0) {
         if (ippm_crypto_openssl_init(&x->crypto) != 0) {
             ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
@@ -182,7 +306,7 @@ static void refl_proto_init(struct refl *x)
 {
     struct stamp_reflector_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    cfg.mode = x->key_len ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.mode = x->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.stateful = x->o.stateful;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
@@ -191,14 +315,18 @@ static void refl_proto_init(struct refl *x)
     cfg.key.len = x->key_len;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
-    /* RFC 8972 TLVs: processed. Timestamps are software ones (the
-     * kernel's SCM_TIMESTAMPNS in, the clock read before send out); any
-     * DSCP may mark a reply; no reply grows past its request. */
-    cfg.tlv = true;
+    /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
+     * ones (the kernel's SCM_TIMESTAMPNS in, the clock read before send
+     * out); --dscp-permitted DSCPs may mark a reply (all by default); no
+     * reply grows past its request unless --max-reply-len allows. */
+    cfg.tlv = !x->o.no_tlv;
+    cfg.tlv_hmac = x->o.require_hmac_tlv;
     cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
     cfg.ts_in = STAMP_TSM_SW;
     cfg.ts_out = STAMP_TSM_SW;
-    cfg.dscp_permitted = UINT64_MAX;
+    cfg.dscp_permitted = x->o.dscp_permitted;
+    cfg.micro_session_id = x->o.micro_session_id;
+    cfg.max_reply_len = x->o.max_reply_len;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -299,8 +427,8 @@ static void refl_summary(const struct refl *x)
             fprintf(stderr,
                     " (below the %zu-octet base packet; --reply-to-short "
                     "answers them, RFC 8762 §4.6)",
-                    stamp_base_len(x->key_len ? STAMP_MODE_AUTH
-                                              : STAMP_MODE_OPEN));
+                    stamp_base_len(x->auth ? STAMP_MODE_AUTH
+                                           : STAMP_MODE_OPEN));
         fputc('\n', stderr);
     }
 }
@@ -311,7 +439,7 @@ static void refl_banner(const struct refl *x)
     printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
-           x->key_len ? "authenticated" : "open",
+           x->auth ? "authenticated" : "open",
            ippm_clock_fmt_name(x->o.tsfmt));
     fflush(stdout);
 }

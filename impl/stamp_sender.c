@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "stamp_driver.h"
 #include "stamp_metrics.h"
+#include "stamp_tlv_opts.h"
 
 #define MAX_COUNT 10000000u      /* results array: ~64 octets each */
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
@@ -64,6 +65,9 @@ struct send_opts {
     bool no_progress;
     struct stamp_export_opts exp;  /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
+    struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
+    uint8_t *tlv_block;            /* built once from tlv */
+    size_t tlv_len;
 };
 
 struct sender {
@@ -73,6 +77,8 @@ struct sender {
     struct ippm_clock clk;
     struct ippm_crypto crypto;
     bool have_crypto;
+    bool auth;              /* authenticated mode (have_crypto may be the
+                             * open mode's HMAC TLV key) */
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
     enum stamp_mode mode;
@@ -93,6 +99,7 @@ struct sender {
     uint64_t lost_so_far;
     struct stamp_send_metrics met; /* published only when exp.on */
     struct stamp_export exp;
+    json_t **pkt_tlvs;      /* --json: each reply's TLVs, by seq */
 };
 
 static void send_usage(FILE *f)
@@ -127,6 +134,7 @@ static void send_usage(FILE *f)
         "  --html FILE            write a self-contained HTML report with "
         "plots\n"
         "  --no-progress          no progress line on the terminal\n"
+        STAMP_TLV_USAGE
         STAMP_EXPORT_USAGE
         "  --config FILE          options from FILE ([stamp-sender] and\n"
         "                         global keys); the command line wins\n"
@@ -159,6 +167,9 @@ static const struct option send_longopts[] = {
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
     {"help", no_argument, NULL, OPT_HELP},
+#define TO_LONGOPT_(name, arg, id) {name, arg, NULL, id},
+    STAMP_TLV_OPTIONS(TO_LONGOPT_)
+#undef TO_LONGOPT_
     {NULL, 0, NULL, 0},
 };
 
@@ -197,6 +208,38 @@ static int send_number(struct send_opts *o, int c, const char *arg)
     }
 }
 
+/* The TLV options: the HMAC TLV's key, then the block, built once.
+ * Returns -1 to go on, else the exit status. */
+static int send_check_tlvs(struct send_opts *o, enum stamp_mode mode)
+{
+    const struct stamp_tlv_opts *t = &o->tlv;
+    if (t->hmac_key_file && mode == STAMP_MODE_AUTH) {
+        ippm_cli_error("--hmac-key-file: authenticated mode keys the HMAC "
+                       "TLV with its own key; drop one");
+        return IPPM_EXIT_USAGE;
+    }
+    if (t->hmac_key_file && !t->hmac) {
+        ippm_cli_error("--hmac-key-file: only with --hmac-tlv");
+        return IPPM_EXIT_USAGE;
+    }
+    if (t->hmac && mode == STAMP_MODE_OPEN && !t->hmac_key_file) {
+        ippm_cli_error("--hmac-tlv: needs a key: --auth-key-file "
+                       "(authenticated mode) or --hmac-key-file (open mode)");
+        return IPPM_EXIT_USAGE;
+    }
+    if (!t->any)
+        return -1;
+    o->tlv_block = malloc(MAX_UDP_PAYLOAD);
+    if (!o->tlv_block) {
+        ippm_cli_error("stamp sender: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    size_t room = MAX_UDP_PAYLOAD - stamp_base_len(mode);
+    if (stamp_tlv_opts_build(t, o->tlv_block, room, &o->tlv_len) != 0)
+        return IPPM_EXIT_USAGE;
+    return -1;
+}
+
 /* Checks made once every option is known. */
 static int send_check(struct send_opts *o, int argc, char **argv)
 {
@@ -214,8 +257,20 @@ static int send_check(struct send_opts *o, int argc, char **argv)
     enum stamp_mode mode =
         ippm_key_given(o->key_file) ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     size_t base = stamp_base_len(mode);
+    int rc = send_check_tlvs(o, mode);
+    if (rc >= 0)
+        return rc;
     if (o->size == 0) {
-        o->size = base;
+        o->size = base + o->tlv_len;
+    } else if (o->tlv_len && o->size != base + o->tlv_len &&
+               o->size < base + o->tlv_len + STAMP_TLV_HDR_LEN) {
+        /* RFC 8972 §4.1: the octets left become an Extra Padding TLV,
+         * which needs its 4-octet header. */
+        ippm_cli_error("--size: '%zu' does not hold the %zu octets of TLVs "
+                       "(%zu, or %zu and up)",
+                       o->size, o->tlv_len, base + o->tlv_len,
+                       base + o->tlv_len + 4);
+        return IPPM_EXIT_USAGE;
     } else if (o->size < base) {
         ippm_cli_error("--size: '%zu' is not a size for %s mode (%zu-%u)",
                        o->size,
@@ -240,6 +295,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
     o->tsfmt = IPPM_TS_NTP;
     o->dscp = -1;
     o->ttl = -1;
+    stamp_tlv_opts_init(&o->tlv);
     int c, first = 1;
     while ((c = ippm_cli_next(argc, argv, "h", send_longopts, "stamp sender",
                               first)) != -1) {
@@ -269,6 +325,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             rc = stamp_export_check_metrics(o->exp.metrics = optarg);
         else if (c == OPT_AGENTX)
             o->exp.agentx = optarg;
+        else if (c > TO_BASE_ && c < TO_END_)
+            rc = stamp_tlv_opts_parse(&o->tlv, c, optarg);
         else
             rc = send_number(o, c, optarg);
         if (rc != 0)
@@ -305,6 +363,15 @@ static int send_setup(struct sender *x)
                           &x->key_len);
     if (k < 0)
         return IPPM_EXIT_USAGE;
+    x->auth = k > 0;
+    /* Open mode's HMAC TLV key (RFC 8972 §4.8); send_check_tlvs made
+     * sure the two keys do not meet. */
+    if (k == 0 && x->o.tlv.hmac_key_file) {
+        if (ippm_keyfile_read("--hmac-key-file", x->o.tlv.hmac_key_file,
+                              x->key, &x->key_len) != 0)
+            return IPPM_EXIT_USAGE;
+        k = 1;
+    }
     if (k > 0) {
         x->have_crypto = true;
         if (ippm_crypto_openssl_init(&x->crypto) != 0) {
@@ -322,7 +389,9 @@ static int send_setup(struct sender *x)
         return rc;
     x->res = calloc(x->o.count, sizeof(*x->res));
     x->scratch = calloc(x->o.count, sizeof(*x->scratch));
-    if (!x->res || !x->scratch ||
+    if (x->o.json && x->o.tlv_len)
+        x->pkt_tlvs = calloc(x->o.count, sizeof(*x->pkt_tlvs));
+    if (!x->res || !x->scratch || (x->o.json && x->o.tlv_len && !x->pkt_tlvs) ||
         ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
         ippm_tx_batch_init(&x->tx, 1, x->o.size) != 0) {
         ippm_cli_error("stamp sender: out of memory");
@@ -335,7 +404,7 @@ static int send_proto_init(struct sender *x)
 {
     struct stamp_sender_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    x->mode = x->have_crypto ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    x->mode = x->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.mode = x->mode;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
@@ -348,6 +417,8 @@ static int send_proto_init(struct sender *x)
     cfg.interval_ns = x->o.interval_ns;
     cfg.wait_ns = x->o.wait_ns;
     cfg.start_ns = ippm_clock_now(&x->clk);
+    cfg.tlvs = x->o.tlv_len ? x->o.tlv_block : NULL;
+    cfg.tlvs_len = x->o.tlv_len;
     enum ippm_err e = stamp_sender_init(&x->s, &cfg, x->res, x->o.count);
     if (e != IPPM_OK) {
         ippm_cli_error("stamp sender: %s", ippm_err_str(e));
@@ -368,7 +439,18 @@ static int64_t res_rtt(const struct stamp_result *r)
     return ((int64_t)(r->t4_ns - r->t1_ns)) - ((int64_t)(r->t3_ns - r->t2_ns));
 }
 
-static void print_reply(const struct sender *x, uint32_t seq)
+static const char *tlv_status_name(uint8_t st)
+{
+    switch (st) {
+    case STAMP_TLVS_OK: return "ok";
+    case STAMP_TLVS_MALFORMED: return "malformed";
+    case STAMP_TLVS_INTEGRITY: return "integrity-failed";
+    default: return "none";
+    }
+}
+
+static void print_reply(const struct sender *x, uint32_t seq,
+                        const json_t *tlvs)
 {
     const struct stamp_result *r = &x->res[seq];
     printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(res_rtt(r)),
@@ -379,7 +461,13 @@ static void print_reply(const struct sender *x, uint32_t seq)
     if (r->rx_ttl >= 0)
         printf(" ttl=%d", r->rx_ttl);
     printf(" refl_ttl=%u", r->refl_ttl);
-    printf(" refl_seq=%u%s\n", r->refl_seq, r->reordered ? " (reordered)" : "");
+    printf(" refl_seq=%u%s", r->refl_seq, r->reordered ? " (reordered)" : "");
+    /* RFC 8972 §4: what each TLV came back with. */
+    if (tlvs)
+        stamp_tlv_opts_print(stdout, tlvs);
+    if (x->o.tlv_len && r->tlv_status != STAMP_TLVS_OK)
+        printf(" tlvs=%s", tlv_status_name(r->tlv_status));
+    putchar('\n');
 }
 
 static void print_lost(const struct sender *x)
@@ -481,11 +569,25 @@ static void send_rx_one(struct sender *x, size_t i)
     if (act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
         x->res[act.seq].state == STAMP_RES_RECEIVED)
         send_zero_ssid(x, &x->res[act.seq]);
-    if (!x->o.per_packet || act.seq >= x->o.count)
-        return;
-    if (act.kind == STAMP_ACT_NONE && x->res[act.seq].state == STAMP_RES_RECEIVED)
-        print_reply(x, act.seq);
-    else if (act.kind == STAMP_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
+    bool first = act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
+                 x->res[act.seq].state == STAMP_RES_RECEIVED;
+    json_t *tlvs = NULL;
+    if (first && x->o.tlv_len && (x->pkt_tlvs || x->o.per_packet)) {
+        /* The reflector's timestamp format reads a Follow-Up TLV. */
+        struct ippm_errest ee = ippm_errest_decode(x->res[act.seq].refl_errest);
+        tlvs = stamp_tlv_opts_json(act.tlv, act.tlv_len,
+                                   ee.z ? IPPM_TS_PTP : IPPM_TS_NTP);
+    }
+    if (x->o.per_packet && first)
+        print_reply(x, act.seq, tlvs);
+    if (x->pkt_tlvs && first) {
+        json_decref(x->pkt_tlvs[act.seq]);
+        x->pkt_tlvs[act.seq] = tlvs;
+    } else {
+        json_decref(tlvs);
+    }
+    if (x->o.per_packet && act.seq < x->o.count &&
+        act.kind == STAMP_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
         printf("seq=%u (DUP)\n", act.seq);
 }
 
@@ -635,12 +737,20 @@ static void print_summary(const struct sender *x)
            (unsigned long long)st->duplicated,
            (unsigned long long)st->reordered);
     if (st->directional)
-        printf("directional loss: forward %llu, backward %llu (stateful "
-               "reflector)\n",
+        printf("directional loss: forward %llu, backward %llu (%s)\n",
                (unsigned long long)st->lost_forward,
-               (unsigned long long)st->lost_backward);
+               (unsigned long long)st->lost_backward,
+               st->directional_by == STAMP_DIR_DM
+                   ? "Direct Measurement counters, RFC 8972 §4.5"
+                   : "stateful reflector");
+    if (st->dup_forward || st->dup_backward)
+        printf("duplicated: forward %llu, backward %llu\n",
+               (unsigned long long)st->dup_forward,
+               (unsigned long long)st->dup_backward);
     if (st->received > 0) {
         print_summary_line("rtt", &st->rtt);
+        if (st->ipdv.n)
+            print_summary_line("ipdv", &st->ipdv);
         printf("jitter   = %.3f ms (mean |IPDV| of RTT, RFC 3393)\n",
                st->jitter_ns / 1e6);
         print_summary_line("forward", &st->fwd);
@@ -674,8 +784,9 @@ static const char *res_state_name(uint8_t state)
     return state == STAMP_RES_RECEIVED ? "received" : "lost";
 }
 
-static json_t *json_packet(const struct stamp_result *r, uint32_t seq)
+static json_t *json_packet(const struct sender *x, uint32_t seq)
 {
+    const struct stamp_result *r = &x->res[seq];
     json_t *p = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "state",
                           res_state_name(r->state));
     json_object_set_new(p, "t1_ns", json_integer((json_int_t)r->t1_ns));
@@ -694,6 +805,13 @@ static json_t *json_packet(const struct stamp_result *r, uint32_t seq)
                      (json_int_t)r->refl_ssid, "reordered", r->reordered,
                      "ts_malformed", r->ts_malformed, "duplicates",
                      (json_int_t)r->duplicates));
+    if (x->o.tlv_len) {
+        json_object_set_new(p, "tlv_status",
+                            json_string(tlv_status_name(r->tlv_status)));
+        json_object_set_new(p, "tlvs", x->pkt_tlvs && x->pkt_tlvs[seq]
+                                           ? json_incref(x->pkt_tlvs[seq])
+                                           : json_array());
+    }
     return p;
 }
 
@@ -736,7 +854,17 @@ static json_t *json_build(const struct sender *x)
                                         "backward",
                                         (json_int_t)st->lost_backward)
                             : json_null());
+    json_object_set_new(root, "directional_loss_source",
+                        !st->directional ? json_null()
+                        : st->directional_by == STAMP_DIR_DM
+                            ? json_string("direct-measurement")
+                            : json_string("stateful-reflector"));
+    json_object_set_new(root, "duplicated_by_direction",
+                        json_pack("{s:I, s:I}", "forward",
+                                  (json_int_t)st->dup_forward, "backward",
+                                  (json_int_t)st->dup_backward));
     json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
+    json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
     json_object_set_new(root, "jitter_ms", json_real(st->jitter_ns / 1e6));
     json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
     json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
@@ -750,7 +878,7 @@ static json_t *json_build(const struct sender *x)
     json_t *pk = json_array();
     /* Sent packets only: an interrupted run leaves the rest unsent. */
     for (uint32_t i = 0; i < x->s.next_seq; i++)
-        json_array_append_new(pk, json_packet(&x->res[i], i));
+        json_array_append_new(pk, json_packet(x, i));
     json_object_set_new(root, "packets", pk);
     return root;
 }
@@ -875,6 +1003,11 @@ static void send_free(struct sender *x)
     if (x->have_crypto)
         ippm_crypto_openssl_free(&x->crypto);
     explicit_bzero(x->key, sizeof(x->key));
+    if (x->pkt_tlvs)
+        for (uint32_t i = 0; i < x->o.count; i++)
+            json_decref(x->pkt_tlvs[i]);
+    free(x->pkt_tlvs);
+    free(x->o.tlv_block);
     free(x->res);
     free(x->scratch);
     free(x);

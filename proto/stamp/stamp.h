@@ -536,6 +536,10 @@ struct stamp_result {
     uint32_t arrival;       /* index among first arrivals */
     uint8_t tlv_flags;      /* OR of the flags of the reply's TLVs */
     uint8_t tlv_status;     /* enum stamp_tlv_status */
+    /* The reply's Direct Measurement TLV (RFC 8972 §4.5), when it carried
+     * one the reflector filled (U clear, TLVs OK). */
+    bool dm;
+    uint32_t dm_s_txc, dm_r_rxc, dm_r_txc;
 };
 
 /* How the TLVs of a reply read to the sender (RFC 8972 §4, §4.8). */
@@ -553,6 +557,10 @@ struct stamp_sender_counters {
     uint64_t reordered;
     uint64_t dropped;       /* replies not accepted (malformed, HMAC, foreign) */
     uint64_t drop_by[IPPM_ERR_COUNT_];
+    /* Duplicates whose direction is known: a copy of the request comes
+     * back with a new reflector Sequence Number or new Direct Measurement
+     * R_RxC; a copy of the reply with the first one's (needs DM). */
+    uint64_t dup_forward, dup_backward;
 };
 
 struct stamp_sender {
@@ -595,14 +603,24 @@ enum ippm_err stamp_sender_handle(struct stamp_sender *s,
                                   const struct stamp_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct stamp_action *act);
 
+enum stamp_dir_source {
+    STAMP_DIR_NONE = 0,
+    STAMP_DIR_STATEFUL, /* the reflector's own sequence numbers */
+    STAMP_DIR_DM        /* Direct Measurement R_RxC, RFC 8972 §4.5 */
+};
+
 /* Summary of a run. One-way delays assume synchronised clocks. */
 struct stamp_stats {
     uint64_t sent, received, lost, duplicated, reordered;
     double loss_pct;
-    /* Stateful reflector only (its sequence numbers count what it sent):
-     * loss split by direction, RFC 8762 §4. */
+    /* Loss split by direction: from the reflector's Direct Measurement
+     * counters (RFC 8972 §4.5; stateless or stateful), else from a
+     * stateful reflector's sequence numbers (RFC 8762 §4). Loss before
+     * the first or after the last reply that tells counts as forward. */
     bool directional;
+    uint8_t directional_by;        /* enum stamp_dir_source */
     uint64_t lost_forward, lost_backward;
+    uint64_t dup_forward, dup_backward; /* see stamp_sender_counters */
     struct ippm_summary rtt;       /* (t4 - t1) - (t3 - t2), ns */
     struct ippm_summary fwd;       /* t2 - t1 */
     struct ippm_summary bwd;       /* t4 - t3 */

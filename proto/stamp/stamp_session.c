@@ -523,6 +523,7 @@ static void sender_read_tlvs(const struct stamp_sender *s,
             break;
     }
     r->tlv_flags = flags;
+    r->dm = false;
     if (flags & STAMP_TLV_I)
         r->tlv_status = STAMP_TLVS_INTEGRITY;
     else if ((flags & STAMP_TLV_M) || (e != IPPM_OK && e != IPPM_ERR_DONE))
@@ -533,6 +534,21 @@ static void sender_read_tlvs(const struct stamp_sender *s,
         r->tlv_status = STAMP_TLVS_INTEGRITY;
     else
         r->tlv_status = STAMP_TLVS_OK;
+    if (r->tlv_status != STAMP_TLVS_OK)
+        return;
+    /* RFC 8972 §4.5: the reflector's counters, for directional loss. */
+    stamp_tlv_iter_init(&it, rep->extra, rep->extra_len);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
+        struct stamp_tlv_direct d;
+        if (!(t.flags & STAMP_TLV_U) &&
+            stamp_tlv_direct_decode(&t, &d) == IPPM_OK) {
+            r->dm = true;
+            r->dm_s_txc = d.s_txc;
+            r->dm_r_rxc = d.r_rxc;
+            r->dm_r_txc = d.r_txc;
+            break;
+        }
+    }
 }
 
 /* The first Micro-session ID TLV of a TLV block, RFC 9534 §3.1. */
@@ -559,6 +575,36 @@ static bool sender_micro_ok(const struct stamp_sender *s,
     if (!micro_ids(rep->extra, rep->extra_len, &rsid, &rrid))
         return true; /* not reflected: nothing to validate */
     return rsid == sid && (rid == 0 || rrid == rid);
+}
+
+/* Which way a duplicate was made: a copied request was received and
+ * answered again (new reflector number, or R_RxC moved on, RFC 8972
+ * §4.5); a copied reply repeats the first copy's counters. */
+static void sender_dup_direction(struct stamp_sender *s,
+                                 const struct stamp_result *r,
+                                 const struct stamp_reflector_pkt *rep)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    struct stamp_tlv_direct d;
+    if (rep->seq != r->refl_seq) {
+        s->counters.dup_forward++;
+        return;
+    }
+    if (!r->dm || !s->cfg.tlvs)
+        return;
+    stamp_tlv_iter_init(&it, rep->extra, rep->extra_len);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
+        if (t.flags & (STAMP_TLV_U | STAMP_TLV_M | STAMP_TLV_I))
+            continue;
+        if (stamp_tlv_direct_decode(&t, &d) == IPPM_OK) {
+            if (d.r_rxc != r->dm_r_rxc)
+                s->counters.dup_forward++;
+            else
+                s->counters.dup_backward++;
+            return;
+        }
+    }
 }
 
 static void note_refl_number(struct stamp_sender *s, uint32_t refl_seq)
@@ -605,6 +651,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
          * the request has a new one. */
         if (rep.seq != r->refl_seq)
             note_refl_number(s, rep.seq);
+        sender_dup_direction(s, r, &rep);
         set_action(act, STAMP_ACT_DROP, 0, IPPM_ERR_DUPLICATE, seq);
         return IPPM_OK;
     }
@@ -720,8 +767,55 @@ static void directional_loss(const struct stamp_sender *s,
     if (back > st->lost)
         back = st->lost;
     st->directional = true;
+    st->directional_by = STAMP_DIR_STATEFUL;
     st->lost_backward = back;
     st->lost_forward = st->lost - back;
+}
+
+/* RFC 8972 §4.5: between two replies carrying Direct Measurement, the
+ * sender sent S_TxC(b) - S_TxC(a) requests and the reflector received
+ * R_RxC(b) - R_RxC(a) of them; the rest were lost on the way there. The
+ * packets sent in that span and not answered, less those, were lost on
+ * the way back. Works with a stateless reflector too (whose counters
+ * count every sender's packets: the split is exact while it serves only
+ * us). Returns false when fewer than one reply carried the counters. */
+static bool dm_directional_loss(const struct stamp_sender *s,
+                                struct stamp_stats *st)
+{
+    const struct stamp_result *a = NULL, *b = NULL;
+    uint32_t ia = 0, ib = 0;
+    for (uint32_t i = 0; i < s->next_seq; i++) {
+        const struct stamp_result *r = &s->res[i];
+        if (r->state != STAMP_RES_RECEIVED || !r->dm)
+            continue;
+        if (!a) {
+            a = r;
+            ia = i;
+        }
+        b = r;
+        ib = i;
+    }
+    if (!a)
+        return false;
+    uint64_t sent = (uint32_t)(b->dm_s_txc - a->dm_s_txc);
+    uint64_t arrived = (uint32_t)(b->dm_r_rxc - a->dm_r_rxc);
+    /* A duplicated request arrives twice: the copies seen are not
+     * arrivals of requests, and loss is never negative. */
+    arrived -= arrived > s->counters.dup_forward ? s->counters.dup_forward
+                                                 : arrived;
+    uint64_t fwd = sent > arrived ? sent - arrived : 0;
+    uint64_t lost_in = 0;
+    for (uint32_t i = ia; i <= ib; i++)
+        lost_in += s->res[i].state != STAMP_RES_RECEIVED;
+    if (fwd > lost_in)
+        fwd = lost_in;
+    st->directional = true;
+    st->directional_by = STAMP_DIR_DM;
+    st->lost_backward = lost_in - fwd;
+    if (st->lost_backward > st->lost)
+        st->lost_backward = st->lost;
+    st->lost_forward = st->lost - st->lost_backward;
+    return true;
 }
 
 /* see stamp.h */
@@ -735,8 +829,11 @@ void stamp_sender_stats(const struct stamp_sender *s, int64_t *scratch,
     st.lost = st.sent - st.received;
     st.duplicated = s->counters.duplicates;
     st.reordered = s->counters.reordered;
+    st.dup_forward = s->counters.dup_forward;
+    st.dup_backward = s->counters.dup_backward;
     st.loss_pct = st.sent ? 100.0 * (double)st.lost / (double)st.sent : 0;
-    directional_loss(s, &st);
+    if (!dm_directional_loss(s, &st))
+        directional_loss(s, &st);
     ippm_summary_compute(scratch, collect(s, DELAY_FWD, scratch), &st.fwd);
     ippm_summary_compute(scratch, collect(s, DELAY_BWD, scratch), &st.bwd);
     size_t n = collect(s, DELAY_IPDV, scratch);

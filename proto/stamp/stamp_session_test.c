@@ -1362,6 +1362,7 @@ static void test_stamp_sender_stats_against_stateful_reflector(void **state)
     assert_near(st.loss_pct, 20.0, 1e-9);
     /* RFC 8762 §4: one lost each way. */
     assert_true(st.directional);
+    assert_int_equal(st.directional_by, STAMP_DIR_STATEFUL);
     assert_int_equal(st.lost_forward, 1);
     assert_int_equal(st.lost_backward, 1);
     /* RTT = fwd + bwd = 300 us + k us for k in {0,1,2,4,5,7,8,9}. */
@@ -1392,6 +1393,108 @@ static void test_stamp_sender_stats_stateless_not_directional(void **state)
     assert_false(st.directional);
     assert_int_equal(st.rtt.n, 8);
     assert_int_equal(st.rtt.median, 304000);
+}
+
+static void test_stamp_sender_stats_dm_splits_loss_stateless(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    rc.tlv = true;
+    stamp_reflector_init(&R, &rc);
+    static uint8_t dm[16];
+    size_t n = 0;
+    assert_int_equal(stamp_tlv_put_direct(dm, sizeof dm, &n, 0), IPPM_OK);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    c.tlvs = dm;
+    c.tlvs_len = n;
+    c.pkt_len = STAMP_BASE_LEN + n;
+    snd_init(&c);
+    lossy_path();
+    drive(&P);
+    /* The reflector counted what reached it: 3 of 4 at seq 4. */
+    assert_true(RES[4].dm);
+    assert_int_equal(RES[4].dm_s_txc, 5);
+    assert_int_equal(RES[4].dm_r_rxc, 4);
+    assert_int_equal(RES[4].dm_r_txc, 4);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.lost, 2);
+    /* RFC 8972 §4.5: one lost each way, though the reflector is
+     * stateless and its Sequence Numbers copy ours. */
+    assert_true(st.directional);
+    assert_int_equal(st.directional_by, STAMP_DIR_DM);
+    assert_int_equal(st.lost_forward, 1);
+    assert_int_equal(st.lost_backward, 1);
+}
+
+static void test_stamp_sender_stats_dm_backward_only(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, true);
+    rc.tlv = true;
+    stamp_reflector_init(&R, &rc);
+    static uint8_t dm[16];
+    size_t n = 0;
+    assert_int_equal(stamp_tlv_put_direct(dm, sizeof dm, &n, 0), IPPM_OK);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    c.tlvs = dm;
+    c.tlvs_len = n;
+    c.pkt_len = STAMP_BASE_LEN + n;
+    snd_init(&c);
+    lossy_path();
+    P.lose_fwd[3] = false;
+    P.lose_bwd[2] = true;
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    /* Replies lost only: a stateful reflector's numbers match ours, so
+     * only the counters tell it was the way back. */
+    assert_int_equal(st.lost, 2);
+    assert_true(st.directional);
+    assert_int_equal(st.directional_by, STAMP_DIR_DM);
+    assert_int_equal(st.lost_forward, 0);
+    assert_int_equal(st.lost_backward, 2);
+}
+
+static void test_stamp_sender_dup_direction_from_dm(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    rc.tlv = true;
+    stamp_reflector_init(&R, &rc);
+    static uint8_t dm[16], dup_req[128];
+    size_t n = 0;
+    assert_int_equal(stamp_tlv_put_direct(dm, sizeof dm, &n, 0), IPPM_OK);
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    c.tlvs = dm;
+    c.tlvs_len = n;
+    c.pkt_len = STAMP_BASE_LEN + n;
+    snd_init(&c);
+    /* seq 0: the request is duplicated, so the reflector answers twice
+     * and its R_RxC moves on (RFC 8972 §4.5). */
+    snd_timer(T0);
+    size_t rl = tx_s_len;
+    memcpy(dup_req, tx_s, rl);
+    struct ippm_rx_meta m = meta_of(T0 + 100 * US, 62, 40000, 1);
+    for (int i = 0; i < 2; i++) {
+        struct stamp_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
+        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        memcpy(rep, reply, ra.len);
+        snd_rx(rep, ra.len, T0 + (300 + (uint64_t)i) * US, 60);
+    }
+    /* seq 1: one reply, delivered twice: the same counters. */
+    snd_timer(T0 + MS);
+    m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
+    struct stamp_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
+                                     2048);
+    memcpy(rep, reply, ra.len);
+    snd_rx(rep, ra.len, T0 + MS + 300 * US, 60);
+    snd_rx(rep, ra.len, T0 + MS + 301 * US, 60);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, scratch, &st);
+    assert_int_equal(st.duplicated, 2);
+    assert_int_equal(st.dup_forward, 1);
+    assert_int_equal(st.dup_backward, 1);
 }
 
 static void test_stamp_sender_stats_ipdv_and_jitter(void **state)
@@ -1589,6 +1692,9 @@ int main(void)
         cmocka_unit_test(test_stamp_sender_rx_reordered),
         cmocka_unit_test(test_stamp_sender_stats_against_stateful_reflector),
         cmocka_unit_test(test_stamp_sender_stats_stateless_not_directional),
+        cmocka_unit_test(test_stamp_sender_stats_dm_splits_loss_stateless),
+        cmocka_unit_test(test_stamp_sender_stats_dm_backward_only),
+        cmocka_unit_test(test_stamp_sender_dup_direction_from_dm),
         cmocka_unit_test(test_stamp_sender_stats_ipdv_and_jitter),
         cmocka_unit_test(test_stamp_sender_stats_duplicates_and_reordering),
         cmocka_unit_test(test_stamp_sender_stats_stopped_early),
