@@ -72,6 +72,23 @@ struct ippm_obs {
 #define IPPM_PROBE_STAMP_SESSION2 (1u << 7) /* second session, sequence gap */
 #define IPPM_PROBE_STAMP_BADHMAC  (1u << 8) /* auth: corrupted HMAC */
 #define IPPM_PROBE_STAMP_PORT     (1u << 9) /* sent to the default port 862 */
+/* RFC 8972 §4, RFC 9503, RFC 9534 and draft TLVs, one bit per family. */
+#define IPPM_PROBE_STAMP_TLV_PAD  (1u << 10) /* Extra Padding */
+#define IPPM_PROBE_STAMP_TLV_LOC  (1u << 11) /* Location, every sub-TLV */
+#define IPPM_PROBE_STAMP_TLV_TS   (1u << 12) /* Timestamp Information */
+#define IPPM_PROBE_STAMP_TLV_COS  (1u << 13) /* CoS, request TOS set */
+#define IPPM_PROBE_STAMP_TLV_DM   (1u << 14) /* Direct Measurement */
+#define IPPM_PROBE_STAMP_TLV_AR   (1u << 15) /* Access Report */
+#define IPPM_PROBE_STAMP_TLV_FU   (1u << 16) /* Follow-Up, in a row */
+#define IPPM_PROBE_STAMP_TLV_HMAC (1u << 17) /* HMAC TLV good and wrong */
+#define IPPM_PROBE_STAMP_TLV_UNK  (1u << 18) /* unallocated type */
+#define IPPM_PROBE_STAMP_TLV_BAD  (1u << 19) /* malformed TLVs */
+#define IPPM_PROBE_STAMP_TLV_DNA  (1u << 20) /* RFC 9503 §3 */
+#define IPPM_PROBE_STAMP_TLV_RP   (1u << 21) /* RFC 9503 §4, each sub-TLV */
+#define IPPM_PROBE_STAMP_TLV_MS   (1u << 22) /* RFC 9534 Micro-session ID */
+#define IPPM_PROBE_STAMP_TLV_ASYM (1u << 23) /* asymmetrical-pkts */
+#define IPPM_PROBE_STAMP_TLV_HDR  (1u << 24) /* stamp-ext-hdr 246, 247 */
+#define IPPM_PROBE_STAMP_TLV_BER  (1u << 25) /* stamp-ber 240-242 */
 
 #define IPPM_DETAIL_MAX 320
 

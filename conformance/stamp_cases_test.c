@@ -622,6 +622,58 @@ static void test_short_reply_fields(void **state)
     assert_non_null(strstr(d, "too short to carry octets 38-39"));
 }
 
+/* TLVs that ask for another reply length or none (asymmetrical-pkts
+ * control, RFC 9503 Control Code 0x0) leave the RFC 8762 length and
+ * answer cases, and an Extra Padding TLV the sender marked (U) may have
+ * its flags rewritten: 4.3-02 does not grade it (deviations.md). */
+static void test_tlv_requests_shape_reply(void **state)
+{
+    (void)state;
+    struct fx *f = &g_fx;
+    char d[IPPM_DETAIL_MAX];
+    fx_init(f, false, false, IPPM_ROLE_REFLECTOR);
+    fx_add(f, &(struct spec){.seq = 0, .len = 44, .port = 40000,
+                             .reply = true, .t = T0});
+    /* A 68-octet request answered with 52: a plain copy it is not. */
+    struct ippm_exchange *e = fx_add(
+        f, &(struct spec){.seq = 0, .len = 68, .port = 40001, .reply = true,
+                          .t = T0 + MS});
+    e->rep_len = 52;
+    assert_int_equal(run("STAMP-8762-4.2-01", &f->obs, d), IPPM_FAIL);
+    size_t o = 0;
+    assert_int_equal(stamp_tlv_put_refl_control(f->req[1] + 44, 24, &o, 52,
+                                                1, 0),
+                     IPPM_OK);
+    assert_int_equal(stamp_tlv_put_padding(f->req[1] + 44, 24, &o, 4),
+                     IPPM_OK);
+    assert_int_equal(run("STAMP-8762-4.2-01", &f->obs, d), IPPM_PASS);
+    /* A valid request unanswered fails 4.3-01, unless it asked for no
+     * reply. */
+    fx_add(f, &(struct spec){.seq = 0, .len = 56, .port = 40002,
+                             .reply = false, .t = T0 + 2 * MS});
+    assert_int_equal(run("STAMP-8762-4.3-01", &f->obs, d), IPPM_FAIL);
+    struct stamp_return_path rp = {.has_control = true, .control = 0};
+    o = 0;
+    assert_int_equal(stamp_tlv_put_return_path(f->req[2] + 44, 12, &o, &rp),
+                     IPPM_OK);
+    assert_int_equal(o, 12);
+    assert_int_equal(run("STAMP-8762-4.3-01", &f->obs, d), IPPM_PASS);
+    /* Extra Padding marked U = 1 by its sender, flags cleared in the
+     * reply: not a copy to grade. */
+    fx_init(f, false, false, IPPM_ROLE_REFLECTOR);
+    e = fx_add(f, &(struct spec){.seq = 0, .len = 56, .port = 40000,
+                                 .reply = true, .t = T0});
+    o = 0;
+    assert_int_equal(stamp_tlv_put_padding(f->req[0] + 44, 12, &o, 8),
+                     IPPM_OK);
+    memcpy(f->rep[0] + 44, f->req[0] + 44, 12);
+    f->rep[0][44] = 0;
+    assert_int_not_equal(run("STAMP-8762-4.3-02", &f->obs, d), IPPM_FAIL);
+    f->req[0][44] = 0; /* unmarked: a copy, and this one differs */
+    f->rep[0][45] = 7;
+    assert_int_equal(run("STAMP-8762-4.3-02", &f->obs, d), IPPM_FAIL);
+}
+
 static void test_ssid_zeroed_is_na(void **state)
 {
     (void)state;
@@ -822,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_ntp_epoch_in_ptp_named),
         cmocka_unit_test(test_na_without_relevant_exchange),
         cmocka_unit_test(test_ssid_zeroed_is_na),
+        cmocka_unit_test(test_tlv_requests_shape_reply),
         cmocka_unit_test(test_port_862_unanswered_fails),
         cmocka_unit_test(test_stateful_inferred),
         cmocka_unit_test(test_stateful_sessions_by_ssid),

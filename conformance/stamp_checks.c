@@ -426,6 +426,64 @@ static int stateful_mode(const struct ippm_obs *o, const char **how)
     return 0;
 }
 
+/* RFC 8972 TLVs other than Extra Padding (type 1) may legitimately be
+ * rewritten by a reflector that supports them, and so may the flags of
+ * any TLV a sender marked (U, M, I, RFC 8972 §4), Extra Padding's too.
+ * Zero padding parses as type-0 TLVs and stays a plain copy; so does
+ * padding that only looks like TLVs up to where the walk breaks, unless
+ * a marked TLV of another type came first (a malformed TLV list, which
+ * an RFC 8972 reflector flags with M). */
+static bool extra_has_tlvs(const uint8_t *x, size_t len)
+{
+    size_t off = 0;
+    bool other = false, marked_other = false;
+    while (len - off >= 4) {
+        uint8_t flags = x[off], type = x[off + 1];
+        size_t l = ippm_load_u16(x + off + 2);
+        if (len - off - 4 < l)
+            return marked_other;
+        if (type > 1 || (type == 1 && (flags & 0xe0)))
+            other = true;
+        if (type > 1 && (flags & 0x80))
+            marked_other = true;
+        off += 4 + l;
+    }
+    return off == len ? other : marked_other;
+}
+
+/* TLVs that change what a reply may be: an RFC 9503 §4.1.1 Control Code
+ * 0x0 (no reply), a draft-ietf-ippm-asymmetrical-pkts Reflected Test
+ * Packet Control TLV (another length, or none), an RFC 9534 Reflector
+ * Micro-session ID (discarded unless the reflector's). The RFC 8762
+ * length and answer cases leave such requests to the TLV cases. */
+static bool req_shapes_reply(const struct ippm_obs *o,
+                             const struct ippm_exchange *e)
+{
+    size_t base = base_of(o);
+    if (!e->req || e->req_len <= base)
+        return false;
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    stamp_tlv_iter_init(&it, e->req + base, e->req_len - base);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
+        if (t.type == STAMP_TLV_REFL_CONTROL)
+            return true;
+        if (t.type == STAMP_TLV_MICRO_SESSION && t.len == 4 &&
+            ippm_load_u16(t.value + 2) != 0)
+            return true;
+        if (t.type == STAMP_TLV_RETURN_PATH) {
+            struct stamp_tlv_iter si;
+            struct stamp_tlv sub;
+            stamp_tlv_iter_init(&si, t.value, t.len);
+            while (stamp_tlv_next(&si, &sub) == IPPM_OK)
+                if (sub.type == STAMP_RP_CONTROL && sub.len == 4 &&
+                    !(ippm_load_u32(sub.value) & STAMP_RP_REPLY_SAME_LINK))
+                    return true;
+        }
+    }
+    return false;
+}
+
 /* ================= Session-Reflector, RFC 8762 ================= */
 
 /* see stamp_checks.h */
@@ -467,7 +525,7 @@ STAMP_CHECK(stamp_chk_refl_symmetric)
     size_t base = base_of(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        if (!e->req || e->req_len < base || !e->rep)
+        if (!e->req || e->req_len < base || !e->rep || req_shapes_reply(obs, e))
             continue;
         a.n++;
         if (e->rep_len != e->req_len)
@@ -513,7 +571,8 @@ STAMP_CHECK(stamp_chk_refl_answers_valid)
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt p;
         /* PTP and SSID requests have cases of their own. */
-        if (!req_valid(obs, e, &p) || p.ssid || errest_z(p.errest))
+        if (!req_valid(obs, e, &p) || p.ssid || errest_z(p.errest) ||
+            req_shapes_reply(obs, e))
             continue;
         a.n++;
         if (!e->rep)
@@ -523,25 +582,6 @@ STAMP_CHECK(stamp_chk_refl_answers_valid)
                      p.seq, e->req_len);
     }
     return acc_end(&a, "no valid NTP-format request without SSID was sent");
-}
-
-/* RFC 8972 TLVs other than Extra Padding (type 1) may legitimately be
- * rewritten by a reflector that supports them. Zero padding parses as
- * type-0 TLVs and stays a plain copy. */
-static bool extra_has_tlvs(const uint8_t *x, size_t len)
-{
-    size_t off = 0;
-    bool other = false;
-    while (len - off >= 4) {
-        uint8_t type = x[off + 1];
-        size_t l = ippm_load_u16(x + off + 2);
-        if (len - off - 4 < l)
-            return false;
-        if (type > 1)
-            other = true;
-        off += 4 + l;
-    }
-    return off == len && other;
 }
 
 /* see stamp_checks.h */

@@ -263,6 +263,21 @@ static bool have_key(const struct ippm_obs *o)
     return o->crypto && o->key && o->key_len;
 }
 
+/* The reply's first TLV of this type came back with U = 1: the reflector
+ * did not recognise it (RFC 8972 §4), so what it asks was not promised. */
+static bool rep_tlv_u(const struct ippm_obs *o, const struct ippm_exchange *e,
+                      uint8_t type)
+{
+    struct side r;
+    struct stamp_tlv t;
+    return region(o, e->rep, e->rep_len, &r) && nth(&r, type, 0, &t) &&
+           (t.flags & STAMP_TLV_U);
+}
+
+static const char UNRECOGNISED[] =
+    "the reflector answered, copying the TLV as sent or with U = 1: it does "
+    "not recognise it (RFC 8972 §4), so it need not follow it";
+
 static struct stamp_key key_of(const struct ippm_obs *o)
 {
     struct stamp_key k = {o->crypto, o->key, o->key_len};
@@ -2129,6 +2144,8 @@ STAMP_CHECK(tlvchk_send_rp_exclusive)
 STAMP_CHECK(tlvchk_refl_rp_no_reply)
 {
     struct acc a = acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    bool is_aware = aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q;
@@ -2140,6 +2157,12 @@ STAMP_CHECK(tlvchk_refl_rp_no_reply)
         rp_count(&t, &c);
         if (!c.control || c.reply_bit)
             continue;
+        /* Answered by a reflector without TLV support, or one that
+         * says it did not recognise the TLV: nothing was promised. */
+        if (e->rep && (!is_aware || rep_tlv_u(obs, e, STAMP_TLV_RETURN_PATH))) {
+            unrecognised++;
+            continue;
+        }
         a.n++;
         if (e->rep)
             acc_fail(&a,
@@ -2147,7 +2170,8 @@ STAMP_CHECK(tlvchk_refl_rp_no_reply)
                      "a %zu-octet reply came (expected none)",
                      seq_of(e), e->rep_len);
     }
-    return acc_end(&a, "no request asked for no reply");
+    return acc_end(&a, unrecognised ? UNRECOGNISED
+                                    : "no request asked for no reply");
 }
 
 /* Segment lists in a Return Path TLV. */
@@ -2408,6 +2432,8 @@ STAMP_CHECK(tlvchk_refl_asym_len)
 STAMP_CHECK(tlvchk_refl_asym_zero)
 {
     struct acc a = acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    bool is_aware = aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q;
@@ -2417,6 +2443,13 @@ STAMP_CHECK(tlvchk_refl_asym_zero)
             !nth(&q, STAMP_TLV_REFL_CONTROL, 0, &t) ||
             stamp_tlv_refl_control_decode(&t, &c) != IPPM_OK || c.count)
             continue;
+        /* Answered by a reflector without TLV support, or one that
+         * says it did not recognise the TLV: nothing was promised. */
+        if (e->rep &&
+            (!is_aware || rep_tlv_u(obs, e, STAMP_TLV_REFL_CONTROL))) {
+            unrecognised++;
+            continue;
+        }
         a.n++;
         if (e->rep)
             acc_fail(&a,
@@ -2424,7 +2457,9 @@ STAMP_CHECK(tlvchk_refl_asym_zero)
                      "reply came (expected none)",
                      seq_of(e));
     }
-    return acc_end(&a, "no request asked for zero reflected packets");
+    return acc_end(&a, unrecognised
+                           ? UNRECOGNISED
+                           : "no request asked for zero reflected packets");
 }
 
 PAIR(p_asym_padding)

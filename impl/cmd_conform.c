@@ -2,7 +2,8 @@
  *
  *   ippm conform stamp-reflector HOST[:PORT] ...  probe somebody's reflector
  *   ippm conform stamp-sender ...                 grade somebody's sender
- *   ippm conform                                  ippm's own reflector, then
+ *   ippm conform                                  ippm's own reflector and
+ *                                                 sender in every mode, then
  *                                                 the pcap corpus
  *
  * Everything protocol-specific lives in conform_live.c; this file parses
@@ -34,6 +35,7 @@ struct conform_opts {
     const char *json;
     const char *html;
     const char *key_file;
+    const char *hmac_key_file; /* open mode: the HMAC TLV's key */
     const char *listen;
     const char *manifest;
     bool strict;
@@ -50,10 +52,26 @@ struct conform_opts {
 };
 
 enum {
-    OPT_ONLY = 256, OPT_STRICT, OPT_JUNIT, OPT_JSON, OPT_KEY, OPT_STATEFUL,
-    OPT_STATELESS, OPT_TIMESTAMP, OPT_TIMEOUT, OPT_TOLERANCE, OPT_LISTEN,
-    OPT_PORT, OPT_COUNT, OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST, OPT_HELP,
-    OPT_HTML
+    OPT_ONLY = 256,
+    OPT_STRICT,
+    OPT_JUNIT,
+    OPT_JSON,
+    OPT_KEY,
+    OPT_STATEFUL,
+    OPT_STATELESS,
+    OPT_TIMESTAMP,
+    OPT_TIMEOUT,
+    OPT_TOLERANCE,
+    OPT_LISTEN,
+    OPT_PORT,
+    OPT_COUNT,
+    OPT_TTL,
+    OPT_NO_PCAP,
+    OPT_MANIFEST,
+    OPT_LIST,
+    OPT_HELP,
+    OPT_HTML,
+    OPT_HMAC_KEY
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +81,7 @@ static const struct option long_opts[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
     {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
     {"stateful", no_argument, NULL, OPT_STATEFUL},
     {"stateless", no_argument, NULL, OPT_STATELESS},
     {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
@@ -84,7 +103,8 @@ static void usage(FILE *f)
     fputs(
         "usage: ippm conform [stamp-reflector HOST[:PORT] | stamp-sender] "
         "[options]\n"
-        "Grade a STAMP (RFC 8762, RFC 8972 §3) implementation against the "
+        "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) implementation "
+        "against the "
         "conformance catalogue.\n"
         "\n"
         "  stamp-reflector HOST[:PORT]   probe a Session-Reflector (port "
@@ -94,12 +114,24 @@ static void usage(FILE *f)
         "  stamp-sender                  act as reflector and grade the "
         "Session-Sender\n"
         "                                that sends to us\n"
-        "  (none)                        ippm's own reflector on 127.0.0.1, "
-        "then the pcap\n"
-        "                                corpus; writes ippm-report.json and\n"
-        "                                ippm-report.junit.xml here\n"
+        "  (none)                        ippm's own reflector on 127.0.0.1 "
+        "in every mode\n"
+        "                                (open stateless on port 862 when it "
+        "can, open\n"
+        "                                stateful, authenticated with a "
+        "random key, PTP),\n"
+        "                                and ippm's own sender (open, "
+        "authenticated,\n"
+        "                                PTP) graded, merged; then the pcap "
+        "corpus; writes\n"
+        "                                ippm-report.json and "
+        "ippm-report.junit.xml here\n"
         "\n"
         "  --auth-key-file FILE   authenticated mode with this key\n"
+        "  --hmac-key-file FILE   stamp-reflector, open mode: sign the RFC "
+        "8972 §4.8\n"
+        "                         HMAC TLV probes with this key (none sent "
+        "without)\n"
         "  --stateful|--stateless the reflector's mode (default: inferred)\n"
         "  --timestamp ntp|ptp    the reflector's timestamp format (default: "
         "either)\n"
@@ -124,11 +156,11 @@ static void usage(FILE *f)
         "                         every address) and how many packets to "
         "grade\n"
         "                         (default 10)\n"
-        "  --stateful|--stateless, --timestamp, --ttl   stamp-reflector and "
-        "no target\n"
-        "                         only; an option a subcommand does not take "
-        "is an\n"
-        "                         error\n"
+        "  --stateful|--stateless, --timestamp   stamp-reflector only; "
+        "--ttl\n"
+        "                         stamp-reflector and no target; an option "
+        "a\n"
+        "                         subcommand does not take is an error\n"
         "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the "
         "corpus\n"
         "                         (default " DEFAULT_MANIFEST ")\n"
@@ -147,9 +179,12 @@ static void usage(FILE *f)
 static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
                                      OPT_MANIFEST, OPT_LIST, 0};
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
-                                  OPT_TTL, OPT_NO_PCAP, OPT_MANIFEST,
-                                  OPT_LIST, 0};
-static const int deny_self[] = {OPT_LISTEN, OPT_PORT, OPT_COUNT, 0};
+                                  OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
+                                  OPT_LIST,     OPT_HMAC_KEY,  0};
+/* The self-test runs every mode itself (run_self_suite). */
+static const int deny_self[] = {
+    OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -198,6 +233,9 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_KEY:
             o->key_file = optarg;
+            break;
+        case OPT_HMAC_KEY:
+            o->hmac_key_file = optarg;
             break;
         case OPT_STATEFUL:
             o->stateful = 1;
@@ -293,15 +331,23 @@ static int split_hostport(const char *s, char *host, size_t cap,
     return 0;
 }
 
-/* Key and crypto for authenticated mode. Returns -1 to go on. */
+/* Key and crypto for authenticated mode (--auth-key-file), or for the
+ * open mode's HMAC TLV (--hmac-key-file). Returns -1 to go on. */
 static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
                     size_t *key_len, struct ippm_crypto *crypto,
                     bool *have_crypto)
 {
     *have_crypto = false;
-    if (!o->key_file)
+    if (o->key_file && o->hmac_key_file) {
+        ippm_cli_error("--hmac-key-file: open mode only; authenticated mode "
+                       "signs the HMAC TLV with --auth-key-file");
+        return IPPM_EXIT_USAGE;
+    }
+    const char *opt = o->key_file ? "--auth-key-file" : "--hmac-key-file";
+    const char *file = o->key_file ? o->key_file : o->hmac_key_file;
+    if (!file)
         return -1;
-    if (ippm_keyfile_read("--auth-key-file", o->key_file, key, key_len) != 0)
+    if (ippm_keyfile_read(opt, file, key, key_len) != 0)
         return IPPM_EXIT_USAGE;
     if (ippm_crypto_openssl_init(crypto) != 0) {
         ippm_crypto_openssl_free(crypto);
@@ -312,24 +358,14 @@ static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
     return -1;
 }
 
-/* Runs the catalogue on obs, prints the table, writes the reports.
- * Returns the exit status. */
-static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
-                 const char *suite, const char *target, uint64_t start_ns)
+/* Prints the table of res and writes the reports; ex (n_ex) are our own
+ * probes for the HTML round-trip plot, NULL for none. Returns the exit
+ * status. */
+static int report_results(const struct conform_opts *o, const char *suite,
+                          const char *target, uint64_t start_ns,
+                          const struct ippm_case_result *res, size_t n,
+                          const struct ippm_exchange *ex, size_t n_ex)
 {
-    size_t n_cat;
-    ippm_catalogue(&n_cat);
-    struct ippm_case_result *res = calloc(n_cat ? n_cat : 1, sizeof *res);
-    if (!res) {
-        ippm_cli_error("conform: out of memory");
-        return IPPM_EXIT_RUNTIME;
-    }
-    size_t n = ippm_catalogue_run(obs, o->only, res, n_cat);
-    if (n == 0 && o->only) {
-        ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
-        free(res);
-        return IPPM_EXIT_USAGE;
-    }
     struct ippm_report r = {
         .suite = suite,
         .target = target,
@@ -352,16 +388,56 @@ static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
                        strerror(errno));
         status = IPPM_EXIT_RUNTIME;
     }
-    /* Our own probes: the round trips of the base packets. A graded
-     * sender's exchanges time only our reflector, so no plot. */
-    bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
-    if (o->html && ippm_html_write_verdicts(o->html, "ippm conform", &r,
-                                            probed ? obs->ex : NULL, obs->n_ex,
-                                            IPPM_PROBE_STAMP_BASE,
+    if (o->html && ippm_html_write_verdicts(o->html, "ippm conform", &r, ex,
+                                            n_ex, IPPM_PROBE_STAMP_BASE,
                                             "round-trip time (ms)") != 0) {
         ippm_cli_error("--html: cannot write %s: %s", o->html, strerror(errno));
         status = IPPM_EXIT_RUNTIME;
     }
+    return status;
+}
+
+/* The catalogue on obs into a calloc'd array (*n results). NULL with the
+ * exit status in *status: out of memory, or --only matching nothing
+ * (suite NULL: no case is no error). */
+static struct ippm_case_result *run_catalogue(const struct ippm_obs *obs,
+                                              const struct conform_opts *o,
+                                              const char *suite, size_t *n,
+                                              int *status)
+{
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    struct ippm_case_result *res = calloc(n_cat ? n_cat : 1, sizeof *res);
+    if (!res) {
+        ippm_cli_error("conform: out of memory");
+        *status = IPPM_EXIT_RUNTIME;
+        return NULL;
+    }
+    *n = ippm_catalogue_run(obs, o->only, res, n_cat);
+    if (*n == 0 && o->only && suite) {
+        ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
+        free(res);
+        *status = IPPM_EXIT_USAGE;
+        return NULL;
+    }
+    return res;
+}
+
+/* Runs the catalogue on obs, prints the table, writes the reports.
+ * Returns the exit status. */
+static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
+                 const char *suite, const char *target, uint64_t start_ns)
+{
+    size_t n;
+    int status;
+    struct ippm_case_result *res = run_catalogue(obs, o, suite, &n, &status);
+    if (!res)
+        return status;
+    /* Our own probes: the round trips of the base packets. A graded
+     * sender's exchanges time only our reflector, so no plot. */
+    bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
+    status = report_results(o, suite, target, start_ns, res, n,
+                            probed ? obs->ex : NULL, obs->n_ex);
     free(res);
     return status;
 }
@@ -419,6 +495,8 @@ static int run_reflector_suite(const struct conform_opts *o,
         .timeout_ns = o->timeout_ns ? o->timeout_ns : NS_PER_S,
         .tolerance_ns = o->tolerance_ns,
         .ttl = o->ttl,
+        .tlv_key = o->hmac_key_file ? key : NULL,
+        .tlv_key_len = o->hmac_key_file ? key_len : 0,
     };
     char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
     ippm_addr_fmt(target, where, sizeof where);
@@ -599,6 +677,340 @@ static int list_cases(const struct conform_opts *o)
     return IPPM_EXIT_OK;
 }
 
+/* ---- `ippm conform` with no target ----
+ * ippm's own reflector in every mode the catalogue needs, each a
+ * reflector of its own, probed in turn; then ippm's own sender in each of
+ * its modes, graded. Per case the most telling verdict (fail, then pass,
+ * then n/a) wins, its detail naming the modes. */
+
+struct self_mode {
+    const char *name;
+    bool stateful;
+    bool auth;
+    enum ippm_tsfmt tsfmt;
+    bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
+};
+
+static const struct self_mode self_modes[] = {
+    {"open stateless", false, false, IPPM_TS_NTP, true},
+    {"open stateful", true, false, IPPM_TS_NTP, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
+};
+#define N_SELF_MODES (sizeof self_modes / sizeof self_modes[0])
+
+/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
+static const struct self_mode send_modes[] = {
+    {"open sender", false, false, IPPM_TS_NTP, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false},
+};
+#define N_SEND_MODES (sizeof send_modes / sizeof send_modes[0])
+#define N_MODES_MAX  4
+
+static int verdict_rank(enum ippm_verdict v)
+{
+    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
+}
+
+/* Appends sep, mode, ": " and detail to d (IPPM_DETAIL_MAX octets), cut
+ * to fit when whole is false, else only when it fits whole. */
+static void detail_put(char *d, const char *sep, const char *mode,
+                       const char *detail, bool whole)
+{
+    size_t l = strlen(d);
+    const char *part[4] = {sep, mode, ": ", detail};
+    size_t need = 0;
+    for (size_t i = 0; i < 4; i++)
+        need += strlen(part[i]);
+    if (whole && l + need >= IPPM_DETAIL_MAX)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        for (const char *c = part[i]; *c && l + 1 < IPPM_DETAIL_MAX; c++)
+            d[l++] = *c;
+    d[l] = '\0';
+}
+
+/* Case i of every mode's results into m: the most telling verdict; its
+ * detail names the modes that gave it ("open stateless, PTP timestamps:
+ * 3 checked; authenticated: 2 checked"). */
+static void merge_case(struct ippm_case_result *m,
+                       struct ippm_case_result *const *res,
+                       const struct self_mode *modes, size_t n_modes, size_t i)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n_modes; k++)
+        if (verdict_rank(res[k][i].verdict) >
+            verdict_rank(res[best][i].verdict))
+            best = k;
+    m->c = res[best][i].c;
+    m->verdict = res[best][i].verdict;
+    m->detail[0] = '\0';
+    bool done[N_MODES_MAX] = {false};
+    bool first = true;
+    for (size_t k = 0; k < n_modes; k++) {
+        if (done[k] || res[k][i].verdict != m->verdict)
+            continue;
+        /* This detail, with every mode that gave the same. */
+        char names[IPPM_DETAIL_MAX] = "";
+        for (size_t j = k; j < n_modes; j++) {
+            if (done[j] || res[j][i].verdict != m->verdict ||
+                strcmp(res[j][i].detail, res[k][i].detail) != 0)
+                continue;
+            done[j] = true;
+            detail_put(names, names[0] ? ", " : "", modes[j].name, "", false);
+            names[strlen(names) - 2] = '\0'; /* the ": " */
+        }
+        detail_put(m->detail, first ? "" : "; ", names, res[k][i].detail,
+                   !first);
+        first = false;
+    }
+}
+
+/* Cases that no mode of the self-test can make apply: why, exactly. */
+static void explain_na(struct ippm_case_result *m, size_t n,
+                       const char *err_862)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].verdict != IPPM_NA)
+            continue;
+        if (!strcmp(m[i].c->id, "STAMP-8762-4.1-01") && err_862[0])
+            snprintf(m[i].detail, sizeof m[i].detail,
+                     "ippm's own reflector could not listen on UDP port "
+                     "862 (%s): the self-test ran on a free port; as root "
+                     "(or with CAP_NET_BIND_SERVICE) and 862 free it is "
+                     "graded",
+                     err_862);
+    }
+}
+
+/* Runs one mode: its own reflector, probed; results into *res. */
+static int self_one(const struct conform_opts *o, const struct self_mode *md,
+                    const struct ippm_crypto *crypto, const uint8_t *key,
+                    size_t key_len, struct conform_run *run,
+                    struct ippm_case_result **res, size_t *n, char *err_862,
+                    size_t err_862_len)
+{
+    char err[IPPM_NET_ERRLEN];
+    uint16_t port = 0;
+    struct conform_selfrefl_opts so = {
+        .stateful = md->stateful,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .port = md->try_862 ? STAMP_PORT : 0,
+    };
+    struct conform_selfrefl *s =
+        conform_selfrefl_start(&so, &port, err, sizeof err);
+    if (!s && md->try_862) {
+        snprintf(err_862, err_862_len, "%s", err);
+        so.port = 0;
+        s = conform_selfrefl_start(&so, &port, err, sizeof err);
+    }
+    if (!s) {
+        ippm_cli_error("conform: own reflector (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
+    struct conform_reflector_opts ro = {
+        .target = target,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = md->auth ? key : NULL,
+        .key_len = md->auth ? key_len : 0,
+        .expect_stateful = md->stateful,
+        .expect_tsfmt = (uint8_t)(1 + md->tsfmt),
+        .timeout_ns = o->timeout_ns,
+        .tolerance_ns = o->tolerance_ns,
+        .ttl = o->ttl,
+        .tlv_key = md->auth ? NULL : key,
+        .tlv_key_len = md->auth ? 0 : key_len,
+    };
+    printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else if (no_reply(run)) {
+        ippm_cli_error("conform: own reflector (%s) gave no reply", md->name);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        print_traffic(run);
+        *res = run_catalogue(&run->obs, o, NULL, n, &rc);
+        if (*res)
+            rc = IPPM_EXIT_OK;
+    }
+    conform_selfrefl_stop(s);
+    return rc;
+}
+
+/* Runs one sender mode: ippm's own sender to our grading reflector;
+ * results into *res. */
+static int self_send_one(const struct conform_opts *o,
+                         const struct self_mode *md,
+                         const struct ippm_crypto *crypto, const uint8_t *key,
+                         size_t key_len, struct conform_run *run,
+                         struct ippm_case_result **res, size_t *n)
+{
+    char err[IPPM_NET_ERRLEN];
+    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
+    struct ippm_sock tmp;
+    /* A free port for the grading reflector: the sender needs it first. */
+    if (ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    lo.port = tmp.local.port;
+    ippm_net_close(&tmp);
+    struct conform_selfsend_opts sso = {
+        .target = lo,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .delay_ns = NS_PER_S / 5,
+    };
+    struct conform_sender_opts so = {
+        .listen = &lo,
+        .port = lo.port,
+        .count = CONFORM_SELFSEND_SESSIONS * CONFORM_SELFSEND_COUNT,
+        .timeout_ns = NS_PER_S,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .tolerance_ns = o->tolerance_ns,
+        .quiet = true,
+    };
+    struct conform_selfsend *x = conform_selfsend_start(&sso, err, sizeof err);
+    if (!x) {
+        ippm_cli_error("conform: own sender (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    conform_selfsend_stop(x);
+    if (rc != IPPM_EXIT_OK)
+        return rc;
+    if (!run->obs.n_ex) {
+        ippm_cli_error("conform: own sender (%s) sent nothing", md->name);
+        return IPPM_EXIT_RUNTIME;
+    }
+    printf("ippm's own STAMP sender, %s: %zu packets graded\n", md->name,
+           run->obs.n_ex);
+    *res = run_catalogue(&run->obs, o, NULL, n, &rc);
+    return *res ? IPPM_EXIT_OK : rc;
+}
+
+/* Merges n_modes results (n cases each) into a calloc'd array; NULL when
+ * out of memory. */
+static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
+                                            const struct self_mode *modes,
+                                            size_t n_modes, size_t n)
+{
+    struct ippm_case_result *m = calloc(n ? n : 1, sizeof *m);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        merge_case(&m[i], res, modes, n_modes, i);
+    return m;
+}
+
+/* Every mode, merged, reported. */
+static int run_self_suite(const struct conform_opts *o)
+{
+    struct ippm_crypto crypto;
+    uint8_t key[32];
+    memset(&crypto, 0, sizeof crypto);
+    if (ippm_crypto_openssl_init(&crypto) != 0 ||
+        crypto.random(crypto.ctx, key, sizeof key) != IPPM_OK) {
+        ippm_crypto_openssl_free(&crypto);
+        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256 or no random "
+                       "source");
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_run *keep = NULL; /* the first mode's, for --html */
+    struct ippm_case_result *res[N_SELF_MODES] = {NULL};
+    size_t n_res[N_SELF_MODES] = {0};
+    struct ippm_case_result *merged = NULL;
+    char err_862[IPPM_NET_ERRLEN] = "";
+    uint64_t start = ippm_clock_realtime();
+    int rc = IPPM_EXIT_OK;
+    for (size_t k = 0; k < N_SELF_MODES && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = self_one(o, &self_modes[k], &crypto, key, sizeof key, run, &res[k],
+                      &n_res[k], err_862, sizeof err_862);
+        if (!keep && rc == IPPM_EXIT_OK) {
+            keep = run;
+        } else {
+            conform_run_free(run);
+            free(run);
+        }
+    }
+    /* The sender side: its cases are the catalogue's other half. */
+    struct ippm_case_result *sres[N_SEND_MODES] = {NULL};
+    size_t n_sres[N_SEND_MODES] = {0};
+    for (size_t k = 0; k < N_SEND_MODES && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = self_send_one(o, &send_modes[k], &crypto, key, sizeof key, run,
+                           &sres[k], &n_sres[k]);
+        conform_run_free(run);
+        free(run);
+    }
+    /* Same catalogue, same --only: every mode ran the same cases. */
+    size_t nr = n_res[0], ns = n_sres[0];
+    struct ippm_case_result *mr = NULL, *ms = NULL;
+    if (rc == IPPM_EXIT_OK && nr + ns == 0 && o->only) {
+        ippm_cli_error("--only: no case matches '%s'", o->only);
+        rc = IPPM_EXIT_USAGE;
+    }
+    if (rc == IPPM_EXIT_OK &&
+        (!(mr = merge_modes(res, self_modes, N_SELF_MODES, nr)) ||
+         !(ms = merge_modes(sres, send_modes, N_SEND_MODES, ns)) ||
+         !(merged = calloc(nr + ns ? nr + ns : 1, sizeof *merged)))) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    if (rc == IPPM_EXIT_OK) {
+        memcpy(merged, mr, nr * sizeof *merged);
+        memcpy(merged + nr, ms, ns * sizeof *merged);
+        explain_na(merged, nr + ns, err_862);
+        printf("\n");
+        rc = report_results(
+            o, "stamp", "ippm's own reflector and sender, every mode", start,
+            merged, nr + ns, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
+    }
+    free(mr);
+    free(ms);
+    for (size_t k = 0; k < N_SEND_MODES; k++)
+        free(sres[k]);
+    for (size_t k = 0; k < N_SELF_MODES; k++)
+        free(res[k]);
+    free(merged);
+    if (keep) {
+        conform_run_free(keep);
+        free(keep);
+    }
+    ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
 /* `ippm conform` with no target. */
 static int cmd_self(int argc, char **argv)
 {
@@ -617,7 +1029,8 @@ static int cmd_self(int argc, char **argv)
     }
     if (o.key_file) {
         ippm_cli_error("conform: --auth-key-file needs a target "
-                       "(stamp-reflector HOST)");
+                       "(stamp-reflector HOST); the self-test makes its "
+                       "own key");
         return IPPM_EXIT_USAGE;
     }
     if (!o.json)
@@ -626,20 +1039,8 @@ static int cmd_self(int argc, char **argv)
         o.junit = "ippm-report.junit.xml";
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
-    o.stateful = 0; /* our reflector is stateless */
-    o.tsfmt = 1 + IPPM_TS_NTP;
-
-    char err[IPPM_NET_ERRLEN];
-    uint16_t port;
-    struct conform_selfrefl *s = conform_selfrefl_start(&port, err, sizeof err);
-    if (!s) {
-        ippm_cli_error("conform: own reflector: %s", err);
-        return IPPM_EXIT_RUNTIME;
-    }
-    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
-    printf("ippm's own STAMP reflector on 127.0.0.1:%u\n", port);
-    rc = run_reflector_suite(&o, &target);
-    conform_selfrefl_stop(s);
+    /* --stateful, --stateless, --timestamp: every mode runs anyway. */
+    rc = run_self_suite(&o);
     if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {
         int prc = run_pcap_corpus(&o);
         if (rc == IPPM_EXIT_OK)

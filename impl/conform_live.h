@@ -39,6 +39,10 @@ struct conform_reflector_opts {
     uint64_t timeout_ns;       /* wait for replies after the last send */
     uint64_t tolerance_ns;     /* clock tolerance for the timestamp cases */
     int ttl;                   /* IP_TTL / hop limit of every probe */
+    /* Open mode: key of the RFC 8972 §4.8 HMAC TLV (with crypto); NULL
+     * sends no HMAC TLV probe. Auth mode uses key. */
+    const uint8_t *tlv_key;
+    size_t tlv_key_len;
 };
 
 /* Sends every probe to o->target, collects replies until timeout_ns after
@@ -75,13 +79,61 @@ void conform_run_free(struct conform_run *run);
 
 struct conform_selfrefl;
 
-/* Starts an unauthenticated stateless STAMP reflector (proto's
- * stamp_reflector) on 127.0.0.1, on a free port written to *port.
- * Returns NULL with one line in err on failure. */
-struct conform_selfrefl *conform_selfrefl_start(uint16_t *port, char *err,
-                                                size_t errlen);
+/* How ippm's own reflector runs: as `ippm stamp reflector` with RFC 8972
+ * TLVs on, plus a Micro-session ID (RFC 9534) and one refused DSCP (CS7,
+ * so a CoS TLV can see RP = 1). */
+struct conform_selfrefl_opts {
+    bool stateful;
+    bool auth; /* authenticated mode, with key */
+    enum ippm_tsfmt tsfmt;
+    const struct ippm_crypto *crypto;
+    const uint8_t *key; /* auth key; in open mode the HMAC TLV's */
+    size_t key_len;
+    uint16_t port; /* 0: any free port */
+};
+
+#define CONFORM_SELFREFL_MICRO_ID     0x0101 /* its RFC 9534 member link */
+#define CONFORM_SELFREFL_REFUSED_DSCP 56     /* CS7 */
+
+/* Starts proto's stamp_reflector on 127.0.0.1 in a thread, on o->port
+ * (0: a free one), written to *port. Returns NULL with one line in err on
+ * failure (the port cannot be bound, no memory, no thread). */
+struct conform_selfrefl *
+conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
+                       char *err, size_t errlen);
 
 /* Stops the thread and frees everything. */
 void conform_selfrefl_stop(struct conform_selfrefl *s);
+
+/* ---- ippm's own sender, in a thread ---- */
+
+struct conform_selfsend;
+
+/* Sessions the self-sender runs one after another, CONFORM_SELFSEND_COUNT
+ * packets each: every sender TLV of RFC 8972, RFC 9503 and RFC 9534 and
+ * the drafts (with a Return Address), then a Return Path with an SR-MPLS
+ * label stack, one with an SRv6 segment list, one with a Control Code. */
+#define CONFORM_SELFSEND_SESSIONS 4
+#define CONFORM_SELFSEND_COUNT    3
+
+struct conform_selfsend_opts {
+    struct ippm_addr target;
+    bool auth; /* authenticated mode, with key */
+    enum ippm_tsfmt tsfmt;
+    const struct ippm_crypto *crypto;
+    const uint8_t *key; /* auth key; in open mode the HMAC TLV's */
+    size_t key_len;
+    uint64_t delay_ns; /* before the first packet */
+};
+
+/* Starts proto's stamp_sender in a thread, sending the sessions above to
+ * o->target (each from its own socket, SSID set). Returns NULL with one
+ * line in err on failure. */
+struct conform_selfsend *
+conform_selfsend_start(const struct conform_selfsend_opts *o, char *err,
+                       size_t errlen);
+
+/* Stops the thread (at once, if it is still sending) and frees it. */
+void conform_selfsend_stop(struct conform_selfsend *s);
 
 #endif

@@ -14,6 +14,18 @@ add_test(NAME conform_self_live
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/conform-self)
 set_tests_properties(conform_self_live PROPERTIES LABELS live TIMEOUT 120)
 
+# How many cases the self-test leaves n/a (a probing regression shows as
+# more), and TLV cases failing live through a relay that rewrites the
+# reflected TLV flags; against `ippm stamp reflector --no-tlv`, n/a; the
+# open-mode HMAC TLV with the reflector's key and another.
+foreach(mode self mutate notlv hmac)
+  add_test(NAME conform_coverage_${mode}
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/conform_coverage.sh
+            $<TARGET_FILE:ippm> ${mode})
+  set_tests_properties(conform_coverage_${mode} PROPERTIES
+    LABELS live TIMEOUT 60 SKIP_RETURN_CODE 77)
+endforeach()
+
 # `ippm conform stamp-reflector` against `ippm stamp reflector`, IPv4 and
 # IPv6, stateless and stateful, open and authenticated.
 foreach(mode v4 v6 stateful auth)

@@ -1,0 +1,155 @@
+#!/bin/sh
+# How much of the catalogue a live run reaches, and that the TLV cases can
+# fail live.
+#   conform_coverage.sh IPPM MODE
+# MODE:
+#   self    `ippm conform` (ippm's own reflector in every mode): exit 0,
+#           no case fails, and at most NA_MAX cases n/a. Measured: 0 n/a
+#           as root with UDP port 862 free, 1 otherwise (STAMP-8762-4.1-01,
+#           the default port). More means a probe stopped reaching its
+#           cases.
+#   mutate  `ippm conform stamp-reflector` through `ippm relay` setting
+#           U and M on the first TLV of every reply, in front of `ippm
+#           stamp reflector`: exit 1, and the RFC 8972 §4 flag cases
+#           (STAMP-8972-4-02, -4-05) fail.
+#   notlv   `ippm conform stamp-reflector` against `ippm stamp reflector
+#           --no-tlv` (TLVs copied as sent, as RFC 8972 §4 lets a
+#           reflector without TLV support do): exit 0, no case fails, and
+#           the TLV processing cases are n/a saying so.
+#   hmac    `ippm conform stamp-reflector --hmac-key-file` against `ippm
+#           stamp reflector --hmac-key-file` (open mode): the RFC 8972 §4.8
+#           HMAC TLV cases pass: its HMAC TLV verifies, and a wrong one
+#           comes back copied with I set.
+# Exit 0 pass, 1 fail, 77 skip (no --no-tlv / --hmac-key-file here).
+set -u
+IPPM=$1
+MODE=$2
+NA_MAX=2
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+dir=$(mktemp -d)
+pids=
+cleanup() {
+    for p in $pids; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL ($MODE): $*" >&2
+    for f in "$dir"/*.out "$dir"/*.err; do
+        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+    done
+    exit 1
+}
+
+free_port() {
+    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A JSON report's totals field ("na", "fail", ...).
+total() {
+    "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"][sys.argv[2]])' "$1" "$2"
+}
+
+# A case's verdict in a JSON report.
+verdict() {
+    "$PY" -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["cases"]:
+    if c["id"] == sys.argv[2]:
+        print(c["verdict"])' "$1" "$2"
+}
+
+wait_for() { # FILE PID WHAT
+    i=0
+    while ! grep -q "$3" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && fail "$3: not seen in $1"
+        kill -0 "$2" 2>/dev/null || fail "exited before '$3'"
+        sleep 0.1
+    done
+}
+
+case $MODE in
+self)
+    (cd "$dir" && "$IPPM" conform --no-pcap --json "$dir/self.json" \
+        >"$dir/self.out" 2>"$dir/self.err") || fail "ippm conform exit $?"
+    na=$(total "$dir/self.json" na)
+    nf=$(total "$dir/self.json" fail)
+    np=$(total "$dir/self.json" pass)
+    [ "$nf" -eq 0 ] || fail "$nf cases fail against ippm's own reflector"
+    [ "$na" -le $NA_MAX ] ||
+        fail "$na cases n/a (at most $NA_MAX): a live probe no longer reaches them"
+    echo "PASS: $np pass, $nf fail, $na n/a"
+    ;;
+mutate)
+    RP=$(free_port)
+    LP=$(free_port)
+    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
+        >"$dir/refl.out" 2>"$dir/refl.err" &
+    rpid=$!
+    pids="$rpid"
+    wait_for "$dir/refl.out" "$rpid" "listening on"
+    "$IPPM" relay --listen "127.0.0.1:$LP" --to "127.0.0.1:$RP" \
+        --mutate-offset 44=c0 --duration 30 \
+        >"$dir/relay.out" 2>"$dir/relay.err" &
+    lpid=$!
+    pids="$pids $lpid"
+    sleep 0.3
+    kill -0 "$lpid" 2>/dev/null || fail "relay exited"
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LP" --json "$dir/mut.json" \
+        >"$dir/mut.out" 2>"$dir/mut.err"
+    rc=$?
+    [ $rc -eq 1 ] || fail "conform through the mutating relay exit $rc (expected 1)"
+    for id in STAMP-8972-4-02 STAMP-8972-4-05; do
+        v=$(verdict "$dir/mut.json" $id)
+        [ "$v" = fail ] || fail "$id is '$v' with U and M set on reflected TLVs (expected fail)"
+    done
+    echo "PASS"
+    ;;
+notlv)
+    "$IPPM" stamp reflector --help 2>&1 | grep -q -- --no-tlv ||
+        { echo "no ippm stamp reflector --no-tlv: skipped"; exit 77; }
+    RP=$(free_port)
+    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" --no-tlv \
+        >"$dir/refl.out" 2>"$dir/refl.err" &
+    rpid=$!
+    pids="$rpid"
+    wait_for "$dir/refl.out" "$rpid" "listening on"
+    "$IPPM" conform stamp-reflector "127.0.0.1:$RP" --json "$dir/nt.json" \
+        >"$dir/nt.out" 2>"$dir/nt.err" || fail "conform exit $?"
+    nf=$(total "$dir/nt.json" fail)
+    [ "$nf" -eq 0 ] || fail "$nf cases fail against a reflector without TLVs"
+    for id in STAMP-8972-4-02 STAMP-8972-4-03 STAMP-9503-4.1.1-01; do
+        v=$(verdict "$dir/nt.json" $id)
+        [ "$v" = n/a ] || fail "$id is '$v' without TLV support (expected n/a)"
+    done
+    echo "PASS"
+    ;;
+hmac)
+    "$IPPM" stamp reflector --help 2>&1 | grep -q -- --hmac-key-file ||
+        { echo "no ippm stamp reflector --hmac-key-file: skipped"; exit 77; }
+    printf 'an HMAC TLV key for conform\n' >"$dir/key"
+    chmod 600 "$dir/key"
+    RP=$(free_port)
+    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
+        --hmac-key-file "$dir/key" >"$dir/refl.out" 2>"$dir/refl.err" &
+    rpid=$!
+    pids="$rpid"
+    wait_for "$dir/refl.out" "$rpid" "listening on"
+    "$IPPM" conform stamp-reflector "127.0.0.1:$RP" --hmac-key-file "$dir/key" \
+        --json "$dir/hk.json" >"$dir/hk.out" 2>"$dir/hk.err" ||
+        fail "conform exit $?"
+    for id in STAMP-8972-4.8-04 STAMP-8972-4.8-06 STAMP-8972-4.8-07 \
+        STAMP-8972-4.8-08; do
+        v=$(verdict "$dir/hk.json" $id)
+        [ "$v" = pass ] || fail "$id is '$v' with the reflector's key (expected pass)"
+    done
+    echo "PASS"
+    ;;
+*) echo "unknown mode $MODE" >&2; exit 2 ;;
+esac
