@@ -648,9 +648,26 @@ static int cmd_sender(int argc, char **argv)
 /* The capture corpus, after the live run (pcap_read.h). Only a failed
  * expectation fails `ippm conform`; an absent corpus is reported and
  * skipped, an unreadable capture is a runtime error. */
+/* Where the corpus is when --pcap-manifest is not given: the current
+ * directory (a checkout), the tree ippm was built from, the package. */
+static const char *find_manifest(void)
+{
+    static const char *const where[] = {
+        DEFAULT_MANIFEST,
+#ifdef IPPM_SOURCE_DIR
+        IPPM_SOURCE_DIR "/" DEFAULT_MANIFEST,
+#endif
+        "/usr/share/ippm/" DEFAULT_MANIFEST,
+    };
+    for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+        if (access(where[i], R_OK) == 0)
+            return where[i];
+    return DEFAULT_MANIFEST;
+}
+
 static int run_pcap_corpus(const struct conform_opts *o)
 {
-    const char *m = o->manifest ? o->manifest : DEFAULT_MANIFEST;
+    const char *m = o->manifest ? o->manifest : find_manifest();
     if (o->no_pcap)
         return IPPM_EXIT_OK;
     if (access(m, R_OK) != 0) {

@@ -32,6 +32,11 @@ install(FILES ${IPPM_PKG_BIN}/ippm.1.gz
 install(FILES ${IPPM_PKG_DIR}/ippm-reflector.service
   DESTINATION /lib/systemd/system)
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
+# The capture corpus, so an installed `ippm conform` replays it too.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/pcaps/stamp
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ippm/pcaps
+        FILES_MATCHING PATTERN "*.pcap" PATTERN "*.pcapng" PATTERN "MANIFEST"
+                       PATTERN "test.key")
 
 # An edited /etc/ippm/ippm.conf survives upgrades.
 file(WRITE ${IPPM_PKG_BIN}/conffiles "/etc/ippm/ippm.conf\n")
