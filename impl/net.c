@@ -132,17 +132,30 @@ static void enlarge_buffers(int fd)
         set_int(fd, SOL_SOCKET, SO_SNDBUF, v);
 }
 
+/* A socket bound (or connected) to one address: it receives only what is
+ * sent to that address and sends from it, so the kernel need not tell us
+ * the destination of each datagram nor be told the source of each reply
+ * (ci/bench.sh measures the difference). */
+static bool bound_to_one_address(const struct ippm_sock *s)
+{
+    static const uint8_t any[16];
+    size_t n = s->local.family == IPPM_AF_INET ? 4 : 16;
+    return s->local.family != IPPM_AF_NONE && memcmp(s->local.ip, any, n) != 0;
+}
+
 /* Asks for every piece of receive metadata. IPv4 options are set on an
  * AF_INET6 socket too: Linux reports IPv4-level cmsgs for IPv4 datagrams
  * arriving at a dual-stack socket. */
-static void enable_rx_meta(int fd, int family)
+static void enable_rx_meta(int fd, int family, bool want_pktinfo)
 {
     set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
-    set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
+    if (want_pktinfo)
+        set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
     set_int(fd, IPPROTO_IP, IP_RECVTTL, 1);
     set_int(fd, IPPROTO_IP, IP_RECVTOS, 1);
     if (family == AF_INET6) {
-        set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+        if (want_pktinfo)
+            set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
         set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
         set_int(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1);
     }
@@ -165,7 +178,6 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
     socklen_t sl = sizeof(ss);
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
         return fail(err, err_len, "getsockname", fd);
-    enable_rx_meta(fd, family);
     enlarge_buffers(fd);
     s->fd = fd;
     s->family = family;
@@ -182,6 +194,7 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
     } else {
         ippm_addr_from_sockaddr(&s->local, (struct sockaddr *)&ss);
     }
+    enable_rx_meta(fd, family, !bound_to_one_address(s));
     return 0;
 }
 
@@ -471,6 +484,8 @@ static void rx_fill_meta(const struct ippm_sock *s, struct ippm_rx_batch *b,
         meta_from_cmsg(m, c, clk);
     if (m->rx_ns == 0)
         m->rx_ns = fallback_ns;
+    if (m->local.family == IPPM_AF_NONE && bound_to_one_address(s))
+        m->local = s->local;
     if (m->local.family != IPPM_AF_NONE)
         m->local.port = s->local.port;
 }
@@ -563,14 +578,6 @@ static bool source_usable(const struct ippm_sock *s,
     return !(s->family == AF_INET && local->family == IPPM_AF_INET6);
 }
 
-/* A socket bound to one address already sends from it: the per-datagram
- * source cmsg would only cost the kernel a lookup (ci/bench.sh). */
-static bool bound_to_one_address(const struct ippm_sock *s)
-{
-    static const uint8_t any[16];
-    size_t n = s->local.family == IPPM_AF_INET ? 4 : 16;
-    return s->local.family != IPPM_AF_NONE && memcmp(s->local.ip, any, n) != 0;
-}
 
 /* see net.h */
 void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
