@@ -19,6 +19,7 @@
 #include "stamp_metrics.h"
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
+#define DEFAULT_MAX_SESSIONS 4096
 
 struct refl_opts {
     const char *listen;
@@ -27,6 +28,7 @@ struct refl_opts {
     const char *key_file;
     enum ippm_tsfmt tsfmt;
     uint64_t session_timeout_ns;
+    uint64_t max_sessions;         /* stateful: session table size */
     bool reply_to_short;
     bool quiet;
     struct stamp_export_opts exp;  /* --metrics, --agentx */
@@ -56,6 +58,7 @@ struct refl {
     size_t key_len;
     bool auth;              /* key_len may be open mode's HMAC TLV key */
     struct stamp_reflector r;
+    struct stamp_reflector_session *sessions; /* max_sessions entries */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
@@ -75,6 +78,8 @@ static void refl_usage(FILE *f)
         "                         (or from $IPPM_AUTH_KEY; not both)\n"
         "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
         "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
+        "  --max-sessions N       stateful: sessions held at once (default 4096);\n"
+        "                         a new one beyond them is dropped until one idles\n"
         "  --reply-to-short       answer packets below the base length (§4.6)\n"
         "  --no-tlv               plain RFC 8762: copy octets past the base,\n"
         "                         process no RFC 8972 TLV\n"
@@ -100,7 +105,7 @@ static void refl_usage(FILE *f)
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
-       OPT_HMAC_KEY, OPT_REQ_HMAC };
+       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -109,6 +114,7 @@ static const struct option refl_longopts[] = {
     {"auth-key-file", required_argument, NULL, OPT_KEY},
     {"timestamp", required_argument, NULL, OPT_TS},
     {"session-timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
     {"reply-to-short", no_argument, NULL, OPT_SHORT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
@@ -223,6 +229,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
     o->dscp_permitted = UINT64_MAX;
+    o->max_sessions = DEFAULT_MAX_SESSIONS;
     int c, first = 1, rc = 0;
     while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
            -1) {
@@ -236,6 +243,10 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_TIMEOUT:
             rc = ippm_cli_seconds("--session-timeout", optarg, 0.001, 86400,
                                   &o->session_timeout_ns);
+            break;
+        case OPT_MAX_SESSIONS:
+            rc = ippm_cli_uint("--max-sessions", optarg, 1, 1u << 24,
+                               "a session count", &o->max_sessions);
             break;
         case OPT_SHORT: o->reply_to_short = true; break;
         case OPT_QUIET: o->quiet = true; break;
@@ -328,6 +339,23 @@ static void refl_proto_init(struct refl *x)
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
     stamp_reflector_init(&x->r, &cfg);
+}
+
+/* The stateful session table, sized once: a flood of new source ports
+ * then costs no memory, only drops counted as SESSION_FULL. */
+static int refl_sessions_init(struct refl *x)
+{
+    if (!x->o.stateful)
+        return 0;
+    x->sessions = calloc(x->o.max_sessions, sizeof(*x->sessions));
+    if (!x->sessions ||
+        stamp_reflector_set_sessions(&x->r, x->sessions, x->o.max_sessions) !=
+            IPPM_OK) {
+        ippm_cli_error("stamp reflector: no memory for %llu sessions",
+                       (unsigned long long)x->o.max_sessions);
+        return -1;
+    }
+    return 0;
 }
 
 static void refl_drop(struct refl *x, enum ippm_err why)
@@ -465,6 +493,7 @@ static void refl_free(struct refl *x)
     if (x->key_len)
         ippm_crypto_openssl_free(&x->crypto);
     explicit_bzero(x->key, sizeof(x->key));
+    free(x->sessions);
     free(x);
 }
 
@@ -483,6 +512,10 @@ int stamp_reflector_main(int argc, char **argv)
         rc = refl_setup(x);
     if (rc < 0) {
         refl_proto_init(x);
+        if (refl_sessions_init(x) != 0)
+            rc = IPPM_EXIT_RUNTIME;
+    }
+    if (rc < 0) {
         ippm_net_stop_signals();
         if (!x->o.quiet)
             refl_banner(x);

@@ -25,3 +25,10 @@ foreach(mode v4 v6 auth badkey ptp dual lossy dupreorder)
   set_tests_properties(stamp_e2e_${mode} PROPERTIES
     LABELS live TIMEOUT 60 SKIP_RETURN_CODE 77)
 endforeach()
+
+# A stateful reflector under a flood of new source ports: fixed memory,
+# SESSION_FULL drops, established sessions unharmed.
+add_test(NAME stamp_session_flood
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/session_flood.py
+          $<TARGET_FILE:ippm>)
+set_tests_properties(stamp_session_flood PROPERTIES LABELS live TIMEOUT 120)
