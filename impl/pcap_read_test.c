@@ -2,7 +2,7 @@
  * every frame cut short at every length, each frame ending flush against
  * a PROT_NONE page so an over-read faults (picohttpparser test.c). */
 /* first: it defines _GNU_SOURCE for mmap's MAP_ANONYMOUS */
-#include "../proto/common/test/ippm_guard.h"
+#include "../conformance/test/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

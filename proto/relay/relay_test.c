@@ -5,7 +5,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -18,7 +17,7 @@
 
 static struct relay *new_relay(const struct relay_config *cfg)
 {
-    struct relay *r = malloc(sizeof(*r));
+    struct relay *r = test_malloc(sizeof(*r));
     assert_non_null(r);
     assert_int_equal(relay_config_check(cfg, NULL), IPPM_OK);
     relay_init(r, cfg);
@@ -27,7 +26,7 @@ static struct relay *new_relay(const struct relay_config *cfg)
 
 static struct relay_config *new_cfg(uint64_t seed)
 {
-    struct relay_config *c = calloc(1, sizeof(*c));
+    struct relay_config *c = test_calloc(1, sizeof(*c));
     assert_non_null(c);
     c->seed = seed;
     return c;
@@ -68,10 +67,10 @@ static void test_relay_decide_same_seed_same_decisions(void **state)
         differ += da.why != dox.why || da.delay_ns != dox.delay_ns;
     }
     assert_true(differ > 100);
-    free(a);
-    free(b);
-    free(o);
-    free(c);
+    test_free(a);
+    test_free(b);
+    test_free(o);
+    test_free(c);
 }
 
 /* One direction's traffic never changes the other's decisions. */
@@ -93,9 +92,9 @@ static void test_relay_decide_directions_independent(void **state)
         assert_int_equal(da.why, db.why);
         assert_int_equal(da.idx, db.idx);
     }
-    free(a);
-    free(b);
-    free(c);
+    test_free(a);
+    test_free(b);
+    test_free(c);
 }
 
 /* Enabling duplication leaves the loss decisions as they were. */
@@ -114,9 +113,9 @@ static void test_relay_decide_impairments_independent(void **state)
         relay_decide(b, RELAY_FWD, 44, T0, &db);
         assert_int_equal(da.why, db.why);
     }
-    free(a);
-    free(b);
-    free(c);
+    test_free(a);
+    test_free(b);
+    test_free(c);
 }
 
 static void test_relay_decide_bernoulli_rate(void **state)
@@ -142,8 +141,8 @@ static void test_relay_decide_bernoulli_rate(void **state)
                 sigma += s;
         assert_true(rate >= ps[k] - 5 * sigma - 1e-12);
         assert_true(rate <= ps[k] + 5 * sigma + 1e-12);
-        free(r);
-        free(c);
+        test_free(r);
+        test_free(c);
     }
 }
 
@@ -173,8 +172,8 @@ static void test_relay_decide_gilbert_elliott_bursts(void **state)
     assert_true(rate > want * 0.85 && rate < want * 1.15);
     double mean_burst = (double)lost / bursts;
     assert_true(mean_burst > 3.4 && mean_burst < 4.6); /* 1/r = 4 */
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 static void test_relay_decide_explicit_lists_exact(void **state)
@@ -206,8 +205,8 @@ static void test_relay_decide_explicit_lists_exact(void **state)
     assert_int_equal(d.why, RELAY_DROP_LIST);
     relay_decide(r, RELAY_REV, 44, T0, &d);
     assert_int_equal(d.why, RELAY_PASS);
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 /* Delay: fixed exactly; uniform within +-J; normal with sigma near J;
@@ -250,8 +249,8 @@ static void test_relay_decide_delay_distributions(void **state)
         } else {
             assert_true(hi - 10 * MS > 10 * MS - lo); /* right tail */
         }
-        free(r);
-        free(c);
+        test_free(r);
+        test_free(c);
     }
     /* Jitter larger than the delay never goes below zero. */
     struct relay_config *c = new_cfg(3);
@@ -266,8 +265,8 @@ static void test_relay_decide_delay_distributions(void **state)
         zero += d.delay_ns == 0;
     }
     assert_true(zero > 3000);
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 /* The token bucket: back-to-back packets leave exactly len*8/rate apart
@@ -292,7 +291,7 @@ static void test_relay_decide_token_bucket_rate_exact(void **state)
             assert_int_equal(d.release_ns - last, 800 * US);
         last = d.release_ns;
     }
-    free(r);
+    test_free(r);
     /* Rate with a remainder: 3 Mbit/s, 125 octets = 333333.33 ns; over
      * 3000 packets the total is exact to the ns. */
     c->dir[RELAY_FWD].rate_bps = 3000000;
@@ -302,7 +301,7 @@ static void test_relay_decide_token_bucket_rate_exact(void **state)
     for (int i = 0; i < 3001; i++)
         relay_decide(r, RELAY_FWD, 125, T0, &d);
     assert_int_equal(d.release_ns - T0, 1000000000ull); /* 3000 x 1/3 ms */
-    free(r);
+    test_free(r);
     /* Queue of 10: the 11th waiting packet is dropped, and once the
      * queue drains there is room again. */
     c->dir[RELAY_FWD].rate_bps = 8000000; /* 1 octet per us */
@@ -320,8 +319,8 @@ static void test_relay_decide_token_bucket_rate_exact(void **state)
     relay_decide(r, RELAY_FWD, 100, T0 + 2 * MS, &d);
     assert_int_equal(d.why, RELAY_PASS);
     assert_int_equal(d.release_ns, T0 + 2 * MS);
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 static void test_relay_decide_reorder_and_corrupt(void **state)
@@ -347,8 +346,8 @@ static void test_relay_decide_reorder_and_corrupt(void **state)
     assert_int_equal(n, 44);
     assert_int_equal(buf[2], 0xff);
     assert_int_equal(buf[1], 0);
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 static void test_relay_apply_mutations(void **state)
@@ -398,8 +397,8 @@ static void test_relay_apply_mutations(void **state)
     /* FWD has no mutations. */
     relay_decide(r, RELAY_FWD, 44, T0, &d);
     assert_false(d.mutate);
-    free(r);
-    free(c);
+    test_free(r);
+    test_free(c);
 }
 
 static void test_relay_config_check_refuses_impossible(void **state)
@@ -424,7 +423,7 @@ static void test_relay_config_check_refuses_impossible(void **state)
     assert_int_equal(relay_dist_parse("normal", 6, &dist), IPPM_OK);
     assert_int_equal(dist, RELAY_DIST_NORMAL);
     assert_int_equal(relay_dist_parse("gamma", 5, &dist), IPPM_ERR_BAD_ARG);
-    free(c);
+    test_free(c);
 }
 
 /* ---- scheduler ---- */
@@ -440,7 +439,7 @@ struct sched_fix {
 static void test_relay_sched_heap_order(void **state)
 {
     (void)state;
-    struct sched_fix *f = calloc(1, sizeof(*f));
+    struct sched_fix *f = test_calloc(1, sizeof(*f));
     relay_sched_init(&f->s, f->slots, f->heap, f->freel, CAP);
     uint64_t t[CAP];
     uint64_t x = 88172645463325252ull;
@@ -472,7 +471,7 @@ static void test_relay_sched_heap_order(void **state)
     /* Every slot is free again. */
     for (int i = 0; i < CAP; i++)
         assert_true(relay_sched_alloc(&f->s) >= 0);
-    free(f);
+    test_free(f);
 }
 
 /* Equal times leave in arrival order; a held slot leaves right after the
@@ -480,7 +479,7 @@ static void test_relay_sched_heap_order(void **state)
 static void test_relay_sched_fifo_and_hold(void **state)
 {
     (void)state;
-    struct sched_fix *f = calloc(1, sizeof(*f));
+    struct sched_fix *f = test_calloc(1, sizeof(*f));
     relay_sched_init(&f->s, f->slots, f->heap, f->freel, CAP);
     int32_t id[8];
     for (int i = 0; i < 8; i++) {
@@ -505,14 +504,14 @@ static void test_relay_sched_fifo_and_hold(void **state)
     assert_int_equal(relay_sched_pop(&f->s, T0 + 999 * MS), -1);
     assert_int_equal(relay_sched_pop(&f->s, T0 + 1000 * MS), h);
     assert_int_equal(f->s.n_held, 0);
-    free(f);
+    test_free(f);
 }
 
 /* Pool exhaustion and reuse through relay_sched_free, in any order. */
 static void test_relay_sched_pool_exhaustion(void **state)
 {
     (void)state;
-    struct sched_fix *f = calloc(1, sizeof(*f));
+    struct sched_fix *f = test_calloc(1, sizeof(*f));
     relay_sched_init(&f->s, f->slots, f->heap, f->freel, 16);
     int32_t got[16];
     for (int i = 0; i < 16; i++)
@@ -522,7 +521,7 @@ static void test_relay_sched_pool_exhaustion(void **state)
     relay_sched_free(&f->s, got[7]); /* twice: ignored */
     assert_int_equal(relay_sched_alloc(&f->s), got[7]);
     assert_int_equal(relay_sched_alloc(&f->s), -1);
-    free(f);
+    test_free(f);
 }
 
 int main(void)

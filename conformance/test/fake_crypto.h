@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "../ippm_crypto.h"
+#include "../../proto/common/ippm_crypto.h"
 
 struct fake_crypto_ctx {
     unsigned calls;          /* hmac calls made */
