@@ -96,11 +96,11 @@ run_case() {
     # warm-up: caches, ARP-free loopback route, socket buffers
     # shellcheck disable=SC2086
     $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds 1 \
-        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" >/dev/null 2>&1
+        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" $LOAD_ARGS >/dev/null 2>&1
     t0=$(cpu_ticks "$SERVER_PID")
     # shellcheck disable=SC2086
     $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds "$SECS" \
-        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" >"$TMP/$label.load.json" 2>"$TMP/$label.load.err"
+        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" $LOAD_ARGS >"$TMP/$label.load.json" 2>"$TMP/$label.load.err"
     rc=$?
     t1=$(cpu_ticks "$SERVER_PID")
     kill "$SERVER_PID" 2>/dev/null
@@ -126,12 +126,21 @@ PY
 median() { "$PY" -c 'import sys, statistics; v=[float(x) for x in sys.argv[1:]]; print(statistics.median(v))' "$@"; }
 
 declare -A RATE CPU RECV SENT
-# label | server command
+# The TLV load (issue: "with TLVs present"): a 256-octet Extra Padding TLV
+# and an HMAC TLV over it (RFC 8972 §4.1, §4.8), against a reflector that
+# checks and re-signs the HMAC TLV; the echo gets the same datagrams.
+KEYF="$TMP/hmac.key"
+printf 'ippm-bench-key\n' >"$KEYF"
+chmod 600 "$KEYF"
+TLV_LOAD="--tlv-padding 256 --hmac-tlv-key $KEYF"
+# label | server command | extra load options
 CASES=(
-    "echo|bench echo --listen 127.0.0.1 --batch $BATCH"
-    "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta"
-    "stamp-stateless|stamp reflector --listen 127.0.0.1 --quiet"
-    "stamp-stateful|stamp reflector --listen 127.0.0.1 --quiet --stateful"
+    "echo|bench echo --listen 127.0.0.1 --batch $BATCH|"
+    "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta|"
+    "stamp-stateless|stamp reflector --listen 127.0.0.1 --quiet|"
+    "stamp-stateful|stamp reflector --listen 127.0.0.1 --quiet --stateful|"
+    "echo-tlv|bench echo --listen 127.0.0.1 --batch $BATCH|$TLV_LOAD"
+    "stamp-tlv|stamp reflector --listen 127.0.0.1 --quiet --hmac-key-file $KEYF|$TLV_LOAD"
 )
 fail=0
 declare -A RATES CPUS
@@ -139,8 +148,10 @@ declare -A RATES CPUS
 for r in $(seq "$ROUNDS"); do
     for c in "${CASES[@]}"; do
         label=${c%%|*}
+        rest=${c#*|}
         # shellcheck disable=SC2206
-        args=(${c#*|})
+        args=(${rest%%|*})
+        LOAD_ARGS=${rest#*|}
         run_case "$label" "${args[@]}" || fail=1
         read -r rate got sent cpu <"$TMP/$label.result"
         echo "bench: round $r $label: $rate replies/s, $got/$sent, $cpu us server CPU/reply"
@@ -176,6 +187,8 @@ for name, rate, cpu, rx, tx in rows:
 PY
 )
 ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$echo_rate" "${RATE[stamp-stateless]}")
+tlv_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-tlv]}" "${RATE[stamp-tlv]}")
+tlv_cpu=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{e/r:.3f}' if r else 'nan')" "${CPU[echo-tlv]}" "${CPU[stamp-tlv]}")
 
 # Rounds of one server that disagree mean a busy machine, not a result.
 spread=$(for c in "${CASES[@]}"; do l=${c%%|*}; echo "${RATES[$l]}"; done | "$PY" -c '
@@ -216,6 +229,9 @@ cpu_model=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/c
     echo "(SO_TIMESTAMPNS, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS; replies via IP_PKTINFO):"
     echo "the gap echo → echo-meta is the kernel's, echo-meta → stamp is ippm's."
     echo "Goal: stateless reflector ≥ $GOAL × echo; measured $ratio."
+    echo "With TLVs (echo-tlv, stamp-tlv: $TLV_LOAD, 44 + 4 + 256 + 20 octets;"
+    echo "the reflector walks the TLVs, checks the HMAC TLV and signs its reply's):"
+    echo "stamp-tlv / echo-tlv = $tlv_ratio by replies/s, $tlv_cpu by CPU per reply."
     echo
     echo "Raw load results (JSON lines):"
     echo
@@ -235,6 +251,7 @@ echo "$table"
 echo
 [ -n "$noise" ] && echo "bench: $noise"
 echo "bench: stateless reflector / echo = $ratio (goal >= $GOAL); written to ${OUT#$ROOT/}"
+echo "bench: with TLVs, stamp-tlv / echo-tlv = $tlv_ratio (replies/s), $tlv_cpu (CPU per reply)"
 if [ "$BENCH_GATE" = 1 ] && ! "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) >= $GOAL else 1)" "$ratio" 2>/dev/null; then
     echo "bench: below goal"
     fail=1

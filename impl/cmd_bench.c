@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "crypto_openssl.h"
+#include "keyfile.h"
 #include "stamp/stamp.h"
 
 #define BENCH_MAX_BATCH 1024
@@ -81,7 +83,8 @@ static void bench_usage(void)
             "usage: ippm bench echo [--listen ADDR] --port P [--batch N] "
             "[--seconds S] [--meta]\n"
             "       ippm bench load HOST --port P [--seconds S] [--batch N] "
-            "[--size L] [--window W]\n");
+            "[--size L] [--window W]\n"
+            "                  [--tlv-padding N] [--hmac-tlv-key FILE]\n");
 }
 
 /* Parses a decimal in [lo, hi]. Returns 0, or -1 with a message. */
@@ -115,6 +118,8 @@ struct bench_opts {
     unsigned long size;
     unsigned long window;
     bool meta; /* echo: kernel metadata on, reply via IP_PKTINFO */
+    unsigned long tlv_padding;   /* load: Extra Padding TLV of this length */
+    const char *hmac_key_file;   /* load: HMAC TLV signed with this key */
 };
 
 /* Parses argv[first..] into o. Returns 0, or -1 after a one-line error. */
@@ -137,6 +142,15 @@ static int bench_parse(int argc, char **argv, int first, bool load,
             rc = bench_num(a, v, load ? 1 : 0, 86400, &o->seconds);
         } else if (load && strcmp(a, "--size") == 0) {
             rc = bench_num(a, v, STAMP_BASE_LEN, BENCH_SLOT, &o->size);
+        } else if (load && strcmp(a, "--tlv-padding") == 0) {
+            rc = bench_num(a, v, 0, BENCH_SLOT - STAMP_BASE_LEN - 64,
+                           &o->tlv_padding);
+        } else if (load && strcmp(a, "--hmac-tlv-key") == 0) {
+            if (v == NULL) {
+                fprintf(stderr, "ippm bench: --hmac-tlv-key needs a file\n");
+                return -1;
+            }
+            o->hmac_key_file = v;
         } else if (load && strcmp(a, "--window") == 0) {
             rc = bench_num(a, v, 1, 1u << 20, &o->window);
         } else if (!load && strcmp(a, "--meta") == 0) {
@@ -471,8 +485,54 @@ static void bench_stamp(uint8_t *p, uint32_t seq, uint64_t ntp)
         p[4 + i] = (uint8_t)(ntp >> (56 - 8 * i));
 }
 
-static int bench_load(const struct bench_opts *o)
+/* The RFC 8972 TLVs of a --tlv-padding / --hmac-tlv-key load: an Extra
+ * Padding TLV, then an HMAC TLV over the Sequence Number and the padding
+ * (§4.8), signed once. Returns the packet length, 0 after a message. */
+static size_t bench_tlv_template(const struct bench_opts *o, uint8_t *tmpl,
+                                 size_t cap, const struct stamp_sender_pkt *pkt)
 {
+    uint8_t tlvs[BENCH_SLOT];
+    size_t off = 0, hmac_off = 0;
+    enum ippm_err err = IPPM_OK;
+    if (o->tlv_padding)
+        err = stamp_tlv_put_padding(tlvs, sizeof tlvs, &off, o->tlv_padding);
+    if (err == IPPM_OK && o->hmac_key_file) {
+        hmac_off = off;
+        err = stamp_tlv_put_hmac(tlvs, sizeof tlvs, &off);
+    }
+    struct stamp_sender_pkt p = *pkt;
+    p.extra = tlvs;
+    p.extra_len = off;
+    if (err == IPPM_OK)
+        err = stamp_sender_pkt_encode(tmpl, cap, STAMP_BASE_LEN + off, &p,
+                                      STAMP_MODE_OPEN, NULL);
+    if (err == IPPM_OK && o->hmac_key_file) {
+        struct ippm_crypto crypto;
+        uint8_t key[IPPM_KEY_MAX];
+        size_t key_len;
+        if (ippm_keyfile_read("--hmac-tlv-key", o->hmac_key_file, key,
+                              &key_len) != 0)
+            return 0;
+        if (ippm_crypto_openssl_init(&crypto) != 0) {
+            fprintf(stderr, "ippm bench load: OpenSSL has no HMAC\n");
+            return 0;
+        }
+        struct stamp_key k = {&crypto, key, key_len};
+        err = stamp_tlv_hmac_sign(&k, tmpl, STAMP_BASE_LEN + off,
+                                  STAMP_BASE_LEN, hmac_off);
+        ippm_crypto_openssl_free(&crypto);
+    }
+    if (err != IPPM_OK) {
+        fprintf(stderr, "ippm bench load: TLVs: %s\n", ippm_err_str(err));
+        return 0;
+    }
+    return STAMP_BASE_LEN + off;
+}
+
+static int bench_load(const struct bench_opts *o_in)
+{
+    struct bench_opts opts = *o_in;
+    const struct bench_opts *o = &opts;
     struct bench_batch tx = {0}, rx = {0};
     uint8_t tmpl[BENCH_SLOT];
     struct stamp_sender_pkt pkt;
@@ -488,8 +548,15 @@ static int bench_load(const struct bench_opts *o)
     memset(&pkt, 0, sizeof pkt);
     pkt.errest = ippm_errest_encode(&(struct ippm_errest){
         .synced = false, .z = false, .scale = 0, .mult = 1});
-    err = stamp_sender_pkt_encode(tmpl, sizeof tmpl, o->size, &pkt,
-                                  STAMP_MODE_OPEN, NULL);
+    if (o->tlv_padding || o->hmac_key_file) {
+        opts.size = bench_tlv_template(o, tmpl, sizeof tmpl, &pkt);
+        if (opts.size == 0)
+            return IPPM_EXIT_USAGE;
+        err = IPPM_OK;
+    } else {
+        err = stamp_sender_pkt_encode(tmpl, sizeof tmpl, o->size, &pkt,
+                                      STAMP_MODE_OPEN, NULL);
+    }
     if (err != IPPM_OK) {
         fprintf(stderr, "ippm bench load: encode: %s\n", ippm_err_str(err));
         return IPPM_EXIT_USAGE;
@@ -537,7 +604,10 @@ static int bench_load(const struct bench_opts *o)
 
             for (size_t i = 0; i < n; i++) {
                 uint8_t *s = tx.bufs + i * BENCH_SLOT;
-                bench_stamp(s, seq++, ntp);
+                /* The HMAC TLV covers the Sequence Number: a signed
+                 * template is sent as it is. */
+                if (!o->hmac_key_file)
+                    bench_stamp(s, seq++, ntp);
                 tx.iovs[i].iov_base = s;
                 tx.iovs[i].iov_len = o->size;
                 memset(&tx.msgs[i].msg_hdr, 0, sizeof tx.msgs[i].msg_hdr);
