@@ -2,15 +2,26 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Handles fetched once: EVP_MAC_fetch and a fresh context per HMAC would
  * cost more than the HMAC of a 96-octet packet itself. */
+#define OSSL_KEY_CACHE 128
+
 struct ossl_ctx {
     EVP_MAC *mac;
     EVP_MAC_CTX *hmac;
+    /* The key and digest hmac was last keyed with: the same again (every
+     * packet of a session) re-initialises from the stored pads instead of
+     * fetching the digest by name and re-deriving them. */
+    bool keyed;
+    enum ippm_hash keyed_hash;
+    size_t keyed_len;
+    uint8_t keyed_key[OSSL_KEY_CACHE];
     EVP_CIPHER_CTX *cipher;
     EVP_CIPHER *ecb;
     EVP_CIPHER *cbc;
@@ -21,20 +32,46 @@ static const char *digest_name(enum ippm_hash hash)
     return hash == IPPM_HASH_SHA1 ? "SHA1" : "SHA256";
 }
 
-static enum ippm_err ossl_hmac(void *vctx, enum ippm_hash hash,
-                               const uint8_t *key, size_t key_len,
-                               const struct ippm_iov *iov, size_t n_iov,
-                               uint8_t out[IPPM_HASH_MAX_LEN])
+static bool hmac_key_cached(const struct ossl_ctx *x, enum ippm_hash hash,
+                            const uint8_t *key, size_t key_len)
 {
-    struct ossl_ctx *x = vctx;
+    return x->keyed && x->keyed_hash == hash && x->keyed_len == key_len &&
+           (key_len == 0 || memcmp(x->keyed_key, key, key_len) == 0);
+}
+
+static enum ippm_err hmac_key_set(struct ossl_ctx *x, enum ippm_hash hash,
+                                  const uint8_t *key, size_t key_len)
+{
     OSSL_PARAM params[2];
     params[0] = OSSL_PARAM_construct_utf8_string(
         OSSL_MAC_PARAM_DIGEST, (char *)digest_name(hash), 0);
     params[1] = OSSL_PARAM_construct_end();
     /* OpenSSL refuses a NULL key even when it is empty. */
     static const uint8_t empty[1];
+    x->keyed = false;
     if (!EVP_MAC_init(x->hmac, key_len ? key : empty, key_len, params))
         return IPPM_ERR_CRYPTO;
+    if (key_len <= OSSL_KEY_CACHE) {
+        memcpy(x->keyed_key, key, key_len);
+        x->keyed_len = key_len;
+        x->keyed_hash = hash;
+        x->keyed = true;
+    }
+    return IPPM_OK;
+}
+
+static enum ippm_err ossl_hmac(void *vctx, enum ippm_hash hash,
+                               const uint8_t *key, size_t key_len,
+                               const struct ippm_iov *iov, size_t n_iov,
+                               uint8_t out[IPPM_HASH_MAX_LEN])
+{
+    struct ossl_ctx *x = vctx;
+    if (hmac_key_cached(x, hash, key, key_len)) {
+        if (!EVP_MAC_init(x->hmac, NULL, 0, NULL))
+            return IPPM_ERR_CRYPTO;
+    } else if (hmac_key_set(x, hash, key, key_len) != IPPM_OK) {
+        return IPPM_ERR_CRYPTO;
+    }
     for (size_t i = 0; i < n_iov; i++)
         if (iov[i].len && !EVP_MAC_update(x->hmac, iov[i].p, iov[i].len))
             return IPPM_ERR_CRYPTO;
@@ -143,6 +180,7 @@ void ippm_crypto_openssl_free(struct ippm_crypto *c)
 {
     struct ossl_ctx *x = c->ctx;
     if (x) {
+        OPENSSL_cleanse(x->keyed_key, sizeof(x->keyed_key));
         EVP_MAC_CTX_free(x->hmac);
         EVP_MAC_free(x->mac);
         EVP_CIPHER_CTX_free(x->cipher);
