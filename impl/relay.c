@@ -176,20 +176,25 @@ static int truth_commit(struct rl *x)
     return rc;
 }
 
-/* The sequence number a known protocol carries: STAMP sender packets at
- * 0 (FWD), the reflector's copy of it, Session-Sender Sequence Number, at
- * 24 open / 48 auth (REV). -1 when unknown. */
+/* The sequence number a known protocol carries, read by its own decoder:
+ * a STAMP request's Sequence Number (FWD), a reply's Session-Sender
+ * Sequence Number (REV). -1 when unknown or undecodable. */
 static int64_t pkt_seq(const struct rl *x, enum relay_dir dir,
                        const uint8_t *p, size_t len)
 {
     if (x->o->proto != RELAY_PROTO_STAMP)
         return -1;
-    size_t base = x->o->auth ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
-    if (len < base)
+    enum stamp_mode mode = x->o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    if (dir == RELAY_FWD) {
+        struct stamp_sender_pkt req;
+        if (stamp_sender_pkt_decode(&req, p, len, mode) != IPPM_OK)
+            return -1;
+        return req.seq;
+    }
+    struct stamp_reflector_pkt rep;
+    if (stamp_reflector_pkt_decode(&rep, p, len, mode) != IPPM_OK)
         return -1;
-    size_t off = dir == RELAY_FWD ? 0 : (x->o->auth ? 48 : 24);
-    return (int64_t)((uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
-                     (uint32_t)p[off + 2] << 8 | p[off + 3]);
+    return rep.ss_seq;
 }
 
 static const char *action_name(const struct relay_decision *d)
