@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cases/cases.h"
+#include "conformance/cases/cases.h"
 
 #define IPPM_CATALOGUE_MAX 1024
 

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../proto/common/ippm_addr.h"
-#include "../proto/common/ippm_crypto.h"
+#include "proto/common/ippm_addr.h"
+#include "proto/common/ippm_crypto.h"
 
 enum ippm_level { IPPM_MUST, IPPM_SHOULD, IPPM_MAY };
 enum ippm_role { IPPM_ROLE_REFLECTOR, IPPM_ROLE_SENDER };

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/ippm_crypto.h"
+#include "proto/common/ippm_crypto.h"
 
 /* abort() on failure even in release builds: libFuzzer reports it. */
 #define FUZZ_CHECK(cond)                                                       \

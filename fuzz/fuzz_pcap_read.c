@@ -1,4 +1,4 @@
-/* Fuzzes the capture reader of impl/pcap_read.h.
+/* Fuzzes the capture reader of impl/capture/pcap_read.h.
  *
  * Input layout:
  *   [0] bit7 clear: one frame for ippm_pcap_parse_frame
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "pcap_read.h"
+#include "impl/capture/pcap_read.h"
 
 #define MAX_FRAMES 4096
 

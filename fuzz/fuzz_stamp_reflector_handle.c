@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "stamp/stamp.h"
+#include "proto/stamp/stamp.h"
 
 #define SMALL_TX 60
 #define BIG_TX   STAMP_MAX_LEN

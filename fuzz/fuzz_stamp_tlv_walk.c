@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "stamp/stamp.h"
+#include "proto/stamp/stamp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

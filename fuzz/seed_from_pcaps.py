@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes fuzz seeds cut from STAMP captures (STYLE.md, "Tests, pcaps, fuzz").
 
-Reads /work/shared/pcaps-reference/stamp-*.pcap (or $IPPM_SHARED/..., or
-../shared beside the tree), their copies in pcaps/reference/, and
+Reads ../shared/pcaps-reference/stamp-*.pcap beside the repository (or $IPPM_SHARED/...),
+their copies in pcaps/reference/, and
 pcaps/stamp/*.pcap when present, and writes each seed under its sha256
 into fuzz/corpus/<target>/ (committed: CI fuzzes from what is there and
 never rewrites it):
@@ -32,7 +32,7 @@ import sys
 from scapy.all import UDP, PcapReader, RawPcapReader  # Debian python3-scapy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("IPPM_SHARED", "/work/shared")
+SHARED = os.environ.get("IPPM_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 OUT = os.path.join(ROOT, "fuzz", "corpus")
 
 BASE, AUTH_BASE = 44, 112

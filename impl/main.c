@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "impl/core/cli.h"
 #include "commands.h"
 
 #ifndef IPPM_VERSION

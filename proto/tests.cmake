@@ -1,18 +1,15 @@
-# Unit tests of proto/ (cmocka), label "unit". Included by
-# proto/CMakeLists.txt, which defines ippm_proto_test(name sources...).
-# OpenSSL is linked into the test executables that check HMACs, never into
+# Unit tests of proto/ (cmocka), label "unit". OpenSSL is linked into the
+# test executables that check HMACs (testsupport/fake_crypto.h), never into
 # ippm_proto itself.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
-ippm_proto_test(ippm_time_test common/ippm_time_test.c)
-ippm_proto_test(ippm_stats_test common/ippm_stats_test.c)
-ippm_proto_test(ippm_cur_test common/ippm_cur_test.c)
-ippm_proto_test(ippm_err_test common/ippm_err_test.c)
-ippm_proto_test(stamp_wire_test stamp/stamp_wire_test.c)
-ippm_proto_test(stamp_session_test stamp/stamp_session_test.c)
-ippm_proto_test(stamp_tlv_test stamp/stamp_tlv_test.c)
-
-# fake_crypto.h wraps OpenSSL's HMAC for the tests that check HMACs.
-foreach(t stamp_wire_test stamp_session_test stamp_tlv_test)
-  target_link_libraries(${t} PRIVATE OpenSSL::Crypto)
+foreach(t ippm_time_test ippm_stats_test ippm_cur_test ippm_err_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/${t}.c)
 endforeach()
+foreach(t stamp_wire_test stamp_session_test stamp_tlv_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/stamp/${t}.c
+                 LIBS ippm_proto OpenSSL::Crypto)
+endforeach()
+# Determinism, loss rates, Gilbert-Elliott bursts, lists, delay
+# distributions, token bucket, heap order, pool exhaustion, mutations.
+ippm_unit_test(netem_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/netem/netem_test.c)

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../ippm_conform.h"
+#include "conformance/ippm_conform.h"
 
 extern const struct ippm_case ippm_cases_stamp_8762[];
 extern const size_t ippm_cases_stamp_8762_n;

@@ -2,12 +2,12 @@
  *
  * IDs are STAMP-8762-<section>-<counter>, written here once and never
  * renumbered: a retired case keeps its ID out of use. Quotes are word for
- * word from /work/shared/rfc (ci/check-quotes.sh). Where a case grades a
+ * word from ../shared/rfc (beside the repository) (ci/check-quotes.sh). Where a case grades a
  * sentence without a key word, or reads a rule differently from the RFC
  * text, conformance/deviations.md says why. */
 #include "cases.h"
 
-#include "../stamp_checks.h"
+#include "conformance/stamp/stamp_checks.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER

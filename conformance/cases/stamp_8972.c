@@ -1,12 +1,12 @@
 /* STAMP optional extensions, RFC 8972: the Session-Sender Identifier of
  * §3 and the TLVs of §4. IDs are STAMP-8972-<section>-<counter>, never
- * renumbered. Quotes are word for word from /work/shared/rfc/rfc8972.txt
+ * renumbered. Quotes are word for word from ../shared/rfc (beside the repository)/rfc8972.txt
  * (ci/check-quotes.sh); conformance/deviations.md says where a case reads
  * a sentence without a key word as a requirement. */
 #include "cases.h"
 
-#include "../stamp_checks.h"
-#include "../stamp_tlv_checks.h"
+#include "conformance/stamp/stamp_checks.h"
+#include "conformance/stamp/stamp_tlv_checks.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER

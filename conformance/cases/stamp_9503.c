@@ -1,10 +1,10 @@
 /* STAMP extensions for segment routing, RFC 9503: the Destination Node
  * Address TLV (§3, type 9) and the Return Path TLV with its sub-TLVs (§4,
  * type 10). IDs are STAMP-9503-<section>-<counter>, never renumbered.
- * Quotes are word for word from /work/shared/rfc/rfc9503.txt. */
+ * Quotes are word for word from ../shared/rfc (beside the repository)/rfc9503.txt. */
 #include "cases.h"
 
-#include "../stamp_tlv_checks.h"
+#include "conformance/stamp/stamp_tlv_checks.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER

@@ -1,10 +1,10 @@
 /* STAMP on link aggregation groups, RFC 9534: the Micro-session ID TLV
  * (§3.1, type 11) and the micro STAMP-Test checks (§3.2). IDs are
  * STAMP-9534-<section>-<counter>, never renumbered. Quotes are word for
- * word from /work/shared/rfc/rfc9534.txt. */
+ * word from ../shared/rfc (beside the repository)/rfc9534.txt. */
 #include "cases.h"
 
-#include "../stamp_tlv_checks.h"
+#include "conformance/stamp/stamp_tlv_checks.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER

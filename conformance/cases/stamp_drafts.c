@@ -11,14 +11,14 @@
  *  - draft-gandhi-ippm-stamp-ber-05: types TBD in the draft; stamp-suite
  *    uses 240 (Bit Pattern in Padding), 241 (Bit Error Count), 242 (Max
  *    Bit Error Burst, its local choice); default pattern 0xFF00.
- * The draft texts are not in /work/shared/rfc: where a rule reduces to
+ * The draft texts are not in ../shared/rfc (beside the repository): where a rule reduces to
  * RFC 8972 the quote is RFC 8972's (checked by ci/check-quotes.sh); a
  * quote of the draft itself is taken from stamp-suite's conformance
  * matrix (doc/conformance/draft-*.md) and is skipped by the quote check,
  * which only knows RFCs. IDs are STAMP-<DRAFT>-<section>-<counter>. */
 #include "cases.h"
 
-#include "../stamp_tlv_checks.h"
+#include "conformance/stamp/stamp_tlv_checks.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER

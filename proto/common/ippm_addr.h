@@ -1,5 +1,5 @@
 /* Addresses and receive metadata, without sockaddr: proto never sees the
- * socket API, so the driver converts at the edge (impl/net.c). */
+ * socket API, so the driver converts at the edge (impl/core/net.c). */
 #ifndef IPPM_ADDR_H
 #define IPPM_ADDR_H
 

@@ -1,7 +1,7 @@
 /* The crypto a protocol module may ask for, and nothing else.
  *
  * Proto links no crypto library: the driver fills this table (OpenSSL in
- * impl/crypto_openssl.c; a test may fill it with a fake), as ngtcp2's
+ * impl/core/crypto_openssl.c; a test may fill it with a fake), as ngtcp2's
  * crypto/ and BearSSL's br_hash_class do. One table serves every
  * protocol: STAMP needs HMAC-SHA-256, TWAMP/OWAMP HMAC-SHA-1, AES and
  * PBKDF2, the RMBT ping HMAC-SHA-256, udpst HMAC-SHA-256. */

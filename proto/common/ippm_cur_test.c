@@ -1,7 +1,7 @@
 /* Unit tests of ippm_cur.h: big-endian order and sticky overrun flags.
  * Inputs end flush against a PROT_NONE page, so a read past the end
  * faults instead of passing quietly. */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

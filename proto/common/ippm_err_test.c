@@ -1,7 +1,7 @@
 /* Unit tests of ippm_err.c, with the two other small helpers of
  * proto/common: ippm_ct_equal (ippm_crypto.c) and ippm_addr_equal
  * (ippm_addr.c). */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Unit tests of ippm_stats.c: sorting, nearest-rank summaries, the square
  * root, and RFC 4737 §3.3 reordering. */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  *
  * Proto reads no clock: every time here is a value the driver passed in,
  * as nanoseconds since the Unix epoch on the driver's clock (for PTP the
- * driver chooses the timescale; see impl/clock.c). */
+ * driver chooses the timescale; see impl/core/clock.c). */
 #ifndef IPPM_TIME_H
 #define IPPM_TIME_H
 

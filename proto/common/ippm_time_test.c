@@ -1,6 +1,6 @@
 /* Unit tests of ippm_time.c: NTP (RFC 5905 §6) and PTPv2 truncated
  * (RFC 8186 §2.3) timestamps, and the Error Estimate (RFC 4656 §4.1.2). */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
  * Packets are built and read at the RFC's offsets by hand, not through
  * stamp_wire.c, and every packet handed to proto ends flush against a
  * PROT_NONE page, as does every tx buffer. */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "../common/ippm_cur.h"
-#include "../../conformance/test/fake_crypto.h"
+#include "testsupport/fake_crypto.h"
 #include "stamp.h"
 
 #define OPEN STAMP_MODE_OPEN

@@ -3,7 +3,7 @@
  * drafts) through stamp_reflector_handle, and the Session-Sender's TLV
  * block. Every input a decoder or the walker reads ends flush against a
  * PROT_NONE page. */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "../common/ippm_cur.h"
-#include "../../conformance/test/fake_crypto.h"
+#include "testsupport/fake_crypto.h"
 #include "stamp.h"
 
 #define NS IPPM_NS_PER_SEC

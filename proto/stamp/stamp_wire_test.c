@@ -3,7 +3,7 @@
  * read here by hand, at the RFC's offsets, so the codec is checked against
  * the RFC rather than against itself. Every decode input ends flush
  * against a PROT_NONE page. */
-#include "../../conformance/test/ippm_guard.h"
+#include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "../common/ippm_cur.h"
-#include "../../conformance/test/fake_crypto.h"
+#include "testsupport/fake_crypto.h"
 #include "stamp.h"
 
 #define OPEN STAMP_MODE_OPEN

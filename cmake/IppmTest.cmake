@@ -1,0 +1,55 @@
+# One way to register a test, for every folder (ngtcp2 registers its tests
+# through one macro too). Labels are unit, pcap, fuzz and live; a live test
+# talks over loopback or a namespace it makes itself.
+#
+#   ippm_unit_test(NAME SOURCES src... [LIBS lib...] [TIMEOUT s])
+#       a cmocka executable, label unit; LIBS default to ippm_proto.
+#   ippm_script_test(NAME LABEL unit|pcap|live COMMAND cmd...
+#                    [TIMEOUT s] [SERIAL] [WORKING_DIRECTORY dir])
+#       a script or a command line; exit 77 means skipped, and SERIAL keeps
+#       it off the machine while other tests run (ctest -j), for tests that
+#       count packets or time them on a loaded 2-core machine.
+include_guard(GLOBAL)
+
+if(IPPM_TESTS AND NOT IPPM_FUZZ)
+  pkg_check_modules(IPPM_CMOCKA REQUIRED IMPORTED_TARGET GLOBAL cmocka)
+endif()
+
+function(ippm_unit_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  if(NOT IPPM_TESTS OR IPPM_FUZZ)
+    return()
+  endif()
+  if(NOT T_LIBS)
+    set(T_LIBS ippm_proto)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${T_SOURCES})
+  target_compile_definitions(${name} PRIVATE _GNU_SOURCE)
+  target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::IPPM_CMOCKA)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT ${T_TIMEOUT})
+endfunction()
+
+function(ippm_script_test name)
+  cmake_parse_arguments(T "SERIAL" "LABEL;TIMEOUT;WORKING_DIRECTORY" "COMMAND" ${ARGN})
+  if(NOT T_LABEL)
+    message(FATAL_ERROR "ippm_script_test(${name}): LABEL is required")
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 60)
+  endif()
+  if(T_WORKING_DIRECTORY)
+    add_test(NAME ${name} COMMAND ${T_COMMAND}
+             WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+  else()
+    add_test(NAME ${name} COMMAND ${T_COMMAND})
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL}
+    TIMEOUT ${T_TIMEOUT} SKIP_RETURN_CODE 77)
+  if(T_SERIAL)
+    set_tests_properties(${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+endfunction()

@@ -1,0 +1,78 @@
+/* STAMP check functions, shared by the per-RFC tables in cases/.
+ *
+ * Every check has the signature of struct ippm_case.check: it looks at
+ * obs->ex, classifies the exchanges by their content (never by the live
+ * probe that sent them, so pcap replays grade the same way) and returns
+ * PASS, FAIL with observed vs expected in detail, or N/A with the reason.
+ * Internal to conformance/. */
+#ifndef IPPM_STAMP_CHECKS_H
+#define IPPM_STAMP_CHECKS_H
+
+#include "conformance/ippm_conform.h"
+
+#define STAMP_CHECK(name)                                                     \
+    enum ippm_verdict name(const struct ippm_obs *obs, char *detail,          \
+                           size_t cap)
+
+/* ---- Session-Reflector, RFC 8762 ---- */
+STAMP_CHECK(stamp_chk_refl_port_862);
+STAMP_CHECK(stamp_chk_refl_symmetric);
+STAMP_CHECK(stamp_chk_refl_short_dropped);
+STAMP_CHECK(stamp_chk_refl_answers_valid);
+STAMP_CHECK(stamp_chk_refl_padding_copied);
+STAMP_CHECK(stamp_chk_refl_no_amplification);
+STAMP_CHECK(stamp_chk_refl_amplification_advice);
+STAMP_CHECK(stamp_chk_refl_one_reply);
+STAMP_CHECK(stamp_chk_refl_after_garbage);
+STAMP_CHECK(stamp_chk_refl_ignores_mbz);
+STAMP_CHECK(stamp_chk_refl_answers_ptp);
+STAMP_CHECK(stamp_chk_refl_tsfmt_config);
+STAMP_CHECK(stamp_chk_refl_stateless_seq);
+STAMP_CHECK(stamp_chk_refl_stateful_seq);
+STAMP_CHECK(stamp_chk_refl_copy_seq);
+STAMP_CHECK(stamp_chk_refl_copy_ts);
+STAMP_CHECK(stamp_chk_refl_copy_errest);
+STAMP_CHECK(stamp_chk_refl_ttl);
+STAMP_CHECK(stamp_chk_refl_rxts_after_send);
+STAMP_CHECK(stamp_chk_refl_ts_after_rxts);
+STAMP_CHECK(stamp_chk_refl_ts_before_seen);
+STAMP_CHECK(stamp_chk_refl_errest_mult);
+STAMP_CHECK(stamp_chk_refl_errest_z);
+STAMP_CHECK(stamp_chk_refl_open_mbz_14);
+STAMP_CHECK(stamp_chk_refl_open_mbz_38);
+STAMP_CHECK(stamp_chk_refl_open_mbz_41);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_4);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_26);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_40);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_52);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_74);
+STAMP_CHECK(stamp_chk_refl_auth_mbz_81);
+STAMP_CHECK(stamp_chk_refl_hmac_valid);
+STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
+
+/* ---- Session-Reflector, RFC 8972 ---- */
+STAMP_CHECK(stamp_chk_refl_ssid_copied);
+
+/* ---- Session-Sender, RFC 8762 ---- */
+STAMP_CHECK(stamp_chk_send_min_len);
+STAMP_CHECK(stamp_chk_send_open_mbz);
+STAMP_CHECK(stamp_chk_send_auth_mbz_12);
+STAMP_CHECK(stamp_chk_send_auth_mbz_70);
+STAMP_CHECK(stamp_chk_send_seq);
+STAMP_CHECK(stamp_chk_send_errest_mult);
+STAMP_CHECK(stamp_chk_send_errest_z);
+STAMP_CHECK(stamp_chk_send_ts_plausible);
+STAMP_CHECK(stamp_chk_send_hmac_valid);
+
+/* ---- Session-Sender, RFC 8972 ---- */
+STAMP_CHECK(stamp_chk_send_ssid_constant);
+
+/* How far a timestamp may be from the exchange time and still count as
+ * read in the right format: NTP read as PTP (or back) is decades off. */
+#define STAMP_FORMAT_WINDOW_NS (86400ull * 1000000000ull)
+
+/* Current TAI - UTC. A PTP timestamp may count TAI (IEEE 1588) while the
+ * prober's clock counts UTC; checks accept either (deviations.md). */
+#define STAMP_TAI_UTC_NS (37ll * 1000000000ll)
+
+#endif

@@ -1,0 +1,1031 @@
+/* Every STAMP TLV case (RFC 8972 §4 on, RFC 9503, RFC 9534, the drafts)
+ * on exchanges: PASS on a conforming fixture, FAIL once a mutation breaks
+ * that case's rule. The reflector fixtures are answered by proto's own
+ * Session-Reflector (stamp_reflector_handle), so the catalogue grades our
+ * reflector too; sender fixtures are built with the stamp_tlv_put_*
+ * encoders. A mutation edits octets afterwards, as a faulty peer would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "proto/common/ippm_cur.h"
+#include "proto/stamp/stamp.h"
+#include "conformance/ippm_conform.h"
+
+#define NS     1000000000ull
+#define MS     1000000ull
+#define T0     (1764000000ull * NS)
+#define MAXEX  24
+#define MAXLEN 600
+
+/* ---- crypto: OpenSSL's one-shot HMAC ---- */
+
+static enum ippm_err t_hmac(void *ctx, enum ippm_hash hash, const uint8_t *key,
+                            size_t key_len, const struct ippm_iov *iov,
+                            size_t n_iov, uint8_t out[IPPM_HASH_MAX_LEN])
+{
+    (void)ctx;
+    uint8_t buf[2048];
+    size_t len = 0;
+    for (size_t i = 0; i < n_iov; i++) {
+        if (len + iov[i].len > sizeof buf)
+            return IPPM_ERR_CRYPTO;
+        memcpy(buf + len, iov[i].p, iov[i].len);
+        len += iov[i].len;
+    }
+    unsigned int olen = 0;
+    const EVP_MD *md = hash == IPPM_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+    if (!HMAC(md, key, (int)key_len, buf, len, out, &olen))
+        return IPPM_ERR_CRYPTO;
+    return IPPM_OK;
+}
+
+static const struct ippm_crypto t_crypto = {.hmac = t_hmac};
+static const uint8_t t_key[] = "a shared secret for STAMP TLV tests";
+
+/* ---- fixtures ---- */
+
+struct fx {
+    uint8_t req[MAXEX][MAXLEN];
+    uint8_t rep[MAXEX][MAXLEN];
+    struct ippm_exchange ex[MAXEX];
+    struct ippm_obs obs;
+    struct stamp_reflector r;
+    bool auth;
+    uint32_t seq;
+};
+
+static struct fx g; /* large: off the stack */
+
+static struct stamp_key key(void)
+{
+    struct stamp_key k = {&t_crypto, t_key, sizeof t_key - 1};
+    return k;
+}
+
+static const struct ippm_addr SRC = {IPPM_AF_INET, {192, 0, 2, 7}, 40001};
+static const struct ippm_addr DST = {IPPM_AF_INET, {198, 51, 100, 1}, 862};
+static const struct ippm_addr OTHER = {IPPM_AF_INET, {203, 0, 113, 5}, 0};
+
+static void fx_init(struct fx *f, enum ippm_role role, bool auth, bool stateful)
+{
+    memset(f, 0, sizeof *f);
+    f->auth = auth;
+    f->obs.protocol = "stamp";
+    f->obs.role = role;
+    f->obs.ex = f->ex;
+    f->obs.auth = auth;
+    f->obs.crypto = &t_crypto;
+    f->obs.key = t_key;
+    f->obs.key_len = sizeof t_key - 1;
+    f->obs.expect_stateful = stateful;
+    f->obs.clock_tolerance_ns = NS;
+    struct stamp_reflector_config c;
+    memset(&c, 0, sizeof c);
+    c.mode = auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    c.stateful = stateful;
+    c.tlv = true;
+    c.errest.mult = 1;
+    c.sync_src = STAMP_SYNC_NTP;
+    c.dscp_permitted = 1ull << 46;
+    c.micro_session_id = 0x0102;
+    c.max_reply_len = 512;
+    c.key = key();
+    stamp_reflector_init(&f->r, &c);
+}
+
+static size_t base(const struct fx *f)
+{
+    return f->auth ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
+}
+
+/* Adds a request with these TLVs (HMAC TLV signed, bad_hmac: then
+ * spoiled) and, for a reflector fixture, our reflector's answer. */
+static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
+                  bool bad_hmac)
+{
+    size_t i = f->obs.n_ex++;
+    assert_true(i < MAXEX);
+    struct ippm_exchange *e = &f->ex[i];
+    struct stamp_key k = key();
+    enum stamp_mode mode = f->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    uint64_t t = T0 + (i + 1) * MS;
+    struct stamp_sender_pkt sp = {.seq = f->seq++,
+                                  .ts = ippm_ntp_from_ns(t),
+                                  .errest = 0x8001,
+                                  .ssid = ssid,
+                                  .extra = tlv,
+                                  .extra_len = n};
+    size_t len = base(f) + n;
+    uint8_t *q = f->req[i];
+    assert_int_equal(stamp_sender_pkt_encode(q, MAXLEN, len, &sp, mode, &k),
+                     IPPM_OK);
+    struct stamp_tlv_iter it;
+    struct stamp_tlv tt;
+    stamp_tlv_iter_init(&it, q + base(f), n);
+    while (stamp_tlv_next(&it, &tt) == IPPM_OK)
+        if (tt.type == STAMP_TLV_HMAC && tt.len == 16) {
+            assert_int_equal(stamp_tlv_hmac_sign(&k, q, len, base(f), tt.off),
+                             IPPM_OK);
+            if (bad_hmac)
+                q[base(f) + tt.off + 4] ^= 0xff;
+            break;
+        }
+    e->req = q;
+    e->req_len = len;
+    e->req_ns = t;
+    e->req_ttl = 64;
+    e->req_src = SRC;
+    e->req_dst = DST;
+    e->tos_known = true;
+    e->req_tos = 0x2d; /* DSCP 11, ECN 1 */
+    if (f->obs.role != IPPM_ROLE_REFLECTOR)
+        return i;
+    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST};
+    struct stamp_event ev = {STAMP_EV_RX, t + 200000, q, len, &m};
+    struct stamp_action act;
+    assert_int_equal(
+        stamp_reflector_handle(&f->r, &ev, f->rep[i], MAXLEN, &act), IPPM_OK);
+    if (act.kind == STAMP_ACT_SEND) {
+        e->rep = f->rep[i];
+        e->rep_len = act.len;
+        e->rep_ns = t + 300000;
+        e->n_replies = 1;
+        e->rep_src = DST;
+        e->rep_tos = act.tos >= 0 ? (uint8_t)act.tos : 0x2d;
+    }
+    return i;
+}
+
+/* TLV header of the first TLV of type in a request / reply. */
+static uint8_t *find(uint8_t *pkt, size_t len, size_t b, uint8_t type)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    stamp_tlv_iter_init(&it, pkt + b, len - b);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK)
+        if (t.type == type)
+            return pkt + b + t.off;
+    fail_msg("no TLV of type %u", type);
+    return NULL;
+}
+
+static uint8_t *qt(size_t i, uint8_t type)
+{
+    return find(g.req[i], g.ex[i].req_len, base(&g), type);
+}
+
+static uint8_t *rt(size_t i, uint8_t type)
+{
+    assert_non_null(g.ex[i].rep);
+    return find(g.rep[i], g.ex[i].rep_len, base(&g), type);
+}
+
+#define PUT(call) assert_int_equal(call, IPPM_OK)
+#define B_        (sizeof b)
+
+/* The main request: most TLVs of RFC 8972, 9503 and 9534 at once. */
+static size_t main_tlvs(uint8_t *b, size_t cap)
+{
+    size_t n = 0;
+    static const uint8_t unk[4] = {1, 2, 3, 4};
+    struct stamp_return_path rp = {.addr = SRC};
+    PUT(stamp_tlv_put_padding(b, cap, &n, 8));
+    PUT(stamp_tlv_put(b, cap, &n, STAMP_TLV_U, 199, unk, 4));
+    PUT(stamp_tlv_put_tsinfo(b, cap, &n));
+    PUT(stamp_tlv_put_cos(b, cap, &n, 46));
+    PUT(stamp_tlv_put_direct(b, cap, &n, 1));
+    PUT(stamp_tlv_put_access(b, cap, &n, 1, 2));
+    PUT(stamp_tlv_put_followup(b, cap, &n));
+    PUT(stamp_tlv_put_location(b, cap, &n, true, true, true));
+    PUT(stamp_tlv_put_dest_addr(b, cap, &n, &DST));
+    PUT(stamp_tlv_put_return_path(b, cap, &n, &rp));
+    PUT(stamp_tlv_put_micro_session(b, cap, &n, 0x0a0b, 0));
+    return n;
+}
+
+enum {
+    X_MAIN,
+    X_MAIN2,
+    X_BADDM,
+    X_OVER,
+    X_BADTS,
+    X_BADFU,
+    X_BADLOC,
+    X_COSRP,
+    X_DNAOTHER,
+    X_RPOTHER,
+    X_RPNONE,
+    X_MSBAD,
+    X_MSGOOD,
+    X_ASYM,
+    X_ASYM0,
+    X_BER,
+    X_HDR,
+    X_BADCOS,
+    X_BADMS,
+    X_BADDNA,
+    X_BADRP
+};
+
+static void fx_reflector(bool stateful)
+{
+    struct fx *f = &g;
+    uint8_t b[400];
+    size_t n;
+    fx_init(f, IPPM_ROLE_REFLECTOR, false, stateful);
+    n = main_tlvs(b, B_);
+    add(f, b, n, 5, false); /* X_MAIN */
+    n = main_tlvs(b, B_);
+    ippm_store_u32(b + 12 + 8 + 8 + 4, 2); /* S_TxC 2 */
+    add(f, b, n, 5, false);                /* X_MAIN2 */
+    if (!stateful)
+        return;
+    n = 0; /* X_BADDM: CoS, Direct Measurement of 8, TS info */
+    PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_DIRECT, "12345678", 8));
+    PUT(stamp_tlv_put_tsinfo(b, B_, &n));
+    add(f, b, n, 5, false);
+    n = 0; /* X_OVER: CoS whose length runs past the end */
+    PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+    b[3] = 40;
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADTS */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_TSINFO, NULL, 2));
+    PUT(stamp_tlv_put_padding(b, B_, &n, 2));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADFU */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_FOLLOWUP, "abcdefgh",
+                      8));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADLOC: a sub-TLV runs past the Location value */
+    PUT(stamp_tlv_put_location(b, B_, &n, false, true, false));
+    ippm_store_u16(b + 4 + 4 + 2, 17);
+    add(f, b, n, 5, false);
+    n = 0; /* X_COSRP: DSCP1 10 is not permitted */
+    PUT(stamp_tlv_put_cos(b, B_, &n, 10));
+    add(f, b, n, 5, false);
+    n = 0; /* X_DNAOTHER */
+    PUT(stamp_tlv_put_dest_addr(b, B_, &n, &OTHER));
+    add(f, b, n, 5, false);
+    n = 0; /* X_RPOTHER */
+    struct stamp_return_path rp = {.addr = OTHER};
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &rp));
+    add(f, b, n, 5, false);
+    n = 0; /* X_RPNONE */
+    struct stamp_return_path none = {.has_control = true, .control = 0};
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
+    add(f, b, n, 5, false);
+    n = 0; /* X_MSBAD */
+    PUT(stamp_tlv_put_micro_session(b, B_, &n, 0x0a0b, 0x0999));
+    add(f, b, n, 5, false);
+    n = 0; /* X_MSGOOD */
+    PUT(stamp_tlv_put_micro_session(b, B_, &n, 0x0a0b, 0x0102));
+    add(f, b, n, 5, false);
+    n = 0; /* X_ASYM */
+    PUT(stamp_tlv_put_refl_control(b, B_, &n, 298, 1, 0));
+    PUT(stamp_tlv_put_padding(b, B_, &n, 20));
+    add(f, b, n, 5, false);
+    n = 0; /* X_ASYM0 */
+    PUT(stamp_tlv_put_refl_control(b, B_, &n, 100, 0, 0));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BER */
+    static const uint8_t pat[2] = {0xaa, 0x55};
+    PUT(stamp_tlv_put_ber_pattern(b, B_, &n, pat, 2));
+    PUT(stamp_tlv_put_ber_count(b, B_, &n));
+    PUT(stamp_tlv_put_ber_burst(b, B_, &n));
+    size_t pad = n;
+    PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 32));
+    b[pad + 4 + 3] ^= 0x07;
+    add(f, b, n, 5, false);
+    n = 0; /* X_HDR */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_IP_HDR, NULL, 24));
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_EXT_HDR, NULL, 12));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADCOS */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_COS, "abc", 3));
+    PUT(stamp_tlv_put_padding(b, B_, &n, 1));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADMS */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_MICRO_SESSION, "ab",
+                      2));
+    PUT(stamp_tlv_put_padding(b, B_, &n, 2));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADDNA */
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_DEST_ADDR, NULL, 8));
+    add(f, b, n, 5, false);
+    n = 0; /* X_BADRP: SRv6 list of 20 octets */
+    uint8_t sub[24] = {STAMP_TLV_U, STAMP_RP_SRV6, 0, 20};
+    PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, sub, 24));
+    add(f, b, n, 5, false);
+}
+
+enum { A_GOOD, A_BAD, A_PAD };
+
+static void fx_auth(void)
+{
+    uint8_t b[128];
+    size_t n = 0;
+    fx_init(&g, IPPM_ROLE_REFLECTOR, true, false);
+    PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+    PUT(stamp_tlv_put_hmac(b, B_, &n));
+    PUT(stamp_tlv_put_padding(b, B_, &n, 8));
+    add(&g, b, n, 5, false); /* A_GOOD */
+    add(&g, b, n, 5, true);  /* A_BAD */
+    n = 0;
+    PUT(stamp_tlv_put_padding(b, B_, &n, 12));
+    add(&g, b, n, 5, false); /* A_PAD */
+}
+
+/* Sender fixtures: three packets of one session. */
+static void fx_sender(bool auth)
+{
+    static const uint8_t pat[2] = {0xaa, 0x55};
+    fx_init(&g, IPPM_ROLE_SENDER, auth, false);
+    for (uint32_t i = 0; i < 3; i++) {
+        uint8_t b[400];
+        size_t n = 0;
+        PUT(stamp_tlv_put_direct(b, B_, &n, i + 1));
+        PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+        if (!auth) {
+            uint32_t lse[2] = {0x00010100, 0x000201ff};
+            uint8_t sid[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+            struct stamp_return_path rp = {.addr = SRC};
+            if (i == 1)
+                rp = (struct stamp_return_path){.lse = lse, .n_lse = 2};
+            if (i == 2)
+                rp = (struct stamp_return_path){
+                    .addr = SRC, .sid = sid, .n_sid = 1};
+            PUT(stamp_tlv_put_tsinfo(b, B_, &n));
+            PUT(stamp_tlv_put_followup(b, B_, &n));
+            PUT(stamp_tlv_put_location(b, B_, &n, true, true, true));
+            PUT(stamp_tlv_put_access(b, B_, &n, 1, 1));
+            PUT(stamp_tlv_put_dest_addr(b, B_, &n, &DST));
+            PUT(stamp_tlv_put_return_path(b, B_, &n, &rp));
+            PUT(stamp_tlv_put_micro_session(b, B_, &n, 7, 0));
+            PUT(stamp_tlv_put_refl_control(b, B_, &n, 100, 1, 0));
+            PUT(stamp_tlv_put_ber_pattern(b, B_, &n, pat, 2));
+        }
+        PUT(stamp_tlv_put_hmac(b, B_, &n));
+        PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
+        add(&g, b, n, 9, false);
+    }
+}
+
+enum fxkind { F_R, F_RS, F_A, F_S, F_SA };
+
+static void build(enum fxkind k)
+{
+    switch (k) {
+    case F_R:
+        fx_reflector(true);
+        break;
+    case F_RS:
+        fx_reflector(false);
+        break;
+    case F_A:
+        fx_auth();
+        break;
+    case F_S:
+        fx_sender(false);
+        break;
+    case F_SA:
+        fx_sender(true);
+        break;
+    }
+}
+
+/* ---- mutations ---- */
+
+#define M(name) static void name(void)
+#define BB      base(&g)
+#define RP_(i)  g.rep[i]
+
+M(m_u_unknown)
+{
+    rt(X_MAIN, 199)[0] &= (uint8_t)~STAMP_TLV_U;
+}
+M(m_u_cleared)
+{
+    rt(X_MAIN, STAMP_TLV_TSINFO)[0] |= STAMP_TLV_U;
+}
+M(m_m_malformed)
+{
+    RP_(X_OVER)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_m_remainder)
+{
+    RP_(X_BADDM)[BB + 8 + 6] ^= 1;
+}
+M(m_m_cleared)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[0] |= STAMP_TLV_M;
+}
+M(m_i_cleared)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[0] |= STAMP_TLV_I;
+}
+M(m_unknown_copied)
+{
+    rt(X_MAIN, 199)[4] ^= 1;
+}
+M(m_reserved)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[0] |= 0x01;
+}
+M(m_in_order)
+{
+    rt(X_MAIN, STAMP_TLV_TSINFO)[1] = 250;
+}
+M(m_s_u)
+{
+    qt(0, STAMP_TLV_COS)[0] &= (uint8_t)~STAMP_TLV_U;
+}
+M(m_s_m)
+{
+    qt(0, STAMP_TLV_COS)[0] |= STAMP_TLV_M;
+}
+M(m_s_i)
+{
+    qt(0, STAMP_TLV_COS)[0] |= STAMP_TLV_I;
+}
+M(m_s_reserved)
+{
+    qt(0, STAMP_TLV_COS)[0] |= 0x02;
+}
+M(m_padding_len)
+{
+    rt(X_MAIN, STAMP_TLV_PADDING)[1] = 200;
+}
+M(m_loc_len)
+{
+    ippm_store_u16(rt(X_MAIN, STAMP_TLV_LOCATION) + 2, 52);
+}
+M(m_loc_ports)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[5] ^= 1;
+}
+M(m_s_loc_zero)
+{
+    qt(0, STAMP_TLV_LOCATION)[4] = 1;
+}
+M(m_loc_dst_family)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 16 + 1] = 6;
+}
+M(m_loc_dst_value)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 16 + 4] ^= 1;
+}
+M(m_loc_src_family)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 36 + 1] = 9;
+}
+M(m_loc_src_value)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 36 + 4] ^= 1;
+}
+M(m_loc_mac)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 4 + 1] = 1;
+}
+M(m_loc_malformed)
+{
+    RP_(X_BADLOC)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_loc_sub_i)
+{
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 4] |= STAMP_TLV_I;
+}
+M(m_s_loc_sub_i)
+{
+    qt(0, STAMP_TLV_LOCATION)[4 + 4] |= STAMP_TLV_I;
+}
+M(m_ts_sync)
+{
+    rt(X_MAIN, STAMP_TLV_TSINFO)[4] = 0;
+}
+M(m_ts_method)
+{
+    rt(X_MAIN, STAMP_TLV_TSINFO)[5] = 255;
+}
+M(m_ts_malformed)
+{
+    RP_(X_BADTS)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_s_ts_zero)
+{
+    qt(0, STAMP_TLV_TSINFO)[4] = 1;
+}
+M(m_cos_present)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[1] = 200;
+}
+M(m_cos_dscp2)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[5] ^= 0x10;
+}
+M(m_cos_dscp1)
+{
+    g.ex[X_MAIN].rep_tos = 0;
+}
+M(m_cos_rp)
+{
+    g.ex[X_COSRP].rep_tos = 10 << 2;
+}
+M(m_s_cos_rp)
+{
+    qt(0, STAMP_TLV_COS)[5] |= 1;
+}
+M(m_cos_reserved)
+{
+    rt(X_MAIN, STAMP_TLV_COS)[6] = 1;
+}
+M(m_cos_malformed)
+{
+    RP_(X_BADCOS)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_dm_present)
+{
+    rt(X_MAIN, STAMP_TLV_DIRECT)[1] = 200;
+}
+M(m_dm_stxc)
+{
+    rt(X_MAIN, STAMP_TLV_DIRECT)[7] ^= 1;
+}
+M(m_dm_rrxc)
+{
+    ippm_store_u32(rt(X_MAIN2, STAMP_TLV_DIRECT) + 8, 1);
+}
+M(m_dm_rtxc)
+{
+    ippm_store_u32(rt(X_MAIN2, STAMP_TLV_DIRECT) + 12, 1);
+}
+M(m_s_dm_stxc)
+{
+    ippm_store_u32(qt(1, STAMP_TLV_DIRECT) + 4, 1);
+}
+M(m_s_dm_zero)
+{
+    ippm_store_u32(qt(0, STAMP_TLV_DIRECT) + 12, 5);
+}
+M(m_dm_malformed)
+{
+    RP_(X_BADDM)[BB + 8] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_ar_present)
+{
+    rt(X_MAIN, STAMP_TLV_ACCESS)[1] = 200;
+}
+M(m_ar_copy)
+{
+    rt(X_MAIN, STAMP_TLV_ACCESS)[5] ^= 1;
+}
+M(m_s_ar_id)
+{
+    qt(0, STAMP_TLV_ACCESS)[4] = 0x30;
+}
+M(m_s_ar_resv)
+{
+    qt(0, STAMP_TLV_ACCESS)[4] |= 0x01;
+}
+M(m_s_fu_zero)
+{
+    qt(0, STAMP_TLV_FOLLOWUP)[4] = 1;
+}
+M(m_fu_stateless)
+{
+    rt(X_MAIN, STAMP_TLV_FOLLOWUP)[7] = 1;
+}
+M(m_fu_malformed)
+{
+    RP_(X_BADFU)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_fu_seq)
+{
+    ippm_store_u32(rt(X_MAIN2, STAMP_TLV_FOLLOWUP) + 4, 5);
+}
+M(m_fu_ts)
+{
+    ippm_store_u64(rt(X_MAIN2, STAMP_TLV_FOLLOWUP) + 8,
+                   ippm_ntp_from_ns(T0 + 10 * NS));
+}
+M(m_fu_mode)
+{
+    rt(X_MAIN2, STAMP_TLV_FOLLOWUP)[4 + 12] = 0;
+}
+M(m_s_hmac_present)
+{
+    qt(0, STAMP_TLV_HMAC)[1] = 200;
+}
+M(m_hmac_present)
+{
+    rt(A_GOOD, STAMP_TLV_HMAC)[1] = 200;
+}
+M(m_s_hmac_last)
+{
+    qt(0, STAMP_TLV_PADDING)[1] = 200;
+}
+M(m_hmac_last)
+{
+    rt(A_GOOD, STAMP_TLV_PADDING)[1] = 200;
+}
+M(m_s_hmac_valid)
+{
+    qt(0, STAMP_TLV_HMAC)[4] ^= 1;
+}
+M(m_hmac_valid)
+{
+    rt(A_GOOD, STAMP_TLV_HMAC)[4] ^= 1;
+}
+M(m_hmac_i)
+{
+    rt(A_BAD, STAMP_TLV_COS)[0] &= (uint8_t)~STAMP_TLV_I;
+}
+M(m_hmac_copied)
+{
+    rt(A_BAD, STAMP_TLV_COS)[5] ^= 1;
+}
+M(m_s_hmac_len)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_HMAC) + 2, 12);
+}
+M(m_s_dna_ssid)
+{
+    ippm_store_u16(g.req[0] + STAMP_OPEN_SSID_OFF, 0);
+}
+M(m_dna_other)
+{
+    rt(X_DNAOTHER, STAMP_TLV_DEST_ADDR)[0] &= (uint8_t)~STAMP_TLV_U;
+}
+M(m_dna_self)
+{
+    rt(X_MAIN, STAMP_TLV_DEST_ADDR)[0] |= STAMP_TLV_U;
+}
+M(m_dna_malformed)
+{
+    RP_(X_BADDNA)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_s_rp_one)
+{
+    qt(0, STAMP_TLV_COS)[1] = STAMP_TLV_RETURN_PATH;
+}
+M(m_rp_cannot)
+{
+    rt(X_RPOTHER, STAMP_TLV_RETURN_PATH)[0] &= (uint8_t)~STAMP_TLV_U;
+}
+M(m_rp_can)
+{
+    rt(X_MAIN, STAMP_TLV_RETURN_PATH)[0] |= STAMP_TLV_U;
+}
+M(m_rp_malformed)
+{
+    RP_(X_BADRP)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+/* Packet 2's Return Path: address (8 octets), then SRv6 (20). */
+M(m_s_rp_once)
+{
+    qt(2, STAMP_TLV_RETURN_PATH)[4 + 1] = STAMP_RP_SRV6;
+}
+M(m_s_rp_excl)
+{
+    qt(2, STAMP_TLV_RETURN_PATH)[4 + 1] = STAMP_RP_CONTROL;
+}
+M(m_rp_no_reply)
+{
+    g.ex[X_RPNONE].rep = g.rep[X_MAIN];
+    g.ex[X_RPNONE].rep_len = g.ex[X_MAIN].rep_len;
+}
+M(m_s_rp_empty)
+{
+    ippm_store_u16(qt(1, STAMP_TLV_RETURN_PATH) + 4 + 2, 0);
+}
+M(m_s_rp_mpls)
+{
+    ippm_store_u16(qt(1, STAMP_TLV_RETURN_PATH) + 4 + 2, 6);
+}
+M(m_s_rp_srv6)
+{
+    ippm_store_u16(qt(2, STAMP_TLV_RETURN_PATH) + 12 + 2, 12);
+}
+M(m_s_ms_len)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_MICRO_SESSION) + 2, 2);
+}
+M(m_ms_malformed)
+{
+    RP_(X_BADMS)[BB] &= (uint8_t)~STAMP_TLV_M;
+}
+M(m_s_ms_constant)
+{
+    ippm_store_u16(qt(1, STAMP_TLV_MICRO_SESSION) + 4, 8);
+}
+M(m_ms_sender)
+{
+    rt(X_MAIN, STAMP_TLV_MICRO_SESSION)[4] ^= 1;
+}
+M(m_ms_discard)
+{
+    g.ex[X_MSBAD].rep = g.rep[X_MSGOOD];
+    g.ex[X_MSBAD].rep_len = g.ex[X_MSGOOD].rep_len;
+}
+M(m_ms_constant)
+{
+    ippm_store_u16(rt(X_MAIN2, STAMP_TLV_MICRO_SESSION) + 6, 0x0203);
+}
+M(m_asym_len)
+{
+    g.ex[X_ASYM].rep_len -= 4;
+}
+M(m_asym_zero)
+{
+    g.ex[X_ASYM0].rep = g.rep[X_MAIN];
+    g.ex[X_ASYM0].rep_len = g.ex[X_MAIN].rep_len;
+}
+M(m_asym_padding)
+{
+    uint8_t *p = rt(X_ASYM, STAMP_TLV_PADDING);
+    ippm_store_u16(p + 2, (uint16_t)(ippm_load_u16(p + 2) + 10));
+}
+M(m_s_asym_c)
+{
+    qt(0, STAMP_TLV_REFL_CONTROL)[0] |= STAMP_TLV_C;
+}
+M(m_s_asym_min)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_REFL_CONTROL) + 2, 8);
+}
+M(m_asym_cap)
+{
+    g.ex[X_MAIN].rep_len += 8;
+}
+M(m_hdr_len)
+{
+    ippm_store_u16(rt(X_HDR, STAMP_TLV_IP_HDR) + 2, 20);
+}
+M(m_hdr_flag)
+{
+    rt(X_HDR, STAMP_TLV_EXT_HDR)[0] &= (uint8_t)~STAMP_TLV_U;
+}
+M(m_ber_count)
+{
+    ippm_store_u32(rt(X_BER, STAMP_TLV_BER_COUNT) + 4, 99);
+}
+M(m_ber_burst)
+{
+    ippm_store_u32(rt(X_BER, STAMP_TLV_BER_BURST) + 4, 99);
+}
+M(m_ber_repair)
+{
+    rt(X_BER, STAMP_TLV_PADDING)[4] ^= 1;
+}
+M(m_s_ber)
+{
+    qt(0, STAMP_TLV_PADDING)[4] ^= 1;
+}
+
+struct case_test {
+    const char *id;
+    enum fxkind fx;
+    void (*mutate)(void);
+};
+
+static const struct case_test case_tests[] = {
+    {"STAMP-8972-4-01", F_R, m_u_unknown},
+    {"STAMP-8972-4-02", F_R, m_u_cleared},
+    {"STAMP-8972-4-03", F_R, m_m_malformed},
+    {"STAMP-8972-4-04", F_R, m_m_remainder},
+    {"STAMP-8972-4-05", F_R, m_m_cleared},
+    {"STAMP-8972-4-06", F_R, m_i_cleared},
+    {"STAMP-8972-4-07", F_R, m_unknown_copied},
+    {"STAMP-8972-4-08", F_R, m_reserved},
+    {"STAMP-8972-4-09", F_R, m_in_order},
+    {"STAMP-8972-4-10", F_S, m_s_u},
+    {"STAMP-8972-4-11", F_S, m_s_m},
+    {"STAMP-8972-4-12", F_S, m_s_i},
+    {"STAMP-8972-4-13", F_S, m_s_reserved},
+    {"STAMP-8972-4.1-01", F_R, m_padding_len},
+    {"STAMP-8972-4.2-01", F_R, m_loc_len},
+    {"STAMP-8972-4.2-02", F_R, m_loc_ports},
+    {"STAMP-8972-4.2-03", F_S, m_s_loc_zero},
+    {"STAMP-8972-4.2-04", F_R, m_loc_dst_family},
+    {"STAMP-8972-4.2-05", F_R, m_loc_dst_value},
+    {"STAMP-8972-4.2-06", F_R, m_loc_src_family},
+    {"STAMP-8972-4.2-07", F_R, m_loc_src_value},
+    {"STAMP-8972-4.2-08", F_R, m_loc_mac},
+    {"STAMP-8972-4.2-09", F_R, m_loc_malformed},
+    {"STAMP-8972-4.2.1-01", F_R, m_loc_sub_i},
+    {"STAMP-8972-4.2.1-02", F_S, m_s_loc_sub_i},
+    {"STAMP-8972-4.3-01", F_R, m_ts_sync},
+    {"STAMP-8972-4.3-02", F_R, m_ts_method},
+    {"STAMP-8972-4.3-03", F_R, m_ts_malformed},
+    {"STAMP-8972-4.3-04", F_S, m_s_ts_zero},
+    {"STAMP-8972-4.4-01", F_R, m_cos_present},
+    {"STAMP-8972-4.4-02", F_R, m_cos_dscp2},
+    {"STAMP-8972-4.4-03", F_R, m_cos_dscp1},
+    {"STAMP-8972-4.4-04", F_R, m_cos_rp},
+    {"STAMP-8972-4.4-05", F_S, m_s_cos_rp},
+    {"STAMP-8972-4.4-06", F_R, m_cos_reserved},
+    {"STAMP-8972-4.4-07", F_R, m_cos_malformed},
+    {"STAMP-8972-4.5-01", F_R, m_dm_present},
+    {"STAMP-8972-4.5-02", F_R, m_dm_stxc},
+    {"STAMP-8972-4.5-03", F_R, m_dm_rrxc},
+    {"STAMP-8972-4.5-04", F_R, m_dm_rtxc},
+    {"STAMP-8972-4.5-05", F_S, m_s_dm_stxc},
+    {"STAMP-8972-4.5-06", F_S, m_s_dm_zero},
+    {"STAMP-8972-4.5-07", F_R, m_dm_malformed},
+    {"STAMP-8972-4.6-01", F_R, m_ar_present},
+    {"STAMP-8972-4.6-02", F_R, m_ar_copy},
+    {"STAMP-8972-4.6-03", F_S, m_s_ar_id},
+    {"STAMP-8972-4.6-04", F_S, m_s_ar_resv},
+    {"STAMP-8972-4.7-01", F_S, m_s_fu_zero},
+    {"STAMP-8972-4.7-02", F_RS, m_fu_stateless},
+    {"STAMP-8972-4.7-03", F_R, m_fu_malformed},
+    {"STAMP-8972-4.7-04", F_R, m_fu_seq},
+    {"STAMP-8972-4.7-05", F_R, m_fu_ts},
+    {"STAMP-8972-4.7-06", F_R, m_fu_mode},
+    {"STAMP-8972-4.8-01", F_SA, m_s_hmac_present},
+    {"STAMP-8972-4.8-02", F_A, m_hmac_present},
+    {"STAMP-8972-4.8-03", F_SA, m_s_hmac_last},
+    {"STAMP-8972-4.8-04", F_A, m_hmac_last},
+    {"STAMP-8972-4.8-05", F_SA, m_s_hmac_valid},
+    {"STAMP-8972-4.8-06", F_A, m_hmac_valid},
+    {"STAMP-8972-4.8-07", F_A, m_hmac_i},
+    {"STAMP-8972-4.8-08", F_A, m_hmac_copied},
+    {"STAMP-8972-4.8-09", F_S, m_s_hmac_len},
+    {"STAMP-9503-3-01", F_S, m_s_dna_ssid},
+    {"STAMP-9503-3-02", F_R, m_dna_other},
+    {"STAMP-9503-3-03", F_R, m_dna_self},
+    {"STAMP-9503-3-04", F_R, m_dna_malformed},
+    {"STAMP-9503-4-01", F_S, m_s_rp_one},
+    {"STAMP-9503-4-02", F_R, m_rp_cannot},
+    {"STAMP-9503-4-03", F_R, m_rp_can},
+    {"STAMP-9503-4-04", F_R, m_rp_malformed},
+    {"STAMP-9503-4.1-01", F_S, m_s_rp_once},
+    {"STAMP-9503-4.1-02", F_S, m_s_rp_excl},
+    {"STAMP-9503-4.1.1-01", F_R, m_rp_no_reply},
+    {"STAMP-9503-4.1.3-01", F_S, m_s_rp_empty},
+    {"STAMP-9503-4.1.3.1-01", F_S, m_s_rp_mpls},
+    {"STAMP-9503-4.1.3.2-01", F_S, m_s_rp_srv6},
+    {"STAMP-9534-3.1-01", F_S, m_s_ms_len},
+    {"STAMP-9534-3.1-02", F_R, m_ms_malformed},
+    {"STAMP-9534-3.2-01", F_S, m_s_ms_constant},
+    {"STAMP-9534-3.2-02", F_R, m_ms_sender},
+    {"STAMP-9534-3.2-03", F_R, m_ms_discard},
+    {"STAMP-9534-3.2-04", F_R, m_ms_constant},
+    {"STAMP-ASYM-3-01", F_R, m_asym_len},
+    {"STAMP-ASYM-3-02", F_R, m_asym_zero},
+    {"STAMP-ASYM-3-03", F_R, m_asym_padding},
+    {"STAMP-ASYM-3-04", F_S, m_s_asym_c},
+    {"STAMP-ASYM-3-05", F_S, m_s_asym_min},
+    {"STAMP-ASYM-3-06", F_R, m_asym_cap},
+    {"STAMP-HDR-3-01", F_R, m_hdr_len},
+    {"STAMP-HDR-3-02", F_R, m_hdr_flag},
+    {"STAMP-BER-4.2-01", F_R, m_ber_count},
+    {"STAMP-BER-4.2-02", F_R, m_ber_burst},
+    {"STAMP-BER-4.2-03", F_R, m_ber_repair},
+    {"STAMP-BER-4.1-01", F_S, m_s_ber},
+};
+
+#define N_CASE_TESTS (sizeof case_tests / sizeof case_tests[0])
+
+static enum ippm_verdict run(const char *id, char *detail)
+{
+    const struct ippm_case *c = ippm_case_find(id);
+    assert_non_null(c);
+    assert_int_equal(c->role, g.obs.role);
+    detail[0] = '\0';
+    return c->check(&g.obs, detail, IPPM_DETAIL_MAX);
+}
+
+static void expect(const char *id, enum ippm_verdict want)
+{
+    char d[IPPM_DETAIL_MAX];
+    enum ippm_verdict v = run(id, d);
+    if (v != want)
+        fail_msg("%s: %s, expected %s (%s)", id, ippm_verdict_str(v),
+                 ippm_verdict_str(want), d);
+    if (v != IPPM_PASS)
+        assert_true(d[0] != '\0');
+}
+
+static void test_case_pass_then_fail(void **state)
+{
+    const struct case_test *t = *state;
+    build(t->fx);
+    expect(t->id, IPPM_PASS);
+    t->mutate();
+    expect(t->id, IPPM_FAIL);
+}
+
+static bool tlv_case(const char *id)
+{
+    return strncmp(id, "STAMP-8762-", 11) != 0 &&
+           strncmp(id, "STAMP-8972-3-", 13) != 0 &&
+           strncmp(id, "STAMP-", 6) == 0;
+}
+
+/* Every TLV case has a test above, and reads right. */
+static void test_every_tlv_case_is_tested(void **state)
+{
+    (void)state;
+    size_t n, tlv = 0;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!tlv_case(c[i].id))
+            continue;
+        tlv++;
+        bool found = false;
+        for (size_t j = 0; j < N_CASE_TESTS; j++)
+            found |= strcmp(case_tests[j].id, c[i].id) == 0;
+        if (!found)
+            fail_msg("%s has no unit test", c[i].id);
+        assert_non_null(c[i].check);
+        assert_non_null(c[i].quote);
+        assert_true(strncmp(c[i].section, "RFC ", 4) == 0 ||
+                    strncmp(c[i].section, "draft-", 6) == 0);
+        /* A draft case names its revision. */
+        if (strncmp(c[i].section, "draft-", 6) == 0)
+            assert_non_null(strchr(c[i].section, ' '));
+    }
+    assert_true(tlv >= 60);
+    assert_int_equal(tlv, N_CASE_TESTS);
+}
+
+/* The conforming fixtures fail nothing in the whole catalogue: our own
+ * reflector and sender pass every case that applies. */
+static void test_fixtures_fail_nothing(void **state)
+{
+    (void)state;
+    static const enum fxkind kinds[] = {F_R, F_RS, F_A, F_S, F_SA};
+    static struct ippm_case_result res[512];
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        build(kinds[k]);
+        size_t n = ippm_catalogue_run(&g.obs, NULL, res, 512);
+        assert_true(n > 0);
+        for (size_t i = 0; i < n; i++)
+            if (res[i].verdict == IPPM_FAIL && tlv_case(res[i].c->id))
+                fail_msg("fixture %zu: %s failed: %s", k, res[i].c->id,
+                         res[i].detail);
+    }
+}
+
+/* A reflector that copies TLVs as sent (RFC 8762 only) makes the
+ * processing cases N/A, not FAIL. */
+static void test_copying_reflector_is_na(void **state)
+{
+    (void)state;
+    build(F_R);
+    for (size_t i = 0; i < g.obs.n_ex; i++) {
+        struct ippm_exchange *e = &g.ex[i];
+        memcpy(g.rep[i] + base(&g), e->req + base(&g), e->req_len - base(&g));
+        e->rep = g.rep[i];
+        e->rep_len = e->req_len;
+        e->rep_tos = e->req_tos;
+    }
+    char d[IPPM_DETAIL_MAX];
+    assert_int_equal(run("STAMP-8972-4-02", d), IPPM_NA);
+    assert_non_null(strstr(d, "does not support TLVs"));
+    assert_int_equal(run("STAMP-8972-4.4-02", d), IPPM_NA);
+    assert_int_equal(run("STAMP-8972-4-03", d), IPPM_NA);
+    /* ... but copying an unknown TLV is right either way. */
+    assert_int_equal(run("STAMP-8972-4-07", d), IPPM_PASS);
+}
+
+static void test_failure_detail(void **state)
+{
+    (void)state;
+    build(F_R);
+    m_cos_dscp2();
+    char d[IPPM_DETAIL_MAX];
+    assert_int_equal(run("STAMP-8972-4.4-02", d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 0: DSCP2 10, ECN 1; the request arrived "
+                              "with DSCP 11, ECN 1 (expected those)"));
+}
+
+int main(void)
+{
+    struct CMUnitTest tests[N_CASE_TESTS + 8];
+    size_t n = 0;
+    for (size_t i = 0; i < N_CASE_TESTS; i++) {
+        struct CMUnitTest t = {case_tests[i].id, test_case_pass_then_fail, NULL,
+                               NULL, (void *)&case_tests[i]};
+        tests[n++] = t;
+    }
+    const struct CMUnitTest more[] = {
+        cmocka_unit_test(test_every_tlv_case_is_tested),
+        cmocka_unit_test(test_fixtures_fail_nothing),
+        cmocka_unit_test(test_copying_reflector_is_na),
+        cmocka_unit_test(test_failure_detail),
+    };
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        tests[n++] = more[i];
+    return _cmocka_run_group_tests("stamp_tlv_cases", tests, n, NULL, NULL);
+}

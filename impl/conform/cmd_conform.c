@@ -1,0 +1,1077 @@
+/* `ippm conform`: grade a live implementation against the catalogue.
+ *
+ *   ippm conform stamp-reflector HOST[:PORT] ...  probe somebody's reflector
+ *   ippm conform stamp-sender ...                 grade somebody's sender
+ *   ippm conform                                  ippm's own reflector and
+ *                                                 sender in every mode, then
+ *                                                 the pcap corpus
+ *
+ * Everything protocol-specific lives in conform_live.c; this file parses
+ * options, runs the catalogue and writes the reports. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/stamp/stamp.h"
+#include "impl/core/cli.h"
+#include "impl/core/clock.h"
+#include "impl/commands.h"
+#include "conform_live.h"
+#include "impl/core/crypto_openssl.h"
+#include "impl/report/html_report.h"
+#include "impl/core/keyfile.h"
+#include "impl/core/net.h"
+#include "impl/capture/pcap_read.h"
+#include "impl/report/report.h"
+
+#define NS_PER_S 1000000000ull
+#define DEFAULT_MANIFEST "pcaps/stamp/MANIFEST"
+
+struct conform_opts {
+    const char *only;
+    const char *junit;
+    const char *json;
+    const char *html;
+    const char *key_file;
+    const char *hmac_key_file; /* open mode: the HMAC TLV's key */
+    const char *listen;
+    const char *manifest;
+    bool strict;
+    bool no_pcap;
+    bool list;
+    int stateful;          /* -1 infer */
+    uint8_t tsfmt;         /* 0 either, else 1 + enum ippm_tsfmt */
+    uint64_t timeout_ns;
+    uint64_t tolerance_ns;
+    uint16_t port;
+    bool port_given;
+    uint32_t count;
+    int ttl;
+};
+
+enum {
+    OPT_ONLY = 256,
+    OPT_STRICT,
+    OPT_JUNIT,
+    OPT_JSON,
+    OPT_KEY,
+    OPT_STATEFUL,
+    OPT_STATELESS,
+    OPT_TIMESTAMP,
+    OPT_TIMEOUT,
+    OPT_TOLERANCE,
+    OPT_LISTEN,
+    OPT_PORT,
+    OPT_COUNT,
+    OPT_TTL,
+    OPT_NO_PCAP,
+    OPT_MANIFEST,
+    OPT_LIST,
+    OPT_HELP,
+    OPT_HTML,
+    OPT_HMAC_KEY
+};
+
+static const struct option long_opts[] = {
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
+    {"stateful", no_argument, NULL, OPT_STATEFUL},
+    {"stateless", no_argument, NULL, OPT_STATELESS},
+    {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"clock-tolerance", required_argument, NULL, OPT_TOLERANCE},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"no-pcap", no_argument, NULL, OPT_NO_PCAP},
+    {"pcap-manifest", required_argument, NULL, OPT_MANIFEST},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: ippm conform [stamp-reflector HOST[:PORT] | stamp-sender] "
+        "[options]\n"
+        "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) implementation "
+        "against the "
+        "conformance catalogue.\n"
+        "\n"
+        "  stamp-reflector HOST[:PORT]   probe a Session-Reflector (port "
+        "862 by default;\n"
+        "                                IPv6 as [::1]:862; or HOST --port "
+        "PORT)\n"
+        "  stamp-sender                  act as reflector and grade the "
+        "Session-Sender\n"
+        "                                that sends to us\n"
+        "  (none)                        ippm's own reflector on 127.0.0.1 "
+        "in every mode\n"
+        "                                (open stateless on port 862 when it "
+        "can, open\n"
+        "                                stateful, authenticated with a "
+        "random key, PTP),\n"
+        "                                and ippm's own sender (open, "
+        "authenticated,\n"
+        "                                PTP) graded, merged; then the pcap "
+        "corpus; writes\n"
+        "                                ippm-report.json and "
+        "ippm-report.junit.xml here\n"
+        "\n"
+        "  --auth-key-file FILE   authenticated mode with this key\n"
+        "  --hmac-key-file FILE   stamp-reflector, open mode: sign the RFC "
+        "8972 §4.8\n"
+        "                         HMAC TLV probes with this key (none sent "
+        "without)\n"
+        "  --stateful|--stateless the reflector's mode (default: inferred)\n"
+        "  --timestamp ntp|ptp    the reflector's timestamp format (default: "
+        "either)\n"
+        "  --only PREFIX[,...]    run only cases whose ID starts so\n"
+        "  --strict               a SHOULD failure fails the run\n"
+        "  --json FILE            write the results as JSON\n"
+        "  --junit FILE           write the results as JUnit XML\n"
+        "  --html FILE            write the results as a self-contained HTML "
+        "page\n"
+        "  --timeout S            wait for replies (reflector, default 1) or "
+        "for\n"
+        "                         the next packet (sender, default 10)\n"
+        "  --clock-tolerance S    allowed offset between the clocks (default "
+        "1)\n"
+        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n"
+        "  --port PORT            stamp-reflector: the reflector's port, as "
+        "HOST:PORT;\n"
+        "                         stamp-sender: the port to listen on "
+        "(default 862)\n"
+        "  --listen ADDR, --count N   stamp-sender only: where to listen "
+        "(default\n"
+        "                         every address) and how many packets to "
+        "grade\n"
+        "                         (default 10)\n"
+        "  --stateful|--stateless, --timestamp   stamp-reflector only; "
+        "--ttl\n"
+        "                         stamp-reflector and no target; an option "
+        "a\n"
+        "                         subcommand does not take is an error\n"
+        "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the "
+        "corpus\n"
+        "                         (default " DEFAULT_MANIFEST ")\n"
+        "  --list                 print the catalogue (--only filters it) "
+        "and exit\n"
+        "\n"
+        "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD "
+        "with\n"
+        "--strict), 2 usage, 3 could not run (no reply at all from the "
+        "target).\n",
+        f);
+}
+
+/* Options a subcommand does not take, 0-terminated: refused rather than
+ * silently ignored (a --port that probes port 862 instead). */
+static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
+                                     OPT_MANIFEST, OPT_LIST, 0};
+static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
+                                  OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
+                                  OPT_LIST,     OPT_HMAC_KEY,  0};
+/* The self-test runs every mode itself (run_self_suite). */
+static const int deny_self[] = {
+    OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
+
+/* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
+static int refuse(int c, const int *deny, const char *prog)
+{
+    for (; deny && *deny; deny++) {
+        if (*deny != c)
+            continue;
+        const char *name = "?";
+        for (const struct option *lo = long_opts; lo->name; lo++)
+            if (lo->val == c)
+                name = lo->name;
+        ippm_cli_error("%s: --%s is not an option of %s (see --help)", prog,
+                       name, prog);
+        return IPPM_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse(struct conform_opts *o, int argc, char **argv,
+                 const char *prog, const int *deny)
+{
+    int c;
+    uint64_t v;
+    int first = 1;
+    while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
+           -1) {
+        first = 0;
+        if (refuse(c, deny, prog))
+            return IPPM_EXIT_USAGE;
+        switch (c) {
+        case OPT_ONLY:
+            o->only = optarg;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
+            break;
+        case OPT_JUNIT:
+            o->junit = optarg;
+            break;
+        case OPT_JSON:
+            o->json = optarg;
+            break;
+        case OPT_HTML:
+            o->html = optarg;
+            break;
+        case OPT_KEY:
+            o->key_file = optarg;
+            break;
+        case OPT_HMAC_KEY:
+            o->hmac_key_file = optarg;
+            break;
+        case OPT_STATEFUL:
+            o->stateful = 1;
+            break;
+        case OPT_STATELESS:
+            o->stateful = 0;
+            break;
+        case OPT_TIMESTAMP: {
+            enum ippm_tsfmt f;
+            if (ippm_cli_tsfmt("--timestamp", optarg, &f) != 0)
+                return IPPM_EXIT_USAGE;
+            o->tsfmt = (uint8_t)(1 + f);
+            break;
+        }
+        case OPT_TIMEOUT:
+            if (ippm_cli_seconds("--timeout", optarg, 0.01, 3600,
+                                 &o->timeout_ns) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_TOLERANCE:
+            if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
+                                 &o->tolerance_ns) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_LISTEN:
+            o->listen = optarg;
+            break;
+        case OPT_PORT:
+            if (ippm_cli_port("--port", optarg, &o->port) != 0)
+                return IPPM_EXIT_USAGE;
+            o->port_given = true;
+            break;
+        case OPT_COUNT:
+            if (ippm_cli_uint("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
+                              "a count", &v) != 0)
+                return IPPM_EXIT_USAGE;
+            o->count = (uint32_t)v;
+            break;
+        case OPT_TTL:
+            if (ippm_cli_uint("--ttl", optarg, 1, 255, "a TTL", &v) != 0)
+                return IPPM_EXIT_USAGE;
+            o->ttl = (int)v;
+            break;
+        case OPT_NO_PCAP:
+            o->no_pcap = true;
+            break;
+        case OPT_MANIFEST:
+            o->manifest = optarg;
+            break;
+        case OPT_LIST:
+            o->list = true;
+            break;
+        case OPT_HELP:
+        case 'h':
+            usage(stdout);
+            return IPPM_EXIT_OK;
+        default:
+            return IPPM_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* "host", "host:port", "[v6]", "[v6]:port", or a bare IPv6 address. */
+static int split_hostport(const char *s, char *host, size_t cap,
+                          uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    const char *ps = NULL;
+    size_t hl;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end)
+            return -1;
+        hl = (size_t)(end - s - 1);
+        s++;
+        if (end[1] == ':')
+            ps = end + 2;
+        else if (end[1])
+            return -1;
+    } else if (colon && colon == strchr(s, ':')) {
+        hl = (size_t)(colon - s);
+        ps = colon + 1;
+    } else {
+        hl = strlen(s); /* no colon, or several: an IPv6 address */
+    }
+    if (!hl || hl >= cap)
+        return -1;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    if (ps && ippm_cli_port("HOST:PORT", ps, port) != 0)
+        return -2;
+    return 0;
+}
+
+/* Key and crypto for authenticated mode (--auth-key-file), or for the
+ * open mode's HMAC TLV (--hmac-key-file). Returns -1 to go on. */
+static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
+                    size_t *key_len, struct ippm_crypto *crypto,
+                    bool *have_crypto)
+{
+    *have_crypto = false;
+    if (o->key_file && o->hmac_key_file) {
+        ippm_cli_error("--hmac-key-file: open mode only; authenticated mode "
+                       "signs the HMAC TLV with --auth-key-file");
+        return IPPM_EXIT_USAGE;
+    }
+    const char *opt = o->key_file ? "--auth-key-file" : "--hmac-key-file";
+    const char *file = o->key_file ? o->key_file : o->hmac_key_file;
+    if (!file)
+        return -1;
+    if (ippm_keyfile_read(opt, file, key, key_len) != 0)
+        return IPPM_EXIT_USAGE;
+    if (ippm_crypto_openssl_init(crypto) != 0) {
+        ippm_crypto_openssl_free(crypto);
+        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256");
+        return IPPM_EXIT_RUNTIME;
+    }
+    *have_crypto = true;
+    return -1;
+}
+
+/* Prints the table of res and writes the reports; ex (n_ex) are our own
+ * probes for the HTML round-trip plot, NULL for none. Returns the exit
+ * status. */
+static int report_results(const struct conform_opts *o, const char *suite,
+                          const char *target, uint64_t start_ns,
+                          const struct ippm_case_result *res, size_t n,
+                          const struct ippm_exchange *ex, size_t n_ex)
+{
+    struct ippm_report r = {
+        .suite = suite,
+        .target = target,
+        .res = res,
+        .n = n,
+        .start_ns = start_ns,
+        .duration_ns = ippm_clock_realtime() - start_ns,
+        .strict = o->strict,
+    };
+    ippm_report_print(stdout, &r);
+    fflush(stdout);
+    int status = ippm_report_exit_status(&r);
+    if (o->json && ippm_report_write_json(o->json, &r) != 0) {
+        ippm_cli_error("--json: cannot write %s: %s", o->json,
+                       strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
+    if (o->junit && ippm_report_write_junit(o->junit, &r) != 0) {
+        ippm_cli_error("--junit: cannot write %s: %s", o->junit,
+                       strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
+    if (o->html && ippm_html_write_verdicts(o->html, "ippm conform", &r, ex,
+                                            n_ex, IPPM_PROBE_STAMP_BASE,
+                                            "round-trip time (ms)") != 0) {
+        ippm_cli_error("--html: cannot write %s: %s", o->html, strerror(errno));
+        status = IPPM_EXIT_RUNTIME;
+    }
+    return status;
+}
+
+/* The catalogue on obs into a calloc'd array (*n results). NULL with the
+ * exit status in *status: out of memory, or --only matching nothing
+ * (suite NULL: no case is no error). */
+static struct ippm_case_result *run_catalogue(const struct ippm_obs *obs,
+                                              const struct conform_opts *o,
+                                              const char *suite, size_t *n,
+                                              int *status)
+{
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    struct ippm_case_result *res = calloc(n_cat ? n_cat : 1, sizeof *res);
+    if (!res) {
+        ippm_cli_error("conform: out of memory");
+        *status = IPPM_EXIT_RUNTIME;
+        return NULL;
+    }
+    *n = ippm_catalogue_run(obs, o->only, res, n_cat);
+    if (*n == 0 && o->only && suite) {
+        ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
+        free(res);
+        *status = IPPM_EXIT_USAGE;
+        return NULL;
+    }
+    return res;
+}
+
+/* Runs the catalogue on obs, prints the table, writes the reports.
+ * Returns the exit status. */
+static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
+                 const char *suite, const char *target, uint64_t start_ns)
+{
+    size_t n;
+    int status;
+    struct ippm_case_result *res = run_catalogue(obs, o, suite, &n, &status);
+    if (!res)
+        return status;
+    /* Our own probes: the round trips of the base packets. A graded
+     * sender's exchanges time only our reflector, so no plot. */
+    bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
+    status = report_results(o, suite, target, start_ns, res, n,
+                            probed ? obs->ex : NULL, obs->n_ex);
+    free(res);
+    return status;
+}
+
+static void print_traffic(const struct conform_run *run)
+{
+    size_t answered = 0;
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        answered += run->ex[i].rep != NULL;
+    printf("sent %zu requests, %zu answered, %llu replies in all "
+           "(%llu matched no request)\n",
+           run->obs.n_ex, answered, (unsigned long long)run->received,
+           (unsigned long long)run->obs.unmatched_replies);
+    if (run->icmp_refused)
+        printf("warning: %llu ICMP port unreachable: nothing listens there\n",
+               (unsigned long long)run->icmp_refused);
+}
+
+/* No probe answered: nothing came back, or the port is closed. */
+static bool no_reply(const struct conform_run *run)
+{
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        if (run->ex[i].rep)
+            return false;
+    return run->received == 0 || run->icmp_refused > 0;
+}
+
+/* Probes the reflector at target and grades it. */
+static int run_reflector_suite(const struct conform_opts *o,
+                               const struct ippm_addr *target)
+{
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len = 0;
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    memset(&crypto, 0, sizeof crypto);
+    int rc = load_key(o, key, &key_len, &crypto, &have_crypto);
+    if (rc >= 0)
+        return rc;
+    struct conform_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        ippm_cli_error("conform: out of memory");
+        if (have_crypto)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_reflector_opts ro = {
+        .target = *target,
+        .auth = o->key_file != NULL,
+        .crypto = have_crypto ? &crypto : NULL,
+        .key = o->key_file ? key : NULL,
+        .key_len = key_len,
+        .expect_stateful = o->stateful,
+        .expect_tsfmt = o->tsfmt,
+        .timeout_ns = o->timeout_ns ? o->timeout_ns : NS_PER_S,
+        .tolerance_ns = o->tolerance_ns,
+        .ttl = o->ttl,
+        .tlv_key = o->hmac_key_file ? key : NULL,
+        .tlv_key_len = o->hmac_key_file ? key_len : 0,
+    };
+    char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
+    ippm_addr_fmt(target, where, sizeof where);
+    uint64_t start = ippm_clock_realtime();
+    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform stamp-reflector: %s: %s", where, err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else if (no_reply(run)) {
+        /* Nothing to grade is not a graded FAIL: a closed port would show
+         * the same "got no reply" table as a broken reflector. */
+        ippm_cli_error("conform stamp-reflector: no reply from %s%s: is a "
+                       "STAMP reflector listening?",
+                       where,
+                       run->icmp_refused ? " (ICMP port unreachable)" : "");
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        print_traffic(run);
+        rc = grade(&run->obs, o, "stamp-reflector", where, start);
+    }
+    conform_run_free(run);
+    free(run);
+    if (have_crypto)
+        ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
+static void defaults(struct conform_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->stateful = -1;
+    o->port = STAMP_PORT;
+    o->count = 10;
+    o->ttl = 64;
+    o->tolerance_ns = NS_PER_S;
+}
+
+static int cmd_reflector(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform stamp-reflector", deny_reflector);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc) {
+        ippm_cli_error("conform stamp-reflector: missing HOST[:PORT]");
+        return IPPM_EXIT_USAGE;
+    }
+    if (optind + 1 < argc) {
+        ippm_cli_error("conform stamp-reflector: unexpected '%s'",
+                       argv[optind + 1]);
+        return IPPM_EXIT_USAGE;
+    }
+    char host[256], err[IPPM_NET_ERRLEN];
+    uint16_t port = 0;
+    int sp = split_hostport(argv[optind], host, sizeof host, &port);
+    if (sp == -2)
+        return IPPM_EXIT_USAGE;
+    if (sp != 0) {
+        ippm_cli_error("conform stamp-reflector: '%s' is not HOST[:PORT]",
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    /* --port is HOST:PORT's alternative; both must agree. */
+    if (port && o.port_given && port != o.port) {
+        ippm_cli_error("conform stamp-reflector: port %u in '%s' and "
+                       "--port %u disagree",
+                       port, argv[optind], o.port);
+        return IPPM_EXIT_USAGE;
+    }
+    if (!port)
+        port = o.port; /* --port, else 862 (defaults()) */
+    struct ippm_addr target;
+    if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
+                         sizeof err) != 0) {
+        ippm_cli_error("conform stamp-reflector: %s", err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    return run_reflector_suite(&o, &target);
+}
+
+static int cmd_sender(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform stamp-sender", deny_sender);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc) {
+        ippm_cli_error("conform stamp-sender: unexpected '%s'", argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    char err[IPPM_NET_ERRLEN];
+    struct ippm_addr local;
+    if (o.listen && ippm_net_resolve(o.listen, o.port, IPPM_AF_NONE, &local,
+                                     err, sizeof err) != 0) {
+        ippm_cli_error("--listen: %s", err);
+        return IPPM_EXIT_USAGE;
+    }
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len = 0;
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    memset(&crypto, 0, sizeof crypto);
+    rc = load_key(&o, key, &key_len, &crypto, &have_crypto);
+    if (rc >= 0)
+        return rc;
+    struct conform_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        ippm_cli_error("conform: out of memory");
+        if (have_crypto)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_sender_opts so = {
+        .listen = o.listen ? &local : NULL,
+        .port = o.port,
+        .count = o.count,
+        .timeout_ns = o.timeout_ns ? o.timeout_ns : 10 * NS_PER_S,
+        .auth = o.key_file != NULL,
+        .crypto = have_crypto ? &crypto : NULL,
+        .key = o.key_file ? key : NULL,
+        .key_len = key_len,
+        .tolerance_ns = o.tolerance_ns,
+    };
+    uint64_t start = ippm_clock_realtime();
+    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform stamp-sender: %s", err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        char where[IPPM_ADDR_STRLEN];
+        if (!run->obs.n_ex) {
+            /* Nothing to grade is not a pass. */
+            ippm_cli_error("conform stamp-sender: no packet arrived within "
+                           "--timeout");
+            rc = IPPM_EXIT_RUNTIME;
+        } else {
+            ippm_addr_fmt(&run->ex[0].req_src, where, sizeof where);
+            printf("received %zu packets\n", run->obs.n_ex);
+            rc = grade(&run->obs, &o, "stamp-sender", where, start);
+        }
+    }
+    conform_run_free(run);
+    free(run);
+    if (have_crypto)
+        ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
+/* The capture corpus, after the live run (pcap_read.h). Only a failed
+ * expectation fails `ippm conform`; an absent corpus is reported and
+ * skipped, an unreadable capture is a runtime error. */
+/* Where the corpus is when --pcap-manifest is not given: the current
+ * directory (a checkout), the tree ippm was built from, the package. */
+static const char *find_manifest(void)
+{
+    static const char *const where[] = {
+        DEFAULT_MANIFEST,
+#ifdef IPPM_SOURCE_DIR
+        IPPM_SOURCE_DIR "/" DEFAULT_MANIFEST,
+#endif
+        "/usr/share/ippm/" DEFAULT_MANIFEST,
+    };
+    for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+        if (access(where[i], R_OK) == 0)
+            return where[i];
+    return DEFAULT_MANIFEST;
+}
+
+static int run_pcap_corpus(const struct conform_opts *o)
+{
+    const char *m = o->manifest ? o->manifest : find_manifest();
+    if (o->no_pcap)
+        return IPPM_EXIT_OK;
+    if (access(m, R_OK) != 0) {
+        printf("\npcap corpus: %s not found; skipped (--pcap-manifest)\n", m);
+        return IPPM_EXIT_OK;
+    }
+    printf("\npcap corpus: %s\n", m);
+    fflush(stdout);
+    return ippm_pcap_check_manifest(m);
+}
+
+/* Every case, one per line: ID, section, level, role, title. */
+static int list_cases(const struct conform_opts *o)
+{
+    size_t n;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (o->only && strncmp(c[i].id, o->only, strlen(o->only)) != 0)
+            continue;
+        printf("%-20s %-36s %-6s %-9s %s\n", c[i].id, c[i].section,
+               ippm_level_str(c[i].level), ippm_role_str(c[i].role),
+               c[i].title);
+    }
+    return IPPM_EXIT_OK;
+}
+
+/* ---- `ippm conform` with no target ----
+ * ippm's own reflector in every mode the catalogue needs, each a
+ * reflector of its own, probed in turn; then ippm's own sender in each of
+ * its modes, graded. Per case the most telling verdict (fail, then pass,
+ * then n/a) wins, its detail naming the modes. */
+
+struct self_mode {
+    const char *name;
+    bool stateful;
+    bool auth;
+    enum ippm_tsfmt tsfmt;
+    bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
+};
+
+static const struct self_mode self_modes[] = {
+    {"open stateless", false, false, IPPM_TS_NTP, true},
+    {"open stateful", true, false, IPPM_TS_NTP, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
+};
+#define N_SELF_MODES (sizeof self_modes / sizeof self_modes[0])
+
+/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
+static const struct self_mode send_modes[] = {
+    {"open sender", false, false, IPPM_TS_NTP, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false},
+};
+#define N_SEND_MODES (sizeof send_modes / sizeof send_modes[0])
+#define N_MODES_MAX  4
+
+static int verdict_rank(enum ippm_verdict v)
+{
+    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
+}
+
+/* Appends sep, mode, ": " and detail to d (IPPM_DETAIL_MAX octets), cut
+ * to fit when whole is false, else only when it fits whole. */
+static void detail_put(char *d, const char *sep, const char *mode,
+                       const char *detail, bool whole)
+{
+    size_t l = strlen(d);
+    const char *part[4] = {sep, mode, ": ", detail};
+    size_t need = 0;
+    for (size_t i = 0; i < 4; i++)
+        need += strlen(part[i]);
+    if (whole && l + need >= IPPM_DETAIL_MAX)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        for (const char *c = part[i]; *c && l + 1 < IPPM_DETAIL_MAX; c++)
+            d[l++] = *c;
+    d[l] = '\0';
+}
+
+/* Case i of every mode's results into m: the most telling verdict; its
+ * detail names the modes that gave it ("open stateless, PTP timestamps:
+ * 3 checked; authenticated: 2 checked"). */
+static void merge_case(struct ippm_case_result *m,
+                       struct ippm_case_result *const *res,
+                       const struct self_mode *modes, size_t n_modes, size_t i)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n_modes; k++)
+        if (verdict_rank(res[k][i].verdict) >
+            verdict_rank(res[best][i].verdict))
+            best = k;
+    m->c = res[best][i].c;
+    m->verdict = res[best][i].verdict;
+    m->detail[0] = '\0';
+    bool done[N_MODES_MAX] = {false};
+    bool first = true;
+    for (size_t k = 0; k < n_modes; k++) {
+        if (done[k] || res[k][i].verdict != m->verdict)
+            continue;
+        /* This detail, with every mode that gave the same. */
+        char names[IPPM_DETAIL_MAX] = "";
+        for (size_t j = k; j < n_modes; j++) {
+            if (done[j] || res[j][i].verdict != m->verdict ||
+                strcmp(res[j][i].detail, res[k][i].detail) != 0)
+                continue;
+            done[j] = true;
+            detail_put(names, names[0] ? ", " : "", modes[j].name, "", false);
+            names[strlen(names) - 2] = '\0'; /* the ": " */
+        }
+        detail_put(m->detail, first ? "" : "; ", names, res[k][i].detail,
+                   !first);
+        first = false;
+    }
+}
+
+/* Cases that no mode of the self-test can make apply: why, exactly. */
+static void explain_na(struct ippm_case_result *m, size_t n,
+                       const char *err_862)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].verdict != IPPM_NA)
+            continue;
+        if (!strcmp(m[i].c->id, "STAMP-8762-4.1-01") && err_862[0])
+            snprintf(m[i].detail, sizeof m[i].detail,
+                     "ippm's own reflector could not listen on UDP port "
+                     "862 (%s): the self-test ran on a free port; as root "
+                     "(or with CAP_NET_BIND_SERVICE) and 862 free it is "
+                     "graded",
+                     err_862);
+    }
+}
+
+/* Runs one mode: its own reflector, probed; results into *res. */
+static int self_one(const struct conform_opts *o, const struct self_mode *md,
+                    const struct ippm_crypto *crypto, const uint8_t *key,
+                    size_t key_len, struct conform_run *run,
+                    struct ippm_case_result **res, size_t *n, char *err_862,
+                    size_t err_862_len)
+{
+    char err[IPPM_NET_ERRLEN];
+    uint16_t port = 0;
+    struct conform_selfrefl_opts so = {
+        .stateful = md->stateful,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .port = md->try_862 ? STAMP_PORT : 0,
+    };
+    struct conform_selfrefl *s =
+        conform_selfrefl_start(&so, &port, err, sizeof err);
+    if (!s && md->try_862) {
+        snprintf(err_862, err_862_len, "%s", err);
+        so.port = 0;
+        s = conform_selfrefl_start(&so, &port, err, sizeof err);
+    }
+    if (!s) {
+        ippm_cli_error("conform: own reflector (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
+    struct conform_reflector_opts ro = {
+        .target = target,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = md->auth ? key : NULL,
+        .key_len = md->auth ? key_len : 0,
+        .expect_stateful = md->stateful,
+        .expect_tsfmt = (uint8_t)(1 + md->tsfmt),
+        .timeout_ns = o->timeout_ns,
+        .tolerance_ns = o->tolerance_ns,
+        .ttl = o->ttl,
+        .tlv_key = md->auth ? NULL : key,
+        .tlv_key_len = md->auth ? 0 : key_len,
+    };
+    printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else if (no_reply(run)) {
+        ippm_cli_error("conform: own reflector (%s) gave no reply", md->name);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        print_traffic(run);
+        *res = run_catalogue(&run->obs, o, NULL, n, &rc);
+        if (*res)
+            rc = IPPM_EXIT_OK;
+    }
+    conform_selfrefl_stop(s);
+    return rc;
+}
+
+/* Runs one sender mode: ippm's own sender to our grading reflector;
+ * results into *res. */
+static int self_send_one(const struct conform_opts *o,
+                         const struct self_mode *md,
+                         const struct ippm_crypto *crypto, const uint8_t *key,
+                         size_t key_len, struct conform_run *run,
+                         struct ippm_case_result **res, size_t *n)
+{
+    char err[IPPM_NET_ERRLEN];
+    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
+    struct ippm_sock tmp;
+    /* A free port for the grading reflector: the sender needs it first. */
+    if (ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    lo.port = tmp.local.port;
+    ippm_net_close(&tmp);
+    struct conform_selfsend_opts sso = {
+        .target = lo,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .delay_ns = NS_PER_S / 5,
+    };
+    struct conform_sender_opts so = {
+        .listen = &lo,
+        .port = lo.port,
+        .count = CONFORM_SELFSEND_SESSIONS * CONFORM_SELFSEND_COUNT,
+        .timeout_ns = NS_PER_S,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .tolerance_ns = o->tolerance_ns,
+        .quiet = true,
+    };
+    struct conform_selfsend *x = conform_selfsend_start(&sso, err, sizeof err);
+    if (!x) {
+        ippm_cli_error("conform: own sender (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    conform_selfsend_stop(x);
+    if (rc != IPPM_EXIT_OK)
+        return rc;
+    if (!run->obs.n_ex) {
+        ippm_cli_error("conform: own sender (%s) sent nothing", md->name);
+        return IPPM_EXIT_RUNTIME;
+    }
+    printf("ippm's own STAMP sender, %s: %zu packets graded\n", md->name,
+           run->obs.n_ex);
+    *res = run_catalogue(&run->obs, o, NULL, n, &rc);
+    return *res ? IPPM_EXIT_OK : rc;
+}
+
+/* Merges n_modes results (n cases each) into a calloc'd array; NULL when
+ * out of memory. */
+static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
+                                            const struct self_mode *modes,
+                                            size_t n_modes, size_t n)
+{
+    struct ippm_case_result *m = calloc(n ? n : 1, sizeof *m);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        merge_case(&m[i], res, modes, n_modes, i);
+    return m;
+}
+
+/* Every mode, merged, reported. */
+static int run_self_suite(const struct conform_opts *o)
+{
+    struct ippm_crypto crypto;
+    uint8_t key[32];
+    memset(&crypto, 0, sizeof crypto);
+    if (ippm_crypto_openssl_init(&crypto) != 0 ||
+        crypto.random(crypto.ctx, key, sizeof key) != IPPM_OK) {
+        ippm_crypto_openssl_free(&crypto);
+        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256 or no random "
+                       "source");
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct conform_run *keep = NULL; /* the first mode's, for --html */
+    struct ippm_case_result *res[N_SELF_MODES] = {NULL};
+    size_t n_res[N_SELF_MODES] = {0};
+    struct ippm_case_result *merged = NULL;
+    char err_862[IPPM_NET_ERRLEN] = "";
+    uint64_t start = ippm_clock_realtime();
+    int rc = IPPM_EXIT_OK;
+    for (size_t k = 0; k < N_SELF_MODES && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = self_one(o, &self_modes[k], &crypto, key, sizeof key, run, &res[k],
+                      &n_res[k], err_862, sizeof err_862);
+        if (!keep && rc == IPPM_EXIT_OK) {
+            keep = run;
+        } else {
+            conform_run_free(run);
+            free(run);
+        }
+    }
+    /* The sender side: its cases are the catalogue's other half. */
+    struct ippm_case_result *sres[N_SEND_MODES] = {NULL};
+    size_t n_sres[N_SEND_MODES] = {0};
+    for (size_t k = 0; k < N_SEND_MODES && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = self_send_one(o, &send_modes[k], &crypto, key, sizeof key, run,
+                           &sres[k], &n_sres[k]);
+        conform_run_free(run);
+        free(run);
+    }
+    /* Same catalogue, same --only: every mode ran the same cases. */
+    size_t nr = n_res[0], ns = n_sres[0];
+    struct ippm_case_result *mr = NULL, *ms = NULL;
+    if (rc == IPPM_EXIT_OK && nr + ns == 0 && o->only) {
+        ippm_cli_error("--only: no case matches '%s'", o->only);
+        rc = IPPM_EXIT_USAGE;
+    }
+    if (rc == IPPM_EXIT_OK &&
+        (!(mr = merge_modes(res, self_modes, N_SELF_MODES, nr)) ||
+         !(ms = merge_modes(sres, send_modes, N_SEND_MODES, ns)) ||
+         !(merged = calloc(nr + ns ? nr + ns : 1, sizeof *merged)))) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    if (rc == IPPM_EXIT_OK) {
+        memcpy(merged, mr, nr * sizeof *merged);
+        memcpy(merged + nr, ms, ns * sizeof *merged);
+        explain_na(merged, nr + ns, err_862);
+        printf("\n");
+        rc = report_results(
+            o, "stamp", "ippm's own reflector and sender, every mode", start,
+            merged, nr + ns, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
+    }
+    free(mr);
+    free(ms);
+    for (size_t k = 0; k < N_SEND_MODES; k++)
+        free(sres[k]);
+    for (size_t k = 0; k < N_SELF_MODES; k++)
+        free(res[k]);
+    free(merged);
+    if (keep) {
+        conform_run_free(keep);
+        free(keep);
+    }
+    ippm_crypto_openssl_free(&crypto);
+    return rc;
+}
+
+/* `ippm conform` with no target. */
+static int cmd_self(int argc, char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    int rc = parse(&o, argc, argv, "conform", deny_self);
+    if (rc >= 0)
+        return rc;
+    if (o.list)
+        return list_cases(&o);
+    if (optind < argc) {
+        ippm_cli_error("conform: unknown target '%s' (stamp-reflector, "
+                       "stamp-sender)",
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    if (o.key_file) {
+        ippm_cli_error("conform: --auth-key-file needs a target "
+                       "(stamp-reflector HOST); the self-test makes its "
+                       "own key");
+        return IPPM_EXIT_USAGE;
+    }
+    if (!o.json)
+        o.json = "ippm-report.json";
+    if (!o.junit)
+        o.junit = "ippm-report.junit.xml";
+    if (!o.timeout_ns)
+        o.timeout_ns = NS_PER_S / 2;
+    /* --stateful, --stateless, --timestamp: every mode runs anyway. */
+    rc = run_self_suite(&o);
+    if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {
+        int prc = run_pcap_corpus(&o);
+        if (rc == IPPM_EXIT_OK)
+            rc = prc;
+    }
+    return rc;
+}
+
+/* see commands.h */
+int cmd_conform(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "stamp-reflector") == 0)
+        return cmd_reflector(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "stamp-sender") == 0)
+        return cmd_sender(argc - 1, argv + 1);
+    return cmd_self(argc, argv);
+}

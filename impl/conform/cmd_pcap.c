@@ -1,0 +1,924 @@
+/* ippm pcap: grade a capture of STAMP traffic against the catalogue.
+ *
+ *   ippm pcap check FILE [--port PORT] [--auth-key-file FILE] [--auth]
+ *                        [--role reflector|sender|both] [--stateful|--stateless]
+ *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
+ *                        [--only PREFIX]
+ *                        [--strict] [--junit FILE] [--json FILE]
+ *                        [--html FILE] [--quiet]
+ *   ippm pcap check --manifest MANIFEST
+ *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth]
+ *
+ * check pairs requests (to the reflector port) with replies (from it) and
+ * builds the same struct ippm_obs a live run builds; the catalogue grades
+ * it. dump prints each STAMP datagram as decoded by proto/stamp, one JSON
+ * object a line, for pcaps/interop/ to compare with other decoders.
+ *
+ * A capture is assumed taken at the Session-Reflector (or on loopback):
+ * the IP TTL of a request in the file is the TTL the reflector saw. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conformance/ippm_conform.h"
+#include "proto/stamp/stamp.h"
+#include "impl/core/cli.h"
+#include "impl/commands.h"
+#include "impl/core/crypto_openssl.h"
+#include "impl/report/html_report.h"
+#include "impl/core/keyfile.h"
+#include "impl/core/net.h"
+#include "impl/capture/pcap_read.h"
+#include "impl/report/report.h"
+
+/* Default for --clock-tolerance: the capture clock and the reflector's
+ * clock are the same host's on loopback, but a tap elsewhere is not. */
+#define PCAP_CLOCK_TOLERANCE_NS (1000000000ull)
+
+/* ---- the capture in memory ---- */
+
+struct dgram {
+    uint64_t frame;
+    uint64_t ts_ns;
+    struct ippm_addr src, dst;
+    int16_t ttl, tos;
+    uint8_t *data;
+    size_t len;
+};
+
+struct capture {
+    struct dgram *d;
+    size_t n, cap;
+    struct ippm_pcap_counts counts;
+};
+
+static void capture_free(struct capture *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->d[i].data);
+    free(c->d);
+    memset(c, 0, sizeof *c);
+}
+
+/* Reads every UDP datagram of path; a read error past the file header
+ * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+static int capture_load(const char *path, struct capture *c, char *err,
+                        size_t errcap)
+{
+    struct ippm_pcap_reader r;
+    memset(c, 0, sizeof *c);
+    if (ippm_pcap_open(&r, path, err, errcap) != 0)
+        return -1;
+    struct ippm_pcap_dgram pd;
+    int rc;
+    while ((rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+        if (c->n == c->cap) {
+            size_t ncap = c->cap ? c->cap * 2 : 64;
+            struct dgram *nd = realloc(c->d, ncap * sizeof *nd);
+            if (nd == NULL) {
+                snprintf(err, errcap, "out of memory");
+                rc = -1;
+                break;
+            }
+            c->d = nd;
+            c->cap = ncap;
+        }
+        struct dgram *d = &c->d[c->n];
+        d->frame = pd.frame;
+        d->ts_ns = pd.ts_ns;
+        d->src = pd.src;
+        d->dst = pd.dst;
+        d->ttl = pd.ttl;
+        d->tos = pd.tos;
+        d->len = pd.len;
+        d->data = malloc(pd.len ? pd.len : 1);
+        if (d->data == NULL) {
+            snprintf(err, errcap, "out of memory");
+            rc = -1;
+            break;
+        }
+        if (pd.len)
+            memcpy(d->data, pd.payload, pd.len);
+        c->n++;
+    }
+    c->counts = r.counts;
+    ippm_pcap_close(&r);
+    if (rc < 0 && strcmp(err, "out of memory") == 0) {
+        capture_free(c);
+        return -1;
+    }
+    if (rc < 0) /* a capture cut short (tcpdump killed): keep what came */
+        fprintf(stderr,
+                "ippm: warning: %s: %s; using the %llu frames before it\n",
+                path, err, (unsigned long long)c->counts.frames);
+    return 0;
+}
+
+/* ---- finding the reflector port ---- */
+
+struct flow {
+    struct ippm_addr src, dst;
+    uint64_t n;        /* STAMP-sized datagrams */
+    uint64_t first_ns; /* first of them */
+};
+
+/* The port that receives STAMP-sized datagrams and answers from them: for
+ * each pair of opposite flows, the side spoken to first is the reflector.
+ * Returns 0 when nothing looks like an exchange. */
+static uint16_t detect_port(const struct capture *c)
+{
+    struct flow *f = NULL;
+    size_t nf = 0, capf = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct dgram *d = &c->d[i];
+        if (d->len < STAMP_BASE_LEN)
+            continue;
+        size_t j;
+        for (j = 0; j < nf; j++)
+            if (ippm_addr_equal(&f[j].src, &d->src) &&
+                ippm_addr_equal(&f[j].dst, &d->dst))
+                break;
+        if (j == nf) {
+            if (nf == capf) {
+                size_t ncap = capf ? capf * 2 : 16;
+                struct flow *nfp = realloc(f, ncap * sizeof *nfp);
+                if (nfp == NULL)
+                    break;
+                f = nfp;
+                capf = ncap;
+            }
+            f[nf].src = d->src;
+            f[nf].dst = d->dst;
+            f[nf].n = 0;
+            f[nf].first_ns = d->ts_ns;
+            nf++;
+        }
+        f[j].n++;
+    }
+    uint16_t best = 0;
+    uint64_t best_score = 0;
+    /* scores per port, accumulated over flow pairs: few flows, so a
+     * quadratic walk is fine */
+    for (size_t a = 0; a < nf; a++) {
+        uint16_t port = f[a].dst.port;
+        uint64_t score = 0;
+        for (size_t x = 0; x < nf; x++) {
+            if (f[x].dst.port != port)
+                continue;
+            for (size_t y = 0; y < nf; y++) {
+                if (!ippm_addr_equal(&f[y].src, &f[x].dst) ||
+                    !ippm_addr_equal(&f[y].dst, &f[x].src))
+                    continue;
+                if (f[x].first_ns > f[y].first_ns)
+                    continue; /* the port answered before it was asked */
+                score += f[x].n < f[y].n ? f[x].n : f[y].n;
+            }
+        }
+        if (score > best_score ||
+            (score == best_score && score > 0 && port == STAMP_PORT)) {
+            best = port;
+            best_score = score;
+        }
+    }
+    free(f);
+    return best;
+}
+
+/* ---- options ---- */
+
+enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
+
+struct check_opts {
+    const char *file;
+    uint16_t port;          /* 0: detect */
+    const char *key_file;
+    bool auth;
+    enum role_sel roles;
+    int stateful;           /* -1 infer */
+    uint64_t tol_ns;
+    uint8_t expect_tsfmt;   /* 0 either, else 1 + enum ippm_tsfmt */
+    const char *only;
+    bool strict;
+    const char *junit;
+    const char *json;
+    const char *html;
+    const char *manifest;
+    bool quiet;
+};
+
+enum {
+    OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
+    OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
+    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML
+};
+
+static const struct option check_longopts[] = {
+    {"port", required_argument, NULL, OPT_PORT},
+    {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"auth", no_argument, NULL, OPT_AUTH},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"stateful", no_argument, NULL, OPT_STATEFUL},
+    {"stateless", no_argument, NULL, OPT_STATELESS},
+    {"clock-tolerance", required_argument, NULL, OPT_TOL},
+    {"timestamp", required_argument, NULL, OPT_TSFMT},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: ippm pcap check FILE [--port PORT] [--auth-key-file FILE]"
+          " [--auth]\n"
+          "                       [--role reflector|sender|both]"
+          " [--stateful|--stateless]\n"
+          "                       [--clock-tolerance SECONDS]"
+          " [--timestamp ntp|ptp]\n"
+          "                       [--only PREFIX] [--strict]\n"
+          "                       [--junit FILE] [--json FILE] [--html FILE]"
+          " [--quiet]\n"
+          "       ippm pcap check --manifest MANIFEST\n"
+          "       ippm pcap dump FILE [--port PORT] [--auth-key-file FILE]"
+          " [--auth]\n",
+          f);
+}
+
+/* Parses argv (argv[0] the subcommand) into o. Returns 0, 1 after --help,
+ * or -1 after one line on stderr. */
+static int parse_opts(int argc, char **argv, const char *prog,
+                      struct check_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->roles = ROLE_BOTH;
+    o->stateful = -1;
+    o->tol_ns = PCAP_CLOCK_TOLERANCE_NS;
+    int c, first = 1;
+    while ((c = ippm_cli_next(argc, argv, "", check_longopts, prog, first)) !=
+           -1) {
+        first = 0;
+        switch (c) {
+        case OPT_PORT:
+            if (ippm_cli_port("--port", optarg, &o->port) != 0)
+                return -1;
+            break;
+        case OPT_KEY: o->key_file = optarg; o->auth = true; break;
+        case OPT_AUTH: o->auth = true; break;
+        case OPT_ROLE:
+            if (strcmp(optarg, "reflector") == 0)
+                o->roles = ROLE_REFLECTOR;
+            else if (strcmp(optarg, "sender") == 0)
+                o->roles = ROLE_SENDER;
+            else if (strcmp(optarg, "both") == 0)
+                o->roles = ROLE_BOTH;
+            else {
+                ippm_cli_error("--role: '%s' is not reflector, sender or "
+                               "both", optarg);
+                return -1;
+            }
+            break;
+        case OPT_STATEFUL: o->stateful = 1; break;
+        case OPT_STATELESS: o->stateful = 0; break;
+        case OPT_TOL:
+            if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
+                                 &o->tol_ns) != 0)
+                return -1;
+            break;
+        case OPT_TSFMT: {
+            enum ippm_tsfmt fmt;
+            if (ippm_cli_tsfmt("--timestamp", optarg, &fmt) != 0)
+                return -1;
+            o->expect_tsfmt = (uint8_t)(1 + fmt);
+            break;
+        }
+        case OPT_ONLY: o->only = optarg; break;
+        case OPT_STRICT: o->strict = true; break;
+        case OPT_JUNIT: o->junit = optarg; break;
+        case OPT_JSON: o->json = optarg; break;
+        case OPT_HTML: o->html = optarg; break;
+        case OPT_MANIFEST: o->manifest = optarg; break;
+        case OPT_QUIET: o->quiet = true; break;
+        case OPT_HELP: usage(stdout); return 1;
+        default: return -1;
+        }
+    }
+    if (optind < argc)
+        o->file = argv[optind++];
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected argument '%s'", prog, argv[optind]);
+        return -1;
+    }
+    if (o->file == NULL && o->manifest == NULL) {
+        ippm_cli_error("%s: needs a capture FILE (see --help)", prog);
+        return -1;
+    }
+    if (o->file != NULL && o->manifest != NULL) {
+        ippm_cli_error("%s: give a FILE or --manifest, not both", prog);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- pairing ---- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* Where a reflector packet keeps the Session-Sender Sequence Number. */
+static size_t ss_seq_off(bool auth)
+{
+    return auth ? 48 : 24; /* RFC 8762 Figures 6 and 5 */
+}
+
+struct pairing {
+    struct ippm_exchange *ex;
+    size_t n_ex;
+    uint64_t requests, replies, matched, duplicates, unmatched;
+};
+
+/* Builds one exchange per request to port and attaches the replies from
+ * port: same 4-tuple reversed, Session-Sender Sequence Number equal to the
+ * request's Sequence Number, first request not yet answered; a reply with
+ * the number of an answered request is a duplicate. A reply whose number
+ * matches no request goes to the latest unanswered request of its flow
+ * before it. Returns 0, or -1 when out of memory. */
+static int pair(const struct capture *c, uint16_t port, bool auth,
+                struct pairing *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t nreq = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->d[i].dst.port == port && c->d[i].src.port != port)
+            nreq++;
+    p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
+    size_t *idx = calloc(nreq ? nreq : 1, sizeof *idx); /* ex -> dgram */
+    if (p->ex == NULL || idx == NULL) {
+        free(p->ex);
+        free(idx);
+        p->ex = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const struct dgram *d = &c->d[i];
+        if (d->dst.port != port || d->src.port == port)
+            continue;
+        struct ippm_exchange *e = &p->ex[p->n_ex];
+        e->req = d->data;
+        e->req_len = d->len;
+        e->req_ns = d->ts_ns;
+        e->req_ttl = d->ttl;
+        e->req_src = d->src;
+        e->req_dst = d->dst;
+        /* RFC 8972 §4.4 CoS cases: TOS as captured, when both are known. */
+        e->tos_known = d->tos >= 0;
+        e->req_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
+        idx[p->n_ex] = i;
+        p->n_ex++;
+    }
+    p->requests = p->n_ex;
+    size_t off = ss_seq_off(auth);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct dgram *d = &c->d[i];
+        if (d->src.port != port || d->dst.port == port)
+            continue;
+        p->replies++;
+        bool has_seq = d->len >= off + 4;
+        uint32_t ss_seq = has_seq ? rd32(d->data + off) : 0;
+        struct ippm_exchange *hit = NULL, *dup = NULL, *last = NULL;
+        for (size_t k = 0; k < p->n_ex; k++) {
+            struct ippm_exchange *e = &p->ex[k];
+            if (!ippm_addr_equal(&e->req_src, &d->dst) ||
+                !ippm_addr_equal(&e->req_dst, &d->src))
+                continue;
+            if (e->rep == NULL && e->req_ns <= d->ts_ns)
+                last = e; /* latest unanswered request before the reply */
+            if (!has_seq || e->req_len < 4 || rd32(e->req) != ss_seq)
+                continue;
+            if (e->rep == NULL) {
+                hit = e;
+                break;
+            }
+            dup = e; /* the latest answered one with this number */
+        }
+        /* No request has the number the reply copied (too short to carry
+         * it, or copied wrong): the reply answers the latest request of
+         * its flow still unanswered, so the catalogue can grade the copy. */
+        if (hit == NULL && dup == NULL)
+            hit = last;
+        if (hit != NULL) {
+            hit->rep = d->data;
+            hit->rep_len = d->len;
+            hit->rep_ns = d->ts_ns;
+            hit->rep_src = d->src;
+            hit->tos_known = hit->tos_known && d->tos >= 0;
+            hit->rep_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
+            hit->n_replies = 1;
+            p->matched++;
+        } else if (dup != NULL) {
+            dup->n_replies++;
+            p->duplicates++;
+        } else {
+            p->unmatched++;
+        }
+    }
+    free(idx);
+    return 0;
+}
+
+/* ---- check ---- */
+
+struct check_run {
+    struct capture cap;
+    struct pairing pr;
+    uint16_t port;
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len;
+    struct ippm_crypto crypto;
+    bool crypto_ok;
+    struct ippm_case_result *res;
+    size_t n_res;
+    uint64_t start_ns, duration_ns;
+};
+
+static void check_run_free(struct check_run *r)
+{
+    if (r->crypto_ok)
+        ippm_crypto_openssl_free(&r->crypto);
+    free(r->pr.ex);
+    free(r->res);
+    capture_free(&r->cap);
+    memset(r->key, 0, sizeof r->key);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
+ * IPPM_EXIT_ status after one line on stderr. */
+static int check_run(const struct check_opts *o, struct check_run *r)
+{
+    char err[512];
+    memset(r, 0, sizeof *r);
+    r->start_ns = now_ns();
+    if (o->key_file != NULL &&
+        ippm_keyfile_read("--auth-key-file", o->key_file, r->key,
+                          &r->key_len) != 0)
+        return IPPM_EXIT_USAGE;
+    if (o->auth) {
+        if (ippm_crypto_openssl_init(&r->crypto) != 0) {
+            ippm_crypto_openssl_free(&r->crypto);
+            ippm_cli_error("pcap check: OpenSSL has no HMAC-SHA-256");
+            return IPPM_EXIT_RUNTIME;
+        }
+        r->crypto_ok = true;
+    }
+    if (capture_load(o->file, &r->cap, err, sizeof err) != 0) {
+        ippm_cli_error("pcap check: %s: %s", o->file, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    r->port = o->port;
+    if (r->port == 0) {
+        /* the default port when it carries anything, else detection */
+        bool any862 = false;
+        for (size_t i = 0; i < r->cap.n && !any862; i++)
+            any862 = r->cap.d[i].dst.port == STAMP_PORT;
+        r->port = any862 ? STAMP_PORT : detect_port(&r->cap);
+        if (r->port == 0)
+            r->port = STAMP_PORT;
+    }
+    if (pair(&r->cap, r->port, o->auth, &r->pr) != 0) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    size_t cap = 2 * (n_cat ? n_cat : 1);
+    r->res = calloc(cap, sizeof *r->res);
+    if (r->res == NULL) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct ippm_obs obs;
+    memset(&obs, 0, sizeof obs);
+    obs.protocol = "stamp";
+    obs.ex = r->pr.ex;
+    obs.n_ex = r->pr.n_ex;
+    obs.auth = o->auth;
+    obs.crypto = r->crypto_ok ? &r->crypto : NULL;
+    obs.key = r->key_len ? r->key : NULL;
+    obs.key_len = r->key_len;
+    obs.expect_stateful = o->stateful;
+    obs.clock_tolerance_ns = o->tol_ns;
+    obs.live = false;
+    obs.unmatched_replies = r->pr.unmatched;
+    obs.expect_tsfmt = o->expect_tsfmt;
+    if (o->roles & ROLE_REFLECTOR) {
+        obs.role = IPPM_ROLE_REFLECTOR;
+        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+    }
+    if (o->roles & ROLE_SENDER) {
+        obs.role = IPPM_ROLE_SENDER;
+        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+    }
+    r->duration_ns = now_ns() - r->start_ns;
+    return 0;
+}
+
+static void print_summary(FILE *f, const struct check_run *r)
+{
+    const struct ippm_pcap_counts *k = &r->cap.counts;
+    fprintf(f,
+            "capture: %llu frames, %llu UDP datagrams; reflector port %u: "
+            "%llu requests, %llu replies (%llu matched, %llu duplicate, "
+            "%llu unmatched)\n",
+            (unsigned long long)k->frames,
+            (unsigned long long)k->by[IPPM_PCAP_UDP], (unsigned)r->port,
+            (unsigned long long)r->pr.requests,
+            (unsigned long long)r->pr.replies,
+            (unsigned long long)r->pr.matched,
+            (unsigned long long)r->pr.duplicates,
+            (unsigned long long)r->pr.unmatched);
+    bool any = false;
+    for (int i = 1; i < IPPM_PCAP_FRAME_COUNT_; i++) {
+        if (k->by[i] == 0)
+            continue;
+        fprintf(f, "%s%s %llu", any ? ", " : "skipped: ",
+                ippm_pcap_frame_str((enum ippm_pcap_frame)i),
+                (unsigned long long)k->by[i]);
+        any = true;
+    }
+    if (any)
+        fputc('\n', f);
+}
+
+static int cmd_check_file(const struct check_opts *o)
+{
+    struct check_run r;
+    int rc = check_run(o, &r);
+    if (rc != 0) {
+        check_run_free(&r);
+        return rc;
+    }
+    struct ippm_report rep = {
+        .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
+        .start_ns = r.start_ns, .duration_ns = r.duration_ns,
+        .strict = o->strict,
+    };
+    if (!o->quiet) {
+        print_summary(stdout, &r);
+        ippm_report_print(stdout, &rep);
+    } else {
+        ippm_report_print_totals(stdout, &rep); /* the verdict, one line */
+    }
+    rc = ippm_report_exit_status(&rep);
+    if (o->json && ippm_report_write_json(o->json, &rep) != 0) {
+        ippm_cli_error("--json: %s: %s", o->json, strerror(errno));
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    if (o->junit && ippm_report_write_junit(o->junit, &rep) != 0) {
+        ippm_cli_error("--junit: %s: %s", o->junit, strerror(errno));
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    /* capture timestamps: request to reply where the capture was taken */
+    if (o->html && ippm_html_write_verdicts(o->html, "ippm pcap check", &rep,
+                                            r.pr.ex, r.pr.n_ex, 0,
+                                            "request to reply (ms)") != 0) {
+        ippm_cli_error("--html: %s: %s", o->html, strerror(errno));
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    check_run_free(&r);
+    return rc;
+}
+
+/* ---- manifest ---- */
+
+#define MANIFEST_MAX_TOKENS 32
+
+/* A path from the MANIFEST, relative to its folder. */
+static char *manifest_path(const char *dir, const char *p)
+{
+    size_t n = strlen(dir) + strlen(p) + 2;
+    char *s = malloc(n);
+    if (s == NULL)
+        return NULL;
+    if (p[0] == '/')
+        snprintf(s, n, "%s", p);
+    else
+        snprintf(s, n, "%s/%s", dir, p);
+    return s;
+}
+
+struct manifest_cache {
+    char *key;              /* file and options, as written */
+    struct check_run run;
+    int rc;
+};
+
+/* see pcap_read.h */
+int ippm_pcap_check_manifest(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        ippm_cli_error("--manifest: %s: %s", path, strerror(errno));
+        return IPPM_EXIT_RUNTIME;
+    }
+    char *pcopy = strdup(path);
+    const char *dir = pcopy ? dirname(pcopy) : ".";
+    struct manifest_cache *cache = NULL;
+    size_t n_cache = 0;
+    char line[2048];
+    unsigned lineno = 0, checked = 0, bad = 0;
+    int worst = IPPM_EXIT_OK;
+    while (fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        char *tok[MANIFEST_MAX_TOKENS];
+        int nt = 0;
+        for (char *s = strtok(line, " \t\r\n"); s && nt < MANIFEST_MAX_TOKENS;
+             s = strtok(NULL, " \t\r\n"))
+            tok[nt++] = s;
+        if (nt == 0 || tok[0][0] == '#')
+            continue;
+        if (nt < 3) {
+            fprintf(stderr, "%s:%u: needs 'file case-id expected'\n", path,
+                    lineno);
+            bad++;
+            if (worst < IPPM_EXIT_FAIL)
+                worst = IPPM_EXIT_FAIL;
+            continue;
+        }
+        /* the options, with paths made relative to the manifest */
+        char key[1024];
+        snprintf(key, sizeof key, "%s", tok[0]);
+        for (int i = 3; i < nt; i++) {
+            size_t l = strlen(key);
+            snprintf(key + l, sizeof key - l, " %s", tok[i]);
+        }
+        struct manifest_cache *mc = NULL;
+        for (size_t i = 0; i < n_cache; i++)
+            if (strcmp(cache[i].key, key) == 0)
+                mc = &cache[i];
+        if (mc == NULL) {
+            struct manifest_cache *nc =
+                realloc(cache, (n_cache + 1) * sizeof *nc);
+            if (nc == NULL)
+                break;
+            cache = nc;
+            mc = &cache[n_cache++];
+            memset(mc, 0, sizeof *mc);
+            mc->key = strdup(key);
+            char *argv[MANIFEST_MAX_TOKENS + 2];
+            char *owned[MANIFEST_MAX_TOKENS + 2];
+            int ac = 0, no = 0;
+            argv[ac++] = "pcap check";
+            argv[ac++] = owned[no++] = manifest_path(dir, tok[0]);
+            for (int i = 3; i < nt; i++) {
+                bool is_path = i > 3 && (strcmp(tok[i - 1], "--auth-key-file")
+                                         == 0);
+                argv[ac++] = is_path ? (owned[no++] =
+                                            manifest_path(dir, tok[i]))
+                                     : tok[i];
+            }
+            argv[ac] = NULL;
+            struct check_opts o;
+            if (parse_opts(ac, argv, "pcap check", &o) != 0) {
+                mc->rc = IPPM_EXIT_USAGE;
+            } else {
+                mc->rc = check_run(&o, &mc->run);
+            }
+            for (int i = 0; i < no; i++)
+                free(owned[i]);
+            if (mc->rc != 0) {
+                fprintf(stderr, "%s:%u: %s: could not be checked\n", path,
+                        lineno, tok[0]);
+                worst = IPPM_EXIT_RUNTIME;
+            }
+        }
+        checked++;
+        if (mc->rc != 0) {
+            bad++;
+            continue;
+        }
+        const struct ippm_case_result *hit = NULL;
+        for (size_t i = 0; i < mc->run.n_res; i++)
+            if (strcmp(mc->run.res[i].c->id, tok[1]) == 0)
+                hit = &mc->run.res[i];
+        const char *got = hit ? ippm_verdict_str(hit->verdict) : "absent";
+        if (strcmp(got, tok[2]) != 0) {
+            fprintf(stderr, "%s:%u: %s %s: expected %s, got %s%s%s\n", path,
+                    lineno, tok[0], tok[1], tok[2], got,
+                    hit && hit->detail[0] ? ": " : "",
+                    hit ? hit->detail : "");
+            bad++;
+            if (worst < IPPM_EXIT_FAIL)
+                worst = IPPM_EXIT_FAIL;
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; i < n_cache; i++) {
+        check_run_free(&cache[i].run);
+        free(cache[i].key);
+    }
+    free(cache);
+    free(pcopy);
+    printf("manifest %s: %u expectations over %zu captures, %u mismatched\n",
+           path, checked, n_cache, bad);
+    return worst;
+}
+
+/* ---- dump ---- */
+
+static char *hex(const uint8_t *p, size_t n)
+{
+    char *s = malloc(2 * n + 1);
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        snprintf(s + 2 * i, 3, "%02x", p[i]);
+    s[2 * n] = '\0';
+    return s;
+}
+
+static void set_hex(json_t *o, const char *k, const uint8_t *p, size_t n)
+{
+    char *s = hex(p, n);
+    if (s != NULL)
+        json_object_set_new(o, k, json_string(s));
+    free(s);
+}
+
+static void set_u64(json_t *o, const char *k, uint64_t v)
+{
+    /* JSON numbers lose precision past 2^53: 64-bit timestamps as text */
+    char b[24];
+    snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    json_object_set_new(o, k, json_string(b));
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+    struct check_opts o;
+    int prc = parse_opts(argc, argv, "pcap dump", &o);
+    if (prc != 0)
+        return prc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
+    if (o.file == NULL) {
+        ippm_cli_error("pcap dump: needs a capture FILE");
+        return IPPM_EXIT_USAGE;
+    }
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len = 0;
+    struct ippm_crypto crypto;
+    bool crypto_ok = false;
+    if (o.key_file != NULL &&
+        ippm_keyfile_read("--auth-key-file", o.key_file, key, &key_len) != 0)
+        return IPPM_EXIT_USAGE;
+    if (key_len > 0) {
+        if (ippm_crypto_openssl_init(&crypto) != 0) {
+            ippm_crypto_openssl_free(&crypto);
+            ippm_cli_error("pcap dump: OpenSSL has no HMAC-SHA-256");
+            return IPPM_EXIT_RUNTIME;
+        }
+        crypto_ok = true;
+    }
+    struct stamp_key sk = {crypto_ok ? &crypto : NULL, key, key_len};
+    struct capture c;
+    char err[512];
+    if (capture_load(o.file, &c, err, sizeof err) != 0) {
+        ippm_cli_error("pcap dump: %s: %s", o.file, err);
+        if (crypto_ok)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    uint16_t port = o.port;
+    if (port == 0) {
+        bool any862 = false;
+        for (size_t i = 0; i < c.n && !any862; i++)
+            any862 = c.d[i].dst.port == STAMP_PORT;
+        port = any862 ? STAMP_PORT : detect_port(&c);
+    }
+    enum stamp_mode mode = o.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    for (size_t i = 0; i < c.n; i++) {
+        const struct dgram *d = &c.d[i];
+        bool req = d->dst.port == port && d->src.port != port;
+        bool rep = d->src.port == port && d->dst.port != port;
+        if (!req && !rep)
+            continue;
+        json_t *j = json_object();
+        char a[64];
+        json_object_set_new(j, "frame", json_integer((json_int_t)d->frame));
+        set_u64(j, "time_ns", d->ts_ns);
+        json_object_set_new(j, "src", json_string(ippm_addr_fmt(&d->src, a,
+                                                                sizeof a)));
+        json_object_set_new(j, "dst", json_string(ippm_addr_fmt(&d->dst, a,
+                                                                sizeof a)));
+        json_object_set_new(j, "ttl", json_integer(d->ttl));
+        json_object_set_new(j, "kind", json_string(req ? "sender"
+                                                       : "reflector"));
+        json_object_set_new(j, "len", json_integer((json_int_t)d->len));
+        enum ippm_err e;
+        const uint8_t *extra = NULL, *mac = NULL;
+        size_t extra_len = 0;
+        if (req) {
+            struct stamp_sender_pkt p;
+            e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
+            if (e == IPPM_OK) {
+                json_object_set_new(j, "seq", json_integer(p.seq));
+                set_u64(j, "ts", p.ts);
+                json_object_set_new(j, "errest", json_integer(p.errest));
+                json_object_set_new(j, "ssid", json_integer(p.ssid));
+                json_object_set_new(j, "mbz_nonzero",
+                                    json_boolean(p.mbz_nonzero));
+                extra = p.extra;
+                extra_len = p.extra_len;
+                mac = p.hmac;
+            }
+        } else {
+            struct stamp_reflector_pkt p;
+            e = stamp_reflector_pkt_decode(&p, d->data, d->len, mode);
+            if (e == IPPM_OK) {
+                json_object_set_new(j, "seq", json_integer(p.seq));
+                set_u64(j, "ts", p.ts);
+                json_object_set_new(j, "errest", json_integer(p.errest));
+                json_object_set_new(j, "ssid", json_integer(p.ssid));
+                set_u64(j, "rx_ts", p.rx_ts);
+                json_object_set_new(j, "ss_seq", json_integer(p.ss_seq));
+                set_u64(j, "ss_ts", p.ss_ts);
+                json_object_set_new(j, "ss_errest",
+                                    json_integer(p.ss_errest));
+                json_object_set_new(j, "ss_ttl", json_integer(p.ss_ttl));
+                json_object_set_new(j, "mbz_nonzero",
+                                    json_boolean(p.mbz_nonzero));
+                extra = p.extra;
+                extra_len = p.extra_len;
+                mac = p.hmac;
+            }
+        }
+        if (e != IPPM_OK) {
+            json_object_set_new(j, "error", json_string(ippm_err_name(e)));
+        } else {
+            set_hex(j, "extra", extra ? extra : (const uint8_t *)"",
+                    extra_len);
+            if (mac != NULL) {
+                set_hex(j, "hmac", mac, STAMP_HMAC_LEN);
+                if (key_len > 0)
+                    json_object_set_new(
+                        j, "hmac_ok",
+                        json_boolean(stamp_hmac_check(&sk, d->data, d->len) ==
+                                     IPPM_OK));
+            }
+        }
+        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (s != NULL)
+            puts(s);
+        free(s);
+        json_decref(j);
+    }
+    capture_free(&c);
+    if (crypto_ok)
+        ippm_crypto_openssl_free(&crypto);
+    memset(key, 0, sizeof key);
+    return fflush(stdout) == 0 ? IPPM_EXIT_OK : IPPM_EXIT_RUNTIME;
+}
+
+/* see commands.h */
+int cmd_pcap(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? IPPM_EXIT_USAGE : IPPM_EXIT_OK;
+    }
+    if (strcmp(argv[1], "dump") == 0)
+        return cmd_dump(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") != 0) {
+        ippm_cli_error("pcap: unknown subcommand '%s' (check, dump)",
+                       argv[1]);
+        return IPPM_EXIT_USAGE;
+    }
+    struct check_opts o;
+    int prc = parse_opts(argc - 1, argv + 1, "pcap check", &o);
+    if (prc != 0)
+        return prc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
+    if (o.manifest != NULL)
+        return ippm_pcap_check_manifest(o.manifest);
+    return cmd_check_file(&o);
+}

@@ -1,0 +1,47 @@
+/* Command-line helpers shared by every subcommand: value parsers that
+ * print one clear line on failure, and a getopt_long wrapper that words
+ * unknown or incomplete options the same way everywhere.
+ *
+ * Every parser takes the option's name as written ("--port") for the
+ * message, returns 0 on success, or prints
+ *   ippm: --port: '70000' is not a port (1-65535)
+ * on stderr and returns -1; the caller then exits with IPPM_EXIT_USAGE. */
+#ifndef IPPM_CLI_H
+#define IPPM_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "proto/common/ippm_time.h"
+
+/* Prints "ippm: " + the formatted message + newline on stderr. */
+void ippm_cli_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* UDP port, 1-65535. */
+int ippm_cli_port(const char *opt, const char *s, uint16_t *out);
+
+/* Unsigned integer in [min, max], decimal; what names it in the message
+ * ("a count"). */
+int ippm_cli_uint(const char *opt, const char *s, uint64_t min, uint64_t max,
+                  const char *what, uint64_t *out);
+
+/* Seconds as a decimal ("0.01", "2", "1e-3") in [min_s, max_s], to ns. */
+int ippm_cli_seconds(const char *opt, const char *s, double min_s,
+                     double max_s, uint64_t *out_ns);
+
+/* DSCP, 0-63 (the TOS octet is this shifted left by two). */
+int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out);
+
+/* "ntp" or "ptp". */
+int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out);
+
+/* getopt_long over argv (argv[0] is the command's own name, prog is how
+ * messages name it: "stamp sender"). Returns the option's value as
+ * getopt_long does, -1 at the end, or '?' after printing one line for an
+ * unknown option or a missing value. Options and operands may mix; the
+ * operands end up at argv[optind..]. Call with first = 1 to restart. */
+int ippm_cli_next(int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, const char *prog, int first);
+
+#endif

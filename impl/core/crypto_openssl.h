@@ -1,0 +1,17 @@
+/* struct ippm_crypto backed by OpenSSL 3: the only file that includes an
+ * OpenSSL header (ngtcp2 crypto/, BearSSL br_hash_class). */
+#ifndef IPPM_CRYPTO_OPENSSL_H
+#define IPPM_CRYPTO_OPENSSL_H
+
+#include "proto/common/ippm_crypto.h"
+
+/* Fills c with the OpenSSL implementation; c->ctx holds cached
+ * algorithm handles and contexts, so one table serves one thread.
+ * Returns 0, or -1 when OpenSSL cannot provide HMAC or AES (the table is
+ * then left unusable and must still be freed). */
+int ippm_crypto_openssl_init(struct ippm_crypto *c);
+
+/* Releases what init allocated; c may be half-initialised. */
+void ippm_crypto_openssl_free(struct ippm_crypto *c);
+
+#endif

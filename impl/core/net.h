@@ -1,0 +1,161 @@
+/* The UDP socket layer every protocol driver uses: name resolution,
+ * binding, batched receive with kernel metadata, batched send from a
+ * chosen source address.
+ *
+ * It converts between sockaddr and struct ippm_addr (proto never sees the
+ * socket API) and knows nothing of any protocol. An IPv4 peer reaching a
+ * dual-stack IPv6 socket appears as IPv4 (never as ::ffff:a.b.c.d), and
+ * is mapped back when sending. */
+#ifndef IPPM_NET_H
+#define IPPM_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "proto/common/ippm_addr.h"
+#include "clock.h"
+
+#define IPPM_NET_BATCH 64          /* datagrams per recvmmsg / sendmmsg */
+#define IPPM_NET_MAX_DGRAM 65535   /* largest UDP payload a buffer holds */
+#define IPPM_NET_SOCKBUF (4 << 20) /* SO_RCVBUF / SO_SNDBUF we ask for */
+#define IPPM_ADDR_STRLEN 64        /* "[v6%scope]:port" with room to spare */
+#define IPPM_NET_ERRLEN 256
+
+struct ippm_sock {
+    int fd;
+    int family;          /* AF_INET or AF_INET6, of the socket */
+    struct ippm_addr local; /* what it is bound to (port filled in) */
+};
+
+/* Resolves host (numeric, or a name through getaddrinfo) and sets port.
+ * fam IPPM_AF_NONE takes the first address of any family. Returns 0, or
+ * -1 with a one-line reason in err. */
+int ippm_net_resolve(const char *host, uint16_t port, enum ippm_family fam,
+                     struct ippm_addr *out, char *err, size_t err_len);
+
+/* Opens a UDP socket bound to local:port with receive metadata on (kernel
+ * timestamp, TTL, TOS, destination address). local NULL binds every
+ * address: one AF_INET6 socket with IPV6_V6ONLY off, or AF_INET when the
+ * host has no IPv6. Returns 0, or -1 with the reason in err. */
+int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
+                        uint16_t port, char *err, size_t err_len);
+
+/* Opens a UDP socket on an ephemeral port, connected to peer, with receive
+ * metadata on: the kernel then delivers only peer's datagrams, and ICMP
+ * errors as ECONNREFUSED. Returns 0, or -1 with the reason in err. */
+int ippm_net_open_connected(struct ippm_sock *s, const struct ippm_addr *peer,
+                            char *err, size_t err_len);
+
+/* TTL / Hop Limit (1-255) and TOS / Traffic Class (0-255) of what s sends.
+ * Both are set for IPv4 and IPv6 on a dual-stack socket. Return 0 or -1
+ * with errno. */
+int ippm_net_set_ttl(const struct ippm_sock *s, int ttl);
+int ippm_net_set_tos(const struct ippm_sock *s, int tos);
+
+void ippm_net_close(struct ippm_sock *s);
+
+/* ---- waiting, and stopping on SIGINT / SIGTERM ---- */
+
+/* Catches SIGINT and SIGTERM from now on. They are blocked except inside
+ * ippm_net_wait (ppoll swaps the mask atomically), so a signal can never
+ * slip in between a check of ippm_net_stopping and the wait. */
+void ippm_net_stop_signals(void);
+
+/* True once SIGINT or SIGTERM has arrived. */
+bool ippm_net_stopping(void);
+
+/* Waits until s is readable, timeout_ns has passed (UINT64_MAX: no
+ * limit), or a stop signal arrives. Returns 1 readable, 0 otherwise, -1
+ * with errno on error. */
+int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns);
+
+/* "192.0.2.1:862" or "[2001:db8::1]:862" into buf; returns buf. */
+const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len);
+
+/* sockaddr to ippm_addr; IPv4-mapped IPv6 becomes IPv4. An unknown family
+ * gives IPPM_AF_NONE. */
+void ippm_addr_from_sockaddr(struct ippm_addr *out, const struct sockaddr *sa);
+
+/* ippm_addr to a sockaddr for a socket of sock_family (IPv4 is mapped on
+ * an AF_INET6 socket). Returns its length, 0 when it cannot be expressed
+ * (IPv6 on an AF_INET socket). */
+socklen_t ippm_addr_to_sockaddr(const struct ippm_addr *a, int sock_family,
+                                struct sockaddr_storage *ss);
+
+/* ---- batched receive ---- */
+
+struct ippm_rx_batch {
+    size_t cap;
+    size_t buf_size;
+    uint8_t *bufs;              /* cap * buf_size */
+    size_t *len;                /* octets received, per datagram */
+    bool *trunc;                /* datagram was larger than buf_size */
+    struct ippm_rx_meta *meta;  /* per datagram */
+    /* recvmmsg plumbing */
+    struct mmsghdr *msgs;
+    struct iovec *iov;
+    struct sockaddr_storage *names;
+    uint8_t *ctrl;
+};
+
+/* Allocates cap buffers of buf_size octets. Returns 0 or -1 (ENOMEM). */
+int ippm_rx_batch_init(struct ippm_rx_batch *b, size_t cap, size_t buf_size);
+void ippm_rx_batch_free(struct ippm_rx_batch *b);
+
+static inline const uint8_t *ippm_rx_batch_buf(const struct ippm_rx_batch *b,
+                                               size_t i)
+{
+    return b->bufs + i * b->buf_size;
+}
+
+/* Receives what is waiting, up to b->cap datagrams, without blocking.
+ * Each gets len, trunc and meta: rx_ns is the kernel receive time on clk
+ * (the time of this call when the kernel gave none), ttl and tos (-1 when
+ * absent), peer, and local (the address it was sent to, port = the
+ * socket's). Returns the count, 0 when nothing waits, or -1 with errno
+ * (EINTR; ECONNREFUSED on a connected socket after an ICMP error). */
+int ippm_net_recv(const struct ippm_sock *s, struct ippm_rx_batch *b,
+                  const struct ippm_clock *clk);
+
+/* ---- batched send ---- */
+
+struct ippm_tx_batch {
+    size_t cap;
+    size_t buf_size;
+    size_t n;                   /* queued */
+    uint8_t *bufs;
+    struct mmsghdr *msgs;
+    struct iovec *iov;
+    struct sockaddr_storage *names;
+    uint8_t *ctrl;
+};
+
+int ippm_tx_batch_init(struct ippm_tx_batch *b, size_t cap, size_t buf_size);
+void ippm_tx_batch_free(struct ippm_tx_batch *b);
+
+/* The next free buffer (buf_size octets), NULL when the batch is full. */
+uint8_t *ippm_tx_batch_slot(struct ippm_tx_batch *b);
+
+/* Queues the slot's first len octets for peer (NULL on a connected
+ * socket), leaving from local when it is given and not IPPM_AF_NONE (the
+ * address a request arrived at, so the reply comes from where it went). */
+void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
+                          size_t len, const struct ippm_addr *peer,
+                          const struct ippm_addr *local);
+
+/* Marks the datagram queued last with this IPv4 TOS / IPv6 Traffic Class
+ * (0-255), by an IP_TOS or IPV6_TCLASS control message chosen by the
+ * family of peer: per packet, unlike ippm_net_set_tos. No-op on an empty
+ * batch. */
+void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int tos);
+
+/* Sends everything queued with sendmmsg and empties the batch. A datagram
+ * the kernel refuses is skipped, not retried. Returns the number sent;
+ * *first_err (if not NULL) gets the errno of the first refusal, else 0. */
+size_t ippm_net_send(const struct ippm_sock *s, struct ippm_tx_batch *b,
+                     int *first_err);
+
+#endif

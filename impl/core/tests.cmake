@@ -1,0 +1,11 @@
+# The shared driver layer: cli, config, keyfile, net, crypto_openssl.
+#   unit: one cmocka test per file; the command line's refusals
+#   live: --config files read by the real subcommands
+foreach(t cli_test keyfile_test crypto_openssl_test net_test config_test)
+  ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
+endforeach()
+
+ippm_script_test(impl_cli_errors LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/cli_errors.sh $<TARGET_FILE:ippm>)
+ippm_script_test(impl_config_live LABEL live
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/config.sh $<TARGET_FILE:ippm>)

@@ -1,0 +1,232 @@
+/* The Prometheus endpoint: our own listening socket (so a port in use is
+ * a clear error, not libmicrohttpd's NULL), handed to libmicrohttpd with
+ * one internal polling thread. Each GET renders a fresh snapshot. */
+#include "metrics_http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "impl/core/cli.h"
+#include "impl/commands.h"
+#include "impl/core/net.h"
+
+#define HTTP_CONN_LIMIT     16 /* scrapers are few */
+#define HTTP_CONN_TIMEOUT_S 10 /* an idle client is dropped after this */
+#define PROM_CONTENT_TYPE   "text/plain; version=0.0.4; charset=utf-8"
+
+struct ippm_metrics_http {
+    struct MHD_Daemon *d;
+    const struct ippm_metrics *reg;
+    int fd;
+};
+
+/* see metrics_http.h */
+int ippm_metrics_http_parse(const char *opt, const char *s, char *host,
+                            size_t host_cap, uint16_t *port)
+{
+    const char *colon, *h = s;
+    size_t hl;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':')
+            goto bad;
+        h = s + 1;
+        hl = (size_t)(close - h);
+        colon = close + 1;
+        if (hl == 0)
+            goto bad;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon)
+            goto bad;
+        hl = (size_t)(colon - s);
+        /* An IPv6 address needs brackets: "::1:9100" is ambiguous. */
+        if (memchr(s, ':', hl))
+            goto bad;
+    }
+    if (hl >= host_cap)
+        goto bad;
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (colon[1] < '0' || colon[1] > '9' || *end || errno || p < 1 || p > 65535)
+        goto bad;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    *port = (uint16_t)p;
+    return 0;
+bad:
+    ippm_cli_error("%s: '%s' is not ADDR:PORT (127.0.0.1:9100, "
+                   "[::1]:9100, :9100)",
+                   opt, s);
+    return -1;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+                             const char *text)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            "text/plain; charset=utf-8");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
+                             const char *url, const char *method,
+                             const char *version, const char *upload,
+                             size_t *upload_len, void **con_cls)
+{
+    const struct ippm_metrics_http *h = cls;
+    (void)version;
+    (void)upload;
+    (void)upload_len;
+    (void)con_cls;
+    if (strcmp(url, "/metrics") != 0)
+        return reply(c, MHD_HTTP_NOT_FOUND, "not found: try /metrics\n");
+    /* libmicrohttpd sends no body for HEAD by itself. */
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+                     "method not allowed: GET /metrics\n");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+    int wrc = ippm_metrics_write_text(h->reg, f);
+    if (fclose(f) != 0 || wrc != 0) {
+        free(buf);
+        return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(buf);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, PROM_CONTENT_TYPE);
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* A listening TCP socket on host:port ("" = every address, dual stack
+ * when the host has IPv6). Returns the fd, or -1 with *exit_rc set after
+ * printing one line. */
+static int http_listen(const char *opt, const char *host, uint16_t port,
+                       int *exit_rc)
+{
+    char err[IPPM_NET_ERRLEN], as[IPPM_ADDR_STRLEN];
+    struct ippm_addr a;
+    int family = AF_INET6;
+    if (host[0]) {
+        if (ippm_net_resolve(host, port, IPPM_AF_NONE, &a, err, sizeof(err)) !=
+            0) {
+            ippm_cli_error("%s: %s", opt, err);
+            *exit_rc = IPPM_EXIT_USAGE;
+            return -1;
+        }
+        family = a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET;
+    } else {
+        memset(&a, 0, sizeof(a));
+        a.family = IPPM_AF_INET6; /* :: */
+        a.port = port;
+    }
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 && !host[0]) {
+        /* No IPv6 on this host: every IPv4 address instead. */
+        family = AF_INET;
+        a.family = IPPM_AF_INET;
+        fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    }
+    if (fd < 0) {
+        ippm_cli_error("%s: socket: %s", opt, strerror(errno));
+        *exit_rc = IPPM_EXIT_RUNTIME;
+        return -1;
+    }
+    int one = 1, zero = 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, host[0] ? &one : &zero,
+                   sizeof(int));
+    struct sockaddr_storage ss;
+    socklen_t sl = ippm_addr_to_sockaddr(&a, family, &ss);
+    if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 16) != 0) {
+        ippm_cli_error("%s: cannot listen on %s: %s", opt,
+                       ippm_addr_fmt(&a, as, sizeof(as)), strerror(errno));
+        close(fd);
+        *exit_rc = IPPM_EXIT_RUNTIME;
+        return -1;
+    }
+    return fd;
+}
+
+/* see metrics_http.h */
+struct ippm_metrics_http *
+ippm_metrics_http_start(const struct ippm_metrics *reg, const char *opt,
+                        const char *addr, int *exit_rc)
+{
+    char host[256];
+    uint16_t port;
+    if (ippm_metrics_http_parse(opt, addr, host, sizeof(host), &port) != 0) {
+        *exit_rc = IPPM_EXIT_USAGE;
+        return NULL;
+    }
+    struct ippm_metrics_http *h = calloc(1, sizeof(*h));
+    if (!h) {
+        ippm_cli_error("%s: out of memory", opt);
+        *exit_rc = IPPM_EXIT_RUNTIME;
+        return NULL;
+    }
+    h->reg = reg;
+    h->fd = http_listen(opt, host, port, exit_rc);
+    if (h->fd < 0) {
+        free(h);
+        return NULL;
+    }
+    /* The server thread inherits this mask: SIGINT and SIGTERM must reach
+     * the driver's ppoll, not a thread that ignores them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0,
+                            NULL, NULL, serve, h, MHD_OPTION_LISTEN_SOCKET,
+                            (MHD_socket)h->fd, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned)HTTP_CONN_LIMIT,
+                            MHD_OPTION_CONNECTION_TIMEOUT,
+                            (unsigned)HTTP_CONN_TIMEOUT_S, MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!h->d) {
+        ippm_cli_error("%s: libmicrohttpd could not start", opt);
+        close(h->fd);
+        free(h);
+        *exit_rc = IPPM_EXIT_RUNTIME;
+        return NULL;
+    }
+    return h;
+}
+
+/* see metrics_http.h */
+void ippm_metrics_http_stop(struct ippm_metrics_http *h)
+{
+    if (!h)
+        return;
+    /* MHD_stop_daemon closes the listening socket it was given. */
+    MHD_stop_daemon(h->d);
+    free(h);
+}

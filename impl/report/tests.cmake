@@ -1,0 +1,26 @@
+# The report writers: text, JSON, JUnit, HTML, metrics, AgentX.
+#   unit: report writers (JSON, JUnit XML, table, exit status), HTML,
+#         Prometheus text; JUnit against its schema
+#   live: HTML rendered by headless Chromium (skips without it), the
+#         progress line on a tty, --metrics and --agentx served for real
+foreach(t report_test html_report_test metrics_test)
+  ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
+endforeach()
+
+ippm_script_test(junit_schema LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/junit_schema.sh
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR})
+foreach(mode sender conform pcap)
+  ippm_script_test(html_render_${mode} LABEL live TIMEOUT 180
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/html_render.sh
+            $<TARGET_FILE:ippm> ${mode} ${CMAKE_SOURCE_DIR})
+endforeach()
+ippm_script_test(progress_tty LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/progress_tty.py
+          $<TARGET_FILE:ippm>)
+foreach(mode prom_reflector prom_sender prom_errors snmp mib)
+  ippm_script_test(metrics_${mode} LABEL live TIMEOUT 120
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/metrics_live.py
+            $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/packaging/IPPM-MIB.txt
+            ${mode})
+endforeach()

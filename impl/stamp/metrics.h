@@ -1,0 +1,103 @@
+/* What `ippm stamp reflector` and `ippm stamp sender` export with
+ * --metrics (Prometheus, metrics_http.h) and --agentx (SNMP,
+ * snmp_agentx.h): the series, their names and OIDs (packaging/IPPM-MIB.txt
+ * documents the OIDs), and publishing a driver's counters into them.
+ *
+ * A driver keeps its own plain counters on the packet path and publishes
+ * them after each batch; everything here is a no-op unless one of the two
+ * options was given. */
+#ifndef IPPM_STAMP_METRICS_H
+#define IPPM_STAMP_METRICS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "proto/stamp/stamp.h"
+#include "metrics.h"
+#include "impl/report/metrics_http.h"
+#include "impl/report/snmp_agentx.h"
+
+/* The two options, as parsed. NULL: not given. */
+struct stamp_export_opts {
+    const char *metrics; /* --metrics ADDR:PORT */
+    const char *agentx;  /* --agentx SOCKET */
+};
+
+/* Usage lines for --metrics and --agentx, for a driver's --help. */
+#define STAMP_EXPORT_USAGE                                                     \
+    "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"   \
+    "metrics\n"                                                                \
+    "                         (127.0.0.1:9100, [::1]:9100, :9100 for all)\n"   \
+    "  --agentx SOCKET        export the counters over SNMP as an AgentX\n"    \
+    "                         sub-agent of the master at SOCKET\n"             \
+    "                         (/var/agentx/master, tcp:127.0.0.1:705)\n"
+
+/* Checks --metrics' syntax at parse time: 0, or -1 after one line. */
+int stamp_export_check_metrics(const char *arg);
+
+/* The exporters of one driver. */
+struct stamp_export {
+    bool on;
+    struct ippm_metrics_http *http;
+    struct ippm_agentx *ax;
+};
+
+/* Starts what o asks for over reg (whose series are all added). Returns
+ * -1 when running (or nothing asked), else the exit status after one
+ * line on stderr: IPPM_EXIT_USAGE for a bad value, IPPM_EXIT_RUNTIME when
+ * the port is taken or a thread cannot start. */
+int stamp_export_start(struct stamp_export *e, const struct ippm_metrics *reg,
+                       const struct stamp_export_opts *o);
+
+/* Stops both; safe on a never-started e. */
+void stamp_export_stop(struct stamp_export *e);
+
+/* ---- the reflector ---- */
+
+struct stamp_refl_metrics {
+    struct ippm_metrics reg;
+    struct ippm_metric *received, *sent, *send_failed, *hmac, *sessions,
+        *evicted;
+    struct ippm_metric *drop_by[IPPM_ERR_COUNT_];
+};
+
+/* The driver's own counters, as it keeps them. */
+struct stamp_refl_sample {
+    uint64_t received, replied, send_failed;
+    const uint64_t *drop_by; /* IPPM_ERR_COUNT_ entries */
+};
+
+void stamp_refl_metrics_init(struct stamp_refl_metrics *m);
+
+/* Publishes s, and the session table's size and evictions from r. */
+void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
+                                const struct stamp_refl_sample *s,
+                                const struct stamp_reflector *r);
+
+/* ---- the sender ---- */
+
+struct stamp_send_metrics {
+    struct ippm_metrics reg;
+    struct ippm_metric *sent, *received, *duplicates, *reordered, *hmac,
+        *send_failed, *icmp;
+    struct ippm_metric *drop_by[IPPM_ERR_COUNT_];
+    struct ippm_summary_metric rtt;
+    uint64_t rtt_published_ns; /* driver clock of the last quantiles */
+};
+
+/* peer ("192.0.2.1:862") and ssid label the RTT summary. */
+void stamp_send_metrics_init(struct stamp_send_metrics *m, const char *peer,
+                             uint16_t ssid);
+
+/* Publishes the sender's counters and the RTT summary's sum and count;
+ * its quantiles only when force is set or STAMP_RTT_PUBLISH_NS passed
+ * since the last time (sorting the window on every reply would cost too
+ * much at high rates). Returns true when quantiles lag: the driver should
+ * come back within STAMP_RTT_PUBLISH_NS. */
+#define STAMP_RTT_PUBLISH_NS 100000000ull
+bool stamp_send_metrics_publish(struct stamp_send_metrics *m,
+                                const struct stamp_sender_counters *c,
+                                uint64_t send_failed, uint64_t icmp_errors,
+                                uint64_t now_ns, bool force);
+
+#endif

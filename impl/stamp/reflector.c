@@ -1,0 +1,527 @@
+/* `ippm stamp reflector`: a loop around stamp_reflector_handle. Receive a
+ * batch, hand each datagram to proto with the kernel's receive time, send
+ * every reply in one sendmmsg from the address the request arrived at.
+ * It never reads a STAMP field: what to answer is proto's business. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/stamp/stamp.h"
+#include "impl/core/cli.h"
+#include "impl/core/clock.h"
+#include "impl/commands.h"
+#include "impl/core/config.h"
+#include "impl/core/crypto_openssl.h"
+#include "impl/core/keyfile.h"
+#include "impl/core/net.h"
+#include "impl/stamp/driver.h"
+#include "impl/stamp/metrics.h"
+
+#define DEFAULT_SESSION_TIMEOUT_S 60.0
+#define DEFAULT_MAX_SESSIONS 4096
+
+struct refl_opts {
+    const char *listen;
+    uint16_t port;
+    bool stateful;
+    const char *key_file;
+    enum ippm_tsfmt tsfmt;
+    uint64_t session_timeout_ns;
+    uint64_t max_sessions;         /* stateful: session table size */
+    bool reply_to_short;
+    bool quiet;
+    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    bool no_tlv;                   /* RFC 8762 only: octets copied */
+    size_t max_reply_len;          /* asymmetrical cap, 0: request's */
+    uint16_t micro_session_id;     /* RFC 9534, 0: none */
+    uint64_t dscp_permitted;       /* CoS: bit d = DSCP d allowed */
+    const char *hmac_key_file;     /* open mode's HMAC TLV key */
+    bool require_hmac_tlv;         /* RFC 8972 §4.8 in open mode */
+};
+
+struct refl_counters {
+    uint64_t received;
+    uint64_t replied;
+    uint64_t send_failed;
+    uint64_t dropped;
+    uint64_t drop_by[IPPM_ERR_COUNT_];
+};
+
+/* Everything the loop touches, allocated once. */
+struct refl {
+    struct refl_opts o;
+    struct ippm_sock sock;
+    struct ippm_clock clk;
+    struct ippm_crypto crypto;
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len;
+    bool auth;              /* key_len may be open mode's HMAC TLV key */
+    struct stamp_reflector r;
+    struct stamp_reflector_session *sessions; /* max_sessions entries */
+    struct ippm_rx_batch rx;
+    struct ippm_tx_batch tx;
+    struct refl_counters c;
+    struct stamp_refl_metrics met; /* published only when exp.on */
+    struct stamp_export exp;
+};
+
+static void refl_usage(FILE *f)
+{
+    fputs(
+        "usage: ippm stamp reflector [options]\n"
+        "Answer STAMP (RFC 8762) test packets.\n"
+        "  --listen ADDR          bind one address (default: every IPv4 and IPv6)\n"
+        "  --port PORT            UDP port (default 862)\n"
+        "  --stateful             own sequence counter per session (RFC 8762 §4)\n"
+        "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
+        "                         (or from $IPPM_AUTH_KEY; not both)\n"
+        "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
+        "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
+        "  --max-sessions N       stateful: sessions held at once (default 4096);\n"
+        "                         a new one beyond them is dropped until one idles\n"
+        "  --reply-to-short       answer packets below the base length (§4.6)\n"
+        "  --no-tlv               plain RFC 8762: copy octets past the base,\n"
+        "                         process no RFC 8972 TLV\n"
+        "  --max-reply-len N      largest reply a Reflected Test Packet Control\n"
+        "                         TLV may ask for (default: the request's\n"
+        "                         length, no amplification)\n"
+        "  --micro-session ID     RFC 9534 Reflector Micro-session ID of this\n"
+        "                         member link (1-65535)\n"
+        "  --dscp-permitted LIST  DSCPs a Class of Service TLV may set on the\n"
+        "                         reply: all, none, or N,N-M,... (default all)\n"
+        "  --hmac-key-file FILE   open mode: key of the HMAC TLV (RFC 8972\n"
+        "                         §4.8); authenticated mode uses its own\n"
+        "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
+        "                         answered with I set (needs --hmac-key-file)\n"
+        STAMP_EXPORT_USAGE
+        "  --quiet                no startup line\n"
+        "  --config FILE          options from FILE ([stamp-reflector] and\n"
+        "                         global keys); the command line wins\n"
+        "  --help                 this text\n",
+        f);
+}
+
+enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
+       OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
+       OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
+       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS };
+
+static const struct option refl_longopts[] = {
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"stateful", no_argument, NULL, OPT_STATEFUL},
+    {"auth-key-file", required_argument, NULL, OPT_KEY},
+    {"timestamp", required_argument, NULL, OPT_TS},
+    {"session-timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+    {"reply-to-short", no_argument, NULL, OPT_SHORT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"agentx", required_argument, NULL, OPT_AGENTX},
+    {"no-tlv", no_argument, NULL, OPT_NO_TLV},
+    {"max-reply-len", required_argument, NULL, OPT_MAX_REPLY},
+    {"micro-session", required_argument, NULL, OPT_MICRO},
+    {"dscp-permitted", required_argument, NULL, OPT_DSCP_OK},
+    {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
+    {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
+    {NULL, 0, NULL, 0},
+};
+
+/* "all", "none", or DSCPs and ranges: "0,10-14,46". */
+static int parse_dscp_list(const char *s, uint64_t *out)
+{
+    const char *opt = "--dscp-permitted";
+    char buf[512];
+    *out = 0;
+    if (strcmp(s, "all") == 0) {
+        *out = UINT64_MAX;
+        return 0;
+    }
+    if (strcmp(s, "none") == 0)
+        return 0;
+    if (strlen(s) >= sizeof buf || !*s) {
+        ippm_cli_error("%s: '%s' is not all, none or a DSCP list", opt, s);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        char *dash = strchr(t, '-');
+        uint8_t lo, hi;
+        if (dash)
+            *dash = '\0';
+        if (ippm_cli_dscp(opt, t, &lo) != 0 ||
+            (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+            return -1;
+        if (!dash)
+            hi = lo;
+        if (hi < lo) {
+            ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
+            return -1;
+        }
+        for (unsigned d = lo; d <= hi; d++)
+            *out |= 1ull << d;
+    }
+    return 0;
+}
+
+/* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
+static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
+{
+    uint64_t v;
+    int rc = 0;
+    switch (c) {
+    case OPT_NO_TLV: o->no_tlv = true; break;
+    case OPT_MAX_REPLY:
+        rc = ippm_cli_uint("--max-reply-len", arg, STAMP_BASE_LEN, 65507,
+                           "a reply length", &v);
+        o->max_reply_len = (size_t)v;
+        break;
+    case OPT_MICRO:
+        rc = ippm_cli_uint("--micro-session", arg, 1, 65535,
+                           "a Micro-session ID", &v);
+        o->micro_session_id = (uint16_t)v;
+        break;
+    case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
+    case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
+    case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
+    default: return -1;
+    }
+    return rc;
+}
+
+/* Combinations, once every option is known. */
+static int refl_check(const struct refl_opts *o)
+{
+    bool auth = ippm_key_given(o->key_file);
+    if (o->hmac_key_file && auth) {
+        ippm_cli_error("--hmac-key-file: authenticated mode keys the HMAC "
+                       "TLV with its own key; drop one");
+        return -1;
+    }
+    if (o->require_hmac_tlv && !o->hmac_key_file) {
+        ippm_cli_error("--require-hmac-tlv: needs --hmac-key-file (open "
+                       "mode; authenticated mode always requires it)");
+        return -1;
+    }
+    if (o->no_tlv && (o->max_reply_len || o->micro_session_id ||
+                      o->hmac_key_file || o->require_hmac_tlv ||
+                      o->dscp_permitted != UINT64_MAX)) {
+        ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
+        return -1;
+    }
+    return 0;
+}
+
+/* Returns -1 to run, else the exit status. */
+static int refl_parse(struct refl_opts *o, int argc, char **argv)
+{
+    const char *prog = "stamp reflector";
+    int crc = ippm_config_expand(&argc, &argv, refl_longopts,
+                                 "stamp-reflector", prog);
+    if (crc >= 0)
+        return crc;
+    o->port = STAMP_PORT;
+    o->tsfmt = IPPM_TS_NTP;
+    o->session_timeout_ns =
+        (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
+    o->dscp_permitted = UINT64_MAX;
+    o->max_sessions = DEFAULT_MAX_SESSIONS;
+    int c, first = 1, rc = 0;
+    while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
+           -1) {
+        first = 0;
+        switch (c) {
+        case OPT_LISTEN: o->listen = optarg; break;
+        case OPT_PORT: rc = ippm_cli_port("--port", optarg, &o->port); break;
+        case OPT_STATEFUL: o->stateful = true; break;
+        case OPT_KEY: o->key_file = optarg; break;
+        case OPT_TS: rc = ippm_cli_tsfmt("--timestamp", optarg, &o->tsfmt); break;
+        case OPT_TIMEOUT:
+            rc = ippm_cli_seconds("--session-timeout", optarg, 0.001, 86400,
+                                  &o->session_timeout_ns);
+            break;
+        case OPT_MAX_SESSIONS:
+            rc = ippm_cli_uint("--max-sessions", optarg, 1, 1u << 24,
+                               "a session count", &o->max_sessions);
+            break;
+        case OPT_SHORT: o->reply_to_short = true; break;
+        case OPT_QUIET: o->quiet = true; break;
+        case OPT_METRICS:
+            o->exp.metrics = optarg;
+            rc = stamp_export_check_metrics(optarg);
+            break;
+        case OPT_AGENTX: o->exp.agentx = optarg; break;
+        case 'h':
+        case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
+        case '?': return IPPM_EXIT_USAGE;
+        default: rc = refl_parse_tlv(o, c, optarg); break;
+        }
+        if (rc != 0)
+            return IPPM_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected argument '%s' (see --help)", prog,
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    return refl_check(o) == 0 ? -1 : IPPM_EXIT_USAGE;
+}
+
+/* Key, crypto, socket: what must work before the first packet. */
+static int refl_setup(struct refl *x)
+{
+    char err[IPPM_NET_ERRLEN];
+    int k = ippm_key_load("--auth-key-file", x->o.key_file, x->key,
+                          &x->key_len);
+    if (k < 0)
+        return IPPM_EXIT_USAGE;
+    x->auth = k > 0;
+    /* Open mode's HMAC TLV key (RFC 8972 §4.8). */
+    if (k == 0 && x->o.hmac_key_file) {
+        if (ippm_keyfile_read("--hmac-key-file", x->o.hmac_key_file, x->key,
+                              &x->key_len) != 0)
+            return IPPM_EXIT_USAGE;
+        k = 1;
+    }
+    if (k > 0) {
+        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
+            ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
+            return IPPM_EXIT_RUNTIME;
+        }
+    }
+    struct ippm_addr local;
+    if (x->o.listen && ippm_net_resolve(x->o.listen, x->o.port, IPPM_AF_NONE,
+                                        &local, err, sizeof(err)) != 0) {
+        ippm_cli_error("--listen: %s", err);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, x->o.port,
+                            err, sizeof(err)) != 0) {
+        ippm_cli_error("stamp reflector: %s", err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    if (ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
+        ippm_tx_batch_init(&x->tx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    stamp_refl_metrics_init(&x->met);
+    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+}
+
+static void refl_proto_init(struct refl *x)
+{
+    struct stamp_reflector_config cfg = {0};
+    ippm_clock_init(&x->clk, x->o.tsfmt);
+    cfg.mode = x->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.stateful = x->o.stateful;
+    cfg.tsfmt = x->o.tsfmt;
+    cfg.errest = ippm_clock_errest(&x->clk);
+    cfg.key.crypto = x->key_len ? &x->crypto : NULL;
+    cfg.key.key = x->key;
+    cfg.key.len = x->key_len;
+    cfg.session_timeout_ns = x->o.session_timeout_ns;
+    cfg.reply_to_short = x->o.reply_to_short;
+    /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
+     * ones (the kernel's SCM_TIMESTAMPNS in, the clock read before send
+     * out); --dscp-permitted DSCPs may mark a reply (all by default); no
+     * reply grows past its request unless --max-reply-len allows. */
+    cfg.tlv = !x->o.no_tlv;
+    cfg.tlv_hmac = x->o.require_hmac_tlv;
+    cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
+    cfg.ts_in = STAMP_TSM_SW;
+    cfg.ts_out = STAMP_TSM_SW;
+    cfg.dscp_permitted = x->o.dscp_permitted;
+    cfg.micro_session_id = x->o.micro_session_id;
+    cfg.max_reply_len = x->o.max_reply_len;
+    stamp_reflector_init(&x->r, &cfg);
+}
+
+/* The stateful session table, sized once: a flood of new source ports
+ * then costs no memory, only drops counted as SESSION_FULL. */
+static int refl_sessions_init(struct refl *x)
+{
+    if (!x->o.stateful)
+        return 0;
+    x->sessions = calloc(x->o.max_sessions, sizeof(*x->sessions));
+    if (!x->sessions ||
+        stamp_reflector_set_sessions(&x->r, x->sessions, x->o.max_sessions) !=
+            IPPM_OK) {
+        ippm_cli_error("stamp reflector: no memory for %llu sessions",
+                       (unsigned long long)x->o.max_sessions);
+        return -1;
+    }
+    return 0;
+}
+
+static void refl_drop(struct refl *x, enum ippm_err why)
+{
+    x->c.dropped++;
+    x->c.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
+}
+
+/* One datagram: proto decides; we queue what it built. */
+static void refl_one(struct refl *x, size_t i)
+{
+    const struct ippm_rx_meta *m = &x->rx.meta[i];
+    x->c.received++;
+    if (x->rx.trunc[i]) {
+        refl_drop(x, IPPM_ERR_TOO_LONG);
+        return;
+    }
+    uint8_t *slot = ippm_tx_batch_slot(&x->tx);
+    struct stamp_event ev = {
+        .kind = STAMP_EV_RX,
+        .pkt = ippm_rx_batch_buf(&x->rx, i),
+        .len = x->rx.len[i],
+        .meta = m,
+    };
+    struct stamp_action act = {0};
+    /* Read last: the reply leaves right after, so this is its Timestamp. */
+    ev.now_ns = ippm_clock_now(&x->clk);
+    enum ippm_err rc =
+        stamp_reflector_handle(&x->r, &ev, slot, x->tx.buf_size, &act);
+    if (rc != IPPM_OK) {
+        refl_drop(x, rc);
+        return;
+    }
+    if (act.kind == STAMP_ACT_SEND) {
+        ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
+        /* RFC 8972 §4.4: proto chose the reply's DSCP. */
+        if (act.tos >= 0)
+            ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
+    }
+    else if (act.kind == STAMP_ACT_DROP)
+        refl_drop(x, act.why);
+}
+
+/* --metrics, --agentx: the batch's counters for the exporters' threads. */
+static void refl_publish(struct refl *x)
+{
+    struct stamp_refl_sample smp = {
+        .received = x->c.received,
+        .replied = x->c.replied,
+        .send_failed = x->c.send_failed,
+        .drop_by = x->c.drop_by,
+    };
+    stamp_refl_metrics_publish(&x->met, &smp, &x->r);
+}
+
+/* Drains the socket. Returns 0, or -1 on a receive error. */
+static int refl_drain(struct refl *x)
+{
+    for (;;) {
+        int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
+        if (n < 0)
+            return -1;
+        for (int i = 0; i < n; i++)
+            refl_one(x, (size_t)i);
+        size_t queued = x->tx.n;
+        if (queued) {
+            size_t sent = ippm_net_send(&x->sock, &x->tx, NULL);
+            x->c.replied += sent;
+            x->c.send_failed += queued - sent;
+        }
+        if (x->exp.on)
+            refl_publish(x);
+        if ((size_t)n < x->rx.cap)
+            return 0;
+    }
+}
+
+static void refl_summary(const struct refl *x)
+{
+    fprintf(stderr,
+            "ippm stamp reflector: received %llu, replied %llu, dropped %llu",
+            (unsigned long long)x->c.received,
+            (unsigned long long)x->c.replied,
+            (unsigned long long)x->c.dropped);
+    if (x->c.send_failed)
+        fprintf(stderr, ", send failed %llu",
+                (unsigned long long)x->c.send_failed);
+    fputc('\n', stderr);
+    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+        if (!x->c.drop_by[e])
+            continue;
+        fprintf(stderr, "  dropped %llu: %s",
+                (unsigned long long)x->c.drop_by[e],
+                ippm_err_str((enum ippm_err)e));
+        /* The usual cause: a TWAMP-Light sender's 14..43-octet packets. */
+        if (e == IPPM_ERR_SHORT && !x->o.reply_to_short)
+            fprintf(stderr,
+                    " (below the %zu-octet base packet; --reply-to-short "
+                    "answers them, RFC 8762 §4.6)",
+                    stamp_base_len(x->auth ? STAMP_MODE_AUTH
+                                           : STAMP_MODE_OPEN));
+        fputc('\n', stderr);
+    }
+}
+
+static void refl_banner(const struct refl *x)
+{
+    char as[IPPM_ADDR_STRLEN];
+    printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
+           ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
+           x->o.stateful ? "stateful" : "stateless",
+           x->auth ? "authenticated" : "open",
+           ippm_clock_fmt_name(x->o.tsfmt));
+    fflush(stdout);
+}
+
+static int refl_loop(struct refl *x)
+{
+    while (!ippm_net_stopping()) {
+        int w = ippm_net_wait(&x->sock, UINT64_MAX);
+        if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
+            ippm_cli_error("stamp reflector: %s", strerror(errno));
+            return IPPM_EXIT_RUNTIME;
+        }
+    }
+    return IPPM_EXIT_OK;
+}
+
+static void refl_free(struct refl *x)
+{
+    stamp_export_stop(&x->exp);
+    ippm_rx_batch_free(&x->rx);
+    ippm_tx_batch_free(&x->tx);
+    ippm_net_close(&x->sock);
+    if (x->key_len)
+        ippm_crypto_openssl_free(&x->crypto);
+    explicit_bzero(x->key, sizeof(x->key));
+    free(x->sessions);
+    free(x);
+}
+
+/* see stamp_driver.h */
+int stamp_reflector_main(int argc, char **argv)
+{
+    /* calloc: the session table is too large for the stack. */
+    struct refl *x = calloc(1, sizeof(*x));
+    if (!x) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    x->sock.fd = -1;
+    int rc = refl_parse(&x->o, argc, argv);
+    if (rc < 0)
+        rc = refl_setup(x);
+    if (rc < 0) {
+        refl_proto_init(x);
+        if (refl_sessions_init(x) != 0)
+            rc = IPPM_EXIT_RUNTIME;
+    }
+    if (rc < 0) {
+        ippm_net_stop_signals();
+        if (!x->o.quiet)
+            refl_banner(x);
+        rc = refl_loop(x);
+        refl_summary(x);
+    }
+    refl_free(x);
+    return rc;
+}

@@ -1,0 +1,37 @@
+# `ippm stamp reflector|sender`.
+#   unit: the TLV options' refusals
+#   live: loopback reflector + sender round trips, with and without TLVs;
+#         a stateful reflector under a flood of new source ports; accuracy
+#         against the relay's ground truth (impl/stamp/tests/accuracy_stamp.py)
+ippm_script_test(stamp_tlv_cli_errors LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/stamp_tlv_cli.sh $<TARGET_FILE:ippm>)
+
+foreach(mode v4 v6 auth badkey ptp dual lossy dupreorder)
+  ippm_script_test(stamp_e2e_${mode} LABEL live
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/e2e_stamp.sh $<TARGET_FILE:ippm> ${mode})
+endforeach()
+
+foreach(mode tlvs refl notlv dmloss v6 config)
+  ippm_script_test(stamp_tlv_e2e_${mode} LABEL live
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/e2e_stamp_tlv.sh
+            $<TARGET_FILE:ippm> ${mode})
+endforeach()
+
+# Fixed memory, SESSION_FULL drops, established sessions unharmed.
+ippm_script_test(stamp_session_flood LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_flood.py
+          $<TARGET_FILE:ippm>)
+
+set(script ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)
+execute_process(COMMAND /usr/bin/python3 ${script} --list
+                OUTPUT_VARIABLE scens RESULT_VARIABLE rc
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${script} --list failed (${rc})")
+endif()
+string(REPLACE "\n" ";" scens "${scens}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${script})
+foreach(scen ${scens})
+  ippm_script_test(accuracy_stamp_${scen} LABEL live SERIAL
+    COMMAND /usr/bin/python3 ${script} $<TARGET_FILE:ippm> ${scen})
+endforeach()
