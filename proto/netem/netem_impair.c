@@ -5,13 +5,15 @@
 
 #include "netem.h"
 
+#include "../stamp/stamp.h"
+
 /* ---- names ---- */
 
-#define RELAY_WHY_NAME_(name, text) text,
-static const char *const why_names[] = {NETEM_WHYS(RELAY_WHY_NAME_)};
-#undef RELAY_WHY_NAME_
+#define NETEM_WHY_NAME_(name, text) text,
+static const char *const why_names[] = {NETEM_WHYS(NETEM_WHY_NAME_)};
+#undef NETEM_WHY_NAME_
 
-/* see relay.h */
+/* see netem.h */
 const char *netem_why_name(enum netem_why why)
 {
     if ((unsigned)why >= NETEM_WHY_COUNT_)
@@ -30,7 +32,7 @@ static bool name_is(const char *s, size_t n, const char *lit)
     return lit[n] == '\0';
 }
 
-/* see relay.h */
+/* see netem.h */
 enum ippm_err netem_dist_parse(const char *s, size_t n, enum netem_dist *out)
 {
     if (name_is(s, n, "uniform"))
@@ -44,51 +46,21 @@ enum ippm_err netem_dist_parse(const char *s, size_t n, enum netem_dist *out)
     return IPPM_OK;
 }
 
-/* A field: its offset in open and auth packets (0xffff: absent), width. */
-struct field {
-    const char *name;
-    uint16_t open_off, auth_off;
-    uint8_t width;
-};
-
-#define NONE 0xffff
-
-/* Session-Sender packets, RFC 8762 Figures 2 and 4, RFC 8972 §3. */
-static const struct field sender_fields[] = {
-    {"seq", 0, 0, 4},      {"ts", 4, 16, 8},    {"errest", 12, 24, 2},
-    {"ssid", 14, 26, 2},   {"mbz", 16, 4, 2},   {"hmac", NONE, 96, 16},
-};
-
-/* Session-Reflector packets, RFC 8762 Figures 5 and 6, RFC 8972 §3. */
-static const struct field reflector_fields[] = {
-    {"seq", 0, 0, 4},         {"ts", 4, 16, 8},
-    {"errest", 12, 24, 2},    {"ssid", 14, 26, 2},
-    {"rx-ts", 16, 32, 8},     {"ss-seq", 24, 48, 4},
-    {"ss-ts", 28, 64, 8},     {"ss-errest", 36, 72, 2},
-    {"mbz", 38, 4, 2},        {"ttl", 40, 80, 1},
-    {"hmac", NONE, 96, 16},
-};
-
-/* see relay.h */
+/* see netem.h. Offsets come from STAMP's layout table; "mbz" names the
+ * first two octets of the packet's first MBZ run. */
 enum ippm_err netem_stamp_field(const char *name, size_t n, bool auth,
                                 enum netem_dir dir, uint16_t *off,
                                 uint8_t *width)
 {
-    const struct field *t = dir == NETEM_FWD ? sender_fields : reflector_fields;
-    size_t nt = dir == NETEM_FWD
-                    ? sizeof(sender_fields) / sizeof(sender_fields[0])
-                    : sizeof(reflector_fields) / sizeof(reflector_fields[0]);
-    for (size_t i = 0; i < nt; i++) {
-        if (!name_is(name, n, t[i].name))
-            continue;
-        uint16_t o = auth ? t[i].auth_off : t[i].open_off;
-        if (o == NONE)
-            return IPPM_ERR_BAD_ARG;
-        *off = o;
-        *width = t[i].width;
-        return IPPM_OK;
-    }
-    return IPPM_ERR_BAD_ARG;
+    const struct stamp_layout *l = stamp_layout_get(
+        dir == NETEM_FWD ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR,
+        auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN);
+    struct stamp_span sp;
+    if (stamp_layout_find(l, name, n, &sp) != IPPM_OK)
+        return IPPM_ERR_BAD_ARG;
+    *off = sp.off;
+    *width = (uint8_t)(name_is(name, n, "mbz") ? 2 : sp.len);
+    return IPPM_OK;
 }
 
 /* ---- configuration ---- */
@@ -136,7 +108,7 @@ static const char *check_dir(const struct netem_dir_config *d)
     return NULL;
 }
 
-/* see relay.h */
+/* see netem.h */
 enum ippm_err netem_config_check(const struct netem_config *cfg,
                                  const char **what)
 {
@@ -327,7 +299,7 @@ static bool in_list(const uint64_t *v, uint32_t n, uint64_t x)
     return lo < n && v[lo] == x;
 }
 
-/* see relay.h */
+/* see netem.h */
 void netem_init(struct netem *r, const struct netem_config *cfg)
 {
     memset(r, 0, sizeof(*r));
@@ -442,7 +414,7 @@ static void decide_corrupt(struct netem_dir_state *st,
     out->n_corrupt = c->n_corrupt_off;
 }
 
-/* see relay.h */
+/* see netem.h */
 enum ippm_err netem_decide(struct netem *r, enum netem_dir dir, size_t len,
                            uint64_t arrival_ns, struct netem_decision *out)
 {
@@ -527,7 +499,7 @@ static size_t mutate(const struct netem_mutation *m, uint8_t *buf, size_t len,
     return len;
 }
 
-/* see relay.h */
+/* see netem.h */
 size_t netem_apply(const struct netem *r, const struct netem_decision *d,
                    uint8_t *buf, size_t len, size_t cap)
 {

@@ -52,7 +52,7 @@ static void sift_down(struct netem_sched *s, uint32_t pos)
     place(s, pos, slot);
 }
 
-/* see relay.h */
+/* see netem.h */
 void netem_sched_init(struct netem_sched *s, struct netem_slot *slots,
                       uint32_t *heap, uint32_t *free, uint32_t cap)
 {
@@ -68,7 +68,7 @@ void netem_sched_init(struct netem_sched *s, struct netem_slot *slots,
     s->n_free = cap;
 }
 
-/* see relay.h */
+/* see netem.h */
 int32_t netem_sched_alloc(struct netem_sched *s)
 {
     if (s->n_free == 0)
@@ -78,7 +78,7 @@ int32_t netem_sched_alloc(struct netem_sched *s)
     return (int32_t)i;
 }
 
-/* see relay.h */
+/* see netem.h */
 void netem_sched_push(struct netem_sched *s, int32_t i, uint64_t release_ns,
                       enum netem_dir dir, uint32_t hold)
 {
@@ -97,7 +97,7 @@ void netem_sched_push(struct netem_sched *s, int32_t i, uint64_t release_ns,
     sift_up(s, sl->heap_pos);
 }
 
-/* see relay.h */
+/* see netem.h */
 uint64_t netem_sched_next(const struct netem_sched *s)
 {
     return s->n_heap ? s->slots[s->heap[0]].release_ns : UINT64_MAX;
@@ -134,7 +134,7 @@ static void count_release(struct netem_sched *s, const struct netem_slot *out)
     }
 }
 
-/* see relay.h */
+/* see netem.h */
 int32_t netem_sched_pop(struct netem_sched *s, uint64_t now)
 {
     if (s->n_heap == 0)
@@ -155,7 +155,7 @@ int32_t netem_sched_pop(struct netem_sched *s, uint64_t now)
     return (int32_t)top;
 }
 
-/* see relay.h */
+/* see netem.h */
 void netem_sched_free(struct netem_sched *s, int32_t i)
 {
     if (i < 0 || (uint32_t)i >= s->cap || !s->slots[i].used)

@@ -35,6 +35,56 @@
 
 enum stamp_mode { STAMP_MODE_OPEN = 0, STAMP_MODE_AUTH = 1 };
 
+/* ---- the layout table: where every field of a base packet sits ----
+ * One table per packet kind and mode, RFC 8762 Figures 2, 4, 5 and 6
+ * with the SSID of RFC 8972 §3. The relay, the checks and the pcap code
+ * read offsets from here instead of writing them again. TWAMP-Light
+ * shares the packet (RFC 5357 §4.1.2, §4.2.1). */
+enum stamp_pkt_kind { STAMP_PKT_SENDER = 0, STAMP_PKT_REFLECTOR = 1 };
+
+enum stamp_field {
+    STAMP_F_SEQ,       /* Sequence Number */
+    STAMP_F_TS,        /* Timestamp */
+    STAMP_F_ERREST,    /* Error Estimate */
+    STAMP_F_SSID,      /* RFC 8972 §3 SSID */
+    STAMP_F_RX_TS,     /* reflector: Receive Timestamp */
+    STAMP_F_SS_SEQ,    /* reflector: Session-Sender Sequence Number */
+    STAMP_F_SS_TS,     /* reflector: Session-Sender Timestamp */
+    STAMP_F_SS_ERREST, /* reflector: Session-Sender Error Estimate */
+    STAMP_F_SS_TTL,    /* reflector: Ses-Sender TTL */
+    STAMP_F_HMAC,      /* authenticated mode only */
+    STAMP_F_COUNT_
+};
+
+/* A run of octets: off and len; len 0 means the packet has no such field. */
+struct stamp_span {
+    uint16_t off;
+    uint16_t len;
+};
+
+#define STAMP_LAYOUT_MBZ_MAX 8
+
+struct stamp_layout {
+    enum stamp_pkt_kind kind;
+    enum stamp_mode mode;
+    uint16_t base_len;                      /* 44 or 112 */
+    struct stamp_span field[STAMP_F_COUNT_];
+    const char *name[STAMP_F_COUNT_];       /* "seq", "ss-ts" ...; NULL: absent */
+    struct stamp_span mbz[STAMP_LAYOUT_MBZ_MAX]; /* every MBZ run, in order */
+    uint8_t n_mbz;
+};
+
+/* The layout of a base packet of this kind in this mode; never NULL. */
+const struct stamp_layout *stamp_layout_get(enum stamp_pkt_kind kind,
+                                            enum stamp_mode mode);
+
+/* The field named by the n octets at name ("seq", "ts", "errest", "ssid",
+ * "rx-ts", "ss-seq", "ss-ts", "ss-errest", "ttl", "hmac", or "mbz" for
+ * the layout's first MBZ run); IPPM_ERR_BAD_ARG when the layout has no
+ * field of that name. */
+enum ippm_err stamp_layout_find(const struct stamp_layout *l, const char *name,
+                                size_t n, struct stamp_span *out);
+
 /* Base length of a packet in this mode (44 or 112). */
 size_t stamp_base_len(enum stamp_mode mode);
 

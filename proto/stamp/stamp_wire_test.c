@@ -160,6 +160,74 @@ static enum ippm_err dec_reflector(struct stamp_reflector_pkt *out,
 
 static uint8_t buf_a[2048], buf_b[2048];
 
+/* ---- the exported layout table against the figures above ---- */
+
+static void check_layout(enum stamp_pkt_kind kind, enum stamp_mode m,
+                         const struct layout *want)
+{
+    const struct stamp_layout *l = stamp_layout_get(kind, m);
+    uint8_t cover[STAMP_AUTH_BASE_LEN] = {0};
+    assert_int_equal(l->kind, kind);
+    assert_int_equal(l->mode, m);
+    assert_int_equal(l->base_len, stamp_base_len(m));
+    assert_int_equal(l->field[STAMP_F_SEQ].off, want->seq);
+    assert_int_equal(l->field[STAMP_F_TS].off, want->ts);
+    assert_int_equal(l->field[STAMP_F_ERREST].off, want->errest);
+    assert_int_equal(l->field[STAMP_F_SSID].off, want->ssid);
+    if (kind == STAMP_PKT_REFLECTOR) {
+        assert_int_equal(l->field[STAMP_F_RX_TS].off, want->rx_ts);
+        assert_int_equal(l->field[STAMP_F_SS_SEQ].off, want->ss_seq);
+        assert_int_equal(l->field[STAMP_F_SS_TS].off, want->ss_ts);
+        assert_int_equal(l->field[STAMP_F_SS_ERREST].off, want->ss_errest);
+        assert_int_equal(l->field[STAMP_F_SS_TTL].off, want->ttl);
+    } else {
+        assert_int_equal(l->field[STAMP_F_RX_TS].len, 0);
+        assert_int_equal(l->field[STAMP_F_SS_TTL].len, 0);
+    }
+    /* every octet of the base is one field or one MBZ octet, once */
+    for (size_t f = 0; f < STAMP_F_COUNT_; f++)
+        for (size_t i = 0; i < l->field[f].len; i++)
+            cover[l->field[f].off + i]++;
+    for (size_t r = 0; r < l->n_mbz; r++)
+        for (size_t i = 0; i < l->mbz[r].len; i++) {
+            size_t o = l->mbz[r].off + i;
+            assert_true(kind == STAMP_PKT_SENDER ? sender_mbz(m, o)
+                                                 : reflector_mbz(m, o));
+            cover[o]++;
+        }
+    for (size_t i = 0; i < l->base_len; i++)
+        assert_int_equal(cover[i], 1);
+}
+
+static void test_stamp_layout_matches_the_figures(void **state)
+{
+    (void)state;
+    check_layout(STAMP_PKT_SENDER, OPEN, &SND_OPEN);
+    check_layout(STAMP_PKT_SENDER, AUTH, &SND_AUTH);
+    check_layout(STAMP_PKT_REFLECTOR, OPEN, &REF_OPEN);
+    check_layout(STAMP_PKT_REFLECTOR, AUTH, &REF_AUTH);
+}
+
+static void test_stamp_layout_find_by_name(void **state)
+{
+    (void)state;
+    const struct stamp_layout *l =
+        stamp_layout_get(STAMP_PKT_REFLECTOR, AUTH);
+    struct stamp_span sp;
+    assert_int_equal(stamp_layout_find(l, "ss-ts", 5, &sp), IPPM_OK);
+    assert_int_equal(sp.off, 64);
+    assert_int_equal(sp.len, 8);
+    assert_int_equal(stamp_layout_find(l, "hmac", 4, &sp), IPPM_OK);
+    assert_int_equal(sp.off, STAMP_AUTH_HMAC_OFF);
+    assert_int_equal(stamp_layout_find(l, "mbz", 3, &sp), IPPM_OK);
+    assert_int_equal(sp.off, 4);
+    /* a prefix is not a name; the open sender has no HMAC */
+    assert_int_equal(stamp_layout_find(l, "ss", 2, &sp), IPPM_ERR_BAD_ARG);
+    l = stamp_layout_get(STAMP_PKT_SENDER, OPEN);
+    assert_int_equal(stamp_layout_find(l, "hmac", 4, &sp), IPPM_ERR_BAD_ARG);
+    assert_int_equal(stamp_layout_find(l, "rx-ts", 5, &sp), IPPM_ERR_BAD_ARG);
+}
+
 /* ---- constants ---- */
 
 static void test_stamp_base_len(void **state)
@@ -1212,6 +1280,8 @@ int main(void)
         cmocka_unit_test(test_stamp_hmac_check_accepts_own_hmac),
         cmocka_unit_test(test_stamp_hmac_check_detects_one_bit_flip),
         cmocka_unit_test(test_stamp_hmac_check_detects_wrong_key),
+        cmocka_unit_test(test_stamp_layout_matches_the_figures),
+        cmocka_unit_test(test_stamp_layout_find_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
