@@ -13,7 +13,9 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 #include "impl/core/clock.h"
+#include "impl/core/keyfile.h"
 #include "impl/core/net.h"
+#include "impl/stamp/driver.h"
 
 #define MS 1000000ull
 #define PROBE_SSID 0x5354 /* "ST" */
@@ -1017,52 +1019,21 @@ int conform_live_sender(const struct conform_sender_opts *o,
 }
 
 /* ---- ippm's own reflector, in a thread ----
- * A small loop of its own: impl/stamp/reflector.c exposes only its
- * command-line entry point. */
+ * The loop of `ippm stamp reflector` itself (stamp_reflector_serve), on a
+ * socket bound here so that the port is known before the thread runs. */
 
 struct conform_selfrefl {
     pthread_t th;
     atomic_bool stop;
     struct ippm_sock s;
-    struct ippm_clock clk;
-    struct stamp_reflector r;
-    struct ippm_rx_batch rx;
-    struct ippm_tx_batch tx;
+    uint8_t key[IPPM_KEY_MAX];
+    struct stamp_reflector_serve_opts so;
 };
 
 static void *selfrefl_main(void *arg)
 {
     struct conform_selfrefl *x = arg;
-    while (!atomic_load(&x->stop)) {
-        struct pollfd pfd = {x->s.fd, POLLIN, 0};
-        if (poll(&pfd, 1, 50) <= 0)
-            continue;
-        int n = ippm_net_recv(&x->s, &x->rx, &x->clk);
-        for (int i = 0; i < n; i++) {
-            uint8_t *slot = ippm_tx_batch_slot(&x->tx);
-            struct stamp_event ev = {
-                .kind = STAMP_EV_RX,
-                .pkt = ippm_rx_batch_buf(&x->rx, (size_t)i),
-                .len = x->rx.len[i],
-                .meta = &x->rx.meta[i],
-            };
-            struct stamp_action act = {0};
-            ev.now_ns = ippm_clock_now(&x->clk);
-            if (slot && !x->rx.trunc[i] &&
-                stamp_reflector_handle(&x->r, &ev, slot, x->tx.buf_size,
-                                       &act) == IPPM_OK &&
-                act.kind == STAMP_ACT_SEND) {
-                ippm_tx_batch_commit(&x->tx, &x->s, act.len,
-                                     &x->rx.meta[i].peer,
-                                     &x->rx.meta[i].local);
-                /* RFC 8972 §4.4: proto chose the reply's DSCP. */
-                if (act.tos >= 0)
-                    ippm_tx_batch_set_tos(&x->tx, &x->rx.meta[i].peer, act.tos);
-            }
-        }
-        if (x->tx.n)
-            ippm_net_send(&x->s, &x->tx, NULL);
-    }
+    (void)stamp_reflector_serve(&x->so);
     return NULL;
 }
 
@@ -1076,49 +1047,43 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    if (o->key_len > sizeof x->key) {
+        snprintf(err, errlen, "key longer than %zu octets", sizeof x->key);
+        free(x);
+        return NULL;
+    }
     atomic_init(&x->stop, false);
     struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
-    if (ippm_rx_batch_init(&x->rx, 16, IPPM_NET_MAX_DGRAM) != 0 ||
-        ippm_tx_batch_init(&x->tx, 16, IPPM_NET_MAX_DGRAM) != 0) {
-        snprintf(err, errlen, "out of memory");
-        goto fail_batch;
+    if (ippm_net_open_bound(&x->s, &lo, o->port, err, errlen) != 0) {
+        free(x);
+        return NULL;
     }
-    if (ippm_net_open_bound(&x->s, &lo, o->port, err, errlen) != 0)
-        goto fail_batch;
-    ippm_clock_init(&x->clk, o->tsfmt);
-    /* As impl/stamp/reflector.c configures `ippm stamp reflector`. */
-    struct stamp_reflector_config cfg = {0};
-    cfg.mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    cfg.stateful = o->stateful;
-    cfg.tsfmt = o->tsfmt;
-    cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = o->key ? o->crypto : NULL;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
-    cfg.session_timeout_ns = 60 * 1000 * MS;
-    cfg.tlv = true;
-    cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
-    cfg.ts_in = STAMP_TSM_SW;
-    cfg.ts_out = STAMP_TSM_SW;
-    /* Here it also refuses one DSCP and names a member link, so the
-     * catalogue sees RFC 8972 §4.4 RP = 1 and RFC 9534 §3.2 at work. */
-    cfg.dscp_permitted = ~(1ull << CONFORM_SELFREFL_REFUSED_DSCP);
-    cfg.micro_session_id = CONFORM_SELFREFL_MICRO_ID;
-    stamp_reflector_init(&x->r, &cfg);
+    if (o->key && o->key_len)
+        memcpy(x->key, o->key, o->key_len);
+    /* `ippm stamp reflector` with TLVs on; here it also refuses one DSCP
+     * and names a member link, so the catalogue sees RFC 8972 §4.4
+     * RP = 1 and RFC 9534 §3.2 at work. */
+    x->so = (struct stamp_reflector_serve_opts){
+        .sock = &x->s,
+        .stateful = o->stateful,
+        .auth = o->auth,
+        .tsfmt = o->tsfmt,
+        .key = o->key ? x->key : NULL,
+        .key_len = o->key ? o->key_len : 0,
+        .micro_session_id = CONFORM_SELFREFL_MICRO_ID,
+        .dscp_permitted = ~(1ull << CONFORM_SELFREFL_REFUSED_DSCP),
+        .stop = &x->stop,
+    };
     int rc = pthread_create(&x->th, NULL, selfrefl_main, x);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the reflector thread: %s",
                  strerror(rc));
         ippm_net_close(&x->s);
-        goto fail_batch;
+        free(x);
+        return NULL;
     }
     *port = x->s.local.port;
     return x;
-fail_batch:
-    ippm_rx_batch_free(&x->rx);
-    ippm_tx_batch_free(&x->tx);
-    free(x);
-    return NULL;
 }
 
 /* see conform_live.h */
@@ -1129,8 +1094,7 @@ void conform_selfrefl_stop(struct conform_selfrefl *x)
     atomic_store(&x->stop, true);
     pthread_join(x->th, NULL);
     ippm_net_close(&x->s);
-    ippm_rx_batch_free(&x->rx);
-    ippm_tx_batch_free(&x->tx);
+    explicit_bzero(x->key, sizeof x->key);
     free(x);
 }
 
