@@ -1032,7 +1032,9 @@ static int self_target(struct self_ctx *cx, const struct conform_target *t,
             break;
         }
         rc = t->self_one(cx, &t->self_modes[k], run, &res[k], &n_res[k]);
-        if (!*keep && rc == IPPM_EXIT_OK && t->role == IPPM_ROLE_REFLECTOR) {
+        /* The plot draws the base probes' round trips. */
+        if (!*keep && rc == IPPM_EXIT_OK &&
+            (t->probes & IPPM_PROBE_STAMP_BASE)) {
             *keep = run;
         } else {
             conform_run_free(run);
