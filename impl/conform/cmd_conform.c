@@ -98,81 +98,57 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void usage(FILE *f)
-{
-    fputs(
-        "usage: ippm conform [stamp-reflector HOST[:PORT] | stamp-sender] "
-        "[options]\n"
-        "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) implementation "
-        "against the "
-        "conformance catalogue.\n"
-        "\n"
-        "  stamp-reflector HOST[:PORT]   probe a Session-Reflector (port "
-        "862 by default;\n"
-        "                                IPv6 as [::1]:862; or HOST --port "
-        "PORT)\n"
-        "  stamp-sender                  act as reflector and grade the "
-        "Session-Sender\n"
-        "                                that sends to us\n"
-        "  (none)                        ippm's own reflector on 127.0.0.1 "
-        "in every mode\n"
-        "                                (open stateless on port 862 when it "
-        "can, open\n"
-        "                                stateful, authenticated with a "
-        "random key, PTP),\n"
-        "                                and ippm's own sender (open, "
-        "authenticated,\n"
-        "                                PTP) graded, merged; then the pcap "
-        "corpus; writes\n"
-        "                                ippm-report.json and "
-        "ippm-report.junit.xml here\n"
-        "\n"
-        "  --auth-key-file FILE   authenticated mode with this key\n"
-        "  --hmac-key-file FILE   stamp-reflector, open mode: sign the RFC "
-        "8972 §4.8\n"
-        "                         HMAC TLV probes with this key (none sent "
-        "without)\n"
-        "  --stateful|--stateless the reflector's mode (default: inferred)\n"
-        "  --timestamp ntp|ptp    the reflector's timestamp format (default: "
-        "either)\n"
-        "  --only PREFIX[,...]    run only cases whose ID starts so\n"
-        "  --strict               a SHOULD failure fails the run\n"
-        "  --json FILE            write the results as JSON\n"
-        "  --junit FILE           write the results as JUnit XML\n"
-        "  --html FILE            write the results as a self-contained HTML "
-        "page\n"
-        "  --timeout S            wait for replies (reflector, default 1) or "
-        "for\n"
-        "                         the next packet (sender, default 10)\n"
-        "  --clock-tolerance S    allowed offset between the clocks (default "
-        "1)\n"
-        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n"
-        "  --port PORT            stamp-reflector: the reflector's port, as "
-        "HOST:PORT;\n"
-        "                         stamp-sender: the port to listen on "
-        "(default 862)\n"
-        "  --listen ADDR, --count N   stamp-sender only: where to listen "
-        "(default\n"
-        "                         every address) and how many packets to "
-        "grade\n"
-        "                         (default 10)\n"
-        "  --stateful|--stateless, --timestamp   stamp-reflector only; "
-        "--ttl\n"
-        "                         stamp-reflector and no target; an option "
-        "a\n"
-        "                         subcommand does not take is an error\n"
-        "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the "
-        "corpus\n"
-        "                         (default " DEFAULT_MANIFEST ")\n"
-        "  --list                 print the catalogue (--only filters it) "
-        "and exit\n"
-        "\n"
-        "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD "
-        "with\n"
-        "--strict), 2 usage, 3 could not run (no reply at all from the "
-        "target).\n",
-        f);
-}
+/* --help: the targets from the table (conform_targets), then the
+ * options. */
+static void usage(FILE *f);
+
+/* usage() after the targets: the options and the exit status. */
+#define USAGE_OPTIONS \
+        "\n" \
+        "  --auth-key-file FILE   authenticated mode with this key\n" \
+        "  --hmac-key-file FILE   stamp-reflector, open mode: sign the RFC " \
+        "8972 §4.8\n" \
+        "                         HMAC TLV probes with this key (none sent " \
+        "without)\n" \
+        "  --stateful|--stateless the reflector's mode (default: inferred)\n" \
+        "  --timestamp ntp|ptp    the reflector's timestamp format (default: " \
+        "either)\n" \
+        "  --only PREFIX[,...]    run only cases whose ID starts so\n" \
+        "  --strict               a SHOULD failure fails the run\n" \
+        "  --json FILE            write the results as JSON\n" \
+        "  --junit FILE           write the results as JUnit XML\n" \
+        "  --html FILE            write the results as a self-contained HTML " \
+        "page\n" \
+        "  --timeout S            wait for replies (reflector, default 1) or " \
+        "for\n" \
+        "                         the next packet (sender, default 10)\n" \
+        "  --clock-tolerance S    allowed offset between the clocks (default " \
+        "1)\n" \
+        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n" \
+        "  --port PORT            stamp-reflector: the reflector's port, as " \
+        "HOST:PORT;\n" \
+        "                         stamp-sender: the port to listen on " \
+        "(default 862)\n" \
+        "  --listen ADDR, --count N   stamp-sender only: where to listen " \
+        "(default\n" \
+        "                         every address) and how many packets to " \
+        "grade\n" \
+        "                         (default 10)\n" \
+        "  --stateful|--stateless, --timestamp   stamp-reflector only; " \
+        "--ttl\n" \
+        "                         stamp-reflector and no target; an option " \
+        "a\n" \
+        "                         subcommand does not take is an error\n" \
+        "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the " \
+        "corpus\n" \
+        "                         (default " DEFAULT_MANIFEST ")\n" \
+        "  --list                 print the catalogue (--only filters it) " \
+        "and exit\n" \
+        "\n" \
+        "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD " \
+        "with\n" \
+        "--strict), 2 usage, 3 could not run (no reply at all from the " \
+        "target).\n"
 
 /* Options a subcommand does not take, 0-terminated: refused rather than
  * silently ignored (a --port that probes port 862 instead). */
@@ -185,6 +161,28 @@ static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
+
+struct self_ctx;
+struct self_mode;
+struct conform_run;
+
+/* A live target of `ippm conform` (the table is conform_targets). */
+struct conform_target {
+    const char *name;     /* the first argument: "stamp-reflector" */
+    const char *args;     /* what follows it in --help, "" none */
+    const char *help;     /* --help text, lines split by '\n' */
+    enum ippm_role role;  /* the side it grades */
+    uint32_t probes;      /* IPPM_PROBE_* its live run sends; 0: it listens */
+    const int *deny;      /* options it refuses, 0-terminated */
+    /* Runs it: argv[0] is name. Returns the exit status. */
+    int (*run)(const struct conform_target *t, int argc, char **argv);
+    /* The self-test: ippm's own peer, graded in each of these modes. */
+    const struct self_mode *self_modes;
+    size_t n_self_modes;
+    int (*self_one)(struct self_ctx *cx, const struct self_mode *md,
+                    struct conform_run *run, struct ippm_case_result **res,
+                    size_t *n);
+};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -533,11 +531,12 @@ static void defaults(struct conform_opts *o)
     o->tolerance_ns = NS_PER_S;
 }
 
-static int cmd_reflector(int argc, char **argv)
+static int cmd_reflector(const struct conform_target *t, int argc,
+                         char **argv)
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform stamp-reflector", deny_reflector);
+    int rc = parse(&o, argc, argv, "conform stamp-reflector", t->deny);
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
@@ -577,11 +576,11 @@ static int cmd_reflector(int argc, char **argv)
     return run_reflector_suite(&o, &target);
 }
 
-static int cmd_sender(int argc, char **argv)
+static int cmd_sender(const struct conform_target *t, int argc, char **argv)
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform stamp-sender", deny_sender);
+    int rc = parse(&o, argc, argv, "conform stamp-sender", t->deny);
     if (rc >= 0)
         return rc;
     if (optind < argc) {
@@ -714,7 +713,6 @@ static const struct self_mode self_modes[] = {
     {"authenticated", false, true, IPPM_TS_NTP, false},
     {"PTP timestamps", false, false, IPPM_TS_PTP, false},
 };
-#define N_SELF_MODES (sizeof self_modes / sizeof self_modes[0])
 
 /* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
 static const struct self_mode send_modes[] = {
@@ -722,8 +720,8 @@ static const struct self_mode send_modes[] = {
     {"authenticated sender", false, true, IPPM_TS_NTP, false},
     {"PTP sender", false, false, IPPM_TS_PTP, false},
 };
-#define N_SEND_MODES (sizeof send_modes / sizeof send_modes[0])
-#define N_MODES_MAX  4
+#define N_MODES_MAX 4 /* modes of one target */
+#define COUNT_OF(a)  (sizeof(a) / sizeof((a)[0]))
 
 static int verdict_rank(enum ippm_verdict v)
 {
@@ -801,20 +799,30 @@ static void explain_na(struct ippm_case_result *m, size_t n,
     }
 }
 
+/* What every mode of the self-test shares. */
+struct self_ctx {
+    const struct conform_opts *o;
+    const struct ippm_crypto *crypto;
+    const uint8_t *key; /* random, made for this run */
+    size_t key_len;
+    char err_862[IPPM_NET_ERRLEN]; /* why port 862 could not be bound */
+};
+
 /* Runs one mode: its own reflector, probed; results into *res. */
-static int self_one(const struct conform_opts *o, const struct self_mode *md,
-                    const struct ippm_crypto *crypto, const uint8_t *key,
-                    size_t key_len, struct conform_run *run,
-                    struct ippm_case_result **res, size_t *n, char *err_862,
-                    size_t err_862_len)
+static int self_one(struct self_ctx *cx, const struct self_mode *md,
+                    struct conform_run *run, struct ippm_case_result **res,
+                    size_t *n)
 {
+    const struct conform_opts *o = cx->o;
+    const struct ippm_crypto *crypto = cx->crypto;
+    const uint8_t *key = cx->key;
+    size_t key_len = cx->key_len;
     char err[IPPM_NET_ERRLEN];
     uint16_t port = 0;
     struct conform_selfrefl_opts so = {
         .stateful = md->stateful,
         .auth = md->auth,
         .tsfmt = md->tsfmt,
-        .crypto = crypto,
         .key = key,
         .key_len = key_len,
         .port = md->try_862 ? STAMP_PORT : 0,
@@ -822,7 +830,7 @@ static int self_one(const struct conform_opts *o, const struct self_mode *md,
     struct conform_selfrefl *s =
         conform_selfrefl_start(&so, &port, err, sizeof err);
     if (!s && md->try_862) {
-        snprintf(err_862, err_862_len, "%s", err);
+        snprintf(cx->err_862, sizeof cx->err_862, "%s", err);
         so.port = 0;
         s = conform_selfrefl_start(&so, &port, err, sizeof err);
     }
@@ -865,12 +873,14 @@ static int self_one(const struct conform_opts *o, const struct self_mode *md,
 
 /* Runs one sender mode: ippm's own sender to our grading reflector;
  * results into *res. */
-static int self_send_one(const struct conform_opts *o,
-                         const struct self_mode *md,
-                         const struct ippm_crypto *crypto, const uint8_t *key,
-                         size_t key_len, struct conform_run *run,
+static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
+                         struct conform_run *run,
                          struct ippm_case_result **res, size_t *n)
 {
+    const struct conform_opts *o = cx->o;
+    const struct ippm_crypto *crypto = cx->crypto;
+    const uint8_t *key = cx->key;
+    size_t key_len = cx->key_len;
     char err[IPPM_NET_ERRLEN];
     struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
     struct ippm_sock tmp;
@@ -939,7 +949,111 @@ static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
     return m;
 }
 
-/* Every mode, merged, reported. */
+/* ---- the targets ---- */
+
+/* usage() lines of the no-target row. */
+#define SELF_HELP                                                              \
+    "ippm's own reflector on 127.0.0.1 in every mode\n"                        \
+    "(open stateless on port 862 when it can, open\n"                          \
+    "stateful, authenticated with a random key, PTP),\n"                       \
+    "and ippm's own sender (open, authenticated,\n"                            \
+    "PTP) graded, merged; then the pcap corpus; writes\n"                      \
+    "ippm-report.json and ippm-report.junit.xml here"
+
+/* Every bit of IPPM_PROBE_STAMP_*: what the prober sends. */
+#define STAMP_PROBES ((IPPM_PROBE_STAMP_TLV_BER << 1) - 1u)
+
+/* Each live target: `ippm conform NAME` runs it; `ippm conform` runs the
+ * self-test of each, in this order, and merges them into one report. */
+static const struct conform_target conform_targets[] = {
+    {"stamp-reflector", "HOST[:PORT]",
+     "probe a Session-Reflector (port 862 by default;\n"
+     "IPv6 as [::1]:862; or HOST --port PORT)",
+     IPPM_ROLE_REFLECTOR, STAMP_PROBES, deny_reflector, cmd_reflector,
+     self_modes, COUNT_OF(self_modes), self_one},
+    {"stamp-sender", "",
+     "act as reflector and grade the Session-Sender\n"
+     "that sends to us",
+     IPPM_ROLE_SENDER, 0, deny_sender, cmd_sender,
+     send_modes, COUNT_OF(send_modes), self_send_one},
+};
+#define N_TARGETS COUNT_OF(conform_targets)
+
+/* One row of usage(): label, then text's lines one under the other. */
+static void usage_row(FILE *f, const char *label, const char *text)
+{
+    fprintf(f, "  %-30s", label);
+    for (const char *l = text; *l;) {
+        const char *nl = strchr(l, '\n');
+        int len = nl ? (int)(nl - l) : (int)strlen(l);
+        fprintf(f, "%s%.*s\n", l == text ? "" : "                                ",
+                len, l);
+        l += len + (nl != NULL);
+    }
+}
+
+/* see the declaration above parse() */
+static void usage(FILE *f)
+{
+    char label[64];
+    fputs("usage: ippm conform [", f);
+    for (size_t t = 0; t < N_TARGETS; t++)
+        fprintf(f, "%s%s%s%s", t ? " | " : "", conform_targets[t].name,
+                conform_targets[t].args[0] ? " " : "", conform_targets[t].args);
+    fputs("] [options]\n"
+          "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) implementation "
+          "against the conformance catalogue.\n\n",
+          f);
+    for (size_t t = 0; t < N_TARGETS; t++) {
+        snprintf(label, sizeof label, "%s%s%s", conform_targets[t].name,
+                 conform_targets[t].args[0] ? " " : "",
+                 conform_targets[t].args);
+        usage_row(f, label, conform_targets[t].help);
+    }
+    usage_row(f, "(none)", SELF_HELP);
+    fputs(USAGE_OPTIONS, f);
+}
+
+/* One target's self-test: each of its modes in turn, merged into *out
+ * (*n cases). *keep takes the first run of our own probes, for the
+ * --html round-trip plot. Returns the exit status. */
+static int self_target(struct self_ctx *cx, const struct conform_target *t,
+                       struct ippm_case_result **out, size_t *n,
+                       struct conform_run **keep)
+{
+    struct ippm_case_result *res[N_MODES_MAX] = {NULL};
+    size_t n_res[N_MODES_MAX] = {0};
+    int rc = IPPM_EXIT_OK;
+    for (size_t k = 0; k < t->n_self_modes && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = t->self_one(cx, &t->self_modes[k], run, &res[k], &n_res[k]);
+        /* The plot draws the base probes' round trips. */
+        if (!*keep && rc == IPPM_EXIT_OK &&
+            (t->probes & IPPM_PROBE_STAMP_BASE)) {
+            *keep = run;
+        } else {
+            conform_run_free(run);
+            free(run);
+        }
+    }
+    /* Same catalogue, same --only: every mode ran the same cases. */
+    *n = n_res[0];
+    if (rc == IPPM_EXIT_OK &&
+        !(*out = merge_modes(res, t->self_modes, t->n_self_modes, *n))) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    for (size_t k = 0; k < N_MODES_MAX; k++)
+        free(res[k]);
+    return rc;
+}
+
+/* Every target's self-test, merged, reported. */
 static int run_self_suite(const struct conform_opts *o)
 {
     struct ippm_crypto crypto;
@@ -952,73 +1066,38 @@ static int run_self_suite(const struct conform_opts *o)
                        "source");
         return IPPM_EXIT_RUNTIME;
     }
-    struct conform_run *keep = NULL; /* the first mode's, for --html */
-    struct ippm_case_result *res[N_SELF_MODES] = {NULL};
-    size_t n_res[N_SELF_MODES] = {0};
+    struct self_ctx cx = {o, &crypto, key, sizeof key, ""};
+    struct conform_run *keep = NULL; /* the first probed mode's, --html */
+    struct ippm_case_result *part[N_TARGETS] = {NULL};
+    size_t n_part[N_TARGETS] = {0}, total = 0;
     struct ippm_case_result *merged = NULL;
-    char err_862[IPPM_NET_ERRLEN] = "";
     uint64_t start = ippm_clock_realtime();
     int rc = IPPM_EXIT_OK;
-    for (size_t k = 0; k < N_SELF_MODES && rc == IPPM_EXIT_OK; k++) {
-        struct conform_run *run = calloc(1, sizeof *run);
-        if (!run) {
-            ippm_cli_error("conform: out of memory");
-            rc = IPPM_EXIT_RUNTIME;
-            break;
-        }
-        rc = self_one(o, &self_modes[k], &crypto, key, sizeof key, run, &res[k],
-                      &n_res[k], err_862, sizeof err_862);
-        if (!keep && rc == IPPM_EXIT_OK) {
-            keep = run;
-        } else {
-            conform_run_free(run);
-            free(run);
-        }
+    for (size_t t = 0; t < N_TARGETS && rc == IPPM_EXIT_OK; t++) {
+        rc = self_target(&cx, &conform_targets[t], &part[t], &n_part[t],
+                         &keep);
+        total += n_part[t];
     }
-    /* The sender side: its cases are the catalogue's other half. */
-    struct ippm_case_result *sres[N_SEND_MODES] = {NULL};
-    size_t n_sres[N_SEND_MODES] = {0};
-    for (size_t k = 0; k < N_SEND_MODES && rc == IPPM_EXIT_OK; k++) {
-        struct conform_run *run = calloc(1, sizeof *run);
-        if (!run) {
-            ippm_cli_error("conform: out of memory");
-            rc = IPPM_EXIT_RUNTIME;
-            break;
-        }
-        rc = self_send_one(o, &send_modes[k], &crypto, key, sizeof key, run,
-                           &sres[k], &n_sres[k]);
-        conform_run_free(run);
-        free(run);
-    }
-    /* Same catalogue, same --only: every mode ran the same cases. */
-    size_t nr = n_res[0], ns = n_sres[0];
-    struct ippm_case_result *mr = NULL, *ms = NULL;
-    if (rc == IPPM_EXIT_OK && nr + ns == 0 && o->only) {
+    if (rc == IPPM_EXIT_OK && total == 0 && o->only) {
         ippm_cli_error("--only: no case matches '%s'", o->only);
         rc = IPPM_EXIT_USAGE;
     }
     if (rc == IPPM_EXIT_OK &&
-        (!(mr = merge_modes(res, self_modes, N_SELF_MODES, nr)) ||
-         !(ms = merge_modes(sres, send_modes, N_SEND_MODES, ns)) ||
-         !(merged = calloc(nr + ns ? nr + ns : 1, sizeof *merged)))) {
+        !(merged = calloc(total ? total : 1, sizeof *merged))) {
         ippm_cli_error("conform: out of memory");
         rc = IPPM_EXIT_RUNTIME;
     }
     if (rc == IPPM_EXIT_OK) {
-        memcpy(merged, mr, nr * sizeof *merged);
-        memcpy(merged + nr, ms, ns * sizeof *merged);
-        explain_na(merged, nr + ns, err_862);
+        for (size_t t = 0, at = 0; t < N_TARGETS; at += n_part[t], t++)
+            memcpy(merged + at, part[t], n_part[t] * sizeof *merged);
+        explain_na(merged, total, cx.err_862);
         printf("\n");
         rc = report_results(
             o, "stamp", "ippm's own reflector and sender, every mode", start,
-            merged, nr + ns, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
+            merged, total, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
     }
-    free(mr);
-    free(ms);
-    for (size_t k = 0; k < N_SEND_MODES; k++)
-        free(sres[k]);
-    for (size_t k = 0; k < N_SELF_MODES; k++)
-        free(res[k]);
+    for (size_t t = 0; t < N_TARGETS; t++)
+        free(part[t]);
     free(merged);
     if (keep) {
         conform_run_free(keep);
@@ -1026,6 +1105,18 @@ static int run_self_suite(const struct conform_opts *o)
     }
     ippm_crypto_openssl_free(&crypto);
     return rc;
+}
+
+/* "conform: unknown target 'x' (stamp-reflector, stamp-sender)". */
+static void unknown_target(const char *name)
+{
+    char list[256] = "";
+    for (size_t t = 0; t < N_TARGETS; t++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", t ? ", " : "",
+                 conform_targets[t].name);
+    }
+    ippm_cli_error("conform: unknown target '%s' (%s)", name, list);
 }
 
 /* `ippm conform` with no target. */
@@ -1039,9 +1130,7 @@ static int cmd_self(int argc, char **argv)
     if (o.list)
         return list_cases(&o);
     if (optind < argc) {
-        ippm_cli_error("conform: unknown target '%s' (stamp-reflector, "
-                       "stamp-sender)",
-                       argv[optind]);
+        unknown_target(argv[optind]);
         return IPPM_EXIT_USAGE;
     }
     if (o.key_file) {
@@ -1069,9 +1158,9 @@ static int cmd_self(int argc, char **argv)
 /* see commands.h */
 int cmd_conform(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "stamp-reflector") == 0)
-        return cmd_reflector(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "stamp-sender") == 0)
-        return cmd_sender(argc - 1, argv + 1);
+    for (size_t t = 0; argc > 1 && t < N_TARGETS; t++)
+        if (strcmp(argv[1], conform_targets[t].name) == 0)
+            return conform_targets[t].run(&conform_targets[t], argc - 1,
+                                          argv + 1);
     return cmd_self(argc, argv);
 }

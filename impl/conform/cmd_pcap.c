@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_pairing.h"
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
 #include "impl/commands.h"
@@ -43,17 +44,11 @@
 
 /* ---- the capture in memory ---- */
 
-struct dgram {
-    uint64_t frame;
-    uint64_t ts_ns;
-    struct ippm_addr src, dst;
-    int16_t ttl, tos;
-    uint8_t *data;
-    size_t len;
-};
-
+/* Every UDP datagram of the file, in the pairing's form; frame[i] is
+ * d[i]'s frame number. The capture owns d[i].data. */
 struct capture {
-    struct dgram *d;
+    struct stamp_dgram *d;
+    uint64_t *frame;
     size_t n, cap;
     struct ippm_pcap_counts counts;
 };
@@ -61,9 +56,28 @@ struct capture {
 static void capture_free(struct capture *c)
 {
     for (size_t i = 0; i < c->n; i++)
-        free(c->d[i].data);
+        free((void *)c->d[i].data);
     free(c->d);
+    free(c->frame);
     memset(c, 0, sizeof *c);
+}
+
+/* Room for one more datagram. Returns 0, or -1 when out of memory. */
+static int capture_grow(struct capture *c)
+{
+    if (c->n < c->cap)
+        return 0;
+    size_t ncap = c->cap ? c->cap * 2 : 64;
+    struct stamp_dgram *nd = realloc(c->d, ncap * sizeof *nd);
+    if (nd == NULL)
+        return -1;
+    c->d = nd;
+    uint64_t *nf = realloc(c->frame, ncap * sizeof *nf);
+    if (nf == NULL)
+        return -1;
+    c->frame = nf;
+    c->cap = ncap;
+    return 0;
 }
 
 /* Reads every UDP datagram of path; a read error past the file header
@@ -78,33 +92,24 @@ static int capture_load(const char *path, struct capture *c, char *err,
     struct ippm_pcap_dgram pd;
     int rc;
     while ((rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
-        if (c->n == c->cap) {
-            size_t ncap = c->cap ? c->cap * 2 : 64;
-            struct dgram *nd = realloc(c->d, ncap * sizeof *nd);
-            if (nd == NULL) {
-                snprintf(err, errcap, "out of memory");
-                rc = -1;
-                break;
-            }
-            c->d = nd;
-            c->cap = ncap;
-        }
-        struct dgram *d = &c->d[c->n];
-        d->frame = pd.frame;
-        d->ts_ns = pd.ts_ns;
-        d->src = pd.src;
-        d->dst = pd.dst;
-        d->ttl = pd.ttl;
-        d->tos = pd.tos;
-        d->len = pd.len;
-        d->data = malloc(pd.len ? pd.len : 1);
-        if (d->data == NULL) {
+        uint8_t *data = capture_grow(c) == 0 ? malloc(pd.len ? pd.len : 1)
+                                             : NULL;
+        if (data == NULL) {
             snprintf(err, errcap, "out of memory");
             rc = -1;
             break;
         }
         if (pd.len)
-            memcpy(d->data, pd.payload, pd.len);
+            memcpy(data, pd.payload, pd.len);
+        struct stamp_dgram *d = &c->d[c->n];
+        d->data = data;
+        d->len = pd.len;
+        d->ts_ns = pd.ts_ns;
+        d->src = pd.src;
+        d->dst = pd.dst;
+        d->ttl = pd.ttl;
+        d->tos = pd.tos;
+        c->frame[c->n] = pd.frame;
         c->n++;
     }
     c->counts = r.counts;
@@ -120,74 +125,16 @@ static int capture_load(const char *path, struct capture *c, char *err,
     return 0;
 }
 
-/* ---- finding the reflector port ---- */
-
-struct flow {
-    struct ippm_addr src, dst;
-    uint64_t n;        /* STAMP-sized datagrams */
-    uint64_t first_ns; /* first of them */
-};
-
-/* The port that receives STAMP-sized datagrams and answers from them: for
- * each pair of opposite flows, the side spoken to first is the reflector.
- * Returns 0 when nothing looks like an exchange. */
-static uint16_t detect_port(const struct capture *c)
+/* The reflector port of the capture (stamp_pairing_detect_port), 0 when
+ * nothing looks like an exchange. Returns 0, or -1 when out of memory. */
+static int capture_port(const struct capture *c, uint16_t *port)
 {
-    struct flow *f = NULL;
-    size_t nf = 0, capf = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        const struct dgram *d = &c->d[i];
-        if (d->len < STAMP_BASE_LEN)
-            continue;
-        size_t j;
-        for (j = 0; j < nf; j++)
-            if (ippm_addr_equal(&f[j].src, &d->src) &&
-                ippm_addr_equal(&f[j].dst, &d->dst))
-                break;
-        if (j == nf) {
-            if (nf == capf) {
-                size_t ncap = capf ? capf * 2 : 16;
-                struct flow *nfp = realloc(f, ncap * sizeof *nfp);
-                if (nfp == NULL)
-                    break;
-                f = nfp;
-                capf = ncap;
-            }
-            f[nf].src = d->src;
-            f[nf].dst = d->dst;
-            f[nf].n = 0;
-            f[nf].first_ns = d->ts_ns;
-            nf++;
-        }
-        f[j].n++;
-    }
-    uint16_t best = 0;
-    uint64_t best_score = 0;
-    /* scores per port, accumulated over flow pairs: few flows, so a
-     * quadratic walk is fine */
-    for (size_t a = 0; a < nf; a++) {
-        uint16_t port = f[a].dst.port;
-        uint64_t score = 0;
-        for (size_t x = 0; x < nf; x++) {
-            if (f[x].dst.port != port)
-                continue;
-            for (size_t y = 0; y < nf; y++) {
-                if (!ippm_addr_equal(&f[y].src, &f[x].dst) ||
-                    !ippm_addr_equal(&f[y].dst, &f[x].src))
-                    continue;
-                if (f[x].first_ns > f[y].first_ns)
-                    continue; /* the port answered before it was asked */
-                score += f[x].n < f[y].n ? f[x].n : f[y].n;
-            }
-        }
-        if (score > best_score ||
-            (score == best_score && score > 0 && port == STAMP_PORT)) {
-            best = port;
-            best_score = score;
-        }
-    }
+    struct stamp_flow *f = malloc((c->n ? c->n : 1) * sizeof *f);
+    if (f == NULL)
+        return -1;
+    enum ippm_err e = stamp_pairing_detect_port(c->d, c->n, f, c->n, port);
     free(f);
-    return best;
+    return e == IPPM_OK ? 0 : -1;
 }
 
 /* ---- options ---- */
@@ -330,112 +277,31 @@ static int parse_opts(int argc, char **argv, const char *prog,
     return 0;
 }
 
-/* ---- pairing ---- */
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
-}
-
-/* Where a reflector packet keeps the Session-Sender Sequence Number. */
-static size_t ss_seq_off(bool auth)
-{
-    return auth ? 48 : 24; /* RFC 8762 Figures 6 and 5 */
-}
+/* ---- pairing: conformance/stamp/stamp_pairing.h ---- */
 
 struct pairing {
     struct ippm_exchange *ex;
     size_t n_ex;
-    uint64_t requests, replies, matched, duplicates, unmatched;
+    struct stamp_pairing_counts k;
 };
 
-/* Builds one exchange per request to port and attaches the replies from
- * port: same 4-tuple reversed, Session-Sender Sequence Number equal to the
- * request's Sequence Number, first request not yet answered; a reply with
- * the number of an answered request is a duplicate. A reply whose number
- * matches no request goes to the latest unanswered request of its flow
- * before it. Returns 0, or -1 when out of memory. */
+/* Pairs the capture into p (p->ex malloc'd). Returns 0, or -1 when out
+ * of memory. */
 static int pair(const struct capture *c, uint16_t port, bool auth,
                 struct pairing *p)
 {
     memset(p, 0, sizeof *p);
-    size_t nreq = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->d[i].dst.port == port && c->d[i].src.port != port)
-            nreq++;
+    size_t nreq = stamp_pairing_count_requests(c->d, c->n, port);
     p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
-    size_t *idx = calloc(nreq ? nreq : 1, sizeof *idx); /* ex -> dgram */
-    if (p->ex == NULL || idx == NULL) {
+    if (p->ex == NULL)
+        return -1;
+    enum stamp_mode mode = auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    if (stamp_pairing_run(c->d, c->n, port, mode, p->ex, nreq, &p->n_ex,
+                          &p->k) != IPPM_OK) {
         free(p->ex);
-        free(idx);
         p->ex = NULL;
         return -1;
     }
-    for (size_t i = 0; i < c->n; i++) {
-        const struct dgram *d = &c->d[i];
-        if (d->dst.port != port || d->src.port == port)
-            continue;
-        struct ippm_exchange *e = &p->ex[p->n_ex];
-        e->req = d->data;
-        e->req_len = d->len;
-        e->req_ns = d->ts_ns;
-        e->req_ttl = d->ttl;
-        e->req_src = d->src;
-        e->req_dst = d->dst;
-        /* RFC 8972 §4.4 CoS cases: TOS as captured, when both are known. */
-        e->tos_known = d->tos >= 0;
-        e->req_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
-        idx[p->n_ex] = i;
-        p->n_ex++;
-    }
-    p->requests = p->n_ex;
-    size_t off = ss_seq_off(auth);
-    for (size_t i = 0; i < c->n; i++) {
-        const struct dgram *d = &c->d[i];
-        if (d->src.port != port || d->dst.port == port)
-            continue;
-        p->replies++;
-        bool has_seq = d->len >= off + 4;
-        uint32_t ss_seq = has_seq ? rd32(d->data + off) : 0;
-        struct ippm_exchange *hit = NULL, *dup = NULL, *last = NULL;
-        for (size_t k = 0; k < p->n_ex; k++) {
-            struct ippm_exchange *e = &p->ex[k];
-            if (!ippm_addr_equal(&e->req_src, &d->dst) ||
-                !ippm_addr_equal(&e->req_dst, &d->src))
-                continue;
-            if (e->rep == NULL && e->req_ns <= d->ts_ns)
-                last = e; /* latest unanswered request before the reply */
-            if (!has_seq || e->req_len < 4 || rd32(e->req) != ss_seq)
-                continue;
-            if (e->rep == NULL) {
-                hit = e;
-                break;
-            }
-            dup = e; /* the latest answered one with this number */
-        }
-        /* No request has the number the reply copied (too short to carry
-         * it, or copied wrong): the reply answers the latest request of
-         * its flow still unanswered, so the catalogue can grade the copy. */
-        if (hit == NULL && dup == NULL)
-            hit = last;
-        if (hit != NULL) {
-            hit->rep = d->data;
-            hit->rep_len = d->len;
-            hit->rep_ns = d->ts_ns;
-            hit->rep_src = d->src;
-            hit->tos_known = hit->tos_known && d->tos >= 0;
-            hit->rep_tos = d->tos >= 0 ? (uint8_t)d->tos : 0;
-            hit->n_replies = 1;
-            p->matched++;
-        } else if (dup != NULL) {
-            dup->n_replies++;
-            p->duplicates++;
-        } else {
-            p->unmatched++;
-        }
-    }
-    free(idx);
     return 0;
 }
 
@@ -495,15 +361,12 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         return IPPM_EXIT_RUNTIME;
     }
     r->port = o->port;
-    if (r->port == 0) {
-        /* the default port when it carries anything, else detection */
-        bool any862 = false;
-        for (size_t i = 0; i < r->cap.n && !any862; i++)
-            any862 = r->cap.d[i].dst.port == STAMP_PORT;
-        r->port = any862 ? STAMP_PORT : detect_port(&r->cap);
-        if (r->port == 0)
-            r->port = STAMP_PORT;
+    if (r->port == 0 && capture_port(&r->cap, &r->port) != 0) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
     }
+    if (r->port == 0)
+        r->port = STAMP_PORT;
     if (pair(&r->cap, r->port, o->auth, &r->pr) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
@@ -528,7 +391,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.expect_stateful = o->stateful;
     obs.clock_tolerance_ns = o->tol_ns;
     obs.live = false;
-    obs.unmatched_replies = r->pr.unmatched;
+    obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
     if (o->roles & ROLE_REFLECTOR) {
         obs.role = IPPM_ROLE_REFLECTOR;
@@ -553,11 +416,11 @@ static void print_summary(FILE *f, const struct check_run *r)
             "%llu unmatched)\n",
             (unsigned long long)k->frames,
             (unsigned long long)k->by[IPPM_PCAP_UDP], (unsigned)r->port,
-            (unsigned long long)r->pr.requests,
-            (unsigned long long)r->pr.replies,
-            (unsigned long long)r->pr.matched,
-            (unsigned long long)r->pr.duplicates,
-            (unsigned long long)r->pr.unmatched);
+            (unsigned long long)r->pr.k.requests,
+            (unsigned long long)r->pr.k.replies,
+            (unsigned long long)r->pr.k.matched,
+            (unsigned long long)r->pr.k.duplicates,
+            (unsigned long long)r->pr.k.unmatched);
     bool any = false;
     for (int i = 1; i < IPPM_PCAP_FRAME_COUNT_; i++) {
         if (k->by[i] == 0)
@@ -809,22 +672,23 @@ static int cmd_dump(int argc, char **argv)
         return IPPM_EXIT_RUNTIME;
     }
     uint16_t port = o.port;
-    if (port == 0) {
-        bool any862 = false;
-        for (size_t i = 0; i < c.n && !any862; i++)
-            any862 = c.d[i].dst.port == STAMP_PORT;
-        port = any862 ? STAMP_PORT : detect_port(&c);
+    if (port == 0 && capture_port(&c, &port) != 0) {
+        ippm_cli_error("pcap dump: out of memory");
+        capture_free(&c);
+        if (crypto_ok)
+            ippm_crypto_openssl_free(&crypto);
+        return IPPM_EXIT_RUNTIME;
     }
     enum stamp_mode mode = o.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     for (size_t i = 0; i < c.n; i++) {
-        const struct dgram *d = &c.d[i];
-        bool req = d->dst.port == port && d->src.port != port;
-        bool rep = d->src.port == port && d->dst.port != port;
+        const struct stamp_dgram *d = &c.d[i];
+        bool req = stamp_pairing_is_request(d, port);
+        bool rep = stamp_pairing_is_reply(d, port);
         if (!req && !rep)
             continue;
         json_t *j = json_object();
         char a[64];
-        json_object_set_new(j, "frame", json_integer((json_int_t)d->frame));
+        json_object_set_new(j, "frame", json_integer((json_int_t)c.frame[i]));
         set_u64(j, "time_ns", d->ts_ns);
         json_object_set_new(j, "src", json_string(ippm_addr_fmt(&d->src, a,
                                                                 sizeof a)));

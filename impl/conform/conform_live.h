@@ -5,7 +5,8 @@
  * session) and pairs replies by (socket, Session-Sender Sequence Number).
  * conform_live_sender plays the reflector (proto's stamp_reflector) and
  * records what somebody's Session-Sender sends. conform_selfrefl runs
- * ippm's own reflector in a thread, as the target of `ippm conform`.
+ * ippm's own reflector loop (impl/stamp's stamp_reflector_serve) in a
+ * thread, as the target of `ippm conform`.
  * The catalogue then grades the obs as it grades unit fixtures and pcaps. */
 #ifndef IPPM_CONFORM_LIVE_H
 #define IPPM_CONFORM_LIVE_H
@@ -86,8 +87,8 @@ struct conform_selfrefl_opts {
     bool stateful;
     bool auth; /* authenticated mode, with key */
     enum ippm_tsfmt tsfmt;
-    const struct ippm_crypto *crypto;
-    const uint8_t *key; /* auth key; in open mode the HMAC TLV's */
+    const uint8_t *key; /* auth key; in open mode the HMAC TLV's; the
+                         * reflector keys its own crypto with it */
     size_t key_len;
     uint16_t port; /* 0: any free port */
 };
@@ -95,8 +96,8 @@ struct conform_selfrefl_opts {
 #define CONFORM_SELFREFL_MICRO_ID     0x0101 /* its RFC 9534 member link */
 #define CONFORM_SELFREFL_REFUSED_DSCP 56     /* CS7 */
 
-/* Starts proto's stamp_reflector on 127.0.0.1 in a thread, on o->port
- * (0: a free one), written to *port. Returns NULL with one line in err on
+/* Starts the loop of `ippm stamp reflector` (stamp_reflector_serve) on
+ * 127.0.0.1 in a thread, on o->port (0: a free one), written to *port. Returns NULL with one line in err on
  * failure (the port cannot be bound, no memory, no thread). */
 struct conform_selfrefl *
 conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,

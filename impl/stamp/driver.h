@@ -4,10 +4,42 @@
 #ifndef IPPM_STAMP_DRIVER_H
 #define IPPM_STAMP_DRIVER_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "impl/core/net.h"
+#include "proto/common/ippm_time.h"
+
 /* ippm stamp reflector [--listen ADDR] [--port PORT] [--stateful] ... */
 int stamp_reflector_main(int argc, char **argv);
 
 /* ippm stamp sender HOST [--port PORT] [--count N] ... */
 int stamp_sender_main(int argc, char **argv);
+
+/* ---- the reflector loop without the command line ---- */
+
+/* How stamp_reflector_serve runs: as `ippm stamp reflector` with its
+ * defaults (RFC 8972 TLVs on, 60 s sessions, 4096 of them), but these. */
+struct stamp_reflector_serve_opts {
+    const struct ippm_sock *sock; /* bound; the caller's, left open */
+    bool stateful;                /* --stateful */
+    bool auth;                    /* authenticated mode, with key */
+    enum ippm_tsfmt tsfmt;        /* --timestamp */
+    const uint8_t *key;           /* auth key, else open mode's HMAC TLV
+                                   * key (--hmac-key-file); NULL: none */
+    size_t key_len;               /* at most IPPM_KEY_MAX */
+    uint16_t micro_session_id;    /* --micro-session, 0: none */
+    uint64_t dscp_permitted;      /* --dscp-permitted: bit d, DSCP d */
+    const atomic_bool *stop;      /* the loop returns once it is set */
+};
+
+/* Runs the loop of `ippm stamp reflector` on o->sock until *o->stop is
+ * set (checked at least every 50 ms), e.g. in a thread of its own; it
+ * prints nothing but errors. Returns IPPM_EXIT_OK, or IPPM_EXIT_RUNTIME
+ * after one line on stderr (no memory, no HMAC-SHA-256, a receive
+ * error). */
+int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o);
 
 #endif

@@ -3,6 +3,8 @@
  * every reply in one sendmmsg from the address the request arrived at.
  * It never reads a STAMP field: what to answer is proto's business. */
 #include <errno.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,17 @@ static int refl_check(const struct refl_opts *o)
     return 0;
 }
 
+/* What `ippm stamp reflector` runs with when no option says otherwise. */
+static void refl_defaults(struct refl_opts *o)
+{
+    o->port = STAMP_PORT;
+    o->tsfmt = IPPM_TS_NTP;
+    o->session_timeout_ns =
+        (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
+    o->dscp_permitted = UINT64_MAX;
+    o->max_sessions = DEFAULT_MAX_SESSIONS;
+}
+
 /* Returns -1 to run, else the exit status. */
 static int refl_parse(struct refl_opts *o, int argc, char **argv)
 {
@@ -224,12 +237,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
                                  "stamp-reflector", prog);
     if (crc >= 0)
         return crc;
-    o->port = STAMP_PORT;
-    o->tsfmt = IPPM_TS_NTP;
-    o->session_timeout_ns =
-        (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
-    o->dscp_permitted = UINT64_MAX;
-    o->max_sessions = DEFAULT_MAX_SESSIONS;
+    refl_defaults(o);
     int c, first = 1, rc = 0;
     while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
            -1) {
@@ -522,6 +530,80 @@ int stamp_reflector_main(int argc, char **argv)
         rc = refl_loop(x);
         refl_summary(x);
     }
+    refl_free(x);
+    return rc;
+}
+
+/* ---- stamp_reflector_serve: the same loop, options from a struct ---- */
+
+#define SERVE_POLL_MS 50 /* how soon a stop is seen */
+
+/* The key, its crypto and the batches: refl_setup without the key file
+ * and the socket. Returns 0, or -1 after one line. */
+static int refl_serve_setup(struct refl *x,
+                            const struct stamp_reflector_serve_opts *o)
+{
+    if (o->key_len > sizeof(x->key)) {
+        ippm_cli_error("stamp reflector: key longer than %zu octets",
+                       sizeof(x->key));
+        return -1;
+    }
+    x->auth = o->auth;
+    if (o->key && o->key_len) {
+        memcpy(x->key, o->key, o->key_len);
+        x->key_len = o->key_len;
+        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
+            ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
+            return -1;
+        }
+    }
+    if (ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
+        ippm_tx_batch_init(&x->tx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* refl_loop, until *stop rather than a signal: poll, not ippm_net_wait,
+ * which returns at once for good after SIGINT. */
+static int refl_serve_loop(struct refl *x, const atomic_bool *stop)
+{
+    while (!atomic_load(stop)) {
+        struct pollfd p = {.fd = x->sock.fd, .events = POLLIN};
+        int w = poll(&p, 1, SERVE_POLL_MS);
+        if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
+            if (errno == EINTR)
+                continue;
+            ippm_cli_error("stamp reflector: %s", strerror(errno));
+            return IPPM_EXIT_RUNTIME;
+        }
+    }
+    return IPPM_EXIT_OK;
+}
+
+/* see driver.h */
+int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
+{
+    struct refl *x = calloc(1, sizeof(*x));
+    if (!x) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    refl_defaults(&x->o);
+    x->o.stateful = o->stateful;
+    x->o.tsfmt = o->tsfmt;
+    x->o.micro_session_id = o->micro_session_id;
+    x->o.dscp_permitted = o->dscp_permitted;
+    x->o.quiet = true;
+    x->sock = *o->sock;
+    int rc = IPPM_EXIT_RUNTIME;
+    if (refl_serve_setup(x, o) == 0) {
+        refl_proto_init(x);
+        if (refl_sessions_init(x) == 0)
+            rc = refl_serve_loop(x, o->stop);
+    }
+    x->sock.fd = -1; /* the caller's socket */
     refl_free(x);
     return rc;
 }

@@ -1,0 +1,353 @@
+/* stamp_pairing.c: requests and replies of hand-made captures into
+ * exchanges. Offsets are written here from RFC 8762 Figures 2, 5 and 6
+ * (not read from the layout table), so a pairing that read the wrong
+ * field would fail. Replies sit flush against a PROT_NONE page. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conformance/stamp/stamp_pairing.h"
+#include "proto/common/ippm_cur.h"
+#include "testsupport/ippm_guard.h"
+
+#define MAXD 16
+#define MS 1000000ull
+
+/* A capture being built. */
+struct cap {
+    struct stamp_dgram d[MAXD];
+    struct ippm_guard g[MAXD];
+    size_t n;
+    struct ippm_exchange ex[MAXD];
+    size_t n_ex;
+    struct stamp_pairing_counts k;
+};
+
+static const struct ippm_addr sender_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000};
+static const struct ippm_addr sender_b = {IPPM_AF_INET, {10, 0, 0, 2}, 40000};
+static const struct ippm_addr refl = {IPPM_AF_INET, {10, 0, 0, 9}, 862};
+
+static void add(struct cap *c, const struct ippm_addr *src,
+                const struct ippm_addr *dst, uint64_t t_ms, const uint8_t *b,
+                size_t len)
+{
+    assert_true(c->n < MAXD);
+    struct stamp_dgram *d = &c->d[c->n];
+    d->data = ippm_guard_copy(&c->g[c->n], b, len);
+    d->len = len;
+    d->ts_ns = t_ms * MS;
+    d->src = *src;
+    d->dst = *dst;
+    d->ttl = 64;
+    d->tos = -1;
+    c->n++;
+}
+
+/* A request with Sequence Number seq (octets 0-3, both modes). */
+static void req(struct cap *c, const struct ippm_addr *from, uint64_t t_ms,
+                uint32_t seq, size_t len)
+{
+    uint8_t b[112] = {0};
+    ippm_store_u32(b, seq);
+    add(c, from, &refl, t_ms, b, len);
+}
+
+/* A reply to from: Sequence Number 1000 + ss_seq, Session-Sender
+ * Sequence Number ss_seq at octets 24-27 (open) or 48-51 (auth). */
+static void rep(struct cap *c, const struct ippm_addr *to, uint64_t t_ms,
+                uint32_t ss_seq, size_t len, bool auth)
+{
+    uint8_t b[112] = {0};
+    ippm_store_u32(b, 1000 + ss_seq);
+    ippm_store_u32(b + (auth ? 48 : 24), ss_seq);
+    add(c, &refl, to, t_ms, b, len);
+}
+
+static void run(struct cap *c, bool auth)
+{
+    assert_int_equal(stamp_pairing_run(c->d, c->n, 862,
+                                       auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN,
+                                       c->ex, MAXD, &c->n_ex, &c->k),
+                     IPPM_OK);
+}
+
+static void cap_free(struct cap *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        ippm_guard_free(&c->g[i]);
+}
+
+static uint32_t rep_seq(const struct ippm_exchange *e)
+{
+    assert_non_null(e->rep);
+    return ippm_load_u32(e->rep) - 1000;
+}
+
+static void test_stamp_pairing_run_matches_by_sequence_number(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_a, 1, 1, 44);
+    req(&c, &sender_a, 2, 2, 44);
+    rep(&c, &sender_a, 3, 2, 44, false); /* out of order */
+    rep(&c, &sender_a, 4, 0, 44, false);
+    run(&c, false);
+    assert_int_equal(c.n_ex, 3);
+    assert_int_equal(c.k.requests, 3);
+    assert_int_equal(c.k.replies, 2);
+    assert_int_equal(c.k.matched, 2);
+    assert_int_equal(rep_seq(&c.ex[0]), 0);
+    assert_null(c.ex[1].rep);
+    assert_int_equal(rep_seq(&c.ex[2]), 2);
+    assert_int_equal(c.ex[2].rep_ns, 3 * MS);
+    assert_int_equal(c.ex[2].n_replies, 1);
+    assert_true(ippm_addr_equal(&c.ex[2].rep_src, &refl));
+    assert_int_equal(c.ex[0].req_ttl, 64);
+    cap_free(&c);
+}
+
+/* Authenticated mode: the copy is at octets 48-51, not 24-27. */
+static void test_stamp_pairing_run_reads_auth_offsets(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 112);
+    req(&c, &sender_a, 1, 1, 112);
+    rep(&c, &sender_a, 2, 0, 112, true);
+    rep(&c, &sender_a, 3, 1, 112, true);
+    run(&c, true);
+    assert_int_equal(c.k.matched, 2);
+    assert_int_equal(rep_seq(&c.ex[0]), 0);
+    assert_int_equal(rep_seq(&c.ex[1]), 1);
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_run_counts_duplicates(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_a, 1, 1, 44);
+    rep(&c, &sender_a, 2, 0, 44, false);
+    rep(&c, &sender_a, 3, 0, 44, false);
+    rep(&c, &sender_a, 4, 0, 44, false);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 1);
+    assert_int_equal(c.k.duplicates, 2);
+    assert_int_equal(c.k.unmatched, 0);
+    assert_int_equal(c.ex[0].n_replies, 3);
+    assert_int_equal(c.ex[0].rep_ns, 2 * MS); /* the first one */
+    assert_null(c.ex[1].rep);
+    cap_free(&c);
+}
+
+/* A duplicate sequence number in the requests: the first reply goes to
+ * the first request, the second to the next, a third is a duplicate of
+ * the latest. */
+static void test_stamp_pairing_run_repeated_request_numbers(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 7, 44);
+    req(&c, &sender_a, 1, 7, 44);
+    rep(&c, &sender_a, 2, 7, 44, false);
+    rep(&c, &sender_a, 3, 7, 44, false);
+    rep(&c, &sender_a, 4, 7, 44, false);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 2);
+    assert_int_equal(c.k.duplicates, 1);
+    assert_int_equal(c.ex[0].n_replies, 1);
+    assert_int_equal(c.ex[1].n_replies, 2);
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_run_unmatched_replies(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    rep(&c, &sender_a, 1, 0, 44, false);
+    rep(&c, &sender_a, 2, 5, 44, false); /* nothing left to answer */
+    rep(&c, &sender_b, 3, 0, 44, false); /* a flow that asked nothing */
+    run(&c, false);
+    assert_int_equal(c.k.replies, 3);
+    assert_int_equal(c.k.matched, 1);
+    assert_int_equal(c.k.unmatched, 2);
+    assert_int_equal(c.ex[0].n_replies, 1);
+    cap_free(&c);
+}
+
+/* A wrong copy, or a reply too short to carry one, answers the latest
+ * unanswered request of its flow sent before it. */
+static void test_stamp_pairing_run_wrong_copy_takes_latest_request(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_a, 1, 1, 44);
+    req(&c, &sender_a, 9, 2, 44);
+    rep(&c, &sender_a, 2, 99, 44, false); /* copied wrong */
+    rep(&c, &sender_a, 3, 0, 20, false);  /* 20 octets: no copy at all */
+    run(&c, false);
+    assert_int_equal(c.k.matched, 2);
+    assert_int_equal(rep_seq(&c.ex[1]), 99);
+    assert_int_equal(c.ex[0].rep_len, 20);
+    assert_null(c.ex[2].rep); /* sent after both replies */
+    cap_free(&c);
+}
+
+/* Captured before its request (clocks of two taps): the number still
+ * pairs it, but no reply answers by position a request sent after it. */
+static void test_stamp_pairing_run_reply_before_request(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    rep(&c, &sender_a, 0, 3, 44, false);
+    rep(&c, &sender_a, 1, 42, 44, false);
+    req(&c, &sender_a, 5, 3, 44);
+    req(&c, &sender_a, 6, 4, 44);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 1);
+    assert_int_equal(c.k.unmatched, 1);
+    assert_int_equal(rep_seq(&c.ex[0]), 3);
+    assert_int_equal(c.ex[0].rep_ns, 0);
+    assert_null(c.ex[1].rep);
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_run_keeps_flows_apart(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_b, 1, 0, 44);
+    req(&c, &sender_b, 2, 1, 44);
+    rep(&c, &sender_b, 3, 0, 44, false);
+    rep(&c, &sender_a, 4, 0, 44, false);
+    rep(&c, &sender_b, 5, 1, 44, false);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 3);
+    assert_int_equal(c.ex[0].rep_ns, 4 * MS);
+    assert_int_equal(c.ex[1].rep_ns, 3 * MS);
+    assert_int_equal(c.ex[2].rep_ns, 5 * MS);
+    assert_true(ippm_addr_equal(&c.ex[1].req_src, &sender_b));
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_run_tos_known_only_when_both_are(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_a, 1, 1, 44);
+    rep(&c, &sender_a, 2, 0, 44, false);
+    rep(&c, &sender_a, 3, 1, 44, false);
+    c.d[0].tos = 0x28;
+    c.d[1].tos = 0x28;
+    c.d[2].tos = 0x88;
+    run(&c, false);
+    assert_true(c.ex[0].tos_known);
+    assert_int_equal(c.ex[0].req_tos, 0x28);
+    assert_int_equal(c.ex[0].rep_tos, 0x88);
+    assert_false(c.ex[1].tos_known); /* the reply's is unknown */
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_run_rejects_small_exchange_array(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 0, 44);
+    req(&c, &sender_a, 1, 1, 44);
+    size_t n_ex = 77;
+    assert_int_equal(stamp_pairing_count_requests(c.d, c.n, 862), 2);
+    assert_int_equal(stamp_pairing_run(c.d, c.n, 862, STAMP_MODE_OPEN, c.ex, 1,
+                                       &n_ex, &c.k),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(n_ex, 77);
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_classifies_directions(void **st)
+{
+    (void)st;
+    struct stamp_dgram d = {.src = sender_a, .dst = refl};
+    assert_true(stamp_pairing_is_request(&d, 862));
+    assert_false(stamp_pairing_is_reply(&d, 862));
+    d.src.port = 862; /* port to port: neither */
+    assert_false(stamp_pairing_is_request(&d, 862));
+    assert_false(stamp_pairing_is_reply(&d, 862));
+}
+
+/* No 862: the port spoken to first and answered from. */
+static void test_stamp_pairing_detect_port_finds_answering_port(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    struct ippm_addr r = refl, s = sender_a;
+    r.port = 4000;
+    s.port = 5000;
+    uint8_t b[44] = {0};
+    add(&c, &s, &r, 0, b, 44);
+    add(&c, &r, &s, 1, b, 44);
+    add(&c, &s, &r, 2, b, 44);
+    add(&c, &r, &s, 3, b, 44);
+    add(&c, &s, &r, 4, b, 20); /* short: not counted */
+    struct stamp_flow f[MAXD];
+    uint16_t port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
+                     IPPM_OK);
+    assert_int_equal(port, 4000);
+    /* Two flows need two entries. */
+    port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 1, &port),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(port, 1);
+    /* One datagram to 862 settles it. */
+    c.d[4].dst.port = 862;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 0, &port),
+                     IPPM_OK);
+    assert_int_equal(port, 862);
+    cap_free(&c);
+}
+
+static void test_stamp_pairing_detect_port_zero_without_exchange(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    struct ippm_addr r = refl, s = sender_a;
+    r.port = 4000;
+    uint8_t b[44] = {0};
+    add(&c, &s, &r, 0, b, 44); /* asked, never answered */
+    struct stamp_flow f[MAXD];
+    uint16_t port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
+                     IPPM_OK);
+    assert_int_equal(port, 0);
+    cap_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stamp_pairing_run_matches_by_sequence_number),
+        cmocka_unit_test(test_stamp_pairing_run_reads_auth_offsets),
+        cmocka_unit_test(test_stamp_pairing_run_counts_duplicates),
+        cmocka_unit_test(test_stamp_pairing_run_repeated_request_numbers),
+        cmocka_unit_test(test_stamp_pairing_run_unmatched_replies),
+        cmocka_unit_test(test_stamp_pairing_run_wrong_copy_takes_latest_request),
+        cmocka_unit_test(test_stamp_pairing_run_reply_before_request),
+        cmocka_unit_test(test_stamp_pairing_run_keeps_flows_apart),
+        cmocka_unit_test(test_stamp_pairing_run_tos_known_only_when_both_are),
+        cmocka_unit_test(test_stamp_pairing_run_rejects_small_exchange_array),
+        cmocka_unit_test(test_stamp_pairing_classifies_directions),
+        cmocka_unit_test(test_stamp_pairing_detect_port_finds_answering_port),
+        cmocka_unit_test(test_stamp_pairing_detect_port_zero_without_exchange),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

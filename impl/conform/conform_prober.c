@@ -1,0 +1,375 @@
+/* The live prober: somebody's STAMP Session-Reflector probed with the
+ * base probes (this file) and the TLV probes (conform_probes_tlv.c), one
+ * socket and session per probe; replies paired as they come. See
+ * conform_live.h. */
+#include "impl/conform/conform_prober.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "proto/common/ippm_cur.h"
+
+/* One socket, one session, per probe. The TLV probes open theirs as
+ * they go (prober_open), after PS_N. */
+enum probe_sock {
+    PS_BASE, PS_PAD, PS_SHORT, PS_GARBAGE, PS_MBZ, PS_PTP, PS_SSID,
+    PS_SESSION2, PS_BADHMAC, PS_N
+};
+
+static const uint32_t probe_bit[PS_N] = {
+    IPPM_PROBE_STAMP_BASE,    IPPM_PROBE_STAMP_PAD,  IPPM_PROBE_STAMP_SHORT,
+    IPPM_PROBE_STAMP_GARBAGE, IPPM_PROBE_STAMP_MBZ,  IPPM_PROBE_STAMP_PTP,
+    IPPM_PROBE_STAMP_SSID,    IPPM_PROBE_STAMP_SESSION2,
+    IPPM_PROBE_STAMP_BADHMAC,
+};
+
+/* ---- replies ---- */
+
+static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
+                     const struct ippm_rx_meta *m)
+{
+    struct conform_run *run = p->run;
+    size_t base = stamp_base_len(p->mode);
+    long match = -1;
+    run->received++;
+    /* Session-Sender Sequence Number, RFC 8762 Figures 5 and 6. A reply
+     * shorter than the base that still carries it (a TWAMP-Light style
+     * 38-octet echo) pairs by it too, as pcap check pairs, so the
+     * catalogue grades its length. */
+    size_t ss_off =
+        stamp_layout_get(STAMP_PKT_REFLECTOR, p->mode)->field[STAMP_F_SS_SEQ].off;
+    if (len >= ss_off + 4) {
+        /* Pair by (socket, Session-Sender Sequence Number). */
+        uint32_t ss = ippm_load_u32(b + ss_off);
+        for (size_t i = 0; i < run->obs.n_ex; i++) {
+            if (p->ex_sock[i] != si || p->ex_seq[i] != ss)
+                continue;
+            if (match < 0 || (run->ex[match].rep && !run->ex[i].rep))
+                match = (long)i;
+        }
+    }
+    if (match < 0 && len < base) {
+        /* Too short to carry the copy, or a copy that names no request:
+         * an echo of an unanswered request of the same length, if any. */
+        for (size_t i = 0; i < run->obs.n_ex && match < 0; i++)
+            if (p->ex_sock[i] == si && run->ex[i].req_len == len &&
+                !run->ex[i].rep)
+                match = (long)i;
+    }
+    if (match < 0) {
+        run->obs.unmatched_replies++;
+        return;
+    }
+    struct ippm_exchange *e = &run->ex[match];
+    if (e->rep) {
+        e->n_replies++;
+        return;
+    }
+    e->rep = conform_dup_bytes(b, len);
+    if (!e->rep)
+        return;
+    e->rep_len = len;
+    e->rep_ns = m->rx_ns;
+    e->n_replies = 1;
+    e->rep_src = m->peer;
+    p->rep_ttl[match] = m->ttl;
+    /* RFC 8972 §4.4: the request's TOS is taken as sent (a path that
+     * re-marks it shows as a DSCP2 mismatch); the reply's as received
+     * (IP_RECVTOS). */
+    if (p->sock_tos[si] >= 0 && m->tos >= 0) {
+        e->tos_known = true;
+        e->req_tos = (uint8_t)p->sock_tos[si];
+        e->rep_tos = (uint8_t)m->tos;
+    }
+}
+
+/* see conform_prober.h */
+void prober_collect(struct prober *p, uint64_t wait_ns)
+{
+    uint64_t end = ippm_clock_realtime() + wait_ns;
+    for (;;) {
+        struct pollfd pfd[PS_MAX];
+        size_t idx[PS_MAX], n = 0;
+        for (size_t i = 0; i < p->n_sock; i++) {
+            if (!p->open[i])
+                continue;
+            pfd[n].fd = p->sock[i].fd;
+            pfd[n].events = POLLIN;
+            pfd[n].revents = 0;
+            idx[n++] = i;
+        }
+        uint64_t now = ippm_clock_realtime();
+        int ms = now >= end ? 0 : (int)((end - now + MS - 1) / MS);
+        int r = poll(pfd, n, ms);
+        if (r < 0 && errno != EINTR)
+            return;
+        for (size_t k = 0; r > 0 && k < n; k++) {
+            if (!pfd[k].revents)
+                continue;
+            for (;;) {
+                int got = ippm_net_recv(&p->sock[idx[k]], &p->rx, &p->clk);
+                if (got < 0) {
+                    if (errno == ECONNREFUSED) {
+                        p->run->icmp_refused++;
+                        continue;
+                    }
+                    break;
+                }
+                for (int j = 0; j < got; j++)
+                    if (!p->rx.trunc[j])
+                        on_reply(p, idx[k],
+                                 ippm_rx_batch_buf(&p->rx, (size_t)j),
+                                 p->rx.len[j], &p->rx.meta[j]);
+                if ((size_t)got < p->rx.cap)
+                    break;
+            }
+        }
+        if (ippm_clock_realtime() >= end)
+            return;
+    }
+}
+
+/* ---- requests ---- */
+
+enum req_kind { RQ_VALID, RQ_MBZ, RQ_BADHMAC };
+
+/* Builds a request of len octets (>= base) into buf. Padding beyond the
+ * base is an RFC 8972 Extra Padding TLV around a counting pattern, which
+ * a reflector with or without RFC 8972 copies unchanged. */
+static enum ippm_err build_req(struct prober *p, uint8_t *buf, size_t len,
+                               uint32_t seq, enum ippm_tsfmt fmt,
+                               uint16_t ssid, enum req_kind kind)
+{
+    size_t base = stamp_base_len(p->mode);
+    uint8_t extra[1024];
+    struct ippm_errest ee = ippm_clock_errest(&p->clk);
+    ee.z = fmt == IPPM_TS_PTP;
+    if (!ee.mult)
+        ee.mult = 1;
+    struct stamp_sender_pkt s = {
+        .seq = seq,
+        .ts = ippm_ts_from_ns(ippm_clock_realtime(), fmt),
+        .errest = ippm_errest_encode(&ee),
+        .ssid = ssid,
+    };
+    if (len > base) {
+        size_t x = len - base;
+        if (x > sizeof extra)
+            return IPPM_ERR_BAD_ARG;
+        for (size_t i = 0; i < x; i++)
+            extra[i] = (uint8_t)(i * 31 + 7);
+        if (x >= 4) {
+            extra[0] = 0;    /* flags */
+            extra[1] = 1;    /* Extra Padding, RFC 8972 §4.1 */
+            ippm_store_u16(extra + 2, (uint16_t)(x - 4));
+        }
+        s.extra = extra;
+        s.extra_len = x;
+    }
+    enum ippm_err rc = stamp_sender_pkt_encode(buf, len, len, &s, p->mode,
+                                               &p->key);
+    if (rc != IPPM_OK)
+        return rc;
+    if (kind == RQ_MBZ) {
+        /* A sender MBZ octet set; the reflector MUST ignore it. */
+        buf[p->mode == STAMP_MODE_AUTH ? 40 : 30] = 0x5a;
+        if (p->mode == STAMP_MODE_AUTH) {
+            uint8_t mac[STAMP_HMAC_LEN];
+            rc = stamp_hmac_compute(&p->key, buf, len, mac);
+            if (rc != IPPM_OK)
+                return rc;
+            memcpy(buf + STAMP_AUTH_HMAC_OFF, mac, sizeof mac);
+        }
+    } else if (kind == RQ_BADHMAC) {
+        buf[STAMP_AUTH_HMAC_OFF + 3] ^= 0x5a;
+    }
+    return IPPM_OK;
+}
+
+/* see conform_prober.h */
+void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
+                     size_t len)
+{
+    struct conform_run *run = p->run;
+    if (run->obs.n_ex >= CONFORM_LIVE_MAX_EX)
+        return;
+    size_t i = run->obs.n_ex;
+    struct ippm_exchange *e = &run->ex[i];
+    memset(e, 0, sizeof *e);
+    e->req = conform_dup_bytes(buf, len);
+    if (!e->req)
+        return;
+    e->req_len = len;
+    e->req_ttl = -1;
+    e->req_src = p->sock[si].local;
+    e->req_dst = p->o->target;
+    e->probe = p->sock_probe[si];
+    p->ex_sock[i] = (uint8_t)si;
+    p->ex_seq[i] = len >= 4 ? ippm_load_u32(buf) : 0;
+    p->rep_ttl[i] = -1;
+    run->obs.n_ex++;
+    run->obs.probes_run |= p->sock_probe[si];
+    e->req_ns = ippm_clock_realtime();
+    if (send(p->sock[si].fd, buf, len, 0) == (ssize_t)len)
+        run->sent++;
+}
+
+static void send_req(struct prober *p, size_t si, size_t len, uint32_t seq,
+                     enum ippm_tsfmt fmt, uint16_t ssid, enum req_kind kind)
+{
+    uint8_t buf[2048];
+    if (build_req(p, buf, len, seq, fmt, ssid, kind) == IPPM_OK)
+        prober_send_raw(p, si, buf, len);
+    prober_collect(p, 1 * MS); /* pace, and read what has come back */
+}
+
+/* Hop count from a reply's TTL: the reflector's initial TTL is taken as
+ * the next of 64, 128, 255 at or above what arrived. */
+static int16_t estimate_req_ttl(int ttl_sent, int16_t rep_ttl)
+{
+    if (rep_ttl < 0)
+        return -1;
+    int init = rep_ttl <= 64 ? 64 : rep_ttl <= 128 ? 128 : 255;
+    int t = ttl_sent - (init - rep_ttl);
+    return t > 0 ? (int16_t)t : -1;
+}
+
+/* see conform_prober.h */
+int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
+                      size_t errlen)
+{
+    size_t i = p->n_sock;
+    if (i >= PS_MAX) {
+        snprintf(err, errlen, "too many probe sockets");
+        return -1;
+    }
+    if (ippm_net_open_connected(&p->sock[i], &p->o->target, err, errlen) != 0)
+        return -1;
+    p->open[i] = true;
+    p->sock_probe[i] = probe;
+    p->sock_tos[i] = tos;
+    p->n_sock++;
+    if (ippm_net_set_ttl(&p->sock[i], p->o->ttl) != 0) {
+        snprintf(err, errlen, "cannot set the TTL to %d: %s", p->o->ttl,
+                 strerror(errno));
+        return -1;
+    }
+    if (tos >= 0 && ippm_net_set_tos(&p->sock[i], tos) != 0) {
+        snprintf(err, errlen, "cannot set the TOS to %d: %s", tos,
+                 strerror(errno));
+        return -1;
+    }
+    return (int)i;
+}
+
+static void prober_close(struct prober *p)
+{
+    for (size_t i = 0; i < p->n_sock; i++)
+        if (p->open[i])
+            ippm_net_close(&p->sock[i]);
+    ippm_rx_batch_free(&p->rx);
+}
+
+/* see conform_live.h */
+int conform_live_reflector(const struct conform_reflector_opts *o,
+                           struct conform_run *run, char *err, size_t errlen)
+{
+    struct prober *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    p->o = o;
+    p->run = run;
+    p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    p->key.crypto = o->crypto;
+    p->key.key = o->key;
+    p->key.len = o->key_len;
+    ippm_clock_init(&p->clk, IPPM_TS_NTP);
+    if (ippm_rx_batch_init(&p->rx, 8, IPPM_NET_MAX_DGRAM) != 0) {
+        snprintf(err, errlen, "out of memory");
+        free(p);
+        return -1;
+    }
+    p->tlv_key =
+        o->auth ? p->key
+                : (struct stamp_key){o->crypto, o->tlv_key, o->tlv_key_len};
+    p->have_tlv_key = p->tlv_key.crypto && p->tlv_key.key && p->tlv_key.len;
+    /* The base probes first, so their socket index is their enum. */
+    for (size_t i = 0; i < PS_N; i++) {
+        if (prober_open(p, probe_bit[i], -1, err, errlen) < 0) {
+            prober_close(p);
+            free(p);
+            return -1;
+        }
+    }
+
+    size_t base = stamp_base_len(p->mode);
+    enum ippm_tsfmt ntp = IPPM_TS_NTP;
+    /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one). */
+    for (uint32_t s = 0; s < 10; s++)
+        send_req(p, PS_BASE, base, s, ntp, 0, RQ_VALID);
+    /* Padding to be copied (RFC 8762 §4.3, RFC 6038 §3). */
+    const size_t pads_open[3] = {60, 128, 1000};
+    const size_t pads_auth[3] = {128, 240, 1000};
+    for (uint32_t s = 0; s < 3; s++)
+        send_req(p, PS_PAD, o->auth ? pads_auth[s] : pads_open[s], s, ntp, 0,
+                 RQ_VALID);
+    /* Shorter than the base: the first 30 octets of a valid packet. */
+    {
+        uint8_t buf[STAMP_AUTH_BASE_LEN];
+        if (build_req(p, buf, base, 0, ntp, 0, RQ_VALID) == IPPM_OK)
+            prober_send_raw(p, PS_SHORT, buf, 30);
+    }
+    /* Garbage of base length, then a valid request. */
+    {
+        uint8_t buf[STAMP_AUTH_BASE_LEN];
+        memset(buf, 0xa5, sizeof buf);
+        prober_send_raw(p, PS_GARBAGE, buf, base);
+        prober_collect(p, 20 * MS);
+        send_req(p, PS_GARBAGE, base, 0, ntp, 0, RQ_VALID);
+    }
+    send_req(p, PS_MBZ, base, 0, ntp, 0, RQ_MBZ);
+    for (uint32_t s = 0; s < 2; s++)
+        send_req(p, PS_PTP, base, s, IPPM_TS_PTP, 0, RQ_VALID);
+    for (uint32_t s = 0; s < 3; s++)
+        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID, RQ_VALID);
+    /* A gap (2..4 never sent): a stateless reflector echoes 5 and 6, a
+     * stateful one counts 2 and 3. */
+    const uint32_t s2[4] = {0, 1, 5, 6};
+    for (size_t k = 0; k < 4; k++)
+        send_req(p, PS_SESSION2, base, s2[k], ntp, 0, RQ_VALID);
+    if (o->auth)
+        send_req(p, PS_BADHMAC, base, 0, ntp, 0, RQ_BADHMAC);
+    prober_send_tlv_probes(p);
+    if (o->target.port == STAMP_PORT)
+        run->obs.probes_run |= IPPM_PROBE_STAMP_PORT;
+
+    prober_collect(p, o->timeout_ns);
+
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        run->ex[i].req_ttl = estimate_req_ttl(o->ttl, p->rep_ttl[i]);
+
+    struct ippm_obs *obs = &run->obs;
+    obs->protocol = "stamp";
+    obs->role = IPPM_ROLE_REFLECTOR;
+    obs->ex = run->ex;
+    obs->auth = o->auth;
+    obs->crypto = o->crypto;
+    /* Open mode: the HMAC TLV's key, for the RFC 8972 §4.8 cases (the
+     * RFC 8762 HMAC cases look at it in authenticated mode only). */
+    obs->key = p->have_tlv_key ? p->tlv_key.key : NULL;
+    obs->key_len = p->have_tlv_key ? p->tlv_key.len : 0;
+    obs->expect_stateful = o->expect_stateful;
+    obs->expect_tsfmt = o->expect_tsfmt;
+    obs->clock_tolerance_ns = o->tolerance_ns;
+    obs->live = true;
+    prober_close(p);
+    free(p);
+    return 0;
+}
+
