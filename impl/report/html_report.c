@@ -102,6 +102,20 @@ int ippm_series_from_exchanges(struct ippm_series *s, const char *name,
     return 0;
 }
 
+/* A plot of the RTT series alone, over time or as a CDF. */
+static struct ippm_html_plot rtt_plot(const char *title, const char *label,
+                                      enum ippm_plot_kind kind,
+                                      const struct ippm_series *rtt)
+{
+    return (struct ippm_html_plot){
+        .title = title,
+        .y_label = label ? label : "RTT (ms)",
+        .kind = kind,
+        .s = {rtt},
+        .n_s = 1,
+    };
+}
+
 /* see html_report.h */
 size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
                                 const struct ippm_series *rtt,
@@ -110,16 +124,9 @@ size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
                                 const struct ippm_series *bwd)
 {
     size_t n = 0;
-    if (rtt) {
-        plots[n] = (struct ippm_html_plot){
-            .title = "Round-trip time over time",
-            .y_label = rtt_label ? rtt_label : "RTT (ms)",
-            .kind = IPPM_PLOT_TIME,
-            .s = {rtt},
-            .n_s = 1,
-        };
-        n++;
-    }
+    if (rtt)
+        plots[n++] = rtt_plot("Round-trip time over time", rtt_label,
+                              IPPM_PLOT_TIME, rtt);
     if (fwd || bwd) {
         struct ippm_html_plot *p = &plots[n++];
         memset(p, 0, sizeof *p);
@@ -132,16 +139,9 @@ size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
         if (bwd)
             p->s[p->n_s++] = bwd;
     }
-    if (rtt) {
-        plots[n] = (struct ippm_html_plot){
-            .title = "Round-trip time distribution (CDF)",
-            .y_label = rtt_label ? rtt_label : "RTT (ms)",
-            .kind = IPPM_PLOT_CDF,
-            .s = {rtt},
-            .n_s = 1,
-        };
-        n++;
-    }
+    if (rtt)
+        plots[n++] = rtt_plot("Round-trip time distribution (CDF)", rtt_label,
+                              IPPM_PLOT_CDF, rtt);
     return n;
 }
 
