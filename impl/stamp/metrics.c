@@ -7,61 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "impl/core/cli.h"
-#include "impl/commands.h"
-
 #define OID_REFL         1, 1, 1
 #define OID_SEND         1, 1, 2
 #define DROP_ENTRY       1 /* xxxDropTable.1 = xxxDropEntry */
 #define DROP_COL_NAME    2
 #define DROP_COL_PACKETS 3
-
-/* see stamp_metrics.h */
-int stamp_export_check_metrics(const char *arg)
-{
-    char host[256];
-    uint16_t port;
-    return ippm_metrics_http_parse("--metrics", arg, host, sizeof(host), &port);
-}
-
-/* see stamp_metrics.h */
-int stamp_export_start(struct stamp_export *e, const struct ippm_metrics *reg,
-                       const struct stamp_export_opts *o)
-{
-    int rc = -1;
-    memset(e, 0, sizeof(*e));
-    if (o->metrics) {
-        e->http = ippm_metrics_http_start(reg, "--metrics", o->metrics, &rc);
-        if (!e->http)
-            return rc;
-    }
-    if (o->agentx) {
-        if (!o->agentx[0]) {
-            ippm_cli_error("--agentx: the master's socket is empty");
-            ippm_metrics_http_stop(e->http);
-            e->http = NULL;
-            return IPPM_EXIT_USAGE;
-        }
-        e->ax = ippm_agentx_start(reg, "--agentx", o->agentx, &rc);
-        if (!e->ax) {
-            ippm_metrics_http_stop(e->http);
-            e->http = NULL;
-            return rc;
-        }
-    }
-    e->on = e->http || e->ax;
-    return -1;
-}
-
-/* see stamp_metrics.h */
-void stamp_export_stop(struct stamp_export *e)
-{
-    ippm_agentx_stop(e->ax);
-    ippm_metrics_http_stop(e->http);
-    e->ax = NULL;
-    e->http = NULL;
-    e->on = false;
-}
 
 /* "IPPM_ERR_HMAC" -> "hmac": the reason label and the SNMP name column. */
 static void reason_name(enum ippm_err e, char *out, size_t cap)

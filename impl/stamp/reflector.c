@@ -31,7 +31,7 @@ struct refl_opts {
     uint64_t max_sessions;         /* stateful: session table size */
     bool reply_to_short;
     bool quiet;
-    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    struct ippm_export_opts exp;   /* --metrics, --agentx */
     bool no_tlv;                   /* RFC 8762 only: octets copied */
     size_t max_reply_len;          /* asymmetrical cap, 0: request's */
     uint16_t micro_session_id;     /* RFC 9534, 0: none */
@@ -60,7 +60,7 @@ struct refl {
     struct ippm_tx_batch tx;
     struct refl_counters c;
     struct stamp_refl_metrics met; /* published only when exp.on */
-    struct stamp_export exp;
+    struct ippm_export exp;
 };
 
 static void refl_usage(FILE *f)
@@ -91,7 +91,7 @@ static void refl_usage(FILE *f)
         "                         §4.8); authenticated mode uses its own\n"
         "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
         "                         answered with I set (needs --hmac-key-file)\n"
-        STAMP_EXPORT_USAGE
+        IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
         "                         global keys); the command line wins\n"
@@ -249,7 +249,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_QUIET: o->quiet = true; break;
         case OPT_METRICS:
             o->exp.metrics = optarg;
-            rc = stamp_export_check_metrics(optarg);
+            rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
         case 'h':
@@ -292,7 +292,7 @@ static int refl_setup(struct refl *x)
     if (rc >= 0)
         return rc;
     stamp_refl_metrics_init(&x->met);
-    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+    return ippm_export_start(&x->exp, &x->met.reg, &x->o.exp);
 }
 
 static void refl_proto_init(struct refl *x)
@@ -468,7 +468,7 @@ static int refl_loop(struct refl *x)
 
 static void refl_free(struct refl *x)
 {
-    stamp_export_stop(&x->exp);
+    ippm_export_stop(&x->exp);
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
     free(x->sessions);

@@ -63,7 +63,7 @@ struct send_opts {
     const char *json;
     const char *html;
     bool no_progress;
-    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
     uint8_t *tlv_block;            /* built once from tlv */
@@ -93,7 +93,7 @@ struct sender {
     uint32_t lost_cursor;   /* progress: sequence numbers judged so far */
     uint64_t lost_so_far;
     struct stamp_send_metrics met; /* published only when exp.on */
-    struct stamp_export exp;
+    struct ippm_export exp;
     json_t **pkt_tlvs;      /* --json: each reply's TLVs, by seq */
 };
 
@@ -130,7 +130,7 @@ static void send_usage(FILE *f)
         "plots\n"
         "  --no-progress          no progress line on the terminal\n"
         STAMP_TLV_USAGE
-        STAMP_EXPORT_USAGE
+        IPPM_EXPORT_USAGE
         "  --config FILE          options from FILE ([stamp-sender] and\n"
         "                         global keys); the command line wins\n"
         "  --help                 this text\n"
@@ -317,7 +317,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)
-            rc = stamp_export_check_metrics(o->exp.metrics = optarg);
+            rc = ippm_export_check_metrics(o->exp.metrics = optarg);
         else if (c == OPT_AGENTX)
             o->exp.agentx = optarg;
         else if (c > TO_BASE_ && c < TO_END_)
@@ -975,7 +975,7 @@ static int send_html(const struct sender *x)
 
 static void send_free(struct sender *x)
 {
-    stamp_export_stop(&x->exp);
+    ippm_export_stop(&x->exp);
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
     if (x->pkt_tlvs)
@@ -997,7 +997,7 @@ static int send_export(struct sender *x)
     stamp_send_metrics_init(&x->met,
                             ippm_addr_fmt(&x->peer, peer, sizeof(peer)),
                             x->o.ssid);
-    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+    return ippm_export_start(&x->exp, &x->met.reg, &x->o.exp);
 }
 
 static int send_run(struct sender *x)
