@@ -143,7 +143,8 @@ int main(void)
         cmocka_unit_test(test_ippm_atomic_write_replaces_whole_file_0644),
         cmocka_unit_test(test_ippm_atomic_write_failed_fill_keeps_target),
         cmocka_unit_test(test_ippm_atomic_open_streams_until_commit),
-        cmocka_unit_test(test_ippm_atomic_commit_not_ok_and_discard_keep_target),
+        cmocka_unit_test(
+            test_ippm_atomic_commit_not_ok_and_discard_keep_target),
         cmocka_unit_test(test_ippm_atomic_open_fails_in_missing_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -44,9 +44,8 @@ void ippm_driver_key_free(struct ippm_driver_key *k)
 }
 
 /* see driver_common.h */
-int ippm_driver_batches_init(struct ippm_rx_batch *rx,
-                             struct ippm_tx_batch *tx, size_t tx_cap,
-                             size_t tx_size, const char *prog)
+int ippm_driver_batches_init(struct ippm_rx_batch *rx, struct ippm_tx_batch *tx,
+                             size_t tx_cap, size_t tx_size, const char *prog)
 {
     if (ippm_rx_batch_init(rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
         ippm_tx_batch_init(tx, tx_cap, tx_size) != 0) {

@@ -41,9 +41,8 @@ void ippm_driver_key_free(struct ippm_driver_key *k);
 /* Allocates a receive batch of IPPM_NET_BATCH full-size datagrams and a
  * send batch of tx_cap buffers of tx_size octets. Returns -1 to go on,
  * else IPPM_EXIT_RUNTIME after "prog: out of memory" on stderr. */
-int ippm_driver_batches_init(struct ippm_rx_batch *rx,
-                             struct ippm_tx_batch *tx, size_t tx_cap,
-                             size_t tx_size, const char *prog);
+int ippm_driver_batches_init(struct ippm_rx_batch *rx, struct ippm_tx_batch *tx,
+                             size_t tx_cap, size_t tx_size, const char *prog);
 
 /* Frees both batches and closes s (fd -1: never opened); safe on zeroed
  * batches. */

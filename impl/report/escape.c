@@ -15,14 +15,22 @@ static const struct markup html = {"&#39;", NULL, NULL, "&#xFFFD;"};
 static const char *markup_entity(const struct markup *m, unsigned char ch)
 {
     switch (ch) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return m->apos;
-    case '\t': return m->tab;
-    case '\n': return m->lf;
-    case '\r': return m->cr;
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return m->apos;
+    case '\t':
+        return m->tab;
+    case '\n':
+        return m->lf;
+    case '\r':
+        return m->cr;
     default:
         /* XML 1.0 §2.2 allows no other control; HTML shows none. */
         return ch < 0x20 || ch == 0x7f ? "&#xFFFD;" : NULL;

@@ -66,7 +66,11 @@ static void test_ippm_html_put_keeps_tab_and_lf_not_cr(void **state)
 static void test_escapes_keep_utf8_and_ignore_null(void **state)
 {
     (void)state;
-    expect(ippm_xml_put, "RFC 8762 \xc2\xa7" "4.2", "RFC 8762 \xc2\xa7" "4.2");
+    expect(ippm_xml_put,
+           "RFC 8762 \xc2\xa7"
+           "4.2",
+           "RFC 8762 \xc2\xa7"
+           "4.2");
     expect(ippm_html_put, "\xc2\xb5s", "\xc2\xb5s");
     expect(ippm_xml_put, NULL, "");
     expect(ippm_html_put, NULL, "");

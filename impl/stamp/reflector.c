@@ -438,7 +438,7 @@ static void refl_summary(const struct refl *x)
                     " (below the %zu-octet base packet; --reply-to-short "
                     "answers them, RFC 8762 §4.6)",
                     stamp_base_len(x->key.auth ? STAMP_MODE_AUTH
-                                           : STAMP_MODE_OPEN));
+                                               : STAMP_MODE_OPEN));
         fputc('\n', stderr);
     }
 }
