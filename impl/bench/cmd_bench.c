@@ -345,6 +345,18 @@ static void bench_meta_enable(int fd)
     (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
 }
 
+/* Makes h's control buffer hold one message of len octets from data. */
+static void bench_cmsg_put(struct msghdr *h, int level, int type,
+                           const void *data, size_t len)
+{
+    struct cmsghdr *c = CMSG_FIRSTHDR(h);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(len);
+    memcpy(CMSG_DATA(c), data, len);
+    h->msg_controllen = CMSG_SPACE(len);
+}
+
 /* --meta: reads every control message of a received datagram as a
  * reflector would, and points h at a reply control message (in out,
  * BENCH_CTRL octets) that sends from the address it arrived at. Returns
@@ -381,23 +393,14 @@ static uint64_t bench_meta_reply(struct msghdr *h, uint8_t *out)
     memset(out, 0, BENCH_CTRL);
     h->msg_control = out;
     h->msg_controllen = BENCH_CTRL;
-    struct cmsghdr *c = CMSG_FIRSTHDR(h);
     if (have4) {
         struct in_pktinfo reply = {0};
         reply.ipi_spec_dst = pi.ipi_addr;
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof reply);
-        memcpy(CMSG_DATA(c), &reply, sizeof reply);
-        h->msg_controllen = CMSG_SPACE(sizeof reply);
+        bench_cmsg_put(h, IPPROTO_IP, IP_PKTINFO, &reply, sizeof reply);
     } else if (have6) {
         struct in6_pktinfo reply = {0};
         reply.ipi6_addr = pi6.ipi6_addr;
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof reply);
-        memcpy(CMSG_DATA(c), &reply, sizeof reply);
-        h->msg_controllen = CMSG_SPACE(sizeof reply);
+        bench_cmsg_put(h, IPPROTO_IPV6, IPV6_PKTINFO, &reply, sizeof reply);
     } else {
         h->msg_control = NULL;
         h->msg_controllen = 0;

@@ -374,6 +374,18 @@ static int batch_alloc(size_t cap, size_t buf_size, uint8_t **bufs,
     return 0;
 }
 
+/* Frees what batch_alloc allocated (any of it may be NULL). */
+static void batch_release(uint8_t *bufs, struct mmsghdr *msgs,
+                          struct iovec *iov, struct sockaddr_storage *names,
+                          uint8_t *ctrl)
+{
+    free(bufs);
+    free(msgs);
+    free(iov);
+    free(names);
+    free(ctrl);
+}
+
 /* see net.h */
 int ippm_rx_batch_init(struct ippm_rx_batch *b, size_t cap, size_t buf_size)
 {
@@ -396,14 +408,10 @@ int ippm_rx_batch_init(struct ippm_rx_batch *b, size_t cap, size_t buf_size)
 /* see net.h */
 void ippm_rx_batch_free(struct ippm_rx_batch *b)
 {
-    free(b->bufs);
     free(b->len);
     free(b->trunc);
     free(b->meta);
-    free(b->msgs);
-    free(b->iov);
-    free(b->names);
-    free(b->ctrl);
+    batch_release(b->bufs, b->msgs, b->iov, b->names, b->ctrl);
     memset(b, 0, sizeof(*b));
 }
 
@@ -524,11 +532,7 @@ int ippm_tx_batch_init(struct ippm_tx_batch *b, size_t cap, size_t buf_size)
 /* see net.h */
 void ippm_tx_batch_free(struct ippm_tx_batch *b)
 {
-    free(b->bufs);
-    free(b->msgs);
-    free(b->iov);
-    free(b->names);
-    free(b->ctrl);
+    batch_release(b->bufs, b->msgs, b->iov, b->names, b->ctrl);
     memset(b, 0, sizeof(*b));
 }
 

@@ -26,10 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "proto/stamp/stamp.h"
+#include "impl/core/atomic_file.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
@@ -99,8 +98,8 @@ struct rl {
     nfds_t nfds;
     bool pfd_dirty;
     sigset_t wait_mask;
-    FILE *truth;
-    char *truth_tmp;
+    FILE *truth;                 /* truth_file.f while it is open */
+    struct ippm_atomic_file truth_file;
     char *truth_buf;
     bool truth_failed;
     bool flow_err_said;          /* upstream socket errors: said once */
@@ -112,25 +111,10 @@ struct rl {
 
 static int truth_open(struct rl *x)
 {
-    const char *path = x->o->truth;
-    size_t n = strlen(path);
-    x->truth_tmp = malloc(n + 16);
     x->truth_buf = malloc(TRUTH_BUF);
-    if (!x->truth_tmp || !x->truth_buf)
+    if (!x->truth_buf || !ippm_atomic_open(&x->truth_file, x->o->truth))
         return -1;
-    memcpy(x->truth_tmp, path, n);
-    memcpy(x->truth_tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(x->truth_tmp);
-    if (fd < 0) {
-        free(x->truth_tmp);
-        x->truth_tmp = NULL;
-        return -1;
-    }
-    x->truth = fdopen(fd, "w");
-    if (!x->truth) {
-        close(fd);
-        return -1;
-    }
+    x->truth = x->truth_file.f;
     memset(x->truth_buf, 0, TRUTH_BUF);
     setvbuf(x->truth, x->truth_buf, _IOFBF, TRUTH_BUF);
     return 0;
@@ -139,41 +123,14 @@ static int truth_open(struct rl *x)
 /* Drops the temporary file: the target stays as it was. */
 static void truth_discard(struct rl *x)
 {
-    if (x->truth) {
-        fclose(x->truth);
-        x->truth = NULL;
-    }
-    if (x->truth_tmp) {
-        unlink(x->truth_tmp);
-        free(x->truth_tmp);
-        x->truth_tmp = NULL;
-    }
+    ippm_atomic_discard(&x->truth_file);
+    x->truth = NULL;
 }
 
 static int truth_commit(struct rl *x)
 {
-    FILE *f = x->truth;
-    int rc = x->truth_failed ? -1 : 0;
-    if (fflush(f) != 0 || ferror(f))
-        rc = -1;
-    if (rc == 0 && fsync(fileno(f)) != 0)
-        rc = -1;
-    int e = errno;
-    if (fclose(f) != 0)
-        rc = -1;
     x->truth = NULL;
-    if (rc == 0 && chmod(x->truth_tmp, 0644) != 0)
-        rc = -1;
-    if (rc == 0 && rename(x->truth_tmp, x->o->truth) != 0)
-        rc = -1;
-    if (rc != 0) {
-        e = errno ? errno : EIO;
-        unlink(x->truth_tmp);
-    }
-    free(x->truth_tmp);
-    x->truth_tmp = NULL;
-    errno = e;
-    return rc;
+    return ippm_atomic_commit(&x->truth_file, !x->truth_failed);
 }
 
 /* The sequence number a known protocol carries, read by its own decoder:

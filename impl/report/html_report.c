@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "impl/core/atomic_file.h"
+#include "impl/report/escape.h"
 #include "impl/commands.h"
 
 /* Chart geometry, in SVG user units (the SVG scales to the page width). */
@@ -101,6 +102,20 @@ int ippm_series_from_exchanges(struct ippm_series *s, const char *name,
     return 0;
 }
 
+/* A plot of the RTT series alone, over time or as a CDF. */
+static struct ippm_html_plot rtt_plot(const char *title, const char *label,
+                                      enum ippm_plot_kind kind,
+                                      const struct ippm_series *rtt)
+{
+    return (struct ippm_html_plot){
+        .title = title,
+        .y_label = label ? label : "RTT (ms)",
+        .kind = kind,
+        .s = {rtt},
+        .n_s = 1,
+    };
+}
+
 /* see html_report.h */
 size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
                                 const struct ippm_series *rtt,
@@ -109,16 +124,9 @@ size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
                                 const struct ippm_series *bwd)
 {
     size_t n = 0;
-    if (rtt) {
-        plots[n] = (struct ippm_html_plot){
-            .title = "Round-trip time over time",
-            .y_label = rtt_label ? rtt_label : "RTT (ms)",
-            .kind = IPPM_PLOT_TIME,
-            .s = {rtt},
-            .n_s = 1,
-        };
-        n++;
-    }
+    if (rtt)
+        plots[n++] = rtt_plot("Round-trip time over time", rtt_label,
+                              IPPM_PLOT_TIME, rtt);
     if (fwd || bwd) {
         struct ippm_html_plot *p = &plots[n++];
         memset(p, 0, sizeof *p);
@@ -131,55 +139,13 @@ size_t ippm_html_standard_plots(struct ippm_html_plot *plots,
         if (bwd)
             p->s[p->n_s++] = bwd;
     }
-    if (rtt) {
-        plots[n] = (struct ippm_html_plot){
-            .title = "Round-trip time distribution (CDF)",
-            .y_label = rtt_label ? rtt_label : "RTT (ms)",
-            .kind = IPPM_PLOT_CDF,
-            .s = {rtt},
-            .n_s = 1,
-        };
-        n++;
-    }
+    if (rtt)
+        plots[n++] = rtt_plot("Round-trip time distribution (CDF)", rtt_label,
+                              IPPM_PLOT_CDF, rtt);
     return n;
 }
 
 /* ---- text ---- */
-
-/* Escapes text for HTML content and attribute values. Controls other
- * than tab and newline become U+FFFD, as in the JUnit writer. */
-static void html_put(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        case '\t':
-        case '\n':
-            fputc(ch, f);
-            break;
-        default:
-            if (ch < 0x20 || ch == 0x7f)
-                fputs("&#xFFFD;", f);
-            else
-                fputc(ch, f);
-        }
-    }
-}
 
 /* An element id from a case ID: letters, digits, '.', '-' and '_' kept,
  * anything else '_', so the fragment needs no URL escaping. */
@@ -279,12 +245,12 @@ static void draw_axes(FILE *f, const struct axis *ax, const struct axis *ay,
             "<text x=\"%.1f\" y=\"%.1f\" class=\"al\" "
             "text-anchor=\"middle\">",
             (PLOT_X0 + PLOT_X1) / 2, PLOT_Y1 + 40);
-    html_put(f, x_label);
+    ippm_html_put(f, x_label);
     fprintf(f,
             "</text>\n<text transform=\"translate(18 %.1f) rotate(-90)\" "
             "class=\"al\" text-anchor=\"middle\">",
             (PLOT_Y0 + PLOT_Y1) / 2);
-    html_put(f, y_label);
+    ippm_html_put(f, y_label);
     fputs("</text>\n", f);
 }
 
@@ -312,7 +278,7 @@ static double legend_item(FILE *f, double x, const char *colour,
         fprintf(f, "<path d=\"M%.1f %.1fl5 -9l5 9z\" fill=\"%s\"/>", x + 6,
                 y + 1, colour);
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">", x + 28, y);
-    html_put(f, label);
+    ippm_html_put(f, label);
     fputs("</text>\n", f);
     return x + 28 + 7.2 * (double)strlen(label) + 22;
 }
@@ -595,12 +561,12 @@ static void plot_cdf(FILE *f, const struct ippm_html_plot *p)
 static void plot_put(FILE *f, const struct ippm_html_plot *p)
 {
     fputs("<section class=\"plot\"><h3>", f);
-    html_put(f, p->title);
+    ippm_html_put(f, p->title);
     fprintf(f,
             "</h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
             "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
             SVG_W, SVG_H);
-    html_put(f, p->title);
+    ippm_html_put(f, p->title);
     fputs("\">\n", f);
     if (p->kind == IPPM_PLOT_CDF)
         plot_cdf(f, p);
@@ -652,18 +618,18 @@ static void verdicts_put(FILE *f, const struct ippm_report *r)
         const struct ippm_case_result *x = &r->res[i];
         const char *cls = verdict_class(x, r->strict);
         fprintf(f, "<tr class=\"r-%s\"><td class=\"id\">", cls);
-        html_put(f, x->c->id);
+        ippm_html_put(f, x->c->id);
         fputs("<div class=\"ti\">", f);
-        html_put(f, x->c->title);
+        ippm_html_put(f, x->c->title);
         fputs("</div></td><td><a href=\"#quote-", f);
         id_put(f, x->c->id);
         fputs("\">", f);
-        html_put(f, x->c->section);
+        ippm_html_put(f, x->c->section);
         fprintf(f,
                 "</a></td><td>%s</td><td><span class=\"b %s\">%s</span>"
                 "</td><td class=\"d\">",
                 ippm_level_str(x->c->level), cls, verdict_text(x, r->strict));
-        html_put(f, x->detail);
+        ippm_html_put(f, x->detail);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -683,14 +649,14 @@ static void quotes_put(FILE *f, const struct ippm_report *r)
         fputs("<div class=\"q\" id=\"quote-", f);
         id_put(f, c->id);
         fputs("\"><div class=\"qh\"><b>", f);
-        html_put(f, c->id);
+        ippm_html_put(f, c->id);
         fputs("</b> &middot; ", f);
-        html_put(f, c->section);
+        ippm_html_put(f, c->section);
         fprintf(f, " &middot; %s &middot; %s</div><div class=\"qt\">",
                 ippm_level_str(c->level), ippm_role_str(c->role));
-        html_put(f, c->title);
+        ippm_html_put(f, c->title);
         fputs("</div><blockquote>", f);
-        html_put(f, c->quote);
+        ippm_html_put(f, c->quote);
         fputs("</blockquote></div>\n", f);
     }
     fputs("</details>\n", f);
@@ -749,22 +715,22 @@ static int fill_html(FILE *f, void *arg)
           "<meta name=\"viewport\" content=\"width=device-width,"
           "initial-scale=1\">\n<title>",
           f);
-    html_put(f, title);
+    ippm_html_put(f, title);
     fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n<h1>", css);
-    html_put(f, title);
+    ippm_html_put(f, title);
     fputs("</h1>\n", f);
     if (h->subtitle) {
         fputs("<p class=\"sub\">", f);
-        html_put(f, h->subtitle);
+        ippm_html_put(f, h->subtitle);
         fputs("</p>\n", f);
     }
     if (h->n_facts) {
         fputs("<div class=\"facts\">", f);
         for (size_t i = 0; i < h->n_facts; i++) {
             fputs("<div class=\"fact\"><b>", f);
-            html_put(f, h->facts[i].key);
+            ippm_html_put(f, h->facts[i].key);
             fputs("</b><span>", f);
-            html_put(f, h->facts[i].value);
+            ippm_html_put(f, h->facts[i].value);
             fputs("</span></div>", f);
         }
         fputs("</div>\n", f);
@@ -779,7 +745,7 @@ static int fill_html(FILE *f, void *arg)
         quotes_put(f, h->report);
     if (h->note) {
         fputs("<p class=\"note\">", f);
-        html_put(f, h->note);
+        ippm_html_put(f, h->note);
         fputs("</p>\n", f);
     }
     char when[40] = "";

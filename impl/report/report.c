@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "impl/core/atomic_file.h"
+#include "impl/report/escape.h"
 #include "impl/commands.h"
 
 /* see report.h */
@@ -206,46 +207,6 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r)
  * skipped count and a <testcase> no <properties>, so a case's level, role
  * and requirement text go into its <system-out>. */
 
-/* Escapes text for an XML attribute or element. Characters XML 1.0 does
- * not allow (controls other than tab, LF, CR) become U+FFFD. */
-static void xml_put(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&apos;", f);
-            break;
-        case '\t':
-            fputs("&#9;", f);
-            break;
-        case '\n':
-            fputs("&#10;", f);
-            break;
-        case '\r':
-            fputs("&#13;", f);
-            break;
-        default:
-            if (ch < 0x20 || ch == 0x7f)
-                fputs("&#xFFFD;", f);
-            else
-                fputc(ch, f);
-        }
-    }
-}
-
 static int fill_junit(FILE *f, void *arg)
 {
     const struct ippm_report *r = arg;
@@ -266,22 +227,22 @@ static int fill_junit(FILE *f, void *arg)
 
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f, "<testsuites name=\"");
-    xml_put(f, suite);
+    ippm_xml_put(f, suite);
     fprintf(f,
             "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
             "time=\"%.3f\">\n",
             r->n, t.fail, (double)r->duration_ns / 1e9);
     fputs("  <testsuite name=\"", f);
-    xml_put(f, suite);
+    ippm_xml_put(f, suite);
     fprintf(f,
             "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" errors=\"0\" "
             "timestamp=\"%s\" time=\"%.3f\" id=\"0\" package=\"ippm\" "
             "hostname=\"",
             r->n, t.fail, t.na, when, (double)r->duration_ns / 1e9);
-    xml_put(f, host);
+    ippm_xml_put(f, host);
     fputs("\">\n", f);
     fputs("    <properties>\n      <property name=\"target\" value=\"", f);
-    xml_put(f, r->target);
+    ippm_xml_put(f, r->target);
     fprintf(f,
             "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n"
             "    </properties>\n",
@@ -289,33 +250,33 @@ static int fill_junit(FILE *f, void *arg)
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         fputs("    <testcase name=\"", f);
-        xml_put(f, x->c->id);
+        ippm_xml_put(f, x->c->id);
         fputs(": ", f);
-        xml_put(f, x->c->title);
+        ippm_xml_put(f, x->c->title);
         fputs("\" classname=\"", f);
-        xml_put(f, x->c->section);
+        ippm_xml_put(f, x->c->section);
         fputs("\" time=\"0\">\n", f);
         bool warn = x->verdict == IPPM_FAIL &&
                     !ippm_result_fails_run(x, r->strict);
         if (x->verdict == IPPM_FAIL && !warn) {
             fputs("      <failure message=\"", f);
-            xml_put(f, x->detail);
+            ippm_xml_put(f, x->detail);
             fprintf(f, "\" type=\"%s\">", ippm_level_str(x->c->level));
-            xml_put(f, x->detail);
+            ippm_xml_put(f, x->detail);
             fputs("</failure>\n", f);
         } else if (x->verdict == IPPM_NA) {
             fputs("      <skipped message=\"", f);
-            xml_put(f, x->detail);
+            ippm_xml_put(f, x->detail);
             fputs("\"/>\n", f);
         }
         fprintf(f, "      <system-out>level: %s&#10;role: %s&#10;quote: ",
                 ippm_level_str(x->c->level), ippm_role_str(x->c->role));
-        xml_put(f, x->c->quote);
+        ippm_xml_put(f, x->c->quote);
         if (x->detail[0]) {
             fputs(warn ? "&#10;warning (does not fail the run): "
                        : "&#10;detail: ",
                   f);
-            xml_put(f, x->detail);
+            ippm_xml_put(f, x->detail);
         }
         fputs("</system-out>\n", f);
         fputs("    </testcase>\n", f);

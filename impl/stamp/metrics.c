@@ -4,64 +4,15 @@
 #include "impl/stamp/metrics.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "impl/core/cli.h"
-#include "impl/commands.h"
 
 #define OID_REFL         1, 1, 1
 #define OID_SEND         1, 1, 2
 #define DROP_ENTRY       1 /* xxxDropTable.1 = xxxDropEntry */
 #define DROP_COL_NAME    2
 #define DROP_COL_PACKETS 3
-
-/* see stamp_metrics.h */
-int stamp_export_check_metrics(const char *arg)
-{
-    char host[256];
-    uint16_t port;
-    return ippm_metrics_http_parse("--metrics", arg, host, sizeof(host), &port);
-}
-
-/* see stamp_metrics.h */
-int stamp_export_start(struct stamp_export *e, const struct ippm_metrics *reg,
-                       const struct stamp_export_opts *o)
-{
-    int rc = -1;
-    memset(e, 0, sizeof(*e));
-    if (o->metrics) {
-        e->http = ippm_metrics_http_start(reg, "--metrics", o->metrics, &rc);
-        if (!e->http)
-            return rc;
-    }
-    if (o->agentx) {
-        if (!o->agentx[0]) {
-            ippm_cli_error("--agentx: the master's socket is empty");
-            ippm_metrics_http_stop(e->http);
-            e->http = NULL;
-            return IPPM_EXIT_USAGE;
-        }
-        e->ax = ippm_agentx_start(reg, "--agentx", o->agentx, &rc);
-        if (!e->ax) {
-            ippm_metrics_http_stop(e->http);
-            e->http = NULL;
-            return rc;
-        }
-    }
-    e->on = e->http || e->ax;
-    return -1;
-}
-
-/* see stamp_metrics.h */
-void stamp_export_stop(struct stamp_export *e)
-{
-    ippm_agentx_stop(e->ax);
-    ippm_metrics_http_stop(e->http);
-    e->ax = NULL;
-    e->http = NULL;
-    e->on = false;
-}
 
 /* "IPPM_ERR_HMAC" -> "hmac": the reason label and the SNMP name column. */
 static void reason_name(enum ippm_err e, char *out, size_t cap)
@@ -73,17 +24,6 @@ static void reason_name(enum ippm_err e, char *out, size_t cap)
     for (; n[i] && i + 1 < cap; i++)
         out[i] = (char)tolower((unsigned char)n[i]);
     out[i] = '\0';
-}
-
-static struct ippm_metric *scalar(struct ippm_metrics *reg,
-                                  enum ippm_metric_type type,
-                                  const char *family, const char *help,
-                                  enum ippm_snmp_kind kind, const uint32_t *oid,
-                                  size_t n)
-{
-    struct ippm_metric *m = ippm_metric_add(reg, type, family, help, NULL);
-    ippm_metric_snmp(m, kind, oid, n);
-    return m;
 }
 
 /* One series per reason (every error but IPPM_OK), as table rows under
@@ -108,40 +48,91 @@ static void drop_rows(struct ippm_metrics *reg, struct ippm_metric **by,
     }
 }
 
+/* One series of a driver's registry, in the order they are added (the
+ * order of the Prometheus text). */
+struct series_def {
+    size_t at; /* offsetof its struct ippm_metric * (DROPS: the array) */
+    enum ippm_metric_type type;
+    enum ippm_snmp_kind kind; /* DROPS: a table of drop_rows */
+    uint32_t leaf;            /* below the role's OID; a scalar adds .0 */
+    const char *family, *help;
+};
+
+#define DROPS IPPM_SNMP_NONE
+
+/* Adds the series of defs to reg, their pointers into m, under the
+ * role's OID (OID_REFL or OID_SEND). */
+static void add_series(struct ippm_metrics *reg, void *m, const uint32_t *role,
+                       const struct series_def *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct series_def *d = &defs[i];
+        uint32_t oid[] = {role[0], role[1], role[2], d->leaf, 0};
+        void *at = (char *)m + d->at;
+        if (d->kind == DROPS) {
+            drop_rows(reg, at, d->family, d->help, oid, 4);
+            continue;
+        }
+        struct ippm_metric *x =
+            ippm_metric_add(reg, d->type, d->family, d->help, NULL);
+        ippm_metric_snmp(x, d->kind, oid, 5);
+        *(struct ippm_metric **)at = x;
+    }
+}
+
+#define COUNTER IPPM_METRIC_COUNTER, IPPM_SNMP_COUNTER64
+#define REFL(field) offsetof(struct stamp_refl_metrics, field)
+static const uint32_t refl_oid[] = {OID_REFL};
+static const struct series_def refl_series[] = {
+    {REFL(received), COUNTER, 1,
+     "ippm_stamp_reflector_packets_received_total",
+     "Datagrams received on the STAMP port."},
+    {REFL(sent), COUNTER, 2, "ippm_stamp_reflector_packets_sent_total",
+     "Reflected packets sent."},
+    {REFL(send_failed), COUNTER, 3, "ippm_stamp_reflector_send_failures_total",
+     "Reflected packets the kernel refused to send."},
+    {REFL(drop_by), IPPM_METRIC_COUNTER, DROPS, 7,
+     "ippm_stamp_reflector_packets_dropped_total",
+     "Packets not reflected, by reason (ippm error name)."},
+    {REFL(hmac), COUNTER, 4, "ippm_stamp_reflector_hmac_failures_total",
+     "Authenticated packets whose HMAC did not match "
+     "(RFC 8762 section 4.4)."},
+    {REFL(sessions), IPPM_METRIC_GAUGE, IPPM_SNMP_GAUGE32, 5,
+     "ippm_stamp_reflector_sessions",
+     "Sessions in the stateful reflector's table."},
+    {REFL(evicted), COUNTER, 6, "ippm_stamp_reflector_sessions_evicted_total",
+     "Idle sessions replaced by new ones."},
+};
+
+#define SEND(field) offsetof(struct stamp_send_metrics, field)
+static const uint32_t send_oid[] = {OID_SEND};
+static const struct series_def send_series[] = {
+    {SEND(sent), COUNTER, 1, "ippm_stamp_sender_packets_sent_total",
+     "Test packets sent."},
+    {SEND(received), COUNTER, 2, "ippm_stamp_sender_packets_received_total",
+     "Replies received (first copies)."},
+    {SEND(duplicates), COUNTER, 3, "ippm_stamp_sender_duplicates_total",
+     "Duplicate replies."},
+    {SEND(reordered), COUNTER, 4, "ippm_stamp_sender_reordered_total",
+     "Replies reordered (RFC 4737 section 3.3)."},
+    {SEND(drop_by), IPPM_METRIC_COUNTER, DROPS, 13,
+     "ippm_stamp_sender_replies_dropped_total",
+     "Replies not accepted, by reason (ippm error name)."},
+    {SEND(hmac), COUNTER, 5, "ippm_stamp_sender_hmac_failures_total",
+     "Authenticated replies whose HMAC did not match."},
+    {SEND(send_failed), COUNTER, 6, "ippm_stamp_sender_send_failures_total",
+     "Test packets the kernel refused to send."},
+    {SEND(icmp), COUNTER, 7, "ippm_stamp_sender_icmp_errors_total",
+     "ICMP errors reported for test packets."},
+};
+
 /* see stamp_metrics.h */
 void stamp_refl_metrics_init(struct stamp_refl_metrics *m)
 {
-    static const uint32_t rx[] = {OID_REFL, 1, 0}, tx[] = {OID_REFL, 2, 0},
-                          sf[] = {OID_REFL, 3, 0}, hm[] = {OID_REFL, 4, 0},
-                          ss[] = {OID_REFL, 5, 0}, ev[] = {OID_REFL, 6, 0},
-                          dt[] = {OID_REFL, 7};
-    struct ippm_metrics *reg = &m->reg;
     memset(m, 0, sizeof(*m));
-    ippm_metrics_init(reg);
-    m->received = scalar(
-        reg, IPPM_METRIC_COUNTER, "ippm_stamp_reflector_packets_received_total",
-        "Datagrams received on the STAMP port.", IPPM_SNMP_COUNTER64, rx, 5);
-    m->sent = scalar(reg, IPPM_METRIC_COUNTER,
-                     "ippm_stamp_reflector_packets_sent_total",
-                     "Reflected packets sent.", IPPM_SNMP_COUNTER64, tx, 5);
-    m->send_failed = scalar(reg, IPPM_METRIC_COUNTER,
-                            "ippm_stamp_reflector_send_failures_total",
-                            "Reflected packets the kernel refused to send.",
-                            IPPM_SNMP_COUNTER64, sf, 5);
-    drop_rows(reg, m->drop_by, "ippm_stamp_reflector_packets_dropped_total",
-              "Packets not reflected, by reason (ippm error name).", dt, 4);
-    m->hmac = scalar(reg, IPPM_METRIC_COUNTER,
-                     "ippm_stamp_reflector_hmac_failures_total",
-                     "Authenticated packets whose HMAC did not match "
-                     "(RFC 8762 section 4.4).",
-                     IPPM_SNMP_COUNTER64, hm, 5);
-    m->sessions =
-        scalar(reg, IPPM_METRIC_GAUGE, "ippm_stamp_reflector_sessions",
-               "Sessions in the stateful reflector's table.", IPPM_SNMP_GAUGE32,
-               ss, 5);
-    m->evicted = scalar(
-        reg, IPPM_METRIC_COUNTER, "ippm_stamp_reflector_sessions_evicted_total",
-        "Idle sessions replaced by new ones.", IPPM_SNMP_COUNTER64, ev, 5);
+    ippm_metrics_init(&m->reg);
+    add_series(&m->reg, m, refl_oid, refl_series,
+               sizeof(refl_series) / sizeof(refl_series[0]));
 }
 
 /* see stamp_metrics.h */
@@ -165,41 +156,14 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
 void stamp_send_metrics_init(struct stamp_send_metrics *m, const char *peer,
                              uint16_t ssid)
 {
-    static const uint32_t st[] = {OID_SEND, 1, 0}, rv[] = {OID_SEND, 2, 0},
-                          du[] = {OID_SEND, 3, 0}, ro[] = {OID_SEND, 4, 0},
-                          hm[] = {OID_SEND, 5, 0}, sf[] = {OID_SEND, 6, 0},
-                          ic[] = {OID_SEND, 7, 0}, rc[] = {OID_SEND, 8, 0},
-                          rs[] = {OID_SEND, 9, 0}, r50[] = {OID_SEND, 10, 0},
-                          r95[] = {OID_SEND, 11, 0}, r99[] = {OID_SEND, 12, 0},
-                          dt[] = {OID_SEND, 13};
+    static const uint32_t rc[] = {OID_SEND, 8, 0}, rs[] = {OID_SEND, 9, 0},
+                          r50[] = {OID_SEND, 10, 0}, r95[] = {OID_SEND, 11, 0},
+                          r99[] = {OID_SEND, 12, 0};
     struct ippm_metrics *reg = &m->reg;
     memset(m, 0, sizeof(*m));
     ippm_metrics_init(reg);
-    m->sent =
-        scalar(reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_packets_sent_total",
-               "Test packets sent.", IPPM_SNMP_COUNTER64, st, 5);
-    m->received = scalar(
-        reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_packets_received_total",
-        "Replies received (first copies).", IPPM_SNMP_COUNTER64, rv, 5);
-    m->duplicates =
-        scalar(reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_duplicates_total",
-               "Duplicate replies.", IPPM_SNMP_COUNTER64, du, 5);
-    m->reordered =
-        scalar(reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_reordered_total",
-               "Replies reordered (RFC 4737 section 3.3).", IPPM_SNMP_COUNTER64,
-               ro, 5);
-    drop_rows(reg, m->drop_by, "ippm_stamp_sender_replies_dropped_total",
-              "Replies not accepted, by reason (ippm error name).", dt, 4);
-    m->hmac = scalar(reg, IPPM_METRIC_COUNTER,
-                     "ippm_stamp_sender_hmac_failures_total",
-                     "Authenticated replies whose HMAC did not match.",
-                     IPPM_SNMP_COUNTER64, hm, 5);
-    m->send_failed = scalar(
-        reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_send_failures_total",
-        "Test packets the kernel refused to send.", IPPM_SNMP_COUNTER64, sf, 5);
-    m->icmp = scalar(
-        reg, IPPM_METRIC_COUNTER, "ippm_stamp_sender_icmp_errors_total",
-        "ICMP errors reported for test packets.", IPPM_SNMP_COUNTER64, ic, 5);
+    add_series(reg, m, send_oid, send_series,
+               sizeof(send_series) / sizeof(send_series[0]));
     char labels[IPPM_METRIC_LABELS_LEN] = "", id[8];
     snprintf(id, sizeof(id), "%u", (unsigned)ssid);
     ippm_metric_label(labels, sizeof(labels), "peer", peer);

@@ -1,7 +1,7 @@
 /* What `ippm stamp reflector` and `ippm stamp sender` export with
- * --metrics (Prometheus, metrics_http.h) and --agentx (SNMP,
- * snmp_agentx.h): the series, their names and OIDs (packaging/IPPM-MIB.txt
- * documents the OIDs), and publishing a driver's counters into them.
+ * --metrics and --agentx (impl/report/export.h): the series, their names
+ * and OIDs (packaging/IPPM-MIB.txt documents the OIDs), and publishing a
+ * driver's counters into them.
  *
  * A driver keeps its own plain counters on the packet path and publishes
  * them after each batch; everything here is a no-op unless one of the two
@@ -14,43 +14,7 @@
 
 #include "proto/stamp/stamp.h"
 #include "metrics.h"
-#include "impl/report/metrics_http.h"
-#include "impl/report/snmp_agentx.h"
-
-/* The two options, as parsed. NULL: not given. */
-struct stamp_export_opts {
-    const char *metrics; /* --metrics ADDR:PORT */
-    const char *agentx;  /* --agentx SOCKET */
-};
-
-/* Usage lines for --metrics and --agentx, for a driver's --help. */
-#define STAMP_EXPORT_USAGE                                                     \
-    "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"   \
-    "metrics\n"                                                                \
-    "                         (127.0.0.1:9100, [::1]:9100, :9100 for all)\n"   \
-    "  --agentx SOCKET        export the counters over SNMP as an AgentX\n"    \
-    "                         sub-agent of the master at SOCKET\n"             \
-    "                         (/var/agentx/master, tcp:127.0.0.1:705)\n"
-
-/* Checks --metrics' syntax at parse time: 0, or -1 after one line. */
-int stamp_export_check_metrics(const char *arg);
-
-/* The exporters of one driver. */
-struct stamp_export {
-    bool on;
-    struct ippm_metrics_http *http;
-    struct ippm_agentx *ax;
-};
-
-/* Starts what o asks for over reg (whose series are all added). Returns
- * -1 when running (or nothing asked), else the exit status after one
- * line on stderr: IPPM_EXIT_USAGE for a bad value, IPPM_EXIT_RUNTIME when
- * the port is taken or a thread cannot start. */
-int stamp_export_start(struct stamp_export *e, const struct ippm_metrics *reg,
-                       const struct stamp_export_opts *o);
-
-/* Stops both; safe on a never-started e. */
-void stamp_export_stop(struct stamp_export *e);
+#include "impl/report/export.h"
 
 /* ---- the reflector ---- */
 

@@ -14,7 +14,7 @@
 #include "impl/core/clock.h"
 #include "impl/commands.h"
 #include "impl/core/config.h"
-#include "impl/core/crypto_openssl.h"
+#include "impl/core/driver_common.h"
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/stamp/driver.h"
@@ -33,7 +33,7 @@ struct refl_opts {
     uint64_t max_sessions;         /* stateful: session table size */
     bool reply_to_short;
     bool quiet;
-    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    struct ippm_export_opts exp;   /* --metrics, --agentx */
     bool no_tlv;                   /* RFC 8762 only: octets copied */
     size_t max_reply_len;          /* asymmetrical cap, 0: request's */
     uint16_t micro_session_id;     /* RFC 9534, 0: none */
@@ -55,17 +55,14 @@ struct refl {
     struct refl_opts o;
     struct ippm_sock sock;
     struct ippm_clock clk;
-    struct ippm_crypto crypto;
-    uint8_t key[IPPM_KEY_MAX];
-    size_t key_len;
-    bool auth;              /* key_len may be open mode's HMAC TLV key */
+    struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     struct stamp_reflector_session *sessions; /* max_sessions entries */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
     struct stamp_refl_metrics met; /* published only when exp.on */
-    struct stamp_export exp;
+    struct ippm_export exp;
 };
 
 static void refl_usage(FILE *f)
@@ -96,7 +93,7 @@ static void refl_usage(FILE *f)
         "                         §4.8); authenticated mode uses its own\n"
         "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
         "                         answered with I set (needs --hmac-key-file)\n"
-        STAMP_EXPORT_USAGE
+        IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
         "                         global keys); the command line wins\n"
@@ -260,7 +257,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_QUIET: o->quiet = true; break;
         case OPT_METRICS:
             o->exp.metrics = optarg;
-            rc = stamp_export_check_metrics(optarg);
+            rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
         case 'h':
@@ -283,24 +280,10 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
 static int refl_setup(struct refl *x)
 {
     char err[IPPM_NET_ERRLEN];
-    int k = ippm_key_load("--auth-key-file", x->o.key_file, x->key,
-                          &x->key_len);
-    if (k < 0)
-        return IPPM_EXIT_USAGE;
-    x->auth = k > 0;
-    /* Open mode's HMAC TLV key (RFC 8972 §4.8). */
-    if (k == 0 && x->o.hmac_key_file) {
-        if (ippm_keyfile_read("--hmac-key-file", x->o.hmac_key_file, x->key,
-                              &x->key_len) != 0)
-            return IPPM_EXIT_USAGE;
-        k = 1;
-    }
-    if (k > 0) {
-        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
-            ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
-            return IPPM_EXIT_RUNTIME;
-        }
-    }
+    int rc = ippm_driver_key_load(&x->key, "stamp reflector", x->o.key_file,
+                                  x->o.hmac_key_file);
+    if (rc >= 0)
+        return rc;
     struct ippm_addr local;
     if (x->o.listen && ippm_net_resolve(x->o.listen, x->o.port, IPPM_AF_NONE,
                                         &local, err, sizeof(err)) != 0) {
@@ -312,26 +295,25 @@ static int refl_setup(struct refl *x)
         ippm_cli_error("stamp reflector: %s", err);
         return IPPM_EXIT_RUNTIME;
     }
-    if (ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
-        ippm_tx_batch_init(&x->tx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0) {
-        ippm_cli_error("stamp reflector: out of memory");
-        return IPPM_EXIT_RUNTIME;
-    }
+    rc = ippm_driver_batches_init(&x->rx, &x->tx, IPPM_NET_BATCH,
+                                  IPPM_NET_MAX_DGRAM, "stamp reflector");
+    if (rc >= 0)
+        return rc;
     stamp_refl_metrics_init(&x->met);
-    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+    return ippm_export_start(&x->exp, &x->met.reg, &x->o.exp);
 }
 
 static void refl_proto_init(struct refl *x)
 {
     struct stamp_reflector_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    cfg.mode = x->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    cfg.mode = x->key.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.stateful = x->o.stateful;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->key_len ? &x->crypto : NULL;
-    cfg.key.key = x->key;
-    cfg.key.len = x->key_len;
+    cfg.key.crypto = x->key.have_crypto ? &x->key.crypto : NULL;
+    cfg.key.key = x->key.bytes;
+    cfg.key.len = x->key.len;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
@@ -463,8 +445,8 @@ static void refl_summary(const struct refl *x)
             fprintf(stderr,
                     " (below the %zu-octet base packet; --reply-to-short "
                     "answers them, RFC 8762 §4.6)",
-                    stamp_base_len(x->auth ? STAMP_MODE_AUTH
-                                           : STAMP_MODE_OPEN));
+                    stamp_base_len(x->key.auth ? STAMP_MODE_AUTH
+                                               : STAMP_MODE_OPEN));
         fputc('\n', stderr);
     }
 }
@@ -475,7 +457,7 @@ static void refl_banner(const struct refl *x)
     printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
-           x->auth ? "authenticated" : "open",
+           x->key.auth ? "authenticated" : "open",
            ippm_clock_fmt_name(x->o.tsfmt));
     fflush(stdout);
 }
@@ -494,13 +476,9 @@ static int refl_loop(struct refl *x)
 
 static void refl_free(struct refl *x)
 {
-    stamp_export_stop(&x->exp);
-    ippm_rx_batch_free(&x->rx);
-    ippm_tx_batch_free(&x->tx);
-    ippm_net_close(&x->sock);
-    if (x->key_len)
-        ippm_crypto_openssl_free(&x->crypto);
-    explicit_bzero(x->key, sizeof(x->key));
+    ippm_export_stop(&x->exp);
+    ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
+    ippm_driver_key_free(&x->key);
     free(x->sessions);
     free(x);
 }
@@ -543,26 +521,13 @@ int stamp_reflector_main(int argc, char **argv)
 static int refl_serve_setup(struct refl *x,
                             const struct stamp_reflector_serve_opts *o)
 {
-    if (o->key_len > sizeof(x->key)) {
-        ippm_cli_error("stamp reflector: key longer than %zu octets",
-                       sizeof(x->key));
+    if (ippm_driver_key_set(&x->key, "stamp reflector", o->auth, o->key,
+                            o->key ? o->key_len : 0) >= 0)
         return -1;
-    }
-    x->auth = o->auth;
-    if (o->key && o->key_len) {
-        memcpy(x->key, o->key, o->key_len);
-        x->key_len = o->key_len;
-        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
-            ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
-            return -1;
-        }
-    }
-    if (ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
-        ippm_tx_batch_init(&x->tx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0) {
-        ippm_cli_error("stamp reflector: out of memory");
-        return -1;
-    }
-    return 0;
+    return ippm_driver_batches_init(&x->rx, &x->tx, IPPM_NET_BATCH,
+                                    IPPM_NET_MAX_DGRAM, "stamp reflector") < 0
+               ? 0
+               : -1;
 }
 
 /* refl_loop, until *stop rather than a signal: poll, not ippm_net_wait,

@@ -14,7 +14,7 @@
 #include "impl/core/clock.h"
 #include "impl/commands.h"
 #include "impl/core/config.h"
-#include "impl/core/crypto_openssl.h"
+#include "impl/core/driver_common.h"
 #include "impl/report/html_report.h"
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
@@ -63,7 +63,7 @@ struct send_opts {
     const char *json;
     const char *html;
     bool no_progress;
-    struct stamp_export_opts exp;  /* --metrics, --agentx */
+    struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
     uint8_t *tlv_block;            /* built once from tlv */
@@ -75,12 +75,7 @@ struct sender {
     struct ippm_addr peer;
     struct ippm_sock sock;
     struct ippm_clock clk;
-    struct ippm_crypto crypto;
-    bool have_crypto;
-    bool auth;              /* authenticated mode (have_crypto may be the
-                             * open mode's HMAC TLV key) */
-    uint8_t key[IPPM_KEY_MAX];
-    size_t key_len;
+    struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     enum stamp_mode mode;
     struct stamp_sender s;
     struct stamp_result *res;
@@ -98,7 +93,7 @@ struct sender {
     uint32_t lost_cursor;   /* progress: sequence numbers judged so far */
     uint64_t lost_so_far;
     struct stamp_send_metrics met; /* published only when exp.on */
-    struct stamp_export exp;
+    struct ippm_export exp;
     json_t **pkt_tlvs;      /* --json: each reply's TLVs, by seq */
 };
 
@@ -135,7 +130,7 @@ static void send_usage(FILE *f)
         "plots\n"
         "  --no-progress          no progress line on the terminal\n"
         STAMP_TLV_USAGE
-        STAMP_EXPORT_USAGE
+        IPPM_EXPORT_USAGE
         "  --config FILE          options from FILE ([stamp-sender] and\n"
         "                         global keys); the command line wins\n"
         "  --help                 this text\n"
@@ -322,7 +317,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)
-            rc = stamp_export_check_metrics(o->exp.metrics = optarg);
+            rc = ippm_export_check_metrics(o->exp.metrics = optarg);
         else if (c == OPT_AGENTX)
             o->exp.agentx = optarg;
         else if (c > TO_BASE_ && c < TO_END_)
@@ -359,58 +354,42 @@ static int send_open(struct sender *x)
 static int send_setup(struct sender *x)
 {
     char err[IPPM_NET_ERRLEN];
-    int k = ippm_key_load("--auth-key-file", x->o.key_file, x->key,
-                          &x->key_len);
-    if (k < 0)
-        return IPPM_EXIT_USAGE;
-    x->auth = k > 0;
-    /* Open mode's HMAC TLV key (RFC 8972 §4.8); send_check_tlvs made
-     * sure the two keys do not meet. */
-    if (k == 0 && x->o.tlv.hmac_key_file) {
-        if (ippm_keyfile_read("--hmac-key-file", x->o.tlv.hmac_key_file,
-                              x->key, &x->key_len) != 0)
-            return IPPM_EXIT_USAGE;
-        k = 1;
-    }
-    if (k > 0) {
-        x->have_crypto = true;
-        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
-            ippm_cli_error("stamp sender: OpenSSL has no HMAC-SHA-256");
-            return IPPM_EXIT_RUNTIME;
-        }
-    }
+    /* send_check_tlvs made sure the two keys do not meet. */
+    int rc = ippm_driver_key_load(&x->key, "stamp sender", x->o.key_file,
+                                  x->o.tlv.hmac_key_file);
+    if (rc >= 0)
+        return rc;
     if (ippm_net_resolve(x->o.host, x->o.port, IPPM_AF_NONE, &x->peer, err,
                          sizeof(err)) != 0) {
         ippm_cli_error("stamp sender: %s", err);
         return IPPM_EXIT_USAGE;
     }
-    int rc = send_open(x);
+    rc = send_open(x);
     if (rc >= 0)
         return rc;
     x->res = calloc(x->o.count, sizeof(*x->res));
     x->scratch = calloc(x->o.count, sizeof(*x->scratch));
     if (x->o.json && x->o.tlv_len)
         x->pkt_tlvs = calloc(x->o.count, sizeof(*x->pkt_tlvs));
-    if (!x->res || !x->scratch || (x->o.json && x->o.tlv_len && !x->pkt_tlvs) ||
-        ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, IPPM_NET_MAX_DGRAM) != 0 ||
-        ippm_tx_batch_init(&x->tx, 1, x->o.size) != 0) {
+    if (!x->res || !x->scratch || (x->o.json && x->o.tlv_len && !x->pkt_tlvs)) {
         ippm_cli_error("stamp sender: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    return -1;
+    return ippm_driver_batches_init(&x->rx, &x->tx, 1, x->o.size,
+                                    "stamp sender");
 }
 
 static int send_proto_init(struct sender *x)
 {
     struct stamp_sender_config cfg = {0};
     ippm_clock_init(&x->clk, x->o.tsfmt);
-    x->mode = x->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    x->mode = x->key.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.mode = x->mode;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->have_crypto ? &x->crypto : NULL;
-    cfg.key.key = x->key;
-    cfg.key.len = x->key_len;
+    cfg.key.crypto = x->key.have_crypto ? &x->key.crypto : NULL;
+    cfg.key.key = x->key.bytes;
+    cfg.key.len = x->key.len;
     cfg.ssid = x->o.ssid;
     cfg.pkt_len = x->o.size;
     cfg.count = x->o.count;
@@ -996,13 +975,9 @@ static int send_html(const struct sender *x)
 
 static void send_free(struct sender *x)
 {
-    stamp_export_stop(&x->exp);
-    ippm_rx_batch_free(&x->rx);
-    ippm_tx_batch_free(&x->tx);
-    ippm_net_close(&x->sock);
-    if (x->have_crypto)
-        ippm_crypto_openssl_free(&x->crypto);
-    explicit_bzero(x->key, sizeof(x->key));
+    ippm_export_stop(&x->exp);
+    ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
+    ippm_driver_key_free(&x->key);
     if (x->pkt_tlvs)
         for (uint32_t i = 0; i < x->o.count; i++)
             json_decref(x->pkt_tlvs[i]);
@@ -1022,7 +997,7 @@ static int send_export(struct sender *x)
     stamp_send_metrics_init(&x->met,
                             ippm_addr_fmt(&x->peer, peer, sizeof(peer)),
                             x->o.ssid);
-    return stamp_export_start(&x->exp, &x->met.reg, &x->o.exp);
+    return ippm_export_start(&x->exp, &x->met.reg, &x->o.exp);
 }
 
 static int send_run(struct sender *x)
