@@ -5,9 +5,11 @@
 
 #include "proto/common/ippm_crypto.h"
 
-/* Fills c with the OpenSSL implementation; c->ctx holds cached
- * algorithm handles and contexts, so one table serves one thread.
- * Returns 0, or -1 when OpenSSL cannot provide HMAC or AES (the table is
+/* Fills c with the OpenSSL implementation; c->ctx holds the algorithm
+ * handles fetched once (HMAC, AES-128-ECB, AES-128-CBC) and no key: keys
+ * live in the caller's key contexts (ippm_hmac_key_init,
+ * ippm_aes_key_init), which allocate their OpenSSL contexts and must be
+ * freed before the table. One table serves one thread. Returns 0, or -1 when OpenSSL cannot provide HMAC or AES (the table is
  * then left unusable and must still be freed). */
 int ippm_crypto_openssl_init(struct ippm_crypto *c);
 
