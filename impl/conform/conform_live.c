@@ -37,8 +37,8 @@ struct prober {
     const struct conform_reflector_opts *o;
     struct conform_run *run;
     enum stamp_mode mode;
-    struct stamp_key key;
-    struct stamp_key tlv_key; /* HMAC TLV: auth key, or o->tlv_key */
+    struct ippm_hmac_key key;
+    struct ippm_hmac_key tlv_key; /* HMAC TLV: auth key, or o->tlv_key */
     bool have_tlv_key;
     struct ippm_clock clk;
     struct ippm_sock sock[PS_MAX];
@@ -70,6 +70,19 @@ void conform_run_free(struct conform_run *run)
         run->ex[i].req = run->ex[i].rep = NULL;
     }
     run->obs.n_ex = 0;
+    ippm_hmac_key_free(&run->key);
+}
+
+/* A keyed HMAC-SHA-256 context for the len octets at key, expanded once
+ * for one run and one thread; unkeyed without key or crypto. */
+static struct ippm_hmac_key key_ctx(const struct ippm_crypto *crypto,
+                                    const uint8_t *key, size_t len)
+{
+    struct ippm_hmac_key k = {0};
+    if (crypto && key && len &&
+        ippm_hmac_key_init(&k, crypto, IPPM_HASH_SHA256, key, len) != IPPM_OK)
+        memset(&k, 0, sizeof k);
+    return k;
 }
 
 /* ---- replies ---- */
@@ -816,19 +829,20 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     p->o = o;
     p->run = run;
     p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    p->key.crypto = o->crypto;
-    p->key.key = o->key;
-    p->key.len = o->key_len;
     ippm_clock_init(&p->clk, IPPM_TS_NTP);
     if (ippm_rx_batch_init(&p->rx, 8, IPPM_NET_MAX_DGRAM) != 0) {
         snprintf(err, errlen, "out of memory");
         free(p);
         return -1;
     }
-    p->tlv_key =
-        o->auth ? p->key
-                : (struct stamp_key){o->crypto, o->tlv_key, o->tlv_key_len};
-    p->have_tlv_key = p->tlv_key.crypto && p->tlv_key.key && p->tlv_key.len;
+    /* One key context for the run: the auth key, which also keys the
+     * HMAC TLV, or open mode's HMAC TLV key. */
+    run->key = o->auth ? key_ctx(o->crypto, o->key, o->key_len)
+                       : key_ctx(o->crypto, o->tlv_key, o->tlv_key_len);
+    if (o->auth)
+        p->key = run->key;
+    p->tlv_key = run->key;
+    p->have_tlv_key = ippm_hmac_key_ready(&p->tlv_key);
     /* The base probes first, so their socket index is their enum. */
     for (size_t i = 0; i < PS_N; i++) {
         if (probe_open(p, probe_bit[i], -1, err, errlen) < 0) {
@@ -894,11 +908,9 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     obs->role = IPPM_ROLE_REFLECTOR;
     obs->ex = run->ex;
     obs->auth = o->auth;
-    obs->crypto = o->crypto;
     /* Open mode: the HMAC TLV's key, for the RFC 8972 §4.8 cases (the
      * RFC 8762 HMAC cases look at it in authenticated mode only). */
-    obs->key = p->have_tlv_key ? p->tlv_key.key : NULL;
-    obs->key_len = p->have_tlv_key ? p->tlv_key.len : 0;
+    obs->key = p->have_tlv_key ? &run->key : NULL;
     obs->expect_stateful = o->expect_stateful;
     obs->expect_tsfmt = o->expect_tsfmt;
     obs->clock_tolerance_ns = o->tolerance_ns;
@@ -940,9 +952,8 @@ int conform_live_sender(const struct conform_sender_opts *o,
     cfg.mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.tsfmt = IPPM_TS_NTP;
     cfg.errest = ippm_clock_errest(&clk);
-    cfg.key.crypto = o->crypto;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
+    run->key = key_ctx(o->crypto, o->key, o->key_len);
+    cfg.key = run->key;
     cfg.session_timeout_ns = 60 * 1000 * MS;
     stamp_reflector_init(r, &cfg);
     if (!o->quiet) {
@@ -1007,9 +1018,7 @@ int conform_live_sender(const struct conform_sender_opts *o,
     obs->role = IPPM_ROLE_SENDER;
     obs->ex = run->ex;
     obs->auth = o->auth;
-    obs->crypto = o->crypto;
-    obs->key = o->key;
-    obs->key_len = o->key_len;
+    obs->key = ippm_hmac_key_ready(&run->key) ? &run->key : NULL;
     obs->expect_stateful = -1;
     obs->clock_tolerance_ns = o->tolerance_ns;
     obs->live = true;
@@ -1026,6 +1035,7 @@ struct conform_selfrefl {
     struct ippm_sock s;
     struct ippm_clock clk;
     struct stamp_reflector r;
+    struct ippm_hmac_key key; /* the thread's own key context */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
 };
@@ -1092,9 +1102,8 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
     cfg.stateful = o->stateful;
     cfg.tsfmt = o->tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = o->key ? o->crypto : NULL;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
+    x->key = key_ctx(o->crypto, o->key, o->key_len);
+    cfg.key = x->key;
     cfg.session_timeout_ns = 60 * 1000 * MS;
     cfg.tlv = true;
     cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
@@ -1115,6 +1124,7 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
     *port = x->s.local.port;
     return x;
 fail_batch:
+    ippm_hmac_key_free(&x->key);
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
     free(x);
@@ -1128,6 +1138,7 @@ void conform_selfrefl_stop(struct conform_selfrefl *x)
         return;
     atomic_store(&x->stop, true);
     pthread_join(x->th, NULL);
+    ippm_hmac_key_free(&x->key);
     ippm_net_close(&x->s);
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
@@ -1140,6 +1151,7 @@ struct conform_selfsend {
     pthread_t th;
     atomic_bool stop;
     struct conform_selfsend_opts o;
+    struct ippm_hmac_key key; /* the thread's own key context */
     struct ippm_clock clk;
     struct ippm_rx_batch rx;
     struct stamp_sender snd;
@@ -1210,9 +1222,7 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
     cfg.mode = mode;
     cfg.tsfmt = o->tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = o->key ? o->crypto : NULL;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
+    cfg.key = x->key;
     cfg.ssid = (uint16_t)(PROBE_SSID + k); /* RFC 9503 §3: with an SSID */
     cfg.pkt_len = stamp_base_len(mode) + t.n;
     cfg.count = CONFORM_SELFSEND_COUNT;
@@ -1285,12 +1295,14 @@ conform_selfsend_start(const struct conform_selfsend_opts *o, char *err,
         return NULL;
     }
     x->o = *o;
+    x->key = key_ctx(o->crypto, o->key, o->key_len);
     atomic_init(&x->stop, false);
     ippm_clock_init(&x->clk, o->tsfmt);
     int rc = pthread_create(&x->th, NULL, selfsend_main, x);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the sender thread: %s",
                  strerror(rc));
+        ippm_hmac_key_free(&x->key);
         ippm_rx_batch_free(&x->rx);
         free(x);
         return NULL;
@@ -1305,6 +1317,7 @@ void conform_selfsend_stop(struct conform_selfsend *x)
         return;
     atomic_store(&x->stop, true);
     pthread_join(x->th, NULL);
+    ippm_hmac_key_free(&x->key);
     ippm_rx_batch_free(&x->rx);
     free(x);
 }

@@ -23,6 +23,7 @@
 struct conform_run {
     struct ippm_exchange ex[CONFORM_LIVE_MAX_EX];
     struct ippm_obs obs;
+    struct ippm_hmac_key key;  /* the run's key context; obs.key points here */
     uint64_t icmp_refused;     /* ICMP port unreachable seen */
     uint64_t sent;             /* datagrams sent */
     uint64_t received;         /* datagrams received */

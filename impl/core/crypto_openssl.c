@@ -2,26 +2,16 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Handles fetched once: EVP_MAC_fetch and a fresh context per HMAC would
- * cost more than the HMAC of a 96-octet packet itself. */
-#define OSSL_KEY_CACHE 128
-
+/* Algorithm handles fetched once per table: EVP_MAC_fetch and
+ * EVP_CIPHER_fetch by name cost more than an HMAC of a packet. Read-only
+ * after init, and no key here: keys live in the callers' key contexts. */
 struct ossl_ctx {
     EVP_MAC *mac;
-    EVP_MAC_CTX *hmac;
-    /* The key and digest hmac was last keyed with: the same again (every
-     * packet of a session) re-initialises from the stored pads instead of
-     * fetching the digest by name and re-deriving them. */
-    bool keyed;
-    enum ippm_hash keyed_hash;
-    size_t keyed_len;
-    uint8_t keyed_key[OSSL_KEY_CACHE];
     EVP_CIPHER *ecb;
     EVP_CIPHER *cbc;
 };
@@ -29,55 +19,6 @@ struct ossl_ctx {
 static const char *digest_name(enum ippm_hash hash)
 {
     return hash == IPPM_HASH_SHA1 ? "SHA1" : "SHA256";
-}
-
-static bool hmac_key_cached(const struct ossl_ctx *x, enum ippm_hash hash,
-                            const uint8_t *key, size_t key_len)
-{
-    return x->keyed && x->keyed_hash == hash && x->keyed_len == key_len &&
-           (key_len == 0 || memcmp(x->keyed_key, key, key_len) == 0);
-}
-
-static enum ippm_err hmac_key_set(struct ossl_ctx *x, enum ippm_hash hash,
-                                  const uint8_t *key, size_t key_len)
-{
-    OSSL_PARAM params[2];
-    params[0] = OSSL_PARAM_construct_utf8_string(
-        OSSL_MAC_PARAM_DIGEST, (char *)digest_name(hash), 0);
-    params[1] = OSSL_PARAM_construct_end();
-    /* OpenSSL refuses a NULL key even when it is empty. */
-    static const uint8_t empty[1];
-    x->keyed = false;
-    if (!EVP_MAC_init(x->hmac, key_len ? key : empty, key_len, params))
-        return IPPM_ERR_CRYPTO;
-    if (key_len <= OSSL_KEY_CACHE) {
-        memcpy(x->keyed_key, key, key_len);
-        x->keyed_len = key_len;
-        x->keyed_hash = hash;
-        x->keyed = true;
-    }
-    return IPPM_OK;
-}
-
-static enum ippm_err ossl_hmac(void *vctx, enum ippm_hash hash,
-                               const uint8_t *key, size_t key_len,
-                               const struct ippm_iov *iov, size_t n_iov,
-                               uint8_t out[IPPM_HASH_MAX_LEN])
-{
-    struct ossl_ctx *x = vctx;
-    if (hmac_key_cached(x, hash, key, key_len)) {
-        if (!EVP_MAC_init(x->hmac, NULL, 0, NULL))
-            return IPPM_ERR_CRYPTO;
-    } else if (hmac_key_set(x, hash, key, key_len) != IPPM_OK) {
-        return IPPM_ERR_CRYPTO;
-    }
-    for (size_t i = 0; i < n_iov; i++)
-        if (iov[i].len && !EVP_MAC_update(x->hmac, iov[i].p, iov[i].len))
-            return IPPM_ERR_CRYPTO;
-    size_t outl = 0;
-    if (!EVP_MAC_final(x->hmac, out, &outl, IPPM_HASH_MAX_LEN))
-        return IPPM_ERR_CRYPTO;
-    return IPPM_OK;
 }
 
 /* ---- HMAC key contexts: one keyed EVP_MAC_CTX per key ---- */
@@ -265,12 +206,10 @@ int ippm_crypto_openssl_init(struct ippm_crypto *c)
         return -1;
     c->ctx = x;
     x->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    x->hmac = x->mac ? EVP_MAC_CTX_new(x->mac) : NULL;
     x->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
     x->cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
-    if (!x->hmac || !x->ecb || !x->cbc)
+    if (!x->mac || !x->ecb || !x->cbc)
         return -1;
-    c->hmac = ossl_hmac;
     c->hmac_key_init = ossl_hmac_key_init;
     c->hmac_key_free = ossl_hmac_key_free;
     c->hmac_init = ossl_hmac_init;
@@ -290,8 +229,6 @@ void ippm_crypto_openssl_free(struct ippm_crypto *c)
 {
     struct ossl_ctx *x = c->ctx;
     if (x) {
-        OPENSSL_cleanse(x->keyed_key, sizeof(x->keyed_key));
-        EVP_MAC_CTX_free(x->hmac);
         EVP_MAC_free(x->mac);
         EVP_CIPHER_free(x->ecb);
         EVP_CIPHER_free(x->cbc);

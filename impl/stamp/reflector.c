@@ -54,6 +54,7 @@ struct refl {
     struct ippm_sock sock;
     struct ippm_clock clk;
     struct ippm_crypto crypto;
+    struct ippm_hmac_key hkey; /* key expanded once, for every packet */
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
     bool auth;              /* key_len may be open mode's HMAC TLV key */
@@ -288,7 +289,9 @@ static int refl_setup(struct refl *x)
         k = 1;
     }
     if (k > 0) {
-        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
+        if (ippm_crypto_openssl_init(&x->crypto) != 0 ||
+            ippm_hmac_key_init(&x->hkey, &x->crypto, IPPM_HASH_SHA256, x->key,
+                               x->key_len) != IPPM_OK) {
             ippm_cli_error("stamp reflector: OpenSSL has no HMAC-SHA-256");
             return IPPM_EXIT_RUNTIME;
         }
@@ -321,9 +324,7 @@ static void refl_proto_init(struct refl *x)
     cfg.stateful = x->o.stateful;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->key_len ? &x->crypto : NULL;
-    cfg.key.key = x->key;
-    cfg.key.len = x->key_len;
+    cfg.key = x->hkey;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
@@ -490,6 +491,7 @@ static void refl_free(struct refl *x)
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
     ippm_net_close(&x->sock);
+    ippm_hmac_key_free(&x->hkey);
     if (x->key_len)
         ippm_crypto_openssl_free(&x->crypto);
     explicit_bzero(x->key, sizeof(x->key));

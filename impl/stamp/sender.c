@@ -76,6 +76,7 @@ struct sender {
     struct ippm_sock sock;
     struct ippm_clock clk;
     struct ippm_crypto crypto;
+    struct ippm_hmac_key hkey; /* key expanded once, for every packet */
     bool have_crypto;
     bool auth;              /* authenticated mode (have_crypto may be the
                              * open mode's HMAC TLV key) */
@@ -374,7 +375,9 @@ static int send_setup(struct sender *x)
     }
     if (k > 0) {
         x->have_crypto = true;
-        if (ippm_crypto_openssl_init(&x->crypto) != 0) {
+        if (ippm_crypto_openssl_init(&x->crypto) != 0 ||
+            ippm_hmac_key_init(&x->hkey, &x->crypto, IPPM_HASH_SHA256, x->key,
+                               x->key_len) != IPPM_OK) {
             ippm_cli_error("stamp sender: OpenSSL has no HMAC-SHA-256");
             return IPPM_EXIT_RUNTIME;
         }
@@ -408,9 +411,7 @@ static int send_proto_init(struct sender *x)
     cfg.mode = x->mode;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->have_crypto ? &x->crypto : NULL;
-    cfg.key.key = x->key;
-    cfg.key.len = x->key_len;
+    cfg.key = x->hkey;
     cfg.ssid = x->o.ssid;
     cfg.pkt_len = x->o.size;
     cfg.count = x->o.count;
@@ -1000,6 +1001,7 @@ static void send_free(struct sender *x)
     ippm_rx_batch_free(&x->rx);
     ippm_tx_batch_free(&x->tx);
     ippm_net_close(&x->sock);
+    ippm_hmac_key_free(&x->hkey);
     if (x->have_crypto)
         ippm_crypto_openssl_free(&x->crypto);
     explicit_bzero(x->key, sizeof(x->key));

@@ -49,15 +49,10 @@ struct ippm_aes_key {
     void *handle;
 };
 
-/* The backend. ctx is the backend's own, per thread; every key context
- * it fills belongs to that thread too. */
+/* The backend. ctx is the backend's own and holds no key; a key context
+ * it fills belongs to one thread. */
 struct ippm_crypto {
     void *ctx;
-    /* Legacy one-shot HMAC with a raw key; its users move to the key
-     * contexts below, then it goes. */
-    enum ippm_err (*hmac)(void *ctx, enum ippm_hash hash, const uint8_t *key,
-                          size_t key_len, const struct ippm_iov *iov,
-                          size_t n_iov, uint8_t out[IPPM_HASH_MAX_LEN]);
     /* Expands key (len octets, may be 0) for hash into *handle. */
     enum ippm_err (*hmac_key_init)(void *ctx, enum ippm_hash hash,
                                    const uint8_t *key, size_t len,
