@@ -46,9 +46,9 @@ struct ippm_obs {
     const struct ippm_exchange *ex;
     size_t n_ex;
     bool auth;                     /* authenticated mode */
-    const struct ippm_crypto *crypto;
-    const uint8_t *key;            /* NULL: HMACs cannot be checked */
-    size_t key_len;
+    /* The session's keyed HMAC-SHA-256 context, owned by whoever built
+     * the obs; NULL or unkeyed: HMACs cannot be checked. */
+    const struct ippm_hmac_key *key;
     int expect_stateful;           /* 1, 0, or -1 to infer from the replies */
     uint64_t clock_tolerance_ns;   /* allowed offset between the two clocks */
     bool live;                     /* exchanges came from our own probes */

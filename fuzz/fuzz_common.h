@@ -34,28 +34,68 @@ static inline uint64_t fuzz_mix(uint64_t h, uint8_t b)
     return h;
 }
 
-static inline enum ippm_err fuzz_fake_hmac(void *ctx, enum ippm_hash hash,
-                                           const uint8_t *key, size_t key_len,
-                                           const struct ippm_iov *iov,
-                                           size_t n_iov,
-                                           uint8_t out[IPPM_HASH_MAX_LEN])
-{
-    uint64_t h[4] = {0xcbf29ce484222325ull, 0x9e3779b97f4a7c15ull,
-                     0xbf58476d1ce4e5b9ull, 0x94d049bb133111ebull};
-    size_t out_len = hash == IPPM_HASH_SHA1 ? 20 : 32;
+/* The one key context of a fuzz run (a target keys one key at a time):
+ * the lanes after the hash and the key, and the message's so far. */
+struct fuzz_hmac_state {
+    enum ippm_hash hash;
+    uint64_t keyed[4];
+    uint64_t h[4];
+};
 
+static inline enum ippm_err fuzz_fake_key_init(void *ctx, enum ippm_hash hash,
+                                               const uint8_t *key,
+                                               size_t key_len, void **handle)
+{
+    static struct fuzz_hmac_state st;
+    static const uint64_t seed[4] = {0xcbf29ce484222325ull,
+                                     0x9e3779b97f4a7c15ull,
+                                     0xbf58476d1ce4e5b9ull,
+                                     0x94d049bb133111ebull};
     (void)ctx;
+    st.hash = hash;
     for (int l = 0; l < 4; l++) {
-        h[l] = fuzz_mix(h[l], (uint8_t)hash);
+        st.keyed[l] = fuzz_mix(seed[l], (uint8_t)hash);
         for (size_t i = 0; i < key_len; i++)
-            h[l] = fuzz_mix(h[l], key[i]);
-        for (size_t v = 0; v < n_iov; v++)
-            for (size_t i = 0; i < iov[v].len; i++)
-                h[l] = fuzz_mix(h[l], (uint8_t)(iov[v].p[i] + l));
+            st.keyed[l] = fuzz_mix(st.keyed[l], key[i]);
     }
+    *handle = &st;
+    return IPPM_OK;
+}
+
+static inline void fuzz_fake_key_free(void *ctx, void *handle)
+{
+    (void)ctx;
+    memset(handle, 0, sizeof(struct fuzz_hmac_state));
+}
+
+static inline enum ippm_err fuzz_fake_hmac_init(void *ctx, void *handle)
+{
+    struct fuzz_hmac_state *st = handle;
+    (void)ctx;
+    memcpy(st->h, st->keyed, sizeof st->h);
+    return IPPM_OK;
+}
+
+static inline enum ippm_err fuzz_fake_hmac_update(void *ctx, void *handle,
+                                                  const uint8_t *p, size_t len)
+{
+    struct fuzz_hmac_state *st = handle;
+    (void)ctx;
+    for (int l = 0; l < 4; l++)
+        for (size_t i = 0; i < len; i++)
+            st->h[l] = fuzz_mix(st->h[l], (uint8_t)(p[i] + l));
+    return IPPM_OK;
+}
+
+static inline enum ippm_err fuzz_fake_hmac_final(void *ctx, void *handle,
+                                                 uint8_t out[IPPM_HASH_MAX_LEN])
+{
+    struct fuzz_hmac_state *st = handle;
+    size_t out_len = st->hash == IPPM_HASH_SHA1 ? 20 : 32;
+    (void)ctx;
     memset(out, 0, IPPM_HASH_MAX_LEN);
     for (size_t i = 0; i < out_len; i++)
-        out[i] = (uint8_t)(h[i % 4] >> (8 * (i / 4)));
+        out[i] = (uint8_t)(st->h[i % 4] >> (8 * (i / 4)));
     return IPPM_OK;
 }
 
@@ -70,14 +110,25 @@ static inline enum ippm_err fuzz_fake_random(void *ctx, uint8_t *out,
 
 static const struct ippm_crypto fuzz_crypto = {
     .ctx = NULL,
-    .hmac = fuzz_fake_hmac,
-    .aes128_ecb = NULL,
-    .aes128_cbc = NULL,
-    .pbkdf2 = NULL,
+    .hmac_key_init = fuzz_fake_key_init,
+    .hmac_key_free = fuzz_fake_key_free,
+    .hmac_init = fuzz_fake_hmac_init,
+    .hmac_update = fuzz_fake_hmac_update,
+    .hmac_final = fuzz_fake_hmac_final,
     .random = fuzz_fake_random,
 };
 
 static const uint8_t fuzz_key_octets[16] = "ippm-fuzz-key-01";
+
+/* The fuzz key, keyed for HMAC-SHA-256 on fuzz_crypto. */
+static inline struct ippm_hmac_key fuzz_key(void)
+{
+    struct ippm_hmac_key k;
+    FUZZ_CHECK(ippm_hmac_key_init(&k, &fuzz_crypto, IPPM_HASH_SHA256,
+                                  fuzz_key_octets,
+                                  sizeof fuzz_key_octets) == IPPM_OK);
+    return k;
+}
 
 /* True when every octet of p[0..n) is v. */
 static inline int fuzz_all(const void *p, uint8_t v, size_t n)

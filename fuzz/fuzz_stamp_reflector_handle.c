@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 struct run {
     struct stamp_reflector r; /* big: keep it off the stack */
-    struct stamp_key key;
+    struct ippm_hmac_key key;
     bool fix_hmac;
     size_t tx_cap;
     uint8_t *tx;
@@ -220,9 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     cfg.errest.mult = 1;
     cfg.session_timeout_ns =
         (flags & 0x40) ? 5 * 1000000ull : 60 * IPPM_NS_PER_SEC;
-    run.key.crypto = &fuzz_crypto;
-    run.key.key = fuzz_key_octets;
-    run.key.len = sizeof fuzz_key_octets;
+    run.key = fuzz_key();
     if (cfg.mode == STAMP_MODE_AUTH)
         cfg.key = run.key;
     run.fix_hmac = (flags & 0x10) != 0;

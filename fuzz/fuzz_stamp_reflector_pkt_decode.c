@@ -18,8 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 static void one_mode(const uint8_t *data, size_t len, enum stamp_mode mode)
 {
-    const struct stamp_key key = {&fuzz_crypto, fuzz_key_octets,
-                                  sizeof fuzz_key_octets};
+    const struct ippm_hmac_key key = fuzz_key();
     size_t base = stamp_base_len(mode);
     size_t span = mode == STAMP_MODE_AUTH ? STAMP_AUTH_HMAC_OFF : base;
     struct stamp_reflector_pkt out, again;

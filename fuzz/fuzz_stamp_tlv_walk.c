@@ -118,8 +118,7 @@ static bool asked_more(const uint8_t *p, size_t len)
 
 static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode)
 {
-    const struct stamp_key key = {&fuzz_crypto, fuzz_key_octets,
-                                  sizeof fuzz_key_octets};
+    const struct ippm_hmac_key key = fuzz_key();
     size_t base = stamp_base_len(mode);
     size_t req_len = base + len;
     if (req_len > CAP)

@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 #include "conformance/ippm_conform.h"
+#include "testsupport/fake_crypto.h"
 
 #define NS 1000000000ull
 #define T0 (1764000000ull * NS) /* 2025-11-24 */
@@ -24,29 +23,9 @@
 #define MAXEX 32
 #define MAXLEN 1100
 
-/* ---- crypto for HMAC fixtures: OpenSSL's one-shot HMAC ---- */
+/* ---- crypto for HMAC fixtures: testsupport/fake_crypto.h ---- */
 
-static enum ippm_err t_hmac(void *ctx, enum ippm_hash hash, const uint8_t *key,
-                            size_t key_len, const struct ippm_iov *iov,
-                            size_t n_iov, uint8_t out[IPPM_HASH_MAX_LEN])
-{
-    (void)ctx;
-    uint8_t buf[2048];
-    size_t len = 0;
-    for (size_t i = 0; i < n_iov; i++) {
-        if (len + iov[i].len > sizeof buf)
-            return IPPM_ERR_CRYPTO;
-        memcpy(buf + len, iov[i].p, iov[i].len);
-        len += iov[i].len;
-    }
-    unsigned int olen = 0;
-    const EVP_MD *md = hash == IPPM_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
-    if (!HMAC(md, key, (int)key_len, buf, len, out, &olen))
-        return IPPM_ERR_CRYPTO;
-    return IPPM_OK;
-}
-
-static const struct ippm_crypto t_crypto = {.hmac = t_hmac};
+static struct fake_crypto_fixture t_crypto;
 static const uint8_t t_key[] = "a shared secret for STAMP tests";
 
 /* ---- fixtures ---- */
@@ -74,10 +53,16 @@ struct spec {
     uint64_t t;        /* send time */
 };
 
-static struct stamp_key key_of(const struct fx *f)
+static const struct ippm_hmac_key *t_keyed(void)
 {
-    struct stamp_key k = {f->auth ? &t_crypto : NULL, f->auth ? t_key : NULL,
-                          f->auth ? sizeof t_key - 1 : 0};
+    return fake_crypto_fixture_key(&t_crypto, t_key, sizeof t_key - 1);
+}
+
+static struct ippm_hmac_key key_of(const struct fx *f)
+{
+    struct ippm_hmac_key k = {0};
+    if (f->auth)
+        k = *t_keyed();
     return k;
 }
 
@@ -91,9 +76,7 @@ static void fx_init(struct fx *f, bool auth, bool stateful,
     f->obs.role = role;
     f->obs.ex = f->ex;
     f->obs.auth = auth;
-    f->obs.crypto = auth ? &t_crypto : NULL;
-    f->obs.key = auth ? t_key : NULL;
-    f->obs.key_len = auth ? sizeof t_key - 1 : 0;
+    f->obs.key = auth ? t_keyed() : NULL;
     f->obs.expect_stateful = stateful;
     f->obs.clock_tolerance_ns = NS;
 }
@@ -111,7 +94,7 @@ static struct ippm_exchange *fx_add(struct fx *f, const struct spec *s)
     struct ippm_exchange *e = &f->ex[i];
     enum stamp_mode mode = f->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     size_t base = stamp_base_len(mode);
-    struct stamp_key key = key_of(f);
+    struct ippm_hmac_key key = key_of(f);
     uint8_t *q = f->req[i];
     uint64_t t = s->t;
     enum ippm_tsfmt fmt = s->ptp ? IPPM_TS_PTP : IPPM_TS_NTP;
@@ -304,7 +287,7 @@ static void m_answer_short(struct fx *f)
     ippm_store_u32(r, 4);
     ippm_store_u32(r + (f->auth ? 48 : 24), 4);
     if (f->auth) {
-        struct stamp_key key = key_of(f);
+        struct ippm_hmac_key key = key_of(f);
         uint8_t mac[STAMP_HMAC_LEN];
         assert_int_equal(stamp_hmac_compute(&key, r, len, mac), IPPM_OK);
         memcpy(r + STAMP_AUTH_HMAC_OFF, mac, sizeof mac);

@@ -245,12 +245,14 @@ static void acc_fail_lacks(struct acc *a, const struct ippm_obs *o,
 
 static bool have_key(const struct ippm_obs *o)
 {
-    return o->auth && o->crypto && o->key && o->key_len;
+    return o->auth && ippm_hmac_key_ready(o->key);
 }
 
-static struct stamp_key key_of(const struct ippm_obs *o)
+static struct ippm_hmac_key key_of(const struct ippm_obs *o)
 {
-    struct stamp_key k = {o->crypto, o->key, o->key_len};
+    struct ippm_hmac_key k = {0};
+    if (o->key)
+        k = *o->key;
     return k;
 }
 
@@ -260,7 +262,7 @@ static bool req_hmac_bad(const struct ippm_obs *o,
 {
     if (!have_key(o) || !e->req || e->req_len < STAMP_AUTH_BASE_LEN)
         return false;
-    struct stamp_key k = key_of(o);
+    struct ippm_hmac_key k = key_of(o);
     return stamp_hmac_check(&k, e->req, e->req_len) == IPPM_ERR_HMAC;
 }
 
@@ -1240,7 +1242,7 @@ STAMP_CHECK(stamp_chk_refl_hmac_valid)
     enum ippm_verdict v = na_auth(obs, detail, cap, &stop);
     if (stop)
         return v;
-    struct stamp_key k = key_of(obs);
+    struct ippm_hmac_key k = key_of(obs);
     struct acc a = acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -1501,7 +1503,7 @@ STAMP_CHECK(stamp_chk_send_hmac_valid)
     enum ippm_verdict v = na_auth(obs, detail, cap, &stop);
     if (stop)
         return v;
-    struct stamp_key k = key_of(obs);
+    struct ippm_hmac_key k = key_of(obs);
     struct acc a = acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];

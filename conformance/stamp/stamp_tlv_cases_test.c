@@ -12,12 +12,11 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 #include "conformance/ippm_conform.h"
+#include "testsupport/fake_crypto.h"
 
 #define NS     1000000000ull
 #define MS     1000000ull
@@ -25,29 +24,9 @@
 #define MAXEX  24
 #define MAXLEN 600
 
-/* ---- crypto: OpenSSL's one-shot HMAC ---- */
+/* ---- crypto: testsupport/fake_crypto.h ---- */
 
-static enum ippm_err t_hmac(void *ctx, enum ippm_hash hash, const uint8_t *key,
-                            size_t key_len, const struct ippm_iov *iov,
-                            size_t n_iov, uint8_t out[IPPM_HASH_MAX_LEN])
-{
-    (void)ctx;
-    uint8_t buf[2048];
-    size_t len = 0;
-    for (size_t i = 0; i < n_iov; i++) {
-        if (len + iov[i].len > sizeof buf)
-            return IPPM_ERR_CRYPTO;
-        memcpy(buf + len, iov[i].p, iov[i].len);
-        len += iov[i].len;
-    }
-    unsigned int olen = 0;
-    const EVP_MD *md = hash == IPPM_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
-    if (!HMAC(md, key, (int)key_len, buf, len, out, &olen))
-        return IPPM_ERR_CRYPTO;
-    return IPPM_OK;
-}
-
-static const struct ippm_crypto t_crypto = {.hmac = t_hmac};
+static struct fake_crypto_fixture t_crypto;
 static const uint8_t t_key[] = "a shared secret for STAMP TLV tests";
 
 /* ---- fixtures ---- */
@@ -64,10 +43,14 @@ struct fx {
 
 static struct fx g; /* large: off the stack */
 
-static struct stamp_key key(void)
+static const struct ippm_hmac_key *t_keyed(void)
 {
-    struct stamp_key k = {&t_crypto, t_key, sizeof t_key - 1};
-    return k;
+    return fake_crypto_fixture_key(&t_crypto, t_key, sizeof t_key - 1);
+}
+
+static struct ippm_hmac_key key(void)
+{
+    return *t_keyed();
 }
 
 static const struct ippm_addr SRC = {IPPM_AF_INET, {192, 0, 2, 7}, 40001};
@@ -82,9 +65,7 @@ static void fx_init(struct fx *f, enum ippm_role role, bool auth, bool stateful)
     f->obs.role = role;
     f->obs.ex = f->ex;
     f->obs.auth = auth;
-    f->obs.crypto = &t_crypto;
-    f->obs.key = t_key;
-    f->obs.key_len = sizeof t_key - 1;
+    f->obs.key = t_keyed();
     f->obs.expect_stateful = stateful;
     f->obs.clock_tolerance_ns = NS;
     struct stamp_reflector_config c;
@@ -114,7 +95,7 @@ static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
     size_t i = f->obs.n_ex++;
     assert_true(i < MAXEX);
     struct ippm_exchange *e = &f->ex[i];
-    struct stamp_key k = key();
+    struct ippm_hmac_key k = key();
     enum stamp_mode mode = f->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     uint64_t t = T0 + (i + 1) * MS;
     struct stamp_sender_pkt sp = {.seq = f->seq++,

@@ -260,7 +260,7 @@ static bool aware(const struct ippm_obs *o)
 
 static bool have_key(const struct ippm_obs *o)
 {
-    return o->crypto && o->key && o->key_len;
+    return ippm_hmac_key_ready(o->key);
 }
 
 /* The reply's first TLV of this type came back with U = 1: the reflector
@@ -278,9 +278,11 @@ static const char UNRECOGNISED[] =
     "the reflector answered, copying the TLV as sent or with U = 1: it does "
     "not recognise it (RFC 8972 §4), so it need not follow it";
 
-static struct stamp_key key_of(const struct ippm_obs *o)
+static struct ippm_hmac_key key_of(const struct ippm_obs *o)
 {
-    struct stamp_key k = {o->crypto, o->key, o->key_len};
+    struct ippm_hmac_key k = {0};
+    if (o->key)
+        k = *o->key;
     return k;
 }
 
@@ -299,7 +301,7 @@ static bool req_hmac_bad(const struct ippm_obs *o,
     struct stamp_tlv t;
     if (!have_key(o) || !nth(q, STAMP_TLV_HMAC, 0, &t) || t.len != 16)
         return false;
-    struct stamp_key k = key_of(o);
+    struct ippm_hmac_key k = key_of(o);
     return stamp_tlv_hmac_check(&k, e->req, e->req_len, base_of(o), t.off) !=
            IPPM_OK;
 }
@@ -1755,7 +1757,7 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
     if (k == HM_VALID && !have_key(o))
         return na(d, cap, "no key given: HMAC TLVs cannot be checked");
     struct acc a = acc_make(d, cap);
-    struct stamp_key key = key_of(o);
+    struct ippm_hmac_key key = key_of(o);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         const uint8_t *pkt = reply ? e->rep : e->req;

@@ -520,9 +520,12 @@ static size_t bench_tlv_template(const struct bench_opts *o, uint8_t *tmpl,
             fprintf(stderr, "ippm bench load: OpenSSL has no HMAC\n");
             return 0;
         }
-        struct stamp_key k = {&crypto, key, key_len};
-        err = stamp_tlv_hmac_sign(&k, tmpl, STAMP_BASE_LEN + off,
-                                  STAMP_BASE_LEN, hmac_off);
+        struct ippm_hmac_key k;
+        err = ippm_hmac_key_init(&k, &crypto, IPPM_HASH_SHA256, key, key_len);
+        if (err == IPPM_OK)
+            err = stamp_tlv_hmac_sign(&k, tmpl, STAMP_BASE_LEN + off,
+                                      STAMP_BASE_LEN, hmac_off);
+        ippm_hmac_key_free(&k);
         ippm_crypto_openssl_free(&crypto);
     }
     if (err != IPPM_OK) {

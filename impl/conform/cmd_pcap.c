@@ -385,9 +385,16 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.ex = r->pr.ex;
     obs.n_ex = r->pr.n_ex;
     obs.auth = o->auth;
-    obs.crypto = r->crypto_ok ? &r->crypto : NULL;
-    obs.key = r->key_len ? r->key : NULL;
-    obs.key_len = r->key_len;
+    /* The key expanded once for the capture, and only while it is graded:
+     * r may move afterwards (the manifest's cache), the context may not. */
+    struct ippm_hmac_key hkey = {0};
+    if (r->crypto_ok && r->key_len &&
+        ippm_hmac_key_init(&hkey, &r->crypto, IPPM_HASH_SHA256, r->key,
+                           r->key_len) != IPPM_OK) {
+        ippm_cli_error("pcap check: OpenSSL cannot key HMAC-SHA-256");
+        return IPPM_EXIT_RUNTIME;
+    }
+    obs.key = ippm_hmac_key_ready(&hkey) ? &hkey : NULL;
     obs.expect_stateful = o->stateful;
     obs.clock_tolerance_ns = o->tol_ns;
     obs.live = false;
@@ -403,6 +410,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
                                        cap - r->n_res);
     }
+    ippm_hmac_key_free(&hkey);
     r->duration_ns = now_ns() - r->start_ns;
     return 0;
 }
@@ -662,11 +670,19 @@ static int cmd_dump(int argc, char **argv)
         }
         crypto_ok = true;
     }
-    struct stamp_key sk = {crypto_ok ? &crypto : NULL, key, key_len};
+    struct ippm_hmac_key sk = {0};
+    if (crypto_ok &&
+        ippm_hmac_key_init(&sk, &crypto, IPPM_HASH_SHA256, key, key_len) !=
+            IPPM_OK) {
+        ippm_crypto_openssl_free(&crypto);
+        ippm_cli_error("pcap dump: OpenSSL cannot key HMAC-SHA-256");
+        return IPPM_EXIT_RUNTIME;
+    }
     struct capture c;
     char err[512];
     if (capture_load(o.file, &c, err, sizeof err) != 0) {
         ippm_cli_error("pcap dump: %s: %s", o.file, err);
+        ippm_hmac_key_free(&sk);
         if (crypto_ok)
             ippm_crypto_openssl_free(&crypto);
         return IPPM_EXIT_RUNTIME;
@@ -757,6 +773,7 @@ static int cmd_dump(int argc, char **argv)
         json_decref(j);
     }
     capture_free(&c);
+    ippm_hmac_key_free(&sk);
     if (crypto_ok)
         ippm_crypto_openssl_free(&crypto);
     memset(key, 0, sizeof key);

@@ -31,6 +31,18 @@ void conform_run_free(struct conform_run *run)
         run->ex[i].req = run->ex[i].rep = NULL;
     }
     run->obs.n_ex = 0;
+    ippm_hmac_key_free(&run->key);
+}
+
+/* see conform_live.h */
+struct ippm_hmac_key conform_key_ctx(const struct ippm_crypto *crypto,
+                                     const uint8_t *key, size_t len)
+{
+    struct ippm_hmac_key k = {0};
+    if (crypto && key && len &&
+        ippm_hmac_key_init(&k, crypto, IPPM_HASH_SHA256, key, len) != IPPM_OK)
+        memset(&k, 0, sizeof k);
+    return k;
 }
 
 /* ---- the sender under test ---- */
@@ -65,9 +77,8 @@ int conform_live_sender(const struct conform_sender_opts *o,
     cfg.mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.tsfmt = IPPM_TS_NTP;
     cfg.errest = ippm_clock_errest(&clk);
-    cfg.key.crypto = o->crypto;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
+    run->key = conform_key_ctx(o->crypto, o->key, o->key_len);
+    cfg.key = run->key;
     cfg.session_timeout_ns = 60 * 1000 * MS;
     stamp_reflector_init(r, &cfg);
     if (!o->quiet) {
@@ -132,9 +143,7 @@ int conform_live_sender(const struct conform_sender_opts *o,
     obs->role = IPPM_ROLE_SENDER;
     obs->ex = run->ex;
     obs->auth = o->auth;
-    obs->crypto = o->crypto;
-    obs->key = o->key;
-    obs->key_len = o->key_len;
+    obs->key = ippm_hmac_key_ready(&run->key) ? &run->key : NULL;
     obs->expect_stateful = -1;
     obs->clock_tolerance_ns = o->tolerance_ns;
     obs->live = true;

@@ -24,6 +24,7 @@
 struct conform_run {
     struct ippm_exchange ex[CONFORM_LIVE_MAX_EX];
     struct ippm_obs obs;
+    struct ippm_hmac_key key;  /* the run's key context; obs.key points here */
     uint64_t icmp_refused;     /* ICMP port unreachable seen */
     uint64_t sent;             /* datagrams sent */
     uint64_t received;         /* datagrams received */
@@ -75,6 +76,13 @@ int conform_live_sender(const struct conform_sender_opts *o,
 
 /* Releases the buffers of a run. */
 void conform_run_free(struct conform_run *run);
+
+/* An HMAC-SHA-256 context keyed once with the len octets at key, for one
+ * run and one thread; unkeyed (ippm_hmac_key_ready false) without key or
+ * crypto, or when the backend refuses the key. Free it with
+ * ippm_hmac_key_free. */
+struct ippm_hmac_key conform_key_ctx(const struct ippm_crypto *crypto,
+                                     const uint8_t *key, size_t len);
 
 /* ---- ippm's own reflector, in a thread ---- */
 

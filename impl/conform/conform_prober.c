@@ -286,19 +286,20 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     p->o = o;
     p->run = run;
     p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    p->key.crypto = o->crypto;
-    p->key.key = o->key;
-    p->key.len = o->key_len;
     ippm_clock_init(&p->clk, IPPM_TS_NTP);
     if (ippm_rx_batch_init(&p->rx, 8, IPPM_NET_MAX_DGRAM) != 0) {
         snprintf(err, errlen, "out of memory");
         free(p);
         return -1;
     }
-    p->tlv_key =
-        o->auth ? p->key
-                : (struct stamp_key){o->crypto, o->tlv_key, o->tlv_key_len};
-    p->have_tlv_key = p->tlv_key.crypto && p->tlv_key.key && p->tlv_key.len;
+    /* One key context for the run, expanded once: the auth key, which
+     * also keys the HMAC TLV, or open mode's HMAC TLV key. */
+    run->key = o->auth ? conform_key_ctx(o->crypto, o->key, o->key_len)
+                       : conform_key_ctx(o->crypto, o->tlv_key, o->tlv_key_len);
+    if (o->auth)
+        p->key = run->key;
+    p->tlv_key = run->key;
+    p->have_tlv_key = ippm_hmac_key_ready(&p->tlv_key);
     /* The base probes first, so their socket index is their enum. */
     for (size_t i = 0; i < PS_N; i++) {
         if (prober_open(p, probe_bit[i], -1, err, errlen) < 0) {
@@ -359,11 +360,9 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     obs->role = IPPM_ROLE_REFLECTOR;
     obs->ex = run->ex;
     obs->auth = o->auth;
-    obs->crypto = o->crypto;
     /* Open mode: the HMAC TLV's key, for the RFC 8972 §4.8 cases (the
      * RFC 8762 HMAC cases look at it in authenticated mode only). */
-    obs->key = p->have_tlv_key ? p->tlv_key.key : NULL;
-    obs->key_len = p->have_tlv_key ? p->tlv_key.len : 0;
+    obs->key = p->have_tlv_key ? &run->key : NULL;
     obs->expect_stateful = o->expect_stateful;
     obs->expect_tsfmt = o->expect_tsfmt;
     obs->clock_tolerance_ns = o->tolerance_ns;

@@ -26,8 +26,8 @@ struct prober {
     const struct conform_reflector_opts *o;
     struct conform_run *run;
     enum stamp_mode mode;
-    struct stamp_key key;
-    struct stamp_key tlv_key; /* HMAC TLV: auth key, or o->tlv_key */
+    struct ippm_hmac_key key;
+    struct ippm_hmac_key tlv_key; /* HMAC TLV: auth key, or o->tlv_key */
     bool have_tlv_key;
     struct ippm_clock clk;
     struct ippm_sock sock[PS_MAX];

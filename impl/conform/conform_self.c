@@ -103,6 +103,7 @@ struct conform_selfsend {
     pthread_t th;
     atomic_bool stop;
     struct conform_selfsend_opts o;
+    struct ippm_hmac_key key; /* the thread's own key context */
     struct ippm_clock clk;
     struct ippm_rx_batch rx;
     struct stamp_sender snd;
@@ -173,9 +174,7 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
     cfg.mode = mode;
     cfg.tsfmt = o->tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = o->key ? o->crypto : NULL;
-    cfg.key.key = o->key;
-    cfg.key.len = o->key_len;
+    cfg.key = x->key;
     cfg.ssid = (uint16_t)(PROBE_SSID + k); /* RFC 9503 §3: with an SSID */
     cfg.pkt_len = stamp_base_len(mode) + t.n;
     cfg.count = CONFORM_SELFSEND_COUNT;
@@ -248,12 +247,14 @@ conform_selfsend_start(const struct conform_selfsend_opts *o, char *err,
         return NULL;
     }
     x->o = *o;
+    x->key = conform_key_ctx(o->crypto, o->key, o->key_len);
     atomic_init(&x->stop, false);
     ippm_clock_init(&x->clk, o->tsfmt);
     int rc = pthread_create(&x->th, NULL, selfsend_main, x);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the sender thread: %s",
                  strerror(rc));
+        ippm_hmac_key_free(&x->key);
         ippm_rx_batch_free(&x->rx);
         free(x);
         return NULL;
@@ -268,6 +269,7 @@ void conform_selfsend_stop(struct conform_selfsend *x)
         return;
     atomic_store(&x->stop, true);
     pthread_join(x->th, NULL);
+    ippm_hmac_key_free(&x->key);
     ippm_rx_batch_free(&x->rx);
     free(x);
 }

@@ -2,27 +2,16 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Handles fetched once: EVP_MAC_fetch and a fresh context per HMAC would
- * cost more than the HMAC of a 96-octet packet itself. */
-#define OSSL_KEY_CACHE 128
-
+/* Algorithm handles fetched once per table: EVP_MAC_fetch and
+ * EVP_CIPHER_fetch by name cost more than an HMAC of a packet. Read-only
+ * after init, and no key here: keys live in the callers' key contexts. */
 struct ossl_ctx {
     EVP_MAC *mac;
-    EVP_MAC_CTX *hmac;
-    /* The key and digest hmac was last keyed with: the same again (every
-     * packet of a session) re-initialises from the stored pads instead of
-     * fetching the digest by name and re-deriving them. */
-    bool keyed;
-    enum ippm_hash keyed_hash;
-    size_t keyed_len;
-    uint8_t keyed_key[OSSL_KEY_CACHE];
-    EVP_CIPHER_CTX *cipher;
     EVP_CIPHER *ecb;
     EVP_CIPHER *cbc;
 };
@@ -32,92 +21,148 @@ static const char *digest_name(enum ippm_hash hash)
     return hash == IPPM_HASH_SHA1 ? "SHA1" : "SHA256";
 }
 
-static bool hmac_key_cached(const struct ossl_ctx *x, enum ippm_hash hash,
-                            const uint8_t *key, size_t key_len)
-{
-    return x->keyed && x->keyed_hash == hash && x->keyed_len == key_len &&
-           (key_len == 0 || memcmp(x->keyed_key, key, key_len) == 0);
-}
+/* ---- HMAC key contexts: one keyed EVP_MAC_CTX per key ---- */
 
-static enum ippm_err hmac_key_set(struct ossl_ctx *x, enum ippm_hash hash,
-                                  const uint8_t *key, size_t key_len)
+static enum ippm_err ossl_hmac_key_init(void *vctx, enum ippm_hash hash,
+                                        const uint8_t *key, size_t len,
+                                        void **handle)
 {
+    struct ossl_ctx *x = vctx;
     OSSL_PARAM params[2];
     params[0] = OSSL_PARAM_construct_utf8_string(
         OSSL_MAC_PARAM_DIGEST, (char *)digest_name(hash), 0);
     params[1] = OSSL_PARAM_construct_end();
     /* OpenSSL refuses a NULL key even when it is empty. */
     static const uint8_t empty[1];
-    x->keyed = false;
-    if (!EVP_MAC_init(x->hmac, key_len ? key : empty, key_len, params))
+    EVP_MAC_CTX *m = EVP_MAC_CTX_new(x->mac);
+    *handle = NULL;
+    if (!m)
         return IPPM_ERR_CRYPTO;
-    if (key_len <= OSSL_KEY_CACHE) {
-        memcpy(x->keyed_key, key, key_len);
-        x->keyed_len = key_len;
-        x->keyed_hash = hash;
-        x->keyed = true;
+    /* Keying derives the inner and outer pads once; every message after
+     * restarts from them (EVP_MAC_init with a NULL key). */
+    if (!EVP_MAC_init(m, len ? key : empty, len, params)) {
+        EVP_MAC_CTX_free(m);
+        return IPPM_ERR_CRYPTO;
     }
+    *handle = m;
     return IPPM_OK;
 }
 
-static enum ippm_err ossl_hmac(void *vctx, enum ippm_hash hash,
-                               const uint8_t *key, size_t key_len,
-                               const struct ippm_iov *iov, size_t n_iov,
-                               uint8_t out[IPPM_HASH_MAX_LEN])
+static void ossl_hmac_key_free(void *vctx, void *handle)
+{
+    (void)vctx;
+    EVP_MAC_CTX_free(handle); /* frees and cleanses the pads */
+}
+
+static enum ippm_err ossl_hmac_init(void *vctx, void *handle)
+{
+    (void)vctx;
+    return EVP_MAC_init(handle, NULL, 0, NULL) ? IPPM_OK : IPPM_ERR_CRYPTO;
+}
+
+static enum ippm_err ossl_hmac_update(void *vctx, void *handle,
+                                      const uint8_t *p, size_t len)
+{
+    (void)vctx;
+    return EVP_MAC_update(handle, p, len) ? IPPM_OK : IPPM_ERR_CRYPTO;
+}
+
+static enum ippm_err ossl_hmac_final(void *vctx, void *handle,
+                                     uint8_t out[IPPM_HASH_MAX_LEN])
+{
+    (void)vctx;
+    size_t outl = 0;
+    return EVP_MAC_final(handle, out, &outl, IPPM_HASH_MAX_LEN)
+               ? IPPM_OK
+               : IPPM_ERR_CRYPTO;
+}
+
+/* ---- AES-128 key contexts: the key schedule set once per direction ---- */
+
+enum { AES_ECB_ENC, AES_ECB_DEC, AES_CBC_ENC, AES_CBC_DEC, AES_N_ };
+
+struct ossl_aes_key {
+    EVP_CIPHER_CTX *c[AES_N_];
+};
+
+static void ossl_aes_key_free(void *vctx, void *handle)
+{
+    (void)vctx;
+    struct ossl_aes_key *k = handle;
+    if (!k)
+        return;
+    for (int i = 0; i < AES_N_; i++)
+        EVP_CIPHER_CTX_free(k->c[i]); /* cleanses the key schedule */
+    free(k);
+}
+
+static enum ippm_err ossl_aes_key_init(void *vctx, const uint8_t key[16],
+                                       void **handle)
 {
     struct ossl_ctx *x = vctx;
-    if (hmac_key_cached(x, hash, key, key_len)) {
-        if (!EVP_MAC_init(x->hmac, NULL, 0, NULL))
-            return IPPM_ERR_CRYPTO;
-    } else if (hmac_key_set(x, hash, key, key_len) != IPPM_OK) {
+    struct ossl_aes_key *k = calloc(1, sizeof(*k));
+    *handle = NULL;
+    if (!k)
         return IPPM_ERR_CRYPTO;
+    for (int i = 0; i < AES_N_; i++) {
+        const EVP_CIPHER *ciph = i < AES_CBC_ENC ? x->ecb : x->cbc;
+        int enc = i == AES_ECB_ENC || i == AES_CBC_ENC;
+        static const uint8_t zero_iv[16];
+        k->c[i] = EVP_CIPHER_CTX_new();
+        if (!k->c[i] ||
+            !EVP_CipherInit_ex2(k->c[i], ciph, key,
+                                ciph == x->cbc ? zero_iv : NULL, enc, NULL) ||
+            !EVP_CIPHER_CTX_set_padding(k->c[i], 0)) {
+            ossl_aes_key_free(vctx, k);
+            return IPPM_ERR_CRYPTO;
+        }
     }
-    for (size_t i = 0; i < n_iov; i++)
-        if (iov[i].len && !EVP_MAC_update(x->hmac, iov[i].p, iov[i].len))
-            return IPPM_ERR_CRYPTO;
-    size_t outl = 0;
-    if (!EVP_MAC_final(x->hmac, out, &outl, IPPM_HASH_MAX_LEN))
-        return IPPM_ERR_CRYPTO;
+    *handle = k;
     return IPPM_OK;
 }
 
-/* One EVP pass with padding off; in and out may be the same buffer. */
-static enum ippm_err cipher_run(struct ossl_ctx *x, const EVP_CIPHER *ciph,
-                                int encrypt, const uint8_t key[16],
-                                const uint8_t *iv, const uint8_t *in,
-                                uint8_t *out, size_t len)
+/* One update over whole blocks with padding off: every octet comes out,
+ * nothing is held back for a final call. in and out may be the same. */
+static enum ippm_err cipher_blocks(EVP_CIPHER_CTX *c, const uint8_t *in,
+                                   uint8_t *out, size_t len)
 {
-    int outl = 0, finl = 0;
+    int outl = 0;
     if (len % 16 != 0 || len > INT32_MAX)
         return IPPM_ERR_BAD_ARG;
-    if (!EVP_CipherInit_ex2(x->cipher, ciph, key, iv, encrypt, NULL) ||
-        !EVP_CIPHER_CTX_set_padding(x->cipher, 0) ||
-        !EVP_CipherUpdate(x->cipher, out, &outl, in, (int)len) ||
-        !EVP_CipherFinal_ex(x->cipher, out + outl, &finl))
+    if (!EVP_CipherUpdate(c, out, &outl, in, (int)len))
         return IPPM_ERR_CRYPTO;
-    return (size_t)(outl + finl) == len ? IPPM_OK : IPPM_ERR_CRYPTO;
+    return (size_t)outl == len ? IPPM_OK : IPPM_ERR_CRYPTO;
 }
 
-static enum ippm_err ossl_ecb(void *vctx, int encrypt, const uint8_t key[16],
-                              const uint8_t in[16], uint8_t out[16])
+static enum ippm_err ossl_ecb(void *vctx, void *handle, bool encrypt,
+                              const uint8_t *in, uint8_t *out, size_t len)
 {
-    struct ossl_ctx *x = vctx;
-    return cipher_run(x, x->ecb, encrypt, key, NULL, in, out, 16);
+    (void)vctx;
+    struct ossl_aes_key *k = handle;
+    return cipher_blocks(k->c[encrypt ? AES_ECB_ENC : AES_ECB_DEC], in, out,
+                         len);
 }
 
-static enum ippm_err ossl_cbc(void *vctx, int encrypt, const uint8_t key[16],
+static enum ippm_err ossl_cbc(void *vctx, void *handle, bool encrypt,
                               uint8_t iv[16], const uint8_t *in, uint8_t *out,
                               size_t len)
 {
-    struct ossl_ctx *x = vctx;
+    (void)vctx;
+    struct ossl_aes_key *k = handle;
+    EVP_CIPHER_CTX *c = k->c[encrypt ? AES_CBC_ENC : AES_CBC_DEC];
     if (len == 0)
         return IPPM_OK;
+    if (len % 16 != 0)
+        return IPPM_ERR_BAD_ARG;
     /* The next IV is the last ciphertext block: the input's when
      * decrypting, saved first because in and out may alias. */
     uint8_t next_iv[16] = {0};
-    if (!encrypt && len >= 16)
+    if (!encrypt)
         memcpy(next_iv, in + len - 16, 16);
-    enum ippm_err e = cipher_run(x, x->cbc, encrypt, key, iv, in, out, len);
+    /* The caller's IV, the key schedule kept (NULL cipher and key). */
+    if (!EVP_CipherInit_ex2(c, NULL, NULL, iv, -1, NULL))
+        return IPPM_ERR_CRYPTO;
+    enum ippm_err e = cipher_blocks(c, in, out, len);
     if (e != IPPM_OK)
         return e;
     if (encrypt)
@@ -161,13 +206,17 @@ int ippm_crypto_openssl_init(struct ippm_crypto *c)
         return -1;
     c->ctx = x;
     x->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    x->hmac = x->mac ? EVP_MAC_CTX_new(x->mac) : NULL;
-    x->cipher = EVP_CIPHER_CTX_new();
     x->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
     x->cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
-    if (!x->hmac || !x->cipher || !x->ecb || !x->cbc)
+    if (!x->mac || !x->ecb || !x->cbc)
         return -1;
-    c->hmac = ossl_hmac;
+    c->hmac_key_init = ossl_hmac_key_init;
+    c->hmac_key_free = ossl_hmac_key_free;
+    c->hmac_init = ossl_hmac_init;
+    c->hmac_update = ossl_hmac_update;
+    c->hmac_final = ossl_hmac_final;
+    c->aes_key_init = ossl_aes_key_init;
+    c->aes_key_free = ossl_aes_key_free;
     c->aes128_ecb = ossl_ecb;
     c->aes128_cbc = ossl_cbc;
     c->pbkdf2 = ossl_pbkdf2;
@@ -180,10 +229,7 @@ void ippm_crypto_openssl_free(struct ippm_crypto *c)
 {
     struct ossl_ctx *x = c->ctx;
     if (x) {
-        OPENSSL_cleanse(x->keyed_key, sizeof(x->keyed_key));
-        EVP_MAC_CTX_free(x->hmac);
         EVP_MAC_free(x->mac);
-        EVP_CIPHER_CTX_free(x->cipher);
         EVP_CIPHER_free(x->ecb);
         EVP_CIPHER_free(x->cbc);
         free(x);

@@ -5,10 +5,14 @@
 
 #include "proto/common/ippm_crypto.h"
 
-/* Fills c with the OpenSSL implementation; c->ctx holds cached
- * algorithm handles and contexts, so one table serves one thread.
- * Returns 0, or -1 when OpenSSL cannot provide HMAC or AES (the table is
- * then left unusable and must still be freed). */
+/* Fills c with the OpenSSL implementation; c->ctx holds the algorithm
+ * handles fetched once (HMAC, AES-128-ECB, AES-128-CBC) and no key, and
+ * nothing in it changes after init, so threads may share the table. Keys
+ * live in the callers' key contexts (ippm_hmac_key_init,
+ * ippm_aes_key_init), one per session and thread; each holds its own
+ * OpenSSL context and is freed before the table. Returns 0, or -1 when
+ * OpenSSL cannot provide HMAC or AES (the table is then left unusable
+ * and must still be freed). */
 int ippm_crypto_openssl_init(struct ippm_crypto *c);
 
 /* Releases what init allocated; c may be half-initialised. */

@@ -13,7 +13,9 @@ static int key_crypto_init(struct ippm_driver_key *k, const char *prog)
 {
     /* Set first: a half-initialised table must still be freed. */
     k->have_crypto = true;
-    if (ippm_crypto_openssl_init(&k->crypto) != 0) {
+    if (ippm_crypto_openssl_init(&k->crypto) != 0 ||
+        ippm_hmac_key_init(&k->hmac, &k->crypto, IPPM_HASH_SHA256, k->bytes,
+                           k->len) != IPPM_OK) {
         ippm_cli_error("%s: OpenSSL has no HMAC-SHA-256", prog);
         return IPPM_EXIT_RUNTIME;
     }
@@ -60,6 +62,7 @@ int ippm_driver_key_set(struct ippm_driver_key *k, const char *prog, bool auth,
 /* see driver_common.h */
 void ippm_driver_key_free(struct ippm_driver_key *k)
 {
+    ippm_hmac_key_free(&k->hmac);
     if (k->have_crypto)
         ippm_crypto_openssl_free(&k->crypto);
     k->have_crypto = false;

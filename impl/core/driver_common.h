@@ -16,9 +16,12 @@
 
 /* The key a driver runs with. auth: it came from --auth-key-file or
  * $IPPM_AUTH_KEY (authenticated mode); a key with auth false is an open
- * mode's HMAC TLV key. crypto is usable when have_crypto. */
+ * mode's HMAC TLV key. crypto is usable when have_crypto; hmac is the
+ * HMAC-SHA-256 context keyed once with bytes, for every packet of the
+ * driver's one thread (unkeyed without a key). */
 struct ippm_driver_key {
     struct ippm_crypto crypto;
+    struct ippm_hmac_key hmac;
     bool have_crypto;
     bool auth;
     uint8_t bytes[IPPM_KEY_MAX];

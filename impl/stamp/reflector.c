@@ -311,9 +311,7 @@ static void refl_proto_init(struct refl *x)
     cfg.stateful = x->o.stateful;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->key.have_crypto ? &x->key.crypto : NULL;
-    cfg.key.key = x->key.bytes;
-    cfg.key.len = x->key.len;
+    cfg.key = x->key.hmac;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software

@@ -387,9 +387,7 @@ static int send_proto_init(struct sender *x)
     cfg.mode = x->mode;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
-    cfg.key.crypto = x->key.have_crypto ? &x->key.crypto : NULL;
-    cfg.key.key = x->key.bytes;
-    cfg.key.len = x->key.len;
+    cfg.key = x->key.hmac;
     cfg.ssid = x->o.ssid;
     cfg.pkt_len = x->o.size;
     cfg.count = x->o.count;

@@ -88,13 +88,6 @@ enum ippm_err stamp_layout_find(const struct stamp_layout *l, const char *name,
 /* Base length of a packet in this mode (44 or 112). */
 size_t stamp_base_len(enum stamp_mode mode);
 
-/* The key of an authenticated session, and the crypto to use it with. */
-struct stamp_key {
-    const struct ippm_crypto *crypto;
-    const uint8_t *key;
-    size_t len;
-};
-
 /* A Session-Sender packet, Figures 2 and 4 of RFC 8762. Timestamps and the
  * Error Estimate are kept as on the wire; ippm_time.h interprets them. */
 struct stamp_sender_pkt {
@@ -147,26 +140,26 @@ enum ippm_err stamp_sender_pkt_encode(uint8_t *buf, size_t cap,
                                       size_t total_len,
                                       const struct stamp_sender_pkt *pkt,
                                       enum stamp_mode mode,
-                                      const struct stamp_key *key);
+                                      const struct ippm_hmac_key *key);
 
 /* Encodes a Session-Reflector packet, as stamp_sender_pkt_encode. */
 enum ippm_err stamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          size_t total_len,
                                          const struct stamp_reflector_pkt *pkt,
                                          enum stamp_mode mode,
-                                         const struct stamp_key *key);
+                                         const struct ippm_hmac_key *key);
 
 /* Computes the truncated HMAC-SHA-256 over the first 96 octets of an
  * authenticated packet (RFC 8762 §4.4) into out.
  * Returns IPPM_OK, IPPM_ERR_SHORT (len < 112), IPPM_ERR_NO_KEY,
  * IPPM_ERR_CRYPTO. */
-enum ippm_err stamp_hmac_compute(const struct stamp_key *key,
+enum ippm_err stamp_hmac_compute(const struct ippm_hmac_key *key,
                                  const uint8_t *buf, size_t len,
                                  uint8_t out[STAMP_HMAC_LEN]);
 
 /* Checks the HMAC field of an authenticated packet in constant time.
  * Returns IPPM_OK, IPPM_ERR_HMAC, or an error of stamp_hmac_compute. */
-enum ippm_err stamp_hmac_check(const struct stamp_key *key,
+enum ippm_err stamp_hmac_check(const struct ippm_hmac_key *key,
                                const uint8_t *buf, size_t len);
 
 /* ---- TLVs: RFC 8972 §4, RFC 9503, RFC 9534 and drafts (stamp_tlv.c) ----
@@ -368,16 +361,16 @@ enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub);
 /* HMAC TLV, RFC 8972 §4.8: HMAC-SHA-256 truncated to 128 bits over the
  * Sequence Number of the base packet (pkt[0..3]) and the TLVs before the
  * HMAC TLV, which starts hmac_off octets past the base. */
-enum ippm_err stamp_tlv_hmac_compute(const struct stamp_key *key,
+enum ippm_err stamp_tlv_hmac_compute(const struct ippm_hmac_key *key,
                                      const uint8_t *pkt, size_t base,
                                      size_t hmac_off,
                                      uint8_t out[STAMP_HMAC_LEN]);
 /* Writes the HMAC into the TLV at base + hmac_off (its Length must be 16).
  * Returns IPPM_OK, IPPM_ERR_BAD_ARG, IPPM_ERR_NO_KEY, IPPM_ERR_CRYPTO. */
-enum ippm_err stamp_tlv_hmac_sign(const struct stamp_key *key, uint8_t *pkt,
+enum ippm_err stamp_tlv_hmac_sign(const struct ippm_hmac_key *key, uint8_t *pkt,
                                   size_t len, size_t base, size_t hmac_off);
 /* Checks it in constant time: IPPM_OK, IPPM_ERR_HMAC, or as above. */
-enum ippm_err stamp_tlv_hmac_check(const struct stamp_key *key,
+enum ippm_err stamp_tlv_hmac_check(const struct ippm_hmac_key *key,
                                    const uint8_t *pkt, size_t len, size_t base,
                                    size_t hmac_off);
 
@@ -387,7 +380,7 @@ bool stamp_tlv_all_zero(const uint8_t *p, size_t len);
 /* What the Session-Reflector knows when it reflects TLVs. */
 struct stamp_tlv_ctx {
     enum stamp_mode mode;
-    const struct stamp_key *key;  /* HMAC TLV key; NULL: cannot verify */
+    const struct ippm_hmac_key *key;  /* HMAC TLV key; NULL: cannot verify */
     bool require_hmac;            /* open mode: RFC 8972 §4.8 control */
     const struct ippm_rx_meta *meta;
     const uint8_t *req;           /* the whole request */
@@ -464,7 +457,8 @@ struct stamp_reflector_config {
     bool stateful;               /* RFC 8762 §4: own counter per session */
     enum ippm_tsfmt tsfmt;       /* format of the reflector's timestamps */
     struct ippm_errest errest;   /* reflector clock's Error Estimate */
-    struct stamp_key key;        /* auth mode */
+    struct ippm_hmac_key key;    /* auth mode, HMAC TLV: a copy of the
+                                  * caller's keyed HMAC-SHA-256 context */
     uint64_t session_timeout_ns; /* stateful: idle sessions may be reused */
     /* RFC 8762 §4.6: answer a packet shorter than the base with a base
      * packet, for TWAMP-Light senders. Off by default: the reply is larger
@@ -518,7 +512,7 @@ struct stamp_reflector {
 };
 
 /* Prepares a reflector with the built-in table of STAMP_REFLECTOR_SESSIONS
- * sessions. cfg is copied; a key's octets must outlive r. */
+ * sessions. cfg is copied; the key context it names must outlive r. */
 void stamp_reflector_init(struct stamp_reflector *r,
                           const struct stamp_reflector_config *cfg);
 
@@ -552,7 +546,7 @@ struct stamp_sender_config {
     enum stamp_mode mode;
     enum ippm_tsfmt tsfmt;
     struct ippm_errest errest;
-    struct stamp_key key;
+    struct ippm_hmac_key key;
     uint16_t ssid;          /* 0: not used */
     size_t pkt_len;         /* >= base length of the mode */
     uint32_t count;         /* packets to send */

@@ -349,8 +349,7 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
         cfg->pkt_len > STAMP_MAX_LEN || cfg->count == 0 || !res ||
         n_res < cfg->count)
         return IPPM_ERR_BAD_ARG;
-    if (cfg->mode == STAMP_MODE_AUTH &&
-        (!cfg->key.crypto || !cfg->key.key))
+    if (cfg->mode == STAMP_MODE_AUTH && !ippm_hmac_key_ready(&cfg->key))
         return IPPM_ERR_BAD_ARG;
     if (cfg->tlvs && cfg->tlvs_len) {
         size_t room = cfg->pkt_len - stamp_base_len(cfg->mode);
@@ -528,7 +527,7 @@ static void sender_read_tlvs(const struct stamp_sender *s,
         r->tlv_status = STAMP_TLVS_INTEGRITY;
     else if ((flags & STAMP_TLV_M) || (e != IPPM_OK && e != IPPM_ERR_DONE))
         r->tlv_status = STAMP_TLVS_MALFORMED;
-    else if (hmac_off != SIZE_MAX && s->cfg.key.crypto && s->cfg.key.key &&
+    else if (hmac_off != SIZE_MAX && ippm_hmac_key_ready(&s->cfg.key) &&
              stamp_tlv_hmac_check(&s->cfg.key, ev->pkt, ev->len, base,
                                   hmac_off) != IPPM_OK)
         r->tlv_status = STAMP_TLVS_INTEGRITY;

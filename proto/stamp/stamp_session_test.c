@@ -71,11 +71,10 @@ static const uint8_t KEY2[32] = "another key, not the session's!";
 static struct fake_crypto_ctx fctx;
 static struct ippm_crypto fcrypto;
 
-static struct stamp_key make_key(const uint8_t *k, size_t len)
+static struct ippm_hmac_key make_key(const uint8_t *k, size_t len)
 {
     fcrypto = fake_crypto_make(&fctx);
-    struct stamp_key key = {&fcrypto, k, len};
-    return key;
+    return fake_crypto_key(&fcrypto, k, len);
 }
 
 /* Writes the truncated HMAC-SHA-256 of the first 96 octets at 96. */

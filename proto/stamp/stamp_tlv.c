@@ -474,18 +474,17 @@ enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub)
 /* ---- HMAC TLV, RFC 8972 §4.8 ---- */
 
 /* see stamp.h */
-enum ippm_err stamp_tlv_hmac_compute(const struct stamp_key *key,
+enum ippm_err stamp_tlv_hmac_compute(const struct ippm_hmac_key *key,
                                      const uint8_t *pkt, size_t base,
                                      size_t hmac_off,
                                      uint8_t out[STAMP_HMAC_LEN])
 {
-    if (!key || !key->crypto || !key->crypto->hmac || !key->key)
+    if (!ippm_hmac_key_ready(key) || key->hash != IPPM_HASH_SHA256)
         return IPPM_ERR_NO_KEY;
     uint8_t full[IPPM_HASH_MAX_LEN];
     /* The Sequence Number of the base packet, then all preceding TLVs. */
     struct ippm_iov iov[2] = {{pkt, 4}, {pkt + base, hmac_off}};
-    if (key->crypto->hmac(key->crypto->ctx, IPPM_HASH_SHA256, key->key,
-                          key->len, iov, 2, full) != IPPM_OK)
+    if (ippm_hmac_iov(key, iov, 2, full) != IPPM_OK)
         return IPPM_ERR_CRYPTO;
     memcpy(out, full, STAMP_HMAC_LEN);
     return IPPM_OK;
@@ -502,7 +501,7 @@ static bool hmac_tlv_at(const uint8_t *pkt, size_t len, size_t base,
 }
 
 /* see stamp.h */
-enum ippm_err stamp_tlv_hmac_sign(const struct stamp_key *key, uint8_t *pkt,
+enum ippm_err stamp_tlv_hmac_sign(const struct ippm_hmac_key *key, uint8_t *pkt,
                                   size_t len, size_t base, size_t hmac_off)
 {
     if (!hmac_tlv_at(pkt, len, base, hmac_off))
@@ -515,7 +514,7 @@ enum ippm_err stamp_tlv_hmac_sign(const struct stamp_key *key, uint8_t *pkt,
 }
 
 /* see stamp.h */
-enum ippm_err stamp_tlv_hmac_check(const struct stamp_key *key,
+enum ippm_err stamp_tlv_hmac_check(const struct ippm_hmac_key *key,
                                    const uint8_t *pkt, size_t len, size_t base,
                                    size_t hmac_off)
 {
@@ -618,7 +617,7 @@ static bool integrity_ok(const struct stamp_tlv_ctx *c, const struct survey *s,
 {
     bool need = c->mode == STAMP_MODE_AUTH || c->require_hmac;
     bool only_padding = s->n == 1 && s->n_padding == 1 && !s->bad_walk;
-    bool have_key = c->key && c->key->crypto && c->key->key;
+    bool have_key = ippm_hmac_key_ready(c->key);
     *unverifiable = false;
     if (s->hmac_at == SIZE_MAX)
         return !need || only_padding;
@@ -940,7 +939,7 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         break;
     case STAMP_TLV_HMAC:
         /* Signed once the reply is complete; without a key, unprocessed. */
-        if (c->key && c->key->crypto && c->key->key &&
+        if (ippm_hmac_key_ready(c->key) &&
             r->res->hmac_off == SIZE_MAX)
             r->res->hmac_off = (size_t)(h - r->out);
         else

@@ -25,11 +25,10 @@ static const uint8_t KEY[] = "sixteen byte key and then some";
 static struct fake_crypto_ctx fc_ctx;
 static struct ippm_crypto fc;
 
-static struct stamp_key key(void)
+static struct ippm_hmac_key key(void)
 {
     fc = fake_crypto_make(&fc_ctx);
-    struct stamp_key k = {&fc, KEY, sizeof KEY - 1};
-    return k;
+    return fake_crypto_key(&fc, KEY, sizeof KEY - 1);
 }
 
 /* ---- walker ---- */
@@ -341,7 +340,7 @@ static void test_stamp_tlv_hmac_sign_and_check(void **state)
     (void)state;
     uint8_t p[B + 64] = {0, 0, 0, 9};
     size_t off = 0;
-    struct stamp_key k = key();
+    struct ippm_hmac_key k = key();
     stamp_tlv_put_cos(p + B, 64, &off, 10);
     size_t h = off;
     stamp_tlv_put_hmac(p + B, 64, &off);
@@ -401,7 +400,7 @@ static void refl_init(enum stamp_mode mode, bool stateful)
 static size_t mk_req(uint8_t *q, enum stamp_mode mode, uint32_t seq,
                      const uint8_t *tlvs, size_t n)
 {
-    struct stamp_key k = key();
+    struct ippm_hmac_key k = key();
     struct stamp_sender_pkt sp = {.seq = seq,
                                   .ts = ippm_ntp_from_ns(T0),
                                   .errest = 1,
@@ -609,7 +608,7 @@ static void test_reflector_zero_padding_is_plain_copy(void **state)
 static void test_reflector_hmac_tlv_open_and_auth(void **state)
 {
     (void)state;
-    struct stamp_key k = key();
+    struct ippm_hmac_key k = key();
     for (int mode = 0; mode < 2; mode++) {
         size_t base = stamp_base_len((enum stamp_mode)mode);
         refl_init((enum stamp_mode)mode, false);

@@ -131,7 +131,7 @@ enum ippm_err stamp_reflector_pkt_decode(struct stamp_reflector_pkt *out,
 /* Checks sizes shared by both encoders. */
 static enum ippm_err check_encode_args(size_t cap, size_t total_len,
                                        size_t extra_len, enum stamp_mode mode,
-                                       const struct stamp_key *key)
+                                       const struct ippm_hmac_key *key)
 {
     size_t base = stamp_base_len(mode);
     if (total_len < base || total_len > STAMP_MAX_LEN)
@@ -140,7 +140,7 @@ static enum ippm_err check_encode_args(size_t cap, size_t total_len,
         return IPPM_ERR_BAD_ARG;
     if (cap < total_len)
         return IPPM_ERR_NOSPACE;
-    if (mode == STAMP_MODE_AUTH && (!key || !key->crypto || !key->key))
+    if (mode == STAMP_MODE_AUTH && !ippm_hmac_key_ready(key))
         return IPPM_ERR_NO_KEY;
     return IPPM_OK;
 }
@@ -157,7 +157,7 @@ static void write_tail(uint8_t *buf, size_t base, size_t total_len,
 
 static enum ippm_err sign_if_auth(uint8_t *buf, size_t len,
                                   enum stamp_mode mode,
-                                  const struct stamp_key *key)
+                                  const struct ippm_hmac_key *key)
 {
     if (mode != STAMP_MODE_AUTH)
         return IPPM_OK;
@@ -184,7 +184,7 @@ enum ippm_err stamp_sender_pkt_encode(uint8_t *buf, size_t cap,
                                       size_t total_len,
                                       const struct stamp_sender_pkt *pkt,
                                       enum stamp_mode mode,
-                                      const struct stamp_key *key)
+                                      const struct ippm_hmac_key *key)
 {
     size_t extra_len = pkt->extra ? pkt->extra_len : 0;
     enum ippm_err e = check_encode_args(cap, total_len, extra_len, mode, key);
@@ -239,7 +239,7 @@ enum ippm_err stamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          size_t total_len,
                                          const struct stamp_reflector_pkt *pkt,
                                          enum stamp_mode mode,
-                                         const struct stamp_key *key)
+                                         const struct ippm_hmac_key *key)
 {
     size_t extra_len = pkt->extra ? pkt->extra_len : 0;
     enum ippm_err e = check_encode_args(cap, total_len, extra_len, mode, key);
@@ -256,19 +256,18 @@ enum ippm_err stamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
 }
 
 /* see stamp.h */
-enum ippm_err stamp_hmac_compute(const struct stamp_key *key,
+enum ippm_err stamp_hmac_compute(const struct ippm_hmac_key *key,
                                  const uint8_t *buf, size_t len,
                                  uint8_t out[STAMP_HMAC_LEN])
 {
     if (len < STAMP_AUTH_BASE_LEN)
         return IPPM_ERR_SHORT;
-    if (!key || !key->crypto || !key->crypto->hmac || !key->key)
+    if (!ippm_hmac_key_ready(key) || key->hash != IPPM_HASH_SHA256)
         return IPPM_ERR_NO_KEY;
     uint8_t full[IPPM_HASH_MAX_LEN];
     /* RFC 8762 §4.4: HMAC covers the first six blocks (96 octets). */
     struct ippm_iov iov = {buf, STAMP_HMAC_SPAN};
-    enum ippm_err e = key->crypto->hmac(key->crypto->ctx, IPPM_HASH_SHA256,
-                                        key->key, key->len, &iov, 1, full);
+    enum ippm_err e = ippm_hmac_iov(key, &iov, 1, full);
     if (e != IPPM_OK)
         return IPPM_ERR_CRYPTO;
     memcpy(out, full, STAMP_HMAC_LEN);
@@ -276,7 +275,7 @@ enum ippm_err stamp_hmac_compute(const struct stamp_key *key,
 }
 
 /* see stamp.h */
-enum ippm_err stamp_hmac_check(const struct stamp_key *key,
+enum ippm_err stamp_hmac_check(const struct ippm_hmac_key *key,
                                const uint8_t *buf, size_t len)
 {
     uint8_t mac[STAMP_HMAC_LEN];

@@ -122,11 +122,10 @@ static const uint8_t KEY2[32] = {0x01};
 static struct fake_crypto_ctx fctx;
 static struct ippm_crypto fcrypto;
 
-static struct stamp_key make_key(const uint8_t *k, size_t len)
+static struct ippm_hmac_key make_key(const uint8_t *k, size_t len)
 {
     fcrypto = fake_crypto_make(&fctx);
-    struct stamp_key key = {&fcrypto, k, len};
-    return key;
+    return fake_crypto_key(&fcrypto, k, len);
 }
 
 /* The first 16 octets of HMAC-SHA-256 over the first 96 (RFC 8762 §4.4). */
@@ -624,7 +623,7 @@ static void test_stamp_sender_pkt_encode_open_layout(void **state)
 static void test_stamp_sender_pkt_encode_auth_layout(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     struct stamp_sender_pkt p;
     memset(&p, 0, sizeof p);
     p.seq = 7;
@@ -667,7 +666,7 @@ static void test_stamp_reflector_pkt_encode_open_layout(void **state)
 static void test_stamp_reflector_pkt_encode_auth_layout(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     struct stamp_reflector_pkt p;
     memset(&p, 0, sizeof p);
     p.seq = RF.seq, p.ts = RF.ts, p.errest = RF.errest, p.ssid = RF.ssid;
@@ -689,7 +688,7 @@ static void test_stamp_reflector_pkt_encode_auth_layout(void **state)
 static void test_stamp_sender_pkt_encode_copies_extra_and_pads(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     uint8_t extra[10];
     for (int i = 0; i < 10; i++)
         extra[i] = (uint8_t)(0xa0 + i);
@@ -734,7 +733,7 @@ static void test_stamp_sender_pkt_encode_copies_extra_and_pads(void **state)
 static void test_stamp_reflector_pkt_encode_copies_extra_and_pads(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     uint8_t extra[33];
     for (int i = 0; i < 33; i++)
         extra[i] = (uint8_t)(0x30 + i);
@@ -759,7 +758,7 @@ static void test_stamp_reflector_pkt_encode_copies_extra_and_pads(void **state)
 static void test_stamp_pkt_encode_zeroes_mbz_over_dirty_buffer(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     for (int m = OPEN; m <= AUTH; m++) {
         size_t base = stamp_base_len((enum stamp_mode)m);
         struct stamp_sender_pkt s;
@@ -798,7 +797,7 @@ static void test_stamp_pkt_encode_zeroes_mbz_over_dirty_buffer(void **state)
 static void test_stamp_pkt_encode_rejects_total_below_base(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     struct stamp_sender_pkt s;
     struct stamp_reflector_pkt r;
     memset(&s, 0, sizeof s);
@@ -821,7 +820,7 @@ static void test_stamp_pkt_encode_rejects_total_below_base(void **state)
 static void test_stamp_pkt_encode_rejects_cap_below_total(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     struct stamp_sender_pkt s;
     struct stamp_reflector_pkt r;
     memset(&s, 0, sizeof s);
@@ -874,7 +873,7 @@ static void test_stamp_pkt_encode_rejects_total_above_max(void **state)
 static void test_stamp_pkt_encode_rejects_extra_longer_than_room(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     static uint8_t extra[100];
     for (int m = OPEN; m <= AUTH; m++) {
         size_t base = stamp_base_len((enum stamp_mode)m);
@@ -907,7 +906,7 @@ static void test_stamp_pkt_encode_auth_needs_key(void **state)
         stamp_reflector_pkt_encode(buf_a, 112, 112, &r, AUTH, NULL),
         IPPM_ERR_NO_KEY);
     /* Open mode needs none and uses none. */
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     assert_int_equal(stamp_sender_pkt_encode(buf_a, 44, 44, &s, OPEN, &key),
                      IPPM_OK);
     assert_int_equal(
@@ -918,7 +917,7 @@ static void test_stamp_pkt_encode_auth_needs_key(void **state)
 static void test_stamp_pkt_encode_reports_crypto_failure(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fctx.fail = true;
     struct stamp_sender_pkt s;
     struct stamp_reflector_pkt r;
@@ -939,7 +938,7 @@ static void test_stamp_pkt_encode_reports_crypto_failure(void **state)
 static void test_stamp_sender_pkt_encode_decode_round_trip(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     static const size_t extra_lens[] = {0, 1, 56, 900};
     uint8_t extra[900];
     for (size_t i = 0; i < sizeof extra; i++)
@@ -988,7 +987,7 @@ static void test_stamp_sender_pkt_encode_decode_round_trip(void **state)
 static void test_stamp_reflector_pkt_encode_decode_round_trip(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     uint8_t extra[300];
     for (size_t i = 0; i < sizeof extra; i++)
         extra[i] = (uint8_t)(i * 13);
@@ -1039,7 +1038,7 @@ static void test_stamp_pkt_decode_encode_random_round_trip(void **state)
     (void)state;
     /* Random octets: whatever decodes re-encodes to the same octets, with
      * the MBZ zeroed and, in auth mode, a fresh HMAC. */
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     uint64_t x = 0x853c49e6748fea9bull;
     for (int iter = 0; iter < 2000; iter++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -1103,7 +1102,7 @@ static void fill_auth(uint8_t *b, size_t len)
 static void test_stamp_hmac_compute_is_truncated_hmac_sha256(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 112);
     struct ippm_guard g;
     const uint8_t *p = ippm_guard_copy(&g, buf_a, 112);
@@ -1128,7 +1127,7 @@ static void test_stamp_hmac_compute_is_truncated_hmac_sha256(void **state)
 static void test_stamp_hmac_compute_covers_exactly_96_octets(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 200);
     uint8_t mac0[16], mac[16];
     assert_int_equal(stamp_hmac_compute(&key, buf_a, 200, mac0), IPPM_OK);
@@ -1156,7 +1155,7 @@ static void test_stamp_hmac_compute_covers_exactly_96_octets(void **state)
 static void test_stamp_hmac_compute_rejects_111_octets(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 112);
     struct ippm_guard g;
     const uint8_t *p = ippm_guard_copy(&g, buf_a, 111);
@@ -1181,7 +1180,7 @@ static void test_stamp_hmac_needs_key(void **state)
 static void test_stamp_hmac_check_accepts_own_hmac(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 150);
     uint8_t want[32];
     ref_hmac_sha256(KEY, sizeof KEY, buf_a, 96, want);
@@ -1202,7 +1201,7 @@ static void test_stamp_hmac_check_accepts_own_hmac(void **state)
 static void test_stamp_hmac_check_detects_one_bit_flip(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 112);
     uint8_t want[32];
     ref_hmac_sha256(KEY, sizeof KEY, buf_a, 96, want);
@@ -1221,17 +1220,39 @@ static void test_stamp_hmac_check_detects_one_bit_flip(void **state)
 static void test_stamp_hmac_check_detects_wrong_key(void **state)
 {
     (void)state;
-    struct stamp_key key = make_key(KEY, sizeof KEY);
+    struct ippm_hmac_key key = make_key(KEY, sizeof KEY);
     fill_auth(buf_a, 112);
     uint8_t want[32];
     ref_hmac_sha256(KEY, sizeof KEY, buf_a, 96, want);
     memcpy(buf_a + 96, want, 16);
     assert_int_equal(stamp_hmac_check(&key, buf_a, 112), IPPM_OK);
-    struct stamp_key wrong = make_key(KEY2, sizeof KEY2);
+    struct ippm_hmac_key wrong = make_key(KEY2, sizeof KEY2);
     assert_int_equal(stamp_hmac_check(&wrong, buf_a, 112), IPPM_ERR_HMAC);
     /* A key one octet shorter is another key. */
-    struct stamp_key shorter = make_key(KEY, sizeof KEY - 1);
+    struct ippm_hmac_key shorter = make_key(KEY, sizeof KEY - 1);
     assert_int_equal(stamp_hmac_check(&shorter, buf_a, 112), IPPM_ERR_HMAC);
+}
+
+/* RFC 8762 §4.4 names HMAC-SHA-256: a key context keyed for another hash
+ * is no STAMP key, and an unkeyed one is none at all. */
+static void test_stamp_hmac_refuses_key_of_another_hash(void **state)
+{
+    (void)state;
+    struct ippm_hmac_key sha1;
+    uint8_t mac[16];
+    fcrypto = fake_crypto_make(&fctx);
+    fill_auth(buf_a, 112);
+    assert_int_equal(
+        ippm_hmac_key_init(&sha1, &fcrypto, IPPM_HASH_SHA1, KEY, sizeof KEY),
+        IPPM_OK);
+    assert_int_equal(stamp_hmac_compute(&sha1, buf_a, 112, mac),
+                     IPPM_ERR_NO_KEY);
+    assert_int_equal(stamp_tlv_hmac_compute(&sha1, buf_a, 44, 0, mac),
+                     IPPM_ERR_NO_KEY);
+    ippm_hmac_key_free(&sha1);
+    assert_int_equal(stamp_hmac_compute(&sha1, buf_a, 112, mac),
+                     IPPM_ERR_NO_KEY);
+    assert_int_equal(fctx.calls, 0);
 }
 
 int main(void)
@@ -1280,6 +1301,7 @@ int main(void)
         cmocka_unit_test(test_stamp_hmac_check_accepts_own_hmac),
         cmocka_unit_test(test_stamp_hmac_check_detects_one_bit_flip),
         cmocka_unit_test(test_stamp_hmac_check_detects_wrong_key),
+        cmocka_unit_test(test_stamp_hmac_refuses_key_of_another_hash),
         cmocka_unit_test(test_stamp_layout_matches_the_figures),
         cmocka_unit_test(test_stamp_layout_find_by_name),
     };
