@@ -234,6 +234,8 @@ void ippm_dist_add(struct ippm_dist *d, int64_t v)
     d->w_mean += delta / (double)d->n;
     d->w_m2 += delta * (x - d->w_mean);
     ippm_hist_add(&d->hist, v);
+    if (d->n <= IPPM_DIST_EXACT)
+        d->first[d->n - 1] = v;
 }
 
 /* see ippm_stats.h */
@@ -254,6 +256,12 @@ int64_t ippm_dist_percentile(const struct ippm_dist *d, uint32_t ppm)
     if (d->n == 0)
         return 0;
     uint64_t rank = ippm_rank_of(d->n, ppm);
+    if (d->n <= IPPM_DIST_EXACT) {
+        int64_t sorted[IPPM_DIST_EXACT];
+        memcpy(sorted, d->first, sizeof(sorted[0]) * d->n);
+        ippm_sort_i64(sorted, (size_t)d->n);
+        return sorted[rank - 1];
+    }
     if (rank == 1)
         return d->min; /* the extremes are known exactly */
     if (rank == d->n)

@@ -78,6 +78,11 @@ uint64_t ippm_rank_of(uint64_t n, uint32_t ppm);
 
 /* ---- a distribution: exact moments plus the histogram ---- */
 
+/* The first samples are also kept as they are: up to this many, every
+ * percentile is the exact nearest-rank order statistic (short sessions
+ * report what a sort would); past it, the histogram answers. */
+#define IPPM_DIST_EXACT 1024u
+
 struct ippm_dist {
     uint64_t n;
     int64_t min, max;
@@ -85,6 +90,7 @@ struct ippm_dist {
     int64_t shift;             /* the first sample */
     double w_mean, w_m2;       /* Welford's mean (less shift) and M2 */
     struct ippm_hist hist;     /* percentiles */
+    int64_t first[IPPM_DIST_EXACT]; /* the first samples, while n <= EXACT */
 };
 
 /* Empties d. */
@@ -99,14 +105,15 @@ double ippm_dist_mean(const struct ippm_dist *d);
 /* Population variance by Welford's method; 0 when empty. */
 double ippm_dist_variance(const struct ippm_dist *d);
 
-/* The percentile ppm (parts per million) from the histogram, clamped to
- * [min, max]: within |exact| / IPPM_HIST_REL_ERR_DEN of the nearest-rank
- * sample; the lowest and highest ranks are min and max, exact. 0 when
- * empty. */
+/* The percentile ppm (parts per million), nearest rank: exact while
+ * n <= IPPM_DIST_EXACT; beyond, from the histogram, clamped to [min, max]
+ * and within |exact| / IPPM_HIST_REL_ERR_DEN of the nearest-rank sample
+ * (the lowest and highest ranks are min and max, exact). 0 when empty. */
 int64_t ippm_dist_percentile(const struct ippm_dist *d, uint32_t ppm);
 
-/* n, min, max and mean exact; median, p95, p99 from the histogram;
- * stddev from the Welford variance. All zero when empty. */
+/* n, min, max and mean exact; median, p95, p99 as
+ * ippm_dist_percentile gives them; stddev from the Welford variance. All
+ * zero when empty. */
 void ippm_dist_summary(const struct ippm_dist *d, struct ippm_summary *out);
 
 /* ---- sequence numbers ---- */
