@@ -169,7 +169,8 @@ void ippm_metric_summary_publish(struct ippm_summary_metric *s, bool quantiles)
     s->dirty = false;
     struct ippm_summary q;
     memcpy(s->scratch, s->ring, s->ring_n * sizeof(s->ring[0]));
-    /* The same nearest-rank percentiles as the end-of-run report. */
+    /* Exact nearest-rank percentiles over the window, as the end-of-run
+     * report gives them up to IPPM_DIST_EXACT replies. */
     ippm_summary_compute(s->scratch, s->ring_n, &q);
     ippm_metric_set_real(s->q50, (double)q.median / 1e9);
     ippm_metric_set_real(s->q95, (double)q.p95 / 1e9);

@@ -1,7 +1,10 @@
 /* `ippm stamp sender`: drives stamp_sender with TIMER events when its
  * deadline passes and RX events carrying the kernel's receive time, then
  * prints (and optionally writes as JSON) what stamp_sender_stats makes of
- * the results. Like the reflector it never reads a STAMP field. */
+ * the results. Like the reflector it never reads a STAMP field. Records
+ * live in a ring of SEND_RING; each one's per-packet output is written as
+ * it leaves the ring, so memory does not grow with --count (--html aside:
+ * its plots hold a point per packet). */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,7 +26,11 @@
 #include "impl/stamp/metrics.h"
 #include "impl/stamp/tlv_opts.h"
 
-#define MAX_COUNT 10000000u      /* results array: ~64 octets each */
+#define MAX_COUNT 10000000u
+/* Records awaiting replies: a reply is matched while its request is among
+ * the last SEND_RING sent (at 1 Mpps, 65 ms; at the default 10 pps, 1.8
+ * hours), later it is unexpected. About 80 octets each. */
+#define SEND_RING 65536u
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
 
 /* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
@@ -78,8 +85,8 @@ struct sender {
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     enum stamp_mode mode;
     struct stamp_sender s;
-    struct stamp_result *res;
-    int64_t *scratch;
+    struct stamp_result *res;   /* the ring, ring entries */
+    uint32_t ring;
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     uint64_t send_failed;
@@ -94,7 +101,12 @@ struct sender {
     uint64_t lost_so_far;
     struct stamp_send_metrics met; /* published only when exp.on */
     struct ippm_export exp;
-    json_t **pkt_tlvs;      /* --json: each reply's TLVs, by seq */
+    json_t **pkt_tlvs;      /* --json: each reply's TLVs, by ring slot */
+    FILE *pkt_json;         /* --json: the packets array so far */
+    uint64_t pkt_json_n;
+    bool pkt_json_failed;
+    struct ippm_series h_rtt, h_fwd, h_bwd; /* --html: a point per packet */
+    uint64_t h_t0;          /* first send time */
 };
 
 static void send_usage(FILE *f)
@@ -350,6 +362,8 @@ static int send_open(struct sender *x)
     return -1;
 }
 
+static int send_html_alloc(struct sender *x);
+
 /* Key, address, socket, memory. Returns -1 to run, else the exit status. */
 static int send_setup(struct sender *x)
 {
@@ -367,11 +381,15 @@ static int send_setup(struct sender *x)
     rc = send_open(x);
     if (rc >= 0)
         return rc;
-    x->res = calloc(x->o.count, sizeof(*x->res));
-    x->scratch = calloc(x->o.count, sizeof(*x->scratch));
+    x->ring = x->o.count < SEND_RING ? x->o.count : SEND_RING;
+    x->res = calloc(x->ring, sizeof(*x->res));
     if (x->o.json && x->o.tlv_len)
-        x->pkt_tlvs = calloc(x->o.count, sizeof(*x->pkt_tlvs));
-    if (!x->res || !x->scratch || (x->o.json && x->o.tlv_len && !x->pkt_tlvs)) {
+        x->pkt_tlvs = calloc(x->ring, sizeof(*x->pkt_tlvs));
+    if (x->o.json)
+        x->pkt_json = tmpfile();
+    bool html_ok = !x->o.html || send_html_alloc(x) == 0;
+    if (!x->res || (x->o.json && x->o.tlv_len && !x->pkt_tlvs) ||
+        (x->o.json && !x->pkt_json) || !html_ok) {
         ippm_cli_error("stamp sender: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
@@ -396,7 +414,7 @@ static int send_proto_init(struct sender *x)
     cfg.start_ns = ippm_clock_now(&x->clk);
     cfg.tlvs = x->o.tlv_len ? x->o.tlv_block : NULL;
     cfg.tlvs_len = x->o.tlv_len;
-    enum ippm_err e = stamp_sender_init(&x->s, &cfg, x->res, x->o.count);
+    enum ippm_err e = stamp_sender_init(&x->s, &cfg, x->res, x->ring);
     if (e != IPPM_OK) {
         ippm_cli_error("stamp sender: %s", ippm_err_str(e));
         return IPPM_EXIT_RUNTIME;
@@ -427,9 +445,8 @@ static const char *tlv_status_name(uint8_t st)
 }
 
 static void print_reply(const struct sender *x, uint32_t seq,
-                        const json_t *tlvs)
+                        const struct stamp_result *r, const json_t *tlvs)
 {
-    const struct stamp_result *r = &x->res[seq];
     printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(res_rtt(r)),
            ms((int64_t)(r->t2_ns - r->t1_ns)),
            ms((int64_t)(r->t4_ns - r->t3_ns)));
@@ -447,11 +464,38 @@ static void print_reply(const struct sender *x, uint32_t seq,
     putchar('\n');
 }
 
-static void print_lost(const struct sender *x)
+static void json_stream_packet(struct sender *x, uint32_t seq,
+                               const struct stamp_result *r);
+static void html_point(struct sender *x, uint32_t seq,
+                       const struct stamp_result *r);
+
+/* A record left the ring in its final state: its per-packet output. */
+static void send_emit(struct sender *x, uint32_t seq,
+                      const struct stamp_result *r)
 {
-    for (uint32_t i = 0; i < x->o.count; i++)
-        if (x->res[i].state == STAMP_RES_SENT)
-            printf("seq=%u lost\n", i);
+    if (seq >= x->lost_cursor) {
+        x->lost_so_far += r->state != STAMP_RES_RECEIVED;
+        x->lost_cursor = seq + 1;
+    }
+    if (x->o.per_packet && r->state == STAMP_RES_SENT)
+        printf("seq=%u lost\n", seq);
+    if (x->pkt_json)
+        json_stream_packet(x, seq, r);
+    if (x->h_rtt.x)
+        html_point(x, seq, r);
+    if (x->pkt_tlvs) {
+        json_decref(x->pkt_tlvs[seq % x->ring]);
+        x->pkt_tlvs[seq % x->ring] = NULL;
+    }
+}
+
+/* Retires the records due to leave the ring (all of them with flush). */
+static void send_retire(struct sender *x, bool flush)
+{
+    uint32_t seq;
+    struct stamp_result r;
+    while (stamp_sender_retire(&x->s, flush, &seq, &r))
+        send_emit(x, seq, &r);
 }
 
 /* ---- progress line ---- */
@@ -463,9 +507,12 @@ static void send_progress(struct sender *x, uint64_t now)
 {
     if (!ippm_progress_due(&x->prog))
         return;
-    while (x->lost_cursor < x->s.next_seq &&
-           x->res[x->lost_cursor].t1_ns + x->o.wait_ns <= now) {
-        if (x->res[x->lost_cursor].state != STAMP_RES_RECEIVED)
+    while (x->lost_cursor < x->s.next_seq) {
+        const struct stamp_result *r =
+            stamp_sender_result(&x->s, x->lost_cursor);
+        if (!r || r->t1_ns + x->o.wait_ns > now)
+            break;
+        if (r->state != STAMP_RES_RECEIVED)
             x->lost_so_far++;
         x->lost_cursor++;
     }
@@ -487,10 +534,10 @@ static void send_progress(struct sender *x, uint64_t now)
  * stamp_sender_stats does (the whole RTT when a timestamp was unreadable). */
 static void send_observe(struct sender *x, const struct stamp_action *act)
 {
-    if (act->kind != STAMP_ACT_NONE || act->seq >= x->o.count)
+    if (act->kind != STAMP_ACT_NONE)
         return;
-    const struct stamp_result *r = &x->res[act->seq];
-    if (r->state != STAMP_RES_RECEIVED)
+    const struct stamp_result *r = stamp_sender_result(&x->s, act->seq);
+    if (!r || r->state != STAMP_RES_RECEIVED)
         return;
     ippm_metric_summary_observe(&x->met.rtt,
                                 r->ts_malformed
@@ -543,23 +590,24 @@ static void send_rx_one(struct sender *x, size_t i)
         return;
     if (x->exp.on)
         send_observe(x, &act);
-    if (act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
-        x->res[act.seq].state == STAMP_RES_RECEIVED)
-        send_zero_ssid(x, &x->res[act.seq]);
-    bool first = act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
-                 x->res[act.seq].state == STAMP_RES_RECEIVED;
+    const struct stamp_result *r =
+        act.kind == STAMP_ACT_NONE ? stamp_sender_result(&x->s, act.seq)
+                                   : NULL;
+    bool first = r && r->state == STAMP_RES_RECEIVED;
+    if (first)
+        send_zero_ssid(x, r);
     json_t *tlvs = NULL;
     if (first && x->o.tlv_len && (x->pkt_tlvs || x->o.per_packet)) {
         /* The reflector's timestamp format reads a Follow-Up TLV. */
-        struct ippm_errest ee = ippm_errest_decode(x->res[act.seq].refl_errest);
+        struct ippm_errest ee = ippm_errest_decode(r->refl_errest);
         tlvs = stamp_tlv_opts_json(act.tlv, act.tlv_len,
                                    ee.z ? IPPM_TS_PTP : IPPM_TS_NTP);
     }
     if (x->o.per_packet && first)
-        print_reply(x, act.seq, tlvs);
+        print_reply(x, act.seq, r, tlvs);
     if (x->pkt_tlvs && first) {
-        json_decref(x->pkt_tlvs[act.seq]);
-        x->pkt_tlvs[act.seq] = tlvs;
+        json_decref(x->pkt_tlvs[act.seq % x->ring]);
+        x->pkt_tlvs[act.seq % x->ring] = tlvs;
     } else {
         json_decref(tlvs);
     }
@@ -592,6 +640,8 @@ static bool send_timer(struct sender *x, uint64_t now)
 {
     struct stamp_action act = {0};
     struct stamp_event ev = {.kind = STAMP_EV_TIMER, .now_ns = now};
+    /* Out before the send takes the slot of the oldest record. */
+    send_retire(x, false);
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
     enum ippm_err e =
         stamp_sender_handle(&x->s, &ev, slot, x->tx.buf_size, &act);
@@ -761,9 +811,9 @@ static const char *res_state_name(uint8_t state)
     return state == STAMP_RES_RECEIVED ? "received" : "lost";
 }
 
-static json_t *json_packet(const struct sender *x, uint32_t seq)
+static json_t *json_packet(const struct sender *x, uint32_t seq,
+                           const struct stamp_result *r)
 {
-    const struct stamp_result *r = &x->res[seq];
     json_t *p = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "state",
                           res_state_name(r->state));
     json_object_set_new(p, "t1_ns", json_integer((json_int_t)r->t1_ns));
@@ -785,9 +835,8 @@ static json_t *json_packet(const struct sender *x, uint32_t seq)
     if (x->o.tlv_len) {
         json_object_set_new(p, "tlv_status",
                             json_string(tlv_status_name(r->tlv_status)));
-        json_object_set_new(p, "tlvs", x->pkt_tlvs && x->pkt_tlvs[seq]
-                                           ? json_incref(x->pkt_tlvs[seq])
-                                           : json_array());
+        json_t *t = x->pkt_tlvs ? x->pkt_tlvs[seq % x->ring] : NULL;
+        json_object_set_new(p, "tlvs", t ? json_incref(t) : json_array());
     }
     return p;
 }
@@ -852,25 +901,79 @@ static json_t *json_build(const struct sender *x)
                         json_integer((json_int_t)x->zero_ssid));
     json_object_set_new(root, "stopped_on_zero_ssid",
                         json_boolean(x->zero_ssid_stop));
-    json_t *pk = json_array();
-    /* Sent packets only: an interrupted run leaves the rest unsent. */
-    for (uint32_t i = 0; i < x->s.next_seq; i++)
-        json_array_append_new(pk, json_packet(x, i));
-    json_object_set_new(root, "packets", pk);
+    /* "packets" comes last; json_fill appends it from x->pkt_json. */
     return root;
 }
 
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
+
+/* Appends one packet to the "packets" array in x->pkt_json, laid out as
+ * json_dumpf lays out an element of a member of the root (indented by
+ * four), so the report is the one a whole array would give. Sent packets
+ * only: an interrupted run leaves the rest unsent. */
+static void json_stream_packet(struct sender *x, uint32_t seq,
+                               const struct stamp_result *r)
+{
+    json_t *p = json_packet(x, seq, r);
+    char *text = p ? json_dumps(p, JSON_FLAGS) : NULL;
+    json_decref(p);
+    if (!text) {
+        x->pkt_json_failed = true;
+        return;
+    }
+    FILE *f = x->pkt_json;
+    fputs(x->pkt_json_n++ ? ",\n    " : "    ", f);
+    for (const char *c = text; *c; c++) {
+        fputc(*c, f);
+        if (*c == '\n')
+            fputs("    ", f);
+    }
+    free(text);
+}
+
+/* Copies the packets written so far into f. */
+static int json_copy_packets(FILE *f, FILE *pk)
+{
+    char buf[65536];
+    size_t n;
+    if (fflush(pk) != 0 || fseek(pk, 0, SEEK_SET) != 0)
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, pk)) > 0)
+        if (fwrite(buf, 1, n, f) != n)
+            return -1;
+    return ferror(pk) ? -1 : 0;
+}
+
+struct json_out {
+    json_t *root;
+    const struct sender *x;
+};
+
 static int json_fill(FILE *f, void *arg)
 {
-    if (json_dumpf(arg, f, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0)
-        return -1;
-    return fputc('\n', f) == EOF ? -1 : 0;
+    const struct json_out *o = arg;
+    char *text = json_dumps(o->root, JSON_FLAGS);
+    size_t len = text ? strlen(text) : 0;
+    /* The root without "packets" ends "\n}"; the member goes before. */
+    int rc = len >= 2 && text[len - 1] == '}' ? 0 : -1;
+    if (rc == 0 && (fwrite(text, 1, len - 2, f) != len - 2 ||
+                    fputs(",\n  \"packets\": [", f) == EOF))
+        rc = -1;
+    free(text);
+    if (rc == 0 && o->x->pkt_json_n &&
+        (fputc('\n', f) == EOF || json_copy_packets(f, o->x->pkt_json) != 0 ||
+         fputs("\n  ", f) == EOF))
+        rc = -1;
+    if (rc == 0 && fputs("]\n}\n", f) == EOF)
+        rc = -1;
+    return rc;
 }
 
 static int send_json(const struct sender *x)
 {
-    json_t *root = json_build(x);
-    int rc = root ? ippm_atomic_write(x->o.json, json_fill, root) : -1;
+    json_t *root = x->pkt_json_failed ? NULL : json_build(x);
+    struct json_out out = {root, x};
+    int rc = root ? ippm_atomic_write(x->o.json, json_fill, &out) : -1;
     json_decref(root);
     if (rc != 0) {
         ippm_cli_error("--json: cannot write '%s': %s", x->o.json,
@@ -882,37 +985,48 @@ static int send_json(const struct sender *x)
 
 /* ---- HTML ---- */
 
-/* RTT and one-way delays of every sent packet, by send time. */
-static int send_html(const struct sender *x)
+/* The plots' series, a point per packet to be sent. Returns 0 or -1. */
+static int send_html_alloc(struct sender *x)
 {
-    struct ippm_series rtt, fwd, bwd;
-    uint32_t n = x->s.next_seq;
-    memset(&fwd, 0, sizeof fwd);
-    memset(&bwd, 0, sizeof bwd);
-    int rc = ippm_series_alloc(&rtt, "RTT", n);
-    if (rc == 0)
-        rc = ippm_series_alloc(&fwd, "forward (to reflector)", n);
-    if (rc == 0)
-        rc = ippm_series_alloc(&bwd, "backward (to sender)", n);
-    uint64_t t0 = n ? x->res[0].t1_ns : 0;
-    for (uint32_t i = 0; rc == 0 && i < n; i++) {
-        const struct stamp_result *r = &x->res[i];
-        uint8_t m = 0;
-        if (r->state != STAMP_RES_RECEIVED)
-            m = IPPM_MARK_LOST;
-        if (r->reordered)
-            m |= IPPM_MARK_REORDERED;
-        if (r->duplicates)
-            m |= IPPM_MARK_DUPLICATE;
-        double t = (double)(int64_t)(r->t1_ns - t0) / 1e9;
-        rtt.x[i] = fwd.x[i] = bwd.x[i] = t;
-        rtt.marks[i] = fwd.marks[i] = bwd.marks[i] = m;
-        if (m & IPPM_MARK_LOST)
-            continue;
-        rtt.y[i] = ms(res_rtt(r));
-        fwd.y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
-        bwd.y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
-    }
+    uint32_t n = x->o.count;
+    if (ippm_series_alloc(&x->h_rtt, "RTT", n) != 0 ||
+        ippm_series_alloc(&x->h_fwd, "forward (to reflector)", n) != 0 ||
+        ippm_series_alloc(&x->h_bwd, "backward (to sender)", n) != 0)
+        return -1;
+    return 0;
+}
+
+/* RTT and one-way delays of a packet leaving the ring, by send time. */
+static void html_point(struct sender *x, uint32_t i,
+                       const struct stamp_result *r)
+{
+    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
+    if (i == 0)
+        x->h_t0 = r->t1_ns;
+    uint8_t m = 0;
+    if (r->state != STAMP_RES_RECEIVED)
+        m = IPPM_MARK_LOST;
+    if (r->reordered)
+        m |= IPPM_MARK_REORDERED;
+    if (r->duplicates)
+        m |= IPPM_MARK_DUPLICATE;
+    double t = (double)(int64_t)(r->t1_ns - x->h_t0) / 1e9;
+    rtt->x[i] = fwd->x[i] = bwd->x[i] = t;
+    rtt->marks[i] = fwd->marks[i] = bwd->marks[i] = m;
+    if (m & IPPM_MARK_LOST)
+        return;
+    rtt->y[i] = ms(res_rtt(r));
+    fwd->y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
+    bwd->y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
+}
+
+/* RTT and one-way delays of every sent packet, by send time. */
+static int send_html(struct sender *x)
+{
+    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
+    /* Sent packets only: an interrupted run leaves the rest unsent. */
+    rtt->n = fwd->n = bwd->n = x->s.next_seq;
+    int rc = 0;
     const struct stamp_stats *st = &x->st;
     char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
     ippm_addr_fmt(&x->peer, peer, sizeof peer);
@@ -949,7 +1063,7 @@ static int send_html(const struct sender *x)
         .n_facts = st->received ? 8 : 5,
         .plots = plots,
         .n_plots = rc == 0
-                       ? ippm_html_standard_plots(plots, &rtt, NULL, &fwd, &bwd)
+                       ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)
                        : 0,
         .note = "RTT excludes the reflector's residence time (t3 - t2). "
                 "One-way delays compare two clocks and are only as good as "
@@ -958,9 +1072,6 @@ static int send_html(const struct sender *x)
     if (rc == 0)
         rc = ippm_html_write(x->o.html, &h);
     int err = errno;
-    ippm_series_free(&rtt);
-    ippm_series_free(&fwd);
-    ippm_series_free(&bwd);
     if (rc != 0) {
         ippm_cli_error("--html: cannot write '%s': %s", x->o.html,
                        strerror(err));
@@ -977,12 +1088,16 @@ static void send_free(struct sender *x)
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
     if (x->pkt_tlvs)
-        for (uint32_t i = 0; i < x->o.count; i++)
+        for (uint32_t i = 0; i < x->ring; i++)
             json_decref(x->pkt_tlvs[i]);
     free(x->pkt_tlvs);
+    if (x->pkt_json)
+        fclose(x->pkt_json);
+    ippm_series_free(&x->h_rtt);
+    ippm_series_free(&x->h_fwd);
+    ippm_series_free(&x->h_bwd);
     free(x->o.tlv_block);
     free(x->res);
-    free(x->scratch);
     free(x);
 }
 
@@ -1014,9 +1129,9 @@ static int send_run(struct sender *x)
     if (x->exp.on)
         send_publish(x, ippm_clock_now(&x->clk), true);
     ippm_progress_end(&x->prog);
-    stamp_sender_stats(&x->s, x->scratch, &x->st);
-    if (x->o.per_packet)
-        print_lost(x);
+    /* The rest leave the ring: per-packet output, lost lines last. */
+    send_retire(x, true);
+    stamp_sender_stats(&x->s, &x->st);
     print_summary(x);
     fflush(stdout);
     if (x->o.json) {

@@ -35,3 +35,9 @@ foreach(scen ${scens})
   ippm_script_test(accuracy_stamp_${scen} LABEL live SERIAL
     COMMAND /usr/bin/python3 ${script} $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# The sender's peak RSS must not grow with --count (ring + streaming
+# statistics): RSS(10 x 100000 packets) < 1.2 x RSS(100000), ci/bench-memory.sh.
+ippm_script_test(stamp_bench_memory LABEL live SERIAL TIMEOUT 180
+  COMMAND bash ${PROJECT_SOURCE_DIR}/ci/bench-memory.sh --check
+          $<TARGET_FILE:ippm> 100000)

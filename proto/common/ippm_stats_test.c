@@ -1,5 +1,7 @@
 /* Unit tests of ippm_stats.c: sorting, nearest-rank summaries, the square
- * root, and RFC 4737 §3.3 reordering. */
+ * root, exact sums, the histogram's error bound against exact order
+ * statistics, Welford's variance, RFC 4737 §3.3 reordering, the duplicate
+ * window and RFC 3393 IPDV. */
 #include "testsupport/ippm_guard.h"
 
 #include <setjmp.h>
@@ -231,6 +233,282 @@ static void test_ippm_sqrt_values(void **state)
     }
 }
 
+
+/* ---- exact sums ---- */
+
+static void test_ippm_sum_carries_past_64_bits(void **state)
+{
+    (void)state;
+    struct ippm_sum s = {0};
+    for (int i = 0; i < 4; i++)
+        ippm_sum_add(&s, INT64_MAX);
+    /* 4 * (2^63 - 1) = 2^65 - 4 */
+    assert_int_equal(s.hi, 1);
+    assert_int_equal(s.lo, UINT64_MAX - 3);
+    assert_near(ippm_sum_value(&s), 36893488147419103228.0, 1e5);
+    for (int i = 0; i < 4; i++)
+        ippm_sum_add(&s, INT64_MIN);
+    /* -4 exactly: the magnitude is converted, not 2^64 - 4. */
+    assert_true(ippm_sum_value(&s) == -4.0);
+    struct ippm_sum t = {0};
+    ippm_sum_add(&t, -5);
+    ippm_sum_add(&t, 2);
+    assert_true(ippm_sum_value(&t) == -3.0);
+    ippm_sum_add(&t, 3);
+    assert_true(ippm_sum_value(&t) == 0.0);
+}
+
+/* ---- the histogram against exact order statistics ---- */
+
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+enum shape { UNIFORM, EXPONENTIAL, BIMODAL, NEGATIVE, ONE, ALL_EQUAL };
+
+/* One sample of a shape, in ns. EXPONENTIAL: a geometric number of halvings
+ * of a 50 ms scale with uniform noise, so every octave holds values. */
+static int64_t sample(enum shape sh, uint64_t *x, size_t i)
+{
+    uint64_t r = rng_next(x);
+    switch (sh) {
+    case UNIFORM: return (int64_t)(r % 10000000);
+    case EXPONENTIAL: {
+        int64_t v = 50000000;
+        while ((rng_next(x) & 1) && v > 1)
+            v /= 2;
+        return v + (int64_t)(r % (uint64_t)(v + 1));
+    }
+    case BIMODAL:
+        return (i & 1) ? 120000 + (int64_t)(r % 5000)
+                       : 80000000 + (int64_t)(r % 2000000);
+    case NEGATIVE: return (int64_t)(r % 20000001) - 10000000;
+    case ONE: return -123456789;
+    case ALL_EQUAL: return 987654;
+    }
+    return 0;
+}
+
+static int64_t abs64(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* The histogram's estimate is within |exact| / IPPM_HIST_REL_ERR_DEN of the
+ * nearest-rank sample (rounded up for the integer bucket middle). */
+static void assert_within_bound(int64_t got, int64_t exact, uint32_t ppm)
+{
+    int64_t bound = abs64(exact) / IPPM_HIST_REL_ERR_DEN;
+    if (abs64(got - exact) > bound)
+        fail_msg("percentile %u ppm: %lld, exact %lld (bound %lld)", ppm,
+                 (long long)got, (long long)exact, (long long)bound);
+}
+
+static void check_shape(enum shape sh, size_t n)
+{
+    static int64_t v[200000];
+    static struct ippm_dist d;
+    uint64_t x = 0x9e3779b97f4a7c15ull + (uint64_t)sh;
+    ippm_dist_init(&d);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = sample(sh, &x, i);
+        ippm_dist_add(&d, v[i]);
+    }
+    struct ippm_summary exact, got;
+    ippm_summary_compute(v, n, &exact); /* sorts v */
+    ippm_dist_summary(&d, &got);
+    assert_int_equal(got.n, n);
+    assert_int_equal(got.min, exact.min);
+    assert_int_equal(got.max, exact.max);
+    assert_true(got.mean == exact.mean); /* exact sum, rounded once */
+    assert_near(got.stddev, exact.stddev, 1e-9 * exact.stddev + 1e-9);
+    assert_within_bound(got.median, exact.median, 500000);
+    assert_within_bound(got.p95, exact.p95, 950000);
+    assert_within_bound(got.p99, exact.p99, 990000);
+    const uint32_t ppms[] = {0,      1,      10000,  250000, 333333,
+                             750000, 900000, 999000, 999999, 1000000};
+    for (size_t k = 0; k < N_OF(ppms); k++) {
+        uint64_t rank = ippm_rank_of(n, ppms[k]);
+        assert_within_bound(ippm_dist_percentile(&d, ppms[k]), v[rank - 1],
+                            ppms[k]);
+    }
+    /* The extremes are exact. */
+    assert_int_equal(ippm_dist_percentile(&d, 0), v[0]);
+    assert_int_equal(ippm_dist_percentile(&d, 1000000), v[n - 1]);
+}
+
+static void test_ippm_dist_percentiles_within_bound_uniform(void **state)
+{
+    (void)state;
+    check_shape(UNIFORM, 200000);
+    check_shape(UNIFORM, 7);
+}
+
+static void test_ippm_dist_percentiles_within_bound_exponential(void **state)
+{
+    (void)state;
+    check_shape(EXPONENTIAL, 200000);
+}
+
+static void test_ippm_dist_percentiles_within_bound_bimodal(void **state)
+{
+    (void)state;
+    check_shape(BIMODAL, 100001);
+}
+
+static void test_ippm_dist_percentiles_within_bound_negative(void **state)
+{
+    (void)state;
+    check_shape(NEGATIVE, 150000);
+}
+
+static void test_ippm_dist_one_sample_and_all_equal(void **state)
+{
+    (void)state;
+    check_shape(ONE, 1);
+    check_shape(ALL_EQUAL, 5000);
+    /* One sample: clamping to [min, max] makes every percentile exact. */
+    static struct ippm_dist d;
+    ippm_dist_init(&d);
+    ippm_dist_add(&d, -123456789);
+    assert_int_equal(ippm_dist_percentile(&d, 500000), -123456789);
+    assert_int_equal(ippm_dist_percentile(&d, 990000), -123456789);
+}
+
+static void test_ippm_dist_exact_up_to_its_first_samples(void **state)
+{
+    (void)state;
+    static int64_t v[IPPM_DIST_EXACT + 1];
+    static struct ippm_dist d;
+    uint64_t x = 4242;
+    ippm_dist_init(&d);
+    for (size_t i = 0; i < IPPM_DIST_EXACT; i++) {
+        v[i] = (int64_t)(rng_next(&x) % 100000000) - 1000000;
+        ippm_dist_add(&d, v[i]);
+    }
+    ippm_sort_i64(v, IPPM_DIST_EXACT);
+    for (uint32_t pct = 0; pct <= 100; pct++) {
+        uint64_t rank = ippm_rank_of(IPPM_DIST_EXACT, pct * 10000);
+        assert_int_equal(ippm_dist_percentile(&d, pct * 10000), v[rank - 1]);
+    }
+    /* One more: the histogram answers, within its bound. */
+    ippm_dist_add(&d, 5);
+    v[IPPM_DIST_EXACT] = 5;
+    ippm_sort_i64(v, IPPM_DIST_EXACT + 1);
+    for (uint32_t pct = 0; pct <= 100; pct++) {
+        uint64_t rank = ippm_rank_of(IPPM_DIST_EXACT + 1, pct * 10000);
+        assert_within_bound(ippm_dist_percentile(&d, pct * 10000),
+                            v[rank - 1], pct * 10000);
+    }
+}
+
+static void test_ippm_dist_empty_is_zero(void **state)
+{
+    (void)state;
+    static struct ippm_dist d;
+    struct ippm_summary s;
+    memset(&s, 0xa5, sizeof s);
+    ippm_dist_init(&d);
+    ippm_dist_summary(&d, &s);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(s.min, 0);
+    assert_int_equal(s.median, 0);
+    assert_int_equal(s.max, 0);
+    assert_true(s.mean == 0.0 && s.stddev == 0.0);
+    assert_int_equal(ippm_hist_at_rank(&d.hist, 1), 0);
+}
+
+static void test_ippm_hist_small_values_exact(void **state)
+{
+    (void)state;
+    static struct ippm_hist h;
+    ippm_hist_init(&h);
+    /* Magnitudes below 2^(SUB_BITS + 1) have a bucket each. */
+    int64_t top = 2 << IPPM_HIST_SUB_BITS;
+    for (int64_t v = -top + 1; v < top; v++)
+        ippm_hist_add(&h, v);
+    for (uint64_t r = 1; r <= h.n; r++)
+        assert_int_equal(ippm_hist_at_rank(&h, r), -top + (int64_t)r);
+    /* Extreme magnitudes land in the last buckets without overflow. */
+    ippm_hist_init(&h);
+    ippm_hist_add(&h, INT64_MIN);
+    ippm_hist_add(&h, INT64_MAX);
+    assert_true(ippm_hist_at_rank(&h, 1) < INT64_MIN / 128 * 127);
+    assert_true(ippm_hist_at_rank(&h, 2) > INT64_MAX / 128 * 127);
+}
+
+static void test_ippm_rank_of_nearest_rank(void **state)
+{
+    (void)state;
+    /* The same ranks ippm_summary_compute takes: ceil(n * pct / 100). */
+    for (uint64_t n = 1; n <= 1000; n++)
+        for (uint32_t pct = 1; pct <= 100; pct++)
+            assert_int_equal(ippm_rank_of(n, pct * 10000),
+                             (n * pct + 99) / 100);
+    assert_int_equal(ippm_rank_of(5, 0), 1);
+    assert_int_equal(ippm_rank_of(5, 2000000), 5);
+    assert_int_equal(ippm_rank_of(UINT64_MAX, 1000000), UINT64_MAX);
+}
+
+static void test_ippm_dist_variance_against_two_pass(void **state)
+{
+    (void)state;
+    /* A large offset with a small spread: a sum of squares would lose
+     * every digit; Welford keeps them. */
+    static struct ippm_dist d;
+    static int64_t off[10000];
+    const int64_t base = 1000000000000LL;
+    uint64_t x = 12345;
+    ippm_dist_init(&d);
+    int64_t off_sum = 0;
+    for (size_t i = 0; i < N_OF(off); i++) {
+        off[i] = (int64_t)(rng_next(&x) % 1000);
+        off_sum += off[i];
+        ippm_dist_add(&d, base + off[i]);
+    }
+    /* The reference works on offsets from base, so it is exact enough to
+     * judge (a plain double sum of 1e4 values of 1e12 is not). */
+    double off_mean = (double)off_sum / (double)N_OF(off), var = 0;
+    for (size_t i = 0; i < N_OF(off); i++)
+        var += ((double)off[i] - off_mean) * ((double)off[i] - off_mean);
+    var /= (double)N_OF(off);
+    double mean = (double)base + off_mean;
+    assert_true(var > 80000 && var < 86000); /* uniform on 0..999 */
+    assert_near(ippm_dist_variance(&d), var, var * 1e-9);
+    assert_near(ippm_dist_mean(&d), mean, 1e-3);
+}
+
+static void test_ippm_dist_memory_is_constant(void **state)
+{
+    (void)state;
+    /* Everything lives in the struct: its size is fixed at compile time
+     * and feeding a million samples writes nothing outside it. */
+    struct guarded {
+        uint64_t before[8];
+        struct ippm_dist d;
+        uint64_t after[8];
+    };
+    static struct guarded g;
+    memset(&g, 0x5a, sizeof g);
+    ippm_dist_init(&g.d);
+    uint64_t x = 777;
+    for (int i = 0; i < 1000000; i++)
+        ippm_dist_add(&g.d, (int64_t)rng_next(&x));
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(g.before[i], 0x5a5a5a5a5a5a5a5aull);
+        assert_int_equal(g.after[i], 0x5a5a5a5a5a5a5a5aull);
+    }
+    assert_int_equal(g.d.n, 1000000);
+    assert_int_equal(sizeof(struct ippm_hist),
+                     8 + 2 * 8 * (size_t)IPPM_HIST_HALF);
+    assert_true(sizeof(struct ippm_dist) < 80 * 1024);
+    assert_true(sizeof(struct ippm_seqwin) <= 8 + 8 + IPPM_SEQWIN_SPAN / 8 + 8);
+}
+
 static void feed(struct ippm_reorder *r, const uint64_t *seq,
                  const bool *want, size_t n)
 {
@@ -316,6 +594,79 @@ static void test_ippm_reorder_observe_from_zero_and_gaps(void **state)
     assert_int_equal(r.next_exp, 11);
 }
 
+
+static void test_ippm_seqwin_duplicates_reordering_gaps(void **state)
+{
+    (void)state;
+    static struct ippm_seqwin w;
+    ippm_seqwin_init(&w);
+    assert_int_equal(ippm_seqwin_observe(&w, 5), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, 5), IPPM_SEQ_DUPLICATE);
+    assert_int_equal(ippm_seqwin_observe(&w, 9), IPPM_SEQ_NEW); /* gap */
+    assert_int_equal(ippm_seqwin_observe(&w, 7), IPPM_SEQ_NEW); /* late */
+    assert_int_equal(ippm_seqwin_observe(&w, 7), IPPM_SEQ_DUPLICATE);
+    assert_int_equal(ippm_seqwin_observe(&w, 6), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, 8), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, 9), IPPM_SEQ_DUPLICATE);
+    assert_int_equal(ippm_seqwin_observe(&w, 0), IPPM_SEQ_NEW);
+    assert_int_equal(w.top, 9);
+}
+
+static void test_ippm_seqwin_window_wraps_and_forgets(void **state)
+{
+    (void)state;
+    static struct ippm_seqwin w;
+    ippm_seqwin_init(&w);
+    const uint64_t span = IPPM_SEQWIN_SPAN;
+    /* Walk three windows' worth: the bit index wraps around. */
+    for (uint64_t s = 0; s < 3 * span; s += 2)
+        assert_int_equal(ippm_seqwin_observe(&w, s), IPPM_SEQ_NEW);
+    uint64_t top = 3 * span - 2;
+    /* Odd numbers passed over are still missing, even ones seen... */
+    assert_int_equal(ippm_seqwin_observe(&w, top - 1), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, top - 2), IPPM_SEQ_DUPLICATE);
+    assert_int_equal(ippm_seqwin_observe(&w, top - span + 2),
+                     IPPM_SEQ_DUPLICATE);
+    assert_int_equal(ippm_seqwin_observe(&w, top - span + 1), IPPM_SEQ_NEW);
+    /* ...but SPAN below the top nothing is known. */
+    assert_int_equal(ippm_seqwin_observe(&w, top - span), IPPM_SEQ_TOO_OLD);
+    assert_int_equal(ippm_seqwin_observe(&w, 0), IPPM_SEQ_TOO_OLD);
+    /* A jump of more than a window clears it. */
+    assert_int_equal(ippm_seqwin_observe(&w, top + 5 * span), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, top + 5 * span - 1),
+                     IPPM_SEQ_NEW);
+    /* Sliding clears the bits of numbers passed over, left set by the
+     * number one window earlier. */
+    ippm_seqwin_init(&w);
+    assert_int_equal(ippm_seqwin_observe(&w, 3), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, 100), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, span + 5), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, span + 3), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, 3), IPPM_SEQ_TOO_OLD);
+    /* Near the top of the number space. */
+    ippm_seqwin_init(&w);
+    assert_int_equal(ippm_seqwin_observe(&w, UINT64_MAX - 1), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, UINT64_MAX), IPPM_SEQ_NEW);
+    assert_int_equal(ippm_seqwin_observe(&w, UINT64_MAX - 1),
+                     IPPM_SEQ_DUPLICATE);
+}
+
+static void test_ippm_ipdv_consecutive_pairs_only(void **state)
+{
+    (void)state;
+    /* RFC 3393 §3.2 selection: pairs i, i+1 that both arrived. 3 lost. */
+    struct ippm_ipdv p = {0};
+    int64_t out = 0;
+    assert_false(ippm_ipdv_next(&p, 0, 1000, &out));
+    assert_true(ippm_ipdv_next(&p, 1, 1500, &out));
+    assert_int_equal(out, 500);
+    assert_true(ippm_ipdv_next(&p, 2, -200, &out));
+    assert_int_equal(out, -1700);
+    assert_false(ippm_ipdv_next(&p, 4, 900, &out)); /* 3 lost */
+    assert_true(ippm_ipdv_next(&p, 5, 900, &out));
+    assert_int_equal(out, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +685,21 @@ int main(void)
         cmocka_unit_test(test_ippm_reorder_observe_rfc4737_table2),
         cmocka_unit_test(test_ippm_reorder_observe_rfc4737_table3),
         cmocka_unit_test(test_ippm_reorder_observe_from_zero_and_gaps),
+        cmocka_unit_test(test_ippm_sum_carries_past_64_bits),
+        cmocka_unit_test(test_ippm_dist_percentiles_within_bound_uniform),
+        cmocka_unit_test(test_ippm_dist_percentiles_within_bound_exponential),
+        cmocka_unit_test(test_ippm_dist_percentiles_within_bound_bimodal),
+        cmocka_unit_test(test_ippm_dist_percentiles_within_bound_negative),
+        cmocka_unit_test(test_ippm_dist_one_sample_and_all_equal),
+        cmocka_unit_test(test_ippm_dist_exact_up_to_its_first_samples),
+        cmocka_unit_test(test_ippm_dist_empty_is_zero),
+        cmocka_unit_test(test_ippm_hist_small_values_exact),
+        cmocka_unit_test(test_ippm_rank_of_nearest_rank),
+        cmocka_unit_test(test_ippm_dist_variance_against_two_pass),
+        cmocka_unit_test(test_ippm_dist_memory_is_constant),
+        cmocka_unit_test(test_ippm_seqwin_duplicates_reordering_gaps),
+        cmocka_unit_test(test_ippm_seqwin_window_wraps_and_forgets),
+        cmocka_unit_test(test_ippm_ipdv_consecutive_pairs_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

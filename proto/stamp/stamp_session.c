@@ -346,8 +346,7 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
                                 struct stamp_result *res, size_t n_res)
 {
     if (cfg->pkt_len < stamp_base_len(cfg->mode) ||
-        cfg->pkt_len > STAMP_MAX_LEN || cfg->count == 0 || !res ||
-        n_res < cfg->count)
+        cfg->pkt_len > STAMP_MAX_LEN || cfg->count == 0 || !res || n_res == 0)
         return IPPM_ERR_BAD_ARG;
     if (cfg->mode == STAMP_MODE_AUTH && !ippm_hmac_key_ready(&cfg->key))
         return IPPM_ERR_BAD_ARG;
@@ -363,10 +362,30 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     if (s->cfg.errest.mult == 0)
         s->cfg.errest.mult = 1;
     s->cfg.errest.z = cfg->tsfmt == IPPM_TS_PTP;
+    s->ring = n_res < cfg->count ? (uint32_t)n_res : cfg->count;
     s->res = res;
-    memset(res, 0, sizeof(*res) * cfg->count);
+    memset(res, 0, sizeof(*res) * s->ring);
     s->next_send_ns = cfg->start_ns;
+    ippm_dist_init(&s->acc.rtt);
+    ippm_dist_init(&s->acc.fwd);
+    ippm_dist_init(&s->acc.bwd);
+    ippm_dist_init(&s->acc.ipdv);
     return IPPM_OK;
+}
+
+static struct stamp_result *slot_of(const struct stamp_sender *s,
+                                    uint32_t seq)
+{
+    return &s->res[seq % s->ring];
+}
+
+/* see stamp.h */
+const struct stamp_result *stamp_sender_result(const struct stamp_sender *s,
+                                               uint32_t seq)
+{
+    if (seq < s->retired || seq >= s->next_seq)
+        return NULL;
+    return slot_of(s, seq);
 }
 
 static bool sender_all_sent(const struct stamp_sender *s)
@@ -440,9 +459,14 @@ static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
                                 hmac_off);
     if (e != IPPM_OK)
         return e;
-    s->res[seq].state = STAMP_RES_SENT;
-    s->res[seq].t1_ns = now;
-    s->res[seq].rx_ttl = -1;
+    /* The slot's previous request leaves the ring before it is reused. */
+    while (seq - s->retired >= s->ring)
+        (void)stamp_sender_retire(s, true, NULL, NULL);
+    struct stamp_result *r = slot_of(s, seq);
+    memset(r, 0, sizeof(*r));
+    r->state = STAMP_RES_SENT;
+    r->t1_ns = now;
+    r->rx_ttl = -1;
     s->next_seq++;
     s->counters.sent++;
     s->last_send_ns = now;
@@ -633,11 +657,14 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         return IPPM_OK;
     }
     uint32_t seq = rep.ss_seq;
-    if (seq >= s->next_seq || s->res[seq].state == STAMP_RES_PENDING) {
+    /* Never sent, or sent so long ago that its record left the ring: a
+     * reply too late to match is not this session's any more. */
+    if (seq >= s->next_seq || seq < s->retired ||
+        slot_of(s, seq)->state == STAMP_RES_PENDING) {
         sender_drop(s, IPPM_ERR_UNEXPECTED, seq, act);
         return IPPM_OK;
     }
-    struct stamp_result *r = &s->res[seq];
+    struct stamp_result *r = slot_of(s, seq);
     if (!sender_micro_ok(s, &rep)) {
         sender_drop(s, IPPM_ERR_MEMBER_LINK, seq, act);
         return IPPM_OK;
@@ -701,47 +728,71 @@ static int64_t result_rtt(const struct stamp_result *r)
     return total - (int64_t)(r->t3_ns - r->t2_ns);
 }
 
-enum delay_kind { DELAY_RTT, DELAY_FWD, DELAY_BWD, DELAY_IPDV };
-
-/* Collects one kind of delay sample over the received results. */
-static size_t collect(const struct stamp_sender *s, enum delay_kind kind,
-                      int64_t *out)
+/* RFC 8972 §4.5: remembers the first and the last reply carrying Direct
+ * Measurement, and the requests not answered between them, as records
+ * retire in sequence order. */
+static void fold_dm(struct stamp_sender_acc *a, const struct stamp_result *r)
 {
-    size_t n = 0;
-    const struct stamp_result *res = s->res;
-    for (uint32_t i = 0; i < s->next_seq; i++) {
-        const struct stamp_result *r = &res[i];
-        if (r->state != STAMP_RES_RECEIVED)
-            continue;
-        switch (kind) {
-        case DELAY_RTT:
-            out[n++] = result_rtt(r);
-            break;
-        case DELAY_FWD:
-            if (!r->ts_malformed)
-                out[n++] = (int64_t)(r->t2_ns - r->t1_ns);
-            break;
-        case DELAY_BWD:
-            if (!r->ts_malformed)
-                out[n++] = (int64_t)(r->t4_ns - r->t3_ns);
-            break;
-        case DELAY_IPDV:
-            /* RFC 3393 with consecutive sequence numbers as the selection
-             * function: both packets of the pair must have arrived. */
-            if (i + 1 < s->next_seq && res[i + 1].state == STAMP_RES_RECEIVED)
-                out[n++] = result_rtt(&res[i + 1]) - result_rtt(r);
-            break;
-        }
+    if (r->state != STAMP_RES_RECEIVED) {
+        a->dm_lost_run += a->dm_any;
+        return;
     }
-    return n;
+    if (!r->dm)
+        return;
+    if (!a->dm_any) {
+        a->dm_any = true;
+        a->dm_first_s_txc = r->dm_s_txc;
+        a->dm_first_r_rxc = r->dm_r_rxc;
+    }
+    a->dm_lost_in += a->dm_lost_run;
+    a->dm_lost_run = 0;
+    a->dm_last_s_txc = r->dm_s_txc;
+    a->dm_last_r_rxc = r->dm_r_rxc;
 }
 
-static double mean_abs(const int64_t *v, size_t n)
+/* A record leaves the ring in its final state: into the statistics. */
+static void sender_fold(struct stamp_sender *s, uint32_t seq,
+                        const struct stamp_result *r)
 {
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += v[i] < 0 ? -(double)v[i] : (double)v[i];
-    return n ? sum / (double)n : 0;
+    struct stamp_sender_acc *a = &s->acc;
+    fold_dm(a, r);
+    if (r->state != STAMP_RES_RECEIVED)
+        return;
+    int64_t rtt = result_rtt(r);
+    ippm_dist_add(&a->rtt, rtt);
+    if (!r->ts_malformed) {
+        ippm_dist_add(&a->fwd, (int64_t)(r->t2_ns - r->t1_ns));
+        ippm_dist_add(&a->bwd, (int64_t)(r->t4_ns - r->t3_ns));
+    }
+    /* RFC 3393 with consecutive sequence numbers as the selection
+     * function: both packets of the pair must have arrived. */
+    int64_t d;
+    if (ippm_ipdv_next(&a->ipdv_pair, seq, rtt, &d)) {
+        ippm_dist_add(&a->ipdv, d);
+        ippm_sum_add(&a->ipdv_abs, d < 0 ? -d : d);
+    }
+    /* A stateful reflector's numbers differ from ours (RFC 8762 §4). */
+    if (r->refl_seq != seq)
+        a->stateful = true;
+}
+
+/* see stamp.h */
+bool stamp_sender_retire(struct stamp_sender *s, bool flush, uint32_t *seq,
+                         struct stamp_result *out)
+{
+    if (s->retired >= s->next_seq)
+        return false;
+    bool full = s->next_seq - s->retired >= s->ring;
+    if (!flush && !(full && !sender_all_sent(s)))
+        return false;
+    uint32_t q = s->retired++;
+    const struct stamp_result *r = slot_of(s, q);
+    sender_fold(s, q, r);
+    if (seq)
+        *seq = q;
+    if (out)
+        *out = *r;
+    return true;
 }
 
 /* A stateful reflector numbers what it transmits (RFC 8762 §4), so gaps
@@ -750,12 +801,7 @@ static double mean_abs(const int64_t *v, size_t n)
 static void directional_loss(const struct stamp_sender *s,
                              struct stamp_stats *st)
 {
-    bool stateful = false;
-    for (uint32_t i = 0; i < s->next_seq && !stateful; i++) {
-        const struct stamp_result *r = &s->res[i];
-        stateful = r->state == STAMP_RES_RECEIVED && r->refl_seq != i;
-    }
-    if (!stateful || s->refl_numbers == 0)
+    if (!s->acc.stateful || s->refl_numbers == 0)
         return;
     /* Numbers the reflector used but we never saw are replies lost on the
      * way back; a loss before the first or after the last number seen
@@ -781,31 +827,17 @@ static void directional_loss(const struct stamp_sender *s,
 static bool dm_directional_loss(const struct stamp_sender *s,
                                 struct stamp_stats *st)
 {
-    const struct stamp_result *a = NULL, *b = NULL;
-    uint32_t ia = 0, ib = 0;
-    for (uint32_t i = 0; i < s->next_seq; i++) {
-        const struct stamp_result *r = &s->res[i];
-        if (r->state != STAMP_RES_RECEIVED || !r->dm)
-            continue;
-        if (!a) {
-            a = r;
-            ia = i;
-        }
-        b = r;
-        ib = i;
-    }
-    if (!a)
+    const struct stamp_sender_acc *a = &s->acc;
+    if (!a->dm_any)
         return false;
-    uint64_t sent = (uint32_t)(b->dm_s_txc - a->dm_s_txc);
-    uint64_t arrived = (uint32_t)(b->dm_r_rxc - a->dm_r_rxc);
+    uint64_t sent = (uint32_t)(a->dm_last_s_txc - a->dm_first_s_txc);
+    uint64_t arrived = (uint32_t)(a->dm_last_r_rxc - a->dm_first_r_rxc);
     /* A duplicated request arrives twice: the copies seen are not
      * arrivals of requests, and loss is never negative. */
     arrived -= arrived > s->counters.dup_forward ? s->counters.dup_forward
                                                  : arrived;
     uint64_t fwd = sent > arrived ? sent - arrived : 0;
-    uint64_t lost_in = 0;
-    for (uint32_t i = ia; i <= ib; i++)
-        lost_in += s->res[i].state != STAMP_RES_RECEIVED;
+    uint64_t lost_in = a->dm_lost_in;
     if (fwd > lost_in)
         fwd = lost_in;
     st->directional = true;
@@ -818,10 +850,11 @@ static bool dm_directional_loss(const struct stamp_sender *s,
 }
 
 /* see stamp.h */
-void stamp_sender_stats(const struct stamp_sender *s, int64_t *scratch,
-                        struct stamp_stats *out)
+void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
 {
     struct stamp_stats st;
+    while (stamp_sender_retire(s, true, NULL, NULL))
+        ;
     memset(&st, 0, sizeof(st));
     st.sent = s->counters.sent;
     st.received = s->counters.received;
@@ -833,11 +866,12 @@ void stamp_sender_stats(const struct stamp_sender *s, int64_t *scratch,
     st.loss_pct = st.sent ? 100.0 * (double)st.lost / (double)st.sent : 0;
     if (!dm_directional_loss(s, &st))
         directional_loss(s, &st);
-    ippm_summary_compute(scratch, collect(s, DELAY_FWD, scratch), &st.fwd);
-    ippm_summary_compute(scratch, collect(s, DELAY_BWD, scratch), &st.bwd);
-    size_t n = collect(s, DELAY_IPDV, scratch);
-    st.jitter_ns = mean_abs(scratch, n);
-    ippm_summary_compute(scratch, n, &st.ipdv);
-    ippm_summary_compute(scratch, collect(s, DELAY_RTT, scratch), &st.rtt);
+    ippm_dist_summary(&s->acc.fwd, &st.fwd);
+    ippm_dist_summary(&s->acc.bwd, &st.bwd);
+    ippm_dist_summary(&s->acc.ipdv, &st.ipdv);
+    st.jitter_ns = s->acc.ipdv.n ? ippm_sum_value(&s->acc.ipdv_abs) /
+                                       (double)s->acc.ipdv.n
+                                 : 0;
+    ippm_dist_summary(&s->acc.rtt, &st.rtt);
     *out = st;
 }

@@ -884,8 +884,13 @@ static void test_stamp_sender_init_rejects_bad_config(void **state)
     c = snd_cfg(OPEN, 0);
     assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
     c = snd_cfg(OPEN, 10);
-    assert_int_equal(stamp_sender_init(&S, &c, RES, 9), IPPM_ERR_BAD_ARG);
-    assert_int_equal(stamp_sender_init(&S, &c, RES, 10), IPPM_OK);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 0), IPPM_ERR_BAD_ARG);
+    assert_int_equal(stamp_sender_init(&S, &c, NULL, 10), IPPM_ERR_BAD_ARG);
+    /* Fewer records than packets: a ring. */
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 9), IPPM_OK);
+    assert_int_equal(S.ring, 9);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_OK);
+    assert_int_equal(S.ring, 10);
     c = snd_cfg(AUTH, 10);
     c.pkt_len = 111;
     assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
@@ -1319,7 +1324,6 @@ static void assert_summary(const struct ippm_summary *s, uint64_t n,
 }
 
 static struct path P;
-static int64_t scratch[NMAX];
 
 static void lossy_path(void)
 {
@@ -1352,7 +1356,7 @@ static void test_stamp_sender_stats_against_stateful_reflector(void **state)
 
     struct stamp_stats st;
     memset(&st, 0xa5, sizeof st);
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.sent, 10);
     assert_int_equal(st.received, 8);
     assert_int_equal(st.lost, 2);
@@ -1373,6 +1377,86 @@ static void test_stamp_sender_stats_against_stateful_reflector(void **state)
                    200000.0, 0.0);
 }
 
+/* A ring smaller than the count gives the statistics of a full table, and
+ * hands every record out once, in sequence order, in its final state. */
+static void test_stamp_sender_ring_matches_full_table(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, true);
+    struct stamp_sender_config c = snd_cfg(OPEN, 40);
+    struct stamp_stats full, ringed;
+    stamp_reflector_init(&R, &rc);
+    snd_init(&c);
+    lossy_path();
+    drive(&P);
+    stamp_sender_stats(&S, &full);
+
+    stamp_reflector_init(&R, &rc);
+    memset(RES, 0xa5, sizeof RES);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 3), IPPM_OK);
+    drive(&P);
+    uint32_t seq, want = S.retired;
+    struct stamp_result r;
+    assert_true(want >= 40 - 3);
+    while (stamp_sender_retire(&S, true, &seq, &r)) {
+        assert_int_equal(seq, want++);
+        assert_int_equal(r.state, seq == 3 || seq == 6 ? STAMP_RES_SENT
+                                                       : STAMP_RES_RECEIVED);
+    }
+    assert_int_equal(want, 40);
+    assert_null(stamp_sender_result(&S, 39));
+    stamp_sender_stats(&S, &ringed);
+    assert_int_equal(ringed.received, 38);
+    assert_memory_equal(&ringed, &full, sizeof full);
+}
+
+/* A reply whose request left the ring is too late to match: unexpected,
+ * and the request stays lost. Within the ring, late replies and copies
+ * match as before. */
+static void test_stamp_sender_ring_drops_replies_it_no_longer_holds(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 6);
+    memset(RES, 0xa5, sizeof RES);
+    assert_int_equal(stamp_sender_init(&S, &c, RES, 2), IPPM_OK);
+    uint64_t ts[6];
+    for (int k = 0; k < 4; k++) {
+        ts[k] = T0 + (uint64_t)k * MS;
+        assert_int_equal(snd_timer(ts[k]).kind, STAMP_ACT_SEND);
+        ts[k] = ippm_ts_from_ns(ts[k], IPPM_TS_NTP);
+    }
+    /* 0 and 1 left the ring when 2 and 3 were sent. */
+    assert_int_equal(S.retired, 2);
+    assert_null(stamp_sender_result(&S, 1));
+    assert_non_null(stamp_sender_result(&S, 2));
+    size_t len = mk_reply(OPEN, 0, 1, ts[1], T0 + 5 * MS, T0 + 5 * MS,
+                          IPPM_TS_NTP, 255);
+    struct stamp_action a = snd_rx(rep, len, T0 + 6 * MS, 60);
+    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.why, IPPM_ERR_UNEXPECTED);
+    len = mk_reply(OPEN, 2, 2, ts[2], T0 + 5 * MS, T0 + 5 * MS, IPPM_TS_NTP,
+                   255);
+    assert_int_equal(snd_rx(rep, len, T0 + 6 * MS, 60).kind, STAMP_ACT_NONE);
+    a = snd_rx(rep, len, T0 + 7 * MS, 60);
+    assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
+    /* The ring is full and packets remain: 2 is due to go, with its copy
+     * counted; then 3 has room and stays. */
+    uint32_t seq;
+    struct stamp_result r;
+    assert_true(stamp_sender_retire(&S, false, &seq, &r));
+    assert_int_equal(seq, 2);
+    assert_int_equal(r.state, STAMP_RES_RECEIVED);
+    assert_int_equal(r.duplicates, 1);
+    assert_false(stamp_sender_retire(&S, false, &seq, &r));
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.sent, 4);
+    assert_int_equal(st.received, 1);
+    assert_int_equal(st.duplicated, 1);
+    assert_int_equal(S.counters.drop_by[IPPM_ERR_UNEXPECTED], 1);
+    assert_int_equal(st.rtt.n, 1);
+}
+
 static void test_stamp_sender_stats_stateless_not_directional(void **state)
 {
     (void)state;
@@ -1383,7 +1467,7 @@ static void test_stamp_sender_stats_stateless_not_directional(void **state)
     lossy_path();
     drive(&P);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.sent, 10);
     assert_int_equal(st.received, 8);
     assert_int_equal(st.lost, 2);
@@ -1416,7 +1500,7 @@ static void test_stamp_sender_stats_dm_splits_loss_stateless(void **state)
     assert_int_equal(RES[4].dm_r_rxc, 4);
     assert_int_equal(RES[4].dm_r_txc, 4);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.lost, 2);
     /* RFC 8972 §4.5: one lost each way, though the reflector is
      * stateless and its Sequence Numbers copy ours. */
@@ -1445,7 +1529,7 @@ static void test_stamp_sender_stats_dm_backward_only(void **state)
     P.lose_bwd[2] = true;
     drive(&P);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     /* Replies lost only: a stateful reflector's numbers match ours, so
      * only the counters tell it was the way back. */
     assert_int_equal(st.lost, 2);
@@ -1490,7 +1574,7 @@ static void test_stamp_sender_dup_direction_from_dm(void **state)
     snd_rx(rep, ra.len, T0 + MS + 300 * US, 60);
     snd_rx(rep, ra.len, T0 + MS + 301 * US, 60);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.duplicated, 2);
     assert_int_equal(st.dup_forward, 1);
     assert_int_equal(st.dup_backward, 1);
@@ -1511,7 +1595,7 @@ static void test_stamp_sender_stats_ipdv_and_jitter(void **state)
     P.proc_ns = 3 * US;
     drive(&P);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.lost, 0);
     assert_near(st.loss_pct, 0.0, 1e-12);
     /* RTT 300 310 305 305 320 us: IPDV (later minus earlier, RFC 3393)
@@ -1541,7 +1625,7 @@ static void test_stamp_sender_stats_duplicates_and_reordering(void **state)
         snd_rx(rep, len, T0 + 3 * MS + i * US, 64);
     }
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.sent, 3);
     assert_int_equal(st.received, 3);
     assert_int_equal(st.lost, 0);
@@ -1575,7 +1659,7 @@ static void test_stamp_sender_stats_stopped_early(void **state)
     uint8_t tx[8];
     stamp_sender_handle(&S, &ev, tx, sizeof tx, &act);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     /* Only what was sent counts. */
     assert_int_equal(st.sent, 4);
     assert_int_equal(st.received, 3);
@@ -1592,7 +1676,7 @@ static void test_stamp_sender_stats_before_any_send(void **state)
     snd_init(&c);
     struct stamp_stats st;
     memset(&st, 0xa5, sizeof st);
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.sent, 0);
     assert_int_equal(st.received, 0);
     assert_int_equal(st.lost, 0);
@@ -1620,7 +1704,7 @@ static void test_stamp_sender_against_reflector_auth_ptp(void **state)
     P.proc_ns = 15 * US;
     drive(&P);
     struct stamp_stats st;
-    stamp_sender_stats(&S, scratch, &st);
+    stamp_sender_stats(&S, &st);
     assert_int_equal(st.received, 6);
     assert_int_equal(st.lost, 0);
     for (uint32_t k = 0; k < 6; k++) {
@@ -1690,6 +1774,8 @@ int main(void)
         cmocka_unit_test(test_stamp_sender_auth_hmac),
         cmocka_unit_test(test_stamp_sender_rx_reordered),
         cmocka_unit_test(test_stamp_sender_stats_against_stateful_reflector),
+        cmocka_unit_test(test_stamp_sender_ring_matches_full_table),
+        cmocka_unit_test(test_stamp_sender_ring_drops_replies_it_no_longer_holds),
         cmocka_unit_test(test_stamp_sender_stats_stateless_not_directional),
         cmocka_unit_test(test_stamp_sender_stats_dm_splits_loss_stateless),
         cmocka_unit_test(test_stamp_sender_stats_dm_backward_only),
