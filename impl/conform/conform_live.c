@@ -978,14 +978,14 @@ int conform_live_sender(const struct conform_sender_opts *o,
             run->obs.n_ex++;
             run->received++;
             uint8_t *slot = ippm_tx_batch_slot(&tx);
-            struct stamp_event ev = {.kind = STAMP_EV_RX, .pkt = b,
+            struct ippm_event ev = {.kind = IPPM_EV_DATAGRAM, .data = b,
                                      .len = rx.len[i], .meta = m};
-            struct stamp_action act = {0};
+            struct ippm_action act = {0};
             ev.now_ns = ippm_clock_now(&clk);
             if (slot && !rx.trunc[i] &&
                 stamp_reflector_handle(r, &ev, slot, tx.buf_size, &act) ==
                     IPPM_OK &&
-                act.kind == STAMP_ACT_SEND) {
+                act.kind == IPPM_ACT_SEND_DATAGRAM) {
                 e->rep = dup_bytes(slot, act.len);
                 e->rep_len = act.len;
                 e->rep_ns = ev.now_ns;
@@ -1040,18 +1040,18 @@ static void *selfrefl_main(void *arg)
         int n = ippm_net_recv(&x->s, &x->rx, &x->clk);
         for (int i = 0; i < n; i++) {
             uint8_t *slot = ippm_tx_batch_slot(&x->tx);
-            struct stamp_event ev = {
-                .kind = STAMP_EV_RX,
-                .pkt = ippm_rx_batch_buf(&x->rx, (size_t)i),
+            struct ippm_event ev = {
+                .kind = IPPM_EV_DATAGRAM,
+                .data = ippm_rx_batch_buf(&x->rx, (size_t)i),
                 .len = x->rx.len[i],
                 .meta = &x->rx.meta[i],
             };
-            struct stamp_action act = {0};
+            struct ippm_action act = {0};
             ev.now_ns = ippm_clock_now(&x->clk);
             if (slot && !x->rx.trunc[i] &&
                 stamp_reflector_handle(&x->r, &ev, slot, x->tx.buf_size,
                                        &act) == IPPM_OK &&
-                act.kind == STAMP_ACT_SEND) {
+                act.kind == IPPM_ACT_SEND_DATAGRAM) {
                 ippm_tx_batch_commit(&x->tx, &x->s, act.len,
                                      &x->rx.meta[i].peer,
                                      &x->rx.meta[i].local);
@@ -1232,13 +1232,13 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
         if (dl == UINT64_MAX)
             break;
         if (now >= dl) {
-            struct stamp_event ev = {.kind = STAMP_EV_TIMER, .now_ns = now};
-            struct stamp_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
+            struct ippm_action act = {0};
             if (stamp_sender_handle(&x->snd, &ev, x->tx, sizeof x->tx, &act) !=
                     IPPM_OK ||
-                act.kind == STAMP_ACT_DONE)
+                act.kind == IPPM_ACT_DONE)
                 break;
-            if (act.kind == STAMP_ACT_SEND)
+            if (act.kind == IPPM_ACT_SEND_DATAGRAM)
                 (void)send(s.fd, x->tx, act.len, 0);
             continue;
         }
@@ -1248,14 +1248,14 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
             continue;
         int n = ippm_net_recv(&s, &x->rx, &x->clk);
         for (int i = 0; i < n; i++) {
-            struct stamp_event ev = {
-                .kind = STAMP_EV_RX,
+            struct ippm_event ev = {
+                .kind = IPPM_EV_DATAGRAM,
                 .now_ns = ippm_clock_now(&x->clk),
-                .pkt = ippm_rx_batch_buf(&x->rx, (size_t)i),
+                .data = ippm_rx_batch_buf(&x->rx, (size_t)i),
                 .len = x->rx.len[i],
                 .meta = &x->rx.meta[i],
             };
-            struct stamp_action act = {0};
+            struct ippm_action act = {0};
             if (!x->rx.trunc[i])
                 (void)stamp_sender_handle(&x->snd, &ev, x->tx, sizeof x->tx,
                                           &act);

@@ -374,13 +374,13 @@ static void refl_one(struct refl *x, size_t i)
         return;
     }
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
-    struct stamp_event ev = {
-        .kind = STAMP_EV_RX,
-        .pkt = ippm_rx_batch_buf(&x->rx, i),
+    struct ippm_event ev = {
+        .kind = IPPM_EV_DATAGRAM,
+        .data = ippm_rx_batch_buf(&x->rx, i),
         .len = x->rx.len[i],
         .meta = m,
     };
-    struct stamp_action act = {0};
+    struct ippm_action act = {0};
     /* Read last: the reply leaves right after, so this is its Timestamp. */
     ev.now_ns = ippm_clock_now(&x->clk);
     enum ippm_err rc =
@@ -389,13 +389,13 @@ static void refl_one(struct refl *x, size_t i)
         refl_drop(x, rc);
         return;
     }
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
         /* RFC 8972 §4.4: proto chose the reply's DSCP. */
         if (act.tos >= 0)
             ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
     }
-    else if (act.kind == STAMP_ACT_DROP)
+    else if (act.kind == IPPM_ACT_DROP)
         refl_drop(x, act.why);
 }
 

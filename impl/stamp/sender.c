@@ -1,5 +1,5 @@
 /* `ippm stamp sender`: drives stamp_sender with TIMER events when its
- * deadline passes and RX events carrying the kernel's receive time, then
+ * deadline passes and DATAGRAM events carrying the kernel's receive time, then
  * prints (and optionally writes as JSON) what stamp_sender_stats makes of
  * the results. Like the reflector it never reads a STAMP field. */
 #include <errno.h>
@@ -508,9 +508,9 @@ static void send_progress(struct sender *x, uint64_t now)
 
 /* --metrics, --agentx: a first reply's RTT into the summary, computed as
  * stamp_sender_stats does (the whole RTT when a timestamp was unreadable). */
-static void send_observe(struct sender *x, const struct stamp_action *act)
+static void send_observe(struct sender *x, const struct ippm_action *act)
 {
-    if (act->kind != STAMP_ACT_NONE || act->seq >= x->o.count)
+    if (act->kind != IPPM_ACT_NONE || act->seq >= x->o.count)
         return;
     const struct stamp_result *r = &x->res[act->seq];
     if (r->state != STAMP_RES_RECEIVED)
@@ -552,10 +552,10 @@ static void send_zero_ssid(struct sender *x, const struct stamp_result *r)
 
 static void send_rx_one(struct sender *x, size_t i)
 {
-    struct stamp_action act = {0};
-    struct stamp_event ev = {
-        .kind = STAMP_EV_RX,
-        .pkt = ippm_rx_batch_buf(&x->rx, i),
+    struct ippm_action act = {0};
+    struct ippm_event ev = {
+        .kind = IPPM_EV_DATAGRAM,
+        .data = ippm_rx_batch_buf(&x->rx, i),
         .len = x->rx.len[i],
         .meta = &x->rx.meta[i],
         .now_ns = ippm_clock_now(&x->clk),
@@ -566,16 +566,16 @@ static void send_rx_one(struct sender *x, size_t i)
         return;
     if (x->exp.on)
         send_observe(x, &act);
-    if (act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
+    if (act.kind == IPPM_ACT_NONE && act.seq < x->o.count &&
         x->res[act.seq].state == STAMP_RES_RECEIVED)
         send_zero_ssid(x, &x->res[act.seq]);
-    bool first = act.kind == STAMP_ACT_NONE && act.seq < x->o.count &&
+    bool first = act.kind == IPPM_ACT_NONE && act.seq < x->o.count &&
                  x->res[act.seq].state == STAMP_RES_RECEIVED;
     json_t *tlvs = NULL;
     if (first && x->o.tlv_len && (x->pkt_tlvs || x->o.per_packet)) {
         /* The reflector's timestamp format reads a Follow-Up TLV. */
         struct ippm_errest ee = ippm_errest_decode(x->res[act.seq].refl_errest);
-        tlvs = stamp_tlv_opts_json(act.tlv, act.tlv_len,
+        tlvs = stamp_tlv_opts_json(act.view, act.view_len,
                                    ee.z ? IPPM_TS_PTP : IPPM_TS_NTP);
     }
     if (x->o.per_packet && first)
@@ -587,7 +587,7 @@ static void send_rx_one(struct sender *x, size_t i)
         json_decref(tlvs);
     }
     if (x->o.per_packet && act.seq < x->o.count &&
-        act.kind == STAMP_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
+        act.kind == IPPM_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
         printf("seq=%u (DUP)\n", act.seq);
 }
 
@@ -613,8 +613,8 @@ static int send_rx(struct sender *x)
 /* TIMER: returns true when the session is done. */
 static bool send_timer(struct sender *x, uint64_t now)
 {
-    struct stamp_action act = {0};
-    struct stamp_event ev = {.kind = STAMP_EV_TIMER, .now_ns = now};
+    struct ippm_action act = {0};
+    struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
     enum ippm_err e =
         stamp_sender_handle(&x->s, &ev, slot, x->tx.buf_size, &act);
@@ -624,12 +624,12 @@ static bool send_timer(struct sender *x, uint64_t now)
         x->failed = true;
         return true;
     }
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, NULL, NULL);
         if (ippm_net_send(&x->sock, &x->tx, NULL) != 1)
             x->send_failed++;
     }
-    return act.kind == STAMP_ACT_DONE;
+    return act.kind == IPPM_ACT_DONE;
 }
 
 static int send_loop(struct sender *x)
@@ -637,15 +637,15 @@ static int send_loop(struct sender *x)
     for (;;) {
         if (x->zero_ssid_stop) {
             /* RFC 8972 §3: the sender stops the session. */
-            struct stamp_action act = {0};
-            struct stamp_event ev = {.kind = STAMP_EV_STOP,
+            struct ippm_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_STOP,
                                      .now_ns = ippm_clock_now(&x->clk)};
             stamp_sender_handle(&x->s, &ev, NULL, 0, &act);
             return IPPM_EXIT_OK;
         }
         if (ippm_net_stopping()) {
-            struct stamp_action act = {0};
-            struct stamp_event ev = {.kind = STAMP_EV_STOP,
+            struct ippm_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_STOP,
                                      .now_ns = ippm_clock_now(&x->clk)};
             stamp_sender_handle(&x->s, &ev, NULL, 0, &act);
             x->interrupted = true;

@@ -17,6 +17,7 @@
 #include "../common/ippm_addr.h"
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
+#include "../common/ippm_event.h"
 #include "../common/ippm_stats.h"
 #include "../common/ippm_time.h"
 
@@ -424,37 +425,6 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
 
 /* ---- state machines ---- */
 
-enum stamp_ev_kind { STAMP_EV_RX, STAMP_EV_TIMER, STAMP_EV_STOP };
-
-struct stamp_event {
-    enum stamp_ev_kind kind;
-    uint64_t now_ns;                  /* driver's clock, Unix ns */
-    const uint8_t *pkt;               /* RX only */
-    size_t len;
-    const struct ippm_rx_meta *meta;  /* RX only: kernel time, TTL, peer */
-};
-
-enum stamp_act_kind {
-    STAMP_ACT_NONE,  /* nothing to do */
-    STAMP_ACT_SEND,  /* send len octets of tx */
-    STAMP_ACT_DROP,  /* input discarded; why says which rule */
-    STAMP_ACT_DONE   /* session finished */
-};
-
-struct stamp_action {
-    enum stamp_act_kind kind;
-    size_t len;
-    enum ippm_err why;
-    uint32_t seq;     /* sender: sequence number sent or matched */
-    /* reflector SEND: TOS / Traffic Class to send with (RFC 8972 §4.4
-     * Class of Service), -1 to leave the socket's. */
-    int16_t tos;
-    /* sender RX: the reply's TLVs, a view into ev->pkt valid during the
-     * call (decode with stamp_tlv_next to print them). */
-    const uint8_t *tlv;
-    size_t tlv_len;
-};
-
 /* ---- Session-Reflector ---- */
 
 #define STAMP_REFLECTOR_SESSIONS 256
@@ -529,12 +499,12 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
                                            struct stamp_reflector_session *s,
                                            size_t n);
 
-/* Handles one event. For RX, builds the reflected packet in tx (the
+/* Handles one event. For DATAGRAM, builds the reflected packet in tx (the
  * Receive Timestamp from meta->rx_ns, the Timestamp from ev->now_ns,
- * Ses-Sender TTL from meta->ttl) and returns SEND with its length, equal
- * to the request's (unless cfg.tlv and a Reflected Test Packet Control TLV
- * asks otherwise, within cfg.max_reply_len) and act->tos (Class of
- * Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
+ * Ses-Sender TTL from meta->ttl) and returns SEND_DATAGRAM with its
+ * length, equal to the request's (unless cfg.tlv and a Reflected Test
+ * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
+ * act->tos (Class of Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
  * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL,
  * IPPM_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
  * asked), IPPM_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
@@ -542,9 +512,9 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
  * tx is per call, not per reflector, so a driver can fill a batch.
  * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG). */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
-                                     const struct stamp_event *ev,
+                                     const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,
-                                     struct stamp_action *act);
+                                     struct ippm_action *act);
 
 /* ---- Session-Sender ---- */
 
@@ -640,18 +610,18 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
  * of the wait after the last send. UINT64_MAX once done. */
 uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 
-/* TIMER: sends the next packet (SEND, act->seq) into tx with Timestamp =
- * now_ns when one is due (cfg.tlvs after the base, S_TxC and HMAC TLV
- * filled), DONE after the wait, else NONE. RX: matches a reply to its
- * sequence number and records it (NONE with act->seq, act->tlv the
+/* TIMER: sends the next packet (SEND_DATAGRAM, act->seq) into tx with
+ * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and HMAC TLV
+ * filled), DONE after the wait, else NONE. DATAGRAM: matches a reply to its
+ * sequence number and records it (NONE with act->seq, act->view the
  * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
  * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
  * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
  * still counted, IPPM_ERR_MEMBER_LINK for a reply whose Micro-session IDs
  * are not the ones sent, RFC 9534 §3.2). STOP: DONE. */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
-                                  const struct stamp_event *ev, uint8_t *tx,
-                                  size_t tx_cap, struct stamp_action *act);
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act);
 
 enum stamp_dir_source {
     STAMP_DIR_NONE = 0,

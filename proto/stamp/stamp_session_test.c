@@ -209,7 +209,7 @@ static uint8_t reply[2048];
 
 /* Hands pkt (copied against a guard page) to the reflector with a tx of
  * tx_cap octets that also ends at a guard page. */
-static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
+static struct ippm_action refl_rx(const uint8_t *pkt, size_t len,
                                    const struct ippm_rx_meta *meta,
                                    uint64_t now, size_t tx_cap)
 {
@@ -218,14 +218,14 @@ static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
     static uint8_t dirty[2048];
     memset(dirty, 0xee, sizeof dirty);
     uint8_t *tx = ippm_guard_copy(&gt, dirty, tx_cap);
-    struct stamp_event ev = {STAMP_EV_RX, now, p, len, meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, now, p, len, meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     assert_int_equal(stamp_reflector_handle(&R, &ev, tx, tx_cap, &act),
                      IPPM_OK);
     memset(reply, 0, sizeof reply);
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         assert_true(act.len <= tx_cap);
         memcpy(reply, tx, act.len);
     }
@@ -237,7 +237,7 @@ static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
 static uint8_t req[2048];
 
 /* One open, stateless-config request from a peer; returns the action. */
-static struct stamp_action refl_one(uint32_t seq, uint16_t port,
+static struct ippm_action refl_one(uint32_t seq, uint16_t port,
                                     uint16_t ssid, uint64_t now)
 {
     mk_sender(req, 44, OPEN, seq, 0, 1, ssid);
@@ -245,15 +245,15 @@ static struct stamp_action refl_one(uint32_t seq, uint16_t port,
     return refl_rx(req, 44, &meta, now, 44);
 }
 
-static void assert_send(const struct stamp_action *a, size_t len)
+static void assert_send(const struct ippm_action *a, size_t len)
 {
-    assert_int_equal(a->kind, STAMP_ACT_SEND);
+    assert_int_equal(a->kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a->len, len);
 }
 
-static void assert_drop(const struct stamp_action *a, enum ippm_err why)
+static void assert_drop(const struct ippm_action *a, enum ippm_err why)
 {
-    assert_int_equal(a->kind, STAMP_ACT_DROP);
+    assert_int_equal(a->kind, IPPM_ACT_DROP);
     assert_int_equal(a->why, why);
 }
 
@@ -266,7 +266,7 @@ static void test_stamp_reflector_stateless_copies_seq(void **state)
     stamp_reflector_init(&R, &c);
     static const uint32_t seqs[] = {7, 3, 0xffffffffu, 0, 7};
     for (size_t i = 0; i < 5; i++) {
-        struct stamp_action a = refl_one(seqs[i], 40000, 0, T0 + i * MS);
+        struct ippm_action a = refl_one(seqs[i], 40000, 0, T0 + i * MS);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, seqs[i]);
@@ -288,7 +288,7 @@ test_stamp_reflector_stateful_counts_per_session_from_0(void **state)
                  {40000, 105, 2}, {40001, 50, 1},  {40001, 7, 2},
                  {40000, 0, 3}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        struct stamp_action a =
+        struct ippm_action a =
             refl_one(steps[i].ss_seq, steps[i].port, 0, T0 + i * MS);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
@@ -308,7 +308,7 @@ static void test_stamp_reflector_stateful_ssid_separates_sessions(void **state)
         uint32_t want;
     } steps[] = {{1, 0}, {1, 1}, {2, 0}, {1, 2}, {2, 1}, {0, 0}, {2, 2}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        struct stamp_action a = refl_one(9, 40000, steps[i].ssid, T0 + i);
+        struct ippm_action a = refl_one(9, 40000, steps[i].ssid, T0 + i);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, steps[i].want);
@@ -326,7 +326,7 @@ static void test_stamp_reflector_stateful_local_address_separates(void **state)
     struct ippm_rx_meta m1 = meta_of(T0, 64, 40000, 1);
     struct ippm_rx_meta m2 = m1;
     m2.local.port = 8620;
-    struct stamp_action a = refl_rx(req, 44, &m1, T0, 44);
+    struct ippm_action a = refl_rx(req, 44, &m1, T0, 44);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
     a = refl_rx(req, 44, &m2, T0 + 1, 44);
@@ -351,7 +351,7 @@ static void test_stamp_reflector_reply_len_equals_request_len(void **state)
                 sign(req, KEY, sizeof KEY);
             struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
             /* tx exactly as long as the request: no more is needed. */
-            struct stamp_action a = refl_rx(req, len, &meta, T0, len);
+            struct ippm_action a = refl_rx(req, len, &meta, T0, len);
             assert_send(&a, len);
         }
     }
@@ -370,7 +370,7 @@ static void test_stamp_reflector_copies_padding_byte_for_byte(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, 1000, &meta, T0, 1500);
+        struct ippm_action a = refl_rx(req, 1000, &meta, T0, 1500);
         assert_send(&a, 1000);
         assert_memory_equal(reply + base, req + base, 1000 - base);
     }
@@ -389,7 +389,7 @@ static void test_stamp_reflector_ttl_from_meta(void **state)
             if (m == AUTH)
                 sign(req, KEY, sizeof KEY);
             struct ippm_rx_meta meta = meta_of(T0, ttls[i], 40000, 1);
-            struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+            struct ippm_action a = refl_rx(req, base, &meta, T0, base);
             assert_send(&a, base);
             assert_int_equal(rd_reflector(reply, (enum stamp_mode)m).ttl,
                              ttls[i]);
@@ -406,7 +406,7 @@ static void test_stamp_reflector_timestamps_ntp(void **state)
     uint64_t rx = 1795608068178923627ull, now = rx + 39759;
     mk_sender(req, 44, OPEN, 0, 0xeeb14c842dcc815full, 1, 0);
     struct ippm_rx_meta meta = meta_of(rx, 255, 40000, 1);
-    struct stamp_action a = refl_rx(req, 44, &meta, now, 44);
+    struct ippm_action a = refl_rx(req, 44, &meta, now, 44);
     assert_send(&a, 44);
     struct refl f = rd_reflector(reply, OPEN);
     assert_int_equal(f.rx_ts, ippm_ntp_from_ns(rx));
@@ -434,7 +434,7 @@ static void test_stamp_reflector_timestamps_ptp_set_z(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(rx, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, now, base);
+        struct ippm_action a = refl_rx(req, base, &meta, now, base);
         assert_send(&a, base);
         struct refl f = rd_reflector(reply, (enum stamp_mode)m);
         assert_int_equal(f.rx_ts, (1795608068ull << 32) | 123456789u);
@@ -452,7 +452,7 @@ static void test_stamp_reflector_z_bit_follows_tsfmt(void **state)
     c.tsfmt = IPPM_TS_PTP;
     c.errest.z = false;
     stamp_reflector_init(&R, &c);
-    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    struct ippm_action a = refl_one(0, 40000, 0, T0);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).errest, 0xc905);
 
@@ -472,7 +472,7 @@ static void test_stamp_reflector_errest_multiplier_never_zero(void **state)
     c.errest.mult = 0;
     c.errest.scale = 0;
     stamp_reflector_init(&R, &c);
-    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    struct ippm_action a = refl_one(0, 40000, 0, T0);
     assert_send(&a, 44);
     assert_int_not_equal(rd_reflector(reply, OPEN).errest & 0xff, 0);
 }
@@ -487,7 +487,7 @@ static void test_stamp_reflector_stateful_counts_only_replies(void **state)
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
     mk_sender(req, 112, AUTH, 0, 0, 1, 0);
     sign(req, KEY, sizeof KEY);
-    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0, 112);
     assert_send(&a, 112);
     assert_int_equal(rd_reflector(reply, AUTH).seq, 0);
     req[0] ^= 1;
@@ -512,7 +512,7 @@ static void test_stamp_reflector_copies_sender_fields(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, T0 + 5, base);
+        struct ippm_action a = refl_rx(req, base, &meta, T0 + 5, base);
         assert_send(&a, base);
         struct refl f = rd_reflector(reply, (enum stamp_mode)m);
         assert_int_equal(f.ss_seq, 0xdeadbeefu);
@@ -539,7 +539,7 @@ static void test_stamp_reflector_reply_mbz_zero(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 255, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+        struct ippm_action a = refl_rx(req, base, &meta, T0, base);
         assert_send(&a, base);
         assert_reflector_mbz_zero(reply, (enum stamp_mode)m);
     }
@@ -554,7 +554,7 @@ static void test_stamp_reflector_drops_43_octets(void **state)
     for (size_t i = 0; i < 4; i++) {
         mk_sender(req, 44, OPEN, 1, 0, 1, 0);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, lens[i], &meta, T0, 2048);
+        struct ippm_action a = refl_rx(req, lens[i], &meta, T0, 2048);
         assert_drop(&a, IPPM_ERR_SHORT);
     }
     assert_int_equal(R.counters.rx, 4);
@@ -578,7 +578,7 @@ static void test_stamp_reflector_reply_to_short_sends_base_packet(void **state)
         ippm_store_u64(req + 4, 0xeeb14c842dcc815full);
         ippm_store_u16(req + 12, 0x8001);
         struct ippm_rx_meta meta = meta_of(T0, 60, 40000, 1);
-        struct stamp_action a = refl_rx(req, lens[i], &meta, T0 + 1, 44);
+        struct ippm_action a = refl_rx(req, lens[i], &meta, T0 + 1, 44);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, 77);
@@ -600,7 +600,7 @@ static void test_stamp_reflector_auth_replies_with_valid_hmac(void **state)
               0x2222);
     sign(req, KEY, sizeof KEY);
     struct ippm_rx_meta meta = meta_of(T0, 63, 40000, 1);
-    struct stamp_action a = refl_rx(req, 112, &meta, T0 + 1000, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0 + 1000, 112);
     assert_send(&a, 112);
     assert_true(hmac_ok(reply, KEY, sizeof KEY));
     struct refl f = rd_reflector(reply, AUTH);
@@ -626,7 +626,7 @@ static void test_stamp_reflector_auth_drops_bad_hmac(void **state)
     mk_sender(req, 112, AUTH, 5, 0, 1, 0);
     sign(req, KEY, sizeof KEY);
     req[20] ^= 0x04;
-    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0, 112);
     assert_drop(&a, IPPM_ERR_HMAC);
     /* Signed with another key. */
     mk_sender(req, 112, AUTH, 5, 0, 1, 0);
@@ -658,7 +658,7 @@ static void test_stamp_reflector_drops_when_tx_cap_too_small(void **state)
     stamp_reflector_init(&R, &c);
     mk_sender(req, 100, OPEN, 1, 0, 1, 0);
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-    struct stamp_action a = refl_rx(req, 100, &meta, T0, 99);
+    struct ippm_action a = refl_rx(req, 100, &meta, T0, 99);
     assert_drop(&a, IPPM_ERR_NOSPACE);
     a = refl_rx(req, 100, &meta, T0, 43);
     assert_drop(&a, IPPM_ERR_NOSPACE);
@@ -675,13 +675,13 @@ static void test_stamp_reflector_session_table_full(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, true);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
+        struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
         assert_send(&a, 44);
         assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
     }
     /* Every session active within the timeout: no room. */
     uint64_t t = T0 + NS / 2;
-    struct stamp_action a = refl_one(0, 20000, 0, t);
+    struct ippm_action a = refl_one(0, 20000, 0, t);
     assert_drop(&a, IPPM_ERR_SESSION_FULL);
     assert_int_equal(R.counters.drop_by[IPPM_ERR_SESSION_FULL], 1);
     assert_int_equal(R.counters.sessions_evicted, 0);
@@ -700,11 +700,11 @@ static void test_stamp_reflector_reuses_idle_session(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, true);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0);
+        struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0);
         assert_send(&a, 44);
     }
     /* Keep one session busy; the others go idle past the 1 s timeout. */
-    struct stamp_action a = refl_one(0, 10007, 0, T0 + 9 * NS / 10);
+    struct ippm_action a = refl_one(0, 10007, 0, T0 + 9 * NS / 10);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
     a = refl_one(0, 10007, 0, T0 + 18 * NS / 10);
@@ -727,7 +727,7 @@ static void test_stamp_reflector_stateless_has_no_session_limit(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, false);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < 3 * STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(i, (uint16_t)(10000 + i), 0, T0);
+        struct ippm_action a = refl_one(i, (uint16_t)(10000 + i), 0, T0);
         assert_send(&a, 44);
         assert_int_equal(rd_reflector(reply, OPEN).seq, i);
     }
@@ -766,13 +766,13 @@ static void test_stamp_reflector_rx_without_packet_is_bad_arg(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, false);
     stamp_reflector_init(&R, &c);
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-    struct stamp_event ev = {STAMP_EV_RX, T0, NULL, 44, &meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, T0, NULL, 44, &meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
     uint8_t tx[64];
     assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &act),
                      IPPM_ERR_BAD_ARG);
-    assert_int_not_equal(act.kind, STAMP_ACT_SEND);
+    assert_int_not_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
 }
 
 /* ---- Session-Sender ---- */
@@ -811,20 +811,20 @@ static void snd_init(const struct stamp_sender_config *c)
 
 /* TIMER at now into a tx of exactly pkt_len octets against a guard page;
  * the packet is copied to tx_s. */
-static struct stamp_action snd_timer(uint64_t now)
+static struct ippm_action snd_timer(uint64_t now)
 {
     struct ippm_guard g;
     static uint8_t dirty[2048];
     memset(dirty, 0xee, sizeof dirty);
     size_t cap = S.cfg.pkt_len;
     uint8_t *tx = ippm_guard_copy(&g, dirty, cap);
-    struct stamp_event ev = {STAMP_EV_TIMER, now, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_TIMER, now, NULL, 0, NULL};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, cap, &act), IPPM_OK);
     tx_s_len = 0;
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         assert_true(act.len <= cap);
         memcpy(tx_s, tx, act.len);
         tx_s_len = act.len;
@@ -833,17 +833,17 @@ static struct stamp_action snd_timer(uint64_t now)
     return act;
 }
 
-static struct stamp_action snd_rx(const uint8_t *pkt, size_t len,
+static struct ippm_action snd_rx(const uint8_t *pkt, size_t len,
                                   uint64_t rx_ns, int ttl)
 {
     struct ippm_guard g;
     const uint8_t *p = ippm_guard_copy(&g, pkt, len);
     struct ippm_rx_meta meta = meta_of(rx_ns, ttl, STAMP_PORT, 9);
     /* The driver runs a little after the kernel stamped the packet. */
-    struct stamp_event ev = {STAMP_EV_RX, rx_ns + 7 * US, p, len, &meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, rx_ns + 7 * US, p, len, &meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     uint8_t tx[8];
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
                      IPPM_OK);
@@ -906,8 +906,8 @@ static void test_stamp_sender_timer_sends_seq_0_1_2_on_schedule(void **state)
     assert_int_equal(stamp_sender_deadline(&S), T0);
     for (uint32_t k = 0; k < 3; k++) {
         uint64_t t = T0 + k * MS;
-        struct stamp_action a = snd_timer(t);
-        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        struct ippm_action a = snd_timer(t);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
         assert_int_equal(a.len, 100);
         assert_int_equal(a.seq, k);
         assert_int_equal(ippm_load_u32(tx_s + 0), k);
@@ -931,8 +931,8 @@ static void test_stamp_sender_first_packet_pads_with_zero(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 1);
     c.pkt_len = 1000;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, 1000);
     for (size_t i = 44; i < 1000; i++)
         assert_int_equal(tx_s[i], 0);
@@ -945,8 +945,8 @@ static void test_stamp_sender_timer_ptp_timestamps(void **state)
     c.tsfmt = IPPM_TS_PTP;
     c.errest.z = true;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(ippm_load_u64(tx_s + 4), 1795608068ull << 32);
     assert_int_equal(ippm_load_u16(tx_s + 12), 0x4402);
     a = snd_timer(T0 + MS);
@@ -986,14 +986,14 @@ static void test_stamp_sender_timer_before_deadline_sends_nothing(void **state)
     (void)state;
     struct stamp_sender_config c = snd_cfg(OPEN, 3);
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0 - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_timer(T0 - 1);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(S.counters.sent, 0);
     assert_int_equal(stamp_sender_deadline(&S), T0);
     a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     a = snd_timer(T0 + MS - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(S.counters.sent, 1);
     assert_int_equal(stamp_sender_deadline(&S), T0 + MS);
 }
@@ -1006,8 +1006,8 @@ static void test_stamp_sender_late_timer_keeps_schedule(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 3);
     snd_init(&c);
     snd_timer(T0);
-    struct stamp_action a = snd_timer(T0 + MS + 300 * US);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0 + MS + 300 * US);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.seq, 1);
     assert_int_equal(ippm_load_u64(tx_s + 4),
                      ippm_ntp_from_ns(T0 + MS + 300 * US));
@@ -1024,11 +1024,11 @@ static void test_stamp_sender_done_after_wait(void **state)
     snd_timer(T0 + MS);
     uint64_t end = T0 + MS + 100 * MS;
     assert_int_equal(stamp_sender_deadline(&S), end);
-    struct stamp_action a = snd_timer(end - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_timer(end - 1);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_false(S.done);
     a = snd_timer(end);
-    assert_int_equal(a.kind, STAMP_ACT_DONE);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
     assert_true(S.done);
     assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
     assert_int_equal(S.counters.sent, 2);
@@ -1040,13 +1040,13 @@ static void test_stamp_sender_stop_is_done(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 10);
     snd_init(&c);
     snd_timer(T0);
-    struct stamp_event ev = {STAMP_EV_STOP, T0 + 1, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_STOP, T0 + 1, NULL, 0, NULL};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
     uint8_t tx[64];
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
                      IPPM_OK);
-    assert_int_equal(act.kind, STAMP_ACT_DONE);
+    assert_int_equal(act.kind, IPPM_ACT_DONE);
     assert_true(S.done);
     assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
 }
@@ -1065,8 +1065,8 @@ static void test_stamp_sender_rx_records_times(void **state)
                  t4 = t3 + 170 * US + 11;
         size_t len = mk_reply((enum stamp_mode)m, 1, 1, ss_ts, t2, t3,
                               IPPM_TS_NTP, 61);
-        struct stamp_action a = snd_rx(rep, len, t4, 57);
-        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        struct ippm_action a = snd_rx(rep, len, t4, 57);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
         assert_int_equal(a.seq, 1);
         const struct stamp_result *r = &RES[1];
         assert_int_equal(r->state, STAMP_RES_RECEIVED);
@@ -1101,8 +1101,8 @@ static void test_stamp_sender_rx_matches_on_ss_seq(void **state)
         snd_timer(T0 + (uint64_t)k * MS);
     size_t len = mk_reply(OPEN, 0, 2, 0, T0 + 2 * MS + 1, T0 + 2 * MS + 2,
                           IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len, T0 + 2 * MS + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_rx(rep, len, T0 + 2 * MS + 3, 64);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(a.seq, 2);
     assert_int_equal(RES[2].state, STAMP_RES_RECEIVED);
     assert_int_equal(RES[2].refl_seq, 0);
@@ -1149,10 +1149,10 @@ static void test_stamp_sender_rx_duplicate(void **state)
     snd_timer(T0);
     size_t len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), T0 + 10 * US,
                           T0 + 20 * US, IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len, T0 + 30 * US, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_rx(rep, len, T0 + 30 * US, 64);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     a = snd_rx(rep, len, T0 + 40 * US, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
     a = snd_rx(rep, len, T0 + 50 * US, 64);
     assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
@@ -1175,8 +1175,8 @@ static void test_stamp_sender_rx_never_sent_is_unexpected(void **state)
     for (size_t i = 0; i < 4; i++) {
         size_t len = mk_reply(OPEN, bad[i], bad[i], 0, T0 + 1, T0 + 2,
                               IPPM_TS_NTP, 64);
-        struct stamp_action a = snd_rx(rep, len, T0 + 3, 64);
-        assert_int_equal(a.kind, STAMP_ACT_DROP);
+        struct ippm_action a = snd_rx(rep, len, T0 + 3, 64);
+        assert_int_equal(a.kind, IPPM_ACT_DROP);
         assert_int_equal(a.why, IPPM_ERR_UNEXPECTED);
     }
     assert_int_equal(S.counters.received, 0);
@@ -1192,8 +1192,8 @@ static void test_stamp_sender_rx_short_dropped(void **state)
     snd_init(&c);
     snd_timer(T0);
     size_t len = mk_reply(OPEN, 0, 0, 0, T0 + 1, T0 + 2, IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len - 1, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    struct ippm_action a = snd_rx(rep, len - 1, T0 + 3, 64);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_SHORT);
     assert_int_equal(S.counters.drop_by[IPPM_ERR_SHORT], 1);
     assert_int_equal(S.counters.received, 0);
@@ -1206,8 +1206,8 @@ static void test_stamp_sender_auth_hmac(void **state)
     struct stamp_sender_config c = snd_cfg(AUTH, 2);
     c.ssid = 0x0a0b;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, 112);
     assert_true(hmac_ok(tx_s, KEY, sizeof KEY));
     assert_int_equal(ippm_load_u32(tx_s), 0);
@@ -1220,7 +1220,7 @@ static void test_stamp_sender_auth_hmac(void **state)
                           T0 + 2, IPPM_TS_NTP, 64);
     rep[33] ^= 1;
     a = snd_rx(rep, len, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_HMAC);
     assert_int_equal(S.counters.drop_by[IPPM_ERR_HMAC], 1);
     assert_int_equal(RES[0].state, STAMP_RES_SENT);
@@ -1228,7 +1228,7 @@ static void test_stamp_sender_auth_hmac(void **state)
     len = mk_reply(AUTH, 0, 0, ippm_load_u64(tx_s + 16), T0 + 1, T0 + 2,
                    IPPM_TS_NTP, 64);
     a = snd_rx(rep, len, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(RES[0].state, STAMP_RES_RECEIVED);
     assert_int_equal(RES[0].t2_ns, T0 + 1);
 }
@@ -1248,8 +1248,8 @@ static void test_stamp_sender_rx_reordered(void **state)
         uint32_t k = order[i];
         size_t len = mk_reply(OPEN, k, k, ts[k], T0 + k * MS + 1,
                               T0 + k * MS + 2, IPPM_TS_NTP, 64);
-        struct stamp_action a = snd_rx(rep, len, T0 + 5 * MS + i, 64);
-        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        struct ippm_action a = snd_rx(rep, len, T0 + 5 * MS + i, 64);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
         assert_int_equal(a.seq, k);
     }
     assert_false(RES[0].reordered);
@@ -1282,23 +1282,23 @@ static void drive(const struct path *p)
         uint64_t t = stamp_sender_deadline(&S);
         if (t == UINT64_MAX)
             return;
-        struct stamp_action a = snd_timer(t);
-        if (a.kind == STAMP_ACT_DONE)
+        struct ippm_action a = snd_timer(t);
+        if (a.kind == IPPM_ACT_DONE)
             return;
-        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
         uint32_t k = a.seq;
         if (p->lose_fwd[k])
             continue;
         uint64_t t2 = t + p->fwd_ns[k], t3 = t2 + p->proc_ns;
         struct ippm_rx_meta meta = meta_of(t2, 62, 40000, 1);
-        struct stamp_action ra = refl_rx(tx_s, tx_s_len, &meta, t3, 2048);
-        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        struct ippm_action ra = refl_rx(tx_s, tx_s_len, &meta, t3, 2048);
+        assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         assert_int_equal(ra.len, tx_s_len);
         if (p->lose_bwd[k])
             continue;
         memcpy(rep, reply, ra.len);
-        struct stamp_action sa = snd_rx(rep, ra.len, t3 + p->bwd_ns, 60);
-        assert_int_equal(sa.kind, STAMP_ACT_NONE);
+        struct ippm_action sa = snd_rx(rep, ra.len, t3 + p->bwd_ns, 60);
+        assert_int_equal(sa.kind, IPPM_ACT_NONE);
         assert_int_equal(sa.seq, k);
     }
     fail_msg("sender never finished");
@@ -1477,15 +1477,15 @@ static void test_stamp_sender_dup_direction_from_dm(void **state)
     memcpy(dup_req, tx_s, rl);
     struct ippm_rx_meta m = meta_of(T0 + 100 * US, 62, 40000, 1);
     for (int i = 0; i < 2; i++) {
-        struct stamp_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
-        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        struct ippm_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
+        assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         memcpy(rep, reply, ra.len);
         snd_rx(rep, ra.len, T0 + (300 + (uint64_t)i) * US, 60);
     }
     /* seq 1: one reply, delivered twice: the same counters. */
     snd_timer(T0 + MS);
     m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
-    struct stamp_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
+    struct ippm_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
                                      2048);
     memcpy(rep, reply, ra.len);
     snd_rx(rep, ra.len, T0 + MS + 300 * US, 60);
@@ -1571,8 +1571,8 @@ static void test_stamp_sender_stats_stopped_early(void **state)
                               T0 + k * MS + 2, IPPM_TS_NTP, 64);
         snd_rx(rep, len, T0 + k * MS + 3, 64);
     }
-    struct stamp_event ev = {STAMP_EV_STOP, T0 + 4 * MS, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_STOP, T0 + 4 * MS, NULL, 0, NULL};
+    struct ippm_action act;
     uint8_t tx[8];
     stamp_sender_handle(&S, &ev, tx, sizeof tx, &act);
     struct stamp_stats st;
