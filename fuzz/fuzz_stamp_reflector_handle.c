@@ -157,7 +157,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
     }
 }
 
-static void other_event(enum stamp_ev_kind kind)
+static void other_event(enum ippm_ev_kind kind)
 {
     struct ippm_event ev;
     struct ippm_action act;
