@@ -105,7 +105,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
     FUZZ_CHECK(run.r.counters.rx == before.rx + 1);
 
     if (act.kind == IPPM_ACT_DROP) {
-        FUZZ_CHECK(act.why != IPPM_OK && (unsigned)act.why < IPPM_ERR_COUNT_);
+        FUZZ_CHECK(act.why != IPPM_OK && (unsigned)act.why < STAMP_ERR_COUNT_);
         FUZZ_CHECK(run.r.counters.dropped == before.dropped + 1);
         FUZZ_CHECK(run.r.counters.tx == before.tx);
         FUZZ_CHECK(run.r.counters.drop_by[act.why] ==
@@ -119,7 +119,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
         if (!cfg->stateful && req_ok && run.tx_cap >= len &&
             (cfg->mode == STAMP_MODE_OPEN || hmac_ok)) {
             fprintf(stderr, "dropped a good request: %s\n",
-                    ippm_err_name(act.why));
+                    stamp_err_name(act.why));
             FUZZ_CHECK(0);
         }
         return;

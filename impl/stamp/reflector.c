@@ -45,7 +45,7 @@ struct refl_counters {
     uint64_t replied;
     uint64_t send_failed;
     uint64_t dropped;
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
 };
 
 /* Everything the loop touches, allocated once. */
@@ -361,7 +361,7 @@ static int refl_sessions_init(struct refl *x)
 static void refl_drop(struct refl *x, enum ippm_err why)
 {
     x->c.dropped++;
-    x->c.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
+    x->c.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
 }
 
 /* One datagram: proto decides; we queue what it built. */
@@ -444,12 +444,12 @@ static void refl_summary(const struct refl *x)
         fprintf(stderr, ", send failed %llu",
                 (unsigned long long)x->c.send_failed);
     fputc('\n', stderr);
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
         if (!x->c.drop_by[e])
             continue;
         fprintf(stderr, "  dropped %llu: %s",
                 (unsigned long long)x->c.drop_by[e],
-                ippm_err_str((enum ippm_err)e));
+                stamp_err_str((enum ippm_err)e));
         /* The usual cause: a TWAMP-Light sender's 14..43-octet packets. */
         if (e == IPPM_ERR_SHORT && !x->o.reply_to_short)
             fprintf(stderr,

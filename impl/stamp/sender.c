@@ -706,7 +706,7 @@ static void print_drops(const struct sender *x)
         return;
     printf("replies not accepted: %llu (", (unsigned long long)c->dropped);
     const char *sep = "";
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
         if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
             /* Names of the enum stay in --json; people read the text. */
             printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
@@ -714,7 +714,7 @@ static void print_drops(const struct sender *x)
                 printf("shorter than the %zu-octet base packet",
                        stamp_base_len(x->mode));
             else
-                printf("%s", ippm_err_str((enum ippm_err)e));
+                printf("%s", stamp_err_str((enum ippm_err)e));
             sep = ", ";
         }
     }
@@ -818,9 +818,9 @@ static json_t *json_packet(const struct sender *x, uint32_t seq)
 static json_t *json_drops(const struct sender *x)
 {
     json_t *o = json_object();
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++)
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++)
         if (x->s.counters.drop_by[e])
-            json_object_set_new(o, ippm_err_name((enum ippm_err)e),
+            json_object_set_new(o, stamp_err_name((enum ippm_err)e),
                                 json_integer((json_int_t)x->s.counters.drop_by[e]));
     return o;
 }

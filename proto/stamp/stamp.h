@@ -425,6 +425,21 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
 
 /* ---- state machines ---- */
 
+/* STAMP's own drop reasons, in enum ippm_err's protocol range (values 15
+ * and 16, as reports and SNMP indexes have always shown them). */
+#define STAMP_ERR_NO_REPLY /* RFC 9503: the request asked for no reply */ \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 0))
+#define STAMP_ERR_MEMBER_LINK /* RFC 9534: another member link's ID */ \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 1))
+/* Every reason a STAMP machine drops with is below this: the size of the
+ * drop_by counters. */
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 2)
+
+/* ippm_err_str / ippm_err_name that also name STAMP's own reasons
+ * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
+const char *stamp_err_str(enum ippm_err e);
+const char *stamp_err_name(enum ippm_err e);
+
 /* ---- Session-Reflector ---- */
 
 #define STAMP_REFLECTOR_SESSIONS 256
@@ -469,7 +484,7 @@ struct stamp_reflector_counters {
     uint64_t rx;
     uint64_t tx;
     uint64_t dropped;
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
     uint64_t sessions_evicted;
 };
 
@@ -506,8 +521,8 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
  * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
  * act->tos (Class of Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
  * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL,
- * IPPM_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
- * asked), IPPM_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
+ * STAMP_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
+ * asked), STAMP_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
  * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
  * tx is per call, not per reflector, so a driver can fill a batch.
  * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG). */
@@ -576,7 +591,7 @@ struct stamp_sender_counters {
     uint64_t duplicates;
     uint64_t reordered;
     uint64_t dropped;       /* replies not accepted (malformed, HMAC, foreign) */
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
     /* Duplicates whose direction is known: a copy of the request comes
      * back with a new reflector Sequence Number or new Direct Measurement
      * R_RxC; a copy of the reply with the first one's (needs DM). */
@@ -617,7 +632,7 @@ uint64_t stamp_sender_deadline(const struct stamp_sender *s);
  * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
  * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
  * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
- * still counted, IPPM_ERR_MEMBER_LINK for a reply whose Micro-session IDs
+ * still counted, STAMP_ERR_MEMBER_LINK for a reply whose Micro-session IDs
  * are not the ones sent, RFC 9534 §3.2). STOP: DONE. */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
                                   const struct ippm_event *ev, uint8_t *tx,

@@ -184,7 +184,7 @@ static void reflector_drop(struct stamp_reflector *r, enum ippm_err why,
                            struct ippm_action *act)
 {
     r->counters.dropped++;
-    r->counters.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_VALUE]++;
+    r->counters.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_VALUE]++;
     ippm_action_set(act, IPPM_ACT_DROP, 0, why, 0);
 }
 
@@ -631,7 +631,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     }
     struct stamp_result *r = &s->res[seq];
     if (!sender_micro_ok(s, &rep)) {
-        sender_drop(s, IPPM_ERR_MEMBER_LINK, seq, act);
+        sender_drop(s, STAMP_ERR_MEMBER_LINK, seq, act);
         return IPPM_OK;
     }
     if (r->state == STAMP_RES_RECEIVED) {

@@ -1640,9 +1640,34 @@ static void test_stamp_sender_against_reflector_auth_ptp(void **state)
     assert_int_equal(st.bwd.min, 260000);
 }
 
+/* STAMP's own reasons keep the codes and names reports, metrics labels
+ * and SNMP rows have shown (15, 16, "IPPM_ERR_NO_REPLY"); other codes
+ * read as the common ones. */
+static void test_stamp_err_names_keep_reported_strings(void **state)
+{
+    (void)state;
+    assert_int_equal(STAMP_ERR_NO_REPLY, 15);
+    assert_int_equal(STAMP_ERR_MEMBER_LINK, 16);
+    assert_int_equal(STAMP_ERR_COUNT_, 17);
+    assert_true(ippm_err_is_proto(STAMP_ERR_NO_REPLY));
+    assert_string_equal(stamp_err_name(STAMP_ERR_NO_REPLY),
+                        "IPPM_ERR_NO_REPLY");
+    assert_string_equal(stamp_err_name(STAMP_ERR_MEMBER_LINK),
+                        "IPPM_ERR_MEMBER_LINK");
+    assert_string_equal(stamp_err_str(STAMP_ERR_NO_REPLY),
+                        "the request asked for no reply");
+    assert_string_equal(stamp_err_str(STAMP_ERR_MEMBER_LINK),
+                        "micro-session ID names another link");
+    assert_string_equal(stamp_err_name(IPPM_ERR_SHORT), "IPPM_ERR_SHORT");
+    assert_string_equal(stamp_err_str(IPPM_ERR_HMAC), "HMAC does not match");
+    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 2),
+                        "IPPM_ERR_PROTO");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stamp_err_names_keep_reported_strings),
         cmocka_unit_test(test_stamp_reflector_stateless_copies_seq),
         cmocka_unit_test(
             test_stamp_reflector_stateful_counts_per_session_from_0),

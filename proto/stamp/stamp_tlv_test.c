@@ -694,7 +694,7 @@ static void test_reflector_dest_addr_and_return_path(void **state)
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
     assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_NO_REPLY);
+    assert_int_equal(a.why, STAMP_ERR_NO_REPLY);
     /* An SRv6 list of 20 octets is malformed. */
     n = 0;
     uint8_t sub[24] = {STAMP_TLV_U, STAMP_RP_SRV6, 0, 20};
@@ -727,7 +727,7 @@ static void test_reflector_micro_session(void **state)
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
     assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_MEMBER_LINK);
+    assert_int_equal(a.why, STAMP_ERR_MEMBER_LINK);
 }
 
 static void test_reflector_asymmetrical_capped(void **state)
@@ -768,7 +768,7 @@ static void test_reflector_asymmetrical_capped(void **state)
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
     assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_NO_REPLY);
+    assert_int_equal(a.why, STAMP_ERR_NO_REPLY);
     /* Count 3: one reply, C = 1. */
     n = 0;
     stamp_tlv_put_refl_control(tl, sizeof tl, &n, 50, 3, 0);
@@ -994,7 +994,7 @@ static void test_sender_micro_session_validated(void **state)
     struct ippm_event rx = {IPPM_EV_DATAGRAM, T0 + MS, rep, rep_len, &m};
     stamp_sender_handle(&S, &rx, tx, sizeof tx, &a);
     assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_MEMBER_LINK);
+    assert_int_equal(a.why, STAMP_ERR_MEMBER_LINK);
     rep[B + 5] ^= 1;
     stamp_sender_handle(&S, &rx, tx, sizeof tx, &a);
     assert_int_equal(a.kind, IPPM_ACT_NONE);
