@@ -514,6 +514,11 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
                                            struct stamp_reflector_session *s,
                                            size_t n);
 
+/* When the driver should next send TIMER: never (UINT64_MAX). The
+ * reflector only answers; the deadline keeps the contract every state
+ * machine offers (proto/common/ippm_event.h). */
+uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
+
 /* Handles one event. For DATAGRAM, builds the reflected packet in tx (the
  * Receive Timestamp from meta->rx_ns, the Timestamp from ev->now_ns,
  * Ses-Sender TTL from meta->ttl) and returns SEND_DATAGRAM with its
@@ -525,7 +530,8 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
  * asked), STAMP_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
  * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
  * tx is per call, not per reflector, so a driver can fill a batch.
- * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG). */
+ * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG,
+ * also for BYTES and CLOSED: STAMP has no stream). */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,

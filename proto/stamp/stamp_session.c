@@ -306,6 +306,13 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
 }
 
 /* see stamp.h */
+uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
+{
+    (void)r;
+    return UINT64_MAX;
+}
+
+/* see stamp.h */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,

@@ -1640,6 +1640,47 @@ static void test_stamp_sender_against_reflector_auth_ptp(void **state)
     assert_int_equal(st.bwd.min, 260000);
 }
 
+/* The common event contract: a stream event is not STAMP's (BAD_ARG and
+ * no action, nothing counted); the reflector never asks for a timer; STOP
+ * ends both machines. */
+static void test_stamp_machines_refuse_stream_events(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(stamp_reflector_deadline(&R), UINT64_MAX);
+    static const uint8_t bytes[4] = {1, 2, 3, 4};
+    uint8_t tx[64];
+    struct ippm_action a;
+    for (int k = IPPM_EV_BYTES; k <= IPPM_EV_CLOSED; k++) {
+        struct ippm_event ev = {.kind = (enum ippm_ev_kind)k, .now_ns = T0,
+                                .data = bytes, .len = sizeof bytes};
+        memset(&a, 0xa5, sizeof a);
+        assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &a),
+                         IPPM_ERR_BAD_ARG);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
+        assert_int_equal(a.tos, -1);
+        assert_null(a.view);
+        assert_int_equal(R.counters.rx, 0);
+    }
+    struct stamp_sender_config sc = snd_cfg(OPEN, 3);
+    snd_init(&sc);
+    struct ippm_event ev = {.kind = IPPM_EV_BYTES, .now_ns = T0,
+                            .data = bytes, .len = sizeof bytes};
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &a),
+                     IPPM_ERR_BAD_ARG);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
+    assert_int_equal(S.counters.sent, 0);
+    ev.kind = IPPM_EV_STOP;
+    assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &a),
+                     IPPM_OK);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &a),
+                     IPPM_OK);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
+    assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
+}
+
 /* STAMP's own reasons keep the codes and names reports, metrics labels
  * and SNMP rows have shown (15, 16, "IPPM_ERR_NO_REPLY"); other codes
  * read as the common ones. */
@@ -1668,6 +1709,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stamp_err_names_keep_reported_strings),
+        cmocka_unit_test(test_stamp_machines_refuse_stream_events),
         cmocka_unit_test(test_stamp_reflector_stateless_copies_seq),
         cmocka_unit_test(
             test_stamp_reflector_stateful_counts_per_session_from_0),
