@@ -2,8 +2,8 @@
 
 #include <stddef.h>
 
-#define IPPM_ERR_STR_(name, fatal, text) [name] = text,
-#define IPPM_ERR_NAME_(name, fatal, text) [name] = #name,
+#define IPPM_ERR_STR_(name, fatal, text)   [name] = text,
+#define IPPM_ERR_NAME_(name, fatal, text)  [name] = #name,
 #define IPPM_ERR_FATAL_(name, fatal, text) [name] = fatal,
 
 /* Indexed by value: the protocol range stays NULL / false. */

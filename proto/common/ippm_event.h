@@ -9,7 +9,13 @@
  * whose flags say "send a record" / "closed"). A datagram protocol
  * (STAMP, TWAMP-Light, UDPST, UDPing) sees DATAGRAM, TIMER and STOP; a
  * control connection (TWAMP/OWAMP, UDPST control, RMBT) also sees BYTES
- * and CLOSED, and feeds BYTES through an ippm_stream accumulator. */
+ * and CLOSED, and feeds BYTES through an ippm_stream accumulator.
+ *
+ * One event gives at most one action. The deadline is UINT64_MAX when a
+ * machine wants no TIMER; a machine with more to send than one action
+ * carries (a late schedule, a batch) keeps its deadline at or before now,
+ * so the driver sends TIMER again at once, as it calls ngtcp2's
+ * write_pkt until there is nothing left. */
 #ifndef IPPM_EVENT_H
 #define IPPM_EVENT_H
 
@@ -30,12 +36,12 @@ enum ippm_ev_kind {
 /* What the driver hands in. The views are valid during the call only. */
 struct ippm_event {
     enum ippm_ev_kind kind;
-    uint64_t now_ns;                  /* driver's clock, Unix ns */
-    const uint8_t *data;              /* DATAGRAM, BYTES */
+    uint64_t now_ns;     /* driver's clock, Unix ns */
+    const uint8_t *data; /* DATAGRAM, BYTES */
     size_t len;
-    const struct ippm_rx_meta *meta;  /* DATAGRAM: kernel time, TTL, TOS,
-                                       * peer and local addresses; BYTES:
-                                       * may be NULL */
+    const struct ippm_rx_meta *meta; /* DATAGRAM: kernel time, TTL, TOS,
+                                      * peer and local addresses; BYTES:
+                                      * may be NULL */
 };
 
 enum ippm_act_kind {
@@ -52,20 +58,20 @@ enum ippm_act_kind {
  * or -1 (tos). */
 struct ippm_action {
     enum ippm_act_kind kind;
-    size_t len;         /* SEND_*: octets of the caller's tx */
-    enum ippm_err why;  /* DROP, CLOSE: which rule; a protocol's own
-                         * reasons sit in its IPPM_ERR_PROTO_* range */
-    uint32_t seq;       /* the test packet's sequence number sent or
-                         * matched (every datagram protocol has one) */
-    int16_t tos;        /* SEND_DATAGRAM: TOS / Traffic Class to send with,
-                         * -1 to leave the socket's */
+    size_t len;        /* SEND_*: octets of the caller's tx */
+    enum ippm_err why; /* DROP, CLOSE: which rule; a protocol's own
+                        * reasons sit in its IPPM_ERR_PROTO_* range */
+    uint32_t seq;      /* the test packet's sequence number sent or
+                        * matched (every datagram protocol has one) */
+    int16_t tos;       /* SEND_DATAGRAM: TOS / Traffic Class to send with,
+                        * -1 to leave the socket's */
     /* DATAGRAM: a view into ev->data the protocol points out (STAMP: the
      * reply's TLVs), valid during the call. */
     const uint8_t *view;
     size_t view_len;
 };
 
-/* Sets act to kind with every other field empty (seq 0, tos -1). */
+/* Sets act to kind, len, why and seq, with tos -1 and no view. */
 static inline void ippm_action_set(struct ippm_action *act,
                                    enum ippm_act_kind kind, size_t len,
                                    enum ippm_err why, uint32_t seq)

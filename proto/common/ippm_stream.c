@@ -51,8 +51,7 @@ enum ippm_err ippm_stream_recv_ack(struct ippm_stream *s, size_t n)
 }
 
 /* see ippm_stream.h */
-size_t ippm_stream_feed(struct ippm_stream *s, const uint8_t *data,
-                        size_t len)
+size_t ippm_stream_feed(struct ippm_stream *s, const uint8_t *data, size_t len)
 {
     /* Use the room freed at the front too: fewer than len are taken
      * only when the buffer is full of unconsumed octets. */
@@ -82,10 +81,9 @@ enum ippm_err ippm_stream_peek(const struct ippm_stream *s, size_t n,
 }
 
 /* see ippm_stream.h */
-enum ippm_err ippm_stream_peek_body(const struct ippm_stream *s,
-                                    size_t hdr_len, size_t body_len,
-                                    size_t max_len, const uint8_t **msg,
-                                    size_t *msg_len)
+enum ippm_err ippm_stream_peek_body(const struct ippm_stream *s, size_t hdr_len,
+                                    size_t body_len, size_t max_len,
+                                    const uint8_t **msg, size_t *msg_len)
 {
     *msg = NULL;
     *msg_len = 0;

@@ -24,10 +24,10 @@
 #include "ippm_err.h"
 
 struct ippm_stream {
-    uint8_t *buf;  /* the caller's */
+    uint8_t *buf; /* the caller's */
     size_t cap;
-    size_t start;  /* first octet not yet consumed */
-    size_t end;    /* one past the last octet received */
+    size_t start; /* first octet not yet consumed */
+    size_t end;   /* one past the last octet received */
 };
 
 /* Prepares s over the caller's buffer of cap octets, empty. */
@@ -48,8 +48,7 @@ enum ippm_err ippm_stream_recv_ack(struct ippm_stream *s, size_t n);
 /* Copies up to len octets of data in. Returns how many were taken: fewer
  * than len only when the buffer is then full of unconsumed octets
  * (consume messages, then feed the rest). */
-size_t ippm_stream_feed(struct ippm_stream *s, const uint8_t *data,
-                        size_t len);
+size_t ippm_stream_feed(struct ippm_stream *s, const uint8_t *data, size_t len);
 
 /* A message of exactly n octets at the front: IPPM_OK and *msg, or
  * IPPM_ERR_AGAIN (fewer buffered), or IPPM_ERR_TOO_LONG (n > the
@@ -62,10 +61,9 @@ enum ippm_err ippm_stream_peek(const struct ippm_stream *s, size_t n,
  * IPPM_OK with *msg and *msg_len = hdr_len + body_len, IPPM_ERR_AGAIN, or
  * IPPM_ERR_TOO_LONG when the sum is over max_len or the capacity (or
  * overflows size_t). */
-enum ippm_err ippm_stream_peek_body(const struct ippm_stream *s,
-                                    size_t hdr_len, size_t body_len,
-                                    size_t max_len, const uint8_t **msg,
-                                    size_t *msg_len);
+enum ippm_err ippm_stream_peek_body(const struct ippm_stream *s, size_t hdr_len,
+                                    size_t body_len, size_t max_len,
+                                    const uint8_t **msg, size_t *msg_len);
 
 /* A line ending in delim (RMBT's "\n"): IPPM_OK with *line and *line_len
  * counting the delimiter, IPPM_ERR_AGAIN when none is buffered yet, or

@@ -156,8 +156,7 @@ static void test_ippm_stream_header_then_body(void **state)
         if (e == IPPM_OK) {
             size_t body = (size_t)hdr[2] << 8 | hdr[3];
             e = ippm_stream_peek_body(&b.s, 4, body, 64, &view, &len);
-            assert_int_equal(e, split < sizeof msg ? IPPM_ERR_AGAIN
-                                                   : IPPM_OK);
+            assert_int_equal(e, split < sizeof msg ? IPPM_ERR_AGAIN : IPPM_OK);
             if (e == IPPM_OK) {
                 assert_int_equal(len, sizeof msg);
                 assert_memory_equal(view, msg, sizeof msg);

@@ -24,8 +24,8 @@ struct ippm_timer {
 
 struct ippm_timerq {
     struct ippm_timer *timers;
-    uint32_t *heap;    /* timer indices, earliest first at [0] */
-    uint32_t *free;    /* stack of free indices */
+    uint32_t *heap; /* timer indices, earliest first at [0] */
+    uint32_t *free; /* stack of free indices */
     uint32_t cap, n_heap, n_free;
     uint64_t order;
 };

@@ -135,7 +135,7 @@ static void test_ippm_timerq_cancel(void **state)
         id[i] = ippm_timerq_alloc(&f->q);
         ippm_timerq_push(&f->q, id[i], 100 + (uint64_t)i * 10);
     }
-    assert_true(ippm_timerq_cancel(&f->q, id[0]));  /* the top */
+    assert_true(ippm_timerq_cancel(&f->q, id[0])); /* the top */
     assert_int_equal(ippm_timerq_next(&f->q), 110);
     assert_true(ippm_timerq_cancel(&f->q, id[4]));  /* the middle */
     assert_true(ippm_timerq_cancel(&f->q, id[7]));  /* the last */
@@ -243,8 +243,7 @@ static void test_ippm_timerq_random_walk_matches_scan(void **state)
         }
         int32_t first = model_first(f, queued, UINT64_MAX);
         assert_int_equal(ippm_timerq_next(&f->q),
-                         first < 0 ? UINT64_MAX
-                                   : f->timers[first].deadline_ns);
+                         first < 0 ? UINT64_MAX : f->timers[first].deadline_ns);
     }
     test_free(f);
 }

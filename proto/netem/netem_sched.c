@@ -8,8 +8,8 @@
 
 /* see netem.h */
 void netem_sched_init(struct netem_sched *s, struct netem_slot *slots,
-                      struct ippm_timer *timers, uint32_t *heap,
-                      uint32_t *free, uint32_t cap)
+                      struct ippm_timer *timers, uint32_t *heap, uint32_t *free,
+                      uint32_t cap)
 {
     memset(s, 0, sizeof(*s));
     s->slots = slots;

@@ -6,10 +6,10 @@
 /* X(code, name as reported, text). The names keep the IPPM_ERR_ prefix
  * they had when these lived in proto/common: JSON keys, Prometheus
  * reason labels and SNMP name columns show them. */
-#define STAMP_ERRORS(X)                                                       \
-    X(STAMP_ERR_NO_REPLY, "IPPM_ERR_NO_REPLY",                                \
-      "the request asked for no reply")                                       \
-    X(STAMP_ERR_MEMBER_LINK, "IPPM_ERR_MEMBER_LINK",                          \
+#define STAMP_ERRORS(X)                                                        \
+    X(STAMP_ERR_NO_REPLY, "IPPM_ERR_NO_REPLY",                                 \
+      "the request asked for no reply")                                        \
+    X(STAMP_ERR_MEMBER_LINK, "IPPM_ERR_MEMBER_LINK",                           \
       "micro-session ID names another link")
 
 struct stamp_err_row {
