@@ -8,11 +8,11 @@
 
 /* Indexed by value: the protocol range stays NULL / false. */
 static const char *const err_text[IPPM_ERR_COUNT_] = {
-    IPPM_ERRORS(IPPM_ERR_STR_) IPPM_STREAM_ERRORS(IPPM_ERR_STR_)};
+    IPPM_ERRORS(IPPM_ERR_STR_) IPPM_ERRORS_TAIL(IPPM_ERR_STR_)};
 static const char *const err_name[IPPM_ERR_COUNT_] = {
-    IPPM_ERRORS(IPPM_ERR_NAME_) IPPM_STREAM_ERRORS(IPPM_ERR_NAME_)};
+    IPPM_ERRORS(IPPM_ERR_NAME_) IPPM_ERRORS_TAIL(IPPM_ERR_NAME_)};
 static const bool err_fatal[IPPM_ERR_COUNT_] = {
-    IPPM_ERRORS(IPPM_ERR_FATAL_) IPPM_STREAM_ERRORS(IPPM_ERR_FATAL_)};
+    IPPM_ERRORS(IPPM_ERR_FATAL_) IPPM_ERRORS_TAIL(IPPM_ERR_FATAL_)};
 
 static bool err_known(enum ippm_err e)
 {

@@ -32,10 +32,12 @@
     X(IPPM_ERR_UNEXPECTED, false, "packet does not belong to this session")   \
     X(IPPM_ERR_DONE, false, "session finished")
 
-/* What byte streams (control connections) add, after the protocol range.
- * IPPM_ERR_AGAIN is not an error of the input: a message is incomplete
- * and more bytes will tell (BearSSL recvrec, nghttp2 mem_recv). */
-#define IPPM_STREAM_ERRORS(X)                                                 \
+/* Codes after the protocol range: what byte streams (control
+ * connections) need, and every common code added from now on, appended
+ * here so no value above moves. IPPM_ERR_AGAIN is not an error of the
+ * input: a message is incomplete and more bytes will tell (BearSSL
+ * recvrec, nghttp2 mem_recv). */
+#define IPPM_ERRORS_TAIL(X)                                                 \
     X(IPPM_ERR_AGAIN, false, "need more bytes")                               \
     X(IPPM_ERR_PEER_CLOSED, true, "peer closed the connection")               \
     X(IPPM_ERR_REFUSED, true, "peer refused the request")                     \
@@ -46,7 +48,7 @@ enum ippm_err {
     IPPM_ERRORS(IPPM_ERR_ENUM_)
     IPPM_ERR_PROTO_FIRST, /* a protocol module's own reasons, 16 of them */
     IPPM_ERR_PROTO_LAST = IPPM_ERR_PROTO_FIRST + 15,
-    IPPM_STREAM_ERRORS(IPPM_ERR_ENUM_)
+    IPPM_ERRORS_TAIL(IPPM_ERR_ENUM_)
     IPPM_ERR_COUNT_
 };
 #undef IPPM_ERR_ENUM_

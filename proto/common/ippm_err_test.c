@@ -40,7 +40,7 @@ static const struct {
     const char *name;
     bool fatal;
     const char *text;
-} ALL[] = {IPPM_ERRORS(NAME_) IPPM_STREAM_ERRORS(NAME_)};
+} ALL[] = {IPPM_ERRORS(NAME_) IPPM_ERRORS_TAIL(NAME_)};
 #undef NAME_
 
 static void test_ippm_err_every_value_matches_table(void **state)
