@@ -524,9 +524,9 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
  * Ses-Sender TTL from meta->ttl) and returns SEND_DATAGRAM with its
  * length, equal to the request's (unless cfg.tlv and a Reflected Test
  * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
- * act->tos (Class of Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
- * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL,
- * STAMP_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
+ * act->tos (Class of Service TLV, else -1); or DROP with why:
+ * IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_NOSPACE (tx_cap below the
+ * reply), IPPM_ERR_SESSION_FULL, STAMP_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
  * asked), STAMP_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
  * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
  * tx is per call, not per reflector, so a driver can fill a batch.
@@ -632,9 +632,9 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
 uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 
 /* TIMER: sends the next packet (SEND_DATAGRAM, act->seq) into tx with
- * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and HMAC TLV
- * filled), DONE after the wait, else NONE. DATAGRAM: matches a reply to its
- * sequence number and records it (NONE with act->seq, act->view the
+ * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and
+ * HMAC TLV filled), DONE after the wait, else NONE. DATAGRAM: matches a
+ * reply to its sequence number and records it (NONE with act->seq, act->view the
  * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
  * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
  * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
