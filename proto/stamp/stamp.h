@@ -526,12 +526,12 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
  * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
  * act->tos (Class of Service TLV, else -1); or DROP with why:
  * IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_NOSPACE (tx_cap below the
- * reply), IPPM_ERR_SESSION_FULL, STAMP_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
- * asked), STAMP_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
- * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
- * tx is per call, not per reflector, so a driver can fill a batch.
- * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG,
- * also for BYTES and CLOSED: STAMP has no stream). */
+ * reply), IPPM_ERR_SESSION_FULL, STAMP_ERR_NO_REPLY (RFC 9503 Control Code
+ * 0, or zero reflected packets asked), STAMP_ERR_MEMBER_LINK (RFC 9534
+ * Reflector Micro-session ID not ours). With cfg.tlv the TLVs are handled
+ * per stamp_tlv_reflect. tx is per call, not per reflector, so a driver
+ * can fill a batch. Returns IPPM_OK unless the event itself is invalid
+ * (IPPM_ERR_BAD_ARG, also for BYTES and CLOSED: STAMP has no stream). */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,
@@ -634,12 +634,13 @@ uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 /* TIMER: sends the next packet (SEND_DATAGRAM, act->seq) into tx with
  * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and
  * HMAC TLV filled), DONE after the wait, else NONE. DATAGRAM: matches a
- * reply to its sequence number and records it (NONE with act->seq, act->view the
- * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
- * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
- * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
- * still counted, STAMP_ERR_MEMBER_LINK for a reply whose Micro-session IDs
- * are not the ones sent, RFC 9534 §3.2). STOP: DONE. */
+ * reply to its sequence number and records it (NONE with act->seq,
+ * act->view the reply's TLVs; with cfg.tlvs the result's tlv_flags and
+ * tlv_status), or DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC,
+ * IPPM_ERR_UNEXPECTED for a sequence number never sent, IPPM_ERR_DUPLICATE
+ * for a copy, which is still counted, STAMP_ERR_MEMBER_LINK for a reply
+ * whose Micro-session IDs are not the ones sent, RFC 9534 §3.2). STOP:
+ * DONE. */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
                                   const struct ippm_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct ippm_action *act);
