@@ -77,8 +77,8 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
     struct stamp_reflector_counters before = run.r.counters;
     struct stamp_sender_pkt req;
     bool req_ok, hmac_ok = false;
-    struct stamp_event ev;
-    struct stamp_action act;
+    struct ippm_event ev;
+    struct ippm_action act;
     enum ippm_err rc;
 
     if (cfg->mode == STAMP_MODE_AUTH && len >= base) {
@@ -93,19 +93,19 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
     FUZZ_CHECK(req_ok == (len >= base));
 
     memset(&ev, 0, sizeof ev);
-    ev.kind = STAMP_EV_RX;
+    ev.kind = IPPM_EV_DATAGRAM;
     ev.now_ns = run.now;
-    ev.pkt = pkt;
+    ev.data = pkt;
     ev.len = len;
     ev.meta = meta;
     memset(&act, 0xA5, sizeof act);
     rc = stamp_reflector_handle(&run.r, &ev, run.tx, run.tx_cap, &act);
     FUZZ_CHECK(rc == IPPM_OK);
-    FUZZ_CHECK(act.kind == STAMP_ACT_SEND || act.kind == STAMP_ACT_DROP);
+    FUZZ_CHECK(act.kind == IPPM_ACT_SEND_DATAGRAM || act.kind == IPPM_ACT_DROP);
     FUZZ_CHECK(run.r.counters.rx == before.rx + 1);
 
-    if (act.kind == STAMP_ACT_DROP) {
-        FUZZ_CHECK(act.why != IPPM_OK && (unsigned)act.why < IPPM_ERR_COUNT_);
+    if (act.kind == IPPM_ACT_DROP) {
+        FUZZ_CHECK(act.why != IPPM_OK && (unsigned)act.why < STAMP_ERR_COUNT_);
         FUZZ_CHECK(run.r.counters.dropped == before.dropped + 1);
         FUZZ_CHECK(run.r.counters.tx == before.tx);
         FUZZ_CHECK(run.r.counters.drop_by[act.why] ==
@@ -119,7 +119,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
         if (!cfg->stateful && req_ok && run.tx_cap >= len &&
             (cfg->mode == STAMP_MODE_OPEN || hmac_ok)) {
             fprintf(stderr, "dropped a good request: %s\n",
-                    ippm_err_name(act.why));
+                    stamp_err_name(act.why));
             FUZZ_CHECK(0);
         }
         return;
@@ -157,10 +157,10 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta)
     }
 }
 
-static void other_event(enum stamp_ev_kind kind)
+static void other_event(enum ippm_ev_kind kind)
 {
-    struct stamp_event ev;
-    struct stamp_action act;
+    struct ippm_event ev;
+    struct ippm_action act;
     enum ippm_err rc;
 
     memset(&ev, 0, sizeof ev);
@@ -170,7 +170,7 @@ static void other_event(enum stamp_ev_kind kind)
     rc = stamp_reflector_handle(&run.r, &ev, run.tx, run.tx_cap, &act);
     FUZZ_CHECK(rc == IPPM_OK || rc == IPPM_ERR_BAD_ARG);
     if (rc == IPPM_OK)
-        FUZZ_CHECK(act.kind != STAMP_ACT_SEND);
+        FUZZ_CHECK(act.kind != IPPM_ACT_SEND_DATAGRAM);
 }
 
 /* Sessions from distinct peers, built here so the table fills without the
@@ -248,10 +248,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         if (peer & 0x80) {
             if (plen % 2) {
                 /* STOP ends the run: what follows a STOP is undefined */
-                other_event(STAMP_EV_STOP);
+                other_event(IPPM_EV_STOP);
                 break;
             }
-            other_event(STAMP_EV_TIMER);
+            other_event(IPPM_EV_TIMER);
         } else {
             /* exact-size heap copy: ASan sees any read past the payload;
              * writable, for the HMAC fix-up */

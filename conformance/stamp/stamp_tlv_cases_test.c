@@ -130,11 +130,11 @@ static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
     if (f->obs.role != IPPM_ROLE_REFLECTOR)
         return i;
     struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST};
-    struct stamp_event ev = {STAMP_EV_RX, t + 200000, q, len, &m};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, t + 200000, q, len, &m};
+    struct ippm_action act;
     assert_int_equal(
         stamp_reflector_handle(&f->r, &ev, f->rep[i], MAXLEN, &act), IPPM_OK);
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         e->rep = f->rep[i];
         e->rep_len = act.len;
         e->rep_ns = t + 300000;

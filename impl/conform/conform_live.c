@@ -114,14 +114,14 @@ int conform_live_sender(const struct conform_sender_opts *o,
             run->obs.n_ex++;
             run->received++;
             uint8_t *slot = ippm_tx_batch_slot(&tx);
-            struct stamp_event ev = {.kind = STAMP_EV_RX, .pkt = b,
+            struct ippm_event ev = {.kind = IPPM_EV_DATAGRAM, .data = b,
                                      .len = rx.len[i], .meta = m};
-            struct stamp_action act = {0};
+            struct ippm_action act = {0};
             ev.now_ns = ippm_clock_now(&clk);
             if (slot && !rx.trunc[i] &&
                 stamp_reflector_handle(r, &ev, slot, tx.buf_size, &act) ==
                     IPPM_OK &&
-                act.kind == STAMP_ACT_SEND) {
+                act.kind == IPPM_ACT_SEND_DATAGRAM) {
                 e->rep = conform_dup_bytes(slot, act.len);
                 e->rep_len = act.len;
                 e->rep_ns = ev.now_ns;

@@ -194,13 +194,13 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
         if (dl == UINT64_MAX)
             break;
         if (now >= dl) {
-            struct stamp_event ev = {.kind = STAMP_EV_TIMER, .now_ns = now};
-            struct stamp_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
+            struct ippm_action act = {0};
             if (stamp_sender_handle(&x->snd, &ev, x->tx, sizeof x->tx, &act) !=
                     IPPM_OK ||
-                act.kind == STAMP_ACT_DONE)
+                act.kind == IPPM_ACT_DONE)
                 break;
-            if (act.kind == STAMP_ACT_SEND)
+            if (act.kind == IPPM_ACT_SEND_DATAGRAM)
                 (void)send(s.fd, x->tx, act.len, 0);
             continue;
         }
@@ -210,14 +210,14 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
             continue;
         int n = ippm_net_recv(&s, &x->rx, &x->clk);
         for (int i = 0; i < n; i++) {
-            struct stamp_event ev = {
-                .kind = STAMP_EV_RX,
+            struct ippm_event ev = {
+                .kind = IPPM_EV_DATAGRAM,
                 .now_ns = ippm_clock_now(&x->clk),
-                .pkt = ippm_rx_batch_buf(&x->rx, (size_t)i),
+                .data = ippm_rx_batch_buf(&x->rx, (size_t)i),
                 .len = x->rx.len[i],
                 .meta = &x->rx.meta[i],
             };
-            struct stamp_action act = {0};
+            struct ippm_action act = {0};
             if (!x->rx.trunc[i])
                 (void)stamp_sender_handle(&x->snd, &ev, x->tx, sizeof x->tx,
                                           &act);

@@ -83,6 +83,7 @@ struct rl {
     struct netem r;
     struct netem_sched s;
     struct netem_slot *slots;
+    struct ippm_timer *timers;   /* per slot: release times */
     uint32_t *heap, *freel;
     uint8_t *bufs;               /* pool * max_size */
     struct pkt_meta *meta;       /* per slot */
@@ -414,6 +415,7 @@ static void flush_all(struct rl *x)
 static void send_slot(struct rl *x, int32_t i)
 {
     const struct netem_slot *sl = &x->s.slots[i];
+    uint64_t intended = netem_sched_release_ns(&x->s, i);
     const struct pkt_meta *pm = &x->meta[i];
     struct flow *f = &x->flows[pm->flow];
     const uint8_t *buf = x->bufs + (size_t)i * x->o->max_size;
@@ -424,14 +426,14 @@ static void send_slot(struct rl *x, int32_t i)
             flush(x, &x->tx_up, &x->flows[x->tx_up_flow].up, x->pend_up);
         x->tx_up_flow = (int32_t)pm->flow;
         x->pend_up[x->tx_up.n] =
-            (struct tx_pending){.intended = sl->release_ns, .dir = NETEM_FWD};
+            (struct tx_pending){.intended = intended, .dir = NETEM_FWD};
         memcpy(ippm_tx_batch_slot(&x->tx_up), buf, pm->len);
         ippm_tx_batch_commit(&x->tx_up, &f->up, pm->len, NULL, NULL);
     } else {
         if (x->tx_front.n == x->tx_front.cap)
             flush(x, &x->tx_front, &x->lsock, x->pend_front);
         x->pend_front[x->tx_front.n] =
-            (struct tx_pending){.intended = sl->release_ns, .dir = NETEM_REV};
+            (struct tx_pending){.intended = intended, .dir = NETEM_REV};
         memcpy(ippm_tx_batch_slot(&x->tx_front), buf, pm->len);
         ippm_tx_batch_commit(&x->tx_front, &x->lsock, pm->len, &f->client,
                              &f->local);
@@ -613,6 +615,7 @@ static int setup(struct rl *x)
     char err[IPPM_NET_ERRLEN];
     size_t pool = o->pool;
     x->slots = calloc(pool, sizeof(*x->slots));
+    x->timers = calloc(pool, sizeof(*x->timers));
     x->heap = calloc(pool, sizeof(*x->heap));
     x->freel = calloc(pool, sizeof(*x->freel));
     x->meta = calloc(pool, sizeof(*x->meta));
@@ -620,8 +623,8 @@ static int setup(struct rl *x)
     x->flows = calloc(o->flows, sizeof(*x->flows));
     x->pfd = calloc(o->flows + 1, sizeof(*x->pfd));
     x->pfd_flow = calloc(o->flows + 1, sizeof(*x->pfd_flow));
-    if (!x->slots || !x->heap || !x->freel || !x->meta || !x->bufs ||
-        !x->flows || !x->pfd || !x->pfd_flow ||
+    if (!x->slots || !x->timers || !x->heap || !x->freel || !x->meta ||
+        !x->bufs || !x->flows || !x->pfd || !x->pfd_flow ||
         ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, o->max_size) != 0 ||
         ippm_tx_batch_init(&x->tx_front, IPPM_NET_BATCH, o->max_size) != 0 ||
         ippm_tx_batch_init(&x->tx_up, IPPM_NET_BATCH, o->max_size) != 0) {
@@ -636,7 +639,8 @@ static int setup(struct rl *x)
     memset(x->meta, 0, pool * sizeof(*x->meta));
     for (uint32_t i = 0; i < o->flows; i++)
         x->flows[i].up.fd = -1;
-    netem_sched_init(&x->s, x->slots, x->heap, x->freel, (uint32_t)pool);
+    netem_sched_init(&x->s, x->slots, x->timers, x->heap, x->freel,
+                     (uint32_t)pool);
     netem_init(&x->r, &o->cfg);
     ippm_clock_init(&x->clk, IPPM_TS_NTP);
     x->tx_up_flow = -1;
@@ -669,6 +673,7 @@ static void teardown(struct rl *x)
     ippm_tx_batch_free(&x->tx_front);
     ippm_tx_batch_free(&x->tx_up);
     free(x->slots);
+    free(x->timers);
     free(x->heap);
     free(x->freel);
     free(x->meta);

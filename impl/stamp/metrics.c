@@ -17,7 +17,7 @@
 /* "IPPM_ERR_HMAC" -> "hmac": the reason label and the SNMP name column. */
 static void reason_name(enum ippm_err e, char *out, size_t cap)
 {
-    const char *n = ippm_err_name(e);
+    const char *n = stamp_err_name(e);
     if (strncmp(n, "IPPM_ERR_", 9) == 0)
         n += 9;
     size_t i = 0;
@@ -32,7 +32,7 @@ static void drop_rows(struct ippm_metrics *reg, struct ippm_metric **by,
                       const char *family, const char *help,
                       const uint32_t *base, size_t base_len)
 {
-    for (int e = 1; e < IPPM_ERR_COUNT_; e++) {
+    for (int e = 1; e < STAMP_ERR_COUNT_; e++) {
         char name[32], labels[IPPM_METRIC_LABELS_LEN] = "";
         uint32_t oid[IPPM_METRIC_OID_MAX];
         reason_name((enum ippm_err)e, name, sizeof(name));
@@ -144,7 +144,7 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     ippm_metric_set(m->received, s->received);
     ippm_metric_set(m->sent, s->replied);
     ippm_metric_set(m->send_failed, s->send_failed);
-    for (int e = 1; e < IPPM_ERR_COUNT_; e++)
+    for (int e = 1; e < STAMP_ERR_COUNT_; e++)
         ippm_metric_set(m->drop_by[e], s->drop_by[e]);
     ippm_metric_set(m->hmac, s->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->sessions, r->sessions_used);
@@ -194,7 +194,7 @@ bool stamp_send_metrics_publish(struct stamp_send_metrics *m,
     ippm_metric_set(m->received, c->received);
     ippm_metric_set(m->duplicates, c->duplicates);
     ippm_metric_set(m->reordered, c->reordered);
-    for (int e = 1; e < IPPM_ERR_COUNT_; e++)
+    for (int e = 1; e < STAMP_ERR_COUNT_; e++)
         ippm_metric_set(m->drop_by[e], c->drop_by[e]);
     ippm_metric_set(m->hmac, c->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->send_failed, send_failed);

@@ -22,13 +22,13 @@ struct stamp_refl_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *received, *sent, *send_failed, *hmac, *sessions,
         *evicted;
-    struct ippm_metric *drop_by[IPPM_ERR_COUNT_];
+    struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
 };
 
 /* The driver's own counters, as it keeps them. */
 struct stamp_refl_sample {
     uint64_t received, replied, send_failed;
-    const uint64_t *drop_by; /* IPPM_ERR_COUNT_ entries */
+    const uint64_t *drop_by; /* STAMP_ERR_COUNT_ entries */
 };
 
 void stamp_refl_metrics_init(struct stamp_refl_metrics *m);
@@ -44,7 +44,7 @@ struct stamp_send_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *sent, *received, *duplicates, *reordered, *hmac,
         *send_failed, *icmp;
-    struct ippm_metric *drop_by[IPPM_ERR_COUNT_];
+    struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
     struct ippm_summary_metric rtt;
     uint64_t rtt_published_ns; /* driver clock of the last quantiles */
 };

@@ -47,7 +47,7 @@ struct refl_counters {
     uint64_t replied;
     uint64_t send_failed;
     uint64_t dropped;
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
 };
 
 /* Everything the loop touches, allocated once. */
@@ -349,7 +349,7 @@ static int refl_sessions_init(struct refl *x)
 static void refl_drop(struct refl *x, enum ippm_err why)
 {
     x->c.dropped++;
-    x->c.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
+    x->c.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
 }
 
 /* One datagram: proto decides; we queue what it built. */
@@ -362,13 +362,13 @@ static void refl_one(struct refl *x, size_t i)
         return;
     }
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
-    struct stamp_event ev = {
-        .kind = STAMP_EV_RX,
-        .pkt = ippm_rx_batch_buf(&x->rx, i),
+    struct ippm_event ev = {
+        .kind = IPPM_EV_DATAGRAM,
+        .data = ippm_rx_batch_buf(&x->rx, i),
         .len = x->rx.len[i],
         .meta = m,
     };
-    struct stamp_action act = {0};
+    struct ippm_action act = {0};
     /* Read last: the reply leaves right after, so this is its Timestamp. */
     ev.now_ns = ippm_clock_now(&x->clk);
     enum ippm_err rc =
@@ -377,13 +377,13 @@ static void refl_one(struct refl *x, size_t i)
         refl_drop(x, rc);
         return;
     }
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
         /* RFC 8972 §4.4: proto chose the reply's DSCP. */
         if (act.tos >= 0)
             ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
     }
-    else if (act.kind == STAMP_ACT_DROP)
+    else if (act.kind == IPPM_ACT_DROP)
         refl_drop(x, act.why);
 }
 
@@ -432,12 +432,12 @@ static void refl_summary(const struct refl *x)
         fprintf(stderr, ", send failed %llu",
                 (unsigned long long)x->c.send_failed);
     fputc('\n', stderr);
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
         if (!x->c.drop_by[e])
             continue;
         fprintf(stderr, "  dropped %llu: %s",
                 (unsigned long long)x->c.drop_by[e],
-                ippm_err_str((enum ippm_err)e));
+                stamp_err_str((enum ippm_err)e));
         /* The usual cause: a TWAMP-Light sender's 14..43-octet packets. */
         if (e == IPPM_ERR_SHORT && !x->o.reply_to_short)
             fprintf(stderr,

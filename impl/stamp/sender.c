@@ -1,5 +1,5 @@
 /* `ippm stamp sender`: drives stamp_sender with TIMER events when its
- * deadline passes and RX events carrying the kernel's receive time, then
+ * deadline passes and DATAGRAM events carrying the kernel's receive time, then
  * prints (and optionally writes as JSON) what stamp_sender_stats makes of
  * the results. Like the reflector it never reads a STAMP field. Records
  * live in a ring of SEND_RING; each one's per-packet output is written as
@@ -532,9 +532,9 @@ static void send_progress(struct sender *x, uint64_t now)
 
 /* --metrics, --agentx: a first reply's RTT into the summary, computed as
  * stamp_sender_stats does (the whole RTT when a timestamp was unreadable). */
-static void send_observe(struct sender *x, const struct stamp_action *act)
+static void send_observe(struct sender *x, const struct ippm_action *act)
 {
-    if (act->kind != STAMP_ACT_NONE)
+    if (act->kind != IPPM_ACT_NONE)
         return;
     const struct stamp_result *r = stamp_sender_result(&x->s, act->seq);
     if (!r || r->state != STAMP_RES_RECEIVED)
@@ -576,10 +576,10 @@ static void send_zero_ssid(struct sender *x, const struct stamp_result *r)
 
 static void send_rx_one(struct sender *x, size_t i)
 {
-    struct stamp_action act = {0};
-    struct stamp_event ev = {
-        .kind = STAMP_EV_RX,
-        .pkt = ippm_rx_batch_buf(&x->rx, i),
+    struct ippm_action act = {0};
+    struct ippm_event ev = {
+        .kind = IPPM_EV_DATAGRAM,
+        .data = ippm_rx_batch_buf(&x->rx, i),
         .len = x->rx.len[i],
         .meta = &x->rx.meta[i],
         .now_ns = ippm_clock_now(&x->clk),
@@ -591,8 +591,8 @@ static void send_rx_one(struct sender *x, size_t i)
     if (x->exp.on)
         send_observe(x, &act);
     const struct stamp_result *r =
-        act.kind == STAMP_ACT_NONE ? stamp_sender_result(&x->s, act.seq)
-                                   : NULL;
+        act.kind == IPPM_ACT_NONE ? stamp_sender_result(&x->s, act.seq)
+                                  : NULL;
     bool first = r && r->state == STAMP_RES_RECEIVED;
     if (first)
         send_zero_ssid(x, r);
@@ -600,7 +600,7 @@ static void send_rx_one(struct sender *x, size_t i)
     if (first && x->o.tlv_len && (x->pkt_tlvs || x->o.per_packet)) {
         /* The reflector's timestamp format reads a Follow-Up TLV. */
         struct ippm_errest ee = ippm_errest_decode(r->refl_errest);
-        tlvs = stamp_tlv_opts_json(act.tlv, act.tlv_len,
+        tlvs = stamp_tlv_opts_json(act.view, act.view_len,
                                    ee.z ? IPPM_TS_PTP : IPPM_TS_NTP);
     }
     if (x->o.per_packet && first)
@@ -612,7 +612,7 @@ static void send_rx_one(struct sender *x, size_t i)
         json_decref(tlvs);
     }
     if (x->o.per_packet && act.seq < x->o.count &&
-        act.kind == STAMP_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
+        act.kind == IPPM_ACT_DROP && act.why == IPPM_ERR_DUPLICATE)
         printf("seq=%u (DUP)\n", act.seq);
 }
 
@@ -638,8 +638,8 @@ static int send_rx(struct sender *x)
 /* TIMER: returns true when the session is done. */
 static bool send_timer(struct sender *x, uint64_t now)
 {
-    struct stamp_action act = {0};
-    struct stamp_event ev = {.kind = STAMP_EV_TIMER, .now_ns = now};
+    struct ippm_action act = {0};
+    struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
     /* Out before the send takes the slot of the oldest record. */
     send_retire(x, false);
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
@@ -651,12 +651,12 @@ static bool send_timer(struct sender *x, uint64_t now)
         x->failed = true;
         return true;
     }
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, NULL, NULL);
         if (ippm_net_send(&x->sock, &x->tx, NULL) != 1)
             x->send_failed++;
     }
-    return act.kind == STAMP_ACT_DONE;
+    return act.kind == IPPM_ACT_DONE;
 }
 
 static int send_loop(struct sender *x)
@@ -664,15 +664,15 @@ static int send_loop(struct sender *x)
     for (;;) {
         if (x->zero_ssid_stop) {
             /* RFC 8972 §3: the sender stops the session. */
-            struct stamp_action act = {0};
-            struct stamp_event ev = {.kind = STAMP_EV_STOP,
+            struct ippm_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_STOP,
                                      .now_ns = ippm_clock_now(&x->clk)};
             stamp_sender_handle(&x->s, &ev, NULL, 0, &act);
             return IPPM_EXIT_OK;
         }
         if (ippm_net_stopping()) {
-            struct stamp_action act = {0};
-            struct stamp_event ev = {.kind = STAMP_EV_STOP,
+            struct ippm_action act = {0};
+            struct ippm_event ev = {.kind = IPPM_EV_STOP,
                                      .now_ns = ippm_clock_now(&x->clk)};
             stamp_sender_handle(&x->s, &ev, NULL, 0, &act);
             x->interrupted = true;
@@ -733,7 +733,7 @@ static void print_drops(const struct sender *x)
         return;
     printf("replies not accepted: %llu (", (unsigned long long)c->dropped);
     const char *sep = "";
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++) {
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
         if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
             /* Names of the enum stay in --json; people read the text. */
             printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
@@ -741,7 +741,7 @@ static void print_drops(const struct sender *x)
                 printf("shorter than the %zu-octet base packet",
                        stamp_base_len(x->mode));
             else
-                printf("%s", ippm_err_str((enum ippm_err)e));
+                printf("%s", stamp_err_str((enum ippm_err)e));
             sep = ", ";
         }
     }
@@ -844,9 +844,9 @@ static json_t *json_packet(const struct sender *x, uint32_t seq,
 static json_t *json_drops(const struct sender *x)
 {
     json_t *o = json_object();
-    for (int e = 0; e < IPPM_ERR_COUNT_; e++)
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++)
         if (x->s.counters.drop_by[e])
-            json_object_set_new(o, ippm_err_name((enum ippm_err)e),
+            json_object_set_new(o, stamp_err_name((enum ippm_err)e),
                                 json_integer((json_int_t)x->s.counters.drop_by[e]));
     return o;
 }

@@ -1,4 +1,6 @@
-/* Bounds-checked big-endian cursors over caller-owned buffers.
+/* Bounds-checked cursors over caller-owned buffers: big-endian (network
+ * order, ippm_rd_u32) and little-endian (ippm_rd_le32, for formats that
+ * put a host struct on the wire, like UDPing's header).
  *
  * A read past the end sets the cursor's error flag and yields zero instead
  * of touching memory, so a decoder can read a whole fixed layout and check
@@ -201,6 +203,85 @@ static inline void ippm_store_u64(uint8_t *b, uint64_t v)
 {
     ippm_store_u32(b, (uint32_t)(v >> 32));
     ippm_store_u32(b + 4, (uint32_t)v);
+}
+
+/* ---- little-endian: the same contract, least significant octet first ---- */
+
+static inline uint16_t ippm_load_le16(const uint8_t *b)
+{
+    return (uint16_t)(b[0] | (uint16_t)b[1] << 8);
+}
+
+static inline uint32_t ippm_load_le32(const uint8_t *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t ippm_load_le64(const uint8_t *b)
+{
+    return (uint64_t)ippm_load_le32(b) | (uint64_t)ippm_load_le32(b + 4) << 32;
+}
+
+static inline void ippm_store_le16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+}
+
+static inline void ippm_store_le32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+static inline void ippm_store_le64(uint8_t *b, uint64_t v)
+{
+    ippm_store_le32(b, (uint32_t)v);
+    ippm_store_le32(b + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint16_t ippm_rd_le16(struct ippm_rcur *c)
+{
+    const uint8_t *b;
+    return ippm_rcur_take(c, 2, &b) ? ippm_load_le16(b) : 0;
+}
+
+static inline uint32_t ippm_rd_le32(struct ippm_rcur *c)
+{
+    const uint8_t *b;
+    return ippm_rcur_take(c, 4, &b) ? ippm_load_le32(b) : 0;
+}
+
+static inline uint64_t ippm_rd_le64(struct ippm_rcur *c)
+{
+    const uint8_t *b;
+    /* One take of 8: a short buffer yields 0, not the low half. */
+    return ippm_rcur_take(c, 8, &b) ? ippm_load_le64(b) : 0;
+}
+
+static inline void ippm_wr_le16(struct ippm_wcur *c, uint16_t v)
+{
+    uint8_t *b = ippm_wcur_take(c, 2);
+    if (b)
+        ippm_store_le16(b, v);
+}
+
+static inline void ippm_wr_le32(struct ippm_wcur *c, uint32_t v)
+{
+    uint8_t *b = ippm_wcur_take(c, 4);
+    if (b)
+        ippm_store_le32(b, v);
+}
+
+static inline void ippm_wr_le64(struct ippm_wcur *c, uint64_t v)
+{
+    /* One take of 8: no half-written value when only 4 octets are left. */
+    uint8_t *b = ippm_wcur_take(c, 8);
+    if (b)
+        ippm_store_le64(b, v);
 }
 
 #endif

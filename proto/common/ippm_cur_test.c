@@ -1,4 +1,5 @@
-/* Unit tests of ippm_cur.h: big-endian order and sticky overrun flags.
+/* Unit tests of ippm_cur.h: big- and little-endian order and sticky
+ * overrun flags.
  * Inputs end flush against a PROT_NONE page, so a read past the end
  * faults instead of passing quietly. */
 #include "testsupport/ippm_guard.h"
@@ -249,6 +250,147 @@ static void test_ippm_load_store(void **state)
     assert_int_equal(ippm_load_u64(b), 0xeeb14c842dcc815full);
 }
 
+/* The first UDPing data packet of the capture in shared/notes/udping.md
+ * §1: a host struct on the wire, little-endian with padding. */
+static const uint8_t UDPING_HDR[72] = {
+    0x01, 0, 0, 0, 0, 0, 0, 0,                      /* version, pad */
+    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* clientStartTime */
+    '7', '1', 'e', '6', '7', '3', '3', '6', '0', '0', /* guid */
+    '3', '7', 'e', '6', '5', 'a', 'c', '0', 'e', '1',
+    0, 0, 0, 0,                                     /* NUL, pad */
+    0, 0, 0, 0, 0, 0, 0, 0,                         /* seqNum, pad */
+    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* sent.tv_sec */
+    0xfb, 0xd4, 0x0e, 0x2f, 0, 0, 0, 0,             /* sent.tv_nsec */
+    0x0e, 0x01, 0, 0, 0, 0, 0, 0,                   /* size, pad */
+};
+
+static void test_ippm_rd_le_udping_header(void **state)
+{
+    (void)state;
+    struct ippm_guard g;
+    const uint8_t *p = ippm_guard_copy(&g, UDPING_HDR, sizeof UDPING_HDR);
+    struct ippm_rcur c = ippm_rcur_make(p, sizeof UDPING_HDR);
+    assert_int_equal(ippm_rd_u8(&c), 1);
+    assert_false(ippm_rd_skip_nonzero(&c, 7));
+    assert_int_equal(ippm_rd_le64(&c), 0x6b06c9e0u);
+    const uint8_t *guid;
+    assert_true(ippm_rcur_take(&c, 24, &guid));
+    assert_memory_equal(guid, "71e673360037e65ac0e1", 21);
+    assert_int_equal(ippm_rd_le32(&c), 0);     /* seqNum */
+    assert_int_equal(ippm_rd_le32(&c), 0);     /* padding */
+    assert_int_equal(ippm_rd_le64(&c), 0x6b06c9e0u);
+    assert_int_equal(ippm_rd_le64(&c), 789501179u);
+    assert_int_equal(ippm_rd_le32(&c), 270);   /* size */
+    assert_int_equal(ippm_rd_le32(&c), 0);
+    assert_false(c.overrun);
+    assert_int_equal(ippm_rcur_left(&c), 0);
+    /* The same octets read big-endian are another number. */
+    assert_int_equal(ippm_load_u32(p + 64), 0x0e010000u);
+    assert_int_equal(ippm_load_le32(p + 64), 270);
+    ippm_guard_free(&g);
+}
+
+static void test_ippm_rd_little_endian(void **state)
+{
+    (void)state;
+    struct ippm_guard g;
+    const uint8_t *p = ippm_guard_copy(&g, SEQ15, sizeof SEQ15);
+    struct ippm_rcur c = ippm_rcur_make(p, sizeof SEQ15);
+    assert_int_equal(ippm_rd_u8(&c), 0x01);
+    assert_int_equal(ippm_rd_le16(&c), 0x0302);
+    assert_int_equal(ippm_rd_le32(&c), 0x07060504u);
+    assert_int_equal(ippm_rd_le64(&c), 0x0f0e0d0c0b0a0908ull);
+    assert_int_equal(c.off, 15);
+    assert_false(c.overrun);
+    ippm_guard_free(&g);
+}
+
+static void test_ippm_rd_le_each_width_overruns_by_one(void **state)
+{
+    (void)state;
+    struct ippm_guard g;
+    for (size_t w = 2; w <= 8; w *= 2) {
+        const uint8_t *p = ippm_guard_copy(&g, SEQ15, w - 1);
+        struct ippm_rcur c = ippm_rcur_make(p, w - 1);
+        uint64_t v = w == 2 ? ippm_rd_le16(&c)
+                   : w == 4 ? ippm_rd_le32(&c)
+                            : ippm_rd_le64(&c);
+        assert_int_equal(v, 0);
+        assert_true(c.overrun);
+        assert_int_equal(c.off, 0);
+        ippm_guard_free(&g);
+    }
+}
+
+static void test_ippm_wr_little_endian(void **state)
+{
+    (void)state;
+    uint8_t zero[14] = {0};
+    struct ippm_guard g;
+    uint8_t *p = ippm_guard_copy(&g, zero, sizeof zero);
+    struct ippm_wcur c = ippm_wcur_make(p, sizeof zero);
+    ippm_wr_le16(&c, 0xa1b2);
+    ippm_wr_le32(&c, 0xdeadbeefu);
+    ippm_wr_le64(&c, 0x0102030405060708ull);
+    assert_false(c.overrun);
+    assert_int_equal(c.off, 14);
+    const uint8_t want[14] = {0xb2, 0xa1, 0xef, 0xbe, 0xad, 0xde, 0x08,
+                              0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+    assert_memory_equal(p, want, sizeof want);
+    /* Full: one octet more overruns, sticky, and writes nothing. */
+    ippm_wr_le16(&c, 0xffff);
+    assert_true(c.overrun);
+    assert_memory_equal(p, want, sizeof want);
+    ippm_guard_free(&g);
+}
+
+static void test_ippm_wr_le64_half_overrun_writes_nothing(void **state)
+{
+    (void)state;
+    uint8_t init[6] = {0x55, 0x55, 0x55, 0x55, 0x55, 0x55};
+    struct ippm_guard g;
+    uint8_t *p = ippm_guard_copy(&g, init, sizeof init);
+    struct ippm_wcur c = ippm_wcur_make(p, sizeof init);
+    ippm_wr_le64(&c, 0x0102030405060708ull);
+    assert_true(c.overrun);
+    assert_memory_equal(p, init, sizeof init);
+    ippm_guard_free(&g);
+}
+
+/* Round trips, and the udping packet rebuilt field by field. */
+static void test_ippm_load_store_le(void **state)
+{
+    (void)state;
+    uint8_t b[8];
+    ippm_store_le16(b, 0xa1b2);
+    assert_int_equal(b[0], 0xb2);
+    assert_int_equal(ippm_load_le16(b), 0xa1b2);
+    ippm_store_le32(b, 0xdeadbeefu);
+    assert_int_equal(b[0], 0xef);
+    assert_int_equal(ippm_load_le32(b), 0xdeadbeefu);
+    ippm_store_le64(b, 0xeeb14c842dcc815full);
+    const uint8_t w64[8] = {0x5f, 0x81, 0xcc, 0x2d, 0x84, 0x4c, 0xb1, 0xee};
+    assert_memory_equal(b, w64, 8);
+    assert_int_equal(ippm_load_le64(b), 0xeeb14c842dcc815full);
+
+    uint8_t pkt[72] = {0};
+    struct ippm_wcur c = ippm_wcur_make(pkt, sizeof pkt);
+    ippm_wr_u8(&c, 1);
+    ippm_wr_zero(&c, 7);
+    ippm_wr_le64(&c, 0x6b06c9e0u);
+    ippm_wr_bytes(&c, (const uint8_t *)"71e673360037e65ac0e1", 21);
+    ippm_wr_zero(&c, 3);
+    ippm_wr_le32(&c, 0);
+    ippm_wr_zero(&c, 4);
+    ippm_wr_le64(&c, 0x6b06c9e0u);
+    ippm_wr_le64(&c, 789501179u);
+    ippm_wr_le32(&c, 270);
+    ippm_wr_zero(&c, 4);
+    assert_false(c.overrun);
+    assert_int_equal(c.off, 72);
+    assert_memory_equal(pkt, UDPING_HDR, sizeof pkt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +406,12 @@ int main(void)
         cmocka_unit_test(test_ippm_wr_u64_half_overrun_writes_nothing),
         cmocka_unit_test(test_ippm_wr_zero_and_bytes),
         cmocka_unit_test(test_ippm_load_store),
+        cmocka_unit_test(test_ippm_rd_le_udping_header),
+        cmocka_unit_test(test_ippm_rd_little_endian),
+        cmocka_unit_test(test_ippm_rd_le_each_width_overruns_by_one),
+        cmocka_unit_test(test_ippm_wr_little_endian),
+        cmocka_unit_test(test_ippm_wr_le64_half_overrun_writes_nothing),
+        cmocka_unit_test(test_ippm_load_store_le),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

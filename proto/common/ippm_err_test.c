@@ -33,22 +33,24 @@ static void test_ippm_err_name_is_enumerator(void **state)
     assert_string_equal(ippm_err_name(IPPM_ERR_DONE), "IPPM_ERR_DONE");
 }
 
-/* Every enumerator, from the X-macro itself. */
+/* Every enumerator, from the X-macros themselves. */
 #define NAME_(name, fatal, text) {name, #name, fatal, text},
 static const struct {
     enum ippm_err e;
     const char *name;
     bool fatal;
     const char *text;
-} ALL[] = {IPPM_ERRORS(NAME_)};
+} ALL[] = {IPPM_ERRORS(NAME_) IPPM_ERRORS_TAIL(NAME_)};
 #undef NAME_
 
 static void test_ippm_err_every_value_matches_table(void **state)
 {
     (void)state;
-    assert_int_equal(sizeof ALL / sizeof ALL[0], IPPM_ERR_COUNT_);
-    for (size_t i = 0; i < IPPM_ERR_COUNT_; i++) {
-        assert_int_equal(ALL[i].e, i);
+    size_t n = sizeof ALL / sizeof ALL[0];
+    assert_int_equal(n + (IPPM_ERR_PROTO_LAST - IPPM_ERR_PROTO_FIRST + 1),
+                     IPPM_ERR_COUNT_);
+    for (size_t i = 0; i < n; i++) {
+        assert_false(ippm_err_is_proto(ALL[i].e));
         assert_string_equal(ippm_err_name(ALL[i].e), ALL[i].name);
         assert_string_equal(ippm_err_str(ALL[i].e), ALL[i].text);
         assert_int_equal(ippm_err_is_fatal(ALL[i].e), ALL[i].fatal);
@@ -56,6 +58,44 @@ static void test_ippm_err_every_value_matches_table(void **state)
             assert_string_not_equal(ippm_err_str(ALL[i].e),
                                     ippm_err_str(ALL[j].e));
     }
+}
+
+/* Reports, metrics labels and SNMP indexes count by value: the values
+ * that existed before the protocol range was carved out never move. */
+static void test_ippm_err_values_are_stable(void **state)
+{
+    (void)state;
+    assert_int_equal(IPPM_OK, 0);
+    assert_int_equal(IPPM_ERR_SHORT, 1);
+    assert_int_equal(IPPM_ERR_HMAC, 4);
+    assert_int_equal(IPPM_ERR_BAD_ARG, 8);
+    assert_int_equal(IPPM_ERR_DUPLICATE, 12);
+    assert_int_equal(IPPM_ERR_DONE, 14);
+    assert_int_equal(IPPM_ERR_PROTO_FIRST, 15);
+    assert_int_equal(IPPM_ERR_PROTO_LAST, 30);
+    assert_int_equal(IPPM_ERR_AGAIN, 31);
+}
+
+/* A protocol's own codes read as protocol-specific, never as another
+ * protocol's; the stream codes say what they are. */
+static void test_ippm_err_proto_range_and_stream_codes(void **state)
+{
+    (void)state;
+    for (int e = IPPM_ERR_PROTO_FIRST; e <= IPPM_ERR_PROTO_LAST; e++) {
+        assert_true(ippm_err_is_proto((enum ippm_err)e));
+        assert_string_equal(ippm_err_name((enum ippm_err)e), "IPPM_ERR_PROTO");
+        assert_string_equal(ippm_err_str((enum ippm_err)e),
+                            "protocol-specific reason");
+        assert_false(ippm_err_is_fatal((enum ippm_err)e));
+    }
+    assert_false(ippm_err_is_proto(IPPM_ERR_DONE));
+    assert_false(ippm_err_is_proto(IPPM_ERR_AGAIN));
+    assert_false(ippm_err_is_fatal(IPPM_ERR_AGAIN));
+    assert_true(ippm_err_is_fatal(IPPM_ERR_PEER_CLOSED));
+    assert_true(ippm_err_is_fatal(IPPM_ERR_REFUSED));
+    assert_true(ippm_err_is_fatal(IPPM_ERR_TIMEOUT));
+    assert_string_equal(ippm_err_name(IPPM_ERR_AGAIN), "IPPM_ERR_AGAIN");
+    assert_string_equal(ippm_err_str(IPPM_ERR_AGAIN), "need more bytes");
 }
 
 static void test_ippm_err_is_fatal(void **state)
@@ -138,6 +178,8 @@ int main(void)
         cmocka_unit_test(test_ippm_err_str_text),
         cmocka_unit_test(test_ippm_err_name_is_enumerator),
         cmocka_unit_test(test_ippm_err_every_value_matches_table),
+        cmocka_unit_test(test_ippm_err_values_are_stable),
+        cmocka_unit_test(test_ippm_err_proto_range_and_stream_codes),
         cmocka_unit_test(test_ippm_err_is_fatal),
         cmocka_unit_test(test_ippm_err_out_of_range_never_null),
         cmocka_unit_test(test_ippm_ct_equal),

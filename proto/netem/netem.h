@@ -10,8 +10,9 @@
  * does not change which packets are lost.
  *
  * netem_impair.c decides what becomes of one datagram (netem_decide) and
- * rewrites its octets (netem_apply); netem_sched.c is a min-heap of
- * release times over caller-owned packet slots. Nothing here reads a
+ * rewrites its octets (netem_apply); netem_sched.c holds packets back
+ * for reordering on top of an ippm_timerq of release times over
+ * caller-owned packet slots. Nothing here reads a
  * clock, does I/O or allocates: the driver passes arrival times in ns
  * and owns every array. */
 #ifndef NETEM_H
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "../common/ippm_err.h"
+#include "../common/ippm_timerq.h"
 
 #define NETEM_LIST_MAX 1024     /* entries of an explicit drop or dup list */
 #define NETEM_REORDER_MAX 64    /* --reorder IDX:N entries per direction */
@@ -205,31 +207,27 @@ enum ippm_err netem_decide(struct netem *r, enum netem_dir dir, size_t len,
 size_t netem_apply(const struct netem *r, const struct netem_decision *d,
                    uint8_t *buf, size_t len, size_t cap);
 
-/* ---- the scheduler: a min-heap of release times ---- */
+/* ---- the scheduler: release times in an ippm_timerq, plus hold-back ---- */
 
+/* What the relay keeps per packet slot beside its timer. */
 struct netem_slot {
-    uint64_t release_ns;
-    uint64_t order;              /* insertion count: FIFO among equal times */
-    uint32_t heap_pos;
     uint32_t hold;               /* releases of dir still to wait for */
     uint8_t dir;
-    bool used;
     bool held;
 };
 
 struct netem_sched {
+    struct ippm_timerq q;        /* release times, FIFO among equal ones */
     struct netem_slot *slots;
-    uint32_t *heap;              /* slot indices */
-    uint32_t *free;              /* free slot stack */
-    uint32_t cap, n_heap, n_free;
-    uint64_t order;
     uint32_t held[NETEM_REORDER_MAX * NETEM_DIRS];
     uint32_t n_held;
 };
 
-/* Prepares s over caller-owned arrays of cap entries each. */
+/* Prepares s over caller-owned arrays of cap entries each (slots and
+ * timers are indexed alike). */
 void netem_sched_init(struct netem_sched *s, struct netem_slot *slots,
-                      uint32_t *heap, uint32_t *free, uint32_t cap);
+                      struct ippm_timer *timers, uint32_t *heap,
+                      uint32_t *free, uint32_t cap);
 
 /* Takes a free slot. Returns its index, or -1 when every slot is in use
  * (the driver drops the datagram as NETEM_DROP_POOL). */
@@ -249,6 +247,9 @@ uint64_t netem_sched_next(const struct netem_sched *s);
 /* Takes the earliest slot due at now (release_ns <= now), -1 when none.
  * The caller sends it, then calls netem_sched_free. */
 int32_t netem_sched_pop(struct netem_sched *s, uint64_t now);
+
+/* When slot i was released: its release_ns, or earlier when a hold ended. */
+uint64_t netem_sched_release_ns(const struct netem_sched *s, int32_t i);
 
 /* Returns slot i to the free stack. */
 void netem_sched_free(struct netem_sched *s, int32_t i);

@@ -17,6 +17,7 @@
 #include "../common/ippm_addr.h"
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
+#include "../common/ippm_event.h"
 #include "../common/ippm_stats.h"
 #include "../common/ippm_time.h"
 
@@ -417,36 +418,20 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
 
 /* ---- state machines ---- */
 
-enum stamp_ev_kind { STAMP_EV_RX, STAMP_EV_TIMER, STAMP_EV_STOP };
+/* STAMP's own drop reasons, in enum ippm_err's protocol range (values 15
+ * and 16, as reports and SNMP indexes have always shown them). */
+#define STAMP_ERR_NO_REPLY /* RFC 9503: the request asked for no reply */ \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 0))
+#define STAMP_ERR_MEMBER_LINK /* RFC 9534: another member link's ID */ \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 1))
+/* Every reason a STAMP machine drops with is below this: the size of the
+ * drop_by counters. */
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 2)
 
-struct stamp_event {
-    enum stamp_ev_kind kind;
-    uint64_t now_ns;                  /* driver's clock, Unix ns */
-    const uint8_t *pkt;               /* RX only */
-    size_t len;
-    const struct ippm_rx_meta *meta;  /* RX only: kernel time, TTL, peer */
-};
-
-enum stamp_act_kind {
-    STAMP_ACT_NONE,  /* nothing to do */
-    STAMP_ACT_SEND,  /* send len octets of tx */
-    STAMP_ACT_DROP,  /* input discarded; why says which rule */
-    STAMP_ACT_DONE   /* session finished */
-};
-
-struct stamp_action {
-    enum stamp_act_kind kind;
-    size_t len;
-    enum ippm_err why;
-    uint32_t seq;     /* sender: sequence number sent or matched */
-    /* reflector SEND: TOS / Traffic Class to send with (RFC 8972 §4.4
-     * Class of Service), -1 to leave the socket's. */
-    int16_t tos;
-    /* sender RX: the reply's TLVs, a view into ev->pkt valid during the
-     * call (decode with stamp_tlv_next to print them). */
-    const uint8_t *tlv;
-    size_t tlv_len;
-};
+/* ippm_err_str / ippm_err_name that also name STAMP's own reasons
+ * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
+const char *stamp_err_str(enum ippm_err e);
+const char *stamp_err_name(enum ippm_err e);
 
 /* ---- Session-Reflector ---- */
 
@@ -493,7 +478,7 @@ struct stamp_reflector_counters {
     uint64_t rx;
     uint64_t tx;
     uint64_t dropped;
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
     uint64_t sessions_evicted;
 };
 
@@ -523,22 +508,28 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
                                            struct stamp_reflector_session *s,
                                            size_t n);
 
-/* Handles one event. For RX, builds the reflected packet in tx (the
+/* When the driver should next send TIMER: never (UINT64_MAX). The
+ * reflector only answers; the deadline keeps the contract every state
+ * machine offers (proto/common/ippm_event.h). */
+uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
+
+/* Handles one event. For DATAGRAM, builds the reflected packet in tx (the
  * Receive Timestamp from meta->rx_ns, the Timestamp from ev->now_ns,
- * Ses-Sender TTL from meta->ttl) and returns SEND with its length, equal
- * to the request's (unless cfg.tlv and a Reflected Test Packet Control TLV
- * asks otherwise, within cfg.max_reply_len) and act->tos (Class of
- * Service TLV, else -1); or DROP with why: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
- * IPPM_ERR_NOSPACE (tx_cap below the reply), IPPM_ERR_SESSION_FULL,
- * IPPM_ERR_NO_REPLY (RFC 9503 Control Code 0, or zero reflected packets
- * asked), IPPM_ERR_MEMBER_LINK (RFC 9534 Reflector Micro-session ID not
- * ours). With cfg.tlv the TLVs are handled per stamp_tlv_reflect.
- * tx is per call, not per reflector, so a driver can fill a batch.
- * Returns IPPM_OK unless the event itself is invalid (IPPM_ERR_BAD_ARG). */
+ * Ses-Sender TTL from meta->ttl) and returns SEND_DATAGRAM with its
+ * length, equal to the request's (unless cfg.tlv and a Reflected Test
+ * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
+ * act->tos (Class of Service TLV, else -1); or DROP with why:
+ * IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_NOSPACE (tx_cap below the
+ * reply), IPPM_ERR_SESSION_FULL, STAMP_ERR_NO_REPLY (RFC 9503 Control Code
+ * 0, or zero reflected packets asked), STAMP_ERR_MEMBER_LINK (RFC 9534
+ * Reflector Micro-session ID not ours). With cfg.tlv the TLVs are handled
+ * per stamp_tlv_reflect. tx is per call, not per reflector, so a driver
+ * can fill a batch. Returns IPPM_OK unless the event itself is invalid
+ * (IPPM_ERR_BAD_ARG, also for BYTES and CLOSED: STAMP has no stream). */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
-                                     const struct stamp_event *ev,
+                                     const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,
-                                     struct stamp_action *act);
+                                     struct ippm_action *act);
 
 /* ---- Session-Sender ---- */
 
@@ -600,7 +591,7 @@ struct stamp_sender_counters {
     uint64_t duplicates;
     uint64_t reordered;
     uint64_t dropped;       /* replies not accepted (malformed, HMAC, foreign) */
-    uint64_t drop_by[IPPM_ERR_COUNT_];
+    uint64_t drop_by[STAMP_ERR_COUNT_];
     /* Duplicates whose direction is known: a copy of the request comes
      * back with a new reflector Sequence Number or new Direct Measurement
      * R_RxC; a copy of the reply with the first one's (needs DM). */
@@ -675,18 +666,19 @@ bool stamp_sender_retire(struct stamp_sender *s, bool flush, uint32_t *seq,
  * of the wait after the last send. UINT64_MAX once done. */
 uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 
-/* TIMER: sends the next packet (SEND, act->seq) into tx with Timestamp =
- * now_ns when one is due (cfg.tlvs after the base, S_TxC and HMAC TLV
- * filled), DONE after the wait, else NONE. RX: matches a reply to its
- * sequence number and records it (NONE with act->seq, act->tlv the
- * reply's TLVs; with cfg.tlvs the result's tlv_flags and tlv_status), or
- * DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_UNEXPECTED for a
- * sequence number never sent, IPPM_ERR_DUPLICATE for a copy, which is
- * still counted, IPPM_ERR_MEMBER_LINK for a reply whose Micro-session IDs
- * are not the ones sent, RFC 9534 §3.2). STOP: DONE. */
+/* TIMER: sends the next packet (SEND_DATAGRAM, act->seq) into tx with
+ * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and
+ * HMAC TLV filled), DONE after the wait, else NONE. DATAGRAM: matches a
+ * reply to its sequence number and records it (NONE with act->seq,
+ * act->view the reply's TLVs; with cfg.tlvs the result's tlv_flags and
+ * tlv_status), or DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC,
+ * IPPM_ERR_UNEXPECTED for a sequence number never sent, IPPM_ERR_DUPLICATE
+ * for a copy, which is still counted, STAMP_ERR_MEMBER_LINK for a reply
+ * whose Micro-session IDs are not the ones sent, RFC 9534 §3.2). STOP:
+ * DONE. */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
-                                  const struct stamp_event *ev, uint8_t *tx,
-                                  size_t tx_cap, struct stamp_action *act);
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act);
 
 enum stamp_dir_source {
     STAMP_DIR_NONE = 0,

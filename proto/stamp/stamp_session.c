@@ -6,18 +6,6 @@
 
 #include "../common/ippm_cur.h"
 
-static void set_action(struct stamp_action *act, enum stamp_act_kind kind,
-                       size_t len, enum ippm_err why, uint32_t seq)
-{
-    act->kind = kind;
-    act->len = len;
-    act->why = why;
-    act->seq = seq;
-    act->tos = -1;
-    act->tlv = NULL;
-    act->tlv_len = 0;
-}
-
 /* ---- Session-Reflector ---- */
 
 /* see stamp.h */
@@ -169,7 +157,7 @@ static void decode_short_request(struct stamp_sender_pkt *p,
 }
 
 static enum ippm_err reflector_read_request(const struct stamp_reflector *r,
-                                            const struct stamp_event *ev,
+                                            const struct ippm_event *ev,
                                             struct stamp_sender_pkt *req,
                                             size_t *reply_len)
 {
@@ -178,32 +166,32 @@ static enum ippm_err reflector_read_request(const struct stamp_reflector *r,
     if (ev->len < base) {
         if (!r->cfg.reply_to_short || mode != STAMP_MODE_OPEN)
             return IPPM_ERR_SHORT;
-        decode_short_request(req, ev->pkt, ev->len);
+        decode_short_request(req, ev->data, ev->len);
         *reply_len = base;
         return IPPM_OK;
     }
     /* RFC 8762 §4.4: HMAC MUST be verified as early as possible. */
     if (mode == STAMP_MODE_AUTH) {
-        enum ippm_err e = stamp_hmac_check(&r->cfg.key, ev->pkt, ev->len);
+        enum ippm_err e = stamp_hmac_check(&r->cfg.key, ev->data, ev->len);
         if (e != IPPM_OK)
             return e;
     }
     *reply_len = ev->len;
-    return stamp_sender_pkt_decode(req, ev->pkt, ev->len, mode);
+    return stamp_sender_pkt_decode(req, ev->data, ev->len, mode);
 }
 
 static void reflector_drop(struct stamp_reflector *r, enum ippm_err why,
-                           struct stamp_action *act)
+                           struct ippm_action *act)
 {
     r->counters.dropped++;
-    r->counters.drop_by[why < IPPM_ERR_COUNT_ ? why : IPPM_ERR_BAD_VALUE]++;
-    set_action(act, STAMP_ACT_DROP, 0, why, 0);
+    r->counters.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_VALUE]++;
+    ippm_action_set(act, IPPM_ACT_DROP, 0, why, 0);
 }
 
 /* RFC 8972 §4: the reply's TLVs, built in tx past the base. The request
  * may be tx itself (a driver answering in place). */
 static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
-                                    const struct stamp_event *ev,
+                                    const struct ippm_event *ev,
                                     const struct stamp_reflector_session *s,
                                     uint8_t *tx, size_t tx_cap,
                                     struct stamp_tlv_result *tr)
@@ -218,7 +206,7 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
         .key = &r->cfg.key,
         .require_hmac = r->cfg.tlv_hmac,
         .meta = ev->meta,
-        .req = ev->pkt,
+        .req = ev->data,
         .req_len = ev->len,
         .base = base,
         .stateful = r->cfg.stateful,
@@ -241,8 +229,8 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
 }
 
 static enum ippm_err reflector_rx(struct stamp_reflector *r,
-                                  const struct stamp_event *ev, uint8_t *tx,
-                                  size_t tx_cap, struct stamp_action *act)
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act)
 {
     struct stamp_sender_pkt req;
     size_t reply_len = 0;
@@ -312,28 +300,38 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         sess->prev_seq = seq;
         sess->prev_ts = ts;
     }
-    set_action(act, STAMP_ACT_SEND, reply_len, IPPM_OK, req.seq);
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, reply_len, IPPM_OK, req.seq);
     act->tos = tr.tos;
     return IPPM_OK;
 }
 
 /* see stamp.h */
-enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
-                                     const struct stamp_event *ev,
-                                     uint8_t *tx, size_t tx_cap,
-                                     struct stamp_action *act)
+uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
 {
-    set_action(act, STAMP_ACT_NONE, 0, IPPM_OK, 0);
+    (void)r;
+    return UINT64_MAX;
+}
+
+/* see stamp.h */
+enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
+                                     const struct ippm_event *ev,
+                                     uint8_t *tx, size_t tx_cap,
+                                     struct ippm_action *act)
+{
+    ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
     switch (ev->kind) {
-    case STAMP_EV_RX:
-        if (!ev->pkt || !ev->meta || !tx)
+    case IPPM_EV_DATAGRAM:
+        if (!ev->data || !ev->meta || !tx)
             return IPPM_ERR_BAD_ARG;
         return reflector_rx(r, ev, tx, tx_cap, act);
-    case STAMP_EV_TIMER:
+    case IPPM_EV_TIMER:
         return IPPM_OK;
-    case STAMP_EV_STOP:
-        set_action(act, STAMP_ACT_DONE, 0, IPPM_OK, 0);
+    case IPPM_EV_STOP:
+        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
+    case IPPM_EV_BYTES: /* a datagram protocol: no stream */
+    case IPPM_EV_CLOSED:
+        break;
     }
     return IPPM_ERR_BAD_ARG;
 }
@@ -434,7 +432,7 @@ static size_t sender_tlvs(const struct stamp_sender *s, uint8_t *tx,
 
 static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
                                  uint8_t *tx, size_t tx_cap,
-                                 struct stamp_action *act)
+                                 struct ippm_action *act)
 {
     uint32_t seq = s->next_seq;
     struct stamp_sender_pkt pkt = {
@@ -472,16 +470,16 @@ static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
     s->last_send_ns = now;
     /* Keep the schedule: a late timer does not shift later sends. */
     s->next_send_ns += s->cfg.interval_ns;
-    set_action(act, STAMP_ACT_SEND, s->cfg.pkt_len, IPPM_OK, seq);
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, s->cfg.pkt_len, IPPM_OK, seq);
     return IPPM_OK;
 }
 
 static enum ippm_err sender_timer(struct stamp_sender *s, uint64_t now,
                                   uint8_t *tx, size_t tx_cap,
-                                  struct stamp_action *act)
+                                  struct ippm_action *act)
 {
     if (s->done) {
-        set_action(act, STAMP_ACT_DONE, 0, IPPM_OK, 0);
+        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     }
     if (!sender_all_sent(s)) {
@@ -491,23 +489,23 @@ static enum ippm_err sender_timer(struct stamp_sender *s, uint64_t now,
     }
     if (now >= s->last_send_ns + s->cfg.wait_ns) {
         s->done = true;
-        set_action(act, STAMP_ACT_DONE, 0, IPPM_OK, 0);
+        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
     }
     return IPPM_OK;
 }
 
 static void sender_drop(struct stamp_sender *s, enum ippm_err why,
-                        uint32_t seq, struct stamp_action *act)
+                        uint32_t seq, struct ippm_action *act)
 {
     s->counters.dropped++;
     s->counters.drop_by[why]++;
-    set_action(act, STAMP_ACT_DROP, 0, why, seq);
+    ippm_action_set(act, IPPM_ACT_DROP, 0, why, seq);
 }
 
 /* Reads the reflector's two timestamps in the format its Z bit names. */
 static void record_reply(struct stamp_result *r,
                          const struct stamp_reflector_pkt *rep,
-                         const struct stamp_event *ev)
+                         const struct ippm_event *ev)
 {
     struct ippm_errest ee = ippm_errest_decode(rep->errest);
     enum ippm_tsfmt fmt = ee.z ? IPPM_TS_PTP : IPPM_TS_NTP;
@@ -527,7 +525,7 @@ static void record_reply(struct stamp_result *r,
 /* RFC 8972 §4: how the reply's TLVs read. U: skipped; M: stop; I or a
  * failed HMAC TLV: discard them all (§4.8). */
 static void sender_read_tlvs(const struct stamp_sender *s,
-                             const struct stamp_event *ev,
+                             const struct ippm_event *ev,
                              const struct stamp_reflector_pkt *rep,
                              struct stamp_result *r)
 {
@@ -552,7 +550,7 @@ static void sender_read_tlvs(const struct stamp_sender *s,
     else if ((flags & STAMP_TLV_M) || (e != IPPM_OK && e != IPPM_ERR_DONE))
         r->tlv_status = STAMP_TLVS_MALFORMED;
     else if (hmac_off != SIZE_MAX && ippm_hmac_key_ready(&s->cfg.key) &&
-             stamp_tlv_hmac_check(&s->cfg.key, ev->pkt, ev->len, base,
+             stamp_tlv_hmac_check(&s->cfg.key, ev->data, ev->len, base,
                                   hmac_off) != IPPM_OK)
         r->tlv_status = STAMP_TLVS_INTEGRITY;
     else
@@ -640,8 +638,8 @@ static void note_refl_number(struct stamp_sender *s, uint32_t refl_seq)
 }
 
 static enum ippm_err sender_rx(struct stamp_sender *s,
-                               const struct stamp_event *ev,
-                               struct stamp_action *act)
+                               const struct ippm_event *ev,
+                               struct ippm_action *act)
 {
     struct stamp_reflector_pkt rep;
     enum stamp_mode mode = s->cfg.mode;
@@ -649,9 +647,9 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     if (ev->len < stamp_base_len(mode))
         e = IPPM_ERR_SHORT;
     else if (mode == STAMP_MODE_AUTH)
-        e = stamp_hmac_check(&s->cfg.key, ev->pkt, ev->len);
+        e = stamp_hmac_check(&s->cfg.key, ev->data, ev->len);
     if (e == IPPM_OK)
-        e = stamp_reflector_pkt_decode(&rep, ev->pkt, ev->len, mode);
+        e = stamp_reflector_pkt_decode(&rep, ev->data, ev->len, mode);
     if (e != IPPM_OK) {
         sender_drop(s, e, 0, act);
         return IPPM_OK;
@@ -666,7 +664,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     }
     struct stamp_result *r = slot_of(s, seq);
     if (!sender_micro_ok(s, &rep)) {
-        sender_drop(s, IPPM_ERR_MEMBER_LINK, seq, act);
+        sender_drop(s, STAMP_ERR_MEMBER_LINK, seq, act);
         return IPPM_OK;
     }
     if (r->state == STAMP_RES_RECEIVED) {
@@ -678,7 +676,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         if (rep.seq != r->refl_seq)
             note_refl_number(s, rep.seq);
         sender_dup_direction(s, r, &rep);
-        set_action(act, STAMP_ACT_DROP, 0, IPPM_ERR_DUPLICATE, seq);
+        ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DUPLICATE, seq);
         return IPPM_OK;
     }
     record_reply(r, &rep, ev);
@@ -688,31 +686,34 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     r->arrival = (uint32_t)s->counters.received++;
     r->reordered = ippm_reorder_observe(&s->reorder, seq);
     s->counters.reordered += r->reordered;
-    set_action(act, STAMP_ACT_NONE, 0, IPPM_OK, seq);
-    act->tlv = rep.extra;
-    act->tlv_len = rep.extra_len;
+    ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, seq);
+    act->view = rep.extra;
+    act->view_len = rep.extra_len;
     return IPPM_OK;
 }
 
 /* see stamp.h */
 enum ippm_err stamp_sender_handle(struct stamp_sender *s,
-                                  const struct stamp_event *ev, uint8_t *tx,
-                                  size_t tx_cap, struct stamp_action *act)
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act)
 {
-    set_action(act, STAMP_ACT_NONE, 0, IPPM_OK, 0);
+    ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
     switch (ev->kind) {
-    case STAMP_EV_TIMER:
+    case IPPM_EV_TIMER:
         if (!tx)
             return IPPM_ERR_BAD_ARG;
         return sender_timer(s, ev->now_ns, tx, tx_cap, act);
-    case STAMP_EV_RX:
-        if (!ev->pkt || !ev->meta)
+    case IPPM_EV_DATAGRAM:
+        if (!ev->data || !ev->meta)
             return IPPM_ERR_BAD_ARG;
         return sender_rx(s, ev, act);
-    case STAMP_EV_STOP:
+    case IPPM_EV_STOP:
         s->done = true;
-        set_action(act, STAMP_ACT_DONE, 0, IPPM_OK, 0);
+        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
+    case IPPM_EV_BYTES: /* a datagram protocol: no stream */
+    case IPPM_EV_CLOSED:
+        break;
     }
     return IPPM_ERR_BAD_ARG;
 }

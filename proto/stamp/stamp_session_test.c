@@ -208,7 +208,7 @@ static uint8_t reply[2048];
 
 /* Hands pkt (copied against a guard page) to the reflector with a tx of
  * tx_cap octets that also ends at a guard page. */
-static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
+static struct ippm_action refl_rx(const uint8_t *pkt, size_t len,
                                    const struct ippm_rx_meta *meta,
                                    uint64_t now, size_t tx_cap)
 {
@@ -217,14 +217,14 @@ static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
     static uint8_t dirty[2048];
     memset(dirty, 0xee, sizeof dirty);
     uint8_t *tx = ippm_guard_copy(&gt, dirty, tx_cap);
-    struct stamp_event ev = {STAMP_EV_RX, now, p, len, meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, now, p, len, meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     assert_int_equal(stamp_reflector_handle(&R, &ev, tx, tx_cap, &act),
                      IPPM_OK);
     memset(reply, 0, sizeof reply);
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         assert_true(act.len <= tx_cap);
         memcpy(reply, tx, act.len);
     }
@@ -236,7 +236,7 @@ static struct stamp_action refl_rx(const uint8_t *pkt, size_t len,
 static uint8_t req[2048];
 
 /* One open, stateless-config request from a peer; returns the action. */
-static struct stamp_action refl_one(uint32_t seq, uint16_t port,
+static struct ippm_action refl_one(uint32_t seq, uint16_t port,
                                     uint16_t ssid, uint64_t now)
 {
     mk_sender(req, 44, OPEN, seq, 0, 1, ssid);
@@ -244,15 +244,15 @@ static struct stamp_action refl_one(uint32_t seq, uint16_t port,
     return refl_rx(req, 44, &meta, now, 44);
 }
 
-static void assert_send(const struct stamp_action *a, size_t len)
+static void assert_send(const struct ippm_action *a, size_t len)
 {
-    assert_int_equal(a->kind, STAMP_ACT_SEND);
+    assert_int_equal(a->kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a->len, len);
 }
 
-static void assert_drop(const struct stamp_action *a, enum ippm_err why)
+static void assert_drop(const struct ippm_action *a, enum ippm_err why)
 {
-    assert_int_equal(a->kind, STAMP_ACT_DROP);
+    assert_int_equal(a->kind, IPPM_ACT_DROP);
     assert_int_equal(a->why, why);
 }
 
@@ -265,7 +265,7 @@ static void test_stamp_reflector_stateless_copies_seq(void **state)
     stamp_reflector_init(&R, &c);
     static const uint32_t seqs[] = {7, 3, 0xffffffffu, 0, 7};
     for (size_t i = 0; i < 5; i++) {
-        struct stamp_action a = refl_one(seqs[i], 40000, 0, T0 + i * MS);
+        struct ippm_action a = refl_one(seqs[i], 40000, 0, T0 + i * MS);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, seqs[i]);
@@ -287,7 +287,7 @@ test_stamp_reflector_stateful_counts_per_session_from_0(void **state)
                  {40000, 105, 2}, {40001, 50, 1},  {40001, 7, 2},
                  {40000, 0, 3}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        struct stamp_action a =
+        struct ippm_action a =
             refl_one(steps[i].ss_seq, steps[i].port, 0, T0 + i * MS);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
@@ -307,7 +307,7 @@ static void test_stamp_reflector_stateful_ssid_separates_sessions(void **state)
         uint32_t want;
     } steps[] = {{1, 0}, {1, 1}, {2, 0}, {1, 2}, {2, 1}, {0, 0}, {2, 2}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        struct stamp_action a = refl_one(9, 40000, steps[i].ssid, T0 + i);
+        struct ippm_action a = refl_one(9, 40000, steps[i].ssid, T0 + i);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, steps[i].want);
@@ -325,7 +325,7 @@ static void test_stamp_reflector_stateful_local_address_separates(void **state)
     struct ippm_rx_meta m1 = meta_of(T0, 64, 40000, 1);
     struct ippm_rx_meta m2 = m1;
     m2.local.port = 8620;
-    struct stamp_action a = refl_rx(req, 44, &m1, T0, 44);
+    struct ippm_action a = refl_rx(req, 44, &m1, T0, 44);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
     a = refl_rx(req, 44, &m2, T0 + 1, 44);
@@ -350,7 +350,7 @@ static void test_stamp_reflector_reply_len_equals_request_len(void **state)
                 sign(req, KEY, sizeof KEY);
             struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
             /* tx exactly as long as the request: no more is needed. */
-            struct stamp_action a = refl_rx(req, len, &meta, T0, len);
+            struct ippm_action a = refl_rx(req, len, &meta, T0, len);
             assert_send(&a, len);
         }
     }
@@ -369,7 +369,7 @@ static void test_stamp_reflector_copies_padding_byte_for_byte(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, 1000, &meta, T0, 1500);
+        struct ippm_action a = refl_rx(req, 1000, &meta, T0, 1500);
         assert_send(&a, 1000);
         assert_memory_equal(reply + base, req + base, 1000 - base);
     }
@@ -388,7 +388,7 @@ static void test_stamp_reflector_ttl_from_meta(void **state)
             if (m == AUTH)
                 sign(req, KEY, sizeof KEY);
             struct ippm_rx_meta meta = meta_of(T0, ttls[i], 40000, 1);
-            struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+            struct ippm_action a = refl_rx(req, base, &meta, T0, base);
             assert_send(&a, base);
             assert_int_equal(rd_reflector(reply, (enum stamp_mode)m).ttl,
                              ttls[i]);
@@ -405,7 +405,7 @@ static void test_stamp_reflector_timestamps_ntp(void **state)
     uint64_t rx = 1795608068178923627ull, now = rx + 39759;
     mk_sender(req, 44, OPEN, 0, 0xeeb14c842dcc815full, 1, 0);
     struct ippm_rx_meta meta = meta_of(rx, 255, 40000, 1);
-    struct stamp_action a = refl_rx(req, 44, &meta, now, 44);
+    struct ippm_action a = refl_rx(req, 44, &meta, now, 44);
     assert_send(&a, 44);
     struct refl f = rd_reflector(reply, OPEN);
     assert_int_equal(f.rx_ts, ippm_ntp_from_ns(rx));
@@ -433,7 +433,7 @@ static void test_stamp_reflector_timestamps_ptp_set_z(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(rx, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, now, base);
+        struct ippm_action a = refl_rx(req, base, &meta, now, base);
         assert_send(&a, base);
         struct refl f = rd_reflector(reply, (enum stamp_mode)m);
         assert_int_equal(f.rx_ts, (1795608068ull << 32) | 123456789u);
@@ -451,7 +451,7 @@ static void test_stamp_reflector_z_bit_follows_tsfmt(void **state)
     c.tsfmt = IPPM_TS_PTP;
     c.errest.z = false;
     stamp_reflector_init(&R, &c);
-    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    struct ippm_action a = refl_one(0, 40000, 0, T0);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).errest, 0xc905);
 
@@ -471,7 +471,7 @@ static void test_stamp_reflector_errest_multiplier_never_zero(void **state)
     c.errest.mult = 0;
     c.errest.scale = 0;
     stamp_reflector_init(&R, &c);
-    struct stamp_action a = refl_one(0, 40000, 0, T0);
+    struct ippm_action a = refl_one(0, 40000, 0, T0);
     assert_send(&a, 44);
     assert_int_not_equal(rd_reflector(reply, OPEN).errest & 0xff, 0);
 }
@@ -486,7 +486,7 @@ static void test_stamp_reflector_stateful_counts_only_replies(void **state)
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
     mk_sender(req, 112, AUTH, 0, 0, 1, 0);
     sign(req, KEY, sizeof KEY);
-    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0, 112);
     assert_send(&a, 112);
     assert_int_equal(rd_reflector(reply, AUTH).seq, 0);
     req[0] ^= 1;
@@ -511,7 +511,7 @@ static void test_stamp_reflector_copies_sender_fields(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, T0 + 5, base);
+        struct ippm_action a = refl_rx(req, base, &meta, T0 + 5, base);
         assert_send(&a, base);
         struct refl f = rd_reflector(reply, (enum stamp_mode)m);
         assert_int_equal(f.ss_seq, 0xdeadbeefu);
@@ -538,7 +538,7 @@ static void test_stamp_reflector_reply_mbz_zero(void **state)
         if (m == AUTH)
             sign(req, KEY, sizeof KEY);
         struct ippm_rx_meta meta = meta_of(T0, 255, 40000, 1);
-        struct stamp_action a = refl_rx(req, base, &meta, T0, base);
+        struct ippm_action a = refl_rx(req, base, &meta, T0, base);
         assert_send(&a, base);
         assert_reflector_mbz_zero(reply, (enum stamp_mode)m);
     }
@@ -553,7 +553,7 @@ static void test_stamp_reflector_drops_43_octets(void **state)
     for (size_t i = 0; i < 4; i++) {
         mk_sender(req, 44, OPEN, 1, 0, 1, 0);
         struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-        struct stamp_action a = refl_rx(req, lens[i], &meta, T0, 2048);
+        struct ippm_action a = refl_rx(req, lens[i], &meta, T0, 2048);
         assert_drop(&a, IPPM_ERR_SHORT);
     }
     assert_int_equal(R.counters.rx, 4);
@@ -577,7 +577,7 @@ static void test_stamp_reflector_reply_to_short_sends_base_packet(void **state)
         ippm_store_u64(req + 4, 0xeeb14c842dcc815full);
         ippm_store_u16(req + 12, 0x8001);
         struct ippm_rx_meta meta = meta_of(T0, 60, 40000, 1);
-        struct stamp_action a = refl_rx(req, lens[i], &meta, T0 + 1, 44);
+        struct ippm_action a = refl_rx(req, lens[i], &meta, T0 + 1, 44);
         assert_send(&a, 44);
         struct refl f = rd_reflector(reply, OPEN);
         assert_int_equal(f.seq, 77);
@@ -599,7 +599,7 @@ static void test_stamp_reflector_auth_replies_with_valid_hmac(void **state)
               0x2222);
     sign(req, KEY, sizeof KEY);
     struct ippm_rx_meta meta = meta_of(T0, 63, 40000, 1);
-    struct stamp_action a = refl_rx(req, 112, &meta, T0 + 1000, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0 + 1000, 112);
     assert_send(&a, 112);
     assert_true(hmac_ok(reply, KEY, sizeof KEY));
     struct refl f = rd_reflector(reply, AUTH);
@@ -625,7 +625,7 @@ static void test_stamp_reflector_auth_drops_bad_hmac(void **state)
     mk_sender(req, 112, AUTH, 5, 0, 1, 0);
     sign(req, KEY, sizeof KEY);
     req[20] ^= 0x04;
-    struct stamp_action a = refl_rx(req, 112, &meta, T0, 112);
+    struct ippm_action a = refl_rx(req, 112, &meta, T0, 112);
     assert_drop(&a, IPPM_ERR_HMAC);
     /* Signed with another key. */
     mk_sender(req, 112, AUTH, 5, 0, 1, 0);
@@ -657,7 +657,7 @@ static void test_stamp_reflector_drops_when_tx_cap_too_small(void **state)
     stamp_reflector_init(&R, &c);
     mk_sender(req, 100, OPEN, 1, 0, 1, 0);
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-    struct stamp_action a = refl_rx(req, 100, &meta, T0, 99);
+    struct ippm_action a = refl_rx(req, 100, &meta, T0, 99);
     assert_drop(&a, IPPM_ERR_NOSPACE);
     a = refl_rx(req, 100, &meta, T0, 43);
     assert_drop(&a, IPPM_ERR_NOSPACE);
@@ -674,13 +674,13 @@ static void test_stamp_reflector_session_table_full(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, true);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
+        struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
         assert_send(&a, 44);
         assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
     }
     /* Every session active within the timeout: no room. */
     uint64_t t = T0 + NS / 2;
-    struct stamp_action a = refl_one(0, 20000, 0, t);
+    struct ippm_action a = refl_one(0, 20000, 0, t);
     assert_drop(&a, IPPM_ERR_SESSION_FULL);
     assert_int_equal(R.counters.drop_by[IPPM_ERR_SESSION_FULL], 1);
     assert_int_equal(R.counters.sessions_evicted, 0);
@@ -699,11 +699,11 @@ static void test_stamp_reflector_reuses_idle_session(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, true);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0);
+        struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0);
         assert_send(&a, 44);
     }
     /* Keep one session busy; the others go idle past the 1 s timeout. */
-    struct stamp_action a = refl_one(0, 10007, 0, T0 + 9 * NS / 10);
+    struct ippm_action a = refl_one(0, 10007, 0, T0 + 9 * NS / 10);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
     a = refl_one(0, 10007, 0, T0 + 18 * NS / 10);
@@ -726,7 +726,7 @@ static void test_stamp_reflector_stateless_has_no_session_limit(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, false);
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < 3 * STAMP_REFLECTOR_SESSIONS; i++) {
-        struct stamp_action a = refl_one(i, (uint16_t)(10000 + i), 0, T0);
+        struct ippm_action a = refl_one(i, (uint16_t)(10000 + i), 0, T0);
         assert_send(&a, 44);
         assert_int_equal(rd_reflector(reply, OPEN).seq, i);
     }
@@ -765,13 +765,13 @@ static void test_stamp_reflector_rx_without_packet_is_bad_arg(void **state)
     struct stamp_reflector_config c = refl_cfg(OPEN, false);
     stamp_reflector_init(&R, &c);
     struct ippm_rx_meta meta = meta_of(T0, 64, 40000, 1);
-    struct stamp_event ev = {STAMP_EV_RX, T0, NULL, 44, &meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, T0, NULL, 44, &meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
     uint8_t tx[64];
     assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &act),
                      IPPM_ERR_BAD_ARG);
-    assert_int_not_equal(act.kind, STAMP_ACT_SEND);
+    assert_int_not_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
 }
 
 /* ---- Session-Sender ---- */
@@ -810,20 +810,20 @@ static void snd_init(const struct stamp_sender_config *c)
 
 /* TIMER at now into a tx of exactly pkt_len octets against a guard page;
  * the packet is copied to tx_s. */
-static struct stamp_action snd_timer(uint64_t now)
+static struct ippm_action snd_timer(uint64_t now)
 {
     struct ippm_guard g;
     static uint8_t dirty[2048];
     memset(dirty, 0xee, sizeof dirty);
     size_t cap = S.cfg.pkt_len;
     uint8_t *tx = ippm_guard_copy(&g, dirty, cap);
-    struct stamp_event ev = {STAMP_EV_TIMER, now, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_TIMER, now, NULL, 0, NULL};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, cap, &act), IPPM_OK);
     tx_s_len = 0;
-    if (act.kind == STAMP_ACT_SEND) {
+    if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         assert_true(act.len <= cap);
         memcpy(tx_s, tx, act.len);
         tx_s_len = act.len;
@@ -832,17 +832,17 @@ static struct stamp_action snd_timer(uint64_t now)
     return act;
 }
 
-static struct stamp_action snd_rx(const uint8_t *pkt, size_t len,
+static struct ippm_action snd_rx(const uint8_t *pkt, size_t len,
                                   uint64_t rx_ns, int ttl)
 {
     struct ippm_guard g;
     const uint8_t *p = ippm_guard_copy(&g, pkt, len);
     struct ippm_rx_meta meta = meta_of(rx_ns, ttl, STAMP_PORT, 9);
     /* The driver runs a little after the kernel stamped the packet. */
-    struct stamp_event ev = {STAMP_EV_RX, rx_ns + 7 * US, p, len, &meta};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, rx_ns + 7 * US, p, len, &meta};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
-    act.kind = (enum stamp_act_kind)99;
+    act.kind = (enum ippm_act_kind)99;
     uint8_t tx[8];
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
                      IPPM_OK);
@@ -910,8 +910,8 @@ static void test_stamp_sender_timer_sends_seq_0_1_2_on_schedule(void **state)
     assert_int_equal(stamp_sender_deadline(&S), T0);
     for (uint32_t k = 0; k < 3; k++) {
         uint64_t t = T0 + k * MS;
-        struct stamp_action a = snd_timer(t);
-        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        struct ippm_action a = snd_timer(t);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
         assert_int_equal(a.len, 100);
         assert_int_equal(a.seq, k);
         assert_int_equal(ippm_load_u32(tx_s + 0), k);
@@ -935,8 +935,8 @@ static void test_stamp_sender_first_packet_pads_with_zero(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 1);
     c.pkt_len = 1000;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, 1000);
     for (size_t i = 44; i < 1000; i++)
         assert_int_equal(tx_s[i], 0);
@@ -949,8 +949,8 @@ static void test_stamp_sender_timer_ptp_timestamps(void **state)
     c.tsfmt = IPPM_TS_PTP;
     c.errest.z = true;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(ippm_load_u64(tx_s + 4), 1795608068ull << 32);
     assert_int_equal(ippm_load_u16(tx_s + 12), 0x4402);
     a = snd_timer(T0 + MS);
@@ -990,14 +990,14 @@ static void test_stamp_sender_timer_before_deadline_sends_nothing(void **state)
     (void)state;
     struct stamp_sender_config c = snd_cfg(OPEN, 3);
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0 - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_timer(T0 - 1);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(S.counters.sent, 0);
     assert_int_equal(stamp_sender_deadline(&S), T0);
     a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     a = snd_timer(T0 + MS - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(S.counters.sent, 1);
     assert_int_equal(stamp_sender_deadline(&S), T0 + MS);
 }
@@ -1010,8 +1010,8 @@ static void test_stamp_sender_late_timer_keeps_schedule(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 3);
     snd_init(&c);
     snd_timer(T0);
-    struct stamp_action a = snd_timer(T0 + MS + 300 * US);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0 + MS + 300 * US);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.seq, 1);
     assert_int_equal(ippm_load_u64(tx_s + 4),
                      ippm_ntp_from_ns(T0 + MS + 300 * US));
@@ -1028,11 +1028,11 @@ static void test_stamp_sender_done_after_wait(void **state)
     snd_timer(T0 + MS);
     uint64_t end = T0 + MS + 100 * MS;
     assert_int_equal(stamp_sender_deadline(&S), end);
-    struct stamp_action a = snd_timer(end - 1);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_timer(end - 1);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_false(S.done);
     a = snd_timer(end);
-    assert_int_equal(a.kind, STAMP_ACT_DONE);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
     assert_true(S.done);
     assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
     assert_int_equal(S.counters.sent, 2);
@@ -1044,13 +1044,13 @@ static void test_stamp_sender_stop_is_done(void **state)
     struct stamp_sender_config c = snd_cfg(OPEN, 10);
     snd_init(&c);
     snd_timer(T0);
-    struct stamp_event ev = {STAMP_EV_STOP, T0 + 1, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_STOP, T0 + 1, NULL, 0, NULL};
+    struct ippm_action act;
     memset(&act, 0, sizeof act);
     uint8_t tx[64];
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &act),
                      IPPM_OK);
-    assert_int_equal(act.kind, STAMP_ACT_DONE);
+    assert_int_equal(act.kind, IPPM_ACT_DONE);
     assert_true(S.done);
     assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
 }
@@ -1069,8 +1069,8 @@ static void test_stamp_sender_rx_records_times(void **state)
                  t4 = t3 + 170 * US + 11;
         size_t len = mk_reply((enum stamp_mode)m, 1, 1, ss_ts, t2, t3,
                               IPPM_TS_NTP, 61);
-        struct stamp_action a = snd_rx(rep, len, t4, 57);
-        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        struct ippm_action a = snd_rx(rep, len, t4, 57);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
         assert_int_equal(a.seq, 1);
         const struct stamp_result *r = &RES[1];
         assert_int_equal(r->state, STAMP_RES_RECEIVED);
@@ -1105,8 +1105,8 @@ static void test_stamp_sender_rx_matches_on_ss_seq(void **state)
         snd_timer(T0 + (uint64_t)k * MS);
     size_t len = mk_reply(OPEN, 0, 2, 0, T0 + 2 * MS + 1, T0 + 2 * MS + 2,
                           IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len, T0 + 2 * MS + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_rx(rep, len, T0 + 2 * MS + 3, 64);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(a.seq, 2);
     assert_int_equal(RES[2].state, STAMP_RES_RECEIVED);
     assert_int_equal(RES[2].refl_seq, 0);
@@ -1153,10 +1153,10 @@ static void test_stamp_sender_rx_duplicate(void **state)
     snd_timer(T0);
     size_t len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), T0 + 10 * US,
                           T0 + 20 * US, IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len, T0 + 30 * US, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    struct ippm_action a = snd_rx(rep, len, T0 + 30 * US, 64);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     a = snd_rx(rep, len, T0 + 40 * US, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
     a = snd_rx(rep, len, T0 + 50 * US, 64);
     assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
@@ -1179,8 +1179,8 @@ static void test_stamp_sender_rx_never_sent_is_unexpected(void **state)
     for (size_t i = 0; i < 4; i++) {
         size_t len = mk_reply(OPEN, bad[i], bad[i], 0, T0 + 1, T0 + 2,
                               IPPM_TS_NTP, 64);
-        struct stamp_action a = snd_rx(rep, len, T0 + 3, 64);
-        assert_int_equal(a.kind, STAMP_ACT_DROP);
+        struct ippm_action a = snd_rx(rep, len, T0 + 3, 64);
+        assert_int_equal(a.kind, IPPM_ACT_DROP);
         assert_int_equal(a.why, IPPM_ERR_UNEXPECTED);
     }
     assert_int_equal(S.counters.received, 0);
@@ -1196,8 +1196,8 @@ static void test_stamp_sender_rx_short_dropped(void **state)
     snd_init(&c);
     snd_timer(T0);
     size_t len = mk_reply(OPEN, 0, 0, 0, T0 + 1, T0 + 2, IPPM_TS_NTP, 64);
-    struct stamp_action a = snd_rx(rep, len - 1, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    struct ippm_action a = snd_rx(rep, len - 1, T0 + 3, 64);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_SHORT);
     assert_int_equal(S.counters.drop_by[IPPM_ERR_SHORT], 1);
     assert_int_equal(S.counters.received, 0);
@@ -1210,8 +1210,8 @@ static void test_stamp_sender_auth_hmac(void **state)
     struct stamp_sender_config c = snd_cfg(AUTH, 2);
     c.ssid = 0x0a0b;
     snd_init(&c);
-    struct stamp_action a = snd_timer(T0);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, 112);
     assert_true(hmac_ok(tx_s, KEY, sizeof KEY));
     assert_int_equal(ippm_load_u32(tx_s), 0);
@@ -1224,7 +1224,7 @@ static void test_stamp_sender_auth_hmac(void **state)
                           T0 + 2, IPPM_TS_NTP, 64);
     rep[33] ^= 1;
     a = snd_rx(rep, len, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_HMAC);
     assert_int_equal(S.counters.drop_by[IPPM_ERR_HMAC], 1);
     assert_int_equal(RES[0].state, STAMP_RES_SENT);
@@ -1232,7 +1232,7 @@ static void test_stamp_sender_auth_hmac(void **state)
     len = mk_reply(AUTH, 0, 0, ippm_load_u64(tx_s + 16), T0 + 1, T0 + 2,
                    IPPM_TS_NTP, 64);
     a = snd_rx(rep, len, T0 + 3, 64);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(RES[0].state, STAMP_RES_RECEIVED);
     assert_int_equal(RES[0].t2_ns, T0 + 1);
 }
@@ -1252,8 +1252,8 @@ static void test_stamp_sender_rx_reordered(void **state)
         uint32_t k = order[i];
         size_t len = mk_reply(OPEN, k, k, ts[k], T0 + k * MS + 1,
                               T0 + k * MS + 2, IPPM_TS_NTP, 64);
-        struct stamp_action a = snd_rx(rep, len, T0 + 5 * MS + i, 64);
-        assert_int_equal(a.kind, STAMP_ACT_NONE);
+        struct ippm_action a = snd_rx(rep, len, T0 + 5 * MS + i, 64);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
         assert_int_equal(a.seq, k);
     }
     assert_false(RES[0].reordered);
@@ -1286,23 +1286,23 @@ static void drive(const struct path *p)
         uint64_t t = stamp_sender_deadline(&S);
         if (t == UINT64_MAX)
             return;
-        struct stamp_action a = snd_timer(t);
-        if (a.kind == STAMP_ACT_DONE)
+        struct ippm_action a = snd_timer(t);
+        if (a.kind == IPPM_ACT_DONE)
             return;
-        assert_int_equal(a.kind, STAMP_ACT_SEND);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
         uint32_t k = a.seq;
         if (p->lose_fwd[k])
             continue;
         uint64_t t2 = t + p->fwd_ns[k], t3 = t2 + p->proc_ns;
         struct ippm_rx_meta meta = meta_of(t2, 62, 40000, 1);
-        struct stamp_action ra = refl_rx(tx_s, tx_s_len, &meta, t3, 2048);
-        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        struct ippm_action ra = refl_rx(tx_s, tx_s_len, &meta, t3, 2048);
+        assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         assert_int_equal(ra.len, tx_s_len);
         if (p->lose_bwd[k])
             continue;
         memcpy(rep, reply, ra.len);
-        struct stamp_action sa = snd_rx(rep, ra.len, t3 + p->bwd_ns, 60);
-        assert_int_equal(sa.kind, STAMP_ACT_NONE);
+        struct ippm_action sa = snd_rx(rep, ra.len, t3 + p->bwd_ns, 60);
+        assert_int_equal(sa.kind, IPPM_ACT_NONE);
         assert_int_equal(sa.seq, k);
     }
     fail_msg("sender never finished");
@@ -1422,7 +1422,7 @@ static void test_stamp_sender_ring_drops_replies_it_no_longer_holds(void **state
     uint64_t ts[6];
     for (int k = 0; k < 4; k++) {
         ts[k] = T0 + (uint64_t)k * MS;
-        assert_int_equal(snd_timer(ts[k]).kind, STAMP_ACT_SEND);
+        assert_int_equal(snd_timer(ts[k]).kind, IPPM_ACT_SEND_DATAGRAM);
         ts[k] = ippm_ts_from_ns(ts[k], IPPM_TS_NTP);
     }
     /* 0 and 1 left the ring when 2 and 3 were sent. */
@@ -1431,12 +1431,12 @@ static void test_stamp_sender_ring_drops_replies_it_no_longer_holds(void **state
     assert_non_null(stamp_sender_result(&S, 2));
     size_t len = mk_reply(OPEN, 0, 1, ts[1], T0 + 5 * MS, T0 + 5 * MS,
                           IPPM_TS_NTP, 255);
-    struct stamp_action a = snd_rx(rep, len, T0 + 6 * MS, 60);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    struct ippm_action a = snd_rx(rep, len, T0 + 6 * MS, 60);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_UNEXPECTED);
     len = mk_reply(OPEN, 2, 2, ts[2], T0 + 5 * MS, T0 + 5 * MS, IPPM_TS_NTP,
                    255);
-    assert_int_equal(snd_rx(rep, len, T0 + 6 * MS, 60).kind, STAMP_ACT_NONE);
+    assert_int_equal(snd_rx(rep, len, T0 + 6 * MS, 60).kind, IPPM_ACT_NONE);
     a = snd_rx(rep, len, T0 + 7 * MS, 60);
     assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
     /* The ring is full and packets remain: 2 is due to go, with its copy
@@ -1560,15 +1560,15 @@ static void test_stamp_sender_dup_direction_from_dm(void **state)
     memcpy(dup_req, tx_s, rl);
     struct ippm_rx_meta m = meta_of(T0 + 100 * US, 62, 40000, 1);
     for (int i = 0; i < 2; i++) {
-        struct stamp_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
-        assert_int_equal(ra.kind, STAMP_ACT_SEND);
+        struct ippm_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
+        assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         memcpy(rep, reply, ra.len);
         snd_rx(rep, ra.len, T0 + (300 + (uint64_t)i) * US, 60);
     }
     /* seq 1: one reply, delivered twice: the same counters. */
     snd_timer(T0 + MS);
     m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
-    struct stamp_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
+    struct ippm_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
                                      2048);
     memcpy(rep, reply, ra.len);
     snd_rx(rep, ra.len, T0 + MS + 300 * US, 60);
@@ -1654,8 +1654,8 @@ static void test_stamp_sender_stats_stopped_early(void **state)
                               T0 + k * MS + 2, IPPM_TS_NTP, 64);
         snd_rx(rep, len, T0 + k * MS + 3, 64);
     }
-    struct stamp_event ev = {STAMP_EV_STOP, T0 + 4 * MS, NULL, 0, NULL};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_STOP, T0 + 4 * MS, NULL, 0, NULL};
+    struct ippm_action act;
     uint8_t tx[8];
     stamp_sender_handle(&S, &ev, tx, sizeof tx, &act);
     struct stamp_stats st;
@@ -1723,9 +1723,76 @@ static void test_stamp_sender_against_reflector_auth_ptp(void **state)
     assert_int_equal(st.bwd.min, 260000);
 }
 
+/* The common event contract: a stream event is not STAMP's (BAD_ARG and
+ * no action, nothing counted); the reflector never asks for a timer; STOP
+ * ends both machines. */
+static void test_stamp_machines_refuse_stream_events(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(stamp_reflector_deadline(&R), UINT64_MAX);
+    static const uint8_t bytes[4] = {1, 2, 3, 4};
+    uint8_t tx[64];
+    struct ippm_action a;
+    for (int k = IPPM_EV_BYTES; k <= IPPM_EV_CLOSED; k++) {
+        struct ippm_event ev = {.kind = (enum ippm_ev_kind)k, .now_ns = T0,
+                                .data = bytes, .len = sizeof bytes};
+        memset(&a, 0xa5, sizeof a);
+        assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &a),
+                         IPPM_ERR_BAD_ARG);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
+        assert_int_equal(a.tos, -1);
+        assert_null(a.view);
+        assert_int_equal(R.counters.rx, 0);
+    }
+    struct stamp_sender_config sc = snd_cfg(OPEN, 3);
+    snd_init(&sc);
+    struct ippm_event ev = {.kind = IPPM_EV_BYTES, .now_ns = T0,
+                            .data = bytes, .len = sizeof bytes};
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &a),
+                     IPPM_ERR_BAD_ARG);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
+    assert_int_equal(S.counters.sent, 0);
+    ev.kind = IPPM_EV_STOP;
+    assert_int_equal(stamp_reflector_handle(&R, &ev, tx, sizeof tx, &a),
+                     IPPM_OK);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
+    assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &a),
+                     IPPM_OK);
+    assert_int_equal(a.kind, IPPM_ACT_DONE);
+    assert_int_equal(stamp_sender_deadline(&S), UINT64_MAX);
+}
+
+/* STAMP's own reasons keep the codes and names reports, metrics labels
+ * and SNMP rows have shown (15, 16, "IPPM_ERR_NO_REPLY"); other codes
+ * read as the common ones. */
+static void test_stamp_err_names_keep_reported_strings(void **state)
+{
+    (void)state;
+    assert_int_equal(STAMP_ERR_NO_REPLY, 15);
+    assert_int_equal(STAMP_ERR_MEMBER_LINK, 16);
+    assert_int_equal(STAMP_ERR_COUNT_, 17);
+    assert_true(ippm_err_is_proto(STAMP_ERR_NO_REPLY));
+    assert_string_equal(stamp_err_name(STAMP_ERR_NO_REPLY),
+                        "IPPM_ERR_NO_REPLY");
+    assert_string_equal(stamp_err_name(STAMP_ERR_MEMBER_LINK),
+                        "IPPM_ERR_MEMBER_LINK");
+    assert_string_equal(stamp_err_str(STAMP_ERR_NO_REPLY),
+                        "the request asked for no reply");
+    assert_string_equal(stamp_err_str(STAMP_ERR_MEMBER_LINK),
+                        "micro-session ID names another link");
+    assert_string_equal(stamp_err_name(IPPM_ERR_SHORT), "IPPM_ERR_SHORT");
+    assert_string_equal(stamp_err_str(IPPM_ERR_HMAC), "HMAC does not match");
+    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 2),
+                        "IPPM_ERR_PROTO");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stamp_err_names_keep_reported_strings),
+        cmocka_unit_test(test_stamp_machines_refuse_stream_events),
         cmocka_unit_test(test_stamp_reflector_stateless_copies_seq),
         cmocka_unit_test(
             test_stamp_reflector_stateful_counts_per_session_from_0),

@@ -789,7 +789,7 @@ static bool reflect_return_path(struct refl *r, uint8_t *h, size_t len,
         return false;
     if (control && !reply) {
         /* §4.1.1: "does not transmit a reply test packet". */
-        r->res->drop = IPPM_ERR_NO_REPLY;
+        r->res->drop = STAMP_ERR_NO_REPLY;
         return true;
     }
     /* This reflector answers from the socket the request came in on, to
@@ -964,7 +964,7 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         /* RFC 9534 §3.2: a non-zero Reflector ID must be ours. */
         uint16_t rid = ippm_load_u16(v + 2);
         if (rid && rid != c->micro_session_id)
-            r->res->drop = IPPM_ERR_MEMBER_LINK;
+            r->res->drop = STAMP_ERR_MEMBER_LINK;
         ippm_store_u16(v + 2, c->micro_session_id);
         break;
     }
@@ -972,7 +972,7 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         bool cflag;
         (void)asym_target(r, &cflag);
         if (r->s->ctrl.count == 0)
-            r->res->drop = IPPM_ERR_NO_REPLY;
+            r->res->drop = STAMP_ERR_NO_REPLY;
         if (cflag)
             fl |= STAMP_TLV_C;
         break;

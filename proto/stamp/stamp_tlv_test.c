@@ -413,16 +413,16 @@ static size_t mk_req(uint8_t *q, enum stamp_mode mode, uint32_t seq,
     return len;
 }
 
-static struct stamp_action reflect(const uint8_t *q, size_t len,
+static struct ippm_action reflect(const uint8_t *q, size_t len,
                                    const struct ippm_rx_meta *m, size_t cap)
 {
     struct ippm_guard gp, gt;
     const uint8_t *p = ippm_guard_copy(&gp, q, len);
     uint8_t *tx = ippm_guard_copy(&gt, rep, cap);
-    struct stamp_event ev = {STAMP_EV_RX, T0 + MS, p, len, m};
-    struct stamp_action act;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, T0 + MS, p, len, m};
+    struct ippm_action act;
     assert_int_equal(stamp_reflector_handle(&R, &ev, tx, cap, &act), IPPM_OK);
-    rep_len = act.kind == STAMP_ACT_SEND ? act.len : 0;
+    rep_len = act.kind == IPPM_ACT_SEND_DATAGRAM ? act.len : 0;
     memcpy(rep, tx, rep_len);
     ippm_guard_free(&gp);
     ippm_guard_free(&gt);
@@ -455,8 +455,8 @@ static void test_reflector_tlvs_in_order_with_flags(void **state)
     stamp_tlv_put_followup(tl, sizeof tl, &n);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 3, tl, n);
     struct ippm_rx_meta m = meta4(0x2d); /* DSCP 11, ECN 1 */
-    struct stamp_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, len); /* symmetric */
     struct stamp_tlv t = rtlv(B, 0);
     assert_int_equal(t.type, STAMP_TLV_PADDING);
@@ -509,7 +509,7 @@ static void test_reflector_cos_not_permitted_sets_rp(void **state)
     stamp_tlv_put_cos(tl, sizeof tl, &n, 10);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     struct ippm_rx_meta m = meta4(46 << 2);
-    struct stamp_action a = reflect(q, len, &m, 2048);
+    struct ippm_action a = reflect(q, len, &m, 2048);
     struct stamp_tlv_cos cos;
     struct stamp_tlv t = rtlv(B, 0);
     assert_int_equal(stamp_tlv_cos_decode(&t, &cos), IPPM_OK);
@@ -679,8 +679,8 @@ static void test_reflector_dest_addr_and_return_path(void **state)
     struct stamp_return_path rp = {.addr = other};
     stamp_tlv_put_return_path(tl, sizeof tl, &n, &rp);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
-    struct stamp_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(rtlv(B, 0).flags, 0);
     assert_int_equal(rtlv(B, 1).flags, STAMP_TLV_U);
     struct stamp_tlv t = rtlv(B, 2);
@@ -692,8 +692,8 @@ static void test_reflector_dest_addr_and_return_path(void **state)
     stamp_tlv_put_return_path(tl, sizeof tl, &n, &none);
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_NO_REPLY);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
+    assert_int_equal(a.why, STAMP_ERR_NO_REPLY);
     /* An SRv6 list of 20 octets is malformed. */
     n = 0;
     uint8_t sub[24] = {STAMP_TLV_U, STAMP_RP_SRV6, 0, 20};
@@ -701,7 +701,7 @@ static void test_reflector_dest_addr_and_return_path(void **state)
                   24);
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(rep[B], STAMP_TLV_U | STAMP_TLV_M);
 }
 
@@ -714,8 +714,8 @@ static void test_reflector_micro_session(void **state)
     size_t n = 0;
     stamp_tlv_put_micro_session(tl, sizeof tl, &n, 0x0a0b, 0);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
-    struct stamp_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     uint16_t sid, rid;
     struct stamp_tlv t = rtlv(B, 0);
     assert_int_equal(stamp_tlv_micro_decode(&t, &sid, &rid), IPPM_OK);
@@ -725,8 +725,8 @@ static void test_reflector_micro_session(void **state)
     stamp_tlv_put_micro_session(tl, sizeof tl, &n, 0x0a0b, 0x0999);
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_MEMBER_LINK);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
+    assert_int_equal(a.why, STAMP_ERR_MEMBER_LINK);
 }
 
 static void test_reflector_asymmetrical_capped(void **state)
@@ -742,8 +742,8 @@ static void test_reflector_asymmetrical_capped(void **state)
     stamp_tlv_put_padding(tl, sizeof tl, &n, 20);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     /* No cap configured: never larger than the request; C = 1. */
-    struct stamp_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, len);
     assert_int_equal(rtlv(B, 0).flags, STAMP_TLV_C);
     /* A cap of 512: the 300 asked for, padding last. */
@@ -766,8 +766,8 @@ static void test_reflector_asymmetrical_capped(void **state)
     stamp_tlv_put_refl_control(tl, sizeof tl, &n, 50, 0, 0);
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_NO_REPLY);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
+    assert_int_equal(a.why, STAMP_ERR_NO_REPLY);
     /* Count 3: one reply, C = 1. */
     n = 0;
     stamp_tlv_put_refl_control(tl, sizeof tl, &n, 50, 3, 0);
@@ -781,7 +781,7 @@ static void test_reflector_asymmetrical_capped(void **state)
     stamp_tlv_put_refl_control(tl, sizeof tl, &n, 1000, 1, 0);
     len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
     a = reflect(q, len, &m, 500);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_NOSPACE);
 }
 
@@ -795,9 +795,9 @@ static void test_reflector_followup_stateful(void **state)
     stamp_tlv_put_followup(tl, sizeof tl, &n);
     stamp_tlv_put_direct(tl, sizeof tl, &n, 1);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
-    struct stamp_action a = reflect(q, len, &m, 2048);
+    struct ippm_action a = reflect(q, len, &m, 2048);
     assert_int_equal(a.why, IPPM_OK);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     struct stamp_tlv_followup fu;
     struct stamp_tlv t = rtlv(B, 0);
     assert_int_equal(stamp_tlv_followup_decode(&t, &fu), IPPM_OK);
@@ -875,7 +875,7 @@ static void test_reflector_tlv_off_copies(void **state)
     size_t n = 0;
     stamp_tlv_put_cos(tl, sizeof tl, &n, 46);
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
-    struct stamp_action a = reflect(q, len, &m, 2048);
+    struct ippm_action a = reflect(q, len, &m, 2048);
     assert_memory_equal(rep + B, tl, n);
     assert_int_equal(a.tos, -1);
 }
@@ -900,14 +900,14 @@ static void test_reflector_caller_session_storage(void **state)
         for (uint32_t i = 0; i < 1000; i++) {
             m.peer.port = (uint16_t)(20000 + i / 2);
             ippm_store_u16(q + STAMP_OPEN_SSID_OFF, (uint16_t)(i % 2));
-            struct stamp_action a = reflect(q, len, &m, 2048);
-            assert_int_equal(a.kind, STAMP_ACT_SEND);
+            struct ippm_action a = reflect(q, len, &m, 2048);
+            assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
             assert_int_equal(ippm_load_u32(rep), (uint32_t)round);
         }
     assert_int_equal(R.sessions_used, 1000);
     m.peer.port = 30000;
-    struct stamp_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_SESSION_FULL);
 }
 
@@ -937,10 +937,10 @@ static void test_sender_tlvs_filled_and_replies_read(void **state)
     sc.tlvs_len = n;
     assert_int_equal(stamp_sender_init(&S, &sc, res, 4), IPPM_OK);
     uint8_t tx[256];
-    struct stamp_event ev = {STAMP_EV_TIMER, T0, NULL, 0, NULL};
-    struct stamp_action a;
+    struct ippm_event ev = {IPPM_EV_TIMER, T0, NULL, 0, NULL};
+    struct ippm_action a;
     assert_int_equal(stamp_sender_handle(&S, &ev, tx, sizeof tx, &a), IPPM_OK);
-    assert_int_equal(a.kind, STAMP_ACT_SEND);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, sc.pkt_len);
     assert_int_equal(ippm_load_u32(tx + B + 4), 1); /* S_TxC */
     assert_int_equal(stamp_tlv_hmac_check(&sc.key, tx, a.len, B, h), IPPM_OK);
@@ -951,10 +951,10 @@ static void test_sender_tlvs_filled_and_replies_read(void **state)
     struct ippm_rx_meta m = meta4(0);
     reflect(tx, a.len, &m, 2048);
     assert_int_equal(rep[B + h], 0);
-    struct stamp_event rx = {STAMP_EV_RX, T0 + MS, rep, rep_len, &m};
+    struct ippm_event rx = {IPPM_EV_DATAGRAM, T0 + MS, rep, rep_len, &m};
     assert_int_equal(stamp_sender_handle(&S, &rx, tx, sizeof tx, &a), IPPM_OK);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
-    assert_int_equal(a.tlv_len, rep_len - B);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
+    assert_int_equal(a.view_len, rep_len - B);
     assert_int_equal(res[0].tlv_status, STAMP_TLVS_OK);
     /* Too little room after the TLVs for a padding TLV. */
     sc.pkt_len = B + n + 2;
@@ -982,21 +982,21 @@ static void test_sender_micro_session_validated(void **state)
     sc.tlvs_len = n;
     assert_int_equal(stamp_sender_init(&S, &sc, res, 4), IPPM_OK);
     uint8_t tx[128];
-    struct stamp_event ev = {STAMP_EV_TIMER, T0, NULL, 0, NULL};
-    struct stamp_action a;
+    struct ippm_event ev = {IPPM_EV_TIMER, T0, NULL, 0, NULL};
+    struct ippm_action a;
     stamp_sender_handle(&S, &ev, tx, sizeof tx, &a);
     refl_init(STAMP_MODE_OPEN, false); /* member link 0x0102 */
     struct ippm_rx_meta m = meta4(0);
     reflect(tx, a.len, &m, 2048);
     /* The reply names another sender link: discarded. */
     rep[B + 5] ^= 1;
-    struct stamp_event rx = {STAMP_EV_RX, T0 + MS, rep, rep_len, &m};
+    struct ippm_event rx = {IPPM_EV_DATAGRAM, T0 + MS, rep, rep_len, &m};
     stamp_sender_handle(&S, &rx, tx, sizeof tx, &a);
-    assert_int_equal(a.kind, STAMP_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_MEMBER_LINK);
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
+    assert_int_equal(a.why, STAMP_ERR_MEMBER_LINK);
     rep[B + 5] ^= 1;
     stamp_sender_handle(&S, &rx, tx, sizeof tx, &a);
-    assert_int_equal(a.kind, STAMP_ACT_NONE);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
     assert_int_equal(res[0].state, STAMP_RES_RECEIVED);
 }
 
