@@ -119,7 +119,10 @@ const struct ippm_case *ippm_catalogue(size_t *n);
 const struct ippm_case *ippm_case_find(const char *id);
 
 /* Runs every case of obs->protocol and obs->role whose ID starts with
- * only (NULL: all) into out (cap entries). Returns how many ran. */
+ * only (NULL: all) into out (cap entries). Returns how many cases that
+ * selection holds, as snprintf does: a return above cap means only the
+ * first cap ran and out was too small (out may be NULL with cap 0 to
+ * count). A cap of the whole catalogue (ippm_catalogue()) always fits. */
 size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
                           struct ippm_case_result *out, size_t cap);
 
