@@ -110,7 +110,7 @@ size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
             snprintf(r->detail, sizeof r->detail, "no check implemented");
             continue;
         }
-        r->verdict = c[i].check(obs, r->detail, sizeof r->detail);
+        r->verdict = c[i].check(obs, &c[i].arg, r->detail, sizeof r->detail);
         if (r->verdict != IPPM_PASS && !r->detail[0])
             snprintf(r->detail, sizeof r->detail, "%s",
                      r->verdict == IPPM_NA ? "not applicable"

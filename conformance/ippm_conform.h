@@ -92,6 +92,16 @@ struct ippm_obs {
 
 #define IPPM_DETAIL_MAX 320
 
+/* What a row hands its check, so one check serves many rows (h2spec's
+ * table rows; STYLE.md): a TLV type and flags, a field or MBZ run of the
+ * protocol's layout, or constant data. Its meaning is the check's: the
+ * check's header says what each field selects. Zero when unused. */
+struct ippm_case_arg {
+    int type;         /* what to look at: a TLV type (-1 any), a field, a run */
+    unsigned flags;   /* how: bits the check defines */
+    const void *data; /* constant data the check reads; NULL when unused */
+};
+
 struct ippm_case {
     const char *id;       /* "STAMP-8762-4.3.1-02", never renumbered */
     const char *section;  /* "RFC 8762 §4.3.1" */
@@ -101,9 +111,11 @@ struct ippm_case {
     const char *quote;    /* the requirement, word for word from the RFC */
     uint32_t probe;       /* live probe whose exchanges it needs, 0: any */
     /* Returns the verdict; on FAIL (and N/A) writes observed vs expected
-     * into detail. */
-    enum ippm_verdict (*check)(const struct ippm_obs *obs, char *detail,
+     * into detail. arg is this row's arg. */
+    enum ippm_verdict (*check)(const struct ippm_obs *obs,
+                               const struct ippm_case_arg *arg, char *detail,
                                size_t cap);
+    struct ippm_case_arg arg;
 };
 
 struct ippm_case_result {

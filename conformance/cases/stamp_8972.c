@@ -73,24 +73,24 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
     /* ---- §4 TLV flags and the walk ---- */
     {"STAMP-8972-4-01", "RFC 8972 §4", IPPM_MUST, R,
      "TLV of an unallocated type comes back with U = 1", q_u_refl, 0,
-     tlvchk_refl_u_unknown},
+     stamp_tlv_chk_pairs, {-1, 0, &stamp_tlv_rule_refl_u_unknown}},
     {"STAMP-8972-4-02", "RFC 8972 §4", IPPM_MUST, R,
      "Understood TLVs (§4.1-§4.7) come back with U = 0",
      "Otherwise, the Session-Reflector MUST set the U flag in the reflected "
      "packet to 0.",
-     0, tlvchk_refl_u_cleared},
+     0, stamp_tlv_chk_pairs, {-1, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_u_cleared}},
     {"STAMP-8972-4-03", "RFC 8972 §4", IPPM_MUST, R,
      "Malformed TLV (bad length, truncated header, length past the end) "
      "comes back with M = 1",
-     q_m_refl, 0, tlvchk_refl_m_malformed},
+     q_m_refl, 0, stamp_tlv_chk_malformed, {-1, 0}},
     {"STAMP-8972-4-04", "RFC 8972 §4", IPPM_MUST, R,
      "After a malformed TLV the rest of the packet is copied as received",
-     q_m_copy, 0, tlvchk_refl_m_remainder},
+     q_m_copy, 0, stamp_tlv_chk_malformed, {-1, STAMP_TLV_ROW_REMAINDER}},
     {"STAMP-8972-4-05", "RFC 8972 §4", IPPM_MUST, R,
      "Well-formed TLVs come back with M = 0",
      "Otherwise, the Session-Reflector MUST set the M flag in the reflected "
      "packet to 0.",
-     0, tlvchk_refl_m_cleared},
+     0, stamp_tlv_chk_pairs, {-1, STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_m_cleared}},
     {"STAMP-8972-4-06", "RFC 8972 §4", IPPM_MUST, R,
      "No HMAC TLV failed: I = 0 on every reflected TLV",
      "Otherwise, the Session-Reflector MUST set the I flag in the reflected "
@@ -101,11 +101,11 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "If an implementation of a Session-Reflector does not recognize the "
      "Type field value, it MUST include a copy of the TLV in the reflected "
      "STAMP packet.",
-     0, tlvchk_refl_unknown_copied},
+     0, stamp_tlv_chk_pairs, {-1, 0, &stamp_tlv_rule_refl_unknown_copied}},
     {"STAMP-8972-4-08", "RFC 8972 §4", IPPM_MUST, R,
      "Reserved TLV flags zero in the reply (C only on type 12)",
      "These flags MUST be zeroed on transmit and ignored on receipt.", 0,
-     tlvchk_refl_reserved_flags},
+     stamp_tlv_chk_pairs, {-1, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_reserved_flags}},
     {"STAMP-8972-4-09", "RFC 8972 §4 (RFC 8762 §4.3)", IPPM_SHOULD, R,
      "TLVs come back in the order sent, same types and lengths",
      "A Session-Reflector that does not support STAMP extensions will not "
@@ -116,28 +116,28 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Sender sets U = 1 on every TLV",
      "A Session-Sender MUST set the U flag to 1 before transmitting an "
      "extended STAMP test packet.",
-     0, tlvchk_send_u_set},
+     0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_u_set}},
     {"STAMP-8972-4-11", "RFC 8972 §4", IPPM_MUST, S,
      "Sender sets M = 0 on every TLV",
      "A Session-Sender MUST set the M flag to 0 before transmitting an "
      "extended STAMP test packet.",
-     0, tlvchk_send_m_clear},
+     0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_m_clear}},
     {"STAMP-8972-4-12", "RFC 8972 §4", IPPM_MUST, S,
      "Sender sets I = 0 on every TLV",
      "A Session-Sender MUST set the I flag to 0 before transmitting an "
      "extended STAMP test packet.",
-     0, tlvchk_send_i_clear},
+     0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_i_clear}},
     {"STAMP-8972-4-13", "RFC 8972 §4", IPPM_MUST, S,
      "Sender zeroes the reserved TLV flags",
      "These flags MUST be zeroed on transmit and ignored on receipt.", 0,
-     tlvchk_send_reserved_flags},
+     stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_reserved_flags}},
 
     /* ---- §4.1 Extra Padding ---- */
     {"STAMP-8972-4.1-01", "RFC 8972 §4.1", IPPM_MUST, R,
      "Extra Padding TLV comes back with its length",
      "Length:  A two-octet field equal to the length of the Extra Padding "
      "field in octets.",
-     0, tlvchk_refl_padding_len},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_PADDING, STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_padding_len}},
 
     /* ---- §4.2 Location ---- */
     {"STAMP-8972-4.2-01", "RFC 8972 §4.2.2", IPPM_MUST, R,
@@ -146,102 +146,102 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Location TLV MUST include in the reflected packet the Location TLV "
      "with a length equal to the Location TLV length in the received "
      "packet.",
-     0, tlvchk_refl_loc_len},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_len}},
     {"STAMP-8972-4.2-02", "RFC 8972 §4.2", IPPM_MUST, R,
      "Location ports are the request's destination and source ports",
      "Destination Port:  A two-octet UDP destination port number of the "
      "received STAMP packet.",
-     0, tlvchk_refl_loc_ports},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_ports}},
     {"STAMP-8972-4.2-03", "RFC 8972 §4.2", IPPM_MUST, S,
      "Sender fills no Location information field",
      "The Session-Sender MUST NOT fill any information fields except for "
      "the STAMP TLV Flags, Type, and Length fields.",
-     0, tlvchk_send_loc_zero},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_zero}},
     {"STAMP-8972-4.2-04", "RFC 8972 §4.2.2", IPPM_MUST, R,
      "Destination IP Address answered with the sub-TLV of the family seen",
-     q_loc_dst, 0, tlvchk_refl_loc_dst_family},
+     q_loc_dst, 0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_dst_family}},
     {"STAMP-8972-4.2-05", "RFC 8972 §4.2.2", IPPM_MUST, R,
      "Destination address sub-TLV holds the address the request went to",
      "And the Session-Reflector MUST copy the value of the destination IP "
      "address in the IPv4 Address field.",
-     0, tlvchk_refl_loc_dst_value},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_dst_value}},
     {"STAMP-8972-4.2-06", "RFC 8972 §4.2.2", IPPM_MUST, R,
      "Source IP Address answered with the sub-TLV of the family seen",
-     q_loc_src, 0, tlvchk_refl_loc_src_family},
+     q_loc_src, 0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_src_family}},
     {"STAMP-8972-4.2-07", "RFC 8972 §4.2.2", IPPM_MUST, R,
      "Source address sub-TLV holds the request's source address",
      "And the Session-Reflector MUST copy the value of the source IP "
      "address in the IPv4 Address field.",
-     0, tlvchk_refl_loc_src_value},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_src_value}},
     {"STAMP-8972-4.2-08", "RFC 8972 §4.2.2", IPPM_MUST, R,
      "Source MAC Address answered with an EUI-48 or EUI-64 sub-TLV",
      "If the received extended STAMP test packet does not have the Source "
      "MAC Address, the Session-Reflector MUST zero the EUI-64 field before "
      "transmitting the reflected packet.",
-     0, tlvchk_refl_loc_mac},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_mac}},
     {"STAMP-8972-4.2-09", "RFC 8972 §4.2", IPPM_MUST, R,
      "Location TLV with a bad or overflowing sub-TLV comes back with M = 1",
-     q_loc_verify, 0, tlvchk_refl_loc_malformed},
+     q_loc_verify, 0, stamp_tlv_chk_malformed, {STAMP_TLV_LOCATION, 0}},
     {"STAMP-8972-4.2.1-01", "RFC 8972 §4.2.1", IPPM_MUST, R,
      "Reflector's Location sub-TLVs have I = 0", q_sub_i, 0,
-     tlvchk_refl_loc_sub_i},
+     stamp_tlv_chk_pairs, {STAMP_TLV_LOCATION, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_loc_sub_i}},
     {"STAMP-8972-4.2.1-02", "RFC 8972 §4.2.1", IPPM_MUST, S,
      "Sender's Location sub-TLVs have I = 0", q_sub_i, 0,
-     tlvchk_send_loc_sub_i},
+     stamp_tlv_chk_sends, {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_i}},
 
     /* ---- §4.3 Timestamp Information ---- */
     {"STAMP-8972-4.3-01", "RFC 8972 §4.3", IPPM_MUST, R,
      "Sync Src In/Out filled with a Table 7 value",
      "Sync Src In:  A one-octet field that characterizes the source of "
      "clock synchronization at the ingress of a Session-Reflector.",
-     0, tlvchk_refl_ts_sync},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_TSINFO, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_ts_sync}},
     {"STAMP-8972-4.3-02", "RFC 8972 §4.3", IPPM_MUST, R,
      "Timestamp In/Out filled with a Table 9 value",
      "Timestamp In:  A one-octet field that characterizes the method by "
      "which the ingress of the Session-Reflector obtained the timestamp T2.",
-     0, tlvchk_refl_ts_method},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_TSINFO, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_ts_method}},
     {"STAMP-8972-4.3-03", "RFC 8972 §4.3", IPPM_MUST, R,
      "Timestamp Information TLV shorter than 4 comes back with M = 1",
-     q_ts_validate, 0, tlvchk_refl_ts_malformed},
+     q_ts_validate, 0, stamp_tlv_chk_malformed, {STAMP_TLV_TSINFO, 0}},
     {"STAMP-8972-4.3-04", "RFC 8972 §4.3", IPPM_MUST, S,
      "Sender zeroes the Timestamp Information fields",
-     "All other fields MUST be filled with zeroes.", 0, tlvchk_send_ts_zero},
+     "All other fields MUST be filled with zeroes.", 0, stamp_tlv_chk_sends, {STAMP_TLV_TSINFO, 0, &stamp_tlv_rule_send_ts_zero}},
 
     /* ---- §4.4 Class of Service ---- */
     {"STAMP-8972-4.4-01", "RFC 8972 §4.4", IPPM_MUST, R,
      "CoS TLV included in the reply",
      "A STAMP Session-Reflector that receives a test packet with the CoS "
      "TLV MUST include the CoS TLV in the reflected test packet.",
-     0, tlvchk_refl_cos_present},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_COS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_cos_present}},
     {"STAMP-8972-4.4-02", "RFC 8972 §4.4", IPPM_MUST, R,
      "DSCP2 and ECN report what the request arrived with",
      "Also, the Session-Reflector MUST copy the value of the DSCP and ECN "
      "fields of the IP header of the received STAMP test packet into the "
      "DSCP2 field in the reflected test packet.",
-     0, tlvchk_refl_cos_dscp2},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_COS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_cos_dscp2}},
     {"STAMP-8972-4.4-03", "RFC 8972 §4.4", IPPM_MUST, R,
      "RP = 0: the reply is marked with DSCP1",
      "If it is, the Session-Reflector MUST set the DSCP field's value in the "
      "IP header of the reflected test packet equal to the value of the "
      "DSCP1 field of the received test packet.",
-     0, tlvchk_refl_cos_dscp1_used},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_COS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_cos_dscp1_used}},
     {"STAMP-8972-4.4-04", "RFC 8972 §4.4", IPPM_MUST, R,
      "DSCP1 refused: RP = 1 and the reply keeps the received DSCP",
      "Otherwise, the Session-Reflector MUST use the DSCP value of the "
      "received STAMP packet and set the value of the RP field to 1.",
-     0, tlvchk_refl_cos_rp},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_COS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_cos_rp}},
     {"STAMP-8972-4.4-05", "RFC 8972 §4.4", IPPM_MUST, S, "Sender sets RP = 0",
      "A Session-Sender MUST set the value of the RP field to 0 on "
      "transmission.",
-     0, tlvchk_send_cos_rp},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_COS, 0, &stamp_tlv_rule_send_cos_rp}},
     {"STAMP-8972-4.4-06", "RFC 8972 §4.4", IPPM_MUST, R,
      "CoS Reserved field zero in the reply",
      "Reserved:  A 16-bit field that MUST be zeroed on transmission and "
      "ignored on receipt.",
-     0, tlvchk_refl_cos_reserved},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_COS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_cos_reserved}},
     {"STAMP-8972-4.4-07", "RFC 8972 §4.4 (§4)", IPPM_MUST, R,
      "CoS TLV of a length other than 4 comes back with M = 1", q_cos_len, 0,
-     tlvchk_refl_cos_malformed},
+     stamp_tlv_chk_malformed, {STAMP_TLV_COS, 0}},
 
     /* ---- §4.5 Direct Measurement ---- */
     {"STAMP-8972-4.5-01", "RFC 8972 §4.5", IPPM_MUST, R,
@@ -249,35 +249,35 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "If the received STAMP test packet includes the Direct Measurement "
      "TLV, the Session-Reflector MUST include it in the reflected test "
      "packet.",
-     0, tlvchk_refl_dm_present},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_DIRECT, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_dm_present}},
     {"STAMP-8972-4.5-02", "RFC 8972 §4.5", IPPM_MUST, R,
      "S_TxC copied into the reply",
      "The Session-Reflector MUST copy the value from the S_TxC field of the "
      "received test packet into the same field of the reflected packet "
      "before its transmission.",
-     0, tlvchk_refl_dm_stxc},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_DIRECT, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_dm_stxc}},
     {"STAMP-8972-4.5-03", "RFC 8972 §4.5", IPPM_MUST, R,
      "R_RxC filled, growing within a session", q_dm_fill, 0,
-     tlvchk_refl_dm_rrxc},
+     stamp_tlv_chk_pairs, {STAMP_TLV_DIRECT, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_dm_rrxc}},
     {"STAMP-8972-4.5-04", "RFC 8972 §4.5", IPPM_MUST, R,
      "R_TxC filled, growing within a session",
      "The Session-Reflector MUST fill it with the value of the transmitted "
      "in-profile packets.",
-     0, tlvchk_refl_dm_rtxc},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_DIRECT, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_dm_rtxc}},
     {"STAMP-8972-4.5-05", "RFC 8972 §4.5", IPPM_MUST, S,
      "Sender S_TxC counts its packets",
      "The Session-Sender MUST set its value equal to the number of the "
      "transmitted in-profile packets.",
-     0, tlvchk_send_dm_stxc},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_DIRECT, 0, &stamp_tlv_rule_send_dm_stxc}},
     {"STAMP-8972-4.5-06", "RFC 8972 §4.5", IPPM_MUST, S,
      "Sender zeroes R_RxC and R_TxC",
      "It MUST be zeroed by the Session-Sender on transmit and ignored by the "
      "Session-Reflector on receipt.",
-     0, tlvchk_send_dm_zero},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_DIRECT, 0, &stamp_tlv_rule_send_dm_zero}},
     {"STAMP-8972-4.5-07", "RFC 8972 §4.5 (§4)", IPPM_MUST, R,
      "Direct Measurement TLV not of 12 octets comes back with M = 1",
      "The Length field value MUST equal 12 octets.", 0,
-     tlvchk_refl_dm_malformed},
+     stamp_tlv_chk_malformed, {STAMP_TLV_DIRECT, 0}},
 
     /* ---- §4.6 Access Report ---- */
     {"STAMP-8972-4.6-01", "RFC 8972 §4.6", IPPM_MUST, R,
@@ -285,36 +285,36 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "A STAMP Session-Reflector that received the test packet with the "
      "Access Report TLV MUST include the Access Report TLV in the reflected "
      "test packet.",
-     0, tlvchk_refl_ar_present},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_ACCESS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_ar_present}},
     {"STAMP-8972-4.6-02", "RFC 8972 §4.6", IPPM_MUST, R,
      "Access ID and Return Code copied",
      "The Session-Reflector MUST set the value of the Access ID and Return "
      "Code fields equal to the values of the corresponding fields from the "
      "test packet it has received.",
-     0, tlvchk_refl_ar_copy},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_ACCESS, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_ar_copy}},
     {"STAMP-8972-4.6-03", "RFC 8972 §4.6", IPPM_MUST, S,
      "Sender's Access ID is 1 or 2",
      "All other values are invalid; a TLV that contains values other than "
      "'1' or '2' MUST be discarded.",
-     0, tlvchk_send_ar_id},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_ACCESS, 0, &stamp_tlv_rule_send_ar_id}},
     {"STAMP-8972-4.6-04", "RFC 8972 §4.6", IPPM_MUST, S,
      "Sender zeroes Resv and Reserved",
      "Resv:  A four-bit field that MUST be zeroed on transmission and "
      "ignored on receipt.",
-     0, tlvchk_send_ar_resv},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_ACCESS, 0, &stamp_tlv_rule_send_ar_resv}},
 
     /* ---- §4.7 Follow-Up Telemetry ---- */
     {"STAMP-8972-4.7-01", "RFC 8972 §4.7", IPPM_MUST, S,
      "Sender zeroes Sequence Number and Follow-Up Timestamp",
      "The Sequence Number and Follow-Up Timestamp fields MUST be zeroed on "
      "transmission by the Session-Sender",
-     0, tlvchk_send_fu_zero},
+     0, stamp_tlv_chk_sends, {STAMP_TLV_FOLLOWUP, 0, &stamp_tlv_rule_send_fu_zero}},
     {"STAMP-8972-4.7-02", "RFC 8972 §4.7", IPPM_MUST, R,
      "Stateless reflector zeroes Sequence Number and Follow-Up Timestamp",
      "If the Session-Reflector is in the stateless mode (defined in Section "
      "4.2 of [RFC8762]), it MUST zero the Sequence Number and Follow-Up "
      "Timestamp fields.",
-     0, tlvchk_refl_fu_stateless},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED | STAMP_TLV_ROW_STATELESS, &stamp_tlv_rule_refl_fu_stateless}},
     {"STAMP-8972-4.7-03", "RFC 8972 §4.7", IPPM_MUST, R,
      "Follow-Up TLV of a bad length: M = 1, fields zeroed",
      "If the value of the Length field is invalid, the Session-Reflector "
@@ -326,53 +326,53 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Since the Session-Reflector runs in the stateful mode (defined in "
      "Section 4.2 of [RFC8762]), it is the Session-Reflector's Sequence "
      "Number of the previous reflected packet.",
-     0, tlvchk_refl_fu_seq},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_WELLFORMED | STAMP_TLV_ROW_STATEFUL, &stamp_tlv_rule_refl_fu_seq}},
     {"STAMP-8972-4.7-05", "RFC 8972 §4.7", IPPM_MUST, R,
      "Stateful: Follow-Up Timestamp is when the previous reply left",
      "It carries the timestamp when the reflected packet with the specified "
      "sequence number was sent.",
-     0, tlvchk_refl_fu_ts},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_WELLFORMED | STAMP_TLV_ROW_STATEFUL, &stamp_tlv_rule_refl_fu_ts}},
     {"STAMP-8972-4.7-06", "RFC 8972 §4.7", IPPM_MUST, R,
      "Timestamp M names a Table 9 method when a timestamp is given",
      "Timestamp M(ode):  A one-octet field that characterizes the method by "
      "which the entity that transmits a reflected STAMP packet obtained the "
      "Follow-Up Timestamp.",
-     0, tlvchk_refl_fu_mode},
+     0, stamp_tlv_chk_pairs, {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_fu_mode}},
 
     /* ---- §4.8 HMAC TLV ---- */
     {"STAMP-8972-4.8-01", "RFC 8972 §4.8", IPPM_MUST, S,
      "Authenticated sender protects its TLVs with an HMAC TLV", q_hmac_need, 0,
-     tlvchk_send_hmac_present},
+     stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_PRESENT, 0}},
     {"STAMP-8972-4.8-02", "RFC 8972 §4.8", IPPM_MUST, R,
      "Authenticated reflector protects reflected TLVs with an HMAC TLV",
-     q_hmac_need, 0, tlvchk_refl_hmac_present},
+     q_hmac_need, 0, stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_PRESENT, STAMP_TLV_ROW_REFL | STAMP_TLV_ROW_AWARE}},
     {"STAMP-8972-4.8-03", "RFC 8972 §4.8", IPPM_MUST, S,
      "Sender's HMAC TLV is followed only by Extra Padding", q_hmac_last, 0,
-     tlvchk_send_hmac_last},
+     stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_LAST, 0}},
     {"STAMP-8972-4.8-04", "RFC 8972 §4.8", IPPM_MUST, R,
      "Reflector's HMAC TLV is followed only by Extra Padding", q_hmac_last, 0,
-     tlvchk_refl_hmac_last},
+     stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_LAST, STAMP_TLV_ROW_REFL}},
     {"STAMP-8972-4.8-05", "RFC 8972 §4.8", IPPM_MUST, S,
      "Sender's HMAC TLV verifies (Sequence Number and preceding TLVs)",
-     q_hmac_digest, 0, tlvchk_send_hmac_valid},
+     q_hmac_digest, 0, stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_VALID, 0}},
     {"STAMP-8972-4.8-06", "RFC 8972 §4.8", IPPM_MUST, R,
      "Reflector's HMAC TLV verifies (Sequence Number and preceding TLVs)",
-     q_hmac_digest, 0, tlvchk_refl_hmac_valid},
+     q_hmac_digest, 0, stamp_tlv_chk_hmac, {STAMP_TLV_HMAC_VALID, STAMP_TLV_ROW_REFL | STAMP_TLV_ROW_AWARE}},
     {"STAMP-8972-4.8-07", "RFC 8972 §4.8", IPPM_MUST, R,
      "HMAC TLV wrong: every reflected TLV has I = 1",
      "The Session-Reflector MUST set the I flag in each TLV copied over into "
      "the reflected packet to 1 before transmitting the reflected test "
      "packet.",
-     0, tlvchk_refl_hmac_i_set},
+     0, stamp_tlv_chk_hmac_failed, {0, 0}},
     {"STAMP-8972-4.8-08", "RFC 8972 §4.8", IPPM_MUST, R,
      "HMAC TLV wrong: the TLVs are copied unprocessed",
      "The Session-Reflector MUST copy the TLVs from the received STAMP test "
      "packet into the reflected packet.",
-     0, tlvchk_refl_hmac_copied},
+     0, stamp_tlv_chk_hmac_failed, {0, STAMP_TLV_ROW_COPIED}},
     {"STAMP-8972-4.8-09", "RFC 8972 §4.8", IPPM_MUST, S,
      "Sender's HMAC TLV has Length 16",
      "Length:  A two-octet field, set equal to the value 16 octets.", 0,
-     tlvchk_send_hmac_len},
+     stamp_tlv_chk_sends, {STAMP_TLV_HMAC, 0, &stamp_tlv_rule_send_hmac_len}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

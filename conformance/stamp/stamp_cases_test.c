@@ -261,7 +261,7 @@ static enum ippm_verdict run(const char *id, const struct ippm_obs *obs,
     assert_non_null(c);
     assert_int_equal(c->role, obs->role);
     detail[0] = '\0';
-    return c->check(obs, detail, IPPM_DETAIL_MAX);
+    return c->check(obs, &c->arg, detail, IPPM_DETAIL_MAX);
 }
 
 static void expect(const char *id, const struct ippm_obs *obs,

@@ -85,6 +85,13 @@ static size_t base_of(const struct ippm_obs *o)
     return stamp_base_len(mode_of(o));
 }
 
+/* The packet layout the observation uses for this kind of packet. */
+static const struct stamp_layout *layout_of(const struct ippm_obs *o,
+                                            enum stamp_pkt_kind kind)
+{
+    return stamp_layout_get(kind, mode_of(o));
+}
+
 static bool dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
                     struct stamp_sender_pkt *p)
 {
@@ -871,7 +878,11 @@ STAMP_CHECK(stamp_chk_refl_stateful_seq)
 }
 
 /* The copied fields: a reply decoded with its request. */
-enum copy_field { COPY_SEQ, COPY_TS, COPY_ERREST };
+enum copy_field {
+    COPY_SEQ = STAMP_COPY_SEQ,
+    COPY_TS = STAMP_COPY_TS,
+    COPY_ERREST = STAMP_COPY_ERREST
+};
 
 static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                                    size_t cap, enum copy_field f)
@@ -910,21 +921,9 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
 }
 
 /* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_copy_seq)
+STAMP_CHECK(stamp_chk_refl_copy)
 {
-    return check_copy(obs, detail, cap, COPY_SEQ);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_copy_ts)
-{
-    return check_copy(obs, detail, cap, COPY_TS);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_copy_errest)
-{
-    return check_copy(obs, detail, cap, COPY_ERREST);
+    return check_copy(obs, detail, cap, (enum copy_field)arg->type);
 }
 
 /* see stamp_checks.h */
@@ -1120,15 +1119,10 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
 /* One MBZ region of the reply. ssid_first: the region starts with the
  * RFC 8972 SSID, which is checked only when the request carried none. */
 static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
-                                  size_t cap, bool auth, size_t off,
-                                  size_t len, bool ssid_first)
+                                  size_t cap, const struct stamp_layout *l,
+                                  size_t off, size_t len, bool ssid_first)
 {
-    if (obs->auth != auth)
-        return na(detail, cap,
-                  auth ? "unauthenticated mode: the region exists in the "
-                         "authenticated format only"
-                       : "authenticated mode: the region exists in the "
-                         "unauthenticated format only");
+    size_t base = l->base_len;
     struct acc a = acc_make(detail, cap);
     unsigned replies = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -1136,7 +1130,7 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
         struct stamp_sender_pkt s;
         if (!e->rep)
             continue;
-        if (e->rep_len < base_of(obs) && (!e->req || e->req_len < base_of(obs)))
+        if (e->rep_len < base && (!e->req || e->req_len < base))
             continue; /* a short reply to a short request: 4.2-02's */
         replies++;
         if (e->rep_len < off + len)
@@ -1163,60 +1157,51 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
     return acc_end(&a, replies ? nb : "no reply was seen");
 }
 
-/* RFC 8762 Figure 5, octet offsets. */
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_open_mbz_14)
+
+
+
+
+
+
+
+
+
+/* The region a row names in layout l: MBZ run arg->type (-1: none), from
+ * the SSID field with STAMP_ROW_FROM_SSID. False when l has no such run. */
+static bool mbz_region(const struct stamp_layout *l,
+                       const struct ippm_case_arg *arg, size_t *off,
+                       size_t *len)
 {
-    return refl_mbz(obs, detail, cap, false, 14, 2, true);
+    const struct stamp_span *ssid = &l->field[STAMP_F_SSID];
+    if (arg->type >= (int)l->n_mbz || (arg->type < 0 &&
+                                       !(arg->flags & STAMP_ROW_FROM_SSID)))
+        return false;
+    size_t end = arg->type >= 0
+                     ? (size_t)l->mbz[arg->type].off + l->mbz[arg->type].len
+                     : (size_t)ssid->off + ssid->len;
+    *off = (arg->flags & STAMP_ROW_FROM_SSID) ? ssid->off
+                                               : l->mbz[arg->type].off;
+    *len = end - *off;
+    return true;
 }
 
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_open_mbz_38)
-{
-    return refl_mbz(obs, detail, cap, false, 38, 2, false);
-}
+static const char NA_NOT_AUTH[] =
+    "unauthenticated mode: the region exists in the authenticated format "
+    "only";
+static const char NA_NOT_OPEN[] =
+    "authenticated mode: the region exists in the unauthenticated format "
+    "only";
 
 /* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_open_mbz_41)
+STAMP_CHECK(stamp_chk_refl_mbz)
 {
-    return refl_mbz(obs, detail, cap, false, 41, 3, false);
-}
-
-/* RFC 8762 Figure 6, octet offsets. */
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_4)
-{
-    return refl_mbz(obs, detail, cap, true, 4, 12, false);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_26)
-{
-    return refl_mbz(obs, detail, cap, true, 26, 6, true);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_40)
-{
-    return refl_mbz(obs, detail, cap, true, 40, 8, false);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_52)
-{
-    return refl_mbz(obs, detail, cap, true, 52, 12, false);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_74)
-{
-    return refl_mbz(obs, detail, cap, true, 74, 6, false);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_auth_mbz_81)
-{
-    return refl_mbz(obs, detail, cap, true, 81, 15, false);
+    const struct stamp_layout *l = layout_of(obs, STAMP_PKT_REFLECTOR);
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    size_t off, len;
+    if ((l->mode == STAMP_MODE_AUTH) != auth || !mbz_region(l, arg, &off, &len))
+        return na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
+    return refl_mbz(obs, detail, cap, l, off, len,
+                    (arg->flags & STAMP_ROW_FROM_SSID) != 0);
 }
 
 static enum ippm_verdict na_auth(const struct ippm_obs *obs, char *detail,
@@ -1352,17 +1337,11 @@ STAMP_CHECK(stamp_chk_send_min_len)
 
 /* One MBZ region of a sender packet; ssid at ssid_off is skipped. */
 static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
-                                  size_t cap, bool auth, size_t off,
-                                  size_t len)
+                                  size_t cap, const struct stamp_layout *l,
+                                  size_t off, size_t len)
 {
-    if (obs->auth != auth)
-        return na(detail, cap,
-                  auth ? "unauthenticated mode: the region exists in the "
-                         "authenticated format only"
-                       : "authenticated mode: the region exists in the "
-                         "unauthenticated format only");
     struct acc a = acc_make(detail, cap);
-    size_t ssid_off = auth ? STAMP_AUTH_SSID_OFF : STAMP_OPEN_SSID_OFF;
+    size_t ssid_off = l->field[STAMP_F_SSID].off;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
@@ -1385,22 +1364,18 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
     return acc_end(&a, "no sender packet of base length or more");
 }
 
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_send_open_mbz)
-{
-    return send_mbz(obs, detail, cap, false, 14, 30);
-}
+
+
 
 /* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_send_auth_mbz_12)
+STAMP_CHECK(stamp_chk_send_mbz)
 {
-    return send_mbz(obs, detail, cap, true, 4, 12);
-}
-
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_send_auth_mbz_70)
-{
-    return send_mbz(obs, detail, cap, true, 26, 70);
+    const struct stamp_layout *l = layout_of(obs, STAMP_PKT_SENDER);
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    size_t off, len;
+    if ((l->mode == STAMP_MODE_AUTH) != auth || !mbz_region(l, arg, &off, &len))
+        return na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
+    return send_mbz(obs, detail, cap, l, off, len);
 }
 
 /* see stamp_checks.h */

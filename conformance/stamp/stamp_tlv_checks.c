@@ -337,7 +337,11 @@ typedef int (*pair_fn)(const struct ippm_obs *o, const struct ippm_exchange *e,
                        const struct stamp_tlv *q, const struct stamp_tlv *r,
                        char *why, size_t n);
 
-enum { P_AWARE = 1, P_WELLFORMED = 2, P_BADLEN = 4 };
+enum {
+    P_AWARE = STAMP_TLV_ROW_AWARE,
+    P_WELLFORMED = STAMP_TLV_ROW_WELLFORMED,
+    P_BADLEN = 4
+};
 
 static enum ippm_verdict pairs(const struct ippm_obs *o, char *d, size_t cap,
                                int type, unsigned fl, pair_fn fn,
@@ -411,6 +415,35 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
     return acc_end(&a, none);
 }
 
+/* see stamp_tlv_checks.h */
+struct stamp_tlv_rule {
+    pair_fn pair;     /* reflector rows */
+    send_fn send;     /* sender rows */
+    const char *none; /* the N/A reason when no TLV was graded */
+};
+
+static int stateful(const struct ippm_obs *o);
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_pairs)
+{
+    const struct stamp_tlv_rule *rule = arg->data;
+    if ((arg->flags & STAMP_TLV_ROW_STATELESS) && stateful(obs))
+        return na(detail, cap, "the reflector is stateful");
+    if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stateful(obs))
+        return na(detail, cap, "the reflector is stateless");
+    return pairs(obs, detail, cap, arg->type,
+                 arg->flags & (P_AWARE | P_WELLFORMED), rule->pair,
+                 rule->none);
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_sends)
+{
+    const struct stamp_tlv_rule *rule = arg->data;
+    return sends(obs, detail, cap, arg->type, rule->send, rule->none);
+}
+
 #define U_ __attribute__((unused))
 #define PAIR(fn)                                                               \
     static int fn(U_ const struct ippm_obs *o,                                 \
@@ -451,11 +484,9 @@ PAIR(p_u_unknown)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_u_unknown)
-{
-    return pairs(obs, detail, cap, -1, 0, p_u_unknown,
-                 "no request carried a TLV of an unallocated type");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_u_unknown = {
+    .pair = p_u_unknown,
+    .none = "no request carried a TLV of an unallocated type"};
 
 /* Types whose well-formed TLV every RFC 8972 reflector processes. */
 static bool always_processed(uint8_t type)
@@ -482,11 +513,9 @@ PAIR(p_u_cleared)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_u_cleared)
-{
-    return pairs(obs, detail, cap, -1, P_AWARE | P_WELLFORMED, p_u_cleared,
-                 "no well-formed request carried RFC 8972 §4.1-§4.7 TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_u_cleared = {
+    .pair = p_u_cleared,
+    .none = "no well-formed request carried RFC 8972 §4.1-§4.7 TLVs"};
 
 /* Malformed requests: M at the offset where the malformation starts.
  * type < 0: any; else only when the first malformation is that type. */
@@ -539,16 +568,13 @@ static enum ippm_verdict malformed(const struct ippm_obs *o, char *d,
 }
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_m_malformed)
+STAMP_CHECK(stamp_tlv_chk_malformed)
 {
-    return malformed(obs, detail, cap, -1, false);
+    return malformed(obs, detail, cap, arg->type,
+                     (arg->flags & STAMP_TLV_ROW_REMAINDER) != 0);
 }
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_m_remainder)
-{
-    return malformed(obs, detail, cap, -1, true);
-}
+
 
 PAIR(p_m_cleared)
 {
@@ -565,11 +591,9 @@ PAIR(p_m_cleared)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_m_cleared)
-{
-    return pairs(obs, detail, cap, -1, P_WELLFORMED, p_m_cleared,
-                 "no well-formed request with TLVs was answered");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
+    .pair = p_m_cleared,
+    .none = "no well-formed request with TLVs was answered"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_i_cleared)
@@ -612,11 +636,9 @@ PAIR(p_unknown_copied)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_unknown_copied)
-{
-    return pairs(obs, detail, cap, -1, 0, p_unknown_copied,
-                 "no request carried a TLV of an unallocated type");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_unknown_copied = {
+    .pair = p_unknown_copied,
+    .none = "no request carried a TLV of an unallocated type"};
 
 PAIR(p_reserved_flags)
 {
@@ -634,11 +656,9 @@ PAIR(p_reserved_flags)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_reserved_flags)
-{
-    return pairs(obs, detail, cap, -1, P_AWARE | P_WELLFORMED, p_reserved_flags,
-                 "no well-formed request with TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_reserved_flags = {
+    .pair = p_reserved_flags,
+    .none = "no well-formed request with TLVs"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_in_order)
@@ -684,10 +704,9 @@ SEND(s_u_set)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_u_set)
-{
-    return sends(obs, detail, cap, -1, s_u_set, "no packet carried TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_u_set = {
+    .send = s_u_set,
+    .none = "no packet carried TLVs"};
 
 SEND(s_m_clear)
 {
@@ -700,10 +719,9 @@ SEND(s_m_clear)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_m_clear)
-{
-    return sends(obs, detail, cap, -1, s_m_clear, "no packet carried TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_m_clear = {
+    .send = s_m_clear,
+    .none = "no packet carried TLVs"};
 
 SEND(s_i_clear)
 {
@@ -716,10 +734,9 @@ SEND(s_i_clear)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_i_clear)
-{
-    return sends(obs, detail, cap, -1, s_i_clear, "no packet carried TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_i_clear = {
+    .send = s_i_clear,
+    .none = "no packet carried TLVs"};
 
 SEND(s_reserved_flags)
 {
@@ -736,11 +753,9 @@ SEND(s_reserved_flags)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_reserved_flags)
-{
-    return sends(obs, detail, cap, -1, s_reserved_flags,
-                 "no packet carried TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_reserved_flags = {
+    .send = s_reserved_flags,
+    .none = "no packet carried TLVs"};
 
 /* ================= §4.1 Extra Padding, §4.2 Location ================= */
 
@@ -763,11 +778,9 @@ PAIR(p_padding_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_padding_len)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_PADDING, P_WELLFORMED,
-                 p_padding_len, "no request carried an Extra Padding TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_padding_len = {
+    .pair = p_padding_len,
+    .none = "no request carried an Extra Padding TLV"};
 
 PAIR(p_loc_len)
 {
@@ -784,11 +797,9 @@ PAIR(p_loc_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_loc_len)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_LOCATION, P_AWARE | P_WELLFORMED,
-                 p_loc_len, "no request carried a well-formed Location TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_len = {
+    .pair = p_loc_len,
+    .none = "no request carried a well-formed Location TLV"};
 
 PAIR(p_loc_ports)
 {
@@ -808,11 +819,9 @@ PAIR(p_loc_ports)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_loc_ports)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_LOCATION, P_AWARE | P_WELLFORMED,
-                 p_loc_ports, "no Location TLV with known addresses");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_ports = {
+    .pair = p_loc_ports,
+    .none = "no Location TLV with known addresses"};
 
 SEND(s_loc_zero)
 {
@@ -835,11 +844,9 @@ SEND(s_loc_zero)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_loc_zero)
-{
-    return sends(obs, detail, cap, STAMP_TLV_LOCATION, s_loc_zero,
-                 "no packet carried a Location TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_loc_zero = {
+    .send = s_loc_zero,
+    .none = "no packet carried a Location TLV"};
 
 /* Location sub-TLV pairs: the i-th sub-TLV of each. */
 typedef int (*sub_fn)(const struct ippm_exchange *e, const struct stamp_tlv *qs,
@@ -1013,36 +1020,31 @@ PAIR(p_loc_sub_i)
     return loc_subs(e, q, r, 0, sf_i, why, n);
 }
 
-#define LOC_CHECK(name, fn, none)                                              \
-    STAMP_CHECK(name)                                                          \
-    {                                                                          \
-        return pairs(obs, detail, cap, STAMP_TLV_LOCATION,                     \
-                     P_AWARE | P_WELLFORMED, fn, none);                        \
-    }
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_family = {
+    .pair = p_loc_dst_family,
+    .none = "no Location TLV asked for the Destination IP Address"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_value = {
+    .pair = p_loc_dst_value,
+    .none = "no Location TLV asked for the Destination IP Address"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family = {
+    .pair = p_loc_src_family,
+    .none = "no Location TLV asked for the Source IP Address"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value = {
+    .pair = p_loc_src_value,
+    .none = "no Location TLV asked for the Source IP Address"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac = {
+    .pair = p_loc_mac,
+    .none = "no Location TLV asked for the Source MAC Address"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i = {
+    .pair = p_loc_sub_i,
+    .none = "no Location TLV with sub-TLVs"};
 
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_dst_family, p_loc_dst_family,
-          "no Location TLV asked for the Destination IP Address")
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_dst_value, p_loc_dst_value,
-          "no Location TLV asked for the Destination IP Address")
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_src_family, p_loc_src_family,
-          "no Location TLV asked for the Source IP Address")
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_src_value, p_loc_src_value,
-          "no Location TLV asked for the Source IP Address")
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_mac, p_loc_mac,
-          "no Location TLV asked for the Source MAC Address")
-/* see stamp_tlv_checks.h */
-LOC_CHECK(tlvchk_refl_loc_sub_i, p_loc_sub_i, "no Location TLV with sub-TLVs")
-
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_loc_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_LOCATION, false);
-}
 
 SEND(s_loc_sub_i)
 {
@@ -1067,11 +1069,9 @@ SEND(s_loc_sub_i)
     return res;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_loc_sub_i)
-{
-    return sends(obs, detail, cap, STAMP_TLV_LOCATION, s_loc_sub_i,
-                 "no packet carried a Location TLV with sub-TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_i = {
+    .send = s_loc_sub_i,
+    .none = "no packet carried a Location TLV with sub-TLVs"};
 
 /* ================= §4.3 Timestamp Information ================= */
 
@@ -1099,11 +1099,9 @@ PAIR(p_ts_sync)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ts_sync)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_TSINFO, P_AWARE | P_WELLFORMED,
-                 p_ts_sync, "no request carried a Timestamp Information TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_sync = {
+    .pair = p_ts_sync,
+    .none = "no request carried a Timestamp Information TLV"};
 
 PAIR(p_ts_method)
 {
@@ -1124,17 +1122,10 @@ PAIR(p_ts_method)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ts_method)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_TSINFO, P_AWARE | P_WELLFORMED,
-                 p_ts_method, "no request carried a Timestamp Information TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_method = {
+    .pair = p_ts_method,
+    .none = "no request carried a Timestamp Information TLV"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ts_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_TSINFO, false);
-}
 
 SEND(s_ts_zero)
 {
@@ -1149,11 +1140,9 @@ SEND(s_ts_zero)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ts_zero)
-{
-    return sends(obs, detail, cap, STAMP_TLV_TSINFO, s_ts_zero,
-                 "no packet carried a Timestamp Information TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ts_zero = {
+    .send = s_ts_zero,
+    .none = "no packet carried a Timestamp Information TLV"};
 
 /* ================= §4.4 Class of Service ================= */
 
@@ -1164,11 +1153,9 @@ PAIR(p_present)
 }
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_present)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_COS, P_AWARE | P_WELLFORMED,
-                 p_present, "no request carried a CoS TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_present = {
+    .pair = p_present,
+    .none = "no request carried a CoS TLV"};
 
 PAIR(p_cos_dscp2)
 {
@@ -1190,11 +1177,9 @@ PAIR(p_cos_dscp2)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_dscp2)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_COS, P_AWARE | P_WELLFORMED,
-                 p_cos_dscp2, "no CoS TLV whose request TOS is known");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_dscp2 = {
+    .pair = p_cos_dscp2,
+    .none = "no CoS TLV whose request TOS is known"};
 
 PAIR(p_cos_dscp1_used)
 {
@@ -1213,11 +1198,9 @@ PAIR(p_cos_dscp1_used)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_dscp1_used)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_COS, P_AWARE | P_WELLFORMED,
-                 p_cos_dscp1_used, "no CoS reply with RP = 0 and known TOS");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_dscp1_used = {
+    .pair = p_cos_dscp1_used,
+    .none = "no CoS reply with RP = 0 and known TOS"};
 
 PAIR(p_cos_rp)
 {
@@ -1236,11 +1219,9 @@ PAIR(p_cos_rp)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_rp)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_COS, P_AWARE | P_WELLFORMED,
-                 p_cos_rp, "no CoS reply refused DSCP1 (RP set)");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_rp = {
+    .pair = p_cos_rp,
+    .none = "no CoS reply refused DSCP1 (RP set)"};
 
 SEND(s_cos_rp)
 {
@@ -1256,11 +1237,9 @@ SEND(s_cos_rp)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_cos_rp)
-{
-    return sends(obs, detail, cap, STAMP_TLV_COS, s_cos_rp,
-                 "no packet carried a CoS TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_cos_rp = {
+    .send = s_cos_rp,
+    .none = "no packet carried a CoS TLV"};
 
 PAIR(p_cos_reserved)
 {
@@ -1276,26 +1255,17 @@ PAIR(p_cos_reserved)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_reserved)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_COS, P_AWARE | P_WELLFORMED,
-                 p_cos_reserved, "no request carried a CoS TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_reserved = {
+    .pair = p_cos_reserved,
+    .none = "no request carried a CoS TLV"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_cos_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_COS, false);
-}
 
 /* ================= §4.5 Direct Measurement ================= */
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dm_present)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DIRECT, P_AWARE | P_WELLFORMED,
-                 p_present, "no request carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_present = {
+    .pair = p_present,
+    .none = "no request carried a Direct Measurement TLV"};
 
 PAIR(p_dm_stxc)
 {
@@ -1315,11 +1285,9 @@ PAIR(p_dm_stxc)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dm_stxc)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DIRECT, P_AWARE | P_WELLFORMED,
-                 p_dm_stxc, "no request carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_stxc = {
+    .pair = p_dm_stxc,
+    .none = "no request carried a Direct Measurement TLV"};
 
 /* A reflector counter: not zero once this packet counted, and never
  * below what the previous reply of the session said. */
@@ -1366,17 +1334,13 @@ PAIR(p_dm_rtxc)
     return dm_counter(o, e, r, 8, "R_TxC", why, n);
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dm_rrxc)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DIRECT, P_AWARE | P_WELLFORMED,
-                 p_dm_rrxc, "no request carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rrxc = {
+    .pair = p_dm_rrxc,
+    .none = "no request carried a Direct Measurement TLV"};
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dm_rtxc)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DIRECT, P_AWARE | P_WELLFORMED,
-                 p_dm_rtxc, "no request carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rtxc = {
+    .pair = p_dm_rtxc,
+    .none = "no request carried a Direct Measurement TLV"};
 
 SEND(s_dm_stxc)
 {
@@ -1406,11 +1370,9 @@ SEND(s_dm_stxc)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_dm_stxc)
-{
-    return sends(obs, detail, cap, STAMP_TLV_DIRECT, s_dm_stxc,
-                 "no packet carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_dm_stxc = {
+    .send = s_dm_stxc,
+    .none = "no packet carried a Direct Measurement TLV"};
 
 SEND(s_dm_zero)
 {
@@ -1429,26 +1391,17 @@ SEND(s_dm_zero)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_dm_zero)
-{
-    return sends(obs, detail, cap, STAMP_TLV_DIRECT, s_dm_zero,
-                 "no packet carried a Direct Measurement TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_dm_zero = {
+    .send = s_dm_zero,
+    .none = "no packet carried a Direct Measurement TLV"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dm_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_DIRECT, false);
-}
 
 /* ================= §4.6 Access Report ================= */
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ar_present)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_ACCESS, P_AWARE | P_WELLFORMED,
-                 p_present, "no request carried an Access Report TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ar_present = {
+    .pair = p_present,
+    .none = "no request carried an Access Report TLV"};
 
 PAIR(p_ar_copy)
 {
@@ -1469,11 +1422,9 @@ PAIR(p_ar_copy)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ar_copy)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_ACCESS, P_AWARE | P_WELLFORMED,
-                 p_ar_copy, "no request carried a valid Access Report TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ar_copy = {
+    .pair = p_ar_copy,
+    .none = "no request carried a valid Access Report TLV"};
 
 SEND(s_ar_id)
 {
@@ -1489,11 +1440,9 @@ SEND(s_ar_id)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ar_id)
-{
-    return sends(obs, detail, cap, STAMP_TLV_ACCESS, s_ar_id,
-                 "no packet carried an Access Report TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ar_id = {
+    .send = s_ar_id,
+    .none = "no packet carried an Access Report TLV"};
 
 SEND(s_ar_resv)
 {
@@ -1511,11 +1460,9 @@ SEND(s_ar_resv)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ar_resv)
-{
-    return sends(obs, detail, cap, STAMP_TLV_ACCESS, s_ar_resv,
-                 "no packet carried an Access Report TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ar_resv = {
+    .send = s_ar_resv,
+    .none = "no packet carried an Access Report TLV"};
 
 /* ================= §4.7 Follow-Up Telemetry ================= */
 
@@ -1536,11 +1483,9 @@ SEND(s_fu_zero)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_fu_zero)
-{
-    return sends(obs, detail, cap, STAMP_TLV_FOLLOWUP, s_fu_zero,
-                 "no packet carried a Follow-Up Telemetry TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_fu_zero = {
+    .send = s_fu_zero,
+    .none = "no packet carried a Follow-Up Telemetry TLV"};
 
 /* 1 stateful, 0 stateless (configured, or inferred from the replies). */
 static int stateful(const struct ippm_obs *o)
@@ -1578,13 +1523,9 @@ PAIR(p_fu_stateless)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_fu_stateless)
-{
-    if (stateful(obs))
-        return na(detail, cap, "the reflector is stateful");
-    return pairs(obs, detail, cap, STAMP_TLV_FOLLOWUP, P_AWARE | P_WELLFORMED,
-                 p_fu_stateless, "no request carried a Follow-Up TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless = {
+    .pair = p_fu_stateless,
+    .none = "no request carried a Follow-Up TLV"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_fu_malformed)
@@ -1645,13 +1586,9 @@ PAIR(p_fu_seq)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_fu_seq)
-{
-    if (!stateful(obs))
-        return na(detail, cap, "the reflector is stateless");
-    return pairs(obs, detail, cap, STAMP_TLV_FOLLOWUP, P_WELLFORMED, p_fu_seq,
-                 "no Follow-Up reply follows a reply seen in its session");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq = {
+    .pair = p_fu_seq,
+    .none = "no Follow-Up reply follows a reply seen in its session"};
 
 static uint64_t ts_ns(uint64_t ts, uint16_t errest)
 {
@@ -1683,13 +1620,9 @@ PAIR(p_fu_ts)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_fu_ts)
-{
-    if (!stateful(obs))
-        return na(detail, cap, "the reflector is stateless");
-    return pairs(obs, detail, cap, STAMP_TLV_FOLLOWUP, P_WELLFORMED, p_fu_ts,
-                 "no Follow-Up reply follows a reply seen in its session");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts = {
+    .pair = p_fu_ts,
+    .none = "no Follow-Up reply follows a reply seen in its session"};
 
 PAIR(p_fu_mode)
 {
@@ -1708,11 +1641,9 @@ PAIR(p_fu_mode)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_fu_mode)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_FOLLOWUP, P_WELLFORMED, p_fu_mode,
-                 "no Follow-Up reply carried a timestamp");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_mode = {
+    .pair = p_fu_mode,
+    .none = "no Follow-Up reply carried a timestamp"};
 
 /* ================= §4.8 HMAC TLV ================= */
 
@@ -1745,7 +1676,11 @@ static bool hmac_last(const struct side *s)
     return true;
 }
 
-enum hm_kind { HM_PRESENT, HM_LAST, HM_VALID };
+enum hm_kind {
+    HM_PRESENT = STAMP_TLV_HMAC_PRESENT,
+    HM_LAST = STAMP_TLV_HMAC_LAST,
+    HM_VALID = STAMP_TLV_HMAC_VALID
+};
 
 static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
                                    size_t cap, bool reply, enum hm_kind k)
@@ -1808,38 +1743,12 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
 }
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_hmac_present)
+STAMP_CHECK(stamp_tlv_chk_hmac)
 {
-    return hmac_side(obs, detail, cap, false, HM_PRESENT);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hmac_present)
-{
-    if (!aware(obs))
+    if ((arg->flags & STAMP_TLV_ROW_AWARE) && !aware(obs))
         return na(detail, cap, NOT_AWARE);
-    return hmac_side(obs, detail, cap, true, HM_PRESENT);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_hmac_last)
-{
-    return hmac_side(obs, detail, cap, false, HM_LAST);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hmac_last)
-{
-    return hmac_side(obs, detail, cap, true, HM_LAST);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_hmac_valid)
-{
-    return hmac_side(obs, detail, cap, false, HM_VALID);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hmac_valid)
-{
-    if (!aware(obs))
-        return na(detail, cap, NOT_AWARE);
-    return hmac_side(obs, detail, cap, true, HM_VALID);
+    return hmac_side(obs, detail, cap, (arg->flags & STAMP_TLV_ROW_REFL) != 0,
+                     (enum hm_kind)arg->type);
 }
 
 /* Requests whose HMAC TLV fails: I on every reply TLV, or the TLVs
@@ -1891,14 +1800,10 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
 }
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hmac_i_set)
+STAMP_CHECK(stamp_tlv_chk_hmac_failed)
 {
-    return hmac_failed(obs, detail, cap, false);
-}
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hmac_copied)
-{
-    return hmac_failed(obs, detail, cap, true);
+    return hmac_failed(obs, detail, cap,
+                       (arg->flags & STAMP_TLV_ROW_COPIED) != 0);
 }
 
 SEND(s_hmac_len)
@@ -1912,11 +1817,9 @@ SEND(s_hmac_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_hmac_len)
-{
-    return sends(obs, detail, cap, STAMP_TLV_HMAC, s_hmac_len,
-                 "no packet carried an HMAC TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_hmac_len = {
+    .send = s_hmac_len,
+    .none = "no packet carried an HMAC TLV"};
 
 /* ================= RFC 9503 ================= */
 
@@ -1934,11 +1837,9 @@ SEND(s_dna_ssid)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_dna_ssid)
-{
-    return sends(obs, detail, cap, STAMP_TLV_DEST_ADDR, s_dna_ssid,
-                 "no packet carried a Destination Node Address TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_dna_ssid = {
+    .send = s_dna_ssid,
+    .none = "no packet carried a Destination Node Address TLV"};
 
 PAIR(p_dna_u_other)
 {
@@ -1957,12 +1858,9 @@ PAIR(p_dna_u_other)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dna_u_other)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DEST_ADDR, P_WELLFORMED,
-                 p_dna_u_other,
-                 "no Destination Node Address TLV named another node");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_other = {
+    .pair = p_dna_u_other,
+    .none = "no Destination Node Address TLV named another node"};
 
 PAIR(p_dna_u_self)
 {
@@ -1980,18 +1878,10 @@ PAIR(p_dna_u_self)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dna_u_self)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_DEST_ADDR, P_AWARE | P_WELLFORMED,
-                 p_dna_u_self,
-                 "no Destination Node Address TLV named the reflector");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
+    .pair = p_dna_u_self,
+    .none = "no Destination Node Address TLV named the reflector"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_dna_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_DEST_ADDR, false);
-}
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_send_rp_one)
@@ -2064,12 +1954,9 @@ PAIR(p_rp_u_cannot)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_rp_u_cannot)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_RETURN_PATH, P_WELLFORMED,
-                 p_rp_u_cannot,
-                 "no Return Path TLV asked for another return address");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_cannot = {
+    .pair = p_rp_u_cannot,
+    .none = "no Return Path TLV asked for another return address"};
 
 PAIR(p_rp_u_can)
 {
@@ -2090,12 +1977,9 @@ PAIR(p_rp_u_can)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_rp_u_can)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_RETURN_PATH,
-                 P_AWARE | P_WELLFORMED, p_rp_u_can,
-                 "no Return Path TLV named the sender's own address");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_can = {
+    .pair = p_rp_u_can,
+    .none = "no Return Path TLV named the sender's own address"};
 
 SEND(s_rp_sub_once)
 {
@@ -2113,11 +1997,9 @@ SEND(s_rp_sub_once)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_sub_once)
-{
-    return sends(obs, detail, cap, STAMP_TLV_RETURN_PATH, s_rp_sub_once,
-                 "no packet carried a Return Path TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_rp_sub_once = {
+    .send = s_rp_sub_once,
+    .none = "no packet carried a Return Path TLV"};
 
 SEND(s_rp_exclusive)
 {
@@ -2134,11 +2016,9 @@ SEND(s_rp_exclusive)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_exclusive)
-{
-    return sends(obs, detail, cap, STAMP_TLV_RETURN_PATH, s_rp_exclusive,
-                 "no packet carried a Return Path TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_rp_exclusive = {
+    .send = s_rp_exclusive,
+    .none = "no packet carried a Return Path TLV"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_rp_no_reply)
@@ -2220,29 +2100,18 @@ SEND(s_rp_srv6)
     return rp_segs(t, STAMP_RP_SRV6, 16, false, why, n);
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_seg_nonempty)
-{
-    return sends(obs, detail, cap, STAMP_TLV_RETURN_PATH, s_rp_seg_nonempty,
-                 "no Return Path TLV carried a segment list");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_rp_seg_nonempty = {
+    .send = s_rp_seg_nonempty,
+    .none = "no Return Path TLV carried a segment list"};
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_mpls_mod4)
-{
-    return sends(obs, detail, cap, STAMP_TLV_RETURN_PATH, s_rp_mpls,
-                 "no Return Path TLV carried an SR-MPLS label stack");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_rp_mpls_mod4 = {
+    .send = s_rp_mpls,
+    .none = "no Return Path TLV carried an SR-MPLS label stack"};
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_srv6_mod16)
-{
-    return sends(obs, detail, cap, STAMP_TLV_RETURN_PATH, s_rp_srv6,
-                 "no Return Path TLV carried an SRv6 segment list");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_rp_srv6_mod16 = {
+    .send = s_rp_srv6,
+    .none = "no Return Path TLV carried an SRv6 segment list"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_rp_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_RETURN_PATH, false);
-}
 
 /* ================= RFC 9534 ================= */
 
@@ -2257,11 +2126,9 @@ SEND(s_ms_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ms_len)
-{
-    return sends(obs, detail, cap, STAMP_TLV_MICRO_SESSION, s_ms_len,
-                 "no packet carried a Micro-session ID TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ms_len = {
+    .send = s_ms_len,
+    .none = "no packet carried a Micro-session ID TLV"};
 
 /* A Micro-session ID field in a packet's first such TLV. */
 static bool ms_field(const struct ippm_obs *o, const uint8_t *pkt, size_t len,
@@ -2297,11 +2164,9 @@ SEND(s_ms_constant)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ms_constant)
-{
-    return sends(obs, detail, cap, STAMP_TLV_MICRO_SESSION, s_ms_constant,
-                 "no session sent two Micro-session ID TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ms_constant = {
+    .send = s_ms_constant,
+    .none = "no session sent two Micro-session ID TLVs"};
 
 PAIR(p_ms_sender)
 {
@@ -2320,12 +2185,9 @@ PAIR(p_ms_sender)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ms_sender_copied)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_MICRO_SESSION,
-                 P_AWARE | P_WELLFORMED, p_ms_sender,
-                 "no request carried a Micro-session ID TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ms_sender_copied = {
+    .pair = p_ms_sender,
+    .none = "no request carried a Micro-session ID TLV"};
 
 PAIR(p_ms_discard)
 {
@@ -2343,12 +2205,9 @@ PAIR(p_ms_discard)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ms_discard)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_MICRO_SESSION,
-                 P_AWARE | P_WELLFORMED, p_ms_discard,
-                 "no answered request named a Reflector Micro-session ID");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ms_discard = {
+    .pair = p_ms_discard,
+    .none = "no answered request named a Reflector Micro-session ID"};
 
 PAIR(p_ms_constant)
 {
@@ -2369,18 +2228,10 @@ PAIR(p_ms_constant)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ms_constant)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_MICRO_SESSION,
-                 P_AWARE | P_WELLFORMED, p_ms_constant,
-                 "no session had two Micro-session ID replies");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ms_constant = {
+    .pair = p_ms_constant,
+    .none = "no session had two Micro-session ID replies"};
 
-/* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ms_malformed)
-{
-    return malformed(obs, detail, cap, STAMP_TLV_MICRO_SESSION, false);
-}
 
 /* ================= drafts ================= */
 
@@ -2420,13 +2271,9 @@ PAIR(p_asym_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_asym_len)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_REFL_CONTROL,
-                 P_AWARE | P_WELLFORMED, p_asym_len,
-                 "no conformant (C = 0) reply to a Reflected Test Packet "
-                 "Control TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_asym_len = {
+    .pair = p_asym_len,
+    .none = "no conformant (C = 0) reply to a Reflected Test Packet " "Control TLV"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_asym_zero)
@@ -2481,12 +2328,9 @@ PAIR(p_asym_padding)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_asym_padding)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_REFL_CONTROL,
-                 P_AWARE | P_WELLFORMED, p_asym_padding,
-                 "no reply longer than its base and TLVs");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_asym_padding = {
+    .pair = p_asym_padding,
+    .none = "no reply longer than its base and TLVs"};
 
 SEND(s_asym_c)
 {
@@ -2501,11 +2345,9 @@ SEND(s_asym_c)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_asym_c)
-{
-    return sends(obs, detail, cap, STAMP_TLV_REFL_CONTROL, s_asym_c,
-                 "no packet carried a Reflected Test Packet Control TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_asym_c = {
+    .send = s_asym_c,
+    .none = "no packet carried a Reflected Test Packet Control TLV"};
 
 SEND(s_asym_min)
 {
@@ -2521,11 +2363,9 @@ SEND(s_asym_min)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_asym_min)
-{
-    return sends(obs, detail, cap, STAMP_TLV_REFL_CONTROL, s_asym_min,
-                 "no packet carried a Reflected Test Packet Control TLV");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_asym_min = {
+    .send = s_asym_min,
+    .none = "no packet carried a Reflected Test Packet Control TLV"};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_asym_cap)
@@ -2573,11 +2413,9 @@ PAIR(p_hdr_len)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hdr_len)
-{
-    return pairs(obs, detail, cap, -1, P_WELLFORMED, p_hdr_len,
-                 "no request carried a reflected-header TLV (246, 247)");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_hdr_len = {
+    .pair = p_hdr_len,
+    .none = "no request carried a reflected-header TLV (246, 247)"};
 
 PAIR(p_hdr_flag)
 {
@@ -2597,11 +2435,9 @@ PAIR(p_hdr_flag)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_hdr_flag)
-{
-    return pairs(obs, detail, cap, -1, P_AWARE | P_WELLFORMED, p_hdr_flag,
-                 "no request carried a reflected-header TLV (246, 247)");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_hdr_flag = {
+    .pair = p_hdr_flag,
+    .none = "no request carried a reflected-header TLV (246, 247)"};
 
 /* Bit errors and the longest run of them in the request's padding, by
  * its BER pattern (0xFF00 when none is given). */
@@ -2666,17 +2502,13 @@ PAIR(p_ber_burst)
     return ber_field(o, e, r, true, why, n);
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ber_count)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_BER_COUNT, P_AWARE | P_WELLFORMED,
-                 p_ber_count, "no request carried a BER count TLV and padding");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ber_count = {
+    .pair = p_ber_count,
+    .none = "no request carried a BER count TLV and padding"};
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ber_burst)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_BER_BURST, P_AWARE | P_WELLFORMED,
-                 p_ber_burst, "no request carried a BER burst TLV and padding");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ber_burst = {
+    .pair = p_ber_burst,
+    .none = "no request carried a BER burst TLV and padding"};
 
 PAIR(p_ber_repair)
 {
@@ -2697,11 +2529,9 @@ PAIR(p_ber_repair)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_ber_repair)
-{
-    return pairs(obs, detail, cap, STAMP_TLV_PADDING, P_AWARE | P_WELLFORMED,
-                 p_ber_repair, "no padded request carried a BER pattern");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_refl_ber_repair = {
+    .pair = p_ber_repair,
+    .none = "no padded request carried a BER pattern"};
 
 SEND(s_ber_pattern)
 {
@@ -2727,8 +2557,6 @@ SEND(s_ber_pattern)
     return 1;
 }
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_ber_pattern)
-{
-    return sends(obs, detail, cap, STAMP_TLV_PADDING, s_ber_pattern,
-                 "no padded packet carried a BER pattern");
-}
+const struct stamp_tlv_rule stamp_tlv_rule_send_ber_pattern = {
+    .send = s_ber_pattern,
+    .none = "no padded packet carried a BER pattern"};
