@@ -7,6 +7,8 @@
  * decoders report facts; the judging is done here. */
 #include "stamp_checks.h"
 
+#include "stamp_check_util.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,97 +18,7 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 
-/* ---- verdict accumulation ---- */
-
-/* The first failure is described in full; the rest are counted. */
-struct acc {
-    char *d;
-    size_t cap;
-    unsigned n;   /* exchanges (or sessions) judged */
-    unsigned bad; /* of which failed */
-    const char *note;
-};
-
-static struct acc acc_make(char *d, size_t cap)
-{
-    struct acc a = {d, cap, 0, 0, NULL};
-    if (cap)
-        d[0] = '\0';
-    return a;
-}
-
-static void acc_fail(struct acc *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void acc_fail(struct acc *a, const char *fmt, ...)
-{
-    if (a->bad++ == 0 && a->cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(a->d, a->cap, fmt, ap);
-        va_end(ap);
-    }
-}
-
-static enum ippm_verdict acc_end(struct acc *a, const char *none)
-{
-    size_t l;
-    if (a->bad) {
-        l = strlen(a->d);
-        if (a->n > 1 && l < a->cap)
-            snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad,
-                     a->n);
-        return IPPM_FAIL;
-    }
-    if (a->n == 0) {
-        snprintf(a->d, a->cap, "%s", none);
-        return IPPM_NA;
-    }
-    snprintf(a->d, a->cap, "%u checked%s%s", a->n, a->note ? "; " : "",
-             a->note ? a->note : "");
-    return IPPM_PASS;
-}
-
-static enum ippm_verdict na(char *d, size_t cap, const char *why)
-{
-    snprintf(d, cap, "%s", why);
-    return IPPM_NA;
-}
-
 /* ---- decoding and classification ---- */
-
-static enum stamp_mode mode_of(const struct ippm_obs *o)
-{
-    return o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-}
-
-static size_t base_of(const struct ippm_obs *o)
-{
-    return stamp_base_len(mode_of(o));
-}
-
-/* The packet layout the observation uses for this kind of packet. */
-static const struct stamp_layout *layout_of(const struct ippm_obs *o,
-                                            enum stamp_pkt_kind kind)
-{
-    return stamp_layout_get(kind, mode_of(o));
-}
-
-static bool dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
-                    struct stamp_sender_pkt *p)
-{
-    return e->req &&
-           stamp_sender_pkt_decode(p, e->req, e->req_len, mode_of(o)) ==
-               IPPM_OK;
-}
-
-static bool dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,
-                    struct stamp_reflector_pkt *p)
-{
-    return e->rep &&
-           stamp_reflector_pkt_decode(p, e->rep, e->rep_len, mode_of(o)) ==
-               IPPM_OK;
-}
 
 /* ---- replies shorter than the base packet ----
  * A reply shorter than Figure 5 (6) still carries the fields that end
@@ -127,30 +39,39 @@ enum rep_field {
     RF_TTL
 };
 
+/* Each field's name in details and its place in the reflector layout. */
 static const struct {
     const char *name;
-    uint8_t off[2], end[2]; /* open, auth: RFC 8762 Figures 5 and 6 */
+    enum stamp_field f;
 } rep_fields[] = {
-    [RF_SEQ] = {"Sequence Number", {0, 0}, {4, 4}},
-    [RF_TS] = {"Timestamp", {4, 16}, {12, 24}},
-    [RF_ERREST] = {"Error Estimate", {12, 24}, {14, 26}},
-    [RF_RXTS] = {"Receive Timestamp", {16, 32}, {24, 40}},
-    [RF_SS_SEQ] = {"Session-Sender Sequence Number", {24, 48}, {28, 52}},
-    [RF_SS_TS] = {"Session-Sender Timestamp", {28, 64}, {36, 72}},
-    [RF_SS_ERREST] = {"Session-Sender Error Estimate", {36, 72}, {38, 74}},
-    [RF_TTL] = {"Ses-Sender TTL", {40, 80}, {41, 81}},
+    [RF_SEQ] = {"Sequence Number", STAMP_F_SEQ},
+    [RF_TS] = {"Timestamp", STAMP_F_TS},
+    [RF_ERREST] = {"Error Estimate", STAMP_F_ERREST},
+    [RF_RXTS] = {"Receive Timestamp", STAMP_F_RX_TS},
+    [RF_SS_SEQ] = {"Session-Sender Sequence Number", STAMP_F_SS_SEQ},
+    [RF_SS_TS] = {"Session-Sender Timestamp", STAMP_F_SS_TS},
+    [RF_SS_ERREST] = {"Session-Sender Error Estimate", STAMP_F_SS_ERREST},
+    [RF_TTL] = {"Ses-Sender TTL", STAMP_F_SS_TTL},
 };
+
+static struct stamp_span field_span(const struct ippm_obs *o,
+                                    enum rep_field f)
+{
+    return stamp_obs_layout(o, STAMP_PKT_REFLECTOR)->field[rep_fields[f].f];
+}
 
 static size_t field_end(const struct ippm_obs *o, enum rep_field f)
 {
-    return rep_fields[f].end[o->auth];
+    struct stamp_span sp = field_span(o, f);
+    return (size_t)sp.off + sp.len;
 }
 
 /* "octets 24-27", "octet 40". */
 static const char *field_octets(const struct ippm_obs *o, enum rep_field f,
                                 char *buf, size_t cap)
 {
-    unsigned a = rep_fields[f].off[o->auth], b = rep_fields[f].end[o->auth];
+    struct stamp_span sp = field_span(o, f);
+    unsigned a = sp.off, b = (unsigned)sp.off + sp.len;
     if (b - a == 1)
         snprintf(buf, cap, "octet %u", a);
     else
@@ -165,16 +86,16 @@ static bool dec_rep_upto(const struct ippm_obs *o,
                          const struct ippm_exchange *e,
                          struct stamp_reflector_pkt *p, enum rep_field f)
 {
-    size_t base = base_of(o);
+    size_t base = stamp_obs_base(o);
     if (!e->rep || e->rep_len < field_end(o, f))
         return false;
     if (e->rep_len >= base)
-        return dec_rep(o, e, p);
+        return stamp_dec_rep(o, e, p);
     if (!e->req || e->req_len < base)
         return false; /* a short reply to a short request: 4.2-02's */
     uint8_t buf[STAMP_AUTH_BASE_LEN] = {0};
     memcpy(buf, e->rep, e->rep_len);
-    bool ok = stamp_reflector_pkt_decode(p, buf, base, mode_of(o)) == IPPM_OK;
+    bool ok = stamp_reflector_pkt_decode(p, buf, base, stamp_obs_mode(o)) == IPPM_OK;
     p->extra = NULL; /* a view into buf: not valid past this call */
     p->extra_len = 0;
     p->hmac = NULL;
@@ -186,11 +107,11 @@ static bool dec_rep_upto(const struct ippm_obs *o,
 static bool rep_lacks(const struct ippm_obs *o, const struct ippm_exchange *e,
                       enum rep_field f)
 {
-    return e->rep && e->req && e->req_len >= base_of(o) &&
+    return e->rep && e->req && e->req_len >= stamp_obs_base(o) &&
            e->rep_len < field_end(o, f);
 }
 
-static void acc_fail_lacks(struct acc *a, const struct ippm_obs *o,
+static void acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                            const struct ippm_exchange *e, enum rep_field f);
 
 /* Why a field case graded nothing, as true as the exchanges allow. */
@@ -221,7 +142,7 @@ static const char *none_why(const struct ippm_obs *o, enum rep_field f,
  * the field although it should carry it is counted and failed into a. */
 static bool rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
                     struct stamp_reflector_pkt *p, enum rep_field f,
-                    struct acc *a)
+                    struct stamp_acc *a)
 {
     if (dec_rep_upto(o, e, p, f))
         return true;
@@ -232,33 +153,22 @@ static bool rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
     return false;
 }
 
-/* Sequence Number of a request, for messages: first four octets. */
-static uint32_t req_seq(const struct ippm_exchange *e)
-{
-    return e->req && e->req_len >= 4 ? ippm_load_u32(e->req) : 0;
-}
-
-static void acc_fail_lacks(struct acc *a, const struct ippm_obs *o,
+static void acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                            const struct ippm_exchange *e, enum rep_field f)
 {
     char oc[24];
-    acc_fail(a,
+    stamp_acc_fail(a,
              "seq %" PRIu32 ": %zu-octet reply to a %zu-octet request is too "
              "short to carry the %s (%s; expected a reply of %zu octets at "
              "least)",
-             req_seq(e), e->rep_len, e->req_len, rep_fields[f].name,
-             field_octets(o, f, oc, sizeof oc), base_of(o));
+             stamp_req_seq(e), e->rep_len, e->req_len, rep_fields[f].name,
+             field_octets(o, f, oc, sizeof oc), stamp_obs_base(o));
 }
 
+/* Authenticated mode with a key: base-packet HMACs can be checked. */
 static bool have_key(const struct ippm_obs *o)
 {
-    return o->auth && o->crypto && o->key && o->key_len;
-}
-
-static struct stamp_key key_of(const struct ippm_obs *o)
-{
-    struct stamp_key k = {o->crypto, o->key, o->key_len};
-    return k;
+    return o->auth && stamp_obs_has_key(o);
 }
 
 /* Auth with a known key and an HMAC that does not verify. */
@@ -267,7 +177,7 @@ static bool req_hmac_bad(const struct ippm_obs *o,
 {
     if (!have_key(o) || !e->req || e->req_len < STAMP_AUTH_BASE_LEN)
         return false;
-    struct stamp_key k = key_of(o);
+    struct stamp_key k = stamp_obs_key(o);
     return stamp_hmac_check(&k, e->req, e->req_len) == IPPM_ERR_HMAC;
 }
 
@@ -330,7 +240,7 @@ static bool req_plausible(const struct ippm_exchange *e,
 static bool req_valid(const struct ippm_obs *o, const struct ippm_exchange *e,
                       struct stamp_sender_pkt *p)
 {
-    return dec_req(o, e, p) && req_plausible(e, p) && !p->mbz_nonzero &&
+    return stamp_dec_req(o, e, p) && req_plausible(e, p) && !p->mbz_nonzero &&
            !req_hmac_bad(o, e);
 }
 
@@ -339,7 +249,7 @@ static bool req_malformed(const struct ippm_obs *o,
                           const struct ippm_exchange *e)
 {
     struct stamp_sender_pkt p;
-    return !dec_req(o, e, &p) || !req_plausible(e, &p);
+    return !stamp_dec_req(o, e, &p) || !req_plausible(e, &p);
 }
 
 static double sec(int64_t ns) { return (double)ns / 1e9; }
@@ -403,34 +313,18 @@ static struct sess_item *sessions(const struct ippm_obs *o, bool by_reply,
         const struct ippm_exchange *e = &o->ex[i];
         struct stamp_reflector_pkt rp;
         struct stamp_sender_pkt sp;
-        if (by_reply ? !dec_rep(o, e, &rp) : !dec_req(o, e, &sp))
+        if (by_reply ? !stamp_dec_rep(o, e, &rp) : !stamp_dec_req(o, e, &sp))
             continue;
         v[*n].e = e;
         v[*n].idx = i;
         v[*n].t = by_reply ? e->rep_ns : e->req_ns;
         v[*n].ssid = 0;
-        if (by_ssid && (!by_reply || dec_req(o, e, &sp)))
+        if (by_ssid && (!by_reply || stamp_dec_req(o, e, &sp)))
             v[*n].ssid = sp.ssid;
         (*n)++;
     }
     qsort(v, *n, sizeof *v, sess_item_cmp);
     return v;
-}
-
-/* 1 stateful, 0 stateless; *how says whether configured or inferred. */
-static int stateful_mode(const struct ippm_obs *o, const char **how)
-{
-    if (o->expect_stateful >= 0) {
-        *how = "configured";
-        return o->expect_stateful != 0;
-    }
-    *how = "inferred from the replies";
-    for (size_t i = 0; i < o->n_ex; i++) {
-        struct stamp_reflector_pkt rp;
-        if (dec_rep(o, &o->ex[i], &rp) && rp.seq != rp.ss_seq)
-            return 1;
-    }
-    return 0;
 }
 
 /* RFC 8972 TLVs other than Extra Padding (type 1) may legitimately be
@@ -466,7 +360,7 @@ static bool extra_has_tlvs(const uint8_t *x, size_t len)
 static bool req_shapes_reply(const struct ippm_obs *o,
                              const struct ippm_exchange *e)
 {
-    size_t base = base_of(o);
+    size_t base = stamp_obs_base(o);
     if (!e->req || e->req_len <= base)
         return false;
     struct stamp_tlv_iter it;
@@ -496,7 +390,7 @@ static bool req_shapes_reply(const struct ippm_obs *o,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_port_862)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned to862 = 0, answered = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -509,10 +403,10 @@ STAMP_CHECK(stamp_chk_refl_port_862)
         a.n++;
         if (e->rep_src.family != IPPM_AF_NONE &&
             e->rep_src.port != STAMP_PORT)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply came from UDP port %u to a "
                      "request sent to port 862 (expected 862)",
-                     req_seq(e), e->rep_src.port);
+                     stamp_req_seq(e), e->rep_src.port);
     }
     if (to862 && !answered) {
         snprintf(detail, cap,
@@ -521,34 +415,34 @@ STAMP_CHECK(stamp_chk_refl_port_862)
                  to862);
         return IPPM_FAIL;
     }
-    return acc_end(&a, "no request was sent to UDP port 862: the port in "
+    return stamp_acc_end(&a, "no request was sent to UDP port 862: the port in "
                        "use was chosen by configuration");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_symmetric)
 {
-    struct acc a = acc_make(detail, cap);
-    size_t base = base_of(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len < base || !e->rep || req_shapes_reply(obs, e))
             continue;
         a.n++;
         if (e->rep_len != e->req_len)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply length %zu, request length %zu "
                      "(expected equal)",
-                     req_seq(e), e->rep_len, e->req_len);
+                     stamp_req_seq(e), e->rep_len, e->req_len);
     }
-    return acc_end(&a, "no answered request of base length or more");
+    return stamp_acc_end(&a, "no answered request of base length or more");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_short_dropped)
 {
-    struct acc a = acc_make(detail, cap);
-    size_t base = base_of(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
     unsigned based = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -560,20 +454,20 @@ STAMP_CHECK(stamp_chk_refl_short_dropped)
         if (e->rep && e->rep_len == base)
             based++;
         else if (e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "%zu-octet request (base is %zu) answered with %zu "
                      "octets (expected no reply, or the %zu-octet base "
                      "packet of RFC 8762 §4.6)",
                      e->req_len, base, e->rep_len, base);
     }
     a.note = based ? "answered with the base packet (RFC 8762 §4.6)" : NULL;
-    return acc_end(&a, "no request shorter than the base packet");
+    return stamp_acc_end(&a, "no request shorter than the base packet");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_answers_valid)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt p;
@@ -583,19 +477,19 @@ STAMP_CHECK(stamp_chk_refl_answers_valid)
             continue;
         a.n++;
         if (!e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": valid %zu-octet request got no reply "
                      "(expected a reflected packet)",
                      p.seq, e->req_len);
     }
-    return acc_end(&a, "no valid NTP-format request without SSID was sent");
+    return stamp_acc_end(&a, "no valid NTP-format request without SSID was sent");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_padding_copied)
 {
-    struct acc a = acc_make(detail, cap);
-    size_t base = base_of(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
     unsigned tlv = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -611,23 +505,23 @@ STAMP_CHECK(stamp_chk_refl_padding_copied)
         while (k < m && e->rep[k] == e->req[k])
             k++;
         if (k < m)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": octet %zu of the reply is 0x%02x, the "
                      "request's is 0x%02x (expected the padding copied "
                      "byte for byte)",
-                     req_seq(e), k, e->rep[k], e->req[k]);
+                     stamp_req_seq(e), k, e->rep[k], e->req[k]);
         else if (e->rep_len < e->req_len)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply carries %zu octets past the "
                      "base, request %zu (expected all of it copied)",
-                     req_seq(e), e->rep_len > base ? e->rep_len - base : 0,
+                     stamp_req_seq(e), e->rep_len > base ? e->rep_len - base : 0,
                      e->req_len - base);
     }
     if (!a.n && tlv)
-        return na(detail, cap,
+        return stamp_na(detail, cap,
                   "every padded request carries RFC 8972 TLVs, which a "
                   "reflector may rewrite");
-    return acc_end(&a, "no answered request longer than the base packet");
+    return stamp_acc_end(&a, "no answered request longer than the base packet");
 }
 
 /* Larger than its request: an amplifying reply. */
@@ -639,8 +533,8 @@ static bool rep_larger(const struct ippm_exchange *e)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_no_amplification)
 {
-    struct acc a = acc_make(detail, cap);
-    size_t base = base_of(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || !e->rep)
@@ -650,57 +544,57 @@ STAMP_CHECK(stamp_chk_refl_no_amplification)
             continue;
         a.n++;
         if (rep_larger(e))
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %zu-octet reply to a %zu-octet "
                      "request (expected no larger)",
-                     req_seq(e), e->rep_len, e->req_len);
+                     stamp_req_seq(e), e->rep_len, e->req_len);
     }
-    return acc_end(&a, "no reply was seen, other than base packets to short "
+    return stamp_acc_end(&a, "no reply was seen, other than base packets to short "
                        "requests (RFC 8762 §4.6)");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_amplification_advice)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || !e->rep)
             continue;
         a.n++;
         if (rep_larger(e))
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %zu-octet reply to a %zu-octet request "
                      "(advice: a reply larger than its request amplifies "
                      "spoofed traffic; RFC 8762 §4.6 allows the base packet, "
                      "ippm's reflector sends it only with --reply-to-short)",
-                     req_seq(e), e->rep_len, e->req_len);
+                     stamp_req_seq(e), e->rep_len, e->req_len);
     }
-    return acc_end(&a, "no reply was seen");
+    return stamp_acc_end(&a, "no reply was seen");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_one_reply)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->rep)
             continue;
         a.n++;
         if (e->n_replies > 1)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %u replies to one request (expected "
                      "one)",
-                     req_seq(e), e->n_replies);
+                     stamp_req_seq(e), e->n_replies);
     }
-    return acc_end(&a, "no reply was seen");
+    return stamp_acc_end(&a, "no reply was seen");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_after_garbage)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *g = &obs->ex[i];
         if (!g->req || !req_malformed(obs, g))
@@ -725,39 +619,39 @@ STAMP_CHECK(stamp_chk_refl_after_garbage)
             continue;
         a.n++;
         if (!next->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": valid request sent after a malformed "
                      "%zu-octet one got no reply (expected the reflector to "
                      "keep answering)",
                      np.seq, g->req_len);
     }
-    return acc_end(&a, "no malformed request followed by a valid one");
+    return stamp_acc_end(&a, "no malformed request followed by a valid one");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ignores_mbz)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt p;
-        if (!dec_req(obs, e, &p) || !p.mbz_nonzero || !req_plausible(e, &p) ||
+        if (!stamp_dec_req(obs, e, &p) || !p.mbz_nonzero || !req_plausible(e, &p) ||
             req_hmac_bad(obs, e))
             continue;
         a.n++;
         if (!e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": request with non-zero MBZ got no reply "
                      "(expected MBZ ignored on receipt)",
                      p.seq);
     }
-    return acc_end(&a, "no request with MBZ set was sent");
+    return stamp_acc_end(&a, "no request with MBZ set was sent");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_answers_ptp)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt p;
@@ -765,23 +659,23 @@ STAMP_CHECK(stamp_chk_refl_answers_ptp)
             continue;
         a.n++;
         if (!e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": PTP-format request (Z=1) got no reply "
                      "(expected a reflected packet)",
                      p.seq);
     }
-    return acc_end(&a, "no valid PTP-format request was sent");
+    return stamp_acc_end(&a, "no valid PTP-format request was sent");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_tsfmt_config)
 {
     if (!obs->expect_tsfmt)
-        return na(detail, cap,
+        return stamp_na(detail, cap,
                   "the reflector's timestamp format was not given "
                   "(--timestamp ntp|ptp)");
     bool want_ptp = obs->expect_tsfmt - 1 == IPPM_TS_PTP;
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -789,15 +683,15 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
             continue;
         a.n++;
         if (errest_z(r.errest) != want_ptp)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply Z=%d (%s), reflector configured "
                      "for %s",
-                     req_seq(e), errest_z(r.errest),
+                     stamp_req_seq(e), errest_z(r.errest),
                      errest_z(r.errest) ? "PTP" : "NTP",
                      want_ptp ? "PTP" : "NTP");
     }
     char nb[160];
-    return acc_end(
+    return stamp_acc_end(
         &a, none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
 }
 
@@ -805,11 +699,11 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
 STAMP_CHECK(stamp_chk_refl_stateless_seq)
 {
     const char *how;
-    if (stateful_mode(obs, &how) == 1) {
+    if (stamp_obs_stateful(obs, &how) == 1) {
         snprintf(detail, cap, "reflector is stateful (%s)", how);
         return IPPM_NA;
     }
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     a.note = obs->expect_stateful < 0 ? "stateless inferred" : NULL;
     char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -818,19 +712,19 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
         if (!e->req || e->req_len < 4 || !rep_get(obs, e, &r, RF_SEQ, &a))
             continue;
         a.n++;
-        if (r.seq != req_seq(e))
-            acc_fail(&a,
+        if (r.seq != stamp_req_seq(e))
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply Sequence Number %" PRIu32
                      " (expected the request's, %" PRIu32 ")",
-                     req_seq(e), r.seq, req_seq(e));
+                     stamp_req_seq(e), r.seq, stamp_req_seq(e));
     }
-    return acc_end(&a,
+    return stamp_acc_end(&a,
                    none_why(obs, RF_SEQ, "no reply was seen", nb, sizeof nb));
 }
 
 /* Per-session counters under one grouping; the first failure into a. */
 static void stateful_walk(const struct ippm_obs *obs, bool by_ssid,
-                          struct acc *a)
+                          struct stamp_acc *a)
 {
     size_t n;
     struct sess_item *v = sessions(obs, true, by_ssid, &n);
@@ -839,10 +733,10 @@ static void stateful_walk(const struct ippm_obs *obs, bool by_ssid,
         if (i == 0 || sess_key_cmp(&v[i - 1], &v[i]))
             want = 0; /* a new session counts from zero */
         struct stamp_reflector_pkt r;
-        dec_rep(obs, v[i].e, &r);
+        stamp_dec_rep(obs, v[i].e, &r);
         a->n++;
         if (r.seq != want)
-            acc_fail(a,
+            stamp_acc_fail(a,
                      "session from port %u%s: reply %" PRIu32
                      " has Sequence Number %" PRIu32
                      " (expected %" PRIu32
@@ -858,23 +752,23 @@ static void stateful_walk(const struct ippm_obs *obs, bool by_ssid,
 STAMP_CHECK(stamp_chk_refl_stateful_seq)
 {
     const char *how;
-    if (stateful_mode(obs, &how) == 0) {
+    if (stamp_obs_stateful(obs, &how) == 0) {
         snprintf(detail, cap, "reflector is stateless (%s)", how);
         return IPPM_NA;
     }
     /* A session is the 4-tuple (RFC 8762 §4), or the 4-tuple and the SSID
      * for a reflector that supports RFC 8972 §3: either counting passes. */
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     stateful_walk(obs, false, &a);
     if (a.bad) {
         char d2[IPPM_DETAIL_MAX];
-        struct acc b = acc_make(d2, sizeof d2);
+        struct stamp_acc b = stamp_acc_make(d2, sizeof d2);
         stateful_walk(obs, true, &b);
         if (!b.bad)
             a = b, a.d = detail, a.cap = cap;
     }
     a.note = obs->expect_stateful < 0 ? "stateful inferred" : NULL;
-    return acc_end(&a, "no reply was seen");
+    return stamp_acc_end(&a, "no reply was seen");
 }
 
 /* The copied fields: a reply decoded with its request. */
@@ -887,7 +781,7 @@ enum copy_field {
 static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                                    size_t cap, enum copy_field f)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     enum rep_field rf = f == COPY_SEQ  ? RF_SS_SEQ
                         : f == COPY_TS ? RF_SS_TS
                                        : RF_SS_ERREST;
@@ -896,26 +790,26 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
         struct stamp_reflector_pkt r;
-        if (!dec_req(obs, e, &s) || !rep_get(obs, e, &r, rf, &a))
+        if (!stamp_dec_req(obs, e, &s) || !rep_get(obs, e, &r, rf, &a))
             continue;
         a.n++;
         if (f == COPY_SEQ && r.ss_seq != s.seq)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Session-Sender Sequence Number %" PRIu32
                      " (expected %" PRIu32 ")",
                      s.seq, r.ss_seq, s.seq);
         else if (f == COPY_TS && r.ss_ts != s.ts)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Session-Sender Timestamp 0x%016" PRIx64
                      " (expected 0x%016" PRIx64 ")",
                      s.seq, r.ss_ts, s.ts);
         else if (f == COPY_ERREST && r.ss_errest != s.errest)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Session-Sender Error Estimate 0x%04x "
                      "(expected 0x%04x)",
                      s.seq, r.ss_errest, s.errest);
     }
-    return acc_end(&a, none_why(obs, rf,
+    return stamp_acc_end(&a, none_why(obs, rf,
                                 "no answered request of base length or more",
                                 nb, sizeof nb));
 }
@@ -929,7 +823,7 @@ STAMP_CHECK(stamp_chk_refl_copy)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ttl)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -943,13 +837,13 @@ STAMP_CHECK(stamp_chk_refl_ttl)
             continue;
         a.n++;
         if (r.ss_ttl != e->req_ttl)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Ses-Sender TTL %u, request arrived "
                      "with TTL %d (expected equal)",
-                     req_seq(e), r.ss_ttl, e->req_ttl);
+                     stamp_req_seq(e), r.ss_ttl, e->req_ttl);
     }
     char nb[160];
-    return acc_end(&a, none_why(obs, RF_TTL,
+    return stamp_acc_end(&a, none_why(obs, RF_TTL,
                                 "no answered request with a known arrival "
                                 "TTL",
                                 nb, sizeof nb));
@@ -958,7 +852,7 @@ STAMP_CHECK(stamp_chk_refl_ttl)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_rxts_after_send)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -972,19 +866,19 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
         const char *hint =
             epoch_hint(r.rx_ts, errest_z(r.errest), e->req_ns, &raw);
         if (!ok)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Receive Timestamp 0x%016" PRIx64
                      " is not a PTPv2 time (nanoseconds >= 10^9)",
-                     req_seq(e), r.rx_ts);
+                     stamp_req_seq(e), r.rx_ts);
         else if (d < -tol)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Receive Timestamp %.6f s before the "
                      "request was sent (expected not before, tolerance "
                      "%.6f s)%s",
-                     req_seq(e), sec(*hint ? -raw : -d), sec(tol), hint);
+                     stamp_req_seq(e), sec(*hint ? -raw : -d), sec(tol), hint);
     }
     char nb[160];
-    return acc_end(&a, none_why(obs, RF_RXTS,
+    return stamp_acc_end(&a, none_why(obs, RF_RXTS,
                                 "no reply to a request with a known send time",
                                 nb, sizeof nb));
 }
@@ -992,7 +886,7 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -1004,25 +898,25 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
         uint64_t t3 = ippm_ns_from_ts(r.ts, f, &ok1);
         uint64_t t2 = ippm_ns_from_ts(r.rx_ts, f, &ok2);
         if (!ok1 || !ok2)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %s is not a PTPv2 time (nanoseconds "
                      ">= 10^9)",
-                     req_seq(e), ok1 ? "Receive Timestamp" : "Timestamp");
+                     stamp_req_seq(e), ok1 ? "Receive Timestamp" : "Timestamp");
         else if (t3 < t2)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp %.9f s before Receive "
                      "Timestamp (expected not before)",
-                     req_seq(e), sec((int64_t)(t2 - t3)));
+                     stamp_req_seq(e), sec((int64_t)(t2 - t3)));
     }
     char nb[160];
-    return acc_end(&a,
+    return stamp_acc_end(&a,
                    none_why(obs, RF_RXTS, "no reply was seen", nb, sizeof nb));
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_before_seen)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -1036,18 +930,18 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
         const char *hint =
             epoch_hint(r.ts, errest_z(r.errest), e->rep_ns, &raw);
         if (!ok)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
                      " is not a PTPv2 time (nanoseconds >= 10^9)",
-                     req_seq(e), r.ts);
+                     stamp_req_seq(e), r.ts);
         else if (d > tol)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp %.6f s after the reply was "
                      "seen (expected not after, tolerance %.6f s)%s",
-                     req_seq(e), sec(*hint ? raw : d), sec(tol), hint);
+                     stamp_req_seq(e), sec(*hint ? raw : d), sec(tol), hint);
     }
     char nb[160];
-    return acc_end(&a, none_why(obs, RF_ERREST,
+    return stamp_acc_end(&a, none_why(obs, RF_ERREST,
                                 "no reply with a known arrival time", nb,
                                 sizeof nb));
 }
@@ -1055,7 +949,7 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_errest_mult)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -1063,13 +957,13 @@ STAMP_CHECK(stamp_chk_refl_errest_mult)
             continue;
         a.n++;
         if (!errest_mult(r.errest))
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply Error Estimate 0x%04x has "
                      "Multiplier 0 (expected non-zero)",
-                     req_seq(e), r.errest);
+                     stamp_req_seq(e), r.errest);
     }
     char nb[160];
-    return acc_end(
+    return stamp_acc_end(
         &a, none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
 }
 
@@ -1094,7 +988,7 @@ static bool z_consistent(uint64_t ts, bool z, uint64_t ref, char *why,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_errest_z)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     char why[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -1105,13 +999,13 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
         a.n++;
         bool z = errest_z(r.errest);
         if (!z_consistent(r.ts, z, ref, why, sizeof why))
-            acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s", req_seq(e), why);
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s", stamp_req_seq(e), why);
         else if (!z_consistent(r.rx_ts, z, ref, why, sizeof why))
-            acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s", req_seq(e),
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s", stamp_req_seq(e),
                      why);
     }
     char nb[160];
-    return acc_end(&a,
+    return stamp_acc_end(&a,
                    none_why(obs, RF_RXTS, "no reply with a known exchange time",
                             nb, sizeof nb));
 }
@@ -1123,7 +1017,7 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
                                   size_t off, size_t len, bool ssid_first)
 {
     size_t base = l->base_len;
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned replies = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -1136,15 +1030,15 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
         if (e->rep_len < off + len)
             continue; /* too short to carry the region */
         size_t from = off;
-        if (ssid_first && dec_req(obs, e, &s) && s.ssid)
+        if (ssid_first && stamp_dec_req(obs, e, &s) && s.ssid)
             from += 2;
         a.n++;
         for (size_t k = from; k < off + len; k++) {
             if (e->rep[k]) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": MBZ octet %zu (of %zu-%zu) is "
                          "0x%02x (expected zero)",
-                         req_seq(e), k, off, off + len - 1, e->rep[k]);
+                         stamp_req_seq(e), k, off, off + len - 1, e->rep[k]);
                 break;
             }
         }
@@ -1154,7 +1048,7 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
         snprintf(nb, sizeof nb,
                  "every reply (%u) is too short to carry octets %zu-%zu",
                  replies, off, off + len - 1);
-    return acc_end(&a, replies ? nb : "no reply was seen");
+    return stamp_acc_end(&a, replies ? nb : "no reply was seen");
 }
 
 
@@ -1195,11 +1089,11 @@ static const char NA_NOT_OPEN[] =
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_mbz)
 {
-    const struct stamp_layout *l = layout_of(obs, STAMP_PKT_REFLECTOR);
+    const struct stamp_layout *l = stamp_obs_layout(obs, STAMP_PKT_REFLECTOR);
     bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
     size_t off, len;
     if ((l->mode == STAMP_MODE_AUTH) != auth || !mbz_region(l, arg, &off, &len))
-        return na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
+        return stamp_na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
     return refl_mbz(obs, detail, cap, l, off, len,
                     (arg->flags & STAMP_ROW_FROM_SSID) != 0);
 }
@@ -1209,9 +1103,9 @@ static enum ippm_verdict na_auth(const struct ippm_obs *obs, char *detail,
 {
     *stop = true;
     if (!obs->auth)
-        return na(detail, cap, "unauthenticated mode");
+        return stamp_na(detail, cap, "unauthenticated mode");
     if (!have_key(obs))
-        return na(detail, cap,
+        return stamp_na(detail, cap,
                   "authenticated mode without a key: HMACs cannot be "
                   "checked (--auth-key-file)");
     *stop = false;
@@ -1225,32 +1119,32 @@ STAMP_CHECK(stamp_chk_refl_hmac_valid)
     enum ippm_verdict v = na_auth(obs, detail, cap, &stop);
     if (stop)
         return v;
-    struct stamp_key k = key_of(obs);
-    struct acc a = acc_make(detail, cap);
+    struct stamp_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->rep)
             continue;
         a.n++;
         if (e->rep_len < STAMP_AUTH_BASE_LEN) {
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %zu-octet reply has no room for the "
                      "HMAC (expected at least %d octets)",
-                     req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
+                     stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
             continue;
         }
         enum ippm_err rc = stamp_hmac_check(&k, e->rep, e->rep_len);
         if (rc == IPPM_ERR_HMAC)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply HMAC does not verify with the "
                      "session key (expected HMAC-SHA-256-128 over octets "
                      "0-95)",
-                     req_seq(e));
+                     stamp_req_seq(e));
         else if (rc != IPPM_OK)
-            acc_fail(&a, "seq %" PRIu32 ": HMAC could not be computed: %s",
-                     req_seq(e), ippm_err_str(rc));
+            stamp_acc_fail(&a, "seq %" PRIu32 ": HMAC could not be computed: %s",
+                     stamp_req_seq(e), ippm_err_str(rc));
     }
-    return acc_end(&a, "no reply was seen");
+    return stamp_acc_end(&a, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -1260,19 +1154,19 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped)
     enum ippm_verdict v = na_auth(obs, detail, cap, &stop);
     if (stop)
         return v;
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!req_hmac_bad(obs, e))
             continue;
         a.n++;
         if (e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": request with a bad HMAC was answered "
                      "with %zu octets (expected it dropped)",
-                     req_seq(e), e->rep_len);
+                     stamp_req_seq(e), e->rep_len);
     }
-    return acc_end(&a, "no request with a bad HMAC was sent");
+    return stamp_acc_end(&a, "no request with a bad HMAC was sent");
 }
 
 /* ================= Session-Reflector, RFC 8972 ================= */
@@ -1280,13 +1174,13 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ssid_copied)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned zeroed = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
         struct stamp_reflector_pkt r;
-        if (!dec_req(obs, e, &s) || !s.ssid || !dec_rep(obs, e, &r))
+        if (!stamp_dec_req(obs, e, &s) || !s.ssid || !stamp_dec_rep(obs, e, &r))
             continue;
         if (r.ssid == 0) {
             zeroed++;
@@ -1294,7 +1188,7 @@ STAMP_CHECK(stamp_chk_refl_ssid_copied)
         }
         a.n++;
         if (r.ssid != s.ssid)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": reply SSID 0x%04x, request SSID "
                      "0x%04x (expected a copy)",
                      s.seq, r.ssid, s.ssid);
@@ -1307,10 +1201,10 @@ STAMP_CHECK(stamp_chk_refl_ssid_copied)
         return IPPM_FAIL;
     }
     if (zeroed)
-        return na(detail, cap,
+        return stamp_na(detail, cap,
                   "the reflector returns a zeroed SSID: it does not "
                   "support RFC 8972");
-    return acc_end(&a, "no answered request with an SSID");
+    return stamp_acc_end(&a, "no answered request with an SSID");
 }
 
 /* ================= Session-Sender, RFC 8762 ================= */
@@ -1318,21 +1212,21 @@ STAMP_CHECK(stamp_chk_refl_ssid_copied)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_min_len)
 {
-    struct acc a = acc_make(detail, cap);
-    size_t base = base_of(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req)
             continue;
         a.n++;
         if (e->req_len < base)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "packet %zu: %zu octets (expected at least %zu in %s "
                      "mode)",
                      i, e->req_len, base,
                      obs->auth ? "authenticated" : "unauthenticated");
     }
-    return acc_end(&a, "no packet was received from the sender");
+    return stamp_acc_end(&a, "no packet was received from the sender");
 }
 
 /* One MBZ region of a sender packet; ssid at ssid_off is skipped. */
@@ -1340,12 +1234,12 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
                                   size_t cap, const struct stamp_layout *l,
                                   size_t off, size_t len)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t ssid_off = l->field[STAMP_F_SSID].off;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
-        if (!dec_req(obs, e, &s))
+        if (!stamp_dec_req(obs, e, &s))
             continue;
         a.n++;
         for (size_t k = off; k < off + len; k++) {
@@ -1353,7 +1247,7 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
             if (k == ssid_off || k == ssid_off + 1)
                 continue;
             if (e->req[k]) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": MBZ octet %zu (of %zu-%zu) is "
                          "0x%02x (expected zero)",
                          s.seq, k, off, off + len - 1, e->req[k]);
@@ -1361,7 +1255,7 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
             }
         }
     }
-    return acc_end(&a, "no sender packet of base length or more");
+    return stamp_acc_end(&a, "no sender packet of base length or more");
 }
 
 
@@ -1370,28 +1264,28 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_mbz)
 {
-    const struct stamp_layout *l = layout_of(obs, STAMP_PKT_SENDER);
+    const struct stamp_layout *l = stamp_obs_layout(obs, STAMP_PKT_SENDER);
     bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
     size_t off, len;
     if ((l->mode == STAMP_MODE_AUTH) != auth || !mbz_region(l, arg, &off, &len))
-        return na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
+        return stamp_na(detail, cap, auth ? NA_NOT_AUTH : NA_NOT_OPEN);
     return send_mbz(obs, detail, cap, l, off, len);
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_seq)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t n;
     struct sess_item *v = sessions(obs, false, false, &n);
     uint32_t want = 0;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || sess_key_cmp(&v[i - 1], &v[i]))
             want = 0;
-        uint32_t seq = req_seq(v[i].e);
+        uint32_t seq = stamp_req_seq(v[i].e);
         a.n++;
         if (seq != want)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "session from port %u: packet has Sequence Number %" PRIu32
                      " (expected %" PRIu32
                      ": from zero, up by one per packet)",
@@ -1399,55 +1293,55 @@ STAMP_CHECK(stamp_chk_send_seq)
         want = seq + 1;
     }
     free(v);
-    return acc_end(&a, "no sender packet of base length or more");
+    return stamp_acc_end(&a, "no sender packet of base length or more");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_errest_mult)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
-        if (!dec_req(obs, e, &s))
+        if (!stamp_dec_req(obs, e, &s))
             continue;
         a.n++;
         if (!errest_mult(s.errest))
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Error Estimate 0x%04x has Multiplier "
                      "0 (expected non-zero)",
                      s.seq, s.errest);
     }
-    return acc_end(&a, "no sender packet of base length or more");
+    return stamp_acc_end(&a, "no sender packet of base length or more");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_errest_z)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     char why[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
-        if (!e->req_ns || !dec_req(obs, e, &s))
+        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
             continue;
         a.n++;
         if (!z_consistent(s.ts, errest_z(s.errest), e->req_ns, why,
                           sizeof why))
-            acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s", s.seq, why);
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s", s.seq, why);
     }
-    return acc_end(&a, "no sender packet with a known arrival time");
+    return stamp_acc_end(&a, "no sender packet with a known arrival time");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_ts_plausible)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
-        if (!e->req_ns || !dec_req(obs, e, &s))
+        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
             continue;
         a.n++;
         bool ok;
@@ -1456,17 +1350,17 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
         const char *hint =
             epoch_hint(s.ts, errest_z(s.errest), e->req_ns, &raw);
         if (!ok)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
                      " is not a PTPv2 time (nanoseconds >= 10^9)",
                      s.seq, s.ts);
         else if (d > tol || d < -tol)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Timestamp %+.6f s from the arrival "
                      "time (expected within %.6f s)%s",
                      s.seq, sec(*hint ? raw : d), sec(tol), hint);
     }
-    return acc_end(&a, "no sender packet with a known arrival time");
+    return stamp_acc_end(&a, "no sender packet with a known arrival time");
 }
 
 /* see stamp_checks.h */
@@ -1476,8 +1370,8 @@ STAMP_CHECK(stamp_chk_send_hmac_valid)
     enum ippm_verdict v = na_auth(obs, detail, cap, &stop);
     if (stop)
         return v;
-    struct stamp_key k = key_of(obs);
-    struct acc a = acc_make(detail, cap);
+    struct stamp_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len < STAMP_AUTH_BASE_LEN)
@@ -1485,15 +1379,15 @@ STAMP_CHECK(stamp_chk_send_hmac_valid)
         a.n++;
         enum ippm_err rc = stamp_hmac_check(&k, e->req, e->req_len);
         if (rc == IPPM_ERR_HMAC)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": HMAC does not verify with the session "
                      "key (expected HMAC-SHA-256-128 over octets 0-95)",
-                     req_seq(e));
+                     stamp_req_seq(e));
         else if (rc != IPPM_OK)
-            acc_fail(&a, "seq %" PRIu32 ": HMAC could not be computed: %s",
-                     req_seq(e), ippm_err_str(rc));
+            stamp_acc_fail(&a, "seq %" PRIu32 ": HMAC could not be computed: %s",
+                     stamp_req_seq(e), ippm_err_str(rc));
     }
-    return acc_end(&a, "no sender packet of base length or more");
+    return stamp_acc_end(&a, "no sender packet of base length or more");
 }
 
 /* ================= Session-Sender, RFC 8972 ================= */
@@ -1501,7 +1395,7 @@ STAMP_CHECK(stamp_chk_send_hmac_valid)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_ssid_constant)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t n;
     struct sess_item *v = sessions(obs, false, false, &n);
     size_t start = 0;
@@ -1512,16 +1406,16 @@ STAMP_CHECK(stamp_chk_send_ssid_constant)
         uint16_t ssid = 0;
         for (size_t i = start; i < end && !ssid; i++) {
             struct stamp_sender_pkt s;
-            dec_req(obs, v[i].e, &s);
+            stamp_dec_req(obs, v[i].e, &s);
             ssid = s.ssid;
         }
         if (ssid) {
             a.n++;
             for (size_t i = start; i < end; i++) {
                 struct stamp_sender_pkt s;
-                dec_req(obs, v[i].e, &s);
+                stamp_dec_req(obs, v[i].e, &s);
                 if (s.ssid != ssid) {
-                    acc_fail(&a,
+                    stamp_acc_fail(&a,
                              "session from port %u: seq %" PRIu32
                              " has SSID 0x%04x (expected the session's "
                              "0x%04x in every packet)",
@@ -1533,5 +1427,5 @@ STAMP_CHECK(stamp_chk_send_ssid_constant)
         start = end;
     }
     free(v);
-    return acc_end(&a, "no session uses an SSID");
+    return stamp_acc_end(&a, "no session uses an SSID");
 }

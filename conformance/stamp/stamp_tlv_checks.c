@@ -12,6 +12,8 @@
  * process but copy them"). */
 #include "stamp_tlv_checks.h"
 
+#include "stamp_check_util.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,77 +22,11 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 
-/* ---- verdicts ---- */
-
-struct acc {
-    char *d;
-    size_t cap;
-    unsigned n, bad;
-};
-
-static struct acc acc_make(char *d, size_t cap)
-{
-    struct acc a = {d, cap, 0, 0};
-    if (cap)
-        d[0] = '\0';
-    return a;
-}
-
-static void acc_fail(struct acc *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void acc_fail(struct acc *a, const char *fmt, ...)
-{
-    if (a->bad++ == 0 && a->cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(a->d, a->cap, fmt, ap);
-        va_end(ap);
-    }
-}
-
-static enum ippm_verdict acc_end(struct acc *a, const char *none)
-{
-    if (a->bad) {
-        size_t l = strlen(a->d);
-        if (a->n > 1 && l < a->cap)
-            snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad, a->n);
-        return IPPM_FAIL;
-    }
-    if (a->n == 0) {
-        snprintf(a->d, a->cap, "%s", none);
-        return IPPM_NA;
-    }
-    snprintf(a->d, a->cap, "%u checked", a->n);
-    return IPPM_PASS;
-}
-
-static enum ippm_verdict na(char *d, size_t cap, const char *why)
-{
-    snprintf(d, cap, "%s", why);
-    return IPPM_NA;
-}
-
 static const char NOT_AWARE[] =
     "no reply shows RFC 8972 TLV processing (every TLV came back exactly "
     "as sent): the reflector does not support TLVs";
 
 /* ---- packets and TLV regions ---- */
-
-static enum stamp_mode mode_of(const struct ippm_obs *o)
-{
-    return o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-}
-
-static size_t base_of(const struct ippm_obs *o)
-{
-    return stamp_base_len(mode_of(o));
-}
-
-static uint32_t seq_of(const struct ippm_exchange *e)
-{
-    return e->req && e->req_len >= 4 ? ippm_load_u32(e->req) : 0;
-}
 
 struct side {
     const uint8_t *p;
@@ -101,7 +37,7 @@ struct side {
 static bool region(const struct ippm_obs *o, const uint8_t *pkt, size_t len,
                    struct side *s)
 {
-    size_t b = base_of(o);
+    size_t b = stamp_obs_base(o);
     s->p = NULL;
     s->n = 0;
     if (!pkt || len <= b || stamp_tlv_all_zero(pkt + b, len - b))
@@ -258,11 +194,6 @@ static bool aware(const struct ippm_obs *o)
     return false;
 }
 
-static bool have_key(const struct ippm_obs *o)
-{
-    return o->crypto && o->key && o->key_len;
-}
-
 /* The reply's first TLV of this type came back with U = 1: the reflector
  * did not recognise it (RFC 8972 §4), so what it asks was not promised. */
 static bool rep_tlv_u(const struct ippm_obs *o, const struct ippm_exchange *e,
@@ -278,12 +209,6 @@ static const char UNRECOGNISED[] =
     "the reflector answered, copying the TLV as sent or with U = 1: it does "
     "not recognise it (RFC 8972 §4), so it need not follow it";
 
-static struct stamp_key key_of(const struct ippm_obs *o)
-{
-    struct stamp_key k = {o->crypto, o->key, o->key_len};
-    return k;
-}
-
 static bool same_ip(const struct ippm_addr *a, const uint8_t *v, size_t n)
 {
     size_t l = a->family == IPPM_AF_INET    ? 4
@@ -297,10 +222,10 @@ static bool req_hmac_bad(const struct ippm_obs *o,
                          const struct ippm_exchange *e, const struct side *q)
 {
     struct stamp_tlv t;
-    if (!have_key(o) || !nth(q, STAMP_TLV_HMAC, 0, &t) || t.len != 16)
+    if (!stamp_obs_has_key(o) || !nth(q, STAMP_TLV_HMAC, 0, &t) || t.len != 16)
         return false;
-    struct stamp_key k = key_of(o);
-    return stamp_tlv_hmac_check(&k, e->req, e->req_len, base_of(o), t.off) !=
+    struct stamp_key k = stamp_obs_key(o);
+    return stamp_tlv_hmac_check(&k, e->req, e->req_len, stamp_obs_base(o), t.off) !=
            IPPM_OK;
 }
 
@@ -311,15 +236,18 @@ prev_in_session(const struct ippm_obs *o, const struct ippm_exchange *e,
                 bool by_req)
 {
     const struct ippm_exchange *best = NULL;
-    uint16_t ssid =
-        e->req_len >= 16 ? ippm_load_u16(e->req + (o->auth ? 26 : 14)) : 0;
+    const struct stamp_span *sf =
+        &stamp_obs_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID];
+    size_t ssid_end = (size_t)sf->off + sf->len;
+    uint16_t ssid = e->req_len >= ssid_end ? ippm_load_u16(e->req + sf->off)
+                                           : 0;
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *x = &o->ex[i];
-        if (x == e || !x->req || x->req_len < 28 || (!by_req && !x->rep))
+        if (x == e || !x->req || x->req_len < ssid_end || (!by_req && !x->rep))
             continue;
         if (!ippm_addr_equal(&x->req_src, &e->req_src) ||
             !ippm_addr_equal(&x->req_dst, &e->req_dst) ||
-            ippm_load_u16(x->req + (o->auth ? 26 : 14)) != ssid)
+            ippm_load_u16(x->req + sf->off) != ssid)
             continue;
         uint64_t tx = by_req ? x->req_ns : x->rep_ns;
         uint64_t te = by_req ? e->req_ns : e->rep_ns;
@@ -348,8 +276,8 @@ static enum ippm_verdict pairs(const struct ippm_obs *o, char *d, size_t cap,
                                const char *none)
 {
     if ((fl & P_AWARE) && !aware(o))
-        return na(d, cap, NOT_AWARE);
-    struct acc a = acc_make(d, cap);
+        return stamp_na(d, cap, NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         struct side q, r;
@@ -377,10 +305,10 @@ static enum ippm_verdict pairs(const struct ippm_obs *o, char *d, size_t cap,
                 continue;
             a.n++;
             if (!v)
-                acc_fail(&a, "seq %" PRIu32 ": %s", seq_of(e), why);
+                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e), why);
         }
     }
-    return acc_end(&a, none);
+    return stamp_acc_end(&a, none);
 }
 
 /* Sender role: every request TLV of the type (all when type < 0). */
@@ -391,7 +319,7 @@ typedef int (*send_fn)(const struct ippm_obs *o, const struct ippm_exchange *e,
 static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
                                int type, send_fn fn, const char *none)
 {
-    struct acc a = acc_make(d, cap);
+    struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         struct side q;
@@ -409,10 +337,10 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
                 continue;
             a.n++;
             if (!v)
-                acc_fail(&a, "seq %" PRIu32 ": %s", seq_of(e), why);
+                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e), why);
         }
     }
-    return acc_end(&a, none);
+    return stamp_acc_end(&a, none);
 }
 
 /* see stamp_tlv_checks.h */
@@ -422,16 +350,14 @@ struct stamp_tlv_rule {
     const char *none; /* the N/A reason when no TLV was graded */
 };
 
-static int stateful(const struct ippm_obs *o);
-
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_pairs)
 {
     const struct stamp_tlv_rule *rule = arg->data;
-    if ((arg->flags & STAMP_TLV_ROW_STATELESS) && stateful(obs))
-        return na(detail, cap, "the reflector is stateful");
-    if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stateful(obs))
-        return na(detail, cap, "the reflector is stateless");
+    if ((arg->flags & STAMP_TLV_ROW_STATELESS) && stamp_obs_stateful(obs, NULL))
+        return stamp_na(detail, cap, "the reflector is stateful");
+    if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stamp_obs_stateful(obs, NULL))
+        return stamp_na(detail, cap, "the reflector is stateless");
     return pairs(obs, detail, cap, arg->type,
                  arg->flags & (P_AWARE | P_WELLFORMED), rule->pair,
                  rule->none);
@@ -523,8 +449,8 @@ static enum ippm_verdict malformed(const struct ippm_obs *o, char *d,
                                    size_t cap, int type, bool remainder)
 {
     if (!aware(o))
-        return na(d, cap, NOT_AWARE);
-    struct acc a = acc_make(d, cap);
+        return stamp_na(d, cap, NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         struct side q, r;
@@ -541,29 +467,29 @@ static enum ippm_verdict malformed(const struct ippm_obs *o, char *d,
         region(o, e->rep, e->rep_len, &r);
         a.n++;
         if (r.n <= off) {
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": the reply ends before the "
                      "malformed TLV at offset %zu (expected it copied, M = 1)",
-                     seq_of(e), off);
+                     stamp_req_seq(e), off);
         } else if (!remainder && !(r.p[off] & STAMP_TLV_M)) {
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": malformed %s at TLV offset %zu "
                      "came back with flags 0x%02x (expected M = 1)",
-                     seq_of(e), mt < 0 ? "TLV list" : "TLV", off, r.p[off]);
+                     stamp_req_seq(e), mt < 0 ? "TLV list" : "TLV", off, r.p[off]);
         } else if (remainder) {
             size_t m = r.n < q.n ? r.n : q.n;
             size_t k = off + 1;
             while (k < m && r.p[k] == q.p[k])
                 k++;
             if (k < q.n)
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": octet %zu past the base "
                          "differs from the request's after the malformed "
                          "TLV at %zu (expected the remainder copied)",
-                         seq_of(e), k, off);
+                         stamp_req_seq(e), k, off);
         }
     }
-    return acc_end(&a, type < 0 ? "no request carried a malformed TLV"
+    return stamp_acc_end(&a, type < 0 ? "no request carried a malformed TLV"
                                 : "no request carried that TLV malformed");
 }
 
@@ -599,8 +525,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
 STAMP_CHECK(tlvchk_refl_i_cleared)
 {
     if (obs->auth)
-        return na(detail, cap, "authenticated mode: HMAC TLV cases grade I");
-    struct acc a = acc_make(detail, cap);
+        return stamp_na(detail, cap, "authenticated mode: HMAC TLV cases grade I");
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q, r;
@@ -610,12 +536,12 @@ STAMP_CHECK(tlvchk_refl_i_cleared)
         region(obs, e->rep, e->rep_len, &r);
         a.n++;
         if (flags_or(&r) & STAMP_TLV_I)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": a TLV came back with I = 1, the "
                      "request had no HMAC TLV (expected I = 0)",
-                     seq_of(e));
+                     stamp_req_seq(e));
     }
-    return acc_end(&a, "no well-formed open-mode request without HMAC TLV");
+    return stamp_acc_end(&a, "no well-formed open-mode request without HMAC TLV");
 }
 
 PAIR(p_unknown_copied)
@@ -663,7 +589,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_reserved_flags = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_in_order)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q, r;
@@ -680,17 +606,17 @@ STAMP_CHECK(tlvchk_refl_in_order)
         while (stamp_tlv_next(&iq, &tq) == IPPM_OK) {
             if (stamp_tlv_next(&ir, &tr) != IPPM_OK || tr.type != tq.type ||
                 tr.len != tq.len) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": TLV %u is type %u length %u "
                          "in the request, not so in the reply (expected "
                          "the same TLVs in the same order)",
-                         seq_of(e), k, tq.type, tq.len);
+                         stamp_req_seq(e), k, tq.type, tq.len);
                 break;
             }
             k++;
         }
     }
-    return acc_end(&a, "no well-formed request with TLVs was answered");
+    return stamp_acc_end(&a, "no well-formed request with TLVs was answered");
 }
 
 SEND(s_u_set)
@@ -1487,23 +1413,6 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_fu_zero = {
     .send = s_fu_zero,
     .none = "no packet carried a Follow-Up Telemetry TLV"};
 
-/* 1 stateful, 0 stateless (configured, or inferred from the replies). */
-static int stateful(const struct ippm_obs *o)
-{
-    if (o->expect_stateful >= 0)
-        return o->expect_stateful != 0;
-    for (size_t i = 0; i < o->n_ex; i++) {
-        const struct ippm_exchange *e = &o->ex[i];
-        struct stamp_reflector_pkt p;
-        if (e->rep &&
-            stamp_reflector_pkt_decode(&p, e->rep, e->rep_len, mode_of(o)) ==
-                IPPM_OK &&
-            p.seq != p.ss_seq)
-            return 1;
-    }
-    return 0;
-}
-
 PAIR(p_fu_stateless)
 {
     UNUSED4;
@@ -1535,7 +1444,7 @@ STAMP_CHECK(tlvchk_refl_fu_malformed)
     if (v != IPPM_PASS)
         return v;
     /* And the two fields, as far as they go, zeroed. */
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q, r;
@@ -1549,20 +1458,19 @@ STAMP_CHECK(tlvchk_refl_fu_malformed)
         size_t z = l < 12 ? l : 12;
         a.n++;
         if (r.n < off + 4 + z || !stamp_tlv_all_zero(r.p + off + 4, z))
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": malformed Follow-Up TLV came "
                      "back with its Sequence Number or Timestamp not zeroed",
-                     seq_of(e));
+                     stamp_req_seq(e));
     }
-    return acc_end(&a, "no request carried a malformed Follow-Up TLV");
+    return stamp_acc_end(&a, "no request carried a malformed Follow-Up TLV");
 }
 
+/* e may be NULL: no previous exchange. */
 static bool rep_pkt(const struct ippm_obs *o, const struct ippm_exchange *e,
                     struct stamp_reflector_pkt *p)
 {
-    return e && e->rep &&
-           stamp_reflector_pkt_decode(p, e->rep, e->rep_len, mode_of(o)) ==
-               IPPM_OK;
+    return e && stamp_dec_rep(o, e, p);
 }
 
 PAIR(p_fu_seq)
@@ -1686,11 +1594,11 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
                                    size_t cap, bool reply, enum hm_kind k)
 {
     if (k == HM_PRESENT && !o->auth)
-        return na(d, cap, "unauthenticated mode: the HMAC TLV is optional");
-    if (k == HM_VALID && !have_key(o))
-        return na(d, cap, "no key given: HMAC TLVs cannot be checked");
-    struct acc a = acc_make(d, cap);
-    struct stamp_key key = key_of(o);
+        return stamp_na(d, cap, "unauthenticated mode: the HMAC TLV is optional");
+    if (k == HM_VALID && !stamp_obs_has_key(o))
+        return stamp_na(d, cap, "no key given: HMAC TLVs cannot be checked");
+    struct stamp_acc a = stamp_acc_make(d, cap);
+    struct stamp_key key = stamp_obs_key(o);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         const uint8_t *pkt = reply ? e->rep : e->req;
@@ -1710,35 +1618,35 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
                 continue;
             a.n++;
             if (!has)
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": authenticated %s with TLVs "
                          "and no HMAC TLV (expected one)",
-                         seq_of(e), reply ? "reply" : "packet");
+                         stamp_req_seq(e), reply ? "reply" : "packet");
             break;
         case HM_LAST:
             if (!has)
                 continue;
             a.n++;
             if (!hmac_last(&s))
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": a TLV other than Extra "
                          "Padding follows the HMAC TLV (expected it last)",
-                         seq_of(e));
+                         stamp_req_seq(e));
             break;
         case HM_VALID:
             if (!has || t.len != 16)
                 continue;
             a.n++;
-            if (stamp_tlv_hmac_check(&key, pkt, len, base_of(o), t.off) !=
+            if (stamp_tlv_hmac_check(&key, pkt, len, stamp_obs_base(o), t.off) !=
                 IPPM_OK)
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": HMAC TLV does not verify over "
                          "the Sequence Number and the TLVs before it",
-                         seq_of(e));
+                         stamp_req_seq(e));
             break;
         }
     }
-    return acc_end(&a, k == HM_PRESENT ? "no packet with TLVs needing an HMAC"
+    return stamp_acc_end(&a, k == HM_PRESENT ? "no packet with TLVs needing an HMAC"
                                        : "no packet carried an HMAC TLV");
 }
 
@@ -1746,7 +1654,7 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
 STAMP_CHECK(stamp_tlv_chk_hmac)
 {
     if ((arg->flags & STAMP_TLV_ROW_AWARE) && !aware(obs))
-        return na(detail, cap, NOT_AWARE);
+        return stamp_na(detail, cap, NOT_AWARE);
     return hmac_side(obs, detail, cap, (arg->flags & STAMP_TLV_ROW_REFL) != 0,
                      (enum hm_kind)arg->type);
 }
@@ -1756,9 +1664,9 @@ STAMP_CHECK(stamp_tlv_chk_hmac)
 static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
                                      size_t cap, bool copied)
 {
-    if (!have_key(o))
-        return na(d, cap, "no key given: HMAC TLVs cannot be checked");
-    struct acc a = acc_make(d, cap);
+    if (!stamp_obs_has_key(o))
+        return stamp_na(d, cap, "no key given: HMAC TLVs cannot be checked");
+    struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
         struct side q, r;
@@ -1773,30 +1681,30 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
         while (stamp_tlv_next(&it, &t) == IPPM_OK) {
             size_t end = t.off + 4 + t.len;
             if (r.n < end) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": the reply lacks the TLV at "
                          "offset %zu (expected every TLV copied)",
-                         seq_of(e), t.off);
+                         stamp_req_seq(e), t.off);
                 break;
             }
             if (!copied && !(r.p[t.off] & STAMP_TLV_I)) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": HMAC TLV failed, the type-%u "
                          "TLV came back with I = 0 (expected 1)",
-                         seq_of(e), t.type);
+                         stamp_req_seq(e), t.type);
                 break;
             }
             if (copied &&
                 memcmp(r.p + t.off + 1, q.p + t.off + 1, end - t.off - 1)) {
-                acc_fail(&a,
+                stamp_acc_fail(&a,
                          "seq %" PRIu32 ": HMAC TLV failed, the type-%u "
                          "TLV came back changed (expected a copy)",
-                         seq_of(e), t.type);
+                         stamp_req_seq(e), t.type);
                 break;
             }
         }
     }
-    return acc_end(&a, "no request with a failing HMAC TLV was answered");
+    return stamp_acc_end(&a, "no request with a failing HMAC TLV was answered");
 }
 
 /* see stamp_tlv_checks.h */
@@ -1827,7 +1735,7 @@ SEND(s_dna_ssid)
 {
     UNUSED4;
     (void)t, (void)qs;
-    size_t off = o->auth ? STAMP_AUTH_SSID_OFF : STAMP_OPEN_SSID_OFF;
+    size_t off = stamp_obs_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID].off;
     if (ippm_load_u16(e->req + off) == 0) {
         snprintf(why, n,
                  "Destination Node Address TLV sent with SSID 0 "
@@ -1886,7 +1794,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_send_rp_one)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q;
@@ -1896,12 +1804,12 @@ STAMP_CHECK(tlvchk_send_rp_one)
             continue;
         a.n++;
         if (c > 1)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %u Return Path TLVs (expected one "
                      "at most)",
-                     seq_of(e), c);
+                     stamp_req_seq(e), c);
     }
-    return acc_end(&a, "no packet carried a Return Path TLV");
+    return stamp_acc_end(&a, "no packet carried a Return Path TLV");
 }
 
 /* The sub-TLVs of a Return Path TLV, counted by type. */
@@ -2023,7 +1931,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_rp_exclusive = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_rp_no_reply)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned unrecognised = 0;
     bool is_aware = aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -2045,12 +1953,12 @@ STAMP_CHECK(tlvchk_refl_rp_no_reply)
         }
         a.n++;
         if (e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Control Code asked for no reply, "
                      "a %zu-octet reply came (expected none)",
-                     seq_of(e), e->rep_len);
+                     stamp_req_seq(e), e->rep_len);
     }
-    return acc_end(&a, unrecognised ? UNRECOGNISED
+    return stamp_acc_end(&a, unrecognised ? UNRECOGNISED
                                     : "no request asked for no reply");
 }
 
@@ -2240,7 +2148,7 @@ static size_t fixed_len(const struct ippm_obs *o, const struct side *s)
 {
     struct stamp_tlv_iter it;
     struct stamp_tlv t;
-    size_t n = base_of(o);
+    size_t n = stamp_obs_base(o);
     stamp_tlv_iter_init(&it, s->p, s->n);
     while (stamp_tlv_next(&it, &t) == IPPM_OK)
         if (t.type != STAMP_TLV_PADDING)
@@ -2278,7 +2186,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_asym_len = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_asym_zero)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned unrecognised = 0;
     bool is_aware = aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -2299,12 +2207,12 @@ STAMP_CHECK(tlvchk_refl_asym_zero)
         }
         a.n++;
         if (e->rep)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": Number of Reflected Packets 0, a "
                      "reply came (expected none)",
-                     seq_of(e));
+                     stamp_req_seq(e));
     }
-    return acc_end(&a, unrecognised
+    return stamp_acc_end(&a, unrecognised
                            ? UNRECOGNISED
                            : "no request asked for zero reflected packets");
 }
@@ -2370,7 +2278,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_asym_min = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(tlvchk_refl_asym_cap)
 {
-    struct acc a = acc_make(detail, cap);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q;
@@ -2387,13 +2295,13 @@ STAMP_CHECK(tlvchk_refl_asym_cap)
         }
         a.n++;
         if (e->rep_len > allowed)
-            acc_fail(&a,
+            stamp_acc_fail(&a,
                      "seq %" PRIu32 ": %zu-octet reply to a %zu-octet "
                      "request with TLVs (expected no more than %zu: no "
                      "amplification beyond what was asked)",
-                     seq_of(e), e->rep_len, e->req_len, allowed);
+                     stamp_req_seq(e), e->rep_len, e->req_len, allowed);
     }
-    return acc_end(&a, "no request with TLVs was answered");
+    return stamp_acc_end(&a, "no request with TLVs was answered");
 }
 
 PAIR(p_hdr_len)
