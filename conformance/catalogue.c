@@ -120,6 +120,16 @@ size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
 }
 
 /* see ippm_conform.h */
+const struct ippm_obs_ext *ippm_obs_ext_find(const struct ippm_obs *obs,
+                                             const char *name)
+{
+    for (const struct ippm_obs_ext *x = obs->ext; x; x = x->next)
+        if (x->name && strcmp(x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* see ippm_conform.h */
 bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict)
 {
     if (r->verdict != IPPM_FAIL)

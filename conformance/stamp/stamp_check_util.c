@@ -33,8 +33,7 @@ enum ippm_verdict stamp_acc_end(struct stamp_acc *a, const char *none)
     if (a->bad) {
         size_t l = strlen(a->d);
         if (a->n > 1 && l < a->cap)
-            snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad,
-                     a->n);
+            snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad, a->n);
         return IPPM_FAIL;
     }
     if (a->n == 0) {
@@ -53,23 +52,33 @@ enum ippm_verdict stamp_na(char *d, size_t cap, const char *why)
     return IPPM_NA;
 }
 
+/* see stamp_obs.h */
+const struct stamp_layout *stamp_obs_pkt_layout(const struct ippm_obs *obs,
+                                                enum stamp_pkt_kind kind)
+{
+    const struct ippm_obs_ext *x = ippm_obs_ext_find(obs, STAMP_OBS_PKT);
+    if (x) {
+        /* ext is the first member of struct stamp_obs_pkt */
+        const struct stamp_obs_pkt *p = (const struct stamp_obs_pkt *)x;
+        const struct stamp_layout *l =
+            kind == STAMP_PKT_REFLECTOR ? p->reflector : p->sender;
+        if (l)
+            return l;
+    }
+    return stamp_layout_get(kind,
+                            obs->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN);
+}
+
 /* see stamp_check_util.h */
 enum stamp_mode stamp_obs_mode(const struct ippm_obs *o)
 {
-    return o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    return stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR)->mode;
 }
 
 /* see stamp_check_util.h */
 size_t stamp_obs_base(const struct ippm_obs *o)
 {
     return stamp_base_len(stamp_obs_mode(o));
-}
-
-/* see stamp_check_util.h */
-const struct stamp_layout *stamp_obs_layout(const struct ippm_obs *o,
-                                            enum stamp_pkt_kind kind)
-{
-    return stamp_layout_get(kind, stamp_obs_mode(o));
 }
 
 /* see stamp_check_util.h */

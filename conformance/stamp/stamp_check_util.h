@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_obs.h"
 #include "proto/stamp/stamp.h"
 
 /* ---- verdict accumulation ----
@@ -38,15 +39,12 @@ enum ippm_verdict stamp_na(char *d, size_t cap, const char *why);
 
 /* ---- the observation ---- */
 
-/* Authenticated or unauthenticated mode, RFC 8762 §4.2. */
+/* Authenticated or unauthenticated mode, RFC 8762 §4.2: the reply
+ * layout's (struct stamp_obs_pkt), else obs->auth's. */
 enum stamp_mode stamp_obs_mode(const struct ippm_obs *o);
 
 /* Base length of a packet in the observation's mode (44 or 112). */
 size_t stamp_obs_base(const struct ippm_obs *o);
-
-/* The packet layout the observation uses for this kind of packet. */
-const struct stamp_layout *stamp_obs_layout(const struct ippm_obs *o,
-                                            enum stamp_pkt_kind kind);
 
 /* A key and a crypto provider were given (HMACs can be checked). */
 bool stamp_obs_has_key(const struct ippm_obs *o);

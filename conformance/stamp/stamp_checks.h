@@ -9,6 +9,7 @@
 #define IPPM_STAMP_CHECKS_H
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_obs.h"
 
 #define STAMP_CHECK(name)                                                     \
     enum ippm_verdict name(const struct ippm_obs *obs,                        \

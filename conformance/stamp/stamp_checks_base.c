@@ -38,7 +38,7 @@ static const struct {
 
 static struct stamp_span field_span(const struct ippm_obs *o, enum rep_field f)
 {
-    return stamp_obs_layout(o, STAMP_PKT_REFLECTOR)->field[rep_fields[f].f];
+    return stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR)->field[rep_fields[f].f];
 }
 
 static size_t field_end(const struct ippm_obs *o, enum rep_field f)

@@ -68,7 +68,7 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_mbz)
 {
-    const struct stamp_layout *l = stamp_obs_layout(obs, STAMP_PKT_SENDER);
+    const struct stamp_layout *l = stamp_obs_pkt_layout(obs, STAMP_PKT_SENDER);
     bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
     size_t off, len;
     if ((l->mode == STAMP_MODE_AUTH) != auth ||

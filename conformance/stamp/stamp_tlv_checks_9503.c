@@ -15,7 +15,8 @@ SEND(s_dna_ssid)
 {
     UNUSED4;
     (void)t, (void)qs;
-    size_t off = stamp_obs_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID].off;
+    size_t off =
+        stamp_obs_pkt_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID].off;
     if (ippm_load_u16(e->req + off) == 0) {
         snprintf(why, n,
                  "Destination Node Address TLV sent with SSID 0 "

@@ -224,7 +224,7 @@ stamp_tlvck_prev_in_session(const struct ippm_obs *o,
 {
     const struct ippm_exchange *best = NULL;
     const struct stamp_span *sf =
-        &stamp_obs_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID];
+        &stamp_obs_pkt_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID];
     size_t ssid_end = (size_t)sf->off + sf->len;
     uint16_t ssid =
         e->req_len >= ssid_end ? ippm_load_u16(e->req + sf->off) : 0;
