@@ -37,7 +37,7 @@ struct ippm_exchange {
     size_t rep_len;
     uint64_t rep_ns;          /* when the reply was seen */
     unsigned n_replies;       /* > 1: the reflector answered more than once */
-    uint32_t probe;           /* live: the protocol's probe that sent it; 0 otherwise */
+    uint32_t probe;           /* live: the probe (protocol's bit) that sent it */
     struct ippm_addr rep_src; /* reply's source; family NONE: unknown */
     /* IPv4 TOS / IPv6 Traffic Class of the request on arrival at the
      * reflector and of the reply, when known (RFC 8972 §4.4 CoS). */
@@ -101,7 +101,7 @@ struct ippm_obs {
     int expect_stateful;
     uint64_t clock_tolerance_ns;   /* allowed offset between the two clocks */
     bool live;                     /* exchanges came from our own probes */
-    uint32_t probes_run;           /* live: bit mask of the protocol's probes sent */
+    uint32_t probes_run;           /* live: the protocol's probe bits sent */
     uint64_t unmatched_replies;    /* replies that matched no request */
     /* Timestamp format the reflector is configured for: 0 either, else
      * 1 + enum ippm_tsfmt (zero-initialised obs accept both). */

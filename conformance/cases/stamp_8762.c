@@ -112,7 +112,8 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     {"STAMP-8762-4.2.2-02", "RFC 8762 §4.2.2", IPPM_MUST, S,
      "Sender zeroes the 70-octet MBZ (octets 26-95; 26-27 may carry the "
      "SSID)",
-     q_mbz_auth, 0, stamp_chk_send_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
+     q_mbz_auth, 0,
+     stamp_chk_send_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
 
     /* ---- §4.3 Session-Reflector behaviour ---- */
     {"STAMP-8762-4.3-01", "RFC 8762 §4.3", IPPM_MUST, R,
@@ -171,7 +172,8 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     {"STAMP-8762-4.3.1-10", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Reply MBZ after the Error Estimate (octets 14-15) is zero when no "
      "SSID was sent",
-     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {-1, STAMP_ROW_FROM_SSID}},
+     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {-1, STAMP_ROW_FROM_SSID}},
     {"STAMP-8762-4.3.1-11", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Error Estimate (octets 38-39) is "
      "zero",
@@ -195,18 +197,22 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     {"STAMP-8762-4.3.2-02", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Error Estimate (octets 26-31; 26-27 SSID when "
      "sent) is zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
     {"STAMP-8762-4.3.2-03", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Receive Timestamp (octets 40-47) is zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {2, STAMP_ROW_AUTH}},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {2, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-04", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Sequence Number (octets 52-63) is "
      "zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {3, STAMP_ROW_AUTH}},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {3, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-05", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Error Estimate (octets 74-79) is "
      "zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {4, STAMP_ROW_AUTH}},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {4, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-06", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Ses-Sender TTL (octets 81-95) is zero", q_mbz_auth,
      IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {5, STAMP_ROW_AUTH}},

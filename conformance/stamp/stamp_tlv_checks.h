@@ -27,6 +27,10 @@
                                        TLV processing */
 #define STAMP_TLV_ROW_WELLFORMED 2u /* only well-formed requests whose HMAC
                                        TLV (if any) verifies */
+/* The usual reflector row: graded where TLV processing shows, on
+ * well-formed requests. */
+#define STAMP_TLV_ROW_PROCESSED                                               \
+    (STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED)
 #define STAMP_TLV_ROW_REFL 8u       /* hmac: grade the reply, not the request */
 #define STAMP_TLV_ROW_REMAINDER 16u /* malformed: the rest is copied as sent */
 #define STAMP_TLV_ROW_COPIED 32u    /* hmac_failed: TLVs copied, not I set */
