@@ -99,7 +99,7 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "No HMAC TLV failed: I = 0 on every reflected TLV",
      "Otherwise, the Session-Reflector MUST set the I flag in the reflected "
      "packet to 0.",
-     0, tlvchk_refl_i_cleared},
+     0, stamp_tlv_chk_refl_i_cleared},
     {"STAMP-8972-4-07", "RFC 8972 §4", IPPM_MUST, R,
      "TLV of an unallocated type is copied (type, length, value)",
      "If an implementation of a Session-Reflector does not recognize the "
@@ -116,7 +116,7 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "A Session-Reflector that does not support STAMP extensions will not "
      "process but copy them into the reflected packet, as defined in "
      "Section 4.3 of [RFC8762].",
-     0, tlvchk_refl_in_order},
+     0, stamp_tlv_chk_refl_in_order},
     {"STAMP-8972-4-10", "RFC 8972 §4", IPPM_MUST, S,
      "Sender sets U = 1 on every TLV",
      "A Session-Sender MUST set the U flag to 1 before transmitting an "
@@ -394,7 +394,7 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "If the value of the Length field is invalid, the Session-Reflector "
      "MUST zero the Sequence Number and Follow-Up Timestamp fields and set "
      "the M flag in the STAMP TLV Flags field in the reflected packet.",
-     0, tlvchk_refl_fu_malformed},
+     0, stamp_tlv_chk_refl_fu_malformed},
     {"STAMP-8972-4.7-04", "RFC 8972 §4.7", IPPM_MUST, R,
      "Stateful: Sequence Number is the previous reply's",
      "Since the Session-Reflector runs in the stateful mode (defined in "

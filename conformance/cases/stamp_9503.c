@@ -47,7 +47,7 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      "At most one Return Path TLV per packet",
      "A Session-Sender MUST NOT insert more than one Return Path TLV in the "
      "STAMP test packet.",
-     0, tlvchk_send_rp_one},
+     0, stamp_tlv_chk_send_rp_one},
     {"STAMP-9503-4-02", "RFC 9503 §4", IPPM_MUST, R,
      "Return Address not followed (the reply came to the sender): U = 1",
      "A Session-Reflector that recognizes this TLV MUST set the U flag "
@@ -93,7 +93,7 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      "Session-Sender test packet, the Session-Reflector does not transmit a "
      "reply test packet to the Session-Sender and terminates the STAMP test "
      "packet.",
-     0, tlvchk_refl_rp_no_reply},
+     0, stamp_tlv_chk_refl_rp_no_reply},
     {"STAMP-9503-4.1.3-01", "RFC 9503 §4.1.3", IPPM_MUST, S,
      "Segment list sub-TLV not empty", "The length MUST NOT be 0.", 0,
      stamp_tlv_chk_sends,

@@ -35,7 +35,7 @@ const struct ippm_case ippm_cases_stamp_drafts[] = {
      "Number of Reflected Packets 0: no reply",
      "If the Number of Reflected Packets field is set to zero, the "
      "Session-Reflector MUST NOT send any reflected packets.",
-     0, tlvchk_refl_asym_zero},
+     0, stamp_tlv_chk_refl_asym_zero},
     {"STAMP-ASYM-3-03", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
      "A longer reply is made up by an Extra Padding TLV",
      "the Session-Reflector MUST use the Extra Padding TLV ... to increase "
@@ -64,7 +64,7 @@ const struct ippm_case ippm_cases_stamp_drafts[] = {
      "enforce limits on both the data rate (bytes per second) and the total "
      "data volume (bytes) of the STAMP payload it generates in response to "
      "an incoming test packet",
-     0, tlvchk_refl_asym_cap},
+     0, stamp_tlv_chk_refl_asym_cap},
 
     /* ---- reflected headers, types 246 and 247 ---- */
     {"STAMP-HDR-3-01", "draft-ietf-ippm-stamp-ext-hdr-07 §3 (RFC 8972 §4)",

@@ -4,6 +4,10 @@
  * obs->ex, classifies the exchanges by their content (never by the live
  * probe that sent them, so pcap replays grade the same way) and returns
  * PASS, FAIL with observed vs expected in detail, or N/A with the reason.
+ * arg is the row's argument: the checks that read it say what it selects
+ * below; the others ignore it. Offsets come from the packet layouts the
+ * observation uses (stamp_obs_pkt_layout(), stamp_obs.h), so a row of
+ * another protocol that shares the packet (TWAMP-Light) can point here.
  * Internal to conformance/. */
 #ifndef IPPM_STAMP_CHECKS_H
 #define IPPM_STAMP_CHECKS_H

@@ -22,20 +22,22 @@
 #include "conformance/stamp/stamp_checks.h"
 #include "proto/stamp/stamp.h" /* the TLV types rows name */
 
-/* Row flags (struct ippm_case_arg.flags) for the TLV checks. */
-#define STAMP_TLV_ROW_AWARE 1u      /* N/A unless the reflector shows RFC 8972
-                                       TLV processing */
-#define STAMP_TLV_ROW_WELLFORMED 2u /* only well-formed requests whose HMAC
-                                       TLV (if any) verifies */
-/* The usual reflector row: graded where TLV processing shows, on
- * well-formed requests. */
-#define STAMP_TLV_ROW_PROCESSED                                               \
-    (STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED)
-#define STAMP_TLV_ROW_REFL 8u       /* hmac: grade the reply, not the request */
-#define STAMP_TLV_ROW_REMAINDER 16u /* malformed: the rest is copied as sent */
-#define STAMP_TLV_ROW_COPIED 32u    /* hmac_failed: TLVs copied, not I set */
-#define STAMP_TLV_ROW_STATELESS 64u /* N/A for a stateful reflector */
-#define STAMP_TLV_ROW_STATEFUL 128u /* N/A for a stateless reflector */
+/* Row flags (struct ippm_case_arg.flags) for the TLV checks.
+ * AWARE: N/A unless the reflector shows RFC 8972 TLV processing.
+ * WELLFORMED: only well-formed requests whose HMAC TLV (if any) verifies.
+ * PROCESSED: both, the usual reflector row.
+ * REFL (hmac): grade the reply, not the request.
+ * REMAINDER (malformed): the rest of the packet is copied as sent.
+ * COPIED (hmac_failed): the TLVs come back copied, not with I set.
+ * STATELESS / STATEFUL: N/A for a stateful / stateless reflector. */
+#define STAMP_TLV_ROW_AWARE      1u
+#define STAMP_TLV_ROW_WELLFORMED 2u
+#define STAMP_TLV_ROW_PROCESSED  (STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED)
+#define STAMP_TLV_ROW_REFL       8u
+#define STAMP_TLV_ROW_REMAINDER  16u
+#define STAMP_TLV_ROW_COPIED     32u
+#define STAMP_TLV_ROW_STATELESS  64u
+#define STAMP_TLV_ROW_STATEFUL   128u
 
 /* What one row grades per TLV, with its N/A reason; opaque to the tables. */
 struct stamp_tlv_rule;
@@ -53,13 +55,13 @@ STAMP_CHECK(stamp_tlv_chk_hmac);
 STAMP_CHECK(stamp_tlv_chk_hmac_failed);
 
 /* Checks of their own. */
-STAMP_CHECK(tlvchk_refl_i_cleared);
-STAMP_CHECK(tlvchk_refl_in_order);
-STAMP_CHECK(tlvchk_refl_fu_malformed);
-STAMP_CHECK(tlvchk_send_rp_one);
-STAMP_CHECK(tlvchk_refl_rp_no_reply);
-STAMP_CHECK(tlvchk_refl_asym_zero);
-STAMP_CHECK(tlvchk_refl_asym_cap);
+STAMP_CHECK(stamp_tlv_chk_refl_i_cleared);
+STAMP_CHECK(stamp_tlv_chk_refl_in_order);
+STAMP_CHECK(stamp_tlv_chk_refl_fu_malformed);
+STAMP_CHECK(stamp_tlv_chk_send_rp_one);
+STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply);
+STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
+STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
 
 /* The rules rows hand to stamp_tlv_chk_pairs (refl) and _sends (send). */
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_u_unknown;

@@ -426,7 +426,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless = {
     .pair = p_fu_stateless, .none = "no request carried a Follow-Up TLV"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_fu_malformed)
+STAMP_CHECK(stamp_tlv_chk_refl_fu_malformed)
 {
     enum ippm_verdict v =
         stamp_tlvck_malformed(obs, detail, cap, STAMP_TLV_FOLLOWUP, false);

@@ -142,7 +142,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
     .none = "no well-formed request with TLVs was answered"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_i_cleared)
+STAMP_CHECK(stamp_tlv_chk_refl_i_cleared)
 {
     if (obs->auth)
         return stamp_na(detail, cap,
@@ -209,7 +209,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_reserved_flags = {
     .pair = p_reserved_flags, .none = "no well-formed request with TLVs"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_in_order)
+STAMP_CHECK(stamp_tlv_chk_refl_in_order)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {

@@ -72,7 +72,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
     .none = "no Destination Node Address TLV named the reflector"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_send_rp_one)
+STAMP_CHECK(stamp_tlv_chk_send_rp_one)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -209,7 +209,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_rp_exclusive = {
     .send = s_rp_exclusive, .none = "no packet carried a Return Path TLV"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_rp_no_reply)
+STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned unrecognised = 0;

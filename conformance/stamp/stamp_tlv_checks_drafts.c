@@ -54,7 +54,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_asym_len = {
             "Control TLV"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_asym_zero)
+STAMP_CHECK(stamp_tlv_chk_refl_asym_zero)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     unsigned unrecognised = 0;
@@ -147,7 +147,7 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_asym_min = {
     .none = "no packet carried a Reflected Test Packet Control TLV"};
 
 /* see stamp_tlv_checks.h */
-STAMP_CHECK(tlvchk_refl_asym_cap)
+STAMP_CHECK(stamp_tlv_chk_refl_asym_cap)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
