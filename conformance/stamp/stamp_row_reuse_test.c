@@ -167,12 +167,32 @@ static void test_layout_decides_what_is_short(void **state)
     assert_int_equal(run(&twamp_rows[1], d), IPPM_PASS);
 }
 
+/* A TWAMP observation chains more than the packet layouts (its control
+ * transcript's facts, say): the STAMP check finds its extension by name
+ * wherever it sits in the chain. */
+static void test_layout_found_down_the_ext_chain(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(TWL_REFL_LEN, true);
+    struct ippm_obs_ext control = {"twamp-control", &g.pkt.ext};
+    g.obs.ext = &control;
+    assert_ptr_equal(ippm_obs_ext_find(&g.obs, STAMP_OBS_PKT), &g.pkt.ext);
+    assert_ptr_equal(ippm_obs_ext_find(&g.obs, "twamp-control"), &control);
+    assert_null(ippm_obs_ext_find(&g.obs, "owamp-control"));
+    g.rep[0][15] = 0x04;
+    assert_int_equal(run(&twamp_rows[0], d), IPPM_FAIL);
+    assert_string_equal(d, "seq 0: MBZ octet 15 (of 14-15) is 0x04 "
+                           "(expected zero) [1 of 3 failed]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_twamp_row_grades_twamp_light_layout),
         cmocka_unit_test(test_same_row_on_stamp_obs_uses_stamp_layout),
         cmocka_unit_test(test_layout_decides_what_is_short),
+        cmocka_unit_test(test_layout_found_down_the_ext_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
