@@ -70,7 +70,7 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     /* ---- §4.2.1 Session-Sender packet, unauthenticated ---- */
     {"STAMP-8762-4.2.1-01", "RFC 8762 §4.2.1", IPPM_MUST, S,
      "Sender zeroes the 30-octet MBZ (octets 14-15 may carry the SSID)",
-     q_mbz_sender, 0, stamp_chk_send_open_mbz},
+     q_mbz_sender, 0, stamp_chk_send_mbz, {0, STAMP_ROW_FROM_SSID}},
     {"STAMP-8762-4.2.1-02", "RFC 8762 §4.2.1", IPPM_MUST, S,
      "Sender Sequence Number starts at zero and goes up by one",
      "For each new session, its value starts at zero and is incremented by "
@@ -108,11 +108,12 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     /* ---- §4.2.2 Session-Sender packet, authenticated ---- */
     {"STAMP-8762-4.2.2-01", "RFC 8762 §4.2.2", IPPM_MUST, S,
      "Sender zeroes the 12-octet MBZ (octets 4-15, authenticated)",
-     q_mbz_auth, 0, stamp_chk_send_auth_mbz_12},
+     q_mbz_auth, 0, stamp_chk_send_mbz, {0, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.2.2-02", "RFC 8762 §4.2.2", IPPM_MUST, S,
      "Sender zeroes the 70-octet MBZ (octets 26-95; 26-27 may carry the "
      "SSID)",
-     q_mbz_auth, 0, stamp_chk_send_auth_mbz_70},
+     q_mbz_auth, 0,
+     stamp_chk_send_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
 
     /* ---- §4.3 Session-Reflector behaviour ---- */
     {"STAMP-8762-4.3-01", "RFC 8762 §4.3", IPPM_MUST, R,
@@ -145,13 +146,13 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      IPPM_PROBE_STAMP_SESSION2, stamp_chk_refl_stateful_seq},
     {"STAMP-8762-4.3.1-03", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Session-Sender Sequence Number copied exactly", q_copies,
-     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy_seq},
+     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy, {STAMP_COPY_SEQ, 0}},
     {"STAMP-8762-4.3.1-04", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Session-Sender Timestamp copied exactly", q_copies,
-     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy_ts},
+     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy, {STAMP_COPY_TS, 0}},
     {"STAMP-8762-4.3.1-05", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Session-Sender Error Estimate copied exactly", q_copies,
-     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy_errest},
+     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_copy, {STAMP_COPY_ERREST, 0}},
     {"STAMP-8762-4.3.1-06", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Ses-Sender TTL equals the request's arrival TTL / Hop Limit",
      "its value is the copy of the TTL field in IPv4 (or Hop Limit in IPv6) "
@@ -171,14 +172,15 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     {"STAMP-8762-4.3.1-10", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Reply MBZ after the Error Estimate (octets 14-15) is zero when no "
      "SSID was sent",
-     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_open_mbz_14},
+     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {-1, STAMP_ROW_FROM_SSID}},
     {"STAMP-8762-4.3.1-11", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Error Estimate (octets 38-39) is "
      "zero",
-     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_open_mbz_38},
+     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {0, 0}},
     {"STAMP-8762-4.3.1-12", "RFC 8762 §4.3.1", IPPM_MUST, R,
      "Reply MBZ after the Ses-Sender TTL (octets 41-43) is zero",
-     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_open_mbz_41},
+     q_mbz_open_refl, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {1, 0}},
     {"STAMP-8762-4.3.1-13", "RFC 8762 §4.3.1 (RFC 4656 §4.1.2)", IPPM_MUST,
      R, "Reply Error Estimate Multiplier is non-zero", q_mult,
      IPPM_PROBE_STAMP_BASE, stamp_chk_refl_errest_mult},
@@ -191,25 +193,29 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
     /* ---- §4.3.2 Session-Reflector packet, authenticated ---- */
     {"STAMP-8762-4.3.2-01", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Sequence Number (octets 4-15) is zero", q_mbz_auth,
-     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_4},
+     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {0, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-02", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Error Estimate (octets 26-31; 26-27 SSID when "
      "sent) is zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_26},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {1, STAMP_ROW_AUTH | STAMP_ROW_FROM_SSID}},
     {"STAMP-8762-4.3.2-03", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Receive Timestamp (octets 40-47) is zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_40},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {2, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-04", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Sequence Number (octets 52-63) is "
      "zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_52},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {3, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-05", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Session-Sender Error Estimate (octets 74-79) is "
      "zero",
-     q_mbz_auth, IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_74},
+     q_mbz_auth, IPPM_PROBE_STAMP_BASE,
+     stamp_chk_refl_mbz, {4, STAMP_ROW_AUTH}},
     {"STAMP-8762-4.3.2-06", "RFC 8762 §4.3.2", IPPM_MUST, R,
      "Reply MBZ after the Ses-Sender TTL (octets 81-95) is zero", q_mbz_auth,
-     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_auth_mbz_81},
+     IPPM_PROBE_STAMP_BASE, stamp_chk_refl_mbz, {5, STAMP_ROW_AUTH}},
 
     /* ---- §4.4 integrity ---- */
     {"STAMP-8762-4.4-01", "RFC 8762 §4.4", IPPM_MUST, R,

@@ -28,34 +28,43 @@ const struct ippm_case ippm_cases_stamp_drafts[] = {
     {"STAMP-ASYM-3-01", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
      "Conformant reply (C = 0) is as long as the rules say",
      "The length of the reflected test packet MUST be the largest of", 0,
-     tlvchk_refl_asym_len},
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_REFL_CONTROL, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_asym_len}},
     {"STAMP-ASYM-3-02", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
      "Number of Reflected Packets 0: no reply",
      "If the Number of Reflected Packets field is set to zero, the "
      "Session-Reflector MUST NOT send any reflected packets.",
-     0, tlvchk_refl_asym_zero},
+     0, stamp_tlv_chk_refl_asym_zero},
     {"STAMP-ASYM-3-03", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
      "A longer reply is made up by an Extra Padding TLV",
      "the Session-Reflector MUST use the Extra Padding TLV ... to increase "
      "the length of the reflected test packet",
-     0, tlvchk_refl_asym_padding},
+     0,
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_REFL_CONTROL, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_asym_padding}},
     {"STAMP-ASYM-3-04", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, S,
      "Sender zeroes the C flag",
      "A Session-Sender MUST zero this flag on "
      "transmission",
-     0, tlvchk_send_asym_c},
+     0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_REFL_CONTROL, 0, &stamp_tlv_rule_send_asym_c}},
     {"STAMP-ASYM-3-05", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, S,
      "Reflected Test Packet Control TLV Length 12 or more",
      "Length is a two-octet field. The value is variable, and MUST NOT be "
      "smaller than 12 octets.",
-     0, tlvchk_send_asym_min},
+     0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_REFL_CONTROL, 0, &stamp_tlv_rule_send_asym_min}},
     {"STAMP-ASYM-3-06", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
      "No reply larger than its request unless the TLV asks for it",
      "a Session-Reflector that supports the Reflected Test Control TLV MUST "
      "enforce limits on both the data rate (bytes per second) and the total "
      "data volume (bytes) of the STAMP payload it generates in response to "
      "an incoming test packet",
-     0, tlvchk_refl_asym_cap},
+     0, stamp_tlv_chk_refl_asym_cap},
 
     /* ---- reflected headers, types 246 and 247 ---- */
     {"STAMP-HDR-3-01", "draft-ietf-ippm-stamp-ext-hdr-07 §3 (RFC 8972 §4)",
@@ -63,26 +72,40 @@ const struct ippm_case ippm_cases_stamp_drafts[] = {
      "If an implementation of a Session-Reflector does not recognize the "
      "Type field value, it MUST include a copy of the TLV in the reflected "
      "STAMP packet.",
-     0, tlvchk_refl_hdr_len},
+     0,
+     stamp_tlv_chk_pairs,
+     {-1, STAMP_TLV_ROW_WELLFORMED, &stamp_tlv_rule_refl_hdr_len}},
     {"STAMP-HDR-3-02", "draft-ietf-ippm-stamp-ext-hdr-07 §3 (RFC 8972 §4)",
      IPPM_MUST, R, "Reflected-header TLV not filled in says so with U = 1",
      "A Session-Reflector that supports TLVs will indicate specific TLVs "
      "that it did not process by setting the U flag to 1 in those TLVs.",
-     0, tlvchk_refl_hdr_flag},
+     0,
+     stamp_tlv_chk_pairs,
+     {-1, STAMP_TLV_ROW_PROCESSED, &stamp_tlv_rule_refl_hdr_flag}},
 
     /* ---- bit error rate, types 240-242 ---- */
     {"STAMP-BER-4.2-01", "draft-gandhi-ippm-stamp-ber-05 §4.2", IPPM_MUST, R,
      "Bit Error Count is the errors in the padding received",
-     "Reflected error count", 0, tlvchk_refl_ber_count},
+     "Reflected error count", 0,
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_BER_COUNT, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_ber_count}},
     {"STAMP-BER-4.2-02", "draft-gandhi-ippm-stamp-ber-05 §4.2", IPPM_MUST, R,
      "Max Bit Error Burst is the longest run of errors received",
-     "Reflected maximum error burst", 0, tlvchk_refl_ber_burst},
+     "Reflected maximum error burst", 0,
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_BER_BURST, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_ber_burst}},
     {"STAMP-BER-4.2-03", "draft-gandhi-ippm-stamp-ber-05 §4.2", IPPM_MAY, R,
      "Reflected padding repaired to the pattern", "Padding repair", 0,
-     tlvchk_refl_ber_repair},
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_PADDING, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_ber_repair}},
     {"STAMP-BER-4.1-01", "draft-gandhi-ippm-stamp-ber-05 §4.1", IPPM_MUST, S,
      "Padding is the pattern repeated, whole repetitions",
-     "Pattern matches padding", 0, tlvchk_send_ber_pattern},
+     "Pattern matches padding", 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_PADDING, 0, &stamp_tlv_rule_send_ber_pattern}},
 };
 
 const size_t ippm_cases_stamp_drafts_n =

@@ -15,6 +15,7 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 #include "conformance/ippm_conform.h"
+#include "conformance/cases/cases.h"
 #include "testsupport/fake_crypto.h"
 
 #define NS 1000000000ull
@@ -243,7 +244,7 @@ static enum ippm_verdict run(const char *id, const struct ippm_obs *obs,
     assert_non_null(c);
     assert_int_equal(c->role, obs->role);
     detail[0] = '\0';
-    return c->check(obs, detail, IPPM_DETAIL_MAX);
+    return c->check(obs, &c->arg, detail, IPPM_DETAIL_MAX);
 }
 
 static void expect(const char *id, const struct ippm_obs *obs,
@@ -795,10 +796,17 @@ static void test_runner_filters(void **state)
     /* Several prefixes. */
     n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972-3", res, 128);
     assert_int_equal(n, 2);
+    size_t n_all_refl = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
     /* Nothing matches. */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, "TWAMP-", res, 128), 0);
-    /* Capacity is honoured. */
-    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, res, 3), 3);
+    /* Capacity is honoured, and a cut is reported (snprintf-style). */
+    struct ippm_case_result three[4];
+    memset(three, 0, sizeof three);
+    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, three, 3), n_all_refl);
+    assert_ptr_equal(three[0].c, res[0].c);
+    assert_ptr_equal(three[2].c, res[2].c);
+    assert_null(three[3].c); /* nothing past cap was written */
+    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, NULL, 0), n_all_refl);
     /* Another protocol has no cases yet. */
     g_fx.obs.protocol = "twamp";
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, res, 128), 0);
@@ -840,6 +848,37 @@ static void test_runner_na_and_run_failure(void **state)
     assert_string_equal(ippm_role_str(IPPM_ROLE_SENDER), "sender");
 }
 
+/* Every row of every per-RFC table is in the joined catalogue: a join
+ * capped below the tables' total would drop rows without a word. */
+static void test_catalogue_joins_every_row(void **state)
+{
+    (void)state;
+    size_t n, want = ippm_cases_stamp_8762_n + ippm_cases_stamp_8972_n +
+                     ippm_cases_stamp_9503_n + ippm_cases_stamp_9534_n +
+                     ippm_cases_stamp_drafts_n;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    assert_int_equal(n, want);
+    assert_string_equal(c[n - 1].id,
+                        ippm_cases_stamp_drafts[ippm_cases_stamp_drafts_n - 1].id);
+}
+
+/* A caller whose buffer is smaller than the selection learns it: the
+ * runner returns the selection's size, never silently what fitted. */
+static void test_catalogue_run_cap_below_count(void **state)
+{
+    (void)state;
+    build(&g_fx, F_OPEN);
+    size_t count = ippm_catalogue_run(&g_fx.obs, NULL, NULL, 0);
+    assert_true(count > 30);
+    struct ippm_case_result res[128];
+    assert_true(count <= 128);
+    size_t cap = count - 1;
+    size_t got = ippm_catalogue_run(&g_fx.obs, NULL, res, cap);
+    assert_true(got > cap); /* the cut is visible to the caller */
+    assert_int_equal(got, count);
+    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, res, count), count);
+}
+
 int main(void)
 {
     struct CMUnitTest tests[N_CASE_TESTS + 16];
@@ -864,6 +903,8 @@ int main(void)
         cmocka_unit_test(test_ptp_tai_offset_accepted),
         cmocka_unit_test(test_runner_filters),
         cmocka_unit_test(test_runner_na_and_run_failure),
+        cmocka_unit_test(test_catalogue_joins_every_row),
+        cmocka_unit_test(test_catalogue_run_cap_below_count),
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         tests[n++] = more[i];

@@ -4,15 +4,22 @@
  * obs->ex, classifies the exchanges by their content (never by the live
  * probe that sent them, so pcap replays grade the same way) and returns
  * PASS, FAIL with observed vs expected in detail, or N/A with the reason.
+ * arg is the row's argument: the checks that read it say what it selects
+ * below; the others ignore it. Offsets come from the packet layouts the
+ * observation uses (stamp_obs_pkt_layout(), stamp_obs.h), so a row of
+ * another protocol that shares the packet (TWAMP-Light) can point here.
  * Internal to conformance/. */
 #ifndef IPPM_STAMP_CHECKS_H
 #define IPPM_STAMP_CHECKS_H
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_obs.h"
 
 #define STAMP_CHECK(name)                                                     \
-    enum ippm_verdict name(const struct ippm_obs *obs, char *detail,          \
-                           size_t cap)
+    enum ippm_verdict name(const struct ippm_obs *obs,                        \
+                           __attribute__((unused))                            \
+                           const struct ippm_case_arg *arg,                   \
+                           char *detail, size_t cap)
 
 /* ---- Session-Reflector, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_refl_port_862);
@@ -29,24 +36,29 @@ STAMP_CHECK(stamp_chk_refl_answers_ptp);
 STAMP_CHECK(stamp_chk_refl_tsfmt_config);
 STAMP_CHECK(stamp_chk_refl_stateless_seq);
 STAMP_CHECK(stamp_chk_refl_stateful_seq);
-STAMP_CHECK(stamp_chk_refl_copy_seq);
-STAMP_CHECK(stamp_chk_refl_copy_ts);
-STAMP_CHECK(stamp_chk_refl_copy_errest);
 STAMP_CHECK(stamp_chk_refl_ttl);
 STAMP_CHECK(stamp_chk_refl_rxts_after_send);
 STAMP_CHECK(stamp_chk_refl_ts_after_rxts);
 STAMP_CHECK(stamp_chk_refl_ts_before_seen);
 STAMP_CHECK(stamp_chk_refl_errest_mult);
 STAMP_CHECK(stamp_chk_refl_errest_z);
-STAMP_CHECK(stamp_chk_refl_open_mbz_14);
-STAMP_CHECK(stamp_chk_refl_open_mbz_38);
-STAMP_CHECK(stamp_chk_refl_open_mbz_41);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_4);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_26);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_40);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_52);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_74);
-STAMP_CHECK(stamp_chk_refl_auth_mbz_81);
+/* Reply's Session-Sender field arg->type (enum stamp_copy_field) is a copy
+ * of the request's, RFC 8762 §4.3.1. */
+enum stamp_copy_field { STAMP_COPY_SEQ, STAMP_COPY_TS, STAMP_COPY_ERREST };
+STAMP_CHECK(stamp_chk_refl_copy);
+
+/* One MBZ region of the packet layout the observation uses (struct
+ * stamp_layout, proto/stamp/stamp.h): arg->type is the index of an MBZ run
+ * (-1: none, the region is the SSID field alone); with STAMP_ROW_FROM_SSID
+ * the region starts at the SSID field (RFC 8972 §3 took the first two MBZ
+ * octets), which a reflector may fill only when the request carried one.
+ * STAMP_ROW_AUTH: the region belongs to the authenticated format; in the
+ * other mode the row is N/A. */
+#define STAMP_ROW_AUTH 1u
+#define STAMP_ROW_FROM_SSID 2u
+STAMP_CHECK(stamp_chk_refl_mbz);
+STAMP_CHECK(stamp_chk_send_mbz);
+
 STAMP_CHECK(stamp_chk_refl_hmac_valid);
 STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
 
@@ -55,9 +67,6 @@ STAMP_CHECK(stamp_chk_refl_ssid_copied);
 
 /* ---- Session-Sender, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_send_min_len);
-STAMP_CHECK(stamp_chk_send_open_mbz);
-STAMP_CHECK(stamp_chk_send_auth_mbz_12);
-STAMP_CHECK(stamp_chk_send_auth_mbz_70);
 STAMP_CHECK(stamp_chk_send_seq);
 STAMP_CHECK(stamp_chk_send_errest_mult);
 STAMP_CHECK(stamp_chk_send_errest_z);

@@ -883,7 +883,7 @@ static enum ippm_verdict run(const char *id, char *detail)
     assert_non_null(c);
     assert_int_equal(c->role, g.obs.role);
     detail[0] = '\0';
-    return c->check(&g.obs, detail, IPPM_DETAIL_MAX);
+    return c->check(&g.obs, &c->arg, detail, IPPM_DETAIL_MAX);
 }
 
 static void expect(const char *id, enum ippm_verdict want)

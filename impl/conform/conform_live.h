@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_obs.h" /* IPPM_PROBE_STAMP_* */
 #include "proto/common/ippm_time.h"
 
 #define CONFORM_LIVE_MAX_EX 4096

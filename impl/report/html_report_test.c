@@ -15,9 +15,12 @@
 
 #include "html_report.h"
 
-static enum ippm_verdict never(const struct ippm_obs *o, char *d, size_t cap)
+static enum ippm_verdict never(const struct ippm_obs *o,
+                               const struct ippm_case_arg *arg, char *d,
+                               size_t cap)
 {
     (void)o;
+    (void)arg;
     (void)d;
     (void)cap;
     return IPPM_NA;
@@ -27,7 +30,7 @@ static const struct ippm_case c_odd = {
     "X-1 <b>",   "RFC 0 §1 & \"2\"",
     IPPM_MUST,   IPPM_ROLE_REFLECTOR,
     "title <i>", "quote <script>alert(1)</script>",
-    0,           never};
+    0,           never, {0}};
 static const struct ippm_case c_should = {"STAMP-8762-4.3-04",
                                           "RFC 8762 §4.3",
                                           IPPM_SHOULD,
@@ -35,7 +38,7 @@ static const struct ippm_case c_should = {"STAMP-8762-4.3-04",
                                           "At most one reply per request",
                                           "q",
                                           0,
-                                          never};
+                                          never, {0}};
 
 static char *slurp(const char *path)
 {

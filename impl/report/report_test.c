@@ -15,9 +15,12 @@
 #include "impl/commands.h"
 #include "report.h"
 
-static enum ippm_verdict never(const struct ippm_obs *o, char *d, size_t cap)
+static enum ippm_verdict never(const struct ippm_obs *o,
+                               const struct ippm_case_arg *arg, char *d,
+                               size_t cap)
 {
     (void)o;
+    (void)arg;
     (void)d;
     (void)cap;
     return IPPM_NA;
@@ -25,13 +28,13 @@ static enum ippm_verdict never(const struct ippm_obs *o, char *d, size_t cap)
 
 static const struct ippm_case c_must = {
     "STAMP-8762-4.3.1-03", "RFC 8762 §4.3.1", IPPM_MUST, IPPM_ROLE_REFLECTOR,
-    "Session-Sender Sequence Number copied exactly", "are copies", 0, never};
+    "Session-Sender Sequence Number copied exactly", "are copies", 0, never, {0}};
 static const struct ippm_case c_should = {
     "STAMP-8762-4.3-04", "RFC 8762 §4.3", IPPM_SHOULD, IPPM_ROLE_REFLECTOR,
-    "At most one reply per request", "q <&> \"x\"", 0, never};
+    "At most one reply per request", "q <&> \"x\"", 0, never, {0}};
 static const struct ippm_case c_na = {
     "STAMP-8762-4.4-01", "RFC 8762 §4.4", IPPM_MUST, IPPM_ROLE_REFLECTOR,
-    "Reply HMAC valid", "q", 0, never};
+    "Reply HMAC valid", "q", 0, never, {0}};
 
 static void make(struct ippm_case_result *r, const struct ippm_case *c,
                  enum ippm_verdict v, const char *d)

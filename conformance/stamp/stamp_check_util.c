@@ -1,0 +1,138 @@
+/* Helpers every STAMP check file uses. */
+#include "stamp_check_util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/common/ippm_cur.h"
+
+/* see stamp_check_util.h */
+struct stamp_acc stamp_acc_make(char *d, size_t cap)
+{
+    struct stamp_acc a = {d, cap, 0, 0, NULL};
+    if (cap)
+        d[0] = '\0';
+    return a;
+}
+
+/* see stamp_check_util.h */
+void stamp_acc_fail(struct stamp_acc *a, const char *fmt, ...)
+{
+    if (a->bad++ == 0 && a->cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(a->d, a->cap, fmt, ap);
+        va_end(ap);
+    }
+}
+
+/* see stamp_check_util.h */
+enum ippm_verdict stamp_acc_end(struct stamp_acc *a, const char *none)
+{
+    if (a->bad) {
+        size_t l = strlen(a->d);
+        if (a->n > 1 && l < a->cap)
+            snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad, a->n);
+        return IPPM_FAIL;
+    }
+    if (a->n == 0) {
+        snprintf(a->d, a->cap, "%s", none);
+        return IPPM_NA;
+    }
+    snprintf(a->d, a->cap, "%u checked%s%s", a->n, a->note ? "; " : "",
+             a->note ? a->note : "");
+    return IPPM_PASS;
+}
+
+/* see stamp_check_util.h */
+enum ippm_verdict stamp_na(char *d, size_t cap, const char *why)
+{
+    snprintf(d, cap, "%s", why);
+    return IPPM_NA;
+}
+
+/* see stamp_obs.h */
+const struct stamp_layout *stamp_obs_pkt_layout(const struct ippm_obs *obs,
+                                                enum stamp_pkt_kind kind)
+{
+    const struct ippm_obs_ext *x = ippm_obs_ext_find(obs, STAMP_OBS_PKT);
+    if (x) {
+        /* ext is the first member of struct stamp_obs_pkt */
+        const struct stamp_obs_pkt *p = (const struct stamp_obs_pkt *)x;
+        const struct stamp_layout *l =
+            kind == STAMP_PKT_REFLECTOR ? p->reflector : p->sender;
+        if (l)
+            return l;
+    }
+    return stamp_layout_get(kind,
+                            obs->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN);
+}
+
+/* see stamp_check_util.h */
+enum stamp_mode stamp_obs_mode(const struct ippm_obs *o)
+{
+    return stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR)->mode;
+}
+
+/* see stamp_check_util.h */
+size_t stamp_obs_base(const struct ippm_obs *o)
+{
+    return stamp_base_len(stamp_obs_mode(o));
+}
+
+/* see stamp_check_util.h */
+bool stamp_obs_has_key(const struct ippm_obs *o)
+{
+    return ippm_hmac_key_ready(o->key);
+}
+
+/* see stamp_check_util.h */
+struct ippm_hmac_key stamp_obs_key(const struct ippm_obs *o)
+{
+    struct ippm_hmac_key k = {0};
+    if (o->key)
+        k = *o->key;
+    return k;
+}
+
+/* see stamp_check_util.h */
+int stamp_obs_stateful(const struct ippm_obs *o, const char **how)
+{
+    const char *unused;
+    if (!how)
+        how = &unused;
+    if (o->expect_stateful >= 0) {
+        *how = "configured";
+        return o->expect_stateful != 0;
+    }
+    *how = "inferred from the replies";
+    for (size_t i = 0; i < o->n_ex; i++) {
+        struct stamp_reflector_pkt rp;
+        if (stamp_dec_rep(o, &o->ex[i], &rp) && rp.seq != rp.ss_seq)
+            return 1;
+    }
+    return 0;
+}
+
+/* see stamp_check_util.h */
+uint32_t stamp_req_seq(const struct ippm_exchange *e)
+{
+    return e->req && e->req_len >= 4 ? ippm_load_u32(e->req) : 0;
+}
+
+/* see stamp_check_util.h */
+bool stamp_dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
+                   struct stamp_sender_pkt *p)
+{
+    return e->req && stamp_sender_pkt_decode(p, e->req, e->req_len,
+                                             stamp_obs_mode(o)) == IPPM_OK;
+}
+
+/* see stamp_check_util.h */
+bool stamp_dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,
+                   struct stamp_reflector_pkt *p)
+{
+    return e->rep && stamp_reflector_pkt_decode(p, e->rep, e->rep_len,
+                                                stamp_obs_mode(o)) == IPPM_OK;
+}

@@ -1,0 +1,815 @@
+/* STAMP Session-Reflector checks, RFC 8762 and RFC 8972 §3. The tables
+ * that cite them are cases/stamp_8762.c and cases/stamp_8972.c.
+ *
+ * A check classifies exchanges by what they contain: a request shorter
+ * than the base, one with MBZ set, one in PTP format, garbage (a timestamp
+ * that reads as no time near the exchange, or a zero Multiplier). The
+ * decoders report facts; the judging is done here. */
+#include "stamp_checks.h"
+
+#include "stamp_checks_base.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/common/ippm_cur.h"
+#include "proto/stamp/stamp.h"
+
+/* ================= Session-Reflector, RFC 8762 ================= */
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_port_862)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned to862 = 0, answered = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (e->req_dst.family == IPPM_AF_NONE || e->req_dst.port != STAMP_PORT)
+            continue;
+        to862++;
+        if (!e->rep)
+            continue;
+        answered++;
+        a.n++;
+        if (e->rep_src.family != IPPM_AF_NONE && e->rep_src.port != STAMP_PORT)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": reply came from UDP port %u to a "
+                           "request sent to port 862 (expected 862)",
+                           stamp_req_seq(e), e->rep_src.port);
+    }
+    if (to862 && !answered) {
+        snprintf(detail, cap,
+                 "%u requests sent to UDP port 862, no reply (expected the "
+                 "reflector to receive on port 862 by default)",
+                 to862);
+        return IPPM_FAIL;
+    }
+    return stamp_acc_end(&a, "no request was sent to UDP port 862: the port in "
+                             "use was chosen by configuration");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_symmetric)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || e->req_len < base || !e->rep ||
+            stamp_ck_req_shapes_reply(obs, e))
+            continue;
+        a.n++;
+        if (e->rep_len != e->req_len)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": reply length %zu, request length %zu "
+                           "(expected equal)",
+                           stamp_req_seq(e), e->rep_len, e->req_len);
+    }
+    return stamp_acc_end(&a, "no answered request of base length or more");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_short_dropped)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
+    unsigned based = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || e->req_len >= base)
+            continue;
+        a.n++;
+        /* RFC 8762 §4.6: the base packet (Figure 5) answers a short
+         * request; not answering is ippm's own default (deviations.md). */
+        if (e->rep && e->rep_len == base)
+            based++;
+        else if (e->rep)
+            stamp_acc_fail(&a,
+                           "%zu-octet request (base is %zu) answered with %zu "
+                           "octets (expected no reply, or the %zu-octet base "
+                           "packet of RFC 8762 §4.6)",
+                           e->req_len, base, e->rep_len, base);
+    }
+    a.note = based ? "answered with the base packet (RFC 8762 §4.6)" : NULL;
+    return stamp_acc_end(&a, "no request shorter than the base packet");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_answers_valid)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt p;
+        /* PTP and SSID requests have cases of their own. */
+        if (!stamp_ck_req_valid(obs, e, &p) || p.ssid ||
+            stamp_ck_errest_z(p.errest) || stamp_ck_req_shapes_reply(obs, e))
+            continue;
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": valid %zu-octet request got no reply "
+                           "(expected a reflected packet)",
+                           p.seq, e->req_len);
+    }
+    return stamp_acc_end(&a,
+                         "no valid NTP-format request without SSID was sent");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_padding_copied)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
+    unsigned tlv = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || e->req_len <= base || !e->rep)
+            continue;
+        if (stamp_ck_extra_has_tlvs(e->req + base, e->req_len - base)) {
+            tlv++;
+            continue;
+        }
+        a.n++;
+        size_t m = e->rep_len < e->req_len ? e->rep_len : e->req_len;
+        size_t k = base;
+        while (k < m && e->rep[k] == e->req[k])
+            k++;
+        if (k < m)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": octet %zu of the reply is 0x%02x, the "
+                           "request's is 0x%02x (expected the padding copied "
+                           "byte for byte)",
+                           stamp_req_seq(e), k, e->rep[k], e->req[k]);
+        else if (e->rep_len < e->req_len)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": reply carries %zu octets past the "
+                           "base, request %zu (expected all of it copied)",
+                           stamp_req_seq(e),
+                           e->rep_len > base ? e->rep_len - base : 0,
+                           e->req_len - base);
+    }
+    if (!a.n && tlv)
+        return stamp_na(detail, cap,
+                        "every padded request carries RFC 8972 TLVs, which a "
+                        "reflector may rewrite");
+    return stamp_acc_end(&a, "no answered request longer than the base packet");
+}
+
+/* Larger than its request: an amplifying reply. */
+static bool rep_larger(const struct ippm_exchange *e)
+{
+    return e->req && e->rep && e->rep_len > e->req_len;
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_no_amplification)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || !e->rep)
+            continue;
+        /* RFC 8762 §4.6 prescribes the base reply to a short request. */
+        if (e->req_len < base && e->rep_len == base)
+            continue;
+        a.n++;
+        if (rep_larger(e))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": %zu-octet reply to a %zu-octet "
+                           "request (expected no larger)",
+                           stamp_req_seq(e), e->rep_len, e->req_len);
+    }
+    return stamp_acc_end(&a,
+                         "no reply was seen, other than base packets to short "
+                         "requests (RFC 8762 §4.6)");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_amplification_advice)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || !e->rep)
+            continue;
+        a.n++;
+        if (rep_larger(e))
+            stamp_acc_fail(
+                &a,
+                "seq %" PRIu32 ": %zu-octet reply to a %zu-octet request "
+                "(advice: a reply larger than its request amplifies "
+                "spoofed traffic; RFC 8762 §4.6 allows the base packet, "
+                "ippm's reflector sends it only with --reply-to-short)",
+                stamp_req_seq(e), e->rep_len, e->req_len);
+    }
+    return stamp_acc_end(&a, "no reply was seen");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_one_reply)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->rep)
+            continue;
+        a.n++;
+        if (e->n_replies > 1)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": %u replies to one request (expected "
+                           "one)",
+                           stamp_req_seq(e), e->n_replies);
+    }
+    return stamp_acc_end(&a, "no reply was seen");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_after_garbage)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *g = &obs->ex[i];
+        if (!g->req || !stamp_ck_req_malformed(obs, g))
+            continue;
+        /* The next valid request from the same sender. */
+        const struct ippm_exchange *next = NULL;
+        struct stamp_sender_pkt np = {0};
+        for (size_t j = 0; j < obs->n_ex; j++) {
+            const struct ippm_exchange *e = &obs->ex[j];
+            struct stamp_sender_pkt p;
+            if (j == i || e->req_ns < g->req_ns ||
+                (e->req_ns == g->req_ns && j < i) ||
+                stamp_ck_addr_cmp(&e->req_src, &g->req_src) ||
+                !stamp_ck_req_valid(obs, e, &p))
+                continue;
+            if (!next || e->req_ns < next->req_ns) {
+                next = e;
+                np = p;
+            }
+        }
+        if (!next)
+            continue;
+        a.n++;
+        if (!next->rep)
+            stamp_acc_fail(
+                &a,
+                "seq %" PRIu32 ": valid request sent after a malformed "
+                "%zu-octet one got no reply (expected the reflector to "
+                "keep answering)",
+                np.seq, g->req_len);
+    }
+    return stamp_acc_end(&a, "no malformed request followed by a valid one");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ignores_mbz)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt p;
+        if (!stamp_dec_req(obs, e, &p) || !p.mbz_nonzero ||
+            !stamp_ck_req_plausible(e, &p) || stamp_ck_req_hmac_bad(obs, e))
+            continue;
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": request with non-zero MBZ got no reply "
+                           "(expected MBZ ignored on receipt)",
+                           p.seq);
+    }
+    return stamp_acc_end(&a, "no request with MBZ set was sent");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_answers_ptp)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt p;
+        if (!stamp_ck_req_valid(obs, e, &p) || !stamp_ck_errest_z(p.errest))
+            continue;
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": PTP-format request (Z=1) got no reply "
+                           "(expected a reflected packet)",
+                           p.seq);
+    }
+    return stamp_acc_end(&a, "no valid PTP-format request was sent");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_tsfmt_config)
+{
+    if (!obs->expect_tsfmt)
+        return stamp_na(detail, cap,
+                        "the reflector's timestamp format was not given "
+                        "(--timestamp ntp|ptp)");
+    bool want_ptp = obs->expect_tsfmt - 1 == IPPM_TS_PTP;
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!stamp_ck_dec_rep_upto(obs, e, &r, RF_ERREST))
+            continue;
+        a.n++;
+        if (stamp_ck_errest_z(r.errest) != want_ptp)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": reply Z=%d (%s), reflector configured "
+                           "for %s",
+                           stamp_req_seq(e), stamp_ck_errest_z(r.errest),
+                           stamp_ck_errest_z(r.errest) ? "PTP" : "NTP",
+                           want_ptp ? "PTP" : "NTP");
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a,
+        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_stateless_seq)
+{
+    const char *how;
+    if (stamp_obs_stateful(obs, &how) == 1) {
+        snprintf(detail, cap, "reflector is stateful (%s)", how);
+        return IPPM_NA;
+    }
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    a.note = obs->expect_stateful < 0 ? "stateless inferred" : NULL;
+    char nb[160];
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!e->req || e->req_len < 4 ||
+            !stamp_ck_rep_get(obs, e, &r, RF_SEQ, &a))
+            continue;
+        a.n++;
+        if (r.seq != stamp_req_seq(e))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": reply Sequence Number %" PRIu32
+                           " (expected the request's, %" PRIu32 ")",
+                           stamp_req_seq(e), r.seq, stamp_req_seq(e));
+    }
+    return stamp_acc_end(
+        &a, stamp_ck_none_why(obs, RF_SEQ, "no reply was seen", nb, sizeof nb));
+}
+
+/* Per-session counters under one grouping; the first failure into a. */
+static void stateful_walk(const struct ippm_obs *obs, bool by_ssid,
+                          struct stamp_acc *a)
+{
+    size_t n;
+    struct sess_item *v = stamp_ck_sessions(obs, true, by_ssid, &n);
+    uint32_t want = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
+            want = 0; /* a new session counts from zero */
+        struct stamp_reflector_pkt r;
+        stamp_dec_rep(obs, v[i].e, &r);
+        a->n++;
+        if (r.seq != want)
+            stamp_acc_fail(a,
+                           "session from port %u%s: reply %" PRIu32
+                           " has Sequence Number %" PRIu32 " (expected %" PRIu32
+                           ": a per-session counter from zero, up by one)",
+                           v[i].e->req_src.port,
+                           by_ssid ? " (4-tuple and SSID)" : "", want, r.seq,
+                           want);
+        want = r.seq + 1;
+    }
+    free(v);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_stateful_seq)
+{
+    const char *how;
+    if (stamp_obs_stateful(obs, &how) == 0) {
+        snprintf(detail, cap, "reflector is stateless (%s)", how);
+        return IPPM_NA;
+    }
+    /* A session is the 4-tuple (RFC 8762 §4), or the 4-tuple and the SSID
+     * for a reflector that supports RFC 8972 §3: either counting passes. */
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    stateful_walk(obs, false, &a);
+    if (a.bad) {
+        char d2[IPPM_DETAIL_MAX];
+        struct stamp_acc b = stamp_acc_make(d2, sizeof d2);
+        stateful_walk(obs, true, &b);
+        if (!b.bad)
+            a = b, a.d = detail, a.cap = cap;
+    }
+    a.note = obs->expect_stateful < 0 ? "stateful inferred" : NULL;
+    return stamp_acc_end(&a, "no reply was seen");
+}
+
+/* The copied fields: a reply decoded with its request. */
+enum copy_field {
+    COPY_SEQ = STAMP_COPY_SEQ,
+    COPY_TS = STAMP_COPY_TS,
+    COPY_ERREST = STAMP_COPY_ERREST
+};
+
+static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
+                                    size_t cap, enum copy_field f)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    enum rep_field rf = f == COPY_SEQ  ? RF_SS_SEQ
+                        : f == COPY_TS ? RF_SS_TS
+                                       : RF_SS_ERREST;
+    char nb[160];
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        struct stamp_reflector_pkt r;
+        if (!stamp_dec_req(obs, e, &s) || !stamp_ck_rep_get(obs, e, &r, rf, &a))
+            continue;
+        a.n++;
+        if (f == COPY_SEQ && r.ss_seq != s.seq)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Session-Sender Sequence Number %" PRIu32
+                           " (expected %" PRIu32 ")",
+                           s.seq, r.ss_seq, s.seq);
+        else if (f == COPY_TS && r.ss_ts != s.ts)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Session-Sender Timestamp 0x%016" PRIx64
+                           " (expected 0x%016" PRIx64 ")",
+                           s.seq, r.ss_ts, s.ts);
+        else if (f == COPY_ERREST && r.ss_errest != s.errest)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Session-Sender Error Estimate 0x%04x "
+                           "(expected 0x%04x)",
+                           s.seq, r.ss_errest, s.errest);
+    }
+    return stamp_acc_end(
+        &a,
+        stamp_ck_none_why(obs, rf, "no answered request of base length or more",
+                          nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_copy)
+{
+    return check_copy(obs, detail, cap, (enum copy_field)arg->type);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ttl)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        /* A reply without the field fails whether the TTL is known or not. */
+        if (stamp_ck_rep_lacks(obs, e, RF_TTL)) {
+            a.n++;
+            stamp_ck_acc_fail_lacks(&a, obs, e, RF_TTL);
+            continue;
+        }
+        if (e->req_ttl < 0 || !stamp_ck_dec_rep_upto(obs, e, &r, RF_TTL))
+            continue;
+        a.n++;
+        if (r.ss_ttl != e->req_ttl)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Ses-Sender TTL %u, request arrived "
+                           "with TTL %d (expected equal)",
+                           stamp_req_seq(e), r.ss_ttl, e->req_ttl);
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a, stamp_ck_none_why(obs, RF_TTL,
+                              "no answered request with a known arrival "
+                              "TTL",
+                              nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_rxts_after_send)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    int64_t tol = (int64_t)obs->clock_tolerance_ns;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!e->req_ns || !stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
+            continue;
+        a.n++;
+        bool ok;
+        int64_t d = stamp_ck_ts_offset(r.rx_ts, stamp_ck_errest_z(r.errest),
+                                       e->req_ns, &ok);
+        int64_t raw;
+        const char *hint = stamp_ck_epoch_hint(
+            r.rx_ts, stamp_ck_errest_z(r.errest), e->req_ns, &raw);
+        if (!ok)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Receive Timestamp 0x%016" PRIx64
+                           " is not a PTPv2 time (nanoseconds >= 10^9)",
+                           stamp_req_seq(e), r.rx_ts);
+        else if (d < -tol)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Receive Timestamp %.6f s before the "
+                           "request was sent (expected not before, tolerance "
+                           "%.6f s)%s",
+                           stamp_req_seq(e), stamp_ck_sec(*hint ? -raw : -d),
+                           stamp_ck_sec(tol), hint);
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a, stamp_ck_none_why(obs, RF_RXTS,
+                              "no reply to a request with a known send time",
+                              nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
+            continue;
+        a.n++;
+        enum ippm_tsfmt f =
+            stamp_ck_errest_z(r.errest) ? IPPM_TS_PTP : IPPM_TS_NTP;
+        bool ok1, ok2;
+        uint64_t t3 = ippm_ns_from_ts(r.ts, f, &ok1);
+        uint64_t t2 = ippm_ns_from_ts(r.rx_ts, f, &ok2);
+        if (!ok1 || !ok2)
+            stamp_acc_fail(
+                &a,
+                "seq %" PRIu32 ": %s is not a PTPv2 time (nanoseconds "
+                ">= 10^9)",
+                stamp_req_seq(e), ok1 ? "Receive Timestamp" : "Timestamp");
+        else if (t3 < t2)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Timestamp %.9f s before Receive "
+                           "Timestamp (expected not before)",
+                           stamp_req_seq(e), stamp_ck_sec((int64_t)(t2 - t3)));
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a,
+        stamp_ck_none_why(obs, RF_RXTS, "no reply was seen", nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ts_before_seen)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    int64_t tol = (int64_t)obs->clock_tolerance_ns;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!e->rep_ns || !stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
+            continue;
+        a.n++;
+        bool ok;
+        int64_t d = stamp_ck_ts_offset(r.ts, stamp_ck_errest_z(r.errest),
+                                       e->rep_ns, &ok);
+        int64_t raw;
+        const char *hint = stamp_ck_epoch_hint(
+            r.ts, stamp_ck_errest_z(r.errest), e->rep_ns, &raw);
+        if (!ok)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
+                           " is not a PTPv2 time (nanoseconds >= 10^9)",
+                           stamp_req_seq(e), r.ts);
+        else if (d > tol)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Timestamp %.6f s after the reply was "
+                           "seen (expected not after, tolerance %.6f s)%s",
+                           stamp_req_seq(e), stamp_ck_sec(*hint ? raw : d),
+                           stamp_ck_sec(tol), hint);
+    }
+    char nb[160];
+    return stamp_acc_end(&a,
+                         stamp_ck_none_why(obs, RF_ERREST,
+                                           "no reply with a known arrival time",
+                                           nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_errest_mult)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        if (!stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
+            continue;
+        a.n++;
+        if (!stamp_ck_errest_mult(r.errest))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": reply Error Estimate 0x%04x has "
+                           "Multiplier 0 (expected non-zero)",
+                           stamp_req_seq(e), r.errest);
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a,
+        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_errest_z)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    char why[160];
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_reflector_pkt r;
+        uint64_t ref = e->rep_ns ? e->rep_ns : e->req_ns;
+        if (!ref || !stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
+            continue;
+        a.n++;
+        bool z = stamp_ck_errest_z(r.errest);
+        if (!stamp_ck_z_consistent(r.ts, z, ref, why, sizeof why))
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s",
+                           stamp_req_seq(e), why);
+        else if (!stamp_ck_z_consistent(r.rx_ts, z, ref, why, sizeof why))
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s",
+                           stamp_req_seq(e), why);
+    }
+    char nb[160];
+    return stamp_acc_end(
+        &a,
+        stamp_ck_none_why(obs, RF_RXTS, "no reply with a known exchange time",
+                          nb, sizeof nb));
+}
+
+/* One MBZ region of the reply. ssid_first: the region starts with the
+ * RFC 8972 SSID, which is checked only when the request carried none. */
+static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
+                                  size_t cap, const struct stamp_layout *l,
+                                  size_t off, size_t len, bool ssid_first)
+{
+    size_t base = l->base_len;
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned replies = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        if (!e->rep)
+            continue;
+        if (e->rep_len < base && (!e->req || e->req_len < base))
+            continue; /* a short reply to a short request: 4.2-02's */
+        replies++;
+        if (e->rep_len < off + len)
+            continue; /* too short to carry the region */
+        size_t from = off;
+        if (ssid_first && stamp_dec_req(obs, e, &s) && s.ssid)
+            from += 2;
+        a.n++;
+        for (size_t k = from; k < off + len; k++) {
+            if (e->rep[k]) {
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": MBZ octet %zu (of %zu-%zu) is "
+                               "0x%02x (expected zero)",
+                               stamp_req_seq(e), k, off, off + len - 1,
+                               e->rep[k]);
+                break;
+            }
+        }
+    }
+    char nb[160];
+    if (replies)
+        snprintf(nb, sizeof nb,
+                 "every reply (%u) is too short to carry octets %zu-%zu",
+                 replies, off, off + len - 1);
+    return stamp_acc_end(&a, replies ? nb : "no reply was seen");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_mbz)
+{
+    const struct stamp_layout *l =
+        stamp_obs_pkt_layout(obs, STAMP_PKT_REFLECTOR);
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    size_t off, len;
+    if ((l->mode == STAMP_MODE_AUTH) != auth ||
+        !stamp_ck_mbz_region(l, arg, &off, &len))
+        return stamp_na(detail, cap,
+                        auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    return refl_mbz(obs, detail, cap, l, off, len,
+                    (arg->flags & STAMP_ROW_FROM_SSID) != 0);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_hmac_valid)
+{
+    bool stop;
+    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
+    if (stop)
+        return v;
+    struct ippm_hmac_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->rep)
+            continue;
+        a.n++;
+        if (e->rep_len < STAMP_AUTH_BASE_LEN) {
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": %zu-octet reply has no room for the "
+                           "HMAC (expected at least %d octets)",
+                           stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
+            continue;
+        }
+        enum ippm_err rc = stamp_hmac_check(&k, e->rep, e->rep_len);
+        if (rc == IPPM_ERR_HMAC)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": reply HMAC does not verify with the "
+                           "session key (expected HMAC-SHA-256-128 over octets "
+                           "0-95)",
+                           stamp_req_seq(e));
+        else if (rc != IPPM_OK)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": HMAC could not be computed: %s",
+                           stamp_req_seq(e), ippm_err_str(rc));
+    }
+    return stamp_acc_end(&a, "no reply was seen");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped)
+{
+    bool stop;
+    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
+    if (stop)
+        return v;
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!stamp_ck_req_hmac_bad(obs, e))
+            continue;
+        a.n++;
+        if (e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": request with a bad HMAC was answered "
+                           "with %zu octets (expected it dropped)",
+                           stamp_req_seq(e), e->rep_len);
+    }
+    return stamp_acc_end(&a, "no request with a bad HMAC was sent");
+}
+
+/* ================= Session-Reflector, RFC 8972 ================= */
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ssid_copied)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned zeroed = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        struct stamp_reflector_pkt r;
+        if (!stamp_dec_req(obs, e, &s) || !s.ssid || !stamp_dec_rep(obs, e, &r))
+            continue;
+        if (r.ssid == 0) {
+            zeroed++;
+            continue;
+        }
+        a.n++;
+        if (r.ssid != s.ssid)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": reply SSID 0x%04x, request SSID "
+                           "0x%04x (expected a copy)",
+                           s.seq, r.ssid, s.ssid);
+    }
+    if (zeroed && a.n) {
+        snprintf(detail, cap,
+                 "%u replies zeroed the SSID, %u carried one (expected the "
+                 "SSID copied into every reply)",
+                 zeroed, a.n);
+        return IPPM_FAIL;
+    }
+    if (zeroed)
+        return stamp_na(detail, cap,
+                        "the reflector returns a zeroed SSID: it does not "
+                        "support RFC 8972");
+    return stamp_acc_end(&a, "no answered request with an SSID");
+}

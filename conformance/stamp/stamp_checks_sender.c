@@ -1,0 +1,242 @@
+/* STAMP Session-Sender checks, RFC 8762 and RFC 8972 §3, graded on the
+ * requests a sender sent. The tables that cite them are
+ * cases/stamp_8762.c and cases/stamp_8972.c. */
+#include "stamp_checks.h"
+
+#include "stamp_checks_base.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/common/ippm_cur.h"
+#include "proto/stamp/stamp.h"
+
+/* ================= Session-Sender, RFC 8762 ================= */
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_min_len)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t base = stamp_obs_base(obs);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req)
+            continue;
+        a.n++;
+        if (e->req_len < base)
+            stamp_acc_fail(
+                &a,
+                "packet %zu: %zu octets (expected at least %zu in %s "
+                "mode)",
+                i, e->req_len, base,
+                obs->auth ? "authenticated" : "unauthenticated");
+    }
+    return stamp_acc_end(&a, "no packet was received from the sender");
+}
+
+/* One MBZ region of a sender packet; ssid at ssid_off is skipped. */
+static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
+                                  size_t cap, const struct stamp_layout *l,
+                                  size_t off, size_t len)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t ssid_off = l->field[STAMP_F_SSID].off;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        if (!stamp_dec_req(obs, e, &s))
+            continue;
+        a.n++;
+        for (size_t k = off; k < off + len; k++) {
+            /* RFC 8972 §3: the first two MBZ octets became the SSID. */
+            if (k == ssid_off || k == ssid_off + 1)
+                continue;
+            if (e->req[k]) {
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": MBZ octet %zu (of %zu-%zu) is "
+                               "0x%02x (expected zero)",
+                               s.seq, k, off, off + len - 1, e->req[k]);
+                break;
+            }
+        }
+    }
+    return stamp_acc_end(&a, "no sender packet of base length or more");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_mbz)
+{
+    const struct stamp_layout *l = stamp_obs_pkt_layout(obs, STAMP_PKT_SENDER);
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    size_t off, len;
+    if ((l->mode == STAMP_MODE_AUTH) != auth ||
+        !stamp_ck_mbz_region(l, arg, &off, &len))
+        return stamp_na(detail, cap,
+                        auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    return send_mbz(obs, detail, cap, l, off, len);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_seq)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t n;
+    struct sess_item *v = stamp_ck_sessions(obs, false, false, &n);
+    uint32_t want = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
+            want = 0;
+        uint32_t seq = stamp_req_seq(v[i].e);
+        a.n++;
+        if (seq != want)
+            stamp_acc_fail(
+                &a,
+                "session from port %u: packet has Sequence Number %" PRIu32
+                " (expected %" PRIu32 ": from zero, up by one per packet)",
+                v[i].e->req_src.port, seq, want);
+        want = seq + 1;
+    }
+    free(v);
+    return stamp_acc_end(&a, "no sender packet of base length or more");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_errest_mult)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        if (!stamp_dec_req(obs, e, &s))
+            continue;
+        a.n++;
+        if (!stamp_ck_errest_mult(s.errest))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": Error Estimate 0x%04x has Multiplier "
+                           "0 (expected non-zero)",
+                           s.seq, s.errest);
+    }
+    return stamp_acc_end(&a, "no sender packet of base length or more");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_errest_z)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    char why[160];
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
+            continue;
+        a.n++;
+        if (!stamp_ck_z_consistent(s.ts, stamp_ck_errest_z(s.errest), e->req_ns,
+                                   why, sizeof why))
+            stamp_acc_fail(&a, "seq %" PRIu32 ": Timestamp: %s", s.seq, why);
+    }
+    return stamp_acc_end(&a, "no sender packet with a known arrival time");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_ts_plausible)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    int64_t tol = (int64_t)obs->clock_tolerance_ns;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct stamp_sender_pkt s;
+        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
+            continue;
+        a.n++;
+        bool ok;
+        int64_t d = stamp_ck_ts_offset(s.ts, stamp_ck_errest_z(s.errest),
+                                       e->req_ns, &ok);
+        int64_t raw;
+        const char *hint = stamp_ck_epoch_hint(
+            s.ts, stamp_ck_errest_z(s.errest), e->req_ns, &raw);
+        if (!ok)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
+                           " is not a PTPv2 time (nanoseconds >= 10^9)",
+                           s.seq, s.ts);
+        else if (d > tol || d < -tol)
+            stamp_acc_fail(
+                &a,
+                "seq %" PRIu32 ": Timestamp %+.6f s from the arrival "
+                "time (expected within %.6f s)%s",
+                s.seq, stamp_ck_sec(*hint ? raw : d), stamp_ck_sec(tol), hint);
+    }
+    return stamp_acc_end(&a, "no sender packet with a known arrival time");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_hmac_valid)
+{
+    bool stop;
+    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
+    if (stop)
+        return v;
+    struct ippm_hmac_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->req || e->req_len < STAMP_AUTH_BASE_LEN)
+            continue;
+        a.n++;
+        enum ippm_err rc = stamp_hmac_check(&k, e->req, e->req_len);
+        if (rc == IPPM_ERR_HMAC)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": HMAC does not verify with the session "
+                           "key (expected HMAC-SHA-256-128 over octets 0-95)",
+                           stamp_req_seq(e));
+        else if (rc != IPPM_OK)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": HMAC could not be computed: %s",
+                           stamp_req_seq(e), ippm_err_str(rc));
+    }
+    return stamp_acc_end(&a, "no sender packet of base length or more");
+}
+
+/* ================= Session-Sender, RFC 8972 ================= */
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_ssid_constant)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t n;
+    struct sess_item *v = stamp_ck_sessions(obs, false, false, &n);
+    size_t start = 0;
+    while (start < n) {
+        size_t end = start + 1;
+        while (end < n && !stamp_ck_sess_key_cmp(&v[start], &v[end]))
+            end++;
+        uint16_t ssid = 0;
+        for (size_t i = start; i < end && !ssid; i++) {
+            struct stamp_sender_pkt s;
+            stamp_dec_req(obs, v[i].e, &s);
+            ssid = s.ssid;
+        }
+        if (ssid) {
+            a.n++;
+            for (size_t i = start; i < end; i++) {
+                struct stamp_sender_pkt s;
+                stamp_dec_req(obs, v[i].e, &s);
+                if (s.ssid != ssid) {
+                    stamp_acc_fail(&a,
+                                   "session from port %u: seq %" PRIu32
+                                   " has SSID 0x%04x (expected the session's "
+                                   "0x%04x in every packet)",
+                                   v[i].e->req_src.port, s.seq, s.ssid, ssid);
+                    break;
+                }
+            }
+        }
+        start = end;
+    }
+    free(v);
+    return stamp_acc_end(&a, "no session uses an SSID");
+}
