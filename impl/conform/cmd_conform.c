@@ -162,7 +162,6 @@ static int parse(struct conform_opts *o, int argc, char **argv,
                  const char *prog, const int *deny)
 {
     int c;
-    uint64_t v;
     int first = 1;
     while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
            -1) {
@@ -223,15 +222,13 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             o->port_given = true;
             break;
         case OPT_COUNT:
-            if (ippm_cli_uint("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
-                              "a count", &v) != 0)
+            if (ippm_cli_u32("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
+                             "a count", &o->count) != 0)
                 return IPPM_EXIT_USAGE;
-            o->count = (uint32_t)v;
             break;
         case OPT_TTL:
-            if (ippm_cli_uint("--ttl", optarg, 1, 255, "a TTL", &v) != 0)
+            if (ippm_cli_ttl("--ttl", optarg, &o->ttl) != 0)
                 return IPPM_EXIT_USAGE;
-            o->ttl = (int)v;
             break;
         case OPT_NO_PCAP:
             o->no_pcap = true;

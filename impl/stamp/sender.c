@@ -129,9 +129,8 @@ static int send_number(struct send_opts *o, int c, const char *arg)
     switch (c) {
     case OPT_PORT: return ippm_cli_port("--port", arg, &o->port);
     case OPT_COUNT:
-        rc = ippm_cli_uint("--count", arg, 1, MAX_COUNT, "a count", &v);
-        o->count = (uint32_t)v;
-        return rc;
+        return ippm_cli_u32("--count", arg, 1, MAX_COUNT, "a count",
+                            &o->count);
     case OPT_INTERVAL:
         return ippm_cli_seconds("--interval", arg, 0, 3600, &o->interval_ns);
     case OPT_SIZE:
@@ -143,13 +142,9 @@ static int send_number(struct send_opts *o, int c, const char *arg)
         o->dscp = d;
         return rc;
     case OPT_TTL:
-        rc = ippm_cli_uint("--ttl", arg, 1, 255, "a TTL", &v);
-        o->ttl = (int)v;
-        return rc;
+        return ippm_cli_ttl("--ttl", arg, &o->ttl);
     case OPT_SSID:
-        rc = ippm_cli_uint("--ssid", arg, 0, 65535, "an SSID", &v);
-        o->ssid = (uint16_t)v;
-        return rc;
+        return ippm_cli_u16("--ssid", arg, 0, 65535, "an SSID", &o->ssid);
     case OPT_WAIT: return ippm_cli_seconds("--wait", arg, 0, 3600, &o->wait_ns);
     default: return -1;
     }
