@@ -18,6 +18,7 @@
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
+#include "impl/conform/conform_cmd.h"
 #include "conform_live.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/report/html_report.h"
@@ -26,30 +27,7 @@
 #include "impl/capture/pcap_read.h"
 #include "impl/report/report.h"
 
-#define NS_PER_S 1000000000ull
 #define DEFAULT_MANIFEST "pcaps/stamp/MANIFEST"
-
-struct conform_opts {
-    const char *only;
-    const char *junit;
-    const char *json;
-    const char *html;
-    const char *key_file;
-    const char *hmac_key_file; /* open mode: the HMAC TLV's key */
-    const char *listen;
-    const char *manifest;
-    bool strict;
-    bool no_pcap;
-    bool list;
-    int stateful;          /* -1 infer */
-    uint8_t tsfmt;         /* 0 either, else 1 + enum ippm_tsfmt */
-    uint64_t timeout_ns;
-    uint64_t tolerance_ns;
-    uint16_t port;
-    bool port_given;
-    uint32_t count;
-    int ttl;
-};
 
 enum {
     OPT_ONLY = 256,
@@ -157,32 +135,10 @@ static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
                                   OPT_LIST,     OPT_HMAC_KEY,  0};
-/* The self-test runs every mode itself (run_self_suite). */
+/* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
-
-struct self_ctx;
-struct self_mode;
-struct conform_run;
-
-/* A live target of `ippm conform` (the table is conform_targets). */
-struct conform_target {
-    const char *name;     /* the first argument: "stamp-reflector" */
-    const char *args;     /* what follows it in --help, "" none */
-    const char *help;     /* --help text, lines split by '\n' */
-    enum ippm_role role;  /* the side it grades */
-    uint32_t probes;      /* IPPM_PROBE_* its live run sends; 0: it listens */
-    const int *deny;      /* options it refuses, 0-terminated */
-    /* Runs it: argv[0] is name. Returns the exit status. */
-    int (*run)(const struct conform_target *t, int argc, char **argv);
-    /* The self-test: ippm's own peer, graded in each of these modes. */
-    const struct self_mode *self_modes;
-    size_t n_self_modes;
-    int (*self_one)(struct self_ctx *cx, const struct self_mode *md,
-                    struct conform_run *run, struct ippm_case_result **res,
-                    size_t *n);
-};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -206,7 +162,6 @@ static int parse(struct conform_opts *o, int argc, char **argv,
                  const char *prog, const int *deny)
 {
     int c;
-    uint64_t v;
     int first = 1;
     while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
            -1) {
@@ -267,15 +222,13 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             o->port_given = true;
             break;
         case OPT_COUNT:
-            if (ippm_cli_uint("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
-                              "a count", &v) != 0)
+            if (ippm_cli_u32("--count", optarg, 1, CONFORM_LIVE_MAX_EX,
+                             "a count", &o->count) != 0)
                 return IPPM_EXIT_USAGE;
-            o->count = (uint32_t)v;
             break;
         case OPT_TTL:
-            if (ippm_cli_uint("--ttl", optarg, 1, 255, "a TTL", &v) != 0)
+            if (ippm_cli_ttl("--ttl", optarg, &o->ttl) != 0)
                 return IPPM_EXIT_USAGE;
-            o->ttl = (int)v;
             break;
         case OPT_NO_PCAP:
             o->no_pcap = true;
@@ -329,13 +282,20 @@ static int split_hostport(const char *s, char *host, size_t cap,
     return 0;
 }
 
+/* What a live target's run holds: the key and crypto of --auth-key-file
+ * or --hmac-key-file, and the run's record. */
+struct live_setup {
+    uint8_t key[IPPM_KEY_MAX];
+    size_t key_len;
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    struct conform_run *run;
+};
+
 /* Key and crypto for authenticated mode (--auth-key-file), or for the
- * open mode's HMAC TLV (--hmac-key-file). Returns -1 to go on. */
-static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
-                    size_t *key_len, struct ippm_crypto *crypto,
-                    bool *have_crypto)
+ * open mode's HMAC TLV (--hmac-key-file), into ls. Returns -1 to go on. */
+static int load_key(const struct conform_opts *o, struct live_setup *ls)
 {
-    *have_crypto = false;
     if (o->key_file && o->hmac_key_file) {
         ippm_cli_error("--hmac-key-file: open mode only; authenticated mode "
                        "signs the HMAC TLV with --auth-key-file");
@@ -345,24 +305,49 @@ static int load_key(const struct conform_opts *o, uint8_t key[IPPM_KEY_MAX],
     const char *file = o->key_file ? o->key_file : o->hmac_key_file;
     if (!file)
         return -1;
-    if (ippm_keyfile_read(opt, file, key, key_len) != 0)
+    if (ippm_keyfile_read(opt, file, ls->key, &ls->key_len) != 0)
         return IPPM_EXIT_USAGE;
-    if (ippm_crypto_openssl_init(crypto) != 0) {
-        ippm_crypto_openssl_free(crypto);
+    if (ippm_crypto_openssl_init(&ls->crypto) != 0) {
+        ippm_crypto_openssl_free(&ls->crypto);
         ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256");
         return IPPM_EXIT_RUNTIME;
     }
-    *have_crypto = true;
+    ls->have_crypto = true;
     return -1;
 }
 
-/* Prints the table of res and writes the reports; ex (n_ex) are our own
- * probes for the HTML round-trip plot, NULL for none. Returns the exit
- * status. */
-static int report_results(const struct conform_opts *o, const char *suite,
-                          const char *target, uint64_t start_ns,
-                          const struct ippm_case_result *res, size_t n,
-                          const struct ippm_exchange *ex, size_t n_ex)
+/* The key (load_key) and an empty run for a live target. Returns -1 to
+ * go on (then live_end), else the exit status. */
+static int live_begin(const struct conform_opts *o, struct live_setup *ls)
+{
+    memset(ls, 0, sizeof *ls);
+    int rc = load_key(o, ls);
+    if (rc >= 0)
+        return rc;
+    ls->run = calloc(1, sizeof *ls->run);
+    if (!ls->run) {
+        ippm_cli_error("conform: out of memory");
+        if (ls->have_crypto)
+            ippm_crypto_openssl_free(&ls->crypto);
+        return IPPM_EXIT_RUNTIME;
+    }
+    return -1;
+}
+
+/* Frees what live_begin made. */
+static void live_end(struct live_setup *ls)
+{
+    conform_run_free(ls->run);
+    free(ls->run);
+    if (ls->have_crypto)
+        ippm_crypto_openssl_free(&ls->crypto);
+}
+
+/* see conform_cmd.h */
+int conform_report_results(const struct conform_opts *o, const char *suite,
+                           const char *target, uint64_t start_ns,
+                           const struct ippm_case_result *res, size_t n,
+                           const struct ippm_exchange *ex, size_t n_ex)
 {
     struct ippm_report r = {
         .suite = suite,
@@ -395,13 +380,11 @@ static int report_results(const struct conform_opts *o, const char *suite,
     return status;
 }
 
-/* The catalogue on obs into a calloc'd array (*n results). NULL with the
- * exit status in *status: out of memory, or --only matching nothing
- * (suite NULL: no case is no error). */
-static struct ippm_case_result *run_catalogue(const struct ippm_obs *obs,
-                                              const struct conform_opts *o,
-                                              const char *suite, size_t *n,
-                                              int *status)
+/* see conform_cmd.h */
+struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
+                                               const struct conform_opts *o,
+                                               const char *suite, size_t *n,
+                                               int *status)
 {
     size_t n_cat;
     ippm_catalogue(&n_cat);
@@ -428,19 +411,20 @@ static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
 {
     size_t n;
     int status;
-    struct ippm_case_result *res = run_catalogue(obs, o, suite, &n, &status);
+    struct ippm_case_result *res = conform_run_catalogue(obs, o, suite, &n, &status);
     if (!res)
         return status;
     /* Our own probes: the round trips of the base packets. A graded
      * sender's exchanges time only our reflector, so no plot. */
     bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
-    status = report_results(o, suite, target, start_ns, res, n,
+    status = conform_report_results(o, suite, target, start_ns, res, n,
                             probed ? obs->ex : NULL, obs->n_ex);
     free(res);
     return status;
 }
 
-static void print_traffic(const struct conform_run *run)
+/* see conform_cmd.h */
+void conform_print_traffic(const struct conform_run *run)
 {
     size_t answered = 0;
     for (size_t i = 0; i < run->obs.n_ex; i++)
@@ -454,8 +438,8 @@ static void print_traffic(const struct conform_run *run)
                (unsigned long long)run->icmp_refused);
 }
 
-/* No probe answered: nothing came back, or the port is closed. */
-static bool no_reply(const struct conform_run *run)
+/* see conform_cmd.h */
+bool conform_no_reply(const struct conform_run *run)
 {
     for (size_t i = 0; i < run->obs.n_ex; i++)
         if (run->ex[i].rep)
@@ -467,34 +451,24 @@ static bool no_reply(const struct conform_run *run)
 static int run_reflector_suite(const struct conform_opts *o,
                                const struct ippm_addr *target)
 {
-    uint8_t key[IPPM_KEY_MAX];
-    size_t key_len = 0;
-    struct ippm_crypto crypto;
-    bool have_crypto;
-    memset(&crypto, 0, sizeof crypto);
-    int rc = load_key(o, key, &key_len, &crypto, &have_crypto);
+    struct live_setup ls;
+    int rc = live_begin(o, &ls);
     if (rc >= 0)
         return rc;
-    struct conform_run *run = calloc(1, sizeof *run);
-    if (!run) {
-        ippm_cli_error("conform: out of memory");
-        if (have_crypto)
-            ippm_crypto_openssl_free(&crypto);
-        return IPPM_EXIT_RUNTIME;
-    }
+    struct conform_run *run = ls.run;
     struct conform_reflector_opts ro = {
         .target = *target,
         .auth = o->key_file != NULL,
-        .crypto = have_crypto ? &crypto : NULL,
-        .key = o->key_file ? key : NULL,
-        .key_len = key_len,
+        .crypto = ls.have_crypto ? &ls.crypto : NULL,
+        .key = o->key_file ? ls.key : NULL,
+        .key_len = ls.key_len,
         .expect_stateful = o->stateful,
         .expect_tsfmt = o->tsfmt,
         .timeout_ns = o->timeout_ns ? o->timeout_ns : NS_PER_S,
         .tolerance_ns = o->tolerance_ns,
         .ttl = o->ttl,
-        .tlv_key = o->hmac_key_file ? key : NULL,
-        .tlv_key_len = o->hmac_key_file ? key_len : 0,
+        .tlv_key = o->hmac_key_file ? ls.key : NULL,
+        .tlv_key_len = o->hmac_key_file ? ls.key_len : 0,
     };
     char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
     ippm_addr_fmt(target, where, sizeof where);
@@ -502,7 +476,7 @@ static int run_reflector_suite(const struct conform_opts *o,
     if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
         ippm_cli_error("conform stamp-reflector: %s: %s", where, err);
         rc = IPPM_EXIT_RUNTIME;
-    } else if (no_reply(run)) {
+    } else if (conform_no_reply(run)) {
         /* Nothing to grade is not a graded FAIL: a closed port would show
          * the same "got no reply" table as a broken reflector. */
         ippm_cli_error("conform stamp-reflector: no reply from %s%s: is a "
@@ -511,13 +485,10 @@ static int run_reflector_suite(const struct conform_opts *o,
                        run->icmp_refused ? " (ICMP port unreachable)" : "");
         rc = IPPM_EXIT_RUNTIME;
     } else {
-        print_traffic(run);
+        conform_print_traffic(run);
         rc = grade(&run->obs, o, "stamp-reflector", where, start);
     }
-    conform_run_free(run);
-    free(run);
-    if (have_crypto)
-        ippm_crypto_openssl_free(&crypto);
+    live_end(&ls);
     return rc;
 }
 
@@ -594,30 +565,20 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
         ippm_cli_error("--listen: %s", err);
         return IPPM_EXIT_USAGE;
     }
-    uint8_t key[IPPM_KEY_MAX];
-    size_t key_len = 0;
-    struct ippm_crypto crypto;
-    bool have_crypto;
-    memset(&crypto, 0, sizeof crypto);
-    rc = load_key(&o, key, &key_len, &crypto, &have_crypto);
+    struct live_setup ls;
+    rc = live_begin(&o, &ls);
     if (rc >= 0)
         return rc;
-    struct conform_run *run = calloc(1, sizeof *run);
-    if (!run) {
-        ippm_cli_error("conform: out of memory");
-        if (have_crypto)
-            ippm_crypto_openssl_free(&crypto);
-        return IPPM_EXIT_RUNTIME;
-    }
+    struct conform_run *run = ls.run;
     struct conform_sender_opts so = {
         .listen = o.listen ? &local : NULL,
         .port = o.port,
         .count = o.count,
         .timeout_ns = o.timeout_ns ? o.timeout_ns : 10 * NS_PER_S,
         .auth = o.key_file != NULL,
-        .crypto = have_crypto ? &crypto : NULL,
-        .key = o.key_file ? key : NULL,
-        .key_len = key_len,
+        .crypto = ls.have_crypto ? &ls.crypto : NULL,
+        .key = o.key_file ? ls.key : NULL,
+        .key_len = ls.key_len,
         .tolerance_ns = o.tolerance_ns,
     };
     uint64_t start = ippm_clock_realtime();
@@ -637,10 +598,7 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
             rc = grade(&run->obs, &o, "stamp-sender", where, start);
         }
     }
-    conform_run_free(run);
-    free(run);
-    if (have_crypto)
-        ippm_crypto_openssl_free(&crypto);
+    live_end(&ls);
     return rc;
 }
 
@@ -693,262 +651,6 @@ static int list_cases(const struct conform_opts *o)
     return IPPM_EXIT_OK;
 }
 
-/* ---- `ippm conform` with no target ----
- * ippm's own reflector in every mode the catalogue needs, each a
- * reflector of its own, probed in turn; then ippm's own sender in each of
- * its modes, graded. Per case the most telling verdict (fail, then pass,
- * then n/a) wins, its detail naming the modes. */
-
-struct self_mode {
-    const char *name;
-    bool stateful;
-    bool auth;
-    enum ippm_tsfmt tsfmt;
-    bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
-};
-
-static const struct self_mode self_modes[] = {
-    {"open stateless", false, false, IPPM_TS_NTP, true},
-    {"open stateful", true, false, IPPM_TS_NTP, false},
-    {"authenticated", false, true, IPPM_TS_NTP, false},
-    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
-};
-
-/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
-static const struct self_mode send_modes[] = {
-    {"open sender", false, false, IPPM_TS_NTP, false},
-    {"authenticated sender", false, true, IPPM_TS_NTP, false},
-    {"PTP sender", false, false, IPPM_TS_PTP, false},
-};
-#define N_MODES_MAX 4 /* modes of one target */
-#define COUNT_OF(a)  (sizeof(a) / sizeof((a)[0]))
-
-static int verdict_rank(enum ippm_verdict v)
-{
-    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
-}
-
-/* Appends sep, mode, ": " and detail to d (IPPM_DETAIL_MAX octets), cut
- * to fit when whole is false, else only when it fits whole. */
-static void detail_put(char *d, const char *sep, const char *mode,
-                       const char *detail, bool whole)
-{
-    size_t l = strlen(d);
-    const char *part[4] = {sep, mode, ": ", detail};
-    size_t need = 0;
-    for (size_t i = 0; i < 4; i++)
-        need += strlen(part[i]);
-    if (whole && l + need >= IPPM_DETAIL_MAX)
-        return;
-    for (size_t i = 0; i < 4; i++)
-        for (const char *c = part[i]; *c && l + 1 < IPPM_DETAIL_MAX; c++)
-            d[l++] = *c;
-    d[l] = '\0';
-}
-
-/* Case i of every mode's results into m: the most telling verdict; its
- * detail names the modes that gave it ("open stateless, PTP timestamps:
- * 3 checked; authenticated: 2 checked"). */
-static void merge_case(struct ippm_case_result *m,
-                       struct ippm_case_result *const *res,
-                       const struct self_mode *modes, size_t n_modes, size_t i)
-{
-    size_t best = 0;
-    for (size_t k = 1; k < n_modes; k++)
-        if (verdict_rank(res[k][i].verdict) >
-            verdict_rank(res[best][i].verdict))
-            best = k;
-    m->c = res[best][i].c;
-    m->verdict = res[best][i].verdict;
-    m->detail[0] = '\0';
-    bool done[N_MODES_MAX] = {false};
-    bool first = true;
-    for (size_t k = 0; k < n_modes; k++) {
-        if (done[k] || res[k][i].verdict != m->verdict)
-            continue;
-        /* This detail, with every mode that gave the same. */
-        char names[IPPM_DETAIL_MAX] = "";
-        for (size_t j = k; j < n_modes; j++) {
-            if (done[j] || res[j][i].verdict != m->verdict ||
-                strcmp(res[j][i].detail, res[k][i].detail) != 0)
-                continue;
-            done[j] = true;
-            detail_put(names, names[0] ? ", " : "", modes[j].name, "", false);
-            names[strlen(names) - 2] = '\0'; /* the ": " */
-        }
-        detail_put(m->detail, first ? "" : "; ", names, res[k][i].detail,
-                   !first);
-        first = false;
-    }
-}
-
-/* Cases that no mode of the self-test can make apply: why, exactly. */
-static void explain_na(struct ippm_case_result *m, size_t n,
-                       const char *err_862)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].verdict != IPPM_NA)
-            continue;
-        if (!strcmp(m[i].c->id, "STAMP-8762-4.1-01") && err_862[0])
-            snprintf(m[i].detail, sizeof m[i].detail,
-                     "ippm's own reflector could not listen on UDP port "
-                     "862 (%s): the self-test ran on a free port; as root "
-                     "(or with CAP_NET_BIND_SERVICE) and 862 free it is "
-                     "graded",
-                     err_862);
-    }
-}
-
-/* What every mode of the self-test shares. */
-struct self_ctx {
-    const struct conform_opts *o;
-    const struct ippm_crypto *crypto;
-    const uint8_t *key; /* random, made for this run */
-    size_t key_len;
-    char err_862[IPPM_NET_ERRLEN]; /* why port 862 could not be bound */
-};
-
-/* Runs one mode: its own reflector, probed; results into *res. */
-static int self_one(struct self_ctx *cx, const struct self_mode *md,
-                    struct conform_run *run, struct ippm_case_result **res,
-                    size_t *n)
-{
-    const struct conform_opts *o = cx->o;
-    const struct ippm_crypto *crypto = cx->crypto;
-    const uint8_t *key = cx->key;
-    size_t key_len = cx->key_len;
-    char err[IPPM_NET_ERRLEN];
-    uint16_t port = 0;
-    struct conform_selfrefl_opts so = {
-        .stateful = md->stateful,
-        .auth = md->auth,
-        .tsfmt = md->tsfmt,
-        .key = key,
-        .key_len = key_len,
-        .port = md->try_862 ? STAMP_PORT : 0,
-    };
-    struct conform_selfrefl *s =
-        conform_selfrefl_start(&so, &port, err, sizeof err);
-    if (!s && md->try_862) {
-        snprintf(cx->err_862, sizeof cx->err_862, "%s", err);
-        so.port = 0;
-        s = conform_selfrefl_start(&so, &port, err, sizeof err);
-    }
-    if (!s) {
-        ippm_cli_error("conform: own reflector (%s): %s", md->name, err);
-        return IPPM_EXIT_RUNTIME;
-    }
-    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
-    struct conform_reflector_opts ro = {
-        .target = target,
-        .auth = md->auth,
-        .crypto = crypto,
-        .key = md->auth ? key : NULL,
-        .key_len = md->auth ? key_len : 0,
-        .expect_stateful = md->stateful,
-        .expect_tsfmt = (uint8_t)(1 + md->tsfmt),
-        .timeout_ns = o->timeout_ns,
-        .tolerance_ns = o->tolerance_ns,
-        .ttl = o->ttl,
-        .tlv_key = md->auth ? NULL : key,
-        .tlv_key_len = md->auth ? 0 : key_len,
-    };
-    printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
-    int rc = IPPM_EXIT_OK;
-    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
-        ippm_cli_error("conform: %s: %s", md->name, err);
-        rc = IPPM_EXIT_RUNTIME;
-    } else if (no_reply(run)) {
-        ippm_cli_error("conform: own reflector (%s) gave no reply", md->name);
-        rc = IPPM_EXIT_RUNTIME;
-    } else {
-        print_traffic(run);
-        *res = run_catalogue(&run->obs, o, NULL, n, &rc);
-        if (*res)
-            rc = IPPM_EXIT_OK;
-    }
-    conform_selfrefl_stop(s);
-    return rc;
-}
-
-/* Runs one sender mode: ippm's own sender to our grading reflector;
- * results into *res. */
-static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
-                         struct conform_run *run,
-                         struct ippm_case_result **res, size_t *n)
-{
-    const struct conform_opts *o = cx->o;
-    const struct ippm_crypto *crypto = cx->crypto;
-    const uint8_t *key = cx->key;
-    size_t key_len = cx->key_len;
-    char err[IPPM_NET_ERRLEN];
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
-    struct ippm_sock tmp;
-    /* A free port for the grading reflector: the sender needs it first. */
-    if (ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
-        ippm_cli_error("conform: %s: %s", md->name, err);
-        return IPPM_EXIT_RUNTIME;
-    }
-    lo.port = tmp.local.port;
-    ippm_net_close(&tmp);
-    struct conform_selfsend_opts sso = {
-        .target = lo,
-        .auth = md->auth,
-        .tsfmt = md->tsfmt,
-        .crypto = crypto,
-        .key = key,
-        .key_len = key_len,
-        .delay_ns = NS_PER_S / 5,
-    };
-    struct conform_sender_opts so = {
-        .listen = &lo,
-        .port = lo.port,
-        .count = CONFORM_SELFSEND_SESSIONS * CONFORM_SELFSEND_COUNT,
-        .timeout_ns = NS_PER_S,
-        .auth = md->auth,
-        .crypto = crypto,
-        .key = key,
-        .key_len = key_len,
-        .tolerance_ns = o->tolerance_ns,
-        .quiet = true,
-    };
-    struct conform_selfsend *x = conform_selfsend_start(&sso, err, sizeof err);
-    if (!x) {
-        ippm_cli_error("conform: own sender (%s): %s", md->name, err);
-        return IPPM_EXIT_RUNTIME;
-    }
-    int rc = IPPM_EXIT_OK;
-    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
-        ippm_cli_error("conform: %s: %s", md->name, err);
-        rc = IPPM_EXIT_RUNTIME;
-    }
-    conform_selfsend_stop(x);
-    if (rc != IPPM_EXIT_OK)
-        return rc;
-    if (!run->obs.n_ex) {
-        ippm_cli_error("conform: own sender (%s) sent nothing", md->name);
-        return IPPM_EXIT_RUNTIME;
-    }
-    printf("ippm's own STAMP sender, %s: %zu packets graded\n", md->name,
-           run->obs.n_ex);
-    *res = run_catalogue(&run->obs, o, NULL, n, &rc);
-    return *res ? IPPM_EXIT_OK : rc;
-}
-
-/* Merges n_modes results (n cases each) into a calloc'd array; NULL when
- * out of memory. */
-static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
-                                            const struct self_mode *modes,
-                                            size_t n_modes, size_t n)
-{
-    struct ippm_case_result *m = calloc(n ? n : 1, sizeof *m);
-    if (!m)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        merge_case(&m[i], res, modes, n_modes, i);
-    return m;
-}
-
 /* ---- the targets ---- */
 
 /* usage() lines of the no-target row. */
@@ -970,14 +672,15 @@ static const struct conform_target conform_targets[] = {
      "probe a Session-Reflector (port 862 by default;\n"
      "IPv6 as [::1]:862; or HOST --port PORT)",
      IPPM_ROLE_REFLECTOR, STAMP_PROBES, deny_reflector, cmd_reflector,
-     self_modes, COUNT_OF(self_modes), self_one},
+     &conform_selftest_reflector},
     {"stamp-sender", "",
      "act as reflector and grade the Session-Sender\n"
      "that sends to us",
      IPPM_ROLE_SENDER, 0, deny_sender, cmd_sender,
-     send_modes, COUNT_OF(send_modes), self_send_one},
+     &conform_selftest_sender},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
+_Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
 
 /* One row of usage(): label, then text's lines one under the other. */
 static void usage_row(FILE *f, const char *label, const char *text)
@@ -1012,99 +715,6 @@ static void usage(FILE *f)
     }
     usage_row(f, "(none)", SELF_HELP);
     fputs(USAGE_OPTIONS, f);
-}
-
-/* One target's self-test: each of its modes in turn, merged into *out
- * (*n cases). *keep takes the first run of our own probes, for the
- * --html round-trip plot. Returns the exit status. */
-static int self_target(struct self_ctx *cx, const struct conform_target *t,
-                       struct ippm_case_result **out, size_t *n,
-                       struct conform_run **keep)
-{
-    struct ippm_case_result *res[N_MODES_MAX] = {NULL};
-    size_t n_res[N_MODES_MAX] = {0};
-    int rc = IPPM_EXIT_OK;
-    for (size_t k = 0; k < t->n_self_modes && rc == IPPM_EXIT_OK; k++) {
-        struct conform_run *run = calloc(1, sizeof *run);
-        if (!run) {
-            ippm_cli_error("conform: out of memory");
-            rc = IPPM_EXIT_RUNTIME;
-            break;
-        }
-        rc = t->self_one(cx, &t->self_modes[k], run, &res[k], &n_res[k]);
-        /* The plot draws the base probes' round trips. */
-        if (!*keep && rc == IPPM_EXIT_OK &&
-            (t->probes & IPPM_PROBE_STAMP_BASE)) {
-            *keep = run;
-        } else {
-            conform_run_free(run);
-            free(run);
-        }
-    }
-    /* Same catalogue, same --only: every mode ran the same cases. */
-    *n = n_res[0];
-    if (rc == IPPM_EXIT_OK &&
-        !(*out = merge_modes(res, t->self_modes, t->n_self_modes, *n))) {
-        ippm_cli_error("conform: out of memory");
-        rc = IPPM_EXIT_RUNTIME;
-    }
-    for (size_t k = 0; k < N_MODES_MAX; k++)
-        free(res[k]);
-    return rc;
-}
-
-/* Every target's self-test, merged, reported. */
-static int run_self_suite(const struct conform_opts *o)
-{
-    struct ippm_crypto crypto;
-    uint8_t key[32];
-    memset(&crypto, 0, sizeof crypto);
-    if (ippm_crypto_openssl_init(&crypto) != 0 ||
-        crypto.random(crypto.ctx, key, sizeof key) != IPPM_OK) {
-        ippm_crypto_openssl_free(&crypto);
-        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256 or no random "
-                       "source");
-        return IPPM_EXIT_RUNTIME;
-    }
-    struct self_ctx cx = {o, &crypto, key, sizeof key, ""};
-    struct conform_run *keep = NULL; /* the first probed mode's, --html */
-    struct ippm_case_result *part[N_TARGETS] = {NULL};
-    size_t n_part[N_TARGETS] = {0}, total = 0;
-    struct ippm_case_result *merged = NULL;
-    uint64_t start = ippm_clock_realtime();
-    int rc = IPPM_EXIT_OK;
-    for (size_t t = 0; t < N_TARGETS && rc == IPPM_EXIT_OK; t++) {
-        rc = self_target(&cx, &conform_targets[t], &part[t], &n_part[t],
-                         &keep);
-        total += n_part[t];
-    }
-    if (rc == IPPM_EXIT_OK && total == 0 && o->only) {
-        ippm_cli_error("--only: no case matches '%s'", o->only);
-        rc = IPPM_EXIT_USAGE;
-    }
-    if (rc == IPPM_EXIT_OK &&
-        !(merged = calloc(total ? total : 1, sizeof *merged))) {
-        ippm_cli_error("conform: out of memory");
-        rc = IPPM_EXIT_RUNTIME;
-    }
-    if (rc == IPPM_EXIT_OK) {
-        for (size_t t = 0, at = 0; t < N_TARGETS; at += n_part[t], t++)
-            memcpy(merged + at, part[t], n_part[t] * sizeof *merged);
-        explain_na(merged, total, cx.err_862);
-        printf("\n");
-        rc = report_results(
-            o, "stamp", "ippm's own reflector and sender, every mode", start,
-            merged, total, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
-    }
-    for (size_t t = 0; t < N_TARGETS; t++)
-        free(part[t]);
-    free(merged);
-    if (keep) {
-        conform_run_free(keep);
-        free(keep);
-    }
-    ippm_crypto_openssl_free(&crypto);
-    return rc;
 }
 
 /* "conform: unknown target 'x' (stamp-reflector, stamp-sender)". */
@@ -1146,7 +756,7 @@ static int cmd_self(int argc, char **argv)
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
     /* --stateful, --stateless, --timestamp: every mode runs anyway. */
-    rc = run_self_suite(&o);
+    rc = conform_self_suite(&o, conform_targets, N_TARGETS);
     if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {
         int prc = run_pcap_corpus(&o);
         if (rc == IPPM_EXIT_OK)

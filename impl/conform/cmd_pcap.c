@@ -645,6 +645,16 @@ static void set_u64(json_t *o, const char *k, uint64_t v)
     json_object_set_new(o, k, json_string(b));
 }
 
+/* The fields both packets start with (RFC 8762 §4.2, §4.3), in order. */
+static void set_head(json_t *o, uint32_t seq, uint64_t ts, uint16_t errest,
+                     uint16_t ssid)
+{
+    json_object_set_new(o, "seq", json_integer(seq));
+    set_u64(o, "ts", ts);
+    json_object_set_new(o, "errest", json_integer(errest));
+    json_object_set_new(o, "ssid", json_integer(ssid));
+}
+
 static int cmd_dump(int argc, char **argv)
 {
     struct check_opts o;
@@ -721,10 +731,7 @@ static int cmd_dump(int argc, char **argv)
             struct stamp_sender_pkt p;
             e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
             if (e == IPPM_OK) {
-                json_object_set_new(j, "seq", json_integer(p.seq));
-                set_u64(j, "ts", p.ts);
-                json_object_set_new(j, "errest", json_integer(p.errest));
-                json_object_set_new(j, "ssid", json_integer(p.ssid));
+                set_head(j, p.seq, p.ts, p.errest, p.ssid);
                 json_object_set_new(j, "mbz_nonzero",
                                     json_boolean(p.mbz_nonzero));
                 extra = p.extra;
@@ -735,10 +742,7 @@ static int cmd_dump(int argc, char **argv)
             struct stamp_reflector_pkt p;
             e = stamp_reflector_pkt_decode(&p, d->data, d->len, mode);
             if (e == IPPM_OK) {
-                json_object_set_new(j, "seq", json_integer(p.seq));
-                set_u64(j, "ts", p.ts);
-                json_object_set_new(j, "errest", json_integer(p.errest));
-                json_object_set_new(j, "ssid", json_integer(p.ssid));
+                set_head(j, p.seq, p.ts, p.errest, p.ssid);
                 set_u64(j, "rx_ts", p.rx_ts);
                 json_object_set_new(j, "ss_seq", json_integer(p.ss_seq));
                 set_u64(j, "ss_ts", p.ss_ts);

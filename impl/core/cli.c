@@ -49,13 +49,41 @@ int ippm_cli_uint(const char *opt, const char *s, uint64_t min, uint64_t max,
 }
 
 /* see cli.h */
-int ippm_cli_port(const char *opt, const char *s, uint16_t *out)
+int ippm_cli_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
+                 const char *what, uint32_t *out)
 {
     uint64_t v;
-    if (ippm_cli_uint(opt, s, 1, 65535, "a port", &v) != 0)
+    if (ippm_cli_uint(opt, s, min, max, what, &v) != 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_u16(const char *opt, const char *s, uint16_t min, uint16_t max,
+                 const char *what, uint16_t *out)
+{
+    uint32_t v;
+    if (ippm_cli_u32(opt, s, min, max, what, &v) != 0)
         return -1;
     *out = (uint16_t)v;
     return 0;
+}
+
+/* see cli.h */
+int ippm_cli_ttl(const char *opt, const char *s, int *out)
+{
+    uint32_t v;
+    if (ippm_cli_u32(opt, s, 1, 255, "a TTL", &v) != 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_port(const char *opt, const char *s, uint16_t *out)
+{
+    return ippm_cli_u16(opt, s, 1, 65535, "a port", out);
 }
 
 /* see cli.h */

@@ -26,6 +26,16 @@ int ippm_cli_port(const char *opt, const char *s, uint16_t *out);
 int ippm_cli_uint(const char *opt, const char *s, uint64_t min, uint64_t max,
                   const char *what, uint64_t *out);
 
+/* ippm_cli_uint into a narrower field; [min, max] must fit it. *out is
+ * left alone on failure. */
+int ippm_cli_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
+                 const char *what, uint32_t *out);
+int ippm_cli_u16(const char *opt, const char *s, uint16_t min, uint16_t max,
+                 const char *what, uint16_t *out);
+
+/* IP TTL / Hop Limit to set, 1-255. */
+int ippm_cli_ttl(const char *opt, const char *s, int *out);
+
 /* Seconds as a decimal ("0.01", "2", "1e-3") in [min_s, max_s], to ns. */
 int ippm_cli_seconds(const char *opt, const char *s, double min_s,
                      double max_s, uint64_t *out_ns);

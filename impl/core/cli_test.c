@@ -59,6 +59,32 @@ static void test_ippm_cli_dscp_range(void **state)
     assert_int_equal(ippm_cli_dscp("--dscp", "64", &d), -1);
 }
 
+/* The narrow parsers take their whole range and leave the field alone
+ * on a value outside it: a 70000 must not wrap into a uint16_t. */
+static void test_ippm_cli_narrow_fields_range(void **state)
+{
+    (void)state;
+    uint32_t n = 7;
+    uint16_t s = 7;
+    int ttl = 7;
+    assert_int_equal(ippm_cli_u32("--count", "4000000000", 1, 4000000000u,
+                                  "a count", &n), 0);
+    assert_int_equal(n, 4000000000u);
+    assert_int_equal(ippm_cli_u32("--count", "0", 1, 10, "a count", &n), -1);
+    assert_int_equal(n, 4000000000u);
+    assert_int_equal(ippm_cli_u16("--ssid", "65535", 0, 65535, "an SSID", &s),
+                     0);
+    assert_int_equal(s, 65535);
+    assert_int_equal(ippm_cli_u16("--ssid", "70000", 0, 65535, "an SSID", &s),
+                     -1);
+    assert_int_equal(s, 65535);
+    assert_int_equal(ippm_cli_ttl("--ttl", "255", &ttl), 0);
+    assert_int_equal(ttl, 255);
+    assert_int_equal(ippm_cli_ttl("--ttl", "0", &ttl), -1);
+    assert_int_equal(ippm_cli_ttl("--ttl", "256", &ttl), -1);
+    assert_int_equal(ttl, 255);
+}
+
 static void test_ippm_cli_tsfmt_names(void **state)
 {
     (void)state;
@@ -91,6 +117,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ippm_cli_port_accepts_1_and_65535),
         cmocka_unit_test(test_ippm_cli_port_rejects_out_of_range_and_junk),
+        cmocka_unit_test(test_ippm_cli_narrow_fields_range),
         cmocka_unit_test(test_ippm_cli_seconds_converts_to_ns),
         cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
         cmocka_unit_test(test_ippm_cli_dscp_range),

@@ -518,9 +518,8 @@ static int impairment(struct parse *p, int id, int dirs, const char *opt,
             c->burst_bytes = v;
             break;
         case IM_QUEUE:
-            rc = ippm_cli_uint(opt, arg, 1, NETEM_QUEUE_MAX,
-                               "a queue depth in packets", &v);
-            c->queue = (uint32_t)v;
+            rc = ippm_cli_u32(opt, arg, 1, NETEM_QUEUE_MAX,
+                              "a queue depth in packets", &c->queue);
             p->queue_set[d] = true;
             break;
         case IM_REORDER: rc = parse_reorder(opt, arg, c); break;
@@ -576,18 +575,14 @@ static int plain(struct parse *p, int c, const char *arg)
         }
         return 0;
     case OPT_POOL:
-        rc = ippm_cli_uint("--pool", arg, 16, 1u << 20, "a slot count", &v);
-        o->pool = (uint32_t)v;
-        return rc;
+        return ippm_cli_u32("--pool", arg, 16, 1u << 20, "a slot count",
+                            &o->pool);
     case OPT_MAXSIZE:
-        rc = ippm_cli_uint("--max-size", arg, 64, 65535, "a size", &v);
-        o->max_size = (uint32_t)v;
-        return rc;
+        return ippm_cli_u32("--max-size", arg, 64, 65535, "a size",
+                            &o->max_size);
     case OPT_FLOWS:
-        rc = ippm_cli_uint("--flows", arg, 1, RELAY_FLOWS_MAX, "a flow count",
-                           &v);
-        o->flows = (uint32_t)v;
-        return rc;
+        return ippm_cli_u32("--flows", arg, 1, RELAY_FLOWS_MAX,
+                            "a flow count", &o->flows);
     case OPT_FLOWIDLE:
         return ippm_cli_seconds("--flow-idle", arg, 0.001, 86400,
                                 &o->flow_idle_ns);

@@ -135,13 +135,20 @@ static void iso8601(uint64_t ns, char *buf, size_t len)
         snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
 
+/* What both reports head with: r's totals, and its start as ISO 8601. */
+static void report_head(const struct ippm_report *r,
+                        struct ippm_report_totals *t, char *when, size_t len)
+{
+    ippm_report_totals(r, t);
+    iso8601(r->start_ns, when, len);
+}
+
 static int fill_json(FILE *f, void *arg)
 {
     const struct ippm_report *r = arg;
     struct ippm_report_totals t;
     char when[32];
-    ippm_report_totals(r, &t);
-    iso8601(r->start_ns, when, sizeof when);
+    report_head(r, &t, when, sizeof when);
 
     json_t *root = json_object();
     json_t *cases = json_array();
@@ -212,8 +219,7 @@ static int fill_junit(FILE *f, void *arg)
     const struct ippm_report *r = arg;
     struct ippm_report_totals t;
     char when[32];
-    ippm_report_totals(r, &t);
-    iso8601(r->start_ns, when, sizeof when);
+    report_head(r, &t, when, sizeof when);
     const char *suite = r->suite ? r->suite : "ippm";
     /* Only a failure that fails the run is a JUnit <failure>: a SHOULD
      * (without strict) or a MAY is a warning in <system-out>. */

@@ -180,9 +180,8 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
         o->max_reply_len = (size_t)v;
         break;
     case OPT_MICRO:
-        rc = ippm_cli_uint("--micro-session", arg, 1, 65535,
-                           "a Micro-session ID", &v);
-        o->micro_session_id = (uint16_t)v;
+        rc = ippm_cli_u16("--micro-session", arg, 1, 65535,
+                          "a Micro-session ID", &o->micro_session_id);
         break;
     case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
     case OPT_HMAC_KEY: o->hmac_key_file = arg; break;

@@ -4,7 +4,7 @@
  * the results. Like the reflector it never reads a STAMP field. Records
  * live in a ring of SEND_RING; each one's per-packet output is written as
  * it leaves the ring, so memory does not grow with --count (--html aside:
- * its plots hold a point per packet). */
+ * its plots hold a point per packet). Its output is sender_report.c. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "proto/stamp/stamp.h"
-#include "impl/core/atomic_file.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
@@ -24,6 +23,7 @@
 #include "impl/core/progress.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/sender.h"
 #include "impl/stamp/tlv_opts.h"
 
 #define MAX_COUNT 10000000u
@@ -32,11 +32,6 @@
  * hours), later it is unexpected. About 80 octets each. */
 #define SEND_RING 65536u
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
-
-/* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
- * of its behavior" when a reply carries a zeroed SSID (a reflector without
- * RFC 8972). */
-enum zero_ssid { ZS_WARN = 0, ZS_CONTINUE, ZS_STOP };
 
 static int parse_zero_ssid(const char *s, enum zero_ssid *out)
 {
@@ -53,61 +48,6 @@ static int parse_zero_ssid(const char *s, enum zero_ssid *out)
     }
     return 0;
 }
-
-struct send_opts {
-    const char *host;
-    uint16_t port;
-    uint32_t count;
-    uint64_t interval_ns;
-    size_t size;                 /* 0: the mode's base length */
-    const char *key_file;
-    enum ippm_tsfmt tsfmt;
-    int dscp;                    /* -1: leave alone */
-    int ttl;                     /* -1: leave alone */
-    uint16_t ssid;
-    uint64_t wait_ns;
-    bool per_packet;
-    const char *json;
-    const char *html;
-    bool no_progress;
-    struct ippm_export_opts exp;   /* --metrics, --agentx */
-    enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
-    struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
-    uint8_t *tlv_block;            /* built once from tlv */
-    size_t tlv_len;
-};
-
-struct sender {
-    struct send_opts o;
-    struct ippm_addr peer;
-    struct ippm_sock sock;
-    struct ippm_clock clk;
-    struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
-    enum stamp_mode mode;
-    struct stamp_sender s;
-    struct stamp_result *res;   /* the ring, ring entries */
-    uint32_t ring;
-    struct ippm_rx_batch rx;
-    struct ippm_tx_batch tx;
-    uint64_t send_failed;
-    uint64_t icmp_errors;
-    bool interrupted;
-    bool failed;            /* proto refused to build a packet */
-    uint64_t zero_ssid;     /* replies with a zeroed SSID (--ssid set) */
-    bool zero_ssid_stop;    /* --on-zero-ssid stop: end the session */
-    struct stamp_stats st;
-    struct ippm_progress prog;
-    uint32_t lost_cursor;   /* progress: sequence numbers judged so far */
-    uint64_t lost_so_far;
-    struct stamp_send_metrics met; /* published only when exp.on */
-    struct ippm_export exp;
-    json_t **pkt_tlvs;      /* --json: each reply's TLVs, by ring slot */
-    FILE *pkt_json;         /* --json: the packets array so far */
-    uint64_t pkt_json_n;
-    bool pkt_json_failed;
-    struct ippm_series h_rtt, h_fwd, h_bwd; /* --html: a point per packet */
-    uint64_t h_t0;          /* first send time */
-};
 
 static void send_usage(FILE *f)
 {
@@ -189,9 +129,8 @@ static int send_number(struct send_opts *o, int c, const char *arg)
     switch (c) {
     case OPT_PORT: return ippm_cli_port("--port", arg, &o->port);
     case OPT_COUNT:
-        rc = ippm_cli_uint("--count", arg, 1, MAX_COUNT, "a count", &v);
-        o->count = (uint32_t)v;
-        return rc;
+        return ippm_cli_u32("--count", arg, 1, MAX_COUNT, "a count",
+                            &o->count);
     case OPT_INTERVAL:
         return ippm_cli_seconds("--interval", arg, 0, 3600, &o->interval_ns);
     case OPT_SIZE:
@@ -203,13 +142,9 @@ static int send_number(struct send_opts *o, int c, const char *arg)
         o->dscp = d;
         return rc;
     case OPT_TTL:
-        rc = ippm_cli_uint("--ttl", arg, 1, 255, "a TTL", &v);
-        o->ttl = (int)v;
-        return rc;
+        return ippm_cli_ttl("--ttl", arg, &o->ttl);
     case OPT_SSID:
-        rc = ippm_cli_uint("--ssid", arg, 0, 65535, "an SSID", &v);
-        o->ssid = (uint16_t)v;
-        return rc;
+        return ippm_cli_u16("--ssid", arg, 0, 65535, "an SSID", &o->ssid);
     case OPT_WAIT: return ippm_cli_seconds("--wait", arg, 0, 3600, &o->wait_ns);
     default: return -1;
     }
@@ -362,8 +297,6 @@ static int send_open(struct sender *x)
     return -1;
 }
 
-static int send_html_alloc(struct sender *x);
-
 /* Key, address, socket, memory. Returns -1 to run, else the exit status. */
 static int send_setup(struct sender *x)
 {
@@ -387,7 +320,7 @@ static int send_setup(struct sender *x)
         x->pkt_tlvs = calloc(x->ring, sizeof(*x->pkt_tlvs));
     if (x->o.json)
         x->pkt_json = tmpfile();
-    bool html_ok = !x->o.html || send_html_alloc(x) == 0;
+    bool html_ok = !x->o.html || sender_html_alloc(x) == 0;
     if (!x->res || (x->o.json && x->o.tlv_len && !x->pkt_tlvs) ||
         (x->o.json && !x->pkt_json) || !html_ok) {
         ippm_cli_error("stamp sender: out of memory");
@@ -422,53 +355,6 @@ static int send_proto_init(struct sender *x)
     return -1;
 }
 
-/* ---- per-packet lines ---- */
-
-static double ms(int64_t ns)
-{
-    return (double)ns / 1e6;
-}
-
-static int64_t res_rtt(const struct stamp_result *r)
-{
-    return ((int64_t)(r->t4_ns - r->t1_ns)) - ((int64_t)(r->t3_ns - r->t2_ns));
-}
-
-static const char *tlv_status_name(uint8_t st)
-{
-    switch (st) {
-    case STAMP_TLVS_OK: return "ok";
-    case STAMP_TLVS_MALFORMED: return "malformed";
-    case STAMP_TLVS_INTEGRITY: return "integrity-failed";
-    default: return "none";
-    }
-}
-
-static void print_reply(const struct sender *x, uint32_t seq,
-                        const struct stamp_result *r, const json_t *tlvs)
-{
-    printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(res_rtt(r)),
-           ms((int64_t)(r->t2_ns - r->t1_ns)),
-           ms((int64_t)(r->t4_ns - r->t3_ns)));
-    /* ttl: the reply's, as ping; refl_ttl: the request's on arrival at
-     * the reflector (its Ses-Sender TTL), where --ttl shows. */
-    if (r->rx_ttl >= 0)
-        printf(" ttl=%d", r->rx_ttl);
-    printf(" refl_ttl=%u", r->refl_ttl);
-    printf(" refl_seq=%u%s", r->refl_seq, r->reordered ? " (reordered)" : "");
-    /* RFC 8972 §4: what each TLV came back with. */
-    if (tlvs)
-        stamp_tlv_opts_print(stdout, tlvs);
-    if (x->o.tlv_len && r->tlv_status != STAMP_TLVS_OK)
-        printf(" tlvs=%s", tlv_status_name(r->tlv_status));
-    putchar('\n');
-}
-
-static void json_stream_packet(struct sender *x, uint32_t seq,
-                               const struct stamp_result *r);
-static void html_point(struct sender *x, uint32_t seq,
-                       const struct stamp_result *r);
-
 /* A record left the ring in its final state: its per-packet output. */
 static void send_emit(struct sender *x, uint32_t seq,
                       const struct stamp_result *r)
@@ -480,9 +366,9 @@ static void send_emit(struct sender *x, uint32_t seq,
     if (x->o.per_packet && r->state == STAMP_RES_SENT)
         printf("seq=%u lost\n", seq);
     if (x->pkt_json)
-        json_stream_packet(x, seq, r);
+        sender_json_stream_packet(x, seq, r);
     if (x->h_rtt.x)
-        html_point(x, seq, r);
+        sender_html_point(x, seq, r);
     if (x->pkt_tlvs) {
         json_decref(x->pkt_tlvs[seq % x->ring]);
         x->pkt_tlvs[seq % x->ring] = NULL;
@@ -542,7 +428,7 @@ static void send_observe(struct sender *x, const struct ippm_action *act)
     ippm_metric_summary_observe(&x->met.rtt,
                                 r->ts_malformed
                                     ? (int64_t)(r->t4_ns - r->t1_ns)
-                                    : res_rtt(r));
+                                    : sender_res_rtt(r));
 }
 
 /* Publishes the counters; true while RTTs wait to be published. */
@@ -604,7 +490,7 @@ static void send_rx_one(struct sender *x, size_t i)
                                    ee.z ? IPPM_TS_PTP : IPPM_TS_NTP);
     }
     if (x->o.per_packet && first)
-        print_reply(x, act.seq, r, tlvs);
+        sender_print_reply(x, act.seq, r, tlvs);
     if (x->pkt_tlvs && first) {
         json_decref(x->pkt_tlvs[act.seq % x->ring]);
         x->pkt_tlvs[act.seq % x->ring] = tlvs;
@@ -716,370 +602,6 @@ static int send_loop(struct sender *x)
     }
 }
 
-/* ---- summary ---- */
-
-static void print_summary_line(const char *name, const struct ippm_summary *s)
-{
-    printf("%-8s min/avg/median/p95/p99/max/stddev = "
-           "%.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
-           name, ms(s->min), s->mean / 1e6, ms(s->median), ms(s->p95),
-           ms(s->p99), ms(s->max), s->stddev / 1e6);
-}
-
-static void print_drops(const struct sender *x)
-{
-    const struct stamp_sender_counters *c = &x->s.counters;
-    if (c->dropped == 0)
-        return;
-    printf("replies not accepted: %llu (", (unsigned long long)c->dropped);
-    const char *sep = "";
-    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
-        if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
-            /* Names of the enum stay in --json; people read the text. */
-            printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
-            if (e == IPPM_ERR_SHORT)
-                printf("shorter than the %zu-octet base packet",
-                       stamp_base_len(x->mode));
-            else
-                printf("%s", stamp_err_str((enum ippm_err)e));
-            sep = ", ";
-        }
-    }
-    printf(")\n");
-}
-
-static void print_summary(const struct sender *x)
-{
-    const struct stamp_stats *st = &x->st;
-    char as[IPPM_ADDR_STRLEN];
-    printf("--- %s STAMP statistics%s ---\n",
-           ippm_addr_fmt(&x->peer, as, sizeof(as)),
-           x->interrupted    ? " (interrupted)"
-           : x->zero_ssid_stop ? " (stopped: zeroed SSID)"
-                               : "");
-    printf("%llu sent, %llu received, %llu lost (%.1f%%), %llu duplicated, "
-           "%llu reordered\n",
-           (unsigned long long)st->sent, (unsigned long long)st->received,
-           (unsigned long long)st->lost, st->loss_pct,
-           (unsigned long long)st->duplicated,
-           (unsigned long long)st->reordered);
-    if (st->directional)
-        printf("directional loss: forward %llu, backward %llu (%s)\n",
-               (unsigned long long)st->lost_forward,
-               (unsigned long long)st->lost_backward,
-               st->directional_by == STAMP_DIR_DM
-                   ? "Direct Measurement counters, RFC 8972 §4.5"
-                   : "stateful reflector");
-    if (st->dup_forward || st->dup_backward)
-        printf("duplicated: forward %llu, backward %llu\n",
-               (unsigned long long)st->dup_forward,
-               (unsigned long long)st->dup_backward);
-    if (st->received > 0) {
-        print_summary_line("rtt", &st->rtt);
-        if (st->ipdv.n)
-            print_summary_line("ipdv", &st->ipdv);
-        printf("jitter   = %.3f ms (mean |IPDV| of RTT, RFC 3393)\n",
-               st->jitter_ns / 1e6);
-        print_summary_line("forward", &st->fwd);
-        print_summary_line("backward", &st->bwd);
-        printf("(one-way delay needs synchronised clocks)\n");
-    }
-    print_drops(x);
-    if (x->zero_ssid)
-        printf("zeroed SSID: %llu replies (the reflector does not support "
-               "RFC 8972 §3)\n",
-               (unsigned long long)x->zero_ssid);
-    if (x->send_failed)
-        printf("send failed: %llu\n", (unsigned long long)x->send_failed);
-    if (x->icmp_errors)
-        printf("ICMP errors: %llu (is a reflector listening?)\n",
-               (unsigned long long)x->icmp_errors);
-}
-
-/* ---- JSON ---- */
-
-static json_t *json_summary(const struct ippm_summary *s)
-{
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n",
-                     (json_int_t)s->n, "min", ms(s->min), "avg", s->mean / 1e6,
-                     "median", ms(s->median), "p95", ms(s->p95), "p99",
-                     ms(s->p99), "max", ms(s->max), "stddev", s->stddev / 1e6);
-}
-
-static const char *res_state_name(uint8_t state)
-{
-    return state == STAMP_RES_RECEIVED ? "received" : "lost";
-}
-
-static json_t *json_packet(const struct sender *x, uint32_t seq,
-                           const struct stamp_result *r)
-{
-    json_t *p = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "state",
-                          res_state_name(r->state));
-    json_object_set_new(p, "t1_ns", json_integer((json_int_t)r->t1_ns));
-    if (r->state != STAMP_RES_RECEIVED)
-        return p;
-    json_object_update_new(
-        p, json_pack("{s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-                     "s:b, s:b, s:I}",
-                     "rtt_ms", ms(res_rtt(r)), "fwd_ms",
-                     ms((int64_t)(r->t2_ns - r->t1_ns)), "bwd_ms",
-                     ms((int64_t)(r->t4_ns - r->t3_ns)), "t2_ns",
-                     (json_int_t)r->t2_ns, "t3_ns", (json_int_t)r->t3_ns,
-                     "t4_ns", (json_int_t)r->t4_ns, "ttl",
-                     (json_int_t)r->rx_ttl, "refl_ttl", (json_int_t)r->refl_ttl,
-                     "refl_seq", (json_int_t)r->refl_seq, "refl_ssid",
-                     (json_int_t)r->refl_ssid, "reordered", r->reordered,
-                     "ts_malformed", r->ts_malformed, "duplicates",
-                     (json_int_t)r->duplicates));
-    if (x->o.tlv_len) {
-        json_object_set_new(p, "tlv_status",
-                            json_string(tlv_status_name(r->tlv_status)));
-        json_t *t = x->pkt_tlvs ? x->pkt_tlvs[seq % x->ring] : NULL;
-        json_object_set_new(p, "tlvs", t ? json_incref(t) : json_array());
-    }
-    return p;
-}
-
-static json_t *json_drops(const struct sender *x)
-{
-    json_t *o = json_object();
-    for (int e = 0; e < STAMP_ERR_COUNT_; e++)
-        if (x->s.counters.drop_by[e])
-            json_object_set_new(o, stamp_err_name((enum ippm_err)e),
-                                json_integer((json_int_t)x->s.counters.drop_by[e]));
-    return o;
-}
-
-static json_t *json_build(const struct sender *x)
-{
-    const struct stamp_stats *st = &x->st;
-    char as[IPPM_ADDR_STRLEN];
-    json_t *root = json_pack(
-        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f, s:b}",
-        "protocol", "stamp", "role", "sender", "host", x->o.host, "peer",
-        ippm_addr_fmt(&x->peer, as, sizeof(as)), "port", (json_int_t)x->o.port,
-        "mode", x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
-        "timestamp", ippm_clock_fmt_name(x->o.tsfmt), "size",
-        (json_int_t)x->o.size, "count", (json_int_t)x->o.count, "interval_s",
-        (double)x->o.interval_ns / 1e9, "wait_s", (double)x->o.wait_ns / 1e9,
-        "interrupted", x->interrupted);
-    json_object_update_new(
-        root, json_pack("{s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I}", "sent",
-                        (json_int_t)st->sent, "received",
-                        (json_int_t)st->received, "lost", (json_int_t)st->lost,
-                        "loss_pct", st->loss_pct, "duplicated",
-                        (json_int_t)st->duplicated, "reordered",
-                        (json_int_t)st->reordered, "send_failed",
-                        (json_int_t)x->send_failed, "icmp_errors",
-                        (json_int_t)x->icmp_errors));
-    json_object_set_new(root, "directional_loss",
-                        st->directional
-                            ? json_pack("{s:I, s:I}", "forward",
-                                        (json_int_t)st->lost_forward,
-                                        "backward",
-                                        (json_int_t)st->lost_backward)
-                            : json_null());
-    json_object_set_new(root, "directional_loss_source",
-                        !st->directional ? json_null()
-                        : st->directional_by == STAMP_DIR_DM
-                            ? json_string("direct-measurement")
-                            : json_string("stateful-reflector"));
-    json_object_set_new(root, "duplicated_by_direction",
-                        json_pack("{s:I, s:I}", "forward",
-                                  (json_int_t)st->dup_forward, "backward",
-                                  (json_int_t)st->dup_backward));
-    json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
-    json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
-    json_object_set_new(root, "jitter_ms", json_real(st->jitter_ns / 1e6));
-    json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
-    json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
-    json_object_set_new(root, "one_way_note",
-                        json_string("one-way delay needs synchronised clocks"));
-    json_object_set_new(root, "dropped_by", json_drops(x));
-    json_object_set_new(root, "zero_ssid_replies",
-                        json_integer((json_int_t)x->zero_ssid));
-    json_object_set_new(root, "stopped_on_zero_ssid",
-                        json_boolean(x->zero_ssid_stop));
-    /* "packets" comes last; json_fill appends it from x->pkt_json. */
-    return root;
-}
-
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
-
-/* Appends one packet to the "packets" array in x->pkt_json, laid out as
- * json_dumpf lays out an element of a member of the root (indented by
- * four), so the report is the one a whole array would give. Sent packets
- * only: an interrupted run leaves the rest unsent. */
-static void json_stream_packet(struct sender *x, uint32_t seq,
-                               const struct stamp_result *r)
-{
-    json_t *p = json_packet(x, seq, r);
-    char *text = p ? json_dumps(p, JSON_FLAGS) : NULL;
-    json_decref(p);
-    if (!text) {
-        x->pkt_json_failed = true;
-        return;
-    }
-    FILE *f = x->pkt_json;
-    fputs(x->pkt_json_n++ ? ",\n    " : "    ", f);
-    for (const char *c = text; *c; c++) {
-        fputc(*c, f);
-        if (*c == '\n')
-            fputs("    ", f);
-    }
-    free(text);
-}
-
-/* Copies the packets written so far into f. */
-static int json_copy_packets(FILE *f, FILE *pk)
-{
-    char buf[65536];
-    size_t n;
-    if (fflush(pk) != 0 || fseek(pk, 0, SEEK_SET) != 0)
-        return -1;
-    while ((n = fread(buf, 1, sizeof buf, pk)) > 0)
-        if (fwrite(buf, 1, n, f) != n)
-            return -1;
-    return ferror(pk) ? -1 : 0;
-}
-
-struct json_out {
-    json_t *root;
-    const struct sender *x;
-};
-
-static int json_fill(FILE *f, void *arg)
-{
-    const struct json_out *o = arg;
-    char *text = json_dumps(o->root, JSON_FLAGS);
-    size_t len = text ? strlen(text) : 0;
-    /* The root without "packets" ends "\n}"; the member goes before. */
-    int rc = len >= 2 && text[len - 1] == '}' ? 0 : -1;
-    if (rc == 0 && (fwrite(text, 1, len - 2, f) != len - 2 ||
-                    fputs(",\n  \"packets\": [", f) == EOF))
-        rc = -1;
-    free(text);
-    if (rc == 0 && o->x->pkt_json_n &&
-        (fputc('\n', f) == EOF || json_copy_packets(f, o->x->pkt_json) != 0 ||
-         fputs("\n  ", f) == EOF))
-        rc = -1;
-    if (rc == 0 && fputs("]\n}\n", f) == EOF)
-        rc = -1;
-    return rc;
-}
-
-static int send_json(const struct sender *x)
-{
-    json_t *root = x->pkt_json_failed ? NULL : json_build(x);
-    struct json_out out = {root, x};
-    int rc = root ? ippm_atomic_write(x->o.json, json_fill, &out) : -1;
-    json_decref(root);
-    if (rc != 0) {
-        ippm_cli_error("--json: cannot write '%s': %s", x->o.json,
-                       root ? strerror(errno) : "cannot build JSON");
-        return IPPM_EXIT_RUNTIME;
-    }
-    return IPPM_EXIT_OK;
-}
-
-/* ---- HTML ---- */
-
-/* The plots' series, a point per packet to be sent. Returns 0 or -1. */
-static int send_html_alloc(struct sender *x)
-{
-    uint32_t n = x->o.count;
-    if (ippm_series_alloc(&x->h_rtt, "RTT", n) != 0 ||
-        ippm_series_alloc(&x->h_fwd, "forward (to reflector)", n) != 0 ||
-        ippm_series_alloc(&x->h_bwd, "backward (to sender)", n) != 0)
-        return -1;
-    return 0;
-}
-
-/* RTT and one-way delays of a packet leaving the ring, by send time. */
-static void html_point(struct sender *x, uint32_t i,
-                       const struct stamp_result *r)
-{
-    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
-    if (i == 0)
-        x->h_t0 = r->t1_ns;
-    uint8_t m = 0;
-    if (r->state != STAMP_RES_RECEIVED)
-        m = IPPM_MARK_LOST;
-    if (r->reordered)
-        m |= IPPM_MARK_REORDERED;
-    if (r->duplicates)
-        m |= IPPM_MARK_DUPLICATE;
-    double t = (double)(int64_t)(r->t1_ns - x->h_t0) / 1e9;
-    rtt->x[i] = fwd->x[i] = bwd->x[i] = t;
-    rtt->marks[i] = fwd->marks[i] = bwd->marks[i] = m;
-    if (m & IPPM_MARK_LOST)
-        return;
-    rtt->y[i] = ms(res_rtt(r));
-    fwd->y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
-    bwd->y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
-}
-
-/* RTT and one-way delays of every sent packet, by send time. */
-static int send_html(struct sender *x)
-{
-    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
-    /* Sent packets only: an interrupted run leaves the rest unsent. */
-    rtt->n = fwd->n = bwd->n = x->s.next_seq;
-    int rc = 0;
-    const struct stamp_stats *st = &x->st;
-    char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
-    ippm_addr_fmt(&x->peer, peer, sizeof peer);
-    double iv = (double)x->o.interval_ns / 1e9;
-    snprintf(sub, sizeof sub,
-             "STAMP (RFC 8762) to %s, %s mode, %s timestamps, %zu-octet "
-             "packets every %g %s%s",
-             peer, x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
-             ippm_clock_fmt_name(x->o.tsfmt), x->o.size,
-             iv < 1e-3 ? iv * 1e6 : iv < 1 ? iv * 1e3 : iv,
-             iv < 1e-3 ? "\u00b5s" : iv < 1 ? "ms" : "s",
-             x->interrupted ? " (interrupted)" : "");
-    snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)st->sent);
-    snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)st->received);
-    snprintf(v[2], sizeof v[2], "%llu (%.1f%%)", (unsigned long long)st->lost,
-             st->loss_pct);
-    snprintf(v[3], sizeof v[3], "%llu", (unsigned long long)st->reordered);
-    snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)st->duplicated);
-    snprintf(v[5], sizeof v[5], "%.3f / %.3f / %.3f ms", ms(st->rtt.min),
-             ms(st->rtt.median), ms(st->rtt.max));
-    snprintf(v[6], sizeof v[6], "%.3f ms", ms(st->rtt.p99));
-    snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
-    const struct ippm_html_fact facts[] = {
-        {"sent", v[0]},      {"received", v[1]},
-        {"lost", v[2]},      {"reordered", v[3]},
-        {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
-        {"RTT p99", v[6]},   {"jitter (mean |IPDV|)", v[7]},
-    };
-    struct ippm_html_plot plots[3];
-    struct ippm_html h = {
-        .title = "ippm stamp sender",
-        .subtitle = sub,
-        .facts = facts,
-        .n_facts = st->received ? 8 : 5,
-        .plots = plots,
-        .n_plots = rc == 0
-                       ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)
-                       : 0,
-        .note = "RTT excludes the reflector's residence time (t3 - t2). "
-                "One-way delays compare two clocks and are only as good as "
-                "their synchronisation.",
-    };
-    if (rc == 0)
-        rc = ippm_html_write(x->o.html, &h);
-    int err = errno;
-    if (rc != 0) {
-        ippm_cli_error("--html: cannot write '%s': %s", x->o.html,
-                       strerror(err));
-        return IPPM_EXIT_RUNTIME;
-    }
-    return IPPM_EXIT_OK;
-}
-
 /* ---- entry ---- */
 
 static void send_free(struct sender *x)
@@ -1132,15 +654,15 @@ static int send_run(struct sender *x)
     /* The rest leave the ring: per-packet output, lost lines last. */
     send_retire(x, true);
     stamp_sender_stats(&x->s, &x->st);
-    print_summary(x);
+    sender_print_summary(x);
     fflush(stdout);
     if (x->o.json) {
-        int jrc = send_json(x);
+        int jrc = sender_write_json(x);
         if (rc == IPPM_EXIT_OK)
             rc = jrc;
     }
     if (x->o.html) {
-        int hrc = send_html(x);
+        int hrc = sender_write_html(x);
         if (rc == IPPM_EXIT_OK)
             rc = hrc;
     }

@@ -201,17 +201,14 @@ static int parse_ctrl(struct stamp_tlv_opts *o, const char *s)
         if (interval)
             *interval++ = '\0';
     }
-    uint64_t v;
-    if (ippm_cli_uint(opt, buf, STAMP_BASE_LEN, 65535, "a reply length", &v) !=
-        0)
+    if (ippm_cli_u16(opt, buf, STAMP_BASE_LEN, 65535, "a reply length",
+                     &o->ctrl_len) != 0)
         return -1;
-    o->ctrl_len = (uint16_t)v;
     o->ctrl_count = 1;
-    if (count) {
-        if (ippm_cli_uint(opt, count, 0, 65535, "a packet count", &v) != 0)
-            return -1;
-        o->ctrl_count = (uint16_t)v;
-    }
+    if (count &&
+        ippm_cli_u16(opt, count, 0, 65535, "a packet count", &o->ctrl_count) !=
+            0)
+        return -1;
     if (interval) {
         uint64_t ns;
         if (ippm_cli_seconds(opt, interval, 0, 4.294967295, &ns) != 0)

@@ -11,20 +11,59 @@ size_t stamp_base_len(enum stamp_mode mode)
     return mode == STAMP_MODE_AUTH ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
 }
 
-static void set_extra(const uint8_t *buf, size_t len, size_t base,
-                      const uint8_t **extra, size_t *extra_len)
+/* The base packet of mode at buf as a cursor for a layout reader below;
+ * false when len is short of it. */
+static bool base_cur(const uint8_t *buf, size_t len, enum stamp_mode mode,
+                     struct ippm_rcur *c)
 {
+    size_t base = stamp_base_len(mode);
+    if (len < base)
+        return false;
+    *c = ippm_rcur_make(buf, base);
+    return true;
+}
+
+/* After a layout reader: the octets past the base (padding, TLVs) as
+ * *extra, NULL when none. Returns IPPM_OK, or IPPM_ERR_SHORT when the
+ * reader failed (ok false). */
+static enum ippm_err base_end(bool ok, const uint8_t *buf, size_t len,
+                              enum stamp_mode mode, const uint8_t **extra,
+                              size_t *extra_len)
+{
+    if (!ok)
+        return IPPM_ERR_SHORT;
+    size_t base = stamp_base_len(mode);
     *extra_len = len - base;
     *extra = *extra_len ? buf + base : NULL;
+    return IPPM_OK;
+}
+
+/* The fields both packets start with: Sequence Number, in authenticated
+ * mode 12 MBZ octets, Timestamp, Error Estimate, SSID (RFC 8972 §3).
+ * Returns true when an MBZ octet was set. */
+static bool rd_head(struct ippm_rcur *c, bool auth, uint32_t *seq,
+                    uint64_t *ts, uint16_t *errest, uint16_t *ssid)
+{
+    *seq = ippm_rd_u32(c);
+    bool mbz = auth ? ippm_rd_skip_nonzero(c, 12) : false;
+    *ts = ippm_rd_u64(c);
+    *errest = ippm_rd_u16(c);
+    *ssid = ippm_rd_u16(c);
+    return mbz;
+}
+
+/* The HMAC that ends an authenticated base packet (RFC 8762 §4.4).
+ * Returns true when the layout read ended exactly at that base. */
+static bool rd_hmac_end(struct ippm_rcur *c, const uint8_t **hmac)
+{
+    ippm_rcur_take(c, STAMP_HMAC_LEN, hmac);
+    return !c->overrun && c->off == STAMP_AUTH_BASE_LEN;
 }
 
 /* RFC 8762 Figure 2 with the SSID of RFC 8972 Figure 1. */
 static bool decode_sender_open(struct stamp_sender_pkt *p, struct ippm_rcur *c)
 {
-    p->seq = ippm_rd_u32(c);
-    p->ts = ippm_rd_u64(c);
-    p->errest = ippm_rd_u16(c);
-    p->ssid = ippm_rd_u16(c);
+    rd_head(c, false, &p->seq, &p->ts, &p->errest, &p->ssid);
     p->mbz_nonzero = ippm_rd_skip_nonzero(c, 28);
     return !c->overrun && c->off == STAMP_BASE_LEN;
 }
@@ -32,17 +71,10 @@ static bool decode_sender_open(struct stamp_sender_pkt *p, struct ippm_rcur *c)
 /* RFC 8762 Figure 4 with the SSID of RFC 8972 Figure 3. */
 static bool decode_sender_auth(struct stamp_sender_pkt *p, struct ippm_rcur *c)
 {
-    const uint8_t *hmac;
-    p->seq = ippm_rd_u32(c);
-    bool mbz = ippm_rd_skip_nonzero(c, 12);
-    p->ts = ippm_rd_u64(c);
-    p->errest = ippm_rd_u16(c);
-    p->ssid = ippm_rd_u16(c);
+    bool mbz = rd_head(c, true, &p->seq, &p->ts, &p->errest, &p->ssid);
     mbz |= ippm_rd_skip_nonzero(c, 68);
-    ippm_rcur_take(c, STAMP_HMAC_LEN, &hmac);
     p->mbz_nonzero = mbz;
-    p->hmac = hmac;
-    return !c->overrun && c->off == STAMP_AUTH_BASE_LEN;
+    return rd_hmac_end(c, &p->hmac);
 }
 
 /* see stamp.h */
@@ -50,28 +82,22 @@ enum ippm_err stamp_sender_pkt_decode(struct stamp_sender_pkt *out,
                                       const uint8_t *buf, size_t len,
                                       enum stamp_mode mode)
 {
-    size_t base = stamp_base_len(mode);
-    if (len < base)
-        return IPPM_ERR_SHORT;
     struct stamp_sender_pkt p = {0};
-    struct ippm_rcur c = ippm_rcur_make(buf, base);
-    bool ok = mode == STAMP_MODE_AUTH ? decode_sender_auth(&p, &c)
-                                      : decode_sender_open(&p, &c);
-    if (!ok)
-        return IPPM_ERR_SHORT;
-    set_extra(buf, len, base, &p.extra, &p.extra_len);
-    *out = p;
-    return IPPM_OK;
+    struct ippm_rcur c;
+    bool ok = base_cur(buf, len, mode, &c) &&
+              (mode == STAMP_MODE_AUTH ? decode_sender_auth(&p, &c)
+                                       : decode_sender_open(&p, &c));
+    enum ippm_err e = base_end(ok, buf, len, mode, &p.extra, &p.extra_len);
+    if (e == IPPM_OK)
+        *out = p;
+    return e;
 }
 
 /* RFC 8762 Figure 5 with the SSID of RFC 8972 Figure 2. */
 static bool decode_reflector_open(struct stamp_reflector_pkt *p,
                                   struct ippm_rcur *c)
 {
-    p->seq = ippm_rd_u32(c);
-    p->ts = ippm_rd_u64(c);
-    p->errest = ippm_rd_u16(c);
-    p->ssid = ippm_rd_u16(c);
+    rd_head(c, false, &p->seq, &p->ts, &p->errest, &p->ssid);
     p->rx_ts = ippm_rd_u64(c);
     p->ss_seq = ippm_rd_u32(c);
     p->ss_ts = ippm_rd_u64(c);
@@ -87,12 +113,7 @@ static bool decode_reflector_open(struct stamp_reflector_pkt *p,
 static bool decode_reflector_auth(struct stamp_reflector_pkt *p,
                                   struct ippm_rcur *c)
 {
-    const uint8_t *hmac;
-    p->seq = ippm_rd_u32(c);
-    bool mbz = ippm_rd_skip_nonzero(c, 12);
-    p->ts = ippm_rd_u64(c);
-    p->errest = ippm_rd_u16(c);
-    p->ssid = ippm_rd_u16(c);
+    bool mbz = rd_head(c, true, &p->seq, &p->ts, &p->errest, &p->ssid);
     mbz |= ippm_rd_skip_nonzero(c, 4);
     p->rx_ts = ippm_rd_u64(c);
     mbz |= ippm_rd_skip_nonzero(c, 8);
@@ -103,10 +124,8 @@ static bool decode_reflector_auth(struct stamp_reflector_pkt *p,
     mbz |= ippm_rd_skip_nonzero(c, 6);
     p->ss_ttl = ippm_rd_u8(c);
     mbz |= ippm_rd_skip_nonzero(c, 15);
-    ippm_rcur_take(c, STAMP_HMAC_LEN, &hmac);
     p->mbz_nonzero = mbz;
-    p->hmac = hmac;
-    return !c->overrun && c->off == STAMP_AUTH_BASE_LEN;
+    return rd_hmac_end(c, &p->hmac);
 }
 
 /* see stamp.h */
@@ -114,18 +133,15 @@ enum ippm_err stamp_reflector_pkt_decode(struct stamp_reflector_pkt *out,
                                          const uint8_t *buf, size_t len,
                                          enum stamp_mode mode)
 {
-    size_t base = stamp_base_len(mode);
-    if (len < base)
-        return IPPM_ERR_SHORT;
     struct stamp_reflector_pkt p = {0};
-    struct ippm_rcur c = ippm_rcur_make(buf, base);
-    bool ok = mode == STAMP_MODE_AUTH ? decode_reflector_auth(&p, &c)
-                                      : decode_reflector_open(&p, &c);
-    if (!ok)
-        return IPPM_ERR_SHORT;
-    set_extra(buf, len, base, &p.extra, &p.extra_len);
-    *out = p;
-    return IPPM_OK;
+    struct ippm_rcur c;
+    bool ok = base_cur(buf, len, mode, &c) &&
+              (mode == STAMP_MODE_AUTH ? decode_reflector_auth(&p, &c)
+                                       : decode_reflector_open(&p, &c));
+    enum ippm_err e = base_end(ok, buf, len, mode, &p.extra, &p.extra_len);
+    if (e == IPPM_OK)
+        *out = p;
+    return e;
 }
 
 /* Checks sizes shared by both encoders. */

@@ -1,0 +1,100 @@
+/* What `ippm conform` (cmd_conform.c: options, the live targets, the
+ * reports) and its no-target self-test (conform_selftest.c) share.
+ * Private to impl/conform. */
+#ifndef IPPM_CONFORM_CMD_H
+#define IPPM_CONFORM_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conformance/ippm_conform.h"
+#include "impl/conform/conform_live.h"
+
+#define NS_PER_S 1000000000ull
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define CONFORM_TARGETS_MAX 8 /* rows of conform_targets, at most */
+
+struct conform_opts {
+    const char *only;
+    const char *junit;
+    const char *json;
+    const char *html;
+    const char *key_file;
+    const char *hmac_key_file; /* open mode: the HMAC TLV's key */
+    const char *listen;
+    const char *manifest;
+    bool strict;
+    bool no_pcap;
+    bool list;
+    int stateful;          /* -1 infer */
+    uint8_t tsfmt;         /* 0 either, else 1 + enum ippm_tsfmt */
+    uint64_t timeout_ns;
+    uint64_t tolerance_ns;
+    uint16_t port;
+    bool port_given;
+    uint32_t count;
+    int ttl;
+};
+
+struct self_ctx;
+struct self_mode;
+
+/* The self-test of one target: ippm's own peer, graded in each of these
+ * modes (conform_selftest.c). */
+struct conform_selftest {
+    const struct self_mode *modes;
+    size_t n_modes;
+    /* Runs one mode; its results into *res (*n cases). */
+    int (*one)(struct self_ctx *cx, const struct self_mode *md,
+               struct conform_run *run, struct ippm_case_result **res,
+               size_t *n);
+};
+
+/* ippm's own reflector in each mode, probed; ippm's own sender in each
+ * mode, graded. */
+extern const struct conform_selftest conform_selftest_reflector;
+extern const struct conform_selftest conform_selftest_sender;
+
+/* A live target of `ippm conform` (the table is conform_targets). */
+struct conform_target {
+    const char *name;     /* the first argument: "stamp-reflector" */
+    const char *args;     /* what follows it in --help, "" none */
+    const char *help;     /* --help text, lines split by '\n' */
+    enum ippm_role role;  /* the side it grades */
+    uint32_t probes;      /* IPPM_PROBE_* its live run sends; 0: it listens */
+    const int *deny;      /* options it refuses, 0-terminated */
+    /* Runs it: argv[0] is name. Returns the exit status. */
+    int (*run)(const struct conform_target *t, int argc, char **argv);
+    const struct conform_selftest *self; /* `ippm conform`'s run of it */
+};
+
+/* Prints the table of res and writes the reports; ex (n_ex) are our own
+ * probes for the HTML round-trip plot, NULL for none. Returns the exit
+ * status. */
+int conform_report_results(const struct conform_opts *o, const char *suite,
+                           const char *target, uint64_t start_ns,
+                           const struct ippm_case_result *res, size_t n,
+                           const struct ippm_exchange *ex, size_t n_ex);
+
+/* The catalogue on obs into a calloc'd array (*n results). NULL with the
+ * exit status in *status: out of memory, or --only matching nothing
+ * (suite NULL: no case is no error). */
+struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
+                                               const struct conform_opts *o,
+                                               const char *suite, size_t *n,
+                                               int *status);
+
+/* "sent N requests, M answered, ..." and the ICMP warning. */
+void conform_print_traffic(const struct conform_run *run);
+
+/* No probe answered: nothing came back, or the port is closed. */
+bool conform_no_reply(const struct conform_run *run);
+
+/* `ippm conform` with no target: every target's self-test (targets,
+ * n_targets), merged, reported. Returns the exit status. */
+int conform_self_suite(const struct conform_opts *o,
+                       const struct conform_target *targets,
+                       size_t n_targets);
+
+#endif

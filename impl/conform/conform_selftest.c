@@ -1,0 +1,369 @@
+/* `ippm conform` with no target: ippm's own reflector and sender in
+ * every mode, graded and merged into one report (conform_cmd.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/stamp/stamp.h"
+#include "impl/commands.h"
+#include "impl/conform/conform_cmd.h"
+#include "impl/conform/conform_live.h"
+#include "impl/core/cli.h"
+#include "impl/core/clock.h"
+#include "impl/core/crypto_openssl.h"
+#include "impl/core/net.h"
+
+/* ---- `ippm conform` with no target ----
+ * ippm's own reflector in every mode the catalogue needs, each a
+ * reflector of its own, probed in turn; then ippm's own sender in each of
+ * its modes, graded. Per case the most telling verdict (fail, then pass,
+ * then n/a) wins, its detail naming the modes. */
+
+struct self_mode {
+    const char *name;
+    bool stateful;
+    bool auth;
+    enum ippm_tsfmt tsfmt;
+    bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
+};
+
+static const struct self_mode self_modes[] = {
+    {"open stateless", false, false, IPPM_TS_NTP, true},
+    {"open stateful", true, false, IPPM_TS_NTP, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
+};
+
+/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
+static const struct self_mode send_modes[] = {
+    {"open sender", false, false, IPPM_TS_NTP, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false},
+};
+#define N_MODES_MAX 4 /* modes of one target */
+
+static int verdict_rank(enum ippm_verdict v)
+{
+    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
+}
+
+/* Appends sep, mode, ": " and detail to d (IPPM_DETAIL_MAX octets), cut
+ * to fit when whole is false, else only when it fits whole. */
+static void detail_put(char *d, const char *sep, const char *mode,
+                       const char *detail, bool whole)
+{
+    size_t l = strlen(d);
+    const char *part[4] = {sep, mode, ": ", detail};
+    size_t need = 0;
+    for (size_t i = 0; i < 4; i++)
+        need += strlen(part[i]);
+    if (whole && l + need >= IPPM_DETAIL_MAX)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        for (const char *c = part[i]; *c && l + 1 < IPPM_DETAIL_MAX; c++)
+            d[l++] = *c;
+    d[l] = '\0';
+}
+
+/* Case i of every mode's results into m: the most telling verdict; its
+ * detail names the modes that gave it ("open stateless, PTP timestamps:
+ * 3 checked; authenticated: 2 checked"). */
+static void merge_case(struct ippm_case_result *m,
+                       struct ippm_case_result *const *res,
+                       const struct self_mode *modes, size_t n_modes, size_t i)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n_modes; k++)
+        if (verdict_rank(res[k][i].verdict) >
+            verdict_rank(res[best][i].verdict))
+            best = k;
+    m->c = res[best][i].c;
+    m->verdict = res[best][i].verdict;
+    m->detail[0] = '\0';
+    bool done[N_MODES_MAX] = {false};
+    bool first = true;
+    for (size_t k = 0; k < n_modes; k++) {
+        if (done[k] || res[k][i].verdict != m->verdict)
+            continue;
+        /* This detail, with every mode that gave the same. */
+        char names[IPPM_DETAIL_MAX] = "";
+        for (size_t j = k; j < n_modes; j++) {
+            if (done[j] || res[j][i].verdict != m->verdict ||
+                strcmp(res[j][i].detail, res[k][i].detail) != 0)
+                continue;
+            done[j] = true;
+            detail_put(names, names[0] ? ", " : "", modes[j].name, "", false);
+            names[strlen(names) - 2] = '\0'; /* the ": " */
+        }
+        detail_put(m->detail, first ? "" : "; ", names, res[k][i].detail,
+                   !first);
+        first = false;
+    }
+}
+
+/* Cases that no mode of the self-test can make apply: why, exactly. */
+static void explain_na(struct ippm_case_result *m, size_t n,
+                       const char *err_862)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].verdict != IPPM_NA)
+            continue;
+        if (!strcmp(m[i].c->id, "STAMP-8762-4.1-01") && err_862[0])
+            snprintf(m[i].detail, sizeof m[i].detail,
+                     "ippm's own reflector could not listen on UDP port "
+                     "862 (%s): the self-test ran on a free port; as root "
+                     "(or with CAP_NET_BIND_SERVICE) and 862 free it is "
+                     "graded",
+                     err_862);
+    }
+}
+
+/* What every mode of the self-test shares. */
+struct self_ctx {
+    const struct conform_opts *o;
+    const struct ippm_crypto *crypto;
+    const uint8_t *key; /* random, made for this run */
+    size_t key_len;
+    char err_862[IPPM_NET_ERRLEN]; /* why port 862 could not be bound */
+};
+
+/* Runs one mode: its own reflector, probed; results into *res. */
+static int self_one(struct self_ctx *cx, const struct self_mode *md,
+                    struct conform_run *run, struct ippm_case_result **res,
+                    size_t *n)
+{
+    const struct conform_opts *o = cx->o;
+    const struct ippm_crypto *crypto = cx->crypto;
+    const uint8_t *key = cx->key;
+    size_t key_len = cx->key_len;
+    char err[IPPM_NET_ERRLEN];
+    uint16_t port = 0;
+    struct conform_selfrefl_opts so = {
+        .stateful = md->stateful,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .key = key,
+        .key_len = key_len,
+        .port = md->try_862 ? STAMP_PORT : 0,
+    };
+    struct conform_selfrefl *s =
+        conform_selfrefl_start(&so, &port, err, sizeof err);
+    if (!s && md->try_862) {
+        snprintf(cx->err_862, sizeof cx->err_862, "%s", err);
+        so.port = 0;
+        s = conform_selfrefl_start(&so, &port, err, sizeof err);
+    }
+    if (!s) {
+        ippm_cli_error("conform: own reflector (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
+    struct conform_reflector_opts ro = {
+        .target = target,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = md->auth ? key : NULL,
+        .key_len = md->auth ? key_len : 0,
+        .expect_stateful = md->stateful,
+        .expect_tsfmt = (uint8_t)(1 + md->tsfmt),
+        .timeout_ns = o->timeout_ns,
+        .tolerance_ns = o->tolerance_ns,
+        .ttl = o->ttl,
+        .tlv_key = md->auth ? NULL : key,
+        .tlv_key_len = md->auth ? 0 : key_len,
+    };
+    printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    } else if (conform_no_reply(run)) {
+        ippm_cli_error("conform: own reflector (%s) gave no reply", md->name);
+        rc = IPPM_EXIT_RUNTIME;
+    } else {
+        conform_print_traffic(run);
+        *res = conform_run_catalogue(&run->obs, o, NULL, n, &rc);
+        if (*res)
+            rc = IPPM_EXIT_OK;
+    }
+    conform_selfrefl_stop(s);
+    return rc;
+}
+
+/* Runs one sender mode: ippm's own sender to our grading reflector;
+ * results into *res. */
+static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
+                         struct conform_run *run,
+                         struct ippm_case_result **res, size_t *n)
+{
+    const struct conform_opts *o = cx->o;
+    const struct ippm_crypto *crypto = cx->crypto;
+    const uint8_t *key = cx->key;
+    size_t key_len = cx->key_len;
+    char err[IPPM_NET_ERRLEN];
+    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
+    struct ippm_sock tmp;
+    /* A free port for the grading reflector: the sender needs it first. */
+    if (ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    lo.port = tmp.local.port;
+    ippm_net_close(&tmp);
+    struct conform_selfsend_opts sso = {
+        .target = lo,
+        .auth = md->auth,
+        .tsfmt = md->tsfmt,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .delay_ns = NS_PER_S / 5,
+    };
+    struct conform_sender_opts so = {
+        .listen = &lo,
+        .port = lo.port,
+        .count = CONFORM_SELFSEND_SESSIONS * CONFORM_SELFSEND_COUNT,
+        .timeout_ns = NS_PER_S,
+        .auth = md->auth,
+        .crypto = crypto,
+        .key = key,
+        .key_len = key_len,
+        .tolerance_ns = o->tolerance_ns,
+        .quiet = true,
+    };
+    struct conform_selfsend *x = conform_selfsend_start(&sso, err, sizeof err);
+    if (!x) {
+        ippm_cli_error("conform: own sender (%s): %s", md->name, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    int rc = IPPM_EXIT_OK;
+    if (conform_live_sender(&so, run, err, sizeof err) != 0) {
+        ippm_cli_error("conform: %s: %s", md->name, err);
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    conform_selfsend_stop(x);
+    if (rc != IPPM_EXIT_OK)
+        return rc;
+    if (!run->obs.n_ex) {
+        ippm_cli_error("conform: own sender (%s) sent nothing", md->name);
+        return IPPM_EXIT_RUNTIME;
+    }
+    printf("ippm's own STAMP sender, %s: %zu packets graded\n", md->name,
+           run->obs.n_ex);
+    *res = conform_run_catalogue(&run->obs, o, NULL, n, &rc);
+    return *res ? IPPM_EXIT_OK : rc;
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_reflector = {
+    self_modes, COUNT_OF(self_modes), self_one};
+const struct conform_selftest conform_selftest_sender = {
+    send_modes, COUNT_OF(send_modes), self_send_one};
+
+/* Merges n_modes results (n cases each) into a calloc'd array; NULL when
+ * out of memory. */
+static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
+                                            const struct self_mode *modes,
+                                            size_t n_modes, size_t n)
+{
+    struct ippm_case_result *m = calloc(n ? n : 1, sizeof *m);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        merge_case(&m[i], res, modes, n_modes, i);
+    return m;
+}
+
+/* One target's self-test: each of its modes in turn, merged into *out
+ * (*n cases). *keep takes the first run of our own probes, for the
+ * --html round-trip plot. Returns the exit status. */
+static int self_target(struct self_ctx *cx, const struct conform_target *t,
+                       struct ippm_case_result **out, size_t *n,
+                       struct conform_run **keep)
+{
+    struct ippm_case_result *res[N_MODES_MAX] = {NULL};
+    size_t n_res[N_MODES_MAX] = {0};
+    int rc = IPPM_EXIT_OK;
+    for (size_t k = 0; k < t->self->n_modes && rc == IPPM_EXIT_OK; k++) {
+        struct conform_run *run = calloc(1, sizeof *run);
+        if (!run) {
+            ippm_cli_error("conform: out of memory");
+            rc = IPPM_EXIT_RUNTIME;
+            break;
+        }
+        rc = t->self->one(cx, &t->self->modes[k], run, &res[k], &n_res[k]);
+        /* The plot draws the base probes' round trips. */
+        if (!*keep && rc == IPPM_EXIT_OK &&
+            (t->probes & IPPM_PROBE_STAMP_BASE)) {
+            *keep = run;
+        } else {
+            conform_run_free(run);
+            free(run);
+        }
+    }
+    /* Same catalogue, same --only: every mode ran the same cases. */
+    *n = n_res[0];
+    if (rc == IPPM_EXIT_OK &&
+        !(*out = merge_modes(res, t->self->modes, t->self->n_modes, *n))) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    for (size_t k = 0; k < N_MODES_MAX; k++)
+        free(res[k]);
+    return rc;
+}
+
+/* see conform_cmd.h */
+int conform_self_suite(const struct conform_opts *o,
+                       const struct conform_target *targets, size_t n_targets)
+{
+    struct ippm_crypto crypto;
+    uint8_t key[32];
+    memset(&crypto, 0, sizeof crypto);
+    if (ippm_crypto_openssl_init(&crypto) != 0 ||
+        crypto.random(crypto.ctx, key, sizeof key) != IPPM_OK) {
+        ippm_crypto_openssl_free(&crypto);
+        ippm_cli_error("conform: OpenSSL has no HMAC-SHA-256 or no random "
+                       "source");
+        return IPPM_EXIT_RUNTIME;
+    }
+    struct self_ctx cx = {o, &crypto, key, sizeof key, ""};
+    struct conform_run *keep = NULL; /* the first probed mode's, --html */
+    struct ippm_case_result *part[CONFORM_TARGETS_MAX] = {NULL};
+    size_t n_part[CONFORM_TARGETS_MAX] = {0}, total = 0;
+    struct ippm_case_result *merged = NULL;
+    uint64_t start = ippm_clock_realtime();
+    int rc = IPPM_EXIT_OK;
+    for (size_t t = 0; t < n_targets && rc == IPPM_EXIT_OK; t++) {
+        rc = self_target(&cx, &targets[t], &part[t], &n_part[t],
+                         &keep);
+        total += n_part[t];
+    }
+    if (rc == IPPM_EXIT_OK && total == 0 && o->only) {
+        ippm_cli_error("--only: no case matches '%s'", o->only);
+        rc = IPPM_EXIT_USAGE;
+    }
+    if (rc == IPPM_EXIT_OK &&
+        !(merged = calloc(total ? total : 1, sizeof *merged))) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    if (rc == IPPM_EXIT_OK) {
+        for (size_t t = 0, at = 0; t < n_targets; at += n_part[t], t++)
+            memcpy(merged + at, part[t], n_part[t] * sizeof *merged);
+        explain_na(merged, total, cx.err_862);
+        printf("\n");
+        rc = conform_report_results(
+            o, "stamp", "ippm's own reflector and sender, every mode", start,
+            merged, total, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
+    }
+    for (size_t t = 0; t < n_targets; t++)
+        free(part[t]);
+    free(merged);
+    if (keep) {
+        conform_run_free(keep);
+        free(keep);
+    }
+    ippm_crypto_openssl_free(&crypto);
+    return rc;
+}

@@ -1,0 +1,111 @@
+/* What the `ippm stamp sender` driver (sender.c) and its output
+ * (sender_report.c: per-packet lines, summary, --json, --html) share.
+ * Private to impl/stamp. */
+#ifndef IPPM_STAMP_SENDER_H
+#define IPPM_STAMP_SENDER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "proto/stamp/stamp.h"
+#include "impl/core/clock.h"
+#include "impl/core/driver_common.h"
+#include "impl/core/net.h"
+#include "impl/core/progress.h"
+#include "impl/report/html_report.h"
+#include "impl/stamp/metrics.h"
+#include "impl/stamp/tlv_opts.h"
+
+/* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
+ * of its behavior" when a reply carries a zeroed SSID (a reflector without
+ * RFC 8972). */
+enum zero_ssid { ZS_WARN = 0, ZS_CONTINUE, ZS_STOP };
+
+struct send_opts {
+    const char *host;
+    uint16_t port;
+    uint32_t count;
+    uint64_t interval_ns;
+    size_t size;                 /* 0: the mode's base length */
+    const char *key_file;
+    enum ippm_tsfmt tsfmt;
+    int dscp;                    /* -1: leave alone */
+    int ttl;                     /* -1: leave alone */
+    uint16_t ssid;
+    uint64_t wait_ns;
+    bool per_packet;
+    const char *json;
+    const char *html;
+    bool no_progress;
+    struct ippm_export_opts exp;   /* --metrics, --agentx */
+    enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
+    struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
+    uint8_t *tlv_block;            /* built once from tlv */
+    size_t tlv_len;
+};
+
+struct sender {
+    struct send_opts o;
+    struct ippm_addr peer;
+    struct ippm_sock sock;
+    struct ippm_clock clk;
+    struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
+    enum stamp_mode mode;
+    struct stamp_sender s;
+    struct stamp_result *res;   /* the ring, ring entries */
+    uint32_t ring;
+    struct ippm_rx_batch rx;
+    struct ippm_tx_batch tx;
+    uint64_t send_failed;
+    uint64_t icmp_errors;
+    bool interrupted;
+    bool failed;            /* proto refused to build a packet */
+    uint64_t zero_ssid;     /* replies with a zeroed SSID (--ssid set) */
+    bool zero_ssid_stop;    /* --on-zero-ssid stop: end the session */
+    struct stamp_stats st;
+    struct ippm_progress prog;
+    uint32_t lost_cursor;   /* progress: sequence numbers judged so far */
+    uint64_t lost_so_far;
+    struct stamp_send_metrics met; /* published only when exp.on */
+    struct ippm_export exp;
+    json_t **pkt_tlvs;      /* --json: each reply's TLVs, by ring slot */
+    FILE *pkt_json;         /* --json: the packets array so far */
+    uint64_t pkt_json_n;
+    bool pkt_json_failed;
+    struct ippm_series h_rtt, h_fwd, h_bwd; /* --html: a point per packet */
+    uint64_t h_t0;          /* first send time */
+};
+
+/* A reply's round trip without the reflector's residence time (t3 - t2). */
+static inline int64_t sender_res_rtt(const struct stamp_result *r)
+{
+    return ((int64_t)(r->t4_ns - r->t1_ns)) - ((int64_t)(r->t3_ns - r->t2_ns));
+}
+
+/* --per-packet: one reply's line; tlvs its TLVs as JSON, NULL none. */
+void sender_print_reply(const struct sender *x, uint32_t seq,
+                        const struct stamp_result *r, const json_t *tlvs);
+
+/* The statistics after the run, ping-style. */
+void sender_print_summary(const struct sender *x);
+
+/* --json: appends a packet leaving the ring to x->pkt_json. */
+void sender_json_stream_packet(struct sender *x, uint32_t seq,
+                               const struct stamp_result *r);
+
+/* --json: writes the report. Returns the exit status. */
+int sender_write_json(const struct sender *x);
+
+/* --html: the plots' series, a point per packet to be sent. Returns 0 or
+ * -1. */
+int sender_html_alloc(struct sender *x);
+
+/* --html: a packet leaving the ring into the series. */
+void sender_html_point(struct sender *x, uint32_t i,
+                       const struct stamp_result *r);
+
+/* --html: writes the report. Returns the exit status. */
+int sender_write_html(struct sender *x);
+
+#endif

@@ -1,0 +1,424 @@
+/* `ippm stamp sender`'s output: the per-packet lines, the summary, the
+ * --json and --html reports (sender.h). */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/stamp/stamp.h"
+#include "impl/core/atomic_file.h"
+#include "impl/core/cli.h"
+#include "impl/core/clock.h"
+#include "impl/commands.h"
+#include "impl/report/html_report.h"
+#include "impl/stamp/sender.h"
+#include "impl/stamp/tlv_opts.h"
+
+/* ---- per-packet lines ---- */
+
+static double ms(int64_t ns)
+{
+    return (double)ns / 1e6;
+}
+
+static const char *tlv_status_name(uint8_t st)
+{
+    switch (st) {
+    case STAMP_TLVS_OK: return "ok";
+    case STAMP_TLVS_MALFORMED: return "malformed";
+    case STAMP_TLVS_INTEGRITY: return "integrity-failed";
+    default: return "none";
+    }
+}
+
+/* see sender.h */
+void sender_print_reply(const struct sender *x, uint32_t seq,
+                        const struct stamp_result *r, const json_t *tlvs)
+{
+    printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(sender_res_rtt(r)),
+           ms((int64_t)(r->t2_ns - r->t1_ns)),
+           ms((int64_t)(r->t4_ns - r->t3_ns)));
+    /* ttl: the reply's, as ping; refl_ttl: the request's on arrival at
+     * the reflector (its Ses-Sender TTL), where --ttl shows. */
+    if (r->rx_ttl >= 0)
+        printf(" ttl=%d", r->rx_ttl);
+    printf(" refl_ttl=%u", r->refl_ttl);
+    printf(" refl_seq=%u%s", r->refl_seq, r->reordered ? " (reordered)" : "");
+    /* RFC 8972 §4: what each TLV came back with. */
+    if (tlvs)
+        stamp_tlv_opts_print(stdout, tlvs);
+    if (x->o.tlv_len && r->tlv_status != STAMP_TLVS_OK)
+        printf(" tlvs=%s", tlv_status_name(r->tlv_status));
+    putchar('\n');
+}
+
+/* ---- summary ---- */
+
+static void print_summary_line(const char *name, const struct ippm_summary *s)
+{
+    printf("%-8s min/avg/median/p95/p99/max/stddev = "
+           "%.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
+           name, ms(s->min), s->mean / 1e6, ms(s->median), ms(s->p95),
+           ms(s->p99), ms(s->max), s->stddev / 1e6);
+}
+
+static void print_drops(const struct sender *x)
+{
+    const struct stamp_sender_counters *c = &x->s.counters;
+    if (c->dropped == 0)
+        return;
+    printf("replies not accepted: %llu (", (unsigned long long)c->dropped);
+    const char *sep = "";
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++) {
+        if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
+            /* Names of the enum stay in --json; people read the text. */
+            printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
+            if (e == IPPM_ERR_SHORT)
+                printf("shorter than the %zu-octet base packet",
+                       stamp_base_len(x->mode));
+            else
+                printf("%s", stamp_err_str((enum ippm_err)e));
+            sep = ", ";
+        }
+    }
+    printf(")\n");
+}
+
+/* see sender.h */
+void sender_print_summary(const struct sender *x)
+{
+    const struct stamp_stats *st = &x->st;
+    char as[IPPM_ADDR_STRLEN];
+    printf("--- %s STAMP statistics%s ---\n",
+           ippm_addr_fmt(&x->peer, as, sizeof(as)),
+           x->interrupted    ? " (interrupted)"
+           : x->zero_ssid_stop ? " (stopped: zeroed SSID)"
+                               : "");
+    printf("%llu sent, %llu received, %llu lost (%.1f%%), %llu duplicated, "
+           "%llu reordered\n",
+           (unsigned long long)st->sent, (unsigned long long)st->received,
+           (unsigned long long)st->lost, st->loss_pct,
+           (unsigned long long)st->duplicated,
+           (unsigned long long)st->reordered);
+    if (st->directional)
+        printf("directional loss: forward %llu, backward %llu (%s)\n",
+               (unsigned long long)st->lost_forward,
+               (unsigned long long)st->lost_backward,
+               st->directional_by == STAMP_DIR_DM
+                   ? "Direct Measurement counters, RFC 8972 §4.5"
+                   : "stateful reflector");
+    if (st->dup_forward || st->dup_backward)
+        printf("duplicated: forward %llu, backward %llu\n",
+               (unsigned long long)st->dup_forward,
+               (unsigned long long)st->dup_backward);
+    if (st->received > 0) {
+        print_summary_line("rtt", &st->rtt);
+        if (st->ipdv.n)
+            print_summary_line("ipdv", &st->ipdv);
+        printf("jitter   = %.3f ms (mean |IPDV| of RTT, RFC 3393)\n",
+               st->jitter_ns / 1e6);
+        print_summary_line("forward", &st->fwd);
+        print_summary_line("backward", &st->bwd);
+        printf("(one-way delay needs synchronised clocks)\n");
+    }
+    print_drops(x);
+    if (x->zero_ssid)
+        printf("zeroed SSID: %llu replies (the reflector does not support "
+               "RFC 8972 §3)\n",
+               (unsigned long long)x->zero_ssid);
+    if (x->send_failed)
+        printf("send failed: %llu\n", (unsigned long long)x->send_failed);
+    if (x->icmp_errors)
+        printf("ICMP errors: %llu (is a reflector listening?)\n",
+               (unsigned long long)x->icmp_errors);
+}
+
+/* ---- JSON ---- */
+
+static json_t *json_summary(const struct ippm_summary *s)
+{
+    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n",
+                     (json_int_t)s->n, "min", ms(s->min), "avg", s->mean / 1e6,
+                     "median", ms(s->median), "p95", ms(s->p95), "p99",
+                     ms(s->p99), "max", ms(s->max), "stddev", s->stddev / 1e6);
+}
+
+static const char *res_state_name(uint8_t state)
+{
+    return state == STAMP_RES_RECEIVED ? "received" : "lost";
+}
+
+static json_t *json_packet(const struct sender *x, uint32_t seq,
+                           const struct stamp_result *r)
+{
+    json_t *p = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "state",
+                          res_state_name(r->state));
+    json_object_set_new(p, "t1_ns", json_integer((json_int_t)r->t1_ns));
+    if (r->state != STAMP_RES_RECEIVED)
+        return p;
+    json_object_update_new(
+        p, json_pack("{s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+                     "s:b, s:b, s:I}",
+                     "rtt_ms", ms(sender_res_rtt(r)), "fwd_ms",
+                     ms((int64_t)(r->t2_ns - r->t1_ns)), "bwd_ms",
+                     ms((int64_t)(r->t4_ns - r->t3_ns)), "t2_ns",
+                     (json_int_t)r->t2_ns, "t3_ns", (json_int_t)r->t3_ns,
+                     "t4_ns", (json_int_t)r->t4_ns, "ttl",
+                     (json_int_t)r->rx_ttl, "refl_ttl", (json_int_t)r->refl_ttl,
+                     "refl_seq", (json_int_t)r->refl_seq, "refl_ssid",
+                     (json_int_t)r->refl_ssid, "reordered", r->reordered,
+                     "ts_malformed", r->ts_malformed, "duplicates",
+                     (json_int_t)r->duplicates));
+    if (x->o.tlv_len) {
+        json_object_set_new(p, "tlv_status",
+                            json_string(tlv_status_name(r->tlv_status)));
+        json_t *t = x->pkt_tlvs ? x->pkt_tlvs[seq % x->ring] : NULL;
+        json_object_set_new(p, "tlvs", t ? json_incref(t) : json_array());
+    }
+    return p;
+}
+
+static json_t *json_drops(const struct sender *x)
+{
+    json_t *o = json_object();
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++)
+        if (x->s.counters.drop_by[e])
+            json_object_set_new(o, stamp_err_name((enum ippm_err)e),
+                                json_integer((json_int_t)x->s.counters.drop_by[e]));
+    return o;
+}
+
+static json_t *json_build(const struct sender *x)
+{
+    const struct stamp_stats *st = &x->st;
+    char as[IPPM_ADDR_STRLEN];
+    json_t *root = json_pack(
+        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f, s:b}",
+        "protocol", "stamp", "role", "sender", "host", x->o.host, "peer",
+        ippm_addr_fmt(&x->peer, as, sizeof(as)), "port", (json_int_t)x->o.port,
+        "mode", x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
+        "timestamp", ippm_clock_fmt_name(x->o.tsfmt), "size",
+        (json_int_t)x->o.size, "count", (json_int_t)x->o.count, "interval_s",
+        (double)x->o.interval_ns / 1e9, "wait_s", (double)x->o.wait_ns / 1e9,
+        "interrupted", x->interrupted);
+    json_object_update_new(
+        root, json_pack("{s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I}", "sent",
+                        (json_int_t)st->sent, "received",
+                        (json_int_t)st->received, "lost", (json_int_t)st->lost,
+                        "loss_pct", st->loss_pct, "duplicated",
+                        (json_int_t)st->duplicated, "reordered",
+                        (json_int_t)st->reordered, "send_failed",
+                        (json_int_t)x->send_failed, "icmp_errors",
+                        (json_int_t)x->icmp_errors));
+    json_object_set_new(root, "directional_loss",
+                        st->directional
+                            ? json_pack("{s:I, s:I}", "forward",
+                                        (json_int_t)st->lost_forward,
+                                        "backward",
+                                        (json_int_t)st->lost_backward)
+                            : json_null());
+    json_object_set_new(root, "directional_loss_source",
+                        !st->directional ? json_null()
+                        : st->directional_by == STAMP_DIR_DM
+                            ? json_string("direct-measurement")
+                            : json_string("stateful-reflector"));
+    json_object_set_new(root, "duplicated_by_direction",
+                        json_pack("{s:I, s:I}", "forward",
+                                  (json_int_t)st->dup_forward, "backward",
+                                  (json_int_t)st->dup_backward));
+    json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
+    json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
+    json_object_set_new(root, "jitter_ms", json_real(st->jitter_ns / 1e6));
+    json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
+    json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
+    json_object_set_new(root, "one_way_note",
+                        json_string("one-way delay needs synchronised clocks"));
+    json_object_set_new(root, "dropped_by", json_drops(x));
+    json_object_set_new(root, "zero_ssid_replies",
+                        json_integer((json_int_t)x->zero_ssid));
+    json_object_set_new(root, "stopped_on_zero_ssid",
+                        json_boolean(x->zero_ssid_stop));
+    /* "packets" comes last; json_fill appends it from x->pkt_json. */
+    return root;
+}
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
+
+/* Appends one packet to the "packets" array in x->pkt_json, laid out as
+ * json_dumpf lays out an element of a member of the root (indented by
+ * four), so the report is the one a whole array would give. Sent packets
+ * only: an interrupted run leaves the rest unsent. */
+/* see sender.h */
+void sender_json_stream_packet(struct sender *x, uint32_t seq,
+                               const struct stamp_result *r)
+{
+    json_t *p = json_packet(x, seq, r);
+    char *text = p ? json_dumps(p, JSON_FLAGS) : NULL;
+    json_decref(p);
+    if (!text) {
+        x->pkt_json_failed = true;
+        return;
+    }
+    FILE *f = x->pkt_json;
+    fputs(x->pkt_json_n++ ? ",\n    " : "    ", f);
+    for (const char *c = text; *c; c++) {
+        fputc(*c, f);
+        if (*c == '\n')
+            fputs("    ", f);
+    }
+    free(text);
+}
+
+/* Copies the packets written so far into f. */
+static int json_copy_packets(FILE *f, FILE *pk)
+{
+    char buf[65536];
+    size_t n;
+    if (fflush(pk) != 0 || fseek(pk, 0, SEEK_SET) != 0)
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, pk)) > 0)
+        if (fwrite(buf, 1, n, f) != n)
+            return -1;
+    return ferror(pk) ? -1 : 0;
+}
+
+struct json_out {
+    json_t *root;
+    const struct sender *x;
+};
+
+static int json_fill(FILE *f, void *arg)
+{
+    const struct json_out *o = arg;
+    char *text = json_dumps(o->root, JSON_FLAGS);
+    size_t len = text ? strlen(text) : 0;
+    /* The root without "packets" ends "\n}"; the member goes before. */
+    int rc = len >= 2 && text[len - 1] == '}' ? 0 : -1;
+    if (rc == 0 && (fwrite(text, 1, len - 2, f) != len - 2 ||
+                    fputs(",\n  \"packets\": [", f) == EOF))
+        rc = -1;
+    free(text);
+    if (rc == 0 && o->x->pkt_json_n &&
+        (fputc('\n', f) == EOF || json_copy_packets(f, o->x->pkt_json) != 0 ||
+         fputs("\n  ", f) == EOF))
+        rc = -1;
+    if (rc == 0 && fputs("]\n}\n", f) == EOF)
+        rc = -1;
+    return rc;
+}
+
+/* see sender.h */
+int sender_write_json(const struct sender *x)
+{
+    json_t *root = x->pkt_json_failed ? NULL : json_build(x);
+    struct json_out out = {root, x};
+    int rc = root ? ippm_atomic_write(x->o.json, json_fill, &out) : -1;
+    json_decref(root);
+    if (rc != 0) {
+        ippm_cli_error("--json: cannot write '%s': %s", x->o.json,
+                       root ? strerror(errno) : "cannot build JSON");
+        return IPPM_EXIT_RUNTIME;
+    }
+    return IPPM_EXIT_OK;
+}
+
+/* ---- HTML ---- */
+
+/* The plots' series, a point per packet to be sent. Returns 0 or -1. */
+/* see sender.h */
+int sender_html_alloc(struct sender *x)
+{
+    uint32_t n = x->o.count;
+    if (ippm_series_alloc(&x->h_rtt, "RTT", n) != 0 ||
+        ippm_series_alloc(&x->h_fwd, "forward (to reflector)", n) != 0 ||
+        ippm_series_alloc(&x->h_bwd, "backward (to sender)", n) != 0)
+        return -1;
+    return 0;
+}
+
+/* RTT and one-way delays of a packet leaving the ring, by send time. */
+/* see sender.h */
+void sender_html_point(struct sender *x, uint32_t i,
+                       const struct stamp_result *r)
+{
+    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
+    if (i == 0)
+        x->h_t0 = r->t1_ns;
+    uint8_t m = 0;
+    if (r->state != STAMP_RES_RECEIVED)
+        m = IPPM_MARK_LOST;
+    if (r->reordered)
+        m |= IPPM_MARK_REORDERED;
+    if (r->duplicates)
+        m |= IPPM_MARK_DUPLICATE;
+    double t = (double)(int64_t)(r->t1_ns - x->h_t0) / 1e9;
+    rtt->x[i] = fwd->x[i] = bwd->x[i] = t;
+    rtt->marks[i] = fwd->marks[i] = bwd->marks[i] = m;
+    if (m & IPPM_MARK_LOST)
+        return;
+    rtt->y[i] = ms(sender_res_rtt(r));
+    fwd->y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
+    bwd->y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
+}
+
+/* RTT and one-way delays of every sent packet, by send time. */
+/* see sender.h */
+int sender_write_html(struct sender *x)
+{
+    struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
+    /* Sent packets only: an interrupted run leaves the rest unsent. */
+    rtt->n = fwd->n = bwd->n = x->s.next_seq;
+    int rc = 0;
+    const struct stamp_stats *st = &x->st;
+    char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
+    ippm_addr_fmt(&x->peer, peer, sizeof peer);
+    double iv = (double)x->o.interval_ns / 1e9;
+    snprintf(sub, sizeof sub,
+             "STAMP (RFC 8762) to %s, %s mode, %s timestamps, %zu-octet "
+             "packets every %g %s%s",
+             peer, x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
+             ippm_clock_fmt_name(x->o.tsfmt), x->o.size,
+             iv < 1e-3 ? iv * 1e6 : iv < 1 ? iv * 1e3 : iv,
+             iv < 1e-3 ? "\u00b5s" : iv < 1 ? "ms" : "s",
+             x->interrupted ? " (interrupted)" : "");
+    snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)st->sent);
+    snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)st->received);
+    snprintf(v[2], sizeof v[2], "%llu (%.1f%%)", (unsigned long long)st->lost,
+             st->loss_pct);
+    snprintf(v[3], sizeof v[3], "%llu", (unsigned long long)st->reordered);
+    snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)st->duplicated);
+    snprintf(v[5], sizeof v[5], "%.3f / %.3f / %.3f ms", ms(st->rtt.min),
+             ms(st->rtt.median), ms(st->rtt.max));
+    snprintf(v[6], sizeof v[6], "%.3f ms", ms(st->rtt.p99));
+    snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
+    const struct ippm_html_fact facts[] = {
+        {"sent", v[0]},      {"received", v[1]},
+        {"lost", v[2]},      {"reordered", v[3]},
+        {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
+        {"RTT p99", v[6]},   {"jitter (mean |IPDV|)", v[7]},
+    };
+    struct ippm_html_plot plots[3];
+    struct ippm_html h = {
+        .title = "ippm stamp sender",
+        .subtitle = sub,
+        .facts = facts,
+        .n_facts = st->received ? 8 : 5,
+        .plots = plots,
+        .n_plots = rc == 0
+                       ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)
+                       : 0,
+        .note = "RTT excludes the reflector's residence time (t3 - t2). "
+                "One-way delays compare two clocks and are only as good as "
+                "their synchronisation.",
+    };
+    if (rc == 0)
+        rc = ippm_html_write(x->o.html, &h);
+    int err = errno;
+    if (rc != 0) {
+        ippm_cli_error("--html: cannot write '%s': %s", x->o.html,
+                       strerror(err));
+        return IPPM_EXIT_RUNTIME;
+    }
+    return IPPM_EXIT_OK;
+}
