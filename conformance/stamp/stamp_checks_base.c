@@ -200,6 +200,24 @@ const char *stamp_ck_epoch_hint(uint64_t ts, bool ptp, uint64_t ref_ns,
 }
 
 /* see stamp_checks_base.h */
+bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
+                         uint64_t ts, uint16_t errest, uint64_t clock_ns,
+                         struct stamp_ck_ts_vs *v)
+{
+    bool ptp = stamp_ck_errest_z(errest), ok;
+    int64_t raw;
+    v->d = stamp_ck_ts_offset(ts, ptp, clock_ns, &ok);
+    v->hint = stamp_ck_epoch_hint(ts, ptp, clock_ns, &raw);
+    v->shown = *v->hint ? raw : v->d;
+    if (!ok)
+        stamp_acc_fail(a,
+                       "seq %" PRIu32 ": %s 0x%016" PRIx64
+                       " is not a PTPv2 time (nanoseconds >= 10^9)",
+                       seq, name, ts);
+    return ok;
+}
+
+/* see stamp_checks_base.h */
 bool stamp_ck_ts_near(uint64_t ts, bool ptp, uint64_t ref_ns, uint64_t window)
 {
     bool ok;

@@ -79,6 +79,22 @@ int64_t stamp_ck_ts_offset(uint64_t ts, bool ptp, uint64_t ref_ns, bool *ok);
 const char *stamp_ck_epoch_hint(uint64_t ts, bool ptp, uint64_t ref_ns,
                                 int64_t *raw);
 
+/* A wire timestamp against a capture clock, as the timestamp rows grade
+ * it: d the stamp_ck_ts_offset() from the clock, shown the offset a
+ * detail reports (the raw one where the epoch hint explains it). */
+struct stamp_ck_ts_vs {
+    int64_t d;
+    int64_t shown;
+    const char *hint; /* stamp_ck_epoch_hint(), or "" */
+};
+
+/* Fills *v for ts (format from errest's Z bit) against clock_ns; a
+ * malformed PTP time instead fails "seq N: <name> 0x... is not a PTPv2
+ * time" into a and returns false. */
+bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
+                         uint64_t ts, uint16_t errest, uint64_t clock_ns,
+                         struct stamp_ck_ts_vs *v);
+
 /* The timestamp is within window of ref_ns (in its format). */
 bool stamp_ck_ts_near(uint64_t ts, bool ptp, uint64_t ref_ns, uint64_t window);
 

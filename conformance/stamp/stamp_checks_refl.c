@@ -512,25 +512,17 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
         if (!e->req_ns || !stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
             continue;
         a.n++;
-        bool ok;
-        int64_t d = stamp_ck_ts_offset(r.rx_ts, stamp_ck_errest_z(r.errest),
-                                       e->req_ns, &ok);
-        int64_t raw;
-        const char *hint = stamp_ck_epoch_hint(
-            r.rx_ts, stamp_ck_errest_z(r.errest), e->req_ns, &raw);
-        if (!ok)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": Receive Timestamp 0x%016" PRIx64
-                           " is not a PTPv2 time (nanoseconds >= 10^9)",
-                           stamp_req_seq(e), r.rx_ts);
-        else if (d < -tol)
+        struct stamp_ck_ts_vs v;
+        if (stamp_ck_ts_against(&a, stamp_req_seq(e), "Receive Timestamp",
+                                r.rx_ts, r.errest, e->req_ns, &v) &&
+            v.d < -tol)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": Receive Timestamp %.6f s before the "
                            "request was sent (expected not before, tolerance "
                            "%.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(*hint ? -raw : -d),
-                           stamp_ck_sec(tol), hint);
+                           stamp_req_seq(e), stamp_ck_sec(-v.shown),
+                           stamp_ck_sec(tol), v.hint);
     }
     char nb[160];
     return stamp_acc_end(
@@ -583,24 +575,16 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
         if (!e->rep_ns || !stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
             continue;
         a.n++;
-        bool ok;
-        int64_t d = stamp_ck_ts_offset(r.ts, stamp_ck_errest_z(r.errest),
-                                       e->rep_ns, &ok);
-        int64_t raw;
-        const char *hint = stamp_ck_epoch_hint(
-            r.ts, stamp_ck_errest_z(r.errest), e->rep_ns, &raw);
-        if (!ok)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
-                           " is not a PTPv2 time (nanoseconds >= 10^9)",
-                           stamp_req_seq(e), r.ts);
-        else if (d > tol)
+        struct stamp_ck_ts_vs v;
+        if (stamp_ck_ts_against(&a, stamp_req_seq(e), "Timestamp", r.ts,
+                                r.errest, e->rep_ns, &v) &&
+            v.d > tol)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": Timestamp %.6f s after the reply was "
                            "seen (expected not after, tolerance %.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(*hint ? raw : d),
-                           stamp_ck_sec(tol), hint);
+                           stamp_req_seq(e), stamp_ck_sec(v.shown),
+                           stamp_ck_sec(tol), v.hint);
     }
     char nb[160];
     return stamp_acc_end(&a,
