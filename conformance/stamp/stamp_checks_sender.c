@@ -17,8 +17,8 @@
 
 /* Steps *i past the next exchange whose request decodes into *s (and,
  * with clocked, whose arrival time is known); NULL when none is left. */
-static const struct ippm_exchange *next_req(const struct ippm_obs *o,
-                                            size_t *i, bool clocked,
+static const struct ippm_exchange *next_req(const struct ippm_obs *o, size_t *i,
+                                            bool clocked,
                                             struct stamp_sender_pkt *s)
 {
     while (*i < o->n_ex) {
