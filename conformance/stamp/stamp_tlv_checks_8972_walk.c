@@ -18,13 +18,11 @@ PAIR(p_u_unknown)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "unrecognised type %u came back with U = 0 "
-                 "(expected U = 1)",
-                 q->type);
-        return 0;
-    }
+    if (!(r->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(why, n,
+                                "unrecognised type %u came back with U = 0 "
+                                "(expected U = 1)",
+                                q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -47,13 +45,11 @@ PAIR(p_u_cleared)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "well-formed type-%u TLV came back with U = 1 "
-                 "(expected 0: an RFC 8972 TLV)",
-                 q->type);
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_U)
+        return stamp_tlvck_fail(why, n,
+                                "well-formed type-%u TLV came back with U = 1 "
+                                "(expected 0: an RFC 8972 TLV)",
+                                q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -127,13 +123,12 @@ PAIR(p_m_cleared)
     UNUSED4;
     if (!r)
         return -1;
-    if (r->flags & STAMP_TLV_M) {
-        snprintf(why, n,
-                 "type-%u TLV of a well-formed request came back "
-                 "with M = 1 (expected 0)",
-                 q->type);
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_M)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV of a well-formed request came back "
+            "with M = 1 (expected 0)",
+            q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -174,14 +169,12 @@ PAIR(p_unknown_copied)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len || (q->len && memcmp(r->value, q->value, q->len))) {
-        snprintf(why, n,
-                 "unrecognised type-%u TLV came back with %u "
-                 "octets of value that differ from the %u sent "
-                 "(expected a copy)",
-                 q->type, r->len, q->len);
-        return 0;
-    }
+    if (r->len != q->len || (q->len && memcmp(r->value, q->value, q->len)))
+        return stamp_tlvck_fail(why, n,
+                                "unrecognised type-%u TLV came back with %u "
+                                "octets of value that differ from the %u sent "
+                                "(expected a copy)",
+                                q->type, r->len, q->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -195,13 +188,12 @@ PAIR(p_reserved_flags)
     if (!r)
         return -1;
     uint8_t mask = r->type == STAMP_TLV_REFL_CONTROL ? 0x0f : 0x1f;
-    if (r->flags & mask) {
-        snprintf(why, n,
-                 "type-%u TLV flags 0x%02x have reserved bits set "
-                 "(expected 0)",
-                 r->type, r->flags);
-        return 0;
-    }
+    if (r->flags & mask)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV flags 0x%02x have reserved bits set "
+            "(expected 0)",
+            r->type, r->flags);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -246,10 +238,9 @@ SEND(s_u_set)
 {
     UNUSED4;
     (void)qs;
-    if (!(t->flags & STAMP_TLV_U)) {
-        snprintf(why, n, "type-%u TLV sent with U = 0 (expected 1)", t->type);
-        return 0;
-    }
+    if (!(t->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(
+            why, n, "type-%u TLV sent with U = 0 (expected 1)", t->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -260,10 +251,9 @@ SEND(s_m_clear)
 {
     UNUSED4;
     (void)qs;
-    if (t->flags & STAMP_TLV_M) {
-        snprintf(why, n, "type-%u TLV sent with M = 1 (expected 0)", t->type);
-        return 0;
-    }
+    if (t->flags & STAMP_TLV_M)
+        return stamp_tlvck_fail(
+            why, n, "type-%u TLV sent with M = 1 (expected 0)", t->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -274,10 +264,9 @@ SEND(s_i_clear)
 {
     UNUSED4;
     (void)qs;
-    if (t->flags & STAMP_TLV_I) {
-        snprintf(why, n, "type-%u TLV sent with I = 1 (expected 0)", t->type);
-        return 0;
-    }
+    if (t->flags & STAMP_TLV_I)
+        return stamp_tlvck_fail(
+            why, n, "type-%u TLV sent with I = 1 (expected 0)", t->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -289,13 +278,12 @@ SEND(s_reserved_flags)
     UNUSED4;
     (void)qs;
     /* C belongs to the reflector too (asymmetrical-pkts-14 §3). */
-    if (t->flags & 0x1f) {
-        snprintf(why, n,
-                 "type-%u TLV sent with flags 0x%02x: reserved bits "
-                 "set (expected 0)",
-                 t->type, t->flags);
-        return 0;
-    }
+    if (t->flags & 0x1f)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV sent with flags 0x%02x: reserved bits "
+            "set (expected 0)",
+            t->type, t->flags);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -313,13 +301,11 @@ PAIR(p_padding_len)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len) {
-        snprintf(why, n,
-                 "Extra Padding of %u octets came back with %u "
-                 "(expected the same length)",
-                 q->len, r->len);
-        return 0;
-    }
+    if (r->len != q->len)
+        return stamp_tlvck_fail(why, n,
+                                "Extra Padding of %u octets came back with %u "
+                                "(expected the same length)",
+                                q->len, r->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -331,13 +317,11 @@ PAIR(p_loc_len)
     UNUSED4;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len) {
-        snprintf(why, n,
-                 "Location TLV of %u octets came back with %u "
-                 "(expected equal)",
-                 q->len, r->len);
-        return 0;
-    }
+    if (r->len != q->len)
+        return stamp_tlvck_fail(why, n,
+                                "Location TLV of %u octets came back with %u "
+                                "(expected equal)",
+                                q->len, r->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -351,14 +335,13 @@ PAIR(p_loc_ports)
         e->req_dst.family == IPPM_AF_NONE)
         return -1;
     uint16_t dp = ippm_load_u16(r->value), sp = ippm_load_u16(r->value + 2);
-    if (dp != e->req_dst.port || sp != e->req_src.port) {
-        snprintf(why, n,
-                 "Location ports %u/%u, the request went %u -> %u "
-                 "(expected Destination Port %u, Source Port %u)",
-                 dp, sp, e->req_src.port, e->req_dst.port, e->req_dst.port,
-                 e->req_src.port);
-        return 0;
-    }
+    if (dp != e->req_dst.port || sp != e->req_src.port)
+        return stamp_tlvck_fail(
+            why, n,
+            "Location ports %u/%u, the request went %u -> %u "
+            "(expected Destination Port %u, Source Port %u)",
+            dp, sp, e->req_src.port, e->req_dst.port, e->req_dst.port,
+            e->req_src.port);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -377,12 +360,11 @@ SEND(s_loc_zero)
     stamp_tlv_iter_init(&it, t->value + 4, t->len - 4u);
     while (stamp_tlv_next(&it, &s) == IPPM_OK)
         bad |= s.len && !stamp_tlv_all_zero(s.value, s.len);
-    if (bad) {
-        snprintf(why, n,
-                 "Location TLV sent with a port or a sub-TLV value "
-                 "filled in (expected zeros)");
-        return 0;
-    }
+    if (bad)
+        return stamp_tlvck_fail(
+            why, n,
+            "Location TLV sent with a port or a sub-TLV value "
+            "filled in (expected zeros)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -410,13 +392,11 @@ static int loc_subs(const struct ippm_exchange *e, const struct stamp_tlv *q,
         bool hr = stamp_tlv_next(&ir, &sr) == IPPM_OK;
         if (sq.type != want && want)
             continue;
-        if (!hr) {
-            snprintf(why, n,
-                     "Location sub-TLV %u has no counterpart in "
-                     "the reply",
-                     sq.type);
-            return 0;
-        }
+        if (!hr)
+            return stamp_tlvck_fail(why, n,
+                                    "Location sub-TLV %u has no counterpart in "
+                                    "the reply",
+                                    sq.type);
         res = fn(e, &sq, &sr, why, n);
         if (res == 0)
             return 0;
@@ -438,13 +418,12 @@ static int sf_dst_family(const struct ippm_exchange *e,
         return -1;
     uint8_t want =
         fam_type(&e->req_src, STAMP_LOC_DST_IPV4, STAMP_LOC_DST_IPV6);
-    if (rs->type != want) {
-        snprintf(why, n,
-                 "Destination IP Address answered with sub-TLV "
-                 "type %u (expected %u for the request's family)",
-                 rs->type, want);
-        return 0;
-    }
+    if (rs->type != want)
+        return stamp_tlvck_fail(
+            why, n,
+            "Destination IP Address answered with sub-TLV "
+            "type %u (expected %u for the request's family)",
+            rs->type, want);
     return 1;
 }
 
@@ -456,12 +435,10 @@ static int sf_dst_value(const struct ippm_exchange *e,
     if (e->req_dst.family == IPPM_AF_NONE || rs->len != 16)
         return -1;
     size_t l = e->req_dst.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_dst.ip, l) != 0) {
-        snprintf(why, n,
-                 "Destination address sub-TLV does not hold the "
-                 "address the request was sent to");
-        return 0;
-    }
+    if (memcmp(rs->value, e->req_dst.ip, l) != 0)
+        return stamp_tlvck_fail(why, n,
+                                "Destination address sub-TLV does not hold the "
+                                "address the request was sent to");
     return 1;
 }
 
@@ -474,13 +451,12 @@ static int sf_src_family(const struct ippm_exchange *e,
         return -1;
     uint8_t want =
         fam_type(&e->req_src, STAMP_LOC_SRC_IPV4, STAMP_LOC_SRC_IPV6);
-    if (rs->type != want) {
-        snprintf(why, n,
-                 "Source IP Address answered with sub-TLV type %u "
-                 "(expected %u for the request's family)",
-                 rs->type, want);
-        return 0;
-    }
+    if (rs->type != want)
+        return stamp_tlvck_fail(
+            why, n,
+            "Source IP Address answered with sub-TLV type %u "
+            "(expected %u for the request's family)",
+            rs->type, want);
     return 1;
 }
 
@@ -492,12 +468,10 @@ static int sf_src_value(const struct ippm_exchange *e,
     if (e->req_src.family == IPPM_AF_NONE || rs->len != 16)
         return -1;
     size_t l = e->req_src.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_src.ip, l) != 0) {
-        snprintf(why, n,
-                 "Source address sub-TLV does not hold the "
-                 "request's source address");
-        return 0;
-    }
+    if (memcmp(rs->value, e->req_src.ip, l) != 0)
+        return stamp_tlvck_fail(why, n,
+                                "Source address sub-TLV does not hold the "
+                                "request's source address");
     return 1;
 }
 
@@ -506,13 +480,12 @@ static int sf_mac(const struct ippm_exchange *e, const struct stamp_tlv *qs,
 {
     (void)e, (void)qs;
     if ((rs->type != STAMP_LOC_SRC_EUI48 && rs->type != STAMP_LOC_SRC_EUI64) ||
-        rs->len != 8) {
-        snprintf(why, n,
-                 "Source MAC Address answered with sub-TLV type %u "
-                 "length %u (expected EUI-48 or EUI-64, length 8)",
-                 rs->type, rs->len);
-        return 0;
-    }
+        rs->len != 8)
+        return stamp_tlvck_fail(
+            why, n,
+            "Source MAC Address answered with sub-TLV type %u "
+            "length %u (expected EUI-48 or EUI-64, length 8)",
+            rs->type, rs->len);
     return 1;
 }
 
@@ -520,13 +493,11 @@ static int sf_i(const struct ippm_exchange *e, const struct stamp_tlv *qs,
                 const struct stamp_tlv *rs, char *why, size_t n)
 {
     (void)e, (void)qs;
-    if (rs->flags & STAMP_TLV_I) {
-        snprintf(why, n,
-                 "Location sub-TLV type %u came back with I = 1 "
-                 "(expected 0)",
-                 rs->type);
-        return 0;
-    }
+    if (rs->flags & STAMP_TLV_I)
+        return stamp_tlvck_fail(why, n,
+                                "Location sub-TLV type %u came back with I = 1 "
+                                "(expected 0)",
+                                rs->type);
     return 1;
 }
 
@@ -597,13 +568,11 @@ SEND(s_loc_sub_i)
     stamp_tlv_iter_init(&it, t->value + 4, t->len - 4u);
     while (stamp_tlv_next(&it, &s) == IPPM_OK) {
         res = 1;
-        if (s.flags & STAMP_TLV_I) {
-            snprintf(why, n,
-                     "Location sub-TLV type %u sent with I = 1 "
-                     "(expected 0)",
-                     s.type);
-            return 0;
-        }
+        if (s.flags & STAMP_TLV_I)
+            return stamp_tlvck_fail(why, n,
+                                    "Location sub-TLV type %u sent with I = 1 "
+                                    "(expected 0)",
+                                    s.type);
     }
     return res;
 }

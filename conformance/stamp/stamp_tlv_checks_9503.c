@@ -17,12 +17,10 @@ SEND(s_dna_ssid)
     (void)t, (void)qs;
     size_t off =
         stamp_obs_pkt_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID].off;
-    if (ippm_load_u16(e->req + off) == 0) {
-        snprintf(why, n,
-                 "Destination Node Address TLV sent with SSID 0 "
-                 "(expected an SSID)");
-        return 0;
-    }
+    if (ippm_load_u16(e->req + off) == 0)
+        return stamp_tlvck_fail(why, n,
+                                "Destination Node Address TLV sent with SSID 0 "
+                                "(expected an SSID)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -38,12 +36,11 @@ PAIR(p_dna_u_other)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "Destination Node Address is not the reflector's, "
-                 "the reply says U = 0 (expected 1)");
-        return 0;
-    }
+    if (!(r->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(
+            why, n,
+            "Destination Node Address is not the reflector's, "
+            "the reply says U = 0 (expected 1)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -58,12 +55,11 @@ PAIR(p_dna_u_self)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "Destination Node Address is the one the request "
-                 "went to, the reply says U = 1 (expected 0)");
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_U)
+        return stamp_tlvck_fail(
+            why, n,
+            "Destination Node Address is the one the request "
+            "went to, the reply says U = 1 (expected 0)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -134,12 +130,11 @@ PAIR(p_rp_u_cannot)
         return stamp_tlvck_missing(q->type, why, n);
     /* The reply came back to the request's source, not to the Return
      * Address: the path was not followed. */
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "reply came to the sender, not the Return Address, "
-                 "with U = 0 (expected 1)");
-        return 0;
-    }
+    if (!(r->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(
+            why, n,
+            "reply came to the sender, not the Return Address, "
+            "with U = 0 (expected 1)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -158,12 +153,11 @@ PAIR(p_rp_u_can)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "Return Address is the sender's own and the reply "
-                 "came there, with U = 1 (expected 0)");
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_U)
+        return stamp_tlvck_fail(
+            why, n,
+            "Return Address is the sender's own and the reply "
+            "came there, with U = 1 (expected 0)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -177,13 +171,12 @@ SEND(s_rp_sub_once)
     (void)qs;
     struct rp_count c;
     rp_count(t, &c);
-    if (c.control > 1 || c.addr > 1 || c.seg > 1) {
-        snprintf(why, n,
-                 "Return Path with %u control code, %u address, %u "
-                 "segment list sub-TLVs (expected one of each at most)",
-                 c.control, c.addr, c.seg);
-        return 0;
-    }
+    if (c.control > 1 || c.addr > 1 || c.seg > 1)
+        return stamp_tlvck_fail(
+            why, n,
+            "Return Path with %u control code, %u address, %u "
+            "segment list sub-TLVs (expected one of each at most)",
+            c.control, c.addr, c.seg);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -196,12 +189,11 @@ SEND(s_rp_exclusive)
     (void)qs;
     struct rp_count c;
     rp_count(t, &c);
-    if (c.control && (c.addr || c.seg)) {
-        snprintf(why, n,
-                 "Return Path with a Control Code and an address or "
-                 "segment list (expected the control code alone)");
-        return 0;
-    }
+    if (c.control && (c.addr || c.seg))
+        return stamp_tlvck_fail(
+            why, n,
+            "Return Path with a Control Code and an address or "
+            "segment list (expected the control code alone)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -257,16 +249,14 @@ static int rp_segs(const struct stamp_tlv *t, uint8_t type, size_t mod,
                  : s.type != STAMP_RP_MPLS && s.type != STAMP_RP_SRV6)
             continue;
         res = 1;
-        if ((nonempty && s.len == 0) || (mod && s.len % mod)) {
-            snprintf(why, n,
-                     "segment list sub-TLV type %u of length %u "
-                     "(expected %s)",
-                     s.type, s.len,
-                     nonempty   ? "not 0"
-                     : mod == 4 ? "a multiple of 4"
-                                : "a multiple of 16");
-            return 0;
-        }
+        if ((nonempty && s.len == 0) || (mod && s.len % mod))
+            return stamp_tlvck_fail(why, n,
+                                    "segment list sub-TLV type %u of length %u "
+                                    "(expected %s)",
+                                    s.type, s.len,
+                                    nonempty   ? "not 0"
+                                    : mod == 4 ? "a multiple of 4"
+                                               : "a multiple of 16");
     }
     return res;
 }

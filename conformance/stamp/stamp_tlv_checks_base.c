@@ -4,6 +4,7 @@
 #include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -249,7 +250,7 @@ stamp_tlvck_prev_in_session(const struct ippm_obs *o,
 /* see stamp_tlv_checks_base.h */
 enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
-                                    pair_fn fn, const char *none)
+                                    const struct stamp_tlv_rule *rule)
 {
     if ((fl & P_AWARE) && !stamp_tlvck_aware(o))
         return stamp_na(d, cap, STAMP_TLVCK_NOT_AWARE);
@@ -276,7 +277,8 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                 continue;
             bool hr = stamp_tlvck_nth(&r, t.type, k, &rt);
             char why[200] = "";
-            int v = fn(o, e, &t, hr ? &rt : NULL, why, sizeof why);
+            int v =
+                rule->pair(rule, o, e, &t, hr ? &rt : NULL, why, sizeof why);
             if (v < 0)
                 continue;
             a.n++;
@@ -285,12 +287,12 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                why);
         }
     }
-    return stamp_acc_end(&a, none);
+    return stamp_acc_end(&a, rule->none);
 }
 
 /* Sender role: every request TLV of the type (all when type < 0). */
 static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
-                               int type, send_fn fn, const char *none)
+                               int type, const struct stamp_tlv_rule *rule)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
@@ -305,7 +307,7 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
             if (type >= 0 && t.type != type)
                 continue;
             char why[200] = "";
-            int v = fn(o, e, &q, &t, why, sizeof why);
+            int v = rule->send(rule, o, e, &q, &t, why, sizeof why);
             if (v < 0)
                 continue;
             a.n++;
@@ -314,7 +316,7 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
                                why);
         }
     }
-    return stamp_acc_end(&a, none);
+    return stamp_acc_end(&a, rule->none);
 }
 
 /* see stamp_tlv_checks.h */
@@ -326,23 +328,31 @@ STAMP_CHECK(stamp_tlv_chk_pairs)
     if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stamp_obs_stateful(obs, NULL))
         return stamp_na(detail, cap, "the reflector is stateless");
     return stamp_tlvck_pairs(obs, detail, cap, arg->type,
-                             arg->flags & (P_AWARE | P_WELLFORMED), rule->pair,
-                             rule->none);
+                             arg->flags & (P_AWARE | P_WELLFORMED), rule);
 }
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_sends)
 {
     const struct stamp_tlv_rule *rule = arg->data;
-    return sends(obs, detail, cap, arg->type, rule->send, rule->none);
+    return sends(obs, detail, cap, arg->type, rule);
+}
+
+/* see stamp_tlv_checks_base.h */
+int stamp_tlvck_fail(char *why, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    return 0;
 }
 
 /* see stamp_tlv_checks_base.h */
 int stamp_tlvck_missing(uint8_t type, char *why, size_t n)
 {
-    snprintf(why, n,
-             "the reply has no type-%u TLV for the request's "
-             "(expected it reflected)",
-             type);
-    return 0;
+    return stamp_tlvck_fail(why, n,
+                            "the reply has no type-%u TLV for the request's "
+                            "(expected it reflected)",
+                            type);
 }
