@@ -17,48 +17,38 @@ static bool code_ok(uint8_t v)
     return v != 0 && v != 255;
 }
 
-PAIR(p_ts_sync)
+/* Sync Src (Table 7) or Timestamp method (Table 9), In and Out: rule->k
+ * is the table, rule->what the field's name. */
+PAIR(p_ts_codes)
 {
-    UNUSED4;
     (void)q;
     struct stamp_tlv_tsinfo ti;
     if (!r)
         return stamp_tlvck_missing(STAMP_TLV_TSINFO, why, n);
     if (stamp_tlv_tsinfo_decode(r, &ti) != IPPM_OK)
         return -1;
-    if (!code_ok(ti.sync_in) || !code_ok(ti.sync_out))
-        return stamp_tlvck_fail(
-            why, n,
-            "Sync Src In %u, Out %u (expected values of Table "
-            "7, not the reserved 0 or 255)",
-            ti.sync_in, ti.sync_out);
+    bool sync = rule->k == 7;
+    uint8_t in = sync ? ti.sync_in : ti.ts_in;
+    uint8_t out = sync ? ti.sync_out : ti.ts_out;
+    if (!code_ok(in) || !code_ok(out))
+        return stamp_tlvck_fail(why, n,
+                                "%s In %u, Out %u (expected values of Table "
+                                "%u, not the reserved 0 or 255)",
+                                rule->what, in, out, rule->k);
     return 1;
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_sync = {
-    .pair = p_ts_sync,
-    .none = "no request carried a Timestamp Information TLV"};
-
-PAIR(p_ts_method)
-{
-    UNUSED4;
-    (void)q;
-    struct stamp_tlv_tsinfo ti;
-    if (!r)
-        return stamp_tlvck_missing(STAMP_TLV_TSINFO, why, n);
-    if (stamp_tlv_tsinfo_decode(r, &ti) != IPPM_OK)
-        return -1;
-    if (!code_ok(ti.ts_in) || !code_ok(ti.ts_out))
-        return stamp_tlvck_fail(why, n,
-                                "Timestamp In %u, Out %u (expected values of "
-                                "Table 9, not the reserved 0 or 255)",
-                                ti.ts_in, ti.ts_out);
-    return 1;
-}
+    .pair = p_ts_codes,
+    .none = "no request carried a Timestamp Information TLV",
+    .what = "Sync Src",
+    .k = 7};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_method = {
-    .pair = p_ts_method,
-    .none = "no request carried a Timestamp Information TLV"};
+    .pair = p_ts_codes,
+    .none = "no request carried a Timestamp Information TLV",
+    .what = "Timestamp",
+    .k = 9};
 
 SEND(s_ts_zero)
 {
@@ -206,11 +196,13 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_stxc = {
     .pair = p_dm_stxc, .none = "no request carried a Direct Measurement TLV"};
 
 /* A reflector counter: not zero once this packet counted, and never
- * below what the previous reply of the session said. */
-static int dm_counter(const struct ippm_obs *o, const struct ippm_exchange *e,
-                      const struct stamp_tlv *r, size_t field, const char *name,
-                      char *why, size_t n)
+ * below what the previous reply of the session said. rule->k is its
+ * offset in the value (4 R_RxC, 8 R_TxC), rule->what its name. */
+PAIR(p_dm_counter)
 {
+    (void)q;
+    size_t field = rule->k;
+    const char *name = rule->what;
     struct stamp_tlv_direct d;
     if (!r || stamp_tlv_direct_decode(r, &d) != IPPM_OK)
         return -1;
@@ -235,22 +227,18 @@ static int dm_counter(const struct ippm_obs *o, const struct ippm_exchange *e,
     return 1;
 }
 
-PAIR(p_dm_rrxc)
-{
-    (void)q;
-    return dm_counter(o, e, r, 4, "R_RxC", why, n);
-}
-PAIR(p_dm_rtxc)
-{
-    (void)q;
-    return dm_counter(o, e, r, 8, "R_TxC", why, n);
-}
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rrxc = {
-    .pair = p_dm_rrxc, .none = "no request carried a Direct Measurement TLV"};
+    .pair = p_dm_counter,
+    .none = "no request carried a Direct Measurement TLV",
+    .what = "R_RxC",
+    .k = 4};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rtxc = {
-    .pair = p_dm_rtxc, .none = "no request carried a Direct Measurement TLV"};
+    .pair = p_dm_counter,
+    .none = "no request carried a Direct Measurement TLV",
+    .what = "R_TxC",
+    .k = 8};
 
 SEND(s_dm_stxc)
 {

@@ -371,14 +371,18 @@ SEND(s_loc_zero)
 const struct stamp_tlv_rule stamp_tlv_rule_send_loc_zero = {
     .send = s_loc_zero, .none = "no packet carried a Location TLV"};
 
-/* Location sub-TLV stamp_tlvck_pairs: the i-th sub-TLV of each. */
-typedef int (*sub_fn)(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+/* Location sub-TLV pairs: the i-th sub-TLV of each, graded by a sub_fn
+ * that reads the rule's data like a pair_fn. */
+typedef int (*sub_fn)(const struct stamp_tlv_rule *rule,
+                      const struct ippm_exchange *e, const struct stamp_tlv *qs,
                       const struct stamp_tlv *rs, char *why, size_t n);
 
-static int loc_subs(const struct ippm_exchange *e, const struct stamp_tlv *q,
-                    const struct stamp_tlv *r, uint8_t want, sub_fn fn,
-                    char *why, size_t n)
+/* Only sub-TLVs of type rule->k (all when 0). */
+static int loc_subs(const struct stamp_tlv_rule *rule,
+                    const struct ippm_exchange *e, const struct stamp_tlv *q,
+                    const struct stamp_tlv *r, sub_fn fn, char *why, size_t n)
 {
+    unsigned want = rule->k;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
     if (r->len != q->len)
@@ -397,88 +401,56 @@ static int loc_subs(const struct ippm_exchange *e, const struct stamp_tlv *q,
                                     "Location sub-TLV %u has no counterpart in "
                                     "the reply",
                                     sq.type);
-        res = fn(e, &sq, &sr, why, n);
+        res = fn(rule, e, &sq, &sr, why, n);
         if (res == 0)
             return 0;
     }
     return res;
 }
 
-static uint8_t fam_type(const struct ippm_addr *src, uint8_t v4, uint8_t v6)
-{
-    return src->family == IPPM_AF_INET6 ? v6 : v4;
-}
-
-static int sf_dst_family(const struct ippm_exchange *e,
-                         const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                         char *why, size_t n)
+/* The Destination (rule->k STAMP_LOC_DST_IP) or Source IP Address
+ * sub-TLV answered in the request's family; rule->what names it. */
+static int sf_family(const struct stamp_tlv_rule *rule,
+                     const struct ippm_exchange *e, const struct stamp_tlv *qs,
+                     const struct stamp_tlv *rs, char *why, size_t n)
 {
     (void)qs;
     if (e->req_src.family == IPPM_AF_NONE)
         return -1;
-    uint8_t want =
-        fam_type(&e->req_src, STAMP_LOC_DST_IPV4, STAMP_LOC_DST_IPV6);
+    bool dst = rule->k == STAMP_LOC_DST_IP;
+    bool v6 = e->req_src.family == IPPM_AF_INET6;
+    uint8_t want = dst ? (v6 ? STAMP_LOC_DST_IPV6 : STAMP_LOC_DST_IPV4)
+                       : (v6 ? STAMP_LOC_SRC_IPV6 : STAMP_LOC_SRC_IPV4);
     if (rs->type != want)
-        return stamp_tlvck_fail(
-            why, n,
-            "Destination IP Address answered with sub-TLV "
-            "type %u (expected %u for the request's family)",
-            rs->type, want);
-    return 1;
-}
-
-static int sf_dst_value(const struct ippm_exchange *e,
-                        const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                        char *why, size_t n)
-{
-    (void)qs;
-    if (e->req_dst.family == IPPM_AF_NONE || rs->len != 16)
-        return -1;
-    size_t l = e->req_dst.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_dst.ip, l) != 0)
         return stamp_tlvck_fail(why, n,
-                                "Destination address sub-TLV does not hold the "
-                                "address the request was sent to");
+                                "%s IP Address answered with sub-TLV type %u "
+                                "(expected %u for the request's family)",
+                                rule->what, rs->type, want);
     return 1;
 }
 
-static int sf_src_family(const struct ippm_exchange *e,
-                         const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                         char *why, size_t n)
+/* The same sub-TLV holds the request's destination or source address;
+ * rule->what is the whole failure detail. */
+static int sf_value(const struct stamp_tlv_rule *rule,
+                    const struct ippm_exchange *e, const struct stamp_tlv *qs,
+                    const struct stamp_tlv *rs, char *why, size_t n)
 {
     (void)qs;
-    if (e->req_src.family == IPPM_AF_NONE)
+    const struct ippm_addr *a =
+        rule->k == STAMP_LOC_DST_IP ? &e->req_dst : &e->req_src;
+    if (a->family == IPPM_AF_NONE || rs->len != 16)
         return -1;
-    uint8_t want =
-        fam_type(&e->req_src, STAMP_LOC_SRC_IPV4, STAMP_LOC_SRC_IPV6);
-    if (rs->type != want)
-        return stamp_tlvck_fail(
-            why, n,
-            "Source IP Address answered with sub-TLV type %u "
-            "(expected %u for the request's family)",
-            rs->type, want);
+    size_t l = a->family == IPPM_AF_INET ? 4 : 16;
+    if (memcmp(rs->value, a->ip, l) != 0)
+        return stamp_tlvck_fail(why, n, "%s", rule->what);
     return 1;
 }
 
-static int sf_src_value(const struct ippm_exchange *e,
-                        const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                        char *why, size_t n)
-{
-    (void)qs;
-    if (e->req_src.family == IPPM_AF_NONE || rs->len != 16)
-        return -1;
-    size_t l = e->req_src.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_src.ip, l) != 0)
-        return stamp_tlvck_fail(why, n,
-                                "Source address sub-TLV does not hold the "
-                                "request's source address");
-    return 1;
-}
-
-static int sf_mac(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+static int sf_mac(const struct stamp_tlv_rule *rule,
+                  const struct ippm_exchange *e, const struct stamp_tlv *qs,
                   const struct stamp_tlv *rs, char *why, size_t n)
 {
-    (void)e, (void)qs;
+    (void)rule, (void)e, (void)qs;
     if ((rs->type != STAMP_LOC_SRC_EUI48 && rs->type != STAMP_LOC_SRC_EUI64) ||
         rs->len != 8)
         return stamp_tlvck_fail(
@@ -489,10 +461,11 @@ static int sf_mac(const struct ippm_exchange *e, const struct stamp_tlv *qs,
     return 1;
 }
 
-static int sf_i(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+static int sf_i(const struct stamp_tlv_rule *rule,
+                const struct ippm_exchange *e, const struct stamp_tlv *qs,
                 const struct stamp_tlv *rs, char *why, size_t n)
 {
-    (void)e, (void)qs;
+    (void)rule, (void)e, (void)qs;
     if (rs->flags & STAMP_TLV_I)
         return stamp_tlvck_fail(why, n,
                                 "Location sub-TLV type %u came back with I = 1 "
@@ -501,57 +474,58 @@ static int sf_i(const struct ippm_exchange *e, const struct stamp_tlv *qs,
     return 1;
 }
 
-PAIR(p_loc_dst_family)
+PAIR(p_loc_family)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_DST_IP, sf_dst_family, why, n);
+    return loc_subs(rule, e, q, r, sf_family, why, n);
 }
-PAIR(p_loc_dst_value)
+PAIR(p_loc_value)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_DST_IP, sf_dst_value, why, n);
-}
-PAIR(p_loc_src_family)
-{
-    (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_IP, sf_src_family, why, n);
-}
-PAIR(p_loc_src_value)
-{
-    (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_IP, sf_src_value, why, n);
+    return loc_subs(rule, e, q, r, sf_value, why, n);
 }
 PAIR(p_loc_mac)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_MAC, sf_mac, why, n);
+    return loc_subs(rule, e, q, r, sf_mac, why, n);
 }
 PAIR(p_loc_sub_i)
 {
     (void)o;
-    return loc_subs(e, q, r, 0, sf_i, why, n);
+    return loc_subs(rule, e, q, r, sf_i, why, n);
 }
 
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_family = {
-    .pair = p_loc_dst_family,
-    .none = "no Location TLV asked for the Destination IP Address"};
+    .pair = p_loc_family,
+    .none = "no Location TLV asked for the Destination IP Address",
+    .what = "Destination",
+    .k = STAMP_LOC_DST_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_value = {
-    .pair = p_loc_dst_value,
-    .none = "no Location TLV asked for the Destination IP Address"};
+    .pair = p_loc_value,
+    .none = "no Location TLV asked for the Destination IP Address",
+    .what = "Destination address sub-TLV does not hold the address the "
+            "request was sent to",
+    .k = STAMP_LOC_DST_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family = {
-    .pair = p_loc_src_family,
-    .none = "no Location TLV asked for the Source IP Address"};
+    .pair = p_loc_family,
+    .none = "no Location TLV asked for the Source IP Address",
+    .what = "Source",
+    .k = STAMP_LOC_SRC_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value = {
-    .pair = p_loc_src_value,
-    .none = "no Location TLV asked for the Source IP Address"};
+    .pair = p_loc_value,
+    .none = "no Location TLV asked for the Source IP Address",
+    .what = "Source address sub-TLV does not hold the request's source "
+            "address",
+    .k = STAMP_LOC_SRC_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac = {
     .pair = p_loc_mac,
-    .none = "no Location TLV asked for the Source MAC Address"};
+    .none = "no Location TLV asked for the Source MAC Address",
+    .k = STAMP_LOC_SRC_MAC};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i = {
     .pair = p_loc_sub_i, .none = "no Location TLV with sub-TLVs"};
