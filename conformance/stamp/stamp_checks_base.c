@@ -129,6 +129,46 @@ bool stamp_ck_rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
 }
 
 /* see stamp_checks_base.h */
+void stamp_ck_acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
+                       const struct ippm_exchange *e, bool reply)
+{
+    enum ippm_err rc = reply ? stamp_hmac_check(k, e->rep, e->rep_len)
+                             : stamp_hmac_check(k, e->req, e->req_len);
+    if (rc == IPPM_ERR_HMAC)
+        stamp_acc_fail(a,
+                       "seq %" PRIu32
+                       ": %sHMAC does not verify with the session key "
+                       "(expected HMAC-SHA-256-128 over octets 0-95)",
+                       stamp_req_seq(e), reply ? "reply " : "");
+    else if (rc != IPPM_OK)
+        stamp_acc_fail(a, "seq %" PRIu32 ": HMAC could not be computed: %s",
+                       stamp_req_seq(e), ippm_err_str(rc));
+}
+
+/* see stamp_checks_base.h */
+const struct ippm_exchange *stamp_ck_next_rep(const struct ippm_obs *o,
+                                              size_t *i, enum rep_field f,
+                                              struct stamp_acc *a,
+                                              struct stamp_reflector_pkt *p)
+{
+    while (*i < o->n_ex) {
+        const struct ippm_exchange *e = &o->ex[(*i)++];
+        if (stamp_ck_rep_get(o, e, p, f, a))
+            return e;
+    }
+    return NULL;
+}
+
+/* see stamp_checks_base.h */
+enum ippm_verdict stamp_ck_field_end(struct stamp_acc *a,
+                                     const struct ippm_obs *o, enum rep_field f,
+                                     const char *fallback)
+{
+    char nb[160];
+    return stamp_acc_end(a, stamp_ck_none_why(o, f, fallback, nb, sizeof nb));
+}
+
+/* see stamp_checks_base.h */
 void stamp_ck_acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                              const struct ippm_exchange *e, enum rep_field f)
 {

@@ -53,6 +53,25 @@ bool stamp_ck_rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
                       struct stamp_reflector_pkt *p, enum rep_field f,
                       struct stamp_acc *a);
 
+/* Steps *i past the next exchange whose reply stamp_ck_rep_get() decodes
+ * up to field f (failing into a the replies that lack it on the way);
+ * NULL when none is left. */
+const struct ippm_exchange *stamp_ck_next_rep(const struct ippm_obs *o,
+                                              size_t *i, enum rep_field f,
+                                              struct stamp_acc *a,
+                                              struct stamp_reflector_pkt *p);
+
+/* Ends a field case: stamp_acc_end() with stamp_ck_none_why() as the
+ * N/A reason. */
+enum ippm_verdict stamp_ck_field_end(struct stamp_acc *a,
+                                     const struct ippm_obs *o, enum rep_field f,
+                                     const char *fallback);
+
+/* Grades the base-packet HMAC of e's request, or of its reply, with
+ * the session key k into a (a.n is the caller's). */
+void stamp_ck_acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
+                       const struct ippm_exchange *e, bool reply);
+
 /* Fails e into a: its reply is too short to carry field f. */
 void stamp_ck_acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                              const struct ippm_exchange *e, enum rep_field f);

@@ -334,10 +334,7 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
                            stamp_ck_errest_z(r.errest) ? "PTP" : "NTP",
                            want_ptp ? "PTP" : "NTP");
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_ERREST, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -350,7 +347,6 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
     }
     struct stamp_acc a = stamp_acc_make(detail, cap);
     a.note = obs->expect_stateful < 0 ? "stateless inferred" : NULL;
-    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -364,8 +360,7 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
                            " (expected the request's, %" PRIu32 ")",
                            stamp_req_seq(e), r.seq, stamp_req_seq(e));
     }
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_SEQ, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_SEQ, "no reply was seen");
 }
 
 /* Per-session counters under one grouping; the first failure into a. */
@@ -431,7 +426,6 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
     enum rep_field rf = f == COPY_SEQ  ? RF_SS_SEQ
                         : f == COPY_TS ? RF_SS_TS
                                        : RF_SS_ERREST;
-    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
@@ -458,10 +452,8 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                            "(expected 0x%04x)",
                            s.seq, r.ss_errest, s.errest);
     }
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, rf, "no answered request of base length or more",
-                          nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, rf,
+                              "no answered request of base length or more");
 }
 
 /* see stamp_checks.h */
@@ -493,12 +485,9 @@ STAMP_CHECK(stamp_chk_refl_ttl)
                            "with TTL %d (expected equal)",
                            stamp_req_seq(e), r.ss_ttl, e->req_ttl);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_TTL,
+    return stamp_ck_field_end(&a, obs, RF_TTL,
                               "no answered request with a known arrival "
-                              "TTL",
-                              nb, sizeof nb));
+                              "TTL");
 }
 
 /* see stamp_checks.h */
@@ -524,22 +513,17 @@ STAMP_CHECK(stamp_chk_refl_rxts_after_send)
                            stamp_req_seq(e), stamp_ck_sec(-v.shown),
                            stamp_ck_sec(tol), v.hint);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_RXTS,
-                              "no reply to a request with a known send time",
-                              nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_RXTS,
+                              "no reply to a request with a known send time");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
-            continue;
+    struct stamp_reflector_pkt r;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = stamp_ck_next_rep(obs, &i, RF_RXTS, &a, &r));) {
         a.n++;
         enum ippm_tsfmt f =
             stamp_ck_errest_z(r.errest) ? IPPM_TS_PTP : IPPM_TS_NTP;
@@ -558,10 +542,7 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
                            "Timestamp (expected not before)",
                            stamp_req_seq(e), stamp_ck_sec((int64_t)(t2 - t3)));
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_RXTS, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_RXTS, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -586,22 +567,17 @@ STAMP_CHECK(stamp_chk_refl_ts_before_seen)
                            stamp_req_seq(e), stamp_ck_sec(v.shown),
                            stamp_ck_sec(tol), v.hint);
     }
-    char nb[160];
-    return stamp_acc_end(&a,
-                         stamp_ck_none_why(obs, RF_ERREST,
-                                           "no reply with a known arrival time",
-                                           nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_ERREST,
+                              "no reply with a known arrival time");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_errest_mult)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
-            continue;
+    struct stamp_reflector_pkt r;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = stamp_ck_next_rep(obs, &i, RF_ERREST, &a, &r));) {
         a.n++;
         if (!stamp_ck_errest_mult(r.errest))
             stamp_acc_fail(&a,
@@ -609,10 +585,7 @@ STAMP_CHECK(stamp_chk_refl_errest_mult)
                            "Multiplier 0 (expected non-zero)",
                            stamp_req_seq(e), r.errest);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_ERREST, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -635,11 +608,8 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
             stamp_acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s",
                            stamp_req_seq(e), why);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_RXTS, "no reply with a known exchange time",
-                          nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_RXTS,
+                              "no reply with a known exchange time");
 }
 
 /* One MBZ region of the reply. ssid_first: the region starts with the
@@ -721,18 +691,7 @@ STAMP_CHECK(stamp_chk_refl_hmac_valid)
                            stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
             continue;
         }
-        enum ippm_err rc = stamp_hmac_check(&k, e->rep, e->rep_len);
-        if (rc == IPPM_ERR_HMAC)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": reply HMAC does not verify with the "
-                           "session key (expected HMAC-SHA-256-128 over octets "
-                           "0-95)",
-                           stamp_req_seq(e));
-        else if (rc != IPPM_OK)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": HMAC could not be computed: %s",
-                           stamp_req_seq(e), ippm_err_str(rc));
+        stamp_ck_acc_hmac(&a, &k, e, true);
     }
     return stamp_acc_end(&a, "no reply was seen");
 }

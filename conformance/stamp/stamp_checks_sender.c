@@ -183,17 +183,7 @@ STAMP_CHECK(stamp_chk_send_hmac_valid)
         if (!e->req || e->req_len < STAMP_AUTH_BASE_LEN)
             continue;
         a.n++;
-        enum ippm_err rc = stamp_hmac_check(&k, e->req, e->req_len);
-        if (rc == IPPM_ERR_HMAC)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": HMAC does not verify with the session "
-                           "key (expected HMAC-SHA-256-128 over octets 0-95)",
-                           stamp_req_seq(e));
-        else if (rc != IPPM_OK)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": HMAC could not be computed: %s",
-                           stamp_req_seq(e), ippm_err_str(rc));
+        stamp_ck_acc_hmac(&a, &k, e, false);
     }
     return stamp_acc_end(&a, "no sender packet of base length or more");
 }
