@@ -32,30 +32,13 @@ bool stamp_tlvck_region(const struct ippm_obs *o, const uint8_t *pkt,
     return true;
 }
 
-static bool sub_walk_ok(const uint8_t *p, size_t n, bool location)
-{
-    struct stamp_tlv_iter it;
-    struct stamp_tlv t;
-    enum ippm_err e;
-    stamp_tlv_iter_init(&it, p, n);
-    while ((e = stamp_tlv_next(&it, &t)) == IPPM_OK) {
-        if (location) {
-            size_t want = stamp_loc_sub_len(t.type);
-            if (want && t.len != want)
-                return false;
-        } else if (stamp_rp_sub_check(&t) == IPPM_ERR_BAD_VALUE) {
-            return false;
-        }
-    }
-    return e == IPPM_ERR_DONE;
-}
-
 /* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_tlv_ok(const struct stamp_tlv *t)
 {
     switch (t->type) {
     case STAMP_TLV_LOCATION:
-        return t->len >= 4 && sub_walk_ok(t->value + 4, t->len - 4u, true);
+        return t->len >= 4 &&
+               stamp_tlv_subs_ok(t->value + 4, t->len - 4u, true);
     case STAMP_TLV_TSINFO:
         return t->len >= 4;
     case STAMP_TLV_COS:
@@ -72,7 +55,7 @@ bool stamp_tlvck_tlv_ok(const struct stamp_tlv *t)
     case STAMP_TLV_DEST_ADDR:
         return t->len == 4 || t->len == 16;
     case STAMP_TLV_RETURN_PATH:
-        return t->len && sub_walk_ok(t->value, t->len, false);
+        return t->len && stamp_tlv_subs_ok(t->value, t->len, false);
     case STAMP_TLV_REFL_CONTROL:
         return t->len >= 12;
     case STAMP_TLV_BER_PATTERN:
@@ -247,6 +230,18 @@ stamp_tlvck_prev_in_session(const struct ippm_obs *o,
 
 /* ---- the two iterations ---- */
 
+/* Counts one graded TLV into a: v and why as a pair_fn / send_fn gave
+ * them. */
+static void tally(struct stamp_acc *a, const struct ippm_exchange *e, int v,
+                  const char *why)
+{
+    if (v < 0)
+        return;
+    a->n++;
+    if (!v)
+        stamp_acc_fail(a, "seq %" PRIu32 ": %s", stamp_req_seq(e), why);
+}
+
 /* see stamp_tlv_checks_base.h */
 enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
@@ -279,12 +274,7 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
             char why[200] = "";
             int v =
                 rule->pair(rule, o, e, &t, hr ? &rt : NULL, why, sizeof why);
-            if (v < 0)
-                continue;
-            a.n++;
-            if (!v)
-                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e),
-                               why);
+            tally(&a, e, v, why);
         }
     }
     return stamp_acc_end(&a, rule->none);
@@ -307,13 +297,7 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
             if (type >= 0 && t.type != type)
                 continue;
             char why[200] = "";
-            int v = rule->send(rule, o, e, &q, &t, why, sizeof why);
-            if (v < 0)
-                continue;
-            a.n++;
-            if (!v)
-                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e),
-                               why);
+            tally(&a, e, rule->send(rule, o, e, &q, &t, why, sizeof why), why);
         }
     }
     return stamp_acc_end(&a, rule->none);
