@@ -28,44 +28,50 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_dna_ssid = {
     .send = s_dna_ssid,
     .none = "no packet carried a Destination Node Address TLV"};
 
+/* RFC 9503 §3, §4: the reply's U says whether the reflector could do
+ * what the request TLV q asked. rule->k is the U the reply must carry
+ * for a request the caller picked, rule->what the failure. */
+static int u_as_promised(const struct stamp_tlv_rule *rule,
+                         const struct stamp_tlv *q, const struct stamp_tlv *r,
+                         char *why, size_t n)
+{
+    if (!r)
+        return stamp_tlvck_missing(q->type, why, n);
+    if (((r->flags & STAMP_TLV_U) != 0) != (rule->k != 0))
+        return stamp_tlvck_fail(why, n, "%s", rule->what);
+    return 1;
+}
+
 PAIR(p_dna_u_other)
 {
     (void)o;
     if (e->req_dst.family == IPPM_AF_NONE ||
         stamp_tlvck_same_ip(&e->req_dst, q->value, q->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (!(r->flags & STAMP_TLV_U))
-        return stamp_tlvck_fail(
-            why, n,
-            "Destination Node Address is not the reflector's, "
-            "the reply says U = 0 (expected 1)");
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_other = {
     .pair = p_dna_u_other,
-    .none = "no Destination Node Address TLV named another node"};
+    .none = "no Destination Node Address TLV named another node",
+    .what = "Destination Node Address is not the reflector's, "
+            "the reply says U = 0 (expected 1)",
+    .k = 1};
 
 PAIR(p_dna_u_self)
 {
     (void)o;
     if (!stamp_tlvck_same_ip(&e->req_dst, q->value, q->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U)
-        return stamp_tlvck_fail(
-            why, n,
-            "Destination Node Address is the one the request "
-            "went to, the reply says U = 1 (expected 0)");
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
     .pair = p_dna_u_self,
-    .none = "no Destination Node Address TLV named the reflector"};
+    .none = "no Destination Node Address TLV named the reflector",
+    .what = "Destination Node Address is the one the request "
+            "went to, the reply says U = 1 (expected 0)",
+    .k = 0};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_send_rp_one)
@@ -126,21 +132,17 @@ PAIR(p_rp_u_cannot)
         stamp_tlvck_same_ip(&e->req_src, c.first_addr->value,
                             c.first_addr->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
     /* The reply came back to the request's source, not to the Return
      * Address: the path was not followed. */
-    if (!(r->flags & STAMP_TLV_U))
-        return stamp_tlvck_fail(
-            why, n,
-            "reply came to the sender, not the Return Address, "
-            "with U = 0 (expected 1)");
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_cannot = {
     .pair = p_rp_u_cannot,
-    .none = "no Return Path TLV asked for another return address"};
+    .none = "no Return Path TLV asked for another return address",
+    .what = "reply came to the sender, not the Return Address, "
+            "with U = 0 (expected 1)",
+    .k = 1};
 
 PAIR(p_rp_u_can)
 {
@@ -151,19 +153,15 @@ PAIR(p_rp_u_can)
         !stamp_tlvck_same_ip(&e->req_src, c.first_addr->value,
                              c.first_addr->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U)
-        return stamp_tlvck_fail(
-            why, n,
-            "Return Address is the sender's own and the reply "
-            "came there, with U = 1 (expected 0)");
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_can = {
     .pair = p_rp_u_can,
-    .none = "no Return Path TLV named the sender's own address"};
+    .none = "no Return Path TLV named the sender's own address",
+    .what = "Return Address is the sender's own and the reply "
+            "came there, with U = 1 (expected 0)",
+    .k = 0};
 
 SEND(s_rp_sub_once)
 {
