@@ -216,15 +216,8 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
         rp_count(&t, &c);
         if (!c.control || c.reply_bit)
             continue;
-        /* Answered by a reflector without TLV support, or one that
-         * says it did not recognise the TLV: nothing was promised. */
-        if (e->rep && (!is_aware ||
-                       stamp_tlvck_rep_tlv_u(obs, e, STAMP_TLV_RETURN_PATH))) {
-            unrecognised++;
-            continue;
-        }
-        a.n++;
-        if (e->rep)
+        if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, is_aware,
+                                       &a, &unrecognised))
             stamp_acc_fail(&a,
                            "seq %" PRIu32 ": Control Code asked for no reply, "
                            "a %zu-octet reply came (expected none)",

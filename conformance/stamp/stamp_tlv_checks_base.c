@@ -179,6 +179,20 @@ const char STAMP_TLVCK_UNRECOGNISED[] =
     "not recognise it (RFC 8972 §4), so it need not follow it";
 
 /* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_replied_anyway(const struct ippm_obs *o,
+                                const struct ippm_exchange *e, uint8_t type,
+                                bool aware, struct stamp_acc *a,
+                                unsigned *unrecognised)
+{
+    if (e->rep && (!aware || stamp_tlvck_rep_tlv_u(o, e, type))) {
+        (*unrecognised)++;
+        return false;
+    }
+    a->n++;
+    return e->rep != NULL;
+}
+
+/* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_same_ip(const struct ippm_addr *a, const uint8_t *v, size_t n)
 {
     size_t l = a->family == IPPM_AF_INET    ? 4

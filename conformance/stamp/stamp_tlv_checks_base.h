@@ -133,6 +133,16 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
                                     const struct stamp_tlv_rule *rule);
 
+/* Request e asked through its TLV of this type for no reply (the caller
+ * picked it). A reply from a reflector that did not recognise the TLV
+ * (no TLV processing at all, !aware, or U set) promised nothing: counts
+ * *unrecognised, returns false. Else counts e into a and returns whether
+ * a reply came anyway (the caller fails it). */
+bool stamp_tlvck_replied_anyway(const struct ippm_obs *o,
+                                const struct ippm_exchange *e, uint8_t type,
+                                bool aware, struct stamp_acc *a,
+                                unsigned *unrecognised);
+
 /* Fails a pair or a send: writes why from fmt, returns 0. */
 int stamp_tlvck_fail(char *why, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -68,15 +68,8 @@ STAMP_CHECK(stamp_tlv_chk_refl_asym_zero)
             !stamp_tlvck_nth(&q, STAMP_TLV_REFL_CONTROL, 0, &t) ||
             stamp_tlv_refl_control_decode(&t, &c) != IPPM_OK || c.count)
             continue;
-        /* Answered by a reflector without TLV support, or one that
-         * says it did not recognise the TLV: nothing was promised. */
-        if (e->rep && (!is_aware ||
-                       stamp_tlvck_rep_tlv_u(obs, e, STAMP_TLV_REFL_CONTROL))) {
-            unrecognised++;
-            continue;
-        }
-        a.n++;
-        if (e->rep)
+        if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_REFL_CONTROL, is_aware,
+                                       &a, &unrecognised))
             stamp_acc_fail(&a,
                            "seq %" PRIu32 ": Number of Reflected Packets 0, a "
                            "reply came (expected none)",
