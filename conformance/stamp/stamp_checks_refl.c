@@ -490,31 +490,58 @@ STAMP_CHECK(stamp_chk_refl_ttl)
                               "TTL");
 }
 
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_rxts_after_send)
+/* A reflector timestamp against the capture clock on one side: the
+ * Receive Timestamp not before the request was sent, the Timestamp not
+ * after the reply was seen (clock tolerance allowed). */
+struct ts_bound {
+    bool reply;       /* the Timestamp against the reply's capture time */
+    enum rep_field f; /* the reply field graded */
+    const char *name, *where, *side, *none;
+};
+
+static const struct ts_bound RXTS_AFTER_SEND = {
+    false,
+    RF_RXTS,
+    "Receive Timestamp",
+    "before the request was sent",
+    "before",
+    "no reply to a request with a known send time"};
+static const struct ts_bound TS_BEFORE_SEEN = {
+    true,        RF_ERREST,
+    "Timestamp", "after the reply was seen",
+    "after",     "no reply with a known arrival time"};
+
+static enum ippm_verdict ts_bound(const struct ippm_obs *obs, char *detail,
+                                  size_t cap, const struct ts_bound *b)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!e->req_ns || !stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
+        uint64_t clock = b->reply ? e->rep_ns : e->req_ns;
+        if (!clock || !stamp_ck_rep_get(obs, e, &r, b->f, &a))
             continue;
         a.n++;
         struct stamp_ck_ts_vs v;
-        if (stamp_ck_ts_against(&a, stamp_req_seq(e), "Receive Timestamp",
-                                r.rx_ts, r.errest, e->req_ns, &v) &&
-            v.d < -tol)
+        if (stamp_ck_ts_against(&a, stamp_req_seq(e), b->name,
+                                b->reply ? r.ts : r.rx_ts, r.errest, clock,
+                                &v) &&
+            (b->reply ? v.d > tol : v.d < -tol))
             stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": Receive Timestamp %.6f s before the "
-                           "request was sent (expected not before, tolerance "
-                           "%.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(-v.shown),
-                           stamp_ck_sec(tol), v.hint);
+                           "seq %" PRIu32 ": %s %.6f s %s (expected not %s, "
+                           "tolerance %.6f s)%s",
+                           stamp_req_seq(e), b->name,
+                           stamp_ck_sec(b->reply ? v.shown : -v.shown),
+                           b->where, b->side, stamp_ck_sec(tol), v.hint);
     }
-    return stamp_ck_field_end(&a, obs, RF_RXTS,
-                              "no reply to a request with a known send time");
+    return stamp_ck_field_end(&a, obs, b->f, b->none);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_rxts_after_send)
+{
+    return ts_bound(obs, detail, cap, &RXTS_AFTER_SEND);
 }
 
 /* see stamp_checks.h */
@@ -548,27 +575,7 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_before_seen)
 {
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    int64_t tol = (int64_t)obs->clock_tolerance_ns;
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!e->rep_ns || !stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
-            continue;
-        a.n++;
-        struct stamp_ck_ts_vs v;
-        if (stamp_ck_ts_against(&a, stamp_req_seq(e), "Timestamp", r.ts,
-                                r.errest, e->rep_ns, &v) &&
-            v.d > tol)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": Timestamp %.6f s after the reply was "
-                           "seen (expected not after, tolerance %.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(v.shown),
-                           stamp_ck_sec(tol), v.hint);
-    }
-    return stamp_ck_field_end(&a, obs, RF_ERREST,
-                              "no reply with a known arrival time");
+    return ts_bound(obs, detail, cap, &TS_BEFORE_SEEN);
 }
 
 /* see stamp_checks.h */
