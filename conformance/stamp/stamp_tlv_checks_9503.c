@@ -206,12 +206,9 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
     bool is_aware = stamp_tlvck_aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        struct side q;
         struct stamp_tlv t;
         struct rp_count c;
-        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
-            !stamp_tlvck_wellformed(&q) ||
-            !stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, 0, &t))
+        if (!stamp_tlvck_req_first(obs, e, STAMP_TLV_RETURN_PATH, &t))
             continue;
         rp_count(&t, &c);
         if (!c.control || c.reply_bit)

@@ -179,6 +179,16 @@ const char STAMP_TLVCK_UNRECOGNISED[] =
     "not recognise it (RFC 8972 §4), so it need not follow it";
 
 /* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_req_first(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, uint8_t type,
+                           struct stamp_tlv *t)
+{
+    struct side q;
+    return stamp_tlvck_region(o, e->req, e->req_len, &q) &&
+           stamp_tlvck_wellformed(&q) && stamp_tlvck_nth(&q, type, 0, t);
+}
+
+/* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_replied_anyway(const struct ippm_obs *o,
                                 const struct ippm_exchange *e, uint8_t type,
                                 bool aware, struct stamp_acc *a,

@@ -133,6 +133,12 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
                                     const struct stamp_tlv_rule *rule);
 
+/* The first TLV of this type in e's request, when the request is well
+ * formed. */
+bool stamp_tlvck_req_first(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, uint8_t type,
+                           struct stamp_tlv *t);
+
 /* Request e asked through its TLV of this type for no reply (the caller
  * picked it). A reply from a reflector that did not recognise the TLV
  * (no TLV processing at all, !aware, or U set) promised nothing: counts

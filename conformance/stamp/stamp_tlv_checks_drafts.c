@@ -60,12 +60,9 @@ STAMP_CHECK(stamp_tlv_chk_refl_asym_zero)
     bool is_aware = stamp_tlvck_aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        struct side q;
         struct stamp_tlv t;
         struct stamp_tlv_refl_control c;
-        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
-            !stamp_tlvck_wellformed(&q) ||
-            !stamp_tlvck_nth(&q, STAMP_TLV_REFL_CONTROL, 0, &t) ||
+        if (!stamp_tlvck_req_first(obs, e, STAMP_TLV_REFL_CONTROL, &t) ||
             stamp_tlv_refl_control_decode(&t, &c) != IPPM_OK || c.count)
             continue;
         if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_REFL_CONTROL, is_aware,
