@@ -234,44 +234,37 @@ STAMP_CHECK(stamp_tlv_chk_refl_in_order)
     return stamp_acc_end(&a, "no well-formed request with TLVs was answered");
 }
 
-SEND(s_u_set)
+/* One flag of each TLV a sender sends (RFC 8972 §4): U set, M and I
+ * clear. rule->k is the flag, rule->what its name. */
+SEND(s_flag)
 {
-    UNUSED4;
     (void)qs;
-    if (!(t->flags & STAMP_TLV_U))
+    bool want = rule->k == STAMP_TLV_U;
+    bool set = (t->flags & rule->k) != 0;
+    if (set != want)
         return stamp_tlvck_fail(
-            why, n, "type-%u TLV sent with U = 0 (expected 1)", t->type);
+            why, n, "type-%u TLV sent with %s = %u (expected %u)", t->type,
+            rule->what, (unsigned)set, (unsigned)want);
     return 1;
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_u_set = {
-    .send = s_u_set, .none = "no packet carried TLVs"};
-
-SEND(s_m_clear)
-{
-    UNUSED4;
-    (void)qs;
-    if (t->flags & STAMP_TLV_M)
-        return stamp_tlvck_fail(
-            why, n, "type-%u TLV sent with M = 1 (expected 0)", t->type);
-    return 1;
-}
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "U",
+    .k = STAMP_TLV_U};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_m_clear = {
-    .send = s_m_clear, .none = "no packet carried TLVs"};
-
-SEND(s_i_clear)
-{
-    UNUSED4;
-    (void)qs;
-    if (t->flags & STAMP_TLV_I)
-        return stamp_tlvck_fail(
-            why, n, "type-%u TLV sent with I = 1 (expected 0)", t->type);
-    return 1;
-}
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "M",
+    .k = STAMP_TLV_M};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_i_clear = {
-    .send = s_i_clear, .none = "no packet carried TLVs"};
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "I",
+    .k = STAMP_TLV_I};
 
 SEND(s_reserved_flags)
 {
