@@ -128,9 +128,9 @@ bool stamp_ck_rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
     return false;
 }
 
-/* see stamp_checks_base.h */
-void stamp_ck_acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
-                       const struct ippm_exchange *e, bool reply)
+/* Grades the base-packet HMAC of e's request, or of its reply, into a. */
+static void acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
+                     const struct ippm_exchange *e, bool reply)
 {
     enum ippm_err rc = reply ? stamp_hmac_check(k, e->rep, e->rep_len)
                              : stamp_hmac_check(k, e->req, e->req_len);
@@ -143,6 +143,35 @@ void stamp_ck_acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
     else if (rc != IPPM_OK)
         stamp_acc_fail(a, "seq %" PRIu32 ": HMAC could not be computed: %s",
                        stamp_req_seq(e), ippm_err_str(rc));
+}
+
+/* see stamp_checks_base.h */
+enum ippm_verdict stamp_ck_hmac_valid(const struct ippm_obs *obs, char *detail,
+                                      size_t cap, bool reply)
+{
+    bool stop;
+    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
+    if (stop)
+        return v;
+    struct ippm_hmac_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (reply ? !e->rep : (!e->req || e->req_len < STAMP_AUTH_BASE_LEN))
+            continue;
+        a.n++;
+        if (reply && e->rep_len < STAMP_AUTH_BASE_LEN) {
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": %zu-octet reply has no room for the "
+                           "HMAC (expected at least %d octets)",
+                           stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
+            continue;
+        }
+        acc_hmac(&a, &k, e, reply);
+    }
+    return stamp_acc_end(&a, reply ? "no reply was seen"
+                                   : "no sender packet of base length or more");
 }
 
 /* see stamp_checks_base.h */

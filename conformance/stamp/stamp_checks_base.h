@@ -67,10 +67,12 @@ enum ippm_verdict stamp_ck_field_end(struct stamp_acc *a,
                                      const struct ippm_obs *o, enum rep_field f,
                                      const char *fallback);
 
-/* Grades the base-packet HMAC of e's request, or of its reply, with
- * the session key k into a (a.n is the caller's). */
-void stamp_ck_acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
-                       const struct ippm_exchange *e, bool reply);
+/* The base-packet HMAC of every request (reply false: the sender's
+ * rows) or every reply, with the session key; N/A as stamp_ck_na_auth()
+ * says. A reply too short to hold the HMAC fails; such a request is
+ * left to the length rows. */
+enum ippm_verdict stamp_ck_hmac_valid(const struct ippm_obs *obs, char *detail,
+                                      size_t cap, bool reply);
 
 /* Fails e into a: its reply is too short to carry field f. */
 void stamp_ck_acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,

@@ -679,28 +679,7 @@ STAMP_CHECK(stamp_chk_refl_mbz)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_hmac_valid)
 {
-    bool stop;
-    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
-    if (stop)
-        return v;
-    struct ippm_hmac_key k = stamp_obs_key(obs);
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        if (!e->rep)
-            continue;
-        a.n++;
-        if (e->rep_len < STAMP_AUTH_BASE_LEN) {
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": %zu-octet reply has no room for the "
-                           "HMAC (expected at least %d octets)",
-                           stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
-            continue;
-        }
-        stamp_ck_acc_hmac(&a, &k, e, true);
-    }
-    return stamp_acc_end(&a, "no reply was seen");
+    return stamp_ck_hmac_valid(obs, detail, cap, true);
 }
 
 /* see stamp_checks.h */

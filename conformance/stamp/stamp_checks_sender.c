@@ -172,20 +172,7 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_hmac_valid)
 {
-    bool stop;
-    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
-    if (stop)
-        return v;
-    struct ippm_hmac_key k = stamp_obs_key(obs);
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        if (!e->req || e->req_len < STAMP_AUTH_BASE_LEN)
-            continue;
-        a.n++;
-        stamp_ck_acc_hmac(&a, &k, e, false);
-    }
-    return stamp_acc_end(&a, "no sender packet of base length or more");
+    return stamp_ck_hmac_valid(obs, detail, cap, false);
 }
 
 /* ================= Session-Sender, RFC 8972 ================= */
