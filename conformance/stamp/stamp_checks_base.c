@@ -475,6 +475,20 @@ bool stamp_ck_mbz_region(const struct stamp_layout *l,
 }
 
 /* see stamp_checks_base.h */
+bool stamp_ck_mbz_row(const struct ippm_obs *obs, enum stamp_pkt_kind kind,
+                      const struct ippm_case_arg *arg, char *detail, size_t cap,
+                      const struct stamp_layout **l, size_t *off, size_t *len)
+{
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    *l = stamp_obs_pkt_layout(obs, kind);
+    if (((*l)->mode == STAMP_MODE_AUTH) == auth &&
+        stamp_ck_mbz_region(*l, arg, off, len))
+        return true;
+    stamp_na(detail, cap, auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    return false;
+}
+
+/* see stamp_checks_base.h */
 const char STAMP_CK_NA_NOT_AUTH[] =
     "unauthenticated mode: the region exists in the authenticated format "
     "only";

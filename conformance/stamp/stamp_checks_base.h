@@ -174,6 +174,13 @@ bool stamp_ck_mbz_region(const struct stamp_layout *l,
                          const struct ippm_case_arg *arg, size_t *off,
                          size_t *len);
 
+/* stamp_ck_mbz_region() in the layout (*l) of the packet kind, for a
+ * row whose mode (STAMP_ROW_AUTH) is the capture's. False, with the N/A
+ * reason written into detail, when the region is not in this capture. */
+bool stamp_ck_mbz_row(const struct ippm_obs *obs, enum stamp_pkt_kind kind,
+                      const struct ippm_case_arg *arg, char *detail, size_t cap,
+                      const struct stamp_layout **l, size_t *off, size_t *len);
+
 /* N/A (with *stop set) in unauthenticated mode or without a key. */
 enum ippm_verdict stamp_ck_na_auth(const struct ippm_obs *obs, char *detail,
                                    size_t cap, bool *stop);

@@ -664,14 +664,11 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_mbz)
 {
-    const struct stamp_layout *l =
-        stamp_obs_pkt_layout(obs, STAMP_PKT_REFLECTOR);
-    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    const struct stamp_layout *l;
     size_t off, len;
-    if ((l->mode == STAMP_MODE_AUTH) != auth ||
-        !stamp_ck_mbz_region(l, arg, &off, &len))
-        return stamp_na(detail, cap,
-                        auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    if (!stamp_ck_mbz_row(obs, STAMP_PKT_REFLECTOR, arg, detail, cap, &l, &off,
+                          &len))
+        return IPPM_NA;
     return refl_mbz(obs, detail, cap, l, off, len,
                     (arg->flags & STAMP_ROW_FROM_SSID) != 0);
 }
