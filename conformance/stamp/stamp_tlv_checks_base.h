@@ -23,8 +23,6 @@
 #include "conformance/stamp/stamp_check_util.h"
 #include "conformance/stamp/stamp_tlv_checks.h"
 
-struct stamp_tlv_rule;
-
 /* The TLV region of one packet: octets past the base. */
 struct side {
     const uint8_t *p;
@@ -59,8 +57,9 @@ struct stamp_tlv_rule {
     send_fn send;     /* sender rows */
     const char *none; /* the N/A reason when no TLV was graded */
     /* Data for a body that several rules share, so that alike rules are
-     * rows of data: the field it names in a detail, and which field it
-     * reads (each such body says how k picks it). */
+     * rows of data: what the body writes into a detail (a field's name,
+     * or the whole failure), and which field or value it grades (each
+     * such body says how it reads what and k). */
     const char *what;
     unsigned k;
 };
