@@ -128,6 +128,75 @@ bool stamp_ck_rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
     return false;
 }
 
+/* Grades the base-packet HMAC of e's request, or of its reply, into a. */
+static void acc_hmac(struct stamp_acc *a, const struct ippm_hmac_key *k,
+                     const struct ippm_exchange *e, bool reply)
+{
+    enum ippm_err rc = reply ? stamp_hmac_check(k, e->rep, e->rep_len)
+                             : stamp_hmac_check(k, e->req, e->req_len);
+    if (rc == IPPM_ERR_HMAC)
+        stamp_acc_fail(a,
+                       "seq %" PRIu32
+                       ": %sHMAC does not verify with the session key "
+                       "(expected HMAC-SHA-256-128 over octets 0-95)",
+                       stamp_req_seq(e), reply ? "reply " : "");
+    else if (rc != IPPM_OK)
+        stamp_acc_fail(a, "seq %" PRIu32 ": HMAC could not be computed: %s",
+                       stamp_req_seq(e), ippm_err_str(rc));
+}
+
+/* see stamp_checks_base.h */
+enum ippm_verdict stamp_ck_hmac_valid(const struct ippm_obs *obs, char *detail,
+                                      size_t cap, bool reply)
+{
+    bool stop;
+    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
+    if (stop)
+        return v;
+    struct ippm_hmac_key k = stamp_obs_key(obs);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (reply ? !e->rep : (!e->req || e->req_len < STAMP_AUTH_BASE_LEN))
+            continue;
+        a.n++;
+        if (reply && e->rep_len < STAMP_AUTH_BASE_LEN) {
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": %zu-octet reply has no room for the "
+                           "HMAC (expected at least %d octets)",
+                           stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
+            continue;
+        }
+        acc_hmac(&a, &k, e, reply);
+    }
+    return stamp_acc_end(&a, reply ? "no reply was seen"
+                                   : "no sender packet of base length or more");
+}
+
+/* see stamp_checks_base.h */
+const struct ippm_exchange *stamp_ck_next_rep(const struct ippm_obs *o,
+                                              size_t *i, enum rep_field f,
+                                              struct stamp_acc *a,
+                                              struct stamp_reflector_pkt *p)
+{
+    while (*i < o->n_ex) {
+        const struct ippm_exchange *e = &o->ex[(*i)++];
+        if (stamp_ck_rep_get(o, e, p, f, a))
+            return e;
+    }
+    return NULL;
+}
+
+/* see stamp_checks_base.h */
+enum ippm_verdict stamp_ck_field_end(struct stamp_acc *a,
+                                     const struct ippm_obs *o, enum rep_field f,
+                                     const char *fallback)
+{
+    char nb[160];
+    return stamp_acc_end(a, stamp_ck_none_why(o, f, fallback, nb, sizeof nb));
+}
+
 /* see stamp_checks_base.h */
 void stamp_ck_acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                              const struct ippm_exchange *e, enum rep_field f)
@@ -197,6 +266,24 @@ const char *stamp_ck_epoch_hint(uint64_t ts, bool ptp, uint64_t ref_ns,
                  "field (Z=1, but counted from 1900)"
                : "; the timestamp looks like PTP-epoch seconds in an NTP "
                  "field (Z=0, but counted from 1970)";
+}
+
+/* see stamp_checks_base.h */
+bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
+                         uint64_t ts, uint16_t errest, uint64_t clock_ns,
+                         struct stamp_ck_ts_vs *v)
+{
+    bool ptp = stamp_ck_errest_z(errest), ok;
+    int64_t raw;
+    v->d = stamp_ck_ts_offset(ts, ptp, clock_ns, &ok);
+    v->hint = stamp_ck_epoch_hint(ts, ptp, clock_ns, &raw);
+    v->shown = *v->hint ? raw : v->d;
+    if (!ok)
+        stamp_acc_fail(a,
+                       "seq %" PRIu32 ": %s 0x%016" PRIx64
+                       " is not a PTPv2 time (nanoseconds >= 10^9)",
+                       seq, name, ts);
+    return ok;
 }
 
 /* see stamp_checks_base.h */
@@ -385,6 +472,20 @@ bool stamp_ck_mbz_region(const struct stamp_layout *l,
         (arg->flags & STAMP_ROW_FROM_SSID) ? ssid->off : l->mbz[arg->type].off;
     *len = end - *off;
     return true;
+}
+
+/* see stamp_checks_base.h */
+bool stamp_ck_mbz_row(const struct ippm_obs *obs, enum stamp_pkt_kind kind,
+                      const struct ippm_case_arg *arg, char *detail, size_t cap,
+                      const struct stamp_layout **l, size_t *off, size_t *len)
+{
+    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    *l = stamp_obs_pkt_layout(obs, kind);
+    if (((*l)->mode == STAMP_MODE_AUTH) == auth &&
+        stamp_ck_mbz_region(*l, arg, off, len))
+        return true;
+    stamp_na(detail, cap, auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    return false;
 }
 
 /* see stamp_checks_base.h */

@@ -53,6 +53,27 @@ bool stamp_ck_rep_get(const struct ippm_obs *o, const struct ippm_exchange *e,
                       struct stamp_reflector_pkt *p, enum rep_field f,
                       struct stamp_acc *a);
 
+/* Steps *i past the next exchange whose reply stamp_ck_rep_get() decodes
+ * up to field f (failing into a the replies that lack it on the way);
+ * NULL when none is left. */
+const struct ippm_exchange *stamp_ck_next_rep(const struct ippm_obs *o,
+                                              size_t *i, enum rep_field f,
+                                              struct stamp_acc *a,
+                                              struct stamp_reflector_pkt *p);
+
+/* Ends a field case: stamp_acc_end() with stamp_ck_none_why() as the
+ * N/A reason. */
+enum ippm_verdict stamp_ck_field_end(struct stamp_acc *a,
+                                     const struct ippm_obs *o, enum rep_field f,
+                                     const char *fallback);
+
+/* The base-packet HMAC of every request (reply false: the sender's
+ * rows) or every reply, with the session key; N/A as stamp_ck_na_auth()
+ * says. A reply too short to hold the HMAC fails; such a request is
+ * left to the length rows. */
+enum ippm_verdict stamp_ck_hmac_valid(const struct ippm_obs *obs, char *detail,
+                                      size_t cap, bool reply);
+
 /* Fails e into a: its reply is too short to carry field f. */
 void stamp_ck_acc_fail_lacks(struct stamp_acc *a, const struct ippm_obs *o,
                              const struct ippm_exchange *e, enum rep_field f);
@@ -78,6 +99,22 @@ int64_t stamp_ck_ts_offset(uint64_t ts, bool ptp, uint64_t ref_ns, bool *ok);
  * *raw is the offset from ref_ns without the TAI allowance. */
 const char *stamp_ck_epoch_hint(uint64_t ts, bool ptp, uint64_t ref_ns,
                                 int64_t *raw);
+
+/* A wire timestamp against a capture clock, as the timestamp rows grade
+ * it: d the stamp_ck_ts_offset() from the clock, shown the offset a
+ * detail reports (the raw one where the epoch hint explains it). */
+struct stamp_ck_ts_vs {
+    int64_t d;
+    int64_t shown;
+    const char *hint; /* stamp_ck_epoch_hint(), or "" */
+};
+
+/* Fills *v for ts (format from errest's Z bit) against clock_ns; a
+ * malformed PTP time instead fails "seq N: <name> 0x... is not a PTPv2
+ * time" into a and returns false. */
+bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
+                         uint64_t ts, uint16_t errest, uint64_t clock_ns,
+                         struct stamp_ck_ts_vs *v);
 
 /* The timestamp is within window of ref_ns (in its format). */
 bool stamp_ck_ts_near(uint64_t ts, bool ptp, uint64_t ref_ns, uint64_t window);
@@ -136,6 +173,13 @@ bool stamp_ck_z_consistent(uint64_t ts, bool z, uint64_t ref, char *why,
 bool stamp_ck_mbz_region(const struct stamp_layout *l,
                          const struct ippm_case_arg *arg, size_t *off,
                          size_t *len);
+
+/* stamp_ck_mbz_region() in the layout (*l) of the packet kind, for a
+ * row whose mode (STAMP_ROW_AUTH) is the capture's. False, with the N/A
+ * reason written into detail, when the region is not in this capture. */
+bool stamp_ck_mbz_row(const struct ippm_obs *obs, enum stamp_pkt_kind kind,
+                      const struct ippm_case_arg *arg, char *detail, size_t cap,
+                      const struct stamp_layout **l, size_t *off, size_t *len);
 
 /* N/A (with *stop set) in unauthenticated mode or without a key. */
 enum ippm_verdict stamp_ck_na_auth(const struct ippm_obs *obs, char *detail,

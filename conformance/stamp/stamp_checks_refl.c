@@ -334,10 +334,7 @@ STAMP_CHECK(stamp_chk_refl_tsfmt_config)
                            stamp_ck_errest_z(r.errest) ? "PTP" : "NTP",
                            want_ptp ? "PTP" : "NTP");
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_ERREST, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -350,7 +347,6 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
     }
     struct stamp_acc a = stamp_acc_make(detail, cap);
     a.note = obs->expect_stateful < 0 ? "stateless inferred" : NULL;
-    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
@@ -364,8 +360,7 @@ STAMP_CHECK(stamp_chk_refl_stateless_seq)
                            " (expected the request's, %" PRIu32 ")",
                            stamp_req_seq(e), r.seq, stamp_req_seq(e));
     }
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_SEQ, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_SEQ, "no reply was seen");
 }
 
 /* Per-session counters under one grouping; the first failure into a. */
@@ -431,7 +426,6 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
     enum rep_field rf = f == COPY_SEQ  ? RF_SS_SEQ
                         : f == COPY_TS ? RF_SS_TS
                                        : RF_SS_ERREST;
-    char nb[160];
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_sender_pkt s;
@@ -458,10 +452,8 @@ static enum ippm_verdict check_copy(const struct ippm_obs *obs, char *detail,
                            "(expected 0x%04x)",
                            s.seq, r.ss_errest, s.errest);
     }
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, rf, "no answered request of base length or more",
-                          nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, rf,
+                              "no answered request of base length or more");
 }
 
 /* see stamp_checks.h */
@@ -493,61 +485,72 @@ STAMP_CHECK(stamp_chk_refl_ttl)
                            "with TTL %d (expected equal)",
                            stamp_req_seq(e), r.ss_ttl, e->req_ttl);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_TTL,
+    return stamp_ck_field_end(&a, obs, RF_TTL,
                               "no answered request with a known arrival "
-                              "TTL",
-                              nb, sizeof nb));
+                              "TTL");
 }
 
-/* see stamp_checks.h */
-STAMP_CHECK(stamp_chk_refl_rxts_after_send)
+/* A reflector timestamp against the capture clock on one side: the
+ * Receive Timestamp not before the request was sent, the Timestamp not
+ * after the reply was seen (clock tolerance allowed). */
+struct ts_bound {
+    bool reply;       /* the Timestamp against the reply's capture time */
+    enum rep_field f; /* the reply field graded */
+    const char *name, *where, *side, *none;
+};
+
+static const struct ts_bound RXTS_AFTER_SEND = {
+    false,
+    RF_RXTS,
+    "Receive Timestamp",
+    "before the request was sent",
+    "before",
+    "no reply to a request with a known send time"};
+static const struct ts_bound TS_BEFORE_SEEN = {
+    true,        RF_ERREST,
+    "Timestamp", "after the reply was seen",
+    "after",     "no reply with a known arrival time"};
+
+static enum ippm_verdict ts_bound(const struct ippm_obs *obs, char *detail,
+                                  size_t cap, const struct ts_bound *b)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct stamp_reflector_pkt r;
-        if (!e->req_ns || !stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
+        uint64_t clock = b->reply ? e->rep_ns : e->req_ns;
+        if (!clock || !stamp_ck_rep_get(obs, e, &r, b->f, &a))
             continue;
         a.n++;
-        bool ok;
-        int64_t d = stamp_ck_ts_offset(r.rx_ts, stamp_ck_errest_z(r.errest),
-                                       e->req_ns, &ok);
-        int64_t raw;
-        const char *hint = stamp_ck_epoch_hint(
-            r.rx_ts, stamp_ck_errest_z(r.errest), e->req_ns, &raw);
-        if (!ok)
+        struct stamp_ck_ts_vs v;
+        if (stamp_ck_ts_against(&a, stamp_req_seq(e), b->name,
+                                b->reply ? r.ts : r.rx_ts, r.errest, clock,
+                                &v) &&
+            (b->reply ? v.d > tol : v.d < -tol))
             stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": Receive Timestamp 0x%016" PRIx64
-                           " is not a PTPv2 time (nanoseconds >= 10^9)",
-                           stamp_req_seq(e), r.rx_ts);
-        else if (d < -tol)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": Receive Timestamp %.6f s before the "
-                           "request was sent (expected not before, tolerance "
-                           "%.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(*hint ? -raw : -d),
-                           stamp_ck_sec(tol), hint);
+                           "seq %" PRIu32 ": %s %.6f s %s (expected not %s, "
+                           "tolerance %.6f s)%s",
+                           stamp_req_seq(e), b->name,
+                           stamp_ck_sec(b->reply ? v.shown : -v.shown),
+                           b->where, b->side, stamp_ck_sec(tol), v.hint);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a, stamp_ck_none_why(obs, RF_RXTS,
-                              "no reply to a request with a known send time",
-                              nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, b->f, b->none);
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_rxts_after_send)
+{
+    return ts_bound(obs, detail, cap, &RXTS_AFTER_SEND);
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!stamp_ck_rep_get(obs, e, &r, RF_RXTS, &a))
-            continue;
+    struct stamp_reflector_pkt r;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = stamp_ck_next_rep(obs, &i, RF_RXTS, &a, &r));) {
         a.n++;
         enum ippm_tsfmt f =
             stamp_ck_errest_z(r.errest) ? IPPM_TS_PTP : IPPM_TS_NTP;
@@ -566,58 +569,22 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
                            "Timestamp (expected not before)",
                            stamp_req_seq(e), stamp_ck_sec((int64_t)(t2 - t3)));
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_RXTS, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_RXTS, "no reply was seen");
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_ts_before_seen)
 {
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    int64_t tol = (int64_t)obs->clock_tolerance_ns;
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!e->rep_ns || !stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
-            continue;
-        a.n++;
-        bool ok;
-        int64_t d = stamp_ck_ts_offset(r.ts, stamp_ck_errest_z(r.errest),
-                                       e->rep_ns, &ok);
-        int64_t raw;
-        const char *hint = stamp_ck_epoch_hint(
-            r.ts, stamp_ck_errest_z(r.errest), e->rep_ns, &raw);
-        if (!ok)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
-                           " is not a PTPv2 time (nanoseconds >= 10^9)",
-                           stamp_req_seq(e), r.ts);
-        else if (d > tol)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": Timestamp %.6f s after the reply was "
-                           "seen (expected not after, tolerance %.6f s)%s",
-                           stamp_req_seq(e), stamp_ck_sec(*hint ? raw : d),
-                           stamp_ck_sec(tol), hint);
-    }
-    char nb[160];
-    return stamp_acc_end(&a,
-                         stamp_ck_none_why(obs, RF_ERREST,
-                                           "no reply with a known arrival time",
-                                           nb, sizeof nb));
+    return ts_bound(obs, detail, cap, &TS_BEFORE_SEEN);
 }
 
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_errest_mult)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_reflector_pkt r;
-        if (!stamp_ck_rep_get(obs, e, &r, RF_ERREST, &a))
-            continue;
+    struct stamp_reflector_pkt r;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = stamp_ck_next_rep(obs, &i, RF_ERREST, &a, &r));) {
         a.n++;
         if (!stamp_ck_errest_mult(r.errest))
             stamp_acc_fail(&a,
@@ -625,10 +592,7 @@ STAMP_CHECK(stamp_chk_refl_errest_mult)
                            "Multiplier 0 (expected non-zero)",
                            stamp_req_seq(e), r.errest);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_ERREST, "no reply was seen", nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_ERREST, "no reply was seen");
 }
 
 /* see stamp_checks.h */
@@ -651,11 +615,8 @@ STAMP_CHECK(stamp_chk_refl_errest_z)
             stamp_acc_fail(&a, "seq %" PRIu32 ": Receive Timestamp: %s",
                            stamp_req_seq(e), why);
     }
-    char nb[160];
-    return stamp_acc_end(
-        &a,
-        stamp_ck_none_why(obs, RF_RXTS, "no reply with a known exchange time",
-                          nb, sizeof nb));
+    return stamp_ck_field_end(&a, obs, RF_RXTS,
+                              "no reply with a known exchange time");
 }
 
 /* One MBZ region of the reply. ssid_first: the region starts with the
@@ -703,14 +664,11 @@ static enum ippm_verdict refl_mbz(const struct ippm_obs *obs, char *detail,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_mbz)
 {
-    const struct stamp_layout *l =
-        stamp_obs_pkt_layout(obs, STAMP_PKT_REFLECTOR);
-    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    const struct stamp_layout *l;
     size_t off, len;
-    if ((l->mode == STAMP_MODE_AUTH) != auth ||
-        !stamp_ck_mbz_region(l, arg, &off, &len))
-        return stamp_na(detail, cap,
-                        auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    if (!stamp_ck_mbz_row(obs, STAMP_PKT_REFLECTOR, arg, detail, cap, &l, &off,
+                          &len))
+        return IPPM_NA;
     return refl_mbz(obs, detail, cap, l, off, len,
                     (arg->flags & STAMP_ROW_FROM_SSID) != 0);
 }
@@ -718,39 +676,7 @@ STAMP_CHECK(stamp_chk_refl_mbz)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_hmac_valid)
 {
-    bool stop;
-    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
-    if (stop)
-        return v;
-    struct ippm_hmac_key k = stamp_obs_key(obs);
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        if (!e->rep)
-            continue;
-        a.n++;
-        if (e->rep_len < STAMP_AUTH_BASE_LEN) {
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": %zu-octet reply has no room for the "
-                           "HMAC (expected at least %d octets)",
-                           stamp_req_seq(e), e->rep_len, STAMP_AUTH_BASE_LEN);
-            continue;
-        }
-        enum ippm_err rc = stamp_hmac_check(&k, e->rep, e->rep_len);
-        if (rc == IPPM_ERR_HMAC)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": reply HMAC does not verify with the "
-                           "session key (expected HMAC-SHA-256-128 over octets "
-                           "0-95)",
-                           stamp_req_seq(e));
-        else if (rc != IPPM_OK)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": HMAC could not be computed: %s",
-                           stamp_req_seq(e), ippm_err_str(rc));
-    }
-    return stamp_acc_end(&a, "no reply was seen");
+    return stamp_ck_hmac_valid(obs, detail, cap, true);
 }
 
 /* see stamp_checks.h */

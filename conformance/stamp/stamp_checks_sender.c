@@ -15,6 +15,20 @@
 
 /* ================= Session-Sender, RFC 8762 ================= */
 
+/* Steps *i past the next exchange whose request decodes into *s (and,
+ * with clocked, whose arrival time is known); NULL when none is left. */
+static const struct ippm_exchange *next_req(const struct ippm_obs *o, size_t *i,
+                                            bool clocked,
+                                            struct stamp_sender_pkt *s)
+{
+    while (*i < o->n_ex) {
+        const struct ippm_exchange *e = &o->ex[(*i)++];
+        if ((!clocked || e->req_ns) && stamp_dec_req(o, e, s))
+            return e;
+    }
+    return NULL;
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_min_len)
 {
@@ -43,11 +57,9 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t ssid_off = l->field[STAMP_F_SSID].off;
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_sender_pkt s;
-        if (!stamp_dec_req(obs, e, &s))
-            continue;
+    struct stamp_sender_pkt s;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = next_req(obs, &i, false, &s));) {
         a.n++;
         for (size_t k = off; k < off + len; k++) {
             /* RFC 8972 §3: the first two MBZ octets became the SSID. */
@@ -68,13 +80,11 @@ static enum ippm_verdict send_mbz(const struct ippm_obs *obs, char *detail,
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_mbz)
 {
-    const struct stamp_layout *l = stamp_obs_pkt_layout(obs, STAMP_PKT_SENDER);
-    bool auth = (arg->flags & STAMP_ROW_AUTH) != 0;
+    const struct stamp_layout *l;
     size_t off, len;
-    if ((l->mode == STAMP_MODE_AUTH) != auth ||
-        !stamp_ck_mbz_region(l, arg, &off, &len))
-        return stamp_na(detail, cap,
-                        auth ? STAMP_CK_NA_NOT_AUTH : STAMP_CK_NA_NOT_OPEN);
+    if (!stamp_ck_mbz_row(obs, STAMP_PKT_SENDER, arg, detail, cap, &l, &off,
+                          &len))
+        return IPPM_NA;
     return send_mbz(obs, detail, cap, l, off, len);
 }
 
@@ -106,11 +116,8 @@ STAMP_CHECK(stamp_chk_send_seq)
 STAMP_CHECK(stamp_chk_send_errest_mult)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_sender_pkt s;
-        if (!stamp_dec_req(obs, e, &s))
-            continue;
+    struct stamp_sender_pkt s;
+    for (size_t i = 0; next_req(obs, &i, false, &s);) {
         a.n++;
         if (!stamp_ck_errest_mult(s.errest))
             stamp_acc_fail(&a,
@@ -127,11 +134,9 @@ STAMP_CHECK(stamp_chk_send_errest_z)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     char why[160];
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_sender_pkt s;
-        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
-            continue;
+    struct stamp_sender_pkt s;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = next_req(obs, &i, true, &s));) {
         a.n++;
         if (!stamp_ck_z_consistent(s.ts, stamp_ck_errest_z(s.errest), e->req_ns,
                                    why, sizeof why))
@@ -145,29 +150,19 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     int64_t tol = (int64_t)obs->clock_tolerance_ns;
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        struct stamp_sender_pkt s;
-        if (!e->req_ns || !stamp_dec_req(obs, e, &s))
-            continue;
+    struct stamp_sender_pkt s;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = next_req(obs, &i, true, &s));) {
         a.n++;
-        bool ok;
-        int64_t d = stamp_ck_ts_offset(s.ts, stamp_ck_errest_z(s.errest),
-                                       e->req_ns, &ok);
-        int64_t raw;
-        const char *hint = stamp_ck_epoch_hint(
-            s.ts, stamp_ck_errest_z(s.errest), e->req_ns, &raw);
-        if (!ok)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": Timestamp 0x%016" PRIx64
-                           " is not a PTPv2 time (nanoseconds >= 10^9)",
-                           s.seq, s.ts);
-        else if (d > tol || d < -tol)
+        struct stamp_ck_ts_vs v;
+        if (stamp_ck_ts_against(&a, s.seq, "Timestamp", s.ts, s.errest,
+                                e->req_ns, &v) &&
+            (v.d > tol || v.d < -tol))
             stamp_acc_fail(
                 &a,
                 "seq %" PRIu32 ": Timestamp %+.6f s from the arrival "
                 "time (expected within %.6f s)%s",
-                s.seq, stamp_ck_sec(*hint ? raw : d), stamp_ck_sec(tol), hint);
+                s.seq, stamp_ck_sec(v.shown), stamp_ck_sec(tol), v.hint);
     }
     return stamp_acc_end(&a, "no sender packet with a known arrival time");
 }
@@ -175,30 +170,7 @@ STAMP_CHECK(stamp_chk_send_ts_plausible)
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_hmac_valid)
 {
-    bool stop;
-    enum ippm_verdict v = stamp_ck_na_auth(obs, detail, cap, &stop);
-    if (stop)
-        return v;
-    struct ippm_hmac_key k = stamp_obs_key(obs);
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    for (size_t i = 0; i < obs->n_ex; i++) {
-        const struct ippm_exchange *e = &obs->ex[i];
-        if (!e->req || e->req_len < STAMP_AUTH_BASE_LEN)
-            continue;
-        a.n++;
-        enum ippm_err rc = stamp_hmac_check(&k, e->req, e->req_len);
-        if (rc == IPPM_ERR_HMAC)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32
-                           ": HMAC does not verify with the session "
-                           "key (expected HMAC-SHA-256-128 over octets 0-95)",
-                           stamp_req_seq(e));
-        else if (rc != IPPM_OK)
-            stamp_acc_fail(&a,
-                           "seq %" PRIu32 ": HMAC could not be computed: %s",
-                           stamp_req_seq(e), ippm_err_str(rc));
-    }
-    return stamp_acc_end(&a, "no sender packet of base length or more");
+    return stamp_ck_hmac_valid(obs, detail, cap, false);
 }
 
 /* ================= Session-Sender, RFC 8972 ================= */

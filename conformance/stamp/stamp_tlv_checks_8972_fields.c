@@ -17,62 +17,48 @@ static bool code_ok(uint8_t v)
     return v != 0 && v != 255;
 }
 
-PAIR(p_ts_sync)
+/* Sync Src (Table 7) or Timestamp method (Table 9), In and Out: rule->k
+ * is the table, rule->what the field's name. */
+PAIR(p_ts_codes)
 {
-    UNUSED4;
     (void)q;
     struct stamp_tlv_tsinfo ti;
     if (!r)
         return stamp_tlvck_missing(STAMP_TLV_TSINFO, why, n);
     if (stamp_tlv_tsinfo_decode(r, &ti) != IPPM_OK)
         return -1;
-    if (!code_ok(ti.sync_in) || !code_ok(ti.sync_out)) {
-        snprintf(why, n,
-                 "Sync Src In %u, Out %u (expected values of Table "
-                 "7, not the reserved 0 or 255)",
-                 ti.sync_in, ti.sync_out);
-        return 0;
-    }
+    bool sync = rule->k == 7;
+    uint8_t in = sync ? ti.sync_in : ti.ts_in;
+    uint8_t out = sync ? ti.sync_out : ti.ts_out;
+    if (!code_ok(in) || !code_ok(out))
+        return stamp_tlvck_fail(why, n,
+                                "%s In %u, Out %u (expected values of Table "
+                                "%u, not the reserved 0 or 255)",
+                                rule->what, in, out, rule->k);
     return 1;
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_sync = {
-    .pair = p_ts_sync,
-    .none = "no request carried a Timestamp Information TLV"};
-
-PAIR(p_ts_method)
-{
-    UNUSED4;
-    (void)q;
-    struct stamp_tlv_tsinfo ti;
-    if (!r)
-        return stamp_tlvck_missing(STAMP_TLV_TSINFO, why, n);
-    if (stamp_tlv_tsinfo_decode(r, &ti) != IPPM_OK)
-        return -1;
-    if (!code_ok(ti.ts_in) || !code_ok(ti.ts_out)) {
-        snprintf(why, n,
-                 "Timestamp In %u, Out %u (expected values of "
-                 "Table 9, not the reserved 0 or 255)",
-                 ti.ts_in, ti.ts_out);
-        return 0;
-    }
-    return 1;
-}
+    .pair = p_ts_codes,
+    .none = "no request carried a Timestamp Information TLV",
+    .what = "Sync Src",
+    .k = 7};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_ts_method = {
-    .pair = p_ts_method,
-    .none = "no request carried a Timestamp Information TLV"};
+    .pair = p_ts_codes,
+    .none = "no request carried a Timestamp Information TLV",
+    .what = "Timestamp",
+    .k = 9};
 
 SEND(s_ts_zero)
 {
     UNUSED4;
     (void)qs;
-    if (t->len >= 4 && !stamp_tlv_all_zero(t->value, 4)) {
-        snprintf(why, n,
-                 "Timestamp Information sent with fields filled in "
-                 "(expected zeros)");
-        return 0;
-    }
+    if (t->len >= 4 && !stamp_tlv_all_zero(t->value, 4))
+        return stamp_tlvck_fail(
+            why, n,
+            "Timestamp Information sent with fields filled in "
+            "(expected zeros)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -101,13 +87,12 @@ PAIR(p_cos_dscp2)
         return stamp_tlvck_missing(STAMP_TLV_COS, why, n);
     if (stamp_tlv_cos_decode(r, &c) != IPPM_OK)
         return -1;
-    if (c.dscp2 != e->req_tos >> 2 || c.ecn != (e->req_tos & 3)) {
-        snprintf(why, n,
-                 "DSCP2 %u, ECN %u; the request arrived with DSCP "
-                 "%u, ECN %u (expected those)",
-                 c.dscp2, c.ecn, e->req_tos >> 2, e->req_tos & 3);
-        return 0;
-    }
+    if (c.dscp2 != e->req_tos >> 2 || c.ecn != (e->req_tos & 3))
+        return stamp_tlvck_fail(
+            why, n,
+            "DSCP2 %u, ECN %u; the request arrived with DSCP "
+            "%u, ECN %u (expected those)",
+            c.dscp2, c.ecn, e->req_tos >> 2, e->req_tos & 3);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -121,13 +106,12 @@ PAIR(p_cos_dscp1_used)
     if (!e->tos_known || !r || stamp_tlv_cos_decode(q, &cq) != IPPM_OK ||
         stamp_tlv_cos_decode(r, &cr) != IPPM_OK || cr.rp != 0)
         return -1;
-    if (e->rep_tos >> 2 != cq.dscp1) {
-        snprintf(why, n,
-                 "RP = 0 but the reply carried DSCP %u (expected "
-                 "DSCP1 = %u)",
-                 e->rep_tos >> 2, cq.dscp1);
-        return 0;
-    }
+    if (e->rep_tos >> 2 != cq.dscp1)
+        return stamp_tlvck_fail(
+            why, n,
+            "RP = 0 but the reply carried DSCP %u (expected "
+            "DSCP1 = %u)",
+            e->rep_tos >> 2, cq.dscp1);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -141,13 +125,12 @@ PAIR(p_cos_rp)
     if (!e->tos_known || !r || stamp_tlv_cos_decode(r, &cr) != IPPM_OK ||
         cr.rp == 0)
         return -1;
-    if (cr.rp != 1 || e->rep_tos >> 2 != e->req_tos >> 2) {
-        snprintf(why, n,
-                 "RP = %u, reply DSCP %u, request DSCP %u (expected "
-                 "RP = 1 and the request's DSCP)",
-                 cr.rp, e->rep_tos >> 2, e->req_tos >> 2);
-        return 0;
-    }
+    if (cr.rp != 1 || e->rep_tos >> 2 != e->req_tos >> 2)
+        return stamp_tlvck_fail(
+            why, n,
+            "RP = %u, reply DSCP %u, request DSCP %u (expected "
+            "RP = 1 and the request's DSCP)",
+            cr.rp, e->rep_tos >> 2, e->req_tos >> 2);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -161,10 +144,9 @@ SEND(s_cos_rp)
     struct stamp_tlv_cos c;
     if (stamp_tlv_cos_decode(t, &c) != IPPM_OK)
         return -1;
-    if (c.rp) {
-        snprintf(why, n, "CoS TLV sent with RP = %u (expected 0)", c.rp);
-        return 0;
-    }
+    if (c.rp)
+        return stamp_tlvck_fail(why, n,
+                                "CoS TLV sent with RP = %u (expected 0)", c.rp);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -178,10 +160,9 @@ PAIR(p_cos_reserved)
     struct stamp_tlv_cos c;
     if (!r || stamp_tlv_cos_decode(r, &c) != IPPM_OK)
         return -1;
-    if (c.reserved_nonzero) {
-        snprintf(why, n, "CoS Reserved field is not zero (expected 0)");
-        return 0;
-    }
+    if (c.reserved_nonzero)
+        return stamp_tlvck_fail(why, n,
+                                "CoS Reserved field is not zero (expected 0)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -203,12 +184,11 @@ PAIR(p_dm_stxc)
     if (stamp_tlv_direct_decode(q, &a) != IPPM_OK ||
         stamp_tlv_direct_decode(r, &b) != IPPM_OK)
         return -1;
-    if (a.s_txc != b.s_txc) {
-        snprintf(why, n,
-                 "S_TxC %" PRIu32 " came back as %" PRIu32 " (expected a copy)",
-                 a.s_txc, b.s_txc);
-        return 0;
-    }
+    if (a.s_txc != b.s_txc)
+        return stamp_tlvck_fail(why, n,
+                                "S_TxC %" PRIu32 " came back as %" PRIu32
+                                " (expected a copy)",
+                                a.s_txc, b.s_txc);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -216,55 +196,49 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_stxc = {
     .pair = p_dm_stxc, .none = "no request carried a Direct Measurement TLV"};
 
 /* A reflector counter: not zero once this packet counted, and never
- * below what the previous reply of the session said. */
-static int dm_counter(const struct ippm_obs *o, const struct ippm_exchange *e,
-                      const struct stamp_tlv *r, size_t field, const char *name,
-                      char *why, size_t n)
+ * below what the previous reply of the session said. rule->k is its
+ * offset in the value (4 R_RxC, 8 R_TxC), rule->what its name. */
+PAIR(p_dm_counter)
 {
+    (void)q;
+    size_t field = rule->k;
+    const char *name = rule->what;
     struct stamp_tlv_direct d;
     if (!r || stamp_tlv_direct_decode(r, &d) != IPPM_OK)
         return -1;
     uint32_t v = field == 4 ? d.r_rxc : d.r_txc;
-    if (v == 0) {
-        snprintf(why, n,
-                 "%s is 0 (expected the count, this packet "
-                 "included)",
-                 name);
-        return 0;
-    }
+    if (v == 0)
+        return stamp_tlvck_fail(why, n,
+                                "%s is 0 (expected the count, this packet "
+                                "included)",
+                                name);
     const struct ippm_exchange *p = stamp_tlvck_prev_in_session(o, e, false);
     struct side ps;
     struct stamp_tlv pt;
     if (p && stamp_tlvck_region(o, p->rep, p->rep_len, &ps) &&
         stamp_tlvck_nth(&ps, STAMP_TLV_DIRECT, 0, &pt) && pt.len == 12) {
         uint32_t pv = ippm_load_u32(pt.value + field);
-        if (v <= pv) {
-            snprintf(why, n,
-                     "%s %" PRIu32 " after %" PRIu32 " in the "
-                     "previous reply (expected it to grow)",
-                     name, v, pv);
-            return 0;
-        }
+        if (v <= pv)
+            return stamp_tlvck_fail(why, n,
+                                    "%s %" PRIu32 " after %" PRIu32 " in the "
+                                    "previous reply (expected it to grow)",
+                                    name, v, pv);
     }
     return 1;
 }
 
-PAIR(p_dm_rrxc)
-{
-    (void)q;
-    return dm_counter(o, e, r, 4, "R_RxC", why, n);
-}
-PAIR(p_dm_rtxc)
-{
-    (void)q;
-    return dm_counter(o, e, r, 8, "R_TxC", why, n);
-}
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rrxc = {
-    .pair = p_dm_rrxc, .none = "no request carried a Direct Measurement TLV"};
+    .pair = p_dm_counter,
+    .none = "no request carried a Direct Measurement TLV",
+    .what = "R_RxC",
+    .k = 4};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dm_rtxc = {
-    .pair = p_dm_rtxc, .none = "no request carried a Direct Measurement TLV"};
+    .pair = p_dm_counter,
+    .none = "no request carried a Direct Measurement TLV",
+    .what = "R_TxC",
+    .k = 8};
 
 SEND(s_dm_stxc)
 {
@@ -273,24 +247,21 @@ SEND(s_dm_stxc)
     struct stamp_tlv_direct d;
     if (stamp_tlv_direct_decode(t, &d) != IPPM_OK)
         return -1;
-    if (d.s_txc == 0) {
-        snprintf(why, n,
-                 "S_TxC is 0 (expected the packets sent, this one "
-                 "included)");
-        return 0;
-    }
+    if (d.s_txc == 0)
+        return stamp_tlvck_fail(
+            why, n,
+            "S_TxC is 0 (expected the packets sent, this one "
+            "included)");
     const struct ippm_exchange *p = stamp_tlvck_prev_in_session(o, e, true);
     struct side ps;
     struct stamp_tlv pt;
     if (p && stamp_tlvck_region(o, p->req, p->req_len, &ps) &&
         stamp_tlvck_nth(&ps, STAMP_TLV_DIRECT, 0, &pt) && pt.len == 12 &&
-        d.s_txc <= ippm_load_u32(pt.value)) {
-        snprintf(why, n,
-                 "S_TxC %" PRIu32 " after %" PRIu32 " in the "
-                 "previous packet (expected it to grow)",
-                 d.s_txc, ippm_load_u32(pt.value));
-        return 0;
-    }
+        d.s_txc <= ippm_load_u32(pt.value))
+        return stamp_tlvck_fail(why, n,
+                                "S_TxC %" PRIu32 " after %" PRIu32 " in the "
+                                "previous packet (expected it to grow)",
+                                d.s_txc, ippm_load_u32(pt.value));
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -304,13 +275,12 @@ SEND(s_dm_zero)
     struct stamp_tlv_direct d;
     if (stamp_tlv_direct_decode(t, &d) != IPPM_OK)
         return -1;
-    if (d.r_rxc || d.r_txc) {
-        snprintf(why, n,
-                 "R_RxC %" PRIu32 ", R_TxC %" PRIu32 " (expected 0 "
-                 "from the sender)",
-                 d.r_rxc, d.r_txc);
-        return 0;
-    }
+    if (d.r_rxc || d.r_txc)
+        return stamp_tlvck_fail(why, n,
+                                "R_RxC %" PRIu32 ", R_TxC %" PRIu32
+                                " (expected 0 "
+                                "from the sender)",
+                                d.r_rxc, d.r_txc);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -332,13 +302,12 @@ PAIR(p_ar_copy)
     if (stamp_tlv_access_decode(q, &a) != IPPM_OK ||
         stamp_tlv_access_decode(r, &b) != IPPM_OK || (a.id != 1 && a.id != 2))
         return -1;
-    if (a.id != b.id || a.code != b.code) {
-        snprintf(why, n,
-                 "Access ID %u, Return Code %u came back as %u, %u "
-                 "(expected equal)",
-                 a.id, a.code, b.id, b.code);
-        return 0;
-    }
+    if (a.id != b.id || a.code != b.code)
+        return stamp_tlvck_fail(
+            why, n,
+            "Access ID %u, Return Code %u came back as %u, %u "
+            "(expected equal)",
+            a.id, a.code, b.id, b.code);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -352,10 +321,8 @@ SEND(s_ar_id)
     struct stamp_tlv_access a;
     if (stamp_tlv_access_decode(t, &a) != IPPM_OK)
         return -1;
-    if (a.id != 1 && a.id != 2) {
-        snprintf(why, n, "Access ID %u (expected 1 or 2)", a.id);
-        return 0;
-    }
+    if (a.id != 1 && a.id != 2)
+        return stamp_tlvck_fail(why, n, "Access ID %u (expected 1 or 2)", a.id);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -369,12 +336,10 @@ SEND(s_ar_resv)
     struct stamp_tlv_access a;
     if (stamp_tlv_access_decode(t, &a) != IPPM_OK)
         return -1;
-    if (a.reserved_nonzero) {
-        snprintf(why, n,
-                 "Access Report Resv or Reserved not zero "
-                 "(expected 0)");
-        return 0;
-    }
+    if (a.reserved_nonzero)
+        return stamp_tlvck_fail(why, n,
+                                "Access Report Resv or Reserved not zero "
+                                "(expected 0)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -390,13 +355,12 @@ SEND(s_fu_zero)
     struct stamp_tlv_followup f;
     if (stamp_tlv_followup_decode(t, &f) != IPPM_OK)
         return -1;
-    if (f.seq || f.ts) {
-        snprintf(why, n,
-                 "Follow-Up Sequence Number %" PRIu32 ", Timestamp "
-                 "0x%016" PRIx64 " (expected zeros)",
-                 f.seq, f.ts);
-        return 0;
-    }
+    if (f.seq || f.ts)
+        return stamp_tlvck_fail(why, n,
+                                "Follow-Up Sequence Number %" PRIu32
+                                ", Timestamp "
+                                "0x%016" PRIx64 " (expected zeros)",
+                                f.seq, f.ts);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -412,13 +376,12 @@ PAIR(p_fu_stateless)
         return stamp_tlvck_missing(STAMP_TLV_FOLLOWUP, why, n);
     if (stamp_tlv_followup_decode(r, &f) != IPPM_OK)
         return -1;
-    if (f.seq || f.ts) {
-        snprintf(why, n,
-                 "stateless reflector reported Follow-Up Sequence "
-                 "Number %" PRIu32 " (expected it and the Timestamp zeroed)",
-                 f.seq);
-        return 0;
-    }
+    if (f.seq || f.ts)
+        return stamp_tlvck_fail(
+            why, n,
+            "stateless reflector reported Follow-Up Sequence "
+            "Number %" PRIu32 " (expected it and the Timestamp zeroed)",
+            f.seq);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -476,13 +439,12 @@ PAIR(p_fu_seq)
         return -1;
     if (prev.seq + 1 != cur.seq)
         return -1; /* the previous reply was not seen */
-    if (f.seq != prev.seq) {
-        snprintf(why, n,
-                 "Follow-Up Sequence Number %" PRIu32 ", previous "
-                 "reply was %" PRIu32 " (expected that)",
-                 f.seq, prev.seq);
-        return 0;
-    }
+    if (f.seq != prev.seq)
+        return stamp_tlvck_fail(why, n,
+                                "Follow-Up Sequence Number %" PRIu32
+                                ", previous "
+                                "reply was %" PRIu32 " (expected that)",
+                                f.seq, prev.seq);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -509,14 +471,13 @@ PAIR(p_fu_ts)
         return -1;
     uint64_t t = ts_ns(f.ts, cur.errest);
     uint64_t lo = ts_ns(prev.ts, prev.errest), hi = ts_ns(cur.ts, cur.errest);
-    if (t < lo || t > hi) {
-        snprintf(why, n,
-                 "Follow-Up Timestamp is %s the previous reply's "
-                 "Timestamp window (expected between its Timestamp and this "
-                 "reply's)",
-                 t < lo ? "before" : "after");
-        return 0;
-    }
+    if (t < lo || t > hi)
+        return stamp_tlvck_fail(
+            why, n,
+            "Follow-Up Timestamp is %s the previous reply's "
+            "Timestamp window (expected between its Timestamp and this "
+            "reply's)",
+            t < lo ? "before" : "after");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -531,13 +492,11 @@ PAIR(p_fu_mode)
     struct stamp_tlv_followup f;
     if (!r || stamp_tlv_followup_decode(r, &f) != IPPM_OK || !f.ts)
         return -1;
-    if (!code_ok(f.mode)) {
-        snprintf(why, n,
-                 "Timestamp M %u with a Follow-Up Timestamp "
-                 "(expected a Table 9 value)",
-                 f.mode);
-        return 0;
-    }
+    if (!code_ok(f.mode))
+        return stamp_tlvck_fail(why, n,
+                                "Timestamp M %u with a Follow-Up Timestamp "
+                                "(expected a Table 9 value)",
+                                f.mode);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -713,10 +672,9 @@ SEND(s_hmac_len)
 {
     UNUSED4;
     (void)qs;
-    if (t->len != 16) {
-        snprintf(why, n, "HMAC TLV Length %u (expected 16)", t->len);
-        return 0;
-    }
+    if (t->len != 16)
+        return stamp_tlvck_fail(why, n, "HMAC TLV Length %u (expected 16)",
+                                t->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */

@@ -18,13 +18,11 @@ PAIR(p_u_unknown)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "unrecognised type %u came back with U = 0 "
-                 "(expected U = 1)",
-                 q->type);
-        return 0;
-    }
+    if (!(r->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(why, n,
+                                "unrecognised type %u came back with U = 0 "
+                                "(expected U = 1)",
+                                q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -47,13 +45,11 @@ PAIR(p_u_cleared)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "well-formed type-%u TLV came back with U = 1 "
-                 "(expected 0: an RFC 8972 TLV)",
-                 q->type);
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_U)
+        return stamp_tlvck_fail(why, n,
+                                "well-formed type-%u TLV came back with U = 1 "
+                                "(expected 0: an RFC 8972 TLV)",
+                                q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -127,13 +123,12 @@ PAIR(p_m_cleared)
     UNUSED4;
     if (!r)
         return -1;
-    if (r->flags & STAMP_TLV_M) {
-        snprintf(why, n,
-                 "type-%u TLV of a well-formed request came back "
-                 "with M = 1 (expected 0)",
-                 q->type);
-        return 0;
-    }
+    if (r->flags & STAMP_TLV_M)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV of a well-formed request came back "
+            "with M = 1 (expected 0)",
+            q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -174,14 +169,12 @@ PAIR(p_unknown_copied)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len || (q->len && memcmp(r->value, q->value, q->len))) {
-        snprintf(why, n,
-                 "unrecognised type-%u TLV came back with %u "
-                 "octets of value that differ from the %u sent "
-                 "(expected a copy)",
-                 q->type, r->len, q->len);
-        return 0;
-    }
+    if (r->len != q->len || (q->len && memcmp(r->value, q->value, q->len)))
+        return stamp_tlvck_fail(why, n,
+                                "unrecognised type-%u TLV came back with %u "
+                                "octets of value that differ from the %u sent "
+                                "(expected a copy)",
+                                q->type, r->len, q->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -195,13 +188,12 @@ PAIR(p_reserved_flags)
     if (!r)
         return -1;
     uint8_t mask = r->type == STAMP_TLV_REFL_CONTROL ? 0x0f : 0x1f;
-    if (r->flags & mask) {
-        snprintf(why, n,
-                 "type-%u TLV flags 0x%02x have reserved bits set "
-                 "(expected 0)",
-                 r->type, r->flags);
-        return 0;
-    }
+    if (r->flags & mask)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV flags 0x%02x have reserved bits set "
+            "(expected 0)",
+            r->type, r->flags);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -242,60 +234,49 @@ STAMP_CHECK(stamp_tlv_chk_refl_in_order)
     return stamp_acc_end(&a, "no well-formed request with TLVs was answered");
 }
 
-SEND(s_u_set)
+/* One flag of each TLV a sender sends (RFC 8972 §4): U set, M and I
+ * clear. rule->k is the flag, rule->what its name. */
+SEND(s_flag)
 {
-    UNUSED4;
     (void)qs;
-    if (!(t->flags & STAMP_TLV_U)) {
-        snprintf(why, n, "type-%u TLV sent with U = 0 (expected 1)", t->type);
-        return 0;
-    }
+    bool want = rule->k == STAMP_TLV_U;
+    bool set = (t->flags & rule->k) != 0;
+    if (set != want)
+        return stamp_tlvck_fail(
+            why, n, "type-%u TLV sent with %s = %u (expected %u)", t->type,
+            rule->what, (unsigned)set, (unsigned)want);
     return 1;
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_u_set = {
-    .send = s_u_set, .none = "no packet carried TLVs"};
-
-SEND(s_m_clear)
-{
-    UNUSED4;
-    (void)qs;
-    if (t->flags & STAMP_TLV_M) {
-        snprintf(why, n, "type-%u TLV sent with M = 1 (expected 0)", t->type);
-        return 0;
-    }
-    return 1;
-}
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "U",
+    .k = STAMP_TLV_U};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_m_clear = {
-    .send = s_m_clear, .none = "no packet carried TLVs"};
-
-SEND(s_i_clear)
-{
-    UNUSED4;
-    (void)qs;
-    if (t->flags & STAMP_TLV_I) {
-        snprintf(why, n, "type-%u TLV sent with I = 1 (expected 0)", t->type);
-        return 0;
-    }
-    return 1;
-}
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "M",
+    .k = STAMP_TLV_M};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_i_clear = {
-    .send = s_i_clear, .none = "no packet carried TLVs"};
+    .send = s_flag,
+    .none = "no packet carried TLVs",
+    .what = "I",
+    .k = STAMP_TLV_I};
 
 SEND(s_reserved_flags)
 {
     UNUSED4;
     (void)qs;
     /* C belongs to the reflector too (asymmetrical-pkts-14 §3). */
-    if (t->flags & 0x1f) {
-        snprintf(why, n,
-                 "type-%u TLV sent with flags 0x%02x: reserved bits "
-                 "set (expected 0)",
-                 t->type, t->flags);
-        return 0;
-    }
+    if (t->flags & 0x1f)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u TLV sent with flags 0x%02x: reserved bits "
+            "set (expected 0)",
+            t->type, t->flags);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -313,13 +294,11 @@ PAIR(p_padding_len)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len) {
-        snprintf(why, n,
-                 "Extra Padding of %u octets came back with %u "
-                 "(expected the same length)",
-                 q->len, r->len);
-        return 0;
-    }
+    if (r->len != q->len)
+        return stamp_tlvck_fail(why, n,
+                                "Extra Padding of %u octets came back with %u "
+                                "(expected the same length)",
+                                q->len, r->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -331,13 +310,11 @@ PAIR(p_loc_len)
     UNUSED4;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len) {
-        snprintf(why, n,
-                 "Location TLV of %u octets came back with %u "
-                 "(expected equal)",
-                 q->len, r->len);
-        return 0;
-    }
+    if (r->len != q->len)
+        return stamp_tlvck_fail(why, n,
+                                "Location TLV of %u octets came back with %u "
+                                "(expected equal)",
+                                q->len, r->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -351,14 +328,13 @@ PAIR(p_loc_ports)
         e->req_dst.family == IPPM_AF_NONE)
         return -1;
     uint16_t dp = ippm_load_u16(r->value), sp = ippm_load_u16(r->value + 2);
-    if (dp != e->req_dst.port || sp != e->req_src.port) {
-        snprintf(why, n,
-                 "Location ports %u/%u, the request went %u -> %u "
-                 "(expected Destination Port %u, Source Port %u)",
-                 dp, sp, e->req_src.port, e->req_dst.port, e->req_dst.port,
-                 e->req_src.port);
-        return 0;
-    }
+    if (dp != e->req_dst.port || sp != e->req_src.port)
+        return stamp_tlvck_fail(
+            why, n,
+            "Location ports %u/%u, the request went %u -> %u "
+            "(expected Destination Port %u, Source Port %u)",
+            dp, sp, e->req_src.port, e->req_dst.port, e->req_dst.port,
+            e->req_src.port);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -377,26 +353,29 @@ SEND(s_loc_zero)
     stamp_tlv_iter_init(&it, t->value + 4, t->len - 4u);
     while (stamp_tlv_next(&it, &s) == IPPM_OK)
         bad |= s.len && !stamp_tlv_all_zero(s.value, s.len);
-    if (bad) {
-        snprintf(why, n,
-                 "Location TLV sent with a port or a sub-TLV value "
-                 "filled in (expected zeros)");
-        return 0;
-    }
+    if (bad)
+        return stamp_tlvck_fail(
+            why, n,
+            "Location TLV sent with a port or a sub-TLV value "
+            "filled in (expected zeros)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_loc_zero = {
     .send = s_loc_zero, .none = "no packet carried a Location TLV"};
 
-/* Location sub-TLV stamp_tlvck_pairs: the i-th sub-TLV of each. */
-typedef int (*sub_fn)(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+/* Location sub-TLV pairs: the i-th sub-TLV of each, graded by a sub_fn
+ * that reads the rule's data like a pair_fn. */
+typedef int (*sub_fn)(const struct stamp_tlv_rule *rule,
+                      const struct ippm_exchange *e, const struct stamp_tlv *qs,
                       const struct stamp_tlv *rs, char *why, size_t n);
 
-static int loc_subs(const struct ippm_exchange *e, const struct stamp_tlv *q,
-                    const struct stamp_tlv *r, uint8_t want, sub_fn fn,
-                    char *why, size_t n)
+/* Only sub-TLVs of type rule->k (all when 0). */
+static int loc_subs(const struct stamp_tlv_rule *rule,
+                    const struct ippm_exchange *e, const struct stamp_tlv *q,
+                    const struct stamp_tlv *r, sub_fn fn, char *why, size_t n)
 {
+    unsigned want = rule->k;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
     if (r->len != q->len)
@@ -410,177 +389,136 @@ static int loc_subs(const struct ippm_exchange *e, const struct stamp_tlv *q,
         bool hr = stamp_tlv_next(&ir, &sr) == IPPM_OK;
         if (sq.type != want && want)
             continue;
-        if (!hr) {
-            snprintf(why, n,
-                     "Location sub-TLV %u has no counterpart in "
-                     "the reply",
-                     sq.type);
-            return 0;
-        }
-        res = fn(e, &sq, &sr, why, n);
+        if (!hr)
+            return stamp_tlvck_fail(why, n,
+                                    "Location sub-TLV %u has no counterpart in "
+                                    "the reply",
+                                    sq.type);
+        res = fn(rule, e, &sq, &sr, why, n);
         if (res == 0)
             return 0;
     }
     return res;
 }
 
-static uint8_t fam_type(const struct ippm_addr *src, uint8_t v4, uint8_t v6)
-{
-    return src->family == IPPM_AF_INET6 ? v6 : v4;
-}
-
-static int sf_dst_family(const struct ippm_exchange *e,
-                         const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                         char *why, size_t n)
+/* The Destination (rule->k STAMP_LOC_DST_IP) or Source IP Address
+ * sub-TLV answered in the request's family; rule->what names it. */
+static int sf_family(const struct stamp_tlv_rule *rule,
+                     const struct ippm_exchange *e, const struct stamp_tlv *qs,
+                     const struct stamp_tlv *rs, char *why, size_t n)
 {
     (void)qs;
     if (e->req_src.family == IPPM_AF_NONE)
         return -1;
-    uint8_t want =
-        fam_type(&e->req_src, STAMP_LOC_DST_IPV4, STAMP_LOC_DST_IPV6);
-    if (rs->type != want) {
-        snprintf(why, n,
-                 "Destination IP Address answered with sub-TLV "
-                 "type %u (expected %u for the request's family)",
-                 rs->type, want);
-        return 0;
-    }
+    bool dst = rule->k == STAMP_LOC_DST_IP;
+    bool v6 = e->req_src.family == IPPM_AF_INET6;
+    uint8_t want = dst ? (v6 ? STAMP_LOC_DST_IPV6 : STAMP_LOC_DST_IPV4)
+                       : (v6 ? STAMP_LOC_SRC_IPV6 : STAMP_LOC_SRC_IPV4);
+    if (rs->type != want)
+        return stamp_tlvck_fail(why, n,
+                                "%s IP Address answered with sub-TLV type %u "
+                                "(expected %u for the request's family)",
+                                rule->what, rs->type, want);
     return 1;
 }
 
-static int sf_dst_value(const struct ippm_exchange *e,
-                        const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                        char *why, size_t n)
+/* The same sub-TLV holds the request's destination or source address;
+ * rule->what is the whole failure detail. */
+static int sf_value(const struct stamp_tlv_rule *rule,
+                    const struct ippm_exchange *e, const struct stamp_tlv *qs,
+                    const struct stamp_tlv *rs, char *why, size_t n)
 {
     (void)qs;
-    if (e->req_dst.family == IPPM_AF_NONE || rs->len != 16)
+    const struct ippm_addr *a =
+        rule->k == STAMP_LOC_DST_IP ? &e->req_dst : &e->req_src;
+    if (a->family == IPPM_AF_NONE || rs->len != 16)
         return -1;
-    size_t l = e->req_dst.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_dst.ip, l) != 0) {
-        snprintf(why, n,
-                 "Destination address sub-TLV does not hold the "
-                 "address the request was sent to");
-        return 0;
-    }
+    size_t l = a->family == IPPM_AF_INET ? 4 : 16;
+    if (memcmp(rs->value, a->ip, l) != 0)
+        return stamp_tlvck_fail(why, n, "%s", rule->what);
     return 1;
 }
 
-static int sf_src_family(const struct ippm_exchange *e,
-                         const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                         char *why, size_t n)
-{
-    (void)qs;
-    if (e->req_src.family == IPPM_AF_NONE)
-        return -1;
-    uint8_t want =
-        fam_type(&e->req_src, STAMP_LOC_SRC_IPV4, STAMP_LOC_SRC_IPV6);
-    if (rs->type != want) {
-        snprintf(why, n,
-                 "Source IP Address answered with sub-TLV type %u "
-                 "(expected %u for the request's family)",
-                 rs->type, want);
-        return 0;
-    }
-    return 1;
-}
-
-static int sf_src_value(const struct ippm_exchange *e,
-                        const struct stamp_tlv *qs, const struct stamp_tlv *rs,
-                        char *why, size_t n)
-{
-    (void)qs;
-    if (e->req_src.family == IPPM_AF_NONE || rs->len != 16)
-        return -1;
-    size_t l = e->req_src.family == IPPM_AF_INET ? 4 : 16;
-    if (memcmp(rs->value, e->req_src.ip, l) != 0) {
-        snprintf(why, n,
-                 "Source address sub-TLV does not hold the "
-                 "request's source address");
-        return 0;
-    }
-    return 1;
-}
-
-static int sf_mac(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+static int sf_mac(const struct stamp_tlv_rule *rule,
+                  const struct ippm_exchange *e, const struct stamp_tlv *qs,
                   const struct stamp_tlv *rs, char *why, size_t n)
 {
-    (void)e, (void)qs;
+    (void)rule, (void)e, (void)qs;
     if ((rs->type != STAMP_LOC_SRC_EUI48 && rs->type != STAMP_LOC_SRC_EUI64) ||
-        rs->len != 8) {
-        snprintf(why, n,
-                 "Source MAC Address answered with sub-TLV type %u "
-                 "length %u (expected EUI-48 or EUI-64, length 8)",
-                 rs->type, rs->len);
-        return 0;
-    }
+        rs->len != 8)
+        return stamp_tlvck_fail(
+            why, n,
+            "Source MAC Address answered with sub-TLV type %u "
+            "length %u (expected EUI-48 or EUI-64, length 8)",
+            rs->type, rs->len);
     return 1;
 }
 
-static int sf_i(const struct ippm_exchange *e, const struct stamp_tlv *qs,
+static int sf_i(const struct stamp_tlv_rule *rule,
+                const struct ippm_exchange *e, const struct stamp_tlv *qs,
                 const struct stamp_tlv *rs, char *why, size_t n)
 {
-    (void)e, (void)qs;
-    if (rs->flags & STAMP_TLV_I) {
-        snprintf(why, n,
-                 "Location sub-TLV type %u came back with I = 1 "
-                 "(expected 0)",
-                 rs->type);
-        return 0;
-    }
+    (void)rule, (void)e, (void)qs;
+    if (rs->flags & STAMP_TLV_I)
+        return stamp_tlvck_fail(why, n,
+                                "Location sub-TLV type %u came back with I = 1 "
+                                "(expected 0)",
+                                rs->type);
     return 1;
 }
 
-PAIR(p_loc_dst_family)
+PAIR(p_loc_family)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_DST_IP, sf_dst_family, why, n);
+    return loc_subs(rule, e, q, r, sf_family, why, n);
 }
-PAIR(p_loc_dst_value)
+PAIR(p_loc_value)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_DST_IP, sf_dst_value, why, n);
-}
-PAIR(p_loc_src_family)
-{
-    (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_IP, sf_src_family, why, n);
-}
-PAIR(p_loc_src_value)
-{
-    (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_IP, sf_src_value, why, n);
+    return loc_subs(rule, e, q, r, sf_value, why, n);
 }
 PAIR(p_loc_mac)
 {
     (void)o;
-    return loc_subs(e, q, r, STAMP_LOC_SRC_MAC, sf_mac, why, n);
+    return loc_subs(rule, e, q, r, sf_mac, why, n);
 }
 PAIR(p_loc_sub_i)
 {
     (void)o;
-    return loc_subs(e, q, r, 0, sf_i, why, n);
+    return loc_subs(rule, e, q, r, sf_i, why, n);
 }
 
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_family = {
-    .pair = p_loc_dst_family,
-    .none = "no Location TLV asked for the Destination IP Address"};
+    .pair = p_loc_family,
+    .none = "no Location TLV asked for the Destination IP Address",
+    .what = "Destination",
+    .k = STAMP_LOC_DST_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_value = {
-    .pair = p_loc_dst_value,
-    .none = "no Location TLV asked for the Destination IP Address"};
+    .pair = p_loc_value,
+    .none = "no Location TLV asked for the Destination IP Address",
+    .what = "Destination address sub-TLV does not hold the address the "
+            "request was sent to",
+    .k = STAMP_LOC_DST_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family = {
-    .pair = p_loc_src_family,
-    .none = "no Location TLV asked for the Source IP Address"};
+    .pair = p_loc_family,
+    .none = "no Location TLV asked for the Source IP Address",
+    .what = "Source",
+    .k = STAMP_LOC_SRC_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value = {
-    .pair = p_loc_src_value,
-    .none = "no Location TLV asked for the Source IP Address"};
+    .pair = p_loc_value,
+    .none = "no Location TLV asked for the Source IP Address",
+    .what = "Source address sub-TLV does not hold the request's source "
+            "address",
+    .k = STAMP_LOC_SRC_IP};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac = {
     .pair = p_loc_mac,
-    .none = "no Location TLV asked for the Source MAC Address"};
+    .none = "no Location TLV asked for the Source MAC Address",
+    .k = STAMP_LOC_SRC_MAC};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i = {
     .pair = p_loc_sub_i, .none = "no Location TLV with sub-TLVs"};
@@ -597,13 +535,11 @@ SEND(s_loc_sub_i)
     stamp_tlv_iter_init(&it, t->value + 4, t->len - 4u);
     while (stamp_tlv_next(&it, &s) == IPPM_OK) {
         res = 1;
-        if (s.flags & STAMP_TLV_I) {
-            snprintf(why, n,
-                     "Location sub-TLV type %u sent with I = 1 "
-                     "(expected 0)",
-                     s.type);
-            return 0;
-        }
+        if (s.flags & STAMP_TLV_I)
+            return stamp_tlvck_fail(why, n,
+                                    "Location sub-TLV type %u sent with I = 1 "
+                                    "(expected 0)",
+                                    s.type);
     }
     return res;
 }

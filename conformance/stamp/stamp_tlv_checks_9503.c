@@ -17,12 +17,10 @@ SEND(s_dna_ssid)
     (void)t, (void)qs;
     size_t off =
         stamp_obs_pkt_layout(o, STAMP_PKT_SENDER)->field[STAMP_F_SSID].off;
-    if (ippm_load_u16(e->req + off) == 0) {
-        snprintf(why, n,
-                 "Destination Node Address TLV sent with SSID 0 "
-                 "(expected an SSID)");
-        return 0;
-    }
+    if (ippm_load_u16(e->req + off) == 0)
+        return stamp_tlvck_fail(why, n,
+                                "Destination Node Address TLV sent with SSID 0 "
+                                "(expected an SSID)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -30,46 +28,50 @@ const struct stamp_tlv_rule stamp_tlv_rule_send_dna_ssid = {
     .send = s_dna_ssid,
     .none = "no packet carried a Destination Node Address TLV"};
 
+/* RFC 9503 §3, §4: the reply's U says whether the reflector could do
+ * what the request TLV q asked. rule->k is the U the reply must carry
+ * for a request the caller picked, rule->what the failure. */
+static int u_as_promised(const struct stamp_tlv_rule *rule,
+                         const struct stamp_tlv *q, const struct stamp_tlv *r,
+                         char *why, size_t n)
+{
+    if (!r)
+        return stamp_tlvck_missing(q->type, why, n);
+    if (((r->flags & STAMP_TLV_U) != 0) != (rule->k != 0))
+        return stamp_tlvck_fail(why, n, "%s", rule->what);
+    return 1;
+}
+
 PAIR(p_dna_u_other)
 {
     (void)o;
     if (e->req_dst.family == IPPM_AF_NONE ||
         stamp_tlvck_same_ip(&e->req_dst, q->value, q->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "Destination Node Address is not the reflector's, "
-                 "the reply says U = 0 (expected 1)");
-        return 0;
-    }
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_other = {
     .pair = p_dna_u_other,
-    .none = "no Destination Node Address TLV named another node"};
+    .none = "no Destination Node Address TLV named another node",
+    .what = "Destination Node Address is not the reflector's, "
+            "the reply says U = 0 (expected 1)",
+    .k = 1};
 
 PAIR(p_dna_u_self)
 {
     (void)o;
     if (!stamp_tlvck_same_ip(&e->req_dst, q->value, q->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "Destination Node Address is the one the request "
-                 "went to, the reply says U = 1 (expected 0)");
-        return 0;
-    }
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
     .pair = p_dna_u_self,
-    .none = "no Destination Node Address TLV named the reflector"};
+    .none = "no Destination Node Address TLV named the reflector",
+    .what = "Destination Node Address is the one the request "
+            "went to, the reply says U = 1 (expected 0)",
+    .k = 0};
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_send_rp_one)
@@ -130,22 +132,17 @@ PAIR(p_rp_u_cannot)
         stamp_tlvck_same_ip(&e->req_src, c.first_addr->value,
                             c.first_addr->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
     /* The reply came back to the request's source, not to the Return
      * Address: the path was not followed. */
-    if (!(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "reply came to the sender, not the Return Address, "
-                 "with U = 0 (expected 1)");
-        return 0;
-    }
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_cannot = {
     .pair = p_rp_u_cannot,
-    .none = "no Return Path TLV asked for another return address"};
+    .none = "no Return Path TLV asked for another return address",
+    .what = "reply came to the sender, not the Return Address, "
+            "with U = 0 (expected 1)",
+    .k = 1};
 
 PAIR(p_rp_u_can)
 {
@@ -156,20 +153,15 @@ PAIR(p_rp_u_can)
         !stamp_tlvck_same_ip(&e->req_src, c.first_addr->value,
                              c.first_addr->len))
         return -1;
-    if (!r)
-        return stamp_tlvck_missing(q->type, why, n);
-    if (r->flags & STAMP_TLV_U) {
-        snprintf(why, n,
-                 "Return Address is the sender's own and the reply "
-                 "came there, with U = 1 (expected 0)");
-        return 0;
-    }
-    return 1;
+    return u_as_promised(rule, q, r, why, n);
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_can = {
     .pair = p_rp_u_can,
-    .none = "no Return Path TLV named the sender's own address"};
+    .none = "no Return Path TLV named the sender's own address",
+    .what = "Return Address is the sender's own and the reply "
+            "came there, with U = 1 (expected 0)",
+    .k = 0};
 
 SEND(s_rp_sub_once)
 {
@@ -177,13 +169,12 @@ SEND(s_rp_sub_once)
     (void)qs;
     struct rp_count c;
     rp_count(t, &c);
-    if (c.control > 1 || c.addr > 1 || c.seg > 1) {
-        snprintf(why, n,
-                 "Return Path with %u control code, %u address, %u "
-                 "segment list sub-TLVs (expected one of each at most)",
-                 c.control, c.addr, c.seg);
-        return 0;
-    }
+    if (c.control > 1 || c.addr > 1 || c.seg > 1)
+        return stamp_tlvck_fail(
+            why, n,
+            "Return Path with %u control code, %u address, %u "
+            "segment list sub-TLVs (expected one of each at most)",
+            c.control, c.addr, c.seg);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -196,12 +187,11 @@ SEND(s_rp_exclusive)
     (void)qs;
     struct rp_count c;
     rp_count(t, &c);
-    if (c.control && (c.addr || c.seg)) {
-        snprintf(why, n,
-                 "Return Path with a Control Code and an address or "
-                 "segment list (expected the control code alone)");
-        return 0;
-    }
+    if (c.control && (c.addr || c.seg))
+        return stamp_tlvck_fail(
+            why, n,
+            "Return Path with a Control Code and an address or "
+            "segment list (expected the control code alone)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -216,25 +206,15 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
     bool is_aware = stamp_tlvck_aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        struct side q;
         struct stamp_tlv t;
         struct rp_count c;
-        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
-            !stamp_tlvck_wellformed(&q) ||
-            !stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, 0, &t))
+        if (!stamp_tlvck_req_first(obs, e, STAMP_TLV_RETURN_PATH, &t))
             continue;
         rp_count(&t, &c);
         if (!c.control || c.reply_bit)
             continue;
-        /* Answered by a reflector without TLV support, or one that
-         * says it did not recognise the TLV: nothing was promised. */
-        if (e->rep && (!is_aware ||
-                       stamp_tlvck_rep_tlv_u(obs, e, STAMP_TLV_RETURN_PATH))) {
-            unrecognised++;
-            continue;
-        }
-        a.n++;
-        if (e->rep)
+        if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, is_aware,
+                                       &a, &unrecognised))
             stamp_acc_fail(&a,
                            "seq %" PRIu32 ": Control Code asked for no reply, "
                            "a %zu-octet reply came (expected none)",
@@ -257,16 +237,14 @@ static int rp_segs(const struct stamp_tlv *t, uint8_t type, size_t mod,
                  : s.type != STAMP_RP_MPLS && s.type != STAMP_RP_SRV6)
             continue;
         res = 1;
-        if ((nonempty && s.len == 0) || (mod && s.len % mod)) {
-            snprintf(why, n,
-                     "segment list sub-TLV type %u of length %u "
-                     "(expected %s)",
-                     s.type, s.len,
-                     nonempty   ? "not 0"
-                     : mod == 4 ? "a multiple of 4"
-                                : "a multiple of 16");
-            return 0;
-        }
+        if ((nonempty && s.len == 0) || (mod && s.len % mod))
+            return stamp_tlvck_fail(why, n,
+                                    "segment list sub-TLV type %u of length %u "
+                                    "(expected %s)",
+                                    s.type, s.len,
+                                    nonempty   ? "not 0"
+                                    : mod == 4 ? "a multiple of 4"
+                                               : "a multiple of 16");
     }
     return res;
 }

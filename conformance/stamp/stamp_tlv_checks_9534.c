@@ -15,10 +15,9 @@ SEND(s_ms_len)
 {
     UNUSED4;
     (void)qs;
-    if (t->len != 4) {
-        snprintf(why, n, "Micro-session ID TLV Length %u (expected 4)", t->len);
-        return 0;
-    }
+    if (t->len != 4)
+        return stamp_tlvck_fail(
+            why, n, "Micro-session ID TLV Length %u (expected 4)", t->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -49,13 +48,12 @@ SEND(s_ms_constant)
     const struct ippm_exchange *p = stamp_tlvck_prev_in_session(o, e, true);
     if (!p || !ms_field(o, p->req, p->req_len, 0, &prev))
         return -1;
-    if (cur != prev) {
-        snprintf(why, n,
-                 "Sender Micro-session ID %u after %u in the same "
-                 "session (expected the session's member link)",
-                 cur, prev);
-        return 0;
-    }
+    if (cur != prev)
+        return stamp_tlvck_fail(
+            why, n,
+            "Sender Micro-session ID %u after %u in the same "
+            "session (expected the session's member link)",
+            cur, prev);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -69,13 +67,12 @@ PAIR(p_ms_sender)
         return stamp_tlvck_missing(q->type, why, n);
     if (r->len != 4 || q->len != 4)
         return -1;
-    if (ippm_load_u16(r->value) != ippm_load_u16(q->value)) {
-        snprintf(why, n,
-                 "Sender Micro-session ID %u came back as %u "
-                 "(expected a copy)",
-                 ippm_load_u16(q->value), ippm_load_u16(r->value));
-        return 0;
-    }
+    if (ippm_load_u16(r->value) != ippm_load_u16(q->value))
+        return stamp_tlvck_fail(why, n,
+                                "Sender Micro-session ID %u came back as %u "
+                                "(expected a copy)",
+                                ippm_load_u16(q->value),
+                                ippm_load_u16(r->value));
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -87,14 +84,13 @@ PAIR(p_ms_discard)
     UNUSED4;
     if (q->len != 4 || ippm_load_u16(q->value + 2) == 0 || !r || r->len != 4)
         return -1;
-    if (ippm_load_u16(r->value + 2) != ippm_load_u16(q->value + 2)) {
-        snprintf(why, n,
-                 "request named Reflector Micro-session ID %u, the "
-                 "reply is from member link %u (expected the packet "
-                 "discarded)",
-                 ippm_load_u16(q->value + 2), ippm_load_u16(r->value + 2));
-        return 0;
-    }
+    if (ippm_load_u16(r->value + 2) != ippm_load_u16(q->value + 2))
+        return stamp_tlvck_fail(
+            why, n,
+            "request named Reflector Micro-session ID %u, the "
+            "reply is from member link %u (expected the packet "
+            "discarded)",
+            ippm_load_u16(q->value + 2), ippm_load_u16(r->value + 2));
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -111,13 +107,12 @@ PAIR(p_ms_constant)
     const struct ippm_exchange *p = stamp_tlvck_prev_in_session(o, e, false);
     if (!p || !ms_field(o, p->rep, p->rep_len, 2, &prev))
         return -1;
-    if (ippm_load_u16(r->value + 2) != prev) {
-        snprintf(why, n,
-                 "Reflector Micro-session ID %u after %u in the same "
-                 "session (expected one member link)",
-                 ippm_load_u16(r->value + 2), prev);
-        return 0;
-    }
+    if (ippm_load_u16(r->value + 2) != prev)
+        return stamp_tlvck_fail(
+            why, n,
+            "Reflector Micro-session ID %u after %u in the same "
+            "session (expected one member link)",
+            ippm_load_u16(r->value + 2), prev);
     return 1;
 }
 /* see stamp_tlv_checks.h */

@@ -4,6 +4,7 @@
 #include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,30 +32,13 @@ bool stamp_tlvck_region(const struct ippm_obs *o, const uint8_t *pkt,
     return true;
 }
 
-static bool sub_walk_ok(const uint8_t *p, size_t n, bool location)
-{
-    struct stamp_tlv_iter it;
-    struct stamp_tlv t;
-    enum ippm_err e;
-    stamp_tlv_iter_init(&it, p, n);
-    while ((e = stamp_tlv_next(&it, &t)) == IPPM_OK) {
-        if (location) {
-            size_t want = stamp_loc_sub_len(t.type);
-            if (want && t.len != want)
-                return false;
-        } else if (stamp_rp_sub_check(&t) == IPPM_ERR_BAD_VALUE) {
-            return false;
-        }
-    }
-    return e == IPPM_ERR_DONE;
-}
-
 /* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_tlv_ok(const struct stamp_tlv *t)
 {
     switch (t->type) {
     case STAMP_TLV_LOCATION:
-        return t->len >= 4 && sub_walk_ok(t->value + 4, t->len - 4u, true);
+        return t->len >= 4 &&
+               stamp_tlv_subs_ok(t->value + 4, t->len - 4u, true);
     case STAMP_TLV_TSINFO:
         return t->len >= 4;
     case STAMP_TLV_COS:
@@ -71,7 +55,7 @@ bool stamp_tlvck_tlv_ok(const struct stamp_tlv *t)
     case STAMP_TLV_DEST_ADDR:
         return t->len == 4 || t->len == 16;
     case STAMP_TLV_RETURN_PATH:
-        return t->len && sub_walk_ok(t->value, t->len, false);
+        return t->len && stamp_tlv_subs_ok(t->value, t->len, false);
     case STAMP_TLV_REFL_CONTROL:
         return t->len >= 12;
     case STAMP_TLV_BER_PATTERN:
@@ -195,6 +179,30 @@ const char STAMP_TLVCK_UNRECOGNISED[] =
     "not recognise it (RFC 8972 §4), so it need not follow it";
 
 /* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_req_first(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, uint8_t type,
+                           struct stamp_tlv *t)
+{
+    struct side q;
+    return stamp_tlvck_region(o, e->req, e->req_len, &q) &&
+           stamp_tlvck_wellformed(&q) && stamp_tlvck_nth(&q, type, 0, t);
+}
+
+/* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_replied_anyway(const struct ippm_obs *o,
+                                const struct ippm_exchange *e, uint8_t type,
+                                bool aware, struct stamp_acc *a,
+                                unsigned *unrecognised)
+{
+    if (e->rep && (!aware || stamp_tlvck_rep_tlv_u(o, e, type))) {
+        (*unrecognised)++;
+        return false;
+    }
+    a->n++;
+    return e->rep != NULL;
+}
+
+/* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_same_ip(const struct ippm_addr *a, const uint8_t *v, size_t n)
 {
     size_t l = a->family == IPPM_AF_INET    ? 4
@@ -246,10 +254,22 @@ stamp_tlvck_prev_in_session(const struct ippm_obs *o,
 
 /* ---- the two iterations ---- */
 
+/* Counts one graded TLV into a: v and why as a pair_fn / send_fn gave
+ * them. */
+static void tally(struct stamp_acc *a, const struct ippm_exchange *e, int v,
+                  const char *why)
+{
+    if (v < 0)
+        return;
+    a->n++;
+    if (!v)
+        stamp_acc_fail(a, "seq %" PRIu32 ": %s", stamp_req_seq(e), why);
+}
+
 /* see stamp_tlv_checks_base.h */
 enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
-                                    pair_fn fn, const char *none)
+                                    const struct stamp_tlv_rule *rule)
 {
     if ((fl & P_AWARE) && !stamp_tlvck_aware(o))
         return stamp_na(d, cap, STAMP_TLVCK_NOT_AWARE);
@@ -276,21 +296,17 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                 continue;
             bool hr = stamp_tlvck_nth(&r, t.type, k, &rt);
             char why[200] = "";
-            int v = fn(o, e, &t, hr ? &rt : NULL, why, sizeof why);
-            if (v < 0)
-                continue;
-            a.n++;
-            if (!v)
-                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e),
-                               why);
+            int v =
+                rule->pair(rule, o, e, &t, hr ? &rt : NULL, why, sizeof why);
+            tally(&a, e, v, why);
         }
     }
-    return stamp_acc_end(&a, none);
+    return stamp_acc_end(&a, rule->none);
 }
 
 /* Sender role: every request TLV of the type (all when type < 0). */
 static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
-                               int type, send_fn fn, const char *none)
+                               int type, const struct stamp_tlv_rule *rule)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
@@ -305,16 +321,10 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
             if (type >= 0 && t.type != type)
                 continue;
             char why[200] = "";
-            int v = fn(o, e, &q, &t, why, sizeof why);
-            if (v < 0)
-                continue;
-            a.n++;
-            if (!v)
-                stamp_acc_fail(&a, "seq %" PRIu32 ": %s", stamp_req_seq(e),
-                               why);
+            tally(&a, e, rule->send(rule, o, e, &q, &t, why, sizeof why), why);
         }
     }
-    return stamp_acc_end(&a, none);
+    return stamp_acc_end(&a, rule->none);
 }
 
 /* see stamp_tlv_checks.h */
@@ -326,23 +336,31 @@ STAMP_CHECK(stamp_tlv_chk_pairs)
     if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stamp_obs_stateful(obs, NULL))
         return stamp_na(detail, cap, "the reflector is stateless");
     return stamp_tlvck_pairs(obs, detail, cap, arg->type,
-                             arg->flags & (P_AWARE | P_WELLFORMED), rule->pair,
-                             rule->none);
+                             arg->flags & (P_AWARE | P_WELLFORMED), rule);
 }
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_sends)
 {
     const struct stamp_tlv_rule *rule = arg->data;
-    return sends(obs, detail, cap, arg->type, rule->send, rule->none);
+    return sends(obs, detail, cap, arg->type, rule);
+}
+
+/* see stamp_tlv_checks_base.h */
+int stamp_tlvck_fail(char *why, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    return 0;
 }
 
 /* see stamp_tlv_checks_base.h */
 int stamp_tlvck_missing(uint8_t type, char *why, size_t n)
 {
-    snprintf(why, n,
-             "the reply has no type-%u TLV for the request's "
-             "(expected it reflected)",
-             type);
-    return 0;
+    return stamp_tlvck_fail(why, n,
+                            "the reply has no type-%u TLV for the request's "
+                            "(expected it reflected)",
+                            type);
 }

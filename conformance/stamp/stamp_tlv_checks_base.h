@@ -30,8 +30,9 @@ struct side {
 };
 
 /* 1 pass, 0 fail (why written), -1 not applicable. r NULL: the reply
- * has no TLV of the type at that rank. */
-typedef int (*pair_fn)(const struct ippm_obs *o, const struct ippm_exchange *e,
+ * has no TLV of the type at that rank. rule: the row's, for its data. */
+typedef int (*pair_fn)(const struct stamp_tlv_rule *rule,
+                       const struct ippm_obs *o, const struct ippm_exchange *e,
                        const struct stamp_tlv *q, const struct stamp_tlv *r,
                        char *why, size_t n);
 
@@ -44,8 +45,9 @@ enum {
 };
 
 /* 1 pass, 0 fail (why written), -1 not applicable: one request TLV t
- * of a sender packet whose region is q. */
-typedef int (*send_fn)(const struct ippm_obs *o, const struct ippm_exchange *e,
+ * of a sender packet whose region is q. rule: the row's, for its data. */
+typedef int (*send_fn)(const struct stamp_tlv_rule *rule,
+                       const struct ippm_obs *o, const struct ippm_exchange *e,
                        const struct side *q, const struct stamp_tlv *t,
                        char *why, size_t n);
 
@@ -54,17 +56,24 @@ struct stamp_tlv_rule {
     pair_fn pair;     /* reflector rows */
     send_fn send;     /* sender rows */
     const char *none; /* the N/A reason when no TLV was graded */
+    /* Data for a body that several rules share, so that alike rules are
+     * rows of data: what the body writes into a detail (a field's name,
+     * or the whole failure), and which field or value it grades (each
+     * such body says how it reads what and k). */
+    const char *what;
+    unsigned k;
 };
 
 /* PAIR(name) / SEND(name) define a pair_fn / send_fn. */
 #define U_ __attribute__((unused))
 #define PAIR(fn)                                                               \
-    static int fn(U_ const struct ippm_obs *o,                                 \
-                  U_ const struct ippm_exchange *e,                            \
-                  U_ const struct stamp_tlv *q, U_ const struct stamp_tlv *r,  \
-                  U_ char *why, U_ size_t n)
+    static int fn(                                                             \
+        U_ const struct stamp_tlv_rule *rule, U_ const struct ippm_obs *o,     \
+        U_ const struct ippm_exchange *e, U_ const struct stamp_tlv *q,        \
+        U_ const struct stamp_tlv *r, U_ char *why, U_ size_t n)
 #define SEND(fn)                                                               \
-    static int fn(U_ const struct ippm_obs *o,                                 \
+    static int fn(U_ const struct stamp_tlv_rule *rule,                        \
+                  U_ const struct ippm_obs *o,                                 \
                   U_ const struct ippm_exchange *e, U_ const struct side *qs,  \
                   U_ const struct stamp_tlv *t, U_ char *why, U_ size_t n)
 #define UNUSED4 (void)0
@@ -117,11 +126,31 @@ stamp_tlvck_prev_in_session(const struct ippm_obs *o,
                             const struct ippm_exchange *e, bool by_req);
 
 /* Reflector role: each request TLV of the type (all when type < 0)
- * with the reply TLV of the same type and rank, graded by fn; none is
- * the N/A reason when nothing was graded. */
+ * with the reply TLV of the same type and rank, graded by rule->pair;
+ * rule->none is the N/A reason when nothing was graded. */
 enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
-                                    pair_fn fn, const char *none);
+                                    const struct stamp_tlv_rule *rule);
+
+/* The first TLV of this type in e's request, when the request is well
+ * formed. */
+bool stamp_tlvck_req_first(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, uint8_t type,
+                           struct stamp_tlv *t);
+
+/* Request e asked through its TLV of this type for no reply (the caller
+ * picked it). A reply from a reflector that did not recognise the TLV
+ * (no TLV processing at all, !aware, or U set) promised nothing: counts
+ * *unrecognised, returns false. Else counts e into a and returns whether
+ * a reply came anyway (the caller fails it). */
+bool stamp_tlvck_replied_anyway(const struct ippm_obs *o,
+                                const struct ippm_exchange *e, uint8_t type,
+                                bool aware, struct stamp_acc *a,
+                                unsigned *unrecognised);
+
+/* Fails a pair or a send: writes why from fmt, returns 0. */
+int stamp_tlvck_fail(char *why, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Fails a pair whose reply lacks the TLV: writes why, returns 0. */
 int stamp_tlvck_missing(uint8_t type, char *why, size_t n);

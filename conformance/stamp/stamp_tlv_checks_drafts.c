@@ -37,14 +37,13 @@ PAIR(p_asym_len)
     size_t want = ((size_t)c.reply_len + 3u) & ~(size_t)3u;
     if (want < fixed)
         want = fixed;
-    if (e->rep_len != want) {
-        snprintf(why, n,
-                 "reply of %zu octets, C = 0, for a request asking "
-                 "%u (expected %zu: the largest of %zu and the "
-                 "request rounded up to 4)",
-                 e->rep_len, c.reply_len, want, fixed);
-        return 0;
-    }
+    if (e->rep_len != want)
+        return stamp_tlvck_fail(
+            why, n,
+            "reply of %zu octets, C = 0, for a request asking "
+            "%u (expected %zu: the largest of %zu and the "
+            "request rounded up to 4)",
+            e->rep_len, c.reply_len, want, fixed);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -61,23 +60,13 @@ STAMP_CHECK(stamp_tlv_chk_refl_asym_zero)
     bool is_aware = stamp_tlvck_aware(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        struct side q;
         struct stamp_tlv t;
         struct stamp_tlv_refl_control c;
-        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
-            !stamp_tlvck_wellformed(&q) ||
-            !stamp_tlvck_nth(&q, STAMP_TLV_REFL_CONTROL, 0, &t) ||
+        if (!stamp_tlvck_req_first(obs, e, STAMP_TLV_REFL_CONTROL, &t) ||
             stamp_tlv_refl_control_decode(&t, &c) != IPPM_OK || c.count)
             continue;
-        /* Answered by a reflector without TLV support, or one that
-         * says it did not recognise the TLV: nothing was promised. */
-        if (e->rep && (!is_aware ||
-                       stamp_tlvck_rep_tlv_u(obs, e, STAMP_TLV_REFL_CONTROL))) {
-            unrecognised++;
-            continue;
-        }
-        a.n++;
-        if (e->rep)
+        if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_REFL_CONTROL, is_aware,
+                                       &a, &unrecognised))
             stamp_acc_fail(&a,
                            "seq %" PRIu32 ": Number of Reflected Packets 0, a "
                            "reply came (expected none)",
@@ -98,13 +87,11 @@ PAIR(p_asym_padding)
         return -1;
     struct stamp_tlv t;
     if (!stamp_tlvck_wellformed(&r2) ||
-        !stamp_tlvck_nth(&r2, STAMP_TLV_PADDING, 0, &t)) {
-        snprintf(why, n,
-                 "reply grown to %zu octets without an Extra "
-                 "Padding TLV making up the length",
-                 e->rep_len);
-        return 0;
-    }
+        !stamp_tlvck_nth(&r2, STAMP_TLV_PADDING, 0, &t))
+        return stamp_tlvck_fail(why, n,
+                                "reply grown to %zu octets without an Extra "
+                                "Padding TLV making up the length",
+                                e->rep_len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -115,12 +102,11 @@ SEND(s_asym_c)
 {
     UNUSED4;
     (void)qs;
-    if (t->flags & STAMP_TLV_C) {
-        snprintf(why, n,
-                 "Reflected Test Packet Control TLV sent with C = 1 "
-                 "(expected 0)");
-        return 0;
-    }
+    if (t->flags & STAMP_TLV_C)
+        return stamp_tlvck_fail(
+            why, n,
+            "Reflected Test Packet Control TLV sent with C = 1 "
+            "(expected 0)");
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -132,13 +118,11 @@ SEND(s_asym_min)
 {
     UNUSED4;
     (void)qs;
-    if (t->len < 12) {
-        snprintf(why, n,
-                 "Reflected Test Packet Control TLV Length %u "
-                 "(expected 12 or more)",
-                 t->len);
-        return 0;
-    }
+    if (t->len < 12)
+        return stamp_tlvck_fail(why, n,
+                                "Reflected Test Packet Control TLV Length %u "
+                                "(expected 12 or more)",
+                                t->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -182,13 +166,12 @@ PAIR(p_hdr_len)
         return -1;
     if (!r)
         return stamp_tlvck_missing(q->type, why, n);
-    if (r->len != q->len) {
-        snprintf(why, n,
-                 "type-%u header TLV of %u octets came back with %u "
-                 "(expected the same length)",
-                 q->type, q->len, r->len);
-        return 0;
-    }
+    if (r->len != q->len)
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u header TLV of %u octets came back with %u "
+            "(expected the same length)",
+            q->type, q->len, r->len);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -204,13 +187,12 @@ PAIR(p_hdr_flag)
     if (!r || r->len != q->len)
         return -1;
     bool filled = q->len > 4 && memcmp(r->value + 4, q->value + 4, q->len - 4u);
-    if (!filled && !(r->flags & STAMP_TLV_U)) {
-        snprintf(why, n,
-                 "type-%u header TLV came back unfilled with U = 0 "
-                 "(expected the header, or U = 1)",
-                 q->type);
-        return 0;
-    }
+    if (!filled && !(r->flags & STAMP_TLV_U))
+        return stamp_tlvck_fail(
+            why, n,
+            "type-%u header TLV came back unfilled with U = 0 "
+            "(expected the header, or U = 1)",
+            q->type);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -260,13 +242,12 @@ static int ber_field(const struct ippm_obs *o, const struct ippm_exchange *e,
         !ber_of(&q, &bits, &run))
         return -1;
     uint32_t want = burst ? run : bits, got = ippm_load_u32(r->value);
-    if (got != want) {
-        snprintf(why, n,
-                 "%s %" PRIu32 " (expected %" PRIu32 " from the "
-                 "padding received)",
-                 burst ? "Max Bit Error Burst" : "Bit Error Count", got, want);
-        return 0;
-    }
+    if (got != want)
+        return stamp_tlvck_fail(
+            why, n,
+            "%s %" PRIu32 " (expected %" PRIu32 " from the "
+            "padding received)",
+            burst ? "Max Bit Error Burst" : "Bit Error Count", got, want);
     return 1;
 }
 
@@ -299,13 +280,12 @@ PAIR(p_ber_repair)
         r->len != q->len)
         return -1;
     for (size_t i = 0; i < r->len; i++)
-        if (r->value[i] != pt.value[i % pt.len]) {
-            snprintf(why, n,
-                     "reflected padding octet %zu is 0x%02x (expected "
-                     "the pattern's 0x%02x)",
-                     i, r->value[i], pt.value[i % pt.len]);
-            return 0;
-        }
+        if (r->value[i] != pt.value[i % pt.len])
+            return stamp_tlvck_fail(
+                why, n,
+                "reflected padding octet %zu is 0x%02x (expected "
+                "the pattern's 0x%02x)",
+                i, r->value[i], pt.value[i % pt.len]);
     return 1;
 }
 /* see stamp_tlv_checks.h */
@@ -319,20 +299,17 @@ SEND(s_ber_pattern)
     if (!stamp_tlvck_nth(qs, STAMP_TLV_BER_PATTERN, 0, &pt) || !pt.len)
         return -1;
     for (size_t i = 0; i < t->len; i++)
-        if (t->value[i] != pt.value[i % pt.len]) {
-            snprintf(why, n,
-                     "padding octet %zu is 0x%02x (expected the "
-                     "pattern's 0x%02x)",
-                     i, t->value[i], pt.value[i % pt.len]);
-            return 0;
-        }
-    if (t->len % pt.len) {
-        snprintf(why, n,
-                 "padding of %u octets is no whole number of %u-octet "
-                 "patterns",
-                 t->len, pt.len);
-        return 0;
-    }
+        if (t->value[i] != pt.value[i % pt.len])
+            return stamp_tlvck_fail(why, n,
+                                    "padding octet %zu is 0x%02x (expected the "
+                                    "pattern's 0x%02x)",
+                                    i, t->value[i], pt.value[i % pt.len]);
+    if (t->len % pt.len)
+        return stamp_tlvck_fail(
+            why, n,
+            "padding of %u octets is no whole number of %u-octet "
+            "patterns",
+            t->len, pt.len);
     return 1;
 }
 /* see stamp_tlv_checks.h */

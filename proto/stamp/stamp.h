@@ -358,6 +358,9 @@ size_t stamp_loc_sub_len(uint8_t type);
 /* Checks one Return Path sub-TLV's Length against RFC 9503 §4.1.
  * Returns IPPM_OK, IPPM_ERR_BAD_VALUE, IPPM_ERR_BAD_ARG (unknown type). */
 enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub);
+/* The sub-TLVs of a Location (location) or Return Path value walk to the
+ * end with Lengths their types allow. */
+bool stamp_tlv_subs_ok(const uint8_t *p, size_t n, bool location);
 
 /* HMAC TLV, RFC 8972 §4.8: HMAC-SHA-256 truncated to 128 bits over the
  * Sequence Number of the base packet (pkt[0..3]) and the TLVs before the

@@ -856,9 +856,8 @@ static bool malformed_len(uint8_t type, uint16_t len)
     return false;
 }
 
-/* Sub-TLVs of a Location (location) or Return Path value walk to the
- * end with Lengths their types allow. */
-static bool subs_ok(const uint8_t *p, size_t n, bool location)
+/* see stamp.h */
+bool stamp_tlv_subs_ok(const uint8_t *p, size_t n, bool location)
 {
     struct stamp_tlv_iter it;
     struct stamp_tlv s;
@@ -884,10 +883,10 @@ static bool all_wellformed(const uint8_t *in, size_t len)
         if (malformed_len(t.type, t.len))
             return false;
         if (t.type == STAMP_TLV_LOCATION &&
-            !subs_ok(t.value + 4, t.len - 4u, true))
+            !stamp_tlv_subs_ok(t.value + 4, t.len - 4u, true))
             return false;
         if (t.type == STAMP_TLV_RETURN_PATH &&
-            (!t.len || !subs_ok(t.value, t.len, false)))
+            (!t.len || !stamp_tlv_subs_ok(t.value, t.len, false)))
             return false;
     }
     return e == IPPM_ERR_DONE;
@@ -939,8 +938,7 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         break;
     case STAMP_TLV_HMAC:
         /* Signed once the reply is complete; without a key, unprocessed. */
-        if (ippm_hmac_key_ready(c->key) &&
-            r->res->hmac_off == SIZE_MAX)
+        if (ippm_hmac_key_ready(c->key) && r->res->hmac_off == SIZE_MAX)
             r->res->hmac_off = (size_t)(h - r->out);
         else
             fl |= STAMP_TLV_U;
