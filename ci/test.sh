@@ -6,13 +6,17 @@
 #   purity       ci/check-proto-purity.sh --self-test, then on build/
 #   asan         build-asan/ (ASan+UBSan), ctest -L 'unit|pcap'
 #   valgrind     memcheck over every unit test executable of build/
-#   fuzz         build-fuzz/ (clang, libFuzzer), each target FUZZ_SECONDS
+#   fuzz         build-fuzz/ (clang, libFuzzer), FUZZ_BUDGET seconds split
+#                over the targets
 #   quotes       ci/check-quotes.sh, when it exists
-#   live         ctest -L live in build/: end-to-end loopback runs
+#   live         ctest -L live -j LIVE_JOBS in build/: end-to-end loopback runs
 #
-# Environment: FUZZ_SECONDS (60), JOBS (2), BUILD_TYPE (RelWithDebInfo:
-# optimised, with symbols for valgrind), SKIP="fuzz valgrind" to leave
-# steps out while developing (CI never sets it).
+# Environment: FUZZ_BUDGET (300: seconds of fuzzing in all, split evenly
+# over the targets by fuzz/CMakeLists.txt, at least 10 each), FUZZ_SECONDS
+# (unset; seconds per target instead of the split), JOBS (2), LIVE_JOBS
+# (4), BUILD_TYPE (RelWithDebInfo: optimised, with symbols for valgrind),
+# SKIP="fuzz valgrind" to leave steps out while developing (CI never sets
+# it).
 # Every step runs even after a failure; the exit status is non-zero if any
 # failed, and the last line is "ci: N passed, N failed, N skipped".
 set -uo pipefail
@@ -20,7 +24,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 JOBS=${JOBS:-2}
-FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+LIVE_JOBS=${LIVE_JOBS:-4}
+FUZZ_BUDGET=${FUZZ_BUDGET:-300}
+FUZZ_SECONDS=${FUZZ_SECONDS:-}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 SKIP=${SKIP:-}
 PY=/usr/bin/python3   # Debian's, with scapy; a pyenv python3 may shadow it
@@ -167,7 +173,8 @@ do_fuzz() {
     # seeds are the committed fuzz/corpus/ (fuzz/seed_from_pcaps.py makes
     # them); what the run finds goes to build-fuzz/, never to the tree
     CC=clang cmake -S "$ROOT" -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DIPPM_FUZZ=ON -DIPPM_WERROR=ON -DIPPM_FUZZ_SECONDS="$FUZZ_SECONDS" || return 1
+        -DIPPM_FUZZ=ON -DIPPM_WERROR=ON -DIPPM_FUZZ_BUDGET="$FUZZ_BUDGET" \
+        -DIPPM_FUZZ_SECONDS="$FUZZ_SECONDS" || return 1
     cmake --build build-fuzz -j "$JOBS" --target fuzz_all || return 1
     # one after another: each target gets both cores' worth of attention
     local rc=0
@@ -188,7 +195,9 @@ do_quotes() {
     bash "$ROOT/ci/check-quotes.sh"
 }
 
-do_live() { ctest_labels build -L live; }
+# -j4 on two cores: CI runs beside other work, and every live test must
+# pass so (only the timing tests are SERIAL).
+do_live() { ctest_labels build -L live -j "$LIVE_JOBS"; }
 
 step setup do_setup
 step release do_release

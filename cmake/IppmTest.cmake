@@ -5,10 +5,17 @@
 #   ippm_unit_test(NAME SOURCES src... [LIBS lib...] [TIMEOUT s])
 #       a cmocka executable, label unit; LIBS default to ippm_proto.
 #   ippm_script_test(NAME LABEL unit|pcap|live COMMAND cmd...
-#                    [TIMEOUT s] [SERIAL] [WORKING_DIRECTORY dir])
-#       a script or a command line; exit 77 means skipped, and SERIAL keeps
-#       it off the machine while other tests run (ctest -j), for tests that
-#       count packets or time them on a loaded 2-core machine.
+#                    [TIMEOUT s] [SERIAL] [LOCK resource...]
+#                    [WORKING_DIRECTORY dir])
+#       a script or a command line; exit 77 means skipped. Every live test
+#       must pass under ctest -j4 on a loaded 2-core machine: ports from
+#       the kernel (bind to port 0), a mktemp -d of its own, and only
+#       counts that are exact whatever the load. SERIAL keeps it off the
+#       machine while other tests run, for what measures time (accuracy,
+#       delay, benchmarks) or loads both cores on purpose. LOCK names a
+#       fixed resource (ctest RESOURCE_LOCK) that tests sharing it take in
+#       turn: port862, STAMP's default port, which `ippm conform`'s
+#       self-test and the .deb test bind when they can.
 include_guard(GLOBAL)
 
 if(IPPM_TESTS AND NOT IPPM_FUZZ)
@@ -34,7 +41,8 @@ function(ippm_unit_test name)
 endfunction()
 
 function(ippm_script_test name)
-  cmake_parse_arguments(T "SERIAL" "LABEL;TIMEOUT;WORKING_DIRECTORY" "COMMAND" ${ARGN})
+  cmake_parse_arguments(T "SERIAL" "LABEL;TIMEOUT;WORKING_DIRECTORY" "COMMAND;LOCK"
+                        ${ARGN})
   if(NOT T_LABEL)
     message(FATAL_ERROR "ippm_script_test(${name}): LABEL is required")
   endif()
@@ -51,5 +59,8 @@ function(ippm_script_test name)
     TIMEOUT ${T_TIMEOUT} SKIP_RETURN_CODE 77)
   if(T_SERIAL)
     set_tests_properties(${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+  if(T_LOCK)
+    set_tests_properties(${name} PROPERTIES RESOURCE_LOCK "${T_LOCK}")
   endif()
 endfunction()

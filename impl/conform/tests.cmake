@@ -8,7 +8,8 @@
 
 # Run where the default report files can be written, and check they were.
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/conform-self)
-ippm_script_test(conform_self_live LABEL live TIMEOUT 120
+# The self-test binds port 862 when it can (port862: cmake/IppmTest.cmake).
+ippm_script_test(conform_self_live LABEL live TIMEOUT 120 LOCK port862
   COMMAND sh -c "rm -f ippm-report.json ippm-report.junit.xml && \"$0\" conform --pcap-manifest \"$1\" && test -s ippm-report.json && test -s ippm-report.junit.xml"
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp/MANIFEST
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/conform-self)
@@ -18,7 +19,11 @@ ippm_script_test(conform_self_live LABEL live TIMEOUT 120
 # reflected TLV flags; against `ippm stamp reflector --no-tlv`, n/a; the
 # open-mode HMAC TLV with the reflector's key and another.
 foreach(mode self mutate notlv hmac)
-  ippm_script_test(conform_coverage_${mode} LABEL live
+  set(lock "")
+  if(mode STREQUAL "self")
+    set(lock LOCK port862)
+  endif()
+  ippm_script_test(conform_coverage_${mode} LABEL live ${lock}
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_coverage.sh
             $<TARGET_FILE:ippm> ${mode})
 endforeach()

@@ -8,11 +8,17 @@ foreach(t report_test html_report_test metrics_test escape_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()
 
-ippm_script_test(junit_schema LABEL unit
+# junit_schema and html_render_conform run ippm conform's self-test, which
+# binds port 862 when it can (port862: cmake/IppmTest.cmake).
+ippm_script_test(junit_schema LABEL unit LOCK port862
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/junit_schema.sh
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR})
 foreach(mode sender conform pcap)
-  ippm_script_test(html_render_${mode} LABEL live TIMEOUT 180
+  set(lock "")
+  if(mode STREQUAL "conform")
+    set(lock LOCK port862)
+  endif()
+  ippm_script_test(html_render_${mode} LABEL live TIMEOUT 180 ${lock}
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/html_render.sh
             $<TARGET_FILE:ippm> ${mode} ${CMAKE_SOURCE_DIR})
 endforeach()

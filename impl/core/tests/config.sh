@@ -44,8 +44,11 @@ refuse() {
     fi
 }
 
-# start_reflector ARGS...: waits for the banner in refl.out.
+# start_reflector ARGS...: waits for the banner in refl.out. The last
+# reflector's banner goes first: the background shell truncates the file
+# only when it runs, which on a loaded machine can be after the first grep.
 start_reflector() {
+    rm -f "$dir/refl.out"
     "$IPPM" stamp reflector "$@" >"$dir/refl.out" 2>"$dir/refl.err" &
     rpid=$!
     i=0

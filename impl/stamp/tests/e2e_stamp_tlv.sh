@@ -297,6 +297,9 @@ no-tlv = true
 [stamp-sender]
 reflected-len = 100
 EOF
+    # Not the last reflector's banner: the background shell truncates
+    # refl.out only when it runs, which may be after wait_for's first grep.
+    rm -f "$dir/refl.out"
     "$IPPM" stamp reflector --config "$dir/two.conf" >"$dir/refl.out" \
         2>"$dir/refl.err" &
     rpid=$!
