@@ -73,7 +73,10 @@ struct sender {
     FILE *pkt_json;         /* --json: the packets array so far */
     uint64_t pkt_json_n;
     bool pkt_json_failed;
-    struct ippm_series h_rtt, h_fwd, h_bwd; /* --html: a point per packet */
+    /* --html: a point per h_stride packets, at most SEND_HTML_POINTS, so
+     * the plots' memory does not grow with --count either. */
+    struct ippm_series h_rtt, h_fwd, h_bwd;
+    uint32_t h_stride;      /* packets per point, a power of two */
     uint64_t h_t0;          /* first send time */
 };
 

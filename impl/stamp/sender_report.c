@@ -325,19 +325,39 @@ int sender_write_json(const struct sender *x)
 
 /* ---- HTML ---- */
 
-/* The plots' series, a point per packet to be sent. Returns 0 or -1. */
+/* The most points a plot series holds: 16 of them fill a pixel column
+ * of a 4,000-pixel-wide plot, and 3 series of them take 3.3 MB. */
+#define SEND_HTML_POINTS 65536u
+
 /* see sender.h */
 int sender_html_alloc(struct sender *x)
 {
-    uint32_t n = x->o.count;
+    size_t n = x->o.count < SEND_HTML_POINTS ? x->o.count : SEND_HTML_POINTS;
+    x->h_stride = 1;
     if (ippm_series_alloc(&x->h_rtt, "RTT", n) != 0 ||
         ippm_series_alloc(&x->h_fwd, "forward (to reflector)", n) != 0 ||
         ippm_series_alloc(&x->h_bwd, "backward (to sender)", n) != 0)
         return -1;
+    x->h_rtt.n = x->h_fwd.n = x->h_bwd.n = 0;
     return 0;
 }
 
-/* RTT and one-way delays of a packet leaving the ring, by send time. */
+/* Keeps every other point of s (the packets whose number is a multiple
+ * of twice the old stride). */
+static void series_halve(struct ippm_series *s)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < s->n; j += 2, k++) {
+        s->x[k] = s->x[j];
+        s->y[k] = s->y[j];
+        s->marks[k] = s->marks[j];
+    }
+    s->n = k;
+}
+
+/* RTT and one-way delays of a packet leaving the ring (in sequence order),
+ * by send time; every h_stride-th packet only, and when the series are
+ * full every other point goes and the stride doubles. */
 /* see sender.h */
 void sender_html_point(struct sender *x, uint32_t i,
                        const struct stamp_result *r)
@@ -345,6 +365,18 @@ void sender_html_point(struct sender *x, uint32_t i,
     struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
     if (i == 0)
         x->h_t0 = r->t1_ns;
+    if (i % x->h_stride)
+        return;
+    if (rtt->n == SEND_HTML_POINTS) {
+        series_halve(rtt);
+        series_halve(fwd);
+        series_halve(bwd);
+        x->h_stride *= 2;
+        if (i % x->h_stride)
+            return;
+    }
+    size_t k = rtt->n;
+    rtt->n = fwd->n = bwd->n = k + 1;
     uint8_t m = 0;
     if (r->state != STAMP_RES_RECEIVED)
         m = IPPM_MARK_LOST;
@@ -353,13 +385,14 @@ void sender_html_point(struct sender *x, uint32_t i,
     if (r->duplicates)
         m |= IPPM_MARK_DUPLICATE;
     double t = (double)(int64_t)(r->t1_ns - x->h_t0) / 1e9;
-    rtt->x[i] = fwd->x[i] = bwd->x[i] = t;
-    rtt->marks[i] = fwd->marks[i] = bwd->marks[i] = m;
+    rtt->x[k] = fwd->x[k] = bwd->x[k] = t;
+    rtt->marks[k] = fwd->marks[k] = bwd->marks[k] = m;
+    rtt->y[k] = fwd->y[k] = bwd->y[k] = 0;
     if (m & IPPM_MARK_LOST)
         return;
-    rtt->y[i] = ms(sender_res_rtt(r));
-    fwd->y[i] = ms((int64_t)(r->t2_ns - r->t1_ns));
-    bwd->y[i] = ms((int64_t)(r->t4_ns - r->t3_ns));
+    rtt->y[k] = ms(sender_res_rtt(r));
+    fwd->y[k] = ms((int64_t)(r->t2_ns - r->t1_ns));
+    bwd->y[k] = ms((int64_t)(r->t4_ns - r->t3_ns));
 }
 
 /* RTT and one-way delays of every sent packet, by send time. */
@@ -367,9 +400,19 @@ void sender_html_point(struct sender *x, uint32_t i,
 int sender_write_html(struct sender *x)
 {
     struct ippm_series *rtt = &x->h_rtt, *fwd = &x->h_fwd, *bwd = &x->h_bwd;
-    /* Sent packets only: an interrupted run leaves the rest unsent. */
-    rtt->n = fwd->n = bwd->n = x->s.next_seq;
+    /* The points of sent packets only (sender_html_point): an interrupted
+     * run leaves the rest unsent. */
     int rc = 0;
+    char note[320];
+    int nl = snprintf(note, sizeof note, "%s",
+                      "RTT excludes the reflector's residence time (t3 - t2). "
+                      "One-way delays compare two clocks and are only as good "
+                      "as their synchronisation.");
+    if (x->h_stride > 1 && nl > 0 && (size_t)nl < sizeof note)
+        snprintf(note + nl, sizeof note - (size_t)nl,
+                 " The plots show one packet in %u (every %u-th by "
+                 "sequence number); the figures above count every packet.",
+                 x->h_stride, x->h_stride);
     const struct stamp_stats *st = &x->st;
     char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
     ippm_addr_fmt(&x->peer, peer, sizeof peer);
@@ -408,9 +451,7 @@ int sender_write_html(struct sender *x)
         .n_plots = rc == 0
                        ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)
                        : 0,
-        .note = "RTT excludes the reflector's residence time (t3 - t2). "
-                "One-way delays compare two clocks and are only as good as "
-                "their synchronisation.",
+        .note = note,
     };
     if (rc == 0)
         rc = ippm_html_write(x->o.html, &h);
