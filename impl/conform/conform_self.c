@@ -158,17 +158,13 @@ static void selfsend_tlvs(const struct conform_selfsend *x, size_t k,
         tl_ok(t, stamp_tlv_put_ber_padding(b, cap, &t->n, pat, 2, 32));
 }
 
-/* One session: returns when it is done or asked to stop. */
+/* One session on its socket s: returns when it is done or asked to stop. */
 static void selfsend_session(struct conform_selfsend *x, size_t k,
-                             uint64_t delay_ns)
+                             struct ippm_sock *sp, uint64_t delay_ns)
 {
     const struct conform_selfsend_opts *o = &x->o;
-    struct ippm_sock s;
-    char err[IPPM_NET_ERRLEN];
     struct tlvs t;
-    if (ippm_net_open_connected(&s, &o->target, err, sizeof err) != 0)
-        return;
-    selfsend_tlvs(x, k, &s.local, &t);
+    selfsend_tlvs(x, k, &sp->local, &t);
     enum stamp_mode mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     struct stamp_sender_config cfg = {0};
     cfg.mode = mode;
@@ -184,10 +180,8 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
     cfg.tlvs = t.b;
     cfg.tlvs_len = t.n;
     if (t.err || stamp_sender_init(&x->snd, &cfg, x->res,
-                                   CONFORM_SELFSEND_COUNT) != IPPM_OK) {
-        ippm_net_close(&s);
+                                   CONFORM_SELFSEND_COUNT) != IPPM_OK)
         return;
-    }
     while (!atomic_load(&x->stop)) {
         uint64_t now = ippm_clock_now(&x->clk);
         uint64_t dl = stamp_sender_deadline(&x->snd);
@@ -201,14 +195,14 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
                 act.kind == IPPM_ACT_DONE)
                 break;
             if (act.kind == IPPM_ACT_SEND_DATAGRAM)
-                (void)send(s.fd, x->tx, act.len, 0);
+                (void)send(sp->fd, x->tx, act.len, 0);
             continue;
         }
-        struct pollfd pfd = {s.fd, POLLIN, 0};
+        struct pollfd pfd = {sp->fd, POLLIN, 0};
         uint64_t ms = (dl - now + MS - 1) / MS;
         if (poll(&pfd, 1, (int)(ms > 50 ? 50 : ms)) <= 0)
             continue;
-        int n = ippm_net_recv(&s, &x->rx, &x->clk);
+        int n = ippm_net_recv(sp, &x->rx, &x->clk);
         for (int i = 0; i < n; i++) {
             struct ippm_event ev = {
                 .kind = IPPM_EV_DATAGRAM,
@@ -223,15 +217,27 @@ static void selfsend_session(struct conform_selfsend *x, size_t k,
                                           &act);
         }
     }
-    ippm_net_close(&s);
 }
 
+/* Every session's socket is open for the whole run: a session's source
+ * port names it to the graded reflector, and a port freed by one session
+ * could come back to the next, which would then read as one session. */
 static void *selfsend_main(void *arg)
 {
     struct conform_selfsend *x = arg;
+    struct ippm_sock s[CONFORM_SELFSEND_SESSIONS];
+    bool open[CONFORM_SELFSEND_SESSIONS] = {false};
+    char err[IPPM_NET_ERRLEN];
+    for (size_t k = 0; k < CONFORM_SELFSEND_SESSIONS; k++)
+        open[k] = ippm_net_open_connected(&s[k], &x->o.target, err,
+                                          sizeof err) == 0;
     for (size_t k = 0; k < CONFORM_SELFSEND_SESSIONS && !atomic_load(&x->stop);
          k++)
-        selfsend_session(x, k, k ? 0 : x->o.delay_ns);
+        if (open[k])
+            selfsend_session(x, k, &s[k], k ? 0 : x->o.delay_ns);
+    for (size_t k = 0; k < CONFORM_SELFSEND_SESSIONS; k++)
+        if (open[k])
+            ippm_net_close(&s[k]);
     return NULL;
 }
 
