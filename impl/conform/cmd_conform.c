@@ -282,6 +282,21 @@ static int split_hostport(const char *s, char *host, size_t cap,
     return 0;
 }
 
+/* What parse() cannot check alone, done before any socket is opened so
+ * that a bad --only or output path costs no traffic and no result:
+ * --only against the cases of roles (scope names them), and every
+ * report file. Returns -1 to go on, else IPPM_EXIT_USAGE. */
+static int check_before_traffic(const struct conform_opts *o,
+                                const char *scope, unsigned roles)
+{
+    const struct ippm_cli_output outs[] = {
+        {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
+    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+        ippm_cli_outputs(outs, COUNT_OF(outs)) != 0)
+        return IPPM_EXIT_USAGE;
+    return -1;
+}
+
 /* What a live target's run holds: the key and crypto of --auth-key-file
  * or --hmac-key-file, and the run's record. */
 struct live_setup {
@@ -508,6 +523,8 @@ static int cmd_reflector(const struct conform_target *t, int argc,
     struct conform_opts o;
     defaults(&o);
     int rc = parse(&o, argc, argv, "conform stamp-reflector", t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
@@ -552,6 +569,8 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     struct conform_opts o;
     defaults(&o);
     int rc = parse(&o, argc, argv, "conform stamp-sender", t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind < argc) {
@@ -755,6 +774,18 @@ static int cmd_self(int argc, char **argv)
         o.junit = "ippm-report.junit.xml";
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
+    rc = check_before_traffic(&o, "stamp",
+                              1u << IPPM_ROLE_REFLECTOR |
+                                  1u << IPPM_ROLE_SENDER);
+    if (rc >= 0)
+        return rc;
+    /* A corpus asked for by name must be there; only the default one may
+     * be absent (run_pcap_corpus). */
+    if (o.manifest && !o.no_pcap && access(o.manifest, R_OK) != 0) {
+        ippm_cli_error("--pcap-manifest: cannot read '%s': %s", o.manifest,
+                       strerror(errno));
+        return IPPM_EXIT_USAGE;
+    }
     /* --stateful, --stateless, --timestamp: every mode runs anyway. */
     rc = conform_self_suite(&o, conform_targets, N_TARGETS);
     if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {

@@ -36,6 +36,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -202,6 +203,25 @@ static void usage(FILE *f)
           f);
 }
 
+/* --only against the catalogue and the report paths, before the capture
+ * is read: a typo fails at once, not after grading. 0, or -1 after one
+ * line. */
+static int check_before_grading(const struct check_opts *o)
+{
+    unsigned roles = (o->roles & ROLE_REFLECTOR ? 1u << IPPM_ROLE_REFLECTOR
+                                                : 0) |
+                     (o->roles & ROLE_SENDER ? 1u << IPPM_ROLE_SENDER : 0);
+    const char *scope = o->roles == ROLE_BOTH        ? "stamp"
+                        : o->roles == ROLE_REFLECTOR ? "stamp reflector"
+                                                     : "stamp sender";
+    const struct ippm_cli_output outs[] = {
+        {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
+    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+        ippm_cli_outputs(outs, sizeof outs / sizeof outs[0]) != 0)
+        return -1;
+    return 0;
+}
+
 /* Parses argv (argv[0] the subcommand) into o. Returns 0, 1 after --help,
  * or -1 after one line on stderr. */
 static int parse_opts(int argc, char **argv, const char *prog,
@@ -274,7 +294,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
         ippm_cli_error("%s: give a FILE or --manifest, not both", prog);
         return -1;
     }
-    return 0;
+    return check_before_grading(o);
 }
 
 /* ---- pairing: conformance/stamp/stamp_pairing.h ---- */
