@@ -131,6 +131,11 @@ static void test_ippm_cli_outputs_refuses_missing_dir_and_twins(void **state)
     assert_int_equal(ippm_cli_outputs(missing, 2), -1);
     const struct ippm_cli_output twins[] = {{"--json", a}, {"--html", a}};
     assert_int_equal(ippm_cli_outputs(twins, 2), -1);
+    /* Two spellings of one file that does not exist yet. */
+    char a2[80];
+    snprintf(a2, sizeof a2, "%s/../%s/a.json", dir, dir + 5);
+    const struct ippm_cli_output spelt[] = {{"--json", a}, {"--html", a2}};
+    assert_int_equal(ippm_cli_outputs(spelt, 2), -1);
     const struct ippm_cli_output a_dir[] = {{"--json", dir}};
     assert_int_equal(ippm_cli_outputs(a_dir, 1), -1);
     assert_int_equal(rmdir(dir), 0); /* the probes left nothing */
