@@ -191,10 +191,14 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             o->hmac_key_file = optarg;
             break;
         case OPT_STATEFUL:
-            o->stateful = 1;
-            break;
         case OPT_STATELESS:
-            o->stateful = 0;
+            /* Contradicting modes: the last one must not silently win. */
+            if (o->stateful == (c == OPT_STATELESS)) {
+                ippm_cli_error("%s: --stateful and --stateless: give one",
+                               prog);
+                return IPPM_EXIT_USAGE;
+            }
+            o->stateful = c == OPT_STATEFUL;
             break;
         case OPT_TIMESTAMP: {
             enum ippm_tsfmt f;

@@ -255,8 +255,16 @@ static int parse_opts(int argc, char **argv, const char *prog,
                 return -1;
             }
             break;
-        case OPT_STATEFUL: o->stateful = 1; break;
-        case OPT_STATELESS: o->stateful = 0; break;
+        case OPT_STATEFUL:
+        case OPT_STATELESS:
+            /* Contradicting modes: the last one must not silently win. */
+            if (o->stateful == (c == OPT_STATELESS)) {
+                ippm_cli_error("%s: --stateful and --stateless: give one",
+                               prog);
+                return -1;
+            }
+            o->stateful = c == OPT_STATEFUL;
+            break;
         case OPT_TOL:
             if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
                                  &o->tol_ns) != 0)
@@ -292,6 +300,20 @@ static int parse_opts(int argc, char **argv, const char *prog,
     }
     if (o->file != NULL && o->manifest != NULL) {
         ippm_cli_error("%s: give a FILE or --manifest, not both", prog);
+        return -1;
+    }
+    /* A MANIFEST grades each capture by its own line and writes no
+     * report: these would be ignored without a word. */
+    const char *ignored = o->only    ? "--only"
+                          : o->json  ? "--json"
+                          : o->junit ? "--junit"
+                          : o->html  ? "--html"
+                          : o->strict ? "--strict"
+                                      : NULL;
+    if (o->manifest != NULL && ignored != NULL) {
+        ippm_cli_error("%s: %s does nothing with --manifest (each MANIFEST "
+                       "line gives its capture's options)",
+                       prog, ignored);
         return -1;
     }
     return check_before_grading(o);

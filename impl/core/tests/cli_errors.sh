@@ -131,6 +131,7 @@ silent 2 $R --html /nonexistent/dir/x.html
 silent 2 $R --json "$dir"
 silent 2 $R --json "$dir/r.out" --junit "$dir/r.out"
 silent 2 $R --json "$dir/r.out" --html "./r.out"
+silent 2 $R --stateful --stateless
 S="stamp sender 127.0.0.1 --port $sink --count 3 --interval 0.01 --wait 0.05"
 silent 2 $S --json /nonexistent/dir/x.json
 silent 2 $S --html /nonexistent/dir/x.html
@@ -146,6 +147,9 @@ silent 2 conform --pcap-manifest "$dir/nonexistent/MANIFEST"
 expect 2 pcap check "$cap" --only NOPE
 expect 2 pcap check "$cap" --json /nonexistent/dir/x.json
 expect 2 pcap check "$cap" --json "$dir/p.out" --junit "$dir/p.out"
+expect 2 pcap check "$cap" --stateless --stateful
+expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --json "$dir/m.json"
+expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --only STAMP-8762
 [ -z "$(ls "$dir" | grep -v -e '^key$' -e '^empty$' -e '^sunk$' -e '^sinkport$' -e '^out$' -e '^err$')" ] ||
     { echo "FAIL files left behind: $(ls "$dir")"; failures=$((failures + 1)); }
 
