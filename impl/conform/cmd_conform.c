@@ -760,8 +760,15 @@ static int cmd_self(int argc, char **argv)
     int rc = parse(&o, argc, argv, "conform", deny_self);
     if (rc >= 0)
         return rc;
+    /* A prefix that lists nothing is as much a typo as one that grades
+     * nothing. */
     if (o.list)
-        return list_cases(&o);
+        return conform_check_only(o.only, "stamp",
+                                  1u << IPPM_ROLE_REFLECTOR |
+                                      1u << IPPM_ROLE_SENDER,
+                                  "stamp") != 0
+                   ? IPPM_EXIT_USAGE
+                   : list_cases(&o);
     if (optind < argc) {
         unknown_target(argv[optind]);
         return IPPM_EXIT_USAGE;

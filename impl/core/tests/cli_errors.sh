@@ -141,6 +141,7 @@ silent 2 conform stamp-sender --port "$sink" --timeout 0.1 --only NOPE
 silent 2 conform stamp-sender --port "$sink" --timeout 0.1 --json /nonexistent/x
 # The self-test: refused before its own reflector starts.
 silent 2 conform --only NOPE
+silent 2 conform --list --only NOPE
 silent 2 conform --json /nonexistent/dir/x.json
 silent 2 conform --pcap-manifest "$dir/nonexistent/MANIFEST"
 # pcap check: refused before the capture is graded.
