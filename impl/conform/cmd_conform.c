@@ -562,8 +562,9 @@ static int cmd_reflector(const struct conform_target *t, int argc,
     struct ippm_addr target;
     if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
                          sizeof err) != 0) {
+        /* A bad command line, as for `stamp sender HOST`. */
         ippm_cli_error("conform stamp-reflector: %s", err);
-        return IPPM_EXIT_RUNTIME;
+        return IPPM_EXIT_USAGE;
     }
     return run_reflector_suite(&o, &target);
 }

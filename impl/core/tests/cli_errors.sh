@@ -132,6 +132,7 @@ silent 2 $R --json "$dir"
 silent 2 $R --json "$dir/r.out" --junit "$dir/r.out"
 silent 2 $R --json "$dir/r.out" --html "./r.out"
 silent 2 $R --stateful --stateless
+silent 2 conform stamp-reflector host.invalid
 S="stamp sender 127.0.0.1 --port $sink --count 3 --interval 0.01 --wait 0.05"
 silent 2 $S --json /nonexistent/dir/x.json
 silent 2 $S --html /nonexistent/dir/x.html
