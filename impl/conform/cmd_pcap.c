@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conformance/ippm_conform.h"
 #include "conformance/stamp/stamp_pairing.h"
@@ -310,6 +311,11 @@ static int parse_opts(int argc, char **argv, const char *prog,
                           : o->html  ? "--html"
                           : o->strict ? "--strict"
                                       : NULL;
+    if (o->manifest != NULL && access(o->manifest, R_OK) != 0) {
+        ippm_cli_error("--manifest: cannot read '%s': %s", o->manifest,
+                       strerror(errno));
+        return -1;
+    }
     if (o->manifest != NULL && ignored != NULL) {
         ippm_cli_error("%s: %s does nothing with --manifest (each MANIFEST "
                        "line gives its capture's options)",

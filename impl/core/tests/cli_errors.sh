@@ -152,6 +152,7 @@ expect 2 pcap check "$cap" --json "$dir/p.out" --junit "$dir/p.out"
 expect 2 pcap check "$cap" --stateless --stateful
 expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --json "$dir/m.json"
 expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --only STAMP-8762
+expect 2 pcap check --manifest "$dir/nonexistent/MANIFEST"
 [ -z "$(ls "$dir" | grep -v -e '^key$' -e '^empty$' -e '^sunk$' -e '^sinkport$' -e '^out$' -e '^err$')" ] ||
     { echo "FAIL files left behind: $(ls "$dir")"; failures=$((failures + 1)); }
 
