@@ -3,6 +3,7 @@
  * (issue 9, "Fail fast"). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "impl/conform/conform_cmd.h"
 #include "impl/core/cli.h"
