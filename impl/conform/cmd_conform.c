@@ -191,10 +191,14 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             o->hmac_key_file = optarg;
             break;
         case OPT_STATEFUL:
-            o->stateful = 1;
-            break;
         case OPT_STATELESS:
-            o->stateful = 0;
+            /* Contradicting modes: the last one must not silently win. */
+            if (o->stateful == (c == OPT_STATELESS)) {
+                ippm_cli_error("%s: --stateful and --stateless: give one",
+                               prog);
+                return IPPM_EXIT_USAGE;
+            }
+            o->stateful = c == OPT_STATEFUL;
             break;
         case OPT_TIMESTAMP: {
             enum ippm_tsfmt f;
@@ -280,6 +284,21 @@ static int split_hostport(const char *s, char *host, size_t cap,
     if (ps && ippm_cli_port("HOST:PORT", ps, port) != 0)
         return -2;
     return 0;
+}
+
+/* What parse() cannot check alone, done before any socket is opened so
+ * that a bad --only or output path costs no traffic and no result:
+ * --only against the cases of roles (scope names them), and every
+ * report file. Returns -1 to go on, else IPPM_EXIT_USAGE. */
+static int check_before_traffic(const struct conform_opts *o,
+                                const char *scope, unsigned roles)
+{
+    const struct ippm_cli_output outs[] = {
+        {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
+    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+        ippm_cli_outputs(outs, COUNT_OF(outs)) != 0)
+        return IPPM_EXIT_USAGE;
+    return -1;
 }
 
 /* What a live target's run holds: the key and crypto of --auth-key-file
@@ -508,6 +527,8 @@ static int cmd_reflector(const struct conform_target *t, int argc,
     struct conform_opts o;
     defaults(&o);
     int rc = parse(&o, argc, argv, "conform stamp-reflector", t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
@@ -541,8 +562,9 @@ static int cmd_reflector(const struct conform_target *t, int argc,
     struct ippm_addr target;
     if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
                          sizeof err) != 0) {
+        /* A bad command line, as for `stamp sender HOST`. */
         ippm_cli_error("conform stamp-reflector: %s", err);
-        return IPPM_EXIT_RUNTIME;
+        return IPPM_EXIT_USAGE;
     }
     return run_reflector_suite(&o, &target);
 }
@@ -552,6 +574,8 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     struct conform_opts o;
     defaults(&o);
     int rc = parse(&o, argc, argv, "conform stamp-sender", t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind < argc) {
@@ -737,8 +761,15 @@ static int cmd_self(int argc, char **argv)
     int rc = parse(&o, argc, argv, "conform", deny_self);
     if (rc >= 0)
         return rc;
+    /* A prefix that lists nothing is as much a typo as one that grades
+     * nothing. */
     if (o.list)
-        return list_cases(&o);
+        return conform_check_only(o.only, "stamp",
+                                  1u << IPPM_ROLE_REFLECTOR |
+                                      1u << IPPM_ROLE_SENDER,
+                                  "stamp") != 0
+                   ? IPPM_EXIT_USAGE
+                   : list_cases(&o);
     if (optind < argc) {
         unknown_target(argv[optind]);
         return IPPM_EXIT_USAGE;
@@ -755,6 +786,18 @@ static int cmd_self(int argc, char **argv)
         o.junit = "ippm-report.junit.xml";
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
+    rc = check_before_traffic(&o, "stamp",
+                              1u << IPPM_ROLE_REFLECTOR |
+                                  1u << IPPM_ROLE_SENDER);
+    if (rc >= 0)
+        return rc;
+    /* A corpus asked for by name must be there; only the default one may
+     * be absent (run_pcap_corpus). */
+    if (o.manifest && !o.no_pcap && access(o.manifest, R_OK) != 0) {
+        ippm_cli_error("--pcap-manifest: cannot read '%s': %s", o.manifest,
+                       strerror(errno));
+        return IPPM_EXIT_USAGE;
+    }
     /* --stateful, --stateless, --timestamp: every mode runs anyway. */
     rc = conform_self_suite(&o, conform_targets, N_TARGETS);
     if (rc == IPPM_EXIT_OK || rc == IPPM_EXIT_FAIL) {

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conformance/ippm_conform.h"
 #include "conformance/stamp/stamp_pairing.h"
@@ -36,6 +37,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -202,6 +204,25 @@ static void usage(FILE *f)
           f);
 }
 
+/* --only against the catalogue and the report paths, before the capture
+ * is read: a typo fails at once, not after grading. 0, or -1 after one
+ * line. */
+static int check_before_grading(const struct check_opts *o)
+{
+    unsigned roles = (o->roles & ROLE_REFLECTOR ? 1u << IPPM_ROLE_REFLECTOR
+                                                : 0) |
+                     (o->roles & ROLE_SENDER ? 1u << IPPM_ROLE_SENDER : 0);
+    const char *scope = o->roles == ROLE_BOTH        ? "stamp"
+                        : o->roles == ROLE_REFLECTOR ? "stamp reflector"
+                                                     : "stamp sender";
+    const struct ippm_cli_output outs[] = {
+        {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
+    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+        ippm_cli_outputs(outs, sizeof outs / sizeof outs[0]) != 0)
+        return -1;
+    return 0;
+}
+
 /* Parses argv (argv[0] the subcommand) into o. Returns 0, 1 after --help,
  * or -1 after one line on stderr. */
 static int parse_opts(int argc, char **argv, const char *prog,
@@ -235,8 +256,16 @@ static int parse_opts(int argc, char **argv, const char *prog,
                 return -1;
             }
             break;
-        case OPT_STATEFUL: o->stateful = 1; break;
-        case OPT_STATELESS: o->stateful = 0; break;
+        case OPT_STATEFUL:
+        case OPT_STATELESS:
+            /* Contradicting modes: the last one must not silently win. */
+            if (o->stateful == (c == OPT_STATELESS)) {
+                ippm_cli_error("%s: --stateful and --stateless: give one",
+                               prog);
+                return -1;
+            }
+            o->stateful = c == OPT_STATEFUL;
+            break;
         case OPT_TOL:
             if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
                                  &o->tol_ns) != 0)
@@ -274,7 +303,26 @@ static int parse_opts(int argc, char **argv, const char *prog,
         ippm_cli_error("%s: give a FILE or --manifest, not both", prog);
         return -1;
     }
-    return 0;
+    /* A MANIFEST grades each capture by its own line and writes no
+     * report: these would be ignored without a word. */
+    const char *ignored = o->only    ? "--only"
+                          : o->json  ? "--json"
+                          : o->junit ? "--junit"
+                          : o->html  ? "--html"
+                          : o->strict ? "--strict"
+                                      : NULL;
+    if (o->manifest != NULL && access(o->manifest, R_OK) != 0) {
+        ippm_cli_error("--manifest: cannot read '%s': %s", o->manifest,
+                       strerror(errno));
+        return -1;
+    }
+    if (o->manifest != NULL && ignored != NULL) {
+        ippm_cli_error("%s: %s does nothing with --manifest (each MANIFEST "
+                       "line gives its capture's options)",
+                       prog, ignored);
+        return -1;
+    }
+    return check_before_grading(o);
 }
 
 /* ---- pairing: conformance/stamp/stamp_pairing.h ---- */

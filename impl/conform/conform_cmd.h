@@ -85,6 +85,13 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
                                                const char *suite, size_t *n,
                                                int *status);
 
+/* Before any traffic: 0 when every comma-separated prefix of only (NULL:
+ * all) selects a case of protocol and of a role in roles (bit 1u << enum
+ * ippm_role), else -1 after one line naming the prefix, the closest ID
+ * and the ID families; what names the scope ("stamp-reflector"). */
+int conform_check_only(const char *only, const char *protocol, unsigned roles,
+                       const char *what);
+
 /* "sent N requests, M answered, ..." and the ICMP warning. */
 void conform_print_traffic(const struct conform_run *run);
 

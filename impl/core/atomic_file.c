@@ -76,6 +76,22 @@ void ippm_atomic_discard(struct ippm_atomic_file *a)
 }
 
 /* see atomic_file.h */
+int ippm_atomic_probe(const char *path)
+{
+    struct stat st;
+    /* rename() over a directory fails only at the end of the run. */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    struct ippm_atomic_file a;
+    if (!ippm_atomic_open(&a, path))
+        return -1;
+    ippm_atomic_discard(&a);
+    return 0;
+}
+
+/* see atomic_file.h */
 int ippm_atomic_write(const char *path, int (*fill)(FILE *f, void *arg),
                       void *arg)
 {

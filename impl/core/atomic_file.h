@@ -31,6 +31,11 @@ int ippm_atomic_commit(struct ippm_atomic_file *a, bool ok);
  * a closed or zeroed a. */
 void ippm_atomic_discard(struct ippm_atomic_file *a);
 
+/* Checks, before a run, that path can be written later: it is not a
+ * directory and a temporary beside it can be made (it is removed at
+ * once). Returns 0, or -1 with errno set (EISDIR for a directory). */
+int ippm_atomic_probe(const char *path);
+
 /* Calls fill(f, arg) on a temporary file and renames it to path when fill
  * returns 0 and every write succeeded. Returns 0, or -1 with errno set
  * (the target is then untouched and the temporary removed). */

@@ -1,6 +1,7 @@
 /* atomic_file.c: a result file appears whole, with the usual mode, or
  * not at all, and no temporary is left behind. */
 #include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,6 +138,24 @@ static void test_ippm_atomic_open_fails_in_missing_dir(void **state)
     assert_null(a.tmp);
 }
 
+static void test_ippm_atomic_probe_leaves_nothing_behind(void **state)
+{
+    (void)state;
+    int before = entries(); /* the target the tests above left, if any */
+    assert_int_equal(ippm_atomic_probe(target), 0);
+    assert_int_equal(entries(), before); /* no temporary left behind */
+}
+
+static void test_ippm_atomic_probe_refuses_missing_dir_and_dir(void **state)
+{
+    (void)state;
+    assert_int_equal(ippm_atomic_probe("/nonexistent-ippm-dir/out"), -1);
+    assert_int_equal(errno, ENOENT);
+    /* rename() over a directory would only fail at the end of a run. */
+    assert_int_equal(ippm_atomic_probe(dir), -1);
+    assert_int_equal(errno, EISDIR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +165,8 @@ int main(void)
         cmocka_unit_test(
             test_ippm_atomic_commit_not_ok_and_discard_keep_target),
         cmocka_unit_test(test_ippm_atomic_open_fails_in_missing_dir),
+        cmocka_unit_test(test_ippm_atomic_probe_leaves_nothing_behind),
+        cmocka_unit_test(test_ippm_atomic_probe_refuses_missing_dir_and_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

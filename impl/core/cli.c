@@ -1,11 +1,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "impl/core/atomic_file.h"
 
 /* see cli.h */
 void ippm_cli_error(const char *fmt, ...)
@@ -125,6 +129,63 @@ int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out)
         ippm_cli_error("%s: '%s' is not a timestamp format (ntp or ptp)", opt,
                        s);
         return -1;
+    }
+    return 0;
+}
+
+/* path with its folder resolved ("./x.json" -> "/home/me/x.json"), so
+ * that two spellings of one file compare equal before it exists. 0, or
+ * -1 when the folder cannot be resolved. */
+static int canonical(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX], real[PATH_MAX];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (!realpath(dir, real))
+        return -1;
+    int n = snprintf(out, cap, "%s/%s", real, slash ? slash + 1 : path);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* Two names of one file: the same string, the same resolved path, or the
+ * same inode when both exist already (a hard link). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    char ca[PATH_MAX + 256], cb[PATH_MAX + 256];
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (canonical(a, ca, sizeof ca) == 0 && canonical(b, cb, sizeof cb) == 0 &&
+        strcmp(ca, cb) == 0)
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* see cli.h */
+int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ippm_cli_output *o = &outs[i];
+        if (!o->path)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (outs[j].path && same_file(outs[j].path, o->path)) {
+                ippm_cli_error("%s: '%s' is also %s's file; give each its own",
+                               o->opt, o->path, outs[j].opt);
+                return -1;
+            }
+        }
+        if (!*o->path || ippm_atomic_probe(o->path) != 0) {
+            ippm_cli_error("%s: cannot write '%s': %s", o->opt, o->path,
+                           *o->path ? strerror(errno) : "empty path");
+            return -1;
+        }
     }
     return 0;
 }

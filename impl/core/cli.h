@@ -10,6 +10,7 @@
 #define IPPM_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "proto/common/ippm_time.h"
@@ -45,6 +46,19 @@ int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out);
 
 /* "ntp" or "ptp". */
 int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out);
+
+/* A result file an option names: --json FILE and the like. */
+struct ippm_cli_output {
+    const char *opt;  /* "--json" */
+    const char *path; /* NULL: not asked for */
+};
+
+/* Checks the n outputs before any traffic, so that a run never measures
+ * and then loses its result: each path given can be written whole later
+ * (ippm_atomic_probe), and no two options name the same file. Returns 0,
+ * or -1 after one line:
+ *   ippm: --json: cannot write '/nonexistent/x.json': No such file ... */
+int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n);
 
 /* getopt_long over argv (argv[0] is the command's own name, prog is how
  * messages name it: "stamp sender"). Returns the option's value as

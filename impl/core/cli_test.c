@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -112,6 +115,32 @@ static void test_ippm_cli_next_reports_unknown_and_missing(void **state)
     assert_string_equal(a3[optind], "HOST"); /* operands permuted last */
 }
 
+static void test_ippm_cli_outputs_refuses_missing_dir_and_twins(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ippm-cli-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.xml", dir);
+    const struct ippm_cli_output good[] = {
+        {"--json", a}, {"--junit", b}, {"--html", NULL}};
+    assert_int_equal(ippm_cli_outputs(good, 3), 0);
+    const struct ippm_cli_output missing[] = {
+        {"--json", a}, {"--junit", "/nonexistent-ippm-dir/b.xml"}};
+    assert_int_equal(ippm_cli_outputs(missing, 2), -1);
+    const struct ippm_cli_output twins[] = {{"--json", a}, {"--html", a}};
+    assert_int_equal(ippm_cli_outputs(twins, 2), -1);
+    /* Two spellings of one file that does not exist yet. */
+    char a2[80];
+    snprintf(a2, sizeof a2, "%s/../%s/a.json", dir, dir + 5);
+    const struct ippm_cli_output spelt[] = {{"--json", a}, {"--html", a2}};
+    assert_int_equal(ippm_cli_outputs(spelt, 2), -1);
+    const struct ippm_cli_output a_dir[] = {{"--json", dir}};
+    assert_int_equal(ippm_cli_outputs(a_dir, 1), -1);
+    assert_int_equal(rmdir(dir), 0); /* the probes left nothing */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),
         cmocka_unit_test(test_ippm_cli_next_reports_unknown_and_missing),
+        cmocka_unit_test(test_ippm_cli_outputs_refuses_missing_dir_and_twins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

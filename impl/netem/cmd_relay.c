@@ -115,8 +115,9 @@ static void usage(FILE *f)
         "                         release (default 100; 0: sleep only)\n"
         "  --duration SECONDS     stop after this long (default: on SIGINT)\n"
         "  --quiet                no startup line\n"
-        "Exit status: 0 after a clean stop, 2 on a bad command line, 3 when\n"
-        "the relay could not run or the truth file could not be written.\n",
+        "Exit status: 0 after a clean stop, 2 on a bad command line (a\n"
+        "--truth FILE that cannot be written included), 3 when the relay\n"
+        "could not run or the truth file could not be written at the end.\n",
         f);
 }
 
@@ -634,6 +635,11 @@ static int finish(struct parse *p, int argc, char **argv)
         }
     }
     if (resolve_mutations(p) != 0)
+        return -1;
+    /* Before the sockets: a truth file that cannot be written is a bad
+     * command line, not a relay that ran for nothing. */
+    const struct ippm_cli_output truth = {"--truth", o->truth};
+    if (ippm_cli_outputs(&truth, 1) != 0)
         return -1;
     const char *what = NULL;
     if (netem_config_check(&o->cfg, &what) != IPPM_OK) {

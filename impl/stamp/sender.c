@@ -220,6 +220,12 @@ static int send_check(struct send_opts *o, int argc, char **argv)
                        MAX_UDP_PAYLOAD);
         return IPPM_EXIT_USAGE;
     }
+    /* Before the first packet: a result that cannot be written is known
+     * now, not after --count packets. */
+    const struct ippm_cli_output outs[] = {{"--json", o->json},
+                                           {"--html", o->html}};
+    if (ippm_cli_outputs(outs, sizeof outs / sizeof outs[0]) != 0)
+        return IPPM_EXIT_USAGE;
     return -1;
 }
 

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Every bad command line must exit 2 with exactly one line on stderr and
-# nothing on stdout; --help must exit 0 with usage on stdout; a port in
+# nothing on stdout, and send nothing (the sink below); --help must exit 0 with usage on stdout; a port in
 # use is a runtime error (3).
 #   cli_errors.sh IPPM
 set -u
 IPPM=$1
 dir=$(mktemp -d)
 rpid=
+spid=
 cleanup() {
     [ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
+    [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -80,6 +82,79 @@ expect 0 --help
 expect 0 stamp --help
 expect 0 stamp sender --help
 expect 0 stamp reflector --help
+
+# Fail fast (issue 9): a bad --only or output path is refused before any
+# traffic. A UDP sink on loopback counts what reaches it, one line per
+# datagram; every case below must leave it at zero. The cases run in $dir
+# so the self-test's default reports could not land in the build tree.
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+cap="$repo/pcaps/stamp/stamp-open-ntp.pcap"
+: >"$dir/sunk"
+/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+with open(sys.argv[1], "a") as f:
+    while True:
+        s.recv(65536)
+        f.write("x\n")
+        f.flush()
+' "$dir/sunk" >"$dir/sinkport" &
+spid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    [ -s "$dir/sinkport" ] && break
+    sleep 0.1
+done
+sink=$(cat "$dir/sinkport")
+cd "$dir" || exit 1
+
+# silent STATUS ARGS...: as expect, and the sink got nothing
+silent() {
+    expect "$@"
+    sleep 0.1 # a datagram in flight reaches the sink's file by now
+    sent=$(wc -l <"$dir/sunk")
+    if [ "$sent" -ne 0 ]; then
+        echo "FAIL [$sent datagrams sent before the refusal] ippm $*"
+        failures=$((failures + 1))
+        : >"$dir/sunk"
+    fi
+}
+
+R="conform stamp-reflector 127.0.0.1:$sink --timeout 0.05"
+silent 2 $R --only NOPE
+silent 2 $R --only STAMP-8762,NOPE
+silent 2 $R --only stamp-8762
+silent 2 $R --json /nonexistent/dir/x.json
+silent 2 $R --junit /nonexistent/dir/x.xml
+silent 2 $R --html /nonexistent/dir/x.html
+silent 2 $R --json "$dir"
+silent 2 $R --json "$dir/r.out" --junit "$dir/r.out"
+silent 2 $R --json "$dir/r.out" --html "./r.out"
+silent 2 $R --stateful --stateless
+silent 2 conform stamp-reflector host.invalid
+S="stamp sender 127.0.0.1 --port $sink --count 3 --interval 0.01 --wait 0.05"
+silent 2 $S --json /nonexistent/dir/x.json
+silent 2 $S --html /nonexistent/dir/x.html
+silent 2 $S --json "$dir/s.out" --html "$dir/s.out"
+# Graders that listen: refused before the first wait.
+silent 2 conform stamp-sender --port "$sink" --timeout 0.1 --only NOPE
+silent 2 conform stamp-sender --port "$sink" --timeout 0.1 --json /nonexistent/x
+# The self-test: refused before its own reflector starts.
+silent 2 conform --only NOPE
+silent 2 conform --list --only NOPE
+silent 2 conform --json /nonexistent/dir/x.json
+silent 2 conform --pcap-manifest "$dir/nonexistent/MANIFEST"
+# pcap check: refused before the capture is graded.
+expect 2 pcap check "$cap" --only NOPE
+expect 2 pcap check "$cap" --json /nonexistent/dir/x.json
+expect 2 pcap check "$cap" --json "$dir/p.out" --junit "$dir/p.out"
+expect 2 pcap check "$cap" --stateless --stateful
+expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --json "$dir/m.json"
+expect 2 pcap check --manifest "$repo/pcaps/stamp/MANIFEST" --only STAMP-8762
+expect 2 pcap check --manifest "$dir/nonexistent/MANIFEST"
+[ -z "$(ls "$dir" | grep -v -e '^key$' -e '^empty$' -e '^sunk$' -e '^sinkport$' -e '^out$' -e '^err$')" ] ||
+    { echo "FAIL files left behind: $(ls "$dir")"; failures=$((failures + 1)); }
 
 # A port already taken: the second reflector cannot bind.
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -57,6 +57,14 @@ refuse --pool 1
 refuse --seed x
 refuse --bogus
 refuse --listen nowhere
+# A truth file that could never be renamed into place: refused while
+# parsing (exit 2), not after the relay bound its sockets (issue 9).
+tdir=$(mktemp -d)
+refuse --truth "$tdir/no/such/dir/t.jsonl" --duration 0.1
+refuse --truth "$tdir" --duration 0.1
+refuse --truth "" --duration 0.1
+[ -z "$(ls -A "$tdir")" ] || { echo "FAIL: --truth left $(ls -A "$tdir")" >&2; fails=$((fails + 1)); }
+rm -rf "$tdir"
 "$IPPM" relay --to 127.0.0.1:862 >/dev/null 2>"$out"
 [ $? -eq 2 ] || { echo "FAIL: missing --listen accepted" >&2; fails=$((fails + 1)); }
 "$IPPM" relay --help >/dev/null 2>&1 || { echo "FAIL: --help" >&2; fails=$((fails + 1)); }

@@ -154,10 +154,11 @@ a, b = acts(sys.argv[1]), acts(sys.argv[2])
 print("fwd actions, run 1: %d, identical in run 2: %s" % (len(a), a == b))
 sys.exit(0 if a == b and len(a) == 40 else 1)
 PYEOF
-    # Whole or nothing: an unwritable --truth fails at start, creates nothing.
+    # Whole or nothing: an unwritable --truth is a bad command line,
+    # refused before the relay opens a socket; it creates nothing.
     "$IPPM" relay --listen "127.0.0.1:$(free_port)" --to "127.0.0.1:$PORT" \
         --truth "$dir/no/such/dir/t.jsonl" --duration 0.1 >/dev/null 2>"$dir/bad.err"
-    [ $? -eq 3 ] || fail "unwritable --truth did not exit 3"
+    [ $? -eq 2 ] || fail "unwritable --truth did not exit 2"
     [ "$(wc -l <"$dir/bad.err")" -eq 1 ] || fail "unwritable --truth: not one line"
     echo "relay counts: sender and truth file agree; same seed, same actions"
 }
