@@ -109,7 +109,7 @@ static void short_notice(const struct sender *x, char *buf, size_t cap)
         snprintf(lens, sizeof lens, "%u- to %u-octet", c->short_len_min,
                  c->short_len_max);
     if (c->short_replies < c->received)
-        snprintf(share, sizeof share, " (%llu of %llu)",
+        snprintf(share, sizeof share, "%llu of %llu; ",
                  (unsigned long long)c->short_replies,
                  (unsigned long long)c->received);
     const char *why =
@@ -120,7 +120,7 @@ static void short_notice(const struct sender *x, char *buf, size_t cap)
             : "truncated below TWAMP-Light's 41, RFC 5357 §4.2.1: no "
               "Ses-Sender TTL";
     snprintf(buf, cap,
-             "reflector sent %s replies%s (%s), not the %d-octet STAMP base "
+             "reflector sent %s replies (%s%s), not the %d-octet STAMP base "
              "(RFC 8762 §4.3): measured, but not STAMP-conformant",
              lens, share, why, STAMP_BASE_LEN);
 }
