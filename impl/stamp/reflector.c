@@ -22,6 +22,8 @@
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
 #define DEFAULT_MAX_SESSIONS 4096
+/* After the first short request, at most one line per this long. */
+#define SHORT_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
 
 struct refl_opts {
     const char *listen;
@@ -61,6 +63,12 @@ struct refl {
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
+    /* `ippm stamp reflector` (not stamp_reflector_serve): short requests
+     * on stderr as they come, rate-limited. */
+    bool log_short;
+    bool short_logged;         /* the first line is out */
+    uint64_t short_log_ns;     /* when the last line went out */
+    uint64_t short_unlogged;   /* short requests since that line */
     struct stamp_refl_metrics met; /* published only when exp.on */
     struct ippm_export exp;
 };
@@ -351,6 +359,39 @@ static void refl_drop(struct refl *x, enum ippm_err why)
     x->c.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
 }
 
+/* A request below the base is usually a TWAMP-Light sender (14 octets
+ * and up) pointed at a STAMP reflector that does not answer them: say so
+ * when the first arrives, not only at shutdown, then at most once per
+ * SHORT_LOG_PERIOD_NS with the count since. */
+static void refl_log_short(struct refl *x, size_t len,
+                           const struct ippm_addr *peer, uint64_t now)
+{
+    x->short_unlogged++;
+    if (!x->log_short ||
+        (x->short_logged && now - x->short_log_ns < SHORT_LOG_PERIOD_NS))
+        return;
+    char as[IPPM_ADDR_STRLEN];
+    bool open = !x->key.auth;
+    size_t base = stamp_base_len(open ? STAMP_MODE_OPEN : STAMP_MODE_AUTH);
+    ippm_addr_fmt(peer, as, sizeof as);
+    if (!x->short_logged)
+        fprintf(stderr,
+                "ippm stamp reflector: dropped a %zu-octet request from %s: "
+                "below the %zu-octet base packet%s\n",
+                len, as, base,
+                open ? " (a TWAMP-Light sender? --reply-to-short answers "
+                       "it, RFC 8762 §4.6)"
+                     : "");
+    else
+        fprintf(stderr,
+                "ippm stamp reflector: dropped %llu more requests below the "
+                "%zu-octet base packet, the last one %zu octets from %s\n",
+                (unsigned long long)x->short_unlogged, base, len, as);
+    x->short_logged = true;
+    x->short_log_ns = now;
+    x->short_unlogged = 0;
+}
+
 /* One datagram: proto decides; we queue what it built. */
 static void refl_one(struct refl *x, size_t i)
 {
@@ -382,8 +423,11 @@ static void refl_one(struct refl *x, size_t i)
         if (act.tos >= 0)
             ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
     }
-    else if (act.kind == IPPM_ACT_DROP)
+    else if (act.kind == IPPM_ACT_DROP) {
         refl_drop(x, act.why);
+        if (act.why == IPPM_ERR_SHORT)
+            refl_log_short(x, ev.len, &m->peer, ev.now_ns);
+    }
 }
 
 /* --metrics, --agentx: the batch's counters for the exporters' threads. */
@@ -490,6 +534,7 @@ int stamp_reflector_main(int argc, char **argv)
         return IPPM_EXIT_RUNTIME;
     }
     x->sock.fd = -1;
+    x->log_short = true;
     int rc = refl_parse(&x->o, argc, argv);
     if (rc < 0)
         rc = refl_setup(x);

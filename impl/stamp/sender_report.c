@@ -43,8 +43,12 @@ void sender_print_reply(const struct sender *x, uint32_t seq,
      * the reflector (its Ses-Sender TTL), where --ttl shows. */
     if (r->rx_ttl >= 0)
         printf(" ttl=%d", r->rx_ttl);
-    printf(" refl_ttl=%u", r->refl_ttl);
+    if (!r->refl_ttl_absent)
+        printf(" refl_ttl=%u", r->refl_ttl);
     printf(" refl_seq=%u%s", r->refl_seq, r->reordered ? " (reordered)" : "");
+    /* Short of the base: TWAMP-Light or truncated (the summary says). */
+    if (r->short_len)
+        printf(" len=%u", r->short_len);
     /* RFC 8972 §4: what each TLV came back with. */
     if (tlvs)
         stamp_tlv_opts_print(stdout, tlvs);
@@ -74,7 +78,11 @@ static void print_drops(const struct sender *x)
         if (c->drop_by[e] && e != IPPM_ERR_DUPLICATE) {
             /* Names of the enum stay in --json; people read the text. */
             printf("%s%llu ", sep, (unsigned long long)c->drop_by[e]);
-            if (e == IPPM_ERR_SHORT)
+            if (e == IPPM_ERR_SHORT && x->mode == STAMP_MODE_OPEN)
+                printf("shorter than the %d octets that carry the copied "
+                       "sequence number and the timestamps",
+                       STAMP_REPLY_MIN_LEN);
+            else if (e == IPPM_ERR_SHORT)
                 printf("shorter than the %zu-octet base packet",
                        stamp_base_len(x->mode));
             else
@@ -83,6 +91,38 @@ static void print_drops(const struct sender *x)
         }
     }
     printf(")\n");
+}
+
+/* RFC 8762 §4.3: a reply is the base packet or longer. Replies that
+ * stopped short were measured as far as they go; why the peer is not
+ * STAMP anyway, in one line (empty when every reply was whole). */
+static void short_notice(const struct sender *x, char *buf, size_t cap)
+{
+    const struct stamp_sender_counters *c = &x->s.counters;
+    char lens[32], share[64] = "";
+    buf[0] = '\0';
+    if (!c->short_replies)
+        return;
+    if (c->short_len_min == c->short_len_max)
+        snprintf(lens, sizeof lens, "%u-octet", c->short_len_min);
+    else
+        snprintf(lens, sizeof lens, "%u- to %u-octet", c->short_len_min,
+                 c->short_len_max);
+    if (c->short_replies < c->received)
+        snprintf(share, sizeof share, "%llu of %llu; ",
+                 (unsigned long long)c->short_replies,
+                 (unsigned long long)c->received);
+    const char *why =
+        c->short_len_min >= STAMP_TWL_REFLECTOR_LEN
+            ? "TWAMP-Light, RFC 5357 §4.2.1"
+        : c->short_len_max >= STAMP_TWL_REFLECTOR_LEN
+            ? "TWAMP-Light, RFC 5357 §4.2.1, some truncated: no Ses-Sender TTL"
+            : "truncated below TWAMP-Light's 41, RFC 5357 §4.2.1: no "
+              "Ses-Sender TTL";
+    snprintf(buf, cap,
+             "reflector sent %s replies (%s%s), not the %d-octet STAMP base "
+             "(RFC 8762 §4.3): measured, but not STAMP-conformant",
+             lens, share, why, STAMP_BASE_LEN);
 }
 
 /* see sender.h */
@@ -101,6 +141,10 @@ void sender_print_summary(const struct sender *x)
            (unsigned long long)st->lost, st->loss_pct,
            (unsigned long long)st->duplicated,
            (unsigned long long)st->reordered);
+    char notice[256];
+    short_notice(x, notice, sizeof notice);
+    if (notice[0])
+        printf("%s\n", notice);
     if (st->directional)
         printf("directional loss: forward %llu, backward %llu (%s)\n",
                (unsigned long long)st->lost_forward,
@@ -170,6 +214,11 @@ static json_t *json_packet(const struct sender *x, uint32_t seq,
                      (json_int_t)r->refl_ssid, "reordered", r->reordered,
                      "ts_malformed", r->ts_malformed, "duplicates",
                      (json_int_t)r->duplicates));
+    /* A reply short of the base (the report's "not_stamp_conformant"). */
+    if (r->short_len)
+        json_object_set_new(p, "reply_len", json_integer(r->short_len));
+    if (r->refl_ttl_absent)
+        json_object_set_new(p, "refl_ttl", json_null());
     if (x->o.tlv_len) {
         json_object_set_new(p, "tlv_status",
                             json_string(tlv_status_name(r->tlv_status)));
@@ -239,6 +288,16 @@ static json_t *json_build(const struct sender *x)
                         json_integer((json_int_t)x->zero_ssid));
     json_object_set_new(root, "stopped_on_zero_ssid",
                         json_boolean(x->zero_ssid_stop));
+    const struct stamp_sender_counters *c = &x->s.counters;
+    char notice[256];
+    short_notice(x, notice, sizeof notice);
+    if (notice[0])
+        json_object_set_new(
+            root, "not_stamp_conformant",
+            json_pack("{s:s, s:I, s:I, s:I}", "reason", notice,
+                      "short_replies", (json_int_t)c->short_replies,
+                      "reply_len_min", (json_int_t)c->short_len_min,
+                      "reply_len_max", (json_int_t)c->short_len_max));
     /* "packets" comes last; json_fill appends it from x->pkt_json. */
     return root;
 }
@@ -403,7 +462,7 @@ int sender_write_html(struct sender *x)
     /* The points of sent packets only (sender_html_point): an interrupted
      * run leaves the rest unsent. */
     int rc = 0;
-    char note[320];
+    char note[640], notice[256];
     int nl = snprintf(note, sizeof note, "%s",
                       "RTT excludes the reflector's residence time (t3 - t2). "
                       "One-way delays compare two clocks and are only as good "
@@ -413,6 +472,10 @@ int sender_write_html(struct sender *x)
                  " The plots show one packet in %u (every %u-th by "
                  "sequence number); the figures above count every packet.",
                  x->h_stride, x->h_stride);
+    short_notice(x, notice, sizeof notice);
+    nl = (int)strlen(note);
+    if (notice[0] && (size_t)nl < sizeof note)
+        snprintf(note + nl, sizeof note - (size_t)nl, " The %s.", notice);
     const struct stamp_stats *st = &x->st;
     char peer[IPPM_ADDR_STRLEN], sub[256], v[8][48];
     ippm_addr_fmt(&x->peer, peer, sizeof peer);

@@ -1,6 +1,7 @@
 # `ippm stamp reflector|sender`.
 #   unit: the TLV options' refusals
 #   live: loopback reflector + sender round trips, with and without TLVs;
+#         TWAMP-Light peers (tests/twamp_light_peer.py);
 #         a stateful reflector under a flood of new source ports; accuracy
 #         against the relay's ground truth (impl/stamp/tests/accuracy_stamp.py)
 ippm_script_test(stamp_tlv_cli_errors LABEL unit
@@ -41,3 +42,12 @@ endforeach()
 ippm_script_test(stamp_bench_memory LABEL live SERIAL TIMEOUT 180
   COMMAND bash ${PROJECT_SOURCE_DIR}/ci/bench-memory.sh --check
           $<TARGET_FILE:ippm> 100000)
+
+# TWAMP-Light peers (RFC 5357 §4.2.1), a responder in the script: the
+# sender measures 41-octet and truncated replies and says once why the
+# peer is not STAMP; the reflector reports the first short request at once.
+foreach(scen reply41 reply30 reply20 refl_log)
+  ippm_script_test(stamp_twamp_light_${scen} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
+            $<TARGET_FILE:ippm> ${scen})
+endforeach()

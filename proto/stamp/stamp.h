@@ -27,6 +27,15 @@
 #define STAMP_HMAC_SPAN 96       /* RFC 8762 §4.4: first six 16-octet blocks */
 #define STAMP_HMAC_LEN 16        /* HMAC-SHA-256 truncated to 128 bits */
 #define STAMP_MAX_LEN 65535      /* largest datagram a codec accepts */
+/* TWAMP-Light's unauthenticated Session-Reflector packet, RFC 5357
+ * §4.2.1: STAMP's base without the last three MBZ octets (and MBZ where
+ * STAMP has the SSID). */
+#define STAMP_TWL_REFLECTOR_LEN 41
+/* The shortest reply a Session-Sender can measure in open mode: through
+ * the Session-Sender Sequence Number, which names the request, past both
+ * reflector timestamps and the Error Estimate that says how to read
+ * them (RFC 8762 Figure 5 octets 0-27). */
+#define STAMP_REPLY_MIN_LEN 28
 
 /* Field offsets, by mode. RFC 8972 §3 puts the SSID in the first two
  * octets of the MBZ that follows the Error Estimate. */
@@ -79,6 +88,12 @@ struct stamp_layout {
 const struct stamp_layout *stamp_layout_get(enum stamp_pkt_kind kind,
                                             enum stamp_mode mode);
 
+/* TWAMP-Light's unauthenticated packets, RFC 5357 §4.1.2 (sender, 14
+ * octets and padding) and §4.2.1 (reflector, STAMP_TWL_REFLECTOR_LEN):
+ * the offsets of STAMP's open mode, with MBZ where STAMP has the SSID.
+ * Never NULL. */
+const struct stamp_layout *stamp_layout_twamp_light(enum stamp_pkt_kind kind);
+
 /* The field named by the n octets at name ("seq", "ts", "errest", "ssid",
  * "rx-ts", "ss-seq", "ss-ts", "ss-errest", "ttl", "hmac", or "mbz" for
  * the layout's first MBZ run); IPPM_ERR_BAD_ARG when the layout has no
@@ -130,6 +145,18 @@ enum ippm_err stamp_sender_pkt_decode(struct stamp_sender_pkt *out,
 enum ippm_err stamp_reflector_pkt_decode(struct stamp_reflector_pkt *out,
                                          const uint8_t *buf, size_t len,
                                          enum stamp_mode mode);
+
+/* Decodes as much of a Session-Reflector packet as there is: a whole
+ * one as stamp_reflector_pkt_decode, or in open mode a reply of
+ * STAMP_REPLY_MIN_LEN octets or more that stops short of the base
+ * (TWAMP-Light's 41 octets, RFC 5357 §4.2.1, or a truncated one). The
+ * fields past len read as zero; *have gets a bit (1u << STAMP_F_x) for
+ * every field wholly present. Returns IPPM_OK or IPPM_ERR_SHORT (below
+ * STAMP_REPLY_MIN_LEN; in authenticated mode below the base). */
+enum ippm_err stamp_reflector_pkt_decode_prefix(struct stamp_reflector_pkt *out,
+                                                const uint8_t *buf, size_t len,
+                                                enum stamp_mode mode,
+                                                uint32_t *have);
 
 /* Encodes a Session-Sender packet of total_len octets (>= base): the base
  * fields, MBZ zeroed, then pkt->extra (extra_len octets, may be NULL) and
@@ -569,6 +596,10 @@ struct stamp_result {
     uint32_t refl_seq;
     uint16_t refl_ssid;
     uint8_t refl_ttl;       /* Ses-Sender TTL the reflector reported */
+    bool refl_ttl_absent;   /* the reply stopped before Ses-Sender TTL */
+    /* The reply's length when it stopped short of the base (open mode:
+     * TWAMP-Light, RFC 5357 §4.2.1, or truncated); 0 for a whole one. */
+    uint16_t short_len;
     int16_t rx_ttl;         /* TTL the reply arrived with, -1 unknown */
     uint16_t refl_errest;
     uint32_t arrival;       /* index among first arrivals */
@@ -595,6 +626,11 @@ struct stamp_sender_counters {
     uint64_t reordered;
     uint64_t dropped;       /* replies not accepted (malformed, HMAC, foreign) */
     uint64_t drop_by[STAMP_ERR_COUNT_];
+    /* First copies measured although shorter than the base (open mode,
+     * STAMP_REPLY_MIN_LEN and up): the reflector is not STAMP-conformant
+     * (RFC 8762 §4.3). Their shortest and longest lengths. */
+    uint64_t short_replies;
+    uint16_t short_len_min, short_len_max;
     /* Duplicates whose direction is known: a copy of the request comes
      * back with a new reflector Sequence Number or new Direct Measurement
      * R_RxC; a copy of the reply with the first one's (needs DM). */
@@ -674,7 +710,9 @@ uint64_t stamp_sender_deadline(const struct stamp_sender *s);
  * HMAC TLV filled), DONE after the wait, else NONE. DATAGRAM: matches a
  * reply to its sequence number and records it (NONE with act->seq,
  * act->view the reply's TLVs; with cfg.tlvs the result's tlv_flags and
- * tlv_status), or DROP with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC,
+ * tlv_status; in open mode a reply short of the base but of
+ * STAMP_REPLY_MIN_LEN octets or more too, with short_len set), or DROP
+ * with why (IPPM_ERR_SHORT, IPPM_ERR_HMAC,
  * IPPM_ERR_UNEXPECTED for a sequence number never sent, IPPM_ERR_DUPLICATE
  * for a copy, which is still counted, STAMP_ERR_MEMBER_LINK for a reply
  * whose Micro-session IDs are not the ones sent, RFC 9534 §3.2). STOP:

@@ -41,6 +41,31 @@ static const struct stamp_layout reflector_auth = {
     NAMES,
     {F(4, 12), F(28, 4), F(40, 8), F(52, 12), F(74, 6), F(81, 15)}, 6};
 
+/* RFC 5357 §4.1.2, unauthenticated: no SSID, and padding (no MBZ) after
+ * the Error Estimate. */
+static const struct stamp_layout twl_sender = {
+    STAMP_PKT_SENDER, STAMP_MODE_OPEN, 14,
+    {[STAMP_F_SEQ] = F(0, 4), [STAMP_F_TS] = F(4, 8),
+     [STAMP_F_ERREST] = F(12, 2)},
+    {"seq", "ts", "errest"},
+    {F(0, 0)}, 0};
+
+/* RFC 5357 §4.2.1, unauthenticated: STAMP's Figure 5 up to the Ses-Sender
+ * TTL, with MBZ where STAMP has the SSID. */
+static const struct stamp_layout twl_reflector = {
+    STAMP_PKT_REFLECTOR, STAMP_MODE_OPEN, STAMP_TWL_REFLECTOR_LEN,
+    {F(0, 4), F(4, 8), F(12, 2), F(0, 0), F(16, 8), F(24, 4), F(28, 8),
+     F(36, 2), F(40, 1), F(0, 0)},
+    {"seq", "ts", "errest", NULL, "rx-ts", "ss-seq", "ss-ts", "ss-errest",
+     "ttl", NULL},
+    {F(14, 2), F(38, 2)}, 2};
+
+/* see stamp.h */
+const struct stamp_layout *stamp_layout_twamp_light(enum stamp_pkt_kind kind)
+{
+    return kind == STAMP_PKT_REFLECTOR ? &twl_reflector : &twl_sender;
+}
+
 /* see stamp.h */
 const struct stamp_layout *stamp_layout_get(enum stamp_pkt_kind kind,
                                             enum stamp_mode mode)

@@ -637,19 +637,50 @@ static void note_refl_number(struct stamp_sender *s, uint32_t refl_seq)
     s->refl_numbers++;
 }
 
+/* Reads a reply. Open mode measures one that stops short of the base
+ * (a TWAMP-Light reflector's 41 octets, RFC 5357 §4.2.1, or a truncated
+ * one) as long as it carries the copied sequence number and both
+ * timestamps; authenticated mode wants the whole packet and its HMAC.
+ * *have: the fields present (1u << STAMP_F_x). */
+static enum ippm_err sender_read_reply(const struct stamp_sender *s,
+                                       const struct ippm_event *ev,
+                                       struct stamp_reflector_pkt *rep,
+                                       uint32_t *have)
+{
+    enum stamp_mode mode = s->cfg.mode;
+    if (mode == STAMP_MODE_AUTH && ev->len >= stamp_base_len(mode)) {
+        enum ippm_err e = stamp_hmac_check(&s->cfg.key, ev->data, ev->len);
+        if (e != IPPM_OK)
+            return e;
+    }
+    return stamp_reflector_pkt_decode_prefix(rep, ev->data, ev->len, mode,
+                                             have);
+}
+
+/* A first copy shorter than the base: what it lacks, for the summary. */
+static void note_short_reply(struct stamp_sender *s, struct stamp_result *r,
+                             size_t len, uint32_t have)
+{
+    r->short_len = 0;
+    r->refl_ttl_absent = !(have & (1u << STAMP_F_SS_TTL));
+    if (len >= stamp_base_len(s->cfg.mode))
+        return;
+    struct stamp_sender_counters *c = &s->counters;
+    r->short_len = (uint16_t)len;
+    if (c->short_replies == 0 || len < c->short_len_min)
+        c->short_len_min = (uint16_t)len;
+    if (c->short_replies == 0 || len > c->short_len_max)
+        c->short_len_max = (uint16_t)len;
+    c->short_replies++;
+}
+
 static enum ippm_err sender_rx(struct stamp_sender *s,
                                const struct ippm_event *ev,
                                struct ippm_action *act)
 {
     struct stamp_reflector_pkt rep;
-    enum stamp_mode mode = s->cfg.mode;
-    enum ippm_err e = IPPM_OK;
-    if (ev->len < stamp_base_len(mode))
-        e = IPPM_ERR_SHORT;
-    else if (mode == STAMP_MODE_AUTH)
-        e = stamp_hmac_check(&s->cfg.key, ev->data, ev->len);
-    if (e == IPPM_OK)
-        e = stamp_reflector_pkt_decode(&rep, ev->data, ev->len, mode);
+    uint32_t have = 0;
+    enum ippm_err e = sender_read_reply(s, ev, &rep, &have);
     if (e != IPPM_OK) {
         sender_drop(s, e, 0, act);
         return IPPM_OK;
@@ -680,6 +711,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         return IPPM_OK;
     }
     record_reply(r, &rep, ev);
+    note_short_reply(s, r, ev->len, have);
     note_refl_number(s, rep.seq);
     if (s->cfg.tlvs && rep.extra_len)
         sender_read_tlvs(s, ev, &rep, r);

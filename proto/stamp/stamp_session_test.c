@@ -1189,6 +1189,8 @@ static void test_stamp_sender_rx_never_sent_is_unexpected(void **state)
     assert_int_equal(RES[5].state, STAMP_RES_PENDING);
 }
 
+/* Too short to name the request or carry both reflector timestamps:
+ * dropped, the request stays unanswered. */
 static void test_stamp_sender_rx_short_dropped(void **state)
 {
     (void)state;
@@ -1196,12 +1198,113 @@ static void test_stamp_sender_rx_short_dropped(void **state)
     snd_init(&c);
     snd_timer(T0);
     size_t len = mk_reply(OPEN, 0, 0, 0, T0 + 1, T0 + 2, IPPM_TS_NTP, 64);
-    struct ippm_action a = snd_rx(rep, len - 1, T0 + 3, 64);
-    assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_SHORT);
-    assert_int_equal(S.counters.drop_by[IPPM_ERR_SHORT], 1);
+    static const size_t lens[] = {STAMP_REPLY_MIN_LEN - 1, 14, 0};
+    for (size_t i = 0; i < 3; i++) {
+        struct ippm_action a = snd_rx(rep, lens[i], T0 + 3, 64);
+        assert_int_equal(a.kind, IPPM_ACT_DROP);
+        assert_int_equal(a.why, IPPM_ERR_SHORT);
+    }
+    assert_true(len > STAMP_REPLY_MIN_LEN);
+    assert_int_equal(S.counters.drop_by[IPPM_ERR_SHORT], 3);
     assert_int_equal(S.counters.received, 0);
+    assert_int_equal(S.counters.short_replies, 0);
     assert_int_equal(RES[0].state, STAMP_RES_SENT);
+}
+
+/* RFC 5357 §4.2.1: a TWAMP-Light reflector answers with 41 octets. The
+ * reply carries everything a two-way measurement needs: it is received,
+ * with its times and Ses-Sender TTL, and counted as short. */
+static void test_stamp_sender_rx_twamp_light_reply_measured(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    snd_init(&c);
+    snd_timer(T0);
+    snd_timer(T0 + MS);
+    uint64_t t1 = T0 + MS, t2 = t1 + 150 * US, t3 = t2 + 20 * US,
+             t4 = t3 + 170 * US;
+    mk_reply(OPEN, 1, 1, ippm_load_u64(tx_s + 4), t2, t3, IPPM_TS_NTP, 61);
+    struct ippm_action a =
+        snd_rx(rep, STAMP_TWL_REFLECTOR_LEN, t4, 57);
+    assert_int_equal(a.kind, IPPM_ACT_NONE);
+    assert_int_equal(a.seq, 1);
+    const struct stamp_result *r = &RES[1];
+    assert_int_equal(r->state, STAMP_RES_RECEIVED);
+    assert_int_equal(r->t1_ns, t1);
+    assert_int_equal(r->t2_ns, t2);
+    assert_int_equal(r->t3_ns, t3);
+    assert_int_equal(r->t4_ns, t4);
+    assert_int_equal(r->refl_ttl, 61);
+    assert_false(r->refl_ttl_absent);
+    assert_int_equal(r->short_len, 41);
+    assert_false(r->ts_malformed);
+    assert_int_equal(S.counters.received, 1);
+    assert_int_equal(S.counters.dropped, 0);
+    assert_int_equal(S.counters.short_replies, 1);
+    assert_int_equal(S.counters.short_len_min, 41);
+    assert_int_equal(S.counters.short_len_max, 41);
+    /* A copy is a duplicate, not a second short reply. */
+    a = snd_rx(rep, STAMP_TWL_REFLECTOR_LEN, t4 + 1, 57);
+    assert_int_equal(a.why, IPPM_ERR_DUPLICATE);
+    assert_int_equal(S.counters.short_replies, 1);
+    /* The RTT is the whole base reply's: residence time out. */
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.received, 1);
+    assert_int_equal(st.lost, 1);
+    assert_int_equal(st.rtt.n, 1);
+    assert_int_equal(st.rtt.min, 320 * US);
+    assert_int_equal(st.fwd.min, 150 * US);
+}
+
+/* Truncated replies from 28 octets up are measured; without the
+ * Ses-Sender TTL (below 41) the result says so. A whole reply keeps
+ * short_len 0. */
+static void test_stamp_sender_rx_truncated_reply_measured(void **state)
+{
+    (void)state;
+    static const size_t lens[] = {STAMP_REPLY_MIN_LEN, 36, 38, 40, 43, 44};
+    struct stamp_sender_config c = snd_cfg(OPEN, 6);
+    snd_init(&c);
+    for (uint32_t k = 0; k < 6; k++) {
+        snd_timer(T0 + k * MS);
+        uint64_t t2 = T0 + k * MS + 100 * US;
+        mk_reply(OPEN, k, k, ippm_load_u64(tx_s + 4), t2, t2 + 10 * US,
+                 IPPM_TS_NTP, 63);
+        struct ippm_action a = snd_rx(rep, lens[k], t2 + 200 * US, 60);
+        assert_int_equal(a.kind, IPPM_ACT_NONE);
+        assert_int_equal(a.seq, k);
+        const struct stamp_result *r = &RES[k];
+        assert_int_equal(r->state, STAMP_RES_RECEIVED);
+        assert_int_equal(r->t2_ns, t2);
+        assert_int_equal(r->t3_ns, t2 + 10 * US);
+        assert_int_equal(r->short_len, lens[k] < 44 ? lens[k] : 0);
+        assert_int_equal(r->refl_ttl_absent, lens[k] < 41);
+        assert_int_equal(r->refl_ttl, lens[k] < 41 ? 0 : 63);
+    }
+    assert_int_equal(S.counters.received, 6);
+    assert_int_equal(S.counters.short_replies, 5);
+    assert_int_equal(S.counters.short_len_min, STAMP_REPLY_MIN_LEN);
+    assert_int_equal(S.counters.short_len_max, 43);
+}
+
+/* Authenticated mode measures nothing it cannot verify: a reply short of
+ * 112 octets has no HMAC and is dropped, TWAMP-Light's 41 too. */
+static void test_stamp_sender_auth_short_dropped(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(AUTH, 1);
+    snd_init(&c);
+    snd_timer(T0);
+    mk_reply(AUTH, 0, 0, 0, T0 + 1, T0 + 2, IPPM_TS_NTP, 64);
+    static const size_t lens[] = {111, 41, STAMP_REPLY_MIN_LEN};
+    for (size_t i = 0; i < 3; i++) {
+        struct ippm_action a = snd_rx(rep, lens[i], T0 + 3, 64);
+        assert_int_equal(a.kind, IPPM_ACT_DROP);
+        assert_int_equal(a.why, IPPM_ERR_SHORT);
+    }
+    assert_int_equal(S.counters.received, 0);
+    assert_int_equal(S.counters.short_replies, 0);
 }
 
 static void test_stamp_sender_auth_hmac(void **state)
@@ -1838,6 +1941,9 @@ int main(void)
         cmocka_unit_test(test_stamp_sender_rx_duplicate),
         cmocka_unit_test(test_stamp_sender_rx_never_sent_is_unexpected),
         cmocka_unit_test(test_stamp_sender_rx_short_dropped),
+        cmocka_unit_test(test_stamp_sender_rx_twamp_light_reply_measured),
+        cmocka_unit_test(test_stamp_sender_rx_truncated_reply_measured),
+        cmocka_unit_test(test_stamp_sender_auth_short_dropped),
         cmocka_unit_test(test_stamp_sender_auth_hmac),
         cmocka_unit_test(test_stamp_sender_rx_reordered),
         cmocka_unit_test(test_stamp_sender_stats_against_stateful_reflector),

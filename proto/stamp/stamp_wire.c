@@ -144,6 +144,51 @@ enum ippm_err stamp_reflector_pkt_decode(struct stamp_reflector_pkt *out,
     return e;
 }
 
+/* The fields of l that lie wholly within the first len octets, as bits
+ * (1u << STAMP_F_x). */
+static uint32_t fields_within(const struct stamp_layout *l, size_t len)
+{
+    uint32_t have = 0;
+    for (unsigned f = 0; f < STAMP_F_COUNT_; f++)
+        if (l->field[f].len && (size_t)l->field[f].off + l->field[f].len <= len)
+            have |= 1u << f;
+    return have;
+}
+
+/* see stamp.h */
+enum ippm_err stamp_reflector_pkt_decode_prefix(struct stamp_reflector_pkt *out,
+                                                const uint8_t *buf, size_t len,
+                                                enum stamp_mode mode,
+                                                uint32_t *have)
+{
+    const struct stamp_layout *l = stamp_layout_get(STAMP_PKT_REFLECTOR, mode);
+    if (len >= l->base_len) {
+        enum ippm_err e = stamp_reflector_pkt_decode(out, buf, len, mode);
+        if (e == IPPM_OK)
+            *have = fields_within(l, len);
+        return e;
+    }
+    /* Authenticated mode: no HMAC to check, nothing to trust. */
+    if (mode != STAMP_MODE_OPEN || len < STAMP_REPLY_MIN_LEN)
+        return IPPM_ERR_SHORT;
+    uint8_t whole[STAMP_BASE_LEN] = {0};
+    memcpy(whole, buf, len);
+    struct stamp_reflector_pkt p;
+    enum ippm_err e = stamp_reflector_pkt_decode(&p, whole, sizeof whole, mode);
+    if (e != IPPM_OK)
+        return e;
+    p.extra = NULL;
+    p.extra_len = 0;
+    *have = fields_within(l, len);
+    /* A field cut in two is not there either (all below 28 are). */
+    if (!(*have & (1u << STAMP_F_SS_TS)))
+        p.ss_ts = 0;
+    if (!(*have & (1u << STAMP_F_SS_ERREST)))
+        p.ss_errest = 0;
+    *out = p;
+    return IPPM_OK;
+}
+
 /* Checks sizes shared by both encoders. */
 static enum ippm_err check_encode_args(size_t cap, size_t total_len,
                                        size_t extra_len, enum stamp_mode mode,

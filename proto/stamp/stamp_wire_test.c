@@ -227,6 +227,60 @@ static void test_stamp_layout_find_by_name(void **state)
     assert_int_equal(stamp_layout_find(l, "rx-ts", 5, &sp), IPPM_ERR_BAD_ARG);
 }
 
+/* RFC 5357 §4.1.2 and §4.2.1, unauthenticated: STAMP's open offsets,
+ * 14 and 41 octets, MBZ where STAMP has the SSID. */
+static void test_stamp_layout_twamp_light(void **state)
+{
+    (void)state;
+    const struct stamp_layout *r = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+    const struct stamp_layout *s = stamp_layout_twamp_light(STAMP_PKT_SENDER);
+    uint8_t cover[STAMP_TWL_REFLECTOR_LEN] = {0};
+    assert_int_equal(STAMP_TWL_REFLECTOR_LEN, 41);
+    assert_int_equal(r->kind, STAMP_PKT_REFLECTOR);
+    assert_int_equal(r->base_len, 41);
+    assert_int_equal(s->kind, STAMP_PKT_SENDER);
+    assert_int_equal(s->base_len, 14);
+    assert_int_equal(r->field[STAMP_F_SSID].len, 0);
+    assert_int_equal(s->field[STAMP_F_SSID].len, 0);
+    assert_int_equal(r->field[STAMP_F_RX_TS].off, REF_OPEN.rx_ts);
+    assert_int_equal(r->field[STAMP_F_SS_SEQ].off, REF_OPEN.ss_seq);
+    assert_int_equal(r->field[STAMP_F_SS_TS].off, REF_OPEN.ss_ts);
+    assert_int_equal(r->field[STAMP_F_SS_ERREST].off, REF_OPEN.ss_errest);
+    assert_int_equal(r->field[STAMP_F_SS_TTL].off, REF_OPEN.ttl);
+    assert_int_equal(s->field[STAMP_F_ERREST].off, SND_OPEN.errest);
+    /* every octet of the 41 is one field or one MBZ octet, once */
+    for (size_t f = 0; f < STAMP_F_COUNT_; f++)
+        for (size_t i = 0; i < r->field[f].len; i++)
+            cover[r->field[f].off + i]++;
+    for (size_t k = 0; k < r->n_mbz; k++)
+        for (size_t i = 0; i < r->mbz[k].len; i++)
+            cover[r->mbz[k].off + i]++;
+    for (size_t i = 0; i < sizeof cover; i++)
+        assert_int_equal(cover[i], 1);
+    struct stamp_span sp;
+    assert_int_equal(stamp_layout_find(r, "mbz", 3, &sp), IPPM_OK);
+    assert_int_equal(sp.off, 14);
+    assert_int_equal(stamp_layout_find(r, "ssid", 4, &sp), IPPM_ERR_BAD_ARG);
+}
+
+/* The shortest measurable reply ends with the Session-Sender Sequence
+ * Number, after both reflector timestamps (RFC 8762 Figure 5). */
+static void test_stamp_reply_min_len_is_the_end_of_ss_seq(void **state)
+{
+    (void)state;
+    const struct stamp_layout *l = stamp_layout_get(STAMP_PKT_REFLECTOR, OPEN);
+    static const enum stamp_field need[] = {STAMP_F_SEQ, STAMP_F_TS,
+                                            STAMP_F_ERREST, STAMP_F_RX_TS,
+                                            STAMP_F_SS_SEQ};
+    size_t end = 0;
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        size_t e = (size_t)l->field[need[i]].off + l->field[need[i]].len;
+        end = e > end ? e : end;
+    }
+    assert_int_equal(STAMP_REPLY_MIN_LEN, end);
+    assert_int_equal(STAMP_REPLY_MIN_LEN, 28);
+}
+
 /* ---- constants ---- */
 
 static void test_stamp_base_len(void **state)
@@ -297,6 +351,105 @@ test_stamp_reflector_pkt_decode_rejects_111_octets_auth(void **state)
                          IPPM_ERR_SHORT);
         ippm_guard_free(&g);
     }
+}
+
+static enum ippm_err dec_prefix(struct stamp_reflector_pkt *out,
+                                struct ippm_guard *g, const uint8_t *src,
+                                size_t len, enum stamp_mode m, uint32_t *have)
+{
+    const uint8_t *p = ippm_guard_copy(g, src, len);
+    memset(out, 0, sizeof *out);
+    *have = 0xdeadbeefu;
+    return stamp_reflector_pkt_decode_prefix(out, p, len, m, have);
+}
+
+#define BIT(f) (1u << (f))
+#define HAVE_28                                                              \
+    (BIT(STAMP_F_SEQ) | BIT(STAMP_F_TS) | BIT(STAMP_F_ERREST) |              \
+     BIT(STAMP_F_SSID) | BIT(STAMP_F_RX_TS) | BIT(STAMP_F_SS_SEQ))
+
+/* RFC 5357 §4.2.1: a TWAMP-Light reply is 41 octets; every field up to
+ * the Ses-Sender TTL is read, and nothing past the end (guard page). */
+static void test_stamp_reflector_pkt_decode_prefix_41_octets(void **state)
+{
+    (void)state;
+    memset(buf_a, 0, 44);
+    put_reflector(buf_a, OPEN, &RF);
+    struct stamp_reflector_pkt p;
+    struct ippm_guard g;
+    uint32_t have;
+    assert_int_equal(dec_prefix(&p, &g, buf_a, 41, OPEN, &have), IPPM_OK);
+    assert_reflector_fields(&p, &RF);
+    assert_int_equal(have, HAVE_28 | BIT(STAMP_F_SS_TS) |
+                               BIT(STAMP_F_SS_ERREST) | BIT(STAMP_F_SS_TTL));
+    assert_false(p.mbz_nonzero);
+    assert_null(p.extra);
+    assert_int_equal(p.extra_len, 0);
+    ippm_guard_free(&g);
+}
+
+/* Truncated replies: each field is present once its last octet is. */
+static void test_stamp_reflector_pkt_decode_prefix_truncated(void **state)
+{
+    (void)state;
+    memset(buf_a, 0, 44);
+    put_reflector(buf_a, OPEN, &RF);
+    struct stamp_reflector_pkt p;
+    struct ippm_guard g;
+    uint32_t have;
+    for (size_t len = 28; len < 41; len++) {
+        assert_int_equal(dec_prefix(&p, &g, buf_a, len, OPEN, &have), IPPM_OK);
+        ippm_guard_free(&g);
+        assert_int_equal(p.ss_seq, RF.ss_seq);
+        assert_int_equal(p.rx_ts, RF.rx_ts);
+        assert_int_equal(p.ts, RF.ts);
+        assert_int_equal(p.ss_ttl, 0); /* not there: zero */
+        uint32_t want = HAVE_28;
+        if (len >= 36)
+            want |= BIT(STAMP_F_SS_TS);
+        if (len >= 38)
+            want |= BIT(STAMP_F_SS_ERREST);
+        assert_int_equal(have, want);
+        assert_int_equal(p.ss_ts, len >= 36 ? RF.ss_ts : 0);
+    }
+}
+
+/* Below the copied sequence number nothing can be measured; a whole
+ * packet decodes as stamp_reflector_pkt_decode; authenticated mode
+ * accepts only the whole packet. */
+static void test_stamp_reflector_pkt_decode_prefix_limits(void **state)
+{
+    (void)state;
+    memset(buf_a, 0, 112);
+    put_reflector(buf_a, OPEN, &RF);
+    struct stamp_reflector_pkt p, p0;
+    struct ippm_guard g;
+    uint32_t have;
+    for (size_t len = 0; len < STAMP_REPLY_MIN_LEN; len++) {
+        memset(&p0, 0, sizeof p0);
+        assert_int_equal(dec_prefix(&p, &g, buf_a, len, OPEN, &have),
+                         IPPM_ERR_SHORT);
+        assert_memory_equal(&p, &p0, sizeof p);
+        assert_int_equal(have, 0xdeadbeefu);
+        ippm_guard_free(&g);
+    }
+    assert_int_equal(dec_prefix(&p, &g, buf_a, 46, OPEN, &have), IPPM_OK);
+    assert_reflector_fields(&p, &RF);
+    assert_int_equal(p.extra_len, 2);
+    assert_int_equal(have, HAVE_28 | BIT(STAMP_F_SS_TS) |
+                               BIT(STAMP_F_SS_ERREST) | BIT(STAMP_F_SS_TTL));
+    ippm_guard_free(&g);
+    memset(buf_a, 0, 112);
+    put_reflector(buf_a, AUTH, &RF);
+    for (size_t len = 28; len < 112; len++) {
+        assert_int_equal(dec_prefix(&p, &g, buf_a, len, AUTH, &have),
+                         IPPM_ERR_SHORT);
+        ippm_guard_free(&g);
+    }
+    assert_int_equal(dec_prefix(&p, &g, buf_a, 112, AUTH, &have), IPPM_OK);
+    assert_reflector_fields(&p, &RF);
+    assert_true(have & BIT(STAMP_F_HMAC));
+    ippm_guard_free(&g);
 }
 
 static void test_stamp_pkt_decode_error_leaves_output_untouched(void **state)
@@ -1259,6 +1412,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stamp_base_len),
+        cmocka_unit_test(test_stamp_layout_twamp_light),
+        cmocka_unit_test(test_stamp_reply_min_len_is_the_end_of_ss_seq),
+        cmocka_unit_test(test_stamp_reflector_pkt_decode_prefix_41_octets),
+        cmocka_unit_test(test_stamp_reflector_pkt_decode_prefix_truncated),
+        cmocka_unit_test(test_stamp_reflector_pkt_decode_prefix_limits),
         cmocka_unit_test(test_stamp_sender_pkt_decode_rejects_43_octets),
         cmocka_unit_test(test_stamp_sender_pkt_decode_rejects_111_octets_auth),
         cmocka_unit_test(test_stamp_reflector_pkt_decode_rejects_43_octets),
