@@ -14,29 +14,66 @@
 #include "impl/commands.h"
 
 /* see report.h */
+enum ippm_shown ippm_report_verdict(const struct ippm_case_result *x,
+                                    bool strict)
+{
+    switch (x->verdict) {
+    case IPPM_PASS:
+        return IPPM_SHOWN_PASS;
+    case IPPM_FAIL:
+        return ippm_result_fails_run(x, strict) ? IPPM_SHOWN_FAIL
+                                                : IPPM_SHOWN_WARN;
+    case IPPM_NA:
+        break;
+    }
+    return IPPM_SHOWN_NA;
+}
+
+/* see report.h */
+const char *ippm_shown_str(enum ippm_shown v)
+{
+    switch (v) {
+    case IPPM_SHOWN_PASS:
+        return "pass";
+    case IPPM_SHOWN_FAIL:
+        return "fail";
+    case IPPM_SHOWN_WARN:
+        return "warn";
+    case IPPM_SHOWN_NA:
+        break;
+    }
+    return "n/a";
+}
+
+/* see report.h */
 void ippm_report_totals(const struct ippm_report *r,
                         struct ippm_report_totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
-        switch (x->verdict) {
-        case IPPM_PASS:
+        switch (ippm_report_verdict(x, r->strict)) {
+        case IPPM_SHOWN_PASS:
             t->pass++;
             break;
-        case IPPM_NA:
+        case IPPM_SHOWN_NA:
             t->na++;
             break;
-        case IPPM_FAIL:
+        case IPPM_SHOWN_FAIL:
             t->fail++;
-            if (x->c->level == IPPM_MUST)
-                t->must_fail++;
-            else if (x->c->level == IPPM_SHOULD)
-                t->should_fail++;
-            else
-                t->may_fail++;
+            break;
+        case IPPM_SHOWN_WARN:
+            t->warn++;
             break;
         }
+        if (x->verdict != IPPM_FAIL)
+            continue;
+        if (x->c->level == IPPM_MUST)
+            t->must_fail++;
+        else if (x->c->level == IPPM_SHOULD)
+            t->should_fail++;
+        else
+            t->may_fail++;
     }
 }
 
@@ -44,7 +81,7 @@ void ippm_report_totals(const struct ippm_report *r,
 int ippm_report_exit_status(const struct ippm_report *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (ippm_result_fails_run(&r->res[i], r->strict))
+        if (ippm_report_verdict(&r->res[i], r->strict) == IPPM_SHOWN_FAIL)
             return IPPM_EXIT_FAIL;
     return IPPM_EXIT_OK;
 }
@@ -72,18 +109,11 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
 {
     struct ippm_report_totals t;
     ippm_report_totals(r, &t);
-    size_t warn = 0;
-    for (size_t i = 0; i < r->n; i++)
-        warn += r->res[i].verdict == IPPM_FAIL &&
-                !ippm_result_fails_run(&r->res[i], r->strict);
-    char w[32] = "";
-    if (warn)
-        snprintf(w, sizeof w, ", %zu warn", warn);
     fprintf(f,
-            "%zu cases: %zu pass, %zu fail%s (%zu MUST, %zu SHOULD, %zu MAY), "
-            "%zu n/a%s -> %s\n",
-            r->n, t.pass, t.fail - warn, w, t.must_fail, t.should_fail,
-            t.may_fail, t.na, r->strict ? " [strict]" : "",
+            "%zu cases: %zu pass, %zu fail, %zu warn, %zu n/a (not met: "
+            "%zu MUST, %zu SHOULD, %zu MAY)%s -> %s\n",
+            r->n, t.pass, t.fail, t.warn, t.na, t.must_fail, t.should_fail,
+            t.may_fail, r->strict ? " [strict]" : "",
             ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
 }
 
@@ -106,11 +136,7 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
         put_padded(f, x->c->id, w_id + 2);
         put_padded(f, x->c->section, w_sec + 2);
         put_padded(f, ippm_level_str(x->c->level), 8);
-        /* A failure that does not fail the run (a SHOULD without
-         * --strict, a MAY) reads as a warning; JSON keeps "fail". */
-        bool warn = x->verdict == IPPM_FAIL &&
-                    !ippm_result_fails_run(x, r->strict);
-        put_padded(f, warn ? "warn" : ippm_verdict_str(x->verdict), 6);
+        put_padded(f, ippm_shown_str(ippm_report_verdict(x, r->strict)), 6);
         fprintf(f, "%s\n", x->c->title);
         if (x->verdict == IPPM_FAIL)
             fprintf(f, "    %s\n", x->detail);
@@ -171,9 +197,10 @@ static int fill_json(FILE *f, void *arg)
         jstr(ippm_report_exit_status(r) == IPPM_EXIT_OK ? "pass" : "fail"));
     json_object_set_new(
         root, "totals",
-        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "cases", (json_int_t)r->n,
-                  "pass", (json_int_t)t.pass, "fail", (json_int_t)t.fail,
-                  "na", (json_int_t)t.na, "must_fail",
+        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "cases",
+                  (json_int_t)r->n, "pass", (json_int_t)t.pass, "fail",
+                  (json_int_t)t.fail, "warn", (json_int_t)t.warn, "na",
+                  (json_int_t)t.na, "must_fail",
                   (json_int_t)t.must_fail, "should_fail",
                   (json_int_t)t.should_fail, "may_fail",
                   (json_int_t)t.may_fail));
@@ -188,9 +215,9 @@ static int fill_json(FILE *f, void *arg)
         json_object_set_new(c, "role", jstr(ippm_role_str(x->c->role)));
         json_object_set_new(c, "title", jstr(x->c->title));
         json_object_set_new(c, "quote", jstr(x->c->quote));
-        json_object_set_new(c, "verdict", jstr(ippm_verdict_str(x->verdict)));
-        json_object_set_new(c, "fails_run",
-                            json_boolean(ippm_result_fails_run(x, r->strict)));
+        enum ippm_shown v = ippm_report_verdict(x, r->strict);
+        json_object_set_new(c, "verdict", jstr(ippm_shown_str(v)));
+        json_object_set_new(c, "fails_run", json_boolean(v == IPPM_SHOWN_FAIL));
         json_object_set_new(c, "detail", jstr(x->detail));
         json_array_append_new(cases, c);
     }
@@ -211,8 +238,13 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r)
 /* ---- JUnit XML ----
  * Valid against the Jenkins xUnit plugin's junit-10.xsd (conformance/
  * schema/junit-10.xsd; test junit_schema): <testsuites> carries no
- * skipped count and a <testcase> no <properties>, so a case's level, role
- * and requirement text go into its <system-out>. */
+ * skipped count and a <testcase> no <properties>, so a case's verdict,
+ * level, role and requirement text go into its <system-out>.
+ * The shown verdict maps to JUnit as: fail -> <failure>, n/a ->
+ * <skipped>, pass and warn -> a passed testcase. A warn does not fail the
+ * run, so a CI consumer (Jenkins, GitLab) must not count it failed, and
+ * <skipped> would hide it among the cases not graded; its <system-out>
+ * opens with "verdict: warn" and the suite's "warn" property counts them. */
 
 static int fill_junit(FILE *f, void *arg)
 {
@@ -221,11 +253,6 @@ static int fill_junit(FILE *f, void *arg)
     char when[32];
     report_head(r, &t, when, sizeof when);
     const char *suite = r->suite ? r->suite : "ippm";
-    /* Only a failure that fails the run is a JUnit <failure>: a SHOULD
-     * (without strict) or a MAY is a warning in <system-out>. */
-    t.fail = 0;
-    for (size_t i = 0; i < r->n; i++)
-        t.fail += ippm_result_fails_run(&r->res[i], r->strict);
     char host[256];
     if (gethostname(host, sizeof host) != 0 || !host[0])
         snprintf(host, sizeof host, "localhost");
@@ -251,8 +278,9 @@ static int fill_junit(FILE *f, void *arg)
     ippm_xml_put(f, r->target);
     fprintf(f,
             "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n"
+            "      <property name=\"warn\" value=\"%zu\"/>\n"
             "    </properties>\n",
-            r->strict ? "true" : "false");
+            r->strict ? "true" : "false", t.warn);
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         fputs("    <testcase name=\"", f);
@@ -262,25 +290,28 @@ static int fill_junit(FILE *f, void *arg)
         fputs("\" classname=\"", f);
         ippm_xml_put(f, x->c->section);
         fputs("\" time=\"0\">\n", f);
-        bool warn = x->verdict == IPPM_FAIL &&
-                    !ippm_result_fails_run(x, r->strict);
-        if (x->verdict == IPPM_FAIL && !warn) {
+        enum ippm_shown v = ippm_report_verdict(x, r->strict);
+        if (v == IPPM_SHOWN_FAIL) {
             fputs("      <failure message=\"", f);
             ippm_xml_put(f, x->detail);
             fprintf(f, "\" type=\"%s\">", ippm_level_str(x->c->level));
             ippm_xml_put(f, x->detail);
             fputs("</failure>\n", f);
-        } else if (x->verdict == IPPM_NA) {
+        } else if (v == IPPM_SHOWN_NA) {
             fputs("      <skipped message=\"", f);
             ippm_xml_put(f, x->detail);
             fputs("\"/>\n", f);
         }
-        fprintf(f, "      <system-out>level: %s&#10;role: %s&#10;quote: ",
-                ippm_level_str(x->c->level), ippm_role_str(x->c->role));
+        fprintf(f,
+                "      <system-out>verdict: %s&#10;level: %s&#10;role: "
+                "%s&#10;quote: ",
+                ippm_shown_str(v), ippm_level_str(x->c->level),
+                ippm_role_str(x->c->role));
         ippm_xml_put(f, x->c->quote);
         if (x->detail[0]) {
-            fputs(warn ? "&#10;warning (does not fail the run): "
-                       : "&#10;detail: ",
+            fputs(v == IPPM_SHOWN_WARN
+                      ? "&#10;warning (does not fail the run): "
+                      : "&#10;detail: ",
                   f);
             ippm_xml_put(f, x->detail);
         }

@@ -21,20 +21,42 @@ struct ippm_report {
     bool strict;            /* SHOULD failures fail the run */
 };
 
+/* The verdict every report shows for a case: the terminal table, JSON,
+ * JUnit and HTML all name it with ippm_report_verdict(), so they never
+ * disagree.
+ *   pass  graded, and the requirement holds
+ *   fail  the requirement does not hold and that fails the run: a MUST,
+ *         or with strict a SHOULD (ippm_result_fails_run)
+ *   warn  the requirement does not hold but that does not fail the run:
+ *         a SHOULD without strict, a MAY
+ *   n/a   not graded; the detail says why */
+enum ippm_shown {
+    IPPM_SHOWN_PASS,
+    IPPM_SHOWN_FAIL,
+    IPPM_SHOWN_WARN,
+    IPPM_SHOWN_NA,
+};
+
+enum ippm_shown ippm_report_verdict(const struct ippm_case_result *x,
+                                    bool strict);
+const char *ippm_shown_str(enum ippm_shown v); /* "pass" "fail" "warn" "n/a" */
+
+/* pass + fail + warn + na == the number of cases, each counted by its
+ * shown verdict. must_fail, should_fail and may_fail count the cases whose
+ * requirement does not hold (fail and warn), by level. */
 struct ippm_report_totals {
-    size_t pass, fail, na, must_fail, should_fail, may_fail;
+    size_t pass, fail, warn, na, must_fail, should_fail, may_fail;
 };
 
 void ippm_report_totals(const struct ippm_report *r,
                         struct ippm_report_totals *t);
 
-/* One line per case: ID, section, level, verdict, and on failure the
+/* One line per case: ID, section, level, verdict, and on fail and warn the
  * observed-vs-expected detail; then a totals line. */
 void ippm_report_print(FILE *f, const struct ippm_report *r);
 
-/* The totals line alone: "N cases: P pass, F fail[, W warn] (M MUST, S
- * SHOULD, Y MAY), X n/a -> PASS|FAIL". W counts failures that do not fail
- * the run (a SHOULD without strict, a MAY), shown as "warn". */
+/* The totals line alone: "N cases: P pass, F fail, W warn, X n/a (not met:
+ * M MUST, S SHOULD, Y MAY) -> PASS|FAIL". */
 void ippm_report_print_totals(FILE *f, const struct ippm_report *r);
 
 /* Returns 0, or -1 with errno set. */

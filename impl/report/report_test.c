@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "impl/commands.h"
+#include "impl/report/html_report.h"
 #include "report.h"
 
 static enum ippm_verdict never(const struct ippm_obs *o,
@@ -67,7 +68,8 @@ static void test_exit_status_and_totals(void **state)
     struct ippm_report_totals t;
     ippm_report_totals(&r, &t);
     assert_int_equal(t.pass, 1);
-    assert_int_equal(t.fail, 1);
+    assert_int_equal(t.fail, 0); /* the SHOULD failure is a warn */
+    assert_int_equal(t.warn, 1);
     assert_int_equal(t.na, 1);
     assert_int_equal(t.should_fail, 1);
     assert_int_equal(t.must_fail, 0);
@@ -97,7 +99,8 @@ static void test_table(void **state)
                                 "fail  Session-Sender"));
     assert_non_null(strstr(buf, "\n    seq 1: observed 7 (expected 1)\n"));
     assert_non_null(strstr(buf, "n/a"));
-    assert_non_null(strstr(buf, "2 cases: 0 pass, 1 fail (1 MUST"));
+    assert_non_null(strstr(buf, "2 cases: 0 pass, 1 fail, 0 warn, 1 n/a "
+                                "(not met: 1 MUST, 0 SHOULD, 0 MAY) -> FAIL"));
     free(buf);
 }
 
@@ -125,7 +128,7 @@ static void test_json(void **state)
     assert_int_equal(json_array_size(cases), 2);
     json_t *c1 = json_array_get(cases, 1);
     assert_string_equal(json_string_value(json_object_get(c1, "verdict")),
-                        "fail");
+                        "warn");
     assert_string_equal(json_string_value(json_object_get(c1, "detail")),
                         "seq 3: 2 replies \"quoted\"");
     assert_string_equal(json_string_value(json_object_get(c1, "level")),
@@ -157,7 +160,8 @@ static void test_junit_escapes(void **state)
     assert_non_null(strstr(x, "<failure message=\"a&lt;b &amp; c&gt;&quot;d"
                               "&quot; &apos;e&apos;&#xFFFD;\" type=\"SHOULD\""));
     assert_non_null(strstr(x, "<skipped message=\"unauthenticated mode\"/>"));
-    assert_non_null(strstr(x, "<system-out>level: MUST&#10;role: reflector"));
+    assert_non_null(strstr(x, "<system-out>verdict: pass&#10;level: MUST&#10;"
+                              "role: reflector"));
     assert_non_null(strstr(x, "quote: q &lt;&amp;&gt; &quot;x&quot;"));
     assert_non_null(strstr(x, "value=\"t&amp;t\""));
     assert_null(strstr(x, "\x01"));
@@ -186,15 +190,16 @@ static void test_table_warn(void **state)
     fclose(f);
     assert_non_null(strstr(buf, "SHOULD  warn  At most one reply"));
     assert_non_null(strstr(buf, "\n    seq 3: 2 replies\n"));
-    assert_non_null(strstr(buf, "2 cases: 1 pass, 0 fail, 1 warn (0 MUST, "
-                                "1 SHOULD, 0 MAY), 0 n/a -> PASS"));
+    assert_non_null(strstr(buf, "2 cases: 1 pass, 0 fail, 1 warn, 0 n/a "
+                                "(not met: 0 MUST, 1 SHOULD, 0 MAY) -> PASS"));
     free(buf);
     r.strict = true;
     f = open_memstream(&buf, &len);
     ippm_report_print(f, &r);
     fclose(f);
     assert_non_null(strstr(buf, "SHOULD  fail  At most one reply"));
-    assert_non_null(strstr(buf, "1 fail (0 MUST, 1 SHOULD, 0 MAY)"));
+    assert_non_null(strstr(buf, "1 fail, 0 warn, 0 n/a (not met: 0 MUST, "
+                                "1 SHOULD, 0 MAY) [strict]"));
     assert_non_null(strstr(buf, "-> FAIL"));
     free(buf);
 }
@@ -207,6 +212,128 @@ static void test_write_failure_leaves_nothing(void **state)
     assert_int_equal(ippm_report_write_junit("/nonexistent-dir/x.xml", &r), -1);
 }
 
+/* The shown verdict of the one case "STAMP-8762-4.3-04" in a JSON report,
+ * and its totals. */
+static void json_says(const char *path, const char *verdict, int fail,
+                      int warn, const char *result)
+{
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *c = json_array_get(json_object_get(j, "cases"), 1);
+    assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+                        verdict);
+    assert_int_equal(json_is_true(json_object_get(c, "fails_run")),
+                     strcmp(verdict, "fail") == 0);
+    json_t *t = json_object_get(j, "totals");
+    assert_int_equal(json_integer_value(json_object_get(t, "fail")), fail);
+    assert_int_equal(json_integer_value(json_object_get(t, "warn")), warn);
+    assert_int_equal(json_integer_value(json_object_get(t, "pass")), 1);
+    assert_int_equal(json_integer_value(json_object_get(t, "na")), 1);
+    assert_int_equal(json_integer_value(json_object_get(t, "should_fail")), 1);
+    assert_string_equal(json_string_value(json_object_get(j, "result")),
+                        result);
+    json_decref(j);
+}
+
+/* A SHOULD failure reads the same in the table, JSON, JUnit and HTML:
+ * warn without strict (the run passes), fail with it (the run fails). */
+static void test_should_failure_same_everywhere(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[3];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
+    make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
+    struct ippm_report r = {"stamp-reflector", "x", res, 3, 0, 0, false};
+    char path[] = "/tmp/ippm-same-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    for (int strict = 0; strict <= 1; strict++) {
+        r.strict = strict;
+        const char *v = strict ? "fail" : "warn";
+        assert_string_equal(ippm_shown_str(ippm_report_verdict(&res[1],
+                                                               r.strict)),
+                            v);
+        char want[160];
+        /* terminal */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ippm_report_print(f, &r);
+        fclose(f);
+        snprintf(want, sizeof want, "SHOULD  %s  At most one reply", v);
+        assert_non_null(strstr(buf, want));
+        snprintf(want, sizeof want,
+                 "3 cases: 1 pass, %d fail, %d warn, 1 n/a (not met: 0 MUST, "
+                 "1 SHOULD, 0 MAY)%s -> %s\n",
+                 strict, !strict, strict ? " [strict]" : "",
+                 strict ? "FAIL" : "PASS");
+        assert_non_null(strstr(buf, want));
+        free(buf);
+        /* JSON */
+        assert_int_equal(ippm_report_write_json(path, &r), 0);
+        json_says(path, v, strict, !strict, strict ? "fail" : "pass");
+        /* JUnit: a fail is a <failure>, a warn a passed testcase */
+        assert_int_equal(ippm_report_write_junit(path, &r), 0);
+        char *x = slurp(path);
+        snprintf(want, sizeof want,
+                 "tests=\"3\" failures=\"%d\" skipped=\"1\"", strict);
+        assert_non_null(strstr(x, want));
+        snprintf(want, sizeof want, "<property name=\"warn\" value=\"%d\"/>",
+                 !strict);
+        assert_non_null(strstr(x, want));
+        snprintf(want, sizeof want, "<system-out>verdict: %s&#10;level: SHOULD",
+                 v);
+        assert_non_null(strstr(x, want));
+        assert_int_equal(strstr(x, "<failure") != NULL, strict);
+        /* HTML */
+        assert_int_equal(
+            ippm_html_write_verdicts(path, "t", &r, NULL, 0, 0, NULL), 0);
+        char *h = slurp(path);
+        snprintf(want, sizeof want, "class=\"b %s\">%s</span></td>", v, v);
+        assert_non_null(strstr(h, want));
+        snprintf(want, sizeof want,
+                 "<span class=\"c-fail\">%d fail</span>, "
+                 "<span class=\"c-warn\">%d warn</span>",
+                 strict, !strict);
+        assert_non_null(strstr(h, want));
+        assert_non_null(strstr(h, strict ? ">FAIL</span></h2>"
+                                         : ">PASS</span></h2>"));
+    }
+    unlink(path);
+}
+
+/* The HTML lists fail, then warn, then n/a, then pass. */
+static void test_html_failures_first(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[4];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    make(&res[1], &c_na, IPPM_NA, "unauthenticated mode");
+    make(&res[2], &c_should, IPPM_FAIL, "seq 3: 2 replies");
+    make(&res[3], &c_must, IPPM_FAIL, "seq 1: observed 7 (expected 1)");
+    struct ippm_report r = {"stamp-reflector", "x", res, 4, 0, 0, false};
+    char path[] = "/tmp/ippm-order-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(ippm_html_write_verdicts(path, "t", &r, NULL, 0, 0, NULL),
+                     0);
+    char *h = slurp(path);
+    const char *f = strstr(h, "<tr class=\"r-fail\">");
+    const char *w = strstr(h, "<tr class=\"r-warn\">");
+    const char *n = strstr(h, "<tr class=\"r-na\">");
+    const char *p = strstr(h, "<tr class=\"r-pass\">");
+    assert_non_null(f);
+    assert_non_null(w);
+    assert_non_null(n);
+    assert_non_null(p);
+    assert_true(f < w && w < n && n < p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +343,8 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_junit_escapes),
         cmocka_unit_test(test_write_failure_leaves_nothing),
+        cmocka_unit_test(test_should_failure_same_everywhere),
+        cmocka_unit_test(test_html_failures_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
