@@ -347,7 +347,8 @@ static void live_end(struct live_setup *ls)
 int conform_report_results(const struct conform_opts *o, const char *suite,
                            const char *target, uint64_t start_ns,
                            const struct ippm_case_result *res, size_t n,
-                           const struct ippm_exchange *ex, size_t n_ex)
+                           const struct ippm_exchange *ex, size_t n_ex,
+                           const struct ippm_obs *graded)
 {
     struct ippm_report r = {
         .suite = suite,
@@ -358,6 +359,8 @@ int conform_report_results(const struct conform_opts *o, const char *suite,
         .duration_ns = ippm_clock_realtime() - start_ns,
         .strict = o->strict,
     };
+    if (graded)
+        ippm_report_set_obs(&r, graded);
     ippm_report_print(stdout, &r);
     fflush(stdout);
     int status = ippm_report_exit_status(&r);
@@ -418,7 +421,7 @@ static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
      * sender's exchanges time only our reflector, so no plot. */
     bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
     status = conform_report_results(o, suite, target, start_ns, res, n,
-                            probed ? obs->ex : NULL, obs->n_ex);
+                            probed ? obs->ex : NULL, obs->n_ex, obs);
     free(res);
     return status;
 }

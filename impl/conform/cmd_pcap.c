@@ -318,6 +318,7 @@ struct check_run {
     struct ippm_case_result *res;
     size_t n_res;
     uint64_t start_ns, duration_ns;
+    const char *refl_mode, *refl_mode_how; /* ippm_obs_reflector_mode */
 };
 
 static void check_run_free(struct check_run *r)
@@ -404,6 +405,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         obs.role = IPPM_ROLE_REFLECTOR;
         r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
                                        cap - r->n_res);
+        r->refl_mode = ippm_obs_reflector_mode(&obs, &r->refl_mode_how);
     }
     if (o->roles & ROLE_SENDER) {
         obs.role = IPPM_ROLE_SENDER;
@@ -454,6 +456,7 @@ static int cmd_check_file(const struct check_opts *o)
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
         .strict = o->strict,
+        .reflector_mode = r.refl_mode, .reflector_mode_how = r.refl_mode_how,
     };
     if (!o->quiet) {
         print_summary(stdout, &r);

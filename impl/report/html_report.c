@@ -603,6 +603,32 @@ static void verdict_row_put(FILE *f, const struct ippm_case_result *x,
     fputs("</td></tr>\n", f);
 }
 
+/* What the run was: the versions, the reflector mode, the command line. */
+static void meta_put(FILE *f, const struct ippm_report *r)
+{
+    struct ippm_report_meta m;
+    ippm_report_meta(r, &m);
+    fputs("<p class=\"sub\">ippm ", f);
+    ippm_html_put(f, m.ippm_version);
+    fprintf(f, " &middot; catalogue %s (%zu cases)", m.catalogue_version,
+            m.catalogue_cases);
+    if (m.reflector_mode) {
+        fputs(" &middot; reflector ", f);
+        ippm_html_put(f, m.reflector_mode);
+        if (m.reflector_mode_how) {
+            fputs(" (", f);
+            ippm_html_put(f, m.reflector_mode_how);
+            fputs(")", f);
+        }
+    }
+    if (m.command_line[0]) {
+        fputs("<br><code>", f);
+        ippm_html_put(f, m.command_line);
+        fputs("</code>", f);
+    }
+    fputs("</p>\n", f);
+}
+
 static void verdicts_put(FILE *f, const struct ippm_report *r)
 {
     struct ippm_report_totals t;
@@ -620,6 +646,7 @@ static void verdicts_put(FILE *f, const struct ippm_report *r)
         ok ? "pass" : "fail", ok ? "PASS" : "FAIL", r->n, t.pass, t.fail,
         t.warn, t.na, t.must_fail, t.should_fail, t.may_fail,
         r->strict ? " [strict: a SHOULD failure fails the run]" : "");
+    meta_put(f, r);
     fputs("<table class=\"v\"><thead><tr><th>ID</th><th>Section</th>"
           "<th>Level</th><th>Verdict</th><th>Observed vs expected</th>"
           "</tr></thead>\n<tbody>\n",

@@ -77,6 +77,88 @@ void ippm_report_totals(const struct ippm_report *r,
     }
 }
 
+#ifndef IPPM_VERSION
+#define IPPM_VERSION "0.1.0"
+#endif
+
+/* see report.h */
+void ippm_report_set_obs(struct ippm_report *r, const struct ippm_obs *obs)
+{
+    r->reflector_mode = ippm_obs_reflector_mode(obs, &r->reflector_mode_how);
+}
+
+/* Appends arg to buf (len used of cap), single-quoted when a shell would
+ * split or expand it. False when it does not fit. */
+static bool arg_put(char *buf, size_t cap, size_t *len, const char *arg)
+{
+    bool plain = *arg != '\0';
+    for (const char *p = arg; *p && plain; p++)
+        plain = strchr("@%+=:,./-_", *p) || (*p >= '0' && *p <= '9') ||
+                (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+    char q[512];
+    size_t n = 0;
+    if (!plain)
+        q[n++] = '\'';
+    for (const char *p = arg; *p && n + 5 < sizeof q; p++) {
+        if (*p == '\'' && !plain) {
+            memcpy(q + n, "'\\''", 4);
+            n += 4;
+        } else {
+            q[n++] = *p;
+        }
+    }
+    if (!plain)
+        q[n++] = '\'';
+    q[n] = '\0';
+    int w = snprintf(buf + *len, cap - *len, "%s%s", *len ? " " : "", q);
+    if (w < 0 || (size_t)w >= cap - *len)
+        return false;
+    *len += (size_t)w;
+    return true;
+}
+
+/* This process's arguments (/proc/self/cmdline), shell-quoted; "" when
+ * they cannot be read, cut with " ..." when too long. */
+static void own_command_line(char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (!f)
+        return;
+    char raw[4096];
+    size_t n = fread(raw, 1, sizeof raw - 1, f);
+    fclose(f);
+    raw[n] = '\0';
+    size_t len = 0;
+    for (size_t at = 0; at < n; at += strlen(raw + at) + 1) {
+        const char *arg = raw + at;
+        if (at == 0 && strrchr(arg, '/'))
+            arg = strrchr(arg, '/') + 1; /* "ippm", not where it lives */
+        if (!arg_put(buf, cap, &len, arg)) {
+            if (len + 4 < cap)
+                memcpy(buf + len, " ...", 5);
+            return;
+        }
+    }
+}
+
+/* see report.h */
+void ippm_report_meta(const struct ippm_report *r, struct ippm_report_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->ippm_version = IPPM_VERSION;
+    if (r->command_line)
+        snprintf(m->command_line, sizeof m->command_line, "%s",
+                 r->command_line);
+    else
+        own_command_line(m->command_line, sizeof m->command_line);
+    snprintf(m->catalogue_version, sizeof m->catalogue_version, "%016" PRIx64,
+             ippm_catalogue_version());
+    ippm_catalogue(&m->catalogue_cases);
+    m->reflector_mode = r->reflector_mode;
+    m->reflector_mode_how = r->reflector_mode ? r->reflector_mode_how : NULL;
+}
+
 /* see report.h */
 int ippm_report_exit_status(const struct ippm_report *r)
 {
@@ -117,6 +199,23 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
             ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
 }
 
+/* "ippm 0.1.0, catalogue 0123456789abcdef (139 cases), reflector stateful
+ * (inferred from the replies)": under 100 columns. The command line is
+ * the one just typed, so only the files carry it. */
+static void print_meta(FILE *f, const struct ippm_report *r)
+{
+    struct ippm_report_meta m;
+    ippm_report_meta(r, &m);
+    fprintf(f, "ippm %s, catalogue %s (%zu cases)", m.ippm_version,
+            m.catalogue_version, m.catalogue_cases);
+    if (m.reflector_mode)
+        fprintf(f, ", reflector %s%s%s%s", m.reflector_mode,
+                m.reflector_mode_how ? " (" : "",
+                m.reflector_mode_how ? m.reflector_mode_how : "",
+                m.reflector_mode_how ? ")" : "");
+    fputc('\n', f);
+}
+
 /* see report.h */
 void ippm_report_print(FILE *f, const struct ippm_report *r)
 {
@@ -131,6 +230,7 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
         fprintf(f, "%s%s%s\n", r->suite ? r->suite : "",
                 r->suite && r->target ? ": " : "",
                 r->target ? r->target : "");
+    print_meta(f, r);
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         put_padded(f, x->c->id, w_id + 2);
@@ -184,6 +284,21 @@ static int fill_json(FILE *f, void *arg)
         errno = ENOMEM;
         return -1;
     }
+    struct ippm_report_meta m;
+    ippm_report_meta(r, &m);
+    json_object_set_new(root, "schema_version",
+                        json_integer(IPPM_REPORT_SCHEMA_VERSION));
+    json_object_set_new(root, "ippm_version", jstr(m.ippm_version));
+    json_object_set_new(root, "command_line", jstr(m.command_line));
+    json_object_set_new(root, "catalogue",
+                        json_pack("{s:s,s:I}", "version", m.catalogue_version,
+                                  "cases", (json_int_t)m.catalogue_cases));
+    if (m.reflector_mode)
+        json_object_set_new(root, "reflector",
+                            json_pack("{s:s,s:s}", "mode", m.reflector_mode,
+                                      "how", m.reflector_mode_how
+                                                 ? m.reflector_mode_how
+                                                 : "unknown"));
     json_object_set_new(root, "suite", jstr(r->suite));
     json_object_set_new(root, "target", jstr(r->target));
     json_object_set_new(root, "start", jstr(when));
@@ -246,6 +361,27 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r)
  * <skipped> would hide it among the cases not graded; its <system-out>
  * opens with "verdict: warn" and the suite's "warn" property counts them. */
 
+static void junit_property_put(FILE *f, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    fprintf(f, "      <property name=\"%s\" value=\"", name);
+    ippm_xml_put(f, value);
+    fputs("\"/>\n", f);
+}
+
+/* The run metadata as <testsuite> properties (JSON's names). */
+static void junit_meta_put(FILE *f, const struct ippm_report *r)
+{
+    struct ippm_report_meta m;
+    ippm_report_meta(r, &m);
+    junit_property_put(f, "ippm_version", m.ippm_version);
+    junit_property_put(f, "command_line", m.command_line);
+    junit_property_put(f, "catalogue_version", m.catalogue_version);
+    junit_property_put(f, "reflector_mode", m.reflector_mode);
+    junit_property_put(f, "reflector_mode_how", m.reflector_mode_how);
+}
+
 static int fill_junit(FILE *f, void *arg)
 {
     const struct ippm_report *r = arg;
@@ -274,7 +410,9 @@ static int fill_junit(FILE *f, void *arg)
             r->n, t.fail, t.na, when, (double)r->duration_ns / 1e9);
     ippm_xml_put(f, host);
     fputs("\">\n", f);
-    fputs("    <properties>\n      <property name=\"target\" value=\"", f);
+    fputs("    <properties>\n", f);
+    junit_meta_put(f, r);
+    fputs("      <property name=\"target\" value=\"", f);
     ippm_xml_put(f, r->target);
     fprintf(f,
             "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n"

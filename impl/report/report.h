@@ -19,7 +19,33 @@ struct ippm_report {
     uint64_t start_ns;      /* Unix ns */
     uint64_t duration_ns;
     bool strict;            /* SHOULD failures fail the run */
+    /* Run metadata, each optional (NULL: not known, left out of the
+     * reports). The writers add the ippm and catalogue versions. */
+    const char *command_line;       /* NULL: this process's own */
+    const char *reflector_mode;     /* "stateful", "stateless" */
+    const char *reflector_mode_how; /* "configured", "inferred from ..." */
 };
+
+/* The JSON report's "schema_version": conformance/schema/
+ * ippm-report.schema.json describes it. Raised when a field changes
+ * meaning or goes away; a new optional field keeps it. */
+#define IPPM_REPORT_SCHEMA_VERSION 1
+
+/* Fills r's reflector mode from the observation it graded
+ * (ippm_obs_reflector_mode; unknown for a sender). */
+void ippm_report_set_obs(struct ippm_report *r, const struct ippm_obs *obs);
+
+/* What every report records about the run besides its verdicts. */
+struct ippm_report_meta {
+    const char *ippm_version;       /* "0.1.0" */
+    char command_line[1024];        /* the arguments, shell-quoted */
+    char catalogue_version[17];     /* ippm_catalogue_version(), 16 hex */
+    size_t catalogue_cases;         /* cases in the whole catalogue */
+    const char *reflector_mode;     /* NULL: unknown */
+    const char *reflector_mode_how; /* NULL: unknown */
+};
+
+void ippm_report_meta(const struct ippm_report *r, struct ippm_report_meta *m);
 
 /* The verdict every report shows for a case: the terminal table, JSON,
  * JUnit and HTML all name it with ippm_report_verdict(), so they never

@@ -63,8 +63,10 @@ static void test_exit_status_and_totals(void **state)
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "127.0.0.1:862", res, 3, 0, 0,
-                            false};
+    struct ippm_report r = {.suite = "stamp-reflector",
+                            .target = "127.0.0.1:862",
+                            .res = res,
+                            .n = 3};
     struct ippm_report_totals t;
     ippm_report_totals(&r, &t);
     assert_int_equal(t.pass, 1);
@@ -89,7 +91,8 @@ static void test_table(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_FAIL, "seq 1: observed 7 (expected 1)");
     make(&res[1], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false};
+    struct ippm_report r = {
+        .suite = "stamp-reflector", .target = "x", .res = res, .n = 2};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -114,8 +117,12 @@ static void test_json(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies \"quoted\"");
-    struct ippm_report r = {"stamp-reflector", "[::1]:862", res, 2,
-                            1764000000000000000ull, 1500000000ull, false};
+    struct ippm_report r = {.suite = "stamp-reflector",
+                            .target = "[::1]:862",
+                            .res = res,
+                            .n = 2,
+                            .start_ns = 1764000000000000000ull,
+                            .duration_ns = 1500000000ull};
     assert_int_equal(ippm_report_write_json(path, &r), 0);
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
@@ -151,7 +158,11 @@ static void test_junit_escapes(void **state)
     make(&res[0], &c_must, IPPM_PASS, "ok");
     make(&res[1], &c_should, IPPM_FAIL, "a<b & c>\"d\" 'e'\x01");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true};
+    struct ippm_report r = {.suite = "stamp-reflector",
+                            .target = "t&t",
+                            .res = res,
+                            .n = 3,
+                            .strict = true};
     assert_int_equal(ippm_report_write_junit(path, &r), 0);
     char *x = slurp(path);
     assert_non_null(strstr(x, "<testsuite name=\"stamp-reflector\" tests=\"3\" "
@@ -182,7 +193,8 @@ static void test_table_warn(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false};
+    struct ippm_report r = {
+        .suite = "stamp-reflector", .target = "x", .res = res, .n = 2};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -207,7 +219,7 @@ static void test_table_warn(void **state)
 static void test_write_failure_leaves_nothing(void **state)
 {
     (void)state;
-    struct ippm_report r = {"s", "t", NULL, 0, 0, 0, false};
+    struct ippm_report r = {.suite = "s", .target = "t", .res = NULL, .n = 0};
     assert_int_equal(ippm_report_write_json("/nonexistent-dir/x.json", &r), -1);
     assert_int_equal(ippm_report_write_junit("/nonexistent-dir/x.xml", &r), -1);
 }
@@ -245,7 +257,8 @@ static void test_should_failure_same_everywhere(void **state)
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "x", res, 3, 0, 0, false};
+    struct ippm_report r = {
+        .suite = "stamp-reflector", .target = "x", .res = res, .n = 3};
     char path[] = "/tmp/ippm-same-test-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -314,7 +327,8 @@ static void test_html_failures_first(void **state)
     make(&res[1], &c_na, IPPM_NA, "unauthenticated mode");
     make(&res[2], &c_should, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[3], &c_must, IPPM_FAIL, "seq 1: observed 7 (expected 1)");
-    struct ippm_report r = {"stamp-reflector", "x", res, 4, 0, 0, false};
+    struct ippm_report r = {
+        .suite = "stamp-reflector", .target = "x", .res = res, .n = 4};
     char path[] = "/tmp/ippm-order-test-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -334,6 +348,108 @@ static void test_html_failures_first(void **state)
     unlink(path);
 }
 
+/* The catalogue version is the hash of every case, and any change to a
+ * case, or to their order, changes it. */
+static void test_catalogue_version(void **state)
+{
+    (void)state;
+    size_t n;
+    const struct ippm_case *cat = ippm_catalogue(&n);
+    assert_true(n >= 2);
+    uint64_t v = ippm_catalogue_version();
+    assert_true(v == ippm_cases_version(cat, n));
+    static struct ippm_case copy[1024];
+    assert_true(n <= sizeof copy / sizeof copy[0]);
+    memcpy(copy, cat, n * sizeof *copy);
+    assert_true(ippm_cases_version(copy, n) == v);
+    copy[n - 1].quote = "a quote changed by one word";
+    assert_true(ippm_cases_version(copy, n) != v);
+    memcpy(copy, cat, n * sizeof *copy);
+    copy[0].level = copy[0].level == IPPM_MUST ? IPPM_SHOULD : IPPM_MUST;
+    assert_true(ippm_cases_version(copy, n) != v);
+    memcpy(copy, cat, n * sizeof *copy);
+    copy[0] = cat[1];
+    copy[1] = cat[0];
+    assert_true(ippm_cases_version(copy, n) != v);
+    assert_true(ippm_cases_version(cat, n - 1) != v);
+}
+
+/* Every report records the ippm version, the command line, the catalogue
+ * version and, when known, the reflector mode. */
+static void test_run_metadata(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[1];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    struct ippm_report r = {.suite = "stamp-reflector", .target = "x",
+                            .res = res, .n = 1};
+    char ver[17];
+    snprintf(ver, sizeof ver, "%016llx",
+             (unsigned long long)ippm_catalogue_version());
+    char path[] = "/tmp/ippm-meta-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    /* no mode known, the process's own command line */
+    assert_int_equal(ippm_report_write_json(path, &r), 0);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "schema_version")),
+                     IPPM_REPORT_SCHEMA_VERSION);
+    assert_string_equal(json_string_value(json_object_get(j, "ippm_version")),
+                        IPPM_VERSION);
+    assert_non_null(strstr(
+        json_string_value(json_object_get(j, "command_line")), "report_test"));
+    json_t *cat = json_object_get(j, "catalogue");
+    assert_string_equal(json_string_value(json_object_get(cat, "version")),
+                        ver);
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    assert_int_equal(json_integer_value(json_object_get(cat, "cases")), n_cat);
+    assert_null(json_object_get(j, "reflector"));
+    json_decref(j);
+    /* given: a command line to quote, and the mode */
+    r.command_line = "ippm conform 'a b'";
+    r.reflector_mode = "stateful";
+    r.reflector_mode_how = "inferred from the replies";
+    assert_int_equal(ippm_report_write_json(path, &r), 0);
+    j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "command_line")),
+                        "ippm conform 'a b'");
+    json_t *refl = json_object_get(j, "reflector");
+    assert_string_equal(json_string_value(json_object_get(refl, "mode")),
+                        "stateful");
+    assert_string_equal(json_string_value(json_object_get(refl, "how")),
+                        "inferred from the replies");
+    json_decref(j);
+    assert_int_equal(ippm_report_write_junit(path, &r), 0);
+    char *x = slurp(path);
+    char want[128];
+    snprintf(want, sizeof want,
+             "<property name=\"catalogue_version\" value=\"%s\"/>", ver);
+    assert_non_null(strstr(x, want));
+    assert_non_null(strstr(x, "<property name=\"ippm_version\" value=\""
+                              IPPM_VERSION "\"/>"));
+    assert_non_null(strstr(x, "<property name=\"command_line\" "
+                              "value=\"ippm conform &apos;a b&apos;\"/>"));
+    assert_non_null(
+        strstr(x, "<property name=\"reflector_mode\" value=\"stateful\"/>"));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ippm_report_print(f, &r);
+    fclose(f);
+    snprintf(want, sizeof want,
+             "\nippm " IPPM_VERSION ", catalogue %s (%zu cases), reflector "
+             "stateful (inferred from the replies)\n",
+             ver, n_cat);
+    assert_non_null(strstr(buf, want));
+    free(buf);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +461,8 @@ int main(void)
         cmocka_unit_test(test_write_failure_leaves_nothing),
         cmocka_unit_test(test_should_failure_same_everywhere),
         cmocka_unit_test(test_html_failures_first),
+        cmocka_unit_test(test_catalogue_version),
+        cmocka_unit_test(test_run_metadata),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
