@@ -49,7 +49,8 @@ enum {
     OPT_LIST,
     OPT_HELP,
     OPT_HTML,
-    OPT_HMAC_KEY
+    OPT_HMAC_KEY,
+    OPT_VERBOSE
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +74,7 @@ static const struct option long_opts[] = {
     {"pcap-manifest", required_argument, NULL, OPT_MANIFEST},
     {"list", no_argument, NULL, OPT_LIST},
     {"help", no_argument, NULL, OPT_HELP},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {NULL, 0, NULL, 0},
 };
 
@@ -122,6 +124,9 @@ static void usage(FILE *f);
         "                         (default " DEFAULT_MANIFEST ")\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
+        "  -v, --verbose          every n/a case's reason under it (by " \
+        "default\n" \
+        "                         grouped after the table when many)\n" \
         "\n" \
         "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD " \
         "with\n" \
@@ -163,7 +168,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
 {
     int c;
     int first = 1;
-    while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
+    while ((c = ippm_cli_next(argc, argv, "hv", long_opts, prog, first)) !=
            -1) {
         first = 0;
         if (refuse(c, deny, prog))
@@ -238,6 +243,10 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_LIST:
             o->list = true;
+            break;
+        case OPT_VERBOSE:
+        case 'v':
+            o->verbose = true;
             break;
         case OPT_HELP:
         case 'h':
@@ -358,6 +367,7 @@ int conform_report_results(const struct conform_opts *o, const char *suite,
         .start_ns = start_ns,
         .duration_ns = ippm_clock_realtime() - start_ns,
         .strict = o->strict,
+        .verbose = o->verbose,
     };
     if (graded)
         ippm_report_set_obs(&r, graded);

@@ -5,7 +5,7 @@
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
  *                        [--only PREFIX]
  *                        [--strict] [--junit FILE] [--json FILE]
- *                        [--html FILE] [--quiet]
+ *                        [--html FILE] [--quiet] [-v|--verbose]
  *   ippm pcap check --manifest MANIFEST
  *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth]
  *
@@ -157,12 +157,13 @@ struct check_opts {
     const char *html;
     const char *manifest;
     bool quiet;
+    bool verbose;
 };
 
 enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
-    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML
+    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE
 };
 
 static const struct option check_longopts[] = {
@@ -182,6 +183,7 @@ static const struct option check_longopts[] = {
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {NULL, 0, NULL, 0}
 };
 
@@ -195,7 +197,7 @@ static void usage(FILE *f)
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
-          " [--quiet]\n"
+          " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
           "       ippm pcap dump FILE [--port PORT] [--auth-key-file FILE]"
           " [--auth]\n",
@@ -212,7 +214,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
     o->stateful = -1;
     o->tol_ns = PCAP_CLOCK_TOLERANCE_NS;
     int c, first = 1;
-    while ((c = ippm_cli_next(argc, argv, "", check_longopts, prog, first)) !=
+    while ((c = ippm_cli_next(argc, argv, "v", check_longopts, prog, first)) !=
            -1) {
         first = 0;
         switch (c) {
@@ -256,6 +258,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
         case OPT_HTML: o->html = optarg; break;
         case OPT_MANIFEST: o->manifest = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
+        case OPT_VERBOSE: case 'v': o->verbose = true; break;
         case OPT_HELP: usage(stdout); return 1;
         default: return -1;
         }
@@ -457,6 +460,7 @@ static int cmd_check_file(const struct check_opts *o)
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
         .strict = o->strict,
         .reflector_mode = r.refl_mode, .reflector_mode_how = r.refl_mode_how,
+        .verbose = o->verbose,
     };
     if (!o->quiet) {
         print_summary(stdout, &r);

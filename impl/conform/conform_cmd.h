@@ -35,6 +35,7 @@ struct conform_opts {
     bool port_given;
     uint32_t count;
     int ttl;
+    bool verbose;          /* the table gives every n/a case's reason */
 };
 
 struct self_ctx;

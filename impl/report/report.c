@@ -199,48 +199,172 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
             ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
 }
 
+/* The terminal table keeps every line to this many columns (issue 9:
+ * under 100), wrapping titles, details and reasons at spaces. */
+#define TEXT_COLUMNS 99
+/* A section wider than this is printed whole and the title moves to the
+ * next line, so that the RFC sections keep the table narrow. */
+#define SECTION_COLUMNS 17
+/* More n/a cases than this: the table groups their reasons after it, and
+ * verbose puts each under its case as with fewer. */
+#define NA_INLINE_MAX 12
+/* Distinct n/a reasons listed when grouped. */
+#define NA_REASONS_MAX 8
+
+static void put_spaces(FILE *f, size_t n)
+{
+    while (n--)
+        fputc(' ', f);
+}
+
+/* Prints s from column col, wrapped at spaces so that no line passes
+ * TEXT_COLUMNS (a word longer than a line is cut), continuation lines
+ * indented by indent; ends the line. */
+static void put_wrapped(FILE *f, const char *s, size_t col, size_t indent)
+{
+    bool line_empty = true;
+    for (;;) {
+        s += strspn(s, " \n");
+        if (!*s)
+            break;
+        size_t len = strcspn(s, " \n");
+        size_t w = 0;
+        for (size_t i = 0; i < len; i++)
+            w += ((unsigned char)s[i] & 0xc0) != 0x80;
+        if (!line_empty && col + 1 + w > TEXT_COLUMNS) {
+            fputc('\n', f);
+            put_spaces(f, indent);
+            col = indent;
+            line_empty = true;
+        }
+        if (!line_empty) {
+            fputc(' ', f);
+            col++;
+        }
+        for (size_t i = 0; i < len; i++) {
+            bool starts = ((unsigned char)s[i] & 0xc0) != 0x80;
+            if (starts && col >= TEXT_COLUMNS) {
+                fputc('\n', f);
+                put_spaces(f, indent);
+                col = indent;
+            }
+            fputc(s[i], f);
+            col += starts;
+        }
+        line_empty = false;
+        s += len;
+    }
+    fputc('\n', f);
+}
+
 /* "ippm 0.1.0, catalogue 0123456789abcdef (139 cases), reflector stateful
- * (inferred from the replies)": under 100 columns. The command line is
- * the one just typed, so only the files carry it. */
+ * (inferred from the replies)". The command line is the one just typed,
+ * so only the files carry it. */
 static void print_meta(FILE *f, const struct ippm_report *r)
 {
     struct ippm_report_meta m;
     ippm_report_meta(r, &m);
-    fprintf(f, "ippm %s, catalogue %s (%zu cases)", m.ippm_version,
-            m.catalogue_version, m.catalogue_cases);
-    if (m.reflector_mode)
-        fprintf(f, ", reflector %s%s%s%s", m.reflector_mode,
-                m.reflector_mode_how ? " (" : "",
-                m.reflector_mode_how ? m.reflector_mode_how : "",
-                m.reflector_mode_how ? ")" : "");
-    fputc('\n', f);
+    char line[256];
+    int n = snprintf(line, sizeof line, "ippm %s, catalogue %s (%zu cases)",
+                     m.ippm_version, m.catalogue_version, m.catalogue_cases);
+    if (m.reflector_mode && n >= 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, ", reflector %s%s%s%s",
+                 m.reflector_mode, m.reflector_mode_how ? " (" : "",
+                 m.reflector_mode_how ? m.reflector_mode_how : "",
+                 m.reflector_mode_how ? ")" : "");
+    put_wrapped(f, line, 0, 4);
+}
+
+/* After the table, when the n/a cases are too many to explain one by one:
+ * each distinct reason once, most frequent first, with how many cases. */
+static void print_na_reasons(FILE *f, const struct ippm_report *r, size_t na)
+{
+    fprintf(f, "n/a: %zu cases, for these reasons (-v: each case's):\n", na);
+    size_t shown = 0, distinct = 0;
+    /* Counts per reason without allocating: a reason is counted at its
+     * first case; the listing picks the largest count left each round. */
+    size_t last_count = SIZE_MAX, last_first = 0;
+    for (;;) {
+        size_t best = SIZE_MAX, best_count = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            if (r->res[i].verdict != IPPM_NA)
+                continue;
+            size_t count = 0;
+            bool first = true;
+            for (size_t j = 0; j < r->n && first; j++)
+                if (r->res[j].verdict == IPPM_NA &&
+                    strcmp(r->res[j].detail, r->res[i].detail) == 0)
+                    first = j >= i;
+            if (!first)
+                continue;
+            for (size_t j = i; j < r->n; j++)
+                count += r->res[j].verdict == IPPM_NA &&
+                         strcmp(r->res[j].detail, r->res[i].detail) == 0;
+            if (shown == 0)
+                distinct++;
+            /* after (last_count, last_first) in the order count desc, first
+             * case asc */
+            bool after = count < last_count ||
+                         (count == last_count && i > last_first);
+            if (after && (count > best_count ||
+                          (count == best_count && i < best)))
+                best = i, best_count = count;
+        }
+        if (best == SIZE_MAX || shown == NA_REASONS_MAX)
+            break;
+        char head[32];
+        snprintf(head, sizeof head, "%5zu  ", best_count);
+        fputs(head, f);
+        put_wrapped(f, r->res[best].detail, strlen(head), strlen(head));
+        last_count = best_count;
+        last_first = best;
+        shown++;
+    }
+    if (distinct > shown)
+        fprintf(f, "       and %zu more reasons\n", distinct - shown);
 }
 
 /* see report.h */
 void ippm_report_print(FILE *f, const struct ippm_report *r)
 {
-    size_t w_id = 0, w_sec = 0;
+    size_t w_id = 0, w_sec = 0, na = 0;
     for (size_t i = 0; i < r->n; i++) {
         size_t a = utf8_width(r->res[i].c->id);
         size_t b = utf8_width(r->res[i].c->section);
         w_id = a > w_id ? a : w_id;
-        w_sec = b > w_sec ? b : w_sec;
+        w_sec = b > w_sec && b <= SECTION_COLUMNS ? b : w_sec;
+        na += r->res[i].verdict == IPPM_NA;
     }
+    bool na_inline = r->verbose || na <= NA_INLINE_MAX;
+    /* A file name stays whole, to be copied, however long. */
     if (r->suite || r->target)
         fprintf(f, "%s%s%s\n", r->suite ? r->suite : "",
                 r->suite && r->target ? ": " : "",
                 r->target ? r->target : "");
     print_meta(f, r);
+    size_t title_col = w_id + 2 + w_sec + 2 + 8 + 6;
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
+        enum ippm_shown v = ippm_report_verdict(x, r->strict);
         put_padded(f, x->c->id, w_id + 2);
-        put_padded(f, x->c->section, w_sec + 2);
+        size_t w = utf8_width(x->c->section);
+        put_padded(f, x->c->section, (w > w_sec ? w : w_sec) + 2);
         put_padded(f, ippm_level_str(x->c->level), 8);
-        put_padded(f, ippm_shown_str(ippm_report_verdict(x, r->strict)), 6);
-        fprintf(f, "%s\n", x->c->title);
-        if (x->verdict == IPPM_FAIL)
-            fprintf(f, "    %s\n", x->detail);
+        if (w > w_sec) { /* a long section: the title under its column */
+            fprintf(f, "%s\n", ippm_shown_str(v));
+            put_spaces(f, title_col);
+        } else {
+            put_padded(f, ippm_shown_str(v), 6);
+        }
+        put_wrapped(f, x->c->title, title_col, title_col);
+        if (v == IPPM_SHOWN_FAIL || v == IPPM_SHOWN_WARN ||
+            (v == IPPM_SHOWN_NA && na_inline)) {
+            put_spaces(f, 4);
+            put_wrapped(f, x->detail, 4, 4);
+        }
     }
+    if (!na_inline)
+        print_na_reasons(f, r, na);
     ippm_report_print_totals(f, r);
 }
 

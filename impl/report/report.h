@@ -24,6 +24,7 @@ struct ippm_report {
     const char *command_line;       /* NULL: this process's own */
     const char *reflector_mode;     /* "stateful", "stateless" */
     const char *reflector_mode_how; /* "configured", "inferred from ..." */
+    bool verbose;           /* the table gives every n/a case's reason */
 };
 
 /* The JSON report's "schema_version": conformance/schema/
@@ -77,8 +78,11 @@ struct ippm_report_totals {
 void ippm_report_totals(const struct ippm_report *r,
                         struct ippm_report_totals *t);
 
-/* One line per case: ID, section, level, verdict, and on fail and warn the
- * observed-vs-expected detail; then a totals line. */
+/* One row per case: ID, section, level, verdict, title; under a fail or
+ * warn the observed-vs-expected detail, under an n/a its reason (when
+ * more than a dozen are n/a and not verbose, their distinct reasons after
+ * the table instead); then a totals line. Lines stay under 100 columns:
+ * long titles, details and sections wrap. */
 void ippm_report_print(FILE *f, const struct ippm_report *r);
 
 /* The totals line alone: "N cases: P pass, F fail, W warn, X n/a (not met:

@@ -450,6 +450,122 @@ static void test_run_metadata(void **state)
     unlink(path);
 }
 
+/* Columns of a line of UTF-8 text: one per code point. */
+static size_t columns(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return w;
+}
+
+/* The widest line of text. */
+static size_t widest_line(const char *text)
+{
+    size_t widest = 0;
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        size_t w = columns(text, len);
+        widest = w > widest ? w : widest;
+        text += len + (text[len] == '\n');
+    }
+    return widest;
+}
+
+/* The table of r into *buf (free it). */
+static void print_into(const struct ippm_report *r, char **buf)
+{
+    size_t len = 0;
+    *buf = NULL;
+    FILE *f = open_memstream(buf, &len);
+    assert_non_null(f);
+    ippm_report_print(f, r);
+    fclose(f);
+}
+
+static const struct ippm_case c_long = {
+    "STAMP-DRAFT-3-01", "draft-ietf-ippm-a-very-long-draft-name-14 §3 (RFC 8972 §4)",
+    IPPM_MUST, IPPM_ROLE_REFLECTOR,
+    "A title long enough that with the ID, section, level and verdict in "
+    "front of it the row would pass a hundred columns by far",
+    "q", 0, never, {0}};
+
+/* Long titles, sections, details and target names wrap: no line of the
+ * table reaches 100 columns, and no word is lost. */
+static void test_table_under_100_columns(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[3];
+    make(&res[0], &c_long, IPPM_FAIL,
+         "seq 1: the reply's Session-Sender Timestamp 0x0123456789abcdef "
+         "differs from the request's 0x0123456789abcdee, and this detail "
+         "goes on to say so at a length of two or three terminal lines "
+         "0123456789012345678901234567890123456789012345678901234567890123"
+         "456789012345678901234567890123456789012345678901234567890123456789");
+    make(&res[1], &c_must, IPPM_PASS, "10 checked");
+    make(&res[2], &c_should, IPPM_NA, "no request was ever answered twice");
+    struct ippm_report r = {
+        .suite = "pcap",
+        .target = "/a/long/path/to/a/capture/file/somewhere/deep/in/a/"
+                  "tree/of/directories/on.pcapng",
+        .res = res, .n = 3,
+        .reflector_mode = "stateless",
+        .reflector_mode_how = "inferred from the replies"};
+    char *buf;
+    print_into(&r, &buf);
+    assert_true(widest_line(buf) < 100);
+    assert_non_null(strstr(buf, "pcap: /a/long/path/to/a/capture/file/"));
+    assert_non_null(strstr(buf, "/on.pcapng\n"));
+    assert_non_null(strstr(buf, "far\n"));
+    assert_non_null(strstr(buf, "draft-ietf-ippm-a-very-long-draft-name-14 §3 "
+                                "(RFC 8972 §4)  MUST    fail\n"));
+    /* the 130-digit word is cut, never dropped */
+    const char *digits = strstr(buf, "0123456789012345");
+    assert_non_null(digits);
+    assert_non_null(strstr(digits, "456789\n"));
+    /* short sections keep their column */
+    assert_non_null(strstr(buf, "STAMP-8762-4.3.1-03  RFC 8762 §4.3.1  MUST"));
+    free(buf);
+}
+
+/* A dozen n/a cases or fewer: each reason under its case. More: the
+ * distinct reasons once after the table, most frequent first; verbose
+ * puts each under its case again. */
+static void test_na_reasons(void **state)
+{
+    (void)state;
+    enum { N = 16 };
+    struct ippm_case_result res[N];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    for (size_t i = 1; i < N; i++)
+        make(&res[i], &c_na, IPPM_NA,
+             i % 3 == 0 ? "no packet carried TLVs" : "unauthenticated mode");
+    make(&res[N - 1], &c_na, IPPM_NA, "a reason given once");
+    struct ippm_report r = {.suite = "pcap", .target = "x", .res = res,
+                            .n = 5};
+    char *buf;
+    print_into(&r, &buf);
+    assert_non_null(strstr(buf, "n/a   Reply HMAC valid\n    unauthenticated "
+                                "mode\n"));
+    assert_null(strstr(buf, "reasons"));
+    free(buf);
+    r.n = N;
+    print_into(&r, &buf);
+    assert_null(strstr(buf, "n/a   Reply HMAC valid\n    unauthenticated"));
+    assert_non_null(strstr(buf, "n/a: 15 cases, for these reasons (-v: each "
+                                "case's):\n"
+                                "   10  unauthenticated mode\n"
+                                "    4  no packet carried TLVs\n"
+                                "    1  a reason given once\n16 cases:"));
+    free(buf);
+    r.verbose = true;
+    print_into(&r, &buf);
+    assert_non_null(strstr(buf, "n/a   Reply HMAC valid\n    no packet "
+                                "carried TLVs\n"));
+    assert_null(strstr(buf, "reasons"));
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_html_failures_first),
         cmocka_unit_test(test_catalogue_version),
         cmocka_unit_test(test_run_metadata),
+        cmocka_unit_test(test_table_under_100_columns),
+        cmocka_unit_test(test_na_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
