@@ -651,10 +651,10 @@ static void verdicts_put(FILE *f, const struct ippm_report *r)
           "<th>Level</th><th>Verdict</th><th>Observed vs expected</th>"
           "</tr></thead>\n<tbody>\n",
           f);
-    /* What needs a reader's attention first: fail, warn, n/a, pass, each
-     * in catalogue order. */
+    /* What needs a reader's attention first: fail, warn, then what was
+     * graded (pass) before what was not (n/a), each in catalogue order. */
     static const enum ippm_shown order[] = {IPPM_SHOWN_FAIL, IPPM_SHOWN_WARN,
-                                            IPPM_SHOWN_NA, IPPM_SHOWN_PASS};
+                                            IPPM_SHOWN_PASS, IPPM_SHOWN_NA};
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
         for (size_t i = 0; i < r->n; i++) {
             enum ippm_shown v = ippm_report_verdict(&r->res[i], r->strict);

@@ -318,7 +318,7 @@ static void test_should_failure_same_everywhere(void **state)
     unlink(path);
 }
 
-/* The HTML lists fail, then warn, then n/a, then pass. */
+/* The HTML lists fail, then warn, then pass, then n/a. */
 static void test_html_failures_first(void **state)
 {
     (void)state;
@@ -344,7 +344,7 @@ static void test_html_failures_first(void **state)
     assert_non_null(w);
     assert_non_null(n);
     assert_non_null(p);
-    assert_true(f < w && w < n && n < p);
+    assert_true(f < w && w < p && p < n);
     unlink(path);
 }
 
