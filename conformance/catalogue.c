@@ -51,7 +51,7 @@ const struct ippm_case *ippm_catalogue(size_t *n)
 }
 
 #define FNV64_OFFSET 0xcbf29ce484222325ull
-#define FNV64_PRIME 0x100000001b3ull
+#define FNV64_PRIME  0x100000001b3ull
 
 static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
 {

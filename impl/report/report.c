@@ -275,50 +275,50 @@ static void print_meta(FILE *f, const struct ippm_report *r)
     put_wrapped(f, line, 0, 4);
 }
 
+/* How many n/a cases give the reason case i gives, when i is the first to
+ * give it; 0 otherwise (so each reason counts once). */
+static size_t na_reason_count(const struct ippm_report *r, size_t i)
+{
+    if (r->res[i].verdict != IPPM_NA)
+        return 0;
+    size_t count = 0;
+    for (size_t j = 0; j < r->n; j++) {
+        if (r->res[j].verdict != IPPM_NA ||
+            strcmp(r->res[j].detail, r->res[i].detail) != 0)
+            continue;
+        if (j < i)
+            return 0;
+        count++;
+    }
+    return count;
+}
+
 /* After the table, when the n/a cases are too many to explain one by one:
- * each distinct reason once, most frequent first, with how many cases. */
+ * each distinct reason once with how many cases give it, most frequent
+ * first (ties in catalogue order), at most NA_REASONS_MAX. Picks the next
+ * reason each round rather than sorting, so nothing is allocated. */
 static void print_na_reasons(FILE *f, const struct ippm_report *r, size_t na)
 {
     fprintf(f, "n/a: %zu cases, for these reasons (-v: each case's):\n", na);
-    size_t shown = 0, distinct = 0;
-    /* Counts per reason without allocating: a reason is counted at its
-     * first case; the listing picks the largest count left each round. */
-    size_t last_count = SIZE_MAX, last_first = 0;
-    for (;;) {
+    size_t distinct = 0;
+    for (size_t i = 0; i < r->n; i++)
+        distinct += na_reason_count(r, i) > 0;
+    size_t prev = SIZE_MAX, prev_count = SIZE_MAX, shown = 0;
+    for (; shown < NA_REASONS_MAX && shown < distinct; shown++) {
         size_t best = SIZE_MAX, best_count = 0;
         for (size_t i = 0; i < r->n; i++) {
-            if (r->res[i].verdict != IPPM_NA)
-                continue;
-            size_t count = 0;
-            bool first = true;
-            for (size_t j = 0; j < r->n && first; j++)
-                if (r->res[j].verdict == IPPM_NA &&
-                    strcmp(r->res[j].detail, r->res[i].detail) == 0)
-                    first = j >= i;
-            if (!first)
-                continue;
-            for (size_t j = i; j < r->n; j++)
-                count += r->res[j].verdict == IPPM_NA &&
-                         strcmp(r->res[j].detail, r->res[i].detail) == 0;
-            if (shown == 0)
-                distinct++;
-            /* after (last_count, last_first) in the order count desc, first
-             * case asc */
-            bool after = count < last_count ||
-                         (count == last_count && i > last_first);
-            if (after && (count > best_count ||
-                          (count == best_count && i < best)))
+            size_t count = na_reason_count(r, i);
+            bool after_prev =
+                count < prev_count || (count == prev_count && i > prev);
+            if (count && after_prev && count > best_count)
                 best = i, best_count = count;
         }
-        if (best == SIZE_MAX || shown == NA_REASONS_MAX)
-            break;
         char head[32];
-        snprintf(head, sizeof head, "%5zu  ", best_count);
+        int w = snprintf(head, sizeof head, "%5zu  ", best_count);
         fputs(head, f);
-        put_wrapped(f, r->res[best].detail, strlen(head), strlen(head));
-        last_count = best_count;
-        last_first = best;
-        shown++;
+        put_wrapped(f, r->res[best].detail, (size_t)w, (size_t)w);
+        prev = best;
+        prev_count = best_count;
     }
     if (distinct > shown)
         fprintf(f, "       and %zu more reasons\n", distinct - shown);
@@ -418,11 +418,10 @@ static int fill_json(FILE *f, void *arg)
                         json_pack("{s:s,s:I}", "version", m.catalogue_version,
                                   "cases", (json_int_t)m.catalogue_cases));
     if (m.reflector_mode)
-        json_object_set_new(root, "reflector",
-                            json_pack("{s:s,s:s}", "mode", m.reflector_mode,
-                                      "how", m.reflector_mode_how
-                                                 ? m.reflector_mode_how
-                                                 : "unknown"));
+        json_object_set_new(
+            root, "reflector",
+            json_pack("{s:s,s:s}", "mode", m.reflector_mode, "how",
+                      m.reflector_mode_how ? m.reflector_mode_how : "unknown"));
     json_object_set_new(root, "suite", jstr(r->suite));
     json_object_set_new(root, "target", jstr(r->target));
     json_object_set_new(root, "start", jstr(when));
@@ -434,15 +433,14 @@ static int fill_json(FILE *f, void *arg)
     json_object_set_new(
         root, "result",
         jstr(ippm_report_exit_status(r) == IPPM_EXIT_OK ? "pass" : "fail"));
-    json_object_set_new(
-        root, "totals",
-        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "cases",
-                  (json_int_t)r->n, "pass", (json_int_t)t.pass, "fail",
-                  (json_int_t)t.fail, "warn", (json_int_t)t.warn, "na",
-                  (json_int_t)t.na, "must_fail",
-                  (json_int_t)t.must_fail, "should_fail",
-                  (json_int_t)t.should_fail, "may_fail",
-                  (json_int_t)t.may_fail));
+    json_object_set_new(root, "totals",
+                        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "cases",
+                                  (json_int_t)r->n, "pass", (json_int_t)t.pass,
+                                  "fail", (json_int_t)t.fail, "warn",
+                                  (json_int_t)t.warn, "na", (json_int_t)t.na,
+                                  "must_fail", (json_int_t)t.must_fail,
+                                  "should_fail", (json_int_t)t.should_fail,
+                                  "may_fail", (json_int_t)t.may_fail));
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         json_t *c = json_object();

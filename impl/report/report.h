@@ -24,7 +24,7 @@ struct ippm_report {
     const char *command_line;       /* NULL: this process's own */
     const char *reflector_mode;     /* "stateful", "stateless" */
     const char *reflector_mode_how; /* "configured", "inferred from ..." */
-    bool verbose;           /* the table gives every n/a case's reason */
+    bool verbose; /* the table gives every n/a case's reason */
 };
 
 /* The JSON report's "schema_version": conformance/schema/

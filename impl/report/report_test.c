@@ -226,8 +226,8 @@ static void test_write_failure_leaves_nothing(void **state)
 
 /* The shown verdict of the one case "STAMP-8762-4.3-04" in a JSON report,
  * and its totals. */
-static void json_says(const char *path, const char *verdict, int fail,
-                      int warn, const char *result)
+static void json_says(const char *path, const char *verdict, int fail, int warn,
+                      const char *result)
 {
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
@@ -266,9 +266,8 @@ static void test_should_failure_same_everywhere(void **state)
     for (int strict = 0; strict <= 1; strict++) {
         r.strict = strict;
         const char *v = strict ? "fail" : "warn";
-        assert_string_equal(ippm_shown_str(ippm_report_verdict(&res[1],
-                                                               r.strict)),
-                            v);
+        assert_string_equal(
+            ippm_shown_str(ippm_report_verdict(&res[1], r.strict)), v);
         char want[160];
         /* terminal */
         char *buf = NULL;
@@ -291,8 +290,8 @@ static void test_should_failure_same_everywhere(void **state)
         /* JUnit: a fail is a <failure>, a warn a passed testcase */
         assert_int_equal(ippm_report_write_junit(path, &r), 0);
         char *x = slurp(path);
-        snprintf(want, sizeof want,
-                 "tests=\"3\" failures=\"%d\" skipped=\"1\"", strict);
+        snprintf(want, sizeof want, "tests=\"3\" failures=\"%d\" skipped=\"1\"",
+                 strict);
         assert_non_null(strstr(x, want));
         snprintf(want, sizeof want, "<property name=\"warn\" value=\"%d\"/>",
                  !strict);
@@ -312,8 +311,8 @@ static void test_should_failure_same_everywhere(void **state)
                  "<span class=\"c-warn\">%d warn</span>",
                  strict, !strict);
         assert_non_null(strstr(h, want));
-        assert_non_null(strstr(h, strict ? ">FAIL</span></h2>"
-                                         : ">PASS</span></h2>"));
+        assert_non_null(
+            strstr(h, strict ? ">FAIL</span></h2>" : ">PASS</span></h2>"));
     }
     unlink(path);
 }
@@ -381,8 +380,8 @@ static void test_run_metadata(void **state)
     (void)state;
     struct ippm_case_result res[1];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
-    struct ippm_report r = {.suite = "stamp-reflector", .target = "x",
-                            .res = res, .n = 1};
+    struct ippm_report r = {
+        .suite = "stamp-reflector", .target = "x", .res = res, .n = 1};
     char ver[17];
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)ippm_catalogue_version());
@@ -430,8 +429,8 @@ static void test_run_metadata(void **state)
     snprintf(want, sizeof want,
              "<property name=\"catalogue_version\" value=\"%s\"/>", ver);
     assert_non_null(strstr(x, want));
-    assert_non_null(strstr(x, "<property name=\"ippm_version\" value=\""
-                              IPPM_VERSION "\"/>"));
+    assert_non_null(strstr(
+        x, "<property name=\"ippm_version\" value=\"" IPPM_VERSION "\"/>"));
     assert_non_null(strstr(x, "<property name=\"command_line\" "
                               "value=\"ippm conform &apos;a b&apos;\"/>"));
     assert_non_null(
@@ -484,11 +483,16 @@ static void print_into(const struct ippm_report *r, char **buf)
 }
 
 static const struct ippm_case c_long = {
-    "STAMP-DRAFT-3-01", "draft-ietf-ippm-a-very-long-draft-name-14 §3 (RFC 8972 §4)",
-    IPPM_MUST, IPPM_ROLE_REFLECTOR,
+    "STAMP-DRAFT-3-01",
+    "draft-ietf-ippm-a-very-long-draft-name-14 §3 (RFC 8972 §4)",
+    IPPM_MUST,
+    IPPM_ROLE_REFLECTOR,
     "A title long enough that with the ID, section, level and verdict in "
     "front of it the row would pass a hundred columns by far",
-    "q", 0, never, {0}};
+    "q",
+    0,
+    never,
+    {0}};
 
 /* Long titles, sections, details and target names wrap: no line of the
  * table reaches 100 columns, and no word is lost. */
@@ -508,7 +512,8 @@ static void test_table_under_100_columns(void **state)
         .suite = "pcap",
         .target = "/a/long/path/to/a/capture/file/somewhere/deep/in/a/"
                   "tree/of/directories/on.pcapng",
-        .res = res, .n = 3,
+        .res = res,
+        .n = 3,
         .reflector_mode = "stateless",
         .reflector_mode_how = "inferred from the replies"};
     char *buf;
@@ -541,8 +546,7 @@ static void test_na_reasons(void **state)
         make(&res[i], &c_na, IPPM_NA,
              i % 3 == 0 ? "no packet carried TLVs" : "unauthenticated mode");
     make(&res[N - 1], &c_na, IPPM_NA, "a reason given once");
-    struct ippm_report r = {.suite = "pcap", .target = "x", .res = res,
-                            .n = 5};
+    struct ippm_report r = {.suite = "pcap", .target = "x", .res = res, .n = 5};
     char *buf;
     print_into(&r, &buf);
     assert_non_null(strstr(buf, "n/a   Reply HMAC valid\n    unauthenticated "
