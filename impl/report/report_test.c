@@ -446,6 +446,15 @@ static void test_run_metadata(void **state)
              ver, n_cat);
     assert_non_null(strstr(buf, want));
     free(buf);
+    assert_int_equal(ippm_html_write_verdicts(path, "t", &r, NULL, 0, 0, NULL),
+                     0);
+    x = slurp(path);
+    snprintf(want, sizeof want,
+             "ippm " IPPM_VERSION " &middot; catalogue %s (%zu cases) "
+             "&middot; reflector stateful (inferred from the replies)",
+             ver, n_cat);
+    assert_non_null(strstr(x, want));
+    assert_non_null(strstr(x, "<code>ippm conform &#39;a b&#39;</code>"));
     unlink(path);
 }
 
