@@ -11,6 +11,7 @@ PKGS=(
   python3-scapy tshark valgrind
   libmicrohttpd-dev libsnmp-dev snmpd snmp curl  # --metrics, --agentx
   chromium fonts-dejavu-core python3-pil libxml2-utils  # HTML render, JUnit schema
+  python3-jsonschema  # JSON reports against conformance/schema/
   systemd groff-base  # unit verification, man page check
 )
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conformance/cases/cases.h"
+#include "conformance/stamp/stamp_check_util.h"
 
 struct table {
     const struct ippm_case *c;
@@ -47,6 +48,87 @@ const struct ippm_case *ippm_catalogue(size_t *n)
     pthread_once(&join_once, join);
     *n = n_joined;
     return joined;
+}
+
+#define FNV64_OFFSET 0xcbf29ce484222325ull
+#define FNV64_PRIME  0x100000001b3ull
+
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * FNV64_PRIME;
+    return h;
+}
+
+/* A string and its terminating NUL, so "ab","c" and "a","bc" differ; NULL
+ * hashes as the empty string. */
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return s ? fnv_bytes(h, s, strlen(s) + 1) : fnv_bytes(h, "", 1);
+}
+
+/* An integer as 8 octets, least significant first (the same on every
+ * host). */
+static uint64_t fnv_int(uint64_t h, long long v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((unsigned long long)v >> (8 * i));
+    return fnv_bytes(h, b, sizeof b);
+}
+
+/* h extended by every field of c that a report reader relies on. */
+static uint64_t case_hash(uint64_t h, const struct ippm_case *c)
+{
+    h = fnv_str(h, c->id);
+    h = fnv_str(h, c->section);
+    h = fnv_int(h, c->level);
+    h = fnv_int(h, c->role);
+    h = fnv_str(h, c->title);
+    h = fnv_str(h, c->quote);
+    h = fnv_int(h, c->arg.type);
+    return fnv_int(h, c->arg.flags);
+}
+
+/* see ippm_conform.h */
+uint64_t ippm_cases_version(const struct ippm_case *c, size_t n)
+{
+    uint64_t h = FNV64_OFFSET;
+    for (size_t i = 0; i < n; i++)
+        h = case_hash(h, &c[i]);
+    return h;
+}
+
+/* see ippm_conform.h */
+uint64_t ippm_catalogue_version(void)
+{
+    /* The tables in turn, as ippm_catalogue() joins them: the same value
+     * as ippm_cases_version() over the joined copy, without making it. */
+    uint64_t h = FNV64_OFFSET;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < *tables[t].n; i++)
+            h = case_hash(h, &tables[t].c[i]);
+    return h;
+}
+
+/* see ippm_conform.h */
+const char *ippm_obs_reflector_mode(const struct ippm_obs *obs,
+                                    const char **how)
+{
+    const char *unused;
+    if (!how)
+        how = &unused;
+    *how = NULL;
+    if (obs->role != IPPM_ROLE_REFLECTOR || !obs->protocol ||
+        strcasecmp(obs->protocol, "stamp") != 0)
+        return NULL;
+    bool replied = false;
+    for (size_t i = 0; i < obs->n_ex && !replied; i++)
+        replied = obs->ex[i].rep != NULL;
+    if (obs->expect_stateful < 0 && !replied)
+        return NULL;
+    return stamp_obs_stateful(obs, how) ? "stateful" : "stateless";
 }
 
 /* see ippm_conform.h */

@@ -150,6 +150,24 @@ struct ippm_case_result {
 /* The whole catalogue, every protocol joined. */
 const struct ippm_case *ippm_catalogue(size_t *n);
 
+/* The catalogue's version: a 64-bit FNV-1a hash over every case's ID,
+ * section, level, role, title, quote and argument type and flags, in
+ * catalogue order. It changes when any case changes, is added, removed or
+ * moved, so a report names the catalogue that graded it. Pure: reads the
+ * tables, allocates nothing. */
+uint64_t ippm_catalogue_version(void);
+
+/* The same hash over any n cases (ippm_catalogue_version() is this over
+ * ippm_catalogue()'s). */
+uint64_t ippm_cases_version(const struct ippm_case *c, size_t n);
+
+/* The graded reflector's mode as the checks see it, "stateful" or
+ * "stateless", with how it is known in *how ("configured", "inferred from
+ * the replies"); NULL when unknown: a sender is graded, the protocol has
+ * no such mode, or nothing was configured and no reply was seen. */
+const char *ippm_obs_reflector_mode(const struct ippm_obs *obs,
+                                    const char **how);
+
 /* Looks a case up by exact ID; NULL when absent. */
 const struct ippm_case *ippm_case_find(const char *id);
 

@@ -49,7 +49,8 @@ enum {
     OPT_LIST,
     OPT_HELP,
     OPT_HTML,
-    OPT_HMAC_KEY
+    OPT_HMAC_KEY,
+    OPT_VERBOSE
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +74,7 @@ static const struct option long_opts[] = {
     {"pcap-manifest", required_argument, NULL, OPT_MANIFEST},
     {"list", no_argument, NULL, OPT_LIST},
     {"help", no_argument, NULL, OPT_HELP},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {NULL, 0, NULL, 0},
 };
 
@@ -122,6 +124,9 @@ static void usage(FILE *f);
         "                         (default " DEFAULT_MANIFEST ")\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
+        "  -v, --verbose          every n/a case's reason under it (by " \
+        "default\n" \
+        "                         grouped after the table when many)\n" \
         "\n" \
         "Exit status: 0 every MUST passed, 1 a MUST failed (or a SHOULD " \
         "with\n" \
@@ -163,7 +168,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
 {
     int c;
     int first = 1;
-    while ((c = ippm_cli_next(argc, argv, "h", long_opts, prog, first)) !=
+    while ((c = ippm_cli_next(argc, argv, "hv", long_opts, prog, first)) !=
            -1) {
         first = 0;
         if (refuse(c, deny, prog))
@@ -242,6 +247,10 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_LIST:
             o->list = true;
+            break;
+        case OPT_VERBOSE:
+        case 'v':
+            o->verbose = true;
             break;
         case OPT_HELP:
         case 'h':
@@ -366,7 +375,8 @@ static void live_end(struct live_setup *ls)
 int conform_report_results(const struct conform_opts *o, const char *suite,
                            const char *target, uint64_t start_ns,
                            const struct ippm_case_result *res, size_t n,
-                           const struct ippm_exchange *ex, size_t n_ex)
+                           const struct ippm_exchange *ex, size_t n_ex,
+                           const struct ippm_obs *graded)
 {
     struct ippm_report r = {
         .suite = suite,
@@ -376,7 +386,10 @@ int conform_report_results(const struct conform_opts *o, const char *suite,
         .start_ns = start_ns,
         .duration_ns = ippm_clock_realtime() - start_ns,
         .strict = o->strict,
+        .verbose = o->verbose,
     };
+    if (graded)
+        ippm_report_set_obs(&r, graded);
     ippm_report_print(stdout, &r);
     fflush(stdout);
     int status = ippm_report_exit_status(&r);
@@ -437,7 +450,7 @@ static int grade(const struct ippm_obs *obs, const struct conform_opts *o,
      * sender's exchanges time only our reflector, so no plot. */
     bool probed = obs->live && obs->role == IPPM_ROLE_REFLECTOR;
     status = conform_report_results(o, suite, target, start_ns, res, n,
-                            probed ? obs->ex : NULL, obs->n_ex);
+                            probed ? obs->ex : NULL, obs->n_ex, obs);
     free(res);
     return status;
 }

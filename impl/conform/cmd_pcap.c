@@ -5,7 +5,7 @@
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
  *                        [--only PREFIX]
  *                        [--strict] [--junit FILE] [--json FILE]
- *                        [--html FILE] [--quiet]
+ *                        [--html FILE] [--quiet] [-v|--verbose]
  *   ippm pcap check --manifest MANIFEST
  *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth]
  *
@@ -159,12 +159,13 @@ struct check_opts {
     const char *html;
     const char *manifest;
     bool quiet;
+    bool verbose;
 };
 
 enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
-    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML
+    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE
 };
 
 static const struct option check_longopts[] = {
@@ -184,6 +185,7 @@ static const struct option check_longopts[] = {
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {NULL, 0, NULL, 0}
 };
 
@@ -197,7 +199,7 @@ static void usage(FILE *f)
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
-          " [--quiet]\n"
+          " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
           "       ippm pcap dump FILE [--port PORT] [--auth-key-file FILE]"
           " [--auth]\n",
@@ -233,7 +235,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
     o->stateful = -1;
     o->tol_ns = PCAP_CLOCK_TOLERANCE_NS;
     int c, first = 1;
-    while ((c = ippm_cli_next(argc, argv, "", check_longopts, prog, first)) !=
+    while ((c = ippm_cli_next(argc, argv, "v", check_longopts, prog, first)) !=
            -1) {
         first = 0;
         switch (c) {
@@ -285,6 +287,7 @@ static int parse_opts(int argc, char **argv, const char *prog,
         case OPT_HTML: o->html = optarg; break;
         case OPT_MANIFEST: o->manifest = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
+        case OPT_VERBOSE: case 'v': o->verbose = true; break;
         case OPT_HELP: usage(stdout); return 1;
         default: return -1;
         }
@@ -366,6 +369,7 @@ struct check_run {
     struct ippm_case_result *res;
     size_t n_res;
     uint64_t start_ns, duration_ns;
+    const char *refl_mode, *refl_mode_how; /* ippm_obs_reflector_mode */
 };
 
 static void check_run_free(struct check_run *r)
@@ -452,6 +456,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         obs.role = IPPM_ROLE_REFLECTOR;
         r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
                                        cap - r->n_res);
+        r->refl_mode = ippm_obs_reflector_mode(&obs, &r->refl_mode_how);
     }
     if (o->roles & ROLE_SENDER) {
         obs.role = IPPM_ROLE_SENDER;
@@ -502,6 +507,8 @@ static int cmd_check_file(const struct check_opts *o)
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
         .strict = o->strict,
+        .reflector_mode = r.refl_mode, .reflector_mode_how = r.refl_mode_how,
+        .verbose = o->verbose,
     };
     if (!o->quiet) {
         print_summary(stdout, &r);

@@ -35,6 +35,7 @@ struct conform_opts {
     bool port_given;
     uint32_t count;
     int ttl;
+    bool verbose;          /* the table gives every n/a case's reason */
 };
 
 struct self_ctx;
@@ -70,12 +71,14 @@ struct conform_target {
 };
 
 /* Prints the table of res and writes the reports; ex (n_ex) are our own
- * probes for the HTML round-trip plot, NULL for none. Returns the exit
- * status. */
+ * probes for the HTML round-trip plot, NULL for none; graded is the
+ * observation res graded, for the reflector mode the reports record (NULL:
+ * several, no one mode). Returns the exit status. */
 int conform_report_results(const struct conform_opts *o, const char *suite,
                            const char *target, uint64_t start_ns,
                            const struct ippm_case_result *res, size_t n,
-                           const struct ippm_exchange *ex, size_t n_ex);
+                           const struct ippm_exchange *ex, size_t n_ex,
+                           const struct ippm_obs *graded);
 
 /* The catalogue on obs into a calloc'd array (*n results). NULL with the
  * exit status in *status: out of memory, or --only matching nothing

@@ -355,7 +355,8 @@ int conform_self_suite(const struct conform_opts *o,
         printf("\n");
         rc = conform_report_results(
             o, "stamp", "ippm's own reflector and sender, every mode", start,
-            merged, total, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0);
+            merged, total, keep ? keep->ex : NULL, keep ? keep->obs.n_ex : 0,
+            NULL); /* every mode: no one reflector mode */
     }
     for (size_t t = 0; t < n_targets; t++)
         free(part[t]);

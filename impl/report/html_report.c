@@ -577,22 +577,56 @@ static void plot_put(FILE *f, const struct ippm_html_plot *p)
 
 /* ---- verdicts ---- */
 
-static const char *verdict_class(const struct ippm_case_result *x, bool strict)
+/* The CSS class of a shown verdict ("n/a" is not a class name). */
+static const char *verdict_class(enum ippm_shown v)
 {
-    if (x->verdict == IPPM_PASS)
-        return "pass";
-    if (x->verdict == IPPM_NA)
-        return "na";
-    return ippm_result_fails_run(x, strict) ? "fail" : "warn";
+    return v == IPPM_SHOWN_NA ? "na" : ippm_shown_str(v);
 }
 
-static const char *verdict_text(const struct ippm_case_result *x, bool strict)
+static void verdict_row_put(FILE *f, const struct ippm_case_result *x,
+                            enum ippm_shown v)
 {
-    if (x->verdict == IPPM_PASS)
-        return "pass";
-    if (x->verdict == IPPM_NA)
-        return "n/a";
-    return ippm_result_fails_run(x, strict) ? "FAIL" : "fail (warning)";
+    const char *cls = verdict_class(v);
+    fprintf(f, "<tr class=\"r-%s\"><td class=\"id\">", cls);
+    ippm_html_put(f, x->c->id);
+    fputs("<div class=\"ti\">", f);
+    ippm_html_put(f, x->c->title);
+    fputs("</div></td><td><a href=\"#quote-", f);
+    id_put(f, x->c->id);
+    fputs("\">", f);
+    ippm_html_put(f, x->c->section);
+    fprintf(f,
+            "</a></td><td>%s</td><td><span class=\"b %s\">%s</span>"
+            "</td><td class=\"d\">",
+            ippm_level_str(x->c->level), cls, ippm_shown_str(v));
+    ippm_html_put(f, x->detail);
+    fputs("</td></tr>\n", f);
+}
+
+/* What the run was: the versions, the reflector mode, the command line. */
+static void meta_put(FILE *f, const struct ippm_report *r)
+{
+    struct ippm_report_meta m;
+    ippm_report_meta(r, &m);
+    fputs("<p class=\"sub\">ippm ", f);
+    ippm_html_put(f, m.ippm_version);
+    fprintf(f, " &middot; catalogue %s (%zu cases)", m.catalogue_version,
+            m.catalogue_cases);
+    if (m.reflector_mode) {
+        fputs(" &middot; reflector ", f);
+        ippm_html_put(f, m.reflector_mode);
+        if (m.reflector_mode_how) {
+            fputs(" (", f);
+            ippm_html_put(f, m.reflector_mode_how);
+            fputs(")", f);
+        }
+    }
+    if (m.command_line[0]) {
+        fputs("<br><code>", f);
+        ippm_html_put(f, m.command_line);
+        fputs("</code>", f);
+    }
+    fputs("</p>\n", f);
 }
 
 static void verdicts_put(FILE *f, const struct ippm_report *r)
@@ -604,34 +638,29 @@ static void verdicts_put(FILE *f, const struct ippm_report *r)
         f,
         "<h2>Verdicts <span class=\"b %s\">%s</span></h2>\n"
         "<p class=\"tot\">%zu cases: <span class=\"c-pass\">%zu pass</span>, "
-        "<span class=\"c-fail\">%zu fail</span> (%zu MUST, %zu SHOULD, "
-        "%zu MAY), <span class=\"c-na\">%zu n/a</span>%s. "
-        "A section links to the requirement text.</p>\n",
+        "<span class=\"c-fail\">%zu fail</span>, "
+        "<span class=\"c-warn\">%zu warn</span>, "
+        "<span class=\"c-na\">%zu n/a</span> (not met: %zu MUST, %zu SHOULD, "
+        "%zu MAY)%s. Failures first; a section links to the requirement "
+        "text.</p>\n",
         ok ? "pass" : "fail", ok ? "PASS" : "FAIL", r->n, t.pass, t.fail,
-        t.must_fail, t.should_fail, t.may_fail, t.na,
+        t.warn, t.na, t.must_fail, t.should_fail, t.may_fail,
         r->strict ? " [strict: a SHOULD failure fails the run]" : "");
+    meta_put(f, r);
     fputs("<table class=\"v\"><thead><tr><th>ID</th><th>Section</th>"
           "<th>Level</th><th>Verdict</th><th>Observed vs expected</th>"
           "</tr></thead>\n<tbody>\n",
           f);
-    for (size_t i = 0; i < r->n; i++) {
-        const struct ippm_case_result *x = &r->res[i];
-        const char *cls = verdict_class(x, r->strict);
-        fprintf(f, "<tr class=\"r-%s\"><td class=\"id\">", cls);
-        ippm_html_put(f, x->c->id);
-        fputs("<div class=\"ti\">", f);
-        ippm_html_put(f, x->c->title);
-        fputs("</div></td><td><a href=\"#quote-", f);
-        id_put(f, x->c->id);
-        fputs("\">", f);
-        ippm_html_put(f, x->c->section);
-        fprintf(f,
-                "</a></td><td>%s</td><td><span class=\"b %s\">%s</span>"
-                "</td><td class=\"d\">",
-                ippm_level_str(x->c->level), cls, verdict_text(x, r->strict));
-        ippm_html_put(f, x->detail);
-        fputs("</td></tr>\n", f);
-    }
+    /* What needs a reader's attention first: fail, warn, then what was
+     * graded (pass) before what was not (n/a), each in catalogue order. */
+    static const enum ippm_shown order[] = {IPPM_SHOWN_FAIL, IPPM_SHOWN_WARN,
+                                            IPPM_SHOWN_PASS, IPPM_SHOWN_NA};
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+        for (size_t i = 0; i < r->n; i++) {
+            enum ippm_shown v = ippm_report_verdict(&r->res[i], r->strict);
+            if (v == order[o])
+                verdict_row_put(f, &r->res[i], v);
+        }
     fputs("</tbody></table>\n", f);
 }
 
@@ -697,7 +726,8 @@ static const char css[] =
     "h2 .b{font-size:14px;vertical-align:middle}"
     "tr.r-fail{background:#fdeeee}tr.r-warn{background:#fff8e6}"
     ".c-pass{color:#1e8e3e;font-weight:600}.c-fail{color:#d62728;"
-    "font-weight:600}.c-na{color:#5b6475}"
+    "font-weight:600}.c-warn{color:#a86f00;font-weight:600}"
+    ".c-na{color:#5b6475}"
     "details.quotes{margin:22px 0;border:1px solid #d9dee7;border-radius:6px;"
     "padding:6px 12px}details.quotes summary{cursor:pointer;font-weight:600}"
     ".q{padding:8px 6px;border-bottom:1px solid #eef1f6}"

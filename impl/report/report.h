@@ -19,22 +19,74 @@ struct ippm_report {
     uint64_t start_ns;      /* Unix ns */
     uint64_t duration_ns;
     bool strict;            /* SHOULD failures fail the run */
+    /* Run metadata, each optional (NULL: not known, left out of the
+     * reports). The writers add the ippm and catalogue versions. */
+    const char *command_line;       /* NULL: this process's own */
+    const char *reflector_mode;     /* "stateful", "stateless" */
+    const char *reflector_mode_how; /* "configured", "inferred from ..." */
+    bool verbose; /* the table gives every n/a case's reason */
 };
 
+/* The JSON report's "schema_version": conformance/schema/
+ * ippm-report.schema.json describes it. Raised when a field changes
+ * meaning or goes away; a new optional field keeps it. */
+#define IPPM_REPORT_SCHEMA_VERSION 1
+
+/* Fills r's reflector mode from the observation it graded
+ * (ippm_obs_reflector_mode; unknown for a sender). */
+void ippm_report_set_obs(struct ippm_report *r, const struct ippm_obs *obs);
+
+/* What every report records about the run besides its verdicts. */
+struct ippm_report_meta {
+    const char *ippm_version;       /* "0.1.0" */
+    char command_line[1024];        /* the arguments, shell-quoted */
+    char catalogue_version[17];     /* ippm_catalogue_version(), 16 hex */
+    size_t catalogue_cases;         /* cases in the whole catalogue */
+    const char *reflector_mode;     /* NULL: unknown */
+    const char *reflector_mode_how; /* NULL: unknown */
+};
+
+void ippm_report_meta(const struct ippm_report *r, struct ippm_report_meta *m);
+
+/* The verdict every report shows for a case: the terminal table, JSON,
+ * JUnit and HTML all name it with ippm_report_verdict(), so they never
+ * disagree.
+ *   pass  graded, and the requirement holds
+ *   fail  the requirement does not hold and that fails the run: a MUST,
+ *         or with strict a SHOULD (ippm_result_fails_run)
+ *   warn  the requirement does not hold but that does not fail the run:
+ *         a SHOULD without strict, a MAY
+ *   n/a   not graded; the detail says why */
+enum ippm_shown {
+    IPPM_SHOWN_PASS,
+    IPPM_SHOWN_FAIL,
+    IPPM_SHOWN_WARN,
+    IPPM_SHOWN_NA,
+};
+
+enum ippm_shown ippm_report_verdict(const struct ippm_case_result *x,
+                                    bool strict);
+const char *ippm_shown_str(enum ippm_shown v); /* "pass" "fail" "warn" "n/a" */
+
+/* pass + fail + warn + na == the number of cases, each counted by its
+ * shown verdict. must_fail, should_fail and may_fail count the cases whose
+ * requirement does not hold (fail and warn), by level. */
 struct ippm_report_totals {
-    size_t pass, fail, na, must_fail, should_fail, may_fail;
+    size_t pass, fail, warn, na, must_fail, should_fail, may_fail;
 };
 
 void ippm_report_totals(const struct ippm_report *r,
                         struct ippm_report_totals *t);
 
-/* One line per case: ID, section, level, verdict, and on failure the
- * observed-vs-expected detail; then a totals line. */
+/* One row per case: ID, section, level, verdict, title; under a fail or
+ * warn the observed-vs-expected detail, under an n/a its reason (when
+ * more than a dozen are n/a and not verbose, their distinct reasons after
+ * the table instead); then a totals line. Lines stay under 100 columns:
+ * long titles, details and sections wrap. */
 void ippm_report_print(FILE *f, const struct ippm_report *r);
 
-/* The totals line alone: "N cases: P pass, F fail[, W warn] (M MUST, S
- * SHOULD, Y MAY), X n/a -> PASS|FAIL". W counts failures that do not fail
- * the run (a SHOULD without strict, a MAY), shown as "warn". */
+/* The totals line alone: "N cases: P pass, F fail, W warn, X n/a (not met:
+ * M MUST, S SHOULD, Y MAY) -> PASS|FAIL". */
 void ippm_report_print_totals(FILE *f, const struct ippm_report *r);
 
 /* Returns 0, or -1 with errno set. */

@@ -1,5 +1,6 @@
 # The report writers: text, JSON, JUnit, HTML, metrics, AgentX.
 #   unit: report writers (JSON, JUnit XML, table, exit status), HTML,
+#         JSON reports against their schema,
 #         XML and HTML escaping,
 #         Prometheus text; JUnit against its schema
 #   live: HTML rendered by headless Chromium (skips without it), the
@@ -31,3 +32,12 @@ foreach(mode prom_reflector prom_sender prom_errors snmp mib)
             $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/packaging/IPPM-MIB.txt
             ${mode})
 endforeach()
+# Every JSON report validates against conformance/schema/
+# ippm-report.schema.json: the capture corpus, and ippm conform (its
+# self-test binds port 862 when it can).
+ippm_script_test(report_schema_pcap LABEL unit
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/report_schema.py
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR} pcap)
+ippm_script_test(report_schema_conform LABEL unit TIMEOUT 120 LOCK port862
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/report_schema.py
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR} conform)

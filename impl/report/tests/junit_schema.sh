@@ -2,7 +2,7 @@
 # The JUnit XML of `ippm conform` and `ippm pcap check` loads in a
 # standard JUnit consumer: it validates against the Jenkins xUnit plugin's
 # junit-10.xsd (conformance/schema/junit-10.xsd), with passes, n/a
-# (skipped) and failures in it.
+# (skipped), warnings (passed, "verdict: warn") and failures in it.
 #   junit_schema.sh IPPM SOURCE_DIR
 # Exit 0 pass, 1 fail, 77 skip (no xmllint: Debian libxml2-utils).
 set -u
@@ -54,4 +54,22 @@ grep -q '<skipped ' "$dir/bad-seq.xml" || fail "no skipped case to validate"
     --auth-key-file "$SRC/pcaps/stamp/test.key" --strict \
     --junit "$dir/auth.xml" >"$dir/p2.out" 2>"$dir/p2.err"
 validate "$dir/auth.xml" "ippm pcap check (authenticated)"
+
+# A SHOULD not met (a request answered twice): warn, a passed testcase
+# that says so; with --strict a <failure>. Both validate.
+"$IPPM" pcap check "$SRC/pcaps/stamp/stamp-dup-replies.pcap" \
+    --junit "$dir/warn.xml" >"$dir/p3.out" 2>"$dir/p3.err" ||
+    fail "pcap check of stamp-dup-replies.pcap exit $? (a warn passes)"
+validate "$dir/warn.xml" "ippm pcap check (a warn)"
+grep -q '<failure ' "$dir/warn.xml" && fail "a warn is a JUnit <failure>"
+grep -q '<system-out>verdict: warn&#10;level: SHOULD' "$dir/warn.xml" ||
+    fail "no testcase says verdict: warn"
+grep -q '<property name="warn" value="1"/>' "$dir/warn.xml" ||
+    fail "the suite does not count 1 warn"
+"$IPPM" pcap check "$SRC/pcaps/stamp/stamp-dup-replies.pcap" --strict \
+    --junit "$dir/strict.xml" >"$dir/p4.out" 2>"$dir/p4.err"
+[ $? -eq 1 ] || fail "--strict pcap check of stamp-dup-replies.pcap did not exit 1"
+validate "$dir/strict.xml" "ippm pcap check --strict (a SHOULD fails)"
+grep -q '<failure [^>]*type="SHOULD"' "$dir/strict.xml" ||
+    fail "--strict: the SHOULD is no <failure>"
 echo "PASS"
