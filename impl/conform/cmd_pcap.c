@@ -305,11 +305,155 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
     return 0;
 }
 
+/* The capture's last datagram: when it ended. */
+static uint64_t capture_end_ns(const struct capture *c)
+{
+    uint64_t end = 0;
+    for (size_t i = 0; i < c->n; i++)
+        end = c->d[i].ts_ns > end ? c->d[i].ts_ns : end;
+    return end;
+}
+
+/* ---- flows: graded one by one, named in every detail ---- */
+
+/* One sender-reflector pair of the capture: its exchanges are the slice
+ * ex[first, first + n) of the pairing once grouped (group_flows). */
+struct graded_flow {
+    struct ippm_addr snd, refl;
+    size_t first, n;
+    uint64_t replies;       /* datagrams from refl to snd */
+    uint64_t unmatched;     /* those that answer no request */
+};
+
+/* "A -> B", for the flow from a to b. */
+static void flow_name(const struct ippm_addr *a, const struct ippm_addr *b,
+                      char *out, size_t cap)
+{
+    char x[IPPM_ADDR_STRLEN], y[IPPM_ADDR_STRLEN];
+    snprintf(out, cap, "%s -> %s", ippm_addr_fmt(a, x, sizeof x),
+             ippm_addr_fmt(b, y, sizeof y));
+}
+
+static bool same_flow(const struct ippm_exchange *e,
+                      const struct graded_flow *f)
+{
+    return ippm_addr_equal(&e->req_src, &f->snd) &&
+           ippm_addr_equal(&e->req_dst, &f->refl);
+}
+
+/* Orders p->ex flow by flow (in the order each flow first sends, capture
+ * order within one) and lists the flows into *out (malloc'd, *n_out).
+ * Pairing only ever joins a reply to a request of its own flow, so each
+ * slice is what pairing that flow alone gives. Returns 0, or -1 when out
+ * of memory. */
+static int group_flows(const struct capture *c, uint16_t port,
+                       struct pairing *p, struct graded_flow **out,
+                       size_t *n_out)
+{
+    struct graded_flow *f = calloc(p->n_ex ? p->n_ex : 1, sizeof *f);
+    struct ippm_exchange *g = calloc(p->n_ex ? p->n_ex : 1, sizeof *g);
+    if (f == NULL || g == NULL) {
+        free(f);
+        free(g);
+        return -1;
+    }
+    size_t nf = 0, ng = 0;
+    for (size_t i = 0; i < p->n_ex; i++) {
+        bool known = false;
+        for (size_t j = 0; j < nf && !known; j++)
+            known = same_flow(&p->ex[i], &f[j]);
+        if (known)
+            continue;
+        struct graded_flow *x = &f[nf++];
+        x->snd = p->ex[i].req_src;
+        x->refl = p->ex[i].req_dst;
+        x->first = ng;
+        uint64_t attached = 0;
+        for (size_t k = i; k < p->n_ex; k++) {
+            if (!same_flow(&p->ex[k], x))
+                continue;
+            attached += p->ex[k].n_replies;
+            g[ng++] = p->ex[k];
+        }
+        x->n = ng - x->first;
+        for (size_t k = 0; k < c->n; k++)
+            x->replies += stamp_pairing_is_reply(&c->d[k], port) &&
+                          ippm_addr_equal(&c->d[k].src, &x->refl) &&
+                          ippm_addr_equal(&c->d[k].dst, &x->snd);
+        x->unmatched = x->replies > attached ? x->replies - attached : 0;
+    }
+    free(p->ex);
+    p->ex = g;
+    *out = f;
+    *n_out = nf;
+    return 0;
+}
+
+/* Every UDP flow of the capture, for the line that says nothing was
+ * graded: "A -> B (3 datagrams, 14-41 octets), ..." into out. */
+#define FLOWS_SEEN_MAX 6
+
+static void describe_flows_seen(const struct capture *c, char *out,
+                                size_t cap)
+{
+    struct seen { struct ippm_addr src, dst; uint64_t n; size_t lo, hi; };
+    struct seen s[FLOWS_SEEN_MAX];
+    size_t ns = 0, more = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->n; i++) {
+        const struct stamp_dgram *d = &c->d[i];
+        size_t j = 0;
+        while (j < ns && !(ippm_addr_equal(&s[j].src, &d->src) &&
+                           ippm_addr_equal(&s[j].dst, &d->dst)))
+            j++;
+        if (j == ns && ns == FLOWS_SEEN_MAX) {
+            more++; /* datagrams of flows past the first few */
+            continue;
+        }
+        if (j == ns)
+            s[ns++] = (struct seen){d->src, d->dst, 0, d->len, d->len};
+        s[j].n++;
+        s[j].lo = d->len < s[j].lo ? d->len : s[j].lo;
+        s[j].hi = d->len > s[j].hi ? d->len : s[j].hi;
+    }
+    if (ns == 0) {
+        snprintf(out, cap, "none (no UDP datagram)");
+        return;
+    }
+    for (size_t j = 0; j < ns; j++) {
+        char name[2 * IPPM_ADDR_STRLEN + 8];
+        flow_name(&s[j].src, &s[j].dst, name, sizeof name);
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, "%s%s (%llu datagram%s, %zu-%zu octets)",
+                 j ? ", " : "", name, (unsigned long long)s[j].n,
+                 s[j].n == 1 ? "" : "s", s[j].lo, s[j].hi);
+    }
+    if (more) {
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, ", and %llu datagrams of other flows",
+                 (unsigned long long)more);
+    }
+}
+
+/* Puts "NAME: " before every result's detail. */
+static void name_details(struct ippm_case_result *res, size_t n,
+                         const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        char d[IPPM_DETAIL_MAX];
+        snprintf(d, sizeof d, "%s: %s", name, res[i].detail);
+        memcpy(res[i].detail, d, sizeof d);
+    }
+}
+
 /* ---- check ---- */
 
 struct check_run {
     struct capture cap;
     struct pairing pr;
+    struct graded_flow *flows;
+    size_t n_flows;
+    size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
@@ -325,6 +469,7 @@ static void check_run_free(struct check_run *r)
     if (r->crypto_ok)
         ippm_crypto_openssl_free(&r->crypto);
     free(r->pr.ex);
+    free(r->flows);
     free(r->res);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
@@ -335,6 +480,23 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs the catalogue on obs for each role o asks for, into r->res (cap
+ * entries). */
+static void grade_roles(struct check_run *r, const struct check_opts *o,
+                        struct ippm_obs *obs, size_t cap)
+{
+    if (o->roles & ROLE_REFLECTOR) {
+        obs->role = IPPM_ROLE_REFLECTOR;
+        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+    }
+    if (o->roles & ROLE_SENDER) {
+        obs->role = IPPM_ROLE_SENDER;
+        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+    }
 }
 
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
@@ -367,13 +529,17 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     }
     if (r->port == 0)
         r->port = STAMP_PORT;
-    if (pair(&r->cap, r->port, o->auth, &r->pr) != 0) {
+    if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
+        group_flows(&r->cap, r->port, &r->pr, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
+    r->in_flight = stamp_pairing_mark_in_flight(
+        r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
+        STAMP_PAIRING_REPLY_TIMEOUT_NS);
     size_t n_cat;
     ippm_catalogue(&n_cat);
-    size_t cap = 2 * (n_cat ? n_cat : 1);
+    size_t cap = 2 * (n_cat ? n_cat : 1) * (r->n_flows ? r->n_flows : 1);
     r->res = calloc(cap, sizeof *r->res);
     if (r->res == NULL) {
         ippm_cli_error("pcap check: out of memory");
@@ -400,15 +566,21 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.live = false;
     obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
-    if (o->roles & ROLE_REFLECTOR) {
-        obs.role = IPPM_ROLE_REFLECTOR;
-        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
-                                       cap - r->n_res);
-    }
-    if (o->roles & ROLE_SENDER) {
-        obs.role = IPPM_ROLE_SENDER;
-        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
-                                       cap - r->n_res);
+    if (r->n_flows <= 1) {
+        grade_roles(r, o, &obs, cap);
+    } else {
+        /* Several senders or reflectors: each flow is a run of its own. */
+        for (size_t i = 0; i < r->n_flows; i++) {
+            const struct graded_flow *f = &r->flows[i];
+            obs.ex = r->pr.ex + f->first;
+            obs.n_ex = f->n;
+            obs.unmatched_replies = f->unmatched;
+            size_t from = r->n_res;
+            grade_roles(r, o, &obs, cap);
+            char name[2 * IPPM_ADDR_STRLEN + 8];
+            flow_name(&f->snd, &f->refl, name, sizeof name);
+            name_details(r->res + from, r->n_res - from, name);
+        }
     }
     ippm_hmac_key_free(&hkey);
     r->duration_ns = now_ns() - r->start_ns;
@@ -440,6 +612,52 @@ static void print_summary(FILE *f, const struct check_run *r)
     }
     if (any)
         fputc('\n', f);
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const struct graded_flow *g = &r->flows[i];
+        char name[2 * IPPM_ADDR_STRLEN + 8];
+        flow_name(&g->snd, &g->refl, name, sizeof name);
+        fprintf(f, "%s%s (%zu requests, %llu replies)",
+                i ? ", " : "flows graded: ", name, g->n,
+                (unsigned long long)g->replies);
+    }
+    if (r->n_flows)
+        fputc('\n', f);
+    if (r->in_flight)
+        fprintf(f,
+                "in flight: %zu requests sent less than %.1f s before the "
+                "capture ended, after the last reply of their flow: a "
+                "missing reply to them is n/a\n",
+                r->in_flight, STAMP_PAIRING_REPLY_TIMEOUT_NS / 1e9);
+}
+
+/* Why nothing of r was graded, in one line on stderr; false when
+ * something was (a case passed or failed, a request was answered). */
+static bool report_nothing_graded(const struct check_run *r)
+{
+    bool failed = false, graded = false;
+    for (size_t i = 0; i < r->n_res; i++) {
+        failed = failed || r->res[i].verdict == IPPM_FAIL;
+        graded = graded || r->res[i].verdict != IPPM_NA;
+    }
+    /* No pair: what passed is the requests alone, unless one failed. */
+    if (graded && (r->pr.k.matched > 0 || failed))
+        return false;
+    char seen[1024];
+    describe_flows_seen(&r->cap, seen, sizeof seen);
+    if (r->pr.k.matched == 0)
+        ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
+                       "exchange found (reflector port %u: %llu requests, "
+                       "%llu replies); flows seen: %s",
+                       (unsigned)r->port,
+                       (unsigned long long)r->pr.k.requests,
+                       (unsigned long long)r->pr.k.replies, seen);
+    else
+        ippm_cli_error("pcap check: nothing graded: every case is n/a "
+                       "(%llu exchanges paired, %zu in flight at the end); "
+                       "flows seen: %s",
+                       (unsigned long long)r->pr.k.matched, r->in_flight,
+                       seen);
+    return true;
 }
 
 static int cmd_check_file(const struct check_opts *o)
@@ -453,7 +671,7 @@ static int cmd_check_file(const struct check_opts *o)
     struct ippm_report rep = {
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
-        .strict = o->strict,
+        .strict = o->strict, .graded_nothing = report_nothing_graded(&r),
     };
     if (!o->quiet) {
         print_summary(stdout, &r);
@@ -504,6 +722,12 @@ struct manifest_cache {
     struct check_run run;
     int rc;
 };
+
+/* How bad a verdict is, to pick the worst over flows. */
+static int verdict_rank(enum ippm_verdict v)
+{
+    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
+}
 
 /* see pcap_read.h */
 int ippm_pcap_check_manifest(const char *path)
@@ -589,9 +813,13 @@ int ippm_pcap_check_manifest(const char *path)
             bad++;
             continue;
         }
+        /* Several flows: the case's worst verdict over them. */
         const struct ippm_case_result *hit = NULL;
         for (size_t i = 0; i < mc->run.n_res; i++)
-            if (strcmp(mc->run.res[i].c->id, tok[1]) == 0)
+            if (strcmp(mc->run.res[i].c->id, tok[1]) == 0 &&
+                (hit == NULL ||
+                 verdict_rank(mc->run.res[i].verdict) >
+                     verdict_rank(hit->verdict)))
                 hit = &mc->run.res[i];
         const char *got = hit ? ippm_verdict_str(hit->verdict) : "absent";
         if (strcmp(got, tok[2]) != 0) {

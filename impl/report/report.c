@@ -43,6 +43,8 @@ void ippm_report_totals(const struct ippm_report *r,
 /* see report.h */
 int ippm_report_exit_status(const struct ippm_report *r)
 {
+    if (r->graded_nothing) /* never a pass, --strict or not */
+        return IPPM_EXIT_NOTHING;
     for (size_t i = 0; i < r->n; i++)
         if (ippm_result_fails_run(&r->res[i], r->strict))
             return IPPM_EXIT_FAIL;
@@ -84,7 +86,9 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
             "%zu n/a%s -> %s\n",
             r->n, t.pass, t.fail - warn, w, t.must_fail, t.should_fail,
             t.may_fail, t.na, r->strict ? " [strict]" : "",
-            ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
+            r->graded_nothing                          ? "NOTHING GRADED"
+            : ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS"
+                                                         : "FAIL");
 }
 
 /* see report.h */

@@ -19,6 +19,7 @@ struct ippm_report {
     uint64_t start_ns;      /* Unix ns */
     uint64_t duration_ns;
     bool strict;            /* SHOULD failures fail the run */
+    bool graded_nothing;    /* no exchange graded: IPPM_EXIT_NOTHING */
 };
 
 struct ippm_report_totals {
@@ -42,7 +43,7 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r);
 int ippm_report_write_junit(const char *path, const struct ippm_report *r);
 
 /* IPPM_EXIT_OK, or IPPM_EXIT_FAIL when a MUST failed (any failure when
- * strict). */
+ * strict), or IPPM_EXIT_NOTHING when graded_nothing. */
 int ippm_report_exit_status(const struct ippm_report *r);
 
 #endif

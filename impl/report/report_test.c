@@ -63,7 +63,7 @@ static void test_exit_status_and_totals(void **state)
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
     struct ippm_report r = {"stamp-reflector", "127.0.0.1:862", res, 3, 0, 0,
-                            false};
+                            false, false};
     struct ippm_report_totals t;
     ippm_report_totals(&r, &t);
     assert_int_equal(t.pass, 1);
@@ -79,6 +79,20 @@ static void test_exit_status_and_totals(void **state)
     make(&res[0], &c_must, IPPM_FAIL, "seq 1: Session-Sender Sequence "
                                       "Number 7 (expected 1)");
     assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_FAIL);
+    /* Nothing graded is never a pass, strict or not (issue 9). */
+    make(&res[0], &c_na, IPPM_NA, "no reply was seen");
+    make(&res[1], &c_na, IPPM_NA, "no reply was seen");
+    r.graded_nothing = true;
+    assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_NOTHING);
+    r.strict = true;
+    assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_NOTHING);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ippm_report_print_totals(f, &r);
+    fclose(f);
+    assert_non_null(strstr(buf, "-> NOTHING GRADED"));
+    free(buf);
 }
 
 static void test_table(void **state)
@@ -87,7 +101,7 @@ static void test_table(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_FAIL, "seq 1: observed 7 (expected 1)");
     make(&res[1], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false};
+    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false, false};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -112,7 +126,7 @@ static void test_json(void **state)
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies \"quoted\"");
     struct ippm_report r = {"stamp-reflector", "[::1]:862", res, 2,
-                            1764000000000000000ull, 1500000000ull, false};
+                            1764000000000000000ull, 1500000000ull, false, false};
     assert_int_equal(ippm_report_write_json(path, &r), 0);
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
@@ -148,7 +162,7 @@ static void test_junit_escapes(void **state)
     make(&res[0], &c_must, IPPM_PASS, "ok");
     make(&res[1], &c_should, IPPM_FAIL, "a<b & c>\"d\" 'e'\x01");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true};
+    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true, false};
     assert_int_equal(ippm_report_write_junit(path, &r), 0);
     char *x = slurp(path);
     assert_non_null(strstr(x, "<testsuite name=\"stamp-reflector\" tests=\"3\" "
@@ -178,7 +192,7 @@ static void test_table_warn(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false};
+    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false, false};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -202,7 +216,7 @@ static void test_table_warn(void **state)
 static void test_write_failure_leaves_nothing(void **state)
 {
     (void)state;
-    struct ippm_report r = {"s", "t", NULL, 0, 0, 0, false};
+    struct ippm_report r = {"s", "t", NULL, 0, 0, 0, false, false};
     assert_int_equal(ippm_report_write_json("/nonexistent-dir/x.json", &r), -1);
     assert_int_equal(ippm_report_write_junit("/nonexistent-dir/x.xml", &r), -1);
 }
