@@ -51,3 +51,9 @@ endforeach()
 
 ippm_script_test(conform_quotes LABEL unit
   COMMAND sh ${CMAKE_SOURCE_DIR}/ci/check-quotes.sh)
+
+# Issue 9: captures with no test traffic exit 4 (nothing graded), with the
+# flows seen; several flows graded apart; a capture cut after a request.
+ippm_script_test(pcap_nothing_graded LABEL pcap
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_nothing_graded.sh
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp)
