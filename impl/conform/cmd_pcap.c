@@ -660,6 +660,22 @@ static bool report_nothing_graded(const struct check_run *r)
     return true;
 }
 
+/* The flows of r as the reports list them, into f (r->n_flows entries)
+ * and names (two IPPM_ADDR_STRLEN strings a flow). */
+static void report_flows(const struct check_run *r,
+                         struct ippm_report_flow *f, char *names)
+{
+    for (size_t i = 0; i < r->n_flows; i++) {
+        char *snd = names + 2 * i * IPPM_ADDR_STRLEN;
+        char *refl = snd + IPPM_ADDR_STRLEN;
+        f[i].sender = ippm_addr_fmt(&r->flows[i].snd, snd, IPPM_ADDR_STRLEN);
+        f[i].reflector = ippm_addr_fmt(&r->flows[i].refl, refl,
+                                       IPPM_ADDR_STRLEN);
+        f[i].requests = r->flows[i].n;
+        f[i].replies = r->flows[i].replies;
+    }
+}
+
 static int cmd_check_file(const struct check_opts *o)
 {
     struct check_run r;
@@ -668,10 +684,22 @@ static int cmd_check_file(const struct check_opts *o)
         check_run_free(&r);
         return rc;
     }
+    size_t nf = r.n_flows ? r.n_flows : 1;
+    struct ippm_report_flow *flows = calloc(nf, sizeof *flows);
+    char *names = calloc(nf, 2 * IPPM_ADDR_STRLEN);
+    if (flows == NULL || names == NULL) {
+        free(flows);
+        free(names);
+        check_run_free(&r);
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    report_flows(&r, flows, names);
     struct ippm_report rep = {
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
         .strict = o->strict, .graded_nothing = report_nothing_graded(&r),
+        .flows = flows, .n_flows = r.n_flows,
     };
     if (!o->quiet) {
         print_summary(stdout, &r);
@@ -695,6 +723,8 @@ static int cmd_check_file(const struct check_opts *o)
         ippm_cli_error("--html: %s: %s", o->html, strerror(errno));
         rc = IPPM_EXIT_RUNTIME;
     }
+    free(flows);
+    free(names);
     check_run_free(&r);
     return rc;
 }

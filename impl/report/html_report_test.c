@@ -73,7 +73,8 @@ static void test_verdicts_escaped_and_linked(void **state)
         {&c_odd, IPPM_FAIL, "got <tag> & 'x'\x01"},
         {&c_should, IPPM_FAIL, "seq 3: 2 replies"},
     };
-    struct ippm_report r = {"stamp-reflector", "h<o>st", res, 2, 0, 0, false, false};
+    struct ippm_report r = {"stamp-reflector", "h<o>st", res, 2, 0, 0, false,
+                            false, NULL, 0};
     char path[] = "/tmp/ippm-html-test-XXXXXX";
     tmp_path(path);
     assert_int_equal(

@@ -170,6 +170,19 @@ static int fill_json(FILE *f, void *arg)
     json_object_set_new(root, "duration_s",
                         json_real((double)r->duration_ns / 1e9));
     json_object_set_new(root, "strict", json_boolean(r->strict));
+    if (r->graded_nothing)
+        json_object_set_new(root, "graded_nothing", json_true());
+    if (r->n_flows) {
+        json_t *fl = json_array();
+        for (size_t i = 0; fl && i < r->n_flows; i++)
+            json_array_append_new(
+                fl, json_pack("{s:s,s:s,s:I,s:I}", "sender",
+                              r->flows[i].sender, "reflector",
+                              r->flows[i].reflector, "requests",
+                              (json_int_t)r->flows[i].requests, "replies",
+                              (json_int_t)r->flows[i].replies));
+        json_object_set_new(root, "flows", fl);
+    }
     json_object_set_new(
         root, "result",
         jstr(ippm_report_exit_status(r) == IPPM_EXIT_OK ? "pass" : "fail"));

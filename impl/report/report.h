@@ -11,6 +11,13 @@
 
 #include "conformance/ippm_conform.h"
 
+/* One flow a capture's grading covered (ippm pcap check). */
+struct ippm_report_flow {
+    const char *sender;     /* "192.0.2.10:40000" */
+    const char *reflector;  /* "192.0.2.20:862" */
+    uint64_t requests, replies;
+};
+
 struct ippm_report {
     const char *suite;      /* "stamp-reflector", "stamp-sender", "pcap" */
     const char *target;     /* "127.0.0.1:862", a file name */
@@ -20,6 +27,8 @@ struct ippm_report {
     uint64_t duration_ns;
     bool strict;            /* SHOULD failures fail the run */
     bool graded_nothing;    /* no exchange graded: IPPM_EXIT_NOTHING */
+    const struct ippm_report_flow *flows; /* graded; JSON "flows" when n */
+    size_t n_flows;
 };
 
 struct ippm_report_totals {

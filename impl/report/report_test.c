@@ -63,7 +63,7 @@ static void test_exit_status_and_totals(void **state)
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
     struct ippm_report r = {"stamp-reflector", "127.0.0.1:862", res, 3, 0, 0,
-                            false, false};
+                            false, false, NULL, 0};
     struct ippm_report_totals t;
     ippm_report_totals(&r, &t);
     assert_int_equal(t.pass, 1);
@@ -101,7 +101,8 @@ static void test_table(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_FAIL, "seq 1: observed 7 (expected 1)");
     make(&res[1], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false, false};
+    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false,
+                            false, NULL, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -126,7 +127,8 @@ static void test_json(void **state)
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies \"quoted\"");
     struct ippm_report r = {"stamp-reflector", "[::1]:862", res, 2,
-                            1764000000000000000ull, 1500000000ull, false, false};
+                            1764000000000000000ull, 1500000000ull, false,
+                            false, NULL, 0};
     assert_int_equal(ippm_report_write_json(path, &r), 0);
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
@@ -162,7 +164,8 @@ static void test_junit_escapes(void **state)
     make(&res[0], &c_must, IPPM_PASS, "ok");
     make(&res[1], &c_should, IPPM_FAIL, "a<b & c>\"d\" 'e'\x01");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
-    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true, false};
+    struct ippm_report r = {"stamp-reflector", "t&t", res, 3, 0, 0, true,
+                            false, NULL, 0};
     assert_int_equal(ippm_report_write_junit(path, &r), 0);
     char *x = slurp(path);
     assert_non_null(strstr(x, "<testsuite name=\"stamp-reflector\" tests=\"3\" "
@@ -192,7 +195,8 @@ static void test_table_warn(void **state)
     struct ippm_case_result res[2];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
-    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false, false};
+    struct ippm_report r = {"stamp-reflector", "x", res, 2, 0, 0, false,
+                            false, NULL, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -216,7 +220,7 @@ static void test_table_warn(void **state)
 static void test_write_failure_leaves_nothing(void **state)
 {
     (void)state;
-    struct ippm_report r = {"s", "t", NULL, 0, 0, 0, false, false};
+    struct ippm_report r = {"s", "t", NULL, 0, 0, 0, false, false, NULL, 0};
     assert_int_equal(ippm_report_write_json("/nonexistent-dir/x.json", &r), -1);
     assert_int_equal(ippm_report_write_junit("/nonexistent-dir/x.xml", &r), -1);
 }

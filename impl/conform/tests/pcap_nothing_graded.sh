@@ -87,6 +87,11 @@ grep -q "^    192.0.2.10:40001 -> 192.0.2.20:862: seq 0: Ses-Sender TTL 63" \
 grep -q "^    192.0.2.10:40000 -> " "$dir/out" &&
     fail "two flows: the conforming flow failed"
 
+"$IPPM" pcap check --quiet "$CORPUS/stamp-two-flows.pcap" \
+    --json "$dir/two.json" >/dev/null 2>&1
+tr -d ' \n' <"$dir/two.json" | grep -q '"flows":\[{"sender":"192.0.2.10:40000","reflector":"192.0.2.20:862","requests":3,"replies":3},{"sender":"192.0.2.10:40001",' ||
+    fail "two flows: the JSON report does not list them"
+
 # A capture cut right after a request: no false "got no reply".
 "$IPPM" pcap check "$CORPUS/stamp-cut-after-request.pcap" >"$dir/out" 2>&1
 rc=$?
