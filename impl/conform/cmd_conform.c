@@ -493,12 +493,13 @@ static int run_reflector_suite(const struct conform_opts *o,
         rc = IPPM_EXIT_RUNTIME;
     } else if (conform_no_reply(run)) {
         /* Nothing to grade is not a graded FAIL: a closed port would show
-         * the same "got no reply" table as a broken reflector. */
-        ippm_cli_error("conform stamp-reflector: no reply from %s%s: is a "
-                       "STAMP reflector listening?",
+         * the same "got no reply" table as a broken reflector. Nor is it
+         * a pass (issue 9): exit 4, nothing graded. */
+        ippm_cli_error("conform stamp-reflector: nothing graded: no reply "
+                       "from %s%s: is a STAMP reflector listening?",
                        where,
                        run->icmp_refused ? " (ICMP port unreachable)" : "");
-        rc = IPPM_EXIT_RUNTIME;
+        rc = IPPM_EXIT_NOTHING;
     } else {
         conform_print_traffic(run);
         rc = grade(&run->obs, o, "stamp-reflector", where, start);

@@ -142,7 +142,7 @@ dead)
     "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --timeout 0.3 \
         >"$dir/c.out" 2>"$dir/c.err"
     rc=$?
-    [ $rc -eq 3 ] || fail "dead target: exit $rc, expected 3"
+    [ $rc -eq 4 ] || fail "dead target: exit $rc, expected 4 (nothing graded)"
     [ -s "$dir/c.out" ] && fail "dead target: graded anyway"
     [ "$(wc -l <"$dir/c.err")" -eq 1 ] || fail "dead target: not one line"
     grep -q "no reply from 127.0.0.1:$PORT.*is a STAMP reflector listening?" \
