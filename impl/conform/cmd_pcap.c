@@ -455,6 +455,7 @@ struct check_run {
     size_t n_flows;
     size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
+    bool port_default;      /* none detected: STAMP's default assumed */
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
     struct ippm_crypto crypto;
@@ -527,8 +528,10 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    if (r->port == 0)
+    if (r->port == 0) {
         r->port = STAMP_PORT;
+        r->port_default = true;
+    }
     if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
         group_flows(&r->cap, r->port, &r->pr, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
@@ -644,7 +647,13 @@ static bool report_nothing_graded(const struct check_run *r)
         return false;
     char seen[1024];
     describe_flows_seen(&r->cap, seen, sizeof seen);
-    if (r->pr.k.matched == 0)
+    if (r->pr.k.matched == 0 && r->port_default && r->pr.k.requests == 0)
+        ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
+                       "exchange found (no port 862, no UDP port that "
+                       "answers datagrams of %u octets or more; --port "
+                       "names one); flows seen: %s",
+                       STAMP_PAIRING_MIN_TEST_LEN, seen);
+    else if (r->pr.k.matched == 0)
         ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
                        "exchange found (reflector port %u: %llu requests, "
                        "%llu replies); flows seen: %s",
