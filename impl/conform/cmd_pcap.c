@@ -634,16 +634,23 @@ static void print_summary(FILE *f, const struct check_run *r)
 }
 
 /* Why nothing of r was graded, in one line on stderr; false when
- * something was (a case passed or failed, a request was answered). */
-static bool report_nothing_graded(const struct check_run *r)
+ * something was. Nothing is: every case n/a; or, the reflector graded,
+ * not one request and reply paired (one direction captured, a silent
+ * peer, the wrong port: its "got no reply" failures would read the same
+ * as a closed port's, like a live run's dead target), unless the sender
+ * failed a case. */
+static bool report_nothing_graded(const struct check_run *r,
+                                  enum role_sel roles)
 {
-    bool failed = false, graded = false;
+    bool graded = false, sender_failed = false;
     for (size_t i = 0; i < r->n_res; i++) {
-        failed = failed || r->res[i].verdict == IPPM_FAIL;
         graded = graded || r->res[i].verdict != IPPM_NA;
+        sender_failed = sender_failed ||
+                        (r->res[i].verdict == IPPM_FAIL &&
+                         r->res[i].c->role == IPPM_ROLE_SENDER);
     }
-    /* No pair: what passed is the requests alone, unless one failed. */
-    if (graded && (r->pr.k.matched > 0 || failed))
+    bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
     describe_flows_seen(&r->cap, seen, sizeof seen);
@@ -707,7 +714,7 @@ static int cmd_check_file(const struct check_opts *o)
     struct ippm_report rep = {
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
-        .strict = o->strict, .graded_nothing = report_nothing_graded(&r),
+        .strict = o->strict, .graded_nothing = report_nothing_graded(&r, o->roles),
         .flows = flows, .n_flows = r.n_flows,
     };
     if (!o->quiet) {

@@ -38,11 +38,13 @@ def udp(sp, dp, data):
 def tcp(sp, dp):
     return struct.pack("!HHIIBBHHH", sp, dp, 1, 0, 0x50, 0x02, 65535, 0, 0)
 
+T0 = 1767225600
+
 def pcap(path, pkts):
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 101))
         for i, p in enumerate(pkts):
-            f.write(struct.pack("<IIII", 1767225600 + i, 0, len(p), len(p)))
+            f.write(struct.pack("<IIII", T0 + i, 0, len(p), len(p)))
             f.write(p)
 
 a, b = [10, 0, 0, 1], [10, 0, 0, 2]
@@ -53,6 +55,14 @@ for i in range(3):
 pkts.append(ipv4(a, b, 6, tcp(40000, 443)))
 pcap(out + "/no-test-traffic.pcap", pkts)
 pcap(out + "/empty.pcap", [])
+# Conforming STAMP requests (RFC 8762 Figure 3), one a second, never
+# answered, and the capture runs on: one direction captured.
+c, r = [192, 0, 2, 10], [192, 0, 2, 20]
+reqs = [ipv4(c, r, 17, udp(40000, 862, struct.pack(
+    "!IQHH28x", n, (T0 + n + 2208988800) << 32, 1, 0))) for n in range(3)]
+reqs.append(ipv4(a, b, 17, udp(5000, 53, bytes(12))))
+reqs.append(ipv4(a, b, 17, udp(5000, 53, bytes(12))))
+pcap(out + "/requests-only.pcap", reqs)
 PYEOF
 
 # check FILE [OPTIONS...]: exit 4, and the reason on stderr
@@ -75,6 +85,15 @@ nothing "$dir/no-test-traffic.pcap" --quiet --json "$dir/r.json"
 grep -q '"result": *"pass"' "$dir/r.json" && fail "JSON says pass"
 nothing "$dir/empty.pcap"
 grep -q "flows seen: none" "$dir/err" || fail "empty: $(cat "$dir/err")"
+
+# Requests and no reply at all: the reflector cannot be graded (a
+# closed port looks the same), the sender can.
+nothing "$dir/requests-only.pcap"
+grep -q "reflector port 862: 3 requests, 0 replies" "$dir/err" ||
+    fail "requests only: $(cat "$dir/err")"
+"$IPPM" pcap check "$dir/requests-only.pcap" --role sender >"$dir/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { fail "requests only, --role sender: exit $rc"; cat "$dir/out"; }
 
 # Two flows: each graded, the failing one named in the detail.
 "$IPPM" pcap check "$CORPUS/stamp-two-flows.pcap" >"$dir/out" 2>&1
