@@ -36,6 +36,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/conform/pcap_flows.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -314,144 +315,12 @@ static uint64_t capture_end_ns(const struct capture *c)
     return end;
 }
 
-/* ---- flows: graded one by one, named in every detail ---- */
-
-/* One sender-reflector pair of the capture: its exchanges are the slice
- * ex[first, first + n) of the pairing once grouped (group_flows). */
-struct graded_flow {
-    struct ippm_addr snd, refl;
-    size_t first, n;
-    uint64_t replies;       /* datagrams from refl to snd */
-    uint64_t unmatched;     /* those that answer no request */
-};
-
-/* "A -> B", for the flow from a to b. */
-static void flow_name(const struct ippm_addr *a, const struct ippm_addr *b,
-                      char *out, size_t cap)
-{
-    char x[IPPM_ADDR_STRLEN], y[IPPM_ADDR_STRLEN];
-    snprintf(out, cap, "%s -> %s", ippm_addr_fmt(a, x, sizeof x),
-             ippm_addr_fmt(b, y, sizeof y));
-}
-
-static bool same_flow(const struct ippm_exchange *e,
-                      const struct graded_flow *f)
-{
-    return ippm_addr_equal(&e->req_src, &f->snd) &&
-           ippm_addr_equal(&e->req_dst, &f->refl);
-}
-
-/* Orders p->ex flow by flow (in the order each flow first sends, capture
- * order within one) and lists the flows into *out (malloc'd, *n_out).
- * Pairing only ever joins a reply to a request of its own flow, so each
- * slice is what pairing that flow alone gives. Returns 0, or -1 when out
- * of memory. */
-static int group_flows(const struct capture *c, uint16_t port,
-                       struct pairing *p, struct graded_flow **out,
-                       size_t *n_out)
-{
-    struct graded_flow *f = calloc(p->n_ex ? p->n_ex : 1, sizeof *f);
-    struct ippm_exchange *g = calloc(p->n_ex ? p->n_ex : 1, sizeof *g);
-    if (f == NULL || g == NULL) {
-        free(f);
-        free(g);
-        return -1;
-    }
-    size_t nf = 0, ng = 0;
-    for (size_t i = 0; i < p->n_ex; i++) {
-        bool known = false;
-        for (size_t j = 0; j < nf && !known; j++)
-            known = same_flow(&p->ex[i], &f[j]);
-        if (known)
-            continue;
-        struct graded_flow *x = &f[nf++];
-        x->snd = p->ex[i].req_src;
-        x->refl = p->ex[i].req_dst;
-        x->first = ng;
-        uint64_t attached = 0;
-        for (size_t k = i; k < p->n_ex; k++) {
-            if (!same_flow(&p->ex[k], x))
-                continue;
-            attached += p->ex[k].n_replies;
-            g[ng++] = p->ex[k];
-        }
-        x->n = ng - x->first;
-        for (size_t k = 0; k < c->n; k++)
-            x->replies += stamp_pairing_is_reply(&c->d[k], port) &&
-                          ippm_addr_equal(&c->d[k].src, &x->refl) &&
-                          ippm_addr_equal(&c->d[k].dst, &x->snd);
-        x->unmatched = x->replies > attached ? x->replies - attached : 0;
-    }
-    free(p->ex);
-    p->ex = g;
-    *out = f;
-    *n_out = nf;
-    return 0;
-}
-
-/* Every UDP flow of the capture, for the line that says nothing was
- * graded: "A -> B (3 datagrams, 14-41 octets), ..." into out. */
-#define FLOWS_SEEN_MAX 6
-
-static void describe_flows_seen(const struct capture *c, char *out,
-                                size_t cap)
-{
-    struct seen { struct ippm_addr src, dst; uint64_t n; size_t lo, hi; };
-    struct seen s[FLOWS_SEEN_MAX];
-    size_t ns = 0, more = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < c->n; i++) {
-        const struct stamp_dgram *d = &c->d[i];
-        size_t j = 0;
-        while (j < ns && !(ippm_addr_equal(&s[j].src, &d->src) &&
-                           ippm_addr_equal(&s[j].dst, &d->dst)))
-            j++;
-        if (j == ns && ns == FLOWS_SEEN_MAX) {
-            more++; /* datagrams of flows past the first few */
-            continue;
-        }
-        if (j == ns)
-            s[ns++] = (struct seen){d->src, d->dst, 0, d->len, d->len};
-        s[j].n++;
-        s[j].lo = d->len < s[j].lo ? d->len : s[j].lo;
-        s[j].hi = d->len > s[j].hi ? d->len : s[j].hi;
-    }
-    if (ns == 0) {
-        snprintf(out, cap, "none (no UDP datagram)");
-        return;
-    }
-    for (size_t j = 0; j < ns; j++) {
-        char name[2 * IPPM_ADDR_STRLEN + 8];
-        flow_name(&s[j].src, &s[j].dst, name, sizeof name);
-        size_t l = strlen(out);
-        snprintf(out + l, cap - l, "%s%s (%llu datagram%s, %zu-%zu octets)",
-                 j ? ", " : "", name, (unsigned long long)s[j].n,
-                 s[j].n == 1 ? "" : "s", s[j].lo, s[j].hi);
-    }
-    if (more) {
-        size_t l = strlen(out);
-        snprintf(out + l, cap - l, ", and %llu datagrams of other flows",
-                 (unsigned long long)more);
-    }
-}
-
-/* Puts "NAME: " before every result's detail. */
-static void name_details(struct ippm_case_result *res, size_t n,
-                         const char *name)
-{
-    for (size_t i = 0; i < n; i++) {
-        char d[IPPM_DETAIL_MAX];
-        snprintf(d, sizeof d, "%s: %s", name, res[i].detail);
-        memcpy(res[i].detail, d, sizeof d);
-    }
-}
-
 /* ---- check ---- */
 
 struct check_run {
     struct capture cap;
     struct pairing pr;
-    struct graded_flow *flows;
+    struct pcap_flow *flows;
     size_t n_flows;
     size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
@@ -533,7 +402,8 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         r->port_default = true;
     }
     if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
-        group_flows(&r->cap, r->port, &r->pr, &r->flows, &r->n_flows) != 0) {
+        pcap_flows_group(r->cap.d, r->cap.n, r->port, &r->pr.ex,
+                         r->pr.n_ex, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
@@ -574,15 +444,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     } else {
         /* Several senders or reflectors: each flow is a run of its own. */
         for (size_t i = 0; i < r->n_flows; i++) {
-            const struct graded_flow *f = &r->flows[i];
+            const struct pcap_flow *f = &r->flows[i];
             obs.ex = r->pr.ex + f->first;
             obs.n_ex = f->n;
             obs.unmatched_replies = f->unmatched;
             size_t from = r->n_res;
             grade_roles(r, o, &obs, cap);
-            char name[2 * IPPM_ADDR_STRLEN + 8];
-            flow_name(&f->snd, &f->refl, name, sizeof name);
-            name_details(r->res + from, r->n_res - from, name);
+            char name[PCAP_FLOW_NAME_MAX];
+            pcap_flow_name(&f->snd, &f->refl, name, sizeof name);
+            pcap_flows_name_details(r->res + from, r->n_res - from, name);
         }
     }
     ippm_hmac_key_free(&hkey);
@@ -616,9 +486,9 @@ static void print_summary(FILE *f, const struct check_run *r)
     if (any)
         fputc('\n', f);
     for (size_t i = 0; i < r->n_flows; i++) {
-        const struct graded_flow *g = &r->flows[i];
-        char name[2 * IPPM_ADDR_STRLEN + 8];
-        flow_name(&g->snd, &g->refl, name, sizeof name);
+        const struct pcap_flow *g = &r->flows[i];
+        char name[PCAP_FLOW_NAME_MAX];
+        pcap_flow_name(&g->snd, &g->refl, name, sizeof name);
         fprintf(f, "%s%s (%zu requests, %llu replies)",
                 i ? ", " : "flows graded: ", name, g->n,
                 (unsigned long long)g->replies);
@@ -653,7 +523,7 @@ static bool report_nothing_graded(const struct check_run *r,
     if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
-    describe_flows_seen(&r->cap, seen, sizeof seen);
+    pcap_flows_seen(r->cap.d, r->cap.n, seen, sizeof seen);
     if (r->pr.k.matched == 0 && r->port_default && r->pr.k.requests == 0)
         ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
                        "exchange found (no port 862, no UDP port that "
