@@ -44,6 +44,10 @@ struct ippm_exchange {
     bool tos_known;
     uint8_t req_tos;
     uint8_t rep_tos;
+    /* No reply, but none could be expected yet: the capture ended within
+     * the reply timeout after the request (stamp_pairing_mark_in_flight).
+     * Checks that fail a missing reply skip it. */
+    bool in_flight;
 };
 
 /* Who sent a control message: the client (TWAMP/OWAMP Control-Client)

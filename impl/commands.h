@@ -9,7 +9,10 @@ enum ippm_exit {
     IPPM_EXIT_OK = 0,       /* ran, and every MUST passed */
     IPPM_EXIT_FAIL = 1,     /* ran, and a MUST failed (or a SHOULD with --strict) */
     IPPM_EXIT_USAGE = 2,    /* bad command line: one-line error on stderr */
-    IPPM_EXIT_RUNTIME = 3   /* could not run: socket, file, resolve errors */
+    IPPM_EXIT_RUNTIME = 3,  /* could not run: socket, file, resolve errors */
+    /* ran, but graded nothing: every case n/a, or no request/reply pair
+     * in the traffic. Never a pass, --strict or not (issue 9). */
+    IPPM_EXIT_NOTHING = 4
 };
 
 int cmd_stamp(int argc, char **argv);     /* ippm stamp reflector|sender ... */

@@ -677,6 +677,31 @@ static void test_port_862_unanswered_fails(void **state)
     expect("STAMP-8762-4.1-01", &g_fx.obs, IPPM_FAIL);
 }
 
+/* Issue 9: requests the capture ended on (in flight) are not missing
+ * replies; only in flight, every case that wants a reply is n/a. */
+static void test_in_flight_requests_are_na(void **state)
+{
+    (void)state;
+    static const char *const wants_reply[] = {
+        "STAMP-8762-4.1-01", "STAMP-8762-4.3-01", "STAMP-8762-4.2.1-06",
+        "STAMP-8762-4.2.1-07", "STAMP-8762-4.3-05"};
+    char d[IPPM_DETAIL_MAX];
+    build(&g_fx, F_OPEN);
+    m_answer(&g_fx);
+    assert_int_equal(run("STAMP-8762-4.3-01", &g_fx.obs, d), IPPM_FAIL);
+    g_fx.ex[RX_BASE1].in_flight = true;
+    assert_int_equal(run("STAMP-8762-4.3-01", &g_fx.obs, d), IPPM_PASS);
+    assert_non_null(strstr(d, "1 in flight when the capture ended"));
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++) {
+        g_fx.ex[i].rep = NULL;
+        g_fx.ex[i].in_flight = true;
+    }
+    for (size_t i = 0; i < sizeof wants_reply / sizeof *wants_reply; i++) {
+        assert_int_equal(run(wants_reply[i], &g_fx.obs, d), IPPM_NA);
+        assert_non_null(strstr(d, "in flight when the capture ended"));
+    }
+}
+
 static void test_stateful_inferred(void **state)
 {
     (void)state;
@@ -881,7 +906,7 @@ static void test_catalogue_run_cap_below_count(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[N_CASE_TESTS + 16];
+    struct CMUnitTest tests[N_CASE_TESTS + 17];
     size_t n = 0;
     for (size_t i = 0; i < N_CASE_TESTS; i++) {
         struct CMUnitTest t = {case_tests[i].id, test_case_pass_then_fail,
@@ -901,6 +926,7 @@ int main(void)
         cmocka_unit_test(test_stateful_inferred),
         cmocka_unit_test(test_stateful_sessions_by_ssid),
         cmocka_unit_test(test_ptp_tai_offset_accepted),
+        cmocka_unit_test(test_in_flight_requests_are_na),
         cmocka_unit_test(test_runner_filters),
         cmocka_unit_test(test_runner_na_and_run_failure),
         cmocka_unit_test(test_catalogue_joins_every_row),

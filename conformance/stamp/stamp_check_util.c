@@ -10,7 +10,7 @@
 /* see stamp_check_util.h */
 struct stamp_acc stamp_acc_make(char *d, size_t cap)
 {
-    struct stamp_acc a = {d, cap, 0, 0, NULL};
+    struct stamp_acc a = {d, cap, 0, 0, NULL, 0};
     if (cap)
         d[0] = '\0';
     return a;
@@ -36,12 +36,24 @@ enum ippm_verdict stamp_acc_end(struct stamp_acc *a, const char *none)
             snprintf(a->d + l, a->cap - l, " [%u of %u failed]", a->bad, a->n);
         return IPPM_FAIL;
     }
+    if (a->n == 0 && a->in_flight) {
+        snprintf(a->d, a->cap,
+                 "%u request%s in flight when the capture ended: no reply "
+                 "could be seen yet",
+                 a->in_flight, a->in_flight == 1 ? " was" : "s were");
+        return IPPM_NA;
+    }
     if (a->n == 0) {
         snprintf(a->d, a->cap, "%s", none);
         return IPPM_NA;
     }
     snprintf(a->d, a->cap, "%u checked%s%s", a->n, a->note ? "; " : "",
              a->note ? a->note : "");
+    size_t l = strlen(a->d);
+    if (a->in_flight && l < a->cap)
+        snprintf(a->d + l, a->cap - l,
+                 "; %u in flight when the capture ended, not graded",
+                 a->in_flight);
     return IPPM_PASS;
 }
 

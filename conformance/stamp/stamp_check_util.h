@@ -21,6 +21,8 @@ struct stamp_acc {
     unsigned n;       /* exchanges (or sessions, TLVs) judged */
     unsigned bad;     /* of which failed */
     const char *note; /* appended to a PASS detail; NULL: none */
+    unsigned in_flight; /* not judged: the capture ended before a reply
+                           could be seen (ippm_exchange.in_flight) */
 };
 
 /* An empty accumulator writing into d (cap octets). */
@@ -30,8 +32,9 @@ struct stamp_acc stamp_acc_make(char *d, size_t cap);
 void stamp_acc_fail(struct stamp_acc *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* FAIL with "[k of n failed]", N/A with none when nothing was judged, or
- * PASS with "n checked" and the note. */
+/* FAIL with "[k of n failed]", N/A with none when nothing was judged (or
+ * with the requests in flight, when only those were left out), or PASS
+ * with "n checked", the note and the requests left in flight. */
 enum ippm_verdict stamp_acc_end(struct stamp_acc *a, const char *none);
 
 /* N/A with why as the detail. */

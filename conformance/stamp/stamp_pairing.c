@@ -71,7 +71,7 @@ enum ippm_err stamp_pairing_detect_port(const struct stamp_dgram *d, size_t n,
     }
     size_t nf = 0;
     for (size_t i = 0; i < n; i++) {
-        if (d[i].len < STAMP_BASE_LEN)
+        if (d[i].len < STAMP_PAIRING_MIN_TEST_LEN)
             continue;
         struct stamp_flow *f = flow_of(flows, &nf, flow_cap, &d[i]);
         if (f == NULL)
@@ -211,4 +211,34 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
         }
     }
     return IPPM_OK;
+}
+
+/* True when a reply on e's flow was seen after e was sent: e's was lost,
+ * not still on its way. */
+static bool flow_answered_after(const struct ippm_exchange *ex, size_t n_ex,
+                                const struct ippm_exchange *e)
+{
+    for (size_t k = 0; k < n_ex; k++)
+        if (ex[k].rep != NULL && ex[k].rep_ns > e->req_ns &&
+            ippm_addr_equal(&ex[k].req_src, &e->req_src) &&
+            ippm_addr_equal(&ex[k].req_dst, &e->req_dst))
+            return true;
+    return false;
+}
+
+/* see stamp_pairing.h */
+size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
+                                    uint64_t end_ns, uint64_t timeout_ns)
+{
+    size_t marked = 0;
+    for (size_t k = 0; k < n_ex; k++) {
+        struct ippm_exchange *e = &ex[k];
+        if (e->rep != NULL || e->req_ns > end_ns ||
+            end_ns - e->req_ns >= timeout_ns ||
+            flow_answered_after(ex, n_ex, e))
+            continue;
+        e->in_flight = true;
+        marked++;
+    }
+    return marked;
 }

@@ -26,11 +26,17 @@ struct stamp_dgram {
     int16_t tos;                /* IPv4 TOS / IPv6 Traffic Class, -1 unknown */
 };
 
+/* The shortest datagram the port detection counts: a TWAMP-Light test
+ * packet's Sequence Number, Timestamp and Error Estimate (RFC 5357
+ * §4.1.2), the least a sender sends; reflectors in the wild send 41
+ * octets and fewer, not STAMP's 44 (RFC 8762 §4.3). */
+#define STAMP_PAIRING_MIN_TEST_LEN 14
+
 /* Scratch space of stamp_pairing_detect_port: one per distinct
  * (source, destination) of the datagrams, at most one per datagram. */
 struct stamp_flow {
     struct ippm_addr src, dst;
-    uint64_t n;                 /* STAMP-sized datagrams */
+    uint64_t n;                 /* test-sized datagrams */
     uint64_t first_ns;          /* first of them */
 };
 
@@ -51,7 +57,8 @@ enum stamp_pairing_fate {
 };
 
 /* The reflector's port in d (n datagrams): the default port 862 when any
- * datagram goes to it; else the port that receives STAMP-sized datagrams
+ * datagram goes to it; else the port that receives datagrams of
+ * STAMP_PAIRING_MIN_TEST_LEN octets or more
  * and answers them (for each pair of opposite flows, the side spoken to
  * first), 862 winning a tie. *port is 0 when nothing looks like an
  * exchange. flows (flow_cap entries) is scratch space; n entries always
@@ -97,5 +104,17 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
                                 struct ippm_exchange *ex, size_t ex_cap,
                                 size_t *n_ex,
                                 struct stamp_pairing_counts *counts);
+
+/* The reply timeout of a capture: a request with no reply sent less than
+ * this before the capture ended may still have been answered. */
+#define STAMP_PAIRING_REPLY_TIMEOUT_NS 1000000000ull
+
+/* Marks in flight (ippm_exchange.in_flight) every exchange of ex (n_ex,
+ * requests in capture order) that has no reply, was sent less than
+ * timeout_ns before end_ns (the capture's last datagram) and after every
+ * reply seen on its flow: a capture cut right after a request says
+ * nothing of its reply. Returns how many it marked. */
+size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
+                                    uint64_t end_ns, uint64_t timeout_ns);
 
 #endif

@@ -297,7 +297,7 @@ static void test_stamp_pairing_detect_port_finds_answering_port(void **st)
     add(&c, &r, &s, 1, b, 44);
     add(&c, &s, &r, 2, b, 44);
     add(&c, &r, &s, 3, b, 44);
-    add(&c, &s, &r, 4, b, 20); /* short: not counted */
+    add(&c, &s, &r, 4, b, 13); /* shorter than any test packet */
     struct stamp_flow f[MAXD];
     uint16_t port = 1;
     assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
@@ -332,6 +332,61 @@ static void test_stamp_pairing_detect_port_zero_without_exchange(void **st)
     cap_free(&c);
 }
 
+/* A TWAMP-Light responder's 41-octet replies (RFC 5357 §4.2.1) answer
+ * too: the port is found though no datagram is 44 octets. */
+static void test_stamp_pairing_detect_port_counts_short_replies(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    struct ippm_addr r = refl, s = sender_a;
+    r.port = 4000;
+    s.port = 5000;
+    uint8_t b[44] = {0};
+    for (uint64_t t = 0; t < 6; t += 2) {
+        add(&c, &s, &r, t, b, 14);
+        add(&c, &r, &s, t + 1, b, 41);
+    }
+    struct stamp_flow f[MAXD];
+    uint16_t port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
+                     IPPM_OK);
+    assert_int_equal(port, 4000);
+    cap_free(&c);
+}
+
+/* Requests the capture ended on, unanswered, are in flight; one followed
+ * by a reply of its flow, or sent long before the end, was lost. */
+static void test_stamp_pairing_mark_in_flight(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 1, 44);
+    rep(&c, &sender_a, 1, 1, 44, false);
+    req(&c, &sender_a, 10, 2, 44);   /* lost: 3 is answered after it */
+    req(&c, &sender_a, 20, 3, 44);
+    rep(&c, &sender_a, 21, 3, 44, false);
+    req(&c, &sender_a, 30, 4, 44);   /* in flight */
+    req(&c, &sender_b, 31, 9, 44);   /* in flight: 4's reply is not its */
+    run(&c, false);
+    assert_int_equal(c.n_ex, 5);
+    assert_int_equal(stamp_pairing_mark_in_flight(c.ex, c.n_ex, 31 * MS,
+                                                  1000 * MS),
+                     2);
+    assert_false(c.ex[0].in_flight);
+    assert_false(c.ex[1].in_flight);
+    assert_false(c.ex[2].in_flight);
+    assert_true(c.ex[3].in_flight);
+    assert_true(c.ex[4].in_flight);
+    /* The capture ran a timeout past them: lost, not in flight. */
+    for (size_t i = 0; i < c.n_ex; i++)
+        c.ex[i].in_flight = false;
+    assert_int_equal(stamp_pairing_mark_in_flight(c.ex, c.n_ex, 1030 * MS,
+                                                  1000 * MS),
+                     1);
+    assert_true(c.ex[4].in_flight);
+    cap_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +403,8 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_classifies_directions),
         cmocka_unit_test(test_stamp_pairing_detect_port_finds_answering_port),
         cmocka_unit_test(test_stamp_pairing_detect_port_zero_without_exchange),
+        cmocka_unit_test(test_stamp_pairing_detect_port_counts_short_replies),
+        cmocka_unit_test(test_stamp_pairing_mark_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

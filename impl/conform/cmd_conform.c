@@ -371,6 +371,20 @@ static void live_end(struct live_setup *ls)
         ippm_crypto_openssl_free(&ls->crypto);
 }
 
+/* True, after one line on stderr, when no case of res (n) passed or
+ * failed: the run graded no exchange. */
+static bool graded_nothing(const struct ippm_case_result *res, size_t n,
+                           size_t n_ex)
+{
+    for (size_t i = 0; i < n; i++)
+        if (res[i].verdict != IPPM_NA)
+            return false;
+    ippm_cli_error("conform: nothing graded: every case is n/a (%zu "
+                   "exchanges observed, none the catalogue could grade)",
+                   n_ex);
+    return true;
+}
+
 /* see conform_cmd.h */
 int conform_report_results(const struct conform_opts *o, const char *suite,
                            const char *target, uint64_t start_ns,
@@ -387,6 +401,7 @@ int conform_report_results(const struct conform_opts *o, const char *suite,
         .duration_ns = ippm_clock_realtime() - start_ns,
         .strict = o->strict,
         .verbose = o->verbose,
+        .graded_nothing = graded_nothing(res, n, n_ex),
     };
     if (graded)
         ippm_report_set_obs(&r, graded);
@@ -510,12 +525,13 @@ static int run_reflector_suite(const struct conform_opts *o,
         rc = IPPM_EXIT_RUNTIME;
     } else if (conform_no_reply(run)) {
         /* Nothing to grade is not a graded FAIL: a closed port would show
-         * the same "got no reply" table as a broken reflector. */
-        ippm_cli_error("conform stamp-reflector: no reply from %s%s: is a "
-                       "STAMP reflector listening?",
+         * the same "got no reply" table as a broken reflector. Nor is it
+         * a pass (issue 9): exit 4, nothing graded. */
+        ippm_cli_error("conform stamp-reflector: nothing graded: no reply "
+                       "from %s%s: is a STAMP reflector listening?",
                        where,
                        run->icmp_refused ? " (ICMP port unreachable)" : "");
-        rc = IPPM_EXIT_RUNTIME;
+        rc = IPPM_EXIT_NOTHING;
     } else {
         conform_print_traffic(run);
         rc = grade(&run->obs, o, "stamp-reflector", where, start);
@@ -626,9 +642,9 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
         char where[IPPM_ADDR_STRLEN];
         if (!run->obs.n_ex) {
             /* Nothing to grade is not a pass. */
-            ippm_cli_error("conform stamp-sender: no packet arrived within "
-                           "--timeout");
-            rc = IPPM_EXIT_RUNTIME;
+            ippm_cli_error("conform stamp-sender: nothing graded: no packet "
+                           "arrived within --timeout");
+            rc = IPPM_EXIT_NOTHING;
         } else {
             ippm_addr_fmt(&run->ex[0].req_src, where, sizeof where);
             printf("received %zu packets\n", run->obs.n_ex);

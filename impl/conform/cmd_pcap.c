@@ -38,6 +38,7 @@
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/conform_cmd.h"
+#include "impl/conform/pcap_flows.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -356,12 +357,25 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
     return 0;
 }
 
+/* The capture's last datagram: when it ended. */
+static uint64_t capture_end_ns(const struct capture *c)
+{
+    uint64_t end = 0;
+    for (size_t i = 0; i < c->n; i++)
+        end = c->d[i].ts_ns > end ? c->d[i].ts_ns : end;
+    return end;
+}
+
 /* ---- check ---- */
 
 struct check_run {
     struct capture cap;
     struct pairing pr;
+    struct pcap_flow *flows;
+    size_t n_flows;
+    size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
+    bool port_default;      /* none detected: STAMP's default assumed */
     uint8_t key[IPPM_KEY_MAX];
     size_t key_len;
     struct ippm_crypto crypto;
@@ -377,6 +391,7 @@ static void check_run_free(struct check_run *r)
     if (r->crypto_ok)
         ippm_crypto_openssl_free(&r->crypto);
     free(r->pr.ex);
+    free(r->flows);
     free(r->res);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
@@ -387,6 +402,26 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs the catalogue on obs for each role o asks for, into r->res (cap
+ * entries). */
+static void grade_roles(struct check_run *r, const struct check_opts *o,
+                        struct ippm_obs *obs, size_t cap)
+{
+    if (o->roles & ROLE_REFLECTOR) {
+        obs->role = IPPM_ROLE_REFLECTOR;
+        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+        /* One mode per report: the first flow's that is known. */
+        if (!r->refl_mode)
+            r->refl_mode = ippm_obs_reflector_mode(obs, &r->refl_mode_how);
+    }
+    if (o->roles & ROLE_SENDER) {
+        obs->role = IPPM_ROLE_SENDER;
+        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+                                       cap - r->n_res);
+    }
 }
 
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
@@ -417,15 +452,22 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    if (r->port == 0)
+    if (r->port == 0) {
         r->port = STAMP_PORT;
-    if (pair(&r->cap, r->port, o->auth, &r->pr) != 0) {
+        r->port_default = true;
+    }
+    if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
+        pcap_flows_group(r->cap.d, r->cap.n, r->port, &r->pr.ex,
+                         r->pr.n_ex, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
+    r->in_flight = stamp_pairing_mark_in_flight(
+        r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
+        STAMP_PAIRING_REPLY_TIMEOUT_NS);
     size_t n_cat;
     ippm_catalogue(&n_cat);
-    size_t cap = 2 * (n_cat ? n_cat : 1);
+    size_t cap = 2 * (n_cat ? n_cat : 1) * (r->n_flows ? r->n_flows : 1);
     r->res = calloc(cap, sizeof *r->res);
     if (r->res == NULL) {
         ippm_cli_error("pcap check: out of memory");
@@ -452,16 +494,21 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.live = false;
     obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
-    if (o->roles & ROLE_REFLECTOR) {
-        obs.role = IPPM_ROLE_REFLECTOR;
-        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
-                                       cap - r->n_res);
-        r->refl_mode = ippm_obs_reflector_mode(&obs, &r->refl_mode_how);
-    }
-    if (o->roles & ROLE_SENDER) {
-        obs.role = IPPM_ROLE_SENDER;
-        r->n_res += ippm_catalogue_run(&obs, o->only, r->res + r->n_res,
-                                       cap - r->n_res);
+    if (r->n_flows <= 1) {
+        grade_roles(r, o, &obs, cap);
+    } else {
+        /* Several senders or reflectors: each flow is a run of its own. */
+        for (size_t i = 0; i < r->n_flows; i++) {
+            const struct pcap_flow *f = &r->flows[i];
+            obs.ex = r->pr.ex + f->first;
+            obs.n_ex = f->n;
+            obs.unmatched_replies = f->unmatched;
+            size_t from = r->n_res;
+            grade_roles(r, o, &obs, cap);
+            char name[PCAP_FLOW_NAME_MAX];
+            pcap_flow_name(&f->snd, &f->refl, name, sizeof name);
+            pcap_flows_name_details(r->res + from, r->n_res - from, name);
+        }
     }
     ippm_hmac_key_free(&hkey);
     r->duration_ns = now_ns() - r->start_ns;
@@ -493,6 +540,81 @@ static void print_summary(FILE *f, const struct check_run *r)
     }
     if (any)
         fputc('\n', f);
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const struct pcap_flow *g = &r->flows[i];
+        char name[PCAP_FLOW_NAME_MAX];
+        pcap_flow_name(&g->snd, &g->refl, name, sizeof name);
+        fprintf(f, "%s%s (%zu requests, %llu replies)",
+                i ? ", " : "flows graded: ", name, g->n,
+                (unsigned long long)g->replies);
+    }
+    if (r->n_flows)
+        fputc('\n', f);
+    if (r->in_flight)
+        fprintf(f,
+                "in flight: %zu requests sent less than %.1f s before the "
+                "capture ended, after the last reply of their flow: a "
+                "missing reply to them is n/a\n",
+                r->in_flight, STAMP_PAIRING_REPLY_TIMEOUT_NS / 1e9);
+}
+
+/* Why nothing of r was graded, in one line on stderr; false when
+ * something was. Nothing is: every case n/a; or, the reflector graded,
+ * not one request and reply paired (one direction captured, a silent
+ * peer, the wrong port: its "got no reply" failures would read the same
+ * as a closed port's, like a live run's dead target), unless the sender
+ * failed a case. */
+static bool report_nothing_graded(const struct check_run *r,
+                                  enum role_sel roles)
+{
+    bool graded = false, sender_failed = false;
+    for (size_t i = 0; i < r->n_res; i++) {
+        graded = graded || r->res[i].verdict != IPPM_NA;
+        sender_failed = sender_failed ||
+                        (r->res[i].verdict == IPPM_FAIL &&
+                         r->res[i].c->role == IPPM_ROLE_SENDER);
+    }
+    bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (graded && (!no_pair || sender_failed))
+        return false;
+    char seen[1024];
+    pcap_flows_seen(r->cap.d, r->cap.n, seen, sizeof seen);
+    if (r->pr.k.matched == 0 && r->port_default && r->pr.k.requests == 0)
+        ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
+                       "exchange found (no port 862, no UDP port that "
+                       "answers datagrams of %u octets or more; --port "
+                       "names one); flows seen: %s",
+                       STAMP_PAIRING_MIN_TEST_LEN, seen);
+    else if (r->pr.k.matched == 0)
+        ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
+                       "exchange found (reflector port %u: %llu requests, "
+                       "%llu replies); flows seen: %s",
+                       (unsigned)r->port,
+                       (unsigned long long)r->pr.k.requests,
+                       (unsigned long long)r->pr.k.replies, seen);
+    else
+        ippm_cli_error("pcap check: nothing graded: every case is n/a "
+                       "(%llu exchanges paired, %zu in flight at the end); "
+                       "flows seen: %s",
+                       (unsigned long long)r->pr.k.matched, r->in_flight,
+                       seen);
+    return true;
+}
+
+/* The flows of r as the reports list them, into f (r->n_flows entries)
+ * and names (two IPPM_ADDR_STRLEN strings a flow). */
+static void report_flows(const struct check_run *r,
+                         struct ippm_report_flow *f, char *names)
+{
+    for (size_t i = 0; i < r->n_flows; i++) {
+        char *snd = names + 2 * i * IPPM_ADDR_STRLEN;
+        char *refl = snd + IPPM_ADDR_STRLEN;
+        f[i].sender = ippm_addr_fmt(&r->flows[i].snd, snd, IPPM_ADDR_STRLEN);
+        f[i].reflector = ippm_addr_fmt(&r->flows[i].refl, refl,
+                                       IPPM_ADDR_STRLEN);
+        f[i].requests = r->flows[i].n;
+        f[i].replies = r->flows[i].replies;
+    }
 }
 
 static int cmd_check_file(const struct check_opts *o)
@@ -503,12 +625,25 @@ static int cmd_check_file(const struct check_opts *o)
         check_run_free(&r);
         return rc;
     }
+    size_t nf = r.n_flows ? r.n_flows : 1;
+    struct ippm_report_flow *flows = calloc(nf, sizeof *flows);
+    char *names = calloc(nf, 2 * IPPM_ADDR_STRLEN);
+    if (flows == NULL || names == NULL) {
+        free(flows);
+        free(names);
+        check_run_free(&r);
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    report_flows(&r, flows, names);
     struct ippm_report rep = {
         .suite = "pcap", .target = o->file, .res = r.res, .n = r.n_res,
         .start_ns = r.start_ns, .duration_ns = r.duration_ns,
         .strict = o->strict,
         .reflector_mode = r.refl_mode, .reflector_mode_how = r.refl_mode_how,
         .verbose = o->verbose,
+        .graded_nothing = report_nothing_graded(&r, o->roles),
+        .flows = flows, .n_flows = r.n_flows,
     };
     if (!o->quiet) {
         print_summary(stdout, &r);
@@ -532,6 +667,8 @@ static int cmd_check_file(const struct check_opts *o)
         ippm_cli_error("--html: %s: %s", o->html, strerror(errno));
         rc = IPPM_EXIT_RUNTIME;
     }
+    free(flows);
+    free(names);
     check_run_free(&r);
     return rc;
 }
@@ -559,6 +696,12 @@ struct manifest_cache {
     struct check_run run;
     int rc;
 };
+
+/* How bad a verdict is, to pick the worst over flows. */
+static int verdict_rank(enum ippm_verdict v)
+{
+    return v == IPPM_FAIL ? 2 : v == IPPM_PASS ? 1 : 0;
+}
 
 /* see pcap_read.h */
 int ippm_pcap_check_manifest(const char *path)
@@ -644,9 +787,13 @@ int ippm_pcap_check_manifest(const char *path)
             bad++;
             continue;
         }
+        /* Several flows: the case's worst verdict over them. */
         const struct ippm_case_result *hit = NULL;
         for (size_t i = 0; i < mc->run.n_res; i++)
-            if (strcmp(mc->run.res[i].c->id, tok[1]) == 0)
+            if (strcmp(mc->run.res[i].c->id, tok[1]) == 0 &&
+                (hit == NULL ||
+                 verdict_rank(mc->run.res[i].verdict) >
+                     verdict_rank(hit->verdict)))
                 hit = &mc->run.res[i];
         const char *got = hit ? ippm_verdict_str(hit->verdict) : "absent";
         if (strcmp(got, tok[2]) != 0) {

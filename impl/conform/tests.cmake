@@ -42,8 +42,9 @@ foreach(mode open auth ptp ssid)
 endforeach()
 
 # RFC 8762 §4.6 base replies, a 38-octet TWAMP-Light responder, a dead
-# target, refused options, RFC 8972 §3 zeroed SSIDs, readable output.
-foreach(mode short twamp38 dead options zero-ssid ux)
+# target, refused options, RFC 8972 §3 zeroed SSIDs, readable output, a
+# run whose every case is n/a (nothing graded, exit 4).
+foreach(mode short twamp38 dead options zero-ssid ux nothing)
   ippm_script_test(conform_interop_${mode} LABEL live
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_interop.sh
             $<TARGET_FILE:ippm> ${mode})
@@ -51,3 +52,13 @@ endforeach()
 
 ippm_script_test(conform_quotes LABEL unit
   COMMAND sh ${CMAKE_SOURCE_DIR}/ci/check-quotes.sh)
+
+# Issue 9: captures with no test traffic exit 4 (nothing graded), with the
+# flows seen; several flows graded apart; a capture cut after a request.
+ippm_script_test(pcap_nothing_graded LABEL pcap
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_nothing_graded.sh
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp)
+
+# The flows of a capture: grouped apart, described, named in details.
+ippm_unit_test(impl_pcap_flows_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pcap_flows_test.c LIBS ippm_impl)

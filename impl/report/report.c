@@ -162,6 +162,8 @@ void ippm_report_meta(const struct ippm_report *r, struct ippm_report_meta *m)
 /* see report.h */
 int ippm_report_exit_status(const struct ippm_report *r)
 {
+    if (r->graded_nothing) /* never a pass, --strict or not */
+        return IPPM_EXIT_NOTHING;
     for (size_t i = 0; i < r->n; i++)
         if (ippm_report_verdict(&r->res[i], r->strict) == IPPM_SHOWN_FAIL)
             return IPPM_EXIT_FAIL;
@@ -196,7 +198,9 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
             "%zu MUST, %zu SHOULD, %zu MAY)%s -> %s\n",
             r->n, t.pass, t.fail, t.warn, t.na, t.must_fail, t.should_fail,
             t.may_fail, r->strict ? " [strict]" : "",
-            ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS" : "FAIL");
+            r->graded_nothing                          ? "NOTHING GRADED"
+            : ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS"
+                                                         : "FAIL");
 }
 
 /* The terminal table keeps every line to this many columns (issue 9:
@@ -430,6 +434,19 @@ static int fill_json(FILE *f, void *arg)
     json_object_set_new(root, "duration_s",
                         json_real((double)r->duration_ns / 1e9));
     json_object_set_new(root, "strict", json_boolean(r->strict));
+    if (r->graded_nothing)
+        json_object_set_new(root, "graded_nothing", json_true());
+    if (r->n_flows) {
+        json_t *fl = json_array();
+        for (size_t i = 0; fl && i < r->n_flows; i++)
+            json_array_append_new(
+                fl, json_pack("{s:s,s:s,s:I,s:I}", "sender",
+                              r->flows[i].sender, "reflector",
+                              r->flows[i].reflector, "requests",
+                              (json_int_t)r->flows[i].requests, "replies",
+                              (json_int_t)r->flows[i].replies));
+        json_object_set_new(root, "flows", fl);
+    }
     json_object_set_new(
         root, "result",
         jstr(ippm_report_exit_status(r) == IPPM_EXIT_OK ? "pass" : "fail"));

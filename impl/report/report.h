@@ -11,6 +11,13 @@
 
 #include "conformance/ippm_conform.h"
 
+/* One flow a capture's grading covered (ippm pcap check). */
+struct ippm_report_flow {
+    const char *sender;     /* "192.0.2.10:40000" */
+    const char *reflector;  /* "192.0.2.20:862" */
+    uint64_t requests, replies;
+};
+
 struct ippm_report {
     const char *suite;      /* "stamp-reflector", "stamp-sender", "pcap" */
     const char *target;     /* "127.0.0.1:862", a file name */
@@ -25,6 +32,9 @@ struct ippm_report {
     const char *reflector_mode;     /* "stateful", "stateless" */
     const char *reflector_mode_how; /* "configured", "inferred from ..." */
     bool verbose; /* the table gives every n/a case's reason */
+    bool graded_nothing;    /* no exchange graded: IPPM_EXIT_NOTHING */
+    const struct ippm_report_flow *flows; /* graded; JSON "flows" when n */
+    size_t n_flows;
 };
 
 /* The JSON report's "schema_version": conformance/schema/
@@ -94,7 +104,7 @@ int ippm_report_write_json(const char *path, const struct ippm_report *r);
 int ippm_report_write_junit(const char *path, const struct ippm_report *r);
 
 /* IPPM_EXIT_OK, or IPPM_EXIT_FAIL when a MUST failed (any failure when
- * strict). */
+ * strict), or IPPM_EXIT_NOTHING when graded_nothing. */
 int ippm_report_exit_status(const struct ippm_report *r);
 
 #endif

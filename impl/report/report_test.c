@@ -83,6 +83,20 @@ static void test_exit_status_and_totals(void **state)
     make(&res[0], &c_must, IPPM_FAIL, "seq 1: Session-Sender Sequence "
                                       "Number 7 (expected 1)");
     assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_FAIL);
+    /* Nothing graded is never a pass, strict or not (issue 9). */
+    make(&res[0], &c_na, IPPM_NA, "no reply was seen");
+    make(&res[1], &c_na, IPPM_NA, "no reply was seen");
+    r.graded_nothing = true;
+    assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_NOTHING);
+    r.strict = true;
+    assert_int_equal(ippm_report_exit_status(&r), IPPM_EXIT_NOTHING);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ippm_report_print_totals(f, &r);
+    fclose(f);
+    assert_non_null(strstr(buf, "-> NOTHING GRADED"));
+    free(buf);
 }
 
 static void test_table(void **state)

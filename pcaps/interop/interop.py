@@ -56,7 +56,8 @@ DUMPCAP = shutil.which("dumpcap")
 
 # capture -> (reflector port, authenticated); the rest are open on 862
 PORTS = {"stamp-port-20862.pcap": 20862, "stamp-rfc8762cli.pcap": 20862,
-         "stamp-rfc8762cli-ptp.pcap": 20863}
+         "stamp-rfc8762cli-ptp.pcap": 20863,
+         "stamp-twamp-light-38.pcap": 4001}
 
 
 class Checker:

@@ -386,6 +386,9 @@ EXPECT = {
                                      fails=("8762-4.4-03",)),
     "bad-rep-hmac": verdicts(ids("8762-4.4-03"), fails=("8762-4.4-01",)),
     "dups": verdicts(ids("8762-4.3.1-03"), fails=("8762-4.3-04",)),
+    # replies of 38 octets (a TWAMP-Light responder): too short for STAMP
+    "twamp-light-38": verdicts(ids("8762-4.3-01", "8762-4.3.1-03"),
+                               fails=("8762-4.2-01", "8762-4.3.1-06")),
     "ts-before-rx": verdicts(ids("8762-4.3.1-07", "8762-4.3.1-09"),
                              fails=("8762-4.3.1-08",)),
 }
@@ -573,6 +576,32 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n)
     emit("stamp-port-20862.pcap", s, LINK_EN10MB, "valid-port")
+
+    # issue 9: a STAMP sender against a TWAMP-Light responder on port 4001
+    # whose replies are 38 octets, shorter than STAMP's 44: found and
+    # graded (it used to grade nothing and pass)
+    s = Session(port=4001)
+    for n in range(3):
+        s.exchange(n, n, rep_len=38)
+    emit("stamp-twamp-light-38.pcap", s, LINK_EN10MB, "twamp-light-38")
+
+    # issue 9: two senders' flows to one reflector, graded one by one; the
+    # second flow's replies carry a wrong TTL copy
+    s = Session()
+    b = Session(sport=SPORT + 1)
+    for n in range(3):
+        s.exchange(n, n)
+        b.exchange(n, n, d_ttl=-1)
+    s.frames += [(t + 500_000_000, f) for t, f in b.frames]
+    emit("stamp-two-flows.pcap", s, LINK_EN10MB, "bad-ttl")
+
+    # issue 9: the capture stops right after a request (tcpdump stopped):
+    # no reply could be seen yet, so none is missing
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n)
+    s.exchange(3, 3, reply=False)
+    emit("stamp-cut-after-request.pcap", s, LINK_EN10MB, "valid")
     return files
 
 

@@ -4,7 +4,7 @@
 # §4.6), a TWAMP-Light style responder that answers 38 octets (twampy), a
 # STAMP reflector that zeroes the SSID (no RFC 8972), and a closed port.
 #   conform_interop.sh IPPM MODE
-# MODE: short | twamp38 | dead | options | zero-ssid | ux.
+# MODE: short | twamp38 | dead | options | zero-ssid | ux | nothing.
 # Exit 0 pass, 1 fail.
 set -u
 IPPM=$1
@@ -137,12 +137,31 @@ twamp38)
         fail "replies were left unpaired"
     check_json "$dir/c.json" "v['STAMP-8762-4.2-01']['verdict'] == 'fail' and 'reply length 38, request length 44' in v['STAMP-8762-4.2-01']['detail'] and v['STAMP-8762-4.3-01']['verdict'] == 'pass' and v['STAMP-8762-4.2-02']['verdict'] == 'fail' and v['STAMP-8762-4.3.1-06']['verdict'] == 'fail' and 'too short to carry the Ses-Sender TTL' in v['STAMP-8762-4.3.1-06']['detail'] and v['STAMP-8762-4.3.1-03']['verdict'] == 'pass'"
     ;;
+nothing)
+    # Issue 9: every case n/a is never a pass, --strict or not: a stateless
+    # reflector graded only on the stateful case exits 4 and says why.
+    start_reflector
+    for strict in "" --strict; do
+        # shellcheck disable=SC2086
+        "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --timeout 0.5 \
+            --only STAMP-8762-4.3.1-02 $strict --json "$dir/n.json" \
+            >"$dir/n.out" 2>"$dir/n.err"
+        rc=$?
+        [ $rc -eq 4 ] || fail "all n/a $strict: exit $rc, expected 4"
+        grep -q "nothing graded: every case is n/a" "$dir/n.err" ||
+            fail "all n/a $strict: no reason"
+        grep -q -- "-> NOTHING GRADED" "$dir/n.out" ||
+            fail "all n/a $strict: totals line"
+        check_json "$dir/n.json" "j['result'] != 'pass' and j.get('graded_nothing')"
+    done
+    stop_reflector
+    ;;
 dead)
     PORT=$(free_port)
     "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --timeout 0.3 \
         >"$dir/c.out" 2>"$dir/c.err"
     rc=$?
-    [ $rc -eq 3 ] || fail "dead target: exit $rc, expected 3"
+    [ $rc -eq 4 ] || fail "dead target: exit $rc, expected 4 (nothing graded)"
     [ -s "$dir/c.out" ] && fail "dead target: graded anyway"
     [ "$(wc -l <"$dir/c.err")" -eq 1 ] || fail "dead target: not one line"
     grep -q "no reply from 127.0.0.1:$PORT.*is a STAMP reflector listening?" \

@@ -15,6 +15,7 @@ Exit 0 pass, 1 fail, 77 skip (no jsonschema: Debian python3-jsonschema).
 import atexit
 import copy
 import glob
+import struct
 import json
 import os
 import shutil
@@ -69,7 +70,8 @@ def problems(report):
     for k, v in want.items():
         if t[k] != v:
             out.append("totals.%s is %d, the cases say %d" % (k, t[k], v))
-    result = "fail" if counts["fail"] else "pass"
+    # A run that graded nothing never passes (exit 4, IPPM_EXIT_NOTHING).
+    result = "fail" if counts["fail"] or report.get("graded_nothing") else "pass"
     if report["result"] != result:
         out.append("result is %s, the cases say %s" % (report["result"], result))
     return out
@@ -85,7 +87,9 @@ def check(path, what, rc=None):
     p = problems(report)
     if p:
         fail("%s: %s" % (what, "; ".join(p[:5])))
-    if rc is not None and rc != (1 if report["result"] == "fail" else 0):
+    want_rc = 4 if report.get("graded_nothing") else \
+        1 if report["result"] == "fail" else 0
+    if rc is not None and rc != want_rc:
         fail("%s: exit %d but result %s" % (what, rc, report["result"]))
     checked += 1
     return report
@@ -94,7 +98,7 @@ def check(path, what, rc=None):
 def run(args, what):
     p = subprocess.run([IPPM] + args, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, cwd=TMP, timeout=120)
-    if p.returncode not in (0, 1):
+    if p.returncode not in (0, 1, 4):
         fail("%s: exit %d: %s" % (what, p.returncode, p.stderr.decode()[-400:]))
     return p.returncode
 
@@ -166,6 +170,15 @@ def pcap_mode():
             if r["command_line"].split()[:3] != ["ippm", "pcap", "check"]:
                 fail("%s: command_line %r" % (what, r["command_line"]))
             os.unlink(out)
+    # A capture with no packet at all: the report that graded nothing.
+    empty = os.path.join(TMP, "empty.pcap")
+    with open(empty, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    out = os.path.join(TMP, "p.json")
+    rc = run(["pcap", "check", empty, "--json", out], "pcap check empty.pcap")
+    if not check(out, "pcap check empty.pcap", rc).get("graded_nothing"):
+        fail("pcap check empty.pcap: no graded_nothing in the report")
+    os.unlink(out)
     # The corpus exercises every verdict and both modes, so every branch
     # of the schema met a real report.
     if verdicts != {"pass", "fail", "warn", "n/a"}:
