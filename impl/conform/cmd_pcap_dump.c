@@ -2,7 +2,15 @@
  * proto/stamp, one JSON object a line, for pcaps/interop/ to compare with
  * other decoders.
  *
- *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth] */
+ *   ippm pcap dump FILE [--port PORT] [--auth-key-file FILE] [--auth]
+ *
+ * Every field present is printed: a packet shorter than the base (a
+ * TWAMP-Light reply of 38 or 41 octets) keeps "error":"IPPM_ERR_SHORT" and
+ * gets every field of the layout table (stamp_layout_get) it is long
+ * enough to hold, and "absent" names the others. Octets past the base
+ * stay "extra" (hex) and are read as "padding" (all zero, RFC 8762 §4.2.1)
+ * or as "tlvs", each TLV by type, flags and fields
+ * (stamp_tlv_opts_json_full). */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +24,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/conform/cmd_pcap.h"
+#include "impl/stamp/tlv_opts.h"
 
 static char *hex(const uint8_t *p, size_t n)
 {
@@ -52,6 +61,96 @@ static void set_head(json_t *o, uint32_t seq, uint64_t ts, uint16_t errest,
     set_u64(o, "ts", ts);
     json_object_set_new(o, "errest", json_integer(errest));
     json_object_set_new(o, "ssid", json_integer(ssid));
+}
+
+/* The dump's key for each field of the layout table (stamp.h). */
+static const char *const field_key[STAMP_F_COUNT_] = {
+    [STAMP_F_SEQ] = "seq",         [STAMP_F_TS] = "ts",
+    [STAMP_F_ERREST] = "errest",   [STAMP_F_SSID] = "ssid",
+    [STAMP_F_RX_TS] = "rx_ts",     [STAMP_F_SS_SEQ] = "ss_seq",
+    [STAMP_F_SS_TS] = "ss_ts",     [STAMP_F_SS_ERREST] = "ss_errest",
+    [STAMP_F_SS_TTL] = "ss_ttl",   [STAMP_F_HMAC] = "hmac"};
+
+static uint64_t load_be(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* A packet shorter than its base: each field of the layout that fits in
+ * len octets, in the order a whole packet prints them, the MBZ octets
+ * there are, and the names of the fields that do not fit. */
+static void set_short_fields(json_t *j, const uint8_t *p, size_t len,
+                             enum stamp_pkt_kind kind, enum stamp_mode mode)
+{
+    const struct stamp_layout *l = stamp_layout_get(kind, mode);
+    json_t *absent = json_array();
+    json_object_set_new(j, "base_len", json_integer(l->base_len));
+    for (size_t f = 0; f < STAMP_F_COUNT_; f++) {
+        struct stamp_span sp = l->field[f];
+        if (sp.len == 0 || f == STAMP_F_HMAC)
+            continue;
+        if ((size_t)sp.off + sp.len > len)
+            json_array_append_new(absent, json_string(field_key[f]));
+        else if (sp.len == 8)
+            set_u64(j, field_key[f], load_be(p + sp.off, 8));
+        else
+            json_object_set_new(
+                j, field_key[f],
+                json_integer((json_int_t)load_be(p + sp.off, sp.len)));
+    }
+    bool mbz = false;
+    for (size_t m = 0; m < l->n_mbz; m++)
+        for (size_t i = l->mbz[m].off;
+             i < (size_t)l->mbz[m].off + l->mbz[m].len && i < len; i++)
+            mbz = mbz || p[i] != 0;
+    json_object_set_new(j, "mbz_nonzero", json_boolean(mbz));
+    struct stamp_span h = l->field[STAMP_F_HMAC];
+    if (h.len && (size_t)h.off + h.len > len)
+        json_array_append_new(absent, json_string(field_key[STAMP_F_HMAC]));
+    json_object_set_new(j, "absent", absent);
+}
+
+/* The HMAC TLVs of a packet, checked with the key (RFC 8972 §4.8). */
+static void set_tlv_hmac_ok(json_t *tlvs, const struct ippm_hmac_key *sk,
+                            const uint8_t *p, size_t len, size_t base)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(tlvs, i, t)
+    {
+        if (json_integer_value(json_object_get(t, "type")) != STAMP_TLV_HMAC ||
+            json_object_get(t, "error") != NULL)
+            continue;
+        size_t off = (size_t)json_integer_value(json_object_get(t, "off"));
+        json_object_set_new(
+            t, "hmac_ok",
+            json_boolean(stamp_tlv_hmac_check(sk, p, len, base, off) ==
+                         IPPM_OK));
+    }
+}
+
+/* The octets past the base: hex as they are, then all-zero padding
+ * (RFC 8762 §4.2.1) or the TLVs (RFC 8972 §4). fmt reads the TLVs'
+ * timestamps; sk, when keyed, checks HMAC TLVs. */
+static void set_extra(json_t *j, const uint8_t *p, size_t len, size_t base,
+                      enum ippm_tsfmt fmt, const struct ippm_hmac_key *sk)
+{
+    const uint8_t *extra = p + base;
+    size_t n = len - base;
+    set_hex(j, "extra", n ? extra : (const uint8_t *)"", n);
+    if (n == 0)
+        return;
+    if (stamp_tlv_all_zero(extra, n)) {
+        json_object_set_new(j, "padding", json_integer((json_int_t)n));
+        return;
+    }
+    json_t *tlvs = stamp_tlv_opts_json_full(extra, n, fmt);
+    if (sk != NULL)
+        set_tlv_hmac_ok(tlvs, sk, p, len, base);
+    json_object_set_new(j, "tlvs", tlvs);
 }
 
 /* see cmd_pcap.h */
@@ -125,8 +224,9 @@ int cmd_pcap_dump(int argc, char **argv)
                                                        : "reflector"));
         json_object_set_new(j, "len", json_integer((json_int_t)d->len));
         enum ippm_err e;
-        const uint8_t *extra = NULL, *mac = NULL;
+        const uint8_t *mac = NULL;
         size_t extra_len = 0;
+        uint16_t errest = 0; /* its Z bit: the format of TLV timestamps */
         if (req) {
             struct stamp_sender_pkt p;
             e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
@@ -134,8 +234,8 @@ int cmd_pcap_dump(int argc, char **argv)
                 set_head(j, p.seq, p.ts, p.errest, p.ssid);
                 json_object_set_new(j, "mbz_nonzero",
                                     json_boolean(p.mbz_nonzero));
-                extra = p.extra;
                 extra_len = p.extra_len;
+                errest = p.errest;
                 mac = p.hmac;
             }
         } else {
@@ -151,16 +251,21 @@ int cmd_pcap_dump(int argc, char **argv)
                 json_object_set_new(j, "ss_ttl", json_integer(p.ss_ttl));
                 json_object_set_new(j, "mbz_nonzero",
                                     json_boolean(p.mbz_nonzero));
-                extra = p.extra;
                 extra_len = p.extra_len;
+                errest = p.errest;
                 mac = p.hmac;
             }
         }
         if (e != IPPM_OK) {
             json_object_set_new(j, "error", json_string(ippm_err_name(e)));
+            if (e == IPPM_ERR_SHORT)
+                set_short_fields(j, d->data, d->len,
+                                 req ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR,
+                                 mode);
         } else {
-            set_hex(j, "extra", extra ? extra : (const uint8_t *)"",
-                    extra_len);
+            set_extra(j, d->data, d->len, d->len - extra_len,
+                      errest & 0x4000u ? IPPM_TS_PTP : IPPM_TS_NTP,
+                      key_len > 0 ? &sk : NULL);
             if (mac != NULL) {
                 set_hex(j, "hmac", mac, STAMP_HMAC_LEN);
                 if (key_len > 0)

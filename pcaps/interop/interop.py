@@ -44,7 +44,7 @@ try:
     from scapy.all import UDP, bind_layers, load_contrib, rdpcap
     load_contrib("stamp")
     from scapy.contrib.stamp import (STAMPSessionReflectorTestUnauthenticated
-                                     as ScapyRefl,
+                                     as ScapyRefl, STAMPTestTLV,
                                      STAMPSessionSenderTestUnauthenticated
                                      as ScapySend)
     HAVE_SCAPY = True
@@ -62,7 +62,7 @@ PORTS = {"stamp-port-20862.pcap": 20862, "stamp-rfc8762cli.pcap": 20862,
 class Checker:
     def __init__(self):
         self.errors = []
-        self.compared = {"struct": 0, "scapy": 0, "tshark": 0}
+        self.compared = {"struct": 0, "scapy": 0, "tshark": 0, "tlv": 0}
 
     def expect(self, where, what, ours, theirs):
         if ours != theirs:
@@ -72,10 +72,50 @@ class Checker:
 
 # ---- decoder from the RFC figures ----
 
+# Where each base field sits, RFC 8762 Figures 3-6 with RFC 8972 §3:
+# (name, offset, octets), in ippm dump's names and order.
+FIELDS = {
+    ("sender", False): [("seq", 0, 4), ("ts", 4, 8), ("errest", 12, 2),
+                        ("ssid", 14, 2)],
+    ("sender", True): [("seq", 0, 4), ("ts", 16, 8), ("errest", 24, 2),
+                       ("ssid", 26, 2)],
+    ("reflector", False): [("seq", 0, 4), ("ts", 4, 8), ("errest", 12, 2),
+                           ("ssid", 14, 2), ("rx_ts", 16, 8),
+                           ("ss_seq", 24, 4), ("ss_ts", 28, 8),
+                           ("ss_errest", 36, 2), ("ss_ttl", 40, 1)],
+    ("reflector", True): [("seq", 0, 4), ("ts", 16, 8), ("errest", 24, 2),
+                          ("ssid", 26, 2), ("rx_ts", 32, 8),
+                          ("ss_seq", 48, 4), ("ss_ts", 64, 8),
+                          ("ss_errest", 72, 2), ("ss_ttl", 80, 1)],
+}
+MBZ = {("sender", False): [(16, 44)], ("sender", True): [(4, 16), (28, 96)],
+       ("reflector", False): [(38, 40), (41, 44)],
+       ("reflector", True): [(4, 16), (28, 32), (40, 48), (52, 64),
+                             (74, 80), (81, 96)]}
+
+
+def short_decode(p, kind, auth):
+    """A packet shorter than the base: the error, and every field it is
+    long enough to hold; the others are named absent."""
+    d = {"error": "IPPM_ERR_SHORT", "base_len": 112 if auth else 44}
+    absent = []
+    for name, off, n in FIELDS[(kind, auth)]:
+        if off + n > len(p):
+            absent.append(name)
+            continue
+        v = int.from_bytes(p[off:off + n], "big")
+        d[name] = str(v) if n == 8 else v
+    d["mbz_nonzero"] = any(any(p[a:b]) for a, b in MBZ[(kind, auth)])
+    if auth:
+        absent.append("hmac")
+    d["absent"] = absent
+    return d
+
+
 def rfc_decode(p, kind, auth):
     base = 112 if auth else 44
     if len(p) < base:
-        return {"error": "IPPM_ERR_SHORT"}
+        return short_decode(p, kind, auth)
     d = {"seq": struct.unpack_from("!I", p)[0]}
     if kind == "sender":
         if auth:  # Figure 4
@@ -171,6 +211,179 @@ def traw(layer, name):
     return None if v is None else v[0]
 
 
+# ---- TLVs: RFC 8972 §4 Figure 5 and each type's figure ----
+
+def flag_letters(f):
+    return "".join(c for c, b in (("U", 0x80), ("M", 0x40), ("I", 0x20),
+                                  ("C", 0x10)) if f & b)
+
+
+def ip_text(b):
+    return socket.inet_ntop(socket.AF_INET if len(b) == 4 else
+                            socket.AF_INET6, b)
+
+
+def tlv_head(off, flags, typ, value):
+    return {"off": off, "type": typ, "flags": flag_letters(flags),
+            "flags_raw": flags, "length": len(value)}
+
+
+def walk(value):
+    """(offset, flags, type, value) of each sub-TLV; then the error."""
+    out, off = [], 0
+    while off < len(value):
+        if len(value) - off < 4:
+            return out, "IPPM_ERR_SHORT"
+        fl, ty, n = struct.unpack_from("!BBH", value, off)
+        if off + 4 + n > len(value):
+            return out, "IPPM_ERR_TOO_LONG"
+        out.append((off, fl, ty, value[off + 4:off + 4 + n]))
+        off += 4 + n
+    return out, None
+
+
+def location_subs(value):
+    subs, err = walk(value)
+    res = []
+    for off, fl, ty, v in subs:
+        e = tlv_head(off, fl, ty, v)
+        if ty in (5, 8) and len(v) >= 4:      # IPv4, RFC 8972 §4.2.1
+            e["addr"] = ip_text(v[:4])
+        elif ty in (6, 9) and len(v) >= 16:   # IPv6
+            e["addr"] = ip_text(v[:16])
+        e["hex"] = v.hex()
+        res.append(e)
+    return res, err
+
+
+def return_path_subs(value):
+    subs, err = walk(value)
+    res = []
+    for off, fl, ty, v in subs:
+        e = tlv_head(off, fl, ty, v)
+        if ty == 1 and len(v) == 4:           # RFC 9503 §4.1 Control Code
+            e["control_code"] = struct.unpack("!I", v)[0]
+        elif ty == 2 and len(v) in (4, 16):
+            e["addr"] = ip_text(v)
+        elif ty == 3 and len(v) % 4 == 0:
+            e["lse"] = [struct.unpack_from("!I", v, i)[0]
+                        for i in range(0, len(v), 4)]
+        elif ty == 4 and len(v) % 16 == 0:
+            e["sid"] = [ip_text(v[i:i + 16]) for i in range(0, len(v), 16)]
+        e["hex"] = v.hex()
+        res.append(e)
+    return res, err
+
+
+# Lengths each type allows (None: any), as proto/stamp's decoders.
+TLV_LEN = {3: lambda n: n >= 4, 4: lambda n: n == 4, 5: lambda n: n == 12,
+           6: lambda n: n == 4, 7: lambda n: n == 16, 8: lambda n: n == 16,
+           9: lambda n: n in (4, 16), 11: lambda n: n == 4,
+           12: lambda n: n >= 12, 2: lambda n: n >= 4,
+           241: lambda n: n == 4, 242: lambda n: n == 4}
+KNOWN = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 240, 241, 242, 246, 247, 0}
+
+
+def tlv_expect(off, flags, typ, v):
+    """What ippm pcap dump must say of one TLV, from its figure."""
+    e = tlv_head(off, flags, typ, v)
+    if typ in TLV_LEN and not TLV_LEN[typ](len(v)):
+        e.update(error="IPPM_ERR_BAD_VALUE", hex=v.hex())
+        return e
+    if typ == 1:
+        e.update(len=len(v), zero=not any(v))
+    elif typ == 2:
+        e["dst_port"], e["src_port"] = struct.unpack_from("!HH", v)
+        e["sub"], err = location_subs(v[4:])
+        if err:
+            e["sub_error"] = err
+    elif typ == 3:
+        e.update(zip(("sync_src_in", "timestamp_in", "sync_src_out",
+                      "timestamp_out"), v[:4]))
+    elif typ == 4:
+        w, = struct.unpack_from("!H", v)
+        e.update(dscp1=w >> 10, dscp2=(w >> 4) & 0x3f, ecn=(w >> 2) & 3,
+                 rp=w & 3, reserved_nonzero=any(v[2:]))
+    elif typ == 5:
+        e.update(zip(("s_tx", "r_rx", "r_tx"), struct.unpack("!III", v)))
+    elif typ == 6:
+        e.update(id=v[0] >> 4, code=v[1],
+                 reserved_nonzero=bool(v[0] & 15) or any(v[2:]))
+    elif typ == 7:
+        seq, t = struct.unpack_from("!IQ", v)
+        e.update(seq=seq, ts_raw=str(t), mode_raw=v[12],
+                 reserved_nonzero=any(v[13:]))
+    elif typ == 8:
+        e["hmac"] = v.hex()
+    elif typ == 9:
+        e["addr"] = ip_text(v)
+    elif typ == 10:
+        e["sub"], err = return_path_subs(v)
+        if err:
+            e["sub_error"] = err
+    elif typ == 11:
+        e["sid"], e["rid"] = struct.unpack("!HH", v)
+    elif typ == 12:
+        e["len"], e["count"], e["interval_ns"] = struct.unpack_from("!HHI", v)
+        e["sub_hex"] = v[8:].hex()
+    elif typ in (241, 242):
+        e["n"] = struct.unpack("!I", v)[0]
+    elif typ in (240, 246, 247) or typ not in KNOWN:
+        e["hex"] = v.hex()
+    return e
+
+
+def subset(ours, theirs):
+    """ours restricted to the keys of theirs, lists of dicts alike."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        return {k: subset(ours.get(k), v) for k, v in theirs.items()}
+    if isinstance(theirs, list) and isinstance(ours, list) and \
+            len(ours) == len(theirs):
+        return [subset(o, t) for o, t in zip(ours, theirs)]
+    return ours
+
+
+def scapy_tlvs(extra):
+    """(offset, flags, type, value) of each TLV as scapy's STAMPTestTLV
+    reads the octets past the base. One TLV at a time: the contrib's
+    PacketListField cannot dissect under UDP (it reads pkt.parent.len,
+    None there, in scapy 2.5)."""
+    out, off = [], 0
+    while len(extra) - off >= 4:
+        t = STAMPTestTLV(extra[off:])
+        v = bytes(t.value)
+        if len(v) != t.len:  # runs past the end: the walk stops here
+            break
+        out.append((off, int(t.flags), t.type, v))
+        off += 4 + len(v)
+    return out
+
+
+def compare_tlvs(chk, where, d, payload):
+    """The TLVs ippm read past the base against scapy's split of the same
+    octets, each decoded by its figure."""
+    extra = payload[44:]
+    if not extra or not any(extra):
+        chk.expect(where, "padding", d.get("padding"),
+                   len(extra) if extra else None)
+        return
+    ours = d.get("tlvs")
+    if not isinstance(ours, list):
+        chk.errors.append("%s: no TLVs decoded from %s" % (where,
+                                                           extra.hex()))
+        return
+    walked, err = walk(extra)
+    theirs = [tlv_expect(*t) for t in walked]
+    if err:
+        end = walked[-1][0] + 4 + len(walked[-1][3]) if walked else 0
+        theirs.append({"off": end, "error": err, "hex": extra[end:].hex()})
+    # scapy's split must be the same TLVs, as far as the walk got
+    sc = scapy_tlvs(extra)
+    chk.expect(where, "scapy TLV split", sc[:len(walked)], walked)
+    chk.expect(where, "TLVs", subset(ours, theirs), theirs)
+    chk.compared["tlv"] += len(theirs)
+
+
 # ---- comparison ----
 
 def ippm_dump(ippm, path, port, key):
@@ -213,10 +426,19 @@ def compare(chk, ippm, path, port, key=None):
             chk.compared["struct"] += 1
         if HAVE_SCAPY and not auth:
             if len(payload) < 44:
-                # scapy builds the missing fields from defaults; ippm must
-                # refuse the packet instead
+                # scapy builds the missing fields from defaults: compare
+                # those the packet holds; ippm must say it is short
                 chk.expect(where, "short packet", d.get("error"),
                            "IPPM_ERR_SHORT")
+                if layer is not None:  # None: scapy cannot (30 octets)
+                    held = [f for f, off, n in FIELDS[(d["kind"], False)]
+                            if off + n <= len(payload)]
+                    theirs = {k: v for k, v in scapy_fields(layer).items()
+                              if k in held}
+                    ours = {k: d.get(k) for k in theirs}
+                    chk.expect(where, "scapy fields of a short packet",
+                               ours, theirs)
+                    chk.compared["scapy"] += 1
             elif layer is None:
                 chk.errors.append("%s: scapy did not decode STAMP" % where)
             else:
@@ -224,6 +446,7 @@ def compare(chk, ippm, path, port, key=None):
                 ours = {k: d.get(k) for k in theirs}
                 chk.expect(where, "scapy fields", ours, theirs)
                 chk.compared["scapy"] += 1
+                compare_tlvs(chk, where, d, payload)
         if ts and not auth:
             layer = ts.get(d["frame"])
             if d["len"] < 44:
@@ -396,11 +619,11 @@ def main():
         return SKIP
     for e in chk.errors:
         print("MISMATCH " + e)
-    print("%s: %d packets against the RFC figures, %d against scapy, "
-          "%d against tshark%s; %d mismatches" %
+    print("%s: %d packets against the RFC figures, %d against scapy "
+          "(%d TLVs), %d against tshark%s; %d mismatches" %
           (a.mode, chk.compared["struct"], chk.compared["scapy"],
-           chk.compared["tshark"], "" if TSHARK else " (no tshark)",
-           len(chk.errors)))
+           chk.compared["tlv"], chk.compared["tshark"],
+           "" if TSHARK else " (no tshark)", len(chk.errors)))
     if not HAVE_SCAPY:
         print("(no scapy: lengths and the RFC-figure decode not checked)")
     return 1 if chk.errors or rc else 0
