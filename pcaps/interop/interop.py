@@ -3,6 +3,7 @@
 
     interop.py --ippm BIN corpus PCAPS_DIR
     interop.py --ippm BIN live PCAPS_DIR
+    interop.py --ippm BIN tlvs PCAPS_DIR
 
 `ippm pcap dump` prints what proto/stamp decodes from every STAMP datagram
 of a capture. Each is compared, lengths included, with:
@@ -18,6 +19,16 @@ of a capture. Each is compared, lengths included, with:
 
 corpus: the captures of pcaps/stamp/ (built by gen_stamp.py) and
 pcaps/reference/ (another implementation's packets).
+The TLVs past the base of an unauthenticated packet are compared with
+scapy's STAMPTestTLV reading of the same octets (flags, type, Length,
+value), each value decoded here from its figure (RFC 8972 §4.1-§4.8,
+RFC 9503, RFC 9534, the drafts); the fields of a packet shorter than the
+base with the RFC figures and scapy, as far as the packet holds them.
+
+tlvs: builds a capture with every TLV type (as sent and as reflected,
+with the U, M, I and C flags, a forbidden Length, an unknown type, a
+truncated TLV) and 30-, 38- and 41-octet packets, and compares as above;
+the 38-octet reply must show its sequence numbers and timestamps.
 live: captures `ippm stamp reflector` and `ippm stamp sender` on loopback
 with dumpcap, compares the decoders on those packets (ippm's own encoder),
 and requires `ippm pcap check` to pass every MUST on them.
@@ -380,7 +391,9 @@ def compare_tlvs(chk, where, d, payload):
     # scapy's split must be the same TLVs, as far as the walk got
     sc = scapy_tlvs(extra)
     chk.expect(where, "scapy TLV split", sc[:len(walked)], walked)
-    chk.expect(where, "TLVs", subset(ours, theirs), theirs)
+    chk.expect(where, "number of TLVs", len(ours), len(theirs))
+    for o, t in zip(ours, theirs):
+        chk.expect(where, "TLV at %d" % t["off"], subset(o, t), t)
     chk.compared["tlv"] += len(theirs)
 
 
@@ -475,6 +488,125 @@ def compare(chk, ippm, path, port, key=None):
             ours = {k: d.get(k) for k in theirs}
             chk.expect(where, "tshark fields", ours, theirs)
             chk.compared["tshark"] += 1
+
+
+# ---- a capture of every TLV and of short packets, built here ----
+
+def tlv(flags, typ, value):
+    return struct.pack("!BBH", flags, typ, len(value)) + value
+
+
+def v4(a):
+    return socket.inet_pton(socket.AF_INET, a)
+
+
+def v6(a):
+    return socket.inet_pton(socket.AF_INET6, a)
+
+
+def tlv_block(reply):
+    """Every TLV type proto/stamp knows, and some it does not: as a
+    Session-Sender sends them (U set, fields zero, RFC 8972 §4) or as a
+    reflector fills them, with every flag somewhere."""
+    U, M, I, C = 0x80, 0x40, 0x20, 0x10
+    f = 0 if reply else U
+    loc = struct.pack("!HH", 862, 40000) if reply else bytes(4)
+    loc += tlv(f, 1, bytes.fromhex("020000aabbcc0000"))        # Source MAC
+    loc += tlv(f, 5, v4("192.0.2.20") + bytes(12))            # Dest IPv4
+    loc += tlv(f, 8, v4("192.0.2.10") + bytes(12))            # Src IPv4
+    loc += tlv(f, 6, v6("2001:db8::20"))                      # Dest IPv6
+    rp = tlv(0, 1, struct.pack("!I", 1))                      # same link
+    rp += tlv(0, 2, v4("198.51.100.7"))
+    rp += tlv(0, 3, struct.pack("!II", 16000 << 12 | 0x100 | 64,
+                                16001 << 12 | 0x100 | 64))
+    rp += tlv(0, 4, v6("2001:db8:5::1") + v6("2001:db8:5::2"))
+    fu = struct.pack("!IQB3s", 6, 0xe9b1c3d400000000, 2, bytes(3)) \
+        if reply else bytes(16)
+    blk = tlv(f, 1, bytes(12))                                 # padding
+    blk += tlv(f, 2, loc)
+    blk += tlv(f, 3, bytes([1, 2, 1, 1]) if reply else bytes(4))
+    blk += tlv(f | (C if reply else 0), 4,
+               struct.pack("!HH", 46 << 10 | 10 << 4 | 2 << 2 | 1, 0))
+    blk += tlv(f, 5, struct.pack("!III", 7, 7 if reply else 0,
+                                 8 if reply else 0))
+    blk += tlv(f | (I if reply else 0), 6, bytes([0x10, 3, 0, 0]))
+    blk += tlv(f, 7, fu)
+    blk += tlv(f, 9, v4("192.0.2.20"))
+    blk += tlv(f, 10, rp)
+    blk += tlv(f, 11, struct.pack("!HH", 17, 23))
+    blk += tlv(f, 12, struct.pack("!HHI", 128, 1, 1000000) + tlv(0, 1, b""))
+    blk += tlv(f, 240, bytes.fromhex("a5c3"))
+    blk += tlv(f, 241, struct.pack("!I", 3 if reply else 0))
+    blk += tlv(f, 242, struct.pack("!I", 1 if reply else 0))
+    blk += tlv(f, 246, bytes.fromhex("3c00010400000000"))
+    blk += tlv(f, 247, bytes.fromhex("4500002c"))
+    blk += tlv(U if reply else 0, 99, b"\x01\x02\x03")          # unknown
+    blk += tlv(f | (M if reply else 0), 4, bytes(2))           # bad Length
+    blk += tlv(f, 8, bytes(range(16)))                         # HMAC
+    return blk
+
+
+def build_tlv_capture(path):
+    """Requests and replies with every TLV, a truncated TLV, and a 30-,
+    38- and 41-octet packet (TWAMP-Light replies, RFC 5357 §4.2.1)."""
+    from scapy.all import IP, Ether, wrpcap
+    t0 = 0xe9b1c3d400000000
+    pkts = []
+
+    def add(to_reflector, payload):
+        src, dst = ("192.0.2.10", "192.0.2.20") if to_reflector else \
+            ("192.0.2.20", "192.0.2.10")
+        sp, dp = (40000, 862) if to_reflector else (862, 40000)
+        pkts.append(Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:14") /
+                    IP(src=src, dst=dst, ttl=64) /
+                    UDP(sport=sp, dport=dp) / payload)
+
+    def request(seq, extra=b""):
+        return struct.pack("!IQHH28s", seq, t0 + seq, 1, 7, bytes(28)) + extra
+
+    def reply(seq, extra=b""):
+        return struct.pack("!IQHHQIQHHB3s", 100 + seq, t0 + seq + 3, 1, 7,
+                           t0 + seq + 2, seq, t0 + seq, 1, 0, 63,
+                           bytes(3)) + extra
+
+    add(True, request(0, tlv_block(False)))
+    add(False, reply(0, tlv_block(True)))
+    add(True, request(1, tlv(0x80, 5, bytes(12)) + b"\x80\x07\x00\x40ab"))
+    add(False, reply(1, tlv(0, 5, bytes(12)) + b"\x00\x07"))
+    add(True, request(2)[:30])
+    add(False, reply(2)[:38])
+    add(True, request(3))
+    add(False, reply(3)[:41])
+    wrpcap(path, pkts)
+
+
+def run_tlvs(chk, ippm, root):
+    tmp = tempfile.mkdtemp(prefix="ippm-interop-")
+    try:
+        cap = os.path.join(tmp, "tlvs.pcap")
+        build_tlv_capture(cap)
+        compare(chk, ippm, cap, 862)
+        dump = {d["frame"]: d for d in ippm_dump(ippm, cap, 862, None)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    # every type read by its fields, not as octets
+    names = [t.get("name") for t in dump[2].get("tlvs", [])]
+    chk.expect("tlvs frame 2", "TLV names", names,
+               ["pad", "loc", "ts-info", "cos", "dm", "access", "fu", "dest",
+                "rp", "micro", "ctrl", "ber-pattern", "ber-bits",
+                "ber-burst", "ext-hdr", "ip-hdr", None, "cos", "hmac"])
+    # the 38-octet reply: sequence numbers and timestamps are there
+    r38 = dump[6]
+    chk.expect("tlvs frame 6", "38-octet reply",
+               {k: r38.get(k) for k in ("len", "error", "seq", "ts",
+                                        "rx_ts", "ss_seq", "ss_ts",
+                                        "absent")},
+               {"len": 38, "error": "IPPM_ERR_SHORT", "seq": 102,
+                "ts": str(0xe9b1c3d400000000 + 5),
+                "rx_ts": str(0xe9b1c3d400000000 + 4), "ss_seq": 2,
+                "ss_ts": str(0xe9b1c3d400000000 + 2),
+                "absent": ["ss_ttl"]})
+    return 0
 
 
 # ---- modes ----
@@ -606,15 +738,18 @@ def run_live(chk, ippm, root):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ippm", required=True)
-    ap.add_argument("mode", choices=("corpus", "live"))
+    ap.add_argument("mode", choices=("corpus", "live", "tlvs"))
     ap.add_argument("pcaps")
     a = ap.parse_args()
     if not HAVE_SCAPY and not TSHARK:
         print("neither scapy nor tshark: skipped")
         return SKIP
     chk = Checker()
-    rc = (run_corpus if a.mode == "corpus" else run_live)(chk, a.ippm,
-                                                          a.pcaps)
+    if a.mode == "tlvs" and not HAVE_SCAPY:
+        print("no scapy: skipped")
+        return SKIP
+    run = {"corpus": run_corpus, "live": run_live, "tlvs": run_tlvs}
+    rc = run[a.mode](chk, a.ippm, a.pcaps)
     if rc == SKIP:
         return SKIP
     for e in chk.errors:
