@@ -580,6 +580,29 @@ def build_tlv_capture(path):
     wrpcap(path, pkts)
 
 
+def build_auth_tlv_capture(path, key):
+    """Authenticated requests (RFC 8762 Figure 4) with a Direct
+    Measurement and an HMAC TLV (RFC 8972 §4.8: over the Sequence Number
+    and the TLVs before it), the second HMAC TLV wrong."""
+    import hashlib
+    import hmac
+    from scapy.all import IP, Ether, wrpcap
+    pkts = []
+    for seq in (0, 1):
+        base = struct.pack("!I12sQHH68s", seq, bytes(12),
+                           0xe9b1c3d400000000 + seq, 1, 0, bytes(68))
+        base += hmac.new(key, base[:96], hashlib.sha256).digest()[:16]
+        dm = tlv(0x80, 5, struct.pack("!III", seq, 0, 0))
+        mac = hmac.new(key, base[:4] + dm, hashlib.sha256).digest()[:16]
+        if seq == 1:
+            mac = bytes(16)
+        pkts.append(Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:14") /
+                    IP(src="192.0.2.10", dst="192.0.2.20", ttl=64) /
+                    UDP(sport=40000, dport=862) / (base + dm +
+                                                   tlv(0x80, 8, mac)))
+    wrpcap(path, pkts)
+
+
 def run_tlvs(chk, ippm, root):
     tmp = tempfile.mkdtemp(prefix="ippm-interop-")
     try:
@@ -587,8 +610,23 @@ def run_tlvs(chk, ippm, root):
         build_tlv_capture(cap)
         compare(chk, ippm, cap, 862)
         dump = {d["frame"]: d for d in ippm_dump(ippm, cap, 862, None)}
+        key = os.path.join(tmp, "test.key")
+        shutil.copy(os.path.join(root, "stamp", "test.key"), key)
+        os.chmod(key, 0o600)
+        with open(key, "rb") as f:
+            kb = f.read().rstrip(b"\r\n")
+        acap = os.path.join(tmp, "tlvs-auth.pcap")
+        build_auth_tlv_capture(acap, kb)
+        compare(chk, ippm, acap, 862, key)
+        adump = ippm_dump(ippm, acap, 862, key)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    # authenticated: TLVs past the 112 octets, the HMAC TLV checked
+    got = [[(t.get("name"), t.get("off"), t.get("hmac_ok"))
+            for t in d.get("tlvs", [])] for d in adump]
+    chk.expect("tlvs-auth", "TLVs and HMAC TLV checks", got,
+               [[("dm", 0, None), ("hmac", 16, True)],
+                [("dm", 0, None), ("hmac", 16, False)]])
     # every type read by its fields, not as octets
     names = [t.get("name") for t in dump[2].get("tlvs", [])]
     chk.expect("tlvs frame 2", "TLV names", names,
