@@ -153,6 +153,92 @@ static void set_extra(json_t *j, const uint8_t *p, size_t len, size_t base,
     json_object_set_new(j, "tlvs", tlvs);
 }
 
+/* What the base of a decoded packet leaves to the rest of the dump. */
+struct base_view {
+    const uint8_t *mac; /* the base HMAC (authenticated mode) */
+    size_t extra_len;   /* octets past the base */
+    uint16_t errest;    /* its Z bit: the format of TLV timestamps */
+};
+
+/* The fields of a whole Session-Sender packet (RFC 8762 §4.2). */
+static enum ippm_err set_sender(json_t *j, const struct stamp_dgram *d,
+                                enum stamp_mode mode, struct base_view *v)
+{
+    struct stamp_sender_pkt p;
+    enum ippm_err e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
+    if (e != IPPM_OK)
+        return e;
+    set_head(j, p.seq, p.ts, p.errest, p.ssid);
+    json_object_set_new(j, "mbz_nonzero", json_boolean(p.mbz_nonzero));
+    v->mac = p.hmac;
+    v->extra_len = p.extra_len;
+    v->errest = p.errest;
+    return IPPM_OK;
+}
+
+/* The fields of a whole Session-Reflector packet (RFC 8762 §4.3). */
+static enum ippm_err set_reflector(json_t *j, const struct stamp_dgram *d,
+                                   enum stamp_mode mode, struct base_view *v)
+{
+    struct stamp_reflector_pkt p;
+    enum ippm_err e = stamp_reflector_pkt_decode(&p, d->data, d->len, mode);
+    if (e != IPPM_OK)
+        return e;
+    set_head(j, p.seq, p.ts, p.errest, p.ssid);
+    set_u64(j, "rx_ts", p.rx_ts);
+    json_object_set_new(j, "ss_seq", json_integer(p.ss_seq));
+    set_u64(j, "ss_ts", p.ss_ts);
+    json_object_set_new(j, "ss_errest", json_integer(p.ss_errest));
+    json_object_set_new(j, "ss_ttl", json_integer(p.ss_ttl));
+    json_object_set_new(j, "mbz_nonzero", json_boolean(p.mbz_nonzero));
+    v->mac = p.hmac;
+    v->extra_len = p.extra_len;
+    v->errest = p.errest;
+    return IPPM_OK;
+}
+
+/* One datagram as the dump prints it: where and when it was seen, then
+ * what it says. sk, when keyed, checks the HMACs. */
+static json_t *dump_dgram(const struct stamp_dgram *d, uint64_t frame,
+                          bool req, enum stamp_mode mode,
+                          const struct ippm_hmac_key *sk)
+{
+    json_t *j = json_object();
+    char a[64];
+    json_object_set_new(j, "frame", json_integer((json_int_t)frame));
+    set_u64(j, "time_ns", d->ts_ns);
+    json_object_set_new(j, "src",
+                        json_string(ippm_addr_fmt(&d->src, a, sizeof a)));
+    json_object_set_new(j, "dst",
+                        json_string(ippm_addr_fmt(&d->dst, a, sizeof a)));
+    json_object_set_new(j, "ttl", json_integer(d->ttl));
+    json_object_set_new(j, "kind",
+                        json_string(req ? "sender" : "reflector"));
+    json_object_set_new(j, "len", json_integer((json_int_t)d->len));
+    struct base_view v = {0};
+    enum ippm_err e = req ? set_sender(j, d, mode, &v)
+                          : set_reflector(j, d, mode, &v);
+    if (e != IPPM_OK) {
+        json_object_set_new(j, "error", json_string(ippm_err_name(e)));
+        if (e == IPPM_ERR_SHORT)
+            set_short_fields(j, d->data, d->len,
+                             req ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR,
+                             mode);
+        return j;
+    }
+    set_extra(j, d->data, d->len, d->len - v.extra_len,
+              ippm_errest_decode(v.errest).z ? IPPM_TS_PTP : IPPM_TS_NTP, sk);
+    if (v.mac != NULL) {
+        set_hex(j, "hmac", v.mac, STAMP_HMAC_LEN);
+        if (sk != NULL)
+            json_object_set_new(
+                j, "hmac_ok",
+                json_boolean(stamp_hmac_check(sk, d->data, d->len) ==
+                             IPPM_OK));
+    }
+    return j;
+}
+
 /* see cmd_pcap.h */
 int cmd_pcap_dump(int argc, char **argv)
 {
@@ -208,73 +294,10 @@ int cmd_pcap_dump(int argc, char **argv)
     for (size_t i = 0; i < c.n; i++) {
         const struct stamp_dgram *d = &c.d[i];
         bool req = stamp_pairing_is_request(d, port);
-        bool rep = stamp_pairing_is_reply(d, port);
-        if (!req && !rep)
+        if (!req && !stamp_pairing_is_reply(d, port))
             continue;
-        json_t *j = json_object();
-        char a[64];
-        json_object_set_new(j, "frame", json_integer((json_int_t)c.frame[i]));
-        set_u64(j, "time_ns", d->ts_ns);
-        json_object_set_new(j, "src", json_string(ippm_addr_fmt(&d->src, a,
-                                                                sizeof a)));
-        json_object_set_new(j, "dst", json_string(ippm_addr_fmt(&d->dst, a,
-                                                                sizeof a)));
-        json_object_set_new(j, "ttl", json_integer(d->ttl));
-        json_object_set_new(j, "kind", json_string(req ? "sender"
-                                                       : "reflector"));
-        json_object_set_new(j, "len", json_integer((json_int_t)d->len));
-        enum ippm_err e;
-        const uint8_t *mac = NULL;
-        size_t extra_len = 0;
-        uint16_t errest = 0; /* its Z bit: the format of TLV timestamps */
-        if (req) {
-            struct stamp_sender_pkt p;
-            e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
-            if (e == IPPM_OK) {
-                set_head(j, p.seq, p.ts, p.errest, p.ssid);
-                json_object_set_new(j, "mbz_nonzero",
-                                    json_boolean(p.mbz_nonzero));
-                extra_len = p.extra_len;
-                errest = p.errest;
-                mac = p.hmac;
-            }
-        } else {
-            struct stamp_reflector_pkt p;
-            e = stamp_reflector_pkt_decode(&p, d->data, d->len, mode);
-            if (e == IPPM_OK) {
-                set_head(j, p.seq, p.ts, p.errest, p.ssid);
-                set_u64(j, "rx_ts", p.rx_ts);
-                json_object_set_new(j, "ss_seq", json_integer(p.ss_seq));
-                set_u64(j, "ss_ts", p.ss_ts);
-                json_object_set_new(j, "ss_errest",
-                                    json_integer(p.ss_errest));
-                json_object_set_new(j, "ss_ttl", json_integer(p.ss_ttl));
-                json_object_set_new(j, "mbz_nonzero",
-                                    json_boolean(p.mbz_nonzero));
-                extra_len = p.extra_len;
-                errest = p.errest;
-                mac = p.hmac;
-            }
-        }
-        if (e != IPPM_OK) {
-            json_object_set_new(j, "error", json_string(ippm_err_name(e)));
-            if (e == IPPM_ERR_SHORT)
-                set_short_fields(j, d->data, d->len,
-                                 req ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR,
-                                 mode);
-        } else {
-            set_extra(j, d->data, d->len, d->len - extra_len,
-                      errest & 0x4000u ? IPPM_TS_PTP : IPPM_TS_NTP,
-                      key_len > 0 ? &sk : NULL);
-            if (mac != NULL) {
-                set_hex(j, "hmac", mac, STAMP_HMAC_LEN);
-                if (key_len > 0)
-                    json_object_set_new(
-                        j, "hmac_ok",
-                        json_boolean(stamp_hmac_check(&sk, d->data, d->len) ==
-                                     IPPM_OK));
-            }
-        }
+        json_t *j = dump_dgram(d, c.frame[i], req, mode,
+                               key_len > 0 ? &sk : NULL);
         char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s != NULL)
             puts(s);
