@@ -745,12 +745,6 @@ static void set_u64_str(json_t *o, const char *k, uint64_t v)
     set_str(o, k, b);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
 /* The header of a (sub-)TLV: where it starts, code point, name, flags as
  * letters and as the octet (the reserved bits too), Length. */
 static json_t *full_head(const struct stamp_tlv *t, const char *name)
@@ -793,6 +787,9 @@ static void full_location(json_t *o, const struct stamp_tlv *t)
     enum ippm_err e;
     while ((e = stamp_tlv_next(&it, &s)) == IPPM_OK) {
         json_t *so = full_head(&s, loc_sub_name(s.type));
+        size_t want = stamp_loc_sub_len(s.type);
+        if (want && s.len != want)
+            set_str(so, "error", ippm_err_name(IPPM_ERR_BAD_VALUE));
         bool v4 = s.type == STAMP_LOC_DST_IPV4 || s.type == STAMP_LOC_SRC_IPV4;
         bool v6 = s.type == STAMP_LOC_DST_IPV6 || s.type == STAMP_LOC_SRC_IPV6;
         if ((v4 && s.len >= 4) || (v6 && s.len >= 16)) {
@@ -814,37 +811,58 @@ static const char *rp_sub_name(uint8_t type)
     return type < 5 ? n[type] : NULL;
 }
 
-/* RFC 9503 §4.1: each sub-TLV, the Control Code, the address, every label
- * stack entry and every SID. */
+/* The fields of a Return Path sub-TLV whose Length RFC 9503 §4.1 allows:
+ * the Control Code, the address, every label stack entry, every SID. */
+static void rp_sub_fields(json_t *so, const struct stamp_tlv *s)
+{
+    char buf[IPPM_ADDR_STRLEN];
+    uint32_t w;
+    json_t *l;
+    switch (s->type) {
+    case STAMP_RP_CONTROL:
+        if (stamp_tlv_u32_at(s, 0, &w) == IPPM_OK)
+            set_int(so, "control_code", w);
+        break;
+    case STAMP_RP_ADDR:
+        ip_str(s->len == 4 ? IPPM_AF_INET : IPPM_AF_INET6, s->value, 0, buf,
+               sizeof buf);
+        set_str(so, "addr", buf);
+        break;
+    case STAMP_RP_MPLS:
+        l = json_array();
+        for (size_t i = 0; stamp_tlv_u32_at(s, i, &w) == IPPM_OK; i++)
+            json_array_append_new(l, json_integer(w));
+        json_object_set_new(so, "lse", l);
+        break;
+    case STAMP_RP_SRV6:
+        l = json_array();
+        for (size_t i = 0; i < s->len; i += 16) {
+            inet_ntop(AF_INET6, s->value + i, buf, sizeof buf);
+            json_array_append_new(l, json_string(buf));
+        }
+        json_object_set_new(so, "sid", l);
+        break;
+    default:
+        break;
+    }
+}
+
+/* RFC 9503 §4.1: each sub-TLV with its fields, or "error" when its
+ * Length is not one the type allows; its octets as hex. */
 static void full_return_path(json_t *o, const struct stamp_tlv *t)
 {
     struct stamp_tlv_iter it;
     struct stamp_tlv s;
-    char buf[IPPM_ADDR_STRLEN];
     json_t *subs = json_array();
     enum ippm_err e;
     stamp_tlv_iter_init(&it, t->value, t->len);
     while ((e = stamp_tlv_next(&it, &s)) == IPPM_OK) {
         json_t *so = full_head(&s, rp_sub_name(s.type));
-        if (s.type == STAMP_RP_CONTROL && s.len == 4) {
-            set_int(so, "control_code", be32(s.value));
-        } else if (s.type == STAMP_RP_ADDR && (s.len == 4 || s.len == 16)) {
-            ip_str(s.len == 4 ? IPPM_AF_INET : IPPM_AF_INET6, s.value, 0, buf,
-                   sizeof buf);
-            set_str(so, "addr", buf);
-        } else if (s.type == STAMP_RP_MPLS && s.len % 4 == 0) {
-            json_t *l = json_array();
-            for (size_t i = 0; i < s.len; i += 4)
-                json_array_append_new(l, json_integer(be32(s.value + i)));
-            json_object_set_new(so, "lse", l);
-        } else if (s.type == STAMP_RP_SRV6 && s.len % 16 == 0) {
-            json_t *l = json_array();
-            for (size_t i = 0; i < s.len; i += 16) {
-                inet_ntop(AF_INET6, s.value + i, buf, sizeof buf);
-                json_array_append_new(l, json_string(buf));
-            }
-            json_object_set_new(so, "sid", l);
-        }
+        enum ippm_err ce = stamp_rp_sub_check(&s);
+        if (ce == IPPM_OK)
+            rp_sub_fields(so, &s);
+        else if (ce == IPPM_ERR_BAD_VALUE)
+            set_str(so, "error", ippm_err_name(ce));
         set_hex(so, "hex", s.value, s.len);
         json_array_append_new(subs, so);
     }

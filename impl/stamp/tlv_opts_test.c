@@ -91,7 +91,8 @@ static void test_full_decodes_whatever_the_flags(void **state)
     json_decref(a);
 }
 
-/* Sub-TLVs of a Return Path, RFC 9503 §4.1, each with its fields. */
+/* Sub-TLVs of a Return Path, RFC 9503 §4.1, each with its fields, or
+ * with an error when its Length is not one the type allows. */
 static void test_full_lists_return_path_sub_tlvs(void **state)
 {
     (void)state;
@@ -99,22 +100,30 @@ static void test_full_lists_return_path_sub_tlvs(void **state)
     static const uint8_t control[4] = {0, 0, 0, 1};
     static const uint8_t lse[8] = {0x03, 0xe8, 0x01, 0x40,
                                    0x03, 0xe8, 0x11, 0x40};
-    uint8_t v[32], b[64];
+    uint8_t v[48], b[64];
     size_t vlen = 0, off = 0;
     assert_int_equal(stamp_tlv_put(v, sizeof v, &vlen, 0, STAMP_RP_CONTROL,
                                    control, sizeof control), IPPM_OK);
     assert_int_equal(stamp_tlv_put(v, sizeof v, &vlen, 0, STAMP_RP_MPLS, lse,
                                    sizeof lse), IPPM_OK);
+    /* RFC 9503 §4.1.3.1: a multiple of 4 octets; this one is not */
+    assert_int_equal(stamp_tlv_put(v, sizeof v, &vlen, 0, STAMP_RP_MPLS, lse,
+                                   6), IPPM_OK);
     assert_int_equal(stamp_tlv_put(b, sizeof b, &off, 0,
                                    STAMP_TLV_RETURN_PATH, v, vlen), IPPM_OK);
     json_t *a = stamp_tlv_opts_json_full(b, off, IPPM_TS_NTP);
     json_t *sub = json_object_get(json_array_get(a, 0), "sub");
-    assert_int_equal(json_array_size(sub), 2);
+    json_t *t;
+    assert_int_equal(json_array_size(sub), 3);
     assert_string_equal(str_of(json_array_get(sub, 0), "name"), "control");
     assert_int_equal(int_of(json_array_get(sub, 0), "control_code"), 1);
     json_t *l = json_object_get(json_array_get(sub, 1), "lse");
     assert_int_equal(json_array_size(l), 2);
     assert_int_equal(json_integer_value(json_array_get(l, 1)), 0x03e81140);
+    t = json_array_get(sub, 2);
+    assert_string_equal(str_of(t, "error"), "IPPM_ERR_BAD_VALUE");
+    assert_null(json_object_get(t, "lse"));
+    assert_string_equal(str_of(t, "hex"), "03e8014003e8");
     json_decref(a);
 }
 

@@ -258,6 +258,8 @@ def location_subs(value):
     res = []
     for off, fl, ty, v in subs:
         e = tlv_head(off, fl, ty, v)
+        if 1 <= ty <= 9 and len(v) != (8 if ty <= 3 else 16):
+            e["error"] = "IPPM_ERR_BAD_VALUE"
         if ty in (5, 8) and len(v) >= 4:      # IPv4, RFC 8972 §4.2.1
             e["addr"] = ip_text(v[:4])
         elif ty in (6, 9) and len(v) >= 16:   # IPv6
@@ -272,14 +274,19 @@ def return_path_subs(value):
     res = []
     for off, fl, ty, v in subs:
         e = tlv_head(off, fl, ty, v)
-        if ty == 1 and len(v) == 4:           # RFC 9503 §4.1 Control Code
+        ok = {1: len(v) == 4, 2: len(v) in (4, 16),
+              3: len(v) > 0 and len(v) % 4 == 0,
+              4: len(v) > 0 and len(v) % 16 == 0}.get(ty)
+        if ok is False:                       # RFC 9503 §4.1 Lengths
+            e["error"] = "IPPM_ERR_BAD_VALUE"
+        elif ty == 1:                         # Control Code
             e["control_code"] = struct.unpack("!I", v)[0]
-        elif ty == 2 and len(v) in (4, 16):
+        elif ty == 2:
             e["addr"] = ip_text(v)
-        elif ty == 3 and len(v) % 4 == 0:
+        elif ty == 3:
             e["lse"] = [struct.unpack_from("!I", v, i)[0]
                         for i in range(0, len(v), 4)]
-        elif ty == 4 and len(v) % 16 == 0:
+        elif ty == 4:
             e["sid"] = [ip_text(v[i:i + 16]) for i in range(0, len(v), 16)]
         e["hex"] = v.hex()
         res.append(e)
@@ -571,7 +578,10 @@ def build_tlv_capture(path):
 
     add(True, request(0, tlv_block(False)))
     add(False, reply(0, tlv_block(True)))
-    add(True, request(1, tlv(0x80, 5, bytes(12)) + b"\x80\x07\x00\x40ab"))
+    bad_subs = tlv(0x80, 10, tlv(0, 3, bytes(6)) + tlv(0, 9, b"xy")) + \
+        tlv(0x80, 2, bytes(4) + tlv(0, 5, v4("192.0.2.20")))
+    add(True, request(1, tlv(0x80, 5, bytes(12)) + bad_subs +
+                      b"\x80\x07\x00\x40ab"))
     add(False, reply(1, tlv(0, 5, bytes(12)) + b"\x00\x07"))
     add(True, request(2)[:30])
     add(False, reply(2)[:38])
