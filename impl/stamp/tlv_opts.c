@@ -936,6 +936,8 @@ static void full_value(json_t *o, const struct stamp_tlv *t)
         set_int(o, "timestamp_in", ti.ts_in);
         set_int(o, "sync_src_out", ti.sync_out);
         set_int(o, "timestamp_out", ti.ts_out);
+        if (t->len > 4) /* RFC 8972 §4.3: optional sub-TLVs */
+            set_hex(o, "sub_hex", t->value + 4, t->len - 4u);
         break;
     case STAMP_TLV_COS:
         if (stamp_tlv_cos_decode(t, &cos) == IPPM_OK)

@@ -156,6 +156,34 @@ static void test_full_keeps_what_it_cannot_read(void **state)
     json_decref(a);
 }
 
+/* Whatever the octets, an array comes back and serialises: blocks of
+ * random octets with small Lengths, so that walks go deep (run under
+ * IPPM_SANITIZE to see the reads). */
+static void test_full_survives_random_blocks(void **state)
+{
+    (void)state;
+    uint32_t x = 2463534242u;
+    uint8_t b[96];
+    for (int n = 0; n < 20000; n++) {
+        size_t len = 0;
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        size_t want = x % sizeof b;
+        while (len < want) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            b[len] = (uint8_t)(len % 4 == 2 ? 0 : x);
+            if (len % 4 == 3)
+                b[len] %= 24;
+            len++;
+        }
+        json_t *a = stamp_tlv_opts_json_full(b, len, IPPM_TS_NTP);
+        assert_true(json_is_array(a));
+        char *s = json_dumps(a, JSON_COMPACT);
+        assert_non_null(s);
+        free(s);
+        json_decref(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_full_decodes_whatever_the_flags),
         cmocka_unit_test(test_full_lists_return_path_sub_tlvs),
         cmocka_unit_test(test_full_keeps_what_it_cannot_read),
+        cmocka_unit_test(test_full_survives_random_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -318,6 +318,8 @@ def tlv_expect(off, flags, typ, v):
     elif typ == 3:
         e.update(zip(("sync_src_in", "timestamp_in", "sync_src_out",
                       "timestamp_out"), v[:4]))
+        if len(v) > 4:                        # optional sub-TLVs
+            e["sub_hex"] = v[4:].hex()
     elif typ == 4:
         w, = struct.unpack_from("!H", v)
         e.update(dscp1=w >> 10, dscp2=(w >> 4) & 0x3f, ecn=(w >> 2) & 3,
@@ -532,6 +534,7 @@ def tlv_block(reply):
     blk = tlv(f, 1, bytes(12))                                 # padding
     blk += tlv(f, 2, loc)
     blk += tlv(f, 3, bytes([1, 2, 1, 1]) if reply else bytes(4))
+    blk += tlv(f, 3, bytes([1, 2, 1, 1]) + tlv(0, 1, b"\x05\x06"))
     blk += tlv(f | (C if reply else 0), 4,
                struct.pack("!HH", 46 << 10 | 10 << 4 | 2 << 2 | 1, 0))
     blk += tlv(f, 5, struct.pack("!III", 7, 7 if reply else 0,
@@ -640,7 +643,7 @@ def run_tlvs(chk, ippm, root):
     # every type read by its fields, not as octets
     names = [t.get("name") for t in dump[2].get("tlvs", [])]
     chk.expect("tlvs frame 2", "TLV names", names,
-               ["pad", "loc", "ts-info", "cos", "dm", "access", "fu", "dest",
+               ["pad", "loc", "ts-info", "ts-info", "cos", "dm", "access", "fu", "dest",
                 "rp", "micro", "ctrl", "ber-pattern", "ber-bits",
                 "ber-burst", "ext-hdr", "ip-hdr", None, "cos", "hmac"])
     # the 38-octet reply: sequence numbers and timestamps are there
