@@ -643,8 +643,8 @@ def run_tlvs(chk, ippm, root):
     # every type read by its fields, not as octets
     names = [t.get("name") for t in dump[2].get("tlvs", [])]
     chk.expect("tlvs frame 2", "TLV names", names,
-               ["pad", "loc", "ts-info", "ts-info", "cos", "dm", "access", "fu", "dest",
-                "rp", "micro", "ctrl", "ber-pattern", "ber-bits",
+               ["pad", "loc", "ts-info", "ts-info", "cos", "dm", "access",
+                "fu", "dest", "rp", "micro", "ctrl", "ber-pattern", "ber-bits",
                 "ber-burst", "ext-hdr", "ip-hdr", None, "cos", "hmac"])
     # the 38-octet reply: sequence numbers and timestamps are there
     r38 = dump[6]
