@@ -37,6 +37,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/conform/cmd_pcap.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/conform/pcap_flows.h"
 #include "impl/report/report.h"
@@ -47,16 +48,8 @@
 
 /* ---- the capture in memory ---- */
 
-/* Every UDP datagram of the file, in the pairing's form; frame[i] is
- * d[i]'s frame number. The capture owns d[i].data. */
-struct capture {
-    struct stamp_dgram *d;
-    uint64_t *frame;
-    size_t n, cap;
-    struct ippm_pcap_counts counts;
-};
-
-static void capture_free(struct capture *c)
+/* see cmd_pcap.h */
+void capture_free(struct capture *c)
 {
     for (size_t i = 0; i < c->n; i++)
         free((void *)c->d[i].data);
@@ -85,8 +78,8 @@ static int capture_grow(struct capture *c)
 
 /* Reads every UDP datagram of path; a read error past the file header
  * (a truncated file) is a warning. Returns 0, or -1 with err set. */
-static int capture_load(const char *path, struct capture *c, char *err,
-                        size_t errcap)
+int capture_load(const char *path, struct capture *c, char *err,
+                 size_t errcap)
 {
     struct ippm_pcap_reader r;
     memset(c, 0, sizeof *c);
@@ -130,7 +123,7 @@ static int capture_load(const char *path, struct capture *c, char *err,
 
 /* The reflector port of the capture (stamp_pairing_detect_port), 0 when
  * nothing looks like an exchange. Returns 0, or -1 when out of memory. */
-static int capture_port(const struct capture *c, uint16_t *port)
+int capture_port(const struct capture *c, uint16_t *port)
 {
     struct stamp_flow *f = malloc((c->n ? c->n : 1) * sizeof *f);
     if (f == NULL)
@@ -141,27 +134,6 @@ static int capture_port(const struct capture *c, uint16_t *port)
 }
 
 /* ---- options ---- */
-
-enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
-
-struct check_opts {
-    const char *file;
-    uint16_t port;          /* 0: detect */
-    const char *key_file;
-    bool auth;
-    enum role_sel roles;
-    int stateful;           /* -1 infer */
-    uint64_t tol_ns;
-    uint8_t expect_tsfmt;   /* 0 either, else 1 + enum ippm_tsfmt */
-    const char *only;
-    bool strict;
-    const char *junit;
-    const char *json;
-    const char *html;
-    const char *manifest;
-    bool quiet;
-    bool verbose;
-};
 
 enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
@@ -228,8 +200,8 @@ static int check_before_grading(const struct check_opts *o)
 
 /* Parses argv (argv[0] the subcommand) into o. Returns 0, 1 after --help,
  * or -1 after one line on stderr. */
-static int parse_opts(int argc, char **argv, const char *prog,
-                      struct check_opts *o)
+int parse_opts(int argc, char **argv, const char *prog,
+               struct check_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->roles = ROLE_BOTH;
@@ -818,174 +790,6 @@ int ippm_pcap_check_manifest(const char *path)
     return worst;
 }
 
-/* ---- dump ---- */
-
-static char *hex(const uint8_t *p, size_t n)
-{
-    char *s = malloc(2 * n + 1);
-    if (s == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        snprintf(s + 2 * i, 3, "%02x", p[i]);
-    s[2 * n] = '\0';
-    return s;
-}
-
-static void set_hex(json_t *o, const char *k, const uint8_t *p, size_t n)
-{
-    char *s = hex(p, n);
-    if (s != NULL)
-        json_object_set_new(o, k, json_string(s));
-    free(s);
-}
-
-static void set_u64(json_t *o, const char *k, uint64_t v)
-{
-    /* JSON numbers lose precision past 2^53: 64-bit timestamps as text */
-    char b[24];
-    snprintf(b, sizeof b, "%llu", (unsigned long long)v);
-    json_object_set_new(o, k, json_string(b));
-}
-
-/* The fields both packets start with (RFC 8762 §4.2, §4.3), in order. */
-static void set_head(json_t *o, uint32_t seq, uint64_t ts, uint16_t errest,
-                     uint16_t ssid)
-{
-    json_object_set_new(o, "seq", json_integer(seq));
-    set_u64(o, "ts", ts);
-    json_object_set_new(o, "errest", json_integer(errest));
-    json_object_set_new(o, "ssid", json_integer(ssid));
-}
-
-static int cmd_dump(int argc, char **argv)
-{
-    struct check_opts o;
-    int prc = parse_opts(argc, argv, "pcap dump", &o);
-    if (prc != 0)
-        return prc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
-    if (o.file == NULL) {
-        ippm_cli_error("pcap dump: needs a capture FILE");
-        return IPPM_EXIT_USAGE;
-    }
-    uint8_t key[IPPM_KEY_MAX];
-    size_t key_len = 0;
-    struct ippm_crypto crypto;
-    bool crypto_ok = false;
-    if (o.key_file != NULL &&
-        ippm_keyfile_read("--auth-key-file", o.key_file, key, &key_len) != 0)
-        return IPPM_EXIT_USAGE;
-    if (key_len > 0) {
-        if (ippm_crypto_openssl_init(&crypto) != 0) {
-            ippm_crypto_openssl_free(&crypto);
-            ippm_cli_error("pcap dump: OpenSSL has no HMAC-SHA-256");
-            return IPPM_EXIT_RUNTIME;
-        }
-        crypto_ok = true;
-    }
-    struct ippm_hmac_key sk = {0};
-    if (crypto_ok &&
-        ippm_hmac_key_init(&sk, &crypto, IPPM_HASH_SHA256, key, key_len) !=
-            IPPM_OK) {
-        ippm_crypto_openssl_free(&crypto);
-        ippm_cli_error("pcap dump: OpenSSL cannot key HMAC-SHA-256");
-        return IPPM_EXIT_RUNTIME;
-    }
-    struct capture c;
-    char err[512];
-    if (capture_load(o.file, &c, err, sizeof err) != 0) {
-        ippm_cli_error("pcap dump: %s: %s", o.file, err);
-        ippm_hmac_key_free(&sk);
-        if (crypto_ok)
-            ippm_crypto_openssl_free(&crypto);
-        return IPPM_EXIT_RUNTIME;
-    }
-    uint16_t port = o.port;
-    if (port == 0 && capture_port(&c, &port) != 0) {
-        ippm_cli_error("pcap dump: out of memory");
-        capture_free(&c);
-        if (crypto_ok)
-            ippm_crypto_openssl_free(&crypto);
-        return IPPM_EXIT_RUNTIME;
-    }
-    enum stamp_mode mode = o.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    for (size_t i = 0; i < c.n; i++) {
-        const struct stamp_dgram *d = &c.d[i];
-        bool req = stamp_pairing_is_request(d, port);
-        bool rep = stamp_pairing_is_reply(d, port);
-        if (!req && !rep)
-            continue;
-        json_t *j = json_object();
-        char a[64];
-        json_object_set_new(j, "frame", json_integer((json_int_t)c.frame[i]));
-        set_u64(j, "time_ns", d->ts_ns);
-        json_object_set_new(j, "src", json_string(ippm_addr_fmt(&d->src, a,
-                                                                sizeof a)));
-        json_object_set_new(j, "dst", json_string(ippm_addr_fmt(&d->dst, a,
-                                                                sizeof a)));
-        json_object_set_new(j, "ttl", json_integer(d->ttl));
-        json_object_set_new(j, "kind", json_string(req ? "sender"
-                                                       : "reflector"));
-        json_object_set_new(j, "len", json_integer((json_int_t)d->len));
-        enum ippm_err e;
-        const uint8_t *extra = NULL, *mac = NULL;
-        size_t extra_len = 0;
-        if (req) {
-            struct stamp_sender_pkt p;
-            e = stamp_sender_pkt_decode(&p, d->data, d->len, mode);
-            if (e == IPPM_OK) {
-                set_head(j, p.seq, p.ts, p.errest, p.ssid);
-                json_object_set_new(j, "mbz_nonzero",
-                                    json_boolean(p.mbz_nonzero));
-                extra = p.extra;
-                extra_len = p.extra_len;
-                mac = p.hmac;
-            }
-        } else {
-            struct stamp_reflector_pkt p;
-            e = stamp_reflector_pkt_decode(&p, d->data, d->len, mode);
-            if (e == IPPM_OK) {
-                set_head(j, p.seq, p.ts, p.errest, p.ssid);
-                set_u64(j, "rx_ts", p.rx_ts);
-                json_object_set_new(j, "ss_seq", json_integer(p.ss_seq));
-                set_u64(j, "ss_ts", p.ss_ts);
-                json_object_set_new(j, "ss_errest",
-                                    json_integer(p.ss_errest));
-                json_object_set_new(j, "ss_ttl", json_integer(p.ss_ttl));
-                json_object_set_new(j, "mbz_nonzero",
-                                    json_boolean(p.mbz_nonzero));
-                extra = p.extra;
-                extra_len = p.extra_len;
-                mac = p.hmac;
-            }
-        }
-        if (e != IPPM_OK) {
-            json_object_set_new(j, "error", json_string(ippm_err_name(e)));
-        } else {
-            set_hex(j, "extra", extra ? extra : (const uint8_t *)"",
-                    extra_len);
-            if (mac != NULL) {
-                set_hex(j, "hmac", mac, STAMP_HMAC_LEN);
-                if (key_len > 0)
-                    json_object_set_new(
-                        j, "hmac_ok",
-                        json_boolean(stamp_hmac_check(&sk, d->data, d->len) ==
-                                     IPPM_OK));
-            }
-        }
-        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (s != NULL)
-            puts(s);
-        free(s);
-        json_decref(j);
-    }
-    capture_free(&c);
-    ippm_hmac_key_free(&sk);
-    if (crypto_ok)
-        ippm_crypto_openssl_free(&crypto);
-    memset(key, 0, sizeof key);
-    return fflush(stdout) == 0 ? IPPM_EXIT_OK : IPPM_EXIT_RUNTIME;
-}
-
 /* see commands.h */
 int cmd_pcap(int argc, char **argv)
 {
@@ -995,7 +799,7 @@ int cmd_pcap(int argc, char **argv)
         return argc < 2 ? IPPM_EXIT_USAGE : IPPM_EXIT_OK;
     }
     if (strcmp(argv[1], "dump") == 0)
-        return cmd_dump(argc - 1, argv + 1);
+        return cmd_pcap_dump(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") != 0) {
         ippm_cli_error("pcap: unknown subcommand '%s' (check, dump)",
                        argv[1]);

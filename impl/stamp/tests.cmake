@@ -1,11 +1,14 @@
 # `ippm stamp reflector|sender`.
-#   unit: the TLV options' refusals
+#   unit: the TLV options' refusals; the TLV JSON of pcap dump
 #   live: loopback reflector + sender round trips, with and without TLVs;
 #         TWAMP-Light peers (tests/twamp_light_peer.py);
 #         a stateful reflector under a flood of new source ports; accuracy
 #         against the relay's ground truth (impl/stamp/tests/accuracy_stamp.py)
 ippm_script_test(stamp_tlv_cli_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/stamp_tlv_cli.sh $<TARGET_FILE:ippm>)
+# What `ippm pcap dump` prints of a TLV block (stamp_tlv_opts_json_full).
+ippm_unit_test(impl_tlv_opts_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/tlv_opts_test.c LIBS ippm_impl)
 
 foreach(mode v4 v6 auth badkey ptp dual lossy dupreorder)
   ippm_script_test(stamp_e2e_${mode} LABEL live

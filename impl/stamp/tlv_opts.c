@@ -707,3 +707,306 @@ void stamp_tlv_opts_print(FILE *f, const json_t *tlvs)
             fputs("ok", f);
     }
 }
+
+/* ---- every field, for ippm pcap dump ---- */
+
+/* Names of the types the sender's tlv_name leaves as numbers. */
+static const char *full_name(uint8_t type)
+{
+    switch (type) {
+    case STAMP_TLV_RESERVED:
+        return "reserved";
+    case STAMP_TLV_EXT_HDR:
+        return "ext-hdr";
+    case STAMP_TLV_IP_HDR:
+        return "ip-hdr";
+    default:
+        return tlv_name(type);
+    }
+}
+
+static void set_hex(json_t *o, const char *k, const uint8_t *p, size_t n)
+{
+    char *s = malloc(2 * n + 1);
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        snprintf(s + 2 * i, 3, "%02x", p[i]);
+    s[2 * n] = '\0';
+    set_str(o, k, s);
+    free(s);
+}
+
+static void set_u64_str(json_t *o, const char *k, uint64_t v)
+{
+    /* JSON numbers lose precision past 2^53: 64-bit values as text */
+    char b[24];
+    snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    set_str(o, k, b);
+}
+
+/* The header of a (sub-)TLV: where it starts, code point, name, flags as
+ * letters and as the octet (the reserved bits too), Length. */
+static json_t *full_head(const struct stamp_tlv *t, const char *name)
+{
+    char fl[8];
+    json_t *o = json_object();
+    set_int(o, "off", t->off);
+    set_int(o, "type", t->type);
+    if (name)
+        set_str(o, "name", name);
+    flags_str(t->flags, fl);
+    set_str(o, "flags", fl);
+    set_int(o, "flags_raw", t->flags);
+    set_int(o, "length", t->len);
+    return o;
+}
+
+static const char *loc_sub_name(uint8_t type)
+{
+    static const char *const n[] = {NULL,       "src-mac",  "src-eui48",
+                                    "src-eui64", "dst-ip",   "dst-ipv4",
+                                    "dst-ipv6",  "src-ip",   "src-ipv4",
+                                    "src-ipv6"};
+    return type < 10 ? n[type] : NULL;
+}
+
+/* RFC 8972 §4.2.1: each sub-TLV with its value (an address where the type
+ * says which family, else hex). */
+static void full_location(json_t *o, const struct stamp_tlv *t)
+{
+    uint16_t dport, sport;
+    struct stamp_tlv_iter it;
+    struct stamp_tlv s;
+    char buf[IPPM_ADDR_STRLEN];
+    if (stamp_tlv_location_decode(t, &dport, &sport, &it) != IPPM_OK)
+        return;
+    set_int(o, "dst_port", dport);
+    set_int(o, "src_port", sport);
+    json_t *subs = json_array();
+    enum ippm_err e;
+    while ((e = stamp_tlv_next(&it, &s)) == IPPM_OK) {
+        json_t *so = full_head(&s, loc_sub_name(s.type));
+        size_t want = stamp_loc_sub_len(s.type);
+        if (want && s.len != want)
+            set_str(so, "error", ippm_err_name(IPPM_ERR_BAD_VALUE));
+        bool v4 = s.type == STAMP_LOC_DST_IPV4 || s.type == STAMP_LOC_SRC_IPV4;
+        bool v6 = s.type == STAMP_LOC_DST_IPV6 || s.type == STAMP_LOC_SRC_IPV6;
+        if ((v4 && s.len >= 4) || (v6 && s.len >= 16)) {
+            ip_str(v4 ? IPPM_AF_INET : IPPM_AF_INET6, s.value, 0, buf,
+                   sizeof buf);
+            set_str(so, "addr", buf);
+        }
+        set_hex(so, "hex", s.value, s.len);
+        json_array_append_new(subs, so);
+    }
+    if (e != IPPM_ERR_DONE)
+        set_str(o, "sub_error", ippm_err_name(e));
+    json_object_set_new(o, "sub", subs);
+}
+
+static const char *rp_sub_name(uint8_t type)
+{
+    static const char *const n[] = {NULL, "control", "addr", "mpls", "srv6"};
+    return type < 5 ? n[type] : NULL;
+}
+
+/* The fields of a Return Path sub-TLV whose Length RFC 9503 §4.1 allows:
+ * the Control Code, the address, every label stack entry, every SID. */
+static void rp_sub_fields(json_t *so, const struct stamp_tlv *s)
+{
+    char buf[IPPM_ADDR_STRLEN];
+    uint32_t w;
+    json_t *l;
+    switch (s->type) {
+    case STAMP_RP_CONTROL:
+        if (stamp_tlv_u32_at(s, 0, &w) == IPPM_OK)
+            set_int(so, "control_code", w);
+        break;
+    case STAMP_RP_ADDR:
+        ip_str(s->len == 4 ? IPPM_AF_INET : IPPM_AF_INET6, s->value, 0, buf,
+               sizeof buf);
+        set_str(so, "addr", buf);
+        break;
+    case STAMP_RP_MPLS:
+        l = json_array();
+        for (size_t i = 0; stamp_tlv_u32_at(s, i, &w) == IPPM_OK; i++)
+            json_array_append_new(l, json_integer(w));
+        json_object_set_new(so, "lse", l);
+        break;
+    case STAMP_RP_SRV6:
+        l = json_array();
+        for (size_t i = 0; i < s->len; i += 16) {
+            inet_ntop(AF_INET6, s->value + i, buf, sizeof buf);
+            json_array_append_new(l, json_string(buf));
+        }
+        json_object_set_new(so, "sid", l);
+        break;
+    default:
+        break;
+    }
+}
+
+/* RFC 9503 §4.1: each sub-TLV with its fields, or "error" when its
+ * Length is not one the type allows; its octets as hex. */
+static void full_return_path(json_t *o, const struct stamp_tlv *t)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv s;
+    json_t *subs = json_array();
+    enum ippm_err e;
+    stamp_tlv_iter_init(&it, t->value, t->len);
+    while ((e = stamp_tlv_next(&it, &s)) == IPPM_OK) {
+        json_t *so = full_head(&s, rp_sub_name(s.type));
+        enum ippm_err ce = stamp_rp_sub_check(&s);
+        if (ce == IPPM_OK)
+            rp_sub_fields(so, &s);
+        else if (ce == IPPM_ERR_BAD_VALUE)
+            set_str(so, "error", ippm_err_name(ce));
+        set_hex(so, "hex", s.value, s.len);
+        json_array_append_new(subs, so);
+    }
+    if (e != IPPM_ERR_DONE)
+        set_str(o, "sub_error", ippm_err_name(e));
+    json_object_set_new(o, "sub", subs);
+}
+
+/* What a type's decoder says about its Length: a failed decode is kept
+ * as a fact next to the octets. */
+static enum ippm_err full_check(const struct stamp_tlv *t)
+{
+    struct stamp_tlv_cos cos;
+    struct stamp_tlv_direct dm;
+    struct stamp_tlv_followup fu;
+    struct stamp_tlv_tsinfo ti;
+    struct stamp_tlv_access ac;
+    struct stamp_tlv_refl_control rc;
+    struct ippm_addr a;
+    struct stamp_tlv_iter it;
+    uint16_t x, y;
+    switch (t->type) {
+    case STAMP_TLV_LOCATION:
+        return stamp_tlv_location_decode(t, &x, &y, &it);
+    case STAMP_TLV_TSINFO:
+        return stamp_tlv_tsinfo_decode(t, &ti);
+    case STAMP_TLV_COS:
+        return stamp_tlv_cos_decode(t, &cos);
+    case STAMP_TLV_DIRECT:
+        return stamp_tlv_direct_decode(t, &dm);
+    case STAMP_TLV_ACCESS:
+        return stamp_tlv_access_decode(t, &ac);
+    case STAMP_TLV_FOLLOWUP:
+        return stamp_tlv_followup_decode(t, &fu);
+    case STAMP_TLV_DEST_ADDR:
+        return stamp_tlv_dest_addr_decode(t, &a);
+    case STAMP_TLV_MICRO_SESSION:
+        return stamp_tlv_micro_decode(t, &x, &y);
+    case STAMP_TLV_REFL_CONTROL:
+        return stamp_tlv_refl_control_decode(t, &rc);
+    case STAMP_TLV_HMAC:
+        return t->len == STAMP_HMAC_LEN ? IPPM_OK : IPPM_ERR_BAD_VALUE;
+    case STAMP_TLV_BER_COUNT:
+    case STAMP_TLV_BER_BURST:
+        return t->len == 4 ? IPPM_OK : IPPM_ERR_BAD_VALUE;
+    default:
+        return IPPM_OK;
+    }
+}
+
+/* The fields the sender's json_value leaves out, into o. */
+static void full_value(json_t *o, const struct stamp_tlv *t)
+{
+    struct stamp_tlv_cos cos;
+    struct stamp_tlv_followup fu;
+    struct stamp_tlv_tsinfo ti;
+    struct stamp_tlv_access ac;
+    struct stamp_tlv_refl_control rc;
+    switch (t->type) {
+    case STAMP_TLV_PADDING:
+        json_object_set_new(o, "zero", json_boolean(stamp_tlv_all_zero(
+                                           t->value, t->len)));
+        break;
+    case STAMP_TLV_LOCATION:
+        full_location(o, t);
+        break;
+    case STAMP_TLV_TSINFO:
+        if (stamp_tlv_tsinfo_decode(t, &ti) != IPPM_OK)
+            break;
+        set_int(o, "sync_src_in", ti.sync_in);
+        set_int(o, "timestamp_in", ti.ts_in);
+        set_int(o, "sync_src_out", ti.sync_out);
+        set_int(o, "timestamp_out", ti.ts_out);
+        if (t->len > 4) /* RFC 8972 §4.3: optional sub-TLVs */
+            set_hex(o, "sub_hex", t->value + 4, t->len - 4u);
+        break;
+    case STAMP_TLV_COS:
+        if (stamp_tlv_cos_decode(t, &cos) == IPPM_OK)
+            json_object_set_new(o, "reserved_nonzero",
+                                json_boolean(cos.reserved_nonzero));
+        break;
+    case STAMP_TLV_ACCESS:
+        if (stamp_tlv_access_decode(t, &ac) == IPPM_OK)
+            json_object_set_new(o, "reserved_nonzero",
+                                json_boolean(ac.reserved_nonzero));
+        break;
+    case STAMP_TLV_FOLLOWUP:
+        if (stamp_tlv_followup_decode(t, &fu) != IPPM_OK)
+            break;
+        set_u64_str(o, "ts_raw", fu.ts);
+        set_int(o, "mode_raw", fu.mode);
+        json_object_set_new(o, "reserved_nonzero",
+                            json_boolean(fu.reserved_nonzero));
+        break;
+    case STAMP_TLV_HMAC:
+        set_hex(o, "hmac", t->value, t->len);
+        break;
+    case STAMP_TLV_RETURN_PATH:
+        full_return_path(o, t);
+        break;
+    case STAMP_TLV_REFL_CONTROL:
+        if (stamp_tlv_refl_control_decode(t, &rc) == IPPM_OK)
+            set_hex(o, "sub_hex", rc.sub, rc.sub_len);
+        break;
+    case STAMP_TLV_BER_PATTERN:
+    case STAMP_TLV_EXT_HDR:
+    case STAMP_TLV_IP_HDR:
+        set_hex(o, "hex", t->value, t->len);
+        break;
+    default:
+        if (!full_name(t->type))
+            set_hex(o, "hex", t->value, t->len);
+        break;
+    }
+}
+
+/* see stamp_tlv_opts.h */
+json_t *stamp_tlv_opts_json_full(const uint8_t *tlv, size_t len,
+                                 enum ippm_tsfmt fmt)
+{
+    json_t *arr = json_array();
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    enum ippm_err e;
+    stamp_tlv_iter_init(&it, tlv, len);
+    while ((e = stamp_tlv_next(&it, &t)) == IPPM_OK) {
+        json_t *o = full_head(&t, full_name(t.type));
+        enum ippm_err ve = full_check(&t);
+        if (ve != IPPM_OK) {
+            set_str(o, "error", ippm_err_name(ve));
+            set_hex(o, "hex", t.value, t.len);
+        } else {
+            json_value(o, &t, fmt);
+            full_value(o, &t);
+        }
+        json_array_append_new(arr, o);
+    }
+    if (e != IPPM_ERR_DONE) {
+        /* The octets the walk could not read as a TLV. */
+        json_t *o = json_object();
+        set_int(o, "off", t.off);
+        set_str(o, "error", ippm_err_name(e));
+        set_hex(o, "hex", tlv + t.off, len - t.off);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}

@@ -123,6 +123,17 @@ int stamp_tlv_opts_build(const struct stamp_tlv_opts *o, uint8_t *buf,
 json_t *stamp_tlv_opts_json(const uint8_t *tlv, size_t len,
                             enum ippm_tsfmt fmt);
 
+/* Every field of every TLV, for ippm pcap dump, whatever its flags: per
+ * TLV "off" (in the block), "type" (the code point), "name" when known,
+ * "flags" (of "UMIC"), "flags_raw" (the octet), "length" (the Length),
+ * then what stamp_tlv_opts_json gives and the rest: sub-TLVs ("sub"),
+ * reserved bits, raw timestamps, the HMAC, and "hex" (the value) for
+ * types without fields. A Length the type forbids gives "error" and
+ * "hex"; a walk that fails ends with {"off", "error", "hex"} of the
+ * octets left. */
+json_t *stamp_tlv_opts_json_full(const uint8_t *tlv, size_t len,
+                                 enum ippm_tsfmt fmt);
+
 /* The --per-packet tokens made from that array, each " name=k:v,k:v"
  * (or " name=FLAGS" when U, M or I is set: the value is not an answer). */
 void stamp_tlv_opts_print(FILE *f, const json_t *tlvs);

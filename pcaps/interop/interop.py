@@ -3,6 +3,7 @@
 
     interop.py --ippm BIN corpus PCAPS_DIR
     interop.py --ippm BIN live PCAPS_DIR
+    interop.py --ippm BIN tlvs PCAPS_DIR
 
 `ippm pcap dump` prints what proto/stamp decodes from every STAMP datagram
 of a capture. Each is compared, lengths included, with:
@@ -18,6 +19,16 @@ of a capture. Each is compared, lengths included, with:
 
 corpus: the captures of pcaps/stamp/ (built by gen_stamp.py) and
 pcaps/reference/ (another implementation's packets).
+The TLVs past the base of an unauthenticated packet are compared with
+scapy's STAMPTestTLV reading of the same octets (flags, type, Length,
+value), each value decoded here from its figure (RFC 8972 §4.1-§4.8,
+RFC 9503, RFC 9534, the drafts); the fields of a packet shorter than the
+base with the RFC figures and scapy, as far as the packet holds them.
+
+tlvs: builds a capture with every TLV type (as sent and as reflected,
+with the U, M, I and C flags, a forbidden Length, an unknown type, a
+truncated TLV) and 30-, 38- and 41-octet packets, and compares as above;
+the 38-octet reply must show its sequence numbers and timestamps.
 live: captures `ippm stamp reflector` and `ippm stamp sender` on loopback
 with dumpcap, compares the decoders on those packets (ippm's own encoder),
 and requires `ippm pcap check` to pass every MUST on them.
@@ -44,7 +55,7 @@ try:
     from scapy.all import UDP, bind_layers, load_contrib, rdpcap
     load_contrib("stamp")
     from scapy.contrib.stamp import (STAMPSessionReflectorTestUnauthenticated
-                                     as ScapyRefl,
+                                     as ScapyRefl, STAMPTestTLV,
                                      STAMPSessionSenderTestUnauthenticated
                                      as ScapySend)
     HAVE_SCAPY = True
@@ -63,7 +74,7 @@ PORTS = {"stamp-port-20862.pcap": 20862, "stamp-rfc8762cli.pcap": 20862,
 class Checker:
     def __init__(self):
         self.errors = []
-        self.compared = {"struct": 0, "scapy": 0, "tshark": 0}
+        self.compared = {"struct": 0, "scapy": 0, "tshark": 0, "tlv": 0}
 
     def expect(self, where, what, ours, theirs):
         if ours != theirs:
@@ -73,10 +84,50 @@ class Checker:
 
 # ---- decoder from the RFC figures ----
 
+# Where each base field sits, RFC 8762 Figures 3-6 with RFC 8972 §3:
+# (name, offset, octets), in ippm dump's names and order.
+FIELDS = {
+    ("sender", False): [("seq", 0, 4), ("ts", 4, 8), ("errest", 12, 2),
+                        ("ssid", 14, 2)],
+    ("sender", True): [("seq", 0, 4), ("ts", 16, 8), ("errest", 24, 2),
+                       ("ssid", 26, 2)],
+    ("reflector", False): [("seq", 0, 4), ("ts", 4, 8), ("errest", 12, 2),
+                           ("ssid", 14, 2), ("rx_ts", 16, 8),
+                           ("ss_seq", 24, 4), ("ss_ts", 28, 8),
+                           ("ss_errest", 36, 2), ("ss_ttl", 40, 1)],
+    ("reflector", True): [("seq", 0, 4), ("ts", 16, 8), ("errest", 24, 2),
+                          ("ssid", 26, 2), ("rx_ts", 32, 8),
+                          ("ss_seq", 48, 4), ("ss_ts", 64, 8),
+                          ("ss_errest", 72, 2), ("ss_ttl", 80, 1)],
+}
+MBZ = {("sender", False): [(16, 44)], ("sender", True): [(4, 16), (28, 96)],
+       ("reflector", False): [(38, 40), (41, 44)],
+       ("reflector", True): [(4, 16), (28, 32), (40, 48), (52, 64),
+                             (74, 80), (81, 96)]}
+
+
+def short_decode(p, kind, auth):
+    """A packet shorter than the base: the error, and every field it is
+    long enough to hold; the others are named absent."""
+    d = {"error": "IPPM_ERR_SHORT", "base_len": 112 if auth else 44}
+    absent = []
+    for name, off, n in FIELDS[(kind, auth)]:
+        if off + n > len(p):
+            absent.append(name)
+            continue
+        v = int.from_bytes(p[off:off + n], "big")
+        d[name] = str(v) if n == 8 else v
+    d["mbz_nonzero"] = any(any(p[a:b]) for a, b in MBZ[(kind, auth)])
+    if auth:
+        absent.append("hmac")
+    d["absent"] = absent
+    return d
+
+
 def rfc_decode(p, kind, auth):
     base = 112 if auth else 44
     if len(p) < base:
-        return {"error": "IPPM_ERR_SHORT"}
+        return short_decode(p, kind, auth)
     d = {"seq": struct.unpack_from("!I", p)[0]}
     if kind == "sender":
         if auth:  # Figure 4
@@ -172,6 +223,190 @@ def traw(layer, name):
     return None if v is None else v[0]
 
 
+# ---- TLVs: RFC 8972 §4 Figure 5 and each type's figure ----
+
+def flag_letters(f):
+    return "".join(c for c, b in (("U", 0x80), ("M", 0x40), ("I", 0x20),
+                                  ("C", 0x10)) if f & b)
+
+
+def ip_text(b):
+    return socket.inet_ntop(socket.AF_INET if len(b) == 4 else
+                            socket.AF_INET6, b)
+
+
+def tlv_head(off, flags, typ, value):
+    return {"off": off, "type": typ, "flags": flag_letters(flags),
+            "flags_raw": flags, "length": len(value)}
+
+
+def walk(value):
+    """(offset, flags, type, value) of each sub-TLV; then the error."""
+    out, off = [], 0
+    while off < len(value):
+        if len(value) - off < 4:
+            return out, "IPPM_ERR_SHORT"
+        fl, ty, n = struct.unpack_from("!BBH", value, off)
+        if off + 4 + n > len(value):
+            return out, "IPPM_ERR_TOO_LONG"
+        out.append((off, fl, ty, value[off + 4:off + 4 + n]))
+        off += 4 + n
+    return out, None
+
+
+def location_subs(value):
+    subs, err = walk(value)
+    res = []
+    for off, fl, ty, v in subs:
+        e = tlv_head(off, fl, ty, v)
+        if 1 <= ty <= 9 and len(v) != (8 if ty <= 3 else 16):
+            e["error"] = "IPPM_ERR_BAD_VALUE"
+        if ty in (5, 8) and len(v) >= 4:      # IPv4, RFC 8972 §4.2.1
+            e["addr"] = ip_text(v[:4])
+        elif ty in (6, 9) and len(v) >= 16:   # IPv6
+            e["addr"] = ip_text(v[:16])
+        e["hex"] = v.hex()
+        res.append(e)
+    return res, err
+
+
+def return_path_subs(value):
+    subs, err = walk(value)
+    res = []
+    for off, fl, ty, v in subs:
+        e = tlv_head(off, fl, ty, v)
+        ok = {1: len(v) == 4, 2: len(v) in (4, 16),
+              3: len(v) > 0 and len(v) % 4 == 0,
+              4: len(v) > 0 and len(v) % 16 == 0}.get(ty)
+        if ok is False:                       # RFC 9503 §4.1 Lengths
+            e["error"] = "IPPM_ERR_BAD_VALUE"
+        elif ty == 1:                         # Control Code
+            e["control_code"] = struct.unpack("!I", v)[0]
+        elif ty == 2:
+            e["addr"] = ip_text(v)
+        elif ty == 3:
+            e["lse"] = [struct.unpack_from("!I", v, i)[0]
+                        for i in range(0, len(v), 4)]
+        elif ty == 4:
+            e["sid"] = [ip_text(v[i:i + 16]) for i in range(0, len(v), 16)]
+        e["hex"] = v.hex()
+        res.append(e)
+    return res, err
+
+
+# Lengths each type allows (None: any), as proto/stamp's decoders.
+TLV_LEN = {3: lambda n: n >= 4, 4: lambda n: n == 4, 5: lambda n: n == 12,
+           6: lambda n: n == 4, 7: lambda n: n == 16, 8: lambda n: n == 16,
+           9: lambda n: n in (4, 16), 11: lambda n: n == 4,
+           12: lambda n: n >= 12, 2: lambda n: n >= 4,
+           241: lambda n: n == 4, 242: lambda n: n == 4}
+KNOWN = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 240, 241, 242, 246, 247, 0}
+
+
+def tlv_expect(off, flags, typ, v):
+    """What ippm pcap dump must say of one TLV, from its figure."""
+    e = tlv_head(off, flags, typ, v)
+    if typ in TLV_LEN and not TLV_LEN[typ](len(v)):
+        e.update(error="IPPM_ERR_BAD_VALUE", hex=v.hex())
+        return e
+    if typ == 1:
+        e.update(len=len(v), zero=not any(v))
+    elif typ == 2:
+        e["dst_port"], e["src_port"] = struct.unpack_from("!HH", v)
+        e["sub"], err = location_subs(v[4:])
+        if err:
+            e["sub_error"] = err
+    elif typ == 3:
+        e.update(zip(("sync_src_in", "timestamp_in", "sync_src_out",
+                      "timestamp_out"), v[:4]))
+        if len(v) > 4:                        # optional sub-TLVs
+            e["sub_hex"] = v[4:].hex()
+    elif typ == 4:
+        w, = struct.unpack_from("!H", v)
+        e.update(dscp1=w >> 10, dscp2=(w >> 4) & 0x3f, ecn=(w >> 2) & 3,
+                 rp=w & 3, reserved_nonzero=any(v[2:]))
+    elif typ == 5:
+        e.update(zip(("s_tx", "r_rx", "r_tx"), struct.unpack("!III", v)))
+    elif typ == 6:
+        e.update(id=v[0] >> 4, code=v[1],
+                 reserved_nonzero=bool(v[0] & 15) or any(v[2:]))
+    elif typ == 7:
+        seq, t = struct.unpack_from("!IQ", v)
+        e.update(seq=seq, ts_raw=str(t), mode_raw=v[12],
+                 reserved_nonzero=any(v[13:]))
+    elif typ == 8:
+        e["hmac"] = v.hex()
+    elif typ == 9:
+        e["addr"] = ip_text(v)
+    elif typ == 10:
+        e["sub"], err = return_path_subs(v)
+        if err:
+            e["sub_error"] = err
+    elif typ == 11:
+        e["sid"], e["rid"] = struct.unpack("!HH", v)
+    elif typ == 12:
+        e["len"], e["count"], e["interval_ns"] = struct.unpack_from("!HHI", v)
+        e["sub_hex"] = v[8:].hex()
+    elif typ in (241, 242):
+        e["n"] = struct.unpack("!I", v)[0]
+    elif typ in (240, 246, 247) or typ not in KNOWN:
+        e["hex"] = v.hex()
+    return e
+
+
+def subset(ours, theirs):
+    """ours restricted to the keys of theirs, lists of dicts alike."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        return {k: subset(ours.get(k), v) for k, v in theirs.items()}
+    if isinstance(theirs, list) and isinstance(ours, list) and \
+            len(ours) == len(theirs):
+        return [subset(o, t) for o, t in zip(ours, theirs)]
+    return ours
+
+
+def scapy_tlvs(extra):
+    """(offset, flags, type, value) of each TLV as scapy's STAMPTestTLV
+    reads the octets past the base. One TLV at a time: the contrib's
+    PacketListField cannot dissect under UDP (it reads pkt.parent.len,
+    None there, in scapy 2.5)."""
+    out, off = [], 0
+    while len(extra) - off >= 4:
+        t = STAMPTestTLV(extra[off:])
+        v = bytes(t.value)
+        if len(v) != t.len:  # runs past the end: the walk stops here
+            break
+        out.append((off, int(t.flags), t.type, v))
+        off += 4 + len(v)
+    return out
+
+
+def compare_tlvs(chk, where, d, payload):
+    """The TLVs ippm read past the base against scapy's split of the same
+    octets, each decoded by its figure."""
+    extra = payload[44:]
+    if not extra or not any(extra):
+        chk.expect(where, "padding", d.get("padding"),
+                   len(extra) if extra else None)
+        return
+    ours = d.get("tlvs")
+    if not isinstance(ours, list):
+        chk.errors.append("%s: no TLVs decoded from %s" % (where,
+                                                           extra.hex()))
+        return
+    walked, err = walk(extra)
+    theirs = [tlv_expect(*t) for t in walked]
+    if err:
+        end = walked[-1][0] + 4 + len(walked[-1][3]) if walked else 0
+        theirs.append({"off": end, "error": err, "hex": extra[end:].hex()})
+    # scapy's split must be the same TLVs, as far as the walk got
+    sc = scapy_tlvs(extra)
+    chk.expect(where, "scapy TLV split", sc[:len(walked)], walked)
+    chk.expect(where, "number of TLVs", len(ours), len(theirs))
+    for o, t in zip(ours, theirs):
+        chk.expect(where, "TLV at %d" % t["off"], subset(o, t), t)
+    chk.compared["tlv"] += len(theirs)
+
+
 # ---- comparison ----
 
 def ippm_dump(ippm, path, port, key):
@@ -214,10 +449,19 @@ def compare(chk, ippm, path, port, key=None):
             chk.compared["struct"] += 1
         if HAVE_SCAPY and not auth:
             if len(payload) < 44:
-                # scapy builds the missing fields from defaults; ippm must
-                # refuse the packet instead
+                # scapy builds the missing fields from defaults: compare
+                # those the packet holds; ippm must say it is short
                 chk.expect(where, "short packet", d.get("error"),
                            "IPPM_ERR_SHORT")
+                if layer is not None:  # None: scapy cannot (30 octets)
+                    held = [f for f, off, n in FIELDS[(d["kind"], False)]
+                            if off + n <= len(payload)]
+                    theirs = {k: v for k, v in scapy_fields(layer).items()
+                              if k in held}
+                    ours = {k: d.get(k) for k in theirs}
+                    chk.expect(where, "scapy fields of a short packet",
+                               ours, theirs)
+                    chk.compared["scapy"] += 1
             elif layer is None:
                 chk.errors.append("%s: scapy did not decode STAMP" % where)
             else:
@@ -225,6 +469,7 @@ def compare(chk, ippm, path, port, key=None):
                 ours = {k: d.get(k) for k in theirs}
                 chk.expect(where, "scapy fields", ours, theirs)
                 chk.compared["scapy"] += 1
+                compare_tlvs(chk, where, d, payload)
         if ts and not auth:
             layer = ts.get(d["frame"])
             if d["len"] < 44:
@@ -253,6 +498,167 @@ def compare(chk, ippm, path, port, key=None):
             ours = {k: d.get(k) for k in theirs}
             chk.expect(where, "tshark fields", ours, theirs)
             chk.compared["tshark"] += 1
+
+
+# ---- a capture of every TLV and of short packets, built here ----
+
+def tlv(flags, typ, value):
+    return struct.pack("!BBH", flags, typ, len(value)) + value
+
+
+def v4(a):
+    return socket.inet_pton(socket.AF_INET, a)
+
+
+def v6(a):
+    return socket.inet_pton(socket.AF_INET6, a)
+
+
+def tlv_block(reply):
+    """Every TLV type proto/stamp knows, and some it does not: as a
+    Session-Sender sends them (U set, fields zero, RFC 8972 §4) or as a
+    reflector fills them, with every flag somewhere."""
+    U, M, I, C = 0x80, 0x40, 0x20, 0x10
+    f = 0 if reply else U
+    loc = struct.pack("!HH", 862, 40000) if reply else bytes(4)
+    loc += tlv(f, 1, bytes.fromhex("020000aabbcc0000"))        # Source MAC
+    loc += tlv(f, 5, v4("192.0.2.20") + bytes(12))            # Dest IPv4
+    loc += tlv(f, 8, v4("192.0.2.10") + bytes(12))            # Src IPv4
+    loc += tlv(f, 6, v6("2001:db8::20"))                      # Dest IPv6
+    rp = tlv(0, 1, struct.pack("!I", 1))                      # same link
+    rp += tlv(0, 2, v4("198.51.100.7"))
+    rp += tlv(0, 3, struct.pack("!II", 16000 << 12 | 0x100 | 64,
+                                16001 << 12 | 0x100 | 64))
+    rp += tlv(0, 4, v6("2001:db8:5::1") + v6("2001:db8:5::2"))
+    fu = struct.pack("!IQB3s", 6, 0xe9b1c3d400000000, 2, bytes(3)) \
+        if reply else bytes(16)
+    blk = tlv(f, 1, bytes(12))                                 # padding
+    blk += tlv(f, 2, loc)
+    blk += tlv(f, 3, bytes([1, 2, 1, 1]) if reply else bytes(4))
+    blk += tlv(f, 3, bytes([1, 2, 1, 1]) + tlv(0, 1, b"\x05\x06"))
+    blk += tlv(f | (C if reply else 0), 4,
+               struct.pack("!HH", 46 << 10 | 10 << 4 | 2 << 2 | 1, 0))
+    blk += tlv(f, 5, struct.pack("!III", 7, 7 if reply else 0,
+                                 8 if reply else 0))
+    blk += tlv(f | (I if reply else 0), 6, bytes([0x10, 3, 0, 0]))
+    blk += tlv(f, 7, fu)
+    blk += tlv(f, 9, v4("192.0.2.20"))
+    blk += tlv(f, 10, rp)
+    blk += tlv(f, 11, struct.pack("!HH", 17, 23))
+    blk += tlv(f, 12, struct.pack("!HHI", 128, 1, 1000000) + tlv(0, 1, b""))
+    blk += tlv(f, 240, bytes.fromhex("a5c3"))
+    blk += tlv(f, 241, struct.pack("!I", 3 if reply else 0))
+    blk += tlv(f, 242, struct.pack("!I", 1 if reply else 0))
+    blk += tlv(f, 246, bytes.fromhex("3c00010400000000"))
+    blk += tlv(f, 247, bytes.fromhex("4500002c"))
+    blk += tlv(U if reply else 0, 99, b"\x01\x02\x03")          # unknown
+    blk += tlv(f | (M if reply else 0), 4, bytes(2))           # bad Length
+    blk += tlv(f, 8, bytes(range(16)))                         # HMAC
+    return blk
+
+
+def build_tlv_capture(path):
+    """Requests and replies with every TLV, a truncated TLV, and a 30-,
+    38- and 41-octet packet (TWAMP-Light replies, RFC 5357 §4.2.1)."""
+    from scapy.all import IP, Ether, wrpcap
+    t0 = 0xe9b1c3d400000000
+    pkts = []
+
+    def add(to_reflector, payload):
+        src, dst = ("192.0.2.10", "192.0.2.20") if to_reflector else \
+            ("192.0.2.20", "192.0.2.10")
+        sp, dp = (40000, 862) if to_reflector else (862, 40000)
+        pkts.append(Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:14") /
+                    IP(src=src, dst=dst, ttl=64) /
+                    UDP(sport=sp, dport=dp) / payload)
+
+    def request(seq, extra=b""):
+        return struct.pack("!IQHH28s", seq, t0 + seq, 1, 7, bytes(28)) + extra
+
+    def reply(seq, extra=b""):
+        return struct.pack("!IQHHQIQHHB3s", 100 + seq, t0 + seq + 3, 1, 7,
+                           t0 + seq + 2, seq, t0 + seq, 1, 0, 63,
+                           bytes(3)) + extra
+
+    add(True, request(0, tlv_block(False)))
+    add(False, reply(0, tlv_block(True)))
+    bad_subs = tlv(0x80, 10, tlv(0, 3, bytes(6)) + tlv(0, 9, b"xy")) + \
+        tlv(0x80, 2, bytes(4) + tlv(0, 5, v4("192.0.2.20")))
+    add(True, request(1, tlv(0x80, 5, bytes(12)) + bad_subs +
+                      b"\x80\x07\x00\x40ab"))
+    add(False, reply(1, tlv(0, 5, bytes(12)) + b"\x00\x07"))
+    add(True, request(2)[:30])
+    add(False, reply(2)[:38])
+    add(True, request(3))
+    add(False, reply(3)[:41])
+    wrpcap(path, pkts)
+
+
+def build_auth_tlv_capture(path, key):
+    """Authenticated requests (RFC 8762 Figure 4) with a Direct
+    Measurement and an HMAC TLV (RFC 8972 §4.8: over the Sequence Number
+    and the TLVs before it), the second HMAC TLV wrong."""
+    import hashlib
+    import hmac
+    from scapy.all import IP, Ether, wrpcap
+    pkts = []
+    for seq in (0, 1):
+        base = struct.pack("!I12sQHH68s", seq, bytes(12),
+                           0xe9b1c3d400000000 + seq, 1, 0, bytes(68))
+        base += hmac.new(key, base[:96], hashlib.sha256).digest()[:16]
+        dm = tlv(0x80, 5, struct.pack("!III", seq, 0, 0))
+        mac = hmac.new(key, base[:4] + dm, hashlib.sha256).digest()[:16]
+        if seq == 1:
+            mac = bytes(16)
+        pkts.append(Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:14") /
+                    IP(src="192.0.2.10", dst="192.0.2.20", ttl=64) /
+                    UDP(sport=40000, dport=862) / (base + dm +
+                                                   tlv(0x80, 8, mac)))
+    wrpcap(path, pkts)
+
+
+def run_tlvs(chk, ippm, root):
+    tmp = tempfile.mkdtemp(prefix="ippm-interop-")
+    try:
+        cap = os.path.join(tmp, "tlvs.pcap")
+        build_tlv_capture(cap)
+        compare(chk, ippm, cap, 862)
+        dump = {d["frame"]: d for d in ippm_dump(ippm, cap, 862, None)}
+        key = os.path.join(tmp, "test.key")
+        shutil.copy(os.path.join(root, "stamp", "test.key"), key)
+        os.chmod(key, 0o600)
+        with open(key, "rb") as f:
+            kb = f.read().rstrip(b"\r\n")
+        acap = os.path.join(tmp, "tlvs-auth.pcap")
+        build_auth_tlv_capture(acap, kb)
+        compare(chk, ippm, acap, 862, key)
+        adump = ippm_dump(ippm, acap, 862, key)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    # authenticated: TLVs past the 112 octets, the HMAC TLV checked
+    got = [[(t.get("name"), t.get("off"), t.get("hmac_ok"))
+            for t in d.get("tlvs", [])] for d in adump]
+    chk.expect("tlvs-auth", "TLVs and HMAC TLV checks", got,
+               [[("dm", 0, None), ("hmac", 16, True)],
+                [("dm", 0, None), ("hmac", 16, False)]])
+    # every type read by its fields, not as octets
+    names = [t.get("name") for t in dump[2].get("tlvs", [])]
+    chk.expect("tlvs frame 2", "TLV names", names,
+               ["pad", "loc", "ts-info", "ts-info", "cos", "dm", "access",
+                "fu", "dest", "rp", "micro", "ctrl", "ber-pattern", "ber-bits",
+                "ber-burst", "ext-hdr", "ip-hdr", None, "cos", "hmac"])
+    # the 38-octet reply: sequence numbers and timestamps are there
+    r38 = dump[6]
+    chk.expect("tlvs frame 6", "38-octet reply",
+               {k: r38.get(k) for k in ("len", "error", "seq", "ts",
+                                        "rx_ts", "ss_seq", "ss_ts",
+                                        "absent")},
+               {"len": 38, "error": "IPPM_ERR_SHORT", "seq": 102,
+                "ts": str(0xe9b1c3d400000000 + 5),
+                "rx_ts": str(0xe9b1c3d400000000 + 4), "ss_seq": 2,
+                "ss_ts": str(0xe9b1c3d400000000 + 2),
+                "absent": ["ss_ttl"]})
+    return 0
 
 
 # ---- modes ----
@@ -384,24 +790,27 @@ def run_live(chk, ippm, root):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ippm", required=True)
-    ap.add_argument("mode", choices=("corpus", "live"))
+    ap.add_argument("mode", choices=("corpus", "live", "tlvs"))
     ap.add_argument("pcaps")
     a = ap.parse_args()
     if not HAVE_SCAPY and not TSHARK:
         print("neither scapy nor tshark: skipped")
         return SKIP
     chk = Checker()
-    rc = (run_corpus if a.mode == "corpus" else run_live)(chk, a.ippm,
-                                                          a.pcaps)
+    if a.mode == "tlvs" and not HAVE_SCAPY:
+        print("no scapy: skipped")
+        return SKIP
+    run = {"corpus": run_corpus, "live": run_live, "tlvs": run_tlvs}
+    rc = run[a.mode](chk, a.ippm, a.pcaps)
     if rc == SKIP:
         return SKIP
     for e in chk.errors:
         print("MISMATCH " + e)
-    print("%s: %d packets against the RFC figures, %d against scapy, "
-          "%d against tshark%s; %d mismatches" %
+    print("%s: %d packets against the RFC figures, %d against scapy "
+          "(%d TLVs), %d against tshark%s; %d mismatches" %
           (a.mode, chk.compared["struct"], chk.compared["scapy"],
-           chk.compared["tshark"], "" if TSHARK else " (no tshark)",
-           len(chk.errors)))
+           chk.compared["tlv"], chk.compared["tshark"],
+           "" if TSHARK else " (no tshark)", len(chk.errors)))
     if not HAVE_SCAPY:
         print("(no scapy: lengths and the RFC-figure decode not checked)")
     return 1 if chk.errors or rc else 0

@@ -385,6 +385,11 @@ size_t stamp_loc_sub_len(uint8_t type);
 /* Checks one Return Path sub-TLV's Length against RFC 9503 §4.1.
  * Returns IPPM_OK, IPPM_ERR_BAD_VALUE, IPPM_ERR_BAD_ARG (unknown type). */
 enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub);
+/* The i-th 32-bit word of a (sub-)TLV value, network order: a Return Path
+ * Control Code (i 0) or MPLS label stack entry (RFC 9503 §4.1), a BER
+ * count (i 0). Returns IPPM_OK or IPPM_ERR_SHORT (the value ends first). */
+enum ippm_err stamp_tlv_u32_at(const struct stamp_tlv *t, size_t i,
+                               uint32_t *out);
 /* The sub-TLVs of a Location (location) or Return Path value walk to the
  * end with Lengths their types allow. */
 bool stamp_tlv_subs_ok(const uint8_t *p, size_t n, bool location);

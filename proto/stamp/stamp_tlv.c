@@ -471,6 +471,16 @@ enum ippm_err stamp_rp_sub_check(const struct stamp_tlv *sub)
     return IPPM_ERR_BAD_ARG;
 }
 
+/* see stamp.h */
+enum ippm_err stamp_tlv_u32_at(const struct stamp_tlv *t, size_t i,
+                               uint32_t *out)
+{
+    if (i >= t->len / 4u)
+        return IPPM_ERR_SHORT;
+    *out = ippm_load_u32(t->value + 4 * i);
+    return IPPM_OK;
+}
+
 /* ---- HMAC TLV, RFC 8972 §4.8 ---- */
 
 /* see stamp.h */

@@ -333,6 +333,23 @@ static void test_stamp_tlv_decoders_reject_bad_lengths(void **state)
     assert_int_equal(stamp_rp_sub_check(&s), IPPM_ERR_BAD_ARG);
 }
 
+/* Words of a value in network order, none past its end (a 6-octet label
+ * stack has one entry). */
+static void test_stamp_tlv_u32_at_reads_whole_words(void **state)
+{
+    (void)state;
+    static const uint8_t v[6] = {0x03, 0xe8, 0x11, 0x40, 0xff, 0xff};
+    struct stamp_tlv s = {0, STAMP_RP_MPLS, 6, v, 0};
+    uint32_t w = 0;
+    assert_int_equal(stamp_tlv_u32_at(&s, 0, &w), IPPM_OK);
+    assert_int_equal(w, 0x03e81140u);
+    w = 7;
+    assert_int_equal(stamp_tlv_u32_at(&s, 1, &w), IPPM_ERR_SHORT);
+    assert_int_equal(w, 7);
+    s.len = 0, s.value = NULL;
+    assert_int_equal(stamp_tlv_u32_at(&s, 0, &w), IPPM_ERR_SHORT);
+}
+
 /* ---- HMAC TLV ---- */
 
 static void test_stamp_tlv_hmac_sign_and_check(void **state)
@@ -1009,6 +1026,7 @@ int main(void)
         cmocka_unit_test(test_stamp_tlv_put_nospace_writes_nothing),
         cmocka_unit_test(test_stamp_tlv_codecs_round_trip),
         cmocka_unit_test(test_stamp_tlv_decoders_reject_bad_lengths),
+        cmocka_unit_test(test_stamp_tlv_u32_at_reads_whole_words),
         cmocka_unit_test(test_stamp_tlv_hmac_sign_and_check),
         cmocka_unit_test(test_reflector_tlvs_in_order_with_flags),
         cmocka_unit_test(test_reflector_cos_not_permitted_sets_rp),

@@ -1,0 +1,64 @@
+/* What `ippm pcap check` (cmd_pcap.c) and `ippm pcap dump`
+ * (cmd_pcap_dump.c) share: the capture in memory and the options. Private
+ * to impl/conform/. */
+#ifndef IPPM_CMD_PCAP_H
+#define IPPM_CMD_PCAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conformance/stamp/stamp_pairing.h"
+#include "impl/capture/pcap_read.h"
+
+/* Every UDP datagram of the file, in the pairing's form; frame[i] is
+ * d[i]'s frame number. The capture owns d[i].data. */
+struct capture {
+    struct stamp_dgram *d;
+    uint64_t *frame;
+    size_t n, cap;
+    struct ippm_pcap_counts counts;
+};
+
+
+enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
+
+struct check_opts {
+    const char *file;
+    uint16_t port;          /* 0: detect */
+    const char *key_file;
+    bool auth;
+    enum role_sel roles;
+    int stateful;           /* -1 infer */
+    uint64_t tol_ns;
+    uint8_t expect_tsfmt;   /* 0 either, else 1 + enum ippm_tsfmt */
+    const char *only;
+    bool strict;
+    const char *junit;
+    const char *json;
+    const char *html;
+    const char *manifest;
+    bool quiet;
+    bool verbose;           /* -v: every n/a reason under its case */
+};
+
+/* Frees what capture_load took and clears c. */
+void capture_free(struct capture *c);
+
+/* Reads every UDP datagram of path; a read error past the file header
+ * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+int capture_load(const char *path, struct capture *c, char *err,
+                 size_t errcap);
+
+/* The reflector port of the capture (stamp_pairing_detect_port), 0 when
+ * nothing looks like an exchange. Returns 0, or -1 when out of memory. */
+int capture_port(const struct capture *c, uint16_t *port);
+
+/* Parses argv (argv[0] the subcommand) into o. Returns 0, 1 after --help,
+ * or -1 after one line on stderr. */
+int parse_opts(int argc, char **argv, const char *prog, struct check_opts *o);
+
+/* ippm pcap dump (argv[0] "dump"): each STAMP datagram as JSON. */
+int cmd_pcap_dump(int argc, char **argv);
+
+#endif
