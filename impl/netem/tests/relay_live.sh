@@ -177,14 +177,32 @@ mut = sum(r["action"] == "mutated" for r in t if r["dir"] == "rev")
 print("reflected TTLs seen by the sender: %s; rev records mutated: %d" % (ttls, mut))
 sys.exit(0 if ttls == {5} and s["received"] == 10 and mut == 10 else 1)
 PYEOF
+    # 4 octets short (40): a truncated TWAMP-Light-style reply still holds
+    # the copied sequence number and the timestamps, so the sender measures
+    # it and says the reflector is not STAMP-conformant (issue 9).
     start_relay m2 --mutate length=-4
     sender m2 "$LPORT" 10 0.01
     stop_relay
-    [ $SRC -eq 1 ] || fail "sender took shortened replies (exit $SRC)"
+    [ $SRC -eq 0 ] || fail "sender did not measure 40-octet replies (exit $SRC)"
+    grep -q "not STAMP-conformant" "$dir/m2.out" ||
+        fail "sender did not say the 40-octet replies are not STAMP"
     pycheck "length mutation not seen" "$dir/m2.json" <<'PYEOF'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print("replies 4 octets short: received %d, dropped_by %s" % (s["received"], s["dropped_by"]))
+n = s.get("not_stamp_conformant", {})
+print("replies 4 octets short: received %d, not_stamp_conformant %s" % (s["received"], n))
+sys.exit(0 if s["received"] == 10 and n.get("short_replies") == 10 and n.get("reply_len_max") == 40 else 1)
+PYEOF
+    # 20 octets short (24): below the 28 that carry the copied sequence
+    # number and the timestamps, so nothing can be measured.
+    start_relay m3 --mutate length=-20
+    sender m3 "$LPORT" 10 0.01
+    stop_relay
+    [ $SRC -eq 1 ] || fail "sender took 24-octet replies (exit $SRC)"
+    pycheck "length mutation not seen" "$dir/m3.json" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("replies 20 octets short: received %d, dropped_by %s" % (s["received"], s["dropped_by"]))
 sys.exit(0 if s["received"] == 0 and s["dropped_by"].get("IPPM_ERR_SHORT") == 10 else 1)
 PYEOF
     echo "relay mutate: the sender sees every mutation"
