@@ -7,9 +7,11 @@
  * step with sentences.tsv); the quotes are read from the real catalogue
  * (ippm_catalogue()), so what this prints is what the cases quote now.
  *
- * A case covers a sentence when, with runs of white space collapsed to one
- * space and both ends trimmed, the case's quote is a substring of the
- * sentence or the sentence a substring of the quote. */
+ * A case covers a sentence when its section names the sentence's RFC
+ * ("RFC 8972 §4.3") and, with runs of white space collapsed to one space
+ * and both ends trimmed, the case's quote is a substring of the sentence or
+ * the sentence a substring of the quote. The RFC must agree because short
+ * sentences ("The value of the Length field MUST be equal to 8.") recur. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +78,15 @@ static bool quote_covers(const char *quote, const char *sentence_norm)
     return strstr(sentence_norm, q) != NULL || strstr(q, sentence_norm) != NULL;
 }
 
+/* True when section ("RFC 8972 §4.3") names RFC rfc ("8972"). */
+static bool section_names_rfc(const char *section, const char *rfc)
+{
+    size_t n = strlen(rfc);
+    return section && strncmp(section, "RFC ", 4) == 0 &&
+           strncmp(section + 4, rfc, n) == 0 &&
+           !(section[4 + n] >= '0' && section[4 + n] <= '9');
+}
+
 /* Writes the IDs of the cases quoting s into ids (comma-separated);
  * returns how many. */
 static size_t cases_quoting(const struct sentence *s, char *ids, size_t cap)
@@ -87,7 +98,8 @@ static size_t cases_quoting(const struct sentence *s, char *ids, size_t cap)
     if (!norm_ws(s->text, sn, sizeof sn))
         return 0;
     for (size_t i = 0; i < n_cases; i++) {
-        if (!quote_covers(c[i].quote, sn))
+        if (!section_names_rfc(c[i].section, s->rfc) ||
+            !quote_covers(c[i].quote, sn))
             continue;
         int w = snprintf(ids + used, cap - used, "%s%s", found ? "," : "",
                          c[i].id);
