@@ -101,8 +101,8 @@ static size_t cases_quoting(const struct sentence *s, char *ids, size_t cap)
         if (!section_names_rfc(c[i].section, s->rfc) ||
             !quote_covers(c[i].quote, sn))
             continue;
-        int w = snprintf(ids + used, cap - used, "%s%s", found ? "," : "",
-                         c[i].id);
+        int w =
+            snprintf(ids + used, cap - used, "%s%s", found ? "," : "", c[i].id);
         if (w > 0 && (size_t)w < cap - used)
             used += (size_t)w;
         found++;
@@ -152,8 +152,8 @@ struct totals {
     unsigned n[5]; /* by enum cover */
 };
 
-static void print_row(const struct sentence *s, enum cover k,
-                      const char *ids, bool quiet)
+static void print_row(const struct sentence *s, enum cover k, const char *ids,
+                      bool quiet)
 {
     if (quiet && k != COVER_NONE)
         return;
@@ -178,10 +178,10 @@ static void print_totals(const char *rfc, const struct totals *t)
     for (size_t i = 0; i < sizeof t->n / sizeof t->n[0]; i++)
         total += t->n[i];
     printf("RFC %s: %u covered (%u quoted, %u by an equivalent sentence), "
-           "%u excepted, %u gaps, %u unlisted, %u total\n", rfc,
-           t->n[COVER_CASE] + t->n[COVER_SEE], t->n[COVER_CASE],
-           t->n[COVER_SEE], t->n[COVER_EXCEPT],
-           t->n[COVER_GAP], t->n[COVER_NONE], total);
+           "%u excepted, %u gaps, %u unlisted, %u total\n",
+           rfc, t->n[COVER_CASE] + t->n[COVER_SEE], t->n[COVER_CASE],
+           t->n[COVER_SEE], t->n[COVER_EXCEPT], t->n[COVER_GAP],
+           t->n[COVER_NONE], total);
 }
 
 /* Prints the table for one RFC (NULL: all) and the totals; returns the
@@ -202,8 +202,8 @@ static int coverage(const struct sentence_list *list, const char *rfc,
                 break;
             names[n_names++] = s->rfc;
         }
-        enum cover k = classify(s, cases_quoting(s, ids, sizeof ids), ids,
-                                sizeof ids);
+        enum cover k =
+            classify(s, cases_quoting(s, ids, sizeof ids), ids, sizeof ids);
         print_row(s, k, ids, quiet);
         per[n_names - 1].n[k]++;
         all.n[k]++;
@@ -284,7 +284,8 @@ static int load_sentences(const char *path, struct sentence_list *list,
             continue;
         if (!parse_row(line, &rows[list->n])) {
             ippm_cli_error("catalogue: %s: not five tab-separated fields: "
-                           "%.60s", path, line);
+                           "%.60s",
+                           path, line);
             free(text);
             free(rows);
             return -1;
@@ -328,15 +329,24 @@ int cmd_catalogue(int argc, char **argv)
     bool want_coverage = false, quiet = false;
     const char *sentences_file = NULL;
     int c, first = 1;
-    while ((c = ippm_cli_next(argc, argv, "", longopts, "catalogue",
-                              first)) != -1) {
+    while ((c = ippm_cli_next(argc, argv, "", longopts, "catalogue", first)) !=
+           -1) {
         first = 0;
         switch (c) {
-        case OPT_COVERAGE: want_coverage = true; break;
-        case OPT_UNLISTED: quiet = true; break;
-        case OPT_SENTENCES: sentences_file = optarg; break;
-        case OPT_HELP: usage(stdout); return IPPM_EXIT_OK;
-        default: return IPPM_EXIT_USAGE;
+        case OPT_COVERAGE:
+            want_coverage = true;
+            break;
+        case OPT_UNLISTED:
+            quiet = true;
+            break;
+        case OPT_SENTENCES:
+            sentences_file = optarg;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            return IPPM_EXIT_OK;
+        default:
+            return IPPM_EXIT_USAGE;
         }
     }
     if (!want_coverage || argc - optind > 1) {
@@ -357,7 +367,8 @@ int cmd_catalogue(int argc, char **argv)
     }
     if (unlisted < 0) {
         ippm_cli_error("catalogue: no normative sentences of RFC '%s' "
-                       "(8762, 8972, 9503, 9534)", rfc);
+                       "(8762, 8972, 9503, 9534)",
+                       rfc);
         return IPPM_EXIT_USAGE;
     }
     return unlisted > 0 ? IPPM_EXIT_FAIL : IPPM_EXIT_OK;
