@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
     {"pcap", cmd_pcap, "grade the exchanges in a capture file"},
     {"relay", cmd_relay, "deterministic impairment relay with a truth file"},
     {"bench", cmd_bench, "measure this implementation's throughput"},
+    {"catalogue", cmd_catalogue, "which RFC sentence each case grades, or why none"},
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -62,3 +62,14 @@ ippm_script_test(pcap_nothing_graded LABEL pcap
 # The flows of a capture: grouped apart, described, named in details.
 ippm_unit_test(impl_pcap_flows_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/pcap_flows_test.c LIBS ippm_impl)
+
+# Requirement coverage (issue 9): every normative sentence is quoted by a
+# case, tied to one, excepted or a gap (`ippm catalogue --coverage`); the
+# sentence list is the one ci/coverage.py extracts from shared/rfc today.
+ippm_script_test(catalogue_coverage LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/catalogue_coverage.sh
+          $<TARGET_FILE:ippm>
+          ${CMAKE_SOURCE_DIR}/conformance/coverage/sentences.tsv)
+ippm_script_test(catalogue_sentences LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/catalogue_sentences.sh
+          ${CMAKE_SOURCE_DIR})
