@@ -730,6 +730,31 @@ static void test_stateful_inferred(void **state)
     assert_int_equal(run("STAMP-8762-4.3.1-02", &f->obs, d), IPPM_NA);
 }
 
+static void test_stateful_short_replies(void **state)
+{
+    (void)state;
+    /* A per-client counter in 38-octet replies (up to the Session-Sender
+     * Error Estimate) and in 16-octet ones (no Session-Sender Sequence
+     * Number: the request's tells): stateful, inferred and configured. */
+    struct fx *f = &g_fx;
+    char d[IPPM_DETAIL_MAX];
+    for (size_t rlen = 16; rlen <= 38; rlen += 22) {
+        fx_init(f, false, true, IPPM_ROLE_REFLECTOR);
+        f->obs.expect_stateful = -1;
+        uint64_t t = T0;
+        for (uint32_t s = 3; s < 6; s++)
+            fx_add(f, &(struct spec){.seq = s, .len = 44, .port = 40000,
+                                     .reply = true, .t = t += MS})
+                ->rep_len = rlen;
+        assert_int_equal(run("STAMP-8762-4.3.1-02", &f->obs, d), IPPM_PASS);
+        assert_non_null(strstr(d, "3 checked; stateful inferred"));
+        assert_int_equal(run("STAMP-8762-4.3.1-01", &f->obs, d), IPPM_NA);
+        f->obs.expect_stateful = 1;
+        assert_int_equal(run("STAMP-8762-4.3.1-02", &f->obs, d), IPPM_PASS);
+        assert_non_null(strstr(d, "3 checked"));
+    }
+}
+
 static void test_stateful_sessions_by_ssid(void **state)
 {
     (void)state;
@@ -906,7 +931,7 @@ static void test_catalogue_run_cap_below_count(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[N_CASE_TESTS + 17];
+    struct CMUnitTest tests[N_CASE_TESTS + 32]; /* room for "more" */
     size_t n = 0;
     for (size_t i = 0; i < N_CASE_TESTS; i++) {
         struct CMUnitTest t = {case_tests[i].id, test_case_pass_then_fail,
@@ -924,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_tlv_requests_shape_reply),
         cmocka_unit_test(test_port_862_unanswered_fails),
         cmocka_unit_test(test_stateful_inferred),
+        cmocka_unit_test(test_stateful_short_replies),
         cmocka_unit_test(test_stateful_sessions_by_ssid),
         cmocka_unit_test(test_ptp_tai_offset_accepted),
         cmocka_unit_test(test_in_flight_requests_are_na),

@@ -375,9 +375,9 @@ struct sess_item *stamp_ck_sessions(const struct ippm_obs *o, bool by_reply,
         return NULL;
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
-        struct stamp_reflector_pkt rp;
+        uint32_t rseq;
         struct stamp_sender_pkt sp;
-        if (by_reply ? !stamp_dec_rep(o, e, &rp) : !stamp_dec_req(o, e, &sp))
+        if (by_reply ? !stamp_rep_seq(o, e, &rseq) : !stamp_dec_req(o, e, &sp))
             continue;
         v[*n].e = e;
         v[*n].idx = i;

@@ -139,7 +139,8 @@ double stamp_ck_sec(int64_t ns);
 int stamp_ck_addr_cmp(const struct ippm_addr *a, const struct ippm_addr *b);
 int stamp_ck_sess_key_cmp(const struct sess_item *a, const struct sess_item *b);
 
-/* Exchanges with a reply (by_reply, ordered by when it was seen) or all
+/* Exchanges with a reply that carries its Sequence Number, short ones
+ * included (by_reply, ordered by when it was seen), or all
  * exchanges with a decodable request (ordered by arrival), grouped by
  * session: the 4-tuple, and with by_ssid the request's SSID too (RFC 8972
  * §3). Returns a malloc'd array (NULL when empty or out of memory). */

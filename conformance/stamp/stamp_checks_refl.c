@@ -393,18 +393,18 @@ static void stateful_walk(const struct ippm_obs *obs, bool by_ssid,
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
             want = 0; /* a new session counts from zero */
-        struct stamp_reflector_pkt r;
-        stamp_dec_rep(obs, v[i].e, &r);
+        uint32_t seq = 0;
+        stamp_rep_seq(obs, v[i].e, &seq);
         a->n++;
-        if (r.seq != want)
+        if (seq != want)
             stamp_acc_fail(a,
                            "session from port %u%s: reply %" PRIu32
                            " has Sequence Number %" PRIu32 " (expected %" PRIu32
                            ": a per-session counter from zero, up by one)",
                            v[i].e->req_src.port,
-                           by_ssid ? " (4-tuple and SSID)" : "", want, r.seq,
+                           by_ssid ? " (4-tuple and SSID)" : "", want, seq,
                            want);
-        want = r.seq + 1;
+        want = seq + 1;
     }
     free(v);
 }
