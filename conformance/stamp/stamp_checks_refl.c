@@ -128,6 +128,19 @@ STAMP_CHECK(stamp_chk_refl_answers_valid)
                          "no valid NTP-format request without SSID was sent");
 }
 
+/* A reply that returns nothing but zeros (or nothing) where its request
+ * carried octets past the base, unless a TLV asked for another reply. */
+static bool rep_drops_extra(const struct ippm_obs *o,
+                            const struct ippm_exchange *e, size_t base)
+{
+    if (stamp_ck_req_shapes_reply(o, e))
+        return false;
+    for (size_t k = base; k < e->rep_len; k++)
+        if (e->rep[k])
+            return false;
+    return true;
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_padding_copied)
 {
@@ -138,7 +151,10 @@ STAMP_CHECK(stamp_chk_refl_padding_copied)
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len <= base || !e->rep)
             continue;
-        if (stamp_ck_extra_has_tlvs(e->req + base, e->req_len - base)) {
+        /* A reflector may rewrite TLVs, not drop them all (the TLV cases
+         * that need them are N/A then, stamp_tlvck_uncopied()). */
+        if (stamp_ck_extra_has_tlvs(e->req + base, e->req_len - base) &&
+            !rep_drops_extra(obs, e, base)) {
             tlv++;
             continue;
         }

@@ -61,6 +61,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_u_cleared = {
 enum ippm_verdict stamp_tlvck_malformed(const struct ippm_obs *o, char *d,
                                         size_t cap, int type, bool remainder)
 {
+    if (stamp_tlvck_uncopied(o, d, cap))
+        return IPPM_NA;
     if (!stamp_tlvck_aware(o))
         return stamp_na(d, cap, STAMP_TLVCK_NOT_AWARE);
     struct stamp_acc a = stamp_acc_make(d, cap);
@@ -142,6 +144,8 @@ STAMP_CHECK(stamp_tlv_chk_refl_i_cleared)
     if (obs->auth)
         return stamp_na(detail, cap,
                         "authenticated mode: HMAC TLV cases grade I");
+    if (stamp_tlvck_uncopied(obs, detail, cap))
+        return IPPM_NA;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -203,6 +207,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_reserved_flags = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_refl_in_order)
 {
+    if (stamp_tlvck_uncopied(obs, detail, cap))
+        return IPPM_NA;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
