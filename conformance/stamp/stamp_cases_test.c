@@ -757,6 +757,28 @@ static void test_stateful_short_replies(void **state)
     }
 }
 
+/* A zero Timestamp or Receive Timestamp is NTP era 0 at zero: not set
+ * (RFC 5905 §6), not a time in 2036 some 10^8 s away. */
+static void test_zero_timestamp_not_set(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(&g_fx, F_OPEN);
+    memset(rp(&g_fx, RX_BASE1) + 4, 0, 8); /* Timestamp */
+    assert_int_equal(run("STAMP-8762-4.3.1-09", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 1: Timestamp is zero (not set)"));
+    build(&g_fx, F_OPEN);
+    memset(rp(&g_fx, RX_BASE1) + 16, 0, 8); /* Receive Timestamp */
+    assert_int_equal(run("STAMP-8762-4.3.1-08", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 1: Receive Timestamp is zero (not set)"));
+    assert_int_equal(run("STAMP-8762-4.3.1-07", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 1: Receive Timestamp is zero (not set)"));
+    fx_sender(&g_fx, false);
+    memset(rq(&g_fx, 1) + 4, 0, 8);
+    assert_int_equal(run("STAMP-8762-4.2.1-05", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 1: Timestamp is zero (not set)"));
+}
+
 static void test_stateful_sessions_by_ssid(void **state)
 {
     (void)state;
@@ -952,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_port_862_unanswered_fails),
         cmocka_unit_test(test_stateful_inferred),
         cmocka_unit_test(test_stateful_short_replies),
+        cmocka_unit_test(test_zero_timestamp_not_set),
         cmocka_unit_test(test_stateful_sessions_by_ssid),
         cmocka_unit_test(test_ptp_tai_offset_accepted),
         cmocka_unit_test(test_in_flight_requests_are_na),

@@ -275,6 +275,10 @@ bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
 {
     bool ptp = stamp_ck_errest_z(errest), ok;
     int64_t raw;
+    if (ts == 0) { /* NTP era 0 at zero (RFC 5905 §6): not set, not 2036 */
+        stamp_acc_fail(a, "seq %" PRIu32 ": %s is zero (not set)", seq, name);
+        return false;
+    }
     v->d = stamp_ck_ts_offset(ts, ptp, clock_ns, &ok);
     v->hint = stamp_ck_epoch_hint(ts, ptp, clock_ns, &raw);
     v->shown = *v->hint ? raw : v->d;

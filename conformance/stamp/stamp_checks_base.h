@@ -110,8 +110,9 @@ struct stamp_ck_ts_vs {
 };
 
 /* Fills *v for ts (format from errest's Z bit) against clock_ns; a
- * malformed PTP time instead fails "seq N: <name> 0x... is not a PTPv2
- * time" into a and returns false. */
+ * zero timestamp instead fails "seq N: <name> is zero (not set)" (not a
+ * time in 2036: RFC 5905 §6), and a malformed PTP time "seq N: <name>
+ * 0x... is not a PTPv2 time", into a and returns false. */
 bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
                          uint64_t ts, uint16_t errest, uint64_t clock_ns,
                          struct stamp_ck_ts_vs *v);

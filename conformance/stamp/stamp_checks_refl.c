@@ -600,7 +600,11 @@ STAMP_CHECK(stamp_chk_refl_ts_after_rxts)
         bool ok1, ok2;
         uint64_t t3 = ippm_ns_from_ts(r.ts, f, &ok1);
         uint64_t t2 = ippm_ns_from_ts(r.rx_ts, f, &ok2);
-        if (!ok1 || !ok2)
+        if (!r.ts || !r.rx_ts) /* not set: no order to compare */
+            stamp_acc_fail(&a, "seq %" PRIu32 ": %s is zero (not set)",
+                           stamp_req_seq(e),
+                           r.ts ? "Receive Timestamp" : "Timestamp");
+        else if (!ok1 || !ok2)
             stamp_acc_fail(
                 &a,
                 "seq %" PRIu32 ": %s is not a PTPv2 time (nanoseconds "
