@@ -1052,8 +1052,8 @@ static void test_i_set_with_good_hmac(void **state)
                 size_t off =
                     (size_t)(rt(0, STAMP_TLV_HMAC) - g.rep[0]) - base(&g);
                 assert_int_equal(stamp_tlv_hmac_sign(&k, g.rep[0],
-                                                     g.ex[0].rep_len,
-                                                     base(&g), off),
+                                                     g.ex[0].rep_len, base(&g),
+                                                     off),
                                  IPPM_OK);
             }
             assert_int_equal(run("STAMP-8972-4-06", d), IPPM_FAIL);
