@@ -236,11 +236,11 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      0, stamp_chk_send_hmac_valid},
 
     /* ---- §4.6 TWAMP Light ---- */
-    /* Advice, not a requirement: §4.6 prescribes the base reply that this
-     * flags as amplification. A MAY never fails a run (deviations.md). */
+    /* Advice, not a requirement: the base reply §4.6 prescribes is not
+     * flagged. A MAY never fails a run (deviations.md). */
     {"STAMP-8762-4.6-01", "RFC 8762 §4.6", IPPM_MAY, R,
-     "Advisory: no reply larger than its request (amplification), even "
-     "the §4.6 base reply",
+     "Advisory: no reply larger than its request (amplification), the "
+     "§4.6 base reply aside",
      q_twamp_light, 0, stamp_chk_refl_amplification_advice},
 };
 

@@ -109,6 +109,35 @@ struct ippm_hmac_key stamp_obs_key(const struct ippm_obs *o)
 }
 
 /* see stamp_check_util.h */
+bool stamp_rep_seq(const struct ippm_obs *o, const struct ippm_exchange *e,
+                   uint32_t *seq)
+{
+    struct stamp_span sp =
+        stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR)->field[STAMP_F_SEQ];
+    if (!e->rep || e->rep_len < (size_t)sp.off + sp.len)
+        return false;
+    *seq = ippm_load_u32(e->rep + sp.off);
+    return true;
+}
+
+/* A reply whose Sequence Number is not the one the sender sent: the
+ * Session-Sender Sequence Number it carries, or (a reply too short to
+ * carry that) the request's. A short reply tells as much as a full one
+ * about the reflector's counter (RFC 8762 §4.3.1, §4.3.2). */
+static bool rep_counts_own(const struct ippm_obs *o,
+                           const struct ippm_exchange *e)
+{
+    uint32_t seq;
+    if (!stamp_rep_seq(o, e, &seq))
+        return false;
+    struct stamp_span ss =
+        stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR)->field[STAMP_F_SS_SEQ];
+    if (e->rep_len >= (size_t)ss.off + ss.len)
+        return seq != ippm_load_u32(e->rep + ss.off);
+    return e->req && e->req_len >= 4 && seq != stamp_req_seq(e);
+}
+
+/* see stamp_check_util.h */
 int stamp_obs_stateful(const struct ippm_obs *o, const char **how)
 {
     const char *unused;
@@ -119,11 +148,9 @@ int stamp_obs_stateful(const struct ippm_obs *o, const char **how)
         return o->expect_stateful != 0;
     }
     *how = "inferred from the replies";
-    for (size_t i = 0; i < o->n_ex; i++) {
-        struct stamp_reflector_pkt rp;
-        if (stamp_dec_rep(o, &o->ex[i], &rp) && rp.seq != rp.ss_seq)
+    for (size_t i = 0; i < o->n_ex; i++)
+        if (rep_counts_own(o, &o->ex[i]))
             return 1;
-    }
     return 0;
 }
 

@@ -57,14 +57,20 @@ bool stamp_obs_has_key(const struct ippm_obs *o);
 struct ippm_hmac_key stamp_obs_key(const struct ippm_obs *o);
 
 /* 1 stateful, 0 stateless: configured, or inferred from the replies (a
- * reply whose Sequence Number differs from the sender's). how (may be
- * NULL) gets "configured" or "inferred from the replies". */
+ * reply, short ones included, whose Sequence Number differs from the
+ * sender's). how (may be NULL) gets "configured" or "inferred from the
+ * replies". */
 int stamp_obs_stateful(const struct ippm_obs *o, const char **how);
 
 /* ---- one exchange ---- */
 
 /* Sequence Number of a request (first four octets), 0 when shorter. */
 uint32_t stamp_req_seq(const struct ippm_exchange *e);
+
+/* The reply's Sequence Number, read from a reply of any length that
+ * carries it; false when e has no such reply. */
+bool stamp_rep_seq(const struct ippm_obs *o, const struct ippm_exchange *e,
+                   uint32_t *seq);
 
 /* Decodes the request / reply of e in the observation's mode; false when
  * there is none or it does not decode. */

@@ -275,6 +275,10 @@ bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
 {
     bool ptp = stamp_ck_errest_z(errest), ok;
     int64_t raw;
+    if (ts == 0) { /* NTP era 0 at zero (RFC 5905 §6): not set, not 2036 */
+        stamp_acc_fail(a, "seq %" PRIu32 ": %s is zero (not set)", seq, name);
+        return false;
+    }
     v->d = stamp_ck_ts_offset(ts, ptp, clock_ns, &ok);
     v->hint = stamp_ck_epoch_hint(ts, ptp, clock_ns, &raw);
     v->shown = *v->hint ? raw : v->d;
@@ -375,9 +379,9 @@ struct sess_item *stamp_ck_sessions(const struct ippm_obs *o, bool by_reply,
         return NULL;
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];
-        struct stamp_reflector_pkt rp;
+        uint32_t rseq;
         struct stamp_sender_pkt sp;
-        if (by_reply ? !stamp_dec_rep(o, e, &rp) : !stamp_dec_req(o, e, &sp))
+        if (by_reply ? !stamp_rep_seq(o, e, &rseq) : !stamp_dec_req(o, e, &sp))
             continue;
         v[*n].e = e;
         v[*n].idx = i;

@@ -110,8 +110,9 @@ struct stamp_ck_ts_vs {
 };
 
 /* Fills *v for ts (format from errest's Z bit) against clock_ns; a
- * malformed PTP time instead fails "seq N: <name> 0x... is not a PTPv2
- * time" into a and returns false. */
+ * zero timestamp instead fails "seq N: <name> is zero (not set)" (not a
+ * time in 2036: RFC 5905 §6), and a malformed PTP time "seq N: <name>
+ * 0x... is not a PTPv2 time", into a and returns false. */
 bool stamp_ck_ts_against(struct stamp_acc *a, uint32_t seq, const char *name,
                          uint64_t ts, uint16_t errest, uint64_t clock_ns,
                          struct stamp_ck_ts_vs *v);
@@ -139,7 +140,8 @@ double stamp_ck_sec(int64_t ns);
 int stamp_ck_addr_cmp(const struct ippm_addr *a, const struct ippm_addr *b);
 int stamp_ck_sess_key_cmp(const struct sess_item *a, const struct sess_item *b);
 
-/* Exchanges with a reply (by_reply, ordered by when it was seen) or all
+/* Exchanges with a reply that carries its Sequence Number, short ones
+ * included (by_reply, ordered by when it was seen), or all
  * exchanges with a decodable request (ordered by arrival), grouped by
  * session: the 4-tuple, and with by_ssid the request's SSID too (RFC 8972
  * §3). Returns a malloc'd array (NULL when empty or out of memory). */

@@ -980,6 +980,91 @@ static void test_copying_reflector_is_na(void **state)
     assert_int_equal(run("STAMP-8972-4-07", d), IPPM_PASS);
 }
 
+/* A reflector that does not copy the octets past the base packet (RFC
+ * 8762 §4.3), truncating its replies or zeroing them, fails that case
+ * (and the length case); the TLV cases that read those octets are N/A
+ * with that reason, not more failures. */
+static void test_uncopied_padding_charged_once(void **state)
+{
+    (void)state;
+    static const enum fxkind kinds[] = {F_R, F_RS, F_A};
+    static struct ippm_case_result res[512];
+    for (size_t k = 0; k < 2 * sizeof kinds / sizeof kinds[0]; k++) {
+        bool zeroed = k % 2;
+        build(kinds[k / 2]);
+        static struct ippm_case_result was[512];
+        size_t n0 = ippm_catalogue_run(&g.obs, NULL, was, 512);
+        for (size_t i = 0; i < g.obs.n_ex; i++) {
+            struct ippm_exchange *e = &g.ex[i];
+            if (!e->rep || e->rep_len <= base(&g) ||
+                e->rep_len != e->req_len) /* asymmetrical replies aside */
+                continue;
+            if (zeroed)
+                memset(g.rep[i] + base(&g), 0, e->rep_len - base(&g));
+            else
+                e->rep_len = base(&g);
+        }
+        size_t n = ippm_catalogue_run(&g.obs, NULL, res, 512);
+        unsigned na = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *id = res[i].c->id;
+            assert_true(i < n0 && was[i].c == res[i].c);
+            if (res[i].verdict == IPPM_FAIL && was[i].verdict != IPPM_FAIL &&
+                strcmp(id, "STAMP-8762-4.3-02") != 0 &&
+                (zeroed || strcmp(id, "STAMP-8762-4.2-01") != 0))
+                fail_msg("fixture %zu: %s failed: %s", k, id, res[i].detail);
+            if (res[i].verdict == IPPM_NA &&
+                strstr(res[i].detail, "does not return the octets past the "
+                                      "base packet (RFC 8762 §4.3, "
+                                      "STAMP-8762-4.3-02)"))
+                na++;
+            if (!strcmp(id, "STAMP-8762-4.3-02"))
+                assert_int_equal(res[i].verdict, IPPM_FAIL);
+        }
+        assert_true(na >= 6);
+    }
+}
+
+/* RFC 8972 §4: I = 1 only when the HMAC TLV failed; a reflector that
+ * sets it although the request's HMAC TLV verified breaks 4-06, in
+ * authenticated mode and in open mode with a key. */
+static void test_i_set_with_good_hmac(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    for (int open = 0; open < 2; open++) {
+        build(F_A);
+        if (open) { /* the same TLVs, HMAC TLV included, in open mode */
+            uint8_t b[128];
+            size_t n = 0;
+            fx_init(&g, IPPM_ROLE_REFLECTOR, false, false);
+            PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+            PUT(stamp_tlv_put_hmac(b, B_, &n));
+            add(&g, b, n, 5, false);
+        }
+        assert_int_equal(run("STAMP-8972-4-06", d), IPPM_PASS);
+        for (int resign = 0; resign < 2; resign++) {
+            uint8_t saved[MAXLEN];
+            memcpy(saved, g.rep[0], g.ex[0].rep_len);
+            rt(0, STAMP_TLV_COS)[0] |= STAMP_TLV_I;
+            if (resign) { /* a reflector signing what it sends */
+                struct ippm_hmac_key k = key();
+                size_t off =
+                    (size_t)(rt(0, STAMP_TLV_HMAC) - g.rep[0]) - base(&g);
+                assert_int_equal(stamp_tlv_hmac_sign(&k, g.rep[0],
+                                                     g.ex[0].rep_len, base(&g),
+                                                     off),
+                                 IPPM_OK);
+            }
+            assert_int_equal(run("STAMP-8972-4-06", d), IPPM_FAIL);
+            assert_non_null(strstr(d, "seq 0: a TLV came back with I = 1, "
+                                      "the request's HMAC TLV verifies"));
+            assert_int_equal(run("STAMP-8972-4-04", d), IPPM_NA);
+            memcpy(g.rep[0], saved, g.ex[0].rep_len);
+        }
+    }
+}
+
 static void test_failure_detail(void **state)
 {
     (void)state;
@@ -993,7 +1078,7 @@ static void test_failure_detail(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[N_CASE_TESTS + 8];
+    struct CMUnitTest tests[N_CASE_TESTS + 16];
     size_t n = 0;
     for (size_t i = 0; i < N_CASE_TESTS; i++) {
         struct CMUnitTest t = {case_tests[i].id, test_case_pass_then_fail, NULL,
@@ -1005,6 +1090,8 @@ int main(void)
         cmocka_unit_test(test_fixtures_fail_nothing),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
+        cmocka_unit_test(test_i_set_with_good_hmac),
+        cmocka_unit_test(test_uncopied_padding_charged_once),
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         tests[n++] = more[i];

@@ -607,6 +607,9 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_hmac)
 {
+    if ((arg->flags & STAMP_TLV_ROW_REFL) &&
+        stamp_tlvck_uncopied(obs, detail, cap))
+        return IPPM_NA;
     if ((arg->flags & STAMP_TLV_ROW_AWARE) && !stamp_tlvck_aware(obs))
         return stamp_na(detail, cap, STAMP_TLVCK_NOT_AWARE);
     return hmac_side(obs, detail, cap, (arg->flags & STAMP_TLV_ROW_REFL) != 0,
@@ -620,6 +623,8 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
 {
     if (!stamp_obs_has_key(o))
         return stamp_na(d, cap, "no key given: HMAC TLVs cannot be checked");
+    if (stamp_tlvck_uncopied(o, d, cap))
+        return IPPM_NA;
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t i = 0; i < o->n_ex; i++) {
         const struct ippm_exchange *e = &o->ex[i];

@@ -61,6 +61,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_u_cleared = {
 enum ippm_verdict stamp_tlvck_malformed(const struct ippm_obs *o, char *d,
                                         size_t cap, int type, bool remainder)
 {
+    if (stamp_tlvck_uncopied(o, d, cap))
+        return IPPM_NA;
     if (!stamp_tlvck_aware(o))
         return stamp_na(d, cap, STAMP_TLVCK_NOT_AWARE);
     struct stamp_acc a = stamp_acc_make(d, cap);
@@ -136,30 +138,50 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
     .pair = p_m_cleared,
     .none = "no well-formed request with TLVs was answered"};
 
+/* The request's HMAC TLV verifies with the session key: "Otherwise"
+ * in RFC 8972 §4, so I = 0 on the reply as for a request without one. */
+static bool req_hmac_tlv_verified(const struct ippm_obs *o,
+                                  const struct ippm_exchange *e,
+                                  const struct side *q)
+{
+    struct stamp_tlv t;
+    return stamp_obs_has_key(o) && stamp_tlvck_nth(q, STAMP_TLV_HMAC, 0, &t) &&
+           t.len == 16 && !stamp_tlvck_req_hmac_bad(o, e, q);
+}
+
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_refl_i_cleared)
 {
-    if (obs->auth)
+    if (obs->auth && !stamp_obs_has_key(obs))
         return stamp_na(detail, cap,
                         "authenticated mode: HMAC TLV cases grade I");
+    if (stamp_tlvck_uncopied(obs, detail, cap))
+        return IPPM_NA;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         struct side q, r;
         if (!e->rep || !stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
-            stamp_tlvck_count_type(&q, STAMP_TLV_HMAC) ||
             !stamp_tlvck_wellformed(&q))
+            continue;
+        bool has_hmac = stamp_tlvck_count_type(&q, STAMP_TLV_HMAC) != 0;
+        if (has_hmac ? !req_hmac_tlv_verified(obs, e, &q) : obs->auth)
             continue;
         stamp_tlvck_region(obs, e->rep, e->rep_len, &r);
         a.n++;
         if (stamp_tlvck_flags_or(&r) & STAMP_TLV_I)
             stamp_acc_fail(&a,
                            "seq %" PRIu32 ": a TLV came back with I = 1, the "
-                           "request had no HMAC TLV (expected I = 0)",
-                           stamp_req_seq(e));
+                           "request%s (expected I = 0)",
+                           stamp_req_seq(e),
+                           has_hmac ? "'s HMAC TLV verifies"
+                                    : " had no HMAC TLV");
     }
-    return stamp_acc_end(&a,
-                         "no well-formed open-mode request without HMAC TLV");
+    return stamp_acc_end(&a, obs->auth
+                                 ? "no well-formed request whose HMAC TLV "
+                                   "verifies"
+                                 : "no well-formed open-mode request without "
+                                   "HMAC TLV");
 }
 
 PAIR(p_unknown_copied)
@@ -203,6 +225,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_reserved_flags = {
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_refl_in_order)
 {
+    if (stamp_tlvck_uncopied(obs, detail, cap))
+        return IPPM_NA;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conformance/stamp/stamp_checks_base.h"
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 
@@ -164,6 +165,28 @@ bool stamp_tlvck_aware(const struct ippm_obs *o)
 }
 
 /* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_uncopied(const struct ippm_obs *o, char *d, size_t cap)
+{
+    unsigned lost = 0;
+    for (size_t i = 0; i < o->n_ex; i++) {
+        const struct ippm_exchange *e = &o->ex[i];
+        struct side q, r;
+        if (!e->rep || !stamp_tlvck_region(o, e->req, e->req_len, &q) ||
+            stamp_ck_req_shapes_reply(o, e))
+            continue;
+        if (stamp_tlvck_region(o, e->rep, e->rep_len, &r))
+            return false;
+        lost++;
+    }
+    if (!lost)
+        return false;
+    stamp_na(d, cap,
+             "the reflector does not return the octets past the base packet "
+             "(RFC 8762 §4.3, STAMP-8762-4.3-02): TLVs cannot be graded");
+    return true;
+}
+
+/* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_rep_tlv_u(const struct ippm_obs *o,
                            const struct ippm_exchange *e, uint8_t type)
 {
@@ -271,6 +294,8 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
                                     const struct stamp_tlv_rule *rule)
 {
+    if (stamp_tlvck_uncopied(o, d, cap))
+        return IPPM_NA;
     if ((fl & P_AWARE) && !stamp_tlvck_aware(o))
         return stamp_na(d, cap, STAMP_TLVCK_NOT_AWARE);
     struct stamp_acc a = stamp_acc_make(d, cap);

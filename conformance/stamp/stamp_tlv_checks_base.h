@@ -106,6 +106,13 @@ uint8_t stamp_tlvck_flags_or(const struct side *s);
  * same offset is the mark of RFC 8972 processing. */
 bool stamp_tlvck_aware(const struct ippm_obs *o);
 
+/* No reply to a request carrying TLVs returns any octet past the base
+ * (nothing, or zeros where the request's TLVs were): the reflector breaks
+ * RFC 8762 §4.3 (STAMP-8762-4.3-02), and the TLV cases that read the
+ * reflected octets cannot grade them. True with that N/A reason written
+ * into d. */
+bool stamp_tlvck_uncopied(const struct ippm_obs *o, char *d, size_t cap);
+
 /* The reply's first TLV of this type came back with U = 1: the reflector
  * did not recognise it (RFC 8972 §4), so what it asks was not promised. */
 bool stamp_tlvck_rep_tlv_u(const struct ippm_obs *o,
