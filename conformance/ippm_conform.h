@@ -22,7 +22,7 @@
  *             carry no information or cannot be true (a Timestamp read
  *             once, an Error Estimate of hours), so every measurement made
  *             with it misleads. A warn; with --strict it fails the run as
- *             a SHOULD does. Case IDs <PROTOCOL>-ADV-<RFC>-<counter>. */
+ *             a SHOULD does. Case IDs <PROTOCOL>-<RFC>-ADV-<counter>. */
 enum ippm_level { IPPM_MUST, IPPM_SHOULD, IPPM_MAY, IPPM_ADVISORY };
 enum ippm_role { IPPM_ROLE_REFLECTOR, IPPM_ROLE_SENDER };
 enum ippm_verdict { IPPM_NA, IPPM_PASS, IPPM_FAIL };

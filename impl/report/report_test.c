@@ -34,7 +34,7 @@ static const struct ippm_case c_should = {
     "STAMP-8762-4.3-04", "RFC 8762 §4.3", IPPM_SHOULD, IPPM_ROLE_REFLECTOR,
     "At most one reply per request", "q <&> \"x\"", 0, never, {0}};
 static const struct ippm_case c_advisory = {
-    "STAMP-ADV-8762-01", "RFC 8762 §4.3.1", IPPM_ADVISORY, IPPM_ROLE_REFLECTOR,
+    "STAMP-8762-ADV-01", "RFC 8762 §4.3.1", IPPM_ADVISORY, IPPM_ROLE_REFLECTOR,
     "Timestamp differs from Receive Timestamp", "q", 0, never, {0}};
 static const struct ippm_case c_na = {
     "STAMP-8762-4.4-01", "RFC 8762 §4.4", IPPM_MUST, IPPM_ROLE_REFLECTOR,

@@ -148,7 +148,7 @@ def self_check():
     # An ADVISORY finding is a warn counted in advisory_fail; under
     # --strict it must read fail.
     adv = copy.deepcopy(good)
-    adv["cases"][1].update(id="STAMP-ADV-8762-01", level="ADVISORY")
+    adv["cases"][1].update(id="STAMP-8762-ADV-01", level="ADVISORY")
     adv["totals"].update(should_fail=0, advisory_fail=1)
     if problems(adv):
         fail("an ADVISORY warn is rejected: %s" % problems(adv))
