@@ -871,6 +871,17 @@ static void test_advisory_cases(void **state)
         strict_fails |= ippm_result_fails_run(&res[i], true);
     }
     assert_true(strict_fails);
+    /* Zero timestamps are not set (or an authenticated packet read in
+     * the open layout without its key): nothing to grade, no finding. */
+    build(&g_fx, F_OPEN);
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++)
+        if (g_fx.ex[i].rep && g_fx.ex[i].rep_len >= 24) {
+            memset(rp(&g_fx, i) + 4, 0, 8);
+            memset(rp(&g_fx, i) + 16, 0, 8);
+        }
+    assert_int_equal(run("STAMP-8762-ADV-01", &g_fx.obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8762-ADV-02", &g_fx.obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8762-ADV-03", &g_fx.obs, d), IPPM_NA);
     /* One reply only: too little to tell a clock read once. */
     build(&g_fx, F_OPEN);
     g_fx.obs.n_ex = 1;

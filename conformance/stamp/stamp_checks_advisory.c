@@ -14,10 +14,14 @@
 #include "proto/stamp/stamp.h"
 
 /* Unix ns of a wire timestamp in the format errest's Z bit names; false
- * for a malformed PTPv2 time (the format cases grade that). */
+ * for zero (not set, or an authenticated packet read in the open layout
+ * for want of a key) and for a malformed PTPv2 time (the format cases
+ * grade those). */
 static bool ts_ns(uint64_t ts, uint16_t errest, uint64_t *ns)
 {
     bool ok;
+    if (!ts)
+        return false;
     enum ippm_tsfmt f = stamp_ck_errest_z(errest) ? IPPM_TS_PTP : IPPM_TS_NTP;
     *ns = ippm_ns_from_ts(ts, f, &ok);
     return ok;
@@ -30,15 +34,17 @@ STAMP_CHECK(stamp_chk_adv_ts_not_rxts)
     uint32_t first_seq = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct stamp_reflector_pkt r;
-        if (!stamp_ck_dec_rep_upto(obs, &obs->ex[i], &r, RF_RXTS))
-            continue;
+        if (!stamp_ck_dec_rep_upto(obs, &obs->ex[i], &r, RF_RXTS) ||
+            !r.ts || !r.rx_ts)
+            continue; /* zero: not set, not read once */
         if (!n++)
             first_seq = stamp_req_seq(&obs->ex[i]);
         same += r.ts == r.rx_ts;
     }
     if (n < 2)
         return stamp_na(detail, cap,
-                        "fewer than two replies carry both timestamps");
+                        "fewer than two replies carry both timestamps "
+                        "(non-zero)");
     if (same < n) {
         snprintf(detail, cap,
                  "%u replies checked, %u with Timestamp different from "
