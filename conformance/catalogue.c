@@ -216,8 +216,13 @@ bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict)
 {
     if (r->verdict != IPPM_FAIL)
         return false;
-    /* A MAY is an option: its case is advice and never fails a run. */
-    return r->c->level == IPPM_MUST || (strict && r->c->level == IPPM_SHOULD);
+    /* A MAY is an option: its case is advice and never fails a run. An
+     * ADVISORY breaks no key word but misleads every measurement: strict
+     * holds it to the SHOULD bar. */
+    if (r->c->level == IPPM_MUST)
+        return true;
+    return strict &&
+           (r->c->level == IPPM_SHOULD || r->c->level == IPPM_ADVISORY);
 }
 
 /* see ippm_conform.h */
@@ -230,6 +235,8 @@ const char *ippm_level_str(enum ippm_level l)
         return "SHOULD";
     case IPPM_MAY:
         return "MAY";
+    case IPPM_ADVISORY:
+        return "ADVISORY";
     }
     return "?";
 }

@@ -14,7 +14,16 @@
 #include "proto/common/ippm_addr.h"
 #include "proto/common/ippm_crypto.h"
 
-enum ippm_level { IPPM_MUST, IPPM_SHOULD, IPPM_MAY };
+/* How much a case's failure weighs, by the RFC's key words (RFC 2119):
+ *   MUST      fails the run
+ *   SHOULD    fails the run only with --strict (a warn otherwise)
+ *   MAY       an option the peer may take: advice, never fails the run
+ *   ADVISORY  below MAY: no key word is broken, but the peer's fields
+ *             carry no information or cannot be true (a Timestamp read
+ *             once, an Error Estimate of hours), so every measurement made
+ *             with it misleads. A warn; with --strict it fails the run as
+ *             a SHOULD does. Case IDs <PROTOCOL>-<RFC>-ADV-<counter>. */
+enum ippm_level { IPPM_MUST, IPPM_SHOULD, IPPM_MAY, IPPM_ADVISORY };
 enum ippm_role { IPPM_ROLE_REFLECTOR, IPPM_ROLE_SENDER };
 enum ippm_verdict { IPPM_NA, IPPM_PASS, IPPM_FAIL };
 
@@ -184,7 +193,8 @@ size_t ippm_catalogue_run(const struct ippm_obs *obs, const char *only,
                           struct ippm_case_result *out, size_t cap);
 
 /* True when a result should fail the run: a MUST that failed, or with
- * strict a SHOULD. A MAY case is advice and never fails the run. */
+ * strict a SHOULD or an ADVISORY. A MAY case is advice and never fails the
+ * run. */
 bool ippm_result_fails_run(const struct ippm_case_result *r, bool strict);
 
 const char *ippm_level_str(enum ippm_level l);     /* "MUST" ... */

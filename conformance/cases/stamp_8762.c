@@ -1,6 +1,7 @@
 /* STAMP, RFC 8762: the requirements the catalogue grades.
  *
- * IDs are STAMP-8762-<section>-<counter>, written here once and never
+ * IDs are STAMP-8762-<section>-<counter> (ADVISORY rows:
+ * STAMP-8762-ADV-<counter>), written here once and never
  * renumbered: a retired case keeps its ID out of use. Quotes are word for
  * word from ../shared/rfc (beside the repository) (ci/check-quotes.sh). Where a case grades a
  * sentence without a key word, or reads a rule differently from the RFC
@@ -8,6 +9,7 @@
 #include "cases.h"
 
 #include "conformance/stamp/stamp_checks.h"
+#include "conformance/stamp/stamp_checks_advisory.h"
 
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER
@@ -43,6 +45,16 @@ static const char q_twamp_light[] =
 static const char q_verifies[] =
     "The Session-Reflector receives the STAMP-Test packet and verifies it.";
 static const char q_mult[] = "Multiplier MUST NOT be set to zero.";
+static const char q_rxts_ts[] =
+    "Receive Timestamp is the time the test packet was received by the "
+    "Session-Reflector. Timestamp is the time taken by the "
+    "Session-Reflector at the start of transmitting the test packet.";
+static const char q_errest[] =
+    "The S, Scale, and Multiplier fields are interpreted as they are "
+    "defined in Section 4.1.2 of [RFC4656].";
+static const char q_ttl[] =
+    "its value is the copy of the TTL field in IPv4 (or Hop Limit in IPv6) "
+    "from the received STAMP-Test packet.";
 
 const struct ippm_case ippm_cases_stamp_8762[] = {
     /* ---- §4.1 UDP port ---- */
@@ -242,6 +254,36 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "Advisory: no reply larger than its request (amplification), the "
      "§4.6 base reply aside",
      q_twamp_light, 0, stamp_chk_refl_amplification_advice},
+
+    /* ---- ADVISORY: no key word broken, every measurement misled ----
+     * A warn that only --strict makes a failure (ippm_conform.h). */
+    {"STAMP-8762-ADV-01", "RFC 8762 §4.3.1", IPPM_ADVISORY, R,
+     "Timestamp is not the Receive Timestamp on every reply (clock read "
+     "once)",
+     q_rxts_ts, IPPM_PROBE_STAMP_BASE, stamp_chk_adv_ts_not_rxts},
+    {"STAMP-8762-ADV-02", "RFC 8762 §4.3.1", IPPM_ADVISORY, R,
+     "Timestamp advances from reply to reply", q_timestamp,
+     IPPM_PROBE_STAMP_BASE, stamp_chk_adv_refl_ts_advances,
+     {STAMP_ADV_TS, 0}},
+    {"STAMP-8762-ADV-03", "RFC 8762 §4.3.1", IPPM_ADVISORY, R,
+     "Receive Timestamp advances from reply to reply", q_rxts_ts,
+     IPPM_PROBE_STAMP_BASE, stamp_chk_adv_refl_ts_advances,
+     {STAMP_ADV_RXTS, 0}},
+    {"STAMP-8762-ADV-04", "RFC 8762 §4.3.1 (RFC 4656 §4.1.2)",
+     IPPM_ADVISORY, R, "Reply Error Estimate under an hour", q_errest,
+     IPPM_PROBE_STAMP_BASE, stamp_chk_adv_errest_plausible},
+    {"STAMP-8762-ADV-05", "RFC 8762 §4.2.1 (RFC 4656 §4.1.2)",
+     IPPM_ADVISORY, S, "Sender Error Estimate under an hour", q_errest, 0,
+     stamp_chk_adv_errest_plausible},
+    {"STAMP-8762-ADV-06", "RFC 8762 §4.3.1", IPPM_ADVISORY, R,
+     "Ses-Sender TTL changes when the request's arrival TTL does", q_ttl,
+     0, stamp_chk_adv_ttl_follows},
+    {"STAMP-8762-ADV-07", "RFC 8762 §4.2.1 (RFC 4656 §4.1.1)",
+     IPPM_ADVISORY, S, "Sender Timestamp advances from packet to packet",
+     "each packet that is actually sent MUST have the best possible "
+     "approximation of its real time of departure as its timestamp (in the "
+     "packet).",
+     0, stamp_chk_adv_send_ts_advances},
 };
 
 const size_t ippm_cases_stamp_8762_n =

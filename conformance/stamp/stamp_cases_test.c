@@ -259,7 +259,10 @@ static void expect(const char *id, const struct ippm_obs *obs,
         assert_true(d[0] != '\0');
 }
 
-enum fxkind { F_OPEN, F_AUTH, F_OPEN_STATEFUL, F_SEND_OPEN, F_SEND_AUTH };
+enum fxkind {
+    F_OPEN, F_AUTH, F_OPEN_STATEFUL, F_SEND_OPEN, F_SEND_AUTH,
+    F_OPEN_TTL /* F_OPEN with one request one hop further (TTL 63) */
+};
 
 static void build(struct fx *f, enum fxkind k)
 {
@@ -269,6 +272,11 @@ static void build(struct fx *f, enum fxkind k)
     case F_OPEN_STATEFUL: fx_reflector(f, false, true); break;
     case F_SEND_OPEN: fx_sender(f, false); break;
     case F_SEND_AUTH: fx_sender(f, true); break;
+    case F_OPEN_TTL:
+        fx_reflector(f, false, false);
+        f->ex[RX_BASE1].req_ttl = 63;
+        rp(f, RX_BASE1)[40] = 63;
+        break;
     }
 }
 
@@ -287,6 +295,10 @@ static void m_answer_short(struct fx *f)
     memcpy(r, rp(f, RX_BASE0), len);
     ippm_store_u32(r, 4);
     ippm_store_u32(r + (f->auth ? 48 : 24), 4);
+    /* Its own times, so the timestamps still advance (STAMP-8762-ADV-02). */
+    uint64_t t = f->ex[RX_SHORT].req_ns;
+    ippm_store_u64(r + (f->auth ? 16 : 4), ippm_ntp_from_ns(t + 200000));
+    ippm_store_u64(r + (f->auth ? 32 : 16), ippm_ntp_from_ns(t + 100000));
     if (f->auth) {
         struct ippm_hmac_key key = key_of(f);
         uint8_t mac[STAMP_HMAC_LEN];
@@ -383,6 +395,41 @@ static void m_ssid(struct fx *f)
 }
 static void m_send_ssid(struct fx *f) { ippm_store_u16(rq(f, 7) + 14, 8); }
 
+/* ADVISORY (open layout: Timestamp at 4, Error Estimate at 12, Receive
+ * Timestamp at 16, Ses-Sender TTL at 40). */
+static void m_adv_ts_once(struct fx *f)
+{
+    for (size_t i = 0; i < f->obs.n_ex; i++)
+        if (f->ex[i].rep && f->ex[i].rep_len >= 24)
+            memcpy(rp(f, i) + 4, rp(f, i) + 16, 8);
+}
+static void m_adv_ts_stuck(struct fx *f)
+{
+    memcpy(rp(f, RX_BASE2) + 4, rp(f, RX_BASE1) + 4, 8);
+}
+static void m_adv_rxts_back(struct fx *f)
+{
+    ippm_store_u64(rp(f, RX_BASE2) + 16,
+                   ippm_load_u64(rp(f, RX_BASE1) + 16) - (1ull << 22));
+}
+/* S=1, Scale 63, Multiplier 255: 255 * 2^31 s. */
+static void m_adv_errest(struct fx *f)
+{
+    rp(f, RX_BASE1)[12] = 0xbf;
+    rp(f, RX_BASE1)[13] = 0xff;
+}
+static void m_adv_send_errest(struct fx *f)
+{
+    rq(f, 1)[12] = 0xbf;
+    rq(f, 1)[13] = 0xff;
+}
+static void m_adv_ttl_const(struct fx *f) { rp(f, RX_BASE1)[40] = 64; }
+/* About a millisecond (2^22 / 2^32 s) before the previous packet's. */
+static void m_adv_send_ts_back(struct fx *f)
+{
+    ippm_store_u64(rq(f, 3) + 4, ippm_load_u64(rq(f, 2) + 4) - (1ull << 22));
+}
+
 struct case_test {
     const char *id;
     enum fxkind fx;
@@ -433,6 +480,13 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-4.4-02", F_AUTH, m_bad_hmac},
     {"STAMP-8762-4.4-03", F_SEND_AUTH, m_send_hmac},
     {"STAMP-8762-4.6-01", F_OPEN, m_rep_longer},
+    {"STAMP-8762-ADV-01", F_OPEN, m_adv_ts_once},
+    {"STAMP-8762-ADV-02", F_OPEN, m_adv_ts_stuck},
+    {"STAMP-8762-ADV-03", F_OPEN, m_adv_rxts_back},
+    {"STAMP-8762-ADV-04", F_OPEN, m_adv_errest},
+    {"STAMP-8762-ADV-05", F_SEND_OPEN, m_adv_send_errest},
+    {"STAMP-8762-ADV-06", F_OPEN_TTL, m_adv_ttl_const},
+    {"STAMP-8762-ADV-07", F_SEND_OPEN, m_adv_send_ts_back},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
 };
@@ -846,6 +900,66 @@ static void test_ntp_epoch_in_ptp_named(void **state)
     assert_non_null(strstr(d, "NTP-epoch seconds in a PTP field"));
 }
 
+/* ADVISORY cases: a finding is a warn that only --strict makes a run
+ * failure; reordering and a constant arrival TTL are not findings. */
+static void test_advisory_cases(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(&g_fx, F_OPEN);
+    m_adv_ts_once(&g_fx);
+    assert_int_equal(run("STAMP-8762-ADV-01", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "clock is read once"));
+    struct ippm_case_result res[128];
+    size_t n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-ADV", res, 128);
+    assert_int_equal(n, 5); /* the reflector's five */
+    bool strict_fails = false;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(res[i].c->level, IPPM_ADVISORY);
+        assert_false(ippm_result_fails_run(&res[i], false));
+        strict_fails |= ippm_result_fails_run(&res[i], true);
+    }
+    assert_true(strict_fails);
+    /* Zero timestamps are not set (or an authenticated packet read in
+     * the open layout without its key): nothing to grade, no finding. */
+    build(&g_fx, F_OPEN);
+    for (size_t i = 0; i < g_fx.obs.n_ex; i++)
+        if (g_fx.ex[i].rep && g_fx.ex[i].rep_len >= 24) {
+            memset(rp(&g_fx, i) + 4, 0, 8);
+            memset(rp(&g_fx, i) + 16, 0, 8);
+        }
+    assert_int_equal(run("STAMP-8762-ADV-01", &g_fx.obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8762-ADV-02", &g_fx.obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8762-ADV-03", &g_fx.obs, d), IPPM_NA);
+    /* One reply only: too little to tell a clock read once. */
+    build(&g_fx, F_OPEN);
+    g_fx.obs.n_ex = 1;
+    assert_int_equal(run("STAMP-8762-ADV-01", &g_fx.obs, d), IPPM_NA);
+    /* Every request arrived with TTL 64: nothing to follow. */
+    assert_int_equal(run("STAMP-8762-ADV-06", &g_fx.obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "arrived with TTL 64"));
+    /* An Error Estimate of 59 minutes is believable; S=1 is named. */
+    build(&g_fx, F_OPEN);
+    struct ippm_errest ee = ippm_errest_from_ns(3540 * NS, true, IPPM_TS_NTP);
+    ippm_store_u16(rp(&g_fx, RX_BASE1) + 12, ippm_errest_encode(&ee));
+    expect("STAMP-8762-ADV-04", &g_fx.obs, IPPM_PASS);
+    m_adv_errest(&g_fx);
+    assert_int_equal(run("STAMP-8762-ADV-04", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "S=1 says synchronized"));
+    /* A sender's packets reordered on the way (seq 3 seen before seq 2),
+     * and a session restarted on the same ports, are no backwards clock. */
+    build(&g_fx, F_SEND_OPEN);
+    uint64_t t2 = g_fx.ex[2].req_ns;
+    g_fx.ex[2].req_ns = g_fx.ex[3].req_ns;
+    g_fx.ex[3].req_ns = t2;
+    ippm_store_u32(rq(&g_fx, 4), 0);
+    expect("STAMP-8762-ADV-07", &g_fx.obs, IPPM_PASS);
+    build(&g_fx, F_SEND_OPEN);
+    m_adv_send_ts_back(&g_fx);
+    assert_int_equal(run("STAMP-8762-ADV-07", &g_fx.obs, d), IPPM_FAIL);
+    assert_non_null(strstr(d, "seq 3 has a Timestamp before seq 2's"));
+}
+
 static void test_runner_filters(void **state)
 {
     (void)state;
@@ -955,7 +1069,7 @@ static void test_catalogue_run_cap_below_count(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[N_CASE_TESTS + 32]; /* room for "more" */
+    struct CMUnitTest tests[N_CASE_TESTS + 48]; /* room for "more" */
     size_t n = 0;
     for (size_t i = 0; i < N_CASE_TESTS; i++) {
         struct CMUnitTest t = {case_tests[i].id, test_case_pass_then_fail,
@@ -964,6 +1078,7 @@ int main(void)
     }
     const struct CMUnitTest more[] = {
         cmocka_unit_test(test_every_case_is_tested),
+        cmocka_unit_test(test_advisory_cases),
         cmocka_unit_test(test_short_reply_detail),
         cmocka_unit_test(test_short_request_base_reply),
         cmocka_unit_test(test_short_reply_fields),

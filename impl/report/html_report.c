@@ -641,11 +641,12 @@ static void verdicts_put(FILE *f, const struct ippm_report *r)
         "<span class=\"c-fail\">%zu fail</span>, "
         "<span class=\"c-warn\">%zu warn</span>, "
         "<span class=\"c-na\">%zu n/a</span> (not met: %zu MUST, %zu SHOULD, "
-        "%zu MAY)%s. Failures first; a section links to the requirement "
+        "%zu MAY, %zu ADVISORY)%s. Failures first; a section links to the requirement "
         "text.</p>\n",
         ok ? "pass" : "fail", ok ? "PASS" : "FAIL", r->n, t.pass, t.fail,
-        t.warn, t.na, t.must_fail, t.should_fail, t.may_fail,
-        r->strict ? " [strict: a SHOULD failure fails the run]" : "");
+        t.warn, t.na, t.must_fail, t.should_fail, t.may_fail, t.advisory_fail,
+        r->strict ? " [strict: a SHOULD or ADVISORY failure fails the run]"
+                  : "");
     meta_put(f, r);
     fputs("<table class=\"v\"><thead><tr><th>ID</th><th>Section</th>"
           "<th>Level</th><th>Verdict</th><th>Observed vs expected</th>"

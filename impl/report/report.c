@@ -72,6 +72,8 @@ void ippm_report_totals(const struct ippm_report *r,
             t->must_fail++;
         else if (x->c->level == IPPM_SHOULD)
             t->should_fail++;
+        else if (x->c->level == IPPM_ADVISORY)
+            t->advisory_fail++;
         else
             t->may_fail++;
     }
@@ -195,9 +197,9 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
     ippm_report_totals(r, &t);
     fprintf(f,
             "%zu cases: %zu pass, %zu fail, %zu warn, %zu n/a (not met: "
-            "%zu MUST, %zu SHOULD, %zu MAY)%s -> %s\n",
+            "%zu MUST, %zu SHOULD, %zu MAY, %zu ADVISORY)%s -> %s\n",
             r->n, t.pass, t.fail, t.warn, t.na, t.must_fail, t.should_fail,
-            t.may_fail, r->strict ? " [strict]" : "",
+            t.may_fail, t.advisory_fail, r->strict ? " [strict]" : "",
             r->graded_nothing                          ? "NOTHING GRADED"
             : ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS"
                                                          : "FAIL");
@@ -331,12 +333,16 @@ static void print_na_reasons(FILE *f, const struct ippm_report *r, size_t na)
 /* see report.h */
 void ippm_report_print(FILE *f, const struct ippm_report *r)
 {
-    size_t w_id = 0, w_sec = 0, na = 0;
+    /* The level column fits "SHOULD" and its gap (8); wider only when an
+     * "ADVISORY" row needs it. */
+    size_t w_id = 0, w_sec = 0, w_lvl = 8, na = 0;
     for (size_t i = 0; i < r->n; i++) {
         size_t a = utf8_width(r->res[i].c->id);
         size_t b = utf8_width(r->res[i].c->section);
+        size_t l = strlen(ippm_level_str(r->res[i].c->level)) + 2;
         w_id = a > w_id ? a : w_id;
         w_sec = b > w_sec && b <= SECTION_COLUMNS ? b : w_sec;
+        w_lvl = l > w_lvl ? l : w_lvl;
         na += r->res[i].verdict == IPPM_NA;
     }
     bool na_inline = r->verbose || na <= NA_INLINE_MAX;
@@ -346,14 +352,14 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
                 r->suite && r->target ? ": " : "",
                 r->target ? r->target : "");
     print_meta(f, r);
-    size_t title_col = w_id + 2 + w_sec + 2 + 8 + 6;
+    size_t title_col = w_id + 2 + w_sec + 2 + w_lvl + 6;
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         enum ippm_shown v = ippm_report_verdict(x, r->strict);
         put_padded(f, x->c->id, w_id + 2);
         size_t w = utf8_width(x->c->section);
         put_padded(f, x->c->section, (w > w_sec ? w : w_sec) + 2);
-        put_padded(f, ippm_level_str(x->c->level), 8);
+        put_padded(f, ippm_level_str(x->c->level), w_lvl);
         if (w > w_sec) { /* a long section: the title under its column */
             fprintf(f, "%s\n", ippm_shown_str(v));
             put_spaces(f, title_col);
@@ -451,13 +457,16 @@ static int fill_json(FILE *f, void *arg)
         root, "result",
         jstr(ippm_report_exit_status(r) == IPPM_EXIT_OK ? "pass" : "fail"));
     json_object_set_new(root, "totals",
-                        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "cases",
+                        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+                                  "cases",
                                   (json_int_t)r->n, "pass", (json_int_t)t.pass,
                                   "fail", (json_int_t)t.fail, "warn",
                                   (json_int_t)t.warn, "na", (json_int_t)t.na,
                                   "must_fail", (json_int_t)t.must_fail,
                                   "should_fail", (json_int_t)t.should_fail,
-                                  "may_fail", (json_int_t)t.may_fail));
+                                  "may_fail", (json_int_t)t.may_fail,
+                                  "advisory_fail",
+                                  (json_int_t)t.advisory_fail));
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         json_t *c = json_object();

@@ -63,9 +63,9 @@ void ippm_report_meta(const struct ippm_report *r, struct ippm_report_meta *m);
  * disagree.
  *   pass  graded, and the requirement holds
  *   fail  the requirement does not hold and that fails the run: a MUST,
- *         or with strict a SHOULD (ippm_result_fails_run)
+ *         or with strict a SHOULD or an ADVISORY (ippm_result_fails_run)
  *   warn  the requirement does not hold but that does not fail the run:
- *         a SHOULD without strict, a MAY
+ *         a SHOULD or an ADVISORY without strict, a MAY
  *   n/a   not graded; the detail says why */
 enum ippm_shown {
     IPPM_SHOWN_PASS,
@@ -79,10 +79,11 @@ enum ippm_shown ippm_report_verdict(const struct ippm_case_result *x,
 const char *ippm_shown_str(enum ippm_shown v); /* "pass" "fail" "warn" "n/a" */
 
 /* pass + fail + warn + na == the number of cases, each counted by its
- * shown verdict. must_fail, should_fail and may_fail count the cases whose
- * requirement does not hold (fail and warn), by level. */
+ * shown verdict. must_fail, should_fail, may_fail and advisory_fail count
+ * the cases whose requirement does not hold (fail and warn), by level. */
 struct ippm_report_totals {
     size_t pass, fail, warn, na, must_fail, should_fail, may_fail;
+    size_t advisory_fail;
 };
 
 void ippm_report_totals(const struct ippm_report *r,

@@ -33,6 +33,9 @@ static const struct ippm_case c_must = {
 static const struct ippm_case c_should = {
     "STAMP-8762-4.3-04", "RFC 8762 §4.3", IPPM_SHOULD, IPPM_ROLE_REFLECTOR,
     "At most one reply per request", "q <&> \"x\"", 0, never, {0}};
+static const struct ippm_case c_advisory = {
+    "STAMP-8762-ADV-01", "RFC 8762 §4.3.1", IPPM_ADVISORY, IPPM_ROLE_REFLECTOR,
+    "Timestamp differs from Receive Timestamp", "q", 0, never, {0}};
 static const struct ippm_case c_na = {
     "STAMP-8762-4.4-01", "RFC 8762 §4.4", IPPM_MUST, IPPM_ROLE_REFLECTOR,
     "Reply HMAC valid", "q", 0, never, {0}};
@@ -117,7 +120,8 @@ static void test_table(void **state)
     assert_non_null(strstr(buf, "\n    seq 1: observed 7 (expected 1)\n"));
     assert_non_null(strstr(buf, "n/a"));
     assert_non_null(strstr(buf, "2 cases: 0 pass, 1 fail, 0 warn, 1 n/a "
-                                "(not met: 1 MUST, 0 SHOULD, 0 MAY) -> FAIL"));
+                                "(not met: 1 MUST, 0 SHOULD, 0 MAY, 0 ADVISORY) "
+                                "-> FAIL"));
     free(buf);
 }
 
@@ -217,7 +221,8 @@ static void test_table_warn(void **state)
     assert_non_null(strstr(buf, "SHOULD  warn  At most one reply"));
     assert_non_null(strstr(buf, "\n    seq 3: 2 replies\n"));
     assert_non_null(strstr(buf, "2 cases: 1 pass, 0 fail, 1 warn, 0 n/a "
-                                "(not met: 0 MUST, 1 SHOULD, 0 MAY) -> PASS"));
+                                "(not met: 0 MUST, 1 SHOULD, 0 MAY, 0 ADVISORY) "
+                                "-> PASS"));
     free(buf);
     r.strict = true;
     f = open_memstream(&buf, &len);
@@ -225,7 +230,7 @@ static void test_table_warn(void **state)
     fclose(f);
     assert_non_null(strstr(buf, "SHOULD  fail  At most one reply"));
     assert_non_null(strstr(buf, "1 fail, 0 warn, 0 n/a (not met: 0 MUST, "
-                                "1 SHOULD, 0 MAY) [strict]"));
+                                "1 SHOULD, 0 MAY, 0 ADVISORY) [strict]"));
     assert_non_null(strstr(buf, "-> FAIL"));
     free(buf);
 }
@@ -241,7 +246,7 @@ static void test_write_failure_leaves_nothing(void **state)
 /* The shown verdict of the one case "STAMP-8762-4.3-04" in a JSON report,
  * and its totals. */
 static void json_says(const char *path, const char *verdict, int fail, int warn,
-                      const char *result)
+                      const char *result, const char *level_key)
 {
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
@@ -256,20 +261,26 @@ static void json_says(const char *path, const char *verdict, int fail, int warn,
     assert_int_equal(json_integer_value(json_object_get(t, "warn")), warn);
     assert_int_equal(json_integer_value(json_object_get(t, "pass")), 1);
     assert_int_equal(json_integer_value(json_object_get(t, "na")), 1);
-    assert_int_equal(json_integer_value(json_object_get(t, "should_fail")), 1);
+    static const char *const levels[] = {"must_fail", "should_fail",
+                                         "may_fail", "advisory_fail"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(json_integer_value(json_object_get(t, levels[i])),
+                         strcmp(levels[i], level_key) == 0);
     assert_string_equal(json_string_value(json_object_get(j, "result")),
                         result);
     json_decref(j);
 }
 
-/* A SHOULD failure reads the same in the table, JSON, JUnit and HTML:
- * warn without strict (the run passes), fail with it (the run fails). */
-static void test_should_failure_same_everywhere(void **state)
+/* A failure of c (a SHOULD or an ADVISORY) reads the same in the table,
+ * JSON, JUnit and HTML: warn without strict (the run passes), fail with it
+ * (the run fails); title is c's first words. */
+static void same_everywhere(const struct ippm_case *c, const char *title)
 {
-    (void)state;
+    const char *lvl = ippm_level_str(c->level);
+    const char *key = c->level == IPPM_SHOULD ? "should_fail" : "advisory_fail";
     struct ippm_case_result res[3];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
-    make(&res[1], &c_should, IPPM_FAIL, "seq 3: 2 replies");
+    make(&res[1], c, IPPM_FAIL, "seq 3: 2 replies");
     make(&res[2], &c_na, IPPM_NA, "unauthenticated mode");
     struct ippm_report r = {
         .suite = "stamp-reflector", .target = "x", .res = res, .n = 3};
@@ -289,18 +300,19 @@ static void test_should_failure_same_everywhere(void **state)
         FILE *f = open_memstream(&buf, &len);
         ippm_report_print(f, &r);
         fclose(f);
-        snprintf(want, sizeof want, "SHOULD  %s  At most one reply", v);
+        snprintf(want, sizeof want, "%s  %s  %s", lvl, v, title);
         assert_non_null(strstr(buf, want));
         snprintf(want, sizeof want,
                  "3 cases: 1 pass, %d fail, %d warn, 1 n/a (not met: 0 MUST, "
-                 "1 SHOULD, 0 MAY)%s -> %s\n",
-                 strict, !strict, strict ? " [strict]" : "",
+                 "%d SHOULD, 0 MAY, %d ADVISORY)%s -> %s\n",
+                 strict, !strict, c->level == IPPM_SHOULD,
+                 c->level == IPPM_ADVISORY, strict ? " [strict]" : "",
                  strict ? "FAIL" : "PASS");
         assert_non_null(strstr(buf, want));
         free(buf);
         /* JSON */
         assert_int_equal(ippm_report_write_json(path, &r), 0);
-        json_says(path, v, strict, !strict, strict ? "fail" : "pass");
+        json_says(path, v, strict, !strict, strict ? "fail" : "pass", key);
         /* JUnit: a fail is a <failure>, a warn a passed testcase */
         assert_int_equal(ippm_report_write_junit(path, &r), 0);
         char *x = slurp(path);
@@ -310,8 +322,8 @@ static void test_should_failure_same_everywhere(void **state)
         snprintf(want, sizeof want, "<property name=\"warn\" value=\"%d\"/>",
                  !strict);
         assert_non_null(strstr(x, want));
-        snprintf(want, sizeof want, "<system-out>verdict: %s&#10;level: SHOULD",
-                 v);
+        snprintf(want, sizeof want, "<system-out>verdict: %s&#10;level: %s", v,
+                 lvl);
         assert_non_null(strstr(x, want));
         assert_int_equal(strstr(x, "<failure") != NULL, strict);
         /* HTML */
@@ -327,8 +339,28 @@ static void test_should_failure_same_everywhere(void **state)
         assert_non_null(strstr(h, want));
         assert_non_null(
             strstr(h, strict ? ">FAIL</span></h2>" : ">PASS</span></h2>"));
+        snprintf(want, sizeof want, "<td>%s</td>", lvl);
+        assert_non_null(strstr(h, want));
     }
     unlink(path);
+}
+
+static void test_should_failure_same_everywhere(void **state)
+{
+    (void)state;
+    same_everywhere(&c_should, "At most one reply");
+}
+
+/* ADVISORY: below MAY, a warn that only --strict turns into a fail. */
+static void test_advisory_failure_same_everywhere(void **state)
+{
+    (void)state;
+    same_everywhere(&c_advisory, "Timestamp differs");
+    struct ippm_case_result x;
+    make(&x, &c_advisory, IPPM_FAIL, "d");
+    assert_false(ippm_result_fails_run(&x, false));
+    assert_true(ippm_result_fails_run(&x, true));
+    assert_string_equal(ippm_level_str(IPPM_ADVISORY), "ADVISORY");
 }
 
 /* The HTML lists fail, then warn, then pass, then n/a. */
@@ -603,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_junit_escapes),
         cmocka_unit_test(test_write_failure_leaves_nothing),
         cmocka_unit_test(test_should_failure_same_everywhere),
+        cmocka_unit_test(test_advisory_failure_same_everywhere),
         cmocka_unit_test(test_html_failures_first),
         cmocka_unit_test(test_catalogue_version),
         cmocka_unit_test(test_run_metadata),

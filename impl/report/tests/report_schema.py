@@ -53,20 +53,22 @@ def problems(report):
     if out:
         return out
     counts = {"pass": 0, "fail": 0, "warn": 0, "n/a": 0}
-    by_level = {"MUST": 0, "SHOULD": 0, "MAY": 0}
+    by_level = {"MUST": 0, "SHOULD": 0, "MAY": 0, "ADVISORY": 0}
     for c in report["cases"]:
         counts[c["verdict"]] += 1
         if c["verdict"] in ("fail", "warn"):
             by_level[c["level"]] += 1
-        if c["verdict"] == "warn" and c["level"] == "SHOULD" and report["strict"]:
-            out.append("%s: a SHOULD failure is warn under --strict" % c["id"])
+        if (c["verdict"] == "warn" and c["level"] in ("SHOULD", "ADVISORY")
+                and report["strict"]):
+            out.append("%s: a %s failure is warn under --strict"
+                       % (c["id"], c["level"]))
         if c["level"] == "MUST" and c["verdict"] == "warn":
             out.append("%s: a MUST failure is warn" % c["id"])
     t = report["totals"]
     want = {"cases": len(report["cases"]), "pass": counts["pass"],
             "fail": counts["fail"], "warn": counts["warn"], "na": counts["n/a"],
             "must_fail": by_level["MUST"], "should_fail": by_level["SHOULD"],
-            "may_fail": by_level["MAY"]}
+            "may_fail": by_level["MAY"], "advisory_fail": by_level["ADVISORY"]}
     for k, v in want.items():
         if t[k] != v:
             out.append("totals.%s is %d, the cases say %d" % (k, t[k], v))
@@ -113,7 +115,8 @@ def self_check():
         "suite": "pcap", "target": "x.pcap", "start": "2026-01-01T00:00:00Z",
         "start_ns": 0, "duration_s": 0.5, "strict": False, "result": "pass",
         "totals": {"cases": 2, "pass": 1, "fail": 0, "warn": 1, "na": 0,
-                   "must_fail": 0, "should_fail": 1, "may_fail": 0},
+                   "must_fail": 0, "should_fail": 1, "may_fail": 0,
+                   "advisory_fail": 0},
         "cases": [
             {"id": "STAMP-8762-4.3.1-03", "section": "RFC 8762 §4.3.1",
              "level": "MUST", "role": "reflector", "title": "t", "quote": "q",
@@ -142,6 +145,16 @@ def self_check():
         mutate(bad)
         if not problems(bad):
             fail("a broken report is accepted: %s" % json.dumps(bad)[:200])
+    # An ADVISORY finding is a warn counted in advisory_fail; under
+    # --strict it must read fail.
+    adv = copy.deepcopy(good)
+    adv["cases"][1].update(id="STAMP-8762-ADV-01", level="ADVISORY")
+    adv["totals"].update(should_fail=0, advisory_fail=1)
+    if problems(adv):
+        fail("an ADVISORY warn is rejected: %s" % problems(adv))
+    adv["strict"] = True
+    if not problems(adv):
+        fail("an ADVISORY warn under --strict is accepted")
 
 
 def pcap_mode():
