@@ -10,6 +10,10 @@
 #             the same actions twice; --truth is whole or absent
 #   mutate    --mutate ttl=5 shows in every reply; --mutate length=-4
 #             makes every reply too short
+#   dscp      ippm conform stamp-reflector --only STAMP-8972-4.4 through
+#             the relay to ippm stamp reflector: pass with no impairment
+#             (DSCP and ECN carried both ways), fail with
+#             --rev-remark-dscp 10 (the truth file records the rewrite)
 #   accuracy  10,000 pps: RTT direct, through the relay, and through the
 #             relay with --fwd-delay 1ms; prints the delay error (median,
 #             p99) and the relay's own lateness. Reported, not asserted.
@@ -190,6 +194,31 @@ PYEOF
     echo "relay mutate: the sender sees every mutation"
 }
 
+# conform_cos NAME: grade the CoS cases through the relay on LPORT
+conform_cos() {
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LPORT" --stateful \
+        --only STAMP-8972-4.4 --json "$dir/$1.json" \
+        >"$dir/$1.out" 2>"$dir/$1.err"
+    CRC=$?
+}
+
+mode_dscp() {
+    start_reflector
+    start_relay d0
+    conform_cos c0
+    stop_relay
+    [ $CRC -eq 0 ] || fail "CoS cases through a plain relay: exit $CRC"
+    grep -q "STAMP-8972-4.4-0[23].*pass" "$dir/c0.out" ||
+        fail "CoS DSCP cases did not pass through a plain relay"
+    start_relay d1 --rev-remark-dscp 10 --truth "$dir/d1.jsonl"
+    conform_cos c1
+    stop_relay
+    [ $CRC -eq 1 ] || fail "CoS cases through a remarking relay: exit $CRC"
+    grep -q '"tos_out":40' "$dir/d1.jsonl" ||
+        fail "truth file does not record the remark"
+    echo "relay dscp: CoS passes through the relay, fails with a remark"
+}
+
 mode_accuracy() {
     start_reflector
     N=10000
@@ -291,6 +320,7 @@ PYEOF
 case "$MODE" in
 counts) mode_counts ;;
 mutate) mode_mutate ;;
+dscp) mode_dscp ;;
 accuracy) mode_accuracy ;;
 flood) mode_flood ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
