@@ -13,7 +13,8 @@
 #   dscp      ippm conform stamp-reflector --only STAMP-8972-4.4 through
 #             the relay to ippm stamp reflector: pass with no impairment
 #             (DSCP and ECN carried both ways), fail with
-#             --rev-remark-dscp 10 (the truth file records the rewrite)
+#             --rev-remark-dscp 10 (the truth file records the rewrite,
+#             the detail names the path), n/a with --path remark
 #   accuracy  10,000 pps: RTT direct, through the relay, and through the
 #             relay with --fwd-delay 1ms; prints the delay error (median,
 #             p99) and the relay's own lateness. Reported, not asserted.
@@ -196,9 +197,11 @@ PYEOF
 
 # conform_cos NAME: grade the CoS cases through the relay on LPORT
 conform_cos() {
+    name=$1
+    shift
     "$IPPM" conform stamp-reflector "127.0.0.1:$LPORT" --stateful \
-        --only STAMP-8972-4.4 --json "$dir/$1.json" \
-        >"$dir/$1.out" 2>"$dir/$1.err"
+        --only STAMP-8972-4.4 --json "$dir/$name.json" "$@" \
+        >"$dir/$name.out" 2>"$dir/$name.err"
     CRC=$?
 }
 
@@ -216,7 +219,23 @@ mode_dscp() {
     [ $CRC -eq 1 ] || fail "CoS cases through a remarking relay: exit $CRC"
     grep -q '"tos_out":40' "$dir/d1.jsonl" ||
         fail "truth file does not record the remark"
-    echo "relay dscp: CoS passes through the relay, fails with a remark"
+    grep -q -- "--path remark if so" "$dir/c1.out" ||
+        fail "a remark failure does not name the path as a cause"
+    # Declared: the cases the remark rewrites are n/a, with the reason.
+    start_relay d2 --rev-remark-dscp 10
+    conform_cos c2 --path remark
+    stop_relay
+    [ $CRC -eq 0 ] || fail "--path remark through a remarking relay: exit $CRC"
+    grep -q "STAMP-8972-4.4-03.*n/a" "$dir/c2.out" ||
+        fail "--path remark: STAMP-8972-4.4-03 not n/a"
+    grep -q -- "--path remark" "$dir/c2.json" ||
+        fail "--path remark: no reason in the JSON report"
+    # An unknown path word is a usage error before any traffic.
+    "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --path nat,wormhole \
+        >/dev/null 2>"$dir/bad.err"
+    [ $? -eq 2 ] || fail "--path wormhole did not exit 2"
+    echo "relay dscp: CoS passes through the relay, fails with a remark," \
+        "n/a with --path remark"
 }
 
 mode_accuracy() {
