@@ -6,7 +6,7 @@
 #         not asserted); a garbage flood with an RSS bound.
 ippm_script_test(relay_cli_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/relay_cli.sh $<TARGET_FILE:ippm>)
-foreach(mode counts mutate dscp)
+foreach(mode counts mutate dscp pairing)
   ippm_script_test(relay_live_${mode} LABEL live TIMEOUT 120
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/relay_live.sh
             $<TARGET_FILE:ippm> ${mode})

@@ -15,6 +15,9 @@
 #             (DSCP and ECN carried both ways), fail with
 #             --rev-remark-dscp 10 (the truth file records the rewrite,
 #             the detail names the path), n/a with --path remark
+#   pairing   ippm conform stamp-reflector through --mutate ss-seq=+1:
+#             every reply is paired by content (no unmatched reply, no
+#             'no reply'), and STAMP-8762-4.3.1-03 (the copy) fails
 #   accuracy  10,000 pps: RTT direct, through the relay, and through the
 #             relay with --fwd-delay 1ms; prints the delay error (median,
 #             p99) and the relay's own lateness. Reported, not asserted.
@@ -238,6 +241,25 @@ mode_dscp() {
         "n/a with --path remark"
 }
 
+mode_pairing() {
+    start_reflector
+    start_relay p1 --mutate ss-seq=+1
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LPORT" --stateful \
+        --only STAMP-8762-4.3.1-03,STAMP-8762-4.3.1-04 --json "$dir/p1.json" \
+        >"$dir/p1.out" 2>"$dir/p1.err"
+    CRC=$?
+    stop_relay
+    [ $CRC -eq 1 ] || fail "off-by-one copies: exit $CRC, expected 1"
+    grep -q "STAMP-8762-4.3.1-03.*FAIL\|STAMP-8762-4.3.1-03.*fail" \
+        "$dir/p1.out" || fail "STAMP-8762-4.3.1-03 did not fail"
+    grep -q "STAMP-8762-4.3.1-04.*pass" "$dir/p1.out" ||
+        fail "STAMP-8762-4.3.1-04 (Timestamp copy) did not pass"
+    grep -q "no reply" "$dir/p1.out" && fail "a reply read as lost"
+    grep -q "(0 matched no request)" "$dir/p1.out" ||
+        fail "a reply matched no request"
+    echo "relay pairing: off-by-one copies paired by content, graded as copies"
+}
+
 mode_accuracy() {
     start_reflector
     N=10000
@@ -340,6 +362,7 @@ case "$MODE" in
 counts) mode_counts ;;
 mutate) mode_mutate ;;
 dscp) mode_dscp ;;
+pairing) mode_pairing ;;
 accuracy) mode_accuracy ;;
 flood) mode_flood ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
