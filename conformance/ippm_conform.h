@@ -96,6 +96,12 @@ struct ippm_obs_ext {
     const struct ippm_obs_ext *next;
 };
 
+/* What the path between ippm and the graded peer is declared to rewrite
+ * (--path): the cases that read what it rewrites are n/a, not failures
+ * charged to the peer. */
+#define IPPM_PATH_NAT 0x1u    /* addresses and ports: a NAT */
+#define IPPM_PATH_REMARK 0x2u /* the DSCP: a remarking hop */
+
 /* Everything a check may look at. */
 struct ippm_obs {
     const char *protocol;          /* the case ID prefix: "stamp", "twamp" */
@@ -119,6 +125,7 @@ struct ippm_obs {
     /* Timestamp format the reflector is configured for: 0 either, else
      * 1 + enum ippm_tsfmt (zero-initialised obs accept both). */
     uint8_t expect_tsfmt;
+    unsigned path_flags;           /* IPPM_PATH_*: declared rewrites */
     const struct ippm_obs_ext *ext; /* protocol extensions; NULL: none */
 };
 

@@ -142,6 +142,54 @@ static void attach_reply(struct ippm_exchange *e, const struct stamp_dgram *r)
     e->n_replies = 1;
 }
 
+/* The octets of field f in a packet of len, NULL when it is too short. */
+static const uint8_t *field_at(const uint8_t *p, size_t len,
+                               const struct stamp_layout *l,
+                               enum stamp_field f)
+{
+    struct stamp_span s = l->field[f];
+    if (s.len == 0 || len < (size_t)s.off + s.len)
+        return NULL;
+    return p + s.off;
+}
+
+/* True when the reply's Session-Sender Timestamp (ss_ts, NULL unknown)
+ * differs from e's request Timestamp: the reply copied another packet. */
+static bool ts_differs(const struct ippm_exchange *e, const uint8_t *ss_ts,
+                       const struct stamp_layout *sl)
+{
+    const uint8_t *ts = field_at(e->req, e->req_len, sl, STAMP_F_TS);
+    return ss_ts != NULL && ts != NULL &&
+           memcmp(ts, ss_ts, sl->field[STAMP_F_TS].len) != 0;
+}
+
+/* The request of the reply's flow whose Timestamp the reply copied as its
+ * Session-Sender Timestamp, when exactly one request of the flow has it
+ * and it is unanswered; else NULL. Pairs by content a reply whose copied
+ * Sequence Number is wrong (RFC 8762 §4.3: both are copies), so the copy
+ * is graded by the case that checks it, not read as a lost packet. */
+static struct ippm_exchange *by_content(struct ippm_exchange *ex, size_t n_ex,
+                                        const struct stamp_dgram *rep,
+                                        const uint8_t *ss_ts,
+                                        const struct stamp_layout *sl)
+{
+    struct ippm_exchange *only = NULL;
+    if (ss_ts == NULL)
+        return NULL;
+    for (size_t k = 0; k < n_ex; k++) {
+        struct ippm_exchange *e = &ex[k];
+        if (!ippm_addr_equal(&e->req_src, &rep->dst) ||
+            !ippm_addr_equal(&e->req_dst, &rep->src) ||
+            field_at(e->req, e->req_len, sl, STAMP_F_TS) == NULL ||
+            ts_differs(e, ss_ts, sl))
+            continue;
+        if (only != NULL)
+            return NULL; /* two requests alike: content does not tell */
+        only = e;
+    }
+    return only && only->rep == NULL ? only : NULL;
+}
+
 /* see stamp_pairing.h */
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
@@ -153,6 +201,7 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
     uint32_t ss_seq = 0;
     bool has_seq = read_u32_field(rep->data, rep->len, rl, STAMP_F_SS_SEQ,
                                   &ss_seq);
+    const uint8_t *ss_ts = field_at(rep->data, rep->len, rl, STAMP_F_SS_TS);
     struct ippm_exchange *hit = NULL, *dup = NULL, *last = NULL;
     for (size_t k = 0; k < n_ex; k++) {
         struct ippm_exchange *e = &ex[k];
@@ -171,6 +220,12 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
         }
         dup = e; /* the latest answered one with this number */
     }
+    /* The number names one request, the copied Timestamp another: the
+     * content wins, the number is the reply's error. */
+    struct ippm_exchange *content = NULL;
+    if ((hit == NULL || ts_differs(hit, ss_ts, sl)) &&
+        (content = by_content(ex, n_ex, rep, ss_ts, sl)) != NULL)
+        hit = content;
     if (hit == NULL && dup == NULL)
         hit = last;
     if (hit != NULL) {

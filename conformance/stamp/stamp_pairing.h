@@ -83,7 +83,11 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
 /* Attaches one reply to ex (n_ex exchanges, requests of every flow) and
  * says how: the first unanswered request of the reply's flow (its 4-tuple
  * reversed) whose Sequence Number equals the reply's Session-Sender
- * Sequence Number (RFC 8762 §4.3, offsets of mode); else, when an
+ * Sequence Number (RFC 8762 §4.3, offsets of mode), unless its
+ * Timestamp differs from the reply's Session-Sender Timestamp and the
+ * one request of the flow with that Timestamp is unanswered: then that
+ * request (pairing by content: a wrong copy of the number is graded by
+ * the copy case, not read as a lost packet); else, when an
  * answered one has that number, a duplicate of the latest such; else,
  * when no request has the number (a reply too short to carry it, or a
  * wrong copy), the latest unanswered request of the flow sent before the

@@ -201,6 +201,63 @@ static void test_stamp_pairing_run_wrong_copy_takes_latest_request(void **st)
     cap_free(&c);
 }
 
+/* Open mode, Timestamp (octets 4-11 of a request, Session-Sender
+ * Timestamp 28-35 of a reply, RFC 8762 Figures 2 and 4) set to ts. */
+static void req_ts(struct cap *c, uint64_t t_ms, uint32_t seq, uint64_t ts)
+{
+    uint8_t b[44] = {0};
+    ippm_store_u32(b, seq);
+    ippm_store_u64(b + 4, ts);
+    add(c, &sender_a, &refl, t_ms, b, sizeof b);
+}
+
+static void rep_ts(struct cap *c, uint64_t t_ms, uint32_t ss_seq,
+                   uint64_t ss_ts)
+{
+    uint8_t b[44] = {0};
+    ippm_store_u32(b, 1000 + ss_seq);
+    ippm_store_u32(b + 24, ss_seq);
+    ippm_store_u64(b + 28, ss_ts);
+    add(c, &refl, &sender_a, t_ms, b, sizeof b);
+}
+
+/* A reflector that copies the Sequence Number plus one: each reply names
+ * the next request by number but copies its own request's Timestamp.
+ * Paired by content, every request has its reply (the copy case then
+ * grades the number), none is lost and none unmatched. */
+static void test_stamp_pairing_run_off_by_one_pairs_by_content(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    for (uint32_t i = 0; i < 3; i++) {
+        req_ts(&c, 10 * i, i, 0x1000 + i);
+        rep_ts(&c, 10 * i + 5, i + 1, 0x1000 + i);
+    }
+    run(&c, false);
+    assert_int_equal(c.k.matched, 3);
+    assert_int_equal(c.k.unmatched, 0);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(rep_seq(&c.ex[i]), i + 1);
+    cap_free(&c);
+}
+
+/* Content does not override the number when two requests share the
+ * Timestamp, nor when the request it names is already answered. */
+static void test_stamp_pairing_run_content_needs_one_request(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req_ts(&c, 0, 0, 0x2000);
+    req_ts(&c, 10, 1, 0x2000);
+    rep_ts(&c, 15, 0, 0x2001); /* number 0, Timestamp of no request */
+    rep_ts(&c, 16, 0, 0x2000); /* number 0 again: a duplicate */
+    run(&c, false);
+    assert_int_equal(rep_seq(&c.ex[0]), 0);
+    assert_null(c.ex[1].rep);
+    assert_int_equal(c.k.duplicates, 1);
+    cap_free(&c);
+}
+
 /* Captured before its request (clocks of two taps): the number still
  * pairs it, but no reply answers by position a request sent after it. */
 static void test_stamp_pairing_run_reply_before_request(void **st)
@@ -396,6 +453,8 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_run_repeated_request_numbers),
         cmocka_unit_test(test_stamp_pairing_run_unmatched_replies),
         cmocka_unit_test(test_stamp_pairing_run_wrong_copy_takes_latest_request),
+        cmocka_unit_test(test_stamp_pairing_run_off_by_one_pairs_by_content),
+        cmocka_unit_test(test_stamp_pairing_run_content_needs_one_request),
         cmocka_unit_test(test_stamp_pairing_run_reply_before_request),
         cmocka_unit_test(test_stamp_pairing_run_keeps_flows_apart),
         cmocka_unit_test(test_stamp_pairing_run_tos_known_only_when_both_are),

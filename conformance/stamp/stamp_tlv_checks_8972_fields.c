@@ -97,7 +97,8 @@ PAIR(p_cos_dscp2)
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_dscp2 = {
-    .pair = p_cos_dscp2, .none = "no CoS TLV whose request TOS is known"};
+    .pair = p_cos_dscp2, .none = "no CoS TLV whose request TOS is known",
+    .path = IPPM_PATH_REMARK};
 
 PAIR(p_cos_dscp1_used)
 {
@@ -116,7 +117,8 @@ PAIR(p_cos_dscp1_used)
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_dscp1_used = {
-    .pair = p_cos_dscp1_used, .none = "no CoS reply with RP = 0 and known TOS"};
+    .pair = p_cos_dscp1_used, .none = "no CoS reply with RP = 0 and known TOS",
+    .path = IPPM_PATH_REMARK};
 
 PAIR(p_cos_rp)
 {
@@ -135,7 +137,8 @@ PAIR(p_cos_rp)
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_cos_rp = {
-    .pair = p_cos_rp, .none = "no CoS reply refused DSCP1 (RP set)"};
+    .pair = p_cos_rp, .none = "no CoS reply refused DSCP1 (RP set)",
+    .path = IPPM_PATH_REMARK};
 
 SEND(s_cos_rp)
 {

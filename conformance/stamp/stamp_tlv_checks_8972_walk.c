@@ -363,7 +363,8 @@ PAIR(p_loc_ports)
 }
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_ports = {
-    .pair = p_loc_ports, .none = "no Location TLV with known addresses"};
+    .pair = p_loc_ports, .none = "no Location TLV with known addresses",
+    .path = IPPM_PATH_NAT};
 
 SEND(s_loc_zero)
 {
@@ -524,7 +525,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_dst_value = {
     .none = "no Location TLV asked for the Destination IP Address",
     .what = "Destination address sub-TLV does not hold the address the "
             "request was sent to",
-    .k = STAMP_LOC_DST_IP};
+    .k = STAMP_LOC_DST_IP,
+    .path = IPPM_PATH_NAT};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family = {
     .pair = p_loc_family,
@@ -537,7 +539,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value = {
     .none = "no Location TLV asked for the Source IP Address",
     .what = "Source address sub-TLV does not hold the request's source "
             "address",
-    .k = STAMP_LOC_SRC_IP};
+    .k = STAMP_LOC_SRC_IP,
+    .path = IPPM_PATH_NAT};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac = {
     .pair = p_loc_mac,

@@ -352,16 +352,47 @@ static enum ippm_verdict sends(const struct ippm_obs *o, char *d, size_t cap,
     return stamp_acc_end(&a, rule->none);
 }
 
+/* ---- a path that rewrites what a rule grades (--path) ---- */
+
+static const char *path_na(unsigned path)
+{
+    return path & IPPM_PATH_NAT
+               ? "the path is declared to hold a NAT (--path nat): the "
+                 "reflector saw the addresses the NAT wrote"
+               : "the path is declared to remark the DSCP (--path remark): "
+                 "the DSCP seen is the path's, not the peer's";
+}
+
+/* A failure the same rewriting path would cause says so. */
+static enum ippm_verdict path_hint(enum ippm_verdict v, unsigned path,
+                                   char *detail, size_t cap)
+{
+    size_t len = strlen(detail);
+    if (v != IPPM_FAIL || !path || len >= cap)
+        return v;
+    snprintf(detail + len, cap - len, "%s",
+             path & IPPM_PATH_NAT
+                 ? ", or a NAT on the path rewrote the addresses; --path nat "
+                   "if so"
+                 : ", or a hop on the path remarked the DSCP; --path remark "
+                   "if so");
+    return v;
+}
+
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_pairs)
 {
     const struct stamp_tlv_rule *rule = arg->data;
+    if (rule->path & obs->path_flags)
+        return stamp_na(detail, cap, path_na(rule->path & obs->path_flags));
     if ((arg->flags & STAMP_TLV_ROW_STATELESS) && stamp_obs_stateful(obs, NULL))
         return stamp_na(detail, cap, "the reflector is stateful");
     if ((arg->flags & STAMP_TLV_ROW_STATEFUL) && !stamp_obs_stateful(obs, NULL))
         return stamp_na(detail, cap, "the reflector is stateless");
-    return stamp_tlvck_pairs(obs, detail, cap, arg->type,
-                             arg->flags & (P_AWARE | P_WELLFORMED), rule);
+    return path_hint(stamp_tlvck_pairs(obs, detail, cap, arg->type,
+                                       arg->flags & (P_AWARE | P_WELLFORMED),
+                                       rule),
+                     rule->path, detail, cap);
 }
 
 /* see stamp_tlv_checks.h */

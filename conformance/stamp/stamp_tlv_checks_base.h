@@ -62,6 +62,9 @@ struct stamp_tlv_rule {
      * such body says how it reads what and k). */
     const char *what;
     unsigned k;
+    /* IPPM_PATH_* that rewrite what the rule grades: n/a when the path
+     * is declared so, and a failure says the path may be the cause. */
+    unsigned path;
 };
 
 /* PAIR(name) / SEND(name) define a pair_fn / send_fn. */

@@ -138,7 +138,8 @@ int capture_port(const struct capture *c, uint16_t *port)
 enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
-    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE
+    OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
+    OPT_PATH
 };
 
 static const struct option check_longopts[] = {
@@ -159,6 +160,7 @@ static const struct option check_longopts[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"path", required_argument, NULL, OPT_PATH},
     {NULL, 0, NULL, 0}
 };
 
@@ -170,7 +172,8 @@ static void usage(FILE *f)
           " [--stateful|--stateless]\n"
           "                       [--clock-tolerance SECONDS]"
           " [--timestamp ntp|ptp]\n"
-          "                       [--only PREFIX] [--strict]\n"
+          "                       [--only PREFIX] [--strict]"
+          " [--path nat,remark]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
           " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
@@ -255,6 +258,10 @@ int parse_opts(int argc, char **argv, const char *prog,
         }
         case OPT_ONLY: o->only = optarg; break;
         case OPT_STRICT: o->strict = true; break;
+        case OPT_PATH:
+            if (conform_path_parse("--path", optarg, &o->path_flags) != 0)
+                return -1;
+            break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
         case OPT_HTML: o->html = optarg; break;
@@ -466,6 +473,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.live = false;
     obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
+    obs.path_flags = o->path_flags;
     if (r->n_flows <= 1) {
         grade_roles(r, o, &obs, cap);
     } else {

@@ -40,6 +40,7 @@ struct check_opts {
     const char *manifest;
     bool quiet;
     bool verbose;           /* -v: every n/a reason under its case */
+    unsigned path_flags;    /* --path: IPPM_PATH_* declared rewrites */
 };
 
 /* Frees what capture_load took and clears c. */

@@ -36,6 +36,7 @@ struct conform_opts {
     uint32_t count;
     int ttl;
     bool verbose;          /* the table gives every n/a case's reason */
+    unsigned path_flags;   /* --path: IPPM_PATH_* */
 };
 
 struct self_ctx;
@@ -94,6 +95,11 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
  * and the ID families; what names the scope ("stamp-reflector"). */
 int conform_check_only(const char *only, const char *protocol, unsigned roles,
                        const char *what);
+
+/* --path WORD[,WORD]: what the path to the peer rewrites ("nat",
+ * "remark") into *flags (IPPM_PATH_*). Returns 0, or -1 after one line
+ * naming the unknown word (a usage error, before any traffic). */
+int conform_path_parse(const char *opt, const char *s, unsigned *flags);
 
 /* "sent N requests, M answered, ..." and the ICMP warning. */
 void conform_print_traffic(const struct conform_run *run);

@@ -90,3 +90,28 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
     }
     return 0;
 }
+
+/* see conform_cmd.h */
+int conform_path_parse(const char *opt, const char *s, unsigned *flags)
+{
+    static const struct {
+        const char *word;
+        unsigned flag;
+    } words[] = {{"nat", IPPM_PATH_NAT}, {"remark", IPPM_PATH_REMARK}};
+    for (const char *p = s;;) {
+        size_t len = strcspn(p, ",");
+        size_t i = 0;
+        while (i < COUNT_OF(words) && (strlen(words[i].word) != len ||
+                                       strncmp(words[i].word, p, len) != 0))
+            i++;
+        if (i == COUNT_OF(words)) {
+            ippm_cli_error("%s: '%.*s' is not a path property (nat, remark)",
+                           opt, (int)len, p);
+            return -1;
+        }
+        *flags |= words[i].flag;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}

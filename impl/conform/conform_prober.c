@@ -29,6 +29,45 @@ static const uint32_t probe_bit[PS_N] = {
 
 /* ---- replies ---- */
 
+/* The Timestamp of request i when it carries one, else NULL. */
+static const uint8_t *req_ts(const struct prober *p, size_t i)
+{
+    const struct ippm_exchange *e = &p->run->ex[i];
+    struct stamp_span ts =
+        stamp_layout_get(STAMP_PKT_SENDER, p->mode)->field[STAMP_F_TS];
+    return e->req && e->req_len >= (size_t)ts.off + ts.len ? e->req + ts.off
+                                                            : NULL;
+}
+
+/* Pairs by content, as pcap check does (stamp_pairing_reply): when the
+ * request the copied number names (match, -1 none) has another Timestamp
+ * than the reply's Session-Sender Timestamp, the one request of socket si
+ * with that Timestamp, if unanswered. A wrong copy of the number is then
+ * graded by the copy case, not read as a lost packet. Returns the
+ * request's index, or match. */
+static long pair_by_content(const struct prober *p, size_t si, long match,
+                            const uint8_t *b, size_t len)
+{
+    struct stamp_span ss =
+        stamp_layout_get(STAMP_PKT_REFLECTOR, p->mode)->field[STAMP_F_SS_TS];
+    if (len < (size_t)ss.off + ss.len)
+        return match;
+    const uint8_t *ss_ts = b + ss.off;
+    const uint8_t *ts = match >= 0 ? req_ts(p, (size_t)match) : NULL;
+    if (ts && memcmp(ts, ss_ts, ss.len) == 0)
+        return match;
+    long only = -1;
+    for (size_t i = 0; i < p->run->obs.n_ex; i++) {
+        if (p->ex_sock[i] != si || !(ts = req_ts(p, i)) ||
+            memcmp(ts, ss_ts, ss.len) != 0)
+            continue;
+        if (only >= 0)
+            return match; /* two requests alike: content does not tell */
+        only = (long)i;
+    }
+    return only >= 0 && !p->run->ex[only].rep ? only : match;
+}
+
 static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
                      const struct ippm_rx_meta *m)
 {
@@ -52,6 +91,7 @@ static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
                 match = (long)i;
         }
     }
+    match = pair_by_content(p, si, match, b, len);
     if (match < 0 && len < base) {
         /* Too short to carry the copy, or a copy that names no request:
          * an echo of an unanswered request of the same length, if any. */

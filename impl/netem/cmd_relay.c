@@ -34,7 +34,8 @@
     X(IM_QUEUE, "queue")                                                      \
     X(IM_REORDER, "reorder")                                                  \
     X(IM_MUTATE, "mutate")                                                    \
-    X(IM_MUTOFF, "mutate-offset")
+    X(IM_MUTOFF, "mutate-offset")                                             \
+    X(IM_REMARK, "remark-dscp")
 
 #define IM_ENUM_(id, name) id,
 enum { IMPAIRMENTS(IM_ENUM_) IM_COUNT_ };
@@ -102,6 +103,9 @@ static void usage(FILE *f)
         "                         ss-errest ttl; length=+N/-N resizes\n"
         "  --mutate-offset O=HEX  write these octets at offset O\n"
         "  --mutate-dir fwd|rev|both  where plain --mutate applies (rev)\n"
+        "  --remark-dscp N        rewrite the DSCP to N (0-63), keep ECN, as\n"
+        "                         a remarking hop (default: DSCP and ECN\n"
+        "                         carried unchanged, as a router does)\n"
         "  --seed N               random seed (default 1)\n"
         "  --truth FILE           JSON Lines, one per packet, plus a summary\n"
         "  --proto stamp|none     read sequence numbers for the truth file\n"
@@ -524,6 +528,11 @@ static int impairment(struct parse *p, int id, int dirs, const char *opt,
             p->queue_set[d] = true;
             break;
         case IM_REORDER: rc = parse_reorder(opt, arg, c); break;
+        case IM_REMARK:
+            rc = ippm_cli_uint(opt, arg, 0, 63, "a DSCP (0-63)", &v);
+            c->remark = true;
+            c->remark_dscp = (uint8_t)v;
+            break;
         default: rc = -1; break;
         }
         if (rc != 0)

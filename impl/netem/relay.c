@@ -53,6 +53,7 @@ struct flow {
 struct pkt_meta {
     uint32_t flow;
     uint32_t len;
+    int16_t tos;                 /* TOS / Traffic Class to send, -1 default */
 };
 
 struct dir_counts {
@@ -173,7 +174,7 @@ static const char *action_name(const struct netem_decision *d)
 }
 
 static void truth_line(struct rl *x, const struct netem_decision *d,
-                       uint64_t arrival, size_t len, int64_t seq)
+                       uint64_t arrival, size_t len, int64_t seq, int tos_in)
 {
     FILE *f = x->truth;
     if (!f || x->truth_failed)
@@ -203,6 +204,9 @@ static void truth_line(struct rl *x, const struct netem_decision *d,
         }
         if (d->mutate)
             fputs(",\"mutated\":true", f);
+        if (x->r.cfg.dir[d->dir].remark)
+            fprintf(f, ",\"tos_in\":%d,\"tos_out\":%d", tos_in,
+                    netem_tos(&x->r, d->dir, tos_in));
     }
     if (seq >= 0)
         fprintf(f, ",\"seq\":%lld", (long long)seq);
@@ -429,6 +433,7 @@ static void send_slot(struct rl *x, int32_t i)
             (struct tx_pending){.intended = intended, .dir = NETEM_FWD};
         memcpy(ippm_tx_batch_slot(&x->tx_up), buf, pm->len);
         ippm_tx_batch_commit(&x->tx_up, &f->up, pm->len, NULL, NULL);
+        ippm_tx_batch_set_tos(&x->tx_up, &x->o->to, pm->tos);
     } else {
         if (x->tx_front.n == x->tx_front.cap)
             flush(x, &x->tx_front, &x->lsock, x->pend_front);
@@ -437,6 +442,7 @@ static void send_slot(struct rl *x, int32_t i)
         memcpy(ippm_tx_batch_slot(&x->tx_front), buf, pm->len);
         ippm_tx_batch_commit(&x->tx_front, &x->lsock, pm->len, &f->client,
                              &f->local);
+        ippm_tx_batch_set_tos(&x->tx_front, &f->client, pm->tos);
     }
     netem_sched_free(&x->s, i);
 }
@@ -458,9 +464,11 @@ static void count_drop(struct rl *x, const struct netem_decision *d)
     c->drop_by[d->why]++;
 }
 
+/* tos: the TOS / Traffic Class the datagram arrived with (-1 unknown);
+ * it leaves with the same (netem_tos), as through a router. */
 static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
                    const uint8_t *pkt, size_t len, bool trunc,
-                   uint64_t arrival)
+                   uint64_t arrival, int tos)
 {
     struct netem_decision d;
     netem_decide(&x->r, dir, len, arrival, &d);
@@ -483,7 +491,7 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
     int64_t seq = x->truth ? pkt_seq(x, dir, pkt, len) : -1;
     if (d.why != NETEM_PASS) {
         count_drop(x, &d);
-        truth_line(x, &d, arrival, len, seq);
+        truth_line(x, &d, arrival, len, seq, tos);
         return;
     }
     size_t cap = x->o->max_size;
@@ -495,6 +503,7 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
             memcpy(x->bufs + (size_t)slot[k] * cap, b0, out_len);
         x->meta[slot[k]].flow = (uint32_t)flow;
         x->meta[slot[k]].len = (uint32_t)out_len;
+        x->meta[slot[k]].tos = (int16_t)netem_tos(&x->r, dir, tos);
         uint32_t hold = k == 0 ? d.hold : 0;
         uint64_t rel = d.release_ns + (hold ? x->r.cfg.hold_max_ns : 0);
         netem_sched_push(&x->s, slot[k], rel, dir, hold);
@@ -507,7 +516,7 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
     c->mutated += d.mutate;
     c->held += d.hold > 0;
     c->delayed += d.delay_ns > 0;
-    truth_line(x, &d, arrival, len, seq);
+    truth_line(x, &d, arrival, len, seq, tos);
 }
 
 static int rx_front(struct rl *x)
@@ -523,7 +532,7 @@ static int rx_front(struct rl *x)
             if (f >= 0)
                 x->flows[f].last_ns = now;
             handle(x, NETEM_FWD, f, ippm_rx_batch_buf(&x->rx, (size_t)i),
-                   x->rx.len[i], x->rx.trunc[i], m->rx_ns);
+                   x->rx.len[i], x->rx.trunc[i], m->rx_ns, m->tos);
         }
         if ((size_t)n < x->rx.cap)
             return 0;
@@ -548,7 +557,8 @@ static int rx_flow(struct rl *x, uint32_t fi)
         for (int i = 0; i < n; i++)
             handle(x, NETEM_REV, (int32_t)fi,
                    ippm_rx_batch_buf(&x->rx, (size_t)i), x->rx.len[i],
-                   x->rx.trunc[i], x->rx.meta[i].rx_ns);
+                   x->rx.trunc[i], x->rx.meta[i].rx_ns,
+                   x->rx.meta[i].tos);
         if ((size_t)n < x->rx.cap)
             return 0;
     }

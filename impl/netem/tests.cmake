@@ -1,11 +1,12 @@
 # `ippm relay` (relay.c, cmd_relay.c); its pure model is tested in proto/.
 #   unit: the CLI's refusals
 #   live: STAMP sender -> relay -> stateful reflector, counts checked
-#         against the truth file; delay accuracy at 10,000 pps (reported,
+#         against the truth file; DSCP carried (the CoS cases pass
+#         through the relay) or remarked (they fail); delay accuracy at 10,000 pps (reported,
 #         not asserted); a garbage flood with an RSS bound.
 ippm_script_test(relay_cli_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/relay_cli.sh $<TARGET_FILE:ippm>)
-foreach(mode counts mutate)
+foreach(mode counts mutate dscp pairing)
   ippm_script_test(relay_live_${mode} LABEL live TIMEOUT 120
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/relay_live.sh
             $<TARGET_FILE:ippm> ${mode})

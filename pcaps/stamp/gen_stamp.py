@@ -381,6 +381,9 @@ EXPECT = {
                        fails=("8762-4.3.1-04",)),
     "bad-ttl": verdicts(ids("8762-4.3.1-03"), fails=("8762-4.3.1-06",)),
     "bad-seq": verdicts(ids("8762-4.3.1-04"), fails=("8762-4.3.1-03",)),
+    # off by one: paired by the copied Timestamp, every request answered
+    "bad-seq-off-by-one": verdicts(ids("8762-4.3-01", "8762-4.3.1-04"),
+                                   fails=("8762-4.3.1-03",)),
     "bad-req-hmac-answered": verdicts(ids("8762-4.4-01"),
                                       fails=("8762-4.4-02", "8762-4.4-03")),
     "bad-req-hmac-dropped": verdicts(ids("8762-4.4-01", "8762-4.4-02"),
@@ -523,8 +526,8 @@ def corpus(outdir):
         s.exchange(n, n, req_mbz=True)
     emit("stamp-request-mbz.pcap", s, LINK_EN10MB, "req-mbz")
 
-    # wrong copies: timestamp, TTL (the sequence number is in its own file:
-    # a wrong one leaves the reply unmatched)
+    # wrong copies: timestamp, TTL (the sequence number in its own files:
+    # pairing then goes by the copied Timestamp)
     s = Session()
     for n in range(3):
         s.exchange(n, n, d_ts=1 << 20)
@@ -537,6 +540,13 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n, d_seq=100)
     emit("stamp-bad-copy-seq.pcap", s, LINK_EN10MB, "bad-seq")
+    # a Session-Sender Sequence Number off by one names the next request:
+    # the copied Timestamp pairs each reply with its own
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n, d_seq=1)
+    emit("stamp-bad-copy-seq-off-by-one.pcap", s, LINK_EN10MB,
+         "bad-seq-off-by-one")
 
     # authenticated: bad HMAC in a request, answered anyway
     s = Session(auth=True)

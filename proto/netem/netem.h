@@ -98,6 +98,8 @@ struct netem_dir_config {
     uint32_t n_reorder;
     struct netem_mutation mut[NETEM_MUT_MAX];
     uint32_t n_mut;
+    bool remark;                 /* rewrite the DSCP (a remarking hop) */
+    uint8_t remark_dscp;         /* 0-63: the DSCP written when remark */
 };
 
 struct netem_config {
@@ -206,6 +208,14 @@ enum ippm_err netem_decide(struct netem *r, enum netem_dir dir, size_t len,
  * copy in buf. Returns the copy's new length. */
 size_t netem_apply(const struct netem *r, const struct netem_decision *d,
                    uint8_t *buf, size_t len, size_t cap);
+
+/* The IPv4 TOS / IPv6 Traffic Class octet a datagram of dir leaves with,
+ * given the one it arrived with (tos_in, -1 when the kernel gave none).
+ * A router or NAT carries DSCP and ECN, so the relay does too; with
+ * remark the DSCP (upper six bits) becomes remark_dscp and ECN (lower
+ * two) is kept. Returns 0-255, or -1 (send with the socket's default)
+ * when tos_in is unknown and dir does not remark. */
+int netem_tos(const struct netem *r, enum netem_dir dir, int tos_in);
 
 /* ---- the scheduler: release times in an ippm_timerq, plus hold-back ---- */
 

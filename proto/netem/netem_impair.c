@@ -96,6 +96,8 @@ static const char *check_dir(const struct netem_dir_config *d)
             return "reorder by 0 places";
     if (d->n_mut > NETEM_MUT_MAX)
         return "more than 16 mutations";
+    if (d->remark && d->remark_dscp > 63)
+        return "DSCP above 63";
     for (uint32_t i = 0; i < d->n_mut; i++) {
         const struct netem_mutation *m = &d->mut[i];
         if ((m->op == NETEM_MUT_SET || m->op == NETEM_MUT_ADD) &&
@@ -497,6 +499,19 @@ static size_t mutate(const struct netem_mutation *m, uint8_t *buf, size_t len,
         break;
     }
     return len;
+}
+
+/* see netem.h */
+int netem_tos(const struct netem *r, enum netem_dir dir, int tos_in)
+{
+    if ((unsigned)dir >= NETEM_DIRS)
+        return -1;
+    const struct netem_dir_config *c = &r->cfg.dir[dir];
+    if (tos_in < 0 || tos_in > 255)
+        return c->remark ? c->remark_dscp << 2 : -1;
+    if (!c->remark)
+        return tos_in;
+    return c->remark_dscp << 2 | (tos_in & 0x03);
 }
 
 /* see netem.h */

@@ -426,6 +426,31 @@ static void test_relay_config_check_refuses_impossible(void **state)
     test_free(c);
 }
 
+/* DSCP and ECN pass unchanged by default; --remark-dscp rewrites the
+ * DSCP of its direction only and keeps ECN; 64 is refused. */
+static void test_relay_tos_carried_or_remarked(void **state)
+{
+    (void)state;
+    struct netem_config *c = new_cfg(1);
+    struct netem *r = new_relay(c);
+    assert_int_equal(netem_tos(r, NETEM_FWD, 0xb9), 0xb9); /* EF, ECT(1) */
+    assert_int_equal(netem_tos(r, NETEM_REV, 0x02), 0x02);
+    assert_int_equal(netem_tos(r, NETEM_REV, -1), -1);
+    test_free(r);
+    c->dir[NETEM_REV].remark = true;
+    c->dir[NETEM_REV].remark_dscp = 10;                    /* AF11 */
+    r = new_relay(c);
+    assert_int_equal(netem_tos(r, NETEM_FWD, 0xb9), 0xb9);
+    assert_int_equal(netem_tos(r, NETEM_REV, 0xb9), 10 << 2 | 0x01);
+    assert_int_equal(netem_tos(r, NETEM_REV, -1), 10 << 2);
+    test_free(r);
+    c->dir[NETEM_REV].remark_dscp = 64;
+    const char *what = NULL;
+    assert_int_equal(netem_config_check(c, &what), IPPM_ERR_BAD_ARG);
+    assert_string_equal(what, "DSCP above 63");
+    test_free(c);
+}
+
 /* ---- scheduler ---- */
 
 #define CAP 64
@@ -539,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_relay_decide_reorder_and_corrupt),
         cmocka_unit_test(test_relay_apply_mutations),
         cmocka_unit_test(test_relay_config_check_refuses_impossible),
+        cmocka_unit_test(test_relay_tos_carried_or_remarked),
         cmocka_unit_test(test_relay_sched_heap_order),
         cmocka_unit_test(test_relay_sched_fifo_and_hold),
         cmocka_unit_test(test_relay_sched_pool_exhaustion),

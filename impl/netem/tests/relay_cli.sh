@@ -38,6 +38,8 @@ refuse --rate 0
 refuse --rate -3
 refuse --queue 5
 refuse --rate 10 --queue 0
+refuse --remark-dscp 64
+refuse --rev-remark-dscp ef
 refuse --rate 10 --queue 5000
 refuse --drop 5,,6
 refuse --fwd-drop x

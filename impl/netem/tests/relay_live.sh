@@ -9,7 +9,15 @@
 #             numbers, match the truth file exactly; the same seed gives
 #             the same actions twice; --truth is whole or absent
 #   mutate    --mutate ttl=5 shows in every reply; --mutate length=-4
-#             makes every reply too short
+#             makes every reply 40 octets, measured but not conformant
+#   dscp      ippm conform stamp-reflector --only STAMP-8972-4.4 through
+#             the relay to ippm stamp reflector: pass with no impairment
+#             (DSCP and ECN carried both ways), fail with
+#             --rev-remark-dscp 10 (the truth file records the rewrite,
+#             the detail names the path), n/a with --path remark
+#   pairing   ippm conform stamp-reflector through --mutate ss-seq=+1:
+#             every reply is paired by content (no unmatched reply, no
+#             'no reply'), and STAMP-8762-4.3.1-03 (the copy) fails
 #   accuracy  10,000 pps: RTT direct, through the relay, and through the
 #             relay with --fwd-delay 1ms; prints the delay error (median,
 #             p99) and the relay's own lateness. Reported, not asserted.
@@ -208,6 +216,68 @@ PYEOF
     echo "relay mutate: the sender sees every mutation"
 }
 
+# conform_cos NAME: grade the CoS cases through the relay on LPORT
+conform_cos() {
+    name=$1
+    shift
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LPORT" --stateful \
+        --only STAMP-8972-4.4 --json "$dir/$name.json" "$@" \
+        >"$dir/$name.out" 2>"$dir/$name.err"
+    CRC=$?
+}
+
+mode_dscp() {
+    start_reflector
+    start_relay d0
+    conform_cos c0
+    stop_relay
+    [ $CRC -eq 0 ] || fail "CoS cases through a plain relay: exit $CRC"
+    grep -q "STAMP-8972-4.4-0[23].*pass" "$dir/c0.out" ||
+        fail "CoS DSCP cases did not pass through a plain relay"
+    start_relay d1 --rev-remark-dscp 10 --truth "$dir/d1.jsonl"
+    conform_cos c1
+    stop_relay
+    [ $CRC -eq 1 ] || fail "CoS cases through a remarking relay: exit $CRC"
+    grep -q '"tos_out":40' "$dir/d1.jsonl" ||
+        fail "truth file does not record the remark"
+    grep -q -- "--path remark if so" "$dir/c1.out" ||
+        fail "a remark failure does not name the path as a cause"
+    # Declared: the cases the remark rewrites are n/a, with the reason.
+    start_relay d2 --rev-remark-dscp 10
+    conform_cos c2 --path remark
+    stop_relay
+    [ $CRC -eq 0 ] || fail "--path remark through a remarking relay: exit $CRC"
+    grep -q "STAMP-8972-4.4-03.*n/a" "$dir/c2.out" ||
+        fail "--path remark: STAMP-8972-4.4-03 not n/a"
+    grep -q -- "--path remark" "$dir/c2.json" ||
+        fail "--path remark: no reason in the JSON report"
+    # An unknown path word is a usage error before any traffic.
+    "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --path nat,wormhole \
+        >/dev/null 2>"$dir/bad.err"
+    [ $? -eq 2 ] || fail "--path wormhole did not exit 2"
+    echo "relay dscp: CoS passes through the relay, fails with a remark," \
+        "n/a with --path remark"
+}
+
+mode_pairing() {
+    start_reflector
+    start_relay p1 --mutate ss-seq=+1
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LPORT" --stateful \
+        --only STAMP-8762-4.3.1-03,STAMP-8762-4.3.1-04 --json "$dir/p1.json" \
+        >"$dir/p1.out" 2>"$dir/p1.err"
+    CRC=$?
+    stop_relay
+    [ $CRC -eq 1 ] || fail "off-by-one copies: exit $CRC, expected 1"
+    grep -q "STAMP-8762-4.3.1-03.*FAIL\|STAMP-8762-4.3.1-03.*fail" \
+        "$dir/p1.out" || fail "STAMP-8762-4.3.1-03 did not fail"
+    grep -q "STAMP-8762-4.3.1-04.*pass" "$dir/p1.out" ||
+        fail "STAMP-8762-4.3.1-04 (Timestamp copy) did not pass"
+    grep -q "no reply" "$dir/p1.out" && fail "a reply read as lost"
+    grep -q "(0 matched no request)" "$dir/p1.out" ||
+        fail "a reply matched no request"
+    echo "relay pairing: off-by-one copies paired by content, graded as copies"
+}
+
 mode_accuracy() {
     start_reflector
     N=10000
@@ -309,6 +379,8 @@ PYEOF
 case "$MODE" in
 counts) mode_counts ;;
 mutate) mode_mutate ;;
+dscp) mode_dscp ;;
+pairing) mode_pairing ;;
 accuracy) mode_accuracy ;;
 flood) mode_flood ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
