@@ -27,6 +27,11 @@ static const char q_loc_verify[] =
 static const char q_sub_i[] =
     "The I flag MUST be set by a Session-Sender and Session-Reflector to 0 "
     "before transmission and its value ignored on receipt.";
+/* RFC 8972 §4.2.1 says this of each sub-TLV (types 1-3 and 4-9). */
+static const char q_sub_len8[] =
+    "The value of the Length field MUST be equal to 8.";
+static const char q_sub_len16[] =
+    "The value of the Length field MUST be equal to 16.";
 static const char q_loc_dst[] =
     "If the Session-Reflector receives the Location TLV that includes the "
     "Destination IP Address sub-TLV, it MUST include the Destination IPv4 "
@@ -460,6 +465,26 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Sender's HMAC TLV has Length 16",
      "Length:  A two-octet field, set equal to the value 16 octets.", 0,
      stamp_tlv_chk_sends, {STAMP_TLV_HMAC, 0, &stamp_tlv_rule_send_hmac_len}},
+
+    /* ---- §4.2.1 Location sub-TLV Lengths (added later) ---- */
+    {"STAMP-8972-4.2.1-03", "RFC 8972 §4.2.1", IPPM_MUST, R,
+     "Reflector's MAC address Location sub-TLVs have Length 8", q_sub_len8, 0,
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_sub_len8}},
+    {"STAMP-8972-4.2.1-04", "RFC 8972 §4.2.1", IPPM_MUST, R,
+     "Reflector's IP address Location sub-TLVs have Length 16", q_sub_len16,
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_sub_len16}},
+    {"STAMP-8972-4.2.1-05", "RFC 8972 §4.2.1", IPPM_MUST, S,
+     "Sender's MAC address Location sub-TLVs have Length 8", q_sub_len8, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_len8}},
+    {"STAMP-8972-4.2.1-06", "RFC 8972 §4.2.1", IPPM_MUST, S,
+     "Sender's IP address Location sub-TLVs have Length 16", q_sub_len16, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_len16}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -489,6 +489,22 @@ M(m_s_loc_sub_i)
 {
     qt(0, STAMP_TLV_LOCATION)[4 + 4] |= STAMP_TLV_I;
 }
+M(m_loc_sub_len8)
+{
+    ippm_store_u16(rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 4 + 2, 9);
+}
+M(m_loc_sub_len16)
+{
+    ippm_store_u16(rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 16 + 2, 12);
+}
+M(m_s_loc_sub_len8)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_LOCATION) + 4 + 4 + 2, 9);
+}
+M(m_s_loc_sub_len16)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_LOCATION) + 4 + 16 + 2, 12);
+}
 M(m_ts_sync)
 {
     rt(X_MAIN, STAMP_TLV_TSINFO)[4] = 0;
@@ -804,6 +820,10 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.2-09", F_R, m_loc_malformed},
     {"STAMP-8972-4.2.1-01", F_R, m_loc_sub_i},
     {"STAMP-8972-4.2.1-02", F_S, m_s_loc_sub_i},
+    {"STAMP-8972-4.2.1-03", F_R, m_loc_sub_len8},
+    {"STAMP-8972-4.2.1-04", F_R, m_loc_sub_len16},
+    {"STAMP-8972-4.2.1-05", F_S, m_s_loc_sub_len8},
+    {"STAMP-8972-4.2.1-06", F_S, m_s_loc_sub_len16},
     {"STAMP-8972-4.3-01", F_R, m_ts_sync},
     {"STAMP-8972-4.3-02", F_R, m_ts_method},
     {"STAMP-8972-4.3-03", F_R, m_ts_malformed},

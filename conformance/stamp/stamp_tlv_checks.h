@@ -131,6 +131,12 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i;
+/* Location sub-TLV Lengths (RFC 8972 §4.2.1): k = 8 grades the MAC
+ * sub-TLVs, k = 16 the IP address ones. */
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len8;
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len16;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len8;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len16;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
