@@ -32,6 +32,9 @@ static const char q_sub_len8[] =
     "The value of the Length field MUST be equal to 8.";
 static const char q_sub_len16[] =
     "The value of the Length field MUST be equal to 16.";
+static const char q_fu_reserved[] =
+    "Reserved:  A three-octet field.  Its value MUST be zeroed on "
+    "transmission and ignored on receipt.";
 static const char q_loc_dst[] =
     "If the Session-Reflector receives the Location TLV that includes the "
     "Destination IP Address sub-TLV, it MUST include the Destination IPv4 "
@@ -485,6 +488,23 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Sender's IP address Location sub-TLVs have Length 16", q_sub_len16, 0,
      stamp_tlv_chk_sends,
      {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_len16}},
+
+    /* ---- §4.7 Follow-Up Telemetry fields (added later) ---- */
+    {"STAMP-8972-4.7-07", "RFC 8972 §4.7", IPPM_MUST, S,
+     "Sender's Follow-Up Telemetry TLV has Length 16",
+     "The Session-Sender MUST set the Follow-Up Telemetry Type and Length "
+     "fields to their appropriate values.",
+     0, stamp_tlv_chk_sends,
+     {STAMP_TLV_FOLLOWUP, 0, &stamp_tlv_rule_send_fu_len}},
+    {"STAMP-8972-4.7-08", "RFC 8972 §4.7", IPPM_MUST, S,
+     "Sender's Follow-Up Telemetry Reserved field is zero", q_fu_reserved, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_FOLLOWUP, 0, &stamp_tlv_rule_send_fu_reserved}},
+    {"STAMP-8972-4.7-09", "RFC 8972 §4.7", IPPM_MUST, R,
+     "Reflector's Follow-Up Telemetry Reserved field is zero", q_fu_reserved,
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_fu_reserved}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -505,6 +505,18 @@ M(m_s_loc_sub_len16)
 {
     ippm_store_u16(qt(0, STAMP_TLV_LOCATION) + 4 + 16 + 2, 12);
 }
+M(m_s_fu_len)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_FOLLOWUP) + 2, 12);
+}
+M(m_s_fu_reserved)
+{
+    qt(0, STAMP_TLV_FOLLOWUP)[4 + 13] = 1;
+}
+M(m_fu_reserved)
+{
+    rt(X_MAIN, STAMP_TLV_FOLLOWUP)[4 + 15] = 1;
+}
 M(m_ts_sync)
 {
     rt(X_MAIN, STAMP_TLV_TSINFO)[4] = 0;
@@ -852,6 +864,9 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.7-04", F_R, m_fu_seq},
     {"STAMP-8972-4.7-05", F_R, m_fu_ts},
     {"STAMP-8972-4.7-06", F_R, m_fu_mode},
+    {"STAMP-8972-4.7-07", F_S, m_s_fu_len},
+    {"STAMP-8972-4.7-08", F_S, m_s_fu_reserved},
+    {"STAMP-8972-4.7-09", F_R, m_fu_reserved},
     {"STAMP-8972-4.8-01", F_SA, m_s_hmac_present},
     {"STAMP-8972-4.8-02", F_A, m_hmac_present},
     {"STAMP-8972-4.8-03", F_SA, m_s_hmac_last},

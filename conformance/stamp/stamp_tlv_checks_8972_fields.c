@@ -506,6 +506,58 @@ PAIR(p_fu_mode)
 const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_mode = {
     .pair = p_fu_mode, .none = "no Follow-Up reply carried a timestamp"};
 
+SEND(s_fu_len)
+{
+    UNUSED4;
+    (void)qs;
+    if (t->len != 16)
+        return stamp_tlvck_fail(why, n,
+                                "Follow-Up Telemetry TLV Length %u (expected "
+                                "16)",
+                                t->len);
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len = {
+    .send = s_fu_len, .none = "no packet carried a Follow-Up Telemetry TLV"};
+
+/* The three Reserved octets after Timestamp M; who names the role. */
+static int fu_reserved(const struct stamp_tlv *t, const char *who, char *why,
+                       size_t n)
+{
+    struct stamp_tlv_followup f;
+    if (stamp_tlv_followup_decode(t, &f) != IPPM_OK)
+        return -1;
+    if (f.reserved_nonzero)
+        return stamp_tlvck_fail(why, n,
+                                "%s Follow-Up Telemetry TLV has a non-zero "
+                                "Reserved field",
+                                who);
+    return 1;
+}
+SEND(s_fu_reserved)
+{
+    UNUSED4;
+    (void)qs;
+    return fu_reserved(t, "sent", why, n);
+}
+PAIR(p_fu_reserved)
+{
+    UNUSED4;
+    (void)q;
+    if (!r)
+        return stamp_tlvck_missing(STAMP_TLV_FOLLOWUP, why, n);
+    return fu_reserved(r, "reflected", why, n);
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved = {
+    .send = s_fu_reserved,
+    .none = "no packet carried a well-formed Follow-Up Telemetry TLV"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved = {
+    .pair = p_fu_reserved,
+    .none = "no reply carried a well-formed Follow-Up Telemetry TLV"};
+
 /* ================= §4.8 HMAC TLV ================= */
 
 /* TLVs that need an HMAC TLV: anything but a lone Extra Padding TLV. */
