@@ -505,6 +505,13 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      0, stamp_tlv_chk_pairs,
      {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_PROCESSED,
       &stamp_tlv_rule_refl_fu_reserved}},
+
+    /* ---- §4 Private Use TLVs (added later) ---- */
+    {"STAMP-8972-4-14", "RFC 8972 §4", IPPM_MUST, S,
+     "Sender's Private Use TLVs (types 252-254) have Length at least 4",
+     "If a Type value for a TLV or sub-TLV is in the range for Private Use "
+     "[RFC8126], the length MUST be at least 4",
+     0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_private_len}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -353,6 +353,11 @@ static void fx_sender(bool auth)
             PUT(stamp_tlv_put_micro_session(b, B_, &n, 7, 0));
             PUT(stamp_tlv_put_refl_control(b, B_, &n, 100, 1, 0));
             PUT(stamp_tlv_put_ber_pattern(b, B_, &n, pat, 2));
+            /* Private Use: Enterprise Code 32473, then 4 octets */
+            PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, 252,
+                              "\0\0\x7e\x99"
+                              "abcd",
+                              8));
         }
         PUT(stamp_tlv_put_hmac(b, B_, &n));
         PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
@@ -516,6 +521,10 @@ M(m_s_fu_reserved)
 M(m_fu_reserved)
 {
     rt(X_MAIN, STAMP_TLV_FOLLOWUP)[4 + 15] = 1;
+}
+M(m_s_private_len)
+{
+    ippm_store_u16(qt(0, 252) + 2, 2);
 }
 M(m_ts_sync)
 {
@@ -820,6 +829,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4-11", F_S, m_s_m},
     {"STAMP-8972-4-12", F_S, m_s_i},
     {"STAMP-8972-4-13", F_S, m_s_reserved},
+    {"STAMP-8972-4-14", F_S, m_s_private_len},
     {"STAMP-8972-4.1-01", F_R, m_padding_len},
     {"STAMP-8972-4.2-01", F_R, m_loc_len},
     {"STAMP-8972-4.2-02", F_R, m_loc_ports},

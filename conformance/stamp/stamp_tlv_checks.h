@@ -140,6 +140,7 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len16;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_private_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved;

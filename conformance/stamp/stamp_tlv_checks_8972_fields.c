@@ -349,6 +349,28 @@ SEND(s_ar_resv)
 const struct stamp_tlv_rule stamp_tlv_rule_send_ar_resv = {
     .send = s_ar_resv, .none = "no packet carried an Access Report TLV"};
 
+/* ================= §4 Private Use TLVs ================= */
+
+/* RFC 8972 §5.1 (Table 10): STAMP TLV Types 252-254 are Private Use; the
+ * first four value octets are then the vendor's Enterprise Code. */
+SEND(s_private_len)
+{
+    UNUSED4;
+    (void)qs;
+    if (t->type < 252 || t->type > 254)
+        return -1;
+    if (t->len < 4)
+        return stamp_tlvck_fail(why, n,
+                                "Private Use TLV type %u sent with Length %u "
+                                "(expected at least 4, the Enterprise Code)",
+                                t->type, t->len);
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_private_len = {
+    .send = s_private_len,
+    .none = "no packet carried a Private Use TLV (types 252-254)"};
+
 /* ================= §4.7 Follow-Up Telemetry ================= */
 
 SEND(s_fu_zero)
