@@ -108,6 +108,16 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      "The length of the Sub-TLV modulo 16 MUST be 0.", 0,
      stamp_tlv_chk_sends,
      {STAMP_TLV_RETURN_PATH, 0, &stamp_tlv_rule_send_rp_srv6_mod16}},
+
+    /* ---- §4.1.1 other sub-TLVs beside a Control Code (added later) ---- */
+    {"STAMP-9503-4.1.1-02", "RFC 9503 §4.1.1", IPPM_MUST, R,
+     "Control Code 0x0 beside a Return Address: still no reply",
+     "All other Return Path Sub-TLVs MUST be ignored in this case.", 0,
+     stamp_tlv_chk_refl_rp_others_ignored, {0, 0}},
+    {"STAMP-9503-4.1.1-03", "RFC 9503 §4.1.1", IPPM_MUST, R,
+     "Control Code 0x1 beside a Return Address: the reply still comes back",
+     "All other Return Path Sub-TLVs MUST be ignored in this case.", 0,
+     stamp_tlv_chk_refl_rp_others_ignored, {1, 0}},
 };
 
 const size_t ippm_cases_stamp_9503_n =

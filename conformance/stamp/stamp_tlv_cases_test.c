@@ -213,7 +213,9 @@ enum {
     X_BADCOS,
     X_BADMS,
     X_BADDNA,
-    X_BADRP
+    X_BADRP,
+    X_RPNONE_ADDR,
+    X_RPSAME_ADDR
 };
 
 static void fx_reflector(bool stateful)
@@ -306,6 +308,18 @@ static void fx_reflector(bool stateful)
     uint8_t sub[24] = {STAMP_TLV_U, STAMP_RP_SRV6, 0, 20};
     PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, sub, 24));
     add(f, b, n, 5, false);
+    /* X_RPNONE_ADDR, X_RPSAME_ADDR: a Control Code 0x0 / 0x1 beside a
+     * Return Address (RFC 9503 §4.1.1: the address is ignored) */
+    for (uint8_t reply = 0; reply < 2; reply++) {
+        uint8_t cc[16] = {STAMP_TLV_U, STAMP_RP_CONTROL, 0,   4,
+                          0,           0,                0,   reply,
+                          STAMP_TLV_U, STAMP_RP_ADDR,    0,   4,
+                          203,         0,                113, 5};
+        n = 0;
+        PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, cc,
+                          sizeof cc));
+        add(f, b, n, 5, false);
+    }
 }
 
 enum { A_GOOD, A_BAD, A_PAD };
@@ -525,6 +539,15 @@ M(m_fu_reserved)
 M(m_s_private_len)
 {
     ippm_store_u16(qt(0, 252) + 2, 2);
+}
+M(m_rp_others_no_reply)
+{
+    g.ex[X_RPNONE_ADDR].rep = g.rep[X_MAIN];
+    g.ex[X_RPNONE_ADDR].rep_len = g.ex[X_MAIN].rep_len;
+}
+M(m_rp_others_reply)
+{
+    g.ex[X_RPSAME_ADDR].rep = NULL;
 }
 M(m_ts_sync)
 {
@@ -897,6 +920,8 @@ static const struct case_test case_tests[] = {
     {"STAMP-9503-4.1-01", F_S, m_s_rp_once},
     {"STAMP-9503-4.1-02", F_S, m_s_rp_excl},
     {"STAMP-9503-4.1.1-01", F_R, m_rp_no_reply},
+    {"STAMP-9503-4.1.1-02", F_R, m_rp_others_no_reply},
+    {"STAMP-9503-4.1.1-03", F_R, m_rp_others_reply},
     {"STAMP-9503-4.1.3-01", F_S, m_s_rp_empty},
     {"STAMP-9503-4.1.3.1-01", F_S, m_s_rp_mpls},
     {"STAMP-9503-4.1.3.2-01", F_S, m_s_rp_srv6},

@@ -60,6 +60,9 @@ STAMP_CHECK(stamp_tlv_chk_refl_in_order);
 STAMP_CHECK(stamp_tlv_chk_refl_fu_malformed);
 STAMP_CHECK(stamp_tlv_chk_send_rp_one);
 STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply);
+/* RFC 9503 §4.1.1: a Control Code beside other Return Path sub-TLVs;
+ * row type 0: Reply Request 0x0, no reply; 1: 0x1, a reply. */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
 

@@ -224,6 +224,61 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
                                           : "no request asked for no reply");
 }
 
+/* A request whose first Return Path TLV holds a Control Code with the
+ * Reply Request flag reply_bit and other sub-TLVs beside it (RFC 9503
+ * §4.1.1: those MUST be ignored). */
+static bool rp_control_with_others(const struct ippm_obs *o,
+                                   const struct ippm_exchange *e,
+                                   bool reply_bit)
+{
+    struct stamp_tlv t;
+    struct rp_count c;
+    if (!stamp_tlvck_req_first(o, e, STAMP_TLV_RETURN_PATH, &t))
+        return false;
+    rp_count(&t, &c);
+    return c.control == 1 && c.reply_bit == reply_bit && (c.addr || c.seg);
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored)
+{
+    bool reply_bit = arg->type == 1;
+    if (!stamp_tlvck_aware(obs))
+        return stamp_na(detail, cap, STAMP_TLVCK_NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!rp_control_with_others(obs, e, reply_bit))
+            continue;
+        if (e->in_flight) {
+            a.in_flight++;
+            continue;
+        }
+        if (!reply_bit) {
+            if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, true,
+                                           &a, &unrecognised))
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": Control Code 0x0 beside "
+                               "other sub-TLVs, a %zu-octet reply came "
+                               "(expected none: the others ignored)",
+                               stamp_req_seq(e), e->rep_len);
+            continue;
+        }
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Control Code 0x1 beside other "
+                           "sub-TLVs, no reply came back (expected one on "
+                           "the same link: the others ignored)",
+                           stamp_req_seq(e));
+    }
+    return stamp_acc_end(&a, unrecognised
+                                 ? STAMP_TLVCK_UNRECOGNISED
+                                 : "no request held a Control Code beside "
+                                   "other Return Path sub-TLVs");
+}
+
 /* Segment lists in a Return Path TLV. */
 static int rp_segs(const struct stamp_tlv *t, uint8_t type, size_t mod,
                    bool nonempty, char *why, size_t n)

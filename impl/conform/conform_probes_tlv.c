@@ -59,7 +59,8 @@ static int tlv_sock(struct prober *p, uint32_t probe, int tos)
     return prober_open(p, probe, tos, err, sizeof err);
 }
 
-/* One Location sub-TLV, as a sender writes it: I = 0, value zeroed. */
+/* One Location (or Return Path) sub-TLV, as a sender writes it: I = 0,
+ * value zeroed. */
 static void loc_sub(uint8_t *v, size_t *n, uint8_t type, uint16_t len)
 {
     v[*n] = STAMP_TLV_U;
@@ -333,6 +334,23 @@ static void probe_tlv_9503(struct prober *p)
             tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n, &rp[k]));
             tl_seal(p, &t);
             send_tlvs(p, (size_t)si, k, 0, &t);
+        }
+        /* §4.1.1: a Control Code 0x0, then 0x1, beside a Return Address
+         * that is not ours; the address MUST be ignored (no reply, then a
+         * reply to us). Hand-built: the encoder refuses the mix (§4.1). */
+        for (uint32_t k = 0; k < 2; k++) {
+            uint8_t sub[4 + 4 + 4 + 16];
+            uint16_t a = other.family == IPPM_AF_INET6 ? 16 : 4;
+            size_t m = 0;
+            tl_init(&t);
+            loc_sub(sub, &m, STAMP_RP_CONTROL, 4);
+            ippm_store_u32(sub + 4, k);
+            loc_sub(sub, &m, STAMP_RP_ADDR, a);
+            memcpy(sub + m - a, other.ip, a);
+            tl_ok(&t, stamp_tlv_put(t.b, sizeof t.b, &t.n, STAMP_TLV_U,
+                                    STAMP_TLV_RETURN_PATH, sub, m));
+            tl_seal(p, &t);
+            send_tlvs(p, (size_t)si, 6 + k, 0, &t);
         }
     }
 }
