@@ -512,6 +512,14 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "If a Type value for a TLV or sub-TLV is in the range for Private Use "
      "[RFC8126], the length MUST be at least 4",
      0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_private_len}},
+
+    /* ---- §4.8 HMAC TLV out of place (added later) ---- */
+    {"STAMP-8972-4.8-10", "RFC 8972 §4.8", IPPM_MUST, R,
+     "HMAC TLV before another TLV: every reflected TLV has I = 1",
+     "If the HMAC TLV appears in any other position in a STAMP extended "
+     "test packet, then the situation MUST be processed as HMAC "
+     "verification failure, as defined below in this section.",
+     0, stamp_tlv_chk_hmac_failed, {0, STAMP_TLV_ROW_MISPLACED}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -322,7 +322,7 @@ static void fx_reflector(bool stateful)
     }
 }
 
-enum { A_GOOD, A_BAD, A_PAD };
+enum { A_GOOD, A_BAD, A_PAD, A_LATE };
 
 static void fx_auth(void)
 {
@@ -337,6 +337,11 @@ static void fx_auth(void)
     n = 0;
     PUT(stamp_tlv_put_padding(b, B_, &n, 12));
     add(&g, b, n, 5, false); /* A_PAD */
+    n = 0; /* A_LATE: a TLV after the HMAC TLV (§4.8: a failure) */
+    PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+    PUT(stamp_tlv_put_hmac(b, B_, &n));
+    PUT(stamp_tlv_put_tsinfo(b, B_, &n));
+    add(&g, b, n, 5, false);
 }
 
 /* Sender fixtures: three packets of one session. */
@@ -548,6 +553,10 @@ M(m_rp_others_no_reply)
 M(m_rp_others_reply)
 {
     g.ex[X_RPSAME_ADDR].rep = NULL;
+}
+M(m_hmac_late)
+{
+    rt(A_LATE, STAMP_TLV_TSINFO)[0] &= (uint8_t)~STAMP_TLV_I;
 }
 M(m_ts_sync)
 {
@@ -908,6 +917,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.8-06", F_A, m_hmac_valid},
     {"STAMP-8972-4.8-07", F_A, m_hmac_i},
     {"STAMP-8972-4.8-08", F_A, m_hmac_copied},
+    {"STAMP-8972-4.8-10", F_A, m_hmac_late},
     {"STAMP-8972-4.8-09", F_S, m_s_hmac_len},
     {"STAMP-9503-3-01", F_S, m_s_dna_ssid},
     {"STAMP-9503-3-02", F_R, m_dna_other},

@@ -29,7 +29,8 @@
  * REFL (hmac): grade the reply, not the request.
  * REMAINDER (malformed): the rest of the packet is copied as sent.
  * COPIED (hmac_failed): the TLVs come back copied, not with I set.
- * STATELESS / STATEFUL: N/A for a stateful / stateless reflector. */
+ * STATELESS / STATEFUL: N/A for a stateful / stateless reflector.
+ * MISPLACED (hmac_failed): requests whose HMAC TLV is not last. */
 #define STAMP_TLV_ROW_AWARE      1u
 #define STAMP_TLV_ROW_WELLFORMED 2u
 #define STAMP_TLV_ROW_PROCESSED  (STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED)
@@ -38,6 +39,7 @@
 #define STAMP_TLV_ROW_COPIED     32u
 #define STAMP_TLV_ROW_STATELESS  64u
 #define STAMP_TLV_ROW_STATEFUL   128u
+#define STAMP_TLV_ROW_MISPLACED  256u
 
 /* What one row grades per TLV, with its N/A reason; opaque to the tables. */
 struct stamp_tlv_rule;

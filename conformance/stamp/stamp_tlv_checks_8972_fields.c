@@ -596,21 +596,6 @@ static bool needs_hmac(const struct side *s)
     return n && !(n == 1 && pad == 1);
 }
 
-/* Only Extra Padding after the first HMAC TLV. */
-static bool hmac_last(const struct side *s)
-{
-    struct stamp_tlv_iter it;
-    struct stamp_tlv t;
-    bool seen = false;
-    stamp_tlv_iter_init(&it, s->p, s->n);
-    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
-        if (seen && t.type != STAMP_TLV_PADDING)
-            return false;
-        seen |= t.type == STAMP_TLV_HMAC;
-    }
-    return true;
-}
-
 enum hm_kind {
     HM_PRESENT = STAMP_TLV_HMAC_PRESENT,
     HM_LAST = STAMP_TLV_HMAC_LAST,
@@ -656,7 +641,7 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
             if (!has)
                 continue;
             a.n++;
-            if (!hmac_last(&s))
+            if (!stamp_tlvck_hmac_last(&s))
                 stamp_acc_fail(
                     &a,
                     "seq %" PRIu32 ": a TLV other than Extra "
@@ -693,10 +678,24 @@ STAMP_CHECK(stamp_tlv_chk_hmac)
                      (enum hm_kind)arg->type);
 }
 
+/* A request that fails its HMAC TLV: misplaced, one followed by a TLV
+ * other than Extra Padding (§4.8 "any other position"); else one whose
+ * digest does not verify. */
+static bool req_hmac_fails(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, const struct side *q,
+                           bool misplaced)
+{
+    struct stamp_tlv t;
+    if (misplaced)
+        return stamp_tlvck_nth(q, STAMP_TLV_HMAC, 0, &t) &&
+               !stamp_tlvck_hmac_last(q);
+    return stamp_tlvck_req_hmac_bad(o, e, q);
+}
+
 /* Requests whose HMAC TLV fails: I on every reply TLV, or the TLVs
  * copied (flags aside). */
 static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
-                                     size_t cap, bool copied)
+                                     size_t cap, bool copied, bool misplaced)
 {
     if (!stamp_obs_has_key(o))
         return stamp_na(d, cap, "no key given: HMAC TLVs cannot be checked");
@@ -707,7 +706,7 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
         const struct ippm_exchange *e = &o->ex[i];
         struct side q, r;
         if (!e->rep || !stamp_tlvck_region(o, e->req, e->req_len, &q) ||
-            !stamp_tlvck_req_hmac_bad(o, e, &q))
+            !req_hmac_fails(o, e, &q, misplaced))
             continue;
         stamp_tlvck_region(o, e->rep, e->rep_len, &r);
         a.n++;
@@ -740,14 +739,18 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
             }
         }
     }
-    return stamp_acc_end(&a, "no request with a failing HMAC TLV was answered");
+    return stamp_acc_end(&a, misplaced ? "no request with an HMAC TLV before "
+                                         "another TLV was answered"
+                                       : "no request with a failing HMAC TLV "
+                                         "was answered");
 }
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_hmac_failed)
 {
     return hmac_failed(obs, detail, cap,
-                       (arg->flags & STAMP_TLV_ROW_COPIED) != 0);
+                       (arg->flags & STAMP_TLV_ROW_COPIED) != 0,
+                       (arg->flags & STAMP_TLV_ROW_MISPLACED) != 0);
 }
 
 SEND(s_hmac_len)

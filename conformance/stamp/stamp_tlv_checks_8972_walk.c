@@ -138,7 +138,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
     .pair = p_m_cleared,
     .none = "no well-formed request with TLVs was answered"};
 
-/* The request's HMAC TLV verifies with the session key: "Otherwise"
+/* The request's HMAC TLV verifies with the session key and is last (RFC
+ * 8972 §4.8: any other position is a verification failure): "Otherwise"
  * in RFC 8972 §4, so I = 0 on the reply as for a request without one. */
 static bool req_hmac_tlv_verified(const struct ippm_obs *o,
                                   const struct ippm_exchange *e,
@@ -146,7 +147,8 @@ static bool req_hmac_tlv_verified(const struct ippm_obs *o,
 {
     struct stamp_tlv t;
     return stamp_obs_has_key(o) && stamp_tlvck_nth(q, STAMP_TLV_HMAC, 0, &t) &&
-           t.len == 16 && !stamp_tlvck_req_hmac_bad(o, e, q);
+           t.len == 16 && stamp_tlvck_hmac_last(q) &&
+           !stamp_tlvck_req_hmac_bad(o, e, q);
 }
 
 /* see stamp_tlv_checks.h */

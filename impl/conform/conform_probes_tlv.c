@@ -181,7 +181,8 @@ static void probe_tlv_8972(struct prober *p)
     }
 }
 
-/* §4.8 HMAC TLV, right and wrong, when there is a key to sign with. */
+/* §4.8 HMAC TLV, right, wrong and out of place, when there is a key to
+ * sign with. */
 static void probe_tlv_hmac(struct prober *p)
 {
     struct tlvs t;
@@ -198,6 +199,13 @@ static void probe_tlv_hmac(struct prober *p)
             tl_ok(&t, stamp_tlv_put_padding(t.b, sizeof t.b, &t.n, 16));
         send_tlvs(p, (size_t)si, k, 0, &t);
     }
+    /* A right digest, but a TLV after the HMAC TLV: "any other position"
+     * is a verification failure. */
+    tl_init(&t);
+    tl_ok(&t, stamp_tlv_put_tsinfo(t.b, sizeof t.b, &t.n));
+    tl_hmac(&t, false);
+    tl_ok(&t, stamp_tlv_put_direct(t.b, sizeof t.b, &t.n, 4));
+    send_tlvs(p, (size_t)si, 3, 0, &t);
 }
 
 /* Malformed lists (RFC 8972 §4 M flag): a Length the type forbids, then
