@@ -520,6 +520,13 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "test packet, then the situation MUST be processed as HMAC "
      "verification failure, as defined below in this section.",
      0, stamp_tlv_chk_hmac_failed, {0, STAMP_TLV_ROW_MISPLACED}},
+
+    /* ---- §3 SSID per session (added later) ---- */
+    {"STAMP-8972-3-03", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_SENDER,
+     "Sender's sessions have distinct SSIDs",
+     "An implementation MUST NOT assign the same identifier to different "
+     "STAMP test sessions.",
+     0, stamp_chk_send_ssid_distinct},
 };
 
 const size_t ippm_cases_stamp_8972_n =

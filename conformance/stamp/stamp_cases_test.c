@@ -227,6 +227,9 @@ static void fx_sender(struct fx *f, bool auth)
     for (uint32_t s = 0; s < 3; s++)
         fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
                                  .port = 40001, .t = t += MS});
+    for (uint32_t s = 0; s < 2; s++) /* another SSID (RFC 8972 §3) */
+        fx_add(f, &(struct spec){.seq = s, .len = base, .ssid = 9,
+                                 .port = 40002, .t = t += MS});
     /* Arrival a little after the send. */
     for (size_t i = 0; i < f->obs.n_ex; i++)
         f->ex[i].req_ns += 150000;
@@ -394,6 +397,11 @@ static void m_ssid(struct fx *f)
     ippm_store_u16(rp(f, RX_SSID) + (f->auth ? 26 : 14), 0x4321);
 }
 static void m_send_ssid(struct fx *f) { ippm_store_u16(rq(f, 7) + 14, 8); }
+static void m_send_ssid_reused(struct fx *f)
+{
+    ippm_store_u16(rq(f, 8) + 14, 7);
+    ippm_store_u16(rq(f, 9) + 14, 7);
+}
 
 /* ADVISORY (open layout: Timestamp at 4, Error Estimate at 12, Receive
  * Timestamp at 16, Ses-Sender TTL at 40). */
@@ -489,6 +497,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-ADV-07", F_SEND_OPEN, m_adv_send_ts_back},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
+    {"STAMP-8972-3-03", F_SEND_OPEN, m_send_ssid_reused},
 };
 
 #define N_CASE_TESTS (sizeof case_tests / sizeof case_tests[0])
