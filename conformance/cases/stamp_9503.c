@@ -118,6 +118,17 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      "Control Code 0x1 beside a Return Address: the reply still comes back",
      "All other Return Path Sub-TLVs MUST be ignored in this case.", 0,
      stamp_tlv_chk_refl_rp_others_ignored, {1, 0}},
+
+    /* ---- §3 the reply's source address (added later) ---- */
+    {"STAMP-9503-3-05", "RFC 9503 §3", IPPM_SHOULD, R,
+     "Reply comes from the Destination Node Address when it is the "
+     "reflector's",
+     "If the received Destination Node Address is one of the addresses of "
+     "the Session-Reflector, it SHOULD be used as the Source Address in the "
+     "IP header of the reply test packet.",
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_DEST_ADDR, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_dna_src}},
 };
 
 const size_t ippm_cases_stamp_9503_n =

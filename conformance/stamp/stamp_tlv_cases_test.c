@@ -558,6 +558,10 @@ M(m_hmac_late)
 {
     rt(A_LATE, STAMP_TLV_TSINFO)[0] &= (uint8_t)~STAMP_TLV_I;
 }
+M(m_dna_src)
+{
+    g.ex[X_MAIN].rep_src = OTHER;
+}
 M(m_ts_sync)
 {
     rt(X_MAIN, STAMP_TLV_TSINFO)[4] = 0;
@@ -923,6 +927,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-9503-3-02", F_R, m_dna_other},
     {"STAMP-9503-3-03", F_R, m_dna_self},
     {"STAMP-9503-3-04", F_R, m_dna_malformed},
+    {"STAMP-9503-3-05", F_R, m_dna_src},
     {"STAMP-9503-4-01", F_S, m_s_rp_one},
     {"STAMP-9503-4-02", F_R, m_rp_cannot},
     {"STAMP-9503-4-03", F_R, m_rp_can},

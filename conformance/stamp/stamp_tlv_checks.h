@@ -108,6 +108,7 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_send_hmac_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_dna_ssid;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_other;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self;
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_src;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_cannot;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_can;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_rp_sub_once;

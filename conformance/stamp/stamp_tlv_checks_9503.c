@@ -73,6 +73,28 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
             "went to, the reply says U = 1 (expected 0)",
     .k = 0};
 
+/* The Destination Node Address is the reflector's (the request went to
+ * it): the reply should come from it. */
+PAIR(p_dna_src)
+{
+    (void)o;
+    if (!r || !stamp_tlvck_same_ip(&e->req_dst, q->value, q->len) ||
+        e->rep_src.family == IPPM_AF_NONE)
+        return -1;
+    if (!stamp_tlvck_same_ip(&e->rep_src, q->value, q->len))
+        return stamp_tlvck_fail(why, n,
+                                "the reply came from another address than "
+                                "the Destination Node Address, which is the "
+                                "reflector's (expected it as the source)");
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_src = {
+    .pair = p_dna_src,
+    .none = "no reply to a Destination Node Address TLV naming the "
+            "reflector, from a known address",
+    .path = IPPM_PATH_NAT};
+
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_send_rp_one)
 {
