@@ -129,6 +129,14 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      0, stamp_tlv_chk_pairs,
      {STAMP_TLV_DEST_ADDR, STAMP_TLV_ROW_PROCESSED,
       &stamp_tlv_rule_refl_dna_src}},
+
+    /* ---- §4 two Return Path TLVs (added later) ---- */
+    {"STAMP-9503-4-05", "RFC 9503 §4", IPPM_MUST, R,
+     "Two Return Path TLVs: only the first is followed",
+     "A Session-Reflector that supports this TLV MUST only process the "
+     "first Return Path TLV in the test packet and ignore other Return Path "
+     "TLVs if present.",
+     0, stamp_tlv_chk_refl_rp_first_only},
 };
 
 const size_t ippm_cases_stamp_9503_n =

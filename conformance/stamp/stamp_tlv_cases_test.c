@@ -21,7 +21,7 @@
 #define NS     1000000000ull
 #define MS     1000000ull
 #define T0     (1764000000ull * NS)
-#define MAXEX  24
+#define MAXEX  32
 #define MAXLEN 600
 
 /* ---- crypto: testsupport/fake_crypto.h ---- */
@@ -215,7 +215,9 @@ enum {
     X_BADDNA,
     X_BADRP,
     X_RPNONE_ADDR,
-    X_RPSAME_ADDR
+    X_RPSAME_ADDR,
+    X_RP2_REPLY,
+    X_RP2_SILENT
 };
 
 static void fx_reflector(bool stateful)
@@ -320,6 +322,18 @@ static void fx_reflector(bool stateful)
                           sizeof cc));
         add(f, b, n, 5, false);
     }
+    /* X_RP2_REPLY, X_RP2_SILENT: two Return Path TLVs, a Return Address
+     * that is the source and a Control Code 0x0, in both orders (RFC 9503
+     * §4: only the first is followed) */
+    struct stamp_return_path self = {.addr = SRC};
+    n = 0;
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &self));
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
+    add(f, b, n, 5, false);
+    n = 0;
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &self));
+    add(f, b, n, 5, false);
 }
 
 enum { A_GOOD, A_BAD, A_PAD, A_LATE };
@@ -561,6 +575,10 @@ M(m_hmac_late)
 M(m_dna_src)
 {
     g.ex[X_MAIN].rep_src = OTHER;
+}
+M(m_rp_first_only)
+{
+    g.ex[X_RP2_REPLY].rep = NULL;
 }
 M(m_ts_sync)
 {
@@ -932,6 +950,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-9503-4-02", F_R, m_rp_cannot},
     {"STAMP-9503-4-03", F_R, m_rp_can},
     {"STAMP-9503-4-04", F_R, m_rp_malformed},
+    {"STAMP-9503-4-05", F_R, m_rp_first_only},
     {"STAMP-9503-4.1-01", F_S, m_s_rp_once},
     {"STAMP-9503-4.1-02", F_S, m_s_rp_excl},
     {"STAMP-9503-4.1.1-01", F_R, m_rp_no_reply},

@@ -65,6 +65,8 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply);
 /* RFC 9503 §4.1.1: a Control Code beside other Return Path sub-TLVs;
  * row type 0: Reply Request 0x0, no reply; 1: 0x1, a reply. */
 STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
+/* RFC 9503 §4: only the first Return Path TLV is processed. */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
 

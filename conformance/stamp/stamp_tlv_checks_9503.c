@@ -301,6 +301,60 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored)
                                    "other Return Path sub-TLVs");
 }
 
+/* A Return Path TLV with a Control Code asking for no reply. */
+static bool rp_asks_no_reply(const struct stamp_tlv *t)
+{
+    struct rp_count c;
+    rp_count(t, &c);
+    return c.control && !c.reply_bit;
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only)
+{
+    (void)arg;
+    if (!stamp_tlvck_aware(obs))
+        return stamp_na(detail, cap, STAMP_TLVCK_NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct side q;
+        struct stamp_tlv first, t;
+        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
+            !stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, 0, &first))
+            continue;
+        bool first_silent = rp_asks_no_reply(&first), later_silent = false;
+        for (unsigned k = 1;
+             stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, k, &t); k++)
+            later_silent |= rp_asks_no_reply(&t);
+        /* Graded when the first and a later one disagree on silence. */
+        if (first_silent == later_silent || e->in_flight)
+            continue;
+        if (first_silent) {
+            if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, true,
+                                           &a, &unrecognised))
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": the first Return Path TLV "
+                               "asked for no reply, a reply came (expected "
+                               "the later ones ignored)",
+                               stamp_req_seq(e));
+            continue;
+        }
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": a later Return Path TLV asked "
+                           "for no reply and none came (expected only the "
+                           "first followed)",
+                           stamp_req_seq(e));
+    }
+    return stamp_acc_end(&a, unrecognised
+                                 ? STAMP_TLVCK_UNRECOGNISED
+                                 : "no request held two Return Path TLVs, one "
+                                   "asking for no reply");
+}
+
 /* Segment lists in a Return Path TLV. */
 static int rp_segs(const struct stamp_tlv *t, uint8_t type, size_t mod,
                    bool nonempty, char *why, size_t n)

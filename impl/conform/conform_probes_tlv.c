@@ -360,6 +360,17 @@ static void probe_tlv_9503(struct prober *p)
             tl_seal(p, &t);
             send_tlvs(p, (size_t)si, 6 + k, 0, &t);
         }
+        /* §4: two Return Path TLVs, our own Return Address and a Control
+         * Code 0x0, in both orders: only the first is followed. */
+        for (uint32_t k = 0; k < 2; k++) {
+            tl_init(&t);
+            tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n,
+                                                &rp[k ? 5 : 0]));
+            tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n,
+                                                &rp[k ? 0 : 5]));
+            tl_seal(p, &t);
+            send_tlvs(p, (size_t)si, 8 + k, 0, &t);
+        }
     }
 }
 
