@@ -527,6 +527,12 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "An implementation MUST NOT assign the same identifier to different "
      "STAMP test sessions.",
      0, stamp_chk_send_ssid_distinct},
+    {"STAMP-8972-3-04", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_REFLECTOR,
+     "Stateful: two SSIDs on one 4-tuple keep separate counters",
+     "An implementation of the STAMP Session-Reflector that supports this "
+     "specification MUST identify a STAMP Session using the SSID in "
+     "combination with elements of the usual 4-tuple for the session.",
+     IPPM_PROBE_STAMP_SSID, stamp_chk_refl_ssid_sessions},
 };
 
 const size_t ippm_cases_stamp_8972_n =

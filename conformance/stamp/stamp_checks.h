@@ -64,6 +64,8 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
 
 /* ---- Session-Reflector, RFC 8972 ---- */
 STAMP_CHECK(stamp_chk_refl_ssid_copied);
+/* RFC 8972 §3: a stateful reflector counts per 4-tuple and SSID. */
+STAMP_CHECK(stamp_chk_refl_ssid_sessions);
 
 /* ---- Session-Sender, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_send_min_len);
