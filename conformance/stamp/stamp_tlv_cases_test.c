@@ -313,10 +313,9 @@ static void fx_reflector(bool stateful)
     /* X_RPNONE_ADDR, X_RPSAME_ADDR: a Control Code 0x0 / 0x1 beside a
      * Return Address (RFC 9503 §4.1.1: the address is ignored) */
     for (uint8_t reply = 0; reply < 2; reply++) {
-        uint8_t cc[16] = {STAMP_TLV_U, STAMP_RP_CONTROL, 0,   4,
-                          0,           0,                0,   reply,
-                          STAMP_TLV_U, STAMP_RP_ADDR,    0,   4,
-                          203,         0,                113, 5};
+        uint8_t cc[16] = {
+            STAMP_TLV_U, STAMP_RP_CONTROL, 0, 4, 0,   0, 0,   reply,
+            STAMP_TLV_U, STAMP_RP_ADDR,    0, 4, 203, 0, 113, 5};
         n = 0;
         PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, cc,
                           sizeof cc));

@@ -325,8 +325,8 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only)
             !stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, 0, &first))
             continue;
         bool first_silent = rp_asks_no_reply(&first), later_silent = false;
-        for (unsigned k = 1;
-             stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, k, &t); k++)
+        for (unsigned k = 1; stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, k, &t);
+             k++)
             later_silent |= rp_asks_no_reply(&t);
         /* Graded when the first and a later one disagree on silence. */
         if (first_silent == later_silent || e->in_flight)
