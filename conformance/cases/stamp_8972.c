@@ -27,6 +27,14 @@ static const char q_loc_verify[] =
 static const char q_sub_i[] =
     "The I flag MUST be set by a Session-Sender and Session-Reflector to 0 "
     "before transmission and its value ignored on receipt.";
+/* RFC 8972 §4.2.1 says this of each sub-TLV (types 1-3 and 4-9). */
+static const char q_sub_len8[] =
+    "The value of the Length field MUST be equal to 8.";
+static const char q_sub_len16[] =
+    "The value of the Length field MUST be equal to 16.";
+static const char q_fu_reserved[] =
+    "Reserved:  A three-octet field.  Its value MUST be zeroed on "
+    "transmission and ignored on receipt.";
 static const char q_loc_dst[] =
     "If the Session-Reflector receives the Location TLV that includes the "
     "Destination IP Address sub-TLV, it MUST include the Destination IPv4 "
@@ -460,6 +468,71 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "Sender's HMAC TLV has Length 16",
      "Length:  A two-octet field, set equal to the value 16 octets.", 0,
      stamp_tlv_chk_sends, {STAMP_TLV_HMAC, 0, &stamp_tlv_rule_send_hmac_len}},
+
+    /* ---- §4.2.1 Location sub-TLV Lengths (added later) ---- */
+    {"STAMP-8972-4.2.1-03", "RFC 8972 §4.2.1", IPPM_MUST, R,
+     "Reflector's MAC address Location sub-TLVs have Length 8", q_sub_len8, 0,
+     stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_sub_len8}},
+    {"STAMP-8972-4.2.1-04", "RFC 8972 §4.2.1", IPPM_MUST, R,
+     "Reflector's IP address Location sub-TLVs have Length 16", q_sub_len16,
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_sub_len16}},
+    {"STAMP-8972-4.2.1-05", "RFC 8972 §4.2.1", IPPM_MUST, S,
+     "Sender's MAC address Location sub-TLVs have Length 8", q_sub_len8, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_len8}},
+    {"STAMP-8972-4.2.1-06", "RFC 8972 §4.2.1", IPPM_MUST, S,
+     "Sender's IP address Location sub-TLVs have Length 16", q_sub_len16, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_LOCATION, 0, &stamp_tlv_rule_send_loc_sub_len16}},
+
+    /* ---- §4.7 Follow-Up Telemetry fields (added later) ---- */
+    {"STAMP-8972-4.7-07", "RFC 8972 §4.7", IPPM_MUST, S,
+     "Sender's Follow-Up Telemetry TLV has Length 16",
+     "The Session-Sender MUST set the Follow-Up Telemetry Type and Length "
+     "fields to their appropriate values.",
+     0, stamp_tlv_chk_sends,
+     {STAMP_TLV_FOLLOWUP, 0, &stamp_tlv_rule_send_fu_len}},
+    {"STAMP-8972-4.7-08", "RFC 8972 §4.7", IPPM_MUST, S,
+     "Sender's Follow-Up Telemetry Reserved field is zero", q_fu_reserved, 0,
+     stamp_tlv_chk_sends,
+     {STAMP_TLV_FOLLOWUP, 0, &stamp_tlv_rule_send_fu_reserved}},
+    {"STAMP-8972-4.7-09", "RFC 8972 §4.7", IPPM_MUST, R,
+     "Reflector's Follow-Up Telemetry Reserved field is zero", q_fu_reserved,
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_FOLLOWUP, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_fu_reserved}},
+
+    /* ---- §4 Private Use TLVs (added later) ---- */
+    {"STAMP-8972-4-14", "RFC 8972 §4", IPPM_MUST, S,
+     "Sender's Private Use TLVs (types 252-254) have Length at least 4",
+     "If a Type value for a TLV or sub-TLV is in the range for Private Use "
+     "[RFC8126], the length MUST be at least 4",
+     0, stamp_tlv_chk_sends, {-1, 0, &stamp_tlv_rule_send_private_len}},
+
+    /* ---- §4.8 HMAC TLV out of place (added later) ---- */
+    {"STAMP-8972-4.8-10", "RFC 8972 §4.8", IPPM_MUST, R,
+     "HMAC TLV before another TLV: every reflected TLV has I = 1",
+     "If the HMAC TLV appears in any other position in a STAMP extended "
+     "test packet, then the situation MUST be processed as HMAC "
+     "verification failure, as defined below in this section.",
+     0, stamp_tlv_chk_hmac_failed, {0, STAMP_TLV_ROW_MISPLACED}},
+
+    /* ---- §3 SSID per session (added later) ---- */
+    {"STAMP-8972-3-03", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_SENDER,
+     "Sender's sessions have distinct SSIDs",
+     "An implementation MUST NOT assign the same identifier to different "
+     "STAMP test sessions.",
+     0, stamp_chk_send_ssid_distinct},
+    {"STAMP-8972-3-04", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_REFLECTOR,
+     "Stateful: two SSIDs on one 4-tuple keep separate counters",
+     "An implementation of the STAMP Session-Reflector that supports this "
+     "specification MUST identify a STAMP Session using the SSID in "
+     "combination with elements of the usual 4-tuple for the session.",
+     IPPM_PROBE_STAMP_SSID, stamp_chk_refl_ssid_sessions},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -108,6 +108,35 @@ const struct ippm_case ippm_cases_stamp_9503[] = {
      "The length of the Sub-TLV modulo 16 MUST be 0.", 0,
      stamp_tlv_chk_sends,
      {STAMP_TLV_RETURN_PATH, 0, &stamp_tlv_rule_send_rp_srv6_mod16}},
+
+    /* ---- §4.1.1 other sub-TLVs beside a Control Code (added later) ---- */
+    {"STAMP-9503-4.1.1-02", "RFC 9503 §4.1.1", IPPM_MUST, R,
+     "Control Code 0x0 beside a Return Address: still no reply",
+     "All other Return Path Sub-TLVs MUST be ignored in this case.", 0,
+     stamp_tlv_chk_refl_rp_others_ignored, {0, 0}},
+    {"STAMP-9503-4.1.1-03", "RFC 9503 §4.1.1", IPPM_MUST, R,
+     "Control Code 0x1 beside a Return Address: the reply still comes back",
+     "All other Return Path Sub-TLVs MUST be ignored in this case.", 0,
+     stamp_tlv_chk_refl_rp_others_ignored, {1, 0}},
+
+    /* ---- §3 the reply's source address (added later) ---- */
+    {"STAMP-9503-3-05", "RFC 9503 §3", IPPM_SHOULD, R,
+     "Reply comes from the Destination Node Address when it is the "
+     "reflector's",
+     "If the received Destination Node Address is one of the addresses of "
+     "the Session-Reflector, it SHOULD be used as the Source Address in the "
+     "IP header of the reply test packet.",
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_DEST_ADDR, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_dna_src}},
+
+    /* ---- §4 two Return Path TLVs (added later) ---- */
+    {"STAMP-9503-4-05", "RFC 9503 §4", IPPM_MUST, R,
+     "Two Return Path TLVs: only the first is followed",
+     "A Session-Reflector that supports this TLV MUST only process the "
+     "first Return Path TLV in the test packet and ignore other Return Path "
+     "TLVs if present.",
+     0, stamp_tlv_chk_refl_rp_first_only},
 };
 
 const size_t ippm_cases_stamp_9503_n =

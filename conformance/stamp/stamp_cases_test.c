@@ -39,6 +39,7 @@ struct fx {
     bool auth;
     bool stateful;
     uint32_t refl_count[8]; /* stateful counters, by session port - 40000 */
+    uint32_t ssid_b_count;  /* port 40006's second SSID (RFC 8972 §3) */
 };
 
 struct spec {
@@ -87,6 +88,11 @@ static struct ippm_addr addr(uint8_t last, uint16_t port)
     struct ippm_addr a = {IPPM_AF_INET, {127, 0, 0, last}, port};
     return a;
 }
+
+/* Port 40006 carries two SSIDs (RFC 8972 §3: a session is the 4-tuple
+ * and the SSID); the conforming reflector counts each apart. */
+#define SSID_A 0x0a0a
+#define SSID_B 0x0b0b
 
 static struct ippm_exchange *fx_add(struct fx *f, const struct spec *s)
 {
@@ -156,7 +162,9 @@ static struct ippm_exchange *fx_add(struct fx *f, const struct spec *s)
         if (rlen < base)
             rlen = base;
     }
-    uint32_t *cnt = &f->refl_count[s->port - 40000];
+    uint32_t *cnt = s->port == 40006 && s->ssid == SSID_B
+                        ? &f->ssid_b_count
+                        : &f->refl_count[s->port - 40000];
     struct ippm_errest re = {true, false, 10, 2};
     struct stamp_reflector_pkt rp = {
         .seq = f->stateful ? (*cnt)++ : in.seq,
@@ -187,6 +195,8 @@ enum {
     RX_BASE0, RX_BASE1, RX_BASE2, RX_PAD, RX_SHORT, RX_GARBAGE, RX_AFTER,
     RX_MBZ, RX_PTP, RX_SSID, RX_BADHMAC
 };
+/* The first of the two-SSID exchanges (after RX_BADHMAC in auth mode). */
+#define RX_TWO_SSID(f) (RX_BADHMAC + ((f)->auth ? 1 : 0))
 
 static void fx_reflector(struct fx *f, bool auth, bool stateful)
 {
@@ -213,6 +223,11 @@ static void fx_reflector(struct fx *f, bool auth, bool stateful)
     if (auth)
         fx_add(f, &(struct spec){.seq = 0, .len = base, .bad_hmac = true,
                                  .port = 40005, .t = t += MS});
+    /* RX_TWO_SSID(f): SSID A 0, B 0, A 1, B 1 on one 4-tuple */
+    for (uint32_t k = 0; k < 4; k++)
+        fx_add(f, &(struct spec){.seq = k / 2, .len = base,
+                                 .ssid = k % 2 ? SSID_B : SSID_A,
+                                 .port = 40006, .reply = true, .t = t += MS});
 }
 
 /* Sender role: what somebody's Session-Sender sent us. */
@@ -227,6 +242,9 @@ static void fx_sender(struct fx *f, bool auth)
     for (uint32_t s = 0; s < 3; s++)
         fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
                                  .port = 40001, .t = t += MS});
+    for (uint32_t s = 0; s < 2; s++) /* another SSID (RFC 8972 §3) */
+        fx_add(f, &(struct spec){.seq = s, .len = base, .ssid = 9,
+                                 .port = 40002, .t = t += MS});
     /* Arrival a little after the send. */
     for (size_t i = 0; i < f->obs.n_ex; i++)
         f->ex[i].req_ns += 150000;
@@ -394,6 +412,16 @@ static void m_ssid(struct fx *f)
     ippm_store_u16(rp(f, RX_SSID) + (f->auth ? 26 : 14), 0x4321);
 }
 static void m_send_ssid(struct fx *f) { ippm_store_u16(rq(f, 7) + 14, 8); }
+/* SSID B's first reply numbered as if one counter served the 4-tuple. */
+static void m_refl_ssid_sessions(struct fx *f)
+{
+    ippm_store_u32(rp(f, RX_TWO_SSID(f) + 1), 1);
+}
+static void m_send_ssid_reused(struct fx *f)
+{
+    ippm_store_u16(rq(f, 8) + 14, 7);
+    ippm_store_u16(rq(f, 9) + 14, 7);
+}
 
 /* ADVISORY (open layout: Timestamp at 4, Error Estimate at 12, Receive
  * Timestamp at 16, Ses-Sender TTL at 40). */
@@ -488,7 +516,9 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-ADV-06", F_OPEN_TTL, m_adv_ttl_const},
     {"STAMP-8762-ADV-07", F_SEND_OPEN, m_adv_send_ts_back},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
+    {"STAMP-8972-3-04", F_OPEN_STATEFUL, m_refl_ssid_sessions},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
+    {"STAMP-8972-3-03", F_SEND_OPEN, m_send_ssid_reused},
 };
 
 #define N_CASE_TESTS (sizeof case_tests / sizeof case_tests[0])
@@ -719,6 +749,8 @@ static void test_ssid_zeroed_is_na(void **state)
     (void)state;
     build(&g_fx, F_OPEN);
     ippm_store_u16(rp(&g_fx, RX_SSID) + 14, 0);
+    for (size_t k = 0; k < 4; k++) /* every SSID zeroed */
+        ippm_store_u16(rp(&g_fx, RX_TWO_SSID(&g_fx) + k) + 14, 0);
     char d[IPPM_DETAIL_MAX];
     assert_int_equal(run("STAMP-8972-3-01", &g_fx.obs, d), IPPM_NA);
     assert_non_null(strstr(d, "RFC 8972"));
@@ -983,7 +1015,7 @@ static void test_runner_filters(void **state)
         assert_memory_equal(res[i].c->id, "STAMP-8762-4.3.1-", 17);
     /* Several prefixes. */
     n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972-3", res, 128);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     size_t n_all_refl = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
     /* Nothing matches. */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, "TWAMP-", res, 128), 0);

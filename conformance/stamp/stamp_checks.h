@@ -64,6 +64,8 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
 
 /* ---- Session-Reflector, RFC 8972 ---- */
 STAMP_CHECK(stamp_chk_refl_ssid_copied);
+/* RFC 8972 §3: a stateful reflector counts per 4-tuple and SSID. */
+STAMP_CHECK(stamp_chk_refl_ssid_sessions);
 
 /* ---- Session-Sender, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_send_min_len);
@@ -75,6 +77,8 @@ STAMP_CHECK(stamp_chk_send_hmac_valid);
 
 /* ---- Session-Sender, RFC 8972 ---- */
 STAMP_CHECK(stamp_chk_send_ssid_constant);
+/* RFC 8972 §3: no two sessions of one sender share an SSID. */
+STAMP_CHECK(stamp_chk_send_ssid_distinct);
 
 /* How far a timestamp may be from the exchange time and still count as
  * read in the right format: NTP read as PTP (or back) is decades off. */

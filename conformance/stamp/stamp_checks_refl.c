@@ -455,6 +455,81 @@ STAMP_CHECK(stamp_chk_refl_stateful_seq)
     return stamp_acc_end(&a, "no reply was seen");
 }
 
+static bool same_tuple(const struct sess_item *a, const struct sess_item *b)
+{
+    return !stamp_ck_addr_cmp(&a->e->req_src, &b->e->req_src) &&
+           !stamp_ck_addr_cmp(&a->e->req_dst, &b->e->req_dst);
+}
+
+/* One SSID's replies v[0..n) on a shared 4-tuple: a counter from zero. */
+static void ssid_counter(const struct ippm_obs *obs, const struct sess_item *v,
+                         size_t n, struct stamp_acc *a)
+{
+    uint32_t want = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t seq = 0;
+        stamp_rep_seq(obs, v[i].e, &seq);
+        a->n++;
+        if (seq != want) {
+            stamp_acc_fail(a,
+                           "session from port %u, SSID 0x%04x: reply %" PRIu32
+                           " has Sequence Number %" PRIu32 " (expected %" PRIu32
+                           ": a counter per 4-tuple and SSID)",
+                           v[i].e->req_src.port, v[i].ssid, want, seq, want);
+            return;
+        }
+        want = seq + 1;
+    }
+}
+
+/* Some reply copies a request's non-zero SSID: RFC 8972 §3 support. */
+static bool ssid_supported(const struct ippm_obs *obs)
+{
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        struct stamp_sender_pkt s;
+        struct stamp_reflector_pkt r;
+        if (stamp_dec_req(obs, &obs->ex[i], &s) && s.ssid &&
+            stamp_dec_rep(obs, &obs->ex[i], &r) && r.ssid == s.ssid)
+            return true;
+    }
+    return false;
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ssid_sessions)
+{
+    const char *how;
+    if (stamp_obs_stateful(obs, &how) == 0) {
+        snprintf(detail, cap, "reflector is stateless (%s)", how);
+        return IPPM_NA;
+    }
+    if (!ssid_supported(obs))
+        return stamp_na(detail, cap,
+                        "no reply copied an SSID: the reflector does not "
+                        "support RFC 8972 §3");
+    size_t n;
+    struct sess_item *v = stamp_ck_sessions(obs, true, true, &n);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0, end; i < n; i = end) {
+        /* v is sorted by 4-tuple, then SSID, then time. */
+        end = i + 1;
+        unsigned ssids = v[i].ssid != 0;
+        for (; end < n && same_tuple(&v[i], &v[end]); end++)
+            ssids += v[end].ssid && v[end].ssid != v[end - 1].ssid;
+        if (ssids < 2)
+            continue;
+        for (size_t g = i, ge; g < end; g = ge) {
+            for (ge = g + 1; ge < end && v[ge].ssid == v[g].ssid; ge++)
+                ;
+            if (v[g].ssid)
+                ssid_counter(obs, v + g, ge - g, &a);
+        }
+    }
+    free(v);
+    a.note = obs->expect_stateful < 0 ? "stateful inferred" : NULL;
+    return stamp_acc_end(&a, "no 4-tuple carried two SSIDs with replies");
+}
+
 /* The copied fields: a reply decoded with its request. */
 enum copy_field {
     COPY_SEQ = STAMP_COPY_SEQ,

@@ -212,3 +212,65 @@ STAMP_CHECK(stamp_chk_send_ssid_constant)
     free(v);
     return stamp_acc_end(&a, "no session uses an SSID");
 }
+
+/* The SSID a session's packets carry: the first non-zero one, 0 none. */
+static uint16_t session_ssid(const struct ippm_obs *obs,
+                             const struct sess_item *v, size_t start,
+                             size_t end)
+{
+    for (size_t i = start; i < end; i++) {
+        struct stamp_sender_pkt s;
+        stamp_dec_req(obs, v[i].e, &s);
+        if (s.ssid)
+            return s.ssid;
+    }
+    return 0;
+}
+
+static bool same_host(const struct ippm_addr *a, const struct ippm_addr *b)
+{
+    size_t l = a->family == IPPM_AF_INET ? 4 : 16;
+    return a->family == b->family && memcmp(a->ip, b->ip, l) == 0;
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_ssid_distinct)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    size_t n, n_sess = 0;
+    struct sess_item *v = stamp_ck_sessions(obs, false, false, &n);
+    /* Each session's first item, its SSID in .ssid (0: none used). */
+    struct sess_item *first = v ? malloc(n * sizeof *first) : NULL;
+    for (size_t start = 0, end; first && start < n; start = end) {
+        end = start + 1;
+        while (end < n && !stamp_ck_sess_key_cmp(&v[start], &v[end]))
+            end++;
+        first[n_sess] = v[start];
+        first[n_sess++].ssid = session_ssid(obs, v, start, end);
+    }
+    for (size_t i = 0; i < n_sess; i++) {
+        if (!first[i].ssid)
+            continue;
+        bool clash = false;
+        unsigned others = 0;
+        for (size_t j = 0; j < n_sess; j++) {
+            if (j == i || !first[j].ssid ||
+                !same_host(&first[j].e->req_src, &first[i].e->req_src))
+                continue;
+            others++;
+            clash |= first[j].ssid == first[i].ssid;
+        }
+        if (!others)
+            continue; /* one session with an SSID: nothing to compare */
+        a.n++;
+        if (clash)
+            stamp_acc_fail(&a,
+                           "sessions from port %u and another have the same "
+                           "SSID 0x%04x (expected one SSID per session)",
+                           first[i].e->req_src.port, first[i].ssid);
+    }
+    free(first);
+    free(v);
+    return stamp_acc_end(&a, "fewer than two sessions from one sender use an "
+                             "SSID");
+}

@@ -21,7 +21,7 @@
 #define NS     1000000000ull
 #define MS     1000000ull
 #define T0     (1764000000ull * NS)
-#define MAXEX  24
+#define MAXEX  32
 #define MAXLEN 600
 
 /* ---- crypto: testsupport/fake_crypto.h ---- */
@@ -213,7 +213,11 @@ enum {
     X_BADCOS,
     X_BADMS,
     X_BADDNA,
-    X_BADRP
+    X_BADRP,
+    X_RPNONE_ADDR,
+    X_RPSAME_ADDR,
+    X_RP2_REPLY,
+    X_RP2_SILENT
 };
 
 static void fx_reflector(bool stateful)
@@ -306,9 +310,32 @@ static void fx_reflector(bool stateful)
     uint8_t sub[24] = {STAMP_TLV_U, STAMP_RP_SRV6, 0, 20};
     PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, sub, 24));
     add(f, b, n, 5, false);
+    /* X_RPNONE_ADDR, X_RPSAME_ADDR: a Control Code 0x0 / 0x1 beside a
+     * Return Address (RFC 9503 §4.1.1: the address is ignored) */
+    for (uint8_t reply = 0; reply < 2; reply++) {
+        uint8_t cc[16] = {
+            STAMP_TLV_U, STAMP_RP_CONTROL, 0, 4, 0,   0, 0,   reply,
+            STAMP_TLV_U, STAMP_RP_ADDR,    0, 4, 203, 0, 113, 5};
+        n = 0;
+        PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_RETURN_PATH, cc,
+                          sizeof cc));
+        add(f, b, n, 5, false);
+    }
+    /* X_RP2_REPLY, X_RP2_SILENT: two Return Path TLVs, a Return Address
+     * that is the source and a Control Code 0x0, in both orders (RFC 9503
+     * §4: only the first is followed) */
+    struct stamp_return_path self = {.addr = SRC};
+    n = 0;
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &self));
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
+    add(f, b, n, 5, false);
+    n = 0;
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
+    PUT(stamp_tlv_put_return_path(b, B_, &n, &self));
+    add(f, b, n, 5, false);
 }
 
-enum { A_GOOD, A_BAD, A_PAD };
+enum { A_GOOD, A_BAD, A_PAD, A_LATE };
 
 static void fx_auth(void)
 {
@@ -323,6 +350,11 @@ static void fx_auth(void)
     n = 0;
     PUT(stamp_tlv_put_padding(b, B_, &n, 12));
     add(&g, b, n, 5, false); /* A_PAD */
+    n = 0; /* A_LATE: a TLV after the HMAC TLV (§4.8: a failure) */
+    PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+    PUT(stamp_tlv_put_hmac(b, B_, &n));
+    PUT(stamp_tlv_put_tsinfo(b, B_, &n));
+    add(&g, b, n, 5, false);
 }
 
 /* Sender fixtures: three packets of one session. */
@@ -353,6 +385,11 @@ static void fx_sender(bool auth)
             PUT(stamp_tlv_put_micro_session(b, B_, &n, 7, 0));
             PUT(stamp_tlv_put_refl_control(b, B_, &n, 100, 1, 0));
             PUT(stamp_tlv_put_ber_pattern(b, B_, &n, pat, 2));
+            /* Private Use: Enterprise Code 32473, then 4 octets */
+            PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, 252,
+                              "\0\0\x7e\x99"
+                              "abcd",
+                              8));
         }
         PUT(stamp_tlv_put_hmac(b, B_, &n));
         PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
@@ -488,6 +525,59 @@ M(m_loc_sub_i)
 M(m_s_loc_sub_i)
 {
     qt(0, STAMP_TLV_LOCATION)[4 + 4] |= STAMP_TLV_I;
+}
+M(m_loc_sub_len8)
+{
+    ippm_store_u16(rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 4 + 2, 9);
+}
+M(m_loc_sub_len16)
+{
+    ippm_store_u16(rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 16 + 2, 12);
+}
+M(m_s_loc_sub_len8)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_LOCATION) + 4 + 4 + 2, 9);
+}
+M(m_s_loc_sub_len16)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_LOCATION) + 4 + 16 + 2, 12);
+}
+M(m_s_fu_len)
+{
+    ippm_store_u16(qt(0, STAMP_TLV_FOLLOWUP) + 2, 12);
+}
+M(m_s_fu_reserved)
+{
+    qt(0, STAMP_TLV_FOLLOWUP)[4 + 13] = 1;
+}
+M(m_fu_reserved)
+{
+    rt(X_MAIN, STAMP_TLV_FOLLOWUP)[4 + 15] = 1;
+}
+M(m_s_private_len)
+{
+    ippm_store_u16(qt(0, 252) + 2, 2);
+}
+M(m_rp_others_no_reply)
+{
+    g.ex[X_RPNONE_ADDR].rep = g.rep[X_MAIN];
+    g.ex[X_RPNONE_ADDR].rep_len = g.ex[X_MAIN].rep_len;
+}
+M(m_rp_others_reply)
+{
+    g.ex[X_RPSAME_ADDR].rep = NULL;
+}
+M(m_hmac_late)
+{
+    rt(A_LATE, STAMP_TLV_TSINFO)[0] &= (uint8_t)~STAMP_TLV_I;
+}
+M(m_dna_src)
+{
+    g.ex[X_MAIN].rep_src = OTHER;
+}
+M(m_rp_first_only)
+{
+    g.ex[X_RP2_REPLY].rep = NULL;
 }
 M(m_ts_sync)
 {
@@ -792,6 +882,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4-11", F_S, m_s_m},
     {"STAMP-8972-4-12", F_S, m_s_i},
     {"STAMP-8972-4-13", F_S, m_s_reserved},
+    {"STAMP-8972-4-14", F_S, m_s_private_len},
     {"STAMP-8972-4.1-01", F_R, m_padding_len},
     {"STAMP-8972-4.2-01", F_R, m_loc_len},
     {"STAMP-8972-4.2-02", F_R, m_loc_ports},
@@ -804,6 +895,10 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.2-09", F_R, m_loc_malformed},
     {"STAMP-8972-4.2.1-01", F_R, m_loc_sub_i},
     {"STAMP-8972-4.2.1-02", F_S, m_s_loc_sub_i},
+    {"STAMP-8972-4.2.1-03", F_R, m_loc_sub_len8},
+    {"STAMP-8972-4.2.1-04", F_R, m_loc_sub_len16},
+    {"STAMP-8972-4.2.1-05", F_S, m_s_loc_sub_len8},
+    {"STAMP-8972-4.2.1-06", F_S, m_s_loc_sub_len16},
     {"STAMP-8972-4.3-01", F_R, m_ts_sync},
     {"STAMP-8972-4.3-02", F_R, m_ts_method},
     {"STAMP-8972-4.3-03", F_R, m_ts_malformed},
@@ -832,6 +927,9 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.7-04", F_R, m_fu_seq},
     {"STAMP-8972-4.7-05", F_R, m_fu_ts},
     {"STAMP-8972-4.7-06", F_R, m_fu_mode},
+    {"STAMP-8972-4.7-07", F_S, m_s_fu_len},
+    {"STAMP-8972-4.7-08", F_S, m_s_fu_reserved},
+    {"STAMP-8972-4.7-09", F_R, m_fu_reserved},
     {"STAMP-8972-4.8-01", F_SA, m_s_hmac_present},
     {"STAMP-8972-4.8-02", F_A, m_hmac_present},
     {"STAMP-8972-4.8-03", F_SA, m_s_hmac_last},
@@ -840,18 +938,23 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.8-06", F_A, m_hmac_valid},
     {"STAMP-8972-4.8-07", F_A, m_hmac_i},
     {"STAMP-8972-4.8-08", F_A, m_hmac_copied},
+    {"STAMP-8972-4.8-10", F_A, m_hmac_late},
     {"STAMP-8972-4.8-09", F_S, m_s_hmac_len},
     {"STAMP-9503-3-01", F_S, m_s_dna_ssid},
     {"STAMP-9503-3-02", F_R, m_dna_other},
     {"STAMP-9503-3-03", F_R, m_dna_self},
     {"STAMP-9503-3-04", F_R, m_dna_malformed},
+    {"STAMP-9503-3-05", F_R, m_dna_src},
     {"STAMP-9503-4-01", F_S, m_s_rp_one},
     {"STAMP-9503-4-02", F_R, m_rp_cannot},
     {"STAMP-9503-4-03", F_R, m_rp_can},
     {"STAMP-9503-4-04", F_R, m_rp_malformed},
+    {"STAMP-9503-4-05", F_R, m_rp_first_only},
     {"STAMP-9503-4.1-01", F_S, m_s_rp_once},
     {"STAMP-9503-4.1-02", F_S, m_s_rp_excl},
     {"STAMP-9503-4.1.1-01", F_R, m_rp_no_reply},
+    {"STAMP-9503-4.1.1-02", F_R, m_rp_others_no_reply},
+    {"STAMP-9503-4.1.1-03", F_R, m_rp_others_reply},
     {"STAMP-9503-4.1.3-01", F_S, m_s_rp_empty},
     {"STAMP-9503-4.1.3.1-01", F_S, m_s_rp_mpls},
     {"STAMP-9503-4.1.3.2-01", F_S, m_s_rp_srv6},

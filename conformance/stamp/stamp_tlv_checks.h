@@ -29,7 +29,8 @@
  * REFL (hmac): grade the reply, not the request.
  * REMAINDER (malformed): the rest of the packet is copied as sent.
  * COPIED (hmac_failed): the TLVs come back copied, not with I set.
- * STATELESS / STATEFUL: N/A for a stateful / stateless reflector. */
+ * STATELESS / STATEFUL: N/A for a stateful / stateless reflector.
+ * MISPLACED (hmac_failed): requests whose HMAC TLV is not last. */
 #define STAMP_TLV_ROW_AWARE      1u
 #define STAMP_TLV_ROW_WELLFORMED 2u
 #define STAMP_TLV_ROW_PROCESSED  (STAMP_TLV_ROW_AWARE | STAMP_TLV_ROW_WELLFORMED)
@@ -38,6 +39,7 @@
 #define STAMP_TLV_ROW_COPIED     32u
 #define STAMP_TLV_ROW_STATELESS  64u
 #define STAMP_TLV_ROW_STATEFUL   128u
+#define STAMP_TLV_ROW_MISPLACED  256u
 
 /* What one row grades per TLV, with its N/A reason; opaque to the tables. */
 struct stamp_tlv_rule;
@@ -60,6 +62,11 @@ STAMP_CHECK(stamp_tlv_chk_refl_in_order);
 STAMP_CHECK(stamp_tlv_chk_refl_fu_malformed);
 STAMP_CHECK(stamp_tlv_chk_send_rp_one);
 STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply);
+/* RFC 9503 §4.1.1: a Control Code beside other Return Path sub-TLVs;
+ * row type 0: Reply Request 0x0, no reply; 1: 0x1, a reply. */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
+/* RFC 9503 §4: only the first Return Path TLV is processed. */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
 
@@ -103,6 +110,7 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_send_hmac_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_dna_ssid;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_other;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self;
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_src;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_cannot;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_rp_u_can;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_rp_sub_once;
@@ -131,8 +139,18 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_family;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i;
+/* Location sub-TLV Lengths (RFC 8972 §4.2.1): k = 8 grades the MAC
+ * sub-TLVs, k = 16 the IP address ones. */
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len8;
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len16;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len8;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len16;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_private_len;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len;
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved;
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved;
 
 #endif

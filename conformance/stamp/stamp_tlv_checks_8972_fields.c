@@ -349,6 +349,28 @@ SEND(s_ar_resv)
 const struct stamp_tlv_rule stamp_tlv_rule_send_ar_resv = {
     .send = s_ar_resv, .none = "no packet carried an Access Report TLV"};
 
+/* ================= §4 Private Use TLVs ================= */
+
+/* RFC 8972 §5.1 (Table 10): STAMP TLV Types 252-254 are Private Use; the
+ * first four value octets are then the vendor's Enterprise Code. */
+SEND(s_private_len)
+{
+    UNUSED4;
+    (void)qs;
+    if (t->type < 252 || t->type > 254)
+        return -1;
+    if (t->len < 4)
+        return stamp_tlvck_fail(why, n,
+                                "Private Use TLV type %u sent with Length %u "
+                                "(expected at least 4, the Enterprise Code)",
+                                t->type, t->len);
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_private_len = {
+    .send = s_private_len,
+    .none = "no packet carried a Private Use TLV (types 252-254)"};
+
 /* ================= §4.7 Follow-Up Telemetry ================= */
 
 SEND(s_fu_zero)
@@ -506,6 +528,58 @@ PAIR(p_fu_mode)
 const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_mode = {
     .pair = p_fu_mode, .none = "no Follow-Up reply carried a timestamp"};
 
+SEND(s_fu_len)
+{
+    UNUSED4;
+    (void)qs;
+    if (t->len != 16)
+        return stamp_tlvck_fail(why, n,
+                                "Follow-Up Telemetry TLV Length %u (expected "
+                                "16)",
+                                t->len);
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len = {
+    .send = s_fu_len, .none = "no packet carried a Follow-Up Telemetry TLV"};
+
+/* The three Reserved octets after Timestamp M; who names the role. */
+static int fu_reserved(const struct stamp_tlv *t, const char *who, char *why,
+                       size_t n)
+{
+    struct stamp_tlv_followup f;
+    if (stamp_tlv_followup_decode(t, &f) != IPPM_OK)
+        return -1;
+    if (f.reserved_nonzero)
+        return stamp_tlvck_fail(why, n,
+                                "%s Follow-Up Telemetry TLV has a non-zero "
+                                "Reserved field",
+                                who);
+    return 1;
+}
+SEND(s_fu_reserved)
+{
+    UNUSED4;
+    (void)qs;
+    return fu_reserved(t, "sent", why, n);
+}
+PAIR(p_fu_reserved)
+{
+    UNUSED4;
+    (void)q;
+    if (!r)
+        return stamp_tlvck_missing(STAMP_TLV_FOLLOWUP, why, n);
+    return fu_reserved(r, "reflected", why, n);
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved = {
+    .send = s_fu_reserved,
+    .none = "no packet carried a well-formed Follow-Up Telemetry TLV"};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved = {
+    .pair = p_fu_reserved,
+    .none = "no reply carried a well-formed Follow-Up Telemetry TLV"};
+
 /* ================= §4.8 HMAC TLV ================= */
 
 /* TLVs that need an HMAC TLV: anything but a lone Extra Padding TLV. */
@@ -520,21 +594,6 @@ static bool needs_hmac(const struct side *s)
         pad += t.type == STAMP_TLV_PADDING;
     }
     return n && !(n == 1 && pad == 1);
-}
-
-/* Only Extra Padding after the first HMAC TLV. */
-static bool hmac_last(const struct side *s)
-{
-    struct stamp_tlv_iter it;
-    struct stamp_tlv t;
-    bool seen = false;
-    stamp_tlv_iter_init(&it, s->p, s->n);
-    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
-        if (seen && t.type != STAMP_TLV_PADDING)
-            return false;
-        seen |= t.type == STAMP_TLV_HMAC;
-    }
-    return true;
 }
 
 enum hm_kind {
@@ -582,7 +641,7 @@ static enum ippm_verdict hmac_side(const struct ippm_obs *o, char *d,
             if (!has)
                 continue;
             a.n++;
-            if (!hmac_last(&s))
+            if (!stamp_tlvck_hmac_last(&s))
                 stamp_acc_fail(
                     &a,
                     "seq %" PRIu32 ": a TLV other than Extra "
@@ -619,10 +678,24 @@ STAMP_CHECK(stamp_tlv_chk_hmac)
                      (enum hm_kind)arg->type);
 }
 
+/* A request that fails its HMAC TLV: misplaced, one followed by a TLV
+ * other than Extra Padding (§4.8 "any other position"); else one whose
+ * digest does not verify. */
+static bool req_hmac_fails(const struct ippm_obs *o,
+                           const struct ippm_exchange *e, const struct side *q,
+                           bool misplaced)
+{
+    struct stamp_tlv t;
+    if (misplaced)
+        return stamp_tlvck_nth(q, STAMP_TLV_HMAC, 0, &t) &&
+               !stamp_tlvck_hmac_last(q);
+    return stamp_tlvck_req_hmac_bad(o, e, q);
+}
+
 /* Requests whose HMAC TLV fails: I on every reply TLV, or the TLVs
  * copied (flags aside). */
 static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
-                                     size_t cap, bool copied)
+                                     size_t cap, bool copied, bool misplaced)
 {
     if (!stamp_obs_has_key(o))
         return stamp_na(d, cap, "no key given: HMAC TLVs cannot be checked");
@@ -633,7 +706,7 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
         const struct ippm_exchange *e = &o->ex[i];
         struct side q, r;
         if (!e->rep || !stamp_tlvck_region(o, e->req, e->req_len, &q) ||
-            !stamp_tlvck_req_hmac_bad(o, e, &q))
+            !req_hmac_fails(o, e, &q, misplaced))
             continue;
         stamp_tlvck_region(o, e->rep, e->rep_len, &r);
         a.n++;
@@ -666,14 +739,18 @@ static enum ippm_verdict hmac_failed(const struct ippm_obs *o, char *d,
             }
         }
     }
-    return stamp_acc_end(&a, "no request with a failing HMAC TLV was answered");
+    return stamp_acc_end(&a, misplaced ? "no request with an HMAC TLV before "
+                                         "another TLV was answered"
+                                       : "no request with a failing HMAC TLV "
+                                         "was answered");
 }
 
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_hmac_failed)
 {
     return hmac_failed(obs, detail, cap,
-                       (arg->flags & STAMP_TLV_ROW_COPIED) != 0);
+                       (arg->flags & STAMP_TLV_ROW_COPIED) != 0,
+                       (arg->flags & STAMP_TLV_ROW_MISPLACED) != 0);
 }
 
 SEND(s_hmac_len)

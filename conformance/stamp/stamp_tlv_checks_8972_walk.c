@@ -138,7 +138,8 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_m_cleared = {
     .pair = p_m_cleared,
     .none = "no well-formed request with TLVs was answered"};
 
-/* The request's HMAC TLV verifies with the session key: "Otherwise"
+/* The request's HMAC TLV verifies with the session key and is last (RFC
+ * 8972 §4.8: any other position is a verification failure): "Otherwise"
  * in RFC 8972 §4, so I = 0 on the reply as for a request without one. */
 static bool req_hmac_tlv_verified(const struct ippm_obs *o,
                                   const struct ippm_exchange *e,
@@ -146,7 +147,8 @@ static bool req_hmac_tlv_verified(const struct ippm_obs *o,
 {
     struct stamp_tlv t;
     return stamp_obs_has_key(o) && stamp_tlvck_nth(q, STAMP_TLV_HMAC, 0, &t) &&
-           t.len == 16 && !stamp_tlvck_req_hmac_bad(o, e, q);
+           t.len == 16 && stamp_tlvck_hmac_last(q) &&
+           !stamp_tlvck_req_hmac_bad(o, e, q);
 }
 
 /* see stamp_tlv_checks.h */
@@ -574,3 +576,73 @@ SEND(s_loc_sub_i)
 const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_i = {
     .send = s_loc_sub_i,
     .none = "no packet carried a Location TLV with sub-TLVs"};
+
+/* RFC 8972 §4.2.1 fixes each Location sub-TLV's Length: 8 for the MAC
+ * sub-TLVs (types 1-3), 16 for the IP address ones (types 4-9). */
+static unsigned loc_sub_fixed_len(unsigned type)
+{
+    if (type >= STAMP_LOC_SRC_MAC && type <= STAMP_LOC_SRC_EUI64)
+        return 8;
+    if (type >= STAMP_LOC_DST_IP && type <= STAMP_LOC_SRC_IPV6)
+        return 16;
+    return 0;
+}
+
+/* Grades the Length of every sub-TLV of Location TLV t whose fixed
+ * Length is want; -1 when t holds none, who names the role. */
+static int loc_sub_lens(const struct stamp_tlv *t, unsigned want,
+                        const char *who, char *why, size_t n)
+{
+    if (t->len < 4)
+        return -1;
+    struct stamp_tlv_iter it;
+    struct stamp_tlv s;
+    int res = -1;
+    stamp_tlv_iter_init(&it, t->value + 4, t->len - 4u);
+    while (stamp_tlv_next(&it, &s) == IPPM_OK) {
+        if (loc_sub_fixed_len(s.type) != want)
+            continue;
+        res = 1;
+        if (s.len != want)
+            return stamp_tlvck_fail(why, n,
+                                    "%s Location sub-TLV type %u has Length "
+                                    "%u (expected %u)",
+                                    who, s.type, s.len, want);
+    }
+    return res;
+}
+
+PAIR(p_loc_sub_len)
+{
+    (void)o, (void)e, (void)q;
+    if (!r)
+        return stamp_tlvck_missing(q->type, why, n);
+    return loc_sub_lens(r, rule->k, "reflected", why, n);
+}
+SEND(s_loc_sub_len)
+{
+    UNUSED4;
+    (void)qs;
+    return loc_sub_lens(t, rule->k, "sent", why, n);
+}
+
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len8 = {
+    .pair = p_loc_sub_len,
+    .none = "no reflected Location TLV held a MAC address sub-TLV",
+    .k = 8};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_len16 = {
+    .pair = p_loc_sub_len,
+    .none = "no reflected Location TLV held an IP address sub-TLV",
+    .k = 16};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len8 = {
+    .send = s_loc_sub_len,
+    .none = "no Location TLV sent held a MAC address sub-TLV",
+    .k = 8};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_send_loc_sub_len16 = {
+    .send = s_loc_sub_len,
+    .none = "no Location TLV sent held an IP address sub-TLV",
+    .k = 16};

@@ -73,6 +73,28 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_u_self = {
             "went to, the reply says U = 1 (expected 0)",
     .k = 0};
 
+/* The Destination Node Address is the reflector's (the request went to
+ * it): the reply should come from it. */
+PAIR(p_dna_src)
+{
+    (void)o;
+    if (!r || !stamp_tlvck_same_ip(&e->req_dst, q->value, q->len) ||
+        e->rep_src.family == IPPM_AF_NONE)
+        return -1;
+    if (!stamp_tlvck_same_ip(&e->rep_src, q->value, q->len))
+        return stamp_tlvck_fail(why, n,
+                                "the reply came from another address than "
+                                "the Destination Node Address, which is the "
+                                "reflector's (expected it as the source)");
+    return 1;
+}
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_dna_src = {
+    .pair = p_dna_src,
+    .none = "no reply to a Destination Node Address TLV naming the "
+            "reflector, from a known address",
+    .path = IPPM_PATH_NAT};
+
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_send_rp_one)
 {
@@ -222,6 +244,115 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_no_reply)
     }
     return stamp_acc_end(&a, unrecognised ? STAMP_TLVCK_UNRECOGNISED
                                           : "no request asked for no reply");
+}
+
+/* A request whose first Return Path TLV holds a Control Code with the
+ * Reply Request flag reply_bit and other sub-TLVs beside it (RFC 9503
+ * §4.1.1: those MUST be ignored). */
+static bool rp_control_with_others(const struct ippm_obs *o,
+                                   const struct ippm_exchange *e,
+                                   bool reply_bit)
+{
+    struct stamp_tlv t;
+    struct rp_count c;
+    if (!stamp_tlvck_req_first(o, e, STAMP_TLV_RETURN_PATH, &t))
+        return false;
+    rp_count(&t, &c);
+    return c.control == 1 && c.reply_bit == reply_bit && (c.addr || c.seg);
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored)
+{
+    bool reply_bit = arg->type == 1;
+    if (!stamp_tlvck_aware(obs))
+        return stamp_na(detail, cap, STAMP_TLVCK_NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!rp_control_with_others(obs, e, reply_bit))
+            continue;
+        if (e->in_flight) {
+            a.in_flight++;
+            continue;
+        }
+        if (!reply_bit) {
+            if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, true,
+                                           &a, &unrecognised))
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": Control Code 0x0 beside "
+                               "other sub-TLVs, a %zu-octet reply came "
+                               "(expected none: the others ignored)",
+                               stamp_req_seq(e), e->rep_len);
+            continue;
+        }
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Control Code 0x1 beside other "
+                           "sub-TLVs, no reply came back (expected one on "
+                           "the same link: the others ignored)",
+                           stamp_req_seq(e));
+    }
+    return stamp_acc_end(&a, unrecognised
+                                 ? STAMP_TLVCK_UNRECOGNISED
+                                 : "no request held a Control Code beside "
+                                   "other Return Path sub-TLVs");
+}
+
+/* A Return Path TLV with a Control Code asking for no reply. */
+static bool rp_asks_no_reply(const struct stamp_tlv *t)
+{
+    struct rp_count c;
+    rp_count(t, &c);
+    return c.control && !c.reply_bit;
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only)
+{
+    (void)arg;
+    if (!stamp_tlvck_aware(obs))
+        return stamp_na(detail, cap, STAMP_TLVCK_NOT_AWARE);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    unsigned unrecognised = 0;
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        struct side q;
+        struct stamp_tlv first, t;
+        if (!stamp_tlvck_region(obs, e->req, e->req_len, &q) ||
+            !stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, 0, &first))
+            continue;
+        bool first_silent = rp_asks_no_reply(&first), later_silent = false;
+        for (unsigned k = 1; stamp_tlvck_nth(&q, STAMP_TLV_RETURN_PATH, k, &t);
+             k++)
+            later_silent |= rp_asks_no_reply(&t);
+        /* Graded when the first and a later one disagree on silence. */
+        if (first_silent == later_silent || e->in_flight)
+            continue;
+        if (first_silent) {
+            if (stamp_tlvck_replied_anyway(obs, e, STAMP_TLV_RETURN_PATH, true,
+                                           &a, &unrecognised))
+                stamp_acc_fail(&a,
+                               "seq %" PRIu32 ": the first Return Path TLV "
+                               "asked for no reply, a reply came (expected "
+                               "the later ones ignored)",
+                               stamp_req_seq(e));
+            continue;
+        }
+        a.n++;
+        if (!e->rep)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": a later Return Path TLV asked "
+                           "for no reply and none came (expected only the "
+                           "first followed)",
+                           stamp_req_seq(e));
+    }
+    return stamp_acc_end(&a, unrecognised
+                                 ? STAMP_TLVCK_UNRECOGNISED
+                                 : "no request held two Return Path TLVs, one "
+                                   "asking for no reply");
 }
 
 /* Segment lists in a Return Path TLV. */

@@ -120,6 +120,21 @@ unsigned stamp_tlvck_count_type(const struct side *s, uint8_t type)
 }
 
 /* see stamp_tlv_checks_base.h */
+bool stamp_tlvck_hmac_last(const struct side *s)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    bool seen = false;
+    stamp_tlv_iter_init(&it, s->p, s->n);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK) {
+        if (seen && t.type != STAMP_TLV_PADDING)
+            return false;
+        seen |= t.type == STAMP_TLV_HMAC;
+    }
+    return true;
+}
+
+/* see stamp_tlv_checks_base.h */
 bool stamp_tlvck_nth(const struct side *s, uint8_t type, unsigned k,
                      struct stamp_tlv *out)
 {

@@ -98,6 +98,10 @@ bool stamp_tlvck_first_malformed(const struct side *s, size_t *off, int *type);
 /* How many TLVs of this type the walk meets. */
 unsigned stamp_tlvck_count_type(const struct side *s, uint8_t type);
 
+/* Only Extra Padding after the first HMAC TLV (RFC 8972 §4.8); true
+ * when there is none. */
+bool stamp_tlvck_hmac_last(const struct side *s);
+
 /* The k-th TLV of this type (from 0), as far as the walk goes. */
 bool stamp_tlvck_nth(const struct side *s, uint8_t type, unsigned k,
                      struct stamp_tlv *out);

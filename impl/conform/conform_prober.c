@@ -379,6 +379,10 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
         send_req(p, PS_PTP, base, s, IPPM_TS_PTP, 0, RQ_VALID);
     for (uint32_t s = 0; s < 3; s++)
         send_req(p, PS_SSID, base, s, ntp, PROBE_SSID, RQ_VALID);
+    /* A second SSID on the same 4-tuple: another session for a reflector
+     * that supports RFC 8972 §3 (its own counter when stateful). */
+    for (uint32_t s = 0; s < 2; s++)
+        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID + 1, RQ_VALID);
     /* A gap (2..4 never sent): a stateless reflector echoes 5 and 6, a
      * stateful one counts 2 and 3. */
     const uint32_t s2[4] = {0, 1, 5, 6};

@@ -59,7 +59,8 @@ static int tlv_sock(struct prober *p, uint32_t probe, int tos)
     return prober_open(p, probe, tos, err, sizeof err);
 }
 
-/* One Location sub-TLV, as a sender writes it: I = 0, value zeroed. */
+/* One Location (or Return Path) sub-TLV, as a sender writes it: I = 0,
+ * value zeroed. */
 static void loc_sub(uint8_t *v, size_t *n, uint8_t type, uint16_t len)
 {
     v[*n] = STAMP_TLV_U;
@@ -180,7 +181,8 @@ static void probe_tlv_8972(struct prober *p)
     }
 }
 
-/* §4.8 HMAC TLV, right and wrong, when there is a key to sign with. */
+/* §4.8 HMAC TLV, right, wrong and out of place, when there is a key to
+ * sign with. */
 static void probe_tlv_hmac(struct prober *p)
 {
     struct tlvs t;
@@ -197,6 +199,13 @@ static void probe_tlv_hmac(struct prober *p)
             tl_ok(&t, stamp_tlv_put_padding(t.b, sizeof t.b, &t.n, 16));
         send_tlvs(p, (size_t)si, k, 0, &t);
     }
+    /* A right digest, but a TLV after the HMAC TLV: "any other position"
+     * is a verification failure. */
+    tl_init(&t);
+    tl_ok(&t, stamp_tlv_put_tsinfo(t.b, sizeof t.b, &t.n));
+    tl_hmac(&t, false);
+    tl_ok(&t, stamp_tlv_put_direct(t.b, sizeof t.b, &t.n, 4));
+    send_tlvs(p, (size_t)si, 3, 0, &t);
 }
 
 /* Malformed lists (RFC 8972 §4 M flag): a Length the type forbids, then
@@ -333,6 +342,34 @@ static void probe_tlv_9503(struct prober *p)
             tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n, &rp[k]));
             tl_seal(p, &t);
             send_tlvs(p, (size_t)si, k, 0, &t);
+        }
+        /* §4.1.1: a Control Code 0x0, then 0x1, beside a Return Address
+         * that is not ours; the address MUST be ignored (no reply, then a
+         * reply to us). Hand-built: the encoder refuses the mix (§4.1). */
+        for (uint32_t k = 0; k < 2; k++) {
+            uint8_t sub[4 + 4 + 4 + 16];
+            uint16_t a = other.family == IPPM_AF_INET6 ? 16 : 4;
+            size_t m = 0;
+            tl_init(&t);
+            loc_sub(sub, &m, STAMP_RP_CONTROL, 4);
+            ippm_store_u32(sub + 4, k);
+            loc_sub(sub, &m, STAMP_RP_ADDR, a);
+            memcpy(sub + m - a, other.ip, a);
+            tl_ok(&t, stamp_tlv_put(t.b, sizeof t.b, &t.n, STAMP_TLV_U,
+                                    STAMP_TLV_RETURN_PATH, sub, m));
+            tl_seal(p, &t);
+            send_tlvs(p, (size_t)si, 6 + k, 0, &t);
+        }
+        /* §4: two Return Path TLVs, our own Return Address and a Control
+         * Code 0x0, in both orders: only the first is followed. */
+        for (uint32_t k = 0; k < 2; k++) {
+            tl_init(&t);
+            tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n,
+                                                &rp[k ? 5 : 0]));
+            tl_ok(&t, stamp_tlv_put_return_path(t.b, sizeof t.b, &t.n,
+                                                &rp[k ? 0 : 5]));
+            tl_seal(p, &t);
+            send_tlvs(p, (size_t)si, 8 + k, 0, &t);
         }
     }
 }
