@@ -621,6 +621,17 @@ static void meta_put(FILE *f, const struct ippm_report *r)
             fputs(")", f);
         }
     }
+    /* The flows graded, as the JSON report lists them. */
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const struct ippm_report_flow *fl = &r->flows[i];
+        fputs(i ? ", " : "<br>flows graded: ", f);
+        ippm_html_put(f, fl->sender);
+        fputs(" &rarr; ", f);
+        ippm_html_put(f, fl->reflector);
+        fprintf(f, " (%llu requests, %llu replies)",
+                (unsigned long long)fl->requests,
+                (unsigned long long)fl->replies);
+    }
     if (m.command_line[0]) {
         fputs("<br><code>", f);
         ippm_html_put(f, m.command_line);

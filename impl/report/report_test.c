@@ -393,6 +393,40 @@ static void test_html_failures_first(void **state)
     unlink(path);
 }
 
+/* The flows graded reach JUnit and HTML as they reach JSON (issue 9:
+ * every report records the flows graded). */
+static void test_flows_in_every_report(void **state)
+{
+    (void)state;
+    struct ippm_case_result res[1];
+    make(&res[0], &c_must, IPPM_PASS, "10 checked");
+    const struct ippm_report_flow fl[2] = {
+        {"192.0.2.10:40000", "192.0.2.20:862", 3, 3},
+        {"192.0.2.10:40001", "192.0.2.20:862", 5, 4}};
+    struct ippm_report r = {.suite = "pcap", .target = "x", .res = res,
+                            .n = 1, .flows = fl, .n_flows = 2};
+    char path[] = "/tmp/ippm-flows-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(ippm_report_write_junit(path, &r), 0);
+    char *x = slurp(path);
+    assert_non_null(strstr(x, "<property name=\"flow.1\" value=\"192.0.2.10:"
+                              "40000 -&gt; 192.0.2.20:862 (3 requests, 3 "
+                              "replies)\"/>"));
+    assert_non_null(strstr(x, "<property name=\"flow.2\" value=\"192.0.2.10:"
+                              "40001 -&gt; 192.0.2.20:862 (5 requests, 4 "
+                              "replies)\"/>"));
+    assert_int_equal(ippm_html_write_verdicts(path, "t", &r, NULL, 0, 0, NULL),
+                     0);
+    x = slurp(path);
+    assert_non_null(strstr(x, "flows graded: 192.0.2.10:40000 &rarr; "
+                              "192.0.2.20:862 (3 requests, 3 replies), "
+                              "192.0.2.10:40001 &rarr; 192.0.2.20:862 (5 "
+                              "requests, 4 replies)"));
+    unlink(path);
+}
+
 /* The catalogue version is the hash of every case, and any change to a
  * case, or to their order, changes it. */
 static void test_catalogue_version(void **state)
@@ -639,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_html_failures_first),
         cmocka_unit_test(test_catalogue_version),
         cmocka_unit_test(test_run_metadata),
+        cmocka_unit_test(test_flows_in_every_report),
         cmocka_unit_test(test_table_under_100_columns),
         cmocka_unit_test(test_na_reasons),
     };
