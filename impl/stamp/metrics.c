@@ -124,6 +124,10 @@ static const struct series_def send_series[] = {
      "Test packets the kernel refused to send."},
     {SEND(icmp), COUNTER, 7, "ippm_stamp_sender_icmp_errors_total",
      "ICMP errors reported for test packets."},
+    {SEND(short_replies), COUNTER, 14,
+     "ippm_stamp_sender_short_replies_total",
+     "Replies counted as received though shorter than the 44-octet STAMP "
+     "base (a TWAMP-Light peer, RFC 5357 section 4.2.1)."},
 };
 
 /* see stamp_metrics.h */
@@ -199,6 +203,7 @@ bool stamp_send_metrics_publish(struct stamp_send_metrics *m,
     ippm_metric_set(m->hmac, c->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->send_failed, send_failed);
     ippm_metric_set(m->icmp, icmp_errors);
+    ippm_metric_set(m->short_replies, c->short_replies);
     ippm_metric_summary_publish(&m->rtt, rtt_due);
     if (rtt_due)
         m->rtt_published_ns = now_ns;

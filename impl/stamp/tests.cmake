@@ -9,6 +9,9 @@ ippm_script_test(stamp_tlv_cli_errors LABEL unit
 # What `ippm pcap dump` prints of a TLV block (stamp_tlv_opts_json_full).
 ippm_unit_test(impl_tlv_opts_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/tlv_opts_test.c LIBS ippm_impl)
+# The sender's --metrics series (short replies of TWAMP-Light peers).
+ippm_unit_test(impl_stamp_metrics_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/metrics_test.c LIBS ippm_impl)
 
 foreach(mode v4 v6 auth badkey ptp dual lossy dupreorder)
   ippm_script_test(stamp_e2e_${mode} LABEL live
