@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
@@ -59,7 +60,7 @@ struct refl {
     struct ippm_clock clk;
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
-    struct stamp_reflector_session *sessions; /* max_sessions entries */
+    void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
@@ -336,16 +337,23 @@ static void refl_proto_init(struct refl *x)
     stamp_reflector_init(&x->r, &cfg);
 }
 
-/* The stateful session table, sized once: a flood of new source ports
- * then costs no memory, only drops counted as SESSION_FULL. */
+/* The stateful session table, sized once: a flood of new sessions then
+ * costs no memory, only evictions and per-source refusals. Its hash is
+ * keyed afresh each run, so no sender can aim its keys at one chain. */
 static int refl_sessions_init(struct refl *x)
 {
     if (!x->o.stateful)
         return 0;
-    x->sessions = calloc(x->o.max_sessions, sizeof(*x->sessions));
-    if (!x->sessions ||
-        stamp_reflector_set_sessions(&x->r, x->sessions, x->o.max_sessions) !=
-            IPPM_OK) {
+    uint8_t *seed = x->r.cfg.session_seed;
+    if (getrandom(seed, IPPM_TABLE_SEED_LEN, 0) != IPPM_TABLE_SEED_LEN) {
+        ippm_cli_error("stamp reflector: no random seed: %s", strerror(errno));
+        return -1;
+    }
+    size_t len = stamp_reflector_store_size(x->o.max_sessions);
+    x->sessions = len ? calloc(1, len) : NULL;
+    if (!x->sessions || stamp_reflector_set_sessions(
+                            &x->r, x->sessions, len, x->o.max_sessions) !=
+                            IPPM_OK) {
         ippm_cli_error("stamp reflector: no memory for %llu sessions",
                        (unsigned long long)x->o.max_sessions);
         return -1;
