@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""A stateful `ippm stamp reflector --max-sessions 256` under a flood of new
-source ports: its memory must not grow, the sessions beyond the table must
-be dropped as "no room for another session", and a sender on an existing
-session must keep getting answers.
+"""A stateful `ippm stamp reflector --max-sessions 256
+--max-sessions-per-source 64` under a flood of new source ports from one
+address: its memory must not grow, the sessions beyond the address's 64
+must be dropped as "no room for another session" (counted as refused, none
+evicted), and a sender on an existing session must keep getting answers.
 
 Every count asserted is exact however loaded the machine is (ctest -j4 on
 two cores): the flood goes out in bursts small enough for the reflector's
@@ -27,6 +28,7 @@ import time
 IPPM = sys.argv[1]
 PORTS = 20000          # new source ports in the flood
 TABLE = 256
+LIMIT = 64             # --max-sessions-per-source: the flood's one address
 BURST = 200            # well under netdev_max_backlog (1000) and the rcvbuf
 PATIENCE = 30.0        # seconds a loaded machine may take to answer
 
@@ -95,6 +97,7 @@ def start_reflector(err):
         refl = subprocess.Popen(
             [IPPM, "stamp", "reflector", "--listen", "127.0.0.1", "--port",
              str(port), "--stateful", "--max-sessions", str(TABLE),
+             "--max-sessions-per-source", str(LIMIT),
              "--session-timeout", "600"],
             stdout=subprocess.PIPE, stderr=err, text=True)
         banner = refl.stdout.readline()
@@ -168,6 +171,15 @@ def parse_summary(summary):
     full = re.search(r"dropped (\d+): no room for another session", summary)
     if not full:
         fail("no 'no room for another session' drops in the summary")
+    sess = re.search(r"sessions: \d+ held of \d+, (\d+) evicted .*, "
+                     r"(\d+) refused", summary)
+    if not sess:
+        fail("no session counters in the summary")
+    if int(sess.group(1)) != 0:
+        fail("%s sessions evicted" % sess.group(1))
+    if int(sess.group(2)) != int(full.group(1)):
+        fail("%s refused, %s dropped for no room"
+             % (sess.group(2), full.group(1)))
     return received, replied, dropped, int(full.group(1))
 
 
@@ -210,17 +222,18 @@ def main():
     if kdrops > sent // 2:
         fail("the kernel dropped %d of %d: the flood did not reach the "
              "table" % (kdrops, sent))
-    # 256 slots, one taken by the established session: every new source
-    # port past the 255th is dropped for no room, nothing for another
-    # reason, and everything else answered.
-    want = received - 2 - (TABLE - 1)
+    # 64 sessions for the address, one taken by the established session:
+    # every new source port past the 63rd is dropped for no room, nothing
+    # for another reason, and everything else answered.
+    want = received - 2 - (LIMIT - 1)
     if full != want:
         fail("dropped %d new sessions, expected %d" % (full, want))
     if dropped != full:
         fail("%d drops for other reasons" % (dropped - full))
     if answered != received - dropped:
         fail("%d replies for %d packets kept" % (answered, received - dropped))
-    print("ok: %d sessions beyond the table dropped, memory flat" % full)
+    print("ok: %d sessions beyond the address's limit dropped, memory flat"
+          % full)
 
 
 main()
