@@ -12,82 +12,27 @@ refused by the per-source limit.
 Before the fix the flood filled the table and every new 4-tuple was
 dropped for the session timeout.
 
-usage: session_lock.py IPPM     exit 0 pass, 1 fail
+usage: session_lock.py IPPM     exit 0 pass, 1 fail, 77 skipped
 """
 import os
 import re
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
-import time
+
+from refl_flood import PATIENCE, fail, start_reflector, wait_drained
 
 IPPM = sys.argv[1]
 SSIDS = 4096
 BURST = 200       # well under the reflector socket's receive buffer
 ROUNDS = 5        # second-sender packets, each after a repeat of the flood
-PATIENCE = 30.0   # seconds a loaded machine may take to answer
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def rx_queued(port):
-    """Octets queued on the socket bound to 127.0.0.1:port (/proc/net/udp),
-    None when there is none."""
-    local = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        next(f)
-        for line in f:
-            col = line.split()
-            if col[1] == local:
-                return int(col[4].split(":")[1], 16)
-    return None
-
-
-def wait_drained(port):
-    end = time.time() + PATIENCE
-    while True:
-        q = rx_queued(port)
-        if q is None:
-            fail("the reflector's socket is gone")
-        if q == 0:
-            return
-        if time.time() > end:
-            fail("the reflector left %d octets unread for %.0f s"
-                 % (q, PATIENCE))
-        time.sleep(0.001)
 
 
 def stamp_request(seq, ssid):
     # RFC 8762 Figure 2 with the SSID of RFC 8972 §3 at octets 14-15.
     return struct.pack("!IQHH28x", seq, 0, 1, ssid)
-
-
-def start_reflector(err):
-    for _ in range(5):
-        port = free_port()
-        refl = subprocess.Popen(
-            [IPPM, "stamp", "reflector", "--listen", "127.0.0.1", "--port",
-             str(port), "--stateful", "--session-timeout", "600"],
-            stdout=subprocess.PIPE, stderr=err, text=True)
-        banner = refl.stdout.readline()
-        if "listening on" in banner:
-            return refl, port
-        refl.wait()
-    fail("the reflector did not start: " + banner.strip())
 
 
 def flood(sock, port):
@@ -139,12 +84,13 @@ def exchange(sock, k):
 def main():
     tmp = tempfile.mkdtemp()
     err = open(os.path.join(tmp, "refl.err"), "w+")
-    refl, port = start_reflector(err)
+    refl, port = start_reflector(
+        IPPM, ["--stateful", "--session-timeout", "600"], err)
     try:
         other = second_sender(port)
         if other is None:
             print("SKIP: cannot bind 127.0.0.2")
-            sys.exit(0)
+            sys.exit(77)
         attacker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         attacker.bind(("127.0.0.1", 0))
         attacker.setblocking(False)
