@@ -472,9 +472,9 @@ const char *stamp_err_name(enum ippm_err e);
 /* ---- Session-Reflector ---- */
 
 #define STAMP_REFLECTOR_SESSIONS 256
-/* The most sessions a table may hold: indices are 32-bit, and at
- * stamp_reflector_store_size(1) octets each (about 140) a million take
- * about 140 MB, fixed when the table is set up. */
+/* The most sessions a table may hold: at 133 octets each (see
+ * stamp_reflector_store_size) 2^20 take 133 MiB, fixed when the table is
+ * set up. */
 #define STAMP_REFLECTOR_SESSIONS_MAX (1u << 20)
 
 struct stamp_reflector_config {
@@ -485,9 +485,9 @@ struct stamp_reflector_config {
     struct ippm_hmac_key key;    /* auth mode, HMAC TLV: a copy of the
                                   * caller's keyed HMAC-SHA-256 context */
     uint64_t session_timeout_ns; /* stateful: idle sessions may be reused */
-    /* Stateful: the live sessions one source address may hold, 0 for no
-     * limit. A new one beyond is refused, so one sender cannot take the
-     * table however many ports and SSIDs it uses. */
+    /* Stateful: the live sessions one source address (IPv6: one /64) may
+     * hold, 0 for no limit. A new one beyond is refused, so one sender
+     * cannot take the table however many ports and SSIDs it uses. */
     uint32_t max_sessions_per_source;
     /* Stateful: keys the session table's hash (SipHash-2-4). The driver
      * draws it at random per run, so no sender can aim keys at one chain. */

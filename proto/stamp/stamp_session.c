@@ -91,6 +91,20 @@ static void session_key(uint8_t k[STAMP_REFLECTOR_SESSION_KEY_LEN],
     put_u16(k + n, ssid);
 }
 
+/* The source a session is counted against: an IPv4 address; an IPv6
+ * address's /64, which one host usually holds whole (SLAAC, privacy
+ * addresses) and can send from any address of, as rate limits of IPv6
+ * commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole, as
+ * it is one IPv4 host. */
+static void source_key(uint8_t k[STAMP_REFLECTOR_SOURCE_KEY_LEN],
+                       const struct ippm_addr *peer)
+{
+    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
+    put_addr(k, peer);
+    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0)
+        memset(k + 1 + 8, 0, 8);
+}
+
 /* Takes session i out, and its source's count down (the source leaves
  * its table with its last session). */
 static void session_close(struct stamp_reflector *r, uint32_t i)
@@ -144,7 +158,7 @@ session_open(struct stamp_reflector *r, const struct ippm_rx_meta *m,
              const uint8_t *key, uint64_t now)
 {
     uint8_t src_key[STAMP_REFLECTOR_SOURCE_KEY_LEN];
-    put_addr(src_key, &m->peer);
+    source_key(src_key, &m->peer);
     if (!source_admits(r, src_key, now)) {
         r->counters.sessions_refused_source++;
         return NULL;

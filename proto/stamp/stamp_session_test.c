@@ -793,6 +793,46 @@ static void test_stamp_reflector_source_limit(void **state)
     assert_int_equal(R.counters.sessions_refused_source, 4096 - 64 + 1);
 }
 
+/* An IPv6 host usually holds a whole /64 and can send from any address
+ * in it: the per-source limit counts the /64. An IPv4-mapped address is
+ * one IPv4 host, counted alone. */
+static void test_stamp_reflector_source_limit_counts_ipv6_by_64(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = 64;
+    stamp_reflector_init(&R, &c);
+    struct ippm_rx_meta m = meta_of(T0, 64, 40000, 1);
+    static const uint8_t net[8] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1};
+    m.peer.family = IPPM_AF_INET6;
+    memcpy(m.peer.ip, net, 8);
+    uint32_t sent = 0;
+    for (uint32_t i = 0; i < 200; i++) {
+        m.peer.ip[14] = (uint8_t)(i >> 8);
+        m.peer.ip[15] = (uint8_t)i;
+        mk_sender(req, 44, OPEN, i, 0, 1, 0);
+        struct ippm_action a = refl_rx(req, 44, &m, T0 + i, 44);
+        sent += a.kind == IPPM_ACT_SEND_DATAGRAM;
+    }
+    assert_int_equal(sent, 64);
+    assert_int_equal(R.counters.sessions_refused_source, 200 - 64);
+    /* Another /64 is another source. */
+    m.peer.ip[7] = 2;
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    struct ippm_action a = refl_rx(req, 44, &m, T0 + 300, 44);
+    assert_send(&a, 44);
+    /* IPv4-mapped addresses (::ffff:0:0/96) are IPv4 hosts, one each. */
+    memset(m.peer.ip, 0, 16);
+    m.peer.ip[10] = m.peer.ip[11] = 0xff;
+    sent = 0;
+    for (uint32_t i = 0; i < 200; i++) {
+        m.peer.ip[15] = (uint8_t)i;
+        a = refl_rx(req, 44, &m, T0 + 400 + i, 44);
+        sent += a.kind == IPPM_ACT_SEND_DATAGRAM;
+    }
+    assert_int_equal(sent, 200);
+}
+
 /* A full table makes room by evicting the session used longest ago, not
  * by refusing the newcomer: every session here is live (1 s timeout). */
 static void test_stamp_reflector_full_table_evicts_lru(void **state)
@@ -2034,6 +2074,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_one_source_cannot_lock_the_table),
         cmocka_unit_test(test_stamp_reflector_full_table_evicts_lru),
         cmocka_unit_test(test_stamp_reflector_source_limit),
+        cmocka_unit_test(test_stamp_reflector_source_limit_counts_ipv6_by_64),
         cmocka_unit_test(test_stamp_reflector_counters),
         cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
         cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),
