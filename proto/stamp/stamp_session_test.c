@@ -833,6 +833,44 @@ static void test_stamp_reflector_source_limit_counts_ipv6_by_64(void **state)
     assert_int_equal(sent, 200);
 }
 
+/* After a quiet spell, a packet closes at most 1,024 idle sessions: a
+ * source at its limit behind 1,500 idle ones is refused once, then let
+ * in by its next packet. */
+static void test_stamp_reflector_expiry_is_bounded_per_packet(void **state)
+{
+    (void)state;
+    static uint64_t store[STAMP_REFLECTOR_STORE_SIZE(4096) / 8];
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = 64;
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(
+        stamp_reflector_set_sessions(&R, store, sizeof store, 4096), IPPM_OK);
+    struct ippm_rx_meta m = meta_of(T0, 64, 40000, 1);
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    for (uint32_t i = 0; i < 1500; i++) { /* 1,500 hosts, one session each */
+        m.peer.ip[2] = (uint8_t)(i >> 8);
+        m.peer.ip[3] = (uint8_t)i;
+        struct ippm_action a = refl_rx(req, 44, &m, T0, 44);
+        assert_send(&a, 44);
+    }
+    m.peer.ip[2] = 200;
+    for (uint16_t p = 0; p < 64; p++) { /* one host at its limit */
+        m.peer.port = (uint16_t)(50000 + p);
+        refl_rx(req, 44, &m, T0 + 1, 44);
+    }
+    assert_int_equal(R.sessions_used, 1564);
+    uint64_t t = T0 + 2 * NS; /* every session idle */
+    m.peer.port = 60000;
+    struct ippm_action a = refl_rx(req, 44, &m, t, 44);
+    assert_drop(&a, IPPM_ERR_SESSION_FULL);
+    assert_int_equal(R.counters.sessions_evicted, 1024);
+    /* The next packet closes the other 540 idle ones, its own included. */
+    a = refl_rx(req, 44, &m, t + 1, 44);
+    assert_send(&a, 44);
+    assert_int_equal(R.counters.sessions_evicted, 1564);
+    assert_int_equal(R.sessions_used, 1);
+}
+
 /* A full table makes room by evicting the session used longest ago, not
  * by refusing the newcomer: every session here is live (1 s timeout). */
 static void test_stamp_reflector_full_table_evicts_lru(void **state)
@@ -850,7 +888,7 @@ static void test_stamp_reflector_full_table_evicts_lru(void **state)
     assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
     static const struct {
         uint16_t port;
-        uint32_t want;   /* the reflector's number */
+        uint32_t want;    /* the reflector's number */
         uint64_t evicted; /* after this packet */
     } steps[] = {
         {20000, 0, 1}, /* new: evicts 10001 */
@@ -859,7 +897,8 @@ static void test_stamp_reflector_full_table_evicts_lru(void **state)
         {10001, 0, 2}, /* evicted before: new again, evicts 10003 */
         {10003, 0, 3}, /* likewise, evicts 10004 */
         {10002, 2, 3},
-        {10005, 1, 3}, /* the oldest left, still kept */
+        /* the oldest left, still kept */
+        {10005, 1, 3},
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         a = refl_one(0, steps[i].port, 0, t++);
@@ -2075,6 +2114,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_full_table_evicts_lru),
         cmocka_unit_test(test_stamp_reflector_source_limit),
         cmocka_unit_test(test_stamp_reflector_source_limit_counts_ipv6_by_64),
+        cmocka_unit_test(test_stamp_reflector_expiry_is_bounded_per_packet),
         cmocka_unit_test(test_stamp_reflector_counters),
         cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
         cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),
