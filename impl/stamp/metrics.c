@@ -101,7 +101,12 @@ static const struct series_def refl_series[] = {
      "ippm_stamp_reflector_sessions",
      "Sessions in the stateful reflector's table."},
     {REFL(evicted), COUNTER, 6, "ippm_stamp_reflector_sessions_evicted_total",
-     "Idle sessions replaced by new ones."},
+     "Sessions evicted, least recently used first, to make room for new "
+     "ones."},
+    {REFL(refused), COUNTER, 8,
+     "ippm_stamp_reflector_sessions_refused_total",
+     "New sessions refused: their source address held "
+     "--max-sessions-per-source live ones."},
 };
 
 #define SEND(field) offsetof(struct stamp_send_metrics, field)
@@ -153,6 +158,7 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     ippm_metric_set(m->hmac, s->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->sessions, r->sessions_used);
     ippm_metric_set(m->evicted, r->counters.sessions_evicted);
+    ippm_metric_set(m->refused, r->counters.sessions_refused_source);
     ippm_metrics_end(&m->reg);
 }
 

@@ -21,7 +21,7 @@
 struct stamp_refl_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *received, *sent, *send_failed, *hmac, *sessions,
-        *evicted;
+        *evicted, *refused;
     struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
 };
 

@@ -24,9 +24,16 @@ foreach(mode tlvs refl notlv dmloss v6 config)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
-# Fixed memory, SESSION_FULL drops, established sessions unharmed.
+# Fixed memory, SESSION_FULL drops past the per-source limit, established
+# sessions unharmed.
 ippm_script_test(stamp_session_flood LABEL live TIMEOUT 120
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_flood.py
+          $<TARGET_FILE:ippm>)
+
+# Issue 10 item 3: 4,096 SSIDs from one socket, repeated, and another
+# address still gets stateful replies numbered from 0.
+ippm_script_test(stamp_session_lock LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_lock.py
           $<TARGET_FILE:ippm>)
 
 set(script ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)
