@@ -26,7 +26,7 @@ endforeach()
 ippm_script_test(progress_tty LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/progress_tty.py
           $<TARGET_FILE:ippm>)
-foreach(mode prom_reflector prom_sender prom_errors snmp mib)
+foreach(mode prom_reflector prom_sender prom_errors prom_slow snmp mib)
   ippm_script_test(metrics_${mode} LABEL live TIMEOUT 120
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/metrics_live.py
             $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/packaging/IPPM-MIB.txt
