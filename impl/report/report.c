@@ -198,12 +198,15 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
     ippm_report_totals(r, &t);
     fprintf(f,
             "%zu cases: %zu pass, %zu fail, %zu warn, %zu n/a (not met: "
-            "%zu MUST, %zu SHOULD, %zu MAY, %zu ADVISORY)%s -> %s\n",
+            "%zu MUST, %zu SHOULD, %zu MAY, %zu ADVISORY)%s -> %s%s\n",
             r->n, t.pass, t.fail, t.warn, t.na, t.must_fail, t.should_fail,
             t.may_fail, t.advisory_fail, r->strict ? " [strict]" : "",
             r->graded_nothing                          ? "NOTHING GRADED"
             : ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS"
-                                                         : "FAIL");
+                                                         : "FAIL",
+            !r->interrupted       ? ""
+            : r->graded_nothing ? " (INTERRUPTED)"
+                                : " so far (INTERRUPTED)");
 }
 
 /* The terminal table keeps every line to this many columns (issue 9:
@@ -455,6 +458,8 @@ static int fill_json(FILE *f, void *arg)
     json_object_set_new(root, "strict", json_boolean(r->strict));
     if (r->graded_nothing)
         json_object_set_new(root, "graded_nothing", json_true());
+    if (r->interrupted)
+        json_object_set_new(root, "interrupted", json_true());
     if (r->n_flows) {
         json_t *fl = json_array();
         for (size_t i = 0; fl && i < r->n_flows; i++)
@@ -587,9 +592,11 @@ static int fill_junit(FILE *f, void *arg)
     ippm_xml_put(f, r->target);
     fprintf(f,
             "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n"
-            "      <property name=\"warn\" value=\"%zu\"/>\n"
-            "    </properties>\n",
+            "      <property name=\"warn\" value=\"%zu\"/>\n",
             r->strict ? "true" : "false", t.warn);
+    if (r->interrupted)
+        fputs("      <property name=\"interrupted\" value=\"true\"/>\n", f);
+    fputs("    </properties>\n", f);
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         fputs("    <testcase name=\"", f);
