@@ -358,6 +358,21 @@ class Slow:
             self.socks.append(s)
             self.sent.append(-1 if half_open else 0)
 
+    def _step(self, i):
+        """Reads what the server sent on connection i and trickles its next
+        octet; False when the server has closed it."""
+        s = self.socks[i]
+        try:
+            if s.recv(4096) == b"":
+                return False
+        except BlockingIOError:
+            pass
+        if self.sent[i] >= 0:
+            k = self.sent[i]
+            s.send(self.HEAD[k:k + 1] if k < len(self.HEAD) else b"a")
+            self.sent[i] += 1
+        return True
+
     def open_count(self):
         """Trickles one octet on each open connection; returns how many the
         server has not closed."""
@@ -366,27 +381,15 @@ class Slow:
             if s is None:
                 continue
             try:
-                if s.recv(4096) == b"":
-                    raise ConnectionResetError
+                alive = self._step(i)
             except BlockingIOError:
-                pass
+                alive = True  # the send buffer is full: still open
             except OSError:
+                alive = False
+            if not alive:
                 s.close()
                 self.socks[i] = None
-                continue
-            if self.sent[i] >= 0:
-                k = self.sent[i]
-                octet = self.HEAD[k:k + 1] if k < len(self.HEAD) else b"a"
-                try:
-                    s.send(octet)
-                    self.sent[i] += 1
-                except BlockingIOError:
-                    pass
-                except OSError:
-                    s.close()
-                    self.socks[i] = None
-                    continue
-            n += 1
+            n += alive
         return n
 
     def close(self):
