@@ -14,6 +14,9 @@ struct markup {
     const char *other_control; /* C0 but tab, LF and CR; DEL */
     const char *invalid;       /* not UTF-8, or a noncharacter XML refuses */
     bool xml_chars;            /* U+FFFE and U+FFFF are not XML Chars */
+    /* U+0080-U+009F as other_control: XML 1.0 §2.2 discourages them,
+     * HTML calls them parse errors, some terminals act on U+009B (CSI). */
+    bool c1_controls;
 };
 
 #define MARKUP_ENTITIES                                                        \
@@ -22,17 +25,18 @@ struct markup {
 static const struct markup xml = {
     MARKUP_ENTITIES,       .apos = "&apos;",  .tab = "&#9;",
     .lf = "&#10;",         .cr = "&#13;",     .other_control = "&#xFFFD;",
-    .invalid = "&#xFFFD;", .xml_chars = true,
+    .invalid = "&#xFFFD;", .xml_chars = true, .c1_controls = true,
 };
 static const struct markup html = {
     MARKUP_ENTITIES,       .apos = "&#39;",
     .cr = "&#xFFFD;",      .other_control = "&#xFFFD;",
-    .invalid = "&#xFFFD;",
+    .invalid = "&#xFFFD;", .c1_controls = true,
 };
 static const struct markup text = {
     .cr = U_FFFD,
     .other_control = U_FFFD,
     .invalid = U_FFFD,
+    .c1_controls = true,
 };
 static const struct markup utf8 = {.invalid = U_FFFD};
 
@@ -96,14 +100,22 @@ static bool xml_nonchar(const char *s, size_t len)
            (unsigned char)s[1] == 0xbf && ((unsigned char)s[2] & 0xfe) == 0xbe;
 }
 
+/* A C1 control, U+0080 to U+009F. */
+static bool c1_control(const char *s, size_t len)
+{
+    return len == 2 && (unsigned char)s[0] == 0xc2 &&
+           (unsigned char)s[1] <= 0x9f;
+}
+
 static void markup_put(FILE *f, const char *s, const struct markup *m)
 {
     while (s && *s) {
         size_t len = ippm_utf8_char_len(s);
-        const char *e = len == 1 ? markup_ascii(m, (unsigned char)*s)
-                        : len == 0 || (m->xml_chars && xml_nonchar(s, len))
-                            ? m->invalid
-                            : NULL;
+        const char *e =
+            len == 1 ? markup_ascii(m, (unsigned char)*s)
+            : len == 0 || (m->xml_chars && xml_nonchar(s, len)) ? m->invalid
+            : m->c1_controls && c1_control(s, len) ? m->other_control
+                                                   : NULL;
         if (len == 0)
             len = 1; /* one U+FFFD per octet that starts nothing */
         if (e)

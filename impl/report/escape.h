@@ -17,19 +17,20 @@ size_t ippm_utf8_char_len(const char *s);
 
 /* Writes s (NULL: nothing) to f escaped for an XML 1.0 attribute value
  * or element: & < > " ' as entities, tab, LF and CR as character
- * references (so an attribute keeps them), other controls, DEL, U+FFFE,
- * U+FFFF and invalid UTF-8 as &#xFFFD;. */
+ * references (so an attribute keeps them), other controls (C0 and C1),
+ * DEL, U+FFFE, U+FFFF and invalid UTF-8 as &#xFFFD;. */
 void ippm_xml_put(FILE *f, const char *s);
 
 /* Writes s (NULL: nothing) to f escaped for HTML content and attribute
  * values: & < > " ' as entities (' as &#39;, which HTML 4 also knows),
- * tab and LF as they are, other controls (CR too), DEL and invalid UTF-8
- * as &#xFFFD;. */
+ * tab and LF as they are, other controls (CR too, C0 and C1), DEL and
+ * invalid UTF-8 as &#xFFFD;. */
 void ippm_html_put(FILE *f, const char *s);
 
 /* s (NULL: "") for a terminal, in a string the caller frees (NULL when
  * out of memory): tab and LF as they are, other controls (ESC would drive
- * the terminal), DEL and invalid UTF-8 as U+FFFD. */
+ * the terminal), DEL, the C1 controls U+0080-U+009F and invalid UTF-8 as
+ * U+FFFD. */
 char *ippm_text_dup(const char *s);
 
 /* s (NULL: "") as valid UTF-8 for a JSON string, in a string the caller

@@ -101,6 +101,9 @@ static void test_escapes_replace_what_is_not_utf8(void **state)
     expect(ippm_xml_put, "a\xff\xc3(b\xed\xa0\x80",
            "a&#xFFFD;&#xFFFD;(b&#xFFFD;&#xFFFD;&#xFFFD;");
     expect(ippm_html_put, "\xfe<", "&#xFFFD;&lt;");
+    /* C1 controls, as the C0 ones. */
+    expect(ippm_xml_put, "\xc2\x85\xc2\x9b", "&#xFFFD;&#xFFFD;");
+    expect(ippm_html_put, "\xc2\x9f\xc2\xa0", "&#xFFFD;\xc2\xa0");
     /* U+FFFE and U+FFFF are UTF-8 but no XML Char. */
     expect(ippm_xml_put, "\xef\xbf\xbe\xef\xbf\xbf", "&#xFFFD;&#xFFFD;");
 }
@@ -111,6 +114,11 @@ static void test_text_dup_keeps_tab_lf_and_replaces_controls(void **state)
     char *t = ippm_text_dup("a<&\"]]>\t\n\x1b[31m\r\x7f\xff\xc2\xa7");
     assert_string_equal(t, "a<&\"]]>\t\n\xef\xbf\xbd[31m\xef\xbf\xbd"
                            "\xef\xbf\xbd\xef\xbf\xbd\xc2\xa7");
+    free(t);
+    t = ippm_text_dup("\xc2\x9b"
+                      "31m\xc2\xa0"); /* CSI; NBSP stays */
+    assert_string_equal(t, "\xef\xbf\xbd"
+                           "31m\xc2\xa0");
     free(t);
     t = ippm_text_dup(NULL);
     assert_string_equal(t, "");

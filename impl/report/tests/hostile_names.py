@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Every report writer holds hostile names (issue 10 item 6): ippm pcap
 check of a capture whose file name carries octets that are not UTF-8,
-controls (ESC, SOH, CR), quotes, <, & and ]]>, run in a UTS namespace
+controls (ESC, SOH, CR, the C1 CSI), quotes, <, & and ]]>, run in a UTS namespace
 whose host name is as hostile (the JUnit hostname), writes
 
   text:  valid UTF-8 with no control but LF (an ESC would drive the
@@ -28,11 +28,12 @@ import xml.etree.ElementTree as ET
 
 IPPM, SRC = sys.argv[1], sys.argv[2]
 CAPTURE = os.path.join(SRC, "pcaps/stamp/stamp-bad-copy-seq.pcap")
-HOSTILE = b'a\xff\xfe\xc3(<b&c"d\']]>\x01\x1b[31m\r\xed\xa0\x80.pcap'
+HOSTILE = b'a\xff\xfe\xc3(<b&c"d\']]>\x01\x1b[31m\r\xed\xa0\x80\xc2\x9b.pcap'
 # What the writers that cannot hold it show instead: one U+FFFD per octet
 # that starts no UTF-8 character (\xc3 before "(" and each octet of the
 # surrogate \xed\xa0\x80 too).
-SHOWN_JSON = 'a\ufffd\ufffd\ufffd(<b&c"d\']]>\x01\x1b[31m\r' + "\ufffd" * 3 + ".pcap"
+SHOWN_JSON = ('a\ufffd\ufffd\ufffd(<b&c"d\']]>\x01\x1b[31m\r' + "\ufffd" * 3 +
+              "\x9b.pcap")
 HOSTNAME = b"h\xff<&\"]]>\x1bx"
 CLONE_NEWUTS = 0x04000000
 
@@ -51,7 +52,8 @@ def hostile_host():
 
 
 def no_controls(kind, text, allowed="\n"):
-    bad = [c for c in text if (ord(c) < 0x20 or ord(c) == 0x7F) and c not in allowed]
+    bad = [c for c in text
+           if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) and c not in allowed]
     if bad:
         fail("%s carries controls %r" % (kind, sorted(set(bad))))
 
@@ -112,7 +114,8 @@ def main():
     props = {p.get("name"): p.get("value")
              for p in suite.find("properties").findall("property")}
     # XML cannot hold the controls but tab, LF and CR: U+FFFD for them.
-    want = SHOWN_JSON.replace("\x01", "\ufffd").replace("\x1b", "\ufffd")
+    want = SHOWN_JSON.replace("\x01", "\ufffd").replace("\x1b", "\ufffd") \
+        .replace("\x9b", "\ufffd")
     if not props["target"].endswith(want):
         fail("JUnit target %r, not ending in %r" % (props["target"], want))
     if named and suite.get("hostname") != "h\ufffd<&\"]]>\ufffdx":
