@@ -330,16 +330,31 @@ void ippm_net_stop_signals(void)
     sigdelset(&wait_mask, SIGTERM);
 }
 
+/* A stop signal that is pending, still blocked. ppoll delivers one only
+ * when it would sleep: while the socket is never empty it returns
+ * "readable" at once and the signal stays pending, so a loop that drains
+ * a flood never saw SIGINT or SIGTERM (issue 10 item 2). */
+static bool stop_signal_pending(void)
+{
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return false;
+    return sigismember(&pending, SIGINT) == 1 ||
+           sigismember(&pending, SIGTERM) == 1;
+}
+
 /* see net.h */
 bool ippm_net_stopping(void)
 {
+    if (!stop_flag && stop_signal_pending())
+        stop_flag = 1;
     return stop_flag != 0;
 }
 
 /* see net.h */
 int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns)
 {
-    if (stop_flag)
+    if (ippm_net_stopping())
         return 0;
     struct pollfd p = {.fd = s->fd, .events = POLLIN};
     struct timespec ts, *tsp = NULL;

@@ -63,7 +63,10 @@ void ippm_net_close(struct ippm_sock *s);
  * slip in between a check of ippm_net_stopping and the wait. */
 void ippm_net_stop_signals(void);
 
-/* True once SIGINT or SIGTERM has arrived. */
+/* True once SIGINT or SIGTERM has arrived, delivered or still pending
+ * (ppoll leaves it pending while the socket is readable): a loop calls it
+ * between batches, whatever ippm_net_wait returned. One sigpending call
+ * until a signal is seen. */
 bool ippm_net_stopping(void);
 
 /* Waits until s is readable, timeout_ns has passed (UINT64_MAX: no

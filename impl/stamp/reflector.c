@@ -24,6 +24,8 @@
 #define DEFAULT_MAX_SESSIONS 4096
 /* After the first short request, at most one line per this long. */
 #define SHORT_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
+/* Work per wakeup: 16 batches of IPPM_NET_BATCH, about a millisecond. */
+#define REFL_BATCHES_PER_WAKEUP 16
 
 struct refl_opts {
     const char *listen;
@@ -442,10 +444,14 @@ static void refl_publish(struct refl *x)
     stamp_refl_metrics_publish(&x->met, &smp, &x->r);
 }
 
-/* Drains the socket. Returns 0, or -1 on a receive error. */
+/* Reads the socket until it is empty, a stop is asked or
+ * REFL_BATCHES_PER_WAKEUP batches are done: a flood that keeps the socket
+ * full then still lets the loop see a signal or its stop flag (issue 10
+ * item 2). Returns 0, or -1 on a receive error. */
 static int refl_drain(struct refl *x)
 {
-    for (;;) {
+    for (int b = 0; b < REFL_BATCHES_PER_WAKEUP && !ippm_net_stopping();
+         b++) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0)
             return -1;
@@ -462,6 +468,7 @@ static int refl_drain(struct refl *x)
         if ((size_t)n < x->rx.cap)
             return 0;
     }
+    return 0;
 }
 
 static void refl_summary(const struct refl *x)

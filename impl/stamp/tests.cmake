@@ -54,3 +54,9 @@ foreach(scen reply41 reply30 reply20 refl_log)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# SIGTERM under a flood that keeps the socket full: the reflector stops,
+# with its summary (issue 10 item 2).
+ippm_script_test(stamp_reflector_signal_flood LABEL live TIMEOUT 90
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/signal_flood.py
+          $<TARGET_FILE:ippm>)
