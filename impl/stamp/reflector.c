@@ -98,7 +98,8 @@ static void refl_usage(FILE *f)
         "  --micro-session ID     RFC 9534 Reflector Micro-session ID of this\n"
         "                         member link (1-65535)\n"
         "  --dscp-permitted LIST  DSCPs a Class of Service TLV may set on the\n"
-        "                         reply: all, none, or N,N-M,... (default all)\n"
+        "                         reply: all, none, or N,N-M,... (default\n"
+        "                         0-47,49-55,57-63: no CS6/CS7, network control)\n"
         "  --hmac-key-file FILE   open mode: key of the HMAC TLV (RFC 8972\n"
         "                         §4.8); authenticated mode uses its own\n"
         "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
@@ -217,7 +218,7 @@ static int refl_check(const struct refl_opts *o)
     }
     if (o->no_tlv && (o->max_reply_len || o->micro_session_id ||
                       o->hmac_key_file || o->require_hmac_tlv ||
-                      o->dscp_permitted != UINT64_MAX)) {
+                      o->dscp_permitted != STAMP_DSCP_PERMITTED_DEFAULT)) {
         ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
         return -1;
     }
@@ -231,7 +232,7 @@ static void refl_defaults(struct refl_opts *o)
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
-    o->dscp_permitted = UINT64_MAX;
+    o->dscp_permitted = STAMP_DSCP_PERMITTED_DEFAULT;
     o->max_sessions = DEFAULT_MAX_SESSIONS;
 }
 
@@ -325,7 +326,8 @@ static void refl_proto_init(struct refl *x)
     cfg.reply_to_short = x->o.reply_to_short;
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
      * ones (the kernel's SCM_TIMESTAMPNS in, the clock read before send
-     * out); --dscp-permitted DSCPs may mark a reply (all by default); no
+     * out); --dscp-permitted DSCPs may mark a reply (all but CS6 and CS7
+     * by default, STAMP_DSCP_PERMITTED_DEFAULT); no
      * reply grows past its request unless --max-reply-len allows. */
     cfg.tlv = !x->o.no_tlv;
     cfg.tlv_hmac = x->o.require_hmac_tlv;

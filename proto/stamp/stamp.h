@@ -433,6 +433,12 @@ struct stamp_tlv_ctx {
     size_t max_reply_len;         /* asymmetrical cap, >= req_len */
 };
 
+/* The DSCPs a Class of Service TLV (RFC 8972 §4.4) may set on a reply
+ * unless the operator widens them: all but CS6 (48) and CS7 (56), the
+ * network control classes (RFC 4594 §3.2). Any sender could otherwise
+ * put its replies into a network's routing-protocol queues. */
+#define STAMP_DSCP_PERMITTED_DEFAULT (~(1ull << 48 | 1ull << 56))
+
 struct stamp_tlv_result {
     size_t len;          /* octets of TLVs written to out */
     size_t hmac_off;     /* the reply's HMAC TLV, SIZE_MAX when none */
