@@ -22,8 +22,9 @@
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
 #define DEFAULT_MAX_SESSIONS 4096
-/* After the first short request, at most one line per this long. */
-#define SHORT_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
+/* After the first short request or refused source, at most one line of
+ * the kind per this long. */
+#define LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
 /* Work per wakeup: 16 batches of IPPM_NET_BATCH, about a millisecond. */
 #define REFL_BATCHES_PER_WAKEUP 16
 
@@ -44,6 +45,7 @@ struct refl_opts {
     uint64_t dscp_permitted;       /* CoS: bit d = DSCP d allowed */
     const char *hmac_key_file;     /* open mode's HMAC TLV key */
     bool require_hmac_tlv;         /* RFC 8972 §4.8 in open mode */
+    struct ippm_src_policy src;    /* --allow-src-port */
 };
 
 struct refl_counters {
@@ -52,6 +54,14 @@ struct refl_counters {
     uint64_t send_failed;
     uint64_t dropped;
     uint64_t drop_by[STAMP_ERR_COUNT_];
+};
+
+/* A rate limit on a kind of log line: the first at once, then at most
+ * one per LOG_PERIOD_NS with the count since. */
+struct refl_log_limit {
+    bool logged;       /* the first line is out */
+    uint64_t last_ns;  /* when the last line went out */
+    uint64_t unlogged; /* events since that line */
 };
 
 /* Everything the loop touches, allocated once. */
@@ -66,11 +76,9 @@ struct refl {
     struct ippm_tx_batch tx;
     struct refl_counters c;
     /* `ippm stamp reflector` (not stamp_reflector_serve): short requests
-     * on stderr as they come, rate-limited. */
-    bool log_short;
-    bool short_logged;         /* the first line is out */
-    uint64_t short_log_ns;     /* when the last line went out */
-    uint64_t short_unlogged;   /* short requests since that line */
+     * and refused sources on stderr as they come, rate-limited. */
+    bool log_drops;
+    struct refl_log_limit log_by[STAMP_ERR_COUNT_];
     struct stamp_refl_metrics met; /* published only when exp.on */
     struct ippm_export exp;
 };
@@ -104,6 +112,13 @@ static void refl_usage(FILE *f)
         "                         §4.8); authenticated mode uses its own\n"
         "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
         "                         answered with I set (needs --hmac-key-file)\n"
+        "  --allow-src-port P[,P..]  answer requests from these source ports\n"
+        "                         though they are the reflector's own port or\n"
+        "                         a reflecting service's (7, 13, 17, 19, 37, 53,\n"
+        "                         111, 123, 137, 161, 389, 862, 1900, 5353,\n"
+        "                         11211); repeatable, up to 16 ports. A request\n"
+        "                         from the reflector's own address and port is\n"
+        "                         never answered\n"
         IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -115,7 +130,7 @@ static void refl_usage(FILE *f)
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
-       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS };
+       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_ALLOW_SRC };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -136,6 +151,7 @@ static const struct option refl_longopts[] = {
     {"dscp-permitted", required_argument, NULL, OPT_DSCP_OK},
     {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
+    {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {NULL, 0, NULL, 0},
 };
 
@@ -174,6 +190,30 @@ static int parse_dscp_list(const char *s, uint64_t *out)
         }
         for (unsigned d = lo; d <= hi; d++)
             *out |= 1ull << d;
+    }
+    return 0;
+}
+
+/* --allow-src-port 862,5000: ports exempt from the source port rules. */
+static int parse_allow_src(const char *s, struct ippm_src_policy *src)
+{
+    const char *opt = "--allow-src-port";
+    char buf[512];
+    if (strlen(s) >= sizeof buf || !*s) {
+        ippm_cli_error("%s: '%s' is not a list of ports", opt, s);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        uint16_t port;
+        if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
+            return -1;
+        if (ippm_src_policy_allow(src, port) != IPPM_OK) {
+            ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
+            return -1;
+        }
     }
     return 0;
 }
@@ -270,6 +310,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
             rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
+        case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
         case 'h':
         case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
         case '?': return IPPM_EXIT_USAGE;
@@ -337,6 +378,11 @@ static void refl_proto_init(struct refl *x)
     cfg.dscp_permitted = x->o.dscp_permitted;
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
+    /* Issue 10 item 1: never our own address and port; not our port nor
+     * a reflecting service's unless --allow-src-port. The bound address
+     * stands in when a datagram's local address is unknown. */
+    cfg.src = x->o.src;
+    cfg.src.self = x->sock.local;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -363,22 +409,36 @@ static void refl_drop(struct refl *x, enum ippm_err why)
     x->c.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
 }
 
+/* Counts one event of the kind; true when a line is due: the first, or
+ * LOG_PERIOD_NS after the last. The caller then calls refl_log_done. */
+static bool refl_log_due(struct refl_log_limit *l, bool on, uint64_t now)
+{
+    l->unlogged++;
+    return on && (!l->logged || now - l->last_ns >= LOG_PERIOD_NS);
+}
+
+static void refl_log_done(struct refl_log_limit *l, uint64_t now)
+{
+    l->logged = true;
+    l->last_ns = now;
+    l->unlogged = 0;
+}
+
 /* A request below the base is usually a TWAMP-Light sender (14 octets
  * and up) pointed at a STAMP reflector that does not answer them: say so
  * when the first arrives, not only at shutdown, then at most once per
- * SHORT_LOG_PERIOD_NS with the count since. */
+ * LOG_PERIOD_NS with the count since. */
 static void refl_log_short(struct refl *x, size_t len,
                            const struct ippm_addr *peer, uint64_t now)
 {
-    x->short_unlogged++;
-    if (!x->log_short ||
-        (x->short_logged && now - x->short_log_ns < SHORT_LOG_PERIOD_NS))
+    struct refl_log_limit *l = &x->log_by[IPPM_ERR_SHORT];
+    if (!refl_log_due(l, x->log_drops, now))
         return;
     char as[IPPM_ADDR_STRLEN];
     bool open = !x->key.auth;
     size_t base = stamp_base_len(open ? STAMP_MODE_OPEN : STAMP_MODE_AUTH);
     ippm_addr_fmt(peer, as, sizeof as);
-    if (!x->short_logged)
+    if (!l->logged)
         fprintf(stderr,
                 "ippm stamp reflector: dropped a %zu-octet request from %s: "
                 "below the %zu-octet base packet%s\n",
@@ -390,10 +450,35 @@ static void refl_log_short(struct refl *x, size_t len,
         fprintf(stderr,
                 "ippm stamp reflector: dropped %llu more requests below the "
                 "%zu-octet base packet, the last one %zu octets from %s\n",
-                (unsigned long long)x->short_unlogged, base, len, as);
-    x->short_logged = true;
-    x->short_log_ns = now;
-    x->short_unlogged = 0;
+                (unsigned long long)l->unlogged, base, len, as);
+    refl_log_done(l, now);
+}
+
+/* A refused source (issue 10 item 1) is a spoofed datagram or a
+ * misconfigured peer: the first of each kind at once, then rate-limited
+ * like short requests. */
+static void refl_log_source(struct refl *x, enum ippm_err why,
+                            const struct ippm_addr *peer, uint64_t now)
+{
+    struct refl_log_limit *l = &x->log_by[why];
+    if (!refl_log_due(l, x->log_drops, now))
+        return;
+    char as[IPPM_ADDR_STRLEN];
+    ippm_addr_fmt(peer, as, sizeof as);
+    if (!l->logged)
+        fprintf(stderr,
+                "ippm stamp reflector: not answering a request from %s: "
+                "%s%s\n",
+                as, stamp_err_str(why),
+                why == STAMP_ERR_SELF_SOURCE
+                    ? " (spoofed: the reply would loop)"
+                    : " (--allow-src-port answers it)");
+    else
+        fprintf(stderr,
+                "ippm stamp reflector: not answering %llu more requests: "
+                "%s, the last from %s\n",
+                (unsigned long long)l->unlogged, stamp_err_str(why), as);
+    refl_log_done(l, now);
 }
 
 /* One datagram: proto decides; we queue what it built. */
@@ -431,6 +516,10 @@ static void refl_one(struct refl *x, size_t i)
         refl_drop(x, act.why);
         if (act.why == IPPM_ERR_SHORT)
             refl_log_short(x, ev.len, &m->peer, ev.now_ns);
+        else if (act.why == STAMP_ERR_SELF_SOURCE ||
+                 act.why == STAMP_ERR_OWN_PORT ||
+                 act.why == STAMP_ERR_REFLECTING_PORT)
+            refl_log_source(x, act.why, &m->peer, ev.now_ns);
     }
 }
 
@@ -497,6 +586,8 @@ static void refl_summary(const struct refl *x)
                     "answers them, RFC 8762 §4.6)",
                     stamp_base_len(x->key.auth ? STAMP_MODE_AUTH
                                                : STAMP_MODE_OPEN));
+        if (e == STAMP_ERR_OWN_PORT || e == STAMP_ERR_REFLECTING_PORT)
+            fputs(" (--allow-src-port answers them)", stderr);
         fputc('\n', stderr);
     }
 }
@@ -543,7 +634,7 @@ int stamp_reflector_main(int argc, char **argv)
         return IPPM_EXIT_RUNTIME;
     }
     x->sock.fd = -1;
-    x->log_short = true;
+    x->log_drops = true;
     int rc = refl_parse(&x->o, argc, argv);
     if (rc < 0)
         rc = refl_setup(x);
