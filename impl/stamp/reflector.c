@@ -155,11 +155,32 @@ static const struct option refl_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* One item of --dscp-permitted: a DSCP or a range "10-14", into the
+ * uint64_t at arg. */
+static int add_dscp_range(const char *opt, char *t, void *arg)
+{
+    uint64_t *out = arg;
+    char *dash = strchr(t, '-');
+    uint8_t lo, hi;
+    if (dash)
+        *dash = '\0';
+    if (ippm_cli_dscp(opt, t, &lo) != 0 ||
+        (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+        return -1;
+    if (!dash)
+        hi = lo;
+    if (hi < lo) {
+        ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
+        return -1;
+    }
+    for (unsigned d = lo; d <= hi; d++)
+        *out |= 1ull << d;
+    return 0;
+}
+
 /* "all", "none", or DSCPs and ranges: "0,10-14,46". */
 static int parse_dscp_list(const char *s, uint64_t *out)
 {
-    const char *opt = "--dscp-permitted";
-    char buf[512];
     *out = 0;
     if (strcmp(s, "all") == 0) {
         *out = UINT64_MAX;
@@ -167,29 +188,19 @@ static int parse_dscp_list(const char *s, uint64_t *out)
     }
     if (strcmp(s, "none") == 0)
         return 0;
-    if (strlen(s) >= sizeof buf || !*s) {
-        ippm_cli_error("%s: '%s' is not all, none or a DSCP list", opt, s);
+    return ippm_cli_each("--dscp-permitted", s, "all, none or a DSCP list",
+                         add_dscp_range, out);
+}
+
+/* One item of --allow-src-port into the struct ippm_src_policy at arg. */
+static int add_allowed_port(const char *opt, char *t, void *arg)
+{
+    uint16_t port;
+    if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
         return -1;
-    }
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        char *dash = strchr(t, '-');
-        uint8_t lo, hi;
-        if (dash)
-            *dash = '\0';
-        if (ippm_cli_dscp(opt, t, &lo) != 0 ||
-            (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
-            return -1;
-        if (!dash)
-            hi = lo;
-        if (hi < lo) {
-            ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
-            return -1;
-        }
-        for (unsigned d = lo; d <= hi; d++)
-            *out |= 1ull << d;
+    if (ippm_src_policy_allow(arg, port) != IPPM_OK) {
+        ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
+        return -1;
     }
     return 0;
 }
@@ -197,25 +208,8 @@ static int parse_dscp_list(const char *s, uint64_t *out)
 /* --allow-src-port 862,5000: ports exempt from the source port rules. */
 static int parse_allow_src(const char *s, struct ippm_src_policy *src)
 {
-    const char *opt = "--allow-src-port";
-    char buf[512];
-    if (strlen(s) >= sizeof buf || !*s) {
-        ippm_cli_error("%s: '%s' is not a list of ports", opt, s);
-        return -1;
-    }
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        uint16_t port;
-        if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
-            return -1;
-        if (ippm_src_policy_allow(src, port) != IPPM_OK) {
-            ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
-            return -1;
-        }
-    }
-    return 0;
+    return ippm_cli_each("--allow-src-port", s, "a list of ports",
+                         add_allowed_port, src);
 }
 
 /* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
