@@ -535,8 +535,7 @@ static void refl_publish(struct refl *x)
  * item 2). Returns 0, or -1 on a receive error. */
 static int refl_drain(struct refl *x)
 {
-    for (int b = 0; b < REFL_BATCHES_PER_WAKEUP && !ippm_net_stopping();
-         b++) {
+    for (int b = 0; b < REFL_BATCHES_PER_WAKEUP && !ippm_net_stopping(); b++) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0)
             return -1;
