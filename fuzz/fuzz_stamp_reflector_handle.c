@@ -20,7 +20,8 @@
  *                   reflecting services' ports, port 53 allowed
  *   then records, while input lasts:
  *     [0] peer  bits0-4 source port/address index (cfg bit7: index 0
- *               is the reflector itself, 1-7 a port of SRC_PORTS), bit5 IPv6,
+ *               is the reflector itself, 1-7 a port of SRC_PORTS, 8-15
+ *               the same from this host), bit5 IPv6,
  *               bit6 TTL unknown, bit7 not RX: TIMER (even len) or STOP
  *               (odd len; ends the run)
  *     [1] TTL   [2] time step in ms   [3..4] payload length, big-endian
@@ -61,7 +62,8 @@
 #define BIG_TX   STAMP_MAX_LEN
 #define SEQS     512 /* stateful sessions the harness follows */
 
-/* cfg bit7: source ports of records 1-7 (0 is the reflector itself). */
+/* cfg bit7: source ports of records 1-15 by index % 8 (0 is the
+ * reflector itself). */
 static const uint16_t SRC_PORTS[8] = {0,   STAMP_PORT, 7,     53,
                                       123, 0,          11211, 40000};
 
@@ -106,8 +108,9 @@ static void make_meta(struct ippm_rx_meta *m, uint8_t peer, uint8_t ttl,
     m->local.ip[3] = 1;
     m->local.ip[15] = 1;
     m->local.port = STAMP_PORT;
-    if (run.src_rules && (peer & 0x1f) < 8) {
+    if (run.src_rules && (peer & 0x1f) < 16) {
         m->peer.port = SRC_PORTS[peer & 7];
+        m->from_host = (peer & 0x1f) >= 8;
         if ((peer & 0x1f) == 0)
             m->peer = m->local;
     }
@@ -177,8 +180,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
     }
     req_ok = stamp_sender_pkt_decode(&req, pkt, len, cfg->mode) == IPPM_OK;
     FUZZ_CHECK(req_ok == (len >= base));
-    enum ippm_err refused =
-        source_reason(ippm_src_check(&cfg->src, &meta->peer, &meta->local));
+    enum ippm_err refused = source_reason(ippm_src_check(&cfg->src, meta));
     /* In place the request's buffer is tx: the driver's receive buffer,
      * as large as its transmit one. */
     uint8_t *tx = run.in_place ? pkt : run.tx;

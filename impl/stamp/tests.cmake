@@ -63,7 +63,7 @@ ippm_script_test(stamp_reflector_signal_flood LABEL live TIMEOUT 90
 
 # One spoofed request from the reflector itself, or bounced between two
 # reflectors on the same port: at most one datagram out (issue 10 item 1).
-foreach(mode self wildcard self6 auth bounce)
+foreach(mode self wildcard wildcard2 self6 auth bounce)
   ippm_script_test(stamp_reflection_loop_${mode} LABEL live
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
             $<TARGET_FILE:ippm> ${mode})

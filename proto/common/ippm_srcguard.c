@@ -57,18 +57,35 @@ enum ippm_err ippm_src_policy_allow(struct ippm_src_policy *p, uint16_t port)
     return IPPM_OK;
 }
 
+/* True when a is one unicast address, not unspecified nor unknown. */
+static bool one_address(const struct ippm_addr *a)
+{
+    size_t n = a->family == IPPM_AF_INET ? 4 : 16;
+    if (a->family == IPPM_AF_NONE)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (a->ip[i])
+            return true;
+    return false;
+}
+
 /* see ippm_srcguard.h */
 enum ippm_src_verdict ippm_src_check(const struct ippm_src_policy *p,
-                                     const struct ippm_addr *peer,
-                                     const struct ippm_addr *local)
+                                     const struct ippm_rx_meta *m)
 {
+    const struct ippm_addr *peer = &m->peer;
     struct ippm_addr self = p->self;
-    if (local->family != IPPM_AF_NONE) {
-        self = *local;
+    if (m->local.family != IPPM_AF_NONE) {
+        self = m->local;
         if (p->self.port)
             self.port = p->self.port;
     }
     if (self.family != IPPM_AF_NONE && ippm_addr_equal(peer, &self))
+        return IPPM_SRC_SELF;
+    /* 127.0.0.2:P to 127.0.0.1:P on a socket bound to every address: the
+     * reply goes to 127.0.0.2:P, which is this socket too. */
+    if (m->from_host && self.port && peer->port == self.port &&
+        !one_address(&p->self))
         return IPPM_SRC_SELF;
     if (port_allowed(p, peer->port))
         return IPPM_SRC_OK;

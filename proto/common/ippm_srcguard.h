@@ -58,14 +58,18 @@ enum ippm_err ippm_src_policy_allow(struct ippm_src_policy *p, uint16_t port);
  * to amplify: the list and the reason for each are in ippm_srcguard.c. */
 bool ippm_src_port_reflects(uint16_t port);
 
-/* Judges a datagram from peer that arrived at local (its destination
- * address with the server's port; family IPPM_AF_NONE when unknown, then
- * p->self stands in). Rules in order: IPPM_SRC_SELF, then unless the port
- * is allowed IPPM_SRC_OWN_PORT and IPPM_SRC_REFLECTING_PORT. A protocol
- * counts each refusal under a drop reason of its own (STAMP_ERR_SELF_SOURCE
- * ...), so reports and metrics name it. */
+/* Judges a datagram by its meta: peer, local (its destination address
+ * with the server's port; family IPPM_AF_NONE when unknown, then p->self
+ * stands in) and from_host. Rules in order:
+ *  - IPPM_SRC_SELF: the peer is local, address and port; or the server
+ *    listens on every address (p->self unspecified or unknown), and a
+ *    datagram this host sent (from_host) comes from its port: whichever
+ *    address it names, that is this very socket;
+ *  - unless the peer's port is allowed: IPPM_SRC_OWN_PORT, then
+ *    IPPM_SRC_REFLECTING_PORT.
+ * A protocol counts each refusal under a drop reason of its own
+ * (STAMP_ERR_SELF_SOURCE ...), so reports and metrics name it. */
 enum ippm_src_verdict ippm_src_check(const struct ippm_src_policy *p,
-                                     const struct ippm_addr *peer,
-                                     const struct ippm_addr *local);
+                                     const struct ippm_rx_meta *m);
 
 #endif

@@ -30,6 +30,20 @@ static struct ippm_addr v6_loopback(uint16_t port)
     return x;
 }
 
+/* ippm_src_check on a datagram from peer to local. */
+static enum ippm_src_verdict verdict(const struct ippm_src_policy *p,
+                                     const struct ippm_addr *peer,
+                                     const struct ippm_addr *local,
+                                     bool from_host)
+{
+    struct ippm_rx_meta m;
+    memset(&m, 0, sizeof m);
+    m.peer = *peer;
+    m.local = *local;
+    m.from_host = from_host;
+    return ippm_src_check(p, &m);
+}
+
 static void test_ippm_src_check_refuses_own_address_and_port(void **state)
 {
     (void)state;
@@ -37,9 +51,9 @@ static void test_ippm_src_check_refuses_own_address_and_port(void **state)
     memset(&p, 0, sizeof p);
     struct ippm_addr local = v4(192, 0, 2, 1, 5000);
     struct ippm_addr peer = local;
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_SELF);
     struct ippm_addr l6 = v6_loopback(5000), p6 = l6;
-    assert_int_equal(ippm_src_check(&p, &p6, &l6), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &p6, &l6, false), IPPM_SRC_SELF);
 }
 
 /* An explicit allowance never opens the self-addressed loop. */
@@ -50,7 +64,7 @@ static void test_ippm_src_check_self_refused_even_if_port_allowed(void **state)
     memset(&p, 0, sizeof p);
     assert_int_equal(ippm_src_policy_allow(&p, 862), IPPM_OK);
     struct ippm_addr local = v4(127, 0, 0, 1, 862), peer = local;
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_SELF);
 }
 
 /* Wildcard bind, no IP_PKTINFO: the bound address stands in; an
@@ -64,12 +78,12 @@ static void test_ippm_src_check_unknown_local_uses_self(void **state)
     memset(&none, 0, sizeof none);
     p.self = v4(198, 51, 100, 7, 4000);
     struct ippm_addr peer = p.self;
-    assert_int_equal(ippm_src_check(&p, &peer, &none), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &peer, &none, false), IPPM_SRC_SELF);
     p.self = v4(0, 0, 0, 0, 4000);
     peer = v4(203, 0, 113, 9, 40000);
-    assert_int_equal(ippm_src_check(&p, &peer, &none), IPPM_SRC_OK);
+    assert_int_equal(verdict(&p, &peer, &none, false), IPPM_SRC_OK);
     peer.port = 4000;
-    assert_int_equal(ippm_src_check(&p, &peer, &none), IPPM_SRC_OWN_PORT);
+    assert_int_equal(verdict(&p, &peer, &none, false), IPPM_SRC_OWN_PORT);
 }
 
 /* Local known: the address is the datagram's, the port the socket's. */
@@ -81,9 +95,9 @@ static void test_ippm_src_check_local_address_socket_port(void **state)
     p.self = v4(0, 0, 0, 0, 7000);
     struct ippm_addr local = v4(10, 0, 0, 1, 0);
     struct ippm_addr peer = v4(10, 0, 0, 1, 7000);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_SELF);
     peer = v4(10, 0, 0, 2, 7000);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OWN_PORT);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OWN_PORT);
 }
 
 static void test_ippm_src_check_own_port_elsewhere(void **state)
@@ -93,9 +107,9 @@ static void test_ippm_src_check_own_port_elsewhere(void **state)
     memset(&p, 0, sizeof p);
     struct ippm_addr local = v4(127, 0, 0, 1, 18862);
     struct ippm_addr peer = v4(127, 0, 0, 2, 18862);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OWN_PORT);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OWN_PORT);
     assert_int_equal(ippm_src_policy_allow(&p, 18862), IPPM_OK);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OK);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OK);
 }
 
 static void test_ippm_src_check_reflecting_ports(void **state)
@@ -112,13 +126,13 @@ static void test_ippm_src_check_reflecting_ports(void **state)
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         struct ippm_addr peer = v4(203, 0, 113, 9, refused[i]);
         assert_true(ippm_src_port_reflects(refused[i]));
-        assert_int_equal(ippm_src_check(&p, &peer, &local),
+        assert_int_equal(verdict(&p, &peer, &local, false),
                          IPPM_SRC_REFLECTING_PORT);
     }
     for (size_t i = 0; i < sizeof answered / sizeof answered[0]; i++) {
         struct ippm_addr peer = v4(203, 0, 113, 9, answered[i]);
         assert_false(ippm_src_port_reflects(answered[i]));
-        assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OK);
+        assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OK);
     }
 }
 
@@ -131,12 +145,12 @@ static void test_ippm_src_policy_allow_exempts_a_port(void **state)
     struct ippm_addr local = v4(192, 0, 2, 1, 862);
     struct ippm_addr peer = v4(192, 0, 2, 2, 862);
     struct ippm_addr dns = v4(192, 0, 2, 2, 53);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OWN_PORT);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OWN_PORT);
     assert_int_equal(ippm_src_policy_allow(&p, 862), IPPM_OK);
     assert_int_equal(ippm_src_policy_allow(&p, 862), IPPM_OK);
     assert_int_equal(p.n_allow, 1);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OK);
-    assert_int_equal(ippm_src_check(&p, &dns, &local),
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OK);
+    assert_int_equal(verdict(&p, &dns, &local, false),
                      IPPM_SRC_REFLECTING_PORT);
 }
 
@@ -163,7 +177,31 @@ static void test_ippm_src_check_family_matters(void **state)
     assert_int_equal(ippm_src_policy_allow(&p, 5000), IPPM_OK);
     struct ippm_addr local = v4(127, 0, 0, 1, 5000);
     struct ippm_addr peer = v6_loopback(5000);
-    assert_int_equal(ippm_src_check(&p, &peer, &local), IPPM_SRC_OK);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OK);
+}
+
+/* Bound to every address, a datagram this host sent from another of its
+ * addresses with our port is from this very socket: refused as SELF even
+ * with the port allowed. Bound to one address, it is another server on
+ * this host (an operator's reflector-to-reflector set-up). */
+static void test_ippm_src_check_wildcard_host_with_own_port(void **state)
+{
+    (void)state;
+    struct ippm_src_policy p;
+    memset(&p, 0, sizeof p);
+    p.self = v4(0, 0, 0, 0, 862);
+    assert_int_equal(ippm_src_policy_allow(&p, 862), IPPM_OK);
+    struct ippm_addr local = v4(127, 0, 0, 1, 862);
+    struct ippm_addr peer = v4(127, 0, 0, 2, 862);
+    assert_int_equal(verdict(&p, &peer, &local, true), IPPM_SRC_SELF);
+    assert_int_equal(verdict(&p, &peer, &local, false), IPPM_SRC_OK);
+    peer.port = 40000; /* a sender on this host */
+    assert_int_equal(verdict(&p, &peer, &local, true), IPPM_SRC_OK);
+    p.self = v4(127, 0, 0, 1, 862);
+    peer.port = 862;
+    assert_int_equal(verdict(&p, &peer, &local, true), IPPM_SRC_OK);
+    memset(&p.self, 0, sizeof p.self); /* not known: as a wildcard */
+    assert_int_equal(verdict(&p, &peer, &local, true), IPPM_SRC_SELF);
 }
 
 int main(void)
@@ -178,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_ippm_src_policy_allow_exempts_a_port),
         cmocka_unit_test(test_ippm_src_policy_allow_limits),
         cmocka_unit_test(test_ippm_src_check_family_matters),
+        cmocka_unit_test(test_ippm_src_check_wildcard_host_with_own_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,8 +334,7 @@ static bool reflector_refuses_source(struct stamp_reflector *r,
         [IPPM_SRC_OWN_PORT] = STAMP_ERR_OWN_PORT,
         [IPPM_SRC_REFLECTING_PORT] = STAMP_ERR_REFLECTING_PORT,
     };
-    enum ippm_src_verdict v =
-        ippm_src_check(&r->cfg.src, &ev->meta->peer, &ev->meta->local);
+    enum ippm_src_verdict v = ippm_src_check(&r->cfg.src, ev->meta);
     if (v == IPPM_SRC_OK)
         return false;
     r->counters.rx++;

@@ -13,6 +13,8 @@ show at most one datagram sent for it, refused under its reason.
   self       reflector bound to 127.0.0.1:P, request from 127.0.0.1:P
   wildcard   reflector bound to every address with --allow-src-port P
              (only the own-address rule can refuse it), from 127.0.0.1:P
+  wildcard2  the same, from 127.0.0.2:P: another address of this host,
+             so the reply would come back to the same socket
   self6      the same over ::1, reflector bound to every address
   auth       authenticated reflector, a signed request from itself
   bounce     reflectors A 127.0.0.1:P and B 127.0.0.2:P (the same port,
@@ -127,7 +129,7 @@ SELF = "source is the reflector's own address and port"
 OWN_PORT = "source port is the reflector's own"
 
 
-def one_reflector(tmp, host, bind, extra, auth):
+def one_reflector(tmp, host, bind, extra, auth, src_host=None):
     for _ in range(5):
         port = free_port(host)
         args = (["--listen", host] if bind else []) + extra(port)
@@ -142,7 +144,7 @@ def one_reflector(tmp, host, bind, extra, auth):
             break
     else:
         fail("the reflector did not start")
-    spoof((host, port), (host, port), request(0, auth))
+    spoof((src_host or host, port), (host, port), request(0, auth))
     still_answers(host, port, auth)
     time.sleep(0.2)  # a loop, if any, has time to show
     replied, text = stop(r)
@@ -184,6 +186,10 @@ def main():
     elif MODE == "wildcard":
         one_reflector(tmp, "127.0.0.1", False,
                       lambda p: ["--allow-src-port", str(p)], False)
+    elif MODE == "wildcard2":
+        one_reflector(tmp, "127.0.0.1", False,
+                      lambda p: ["--allow-src-port", str(p)], False,
+                      src_host="127.0.0.2")
     elif MODE == "self6":
         try:
             free_port("::1")
