@@ -138,24 +138,35 @@ static bool is_source_reason(enum ippm_err e)
            e == STAMP_ERR_REFLECTING_PORT;
 }
 
-/* Stateful: the reply's number is its session's next, or 0 for a session
- * the table forgot (idle, evicted) and began again. The harness follows
- * SEQS sessions by (peer octet, SSID) and stops checking past them. */
-static void check_stateful_seq(uint8_t peer, uint16_t ssid, uint32_t seq)
+/* The harness's record of the session (peer octet, SSID), made when
+ * absent with next 0; NULL once SEQS sessions are followed. */
+static struct seq_slot *seq_slot(uint8_t peer, uint16_t ssid)
 {
     size_t h = ((size_t)(peer & 0x3f) * 40503u + ssid) % SEQS;
     for (size_t i = 0; i < SEQS; i++, h = (h + 1) % SEQS) {
         struct seq_slot *s = &run.seqs[h];
         if (s->used && (s->peer != (peer & 0x3f) || s->ssid != ssid))
             continue;
-        if (s->used)
-            FUZZ_CHECK(seq == s->next || seq == 0);
-        s->used = true;
-        s->peer = peer & 0x3f;
-        s->ssid = ssid;
-        s->next = seq + 1;
-        return;
+        if (!s->used) {
+            s->used = true;
+            s->peer = peer & 0x3f;
+            s->ssid = ssid;
+            s->next = 0;
+        }
+        return s;
     }
+    return NULL;
+}
+
+/* Stateful: the reply's number is its session's next, or 0 for a session
+ * the table forgot (idle, evicted) and began again. */
+static void check_stateful_seq(uint8_t peer, uint16_t ssid, uint32_t seq)
+{
+    struct seq_slot *s = seq_slot(peer, ssid);
+    if (!s)
+        return;
+    FUZZ_CHECK(seq == s->next || seq == 0);
+    s->next = seq + 1;
 }
 
 static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
@@ -222,6 +233,10 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
         if (!cfg->tlv)
             FUZZ_CHECK(act.why != STAMP_ERR_NO_REPLY &&
                        act.why != STAMP_ERR_MEMBER_LINK);
+        /* Dropped for its TLVs, a request sent nothing: its session, new
+         * or not, keeps the number it had (the rollback). */
+        if (tlv_reason && cfg->stateful && req_ok && peer >= 0)
+            (void)seq_slot((uint8_t)peer, req.ssid);
         if (!cfg->stateful && req_ok && run.tx_cap >= len && !tlv_reason &&
             (cfg->mode == STAMP_MODE_OPEN || hmac_ok)) {
             fprintf(stderr, "dropped a good request: %s\n",
@@ -262,9 +277,11 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
         FUZZ_CHECK(rep.ssid == req.ssid);
         if (!cfg->stateful)
             FUZZ_CHECK(rep.seq == req.seq);
-        else if (peer >= 0)
-            check_stateful_seq((uint8_t)peer, req.ssid, rep.seq);
     }
+    /* A short request answered takes a number too; the reply's SSID is
+     * the one its session is keyed by (copied, RFC 8972 §3). */
+    if (cfg->stateful && peer >= 0)
+        check_stateful_seq((uint8_t)peer, rep.ssid, rep.seq);
 }
 
 static void other_event(enum ippm_ev_kind kind)
