@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from procnet import udp_socket_state
+
 IPPM = sys.argv[1]
 PORTS = 20000          # new source ports in the flood
 TABLE = 256
@@ -50,19 +52,6 @@ def rss_kb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return -1
-
-
-def udp_socket_state(port):
-    """(bytes queued, datagrams dropped) of the socket bound to
-    127.0.0.1:port, from /proc/net/udp; None when there is none."""
-    local = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        next(f)
-        for line in f:
-            col = line.split()
-            if col[1] == local:
-                return int(col[4].split(":")[1], 16), int(col[-1])
-    return None
 
 
 def wait_drained(port):

@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 
+from procnet import udp_socket_state
+
 IPPM = sys.argv[1]
 KEY = b"signal-flood-key-0123456789"
 FLOODERS = 2
@@ -72,14 +74,8 @@ def flooder(port):
 
 def queued(port):
     """Octets waiting on the socket bound to 127.0.0.1:port."""
-    local = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        next(f)
-        for line in f:
-            col = line.split()
-            if col[1] == local:
-                return int(col[4].split(":")[1], 16)
-    return 0
+    st = udp_socket_state(port)
+    return st[0] if st else 0
 
 
 def start_reflector(tmp, err):
