@@ -56,8 +56,8 @@ foreach(scen reply41 reply30 reply20 refl_log)
 endforeach()
 
 # SIGTERM under a flood that keeps the socket full: the reflector stops,
-# with its summary (issue 10 item 2).
-ippm_script_test(stamp_reflector_signal_flood LABEL live TIMEOUT 90
+# with its summary (issue 10 item 2). SERIAL: two senders load both cores.
+ippm_script_test(stamp_reflector_signal_flood LABEL live SERIAL TIMEOUT 90
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/signal_flood.py
           $<TARGET_FILE:ippm>)
 
