@@ -133,6 +133,24 @@ int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out)
     return 0;
 }
 
+/* see cli.h */
+int ippm_cli_each(const char *opt, const char *s, const char *what,
+                  int (*each)(const char *opt, char *item, void *arg),
+                  void *arg)
+{
+    char buf[512];
+    if (strlen(s) >= sizeof buf || !*s) {
+        ippm_cli_error("%s: '%s' is not %s", opt, s, what);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (each(opt, t, arg) != 0)
+            return -1;
+    return 0;
+}
+
 /* path with its folder resolved ("./x.json" -> "/home/me/x.json"), so
  * that two spellings of one file compare equal before it exists. 0, or
  * -1 when the folder cannot be resolved. */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -99,6 +100,37 @@ static void test_ippm_cli_tsfmt_names(void **state)
     assert_int_equal(ippm_cli_tsfmt("--timestamp", "PTP", &f), -1);
 }
 
+/* ippm_cli_each: the items in order, empty ones skipped, the first
+ * refusal stops the walk. */
+static int collect(const char *opt, char *item, void *arg)
+{
+    char *seen = arg;
+    (void)opt;
+    if (item[0] == 'x')
+        return -1;
+    strcat(seen, item);
+    strcat(seen, "|");
+    return 0;
+}
+
+static void test_ippm_cli_each_walks_a_comma_list(void **state)
+{
+    (void)state;
+    char seen[64] = "";
+    assert_int_equal(ippm_cli_each("--o", "1,,22,3", "a list", collect, seen),
+                     0);
+    assert_string_equal(seen, "1|22|3|");
+    seen[0] = '\0';
+    assert_int_equal(ippm_cli_each("--o", "1,x,3", "a list", collect, seen),
+                     -1);
+    assert_string_equal(seen, "1|");
+    assert_int_equal(ippm_cli_each("--o", "", "a list", collect, seen), -1);
+    char big[600];
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(ippm_cli_each("--o", big, "a list", collect, seen), -1);
+}
+
 static void test_ippm_cli_next_reports_unknown_and_missing(void **state)
 {
     (void)state;
@@ -151,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),
+        cmocka_unit_test(test_ippm_cli_each_walks_a_comma_list),
         cmocka_unit_test(test_ippm_cli_next_reports_unknown_and_missing),
         cmocka_unit_test(test_ippm_cli_outputs_refuses_missing_dir_and_twins),
     };

@@ -18,6 +18,7 @@
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
 #include "../common/ippm_event.h"
+#include "../common/ippm_srcguard.h"
 #include "../common/ippm_stats.h"
 #include "../common/ippm_table.h"
 #include "../common/ippm_time.h"
@@ -434,6 +435,12 @@ struct stamp_tlv_ctx {
     size_t max_reply_len;         /* asymmetrical cap, >= req_len */
 };
 
+/* The DSCPs a Class of Service TLV (RFC 8972 §4.4) may set on a reply
+ * unless the operator widens them: all but CS6 (48) and CS7 (56), the
+ * network control classes (RFC 4594 §3.2). Any sender could otherwise
+ * put its replies into a network's routing-protocol queues. */
+#define STAMP_DSCP_PERMITTED_DEFAULT (~(1ull << 48 | 1ull << 56))
+
 struct stamp_tlv_result {
     size_t len;          /* octets of TLVs written to out */
     size_t hmac_off;     /* the reply's HMAC TLV, SIZE_MAX when none */
@@ -460,9 +467,17 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 0))
 #define STAMP_ERR_MEMBER_LINK /* RFC 9534: another member link's ID */ \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 1))
+/* The source rules of every ippm server (proto/common/ippm_srcguard.h),
+ * as the reflector counts its refusals (values 17, 18, 19). */
+#define STAMP_ERR_SELF_SOURCE /* its own address and port */                   \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 2))
+#define STAMP_ERR_OWN_PORT /* its own port: another reflector */               \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 3))
+#define STAMP_ERR_REFLECTING_PORT /* a service that answers anything */        \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 4))
 /* Every reason a STAMP machine drops with is below this: the size of the
  * drop_by counters. */
-#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 2)
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 5)
 
 /* ippm_err_str / ippm_err_name that also name STAMP's own reasons
  * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
@@ -506,6 +521,11 @@ struct stamp_reflector_config {
     /* Largest reply an asymmetrical-packets TLV may ask for; below the
      * request length (0 too) it is the request length: no amplification. */
     size_t max_reply_len;
+    /* Sources never answered (issue 10 item 1): the reflector's own
+     * address and port, its own port and reflecting services' ports
+     * unless allowed. All zeroes: every rule on, the own port and address
+     * taken from each datagram's meta->local. */
+    struct ippm_src_policy src;
 };
 
 /* A stateful session's state, kept beside its key (the 4-tuple and the
@@ -597,7 +617,9 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
  * reply), IPPM_ERR_SESSION_FULL (stateful: the source address holds
  * cfg.max_sessions_per_source live sessions), STAMP_ERR_NO_REPLY (RFC 9503 Control Code
  * 0, or zero reflected packets asked), STAMP_ERR_MEMBER_LINK (RFC 9534
- * Reflector Micro-session ID not ours). With cfg.tlv the TLVs are handled
+ * Reflector Micro-session ID not ours), STAMP_ERR_SELF_SOURCE,
+ * STAMP_ERR_OWN_PORT, STAMP_ERR_REFLECTING_PORT (cfg.src refuses the
+ * source: nothing else is read). With cfg.tlv the TLVs are handled
  * per stamp_tlv_reflect. tx is per call, not per reflector, so a driver
  * can fill a batch. Returns IPPM_OK unless the event itself is invalid
  * (IPPM_ERR_BAD_ARG, also for BYTES and CLOSED: STAMP has no stream). */

@@ -399,6 +399,36 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
     return UINT64_MAX;
 }
 
+/* A reply is a valid request: in open mode the two have one length and
+ * the reply's fields fall in the request's MBZ; in authenticated mode both
+ * HMACs cover the first 96 octets with the same key (RFC 8762 §4.4), so a
+ * reply's HMAC verifies as a request's too. The fields that tell them
+ * apart are MBZ in the request (the 70 octets after its Error Estimate,
+ * §4.2.2, hold the reply's Receive Timestamp, Session-Sender fields and
+ * TTL, §4.3.2), and §4.2.1/§4.2.2 say MBZ "MUST be ignored on receipt":
+ * a reflector may not refuse a request for them. So it refuses by source
+ * instead, before reading anything (issue 10 item 1): never its own
+ * address and port (a spoofed request would loop), and by default not its
+ * own port nor a reflecting service's (two reflectors, or an echo
+ * service, would answer each other for ever). Returns true when ev is
+ * refused, with the DROP in act. */
+static bool reflector_refuses_source(struct stamp_reflector *r,
+                                     const struct ippm_event *ev,
+                                     struct ippm_action *act)
+{
+    static const enum ippm_err why[IPPM_SRC_VERDICT_COUNT_] = {
+        [IPPM_SRC_SELF] = STAMP_ERR_SELF_SOURCE,
+        [IPPM_SRC_OWN_PORT] = STAMP_ERR_OWN_PORT,
+        [IPPM_SRC_REFLECTING_PORT] = STAMP_ERR_REFLECTING_PORT,
+    };
+    enum ippm_src_verdict v = ippm_src_check(&r->cfg.src, ev->meta);
+    if (v == IPPM_SRC_OK)
+        return false;
+    r->counters.rx++;
+    reflector_drop(r, why[v], act);
+    return true;
+}
+
 /* see stamp.h */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
@@ -410,6 +440,8 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
     case IPPM_EV_DATAGRAM:
         if (!ev->data || !ev->meta || !tx)
             return IPPM_ERR_BAD_ARG;
+        if (reflector_refuses_source(r, ev, act))
+            return IPPM_OK;
         return reflector_rx(r, ev, tx, tx_cap, act);
     case IPPM_EV_TIMER:
         return IPPM_OK;
