@@ -126,6 +126,10 @@ struct ippm_obs {
      * 1 + enum ippm_tsfmt (zero-initialised obs accept both). */
     uint8_t expect_tsfmt;
     unsigned path_flags;           /* IPPM_PATH_*: declared rewrites */
+    /* Sender role: the graded sender ran with its defaults, no destination
+     * port and no timestamp format given (--sender-defaults), so what it
+     * sent is what RFC 8762 §4.1 and §4.2.1 make the default. */
+    bool sender_defaults;
     const struct ippm_obs_ext *ext; /* protocol extensions; NULL: none */
 };
 

@@ -279,7 +279,8 @@ static void expect(const char *id, const struct ippm_obs *obs,
 
 enum fxkind {
     F_OPEN, F_AUTH, F_OPEN_STATEFUL, F_SEND_OPEN, F_SEND_AUTH,
-    F_OPEN_TTL /* F_OPEN with one request one hop further (TTL 63) */
+    F_OPEN_TTL, /* F_OPEN with one request one hop further (TTL 63) */
+    F_SEND_DEFAULTS /* F_SEND_OPEN run with no port or format given */
 };
 
 static void build(struct fx *f, enum fxkind k)
@@ -290,6 +291,10 @@ static void build(struct fx *f, enum fxkind k)
     case F_OPEN_STATEFUL: fx_reflector(f, false, true); break;
     case F_SEND_OPEN: fx_sender(f, false); break;
     case F_SEND_AUTH: fx_sender(f, true); break;
+    case F_SEND_DEFAULTS:
+        fx_sender(f, false);
+        f->obs.sender_defaults = true;
+        break;
     case F_OPEN_TTL:
         fx_reflector(f, false, false);
         f->ex[RX_BASE1].req_ttl = 63;
@@ -342,6 +347,7 @@ static void m_send_seq(struct fx *f) { ippm_store_u32(rq(f, 3), 7); }
 static void m_send_mult(struct fx *f) { rq(f, 2)[13] = 0; }
 static void m_send_z(struct fx *f) { rq(f, 2)[12] |= 0x40; }
 static void m_send_ts(struct fx *f) { f->ex[4].req_ns += 5 * NS; }
+static void m_send_port(struct fx *f) { f->ex[6].req_dst.port = 20862; }
 static void m_drop(struct fx *f, size_t i) { f->ex[i].rep = NULL; }
 static void m_ign_mbz(struct fx *f) { m_drop(f, RX_MBZ); }
 static void m_ptp(struct fx *f) { m_drop(f, RX_PTP); }
@@ -466,6 +472,7 @@ struct case_test {
 
 static const struct case_test case_tests[] = {
     {"STAMP-8762-4.1-01", F_OPEN, m_port},
+    {"STAMP-8762-4.1-02", F_SEND_DEFAULTS, m_send_port},
     {"STAMP-8762-4.2-01", F_OPEN, m_symmetric},
     {"STAMP-8762-4.2-02", F_OPEN, m_answer_short_38},
     {"STAMP-8762-4.2-03", F_SEND_OPEN, m_send_short},
@@ -477,6 +484,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-4.2.1-06", F_OPEN, m_ign_mbz},
     {"STAMP-8762-4.2.1-07", F_OPEN, m_ptp},
     {"STAMP-8762-4.2.1-08", F_OPEN, m_tsfmt},
+    {"STAMP-8762-4.2.1-09", F_SEND_DEFAULTS, m_send_z},
     {"STAMP-8762-4.2.2-01", F_SEND_AUTH, m_send_auth_mbz12},
     {"STAMP-8762-4.2.2-02", F_SEND_AUTH, m_send_auth_mbz70},
     {"STAMP-8762-4.3-01", F_OPEN, m_answer},
@@ -598,6 +606,12 @@ static void test_na_without_relevant_exchange(void **state)
     f->obs.auth = true;
     assert_int_equal(run("STAMP-8762-4.4-02", &f->obs, d), IPPM_NA);
     assert_non_null(strstr(d, "key"));
+    /* A sender's defaults are graded only when declared. */
+    build(&g_fx, F_SEND_OPEN);
+    m_send_port(&g_fx);
+    assert_int_equal(run("STAMP-8762-4.1-02", &g_fx.obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "--sender-defaults"));
+    assert_int_equal(run("STAMP-8762-4.2.1-09", &g_fx.obs, d), IPPM_NA);
 }
 
 /* RFC 8762 §4.6: "will transmit the base packet (Figure 5) if it receives

@@ -74,6 +74,11 @@ STAMP_CHECK(stamp_chk_send_errest_mult);
 STAMP_CHECK(stamp_chk_send_errest_z);
 STAMP_CHECK(stamp_chk_send_ts_plausible);
 STAMP_CHECK(stamp_chk_send_hmac_valid);
+/* RFC 8762 §4.1, §4.2.1: a sender run with its defaults (obs->
+ * sender_defaults) sends to UDP port 862, with NTP timestamps (Z = 0);
+ * N/A when the defaults were not declared. */
+STAMP_CHECK(stamp_chk_send_default_port);
+STAMP_CHECK(stamp_chk_send_default_ntp);
 
 /* ---- Session-Sender, RFC 8972 ---- */
 STAMP_CHECK(stamp_chk_send_ssid_constant);

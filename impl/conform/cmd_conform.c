@@ -51,7 +51,8 @@ enum {
     OPT_HTML,
     OPT_HMAC_KEY,
     OPT_VERBOSE,
-    OPT_PATH
+    OPT_PATH,
+    OPT_SENDER_DEFAULTS
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
+    {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {NULL, 0, NULL, 0},
 };
 
@@ -116,6 +118,11 @@ static void usage(FILE *f);
         "HOST:PORT;\n" \
         "                         stamp-sender: the port to listen on " \
         "(default 862)\n" \
+        "  --sender-defaults      stamp-sender only: the sender runs with " \
+        "no port\n" \
+        "                         and no timestamp format given; grade " \
+        "its\n" \
+        "                         defaults (UDP port 862, NTP)\n" \
         "  --listen ADDR, --count N   stamp-sender only: where to listen " \
         "(default\n" \
         "                         every address) and how many packets to " \
@@ -142,15 +149,16 @@ static void usage(FILE *f);
 
 /* Options a subcommand does not take, 0-terminated: refused rather than
  * silently ignored (a --port that probes port 862 instead). */
-static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
-                                     OPT_MANIFEST, OPT_LIST, 0};
+static const int deny_reflector[] = {OPT_LISTEN,   OPT_COUNT,
+                                     OPT_NO_PCAP,  OPT_MANIFEST,
+                                     OPT_LIST,     OPT_SENDER_DEFAULTS, 0};
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
                                   OPT_LIST,     OPT_HMAC_KEY,  0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
-    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, OPT_SENDER_DEFAULTS, 0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -190,6 +198,9 @@ static int parse(struct conform_opts *o, int argc, char **argv,
         case OPT_PATH:
             if (conform_path_parse("--path", optarg, &o->path_flags) != 0)
                 return IPPM_EXIT_USAGE;
+            break;
+        case OPT_SENDER_DEFAULTS:
+            o->sender_defaults = true;
             break;
         case OPT_JUNIT:
             o->junit = optarg;
@@ -455,6 +466,7 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
     /* --path: the declared rewrites, whoever built the observation. */
     struct ippm_obs graded = *obs;
     graded.path_flags |= o->path_flags;
+    graded.sender_defaults |= o->sender_defaults;
     *n = ippm_catalogue_run(&graded, o->only, res, n_cat);
     if (*n == 0 && o->only && suite) {
         ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);

@@ -3,7 +3,7 @@
  *   ippm pcap check FILE [--port PORT] [--auth-key-file FILE] [--auth]
  *                        [--role reflector|sender|both] [--stateful|--stateless]
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
- *                        [--only PREFIX]
+ *                        [--only PREFIX] [--sender-defaults]
  *                        [--strict] [--junit FILE] [--json FILE]
  *                        [--html FILE] [--quiet] [-v|--verbose]
  *   ippm pcap check --manifest MANIFEST
@@ -139,7 +139,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH
+    OPT_PATH, OPT_SENDER_DEFAULTS
 };
 
 static const struct option check_longopts[] = {
@@ -161,6 +161,7 @@ static const struct option check_longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
+    {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {NULL, 0, NULL, 0}
 };
 
@@ -174,6 +175,7 @@ static void usage(FILE *f)
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]"
           " [--path nat,remark]\n"
+          "                       [--sender-defaults]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
           " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
@@ -262,6 +264,7 @@ int parse_opts(int argc, char **argv, const char *prog,
             if (conform_path_parse("--path", optarg, &o->path_flags) != 0)
                 return -1;
             break;
+        case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
         case OPT_HTML: o->html = optarg; break;
@@ -474,6 +477,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
     obs.path_flags = o->path_flags;
+    obs.sender_defaults = o->sender_defaults;
     if (r->n_flows <= 1) {
         grade_roles(r, o, &obs, cap);
     } else {

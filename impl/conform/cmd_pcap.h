@@ -41,6 +41,8 @@ struct check_opts {
     bool quiet;
     bool verbose;           /* -v: every n/a reason under its case */
     unsigned path_flags;    /* --path: IPPM_PATH_* declared rewrites */
+    bool sender_defaults;   /* --sender-defaults: the sender ran with no
+                               port and no timestamp format given */
 };
 
 /* Frees what capture_load took and clears c. */

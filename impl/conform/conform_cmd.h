@@ -37,6 +37,8 @@ struct conform_opts {
     int ttl;
     bool verbose;          /* the table gives every n/a case's reason */
     unsigned path_flags;   /* --path: IPPM_PATH_* */
+    bool sender_defaults;  /* --sender-defaults: the sender ran with no
+                              port and no timestamp format given */
 };
 
 struct self_ctx;

@@ -35,8 +35,12 @@ foreach(mode v4 v6 stateful auth)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
-foreach(mode open auth ptp ssid)
-  ippm_script_test(conform_sender_${mode} LABEL live
+foreach(mode open auth ptp ssid defaults)
+  set(lock "")
+  if(mode STREQUAL "defaults") # `ippm stamp sender` with no port: 862
+    set(lock LOCK port862)
+  endif()
+  ippm_script_test(conform_sender_${mode} LABEL live ${lock}
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_sender.sh
             $<TARGET_FILE:ippm> ${mode})
 endforeach()

@@ -345,7 +345,15 @@ def verdicts(passes=(), fails=(), nas=(), but=()):
 EXPECT = {
     "valid": verdicts(VALID_OPEN, nas=("8762-4.3.1-02", "8762-4.4-01")),
     "valid-ntp": verdicts(VALID_OPEN + ids("8762-4.2.1-08"),
-                          nas=("8762-4.3.1-02", "8762-4.2.1-07")),
+                          nas=("8762-4.3.1-02", "8762-4.2.1-07",
+                               "8762-4.1-02", "8762-4.2.1-09")),
+    # --sender-defaults: the sender ran with no port and no timestamp
+    # format given (RFC 8762 §4.1, §4.2.1)
+    "sender-defaults": verdicts(ids("8762-4.1-02", "8762-4.2.1-09")),
+    "sender-defaults-port": verdicts(ids("8762-4.2.1-09"),
+                                     fails=("8762-4.1-02",)),
+    "sender-defaults-ptp": verdicts(ids("8762-4.1-02"),
+                                    fails=("8762-4.2.1-09",)),
     "valid-ptp": verdicts(VALID_OPEN + ids("8762-4.2.1-07", "8762-4.2.1-08"),
                           but=ids("8762-4.3-01")),
     "valid-port": verdicts(VALID_OPEN, nas=("8762-4.1-01",),
@@ -423,6 +431,11 @@ def corpus(outdir):
         CORPUS.append((name, expect, opts))
         files[name] = path
 
+    def also(name, expect, opts):
+        """More MANIFEST lines for a capture emitted above, other options."""
+        assert name in files
+        CORPUS.append((name, expect, opts))
+
     key = "--auth-key-file test.key"
 
     # valid, open mode, NTP, Ethernet
@@ -438,6 +451,12 @@ def corpus(outdir):
         s.exchange(n, n)
     emit("stamp-open-ptp.pcap", s, LINK_RAW, "valid-ptp", "--timestamp ptp",
          nano=True)
+
+    # the same senders declared run with their defaults: port 862 and NTP
+    # pass; PTP timestamps, or another port, fail
+    defaults = "--role sender --sender-defaults"
+    also("stamp-open-ntp.pcap", "sender-defaults", defaults)
+    also("stamp-open-ptp.pcap", "sender-defaults-ptp", defaults)
 
     # valid, IPv6 with a Destination Options header, pcapng, SLL2
     s = Session(v6=True)
@@ -587,6 +606,8 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n)
     emit("stamp-port-20862.pcap", s, LINK_EN10MB, "valid-port")
+    also("stamp-port-20862.pcap", "sender-defaults-port",
+         "--role sender --sender-defaults")
 
     # issue 9: a STAMP sender against a TWAMP-Light responder on port 4001
     # whose replies are 38 octets, shorter than STAMP's 44: found and

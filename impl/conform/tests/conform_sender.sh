@@ -2,7 +2,9 @@
 # `ippm conform stamp-sender` grading `ippm stamp sender` on loopback:
 # every MUST passes.
 #   conform_sender.sh IPPM MODE
-# MODE: open | auth | ptp | ssid. Exit 0 pass, 1 fail.
+# MODE: open | auth | ptp | ssid | defaults (the sender run with no port
+# and no timestamp format, graded with --sender-defaults on UDP port 862:
+# RFC 8762 §4.1 and §4.2.1 defaults). Exit 0 pass, 1 fail.
 set -u
 IPPM=$1
 MODE=$2
@@ -28,6 +30,8 @@ fail() {
 PORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 KEYOPT=
 SOPTS=
+COPTS=
+SPORT="--port $PORT"
 case $MODE in
 open) ;;
 auth)
@@ -36,12 +40,13 @@ auth)
     KEYOPT="--auth-key-file $dir/key" ;;
 ptp) SOPTS="--timestamp ptp" ;;
 ssid) SOPTS="--ssid 4660" ;;
+defaults) PORT=862; SPORT=; COPTS=--sender-defaults ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac
 
 # shellcheck disable=SC2086
 "$IPPM" conform stamp-sender --listen 127.0.0.1 --port "$PORT" --count 10 \
-    --timeout 5 $KEYOPT --json "$dir/s.json" >"$dir/conform.out" 2>"$dir/conform.err" &
+    --timeout 5 $KEYOPT $COPTS --json "$dir/s.json" >"$dir/conform.out" 2>"$dir/conform.err" &
 cpid=$!
 i=0
 while ! grep -q "listening on" "$dir/conform.err" 2>/dev/null; do
@@ -50,7 +55,7 @@ while ! grep -q "listening on" "$dir/conform.err" 2>/dev/null; do
     sleep 0.1
 done
 # shellcheck disable=SC2086
-"$IPPM" stamp sender 127.0.0.1 --port "$PORT" --count 10 --interval 0.01 \
+"$IPPM" stamp sender 127.0.0.1 $SPORT --count 10 --interval 0.01 \
     --wait 0.3 $KEYOPT $SOPTS >"$dir/sender.out" 2>"$dir/sender.err" ||
     fail "ippm stamp sender failed"
 wait "$cpid"
@@ -68,7 +73,8 @@ assert j["totals"]["fail"] == 0, j["totals"]
 want = ["STAMP-8762-4.2-03", "STAMP-8762-4.2.1-02", "STAMP-8762-4.2.1-04"]
 want += {"open": ["STAMP-8762-4.2.1-01"], "ptp": ["STAMP-8762-4.2.1-01"],
          "auth": ["STAMP-8762-4.4-03", "STAMP-8762-4.2.2-02"],
-         "ssid": ["STAMP-8972-3-02"]}[mode]
+         "ssid": ["STAMP-8972-3-02"],
+         "defaults": ["STAMP-8762-4.1-02", "STAMP-8762-4.2.1-09"]}[mode]
 for c in want:
     assert v.get(c) == "pass", (c, v.get(c))
 PYEOF
