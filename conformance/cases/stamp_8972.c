@@ -533,6 +533,22 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "specification MUST identify a STAMP Session using the SSID in "
      "combination with elements of the usual 4-tuple for the session.",
      IPPM_PROBE_STAMP_SSID, stamp_chk_refl_ssid_sessions},
+
+    /* ---- §4.1 Extra Padding, sender (added later) ---- */
+    /* Zeros pass (the MAY); a short pattern repeated or a counter does
+     * not look pseudorandom; a BER test's pattern is n/a (deviations.md). */
+    {"STAMP-8972-4.1-02", "RFC 8972 §4.1", IPPM_SHOULD, S,
+     "Sender's Extra Padding is pseudorandom (or all zeros)",
+     "Extra Padding:  This field SHOULD be filled by a sequence of "
+     "pseudorandom numbers.  The field MAY be filled with all zeros.",
+     0, stamp_tlv_chk_sends,
+     {STAMP_TLV_PADDING, 0, &stamp_tlv_rule_send_pad_content}},
+    {"STAMP-8972-4.1-03", "RFC 8972 §4.1", IPPM_SHOULD, S,
+     "Sender using RFC 8972 pads beyond the base with the Extra Padding TLV",
+     "The use of the Extra Padding TLV is RECOMMENDED to perform a STAMP "
+     "test using test packets that are larger than the base STAMP packet "
+     "[RFC8762].",
+     0, stamp_tlv_chk_send_pads_with_tlv},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -112,8 +112,11 @@ static struct ippm_exchange *fx_add(struct fx *f, const struct spec *s)
                                   .errest = ippm_errest_encode(&ee),
                                   .ssid = s->ssid};
     uint8_t pad[MAXLEN];
-    for (size_t k = 0; k < sizeof pad; k++)
-        pad[k] = (uint8_t)(k * 7 + 1);
+    uint32_t x = 1; /* pseudorandom, as RFC 8972 §4.1 would have it */
+    for (size_t k = 0; k < sizeof pad; k++) {
+        x = x * 1103515245u + 12345u;
+        pad[k] = (uint8_t)(x >> 16);
+    }
     if (s->len > base) {
         sp.extra = pad;
         sp.extra_len = s->len - base;
@@ -239,9 +242,16 @@ static void fx_sender(struct fx *f, bool auth)
     for (uint32_t s = 0; s < 5; s++)
         fx_add(f, &(struct spec){.seq = s, .len = base, .port = 40000,
                                  .t = t += MS});
-    for (uint32_t s = 0; s < 3; s++)
-        fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
-                                 .port = 40001, .t = t += MS});
+    for (uint32_t s = 0; s < 3; s++) {
+        /* RFC 8972 (an SSID): the 16 octets are an Extra Padding TLV. */
+        struct ippm_exchange *e =
+            fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
+                                     .port = 40001, .t = t += MS});
+        uint8_t *q = (uint8_t *)e->req + base;
+        q[0] = 0x80; /* U, as a sender sets it */
+        q[1] = 1;
+        ippm_store_u16(q + 2, 12);
+    }
     for (uint32_t s = 0; s < 2; s++) /* another SSID (RFC 8972 §3) */
         fx_add(f, &(struct spec){.seq = s, .len = base, .ssid = 9,
                                  .port = 40002, .t = t += MS});

@@ -392,12 +392,41 @@ static void fx_sender(bool auth)
                               8));
         }
         PUT(stamp_tlv_put_hmac(b, B_, &n));
-        PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
+        /* The BER pattern fills the padding only in a BER test (the
+         * open fixture's); else zeros (RFC 8972 §4.1). */
+        if (auth)
+            PUT(stamp_tlv_put_padding(b, B_, &n, 8));
+        else
+            PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
         add(&g, b, n, 9, false);
     }
 }
 
-enum fxkind { F_R, F_RS, F_A, F_S, F_SA };
+/* A sender padding with Extra Padding TLVs (RFC 8972 §4.1): zeros, then
+ * pseudorandom octets; SSID 9 shows RFC 8972 support. */
+enum { P_ZERO, P_RANDOM, P_AFTER_COS };
+
+static void fx_sender_padding(void)
+{
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    uint8_t rnd[16];
+    uint32_t x = 7;
+    for (size_t i = 0; i < sizeof rnd; i++) {
+        x = x * 1103515245u + 12345u;
+        rnd[i] = (uint8_t)(x >> 16);
+    }
+    for (int k = P_ZERO; k <= P_AFTER_COS; k++) {
+        uint8_t b[64];
+        size_t n = 0;
+        if (k == P_AFTER_COS)
+            PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+        PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_PADDING,
+                          k == P_ZERO ? NULL : rnd, sizeof rnd));
+        add(&g, b, n, 9, false);
+    }
+}
+
+enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP };
 
 static void build(enum fxkind k)
 {
@@ -416,6 +445,9 @@ static void build(enum fxkind k)
         break;
     case F_SA:
         fx_sender(true);
+        break;
+    case F_SP:
+        fx_sender_padding();
         break;
     }
 }
@@ -862,6 +894,18 @@ M(m_s_ber)
     qt(0, STAMP_TLV_PADDING)[4] ^= 1;
 }
 
+/* A fill of one octet repeated: not pseudorandom. */
+M(m_s_pad_fill)
+{
+    memset(qt(P_RANDOM, STAMP_TLV_PADDING) + 4, 0xab, 16);
+}
+/* Plain octets past the base where the TLVs were (a Length that runs
+ * past the end: no TLV walk). */
+M(m_s_pad_plain)
+{
+    ippm_store_u16(g.req[P_AFTER_COS] + BB + 2, 0xffff);
+}
+
 struct case_test {
     const char *id;
     enum fxkind fx;
@@ -884,6 +928,8 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4-13", F_S, m_s_reserved},
     {"STAMP-8972-4-14", F_S, m_s_private_len},
     {"STAMP-8972-4.1-01", F_R, m_padding_len},
+    {"STAMP-8972-4.1-02", F_SP, m_s_pad_fill},
+    {"STAMP-8972-4.1-03", F_SP, m_s_pad_plain},
     {"STAMP-8972-4.2-01", F_R, m_loc_len},
     {"STAMP-8972-4.2-02", F_R, m_loc_ports},
     {"STAMP-8972-4.2-03", F_S, m_s_loc_zero},

@@ -69,6 +69,9 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
 STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
+/* RFC 8972 §4.1: a sender that uses RFC 8972 (an SSID or TLVs) pads
+ * packets longer than the base with TLVs, not plain octets. */
+STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv);
 
 /* The rules rows hand to stamp_tlv_chk_pairs (refl) and _sends (send). */
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_u_unknown;
@@ -149,6 +152,9 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_private_len;
+/* RFC 8972 §4.1: Extra Padding pseudorandom or zeros (row type
+ * STAMP_TLV_PADDING). */
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_pad_content;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved;

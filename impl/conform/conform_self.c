@@ -142,6 +142,8 @@ static void selfsend_tlvs(const struct conform_selfsend *x, size_t k,
         tl_ok(t, stamp_tlv_put_ber_burst(b, cap, &t->n));
         rp.addr = *src;
     } else if (k == 1) {
+        /* RFC 8972 §4.1: padding with the TLV, zeros as the MAY allows */
+        tl_ok(t, stamp_tlv_put_padding(b, cap, &t->n, 16));
         rp.lse = lse;
         rp.n_lse = 2;
     } else if (k == 2) {

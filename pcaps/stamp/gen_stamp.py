@@ -88,6 +88,11 @@ def reflector_auth(seq, t, errest, ssid, rx, ss_seq, ss_t, ss_errest, ttl,
     return body + mac(body, key)
 
 
+def tlv(t, value, flags=0x80):
+    """An RFC 8972 §4 TLV as a sender sends it: U set, M and I clear."""
+    return struct.pack("!BBH", flags, t, len(value)) + value
+
+
 def pattern(n, seed):
     """Deterministic padding: an LCG, so copies can be told from zeros."""
     out = bytearray()
@@ -358,9 +363,16 @@ EXPECT = {
                           but=ids("8762-4.3-01")),
     "valid-port": verdicts(VALID_OPEN, nas=("8762-4.1-01",),
                            but=ids("8762-4.1-01")),
+    # an RFC 8972 sender (SSID) padding with plain octets, not the TLV
     "padded": verdicts(VALID_OPEN + ids("8762-4.3-02", "8972-3-01",
                                         "8972-3-02"),
+                       fails=("8972-4.1-03",), nas=("8972-4.1-02",),
                        but=ids("8762-4.3-01")),
+    # RFC 8972 §4.1: padding with the Extra Padding TLV, pseudorandom
+    "padded-tlv": verdicts(ids("8972-4.1-02", "8972-4.1-03")),
+    # the same TLV filled with one octet repeated
+    "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
+                                fails=("8972-4.1-02",)),
     "auth": verdicts(VALID_AUTH, nas=("8762-4.3.1-10", "8762-4.3.1-11",
                                       "8762-4.3.1-12")),
     "stateful": verdicts(ids("8762-4.3.1-02", "8762-4.3.1-03",
@@ -469,6 +481,17 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n, req_extra=pattern(84, n + 1))
     emit("stamp-padded.pcap", s, "vlan", "padded")
+
+    # RFC 8972 §4.1: an Extra Padding TLV of pseudorandom octets, and one
+    # of 0xff repeated (a fill, not pseudorandom)
+    s = Session(ssid=0x1234)
+    for n in range(3):
+        s.exchange(n, n, req_extra=tlv(1, pattern(80, n + 11)))
+    emit("stamp-padded-tlv.pcap", s, LINK_EN10MB, "padded-tlv")
+    s = Session(ssid=0x1234)
+    for n in range(3):
+        s.exchange(n, n, req_extra=tlv(1, bytes([0xFF]) * 80))
+    emit("stamp-padded-tlv-fill.pcap", s, LINK_EN10MB, "padded-tlv-fill")
 
     # valid, authenticated mode, Linux cooked SLL
     s = Session(auth=True)
