@@ -549,6 +549,31 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "test using test packets that are larger than the base STAMP packet "
      "[RFC8762].",
      0, stamp_tlv_chk_send_pads_with_tlv},
+
+    /* ---- §4.6 Access Report retransmissions (added later) ---- */
+    /* Graded from a sender whose replies were withheld (deviations.md:
+     * what counts as a retransmission). */
+    {"STAMP-8972-4.6-05", "RFC 8972 §4.6", IPPM_MUST, S,
+     "Unanswered Access Report packet is retransmitted",
+     "In the event the timer expires before such a packet is received, the "
+     "Session-Sender MUST retransmit the STAMP test packet that contains the "
+     "Access Report TLV.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_RETRANSMITS}},
+    {"STAMP-8972-4.6-06", "RFC 8972 §4.6", IPPM_MUST, S,
+     "No Access Report retransmission once its reply came",
+     "This timer MUST be disarmed upon reception of the reflected STAMP test "
+     "packet that includes the Access Report TLV.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_DISARMED}},
+    {"STAMP-8972-4.6-07", "RFC 8972 §4.6", IPPM_SHOULD, S,
+     "Access Report retransmitted at most four times",
+     "This retransmission SHOULD be repeated up to four times before the "
+     "procedure is aborted.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_COUNT}},
+    {"STAMP-8972-4.6-08", "RFC 8972 §4.6", IPPM_SHOULD, S,
+     "Access Report retransmissions 3 s apart (the default timer)",
+     "The default value of the retransmission timer for the Access Report "
+     "TLV SHOULD be three seconds.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_TIMER}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

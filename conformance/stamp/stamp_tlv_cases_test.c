@@ -426,7 +426,39 @@ static void fx_sender_padding(void)
     }
 }
 
-enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP };
+/* RFC 8972 §4.6: a sender whose replies were withheld. Packet 0 with an
+ * Access Report, sent at 0 s and again every 3 s, four times
+ * (AR_FIRST..AR_LAST); packet 1 reported at 13 s and answered; packet 2
+ * at 20 s with a 4-octet Extra Padding TLV where a report would be. */
+enum { AR_FIRST, AR_LAST = 4, AR_ANSWERED, AR_PLAIN };
+
+/* A request with an Access Report (1, 1) as packet seq, sent at ms. */
+static size_t add_ar(uint32_t seq, uint64_t ms)
+{
+    uint8_t b[16];
+    size_t n = 0;
+    PUT(stamp_tlv_put_access(b, B_, &n, 1, 1));
+    size_t i = add(&g, b, n, 9, false);
+    ippm_store_u32(g.req[i], seq);
+    g.ex[i].req_ns = T0 + ms * MS;
+    return i;
+}
+
+static void fx_sender_ar(void)
+{
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    for (uint32_t k = AR_FIRST; k <= AR_LAST; k++)
+        add_ar(0, 3000 * k);
+    size_t i = add_ar(1, 13000);
+    memcpy(g.rep[i], g.req[i], g.ex[i].req_len);
+    g.ex[i].rep = g.rep[i];
+    g.ex[i].rep_len = g.ex[i].req_len;
+    g.ex[i].rep_ns = g.ex[i].req_ns + MS;
+    i = add_ar(2, 20000);
+    g.req[i][base(&g) + 1] = STAMP_TLV_PADDING;
+}
+
+enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP, F_SAR };
 
 static void build(enum fxkind k)
 {
@@ -448,6 +480,9 @@ static void build(enum fxkind k)
         break;
     case F_SP:
         fx_sender_padding();
+        break;
+    case F_SAR:
+        fx_sender_ar();
         break;
     }
 }
@@ -906,6 +941,29 @@ M(m_s_pad_plain)
     ippm_store_u16(g.req[P_AFTER_COS] + BB + 2, 0xffff);
 }
 
+/* The re-sends stop carrying the report: never retransmitted. */
+M(m_ar_never)
+{
+    for (size_t i = AR_FIRST + 1; i <= AR_LAST; i++)
+        g.req[i][BB + 1] = STAMP_TLV_PADDING;
+}
+/* Packet 1 sent again 7 s after its reply came. */
+M(m_ar_after_reply)
+{
+    g.req[AR_PLAIN][BB + 1] = STAMP_TLV_ACCESS;
+    ippm_store_u32(g.req[AR_PLAIN], 1);
+}
+/* A fifth retransmission. */
+M(m_ar_fifth)
+{
+    add_ar(0, 15000);
+}
+/* The second retransmission a second after the first. */
+M(m_ar_timer)
+{
+    g.ex[AR_FIRST + 2].req_ns = T0 + 4000 * MS;
+}
+
 struct case_test {
     const char *id;
     enum fxkind fx;
@@ -967,6 +1025,10 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.6-02", F_R, m_ar_copy},
     {"STAMP-8972-4.6-03", F_S, m_s_ar_id},
     {"STAMP-8972-4.6-04", F_S, m_s_ar_resv},
+    {"STAMP-8972-4.6-05", F_SAR, m_ar_never},
+    {"STAMP-8972-4.6-06", F_SAR, m_ar_after_reply},
+    {"STAMP-8972-4.6-07", F_SAR, m_ar_fifth},
+    {"STAMP-8972-4.6-08", F_SAR, m_ar_timer},
     {"STAMP-8972-4.7-01", F_S, m_s_fu_zero},
     {"STAMP-8972-4.7-02", F_RS, m_fu_stateless},
     {"STAMP-8972-4.7-03", F_R, m_fu_malformed},
@@ -1214,6 +1276,34 @@ static void test_i_set_with_good_hmac(void **state)
     }
 }
 
+/* RFC 8972 §4.6 n/a: a report in every packet, unanswered, is reported
+ * again rather than retransmitted; a capture cut within the timer; and
+ * §4.1: a counter fill fails, a BER test's pattern is not graded. */
+static void test_sender_evidence(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    for (uint32_t k = 0; k < 10; k++)
+        add_ar(k, 100 * k);
+    assert_int_equal(run("STAMP-8972-4.6-05", d), IPPM_NA);
+    assert_non_null(strstr(d, "same report"));
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    add_ar(0, 0);
+    add_ar(1, 2000);
+    g.req[1][base(&g) + 1] = STAMP_TLV_PADDING;
+    assert_int_equal(run("STAMP-8972-4.6-05", d), IPPM_NA);
+    assert_int_equal(run("STAMP-8972-4.6-07", d), IPPM_NA);
+    build(F_SP);
+    uint8_t *v = qt(P_RANDOM, STAMP_TLV_PADDING) + 4;
+    for (uint8_t k = 0; k < 16; k++)
+        v[k] = (uint8_t)(3 + 5 * k);
+    assert_int_equal(run("STAMP-8972-4.1-02", d), IPPM_FAIL);
+    assert_non_null(strstr(d, "counts 0x03, 0x08"));
+    build(F_S); /* a BER test: the padding is its pattern */
+    assert_int_equal(run("STAMP-8972-4.1-02", d), IPPM_NA);
+}
+
 static void test_failure_detail(void **state)
 {
     (void)state;
@@ -1239,6 +1329,7 @@ int main(void)
         cmocka_unit_test(test_fixtures_fail_nothing),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
+        cmocka_unit_test(test_sender_evidence),
         cmocka_unit_test(test_i_set_with_good_hmac),
         cmocka_unit_test(test_uncopied_padding_charged_once),
     };

@@ -72,6 +72,16 @@ STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
 /* RFC 8972 §4.1: a sender that uses RFC 8972 (an SSID or TLVs) pads
  * packets longer than the base with TLVs, not plain octets. */
 STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv);
+/* RFC 8972 §4.6 Access Report retransmissions, seen across a sender's
+ * packets (a retransmission: the same session and Sequence Number again,
+ * with the Access Report TLV); row type: */
+enum stamp_tlv_ar_rule {
+    STAMP_TLV_AR_RETRANSMITS, /* an unanswered one is sent again */
+    STAMP_TLV_AR_DISARMED,    /* none is sent again after its reply */
+    STAMP_TLV_AR_COUNT,       /* up to four retransmissions */
+    STAMP_TLV_AR_TIMER        /* 3 s between transmissions */
+};
+STAMP_CHECK(stamp_tlv_chk_send_ar_retx);
 
 /* The rules rows hand to stamp_tlv_chk_pairs (refl) and _sends (send). */
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_u_unknown;

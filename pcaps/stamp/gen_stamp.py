@@ -370,6 +370,14 @@ EXPECT = {
                        but=ids("8762-4.3-01")),
     # RFC 8972 §4.1: padding with the Extra Padding TLV, pseudorandom
     "padded-tlv": verdicts(ids("8972-4.1-02", "8972-4.1-03")),
+    # RFC 8972 §4.6: a sender whose replies were withheld retransmits its
+    # Access Report packet every 3 s, four times, and stops once answered
+    "ar-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04", "8972-4.6-05",
+                            "8972-4.6-06", "8972-4.6-07", "8972-4.6-08")),
+    # ... five times, 1 s apart; again after its reply; and one never
+    "ar-bad-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04"),
+                            fails=("8972-4.6-05", "8972-4.6-06",
+                                   "8972-4.6-07", "8972-4.6-08")),
     # the same TLV filled with one octet repeated
     "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
                                 fails=("8972-4.1-02",)),
@@ -492,6 +500,26 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n, req_extra=tlv(1, bytes([0xFF]) * 80))
     emit("stamp-padded-tlv-fill.pcap", s, LINK_EN10MB, "padded-tlv-fill")
+
+    # RFC 8972 §4.6 Access Report (ID 1, Return Code 1) retransmissions,
+    # captured at a reflector that withheld the replies to packet 0
+    report = tlv(6, bytes([0x10, 1, 0, 0]))
+    s = Session(ssid=0x1234)
+    for k in range(5):
+        s.exchange(0, 3 * k, req_extra=report, reply=False)
+    s.exchange(1, 13, req_extra=report)
+    s.exchange(2, 20)
+    emit("stamp-access-report-retx.pcap", s, LINK_EN10MB, "ar-retx",
+         "--role sender")
+    s = Session(ssid=0x1234)
+    for k in range(6):
+        s.exchange(0, k, req_extra=report, reply=False)
+    s.exchange(1, 6, req_extra=report)
+    s.exchange(1, 8, req_extra=report, reply=False)
+    s.exchange(2, 9, req_extra=report, reply=False)
+    s.exchange(3, 15)
+    emit("stamp-access-report-bad-retx.pcap", s, LINK_EN10MB, "ar-bad-retx",
+         "--role sender")
 
     # valid, authenticated mode, Linux cooked SLL
     s = Session(auth=True)
