@@ -113,7 +113,8 @@ static void usage(FILE *f);
         "                         the next packet (sender, default 10)\n" \
         "  --clock-tolerance S    allowed offset between the clocks (default " \
         "1)\n" \
-        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n" \
+        "  --ttl N                TTL / Hop Limit of the probes (default 64;\n" \
+        "                         base packets 5-9 one lower, for ADV-06)\n" \
         "  --port PORT            stamp-reflector: the reflector's port, as " \
         "HOST:PORT;\n" \
         "                         stamp-sender: the port to listen on " \

@@ -251,6 +251,7 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
     p->ex_sock[i] = (uint8_t)si;
     p->ex_seq[i] = len >= 4 ? ippm_load_u32(buf) : 0;
     p->rep_ttl[i] = -1;
+    p->ex_ttl[i] = (int16_t)p->sock_ttl[si];
     run->obs.n_ex++;
     run->obs.probes_run |= p->sock_probe[si];
     e->req_ns = ippm_clock_realtime();
@@ -278,6 +279,24 @@ static int16_t estimate_req_ttl(int ttl_sent, int16_t rep_ttl)
     return t > 0 ? (int16_t)t : -1;
 }
 
+/* The base packets from this Sequence Number on go with other_ttl(). */
+#define BASE_TTL_FROM 5u
+
+/* A TTL one hop below ttl (above it for 1): a change the reflector's
+ * Ses-Sender TTL copy must follow. */
+static int other_ttl(int ttl)
+{
+    return ttl > 1 ? ttl - 1 : 2;
+}
+
+/* Socket si sends with this TTL from now on; on failure it keeps the
+ * one it had (the change is then not made, and ADV-06 stays n/a). */
+static void prober_set_ttl(struct prober *p, size_t si, int ttl)
+{
+    if (ippm_net_set_ttl(&p->sock[si], ttl) == 0)
+        p->sock_ttl[si] = ttl;
+}
+
 /* see conform_prober.h */
 int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
                       size_t errlen)
@@ -298,6 +317,7 @@ int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
                  strerror(errno));
         return -1;
     }
+    p->sock_ttl[i] = p->o->ttl;
     if (tos >= 0 && ippm_net_set_tos(&p->sock[i], tos) != 0) {
         snprintf(err, errlen, "cannot set the TOS to %d: %s", tos,
                  strerror(errno));
@@ -351,9 +371,14 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
 
     size_t base = stamp_base_len(p->mode);
     enum ippm_tsfmt ntp = IPPM_TS_NTP;
-    /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one). */
-    for (uint32_t s = 0; s < 10; s++)
+    /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one);
+     * 5..9 a hop lower, so that the Ses-Sender TTL has a change to follow
+     * (STAMP-8762-ADV-06). */
+    for (uint32_t s = 0; s < 10; s++) {
+        if (s == BASE_TTL_FROM)
+            prober_set_ttl(p, PS_BASE, other_ttl(o->ttl));
         send_req(p, PS_BASE, base, s, ntp, 0, RQ_VALID);
+    }
     /* Padding to be copied (RFC 8762 §4.3, RFC 6038 §3). */
     const size_t pads_open[3] = {60, 128, 1000};
     const size_t pads_auth[3] = {128, 240, 1000};
@@ -397,7 +422,7 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     prober_collect(p, o->timeout_ns);
 
     for (size_t i = 0; i < run->obs.n_ex; i++)
-        run->ex[i].req_ttl = estimate_req_ttl(o->ttl, p->rep_ttl[i]);
+        run->ex[i].req_ttl = estimate_req_ttl(p->ex_ttl[i], p->rep_ttl[i]);
 
     struct ippm_obs *obs = &run->obs;
     obs->protocol = "stamp";

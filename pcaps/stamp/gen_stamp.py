@@ -378,6 +378,11 @@ EXPECT = {
     "ar-bad-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04"),
                             fails=("8972-4.6-05", "8972-4.6-06",
                                    "8972-4.6-07", "8972-4.6-08")),
+    # requests arriving with TTL 64, 63, 62: the Ses-Sender TTL follows
+    # (STAMP-8762-ADV-06), or stays 64 whatever arrived
+    "ttl-varies": verdicts(ids("8762-4.3.1-06", "8762-ADV-06")),
+    "ttl-stuck": verdicts(fails=("8762-4.3.1-06",)) +
+    [("STAMP-8762-ADV-06", "warn")],
     # the same TLV filled with one octet repeated
     "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
                                 fails=("8972-4.1-02",)),
@@ -520,6 +525,17 @@ def corpus(outdir):
     s.exchange(3, 15)
     emit("stamp-access-report-bad-retx.pcap", s, LINK_EN10MB, "ar-bad-retx",
          "--role sender")
+
+    # issue 9: the request TTL changes (a route change, or a prober that
+    # varies it); a reflector that reads the TTL once copies the first
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n, ttl=64 - n)
+    emit("stamp-ttl-varies.pcap", s, LINK_EN10MB, "ttl-varies")
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n, ttl=64 - n, d_ttl=n)
+    emit("stamp-ttl-stuck.pcap", s, LINK_EN10MB, "ttl-stuck")
 
     # valid, authenticated mode, Linux cooked SLL
     s = Session(auth=True)

@@ -5,7 +5,7 @@
 # MODE:
 #   self    `ippm conform` (ippm's own reflector in every mode): exit 0,
 #           no case fails, and at most NA_MAX cases n/a. Measured as root
-#           with UDP port 862 free: 5 n/a, ADV-06 (one TTL), 8972-4-14 (no
+#           with UDP port 862 free: 4 n/a, 8972-4-14 (no
 #           Private Use TLV) and the three RFC 8972 §4.6 Access Report
 #           retransmission cases ippm's own sender never needs (its
 #           reports are answered; captures grade them); 3 more without
@@ -15,6 +15,12 @@
 #           U and M on the first TLV of every reply, in front of `ippm
 #           stamp reflector`: exit 1, and the RFC 8972 §4 flag cases
 #           (STAMP-8972-4-02, -4-05) fail.
+#   ttl     `ippm conform stamp-reflector` through `ippm relay --mutate
+#           ttl=64`, which writes one Ses-Sender TTL into every reply
+#           while the prober sends base packets at TTL 64 and 63: the
+#           advisory STAMP-8762-ADV-06 is not met and 4.3.1-06 fails
+#           (exit 1). In self mode ADV-06 passes: the TTL change is
+#           followed.
 #   notlv   `ippm conform stamp-reflector` against `ippm stamp reflector
 #           --no-tlv` (TLVs copied as sent, as RFC 8972 §4 lets a
 #           reflector without TLV support do): exit 0, no case fails, and
@@ -27,7 +33,7 @@
 set -u
 IPPM=$1
 MODE=$2
-NA_MAX=5
+NA_MAX=4
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
@@ -87,6 +93,8 @@ self)
     [ "$nf" -eq 0 ] || fail "$nf cases fail against ippm's own reflector"
     [ "$na" -le $NA_MAX ] ||
         fail "$na cases n/a (at most $NA_MAX): a live probe no longer reaches them"
+    v=$(verdict "$dir/self.json" STAMP-8762-ADV-06)
+    [ "$v" = pass ] || fail "STAMP-8762-ADV-06 is '$v' (expected pass: the prober varies the TTL)"
     echo "PASS: $np pass, $nf fail, $na n/a"
     ;;
 mutate)
@@ -112,6 +120,30 @@ mutate)
         v=$(verdict "$dir/mut.json" $id)
         [ "$v" = fail ] || fail "$id is '$v' with U and M set on reflected TLVs (expected fail)"
     done
+    echo "PASS"
+    ;;
+ttl)
+    RP=$(free_port)
+    LP=$(free_port)
+    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
+        >"$dir/refl.out" 2>"$dir/refl.err" &
+    rpid=$!
+    pids="$rpid"
+    wait_for "$dir/refl.out" "$rpid" "listening on"
+    "$IPPM" relay --listen "127.0.0.1:$LP" --to "127.0.0.1:$RP" \
+        --mutate ttl=64 --duration 30 >"$dir/relay.out" 2>"$dir/relay.err" &
+    lpid=$!
+    pids="$pids $lpid"
+    sleep 0.3
+    kill -0 "$lpid" 2>/dev/null || fail "relay exited"
+    "$IPPM" conform stamp-reflector "127.0.0.1:$LP" --only STAMP-8762 \
+        --json "$dir/ttl.json" >"$dir/ttl.out" 2>"$dir/ttl.err"
+    rc=$?
+    [ $rc -eq 1 ] || fail "conform through the TTL-writing relay exit $rc (expected 1)"
+    v=$(verdict "$dir/ttl.json" STAMP-8762-ADV-06)
+    case $v in warn | fail) ;; *) fail "STAMP-8762-ADV-06 is '$v' with a constant Ses-Sender TTL (expected warn)" ;; esac
+    v=$(verdict "$dir/ttl.json" STAMP-8762-4.3.1-06)
+    [ "$v" = fail ] || fail "STAMP-8762-4.3.1-06 is '$v' with a constant Ses-Sender TTL (expected fail)"
     echo "PASS"
     ;;
 notlv)
