@@ -57,6 +57,11 @@ struct ippm_exchange {
      * the reply timeout after the request (stamp_pairing_mark_in_flight).
      * Checks that fail a missing reply skip it. */
     bool in_flight;
+    /* The request's link-layer source address as captured at the
+     * reflector (Ethernet, Linux cooked), for RFC 8972 §4.2.2; unknown
+     * in live runs and on links without one. */
+    bool req_mac_known;
+    uint8_t req_mac[6];
 };
 
 /* Who sent a control message: the client (TWAMP/OWAMP Control-Client)

@@ -550,6 +550,17 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "[RFC8762].",
      0, stamp_tlv_chk_send_pads_with_tlv},
 
+    /* ---- §4.2.2 Source MAC copied (added later) ---- */
+    /* Graded from captures with a link-layer header, taken at the
+     * reflector (deviations.md). */
+    {"STAMP-8972-4.2-10", "RFC 8972 §4.2.2", IPPM_MUST, R,
+     "EUI-48 Source MAC is the request's link-layer source",
+     "And the Session-Reflector MUST copy the value of the source MAC "
+     "address in the EUI-48 field.",
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_mac_copy}},
+
     /* ---- §4.6 Access Report retransmissions (added later) ---- */
     /* Graded from a sender whose replies were withheld (deviations.md:
      * what counts as a retransmission). */

@@ -458,7 +458,30 @@ static void fx_sender_ar(void)
     g.req[i][base(&g) + 1] = STAMP_TLV_PADDING;
 }
 
-enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP, F_SAR };
+/* A capture's view of X_MAIN (RFC 8972 §4.2.2): the request came from
+ * this link-layer source, which the reflector reported in its EUI-48
+ * sub-TLV (the first sub-TLV of the Location TLV, after the ports). */
+static const uint8_t MAC[6] = {0x02, 0, 0x5e, 0x10, 0x20, 0x30};
+
+static uint8_t *eui48(void)
+{
+    uint8_t *sub = rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 4;
+    assert_int_equal(sub[1], STAMP_LOC_SRC_EUI48);
+    return sub + 4;
+}
+
+static void fx_reflector_mac(void)
+{
+    fx_reflector(true);
+    /* Our reflector sees no MAC on a UDP socket and answers a zero
+     * EUI-64; one that saw the Ethernet source answers EUI-48. */
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 4 + 1] = STAMP_LOC_SRC_EUI48;
+    g.ex[X_MAIN].req_mac_known = true;
+    memcpy(g.ex[X_MAIN].req_mac, MAC, sizeof MAC);
+    memcpy(eui48(), MAC, sizeof MAC);
+}
+
+enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP, F_SAR, F_RMAC };
 
 static void build(enum fxkind k)
 {
@@ -483,6 +506,9 @@ static void build(enum fxkind k)
         break;
     case F_SAR:
         fx_sender_ar();
+        break;
+    case F_RMAC:
+        fx_reflector_mac();
         break;
     }
 }
@@ -941,6 +967,11 @@ M(m_s_pad_plain)
     ippm_store_u16(g.req[P_AFTER_COS] + BB + 2, 0xffff);
 }
 
+/* Another address than the request's link-layer source. */
+M(m_loc_mac_copy)
+{
+    eui48()[5] ^= 0xff;
+}
 /* The re-sends stop carrying the report: never retransmitted. */
 M(m_ar_never)
 {
@@ -996,6 +1027,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.2-06", F_R, m_loc_src_family},
     {"STAMP-8972-4.2-07", F_R, m_loc_src_value},
     {"STAMP-8972-4.2-08", F_R, m_loc_mac},
+    {"STAMP-8972-4.2-10", F_RMAC, m_loc_mac_copy},
     {"STAMP-8972-4.2-09", F_R, m_loc_malformed},
     {"STAMP-8972-4.2.1-01", F_R, m_loc_sub_i},
     {"STAMP-8972-4.2.1-02", F_S, m_s_loc_sub_i},

@@ -162,6 +162,9 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_private_len;
+/* RFC 8972 §4.2.2: the EUI-48 field is the request's captured
+ * link-layer source (row type STAMP_TLV_LOCATION). */
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac_copy;
 /* RFC 8972 §4.1: Extra Padding pseudorandom or zeros (row type
  * STAMP_TLV_PADDING). */
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_pad_content;

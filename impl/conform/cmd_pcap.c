@@ -105,6 +105,8 @@ int capture_load(const char *path, struct capture *c, char *err,
         d->dst = pd.dst;
         d->ttl = pd.ttl;
         d->tos = pd.tos;
+        d->src_mac_known = pd.src_mac_known;
+        memcpy(d->src_mac, pd.src_mac, sizeof d->src_mac);
         c->frame[c->n] = pd.frame;
         c->n++;
     }

@@ -134,7 +134,7 @@ class Session:
                  reply=True, rep_len=None, copy_extra=True, rep_mbz=False,
                  d_seq=0, d_ts=0, d_ttl=0, bad_req_hmac=False,
                  bad_rep_hmac=False, dups=0, ts_before_rx=False,
-                 req_mbz=False, ext=False, raw_reply=None):
+                 req_mbz=False, ext=False, raw_reply=None, rep_extra=None):
         """One request (sequence seq, sent at i seconds) and its replies."""
         base = 112 if self.auth else 44
         errest = ERREST_PTP if self.z else ERREST
@@ -185,6 +185,8 @@ class Session:
         if bad_rep_hmac:
             rep[100] ^= 0x01
         extra = req[base:] if len(req) > base else b""
+        if rep_extra is not None:  # what an RFC 8972 reflector wrote back
+            extra = rep_extra
         rep = bytes(rep) + (extra if copy_extra else bytes(len(extra)))
         if rep_len is not None:
             rep = rep[:rep_len] + bytes(max(0, rep_len - len(rep)))
@@ -383,6 +385,11 @@ EXPECT = {
     "ttl-varies": verdicts(ids("8762-4.3.1-06", "8762-ADV-06")),
     "ttl-stuck": verdicts(fails=("8762-4.3.1-06",)) +
     [("STAMP-8762-ADV-06", "warn")],
+    # RFC 8972 §4.2.2: the Source MAC Address answered in an EUI-48
+    # sub-TLV with the request's Ethernet source, or another address
+    "loc-mac": verdicts(ids("8972-4.2-02", "8972-4.2-08", "8972-4.2-10")),
+    "loc-mac-wrong": verdicts(ids("8972-4.2-02", "8972-4.2-08"),
+                              fails=("8972-4.2-10",)),
     # the same TLV filled with one octet repeated
     "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
                                 fails=("8972-4.1-02",)),
@@ -525,6 +532,23 @@ def corpus(outdir):
     s.exchange(3, 15)
     emit("stamp-access-report-bad-retx.pcap", s, LINK_EN10MB, "ar-bad-retx",
          "--role sender")
+
+    # RFC 8972 §4.2.2: a Location TLV asking for the Source MAC Address;
+    # the frames come from 02:00:00:00:00:01 (framed())
+    def location(flags, ports, sub_type, mac):
+        sub = struct.pack("!BBH", flags, sub_type, 8) + mac + bytes(2)
+        return tlv(2, ports + sub, flags)
+    ask = location(0x80, bytes(4), 1, bytes(6))
+    ports = struct.pack("!HH", PORT, SPORT)
+    for name, kind, mac in (
+            ("stamp-location-mac.pcap", "loc-mac", bytes([2, 0, 0, 0, 0, 1])),
+            ("stamp-location-mac-wrong.pcap", "loc-mac-wrong",
+             bytes([2, 0, 0, 0, 0, 9]))):
+        s = Session()
+        for n in range(3):
+            s.exchange(n, n, req_extra=ask,
+                       rep_extra=location(0, ports, 2, mac))
+        emit(name, s, LINK_EN10MB, kind)
 
     # issue 9: the request TTL changes (a route change, or a prober that
     # varies it); a reflector that reads the TTL once copies the first

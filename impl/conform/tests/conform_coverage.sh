@@ -5,10 +5,11 @@
 # MODE:
 #   self    `ippm conform` (ippm's own reflector in every mode): exit 0,
 #           no case fails, and at most NA_MAX cases n/a. Measured as root
-#           with UDP port 862 free: 4 n/a, 8972-4-14 (no
-#           Private Use TLV) and the three RFC 8972 §4.6 Access Report
-#           retransmission cases ippm's own sender never needs (its
-#           reports are answered; captures grade them); 3 more without
+#           with UDP port 862 free: 5 n/a, 8972-4-14 (no Private Use
+#           TLV), 8972-4.2-10 (a live run sees no link-layer source: the
+#           copied MAC is graded from captures) and the three RFC 8972
+#           §4.6 Access Report retransmission cases ippm's own sender
+#           never needs (its reports are answered); 3 more without
 #           port 862 (4.1-01, 4.1-02, 4.2.1-09). More means a probe
 #           stopped reaching its cases.
 #   mutate  `ippm conform stamp-reflector` through `ippm relay` setting
@@ -33,7 +34,7 @@
 set -u
 IPPM=$1
 MODE=$2
-NA_MAX=4
+NA_MAX=5
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
