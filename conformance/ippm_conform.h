@@ -135,6 +135,11 @@ struct ippm_obs {
      * port and no timestamp format given (--sender-defaults), so what it
      * sent is what RFC 8762 §4.1 and §4.2.1 make the default. */
     bool sender_defaults;
+    /* Reflector role: the SSIDs the reflector is provisioned with
+     * (--ssid-set), RFC 8972 §3; a request with another non-zero SSID
+     * must be discarded. n_ssid_set 0: not given. */
+    const uint16_t *ssid_set;
+    size_t n_ssid_set;
     const struct ippm_obs_ext *ext; /* protocol extensions; NULL: none */
 };
 

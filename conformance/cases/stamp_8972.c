@@ -533,6 +533,12 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "specification MUST identify a STAMP Session using the SSID in "
      "combination with elements of the usual 4-tuple for the session.",
      IPPM_PROBE_STAMP_SSID, stamp_chk_refl_ssid_sessions},
+    /* Graded when the provisioned SSIDs are given (--ssid-set). */
+    {"STAMP-8972-3-05", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_REFLECTOR,
+     "Request with an SSID the reflector was not provisioned with: no reply",
+     "A STAMP Session-Reflector MUST discard non-matching STAMP test "
+     "packets.",
+     0, stamp_chk_refl_ssid_discard},
 
     /* ---- §4.1 Extra Padding, sender (added later) ---- */
     /* Zeros pass (the MAY); a short pattern repeated or a counter does

@@ -290,8 +290,13 @@ static void expect(const char *id, const struct ippm_obs *obs,
 enum fxkind {
     F_OPEN, F_AUTH, F_OPEN_STATEFUL, F_SEND_OPEN, F_SEND_AUTH,
     F_OPEN_TTL, /* F_OPEN with one request one hop further (TTL 63) */
-    F_SEND_DEFAULTS /* F_SEND_OPEN run with no port or format given */
+    F_SEND_DEFAULTS, /* F_SEND_OPEN run with no port or format given */
+    F_OPEN_SSIDSET /* F_OPEN provisioned with its SSIDs, one outsider */
 };
+
+/* RFC 8972 §3: the SSIDs F_OPEN_SSIDSET's reflector is provisioned with;
+ * m_ssid_discard leaves out the last. */
+static const uint16_t ssid_set[] = {SSID_A, SSID_B, 0x1234};
 
 static void build(struct fx *f, enum fxkind k)
 {
@@ -301,6 +306,14 @@ static void build(struct fx *f, enum fxkind k)
     case F_OPEN_STATEFUL: fx_reflector(f, false, true); break;
     case F_SEND_OPEN: fx_sender(f, false); break;
     case F_SEND_AUTH: fx_sender(f, true); break;
+    case F_OPEN_SSIDSET:
+        fx_reflector(f, false, false);
+        f->obs.ssid_set = ssid_set;
+        f->obs.n_ssid_set = sizeof ssid_set / sizeof ssid_set[0];
+        fx_add(f, &(struct spec){.seq = 0, .len = STAMP_BASE_LEN,
+                                 .ssid = 0x7777, .port = 40007,
+                                 .t = T0 + 100 * MS});
+        break;
     case F_SEND_DEFAULTS:
         fx_sender(f, false);
         f->obs.sender_defaults = true;
@@ -427,6 +440,8 @@ static void m_ssid(struct fx *f)
 {
     ippm_store_u16(rp(f, RX_SSID) + (f->auth ? 26 : 14), 0x4321);
 }
+/* 0x1234 not provisioned: RX_SSID's answer should not have come. */
+static void m_ssid_discard(struct fx *f) { f->obs.n_ssid_set = 2; }
 static void m_send_ssid(struct fx *f) { ippm_store_u16(rq(f, 7) + 14, 8); }
 /* SSID B's first reply numbered as if one counter served the 4-tuple. */
 static void m_refl_ssid_sessions(struct fx *f)
@@ -535,6 +550,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-ADV-07", F_SEND_OPEN, m_adv_send_ts_back},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
     {"STAMP-8972-3-04", F_OPEN_STATEFUL, m_refl_ssid_sessions},
+    {"STAMP-8972-3-05", F_OPEN_SSIDSET, m_ssid_discard},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
     {"STAMP-8972-3-03", F_SEND_OPEN, m_send_ssid_reused},
 };
@@ -609,6 +625,8 @@ static void test_na_without_relevant_exchange(void **state)
     assert_int_equal(run("STAMP-8762-4.3.2-01", &f->obs, d), IPPM_NA);
     assert_int_equal(run("STAMP-8972-3-01", &f->obs, d), IPPM_NA);
     assert_int_equal(run("STAMP-8762-4.2.1-08", &f->obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8972-3-05", &f->obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "--ssid-set"));
     /* No request to port 862: a configured port. */
     f->ex[0].req_dst.port = 5000;
     assert_int_equal(run("STAMP-8762-4.1-01", &f->obs, d), IPPM_NA);
@@ -1039,7 +1057,7 @@ static void test_runner_filters(void **state)
         assert_memory_equal(res[i].c->id, "STAMP-8762-4.3.1-", 17);
     /* Several prefixes. */
     n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972-3", res, 128);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4); /* 4.1-01; 3-01, 3-04, 3-05 */
     size_t n_all_refl = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
     /* Nothing matches. */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, "TWAMP-", res, 128), 0);

@@ -66,6 +66,9 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
 STAMP_CHECK(stamp_chk_refl_ssid_copied);
 /* RFC 8972 §3: a stateful reflector counts per 4-tuple and SSID. */
 STAMP_CHECK(stamp_chk_refl_ssid_sessions);
+/* RFC 8972 §3: a request whose SSID is not one the reflector was
+ * provisioned with (obs->ssid_set) gets no reply. */
+STAMP_CHECK(stamp_chk_refl_ssid_discard);
 
 /* ---- Session-Sender, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_send_min_len);

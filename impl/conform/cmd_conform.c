@@ -52,7 +52,8 @@ enum {
     OPT_HMAC_KEY,
     OPT_VERBOSE,
     OPT_PATH,
-    OPT_SENDER_DEFAULTS
+    OPT_SENDER_DEFAULTS,
+    OPT_SSID_SET
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +80,7 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0},
 };
 
@@ -119,6 +121,11 @@ static void usage(FILE *f);
         "HOST:PORT;\n" \
         "                         stamp-sender: the port to listen on " \
         "(default 862)\n" \
+        "  --ssid-set N[,N]       stamp-reflector: the SSIDs the reflector " \
+        "is\n" \
+        "                         provisioned with; one outside them must " \
+        "get\n" \
+        "                         no reply (RFC 8972 §3)\n" \
         "  --sender-defaults      stamp-sender only: the sender runs with " \
         "no port\n" \
         "                         and no timestamp format given; grade " \
@@ -155,11 +162,13 @@ static const int deny_reflector[] = {OPT_LISTEN,   OPT_COUNT,
                                      OPT_LIST,     OPT_SENDER_DEFAULTS, 0};
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
-                                  OPT_LIST,     OPT_HMAC_KEY,  0};
+                                  OPT_LIST,     OPT_HMAC_KEY,  OPT_SSID_SET,
+                                  0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
-    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, OPT_SENDER_DEFAULTS, 0};
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, OPT_SENDER_DEFAULTS,
+    OPT_SSID_SET,  0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -202,6 +211,11 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_SENDER_DEFAULTS:
             o->sender_defaults = true;
+            break;
+        case OPT_SSID_SET:
+            if (conform_ssid_set_parse("--ssid-set", optarg, o->ssid_set,
+                                       &o->n_ssid_set) != 0)
+                return IPPM_EXIT_USAGE;
             break;
         case OPT_JUNIT:
             o->junit = optarg;
@@ -468,6 +482,10 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
     struct ippm_obs graded = *obs;
     graded.path_flags |= o->path_flags;
     graded.sender_defaults |= o->sender_defaults;
+    if (o->n_ssid_set) {
+        graded.ssid_set = o->ssid_set;
+        graded.n_ssid_set = o->n_ssid_set;
+    }
     *n = ippm_catalogue_run(&graded, o->only, res, n_cat);
     if (*n == 0 && o->only && suite) {
         ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
@@ -543,6 +561,8 @@ static int run_reflector_suite(const struct conform_opts *o,
         .ttl = o->ttl,
         .tlv_key = o->hmac_key_file ? ls.key : NULL,
         .tlv_key_len = o->hmac_key_file ? ls.key_len : 0,
+        .ssid_set = o->ssid_set,
+        .n_ssid_set = o->n_ssid_set,
     };
     char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
     ippm_addr_fmt(target, where, sizeof where);

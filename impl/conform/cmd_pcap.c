@@ -4,6 +4,7 @@
  *                        [--role reflector|sender|both] [--stateful|--stateless]
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
  *                        [--only PREFIX] [--sender-defaults]
+ *                        [--ssid-set N[,N]]
  *                        [--strict] [--junit FILE] [--json FILE]
  *                        [--html FILE] [--quiet] [-v|--verbose]
  *   ippm pcap check --manifest MANIFEST
@@ -141,7 +142,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH, OPT_SENDER_DEFAULTS
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET
 };
 
 static const struct option check_longopts[] = {
@@ -164,6 +165,7 @@ static const struct option check_longopts[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0}
 };
 
@@ -177,7 +179,7 @@ static void usage(FILE *f)
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]"
           " [--path nat,remark]\n"
-          "                       [--sender-defaults]\n"
+          "                       [--sender-defaults] [--ssid-set N[,N]]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
           " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
@@ -267,6 +269,11 @@ int parse_opts(int argc, char **argv, const char *prog,
                 return -1;
             break;
         case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
+        case OPT_SSID_SET:
+            if (conform_ssid_set_parse("--ssid-set", optarg, o->ssid_set,
+                                       &o->n_ssid_set) != 0)
+                return -1;
+            break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
         case OPT_HTML: o->html = optarg; break;
@@ -480,6 +487,8 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.expect_tsfmt = o->expect_tsfmt;
     obs.path_flags = o->path_flags;
     obs.sender_defaults = o->sender_defaults;
+    obs.ssid_set = o->ssid_set;
+    obs.n_ssid_set = o->n_ssid_set;
     if (r->n_flows <= 1) {
         grade_roles(r, o, &obs, cap);
     } else {

@@ -15,6 +15,9 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define CONFORM_TARGETS_MAX 8 /* rows of conform_targets, at most */
 
+/* SSIDs a --ssid-set names at most. */
+#define CONFORM_SSID_SET_MAX 16
+
 struct conform_opts {
     const char *only;
     const char *junit;
@@ -39,6 +42,8 @@ struct conform_opts {
     unsigned path_flags;   /* --path: IPPM_PATH_* */
     bool sender_defaults;  /* --sender-defaults: the sender ran with no
                               port and no timestamp format given */
+    uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
+    size_t n_ssid_set;
 };
 
 struct self_ctx;
@@ -102,6 +107,12 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
  * "remark") into *flags (IPPM_PATH_*). Returns 0, or -1 after one line
  * naming the unknown word (a usage error, before any traffic). */
 int conform_path_parse(const char *opt, const char *s, unsigned *flags);
+
+/* --ssid-set N[,N]: the SSIDs (1-65535) the graded reflector is
+ * provisioned with (RFC 8972 §3) into out (CONFORM_SSID_SET_MAX), *n of
+ * them. Returns 0, or -1 after one line. */
+int conform_ssid_set_parse(const char *opt, const char *s, uint16_t *out,
+                           size_t *n);
 
 /* "sent N requests, M answered, ..." and the ICMP warning. */
 void conform_print_traffic(const struct conform_run *run);

@@ -46,6 +46,11 @@ struct conform_reflector_opts {
      * sends no HMAC TLV probe. Auth mode uses key. */
     const uint8_t *tlv_key;
     size_t tlv_key_len;
+    /* The SSIDs the reflector is provisioned with (RFC 8972 §3), n 0:
+     * none given. Given, the SSID probes use them, and one more probe
+     * sends an SSID outside them, which must get no reply. */
+    const uint16_t *ssid_set;
+    size_t n_ssid_set;
 };
 
 /* Sends every probe to o->target, collects replies until timeout_ns after

@@ -297,6 +297,28 @@ static void prober_set_ttl(struct prober *p, size_t si, int ttl)
         p->sock_ttl[si] = ttl;
 }
 
+/* RFC 8972 §3, with --ssid-set: two base packets, on a session of their
+ * own, with an SSID the reflector was not provisioned with. */
+static void send_ssid_outsider(struct prober *p)
+{
+    const struct conform_reflector_opts *o = p->o;
+    if (!o->n_ssid_set)
+        return;
+    uint16_t out = 0xfffe;
+    for (size_t k = 0; k < o->n_ssid_set; k++)
+        if (o->ssid_set[k] == out) {
+            out--;
+            k = (size_t)-1; /* again, against every one */
+        }
+    char err[IPPM_NET_ERRLEN];
+    int si = prober_open(p, IPPM_PROBE_STAMP_SSID_OUT, -1, err, sizeof err);
+    if (si < 0)
+        return;
+    for (uint32_t s = 0; s < 2; s++)
+        send_req(p, (size_t)si, stamp_base_len(p->mode), s, IPPM_TS_NTP, out,
+                 RQ_VALID);
+}
+
 /* see conform_prober.h */
 int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
                       size_t errlen)
@@ -360,6 +382,9 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
         p->key = run->key;
     p->tlv_key = run->key;
     p->have_tlv_key = ippm_hmac_key_ready(&p->tlv_key);
+    p->ssid_a = o->n_ssid_set ? o->ssid_set[0] : PROBE_SSID;
+    p->ssid_b = o->n_ssid_set ? o->ssid_set[o->n_ssid_set > 1]
+                              : PROBE_SSID + 1;
     /* The base probes first, so their socket index is their enum. */
     for (size_t i = 0; i < PS_N; i++) {
         if (prober_open(p, probe_bit[i], -1, err, errlen) < 0) {
@@ -403,11 +428,11 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     for (uint32_t s = 0; s < 2; s++)
         send_req(p, PS_PTP, base, s, IPPM_TS_PTP, 0, RQ_VALID);
     for (uint32_t s = 0; s < 3; s++)
-        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID, RQ_VALID);
+        send_req(p, PS_SSID, base, s, ntp, p->ssid_a, RQ_VALID);
     /* A second SSID on the same 4-tuple: another session for a reflector
      * that supports RFC 8972 §3 (its own counter when stateful). */
     for (uint32_t s = 0; s < 2; s++)
-        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID + 1, RQ_VALID);
+        send_req(p, PS_SSID, base, s, ntp, p->ssid_b, RQ_VALID);
     /* A gap (2..4 never sent): a stateless reflector echoes 5 and 6, a
      * stateful one counts 2 and 3. */
     const uint32_t s2[4] = {0, 1, 5, 6};
@@ -416,6 +441,7 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     if (o->auth)
         send_req(p, PS_BADHMAC, base, 0, ntp, 0, RQ_BADHMAC);
     prober_send_tlv_probes(p);
+    send_ssid_outsider(p);
     if (o->target.port == STAMP_PORT)
         run->obs.probes_run |= IPPM_PROBE_STAMP_PORT;
 
@@ -436,6 +462,8 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     obs->expect_tsfmt = o->expect_tsfmt;
     obs->clock_tolerance_ns = o->tolerance_ns;
     obs->live = true;
+    obs->ssid_set = o->ssid_set;
+    obs->n_ssid_set = o->n_ssid_set;
     prober_close(p);
     free(p);
     return 0;

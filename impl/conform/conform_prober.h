@@ -42,6 +42,9 @@ struct prober {
     uint32_t ex_seq[CONFORM_LIVE_MAX_EX];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
     int16_t ex_ttl[CONFORM_LIVE_MAX_EX]; /* TTL the request was sent with */
+    /* The SSIDs of the SSID probes: PROBE_SSID and the next, or the
+     * first two the reflector is provisioned with (--ssid-set). */
+    uint16_t ssid_a, ssid_b;
 };
 
 /* A copy of len octets in malloc'd memory (1 octet when len is 0);

@@ -390,6 +390,11 @@ EXPECT = {
     "loc-mac": verdicts(ids("8972-4.2-02", "8972-4.2-08", "8972-4.2-10")),
     "loc-mac-wrong": verdicts(ids("8972-4.2-02", "8972-4.2-08"),
                               fails=("8972-4.2-10",)),
+    # RFC 8972 §3: SSID 0x1234 answered, 0x9999 not: a reflector
+    # provisioned with 0x1234 discards the other; told it was provisioned
+    # with 0x9999, the answers to 0x1234 should not have come
+    "ssid-discard": verdicts(ids("8762-4.1-01", "8972-3-01", "8972-3-05")),
+    "ssid-discard-wrong": verdicts(ids("8972-3-01"), fails=("8972-3-05",)),
     # the same TLV filled with one octet repeated
     "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
                                 fails=("8972-4.1-02",)),
@@ -549,6 +554,19 @@ def corpus(outdir):
             s.exchange(n, n, req_extra=ask,
                        rep_extra=location(0, ports, 2, mac))
         emit(name, s, LINK_EN10MB, kind)
+
+    # RFC 8972 §3: one session with a provisioned SSID, answered, one with
+    # another SSID, discarded
+    s = Session(ssid=0x1234)
+    b = Session(ssid=0x9999, sport=SPORT + 1)
+    for n in range(3):
+        s.exchange(n, n)
+        b.exchange(n, n, reply=False)
+    s.frames += [(t + 500_000_000, f) for t, f in b.frames]
+    emit("stamp-ssid-discard.pcap", s, LINK_EN10MB, "ssid-discard",
+         "--role reflector --ssid-set 4660")
+    also("stamp-ssid-discard.pcap", "ssid-discard-wrong",
+         "--role reflector --ssid-set 39321")
 
     # issue 9: the request TTL changes (a route change, or a prober that
     # varies it); a reflector that reads the TTL once copies the first
