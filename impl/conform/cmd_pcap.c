@@ -270,8 +270,9 @@ int parse_opts(int argc, char **argv, const char *prog,
             break;
         case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
         case OPT_SSID_SET:
-            if (conform_ssid_set_parse("--ssid-set", optarg, o->ssid_set,
-                                       &o->n_ssid_set) != 0)
+            if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
+                                  o->ssid_set, CONFORM_SSID_SET_MAX,
+                                  &o->n_ssid_set) != 0)
                 return -1;
             break;
         case OPT_JUNIT: o->junit = optarg; break;

@@ -108,12 +108,6 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
  * naming the unknown word (a usage error, before any traffic). */
 int conform_path_parse(const char *opt, const char *s, unsigned *flags);
 
-/* --ssid-set N[,N]: the SSIDs (1-65535) the graded reflector is
- * provisioned with (RFC 8972 §3) into out (CONFORM_SSID_SET_MAX), *n of
- * them. Returns 0, or -1 after one line. */
-int conform_ssid_set_parse(const char *opt, const char *s, uint16_t *out,
-                           size_t *n);
-
 /* "sent N requests, M answered, ..." and the ICMP warning. */
 void conform_print_traffic(const struct conform_run *run);
 

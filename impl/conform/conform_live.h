@@ -105,6 +105,10 @@ struct conform_selfrefl_opts {
                          * reflector keys its own crypto with it */
     size_t key_len;
     uint16_t port; /* 0: any free port */
+    /* RFC 8972 §3: the SSIDs it is provisioned with (others are
+     * discarded); n_ssids 0: every SSID is answered. */
+    const uint16_t *ssids;
+    size_t n_ssids;
 };
 
 #define CONFORM_SELFREFL_MICRO_ID     0x0101 /* its RFC 9534 member link */

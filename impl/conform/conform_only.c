@@ -92,34 +92,6 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
 }
 
 /* see conform_cmd.h */
-int conform_ssid_set_parse(const char *opt, const char *s, uint16_t *out,
-                           size_t *n)
-{
-    *n = 0;
-    for (const char *p = s;;) {
-        size_t len = strcspn(p, ",");
-        char word[8];
-        if (*n == CONFORM_SSID_SET_MAX) {
-            ippm_cli_error("%s: more than %d SSIDs", opt, CONFORM_SSID_SET_MAX);
-            return -1;
-        }
-        if (len >= sizeof word) {
-            ippm_cli_error("%s: '%.*s' is not an SSID (1-65535)", opt,
-                           (int)len, p);
-            return -1;
-        }
-        memcpy(word, p, len);
-        word[len] = '\0';
-        if (ippm_cli_u16(opt, word, 1, 65535, "an SSID", &out[*n]) != 0)
-            return -1;
-        (*n)++;
-        if (!p[len])
-            return 0;
-        p += len + 1;
-    }
-}
-
-/* see conform_cmd.h */
 int conform_path_parse(const char *opt, const char *s, unsigned *flags)
 {
     static const struct {

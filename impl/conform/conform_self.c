@@ -26,6 +26,7 @@ struct conform_selfrefl {
     atomic_bool stop;
     struct ippm_sock s;
     uint8_t key[IPPM_KEY_MAX];
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX];
     struct stamp_reflector_serve_opts so;
 };
 
@@ -73,6 +74,11 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         .dscp_permitted = ~(1ull << CONFORM_SELFREFL_REFUSED_DSCP),
         .stop = &x->stop,
     };
+    if (o->n_ssids && o->n_ssids <= STAMP_REFLECTOR_SSIDS_MAX) {
+        memcpy(x->ssids, o->ssids, o->n_ssids * sizeof *o->ssids);
+        x->so.ssids = x->ssids;
+        x->so.n_ssids = o->n_ssids;
+    }
     int rc = pthread_create(&x->th, NULL, selfrefl_main, x);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the reflector thread: %s",

@@ -8,6 +8,7 @@
 #include "impl/commands.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/conform/conform_live.h"
+#include "impl/conform/conform_prober.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/core/crypto_openssl.h"
@@ -25,22 +26,23 @@ struct self_mode {
     bool auth;
     enum ippm_tsfmt tsfmt;
     bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
+    bool ssids;   /* RFC 8972 §3: provisioned with the probes' SSIDs */
 };
 
 static const struct self_mode self_modes[] = {
-    {"open stateless", false, false, IPPM_TS_NTP, true},
-    {"open stateful", true, false, IPPM_TS_NTP, false},
-    {"authenticated", false, true, IPPM_TS_NTP, false},
-    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
+    {"open stateless", false, false, IPPM_TS_NTP, true, true},
+    {"open stateful", true, false, IPPM_TS_NTP, false, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false},
 };
 
 /* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. The
  * open one runs as with no port and no format given (RFC 8762 §4.1,
  * §4.2.1: to port 862, NTP) when port 862 can be bound to grade it. */
 static const struct self_mode send_modes[] = {
-    {"open sender", false, false, IPPM_TS_NTP, true},
-    {"authenticated sender", false, true, IPPM_TS_NTP, false},
-    {"PTP sender", false, false, IPPM_TS_PTP, false},
+    {"open sender", false, false, IPPM_TS_NTP, true, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false, false},
 };
 #define N_MODES_MAX 4 /* modes of one target */
 
@@ -138,6 +140,10 @@ struct self_ctx {
     char err_862[IPPM_NET_ERRLEN]; /* why port 862 could not be bound */
 };
 
+/* RFC 8972 §3: the SSIDs a self_mode's reflector is provisioned with,
+ * those the probes use; the prober's outsider SSID is not among them. */
+static const uint16_t provisioned[] = {PROBE_SSID, PROBE_SSID + 1};
+
 /* Runs one mode: its own reflector, probed; results into *res. */
 static int self_one(struct self_ctx *cx, const struct self_mode *md,
                     struct conform_run *run, struct ippm_case_result **res,
@@ -156,6 +162,8 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         .key = key,
         .key_len = key_len,
         .port = md->try_862 ? STAMP_PORT : 0,
+        .ssids = md->ssids ? provisioned : NULL,
+        .n_ssids = md->ssids ? COUNT_OF(provisioned) : 0,
     };
     struct conform_selfrefl *s =
         conform_selfrefl_start(&so, &port, err, sizeof err);
@@ -182,6 +190,8 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         .ttl = o->ttl,
         .tlv_key = md->auth ? NULL : key,
         .tlv_key_len = md->auth ? 0 : key_len,
+        .ssid_set = md->ssids ? provisioned : NULL,
+        .n_ssid_set = md->ssids ? COUNT_OF(provisioned) : 0,
     };
     printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
     int rc = IPPM_EXIT_OK;

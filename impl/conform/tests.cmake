@@ -18,7 +18,7 @@ ippm_script_test(conform_self_live LABEL live TIMEOUT 120 LOCK port862
 # more), and TLV cases failing live through a relay that rewrites the
 # reflected TLV flags; against `ippm stamp reflector --no-tlv`, n/a; the
 # open-mode HMAC TLV with the reflector's key and another.
-foreach(mode self mutate ttl notlv hmac)
+foreach(mode self mutate ttl ssid notlv hmac)
   set(lock "")
   if(mode STREQUAL "self")
     set(lock LOCK port862)

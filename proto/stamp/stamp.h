@@ -471,6 +471,8 @@ const char *stamp_err_name(enum ippm_err e);
 /* ---- Session-Reflector ---- */
 
 #define STAMP_REFLECTOR_SESSIONS 256
+/* SSIDs a reflector can be provisioned with (RFC 8972 §3). */
+#define STAMP_REFLECTOR_SSIDS_MAX 16
 
 struct stamp_reflector_config {
     enum stamp_mode mode;
@@ -494,6 +496,12 @@ struct stamp_reflector_config {
     /* Largest reply an asymmetrical-packets TLV may ask for; below the
      * request length (0 too) it is the request length: no amplification. */
     size_t max_reply_len;
+    /* RFC 8972 §3: the SSIDs the reflector is provisioned with; a request
+     * with another non-zero SSID is dropped (IPPM_ERR_UNKNOWN_SESSION,
+     * "MUST discard non-matching STAMP test packets"). n_ssids 0: every
+     * SSID is answered. */
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX];
+    size_t n_ssids;
 };
 
 struct stamp_reflector_session {

@@ -180,6 +180,20 @@ static enum ippm_err reflector_read_request(const struct stamp_reflector *r,
     return stamp_sender_pkt_decode(req, ev->data, ev->len, mode);
 }
 
+/* RFC 8972 §3: ssid is 0 (not used), one the reflector is provisioned
+ * with, or any when none is. */
+static bool reflector_ssid_matches(const struct stamp_reflector *r,
+                                   uint16_t ssid)
+{
+    if (!ssid || !r->cfg.n_ssids)
+        return true;
+    for (size_t k = 0; k < r->cfg.n_ssids && k < STAMP_REFLECTOR_SSIDS_MAX;
+         k++)
+        if (r->cfg.ssids[k] == ssid)
+            return true;
+    return false;
+}
+
 static void reflector_drop(struct stamp_reflector *r, enum ippm_err why,
                            struct ippm_action *act)
 {
@@ -237,6 +251,8 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     const struct ippm_rx_meta *m = ev->meta;
     r->counters.rx++;
     enum ippm_err e = reflector_read_request(r, ev, &req, &reply_len);
+    if (e == IPPM_OK && !reflector_ssid_matches(r, req.ssid))
+        e = IPPM_ERR_UNKNOWN_SESSION;
     if (e == IPPM_OK && tx_cap < reply_len)
         e = IPPM_ERR_NOSPACE;
     if (e != IPPM_OK) {

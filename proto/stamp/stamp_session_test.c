@@ -315,6 +315,32 @@ static void test_stamp_reflector_stateful_ssid_separates_sessions(void **state)
     }
 }
 
+/* RFC 8972 §3: provisioned with SSIDs 1 and 2, the reflector discards
+ * SSID 3 and answers 1, 2 and requests without an SSID. */
+static void test_stamp_reflector_discards_unprovisioned_ssid(void **state)
+{
+    (void)state;
+    for (int stateful = 0; stateful < 2; stateful++) {
+        struct stamp_reflector_config c = refl_cfg(OPEN, stateful);
+        c.ssids[0] = 1;
+        c.ssids[1] = 2;
+        c.n_ssids = 2;
+        stamp_reflector_init(&R, &c);
+        static const uint16_t answered[] = {1, 2, 0};
+        for (size_t i = 0; i < 3; i++) {
+            struct ippm_action a = refl_one(9, 40000, answered[i], T0 + i);
+            assert_send(&a, 44);
+        }
+        struct ippm_action a = refl_one(9, 40000, 3, T0 + 3);
+        assert_drop(&a, IPPM_ERR_UNKNOWN_SESSION);
+        /* Not provisioned: every SSID is answered. */
+        c.n_ssids = 0;
+        stamp_reflector_init(&R, &c);
+        a = refl_one(9, 40000, 3, T0 + 4);
+        assert_send(&a, 44);
+    }
+}
+
 static void test_stamp_reflector_stateful_local_address_separates(void **state)
 {
     (void)state;
@@ -1900,6 +1926,7 @@ int main(void)
         cmocka_unit_test(
             test_stamp_reflector_stateful_counts_per_session_from_0),
         cmocka_unit_test(test_stamp_reflector_stateful_ssid_separates_sessions),
+        cmocka_unit_test(test_stamp_reflector_discards_unprovisioned_ssid),
         cmocka_unit_test(
             test_stamp_reflector_stateful_local_address_separates),
         cmocka_unit_test(test_stamp_reflector_reply_len_equals_request_len),

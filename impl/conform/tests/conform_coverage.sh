@@ -5,9 +5,8 @@
 # MODE:
 #   self    `ippm conform` (ippm's own reflector in every mode): exit 0,
 #           no case fails, and at most NA_MAX cases n/a. Measured as root
-#           with UDP port 862 free: 6 n/a, 8972-4-14 (no Private Use
-#           TLV), 8972-3-05 (ippm's reflector is provisioned with no
-#           SSIDs), 8972-4.2-10 (a live run sees no link-layer source: the
+#           with UDP port 862 free: 5 n/a, 8972-4-14 (no Private Use
+#           TLV), 8972-4.2-10 (a live run sees no link-layer source: the
 #           copied MAC is graded from captures) and the three RFC 8972
 #           §4.6 Access Report retransmission cases ippm's own sender
 #           never needs (its reports are answered); 3 more without
@@ -23,6 +22,10 @@
 #           advisory STAMP-8762-ADV-06 is not met and 4.3.1-06 fails
 #           (exit 1). In self mode ADV-06 passes: the TTL change is
 #           followed.
+#   ssid    `ippm conform stamp-reflector --ssid-set 100,101` against
+#           `ippm stamp reflector --ssid-set 100,101`: STAMP-8972-3-05
+#           passes (the outsider SSID is discarded); against one
+#           provisioned with none, it fails (exit 1).
 #   notlv   `ippm conform stamp-reflector` against `ippm stamp reflector
 #           --no-tlv` (TLVs copied as sent, as RFC 8972 §4 lets a
 #           reflector without TLV support do): exit 0, no case fails, and
@@ -35,7 +38,7 @@
 set -u
 IPPM=$1
 MODE=$2
-NA_MAX=6
+NA_MAX=5
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
@@ -146,6 +149,31 @@ ttl)
     case $v in warn | fail) ;; *) fail "STAMP-8762-ADV-06 is '$v' with a constant Ses-Sender TTL (expected warn)" ;; esac
     v=$(verdict "$dir/ttl.json" STAMP-8762-4.3.1-06)
     [ "$v" = fail ] || fail "STAMP-8762-4.3.1-06 is '$v' with a constant Ses-Sender TTL (expected fail)"
+    echo "PASS"
+    ;;
+ssid)
+    for prov in "--ssid-set 100,101" ""; do
+        RP=$(free_port)
+        # shellcheck disable=SC2086
+        "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" $prov \
+            >"$dir/refl.out" 2>"$dir/refl.err" &
+        rpid=$!
+        pids="$pids $rpid"
+        wait_for "$dir/refl.out" "$rpid" "listening on"
+        "$IPPM" conform stamp-reflector "127.0.0.1:$RP" --ssid-set 100,101 \
+            --only STAMP-8972-3 --json "$dir/ss.json" >"$dir/ss.out" \
+            2>"$dir/ss.err"
+        rc=$?
+        v=$(verdict "$dir/ss.json" STAMP-8972-3-05)
+        if [ -n "$prov" ]; then
+            [ $rc -eq 0 ] && [ "$v" = pass ] ||
+                fail "provisioned reflector: exit $rc, 3-05 '$v' (expected 0, pass)"
+        else
+            [ $rc -eq 1 ] && [ "$v" = fail ] ||
+                fail "unprovisioned reflector: exit $rc, 3-05 '$v' (expected 1, fail)"
+        fi
+        kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
+    done
     echo "PASS"
     ;;
 notlv)
