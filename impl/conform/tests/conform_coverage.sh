@@ -88,6 +88,24 @@ wait_for() { # FILE PID WHAT
     done
 }
 
+# `ippm stamp reflector` on a free port behind `ippm relay` with these
+# options; LP is the relay's port.
+relay_in_front() {
+    RP=$(free_port)
+    LP=$(free_port)
+    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
+        >"$dir/refl.out" 2>"$dir/refl.err" &
+    rpid=$!
+    pids="$pids $rpid"
+    wait_for "$dir/refl.out" "$rpid" "listening on"
+    "$IPPM" relay --listen "127.0.0.1:$LP" --to "127.0.0.1:$RP" "$@" \
+        --duration 30 >"$dir/relay.out" 2>"$dir/relay.err" &
+    lpid=$!
+    pids="$pids $lpid"
+    sleep 0.3
+    kill -0 "$lpid" 2>/dev/null || fail "relay exited"
+}
+
 case $MODE in
 self)
     (cd "$dir" && "$IPPM" conform --no-pcap --json "$dir/self.json" \
@@ -103,20 +121,7 @@ self)
     echo "PASS: $np pass, $nf fail, $na n/a"
     ;;
 mutate)
-    RP=$(free_port)
-    LP=$(free_port)
-    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
-        >"$dir/refl.out" 2>"$dir/refl.err" &
-    rpid=$!
-    pids="$rpid"
-    wait_for "$dir/refl.out" "$rpid" "listening on"
-    "$IPPM" relay --listen "127.0.0.1:$LP" --to "127.0.0.1:$RP" \
-        --mutate-offset 44=c0 --duration 30 \
-        >"$dir/relay.out" 2>"$dir/relay.err" &
-    lpid=$!
-    pids="$pids $lpid"
-    sleep 0.3
-    kill -0 "$lpid" 2>/dev/null || fail "relay exited"
+    relay_in_front --mutate-offset 44=c0
     "$IPPM" conform stamp-reflector "127.0.0.1:$LP" --json "$dir/mut.json" \
         >"$dir/mut.out" 2>"$dir/mut.err"
     rc=$?
@@ -128,19 +133,7 @@ mutate)
     echo "PASS"
     ;;
 ttl)
-    RP=$(free_port)
-    LP=$(free_port)
-    "$IPPM" stamp reflector --listen 127.0.0.1 --port "$RP" \
-        >"$dir/refl.out" 2>"$dir/refl.err" &
-    rpid=$!
-    pids="$rpid"
-    wait_for "$dir/refl.out" "$rpid" "listening on"
-    "$IPPM" relay --listen "127.0.0.1:$LP" --to "127.0.0.1:$RP" \
-        --mutate ttl=64 --duration 30 >"$dir/relay.out" 2>"$dir/relay.err" &
-    lpid=$!
-    pids="$pids $lpid"
-    sleep 0.3
-    kill -0 "$lpid" 2>/dev/null || fail "relay exited"
+    relay_in_front --mutate ttl=64
     "$IPPM" conform stamp-reflector "127.0.0.1:$LP" --only STAMP-8762 \
         --json "$dir/ttl.json" >"$dir/ttl.out" 2>"$dir/ttl.err"
     rc=$?
@@ -165,13 +158,10 @@ ssid)
             2>"$dir/ss.err"
         rc=$?
         v=$(verdict "$dir/ss.json" STAMP-8972-3-05)
-        if [ -n "$prov" ]; then
-            [ $rc -eq 0 ] && [ "$v" = pass ] ||
-                fail "provisioned reflector: exit $rc, 3-05 '$v' (expected 0, pass)"
-        else
-            [ $rc -eq 1 ] && [ "$v" = fail ] ||
-                fail "unprovisioned reflector: exit $rc, 3-05 '$v' (expected 1, fail)"
-        fi
+        want="0 pass"
+        [ -n "$prov" ] || want="1 fail"
+        [ "$rc $v" = "$want" ] ||
+            fail "reflector '$prov': exit $rc, 3-05 '$v' (expected $want)"
         kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
     done
     echo "PASS"
