@@ -140,94 +140,165 @@ STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv)
 #define AR_CROSSING_NS (1000ull * 1000000ull)
 /* RFC 8972 §4.6: "repeated up to four times". */
 #define AR_RETX_MAX 4u
-/* Kept per transmission group; more are counted, not kept. */
-#define AR_GROUP_CAP 16u
 
-/* One Access Report packet and its retransmissions. */
-struct ar_group {
-    const struct ippm_exchange *tx[AR_GROUP_CAP]; /* first, then re-sends */
-    uint64_t t[AR_GROUP_CAP];
-    size_t n;       /* transmissions kept */
-    size_t n_all;   /* transmissions seen */
+/* One request that carries an Access Report TLV. */
+struct ar_item {
+    const struct ippm_exchange *e;
+    uint64_t t;        /* arrival */
+    size_t sess;       /* session ordinal (4-tuple and SSID) */
+    size_t pos;        /* index in the list in session and time order */
     uint32_t seq;
-    struct stamp_tlv ar; /* the first transmission's TLV */
+    uint8_t report[2]; /* Access ID and Resv, Return Code */
 };
 
-static bool ar_of(const struct ippm_obs *o, const struct ippm_exchange *e,
-                  struct stamp_tlv *t)
+/* The Access Report requests of obs, in session and time order (a
+ * malloc'd array, *n of them; NULL when none or out of memory). */
+static struct ar_item *ar_items(const struct ippm_obs *o, size_t *n)
 {
-    return stamp_tlvck_req_first(o, e, STAMP_TLV_ACCESS, t) && t->len == 4;
-}
-
-/* v[i] (sessions ordered by arrival) repeats an earlier packet of its
- * session: the same Sequence Number with an Access Report TLV. */
-static bool ar_is_resend(const struct ippm_obs *o, const struct sess_item *v,
-                         size_t i)
-{
-    uint32_t seq = stamp_req_seq(v[i].e);
-    struct stamp_tlv t;
-    for (size_t j = i; j-- > 0;) {
-        if (stamp_ck_sess_key_cmp(&v[j], &v[i]) ||
-            v[i].t - v[j].t > AR_WINDOW_NS)
-            break;
-        if (stamp_req_seq(v[j].e) == seq && ar_of(o, v[j].e, &t))
-            return true;
-    }
-    return false;
-}
-
-/* The group that starts at v[i]: false when v[i] carries no Access
- * Report or repeats an earlier packet. */
-static bool ar_group_at(const struct ippm_obs *o, const struct sess_item *v,
-                        size_t n, size_t i, struct ar_group *g)
-{
-    memset(g, 0, sizeof *g);
-    if (!ar_of(o, v[i].e, &g->ar) || ar_is_resend(o, v, i))
-        return false;
-    g->seq = stamp_req_seq(v[i].e);
-    struct stamp_tlv t;
-    for (size_t j = i; j < n; j++) {
-        if (stamp_ck_sess_key_cmp(&v[j], &v[i]) ||
-            v[j].t - v[i].t > AR_WINDOW_NS)
-            break;
-        if (stamp_req_seq(v[j].e) != g->seq || !ar_of(o, v[j].e, &t))
+    size_t nv;
+    struct sess_item *v = stamp_ck_sessions(o, false, true, &nv);
+    struct ar_item *a = v ? malloc(nv * sizeof *a) : NULL;
+    *n = 0;
+    for (size_t i = 0, sess = 0; a && i < nv; i++) {
+        struct stamp_tlv t;
+        if (i && stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
+            sess++;
+        if (!stamp_tlvck_req_first(o, v[i].e, STAMP_TLV_ACCESS, &t) ||
+            t.len != 4)
             continue;
-        if (g->n < AR_GROUP_CAP) {
-            g->tx[g->n] = v[j].e;
-            g->t[g->n++] = v[j].t;
-        }
-        g->n_all++;
+        a[*n] = (struct ar_item){v[i].e, v[i].t, sess, *n,
+                                 stamp_req_seq(v[i].e),
+                                 {t.value[0], t.value[1]}};
+        (*n)++;
     }
-    return true;
+    free(v);
+    return a;
 }
 
-/* When the first reply to any transmission of g was seen; 0 none. */
-static uint64_t ar_answered(const struct ar_group *g)
+/* Session, then Sequence Number, then time: the transmissions of one
+ * packet side by side. */
+static int ar_cmp(const void *pa, const void *pb)
+{
+    const struct ar_item *a = pa, *b = pb;
+    if (a->sess != b->sess)
+        return a->sess < b->sess ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* One packet's transmissions: g[0] the first, g[1..n-1] its re-sends. */
+struct ar_group {
+    const struct ar_item *g;
+    size_t n;
+};
+
+/* When the first reply to any transmission of gr was seen; 0 none. */
+static uint64_t ar_answered(const struct ar_group *gr)
 {
     uint64_t first = 0;
-    for (size_t k = 0; k < g->n; k++)
-        if (g->tx[k]->rep && (!first || g->tx[k]->rep_ns < first))
-            first = g->tx[k]->rep_ns;
+    for (size_t k = 0; k < gr->n; k++) {
+        const struct ippm_exchange *e = gr->g[k].e;
+        if (e->rep && (!first || e->rep_ns < first))
+            first = e->rep_ns;
+    }
     return first;
 }
 
 /* The same report (Access ID and Return Code) rides on a later packet
- * of the session with another Sequence Number: a sender that reports in
- * every packet. */
-static bool ar_reported_again(const struct ippm_obs *o,
-                              const struct sess_item *v, size_t n, size_t i,
-                              const struct ar_group *g)
+ * of the session with another Sequence Number within the timer: a sender
+ * that reports in every packet. a: the list in time order. */
+static bool ar_reported_again(const struct ar_item *a, size_t n,
+                              const struct ar_item *first)
 {
-    struct stamp_tlv t;
-    for (size_t j = i + 1; j < n; j++) {
-        if (stamp_ck_sess_key_cmp(&v[j], &v[i]) ||
-            v[j].t - v[i].t > AR_TIMER_NS + AR_TIMER_TOL_NS)
-            break;
-        if (stamp_req_seq(v[j].e) != g->seq && ar_of(o, v[j].e, &t) &&
-            memcmp(t.value, g->ar.value, 2) == 0)
+    for (size_t k = first->pos + 1; k < n && a[k].sess == first->sess &&
+                                    a[k].t - first->t <=
+                                        AR_TIMER_NS + AR_TIMER_TOL_NS;
+         k++)
+        if (a[k].seq != first->seq &&
+            memcmp(a[k].report, first->report, 2) == 0)
             return true;
-    }
     return false;
+}
+
+/* What one rule needs besides the group. */
+struct ar_ctx {
+    const struct ar_item *a; /* every Access Report request, time order */
+    size_t n;
+    uint64_t end;            /* the last time anything was seen */
+    struct stamp_acc *acc;
+    unsigned skip;           /* groups left out for want of evidence */
+};
+
+static void ar_retransmits(struct ar_ctx *c, const struct ar_group *gr)
+{
+    const struct ar_item *f = &gr->g[0];
+    if (f->e->rep || f->e->in_flight)
+        return;
+    if (gr->n > 1) {
+        c->acc->n++;
+        return;
+    }
+    if (ar_reported_again(c->a, c->n, f) ||
+        c->end < f->t + AR_TIMER_NS + AR_TIMER_TOL_NS) {
+        c->skip++;
+        return;
+    }
+    c->acc->n++;
+    stamp_acc_fail(c->acc,
+                   "seq %" PRIu32 ": Access Report packet got no reply and "
+                   "was never sent again (%.1f s seen after it; expected a "
+                   "retransmission when the timer expired)",
+                   f->seq, (double)(c->end - f->t) / 1e9);
+}
+
+static void ar_disarmed(struct ar_ctx *c, const struct ar_group *gr)
+{
+    uint64_t answered = ar_answered(gr);
+    if (!answered)
+        return;
+    c->acc->n++;
+    for (size_t k = 0; k < gr->n; k++)
+        if (gr->g[k].t > answered + AR_CROSSING_NS) {
+            stamp_acc_fail(c->acc,
+                           "seq %" PRIu32 ": Access Report packet sent again "
+                           "%.2f s after its reply was seen (expected the "
+                           "timer disarmed by the reply)",
+                           gr->g[0].seq,
+                           (double)(gr->g[k].t - answered) / 1e9);
+            return;
+        }
+}
+
+static void ar_count(struct ar_ctx *c, const struct ar_group *gr)
+{
+    if (gr->n < 2)
+        return;
+    c->acc->n++;
+    if (gr->n - 1 > AR_RETX_MAX)
+        stamp_acc_fail(c->acc,
+                       "seq %" PRIu32 ": Access Report packet retransmitted "
+                       "%zu times (expected up to %u)",
+                       gr->g[0].seq, gr->n - 1, AR_RETX_MAX);
+}
+
+static void ar_timer(struct ar_ctx *c, const struct ar_group *gr)
+{
+    if (gr->n < 2)
+        return;
+    c->acc->n++;
+    for (size_t k = 1; k < gr->n; k++) {
+        uint64_t gap = gr->g[k].t - gr->g[k - 1].t;
+        if (gap + AR_TIMER_TOL_NS < AR_TIMER_NS ||
+            gap > AR_TIMER_NS + AR_TIMER_TOL_NS) {
+            stamp_acc_fail(c->acc,
+                           "seq %" PRIu32 ": retransmission %zu sent %.2f s "
+                           "after the one before (expected the default "
+                           "timer, 3 s)",
+                           gr->g[0].seq, k, (double)gap / 1e9);
+            return;
+        }
+    }
 }
 
 /* The last time anything of obs was seen. */
@@ -243,81 +314,15 @@ static uint64_t obs_end(const struct ippm_obs *o)
     return end;
 }
 
-/* Grades group g (at v[i]) for rule r into a; *skip counts a group
- * left out for want of evidence (see the none reasons). */
-static void ar_grade(const struct ippm_obs *o, const struct sess_item *v,
-                     size_t n, size_t i, const struct ar_group *g,
-                     enum stamp_tlv_ar_rule r, struct stamp_acc *a, unsigned *skip)
-{
-    uint64_t answered = ar_answered(g);
-    switch (r) {
-    case STAMP_TLV_AR_RETRANSMITS:
-        if (g->tx[0]->rep || g->tx[0]->in_flight)
-            return;
-        if (g->n_all > 1) {
-            a->n++;
-            return;
-        }
-        if (ar_reported_again(o, v, n, i, g) ||
-            obs_end(o) < g->t[0] + AR_TIMER_NS + AR_TIMER_TOL_NS) {
-            (*skip)++;
-            return;
-        }
-        a->n++;
-        stamp_acc_fail(a,
-                       "seq %" PRIu32 ": Access Report packet got no reply "
-                       "and was never sent again (%.1f s seen after it; "
-                       "expected a retransmission when the timer expired)",
-                       g->seq,
-                       (double)(obs_end(o) - g->t[0]) / 1e9);
-        return;
-    case STAMP_TLV_AR_DISARMED:
-        if (!answered)
-            return;
-        a->n++;
-        for (size_t k = 0; k < g->n; k++)
-            if (g->t[k] > answered + AR_CROSSING_NS) {
-                stamp_acc_fail(a,
-                               "seq %" PRIu32 ": Access Report packet sent "
-                               "again %.2f s after its reply was seen "
-                               "(expected the timer disarmed by the reply)",
-                               g->seq, (double)(g->t[k] - answered) / 1e9);
-                return;
-            }
-        return;
-    case STAMP_TLV_AR_COUNT:
-        if (g->n_all < 2)
-            return;
-        a->n++;
-        if (g->n_all - 1 > AR_RETX_MAX)
-            stamp_acc_fail(a,
-                           "seq %" PRIu32 ": Access Report packet "
-                           "retransmitted %zu times (expected up to %u)",
-                           g->seq, g->n_all - 1, AR_RETX_MAX);
-        return;
-    case STAMP_TLV_AR_TIMER:
-        if (g->n < 2)
-            return;
-        a->n++;
-        for (size_t k = 1; k < g->n; k++) {
-            uint64_t gap = g->t[k] - g->t[k - 1];
-            if (gap + AR_TIMER_TOL_NS < AR_TIMER_NS ||
-                gap > AR_TIMER_NS + AR_TIMER_TOL_NS) {
-                stamp_acc_fail(a,
-                               "seq %" PRIu32 ": retransmission %zu sent "
-                               "%.2f s after the one before (expected the "
-                               "default timer, 3 s)",
-                               g->seq, k, (double)gap / 1e9);
-                return;
-            }
-        }
-        return;
-    }
-}
-
 /* see stamp_tlv_checks.h */
 STAMP_CHECK(stamp_tlv_chk_send_ar_retx)
 {
+    static void (*const grade[])(struct ar_ctx *, const struct ar_group *) = {
+        [STAMP_TLV_AR_RETRANSMITS] = ar_retransmits,
+        [STAMP_TLV_AR_DISARMED] = ar_disarmed,
+        [STAMP_TLV_AR_COUNT] = ar_count,
+        [STAMP_TLV_AR_TIMER] = ar_timer,
+    };
     static const char *const none[] = {
         [STAMP_TLV_AR_RETRANSMITS] = "no Access Report packet went unanswered",
         [STAMP_TLV_AR_DISARMED] = "no Access Report packet was answered",
@@ -325,20 +330,32 @@ STAMP_CHECK(stamp_tlv_chk_send_ar_retx)
         [STAMP_TLV_AR_TIMER] = "no Access Report packet was retransmitted",
     };
     enum stamp_tlv_ar_rule r = (enum stamp_tlv_ar_rule)arg->type;
-    struct stamp_acc a = stamp_acc_make(detail, cap);
-    size_t n;
-    struct sess_item *v = stamp_ck_sessions(obs, false, true, &n);
-    unsigned skip = 0;
-    struct ar_group g;
-    for (size_t i = 0; i < n; i++)
-        if (ar_group_at(obs, v, n, i, &g))
-            ar_grade(obs, v, n, i, &g, r, &a, &skip);
-    free(v);
-    if (!a.n && skip)
+    struct stamp_acc acc = stamp_acc_make(detail, cap);
+    struct ar_ctx c = {.end = obs_end(obs), .acc = &acc};
+    struct ar_item *a = ar_items(obs, &c.n);
+    struct ar_item *b = a ? malloc(c.n * sizeof *b) : NULL;
+    c.a = a;
+    if (b) {
+        memcpy(b, a, c.n * sizeof *b);
+        qsort(b, c.n, sizeof *b, ar_cmp);
+    }
+    /* Runs of one session and Sequence Number, cut where the next
+     * transmission is further than the window from the run's first. */
+    for (size_t i = 0, j; b && i < c.n; i = j) {
+        for (j = i + 1; j < c.n && b[j].sess == b[i].sess &&
+                        b[j].seq == b[i].seq && b[j].t - b[i].t <= AR_WINDOW_NS;
+             j++)
+            ;
+        struct ar_group gr = {&b[i], j - i};
+        grade[r](&c, &gr);
+    }
+    free(b);
+    free(a);
+    if (!acc.n && c.skip)
         return stamp_na(detail, cap,
                         "every unanswered Access Report packet was followed "
                         "by the same report in the next packets, or by the "
                         "end of the capture within the timer: no "
                         "retransmission was due");
-    return stamp_acc_end(&a, none[r]);
+    return stamp_acc_end(&acc, none[r]);
 }
