@@ -133,7 +133,7 @@ STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv)
  * the first transmission: the default 3 s timer four times, and more. */
 #define AR_WINDOW_NS (30ull * 1000000000ull)
 /* RFC 8972 §4.6: "three seconds", graded within half a second. */
-#define AR_TIMER_NS (3ull * 1000000000ull)
+#define AR_TIMER_NS     (3ull * 1000000000ull)
 #define AR_TIMER_TOL_NS (500ull * 1000000ull)
 /* A retransmission that left before the reply reached the sender
  * crossed it: only one sent this long after the reply was seen counts. */
@@ -144,9 +144,9 @@ STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv)
 /* One request that carries an Access Report TLV. */
 struct ar_item {
     const struct ippm_exchange *e;
-    uint64_t t;        /* arrival */
-    size_t sess;       /* session ordinal (4-tuple and SSID) */
-    size_t pos;        /* index in the list in session and time order */
+    uint64_t t;  /* arrival */
+    size_t sess; /* session ordinal (4-tuple and SSID) */
+    size_t pos;  /* index in the list in session and time order */
     uint32_t seq;
     uint8_t report[2]; /* Access ID and Resv, Return Code */
 };
@@ -166,7 +166,10 @@ static struct ar_item *ar_items(const struct ippm_obs *o, size_t *n)
         if (!stamp_tlvck_req_first(o, v[i].e, STAMP_TLV_ACCESS, &t) ||
             t.len != 4)
             continue;
-        a[*n] = (struct ar_item){v[i].e, v[i].t, sess, *n,
+        a[*n] = (struct ar_item){v[i].e,
+                                 v[i].t,
+                                 sess,
+                                 *n,
                                  stamp_req_seq(v[i].e),
                                  {t.value[0], t.value[1]}};
         (*n)++;
@@ -211,9 +214,9 @@ static uint64_t ar_answered(const struct ar_group *gr)
 static bool ar_reported_again(const struct ar_item *a, size_t n,
                               const struct ar_item *first)
 {
-    for (size_t k = first->pos + 1; k < n && a[k].sess == first->sess &&
-                                    a[k].t - first->t <=
-                                        AR_TIMER_NS + AR_TIMER_TOL_NS;
+    for (size_t k = first->pos + 1;
+         k < n && a[k].sess == first->sess &&
+         a[k].t - first->t <= AR_TIMER_NS + AR_TIMER_TOL_NS;
          k++)
         if (a[k].seq != first->seq &&
             memcmp(a[k].report, first->report, 2) == 0)
@@ -225,9 +228,9 @@ static bool ar_reported_again(const struct ar_item *a, size_t n,
 struct ar_ctx {
     const struct ar_item *a; /* every Access Report request, time order */
     size_t n;
-    uint64_t end;            /* the last time anything was seen */
+    uint64_t end; /* the last time anything was seen */
     struct stamp_acc *acc;
-    unsigned skip;           /* groups left out for want of evidence */
+    unsigned skip; /* groups left out for want of evidence */
 };
 
 static void ar_retransmits(struct ar_ctx *c, const struct ar_group *gr)
@@ -264,8 +267,7 @@ static void ar_disarmed(struct ar_ctx *c, const struct ar_group *gr)
                            "seq %" PRIu32 ": Access Report packet sent again "
                            "%.2f s after its reply was seen (expected the "
                            "timer disarmed by the reply)",
-                           gr->g[0].seq,
-                           (double)(gr->g[k].t - answered) / 1e9);
+                           gr->g[0].seq, (double)(gr->g[k].t - answered) / 1e9);
             return;
         }
 }
