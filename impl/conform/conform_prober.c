@@ -297,6 +297,15 @@ static void prober_set_ttl(struct prober *p, size_t si, int ttl)
         p->sock_ttl[si] = ttl;
 }
 
+static bool ssid_provisioned(const struct conform_reflector_opts *o,
+                             uint16_t ssid)
+{
+    for (size_t k = 0; k < o->n_ssid_set; k++)
+        if (o->ssid_set[k] == ssid)
+            return true;
+    return false;
+}
+
 /* RFC 8972 §3, with --ssid-set: two base packets, on a session of their
  * own, with an SSID the reflector was not provisioned with. */
 static void send_ssid_outsider(struct prober *p)
@@ -305,11 +314,8 @@ static void send_ssid_outsider(struct prober *p)
     if (!o->n_ssid_set)
         return;
     uint16_t out = 0xfffe;
-    for (size_t k = 0; k < o->n_ssid_set; k++)
-        if (o->ssid_set[k] == out) {
-            out--;
-            k = (size_t)-1; /* again, against every one */
-        }
+    while (ssid_provisioned(o, out))
+        out--;
     char err[IPPM_NET_ERRLEN];
     int si = prober_open(p, IPPM_PROBE_STAMP_SSID_OUT, -1, err, sizeof err);
     if (si < 0)
