@@ -10,7 +10,8 @@
 #           copied MAC is graded from captures) and the three RFC 8972
 #           §4.6 Access Report retransmission cases ippm's own sender
 #           never needs (its reports are answered); 3 more without
-#           port 862 (4.1-01, 4.1-02, 4.2.1-09). More means a probe
+#           port 862 (4.1-01, 4.1-02, 4.2.1-09), not counted: their
+#           detail says 862 could not be bound. More means a probe
 #           stopped reaching its cases.
 #   mutate  `ippm conform stamp-reflector` through `ippm relay` setting
 #           U and M on the first TLV of every reply, in front of `ippm
@@ -110,7 +111,14 @@ case $MODE in
 self)
     (cd "$dir" && "$IPPM" conform --no-pcap --json "$dir/self.json" \
         >"$dir/self.out" 2>"$dir/self.err") || fail "ippm conform exit $?"
-    na=$(total "$dir/self.json" na)
+    # n/a for want of UDP port 862 (another test or service holds it)
+    # says so in its detail and is not a probe that stopped reaching.
+    na=$("$PY" -c '
+import json, sys
+print(sum(1 for c in json.load(open(sys.argv[1]))["cases"]
+          if c["verdict"] == "n/a"
+          and "could not listen on UDP port 862" not in c["detail"]))' \
+        "$dir/self.json")
     nf=$(total "$dir/self.json" fail)
     np=$(total "$dir/self.json" pass)
     [ "$nf" -eq 0 ] || fail "$nf cases fail against ippm's own reflector"
