@@ -4,6 +4,7 @@
 #include "stamp_checks.h"
 
 #include "stamp_checks_base.h"
+#include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -88,6 +89,15 @@ STAMP_CHECK(stamp_chk_send_mbz)
     return send_mbz(obs, detail, cap, l, off, len);
 }
 
+/* RFC 8972 §4.6: an Access Report packet sent again keeps its Sequence
+ * Number (an earlier one than the session's next). */
+static bool ar_resent(const struct ippm_obs *obs, const struct ippm_exchange *e,
+                      uint32_t seq, uint32_t want)
+{
+    struct stamp_tlv t;
+    return seq < want && stamp_tlvck_req_first(obs, e, STAMP_TLV_ACCESS, &t);
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_seq)
 {
@@ -99,6 +109,8 @@ STAMP_CHECK(stamp_chk_send_seq)
         if (i == 0 || stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
             want = 0;
         uint32_t seq = stamp_req_seq(v[i].e);
+        if (ar_resent(obs, v[i].e, seq, want))
+            continue;
         a.n++;
         if (seq != want)
             stamp_acc_fail(

@@ -1326,6 +1326,12 @@ static void test_sender_evidence(void **state)
     g.req[1][base(&g) + 1] = STAMP_TLV_PADDING;
     assert_int_equal(run("STAMP-8972-4.6-05", d), IPPM_NA);
     assert_int_equal(run("STAMP-8972-4.6-07", d), IPPM_NA);
+    /* RFC 8972 §4.6 re-sends keep their Sequence Number: no RFC 8762
+     * sequence failure; without the report they are repeats. */
+    build(F_SAR);
+    expect("STAMP-8762-4.2.1-02", IPPM_PASS);
+    m_ar_never();
+    expect("STAMP-8762-4.2.1-02", IPPM_FAIL);
     build(F_SP);
     uint8_t *v = qt(P_RANDOM, STAMP_TLV_PADDING) + 4;
     for (uint8_t k = 0; k < 16; k++)

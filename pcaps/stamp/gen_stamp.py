@@ -374,8 +374,9 @@ EXPECT = {
     "padded-tlv": verdicts(ids("8972-4.1-02", "8972-4.1-03")),
     # RFC 8972 §4.6: a sender whose replies were withheld retransmits its
     # Access Report packet every 3 s, four times, and stops once answered
-    "ar-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04", "8972-4.6-05",
-                            "8972-4.6-06", "8972-4.6-07", "8972-4.6-08")),
+    "ar-retx": verdicts(ids("8762-4.2.1-02", "8972-4.6-03", "8972-4.6-04",
+                            "8972-4.6-05", "8972-4.6-06", "8972-4.6-07",
+                            "8972-4.6-08")),
     # ... five times, 1 s apart; again after its reply; and one never
     "ar-bad-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04"),
                             fails=("8972-4.6-05", "8972-4.6-06",
