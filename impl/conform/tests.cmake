@@ -54,6 +54,12 @@ foreach(mode short twamp38 dead options zero-ssid ux nothing)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
+# RFC 8972 §4.6: ippm's own sender retransmits an unanswered Access
+# Report packet, graded from a loopback capture (dumpcap; ~15 s).
+ippm_script_test(pcap_sender_ar LABEL live TIMEOUT 60
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_sender_ar.sh
+          $<TARGET_FILE:ippm>)
+
 ippm_script_test(conform_quotes LABEL unit
   COMMAND sh ${CMAKE_SOURCE_DIR}/ci/check-quotes.sh)
 
