@@ -4,7 +4,13 @@
 #   conform_sender.sh IPPM MODE
 # MODE: open | auth | ptp | ssid | defaults (the sender run with no port
 # and no timestamp format, graded with --sender-defaults on UDP port 862:
-# RFC 8762 §4.1 and §4.2.1 defaults). Exit 0 pass, 1 fail.
+# RFC 8762 §4.1 and §4.2.1 defaults) | ar (--access-report towards a port
+# where nothing answers, captured with dumpcap and graded by `ippm pcap
+# check --role sender`: the packet is sent again, RFC 8972 §4.6
+# STAMP-8972-4.6-05, no more than four times, -4.6-07, keeping its
+# Sequence Number without failing 4.2.1-02; about 15 s, the timer is the
+# default 3 s). Exit 0 pass, 1 fail, 77 skip (ar: no dumpcap, or it
+# cannot capture here).
 set -u
 IPPM=$1
 MODE=$2
@@ -28,6 +34,37 @@ fail() {
 }
 
 PORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+if [ "$MODE" = ar ]; then
+    command -v dumpcap >/dev/null 2>&1 || { echo "no dumpcap: skipped"; exit 77; }
+    dumpcap -q -i lo -f "udp port $PORT" -w "$dir/ar.pcap" \
+        >"$dir/dumpcap.out" 2>"$dir/dumpcap.err" &
+    cpid=$!
+    i=0
+    while ! grep -q "Capturing on" "$dir/dumpcap.err" 2>/dev/null; do
+        i=$((i + 1))
+        kill -0 "$cpid" 2>/dev/null ||
+            { echo "dumpcap cannot capture here: skipped"; exit 77; }
+        [ $i -gt 50 ] && fail "dumpcap did not start"
+        sleep 0.1
+    done
+    # Exit 1, nothing answered: the packet and its re-sends are graded.
+    "$IPPM" stamp sender 127.0.0.1 --port "$PORT" --count 1 --wait 0.5 \
+        --access-report 1:1 >"$dir/sender.out" 2>"$dir/sender.err"
+    sleep 0.5
+    kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
+    cpid=
+    "$IPPM" pcap check "$dir/ar.pcap" --role sender --port "$PORT" \
+        --json "$dir/ar.json" >"$dir/check.out" 2>"$dir/check.err"
+    "$PY" - "$dir/ar.json" <<'PYEOF' || fail "verdicts"
+import json, sys
+v = {c["id"]: c["verdict"] for c in json.load(open(sys.argv[1]))["cases"]}
+for c in ("STAMP-8972-4.6-05", "STAMP-8972-4.6-07", "STAMP-8762-4.2.1-02"):
+    assert v.get(c) == "pass", (c, v.get(c))
+PYEOF
+    exit 0
+fi
+
 KEYOPT=
 SOPTS=
 COPTS=
