@@ -34,6 +34,12 @@ int ippm_cli_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 int ippm_cli_u16(const char *opt, const char *s, uint16_t min, uint16_t max,
                  const char *what, uint16_t *out);
 
+/* A comma-separated list of ippm_cli_u16 values ("1,2,4660") into out,
+ * at most cap of them; *n gets how many. */
+int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
+                      uint16_t max, const char *what, uint16_t *out,
+                      size_t cap, size_t *n);
+
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 

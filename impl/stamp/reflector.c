@@ -51,6 +51,8 @@ struct refl_opts {
     const char *hmac_key_file;     /* open mode's HMAC TLV key */
     bool require_hmac_tlv;         /* RFC 8972 §4.8 in open mode */
     struct ippm_src_policy src;    /* --allow-src-port */
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX]; /* --ssid-set, RFC 8972 §3 */
+    size_t n_ssids;
 };
 
 struct refl_counters {
@@ -139,6 +141,9 @@ static void refl_usage(FILE *f)
         "                         11211); repeatable, up to 16 ports. A request\n"
         "                         from the reflector's own address and port is\n"
         "                         never answered\n"
+        "  --ssid-set N[,N]       the SSIDs provisioned (RFC 8972 §3): a\n"
+        "                         request with another non-zero SSID is\n"
+        "                         discarded (default: every SSID answered)\n"
         IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -152,7 +157,7 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
-       OPT_ALLOW_SRC };
+       OPT_ALLOW_SRC, OPT_SSID_SET };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -175,6 +180,7 @@ static const struct option refl_longopts[] = {
     {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0},
 };
 
@@ -254,6 +260,11 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
     case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
     case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
+    case OPT_SSID_SET:
+        rc = ippm_cli_u16_list("--ssid-set", arg, 1, 65535, "an SSID",
+                               o->ssids, STAMP_REFLECTOR_SSIDS_MAX,
+                               &o->n_ssids);
+        break;
     default: return -1;
     }
     return rc;
@@ -407,6 +418,8 @@ static void refl_proto_init(struct refl *x)
      * stands in when a datagram's local address is unknown. */
     cfg.src = x->o.src;
     cfg.src.self = x->sock.local;
+    memcpy(cfg.ssids, x->o.ssids, sizeof cfg.ssids);
+    cfg.n_ssids = x->o.n_ssids;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -748,6 +761,11 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
     x->o.tsfmt = o->tsfmt;
     x->o.micro_session_id = o->micro_session_id;
     x->o.dscp_permitted = o->dscp_permitted;
+    x->o.n_ssids = o->n_ssids < STAMP_REFLECTOR_SSIDS_MAX
+                       ? o->n_ssids
+                       : STAMP_REFLECTOR_SSIDS_MAX;
+    if (x->o.n_ssids)
+        memcpy(x->o.ssids, o->ssids, x->o.n_ssids * sizeof *o->ssids);
     x->o.quiet = true;
     x->sock = *o->sock;
     int rc = IPPM_EXIT_RUNTIME;

@@ -491,6 +491,8 @@ const char *stamp_err_name(enum ippm_err e);
  * stamp_reflector_store_size) 2^20 take 133 MiB, fixed when the table is
  * set up. */
 #define STAMP_REFLECTOR_SESSIONS_MAX (1u << 20)
+/* SSIDs a reflector can be provisioned with (RFC 8972 §3). */
+#define STAMP_REFLECTOR_SSIDS_MAX 16
 
 struct stamp_reflector_config {
     enum stamp_mode mode;
@@ -526,6 +528,12 @@ struct stamp_reflector_config {
      * unless allowed. All zeroes: every rule on, the own port and address
      * taken from each datagram's meta->local. */
     struct ippm_src_policy src;
+    /* RFC 8972 §3: the SSIDs the reflector is provisioned with; a request
+     * with another non-zero SSID is dropped (IPPM_ERR_UNKNOWN_SESSION,
+     * "MUST discard non-matching STAMP test packets"). n_ssids 0: every
+     * SSID is answered. */
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX];
+    size_t n_ssids;
 };
 
 /* A stateful session's state, kept beside its key (the 4-tuple and the
@@ -648,6 +656,12 @@ struct stamp_sender_config {
      * in open mode too). */
     const uint8_t *tlvs;
     size_t tlvs_len;
+    /* RFC 8972 §4.6: when the TLVs carry an Access Report, a packet
+     * whose reply has not come within ar_timer_ns (0: the default, 3 s)
+     * is sent again, the same Sequence Number with a new Timestamp, up to
+     * ar_retransmits times (0: 4). */
+    uint64_t ar_timer_ns;
+    uint8_t ar_retransmits;
 };
 
 enum stamp_result_state { STAMP_RES_PENDING = 0, STAMP_RES_SENT, STAMP_RES_RECEIVED };
@@ -720,6 +734,18 @@ struct stamp_sender_acc {
     uint64_t dm_lost_run;   /* unanswered since the last */
 };
 
+/* Access Report packets awaiting their reply at once (RFC 8972 §4.6);
+ * a new one takes the place of the one armed longest ago. */
+#define STAMP_SENDER_AR_PENDING 8
+
+/* One Access Report packet's retransmission timer. */
+struct stamp_ar_timer {
+    bool armed;
+    uint8_t left;    /* retransmissions still allowed */
+    uint32_t seq;
+    uint64_t due_ns; /* when it is sent again */
+};
+
 struct stamp_sender {
     struct stamp_sender_config cfg;
     /* Caller-owned ring of records, ring entries, keyed by sequence number
@@ -740,6 +766,9 @@ struct stamp_sender {
     uint32_t refl_lo, refl_hi;
     uint64_t refl_numbers;  /* distinct numbers received, as far as known */
     struct stamp_sender_acc acc;
+    bool has_ar;            /* the TLVs carry an Access Report */
+    struct stamp_ar_timer ar[STAMP_SENDER_AR_PENDING];
+    uint64_t ar_retransmitted; /* packets sent again, RFC 8972 §4.6 */
 };
 
 /* Prepares a sender. res is the ring of records awaiting replies, n_res
