@@ -630,11 +630,11 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
 }
 
 /* see net.h */
-void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
-                           const struct ippm_addr *peer, int tos)
+/* Appends one int cmsg to the last queued datagram of b; dropped when
+ * there is no room (the datagram then leaves with the socket's value). */
+static void tx_batch_add_int_cmsg(struct ippm_tx_batch *b, int level,
+                                  int type, int value)
 {
-    if (b->n == 0 || tos < 0 || tos > 255)
-        return;
     size_t i = b->n - 1;
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (!h->msg_control) {
@@ -644,16 +644,37 @@ void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
     }
     if (h->msg_controllen + CMSG_SPACE(sizeof(int)) > CTRL_LEN)
         return;
-    /* RFC 8972 §4.4: the reply's DSCP. An IPv4 peer on a dual-stack
-     * socket takes the IPv4 path, which reads IP-level cmsgs. */
     struct cmsghdr *c =
         (struct cmsghdr *)((uint8_t *)h->msg_control + h->msg_controllen);
-    bool v6 = peer && peer->family == IPPM_AF_INET6;
-    c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    c->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+    c->cmsg_level = level;
+    c->cmsg_type = type;
     c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &tos, sizeof(int));
+    memcpy(CMSG_DATA(c), &value, sizeof(int));
     h->msg_controllen += CMSG_SPACE(sizeof(int));
+}
+
+/* see net.h */
+void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int tos)
+{
+    if (b->n == 0 || tos < 0 || tos > 255)
+        return;
+    /* RFC 8972 §4.4: the reply's DSCP. An IPv4 peer on a dual-stack
+     * socket takes the IPv4 path, which reads IP-level cmsgs. */
+    bool v6 = peer && peer->family == IPPM_AF_INET6;
+    tx_batch_add_int_cmsg(b, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                          v6 ? IPV6_TCLASS : IP_TOS, tos);
+}
+
+/* see net.h */
+void ippm_tx_batch_set_ttl(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int ttl)
+{
+    if (b->n == 0 || ttl < 1 || ttl > 255)
+        return;
+    bool v6 = peer && peer->family == IPPM_AF_INET6;
+    tx_batch_add_int_cmsg(b, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                          v6 ? IPV6_HOPLIMIT : IP_TTL, ttl);
 }
 
 /* see net.h */

@@ -158,6 +158,11 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
 void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
                            const struct ippm_addr *peer, int tos);
 
+/* The same for the TTL / Hop Limit (1-255; anything else: the socket's):
+ * what a relay carries, so TTL-based checks see through it. */
+void ippm_tx_batch_set_ttl(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int ttl);
+
 /* Sends everything queued with sendmmsg and empties the batch. A datagram
  * the kernel refuses is skipped, not retried. Returns the number sent;
  * *first_err (if not NULL) gets the errno of the first refusal, else 0. */
