@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_flows.h"
 #include "conformance/stamp/stamp_pairing.h"
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
@@ -39,7 +40,6 @@
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
 #include "impl/conform/conform_cmd.h"
-#include "impl/conform/pcap_flows.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -336,6 +336,71 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
     return 0;
 }
 
+/* Orders p->ex flow by flow (stamp_flows_group) into a new array, and
+ * lists the flows into *flows (malloc'd, *n_flows entries). Returns 0,
+ * or -1 when out of memory (p untouched). */
+static int group_flows(const struct capture *c, uint16_t port,
+                       struct pairing *p, struct stamp_flow_group **flows,
+                       size_t *n_flows)
+{
+    size_t n = p->n_ex ? p->n_ex : 1;
+    struct ippm_exchange *g = calloc(n, sizeof *g);
+    struct stamp_flow_group *f = calloc(n, sizeof *f);
+    if (g == NULL || f == NULL ||
+        stamp_flows_group(c->d, c->n, port, p->ex, p->n_ex, g, f, n,
+                          n_flows) != IPPM_OK) {
+        free(g);
+        free(f);
+        return -1;
+    }
+    free(p->ex);
+    p->ex = g;
+    *flows = f;
+    return 0;
+}
+
+/* Room for "A -> B". */
+#define FLOW_NAME_MAX (2 * IPPM_ADDR_STRLEN + 8)
+
+/* "A -> B", for the flow from a to b, into out (cap octets). */
+static void flow_name(const struct ippm_addr *a, const struct ippm_addr *b,
+                      char *out, size_t cap)
+{
+    char x[IPPM_ADDR_STRLEN], y[IPPM_ADDR_STRLEN];
+    snprintf(out, cap, "%s -> %s", ippm_addr_fmt(a, x, sizeof x),
+             ippm_addr_fmt(b, y, sizeof y));
+}
+
+/* How many flows flows_seen names; the rest are counted. */
+#define FLOWS_SEEN_MAX 6
+
+/* Every UDP flow of c, the first few in full: "A -> B (3 datagrams,
+ * 14-41 octets), ..." into out (cap octets). */
+static void flows_seen(const struct capture *c, char *out, size_t cap)
+{
+    struct stamp_flow_seen s[FLOWS_SEEN_MAX];
+    uint64_t more;
+    size_t ns = stamp_flows_seen(c->d, c->n, s, FLOWS_SEEN_MAX, &more);
+    out[0] = '\0';
+    if (ns == 0) {
+        snprintf(out, cap, "none (no UDP datagram)");
+        return;
+    }
+    for (size_t j = 0; j < ns; j++) {
+        char name[FLOW_NAME_MAX];
+        flow_name(&s[j].src, &s[j].dst, name, sizeof name);
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, "%s%s (%llu datagram%s, %zu-%zu octets)",
+                 j ? ", " : "", name, (unsigned long long)s[j].n,
+                 s[j].n == 1 ? "" : "s", s[j].lo, s[j].hi);
+    }
+    if (more) {
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, ", and %llu datagrams of other flows",
+                 (unsigned long long)more);
+    }
+}
+
 /* The capture's last datagram: when it ended. */
 static uint64_t capture_end_ns(const struct capture *c)
 {
@@ -350,7 +415,7 @@ static uint64_t capture_end_ns(const struct capture *c)
 struct check_run {
     struct capture cap;
     struct pairing pr;
-    struct pcap_flow *flows;
+    struct stamp_flow_group *flows;
     size_t n_flows;
     size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
@@ -436,8 +501,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         r->port_default = true;
     }
     if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
-        pcap_flows_group(r->cap.d, r->cap.n, r->port, &r->pr.ex,
-                         r->pr.n_ex, &r->flows, &r->n_flows) != 0) {
+        group_flows(&r->cap, r->port, &r->pr, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
@@ -479,15 +543,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     } else {
         /* Several senders or reflectors: each flow is a run of its own. */
         for (size_t i = 0; i < r->n_flows; i++) {
-            const struct pcap_flow *f = &r->flows[i];
+            const struct stamp_flow_group *f = &r->flows[i];
             obs.ex = r->pr.ex + f->first;
             obs.n_ex = f->n;
             obs.unmatched_replies = f->unmatched;
             size_t from = r->n_res;
             grade_roles(r, o, &obs, cap);
-            char name[PCAP_FLOW_NAME_MAX];
-            pcap_flow_name(&f->snd, &f->refl, name, sizeof name);
-            pcap_flows_name_details(r->res + from, r->n_res - from, name);
+            char name[FLOW_NAME_MAX];
+            flow_name(&f->snd, &f->refl, name, sizeof name);
+            stamp_flows_name_details(r->res + from, r->n_res - from, name);
         }
     }
     ippm_hmac_key_free(&hkey);
@@ -521,9 +585,9 @@ static void print_summary(FILE *f, const struct check_run *r)
     if (any)
         fputc('\n', f);
     for (size_t i = 0; i < r->n_flows; i++) {
-        const struct pcap_flow *g = &r->flows[i];
-        char name[PCAP_FLOW_NAME_MAX];
-        pcap_flow_name(&g->snd, &g->refl, name, sizeof name);
+        const struct stamp_flow_group *g = &r->flows[i];
+        char name[FLOW_NAME_MAX];
+        flow_name(&g->snd, &g->refl, name, sizeof name);
         fprintf(f, "%s%s (%zu requests, %llu replies)",
                 i ? ", " : "flows graded: ", name, g->n,
                 (unsigned long long)g->replies);
@@ -558,7 +622,7 @@ static bool report_nothing_graded(const struct check_run *r,
     if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
-    pcap_flows_seen(r->cap.d, r->cap.n, seen, sizeof seen);
+    flows_seen(&r->cap, seen, sizeof seen);
     if (r->pr.k.matched == 0 && r->port_default && r->pr.k.requests == 0)
         ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
                        "exchange found (no port 862, no UDP port that "

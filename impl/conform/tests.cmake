@@ -59,10 +59,6 @@ ippm_script_test(pcap_nothing_graded LABEL pcap
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_nothing_graded.sh
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp)
 
-# The flows of a capture: grouped apart, described, named in details.
-ippm_unit_test(impl_pcap_flows_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pcap_flows_test.c LIBS ippm_impl)
-
 # Requirement coverage (issue 9): every normative sentence is quoted by a
 # case, tied to one, excepted or a gap (`ippm catalogue --coverage`); the
 # sentence list is the one ci/coverage.py extracts from shared/rfc today.
