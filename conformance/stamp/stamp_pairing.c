@@ -116,8 +116,9 @@ static bool read_u32_field(const uint8_t *p, size_t len,
     return true;
 }
 
-static void exchange_from_request(struct ippm_exchange *e,
-                                  const struct stamp_dgram *dg)
+/* see stamp_pairing.h */
+void stamp_pairing_exchange_init(struct ippm_exchange *e,
+                                 const struct stamp_dgram *dg)
 {
     memset(e, 0, sizeof *e);
     e->req = dg->data;
@@ -194,7 +195,7 @@ static struct ippm_exchange *by_content(struct ippm_exchange *ex, size_t n_ex,
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
                                             const struct stamp_dgram *rep,
-                                            enum stamp_mode mode)
+                                            enum stamp_mode mode, size_t *at)
 {
     const struct stamp_layout *rl = stamp_layout_get(STAMP_PKT_REFLECTOR, mode);
     const struct stamp_layout *sl = stamp_layout_get(STAMP_PKT_SENDER, mode);
@@ -230,10 +231,12 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
         hit = last;
     if (hit != NULL) {
         attach_reply(hit, rep);
+        *at = (size_t)(hit - ex);
         return STAMP_PAIRING_MATCHED;
     }
     if (dup != NULL) {
         dup->n_replies++;
+        *at = (size_t)(dup - ex);
         return STAMP_PAIRING_DUPLICATE;
     }
     return STAMP_PAIRING_UNMATCHED;
@@ -252,14 +255,15 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (stamp_pairing_is_request(&d[i], port))
-            exchange_from_request(&ex[k++], &d[i]);
+            stamp_pairing_exchange_init(&ex[k++], &d[i]);
     *n_ex = k;
     counts->requests = k;
     for (size_t i = 0; i < n; i++) {
         if (!stamp_pairing_is_reply(&d[i], port))
             continue;
         counts->replies++;
-        switch (stamp_pairing_reply(ex, k, &d[i], mode)) {
+        size_t at;
+        switch (stamp_pairing_reply(ex, k, &d[i], mode, &at)) {
         case STAMP_PAIRING_MATCHED: counts->matched++; break;
         case STAMP_PAIRING_DUPLICATE: counts->duplicates++; break;
         case STAMP_PAIRING_UNMATCHED: counts->unmatched++; break;

@@ -81,8 +81,12 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
                                     uint16_t port);
 
 /* Attaches one reply to ex (n_ex exchanges, requests of every flow) and
- * says how: the first unanswered request of the reply's flow (its 4-tuple
- * reversed) whose Sequence Number equals the reply's Session-Sender
+ * says how; *at is the exchange it attached to or counted the duplicate
+ * in (untouched when unmatched). The exchange keeps rep->data, which must
+ * outlive it. This is the one pairing of ippm: pcap check (through
+ * stamp_pairing_run) and the live prober (impl/conform) both call it,
+ * the prober as each reply arrives. The reply goes to the first
+ * unanswered request of the reply's flow (its 4-tuple reversed) whose Sequence Number equals the reply's Session-Sender
  * Sequence Number (RFC 8762 §4.3, offsets of mode), unless its
  * Timestamp differs from the reply's Session-Sender Timestamp and the
  * one request of the flow with that Timestamp is unanswered: then that
@@ -95,7 +99,12 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
                                             const struct stamp_dgram *rep,
-                                            enum stamp_mode mode);
+                                            enum stamp_mode mode, size_t *at);
+
+/* A new exchange in e for the request dg: its bytes (kept, not copied),
+ * time, addresses, TTL and TOS; no reply yet. */
+void stamp_pairing_exchange_init(struct ippm_exchange *e,
+                                 const struct stamp_dgram *dg);
 
 /* Pairs a whole capture: one exchange per request to port, in capture
  * order, into ex (ex_cap entries, written to *n_ex), then every reply

@@ -241,6 +241,37 @@ static void test_stamp_pairing_run_off_by_one_pairs_by_content(void **st)
     cap_free(&c);
 }
 
+/* As the live prober pairs: each request becomes an exchange when it is
+ * sent (stamp_pairing_exchange_init), each reply is paired on arrival
+ * against the exchanges so far, and *at says which exchange took it. An
+ * off-by-one copy is paired by content then too, a second reply is a
+ * duplicate of its request. */
+static void test_stamp_pairing_reply_one_at_a_time(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    size_t at = 99;
+    for (uint32_t i = 0; i < 3; i++) {
+        req_ts(&c, 10 * i, i, 0x3000 + i);
+        stamp_pairing_exchange_init(&c.ex[c.n_ex++], &c.d[c.n - 1]);
+        assert_null(c.ex[c.n_ex - 1].rep);
+        assert_int_equal(c.ex[c.n_ex - 1].req_ns, 10 * i * MS);
+        rep_ts(&c, 10 * i + 5, i == 1 ? 2 : i, 0x3000 + i);
+        assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.d[c.n - 1],
+                                             STAMP_MODE_OPEN, &at),
+                         STAMP_PAIRING_MATCHED);
+        assert_int_equal(at, i);
+    }
+    assert_int_equal(rep_seq(&c.ex[1]), 2); /* graded by the copy case */
+    rep_ts(&c, 40, 0, 0x3000);
+    assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.d[c.n - 1],
+                                         STAMP_MODE_OPEN, &at),
+                     STAMP_PAIRING_DUPLICATE);
+    assert_int_equal(at, 0);
+    assert_int_equal(c.ex[0].n_replies, 2);
+    cap_free(&c);
+}
+
 /* Content does not override the number when two requests share the
  * Timestamp, nor when the request it names is already answered. */
 static void test_stamp_pairing_run_content_needs_one_request(void **st)
@@ -455,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_run_wrong_copy_takes_latest_request),
         cmocka_unit_test(test_stamp_pairing_run_off_by_one_pairs_by_content),
         cmocka_unit_test(test_stamp_pairing_run_content_needs_one_request),
+        cmocka_unit_test(test_stamp_pairing_reply_one_at_a_time),
         cmocka_unit_test(test_stamp_pairing_run_reply_before_request),
         cmocka_unit_test(test_stamp_pairing_run_keeps_flows_apart),
         cmocka_unit_test(test_stamp_pairing_run_tos_known_only_when_both_are),

@@ -38,7 +38,6 @@ struct prober {
     struct ippm_rx_batch rx;
     /* per exchange, beside run->ex */
     uint8_t ex_sock[CONFORM_LIVE_MAX_EX];
-    uint32_t ex_seq[CONFORM_LIVE_MAX_EX];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
 };
 
@@ -47,8 +46,8 @@ struct prober {
 void *conform_dup_bytes(const void *p, size_t len);
 
 /* Reads replies on every open probe socket until wait_ns has passed and
- * pairs them with the requests by (socket, Session-Sender Sequence
- * Number). */
+ * pairs them with the requests as pcap check does (stamp_pairing_reply):
+ * each socket is a flow of its own. */
 void prober_collect(struct prober *p, uint64_t wait_ns);
 
 /* Records buf (len octets) as the request of a new exchange and sends it

@@ -50,6 +50,14 @@ foreach(mode short twamp38 dead options zero-ssid ux nothing)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
+# One pairing for live runs and captures: a reply with a wrong copy of
+# the Sequence Number, or of nothing, is paired and its copy graded.
+foreach(mode offbyone garbled)
+  ippm_script_test(conform_pairing_${mode} LABEL live
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_pairing.sh
+            $<TARGET_FILE:ippm> ${mode})
+endforeach()
+
 ippm_script_test(conform_quotes LABEL unit
   COMMAND sh ${CMAKE_SOURCE_DIR}/ci/check-quotes.sh)
 
