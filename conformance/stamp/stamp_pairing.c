@@ -103,19 +103,6 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
     return k;
 }
 
-/* A 32-bit field of a packet, when the packet is long enough to hold
- * it. */
-static bool read_u32_field(const uint8_t *p, size_t len,
-                           const struct stamp_layout *l, enum stamp_field f,
-                           uint32_t *out)
-{
-    struct stamp_span s = l->field[f];
-    if (s.len != 4 || len < (size_t)s.off + s.len)
-        return false;
-    *out = ippm_load_u32(p + s.off);
-    return true;
-}
-
 /* see stamp_pairing.h */
 void stamp_pairing_exchange_init(struct ippm_exchange *e,
                                  const struct stamp_dgram *dg)
@@ -164,71 +151,232 @@ static bool ts_differs(const struct ippm_exchange *e, const uint8_t *ss_ts,
            memcmp(ts, ss_ts, sl->field[STAMP_F_TS].len) != 0;
 }
 
+/* ---- the index ---- */
+
+/* The two keys of the index: a request's Sequence Number, its Timestamp
+ * (RFC 8762 §4.3: the reply copies both). */
+enum ix_key { IX_SEQ, IX_TS };
+
+static const enum stamp_field ix_field[2] = {STAMP_F_SEQ, STAMP_F_TS};
+
+/* A key: the flow (the request's source and destination) and the field's
+ * octets, at most 8 (both fields have a fixed length). */
+struct ix_probe {
+    const struct ippm_addr *src, *dst;
+    const uint8_t *val;
+    size_t len;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
+{
+    uint64_t lo, hi;
+    memcpy(&lo, a->ip, 8);
+    memcpy(&hi, a->ip + 8, 8);
+    return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
+}
+
+static uint64_t ix_hash(const struct ix_probe *k)
+{
+    uint64_t v = 0;
+    memcpy(&v, k->val, k->len);
+    uint64_t h = mix(mix_addr(mix_addr(0, k->src), k->dst), v);
+    return h ^ (h >> 29);
+}
+
+/* The slots of one key's table. */
+static struct stamp_pairing_slot *ix_table(const struct stamp_pairing_index *ix,
+                                           enum ix_key key, size_t *n)
+{
+    *n = ix->n_slots / 2;
+    return ix->slot + (key == IX_SEQ ? 0 : *n);
+}
+
+static uint32_t *ix_next(const struct stamp_pairing_index *ix,
+                         enum ix_key key)
+{
+    return ix->next + (key == IX_SEQ ? 0 : ix->ex_cap);
+}
+
+/* True when request e has key k. */
+static bool ix_is(const struct stamp_pairing_index *ix,
+                  const struct ippm_exchange *e, enum ix_key key,
+                  const struct ix_probe *k)
+{
+    const struct stamp_layout *sl = stamp_layout_get(STAMP_PKT_SENDER,
+                                                     ix->mode);
+    const uint8_t *v = field_at(e->req, e->req_len, sl, ix_field[key]);
+    return v != NULL && memcmp(v, k->val, k->len) == 0 &&
+           ippm_addr_equal(&e->req_src, k->src) &&
+           ippm_addr_equal(&e->req_dst, k->dst);
+}
+
+/* The slot of key k: the one that holds it, else the empty one where it
+ * goes. Never NULL: a table is at most half full. */
+static struct stamp_pairing_slot *ix_find(const struct stamp_pairing_index *ix,
+                                          const struct ippm_exchange *ex,
+                                          enum ix_key key,
+                                          const struct ix_probe *k)
+{
+    size_t n;
+    struct stamp_pairing_slot *t = ix_table(ix, key, &n);
+    for (size_t i = (size_t)(ix_hash(k) % n);; i = i + 1 == n ? 0 : i + 1)
+        if (t[i].head == 0 || ix_is(ix, &ex[t[i].head - 1], key, k))
+            return &t[i];
+}
+
+/* see stamp_pairing.h */
+enum ippm_err stamp_pairing_index_init(struct stamp_pairing_index *ix,
+                                       struct stamp_pairing_slot *slots,
+                                       size_t n_slots, uint32_t *next,
+                                       size_t n_next, size_t ex_cap,
+                                       enum stamp_mode mode)
+{
+    if (ex_cap >= UINT32_MAX || ex_cap > (SIZE_MAX - 8) / 4)
+        return IPPM_ERR_BAD_ARG;
+    if (n_slots < STAMP_PAIRING_INDEX_SLOTS(ex_cap) ||
+        n_next < STAMP_PAIRING_INDEX_NEXT(ex_cap))
+        return IPPM_ERR_NOSPACE;
+    memset(slots, 0, n_slots * sizeof *slots);
+    ix->slot = slots;
+    ix->n_slots = n_slots;
+    ix->next = next;
+    ix->ex_cap = ex_cap;
+    ix->n_added = 0;
+    ix->mode = mode;
+    return IPPM_OK;
+}
+
+/* see stamp_pairing.h */
+enum ippm_err stamp_pairing_index_add(struct stamp_pairing_index *ix,
+                                      const struct ippm_exchange *ex)
+{
+    if (ix->n_added >= ix->ex_cap)
+        return IPPM_ERR_NOSPACE;
+    size_t k = ix->n_added++;
+    const struct ippm_exchange *e = &ex[k];
+    const struct stamp_layout *sl = stamp_layout_get(STAMP_PKT_SENDER,
+                                                     ix->mode);
+    for (enum ix_key key = IX_SEQ; key <= IX_TS; key++) {
+        uint32_t *next = ix_next(ix, key);
+        next[k] = 0;
+        struct ix_probe p = {&e->req_src, &e->req_dst,
+                             field_at(e->req, e->req_len, sl, ix_field[key]),
+                             sl->field[ix_field[key]].len};
+        if (p.val == NULL)
+            continue; /* too short to carry the field: no key */
+        struct stamp_pairing_slot *s = ix_find(ix, ex, key, &p);
+        uint32_t id = (uint32_t)k + 1;
+        if (s->head == 0)
+            s->head = s->open = id;
+        else
+            next[s->tail - 1] = id;
+        if (s->open == 0)
+            s->open = id;
+        s->tail = id;
+    }
+    return IPPM_OK;
+}
+
+/* The requests of ex (indexed in ix) on the reply's flow whose key field
+ * holds val (len octets), NULL when none does. */
+static struct stamp_pairing_slot *
+ix_lookup(const struct stamp_pairing_index *ix, const struct ippm_exchange *ex,
+          enum ix_key key, const struct stamp_dgram *rep, const uint8_t *val,
+          size_t len)
+{
+    if (val == NULL || len > sizeof(uint64_t) ||
+        len != stamp_layout_get(STAMP_PKT_SENDER, ix->mode)
+                   ->field[ix_field[key]].len)
+        return NULL;
+    struct ix_probe p = {&rep->dst, &rep->src, val, len};
+    struct stamp_pairing_slot *s = ix_find(ix, ex, key, &p);
+    return s->head ? s : NULL;
+}
+
+/* The first unanswered request of s's chain, NULL when all are. Moves
+ * s->open past the answered ones: a request once answered stays so, and
+ * each is passed once, so matching a capture stays linear. */
+static struct ippm_exchange *first_open(const struct stamp_pairing_index *ix,
+                                        struct ippm_exchange *ex,
+                                        enum ix_key key,
+                                        struct stamp_pairing_slot *s)
+{
+    const uint32_t *next = ix_next(ix, key);
+    while (s->open != 0 && ex[s->open - 1].rep != NULL)
+        s->open = next[s->open - 1];
+    return s->open ? &ex[s->open - 1] : NULL;
+}
+
 /* The request of the reply's flow whose Timestamp the reply copied as its
  * Session-Sender Timestamp, when exactly one request of the flow has it
  * and it is unanswered; else NULL. Pairs by content a reply whose copied
  * Sequence Number is wrong (RFC 8762 §4.3: both are copies), so the copy
  * is graded by the case that checks it, not read as a lost packet. */
-static struct ippm_exchange *by_content(struct ippm_exchange *ex, size_t n_ex,
+static struct ippm_exchange *by_content(const struct stamp_pairing_index *ix,
+                                        struct ippm_exchange *ex,
                                         const struct stamp_dgram *rep,
-                                        const uint8_t *ss_ts,
-                                        const struct stamp_layout *sl)
+                                        const uint8_t *ss_ts, size_t len)
 {
-    struct ippm_exchange *only = NULL;
-    if (ss_ts == NULL)
-        return NULL;
+    struct stamp_pairing_slot *s = ix_lookup(ix, ex, IX_TS, rep, ss_ts, len);
+    if (s == NULL || s->head != s->tail)
+        return NULL; /* none, or two requests alike: content does not tell */
+    struct ippm_exchange *only = &ex[s->head - 1];
+    return only->rep == NULL ? only : NULL;
+}
+
+/* The latest unanswered request of the reply's flow among ex (n_ex) sent
+ * before the reply, NULL when none was. A scan: only for a reply whose
+ * number and Timestamp name no request. */
+static struct ippm_exchange *latest_open(struct ippm_exchange *ex, size_t n_ex,
+                                         const struct stamp_dgram *rep)
+{
+    struct ippm_exchange *last = NULL;
     for (size_t k = 0; k < n_ex; k++) {
         struct ippm_exchange *e = &ex[k];
-        if (!ippm_addr_equal(&e->req_src, &rep->dst) ||
-            !ippm_addr_equal(&e->req_dst, &rep->src) ||
-            field_at(e->req, e->req_len, sl, STAMP_F_TS) == NULL ||
-            ts_differs(e, ss_ts, sl))
-            continue;
-        if (only != NULL)
-            return NULL; /* two requests alike: content does not tell */
-        only = e;
+        if (e->rep == NULL && e->req_ns <= rep->ts_ns &&
+            ippm_addr_equal(&e->req_src, &rep->dst) &&
+            ippm_addr_equal(&e->req_dst, &rep->src))
+            last = e;
     }
-    return only && only->rep == NULL ? only : NULL;
+    return last;
 }
 
 /* see stamp_pairing.h */
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
+                                            struct stamp_pairing_index *ix,
                                             const struct stamp_dgram *rep,
-                                            enum stamp_mode mode, size_t *at)
+                                            size_t *at)
 {
-    const struct stamp_layout *rl = stamp_layout_get(STAMP_PKT_REFLECTOR, mode);
-    const struct stamp_layout *sl = stamp_layout_get(STAMP_PKT_SENDER, mode);
-    uint32_t ss_seq = 0;
-    bool has_seq = read_u32_field(rep->data, rep->len, rl, STAMP_F_SS_SEQ,
-                                  &ss_seq);
+    const struct stamp_layout *rl = stamp_layout_get(STAMP_PKT_REFLECTOR,
+                                                     ix->mode);
+    const struct stamp_layout *sl = stamp_layout_get(STAMP_PKT_SENDER,
+                                                     ix->mode);
+    const uint8_t *ss_seq = field_at(rep->data, rep->len, rl, STAMP_F_SS_SEQ);
     const uint8_t *ss_ts = field_at(rep->data, rep->len, rl, STAMP_F_SS_TS);
-    struct ippm_exchange *hit = NULL, *dup = NULL, *last = NULL;
-    for (size_t k = 0; k < n_ex; k++) {
-        struct ippm_exchange *e = &ex[k];
-        if (!ippm_addr_equal(&e->req_src, &rep->dst) ||
-            !ippm_addr_equal(&e->req_dst, &rep->src))
-            continue;
-        if (e->rep == NULL && e->req_ns <= rep->ts_ns)
-            last = e; /* latest unanswered request before the reply */
-        uint32_t seq;
-        if (!has_seq || !read_u32_field(e->req, e->req_len, sl, STAMP_F_SEQ,
-                                        &seq) || seq != ss_seq)
-            continue;
-        if (e->rep == NULL) {
-            hit = e;
-            break;
-        }
-        dup = e; /* the latest answered one with this number */
+    struct ippm_exchange *hit = NULL, *dup = NULL;
+    struct stamp_pairing_slot *s =
+        ix_lookup(ix, ex, IX_SEQ, rep, ss_seq, rl->field[STAMP_F_SS_SEQ].len);
+    if (s != NULL) {
+        hit = first_open(ix, ex, IX_SEQ, s);
+        if (hit == NULL)
+            dup = &ex[s->tail - 1]; /* the latest with this number */
     }
     /* The number names one request, the copied Timestamp another: the
      * content wins, the number is the reply's error. */
     struct ippm_exchange *content = NULL;
     if ((hit == NULL || ts_differs(hit, ss_ts, sl)) &&
-        (content = by_content(ex, n_ex, rep, ss_ts, sl)) != NULL)
+        (content = by_content(ix, ex, rep, ss_ts,
+                              rl->field[STAMP_F_SS_TS].len)) != NULL)
         hit = content;
     if (hit == NULL && dup == NULL)
-        hit = last;
+        hit = latest_open(ex, n_ex, rep);
     if (hit != NULL) {
         attach_reply(hit, rep);
         *at = (size_t)(hit - ex);
@@ -244,18 +392,22 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
 
 /* see stamp_pairing.h */
 enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
-                                uint16_t port, enum stamp_mode mode,
+                                uint16_t port, struct stamp_pairing_index *ix,
                                 struct ippm_exchange *ex, size_t ex_cap,
                                 size_t *n_ex,
                                 struct stamp_pairing_counts *counts)
 {
-    if (stamp_pairing_count_requests(d, n, port) > ex_cap)
+    size_t nreq = stamp_pairing_count_requests(d, n, port);
+    if (nreq > ex_cap || nreq > ix->ex_cap - ix->n_added)
         return IPPM_ERR_NOSPACE;
     memset(counts, 0, sizeof *counts);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (stamp_pairing_is_request(&d[i], port))
-            stamp_pairing_exchange_init(&ex[k++], &d[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!stamp_pairing_is_request(&d[i], port))
+            continue;
+        stamp_pairing_exchange_init(&ex[k++], &d[i]);
+        (void)stamp_pairing_index_add(ix, ex); /* room checked above */
+    }
     *n_ex = k;
     counts->requests = k;
     for (size_t i = 0; i < n; i++) {
@@ -263,7 +415,7 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
             continue;
         counts->replies++;
         size_t at;
-        switch (stamp_pairing_reply(ex, k, &d[i], mode, &at)) {
+        switch (stamp_pairing_reply(ex, k, ix, &d[i], &at)) {
         case STAMP_PAIRING_MATCHED: counts->matched++; break;
         case STAMP_PAIRING_DUPLICATE: counts->duplicates++; break;
         case STAMP_PAIRING_UNMATCHED: counts->unmatched++; break;

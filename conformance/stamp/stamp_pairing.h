@@ -80,6 +80,50 @@ bool stamp_pairing_is_reply(const struct stamp_dgram *dg, uint16_t port);
 size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
                                     uint16_t port);
 
+/* One slot of a stamp_pairing_index: the requests that share a key, in
+ * the order they were added, chained through the index's next array.
+ * Each field is an exchange index plus one; 0 is none. */
+struct stamp_pairing_slot {
+    uint32_t head;          /* first request with the key */
+    uint32_t tail;          /* last one, where the next is appended */
+    uint32_t open;          /* every request before it is answered */
+};
+
+/* The requests of the exchanges by (flow, Sequence Number) and by (flow,
+ * Timestamp), so that a reply finds its request without a scan over every
+ * exchange (issue 10: pairing was quadratic). Open addressing over the
+ * caller's arrays, half of the slots for each key, at most half full. */
+struct stamp_pairing_index {
+    struct stamp_pairing_slot *slot;
+    size_t n_slots;
+    uint32_t *next;         /* per exchange and key: next with the key */
+    size_t ex_cap;
+    size_t n_added;         /* exchanges [0, n_added) are in the index */
+    enum stamp_mode mode;   /* where the fields are */
+};
+
+/* The slots and next entries a stamp_pairing_index of ex_cap exchanges
+ * needs (constant expressions, for arrays sized at compile time). */
+#define STAMP_PAIRING_INDEX_SLOTS(ex_cap) (4 * (size_t)(ex_cap) + 8)
+#define STAMP_PAIRING_INDEX_NEXT(ex_cap) (2 * (size_t)(ex_cap))
+
+/* Makes ix an empty index for up to ex_cap exchanges of packets of mode,
+ * over slots (n_slots entries, at least STAMP_PAIRING_INDEX_SLOTS) and
+ * next (n_next entries, at least STAMP_PAIRING_INDEX_NEXT), which the
+ * caller owns and keeps while ix is used. Clears slots. Returns IPPM_OK,
+ * IPPM_ERR_NOSPACE (an array too small) or IPPM_ERR_BAD_ARG (ex_cap of
+ * 2^32 - 1 or more). */
+enum ippm_err stamp_pairing_index_init(struct stamp_pairing_index *ix,
+                                       struct stamp_pairing_slot *slots,
+                                       size_t n_slots, uint32_t *next,
+                                       size_t n_next, size_t ex_cap,
+                                       enum stamp_mode mode);
+
+/* Adds the request of ex[ix->n_added], the next exchange in order, to
+ * ix. Returns IPPM_OK, or IPPM_ERR_NOSPACE when ix holds ex_cap. */
+enum ippm_err stamp_pairing_index_add(struct stamp_pairing_index *ix,
+                                      const struct ippm_exchange *ex);
+
 /* Attaches one reply to ex (n_ex exchanges, requests of every flow) and
  * says how; *at is the exchange it attached to or counted the duplicate
  * in (untouched when unmatched). The exchange keeps rep->data, which must
@@ -95,11 +139,15 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
  * answered one has that number, a duplicate of the latest such; else,
  * when no request has the number (a reply too short to carry it, or a
  * wrong copy), the latest unanswered request of the flow sent before the
- * reply, so the catalogue can grade the copy; else unmatched. */
+ * reply, so the catalogue can grade the copy; else unmatched. ix indexes
+ * ex[0, n_ex) (stamp_pairing_index_add) and keys the packets: the number
+ * and the Timestamp are found through it, in constant time; only a reply
+ * whose number and Timestamp name no request is paired by a scan. */
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
+                                            struct stamp_pairing_index *ix,
                                             const struct stamp_dgram *rep,
-                                            enum stamp_mode mode, size_t *at);
+                                            size_t *at);
 
 /* A new exchange in e for the request dg: its bytes (kept, not copied),
  * time, addresses, TTL and TOS; no reply yet. */
@@ -109,11 +157,13 @@ void stamp_pairing_exchange_init(struct ippm_exchange *e,
 /* Pairs a whole capture: one exchange per request to port, in capture
  * order, into ex (ex_cap entries, written to *n_ex), then every reply
  * from port in capture order through stamp_pairing_reply; tallies into
- * *counts. The exchanges point into d's bytes. Returns IPPM_OK, or
- * IPPM_ERR_NOSPACE when ex_cap is below stamp_pairing_count_requests
- * (nothing written). */
+ * *counts. The exchanges point into d's bytes. ix, empty and made for
+ * ex_cap exchanges of mode (stamp_pairing_index_init), is filled here.
+ * Returns IPPM_OK, or IPPM_ERR_NOSPACE when ex_cap is below
+ * stamp_pairing_count_requests or ix is smaller than ex_cap (nothing
+ * written). */
 enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
-                                uint16_t port, enum stamp_mode mode,
+                                uint16_t port, struct stamp_pairing_index *ix,
                                 struct ippm_exchange *ex, size_t ex_cap,
                                 size_t *n_ex,
                                 struct stamp_pairing_counts *counts);

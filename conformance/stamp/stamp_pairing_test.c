@@ -25,7 +25,20 @@ struct cap {
     struct ippm_exchange ex[MAXD];
     size_t n_ex;
     struct stamp_pairing_counts k;
+    struct stamp_pairing_index ix;
+    struct stamp_pairing_slot slot[STAMP_PAIRING_INDEX_SLOTS(MAXD)];
+    uint32_t next[STAMP_PAIRING_INDEX_NEXT(MAXD)];
 };
+
+/* An empty index for c's exchanges. */
+static void ix_init(struct cap *c, bool auth)
+{
+    assert_int_equal(stamp_pairing_index_init(
+                         &c->ix, c->slot, sizeof c->slot / sizeof c->slot[0],
+                         c->next, sizeof c->next / sizeof c->next[0], MAXD,
+                         auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN),
+                     IPPM_OK);
+}
 
 static const struct ippm_addr sender_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000};
 static const struct ippm_addr sender_b = {IPPM_AF_INET, {10, 0, 0, 2}, 40000};
@@ -69,9 +82,9 @@ static void rep(struct cap *c, const struct ippm_addr *to, uint64_t t_ms,
 
 static void run(struct cap *c, bool auth)
 {
-    assert_int_equal(stamp_pairing_run(c->d, c->n, 862,
-                                       auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN,
-                                       c->ex, MAXD, &c->n_ex, &c->k),
+    ix_init(c, auth);
+    assert_int_equal(stamp_pairing_run(c->d, c->n, 862, &c->ix, c->ex, MAXD,
+                                       &c->n_ex, &c->k),
                      IPPM_OK);
 }
 
@@ -251,21 +264,23 @@ static void test_stamp_pairing_reply_one_at_a_time(void **st)
     (void)st;
     struct cap c = {0};
     size_t at = 99;
+    ix_init(&c, false);
     for (uint32_t i = 0; i < 3; i++) {
         req_ts(&c, 10 * i, i, 0x3000 + i);
         stamp_pairing_exchange_init(&c.ex[c.n_ex++], &c.d[c.n - 1]);
+        assert_int_equal(stamp_pairing_index_add(&c.ix, c.ex), IPPM_OK);
         assert_null(c.ex[c.n_ex - 1].rep);
         assert_int_equal(c.ex[c.n_ex - 1].req_ns, 10 * i * MS);
         rep_ts(&c, 10 * i + 5, i == 1 ? 2 : i, 0x3000 + i);
-        assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.d[c.n - 1],
-                                             STAMP_MODE_OPEN, &at),
+        assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.ix,
+                                             &c.d[c.n - 1], &at),
                          STAMP_PAIRING_MATCHED);
         assert_int_equal(at, i);
     }
     assert_int_equal(rep_seq(&c.ex[1]), 2); /* graded by the copy case */
     rep_ts(&c, 40, 0, 0x3000);
-    assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.d[c.n - 1],
-                                         STAMP_MODE_OPEN, &at),
+    assert_int_equal(stamp_pairing_reply(c.ex, c.n_ex, &c.ix, &c.d[c.n - 1],
+                                         &at),
                      STAMP_PAIRING_DUPLICATE);
     assert_int_equal(at, 0);
     assert_int_equal(c.ex[0].n_replies, 2);
@@ -354,10 +369,73 @@ static void test_stamp_pairing_run_rejects_small_exchange_array(void **st)
     req(&c, &sender_a, 1, 1, 44);
     size_t n_ex = 77;
     assert_int_equal(stamp_pairing_count_requests(c.d, c.n, 862), 2);
-    assert_int_equal(stamp_pairing_run(c.d, c.n, 862, STAMP_MODE_OPEN, c.ex, 1,
+    ix_init(&c, false);
+    assert_int_equal(stamp_pairing_run(c.d, c.n, 862, &c.ix, c.ex, 1, &n_ex,
+                                       &c.k),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(n_ex, 77);
+    /* an index made for fewer exchanges than the capture's requests */
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot,
+                                              STAMP_PAIRING_INDEX_SLOTS(1),
+                                              c.next, 2, 1, STAMP_MODE_OPEN),
+                     IPPM_OK);
+    assert_int_equal(stamp_pairing_run(c.d, c.n, 862, &c.ix, c.ex, MAXD,
                                        &n_ex, &c.k),
                      IPPM_ERR_NOSPACE);
     assert_int_equal(n_ex, 77);
+    cap_free(&c);
+}
+
+/* The index takes only the room it was given, and says so. */
+static void test_stamp_pairing_index_init_checks_room(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    assert_int_equal(stamp_pairing_index_init(
+                         &c.ix, c.slot, STAMP_PAIRING_INDEX_SLOTS(MAXD) - 1,
+                         c.next, STAMP_PAIRING_INDEX_NEXT(MAXD), MAXD,
+                         STAMP_MODE_OPEN),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(stamp_pairing_index_init(
+                         &c.ix, c.slot, STAMP_PAIRING_INDEX_SLOTS(MAXD),
+                         c.next, STAMP_PAIRING_INDEX_NEXT(MAXD) - 1, MAXD,
+                         STAMP_MODE_OPEN),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, SIZE_MAX, c.next,
+                                              SIZE_MAX, UINT32_MAX,
+                                              STAMP_MODE_OPEN),
+                     IPPM_ERR_BAD_ARG);
+    ix_init(&c, false);
+    req(&c, &sender_a, 0, 0, 44);
+    stamp_pairing_exchange_init(&c.ex[0], &c.d[0]);
+    for (size_t i = 0; i < MAXD; i++)
+        assert_int_equal(stamp_pairing_index_add(&c.ix, c.ex), IPPM_OK);
+    assert_int_equal(stamp_pairing_index_add(&c.ix, c.ex), IPPM_ERR_NOSPACE);
+    cap_free(&c);
+}
+
+/* Every request with one Sequence Number and one Timestamp (a sender
+ * that never counts nor reads its clock), every key of the index on one
+ * chain: each reply still takes the first unanswered request, in order,
+ * and one more is a duplicate of the last. Requests too short to carry
+ * the number are not indexed, and only a reply that names nothing takes
+ * one. */
+static void test_stamp_pairing_run_one_key_for_all(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    for (uint32_t i = 0; i < 6; i++)
+        req_ts(&c, i, 5, 0x4000);
+    req(&c, &sender_a, 6, 0, 3);
+    for (uint32_t i = 0; i < 7; i++)
+        rep_ts(&c, 10 + i, 5, 0x4000);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 6);
+    assert_int_equal(c.k.duplicates, 1);
+    for (uint32_t i = 0; i < 6; i++)
+        assert_int_equal(c.ex[i].rep_ns, (10 + i) * MS);
+    assert_int_equal(c.ex[5].n_replies, 2);
+    assert_null(c.ex[6].rep);
     cap_free(&c);
 }
 
@@ -491,6 +569,8 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_run_keeps_flows_apart),
         cmocka_unit_test(test_stamp_pairing_run_tos_known_only_when_both_are),
         cmocka_unit_test(test_stamp_pairing_run_rejects_small_exchange_array),
+        cmocka_unit_test(test_stamp_pairing_index_init_checks_room),
+        cmocka_unit_test(test_stamp_pairing_run_one_key_for_all),
         cmocka_unit_test(test_stamp_pairing_classifies_directions),
         cmocka_unit_test(test_stamp_pairing_detect_port_finds_answering_port),
         cmocka_unit_test(test_stamp_pairing_detect_port_zero_without_exchange),

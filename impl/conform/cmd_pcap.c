@@ -48,11 +48,16 @@
 
 /* ---- the capture in memory ---- */
 
+/* The size of a capture's data blocks: room for many datagrams of the
+ * largest size (65,535 octets). */
+#define CAPTURE_BLOCK (1u << 20)
+
 /* see cmd_pcap.h */
 void capture_free(struct capture *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        free((void *)c->d[i].data);
+    for (size_t i = 0; i < c->n_block; i++)
+        free(c->block[i]);
+    free(c->block);
     free(c->d);
     free(c->frame);
     memset(c, 0, sizeof *c);
@@ -76,6 +81,32 @@ static int capture_grow(struct capture *c)
     return 0;
 }
 
+/* Room for len octets in c's last block, a new block when it is full.
+ * NULL when out of memory. */
+static uint8_t *capture_bytes(struct capture *c, size_t len)
+{
+    if (len > CAPTURE_BLOCK)
+        return NULL; /* no UDP payload is this long */
+    if (c->n_block == 0 || CAPTURE_BLOCK - c->block_used < len) {
+        if (c->n_block == c->block_cap) {
+            size_t ncap = c->block_cap ? 2 * c->block_cap : 16;
+            uint8_t **nb = realloc(c->block, ncap * sizeof *nb);
+            if (nb == NULL)
+                return NULL;
+            c->block = nb;
+            c->block_cap = ncap;
+        }
+        uint8_t *b = malloc(CAPTURE_BLOCK);
+        if (b == NULL)
+            return NULL;
+        c->block[c->n_block++] = b;
+        c->block_used = 0;
+    }
+    uint8_t *p = c->block[c->n_block - 1] + c->block_used;
+    c->block_used += len;
+    return p;
+}
+
 /* Reads every UDP datagram of path; a read error past the file header
  * (a truncated file) is a warning. Returns 0, or -1 with err set. */
 int capture_load(const char *path, struct capture *c, char *err,
@@ -88,7 +119,7 @@ int capture_load(const char *path, struct capture *c, char *err,
     struct ippm_pcap_dgram pd;
     int rc;
     while ((rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
-        uint8_t *data = capture_grow(c) == 0 ? malloc(pd.len ? pd.len : 1)
+        uint8_t *data = capture_grow(c) == 0 ? capture_bytes(c, pd.len)
                                              : NULL;
         if (data == NULL) {
             snprintf(err, errcap, "out of memory");
@@ -316,24 +347,37 @@ struct pairing {
     struct stamp_pairing_counts k;
 };
 
-/* Pairs the capture into p (p->ex malloc'd). Returns 0, or -1 when out
- * of memory. */
+/* Pairs the capture into p (p->ex malloc'd), through an index sized
+ * from the number of requests (issue 10: a scan per reply was
+ * quadratic). Returns 0, or -1 when out of memory. */
 static int pair(const struct capture *c, uint16_t port, bool auth,
                 struct pairing *p)
 {
     memset(p, 0, sizeof *p);
     size_t nreq = stamp_pairing_count_requests(c->d, c->n, port);
-    p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
-    if (p->ex == NULL)
+    if (nreq >= UINT32_MAX || nreq > SIZE_MAX / 4 - 8)
         return -1;
+    size_t n_slots = STAMP_PAIRING_INDEX_SLOTS(nreq);
+    size_t n_next = STAMP_PAIRING_INDEX_NEXT(nreq);
+    struct stamp_pairing_slot *slots = malloc(n_slots * sizeof *slots);
+    uint32_t *next = malloc((n_next ? n_next : 1) * sizeof *next);
+    p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
     enum stamp_mode mode = auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    if (stamp_pairing_run(c->d, c->n, port, mode, p->ex, nreq, &p->n_ex,
-                          &p->k) != IPPM_OK) {
+    struct stamp_pairing_index ix;
+    int rc = -1;
+    if (slots != NULL && next != NULL && p->ex != NULL &&
+        stamp_pairing_index_init(&ix, slots, n_slots, next, n_next, nreq,
+                                 mode) == IPPM_OK &&
+        stamp_pairing_run(c->d, c->n, port, &ix, p->ex, nreq, &p->n_ex,
+                          &p->k) == IPPM_OK)
+        rc = 0;
+    free(slots);
+    free(next);
+    if (rc != 0) {
         free(p->ex);
         p->ex = NULL;
-        return -1;
     }
-    return 0;
+    return rc;
 }
 
 /* Orders p->ex flow by flow (stamp_flows_group) into a new array, and

@@ -12,12 +12,17 @@
 #include "impl/capture/pcap_read.h"
 
 /* Every UDP datagram of the file, in the pairing's form; frame[i] is
- * d[i]'s frame number. The capture owns d[i].data. */
+ * d[i]'s frame number. The capture owns d[i].data, which it packs in
+ * capture order into blocks: a request and its reply sit close together,
+ * and a million datagrams are not a million allocations. */
 struct capture {
     struct stamp_dgram *d;
     uint64_t *frame;
     size_t n, cap;
     struct ippm_pcap_counts counts;
+    uint8_t **block;        /* CAPTURE_BLOCK octets each */
+    size_t n_block, block_cap;
+    size_t block_used;      /* octets taken in the last block */
 };
 
 

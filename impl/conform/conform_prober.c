@@ -50,7 +50,7 @@ static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
         return;
     size_t at = 0;
     enum stamp_pairing_fate fate = stamp_pairing_reply(
-        run->ex, run->obs.n_ex, &rep, p->mode, &at);
+        run->ex, run->obs.n_ex, &p->ix, &rep, &at);
     if (fate != STAMP_PAIRING_MATCHED) {
         free((void *)rep.data);
         run->obs.unmatched_replies += fate == STAMP_PAIRING_UNMATCHED;
@@ -183,6 +183,10 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
     if (!req.data)
         return;
     stamp_pairing_exchange_init(e, &req);
+    if (stamp_pairing_index_add(&p->ix, run->ex) != IPPM_OK) {
+        free((void *)req.data);
+        return; /* cannot happen: the index holds CONFORM_LIVE_MAX_EX */
+    }
     e->probe = p->sock_probe[si];
     p->ex_sock[i] = (uint8_t)si;
     p->rep_ttl[i] = -1;
@@ -261,6 +265,15 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     p->o = o;
     p->run = run;
     p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    if (stamp_pairing_index_init(&p->ix, p->ix_slot,
+                                 sizeof p->ix_slot / sizeof p->ix_slot[0],
+                                 p->ix_next,
+                                 sizeof p->ix_next / sizeof p->ix_next[0],
+                                 CONFORM_LIVE_MAX_EX, p->mode) != IPPM_OK) {
+        snprintf(err, errlen, "pairing index too small");
+        free(p);
+        return -1;
+    }
     ippm_clock_init(&p->clk, IPPM_TS_NTP);
     if (ippm_rx_batch_init(&p->rx, 8, IPPM_NET_MAX_DGRAM) != 0) {
         snprintf(err, errlen, "out of memory");

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conformance/stamp/stamp_pairing.h"
 #include "impl/conform/conform_live.h"
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
@@ -38,6 +39,11 @@ struct prober {
     struct ippm_rx_batch rx;
     /* per exchange, beside run->ex */
     uint8_t ex_sock[CONFORM_LIVE_MAX_EX];
+    /* run->ex by Sequence Number and Timestamp (stamp_pairing_index) */
+    struct stamp_pairing_index ix;
+    struct stamp_pairing_slot ix_slot[STAMP_PAIRING_INDEX_SLOTS(
+        CONFORM_LIVE_MAX_EX)];
+    uint32_t ix_next[STAMP_PAIRING_INDEX_NEXT(CONFORM_LIVE_MAX_EX)];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
 };
 

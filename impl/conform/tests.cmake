@@ -67,6 +67,12 @@ ippm_script_test(pcap_nothing_graded LABEL pcap
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_nothing_graded.sh
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp)
 
+# ci/bench-pcap.sh (issue 10: pcap check stays linear) at a small size,
+# only to see that it generates, checks and reports; no timing here.
+ippm_script_test(pcap_bench_smoke LABEL pcap
+  COMMAND sh -c "out=$(bash \"$1\" \"$0\" 200 400) && echo \"$out\" && echo \"$out\" | grep -q '^ratio of time per packet, 400 / 200 exchanges: '"
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/ci/bench-pcap.sh)
+
 # Requirement coverage (issue 9): every normative sentence is quoted by a
 # case, tied to one, excepted or a gap (`ippm catalogue --coverage`); the
 # sentence list is the one ci/coverage.py extracts from shared/rfc today.
