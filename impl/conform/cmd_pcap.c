@@ -107,8 +107,16 @@ static uint8_t *capture_bytes(struct capture *c, size_t len)
     return p;
 }
 
-/* Reads every UDP datagram of path; a read error past the file header
- * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+/* True when the reader decodes frames of link type dlt: the frame parser
+ * names an unknown link type before it reads a single octet. */
+static bool link_known(int dlt)
+{
+    static const uint8_t none[1];
+    struct ippm_pcap_dgram d;
+    return ippm_pcap_parse_frame(dlt, none, 0, 0, &d) != IPPM_PCAP_LINK;
+}
+
+/* see cmd_pcap.h */
 int capture_load(const char *path, struct capture *c, char *err,
                  size_t errcap)
 {
@@ -116,6 +124,7 @@ int capture_load(const char *path, struct capture *c, char *err,
     memset(c, 0, sizeof *c);
     if (ippm_pcap_open(&r, path, err, errcap) != 0)
         return -1;
+    int dlt = r.dlt;
     struct ippm_pcap_dgram pd;
     int rc;
     while ((rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
@@ -142,6 +151,23 @@ int capture_load(const char *path, struct capture *c, char *err,
     c->counts = r.counts;
     ippm_pcap_close(&r);
     if (rc < 0 && strcmp(err, "out of memory") == 0) {
+        capture_free(c);
+        return -1;
+    }
+    /* Issue 10 item 5: a file of which nothing can be read is unreadable,
+     * not a capture with nothing to grade. */
+    if (rc < 0 && c->counts.frames == 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errcap - l, " (in the first record: no frame "
+                                      "could be read)");
+        capture_free(c);
+        return -1;
+    }
+    if (c->n == 0 && !link_known(dlt)) {
+        snprintf(err, errcap,
+                 "link type %d is not one ippm decodes (Ethernet, Linux "
+                 "cooked, raw IP, BSD loopback): no frame could be read",
+                 dlt);
         capture_free(c);
         return -1;
     }
@@ -427,7 +453,9 @@ static void flows_seen(const struct capture *c, char *out, size_t cap)
     size_t ns = stamp_flows_seen(c->d, c->n, s, FLOWS_SEEN_MAX, &more);
     out[0] = '\0';
     if (ns == 0) {
-        snprintf(out, cap, "none (no UDP datagram)");
+        snprintf(out, cap, c->counts.frames ? "none (no UDP datagram)"
+                                            : "none (no frame: the file "
+                                              "holds only its header)");
         return;
     }
     for (size_t j = 0; j < ns; j++) {

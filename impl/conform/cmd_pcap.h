@@ -51,8 +51,11 @@ struct check_opts {
 /* Frees what capture_load took and clears c. */
 void capture_free(struct capture *c);
 
-/* Reads every UDP datagram of path; a read error past the file header
- * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+/* Reads every UDP datagram of path; a read error past the first frame
+ * (a truncated file) is a warning. Returns 0, or -1 with err set when the
+ * file cannot be opened (not a capture, a cut file header), its first
+ * record cannot be read, or its link type is one the reader does not
+ * decode and no datagram came out: nothing of it can be read. */
 int capture_load(const char *path, struct capture *c, char *err,
                  size_t errcap);
 

@@ -67,6 +67,12 @@ ippm_script_test(pcap_nothing_graded LABEL pcap
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_nothing_graded.sh
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp)
 
+# Issue 10 item 5: empty, cut, corrupt and unknown-link captures exit 3
+# (unreadable), a header-only one 4 (nothing graded), never 0.
+ippm_script_test(pcap_unreadable LABEL pcap
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/pcap_unreadable.sh
+          $<TARGET_FILE:ippm>)
+
 # ci/bench-pcap.sh (issue 10: pcap check stays linear) at a small size,
 # only to see that it generates, checks and reports; no timing here.
 ippm_script_test(pcap_bench_smoke LABEL pcap
