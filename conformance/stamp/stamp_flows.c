@@ -5,23 +5,44 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool same_flow(const struct ippm_exchange *e,
-                      const struct stamp_flow_group *f)
+/* ---- the flows of the exchanges by (sender, reflector): open
+ * addressing over the caller's scratch, slots holding flow index + 1 ---- */
+
+struct flow_table {
+    uint32_t *slot;
+    size_t n_slots;
+    struct stamp_flow_group *flows;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-    return ippm_addr_equal(&e->req_src, &f->snd) &&
-           ippm_addr_equal(&e->req_dst, &f->refl);
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
 }
 
-/* Replies from f's reflector to its sender among d (n). */
-static uint64_t flow_replies(const struct stamp_dgram *d, size_t n,
-                             uint16_t port, const struct stamp_flow_group *f)
+static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
 {
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += stamp_pairing_is_reply(&d[i], port) &&
-             ippm_addr_equal(&d[i].src, &f->refl) &&
-             ippm_addr_equal(&d[i].dst, &f->snd);
-    return k;
+    uint64_t lo, hi;
+    memcpy(&lo, a->ip, 8);
+    memcpy(&hi, a->ip + 8, 8);
+    return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
+}
+
+/* The slot of flow snd -> refl: the one that holds it, else the empty
+ * one where it goes. Never NULL: the table is at most half full. */
+static uint32_t *flow_slot(const struct flow_table *t,
+                           const struct ippm_addr *snd,
+                           const struct ippm_addr *refl)
+{
+    uint64_t h = mix_addr(mix_addr(0, snd), refl);
+    for (size_t i = (size_t)((h ^ (h >> 29)) % t->n_slots);;
+         i = i + 1 == t->n_slots ? 0 : i + 1) {
+        if (t->slot[i] == 0)
+            return &t->slot[i];
+        const struct stamp_flow_group *f = &t->flows[t->slot[i] - 1];
+        if (ippm_addr_equal(&f->snd, snd) && ippm_addr_equal(&f->refl, refl))
+            return &t->slot[i];
+    }
 }
 
 /* see stamp_flows.h */
@@ -30,31 +51,52 @@ enum ippm_err stamp_flows_group(const struct stamp_dgram *d, size_t n,
                                 const struct ippm_exchange *ex, size_t n_ex,
                                 struct ippm_exchange *out,
                                 struct stamp_flow_group *flows,
-                                size_t flow_cap, size_t *n_flows)
+                                size_t flow_cap, size_t *n_flows,
+                                uint32_t *scratch, size_t scratch_len)
 {
-    size_t nf = 0, ng = 0;
+    if (n_ex >= UINT32_MAX || scratch_len < STAMP_FLOWS_SCRATCH(n_ex))
+        return IPPM_ERR_NOSPACE;
+    uint32_t *flow_of = scratch; /* n_ex: each exchange's flow */
+    struct flow_table t = {scratch + n_ex, 2 * n_ex + 1, flows};
+    memset(t.slot, 0, t.n_slots * sizeof *t.slot);
+    size_t nf = 0;
+    /* Flows in the order they first send; 'unmatched' counts the replies
+     * attached to each until the end. */
     for (size_t i = 0; i < n_ex; i++) {
-        bool known = false;
-        for (size_t j = 0; j < nf && !known; j++)
-            known = same_flow(&ex[i], &flows[j]);
-        if (known)
-            continue;
-        if (nf == flow_cap)
-            return IPPM_ERR_NOSPACE;
-        struct stamp_flow_group *x = &flows[nf++];
-        x->snd = ex[i].req_src;
-        x->refl = ex[i].req_dst;
-        x->first = ng;
-        uint64_t attached = 0;
-        for (size_t k = i; k < n_ex; k++) {
-            if (!same_flow(&ex[k], x))
-                continue;
-            attached += ex[k].n_replies;
-            out[ng++] = ex[k];
+        uint32_t *s = flow_slot(&t, &ex[i].req_src, &ex[i].req_dst);
+        if (*s == 0) {
+            if (nf == flow_cap)
+                return IPPM_ERR_NOSPACE;
+            flows[nf] = (struct stamp_flow_group){
+                .snd = ex[i].req_src, .refl = ex[i].req_dst};
+            *s = (uint32_t)++nf;
         }
-        x->n = ng - x->first;
-        x->replies = flow_replies(d, n, port, x);
-        x->unmatched = x->replies > attached ? x->replies - attached : 0;
+        flow_of[i] = *s - 1;
+        flows[*s - 1].n++;
+        flows[*s - 1].unmatched += ex[i].n_replies;
+    }
+    size_t first = 0;
+    for (size_t f = 0; f < nf; f++) {
+        flows[f].first = first;
+        first += flows[f].n;
+        flows[f].n = 0; /* counts again as the slice fills */
+    }
+    for (size_t i = 0; i < n_ex; i++) {
+        struct stamp_flow_group *f = &flows[flow_of[i]];
+        out[f->first + f->n++] = ex[i];
+    }
+    /* Replies from each flow's reflector to its sender. */
+    for (size_t i = 0; i < n; i++) {
+        if (!stamp_pairing_is_reply(&d[i], port))
+            continue;
+        uint32_t *s = flow_slot(&t, &d[i].dst, &d[i].src);
+        if (*s != 0)
+            flows[*s - 1].replies++;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        uint64_t attached = flows[f].unmatched;
+        flows[f].unmatched =
+            flows[f].replies > attached ? flows[f].replies - attached : 0;
     }
     *n_flows = nf;
     return IPPM_OK;

@@ -24,19 +24,26 @@ struct stamp_flow_group {
     uint64_t unmatched;     /* those that answer no request */
 };
 
+/* The scratch entries stamp_flows_group needs for n_ex exchanges. */
+#define STAMP_FLOWS_SCRATCH(n_ex) (3 * (size_t)(n_ex) + 1)
+
 /* Copies ex (n_ex exchanges of the datagrams d, n, paired at port) into
  * out (n_ex entries) flow by flow, in the order each flow first sends and
  * capture order within one, and lists the flows into flows (flow_cap
  * entries, *n_flows written; n_ex entries always suffice). Pairing only
  * joins a reply to a request of its own flow, so each slice is what
- * pairing that flow alone gives. Returns IPPM_OK, or IPPM_ERR_NOSPACE
- * when flows is too small (out and flows then partly written). */
+ * pairing that flow alone gives. scratch (scratch_len entries, at least
+ * STAMP_FLOWS_SCRATCH(n_ex)) holds a hash table of the flows, so the
+ * grouping is linear however many flows a capture holds. Returns IPPM_OK,
+ * or IPPM_ERR_NOSPACE when flows or scratch is too small (out and flows
+ * then partly written). */
 enum ippm_err stamp_flows_group(const struct stamp_dgram *d, size_t n,
                                 uint16_t port,
                                 const struct ippm_exchange *ex, size_t n_ex,
                                 struct ippm_exchange *out,
                                 struct stamp_flow_group *flows,
-                                size_t flow_cap, size_t *n_flows);
+                                size_t flow_cap, size_t *n_flows,
+                                uint32_t *scratch, size_t scratch_len);
 
 /* One UDP flow of a capture, as stamp_flows_seen describes it. */
 struct stamp_flow_seen {

@@ -40,7 +40,9 @@ static void test_stamp_flows_group_keeps_flows_apart(void **st)
     ex[2].req_src = snd_a, ex[2].req_dst = refl, ex[2].req_len = 7;
     struct stamp_flow_group f[3];
     size_t nf = 0;
-    assert_int_equal(stamp_flows_group(d, 6, 862, ex, 3, out, f, 3, &nf),
+    uint32_t scratch[STAMP_FLOWS_SCRATCH(3)];
+    assert_int_equal(stamp_flows_group(d, 6, 862, ex, 3, out, f, 3, &nf,
+                                       scratch, STAMP_FLOWS_SCRATCH(3)),
                      IPPM_OK);
     assert_int_equal(nf, 2);
     assert_int_equal(f[0].first, 0);
@@ -67,7 +69,13 @@ static void test_stamp_flows_group_reports_nospace(void **st)
     ex[1].req_src = snd_b, ex[1].req_dst = refl;
     struct stamp_flow_group f[1];
     size_t nf = 0;
-    assert_int_equal(stamp_flows_group(d, 2, 862, ex, 2, out, f, 1, &nf),
+    uint32_t scratch[STAMP_FLOWS_SCRATCH(2)];
+    assert_int_equal(stamp_flows_group(d, 2, 862, ex, 2, out, f, 1, &nf,
+                                       scratch, STAMP_FLOWS_SCRATCH(2)),
+                     IPPM_ERR_NOSPACE);
+    struct stamp_flow_group f2[2];
+    assert_int_equal(stamp_flows_group(d, 2, 862, ex, 2, out, f2, 2, &nf,
+                                       scratch, STAMP_FLOWS_SCRATCH(2) - 1),
                      IPPM_ERR_NOSPACE);
 }
 

@@ -424,29 +424,25 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
     return IPPM_OK;
 }
 
-/* True when a reply on e's flow was seen after e was sent: e's was lost,
- * not still on its way. */
-static bool flow_answered_after(const struct ippm_exchange *ex, size_t n_ex,
-                                const struct ippm_exchange *e)
-{
-    for (size_t k = 0; k < n_ex; k++)
-        if (ex[k].rep != NULL && ex[k].rep_ns > e->req_ns &&
-            ippm_addr_equal(&ex[k].req_src, &e->req_src) &&
-            ippm_addr_equal(&ex[k].req_dst, &e->req_dst))
-            return true;
-    return false;
-}
-
 /* see stamp_pairing.h */
 size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
                                     uint64_t end_ns, uint64_t timeout_ns)
 {
+    /* A reply on the flow seen after a request: its own reply was lost,
+     * not still on its way. */
+    uint64_t last_rep_ns = 0;
+    bool any_rep = false;
+    for (size_t k = 0; k < n_ex; k++) {
+        if (ex[k].rep != NULL && (!any_rep || ex[k].rep_ns > last_rep_ns))
+            last_rep_ns = ex[k].rep_ns;
+        any_rep = any_rep || ex[k].rep != NULL;
+    }
     size_t marked = 0;
     for (size_t k = 0; k < n_ex; k++) {
         struct ippm_exchange *e = &ex[k];
         if (e->rep != NULL || e->req_ns > end_ns ||
             end_ns - e->req_ns >= timeout_ns ||
-            flow_answered_after(ex, n_ex, e))
+            (any_rep && last_rep_ns > e->req_ns))
             continue;
         e->in_flight = true;
         marked++;

@@ -173,10 +173,11 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
 #define STAMP_PAIRING_REPLY_TIMEOUT_NS 1000000000ull
 
 /* Marks in flight (ippm_exchange.in_flight) every exchange of ex (n_ex,
- * requests in capture order) that has no reply, was sent less than
- * timeout_ns before end_ns (the capture's last datagram) and after every
- * reply seen on its flow: a capture cut right after a request says
- * nothing of its reply. Returns how many it marked. */
+ * the requests of one flow, as stamp_flows_group slices them) that has no
+ * reply, was sent less than timeout_ns before end_ns (the capture's last
+ * datagram) and after every reply seen on the flow: a capture cut right
+ * after a request says nothing of its reply. Linear. Returns how many it
+ * marked. */
 size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
                                     uint64_t end_ns, uint64_t timeout_ns);
 

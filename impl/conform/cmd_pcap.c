@@ -414,15 +414,21 @@ static int group_flows(const struct capture *c, uint16_t port,
                        size_t *n_flows)
 {
     size_t n = p->n_ex ? p->n_ex : 1;
+    if (n >= UINT32_MAX)
+        return -1;
     struct ippm_exchange *g = calloc(n, sizeof *g);
     struct stamp_flow_group *f = calloc(n, sizeof *f);
-    if (g == NULL || f == NULL ||
+    uint32_t *scratch = malloc(STAMP_FLOWS_SCRATCH(n) * sizeof *scratch);
+    if (g == NULL || f == NULL || scratch == NULL ||
         stamp_flows_group(c->d, c->n, port, p->ex, p->n_ex, g, f, n,
-                          n_flows) != IPPM_OK) {
+                          n_flows, scratch,
+                          STAMP_FLOWS_SCRATCH(n)) != IPPM_OK) {
         free(g);
         free(f);
+        free(scratch);
         return -1;
     }
+    free(scratch);
     free(p->ex);
     p->ex = g;
     *flows = f;
@@ -577,9 +583,11 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    r->in_flight = stamp_pairing_mark_in_flight(
-        r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
-        STAMP_PAIRING_REPLY_TIMEOUT_NS);
+    uint64_t end_ns = capture_end_ns(&r->cap);
+    for (size_t i = 0; i < r->n_flows; i++)
+        r->in_flight += stamp_pairing_mark_in_flight(
+            r->pr.ex + r->flows[i].first, r->flows[i].n, end_ns,
+            STAMP_PAIRING_REPLY_TIMEOUT_NS);
     size_t n_cat;
     ippm_catalogue(&n_cat);
     size_t cap = 2 * (n_cat ? n_cat : 1) * (r->n_flows ? r->n_flows : 1);
