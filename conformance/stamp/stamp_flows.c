@@ -14,28 +14,13 @@ struct flow_table {
     struct stamp_flow_group *flows;
 };
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    return h * 0xff51afd7ed558ccdull;
-}
-
-static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
-{
-    uint64_t lo, hi;
-    memcpy(&lo, a->ip, 8);
-    memcpy(&hi, a->ip + 8, 8);
-    return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
-}
-
 /* The slot of flow snd -> refl: the one that holds it, else the empty
  * one where it goes. Never NULL: the table is at most half full. */
 static uint32_t *flow_slot(const struct flow_table *t,
                            const struct ippm_addr *snd,
                            const struct ippm_addr *refl)
 {
-    uint64_t h = mix_addr(mix_addr(0, snd), refl);
-    for (size_t i = (size_t)((h ^ (h >> 29)) % t->n_slots);;
+    for (size_t i = (size_t)(stamp_pairing_flow_hash(snd, refl) % t->n_slots);;
          i = i + 1 == t->n_slots ? 0 : i + 1) {
         if (t->slot[i] == 0)
             return &t->slot[i];

@@ -181,6 +181,14 @@ static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
     return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
 }
 
+/* see stamp_pairing.h */
+uint64_t stamp_pairing_flow_hash(const struct ippm_addr *src,
+                                 const struct ippm_addr *dst)
+{
+    uint64_t h = mix_addr(mix_addr(0, src), dst);
+    return h ^ (h >> 29);
+}
+
 static uint64_t ix_hash(const struct ix_probe *k)
 {
     uint64_t v = 0;
@@ -230,21 +238,77 @@ static struct stamp_pairing_slot *ix_find(const struct stamp_pairing_index *ix,
             return &t[i];
 }
 
+/* The chain of a flow's requests, and the links of its stack. */
+static uint32_t *flow_next(const struct stamp_pairing_index *ix)
+{
+    return ix->next + 2 * ix->ex_cap;
+}
+
+static uint32_t *flow_below(const struct stamp_pairing_index *ix)
+{
+    return ix->next + 3 * ix->ex_cap;
+}
+
+/* The flow of requests from src to dst: the one that holds it, else the
+ * empty one where it goes. Never NULL: at most half full. */
+static struct stamp_pairing_flow *
+flow_find(const struct stamp_pairing_index *ix, const struct ippm_exchange *ex,
+          const struct ippm_addr *src, const struct ippm_addr *dst)
+{
+    size_t n = ix->n_flows;
+    for (size_t i = (size_t)(stamp_pairing_flow_hash(src, dst) % n);;
+         i = i + 1 == n ? 0 : i + 1) {
+        struct stamp_pairing_flow *f = &ix->flow[i];
+        if (f->head == 0)
+            return f;
+        const struct ippm_exchange *e = &ex[f->head - 1];
+        if (ippm_addr_equal(&e->req_src, src) &&
+            ippm_addr_equal(&e->req_dst, dst))
+            return f;
+    }
+}
+
+/* Appends request k of ex to its flow. */
+static void flow_add(const struct stamp_pairing_index *ix,
+                     const struct ippm_exchange *ex, size_t k)
+{
+    const struct ippm_exchange *e = &ex[k];
+    struct stamp_pairing_flow *f = flow_find(ix, ex, &e->req_src,
+                                             &e->req_dst);
+    uint32_t id = (uint32_t)k + 1;
+    flow_next(ix)[k] = 0;
+    if (f->head == 0) {
+        *f = (struct stamp_pairing_flow){.head = id, .tail = id,
+                                         .ordered = true};
+        return;
+    }
+    if (ex[f->tail - 1].req_ns > e->req_ns)
+        f->ordered = false;
+    flow_next(ix)[f->tail - 1] = id;
+    f->tail = id;
+}
+
 /* see stamp_pairing.h */
 enum ippm_err stamp_pairing_index_init(struct stamp_pairing_index *ix,
                                        struct stamp_pairing_slot *slots,
-                                       size_t n_slots, uint32_t *next,
+                                       size_t n_slots,
+                                       struct stamp_pairing_flow *flows,
+                                       size_t n_flows, uint32_t *next,
                                        size_t n_next, size_t ex_cap,
                                        enum stamp_mode mode)
 {
     if (ex_cap >= UINT32_MAX || ex_cap > (SIZE_MAX - 8) / 4)
         return IPPM_ERR_BAD_ARG;
     if (n_slots < STAMP_PAIRING_INDEX_SLOTS(ex_cap) ||
+        n_flows < STAMP_PAIRING_INDEX_FLOWS(ex_cap) ||
         n_next < STAMP_PAIRING_INDEX_NEXT(ex_cap))
         return IPPM_ERR_NOSPACE;
     memset(slots, 0, n_slots * sizeof *slots);
+    memset(flows, 0, n_flows * sizeof *flows);
     ix->slot = slots;
     ix->n_slots = n_slots;
+    ix->flow = flows;
+    ix->n_flows = n_flows;
     ix->next = next;
     ix->ex_cap = ex_cap;
     ix->n_added = 0;
@@ -280,6 +344,7 @@ enum ippm_err stamp_pairing_index_add(struct stamp_pairing_index *ix,
             s->open = id;
         s->tail = id;
     }
+    flow_add(ix, ex, k);
     return IPPM_OK;
 }
 
@@ -330,11 +395,10 @@ static struct ippm_exchange *by_content(const struct stamp_pairing_index *ix,
     return only->rep == NULL ? only : NULL;
 }
 
-/* The latest unanswered request of the reply's flow among ex (n_ex) sent
- * before the reply, NULL when none was. A scan: only for a reply whose
- * number and Timestamp name no request. */
-static struct ippm_exchange *latest_open(struct ippm_exchange *ex, size_t n_ex,
-                                         const struct stamp_dgram *rep)
+/* latest_open by a scan of every exchange. */
+static struct ippm_exchange *latest_open_scan(struct ippm_exchange *ex,
+                                              size_t n_ex,
+                                              const struct stamp_dgram *rep)
 {
     struct ippm_exchange *last = NULL;
     for (size_t k = 0; k < n_ex; k++) {
@@ -345,6 +409,36 @@ static struct ippm_exchange *latest_open(struct ippm_exchange *ex, size_t n_ex,
             last = e;
     }
     return last;
+}
+
+/* The latest unanswered request of the reply's flow among ex (n_ex, all
+ * in ix) sent before the reply, NULL when none was: for a reply whose
+ * number and Timestamp name no request. While the flow's requests were
+ * added, and its replies come, in time order, the requests sent before
+ * the reply are a prefix of the flow that only grows: each is pushed on
+ * the flow's stack once and popped once answered, so the top is the
+ * answer in amortised constant time. Else a scan. */
+static struct ippm_exchange *latest_open(const struct stamp_pairing_index *ix,
+                                         struct ippm_exchange *ex, size_t n_ex,
+                                         const struct stamp_dgram *rep)
+{
+    struct stamp_pairing_flow *f = flow_find(ix, ex, &rep->dst, &rep->src);
+    if (f->head == 0)
+        return NULL; /* no request on the reply's flow */
+    if (!f->ordered || rep->ts_ns < f->last_ns)
+        return latest_open_scan(ex, n_ex, rep);
+    const uint32_t *next = flow_next(ix);
+    uint32_t *below = flow_below(ix);
+    uint32_t x = f->pushed ? next[f->pushed - 1] : f->head;
+    for (; x != 0 && x <= n_ex && ex[x - 1].req_ns <= rep->ts_ns;
+         x = next[x - 1]) {
+        below[x - 1] = f->top;
+        f->top = f->pushed = x;
+    }
+    while (f->top != 0 && ex[f->top - 1].rep != NULL)
+        f->top = below[f->top - 1];
+    f->last_ns = rep->ts_ns;
+    return f->top ? &ex[f->top - 1] : NULL;
 }
 
 /* see stamp_pairing.h */
@@ -376,7 +470,7 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                               rl->field[STAMP_F_SS_TS].len)) != NULL)
         hit = content;
     if (hit == NULL && dup == NULL)
-        hit = latest_open(ex, n_ex, rep);
+        hit = latest_open(ix, ex, n_ex, rep);
     if (hit != NULL) {
         attach_reply(hit, rep);
         *at = (size_t)(hit - ex);

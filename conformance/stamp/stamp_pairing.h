@@ -89,33 +89,55 @@ struct stamp_pairing_slot {
     uint32_t open;          /* every request before it is answered */
 };
 
-/* The requests of the exchanges by (flow, Sequence Number) and by (flow,
- * Timestamp), so that a reply finds its request without a scan over every
- * exchange (issue 10: pairing was quadratic). Open addressing over the
- * caller's arrays, half of the slots for each key, at most half full. */
+/* One flow of a stamp_pairing_index: its requests in order, and a stack
+ * of those sent before the flow's latest reply, for the reply that names
+ * no request (it answers the latest unanswered one). Fields holding an
+ * exchange are its index plus one; 0 is none. */
+struct stamp_pairing_flow {
+    uint32_t head, tail;    /* every request of the flow */
+    uint32_t pushed;        /* the last one put on the stack */
+    uint32_t top;           /* the stack's top */
+    uint64_t last_ns;       /* the reply the stack was built for */
+    bool ordered;           /* requests added in time order */
+};
+
+/* The requests of the exchanges by (flow, Sequence Number), by (flow,
+ * Timestamp) and by flow, so that a reply finds its request without a
+ * scan over every exchange (issue 10: pairing was quadratic). Open
+ * addressing over the caller's arrays, at most half full. */
 struct stamp_pairing_index {
-    struct stamp_pairing_slot *slot;
+    struct stamp_pairing_slot *slot;  /* half by number, half by Timestamp */
     size_t n_slots;
-    uint32_t *next;         /* per exchange and key: next with the key */
+    struct stamp_pairing_flow *flow;
+    size_t n_flows;
+    uint32_t *next;         /* per exchange: the chains and the stacks */
     size_t ex_cap;
     size_t n_added;         /* exchanges [0, n_added) are in the index */
     enum stamp_mode mode;   /* where the fields are */
 };
 
-/* The slots and next entries a stamp_pairing_index of ex_cap exchanges
- * needs (constant expressions, for arrays sized at compile time). */
+/* The slots, flows and next entries a stamp_pairing_index of ex_cap
+ * exchanges needs (constant expressions, for arrays sized at compile
+ * time). */
 #define STAMP_PAIRING_INDEX_SLOTS(ex_cap) (4 * (size_t)(ex_cap) + 8)
-#define STAMP_PAIRING_INDEX_NEXT(ex_cap) (2 * (size_t)(ex_cap))
+#define STAMP_PAIRING_INDEX_FLOWS(ex_cap) (2 * (size_t)(ex_cap) + 4)
+#define STAMP_PAIRING_INDEX_NEXT(ex_cap) (4 * (size_t)(ex_cap))
+
+/* A hash of the flow from src to dst, for tables of flows. */
+uint64_t stamp_pairing_flow_hash(const struct ippm_addr *src,
+                                 const struct ippm_addr *dst);
 
 /* Makes ix an empty index for up to ex_cap exchanges of packets of mode,
- * over slots (n_slots entries, at least STAMP_PAIRING_INDEX_SLOTS) and
- * next (n_next entries, at least STAMP_PAIRING_INDEX_NEXT), which the
- * caller owns and keeps while ix is used. Clears slots. Returns IPPM_OK,
- * IPPM_ERR_NOSPACE (an array too small) or IPPM_ERR_BAD_ARG (ex_cap of
- * 2^32 - 1 or more). */
+ * over slots, flows and next (n_slots, n_flows and n_next entries, at
+ * least STAMP_PAIRING_INDEX_SLOTS, _FLOWS and _NEXT), which the caller
+ * owns and keeps while ix is used. Clears slots and flows. Returns
+ * IPPM_OK, IPPM_ERR_NOSPACE (an array too small) or IPPM_ERR_BAD_ARG
+ * (ex_cap of 2^32 - 1 or more). */
 enum ippm_err stamp_pairing_index_init(struct stamp_pairing_index *ix,
                                        struct stamp_pairing_slot *slots,
-                                       size_t n_slots, uint32_t *next,
+                                       size_t n_slots,
+                                       struct stamp_pairing_flow *flows,
+                                       size_t n_flows, uint32_t *next,
                                        size_t n_next, size_t ex_cap,
                                        enum stamp_mode mode);
 
@@ -141,8 +163,9 @@ enum ippm_err stamp_pairing_index_add(struct stamp_pairing_index *ix,
  * wrong copy), the latest unanswered request of the flow sent before the
  * reply, so the catalogue can grade the copy; else unmatched. ix indexes
  * ex[0, n_ex) (stamp_pairing_index_add) and keys the packets: the number
- * and the Timestamp are found through it, in constant time; only a reply
- * whose number and Timestamp name no request is paired by a scan. */
+ * and the Timestamp are found through it, in constant time, and so is
+ * the latest unanswered request before a reply that names none, while
+ * the flow's requests and replies come in time order (a scan when not). */
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
                                             struct stamp_pairing_index *ix,

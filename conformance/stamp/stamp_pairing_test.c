@@ -27,6 +27,7 @@ struct cap {
     struct stamp_pairing_counts k;
     struct stamp_pairing_index ix;
     struct stamp_pairing_slot slot[STAMP_PAIRING_INDEX_SLOTS(MAXD)];
+    struct stamp_pairing_flow flow[STAMP_PAIRING_INDEX_FLOWS(MAXD)];
     uint32_t next[STAMP_PAIRING_INDEX_NEXT(MAXD)];
 };
 
@@ -35,7 +36,8 @@ static void ix_init(struct cap *c, bool auth)
 {
     assert_int_equal(stamp_pairing_index_init(
                          &c->ix, c->slot, sizeof c->slot / sizeof c->slot[0],
-                         c->next, sizeof c->next / sizeof c->next[0], MAXD,
+                         c->flow, sizeof c->flow / sizeof c->flow[0], c->next,
+                         sizeof c->next / sizeof c->next[0], MAXD,
                          auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN),
                      IPPM_OK);
 }
@@ -214,6 +216,30 @@ static void test_stamp_pairing_run_wrong_copy_takes_latest_request(void **st)
     cap_free(&c);
 }
 
+/* Replies that name no request (number and Timestamp copied wrong) each
+ * take the latest unanswered request sent before them, in turn; one
+ * captured out of time order (two taps) is paired the same way. */
+static void test_stamp_pairing_run_replies_naming_nothing(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    for (uint32_t i = 0; i < 5; i++)
+        req(&c, &sender_a, 2 * i, i, 44);
+    rep(&c, &sender_a, 10, 99, 44, false);
+    rep(&c, &sender_a, 11, 98, 44, false);
+    rep(&c, &sender_a, 12, 97, 44, false);
+    rep(&c, &sender_a, 3, 96, 44, false); /* before requests 2, 3 and 4 */
+    rep(&c, &sender_a, 13, 95, 44, false);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 5);
+    assert_int_equal(rep_seq(&c.ex[4]), 99);
+    assert_int_equal(rep_seq(&c.ex[3]), 98);
+    assert_int_equal(rep_seq(&c.ex[2]), 97);
+    assert_int_equal(rep_seq(&c.ex[1]), 96);
+    assert_int_equal(rep_seq(&c.ex[0]), 95);
+    cap_free(&c);
+}
+
 /* Open mode, Timestamp (octets 4-11 of a request, Session-Sender
  * Timestamp 28-35 of a reply, RFC 8762 Figures 2 and 4) set to ts. */
 static void req_ts(struct cap *c, uint64_t t_ms, uint32_t seq, uint64_t ts)
@@ -377,7 +403,9 @@ static void test_stamp_pairing_run_rejects_small_exchange_array(void **st)
     /* an index made for fewer exchanges than the capture's requests */
     assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot,
                                               STAMP_PAIRING_INDEX_SLOTS(1),
-                                              c.next, 2, 1, STAMP_MODE_OPEN),
+                                              c.flow,
+                                              STAMP_PAIRING_INDEX_FLOWS(1),
+                                              c.next, 4, 1, STAMP_MODE_OPEN),
                      IPPM_OK);
     assert_int_equal(stamp_pairing_run(c.d, c.n, 862, &c.ix, c.ex, MAXD,
                                        &n_ex, &c.k),
@@ -391,19 +419,24 @@ static void test_stamp_pairing_index_init_checks_room(void **st)
 {
     (void)st;
     struct cap c = {0};
-    assert_int_equal(stamp_pairing_index_init(
-                         &c.ix, c.slot, STAMP_PAIRING_INDEX_SLOTS(MAXD) - 1,
-                         c.next, STAMP_PAIRING_INDEX_NEXT(MAXD), MAXD,
-                         STAMP_MODE_OPEN),
-                     IPPM_ERR_NOSPACE);
-    assert_int_equal(stamp_pairing_index_init(
-                         &c.ix, c.slot, STAMP_PAIRING_INDEX_SLOTS(MAXD),
-                         c.next, STAMP_PAIRING_INDEX_NEXT(MAXD) - 1, MAXD,
-                         STAMP_MODE_OPEN),
-                     IPPM_ERR_NOSPACE);
-    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, SIZE_MAX, c.next,
-                                              SIZE_MAX, UINT32_MAX,
+    const size_t s = STAMP_PAIRING_INDEX_SLOTS(MAXD);
+    const size_t f = STAMP_PAIRING_INDEX_FLOWS(MAXD);
+    const size_t x = STAMP_PAIRING_INDEX_NEXT(MAXD);
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, s - 1, c.flow, f,
+                                              c.next, x, MAXD,
                                               STAMP_MODE_OPEN),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, s, c.flow, f - 1,
+                                              c.next, x, MAXD,
+                                              STAMP_MODE_OPEN),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, s, c.flow, f,
+                                              c.next, x - 1, MAXD,
+                                              STAMP_MODE_OPEN),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(stamp_pairing_index_init(&c.ix, c.slot, SIZE_MAX, c.flow,
+                                              SIZE_MAX, c.next, SIZE_MAX,
+                                              UINT32_MAX, STAMP_MODE_OPEN),
                      IPPM_ERR_BAD_ARG);
     ix_init(&c, false);
     req(&c, &sender_a, 0, 0, 44);
@@ -570,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_run_unmatched_replies),
         cmocka_unit_test(test_stamp_pairing_run_wrong_copy_takes_latest_request),
         cmocka_unit_test(test_stamp_pairing_run_off_by_one_pairs_by_content),
+        cmocka_unit_test(test_stamp_pairing_run_replies_naming_nothing),
         cmocka_unit_test(test_stamp_pairing_run_content_needs_one_request),
         cmocka_unit_test(test_stamp_pairing_reply_one_at_a_time),
         cmocka_unit_test(test_stamp_pairing_run_reply_before_request),

@@ -384,20 +384,23 @@ static int pair(const struct capture *c, uint16_t port, bool auth,
     if (nreq >= UINT32_MAX || nreq > SIZE_MAX / 4 - 8)
         return -1;
     size_t n_slots = STAMP_PAIRING_INDEX_SLOTS(nreq);
+    size_t n_flows = STAMP_PAIRING_INDEX_FLOWS(nreq);
     size_t n_next = STAMP_PAIRING_INDEX_NEXT(nreq);
     struct stamp_pairing_slot *slots = malloc(n_slots * sizeof *slots);
+    struct stamp_pairing_flow *flows = malloc(n_flows * sizeof *flows);
     uint32_t *next = malloc((n_next ? n_next : 1) * sizeof *next);
     p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
     enum stamp_mode mode = auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     struct stamp_pairing_index ix;
     int rc = -1;
-    if (slots != NULL && next != NULL && p->ex != NULL &&
-        stamp_pairing_index_init(&ix, slots, n_slots, next, n_next, nreq,
-                                 mode) == IPPM_OK &&
+    if (slots != NULL && flows != NULL && next != NULL && p->ex != NULL &&
+        stamp_pairing_index_init(&ix, slots, n_slots, flows, n_flows, next,
+                                 n_next, nreq, mode) == IPPM_OK &&
         stamp_pairing_run(c->d, c->n, port, &ix, p->ex, nreq, &p->n_ex,
                           &p->k) == IPPM_OK)
         rc = 0;
     free(slots);
+    free(flows);
     free(next);
     if (rc != 0) {
         free(p->ex);

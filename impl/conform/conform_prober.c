@@ -177,8 +177,8 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
      * (IP_RECVTOS). The TTL is estimated once the replies are in. */
     struct stamp_dgram req = {
         .data = conform_dup_bytes(buf, len), .len = len,
-        .src = p->sock[si].local, .dst = p->o->target, .ttl = -1,
-        .tos = (int16_t)p->sock_tos[si],
+        .ts_ns = ippm_clock_realtime(), .src = p->sock[si].local,
+        .dst = p->o->target, .ttl = -1, .tos = (int16_t)p->sock_tos[si],
     };
     if (!req.data)
         return;
@@ -192,7 +192,6 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
     p->rep_ttl[i] = -1;
     run->obs.n_ex++;
     run->obs.probes_run |= p->sock_probe[si];
-    e->req_ns = ippm_clock_realtime();
     if (send(p->sock[si].fd, buf, len, 0) == (ssize_t)len)
         run->sent++;
 }
@@ -267,6 +266,8 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     if (stamp_pairing_index_init(&p->ix, p->ix_slot,
                                  sizeof p->ix_slot / sizeof p->ix_slot[0],
+                                 p->ix_flow,
+                                 sizeof p->ix_flow / sizeof p->ix_flow[0],
                                  p->ix_next,
                                  sizeof p->ix_next / sizeof p->ix_next[0],
                                  CONFORM_LIVE_MAX_EX, p->mode) != IPPM_OK) {

@@ -43,6 +43,8 @@ struct prober {
     struct stamp_pairing_index ix;
     struct stamp_pairing_slot ix_slot[STAMP_PAIRING_INDEX_SLOTS(
         CONFORM_LIVE_MAX_EX)];
+    struct stamp_pairing_flow ix_flow[STAMP_PAIRING_INDEX_FLOWS(
+        CONFORM_LIVE_MAX_EX)];
     uint32_t ix_next[STAMP_PAIRING_INDEX_NEXT(CONFORM_LIVE_MAX_EX)];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
 };
