@@ -17,50 +17,94 @@ bool stamp_pairing_is_reply(const struct stamp_dgram *dg, uint16_t port)
     return dg->src.port == port && dg->dst.port != port;
 }
 
-/* The flow of dg in flows, added when new. NULL when flows is full. */
-static struct stamp_flow *flow_of(struct stamp_flow *flows, size_t *nf,
-                                  size_t cap, const struct stamp_dgram *dg)
+/* ---- port detection: flows in a hash table over the caller's slots,
+ * each slot a flow index + 1 (0 empty), at most half full ---- */
+
+struct detect {
+    struct stamp_flow *flows;
+    size_t nf, cap;
+    uint32_t *slot;
+    size_t n_slots;
+};
+
+/* The slot of flow src -> dst: the one that holds it, else the empty one
+ * where it goes. */
+static uint32_t *detect_slot(const struct detect *t,
+                             const struct ippm_addr *src,
+                             const struct ippm_addr *dst)
 {
-    for (size_t j = 0; j < *nf; j++)
-        if (ippm_addr_equal(&flows[j].src, &dg->src) &&
-            ippm_addr_equal(&flows[j].dst, &dg->dst))
-            return &flows[j];
-    if (*nf == cap)
-        return NULL;
-    struct stamp_flow *f = &flows[(*nf)++];
-    f->src = dg->src;
-    f->dst = dg->dst;
-    f->n = 0;
-    f->first_ns = dg->ts_ns;
-    return f;
+    size_t n = t->n_slots;
+    for (size_t i = (size_t)(stamp_pairing_flow_hash(src, dst) % n);;
+         i = i + 1 == n ? 0 : i + 1) {
+        if (t->slot[i] == 0)
+            return &t->slot[i];
+        const struct stamp_flow *f = &t->flows[t->slot[i] - 1];
+        if (ippm_addr_equal(&f->src, src) && ippm_addr_equal(&f->dst, dst))
+            return &t->slot[i];
+    }
 }
 
-/* How strongly port looks like a reflector's: over each flow to it and
- * the opposite flow from it, the datagrams that could be answered ones,
- * unless the port answered before it was asked. Few flows: quadratic. */
-static uint64_t port_score(const struct stamp_flow *f, size_t nf,
-                           uint16_t port)
+/* The slot of the first flow to port, else the empty one where it goes
+ * (the table then holds ports, not flows). */
+static uint32_t *detect_port_slot(const struct detect *t, uint16_t port)
 {
-    uint64_t score = 0;
-    for (size_t x = 0; x < nf; x++) {
-        if (f[x].dst.port != port)
+    size_t n = t->n_slots;
+    for (size_t i = (size_t)((port * 0x9e3779b1u) % n);;
+         i = i + 1 == n ? 0 : i + 1)
+        if (t->slot[i] == 0 || t->flows[t->slot[i] - 1].dst.port == port)
+            return &t->slot[i];
+}
+
+/* Every flow of the test-sized datagrams of d (n). false when flows is
+ * full. */
+static bool detect_flows(struct detect *t, const struct stamp_dgram *d,
+                         size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].len < STAMP_PAIRING_MIN_TEST_LEN)
             continue;
-        for (size_t y = 0; y < nf; y++) {
-            if (!ippm_addr_equal(&f[y].src, &f[x].dst) ||
-                !ippm_addr_equal(&f[y].dst, &f[x].src))
-                continue;
-            if (f[x].first_ns > f[y].first_ns)
-                continue;
-            score += f[x].n < f[y].n ? f[x].n : f[y].n;
+        uint32_t *s = detect_slot(t, &d[i].src, &d[i].dst);
+        if (*s == 0) {
+            if (t->nf == t->cap)
+                return false;
+            t->flows[t->nf] = (struct stamp_flow){.src = d[i].src,
+                                                  .dst = d[i].dst,
+                                                  .first_ns = d[i].ts_ns};
+            *s = (uint32_t)++t->nf;
         }
+        t->flows[*s - 1].n++;
     }
-    return score;
+    return true;
+}
+
+/* How strongly each port looks like a reflector's, into the port_score
+ * of the first flow to it: over each flow to the port and the opposite
+ * flow from it, the datagrams that could be answered ones, unless the
+ * port answered before it was asked. */
+static void detect_scores(struct detect *t)
+{
+    for (size_t x = 0; x < t->nf; x++) {
+        struct stamp_flow *f = &t->flows[x];
+        uint32_t *s = detect_slot(t, &f->dst, &f->src);
+        const struct stamp_flow *y = *s ? &t->flows[*s - 1] : NULL;
+        f->answered = y == NULL || f->first_ns > y->first_ns ? 0
+                      : f->n < y->n                          ? f->n
+                                                             : y->n;
+    }
+    memset(t->slot, 0, t->n_slots * sizeof *t->slot);
+    for (size_t x = 0; x < t->nf; x++) {
+        uint32_t *s = detect_port_slot(t, t->flows[x].dst.port);
+        if (*s == 0)
+            *s = (uint32_t)x + 1;
+        t->flows[*s - 1].port_score += t->flows[x].answered;
+    }
 }
 
 /* see stamp_pairing.h */
 enum ippm_err stamp_pairing_detect_port(const struct stamp_dgram *d, size_t n,
                                         struct stamp_flow *flows,
-                                        size_t flow_cap, uint16_t *port)
+                                        size_t flow_cap, uint32_t *slots,
+                                        size_t n_slots, uint16_t *port)
 {
     /* RFC 8762 §4.1: the default port, when it carries anything. */
     for (size_t i = 0; i < n; i++) {
@@ -69,20 +113,19 @@ enum ippm_err stamp_pairing_detect_port(const struct stamp_dgram *d, size_t n,
             return IPPM_OK;
         }
     }
-    size_t nf = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i].len < STAMP_PAIRING_MIN_TEST_LEN)
-            continue;
-        struct stamp_flow *f = flow_of(flows, &nf, flow_cap, &d[i]);
-        if (f == NULL)
-            return IPPM_ERR_NOSPACE;
-        f->n++;
-    }
+    if (flow_cap >= UINT32_MAX ||
+        n_slots < STAMP_PAIRING_DETECT_SLOTS(flow_cap))
+        return IPPM_ERR_NOSPACE;
+    struct detect t = {flows, 0, flow_cap, slots, n_slots};
+    memset(slots, 0, n_slots * sizeof *slots);
+    if (!detect_flows(&t, d, n))
+        return IPPM_ERR_NOSPACE;
+    detect_scores(&t);
     uint16_t best = 0;
     uint64_t best_score = 0;
-    for (size_t a = 0; a < nf; a++) {
+    for (size_t a = 0; a < t.nf; a++) {
         uint16_t p = flows[a].dst.port;
-        uint64_t score = port_score(flows, nf, p);
+        uint64_t score = flows[*detect_port_slot(&t, p) - 1].port_score;
         if (score > best_score ||
             (score == best_score && score > 0 && p == STAMP_PORT)) {
             best = p;

@@ -38,7 +38,12 @@ struct stamp_flow {
     struct ippm_addr src, dst;
     uint64_t n;                 /* test-sized datagrams */
     uint64_t first_ns;          /* first of them */
+    uint64_t answered;          /* of them, those the opposite flow answers */
+    uint64_t port_score;        /* first flow to its port: the port's score */
 };
+
+/* The hash slots stamp_pairing_detect_port needs beside flow_cap flows. */
+#define STAMP_PAIRING_DETECT_SLOTS(flow_cap) (2 * (size_t)(flow_cap) + 1)
 
 /* What the pairing saw. */
 struct stamp_pairing_counts {
@@ -61,12 +66,15 @@ enum stamp_pairing_fate {
  * STAMP_PAIRING_MIN_TEST_LEN octets or more
  * and answers them (for each pair of opposite flows, the side spoken to
  * first), 862 winning a tie. *port is 0 when nothing looks like an
- * exchange. flows (flow_cap entries) is scratch space; n entries always
- * suffice. Returns IPPM_OK, or IPPM_ERR_NOSPACE (flows too small; *port
- * untouched). */
+ * exchange. flows (flow_cap entries; n always suffice) and slots
+ * (n_slots, at least STAMP_PAIRING_DETECT_SLOTS(flow_cap)) are scratch
+ * space: a hash table of the flows, so that a capture of many flows is
+ * still read in linear time. Returns IPPM_OK, or IPPM_ERR_NOSPACE (flows
+ * or slots too small; *port untouched). */
 enum ippm_err stamp_pairing_detect_port(const struct stamp_dgram *d, size_t n,
                                         struct stamp_flow *flows,
-                                        size_t flow_cap, uint16_t *port);
+                                        size_t flow_cap, uint32_t *slots,
+                                        size_t n_slots, uint16_t *port);
 
 /* True when dg goes to the reflector at port (a request), false for a
  * reply or a datagram between two ports that are both port. */

@@ -483,6 +483,19 @@ static void test_stamp_pairing_classifies_directions(void **st)
     assert_false(stamp_pairing_is_reply(&d, 862));
 }
 
+/* The port stamp_pairing_detect_port finds in c, with room for every
+ * flow. */
+static uint16_t detect(const struct cap *c)
+{
+    struct stamp_flow f[MAXD];
+    uint32_t sl[STAMP_PAIRING_DETECT_SLOTS(MAXD)];
+    uint16_t port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c->d, c->n, f, MAXD, sl,
+                                               sizeof sl / sizeof sl[0], &port),
+                     IPPM_OK);
+    return port;
+}
+
 /* No 862: the port spoken to first and answered from. */
 static void test_stamp_pairing_detect_port_finds_answering_port(void **st)
 {
@@ -497,19 +510,17 @@ static void test_stamp_pairing_detect_port_finds_answering_port(void **st)
     add(&c, &s, &r, 2, b, 44);
     add(&c, &r, &s, 3, b, 44);
     add(&c, &s, &r, 4, b, 13); /* shorter than any test packet */
-    struct stamp_flow f[MAXD];
-    uint16_t port = 1;
-    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
-                     IPPM_OK);
-    assert_int_equal(port, 4000);
+    assert_int_equal(detect(&c), 4000);
     /* Two flows need two entries. */
-    port = 1;
-    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 1, &port),
+    struct stamp_flow f[1];
+    uint32_t sl[STAMP_PAIRING_DETECT_SLOTS(1)];
+    uint16_t port = 1;
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 1, sl, 3, &port),
                      IPPM_ERR_NOSPACE);
     assert_int_equal(port, 1);
     /* One datagram to 862 settles it. */
     c.d[4].dst.port = 862;
-    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 0, &port),
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, 0, sl, 0, &port),
                      IPPM_OK);
     assert_int_equal(port, 862);
     cap_free(&c);
@@ -523,11 +534,7 @@ static void test_stamp_pairing_detect_port_zero_without_exchange(void **st)
     r.port = 4000;
     uint8_t b[44] = {0};
     add(&c, &s, &r, 0, b, 44); /* asked, never answered */
-    struct stamp_flow f[MAXD];
-    uint16_t port = 1;
-    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
-                     IPPM_OK);
-    assert_int_equal(port, 0);
+    assert_int_equal(detect(&c), 0);
     cap_free(&c);
 }
 
@@ -545,11 +552,48 @@ static void test_stamp_pairing_detect_port_counts_short_replies(void **st)
         add(&c, &s, &r, t, b, 14);
         add(&c, &r, &s, t + 1, b, 41);
     }
+    assert_int_equal(detect(&c), 4000);
+    cap_free(&c);
+}
+
+/* A port's score adds up over its flows: three senders answered once on
+ * port 4000 outweigh one answered twice on 5000. A reply that came before
+ * its flow's first request does not count. */
+static void test_stamp_pairing_detect_port_sums_flows(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    struct ippm_addr r4 = refl, r5 = refl, s = sender_a;
+    r4.port = 4000;
+    r5.port = 5000;
+    uint8_t b[44] = {0};
+    for (uint16_t i = 0; i < 3; i++) {
+        s.port = (uint16_t)(6000 + i);
+        add(&c, &s, &r4, 10 * i, b, 44);
+        add(&c, &r4, &s, 10 * i + 1, b, 44);
+    }
+    s.port = 7000;
+    for (uint64_t t = 40; t < 44; t += 2) {
+        add(&c, &s, &r5, t, b, 44);
+        add(&c, &r5, &s, t + 1, b, 44);
+    }
+    assert_int_equal(detect(&c), 4000);
+    /* 5000 spoke first on one more flow: it answered before it was asked */
+    s.port = 7001;
+    for (uint64_t t = 50; t < 54; t += 2) {
+        add(&c, &r5, &s, t, b, 44);
+        add(&c, &s, &r5, t + 1, b, 44);
+    }
+    assert_int_equal(detect(&c), 4000);
+    /* Too few slots for the flows it may hold. */
     struct stamp_flow f[MAXD];
+    uint32_t sl[STAMP_PAIRING_DETECT_SLOTS(MAXD)];
     uint16_t port = 1;
-    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, &port),
-                     IPPM_OK);
-    assert_int_equal(port, 4000);
+    assert_int_equal(stamp_pairing_detect_port(c.d, c.n, f, MAXD, sl,
+                                               sizeof sl / sizeof sl[0] - 1,
+                                               &port),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(port, 1);
     cap_free(&c);
 }
 
@@ -616,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_detect_port_finds_answering_port),
         cmocka_unit_test(test_stamp_pairing_detect_port_zero_without_exchange),
         cmocka_unit_test(test_stamp_pairing_detect_port_counts_short_replies),
+        cmocka_unit_test(test_stamp_pairing_detect_port_sums_flows),
         cmocka_unit_test(test_stamp_pairing_mark_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

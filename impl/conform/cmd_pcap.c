@@ -182,11 +182,15 @@ int capture_load(const char *path, struct capture *c, char *err,
  * nothing looks like an exchange. Returns 0, or -1 when out of memory. */
 int capture_port(const struct capture *c, uint16_t *port)
 {
+    size_t n_slots = STAMP_PAIRING_DETECT_SLOTS(c->n);
     struct stamp_flow *f = malloc((c->n ? c->n : 1) * sizeof *f);
-    if (f == NULL)
-        return -1;
-    enum ippm_err e = stamp_pairing_detect_port(c->d, c->n, f, c->n, port);
+    uint32_t *slots = malloc(n_slots * sizeof *slots);
+    enum ippm_err e = IPPM_ERR_NOSPACE;
+    if (f != NULL && slots != NULL)
+        e = stamp_pairing_detect_port(c->d, c->n, f, c->n, slots, n_slots,
+                                      port);
     free(f);
+    free(slots);
     return e == IPPM_OK ? 0 : -1;
 }
 
