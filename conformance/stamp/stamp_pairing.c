@@ -216,11 +216,17 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xff51afd7ed558ccdull;
 }
 
+/* Hashes what ippm_addr_equal compares: an IPv4 address's first four
+ * octets only, whatever the other twelve hold. */
 static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
 {
-    uint64_t lo, hi;
-    memcpy(&lo, a->ip, 8);
-    memcpy(&hi, a->ip + 8, 8);
+    uint64_t lo = 0, hi = 0;
+    if (a->family == IPPM_AF_INET) {
+        memcpy(&lo, a->ip, 4);
+    } else {
+        memcpy(&lo, a->ip, 8);
+        memcpy(&hi, a->ip + 8, 8);
+    }
     return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
 }
 

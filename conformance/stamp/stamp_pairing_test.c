@@ -216,6 +216,26 @@ static void test_stamp_pairing_run_wrong_copy_takes_latest_request(void **st)
     cap_free(&c);
 }
 
+/* Two IPv4 addresses are the same flow whatever octets 4-15 of ip[]
+ * hold (ippm_addr_equal reads four): the index finds the request. */
+static void test_stamp_pairing_run_ipv4_ignores_unused_octets(void **st)
+{
+    (void)st;
+    struct cap c = {0};
+    req(&c, &sender_a, 0, 7, 44);
+    struct ippm_addr a = sender_a, r = refl;
+    memset(a.ip + 4, 0xee, 12);
+    memset(r.ip + 4, 0x77, 12);
+    uint8_t b[44] = {0};
+    ippm_store_u32(b, 1007);
+    ippm_store_u32(b + 24, 7);
+    add(&c, &r, &a, 1, b, sizeof b);
+    run(&c, false);
+    assert_int_equal(c.k.matched, 1);
+    assert_int_equal(rep_seq(&c.ex[0]), 7);
+    cap_free(&c);
+}
+
 /* Replies that name no request (number and Timestamp copied wrong) each
  * take the latest unanswered request sent before them, in turn; one
  * captured out of time order (two taps) is paired the same way. */
@@ -648,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_run_wrong_copy_takes_latest_request),
         cmocka_unit_test(test_stamp_pairing_run_off_by_one_pairs_by_content),
         cmocka_unit_test(test_stamp_pairing_run_replies_naming_nothing),
+        cmocka_unit_test(test_stamp_pairing_run_ipv4_ignores_unused_octets),
         cmocka_unit_test(test_stamp_pairing_run_content_needs_one_request),
         cmocka_unit_test(test_stamp_pairing_reply_one_at_a_time),
         cmocka_unit_test(test_stamp_pairing_run_reply_before_request),
