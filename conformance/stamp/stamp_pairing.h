@@ -40,7 +40,12 @@ struct stamp_flow {
     struct ippm_addr src, dst;
     uint64_t n;                 /* test-sized datagrams */
     uint64_t first_ns;          /* first of them */
+    uint64_t answered;          /* of them, those the opposite flow answers */
+    uint64_t port_score;        /* first flow to its port: the port's score */
 };
+
+/* The hash slots stamp_pairing_detect_port needs beside flow_cap flows. */
+#define STAMP_PAIRING_DETECT_SLOTS(flow_cap) (2 * (size_t)(flow_cap) + 1)
 
 /* What the pairing saw. */
 struct stamp_pairing_counts {
@@ -63,12 +68,15 @@ enum stamp_pairing_fate {
  * STAMP_PAIRING_MIN_TEST_LEN octets or more
  * and answers them (for each pair of opposite flows, the side spoken to
  * first), 862 winning a tie. *port is 0 when nothing looks like an
- * exchange. flows (flow_cap entries) is scratch space; n entries always
- * suffice. Returns IPPM_OK, or IPPM_ERR_NOSPACE (flows too small; *port
- * untouched). */
+ * exchange. flows (flow_cap entries; n always suffice) and slots
+ * (n_slots, at least STAMP_PAIRING_DETECT_SLOTS(flow_cap)) are scratch
+ * space: a hash table of the flows, so that a capture of many flows is
+ * still read in linear time. Returns IPPM_OK, or IPPM_ERR_NOSPACE (flows
+ * or slots too small; *port untouched). */
 enum ippm_err stamp_pairing_detect_port(const struct stamp_dgram *d, size_t n,
                                         struct stamp_flow *flows,
-                                        size_t flow_cap, uint16_t *port);
+                                        size_t flow_cap, uint32_t *slots,
+                                        size_t n_slots, uint16_t *port);
 
 /* True when dg goes to the reflector at port (a request), false for a
  * reply or a datagram between two ports that are both port. */
@@ -82,9 +90,79 @@ bool stamp_pairing_is_reply(const struct stamp_dgram *dg, uint16_t port);
 size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
                                     uint16_t port);
 
+/* One slot of a stamp_pairing_index: the requests that share a key, in
+ * the order they were added, chained through the index's next array.
+ * Each field is an exchange index plus one; 0 is none. */
+struct stamp_pairing_slot {
+    uint32_t head;          /* first request with the key */
+    uint32_t tail;          /* last one, where the next is appended */
+    uint32_t open;          /* every request before it is answered */
+};
+
+/* One flow of a stamp_pairing_index: its requests in order, and a stack
+ * of those sent before the flow's latest reply, for the reply that names
+ * no request (it answers the latest unanswered one). Fields holding an
+ * exchange are its index plus one; 0 is none. */
+struct stamp_pairing_flow {
+    uint32_t head, tail;    /* every request of the flow */
+    uint32_t pushed;        /* the last one put on the stack */
+    uint32_t top;           /* the stack's top */
+    uint64_t last_ns;       /* the reply the stack was built for */
+    bool ordered;           /* requests added in time order */
+};
+
+/* The requests of the exchanges by (flow, Sequence Number), by (flow,
+ * Timestamp) and by flow, so that a reply finds its request without a
+ * scan over every exchange (issue 10: pairing was quadratic). Open
+ * addressing over the caller's arrays, at most half full. */
+struct stamp_pairing_index {
+    struct stamp_pairing_slot *slot;  /* half by number, half by Timestamp */
+    size_t n_slots;
+    struct stamp_pairing_flow *flow;
+    size_t n_flows;
+    uint32_t *next;         /* per exchange: the chains and the stacks */
+    size_t ex_cap;
+    size_t n_added;         /* exchanges [0, n_added) are in the index */
+    enum stamp_mode mode;   /* where the fields are */
+};
+
+/* The slots, flows and next entries a stamp_pairing_index of ex_cap
+ * exchanges needs (constant expressions, for arrays sized at compile
+ * time). */
+#define STAMP_PAIRING_INDEX_SLOTS(ex_cap) (4 * (size_t)(ex_cap) + 8)
+#define STAMP_PAIRING_INDEX_FLOWS(ex_cap) (2 * (size_t)(ex_cap) + 4)
+#define STAMP_PAIRING_INDEX_NEXT(ex_cap) (4 * (size_t)(ex_cap))
+
+/* A hash of the flow from src to dst, for tables of flows. */
+uint64_t stamp_pairing_flow_hash(const struct ippm_addr *src,
+                                 const struct ippm_addr *dst);
+
+/* Makes ix an empty index for up to ex_cap exchanges of packets of mode,
+ * over slots, flows and next (n_slots, n_flows and n_next entries, at
+ * least STAMP_PAIRING_INDEX_SLOTS, _FLOWS and _NEXT), which the caller
+ * owns and keeps while ix is used. Clears slots and flows. Returns
+ * IPPM_OK, IPPM_ERR_NOSPACE (an array too small) or IPPM_ERR_BAD_ARG
+ * (ex_cap of 2^32 - 1 or more). */
+enum ippm_err stamp_pairing_index_init(struct stamp_pairing_index *ix,
+                                       struct stamp_pairing_slot *slots,
+                                       size_t n_slots,
+                                       struct stamp_pairing_flow *flows,
+                                       size_t n_flows, uint32_t *next,
+                                       size_t n_next, size_t ex_cap,
+                                       enum stamp_mode mode);
+
+/* Adds the request of ex[ix->n_added], the next exchange in order, to
+ * ix. Returns IPPM_OK, or IPPM_ERR_NOSPACE when ix holds ex_cap. */
+enum ippm_err stamp_pairing_index_add(struct stamp_pairing_index *ix,
+                                      const struct ippm_exchange *ex);
+
 /* Attaches one reply to ex (n_ex exchanges, requests of every flow) and
- * says how: the first unanswered request of the reply's flow (its 4-tuple
- * reversed) whose Sequence Number equals the reply's Session-Sender
+ * says how; *at is the exchange it attached to or counted the duplicate
+ * in (untouched when unmatched). The exchange keeps rep->data, which must
+ * outlive it. This is the one pairing of ippm: pcap check (through
+ * stamp_pairing_run) and the live prober (impl/conform) both call it,
+ * the prober as each reply arrives. The reply goes to the first
+ * unanswered request of the reply's flow (its 4-tuple reversed) whose Sequence Number equals the reply's Session-Sender
  * Sequence Number (RFC 8762 §4.3, offsets of mode), unless its
  * Timestamp differs from the reply's Session-Sender Timestamp and the
  * one request of the flow with that Timestamp is unanswered: then that
@@ -93,20 +171,32 @@ size_t stamp_pairing_count_requests(const struct stamp_dgram *d, size_t n,
  * answered one has that number, a duplicate of the latest such; else,
  * when no request has the number (a reply too short to carry it, or a
  * wrong copy), the latest unanswered request of the flow sent before the
- * reply, so the catalogue can grade the copy; else unmatched. */
+ * reply, so the catalogue can grade the copy; else unmatched. ix indexes
+ * ex[0, n_ex) (stamp_pairing_index_add) and keys the packets: the number
+ * and the Timestamp are found through it, in constant time, and so is
+ * the latest unanswered request before a reply that names none, while
+ * the flow's requests and replies come in time order (a scan when not). */
 enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
                                             size_t n_ex,
+                                            struct stamp_pairing_index *ix,
                                             const struct stamp_dgram *rep,
-                                            enum stamp_mode mode);
+                                            size_t *at);
+
+/* A new exchange in e for the request dg: its bytes (kept, not copied),
+ * time, addresses, TTL and TOS; no reply yet. */
+void stamp_pairing_exchange_init(struct ippm_exchange *e,
+                                 const struct stamp_dgram *dg);
 
 /* Pairs a whole capture: one exchange per request to port, in capture
  * order, into ex (ex_cap entries, written to *n_ex), then every reply
  * from port in capture order through stamp_pairing_reply; tallies into
- * *counts. The exchanges point into d's bytes. Returns IPPM_OK, or
- * IPPM_ERR_NOSPACE when ex_cap is below stamp_pairing_count_requests
- * (nothing written). */
+ * *counts. The exchanges point into d's bytes. ix, empty and made for
+ * ex_cap exchanges of mode (stamp_pairing_index_init), is filled here.
+ * Returns IPPM_OK, or IPPM_ERR_NOSPACE when ex_cap is below
+ * stamp_pairing_count_requests or ix is smaller than ex_cap (nothing
+ * written). */
 enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
-                                uint16_t port, enum stamp_mode mode,
+                                uint16_t port, struct stamp_pairing_index *ix,
                                 struct ippm_exchange *ex, size_t ex_cap,
                                 size_t *n_ex,
                                 struct stamp_pairing_counts *counts);
@@ -116,10 +206,11 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
 #define STAMP_PAIRING_REPLY_TIMEOUT_NS 1000000000ull
 
 /* Marks in flight (ippm_exchange.in_flight) every exchange of ex (n_ex,
- * requests in capture order) that has no reply, was sent less than
- * timeout_ns before end_ns (the capture's last datagram) and after every
- * reply seen on its flow: a capture cut right after a request says
- * nothing of its reply. Returns how many it marked. */
+ * the requests of one flow, as stamp_flows_group slices them) that has no
+ * reply, was sent less than timeout_ns before end_ns (the capture's last
+ * datagram) and after every reply seen on the flow: a capture cut right
+ * after a request says nothing of its reply. Linear. Returns how many it
+ * marked. */
 size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
                                     uint64_t end_ns, uint64_t timeout_ns);
 

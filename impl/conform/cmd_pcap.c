@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/stamp/stamp_flows.h"
 #include "conformance/stamp/stamp_pairing.h"
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
@@ -40,7 +41,6 @@
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
 #include "impl/conform/conform_cmd.h"
-#include "impl/conform/pcap_flows.h"
 #include "impl/report/report.h"
 
 /* Default for --clock-tolerance: the capture clock and the reflector's
@@ -49,11 +49,16 @@
 
 /* ---- the capture in memory ---- */
 
+/* The size of a capture's data blocks: room for many datagrams of the
+ * largest size (65,535 octets). */
+#define CAPTURE_BLOCK (1u << 20)
+
 /* see cmd_pcap.h */
 void capture_free(struct capture *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        free((void *)c->d[i].data);
+    for (size_t i = 0; i < c->n_block; i++)
+        free(c->block[i]);
+    free(c->block);
     free(c->d);
     free(c->frame);
     memset(c, 0, sizeof *c);
@@ -77,8 +82,42 @@ static int capture_grow(struct capture *c)
     return 0;
 }
 
-/* Reads every UDP datagram of path; a read error past the file header
- * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+/* Room for len octets in c's last block, a new block when it is full.
+ * NULL when out of memory. */
+static uint8_t *capture_bytes(struct capture *c, size_t len)
+{
+    if (len > CAPTURE_BLOCK)
+        return NULL; /* no UDP payload is this long */
+    if (c->n_block == 0 || CAPTURE_BLOCK - c->block_used < len) {
+        if (c->n_block == c->block_cap) {
+            size_t ncap = c->block_cap ? 2 * c->block_cap : 16;
+            uint8_t **nb = realloc(c->block, ncap * sizeof *nb);
+            if (nb == NULL)
+                return NULL;
+            c->block = nb;
+            c->block_cap = ncap;
+        }
+        uint8_t *b = malloc(CAPTURE_BLOCK);
+        if (b == NULL)
+            return NULL;
+        c->block[c->n_block++] = b;
+        c->block_used = 0;
+    }
+    uint8_t *p = c->block[c->n_block - 1] + c->block_used;
+    c->block_used += len;
+    return p;
+}
+
+/* True when the reader decodes frames of link type dlt: the frame parser
+ * names an unknown link type before it reads a single octet. */
+static bool link_known(int dlt)
+{
+    static const uint8_t none[1];
+    struct ippm_pcap_dgram d;
+    return ippm_pcap_parse_frame(dlt, none, 0, 0, &d) != IPPM_PCAP_LINK;
+}
+
+/* see cmd_pcap.h */
 int capture_load(const char *path, struct capture *c, char *err,
                  size_t errcap)
 {
@@ -86,13 +125,14 @@ int capture_load(const char *path, struct capture *c, char *err,
     memset(c, 0, sizeof *c);
     if (ippm_pcap_open(&r, path, err, errcap) != 0)
         return -1;
+    int dlt = r.dlt;
     struct ippm_pcap_dgram pd;
-    int rc;
+    int rc = 0;
     /* A stop (conform_catch_stop) ends the reading: what came before it
      * is graded. */
     while (!ippm_net_stopping() &&
            (rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
-        uint8_t *data = capture_grow(c) == 0 ? malloc(pd.len ? pd.len : 1)
+        uint8_t *data = capture_grow(c) == 0 ? capture_bytes(c, pd.len)
                                              : NULL;
         if (data == NULL) {
             snprintf(err, errcap, "out of memory");
@@ -120,6 +160,23 @@ int capture_load(const char *path, struct capture *c, char *err,
         capture_free(c);
         return -1;
     }
+    /* Issue 10 item 5: a file of which nothing can be read is unreadable,
+     * not a capture with nothing to grade. */
+    if (rc < 0 && c->counts.frames == 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errcap - l, " (in the first record: no frame "
+                                      "could be read)");
+        capture_free(c);
+        return -1;
+    }
+    if (c->n == 0 && !link_known(dlt)) {
+        snprintf(err, errcap,
+                 "link type %d is not one ippm decodes (Ethernet, Linux "
+                 "cooked, raw IP, BSD loopback): no frame could be read",
+                 dlt);
+        capture_free(c);
+        return -1;
+    }
     /* A capture cut short (tcpdump killed): keep what came. A read cut
      * by a stop signal is the caller's to say. */
     if (rc < 0 && !ippm_net_stopping())
@@ -133,11 +190,15 @@ int capture_load(const char *path, struct capture *c, char *err,
  * nothing looks like an exchange. Returns 0, or -1 when out of memory. */
 int capture_port(const struct capture *c, uint16_t *port)
 {
+    size_t n_slots = STAMP_PAIRING_DETECT_SLOTS(c->n);
     struct stamp_flow *f = malloc((c->n ? c->n : 1) * sizeof *f);
-    if (f == NULL)
-        return -1;
-    enum ippm_err e = stamp_pairing_detect_port(c->d, c->n, f, c->n, port);
+    uint32_t *slots = malloc(n_slots * sizeof *slots);
+    enum ippm_err e = IPPM_ERR_NOSPACE;
+    if (f != NULL && slots != NULL)
+        e = stamp_pairing_detect_port(c->d, c->n, f, c->n, slots, n_slots,
+                                      port);
     free(f);
+    free(slots);
     return e == IPPM_OK ? 0 : -1;
 }
 
@@ -334,24 +395,113 @@ struct pairing {
     struct stamp_pairing_counts k;
 };
 
-/* Pairs the capture into p (p->ex malloc'd). Returns 0, or -1 when out
- * of memory. */
+/* Pairs the capture into p (p->ex malloc'd), through an index sized
+ * from the number of requests (issue 10: a scan per reply was
+ * quadratic). Returns 0, or -1 when out of memory. */
 static int pair(const struct capture *c, uint16_t port, bool auth,
                 struct pairing *p)
 {
     memset(p, 0, sizeof *p);
     size_t nreq = stamp_pairing_count_requests(c->d, c->n, port);
-    p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
-    if (p->ex == NULL)
+    if (nreq >= UINT32_MAX || nreq > SIZE_MAX / 4 - 8)
         return -1;
+    size_t n_slots = STAMP_PAIRING_INDEX_SLOTS(nreq);
+    size_t n_flows = STAMP_PAIRING_INDEX_FLOWS(nreq);
+    size_t n_next = STAMP_PAIRING_INDEX_NEXT(nreq);
+    struct stamp_pairing_slot *slots = malloc(n_slots * sizeof *slots);
+    struct stamp_pairing_flow *flows = malloc(n_flows * sizeof *flows);
+    uint32_t *next = malloc((n_next ? n_next : 1) * sizeof *next);
+    p->ex = calloc(nreq ? nreq : 1, sizeof *p->ex);
     enum stamp_mode mode = auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
-    if (stamp_pairing_run(c->d, c->n, port, mode, p->ex, nreq, &p->n_ex,
-                          &p->k) != IPPM_OK) {
+    struct stamp_pairing_index ix;
+    int rc = -1;
+    if (slots != NULL && flows != NULL && next != NULL && p->ex != NULL &&
+        stamp_pairing_index_init(&ix, slots, n_slots, flows, n_flows, next,
+                                 n_next, nreq, mode) == IPPM_OK &&
+        stamp_pairing_run(c->d, c->n, port, &ix, p->ex, nreq, &p->n_ex,
+                          &p->k) == IPPM_OK)
+        rc = 0;
+    free(slots);
+    free(flows);
+    free(next);
+    if (rc != 0) {
         free(p->ex);
         p->ex = NULL;
+    }
+    return rc;
+}
+
+/* Orders p->ex flow by flow (stamp_flows_group) into a new array, and
+ * lists the flows into *flows (malloc'd, *n_flows entries). Returns 0,
+ * or -1 when out of memory (p untouched). */
+static int group_flows(const struct capture *c, uint16_t port,
+                       struct pairing *p, struct stamp_flow_group **flows,
+                       size_t *n_flows)
+{
+    size_t n = p->n_ex ? p->n_ex : 1;
+    if (n >= UINT32_MAX)
+        return -1;
+    struct ippm_exchange *g = calloc(n, sizeof *g);
+    struct stamp_flow_group *f = calloc(n, sizeof *f);
+    uint32_t *scratch = malloc(STAMP_FLOWS_SCRATCH(n) * sizeof *scratch);
+    if (g == NULL || f == NULL || scratch == NULL ||
+        stamp_flows_group(c->d, c->n, port, p->ex, p->n_ex, g, f, n,
+                          n_flows, scratch,
+                          STAMP_FLOWS_SCRATCH(n)) != IPPM_OK) {
+        free(g);
+        free(f);
+        free(scratch);
         return -1;
     }
+    free(scratch);
+    free(p->ex);
+    p->ex = g;
+    *flows = f;
     return 0;
+}
+
+/* Room for "A -> B". */
+#define FLOW_NAME_MAX (2 * IPPM_ADDR_STRLEN + 8)
+
+/* "A -> B", for the flow from a to b, into out (cap octets). */
+static void flow_name(const struct ippm_addr *a, const struct ippm_addr *b,
+                      char *out, size_t cap)
+{
+    char x[IPPM_ADDR_STRLEN], y[IPPM_ADDR_STRLEN];
+    snprintf(out, cap, "%s -> %s", ippm_addr_fmt(a, x, sizeof x),
+             ippm_addr_fmt(b, y, sizeof y));
+}
+
+/* How many flows flows_seen names; the rest are counted. */
+#define FLOWS_SEEN_MAX 6
+
+/* Every UDP flow of c, the first few in full: "A -> B (3 datagrams,
+ * 14-41 octets), ..." into out (cap octets). */
+static void flows_seen(const struct capture *c, char *out, size_t cap)
+{
+    struct stamp_flow_seen s[FLOWS_SEEN_MAX];
+    uint64_t more;
+    size_t ns = stamp_flows_seen(c->d, c->n, s, FLOWS_SEEN_MAX, &more);
+    out[0] = '\0';
+    if (ns == 0) {
+        snprintf(out, cap, c->counts.frames ? "none (no UDP datagram)"
+                                            : "none (no frame: the file "
+                                              "holds only its header)");
+        return;
+    }
+    for (size_t j = 0; j < ns; j++) {
+        char name[FLOW_NAME_MAX];
+        flow_name(&s[j].src, &s[j].dst, name, sizeof name);
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, "%s%s (%llu datagram%s, %zu-%zu octets)",
+                 j ? ", " : "", name, (unsigned long long)s[j].n,
+                 s[j].n == 1 ? "" : "s", s[j].lo, s[j].hi);
+    }
+    if (more) {
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, ", and %llu datagrams of other flows",
+                 (unsigned long long)more);
+    }
 }
 
 /* The capture's last datagram: when it ended. */
@@ -368,7 +518,7 @@ static uint64_t capture_end_ns(const struct capture *c)
 struct check_run {
     struct capture cap;
     struct pairing pr;
-    struct pcap_flow *flows;
+    struct stamp_flow_group *flows;
     size_t n_flows;
     size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
@@ -454,14 +604,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         r->port_default = true;
     }
     if (pair(&r->cap, r->port, o->auth, &r->pr) != 0 ||
-        pcap_flows_group(r->cap.d, r->cap.n, r->port, &r->pr.ex,
-                         r->pr.n_ex, &r->flows, &r->n_flows) != 0) {
+        group_flows(&r->cap, r->port, &r->pr, &r->flows, &r->n_flows) != 0) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    r->in_flight = stamp_pairing_mark_in_flight(
-        r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
-        STAMP_PAIRING_REPLY_TIMEOUT_NS);
+    uint64_t end_ns = capture_end_ns(&r->cap);
+    for (size_t i = 0; i < r->n_flows; i++)
+        r->in_flight += stamp_pairing_mark_in_flight(
+            r->pr.ex + r->flows[i].first, r->flows[i].n, end_ns,
+            STAMP_PAIRING_REPLY_TIMEOUT_NS);
     size_t n_cat;
     ippm_catalogue(&n_cat);
     size_t cap = 2 * (n_cat ? n_cat : 1) * (r->n_flows ? r->n_flows : 1);
@@ -500,15 +651,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     } else {
         /* Several senders or reflectors: each flow is a run of its own. */
         for (size_t i = 0; i < r->n_flows; i++) {
-            const struct pcap_flow *f = &r->flows[i];
+            const struct stamp_flow_group *f = &r->flows[i];
             obs.ex = r->pr.ex + f->first;
             obs.n_ex = f->n;
             obs.unmatched_replies = f->unmatched;
             size_t from = r->n_res;
             grade_roles(r, o, &obs, cap);
-            char name[PCAP_FLOW_NAME_MAX];
-            pcap_flow_name(&f->snd, &f->refl, name, sizeof name);
-            pcap_flows_name_details(r->res + from, r->n_res - from, name);
+            char name[FLOW_NAME_MAX];
+            flow_name(&f->snd, &f->refl, name, sizeof name);
+            stamp_flows_name_details(r->res + from, r->n_res - from, name);
         }
     }
     ippm_hmac_key_free(&hkey);
@@ -542,9 +693,9 @@ static void print_summary(FILE *f, const struct check_run *r)
     if (any)
         fputc('\n', f);
     for (size_t i = 0; i < r->n_flows; i++) {
-        const struct pcap_flow *g = &r->flows[i];
-        char name[PCAP_FLOW_NAME_MAX];
-        pcap_flow_name(&g->snd, &g->refl, name, sizeof name);
+        const struct stamp_flow_group *g = &r->flows[i];
+        char name[FLOW_NAME_MAX];
+        flow_name(&g->snd, &g->refl, name, sizeof name);
         fprintf(f, "%s%s (%zu requests, %llu replies)",
                 i ? ", " : "flows graded: ", name, g->n,
                 (unsigned long long)g->replies);
@@ -579,7 +730,7 @@ static bool report_nothing_graded(const struct check_run *r,
     if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
-    pcap_flows_seen(r->cap.d, r->cap.n, seen, sizeof seen);
+    flows_seen(&r->cap, seen, sizeof seen);
     if (r->pr.k.matched == 0 && r->port_default && r->pr.k.requests == 0)
         ippm_cli_error("pcap check: nothing graded: no STAMP or TWAMP-Light "
                        "exchange found (no port 862, no UDP port that "

@@ -13,12 +13,17 @@
 #include "impl/conform/conform_cmd.h"
 
 /* Every UDP datagram of the file, in the pairing's form; frame[i] is
- * d[i]'s frame number. The capture owns d[i].data. */
+ * d[i]'s frame number. The capture owns d[i].data, which it packs in
+ * capture order into blocks: a request and its reply sit close together,
+ * and a million datagrams are not a million allocations. */
 struct capture {
     struct stamp_dgram *d;
     uint64_t *frame;
     size_t n, cap;
     struct ippm_pcap_counts counts;
+    uint8_t **block;        /* CAPTURE_BLOCK octets each */
+    size_t n_block, block_cap;
+    size_t block_used;      /* octets taken in the last block */
 };
 
 
@@ -51,8 +56,11 @@ struct check_opts {
 /* Frees what capture_load took and clears c. */
 void capture_free(struct capture *c);
 
-/* Reads every UDP datagram of path; a read error past the file header
- * (a truncated file) is a warning. Returns 0, or -1 with err set. */
+/* Reads every UDP datagram of path; a read error past the first frame
+ * (a truncated file) is a warning. Returns 0, or -1 with err set when the
+ * file cannot be opened (not a capture, a cut file header), its first
+ * record cannot be read, or its link type is one the reader does not
+ * decode and no datagram came out: nothing of it can be read. */
 int capture_load(const char *path, struct capture *c, char *err,
                  size_t errcap);
 

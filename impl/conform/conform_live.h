@@ -2,7 +2,8 @@
  *
  * conform_live_reflector probes somebody's STAMP Session-Reflector with
  * the IPPM_PROBE_STAMP_* set (one UDP socket per probe, so each is its own
- * session) and pairs replies by (socket, Session-Sender Sequence Number).
+ * session) and pairs replies as pcap check does (stamp_pairing_reply:
+ * Session-Sender Sequence Number on the socket's flow, then content).
  * conform_live_sender plays the reflector (proto's stamp_reflector) and
  * records what somebody's Session-Sender sends. conform_selfrefl runs
  * ippm's own reflector loop (impl/stamp's stamp_reflector_serve) in a

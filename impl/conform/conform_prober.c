@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conformance/stamp/stamp_pairing.h"
 #include "proto/common/ippm_cur.h"
 
 /* One socket, one session, per probe. The TLV probes open theirs as
@@ -29,102 +30,34 @@ static const uint32_t probe_bit[PS_N] = {
 
 /* ---- replies ---- */
 
-/* The Timestamp of request i when it carries one, else NULL. */
-static const uint8_t *req_ts(const struct prober *p, size_t i)
-{
-    const struct ippm_exchange *e = &p->run->ex[i];
-    struct stamp_span ts =
-        stamp_layout_get(STAMP_PKT_SENDER, p->mode)->field[STAMP_F_TS];
-    return e->req && e->req_len >= (size_t)ts.off + ts.len ? e->req + ts.off
-                                                            : NULL;
-}
-
-/* Pairs by content, as pcap check does (stamp_pairing_reply): when the
- * request the copied number names (match, -1 none) has another Timestamp
- * than the reply's Session-Sender Timestamp, the one request of socket si
- * with that Timestamp, if unanswered. A wrong copy of the number is then
- * graded by the copy case, not read as a lost packet. Returns the
- * request's index, or match. */
-static long pair_by_content(const struct prober *p, size_t si, long match,
-                            const uint8_t *b, size_t len)
-{
-    struct stamp_span ss =
-        stamp_layout_get(STAMP_PKT_REFLECTOR, p->mode)->field[STAMP_F_SS_TS];
-    if (len < (size_t)ss.off + ss.len)
-        return match;
-    const uint8_t *ss_ts = b + ss.off;
-    const uint8_t *ts = match >= 0 ? req_ts(p, (size_t)match) : NULL;
-    if (ts && memcmp(ts, ss_ts, ss.len) == 0)
-        return match;
-    long only = -1;
-    for (size_t i = 0; i < p->run->obs.n_ex; i++) {
-        if (p->ex_sock[i] != si || !(ts = req_ts(p, i)) ||
-            memcmp(ts, ss_ts, ss.len) != 0)
-            continue;
-        if (only >= 0)
-            return match; /* two requests alike: content does not tell */
-        only = (long)i;
-    }
-    return only >= 0 && !p->run->ex[only].rep ? only : match;
-}
-
+/* Pairs a reply that came on probe socket si with its request through
+ * the pairing pcap check uses (stamp_pairing_reply): by Session-Sender
+ * Sequence Number on the socket's flow, then by content, so a wrong copy
+ * is graded by the copy case and a short echo by the length case. */
 static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
                      const struct ippm_rx_meta *m)
 {
     struct conform_run *run = p->run;
-    size_t base = stamp_base_len(p->mode);
-    long match = -1;
     run->received++;
-    /* Session-Sender Sequence Number, RFC 8762 Figures 5 and 6. A reply
-     * shorter than the base that still carries it (a TWAMP-Light style
-     * 38-octet echo) pairs by it too, as pcap check pairs, so the
-     * catalogue grades its length. */
-    size_t ss_off =
-        stamp_layout_get(STAMP_PKT_REFLECTOR, p->mode)->field[STAMP_F_SS_SEQ].off;
-    if (len >= ss_off + 4) {
-        /* Pair by (socket, Session-Sender Sequence Number). */
-        uint32_t ss = ippm_load_u32(b + ss_off);
-        for (size_t i = 0; i < run->obs.n_ex; i++) {
-            if (p->ex_sock[i] != si || p->ex_seq[i] != ss)
-                continue;
-            if (match < 0 || (run->ex[match].rep && !run->ex[i].rep))
-                match = (long)i;
-        }
-    }
-    match = pair_by_content(p, si, match, b, len);
-    if (match < 0 && len < base) {
-        /* Too short to carry the copy, or a copy that names no request:
-         * an echo of an unanswered request of the same length, if any. */
-        for (size_t i = 0; i < run->obs.n_ex && match < 0; i++)
-            if (p->ex_sock[i] == si && run->ex[i].req_len == len &&
-                !run->ex[i].rep)
-                match = (long)i;
-    }
-    if (match < 0) {
-        run->obs.unmatched_replies++;
+    /* The socket is connected: whatever the kernel's form of the peer,
+     * the reply is on the flow to the target. */
+    struct stamp_dgram rep = {
+        .data = conform_dup_bytes(b, len), .len = len, .ts_ns = m->rx_ns,
+        .src = p->o->target, .dst = p->sock[si].local, .ttl = m->ttl,
+        .tos = m->tos,
+    };
+    if (!rep.data)
+        return;
+    size_t at = 0;
+    enum stamp_pairing_fate fate = stamp_pairing_reply(
+        run->ex, run->obs.n_ex, &p->ix, &rep, &at);
+    if (fate != STAMP_PAIRING_MATCHED) {
+        free((void *)rep.data);
+        run->obs.unmatched_replies += fate == STAMP_PAIRING_UNMATCHED;
         return;
     }
-    struct ippm_exchange *e = &run->ex[match];
-    if (e->rep) {
-        e->n_replies++;
-        return;
-    }
-    e->rep = conform_dup_bytes(b, len);
-    if (!e->rep)
-        return;
-    e->rep_len = len;
-    e->rep_ns = m->rx_ns;
-    e->n_replies = 1;
-    e->rep_src = m->peer;
-    p->rep_ttl[match] = m->ttl;
-    /* RFC 8972 §4.4: the request's TOS is taken as sent (a path that
-     * re-marks it shows as a DSCP2 mismatch); the reply's as received
-     * (IP_RECVTOS). */
-    if (p->sock_tos[si] >= 0 && m->tos >= 0) {
-        e->tos_known = true;
-        e->req_tos = (uint8_t)p->sock_tos[si];
-        e->rep_tos = (uint8_t)m->tos;
-    }
+    run->ex[at].rep_src = m->peer;
+    p->rep_ttl[at] = m->ttl;
 }
 
 /* see conform_prober.h */
@@ -241,22 +174,27 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
         return;
     size_t i = run->obs.n_ex;
     struct ippm_exchange *e = &run->ex[i];
-    memset(e, 0, sizeof *e);
-    e->req = conform_dup_bytes(buf, len);
-    if (!e->req)
+    /* RFC 8972 §4.4: the request's TOS is taken as sent (a path that
+     * re-marks it shows as a DSCP2 mismatch); the reply's as received
+     * (IP_RECVTOS). The TTL is estimated once the replies are in. */
+    struct stamp_dgram req = {
+        .data = conform_dup_bytes(buf, len), .len = len,
+        .ts_ns = ippm_clock_realtime(), .src = p->sock[si].local,
+        .dst = p->o->target, .ttl = -1, .tos = (int16_t)p->sock_tos[si],
+    };
+    if (!req.data)
         return;
-    e->req_len = len;
-    e->req_ttl = -1;
-    e->req_src = p->sock[si].local;
-    e->req_dst = p->o->target;
+    stamp_pairing_exchange_init(e, &req);
+    if (stamp_pairing_index_add(&p->ix, run->ex) != IPPM_OK) {
+        free((void *)req.data);
+        return; /* cannot happen: the index holds CONFORM_LIVE_MAX_EX */
+    }
     e->probe = p->sock_probe[si];
     p->ex_sock[i] = (uint8_t)si;
-    p->ex_seq[i] = len >= 4 ? ippm_load_u32(buf) : 0;
     p->rep_ttl[i] = -1;
     p->ex_ttl[i] = (int16_t)p->sock_ttl[si];
     run->obs.n_ex++;
     run->obs.probes_run |= p->sock_probe[si];
-    e->req_ns = ippm_clock_realtime();
     if (send(p->sock[si].fd, buf, len, 0) == (ssize_t)len)
         run->sent++;
 }
@@ -376,6 +314,17 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     p->o = o;
     p->run = run;
     p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    if (stamp_pairing_index_init(&p->ix, p->ix_slot,
+                                 sizeof p->ix_slot / sizeof p->ix_slot[0],
+                                 p->ix_flow,
+                                 sizeof p->ix_flow / sizeof p->ix_flow[0],
+                                 p->ix_next,
+                                 sizeof p->ix_next / sizeof p->ix_next[0],
+                                 CONFORM_LIVE_MAX_EX, p->mode) != IPPM_OK) {
+        snprintf(err, errlen, "pairing index too small");
+        free(p);
+        return -1;
+    }
     ippm_clock_init(&p->clk, IPPM_TS_NTP);
     if (ippm_rx_batch_init(&p->rx, 8, IPPM_NET_MAX_DGRAM) != 0) {
         snprintf(err, errlen, "out of memory");

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conformance/stamp/stamp_pairing.h"
 #include "impl/conform/conform_live.h"
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
@@ -39,7 +40,13 @@ struct prober {
     struct ippm_rx_batch rx;
     /* per exchange, beside run->ex */
     uint8_t ex_sock[CONFORM_LIVE_MAX_EX];
-    uint32_t ex_seq[CONFORM_LIVE_MAX_EX];
+    /* run->ex by Sequence Number and Timestamp (stamp_pairing_index) */
+    struct stamp_pairing_index ix;
+    struct stamp_pairing_slot ix_slot[STAMP_PAIRING_INDEX_SLOTS(
+        CONFORM_LIVE_MAX_EX)];
+    struct stamp_pairing_flow ix_flow[STAMP_PAIRING_INDEX_FLOWS(
+        CONFORM_LIVE_MAX_EX)];
+    uint32_t ix_next[STAMP_PAIRING_INDEX_NEXT(CONFORM_LIVE_MAX_EX)];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
     int16_t ex_ttl[CONFORM_LIVE_MAX_EX]; /* TTL the request was sent with */
     /* The SSIDs of the SSID probes: PROBE_SSID and the next, or the
@@ -52,8 +59,8 @@ struct prober {
 void *conform_dup_bytes(const void *p, size_t len);
 
 /* Reads replies on every open probe socket until wait_ns has passed and
- * pairs them with the requests by (socket, Session-Sender Sequence
- * Number). */
+ * pairs them with the requests as pcap check does (stamp_pairing_reply):
+ * each socket is a flow of its own. */
 void prober_collect(struct prober *p, uint64_t wait_ns);
 
 /* Records buf (len octets) as the request of a new exchange and sends it

@@ -2,9 +2,13 @@
 # The interop findings of conformance/interop-notes.md, against stand-ins
 # for the peers: ippm's own reflector with --reply-to-short (RFC 8762
 # §4.6), a TWAMP-Light style responder that answers 38 octets (twampy), a
-# STAMP reflector that zeroes the SSID (no RFC 8972), and a closed port.
+# STAMP reflector that zeroes the SSID (no RFC 8972), and a closed port;
+# and the one pairing of live runs and captures (issue 9): a reflector
+# that copies the Session-Sender Sequence Number plus one (offbyone), or
+# copies neither it nor the Timestamp (garbled).
 #   conform_interop.sh IPPM MODE
-# MODE: short | twamp38 | dead | options | zero-ssid | ux | nothing.
+# MODE: short | twamp38 | dead | options | zero-ssid | ux | nothing |
+#       offbyone | garbled.
 # Exit 0 pass, 1 fail.
 set -u
 IPPM=$1
@@ -37,6 +41,7 @@ free_port() {
 # A peer on 127.0.0.1, RFC 8762 Figure 5 by hand. twamp38: twampy's
 # responder (24-octet header, then the request's first 14 octets: 38 for
 # any request). zero-ssid: a full STAMP reply with the SSID zeroed.
+# offbyone, garbled: a full reply whose copied fields are wrong.
 cat >"$dir/peer.py" <<'PYEOF'
 import socket, struct, sys, time
 mode = sys.argv[1]
@@ -56,7 +61,13 @@ while True:
     else:
         if len(d) < 44:
             continue
-        rep = (d[0:4] + ntp() + b"\x80\x01\0\0" + rx + d[0:14] + b"\0\0" +
+        ss = d[0:14]
+        if mode == "offbyone":
+            ss = struct.pack("!I", (struct.unpack("!I", d[0:4])[0] + 1) &
+                             0xFFFFFFFF) + d[4:14]
+        elif mode == "garbled":
+            ss = b"\xde\xad\xbe\xef" + b"\x11" * 8 + d[12:14]
+        rep = (d[0:4] + ntp() + b"\x80\x01\0\0" + rx + ss + b"\0\0" +
                bytes([64]) + b"\0\0\0" + d[44:])
     s.sendto(rep, a)
 PYEOF
@@ -228,6 +239,25 @@ ux)
         --quiet >"$dir/q.out" 2>"$dir/q.err" || fail "pcap check failed"
     [ "$(wc -l <"$dir/q.out")" -eq 1 ] && grep -q "cases: .* -> PASS" "$dir/q.out" ||
         fail "pcap check --quiet: no one-line verdict"
+    ;;
+offbyone|garbled)
+    # One pairing (stamp_pairing_reply), live as from captures: each reply
+    # is paired and its copy graded, none is left unmatched. By the copied
+    # Timestamp (offbyone), every request has its own reply; by position
+    # (garbled: the latest unanswered request before it), which one a
+    # late reply takes depends on the timing, so only the copies count.
+    start_peer "$MODE"
+    "$IPPM" conform stamp-reflector "127.0.0.1:$PORT" --timeout 0.5 \
+        --json "$dir/c.json" >"$dir/c.out" 2>"$dir/c.err"
+    rc=$?
+    [ $rc -eq 1 ] || fail "conform exited $rc, expected 1 (a copy case fails)"
+    grep -q "(0 matched no request)" "$dir/c.out" ||
+        fail "replies were left unpaired"
+    if [ "$MODE" = offbyone ]; then
+        check_json "$dir/c.json" "v['STAMP-8762-4.3-01']['verdict'] == 'pass' and v['STAMP-8762-4.3.1-03']['verdict'] == 'fail' and 'seq 0: Session-Sender Sequence Number 1 (expected 0)' in v['STAMP-8762-4.3.1-03']['detail'] and v['STAMP-8762-4.3.1-04']['verdict'] == 'pass'"
+    else
+        check_json "$dir/c.json" "v['STAMP-8762-4.3.1-03']['verdict'] == 'fail' and 'Session-Sender Sequence Number 3735928559' in v['STAMP-8762-4.3.1-03']['detail'] and v['STAMP-8762-4.3.1-04']['verdict'] == 'fail'"
+    fi
     ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac

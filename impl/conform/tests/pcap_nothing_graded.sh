@@ -3,7 +3,10 @@
 # with no STAMP or TWAMP-Light test traffic exits 4 (IPPM_EXIT_NOTHING),
 # with --strict too, and says why with the flows it saw; a capture of two
 # flows names each in its failures; a capture cut right after a request
-# does not fail "valid request got no reply".
+# does not fail "valid request got no reply". Issue 10 item 5: files of
+# which no frame can be read (empty, a cut file header, a first record
+# with caplen 0xffffffff, a link type ippm does not decode) exit 3 with
+# the reason in one line; a header-only file exits 4.
 #   pcap_nothing_graded.sh IPPM CORPUS_DIR
 set -u
 IPPM=$1
@@ -63,6 +66,20 @@ reqs = [ipv4(c, r, 17, udp(40000, 862, struct.pack(
 reqs.append(ipv4(a, b, 17, udp(5000, 53, bytes(12))))
 reqs.append(ipv4(a, b, 17, udp(5000, 53, bytes(12))))
 pcap(out + "/requests-only.pcap", reqs)
+# Files with no frame to read: written octet by octet.
+def hdr(link):
+    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, link)
+def rec(p, caplen):
+    return struct.pack("<IIII", T0, 0, caplen, len(p)) + p
+for name, data in {
+    "zero-octets.pcap": b"",
+    "cut-header.pcap": hdr(101)[:10],
+    "caplen-ff.pcap": hdr(101) + rec(reqs[0], 0xFFFFFFFF),
+    "link-147.pcap": hdr(147) + rec(reqs[0], len(reqs[0])),
+    "link-147-hdr.pcap": hdr(147),
+}.items():
+    with open(out + "/" + name, "wb") as f:
+        f.write(data)
 PYEOF
 
 # check FILE [OPTIONS...]: exit 4, and the reason on stderr
@@ -84,7 +101,34 @@ nothing "$dir/no-test-traffic.pcap" --strict
 nothing "$dir/no-test-traffic.pcap" --quiet --json "$dir/r.json"
 grep -q '"result": *"pass"' "$dir/r.json" && fail "JSON says pass"
 nothing "$dir/empty.pcap"
-grep -q "flows seen: none" "$dir/err" || fail "empty: $(cat "$dir/err")"
+grep -q "flows seen: none (no frame: the file holds only its header)" \
+    "$dir/err" || fail "empty: $(cat "$dir/err")"
+nothing "$dir/empty.pcap" --strict
+
+# unreadable FILE REASON: plain, --strict and --quiet exit 3 (the file
+# cannot be read), REASON alone on stderr.
+unreadable() {
+    f=$1 why=$2
+    for opt in "" --strict --quiet; do
+        # shellcheck disable=SC2086
+        "$IPPM" pcap check "$dir/$f" $opt >"$dir/out" 2>"$dir/err"
+        rc=$?
+        [ $rc -eq 3 ] || fail "$f $opt: exit $rc, expected 3"
+        [ "$(wc -l <"$dir/err")" -eq 1 ] ||
+            fail "$f $opt: not one line on stderr: $(cat "$dir/err")"
+        grep -q -- "$why" "$dir/err" || fail "$f $opt: no '$why': $(cat "$dir/err")"
+    done
+}
+unreadable zero-octets.pcap "zero-octets.pcap: .*file header"
+unreadable cut-header.pcap "cut-header.pcap: .*file header"
+unreadable caplen-ff.pcap "in the first record: no frame could be read"
+unreadable link-147.pcap "link type 147 is not one ippm decodes"
+unreadable link-147-hdr.pcap "link type 147 is not one ippm decodes"
+# A MANIFEST line on an unreadable capture fails, never matches.
+printf 'caplen-ff.pcap STAMP-8762-4.3-01 n/a\n' >"$dir/MANIFEST"
+"$IPPM" pcap check --manifest "$dir/MANIFEST" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "MANIFEST on an unreadable capture: exit $rc, expected 3"
 
 # Requests and no reply at all: the reflector cannot be graded (a
 # closed port looks the same), the sender can.
