@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Runs every attack of attacks.py against every server profile of
+servers.py that has the transport it needs; prints one row per check
+(attack, server, check, result, figure) and exits 1 when any check
+failed. ci/hostile.sh is the way in.
+
+usage: run.py IPPM [--servers a,b] [--attacks x,y]
+"""
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+
+import attacks
+from servers import PROFILES
+
+
+class Context:
+    def __init__(self, ippm, tmp):
+        self.ippm = ippm
+        self.tmp = tmp
+        self.rows = []
+
+    def add(self, attack, server, check, ok, figure):
+        self.rows.append((attack, server, check, "PASS" if ok else "FAIL",
+                          figure))
+        print("%-13s %-15s %-13s %-4s  %s" % self.rows[-1], flush=True)
+
+
+def plan(servers, wanted):
+    """(attack name, function, server) for every pair that applies."""
+    out = []
+    for aname, fn in attacks.UDP_ATTACKS + attacks.TCP_ATTACKS:
+        if wanted and aname not in wanted:
+            continue
+        udp = (aname, fn) in attacks.UDP_ATTACKS
+        for s in servers:
+            if PROFILES[s]["udp" if udp else "tcp"] is not None:
+                out.append((aname, fn, s))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ippm")
+    ap.add_argument("--servers", default=",".join(PROFILES))
+    ap.add_argument("--attacks", default="")
+    a = ap.parse_args()
+    servers = [s for s in a.servers.split(",") if s]
+    for s in servers:
+        if s not in PROFILES:
+            sys.exit("hostile: no server profile '%s' (%s)"
+                     % (s, ", ".join(PROFILES)))
+    wanted = [x for x in a.attacks.split(",") if x]
+    t0 = time.monotonic()
+    print("%-13s %-15s %-13s %-4s  %s" % ("attack", "server", "check",
+                                          "res", "figure"))
+    with tempfile.TemporaryDirectory(prefix="ippm-hostile-") as tmp:
+        ctx = Context(a.ippm, tmp)
+        for aname, fn, s in plan(servers, wanted):
+            try:
+                fn(ctx, s)
+            except Exception as e:   # one broken attack fails its row only
+                traceback.print_exc()
+                ctx.add(aname, s, "ran", False, "error: %s" % e)
+    failed = [r for r in ctx.rows if r[3] == "FAIL"]
+    print("hostile: %d checks, %d failed, %.1f s"
+          % (len(ctx.rows), len(failed), time.monotonic() - t0))
+    for r in failed:
+        print("FAIL: %s %s %s: %s" % (r[0], r[1], r[2], r[4]))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
