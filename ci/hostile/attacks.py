@@ -8,7 +8,9 @@ Every attack's traffic comes from the attacker's loopback address
 (127.0.0.2), the legitimate peer's from 127.0.0.1.
 """
 import os
+import random
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -283,6 +285,71 @@ def slow_clients(ctx, name):
         srv.kill()
 
 
+class TcpGarbage:
+    """Connections from the attacker's address, as fast as they go: each
+    sends 0..1500 random octets and is reset (SO_LINGER 0, so that no
+    TIME_WAIT runs the attacker out of ports)."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.conns = 0
+        self.done = threading.Event()
+        self.rng = random.Random(862)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _one(self):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        c.settimeout(0.5)
+        try:
+            c.bind((net.slow_source(), 0))
+            c.connect(("127.0.0.1", self.srv.tcp_port))
+            c.send(self.rng.randbytes(self.rng.randint(0, 1500)))
+            self.conns += 1
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def _run(self):
+        while not self.done.is_set():
+            self._one()
+
+    def close(self):
+        self.done.set()
+        self.thread.join()
+
+
+def tcp_garbage(ctx, name):
+    """Random octets on connection after connection while a client asks
+    ten times a second."""
+    srv = Server(ctx.ippm, name, ctx.tmp)
+    g = None
+    try:
+        idle = net.memory_kb(srv.pid)
+        g = TcpGarbage(srv)
+        time.sleep(0.3)
+        before = net.memory_kb(srv.pid)
+        t0, asked, got = time.monotonic(), 0, 0
+        while time.monotonic() - t0 < GARBAGE_S - 1:
+            asked += 1
+            got += srv.tcp.probe(srv.tcp_port, 1.0)
+            time.sleep(0.1)
+        secs = time.monotonic() - t0
+        ctx.add("tcp-garbage", name, "client served",
+                got >= SERVED_MIN * asked,
+                "%d/%d answered under %.0f garbage connections/s"
+                % (got, asked, g.conns / (secs + 0.3)))
+        check_memory(ctx, "tcp-garbage", srv, idle, before)
+        check_stop(ctx, "tcp-garbage", [srv])
+    finally:
+        if g:
+            g.close()
+        srv.kill()
+
+
 UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
                ("session-flood", session_flood), ("garbage", garbage)]
-TCP_ATTACKS = [("slow-clients", slow_clients)]
+TCP_ATTACKS = [("slow-clients", slow_clients), ("tcp-garbage", tcp_garbage)]
