@@ -4,7 +4,10 @@ servers.py that has the transport it needs; prints one row per check
 (attack, server, check, result, figure) and exits 1 when any check
 failed. ci/hostile.sh is the way in.
 
-usage: run.py IPPM [--servers a,b] [--attacks x,y]
+usage: run.py IPPM [--servers a,b] [--attacks x,y] [--markdown FILE]
+
+--markdown writes the figures as the table of the README's security
+section: one line per attack and server.
 """
 import argparse
 import sys
@@ -41,11 +44,31 @@ def plan(servers, wanted):
     return out
 
 
+def markdown(rows, path):
+    """One line per (attack, server): held, peer, memory, stop."""
+    cells = {}
+    for attack, server, check, res, fig in rows:
+        c = cells.setdefault((attack, server), {"ok": True})
+        c["ok"] = c["ok"] and res == "PASS"
+        c[check] = ("" if res == "PASS" else "**FAIL** ") + fig
+    with open(path, "w") as f:
+        f.write("| attack | server | held | attack / legitimate peer "
+                "| memory | SIGTERM |\n|---|---|---|---|---|---|\n")
+        for (attack, server), c in cells.items():
+            peer = [c[k] for k in ("dies out", "peer served", "client served",
+                                   "ran") if k in c]
+            f.write("| %s | %s | %s | %s | %s | %s |\n" % (
+                attack, server, "yes" if c["ok"] else "**no**",
+                "; ".join(peer), c.get("memory", "-"),
+                c.get("SIGTERM", "-")))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ippm")
     ap.add_argument("--servers", default=",".join(PROFILES))
     ap.add_argument("--attacks", default="")
+    ap.add_argument("--markdown")
     a = ap.parse_args()
     servers = [s for s in a.servers.split(",") if s]
     for s in servers:
@@ -64,6 +87,8 @@ def main():
             except Exception as e:   # one broken attack fails its row only
                 traceback.print_exc()
                 ctx.add(aname, s, "ran", False, "error: %s" % e)
+    if a.markdown:
+        markdown(ctx.rows, a.markdown)
     failed = [r for r in ctx.rows if r[3] == "FAIL"]
     print("hostile: %d checks, %d failed, %.1f s"
           % (len(ctx.rows), len(failed), time.monotonic() - t0))

@@ -6,6 +6,18 @@ reply, and what its summary on SIGTERM looks like. A new server (TWAMP and
 OWAMP control and test, UDPST, RMBT, UDPing) is one more entry in PROFILES;
 every attack of attacks.py then applies to it: the UDP attacks to its
 `udp` service, the TCP attacks to its `tcp` service.
+
+A profile is a dict:
+  argv(ports)   the ippm arguments; ports["udp"] and ports["tcp"] are free
+                ports to listen on, ports["key"] a file holding KEY
+  udp           None, or an object with request(seq, ssid=0) -> bytes (one
+                legitimate request) and reply_seq(data) -> the seq a reply
+                answers, or None when data is no reply
+  tcp           None, or an object with probe(port, timeout) -> True when a
+                fresh client is served (an HTTP 200, a TWAMP greeting...)
+                and slow_bytes() -> what a slow client trickles
+  summary       a regex the server's stderr matches once it has stopped
+The server prints "listening on" on stdout when it is ready.
 """
 import hashlib
 import hmac
