@@ -5,7 +5,8 @@
 #   peer-loop      one request spoofed from one instance to another
 #   session-flood  8,192 SSIDs from one port then 8,192 ports, one address
 #   garbage        random datagrams (0..1500 octets) at 100,000/s
-#   slow-clients   64 idle or 1-octet-a-second clients on a TCP listener
+#   slow-clients   66 idle, half-closed or 1-octet-a-second TCP clients
+#   tcp-garbage    connections carrying 0..1500 random octets, then reset
 # checking after each that a legitimate peer from another address is
 # still served, that RSS stayed within +10 %, and that SIGTERM sent while
 # the attack still runs stops the server within 1 s with its summary.

@@ -28,7 +28,7 @@ SERVED_MIN = 0.90     # share of a peer's requests answered
 SESSIONS = 8192       # session flood: SSIDs from one port, then as many ports
 GARBAGE_RATE = float(os.environ.get("HOSTILE_RATE", "100000"))
 GARBAGE_S = 3.0
-SLOW_N = 64           # slow and idle TCP clients (half of each)
+SLOW_N = 66           # idle, half-closed and slow TCP clients (a third each)
 
 
 def check_stop(ctx, attack, srvs):
@@ -224,9 +224,10 @@ def garbage(ctx, name):
 
 
 class SlowClients:
-    """SLOW_N connections from the attacker's address: half send nothing
-    (idle, half-open from the server's view), half trickle one octet a
-    second of a request that never ends."""
+    """SLOW_N connections from the attacker's address, a third of each
+    kind: idle (connected, never a byte), half-closed (the start of a
+    request, then shutdown(SHUT_WR): half-open from the server's view),
+    and slow (one octet a second of a request that never ends)."""
 
     def __init__(self, srv):
         self.srv = srv
@@ -244,11 +245,21 @@ class SlowClients:
         self.thread = threading.Thread(target=self._trickle, daemon=True)
         self.thread.start()
 
+    def _half_close(self, data):
+        for c in self.conns[SLOW_N // 3:2 * SLOW_N // 3]:
+            try:
+                c.send(data[:len(data) // 2])
+                c.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
     def _trickle(self):
         data = self.srv.tcp.slow_bytes()
         i = 0
         while not self.done.wait(1.0 if i else 0.1):
-            for c in self.conns[SLOW_N // 2:]:
+            if i == 0:
+                self._half_close(data)
+            for c in self.conns[2 * SLOW_N // 3:]:
                 try:
                     c.send(data[i:i + 1])
                 except OSError:
@@ -274,7 +285,7 @@ def slow_clients(ctx, name):
         t0 = time.monotonic()
         ok = srv.tcp.probe(srv.tcp_port, 2.0)
         ctx.add("slow-clients", name, "client served", ok,
-                "%s in %.2f s beside %d slow/idle clients"
+                "%s in %.2f s beside %d idle, half-closed or slow clients"
                 % ("answered" if ok else "not answered",
                    time.monotonic() - t0, SLOW_N))
         check_memory(ctx, "slow-clients", srv, idle, before)
