@@ -83,57 +83,101 @@ def watch_loop(match, send):
     return counter.stop()
 
 
+def loop(ctx, attack, srvs):
+    """One request spoofed from the first server's address:port to the
+    last's: the same server when there is one, a loop between two
+    instances when there are two."""
+    try:
+        pa, pb = srvs[0].udp_port, srvs[-1].udp_port
+        spoof = net.Spoofer()
+        n = watch_loop(lambda sp, dp: (sp, dp) in ((pa, pb), (pb, pa)),
+                       lambda: spoof.send(("127.0.0.1", pa),
+                                          ("127.0.0.1", pb),
+                                          srvs[0].udp.request(7)))
+        spoof.close()
+        ctx.add(attack, srvs[0].name, "dies out", n <= LOOP_MAX,
+                "%d datagrams in %.0f s" % (n, LOOP_S))
+        check_served(ctx, attack, srvs[0])
+        check_stop(ctx, attack, srvs)
+    finally:
+        for s in srvs:
+            s.kill()
+
+
 def self_loop(ctx, name):
     """A request whose source is the server's own address and port."""
-    srv = Server(ctx.ippm, name, ctx.tmp)
-    try:
-        port = srv.udp_port
-        spoof = net.Spoofer()
-        n = watch_loop(lambda sp, dp: sp == port and dp == port,
-                       lambda: spoof.send(("127.0.0.1", port),
-                                          ("127.0.0.1", port),
-                                          srv.udp.request(7)))
-        spoof.close()
-        ctx.add("self-loop", name, "dies out", n <= LOOP_MAX,
-                "%d datagrams in %.0f s" % (n, LOOP_S))
-        check_served(ctx, "self-loop", srv)
-        check_stop(ctx, "self-loop", [srv])
-    finally:
-        srv.kill()
+    loop(ctx, "self-loop", [Server(ctx.ippm, name, ctx.tmp)])
 
 
 def peer_loop(ctx, name):
     """Two instances; one request spoofed from the first to the second."""
     a = Server(ctx.ippm, name, ctx.tmp, "-a")
-    b = Server(ctx.ippm, name, ctx.tmp, "-b")
     try:
-        pa, pb = a.udp_port, b.udp_port
-        spoof = net.Spoofer()
-        n = watch_loop(lambda sp, dp: (sp, dp) in ((pa, pb), (pb, pa)),
-                       lambda: spoof.send(("127.0.0.1", pa),
-                                          ("127.0.0.1", pb),
-                                          a.udp.request(7)))
-        spoof.close()
-        ctx.add("peer-loop", name, "dies out", n <= LOOP_MAX,
-                "%d datagrams in %.0f s" % (n, LOOP_S))
-        check_served(ctx, "peer-loop", a)
-        check_stop(ctx, "peer-loop", [a, b])
-    finally:
+        b = Server(ctx.ippm, name, ctx.tmp, "-b")
+    except Exception:
         a.kill()
-        b.kill()
+        raise
+    loop(ctx, "peer-loop", [a, b])
 
 
-class SessionFlood:
-    """New sessions from the attacker's one address: SESSIONS SSIDs from
-    one source port, then SESSIONS source ports, in bursts the server's
-    socket can hold; then a trickle of new ones to keep the table full."""
+def under_attack(ctx, attack, name, kind):
+    """Runs the attack kind(srv) against a fresh server: idle memory, then
+    kind's prime() (the first of the attack, which touches the buffers
+    any traffic needs), memory before, start(), check(ctx) with the
+    attack running, memory after, SIGTERM, and finish(ctx) for what can
+    only be told once the attack is over."""
+    srv = Server(ctx.ippm, name, ctx.tmp)
+    att = None
+    try:
+        if srv.udp:
+            warm(srv)
+        idle = net.memory_kb(srv.pid)
+        att = kind(srv)
+        att.prime()
+        before = net.memory_kb(srv.pid)
+        att.start()
+        att.check(ctx, attack)
+        check_memory(ctx, attack, srv, idle, before)
+        check_stop(ctx, attack, [srv])
+        att.finish(ctx, attack)
+    finally:
+        if att:
+            att.close()
+        srv.kill()
+
+
+class Attack:
+    """What every attack of under_attack() has: a thread running _run()
+    until close(), started by the attack when it wants."""
 
     def __init__(self, srv):
         self.srv = srv
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        pass
+
+    def finish(self, ctx, attack):
+        pass
+
+    def close(self):
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+
+class SessionFlood(Attack):
+    """New sessions from the attacker's one address: SESSIONS SSIDs from
+    one source port, then SESSIONS source ports, in bursts the server's
+    socket can hold; then about 200 new ones a second to keep the table
+    full while a peer from another address asks."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
         self.spoof = net.Spoofer()
         self.src = net.slow_source()
         self.sent = 0
-        self.done = threading.Event()
 
     def _one(self, sport, ssid):
         self.spoof.send((self.src, sport), ("127.0.0.1", self.srv.udp_port),
@@ -142,97 +186,100 @@ class SessionFlood:
         if self.sent % 256 == 0:
             net.wait_drained(self.srv.udp_port)
 
-    def burst(self, n, first_port):
+    def _burst(self, n, first_port):
         for ssid in range(n):
             self._one(first_port, ssid & 0xFFFF)
         for i in range(n):
             self._one(first_port + 1 + i, 0)
         net.wait_drained(self.srv.udp_port)
 
-    def trickle(self, first_port):
-        """About 200 new sessions a second until stop()."""
+    def _run(self):
         i = 0
         while not self.done.is_set():
-            self._one(first_port + i % 20000, (i // 20000) & 0xFFFF)
+            self._one(30000 + i % 20000, (i // 20000) & 0xFFFF)
             i += 1
             time.sleep(0.005)
 
-    def stop(self):
-        self.done.set()
+    def prime(self):
+        self._burst(SESSIONS // 8, 40000)
 
+    def start(self):
+        self._burst(SESSIONS, 20000)
+        self.thread.start()
 
-def session_flood(ctx, name):
-    srv = Server(ctx.ippm, name, ctx.tmp)
-    flood = SessionFlood(srv)
-    bg = None
-    try:
-        warm(srv)
-        idle = net.memory_kb(srv.pid)
-        flood.burst(SESSIONS // 8, 40000)
-        before = net.memory_kb(srv.pid)
-        flood.burst(SESSIONS, 20000)
-        bg = threading.Thread(target=flood.trickle, args=(30000,), daemon=True)
-        bg.start()
-        check_served(ctx, "session-flood", srv,
+    def check(self, ctx, attack):
+        check_served(ctx, attack, self.srv,
                      note=" after %d new sessions from %s"
-                     % (flood.sent, flood.src))
-        check_memory(ctx, "session-flood", srv, idle, before)
-        check_stop(ctx, "session-flood", [srv])
-    finally:
-        flood.stop()
-        if bg:
-            bg.join()
-        flood.spoof.close()
-        srv.kill()
+                     % (self.sent, self.src))
+
+    def close(self):
+        super().close()
+        self.spoof.close()
 
 
-def blast(srv, seconds):
-    return subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "blast.py"), net.slow_source(),
-         "127.0.0.1", str(srv.udp_port), str(GARBAGE_RATE), str(seconds)],
-        stdout=subprocess.PIPE, text=True)
+class Garbage(Attack):
+    """Random datagrams at GARBAGE_RATE for GARBAGE_S from blast.py while
+    a peer sends 100 requests a second."""
+    COUNT = 200
 
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.blaster = None
+        self.got = 0
 
-def garbage(ctx, name):
-    """Random datagrams at GARBAGE_RATE while a peer sends 100 a second."""
-    srv = Server(ctx.ippm, name, ctx.tmp)
-    b = None
-    try:
-        warm(srv)
-        idle = net.memory_kb(srv.pid)
-        blast(srv, 0.3).wait()   # touches the receive batches
-        before = net.memory_kb(srv.pid)
-        b = blast(srv, GARBAGE_S)
+    def _blast(self, seconds):
+        return subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "blast.py"),
+             net.slow_source(), "127.0.0.1", str(self.srv.udp_port),
+             str(GARBAGE_RATE), str(seconds)],
+            stdout=subprocess.PIPE, text=True)
+
+    def prime(self):
+        self._blast(0.3).wait()
+
+    def start(self):
+        self.blaster = self._blast(GARBAGE_S)
         time.sleep(0.2)
-        peer = net.Peer(srv.udp, srv.udp_port)
-        count = 200
-        got = peer.run(count, 0.01)
+
+    def check(self, ctx, attack):
+        peer = net.Peer(self.srv.udp, self.srv.udp_port)
+        self.got = peer.run(self.COUNT, 0.01)
         peer.close()
-        after = check_memory(ctx, "garbage", srv, idle, before)
-        del after
-        check_stop(ctx, "garbage", [srv])
-        rate = b.communicate()[0].strip()
-        b = None
-        ctx.add("garbage", name, "peer served", got >= SERVED_MIN * count,
+
+    def finish(self, ctx, attack):
+        """The peer's row, once blast.py has said what rate it reached."""
+        rate = self.blaster.communicate()[0].strip()
+        ctx.add(attack, self.srv.name, "peer served",
+                self.got >= SERVED_MIN * self.COUNT,
                 "%d/%d answered (loss %.1f%%) under %s"
-                % (got, count, 100.0 * (count - got) / count, rate))
-    finally:
-        if b:
-            b.kill()
-            b.wait()
-        srv.kill()
+                % (self.got, self.COUNT,
+                   100.0 * (self.COUNT - self.got) / self.COUNT, rate))
+
+    def close(self):
+        super().close()
+        if self.blaster and self.blaster.poll() is None:
+            self.blaster.kill()
+            self.blaster.wait()
 
 
-class SlowClients:
+class TcpAttack(Attack):
+    """The TCP attacks run their thread from the start."""
+
+    def prime(self):
+        self.thread.start()
+        time.sleep(0.5)
+
+
+class SlowClients(TcpAttack):
     """SLOW_N connections from the attacker's address, a third of each
     kind: idle (connected, never a byte), half-closed (the start of a
     request, then shutdown(SHUT_WR): half-open from the server's view),
-    and slow (one octet a second of a request that never ends)."""
+    and slow (one octet a second of a request that never ends); after
+    2 s of them a fresh client must be answered within 2 s."""
 
     def __init__(self, srv):
-        self.srv = srv
+        super().__init__(srv)
         self.conns = []
-        self.done = threading.Event()
         for _ in range(SLOW_N):
             c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             c.bind((net.slow_source(), 0))
@@ -242,8 +289,6 @@ class SlowClients:
             except BlockingIOError:
                 pass
             self.conns.append(c)
-        self.thread = threading.Thread(target=self._trickle, daemon=True)
-        self.thread.start()
 
     def _half_close(self, data):
         for c in self.conns[SLOW_N // 3:2 * SLOW_N // 3]:
@@ -253,7 +298,7 @@ class SlowClients:
             except OSError:
                 pass
 
-    def _trickle(self):
+    def _run(self):
         data = self.srv.tcp.slow_bytes()
         i = 0
         while not self.done.wait(1.0 if i else 0.1):
@@ -266,48 +311,33 @@ class SlowClients:
                     pass
             i += 1
 
+    def start(self):
+        time.sleep(1.5)
+
+    def check(self, ctx, attack):
+        t0 = time.monotonic()
+        ok = self.srv.tcp.probe(self.srv.tcp_port, 2.0)
+        ctx.add(attack, self.srv.name, "client served", ok,
+                "%s in %.2f s beside %d idle, half-closed or slow clients"
+                % ("answered" if ok else "not answered",
+                   time.monotonic() - t0, SLOW_N))
+
     def close(self):
-        self.done.set()
-        self.thread.join()
+        super().close()
         for c in self.conns:
             c.close()
 
 
-def slow_clients(ctx, name):
-    srv = Server(ctx.ippm, name, ctx.tmp)
-    slow = None
-    try:
-        idle = net.memory_kb(srv.pid)
-        slow = SlowClients(srv)
-        time.sleep(0.5)
-        before = net.memory_kb(srv.pid)
-        time.sleep(1.5)
-        t0 = time.monotonic()
-        ok = srv.tcp.probe(srv.tcp_port, 2.0)
-        ctx.add("slow-clients", name, "client served", ok,
-                "%s in %.2f s beside %d idle, half-closed or slow clients"
-                % ("answered" if ok else "not answered",
-                   time.monotonic() - t0, SLOW_N))
-        check_memory(ctx, "slow-clients", srv, idle, before)
-        check_stop(ctx, "slow-clients", [srv])
-    finally:
-        if slow:
-            slow.close()
-        srv.kill()
-
-
-class TcpGarbage:
+class TcpGarbage(TcpAttack):
     """Connections from the attacker's address, as fast as they go: each
     sends 0..1500 random octets and is reset (SO_LINGER 0, so that no
-    TIME_WAIT runs the attacker out of ports)."""
+    TIME_WAIT runs the attacker out of ports), while a fresh client asks
+    ten times a second."""
 
     def __init__(self, srv):
-        self.srv = srv
+        super().__init__(srv)
         self.conns = 0
-        self.done = threading.Event()
         self.rng = random.Random(862)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
 
     def _one(self):
         c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -328,37 +358,35 @@ class TcpGarbage:
         while not self.done.is_set():
             self._one()
 
-    def close(self):
-        self.done.set()
-        self.thread.join()
+    def start(self):
+        self.t0 = time.monotonic()
+
+    def check(self, ctx, attack):
+        asked = got = 0
+        while time.monotonic() - self.t0 < GARBAGE_S - 1:
+            asked += 1
+            got += self.srv.tcp.probe(self.srv.tcp_port, 1.0)
+            time.sleep(0.1)
+        ctx.add(attack, self.srv.name, "client served",
+                got >= SERVED_MIN * asked,
+                "%d/%d answered under %.0f garbage connections/s"
+                % (got, asked, self.conns / (time.monotonic() - self.t0 + 0.5)))
+
+
+def session_flood(ctx, name):
+    under_attack(ctx, "session-flood", name, SessionFlood)
+
+
+def garbage(ctx, name):
+    under_attack(ctx, "garbage", name, Garbage)
+
+
+def slow_clients(ctx, name):
+    under_attack(ctx, "slow-clients", name, SlowClients)
 
 
 def tcp_garbage(ctx, name):
-    """Random octets on connection after connection while a client asks
-    ten times a second."""
-    srv = Server(ctx.ippm, name, ctx.tmp)
-    g = None
-    try:
-        idle = net.memory_kb(srv.pid)
-        g = TcpGarbage(srv)
-        time.sleep(0.3)
-        before = net.memory_kb(srv.pid)
-        t0, asked, got = time.monotonic(), 0, 0
-        while time.monotonic() - t0 < GARBAGE_S - 1:
-            asked += 1
-            got += srv.tcp.probe(srv.tcp_port, 1.0)
-            time.sleep(0.1)
-        secs = time.monotonic() - t0
-        ctx.add("tcp-garbage", name, "client served",
-                got >= SERVED_MIN * asked,
-                "%d/%d answered under %.0f garbage connections/s"
-                % (got, asked, g.conns / (secs + 0.3)))
-        check_memory(ctx, "tcp-garbage", srv, idle, before)
-        check_stop(ctx, "tcp-garbage", [srv])
-    finally:
-        if g:
-            g.close()
-        srv.kill()
+    under_attack(ctx, "tcp-garbage", name, TcpGarbage)
 
 
 UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
