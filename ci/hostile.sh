@@ -2,7 +2,9 @@
 # The hostile-input suite (issue 10, "the same for every server"): every
 # server ippm ships, started on loopback, under
 #   self-loop      a request spoofed from the server's own address:port
-#   peer-loop      one request spoofed from one instance to another
+#   peer-loop      one request spoofed from one instance to another, both
+#                  on the well-known port (862) of two loopback addresses
+#   peer-loop-any  the same between two instances on any ports
 #   session-flood  8,192 SSIDs from one port then 8,192 ports, one address
 #   garbage        random datagrams (0..1500 octets) at 100,000/s
 #   slow-clients   66 idle, half-closed or 1-octet-a-second TCP clients

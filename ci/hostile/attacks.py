@@ -17,7 +17,7 @@ import threading
 import time
 
 import net
-from servers import Server
+from servers import PROFILES, Server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOOP_S = 2.0          # how long a loop is watched
@@ -28,6 +28,7 @@ SERVED_MIN = 0.90     # share of a peer's requests answered
 SESSIONS = 8192       # session flood: SSIDs from one port, then as many ports
 GARBAGE_RATE = float(os.environ.get("HOSTILE_RATE", "100000"))
 GARBAGE_S = 3.0
+PEER_ADDR = "127.0.0.3"   # the second instance of peer-loop
 SLOW_N = 66           # idle, half-closed and slow TCP clients (a third each)
 
 
@@ -91,8 +92,8 @@ def loop(ctx, attack, srvs):
         pa, pb = srvs[0].udp_port, srvs[-1].udp_port
         spoof = net.Spoofer()
         n = watch_loop(lambda sp, dp: (sp, dp) in ((pa, pb), (pb, pa)),
-                       lambda: spoof.send(("127.0.0.1", pa),
-                                          ("127.0.0.1", pb),
+                       lambda: spoof.send((srvs[0].addr, pa),
+                                          (srvs[-1].addr, pb),
                                           srvs[0].udp.request(7)))
         spoof.close()
         ctx.add(attack, srvs[0].name, "dies out", n <= LOOP_MAX,
@@ -109,15 +110,36 @@ def self_loop(ctx, name):
     loop(ctx, "self-loop", [Server(ctx.ippm, name, ctx.tmp)])
 
 
-def peer_loop(ctx, name):
-    """Two instances; one request spoofed from the first to the second."""
-    a = Server(ctx.ippm, name, ctx.tmp, "-a")
+def two_instances(ctx, name, port, addr_b):
+    a = Server(ctx.ippm, name, ctx.tmp, "-a", udp_port=port)
     try:
-        b = Server(ctx.ippm, name, ctx.tmp, "-b")
+        return [a, Server(ctx.ippm, name, ctx.tmp, "-b", addr=addr_b,
+                          udp_port=port)]
     except Exception:
         a.kill()
         raise
-    loop(ctx, "peer-loop", [a, b])
+
+
+def peer_loop(ctx, name):
+    """Two instances on the server's well-known port, as two operators'
+    reflectors on two hosts would be (127.0.0.1 and 127.0.0.3); one
+    request spoofed from the first to the second."""
+    port = PROFILES[name]["well_known"]
+    if port is None:
+        ctx.add("peer-loop", name, "dies out", None, "no well-known port")
+        return
+    try:
+        srvs = two_instances(ctx, name, port, PEER_ADDR)
+    except RuntimeError as e:
+        ctx.add("peer-loop", name, "dies out", None,
+                "not run: port %d is taken (%s)" % (port, e))
+        return
+    loop(ctx, "peer-loop", srvs)
+
+
+def peer_loop_any(ctx, name):
+    """The same between two instances on ports the kernel chose."""
+    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"))
 
 
 def under_attack(ctx, attack, name, kind):
@@ -390,5 +412,6 @@ def tcp_garbage(ctx, name):
 
 
 UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
+               ("peer-loop-any", peer_loop_any),
                ("session-flood", session_flood), ("garbage", garbage)]
 TCP_ATTACKS = [("slow-clients", slow_clients), ("tcp-garbage", tcp_garbage)]

@@ -26,8 +26,9 @@ class Context:
         self.rows = []
 
     def add(self, attack, server, check, ok, figure):
-        self.rows.append((attack, server, check, "PASS" if ok else "FAIL",
-                          figure))
+        """ok: True, False, or None for a figure that is no verdict."""
+        res = "INFO" if ok is None else "PASS" if ok else "FAIL"
+        self.rows.append((attack, server, check, res, figure))
         print("%-13s %-15s %-13s %-4s  %s" % self.rows[-1], flush=True)
 
 
@@ -49,8 +50,8 @@ def markdown(rows, path):
     cells = {}
     for attack, server, check, res, fig in rows:
         c = cells.setdefault((attack, server), {"ok": True})
-        c["ok"] = c["ok"] and res == "PASS"
-        c[check] = ("" if res == "PASS" else "**FAIL** ") + fig
+        c["ok"] = c["ok"] and res != "FAIL"
+        c[check] = ("**FAIL** " if res == "FAIL" else "") + fig
     with open(path, "w") as f:
         f.write("| attack | server | held | attack / legitimate peer "
                 "| memory | SIGTERM |\n|---|---|---|---|---|---|\n")

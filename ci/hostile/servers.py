@@ -8,8 +8,11 @@ every attack of attacks.py then applies to it: the UDP attacks to its
 `udp` service, the TCP attacks to its `tcp` service.
 
 A profile is a dict:
-  argv(ports)   the ippm arguments; ports["udp"] and ports["tcp"] are free
-                ports to listen on, ports["key"] a file holding KEY
+  argv(ports)   the ippm arguments; ports["addr"] the address to listen on
+                (a loopback one), ports["udp"] and ports["tcp"] free ports,
+                ports["key"] a file holding KEY
+  well_known    the UDP port the server listens on by default, where two
+                instances of two operators meet (peer-loop), or None
   udp           None, or an object with request(seq, ssid=0) -> bytes (one
                 legitimate request) and reply_seq(data) -> the seq a reply
                 answers, or None when data is no reply
@@ -84,33 +87,40 @@ STAMP_SUMMARY = re.compile(r"^ippm stamp reflector: received \d+", re.M)
 
 
 def stamp_argv(extra):
-    return lambda p: ["stamp", "reflector", "--listen", "127.0.0.1",
+    return lambda p: ["stamp", "reflector", "--listen", p["addr"],
                       "--port", str(p["udp"])] + extra(p)
 
 
 PROFILES = {
     "stamp": dict(
         argv=stamp_argv(lambda p: []),
-        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY),
+        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862),
     "stamp-stateful": dict(
         argv=stamp_argv(lambda p: ["--stateful"]),
-        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY),
+        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862),
     "stamp-auth": dict(
         argv=stamp_argv(lambda p: ["--auth-key-file",
                                    p["key"]]),
-        udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY),
+        udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862),
     # The reflector's Prometheus listener; its UDP side is "stamp".
     "metrics-http": dict(
         argv=stamp_argv(lambda p: ["--metrics", "127.0.0.1:%d" % p["tcp"]]),
-        udp=None, tcp=HttpGet("/metrics"), summary=STAMP_SUMMARY),
+        udp=None, tcp=HttpGet("/metrics"), summary=STAMP_SUMMARY,
+        well_known=None),
 }
 
 
 class Server:
     """One running instance of a profile, with its ports and its output."""
 
-    def __init__(self, ippm, name, tmp, tag=""):
+    def __init__(self, ippm, name, tmp, tag="", addr="127.0.0.1",
+                 udp_port=None):
+        """udp_port: that port rather than a free one (a single try)."""
         self.name = name
+        self.addr = addr
         self.prof = PROFILES[name]
         self.udp = self.prof["udp"]
         self.tcp = self.prof["tcp"]
@@ -118,9 +128,10 @@ class Server:
         with open(key, "wb") as f:
             f.write(KEY + b"\n")
         self.err_path = "%s/%s%s.err" % (tmp, name, tag)
-        for _ in range(5):
-            self.ports = {"udp": free_port(socket.SOCK_DGRAM),
-                          "tcp": free_port(socket.SOCK_STREAM), "key": key}
+        for _ in range(1 if udp_port else 5):
+            self.ports = {"udp": udp_port or free_port(socket.SOCK_DGRAM),
+                          "tcp": free_port(socket.SOCK_STREAM), "key": key,
+                          "addr": addr}
             self.err = open(self.err_path, "w+")
             self.proc = subprocess.Popen(
                 [ippm] + self.prof["argv"](self.ports),
