@@ -6,7 +6,9 @@
  *              bit3 PTP (Z)      bit4 fix the HMAC of each auth packet
  *              bit5 small tx     bit6 short idle timeout
  *              bit7 prefill: the next octet N makes 240+N%32 harness-built
- *                   sessions first (stateful: fills and evicts the table)
+ *                   sessions first (stateful: fills and evicts the table),
+ *                   and 4*(N>>5) sessions per source address at most
+ *                   (0: no limit), so per-source refusals are reached
  *   then records, while input lasts:
  *     [0] peer  bits0-4 source port/address index, bit5 IPv6,
  *               bit6 TTL unknown, bit7 not RX: TIMER (even len) or STOP
@@ -220,6 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     cfg.errest.mult = 1;
     cfg.session_timeout_ns =
         (flags & 0x40) ? 5 * 1000000ull : 60 * IPPM_NS_PER_SEC;
+    if ((flags & 0x80) && off < len)
+        cfg.max_sessions_per_source = 4u * (data[off] >> 5);
     run.key = fuzz_key();
     if (cfg.mode == STAMP_MODE_AUTH)
         cfg.key = run.key;

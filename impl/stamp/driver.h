@@ -21,7 +21,8 @@ int stamp_sender_main(int argc, char **argv);
 /* ---- the reflector loop without the command line ---- */
 
 /* How stamp_reflector_serve runs: as `ippm stamp reflector` with its
- * defaults (RFC 8972 TLVs on, 60 s sessions, 4096 of them), but these. */
+ * defaults (RFC 8972 TLVs on, 60 s sessions, 4096 of them, 64 per source
+ * address), but these. */
 struct stamp_reflector_serve_opts {
     const struct ippm_sock *sock; /* bound; the caller's, left open */
     bool stateful;                /* --stateful */

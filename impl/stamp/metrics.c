@@ -101,7 +101,12 @@ static const struct series_def refl_series[] = {
      "ippm_stamp_reflector_sessions",
      "Sessions in the stateful reflector's table."},
     {REFL(evicted), COUNTER, 6, "ippm_stamp_reflector_sessions_evicted_total",
-     "Idle sessions replaced by new ones."},
+     "Sessions evicted, least recently used first, to make room for new "
+     "ones."},
+    {REFL(refused), COUNTER, 8,
+     "ippm_stamp_reflector_sessions_refused_total",
+     "New sessions refused: their source address held "
+     "--max-sessions-per-source live ones."},
 };
 
 #define SEND(field) offsetof(struct stamp_send_metrics, field)
@@ -124,6 +129,10 @@ static const struct series_def send_series[] = {
      "Test packets the kernel refused to send."},
     {SEND(icmp), COUNTER, 7, "ippm_stamp_sender_icmp_errors_total",
      "ICMP errors reported for test packets."},
+    {SEND(short_replies), COUNTER, 14,
+     "ippm_stamp_sender_short_replies_total",
+     "Replies counted as received though shorter than the 44-octet STAMP "
+     "base (a TWAMP-Light peer, RFC 5357 section 4.2.1)."},
 };
 
 /* see stamp_metrics.h */
@@ -149,6 +158,7 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     ippm_metric_set(m->hmac, s->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->sessions, r->sessions_used);
     ippm_metric_set(m->evicted, r->counters.sessions_evicted);
+    ippm_metric_set(m->refused, r->counters.sessions_refused_source);
     ippm_metrics_end(&m->reg);
 }
 
@@ -199,6 +209,7 @@ bool stamp_send_metrics_publish(struct stamp_send_metrics *m,
     ippm_metric_set(m->hmac, c->drop_by[IPPM_ERR_HMAC]);
     ippm_metric_set(m->send_failed, send_failed);
     ippm_metric_set(m->icmp, icmp_errors);
+    ippm_metric_set(m->short_replies, c->short_replies);
     ippm_metric_summary_publish(&m->rtt, rtt_due);
     if (rtt_due)
         m->rtt_published_ns = now_ns;

@@ -21,7 +21,7 @@
 struct stamp_refl_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *received, *sent, *send_failed, *hmac, *sessions,
-        *evicted;
+        *evicted, *refused;
     struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
 };
 
@@ -43,7 +43,7 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
 struct stamp_send_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *sent, *received, *duplicates, *reordered, *hmac,
-        *send_failed, *icmp;
+        *send_failed, *icmp, *short_replies;
     struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
     struct ippm_summary_metric rtt;
     uint64_t rtt_published_ns; /* driver clock of the last quantiles */

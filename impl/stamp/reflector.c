@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
@@ -22,6 +23,9 @@
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
 #define DEFAULT_MAX_SESSIONS 4096
+/* One address's share of the table: enough for many SSIDs or ports of
+ * one host (or a few behind a NAT), far from the whole default table. */
+#define DEFAULT_MAX_PER_SOURCE 64
 /* After the first short request, at most one line per this long. */
 #define SHORT_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
 
@@ -33,6 +37,7 @@ struct refl_opts {
     enum ippm_tsfmt tsfmt;
     uint64_t session_timeout_ns;
     uint64_t max_sessions;         /* stateful: session table size */
+    uint64_t max_per_source;       /* stateful: one address's sessions */
     bool reply_to_short;
     bool quiet;
     struct ippm_export_opts exp;   /* --metrics, --agentx */
@@ -59,7 +64,7 @@ struct refl {
     struct ippm_clock clk;
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
-    struct stamp_reflector_session *sessions; /* max_sessions entries */
+    void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
@@ -73,9 +78,17 @@ struct refl {
     struct ippm_export exp;
 };
 
+/* What one session costs in the table, octets (its state, its key, its
+ * links and its source's share), for --help. */
+static size_t refl_session_octets(void)
+{
+    size_t n = STAMP_REFLECTOR_SESSIONS_MAX;
+    return (stamp_reflector_store_size(n) + n - 1) / n;
+}
+
 static void refl_usage(FILE *f)
 {
-    fputs(
+    fprintf(f,
         "usage: ippm stamp reflector [options]\n"
         "Answer STAMP (RFC 8762) test packets.\n"
         "  --listen ADDR          bind one address (default: every IPv4 and IPv6)\n"
@@ -85,8 +98,15 @@ static void refl_usage(FILE *f)
         "                         (or from $IPPM_AUTH_KEY; not both)\n"
         "  --timestamp ntp|ptp    timestamp format (default ntp)\n"
         "  --session-timeout S    stateful: idle session lifetime (default 60)\n"
-        "  --max-sessions N       stateful: sessions held at once (default 4096);\n"
-        "                         a new one beyond them is dropped until one idles\n"
+        "  --max-sessions N       stateful: sessions held at once (default 4096,\n"
+        "                         at most %u; %zu octets each, allocated at\n"
+        "                         start); when full, a new one evicts the\n"
+        "                         least recently used\n"
+        "  --max-sessions-per-source N\n"
+        "                         stateful: live sessions one source address\n"
+        "                         (IPv6: one /64) may hold (default %u, 0: no\n"
+        "                         limit); a new one beyond them is dropped\n"
+        "                         until one idles\n"
         "  --reply-to-short       answer packets below the base length (§4.6)\n"
         "  --no-tlv               plain RFC 8762: copy octets past the base,\n"
         "                         process no RFC 8972 TLV\n"
@@ -106,13 +126,14 @@ static void refl_usage(FILE *f)
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
         "                         global keys); the command line wins\n"
         "  --help                 this text\n",
-        f);
+        STAMP_REFLECTOR_SESSIONS_MAX, refl_session_octets(),
+        DEFAULT_MAX_PER_SOURCE);
 }
 
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
-       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS };
+       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -122,6 +143,7 @@ static const struct option refl_longopts[] = {
     {"timestamp", required_argument, NULL, OPT_TS},
     {"session-timeout", required_argument, NULL, OPT_TIMEOUT},
     {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+    {"max-sessions-per-source", required_argument, NULL, OPT_MAX_PER_SOURCE},
     {"reply-to-short", no_argument, NULL, OPT_SHORT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
@@ -231,6 +253,7 @@ static void refl_defaults(struct refl_opts *o)
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
     o->dscp_permitted = UINT64_MAX;
     o->max_sessions = DEFAULT_MAX_SESSIONS;
+    o->max_per_source = DEFAULT_MAX_PER_SOURCE;
 }
 
 /* Returns -1 to run, else the exit status. */
@@ -257,8 +280,14 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
                                   &o->session_timeout_ns);
             break;
         case OPT_MAX_SESSIONS:
-            rc = ippm_cli_uint("--max-sessions", optarg, 1, 1u << 24,
-                               "a session count", &o->max_sessions);
+            rc = ippm_cli_uint("--max-sessions", optarg, 1,
+                               STAMP_REFLECTOR_SESSIONS_MAX, "a session count",
+                               &o->max_sessions);
+            break;
+        case OPT_MAX_PER_SOURCE:
+            rc = ippm_cli_uint("--max-sessions-per-source", optarg, 0,
+                               STAMP_REFLECTOR_SESSIONS_MAX, "a session count",
+                               &o->max_per_source);
             break;
         case OPT_SHORT: o->reply_to_short = true; break;
         case OPT_QUIET: o->quiet = true; break;
@@ -336,16 +365,24 @@ static void refl_proto_init(struct refl *x)
     stamp_reflector_init(&x->r, &cfg);
 }
 
-/* The stateful session table, sized once: a flood of new source ports
- * then costs no memory, only drops counted as SESSION_FULL. */
+/* The stateful session table, sized once: a flood of new sessions then
+ * costs no memory, only evictions and per-source refusals. Its hash is
+ * keyed afresh each run, so no sender can aim its keys at one chain. */
 static int refl_sessions_init(struct refl *x)
 {
     if (!x->o.stateful)
         return 0;
-    x->sessions = calloc(x->o.max_sessions, sizeof(*x->sessions));
-    if (!x->sessions ||
-        stamp_reflector_set_sessions(&x->r, x->sessions, x->o.max_sessions) !=
-            IPPM_OK) {
+    x->r.cfg.max_sessions_per_source = (uint32_t)x->o.max_per_source;
+    uint8_t *seed = x->r.cfg.session_seed;
+    if (getrandom(seed, IPPM_TABLE_SEED_LEN, 0) != IPPM_TABLE_SEED_LEN) {
+        ippm_cli_error("stamp reflector: no random seed: %s", strerror(errno));
+        return -1;
+    }
+    size_t len = stamp_reflector_store_size(x->o.max_sessions);
+    x->sessions = len ? calloc(1, len) : NULL;
+    if (!x->sessions || stamp_reflector_set_sessions(
+                            &x->r, x->sessions, len, x->o.max_sessions) !=
+                            IPPM_OK) {
         ippm_cli_error("stamp reflector: no memory for %llu sessions",
                        (unsigned long long)x->o.max_sessions);
         return -1;
@@ -492,6 +529,20 @@ static void refl_summary(const struct refl *x)
     }
 }
 
+/* Stateful: how the session table fared. */
+static void refl_sessions_summary(const struct refl *x)
+{
+    if (!x->o.stateful)
+        return;
+    fprintf(stderr,
+            "  sessions: %zu held of %llu, %llu evicted (least recently "
+            "used), %llu refused (over --max-sessions-per-source %llu)\n",
+            x->r.sessions_used, (unsigned long long)x->o.max_sessions,
+            (unsigned long long)x->r.counters.sessions_evicted,
+            (unsigned long long)x->r.counters.sessions_refused_source,
+            (unsigned long long)x->o.max_per_source);
+}
+
 static void refl_banner(const struct refl *x)
 {
     char as[IPPM_ADDR_STRLEN];
@@ -549,6 +600,7 @@ int stamp_reflector_main(int argc, char **argv)
             refl_banner(x);
         rc = refl_loop(x);
         refl_summary(x);
+        refl_sessions_summary(x);
     }
     refl_free(x);
     return rc;

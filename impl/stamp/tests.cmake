@@ -9,6 +9,9 @@ ippm_script_test(stamp_tlv_cli_errors LABEL unit
 # What `ippm pcap dump` prints of a TLV block (stamp_tlv_opts_json_full).
 ippm_unit_test(impl_tlv_opts_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/tlv_opts_test.c LIBS ippm_impl)
+# The sender's --metrics series (short replies of TWAMP-Light peers).
+ippm_unit_test(impl_stamp_metrics_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/metrics_test.c LIBS ippm_impl)
 
 foreach(mode v4 v6 auth badkey ptp dual lossy dupreorder)
   ippm_script_test(stamp_e2e_${mode} LABEL live
@@ -21,9 +24,16 @@ foreach(mode tlvs refl notlv dmloss v6 config)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
-# Fixed memory, SESSION_FULL drops, established sessions unharmed.
+# Fixed memory, SESSION_FULL drops past the per-source limit, established
+# sessions unharmed.
 ippm_script_test(stamp_session_flood LABEL live TIMEOUT 120
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_flood.py
+          $<TARGET_FILE:ippm>)
+
+# Issue 10 item 3: 4,096 SSIDs from one socket, repeated, and another
+# address still gets stateful replies numbered from 0.
+ippm_script_test(stamp_session_lock LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_lock.py
           $<TARGET_FILE:ippm>)
 
 set(script ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)

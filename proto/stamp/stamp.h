@@ -19,6 +19,7 @@
 #include "../common/ippm_err.h"
 #include "../common/ippm_event.h"
 #include "../common/ippm_stats.h"
+#include "../common/ippm_table.h"
 #include "../common/ippm_time.h"
 
 #define STAMP_PORT 862           /* RFC 8762 §4.1 */
@@ -471,6 +472,10 @@ const char *stamp_err_name(enum ippm_err e);
 /* ---- Session-Reflector ---- */
 
 #define STAMP_REFLECTOR_SESSIONS 256
+/* The most sessions a table may hold: at 133 octets each (see
+ * stamp_reflector_store_size) 2^20 take 133 MiB, fixed when the table is
+ * set up. */
+#define STAMP_REFLECTOR_SESSIONS_MAX (1u << 20)
 
 struct stamp_reflector_config {
     enum stamp_mode mode;
@@ -480,6 +485,13 @@ struct stamp_reflector_config {
     struct ippm_hmac_key key;    /* auth mode, HMAC TLV: a copy of the
                                   * caller's keyed HMAC-SHA-256 context */
     uint64_t session_timeout_ns; /* stateful: idle sessions may be reused */
+    /* Stateful: the live sessions one source address (IPv6: one /64) may
+     * hold, 0 for no limit. A new one beyond is refused, so one sender
+     * cannot take the table however many ports and SSIDs it uses. */
+    uint32_t max_sessions_per_source;
+    /* Stateful: keys the session table's hash (SipHash-2-4). The driver
+     * draws it at random per run, so no sender can aim keys at one chain. */
+    uint8_t session_seed[IPPM_TABLE_SEED_LEN];
     /* RFC 8762 §4.6: answer a packet shorter than the base with a base
      * packet, for TWAMP-Light senders. Off by default: the reply is larger
      * than the request, which amplifies. */
@@ -496,12 +508,11 @@ struct stamp_reflector_config {
     size_t max_reply_len;
 };
 
+/* A stateful session's state, kept beside its key (the 4-tuple and the
+ * SSID, RFC 8972 §3) in the session table. */
 struct stamp_reflector_session {
-    bool used;
-    struct ippm_addr peer;
-    struct ippm_addr local;
-    uint16_t ssid;
     uint32_t next_seq;
+    uint32_t source;     /* its source address's entry in by_source */
     uint64_t last_ns;
     uint64_t packets;
     bool have_prev;      /* Follow-Up Telemetry, RFC 8972 §4.7 */
@@ -514,21 +525,42 @@ struct stamp_reflector_counters {
     uint64_t tx;
     uint64_t dropped;
     uint64_t drop_by[STAMP_ERR_COUNT_];
-    uint64_t sessions_evicted;
+    uint64_t sessions_evicted;        /* removed, least recently used
+                                       * first, to make room for a new one */
+    uint64_t sessions_refused_source; /* new ones past the per-source limit */
 };
 
-/* Stateful sessions live in an open-addressing table hashed by the
- * 4-tuple and the SSID (RFC 8972 §3): O(1) expected per packet while it
- * is not full. By default the table is the one inside the struct (so r
- * must not be copied once initialised); stamp_reflector_set_sessions
- * hands it caller storage of any size. */
+/* The octets of the session key (peer family, address, port; local
+ * family, address, port; SSID) and of the source key (peer family and
+ * address). */
+#define STAMP_REFLECTOR_SESSION_KEY_LEN 40
+#define STAMP_REFLECTOR_SOURCE_KEY_LEN 17
+
+/* Octets of storage for n sessions: their state, a session count per
+ * source address, and the two tables (proto/common/ippm_table.h). */
+#define STAMP_REFLECTOR_STORE_SIZE(n)                                          \
+    ((size_t)(n) * sizeof(struct stamp_reflector_session) +                   \
+     ((size_t)(n) * 4u + 7u) / 8u * 8u +                                       \
+     IPPM_TABLE_SIZE(n, STAMP_REFLECTOR_SESSION_KEY_LEN) +                     \
+     IPPM_TABLE_SIZE(n, STAMP_REFLECTOR_SOURCE_KEY_LEN))
+
+/* Stateful sessions live in a hash table keyed by the 4-tuple and the
+ * SSID (RFC 8972 §3) under cfg.session_seed, in least-recently-used
+ * order: O(1) per packet at any fill. A full table evicts the session
+ * used longest ago; a second table counts the sessions of each source
+ * address against cfg.max_sessions_per_source. By default the storage is
+ * the block inside the struct (so r must not be copied once initialised);
+ * stamp_reflector_set_sessions hands it caller storage of any size. */
 struct stamp_reflector {
     struct stamp_reflector_config cfg;
     struct stamp_reflector_session *sessions; /* n_sessions entries */
+    uint32_t *source_sessions; /* per by_source entry: its sessions */
+    struct ippm_table by_key;  /* session key -> index into sessions */
+    struct ippm_table by_source;
     size_t n_sessions;
     size_t sessions_used;
     struct stamp_reflector_counters counters;
-    struct stamp_reflector_session table[STAMP_REFLECTOR_SESSIONS];
+    uint64_t store[STAMP_REFLECTOR_STORE_SIZE(STAMP_REFLECTOR_SESSIONS) / 8];
 };
 
 /* Prepares a reflector with the built-in table of STAMP_REFLECTOR_SESSIONS
@@ -536,11 +568,18 @@ struct stamp_reflector {
 void stamp_reflector_init(struct stamp_reflector *r,
                           const struct stamp_reflector_config *cfg);
 
-/* Gives the reflector caller-owned session storage of n entries (n > 0),
- * cleared here; it must outlive r. Sessions known so far are forgotten.
- * Returns IPPM_OK or IPPM_ERR_BAD_ARG. */
+/* Octets of caller storage stamp_reflector_set_sessions needs for n
+ * sessions, STAMP_REFLECTOR_STORE_SIZE(n); 0 when n is 0 or above
+ * STAMP_REFLECTOR_SESSIONS_MAX. */
+size_t stamp_reflector_store_size(size_t n);
+
+/* Gives the reflector caller-owned storage for n sessions
+ * (1..STAMP_REFLECTOR_SESSIONS_MAX): mem, of mem_len >=
+ * stamp_reflector_store_size(n) octets aligned for uint64_t, must outlive
+ * r; its size is all the memory the sessions will ever use. Sessions
+ * known so far are forgotten. Returns IPPM_OK or IPPM_ERR_BAD_ARG. */
 enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
-                                           struct stamp_reflector_session *s,
+                                           void *mem, size_t mem_len,
                                            size_t n);
 
 /* When the driver should next send TIMER: never (UINT64_MAX). The
@@ -555,7 +594,8 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
  * Packet Control TLV asks otherwise, within cfg.max_reply_len) and
  * act->tos (Class of Service TLV, else -1); or DROP with why:
  * IPPM_ERR_SHORT, IPPM_ERR_HMAC, IPPM_ERR_NOSPACE (tx_cap below the
- * reply), IPPM_ERR_SESSION_FULL, STAMP_ERR_NO_REPLY (RFC 9503 Control Code
+ * reply), IPPM_ERR_SESSION_FULL (stateful: the source address holds
+ * cfg.max_sessions_per_source live sessions), STAMP_ERR_NO_REPLY (RFC 9503 Control Code
  * 0, or zero reflected packets asked), STAMP_ERR_MEMBER_LINK (RFC 9534
  * Reflector Micro-session ID not ours). With cfg.tlv the TLVs are handled
  * per stamp_tlv_reflect. tx is per call, not per reflector, so a driver

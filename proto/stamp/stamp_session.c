@@ -8,14 +8,39 @@
 
 /* ---- Session-Reflector ---- */
 
+/* Carves mem into the sessions, the per-source counts and the two
+ * tables, in the order of STAMP_REFLECTOR_STORE_SIZE. */
+static enum ippm_err sessions_carve(struct stamp_reflector *r, uint8_t *mem,
+                                    size_t mem_len, size_t n)
+{
+    size_t need = stamp_reflector_store_size(n);
+    if (!mem || need == 0 || mem_len < need || (uintptr_t)mem % 8 != 0)
+        return IPPM_ERR_BAD_ARG;
+    const uint8_t *seed = r->cfg.session_seed;
+    size_t key_mem = IPPM_TABLE_SIZE(n, STAMP_REFLECTOR_SESSION_KEY_LEN);
+    size_t src_mem = IPPM_TABLE_SIZE(n, STAMP_REFLECTOR_SOURCE_KEY_LEN);
+    uint8_t *counts = mem + n * sizeof(struct stamp_reflector_session);
+    uint8_t *key_at = counts + (n * 4 + 7) / 8 * 8;
+    if (ippm_table_init(&r->by_key, key_at, key_mem, n,
+                        STAMP_REFLECTOR_SESSION_KEY_LEN, seed) != IPPM_OK ||
+        ippm_table_init(&r->by_source, key_at + key_mem, src_mem, n,
+                        STAMP_REFLECTOR_SOURCE_KEY_LEN, seed) != IPPM_OK)
+        return IPPM_ERR_BAD_ARG;
+    r->sessions = (struct stamp_reflector_session *)(void *)mem;
+    r->source_sessions = (uint32_t *)(void *)counts;
+    r->n_sessions = n;
+    r->sessions_used = 0;
+    return IPPM_OK;
+}
+
 /* see stamp.h */
 void stamp_reflector_init(struct stamp_reflector *r,
                           const struct stamp_reflector_config *cfg)
 {
     memset(r, 0, sizeof(*r));
     r->cfg = *cfg;
-    r->sessions = r->table;
-    r->n_sessions = STAMP_REFLECTOR_SESSIONS;
+    (void)sessions_carve(r, (uint8_t *)r->store, sizeof(r->store),
+                         STAMP_REFLECTOR_SESSIONS);
     /* RFC 4656 §4.1.2: Multiplier MUST NOT be zero. */
     if (r->cfg.errest.mult == 0)
         r->cfg.errest.mult = 1;
@@ -24,102 +49,164 @@ void stamp_reflector_init(struct stamp_reflector *r,
 }
 
 /* see stamp.h */
-enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
-                                           struct stamp_reflector_session *s,
-                                           size_t n)
+size_t stamp_reflector_store_size(size_t n)
 {
-    if (!s || n == 0)
-        return IPPM_ERR_BAD_ARG;
-    memset(s, 0, n * sizeof(*s));
-    r->sessions = s;
-    r->n_sessions = n;
-    r->sessions_used = 0;
-    return IPPM_OK;
+    if (n == 0 || n > STAMP_REFLECTOR_SESSIONS_MAX)
+        return 0;
+    return STAMP_REFLECTOR_STORE_SIZE(n);
 }
 
-static bool session_matches(const struct stamp_reflector_session *s,
-                            const struct ippm_rx_meta *m, uint16_t ssid)
+/* see stamp.h */
+enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r, void *mem,
+                                           size_t mem_len, size_t n)
 {
-    return s->used && s->ssid == ssid && ippm_addr_equal(&s->peer, &m->peer) &&
-           ippm_addr_equal(&s->local, &m->local);
+    return sessions_carve(r, mem, mem_len, n);
 }
 
-static uint64_t mix(uint64_t h, const uint8_t *p, size_t n)
+/* Packs an address as family, then 16 octets of which an IPv4 address
+ * uses the first four (the rest zero, as ippm_addr_equal ignores them). */
+static size_t put_addr(uint8_t *k, const struct ippm_addr *a)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull; /* FNV-1a */
+    memset(k, 0, 17);
+    k[0] = a->family;
+    memcpy(k + 1, a->ip, a->family == IPPM_AF_INET ? 4 : 16);
+    return 17;
+}
+
+static size_t put_u16(uint8_t *k, uint16_t v)
+{
+    k[0] = (uint8_t)(v >> 8);
+    k[1] = (uint8_t)v;
+    return 2;
+}
+
+/* RFC 8972 §3: a session is the 4-tuple together with the SSID. */
+static void session_key(uint8_t k[STAMP_REFLECTOR_SESSION_KEY_LEN],
+                        const struct ippm_rx_meta *m, uint16_t ssid)
+{
+    size_t n = put_addr(k, &m->peer);
+    n += put_u16(k + n, m->peer.port);
+    n += put_addr(k + n, &m->local);
+    n += put_u16(k + n, m->local.port);
+    put_u16(k + n, ssid);
+}
+
+/* The source a session is counted against: an IPv4 address; an IPv6
+ * address's /64, which one host usually holds whole (SLAAC, privacy
+ * addresses) and can send from any address of, as rate limits of IPv6
+ * commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole, as
+ * it is one IPv4 host. */
+static void source_key(uint8_t k[STAMP_REFLECTOR_SOURCE_KEY_LEN],
+                       const struct ippm_addr *peer)
+{
+    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
+    put_addr(k, peer);
+    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0)
+        memset(k + 1 + 8, 0, 8);
+}
+
+/* Takes session i out, and its source's count down (the source leaves
+ * its table with its last session). */
+static void session_close(struct stamp_reflector *r, uint32_t i)
+{
+    uint32_t src = r->sessions[i].source;
+    (void)ippm_table_remove(&r->by_key, i);
+    if (--r->source_sessions[src] == 0)
+        (void)ippm_table_remove(&r->by_source, src);
+    r->sessions_used--;
+    r->counters.sessions_evicted++;
+}
+
+static bool session_idle(const struct stamp_reflector *r,
+                         const struct stamp_reflector_session *s, uint64_t now)
+{
+    return r->cfg.session_timeout_ns &&
+           now - s->last_ns > r->cfg.session_timeout_ns;
+}
+
+/* Sessions closed for idleness at most per packet: the work a packet
+ * causes stays bounded (about 0.3 ms) after a long quiet spell. */
+#define EXPIRE_BATCH 1024
+
+/* Closes sessions idle past the timeout, up to EXPIRE_BATCH: they are
+ * the least recently used, so they are taken from the old end until a
+ * live one. Each session is closed once: O(1) amortised per session. */
+static void sessions_expire(struct stamp_reflector *r, uint64_t now)
+{
+    for (int n = 0; n < EXPIRE_BATCH; n++) {
+        uint32_t i = ippm_table_oldest(&r->by_key);
+        if (i == IPPM_TABLE_NIL || !session_idle(r, &r->sessions[i], now))
+            return;
+        session_close(r, i);
     }
-    return h;
 }
 
-/* Home slot of a session: the 4-tuple and the SSID (RFC 8972 §3). */
-static size_t session_home(const struct stamp_reflector *r,
-                           const struct ippm_rx_meta *m, uint16_t ssid)
+/* The source address's entry, and whether it may open another session:
+ * under cfg.max_sessions_per_source once its idle sessions are gone. */
+static bool source_admits(struct stamp_reflector *r, const uint8_t *src_key,
+                          uint64_t now)
 {
-    uint8_t k[2 * (1 + 16 + 2) + 2];
-    const struct ippm_addr *a[2] = {&m->peer, &m->local};
-    size_t n = 0;
-    for (int i = 0; i < 2; i++) {
-        k[n++] = a[i]->family;
-        memcpy(k + n, a[i]->ip, 16);
-        n += 16;
-        k[n++] = (uint8_t)(a[i]->port >> 8);
-        k[n++] = (uint8_t)a[i]->port;
-    }
-    k[n++] = (uint8_t)(ssid >> 8);
-    k[n++] = (uint8_t)ssid;
-    uint64_t h = mix(0xcbf29ce484222325ull, k, n);
-    return (size_t)(h ^ h >> 32) % r->n_sessions;
+    uint32_t limit = r->cfg.max_sessions_per_source;
+    uint32_t src = ippm_table_find(&r->by_source, src_key);
+    if (limit == 0 || src == IPPM_TABLE_NIL || r->source_sessions[src] < limit)
+        return true;
+    sessions_expire(r, now);
+    src = ippm_table_find(&r->by_source, src_key);
+    return src == IPPM_TABLE_NIL || r->source_sessions[src] < limit;
 }
 
-/* RFC 8972 §3: a session is the 4-tuple together with the SSID. Linear
- * probing from the home slot. Slots are never emptied, only reused in
- * place, so a probe that meets an unused slot has seen every candidate.
- * A new session takes the first unused slot on its path; when there is
- * none (the table is full) the least recently used session idle past the
- * timeout is evicted (counted); NULL when every session is live. The
- * table never grows, so a flood of new source ports costs no memory, and
- * RFC 8762 §4 state of live sessions is never thrown away. */
+/* A new session for key, from m's source. When the table is full the
+ * least recently used session makes room (counted), idle or not: a table
+ * that refused newcomers instead could be held by whoever filled it
+ * first (issue 10 item 3). NULL when the source is at its limit. */
+static struct stamp_reflector_session *
+session_open(struct stamp_reflector *r, const struct ippm_rx_meta *m,
+             const uint8_t *key, uint64_t now)
+{
+    uint8_t src_key[STAMP_REFLECTOR_SOURCE_KEY_LEN];
+    source_key(src_key, &m->peer);
+    if (!source_admits(r, src_key, now)) {
+        r->counters.sessions_refused_source++;
+        return NULL;
+    }
+    if (ippm_table_count(&r->by_key) == r->n_sessions)
+        session_close(r, ippm_table_oldest(&r->by_key));
+    /* Found after the eviction, which may have taken the source's last
+     * session and so its entry. Neither add can fail: a session was
+     * free, and there are no more sources than sessions. */
+    uint32_t src = ippm_table_find(&r->by_source, src_key), i;
+    if (src == IPPM_TABLE_NIL) {
+        (void)ippm_table_add(&r->by_source, src_key, &src);
+        r->source_sessions[src] = 0;
+    }
+    (void)ippm_table_add(&r->by_key, key, &i);
+    r->source_sessions[src]++;
+    r->sessions_used++;
+    struct stamp_reflector_session *s = &r->sessions[i];
+    memset(s, 0, sizeof(*s));
+    s->source = src;
+    return s;
+}
+
+/* The session of the request (RFC 8972 §3: the 4-tuple and the SSID), made
+ * the most recently used; a new one when there is none. */
 static struct stamp_reflector_session *
 session_lookup(struct stamp_reflector *r, const struct ippm_rx_meta *m,
                uint16_t ssid, uint64_t now)
 {
-    size_t n = r->n_sessions, at = session_home(r, m, ssid);
-    struct stamp_reflector_session *lru = NULL, *slot = NULL;
-    for (size_t i = 0; i < n; i++) {
-        struct stamp_reflector_session *s = &r->sessions[(at + i) % n];
-        if (!s->used) {
-            slot = s;
-            break;
-        }
-        if (session_matches(s, m, ssid)) {
-            /* An idle session that comes back is a new test session. */
-            if (r->cfg.session_timeout_ns &&
-                now - s->last_ns > r->cfg.session_timeout_ns) {
-                s->next_seq = 0;
-                s->have_prev = false;
-            }
-            return s;
-        }
-        if (!lru || s->last_ns < lru->last_ns)
-            lru = s;
+    uint8_t key[STAMP_REFLECTOR_SESSION_KEY_LEN];
+    session_key(key, m, ssid);
+    uint32_t i = ippm_table_find(&r->by_key, key);
+    if (i == IPPM_TABLE_NIL)
+        return session_open(r, m, key, now);
+    struct stamp_reflector_session *s = &r->sessions[i];
+    /* An idle session that comes back is a new test session. */
+    if (session_idle(r, s, now)) {
+        s->next_seq = 0;
+        s->have_prev = false;
     }
-    if (!slot) {
-        if (!lru || !r->cfg.session_timeout_ns ||
-            now - lru->last_ns <= r->cfg.session_timeout_ns)
-            return NULL;
-        r->counters.sessions_evicted++;
-        slot = lru;
-    } else {
-        r->sessions_used++;
-    }
-    memset(slot, 0, sizeof(*slot));
-    slot->used = true;
-    slot->peer = m->peer;
-    slot->local = m->local;
-    slot->ssid = ssid;
-    return slot;
+    ippm_table_touch(&r->by_key, i);
+    return s;
 }
 
 /* RFC 8762 §4.3.1: stateless copies the sender's number; stateful counts

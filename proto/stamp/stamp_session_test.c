@@ -668,10 +668,13 @@ static void test_stamp_reflector_drops_when_tx_cap_too_small(void **state)
     assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
 }
 
+/* A source at its limit (here the whole table) is refused, and its live
+ * sessions carry on. */
 static void test_stamp_reflector_session_table_full(void **state)
 {
     (void)state;
     struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = STAMP_REFLECTOR_SESSIONS;
     stamp_reflector_init(&R, &c);
     for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
         struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, T0 + i);
@@ -683,6 +686,7 @@ static void test_stamp_reflector_session_table_full(void **state)
     struct ippm_action a = refl_one(0, 20000, 0, t);
     assert_drop(&a, IPPM_ERR_SESSION_FULL);
     assert_int_equal(R.counters.drop_by[IPPM_ERR_SESSION_FULL], 1);
+    assert_int_equal(R.counters.sessions_refused_source, 1);
     assert_int_equal(R.counters.sessions_evicted, 0);
     /* Known sessions carry on. */
     a = refl_one(5, 10000, 0, t + 1);
@@ -718,6 +722,191 @@ static void test_stamp_reflector_reuses_idle_session(void **state)
     a = refl_one(0, 10007, 0, T0 + 2 * NS + 2);
     assert_send(&a, 44);
     assert_int_equal(rd_reflector(reply, OPEN).seq, 3);
+}
+
+/* One open request from host 192.0.2.<host>, port port. */
+static struct ippm_action refl_from(uint8_t host, uint16_t port, uint16_t ssid,
+                                    uint32_t seq, uint64_t now)
+{
+    mk_sender(req, 44, OPEN, seq, 0, 1, ssid);
+    struct ippm_rx_meta meta = meta_of(now - 10 * US, 64, port, host);
+    return refl_rx(req, 44, &meta, now, 44);
+}
+
+/* Issue 10 item 3: one socket sends 4,096 SSIDs (RFC 8972 §3 makes each
+ * a session), all within the timeout; a sender from another address must
+ * still get a session of its own, numbered from 0 (RFC 8762 §4). */
+static void test_stamp_reflector_one_source_cannot_lock_the_table(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    for (uint32_t ssid = 0; ssid < 4096; ssid++)
+        refl_from(1, 40000, (uint16_t)ssid, ssid, T0 + ssid * US);
+    uint64_t t = T0 + 5 * MS;
+    for (uint32_t k = 0; k < 3; k++) {
+        struct ippm_action a = refl_from(2, 50000, 0, 100 + k, t + k * US);
+        assert_send(&a, 44);
+        assert_int_equal(rd_reflector(reply, OPEN).seq, k);
+    }
+}
+
+/* --max-sessions-per-source: the 4,096 SSIDs of one socket get 64
+ * sessions, the rest are refused (counted), the 64 keep their counters,
+ * another address is unaffected, and once the 64 idle past the timeout
+ * the source may open new ones. */
+static void test_stamp_reflector_source_limit(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = 64;
+    stamp_reflector_init(&R, &c);
+    uint32_t sent = 0;
+    for (uint32_t ssid = 0; ssid < 4096; ssid++) {
+        struct ippm_action a =
+            refl_from(1, 40000, (uint16_t)ssid, ssid, T0 + ssid * US);
+        sent += a.kind == IPPM_ACT_SEND_DATAGRAM;
+        if (ssid >= 64)
+            assert_drop(&a, IPPM_ERR_SESSION_FULL);
+    }
+    assert_int_equal(sent, 64);
+    assert_int_equal(R.counters.sessions_refused_source, 4096 - 64);
+    assert_int_equal(R.counters.drop_by[IPPM_ERR_SESSION_FULL], 4096 - 64);
+    assert_int_equal(R.counters.sessions_evicted, 0);
+    assert_int_equal(R.sessions_used, 64);
+    uint64_t t = T0 + 5 * MS;
+    struct ippm_action a = refl_from(1, 40000, 63, 9, t);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+    a = refl_from(1, 40001, 0, 9, t); /* another port, same address */
+    assert_drop(&a, IPPM_ERR_SESSION_FULL);
+    a = refl_from(2, 40000, 0, 9, t);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    /* Past the 1 s timeout: the idle sessions make room. */
+    t += 2 * NS;
+    a = refl_from(1, 40001, 0, 9, t);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    assert_int_equal(R.counters.sessions_evicted, 65);
+    assert_int_equal(R.sessions_used, 1);
+    assert_int_equal(R.counters.sessions_refused_source, 4096 - 64 + 1);
+}
+
+/* An IPv6 host usually holds a whole /64 and can send from any address
+ * in it: the per-source limit counts the /64. An IPv4-mapped address is
+ * one IPv4 host, counted alone. */
+static void test_stamp_reflector_source_limit_counts_ipv6_by_64(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = 64;
+    stamp_reflector_init(&R, &c);
+    struct ippm_rx_meta m = meta_of(T0, 64, 40000, 1);
+    static const uint8_t net[8] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1};
+    m.peer.family = IPPM_AF_INET6;
+    memcpy(m.peer.ip, net, 8);
+    uint32_t sent = 0;
+    for (uint32_t i = 0; i < 200; i++) {
+        m.peer.ip[14] = (uint8_t)(i >> 8);
+        m.peer.ip[15] = (uint8_t)i;
+        mk_sender(req, 44, OPEN, i, 0, 1, 0);
+        struct ippm_action a = refl_rx(req, 44, &m, T0 + i, 44);
+        sent += a.kind == IPPM_ACT_SEND_DATAGRAM;
+    }
+    assert_int_equal(sent, 64);
+    assert_int_equal(R.counters.sessions_refused_source, 200 - 64);
+    /* Another /64 is another source. */
+    m.peer.ip[7] = 2;
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    struct ippm_action a = refl_rx(req, 44, &m, T0 + 300, 44);
+    assert_send(&a, 44);
+    /* IPv4-mapped addresses (::ffff:0:0/96) are IPv4 hosts, one each. */
+    memset(m.peer.ip, 0, 16);
+    m.peer.ip[10] = m.peer.ip[11] = 0xff;
+    sent = 0;
+    for (uint32_t i = 0; i < 200; i++) {
+        m.peer.ip[15] = (uint8_t)i;
+        a = refl_rx(req, 44, &m, T0 + 400 + i, 44);
+        sent += a.kind == IPPM_ACT_SEND_DATAGRAM;
+    }
+    assert_int_equal(sent, 200);
+}
+
+/* After a quiet spell, a packet closes at most 1,024 idle sessions: a
+ * source at its limit behind 1,500 idle ones is refused once, then let
+ * in by its next packet. */
+static void test_stamp_reflector_expiry_is_bounded_per_packet(void **state)
+{
+    (void)state;
+    static uint64_t store[STAMP_REFLECTOR_STORE_SIZE(4096) / 8];
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    c.max_sessions_per_source = 64;
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(
+        stamp_reflector_set_sessions(&R, store, sizeof store, 4096), IPPM_OK);
+    struct ippm_rx_meta m = meta_of(T0, 64, 40000, 1);
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    for (uint32_t i = 0; i < 1500; i++) { /* 1,500 hosts, one session each */
+        m.peer.ip[2] = (uint8_t)(i >> 8);
+        m.peer.ip[3] = (uint8_t)i;
+        struct ippm_action a = refl_rx(req, 44, &m, T0, 44);
+        assert_send(&a, 44);
+    }
+    m.peer.ip[2] = 200;
+    for (uint16_t p = 0; p < 64; p++) { /* one host at its limit */
+        m.peer.port = (uint16_t)(50000 + p);
+        refl_rx(req, 44, &m, T0 + 1, 44);
+    }
+    assert_int_equal(R.sessions_used, 1564);
+    uint64_t t = T0 + 2 * NS; /* every session idle */
+    m.peer.port = 60000;
+    struct ippm_action a = refl_rx(req, 44, &m, t, 44);
+    assert_drop(&a, IPPM_ERR_SESSION_FULL);
+    assert_int_equal(R.counters.sessions_evicted, 1024);
+    /* The next packet closes the other 540 idle ones, its own included. */
+    a = refl_rx(req, 44, &m, t + 1, 44);
+    assert_send(&a, 44);
+    assert_int_equal(R.counters.sessions_evicted, 1564);
+    assert_int_equal(R.sessions_used, 1);
+}
+
+/* A full table makes room by evicting the session used longest ago, not
+ * by refusing the newcomer: every session here is live (1 s timeout). */
+static void test_stamp_reflector_full_table_evicts_lru(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    uint64_t t = T0;
+    for (uint16_t i = 0; i < STAMP_REFLECTOR_SESSIONS; i++) {
+        struct ippm_action a = refl_one(0, (uint16_t)(10000 + i), 0, t++);
+        assert_send(&a, 44);
+    }
+    /* 10000 used again: 10001 is now the least recently used. */
+    struct ippm_action a = refl_one(0, 10000, 0, t++);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+    static const struct {
+        uint16_t port;
+        uint32_t want;    /* the reflector's number */
+        uint64_t evicted; /* after this packet */
+    } steps[] = {
+        {20000, 0, 1}, /* new: evicts 10001 */
+        {10000, 2, 1}, /* kept */
+        {10002, 1, 1}, /* kept, and now recently used */
+        {10001, 0, 2}, /* evicted before: new again, evicts 10003 */
+        {10003, 0, 3}, /* likewise, evicts 10004 */
+        {10002, 2, 3},
+        /* the oldest left, still kept */
+        {10005, 1, 3},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        a = refl_one(0, steps[i].port, 0, t++);
+        assert_send(&a, 44);
+        assert_int_equal(rd_reflector(reply, OPEN).seq, steps[i].want);
+        assert_int_equal(R.counters.sessions_evicted, steps[i].evicted);
+    }
+    assert_int_equal(R.counters.dropped, 0);
 }
 
 static void test_stamp_reflector_stateless_has_no_session_limit(void **state)
@@ -1921,6 +2110,11 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_session_table_full),
         cmocka_unit_test(test_stamp_reflector_reuses_idle_session),
         cmocka_unit_test(test_stamp_reflector_stateless_has_no_session_limit),
+        cmocka_unit_test(test_stamp_reflector_one_source_cannot_lock_the_table),
+        cmocka_unit_test(test_stamp_reflector_full_table_evicts_lru),
+        cmocka_unit_test(test_stamp_reflector_source_limit),
+        cmocka_unit_test(test_stamp_reflector_source_limit_counts_ipv6_by_64),
+        cmocka_unit_test(test_stamp_reflector_expiry_is_bounded_per_packet),
         cmocka_unit_test(test_stamp_reflector_counters),
         cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
         cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),

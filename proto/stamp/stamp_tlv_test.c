@@ -902,14 +902,20 @@ static void test_reflector_tlv_off_copies(void **state)
 static void test_reflector_caller_session_storage(void **state)
 {
     (void)state;
-    static struct stamp_reflector_session store[1000];
+    static uint64_t store[STAMP_REFLECTOR_STORE_SIZE(1000) / 8];
     refl_init(STAMP_MODE_OPEN, true);
     struct stamp_reflector_config c = R.cfg;
     c.session_timeout_ns = 10 * NS;
     stamp_reflector_init(&R, &c);
-    assert_int_equal(stamp_reflector_set_sessions(&R, NULL, 5),
+    assert_int_equal(stamp_reflector_set_sessions(&R, NULL, sizeof store, 5),
                      IPPM_ERR_BAD_ARG);
-    assert_int_equal(stamp_reflector_set_sessions(&R, store, 1000), IPPM_OK);
+    assert_int_equal(
+        stamp_reflector_set_sessions(&R, store, sizeof store - 1, 1000),
+        IPPM_ERR_BAD_ARG);
+    assert_int_equal(
+        stamp_reflector_store_size(STAMP_REFLECTOR_SESSIONS_MAX + 1), 0);
+    assert_int_equal(
+        stamp_reflector_set_sessions(&R, store, sizeof store, 1000), IPPM_OK);
     uint8_t q[2048];
     size_t len = mk_req(q, STAMP_MODE_OPEN, 0, NULL, 0);
     struct ippm_rx_meta m = meta4(0);
@@ -922,10 +928,21 @@ static void test_reflector_caller_session_storage(void **state)
             assert_int_equal(ippm_load_u32(rep), (uint32_t)round);
         }
     assert_int_equal(R.sessions_used, 1000);
+    /* Full: a new session evicts the least recently used one (port
+     * 20000, SSID 0), which comes back as a new session. */
     m.peer.port = 30000;
     struct ippm_action a = reflect(q, len, &m, 2048);
-    assert_int_equal(a.kind, IPPM_ACT_DROP);
-    assert_int_equal(a.why, IPPM_ERR_SESSION_FULL);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(ippm_load_u32(rep), 0);
+    assert_int_equal(R.counters.sessions_evicted, 1);
+    assert_int_equal(R.sessions_used, 1000);
+    m.peer.port = 20000;
+    ippm_store_u16(q + STAMP_OPEN_SSID_OFF, 0);
+    a = reflect(q, len, &m, 2048);
+    assert_int_equal(ippm_load_u32(rep), 0);
+    ippm_store_u16(q + STAMP_OPEN_SSID_OFF, 1);
+    a = reflect(q, len, &m, 2048);
+    assert_int_equal(ippm_load_u32(rep), 0); /* evicted by the one above */
 }
 
 /* ---- the Session-Sender ---- */

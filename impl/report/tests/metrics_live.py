@@ -306,6 +306,7 @@ def test_prom_sender():
     expect(s, "ippm_stamp_sender_packets_received_total", 19)
     expect(s, "ippm_stamp_sender_hmac_failures_total", 0)
     expect(s, "ippm_stamp_sender_icmp_errors_total", 0)
+    expect(s, "ippm_stamp_sender_short_replies_total", 0)
     expect(s, "ippm_stamp_sender_rtt_seconds_count", j["rtt_ms"]["n"], **lab)
     # The same nearest-rank quantiles as the run's own report.
     for q, k in (("0.5", "median"), ("0.95", "p95"), ("0.99", "p99")):

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""A stateful `ippm stamp reflector --max-sessions 256` under a flood of new
-source ports: its memory must not grow, the sessions beyond the table must
-be dropped as "no room for another session", and a sender on an existing
-session must keep getting answers.
+"""A stateful `ippm stamp reflector --max-sessions 256
+--max-sessions-per-source 64` under a flood of new source ports from one
+address: its memory must not grow, the sessions beyond the address's 64
+must be dropped as "no room for another session" (counted as refused, none
+evicted), and a sender on an existing session must keep getting answers.
 
 Every count asserted is exact however loaded the machine is (ctest -j4 on
 two cores): the flood goes out in bursts small enough for the reflector's
@@ -19,29 +20,18 @@ import re
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 
+import refl_flood
+from refl_flood import PATIENCE, fail, wait_drained
+
 IPPM = sys.argv[1]
 PORTS = 20000          # new source ports in the flood
 TABLE = 256
+LIMIT = 64             # --max-sessions-per-source: the flood's one address
 BURST = 200            # well under netdev_max_backlog (1000) and the rcvbuf
-PATIENCE = 30.0        # seconds a loaded machine may take to answer
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def rss_kb(pid):
@@ -52,56 +42,16 @@ def rss_kb(pid):
     return -1
 
 
-def udp_socket_state(port):
-    """(bytes queued, datagrams dropped) of the socket bound to
-    127.0.0.1:port, from /proc/net/udp; None when there is none."""
-    local = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        next(f)
-        for line in f:
-            col = line.split()
-            if col[1] == local:
-                return int(col[4].split(":")[1], 16), int(col[-1])
-    return None
-
-
-def wait_drained(port):
-    """Waits until the reflector has read everything queued on its socket;
-    returns the kernel's drop count for it."""
-    end = time.time() + PATIENCE
-    while True:
-        st = udp_socket_state(port)
-        if st is None:
-            fail("the reflector's socket is gone")
-        if st[0] == 0:
-            return st[1]
-        if time.time() > end:
-            fail("the reflector left %d octets unread for %.0f s"
-                 % (st[0], PATIENCE))
-        time.sleep(0.001)
-
-
 def stamp_request(seq):
     # RFC 8762 Figure 2: seq, timestamp, error estimate (mult 1), MBZ.
     return struct.pack("!IQH30x", seq, 0, 1)
 
 
 def start_reflector(err):
-    """Starts the reflector on a free port; returns (process, port) once it
-    has bound (its banner). A port taken between free_port() and the bind
-    (another test running beside this one) is retried."""
-    for _ in range(5):
-        port = free_port()
-        refl = subprocess.Popen(
-            [IPPM, "stamp", "reflector", "--listen", "127.0.0.1", "--port",
-             str(port), "--stateful", "--max-sessions", str(TABLE),
-             "--session-timeout", "600"],
-            stdout=subprocess.PIPE, stderr=err, text=True)
-        banner = refl.stdout.readline()
-        if "listening on" in banner:
-            return refl, port
-        refl.wait()
-    fail("the reflector did not start: " + banner.strip())
+    return refl_flood.start_reflector(
+        IPPM, ["--stateful", "--max-sessions", str(TABLE),
+               "--max-sessions-per-source", str(LIMIT),
+               "--session-timeout", "600"], err)
 
 
 def flood_ports(refl_port):
@@ -168,6 +118,15 @@ def parse_summary(summary):
     full = re.search(r"dropped (\d+): no room for another session", summary)
     if not full:
         fail("no 'no room for another session' drops in the summary")
+    sess = re.search(r"sessions: \d+ held of \d+, (\d+) evicted .*, "
+                     r"(\d+) refused", summary)
+    if not sess:
+        fail("no session counters in the summary")
+    if int(sess.group(1)) != 0:
+        fail("%s sessions evicted" % sess.group(1))
+    if int(sess.group(2)) != int(full.group(1)):
+        fail("%s refused, %s dropped for no room"
+             % (sess.group(2), full.group(1)))
     return received, replied, dropped, int(full.group(1))
 
 
@@ -210,17 +169,18 @@ def main():
     if kdrops > sent // 2:
         fail("the kernel dropped %d of %d: the flood did not reach the "
              "table" % (kdrops, sent))
-    # 256 slots, one taken by the established session: every new source
-    # port past the 255th is dropped for no room, nothing for another
-    # reason, and everything else answered.
-    want = received - 2 - (TABLE - 1)
+    # 64 sessions for the address, one taken by the established session:
+    # every new source port past the 63rd is dropped for no room, nothing
+    # for another reason, and everything else answered.
+    want = received - 2 - (LIMIT - 1)
     if full != want:
         fail("dropped %d new sessions, expected %d" % (full, want))
     if dropped != full:
         fail("%d drops for other reasons" % (dropped - full))
     if answered != received - dropped:
         fail("%d replies for %d packets kept" % (answered, received - dropped))
-    print("ok: %d sessions beyond the table dropped, memory flat" % full)
+    print("ok: %d sessions beyond the address's limit dropped, memory flat"
+          % full)
 
 
 main()

@@ -1,0 +1,70 @@
+"""What the live flood tests of a stateful reflector share
+(session_flood.py, session_lock.py): a reflector on a free loopback port,
+and the kernel's view of its socket, so a flood can wait until every
+datagram of a burst has been read before it sends the next."""
+import socket
+import subprocess
+import sys
+import time
+
+PATIENCE = 30.0        # seconds a loaded machine may take to answer
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def udp_socket_state(port):
+    """(bytes queued, datagrams dropped) of the socket bound to
+    127.0.0.1:port, from /proc/net/udp; None when there is none."""
+    local = "0100007F:%04X" % port
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            col = line.split()
+            if col[1] == local:
+                return int(col[4].split(":")[1], 16), int(col[-1])
+    return None
+
+
+def wait_drained(port):
+    """Waits until the reflector has read everything queued on its socket;
+    returns the kernel's drop count for it."""
+    end = time.time() + PATIENCE
+    while True:
+        st = udp_socket_state(port)
+        if st is None:
+            fail("the reflector's socket is gone")
+        if st[0] == 0:
+            return st[1]
+        if time.time() > end:
+            fail("the reflector left %d octets unread for %.0f s"
+                 % (st[0], PATIENCE))
+        time.sleep(0.001)
+
+
+def start_reflector(ippm, args, err):
+    """Starts `ippm stamp reflector --listen 127.0.0.1 ARGS` on a free port;
+    returns (process, port) once it has bound (its banner). A port taken
+    between free_port() and the bind (another test running beside this
+    one) is retried."""
+    for _ in range(5):
+        port = free_port()
+        refl = subprocess.Popen(
+            [ippm, "stamp", "reflector", "--listen", "127.0.0.1", "--port",
+             str(port)] + args,
+            stdout=subprocess.PIPE, stderr=err, text=True)
+        banner = refl.stdout.readline()
+        if "listening on" in banner:
+            return refl, port
+        refl.wait()
+    fail("the reflector did not start: " + banner.strip())
