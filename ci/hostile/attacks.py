@@ -84,21 +84,25 @@ def watch_loop(match, send):
     return counter.stop()
 
 
-def loop(ctx, attack, srvs):
+def loop(ctx, attack, srvs, verdict=True):
     """One request spoofed from the first server's address:port to the
     last's: the same server when there is one, a loop between two
-    instances when there are two."""
+    instances when there are two. verdict False: the count is a figure
+    (INFO), the peer, memory and SIGTERM are still checked."""
     try:
         pa, pb = srvs[0].udp_port, srvs[-1].udp_port
         spoof = net.Spoofer()
+        before = net.memory_kb(srvs[0].pid)
         n = watch_loop(lambda sp, dp: (sp, dp) in ((pa, pb), (pb, pa)),
                        lambda: spoof.send((srvs[0].addr, pa),
                                           (srvs[-1].addr, pb),
                                           srvs[0].udp.request(7)))
         spoof.close()
-        ctx.add(attack, srvs[0].name, "dies out", n <= LOOP_MAX,
+        ctx.add(attack, srvs[0].name, "dies out",
+                n <= LOOP_MAX if verdict else None,
                 "%d datagrams in %.0f s" % (n, LOOP_S))
         check_served(ctx, attack, srvs[0])
+        check_memory(ctx, attack, srvs[0], before, before)
         check_stop(ctx, attack, srvs)
     finally:
         for s in srvs:
@@ -137,9 +141,21 @@ def peer_loop(ctx, name):
     loop(ctx, "peer-loop", srvs)
 
 
+def peer_loop_port(ctx, name):
+    """The same on one port the kernel chose, at the same two addresses:
+    two reflectors an operator moved off the well-known port."""
+    loop(ctx, "peer-loop-port",
+         two_instances(ctx, name, net.free_port(socket.SOCK_DGRAM),
+                       PEER_ADDR))
+
+
 def peer_loop_any(ctx, name):
-    """The same between two instances on ports the kernel chose."""
-    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"))
+    """Between two instances on two ports the kernel chose. Where the
+    profile says its replies are valid requests (loops_by_design), no
+    server can tell this loop from two peers: its count is a figure, and
+    the server must still serve, keep its memory and stop."""
+    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"),
+         verdict=PROFILES[name].get("loops_by_design") is None)
 
 
 def under_attack(ctx, attack, name, kind):
@@ -412,6 +428,7 @@ def tcp_garbage(ctx, name):
 
 
 UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
+               ("peer-loop-port", peer_loop_port),
                ("peer-loop-any", peer_loop_any),
                ("session-flood", session_flood), ("garbage", garbage)]
 TCP_ATTACKS = [("slow-clients", slow_clients), ("tcp-garbage", tcp_garbage)]

@@ -29,7 +29,7 @@ class Context:
         """ok: True, False, or None for a figure that is no verdict."""
         res = "INFO" if ok is None else "PASS" if ok else "FAIL"
         self.rows.append((attack, server, check, res, figure))
-        print("%-13s %-15s %-13s %-4s  %s" % self.rows[-1], flush=True)
+        print("%-14s %-14s %-13s %-4s  %s" % self.rows[-1], flush=True)
 
 
 def plan(servers, wanted):
@@ -78,7 +78,7 @@ def main():
                      % (s, ", ".join(PROFILES)))
     wanted = [x for x in a.attacks.split(",") if x]
     t0 = time.monotonic()
-    print("%-13s %-15s %-13s %-4s  %s" % ("attack", "server", "check",
+    print("%-14s %-14s %-13s %-4s  %s" % ("attack", "server", "check",
                                           "res", "figure"))
     with tempfile.TemporaryDirectory(prefix="ippm-hostile-") as tmp:
         ctx = Context(a.ippm, tmp)
