@@ -5,6 +5,7 @@ servers.py that has the transport it needs; prints one row per check
 failed. ci/hostile.sh is the way in.
 
 usage: run.py IPPM [--servers a,b] [--attacks x,y] [--markdown FILE]
+                  [--budget S]
 
 --markdown writes the figures as the table of the README's security
 section: one line per attack and server.
@@ -17,6 +18,8 @@ import traceback
 
 import attacks
 from servers import PROFILES
+
+ATTACK_MAX_S = 10   # the longest one attack takes, stops included
 
 
 class Context:
@@ -70,6 +73,9 @@ def main():
     ap.add_argument("--servers", default=",".join(PROFILES))
     ap.add_argument("--attacks", default="")
     ap.add_argument("--markdown")
+    ap.add_argument("--budget", type=float, default=1e9,
+                    help="seconds for the whole run: an attack that could "
+                    "overrun it is not run, and fails")
     a = ap.parse_args()
     servers = [s for s in a.servers.split(",") if s]
     for s in servers:
@@ -83,6 +89,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="ippm-hostile-") as tmp:
         ctx = Context(a.ippm, tmp)
         for aname, fn, s in plan(servers, wanted):
+            if time.monotonic() - t0 > a.budget - ATTACK_MAX_S:
+                ctx.add(aname, s, "ran", False,
+                        "not run: the %.0f s budget is spent" % a.budget)
+                continue
             try:
                 fn(ctx, s)
             except Exception as e:   # one broken attack fails its row only
