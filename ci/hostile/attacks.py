@@ -42,9 +42,11 @@ def check_stop(ctx, attack, srvs):
     ok = worst is not None and worst <= STOP_S and summaries
     fig = ("did not exit in 2 s (SIGKILL)" if worst is None
            else "%.3f s" % worst)
+    short = "killed" if worst is None else "%.3f s" % worst
     if not summaries:
         fig += ", no summary"
-    ctx.add(attack, srvs[0].name, "SIGTERM", ok, fig)
+        short += ", no summary"
+    ctx.add(attack, srvs[0].name, "SIGTERM", ok, fig, short)
 
 
 def check_memory(ctx, attack, srv, idle, before):
@@ -53,7 +55,8 @@ def check_memory(ctx, attack, srv, idle, before):
     fig = "RSS %d -> %d kB (%+.1f%%; idle %d, HWM %d)" % (
         before[0], after[0], 100.0 * (after[0] - before[0]) / before[0],
         idle[0], after[1])
-    ctx.add(attack, srv.name, "memory", ok, fig)
+    ctx.add(attack, srv.name, "memory", ok, fig, "%d → %d kB (%+.1f %%)" % (
+        before[0], after[0], 100.0 * (after[0] - before[0]) / before[0]))
     return after
 
 
@@ -64,7 +67,8 @@ def check_served(ctx, attack, srv, count=50, interval=0.01, note=""):
     ok = got >= SERVED_MIN * count
     ctx.add(attack, srv.name, "peer served", ok,
             "%d/%d answered (loss %.1f%%)%s"
-            % (got, count, 100.0 * (count - got) / count, note))
+            % (got, count, 100.0 * (count - got) / count, note),
+            "%d/%d" % (got, count))
 
 
 def warm(srv):
@@ -100,7 +104,8 @@ def loop(ctx, attack, srvs, verdict=True):
         spoof.close()
         ctx.add(attack, srvs[0].name, "dies out",
                 n <= LOOP_MAX if verdict else None,
-                "%d datagrams in %.0f s" % (n, LOOP_S))
+                "%d datagrams in %.0f s" % (n, LOOP_S), "%d in %.0f s" % (n, LOOP_S))
+        ctx.load(attack, srvs[0].name, "1 spoofed request")
         check_served(ctx, attack, srvs[0])
         check_memory(ctx, attack, srvs[0], before, before)
         check_stop(ctx, attack, srvs)
@@ -249,6 +254,7 @@ class SessionFlood(Attack):
         check_served(ctx, attack, self.srv,
                      note=" after %d new sessions from %s"
                      % (self.sent, self.src))
+        ctx.load(attack, self.srv.name, "%d sessions" % self.sent)
 
     def close(self):
         super().close()
@@ -291,7 +297,9 @@ class Garbage(Attack):
                 self.got >= SERVED_MIN * self.COUNT,
                 "%d/%d answered (loss %.1f%%) under %s"
                 % (self.got, self.COUNT,
-                   100.0 * (self.COUNT - self.got) / self.COUNT, rate))
+                   100.0 * (self.COUNT - self.got) / self.COUNT, rate),
+                "%d/%d" % (self.got, self.COUNT))
+        ctx.load(attack, self.srv.name, rate.split("(")[-1].rstrip(")"))
 
     def close(self):
         super().close()
@@ -355,10 +363,12 @@ class SlowClients(TcpAttack):
     def check(self, ctx, attack):
         t0 = time.monotonic()
         ok = self.srv.tcp.probe(self.srv.tcp_port, 2.0)
+        took = time.monotonic() - t0
         ctx.add(attack, self.srv.name, "client served", ok,
                 "%s in %.2f s beside %d idle, half-closed or slow clients"
-                % ("answered" if ok else "not answered",
-                   time.monotonic() - t0, SLOW_N))
+                % ("answered" if ok else "not answered", took, SLOW_N),
+                "%s in %.2f s" % ("answered" if ok else "not answered", took))
+        ctx.load(attack, self.srv.name, "%d clients" % SLOW_N)
 
     def close(self):
         super().close()
@@ -405,10 +415,12 @@ class TcpGarbage(TcpAttack):
             asked += 1
             got += self.srv.tcp.probe(self.srv.tcp_port, 1.0)
             time.sleep(0.1)
+        rate = self.conns / (time.monotonic() - self.t0 + 0.5)
         ctx.add(attack, self.srv.name, "client served",
                 got >= SERVED_MIN * asked,
                 "%d/%d answered under %.0f garbage connections/s"
-                % (got, asked, self.conns / (time.monotonic() - self.t0 + 0.5)))
+                % (got, asked, rate), "%d/%d" % (got, asked))
+        ctx.load(attack, self.srv.name, "%.0f connections/s" % rate)
 
 
 def session_flood(ctx, name):

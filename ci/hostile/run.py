@@ -27,12 +27,19 @@ class Context:
         self.ippm = ippm
         self.tmp = tmp
         self.rows = []
+        self.loads = {}
 
-    def add(self, attack, server, check, ok, figure):
-        """ok: True, False, or None for a figure that is no verdict."""
+    def add(self, attack, server, check, ok, figure, short=None):
+        """ok: True, False, or None for a figure that is no verdict;
+        short: the figure in the Markdown table (default figure)."""
         res = "INFO" if ok is None else "PASS" if ok else "FAIL"
-        self.rows.append((attack, server, check, res, figure))
-        print("%-14s %-14s %-13s %-4s  %s" % self.rows[-1], flush=True)
+        self.rows.append((attack, server, check, res, figure,
+                          figure if short is None else short))
+        print("%-14s %-14s %-13s %-4s  %s" % self.rows[-1][:5], flush=True)
+
+    def load(self, attack, server, text):
+        """What the attack threw, for the Markdown table."""
+        self.loads[(attack, server)] = text
 
 
 def plan(servers, wanted):
@@ -48,23 +55,28 @@ def plan(servers, wanted):
     return out
 
 
-def markdown(rows, path):
-    """One line per (attack, server): held, peer, memory, stop."""
+def markdown(ctx, path):
+    """One line per (attack, server): what was thrown, what a loop left,
+    the legitimate peer, memory before and after, time to stop."""
     cells = {}
-    for attack, server, check, res, fig in rows:
+    for attack, server, check, res, _, short in ctx.rows:
         c = cells.setdefault((attack, server), {"ok": True})
         c["ok"] = c["ok"] and res != "FAIL"
-        c[check] = ("**FAIL** " if res == "FAIL" else "") + fig
+        c[check] = ("**FAIL** " if res == "FAIL" else "") + short
+    cols = ("dies out", ("peer served", "client served", "ran"), "memory",
+            "SIGTERM")
     with open(path, "w") as f:
-        f.write("| attack | server | held | attack / legitimate peer "
-                "| memory | SIGTERM |\n|---|---|---|---|---|---|\n")
+        f.write("| attack | server | held | thrown | loop | peer served "
+                "| RSS before → after | SIGTERM to exit |\n"
+                "|---|---|---|---|---|---|---|---|\n")
         for (attack, server), c in cells.items():
-            peer = [c[k] for k in ("dies out", "peer served", "client served",
-                                   "ran") if k in c]
-            f.write("| %s | %s | %s | %s | %s | %s |\n" % (
+            vals = []
+            for col in cols:
+                keys = col if isinstance(col, tuple) else (col,)
+                vals.append("; ".join(c[k] for k in keys if k in c) or "-")
+            f.write("| %s | %s | %s | %s | %s |\n" % (
                 attack, server, "yes" if c["ok"] else "**no**",
-                "; ".join(peer), c.get("memory", "-"),
-                c.get("SIGTERM", "-")))
+                ctx.loads.get((attack, server), "-"), " | ".join(vals)))
 
 
 def main():
@@ -99,7 +111,7 @@ def main():
                 traceback.print_exc()
                 ctx.add(aname, s, "ran", False, "error: %s" % e)
     if a.markdown:
-        markdown(ctx.rows, a.markdown)
+        markdown(ctx, a.markdown)
     failed = [r for r in ctx.rows if r[3] == "FAIL"]
     print("hostile: %d checks, %d failed, %.1f s"
           % (len(ctx.rows), len(failed), time.monotonic() - t0))
