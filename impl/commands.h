@@ -12,7 +12,10 @@ enum ippm_exit {
     IPPM_EXIT_RUNTIME = 3,  /* could not run: socket, file, resolve errors */
     /* ran, but graded nothing: every case n/a, or no request/reply pair
      * in the traffic. Never a pass, --strict or not (issue 9). */
-    IPPM_EXIT_NOTHING = 4
+    IPPM_EXIT_NOTHING = 4,
+    /* ippm conform, ippm pcap check: stopped by SIGINT or SIGTERM; the
+     * reports cover what was graded before it (issue 10 item 11). */
+    IPPM_EXIT_INTERRUPTED = 5
 };
 
 int cmd_stamp(int argc, char **argv);     /* ippm stamp reflector|sender ... */

@@ -87,7 +87,10 @@ int capture_load(const char *path, struct capture *c, char *err,
         return -1;
     struct ippm_pcap_dgram pd;
     int rc;
-    while ((rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+    /* A stop (conform_catch_stop) ends the reading: what came before it
+     * is graded. */
+    while (!ippm_net_stopping() &&
+           (rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
         uint8_t *data = capture_grow(c) == 0 ? malloc(pd.len ? pd.len : 1)
                                              : NULL;
         if (data == NULL) {
@@ -114,7 +117,9 @@ int capture_load(const char *path, struct capture *c, char *err,
         capture_free(c);
         return -1;
     }
-    if (rc < 0) /* a capture cut short (tcpdump killed): keep what came */
+    /* A capture cut short (tcpdump killed): keep what came. A read cut
+     * by a stop signal is the caller's to say. */
+    if (rc < 0 && !ippm_net_stopping())
         fprintf(stderr,
                 "ippm: warning: %s: %s; using the %llu frames before it\n",
                 path, err, (unsigned long long)c->counts.frames);
@@ -624,6 +629,7 @@ static int cmd_check_file(const struct check_opts *o)
         .verbose = o->verbose,
         .graded_nothing = report_nothing_graded(&r, o->roles),
         .flows = flows, .n_flows = r.n_flows,
+        .interrupted = ippm_net_stopping(),
     };
     if (!o->quiet) {
         print_summary(stdout, &r);
@@ -632,6 +638,12 @@ static int cmd_check_file(const struct check_opts *o)
         ippm_report_print_totals(stdout, &rep); /* the verdict, one line */
     }
     rc = ippm_report_exit_status(&rep);
+    if (rep.interrupted) {
+        ippm_cli_error("pcap check: interrupted: the report grades the %llu "
+                       "frames read before the signal",
+                       (unsigned long long)r.cap.counts.frames);
+        rc = IPPM_EXIT_INTERRUPTED;
+    }
     if (o->json && ippm_report_write_json(o->json, &rep) != 0) {
         ippm_cli_error("--json: %s: %s", o->json, strerror(errno));
         rc = IPPM_EXIT_RUNTIME;
@@ -712,7 +724,7 @@ int ippm_pcap_check_manifest(const char *path)
     char line[2048];
     unsigned lineno = 0, checked = 0, bad = 0;
     int worst = IPPM_EXIT_OK;
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (!ippm_net_stopping() && fgets(line, sizeof line, f) != NULL) {
         lineno++;
         char *tok[MANIFEST_MAX_TOKENS];
         int nt = 0;
@@ -807,9 +819,12 @@ int ippm_pcap_check_manifest(const char *path)
     }
     free(cache);
     free(pcopy);
-    printf("manifest %s: %u expectations over %zu captures, %u mismatched\n",
-           path, checked, n_cache, bad);
-    return worst;
+    printf("manifest %s: %u expectations over %zu captures, %u mismatched%s\n",
+           path, checked, n_cache, bad,
+           ippm_net_stopping() ? " (interrupted)" : "");
+    return ippm_net_stopping() && worst != IPPM_EXIT_RUNTIME
+               ? IPPM_EXIT_INTERRUPTED
+               : worst;
 }
 
 /* see commands.h */
@@ -831,6 +846,7 @@ int cmd_pcap(int argc, char **argv)
     int prc = parse_opts(argc - 1, argv + 1, "pcap check", &o);
     if (prc != 0)
         return prc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
+    conform_catch_stop();
     if (o.manifest != NULL)
         return ippm_pcap_check_manifest(o.manifest);
     return cmd_check_file(&o);

@@ -101,6 +101,14 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
  * naming the unknown word (a usage error, before any traffic). */
 int conform_path_parse(const char *opt, const char *s, unsigned *flags);
 
+/* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
+ * killing the process, and stay unblocked: a grading run has no ppoll to
+ * open them, so a blocked poll or read returns EINTR at once. The live
+ * probes, the sender under test and the capture reader then stop, and
+ * what was observed is graded and reported as interrupted, exit
+ * IPPM_EXIT_INTERRUPTED (issue 10 item 11). */
+void conform_catch_stop(void);
+
 /* "sent N requests, M answered, ..." and the ICMP warning. */
 void conform_print_traffic(const struct conform_run *run);
 

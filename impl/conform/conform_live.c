@@ -89,7 +89,7 @@ int conform_live_sender(const struct conform_sender_opts *o,
                 ippm_addr_fmt(&s.local, a, sizeof a), o->count);
     }
 
-    ippm_net_stop_signals();
+    /* cmd_conform caught SIGINT and SIGTERM (conform_catch_stop). */
     while (run->obs.n_ex < o->count && run->obs.n_ex < CONFORM_LIVE_MAX_EX &&
            !ippm_net_stopping()) {
         int w = ippm_net_wait(&s, o->timeout_ns);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "impl/commands.h"
@@ -26,6 +29,10 @@ static const char *const known_sections[] = {
 /* More keys than any subcommand has options. */
 #define MAX_KEYS 128
 
+/* Far more than any config file needs: the file is read whole before it
+ * is parsed, so a larger one (or /dev/zero) is refused, not read. */
+#define MAX_FILE_BYTES (1024 * 1024)
+
 struct cfg_key {
     const struct option *opt;
     char *value; /* an option's value; NULL for a flag */
@@ -35,7 +42,8 @@ struct cfg_key {
 };
 
 struct cfg_read {
-    FILE *f;
+    char *text; /* the whole file, NUL-free, '\0' after it */
+    size_t len, pos;
     const char *path;
     const struct option *longopts;
     const char *section;
@@ -218,29 +226,97 @@ static int cfg_handler(void *user, const char *section, const char *name,
     return 1;
 }
 
-/* fgets for inih, counting lines so messages can name them (Debian's
- * libinih is built without INI_HANDLER_LINENO). */
+/* fgets for inih over the file read whole, counting lines so messages
+ * can name them (Debian's libinih is built without INI_HANDLER_LINENO). A
+ * line that does not fit inih's buffer ends the parse: inih would read
+ * its rest as a line of its own. */
 static char *cfg_reader(char *str, int num, void *stream)
 {
     struct cfg_read *c = stream;
-    if (c->failed || c->too_long || !fgets(str, num, c->f))
+    if (c->failed || c->too_long || c->pos == c->len)
         return NULL;
     c->line++;
     c->max_line = num;
-    size_t len = strlen(str);
-    if (len == (size_t)num - 1 && str[len - 1] != '\n') {
-        int ch = getc(c->f);
-        if (ch != EOF) {
-            /* inih would read the rest as a line of its own. */
-            c->too_long = true;
-            return NULL;
-        }
+    const char *at = c->text + c->pos;
+    const char *nl = memchr(at, '\n', c->len - c->pos);
+    size_t len = nl ? (size_t)(nl - at) + 1 : c->len - c->pos;
+    if (len > (size_t)num - 1) {
+        c->too_long = true;
+        return NULL;
     }
+    c->pos += len;
     /* Indented keys are fine; inih would take them for the continuation
      * of the previous value (multi-line values), which ippm never needs. */
-    size_t skip = strspn(str, " \t");
-    memmove(str, str + skip, len - skip + 1);
+    size_t skip = strspn(at, " \t");
+    skip = skip < len ? skip : len;
+    memcpy(str, at + skip, len - skip);
+    str[len - skip] = '\0';
     return str;
+}
+
+/* The line of the file that the octet at off is on, from 1. */
+static int line_of(const char *text, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+/* Reads the file whole into c->text. Refuses what is not a regular file
+ * (a FIFO would block, /dev/zero never end), a file over MAX_FILE_BYTES
+ * and a NUL byte (the line's tail would hide from a reader that stops at
+ * it). Returns 0, or -1 after printing why. */
+static int cfg_load(struct cfg_read *c)
+{
+    /* O_NONBLOCK: opening a FIFO does not wait for a writer. */
+    int fd = open(c->path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        ippm_cli_error("--config: cannot read '%s': %s", c->path,
+                       strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ippm_cli_error("--config: cannot read '%s': %s", c->path,
+                       S_ISDIR(st.st_mode) ? strerror(EISDIR)
+                                           : "not a regular file");
+        close(fd);
+        return -1;
+    }
+    c->text = malloc(MAX_FILE_BYTES + 1);
+    if (!c->text) {
+        close(fd);
+        ippm_cli_error("--config: out of memory");
+        return -1;
+    }
+    /* Up to one octet past the bound, to see a file grown since fstat. */
+    ssize_t got = 0;
+    while (c->len <= MAX_FILE_BYTES &&
+           (got = read(fd, c->text + c->len, MAX_FILE_BYTES + 1 - c->len)) > 0)
+        c->len += (size_t)got;
+    int err = got < 0 ? errno : 0;
+    close(fd);
+    if (err) {
+        ippm_cli_error("--config: cannot read '%s': %s", c->path,
+                       strerror(err));
+        return -1;
+    }
+    if (c->len > MAX_FILE_BYTES) {
+        ippm_cli_error("--config: '%s' is larger than %d octets", c->path,
+                       MAX_FILE_BYTES);
+        return -1;
+    }
+    c->text[c->len] = '\0';
+    const char *nul = memchr(c->text, '\0', c->len);
+    if (nul) {
+        c->line = line_of(c->text, (size_t)(nul - c->text));
+        cfg_error(c, "a NUL byte: not a text file");
+        return -1;
+    }
+    return 0;
 }
 
 /* Finds --config FILE in argv. Sets *at to its index (0: none), *width to
@@ -345,20 +421,13 @@ static struct vec_block *build_vector(const struct cfg_read *c, int argc,
 /* Parses the file into c. Returns 0, or -1 after printing why. */
 static int cfg_parse(struct cfg_read *c)
 {
-    c->f = fopen(c->path, "r");
-    if (!c->f) {
-        ippm_cli_error("--config: cannot read '%s': %s", c->path,
-                       strerror(errno));
+    if (cfg_load(c) != 0)
         return -1;
-    }
     int rc = ini_parse_stream(cfg_reader, c, cfg_handler, c);
-    int err = ferror(c->f) ? errno : 0;
-    fclose(c->f);
     if (c->failed)
         return -1;
-    if (err) {
-        ippm_cli_error("--config: cannot read '%s': %s", c->path,
-                       strerror(err));
+    if (c->too_long) {
+        cfg_error(c, "line longer than %d characters", c->max_line - 3);
         return -1;
     }
     if (rc > 0) {
@@ -368,10 +437,6 @@ static int cfg_parse(struct cfg_read *c)
     }
     if (rc < 0) {
         ippm_cli_error("--config: cannot parse '%s'", c->path);
-        return -1;
-    }
-    if (c->too_long) {
-        cfg_error(c, "line longer than %d characters", c->max_line - 3);
         return -1;
     }
     return 0;
@@ -419,6 +484,7 @@ int ippm_config_expand(int *argc, char ***argv, const struct option *longopts,
     }
     for (size_t i = 0; i < c->n; i++)
         free(c->keys[i].value);
+    free(c->text);
     free(c);
     return rc;
 }

@@ -23,6 +23,9 @@
  *   and secrets (auth-key, key, secret, password, hmac-key, any *-key):
  *   a config file is often world-readable, so the key comes from a key
  *   file (auth-key-file) or the environment (IPPM_AUTH_KEY, keyfile.h).
+ *   a NUL byte or a line longer than inih's buffer (with its line), and
+ *   a FILE that is not a regular file (/dev/zero, a FIFO) or is larger
+ *   than 1 MiB: the file is read whole before it is parsed.
  *
  * A value's own syntax (a port, a number of seconds) is checked by the
  * subcommand's parser as if it had been typed: "--port: 'x' is not a port".

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -32,6 +33,14 @@ static const struct option opts[] = {
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
+
+static void put_bytes(const void *bytes, size_t len)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+}
 
 static void put(const char *text)
 {
@@ -294,6 +303,69 @@ static void test_ippm_config_expand_rejects_bad_files(void **state)
     assert_err(2, "line longer than 197 characters");
 }
 
+/* Issue 10 item 7: a NUL byte hid the tail of an over-long line, which
+ * was then applied as a line of its own ("port = 7" here). */
+static void test_ippm_config_expand_refuses_nul_bytes(void **state)
+{
+    (void)state;
+    int argc;
+    char **argv;
+    char text[400];
+    memset(text, 'x', sizeof(text));
+    memcpy(text, "stateful = yes\njson = a", 24);
+    text[24] = '\0';
+    static const char tail[] = "port = 7\n";
+    memcpy(text + sizeof(text) - sizeof(tail) + 1, tail, sizeof(tail) - 1);
+    put_bytes(text, sizeof(text));
+    assert_int_equal(expand(&argc, &argv, "--config", path, NULL),
+                     IPPM_EXIT_USAGE);
+    assert_err(2, "a NUL byte: not a text file");
+    put_bytes("port = 1\n\0", 10); /* even the last octet */
+    assert_int_equal(expand(&argc, &argv, "--config", path, NULL),
+                     IPPM_EXIT_USAGE);
+    assert_err(2, "a NUL byte: not a text file");
+}
+
+/* --config /dev/zero spun forever, a FIFO blocked, and a file of any
+ * size was read. */
+static void
+test_ippm_config_expand_refuses_what_is_not_a_small_file(void **state)
+{
+    (void)state;
+    int argc;
+    char **argv;
+    assert_int_equal(expand(&argc, &argv, "--config", "/dev/zero", NULL),
+                     IPPM_EXIT_USAGE);
+    assert_string_equal(err, "ippm: --config: cannot read '/dev/zero': not "
+                             "a regular file\n");
+    char fifo[] = "/tmp/ippm-config-fifo-XXXXXX";
+    assert_non_null(mkdtemp(fifo));
+    char fifo_path[64];
+    snprintf(fifo_path, sizeof(fifo_path), "%s/fifo", fifo);
+    assert_int_equal(mkfifo(fifo_path, 0600), 0);
+    assert_int_equal(expand(&argc, &argv, "--config", fifo_path, NULL),
+                     IPPM_EXIT_USAGE);
+    assert_non_null(strstr(err, "not a regular file"));
+    unlink(fifo_path);
+    rmdir(fifo);
+    /* One octet over 1 MiB of comments. */
+    size_t big = 1024 * 1024 + 1;
+    char *text = malloc(big);
+    assert_non_null(text);
+    for (size_t i = 0; i < big; i++)
+        text[i] = i % 64 == 63 ? '\n' : i % 64 == 0 ? ';' : 'x';
+    put_bytes(text, big);
+    assert_int_equal(expand(&argc, &argv, "--config", path, NULL),
+                     IPPM_EXIT_USAGE);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "ippm: --config: '%s' is larger than 1048576 octets\n", path);
+    assert_string_equal(err, want);
+    put_bytes(text, big - 1); /* 1 MiB itself is read */
+    assert_int_equal(expand(&argc, &argv, "--config", path, NULL), -1);
+    free(text);
+}
+
 static void test_ippm_config_expand_rejects_bad_command_lines(void **state)
 {
     (void)state;
@@ -358,6 +430,9 @@ int main(void)
         cmocka_unit_test(
             test_ippm_config_expand_refuses_secrets_in_any_section),
         cmocka_unit_test(test_ippm_config_expand_rejects_bad_files),
+        cmocka_unit_test(test_ippm_config_expand_refuses_nul_bytes),
+        cmocka_unit_test(
+            test_ippm_config_expand_refuses_what_is_not_a_small_file),
         cmocka_unit_test(test_ippm_config_expand_rejects_bad_command_lines),
         cmocka_unit_test(test_ippm_key_load_takes_file_or_environment),
     };

@@ -15,6 +15,13 @@
  * tens of us). Every send's lateness (send time minus intended release,
  * itself kernel arrival + delay) goes into a histogram reported at exit.
  *
+ * Datagrams are received into 64 KiB buffers, so a datagram over
+ * --max-size is never cut and the truth file records its true length.
+ *
+ * At a stop, what is still queued is not sent: the truth file says so
+ * with a "discarded" line per copy after the "delayed" (or other) line
+ * that queued it, and the summary counts them.
+ *
  * Memory: every buffer is allocated and touched before the first packet,
  * so the relay's RSS does not grow with traffic, garbage included. The
  * truth file streams through a preallocated stdio buffer into a
@@ -38,6 +45,9 @@
 #define LAT_BUCKETS 20000        /* 1 us each: lateness up to 20 ms */
 #define RX_BATCHES_PER_WAKE 4    /* then release what is due */
 #define TRUTH_BUF (1u << 20)
+/* Every UDP payload fits (IPv4 65507, IPv6 65527 octets): the true
+ * length of a datagram too big to relay is known. */
+#define RX_BUF_SIZE 65536u
 
 static const char *const dir_name[NETEM_DIRS] = {"fwd", "rev"};
 
@@ -54,6 +64,9 @@ struct pkt_meta {
     uint32_t flow;
     uint32_t len;
     int16_t tos;                 /* TOS / Traffic Class to send, -1 default */
+    bool queued;                 /* in the scheduler, not yet sent */
+    uint64_t idx;                /* the datagram's, for the truth file */
+    int64_t seq;                 /* its sequence number, -1 unknown */
 };
 
 struct dir_counts {
@@ -64,6 +77,7 @@ struct dir_counts {
     uint64_t dropped;
     uint64_t drop_by[NETEM_WHY_COUNT_];
     uint64_t duplicated, corrupted, mutated, held, delayed;
+    uint64_t discarded;          /* copies still queued at the stop */
     uint64_t icmp_errors;        /* REV: upstream socket got ECONNREFUSED */
 };
 
@@ -236,7 +250,8 @@ static void print_counts(FILE *f, const struct dir_counts *c, bool json)
                 "{\"received\":%llu,\"forwarded\":%llu,\"sent\":%llu,"
                 "\"send_failed\":%llu,\"dropped\":%llu,\"duplicated\":%llu,"
                 "\"corrupted\":%llu,\"mutated\":%llu,\"held\":%llu,"
-                "\"delayed\":%llu,\"icmp_errors\":%llu,\"dropped_by\":{",
+                "\"delayed\":%llu,\"discarded\":%llu,\"icmp_errors\":%llu,"
+                "\"dropped_by\":{",
                 (unsigned long long)c->received,
                 (unsigned long long)c->forwarded, (unsigned long long)c->sent,
                 (unsigned long long)c->send_failed,
@@ -245,6 +260,7 @@ static void print_counts(FILE *f, const struct dir_counts *c, bool json)
                 (unsigned long long)c->corrupted,
                 (unsigned long long)c->mutated, (unsigned long long)c->held,
                 (unsigned long long)c->delayed,
+                (unsigned long long)c->discarded,
                 (unsigned long long)c->icmp_errors);
         const char *sep = "";
         for (int w = 1; w < NETEM_WHY_COUNT_; w++) {
@@ -276,6 +292,9 @@ static void print_counts(FILE *f, const struct dir_counts *c, bool json)
     }
     if (c->send_failed)
         fprintf(f, ", send failed %llu", (unsigned long long)c->send_failed);
+    if (c->discarded)
+        fprintf(f, ", discarded %llu (queued at the stop)",
+                (unsigned long long)c->discarded);
     fputc('\n', f);
 }
 
@@ -323,8 +342,13 @@ static void pfd_rebuild(struct rl *x)
     x->pfd_dirty = false;
 }
 
+/* flow_get's failures, each its own drop reason. */
+#define FLOW_TABLE_FULL -1
+#define FLOW_NO_SOCKET  -2
+
 /* The flow of a client, created (or an idle one reused) when new.
- * Returns its index, or -1 when the table is full of busy flows. */
+ * Returns its index, FLOW_TABLE_FULL when the table is full of busy
+ * flows, or FLOW_NO_SOCKET when no upstream socket could be opened. */
 static int32_t flow_get(struct rl *x, const struct ippm_rx_meta *m,
                         uint64_t now)
 {
@@ -349,7 +373,7 @@ static int32_t flow_get(struct rl *x, const struct ippm_rx_meta *m,
             lru = (int32_t)i;
     }
     if (free_i < 0 && lru < 0)
-        return -1;
+        return FLOW_TABLE_FULL;
     if (free_i < 0) {
         free_i = lru;
         ippm_net_close(&fl[lru].up);
@@ -358,12 +382,13 @@ static int32_t flow_get(struct rl *x, const struct ippm_rx_meta *m,
     struct flow *f = &fl[free_i];
     char err[IPPM_NET_ERRLEN];
     if (ippm_net_open_connected(&f->up, &x->o->to, err, sizeof(err)) != 0) {
-        /* Out of descriptors under a flood of sources: once, not per
-         * packet; the datagrams count as flow-table-full. */
+        /* Out of descriptors (EMFILE) under a flood of sources: said
+         * once, not per packet; the datagrams count as no-upstream-socket,
+         * not as a full table (the table may be nearly empty). */
         if (!x->flow_err_said)
             ippm_cli_error("relay: upstream socket: %s", err);
         x->flow_err_said = true;
-        return -1;
+        return FLOW_NO_SOCKET;
     }
     f->used = true;
     f->client = m->peer;
@@ -424,6 +449,7 @@ static void send_slot(struct rl *x, int32_t i)
     struct flow *f = &x->flows[pm->flow];
     const uint8_t *buf = x->bufs + (size_t)i * x->o->max_size;
     f->queued--;
+    x->meta[i].queued = false;
     if (sl->dir == NETEM_FWD) {
         if (x->tx_up_flow >= 0 &&
             (x->tx_up_flow != (int32_t)pm->flow || x->tx_up.n == x->tx_up.cap))
@@ -465,7 +491,8 @@ static void count_drop(struct rl *x, const struct netem_decision *d)
 }
 
 /* tos: the TOS / Traffic Class the datagram arrived with (-1 unknown);
- * it leaves with the same (netem_tos), as through a router. */
+ * it leaves with the same (netem_tos), as through a router. flow: its
+ * index, or flow_get's FLOW_TABLE_FULL or FLOW_NO_SOCKET. */
 static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
                    const uint8_t *pkt, size_t len, bool trunc,
                    uint64_t arrival, int tos)
@@ -473,10 +500,11 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
     struct netem_decision d;
     netem_decide(&x->r, dir, len, arrival, &d);
     x->c[dir].received++;
-    if (d.why == NETEM_PASS && trunc)
+    if (d.why == NETEM_PASS && (trunc || len > x->o->max_size))
         d.why = NETEM_DROP_TOO_BIG;
     if (d.why == NETEM_PASS && flow < 0)
-        d.why = NETEM_DROP_FLOW;
+        d.why = flow == FLOW_NO_SOCKET ? NETEM_DROP_NO_SOCKET
+                                       : NETEM_DROP_FLOW;
     int32_t slot[NETEM_MAX_COPIES];
     uint32_t got = 0;
     if (d.why == NETEM_PASS) {
@@ -504,6 +532,9 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
         x->meta[slot[k]].flow = (uint32_t)flow;
         x->meta[slot[k]].len = (uint32_t)out_len;
         x->meta[slot[k]].tos = (int16_t)netem_tos(&x->r, dir, tos);
+        x->meta[slot[k]].queued = true;
+        x->meta[slot[k]].idx = d.idx;
+        x->meta[slot[k]].seq = seq;
         uint32_t hold = k == 0 ? d.hold : 0;
         uint64_t rel = d.release_ns + (hold ? x->r.cfg.hold_max_ns : 0);
         netem_sched_push(&x->s, slot[k], rel, dir, hold);
@@ -635,7 +666,7 @@ static int setup(struct rl *x)
     x->pfd_flow = calloc(o->flows + 1, sizeof(*x->pfd_flow));
     if (!x->slots || !x->timers || !x->heap || !x->freel || !x->meta ||
         !x->bufs || !x->flows || !x->pfd || !x->pfd_flow ||
-        ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, o->max_size) != 0 ||
+        ippm_rx_batch_init(&x->rx, IPPM_NET_BATCH, RX_BUF_SIZE) != 0 ||
         ippm_tx_batch_init(&x->tx_front, IPPM_NET_BATCH, o->max_size) != 0 ||
         ippm_tx_batch_init(&x->tx_up, IPPM_NET_BATCH, o->max_size) != 0) {
         ippm_cli_error("relay: out of memory");
@@ -694,8 +725,32 @@ static void teardown(struct rl *x)
     free(x);
 }
 
+/* The copies still queued at the stop are not sent: each gets a
+ * "discarded" line after the one that queued it, and is counted. */
+static void discard_queued(struct rl *x)
+{
+    for (uint32_t i = 0; i < x->o->pool; i++) {
+        const struct pkt_meta *pm = &x->meta[i];
+        if (!pm->queued)
+            continue;
+        uint8_t dir = x->s.slots[i].dir;
+        x->c[dir].discarded++;
+        if (!x->truth || x->truth_failed)
+            continue;
+        fprintf(x->truth,
+                "{\"dir\":\"%s\",\"idx\":%llu,\"action\":\"discarded\","
+                "\"why\":\"stopped\"",
+                dir_name[dir], (unsigned long long)pm->idx);
+        if (pm->seq >= 0)
+            fprintf(x->truth, ",\"seq\":%lld", (long long)pm->seq);
+        if (fputs("}\n", x->truth) == EOF)
+            x->truth_failed = true;
+    }
+}
+
 static int finish(struct rl *x, int rc)
 {
+    discard_queued(x);
     for (int d = 0; d < NETEM_DIRS; d++) {
         fprintf(stderr, "ippm relay: %s: ", dir_name[d]);
         print_counts(stderr, &x->c[d], false);
@@ -748,7 +803,8 @@ int relay_run(const struct relay_opts *o)
             fflush(stdout);
         }
         rc = loop(x);
-        /* What is still queued is not sent: the run is over. */
+        /* What is still queued is not sent: the run is over
+         * (discard_queued says so). */
         rc = finish(x, rc);
     }
     teardown(x);

@@ -17,3 +17,11 @@ foreach(mode accuracy flood)
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/relay_live.sh
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
+# The truth file at the relay's edges (issue 10 item 11): a too-big
+# datagram's true length, no upstream socket apart from a full table, and
+# copies discarded at the stop.
+foreach(scen toobig nosocket stop)
+  ippm_script_test(relay_edges_${scen} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/relay_edges.py
+            $<TARGET_FILE:ippm> ${scen})
+endforeach()

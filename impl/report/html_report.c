@@ -828,8 +828,11 @@ int ippm_html_write_verdicts(const char *path, const char *title,
     for (size_t i = 0; ex && i < n_ex; i++)
         answered += ex[i].rep != NULL;
     snprintf(nex, sizeof nex, "%zu (%zu answered)", n_ex, answered);
-    snprintf(sub, sizeof sub, "%s%s%s", r->suite ? r->suite : "",
-             r->suite && r->target ? ": " : "", r->target ? r->target : "");
+    snprintf(sub, sizeof sub, "%s%s%s%s", r->suite ? r->suite : "",
+             r->suite && r->target ? ": " : "", r->target ? r->target : "",
+             r->interrupted ? " (interrupted: graded what came before the "
+                              "signal)"
+                            : "");
     const struct ippm_html_fact facts[] = {
         {"started", when},
         {"took", dur},

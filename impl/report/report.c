@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -197,12 +198,15 @@ void ippm_report_print_totals(FILE *f, const struct ippm_report *r)
     ippm_report_totals(r, &t);
     fprintf(f,
             "%zu cases: %zu pass, %zu fail, %zu warn, %zu n/a (not met: "
-            "%zu MUST, %zu SHOULD, %zu MAY, %zu ADVISORY)%s -> %s\n",
+            "%zu MUST, %zu SHOULD, %zu MAY, %zu ADVISORY)%s -> %s%s\n",
             r->n, t.pass, t.fail, t.warn, t.na, t.must_fail, t.should_fail,
             t.may_fail, t.advisory_fail, r->strict ? " [strict]" : "",
             r->graded_nothing                          ? "NOTHING GRADED"
             : ippm_report_exit_status(r) == IPPM_EXIT_OK ? "PASS"
-                                                         : "FAIL");
+                                                         : "FAIL",
+            !r->interrupted       ? ""
+            : r->graded_nothing ? " (INTERRUPTED)"
+                                : " so far (INTERRUPTED)");
 }
 
 /* The terminal table keeps every line to this many columns (issue 9:
@@ -226,8 +230,11 @@ static void put_spaces(FILE *f, size_t n)
 /* Prints s from column col, wrapped at spaces so that no line passes
  * TEXT_COLUMNS (a word longer than a line is cut), continuation lines
  * indented by indent; ends the line. */
-static void put_wrapped(FILE *f, const char *s, size_t col, size_t indent)
+static void put_wrapped(FILE *f, const char *text, size_t col, size_t indent)
 {
+    /* A detail may carry a peer's bytes: valid UTF-8, no control. */
+    char *clean = ippm_text_dup(text);
+    const char *s = clean ? clean : "(out of memory)";
     bool line_empty = true;
     for (;;) {
         s += strspn(s, " \n");
@@ -261,6 +268,7 @@ static void put_wrapped(FILE *f, const char *s, size_t col, size_t indent)
         s += len;
     }
     fputc('\n', f);
+    free(clean);
 }
 
 /* "ippm 0.1.0, catalogue 0123456789abcdef (139 cases), reflector stateful
@@ -346,11 +354,16 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
         na += r->res[i].verdict == IPPM_NA;
     }
     bool na_inline = r->verbose || na <= NA_INLINE_MAX;
-    /* A file name stays whole, to be copied, however long. */
-    if (r->suite || r->target)
-        fprintf(f, "%s%s%s\n", r->suite ? r->suite : "",
-                r->suite && r->target ? ": " : "",
-                r->target ? r->target : "");
+    /* A file name stays whole, to be copied, however long; a byte that
+     * is not UTF-8 or a control in it is shown as U+FFFD. */
+    if (r->suite || r->target) {
+        char *suite = ippm_text_dup(r->suite),
+             *target = ippm_text_dup(r->target);
+        fprintf(f, "%s%s%s\n", suite ? suite : "",
+                r->suite && r->target ? ": " : "", target ? target : "");
+        free(suite);
+        free(target);
+    }
     print_meta(f, r);
     size_t title_col = w_id + 2 + w_sec + 2 + w_lvl + 6;
     for (size_t i = 0; i < r->n; i++) {
@@ -382,9 +395,12 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
 
 static json_t *jstr(const char *s)
 {
-    json_t *j = json_string(s ? s : "");
-    /* Not UTF-8 (a peer's bytes in a detail): keep the field, lose the text. */
-    return j ? j : json_string("(not UTF-8)");
+    /* Not UTF-8 (a peer's bytes in a detail, a file name): U+FFFD for each
+     * octet that is not, as the other writers do. */
+    char *clean = ippm_utf8_dup(s);
+    json_t *j = clean ? json_string(clean) : NULL;
+    free(clean);
+    return j ? j : json_string("(out of memory)");
 }
 
 static void iso8601(uint64_t ns, char *buf, size_t len)
@@ -442,6 +458,8 @@ static int fill_json(FILE *f, void *arg)
     json_object_set_new(root, "strict", json_boolean(r->strict));
     if (r->graded_nothing)
         json_object_set_new(root, "graded_nothing", json_true());
+    if (r->interrupted)
+        json_object_set_new(root, "interrupted", json_true());
     if (r->n_flows) {
         json_t *fl = json_array();
         for (size_t i = 0; fl && i < r->n_flows; i++)
@@ -574,9 +592,11 @@ static int fill_junit(FILE *f, void *arg)
     ippm_xml_put(f, r->target);
     fprintf(f,
             "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n"
-            "      <property name=\"warn\" value=\"%zu\"/>\n"
-            "    </properties>\n",
+            "      <property name=\"warn\" value=\"%zu\"/>\n",
             r->strict ? "true" : "false", t.warn);
+    if (r->interrupted)
+        fputs("      <property name=\"interrupted\" value=\"true\"/>\n", f);
+    fputs("    </properties>\n", f);
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         fputs("    <testcase name=\"", f);

@@ -33,6 +33,9 @@ struct ippm_report {
     const char *reflector_mode_how; /* "configured", "inferred from ..." */
     bool verbose; /* the table gives every n/a case's reason */
     bool graded_nothing;    /* no exchange graded: IPPM_EXIT_NOTHING */
+    /* Stopped by a signal: the verdicts are of what came before it; the
+     * caller exits IPPM_EXIT_INTERRUPTED. */
+    bool interrupted;
     const struct ippm_report_flow *flows; /* graded; JSON "flows" when n */
     size_t n_flows;
 };
@@ -97,7 +100,8 @@ void ippm_report_totals(const struct ippm_report *r,
 void ippm_report_print(FILE *f, const struct ippm_report *r);
 
 /* The totals line alone: "N cases: P pass, F fail, W warn, X n/a (not met:
- * M MUST, S SHOULD, Y MAY) -> PASS|FAIL". */
+ * M MUST, S SHOULD, Y MAY) -> PASS|FAIL", "-> PASS so far (INTERRUPTED)"
+ * when interrupted. */
 void ippm_report_print_totals(FILE *f, const struct ippm_report *r);
 
 /* Returns 0, or -1 with errno set. */

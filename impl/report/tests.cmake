@@ -26,7 +26,7 @@ endforeach()
 ippm_script_test(progress_tty LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/progress_tty.py
           $<TARGET_FILE:ippm>)
-foreach(mode prom_reflector prom_sender prom_errors snmp mib)
+foreach(mode prom_reflector prom_sender prom_errors prom_slow snmp mib)
   ippm_script_test(metrics_${mode} LABEL live TIMEOUT 120
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/metrics_live.py
             $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/packaging/IPPM-MIB.txt
@@ -41,3 +41,9 @@ ippm_script_test(report_schema_pcap LABEL unit
 ippm_script_test(report_schema_conform LABEL unit TIMEOUT 120 LOCK port862
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/report_schema.py
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR} conform)
+# Hostile names (octets not UTF-8, controls, quotes, <, &, ]]>) in a
+# capture's file name and the host name: every report writer holds them
+# (issue 10 item 6).
+ippm_script_test(report_hostile_names LABEL unit
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/hostile_names.py
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR})

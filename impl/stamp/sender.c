@@ -422,8 +422,9 @@ static void send_progress(struct sender *x, uint64_t now)
 
 /* ---- the loop ---- */
 
-/* --metrics, --agentx: a first reply's RTT into the summary, computed as
- * stamp_sender_stats does (the whole RTT when a timestamp was unreadable). */
+/* --metrics, --agentx: a first reply's RTT into the summary, as
+ * stamp_sender_stats counts it (the whole RTT when a timestamp was
+ * unreadable). */
 static void send_observe(struct sender *x, const struct ippm_action *act)
 {
     if (act->kind != IPPM_ACT_NONE)
@@ -431,10 +432,7 @@ static void send_observe(struct sender *x, const struct ippm_action *act)
     const struct stamp_result *r = stamp_sender_result(&x->s, act->seq);
     if (!r || r->state != STAMP_RES_RECEIVED)
         return;
-    ippm_metric_summary_observe(&x->met.rtt,
-                                r->ts_malformed
-                                    ? (int64_t)(r->t4_ns - r->t1_ns)
-                                    : sender_res_rtt(r));
+    ippm_metric_summary_observe(&x->met.rtt, stamp_result_rtt(r));
 }
 
 /* Publishes the counters; true while RTTs wait to be published. */

@@ -80,12 +80,6 @@ struct sender {
     uint64_t h_t0;          /* first send time */
 };
 
-/* A reply's round trip without the reflector's residence time (t3 - t2). */
-static inline int64_t sender_res_rtt(const struct stamp_result *r)
-{
-    return ((int64_t)(r->t4_ns - r->t1_ns)) - ((int64_t)(r->t3_ns - r->t2_ns));
-}
-
 /* --per-packet: one reply's line; tlvs its TLVs as JSON, NULL none. */
 void sender_print_reply(const struct sender *x, uint32_t seq,
                         const struct stamp_result *r, const json_t *tlvs);

@@ -2,6 +2,7 @@
  * --json and --html reports (sender.h). */
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@ static double ms(int64_t ns)
     return (double)ns / 1e6;
 }
 
+/* A received reply's one-way delays in ms: forward t2 - t1, backward
+ * t4 - t3. False when the reflector's timestamps could not be read: then
+ * they are no samples (issue 10 item 8: they printed as -4294967299294
+ * ms), only the whole round trip is (stamp_result_rtt). */
+static bool oneway_ms(const struct stamp_result *r, double *fwd, double *bwd)
+{
+    if (r->ts_malformed)
+        return false;
+    *fwd = ms((int64_t)(r->t2_ns - r->t1_ns));
+    *bwd = ms((int64_t)(r->t4_ns - r->t3_ns));
+    return true;
+}
+
 static const char *tlv_status_name(uint8_t st)
 {
     switch (st) {
@@ -36,9 +50,12 @@ static const char *tlv_status_name(uint8_t st)
 void sender_print_reply(const struct sender *x, uint32_t seq,
                         const struct stamp_result *r, const json_t *tlvs)
 {
-    printf("seq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms", seq, ms(sender_res_rtt(r)),
-           ms((int64_t)(r->t2_ns - r->t1_ns)),
-           ms((int64_t)(r->t4_ns - r->t3_ns)));
+    double fwd, bwd;
+    printf("seq=%u rtt=%.3f ms", seq, ms(stamp_result_rtt(r)));
+    if (oneway_ms(r, &fwd, &bwd))
+        printf(" fwd=%.3f ms bwd=%.3f ms", fwd, bwd);
+    else /* the rtt then includes the reflector's residence time */
+        printf(" fwd=n/a bwd=n/a ts=malformed");
     /* ttl: the reply's, as ping; refl_ttl: the request's on arrival at
      * the reflector (its Ses-Sender TTL), where --ttl shows. */
     if (r->rx_ttl >= 0)
@@ -59,12 +76,16 @@ void sender_print_reply(const struct sender *x, uint32_t seq,
 
 /* ---- summary ---- */
 
+/* No sample (every reply's timestamps malformed): n/a, not zeros. */
 static void print_summary_line(const char *name, const struct ippm_summary *s)
 {
-    printf("%-8s min/avg/median/p95/p99/max/stddev = "
-           "%.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
-           name, ms(s->min), s->mean / 1e6, ms(s->median), ms(s->p95),
-           ms(s->p99), ms(s->max), s->stddev / 1e6);
+    printf("%-8s min/avg/median/p95/p99/max/stddev = ", name);
+    if (!s->n) {
+        printf("n/a (no sample)\n");
+        return;
+    }
+    printf("%.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n", ms(s->min), s->mean / 1e6,
+           ms(s->median), ms(s->p95), ms(s->p99), ms(s->max), s->stddev / 1e6);
 }
 
 static void print_drops(const struct sender *x)
@@ -160,8 +181,11 @@ void sender_print_summary(const struct sender *x)
         print_summary_line("rtt", &st->rtt);
         if (st->ipdv.n)
             print_summary_line("ipdv", &st->ipdv);
-        printf("jitter   = %.3f ms (mean |IPDV| of RTT, RFC 3393)\n",
-               st->jitter_ns / 1e6);
+        if (st->ipdv.n)
+            printf("jitter   = %.3f ms (mean |IPDV| of RTT, RFC 3393)\n",
+                   st->jitter_ns / 1e6);
+        else
+            printf("jitter   = n/a (no two consecutive replies)\n");
         print_summary_line("forward", &st->fwd);
         print_summary_line("backward", &st->bwd);
         printf("(one-way delay needs synchronised clocks)\n");
@@ -180,8 +204,13 @@ void sender_print_summary(const struct sender *x)
 
 /* ---- JSON ---- */
 
+/* No sample: n 0 and every figure null, not 0. */
 static json_t *json_summary(const struct ippm_summary *s)
 {
+    if (!s->n)
+        return json_pack("{s:I, s:n, s:n, s:n, s:n, s:n, s:n, s:n}", "n",
+                         (json_int_t)0, "min", "avg", "median", "p95", "p99",
+                         "max", "stddev");
     return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n",
                      (json_int_t)s->n, "min", ms(s->min), "avg", s->mean / 1e6,
                      "median", ms(s->median), "p95", ms(s->p95), "p99",
@@ -201,13 +230,18 @@ static json_t *json_packet(const struct sender *x, uint32_t seq,
     json_object_set_new(p, "t1_ns", json_integer((json_int_t)r->t1_ns));
     if (r->state != STAMP_RES_RECEIVED)
         return p;
+    double fwd, bwd;
+    bool valid = oneway_ms(r, &fwd, &bwd);
+    /* Not valid: null, never a number (the reflector's t2 and t3 too). */
     json_object_update_new(
-        p, json_pack("{s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+        p, json_pack("{s:f, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, "
                      "s:b, s:b, s:I}",
-                     "rtt_ms", ms(sender_res_rtt(r)), "fwd_ms",
-                     ms((int64_t)(r->t2_ns - r->t1_ns)), "bwd_ms",
-                     ms((int64_t)(r->t4_ns - r->t3_ns)), "t2_ns",
-                     (json_int_t)r->t2_ns, "t3_ns", (json_int_t)r->t3_ns,
+                     "rtt_ms", ms(stamp_result_rtt(r)), "fwd_ms",
+                     valid ? json_real(fwd) : json_null(), "bwd_ms",
+                     valid ? json_real(bwd) : json_null(), "t2_ns",
+                     valid ? json_integer((json_int_t)r->t2_ns) : json_null(),
+                     "t3_ns",
+                     valid ? json_integer((json_int_t)r->t3_ns) : json_null(),
                      "t4_ns", (json_int_t)r->t4_ns, "ttl",
                      (json_int_t)r->rx_ttl, "refl_ttl", (json_int_t)r->refl_ttl,
                      "refl_seq", (json_int_t)r->refl_seq, "refl_ssid",
@@ -278,7 +312,9 @@ static json_t *json_build(const struct sender *x)
                                   (json_int_t)st->dup_backward));
     json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
     json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
-    json_object_set_new(root, "jitter_ms", json_real(st->jitter_ns / 1e6));
+    json_object_set_new(root, "jitter_ms",
+                        st->ipdv.n ? json_real(st->jitter_ns / 1e6)
+                                   : json_null());
     json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
     json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
     json_object_set_new(root, "one_way_note",
@@ -449,9 +485,10 @@ void sender_html_point(struct sender *x, uint32_t i,
     rtt->y[k] = fwd->y[k] = bwd->y[k] = 0;
     if (m & IPPM_MARK_LOST)
         return;
-    rtt->y[k] = ms(sender_res_rtt(r));
-    fwd->y[k] = ms((int64_t)(r->t2_ns - r->t1_ns));
-    bwd->y[k] = ms((int64_t)(r->t4_ns - r->t3_ns));
+    rtt->y[k] = ms(stamp_result_rtt(r));
+    /* No point where the one-way delays are no samples. */
+    if (!oneway_ms(r, &fwd->y[k], &bwd->y[k]))
+        fwd->y[k] = bwd->y[k] = NAN;
 }
 
 /* RTT and one-way delays of every sent packet, by send time. */
@@ -497,7 +534,10 @@ int sender_write_html(struct sender *x)
     snprintf(v[5], sizeof v[5], "%.3f / %.3f / %.3f ms", ms(st->rtt.min),
              ms(st->rtt.median), ms(st->rtt.max));
     snprintf(v[6], sizeof v[6], "%.3f ms", ms(st->rtt.p99));
-    snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
+    if (st->ipdv.n)
+        snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
+    else
+        snprintf(v[7], sizeof v[7], "n/a");
     const struct ippm_html_fact facts[] = {
         {"sent", v[0]},      {"received", v[1]},
         {"lost", v[2]},      {"reordered", v[3]},

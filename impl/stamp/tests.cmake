@@ -59,7 +59,7 @@ ippm_script_test(stamp_bench_memory LABEL live SERIAL TIMEOUT 180
 # TWAMP-Light peers (RFC 5357 §4.2.1), a responder in the script: the
 # sender measures 41-octet and truncated replies and says once why the
 # peer is not STAMP; the reflector reports the first short request at once.
-foreach(scen reply41 reply30 reply20 refl_log)
+foreach(scen reply41 reply30 reply20 refl_log badts onereply)
   ippm_script_test(stamp_twamp_light_${scen} LABEL live
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
             $<TARGET_FILE:ippm> ${scen})

@@ -119,7 +119,8 @@ struct netem_config {
     X(NETEM_DROP_QUEUE, "queue")                                              \
     X(NETEM_DROP_POOL, "queue-full")                                          \
     X(NETEM_DROP_TOO_BIG, "too-big")                                          \
-    X(NETEM_DROP_FLOW, "flow-table-full")
+    X(NETEM_DROP_FLOW, "flow-table-full")                                     \
+    X(NETEM_DROP_NO_SOCKET, "no-upstream-socket")
 
 #define NETEM_WHY_ENUM_(name, text) name,
 enum netem_why { NETEM_WHYS(NETEM_WHY_ENUM_) NETEM_WHY_COUNT_ };

@@ -736,6 +736,12 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
 const struct stamp_result *stamp_sender_result(const struct stamp_sender *s,
                                                uint32_t seq);
 
+/* A received record's round trip: t4 - t1 less the reflector's residence
+ * time (t3 - t2), or the whole t4 - t1 when a reflector timestamp could
+ * not be read (ts_malformed), as the statistics count it. The one-way
+ * delays t2 - t1 and t4 - t3 are samples only when !ts_malformed. */
+int64_t stamp_result_rtt(const struct stamp_result *r);
+
 /* Retires the oldest record when its slot is wanted (the ring is full and
  * packets remain to be sent) or, with flush, while any is left: folds it
  * into the statistics and copies it to *out, its sequence number to *seq.

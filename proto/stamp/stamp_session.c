@@ -839,7 +839,8 @@ enum ippm_err stamp_sender_handle(struct stamp_sender *s,
 
 /* ---- statistics ---- */
 
-static int64_t result_rtt(const struct stamp_result *r)
+/* see stamp.h */
+int64_t stamp_result_rtt(const struct stamp_result *r)
 {
     int64_t total = (int64_t)(r->t4_ns - r->t1_ns);
     if (r->ts_malformed)
@@ -878,7 +879,7 @@ static void sender_fold(struct stamp_sender *s, uint32_t seq,
     fold_dm(a, r);
     if (r->state != STAMP_RES_RECEIVED)
         return;
-    int64_t rtt = result_rtt(r);
+    int64_t rtt = stamp_result_rtt(r);
     ippm_dist_add(&a->rtt, rtt);
     if (!r->ts_malformed) {
         ippm_dist_add(&a->fwd, (int64_t)(r->t2_ns - r->t1_ns));

@@ -3,7 +3,14 @@
 (SNMP, through a private snmpd in AgentX master mode, read with snmpwalk).
 
     metrics_live.py IPPM MIB_FILE MODE
-    MODE: prom_reflector | prom_sender | prom_errors | snmp | mib
+    MODE: prom_reflector | prom_sender | prom_errors | prom_slow | snmp | mib
+
+prom_slow (issue 10 item 9): slow and half-open HTTP clients cannot keep
+/metrics from a fresh client. Sixteen clients from one address trickling
+a header hold at most the per-address limit; then clients from sixteen
+addresses fill every slot, trickling an octet every 0.2 s or sending
+nothing, and the server still shuts every one of them down (a trickle
+does not extend a request's time) and answers a fresh client.
 
 Exit 0 pass, 1 fail, 77 skip (curl, snmpd or snmpwalk missing). Never
 touches the system's snmpd or port 161: snmpd runs from a temporary
@@ -337,6 +344,122 @@ def scrape_quiet(port):
     return out
 
 
+class Slow:
+    """Clients that connect from src and then trickle a request header an
+    octet at a time (or, half_open, send nothing); never reconnect."""
+    HEAD = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "
+
+    def __init__(self, port, src, n, half_open=False):
+        self.socks, self.sent = [], []
+        for _ in range(n):
+            s = socket.socket()
+            s.bind((src, 0))
+            s.connect(("127.0.0.1", port))
+            s.setblocking(False)
+            self.socks.append(s)
+            self.sent.append(-1 if half_open else 0)
+
+    def _step(self, i):
+        """Reads what the server sent on connection i and trickles its next
+        octet; False when the server has closed it."""
+        s = self.socks[i]
+        try:
+            if s.recv(4096) == b"":
+                return False
+        except BlockingIOError:
+            pass
+        if self.sent[i] >= 0:
+            k = self.sent[i]
+            s.send(self.HEAD[k:k + 1] if k < len(self.HEAD) else b"a")
+            self.sent[i] += 1
+        return True
+
+    def open_count(self):
+        """Trickles one octet on each open connection; returns how many the
+        server has not closed."""
+        n = 0
+        for i, s in enumerate(self.socks):
+            if s is None:
+                continue
+            try:
+                alive = self._step(i)
+            except BlockingIOError:
+                alive = True  # the send buffer is full: still open
+            except OSError:
+                alive = False
+            if not alive:
+                s.close()
+                self.socks[i] = None
+            n += alive
+        return n
+
+    def close(self):
+        for s in self.socks:
+            if s is not None:
+                s.close()
+
+
+def fresh_scrape(port):
+    """One GET /metrics from 127.0.0.1; the status, or None if refused,
+    reset or not answered within 2 s."""
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=2,
+                                     source_address=("127.0.0.1", 0))
+        c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n"
+                  b"Connection: close\r\n\r\n")
+        data = b""
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            data += b
+        c.close()
+    except OSError:
+        return None
+    return data.split(b"\r\n", 1)[0].decode(errors="replace")
+
+
+def trickle_until(clients, what, pred, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        counts = [c.open_count() for c in clients]
+        if pred(counts):
+            return counts
+        time.sleep(0.2)
+    fail("timed out waiting for %s (open: %r)" % (what, counts))
+
+
+def test_prom_slow():
+    port, mport = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_STREAM)
+    r = start_reflector(port, "--metrics", "127.0.0.1:%d" % mport)
+    scrape(mport)
+    # One address: at most 4 of its 16 connections stay; a client from
+    # another address is answered meanwhile.
+    one = Slow(mport, "127.0.0.2", 16)
+    trickle_until([one], "the per-address limit", lambda c: c[0] <= 4, 10)
+    st = fresh_scrape(mport)
+    if st != "HTTP/1.1 200 OK":
+        fail("fresh client beside one slow address: %r" % st)
+    # Sixteen addresses, 4 each, trickling or silent: all slots taken.
+    # However they trickle, each is shut down; a fresh client is then
+    # answered (it retries while the slots are held).
+    many = [Slow(mport, "127.0.1.%d" % i, 4, half_open=i % 2 == 0)
+            for i in range(1, 17)]
+    trickle_until([one] + many, "slow clients shut down",
+                  lambda c: sum(c) == 0, 60)
+    answered = None
+    for _ in range(30):
+        answered = fresh_scrape(mport)
+        if answered == "HTTP/1.1 200 OK":
+            break
+    if answered != "HTTP/1.1 200 OK":
+        fail("fresh client after the slow ones: %r" % answered)
+    for c in [one] + many:
+        c.close()
+    scrape(mport)
+    stop(r, "reflector")
+
+
 def test_prom_errors():
     port = free_port(socket.SOCK_DGRAM)
     for bad in ("127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "::1:9100",
@@ -524,7 +647,8 @@ try:
         print("curl not installed: skipped")
         sys.exit(77)
     {"prom_reflector": test_prom_reflector, "prom_sender": test_prom_sender,
-     "prom_errors": test_prom_errors, "snmp": test_snmp,
+     "prom_errors": test_prom_errors, "prom_slow": test_prom_slow,
+     "snmp": test_snmp,
      "mib": test_mib}[MODE]()
     print("PASS (%s)" % MODE)
 finally:

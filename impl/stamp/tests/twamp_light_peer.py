@@ -14,6 +14,13 @@ peers instead of calling them lost").
   refl_log  `ippm stamp reflector` dropping a TWAMP-Light sender's
             14-octet requests says so on stderr at the first one, not only
             at shutdown, and then holds further lines back (10 s).
+  badts     a STAMP responder whose Receive Timestamp does not read (PTP,
+            nanoseconds >= 10^9; issue 10 item 8): the sender shows the
+            whole RTT, and fwd/bwd as n/a per packet and null in --json,
+            never a number; forward and backward have no sample, so the
+            summary says n/a and --json nulls, not 0.000.
+  onereply  one packet, answered: no IPDV pair, so jitter is n/a and
+            null, not 0.000.
 
 The responder is a thread here, on a port from the kernel; every count
 asserted is exact however loaded the machine is (nothing is lost on
@@ -64,7 +71,20 @@ def twamp_light_reply(req, rx_ts, seq, length):
     return pkt[:length]
 
 
-def responder(sock, length, stop):
+def bad_ptp_reply(req, rx_ts, seq, length):
+    """A 44-octet STAMP reply (RFC 8762 §4.3.1) with the Z bit set (PTP
+    timestamps) whose Receive Timestamp has 4294967295 nanoseconds."""
+    ss_seq, ss_ts, ss_err = struct.unpack("!IQH", req[:14])
+    t = time.time()
+    now = (int(t) << 32) | int((t - int(t)) * 1e9)
+    pkt = struct.pack("!IQHHQIQHHB3x", seq, now, 0x4001, 0,
+                      (int(t) << 32) | 0xFFFFFFFF, ss_seq, ss_ts, ss_err, 0,
+                      255)
+    assert len(pkt) == 44
+    return pkt
+
+
+def responder(sock, length, stop, build=twamp_light_reply):
     seq = 0
     sock.settimeout(0.05)
     while not stop.is_set():
@@ -74,25 +94,26 @@ def responder(sock, length, stop):
             continue
         rx_ts = ntp_now()
         if len(req) >= 14:
-            sock.sendto(twamp_light_reply(req, rx_ts, seq, length), peer)
+            sock.sendto(build(req, rx_ts, seq, length), peer)
             seq += 1
 
 
-def run_sender(length):
+def run_sender(length, build=twamp_light_reply, count=COUNT):
     """Runs the sender against a responder cutting replies to length
     octets; returns (exit status, stdout, the --json report)."""
     rsock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rsock.bind(("127.0.0.1", 0))
     port = rsock.getsockname()[1]
     stop = threading.Event()
-    th = threading.Thread(target=responder, args=(rsock, length, stop))
+    th = threading.Thread(target=responder,
+                          args=(rsock, length, stop, build))
     th.start()
     tmp = tempfile.mkdtemp(prefix="ippm-twl-")
     jpath = os.path.join(tmp, "r.json")
     try:
         p = subprocess.run(
             [IPPM, "stamp", "sender", "127.0.0.1", "--port", str(port),
-             "--count", str(COUNT), "--interval", "0.02", "--wait", "5",
+             "--count", str(count), "--interval", "0.02", "--wait", "5",
              "--no-progress", "--per-packet", "--json", jpath],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
     finally:
@@ -244,8 +265,51 @@ def scen_refl_log():
         fail("the shutdown summary lost its short-request line")
 
 
+def scen_badts():
+    rc, out, rep = run_sender(44, bad_ptp_reply)
+    if rc != 0 or summary_counts(out) != (COUNT, COUNT, 0):
+        fail("exit %d; want every packet received" % rc)
+    lines = [l for l in out.splitlines() if l.startswith("seq=")]
+    if len(lines) != COUNT:
+        fail("want %d --per-packet lines" % COUNT)
+    for l in lines:
+        m = re.match(r"seq=\d+ rtt=([-\d.]+) ms fwd=n/a bwd=n/a ts=malformed",
+                     l)
+        if not m or not 0 <= float(m.group(1)) < 1000:
+            fail("per-packet line %r" % l)
+    for name in ("forward", "backward"):
+        if not re.search(r"^%s +min/avg/median/p95/p99/max/stddev = n/a"
+                         % name, out, re.M):
+            fail("no '%s ... = n/a' line" % name)
+    for pk in rep["packets"]:
+        if not 0 <= pk["rtt_ms"] < 1000 or not pk["ts_malformed"]:
+            fail("--json packet %r" % pk)
+        for k in ("fwd_ms", "bwd_ms", "t2_ns", "t3_ns"):
+            if pk[k] is not None:
+                fail("--json packet %s %r, want null" % (k, pk[k]))
+    if rep["rtt_ms"]["n"] != COUNT or not 0 <= rep["rtt_ms"]["max"] < 1000:
+        fail("--json rtt_ms %r" % rep["rtt_ms"])
+    for k in ("fwd_ms", "bwd_ms"):
+        s = rep[k]
+        if s["n"] != 0 or any(v is not None for n, v in s.items() if n != "n"):
+            fail("--json %s %r, want n 0 and nulls" % (k, s))
+
+
+def scen_onereply():
+    rc, out, rep = run_sender(41, count=1)
+    if rc != 0 or summary_counts(out) != (1, 1, 0):
+        fail("exit %d; want the packet received" % rc)
+    if "jitter   = n/a" not in out:
+        fail("jitter not n/a with one reply")
+    if rep["jitter_ms"] is not None or rep["ipdv_ms"]["n"] != 0 or \
+            rep["ipdv_ms"]["min"] is not None:
+        fail("--json jitter_ms %r ipdv_ms %r" % (rep["jitter_ms"],
+                                                rep["ipdv_ms"]))
+
+
 SCENARIOS = {"reply41": scen_reply41, "reply30": scen_reply30,
-             "reply20": scen_reply20, "refl_log": scen_refl_log}
+             "reply20": scen_reply20, "refl_log": scen_refl_log,
+             "badts": scen_badts, "onereply": scen_onereply}
 
 if SCEN not in SCENARIOS:
     fail("unknown scenario %r" % SCEN)
