@@ -57,6 +57,11 @@ struct ippm_exchange {
      * the reply timeout after the request (stamp_pairing_mark_in_flight).
      * Checks that fail a missing reply skip it. */
     bool in_flight;
+    /* The request's link-layer source address as captured at the
+     * reflector (Ethernet, Linux cooked), for RFC 8972 §4.2.2; unknown
+     * in live runs and on links without one. */
+    bool req_mac_known;
+    uint8_t req_mac[6];
 };
 
 /* Who sent a control message: the client (TWAMP/OWAMP Control-Client)
@@ -126,6 +131,15 @@ struct ippm_obs {
      * 1 + enum ippm_tsfmt (zero-initialised obs accept both). */
     uint8_t expect_tsfmt;
     unsigned path_flags;           /* IPPM_PATH_*: declared rewrites */
+    /* Sender role: the graded sender ran with its defaults, no destination
+     * port and no timestamp format given (--sender-defaults), so what it
+     * sent is what RFC 8762 §4.1 and §4.2.1 make the default. */
+    bool sender_defaults;
+    /* Reflector role: the SSIDs the reflector is provisioned with
+     * (--ssid-set), RFC 8972 §3; a request with another non-zero SSID
+     * must be discarded. n_ssid_set 0: not given. */
+    const uint16_t *ssid_set;
+    size_t n_ssid_set;
     const struct ippm_obs_ext *ext; /* protocol extensions; NULL: none */
 };
 

@@ -1,5 +1,16 @@
 /* Fuzzes the RFC 8972 TLV walker, the TLV decoders and the reflector's
  * TLV handling (stamp_tlv_reflect) on arbitrary octets past a base packet.
+ *
+ * Input layout: the reflector's configuration first, so every setting
+ * that changes stamp_tlv_reflect's path is fuzzed (issue 10 item 12):
+ *   [0] cfg  bit0 require the HMAC TLV   bit1 stateful, a reply sent before
+ *            bit2 TOS unknown            bit3 no key (cannot verify HMACs)
+ *            bit4 no micro-session ID    bit5 DSCPs: the default set
+ *                                             (else every other DSCP)
+ *            bit6 no asymmetry: max_reply_len is the request's length
+ *            bit7 IPv6 addresses (else IPv4)
+ *   [1] the TOS / Traffic Class the request arrived with
+ *   then the TLVs, past the base packet.
  * Postconditions:
  *  - the walk covers the input exactly: the TLVs it yields sit end to end
  *    from offset 0, each value inside the input, and it ends in DONE at
@@ -11,7 +22,8 @@
  *    the same octets, never more than the request's TLVs unless a
  *    Reflected Test Packet Control TLV asked (and then no more than the
  *    cap), the same length when M or I was set, and an HMAC offset that
- *    points at an HMAC TLV of the reply. */
+ *    points at an HMAC TLV of the reply; a TOS for the reply is a
+ *    permitted DSCP or the one received. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -116,7 +128,31 @@ static bool asked_more(const uint8_t *p, size_t len)
     return false;
 }
 
-static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode)
+/* The meta of a request from 192.0.2.7:40001 to 198.51.100.1:862, or
+ * 2001:db8::7 to 2001:db8::1 (cfg bit7). */
+static struct ippm_rx_meta request_meta(uint8_t cfg, uint8_t tos)
+{
+    struct ippm_rx_meta m = {1,
+                             64,
+                             (int16_t)((cfg & 0x04) ? -1 : tos),
+                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
+                             {IPPM_AF_INET, {198, 51, 100, 1}, 862},
+                             false};
+    if (cfg & 0x80) {
+        static const uint8_t net[4] = {0x20, 0x01, 0x0d, 0xb8};
+        m.peer.family = m.local.family = IPPM_AF_INET6;
+        memset(m.peer.ip, 0, 16);
+        memset(m.local.ip, 0, 16);
+        memcpy(m.peer.ip, net, 4);
+        memcpy(m.local.ip, net, 4);
+        m.peer.ip[15] = 7;
+        m.local.ip[15] = 1;
+    }
+    return m;
+}
+
+static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode,
+                    uint8_t cfg, uint8_t tos)
 {
     const struct ippm_hmac_key key = fuzz_key();
     size_t base = stamp_base_len(mode);
@@ -130,29 +166,26 @@ static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode)
         abort();
     memcpy(req + base, data, len);
     memcpy(inplace, req, req_len);
-    struct ippm_rx_meta m = {1,
-                             64,
-                             (int16_t)(len ? data[0] : -1),
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, 862}};
+    struct ippm_rx_meta m = request_meta(cfg, tos);
     struct stamp_tlv_ctx c = {
         .mode = mode,
-        .key = &key,
-        .require_hmac = len & 1,
+        .key = (cfg & 0x08) ? NULL : &key,
+        .require_hmac = cfg & 0x01,
         .meta = &m,
         .req = req,
         .req_len = req_len,
         .base = base,
-        .stateful = true,
+        .stateful = (cfg & 0x02) != 0,
         .rx_count = 3,
         .tx_count = 3,
-        .have_prev = true,
+        .have_prev = (cfg & 0x02) != 0,
         .prev_seq = 2,
         .prev_ts = 77,
         .sync_src = 1,
-        .dscp_permitted = 0x5555555555555555ull,
-        .micro_session_id = 0x0102,
-        .max_reply_len = CAP,
+        .dscp_permitted =
+            (cfg & 0x20) ? STAMP_DSCP_PERMITTED_DEFAULT : 0x5555555555555555ull,
+        .micro_session_id = (cfg & 0x10) ? 0 : 0x0102,
+        .max_reply_len = (cfg & 0x40) ? req_len : CAP,
     };
     struct stamp_tlv_result r1, r2;
     memset(out, 0xA5, sizeof out);
@@ -166,6 +199,12 @@ static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode)
         FUZZ_CHECK(r1.hmac_off + STAMP_TLV_HDR_LEN + 16 <= r1.len &&
                    out[r1.hmac_off + 1] == STAMP_TLV_HMAC);
     FUZZ_CHECK(r1.tos >= -1 && r1.tos < 256);
+    /* RFC 8972 §4.4: a DSCP not permitted leaves the one received. */
+    if (r1.tos >= 0)
+        FUZZ_CHECK((c.dscp_permitted >> (r1.tos >> 2) & 1) ||
+                   (m.tos >= 0 && r1.tos == (m.tos & 0xfc)));
+    if (cfg & 0x40)
+        FUZZ_CHECK(r1.len <= len);
     walk(out, r1.len);
     /* In place: the same reply. */
     c.req = inplace;
@@ -180,10 +219,14 @@ static void reflect(const uint8_t *data, size_t len, enum stamp_mode mode)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-    uint8_t *p = fuzz_dup(data, len);
-    walk(p, len);
-    reflect(p, len, STAMP_MODE_OPEN);
-    reflect(p, len, STAMP_MODE_AUTH);
+    if (len < 2)
+        return 0;
+    uint8_t cfg = data[0], tos = data[1];
+    /* exact-size copy of the TLVs: ASan sees any read past them */
+    uint8_t *p = fuzz_dup(data + 2, len - 2);
+    walk(p, len - 2);
+    reflect(p, len - 2, STAMP_MODE_OPEN, cfg, tos);
+    reflect(p, len - 2, STAMP_MODE_AUTH, cfg, tos);
     free(p);
     return 0;
 }

@@ -13,7 +13,8 @@ never rewrites it):
   fuzz_stamp_reflector_handle      per capture and flow, the sender's
                                    packets as records (layout in
                                    fuzz_stamp_reflector_handle.c) under a
-                                   few flag octets
+                                   few flag octets, each with TLVs off,
+                                   on, and every option on
   fuzz_pcap_read                   frames of every reference capture,
                                    as captured (Ethernet) and re-wrapped
                                    as raw IP, DLT_NULL and Linux SLL, and
@@ -93,6 +94,19 @@ def write(target, blob, made):
         made[target] = made.get(target, 0) + 1
 
 
+# fuzz_stamp_reflector_handle's cfg octet [1]: no TLVs (RFC 8762 only),
+# TLVs, and every TLV and source option with the reply in place.
+HANDLE_CFGS = (0x00, 0x01, 0xFB)
+
+
+def write_handle(flags, body, made):
+    """One seed per HANDLE_CFGS: flags, cfg, then body (records, after the
+    prefill count when flags has bit 7)."""
+    for cfg in HANDLE_CFGS:
+        write("fuzz_stamp_reflector_handle",
+              bytes([flags[0], cfg]) + bytes(flags[1:]) + body, made)
+
+
 def records(pkts, step_ms=1, peer=1, ttl=64):
     out = b""
     for pl in pkts:
@@ -163,23 +177,22 @@ def main():
                 continue
             req = req[:8]
             auth = [pl + bytes(max(0, AUTH_BASE - len(pl))) for pl in req]
-            h = "fuzz_stamp_reflector_handle"
             # open: stateless, stateful, reply_to_short, PTP, small tx
             for flags in (0x00, 0x02, 0x04, 0x08, 0x20):
-                write(h, bytes([flags]) + records(req), made)
+                write_handle([flags], records(req), made)
             # a short request, both with and without reply_to_short
             for flags in (0x00, 0x04):
-                write(h, bytes([flags]) + records([req[0][:BASE - 1]]), made)
+                write_handle([flags], records([req[0][:BASE - 1]]), made)
             # auth with HMACs fixed up by the harness, stateless/stateful
             for flags in (0x11, 0x13, 0x01):
-                write(h, bytes([flags]) + records(auth), made)
+                write_handle([flags], records(auth), made)
             # two peers interleaved, then a TIMER (stateful, short timeout)
             two = records(req[::2], peer=1) + records(req[1::2], peer=2)
             two += struct.pack(">BBBH", 0x80, 0, 200, 0)
             two += records(req[:2], peer=3)
-            write(h, bytes([0x42]) + two, made)
+            write_handle([0x42], two, made)
             # a full session table: prefill, then the capture's packets
-            write(h, bytes([0x82, 200]) + records(req[:4]), made)
+            write_handle([0x82, 200], records(req[:4]), made)
     for t in sorted(made):
         print(f"seed: {t}: {made[t]} new")
     if not made:

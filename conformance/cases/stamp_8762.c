@@ -63,6 +63,13 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "By default, an implementation of the STAMP Session-Reflector MUST "
      "receive STAMP-Test packets on UDP port 862.",
      IPPM_PROBE_STAMP_PORT, stamp_chk_refl_port_862},
+    /* Graded with --sender-defaults: a capture does not say whether a
+     * port was given (deviations.md). */
+    {"STAMP-8762-4.1-02", "RFC 8762 §4.1", IPPM_MUST, S,
+     "Sender run with no port given sends to UDP port 862",
+     "A STAMP Session-Sender MUST use UDP port 862 (TWAMP-Test Receiver "
+     "Port) as the default destination UDP port number.",
+     0, stamp_chk_send_default_port},
 
     /* ---- §4.2 sizes ---- */
     {"STAMP-8762-4.2-01", "RFC 8762 §4.2", IPPM_MUST, R,
@@ -116,6 +123,12 @@ const struct ippm_case ippm_cases_stamp_8762[] = {
      "Reflector is to use the NTP 64-bit timestamp format (Z field value "
      "of 0).",
      IPPM_PROBE_STAMP_BASE, stamp_chk_refl_tsfmt_config},
+    /* Support shows in use: NTP is the default (deviations.md). */
+    {"STAMP-8762-4.2.1-09", "RFC 8762 §4.2.1", IPPM_MUST, S,
+     "Sender run with no format given sends NTP timestamps (Z=0)",
+     "The STAMP node MUST support the Network Time Protocol (NTP) version 4 "
+     "64-bit timestamp format [RFC5905], the format used in [RFC5357].",
+     0, stamp_chk_send_default_ntp},
 
     /* ---- §4.2.2 Session-Sender packet, authenticated ---- */
     {"STAMP-8762-4.2.2-01", "RFC 8762 §4.2.2", IPPM_MUST, S,

@@ -533,6 +533,64 @@ const struct ippm_case ippm_cases_stamp_8972[] = {
      "specification MUST identify a STAMP Session using the SSID in "
      "combination with elements of the usual 4-tuple for the session.",
      IPPM_PROBE_STAMP_SSID, stamp_chk_refl_ssid_sessions},
+    /* Graded when the provisioned SSIDs are given (--ssid-set). */
+    {"STAMP-8972-3-05", "RFC 8972 §3", IPPM_MUST, IPPM_ROLE_REFLECTOR,
+     "Request with an SSID the reflector was not provisioned with: no reply",
+     "A STAMP Session-Reflector MUST discard non-matching STAMP test "
+     "packets.",
+     0, stamp_chk_refl_ssid_discard},
+
+    /* ---- §4.1 Extra Padding, sender (added later) ---- */
+    /* Zeros pass (the MAY); a short pattern repeated or a counter does
+     * not look pseudorandom; a BER test's pattern is n/a (deviations.md). */
+    {"STAMP-8972-4.1-02", "RFC 8972 §4.1", IPPM_SHOULD, S,
+     "Sender's Extra Padding is pseudorandom (or all zeros)",
+     "Extra Padding:  This field SHOULD be filled by a sequence of "
+     "pseudorandom numbers.  The field MAY be filled with all zeros.",
+     0, stamp_tlv_chk_sends,
+     {STAMP_TLV_PADDING, 0, &stamp_tlv_rule_send_pad_content}},
+    {"STAMP-8972-4.1-03", "RFC 8972 §4.1", IPPM_SHOULD, S,
+     "Sender using RFC 8972 pads beyond the base with the Extra Padding TLV",
+     "The use of the Extra Padding TLV is RECOMMENDED to perform a STAMP "
+     "test using test packets that are larger than the base STAMP packet "
+     "[RFC8762].",
+     0, stamp_tlv_chk_send_pads_with_tlv},
+
+    /* ---- §4.2.2 Source MAC copied (added later) ---- */
+    /* Graded from captures with a link-layer header, taken at the
+     * reflector (deviations.md). */
+    {"STAMP-8972-4.2-10", "RFC 8972 §4.2.2", IPPM_MUST, R,
+     "EUI-48 Source MAC is the request's link-layer source",
+     "And the Session-Reflector MUST copy the value of the source MAC "
+     "address in the EUI-48 field.",
+     0, stamp_tlv_chk_pairs,
+     {STAMP_TLV_LOCATION, STAMP_TLV_ROW_PROCESSED,
+      &stamp_tlv_rule_refl_loc_mac_copy}},
+
+    /* ---- §4.6 Access Report retransmissions (added later) ---- */
+    /* Graded from a sender whose replies were withheld (deviations.md:
+     * what counts as a retransmission). */
+    {"STAMP-8972-4.6-05", "RFC 8972 §4.6", IPPM_MUST, S,
+     "Unanswered Access Report packet is retransmitted",
+     "In the event the timer expires before such a packet is received, the "
+     "Session-Sender MUST retransmit the STAMP test packet that contains the "
+     "Access Report TLV.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_RETRANSMITS}},
+    {"STAMP-8972-4.6-06", "RFC 8972 §4.6", IPPM_MUST, S,
+     "No Access Report retransmission once its reply came",
+     "This timer MUST be disarmed upon reception of the reflected STAMP test "
+     "packet that includes the Access Report TLV.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_DISARMED}},
+    {"STAMP-8972-4.6-07", "RFC 8972 §4.6", IPPM_SHOULD, S,
+     "Access Report retransmitted at most four times",
+     "This retransmission SHOULD be repeated up to four times before the "
+     "procedure is aborted.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_COUNT}},
+    {"STAMP-8972-4.6-08", "RFC 8972 §4.6", IPPM_SHOULD, S,
+     "Access Report retransmissions 3 s apart (the default timer)",
+     "The default value of the retransmission timer for the Access Report "
+     "TLV SHOULD be three seconds.",
+     0, stamp_tlv_chk_send_ar_retx, {STAMP_TLV_AR_TIMER}},
 };
 
 const size_t ippm_cases_stamp_8972_n =

@@ -112,8 +112,11 @@ static struct ippm_exchange *fx_add(struct fx *f, const struct spec *s)
                                   .errest = ippm_errest_encode(&ee),
                                   .ssid = s->ssid};
     uint8_t pad[MAXLEN];
-    for (size_t k = 0; k < sizeof pad; k++)
-        pad[k] = (uint8_t)(k * 7 + 1);
+    uint32_t x = 1; /* pseudorandom, as RFC 8972 §4.1 would have it */
+    for (size_t k = 0; k < sizeof pad; k++) {
+        x = x * 1103515245u + 12345u;
+        pad[k] = (uint8_t)(x >> 16);
+    }
     if (s->len > base) {
         sp.extra = pad;
         sp.extra_len = s->len - base;
@@ -239,9 +242,16 @@ static void fx_sender(struct fx *f, bool auth)
     for (uint32_t s = 0; s < 5; s++)
         fx_add(f, &(struct spec){.seq = s, .len = base, .port = 40000,
                                  .t = t += MS});
-    for (uint32_t s = 0; s < 3; s++)
-        fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
-                                 .port = 40001, .t = t += MS});
+    for (uint32_t s = 0; s < 3; s++) {
+        /* RFC 8972 (an SSID): the 16 octets are an Extra Padding TLV. */
+        struct ippm_exchange *e =
+            fx_add(f, &(struct spec){.seq = s, .len = base + 16, .ssid = 7,
+                                     .port = 40001, .t = t += MS});
+        uint8_t *q = (uint8_t *)e->req + base;
+        q[0] = 0x80; /* U, as a sender sets it */
+        q[1] = 1;
+        ippm_store_u16(q + 2, 12);
+    }
     for (uint32_t s = 0; s < 2; s++) /* another SSID (RFC 8972 §3) */
         fx_add(f, &(struct spec){.seq = s, .len = base, .ssid = 9,
                                  .port = 40002, .t = t += MS});
@@ -279,8 +289,14 @@ static void expect(const char *id, const struct ippm_obs *obs,
 
 enum fxkind {
     F_OPEN, F_AUTH, F_OPEN_STATEFUL, F_SEND_OPEN, F_SEND_AUTH,
-    F_OPEN_TTL /* F_OPEN with one request one hop further (TTL 63) */
+    F_OPEN_TTL, /* F_OPEN with one request one hop further (TTL 63) */
+    F_SEND_DEFAULTS, /* F_SEND_OPEN run with no port or format given */
+    F_OPEN_SSIDSET /* F_OPEN provisioned with its SSIDs, one outsider */
 };
+
+/* RFC 8972 §3: the SSIDs F_OPEN_SSIDSET's reflector is provisioned with;
+ * m_ssid_discard leaves out the last. */
+static const uint16_t ssid_set[] = {SSID_A, SSID_B, 0x1234};
 
 static void build(struct fx *f, enum fxkind k)
 {
@@ -290,6 +306,18 @@ static void build(struct fx *f, enum fxkind k)
     case F_OPEN_STATEFUL: fx_reflector(f, false, true); break;
     case F_SEND_OPEN: fx_sender(f, false); break;
     case F_SEND_AUTH: fx_sender(f, true); break;
+    case F_OPEN_SSIDSET:
+        fx_reflector(f, false, false);
+        f->obs.ssid_set = ssid_set;
+        f->obs.n_ssid_set = sizeof ssid_set / sizeof ssid_set[0];
+        fx_add(f, &(struct spec){.seq = 0, .len = STAMP_BASE_LEN,
+                                 .ssid = 0x7777, .port = 40007,
+                                 .t = T0 + 100 * MS});
+        break;
+    case F_SEND_DEFAULTS:
+        fx_sender(f, false);
+        f->obs.sender_defaults = true;
+        break;
     case F_OPEN_TTL:
         fx_reflector(f, false, false);
         f->ex[RX_BASE1].req_ttl = 63;
@@ -342,6 +370,7 @@ static void m_send_seq(struct fx *f) { ippm_store_u32(rq(f, 3), 7); }
 static void m_send_mult(struct fx *f) { rq(f, 2)[13] = 0; }
 static void m_send_z(struct fx *f) { rq(f, 2)[12] |= 0x40; }
 static void m_send_ts(struct fx *f) { f->ex[4].req_ns += 5 * NS; }
+static void m_send_port(struct fx *f) { f->ex[6].req_dst.port = 20862; }
 static void m_drop(struct fx *f, size_t i) { f->ex[i].rep = NULL; }
 static void m_ign_mbz(struct fx *f) { m_drop(f, RX_MBZ); }
 static void m_ptp(struct fx *f) { m_drop(f, RX_PTP); }
@@ -411,6 +440,8 @@ static void m_ssid(struct fx *f)
 {
     ippm_store_u16(rp(f, RX_SSID) + (f->auth ? 26 : 14), 0x4321);
 }
+/* 0x1234 not provisioned: RX_SSID's answer should not have come. */
+static void m_ssid_discard(struct fx *f) { f->obs.n_ssid_set = 2; }
 static void m_send_ssid(struct fx *f) { ippm_store_u16(rq(f, 7) + 14, 8); }
 /* SSID B's first reply numbered as if one counter served the 4-tuple. */
 static void m_refl_ssid_sessions(struct fx *f)
@@ -466,6 +497,7 @@ struct case_test {
 
 static const struct case_test case_tests[] = {
     {"STAMP-8762-4.1-01", F_OPEN, m_port},
+    {"STAMP-8762-4.1-02", F_SEND_DEFAULTS, m_send_port},
     {"STAMP-8762-4.2-01", F_OPEN, m_symmetric},
     {"STAMP-8762-4.2-02", F_OPEN, m_answer_short_38},
     {"STAMP-8762-4.2-03", F_SEND_OPEN, m_send_short},
@@ -477,6 +509,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-4.2.1-06", F_OPEN, m_ign_mbz},
     {"STAMP-8762-4.2.1-07", F_OPEN, m_ptp},
     {"STAMP-8762-4.2.1-08", F_OPEN, m_tsfmt},
+    {"STAMP-8762-4.2.1-09", F_SEND_DEFAULTS, m_send_z},
     {"STAMP-8762-4.2.2-01", F_SEND_AUTH, m_send_auth_mbz12},
     {"STAMP-8762-4.2.2-02", F_SEND_AUTH, m_send_auth_mbz70},
     {"STAMP-8762-4.3-01", F_OPEN, m_answer},
@@ -517,6 +550,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8762-ADV-07", F_SEND_OPEN, m_adv_send_ts_back},
     {"STAMP-8972-3-01", F_OPEN, m_ssid},
     {"STAMP-8972-3-04", F_OPEN_STATEFUL, m_refl_ssid_sessions},
+    {"STAMP-8972-3-05", F_OPEN_SSIDSET, m_ssid_discard},
     {"STAMP-8972-3-02", F_SEND_OPEN, m_send_ssid},
     {"STAMP-8972-3-03", F_SEND_OPEN, m_send_ssid_reused},
 };
@@ -591,6 +625,8 @@ static void test_na_without_relevant_exchange(void **state)
     assert_int_equal(run("STAMP-8762-4.3.2-01", &f->obs, d), IPPM_NA);
     assert_int_equal(run("STAMP-8972-3-01", &f->obs, d), IPPM_NA);
     assert_int_equal(run("STAMP-8762-4.2.1-08", &f->obs, d), IPPM_NA);
+    assert_int_equal(run("STAMP-8972-3-05", &f->obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "--ssid-set"));
     /* No request to port 862: a configured port. */
     f->ex[0].req_dst.port = 5000;
     assert_int_equal(run("STAMP-8762-4.1-01", &f->obs, d), IPPM_NA);
@@ -598,6 +634,12 @@ static void test_na_without_relevant_exchange(void **state)
     f->obs.auth = true;
     assert_int_equal(run("STAMP-8762-4.4-02", &f->obs, d), IPPM_NA);
     assert_non_null(strstr(d, "key"));
+    /* A sender's defaults are graded only when declared. */
+    build(&g_fx, F_SEND_OPEN);
+    m_send_port(&g_fx);
+    assert_int_equal(run("STAMP-8762-4.1-02", &g_fx.obs, d), IPPM_NA);
+    assert_non_null(strstr(d, "--sender-defaults"));
+    assert_int_equal(run("STAMP-8762-4.2.1-09", &g_fx.obs, d), IPPM_NA);
 }
 
 /* RFC 8762 §4.6: "will transmit the base packet (Figure 5) if it receives
@@ -1015,7 +1057,7 @@ static void test_runner_filters(void **state)
         assert_memory_equal(res[i].c->id, "STAMP-8762-4.3.1-", 17);
     /* Several prefixes. */
     n = ippm_catalogue_run(&g_fx.obs, "STAMP-8762-4.1,STAMP-8972-3", res, 128);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4); /* 4.1-01; 3-01, 3-04, 3-05 */
     size_t n_all_refl = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
     /* Nothing matches. */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, "TWAMP-", res, 128), 0);

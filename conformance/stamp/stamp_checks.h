@@ -66,6 +66,9 @@ STAMP_CHECK(stamp_chk_refl_bad_hmac_dropped);
 STAMP_CHECK(stamp_chk_refl_ssid_copied);
 /* RFC 8972 §3: a stateful reflector counts per 4-tuple and SSID. */
 STAMP_CHECK(stamp_chk_refl_ssid_sessions);
+/* RFC 8972 §3: a request whose SSID is not one the reflector was
+ * provisioned with (obs->ssid_set) gets no reply. */
+STAMP_CHECK(stamp_chk_refl_ssid_discard);
 
 /* ---- Session-Sender, RFC 8762 ---- */
 STAMP_CHECK(stamp_chk_send_min_len);
@@ -74,6 +77,11 @@ STAMP_CHECK(stamp_chk_send_errest_mult);
 STAMP_CHECK(stamp_chk_send_errest_z);
 STAMP_CHECK(stamp_chk_send_ts_plausible);
 STAMP_CHECK(stamp_chk_send_hmac_valid);
+/* RFC 8762 §4.1, §4.2.1: a sender run with its defaults (obs->
+ * sender_defaults) sends to UDP port 862, with NTP timestamps (Z = 0);
+ * N/A when the defaults were not declared. */
+STAMP_CHECK(stamp_chk_send_default_port);
+STAMP_CHECK(stamp_chk_send_default_ntp);
 
 /* ---- Session-Sender, RFC 8972 ---- */
 STAMP_CHECK(stamp_chk_send_ssid_constant);

@@ -19,6 +19,20 @@
 
 /* ================= Session-Reflector, RFC 8762 ================= */
 
+/* RFC 8972 §3: e's request carries a non-zero SSID the reflector was
+ * not provisioned with (obs->ssid_set given), so it must be discarded. */
+static bool req_ssid_unprovisioned(const struct ippm_obs *obs,
+                                   const struct ippm_exchange *e)
+{
+    struct stamp_sender_pkt s;
+    if (!obs->n_ssid_set || !stamp_dec_req(obs, e, &s) || !s.ssid)
+        return false;
+    for (size_t k = 0; k < obs->n_ssid_set; k++)
+        if (obs->ssid_set[k] == s.ssid)
+            return false;
+    return true;
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_refl_port_862)
 {
@@ -26,7 +40,8 @@ STAMP_CHECK(stamp_chk_refl_port_862)
     unsigned to862 = 0, answered = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
-        if (e->req_dst.family == IPPM_AF_NONE || e->req_dst.port != STAMP_PORT)
+        if (e->req_dst.family == IPPM_AF_NONE ||
+            e->req_dst.port != STAMP_PORT || req_ssid_unprovisioned(obs, e))
             continue;
         if (e->in_flight) { /* no reply could be seen yet */
             a.in_flight++;
@@ -853,4 +868,29 @@ STAMP_CHECK(stamp_chk_refl_ssid_copied)
                         "the reflector returns a zeroed SSID: it does not "
                         "support RFC 8972");
     return stamp_acc_end(&a, "no answered request with an SSID");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_ssid_discard)
+{
+    if (!obs->n_ssid_set)
+        return stamp_na(detail, cap,
+                        "the reflector's provisioned SSIDs were not given "
+                        "(--ssid-set)");
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!req_ssid_unprovisioned(obs, e) || e->in_flight)
+            continue;
+        a.n++;
+        struct stamp_sender_pkt s;
+        if (e->rep && stamp_dec_req(obs, e, &s))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": request with SSID 0x%04x, not "
+                           "one the reflector was provisioned with, was "
+                           "answered (expected it discarded)",
+                           s.seq, s.ssid);
+    }
+    return stamp_acc_end(&a, "no request carried an SSID outside the "
+                             "provisioned ones");
 }

@@ -4,6 +4,7 @@
 #include "stamp_checks.h"
 
 #include "stamp_checks_base.h"
+#include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -88,6 +89,15 @@ STAMP_CHECK(stamp_chk_send_mbz)
     return send_mbz(obs, detail, cap, l, off, len);
 }
 
+/* RFC 8972 §4.6: an Access Report packet sent again keeps its Sequence
+ * Number (an earlier one than the session's next). */
+static bool ar_resent(const struct ippm_obs *obs, const struct ippm_exchange *e,
+                      uint32_t seq, uint32_t want)
+{
+    struct stamp_tlv t;
+    return seq < want && stamp_tlvck_req_first(obs, e, STAMP_TLV_ACCESS, &t);
+}
+
 /* see stamp_checks.h */
 STAMP_CHECK(stamp_chk_send_seq)
 {
@@ -99,6 +109,8 @@ STAMP_CHECK(stamp_chk_send_seq)
         if (i == 0 || stamp_ck_sess_key_cmp(&v[i - 1], &v[i]))
             want = 0;
         uint32_t seq = stamp_req_seq(v[i].e);
+        if (ar_resent(obs, v[i].e, seq, want))
+            continue;
         a.n++;
         if (seq != want)
             stamp_acc_fail(
@@ -273,4 +285,51 @@ STAMP_CHECK(stamp_chk_send_ssid_distinct)
     free(v);
     return stamp_acc_end(&a, "fewer than two sessions from one sender use an "
                              "SSID");
+}
+
+/* ================= Session-Sender defaults, RFC 8762 ================= */
+
+/* Why the default cases cannot grade an observation without
+ * --sender-defaults: a capture does not say what the sender was told. */
+static const char no_defaults[] =
+    "the sender's configuration was not declared: with --sender-defaults "
+    "(it ran with no port and no timestamp format given) its defaults are "
+    "graded";
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_default_port)
+{
+    if (!obs->sender_defaults)
+        return stamp_na(detail, cap, no_defaults);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    struct stamp_sender_pkt s;
+    const struct ippm_exchange *e;
+    for (size_t i = 0; (e = next_req(obs, &i, false, &s));) {
+        a.n++;
+        if (e->req_dst.port != STAMP_PORT)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": sent to UDP port %u with no "
+                           "port given (expected the default, %u)",
+                           s.seq, e->req_dst.port, STAMP_PORT);
+    }
+    return stamp_acc_end(&a, "no sender packet of base length or more");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_send_default_ntp)
+{
+    if (!obs->sender_defaults)
+        return stamp_na(detail, cap, no_defaults);
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    struct stamp_sender_pkt s;
+    for (size_t i = 0; next_req(obs, &i, false, &s);) {
+        a.n++;
+        if (stamp_ck_errest_z(s.errest))
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32 ": Z=1 (PTPv2 timestamp) with no "
+                           "format given (expected NTP, Z=0: the default "
+                           "format every STAMP node supports)",
+                           s.seq);
+    }
+    return stamp_acc_end(&a, "no sender packet of base length or more");
 }

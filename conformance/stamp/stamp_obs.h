@@ -40,6 +40,8 @@
 #define IPPM_PROBE_STAMP_TLV_ASYM (1u << 23) /* asymmetrical-pkts */
 #define IPPM_PROBE_STAMP_TLV_HDR  (1u << 24) /* stamp-ext-hdr 246, 247 */
 #define IPPM_PROBE_STAMP_TLV_BER  (1u << 25) /* stamp-ber 240-242 */
+/* RFC 8972 §3 with --ssid-set: an SSID the reflector lacks. */
+#define IPPM_PROBE_STAMP_SSID_OUT (1u << 26)
 
 /* The name of struct stamp_obs_pkt in the obs->ext chain. */
 #define STAMP_OBS_PKT "stamp-packet"

@@ -126,6 +126,8 @@ static void exchange_from_request(struct ippm_exchange *e,
     e->req_ttl = dg->ttl;
     e->req_src = dg->src;
     e->req_dst = dg->dst;
+    e->req_mac_known = dg->src_mac_known;
+    memcpy(e->req_mac, dg->src_mac, sizeof e->req_mac);
     /* RFC 8972 §4.4 CoS cases: TOS as captured, when both are known. */
     e->tos_known = dg->tos >= 0;
     e->req_tos = dg->tos >= 0 ? (uint8_t)dg->tos : 0;

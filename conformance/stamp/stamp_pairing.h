@@ -24,6 +24,8 @@ struct stamp_dgram {
     struct ippm_addr src, dst;
     int16_t ttl;                /* IP TTL / Hop Limit, -1 unknown */
     int16_t tos;                /* IPv4 TOS / IPv6 Traffic Class, -1 unknown */
+    bool src_mac_known;         /* link-layer source, RFC 8972 §4.2.2 */
+    uint8_t src_mac[6];
 };
 
 /* The shortest datagram the port detection counts: a TWAMP-Light test

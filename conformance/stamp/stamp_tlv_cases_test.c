@@ -129,7 +129,7 @@ static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
     e->req_tos = 0x2d; /* DSCP 11, ECN 1 */
     if (f->obs.role != IPPM_ROLE_REFLECTOR)
         return i;
-    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST};
+    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST, false};
     struct ippm_event ev = {IPPM_EV_DATAGRAM, t + 200000, q, len, &m};
     struct ippm_action act;
     assert_int_equal(
@@ -392,12 +392,96 @@ static void fx_sender(bool auth)
                               8));
         }
         PUT(stamp_tlv_put_hmac(b, B_, &n));
-        PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
+        /* The BER pattern fills the padding only in a BER test (the
+         * open fixture's); else zeros (RFC 8972 §4.1). */
+        if (auth)
+            PUT(stamp_tlv_put_padding(b, B_, &n, 8));
+        else
+            PUT(stamp_tlv_put_ber_padding(b, B_, &n, pat, 2, 8));
         add(&g, b, n, 9, false);
     }
 }
 
-enum fxkind { F_R, F_RS, F_A, F_S, F_SA };
+/* A sender padding with Extra Padding TLVs (RFC 8972 §4.1): zeros, then
+ * pseudorandom octets; SSID 9 shows RFC 8972 support. */
+enum { P_ZERO, P_RANDOM, P_AFTER_COS };
+
+static void fx_sender_padding(void)
+{
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    uint8_t rnd[16];
+    uint32_t x = 7;
+    for (size_t i = 0; i < sizeof rnd; i++) {
+        x = x * 1103515245u + 12345u;
+        rnd[i] = (uint8_t)(x >> 16);
+    }
+    for (int k = P_ZERO; k <= P_AFTER_COS; k++) {
+        uint8_t b[64];
+        size_t n = 0;
+        if (k == P_AFTER_COS)
+            PUT(stamp_tlv_put_cos(b, B_, &n, 46));
+        PUT(stamp_tlv_put(b, B_, &n, STAMP_TLV_U, STAMP_TLV_PADDING,
+                          k == P_ZERO ? NULL : rnd, sizeof rnd));
+        add(&g, b, n, 9, false);
+    }
+}
+
+/* RFC 8972 §4.6: a sender whose replies were withheld. Packet 0 with an
+ * Access Report, sent at 0 s and again every 3 s, four times
+ * (AR_FIRST..AR_LAST); packet 1 reported at 13 s and answered; packet 2
+ * at 20 s with a 4-octet Extra Padding TLV where a report would be. */
+enum { AR_FIRST, AR_LAST = 4, AR_ANSWERED, AR_PLAIN };
+
+/* A request with an Access Report (1, 1) as packet seq, sent at ms. */
+static size_t add_ar(uint32_t seq, uint64_t ms)
+{
+    uint8_t b[16];
+    size_t n = 0;
+    PUT(stamp_tlv_put_access(b, B_, &n, 1, 1));
+    size_t i = add(&g, b, n, 9, false);
+    ippm_store_u32(g.req[i], seq);
+    g.ex[i].req_ns = T0 + ms * MS;
+    return i;
+}
+
+static void fx_sender_ar(void)
+{
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    for (uint32_t k = AR_FIRST; k <= AR_LAST; k++)
+        add_ar(0, 3000 * k);
+    size_t i = add_ar(1, 13000);
+    memcpy(g.rep[i], g.req[i], g.ex[i].req_len);
+    g.ex[i].rep = g.rep[i];
+    g.ex[i].rep_len = g.ex[i].req_len;
+    g.ex[i].rep_ns = g.ex[i].req_ns + MS;
+    i = add_ar(2, 20000);
+    g.req[i][base(&g) + 1] = STAMP_TLV_PADDING;
+}
+
+/* A capture's view of X_MAIN (RFC 8972 §4.2.2): the request came from
+ * this link-layer source, which the reflector reported in its EUI-48
+ * sub-TLV (the first sub-TLV of the Location TLV, after the ports). */
+static const uint8_t MAC[6] = {0x02, 0, 0x5e, 0x10, 0x20, 0x30};
+
+static uint8_t *eui48(void)
+{
+    uint8_t *sub = rt(X_MAIN, STAMP_TLV_LOCATION) + 4 + 4;
+    assert_int_equal(sub[1], STAMP_LOC_SRC_EUI48);
+    return sub + 4;
+}
+
+static void fx_reflector_mac(void)
+{
+    fx_reflector(true);
+    /* Our reflector sees no MAC on a UDP socket and answers a zero
+     * EUI-64; one that saw the Ethernet source answers EUI-48. */
+    rt(X_MAIN, STAMP_TLV_LOCATION)[4 + 4 + 1] = STAMP_LOC_SRC_EUI48;
+    g.ex[X_MAIN].req_mac_known = true;
+    memcpy(g.ex[X_MAIN].req_mac, MAC, sizeof MAC);
+    memcpy(eui48(), MAC, sizeof MAC);
+}
+
+enum fxkind { F_R, F_RS, F_A, F_S, F_SA, F_SP, F_SAR, F_RMAC };
 
 static void build(enum fxkind k)
 {
@@ -416,6 +500,15 @@ static void build(enum fxkind k)
         break;
     case F_SA:
         fx_sender(true);
+        break;
+    case F_SP:
+        fx_sender_padding();
+        break;
+    case F_SAR:
+        fx_sender_ar();
+        break;
+    case F_RMAC:
+        fx_reflector_mac();
         break;
     }
 }
@@ -862,6 +955,46 @@ M(m_s_ber)
     qt(0, STAMP_TLV_PADDING)[4] ^= 1;
 }
 
+/* A fill of one octet repeated: not pseudorandom. */
+M(m_s_pad_fill)
+{
+    memset(qt(P_RANDOM, STAMP_TLV_PADDING) + 4, 0xab, 16);
+}
+/* Plain octets past the base where the TLVs were (a Length that runs
+ * past the end: no TLV walk). */
+M(m_s_pad_plain)
+{
+    ippm_store_u16(g.req[P_AFTER_COS] + BB + 2, 0xffff);
+}
+
+/* Another address than the request's link-layer source. */
+M(m_loc_mac_copy)
+{
+    eui48()[5] ^= 0xff;
+}
+/* The re-sends stop carrying the report: never retransmitted. */
+M(m_ar_never)
+{
+    for (size_t i = AR_FIRST + 1; i <= AR_LAST; i++)
+        g.req[i][BB + 1] = STAMP_TLV_PADDING;
+}
+/* Packet 1 sent again 7 s after its reply came. */
+M(m_ar_after_reply)
+{
+    g.req[AR_PLAIN][BB + 1] = STAMP_TLV_ACCESS;
+    ippm_store_u32(g.req[AR_PLAIN], 1);
+}
+/* A fifth retransmission. */
+M(m_ar_fifth)
+{
+    add_ar(0, 15000);
+}
+/* The second retransmission a second after the first. */
+M(m_ar_timer)
+{
+    g.ex[AR_FIRST + 2].req_ns = T0 + 4000 * MS;
+}
+
 struct case_test {
     const char *id;
     enum fxkind fx;
@@ -884,6 +1017,8 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4-13", F_S, m_s_reserved},
     {"STAMP-8972-4-14", F_S, m_s_private_len},
     {"STAMP-8972-4.1-01", F_R, m_padding_len},
+    {"STAMP-8972-4.1-02", F_SP, m_s_pad_fill},
+    {"STAMP-8972-4.1-03", F_SP, m_s_pad_plain},
     {"STAMP-8972-4.2-01", F_R, m_loc_len},
     {"STAMP-8972-4.2-02", F_R, m_loc_ports},
     {"STAMP-8972-4.2-03", F_S, m_s_loc_zero},
@@ -892,6 +1027,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.2-06", F_R, m_loc_src_family},
     {"STAMP-8972-4.2-07", F_R, m_loc_src_value},
     {"STAMP-8972-4.2-08", F_R, m_loc_mac},
+    {"STAMP-8972-4.2-10", F_RMAC, m_loc_mac_copy},
     {"STAMP-8972-4.2-09", F_R, m_loc_malformed},
     {"STAMP-8972-4.2.1-01", F_R, m_loc_sub_i},
     {"STAMP-8972-4.2.1-02", F_S, m_s_loc_sub_i},
@@ -921,6 +1057,10 @@ static const struct case_test case_tests[] = {
     {"STAMP-8972-4.6-02", F_R, m_ar_copy},
     {"STAMP-8972-4.6-03", F_S, m_s_ar_id},
     {"STAMP-8972-4.6-04", F_S, m_s_ar_resv},
+    {"STAMP-8972-4.6-05", F_SAR, m_ar_never},
+    {"STAMP-8972-4.6-06", F_SAR, m_ar_after_reply},
+    {"STAMP-8972-4.6-07", F_SAR, m_ar_fifth},
+    {"STAMP-8972-4.6-08", F_SAR, m_ar_timer},
     {"STAMP-8972-4.7-01", F_S, m_s_fu_zero},
     {"STAMP-8972-4.7-02", F_RS, m_fu_stateless},
     {"STAMP-8972-4.7-03", F_R, m_fu_malformed},
@@ -1168,6 +1308,40 @@ static void test_i_set_with_good_hmac(void **state)
     }
 }
 
+/* RFC 8972 §4.6 n/a: a report in every packet, unanswered, is reported
+ * again rather than retransmitted; a capture cut within the timer; and
+ * §4.1: a counter fill fails, a BER test's pattern is not graded. */
+static void test_sender_evidence(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    for (uint32_t k = 0; k < 10; k++)
+        add_ar(k, 100 * k);
+    assert_int_equal(run("STAMP-8972-4.6-05", d), IPPM_NA);
+    assert_non_null(strstr(d, "same report"));
+    fx_init(&g, IPPM_ROLE_SENDER, false, false);
+    add_ar(0, 0);
+    add_ar(1, 2000);
+    g.req[1][base(&g) + 1] = STAMP_TLV_PADDING;
+    assert_int_equal(run("STAMP-8972-4.6-05", d), IPPM_NA);
+    assert_int_equal(run("STAMP-8972-4.6-07", d), IPPM_NA);
+    /* RFC 8972 §4.6 re-sends keep their Sequence Number: no RFC 8762
+     * sequence failure; without the report they are repeats. */
+    build(F_SAR);
+    expect("STAMP-8762-4.2.1-02", IPPM_PASS);
+    m_ar_never();
+    expect("STAMP-8762-4.2.1-02", IPPM_FAIL);
+    build(F_SP);
+    uint8_t *v = qt(P_RANDOM, STAMP_TLV_PADDING) + 4;
+    for (uint8_t k = 0; k < 16; k++)
+        v[k] = (uint8_t)(3 + 5 * k);
+    assert_int_equal(run("STAMP-8972-4.1-02", d), IPPM_FAIL);
+    assert_non_null(strstr(d, "counts 0x03, 0x08"));
+    build(F_S); /* a BER test: the padding is its pattern */
+    assert_int_equal(run("STAMP-8972-4.1-02", d), IPPM_NA);
+}
+
 static void test_failure_detail(void **state)
 {
     (void)state;
@@ -1193,6 +1367,7 @@ int main(void)
         cmocka_unit_test(test_fixtures_fail_nothing),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
+        cmocka_unit_test(test_sender_evidence),
         cmocka_unit_test(test_i_set_with_good_hmac),
         cmocka_unit_test(test_uncopied_padding_charged_once),
     };

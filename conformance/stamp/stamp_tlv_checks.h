@@ -69,6 +69,19 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
 STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
+/* RFC 8972 §4.1: a sender that uses RFC 8972 (an SSID or TLVs) pads
+ * packets longer than the base with TLVs, not plain octets. */
+STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv);
+/* RFC 8972 §4.6 Access Report retransmissions, seen across a sender's
+ * packets (a retransmission: the same session and Sequence Number again,
+ * with the Access Report TLV); row type: */
+enum stamp_tlv_ar_rule {
+    STAMP_TLV_AR_RETRANSMITS, /* an unanswered one is sent again */
+    STAMP_TLV_AR_DISARMED,    /* none is sent again after its reply */
+    STAMP_TLV_AR_COUNT,       /* up to four retransmissions */
+    STAMP_TLV_AR_TIMER        /* 3 s between transmissions */
+};
+STAMP_CHECK(stamp_tlv_chk_send_ar_retx);
 
 /* The rules rows hand to stamp_tlv_chk_pairs (refl) and _sends (send). */
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_u_unknown;
@@ -149,6 +162,12 @@ extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_stateless;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_seq;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_ts;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_private_len;
+/* RFC 8972 §4.2.2: the EUI-48 field is the request's captured
+ * link-layer source (row type STAMP_TLV_LOCATION). */
+extern const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac_copy;
+/* RFC 8972 §4.1: Extra Padding pseudorandom or zeros (row type
+ * STAMP_TLV_PADDING). */
+extern const struct stamp_tlv_rule stamp_tlv_rule_send_pad_content;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_len;
 extern const struct stamp_tlv_rule stamp_tlv_rule_send_fu_reserved;
 extern const struct stamp_tlv_rule stamp_tlv_rule_refl_fu_reserved;

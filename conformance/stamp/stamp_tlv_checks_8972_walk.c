@@ -481,6 +481,29 @@ static int sf_mac(const struct stamp_tlv_rule *rule,
     return 1;
 }
 
+/* An EUI-48 answer holds the request's link-layer source as captured; a
+ * zero one is a field left unreported (§4.2.2 "MAY leave some fields
+ * unreported"), not graded. */
+static int sf_mac_copy(const struct stamp_tlv_rule *rule,
+                       const struct ippm_exchange *e, const struct stamp_tlv *qs,
+                       const struct stamp_tlv *rs, char *why, size_t n)
+{
+    (void)rule, (void)qs;
+    if (!e->req_mac_known || rs->type != STAMP_LOC_SRC_EUI48 || rs->len != 8 ||
+        stamp_tlv_all_zero(rs->value, 6))
+        return -1;
+    if (memcmp(rs->value, e->req_mac, 6) != 0) {
+        const uint8_t *g = rs->value, *w = e->req_mac;
+        return stamp_tlvck_fail(
+            why, n,
+            "EUI-48 field %02x:%02x:%02x:%02x:%02x:%02x, the request came "
+            "from %02x:%02x:%02x:%02x:%02x:%02x (expected that copied)",
+            g[0], g[1], g[2], g[3], g[4], g[5], w[0], w[1], w[2], w[3], w[4],
+            w[5]);
+    }
+    return 1;
+}
+
 static int sf_i(const struct stamp_tlv_rule *rule,
                 const struct ippm_exchange *e, const struct stamp_tlv *qs,
                 const struct stamp_tlv *rs, char *why, size_t n)
@@ -508,6 +531,11 @@ PAIR(p_loc_mac)
 {
     (void)o;
     return loc_subs(rule, e, q, r, sf_mac, why, n);
+}
+PAIR(p_loc_mac_copy)
+{
+    (void)o;
+    return loc_subs(rule, e, q, r, sf_mac_copy, why, n);
 }
 PAIR(p_loc_sub_i)
 {
@@ -547,6 +575,13 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_src_value = {
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac = {
     .pair = p_loc_mac,
     .none = "no Location TLV asked for the Source MAC Address",
+    .k = STAMP_LOC_SRC_MAC};
+/* see stamp_tlv_checks.h */
+const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_mac_copy = {
+    .pair = p_loc_mac_copy,
+    .none = "no EUI-48 Source MAC Address reported for a request whose "
+            "link-layer source is known (a capture on Ethernet or Linux "
+            "cooked links; live runs do not see it)",
     .k = STAMP_LOC_SRC_MAC};
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_refl_loc_sub_i = {

@@ -239,6 +239,24 @@ static size_t skip_ethertype(const uint8_t *buf, size_t caplen, size_t off,
     }
 }
 
+/* The frame's 6-octet link-layer source into d, when its link type has
+ * one: Ethernet (octets 6-11), SLL (address length at 4, address at 6),
+ * SLL2 (length at 11, address at 12). */
+static void link_src_mac(int dlt, const uint8_t *buf, size_t caplen,
+                         struct ippm_pcap_dgram *d)
+{
+    size_t at = 0;
+    if (dlt == LINK_EN10MB && caplen >= 12)
+        at = 6;
+    else if (dlt == LINK_SLL && caplen >= 12 && rd16(buf + 4) == 6)
+        at = 6;
+    else if (dlt == LINK_SLL2 && caplen >= 18 && buf[11] == 6)
+        at = 12;
+    d->src_mac_known = at != 0;
+    if (at)
+        memcpy(d->src_mac, buf + at, 6);
+}
+
 /* see pcap_read.h */
 enum ippm_pcap_frame ippm_pcap_parse_frame(int dlt, const uint8_t *buf,
                                            size_t caplen, size_t wirelen,
@@ -289,7 +307,9 @@ enum ippm_pcap_frame ippm_pcap_parse_frame(int dlt, const uint8_t *buf,
     size_t iplen = caplen - off;
     if (version != 0 && iplen >= 1 && (ip[0] >> 4) != version)
         return IPPM_PCAP_MALFORMED; /* ethertype and IP version disagree */
-    return ippm_pcap_parse_ip(ip, iplen, truncated, d);
+    k = ippm_pcap_parse_ip(ip, iplen, truncated, d);
+    link_src_mac(dlt, buf, caplen, d);
+    return k;
 }
 
 /* see pcap_read.h */

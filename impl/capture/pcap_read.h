@@ -13,6 +13,7 @@
 #ifndef IPPM_PCAP_READ_H
 #define IPPM_PCAP_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ struct ippm_pcap_dgram {
     int16_t tos;            /* IPv4 TOS / IPv6 Traffic Class */
     const uint8_t *payload;
     size_t len;             /* UDP payload length */
+    /* The link-layer source address when the link type carries a 6-octet
+     * one (Ethernet, Linux cooked SLL and SLL2); RFC 8972 §4.2.2. */
+    bool src_mac_known;
+    uint8_t src_mac[6];
 };
 
 /* What a frame turned out to be. */

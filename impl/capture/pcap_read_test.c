@@ -188,6 +188,48 @@ static void test_pcap_parse_sll_sll2_null_loop_raw(void **state)
     check_all_lengths(DLT_RAW_, f, n, 4, 63);
 }
 
+/* RFC 8972 §4.2.2 grades the copied MAC: the link-layer source of
+ * Ethernet, SLL and SLL2 frames (6-octet addresses); none on raw IP. */
+static void test_pcap_parse_link_source_mac(void **state)
+{
+    (void)state;
+    static const uint8_t mac[6] = {0x02, 0, 0x5e, 1, 2, 3};
+    struct ippm_pcap_dgram d;
+    uint8_t f[256] = {0};
+    memcpy(f + 6, mac, 6); /* Ethernet: destination, then source */
+    f[12] = 0x08;
+    size_t n = 14 + ipv4_udp(f + 14);
+    assert_int_equal(parse_guarded(DLT_EN10MB_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_true(d.src_mac_known);
+    assert_memory_equal(d.src_mac, mac, 6);
+
+    memset(f, 0, sizeof f);
+    f[5] = 6; /* SLL: address length, then the address */
+    memcpy(f + 6, mac, 6);
+    f[14] = 0x08;
+    n = 16 + ipv4_udp(f + 16);
+    assert_int_equal(parse_guarded(DLT_SLL_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_true(d.src_mac_known);
+    assert_memory_equal(d.src_mac, mac, 6);
+
+    memset(f, 0, sizeof f);
+    f[0] = 0x08; /* SLL2: protocol first, address length 11, address 12 */
+    f[11] = 6;
+    memcpy(f + 12, mac, 6);
+    n = 20 + ipv4_udp(f + 20);
+    assert_int_equal(parse_guarded(DLT_SLL2_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_true(d.src_mac_known);
+    assert_memory_equal(d.src_mac, mac, 6);
+    f[11] = 8; /* another address length: not a MAC we can compare */
+    assert_int_equal(parse_guarded(DLT_SLL2_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_false(d.src_mac_known);
+
+    memset(f, 0, sizeof f);
+    n = ipv4_udp(f);
+    assert_int_equal(parse_guarded(DLT_RAW_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_false(d.src_mac_known);
+}
+
 static void test_pcap_parse_skips_fragments(void **state)
 {
     (void)state;
@@ -293,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_pcap_parse_ethernet_padding_ignored),
         cmocka_unit_test(test_pcap_parse_two_vlan_tags_ipv6_every_length),
         cmocka_unit_test(test_pcap_parse_sll_sll2_null_loop_raw),
+        cmocka_unit_test(test_pcap_parse_link_source_mac),
         cmocka_unit_test(test_pcap_parse_skips_fragments),
         cmocka_unit_test(test_pcap_parse_rejects_lying_lengths),
         cmocka_unit_test(test_pcap_parse_classifies_others),

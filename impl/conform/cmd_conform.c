@@ -52,7 +52,9 @@ enum {
     OPT_HTML,
     OPT_HMAC_KEY,
     OPT_VERBOSE,
-    OPT_PATH
+    OPT_PATH,
+    OPT_SENDER_DEFAULTS,
+    OPT_SSID_SET
 };
 
 static const struct option long_opts[] = {
@@ -78,6 +80,8 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
+    {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0},
 };
 
@@ -112,11 +116,22 @@ static void usage(FILE *f);
         "                         the next packet (sender, default 10)\n" \
         "  --clock-tolerance S    allowed offset between the clocks (default " \
         "1)\n" \
-        "  --ttl N                TTL / Hop Limit of the probes (default 64)\n" \
+        "  --ttl N                TTL / Hop Limit of the probes (default 64;\n" \
+        "                         base packets 5-9 one lower, for ADV-06)\n" \
         "  --port PORT            stamp-reflector: the reflector's port, as " \
         "HOST:PORT;\n" \
         "                         stamp-sender: the port to listen on " \
         "(default 862)\n" \
+        "  --ssid-set N[,N]       stamp-reflector: the SSIDs the reflector " \
+        "is\n" \
+        "                         provisioned with; one outside them must " \
+        "get\n" \
+        "                         no reply (RFC 8972 §3)\n" \
+        "  --sender-defaults      stamp-sender only: the sender runs with " \
+        "no port\n" \
+        "                         and no timestamp format given; grade " \
+        "its\n" \
+        "                         defaults (UDP port 862, NTP)\n" \
         "  --listen ADDR, --count N   stamp-sender only: where to listen " \
         "(default\n" \
         "                         every address) and how many packets to " \
@@ -145,15 +160,18 @@ static void usage(FILE *f);
 
 /* Options a subcommand does not take, 0-terminated: refused rather than
  * silently ignored (a --port that probes port 862 instead). */
-static const int deny_reflector[] = {OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP,
-                                     OPT_MANIFEST, OPT_LIST, 0};
+static const int deny_reflector[] = {OPT_LISTEN,   OPT_COUNT,
+                                     OPT_NO_PCAP,  OPT_MANIFEST,
+                                     OPT_LIST,     OPT_SENDER_DEFAULTS, 0};
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
-                                  OPT_LIST,     OPT_HMAC_KEY,  0};
+                                  OPT_LIST,     OPT_HMAC_KEY,  OPT_SSID_SET,
+                                  0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
-    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, 0};
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, OPT_SENDER_DEFAULTS,
+    OPT_SSID_SET,  0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -192,6 +210,15 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_PATH:
             if (conform_path_parse("--path", optarg, &o->path_flags) != 0)
+                return IPPM_EXIT_USAGE;
+            break;
+        case OPT_SENDER_DEFAULTS:
+            o->sender_defaults = true;
+            break;
+        case OPT_SSID_SET:
+            if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
+                                  o->ssid_set, CONFORM_SSID_SET_MAX,
+                                  &o->n_ssid_set) != 0)
                 return IPPM_EXIT_USAGE;
             break;
         case OPT_JUNIT:
@@ -476,6 +503,11 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
     /* --path: the declared rewrites, whoever built the observation. */
     struct ippm_obs graded = *obs;
     graded.path_flags |= o->path_flags;
+    graded.sender_defaults |= o->sender_defaults;
+    if (o->n_ssid_set) {
+        graded.ssid_set = o->ssid_set;
+        graded.n_ssid_set = o->n_ssid_set;
+    }
     *n = ippm_catalogue_run(&graded, o->only, res, n_cat);
     if (*n == 0 && o->only && suite) {
         ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
@@ -551,6 +583,8 @@ static int run_reflector_suite(const struct conform_opts *o,
         .ttl = o->ttl,
         .tlv_key = o->hmac_key_file ? ls.key : NULL,
         .tlv_key_len = o->hmac_key_file ? ls.key_len : 0,
+        .ssid_set = o->ssid_set,
+        .n_ssid_set = o->n_ssid_set,
     };
     char err[IPPM_NET_ERRLEN], where[IPPM_ADDR_STRLEN];
     ippm_addr_fmt(target, where, sizeof where);

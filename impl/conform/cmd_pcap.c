@@ -3,7 +3,8 @@
  *   ippm pcap check FILE [--port PORT] [--auth-key-file FILE] [--auth]
  *                        [--role reflector|sender|both] [--stateful|--stateless]
  *                        [--clock-tolerance SECONDS] [--timestamp ntp|ptp]
- *                        [--only PREFIX]
+ *                        [--only PREFIX] [--sender-defaults]
+ *                        [--ssid-set N[,N]]
  *                        [--strict] [--junit FILE] [--json FILE]
  *                        [--html FILE] [--quiet] [-v|--verbose]
  *   ippm pcap check --manifest MANIFEST
@@ -108,6 +109,8 @@ int capture_load(const char *path, struct capture *c, char *err,
         d->dst = pd.dst;
         d->ttl = pd.ttl;
         d->tos = pd.tos;
+        d->src_mac_known = pd.src_mac_known;
+        memcpy(d->src_mac, pd.src_mac, sizeof d->src_mac);
         c->frame[c->n] = pd.frame;
         c->n++;
     }
@@ -144,7 +147,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET
 };
 
 static const struct option check_longopts[] = {
@@ -166,6 +169,8 @@ static const struct option check_longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"path", required_argument, NULL, OPT_PATH},
+    {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0}
 };
 
@@ -179,6 +184,7 @@ static void usage(FILE *f)
           " [--timestamp ntp|ptp]\n"
           "                       [--only PREFIX] [--strict]"
           " [--path nat,remark]\n"
+          "                       [--sender-defaults] [--ssid-set N[,N]]\n"
           "                       [--junit FILE] [--json FILE] [--html FILE]"
           " [--quiet] [-v]\n"
           "       ippm pcap check --manifest MANIFEST\n"
@@ -265,6 +271,13 @@ int parse_opts(int argc, char **argv, const char *prog,
         case OPT_STRICT: o->strict = true; break;
         case OPT_PATH:
             if (conform_path_parse("--path", optarg, &o->path_flags) != 0)
+                return -1;
+            break;
+        case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
+        case OPT_SSID_SET:
+            if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
+                                  o->ssid_set, CONFORM_SSID_SET_MAX,
+                                  &o->n_ssid_set) != 0)
                 return -1;
             break;
         case OPT_JUNIT: o->junit = optarg; break;
@@ -479,6 +492,9 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.unmatched_replies = r->pr.k.unmatched;
     obs.expect_tsfmt = o->expect_tsfmt;
     obs.path_flags = o->path_flags;
+    obs.sender_defaults = o->sender_defaults;
+    obs.ssid_set = o->ssid_set;
+    obs.n_ssid_set = o->n_ssid_set;
     if (r->n_flows <= 1) {
         grade_roles(r, o, &obs, cap);
     } else {

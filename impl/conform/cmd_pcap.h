@@ -10,6 +10,7 @@
 
 #include "conformance/stamp/stamp_pairing.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/conform/conform_cmd.h"
 
 /* Every UDP datagram of the file, in the pairing's form; frame[i] is
  * d[i]'s frame number. The capture owns d[i].data. */
@@ -41,6 +42,10 @@ struct check_opts {
     bool quiet;
     bool verbose;           /* -v: every n/a reason under its case */
     unsigned path_flags;    /* --path: IPPM_PATH_* declared rewrites */
+    bool sender_defaults;   /* --sender-defaults: the sender ran with no
+                               port and no timestamp format given */
+    uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
+    size_t n_ssid_set;
 };
 
 /* Frees what capture_load took and clears c. */

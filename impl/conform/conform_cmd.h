@@ -15,6 +15,9 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define CONFORM_TARGETS_MAX 8 /* rows of conform_targets, at most */
 
+/* SSIDs a --ssid-set names at most. */
+#define CONFORM_SSID_SET_MAX 16
+
 struct conform_opts {
     const char *only;
     const char *junit;
@@ -37,6 +40,10 @@ struct conform_opts {
     int ttl;
     bool verbose;          /* the table gives every n/a case's reason */
     unsigned path_flags;   /* --path: IPPM_PATH_* */
+    bool sender_defaults;  /* --sender-defaults: the sender ran with no
+                              port and no timestamp format given */
+    uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
+    size_t n_ssid_set;
 };
 
 struct self_ctx;

@@ -46,6 +46,11 @@ struct conform_reflector_opts {
      * sends no HMAC TLV probe. Auth mode uses key. */
     const uint8_t *tlv_key;
     size_t tlv_key_len;
+    /* The SSIDs the reflector is provisioned with (RFC 8972 §3), n 0:
+     * none given. Given, the SSID probes use them, and one more probe
+     * sends an SSID outside them, which must get no reply. */
+    const uint16_t *ssid_set;
+    size_t n_ssid_set;
 };
 
 /* Sends every probe to o->target, collects replies until timeout_ns after
@@ -100,6 +105,10 @@ struct conform_selfrefl_opts {
                          * reflector keys its own crypto with it */
     size_t key_len;
     uint16_t port; /* 0: any free port */
+    /* RFC 8972 §3: the SSIDs it is provisioned with (others are
+     * discarded); n_ssids 0: every SSID is answered. */
+    const uint16_t *ssids;
+    size_t n_ssids;
 };
 
 #define CONFORM_SELFREFL_MICRO_ID     0x0101 /* its RFC 9534 member link */

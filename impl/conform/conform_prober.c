@@ -253,6 +253,7 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
     p->ex_sock[i] = (uint8_t)si;
     p->ex_seq[i] = len >= 4 ? ippm_load_u32(buf) : 0;
     p->rep_ttl[i] = -1;
+    p->ex_ttl[i] = (int16_t)p->sock_ttl[si];
     run->obs.n_ex++;
     run->obs.probes_run |= p->sock_probe[si];
     e->req_ns = ippm_clock_realtime();
@@ -280,6 +281,52 @@ static int16_t estimate_req_ttl(int ttl_sent, int16_t rep_ttl)
     return t > 0 ? (int16_t)t : -1;
 }
 
+/* The base packets from this Sequence Number on go with other_ttl(). */
+#define BASE_TTL_FROM 5u
+
+/* A TTL one hop below ttl (above it for 1): a change the reflector's
+ * Ses-Sender TTL copy must follow. */
+static int other_ttl(int ttl)
+{
+    return ttl > 1 ? ttl - 1 : 2;
+}
+
+/* Socket si sends with this TTL from now on; on failure it keeps the
+ * one it had (the change is then not made, and ADV-06 stays n/a). */
+static void prober_set_ttl(struct prober *p, size_t si, int ttl)
+{
+    if (ippm_net_set_ttl(&p->sock[si], ttl) == 0)
+        p->sock_ttl[si] = ttl;
+}
+
+static bool ssid_provisioned(const struct conform_reflector_opts *o,
+                             uint16_t ssid)
+{
+    for (size_t k = 0; k < o->n_ssid_set; k++)
+        if (o->ssid_set[k] == ssid)
+            return true;
+    return false;
+}
+
+/* RFC 8972 §3, with --ssid-set: two base packets, on a session of their
+ * own, with an SSID the reflector was not provisioned with. */
+static void send_ssid_outsider(struct prober *p)
+{
+    const struct conform_reflector_opts *o = p->o;
+    if (!o->n_ssid_set)
+        return;
+    uint16_t out = 0xfffe;
+    while (ssid_provisioned(o, out))
+        out--;
+    char err[IPPM_NET_ERRLEN];
+    int si = prober_open(p, IPPM_PROBE_STAMP_SSID_OUT, -1, err, sizeof err);
+    if (si < 0)
+        return;
+    for (uint32_t s = 0; s < 2; s++)
+        send_req(p, (size_t)si, stamp_base_len(p->mode), s, IPPM_TS_NTP, out,
+                 RQ_VALID);
+}
+
 /* see conform_prober.h */
 int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
                       size_t errlen)
@@ -300,6 +347,7 @@ int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
                  strerror(errno));
         return -1;
     }
+    p->sock_ttl[i] = p->o->ttl;
     if (tos >= 0 && ippm_net_set_tos(&p->sock[i], tos) != 0) {
         snprintf(err, errlen, "cannot set the TOS to %d: %s", tos,
                  strerror(errno));
@@ -342,6 +390,9 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
         p->key = run->key;
     p->tlv_key = run->key;
     p->have_tlv_key = ippm_hmac_key_ready(&p->tlv_key);
+    p->ssid_a = o->n_ssid_set ? o->ssid_set[0] : PROBE_SSID;
+    p->ssid_b = o->n_ssid_set ? o->ssid_set[o->n_ssid_set > 1]
+                              : PROBE_SSID + 1;
     /* The base probes first, so their socket index is their enum. */
     for (size_t i = 0; i < PS_N; i++) {
         if (prober_open(p, probe_bit[i], -1, err, errlen) < 0) {
@@ -353,9 +404,14 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
 
     size_t base = stamp_base_len(p->mode);
     enum ippm_tsfmt ntp = IPPM_TS_NTP;
-    /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one). */
-    for (uint32_t s = 0; s < 10; s++)
+    /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one);
+     * 5..9 a hop lower, so that the Ses-Sender TTL has a change to follow
+     * (STAMP-8762-ADV-06). */
+    for (uint32_t s = 0; s < 10; s++) {
+        if (s == BASE_TTL_FROM)
+            prober_set_ttl(p, PS_BASE, other_ttl(o->ttl));
         send_req(p, PS_BASE, base, s, ntp, 0, RQ_VALID);
+    }
     /* Padding to be copied (RFC 8762 §4.3, RFC 6038 §3). */
     const size_t pads_open[3] = {60, 128, 1000};
     const size_t pads_auth[3] = {128, 240, 1000};
@@ -380,11 +436,11 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     for (uint32_t s = 0; s < 2; s++)
         send_req(p, PS_PTP, base, s, IPPM_TS_PTP, 0, RQ_VALID);
     for (uint32_t s = 0; s < 3; s++)
-        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID, RQ_VALID);
+        send_req(p, PS_SSID, base, s, ntp, p->ssid_a, RQ_VALID);
     /* A second SSID on the same 4-tuple: another session for a reflector
      * that supports RFC 8972 §3 (its own counter when stateful). */
     for (uint32_t s = 0; s < 2; s++)
-        send_req(p, PS_SSID, base, s, ntp, PROBE_SSID + 1, RQ_VALID);
+        send_req(p, PS_SSID, base, s, ntp, p->ssid_b, RQ_VALID);
     /* A gap (2..4 never sent): a stateless reflector echoes 5 and 6, a
      * stateful one counts 2 and 3. */
     const uint32_t s2[4] = {0, 1, 5, 6};
@@ -393,13 +449,14 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     if (o->auth)
         send_req(p, PS_BADHMAC, base, 0, ntp, 0, RQ_BADHMAC);
     prober_send_tlv_probes(p);
+    send_ssid_outsider(p);
     if (o->target.port == STAMP_PORT)
         run->obs.probes_run |= IPPM_PROBE_STAMP_PORT;
 
     prober_collect(p, o->timeout_ns);
 
     for (size_t i = 0; i < run->obs.n_ex; i++)
-        run->ex[i].req_ttl = estimate_req_ttl(o->ttl, p->rep_ttl[i]);
+        run->ex[i].req_ttl = estimate_req_ttl(p->ex_ttl[i], p->rep_ttl[i]);
 
     struct ippm_obs *obs = &run->obs;
     obs->protocol = "stamp";
@@ -413,6 +470,8 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     obs->expect_tsfmt = o->expect_tsfmt;
     obs->clock_tolerance_ns = o->tolerance_ns;
     obs->live = true;
+    obs->ssid_set = o->ssid_set;
+    obs->n_ssid_set = o->n_ssid_set;
     prober_close(p);
     free(p);
     return 0;

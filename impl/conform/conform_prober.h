@@ -34,12 +34,17 @@ struct prober {
     bool open[PS_MAX];
     uint32_t sock_probe[PS_MAX];
     int sock_tos[PS_MAX]; /* TOS the socket sends with, -1 default */
+    int sock_ttl[PS_MAX]; /* TTL / Hop Limit it sends with now */
     size_t n_sock;
     struct ippm_rx_batch rx;
     /* per exchange, beside run->ex */
     uint8_t ex_sock[CONFORM_LIVE_MAX_EX];
     uint32_t ex_seq[CONFORM_LIVE_MAX_EX];
     int16_t rep_ttl[CONFORM_LIVE_MAX_EX];
+    int16_t ex_ttl[CONFORM_LIVE_MAX_EX]; /* TTL the request was sent with */
+    /* The SSIDs of the SSID probes: PROBE_SSID and the next, or the
+     * first two the reflector is provisioned with (--ssid-set). */
+    uint16_t ssid_a, ssid_b;
 };
 
 /* A copy of len octets in malloc'd memory (1 octet when len is 0);

@@ -315,7 +315,7 @@ static void probe_tlv_9503(struct prober *p)
             tl_init(&t);
             tl_ok(&t, stamp_tlv_put_dest_addr(t.b, sizeof t.b, &t.n, a[k]));
             tl_seal(p, &t);
-            send_tlvs(p, (size_t)si, k, PROBE_SSID + 1, &t);
+            send_tlvs(p, (size_t)si, k, p->ssid_b, &t);
         }
     }
     /* §4: each sub-TLV kind. Return Address our own (followed), another

@@ -40,6 +40,7 @@ struct conform_selfrefl {
     atomic_bool stop;
     struct ippm_sock s;
     uint8_t key[IPPM_KEY_MAX];
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX];
     struct stamp_reflector_serve_opts so;
 };
 
@@ -87,6 +88,11 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         .dscp_permitted = ~(1ull << CONFORM_SELFREFL_REFUSED_DSCP),
         .stop = &x->stop,
     };
+    if (o->n_ssids && o->n_ssids <= STAMP_REFLECTOR_SSIDS_MAX) {
+        memcpy(x->ssids, o->ssids, o->n_ssids * sizeof *o->ssids);
+        x->so.ssids = x->ssids;
+        x->so.n_ssids = o->n_ssids;
+    }
     int rc = start_quiet_thread(&x->th, selfrefl_main, x);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the reflector thread: %s",
@@ -156,6 +162,8 @@ static void selfsend_tlvs(const struct conform_selfsend *x, size_t k,
         tl_ok(t, stamp_tlv_put_ber_burst(b, cap, &t->n));
         rp.addr = *src;
     } else if (k == 1) {
+        /* RFC 8972 §4.1: padding with the TLV, zeros as the MAY allows */
+        tl_ok(t, stamp_tlv_put_padding(b, cap, &t->n, 16));
         rp.lse = lse;
         rp.n_lse = 2;
     } else if (k == 2) {

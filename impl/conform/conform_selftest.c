@@ -8,6 +8,7 @@
 #include "impl/commands.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/conform/conform_live.h"
+#include "impl/conform/conform_prober.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/core/crypto_openssl.h"
@@ -25,20 +26,23 @@ struct self_mode {
     bool auth;
     enum ippm_tsfmt tsfmt;
     bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
+    bool ssids;   /* RFC 8972 §3: provisioned with the probes' SSIDs */
 };
 
 static const struct self_mode self_modes[] = {
-    {"open stateless", false, false, IPPM_TS_NTP, true},
-    {"open stateful", true, false, IPPM_TS_NTP, false},
-    {"authenticated", false, true, IPPM_TS_NTP, false},
-    {"PTP timestamps", false, false, IPPM_TS_PTP, false},
+    {"open stateless", false, false, IPPM_TS_NTP, true, true},
+    {"open stateful", true, false, IPPM_TS_NTP, false, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false},
 };
 
-/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. */
+/* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. The
+ * open one runs as with no port and no format given (RFC 8762 §4.1,
+ * §4.2.1: to port 862, NTP) when port 862 can be bound to grade it. */
 static const struct self_mode send_modes[] = {
-    {"open sender", false, false, IPPM_TS_NTP, false},
-    {"authenticated sender", false, true, IPPM_TS_NTP, false},
-    {"PTP sender", false, false, IPPM_TS_PTP, false},
+    {"open sender", false, false, IPPM_TS_NTP, true, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false, false},
 };
 #define N_MODES_MAX 4 /* modes of one target */
 
@@ -115,6 +119,15 @@ static void explain_na(struct ippm_case_result *m, size_t n,
                      "(or with CAP_NET_BIND_SERVICE) and 862 free it is "
                      "graded",
                      err_862);
+        if ((!strcmp(m[i].c->id, "STAMP-8762-4.1-02") ||
+             !strcmp(m[i].c->id, "STAMP-8762-4.2.1-09")) &&
+            err_862[0])
+            snprintf(m[i].detail, sizeof m[i].detail,
+                     "ippm could not listen on UDP port 862 (%s) for its "
+                     "own sender's default port: the sender ran to a free "
+                     "port; as root (or with CAP_NET_BIND_SERVICE) and 862 "
+                     "free it is graded",
+                     err_862);
     }
 }
 
@@ -126,6 +139,10 @@ struct self_ctx {
     size_t key_len;
     char err_862[IPPM_NET_ERRLEN]; /* why port 862 could not be bound */
 };
+
+/* RFC 8972 §3: the SSIDs a self_mode's reflector is provisioned with,
+ * those the probes use; the prober's outsider SSID is not among them. */
+static const uint16_t provisioned[] = {PROBE_SSID, PROBE_SSID + 1};
 
 /* Runs one mode: its own reflector, probed; results into *res. */
 static int self_one(struct self_ctx *cx, const struct self_mode *md,
@@ -145,6 +162,8 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         .key = key,
         .key_len = key_len,
         .port = md->try_862 ? STAMP_PORT : 0,
+        .ssids = md->ssids ? provisioned : NULL,
+        .n_ssids = md->ssids ? COUNT_OF(provisioned) : 0,
     };
     struct conform_selfrefl *s =
         conform_selfrefl_start(&so, &port, err, sizeof err);
@@ -171,6 +190,8 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         .ttl = o->ttl,
         .tlv_key = md->auth ? NULL : key,
         .tlv_key_len = md->auth ? 0 : key_len,
+        .ssid_set = md->ssids ? provisioned : NULL,
+        .n_ssid_set = md->ssids ? COUNT_OF(provisioned) : 0,
     };
     printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
     fflush(stdout); /* progress, also through a pipe */
@@ -205,8 +226,15 @@ static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
     char err[IPPM_NET_ERRLEN];
     struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
     struct ippm_sock tmp;
-    /* A free port for the grading reflector: the sender needs it first. */
-    if (ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
+    /* The sender's default port (STAMP_PORT, as `ippm stamp sender`
+     * with no --port) when it can be bound, else a free port for the
+     * grading reflector: the sender needs it first. */
+    bool defaults = md->try_862 &&
+                    ippm_net_open_bound(&tmp, &lo, STAMP_PORT, err,
+                                        sizeof err) == 0;
+    if (md->try_862 && !defaults)
+        snprintf(cx->err_862, sizeof cx->err_862, "%s", err);
+    if (!defaults && ippm_net_open_bound(&tmp, &lo, 0, err, sizeof err) != 0) {
         ippm_cli_error("conform: %s: %s", md->name, err);
         return IPPM_EXIT_RUNTIME;
     }
@@ -250,6 +278,8 @@ static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
         ippm_cli_error("conform: own sender (%s) sent nothing", md->name);
         return IPPM_EXIT_RUNTIME;
     }
+    /* Run as with no port and no format given: its defaults are graded. */
+    run->obs.sender_defaults = defaults;
     printf("ippm's own STAMP sender, %s: %zu packets graded\n", md->name,
            run->obs.n_ex);
     *res = conform_run_catalogue(&run->obs, o, NULL, n, &rc);

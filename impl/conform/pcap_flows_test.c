@@ -20,7 +20,7 @@ static struct stamp_dgram dg(const struct ippm_addr *src,
                              const struct ippm_addr *dst, size_t len)
 {
     static const uint8_t zeros[64];
-    struct stamp_dgram d = {zeros, len, 0, *src, *dst, 64, -1};
+    struct stamp_dgram d = {zeros, len, 0, *src, *dst, 64, -1, false, {0}};
     return d;
 }
 

@@ -18,7 +18,7 @@ ippm_script_test(conform_self_live LABEL live TIMEOUT 120 LOCK port862
 # more), and TLV cases failing live through a relay that rewrites the
 # reflected TLV flags; against `ippm stamp reflector --no-tlv`, n/a; the
 # open-mode HMAC TLV with the reflector's key and another.
-foreach(mode self mutate notlv hmac)
+foreach(mode self mutate ttl ssid notlv hmac)
   set(lock "")
   if(mode STREQUAL "self")
     set(lock LOCK port862)
@@ -35,8 +35,13 @@ foreach(mode v4 v6 stateful auth)
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
 
-foreach(mode open auth ptp ssid)
-  ippm_script_test(conform_sender_${mode} LABEL live
+# ar: RFC 8972 §4.6 re-sends, captured with dumpcap (~15 s).
+foreach(mode open auth ptp ssid defaults ar)
+  set(lock "")
+  if(mode STREQUAL "defaults") # `ippm stamp sender` with no port: 862
+    set(lock LOCK port862)
+  endif()
+  ippm_script_test(conform_sender_${mode} LABEL live ${lock} TIMEOUT 60
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_sender.sh
             $<TARGET_FILE:ippm> ${mode})
 endforeach()

@@ -75,6 +75,34 @@ int ippm_cli_u16(const char *opt, const char *s, uint16_t min, uint16_t max,
 }
 
 /* see cli.h */
+int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
+                      uint16_t max, const char *what, uint16_t *out,
+                      size_t cap, size_t *n)
+{
+    *n = 0;
+    for (const char *p = s;;) {
+        size_t len = strcspn(p, ",");
+        char word[8];
+        if (*n == cap) {
+            ippm_cli_error("%s: more than %zu values", opt, cap);
+            return -1;
+        }
+        if (len >= sizeof word) {
+            ippm_cli_error("%s: '%.*s' is not %s", opt, (int)len, p, what);
+            return -1;
+        }
+        memcpy(word, p, len);
+        word[len] = '\0';
+        if (ippm_cli_u16(opt, word, min, max, what, &out[*n]) != 0)
+            return -1;
+        (*n)++;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+/* see cli.h */
 int ippm_cli_ttl(const char *opt, const char *s, int *out)
 {
     uint32_t v;
@@ -130,6 +158,24 @@ int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out)
                        s);
         return -1;
     }
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_each(const char *opt, const char *s, const char *what,
+                  int (*each)(const char *opt, char *item, void *arg),
+                  void *arg)
+{
+    char buf[512];
+    if (strlen(s) >= sizeof buf || !*s) {
+        ippm_cli_error("%s: '%s' is not %s", opt, s, what);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (each(opt, t, arg) != 0)
+            return -1;
     return 0;
 }
 

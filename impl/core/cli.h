@@ -34,6 +34,12 @@ int ippm_cli_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 int ippm_cli_u16(const char *opt, const char *s, uint16_t min, uint16_t max,
                  const char *what, uint16_t *out);
 
+/* A comma-separated list of ippm_cli_u16 values ("1,2,4660") into out,
+ * at most cap of them; *n gets how many. */
+int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
+                      uint16_t max, const char *what, uint16_t *out,
+                      size_t cap, size_t *n);
+
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 
@@ -46,6 +52,15 @@ int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out);
 
 /* "ntp" or "ptp". */
 int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out);
+
+/* Calls each(opt, item, arg) on every item of the comma list s ("862,5000";
+ * empty items are skipped; item is a writable copy) until one returns
+ * non-zero. An empty s, or one of 512 octets or more, is refused with
+ * "OPT: 'S' is not WHAT". Returns 0, or -1 after one line (each prints
+ * its own). */
+int ippm_cli_each(const char *opt, const char *s, const char *what,
+                  int (*each)(const char *opt, char *item, void *arg),
+                  void *arg);
 
 /* A result file an option names: --json FILE and the like. */
 struct ippm_cli_output {

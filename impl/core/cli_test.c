@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -88,6 +89,27 @@ static void test_ippm_cli_narrow_fields_range(void **state)
     assert_int_equal(ttl, 255);
 }
 
+static void test_ippm_cli_u16_list(void **state)
+{
+    (void)state;
+    uint16_t v[3];
+    size_t n;
+    assert_int_equal(ippm_cli_u16_list("--ssid-set", "1,4660,65535", 1, 65535,
+                                       "an SSID", v, 3, &n),
+                     0);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0], 1);
+    assert_int_equal(v[1], 4660);
+    assert_int_equal(v[2], 65535);
+    /* too many, out of range, empty, junk, overlong */
+    static const char *const bad[] = {"1,2,3,4", "0",  "1,,2",
+                                      "1,x",     "",   "1234567890"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(ippm_cli_u16_list("--ssid-set", bad[i], 1, 65535,
+                                           "an SSID", v, 3, &n),
+                         -1);
+}
+
 static void test_ippm_cli_tsfmt_names(void **state)
 {
     (void)state;
@@ -97,6 +119,37 @@ static void test_ippm_cli_tsfmt_names(void **state)
     assert_int_equal(ippm_cli_tsfmt("--timestamp", "ntp", &f), 0);
     assert_int_equal(f, IPPM_TS_NTP);
     assert_int_equal(ippm_cli_tsfmt("--timestamp", "PTP", &f), -1);
+}
+
+/* ippm_cli_each: the items in order, empty ones skipped, the first
+ * refusal stops the walk. */
+static int collect(const char *opt, char *item, void *arg)
+{
+    char *seen = arg;
+    (void)opt;
+    if (item[0] == 'x')
+        return -1;
+    strcat(seen, item);
+    strcat(seen, "|");
+    return 0;
+}
+
+static void test_ippm_cli_each_walks_a_comma_list(void **state)
+{
+    (void)state;
+    char seen[64] = "";
+    assert_int_equal(ippm_cli_each("--o", "1,,22,3", "a list", collect, seen),
+                     0);
+    assert_string_equal(seen, "1|22|3|");
+    seen[0] = '\0';
+    assert_int_equal(ippm_cli_each("--o", "1,x,3", "a list", collect, seen),
+                     -1);
+    assert_string_equal(seen, "1|");
+    assert_int_equal(ippm_cli_each("--o", "", "a list", collect, seen), -1);
+    char big[600];
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(ippm_cli_each("--o", big, "a list", collect, seen), -1);
 }
 
 static void test_ippm_cli_next_reports_unknown_and_missing(void **state)
@@ -150,7 +203,9 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_seconds_converts_to_ns),
         cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
         cmocka_unit_test(test_ippm_cli_dscp_range),
+        cmocka_unit_test(test_ippm_cli_u16_list),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),
+        cmocka_unit_test(test_ippm_cli_each_walks_a_comma_list),
         cmocka_unit_test(test_ippm_cli_next_reports_unknown_and_missing),
         cmocka_unit_test(test_ippm_cli_outputs_refuses_missing_dir_and_twins),
     };

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -195,6 +196,7 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
         ippm_addr_from_sockaddr(&s->local, (struct sockaddr *)&ss);
     }
     enable_rx_meta(fd, family, !bound_to_one_address(s));
+    s->lo_ifindex = if_nametoindex("lo");
     return 0;
 }
 
@@ -330,16 +332,31 @@ void ippm_net_stop_signals(void)
     sigdelset(&wait_mask, SIGTERM);
 }
 
+/* A stop signal that is pending, still blocked. ppoll delivers one only
+ * when it would sleep: while the socket is never empty it returns
+ * "readable" at once and the signal stays pending, so a loop that drains
+ * a flood never saw SIGINT or SIGTERM (issue 10 item 2). */
+static bool stop_signal_pending(void)
+{
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return false;
+    return sigismember(&pending, SIGINT) == 1 ||
+           sigismember(&pending, SIGTERM) == 1;
+}
+
 /* see net.h */
 bool ippm_net_stopping(void)
 {
+    if (!stop_flag && stop_signal_pending())
+        stop_flag = 1;
     return stop_flag != 0;
 }
 
 /* see net.h */
 int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns)
 {
-    if (stop_flag)
+    if (ippm_net_stopping())
         return 0;
     struct pollfd p = {.fd = s->fd, .events = POLLIN};
     struct timespec ts, *tsp = NULL;
@@ -432,7 +449,7 @@ static void rx_prepare(struct ippm_rx_batch *b)
 }
 
 static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
-                           const struct ippm_clock *clk)
+                           const struct ippm_clock *clk, unsigned *ifindex)
 {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
         struct timespec ts;
@@ -448,6 +465,7 @@ static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
         struct in_pktinfo pi;
         memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+        *ifindex = (unsigned)pi.ipi_ifindex;
         m->local.family = IPPM_AF_INET;
         memcpy(m->local.ip, &pi.ipi_addr, 4);
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
@@ -461,6 +479,7 @@ static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
         struct in6_pktinfo pi;
         memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+        *ifindex = pi.ipi6_ifindex;
         /* Not through a sockaddr_in6 read as a struct sockaddr: with the
          * call inlined, strict aliasing let the compiler drop the family
          * store, and every IPv6 request had an unknown local address. */
@@ -488,8 +507,12 @@ static void rx_fill_meta(const struct ippm_sock *s, struct ippm_rx_batch *b,
     b->len[i] = b->msgs[i].msg_len;
     b->trunc[i] = (h->msg_flags & MSG_TRUNC) != 0;
     ippm_addr_from_sockaddr(&m->peer, (struct sockaddr *)h->msg_name);
+    unsigned ifindex = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c))
-        meta_from_cmsg(m, c, clk);
+        meta_from_cmsg(m, c, clk, &ifindex);
+    /* Linux delivers what the host sends to itself, from any of its
+     * addresses, on the loopback interface. */
+    m->from_host = ifindex != 0 && ifindex == s->lo_ifindex;
     if (m->rx_ns == 0)
         m->rx_ns = fallback_ns;
     if (m->local.family == IPPM_AF_NONE && bound_to_one_address(s))
@@ -607,11 +630,11 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
 }
 
 /* see net.h */
-void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
-                           const struct ippm_addr *peer, int tos)
+/* Appends one int cmsg to the last queued datagram of b; dropped when
+ * there is no room (the datagram then leaves with the socket's value). */
+static void tx_batch_add_int_cmsg(struct ippm_tx_batch *b, int level,
+                                  int type, int value)
 {
-    if (b->n == 0 || tos < 0 || tos > 255)
-        return;
     size_t i = b->n - 1;
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (!h->msg_control) {
@@ -621,16 +644,37 @@ void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
     }
     if (h->msg_controllen + CMSG_SPACE(sizeof(int)) > CTRL_LEN)
         return;
-    /* RFC 8972 §4.4: the reply's DSCP. An IPv4 peer on a dual-stack
-     * socket takes the IPv4 path, which reads IP-level cmsgs. */
     struct cmsghdr *c =
         (struct cmsghdr *)((uint8_t *)h->msg_control + h->msg_controllen);
-    bool v6 = peer && peer->family == IPPM_AF_INET6;
-    c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    c->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+    c->cmsg_level = level;
+    c->cmsg_type = type;
     c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &tos, sizeof(int));
+    memcpy(CMSG_DATA(c), &value, sizeof(int));
     h->msg_controllen += CMSG_SPACE(sizeof(int));
+}
+
+/* see net.h */
+void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int tos)
+{
+    if (b->n == 0 || tos < 0 || tos > 255)
+        return;
+    /* RFC 8972 §4.4: the reply's DSCP. An IPv4 peer on a dual-stack
+     * socket takes the IPv4 path, which reads IP-level cmsgs. */
+    bool v6 = peer && peer->family == IPPM_AF_INET6;
+    tx_batch_add_int_cmsg(b, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                          v6 ? IPV6_TCLASS : IP_TOS, tos);
+}
+
+/* see net.h */
+void ippm_tx_batch_set_ttl(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int ttl)
+{
+    if (b->n == 0 || ttl < 1 || ttl > 255)
+        return;
+    bool v6 = peer && peer->family == IPPM_AF_INET6;
+    tx_batch_add_int_cmsg(b, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                          v6 ? IPV6_HOPLIMIT : IP_TTL, ttl);
 }
 
 /* see net.h */

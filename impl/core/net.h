@@ -27,6 +27,7 @@ struct ippm_sock {
     int fd;
     int family;          /* AF_INET or AF_INET6, of the socket */
     struct ippm_addr local; /* what it is bound to (port filled in) */
+    unsigned lo_ifindex;    /* the loopback interface, for meta.from_host */
 };
 
 /* Resolves host (numeric, or a name through getaddrinfo) and sets port.
@@ -63,7 +64,10 @@ void ippm_net_close(struct ippm_sock *s);
  * slip in between a check of ippm_net_stopping and the wait. */
 void ippm_net_stop_signals(void);
 
-/* True once SIGINT or SIGTERM has arrived. */
+/* True once SIGINT or SIGTERM has arrived, delivered or still pending
+ * (ppoll leaves it pending while the socket is readable): a loop calls it
+ * between batches, whatever ippm_net_wait returned. One sigpending call
+ * until a signal is seen. */
 bool ippm_net_stopping(void);
 
 /* Waits until s is readable, timeout_ns has passed (UINT64_MAX: no
@@ -113,8 +117,10 @@ static inline const uint8_t *ippm_rx_batch_buf(const struct ippm_rx_batch *b,
 /* Receives what is waiting, up to b->cap datagrams, without blocking.
  * Each gets len, trunc and meta: rx_ns is the kernel receive time on clk
  * (the time of this call when the kernel gave none), ttl and tos (-1 when
- * absent), peer, and local (the address it was sent to, port = the
- * socket's). Returns the count, 0 when nothing waits, or -1 with errno
+ * absent), peer, local (the address it was sent to, port = the
+ * socket's) and from_host (arrived on the loopback interface; known when
+ * the socket is not bound to one address). Returns the count, 0 when
+ * nothing waits, or -1 with errno
  * (EINTR; ECONNREFUSED on a connected socket after an ICMP error). */
 int ippm_net_recv(const struct ippm_sock *s, struct ippm_rx_batch *b,
                   const struct ippm_clock *clk);
@@ -151,6 +157,11 @@ void ippm_tx_batch_commit(struct ippm_tx_batch *b, const struct ippm_sock *s,
  * batch. */
 void ippm_tx_batch_set_tos(struct ippm_tx_batch *b,
                            const struct ippm_addr *peer, int tos);
+
+/* The same for the TTL / Hop Limit (1-255; anything else: the socket's):
+ * what a relay carries, so TTL-based checks see through it. */
+void ippm_tx_batch_set_ttl(struct ippm_tx_batch *b,
+                           const struct ippm_addr *peer, int ttl);
 
 /* Sends everything queued with sendmmsg and empties the batch. A datagram
  * the kernel refuses is skipped, not retried. Returns the number sent;

@@ -64,6 +64,7 @@ struct pkt_meta {
     uint32_t flow;
     uint32_t len;
     int16_t tos;                 /* TOS / Traffic Class to send, -1 default */
+    int16_t ttl;                 /* TTL / Hop Limit it arrived with, -1 unknown */
     bool queued;                 /* in the scheduler, not yet sent */
     uint64_t idx;                /* the datagram's, for the truth file */
     int64_t seq;                 /* its sequence number, -1 unknown */
@@ -460,6 +461,7 @@ static void send_slot(struct rl *x, int32_t i)
         memcpy(ippm_tx_batch_slot(&x->tx_up), buf, pm->len);
         ippm_tx_batch_commit(&x->tx_up, &f->up, pm->len, NULL, NULL);
         ippm_tx_batch_set_tos(&x->tx_up, &x->o->to, pm->tos);
+        ippm_tx_batch_set_ttl(&x->tx_up, &x->o->to, pm->ttl);
     } else {
         if (x->tx_front.n == x->tx_front.cap)
             flush(x, &x->tx_front, &x->lsock, x->pend_front);
@@ -469,6 +471,7 @@ static void send_slot(struct rl *x, int32_t i)
         ippm_tx_batch_commit(&x->tx_front, &x->lsock, pm->len, &f->client,
                              &f->local);
         ippm_tx_batch_set_tos(&x->tx_front, &f->client, pm->tos);
+        ippm_tx_batch_set_ttl(&x->tx_front, &f->client, pm->ttl);
     }
     netem_sched_free(&x->s, i);
 }
@@ -490,13 +493,18 @@ static void count_drop(struct rl *x, const struct netem_decision *d)
     c->drop_by[d->why]++;
 }
 
-/* tos: the TOS / Traffic Class the datagram arrived with (-1 unknown);
- * it leaves with the same (netem_tos), as through a router. flow: its
- * index, or flow_get's FLOW_TABLE_FULL or FLOW_NO_SOCKET. */
+/* m: the datagram's arrival time, TOS / Traffic Class and TTL / Hop
+ * Limit (-1 unknown); it leaves with the same TOS (netem_tos), as through
+ * a router, and the same TTL, so that a reflector's TTL copy and a
+ * prober's hop count (RFC 8762 §4.3.1) read through the relay as through
+ * no hop. flow: its index, or flow_get's FLOW_TABLE_FULL or
+ * FLOW_NO_SOCKET. */
 static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
                    const uint8_t *pkt, size_t len, bool trunc,
-                   uint64_t arrival, int tos)
+                   const struct ippm_rx_meta *m)
 {
+    uint64_t arrival = m->rx_ns;
+    int tos = m->tos;
     struct netem_decision d;
     netem_decide(&x->r, dir, len, arrival, &d);
     x->c[dir].received++;
@@ -532,6 +540,7 @@ static void handle(struct rl *x, enum netem_dir dir, int32_t flow,
         x->meta[slot[k]].flow = (uint32_t)flow;
         x->meta[slot[k]].len = (uint32_t)out_len;
         x->meta[slot[k]].tos = (int16_t)netem_tos(&x->r, dir, tos);
+        x->meta[slot[k]].ttl = (int16_t)m->ttl;
         x->meta[slot[k]].queued = true;
         x->meta[slot[k]].idx = d.idx;
         x->meta[slot[k]].seq = seq;
@@ -563,7 +572,7 @@ static int rx_front(struct rl *x)
             if (f >= 0)
                 x->flows[f].last_ns = now;
             handle(x, NETEM_FWD, f, ippm_rx_batch_buf(&x->rx, (size_t)i),
-                   x->rx.len[i], x->rx.trunc[i], m->rx_ns, m->tos);
+                   x->rx.len[i], x->rx.trunc[i], m);
         }
         if ((size_t)n < x->rx.cap)
             return 0;
@@ -588,8 +597,7 @@ static int rx_flow(struct rl *x, uint32_t fi)
         for (int i = 0; i < n; i++)
             handle(x, NETEM_REV, (int32_t)fi,
                    ippm_rx_batch_buf(&x->rx, (size_t)i), x->rx.len[i],
-                   x->rx.trunc[i], x->rx.meta[i].rx_ns,
-                   x->rx.meta[i].tos);
+                   x->rx.trunc[i], &x->rx.meta[i]);
         if ((size_t)n < x->rx.cap)
             return 0;
     }

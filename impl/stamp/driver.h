@@ -33,6 +33,8 @@ struct stamp_reflector_serve_opts {
     size_t key_len;               /* at most IPPM_KEY_MAX */
     uint16_t micro_session_id;    /* --micro-session, 0: none */
     uint64_t dscp_permitted;      /* --dscp-permitted: bit d, DSCP d */
+    const uint16_t *ssids;        /* --ssid-set: provisioned SSIDs */
+    size_t n_ssids;               /* 0: every SSID answered */
     const atomic_bool *stop;      /* the loop returns once it is set */
 };
 

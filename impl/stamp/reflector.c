@@ -26,8 +26,11 @@
 /* One address's share of the table: enough for many SSIDs or ports of
  * one host (or a few behind a NAT), far from the whole default table. */
 #define DEFAULT_MAX_PER_SOURCE 64
-/* After the first short request, at most one line per this long. */
-#define SHORT_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
+/* After the first short request or refused source, at most one line of
+ * the kind per this long. */
+#define LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
+/* Work per wakeup: 16 batches of IPPM_NET_BATCH, about a millisecond. */
+#define REFL_BATCHES_PER_WAKEUP 16
 
 struct refl_opts {
     const char *listen;
@@ -47,6 +50,9 @@ struct refl_opts {
     uint64_t dscp_permitted;       /* CoS: bit d = DSCP d allowed */
     const char *hmac_key_file;     /* open mode's HMAC TLV key */
     bool require_hmac_tlv;         /* RFC 8972 §4.8 in open mode */
+    struct ippm_src_policy src;    /* --allow-src-port */
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX]; /* --ssid-set, RFC 8972 §3 */
+    size_t n_ssids;
 };
 
 struct refl_counters {
@@ -55,6 +61,14 @@ struct refl_counters {
     uint64_t send_failed;
     uint64_t dropped;
     uint64_t drop_by[STAMP_ERR_COUNT_];
+};
+
+/* A rate limit on a kind of log line: the first at once, then at most
+ * one per LOG_PERIOD_NS with the count since. */
+struct refl_log_limit {
+    bool logged;       /* the first line is out */
+    uint64_t last_ns;  /* when the last line went out */
+    uint64_t unlogged; /* events since that line */
 };
 
 /* Everything the loop touches, allocated once. */
@@ -69,11 +83,9 @@ struct refl {
     struct ippm_tx_batch tx;
     struct refl_counters c;
     /* `ippm stamp reflector` (not stamp_reflector_serve): short requests
-     * on stderr as they come, rate-limited. */
-    bool log_short;
-    bool short_logged;         /* the first line is out */
-    uint64_t short_log_ns;     /* when the last line went out */
-    uint64_t short_unlogged;   /* short requests since that line */
+     * and refused sources on stderr as they come, rate-limited. */
+    bool log_drops;
+    struct refl_log_limit log_by[STAMP_ERR_COUNT_];
     struct stamp_refl_metrics met; /* published only when exp.on */
     struct ippm_export exp;
 };
@@ -116,11 +128,22 @@ static void refl_usage(FILE *f)
         "  --micro-session ID     RFC 9534 Reflector Micro-session ID of this\n"
         "                         member link (1-65535)\n"
         "  --dscp-permitted LIST  DSCPs a Class of Service TLV may set on the\n"
-        "                         reply: all, none, or N,N-M,... (default all)\n"
+        "                         reply: all, none, or N,N-M,... (default\n"
+        "                         0-47,49-55,57-63: no CS6/CS7, network control)\n"
         "  --hmac-key-file FILE   open mode: key of the HMAC TLV (RFC 8972\n"
         "                         §4.8); authenticated mode uses its own\n"
         "  --require-hmac-tlv     open mode: TLVs without a good HMAC TLV are\n"
         "                         answered with I set (needs --hmac-key-file)\n"
+        "  --allow-src-port P[,P..]  answer requests from these source ports\n"
+        "                         though they are the reflector's own port or\n"
+        "                         a reflecting service's (7, 13, 17, 19, 37, 53,\n"
+        "                         111, 123, 137, 161, 389, 862, 1900, 5353,\n"
+        "                         11211); repeatable, up to 16 ports. A request\n"
+        "                         from the reflector's own address and port is\n"
+        "                         never answered\n"
+        "  --ssid-set N[,N]       the SSIDs provisioned (RFC 8972 §3): a\n"
+        "                         request with another non-zero SSID is\n"
+        "                         discarded (default: every SSID answered)\n"
         IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -133,7 +156,8 @@ static void refl_usage(FILE *f)
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
-       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE };
+       OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
+       OPT_ALLOW_SRC, OPT_SSID_SET };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -155,14 +179,37 @@ static const struct option refl_longopts[] = {
     {"dscp-permitted", required_argument, NULL, OPT_DSCP_OK},
     {"hmac-key-file", required_argument, NULL, OPT_HMAC_KEY},
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
+    {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
+    {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {NULL, 0, NULL, 0},
 };
+
+/* One item of --dscp-permitted: a DSCP or a range "10-14", into the
+ * uint64_t at arg. */
+static int add_dscp_range(const char *opt, char *t, void *arg)
+{
+    uint64_t *out = arg;
+    char *dash = strchr(t, '-');
+    uint8_t lo, hi;
+    if (dash)
+        *dash = '\0';
+    if (ippm_cli_dscp(opt, t, &lo) != 0 ||
+        (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+        return -1;
+    if (!dash)
+        hi = lo;
+    if (hi < lo) {
+        ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
+        return -1;
+    }
+    for (unsigned d = lo; d <= hi; d++)
+        *out |= 1ull << d;
+    return 0;
+}
 
 /* "all", "none", or DSCPs and ranges: "0,10-14,46". */
 static int parse_dscp_list(const char *s, uint64_t *out)
 {
-    const char *opt = "--dscp-permitted";
-    char buf[512];
     *out = 0;
     if (strcmp(s, "all") == 0) {
         *out = UINT64_MAX;
@@ -170,31 +217,28 @@ static int parse_dscp_list(const char *s, uint64_t *out)
     }
     if (strcmp(s, "none") == 0)
         return 0;
-    if (strlen(s) >= sizeof buf || !*s) {
-        ippm_cli_error("%s: '%s' is not all, none or a DSCP list", opt, s);
+    return ippm_cli_each("--dscp-permitted", s, "all, none or a DSCP list",
+                         add_dscp_range, out);
+}
+
+/* One item of --allow-src-port into the struct ippm_src_policy at arg. */
+static int add_allowed_port(const char *opt, char *t, void *arg)
+{
+    uint16_t port;
+    if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
+        return -1;
+    if (ippm_src_policy_allow(arg, port) != IPPM_OK) {
+        ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
         return -1;
     }
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        char *dash = strchr(t, '-');
-        uint8_t lo, hi;
-        if (dash)
-            *dash = '\0';
-        if (ippm_cli_dscp(opt, t, &lo) != 0 ||
-            (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
-            return -1;
-        if (!dash)
-            hi = lo;
-        if (hi < lo) {
-            ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
-            return -1;
-        }
-        for (unsigned d = lo; d <= hi; d++)
-            *out |= 1ull << d;
-    }
     return 0;
+}
+
+/* --allow-src-port 862,5000: ports exempt from the source port rules. */
+static int parse_allow_src(const char *s, struct ippm_src_policy *src)
+{
+    return ippm_cli_each("--allow-src-port", s, "a list of ports",
+                         add_allowed_port, src);
 }
 
 /* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
@@ -216,6 +260,11 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
     case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
     case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
+    case OPT_SSID_SET:
+        rc = ippm_cli_u16_list("--ssid-set", arg, 1, 65535, "an SSID",
+                               o->ssids, STAMP_REFLECTOR_SSIDS_MAX,
+                               &o->n_ssids);
+        break;
     default: return -1;
     }
     return rc;
@@ -237,7 +286,7 @@ static int refl_check(const struct refl_opts *o)
     }
     if (o->no_tlv && (o->max_reply_len || o->micro_session_id ||
                       o->hmac_key_file || o->require_hmac_tlv ||
-                      o->dscp_permitted != UINT64_MAX)) {
+                      o->dscp_permitted != STAMP_DSCP_PERMITTED_DEFAULT)) {
         ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
         return -1;
     }
@@ -251,7 +300,7 @@ static void refl_defaults(struct refl_opts *o)
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
-    o->dscp_permitted = UINT64_MAX;
+    o->dscp_permitted = STAMP_DSCP_PERMITTED_DEFAULT;
     o->max_sessions = DEFAULT_MAX_SESSIONS;
     o->max_per_source = DEFAULT_MAX_PER_SOURCE;
 }
@@ -296,6 +345,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
             rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
+        case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
         case 'h':
         case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
         case '?': return IPPM_EXIT_USAGE;
@@ -352,7 +402,8 @@ static void refl_proto_init(struct refl *x)
     cfg.reply_to_short = x->o.reply_to_short;
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
      * ones (the kernel's SCM_TIMESTAMPNS in, the clock read before send
-     * out); --dscp-permitted DSCPs may mark a reply (all by default); no
+     * out); --dscp-permitted DSCPs may mark a reply (all but CS6 and CS7
+     * by default, STAMP_DSCP_PERMITTED_DEFAULT); no
      * reply grows past its request unless --max-reply-len allows. */
     cfg.tlv = !x->o.no_tlv;
     cfg.tlv_hmac = x->o.require_hmac_tlv;
@@ -362,6 +413,13 @@ static void refl_proto_init(struct refl *x)
     cfg.dscp_permitted = x->o.dscp_permitted;
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
+    /* Issue 10 item 1: never our own address and port; not our port nor
+     * a reflecting service's unless --allow-src-port. The bound address
+     * stands in when a datagram's local address is unknown. */
+    cfg.src = x->o.src;
+    cfg.src.self = x->sock.local;
+    memcpy(cfg.ssids, x->o.ssids, sizeof cfg.ssids);
+    cfg.n_ssids = x->o.n_ssids;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -396,22 +454,36 @@ static void refl_drop(struct refl *x, enum ippm_err why)
     x->c.drop_by[why < STAMP_ERR_COUNT_ ? why : IPPM_ERR_BAD_ARG]++;
 }
 
+/* Counts one event of the kind; true when a line is due: the first, or
+ * LOG_PERIOD_NS after the last. The caller then calls refl_log_done. */
+static bool refl_log_due(struct refl_log_limit *l, bool on, uint64_t now)
+{
+    l->unlogged++;
+    return on && (!l->logged || now - l->last_ns >= LOG_PERIOD_NS);
+}
+
+static void refl_log_done(struct refl_log_limit *l, uint64_t now)
+{
+    l->logged = true;
+    l->last_ns = now;
+    l->unlogged = 0;
+}
+
 /* A request below the base is usually a TWAMP-Light sender (14 octets
  * and up) pointed at a STAMP reflector that does not answer them: say so
  * when the first arrives, not only at shutdown, then at most once per
- * SHORT_LOG_PERIOD_NS with the count since. */
+ * LOG_PERIOD_NS with the count since. */
 static void refl_log_short(struct refl *x, size_t len,
                            const struct ippm_addr *peer, uint64_t now)
 {
-    x->short_unlogged++;
-    if (!x->log_short ||
-        (x->short_logged && now - x->short_log_ns < SHORT_LOG_PERIOD_NS))
+    struct refl_log_limit *l = &x->log_by[IPPM_ERR_SHORT];
+    if (!refl_log_due(l, x->log_drops, now))
         return;
     char as[IPPM_ADDR_STRLEN];
     bool open = !x->key.auth;
     size_t base = stamp_base_len(open ? STAMP_MODE_OPEN : STAMP_MODE_AUTH);
     ippm_addr_fmt(peer, as, sizeof as);
-    if (!x->short_logged)
+    if (!l->logged)
         fprintf(stderr,
                 "ippm stamp reflector: dropped a %zu-octet request from %s: "
                 "below the %zu-octet base packet%s\n",
@@ -423,10 +495,35 @@ static void refl_log_short(struct refl *x, size_t len,
         fprintf(stderr,
                 "ippm stamp reflector: dropped %llu more requests below the "
                 "%zu-octet base packet, the last one %zu octets from %s\n",
-                (unsigned long long)x->short_unlogged, base, len, as);
-    x->short_logged = true;
-    x->short_log_ns = now;
-    x->short_unlogged = 0;
+                (unsigned long long)l->unlogged, base, len, as);
+    refl_log_done(l, now);
+}
+
+/* A refused source (issue 10 item 1) is a spoofed datagram or a
+ * misconfigured peer: the first of each kind at once, then rate-limited
+ * like short requests. */
+static void refl_log_source(struct refl *x, enum ippm_err why,
+                            const struct ippm_addr *peer, uint64_t now)
+{
+    struct refl_log_limit *l = &x->log_by[why];
+    if (!refl_log_due(l, x->log_drops, now))
+        return;
+    char as[IPPM_ADDR_STRLEN];
+    ippm_addr_fmt(peer, as, sizeof as);
+    if (!l->logged)
+        fprintf(stderr,
+                "ippm stamp reflector: not answering a request from %s: "
+                "%s%s\n",
+                as, stamp_err_str(why),
+                why == STAMP_ERR_SELF_SOURCE
+                    ? " (spoofed: the reply would loop)"
+                    : " (--allow-src-port answers it)");
+    else
+        fprintf(stderr,
+                "ippm stamp reflector: not answering %llu more requests: "
+                "%s, the last from %s\n",
+                (unsigned long long)l->unlogged, stamp_err_str(why), as);
+    refl_log_done(l, now);
 }
 
 /* One datagram: proto decides; we queue what it built. */
@@ -464,6 +561,10 @@ static void refl_one(struct refl *x, size_t i)
         refl_drop(x, act.why);
         if (act.why == IPPM_ERR_SHORT)
             refl_log_short(x, ev.len, &m->peer, ev.now_ns);
+        else if (act.why == STAMP_ERR_SELF_SOURCE ||
+                 act.why == STAMP_ERR_OWN_PORT ||
+                 act.why == STAMP_ERR_REFLECTING_PORT)
+            refl_log_source(x, act.why, &m->peer, ev.now_ns);
     }
 }
 
@@ -479,10 +580,13 @@ static void refl_publish(struct refl *x)
     stamp_refl_metrics_publish(&x->met, &smp, &x->r);
 }
 
-/* Drains the socket. Returns 0, or -1 on a receive error. */
+/* Reads the socket until it is empty, a stop is asked or
+ * REFL_BATCHES_PER_WAKEUP batches are done: a flood that keeps the socket
+ * full then still lets the loop see a signal or its stop flag (issue 10
+ * item 2). Returns 0, or -1 on a receive error. */
 static int refl_drain(struct refl *x)
 {
-    for (;;) {
+    for (int b = 0; b < REFL_BATCHES_PER_WAKEUP && !ippm_net_stopping(); b++) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0)
             return -1;
@@ -499,6 +603,7 @@ static int refl_drain(struct refl *x)
         if ((size_t)n < x->rx.cap)
             return 0;
     }
+    return 0;
 }
 
 static void refl_summary(const struct refl *x)
@@ -525,6 +630,8 @@ static void refl_summary(const struct refl *x)
                     "answers them, RFC 8762 §4.6)",
                     stamp_base_len(x->key.auth ? STAMP_MODE_AUTH
                                                : STAMP_MODE_OPEN));
+        if (e == STAMP_ERR_OWN_PORT || e == STAMP_ERR_REFLECTING_PORT)
+            fputs(" (--allow-src-port answers them)", stderr);
         fputc('\n', stderr);
     }
 }
@@ -585,7 +692,7 @@ int stamp_reflector_main(int argc, char **argv)
         return IPPM_EXIT_RUNTIME;
     }
     x->sock.fd = -1;
-    x->log_short = true;
+    x->log_drops = true;
     int rc = refl_parse(&x->o, argc, argv);
     if (rc < 0)
         rc = refl_setup(x);
@@ -654,6 +761,11 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
     x->o.tsfmt = o->tsfmt;
     x->o.micro_session_id = o->micro_session_id;
     x->o.dscp_permitted = o->dscp_permitted;
+    x->o.n_ssids = o->n_ssids < STAMP_REFLECTOR_SSIDS_MAX
+                       ? o->n_ssids
+                       : STAMP_REFLECTOR_SSIDS_MAX;
+    if (x->o.n_ssids)
+        memcpy(x->o.ssids, o->ssids, x->o.n_ssids * sizeof *o->ssids);
     x->o.quiet = true;
     x->sock = *o->sock;
     int rc = IPPM_EXIT_RUNTIME;

@@ -64,3 +64,17 @@ foreach(scen reply41 reply30 reply20 refl_log badts onereply)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# SIGTERM under a flood that keeps the socket full: the reflector stops,
+# with its summary (issue 10 item 2). SERIAL: two senders load both cores.
+ippm_script_test(stamp_reflector_signal_flood LABEL live SERIAL TIMEOUT 90
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/signal_flood.py
+          $<TARGET_FILE:ippm>)
+
+# One spoofed request from the reflector itself, or bounced between two
+# reflectors on the same port: at most one datagram out (issue 10 item 1).
+foreach(mode self wildcard wildcard2 self6 auth bounce)
+  ippm_script_test(stamp_reflection_loop_${mode} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
+            $<TARGET_FILE:ippm> ${mode})
+endforeach()

@@ -88,6 +88,11 @@ def reflector_auth(seq, t, errest, ssid, rx, ss_seq, ss_t, ss_errest, ttl,
     return body + mac(body, key)
 
 
+def tlv(t, value, flags=0x80):
+    """An RFC 8972 §4 TLV as a sender sends it: U set, M and I clear."""
+    return struct.pack("!BBH", flags, t, len(value)) + value
+
+
 def pattern(n, seed):
     """Deterministic padding: an LCG, so copies can be told from zeros."""
     out = bytearray()
@@ -129,7 +134,7 @@ class Session:
                  reply=True, rep_len=None, copy_extra=True, rep_mbz=False,
                  d_seq=0, d_ts=0, d_ttl=0, bad_req_hmac=False,
                  bad_rep_hmac=False, dups=0, ts_before_rx=False,
-                 req_mbz=False, ext=False, raw_reply=None):
+                 req_mbz=False, ext=False, raw_reply=None, rep_extra=None):
         """One request (sequence seq, sent at i seconds) and its replies."""
         base = 112 if self.auth else 44
         errest = ERREST_PTP if self.z else ERREST
@@ -180,6 +185,8 @@ class Session:
         if bad_rep_hmac:
             rep[100] ^= 0x01
         extra = req[base:] if len(req) > base else b""
+        if rep_extra is not None:  # what an RFC 8972 reflector wrote back
+            extra = rep_extra
         rep = bytes(rep) + (extra if copy_extra else bytes(len(extra)))
         if rep_len is not None:
             rep = rep[:rep_len] + bytes(max(0, rep_len - len(rep)))
@@ -345,14 +352,53 @@ def verdicts(passes=(), fails=(), nas=(), but=()):
 EXPECT = {
     "valid": verdicts(VALID_OPEN, nas=("8762-4.3.1-02", "8762-4.4-01")),
     "valid-ntp": verdicts(VALID_OPEN + ids("8762-4.2.1-08"),
-                          nas=("8762-4.3.1-02", "8762-4.2.1-07")),
+                          nas=("8762-4.3.1-02", "8762-4.2.1-07",
+                               "8762-4.1-02", "8762-4.2.1-09")),
+    # --sender-defaults: the sender ran with no port and no timestamp
+    # format given (RFC 8762 §4.1, §4.2.1)
+    "sender-defaults": verdicts(ids("8762-4.1-02", "8762-4.2.1-09")),
+    "sender-defaults-port": verdicts(ids("8762-4.2.1-09"),
+                                     fails=("8762-4.1-02",)),
+    "sender-defaults-ptp": verdicts(ids("8762-4.1-02"),
+                                    fails=("8762-4.2.1-09",)),
     "valid-ptp": verdicts(VALID_OPEN + ids("8762-4.2.1-07", "8762-4.2.1-08"),
                           but=ids("8762-4.3-01")),
     "valid-port": verdicts(VALID_OPEN, nas=("8762-4.1-01",),
                            but=ids("8762-4.1-01")),
+    # an RFC 8972 sender (SSID) padding with plain octets, not the TLV
     "padded": verdicts(VALID_OPEN + ids("8762-4.3-02", "8972-3-01",
                                         "8972-3-02"),
+                       fails=("8972-4.1-03",), nas=("8972-4.1-02",),
                        but=ids("8762-4.3-01")),
+    # RFC 8972 §4.1: padding with the Extra Padding TLV, pseudorandom
+    "padded-tlv": verdicts(ids("8972-4.1-02", "8972-4.1-03")),
+    # RFC 8972 §4.6: a sender whose replies were withheld retransmits its
+    # Access Report packet every 3 s, four times, and stops once answered
+    "ar-retx": verdicts(ids("8762-4.2.1-02", "8972-4.6-03", "8972-4.6-04",
+                            "8972-4.6-05", "8972-4.6-06", "8972-4.6-07",
+                            "8972-4.6-08")),
+    # ... five times, 1 s apart; again after its reply; and one never
+    "ar-bad-retx": verdicts(ids("8972-4.6-03", "8972-4.6-04"),
+                            fails=("8972-4.6-05", "8972-4.6-06",
+                                   "8972-4.6-07", "8972-4.6-08")),
+    # requests arriving with TTL 64, 63, 62: the Ses-Sender TTL follows
+    # (STAMP-8762-ADV-06), or stays 64 whatever arrived
+    "ttl-varies": verdicts(ids("8762-4.3.1-06", "8762-ADV-06")),
+    "ttl-stuck": verdicts(fails=("8762-4.3.1-06",)) +
+    [("STAMP-8762-ADV-06", "warn")],
+    # RFC 8972 §4.2.2: the Source MAC Address answered in an EUI-48
+    # sub-TLV with the request's Ethernet source, or another address
+    "loc-mac": verdicts(ids("8972-4.2-02", "8972-4.2-08", "8972-4.2-10")),
+    "loc-mac-wrong": verdicts(ids("8972-4.2-02", "8972-4.2-08"),
+                              fails=("8972-4.2-10",)),
+    # RFC 8972 §3: SSID 0x1234 answered, 0x9999 not: a reflector
+    # provisioned with 0x1234 discards the other; told it was provisioned
+    # with 0x9999, the answers to 0x1234 should not have come
+    "ssid-discard": verdicts(ids("8762-4.1-01", "8972-3-01", "8972-3-05")),
+    "ssid-discard-wrong": verdicts(ids("8972-3-01"), fails=("8972-3-05",)),
+    # the same TLV filled with one octet repeated
+    "padded-tlv-fill": verdicts(ids("8972-4.1-03"),
+                                fails=("8972-4.1-02",)),
     "auth": verdicts(VALID_AUTH, nas=("8762-4.3.1-10", "8762-4.3.1-11",
                                       "8762-4.3.1-12")),
     "stateful": verdicts(ids("8762-4.3.1-02", "8762-4.3.1-03",
@@ -423,6 +469,11 @@ def corpus(outdir):
         CORPUS.append((name, expect, opts))
         files[name] = path
 
+    def also(name, expect, opts):
+        """More MANIFEST lines for a capture emitted above, other options."""
+        assert name in files
+        CORPUS.append((name, expect, opts))
+
     key = "--auth-key-file test.key"
 
     # valid, open mode, NTP, Ethernet
@@ -439,6 +490,12 @@ def corpus(outdir):
     emit("stamp-open-ptp.pcap", s, LINK_RAW, "valid-ptp", "--timestamp ptp",
          nano=True)
 
+    # the same senders declared run with their defaults: port 862 and NTP
+    # pass; PTP timestamps, or another port, fail
+    defaults = "--role sender --sender-defaults"
+    also("stamp-open-ntp.pcap", "sender-defaults", defaults)
+    also("stamp-open-ptp.pcap", "sender-defaults-ptp", defaults)
+
     # valid, IPv6 with a Destination Options header, pcapng, SLL2
     s = Session(v6=True)
     for n in range(3):
@@ -450,6 +507,78 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n, req_extra=pattern(84, n + 1))
     emit("stamp-padded.pcap", s, "vlan", "padded")
+
+    # RFC 8972 §4.1: an Extra Padding TLV of pseudorandom octets, and one
+    # of 0xff repeated (a fill, not pseudorandom)
+    s = Session(ssid=0x1234)
+    for n in range(3):
+        s.exchange(n, n, req_extra=tlv(1, pattern(80, n + 11)))
+    emit("stamp-padded-tlv.pcap", s, LINK_EN10MB, "padded-tlv")
+    s = Session(ssid=0x1234)
+    for n in range(3):
+        s.exchange(n, n, req_extra=tlv(1, bytes([0xFF]) * 80))
+    emit("stamp-padded-tlv-fill.pcap", s, LINK_EN10MB, "padded-tlv-fill")
+
+    # RFC 8972 §4.6 Access Report (ID 1, Return Code 1) retransmissions,
+    # captured at a reflector that withheld the replies to packet 0
+    report = tlv(6, bytes([0x10, 1, 0, 0]))
+    s = Session(ssid=0x1234)
+    for k in range(5):
+        s.exchange(0, 3 * k, req_extra=report, reply=False)
+    s.exchange(1, 13, req_extra=report)
+    s.exchange(2, 20)
+    emit("stamp-access-report-retx.pcap", s, LINK_EN10MB, "ar-retx",
+         "--role sender")
+    s = Session(ssid=0x1234)
+    for k in range(6):
+        s.exchange(0, k, req_extra=report, reply=False)
+    s.exchange(1, 6, req_extra=report)
+    s.exchange(1, 8, req_extra=report, reply=False)
+    s.exchange(2, 9, req_extra=report, reply=False)
+    s.exchange(3, 15)
+    emit("stamp-access-report-bad-retx.pcap", s, LINK_EN10MB, "ar-bad-retx",
+         "--role sender")
+
+    # RFC 8972 §4.2.2: a Location TLV asking for the Source MAC Address;
+    # the frames come from 02:00:00:00:00:01 (framed())
+    def location(flags, ports, sub_type, mac):
+        sub = struct.pack("!BBH", flags, sub_type, 8) + mac + bytes(2)
+        return tlv(2, ports + sub, flags)
+    ask = location(0x80, bytes(4), 1, bytes(6))
+    ports = struct.pack("!HH", PORT, SPORT)
+    for name, kind, mac in (
+            ("stamp-location-mac.pcap", "loc-mac", bytes([2, 0, 0, 0, 0, 1])),
+            ("stamp-location-mac-wrong.pcap", "loc-mac-wrong",
+             bytes([2, 0, 0, 0, 0, 9]))):
+        s = Session()
+        for n in range(3):
+            s.exchange(n, n, req_extra=ask,
+                       rep_extra=location(0, ports, 2, mac))
+        emit(name, s, LINK_EN10MB, kind)
+
+    # RFC 8972 §3: one session with a provisioned SSID, answered, one with
+    # another SSID, discarded
+    s = Session(ssid=0x1234)
+    b = Session(ssid=0x9999, sport=SPORT + 1)
+    for n in range(3):
+        s.exchange(n, n)
+        b.exchange(n, n, reply=False)
+    s.frames += [(t + 500_000_000, f) for t, f in b.frames]
+    emit("stamp-ssid-discard.pcap", s, LINK_EN10MB, "ssid-discard",
+         "--role reflector --ssid-set 4660")
+    also("stamp-ssid-discard.pcap", "ssid-discard-wrong",
+         "--role reflector --ssid-set 39321")
+
+    # issue 9: the request TTL changes (a route change, or a prober that
+    # varies it); a reflector that reads the TTL once copies the first
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n, ttl=64 - n)
+    emit("stamp-ttl-varies.pcap", s, LINK_EN10MB, "ttl-varies")
+    s = Session()
+    for n in range(3):
+        s.exchange(n, n, ttl=64 - n, d_ttl=n)
+    emit("stamp-ttl-stuck.pcap", s, LINK_EN10MB, "ttl-stuck")
 
     # valid, authenticated mode, Linux cooked SLL
     s = Session(auth=True)
@@ -587,6 +716,8 @@ def corpus(outdir):
     for n in range(3):
         s.exchange(n, n)
     emit("stamp-port-20862.pcap", s, LINK_EN10MB, "valid-port")
+    also("stamp-port-20862.pcap", "sender-defaults-port",
+         "--role sender --sender-defaults")
 
     # issue 9: a STAMP sender against a TWAMP-Light responder on port 4001
     # whose replies are 38 octets, shorter than STAMP's 44: found and

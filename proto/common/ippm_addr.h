@@ -21,6 +21,8 @@ struct ippm_rx_meta {
     int16_t tos;           /* IPv4 TOS / IPv6 Traffic Class; -1 when unknown */
     struct ippm_addr peer; /* source of the datagram */
     struct ippm_addr local;/* destination it was sent to (family NONE if unknown) */
+    bool from_host;        /* came in on the loopback interface: this host
+                            * sent it, from any of its addresses */
 };
 
 /* Same family, address and port. */

@@ -18,6 +18,7 @@
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
 #include "../common/ippm_event.h"
+#include "../common/ippm_srcguard.h"
 #include "../common/ippm_stats.h"
 #include "../common/ippm_table.h"
 #include "../common/ippm_time.h"
@@ -434,6 +435,12 @@ struct stamp_tlv_ctx {
     size_t max_reply_len;         /* asymmetrical cap, >= req_len */
 };
 
+/* The DSCPs a Class of Service TLV (RFC 8972 §4.4) may set on a reply
+ * unless the operator widens them: all but CS6 (48) and CS7 (56), the
+ * network control classes (RFC 4594 §3.2). Any sender could otherwise
+ * put its replies into a network's routing-protocol queues. */
+#define STAMP_DSCP_PERMITTED_DEFAULT (~(1ull << 48 | 1ull << 56))
+
 struct stamp_tlv_result {
     size_t len;          /* octets of TLVs written to out */
     size_t hmac_off;     /* the reply's HMAC TLV, SIZE_MAX when none */
@@ -460,9 +467,17 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 0))
 #define STAMP_ERR_MEMBER_LINK /* RFC 9534: another member link's ID */ \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 1))
+/* The source rules of every ippm server (proto/common/ippm_srcguard.h),
+ * as the reflector counts its refusals (values 17, 18, 19). */
+#define STAMP_ERR_SELF_SOURCE /* its own address and port */                   \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 2))
+#define STAMP_ERR_OWN_PORT /* its own port: another reflector */               \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 3))
+#define STAMP_ERR_REFLECTING_PORT /* a service that answers anything */        \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 4))
 /* Every reason a STAMP machine drops with is below this: the size of the
  * drop_by counters. */
-#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 2)
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 5)
 
 /* ippm_err_str / ippm_err_name that also name STAMP's own reasons
  * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
@@ -476,6 +491,8 @@ const char *stamp_err_name(enum ippm_err e);
  * stamp_reflector_store_size) 2^20 take 133 MiB, fixed when the table is
  * set up. */
 #define STAMP_REFLECTOR_SESSIONS_MAX (1u << 20)
+/* SSIDs a reflector can be provisioned with (RFC 8972 §3). */
+#define STAMP_REFLECTOR_SSIDS_MAX 16
 
 struct stamp_reflector_config {
     enum stamp_mode mode;
@@ -506,6 +523,17 @@ struct stamp_reflector_config {
     /* Largest reply an asymmetrical-packets TLV may ask for; below the
      * request length (0 too) it is the request length: no amplification. */
     size_t max_reply_len;
+    /* Sources never answered (issue 10 item 1): the reflector's own
+     * address and port, its own port and reflecting services' ports
+     * unless allowed. All zeroes: every rule on, the own port and address
+     * taken from each datagram's meta->local. */
+    struct ippm_src_policy src;
+    /* RFC 8972 §3: the SSIDs the reflector is provisioned with; a request
+     * with another non-zero SSID is dropped (IPPM_ERR_UNKNOWN_SESSION,
+     * "MUST discard non-matching STAMP test packets"). n_ssids 0: every
+     * SSID is answered. */
+    uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX];
+    size_t n_ssids;
 };
 
 /* A stateful session's state, kept beside its key (the 4-tuple and the
@@ -597,7 +625,9 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
  * reply), IPPM_ERR_SESSION_FULL (stateful: the source address holds
  * cfg.max_sessions_per_source live sessions), STAMP_ERR_NO_REPLY (RFC 9503 Control Code
  * 0, or zero reflected packets asked), STAMP_ERR_MEMBER_LINK (RFC 9534
- * Reflector Micro-session ID not ours). With cfg.tlv the TLVs are handled
+ * Reflector Micro-session ID not ours), STAMP_ERR_SELF_SOURCE,
+ * STAMP_ERR_OWN_PORT, STAMP_ERR_REFLECTING_PORT (cfg.src refuses the
+ * source: nothing else is read). With cfg.tlv the TLVs are handled
  * per stamp_tlv_reflect. tx is per call, not per reflector, so a driver
  * can fill a batch. Returns IPPM_OK unless the event itself is invalid
  * (IPPM_ERR_BAD_ARG, also for BYTES and CLOSED: STAMP has no stream). */
@@ -626,6 +656,12 @@ struct stamp_sender_config {
      * in open mode too). */
     const uint8_t *tlvs;
     size_t tlvs_len;
+    /* RFC 8972 §4.6: when the TLVs carry an Access Report, a packet
+     * whose reply has not come within ar_timer_ns (0: the default, 3 s)
+     * is sent again, the same Sequence Number with a new Timestamp, up to
+     * ar_retransmits times (0: 4). */
+    uint64_t ar_timer_ns;
+    uint8_t ar_retransmits;
 };
 
 enum stamp_result_state { STAMP_RES_PENDING = 0, STAMP_RES_SENT, STAMP_RES_RECEIVED };
@@ -698,6 +734,18 @@ struct stamp_sender_acc {
     uint64_t dm_lost_run;   /* unanswered since the last */
 };
 
+/* Access Report packets awaiting their reply at once (RFC 8972 §4.6);
+ * a new one takes the place of the one armed longest ago. */
+#define STAMP_SENDER_AR_PENDING 8
+
+/* One Access Report packet's retransmission timer. */
+struct stamp_ar_timer {
+    bool armed;
+    uint8_t left;    /* retransmissions still allowed */
+    uint32_t seq;
+    uint64_t due_ns; /* when it is sent again */
+};
+
 struct stamp_sender {
     struct stamp_sender_config cfg;
     /* Caller-owned ring of records, ring entries, keyed by sequence number
@@ -718,6 +766,9 @@ struct stamp_sender {
     uint32_t refl_lo, refl_hi;
     uint64_t refl_numbers;  /* distinct numbers received, as far as known */
     struct stamp_sender_acc acc;
+    bool has_ar;            /* the TLVs carry an Access Report */
+    struct stamp_ar_timer ar[STAMP_SENDER_AR_PENDING];
+    uint64_t ar_retransmitted; /* packets sent again, RFC 8972 §4.6 */
 };
 
 /* Prepares a sender. res is the ring of records awaiting replies, n_res

@@ -10,7 +10,13 @@
     X(STAMP_ERR_NO_REPLY, "IPPM_ERR_NO_REPLY",                                 \
       "the request asked for no reply")                                        \
     X(STAMP_ERR_MEMBER_LINK, "IPPM_ERR_MEMBER_LINK",                           \
-      "micro-session ID names another link")
+      "micro-session ID names another link")                                   \
+    X(STAMP_ERR_SELF_SOURCE, "IPPM_ERR_SELF_SOURCE",                           \
+      "source is the reflector's own address and port")                        \
+    X(STAMP_ERR_OWN_PORT, "IPPM_ERR_OWN_PORT",                                 \
+      "source port is the reflector's own (another reflector?)")               \
+    X(STAMP_ERR_REFLECTING_PORT, "IPPM_ERR_REFLECTING_PORT",                   \
+      "source port of a service that answers any datagram")
 
 struct stamp_err_row {
     enum ippm_err code;

@@ -267,6 +267,20 @@ static enum ippm_err reflector_read_request(const struct stamp_reflector *r,
     return stamp_sender_pkt_decode(req, ev->data, ev->len, mode);
 }
 
+/* RFC 8972 §3: ssid is 0 (not used), one the reflector is provisioned
+ * with, or any when none is. */
+static bool reflector_ssid_matches(const struct stamp_reflector *r,
+                                   uint16_t ssid)
+{
+    if (!ssid || !r->cfg.n_ssids)
+        return true;
+    for (size_t k = 0; k < r->cfg.n_ssids && k < STAMP_REFLECTOR_SSIDS_MAX;
+         k++)
+        if (r->cfg.ssids[k] == ssid)
+            return true;
+    return false;
+}
+
 static void reflector_drop(struct stamp_reflector *r, enum ippm_err why,
                            struct ippm_action *act)
 {
@@ -324,6 +338,8 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     const struct ippm_rx_meta *m = ev->meta;
     r->counters.rx++;
     enum ippm_err e = reflector_read_request(r, ev, &req, &reply_len);
+    if (e == IPPM_OK && !reflector_ssid_matches(r, req.ssid))
+        e = IPPM_ERR_UNKNOWN_SESSION;
     if (e == IPPM_OK && tx_cap < reply_len)
         e = IPPM_ERR_NOSPACE;
     if (e != IPPM_OK) {
@@ -399,6 +415,36 @@ uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
     return UINT64_MAX;
 }
 
+/* A reply is a valid request: in open mode the two have one length and
+ * the reply's fields fall in the request's MBZ; in authenticated mode both
+ * HMACs cover the first 96 octets with the same key (RFC 8762 §4.4), so a
+ * reply's HMAC verifies as a request's too. The fields that tell them
+ * apart are MBZ in the request (the 70 octets after its Error Estimate,
+ * §4.2.2, hold the reply's Receive Timestamp, Session-Sender fields and
+ * TTL, §4.3.2), and §4.2.1/§4.2.2 say MBZ "MUST be ignored on receipt":
+ * a reflector may not refuse a request for them. So it refuses by source
+ * instead, before reading anything (issue 10 item 1): never its own
+ * address and port (a spoofed request would loop), and by default not its
+ * own port nor a reflecting service's (two reflectors, or an echo
+ * service, would answer each other for ever). Returns true when ev is
+ * refused, with the DROP in act. */
+static bool reflector_refuses_source(struct stamp_reflector *r,
+                                     const struct ippm_event *ev,
+                                     struct ippm_action *act)
+{
+    static const enum ippm_err why[IPPM_SRC_VERDICT_COUNT_] = {
+        [IPPM_SRC_SELF] = STAMP_ERR_SELF_SOURCE,
+        [IPPM_SRC_OWN_PORT] = STAMP_ERR_OWN_PORT,
+        [IPPM_SRC_REFLECTING_PORT] = STAMP_ERR_REFLECTING_PORT,
+    };
+    enum ippm_src_verdict v = ippm_src_check(&r->cfg.src, ev->meta);
+    if (v == IPPM_SRC_OK)
+        return false;
+    r->counters.rx++;
+    reflector_drop(r, why[v], act);
+    return true;
+}
+
 /* see stamp.h */
 enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
@@ -410,6 +456,8 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
     case IPPM_EV_DATAGRAM:
         if (!ev->data || !ev->meta || !tx)
             return IPPM_ERR_BAD_ARG;
+        if (reflector_refuses_source(r, ev, act))
+            return IPPM_OK;
         return reflector_rx(r, ev, tx, tx_cap, act);
     case IPPM_EV_TIMER:
         return IPPM_OK;
@@ -424,6 +472,25 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
 }
 
 /* ---- Session-Sender ---- */
+
+/* RFC 8972 §4.6 defaults: the Access Report retransmission timer and how
+ * many times a packet is sent again. */
+#define STAMP_AR_TIMER_NS (3ull * 1000000000ull)
+#define STAMP_AR_RETRANSMITS 4
+
+/* The n octets of TLVs at p hold one of this type. */
+static bool tlvs_carry(const uint8_t *p, size_t n, uint8_t type)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    if (!p)
+        return false;
+    stamp_tlv_iter_init(&it, p, n);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK)
+        if (t.type == type)
+            return true;
+    return false;
+}
 
 /* see stamp.h */
 enum ippm_err stamp_sender_init(struct stamp_sender *s,
@@ -446,6 +513,12 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     s->cfg = *cfg;
     if (s->cfg.errest.mult == 0)
         s->cfg.errest.mult = 1;
+    /* RFC 8972 §4.6: "three seconds", "up to four times". */
+    if (s->cfg.ar_timer_ns == 0)
+        s->cfg.ar_timer_ns = STAMP_AR_TIMER_NS;
+    if (s->cfg.ar_retransmits == 0)
+        s->cfg.ar_retransmits = STAMP_AR_RETRANSMITS;
+    s->has_ar = tlvs_carry(cfg->tlvs, cfg->tlvs_len, STAMP_TLV_ACCESS);
     s->cfg.errest.z = cfg->tsfmt == IPPM_TS_PTP;
     s->ring = n_res < cfg->count ? (uint32_t)n_res : cfg->count;
     s->res = res;
@@ -478,14 +551,51 @@ static bool sender_all_sent(const struct stamp_sender *s)
     return s->next_seq >= s->cfg.count;
 }
 
+/* ---- RFC 8972 §4.6 Access Report retransmission timers ---- */
+
+/* Arms seq's timer, in a free place or the one armed longest ago. */
+static void ar_arm(struct stamp_sender *s, uint32_t seq, uint64_t now)
+{
+    struct stamp_ar_timer *t = &s->ar[0];
+    for (size_t k = 0; k < STAMP_SENDER_AR_PENDING; k++) {
+        struct stamp_ar_timer *c = &s->ar[k];
+        if (!c->armed || (t->armed && c->due_ns < t->due_ns))
+            t = c;
+        if (!c->armed)
+            break;
+    }
+    *t = (struct stamp_ar_timer){true, s->cfg.ar_retransmits, seq,
+                                 now + s->cfg.ar_timer_ns};
+}
+
+/* The reply to seq came: its timer is disarmed. */
+static void ar_disarm(struct stamp_sender *s, uint32_t seq)
+{
+    for (size_t k = 0; k < STAMP_SENDER_AR_PENDING; k++)
+        if (s->ar[k].armed && s->ar[k].seq == seq)
+            s->ar[k].armed = false;
+}
+
+/* The armed timer that expires first; NULL when none is armed. */
+static struct stamp_ar_timer *ar_next(const struct stamp_sender *s)
+{
+    const struct stamp_ar_timer *t = NULL;
+    for (size_t k = 0; k < STAMP_SENDER_AR_PENDING; k++)
+        if (s->ar[k].armed && (!t || s->ar[k].due_ns < t->due_ns))
+            t = &s->ar[k];
+    return (struct stamp_ar_timer *)t;
+}
+
 /* see stamp.h */
 uint64_t stamp_sender_deadline(const struct stamp_sender *s)
 {
     if (s->done)
         return UINT64_MAX;
-    if (!sender_all_sent(s))
-        return s->next_send_ns;
-    return s->last_send_ns + s->cfg.wait_ns;
+    const struct stamp_ar_timer *t = ar_next(s);
+    /* Not done while a timer is armed: the wait ends after it. */
+    if (sender_all_sent(s))
+        return t ? t->due_ns : s->last_send_ns + s->cfg.wait_ns;
+    return t && t->due_ns < s->next_send_ns ? t->due_ns : s->next_send_ns;
 }
 
 /* The configured TLVs into tx past the base, per packet fields filled:
@@ -517,11 +627,10 @@ static size_t sender_tlvs(const struct stamp_sender *s, uint8_t *tx,
     return n;
 }
 
-static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
-                                 uint8_t *tx, size_t tx_cap,
-                                 struct ippm_action *act)
+/* Packet seq as sent now into tx (pkt_len octets). */
+static enum ippm_err sender_encode(struct stamp_sender *s, uint32_t seq,
+                                   uint64_t now, uint8_t *tx, size_t tx_cap)
 {
-    uint32_t seq = s->next_seq;
     struct stamp_sender_pkt pkt = {
         .seq = seq, /* RFC 8762 §4.2.1: from zero, up by one */
         .ts = ippm_ts_from_ns(now, s->cfg.tsfmt),
@@ -542,6 +651,15 @@ static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
     if (e == IPPM_OK && hmac_off != SIZE_MAX)
         e = stamp_tlv_hmac_sign(&s->cfg.key, tx, s->cfg.pkt_len, base,
                                 hmac_off);
+    return e;
+}
+
+static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
+                                 uint8_t *tx, size_t tx_cap,
+                                 struct ippm_action *act)
+{
+    uint32_t seq = s->next_seq;
+    enum ippm_err e = sender_encode(s, seq, now, tx, tx_cap);
     if (e != IPPM_OK)
         return e;
     /* The slot's previous request leaves the ring before it is reused. */
@@ -557,7 +675,34 @@ static enum ippm_err sender_send(struct stamp_sender *s, uint64_t now,
     s->last_send_ns = now;
     /* Keep the schedule: a late timer does not shift later sends. */
     s->next_send_ns += s->cfg.interval_ns;
+    if (s->has_ar)
+        ar_arm(s, seq, now);
     ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, s->cfg.pkt_len, IPPM_OK, seq);
+    return IPPM_OK;
+}
+
+/* RFC 8972 §4.6: t expired before the reply came; its packet is sent
+ * again (the measured packet is the latest one: t1 moves with it),
+ * unless its record left the ring or it was sent again enough. */
+static enum ippm_err sender_retransmit(struct stamp_sender *s,
+                                       struct stamp_ar_timer *t, uint64_t now,
+                                       uint8_t *tx, size_t tx_cap,
+                                       struct ippm_action *act)
+{
+    if (!t->left || t->seq < s->retired) {
+        t->armed = false;
+        return IPPM_OK;
+    }
+    enum ippm_err e = sender_encode(s, t->seq, now, tx, tx_cap);
+    if (e != IPPM_OK)
+        return e;
+    slot_of(s, t->seq)->t1_ns = now;
+    t->left--;
+    t->due_ns = now + s->cfg.ar_timer_ns;
+    s->last_send_ns = now;
+    s->ar_retransmitted++;
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, s->cfg.pkt_len, IPPM_OK,
+                    t->seq);
     return IPPM_OK;
 }
 
@@ -569,12 +714,15 @@ static enum ippm_err sender_timer(struct stamp_sender *s, uint64_t now,
         ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     }
+    struct stamp_ar_timer *t = ar_next(s);
+    if (t && now >= t->due_ns)
+        return sender_retransmit(s, t, now, tx, tx_cap, act);
     if (!sender_all_sent(s)) {
         if (now >= s->next_send_ns)
             return sender_send(s, now, tx, tx_cap, act);
         return IPPM_OK;
     }
-    if (now >= s->last_send_ns + s->cfg.wait_ns) {
+    if (!t && now >= s->last_send_ns + s->cfg.wait_ns) {
         s->done = true;
         ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
     }
@@ -798,6 +946,7 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         return IPPM_OK;
     }
     record_reply(r, &rep, ev);
+    ar_disarm(s, seq);
     note_short_reply(s, r, ev->len, have);
     note_refl_number(s, rep.seq);
     if (s->cfg.tlvs && rep.extra_len)

@@ -315,6 +315,32 @@ static void test_stamp_reflector_stateful_ssid_separates_sessions(void **state)
     }
 }
 
+/* RFC 8972 §3: provisioned with SSIDs 1 and 2, the reflector discards
+ * SSID 3 and answers 1, 2 and requests without an SSID. */
+static void test_stamp_reflector_discards_unprovisioned_ssid(void **state)
+{
+    (void)state;
+    for (int stateful = 0; stateful < 2; stateful++) {
+        struct stamp_reflector_config c = refl_cfg(OPEN, stateful);
+        c.ssids[0] = 1;
+        c.ssids[1] = 2;
+        c.n_ssids = 2;
+        stamp_reflector_init(&R, &c);
+        static const uint16_t answered[] = {1, 2, 0};
+        for (size_t i = 0; i < 3; i++) {
+            struct ippm_action a = refl_one(9, 40000, answered[i], T0 + i);
+            assert_send(&a, 44);
+        }
+        struct ippm_action a = refl_one(9, 40000, 3, T0 + 3);
+        assert_drop(&a, IPPM_ERR_UNKNOWN_SESSION);
+        /* Not provisioned: every SSID is answered. */
+        c.n_ssids = 0;
+        stamp_reflector_init(&R, &c);
+        a = refl_one(9, 40000, 3, T0 + 4);
+        assert_send(&a, 44);
+    }
+}
+
 static void test_stamp_reflector_stateful_local_address_separates(void **state)
 {
     (void)state;
@@ -1116,6 +1142,59 @@ static void test_stamp_sender_timer_sends_seq_0_1_2_on_schedule(void **state)
     }
     /* After the last send: the end of the wait. */
     assert_int_equal(stamp_sender_deadline(&S), T0 + 2 * MS + 100 * MS);
+}
+
+/* RFC 8972 §4.6: a packet with an Access Report is sent again (same
+ * Sequence Number, new Timestamp) every 3 s while no reply comes, four
+ * times, then given up; a reply disarms the timer. */
+static void test_stamp_sender_access_report_retransmits(void **state)
+{
+    (void)state;
+    static uint8_t ar[8];
+    size_t n = 0;
+    assert_int_equal(stamp_tlv_put_access(ar, sizeof ar, &n, 1, 1), IPPM_OK);
+    struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    c.tlvs = ar;
+    c.tlvs_len = n;
+    c.pkt_len = STAMP_BASE_LEN + n;
+    snd_init(&c);
+    const uint64_t s3 = 3000 * MS;
+    assert_int_equal(snd_timer(T0).seq, 0);
+    struct ippm_action a = snd_timer(T0 + MS);
+    assert_int_equal(a.seq, 1);
+    /* Seq 1 is answered: its timer is disarmed. */
+    size_t len = mk_reply(OPEN, 1, 1, ippm_load_u64(tx_s + 4), T0 + 2 * MS,
+                          T0 + 2 * MS, IPPM_TS_NTP, 64);
+    snd_rx(rep, len, T0 + 3 * MS, 64);
+    assert_int_equal(RES[1].state, STAMP_RES_RECEIVED);
+    for (uint64_t k = 1; k <= 4; k++) {
+        assert_int_equal(stamp_sender_deadline(&S), T0 + k * s3);
+        a = snd_timer(T0 + k * s3);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+        assert_int_equal(a.seq, 0);
+        assert_int_equal(ippm_load_u32(tx_s), 0);
+        assert_int_equal(ippm_load_u64(tx_s + 4),
+                         ippm_ntp_from_ns(T0 + k * s3));
+        assert_int_equal(RES[0].t1_ns, T0 + k * s3);
+    }
+    assert_int_equal(S.ar_retransmitted, 4);
+    assert_int_equal(S.counters.sent, 2); /* packets, not transmissions */
+    /* The fourth timer expires: given up, nothing sent, then done. */
+    a = snd_timer(T0 + 5 * s3);
+    assert_int_not_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(snd_timer(T0 + 5 * s3).kind, IPPM_ACT_DONE);
+    /* A reply to the first transmission disarms it too. */
+    snd_init(&c);
+    assert_int_equal(snd_timer(T0).seq, 0);
+    len = mk_reply(OPEN, 0, 0, ippm_load_u64(tx_s + 4), T0 + MS, T0 + MS,
+                   IPPM_TS_NTP, 64);
+    snd_rx(rep, len, T0 + 2 * MS, 64);
+    assert_int_equal(snd_timer(T0 + MS).seq, 1);
+    len = mk_reply(OPEN, 1, 1, ippm_load_u64(tx_s + 4), T0 + 2 * MS,
+                   T0 + 2 * MS, IPPM_TS_NTP, 64);
+    snd_rx(rep, len, T0 + 3 * MS, 64);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + MS + 100 * MS);
+    assert_int_equal(S.ar_retransmitted, 0);
 }
 
 static void test_stamp_sender_first_packet_pads_with_zero(void **state)
@@ -2064,7 +2143,7 @@ static void test_stamp_err_names_keep_reported_strings(void **state)
     (void)state;
     assert_int_equal(STAMP_ERR_NO_REPLY, 15);
     assert_int_equal(STAMP_ERR_MEMBER_LINK, 16);
-    assert_int_equal(STAMP_ERR_COUNT_, 17);
+    assert_int_equal(STAMP_ERR_COUNT_, 20); /* 17-19: source rules */
     assert_true(ippm_err_is_proto(STAMP_ERR_NO_REPLY));
     assert_string_equal(stamp_err_name(STAMP_ERR_NO_REPLY),
                         "IPPM_ERR_NO_REPLY");
@@ -2076,7 +2155,7 @@ static void test_stamp_err_names_keep_reported_strings(void **state)
                         "micro-session ID names another link");
     assert_string_equal(stamp_err_name(IPPM_ERR_SHORT), "IPPM_ERR_SHORT");
     assert_string_equal(stamp_err_str(IPPM_ERR_HMAC), "HMAC does not match");
-    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 2),
+    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 5),
                         "IPPM_ERR_PROTO");
 }
 
@@ -2089,6 +2168,7 @@ int main(void)
         cmocka_unit_test(
             test_stamp_reflector_stateful_counts_per_session_from_0),
         cmocka_unit_test(test_stamp_reflector_stateful_ssid_separates_sessions),
+        cmocka_unit_test(test_stamp_reflector_discards_unprovisioned_ssid),
         cmocka_unit_test(
             test_stamp_reflector_stateful_local_address_separates),
         cmocka_unit_test(test_stamp_reflector_reply_len_equals_request_len),
@@ -2119,6 +2199,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
         cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),
         cmocka_unit_test(test_stamp_sender_timer_sends_seq_0_1_2_on_schedule),
+        cmocka_unit_test(test_stamp_sender_access_report_retransmits),
         cmocka_unit_test(test_stamp_sender_first_packet_pads_with_zero),
         cmocka_unit_test(test_stamp_sender_timer_ptp_timestamps),
         cmocka_unit_test(test_stamp_sender_z_bit_follows_tsfmt),

@@ -394,7 +394,8 @@ static struct ippm_rx_meta meta4(int tos)
                              60,
                              (int16_t)tos,
                              {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT}};
+                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT},
+                             false};
     return m;
 }
 

@@ -118,6 +118,12 @@ mode_tlvs() {
     check cos "$ALL and all(t(x,'cos') == {'type':'cos','flags':'','dscp1':34,'dscp2':46,'ecn':0,'rp':0} for x in p)"
     grep -q "^seq=0 .* cos=dscp1:34,dscp2:46,ecn:0,rp:0" "$dir/cos.out" ||
         fail "no cos= token on the per-packet line"
+    # Issue 10 item 10: by default no sender gets CS6 or CS7 (network
+    # control) onto a reply: refused, RP 1, the DSCP received kept
+    run cs6 --cos 48 --dscp 10
+    check cs6 "$ALL and all(t(x,'cos')['rp'] == 1 and t(x,'cos')['dscp2'] == 10 for x in p)"
+    run cs7 --cos 56
+    check cs7 "$ALL and all(t(x,'cos')['rp'] == 1 for x in p)"
     # §4.2: the reflector's address and port, and ours, one port per run
     run loc --location
     check loc "$ALL and all(t(x,'loc')['dst'] == '127.0.0.1:%d' % port for x in p) and len(set(t(x,'loc')['src'] for x in p)) == 1 and t(p[0],'loc')['src'].startswith('127.0.0.1:') and t(p[0],'loc')['src'] != t(p[0],'loc')['dst']"
@@ -165,6 +171,11 @@ mode_tlvs() {
     check pad "$ALL and all(t(x,'pad') == {'type':'pad','flags':'','len':20} for x in p) and j['size'] == 44 + 8 + 24"
     run size --cos 0 --size 100
     check size "$ALL and all(t(x,'pad')['len'] == 100 - 44 - 8 - 4 for x in p)"
+    stop_reflector
+    # --dscp-permitted all widens the default to network control too
+    start_reflector --dscp-permitted all
+    run cs6all --cos 48
+    check cs6all "$ALL and all(t(x,'cos')['rp'] == 0 for x in p)"
     stop_reflector
 }
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+from procnet import udp_socket_state
+
 PATIENCE = 30.0        # seconds a loaded machine may take to answer
 
 
@@ -21,19 +23,6 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
-
-
-def udp_socket_state(port):
-    """(bytes queued, datagrams dropped) of the socket bound to
-    127.0.0.1:port, from /proc/net/udp; None when there is none."""
-    local = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        next(f)
-        for line in f:
-            col = line.split()
-            if col[1] == local:
-                return int(col[4].split(":")[1], 16), int(col[-1])
-    return None
 
 
 def wait_drained(port):

@@ -63,7 +63,10 @@ def flood_ports(refl_port):
     except (OSError, ValueError):
         low = 32768
     first = max(1024, low - PORTS - 2000)
-    return [p for p in range(first, first + PORTS + 2000) if p != refl_port]
+    # Not the reflector's own port nor one it refuses as a reflecting
+    # service's (proto/common/ippm_srcguard.c): those are not sessions.
+    refused = (refl_port, 1900, 5353, 11211)
+    return [p for p in range(first, first + PORTS + 2000) if p not in refused]
 
 
 def flood(refl, port):

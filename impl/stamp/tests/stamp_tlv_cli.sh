@@ -93,6 +93,12 @@ expect $R --no-tlv --micro-session 3
 expect $R --no-tlv --max-reply-len 100
 expect $R --no-tlv --dscp-permitted none
 expect $R --no-tlv=1
+# issue 10 item 1: ports exempt from the source rules, at most 16
+expect $R --allow-src-port 0
+expect $R --allow-src-port 65536
+expect $R --allow-src-port 862,x
+expect $R --allow-src-port ""
+expect $R --allow-src-port 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
 
 # every new option is in --help
 for o in tlv-padding cos location timestamp-info direct-measurement \
