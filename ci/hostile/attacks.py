@@ -55,8 +55,9 @@ def check_memory(ctx, attack, srv, idle, before):
     fig = "RSS %d -> %d kB (%+.1f%%; idle %d, HWM %d)" % (
         before[0], after[0], 100.0 * (after[0] - before[0]) / before[0],
         idle[0], after[1])
-    ctx.add(attack, srv.name, "memory", ok, fig, "%d → %d kB (%+.1f %%)" % (
-        before[0], after[0], 100.0 * (after[0] - before[0]) / before[0]))
+    ctx.add(attack, srv.name, "memory", ok, fig, "{:,} → {:,} kB ({:+.1f} %)"
+            .format(before[0], after[0],
+                    100.0 * (after[0] - before[0]) / before[0]))
     return after
 
 
@@ -104,7 +105,8 @@ def loop(ctx, attack, srvs, verdict=True):
         spoof.close()
         ctx.add(attack, srvs[0].name, "dies out",
                 n <= LOOP_MAX if verdict else None,
-                "%d datagrams in %.0f s" % (n, LOOP_S), "%d in %.0f s" % (n, LOOP_S))
+                "%d datagrams in %.0f s" % (n, LOOP_S),
+                "{:,} in {:.0f} s".format(n, LOOP_S))
         ctx.load(attack, srvs[0].name, "1 spoofed request")
         check_served(ctx, attack, srvs[0])
         check_memory(ctx, attack, srvs[0], before, before)
@@ -254,7 +256,7 @@ class SessionFlood(Attack):
         check_served(ctx, attack, self.srv,
                      note=" after %d new sessions from %s"
                      % (self.sent, self.src))
-        ctx.load(attack, self.srv.name, "%d sessions" % self.sent)
+        ctx.load(attack, self.srv.name, "{:,} sessions".format(self.sent))
 
     def close(self):
         super().close()
@@ -299,7 +301,8 @@ class Garbage(Attack):
                 % (self.got, self.COUNT,
                    100.0 * (self.COUNT - self.got) / self.COUNT, rate),
                 "%d/%d" % (self.got, self.COUNT))
-        ctx.load(attack, self.srv.name, rate.split("(")[-1].rstrip(")"))
+        per_s = rate.split("(")[-1].rstrip("/s)")
+        ctx.load(attack, self.srv.name, "{:,} a second".format(int(per_s)))
 
     def close(self):
         super().close()
@@ -420,7 +423,7 @@ class TcpGarbage(TcpAttack):
                 got >= SERVED_MIN * asked,
                 "%d/%d answered under %.0f garbage connections/s"
                 % (got, asked, rate), "%d/%d" % (got, asked))
-        ctx.load(attack, self.srv.name, "%.0f connections/s" % rate)
+        ctx.load(attack, self.srv.name, "%.0f connections a second" % rate)
 
 
 def session_flood(ctx, name):
