@@ -83,7 +83,8 @@ class HttpGet:
     def slow_bytes(self):
         """What a slow client trickles, one octet at a time: a request
         that never ends."""
-        return b"GET %s HTTP/1.1\r\nX-Slow: " % self.path.encode() + b"a" * 4096
+        head = b"GET %s HTTP/1.1\r\nX-Slow: " % self.path.encode()
+        return head + b"a" * 4096
 
 
 # RFC 8762 §4.2: the fields in which a reply differs from a request are
