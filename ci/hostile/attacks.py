@@ -1,0 +1,449 @@
+"""The attacks of the hostile-input suite. Each takes the run's context and
+a profile name, starts its own instance(s) of the server, attacks, checks
+that a legitimate peer is still served, that memory stayed flat, and that
+SIGTERM sent while the attack still runs stops the server within STOP_S
+with its summary. Each check adds one row to the context's table.
+
+Every attack's traffic comes from the attacker's loopback address
+(127.0.0.2), the legitimate peer's from 127.0.0.1.
+"""
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+import net
+from servers import PROFILES, Server
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOOP_S = 2.0          # how long a loop is watched
+LOOP_MAX = 4          # datagrams a loop may leave: the spoofed one + a few
+STOP_S = 1.0          # SIGTERM to exit, summary printed
+RSS_GROWTH = 1.10     # after a flood / before it
+SERVED_MIN = 0.90     # share of a peer's requests answered
+SESSIONS = 8192       # session flood: SSIDs from one port, then as many ports
+GARBAGE_RATE = float(os.environ.get("HOSTILE_RATE", "100000"))
+GARBAGE_S = 3.0
+PEER_ADDR = "127.0.0.3"   # the second instance of peer-loop
+SLOW_N = 66           # idle, half-closed and slow TCP clients (a third each)
+
+
+def check_stop(ctx, attack, srvs):
+    """SIGTERM each server (the attack still running); one row."""
+    worst, summaries = 0.0, True
+    for s in srvs:
+        took, summary = s.stop()
+        worst = None if took is None or worst is None else max(worst, took)
+        summaries = summaries and summary
+    ok = worst is not None and worst <= STOP_S and summaries
+    fig = ("did not exit in 2 s (SIGKILL)" if worst is None
+           else "%.3f s" % worst)
+    short = "killed" if worst is None else "%.3f s" % worst
+    if not summaries:
+        fig += ", no summary"
+        short += ", no summary"
+    ctx.add(attack, srvs[0].name, "SIGTERM", ok, fig, short)
+
+
+def check_memory(ctx, attack, srv, idle, before):
+    after = net.memory_kb(srv.pid)
+    ok = after[0] > 0 and after[0] <= before[0] * RSS_GROWTH
+    fig = "RSS %d -> %d kB (%+.1f%%; idle %d, HWM %d)" % (
+        before[0], after[0], 100.0 * (after[0] - before[0]) / before[0],
+        idle[0], after[1])
+    ctx.add(attack, srv.name, "memory", ok, fig, "{:,} → {:,} kB ({:+.1f} %)"
+            .format(before[0], after[0],
+                    100.0 * (after[0] - before[0]) / before[0]))
+    return after
+
+
+def check_served(ctx, attack, srv, count=50, interval=0.01, note=""):
+    peer = net.Peer(srv.udp, srv.udp_port)
+    got = peer.run(count, interval)
+    peer.close()
+    ok = got >= SERVED_MIN * count
+    ctx.add(attack, srv.name, "peer served", ok,
+            "%d/%d answered (loss %.1f%%)%s"
+            % (got, count, 100.0 * (count - got) / count, note),
+            "%d/%d" % (got, count))
+
+
+def warm(srv):
+    """A few legitimate requests, so that memory is measured in use."""
+    peer = net.Peer(srv.udp, srv.udp_port)
+    peer.run(20, 0.002)
+    peer.close()
+
+
+def watch_loop(match, send):
+    """Counts the matching datagrams for LOOP_S after send()."""
+    counter = net.Counter(match)
+    counter.start()
+    time.sleep(0.05)
+    send()
+    time.sleep(LOOP_S)
+    return counter.stop()
+
+
+def loop(ctx, attack, srvs, verdict=True):
+    """One request spoofed from the first server's address:port to the
+    last's: the same server when there is one, a loop between two
+    instances when there are two. verdict False: the count is a figure
+    (INFO), the peer, memory and SIGTERM are still checked."""
+    try:
+        pa, pb = srvs[0].udp_port, srvs[-1].udp_port
+        spoof = net.Spoofer()
+        before = net.memory_kb(srvs[0].pid)
+        n = watch_loop(lambda sp, dp: (sp, dp) in ((pa, pb), (pb, pa)),
+                       lambda: spoof.send((srvs[0].addr, pa),
+                                          (srvs[-1].addr, pb),
+                                          srvs[0].udp.request(7)))
+        spoof.close()
+        ctx.add(attack, srvs[0].name, "dies out",
+                n <= LOOP_MAX if verdict else None,
+                "%d datagrams in %.0f s" % (n, LOOP_S),
+                "{:,} in {:.0f} s".format(n, LOOP_S))
+        ctx.load(attack, srvs[0].name, "1 spoofed request")
+        check_served(ctx, attack, srvs[0])
+        check_memory(ctx, attack, srvs[0], before, before)
+        check_stop(ctx, attack, srvs)
+    finally:
+        for s in srvs:
+            s.kill()
+
+
+def self_loop(ctx, name):
+    """A request whose source is the server's own address and port."""
+    loop(ctx, "self-loop", [Server(ctx.ippm, name, ctx.tmp)])
+
+
+def two_instances(ctx, name, port, addr_b):
+    a = Server(ctx.ippm, name, ctx.tmp, "-a", udp_port=port)
+    try:
+        return [a, Server(ctx.ippm, name, ctx.tmp, "-b", addr=addr_b,
+                          udp_port=port)]
+    except Exception:
+        a.kill()
+        raise
+
+
+def peer_loop(ctx, name):
+    """Two instances on the server's well-known port, as two operators'
+    reflectors on two hosts would be (127.0.0.1 and 127.0.0.3); one
+    request spoofed from the first to the second."""
+    port = PROFILES[name]["well_known"]
+    if port is None:
+        ctx.add("peer-loop", name, "dies out", None, "no well-known port")
+        return
+    try:
+        srvs = two_instances(ctx, name, port, PEER_ADDR)
+    except RuntimeError as e:
+        ctx.add("peer-loop", name, "dies out", None,
+                "not run: port %d is taken (%s)" % (port, e))
+        return
+    loop(ctx, "peer-loop", srvs)
+
+
+def peer_loop_port(ctx, name):
+    """The same on one port the kernel chose, at the same two addresses:
+    two reflectors an operator moved off the well-known port."""
+    loop(ctx, "peer-loop-port",
+         two_instances(ctx, name, net.free_port(socket.SOCK_DGRAM),
+                       PEER_ADDR))
+
+
+def peer_loop_any(ctx, name):
+    """Between two instances on two ports the kernel chose. Where the
+    profile says its replies are valid requests (loops_by_design), no
+    server can tell this loop from two peers: its count is a figure, and
+    the server must still serve, keep its memory and stop."""
+    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"),
+         verdict=PROFILES[name].get("loops_by_design") is None)
+
+
+def under_attack(ctx, attack, name, kind):
+    """Runs the attack kind(srv) against a fresh server: idle memory, then
+    kind's prime() (the first of the attack, which touches the buffers
+    any traffic needs), memory before, start(), check(ctx) with the
+    attack running, memory after, SIGTERM, and finish(ctx) for what can
+    only be told once the attack is over."""
+    srv = Server(ctx.ippm, name, ctx.tmp)
+    att = None
+    try:
+        if srv.udp:
+            warm(srv)
+        idle = net.memory_kb(srv.pid)
+        att = kind(srv)
+        att.prime()
+        before = net.memory_kb(srv.pid)
+        att.start()
+        att.check(ctx, attack)
+        check_memory(ctx, attack, srv, idle, before)
+        check_stop(ctx, attack, [srv])
+        att.finish(ctx, attack)
+    finally:
+        if att:
+            att.close()
+        srv.kill()
+
+
+class Attack:
+    """What every attack of under_attack() has: a thread running _run()
+    until close(), started by the attack when it wants."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        pass
+
+    def finish(self, ctx, attack):
+        pass
+
+    def close(self):
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+
+class SessionFlood(Attack):
+    """New sessions from the attacker's one address: SESSIONS SSIDs from
+    one source port, then SESSIONS source ports, in bursts the server's
+    socket can hold; then about 200 new ones a second to keep the table
+    full while a peer from another address asks."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.spoof = net.Spoofer()
+        self.src = net.slow_source()
+        self.sent = 0
+
+    def _one(self, sport, ssid):
+        self.spoof.send((self.src, sport), ("127.0.0.1", self.srv.udp_port),
+                        self.srv.udp.request(self.sent, ssid))
+        self.sent += 1
+        if self.sent % 256 == 0:
+            net.wait_drained(self.srv.udp_port)
+
+    def _burst(self, n, first_port):
+        for ssid in range(n):
+            self._one(first_port, ssid & 0xFFFF)
+        for i in range(n):
+            self._one(first_port + 1 + i, 0)
+        net.wait_drained(self.srv.udp_port)
+
+    def _run(self):
+        i = 0
+        while not self.done.is_set():
+            self._one(30000 + i % 20000, (i // 20000) & 0xFFFF)
+            i += 1
+            time.sleep(0.005)
+
+    def prime(self):
+        self._burst(SESSIONS // 8, 40000)
+
+    def start(self):
+        self._burst(SESSIONS, 20000)
+        self.thread.start()
+
+    def check(self, ctx, attack):
+        check_served(ctx, attack, self.srv,
+                     note=" after %d new sessions from %s"
+                     % (self.sent, self.src))
+        ctx.load(attack, self.srv.name, "{:,} sessions".format(self.sent))
+
+    def close(self):
+        super().close()
+        self.spoof.close()
+
+
+class Garbage(Attack):
+    """Random datagrams at GARBAGE_RATE for GARBAGE_S from blast.py while
+    a peer sends 100 requests a second."""
+    COUNT = 200
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.blaster = None
+        self.got = 0
+
+    def _blast(self, seconds):
+        return subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "blast.py"),
+             net.slow_source(), "127.0.0.1", str(self.srv.udp_port),
+             str(GARBAGE_RATE), str(seconds)],
+            stdout=subprocess.PIPE, text=True)
+
+    def prime(self):
+        self._blast(0.3).wait()
+
+    def start(self):
+        self.blaster = self._blast(GARBAGE_S)
+        time.sleep(0.2)
+
+    def check(self, ctx, attack):
+        peer = net.Peer(self.srv.udp, self.srv.udp_port)
+        self.got = peer.run(self.COUNT, 0.01)
+        peer.close()
+
+    def finish(self, ctx, attack):
+        """The peer's row, once blast.py has said what rate it reached."""
+        rate = self.blaster.communicate()[0].strip()
+        ctx.add(attack, self.srv.name, "peer served",
+                self.got >= SERVED_MIN * self.COUNT,
+                "%d/%d answered (loss %.1f%%) under %s"
+                % (self.got, self.COUNT,
+                   100.0 * (self.COUNT - self.got) / self.COUNT, rate),
+                "%d/%d" % (self.got, self.COUNT))
+        per_s = rate.split("(")[-1].rstrip("/s)")
+        ctx.load(attack, self.srv.name, "{:,} a second".format(int(per_s)))
+
+    def close(self):
+        super().close()
+        if self.blaster and self.blaster.poll() is None:
+            self.blaster.kill()
+            self.blaster.wait()
+
+
+class TcpAttack(Attack):
+    """The TCP attacks run their thread from the start."""
+
+    def prime(self):
+        self.thread.start()
+        time.sleep(0.5)
+
+
+class SlowClients(TcpAttack):
+    """SLOW_N connections from the attacker's address, a third of each
+    kind: idle (connected, never a byte), half-closed (the start of a
+    request, then shutdown(SHUT_WR): half-open from the server's view),
+    and slow (one octet a second of a request that never ends); after
+    2 s of them a fresh client must be answered within 2 s."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.conns = []
+        for _ in range(SLOW_N):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.bind((net.slow_source(), 0))
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", srv.tcp_port))
+            except BlockingIOError:
+                pass
+            self.conns.append(c)
+
+    def _half_close(self, data):
+        for c in self.conns[SLOW_N // 3:2 * SLOW_N // 3]:
+            try:
+                c.send(data[:len(data) // 2])
+                c.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def _run(self):
+        data = self.srv.tcp.slow_bytes()
+        i = 0
+        while not self.done.wait(1.0 if i else 0.1):
+            if i == 0:
+                self._half_close(data)
+            for c in self.conns[2 * SLOW_N // 3:]:
+                try:
+                    c.send(data[i:i + 1])
+                except OSError:
+                    pass
+            i += 1
+
+    def start(self):
+        time.sleep(1.5)
+
+    def check(self, ctx, attack):
+        t0 = time.monotonic()
+        ok = self.srv.tcp.probe(self.srv.tcp_port, 2.0)
+        took = time.monotonic() - t0
+        ctx.add(attack, self.srv.name, "client served", ok,
+                "%s in %.2f s beside %d idle, half-closed or slow clients"
+                % ("answered" if ok else "not answered", took, SLOW_N),
+                "%s in %.2f s" % ("answered" if ok else "not answered", took))
+        ctx.load(attack, self.srv.name, "%d clients" % SLOW_N)
+
+    def close(self):
+        super().close()
+        for c in self.conns:
+            c.close()
+
+
+class TcpGarbage(TcpAttack):
+    """Connections from the attacker's address, as fast as they go: each
+    sends 0..1500 random octets and is reset (SO_LINGER 0, so that no
+    TIME_WAIT runs the attacker out of ports), while a fresh client asks
+    ten times a second."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.conns = 0
+        self.rng = random.Random(862)
+
+    def _one(self):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        c.settimeout(0.5)
+        try:
+            c.bind((net.slow_source(), 0))
+            c.connect(("127.0.0.1", self.srv.tcp_port))
+            c.send(self.rng.randbytes(self.rng.randint(0, 1500)))
+            self.conns += 1
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def _run(self):
+        while not self.done.is_set():
+            self._one()
+
+    def start(self):
+        self.t0 = time.monotonic()
+
+    def check(self, ctx, attack):
+        asked = got = 0
+        while time.monotonic() - self.t0 < GARBAGE_S - 1:
+            asked += 1
+            got += self.srv.tcp.probe(self.srv.tcp_port, 1.0)
+            time.sleep(0.1)
+        rate = self.conns / (time.monotonic() - self.t0 + 0.5)
+        ctx.add(attack, self.srv.name, "client served",
+                got >= SERVED_MIN * asked,
+                "%d/%d answered under %.0f garbage connections/s"
+                % (got, asked, rate), "%d/%d" % (got, asked))
+        ctx.load(attack, self.srv.name, "%.0f connections a second" % rate)
+
+
+def session_flood(ctx, name):
+    under_attack(ctx, "session-flood", name, SessionFlood)
+
+
+def garbage(ctx, name):
+    under_attack(ctx, "garbage", name, Garbage)
+
+
+def slow_clients(ctx, name):
+    under_attack(ctx, "slow-clients", name, SlowClients)
+
+
+def tcp_garbage(ctx, name):
+    under_attack(ctx, "tcp-garbage", name, TcpGarbage)
+
+
+UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
+               ("peer-loop-port", peer_loop_port),
+               ("peer-loop-any", peer_loop_any),
+               ("session-flood", session_flood), ("garbage", garbage)]
+TCP_ATTACKS = [("slow-clients", slow_clients), ("tcp-garbage", tcp_garbage)]

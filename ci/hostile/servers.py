@@ -1,0 +1,203 @@
+"""The servers the hostile-input suite attacks, one profile each.
+
+A profile says how to start the server on loopback, which UDP and TCP
+ports it listens on, how to send one legitimate request and recognise its
+reply, and what its summary on SIGTERM looks like. A new server (TWAMP and
+OWAMP control and test, UDPST, RMBT, UDPing) is one more entry in PROFILES;
+every attack of attacks.py then applies to it: the UDP attacks to its
+`udp` service, the TCP attacks to its `tcp` service.
+
+A profile is a dict:
+  argv(ports)   the ippm arguments; ports["addr"] the address to listen on
+                (a loopback one), ports["udp"] and ports["tcp"] free ports,
+                ports["key"] a file holding KEY
+  well_known    the UDP port the server listens on by default, where two
+                instances of two operators meet (peer-loop), or None
+  udp           None, or an object with request(seq, ssid=0) -> bytes (one
+                legitimate request) and reply_seq(data) -> the seq a reply
+                answers, or None when data is no reply
+  tcp           None, or an object with probe(port, timeout) -> True when a
+                fresh client is served (an HTTP 200, a TWAMP greeting...)
+                and slow_bytes() -> what a slow client trickles
+  summary       a regex the server's stderr matches once it has stopped
+  loops_by_design  None, or why two instances on two ordinary ports can
+                loop for ever whatever the server does (its replies are
+                valid requests): peer-loop-any's count is then a figure
+The server prints "listening on" on stdout when it is ready.
+"""
+import hashlib
+import hmac
+import re
+import socket
+import struct
+import subprocess
+import time
+
+from net import free_port
+
+KEY = b"hostile-suite-key"
+
+
+class StampUdp:
+    """STAMP test packets, RFC 8762 §4.2 (open and authenticated) with the
+    SSID of RFC 8972 §3."""
+
+    def __init__(self, auth):
+        self.auth = auth
+
+    def request(self, seq, ssid=0):
+        if not self.auth:   # seq, timestamp, error estimate, SSID, MBZ
+            return struct.pack("!IQHH28x", seq, 0, 0x8001, ssid)
+        # seq, MBZ(12), timestamp, error estimate, SSID, MBZ(68), HMAC
+        body = struct.pack("!I12xQHH68x", seq, 0, 0x8001, ssid)
+        return body + hmac.new(KEY, body, hashlib.sha256).digest()[:16]
+
+    def reply_seq(self, data):
+        """The Session-Sender Sequence Number a reply echoes, or None."""
+        off, base = (48, 112) if self.auth else (24, 44)
+        if len(data) < base:
+            return None
+        return struct.unpack_from("!I", data, off)[0]
+
+
+class HttpGet:
+    """One GET on a TCP listener; the reply must start with a 200."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def probe(self, port, timeout):
+        """True when a fresh client is answered 200 within timeout."""
+        try:
+            with socket.create_connection(("127.0.0.1", port),
+                                          timeout=timeout) as c:
+                c.settimeout(timeout)
+                c.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\n"
+                          b"Connection: close\r\n\r\n" % self.path.encode())
+                head = c.recv(64)
+                return head.startswith(b"HTTP/1.1 200") or \
+                    head.startswith(b"HTTP/1.0 200")
+        except OSError:
+            return False
+
+    def slow_bytes(self):
+        """What a slow client trickles, one octet at a time: a request
+        that never ends."""
+        head = b"GET %s HTTP/1.1\r\nX-Slow: " % self.path.encode()
+        return head + b"a" * 4096
+
+
+# RFC 8762 §4.2: the fields in which a reply differs from a request are
+# MBZ in the request, ignored on receipt; one key signs the same 96
+# octets in authenticated mode. Only the source tells a loop apart: the
+# reflector's own address and port, and reflecting ports (issue 10 item 1).
+STAMP_LOOPS = "a STAMP reply is a valid STAMP request"
+STAMP_SUMMARY = re.compile(r"^ippm stamp reflector: received \d+", re.M)
+
+
+def stamp_argv(extra):
+    return lambda p: ["stamp", "reflector", "--listen", p["addr"],
+                      "--port", str(p["udp"])] + extra(p)
+
+
+PROFILES = {
+    "stamp": dict(
+        argv=stamp_argv(lambda p: []),
+        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862, loops_by_design=STAMP_LOOPS),
+    "stamp-stateful": dict(
+        argv=stamp_argv(lambda p: ["--stateful"]),
+        udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862, loops_by_design=STAMP_LOOPS),
+    "stamp-auth": dict(
+        argv=stamp_argv(lambda p: ["--auth-key-file",
+                                   p["key"]]),
+        udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862, loops_by_design=STAMP_LOOPS),
+    # The reflector's Prometheus listener; its UDP side is "stamp".
+    "metrics-http": dict(
+        argv=stamp_argv(lambda p: ["--metrics", "127.0.0.1:%d" % p["tcp"]]),
+        udp=None, tcp=HttpGet("/metrics"), summary=STAMP_SUMMARY,
+        well_known=None),
+}
+
+
+class Server:
+    """One running instance of a profile, with its ports and its output."""
+
+    def __init__(self, ippm, name, tmp, tag="", addr="127.0.0.1",
+                 udp_port=None):
+        """udp_port: that port rather than a free one (a single try)."""
+        self.name = name
+        self.addr = addr
+        self.prof = PROFILES[name]
+        self.udp = self.prof["udp"]
+        self.tcp = self.prof["tcp"]
+        key = "%s/key" % tmp
+        with open(key, "wb") as f:
+            f.write(KEY + b"\n")
+        self.err_path = "%s/%s%s.err" % (tmp, name, tag)
+        for _ in range(1 if udp_port else 5):
+            self.ports = {"udp": udp_port or free_port(socket.SOCK_DGRAM),
+                          "tcp": free_port(socket.SOCK_STREAM), "key": key,
+                          "addr": addr}
+            self.err = open(self.err_path, "w+")
+            self.proc = subprocess.Popen(
+                [ippm] + self.prof["argv"](self.ports),
+                stdout=subprocess.PIPE, stderr=self.err, text=True)
+            if "listening on" in self.proc.stdout.readline():
+                if self._ready():
+                    return
+            self.proc.kill()
+            self.proc.wait()
+        raise RuntimeError("%s did not start: %s" % (name, self.stderr()))
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    @property
+    def udp_port(self):
+        return self.ports["udp"]
+
+    @property
+    def tcp_port(self):
+        return self.ports["tcp"]
+
+    def _ready(self):
+        """Waits until the TCP listener, if any, answers."""
+        if not self.tcp:
+            return True
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            if self.tcp.probe(self.tcp_port, 0.5):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stderr(self):
+        self.err.flush()
+        with open(self.err_path) as f:
+            return f.read()
+
+    def stop(self, patience=2.0):
+        """SIGTERM; returns (seconds to exit or None when it did not exit
+        within patience and was killed, summary printed)."""
+        if self.proc.poll() is not None:
+            return 0.0, bool(self.prof["summary"].search(self.stderr()))
+        t0 = time.monotonic()
+        self.proc.terminate()
+        try:
+            self.proc.wait(patience)
+            took = time.monotonic() - t0
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            took = None
+        return took, bool(self.prof["summary"].search(self.stderr()))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.err.close()
