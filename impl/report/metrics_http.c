@@ -30,6 +30,10 @@
 #include "impl/core/net.h"
 
 #define HTTP_CONN_LIMIT     32 /* scrapers are few */
+/* Connections the kernel may hold before accept: a burst of garbage
+ * connections (ci/hostile tcp-garbage) must not crowd out a scraper while
+ * the server thread is busy; SOMAXCONN caps it. */
+#define HTTP_LISTEN_BACKLOG 256
 #define HTTP_PER_IP_LIMIT   4  /* one address cannot take them all */
 #define HTTP_CONN_TIMEOUT_S 10 /* an idle client is dropped after this */
 /* A whole request within this of the accept or of the previous request,
@@ -282,7 +286,7 @@ static int http_listen(const char *opt, const char *host, uint16_t port,
                    sizeof(int));
     struct sockaddr_storage ss;
     socklen_t sl = ippm_addr_to_sockaddr(&a, family, &ss);
-    if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 16) != 0) {
+    if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, HTTP_LISTEN_BACKLOG) != 0) {
         ippm_cli_error("%s: cannot listen on %s: %s", opt,
                        ippm_addr_fmt(&a, as, sizeof(as)), strerror(errno));
         close(fd);
