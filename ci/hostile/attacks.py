@@ -89,11 +89,10 @@ def watch_loop(match, send):
     return counter.stop()
 
 
-def loop(ctx, attack, srvs, verdict=True):
+def loop(ctx, attack, srvs):
     """One request spoofed from the first server's address:port to the
     last's: the same server when there is one, a loop between two
-    instances when there are two. verdict False: the count is a figure
-    (INFO), the peer, memory and SIGTERM are still checked."""
+    instances when there are two."""
     try:
         pa, pb = srvs[0].udp_port, srvs[-1].udp_port
         spoof = net.Spoofer()
@@ -104,7 +103,7 @@ def loop(ctx, attack, srvs, verdict=True):
                                           srvs[0].udp.request(7)))
         spoof.close()
         ctx.add(attack, srvs[0].name, "dies out",
-                n <= LOOP_MAX if verdict else None,
+                n <= LOOP_MAX,
                 "%d datagrams in %.0f s" % (n, LOOP_S),
                 "{:,} in {:.0f} s".format(n, LOOP_S))
         ctx.load(attack, srvs[0].name, "1 spoofed request")
@@ -157,12 +156,10 @@ def peer_loop_port(ctx, name):
 
 
 def peer_loop_any(ctx, name):
-    """Between two instances on two ports the kernel chose. Where the
-    profile says its replies are valid requests (loops_by_design), no
-    server can tell this loop from two peers: its count is a figure, and
-    the server must still serve, keep its memory and stop."""
-    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"),
-         verdict=PROFILES[name].get("loops_by_design") is None)
+    """Between two instances on two ports the kernel chose: no source rule
+    applies, so the server must know its own reply when it comes back
+    (the STAMP reflector: STAMP_ERR_OWN_REPLY)."""
+    loop(ctx, "peer-loop-any", two_instances(ctx, name, None, "127.0.0.1"))
 
 
 def under_attack(ctx, attack, name, kind):

@@ -20,9 +20,6 @@ A profile is a dict:
                 fresh client is served (an HTTP 200, a TWAMP greeting...)
                 and slow_bytes() -> what a slow client trickles
   summary       a regex the server's stderr matches once it has stopped
-  loops_by_design  None, or why two instances on two ordinary ports can
-                loop for ever whatever the server does (its replies are
-                valid requests): peer-loop-any's count is then a figure
 The server prints "listening on" on stdout when it is ready.
 """
 import hashlib
@@ -91,7 +88,6 @@ class HttpGet:
 # MBZ in the request, ignored on receipt; one key signs the same 96
 # octets in authenticated mode. Only the source tells a loop apart: the
 # reflector's own address and port, and reflecting ports (issue 10 item 1).
-STAMP_LOOPS = "a STAMP reply is a valid STAMP request"
 STAMP_SUMMARY = re.compile(r"^ippm stamp reflector: received \d+", re.M)
 
 
@@ -104,16 +100,16 @@ PROFILES = {
     "stamp": dict(
         argv=stamp_argv(lambda p: []),
         udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
-        well_known=862, loops_by_design=STAMP_LOOPS),
+        well_known=862),
     "stamp-stateful": dict(
         argv=stamp_argv(lambda p: ["--stateful"]),
         udp=StampUdp(auth=False), tcp=None, summary=STAMP_SUMMARY,
-        well_known=862, loops_by_design=STAMP_LOOPS),
+        well_known=862),
     "stamp-auth": dict(
         argv=stamp_argv(lambda p: ["--auth-key-file",
                                    p["key"]]),
         udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY,
-        well_known=862, loops_by_design=STAMP_LOOPS),
+        well_known=862),
     # The reflector's Prometheus listener; its UDP side is "stamp".
     "metrics-http": dict(
         argv=stamp_argv(lambda p: ["--metrics", "127.0.0.1:%d" % p["tcp"]]),

@@ -517,6 +517,8 @@ static void refl_log_source(struct refl *x, enum ippm_err why,
                 as, stamp_err_str(why),
                 why == STAMP_ERR_SELF_SOURCE
                     ? " (spoofed: the reply would loop)"
+                : why == STAMP_ERR_OWN_REPLY
+                    ? " (another reflector or an echo service answered it)"
                     : " (--allow-src-port answers it)");
     else
         fprintf(stderr,
@@ -563,7 +565,8 @@ static void refl_one(struct refl *x, size_t i)
             refl_log_short(x, ev.len, &m->peer, ev.now_ns);
         else if (act.why == STAMP_ERR_SELF_SOURCE ||
                  act.why == STAMP_ERR_OWN_PORT ||
-                 act.why == STAMP_ERR_REFLECTING_PORT)
+                 act.why == STAMP_ERR_REFLECTING_PORT ||
+                 act.why == STAMP_ERR_OWN_REPLY)
             refl_log_source(x, act.why, &m->peer, ev.now_ns);
     }
 }

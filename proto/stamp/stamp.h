@@ -475,9 +475,14 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 3))
 #define STAMP_ERR_REFLECTING_PORT /* a service that answers anything */        \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 4))
+/* A request that carries a Timestamp this reflector sent, where a reply
+ * has its Timestamp (echoed back) or its Session-Sender Timestamp
+ * (reflected by another reflector): its own reply come back, a loop the
+ * source rules cannot see (value 20). */
+#define STAMP_ERR_OWN_REPLY ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 5))
 /* Every reason a STAMP machine drops with is below this: the size of the
  * drop_by counters. */
-#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 5)
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 6)
 
 /* ippm_err_str / ippm_err_name that also name STAMP's own reasons
  * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
@@ -579,8 +584,17 @@ struct stamp_reflector_counters {
  * address against cfg.max_sessions_per_source. By default the storage is
  * the block inside the struct (so r must not be copied once initialised);
  * stamp_reflector_set_sessions hands it caller storage of any size. */
+/* Timestamps of the latest replies a reflector remembers (a power of 2),
+ * to know its own replies when they come back as requests. */
+#define STAMP_REFLECTOR_SENT_BITS 12
+#define STAMP_REFLECTOR_SENT (1u << STAMP_REFLECTOR_SENT_BITS)
+
 struct stamp_reflector {
     struct stamp_reflector_config cfg;
+    /* The Timestamp of each reply sent, at a slot its value hashes to
+     * (direct-mapped: a newer one overwrites, so a loop is missed at
+     * worst once in a while, never a request refused by mistake). */
+    uint64_t sent_ts[STAMP_REFLECTOR_SENT];
     struct stamp_reflector_session *sessions; /* n_sessions entries */
     uint32_t *source_sessions; /* per by_source entry: its sessions */
     struct ippm_table by_key;  /* session key -> index into sessions */

@@ -16,7 +16,9 @@
     X(STAMP_ERR_OWN_PORT, "IPPM_ERR_OWN_PORT",                                 \
       "source port is the reflector's own (another reflector?)")               \
     X(STAMP_ERR_REFLECTING_PORT, "IPPM_ERR_REFLECTING_PORT",                   \
-      "source port of a service that answers any datagram")
+      "source port of a service that answers any datagram")                    \
+    X(STAMP_ERR_OWN_REPLY, "IPPM_ERR_OWN_REPLY",                               \
+      "the reflector's own reply, come back (a reflection loop)")
 
 struct stamp_err_row {
     enum ippm_err code;

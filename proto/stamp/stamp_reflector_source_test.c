@@ -166,10 +166,12 @@ static void test_stamp_reflector_auth_reply_loop_stops_at_source(void **state)
     struct ippm_action a = handle(b, len, &m, reply);
     assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(a.len, len);
-    /* Fed back from elsewhere, the reply passes as a request ... */
+    /* Fed back from elsewhere, the reply would pass as a request, but the
+     * reflector knows its own Timestamp (STAMP_ERR_OWN_REPLY) ... */
     a = handle(reply, len, &m, NULL);
-    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
-    /* ... but not from the reflector itself, nor from a reflector port. */
+    assert_refused(&a, STAMP_ERR_OWN_REPLY);
+    /* ... and the source rules stop it first from the reflector itself or
+     * from a reflector port. */
     m = meta(v4(1, 862), v4(1, 862));
     a = handle(reply, len, &m, NULL);
     assert_refused(&a, STAMP_ERR_SELF_SOURCE);
@@ -197,13 +199,63 @@ static void test_stamp_reflector_unknown_local_uses_bound_port(void **state)
     assert_refused(&a, STAMP_ERR_OWN_PORT);
 }
 
+/* Two reflectors on ports nobody denies (issue 10 item 1, the loop the
+ * source rules cannot see): A's reply reflected by B comes back to A with
+ * A's Timestamp as its Session-Sender Timestamp, and A drops it; a reply
+ * echoed back verbatim (an echo service on a high port) carries A's
+ * Timestamp where a request has its own, and A drops it too. A request
+ * with random octets where a reply has those fields (TWAMP-Light
+ * padding) is answered. Both modes. */
+static void own_reply_loop_dies(enum stamp_mode mode)
+{
+    static struct stamp_reflector A, B;
+    uint8_t b[256], r1[256], r2[256];
+    refl_init(mode, NULL);
+    B = R; /* same config, its own memory of what it sent */
+    refl_init(mode, NULL);
+    A = R;
+    size_t len = request(b, sizeof b, mode);
+    struct ippm_rx_meta at_a = meta(v4(2, 40000), v4(1, 40001));
+    struct ippm_rx_meta at_b = meta(v4(1, 40001), v4(2, 40000));
+    R = A;
+    struct ippm_action a = handle(b, len, &at_a, r1); /* the spoofed one */
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    A = R;
+    R = B;
+    a = handle(r1, len, &at_b, r2); /* B: a request from A */
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    B = R;
+    R = A;
+    a = handle(r2, len, &at_a, NULL); /* back at A: its own */
+    assert_refused(&a, STAMP_ERR_OWN_REPLY);
+    assert_int_equal(R.counters.drop_by[STAMP_ERR_OWN_REPLY], 1);
+    a = handle(r1, len, &at_a, NULL); /* echoed */
+    assert_refused(&a, STAMP_ERR_OWN_REPLY);
+    /* Padding where a reply has its Session-Sender Timestamp. */
+    memcpy(r2, b, len);
+    if (mode == STAMP_MODE_OPEN) {
+        for (size_t i = 16; i < len; i++)
+            r2[i] = (uint8_t)(0x5a ^ i * 37);
+        a = handle(r2, len, &at_a, NULL);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    }
+}
+
+static void test_stamp_reflector_own_reply_loop_dies(void **state)
+{
+    (void)state;
+    own_reply_loop_dies(STAMP_MODE_OPEN);
+    own_reply_loop_dies(STAMP_MODE_AUTH);
+}
+
 static void test_stamp_err_names_source_reasons(void **state)
 {
     (void)state;
     assert_int_equal(STAMP_ERR_SELF_SOURCE, 17);
     assert_int_equal(STAMP_ERR_OWN_PORT, 18);
     assert_int_equal(STAMP_ERR_REFLECTING_PORT, 19);
-    assert_int_equal(STAMP_ERR_COUNT_, 20);
+    assert_int_equal(STAMP_ERR_OWN_REPLY, 20);
+    assert_int_equal(STAMP_ERR_COUNT_, 21);
     assert_string_equal(stamp_err_name(STAMP_ERR_SELF_SOURCE),
                         "IPPM_ERR_SELF_SOURCE");
     assert_string_equal(stamp_err_name(STAMP_ERR_OWN_PORT),
@@ -221,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_refuses_reflecting_ports),
         cmocka_unit_test(test_stamp_reflector_auth_reply_loop_stops_at_source),
         cmocka_unit_test(test_stamp_reflector_unknown_local_uses_bound_port),
+        cmocka_unit_test(test_stamp_reflector_own_reply_loop_dies),
         cmocka_unit_test(test_stamp_err_names_source_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -329,6 +329,43 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
     return stamp_tlv_reflect(&c, tx + base, tx_cap - base, tr);
 }
 
+/* The slot of sent_ts a Timestamp value goes to (Fibonacci hashing: the
+ * values are consecutive clock readings; an attacker gains nothing by
+ * aiming at a slot, he can only make a loop be seen one round later). */
+static size_t sent_slot(uint64_t ts)
+{
+    return (size_t)((ts * 0x9E3779B97F4A7C15ull) >>
+                    (64 - STAMP_REFLECTOR_SENT_BITS));
+}
+
+/* The reply's field f of the datagram read as one of our replies holds a
+ * Timestamp this reflector sent. */
+static bool carries_sent_ts(const struct stamp_reflector *r,
+                            const struct ippm_event *ev, enum stamp_field f)
+{
+    const struct stamp_span sp =
+        stamp_layout_get(STAMP_PKT_REFLECTOR, r->cfg.mode)->field[f];
+    if (ev->len < (size_t)sp.off + sp.len)
+        return false;
+    uint64_t v = ippm_load_u64(ev->data + sp.off);
+    return v != 0 && r->sent_ts[sent_slot(v)] == v;
+}
+
+/* Issue 10 item 1: a STAMP reply is a valid request (RFC 8762 §4.3 fills
+ * what a request leaves MBZ, and §4.2 says to ignore MBZ on receipt), so
+ * two reflectors on ports nobody denies answer each other for ever. Each
+ * knows its own reply when it comes back: echoed, its Timestamp is one we
+ * sent; reflected by the other, its Session-Sender Timestamp is. A
+ * sender's request carries its own clock's reading in the one and zeros
+ * (or TWAMP-Light padding) in the other: equal to a value we sent only by
+ * a 2^-64 chance. */
+static bool reflector_own_reply(const struct stamp_reflector *r,
+                                const struct ippm_event *ev)
+{
+    return carries_sent_ts(r, ev, STAMP_F_TS) ||
+           carries_sent_ts(r, ev, STAMP_F_SS_TS);
+}
+
 static enum ippm_err reflector_rx(struct stamp_reflector *r,
                                   const struct ippm_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct ippm_action *act)
@@ -337,6 +374,10 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     size_t reply_len = 0;
     const struct ippm_rx_meta *m = ev->meta;
     r->counters.rx++;
+    if (reflector_own_reply(r, ev)) {
+        reflector_drop(r, STAMP_ERR_OWN_REPLY, act);
+        return IPPM_OK;
+    }
     enum ippm_err e = reflector_read_request(r, ev, &req, &reply_len);
     if (e == IPPM_OK && !reflector_ssid_matches(r, req.ssid))
         e = IPPM_ERR_UNKNOWN_SESSION;
@@ -398,6 +439,7 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         return IPPM_OK;
     }
     r->counters.tx++;
+    r->sent_ts[sent_slot(ts)] = ts;
     if (sess) { /* RFC 8972 §4.7: what the next Follow-Up reports */
         sess->have_prev = true;
         sess->prev_seq = seq;
