@@ -520,6 +520,8 @@ struct check_run {
     struct pairing pr;
     struct stamp_flow_group *flows;
     size_t n_flows;
+    size_t *flow_rows;      /* graded apart: flow i's rows of res start at
+                               flow_rows[i], the next flow's at [i + 1] */
     size_t in_flight;       /* exchanges still in flight at the end */
     uint16_t port;
     bool port_default;      /* none detected: STAMP's default assumed */
@@ -539,6 +541,7 @@ static void check_run_free(struct check_run *r)
         ippm_crypto_openssl_free(&r->crypto);
     free(r->pr.ex);
     free(r->flows);
+    free(r->flow_rows);
     free(r->res);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
@@ -617,7 +620,8 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     ippm_catalogue(&n_cat);
     size_t cap = 2 * (n_cat ? n_cat : 1) * (r->n_flows ? r->n_flows : 1);
     r->res = calloc(cap, sizeof *r->res);
-    if (r->res == NULL) {
+    r->flow_rows = calloc(r->n_flows + 1, sizeof *r->flow_rows);
+    if (r->res == NULL || r->flow_rows == NULL) {
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
@@ -656,7 +660,9 @@ static int check_run(const struct check_opts *o, struct check_run *r)
             obs.n_ex = f->n;
             obs.unmatched_replies = f->unmatched;
             size_t from = r->n_res;
+            r->flow_rows[i] = from;
             grade_roles(r, o, &obs, cap);
+            r->flow_rows[i + 1] = r->n_res;
             char name[FLOW_NAME_MAX];
             flow_name(&f->snd, &f->refl, name, sizeof name);
             stamp_flows_name_details(r->res + from, r->n_res - from, name);
@@ -667,47 +673,69 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     return 0;
 }
 
-static void print_summary(FILE *f, const struct check_run *r)
+/* Flows listed one a line before the table; more with -v. */
+#define SUMMARY_FLOWS_MAX 8
+
+/* The flows graded: one line each (the table heads them again when they
+ * are graded apart), at most SUMMARY_FLOWS_MAX unless verbose. */
+static void print_flows(FILE *f, const struct check_run *r, bool verbose)
+{
+    if (!r->n_flows)
+        return;
+    fprintf(f, "flows graded: %zu\n", r->n_flows);
+    size_t shown = verbose || r->n_flows <= SUMMARY_FLOWS_MAX
+                       ? r->n_flows
+                       : SUMMARY_FLOWS_MAX - 1;
+    for (size_t i = 0; i < shown; i++) {
+        const struct stamp_flow_group *g = &r->flows[i];
+        char name[FLOW_NAME_MAX], line[FLOW_NAME_MAX + 64];
+        flow_name(&g->snd, &g->refl, name, sizeof name);
+        snprintf(line, sizeof line, "%s (%zu requests, %llu replies)", name,
+                 g->n, (unsigned long long)g->replies);
+        ippm_report_put_wrapped(f, 4, line, 8);
+    }
+    if (shown < r->n_flows)
+        fprintf(f, "    and %zu more (-v lists them)\n", r->n_flows - shown);
+}
+
+static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
     const struct ippm_pcap_counts *k = &r->cap.counts;
-    fprintf(f,
-            "capture: %llu frames, %llu UDP datagrams; reflector port %u: "
-            "%llu requests, %llu replies (%llu matched, %llu duplicate, "
-            "%llu unmatched)\n",
-            (unsigned long long)k->frames,
-            (unsigned long long)k->by[IPPM_PCAP_UDP], (unsigned)r->port,
-            (unsigned long long)r->pr.k.requests,
-            (unsigned long long)r->pr.k.replies,
-            (unsigned long long)r->pr.k.matched,
-            (unsigned long long)r->pr.k.duplicates,
-            (unsigned long long)r->pr.k.unmatched);
-    bool any = false;
-    for (int i = 1; i < IPPM_PCAP_FRAME_COUNT_; i++) {
+    char line[512];
+    snprintf(line, sizeof line,
+             "capture: %llu frames, %llu UDP datagrams; reflector port %u: "
+             "%llu requests, %llu replies (%llu matched, %llu duplicate, "
+             "%llu unmatched)",
+             (unsigned long long)k->frames,
+             (unsigned long long)k->by[IPPM_PCAP_UDP], (unsigned)r->port,
+             (unsigned long long)r->pr.k.requests,
+             (unsigned long long)r->pr.k.replies,
+             (unsigned long long)r->pr.k.matched,
+             (unsigned long long)r->pr.k.duplicates,
+             (unsigned long long)r->pr.k.unmatched);
+    ippm_report_put_wrapped(f, 0, line, 4);
+    size_t len = 0;
+    line[0] = '\0';
+    for (int i = 1; i < IPPM_PCAP_FRAME_COUNT_ && len < sizeof line; i++) {
         if (k->by[i] == 0)
             continue;
-        fprintf(f, "%s%s %llu", any ? ", " : "skipped: ",
-                ippm_pcap_frame_str((enum ippm_pcap_frame)i),
-                (unsigned long long)k->by[i]);
-        any = true;
+        int n = snprintf(line + len, sizeof line - len, "%s%s %llu",
+                         len ? ", " : "skipped: ",
+                         ippm_pcap_frame_str((enum ippm_pcap_frame)i),
+                         (unsigned long long)k->by[i]);
+        len += n > 0 ? (size_t)n : 0;
     }
-    if (any)
-        fputc('\n', f);
-    for (size_t i = 0; i < r->n_flows; i++) {
-        const struct stamp_flow_group *g = &r->flows[i];
-        char name[FLOW_NAME_MAX];
-        flow_name(&g->snd, &g->refl, name, sizeof name);
-        fprintf(f, "%s%s (%zu requests, %llu replies)",
-                i ? ", " : "flows graded: ", name, g->n,
-                (unsigned long long)g->replies);
+    if (line[0])
+        ippm_report_put_wrapped(f, 0, line, 4);
+    print_flows(f, r, verbose);
+    if (r->in_flight) {
+        snprintf(line, sizeof line,
+                 "in flight: %zu requests sent less than %.1f s before the "
+                 "capture ended, after the last reply of their flow: a "
+                 "missing reply to them is n/a",
+                 r->in_flight, STAMP_PAIRING_REPLY_TIMEOUT_NS / 1e9);
+        ippm_report_put_wrapped(f, 0, line, 4);
     }
-    if (r->n_flows)
-        fputc('\n', f);
-    if (r->in_flight)
-        fprintf(f,
-                "in flight: %zu requests sent less than %.1f s before the "
-                "capture ended, after the last reply of their flow: a "
-                "missing reply to them is n/a\n",
-                r->in_flight, STAMP_PAIRING_REPLY_TIMEOUT_NS / 1e9);
 }
 
 /* Why nothing of r was graded, in one line on stderr; false when
@@ -766,6 +794,10 @@ static void report_flows(const struct check_run *r,
                                        IPPM_ADDR_STRLEN);
         f[i].requests = r->flows[i].n;
         f[i].replies = r->flows[i].replies;
+        if (r->n_flows > 1) { /* graded apart: the table heads each */
+            f[i].first_row = r->flow_rows[i];
+            f[i].n_rows = r->flow_rows[i + 1] - r->flow_rows[i];
+        }
     }
 }
 
@@ -799,7 +831,7 @@ static int cmd_check_file(const struct check_opts *o)
         .interrupted = ippm_net_stopping(),
     };
     if (!o->quiet) {
-        print_summary(stdout, &r);
+        print_summary(stdout, &r, o->verbose);
         ippm_report_print(stdout, &rep);
     } else {
         ippm_report_print_totals(stdout, &rep); /* the verdict, one line */

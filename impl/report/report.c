@@ -274,6 +274,14 @@ static void put_wrapped(FILE *f, const char *text, size_t col, size_t indent)
 /* "ippm 0.1.0, catalogue 0123456789abcdef (139 cases), reflector stateful
  * (inferred from the replies)". The command line is the one just typed,
  * so only the files carry it. */
+/* see report.h */
+void ippm_report_put_wrapped(FILE *f, size_t first, const char *text,
+                             size_t indent)
+{
+    put_spaces(f, first);
+    put_wrapped(f, text, first, indent);
+}
+
 static void print_meta(FILE *f, const struct ippm_report *r)
 {
     struct ippm_report_meta m;
@@ -338,6 +346,25 @@ static void print_na_reasons(FILE *f, const struct ippm_report *r, size_t na)
         fprintf(f, "       and %zu more reasons\n", distinct - shown);
 }
 
+/* Before row i, the head of the flow graded apart whose rows start
+ * there: which flow, its ends and how much it carried. */
+static void print_flow_head(FILE *f, const struct ippm_report *r, size_t i)
+{
+    for (size_t k = 0; k < r->n_flows; k++) {
+        const struct ippm_report_flow *fl = &r->flows[k];
+        if (!fl->n_rows || fl->first_row != i)
+            continue;
+        char line[256];
+        snprintf(line, sizeof line,
+                 "-- flow %zu of %zu: %s -> %s, %llu requests, %llu "
+                 "replies",
+                 k + 1, r->n_flows, fl->sender, fl->reflector,
+                 (unsigned long long)fl->requests,
+                 (unsigned long long)fl->replies);
+        put_wrapped(f, line, 0, 3);
+    }
+}
+
 /* see report.h */
 void ippm_report_print(FILE *f, const struct ippm_report *r)
 {
@@ -369,6 +396,7 @@ void ippm_report_print(FILE *f, const struct ippm_report *r)
     for (size_t i = 0; i < r->n; i++) {
         const struct ippm_case_result *x = &r->res[i];
         enum ippm_shown v = ippm_report_verdict(x, r->strict);
+        print_flow_head(f, r, i);
         put_padded(f, x->c->id, w_id + 2);
         size_t w = utf8_width(x->c->section);
         put_padded(f, x->c->section, (w > w_sec ? w : w_sec) + 2);

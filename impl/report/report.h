@@ -16,6 +16,9 @@ struct ippm_report_flow {
     const char *sender;     /* "192.0.2.10:40000" */
     const char *reflector;  /* "192.0.2.20:862" */
     uint64_t requests, replies;
+    /* Graded apart from the other flows: its rows of res (n_rows 0: the
+     * flows were graded together). The text table heads them. */
+    size_t first_row, n_rows;
 };
 
 struct ippm_report {
@@ -103,6 +106,12 @@ void ippm_report_print(FILE *f, const struct ippm_report *r);
  * M MUST, S SHOULD, Y MAY) -> PASS|FAIL", "-> PASS so far (INTERRUPTED)"
  * when interrupted. */
 void ippm_report_print_totals(FILE *f, const struct ippm_report *r);
+
+/* One line of the terminal's text from column first, wrapped as the table
+ * wraps (under 100 columns, continuation lines indented by indent),
+ * without control characters; ends the line. */
+void ippm_report_put_wrapped(FILE *f, size_t first, const char *text,
+                             size_t indent);
 
 /* Returns 0, or -1 with errno set. */
 int ippm_report_write_json(const char *path, const struct ippm_report *r);

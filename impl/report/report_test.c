@@ -401,8 +401,8 @@ static void test_flows_in_every_report(void **state)
     struct ippm_case_result res[1];
     make(&res[0], &c_must, IPPM_PASS, "10 checked");
     const struct ippm_report_flow fl[2] = {
-        {"192.0.2.10:40000", "192.0.2.20:862", 3, 3},
-        {"192.0.2.10:40001", "192.0.2.20:862", 5, 4}};
+        {"192.0.2.10:40000", "192.0.2.20:862", 3, 3, 0, 0},
+        {"192.0.2.10:40001", "192.0.2.20:862", 5, 4, 0, 0}};
     struct ippm_report r = {.suite = "pcap", .target = "x", .res = res,
                             .n = 1, .flows = fl, .n_flows = 2};
     char path[] = "/tmp/ippm-flows-test-XXXXXX";

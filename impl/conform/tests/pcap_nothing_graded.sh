@@ -143,11 +143,19 @@ rc=$?
 "$IPPM" pcap check "$CORPUS/stamp-two-flows.pcap" >"$dir/out" 2>&1
 rc=$?
 [ $rc -eq 1 ] || fail "two flows: exit $rc, expected 1"
-grep -q "flows graded: 192.0.2.10:40000 -> 192.0.2.20:862 (3 requests, 3 replies), 192.0.2.10:40001 -> 192.0.2.20:862 (3 requests, 3 replies)" \
-    "$dir/out" || fail "two flows: not both listed"
+grep -q "^flows graded: 2$" "$dir/out" || fail "two flows: not counted"
+grep -q "^    192.0.2.10:40000 -> 192.0.2.20:862 (3 requests, 3 replies)$" \
+    "$dir/out" || fail "two flows: the first not listed"
+grep -q "^    192.0.2.10:40001 -> 192.0.2.20:862 (3 requests, 3 replies)$" \
+    "$dir/out" || fail "two flows: the second not listed"
+# The table heads each flow's rows.
+grep -q "^-- flow 1 of 2: 192.0.2.10:40000 -> 192.0.2.20:862, 3 requests, 3 replies$" \
+    "$dir/out" || fail "two flows: no head for the first flow's rows"
+grep -q "^-- flow 2 of 2: 192.0.2.10:40001 -> 192.0.2.20:862, 3 requests, 3 replies$" \
+    "$dir/out" || fail "two flows: no head for the second flow's rows"
 grep -q "^    192.0.2.10:40001 -> 192.0.2.20:862: seq 0: Ses-Sender TTL 63" \
     "$dir/out" || fail "two flows: the failing flow is not named"
-grep -q "^    192.0.2.10:40000 -> " "$dir/out" &&
+grep -q "^    192.0.2.10:40000 -> 192.0.2.20:862: " "$dir/out" &&
     fail "two flows: the conforming flow failed"
 
 "$IPPM" pcap check --quiet "$CORPUS/stamp-two-flows.pcap" \
