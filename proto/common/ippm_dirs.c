@@ -15,16 +15,17 @@ static uint64_t mix64(uint64_t x)
 
 /* One reflection, as 64 bits: two distinct reflections of a request
  * collide with probability 2^-64. */
-static uint64_t reflection_id(uint64_t rx_ts, uint64_t ts, uint32_t seq)
+static uint64_t reflection_id(uint64_t rx_ts, uint64_t ts, uint32_t seq,
+                              uint64_t other)
 {
-    return mix64(mix64(mix64(rx_ts) ^ ts) ^ seq);
+    return mix64(mix64(mix64(mix64(rx_ts) ^ ts) ^ seq) ^ other);
 }
 
 /* see ippm_dirs.h */
 void ippm_dir_slot_first(struct ippm_dir_slot *d, uint64_t rx_ts,
-                         uint64_t ts, uint32_t refl_seq)
+                         uint64_t ts, uint32_t refl_seq, uint64_t other)
 {
-    d->id[0] = reflection_id(rx_ts, ts, refl_seq);
+    d->id[0] = reflection_id(rx_ts, ts, refl_seq, other);
     d->n = 1;
     d->refl_lo = d->refl_hi = refl_seq;
 }
@@ -36,20 +37,21 @@ static bool seq_before(uint32_t a, uint32_t b)
 }
 
 /* see ippm_dirs.h */
-enum ippm_dir ippm_dir_slot_copy(struct ippm_dir_slot *d, uint64_t rx_ts,
-                                 uint64_t ts, uint32_t refl_seq)
+enum ippm_way ippm_dir_slot_copy(struct ippm_dir_slot *d, uint64_t rx_ts,
+                                 uint64_t ts, uint32_t refl_seq,
+                                 uint64_t other)
 {
-    uint64_t id = reflection_id(rx_ts, ts, refl_seq);
+    uint64_t id = reflection_id(rx_ts, ts, refl_seq, other);
     for (uint8_t i = 0; i < d->n; i++)
         if (d->id[i] == id)
-            return IPPM_DIR_BACKWARD;
+            return IPPM_WAY_BACKWARD;
     if (d->n < IPPM_DIR_REFLECTIONS)
         d->id[d->n++] = id;
     if (seq_before(refl_seq, d->refl_lo))
         d->refl_lo = refl_seq;
     if (seq_before(d->refl_hi, refl_seq))
         d->refl_hi = refl_seq;
-    return IPPM_DIR_FORWARD;
+    return IPPM_WAY_FORWARD;
 }
 
 /* see ippm_dirs.h */

@@ -37,18 +37,21 @@ struct ippm_dir_slot {
     uint8_t n;                         /* fingerprints kept */
 };
 
-enum ippm_dir { IPPM_DIR_FORWARD = 0, IPPM_DIR_BACKWARD };
+enum ippm_way { IPPM_WAY_FORWARD = 0, IPPM_WAY_BACKWARD };
 
 /* The first reply to a request: the reflector's Receive Timestamp and
- * Timestamp as they were on the wire, and its Sequence Number. */
+ * Timestamp as they were on the wire, its Sequence Number, and anything
+ * else it sets anew per reflection (STAMP: Direct Measurement R_RxC), 0
+ * for nothing. */
 void ippm_dir_slot_first(struct ippm_dir_slot *d, uint64_t rx_ts,
-                         uint64_t ts, uint32_t refl_seq);
+                         uint64_t ts, uint32_t refl_seq, uint64_t other);
 
 /* A further reply to the same request: BACKWARD when it repeats a
  * reflection already seen (a copy of a reply), FORWARD when it is a new
  * one (the reflector received the request twice). */
-enum ippm_dir ippm_dir_slot_copy(struct ippm_dir_slot *d, uint64_t rx_ts,
-                                 uint64_t ts, uint32_t refl_seq);
+enum ippm_way ippm_dir_slot_copy(struct ippm_dir_slot *d, uint64_t rx_ts,
+                                 uint64_t ts, uint32_t refl_seq,
+                                 uint64_t other);
 
 /* The loss split of a stateful reflector's numbers, fed in sequence
  * order with every request's outcome. */

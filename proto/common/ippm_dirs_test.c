@@ -15,11 +15,11 @@ static void test_ippm_dir_copy_of_reply_is_backward(void **state)
 {
     (void)state;
     struct ippm_dir_slot d;
-    ippm_dir_slot_first(&d, 1000, 1010, 7);
-    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7),
-                     IPPM_DIR_BACKWARD);
-    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7),
-                     IPPM_DIR_BACKWARD);
+    ippm_dir_slot_first(&d, 1000, 1010, 7, 0);
+    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7, 0),
+                     IPPM_WAY_BACKWARD);
+    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7, 0),
+                     IPPM_WAY_BACKWARD);
     assert_int_equal(d.refl_lo, 7);
     assert_int_equal(d.refl_hi, 7);
 }
@@ -30,14 +30,14 @@ static void test_ippm_dir_second_reflection_is_forward(void **state)
 {
     (void)state;
     struct ippm_dir_slot d;
-    ippm_dir_slot_first(&d, 1000, 1010, 7);
-    assert_int_equal(ippm_dir_slot_copy(&d, 2000, 2010, 7),
-                     IPPM_DIR_FORWARD);
+    ippm_dir_slot_first(&d, 1000, 1010, 7, 0);
+    assert_int_equal(ippm_dir_slot_copy(&d, 2000, 2010, 7, 0),
+                     IPPM_WAY_FORWARD);
     /* The second reflection's reply copied on the way back. */
-    assert_int_equal(ippm_dir_slot_copy(&d, 2000, 2010, 7),
-                     IPPM_DIR_BACKWARD);
-    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7),
-                     IPPM_DIR_BACKWARD);
+    assert_int_equal(ippm_dir_slot_copy(&d, 2000, 2010, 7, 0),
+                     IPPM_WAY_BACKWARD);
+    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 7, 0),
+                     IPPM_WAY_BACKWARD);
 }
 
 /* A stateful reflector numbers the second reflection apart: the numbers
@@ -46,14 +46,14 @@ static void test_ippm_dir_stateful_numbers_span(void **state)
 {
     (void)state;
     struct ippm_dir_slot d;
-    ippm_dir_slot_first(&d, 1000, 1010, 9);
-    assert_int_equal(ippm_dir_slot_copy(&d, 900, 905, 8), IPPM_DIR_FORWARD);
+    ippm_dir_slot_first(&d, 1000, 1010, 9, 0);
+    assert_int_equal(ippm_dir_slot_copy(&d, 900, 905, 8, 0), IPPM_WAY_FORWARD);
     assert_int_equal(d.refl_lo, 8);
     assert_int_equal(d.refl_hi, 9);
     /* Only the timestamps differ (a coarse reflector clock would not
      * do, but the number is new): still forward. */
-    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 10),
-                     IPPM_DIR_FORWARD);
+    assert_int_equal(ippm_dir_slot_copy(&d, 1000, 1010, 10, 0),
+                     IPPM_WAY_FORWARD);
     assert_int_equal(d.refl_hi, 10);
 }
 
