@@ -662,7 +662,9 @@ KEY = {"lost", "lost forward", "lost backward", "directional split",
        "RTT median", "forward OWD median vs relay(0)", "RTT median vs relay(0)",
        "backward OWD median vs relay(0)", "forward OWD p95",
        "forward OWD p99", "backward OWD p95", "backward OWD p99", "RTT p95",
-       "RTT p99", "received + lost", "duplicated (none injected)"}
+       "RTT p99", "received + lost", "duplicated (none injected)",
+       "lost unknown", "duplicated forward", "duplicated backward",
+       "split source"}
 
 
 def key_row(r):
@@ -685,11 +687,13 @@ def markdown(rep, path, elapsed):
 
     def line(r):
         scen, metric, inj, meas, err, mark = r
-        return "| %s: %s | %s | %s | %s | %s | %s |" % (
-            scen, desc.get(scen, ""), metric, inj, meas, err, mark)
+        name = "%s: %s" % (scen, desc[scen]) if scen in desc else scen
+        return "| %s | %s | %s | %s | %s | %s |" % (
+            name, metric, inj, meas, err, mark)
     lines = ["### STAMP (`ippm stamp sender`)", "",
              "`ippm stamp sender` -> `ippm relay --truth` -> `ippm stamp"
-             " reflector --stateful` on loopback, fixed seeds"
+             " reflector --stateful` (dirs-*: every reflector mode, named"
+             " in the scenario) on loopback, fixed seeds"
              " (impl/stamp/tests/accuracy_stamp.py). Injected: the relay's truth"
              " file. Counts must match exactly; delays: the median within"
              " 50 us of the injected delay plus the same run's unimpaired"
