@@ -1910,65 +1910,36 @@ static void test_stamp_sender_stats_dm_backward_only(void **state)
     assert_int_equal(st.lost_backward, 2);
 }
 
-static void test_stamp_sender_dup_direction_from_dm(void **state)
-{
-    (void)state;
-    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
-    rc.tlv = true;
-    stamp_reflector_init(&R, &rc);
-    static uint8_t dm[16], dup_req[128];
-    size_t n = 0;
-    assert_int_equal(stamp_tlv_put_direct(dm, sizeof dm, &n, 0), IPPM_OK);
-    struct stamp_sender_config c = snd_cfg(OPEN, 2);
-    c.tlvs = dm;
-    c.tlvs_len = n;
-    c.pkt_len = STAMP_BASE_LEN + n;
-    snd_init(&c);
-    /* seq 0: the request is duplicated, so the reflector answers twice
-     * and its R_RxC moves on (RFC 8972 §4.5). */
-    snd_timer(T0);
-    size_t rl = tx_s_len;
-    memcpy(dup_req, tx_s, rl);
-    struct ippm_rx_meta m = meta_of(T0 + 100 * US, 62, 40000, 1);
-    for (int i = 0; i < 2; i++) {
-        struct ippm_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
-        assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
-        memcpy(rep, reply, ra.len);
-        snd_rx(rep, ra.len, T0 + (300 + (uint64_t)i) * US, 60);
-    }
-    /* seq 1: one reply, delivered twice: the same counters. */
-    snd_timer(T0 + MS);
-    m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
-    struct ippm_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
-                                     2048);
-    memcpy(rep, reply, ra.len);
-    snd_rx(rep, ra.len, T0 + MS + 300 * US, 60);
-    snd_rx(rep, ra.len, T0 + MS + 301 * US, 60);
-    struct stamp_stats st;
-    stamp_sender_stats(&S, &st);
-    assert_int_equal(st.duplicated, 2);
-    assert_int_equal(st.dup_forward, 1);
-    assert_int_equal(st.dup_backward, 1);
-}
-
 /* Issue 11: duplicates are told apart by the reflection they repeat, with
  * any reflector and no TLV. seq 0: the request is duplicated, reflected
  * twice (new Receive Timestamp; a stateful reflector numbers it anew).
- * seq 1: one reply, delivered twice. */
-static void dup_both_ways(bool stateful)
+ * seq 1: one reply, delivered twice. With dm, Direct Measurement TLVs and
+ * both reflections at the same instant: only R_RxC moves on (RFC 8972
+ * §4.5). */
+static void dup_both_ways(bool stateful, bool dm)
 {
     struct stamp_reflector_config rc = refl_cfg(OPEN, stateful);
+    rc.tlv = dm;
     stamp_reflector_init(&R, &rc);
     struct stamp_sender_config c = snd_cfg(OPEN, 2);
+    static uint8_t dm_tlv[16], dup_req[128];
+    size_t n = 0;
+    if (dm) {
+        assert_int_equal(stamp_tlv_put_direct(dm_tlv, sizeof dm_tlv, &n, 0),
+                         IPPM_OK);
+        c.tlvs = dm_tlv;
+        c.tlvs_len = n;
+        c.pkt_len = STAMP_BASE_LEN + n;
+    }
     snd_init(&c);
-    static uint8_t dup_req[128];
     snd_timer(T0);
     size_t rl = tx_s_len;
     memcpy(dup_req, tx_s, rl);
     for (uint64_t i = 0; i < 2; i++) {
-        struct ippm_rx_meta m = meta_of(T0 + (100 + i) * US, 62, 40000, 1);
+        uint64_t at = dm ? 0 : i;
+        struct ippm_rx_meta m = meta_of(T0 + (100 + at) * US, 62, 40000, 1);
         struct ippm_action ra =
-            refl_rx(dup_req, rl, &m, T0 + (110 + i) * US, 2048);
+            refl_rx(dup_req, rl, &m, T0 + (110 + at) * US, 2048);
         assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         memcpy(rep, reply, ra.len);
         snd_rx(rep, ra.len, T0 + (300 + i) * US, 60);
@@ -1987,16 +1958,22 @@ static void dup_both_ways(bool stateful)
     assert_int_equal(st.dup_backward, 1);
 }
 
+static void test_stamp_sender_dup_direction_from_dm(void **state)
+{
+    (void)state;
+    dup_both_ways(false, true);
+}
+
 static void test_stamp_sender_dup_direction_stateless(void **state)
 {
     (void)state;
-    dup_both_ways(false);
+    dup_both_ways(false, false);
 }
 
 static void test_stamp_sender_dup_direction_stateful(void **state)
 {
     (void)state;
-    dup_both_ways(true);
+    dup_both_ways(true, false);
 }
 
 /* Replies lost only: a stateful reflector's numbers equal ours, so it
