@@ -29,7 +29,7 @@
 #define MAX_COUNT 10000000u
 /* Records awaiting replies: a reply is matched while its request is among
  * the last SEND_RING sent (at 1 Mpps, 65 ms; at the default 10 pps, 1.8
- * hours), later it is unexpected. About 80 octets each. */
+ * hours), later it is unexpected. About 112 octets each. */
 #define SEND_RING 65536u
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
 
