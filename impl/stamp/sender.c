@@ -29,7 +29,7 @@
 #define MAX_COUNT 10000000u
 /* Records awaiting replies: a reply is matched while its request is among
  * the last SEND_RING sent (at 1 Mpps, 65 ms; at the default 10 pps, 1.8
- * hours), later it is unexpected. About 80 octets each. */
+ * hours), later it is unexpected. About 112 octets each. */
 #define SEND_RING 65536u
 #define MAX_UDP_PAYLOAD 65507u   /* IPv4: 65535 - 20 - 8 */
 
@@ -72,6 +72,7 @@ static void send_usage(FILE *f)
         "warning\n"
         "                         (default warn)\n"
         "  --wait SECONDS         wait for replies after the last send (default 2)\n"
+        STAMP_DIR_USAGE
         "  --per-packet           one line per reply, ping style: ttl= the "
         "reply's\n"
         "                         TTL, refl_ttl= the TTL our packet arrived "
@@ -116,6 +117,7 @@ static const struct option send_longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
 #define TO_LONGOPT_(name, arg, id) {name, arg, NULL, id},
     STAMP_TLV_OPTIONS(TO_LONGOPT_)
+    STAMP_DIR_OPTIONS(TO_LONGOPT_)
 #undef TO_LONGOPT_
     {NULL, 0, NULL, 0},
 };
@@ -275,6 +277,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->exp.agentx = optarg;
         else if (c > TO_BASE_ && c < TO_END_)
             rc = stamp_tlv_opts_parse(&o->tlv, c, optarg);
+        else if (c > DO_BASE_ && c < DO_END_)
+            rc = stamp_dir_opts_parse(&o->dirs, c, optarg);
         else
             rc = send_number(o, c, optarg);
         if (rc != 0)
@@ -350,6 +354,7 @@ static int send_proto_init(struct sender *x)
     cfg.count = x->o.count;
     cfg.interval_ns = x->o.interval_ns;
     cfg.wait_ns = x->o.wait_ns;
+    stamp_dir_opts_apply(&x->o.dirs, &cfg);
     cfg.start_ns = ippm_clock_now(&x->clk);
     cfg.tlvs = x->o.tlv_len ? x->o.tlv_block : NULL;
     cfg.tlvs_len = x->o.tlv_len;
@@ -568,11 +573,6 @@ static int send_loop(struct sender *x)
             x->interrupted = true;
             return IPPM_EXIT_OK;
         }
-        /* Every packet sent and answered: no point waiting out --wait
-         * (ping does the same; a late duplicate goes uncounted). */
-        if (x->s.next_seq == x->o.count &&
-            x->s.counters.received == x->o.count)
-            return IPPM_EXIT_OK;
         uint64_t now = ippm_clock_now(&x->clk);
         uint64_t dl = stamp_sender_deadline(&x->s);
         if (dl == UINT64_MAX)

@@ -15,6 +15,7 @@
 #include "impl/core/progress.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/sender_dirs.h"
 #include "impl/stamp/tlv_opts.h"
 
 /* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
@@ -41,6 +42,7 @@ struct send_opts {
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
+    struct stamp_dir_opts dirs;    /* --reflector, --grace */
     uint8_t *tlv_block;            /* built once from tlv */
     size_t tlv_len;
 };

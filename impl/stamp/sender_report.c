@@ -14,6 +14,7 @@
 #include "impl/commands.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/sender.h"
+#include "impl/stamp/sender_dirs.h"
 #include "impl/stamp/tlv_opts.h"
 
 /* ---- per-packet lines ---- */
@@ -166,17 +167,7 @@ void sender_print_summary(const struct sender *x)
     short_notice(x, notice, sizeof notice);
     if (notice[0])
         printf("%s\n", notice);
-    if (st->directional)
-        printf("directional loss: forward %llu, backward %llu (%s)\n",
-               (unsigned long long)st->lost_forward,
-               (unsigned long long)st->lost_backward,
-               st->directional_by == STAMP_DIR_DM
-                   ? "Direct Measurement counters, RFC 8972 §4.5"
-                   : "stateful reflector");
-    if (st->dup_forward || st->dup_backward)
-        printf("duplicated: forward %llu, backward %llu\n",
-               (unsigned long long)st->dup_forward,
-               (unsigned long long)st->dup_backward);
+    stamp_dir_print(st, x->o.dirs.reflector);
     if (st->received > 0) {
         print_summary_line("rtt", &st->rtt);
         if (st->ipdv.n)
@@ -294,22 +285,7 @@ static json_t *json_build(const struct sender *x)
                         (json_int_t)st->reordered, "send_failed",
                         (json_int_t)x->send_failed, "icmp_errors",
                         (json_int_t)x->icmp_errors));
-    json_object_set_new(root, "directional_loss",
-                        st->directional
-                            ? json_pack("{s:I, s:I}", "forward",
-                                        (json_int_t)st->lost_forward,
-                                        "backward",
-                                        (json_int_t)st->lost_backward)
-                            : json_null());
-    json_object_set_new(root, "directional_loss_source",
-                        !st->directional ? json_null()
-                        : st->directional_by == STAMP_DIR_DM
-                            ? json_string("direct-measurement")
-                            : json_string("stateful-reflector"));
-    json_object_set_new(root, "duplicated_by_direction",
-                        json_pack("{s:I, s:I}", "forward",
-                                  (json_int_t)st->dup_forward, "backward",
-                                  (json_int_t)st->dup_backward));
+    stamp_dir_json(root, st);
     json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
     json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
     json_object_set_new(root, "jitter_ms",

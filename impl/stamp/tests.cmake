@@ -36,6 +36,10 @@ ippm_script_test(stamp_session_lock LABEL live TIMEOUT 120
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_lock.py
           $<TARGET_FILE:ippm>)
 
+# One test per scenario of accuracy_stamp.py (--list); the dirs-* ones run
+# every impairment forward, backward and both ways against every reflector
+# mode (stateless, stateful, stateless + Direct Measurement). About 35 s
+# in all: keep it under a minute (small counts, no sleeps).
 set(script ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)
 execute_process(COMMAND /usr/bin/python3 ${script} --list
                 OUTPUT_VARIABLE scens RESULT_VARIABLE rc

@@ -16,6 +16,7 @@
 
 #include "../common/ippm_addr.h"
 #include "../common/ippm_crypto.h"
+#include "../common/ippm_dirs.h"
 #include "../common/ippm_err.h"
 #include "../common/ippm_event.h"
 #include "../common/ippm_srcguard.h"
@@ -652,6 +653,15 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
 
 /* ---- Session-Sender ---- */
 
+/* What the user says of the reflector, for the loss split when its replies
+ * cannot tell (a stateful reflector's numbers equal ours until a request
+ * is lost on the way there). */
+enum stamp_reflector_kind {
+    STAMP_REFLECTOR_AUTO = 0,  /* inferred from its numbers */
+    STAMP_REFLECTOR_STATELESS,
+    STAMP_REFLECTOR_STATEFUL
+};
+
 struct stamp_sender_config {
     enum stamp_mode mode;
     enum ippm_tsfmt tsfmt;
@@ -662,6 +672,11 @@ struct stamp_sender_config {
     uint32_t count;         /* packets to send */
     uint64_t interval_ns;   /* between sends */
     uint64_t wait_ns;       /* how long to wait for replies after the last send */
+    /* Once every packet has its reply, how long to wait after the last
+     * send for late copies: 0 for 3 x the largest RTT, at least
+     * STAMP_GRACE_MIN_NS; never more than wait_ns. */
+    uint64_t grace_ns;
+    enum stamp_reflector_kind reflector;
     uint64_t start_ns;      /* first send time */
     /* RFC 8972 TLVs sent after the base, built with stamp_tlv_put_*; NULL
      * for none. Octets up to pkt_len past them become an Extra Padding
@@ -704,6 +719,7 @@ struct stamp_result {
      * one the reflector filled (U clear, TLVs OK). */
     bool dm;
     uint32_t dm_s_txc, dm_r_rxc, dm_r_txc;
+    struct ippm_dir_slot dir; /* the reflections seen, for directions */
 };
 
 /* How the TLVs of a reply read to the sender (RFC 8972 §4, §4.8). */
@@ -726,9 +742,9 @@ struct stamp_sender_counters {
      * (RFC 8762 §4.3). Their shortest and longest lengths. */
     uint64_t short_replies;
     uint16_t short_len_min, short_len_max;
-    /* Duplicates whose direction is known: a copy of the request comes
-     * back with a new reflector Sequence Number or new Direct Measurement
-     * R_RxC; a copy of the reply with the first one's (needs DM). */
+    /* Duplicates by direction: a copy of the request is reflected anew
+     * (new Receive Timestamp or reflector number), a copy of the reply
+     * repeats a reflection (ippm_dirs.h). */
     uint64_t dup_forward, dup_backward;
 };
 
@@ -746,6 +762,8 @@ struct stamp_sender_acc {
     uint32_t dm_first_s_txc, dm_first_r_rxc, dm_last_s_txc, dm_last_r_rxc;
     uint64_t dm_lost_in;    /* unanswered between first and last */
     uint64_t dm_lost_run;   /* unanswered since the last */
+    uint64_t dm_lost_head;  /* unanswered before the first */
+    struct ippm_dir_loss dir_loss; /* a stateful reflector's gaps */
 };
 
 /* Access Report packets awaiting their reply at once (RFC 8972 §4.6);
@@ -774,11 +792,7 @@ struct stamp_sender {
     bool done;
     struct ippm_reorder reorder;
     struct stamp_sender_counters counters;
-    /* Reflector sequence numbers seen on every copy, first or not: a
-     * stateful reflector numbers each reply it sends, so a duplicated
-     * request takes a number of its own (RFC 8762 §4.3.1). */
-    uint32_t refl_lo, refl_hi;
-    uint64_t refl_numbers;  /* distinct numbers received, as far as known */
+    uint64_t rtt_max_ns;    /* t4 - t1 of first copies, for the grace */
     struct stamp_sender_acc acc;
     bool has_ar;            /* the TLVs carry an Access Report */
     struct stamp_ar_timer ar[STAMP_SENDER_AR_PENDING];
@@ -840,8 +854,11 @@ enum ippm_err stamp_sender_handle(struct stamp_sender *s,
 enum stamp_dir_source {
     STAMP_DIR_NONE = 0,
     STAMP_DIR_STATEFUL, /* the reflector's own sequence numbers */
-    STAMP_DIR_DM        /* Direct Measurement R_RxC, RFC 8972 §4.5 */
+    STAMP_DIR_DM,       /* Direct Measurement R_RxC, RFC 8972 §4.5 */
+    STAMP_DIR_STATED    /* stateful as cfg.reflector states: its numbers */
 };
+
+#define STAMP_GRACE_MIN_NS 200000000ull /* see stamp_sender_config */
 
 /* Summary of a run. One-way delays assume synchronised clocks. Counts,
  * loss, min, max and means are exact; median, p95 and p99 come from a
@@ -852,11 +869,13 @@ struct stamp_stats {
     double loss_pct;
     /* Loss split by direction: from the reflector's Direct Measurement
      * counters (RFC 8972 §4.5; stateless or stateful), else from a
-     * stateful reflector's sequence numbers (RFC 8762 §4). Loss before
-     * the first or after the last reply that tells counts as forward. */
+     * stateful reflector's sequence numbers (RFC 8762 §4.3.1), inferred
+     * or stated. Loss after the last reply that tells (with DM, before
+     * the first too) is of unknown direction: lost_forward + lost_backward
+     * + lost_unknown = lost. */
     bool directional;
     uint8_t directional_by;        /* enum stamp_dir_source */
-    uint64_t lost_forward, lost_backward;
+    uint64_t lost_forward, lost_backward, lost_unknown;
     uint64_t dup_forward, dup_backward; /* see stamp_sender_counters */
     struct ippm_summary rtt;       /* (t4 - t1) - (t3 - t2), ns */
     struct ippm_summary fwd;       /* t2 - t1 */

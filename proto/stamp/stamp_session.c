@@ -570,6 +570,7 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     ippm_dist_init(&s->acc.fwd);
     ippm_dist_init(&s->acc.bwd);
     ippm_dist_init(&s->acc.ipdv);
+    ippm_dir_loss_init(&s->acc.dir_loss);
     return IPPM_OK;
 }
 
@@ -628,6 +629,24 @@ static struct stamp_ar_timer *ar_next(const struct stamp_sender *s)
     return (struct stamp_ar_timer *)t;
 }
 
+/* The end of the wait after the last send: the grace for late copies
+ * once every packet has its reply (issue 11), else the whole wait. */
+static uint64_t sender_wait_end(const struct stamp_sender *s)
+{
+    uint64_t wait = s->cfg.wait_ns;
+    if (s->counters.received >= s->counters.sent) {
+        uint64_t grace = s->cfg.grace_ns;
+        if (!grace) {
+            grace = 3 * s->rtt_max_ns;
+            if (grace < STAMP_GRACE_MIN_NS)
+                grace = STAMP_GRACE_MIN_NS;
+        }
+        if (grace < wait)
+            wait = grace;
+    }
+    return s->last_send_ns + wait;
+}
+
 /* see stamp.h */
 uint64_t stamp_sender_deadline(const struct stamp_sender *s)
 {
@@ -636,7 +655,7 @@ uint64_t stamp_sender_deadline(const struct stamp_sender *s)
     const struct stamp_ar_timer *t = ar_next(s);
     /* Not done while a timer is armed: the wait ends after it. */
     if (sender_all_sent(s))
-        return t ? t->due_ns : s->last_send_ns + s->cfg.wait_ns;
+        return t ? t->due_ns : sender_wait_end(s);
     return t && t->due_ns < s->next_send_ns ? t->due_ns : s->next_send_ns;
 }
 
@@ -764,7 +783,7 @@ static enum ippm_err sender_timer(struct stamp_sender *s, uint64_t now,
             return sender_send(s, now, tx, tx_cap, act);
         return IPPM_OK;
     }
-    if (!t && now >= s->last_send_ns + s->cfg.wait_ns) {
+    if (!t && now >= sender_wait_end(s)) {
         s->done = true;
         ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
     }
@@ -875,43 +894,38 @@ static bool sender_micro_ok(const struct stamp_sender *s,
     return rsid == sid && (rid == 0 || rrid == rid);
 }
 
-/* Which way a duplicate was made: a copied request was received and
- * answered again (new reflector number, or R_RxC moved on, RFC 8972
- * §4.5); a copied reply repeats the first copy's counters. */
-static void sender_dup_direction(struct stamp_sender *s,
-                                 const struct stamp_result *r,
-                                 const struct stamp_reflector_pkt *rep)
+/* The reply's Direct Measurement R_RxC (RFC 8972 §4.5) with bit 32 set,
+ * 0 without one: a reflector counts a copy of a request as it arrives. */
+static uint64_t reply_dm_rxc(const struct stamp_sender *s,
+                             const struct stamp_reflector_pkt *rep)
 {
     struct stamp_tlv_iter it;
     struct stamp_tlv t;
     struct stamp_tlv_direct d;
-    if (rep->seq != r->refl_seq) {
-        s->counters.dup_forward++;
-        return;
-    }
-    if (!r->dm || !s->cfg.tlvs)
-        return;
+    if (!s->cfg.tlvs)
+        return 0;
     stamp_tlv_iter_init(&it, rep->extra, rep->extra_len);
     while (stamp_tlv_next(&it, &t) == IPPM_OK) {
         if (t.flags & (STAMP_TLV_U | STAMP_TLV_M | STAMP_TLV_I))
             continue;
-        if (stamp_tlv_direct_decode(&t, &d) == IPPM_OK) {
-            if (d.r_rxc != r->dm_r_rxc)
-                s->counters.dup_forward++;
-            else
-                s->counters.dup_backward++;
-            return;
-        }
+        if (stamp_tlv_direct_decode(&t, &d) == IPPM_OK)
+            return 1ull << 32 | d.r_rxc;
     }
+    return 0;
 }
 
-static void note_refl_number(struct stamp_sender *s, uint32_t refl_seq)
+/* Which way a copy was made (ippm_dirs.h): a copy of the reply repeats a
+ * reflection, a copy of the request is reflected anew, whatever the
+ * reflector. */
+static void sender_dup_direction(struct stamp_sender *s,
+                                 struct stamp_result *r,
+                                 const struct stamp_reflector_pkt *rep)
 {
-    if (s->refl_numbers == 0 || refl_seq < s->refl_lo)
-        s->refl_lo = refl_seq;
-    if (s->refl_numbers == 0 || refl_seq > s->refl_hi)
-        s->refl_hi = refl_seq;
-    s->refl_numbers++;
+    if (ippm_dir_slot_copy(&r->dir, rep->rx_ts, rep->ts, rep->seq,
+                           reply_dm_rxc(s, rep)) == IPPM_WAY_BACKWARD)
+        s->counters.dup_backward++;
+    else
+        s->counters.dup_forward++;
 }
 
 /* Reads a reply. Open mode measures one that stops short of the base
@@ -979,10 +993,6 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         if (r->duplicates < UINT16_MAX)
             r->duplicates++;
         s->counters.duplicates++;
-        /* A copy of a reply repeats its number; the reply to a copy of
-         * the request has a new one. */
-        if (rep.seq != r->refl_seq)
-            note_refl_number(s, rep.seq);
         sender_dup_direction(s, r, &rep);
         ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DUPLICATE, seq);
         return IPPM_OK;
@@ -990,7 +1000,10 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     record_reply(r, &rep, ev);
     ar_disarm(s, seq);
     note_short_reply(s, r, ev->len, have);
-    note_refl_number(s, rep.seq);
+    ippm_dir_slot_first(&r->dir, rep.rx_ts, rep.ts, rep.seq,
+                        reply_dm_rxc(s, &rep));
+    if (r->t4_ns > r->t1_ns && r->t4_ns - r->t1_ns > s->rtt_max_ns)
+        s->rtt_max_ns = r->t4_ns - r->t1_ns;
     if (s->cfg.tlvs && rep.extra_len)
         sender_read_tlvs(s, ev, &rep, r);
     r->arrival = (uint32_t)s->counters.received++;
@@ -1047,6 +1060,7 @@ static void fold_dm(struct stamp_sender_acc *a, const struct stamp_result *r)
 {
     if (r->state != STAMP_RES_RECEIVED) {
         a->dm_lost_run += a->dm_any;
+        a->dm_lost_head += !a->dm_any;
         return;
     }
     if (!r->dm)
@@ -1068,8 +1082,11 @@ static void sender_fold(struct stamp_sender *s, uint32_t seq,
 {
     struct stamp_sender_acc *a = &s->acc;
     fold_dm(a, r);
-    if (r->state != STAMP_RES_RECEIVED)
+    if (r->state != STAMP_RES_RECEIVED) {
+        ippm_dir_loss_lost(&a->dir_loss);
         return;
+    }
+    ippm_dir_loss_received(&a->dir_loss, r->dir.refl_lo, r->dir.refl_hi);
     int64_t rtt = stamp_result_rtt(r);
     ippm_dist_add(&a->rtt, rtt);
     if (!r->ts_malformed) {
@@ -1107,26 +1124,23 @@ bool stamp_sender_retire(struct stamp_sender *s, bool flush, uint32_t *seq,
     return true;
 }
 
-/* A stateful reflector numbers what it transmits (RFC 8762 §4), so gaps
- * in its numbers are backward loss. Its numbers differing from ours is
- * the only proof that it is stateful. */
+/* A stateful reflector numbers what it transmits from zero (RFC 8762
+ * §4.3.1): its gaps are replies lost on the way back (ippm_dirs.h). Its
+ * numbers differing from ours prove it stateful; else the user may say. */
 static void directional_loss(const struct stamp_sender *s,
                              struct stamp_stats *st)
 {
-    if (!s->acc.stateful || s->refl_numbers == 0)
+    const struct ippm_dir_loss *l = &s->acc.dir_loss;
+    if (s->acc.stateful)
+        st->directional_by = STAMP_DIR_STATEFUL;
+    else if (s->cfg.reflector == STAMP_REFLECTOR_STATEFUL)
+        st->directional_by = STAMP_DIR_STATED;
+    else
         return;
-    /* Numbers the reflector used but we never saw are replies lost on the
-     * way back; a loss before the first or after the last number seen
-     * cannot be told from forward loss. */
-    uint64_t reflected = (uint64_t)s->refl_hi - s->refl_lo + 1;
-    uint64_t back =
-        reflected > s->refl_numbers ? reflected - s->refl_numbers : 0;
-    if (back > st->lost)
-        back = st->lost;
     st->directional = true;
-    st->directional_by = STAMP_DIR_STATEFUL;
-    st->lost_backward = back;
-    st->lost_forward = st->lost - back;
+    st->lost_forward = l->forward;
+    st->lost_backward = l->backward;
+    st->lost_unknown = ippm_dir_loss_unsplit(l);
 }
 
 /* RFC 8972 §4.5: between two replies carrying Direct Measurement, the
@@ -1154,10 +1168,10 @@ static bool dm_directional_loss(const struct stamp_sender *s,
         fwd = lost_in;
     st->directional = true;
     st->directional_by = STAMP_DIR_DM;
+    st->lost_forward = fwd;
     st->lost_backward = lost_in - fwd;
-    if (st->lost_backward > st->lost)
-        st->lost_backward = st->lost;
-    st->lost_forward = st->lost - st->lost_backward;
+    /* Before the first and after the last reply with counters. */
+    st->lost_unknown = a->dm_lost_head + a->dm_lost_run;
     return true;
 }
 

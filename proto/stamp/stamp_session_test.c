@@ -1910,35 +1910,42 @@ static void test_stamp_sender_stats_dm_backward_only(void **state)
     assert_int_equal(st.lost_backward, 2);
 }
 
-static void test_stamp_sender_dup_direction_from_dm(void **state)
+/* Issue 11: duplicates are told apart by the reflection they repeat, with
+ * any reflector and no TLV. seq 0: the request is duplicated, reflected
+ * twice (new Receive Timestamp; a stateful reflector numbers it anew).
+ * seq 1: one reply, delivered twice. With dm, Direct Measurement TLVs and
+ * both reflections at the same instant: only R_RxC moves on (RFC 8972
+ * §4.5). */
+static void dup_both_ways(bool stateful, bool dm)
 {
-    (void)state;
-    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
-    rc.tlv = true;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, stateful);
+    rc.tlv = dm;
     stamp_reflector_init(&R, &rc);
-    static uint8_t dm[16], dup_req[128];
-    size_t n = 0;
-    assert_int_equal(stamp_tlv_put_direct(dm, sizeof dm, &n, 0), IPPM_OK);
     struct stamp_sender_config c = snd_cfg(OPEN, 2);
-    c.tlvs = dm;
-    c.tlvs_len = n;
-    c.pkt_len = STAMP_BASE_LEN + n;
+    static uint8_t dm_tlv[16], dup_req[128];
+    size_t n = 0;
+    if (dm) {
+        assert_int_equal(stamp_tlv_put_direct(dm_tlv, sizeof dm_tlv, &n, 0),
+                         IPPM_OK);
+        c.tlvs = dm_tlv;
+        c.tlvs_len = n;
+        c.pkt_len = STAMP_BASE_LEN + n;
+    }
     snd_init(&c);
-    /* seq 0: the request is duplicated, so the reflector answers twice
-     * and its R_RxC moves on (RFC 8972 §4.5). */
     snd_timer(T0);
     size_t rl = tx_s_len;
     memcpy(dup_req, tx_s, rl);
-    struct ippm_rx_meta m = meta_of(T0 + 100 * US, 62, 40000, 1);
-    for (int i = 0; i < 2; i++) {
-        struct ippm_action ra = refl_rx(dup_req, rl, &m, T0 + 110 * US, 2048);
+    for (uint64_t i = 0; i < 2; i++) {
+        uint64_t at = dm ? 0 : i;
+        struct ippm_rx_meta m = meta_of(T0 + (100 + at) * US, 62, 40000, 1);
+        struct ippm_action ra =
+            refl_rx(dup_req, rl, &m, T0 + (110 + at) * US, 2048);
         assert_int_equal(ra.kind, IPPM_ACT_SEND_DATAGRAM);
         memcpy(rep, reply, ra.len);
-        snd_rx(rep, ra.len, T0 + (300 + (uint64_t)i) * US, 60);
+        snd_rx(rep, ra.len, T0 + (300 + i) * US, 60);
     }
-    /* seq 1: one reply, delivered twice: the same counters. */
     snd_timer(T0 + MS);
-    m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
+    struct ippm_rx_meta m = meta_of(T0 + MS + 100 * US, 62, 40000, 1);
     struct ippm_action ra = refl_rx(tx_s, tx_s_len, &m, T0 + MS + 110 * US,
                                      2048);
     memcpy(rep, reply, ra.len);
@@ -1949,6 +1956,158 @@ static void test_stamp_sender_dup_direction_from_dm(void **state)
     assert_int_equal(st.duplicated, 2);
     assert_int_equal(st.dup_forward, 1);
     assert_int_equal(st.dup_backward, 1);
+}
+
+static void test_stamp_sender_dup_direction_from_dm(void **state)
+{
+    (void)state;
+    dup_both_ways(false, true);
+}
+
+static void test_stamp_sender_dup_direction_stateless(void **state)
+{
+    (void)state;
+    dup_both_ways(false, false);
+}
+
+static void test_stamp_sender_dup_direction_stateful(void **state)
+{
+    (void)state;
+    dup_both_ways(true, false);
+}
+
+/* Replies lost only: a stateful reflector's numbers equal ours, so it
+ * cannot be inferred; stated, its gaps split the loss (issue 11). */
+static void test_stamp_sender_stats_stated_stateful_backward_only(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, true);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    struct stamp_stats st;
+    for (int stated = 0; stated < 2; stated++) {
+        stamp_reflector_init(&R, &rc);
+        c.reflector = stated ? STAMP_REFLECTOR_STATEFUL : STAMP_REFLECTOR_AUTO;
+        snd_init(&c);
+        lossy_path();
+        P.lose_fwd[3] = false;
+        P.lose_bwd[2] = true;
+        drive(&P);
+        stamp_sender_stats(&S, &st);
+        assert_int_equal(st.lost, 2);
+        assert_int_equal(st.directional, stated);
+    }
+    assert_int_equal(st.directional_by, STAMP_DIR_STATED);
+    assert_int_equal(st.lost_forward, 0);
+    assert_int_equal(st.lost_backward, 2);
+    assert_int_equal(st.lost_unknown, 0);
+}
+
+/* A stateless reflector copies our numbers: stated so, no split. */
+static void test_stamp_sender_stats_stated_stateless(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    c.reflector = STAMP_REFLECTOR_STATELESS;
+    snd_init(&c);
+    lossy_path();
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.lost, 2);
+    assert_false(st.directional);
+}
+
+/* A duplicated request whose second reply is lost takes a number the
+ * sender never sees: no backward loss is made of it while no request
+ * between its neighbours is lost (counting distinct numbers over the
+ * whole run made one). Requests lost after the last reply are of unknown
+ * direction. */
+static void test_stamp_sender_stats_stateful_dup_reply_lost(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 5);
+    snd_init(&c);
+    /* seq 0 lost forward; seq 1 reflected twice (numbers 0, 1), the
+     * second reply lost; seq 2 and 3 answered (2, 3); seq 4 lost backward
+     * (4), the last. */
+    static uint8_t pkt_k[128];
+    for (uint32_t k = 0; k < 5; k++) {
+        uint64_t t = T0 + k * MS;
+        snd_timer(t);
+        size_t rl = tx_s_len;
+        memcpy(pkt_k, tx_s, rl);
+        int copies = k == 1 ? 2 : k == 0 ? 0 : 1;
+        for (int i = 0; i < copies; i++) {
+            struct ippm_rx_meta m =
+                meta_of(t + (100 + (uint64_t)i) * US, 62, 40000, 1);
+            struct ippm_action ra =
+                refl_rx(pkt_k, rl, &m, t + (110 + (uint64_t)i) * US, 2048);
+            if (i == 1 || k == 4)
+                continue;
+            memcpy(rep, reply, ra.len);
+            snd_rx(rep, ra.len, t + 300 * US, 60);
+        }
+    }
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.lost, 2);
+    assert_true(st.directional);
+    assert_int_equal(st.directional_by, STAMP_DIR_STATEFUL);
+    assert_int_equal(st.lost_forward, 1);
+    assert_int_equal(st.lost_backward, 0);
+    assert_int_equal(st.lost_unknown, 1);
+}
+
+/* Sends c->count packets 1 ms apart, each answered rtt later; returns
+ * the last send time. */
+static uint64_t answer_all(const struct stamp_sender_config *c, uint64_t rtt)
+{
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    snd_init(c);
+    uint64_t last = T0;
+    for (uint32_t k = 0; k < c->count; k++) {
+        last = stamp_sender_deadline(&S);
+        snd_timer(last);
+        struct ippm_rx_meta m = meta_of(last + rtt / 2, 62, 40000, 1);
+        struct ippm_action ra =
+            refl_rx(tx_s, tx_s_len, &m, last + rtt / 2, 2048);
+        memcpy(rep, reply, ra.len);
+        snd_rx(rep, ra.len, last + rtt, 60);
+    }
+    return last;
+}
+
+/* Every packet answered: the sender waits a grace period for late copies
+ * (3 x the largest RTT, at least 200 ms, at most the wait; or as stated),
+ * not the whole wait, and not nothing (issue 11: the last duplicate was
+ * missed). */
+static void test_stamp_sender_grace_after_all_answered(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 3);
+    c.wait_ns = 2 * NS;
+    uint64_t last = answer_all(&c, 310 * US);
+    assert_int_equal(stamp_sender_deadline(&S), last + 200 * MS);
+    c.grace_ns = 50 * MS;
+    last = answer_all(&c, 310 * US);
+    assert_int_equal(stamp_sender_deadline(&S), last + 50 * MS);
+    c.grace_ns = 0;
+    last = answer_all(&c, 100 * MS);
+    assert_int_equal(stamp_sender_deadline(&S), last + 300 * MS);
+    c.wait_ns = 250 * MS;
+    last = answer_all(&c, 100 * MS);
+    assert_int_equal(stamp_sender_deadline(&S), last + 250 * MS);
+    /* A packet unanswered: the whole wait. */
+    c.count = 1;
+    c.wait_ns = 2 * NS;
+    snd_init(&c);
+    snd_timer(T0);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + 2 * NS);
 }
 
 static void test_stamp_sender_stats_ipdv_and_jitter(void **state)
@@ -2228,6 +2387,12 @@ int main(void)
         cmocka_unit_test(test_stamp_sender_stats_dm_splits_loss_stateless),
         cmocka_unit_test(test_stamp_sender_stats_dm_backward_only),
         cmocka_unit_test(test_stamp_sender_dup_direction_from_dm),
+        cmocka_unit_test(test_stamp_sender_dup_direction_stateless),
+        cmocka_unit_test(test_stamp_sender_dup_direction_stateful),
+        cmocka_unit_test(test_stamp_sender_stats_stated_stateful_backward_only),
+        cmocka_unit_test(test_stamp_sender_stats_stated_stateless),
+        cmocka_unit_test(test_stamp_sender_stats_stateful_dup_reply_lost),
+        cmocka_unit_test(test_stamp_sender_grace_after_all_answered),
         cmocka_unit_test(test_stamp_sender_stats_ipdv_and_jitter),
         cmocka_unit_test(test_stamp_sender_stats_duplicates_and_reordering),
         cmocka_unit_test(test_stamp_sender_stats_stopped_early),

@@ -212,7 +212,7 @@ lossy)
     start_relay lossy
     PORT=$LPORT run_sender s 127.0.0.1 --per-packet
     check_json "$dir/s.json" "j['sent'] == $COUNT and j['received'] == $COUNT - 2 and j['lost'] == 2"
-    check_json "$dir/s.json" "j['directional_loss'] == {'forward': 1, 'backward': 1}"
+    check_json "$dir/s.json" "j['directional_loss'] == {'forward': 1, 'backward': 1, 'unknown': 0}"
     grep -q "^seq=3 lost" "$dir/s.out" || fail "no 'seq=3 lost' line"
     grep -q "^directional loss: forward 1, backward 1" "$dir/s.out" ||
         fail "no directional loss line"

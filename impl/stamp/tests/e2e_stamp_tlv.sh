@@ -133,7 +133,7 @@ mode_tlvs() {
     # §4.5: a new session per run: counters equal packet counts
     run dm --direct-measurement
     check dm "$ALL and all(t(x,'dm') == {'type':'dm','flags':'','s_tx':x['seq']+1,'r_rx':x['seq']+1,'r_tx':x['seq']+1} for x in p)"
-    check dm "j['directional_loss'] == {'forward': 0, 'backward': 0} and j['directional_loss_source'] == 'direct-measurement'"
+    check dm "j['directional_loss'] == {'forward': 0, 'backward': 0, 'unknown': 0} and j['directional_loss_source'] == 'direct-measurement'"
     grep -q "^seq=2 .* dm=s_tx:3,r_rx:3,r_tx:3" "$dir/dm.out" ||
         fail "no dm= token on the per-packet line"
     # §4.6: ID and code copied; an ID beyond 1 and 2 is not processed
@@ -230,7 +230,7 @@ mode_dmloss() {
     lpid=$!
     wait_for "$dir/relay.out" "listening on" "$lpid"
     COUNT=12 run s --direct-measurement
-    check s "j['lost'] == 2 and j['directional_loss'] == {'forward': 1, 'backward': 1} and j['directional_loss_source'] == 'direct-measurement'"
+    check s "j['lost'] == 2 and j['directional_loss'] == {'forward': 1, 'backward': 1, 'unknown': 0} and j['directional_loss_source'] == 'direct-measurement'"
     # the reply to request 5 twice (R_RxC moved on), reply 8 twice (not);
     # relay indices count the copy of request 5 on the way back
     check s "j['duplicated'] == 2 and j['duplicated_by_direction'] == {'forward': 1, 'backward': 1}"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every bad value of a TLV option of `ippm stamp sender` / `reflector`
+# Every bad value of a TLV or directional option of `ippm stamp sender` / `reflector`
 # exits 2 with exactly one line on stderr and nothing on stdout.
 #   stamp_tlv_cli.sh IPPM
 set -u
@@ -25,6 +25,11 @@ expect() {
 printf 'k\n' >"$dir/key"
 chmod 600 "$dir/key"
 S="stamp sender 127.0.0.1"
+# The directional options (sender_dirs.c), alike.
+expect $S --reflector
+expect $S --reflector foo
+expect $S --grace 0
+expect $S --grace x
 expect $S --tlv-padding -1
 expect $S --tlv-padding 65001
 expect $S --tlv-padding x
