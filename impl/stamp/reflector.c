@@ -76,6 +76,7 @@ struct refl {
     struct refl_opts o;
     struct ippm_sock sock;
     struct ippm_clock clk;
+    struct ippm_errest_watch clock_watch; /* our Error Estimate, re-read */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
@@ -590,6 +591,12 @@ static int refl_drain(struct refl *x)
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0)
             return -1;
+        if (ippm_clock_errest_due(&x->clk, &x->clock_watch,
+                                  ippm_clock_now(&x->clk)))
+            stamp_reflector_set_clock(&x->r, x->clock_watch.e,
+                                      x->clock_watch.e.synced
+                                          ? STAMP_SYNC_NTP
+                                          : STAMP_SYNC_FREE);
         for (int i = 0; i < n; i++)
             refl_one(x, (size_t)i);
         size_t queued = x->tx.n;

@@ -574,6 +574,8 @@ static int send_loop(struct sender *x)
             x->s.counters.received == x->o.count)
             return IPPM_EXIT_OK;
         uint64_t now = ippm_clock_now(&x->clk);
+        if (ippm_clock_errest_due(&x->clk, &x->clock_watch, now))
+            stamp_sender_set_errest(&x->s, x->clock_watch.e);
         uint64_t dl = stamp_sender_deadline(&x->s);
         if (dl == UINT64_MAX)
             return IPPM_EXIT_OK;

@@ -50,6 +50,7 @@ struct sender {
     struct ippm_addr peer;
     struct ippm_sock sock;
     struct ippm_clock clk;
+    struct ippm_errest_watch clock_watch; /* our Error Estimate, re-read */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     enum stamp_mode mode;
     struct stamp_sender s;

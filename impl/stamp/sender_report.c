@@ -12,6 +12,7 @@
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
+#include "impl/report/clock_report.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/sender.h"
 #include "impl/stamp/tlv_opts.h"
@@ -188,7 +189,10 @@ void sender_print_summary(const struct sender *x)
             printf("jitter   = n/a (no two consecutive replies)\n");
         print_summary_line("forward", &st->fwd);
         print_summary_line("backward", &st->bwd);
-        printf("(one-way delay needs synchronised clocks)\n");
+        char clocks[256];
+        printf("%s\n", ippm_owd_trust_line(&st->clocks, "sender",
+                                           "reflector", clocks,
+                                           sizeof clocks));
     }
     print_drops(x);
     if (x->zero_ssid)
@@ -317,8 +321,9 @@ static json_t *json_build(const struct sender *x)
                                    : json_null());
     json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
     json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
-    json_object_set_new(root, "one_way_note",
-                        json_string("one-way delay needs synchronised clocks"));
+    json_object_set_new(root, "one_way_clocks",
+                        ippm_owd_trust_json(&st->clocks, "sender",
+                                            "reflector"));
     json_object_set_new(root, "dropped_by", json_drops(x));
     json_object_set_new(root, "zero_ssid_replies",
                         json_integer((json_int_t)x->zero_ssid));

@@ -636,6 +636,13 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      uint8_t *tx, size_t tx_cap,
                                      struct ippm_action *act);
 
+/* The reflector clock's Error Estimate and Timestamp Information sync
+ * source for the replies from now on: the driver re-reads its clock's
+ * discipline periodically (impl/core/clock.h). The Z bit stays the
+ * configured format's; a zero Multiplier is read as 1. */
+void stamp_reflector_set_clock(struct stamp_reflector *r,
+                               struct ippm_errest errest, uint8_t sync_src);
+
 /* ---- Session-Sender ---- */
 
 struct stamp_sender_config {
@@ -683,6 +690,7 @@ struct stamp_result {
     uint16_t short_len;
     int16_t rx_ttl;         /* TTL the reply arrived with, -1 unknown */
     uint16_t refl_errest;
+    uint16_t ss_errest;     /* ours, as the reflector copied it */
     uint32_t arrival;       /* index among first arrivals */
     uint8_t tlv_flags;      /* OR of the flags of the reply's TLVs */
     uint8_t tlv_status;     /* enum stamp_tlv_status */
@@ -732,6 +740,7 @@ struct stamp_sender_acc {
     uint32_t dm_first_s_txc, dm_first_r_rxc, dm_last_s_txc, dm_last_r_rxc;
     uint64_t dm_lost_in;    /* unanswered between first and last */
     uint64_t dm_lost_run;   /* unanswered since the last */
+    struct ippm_owd_trust clocks; /* both ends' Error Estimates */
 };
 
 /* Access Report packets awaiting their reply at once (RFC 8972 §4.6);
@@ -849,10 +858,18 @@ struct stamp_stats {
     struct ippm_summary bwd;       /* t4 - t3 */
     struct ippm_summary ipdv;      /* RFC 3393 of RTT, consecutive sequence numbers */
     double jitter_ns;              /* mean |IPDV| of RTT */
+    /* Whether fwd and bwd can be trusted: the Session-Sender and
+     * Reflector Error Estimates of every reply (RFC 8762 §4.3.1, RFC 4656
+     * §4.1.2). */
+    struct ippm_owd_trust clocks;
 };
 
 /* Retires every record left in the ring (see stamp_sender_retire) and
  * summarises the session. */
 void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out);
+
+/* This sender's Error Estimate for the packets from now on (see
+ * stamp_reflector_set_clock). */
+void stamp_sender_set_errest(struct stamp_sender *s, struct ippm_errest e);
 
 #endif

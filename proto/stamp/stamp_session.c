@@ -755,6 +755,7 @@ static void record_reply(struct stamp_result *r,
     r->refl_ttl = rep->ss_ttl;
     r->rx_ttl = ev->meta->ttl;
     r->refl_errest = rep->errest;
+    r->ss_errest = rep->ss_errest;
 }
 
 /* RFC 8972 §4: how the reply's TLVs read. U: skipped; M: stop; I or a
@@ -1030,6 +1031,7 @@ static void sender_fold(struct stamp_sender *s, uint32_t seq,
         return;
     int64_t rtt = stamp_result_rtt(r);
     ippm_dist_add(&a->rtt, rtt);
+    ippm_owd_trust_add(&a->clocks, r->ss_errest, r->refl_errest);
     if (!r->ts_malformed) {
         ippm_dist_add(&a->fwd, (int64_t)(r->t2_ns - r->t1_ns));
         ippm_dist_add(&a->bwd, (int64_t)(r->t4_ns - r->t3_ns));
@@ -1143,5 +1145,29 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
                                        (double)s->acc.ipdv.n
                                  : 0;
     ippm_dist_summary(&s->acc.rtt, &st.rtt);
+    st.clocks = s->acc.clocks;
     *out = st;
+}
+
+/* Keeps the Z bit: the timestamp format is the session's, not the clock's. */
+static void take_errest(struct ippm_errest *dst, struct ippm_errest e)
+{
+    e.z = dst->z;
+    if (e.mult == 0)
+        e.mult = 1;
+    *dst = e;
+}
+
+/* see stamp.h */
+void stamp_reflector_set_clock(struct stamp_reflector *r,
+                               struct ippm_errest errest, uint8_t sync_src)
+{
+    take_errest(&r->cfg.errest, errest);
+    r->cfg.sync_src = sync_src;
+}
+
+/* see stamp.h */
+void stamp_sender_set_errest(struct stamp_sender *s, struct ippm_errest e)
+{
+    take_errest(&s->cfg.errest, e);
 }
