@@ -81,6 +81,10 @@ static void send_usage(FILE *f)
         "  --html FILE            write a self-contained HTML report with "
         "plots\n"
         "  --no-progress          no progress line on the terminal\n"
+        "  --histogram            text histograms of RTT (and one-way "
+        "delays when\n"
+        "                         both clocks are synchronised) in the "
+        "summary\n"
         STAMP_TLV_USAGE
         IPPM_EXPORT_USAGE
         "  --config FILE          options from FILE ([stamp-sender] and\n"
@@ -93,7 +97,8 @@ static void send_usage(FILE *f)
 
 enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
        OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
-       OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID };
+       OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID,
+       OPT_HISTOGRAM };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -110,6 +115,7 @@ static const struct option send_longopts[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"histogram", no_argument, NULL, OPT_HISTOGRAM},
     {"on-zero-ssid", required_argument, NULL, OPT_ZERO_SSID},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
@@ -267,6 +273,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->html = optarg;
         else if (c == OPT_NO_PROGRESS)
             o->no_progress = true;
+        else if (c == OPT_HISTOGRAM)
+            o->histogram = true;
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)

@@ -38,6 +38,7 @@ struct send_opts {
     const char *json;
     const char *html;
     bool no_progress;
+    bool histogram;              /* --histogram: in the summary */
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */

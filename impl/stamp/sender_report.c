@@ -13,6 +13,7 @@
 #include "impl/core/clock.h"
 #include "impl/commands.h"
 #include "impl/report/clock_report.h"
+#include "impl/report/histogram.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/sender.h"
 #include "impl/stamp/tlv_opts.h"
@@ -147,6 +148,17 @@ static void short_notice(const struct sender *x, char *buf, size_t cap)
              lens, share, why, STAMP_BASE_LEN);
 }
 
+/* --histogram: RTT, and the one-way delays when the clocks allow, from
+ * the streaming statistics (no per-packet storage). */
+static void print_histograms(const struct sender *x)
+{
+    ippm_histogram_print(stdout, "rtt", &x->s.acc.rtt);
+    if (!ippm_owd_trusted(&x->st.clocks))
+        return;
+    ippm_histogram_print(stdout, "forward", &x->s.acc.fwd);
+    ippm_histogram_print(stdout, "backward", &x->s.acc.bwd);
+}
+
 /* see sender.h */
 void sender_print_summary(const struct sender *x)
 {
@@ -193,6 +205,8 @@ void sender_print_summary(const struct sender *x)
         printf("%s\n", ippm_owd_trust_line(&st->clocks, "sender",
                                            "reflector", clocks,
                                            sizeof clocks));
+        if (x->o.histogram)
+            print_histograms(x);
     }
     print_drops(x);
     if (x->zero_ssid)
@@ -543,7 +557,11 @@ int sender_write_html(struct sender *x)
         snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
     else
         snprintf(v[7], sizeof v[7], "n/a");
+    char started[32];
+    ippm_report_iso8601(x->s.cfg.start_ns - (uint64_t)x->clk.offset_ns,
+                        started, sizeof started);
     const struct ippm_html_fact facts[] = {
+        {"started (UTC)", started},
         {"sent", v[0]},      {"received", v[1]},
         {"lost", v[2]},      {"reordered", v[3]},
         {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
@@ -554,7 +572,7 @@ int sender_write_html(struct sender *x)
         .title = "ippm stamp sender",
         .subtitle = sub,
         .facts = facts,
-        .n_facts = st->received ? 8 : 5,
+        .n_facts = st->received ? 9 : 6,
         .plots = plots,
         .n_plots = rc == 0
                        ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)
