@@ -207,6 +207,12 @@ void sender_print_summary(const struct sender *x)
                                            sizeof clocks));
         if (x->o.histogram)
             print_histograms(x);
+        if (x->o.tx_timestamps)
+            printf("T1: the kernel's transmit time for %llu of %llu sent "
+                   "(SO_TIMESTAMPING%s)\n",
+                   (unsigned long long)x->txts.used,
+                   (unsigned long long)st->sent,
+                   x->txts.kind == IPPM_TXTS_NONE ? ", refused" : "");
     }
     print_drops(x);
     if (x->zero_ssid)

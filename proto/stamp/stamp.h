@@ -546,6 +546,17 @@ struct stamp_reflector_session {
     bool have_prev;      /* Follow-Up Telemetry, RFC 8972 §4.7 */
     uint32_t prev_seq;
     uint64_t prev_ts;
+    /* 0: prev_ts is the reply's Timestamp field; else the kernel's
+     * transmit time, by enum stamp_ts_method (stamp_reflector_tx_time). */
+    uint8_t prev_mode;
+};
+
+/* Which reply a kernel transmit timestamp belongs to: a stateful
+ * session's slot and the reply's number (stamp_reflector_last_tx). */
+struct stamp_tx_ref {
+    bool valid;          /* false: stateless, or no reply */
+    uint32_t session;
+    uint32_t seq;
 };
 
 struct stamp_reflector_counters {
@@ -588,6 +599,7 @@ struct stamp_reflector {
     size_t n_sessions;
     size_t sessions_used;
     struct stamp_reflector_counters counters;
+    struct stamp_tx_ref last_tx; /* of the last SEND */
     uint64_t store[STAMP_REFLECTOR_STORE_SIZE(STAMP_REFLECTOR_SESSIONS) / 8];
 };
 
@@ -642,6 +654,19 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
  * configured format's; a zero Multiplier is read as 1. */
 void stamp_reflector_set_clock(struct stamp_reflector *r,
                                struct ippm_errest errest, uint8_t sync_src);
+
+/* RFC 8972 §4.7: "the Timestamp of the previous ... packet" is best the
+ * time it actually left. After a SEND, the driver keeps this reference
+ * with the datagram; when the kernel reports its transmit time
+ * (SO_TIMESTAMPING), stamp_reflector_tx_time makes the session's next
+ * Follow-Up TLV carry that time (on the driver's clock, Unix ns) with mode
+ * STAMP_TSM_SW or STAMP_TSM_HW, instead of the Timestamp field. A time
+ * for a reply its session has since followed with another, or for a slot
+ * reused by another session, is ignored. */
+struct stamp_tx_ref stamp_reflector_last_tx(const struct stamp_reflector *r);
+void stamp_reflector_tx_time(struct stamp_reflector *r,
+                             struct stamp_tx_ref ref, uint64_t tx_ns,
+                             uint8_t mode);
 
 /* ---- Session-Sender ---- */
 
@@ -871,5 +896,14 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out);
 /* This sender's Error Estimate for the packets from now on (see
  * stamp_reflector_set_clock). */
 void stamp_sender_set_errest(struct stamp_sender *s, struct ippm_errest e);
+
+/* The kernel's transmit time of packet seq (SO_TIMESTAMPING, on the
+ * driver's clock) replaces its T1 when it falls within
+ * STAMP_TX_TIME_MAX_LAG_NS after the clock read that went into the
+ * packet (a later one belongs to another packet, an earlier one to a
+ * send that was re-sent since). Returns true when it did. */
+#define STAMP_TX_TIME_MAX_LAG_NS IPPM_NS_PER_SEC
+bool stamp_sender_tx_time(struct stamp_sender *s, uint32_t seq,
+                          uint64_t tx_ns);
 
 #endif

@@ -11,6 +11,12 @@
   histogram `ippm stamp reflector` and `--histogram`: the rows count every
             reply once, and one-way delays appear only when trusted.
   html      `--html` carries the absolute start, UTC, ISO 8601.
+  followup  a stateful `ippm stamp reflector`: each Follow-Up Telemetry
+            TLV (RFC 8972 §4.7) reports the previous reply's kernel
+            transmit time (SO_TIMESTAMPING), not or after its Timestamp
+            field and within 100 ms of it; with --no-tx-timestamps (the
+            fallback when the kernel refuses) exactly the Timestamp field.
+  txts      the sender's --tx-timestamps takes every T1 from the kernel.
 
 usage: clocks_live.py IPPM SCENARIO     exit 0 pass, 1 fail
 """
@@ -122,13 +128,14 @@ def scen_synced():
     print("ok: %s" % line)
 
 
-def start_reflector():
+def start_reflector(*extra):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
     r = subprocess.Popen([IPPM, "stamp", "reflector", "--listen",
-                          "127.0.0.1", "--port", str(port), "--quiet"],
+                          "127.0.0.1", "--port", str(port), "--quiet",
+                          *extra],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(0.3)
     return r, port
@@ -180,5 +187,59 @@ def scen_html():
     print("ok: started %s" % m.group(1))
 
 
+def followups(*refl_opts):
+    """(Follow-Up ns, the previous reply's t3 ns) of every reply but the
+    first, from --json."""
+    r, port = start_reflector("--stateful", *refl_opts)
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            js = os.path.join(d, "run.json")
+            run_sender(port, "--follow-up", "--json", js)
+            pk = json.load(open(js))["packets"]
+    finally:
+        r.terminate()
+        r.wait(10)
+    if len(pk) != COUNT or any(p["state"] != "received" for p in pk):
+        fail("want %d replies: %r" % (COUNT, pk))
+    out = []
+    for prev, p in zip(pk, pk[1:]):
+        fu = [t for t in p["tlvs"] if t["type"] == "fu"][0]
+        if fu["seq"] != prev["refl_seq"] or fu["mode"] != "sw":
+            fail("Follow-Up %r after reply %d" % (fu, prev["refl_seq"]))
+        sec, ns = fu["ts"].split(".")
+        out.append((int(sec) * 10**9 + int(ns), prev["t3_ns"]))
+    return out
+
+
+def scen_followup():
+    kernel = followups()
+    # Timestamp field and Follow-Up both NTP: 1 ns of rounding each way.
+    if any(fu < t3 - 1 or fu - t3 > 100 * 10**6 for fu, t3 in kernel):
+        fail("Follow-Up before its Timestamp or 100 ms after: %r" % kernel)
+    if not any(fu > t3 + 1 for fu, t3 in kernel):
+        fail("Follow-Up is the Timestamp field, not the kernel's: %r"
+             % kernel)
+    field = followups("--no-tx-timestamps")
+    if any(abs(fu - t3) > 1 for fu, t3 in field):
+        fail("--no-tx-timestamps: Follow-Up is not the Timestamp: %r"
+             % field)
+    print("ok: kernel transmit time %s ns after the Timestamp field"
+          % [fu - t3 for fu, t3 in kernel])
+
+
+def scen_txts():
+    r, port = start_reflector()
+    try:
+        text = run_sender(port, "--tx-timestamps")
+    finally:
+        r.terminate()
+        r.wait(10)
+    want = ("T1: the kernel's transmit time for %d of %d sent "
+            "(SO_TIMESTAMPING)" % (COUNT, COUNT))
+    if want not in text:
+        fail("want %r in:\n%s" % (want, text))
+    print("ok: " + want)
+
+
 {"synced": scen_synced, "histogram": scen_histogram,
- "html": scen_html}.get(SCEN, lambda: fail("unknown scenario"))()
+ "html": scen_html, "followup": scen_followup, "txts": scen_txts}.get(SCEN, lambda: fail("unknown scenario"))()
