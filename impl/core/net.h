@@ -187,14 +187,22 @@ struct ippm_txts {
     enum ippm_txts_kind kind;
 };
 
-/* Asks the kernel to timestamp every datagram sent on s from now on,
- * software and, where the NIC has been set up for it, hardware (ippm does
- * not reconfigure a NIC), reported on the error queue with the datagram's
- * index and no copy of the packet (OPT_ID, OPT_TSONLY). Returns
+/* Asks the kernel for transmit timestamps on s: of every datagram sent
+ * from now on (every), or only of those ippm_tx_batch_want_txts marks (a
+ * clone of each timestamped packet costs the kernel; a reflector asks
+ * only for replies someone will ask about). Software and, where the NIC
+ * has been set up for it, hardware (ippm does not reconfigure a NIC);
+ * reported on the error queue with the datagram's index among the
+ * timestamped ones and no copy of the packet (OPT_ID, OPT_TSONLY). Returns
  * IPPM_TXTS_SOFTWARE, or IPPM_TXTS_NONE with errno when the kernel
  * refuses (callers fall back to their own clock read before the send).
  * Receive timestamps (SO_TIMESTAMPNS) are unchanged. */
-enum ippm_txts_kind ippm_net_txts_enable(const struct ippm_sock *s);
+enum ippm_txts_kind ippm_net_txts_enable(const struct ippm_sock *s,
+                                         bool every);
+
+/* Marks the datagram queued last in b for a transmit timestamp (a
+ * SO_TIMESTAMPING control message), on a socket enabled without every. */
+void ippm_tx_batch_want_txts(struct ippm_tx_batch *b);
 
 /* Reads up to n transmit timestamps waiting on s's error queue, without
  * blocking; other error-queue messages (ICMP errors) are read and dropped.

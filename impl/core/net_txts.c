@@ -13,15 +13,17 @@
  * the extended error that carries the index. */
 #define TXTS_CTRL_LEN 512
 
+/* How timestamps are reported; which packets get one is apart. */
 #define TXTS_REPORT                                                       \
-    (SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |           \
-     SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE |       \
+    (SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RAW_HARDWARE |           \
      SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY)
+#define TXTS_EVERY (SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_TX_HARDWARE)
 
 /* see net.h */
-enum ippm_txts_kind ippm_net_txts_enable(const struct ippm_sock *s)
+enum ippm_txts_kind ippm_net_txts_enable(const struct ippm_sock *s,
+                                         bool every)
 {
-    int flags = TXTS_REPORT;
+    int flags = TXTS_REPORT | (every ? TXTS_EVERY : 0);
 #ifdef SOF_TIMESTAMPING_OPT_RX_FILTER
     /* Reporting software timestamps would add an SCM_TIMESTAMPING to
      * every received datagram too; the filter keeps receive as it is.
@@ -81,30 +83,47 @@ static bool parse_txts(struct msghdr *h, struct ippm_txts *out)
     return true;
 }
 
+/* Messages per recvmmsg: the reflector's batch. */
+#define TXTS_BATCH IPPM_NET_BATCH
+
 /* see net.h */
 int ippm_net_txts_read(const struct ippm_sock *s, struct ippm_txts *out,
                        size_t n)
 {
+    /* One recvmmsg per TXTS_BATCH timestamps, not a recvmsg each: the
+     * reflector reads one per reply. */
+    static _Thread_local union {
+        struct cmsghdr align;
+        uint8_t buf[TXTS_CTRL_LEN];
+    } ctrl[TXTS_BATCH];
+    uint8_t data[TXTS_BATCH][64]; /* OPT_TSONLY: none; an ICMP error's */
+    struct iovec iov[TXTS_BATCH];
+    struct mmsghdr m[TXTS_BATCH];
     size_t got = 0;
     while (got < n) {
-        union {
-            struct cmsghdr align;
-            uint8_t buf[TXTS_CTRL_LEN];
-        } ctrl;
-        uint8_t data[64]; /* OPT_TSONLY: no packet; an ICMP error's may */
-        struct iovec iov = {.iov_base = data, .iov_len = sizeof data};
-        struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1,
-                           .msg_control = ctrl.buf,
-                           .msg_controllen = sizeof ctrl.buf};
-        ssize_t r = recvmsg(s->fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT);
+        size_t want = n - got < TXTS_BATCH ? n - got : TXTS_BATCH;
+        memset(m, 0, sizeof(m[0]) * want);
+        for (size_t i = 0; i < want; i++) {
+            iov[i] = (struct iovec){.iov_base = data[i],
+                                    .iov_len = sizeof data[i]};
+            m[i].msg_hdr.msg_iov = &iov[i];
+            m[i].msg_hdr.msg_iovlen = 1;
+            m[i].msg_hdr.msg_control = ctrl[i].buf;
+            m[i].msg_hdr.msg_controllen = sizeof ctrl[i].buf;
+        }
+        int r = recvmmsg(s->fd, m, (unsigned)want,
+                         MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
         if (r < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
             if (errno == EINTR)
                 continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
             return got ? (int)got : -1;
         }
-        got += parse_txts(&h, &out[got]);
+        for (int i = 0; i < r; i++)
+            got += parse_txts(&m[i].msg_hdr, &out[got]);
+        if ((size_t)r < want)
+            break;
     }
     return (int)got;
 }

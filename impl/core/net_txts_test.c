@@ -12,14 +12,17 @@
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
 
+/* n datagrams; the one at index marked (-1: none) asks for a timestamp. */
 static void send_n(const struct ippm_sock *from, const struct ippm_addr *peer,
-                   int n)
+                   int n, int marked)
 {
     struct ippm_tx_batch tx;
     assert_int_equal(ippm_tx_batch_init(&tx, 8, 64), 0);
     for (int i = 0; i < n; i++) {
         memcpy(ippm_tx_batch_slot(&tx), "stamp", 5);
         ippm_tx_batch_commit(&tx, from, 5, peer, NULL);
+        if (i == marked)
+            ippm_tx_batch_want_txts(&tx);
     }
     assert_int_equal(ippm_net_send(from, &tx, NULL), (size_t)n);
     ippm_tx_batch_free(&tx);
@@ -55,12 +58,12 @@ static void test_txts_software_on_loopback(void **state)
     assert_int_equal(ippm_net_open_bound(&srv, NULL, 0, err, sizeof(err)), 0);
     lo.port = srv.local.port;
     assert_int_equal(ippm_net_open_connected(&cli, &lo, err, sizeof(err)), 0);
-    assert_int_equal(ippm_net_txts_enable(&cli), IPPM_TXTS_SOFTWARE);
-    assert_int_equal(ippm_net_txts_enable(&srv), IPPM_TXTS_SOFTWARE);
+    assert_int_equal(ippm_net_txts_enable(&cli, true), IPPM_TXTS_SOFTWARE);
+    assert_int_equal(ippm_net_txts_enable(&srv, false), IPPM_TXTS_SOFTWARE);
 
     struct ippm_txts ts[4];
     uint64_t before = ippm_clock_realtime();
-    send_n(&cli, NULL, 3);
+    send_n(&cli, NULL, 3, -1);
     uint64_t after = ippm_clock_realtime();
     assert_int_equal(read_all(&cli, ts, 3), 3);
     for (uint32_t i = 0; i < 3; i++) {
@@ -79,14 +82,17 @@ static void test_txts_software_on_loopback(void **state)
     assert_true(rx.meta[0].rx_ns >= before && rx.meta[0].rx_ns <= after);
     assert_int_equal(rx.meta[0].ttl, 64);
 
-    /* The dual-stack reflector's reply to an IPv4 peer: index 0. */
+    /* The dual-stack reflector, timestamps by request: of three replies
+     * to an IPv4 peer only the marked second one has a time, index 0 (the
+     * index counts timestamped datagrams only). */
     before = ippm_clock_realtime();
-    send_n(&srv, &rx.meta[0].peer, 1);
+    send_n(&srv, &rx.meta[0].peer, 3, 1);
     after = ippm_clock_realtime();
     assert_int_equal(read_all(&srv, ts, 1), 1);
     assert_int_equal(ts[0].id, 0);
     assert_true(ts[0].ns >= before && ts[0].ns <= after);
-    assert_int_equal(ippm_net_recv(&cli, &rx, &clk), 1);
+    assert_int_equal(ippm_net_txts_read(&srv, ts, 4), 0);
+    assert_int_equal(ippm_net_recv(&cli, &rx, &clk), 3);
 
     ippm_rx_batch_free(&rx);
     ippm_net_close(&srv);
@@ -105,10 +111,10 @@ static void test_txts_fallback(void **state)
                                       sizeof(err)),
                      0);
     assert_int_equal(ippm_net_open_connected(&cli, &lo, err, sizeof(err)), 0);
-    send_n(&cli, NULL, 1);
+    send_n(&cli, NULL, 1, -1);
     struct ippm_txts ts[2];
     assert_int_equal(ippm_net_txts_read(&cli, ts, 2), 0);
-    assert_int_equal(ippm_net_txts_enable(&bad), IPPM_TXTS_NONE);
+    assert_int_equal(ippm_net_txts_enable(&bad, true), IPPM_TXTS_NONE);
     assert_int_equal(ippm_net_txts_read(&bad, ts, 2), -1);
     ippm_net_close(&cli);
 }

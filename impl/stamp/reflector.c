@@ -422,7 +422,8 @@ static void refl_proto_init(struct refl *x)
     /* RFC 8972 §4.7: only a stateful reflector's Follow-Up reports a
      * previous reply, so only then is the transmit time worth asking. */
     stamp_txts_start(&x->txts, &x->sock,
-                     x->o.stateful && !x->o.no_tlv && !x->o.no_tx_timestamps);
+                     x->o.stateful && !x->o.no_tlv && !x->o.no_tx_timestamps,
+                     false);
     cfg.dscp_permitted = x->o.dscp_permitted;
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
@@ -566,7 +567,7 @@ static void refl_one(struct refl *x, size_t i)
     }
     if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
-        stamp_txts_refl_queued(&x->txts, &x->r);
+        stamp_txts_refl_queued(&x->txts, &x->r, &x->tx);
         /* RFC 8972 §4.4: proto chose the reply's DSCP. */
         if (act.tos >= 0)
             ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);

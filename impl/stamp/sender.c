@@ -374,7 +374,7 @@ static int send_proto_init(struct sender *x)
         return IPPM_EXIT_RUNTIME;
     }
     if (x->o.tx_timestamps &&
-        stamp_txts_start(&x->txts, &x->sock, true) == IPPM_TXTS_NONE)
+        stamp_txts_start(&x->txts, &x->sock, true, true) == IPPM_TXTS_NONE)
         ippm_cli_error("warning: --tx-timestamps: the kernel refused (%s); "
                        "T1 is the clock read before each send",
                        strerror(errno));

@@ -4,10 +4,11 @@
 
 /* see txts.h */
 enum ippm_txts_kind stamp_txts_start(struct stamp_txts *t,
-                                     const struct ippm_sock *s, bool on)
+                                     const struct ippm_sock *s, bool on,
+                                     bool every)
 {
     memset(t, 0, sizeof *t);
-    t->kind = on ? ippm_net_txts_enable(s) : IPPM_TXTS_NONE;
+    t->kind = on ? ippm_net_txts_enable(s, every) : IPPM_TXTS_NONE;
     return t->kind;
 }
 
@@ -19,16 +20,24 @@ static void tag_sent(struct stamp_txts *t, uint64_t tag)
 }
 
 /* Reads the error queue; calls use(tag, ns, kind) for each timestamp whose
- * datagram is still known. */
+ * datagram is still known. Without force, only while timestamps are
+ * outstanding: a wakeup with nothing sent reads regardless, so that one
+ * we did not count cannot keep the poll awake. */
 static void drain(struct stamp_txts *t, const struct ippm_sock *s,
-                  const struct ippm_clock *clk,
+                  const struct ippm_clock *clk, bool force,
                   void (*use)(void *, uint64_t, uint64_t, enum ippm_txts_kind),
                   void *arg)
 {
     struct ippm_txts ts[IPPM_NET_BATCH];
     int n;
     do {
+        /* Nothing outstanding, nothing to read: no system call (the
+         * error queue holds only what we asked for). */
+        if (!force && t->read >= t->next_id)
+            return;
+        force = false;
         n = ippm_net_txts_read(s, ts, IPPM_NET_BATCH);
+        t->read += n > 0 ? (uint64_t)n : 0;
         for (int k = 0; k < n; k++) {
             uint32_t i = ts[k].id % STAMP_TXTS_RING;
             if (t->id[i] != ts[k].id || ts[k].id >= t->next_id) {
@@ -66,10 +75,15 @@ static void refl_use(void *arg, uint64_t tag, uint64_t ns,
 
 /* see txts.h */
 void stamp_txts_refl_queued(struct stamp_txts *t,
-                            const struct stamp_reflector *r)
+                            const struct stamp_reflector *r,
+                            struct ippm_tx_batch *b)
 {
-    if (t->kind != IPPM_TXTS_NONE && t->n_pending < IPPM_NET_BATCH)
-        t->pending[t->n_pending++] = ref_tag(stamp_reflector_last_tx(r));
+    struct stamp_tx_ref ref = stamp_reflector_last_tx(r);
+    if (t->kind == IPPM_TXTS_NONE || !ref.valid ||
+        t->n_pending == IPPM_NET_BATCH)
+        return;
+    ippm_tx_batch_want_txts(b);
+    t->pending[t->n_pending++] = ref_tag(ref);
 }
 
 /* see txts.h */
@@ -84,7 +98,7 @@ void stamp_txts_refl_sent(struct stamp_txts *t, const struct ippm_sock *s,
     for (size_t i = 0; i < sent && i < t->n_pending; i++)
         tag_sent(t, t->pending[i]);
     t->n_pending = 0;
-    drain(t, s, clk, refl_use, r);
+    drain(t, s, clk, sent == 0, refl_use, r);
 }
 
 static void sender_use(void *arg, uint64_t tag, uint64_t ns,
@@ -104,5 +118,5 @@ void stamp_txts_sender_sent(struct stamp_txts *t, const struct ippm_sock *s,
         return;
     if (sent)
         tag_sent(t, seq);
-    drain(t, s, clk, sender_use, snd);
+    drain(t, s, clk, !sent, sender_use, snd);
 }

@@ -25,18 +25,27 @@ struct stamp_txts {
     uint64_t pending[IPPM_NET_BATCH]; /* tags of the batch being queued */
     size_t n_pending;
     uint64_t used, stale;       /* timestamps given to proto / unmatched */
+    uint64_t read;              /* every timestamp read */
 };
 
-/* Turns timestamps on for s (when on), zeroing t. Returns t->kind. */
+/* Turns timestamps on for s (when on), zeroing t: for every datagram
+ * (the sender) or for those stamp_txts_refl_queued marks (the reflector).
+ * Returns t->kind. */
 enum ippm_txts_kind stamp_txts_start(struct stamp_txts *t,
-                                     const struct ippm_sock *s, bool on);
+                                     const struct ippm_sock *s, bool on,
+                                     bool every);
 
-/* The reflector queued a reply (a SEND): remembers r's reference. */
+/* The reflector queued a reply (a SEND) last in b: when a Follow-Up will
+ * ask when it left (r's reference is valid), marks it for a timestamp and
+ * remembers the reference. */
 void stamp_txts_refl_queued(struct stamp_txts *t,
-                            const struct stamp_reflector *r);
+                            const struct stamp_reflector *r,
+                            struct ippm_tx_batch *b);
 
-/* The batch went out, sent of its datagrams: tags them, then reads what
- * the error queue holds into r. */
+/* The batch went out, sent of its queued datagrams: tags the marked ones,
+ * then reads what the error queue holds into r. (When the kernel refused
+ * some, which marked ones it took is a guess: proto ignores a time whose
+ * reply number does not match.) */
 void stamp_txts_refl_sent(struct stamp_txts *t, const struct ippm_sock *s,
                           struct stamp_reflector *r,
                           const struct ippm_clock *clk, size_t sent);

@@ -448,6 +448,8 @@ struct stamp_tlv_result {
     enum ippm_err drop;  /* IPPM_OK, or why no reply goes out */
     bool integrity_failed;
     bool malformed;
+    bool followup;       /* a Follow-Up TLV (§4.7) was answered: its
+                          * session will want this reply's send time */
 };
 
 /* Reflects the TLVs of a request (ctx->req past ctx->base) into out, in
@@ -656,8 +658,10 @@ void stamp_reflector_set_clock(struct stamp_reflector *r,
                                struct ippm_errest errest, uint8_t sync_src);
 
 /* RFC 8972 §4.7: "the Timestamp of the previous ... packet" is best the
- * time it actually left. After a SEND, the driver keeps this reference
- * with the datagram; when the kernel reports its transmit time
+ * time it actually left. After a SEND whose request carried a Follow-Up
+ * TLV to a stateful reflector (else the reference is not valid: no one
+ * will ask when that reply left), the driver keeps this reference with
+ * the datagram; when the kernel reports its transmit time
  * (SO_TIMESTAMPING), stamp_reflector_tx_time makes the session's next
  * Follow-Up TLV carry that time (on the driver's clock, Unix ns) with mode
  * STAMP_TSM_SW or STAMP_TSM_HW, instead of the Timestamp field. A time

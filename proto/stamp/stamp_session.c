@@ -405,7 +405,7 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         sess->prev_ts = ts;
         sess->prev_mode = 0;
         r->last_tx = (struct stamp_tx_ref){
-            true, (uint32_t)(sess - r->sessions), seq};
+            tr.followup, (uint32_t)(sess - r->sessions), seq};
     }
     ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, reply_len, IPPM_OK, req.seq);
     act->tos = tr.tos;

@@ -845,6 +845,11 @@ static void test_reflector_followup_kernel_tx_time(void **state)
     assert_int_equal(fu.seq, 1);
     assert_true(fu.ts == ts1);
     assert_int_equal(fu.mode, STAMP_TSM_SW);
+    /* A request without a Follow-Up TLV: no one will ask when its reply
+     * left. */
+    size_t plain = mk_req(q, STAMP_MODE_OPEN, 0, NULL, 0);
+    reflect(q, plain, &m, 2048);
+    assert_false(stamp_reflector_last_tx(&R).valid);
     /* A stateless reflector has no reference to give. */
     refl_init(STAMP_MODE_OPEN, false);
     reflect(q, len, &m, 2048);
