@@ -344,6 +344,13 @@ static json_t *json_build(const struct sender *x)
     json_object_set_new(root, "one_way_clocks",
                         ippm_owd_trust_json(&st->clocks, "sender",
                                             "reflector"));
+    json_object_set_new(
+        root, "tx_timestamps",
+        !x->o.tx_timestamps
+            ? json_null()
+            : json_pack("{s:b, s:I}", "kernel",
+                        x->txts.kind != IPPM_TXTS_NONE, "t1_from_kernel",
+                        (json_int_t)x->txts.used));
     json_object_set_new(root, "dropped_by", json_drops(x));
     json_object_set_new(root, "zero_ssid_replies",
                         json_integer((json_int_t)x->zero_ssid));
@@ -563,7 +570,9 @@ int sender_write_html(struct sender *x)
         snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
     else
         snprintf(v[7], sizeof v[7], "n/a");
-    char started[32];
+    char started[32], clocks[256];
+    ippm_owd_trust_line(&st->clocks, "sender", "reflector", clocks,
+                        sizeof clocks);
     ippm_report_iso8601(x->s.cfg.start_ns - (uint64_t)x->clk.offset_ns,
                         started, sizeof started);
     const struct ippm_html_fact facts[] = {
@@ -572,13 +581,14 @@ int sender_write_html(struct sender *x)
         {"lost", v[2]},      {"reordered", v[3]},
         {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
         {"RTT p99", v[6]},   {"jitter (mean |IPDV|)", v[7]},
+        {"one-way delay", clocks + strlen("one-way delay: ")},
     };
     struct ippm_html_plot plots[3];
     struct ippm_html h = {
         .title = "ippm stamp sender",
         .subtitle = sub,
         .facts = facts,
-        .n_facts = st->received ? 9 : 6,
+        .n_facts = st->received ? 10 : 6,
         .plots = plots,
         .n_plots = rc == 0
                        ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)

@@ -10,13 +10,15 @@
             bound is the sum of the two estimates.
   histogram `ippm stamp reflector` and `--histogram`: the rows count every
             reply once, and one-way delays appear only when trusted.
-  html      `--html` carries the absolute start, UTC, ISO 8601.
+  html      `--html` carries the absolute start, UTC, ISO 8601, and the
+            one-way delay verdict.
   followup  a stateful `ippm stamp reflector`: each Follow-Up Telemetry
             TLV (RFC 8972 §4.7) reports the previous reply's kernel
             transmit time (SO_TIMESTAMPING), not or after its Timestamp
             field and within 100 ms of it; with --no-tx-timestamps (the
             fallback when the kernel refuses) exactly the Timestamp field.
-  txts      the sender's --tx-timestamps takes every T1 from the kernel.
+  txts      the sender's --tx-timestamps takes every T1 from the kernel
+            (summary and --json).
 
 usage: clocks_live.py IPPM SCENARIO     exit 0 pass, 1 fail
 """
@@ -184,6 +186,8 @@ def scen_html():
     after = datetime.datetime.now(datetime.timezone.utc)
     if not before <= when <= after:
         fail("start %s not between %s and %s" % (when, before, after))
+    if not re.search(r"one-way delay</b><span>(not )?trusted", page):
+        fail("no one-way delay verdict in the HTML report")
     print("ok: started %s" % m.group(1))
 
 
@@ -230,7 +234,10 @@ def scen_followup():
 def scen_txts():
     r, port = start_reflector()
     try:
-        text = run_sender(port, "--tx-timestamps")
+        with tempfile.TemporaryDirectory() as d:
+            js = os.path.join(d, "run.json")
+            text = run_sender(port, "--tx-timestamps", "--json", js)
+            rep = json.load(open(js))
     finally:
         r.terminate()
         r.wait(10)
@@ -238,6 +245,8 @@ def scen_txts():
             "(SO_TIMESTAMPING)" % (COUNT, COUNT))
     if want not in text:
         fail("want %r in:\n%s" % (want, text))
+    if rep["tx_timestamps"] != {"kernel": True, "t1_from_kernel": COUNT}:
+        fail("tx_timestamps: %r" % rep["tx_timestamps"])
     print("ok: " + want)
 
 
