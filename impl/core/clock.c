@@ -59,15 +59,39 @@ uint64_t ippm_clock_from_realtime(const struct ippm_clock *c, uint64_t rt_ns)
 }
 
 /* see clock.h */
-struct ippm_errest ippm_clock_errest(const struct ippm_clock *c)
+int ippm_clock_discipline(struct ippm_clock_state *out)
 {
     struct timex tx = {0};
     int state = ntp_adjtime(&tx);
+    if (state == -1) {
+        *out = (struct ippm_clock_state){false, IPPM_CLOCK_MAXERROR_LIMIT_US,
+                                         IPPM_CLOCK_MAXERROR_LIMIT_US};
+        return -1;
+    }
     /* TIME_ERROR and STA_UNSYNC both mean nobody is steering the clock. */
-    int synced = state != -1 && state != TIME_ERROR &&
-                 !(tx.status & STA_UNSYNC);
-    uint64_t err_ns = tx.esterror > 0 ? (uint64_t)tx.esterror * 1000u : 1000u;
-    return ippm_errest_from_ns(err_ns, synced, c->fmt);
+    out->synced = state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+    out->esterror_us = tx.esterror;
+    out->maxerror_us = tx.maxerror;
+    return 0;
+}
+
+/* see clock.h */
+struct ippm_errest ippm_clock_errest(const struct ippm_clock *c)
+{
+    struct ippm_clock_state st;
+    (void)ippm_clock_discipline(&st);
+    return ippm_errest_from_clock(&st, c->fmt);
+}
+
+/* see clock.h */
+bool ippm_clock_errest_due(const struct ippm_clock *c,
+                           struct ippm_errest_watch *w, uint64_t now_ns)
+{
+    if (w->next_ns != 0 && now_ns < w->next_ns)
+        return false;
+    w->e = ippm_clock_errest(c);
+    w->next_ns = now_ns + IPPM_CLOCK_ERREST_REFRESH_NS;
+    return true;
 }
 
 /* see clock.h */

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -651,6 +652,15 @@ static void tx_batch_add_int_cmsg(struct ippm_tx_batch *b, int level,
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &value, sizeof(int));
     h->msg_controllen += CMSG_SPACE(sizeof(int));
+}
+
+/* see net.h */
+void ippm_tx_batch_want_txts(struct ippm_tx_batch *b)
+{
+    if (b->n)
+        tx_batch_add_int_cmsg(b, SOL_SOCKET, SO_TIMESTAMPING,
+                              SOF_TIMESTAMPING_TX_SOFTWARE |
+                                  SOF_TIMESTAMPING_TX_HARDWARE);
 }
 
 /* see net.h */

@@ -169,4 +169,47 @@ void ippm_tx_batch_set_ttl(struct ippm_tx_batch *b,
 size_t ippm_net_send(const struct ippm_sock *s, struct ippm_tx_batch *b,
                      int *first_err);
 
+/* ---- kernel transmit timestamps (net_txts.c) ---- */
+
+/* What SO_TIMESTAMPING gives on transmit: none, the kernel's software
+ * time (taken as the driver hands the packet to the device), or the NIC's
+ * hardware time (its PTP clock: meaningful on our clock only when
+ * phc2sys or the like steers one to the other). */
+enum ippm_txts_kind { IPPM_TXTS_NONE = 0, IPPM_TXTS_SOFTWARE,
+                      IPPM_TXTS_HARDWARE };
+
+/* One transmit timestamp from the error queue. */
+struct ippm_txts {
+    uint32_t id;   /* the datagram's index: 0 for the first sent after
+                    * ippm_net_txts_enable (SOF_TIMESTAMPING_OPT_ID) */
+    uint64_t ns;   /* the send time, ns since the Unix epoch (software:
+                    * CLOCK_REALTIME; see ippm_clock_from_realtime) */
+    enum ippm_txts_kind kind;
+};
+
+/* Asks the kernel for transmit timestamps on s: of every datagram sent
+ * from now on (every), or only of those ippm_tx_batch_want_txts marks (a
+ * clone of each timestamped packet costs the kernel; a reflector asks
+ * only for replies someone will ask about). Software and, where the NIC
+ * has been set up for it, hardware (ippm does not reconfigure a NIC);
+ * reported on the error queue with the datagram's index among the
+ * timestamped ones and no copy of the packet (OPT_ID, OPT_TSONLY). Returns
+ * IPPM_TXTS_SOFTWARE, or IPPM_TXTS_NONE with errno when the kernel
+ * refuses (callers fall back to their own clock read before the send).
+ * Receive timestamps (SO_TIMESTAMPNS) are unchanged. */
+enum ippm_txts_kind ippm_net_txts_enable(const struct ippm_sock *s,
+                                         bool every);
+
+/* Marks the datagram queued last in b for a transmit timestamp (a
+ * SO_TIMESTAMPING control message), on a socket enabled without every. */
+void ippm_tx_batch_want_txts(struct ippm_tx_batch *b);
+
+/* Reads up to n transmit timestamps waiting on s's error queue, without
+ * blocking; other error-queue messages (ICMP errors) are read and dropped.
+ * A datagram the NIC timestamps may come twice (software, then
+ * hardware): the later one is the better. Returns how many were stored,
+ * 0 when none wait, or -1 with errno. */
+int ippm_net_txts_read(const struct ippm_sock *s, struct ippm_txts *out,
+                       size_t n);
+
 #endif

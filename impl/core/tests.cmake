@@ -2,7 +2,8 @@
 # driver_common, atomic_file.
 #   unit: one cmocka test per file; the command line's refusals
 #   live: --config files read by the real subcommands
-foreach(t cli_test keyfile_test crypto_openssl_test net_test config_test
+foreach(t cli_test keyfile_test crypto_openssl_test net_test config_test clock_test
+          net_txts_test
           driver_common_test atomic_file_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()

@@ -431,7 +431,8 @@ static json_t *jstr(const char *s)
     return j ? j : json_string("(out of memory)");
 }
 
-static void iso8601(uint64_t ns, char *buf, size_t len)
+/* see report.h */
+void ippm_report_iso8601(uint64_t ns, char *buf, size_t len)
 {
     time_t s = (time_t)(ns / 1000000000u);
     struct tm tm;
@@ -444,7 +445,7 @@ static void report_head(const struct ippm_report *r,
                         struct ippm_report_totals *t, char *when, size_t len)
 {
     ippm_report_totals(r, t);
-    iso8601(r->start_ns, when, len);
+    ippm_report_iso8601(r->start_ns, when, len);
 }
 
 static int fill_json(FILE *f, void *arg)

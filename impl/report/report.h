@@ -121,4 +121,8 @@ int ippm_report_write_junit(const char *path, const struct ippm_report *r);
  * strict), or IPPM_EXIT_NOTHING when graded_nothing. */
 int ippm_report_exit_status(const struct ippm_report *r);
 
+/* Unix ns as ISO 8601 UTC to the second ("2026-12-06T08:53:19Z"), as every
+ * report heads with its start. */
+void ippm_report_iso8601(uint64_t ns, char *buf, size_t len);
+
 #endif

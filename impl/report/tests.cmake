@@ -5,7 +5,7 @@
 #         Prometheus text; JUnit against its schema
 #   live: HTML rendered by headless Chromium (skips without it), the
 #         progress line on a tty, --metrics and --agentx served for real
-foreach(t report_test html_report_test metrics_test escape_test)
+foreach(t report_test html_report_test metrics_test escape_test clock_report_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()
 

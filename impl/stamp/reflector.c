@@ -20,6 +20,7 @@
 #include "impl/core/net.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/txts.h"
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
 #define DEFAULT_MAX_SESSIONS 4096
@@ -45,6 +46,7 @@ struct refl_opts {
     bool quiet;
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     bool no_tlv;                   /* RFC 8762 only: octets copied */
+    bool no_tx_timestamps;         /* Follow-Up: the Timestamp field */
     size_t max_reply_len;          /* asymmetrical cap, 0: request's */
     uint16_t micro_session_id;     /* RFC 9534, 0: none */
     uint64_t dscp_permitted;       /* CoS: bit d = DSCP d allowed */
@@ -76,6 +78,8 @@ struct refl {
     struct refl_opts o;
     struct ippm_sock sock;
     struct ippm_clock clk;
+    struct ippm_errest_watch clock_watch; /* our Error Estimate, re-read */
+    struct stamp_txts txts;     /* Follow-Up: kernel transmit times */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
@@ -122,6 +126,9 @@ static void refl_usage(FILE *f)
         "  --reply-to-short       answer packets below the base length (§4.6)\n"
         "  --no-tlv               plain RFC 8762: copy octets past the base,\n"
         "                         process no RFC 8972 TLV\n"
+        "  --no-tx-timestamps     stateful: Follow-Up TLVs report the previous\n"
+        "                         reply's Timestamp field, not its kernel\n"
+        "                         transmit time (SO_TIMESTAMPING)\n"
         "  --max-reply-len N      largest reply a Reflected Test Packet Control\n"
         "                         TLV may ask for (default: the request's\n"
         "                         length, no amplification)\n"
@@ -157,7 +164,7 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
-       OPT_ALLOW_SRC, OPT_SSID_SET };
+       OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -174,6 +181,7 @@ static const struct option refl_longopts[] = {
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
     {"no-tlv", no_argument, NULL, OPT_NO_TLV},
+    {"no-tx-timestamps", no_argument, NULL, OPT_NO_TXTS},
     {"max-reply-len", required_argument, NULL, OPT_MAX_REPLY},
     {"micro-session", required_argument, NULL, OPT_MICRO},
     {"dscp-permitted", required_argument, NULL, OPT_DSCP_OK},
@@ -248,6 +256,7 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     int rc = 0;
     switch (c) {
     case OPT_NO_TLV: o->no_tlv = true; break;
+    case OPT_NO_TXTS: o->no_tx_timestamps = true; break;
     case OPT_MAX_REPLY:
         rc = ippm_cli_uint("--max-reply-len", arg, STAMP_BASE_LEN, 65507,
                            "a reply length", &v);
@@ -410,6 +419,11 @@ static void refl_proto_init(struct refl *x)
     cfg.sync_src = cfg.errest.synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE;
     cfg.ts_in = STAMP_TSM_SW;
     cfg.ts_out = STAMP_TSM_SW;
+    /* RFC 8972 §4.7: only a stateful reflector's Follow-Up reports a
+     * previous reply, so only then is the transmit time worth asking. */
+    stamp_txts_start(&x->txts, &x->sock,
+                     x->o.stateful && !x->o.no_tlv && !x->o.no_tx_timestamps,
+                     false);
     cfg.dscp_permitted = x->o.dscp_permitted;
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
@@ -555,6 +569,7 @@ static void refl_one(struct refl *x, size_t i)
     }
     if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, &m->peer, &m->local);
+        stamp_txts_refl_queued(&x->txts, &x->r, &x->tx);
         /* RFC 8972 §4.4: proto chose the reply's DSCP. */
         if (act.tos >= 0)
             ippm_tx_batch_set_tos(&x->tx, &m->peer, act.tos);
@@ -593,14 +608,22 @@ static int refl_drain(struct refl *x)
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0)
             return -1;
+        if (ippm_clock_errest_due(&x->clk, &x->clock_watch,
+                                  ippm_clock_now(&x->clk)))
+            stamp_reflector_set_clock(&x->r, x->clock_watch.e,
+                                      x->clock_watch.e.synced
+                                          ? STAMP_SYNC_NTP
+                                          : STAMP_SYNC_FREE);
         for (int i = 0; i < n; i++)
             refl_one(x, (size_t)i);
-        size_t queued = x->tx.n;
+        size_t queued = x->tx.n, sent = 0;
         if (queued) {
-            size_t sent = ippm_net_send(&x->sock, &x->tx, NULL);
+            sent = ippm_net_send(&x->sock, &x->tx, NULL);
             x->c.replied += sent;
             x->c.send_failed += queued - sent;
         }
+        /* Also with nothing sent: a timestamp waiting wakes the poll. */
+        stamp_txts_refl_sent(&x->txts, &x->sock, &x->r, &x->clk, sent);
         if (x->exp.on)
             refl_publish(x);
         if ((size_t)n < x->rx.cap)

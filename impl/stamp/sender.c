@@ -82,6 +82,14 @@ static void send_usage(FILE *f)
         "  --html FILE            write a self-contained HTML report with "
         "plots\n"
         "  --no-progress          no progress line on the terminal\n"
+        "  --histogram            text histograms of RTT (and one-way "
+        "delays when\n"
+        "                         both clocks are synchronised) in the "
+        "summary\n"
+        "  --tx-timestamps        T1 from the kernel's transmit timestamp\n"
+        "                         (SO_TIMESTAMPING; hardware when the NIC is\n"
+        "                         set up for it), not the clock read before "
+        "send\n"
         STAMP_TLV_USAGE
         IPPM_EXPORT_USAGE
         "  --config FILE          options from FILE ([stamp-sender] and\n"
@@ -94,7 +102,8 @@ static void send_usage(FILE *f)
 
 enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
        OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
-       OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID };
+       OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID,
+       OPT_HISTOGRAM, OPT_TXTS };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -111,6 +120,8 @@ static const struct option send_longopts[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"histogram", no_argument, NULL, OPT_HISTOGRAM},
+    {"tx-timestamps", no_argument, NULL, OPT_TXTS},
     {"on-zero-ssid", required_argument, NULL, OPT_ZERO_SSID},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
@@ -269,6 +280,10 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->html = optarg;
         else if (c == OPT_NO_PROGRESS)
             o->no_progress = true;
+        else if (c == OPT_HISTOGRAM)
+            o->histogram = true;
+        else if (c == OPT_TXTS)
+            o->tx_timestamps = true;
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)
@@ -363,6 +378,11 @@ static int send_proto_init(struct sender *x)
         ippm_cli_error("stamp sender: %s", ippm_err_str(e));
         return IPPM_EXIT_RUNTIME;
     }
+    if (x->o.tx_timestamps &&
+        stamp_txts_start(&x->txts, &x->sock, true, true) == IPPM_TXTS_NONE)
+        ippm_cli_error("warning: --tx-timestamps: the kernel refused (%s); "
+                       "T1 is the clock read before each send",
+                       strerror(errno));
     return -1;
 }
 
@@ -513,6 +533,8 @@ static void send_rx_one(struct sender *x, size_t i)
 
 static int send_rx(struct sender *x)
 {
+    /* A late timestamp wakes the poll too: read it. */
+    stamp_txts_sender_sent(&x->txts, &x->sock, &x->s, &x->clk, 0, false);
     for (;;) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
         if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
@@ -548,8 +570,10 @@ static bool send_timer(struct sender *x, uint64_t now)
     }
     if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, NULL, NULL);
-        if (ippm_net_send(&x->sock, &x->tx, NULL) != 1)
-            x->send_failed++;
+        bool sent = ippm_net_send(&x->sock, &x->tx, NULL) == 1;
+        x->send_failed += !sent;
+        stamp_txts_sender_sent(&x->txts, &x->sock, &x->s, &x->clk, act.seq,
+                               sent);
     }
     return act.kind == IPPM_ACT_DONE;
 }
@@ -574,6 +598,8 @@ static int send_loop(struct sender *x)
             return IPPM_EXIT_OK;
         }
         uint64_t now = ippm_clock_now(&x->clk);
+        if (ippm_clock_errest_due(&x->clk, &x->clock_watch, now))
+            stamp_sender_set_errest(&x->s, x->clock_watch.e);
         uint64_t dl = stamp_sender_deadline(&x->s);
         if (dl == UINT64_MAX)
             return IPPM_EXIT_OK;

@@ -17,6 +17,7 @@
 #include "impl/stamp/metrics.h"
 #include "impl/stamp/sender_dirs.h"
 #include "impl/stamp/tlv_opts.h"
+#include "impl/stamp/txts.h"
 
 /* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
  * of its behavior" when a reply carries a zeroed SSID (a reflector without
@@ -39,6 +40,8 @@ struct send_opts {
     const char *json;
     const char *html;
     bool no_progress;
+    bool histogram;              /* --histogram: in the summary */
+    bool tx_timestamps;          /* --tx-timestamps: T1 from the kernel */
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
@@ -52,6 +55,8 @@ struct sender {
     struct ippm_addr peer;
     struct ippm_sock sock;
     struct ippm_clock clk;
+    struct ippm_errest_watch clock_watch; /* our Error Estimate, re-read */
+    struct stamp_txts txts;     /* --tx-timestamps */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     enum stamp_mode mode;
     struct stamp_sender s;

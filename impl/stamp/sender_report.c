@@ -12,6 +12,8 @@
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
+#include "impl/report/clock_report.h"
+#include "impl/report/histogram.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/sender.h"
 #include "impl/stamp/sender_dirs.h"
@@ -147,6 +149,17 @@ static void short_notice(const struct sender *x, char *buf, size_t cap)
              lens, share, why, STAMP_BASE_LEN);
 }
 
+/* --histogram: RTT, and the one-way delays when the clocks allow, from
+ * the streaming statistics (no per-packet storage). */
+static void print_histograms(const struct sender *x)
+{
+    ippm_histogram_print(stdout, "rtt", &x->s.acc.rtt);
+    if (!ippm_owd_trusted(&x->st.clocks))
+        return;
+    ippm_histogram_print(stdout, "forward", &x->s.acc.fwd);
+    ippm_histogram_print(stdout, "backward", &x->s.acc.bwd);
+}
+
 /* see sender.h */
 void sender_print_summary(const struct sender *x)
 {
@@ -179,7 +192,18 @@ void sender_print_summary(const struct sender *x)
             printf("jitter   = n/a (no two consecutive replies)\n");
         print_summary_line("forward", &st->fwd);
         print_summary_line("backward", &st->bwd);
-        printf("(one-way delay needs synchronised clocks)\n");
+        char clocks[256];
+        printf("%s\n", ippm_owd_trust_line(&st->clocks, "sender",
+                                           "reflector", clocks,
+                                           sizeof clocks));
+        if (x->o.histogram)
+            print_histograms(x);
+        if (x->o.tx_timestamps)
+            printf("T1: the kernel's transmit time for %llu of %llu sent "
+                   "(SO_TIMESTAMPING%s)\n",
+                   (unsigned long long)x->txts.used,
+                   (unsigned long long)st->sent,
+                   x->txts.kind == IPPM_TXTS_NONE ? ", refused" : "");
     }
     print_drops(x);
     if (x->zero_ssid)
@@ -293,8 +317,16 @@ static json_t *json_build(const struct sender *x)
                                    : json_null());
     json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
     json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
-    json_object_set_new(root, "one_way_note",
-                        json_string("one-way delay needs synchronised clocks"));
+    json_object_set_new(root, "one_way_clocks",
+                        ippm_owd_trust_json(&st->clocks, "sender",
+                                            "reflector"));
+    json_object_set_new(
+        root, "tx_timestamps",
+        !x->o.tx_timestamps
+            ? json_null()
+            : json_pack("{s:b, s:I}", "kernel",
+                        x->txts.kind != IPPM_TXTS_NONE, "t1_from_kernel",
+                        (json_int_t)x->txts.used));
     json_object_set_new(root, "dropped_by", json_drops(x));
     json_object_set_new(root, "zero_ssid_replies",
                         json_integer((json_int_t)x->zero_ssid));
@@ -514,18 +546,25 @@ int sender_write_html(struct sender *x)
         snprintf(v[7], sizeof v[7], "%.3f ms", st->jitter_ns / 1e6);
     else
         snprintf(v[7], sizeof v[7], "n/a");
+    char started[32], clocks[256];
+    ippm_owd_trust_line(&st->clocks, "sender", "reflector", clocks,
+                        sizeof clocks);
+    ippm_report_iso8601(x->s.cfg.start_ns - (uint64_t)x->clk.offset_ns,
+                        started, sizeof started);
     const struct ippm_html_fact facts[] = {
+        {"started (UTC)", started},
         {"sent", v[0]},      {"received", v[1]},
         {"lost", v[2]},      {"reordered", v[3]},
         {"duplicated", v[4]}, {"RTT min / median / max", v[5]},
         {"RTT p99", v[6]},   {"jitter (mean |IPDV|)", v[7]},
+        {"one-way delay", clocks + strlen("one-way delay: ")},
     };
     struct ippm_html_plot plots[3];
     struct ippm_html h = {
         .title = "ippm stamp sender",
         .subtitle = sub,
         .facts = facts,
-        .n_facts = st->received ? 8 : 5,
+        .n_facts = st->received ? 10 : 6,
         .plots = plots,
         .n_plots = rc == 0
                        ? ippm_html_standard_plots(plots, rtt, NULL, fwd, bwd)

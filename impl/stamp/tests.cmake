@@ -82,3 +82,12 @@ foreach(mode self wildcard wildcard2 self6 auth bounce)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
+
+# Honest clocks (issue 11): the one-way delay verdict from both ends' Error
+# Estimates, --histogram, the HTML report's start time, kernel transmit
+# timestamps (Follow-Up TLV, --tx-timestamps).
+foreach(scen synced histogram html followup txts)
+  ippm_script_test(stamp_clocks_${scen} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/clocks_live.py
+            $<TARGET_FILE:ippm> ${scen})
+endforeach()

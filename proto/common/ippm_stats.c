@@ -296,6 +296,56 @@ void ippm_dist_summary(const struct ippm_dist *d, struct ippm_summary *out)
     *out = s;
 }
 
+/* ---- bins ---- */
+
+/* The bin of v among bins of width w from lo (v in [lo, hi]). */
+static size_t bin_of(int64_t v, int64_t lo, uint64_t w, size_t n)
+{
+    size_t i = (size_t)(((uint64_t)v - (uint64_t)lo) / w);
+    return i < n ? i : n - 1;
+}
+
+static void bins_from_hist(const struct ippm_dist *d, struct ippm_bin *rows,
+                           size_t n, uint64_t w)
+{
+    for (size_t i = 0; i < IPPM_HIST_HALF; i++) {
+        int64_t mid = (int64_t)bucket_middle(i);
+        int64_t v[2] = {-mid, mid};
+        uint64_t c[2] = {d->hist.neg[i], d->hist.pos[i]};
+        for (int k = 0; k < 2; k++) {
+            if (!c[k])
+                continue;
+            int64_t x = v[k] < d->min ? d->min : v[k] > d->max ? d->max : v[k];
+            rows[bin_of(x, d->min, w, n)].count += c[k];
+        }
+    }
+}
+
+/* see ippm_stats.h */
+size_t ippm_dist_bins(const struct ippm_dist *d, struct ippm_bin *rows,
+                      size_t n)
+{
+    if (d->n == 0 || n == 0)
+        return 0;
+    /* max - min + 1 distinct values, as unsigned: no overflow. */
+    uint64_t span = (uint64_t)d->max - (uint64_t)d->min;
+    uint64_t w = span / n + 1; /* ceil((span + 1) / n) */
+    size_t used = (size_t)(span / w) + 1;
+    for (size_t i = 0; i < used; i++) {
+        rows[i].lo = (int64_t)((uint64_t)d->min + i * w);
+        rows[i].hi = i + 1 == used ? d->max
+                                   : (int64_t)((uint64_t)rows[i].lo + w - 1);
+        rows[i].count = 0;
+    }
+    if (d->n <= IPPM_DIST_EXACT) {
+        for (uint64_t i = 0; i < d->n; i++)
+            rows[bin_of(d->first[i], d->min, w, used)].count++;
+    } else {
+        bins_from_hist(d, rows, used, w);
+    }
+    return used;
+}
+
 /* ---- sequence numbers ---- */
 
 /* see ippm_stats.h */

@@ -116,6 +116,25 @@ int64_t ippm_dist_percentile(const struct ippm_dist *d, uint32_t ppm);
  * zero when empty. */
 void ippm_dist_summary(const struct ippm_dist *d, struct ippm_summary *out);
 
+/* ---- a text histogram's rows (owping -b) ---- */
+
+/* One row: the samples in [lo, hi], inclusive. */
+struct ippm_bin {
+    int64_t lo, hi;
+    uint64_t count;
+};
+
+/* Counts d's samples into up to n bins of equal width covering [min, max]
+ * (the last may be narrower). While d->n <= IPPM_DIST_EXACT the samples
+ * themselves are counted; past that, each histogram bucket by its middle,
+ * clamped to [min, max], so a sample may sit one bin off when a bucket
+ * (1/128 of its value wide) straddles a bin edge. The counts always sum
+ * to d->n. Returns the rows written: 0 when d is empty, 1 when every
+ * sample is equal, else at most n (fewer when max - min < n). Memory: none
+ * beyond rows; d is read, not changed. */
+size_t ippm_dist_bins(const struct ippm_dist *d, struct ippm_bin *rows,
+                      size_t n);
+
 /* ---- sequence numbers ---- */
 
 /* RFC 4737 §3.3: a packet is reordered when its sequence number is below

@@ -667,6 +667,107 @@ static void test_ippm_ipdv_consecutive_pairs_only(void **state)
     assert_int_equal(out, 0);
 }
 
+static uint64_t bins_total(const struct ippm_bin *b, size_t n)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < n; i++)
+        t += b[i].count;
+    return t;
+}
+
+/* Exact while the samples are kept: bins of equal width from min to max. */
+static void test_ippm_dist_bins_exact_samples(void **state)
+{
+    (void)state;
+    static struct ippm_dist d;
+    struct ippm_bin b[4];
+    ippm_dist_init(&d);
+    assert_int_equal(ippm_dist_bins(&d, b, 4), 0);
+    static const int64_t v[] = {10, 11, 19, 20, 25, 49, 12};
+    for (size_t i = 0; i < N_OF(v); i++)
+        ippm_dist_add(&d, v[i]);
+    /* 40 values from 10 to 49: four bins of 10. */
+    assert_int_equal(ippm_dist_bins(&d, b, 4), 4);
+    assert_int_equal(b[0].lo, 10);
+    assert_int_equal(b[0].hi, 19);
+    assert_int_equal(b[0].count, 4); /* 10 11 12 19 */
+    assert_int_equal(b[1].lo, 20);
+    assert_int_equal(b[1].count, 2); /* 20 25 */
+    assert_int_equal(b[2].count, 0);
+    assert_int_equal(b[3].hi, 49);
+    assert_int_equal(b[3].count, 1);
+}
+
+static void test_ippm_dist_bins_narrow_and_equal(void **state)
+{
+    (void)state;
+    static struct ippm_dist d;
+    struct ippm_bin b[10];
+    ippm_dist_init(&d);
+    ippm_dist_add(&d, -7);
+    ippm_dist_add(&d, -7);
+    assert_int_equal(ippm_dist_bins(&d, b, 10), 1);
+    assert_int_equal(b[0].lo, -7);
+    assert_int_equal(b[0].hi, -7);
+    assert_int_equal(b[0].count, 2);
+    /* Three distinct values, ten bins asked: three rows of width 1. */
+    ippm_dist_add(&d, -5);
+    assert_int_equal(ippm_dist_bins(&d, b, 10), 3);
+    assert_int_equal(b[2].lo, -5);
+    assert_int_equal(b[2].count, 1);
+    /* The widest span there is does not overflow. */
+    ippm_dist_init(&d);
+    ippm_dist_add(&d, INT64_MIN);
+    ippm_dist_add(&d, INT64_MAX);
+    assert_int_equal(ippm_dist_bins(&d, b, 2), 2);
+    assert_int_equal(b[0].count, 1);
+    assert_int_equal(b[1].count, 1);
+    assert_int_equal(b[1].hi, INT64_MAX);
+}
+
+/* Past IPPM_DIST_EXACT the log histogram answers: no sample is lost, and
+ * a bin differs from the exact count only by samples within a bucket's
+ * width (1/128 of the value) of one of its edges. */
+static int64_t bins_sample(uint64_t *x, int i)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    return 1000000 + (int64_t)(*x % 200000) - (i % 3 ? 0 : 1100000);
+}
+
+static bool near_edge(int64_t v, int64_t edge)
+{
+    int64_t tol = (edge < 0 ? -edge : edge) / 64 + 2;
+    return v >= edge - tol && v <= edge + tol;
+}
+
+static void test_ippm_dist_bins_from_histogram(void **state)
+{
+    (void)state;
+    static struct ippm_dist d;
+    struct ippm_bin b[20];
+    ippm_dist_init(&d);
+    uint64_t x = 7;
+    for (int i = 0; i < 5000; i++)
+        ippm_dist_add(&d, bins_sample(&x, i));
+    size_t n = ippm_dist_bins(&d, b, 20);
+    assert_int_equal(n, 20);
+    assert_int_equal(bins_total(b, n), 5000);
+    assert_int_equal(b[0].lo, d.min);
+    assert_int_equal(b[n - 1].hi, d.max);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t exact = 0, movable = 0;
+        x = 7;
+        for (int i = 0; i < 5000; i++) {
+            int64_t v = bins_sample(&x, i);
+            exact += v >= b[k].lo && v <= b[k].hi;
+            movable += near_edge(v, b[k].lo) || near_edge(v, b[k].hi + 1);
+        }
+        uint64_t diff = b[k].count > exact ? b[k].count - exact
+                                           : exact - b[k].count;
+        assert_true(diff <= movable);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +801,9 @@ int main(void)
         cmocka_unit_test(test_ippm_seqwin_duplicates_reordering_gaps),
         cmocka_unit_test(test_ippm_seqwin_window_wraps_and_forgets),
         cmocka_unit_test(test_ippm_ipdv_consecutive_pairs_only),
+        cmocka_unit_test(test_ippm_dist_bins_exact_samples),
+        cmocka_unit_test(test_ippm_dist_bins_narrow_and_equal),
+        cmocka_unit_test(test_ippm_dist_bins_from_histogram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

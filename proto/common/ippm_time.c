@@ -1,5 +1,7 @@
 #include "ippm_time.h"
 
+#include <string.h>
+
 /* see ippm_time.h */
 uint64_t ippm_ntp_from_ns(uint64_t unix_ns)
 {
@@ -109,4 +111,52 @@ struct ippm_errest ippm_errest_from_ns(uint64_t err_ns, bool synced,
             break;
     }
     return e;
+}
+
+/* see ippm_time.h */
+struct ippm_errest ippm_errest_from_clock(const struct ippm_clock_state *c,
+                                          enum ippm_tsfmt fmt)
+{
+    bool synced = c->synced && c->maxerror_us >= 0 &&
+                  c->maxerror_us < IPPM_CLOCK_MAXERROR_LIMIT_US;
+    int64_t us = c->esterror_us;
+    if (!synced && c->maxerror_us > us)
+        us = c->maxerror_us;
+    if (us < 1)
+        us = 1;
+    return ippm_errest_from_ns((uint64_t)us * 1000u, synced, fmt);
+}
+
+/* see ippm_time.h */
+void ippm_owd_trust_init(struct ippm_owd_trust *t)
+{
+    memset(t, 0, sizeof(*t));
+}
+
+/* see ippm_time.h */
+void ippm_owd_trust_add(struct ippm_owd_trust *t, uint16_t local,
+                        uint16_t remote)
+{
+    struct ippm_errest l = ippm_errest_decode(local);
+    struct ippm_errest r = ippm_errest_decode(remote);
+    t->pairs++;
+    t->local = local;
+    t->remote = remote;
+    if (!l.synced || !r.synced)
+        t->unsynced++;
+    if (l.mult == 0 || r.mult == 0) {
+        t->unusable++;
+        t->max_bound_ns = UINT64_MAX;
+        return;
+    }
+    uint64_t a = ippm_errest_ns(&l), b = ippm_errest_ns(&r);
+    uint64_t sum = a > UINT64_MAX - b ? UINT64_MAX : a + b;
+    if (sum > t->max_bound_ns)
+        t->max_bound_ns = sum;
+}
+
+/* see ippm_time.h */
+bool ippm_owd_trusted(const struct ippm_owd_trust *t)
+{
+    return t->pairs > 0 && t->unsynced == 0 && t->unusable == 0;
 }

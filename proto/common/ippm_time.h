@@ -56,4 +56,58 @@ uint64_t ippm_errest_ns(const struct ippm_errest *e);
 struct ippm_errest ippm_errest_from_ns(uint64_t err_ns, bool synced,
                                        enum ippm_tsfmt fmt);
 
+/* ---- the host's clock discipline ---- */
+
+/* What the kernel's clock discipline says (adjtimex(2) / ntp_adjtime(3)),
+ * as plain numbers: the driver reads it (impl/core/clock.c), proto turns
+ * it into an Error Estimate. */
+struct ippm_clock_state {
+    bool synced;          /* STA_UNSYNC clear and the state not TIME_ERROR */
+    int64_t esterror_us;  /* estimated error, us */
+    int64_t maxerror_us;  /* maximum error, us */
+};
+
+/* The kernel's own limit on maxerror (NTP_PHASE_LIMIT, 16 s): past it the
+ * kernel stops trusting its discipline and sets STA_UNSYNC. */
+#define IPPM_CLOCK_MAXERROR_LIMIT_US 16000000
+
+/* The Error Estimate for a clock state. S is set only when the kernel says
+ * synchronised and the maximum error is below its own limit. The error is
+ * the estimated error when synchronised, else the larger of the two (an
+ * unsteered clock's error is bounded by nothing better than maxerror);
+ * never below 1 us, the kernel's unit. Then the smallest encoding that is
+ * not below it (ippm_errest_from_ns). */
+struct ippm_errest ippm_errest_from_clock(const struct ippm_clock_state *c,
+                                          enum ippm_tsfmt fmt);
+
+/* ---- can one-way delays be trusted? ---- */
+
+/* One-way delay is T2 - T1 across two clocks, so it is as good as the two
+ * of them together: RFC 4656 §4.1.2 gives each packet's sender clock S
+ * (synchronised to UTC) and its error estimate; a delay is trusted when
+ * both ends had S set and a usable estimate (Multiplier non-zero), and
+ * then it is off by at most the sum of the two estimates. Kept over a
+ * session, in constant memory. */
+struct ippm_owd_trust {
+    uint64_t pairs;         /* exchanges seen */
+    uint64_t unsynced;      /* either end's S clear */
+    uint64_t unusable;      /* either end's Multiplier zero */
+    uint64_t max_bound_ns;  /* largest sum of the two estimates */
+    uint16_t local, remote; /* the last estimates seen, as on the wire */
+};
+
+/* Empties t. */
+void ippm_owd_trust_init(struct ippm_owd_trust *t);
+
+/* Takes one exchange: local is the Error Estimate of the packet that
+ * carried T1, remote of the one that carried T2 (RFC 4656 §4.1.2 format;
+ * STAMP's Session-Sender and Reflector Error Estimate fields). */
+void ippm_owd_trust_add(struct ippm_owd_trust *t, uint16_t local,
+                        uint16_t remote);
+
+/* True when t saw exchanges and every one had both clocks synchronised
+ * with usable estimates: then each one-way delay is within
+ * t->max_bound_ns of the truth. */
+bool ippm_owd_trusted(const struct ippm_owd_trust *t);
+
 #endif

@@ -377,6 +377,115 @@ static void test_ippm_errest_from_ns_sets_flags(void **state)
     assert_false(e.z);
 }
 
+static void test_ippm_errest_from_clock_synced_uses_esterror(void **state)
+{
+    (void)state;
+    /* chrony on a LAN: synchronised, 25 us estimated, 1.5 ms maximum. */
+    struct ippm_clock_state c = {true, 25, 1500};
+    struct ippm_errest e = ippm_errest_from_clock(&c, IPPM_TS_NTP);
+    assert_true(e.synced);
+    assert_false(e.z);
+    /* 25 us = 107374.2 units of 2^-32 s: 210 * 2^9 = 107520 covers it,
+     * 2^8 * 255 = 65280 does not. */
+    assert_int_equal(e.scale, 9);
+    assert_int_equal(e.mult, 210);
+    assert_int_equal(ippm_errest_encode(&e), 0x8000 | 9 << 8 | 210);
+    assert_true(ippm_errest_ns(&e) >= 25000);
+}
+
+static void test_ippm_errest_from_clock_unsynced_uses_maxerror(void **state)
+{
+    (void)state;
+    /* A host no daemon steers (what Linux reports at boot): STA_UNSYNC,
+     * both errors at the 16 s limit. */
+    struct ippm_clock_state c = {false, 16000000, 16000000};
+    struct ippm_errest e = ippm_errest_from_clock(&c, IPPM_TS_PTP);
+    assert_false(e.synced);
+    assert_true(e.z);
+    /* 16 s = 2^36 units: 128 * 2^29. */
+    assert_int_equal(e.scale, 29);
+    assert_int_equal(e.mult, 128);
+    assert_int_equal(ippm_errest_ns(&e), 16 * NS);
+    /* Unsynchronised with a small estimate: the maximum error counts. */
+    struct ippm_clock_state d = {false, 10, 2000};
+    e = ippm_errest_from_clock(&d, IPPM_TS_NTP);
+    assert_false(e.synced);
+    assert_true(ippm_errest_ns(&e) >= 2000000);
+    assert_true(ippm_errest_ns(&e) < 2100000);
+}
+
+static void test_ippm_errest_from_clock_maxerror_at_limit_is_unsynced(
+    void **state)
+{
+    (void)state;
+    /* The kernel's STA_UNSYNC may lag maxerror reaching 16 s. */
+    struct ippm_clock_state c = {true, 100, IPPM_CLOCK_MAXERROR_LIMIT_US};
+    assert_false(ippm_errest_from_clock(&c, IPPM_TS_NTP).synced);
+    c.maxerror_us = IPPM_CLOCK_MAXERROR_LIMIT_US - 1;
+    assert_true(ippm_errest_from_clock(&c, IPPM_TS_NTP).synced);
+    c.maxerror_us = -1;
+    assert_false(ippm_errest_from_clock(&c, IPPM_TS_NTP).synced);
+}
+
+static void test_ippm_errest_from_clock_never_below_1us(void **state)
+{
+    (void)state;
+    struct ippm_clock_state c = {true, 0, 0};
+    struct ippm_errest e = ippm_errest_from_clock(&c, IPPM_TS_NTP);
+    /* 1 us = 4294.97 units: 135 * 2^5 = 4320. */
+    assert_int_equal(e.scale, 5);
+    assert_int_equal(e.mult, 135);
+    c.esterror_us = -5;
+    e = ippm_errest_from_clock(&c, IPPM_TS_NTP);
+    assert_int_equal(e.scale, 5);
+    assert_int_equal(e.mult, 135);
+}
+
+static void test_ippm_owd_trust_sums_both_estimates(void **state)
+{
+    (void)state;
+    struct ippm_owd_trust t;
+    ippm_owd_trust_init(&t);
+    assert_false(ippm_owd_trusted(&t)); /* nothing seen */
+    /* 1 s (S, scale 32, mult 1) and 2 s. */
+    ippm_owd_trust_add(&t, 0x8000 | 32 << 8 | 1, 0x8000 | 32 << 8 | 2);
+    assert_true(ippm_owd_trusted(&t));
+    assert_int_equal(t.max_bound_ns, 3 * NS);
+    ippm_owd_trust_add(&t, 0x8000 | 32 << 8 | 1, 0x8000 | 32 << 8 | 1);
+    assert_int_equal(t.max_bound_ns, 3 * NS); /* the largest stays */
+    assert_int_equal(t.pairs, 2);
+    assert_int_equal(t.local, 0x8000 | 32 << 8 | 1);
+}
+
+static void test_ippm_owd_trust_needs_both_s_bits(void **state)
+{
+    (void)state;
+    struct ippm_owd_trust t;
+    ippm_owd_trust_init(&t);
+    ippm_owd_trust_add(&t, 0x8000 | 32 << 8 | 1, 0x8000 | 32 << 8 | 1);
+    ippm_owd_trust_add(&t, 0x8000 | 32 << 8 | 1, 32 << 8 | 1);
+    assert_false(ippm_owd_trusted(&t));
+    assert_int_equal(t.unsynced, 1);
+    ippm_owd_trust_init(&t);
+    ippm_owd_trust_add(&t, 32 << 8 | 1, 0x8000 | 32 << 8 | 1);
+    assert_false(ippm_owd_trusted(&t));
+}
+
+static void test_ippm_owd_trust_zero_multiplier_is_unusable(void **state)
+{
+    (void)state;
+    struct ippm_owd_trust t;
+    ippm_owd_trust_init(&t);
+    ippm_owd_trust_add(&t, 0x8000 | 32 << 8 | 1, 0x8000 | 32 << 8);
+    assert_false(ippm_owd_trusted(&t));
+    assert_int_equal(t.unusable, 1);
+    assert_true(t.max_bound_ns == UINT64_MAX);
+    /* Saturates instead of wrapping. */
+    ippm_owd_trust_init(&t);
+    ippm_owd_trust_add(&t, 0x8000 | 63 << 8 | 255, 0x8000 | 63 << 8 | 255);
+    assert_true(t.max_bound_ns == UINT64_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +512,14 @@ int main(void)
         cmocka_unit_test(test_ippm_errest_from_ns_vectors),
         cmocka_unit_test(test_ippm_errest_from_ns_covers_and_is_smallest),
         cmocka_unit_test(test_ippm_errest_from_ns_sets_flags),
+        cmocka_unit_test(test_ippm_errest_from_clock_synced_uses_esterror),
+        cmocka_unit_test(test_ippm_errest_from_clock_unsynced_uses_maxerror),
+        cmocka_unit_test(
+            test_ippm_errest_from_clock_maxerror_at_limit_is_unsynced),
+        cmocka_unit_test(test_ippm_errest_from_clock_never_below_1us),
+        cmocka_unit_test(test_ippm_owd_trust_sums_both_estimates),
+        cmocka_unit_test(test_ippm_owd_trust_needs_both_s_bits),
+        cmocka_unit_test(test_ippm_owd_trust_zero_multiplier_is_unusable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

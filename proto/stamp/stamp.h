@@ -449,6 +449,8 @@ struct stamp_tlv_result {
     enum ippm_err drop;  /* IPPM_OK, or why no reply goes out */
     bool integrity_failed;
     bool malformed;
+    bool followup;       /* a Follow-Up TLV (§4.7) was answered: its
+                          * session will want this reply's send time */
 };
 
 /* Reflects the TLVs of a request (ctx->req past ctx->base) into out, in
@@ -552,6 +554,17 @@ struct stamp_reflector_session {
     bool have_prev;      /* Follow-Up Telemetry, RFC 8972 §4.7 */
     uint32_t prev_seq;
     uint64_t prev_ts;
+    /* 0: prev_ts is the reply's Timestamp field; else the kernel's
+     * transmit time, by enum stamp_ts_method (stamp_reflector_tx_time). */
+    uint8_t prev_mode;
+};
+
+/* Which reply a kernel transmit timestamp belongs to: a stateful
+ * session's slot and the reply's number (stamp_reflector_last_tx). */
+struct stamp_tx_ref {
+    bool valid;          /* false: stateless, or no reply */
+    uint32_t session;
+    uint32_t seq;
 };
 
 struct stamp_reflector_counters {
@@ -603,6 +616,7 @@ struct stamp_reflector {
     size_t n_sessions;
     size_t sessions_used;
     struct stamp_reflector_counters counters;
+    struct stamp_tx_ref last_tx; /* of the last SEND */
     uint64_t store[STAMP_REFLECTOR_STORE_SIZE(STAMP_REFLECTOR_SESSIONS) / 8];
 };
 
@@ -650,6 +664,28 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
                                      const struct ippm_event *ev,
                                      uint8_t *tx, size_t tx_cap,
                                      struct ippm_action *act);
+
+/* The reflector clock's Error Estimate and Timestamp Information sync
+ * source for the replies from now on: the driver re-reads its clock's
+ * discipline periodically (impl/core/clock.h). The Z bit stays the
+ * configured format's; a zero Multiplier is read as 1. */
+void stamp_reflector_set_clock(struct stamp_reflector *r,
+                               struct ippm_errest errest, uint8_t sync_src);
+
+/* RFC 8972 §4.7: "the Timestamp of the previous ... packet" is best the
+ * time it actually left. After a SEND whose request carried a Follow-Up
+ * TLV to a stateful reflector (else the reference is not valid: no one
+ * will ask when that reply left), the driver keeps this reference with
+ * the datagram; when the kernel reports its transmit time
+ * (SO_TIMESTAMPING), stamp_reflector_tx_time makes the session's next
+ * Follow-Up TLV carry that time (on the driver's clock, Unix ns) with mode
+ * STAMP_TSM_SW or STAMP_TSM_HW, instead of the Timestamp field. A time
+ * for a reply its session has since followed with another, or for a slot
+ * reused by another session, is ignored. */
+struct stamp_tx_ref stamp_reflector_last_tx(const struct stamp_reflector *r);
+void stamp_reflector_tx_time(struct stamp_reflector *r,
+                             struct stamp_tx_ref ref, uint64_t tx_ns,
+                             uint8_t mode);
 
 /* ---- Session-Sender ---- */
 
@@ -712,6 +748,7 @@ struct stamp_result {
     uint16_t short_len;
     int16_t rx_ttl;         /* TTL the reply arrived with, -1 unknown */
     uint16_t refl_errest;
+    uint16_t ss_errest;     /* ours, as the reflector copied it */
     uint32_t arrival;       /* index among first arrivals */
     uint8_t tlv_flags;      /* OR of the flags of the reply's TLVs */
     uint8_t tlv_status;     /* enum stamp_tlv_status */
@@ -764,6 +801,7 @@ struct stamp_sender_acc {
     uint64_t dm_lost_run;   /* unanswered since the last */
     uint64_t dm_lost_head;  /* unanswered before the first */
     struct ippm_dir_loss dir_loss; /* a stateful reflector's gaps */
+    struct ippm_owd_trust clocks; /* both ends' Error Estimates */
 };
 
 /* Access Report packets awaiting their reply at once (RFC 8972 §4.6);
@@ -882,10 +920,27 @@ struct stamp_stats {
     struct ippm_summary bwd;       /* t4 - t3 */
     struct ippm_summary ipdv;      /* RFC 3393 of RTT, consecutive sequence numbers */
     double jitter_ns;              /* mean |IPDV| of RTT */
+    /* Whether fwd and bwd can be trusted: the Session-Sender and
+     * Reflector Error Estimates of every reply (RFC 8762 §4.3.1, RFC 4656
+     * §4.1.2). */
+    struct ippm_owd_trust clocks;
 };
 
 /* Retires every record left in the ring (see stamp_sender_retire) and
  * summarises the session. */
 void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out);
+
+/* This sender's Error Estimate for the packets from now on (see
+ * stamp_reflector_set_clock). */
+void stamp_sender_set_errest(struct stamp_sender *s, struct ippm_errest e);
+
+/* The kernel's transmit time of packet seq (SO_TIMESTAMPING, on the
+ * driver's clock) replaces its T1 when it falls within
+ * STAMP_TX_TIME_MAX_LAG_NS after the clock read that went into the
+ * packet (a later one belongs to another packet, an earlier one to a
+ * send that was re-sent since). Returns true when it did. */
+#define STAMP_TX_TIME_MAX_LAG_NS IPPM_NS_PER_SEC
+bool stamp_sender_tx_time(struct stamp_sender *s, uint32_t seq,
+                          uint64_t tx_ns);
 
 #endif

@@ -319,7 +319,7 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
         .sync_src = r->cfg.sync_src,
         .ts_in = r->cfg.ts_in,
         .ts_out = r->cfg.ts_out,
-        .fu_mode = r->cfg.ts_out,
+        .fu_mode = s && s->prev_mode ? s->prev_mode : r->cfg.ts_out,
         .dscp_permitted = r->cfg.dscp_permitted,
         .micro_session_id = r->cfg.micro_session_id,
         .max_reply_len = r->cfg.max_reply_len,
@@ -440,10 +440,14 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     }
     r->counters.tx++;
     r->sent_ts[sent_slot(ts)] = ts;
+    r->last_tx = (struct stamp_tx_ref){0};
     if (sess) { /* RFC 8972 §4.7: what the next Follow-Up reports */
         sess->have_prev = true;
         sess->prev_seq = seq;
         sess->prev_ts = ts;
+        sess->prev_mode = 0;
+        r->last_tx = (struct stamp_tx_ref){
+            tr.followup, (uint32_t)(sess - r->sessions), seq};
     }
     ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, reply_len, IPPM_OK, req.seq);
     act->tos = tr.tos;
@@ -816,6 +820,7 @@ static void record_reply(struct stamp_result *r,
     r->refl_ttl = rep->ss_ttl;
     r->rx_ttl = ev->meta->ttl;
     r->refl_errest = rep->errest;
+    r->ss_errest = rep->ss_errest;
 }
 
 /* RFC 8972 §4: how the reply's TLVs read. U: skipped; M: stop; I or a
@@ -1089,6 +1094,7 @@ static void sender_fold(struct stamp_sender *s, uint32_t seq,
     ippm_dir_loss_received(&a->dir_loss, r->dir.refl_lo, r->dir.refl_hi);
     int64_t rtt = stamp_result_rtt(r);
     ippm_dist_add(&a->rtt, rtt);
+    ippm_owd_trust_add(&a->clocks, r->ss_errest, r->refl_errest);
     if (!r->ts_malformed) {
         ippm_dist_add(&a->fwd, (int64_t)(r->t2_ns - r->t1_ns));
         ippm_dist_add(&a->bwd, (int64_t)(r->t4_ns - r->t3_ns));
@@ -1199,5 +1205,62 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
                                        (double)s->acc.ipdv.n
                                  : 0;
     ippm_dist_summary(&s->acc.rtt, &st.rtt);
+    st.clocks = s->acc.clocks;
     *out = st;
+}
+
+/* Keeps the Z bit: the timestamp format is the session's, not the clock's. */
+static void take_errest(struct ippm_errest *dst, struct ippm_errest e)
+{
+    e.z = dst->z;
+    if (e.mult == 0)
+        e.mult = 1;
+    *dst = e;
+}
+
+/* see stamp.h */
+void stamp_reflector_set_clock(struct stamp_reflector *r,
+                               struct ippm_errest errest, uint8_t sync_src)
+{
+    take_errest(&r->cfg.errest, errest);
+    r->cfg.sync_src = sync_src;
+}
+
+/* see stamp.h */
+void stamp_sender_set_errest(struct stamp_sender *s, struct ippm_errest e)
+{
+    take_errest(&s->cfg.errest, e);
+}
+
+/* see stamp.h */
+struct stamp_tx_ref stamp_reflector_last_tx(const struct stamp_reflector *r)
+{
+    return r->last_tx;
+}
+
+/* see stamp.h */
+void stamp_reflector_tx_time(struct stamp_reflector *r,
+                             struct stamp_tx_ref ref, uint64_t tx_ns,
+                             uint8_t mode)
+{
+    if (!ref.valid || ref.session >= r->n_sessions)
+        return;
+    struct stamp_reflector_session *s = &r->sessions[ref.session];
+    if (!s->have_prev || s->prev_seq != ref.seq)
+        return;
+    s->prev_ts = ippm_ts_from_ns(tx_ns, r->cfg.tsfmt);
+    s->prev_mode = mode;
+}
+
+/* see stamp.h */
+bool stamp_sender_tx_time(struct stamp_sender *s, uint32_t seq,
+                          uint64_t tx_ns)
+{
+    if (seq < s->retired || seq >= s->next_seq)
+        return false;
+    struct stamp_result *r = slot_of(s, seq);
+    if (tx_ns < r->t1_ns || tx_ns - r->t1_ns > STAMP_TX_TIME_MAX_LAG_NS)
+        return false;
+    r->t1_ns = tx_ns;
+    return true;
 }

@@ -1748,6 +1748,67 @@ static void test_stamp_sender_stats_against_stateful_reflector(void **state)
                    200000.0, 0.0);
 }
 
+/* The kernel's transmit time replaces T1 within the lag allowed, and only
+ * for a packet still awaiting its fate. */
+static void test_stamp_sender_tx_time_corrects_t1(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 4);
+    snd_init(&c);
+    struct ippm_action a = snd_timer(T0);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    uint64_t t1 = stamp_sender_result(&S, 0)->t1_ns;
+    assert_false(stamp_sender_tx_time(&S, 1, t1 + 10)); /* not sent yet */
+    assert_false(stamp_sender_tx_time(&S, 0, t1 - 1));  /* before the read */
+    assert_false(stamp_sender_tx_time(&S, 0,
+                                      t1 + STAMP_TX_TIME_MAX_LAG_NS + 1));
+    assert_int_equal(stamp_sender_result(&S, 0)->t1_ns, t1);
+    assert_true(stamp_sender_tx_time(&S, 0, t1 + 4000));
+    assert_int_equal(stamp_sender_result(&S, 0)->t1_ns, t1 + 4000);
+}
+
+/* RFC 8762 §4.3.1 / RFC 4656 §4.1.2: the statistics read both ends' Error
+ * Estimates from the replies; a setter changes what later packets carry. */
+static void test_stamp_sender_stats_read_both_clocks(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config rc = refl_cfg(OPEN, false);
+    stamp_reflector_init(&R, &rc);
+    struct stamp_sender_config c = snd_cfg(OPEN, 4);
+    snd_init(&c);
+    lossy_path();
+    P.lose_fwd[3] = P.lose_bwd[6] = false;
+    drive(&P);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    /* The sender's clock is unsynchronised (snd_cfg): not trusted. */
+    assert_int_equal(st.clocks.pairs, 4);
+    assert_int_equal(st.clocks.unsynced, 4);
+    assert_false(ippm_owd_trusted(&st.clocks));
+    assert_int_equal(st.clocks.local, 4 << 8 | 2);
+    assert_int_equal(st.clocks.remote, 0x8000 | 9 << 8 | 5);
+
+    /* Both synchronised: trusted, to the sum of the two estimates. */
+    stamp_reflector_init(&R, &rc);
+    snd_init(&c);
+    stamp_sender_set_errest(&S, (struct ippm_errest){true, true, 10, 0});
+    stamp_reflector_set_clock(&R, (struct ippm_errest){true, true, 9, 7},
+                              STAMP_SYNC_NTP);
+    assert_int_equal(R.cfg.sync_src, STAMP_SYNC_NTP);
+    drive(&P);
+    stamp_sender_stats(&S, &st);
+    assert_true(ippm_owd_trusted(&st.clocks));
+    /* Z stays NTP's; a zero Multiplier is read as 1. */
+    assert_int_equal(st.clocks.local, 0x8000 | 10 << 8 | 1);
+    assert_int_equal(st.clocks.remote, 0x8000 | 9 << 8 | 7);
+    struct ippm_errest l = ippm_errest_decode(st.clocks.local);
+    struct ippm_errest r = ippm_errest_decode(st.clocks.remote);
+    assert_int_equal(st.clocks.max_bound_ns,
+                     ippm_errest_ns(&l) + ippm_errest_ns(&r));
+}
+
 /* A ring smaller than the count gives the statistics of a full table, and
  * hands every record out once, in sequence order, in its final state. */
 static void test_stamp_sender_ring_matches_full_table(void **state)
@@ -2381,6 +2442,8 @@ int main(void)
         cmocka_unit_test(test_stamp_sender_auth_hmac),
         cmocka_unit_test(test_stamp_sender_rx_reordered),
         cmocka_unit_test(test_stamp_sender_stats_against_stateful_reflector),
+        cmocka_unit_test(test_stamp_sender_stats_read_both_clocks),
+        cmocka_unit_test(test_stamp_sender_tx_time_corrects_t1),
         cmocka_unit_test(test_stamp_sender_ring_matches_full_table),
         cmocka_unit_test(test_stamp_sender_ring_drops_replies_it_no_longer_holds),
         cmocka_unit_test(test_stamp_sender_stats_stateless_not_directional),

@@ -945,6 +945,7 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         break;
     case STAMP_TLV_FOLLOWUP:
         reflect_followup(c, v);
+        r->res->followup = true;
         break;
     case STAMP_TLV_HMAC:
         /* Signed once the reply is complete; without a key, unprocessed. */

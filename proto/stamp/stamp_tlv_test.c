@@ -803,6 +803,60 @@ static void test_reflector_asymmetrical_capped(void **state)
     assert_int_equal(a.why, IPPM_ERR_NOSPACE);
 }
 
+/* RFC 8972 §4.7 with the kernel's transmit time: the driver hands it back
+ * by the SEND's reference, and the next Follow-Up reports it (and whether
+ * hardware took it); a time for another reply is ignored. */
+static void test_reflector_followup_kernel_tx_time(void **state)
+{
+    (void)state;
+    refl_init(STAMP_MODE_OPEN, true);
+    struct ippm_rx_meta m = meta4(0);
+    uint8_t tl[64], q[2048];
+    size_t n = 0;
+    stamp_tlv_put_followup(tl, sizeof tl, &n);
+    size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
+    struct ippm_action a = reflect(q, len, &m, 2048);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    struct stamp_tx_ref ref = stamp_reflector_last_tx(&R);
+    assert_true(ref.valid);
+    assert_int_equal(ref.seq, 0);
+    uint64_t ts0 = ippm_load_u64(rep + 4);
+    uint64_t sent_ns = ippm_ns_from_ntp(ts0) + 7000; /* 7 us later */
+    /* Another reply's time (wrong number) changes nothing ... */
+    struct stamp_tx_ref other = ref;
+    other.seq = 5;
+    stamp_reflector_tx_time(&R, other, sent_ns + 1000, STAMP_TSM_HW);
+    /* ... this one's does. */
+    stamp_reflector_tx_time(&R, ref, sent_ns, STAMP_TSM_HW);
+    reflect(q, len, &m, 2048);
+    struct stamp_tlv_followup fu;
+    struct stamp_tlv t = rtlv(B, 0);
+    assert_int_equal(stamp_tlv_followup_decode(&t, &fu), IPPM_OK);
+    assert_int_equal(fu.seq, 0);
+    assert_true(fu.ts == ippm_ntp_from_ns(sent_ns));
+    assert_true(fu.ts != ts0);
+    assert_int_equal(fu.mode, STAMP_TSM_HW);
+    /* No time for reply 1: the next Follow-Up falls back to its
+     * Timestamp field, software. */
+    uint64_t ts1 = ippm_load_u64(rep + 4);
+    reflect(q, len, &m, 2048);
+    t = rtlv(B, 0);
+    assert_int_equal(stamp_tlv_followup_decode(&t, &fu), IPPM_OK);
+    assert_int_equal(fu.seq, 1);
+    assert_true(fu.ts == ts1);
+    assert_int_equal(fu.mode, STAMP_TSM_SW);
+    /* A request without a Follow-Up TLV: no one will ask when its reply
+     * left. */
+    size_t plain = mk_req(q, STAMP_MODE_OPEN, 0, NULL, 0);
+    reflect(q, plain, &m, 2048);
+    assert_false(stamp_reflector_last_tx(&R).valid);
+    /* A stateless reflector has no reference to give. */
+    refl_init(STAMP_MODE_OPEN, false);
+    reflect(q, len, &m, 2048);
+    assert_false(stamp_reflector_last_tx(&R).valid);
+    stamp_reflector_tx_time(&R, ref, sent_ns, STAMP_TSM_HW); /* no-op */
+}
+
 static void test_reflector_followup_stateful(void **state)
 {
     (void)state;
@@ -1056,6 +1110,7 @@ int main(void)
         cmocka_unit_test(test_reflector_micro_session),
         cmocka_unit_test(test_reflector_asymmetrical_capped),
         cmocka_unit_test(test_reflector_followup_stateful),
+        cmocka_unit_test(test_reflector_followup_kernel_tx_time),
         cmocka_unit_test(test_reflector_ber_counts_and_repairs),
         cmocka_unit_test(test_reflector_ext_hdr_unprocessed),
         cmocka_unit_test(test_reflector_tlv_off_copies),
