@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,22 +129,85 @@ int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out)
     return 0;
 }
 
+/* Nanoseconds per unit of a duration, 0 for an unknown unit. Exact
+ * matches only: "5m" is minutes and "5ms" milliseconds. */
+static double unit_ns(const char *u)
+{
+    static const struct {
+        const char *name;
+        double ns;
+    } units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9},
+                 {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(u, units[i].name) == 0)
+            return units[i].ns;
+    return 0;
+}
+
+/* s as a decimal and a unit into ns, or -1. Only digits and '.' may
+ * start it: strtod alone takes " 1", "+1", "nan", "inf" and hex. */
+static int parse_duration_ns(const char *s, bool bare_seconds, double *ns)
+{
+    if (!s || !((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX"))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return -1;
+    /* A bare number is seconds where the option always took seconds;
+     * elsewhere only 0 goes without a unit. */
+    double mult = *end ? unit_ns(end) : bare_seconds || v == 0 ? 1e9 : 0;
+    if (mult == 0)
+        return -1;
+    *ns = v * mult;
+    return 0;
+}
+
+/* "1h", "5m", "10s", "1.5ms", "250us", whichever reads best. */
+static void fmt_duration(uint64_t ns, char *buf, size_t cap)
+{
+    static const struct {
+        const char *name;
+        uint64_t ns;
+    } units[] = {{"h", 3600000000000ull}, {"m", 60000000000ull},
+                 {"s", 1000000000ull},    {"ms", 1000000ull},
+                 {"us", 1000ull},         {"ns", 1ull}};
+    size_t i = 0;
+    while (i + 1 < sizeof units / sizeof units[0] && ns < units[i].ns)
+        i++;
+    if (ns == 0)
+        i = 2;
+    snprintf(buf, cap, "%g%s", (double)ns / (double)units[i].ns,
+             units[i].name);
+}
+
+/* see cli.h */
+int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
+                      uint64_t max_ns, bool bare_seconds, uint64_t *out_ns)
+{
+    double ns = 0;
+    if (parse_duration_ns(s, bare_seconds, &ns) != 0 || ns < (double)min_ns ||
+        ns > (double)max_ns) {
+        char lo[32], hi[32];
+        fmt_duration(min_ns, lo, sizeof lo);
+        fmt_duration(max_ns, hi, sizeof hi);
+        ippm_cli_error("%s: '%s' is not a duration (%s-%s: 250us, 5ms, 10s, "
+                       "5m, 1h%s)",
+                       opt, s ? s : "", lo, hi,
+                       bare_seconds ? ", or plain seconds" : "");
+        return -1;
+    }
+    *out_ns = (uint64_t)llround(ns);
+    return 0;
+}
+
 /* see cli.h */
 int ippm_cli_seconds(const char *opt, const char *s, double min_s,
                      double max_s, uint64_t *out_ns)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = s && *s ? strtod(s, &end) : NAN;
-    /* isfinite rejects "nan" and "inf", which strtod accepts. */
-    if (!end || *end || errno == ERANGE || !isfinite(v) || v < min_s ||
-        v > max_s) {
-        ippm_cli_error("%s: '%s' is not a number of seconds (%g-%g)", opt,
-                       s ? s : "", min_s, max_s);
-        return -1;
-    }
-    *out_ns = (uint64_t)llround(v * 1e9);
-    return 0;
+    return ippm_cli_duration(opt, s, (uint64_t)llround(min_s * 1e9),
+                             (uint64_t)llround(max_s * 1e9), true, out_ns);
 }
 
 /* see cli.h */

@@ -10,6 +10,7 @@
 #define IPPM_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,7 +44,16 @@ int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 
-/* Seconds as a decimal ("0.01", "2", "1e-3") in [min_s, max_s], to ns. */
+/* The one duration parser of every command: a decimal with a unit, ns
+ * us ms s m (or min) h ("250us", "1.5ms", "10s", "5m", "1h"), in
+ * [min_ns, max_ns], to ns. A bare number is seconds when bare_seconds
+ * (every option that took seconds before units), else only "0" goes
+ * without a unit (the relay's --delay: "5" could mean anything). */
+int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
+                      uint64_t max_ns, bool bare_seconds, uint64_t *out_ns);
+
+/* ippm_cli_duration with bare seconds ("0.01", "2", "1e-3") and the
+ * bounds in seconds. */
 int ippm_cli_seconds(const char *opt, const char *s, double min_s,
                      double max_s, uint64_t *out_ns);
 

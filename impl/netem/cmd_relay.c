@@ -158,32 +158,10 @@ static int parse_prob(const char *opt, const char *s, double *out)
     return 0;
 }
 
-/* "250us", "5ms", "1.5s", "100ns", or "0". */
+/* "250us", "5ms", "1.5s", "100ns", or "0": a unit is required. */
 static int parse_duration(const char *opt, const char *s, uint64_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = *s ? strtod(s, &end) : NAN;
-    double mult = 0;
-    if (end && strcmp(end, "ns") == 0)
-        mult = 1;
-    else if (end && strcmp(end, "us") == 0)
-        mult = 1e3;
-    else if (end && strcmp(end, "ms") == 0)
-        mult = 1e6;
-    else if (end && strcmp(end, "s") == 0)
-        mult = 1e9;
-    else if (end && *end == '\0' && v == 0)
-        mult = 1;
-    if (!end || end == s || mult == 0 || errno || !isfinite(v) || v < 0 ||
-        v * mult > 3600e9) {
-        ippm_cli_error("%s: %s: '%s' is not a duration (0-3600s, with a unit: "
-                       "us, ms, s)",
-                       PROG, opt, s);
-        return -1;
-    }
-    *out = (uint64_t)llround(v * mult);
-    return 0;
+    return ippm_cli_duration(opt, s, 0, 3600 * IPPM_NS_PER_SEC, false, out);
 }
 
 static int parse_u64(const char *s, size_t n, uint64_t *out)
