@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "impl/commands.h"
 #include "impl/core/atomic_file.h"
+#include "impl/core/net.h"
 
 /* see cli.h */
 void ippm_cli_error(const char *fmt, ...)
@@ -240,6 +242,67 @@ int ippm_cli_each(const char *opt, const char *s, const char *what,
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
         if (each(opt, t, arg) != 0)
             return -1;
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_split_addr(const char *s, char *host, size_t cap,
+                        const char **port)
+{
+    const char *first = strchr(s, ':');
+    size_t hl;
+    *port = NULL;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end)
+            return -1;
+        hl = (size_t)(end - s - 1);
+        s++;
+        if (end[1] == ':')
+            *port = end + 2;
+        else if (end[1])
+            return -1;
+    } else if (first && first == strrchr(s, ':')) {
+        hl = (size_t)(first - s);
+        *port = first + 1;
+    } else {
+        hl = strlen(s); /* no colon, or several: an IPv6 address */
+    }
+    if (!hl || hl >= cap)
+        return -1;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
+                  uint16_t default_port, struct ippm_addr *out)
+{
+    char host[256], err[IPPM_NET_ERRLEN];
+    const char *ps = NULL;
+    uint16_t written = 0;
+    if (ippm_cli_split_addr(s, host, sizeof host, &ps) != 0) {
+        ippm_cli_error("%s: '%s' is not HOST, HOST:PORT, [V6]:PORT or V6", opt,
+                       s);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ps && ippm_cli_port(opt, ps, &written) != 0)
+        return IPPM_EXIT_USAGE;
+    if (written && port && written != port) {
+        ippm_cli_error("%s: port %u in '%s' and --port %u disagree", opt,
+                       (unsigned)written, s, (unsigned)port);
+        return IPPM_EXIT_USAGE;
+    }
+    uint16_t use = written ? written : port ? port : default_port;
+    if (!use) {
+        ippm_cli_error("%s: '%s' has no port (HOST:PORT or [V6]:PORT)", opt, s);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ippm_net_resolve(host, use, IPPM_AF_NONE, out, err, sizeof err) != 0) {
+        ippm_cli_error("%s: %s", opt, err);
+        return IPPM_EXIT_RUNTIME;
+    }
     return 0;
 }
 

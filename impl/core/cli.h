@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/common/ippm_addr.h"
 #include "proto/common/ippm_time.h"
 
 /* Prints "ippm: " + the formatted message + newline on stderr. */
@@ -71,6 +72,24 @@ int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out);
 int ippm_cli_each(const char *opt, const char *s, const char *what,
                   int (*each)(const char *opt, char *item, void *arg),
                   void *arg);
+
+/* Splits an address as people type it: HOST, HOST:PORT, [V6], [V6]:PORT,
+ * or a bare V6 (two colons or more make an address, never HOST:PORT).
+ * host gets the name or address without brackets, *port the text after
+ * the port's colon (NULL: none written). Returns 0, or -1 when s is none
+ * of these (empty, an unclosed '[', text after ']', an empty HOST). */
+int ippm_cli_split_addr(const char *s, char *host, size_t cap,
+                        const char **port);
+
+/* Every peer and every --listen of every command: s split as above,
+ * the port checked, the host resolved. The port is the one s names, else
+ * port (--port, 0 when not given), else default_port (0: s must name
+ * one). Returns 0; IPPM_EXIT_USAGE after one line for a bad syntax, a
+ * missing port or a port that --port contradicts; IPPM_EXIT_RUNTIME
+ * after one line when the host does not resolve:
+ *   ippm: stamp sender: cannot resolve 'nowhere.invalid': Name or ... */
+int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
+                  uint16_t default_port, struct ippm_addr *out);
 
 /* A result file an option names: --json FILE and the like. */
 struct ippm_cli_output {

@@ -94,6 +94,59 @@ static void test_ippm_cli_duration_unit_required(void **state)
     assert_int_equal(ns, 5000000);
 }
 
+/* Issue 11: the address forms every command takes. */
+static void test_ippm_cli_split_addr_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s, *host, *port; /* port NULL: none written */
+    } ok[] = {{"example.net", "example.net", NULL},
+              {"example.net:862", "example.net", "862"},
+              {"127.0.0.1:18862", "127.0.0.1", "18862"},
+              {"[::1]:18862", "::1", "18862"},
+              {"[::1]", "::1", NULL},
+              {"::1", "::1", NULL},
+              {"2001:db8::1", "2001:db8::1", NULL},
+              {"fe80::1%eth0", "fe80::1%eth0", NULL},
+              {"host:", "host", ""}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char host[64];
+        const char *port = "x";
+        assert_int_equal(ippm_cli_split_addr(ok[i].s, host, sizeof host, &port),
+                         0);
+        assert_string_equal(host, ok[i].host);
+        if (ok[i].port)
+            assert_string_equal(port, ok[i].port);
+        else
+            assert_null(port);
+    }
+    const char *bad[] = {"", "[::1", "[::1]x", "[]:5", ":5", "[::1]]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char host[64];
+        const char *port;
+        assert_int_equal(ippm_cli_split_addr(bad[i], host, sizeof host, &port),
+                         -1);
+    }
+}
+
+/* A syntax error is 2, a name that does not resolve 3 (README). */
+static void test_ippm_cli_addr_exit_statuses(void **state)
+{
+    (void)state;
+    struct ippm_addr a;
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1:5", 0, 862, &a), 0);
+    assert_int_equal(a.port, 5);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1", 7, 862, &a), 0);
+    assert_int_equal(a.port, 7);
+    assert_int_equal(ippm_cli_addr("t", "[::1]", 0, 862, &a), 0);
+    assert_int_equal(a.port, 862);
+    assert_int_equal(a.family, IPPM_AF_INET6);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1", 0, 0, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1:5", 6, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "[::1", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "host.invalid", 0, 862, &a), 3);
+}
+
 static void test_ippm_cli_dscp_range(void **state)
 {
     (void)state;
@@ -244,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
         cmocka_unit_test(test_ippm_cli_seconds_takes_units),
         cmocka_unit_test(test_ippm_cli_duration_unit_required),
+        cmocka_unit_test(test_ippm_cli_split_addr_forms),
+        cmocka_unit_test(test_ippm_cli_addr_exit_statuses),
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_u16_list),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),

@@ -11,3 +11,5 @@ ippm_script_test(impl_cli_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/cli_errors.sh $<TARGET_FILE:ippm>)
 ippm_script_test(impl_config_live LABEL live
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/config.sh $<TARGET_FILE:ippm>)
+ippm_script_test(impl_cli_addresses LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/cli_addresses.sh $<TARGET_FILE:ippm>)

@@ -279,31 +279,10 @@ static int parse_rate(const char *opt, const char *s, uint64_t *bps)
     return 0;
 }
 
-/* "HOST:PORT" or "[V6]:PORT". */
+/* "HOST:PORT" or "[V6]:PORT": 0, or the exit status after one line. */
 static int parse_hostport(const char *opt, const char *s, struct ippm_addr *a)
 {
-    char host[256];
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host)) {
-        ippm_cli_error("%s: %s: '%s' is not ADDR:PORT", PROG, opt, s);
-        return -1;
-    }
-    size_t hl = (size_t)(colon - s);
-    memcpy(host, s, hl);
-    host[hl] = '\0';
-    if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
-        memmove(host, host + 1, hl - 2);
-        host[hl - 2] = '\0';
-    }
-    uint16_t port;
-    if (ippm_cli_port(opt, colon + 1, &port) != 0)
-        return -1;
-    char err[IPPM_NET_ERRLEN];
-    if (ippm_net_resolve(host, port, IPPM_AF_NONE, a, err, sizeof(err)) != 0) {
-        ippm_cli_error("%s: %s: %s", PROG, opt, err);
-        return -1;
-    }
-    return 0;
+    return ippm_cli_addr(opt, s, 0, 0, a);
 }
 
 /* ---- mutations ---- */
@@ -678,7 +657,7 @@ static int parse_args(struct relay_opts *o, int argc, char **argv)
                              c / DIR_SHIFT == 0 ? 3 : c / DIR_SHIFT,
                              opt_name(c, name, sizeof(name)), optarg);
         if (bad != 0) {
-            rc = IPPM_EXIT_USAGE;
+            rc = bad > 0 ? bad : IPPM_EXIT_USAGE; /* 3: cannot resolve */
             break;
         }
     }

@@ -296,7 +296,7 @@ static int refl_check(const struct refl_opts *o)
 /* What `ippm stamp reflector` runs with when no option says otherwise. */
 static void refl_defaults(struct refl_opts *o)
 {
-    o->port = STAMP_PORT;
+    o->port = 0; /* --port; else --listen's, else 862 (refl_setup) */
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
@@ -370,13 +370,11 @@ static int refl_setup(struct refl *x)
                                   x->o.hmac_key_file);
     if (rc >= 0)
         return rc;
-    struct ippm_addr local;
-    if (x->o.listen && ippm_net_resolve(x->o.listen, x->o.port, IPPM_AF_NONE,
-                                        &local, err, sizeof(err)) != 0) {
-        ippm_cli_error("--listen: %s", err);
-        return IPPM_EXIT_USAGE;
-    }
-    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, x->o.port,
+    struct ippm_addr local = {.port = x->o.port ? x->o.port : STAMP_PORT};
+    if (x->o.listen && (rc = ippm_cli_addr("--listen", x->o.listen, x->o.port,
+                                           STAMP_PORT, &local)) != 0)
+        return rc;
+    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, local.port,
                             err, sizeof(err)) != 0) {
         ippm_cli_error("stamp reflector: %s", err);
         return IPPM_EXIT_RUNTIME;

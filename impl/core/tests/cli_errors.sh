@@ -68,15 +68,34 @@ expect 2 stamp sender 127.0.0.1 --ssid 65536
 expect 2 stamp sender 127.0.0.1 --timestamp gps
 expect 2 stamp sender 127.0.0.1 --auth-key-file "$dir/nonexistent"
 expect 2 stamp sender 127.0.0.1 --auth-key-file "$dir/empty"
-expect 2 stamp sender host.invalid
+expect 3 stamp sender host.invalid
 expect 2 stamp sender 127.0.0.1 --bogus
 expect 2 stamp sender 127.0.0.1 -x
 expect 2 stamp reflector --port 70000
-expect 2 stamp reflector --listen host.invalid
+expect 3 stamp reflector --listen host.invalid
 expect 2 stamp reflector --session-timeout 0
 expect 2 stamp reflector --timestamp utc
 expect 2 stamp reflector --auth-key-file "$dir/nonexistent"
 expect 2 stamp reflector --bogus
+# Addresses as people type them (issue 11): bad syntax is 2, a name
+# that does not resolve is 3 (README "Exit status"), in every command.
+expect 2 stamp sender '[::1'
+expect 2 stamp sender '[::1]x'
+expect 2 stamp sender '127.0.0.1:'
+expect 2 stamp sender '127.0.0.1:70000'
+expect 2 stamp sender '[::1]:0'
+expect 2 stamp sender '127.0.0.1:5' --port 6
+expect 3 stamp sender 'host.invalid:862'
+expect 3 stamp sender '[host.invalid]:862'
+expect 2 stamp reflector --listen '[::1]:x'
+expect 2 stamp reflector --listen '[::1]:5' --port 6
+expect 3 stamp reflector --listen 'host.invalid:862'
+expect 2 conform stamp-reflector '127.0.0.1:'
+expect 3 conform stamp-reflector 'host.invalid:862'
+expect 3 conform stamp-sender --listen host.invalid
+expect 2 relay --listen 127.0.0.1 --to 127.0.0.1:862
+expect 3 relay --listen 127.0.0.1:9 --to host.invalid:862
+expect 3 relay --listen host.invalid:9 --to 127.0.0.1:862
 expect 2 stamp reflector extra
 expect 0 --help
 expect 0 stamp --help
@@ -132,7 +151,7 @@ silent 2 $R --json "$dir"
 silent 2 $R --json "$dir/r.out" --junit "$dir/r.out"
 silent 2 $R --json "$dir/r.out" --html "./r.out"
 silent 2 $R --stateful --stateless
-silent 2 conform stamp-reflector host.invalid
+silent 3 conform stamp-reflector host.invalid
 S="stamp sender 127.0.0.1 --port $sink --count 3 --interval 0.01 --wait 0.05"
 silent 2 $S --json /nonexistent/dir/x.json
 silent 2 $S --html /nonexistent/dir/x.html
