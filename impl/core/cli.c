@@ -369,6 +369,80 @@ static const char *bad_option(char **argv)
     return argv[optind - 1] ? argv[optind - 1] : "";
 }
 
+/* The short options of every command (issue 11), as ping, irtt and
+ * iperf3 users type them: each stands for the first long option named
+ * here that the command has, so a command gains -c the day it takes
+ * --count. A letter the caller's own shortopts claim stays the
+ * caller's. */
+static const struct {
+    char c;
+    const char *name;
+} short_aliases[] = {
+    {'c', "count"},    {'i', "interval"}, {'p', "port"},
+    {'s', "size"},     {'d', "duration"}, {'q', "quiet"},
+    {'q', "no-progress"}, {'v', "verbose"}, {'v', "per-packet"},
+    {'h', "help"},
+};
+
+/* --version and -V, which every command answers the same way. */
+#define OPT_VERSION_ 0x7fff0000
+
+static const struct option *find_long(const struct option *lo,
+                                      const char *name)
+{
+    for (; lo && lo->name; lo++)
+        if (strcmp(lo->name, name) == 0)
+            return lo;
+    return NULL;
+}
+
+/* The long option short letter c stands for, or NULL. */
+static const struct option *alias_of(const struct option *lo, int c)
+{
+    for (size_t i = 0; i < sizeof short_aliases / sizeof short_aliases[0];
+         i++) {
+        const struct option *o;
+        if (short_aliases[i].c == c && (o = find_long(lo, short_aliases[i].name)))
+            return o;
+    }
+    return NULL;
+}
+
+/* The caller's short options, then each alias letter its long options
+ * give, then V; into so (":" first, see ippm_cli_next). */
+static void build_shortopts(const char *own, const struct option *lo,
+                            char *so, size_t cap)
+{
+    size_t n = (size_t)snprintf(so, cap, ":%s", own);
+    for (int c = 1; c < 128 && n + 3 < cap; c++) {
+        const struct option *o = strchr(own, c) ? NULL : alias_of(lo, c);
+        if (!o || strchr(so, c))
+            continue;
+        so[n++] = (char)c;
+        if (o->has_arg == required_argument)
+            so[n++] = ':';
+        so[n] = '\0';
+    }
+    if (!strchr(own, 'V') && n + 1 < cap) {
+        so[n++] = 'V';
+        so[n] = '\0';
+    }
+}
+
+/* The caller's long options and --version, when they leave it out. */
+static const struct option *with_version(const struct option *lo)
+{
+    static struct option merged[512];
+    size_t n = 0;
+    for (; lo && lo->name && n + 2 < sizeof merged / sizeof merged[0]; lo++)
+        merged[n++] = *lo;
+    if (!find_long(merged, "version"))
+        merged[n++] = (struct option){"version", no_argument, NULL,
+                                      OPT_VERSION_};
+    merged[n] = (struct option){NULL, 0, NULL, 0};
+    return merged;
+}
+
 /* see cli.h */
 int ippm_cli_next(int argc, char **argv, const char *shortopts,
                   const struct option *longopts, const char *prog, int first)
@@ -379,9 +453,11 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
     }
     /* A leading ':' makes getopt tell a missing value (':') from an
      * unknown option ('?'). */
-    char so[64];
-    snprintf(so, sizeof(so), ":%s", shortopts);
-    int c = getopt_long(argc, argv, so, longopts, NULL);
+    char so[128];
+    build_shortopts(shortopts, longopts, so, sizeof so);
+    const struct option *lo = with_version(longopts);
+    int idx = -1; /* stays -1 for a short option */
+    int c = getopt_long(argc, argv, so, lo, &idx);
     if (c == '?') {
         if (optopt && optopt < 256)
             ippm_cli_error("%s: unknown option '-%c' (see --help)", prog,
@@ -396,6 +472,30 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
             ippm_cli_error("%s: option '%s' needs a value", prog,
                            bad_option(argv));
         c = '?';
+    } else if (c == OPT_VERSION_ ||
+               (idx < 0 && c == 'V' && !strchr(shortopts, 'V'))) {
+        /* Nothing is open yet: parsing comes before any socket. */
+        printf("ippm %s\n", IPPM_VERSION);
+        exit(IPPM_EXIT_OK);
+    } else if (idx < 0 && c > 0 && c < 128 && !strchr(shortopts, c)) {
+        const struct option *o = alias_of(longopts, c);
+        if (o)
+            c = o->val;
     }
     return c;
+}
+
+/* see cli.h */
+void ippm_cli_short_usage(FILE *f, const struct option *longopts)
+{
+    fputs("Short options:", f);
+    const char *sep = " ";
+    for (int c = 1; c < 128; c++) {
+        const struct option *o = alias_of(longopts, c);
+        if (!o)
+            continue;
+        fprintf(f, "%s-%c --%s", sep, c, o->name);
+        sep = ", ";
+    }
+    fprintf(f, "%s-V --version\n", sep);
 }

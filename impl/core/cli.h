@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "proto/common/ippm_addr.h"
@@ -108,8 +109,20 @@ int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n);
  * messages name it: "stamp sender"). Returns the option's value as
  * getopt_long does, -1 at the end, or '?' after printing one line for an
  * unknown option or a missing value. Options and operands may mix; the
- * operands end up at argv[optind..]. Call with first = 1 to restart. */
+ * operands end up at argv[optind..]. Call with first = 1 to restart.
+ *
+ * Every command gets the same short options without listing them: -c
+ * --count, -i --interval, -p --port, -s --size, -d --duration, -q --quiet
+ * (else --no-progress), -v --verbose (else --per-packet), -h --help, each
+ * when longopts has that long option, returned as its value. A letter in
+ * shortopts stays the caller's. -V and --version print "ippm VERSION"
+ * and exit 0, in every command. */
 int ippm_cli_next(int argc, char **argv, const char *shortopts,
                   const struct option *longopts, const char *prog, int first);
+
+/* One line naming the short options that stand for longopts' long ones
+ * (ippm_cli_next), for a command's --help:
+ *   Short options: -c --count, -p --port, -h --help, -V --version */
+void ippm_cli_short_usage(FILE *f, const struct option *longopts);
 
 #endif

@@ -147,6 +147,29 @@ static void test_ippm_cli_addr_exit_statuses(void **state)
     assert_int_equal(ippm_cli_addr("t", "host.invalid", 0, 862, &a), 3);
 }
 
+/* Issue 11: -c, -i, -p, ... stand for the long options a command has. */
+static void test_ippm_cli_next_short_aliases(void **state)
+{
+    (void)state;
+    const struct option lo[] = {{"count", required_argument, NULL, 300},
+                                {"port", required_argument, NULL, 301},
+                                {"no-progress", no_argument, NULL, 302},
+                                {"help", no_argument, NULL, 303},
+                                {NULL, 0, NULL, 0}};
+    char *a[] = {"t", "-c", "5", "-p7", "-q", "-h", "-i", "1", NULL};
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 1), 300);
+    assert_string_equal(optarg, "5");
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 301);
+    assert_string_equal(optarg, "7");
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 302);
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 303);
+    /* No --interval here: -i is unknown. */
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), '?');
+    /* A letter the caller claims stays the caller's. */
+    char *b[] = {"t", "-c", NULL};
+    assert_int_equal(ippm_cli_next(2, b, "c", lo, "t", 1), 'c');
+}
+
 static void test_ippm_cli_dscp_range(void **state)
 {
     (void)state;
@@ -299,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_duration_unit_required),
         cmocka_unit_test(test_ippm_cli_split_addr_forms),
         cmocka_unit_test(test_ippm_cli_addr_exit_statuses),
+        cmocka_unit_test(test_ippm_cli_next_short_aliases),
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_u16_list),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),

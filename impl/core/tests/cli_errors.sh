@@ -98,6 +98,30 @@ expect 3 relay --listen 127.0.0.1:9 --to host.invalid:862
 expect 3 relay --listen host.invalid:9 --to 127.0.0.1:862
 expect 2 stamp reflector extra
 expect 0 --help
+# Short options (issue 11) and -V / --version in every command.
+expect 2 stamp sender 127.0.0.1 -c 0
+expect 2 stamp sender 127.0.0.1 -c
+expect 2 stamp sender 127.0.0.1 -i 1parsec
+expect 2 stamp sender 127.0.0.1 -p 70000
+expect 2 stamp sender 127.0.0.1 -s 43
+expect 2 stamp reflector -p 0
+expect 2 relay --listen 127.0.0.1:9 --to 127.0.0.1:862 -d 0
+expect 2 conform stamp-reflector 127.0.0.1 -c 3
+expect 2 catalogue -c
+expect 0 -V
+expect 0 --version
+for c in "stamp sender" "stamp reflector" "conform" "conform stamp-reflector" \
+    "conform stamp-sender" "relay" "pcap check" "pcap dump" "catalogue"; do
+    # shellcheck disable=SC2086
+    for v in -V --version; do
+        out=$("$IPPM" $c $v 2>&1)
+        rc=$?
+        case $rc:$out in
+        "0:ippm "[0-9]*) echo "ok   [0] ippm $c $v: $out" ;;
+        *) echo "FAIL [$rc] ippm $c $v: $out"; failures=$((failures + 1)) ;;
+        esac
+    done
+done
 expect 0 stamp --help
 expect 0 stamp sender --help
 expect 0 stamp reflector --help
