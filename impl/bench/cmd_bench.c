@@ -77,14 +77,38 @@ static uint64_t bench_realtime_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void bench_usage(void)
+static void bench_usage(FILE *f)
 {
-    fprintf(stderr,
-            "usage: ippm bench echo [--listen ADDR] --port P [--batch N] "
-            "[--seconds S] [--meta]\n"
-            "       ippm bench load HOST --port P [--seconds S] [--batch N] "
-            "[--size L] [--window W]\n"
-            "                  [--tlv-padding N] [--hmac-tlv-key FILE]\n");
+    fputs("usage: ippm bench echo [--listen ADDR] --port P [--batch N] "
+          "[--seconds S] [--meta]\n"
+          "       ippm bench load HOST --port P [--seconds S] [--batch N] "
+          "[--size L] [--window W]\n"
+          "                  [--tlv-padding N] [--hmac-tlv-key FILE]\n"
+          "Measure this implementation's throughput (ci/bench.sh): echo "
+          "is the bare\nbatched UDP echo the reflector is compared with, "
+          "load offers STAMP\npackets to a reflector and counts replies; "
+          "each prints one JSON line.\n"
+          "  --port P               UDP port (required)\n"
+          "  --listen ADDR          echo: bind this address (default "
+          "0.0.0.0)\n"
+          "  --batch N              datagrams per recvmmsg / sendmmsg "
+          "(default 64)\n"
+          "  --seconds S            how long (load default 10; echo 0: "
+          "until SIGINT)\n"
+          "  --meta                 echo: take the receive metadata a "
+          "reflector needs\n"
+          "                         and reply from the address asked "
+          "(IP_PKTINFO)\n"
+          "  --size L               load: STAMP packet size (default 44)\n"
+          "  --window W             load: packets in flight at most "
+          "(default 256)\n"
+          "  --tlv-padding N        load: add an Extra Padding TLV of N "
+          "octets\n"
+          "  --hmac-tlv-key FILE    load: add an HMAC TLV keyed from FILE\n"
+          "  -h, --help             this text\n"
+          "Exit status: 0 done, 1 load got no reply, 2 on a bad command "
+          "line, 3 when\nit could not run (socket, bind, key).\n",
+          f);
 }
 
 /* Parses a decimal in [lo, hi]. Returns 0, or -1 with a message. */
@@ -122,7 +146,8 @@ struct bench_opts {
     const char *hmac_key_file;   /* load: HMAC TLV signed with this key */
 };
 
-/* Parses argv[first..] into o. Returns 0, or -1 after a one-line error. */
+/* Parses argv[first..] into o. Returns 0, 1 after --help, or -1 after a
+ * one-line error. */
 static int bench_parse(int argc, char **argv, int first, bool load,
                        struct bench_opts *o)
 {
@@ -133,7 +158,10 @@ static int bench_parse(int argc, char **argv, int first, bool load,
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
 
-        if (strcmp(a, "--port") == 0) {
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            bench_usage(stdout);
+            return 1;
+        } else if (strcmp(a, "--port") == 0) {
             rc = bench_num(a, v, 1, 65535, &o->port);
             have_port = true;
         } else if (strcmp(a, "--batch") == 0) {
@@ -710,22 +738,23 @@ int cmd_bench(int argc, char **argv)
                            .window = 256};
 
     if (argc < 2) {
-        bench_usage();
+        bench_usage(stderr);
         return IPPM_EXIT_USAGE;
     }
+    int rc;
     if (strcmp(argv[1], "echo") == 0) {
         o.seconds = 0;
-        if (bench_parse(argc, argv, 2, false, &o) != 0)
-            return IPPM_EXIT_USAGE;
+        if ((rc = bench_parse(argc, argv, 2, false, &o)) != 0)
+            return rc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
         return bench_echo(&o);
     }
     if (strcmp(argv[1], "load") == 0) {
-        if (bench_parse(argc, argv, 2, true, &o) != 0)
-            return IPPM_EXIT_USAGE;
+        if ((rc = bench_parse(argc, argv, 2, true, &o)) != 0)
+            return rc > 0 ? IPPM_EXIT_OK : IPPM_EXIT_USAGE;
         return bench_load(&o);
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        bench_usage();
+        bench_usage(stdout);
         return IPPM_EXIT_OK;
     }
     fprintf(stderr, "ippm bench: unknown mode '%s' (echo or load)\n", argv[1]);

@@ -785,6 +785,7 @@ static void usage(FILE *f)
     }
     usage_row(f, "(none)", SELF_HELP);
     fputs(USAGE_OPTIONS, f);
+    ippm_cli_short_usage(f, long_opts);
 }
 
 /* "conform: unknown target 'x' (stamp-reflector, stamp-sender)". */

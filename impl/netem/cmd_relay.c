@@ -124,6 +124,7 @@ static void usage(FILE *f)
         "--truth FILE that cannot be written included), 3 when the relay\n"
         "could not run or the truth file could not be written at the end.\n",
         f);
+    ippm_cli_short_usage(f, longopts);
 }
 
 /* Deferred: a mutation, resolved after parsing. */

@@ -148,7 +148,10 @@ static void refl_usage(FILE *f)
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
         "                         global keys); the command line wins\n"
-        "  --help                 this text\n",
+        "  --help                 this text\n"
+        "Exit status: 0 after a clean stop (SIGINT, SIGTERM), 2 on a bad\n"
+        "command line, 3 when it could not run (a name that does not\n"
+        "resolve, a port it cannot bind, a key it cannot read).\n",
         STAMP_REFLECTOR_SESSIONS_MAX, refl_session_octets(),
         DEFAULT_MAX_PER_SOURCE);
 }
@@ -347,7 +350,10 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_AGENTX: o->exp.agentx = optarg; break;
         case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
         case 'h':
-        case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
+        case OPT_HELP:
+            refl_usage(stdout);
+            ippm_cli_short_usage(stdout, refl_longopts);
+            return IPPM_EXIT_OK;
         case '?': return IPPM_EXIT_USAGE;
         default: rc = refl_parse_tlv(o, c, optarg); break;
         }

@@ -250,6 +250,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
         first = 0;
         if (c == 'h' || c == OPT_HELP) {
             send_usage(stdout);
+            ippm_cli_short_usage(stdout, send_longopts);
             return IPPM_EXIT_OK;
         }
         int rc = 0;
