@@ -652,7 +652,7 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     };
     uint64_t start = ippm_clock_realtime();
     if (conform_live_sender(&so, run, err, sizeof err) != 0) {
-        ippm_cli_error("conform stamp-sender: %s", err);
+        ippm_cli_bind_error("conform stamp-sender", err, "--port");
         rc = IPPM_EXIT_RUNTIME;
     } else {
         char where[IPPM_ADDR_STRLEN] = "no sender seen";

@@ -306,6 +306,32 @@ int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
     return 0;
 }
 
+/* see cli.h */
+void ippm_cli_bind_error(const char *prog, const char *err,
+                         const char *port_opt)
+{
+    int e = errno;
+    /* err is "bind ADDR:PORT: reason". */
+    const char *where = strncmp(err, "bind ", 5) == 0 ? err + 5 : "";
+    int where_len = (int)strcspn(where, " ");
+    if (where_len > 0 && where[where_len - 1] == ':')
+        where_len--;
+    if (!*where) /* not a bind: errno may be anybody's */
+        ippm_cli_error("%s: %s", prog, err);
+    else if (e == EACCES)
+        ippm_cli_error("%s: %s: a port below 1024 needs "
+                       "CAP_NET_BIND_SERVICE (setcap "
+                       "cap_net_bind_service=+ep on ippm, or the systemd "
+                       "unit's AmbientCapabilities), or choose another with %s",
+                       prog, err, port_opt);
+    else if (e == EADDRINUSE)
+        ippm_cli_error("%s: %s: another socket has %.*s; stop its process "
+                       "or choose another with %s",
+                       prog, err, where_len, where, port_opt);
+    else
+        ippm_cli_error("%s: %s", prog, err);
+}
+
 /* path with its folder resolved ("./x.json" -> "/home/me/x.json"), so
  * that two spellings of one file compare equal before it exists. 0, or
  * -1 when the folder cannot be resolved. */

@@ -92,6 +92,18 @@ int ippm_cli_split_addr(const char *s, char *host, size_t cap,
 int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
                   uint16_t default_port, struct ippm_addr *out);
 
+/* One line for a socket ippm_net_open_bound could not bind, from its err
+ * and errno (call it straight after), with what to do about the two
+ * usual causes; port_opt is the option that chooses the port:
+ *   ippm: stamp reflector: bind [::]:862: Permission denied: a port below
+ *   1024 needs CAP_NET_BIND_SERVICE (...), or choose another with --port
+ *   ippm: relay: --listen: bind 127.0.0.1:9000: Address already in use:
+ *   another socket has 127.0.0.1:9000; stop its process or choose
+ *   another with --listen
+ * An err that is no bind's is printed as it is. */
+void ippm_cli_bind_error(const char *prog, const char *err,
+                         const char *port_opt);
+
 /* A result file an option names: --json FILE and the like. */
 struct ippm_cli_output {
     const char *opt;  /* "--json" */

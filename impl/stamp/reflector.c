@@ -382,7 +382,7 @@ static int refl_setup(struct refl *x)
         return rc;
     if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, local.port,
                             err, sizeof(err)) != 0) {
-        ippm_cli_error("stamp reflector: %s", err);
+        ippm_cli_bind_error("stamp reflector", err, "--port");
         return IPPM_EXIT_RUNTIME;
     }
     rc = ippm_driver_batches_init(&x->rx, &x->tx, IPPM_NET_BATCH,
