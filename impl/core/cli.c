@@ -511,17 +511,43 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
     return c;
 }
 
+/* item on the line at column col, or on a new one past 76; the column
+ * after it. */
+static int wrapped(FILE *f, int col, const char *item)
+{
+    int n = (int)strlen(item);
+    if (col + n > 76) {
+        fputs("\n ", f);
+        col = 1;
+    }
+    fputs(item, f);
+    return col + n;
+}
+
 /* see cli.h */
 void ippm_cli_short_usage(FILE *f, const struct option *longopts)
 {
-    fputs("Short options:", f);
-    const char *sep = " ";
+    int col = fprintf(f, "Short options:");
+    char item[64];
     for (int c = 1; c < 128; c++) {
         const struct option *o = alias_of(longopts, c);
         if (!o)
             continue;
-        fprintf(f, "%s-%c --%s", sep, c, o->name);
-        sep = ", ";
+        snprintf(item, sizeof item, " -%c --%s,", c, o->name);
+        col = wrapped(f, col, item);
     }
-    fprintf(f, "%s-V --version\n", sep);
+    wrapped(f, col, " -V --version\n");
+    static const char *const timed[] = {"interval", "wait", "timeout",
+                                        "session-timeout", "duration",
+                                        "clock-tolerance", "delay"};
+    for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++) {
+        if (find_long(longopts, timed[i])) {
+            fprintf(f, "Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a "
+                       "bare number is\nseconds%s).\n",
+                    find_long(longopts, "delay")
+                        ? "; --delay and --jitter need the unit"
+                        : "");
+            break;
+        }
+    }
 }

@@ -132,9 +132,11 @@ int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n);
 int ippm_cli_next(int argc, char **argv, const char *shortopts,
                   const struct option *longopts, const char *prog, int first);
 
-/* One line naming the short options that stand for longopts' long ones
- * (ippm_cli_next), for a command's --help:
- *   Short options: -c --count, -p --port, -h --help, -V --version */
+/* The end of every command's --help: a line naming the short options
+ * that stand for longopts' long ones (ippm_cli_next), and one on units
+ * when a long option takes a duration:
+ *   Short options: -c --count, -p --port, -h --help, -V --version
+ *   Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a bare number is ...) */
 void ippm_cli_short_usage(FILE *f, const struct option *longopts);
 
 #endif
