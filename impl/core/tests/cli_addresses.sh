@@ -64,6 +64,19 @@ if [ -e /proc/net/if_inet6 ] && /usr/bin/python3 -c 'import socket; socket.socke
     pids="$pids $!"
     sleep 0.3
     reaches "[::1]:$pr"
+    # bench too: one datagram in flight, for a second.
+    pb=$(free_port)
+    "$IPPM" bench echo --listen "[::1]:$pb" --seconds 2 >"$dir/echo" &
+    pids="$pids $!"
+    sleep 0.3
+    if "$IPPM" bench load "[::1]:$pb" --seconds 1 --window 1 --batch 1 \
+        >"$dir/load" 2>&1 && grep -q '"received":[1-9]' "$dir/load"; then
+        echo "ok   ippm bench load [::1]:$pb"
+    else
+        echo "FAIL ippm bench load [::1]:$pb"
+        cat "$dir/load"
+        failures=$((failures + 1))
+    fi
 else
     echo "skip IPv6 forms: no ::1 here"
 fi

@@ -96,6 +96,10 @@ expect 3 conform stamp-sender --listen host.invalid
 expect 2 relay --listen 127.0.0.1 --to 127.0.0.1:862
 expect 3 relay --listen 127.0.0.1:9 --to host.invalid:862
 expect 3 relay --listen host.invalid:9 --to 127.0.0.1:862
+expect 2 bench load 127.0.0.1:5 --port 6
+expect 2 bench load '[::1'
+expect 3 bench load host.invalid:5
+expect 3 bench echo --listen host.invalid --port 5
 expect 2 stamp reflector extra
 expect 0 --help
 # Short options (issue 11) and -V / --version in every command.
