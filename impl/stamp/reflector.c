@@ -103,7 +103,7 @@ static void refl_usage(FILE *f)
     fprintf(f,
         "usage: ippm stamp reflector [options]\n"
         "Answer STAMP (RFC 8762) test packets.\n"
-        "  --listen ADDR          bind one address (default: every IPv4 and IPv6)\n"
+        "  --listen ADDR[:PORT]   bind one address (default: every IPv4 and IPv6)\n"
         "  --port PORT            UDP port (default 862)\n"
         "  --stateful             own sequence counter per session (RFC 8762 §4)\n"
         "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"

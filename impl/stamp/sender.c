@@ -52,7 +52,7 @@ static int parse_zero_ssid(const char *s, enum zero_ssid *out)
 static void send_usage(FILE *f)
 {
     fputs(
-        "usage: ippm stamp sender HOST [options]\n"
+        "usage: ippm stamp sender HOST[:PORT] [options]\n"
         "Send STAMP (RFC 8762) test packets to a reflector and report.\n"
         "  --port PORT            reflector's UDP port (default 862)\n"
         "  --count N              packets to send (default 100)\n"
