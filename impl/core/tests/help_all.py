@@ -80,13 +80,32 @@ def check_man(args, out, sections):
                             % (sec, opt, " ".join(args)))
 
 
+def defined_in_man(body):
+    """The long options a section defines: those on the tag line of a .TP
+    item (a mention in running text is a cross reference)."""
+    tags = re.findall(r"^\.TP\n(.*)$", body, flags=re.M)
+    return set(LONG.findall("\n".join(tags)))
+
+
 sections = man_sections()
+helped = {}  # man section: every long option its commands' --help names
 for cmd in commands():
     out = check_help([cmd])
     check_man([cmd], out, sections)
+    outs = [([cmd], out)]
     for sub in subcommands(cmd, out):
         sout = check_help([cmd, sub])
         check_man([cmd, sub], sout, sections)
+        outs.append(([cmd, sub], sout))
+    for args, text in outs:
+        key = " ".join(args[:2]) if args[0] == "stamp" else args[0]
+        if key in SECTION:
+            helped.setdefault(SECTION[key], set()).update(LONG.findall(text))
+# The other way: the man page documents no option that --help leaves out.
+for sec, opts in sorted(helped.items()):
+    for opt in sorted(defined_in_man(sections.get(sec, "")) - opts):
+        failures.append("man page section %s documents %s, which no --help "
+                        "of that command names" % (sec, opt))
 
 for f in failures:
     print("FAIL " + f)
