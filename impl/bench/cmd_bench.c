@@ -155,12 +155,12 @@ struct bench_opts {
 static int bench_addr(struct bench_opts *o, const char *opt, bool have_port)
 {
     struct ippm_addr a;
-    int rc = ippm_cli_addr(opt, o->host, have_port ? (uint16_t)o->port : 0,
-                           0, &a);
+    int rc =
+        ippm_cli_addr(opt, o->host, have_port ? (uint16_t)o->port : 0, 0, &a);
     if (rc != 0)
         return rc;
-    inet_ntop(a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET, a.ip,
-              o->numeric, sizeof o->numeric);
+    inet_ntop(a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET, a.ip, o->numeric,
+              sizeof o->numeric);
     o->host = o->numeric;
     o->port = a.port;
     return -1;

@@ -630,9 +630,9 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     }
     char err[IPPM_NET_ERRLEN];
     struct ippm_addr local = {.port = o.port};
-    if (o.listen && (rc = ippm_cli_addr("--listen", o.listen,
-                                        o.port_given ? o.port : 0, STAMP_PORT,
-                                        &local)) != 0)
+    if (o.listen &&
+        (rc = ippm_cli_addr("--listen", o.listen, o.port_given ? o.port : 0,
+                            STAMP_PORT, &local)) != 0)
         return rc;
     struct live_setup ls;
     rc = live_begin(&o, &ls);

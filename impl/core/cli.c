@@ -138,7 +138,7 @@ static double unit_ns(const char *u)
     static const struct {
         const char *name;
         double ns;
-    } units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9},
+    } units[] = {{"ns", 1},   {"us", 1e3},   {"ms", 1e6},  {"s", 1e9},
                  {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (strcmp(u, units[i].name) == 0)
@@ -180,8 +180,7 @@ static void fmt_duration(uint64_t ns, char *buf, size_t cap)
         i++;
     if (ns == 0)
         i = 2;
-    snprintf(buf, cap, "%g%s", (double)ns / (double)units[i].ns,
-             units[i].name);
+    snprintf(buf, cap, "%g%s", (double)ns / (double)units[i].ns, units[i].name);
 }
 
 /* see cli.h */
@@ -205,8 +204,8 @@ int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
 }
 
 /* see cli.h */
-int ippm_cli_seconds(const char *opt, const char *s, double min_s,
-                     double max_s, uint64_t *out_ns)
+int ippm_cli_seconds(const char *opt, const char *s, double min_s, double max_s,
+                     uint64_t *out_ns)
 {
     return ippm_cli_duration(opt, s, (uint64_t)llround(min_s * 1e9),
                              (uint64_t)llround(max_s * 1e9), true, out_ns);
@@ -404,17 +403,16 @@ static const struct {
     char c;
     const char *name;
 } short_aliases[] = {
-    {'c', "count"},    {'i', "interval"}, {'p', "port"},
-    {'s', "size"},     {'d', "duration"}, {'q', "quiet"},
-    {'q', "no-progress"}, {'v', "verbose"}, {'v', "per-packet"},
+    {'c', "count"},       {'i', "interval"}, {'p', "port"},
+    {'s', "size"},        {'d', "duration"}, {'q', "quiet"},
+    {'q', "no-progress"}, {'v', "verbose"},  {'v', "per-packet"},
     {'h', "help"},
 };
 
 /* --version and -V, which every command answers the same way. */
 #define OPT_VERSION_ 0x7fff0000
 
-static const struct option *find_long(const struct option *lo,
-                                      const char *name)
+static const struct option *find_long(const struct option *lo, const char *name)
 {
     for (; lo && lo->name; lo++)
         if (strcmp(lo->name, name) == 0)
@@ -428,7 +426,8 @@ static const struct option *alias_of(const struct option *lo, int c)
     for (size_t i = 0; i < sizeof short_aliases / sizeof short_aliases[0];
          i++) {
         const struct option *o;
-        if (short_aliases[i].c == c && (o = find_long(lo, short_aliases[i].name)))
+        if (short_aliases[i].c == c &&
+            (o = find_long(lo, short_aliases[i].name)))
             return o;
     }
     return NULL;
@@ -436,8 +435,8 @@ static const struct option *alias_of(const struct option *lo, int c)
 
 /* The caller's short options, then each alias letter its long options
  * give, then V; into so (":" first, see ippm_cli_next). */
-static void build_shortopts(const char *own, const struct option *lo,
-                            char *so, size_t cap)
+static void build_shortopts(const char *own, const struct option *lo, char *so,
+                            size_t cap)
 {
     size_t n = (size_t)snprintf(so, cap, ":%s", own);
     for (int c = 1; c < 128 && n + 3 < cap; c++) {
@@ -463,8 +462,8 @@ static const struct option *with_version(const struct option *lo)
     for (; lo && lo->name && n + 2 < sizeof merged / sizeof merged[0]; lo++)
         merged[n++] = *lo;
     if (!find_long(merged, "version"))
-        merged[n++] = (struct option){"version", no_argument, NULL,
-                                      OPT_VERSION_};
+        merged[n++] =
+            (struct option){"version", no_argument, NULL, OPT_VERSION_};
     merged[n] = (struct option){NULL, 0, NULL, 0};
     return merged;
 }
@@ -537,13 +536,14 @@ void ippm_cli_short_usage(FILE *f, const struct option *longopts)
         col = wrapped(f, col, item);
     }
     wrapped(f, col, " -V --version\n");
-    static const char *const timed[] = {"interval", "wait", "timeout",
-                                        "session-timeout", "duration",
-                                        "clock-tolerance", "delay"};
+    static const char *const timed[] = {
+        "interval",        "wait", "timeout", "session-timeout", "duration",
+        "clock-tolerance", "delay"};
     for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++) {
         if (find_long(longopts, timed[i])) {
-            fprintf(f, "Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a "
-                       "bare number is\nseconds%s).\n",
+            fprintf(f,
+                    "Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a "
+                    "bare number is\nseconds%s).\n",
                     find_long(longopts, "delay")
                         ? "; --delay and --jitter need the unit"
                         : "");

@@ -49,8 +49,9 @@ static void test_ippm_cli_seconds_rejects_nan_inf_negative(void **state)
 {
     (void)state;
     uint64_t ns = 0;
-    const char *bad[] = {"nan", "inf", "-1", "11", "11s", "", "0x", "0x10",
-                         " 1", "+1", "1 s", "1sec", "1e", "ms", "5mss"};
+    const char *bad[] = {"nan", "inf",  "-1",   "11", "11s",
+                         "",    "0x",   "0x10", " 1", "+1",
+                         "1 s", "1sec", "1e",   "ms", "5mss"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(ippm_cli_seconds("--wait", bad[i], 0, 10, &ns), -1);
 }
@@ -62,11 +63,16 @@ static void test_ippm_cli_seconds_takes_units(void **state)
     static const struct {
         const char *s;
         uint64_t ns;
-    } ok[] = {{"1ms", 1000000},       {"250us", 250000},
-              {"10s", 10000000000ull}, {"5m", 300000000000ull},
-              {"5min", 300000000000ull}, {"1h", 3600000000000ull},
-              {"100ns", 100},          {"1.5s", 1500000000},
-              {"0.5", 500000000},      {"0", 0}};
+    } ok[] = {{"1ms", 1000000},
+              {"250us", 250000},
+              {"10s", 10000000000ull},
+              {"5m", 300000000000ull},
+              {"5min", 300000000000ull},
+              {"1h", 3600000000000ull},
+              {"100ns", 100},
+              {"1.5s", 1500000000},
+              {"0.5", 500000000},
+              {"0", 0}};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         uint64_t ns = 7;
         assert_int_equal(ippm_cli_seconds("--interval", ok[i].s, 0, 86400, &ns),
@@ -80,17 +86,15 @@ static void test_ippm_cli_duration_unit_required(void **state)
 {
     (void)state;
     uint64_t ns = 7;
-    assert_int_equal(ippm_cli_duration("--delay", "5", 0, 3600000000000ull,
-                                       false, &ns),
-                     -1);
+    assert_int_equal(
+        ippm_cli_duration("--delay", "5", 0, 3600000000000ull, false, &ns), -1);
     assert_int_equal(ns, 7);
-    assert_int_equal(ippm_cli_duration("--delay", "0", 0, 3600000000000ull,
-                                       false, &ns),
-                     0);
+    assert_int_equal(
+        ippm_cli_duration("--delay", "0", 0, 3600000000000ull, false, &ns), 0);
     assert_int_equal(ns, 0);
-    assert_int_equal(ippm_cli_duration("--delay", "5ms", 0, 3600000000000ull,
-                                       false, &ns),
-                     0);
+    assert_int_equal(
+        ippm_cli_duration("--delay", "5ms", 0, 3600000000000ull, false, &ns),
+        0);
     assert_int_equal(ns, 5000000);
 }
 
