@@ -41,7 +41,10 @@ reflect --listen "127.0.0.1:$p4"
 reaches "127.0.0.1:$p4"
 reaches 127.0.0.1 --port "$p4"
 reaches "127.0.0.1:$p4" --port "$p4"
-reaches "localhost:$p4"
+# A name: localhost may come out as ::1 or 127.0.0.1, so every address.
+pw=$(free_port)
+reflect --port "$pw"
+reaches "localhost:$pw"
 p4b=$(free_port)
 reflect --listen 127.0.0.1 --port "$p4b"
 reaches "127.0.0.1:$p4b"
