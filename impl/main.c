@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return IPPM_EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("ippm %s\n", IPPM_VERSION);
         return IPPM_EXIT_OK;
     }

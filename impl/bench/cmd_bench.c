@@ -22,6 +22,7 @@
  * code, or a slow path there would slow both sides of the ratio. */
 #include <errno.h>
 #include <inttypes.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "impl/commands.h"
+#include "impl/core/cli.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/core/keyfile.h"
 #include "proto/stamp/stamp.h"
@@ -77,14 +79,38 @@ static uint64_t bench_realtime_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void bench_usage(void)
+static void bench_usage(FILE *f)
 {
-    fprintf(stderr,
-            "usage: ippm bench echo [--listen ADDR] --port P [--batch N] "
-            "[--seconds S] [--meta]\n"
-            "       ippm bench load HOST --port P [--seconds S] [--batch N] "
-            "[--size L] [--window W]\n"
-            "                  [--tlv-padding N] [--hmac-tlv-key FILE]\n");
+    fputs("usage: ippm bench echo [--listen ADDR] --port P [--batch N] "
+          "[--seconds S] [--meta]\n"
+          "       ippm bench load HOST --port P [--seconds S] [--batch N] "
+          "[--size L] [--window W]\n"
+          "                  [--tlv-padding N] [--hmac-tlv-key FILE]\n"
+          "Measure this implementation's throughput (ci/bench.sh): echo "
+          "is the bare\nbatched UDP echo the reflector is compared with, "
+          "load offers STAMP\npackets to a reflector and counts replies; "
+          "each prints one JSON line.\n"
+          "  --port P               UDP port (required)\n"
+          "  --listen ADDR          echo: bind this address (default "
+          "0.0.0.0)\n"
+          "  --batch N              datagrams per recvmmsg / sendmmsg "
+          "(default 64)\n"
+          "  --seconds S            how long (load default 10; echo 0: "
+          "until SIGINT)\n"
+          "  --meta                 echo: take the receive metadata a "
+          "reflector needs\n"
+          "                         and reply from the address asked "
+          "(IP_PKTINFO)\n"
+          "  --size L               load: STAMP packet size (default 44)\n"
+          "  --window W             load: packets in flight at most "
+          "(default 256)\n"
+          "  --tlv-padding N        load: add an Extra Padding TLV of N "
+          "octets\n"
+          "  --hmac-tlv-key FILE    load: add an HMAC TLV keyed from FILE\n"
+          "  -h, --help             this text\n"
+          "Exit status: 0 done, 1 load got no reply, 2 on a bad command "
+          "line, 3 when\nit could not run (socket, bind, key).\n",
+          f);
 }
 
 /* Parses a decimal in [lo, hi]. Returns 0, or -1 with a message. */
@@ -120,9 +146,28 @@ struct bench_opts {
     bool meta; /* echo: kernel metadata on, reply via IP_PKTINFO */
     unsigned long tlv_padding;   /* load: Extra Padding TLV of this length */
     const char *hmac_key_file;   /* load: HMAC TLV signed with this key */
+    char numeric[INET6_ADDRSTRLEN]; /* host, resolved */
 };
 
-/* Parses argv[first..] into o. Returns 0, or -1 after a one-line error. */
+/* host as every command reads it (ippm_cli_addr: HOST:PORT, [V6]:PORT,
+ * a bare V6), resolved into o->numeric for bench_socket. Returns -1 to
+ * go on, else the exit status. */
+static int bench_addr(struct bench_opts *o, const char *opt, bool have_port)
+{
+    struct ippm_addr a;
+    int rc =
+        ippm_cli_addr(opt, o->host, have_port ? (uint16_t)o->port : 0, 0, &a);
+    if (rc != 0)
+        return rc;
+    inet_ntop(a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET, a.ip, o->numeric,
+              sizeof o->numeric);
+    o->host = o->numeric;
+    o->port = a.port;
+    return -1;
+}
+
+/* Parses argv[first..] into o. Returns -1 to run, else the exit status
+ * (after --help, or after a one-line error). */
 static int bench_parse(int argc, char **argv, int first, bool load,
                        struct bench_opts *o)
 {
@@ -133,7 +178,10 @@ static int bench_parse(int argc, char **argv, int first, bool load,
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
 
-        if (strcmp(a, "--port") == 0) {
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            bench_usage(stdout);
+            return IPPM_EXIT_OK;
+        } else if (strcmp(a, "--port") == 0) {
             rc = bench_num(a, v, 1, 65535, &o->port);
             have_port = true;
         } else if (strcmp(a, "--batch") == 0) {
@@ -148,7 +196,7 @@ static int bench_parse(int argc, char **argv, int first, bool load,
         } else if (load && strcmp(a, "--hmac-tlv-key") == 0) {
             if (v == NULL) {
                 fprintf(stderr, "ippm bench: --hmac-tlv-key needs a file\n");
-                return -1;
+                return IPPM_EXIT_USAGE;
             }
             o->hmac_key_file = v;
         } else if (load && strcmp(a, "--window") == 0) {
@@ -159,7 +207,7 @@ static int bench_parse(int argc, char **argv, int first, bool load,
         } else if (!load && strcmp(a, "--listen") == 0) {
             if (v == NULL) {
                 fprintf(stderr, "ippm bench: --listen needs an address\n");
-                return -1;
+                return IPPM_EXIT_USAGE;
             }
             o->host = v;
         } else if (load && a[0] != '-' && o->host == NULL) {
@@ -167,21 +215,23 @@ static int bench_parse(int argc, char **argv, int first, bool load,
             continue;
         } else {
             fprintf(stderr, "ippm bench: unknown argument '%s'\n", a);
-            return -1;
+            return IPPM_EXIT_USAGE;
         }
         if (rc != 0)
-            return -1;
+            return IPPM_EXIT_USAGE;
         i++;
-    }
-    if (!have_port) {
-        fprintf(stderr, "ippm bench: --port is required\n");
-        return -1;
     }
     if (load && o->host == NULL) {
         fprintf(stderr, "ippm bench load: HOST is required\n");
-        return -1;
+        return IPPM_EXIT_USAGE;
     }
-    return 0;
+    if (o->host)
+        return bench_addr(o, load ? "bench load" : "--listen", have_port);
+    if (!have_port) {
+        fprintf(stderr, "ippm bench: --port is required\n");
+        return IPPM_EXIT_USAGE;
+    }
+    return -1;
 }
 
 /* A UDP socket bound (passive) or connected to host:port. Returns the fd,
@@ -710,22 +760,23 @@ int cmd_bench(int argc, char **argv)
                            .window = 256};
 
     if (argc < 2) {
-        bench_usage();
+        bench_usage(stderr);
         return IPPM_EXIT_USAGE;
     }
+    int rc;
     if (strcmp(argv[1], "echo") == 0) {
         o.seconds = 0;
-        if (bench_parse(argc, argv, 2, false, &o) != 0)
-            return IPPM_EXIT_USAGE;
+        if ((rc = bench_parse(argc, argv, 2, false, &o)) >= 0)
+            return rc;
         return bench_echo(&o);
     }
     if (strcmp(argv[1], "load") == 0) {
-        if (bench_parse(argc, argv, 2, true, &o) != 0)
-            return IPPM_EXIT_USAGE;
+        if ((rc = bench_parse(argc, argv, 2, true, &o)) >= 0)
+            return rc;
         return bench_load(&o);
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        bench_usage();
+        bench_usage(stdout);
         return IPPM_EXIT_OK;
     }
     fprintf(stderr, "ippm bench: unknown mode '%s' (echo or load)\n", argv[1]);

@@ -311,7 +311,10 @@ static void usage(FILE *f)
           "  --sentences FILE  read the sentence list from FILE (the "
           "format of\n"
           "                    conformance/coverage/sentences.tsv) instead "
-          "of the built-in one\n",
+          "of the built-in one\n"
+          "  --help            this text\n"
+          "Exit status: 0 every sentence listed, 1 a sentence unlisted, 2 "
+          "on a bad\ncommand line, 3 when --sentences cannot be read.\n",
           f);
 }
 
@@ -344,6 +347,7 @@ int cmd_catalogue(int argc, char **argv)
             break;
         case OPT_HELP:
             usage(stdout);
+            ippm_cli_short_usage(stdout, longopts);
             return IPPM_EXIT_OK;
         default:
             return IPPM_EXIT_USAGE;

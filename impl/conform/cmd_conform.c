@@ -304,38 +304,6 @@ static int parse(struct conform_opts *o, int argc, char **argv,
     return -1;
 }
 
-/* "host", "host:port", "[v6]", "[v6]:port", or a bare IPv6 address. */
-static int split_hostport(const char *s, char *host, size_t cap,
-                          uint16_t *port)
-{
-    const char *colon = strrchr(s, ':');
-    const char *ps = NULL;
-    size_t hl;
-    if (s[0] == '[') {
-        const char *end = strchr(s, ']');
-        if (!end)
-            return -1;
-        hl = (size_t)(end - s - 1);
-        s++;
-        if (end[1] == ':')
-            ps = end + 2;
-        else if (end[1])
-            return -1;
-    } else if (colon && colon == strchr(s, ':')) {
-        hl = (size_t)(colon - s);
-        ps = colon + 1;
-    } else {
-        hl = strlen(s); /* no colon, or several: an IPv6 address */
-    }
-    if (!hl || hl >= cap)
-        return -1;
-    memcpy(host, s, hl);
-    host[hl] = '\0';
-    if (ps && ippm_cli_port("HOST:PORT", ps, port) != 0)
-        return -2;
-    return 0;
-}
-
 /* What parse() cannot check alone, done before any socket is opened so
  * that a bad --only or output path costs no traffic and no result:
  * --only against the cases of roles (scope names them), and every
@@ -638,32 +606,12 @@ static int cmd_reflector(const struct conform_target *t, int argc,
                        argv[optind + 1]);
         return IPPM_EXIT_USAGE;
     }
-    char host[256], err[IPPM_NET_ERRLEN];
-    uint16_t port = 0;
-    int sp = split_hostport(argv[optind], host, sizeof host, &port);
-    if (sp == -2)
-        return IPPM_EXIT_USAGE;
-    if (sp != 0) {
-        ippm_cli_error("conform stamp-reflector: '%s' is not HOST[:PORT]",
-                       argv[optind]);
-        return IPPM_EXIT_USAGE;
-    }
     /* --port is HOST:PORT's alternative; both must agree. */
-    if (port && o.port_given && port != o.port) {
-        ippm_cli_error("conform stamp-reflector: port %u in '%s' and "
-                       "--port %u disagree",
-                       port, argv[optind], o.port);
-        return IPPM_EXIT_USAGE;
-    }
-    if (!port)
-        port = o.port; /* --port, else 862 (defaults()) */
     struct ippm_addr target;
-    if (ippm_net_resolve(host, port, IPPM_AF_NONE, &target, err,
-                         sizeof err) != 0) {
-        /* A bad command line, as for `stamp sender HOST`. */
-        ippm_cli_error("conform stamp-reflector: %s", err);
-        return IPPM_EXIT_USAGE;
-    }
+    rc = ippm_cli_addr("conform stamp-reflector", argv[optind],
+                       o.port_given ? o.port : 0, STAMP_PORT, &target);
+    if (rc != 0)
+        return rc;
     return run_reflector_suite(&o, &target);
 }
 
@@ -681,12 +629,11 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
         return IPPM_EXIT_USAGE;
     }
     char err[IPPM_NET_ERRLEN];
-    struct ippm_addr local;
-    if (o.listen && ippm_net_resolve(o.listen, o.port, IPPM_AF_NONE, &local,
-                                     err, sizeof err) != 0) {
-        ippm_cli_error("--listen: %s", err);
-        return IPPM_EXIT_USAGE;
-    }
+    struct ippm_addr local = {.port = o.port};
+    if (o.listen &&
+        (rc = ippm_cli_addr("--listen", o.listen, o.port_given ? o.port : 0,
+                            STAMP_PORT, &local)) != 0)
+        return rc;
     struct live_setup ls;
     rc = live_begin(&o, &ls);
     if (rc >= 0)
@@ -694,7 +641,7 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     struct conform_run *run = ls.run;
     struct conform_sender_opts so = {
         .listen = o.listen ? &local : NULL,
-        .port = o.port,
+        .port = local.port,
         .count = o.count,
         .timeout_ns = o.timeout_ns ? o.timeout_ns : 10 * NS_PER_S,
         .auth = o.key_file != NULL,
@@ -705,7 +652,7 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     };
     uint64_t start = ippm_clock_realtime();
     if (conform_live_sender(&so, run, err, sizeof err) != 0) {
-        ippm_cli_error("conform stamp-sender: %s", err);
+        ippm_cli_bind_error("conform stamp-sender", err, "--port");
         rc = IPPM_EXIT_RUNTIME;
     } else {
         char where[IPPM_ADDR_STRLEN] = "no sender seen";
@@ -838,6 +785,7 @@ static void usage(FILE *f)
     }
     usage_row(f, "(none)", SELF_HELP);
     fputs(USAGE_OPTIONS, f);
+    ippm_cli_short_usage(f, long_opts);
 }
 
 /* "conform: unknown target 'x' (stamp-reflector, stamp-sender)". */

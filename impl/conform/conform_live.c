@@ -4,6 +4,7 @@
  * sender in conform_self.c. */
 #include "impl/conform/conform_live.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,11 @@ int conform_live_sender(const struct conform_sender_opts *o,
         return -1;
     }
     if (ippm_net_open_bound(&s, o->listen, o->port, err, errlen) != 0) {
+        int e = errno; /* for ippm_cli_bind_error */
         ippm_rx_batch_free(&rx);
         ippm_tx_batch_free(&tx);
         free(r);
+        errno = e;
         return -1;
     }
     ippm_clock_init(&clk, IPPM_TS_NTP);

@@ -3,13 +3,16 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "impl/commands.h"
 #include "impl/core/atomic_file.h"
+#include "impl/core/net.h"
 
 /* see cli.h */
 void ippm_cli_error(const char *fmt, ...)
@@ -128,22 +131,84 @@ int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out)
     return 0;
 }
 
-/* see cli.h */
-int ippm_cli_seconds(const char *opt, const char *s, double min_s,
-                     double max_s, uint64_t *out_ns)
+/* Nanoseconds per unit of a duration, 0 for an unknown unit. Exact
+ * matches only: "5m" is minutes and "5ms" milliseconds. */
+static double unit_ns(const char *u)
 {
+    static const struct {
+        const char *name;
+        double ns;
+    } units[] = {{"ns", 1},   {"us", 1e3},   {"ms", 1e6},  {"s", 1e9},
+                 {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(u, units[i].name) == 0)
+            return units[i].ns;
+    return 0;
+}
+
+/* s as a decimal and a unit into ns, or -1. Only digits and '.' may
+ * start it: strtod alone takes " 1", "+1", "nan", "inf" and hex. */
+static int parse_duration_ns(const char *s, bool bare_seconds, double *ns)
+{
+    if (!s || !((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX"))
+        return -1;
     char *end = NULL;
     errno = 0;
-    double v = s && *s ? strtod(s, &end) : NAN;
-    /* isfinite rejects "nan" and "inf", which strtod accepts. */
-    if (!end || *end || errno == ERANGE || !isfinite(v) || v < min_s ||
-        v > max_s) {
-        ippm_cli_error("%s: '%s' is not a number of seconds (%g-%g)", opt,
-                       s ? s : "", min_s, max_s);
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return -1;
+    /* A bare number is seconds where the option always took seconds;
+     * elsewhere only 0 goes without a unit. */
+    double mult = *end ? unit_ns(end) : bare_seconds || v == 0 ? 1e9 : 0;
+    if (mult == 0)
+        return -1;
+    *ns = v * mult;
+    return 0;
+}
+
+/* "1h", "5m", "10s", "1.5ms", "250us", whichever reads best. */
+static void fmt_duration(uint64_t ns, char *buf, size_t cap)
+{
+    static const struct {
+        const char *name;
+        uint64_t ns;
+    } units[] = {{"h", 3600000000000ull}, {"m", 60000000000ull},
+                 {"s", 1000000000ull},    {"ms", 1000000ull},
+                 {"us", 1000ull},         {"ns", 1ull}};
+    size_t i = 0;
+    while (i + 1 < sizeof units / sizeof units[0] && ns < units[i].ns)
+        i++;
+    if (ns == 0)
+        i = 2;
+    snprintf(buf, cap, "%g%s", (double)ns / (double)units[i].ns, units[i].name);
+}
+
+/* see cli.h */
+int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
+                      uint64_t max_ns, bool bare_seconds, uint64_t *out_ns)
+{
+    double ns = 0;
+    if (parse_duration_ns(s, bare_seconds, &ns) != 0 || ns < (double)min_ns ||
+        ns > (double)max_ns) {
+        char lo[32], hi[32];
+        fmt_duration(min_ns, lo, sizeof lo);
+        fmt_duration(max_ns, hi, sizeof hi);
+        ippm_cli_error("%s: '%s' is not a duration (%s-%s: 250us, 5ms, 10s, "
+                       "5m, 1h%s)",
+                       opt, s ? s : "", lo, hi,
+                       bare_seconds ? ", or plain seconds" : "");
         return -1;
     }
-    *out_ns = (uint64_t)llround(v * 1e9);
+    *out_ns = (uint64_t)llround(ns);
     return 0;
+}
+
+/* see cli.h */
+int ippm_cli_seconds(const char *opt, const char *s, double min_s, double max_s,
+                     uint64_t *out_ns)
+{
+    return ippm_cli_duration(opt, s, (uint64_t)llround(min_s * 1e9),
+                             (uint64_t)llround(max_s * 1e9), true, out_ns);
 }
 
 /* see cli.h */
@@ -177,6 +242,93 @@ int ippm_cli_each(const char *opt, const char *s, const char *what,
         if (each(opt, t, arg) != 0)
             return -1;
     return 0;
+}
+
+/* see cli.h */
+int ippm_cli_split_addr(const char *s, char *host, size_t cap,
+                        const char **port)
+{
+    const char *first = strchr(s, ':');
+    size_t hl;
+    *port = NULL;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end)
+            return -1;
+        hl = (size_t)(end - s - 1);
+        s++;
+        if (end[1] == ':')
+            *port = end + 2;
+        else if (end[1])
+            return -1;
+    } else if (first && first == strrchr(s, ':')) {
+        hl = (size_t)(first - s);
+        *port = first + 1;
+    } else {
+        hl = strlen(s); /* no colon, or several: an IPv6 address */
+    }
+    if (!hl || hl >= cap)
+        return -1;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    return 0;
+}
+
+/* see cli.h */
+int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
+                  uint16_t default_port, struct ippm_addr *out)
+{
+    char host[256], err[IPPM_NET_ERRLEN];
+    const char *ps = NULL;
+    uint16_t written = 0;
+    if (ippm_cli_split_addr(s, host, sizeof host, &ps) != 0) {
+        ippm_cli_error("%s: '%s' is not HOST, HOST:PORT, [V6]:PORT or V6", opt,
+                       s);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ps && ippm_cli_port(opt, ps, &written) != 0)
+        return IPPM_EXIT_USAGE;
+    if (written && port && written != port) {
+        ippm_cli_error("%s: port %u in '%s' and --port %u disagree", opt,
+                       (unsigned)written, s, (unsigned)port);
+        return IPPM_EXIT_USAGE;
+    }
+    uint16_t use = written ? written : port ? port : default_port;
+    if (!use) {
+        ippm_cli_error("%s: '%s' has no port (HOST:PORT or [V6]:PORT)", opt, s);
+        return IPPM_EXIT_USAGE;
+    }
+    if (ippm_net_resolve(host, use, IPPM_AF_NONE, out, err, sizeof err) != 0) {
+        ippm_cli_error("%s: %s", opt, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+/* see cli.h */
+void ippm_cli_bind_error(const char *prog, const char *err,
+                         const char *port_opt)
+{
+    int e = errno;
+    /* err is "bind ADDR:PORT: reason". */
+    const char *where = strncmp(err, "bind ", 5) == 0 ? err + 5 : "";
+    int where_len = (int)strcspn(where, " ");
+    if (where_len > 0 && where[where_len - 1] == ':')
+        where_len--;
+    if (!*where) /* not a bind: errno may be anybody's */
+        ippm_cli_error("%s: %s", prog, err);
+    else if (e == EACCES)
+        ippm_cli_error("%s: %s: a port below 1024 needs "
+                       "CAP_NET_BIND_SERVICE (setcap "
+                       "cap_net_bind_service=+ep on ippm, or the systemd "
+                       "unit's AmbientCapabilities), or choose another with %s",
+                       prog, err, port_opt);
+    else if (e == EADDRINUSE)
+        ippm_cli_error("%s: %s: another socket has %.*s; stop its process "
+                       "or choose another with %s",
+                       prog, err, where_len, where, port_opt);
+    else
+        ippm_cli_error("%s: %s", prog, err);
 }
 
 /* path with its folder resolved ("./x.json" -> "/home/me/x.json"), so
@@ -242,6 +394,80 @@ static const char *bad_option(char **argv)
     return argv[optind - 1] ? argv[optind - 1] : "";
 }
 
+/* The short options of every command (issue 11), as ping, irtt and
+ * iperf3 users type them: each stands for the first long option named
+ * here that the command has, so a command gains -c the day it takes
+ * --count. A letter the caller's own shortopts claim stays the
+ * caller's. */
+static const struct {
+    char c;
+    const char *name;
+} short_aliases[] = {
+    {'c', "count"},       {'i', "interval"}, {'p', "port"},
+    {'s', "size"},        {'d', "duration"}, {'q', "quiet"},
+    {'q', "no-progress"}, {'v', "verbose"},  {'v', "per-packet"},
+    {'h', "help"},
+};
+
+/* --version and -V, which every command answers the same way. */
+#define OPT_VERSION_ 0x7fff0000
+
+static const struct option *find_long(const struct option *lo, const char *name)
+{
+    for (; lo && lo->name; lo++)
+        if (strcmp(lo->name, name) == 0)
+            return lo;
+    return NULL;
+}
+
+/* The long option short letter c stands for, or NULL. */
+static const struct option *alias_of(const struct option *lo, int c)
+{
+    for (size_t i = 0; i < sizeof short_aliases / sizeof short_aliases[0];
+         i++) {
+        const struct option *o;
+        if (short_aliases[i].c == c &&
+            (o = find_long(lo, short_aliases[i].name)))
+            return o;
+    }
+    return NULL;
+}
+
+/* The caller's short options, then each alias letter its long options
+ * give, then V; into so (":" first, see ippm_cli_next). */
+static void build_shortopts(const char *own, const struct option *lo, char *so,
+                            size_t cap)
+{
+    size_t n = (size_t)snprintf(so, cap, ":%s", own);
+    for (int c = 1; c < 128 && n + 3 < cap; c++) {
+        const struct option *o = strchr(own, c) ? NULL : alias_of(lo, c);
+        if (!o || strchr(so, c))
+            continue;
+        so[n++] = (char)c;
+        if (o->has_arg == required_argument)
+            so[n++] = ':';
+        so[n] = '\0';
+    }
+    if (!strchr(own, 'V') && n + 1 < cap) {
+        so[n++] = 'V';
+        so[n] = '\0';
+    }
+}
+
+/* The caller's long options and --version, when they leave it out. */
+static const struct option *with_version(const struct option *lo)
+{
+    static struct option merged[512];
+    size_t n = 0;
+    for (; lo && lo->name && n + 2 < sizeof merged / sizeof merged[0]; lo++)
+        merged[n++] = *lo;
+    if (!find_long(merged, "version"))
+        merged[n++] =
+            (struct option){"version", no_argument, NULL, OPT_VERSION_};
+    merged[n] = (struct option){NULL, 0, NULL, 0};
+    return merged;
+}
+
 /* see cli.h */
 int ippm_cli_next(int argc, char **argv, const char *shortopts,
                   const struct option *longopts, const char *prog, int first)
@@ -252,9 +478,11 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
     }
     /* A leading ':' makes getopt tell a missing value (':') from an
      * unknown option ('?'). */
-    char so[64];
-    snprintf(so, sizeof(so), ":%s", shortopts);
-    int c = getopt_long(argc, argv, so, longopts, NULL);
+    char so[128];
+    build_shortopts(shortopts, longopts, so, sizeof so);
+    const struct option *lo = with_version(longopts);
+    int idx = -1; /* stays -1 for a short option */
+    int c = getopt_long(argc, argv, so, lo, &idx);
     if (c == '?') {
         if (optopt && optopt < 256)
             ippm_cli_error("%s: unknown option '-%c' (see --help)", prog,
@@ -269,6 +497,57 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
             ippm_cli_error("%s: option '%s' needs a value", prog,
                            bad_option(argv));
         c = '?';
+    } else if (c == OPT_VERSION_ ||
+               (idx < 0 && c == 'V' && !strchr(shortopts, 'V'))) {
+        /* Nothing is open yet: parsing comes before any socket. */
+        printf("ippm %s\n", IPPM_VERSION);
+        exit(IPPM_EXIT_OK);
+    } else if (idx < 0 && c > 0 && c < 128 && !strchr(shortopts, c)) {
+        const struct option *o = alias_of(longopts, c);
+        if (o)
+            c = o->val;
     }
     return c;
+}
+
+/* item on the line at column col, or on a new one past 76; the column
+ * after it. */
+static int wrapped(FILE *f, int col, const char *item)
+{
+    int n = (int)strlen(item);
+    if (col + n > 76) {
+        fputs("\n ", f);
+        col = 1;
+    }
+    fputs(item, f);
+    return col + n;
+}
+
+/* see cli.h */
+void ippm_cli_short_usage(FILE *f, const struct option *longopts)
+{
+    int col = fprintf(f, "Short options:");
+    char item[64];
+    for (int c = 1; c < 128; c++) {
+        const struct option *o = alias_of(longopts, c);
+        if (!o)
+            continue;
+        snprintf(item, sizeof item, " -%c --%s,", c, o->name);
+        col = wrapped(f, col, item);
+    }
+    wrapped(f, col, " -V --version\n");
+    static const char *const timed[] = {
+        "interval",        "wait", "timeout", "session-timeout", "duration",
+        "clock-tolerance", "delay"};
+    for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++) {
+        if (find_long(longopts, timed[i])) {
+            fprintf(f,
+                    "Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a "
+                    "bare number is\nseconds%s).\n",
+                    find_long(longopts, "delay")
+                        ? "; --delay and --jitter need the unit"
+                        : "");
+            break;
+        }
+    }
 }

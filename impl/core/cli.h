@@ -10,9 +10,12 @@
 #define IPPM_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
+#include "proto/common/ippm_addr.h"
 #include "proto/common/ippm_time.h"
 
 /* Prints "ippm: " + the formatted message + newline on stderr. */
@@ -43,7 +46,16 @@ int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 
-/* Seconds as a decimal ("0.01", "2", "1e-3") in [min_s, max_s], to ns. */
+/* The one duration parser of every command: a decimal with a unit, ns
+ * us ms s m (or min) h ("250us", "1.5ms", "10s", "5m", "1h"), in
+ * [min_ns, max_ns], to ns. A bare number is seconds when bare_seconds
+ * (every option that took seconds before units), else only "0" goes
+ * without a unit (the relay's --delay: "5" could mean anything). */
+int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
+                      uint64_t max_ns, bool bare_seconds, uint64_t *out_ns);
+
+/* ippm_cli_duration with bare seconds ("0.01", "2", "1e-3") and the
+ * bounds in seconds. */
 int ippm_cli_seconds(const char *opt, const char *s, double min_s,
                      double max_s, uint64_t *out_ns);
 
@@ -62,6 +74,36 @@ int ippm_cli_each(const char *opt, const char *s, const char *what,
                   int (*each)(const char *opt, char *item, void *arg),
                   void *arg);
 
+/* Splits an address as people type it: HOST, HOST:PORT, [V6], [V6]:PORT,
+ * or a bare V6 (two colons or more make an address, never HOST:PORT).
+ * host gets the name or address without brackets, *port the text after
+ * the port's colon (NULL: none written). Returns 0, or -1 when s is none
+ * of these (empty, an unclosed '[', text after ']', an empty HOST). */
+int ippm_cli_split_addr(const char *s, char *host, size_t cap,
+                        const char **port);
+
+/* Every peer and every --listen of every command: s split as above,
+ * the port checked, the host resolved. The port is the one s names, else
+ * port (--port, 0 when not given), else default_port (0: s must name
+ * one). Returns 0; IPPM_EXIT_USAGE after one line for a bad syntax, a
+ * missing port or a port that --port contradicts; IPPM_EXIT_RUNTIME
+ * after one line when the host does not resolve:
+ *   ippm: stamp sender: cannot resolve 'nowhere.invalid': Name or ... */
+int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
+                  uint16_t default_port, struct ippm_addr *out);
+
+/* One line for a socket ippm_net_open_bound could not bind, from its err
+ * and errno (call it straight after), with what to do about the two
+ * usual causes; port_opt is the option that chooses the port:
+ *   ippm: stamp reflector: bind [::]:862: Permission denied: a port below
+ *   1024 needs CAP_NET_BIND_SERVICE (...), or choose another with --port
+ *   ippm: relay: --listen: bind 127.0.0.1:9000: Address already in use:
+ *   another socket has 127.0.0.1:9000; stop its process or choose
+ *   another with --listen
+ * An err that is no bind's is printed as it is. */
+void ippm_cli_bind_error(const char *prog, const char *err,
+                         const char *port_opt);
+
 /* A result file an option names: --json FILE and the like. */
 struct ippm_cli_output {
     const char *opt;  /* "--json" */
@@ -79,8 +121,22 @@ int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n);
  * messages name it: "stamp sender"). Returns the option's value as
  * getopt_long does, -1 at the end, or '?' after printing one line for an
  * unknown option or a missing value. Options and operands may mix; the
- * operands end up at argv[optind..]. Call with first = 1 to restart. */
+ * operands end up at argv[optind..]. Call with first = 1 to restart.
+ *
+ * Every command gets the same short options without listing them: -c
+ * --count, -i --interval, -p --port, -s --size, -d --duration, -q --quiet
+ * (else --no-progress), -v --verbose (else --per-packet), -h --help, each
+ * when longopts has that long option, returned as its value. A letter in
+ * shortopts stays the caller's. -V and --version print "ippm VERSION"
+ * and exit 0, in every command. */
 int ippm_cli_next(int argc, char **argv, const char *shortopts,
                   const struct option *longopts, const char *prog, int first);
+
+/* The end of every command's --help: a line naming the short options
+ * that stand for longopts' long ones (ippm_cli_next), and one on units
+ * when a long option takes a duration:
+ *   Short options: -c --count, -p --port, -h --help, -V --version
+ *   Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a bare number is ...) */
+void ippm_cli_short_usage(FILE *f, const struct option *longopts);
 
 #endif

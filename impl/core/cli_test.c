@@ -49,9 +49,129 @@ static void test_ippm_cli_seconds_rejects_nan_inf_negative(void **state)
 {
     (void)state;
     uint64_t ns = 0;
-    const char *bad[] = {"nan", "inf", "-1", "11", "1s", "", "0x"};
+    const char *bad[] = {"nan", "inf",  "-1",   "11", "11s",
+                         "",    "0x",   "0x10", " 1", "+1",
+                         "1 s", "1sec", "1e",   "ms", "5mss"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(ippm_cli_seconds("--wait", bad[i], 0, 10, &ns), -1);
+}
+
+/* Issue 11: units everywhere; a bare number stays seconds. */
+static void test_ippm_cli_seconds_takes_units(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        uint64_t ns;
+    } ok[] = {{"1ms", 1000000},
+              {"250us", 250000},
+              {"10s", 10000000000ull},
+              {"5m", 300000000000ull},
+              {"5min", 300000000000ull},
+              {"1h", 3600000000000ull},
+              {"100ns", 100},
+              {"1.5s", 1500000000},
+              {"0.5", 500000000},
+              {"0", 0}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        uint64_t ns = 7;
+        assert_int_equal(ippm_cli_seconds("--interval", ok[i].s, 0, 86400, &ns),
+                         0);
+        assert_int_equal(ns, ok[i].ns);
+    }
+}
+
+/* The relay's --delay: a bare number other than 0 has no unit to trust. */
+static void test_ippm_cli_duration_unit_required(void **state)
+{
+    (void)state;
+    uint64_t ns = 7;
+    assert_int_equal(
+        ippm_cli_duration("--delay", "5", 0, 3600000000000ull, false, &ns), -1);
+    assert_int_equal(ns, 7);
+    assert_int_equal(
+        ippm_cli_duration("--delay", "0", 0, 3600000000000ull, false, &ns), 0);
+    assert_int_equal(ns, 0);
+    assert_int_equal(
+        ippm_cli_duration("--delay", "5ms", 0, 3600000000000ull, false, &ns),
+        0);
+    assert_int_equal(ns, 5000000);
+}
+
+/* Issue 11: the address forms every command takes. */
+static void test_ippm_cli_split_addr_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s, *host, *port; /* port NULL: none written */
+    } ok[] = {{"example.net", "example.net", NULL},
+              {"example.net:862", "example.net", "862"},
+              {"127.0.0.1:18862", "127.0.0.1", "18862"},
+              {"[::1]:18862", "::1", "18862"},
+              {"[::1]", "::1", NULL},
+              {"::1", "::1", NULL},
+              {"2001:db8::1", "2001:db8::1", NULL},
+              {"fe80::1%eth0", "fe80::1%eth0", NULL},
+              {"host:", "host", ""}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char host[64];
+        const char *port = "x";
+        assert_int_equal(ippm_cli_split_addr(ok[i].s, host, sizeof host, &port),
+                         0);
+        assert_string_equal(host, ok[i].host);
+        if (ok[i].port)
+            assert_string_equal(port, ok[i].port);
+        else
+            assert_null(port);
+    }
+    const char *bad[] = {"", "[::1", "[::1]x", "[]:5", ":5", "[::1]]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char host[64];
+        const char *port;
+        assert_int_equal(ippm_cli_split_addr(bad[i], host, sizeof host, &port),
+                         -1);
+    }
+}
+
+/* A syntax error is 2, a name that does not resolve 3 (README). */
+static void test_ippm_cli_addr_exit_statuses(void **state)
+{
+    (void)state;
+    struct ippm_addr a;
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1:5", 0, 862, &a), 0);
+    assert_int_equal(a.port, 5);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1", 7, 862, &a), 0);
+    assert_int_equal(a.port, 7);
+    assert_int_equal(ippm_cli_addr("t", "[::1]", 0, 862, &a), 0);
+    assert_int_equal(a.port, 862);
+    assert_int_equal(a.family, IPPM_AF_INET6);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1", 0, 0, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1:5", 6, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "[::1", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "host.invalid", 0, 862, &a), 3);
+}
+
+/* Issue 11: -c, -i, -p, ... stand for the long options a command has. */
+static void test_ippm_cli_next_short_aliases(void **state)
+{
+    (void)state;
+    const struct option lo[] = {{"count", required_argument, NULL, 300},
+                                {"port", required_argument, NULL, 301},
+                                {"no-progress", no_argument, NULL, 302},
+                                {"help", no_argument, NULL, 303},
+                                {NULL, 0, NULL, 0}};
+    char *a[] = {"t", "-c", "5", "-p7", "-q", "-h", "-i", "1", NULL};
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 1), 300);
+    assert_string_equal(optarg, "5");
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 301);
+    assert_string_equal(optarg, "7");
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 302);
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), 303);
+    /* No --interval here: -i is unknown. */
+    assert_int_equal(ippm_cli_next(8, a, "", lo, "t", 0), '?');
+    /* A letter the caller claims stays the caller's. */
+    char *b[] = {"t", "-c", NULL};
+    assert_int_equal(ippm_cli_next(2, b, "c", lo, "t", 1), 'c');
 }
 
 static void test_ippm_cli_dscp_range(void **state)
@@ -202,6 +322,11 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_narrow_fields_range),
         cmocka_unit_test(test_ippm_cli_seconds_converts_to_ns),
         cmocka_unit_test(test_ippm_cli_seconds_rejects_nan_inf_negative),
+        cmocka_unit_test(test_ippm_cli_seconds_takes_units),
+        cmocka_unit_test(test_ippm_cli_duration_unit_required),
+        cmocka_unit_test(test_ippm_cli_split_addr_forms),
+        cmocka_unit_test(test_ippm_cli_addr_exit_statuses),
+        cmocka_unit_test(test_ippm_cli_next_short_aliases),
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_u16_list),
         cmocka_unit_test(test_ippm_cli_tsfmt_names),

@@ -173,6 +173,20 @@ static int fail(char *err, size_t err_len, const char *what, int fd)
     return -1;
 }
 
+/* fail() for a bind: "bind [::]:862: Permission denied", the address
+ * and the port both named (issue 11). */
+static int bind_fail(char *err, size_t err_len, int family, const void *ip,
+                     uint16_t port, int fd)
+{
+    struct ippm_addr a = {0};
+    char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
+    a.family = family == AF_INET6 ? IPPM_AF_INET6 : IPPM_AF_INET;
+    memcpy(a.ip, ip, family == AF_INET6 ? 16 : 4);
+    a.port = port;
+    snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(&a, as, sizeof(as)));
+    return fail(err, err_len, what, fd);
+}
+
 static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
                        size_t err_len)
 {
@@ -215,7 +229,7 @@ static int open_any(struct ippm_sock *s, uint16_t port, char *err,
             return finish_open(s, fd, AF_INET6, err, err_len);
         /* IPv6 disabled at runtime fails the bind with EADDRNOTAVAIL. */
         if (errno != EADDRNOTAVAIL && errno != EAFNOSUPPORT)
-            return fail(err, err_len, "bind [::]", fd);
+            return bind_fail(err, err_len, AF_INET6, &in6addr_any, port, fd);
         close(fd);
     } else if (errno != EAFNOSUPPORT) {
         return fail(err, err_len, "socket", -1);
@@ -228,7 +242,7 @@ static int open_any(struct ippm_sock *s, uint16_t port, char *err,
     in.sin_addr.s_addr = htonl(INADDR_ANY);
     in.sin_port = htons(port);
     if (bind(fd, (struct sockaddr *)&in, sizeof(in)) != 0)
-        return fail(err, err_len, "bind 0.0.0.0", fd);
+        return bind_fail(err, err_len, AF_INET, &in.sin_addr, port, fd);
     return finish_open(s, fd, AF_INET, err, err_len);
 }
 
@@ -249,11 +263,8 @@ int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
     a.port = port;
     struct sockaddr_storage ss;
     socklen_t sl = ippm_addr_to_sockaddr(&a, family, &ss);
-    if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
-        char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
-        snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(&a, as, sizeof(as)));
-        return fail(err, err_len, what, fd);
-    }
+    if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
+        return bind_fail(err, err_len, family, a.ip, port, fd);
     return finish_open(s, fd, family, err, err_len);
 }
 

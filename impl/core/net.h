@@ -39,7 +39,9 @@ int ippm_net_resolve(const char *host, uint16_t port, enum ippm_family fam,
 /* Opens a UDP socket bound to local:port with receive metadata on (kernel
  * timestamp, TTL, TOS, destination address). local NULL binds every
  * address: one AF_INET6 socket with IPV6_V6ONLY off, or AF_INET when the
- * host has no IPv6. Returns 0, or -1 with the reason in err. */
+ * host has no IPv6. Returns 0, or -1 with the reason in err and errno
+ * set; a refused bind names the address and port ("bind [::]:862:
+ * Permission denied"; ippm_cli_bind_error adds what to do). */
 int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
                         uint16_t port, char *err, size_t err_len);
 

@@ -12,3 +12,10 @@ ippm_script_test(impl_cli_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/cli_errors.sh $<TARGET_FILE:ippm>)
 ippm_script_test(impl_config_live LABEL live
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/config.sh $<TARGET_FILE:ippm>)
+ippm_script_test(impl_cli_addresses LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/cli_addresses.sh $<TARGET_FILE:ippm>)
+ippm_script_test(impl_help_all LABEL unit
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/help_all.py
+          $<TARGET_FILE:ippm> ${PROJECT_SOURCE_DIR}/packaging/ippm.1)
+ippm_script_test(impl_bind_errors LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/bind_errors.sh $<TARGET_FILE:ippm>)

@@ -124,6 +124,7 @@ static void usage(FILE *f)
         "--truth FILE that cannot be written included), 3 when the relay\n"
         "could not run or the truth file could not be written at the end.\n",
         f);
+    ippm_cli_short_usage(f, longopts);
 }
 
 /* Deferred: a mutation, resolved after parsing. */
@@ -158,32 +159,10 @@ static int parse_prob(const char *opt, const char *s, double *out)
     return 0;
 }
 
-/* "250us", "5ms", "1.5s", "100ns", or "0". */
+/* "250us", "5ms", "1.5s", "100ns", or "0": a unit is required. */
 static int parse_duration(const char *opt, const char *s, uint64_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = *s ? strtod(s, &end) : NAN;
-    double mult = 0;
-    if (end && strcmp(end, "ns") == 0)
-        mult = 1;
-    else if (end && strcmp(end, "us") == 0)
-        mult = 1e3;
-    else if (end && strcmp(end, "ms") == 0)
-        mult = 1e6;
-    else if (end && strcmp(end, "s") == 0)
-        mult = 1e9;
-    else if (end && *end == '\0' && v == 0)
-        mult = 1;
-    if (!end || end == s || mult == 0 || errno || !isfinite(v) || v < 0 ||
-        v * mult > 3600e9) {
-        ippm_cli_error("%s: %s: '%s' is not a duration (0-3600s, with a unit: "
-                       "us, ms, s)",
-                       PROG, opt, s);
-        return -1;
-    }
-    *out = (uint64_t)llround(v * mult);
-    return 0;
+    return ippm_cli_duration(opt, s, 0, 3600 * IPPM_NS_PER_SEC, false, out);
 }
 
 static int parse_u64(const char *s, size_t n, uint64_t *out)
@@ -301,31 +280,10 @@ static int parse_rate(const char *opt, const char *s, uint64_t *bps)
     return 0;
 }
 
-/* "HOST:PORT" or "[V6]:PORT". */
+/* "HOST:PORT" or "[V6]:PORT": 0, or the exit status after one line. */
 static int parse_hostport(const char *opt, const char *s, struct ippm_addr *a)
 {
-    char host[256];
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host)) {
-        ippm_cli_error("%s: %s: '%s' is not ADDR:PORT", PROG, opt, s);
-        return -1;
-    }
-    size_t hl = (size_t)(colon - s);
-    memcpy(host, s, hl);
-    host[hl] = '\0';
-    if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
-        memmove(host, host + 1, hl - 2);
-        host[hl - 2] = '\0';
-    }
-    uint16_t port;
-    if (ippm_cli_port(opt, colon + 1, &port) != 0)
-        return -1;
-    char err[IPPM_NET_ERRLEN];
-    if (ippm_net_resolve(host, port, IPPM_AF_NONE, a, err, sizeof(err)) != 0) {
-        ippm_cli_error("%s: %s: %s", PROG, opt, err);
-        return -1;
-    }
-    return 0;
+    return ippm_cli_addr(opt, s, 0, 0, a);
 }
 
 /* ---- mutations ---- */
@@ -700,7 +658,7 @@ static int parse_args(struct relay_opts *o, int argc, char **argv)
                              c / DIR_SHIFT == 0 ? 3 : c / DIR_SHIFT,
                              opt_name(c, name, sizeof(name)), optarg);
         if (bad != 0) {
-            rc = IPPM_EXIT_USAGE;
+            rc = bad > 0 ? bad : IPPM_EXIT_USAGE; /* 3: cannot resolve */
             break;
         }
     }

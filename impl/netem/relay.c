@@ -695,7 +695,7 @@ static int setup(struct rl *x)
     x->tx_up_flow = -1;
     if (ippm_net_open_bound(&x->lsock, &o->listen, o->listen.port, err,
                             sizeof(err)) != 0) {
-        ippm_cli_error("relay: --listen: %s", err);
+        ippm_cli_bind_error("relay: --listen", err, "--listen");
         return IPPM_EXIT_RUNTIME;
     }
     if (o->truth && truth_open(x) != 0) {

@@ -151,42 +151,23 @@ static void http_free(struct ippm_metrics_http *h)
 int ippm_metrics_http_parse(const char *opt, const char *s, char *host,
                             size_t host_cap, uint16_t *port)
 {
-    const char *colon, *h = s;
-    size_t hl;
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':')
-            goto bad;
-        h = s + 1;
-        hl = (size_t)(close - h);
-        colon = close + 1;
-        if (hl == 0)
-            goto bad;
-    } else {
-        colon = strrchr(s, ':');
-        if (!colon)
-            goto bad;
-        hl = (size_t)(colon - s);
-        /* An IPv6 address needs brackets: "::1:9100" is ambiguous. */
-        if (memchr(s, ':', hl))
-            goto bad;
+    /* The address forms of every command (ippm_cli_split_addr), with the
+     * port required, plus ":PORT" for every address. A bare "::1:9100"
+     * reads as an address without a port: IPv6 needs brackets here. */
+    const char *ps = NULL;
+    if (s[0] == ':' && s[1] != ':' && host_cap > 0) {
+        host[0] = '\0';
+        ps = s + 1;
+    } else if (ippm_cli_split_addr(s, host, host_cap, &ps) != 0) {
+        ps = NULL;
     }
-    if (hl >= host_cap)
-        goto bad;
-    char *end;
-    errno = 0;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (colon[1] < '0' || colon[1] > '9' || *end || errno || p < 1 || p > 65535)
-        goto bad;
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    *port = (uint16_t)p;
-    return 0;
-bad:
-    ippm_cli_error("%s: '%s' is not ADDR:PORT (127.0.0.1:9100, "
-                   "[::1]:9100, :9100)",
-                   opt, s);
-    return -1;
+    if (!ps) {
+        ippm_cli_error("%s: '%s' is not ADDR:PORT (127.0.0.1:9100, "
+                       "[::1]:9100, :9100)",
+                       opt, s);
+        return -1;
+    }
+    return ippm_cli_port(opt, ps, port);
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
@@ -258,7 +239,7 @@ static int http_listen(const char *opt, const char *host, uint16_t port,
         if (ippm_net_resolve(host, port, IPPM_AF_NONE, &a, err, sizeof(err)) !=
             0) {
             ippm_cli_error("%s: %s", opt, err);
-            *exit_rc = IPPM_EXIT_USAGE;
+            *exit_rc = IPPM_EXIT_RUNTIME; /* as every command's names */
             return -1;
         }
         family = a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET;

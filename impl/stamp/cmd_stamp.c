@@ -10,7 +10,9 @@ static void stamp_usage(FILE *f)
     fputs("usage: ippm stamp reflector [options]   answer STAMP test packets\n"
           "       ippm stamp sender HOST [options] measure to a reflector\n"
           "STAMP is RFC 8762. 'ippm stamp reflector --help' and\n"
-          "'ippm stamp sender --help' list the options.\n",
+          "'ippm stamp sender --help' list the options.\n"
+          "Exit status: 2 on a bad command line; each subcommand's own\n"
+          "otherwise (see its --help).\n",
           f);
 }
 

@@ -107,7 +107,7 @@ static void refl_usage(FILE *f)
     fprintf(f,
         "usage: ippm stamp reflector [options]\n"
         "Answer STAMP (RFC 8762) test packets.\n"
-        "  --listen ADDR          bind one address (default: every IPv4 and IPv6)\n"
+        "  --listen ADDR[:PORT]   bind one address (default: every IPv4 and IPv6)\n"
         "  --port PORT            UDP port (default 862)\n"
         "  --stateful             own sequence counter per session (RFC 8762 §4)\n"
         "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
@@ -155,7 +155,10 @@ static void refl_usage(FILE *f)
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
         "                         global keys); the command line wins\n"
-        "  --help                 this text\n",
+        "  --help                 this text\n"
+        "Exit status: 0 after a clean stop (SIGINT, SIGTERM), 2 on a bad\n"
+        "command line, 3 when it could not run (a name that does not\n"
+        "resolve, a port it cannot bind, a key it cannot read).\n",
         STAMP_REFLECTOR_SESSIONS_MAX, refl_session_octets(),
         DEFAULT_MAX_PER_SOURCE);
 }
@@ -305,7 +308,7 @@ static int refl_check(const struct refl_opts *o)
 /* What `ippm stamp reflector` runs with when no option says otherwise. */
 static void refl_defaults(struct refl_opts *o)
 {
-    o->port = STAMP_PORT;
+    o->port = 0; /* --port; else --listen's, else 862 (refl_setup) */
     o->tsfmt = IPPM_TS_NTP;
     o->session_timeout_ns =
         (uint64_t)(DEFAULT_SESSION_TIMEOUT_S * IPPM_NS_PER_SEC);
@@ -356,7 +359,10 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_AGENTX: o->exp.agentx = optarg; break;
         case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
         case 'h':
-        case OPT_HELP: refl_usage(stdout); return IPPM_EXIT_OK;
+        case OPT_HELP:
+            refl_usage(stdout);
+            ippm_cli_short_usage(stdout, refl_longopts);
+            return IPPM_EXIT_OK;
         case '?': return IPPM_EXIT_USAGE;
         default: rc = refl_parse_tlv(o, c, optarg); break;
         }
@@ -379,15 +385,13 @@ static int refl_setup(struct refl *x)
                                   x->o.hmac_key_file);
     if (rc >= 0)
         return rc;
-    struct ippm_addr local;
-    if (x->o.listen && ippm_net_resolve(x->o.listen, x->o.port, IPPM_AF_NONE,
-                                        &local, err, sizeof(err)) != 0) {
-        ippm_cli_error("--listen: %s", err);
-        return IPPM_EXIT_USAGE;
-    }
-    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, x->o.port,
+    struct ippm_addr local = {.port = x->o.port ? x->o.port : STAMP_PORT};
+    if (x->o.listen && (rc = ippm_cli_addr("--listen", x->o.listen, x->o.port,
+                                           STAMP_PORT, &local)) != 0)
+        return rc;
+    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, local.port,
                             err, sizeof(err)) != 0) {
-        ippm_cli_error("stamp reflector: %s", err);
+        ippm_cli_bind_error("stamp reflector", err, "--port");
         return IPPM_EXIT_RUNTIME;
     }
     rc = ippm_driver_batches_init(&x->rx, &x->tx, IPPM_NET_BATCH,

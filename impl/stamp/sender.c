@@ -52,7 +52,7 @@ static int parse_zero_ssid(const char *s, enum zero_ssid *out)
 static void send_usage(FILE *f)
 {
     fputs(
-        "usage: ippm stamp sender HOST [options]\n"
+        "usage: ippm stamp sender HOST[:PORT] [options]\n"
         "Send STAMP (RFC 8762) test packets to a reflector and report.\n"
         "  --port PORT            reflector's UDP port (default 862)\n"
         "  --count N              packets to send (default 100)\n"
@@ -249,7 +249,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
                                  "stamp sender");
     if (crc >= 0)
         return crc;
-    o->port = STAMP_PORT;
+    o->port = 0; /* --port; else HOST:PORT's, else 862 (send_setup) */
     o->count = 100;
     o->interval_ns = IPPM_NS_PER_SEC / 10;
     o->wait_ns = 2 * IPPM_NS_PER_SEC;
@@ -263,6 +263,7 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
         first = 0;
         if (c == 'h' || c == OPT_HELP) {
             send_usage(stdout);
+            ippm_cli_short_usage(stdout, send_longopts);
             return IPPM_EXIT_OK;
         }
         int rc = 0;
@@ -325,17 +326,16 @@ static int send_open(struct sender *x)
 /* Key, address, socket, memory. Returns -1 to run, else the exit status. */
 static int send_setup(struct sender *x)
 {
-    char err[IPPM_NET_ERRLEN];
     /* send_check_tlvs made sure the two keys do not meet. */
     int rc = ippm_driver_key_load(&x->key, "stamp sender", x->o.key_file,
                                   x->o.tlv.hmac_key_file);
     if (rc >= 0)
         return rc;
-    if (ippm_net_resolve(x->o.host, x->o.port, IPPM_AF_NONE, &x->peer, err,
-                         sizeof(err)) != 0) {
-        ippm_cli_error("stamp sender: %s", err);
-        return IPPM_EXIT_USAGE;
-    }
+    rc = ippm_cli_addr("stamp sender", x->o.host, x->o.port, STAMP_PORT,
+                       &x->peer);
+    if (rc != 0)
+        return rc;
+    x->o.port = x->peer.port;
     rc = send_open(x);
     if (rc >= 0)
         return rc;

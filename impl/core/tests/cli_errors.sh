@@ -68,17 +68,64 @@ expect 2 stamp sender 127.0.0.1 --ssid 65536
 expect 2 stamp sender 127.0.0.1 --timestamp gps
 expect 2 stamp sender 127.0.0.1 --auth-key-file "$dir/nonexistent"
 expect 2 stamp sender 127.0.0.1 --auth-key-file "$dir/empty"
-expect 2 stamp sender host.invalid
+expect 3 stamp sender host.invalid
 expect 2 stamp sender 127.0.0.1 --bogus
 expect 2 stamp sender 127.0.0.1 -x
 expect 2 stamp reflector --port 70000
-expect 2 stamp reflector --listen host.invalid
+expect 3 stamp reflector --listen host.invalid
 expect 2 stamp reflector --session-timeout 0
 expect 2 stamp reflector --timestamp utc
 expect 2 stamp reflector --auth-key-file "$dir/nonexistent"
 expect 2 stamp reflector --bogus
+# Addresses as people type them (issue 11): bad syntax is 2, a name
+# that does not resolve is 3 (README "Exit status"), in every command.
+expect 2 stamp sender '[::1'
+expect 2 stamp sender '[::1]x'
+expect 2 stamp sender '127.0.0.1:'
+expect 2 stamp sender '127.0.0.1:70000'
+expect 2 stamp sender '[::1]:0'
+expect 2 stamp sender '127.0.0.1:5' --port 6
+expect 3 stamp sender 'host.invalid:862'
+expect 3 stamp sender '[host.invalid]:862'
+expect 2 stamp reflector --listen '[::1]:x'
+expect 2 stamp reflector --listen '[::1]:5' --port 6
+expect 3 stamp reflector --listen 'host.invalid:862'
+expect 2 conform stamp-reflector '127.0.0.1:'
+expect 3 conform stamp-reflector 'host.invalid:862'
+expect 3 conform stamp-sender --listen host.invalid
+expect 2 relay --listen 127.0.0.1 --to 127.0.0.1:862
+expect 3 relay --listen 127.0.0.1:9 --to host.invalid:862
+expect 3 relay --listen host.invalid:9 --to 127.0.0.1:862
+expect 2 bench load 127.0.0.1:5 --port 6
+expect 2 bench load '[::1'
+expect 3 bench load host.invalid:5
+expect 3 bench echo --listen host.invalid --port 5
 expect 2 stamp reflector extra
 expect 0 --help
+# Short options (issue 11) and -V / --version in every command.
+expect 2 stamp sender 127.0.0.1 -c 0
+expect 2 stamp sender 127.0.0.1 -c
+expect 2 stamp sender 127.0.0.1 -i 1parsec
+expect 2 stamp sender 127.0.0.1 -p 70000
+expect 2 stamp sender 127.0.0.1 -s 43
+expect 2 stamp reflector -p 0
+expect 2 relay --listen 127.0.0.1:9 --to 127.0.0.1:862 -d 0
+expect 2 conform stamp-reflector 127.0.0.1 -c 3
+expect 2 catalogue -c
+expect 0 -V
+expect 0 --version
+for c in "stamp sender" "stamp reflector" "conform" "conform stamp-reflector" \
+    "conform stamp-sender" "relay" "pcap check" "pcap dump" "catalogue"; do
+    # shellcheck disable=SC2086
+    for v in -V --version; do
+        out=$("$IPPM" $c $v 2>&1)
+        rc=$?
+        case $rc:$out in
+        "0:ippm "[0-9]*) echo "ok   [0] ippm $c $v: $out" ;;
+        *) echo "FAIL [$rc] ippm $c $v: $out"; failures=$((failures + 1)) ;;
+        esac
+    done
+done
 expect 0 stamp --help
 expect 0 stamp sender --help
 expect 0 stamp reflector --help
@@ -132,7 +179,7 @@ silent 2 $R --json "$dir"
 silent 2 $R --json "$dir/r.out" --junit "$dir/r.out"
 silent 2 $R --json "$dir/r.out" --html "./r.out"
 silent 2 $R --stateful --stateless
-silent 2 conform stamp-reflector host.invalid
+silent 3 conform stamp-reflector host.invalid
 S="stamp sender 127.0.0.1 --port $sink --count 3 --interval 0.01 --wait 0.05"
 silent 2 $S --json /nonexistent/dir/x.json
 silent 2 $S --html /nonexistent/dir/x.html
