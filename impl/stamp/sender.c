@@ -408,16 +408,11 @@ static void send_progress(struct sender *x, uint64_t now)
             x->lost_so_far++;
         x->lost_cursor++;
     }
-    double left;
-    if (x->s.next_seq < x->o.count)
-        left = ((double)(x->o.count - x->s.next_seq) *
-                    (double)x->o.interval_ns +
-                (double)x->o.wait_ns) /
-               1e9;
-    else
-        left = (double)(x->s.last_send_ns + x->o.wait_ns - now) / 1e9;
+    double left = ippm_progress_left_s(x->o.count - x->s.next_seq,
+                                       x->o.interval_ns, x->o.wait_ns,
+                                       x->s.last_send_ns, now);
     ippm_progress_update(&x->prog, x->s.counters.sent, x->s.counters.received,
-                         x->lost_so_far, left > 0 ? left : 0);
+                         x->lost_so_far, left);
 }
 
 /* ---- the loop ---- */
