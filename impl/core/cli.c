@@ -272,3 +272,15 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
     }
     return c;
 }
+
+/* see cli.h */
+int ippm_cli_reports_dir(void)
+{
+    if (mkdir(IPPM_REPORTS_DIR, 0777) == 0)
+        return 1;
+    if (errno == EEXIST)
+        return 0;
+    ippm_cli_error("cannot create the folder '%s' for the reports: %s",
+                   IPPM_REPORTS_DIR, strerror(errno));
+    return -1;
+}
