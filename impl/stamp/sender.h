@@ -15,6 +15,7 @@
 #include "impl/core/progress.h"
 #include "impl/report/html_report.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/sender_live.h"
 #include "impl/stamp/tlv_opts.h"
 
 /* RFC 8972 §3: "An implementation of a Session-Sender MUST support control
@@ -38,6 +39,9 @@ struct send_opts {
     const char *json;
     const char *html;
     bool no_progress;
+    bool continuous;             /* --count 0: count is the seq space */
+    uint64_t report_interval_ns; /* --report-interval, 0: none */
+    const char *jsonl;           /* --jsonl FILE, "-" stdout */
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
@@ -78,6 +82,7 @@ struct sender {
     struct ippm_series h_rtt, h_fwd, h_bwd;
     uint32_t h_stride;      /* packets per point, a power of two */
     uint64_t h_t0;          /* first send time */
+    struct sender_live live; /* --report-interval, --jsonl */
 };
 
 /* --per-packet: one reply's line; tlvs its TLVs as JSON, NULL none. */
@@ -90,6 +95,14 @@ void sender_print_summary(const struct sender *x);
 /* --json: appends a packet leaving the ring to x->pkt_json. */
 void sender_json_stream_packet(struct sender *x, uint32_t seq,
                                const struct stamp_result *r);
+
+/* A packet's JSON object, as in --json's "packets" (a new reference). */
+json_t *sender_json_packet(const struct sender *x, uint32_t seq,
+                           const struct stamp_result *r);
+
+/* --json's report without "packets": settings, ippm and schema version,
+ * the summary (a new reference). */
+json_t *sender_json_summary(const struct sender *x);
 
 /* --json: writes the report. Returns the exit status. */
 int sender_write_json(const struct sender *x);
