@@ -33,8 +33,8 @@ static void test_progress_left_is_zero_past_the_wait(void **st)
     (void)st;
     assert_true(ippm_progress_left_s(0, S / 10, 2 * S, 100 * S, 102 * S) ==
                 0.0);
-    assert_true(ippm_progress_left_s(0, S / 10, 2 * S, 100 * S,
-                                     102 * S + 1) == 0.0);
+    assert_true(ippm_progress_left_s(0, S / 10, 2 * S, 100 * S, 102 * S + 1) ==
+                0.0);
     assert_true(ippm_progress_left_s(0, S / 10, 2 * S, 100 * S, 500 * S) ==
                 0.0);
 }
@@ -42,7 +42,8 @@ static void test_progress_left_is_zero_past_the_wait(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_progress_left_counts_packets_to_send_and_the_wait),
+        cmocka_unit_test(
+            test_progress_left_counts_packets_to_send_and_the_wait),
         cmocka_unit_test(test_progress_left_counts_down_the_wait),
         cmocka_unit_test(test_progress_left_is_zero_past_the_wait),
     };

@@ -63,8 +63,7 @@ int sender_live_open(struct sender *x)
         x->live.jsonl = fopen(path, "w");
     }
     if (!x->live.jsonl) {
-        ippm_cli_error("--jsonl: cannot write '%s': %s", path,
-                       strerror(errno));
+        ippm_cli_error("--jsonl: cannot write '%s': %s", path, strerror(errno));
         return IPPM_EXIT_RUNTIME;
     }
     return -1;
@@ -83,18 +82,17 @@ void sender_live_start(struct sender *x, uint64_t t0_ns)
     json_t *s = sender_json_summary(x);
     json_t *start = json_object();
     static const char *const keep[] = {
-        "ippm_version", "schema_version", "protocol", "role", "host",
-        "peer", "port", "mode", "timestamp", "size", "count", "interval_s",
-        "wait_s"};
+        "ippm_version", "schema_version", "protocol", "role",      "host",
+        "peer",         "port",           "mode",     "timestamp", "size",
+        "count",        "interval_s",     "wait_s"};
     for (size_t i = 0; s && start && i < sizeof keep / sizeof keep[0]; i++)
         json_object_set(start, keep[i], json_object_get(s, keep[i]));
     json_decref(s);
     if (start)
-        json_object_set_new(start, "report_interval_s",
-                            x->live.intervals
-                                ? json_real((double)x->o.report_interval_ns /
-                                            1e9)
-                                : json_null());
+        json_object_set_new(
+            start, "report_interval_s",
+            x->live.intervals ? json_real((double)x->o.report_interval_ns / 1e9)
+                              : json_null());
     jsonl_put(x, jsonl_record("start", start));
 }
 
@@ -150,10 +148,9 @@ static json_t *interval_json(const struct ippm_ival_report *r)
 {
     json_t *o = json_pack(
         "{s:I, s:f, s:f, s:I, s:I, s:I, s:f}", "index", (json_int_t)r->index,
-        "start_s", (double)r->start_ns / 1e9, "end_s",
-        (double)r->end_ns / 1e9, "sent", (json_int_t)r->sent, "received",
-        (json_int_t)r->received, "lost", (json_int_t)r->lost, "loss_pct",
-        r->loss_pct);
+        "start_s", (double)r->start_ns / 1e9, "end_s", (double)r->end_ns / 1e9,
+        "sent", (json_int_t)r->sent, "received", (json_int_t)r->received,
+        "lost", (json_int_t)r->lost, "loss_pct", r->loss_pct);
     if (!o)
         return NULL;
     json_object_set_new(

@@ -29,11 +29,11 @@ struct sender;
 struct stamp_result;
 
 struct sender_live {
-    bool intervals;         /* --report-interval given */
+    bool intervals; /* --report-interval given */
     struct ippm_ivals iv;
-    FILE *jsonl;            /* --jsonl: the file, or for "-" the real
-                             * stdout (text then goes to stderr) */
-    bool jsonl_failed;      /* a write failed: the run's exit says so */
+    FILE *jsonl;       /* --jsonl: the file, or for "-" the real
+                        * stdout (text then goes to stderr) */
+    bool jsonl_failed; /* a write failed: the run's exit says so */
 };
 
 /* Opens --jsonl and writes its "start" record. Returns -1 to run, else

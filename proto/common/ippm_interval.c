@@ -19,8 +19,8 @@ static struct ippm_ival_acc *slot_of(struct ippm_ivals *iv, uint64_t k)
 }
 
 /* see ippm_interval.h */
-void ippm_ivals_init(struct ippm_ivals *iv, uint64_t t0_ns,
-                     uint64_t period_ns, uint64_t grace_ns)
+void ippm_ivals_init(struct ippm_ivals *iv, uint64_t t0_ns, uint64_t period_ns,
+                     uint64_t grace_ns)
 {
     memset(iv, 0, sizeof *iv);
     iv->t0_ns = t0_ns;
@@ -91,8 +91,7 @@ static void report_fill(const struct ippm_ivals *iv,
     out->sent = a->sent;
     out->received = a->received;
     out->lost = a->sent - a->received;
-    out->loss_pct =
-        a->sent ? 100.0 * (double)out->lost / (double)a->sent : 0.0;
+    out->loss_pct = a->sent ? 100.0 * (double)out->lost / (double)a->sent : 0.0;
     out->rtt_n = a->received;
     if (a->received) {
         out->rtt_min = a->rtt_min;

@@ -39,8 +39,8 @@ struct ippm_ival_acc {
 
 struct ippm_ivals {
     uint64_t t0_ns, period_ns, grace_ns;
-    uint64_t next;      /* index of the next interval to report */
-    uint64_t last_ns;   /* latest send seen, relative to t0 */
+    uint64_t next;    /* index of the next interval to report */
+    uint64_t last_ns; /* latest send seen, relative to t0 */
     struct ippm_ival_acc open[IPPM_IVAL_OPEN];
 };
 
@@ -54,15 +54,15 @@ struct ippm_ival_report {
     uint64_t rtt_n;                /* = received */
     int64_t rtt_min, rtt_max;      /* 0 when rtt_n is 0 */
     double rtt_mean;
-    uint64_t ipdv_n;               /* consecutive pairs answered */
-    double jitter_ns;              /* mean |IPDV| of RTT; 0 when none */
+    uint64_t ipdv_n;  /* consecutive pairs answered */
+    double jitter_ns; /* mean |IPDV| of RTT; 0 when none */
 };
 
 /* Starts the bookkeeping of a run whose first send is at t0_ns, with a
  * report every period_ns (> 0) and replies awaited grace_ns after a
  * packet is sent. */
-void ippm_ivals_init(struct ippm_ivals *iv, uint64_t t0_ns,
-                     uint64_t period_ns, uint64_t grace_ns);
+void ippm_ivals_init(struct ippm_ivals *iv, uint64_t t0_ns, uint64_t period_ns,
+                     uint64_t grace_ns);
 
 /* Counts a packet sent at sent_ns (>= t0). Returns false, counting
  * nothing, when its interval is not open: the caller has not taken the

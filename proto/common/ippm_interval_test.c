@@ -10,7 +10,7 @@
 #include "proto/common/ippm_interval.h"
 
 #define MS 1000000ull
-#define S (1000 * MS)
+#define S  (1000 * MS)
 #define T0 (1000 * S) /* the run's first send, on the driver's clock */
 
 /* seqs packets, 10 a second from T0, each answered after 1 or 2 ms
@@ -70,8 +70,8 @@ static void test_ippm_ivals_counts_packets_in_their_send_interval(void **st)
     assert_false(ippm_ivals_next(&iv, T0 + 3 * S + 500 * MS, true, &r));
 }
 
-static void test_ippm_ivals_interrupted_run_ends_its_last_interval_early(
-    void **st)
+static void
+test_ippm_ivals_interrupted_run_ends_its_last_interval_early(void **st)
 {
     (void)st;
     struct ippm_ivals iv;
@@ -153,7 +153,8 @@ int main(void)
         cmocka_unit_test(test_ippm_ivals_counts_packets_in_their_send_interval),
         cmocka_unit_test(
             test_ippm_ivals_interrupted_run_ends_its_last_interval_early),
-        cmocka_unit_test(test_ippm_ivals_late_reply_counts_within_the_grace_only),
+        cmocka_unit_test(
+            test_ippm_ivals_late_reply_counts_within_the_grace_only),
         cmocka_unit_test(test_ippm_ivals_empty_interval_has_no_loss),
         cmocka_unit_test(test_ippm_ivals_grace_is_capped_to_the_open_slots),
     };
