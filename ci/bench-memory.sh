@@ -13,11 +13,23 @@
 # With --check it exits 1 unless RSS(10 x COUNT) < 1.2 x RSS(COUNT)
 # (ctest stamp_bench_memory, labels live, SERIAL). Exit 77: cannot run.
 # IPPM=PATH measures another binary (say, a build from before the ring).
+#
+#        ci/bench-memory.sh [--check] --continuous [BUILD_DIR] [SECONDS]
+# A continuous run instead (--count 0 --interval 0, --report-interval 1
+# and --jsonl to /dev/null, as a day-long pipeline would run it) for
+# SECONDS (20): its RSS a few seconds in (once the ring has filled)
+# against its RSS at the end, then SIGINT, which must print the summary
+# and exit 0. With --check it exits 1 unless RSS(end) < 1.2 x RSS(early)
+# (ctest stamp_bench_memory_continuous).
 set -uo pipefail
 
-check=0
+check=0 continuous=0
 if [ "${1:-}" = "--check" ]; then
     check=1
+    shift
+fi
+if [ "${1:-}" = "--continuous" ]; then
+    continuous=1
     shift
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,6 +83,44 @@ peak_rss() {
 summary() {
     sed -n 's/^\([0-9]*\) sent, \([0-9]*\) received.*/\1 \2/p' "$1"
 }
+
+# continuous_rss SECONDS: "early_kB end_kB sent exit" of a --count 0 run
+# stopped by SIGINT after SECONDS.
+continuous_rss() {
+    local secs=$1 out=$tmp/send-continuous.txt early=0 late=0 pid rc
+    "$ippm" stamp sender 127.0.0.1 --port "$port" --count 0 --interval 0 \
+        --wait 0.5 --report-interval 1 --jsonl /dev/null --no-progress \
+        >"$out" 2>&1 &
+    pid=$!
+    sleep 3
+    early=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    sleep $((secs - 3))
+    late=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    grep -q "STAMP statistics (interrupted)" "$out" || rc=99
+    echo "${early:-0} ${late:-0} $(summary "$out" | cut -d' ' -f1) $rc"
+}
+
+if [ "$continuous" = 1 ]; then
+    secs=${2:-20}
+    [ "$secs" -gt 3 ] 2>/dev/null || secs=20
+    read -r early late sent rc <<<"$(continuous_rss "$secs")"
+    if [ "$rc" != 0 ] || [ "$early" = 0 ] || [ -z "$sent" ]; then
+        echo "bench-memory: the continuous run failed (exit $rc)" >&2
+        cat "$tmp/send-continuous.txt" >&2
+        exit 1
+    fi
+    ratio=$(awk -v a="$early" -v b="$late" 'BEGIN { printf "%.3f", b / a }')
+    echo "continuous run: $sent packets in ${secs} s; RSS at 3 s $early kB," \
+         "at ${secs} s $late kB; ratio $ratio; SIGINT exit 0 with the summary"
+    if [ "$check" = 1 ] && ! awk -v r="$ratio" 'BEGIN { exit !(r < 1.2) }'; then
+        echo "bench-memory: FAIL: a continuous run's memory grows" >&2
+        exit 1
+    fi
+    exit 0
+fi
 
 read -r rss1 sent1 recv1 <<<"$(peak_rss "$count")"
 read -r rss10 sent10 recv10 <<<"$(peak_rss $((count * 10)))"

@@ -3,7 +3,7 @@
 # `ippm conform` with no target runs the catalogue against ippm's own
 # reflector on loopback and over the pcap corpus. Exit status is ippm's
 # (impl/commands.h: 0 every MUST passed, 1 a MUST failed, 2 usage,
-# 3 could not run).
+# 3 could not run). The reports land in reports/ (.gitignore covers it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

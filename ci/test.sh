@@ -18,7 +18,9 @@
 # SKIP="fuzz valgrind" to leave steps out while developing (CI never sets
 # it).
 # Every step runs even after a failure; the exit status is non-zero if any
-# failed, and the last line is "ci: N passed, N failed, N skipped".
+# failed, and the last line is "ci: N passed, N failed, N skipped steps;
+# N tests skipped", the tests that skipped inside the ctest steps listed
+# above it (ci/ctest_skips.sh).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -30,6 +32,8 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 SKIP=${SKIP:-}
 PY=/usr/bin/python3   # Debian's, with scapy; a pyenv python3 may shadow it
+# shellcheck source=ci/ctest_skips.sh
+. "$ROOT/ci/ctest_skips.sh"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -52,6 +56,7 @@ step() {
     esac
     echo
     echo "======== $name ========"
+    STEP=$name
     s=$(date +%s)
     "$@"
     rc=$?
@@ -81,7 +86,7 @@ ctest_labels() {
         echo "SKIP: $SKIP_REASON"
         return 77
     fi
-    ctest --test-dir "$dir" --output-on-failure "$@"
+    ctest_counting "$STEP" "$dir" "$@"
 }
 
 configure_build() { # DIR [cmake args...]
@@ -211,5 +216,9 @@ step live do_live
 echo
 echo "======== summary ($(( $(date +%s) - t0 ))s wall) ========"
 printf '%s\n' "${SUMMARY[@]}"
-echo "ci: $passed passed, $failed failed, $skipped skipped"
+if [ ${#CI_SKIPPED_TESTS[@]} -gt 0 ]; then
+    echo "tests skipped:"
+    printf '  %s\n' "${CI_SKIPPED_TESTS[@]}"
+fi
+ci_summary_line "$passed" "$failed" "$skipped"
 [ $failed -eq 0 ]

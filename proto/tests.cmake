@@ -3,7 +3,8 @@
 # ippm_proto itself.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
-foreach(t ippm_time_test ippm_stats_test ippm_cur_test ippm_err_test
+foreach(t ippm_time_test ippm_stats_test ippm_interval_test ippm_cur_test
+          ippm_err_test
           ippm_timerq_test ippm_stream_test ippm_table_test
           ippm_srcguard_test ippm_dirs_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/${t}.c)

@@ -730,7 +730,9 @@ static int list_cases(const struct conform_opts *o)
     "stateful, authenticated with a random key, PTP),\n"                       \
     "and ippm's own sender (open, authenticated,\n"                            \
     "PTP) graded, merged; then the pcap corpus; writes\n"                      \
-    "ippm-report.json and ippm-report.junit.xml here"
+    "reports/ippm-report.json and\n"                                           \
+    "reports/ippm-report.junit.xml (reports/ made here\n"                      \
+    "if missing)"
 
 /* Every bit of IPPM_PROBE_STAMP_*: what the prober sends. */
 #define STAMP_PROBES ((IPPM_PROBE_STAMP_TLV_BER << 1) - 1u)
@@ -827,23 +829,29 @@ static int cmd_self(int argc, char **argv)
                        "own key");
         return IPPM_EXIT_USAGE;
     }
-    if (!o.json)
-        o.json = "ippm-report.json";
-    if (!o.junit)
-        o.junit = "ippm-report.junit.xml";
-    if (!o.timeout_ns)
-        o.timeout_ns = NS_PER_S / 2;
-    rc = check_before_traffic(&o, "stamp",
-                              1u << IPPM_ROLE_REFLECTOR |
-                                  1u << IPPM_ROLE_SENDER);
-    if (rc >= 0)
-        return rc;
     /* A corpus asked for by name must be there; only the default one may
      * be absent (run_pcap_corpus). */
     if (o.manifest && !o.no_pcap && access(o.manifest, R_OK) != 0) {
         ippm_cli_error("--pcap-manifest: cannot read '%s': %s", o.manifest,
                        strerror(errno));
         return IPPM_EXIT_USAGE;
+    }
+    int made = !o.json || !o.junit ? ippm_cli_reports_dir() : 0;
+    if (made < 0)
+        return IPPM_EXIT_RUNTIME;
+    if (!o.json)
+        o.json = IPPM_REPORTS_DIR "/ippm-report.json";
+    if (!o.junit)
+        o.junit = IPPM_REPORTS_DIR "/ippm-report.junit.xml";
+    if (!o.timeout_ns)
+        o.timeout_ns = NS_PER_S / 2;
+    rc = check_before_traffic(&o, "stamp",
+                              1u << IPPM_ROLE_REFLECTOR |
+                                  1u << IPPM_ROLE_SENDER);
+    if (rc >= 0) {
+        if (made) /* a refused run leaves nothing behind */
+            rmdir(IPPM_REPORTS_DIR);
+        return rc;
     }
     /* --stateful, --stateless, --timestamp: every mode runs anyway. */
     rc = conform_self_suite(&o, conform_targets, N_TARGETS);

@@ -6,11 +6,12 @@
 #         findings (conformance/interop-notes.md) against stand-in peers.
 #   unit: every case's quote is in shared/rfc (skips when it is absent).
 
-# Run where the default report files can be written, and check they were.
+# Run where the default report files can be written, and check they were,
+# under reports/ (made when missing), none in the working directory.
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/conform-self)
 # The self-test binds port 862 when it can (port862: cmake/IppmTest.cmake).
 ippm_script_test(conform_self_live LABEL live TIMEOUT 120 LOCK port862
-  COMMAND sh -c "rm -f ippm-report.json ippm-report.junit.xml && \"$0\" conform --pcap-manifest \"$1\" && test -s ippm-report.json && test -s ippm-report.junit.xml"
+  COMMAND sh -c "rm -rf reports ippm-report.json ippm-report.junit.xml && \"$0\" conform --pcap-manifest \"$1\" && test -s reports/ippm-report.json && test -s reports/ippm-report.junit.xml && test ! -e ippm-report.json && test ! -e ippm-report.junit.xml"
           $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR}/pcaps/stamp/MANIFEST
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/conform-self)
 

@@ -551,3 +551,15 @@ void ippm_cli_short_usage(FILE *f, const struct option *longopts)
         }
     }
 }
+
+/* see cli.h */
+int ippm_cli_reports_dir(void)
+{
+    if (mkdir(IPPM_REPORTS_DIR, 0777) == 0)
+        return 1;
+    if (errno == EEXIST)
+        return 0;
+    ippm_cli_error("cannot create the folder '%s' for the reports: %s",
+                   IPPM_REPORTS_DIR, strerror(errno));
+    return -1;
+}

@@ -117,6 +117,17 @@ struct ippm_cli_output {
  *   ippm: --json: cannot write '/nonexistent/x.json': No such file ... */
 int ippm_cli_outputs(const struct ippm_cli_output *outs, size_t n);
 
+/* Where a command writes the reports nobody named (`ippm conform` with
+ * no --json or --junit): a folder of the working directory that
+ * .gitignore covers, so a run in a checkout leaves nothing untracked.
+ * Every later command with default report files uses it too. */
+#define IPPM_REPORTS_DIR "reports"
+
+/* Creates IPPM_REPORTS_DIR in the working directory unless it is there.
+ * Returns 1 when it made it (a run refused later removes it again), 0
+ * when it was there, or -1 after one line naming it and the reason. */
+int ippm_cli_reports_dir(void);
+
 /* getopt_long over argv (argv[0] is the command's own name, prog is how
  * messages name it: "stamp sender"). Returns the option's value as
  * getopt_long does, -1 at the end, or '?' after printing one line for an

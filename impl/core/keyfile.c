@@ -8,16 +8,28 @@
 
 #include "cli.h"
 
-static void warn_if_shared(const char *path, FILE *f)
+static bool readable_by_others(FILE *f)
 {
     struct stat st;
-    /* A key others can read is no secret; say so, but still run, as ssh
-     * does not: lab keys are often world-readable on purpose. */
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-        fprintf(stderr,
-                "ippm: warning: key file '%s' is readable by group or "
-                "others (chmod 600 it)\n",
-                path);
+    return fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH));
+}
+
+/* Drops the fixture line from the front of buf (n octets). Returns true
+ * when buf started with it. */
+static bool strip_fixture_line(uint8_t *buf, size_t *n)
+{
+    static const char line[] = IPPM_KEY_FIXTURE_LINE;
+    size_t ll = sizeof line - 1, at = ll;
+    if (*n < ll || memcmp(buf, line, ll) != 0)
+        return false;
+    if (at < *n && buf[at] == '\r')
+        at++;
+    if (at >= *n || buf[at] != '\n')
+        return false;
+    at++;
+    memmove(buf, buf + at, *n - at);
+    *n -= at;
+    return true;
 }
 
 /* see keyfile.h */
@@ -29,10 +41,11 @@ int ippm_keyfile_read(const char *opt, const char *path,
         ippm_cli_error("%s: cannot read '%s': %s", opt, path, strerror(errno));
         return -1;
     }
-    warn_if_shared(path, f);
+    bool shared = readable_by_others(f);
     /* One octet more than the limit tells "too long" from "exactly full";
-     * two more leave room for a CRLF after a full-length key. */
-    uint8_t buf[IPPM_KEY_MAX + 3];
+     * two more leave room for a CRLF after a full-length key, and the
+     * fixture line may come first. */
+    uint8_t buf[sizeof IPPM_KEY_FIXTURE_LINE + 1 + IPPM_KEY_MAX + 3];
     size_t n = fread(buf, 1, sizeof(buf), f);
     int err = ferror(f) ? errno : 0;
     fclose(f);
@@ -40,6 +53,14 @@ int ippm_keyfile_read(const char *opt, const char *path,
         ippm_cli_error("%s: cannot read '%s': %s", opt, path, strerror(err));
         return -1;
     }
+    /* A key others can read is no secret; say so, but still run, as ssh
+     * does not: lab keys are often world-readable on purpose. A fixture
+     * is no secret by design, and says so. */
+    if (!strip_fixture_line(buf, &n) && shared)
+        fprintf(stderr,
+                "ippm: warning: key file '%s' is readable by group or "
+                "others (chmod 600 it)\n",
+                path);
     if (n > 0 && buf[n - 1] == '\n')
         n--;
     if (n > 0 && buf[n - 1] == '\r')

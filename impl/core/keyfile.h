@@ -15,8 +15,17 @@
  * (systemd credentials, container secrets). Never in a config file. */
 #define IPPM_AUTH_KEY_ENV "IPPM_AUTH_KEY"
 
+/* A key file whose first line is exactly this (LF or CRLF after it) is a
+ * test fixture, a key published with the code (pcaps/stamp/test.key): the
+ * line is not part of the key, which is the line after it, and the file
+ * may be readable by anyone without a warning, since that is what a
+ * published key is. A checkout cannot keep a fixture at mode 0600 (git
+ * records only 644 and 755), so the file itself says what it is. */
+#define IPPM_KEY_FIXTURE_LINE "# ippm test fixture: not a secret"
+
 /* Reads the key at path into key (IPPM_KEY_MAX octets) and its length
- * into *len. Warns on stderr when group or others may read the file.
+ * into *len. Warns on stderr when group or others may read the file,
+ * unless it is a test fixture (IPPM_KEY_FIXTURE_LINE).
  * Returns 0, or -1 after printing one line on stderr (unreadable, empty,
  * longer than IPPM_KEY_MAX); the caller exits with IPPM_EXIT_USAGE. */
 int ippm_keyfile_read(const char *opt, const char *path,

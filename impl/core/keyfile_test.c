@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -82,12 +83,80 @@ static void test_ippm_keyfile_read_limit_is_1024_octets(void **state)
     assert_int_equal(ippm_keyfile_read("--k", path, key, &len), -1);
 }
 
+/* Reads path with stderr in a file; returns what was printed there. */
+static const char *read_capturing_stderr(uint8_t *key, size_t *len, int *rc)
+{
+    static char said[512];
+    FILE *cap = tmpfile();
+    assert_non_null(cap);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(cap), STDERR_FILENO) >= 0);
+    *rc = ippm_keyfile_read("--k", path, key, len);
+    fflush(stderr);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    rewind(cap);
+    size_t n = fread(said, 1, sizeof said - 1, cap);
+    said[n] = '\0';
+    fclose(cap);
+    return said;
+}
+
+/* issue 11: the corpus's key warned on every run; a real key still does. */
+static void test_ippm_keyfile_read_warns_for_a_shared_key(void **state)
+{
+    (void)state;
+    uint8_t key[IPPM_KEY_MAX];
+    size_t len = 0;
+    int rc;
+    put("secret\n", 7);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_non_null(strstr(read_capturing_stderr(key, &len, &rc),
+                           "readable by group or others"));
+    assert_int_equal(rc, 0);
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_string_equal(read_capturing_stderr(key, &len, &rc), "");
+}
+
+static void test_ippm_keyfile_read_fixture_line_is_no_key_and_no_warning(
+    void **state)
+{
+    (void)state;
+    uint8_t key[IPPM_KEY_MAX];
+    size_t len = 0;
+    int rc;
+    static const char lf[] = IPPM_KEY_FIXTURE_LINE "\npublished\n";
+    static const char crlf[] = IPPM_KEY_FIXTURE_LINE "\r\npublished\r\n";
+    put(lf, sizeof lf - 1);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_string_equal(read_capturing_stderr(key, &len, &rc), "");
+    assert_int_equal(rc, 0);
+    assert_int_equal(len, 9);
+    assert_memory_equal(key, "published", 9);
+    put(crlf, sizeof crlf - 1);
+    assert_string_equal(read_capturing_stderr(key, &len, &rc), "");
+    assert_int_equal(len, 9);
+    /* Not the whole line: an ordinary key, warned about. */
+    put("# ippm test fixture\nx\n", 22);
+    assert_non_null(strstr(read_capturing_stderr(key, &len, &rc),
+                           "readable by group or others"));
+    /* The line alone leaves no key. */
+    put(IPPM_KEY_FIXTURE_LINE "\n", sizeof IPPM_KEY_FIXTURE_LINE);
+    read_capturing_stderr(key, &len, &rc);
+    assert_int_equal(rc, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ippm_keyfile_read_strips_lf_and_crlf),
         cmocka_unit_test(test_ippm_keyfile_read_rejects_empty_and_missing),
         cmocka_unit_test(test_ippm_keyfile_read_limit_is_1024_octets),
+        cmocka_unit_test(test_ippm_keyfile_read_warns_for_a_shared_key),
+        cmocka_unit_test(
+            test_ippm_keyfile_read_fixture_line_is_no_key_and_no_warning),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

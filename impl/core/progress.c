@@ -33,6 +33,17 @@ bool ippm_progress_due(const struct ippm_progress *p)
 }
 
 /* see progress.h */
+double ippm_progress_left_s(uint64_t to_send, uint64_t interval_ns,
+                            uint64_t wait_ns, uint64_t last_send_ns,
+                            uint64_t now_ns)
+{
+    if (to_send > 0)
+        return ((double)to_send * (double)interval_ns + (double)wait_ns) / 1e9;
+    uint64_t end = last_send_ns + wait_ns;
+    return now_ns < end ? (double)(end - now_ns) / 1e9 : 0.0;
+}
+
+/* see progress.h */
 void ippm_progress_update(struct ippm_progress *p, uint64_t sent,
                           uint64_t received, uint64_t lost, double seconds_left)
 {

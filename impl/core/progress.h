@@ -29,6 +29,15 @@ void ippm_progress_start(struct ippm_progress *p, double expected_s,
  * caller can skip counting when nothing will be drawn. */
 bool ippm_progress_due(const struct ippm_progress *p);
 
+/* The time left in a run that still has to_send packets to send, one
+ * every interval_ns, then waits wait_ns for replies; with none left to
+ * send, until last_send_ns + wait_ns. Never below 0: once that end has
+ * passed (a run with loss waits it out to the last nanosecond) it is 0,
+ * not the unsigned difference wrapped round to 351909 hours. */
+double ippm_progress_left_s(uint64_t to_send, uint64_t interval_ns,
+                            uint64_t wait_ns, uint64_t last_send_ns,
+                            uint64_t now_ns);
+
 /* Redraws the line if due; seconds_left < 0 leaves the time out. */
 void ippm_progress_update(struct ippm_progress *p, uint64_t sent,
                           uint64_t received, uint64_t lost,

@@ -4,7 +4,7 @@
 #   live: --config files read by the real subcommands
 foreach(t cli_test keyfile_test crypto_openssl_test net_test config_test clock_test
           net_txts_test
-          driver_common_test atomic_file_test)
+          driver_common_test atomic_file_test progress_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()
 

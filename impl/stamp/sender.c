@@ -55,7 +55,14 @@ static void send_usage(FILE *f)
         "usage: ippm stamp sender HOST[:PORT] [options]\n"
         "Send STAMP (RFC 8762) test packets to a reflector and report.\n"
         "  --port PORT            reflector's UDP port (default 862)\n"
-        "  --count N              packets to send (default 100)\n"
+        "  --count N              packets to send (default 100; 0: until\n"
+        "                         interrupted, SIGINT prints the summary)\n"
+        "  --duration D           send for D (10s, 5m, 1h), then wait and\n"
+        "                         report; without --count, as many as D takes\n"
+        "  --report-interval T    a summary line per T seconds of sending\n"
+        "                         (interval, sent, received, loss, rtt, jitter)\n"
+        "  --jsonl FILE|-         JSON Lines: a record per reply and interval,\n"
+        "                         flushed each (- stdout; text then on stderr)\n"
         "  --interval SECONDS     between sends (default 0.1)\n"
         "  --size OCTETS          UDP payload (default 44 open, 112 auth)\n"
         "  --auth-key-file FILE   authenticated mode, HMAC key from FILE\n"
@@ -103,7 +110,8 @@ static void send_usage(FILE *f)
 enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
        OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
        OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID,
-       OPT_HISTOGRAM, OPT_TXTS };
+       OPT_HISTOGRAM, OPT_TXTS, OPT_REPORT_INTERVAL, OPT_JSONL,
+       OPT_DURATION };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -125,6 +133,9 @@ static const struct option send_longopts[] = {
     {"on-zero-ssid", required_argument, NULL, OPT_ZERO_SSID},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"agentx", required_argument, NULL, OPT_AGENTX},
+    {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
+    {"jsonl", required_argument, NULL, OPT_JSONL},
+    {"duration", required_argument, NULL, OPT_DURATION},
     {"help", no_argument, NULL, OPT_HELP},
 #define TO_LONGOPT_(name, arg, id) {name, arg, NULL, id},
     STAMP_TLV_OPTIONS(TO_LONGOPT_)
@@ -142,8 +153,15 @@ static int send_number(struct send_opts *o, int c, const char *arg)
     switch (c) {
     case OPT_PORT: return ippm_cli_port("--port", arg, &o->port);
     case OPT_COUNT:
-        return ippm_cli_u32("--count", arg, 1, MAX_COUNT, "a count",
+        o->count_given = true;
+        return ippm_cli_u32("--count", arg, 0, MAX_COUNT, "a count",
                             &o->count);
+    case OPT_DURATION:
+        return ippm_cli_seconds("--duration", arg, 0.001, 366 * 86400.0,
+                                &o->duration_ns);
+    case OPT_REPORT_INTERVAL:
+        return ippm_cli_seconds("--report-interval", arg, 0.001, 86400,
+                                &o->report_interval_ns);
     case OPT_INTERVAL:
         return ippm_cli_seconds("--interval", arg, 0, 3600, &o->interval_ns);
     case OPT_SIZE:
@@ -235,8 +253,14 @@ static int send_check(struct send_opts *o, int argc, char **argv)
     }
     /* Before the first packet: a result that cannot be written is known
      * now, not after --count packets. */
-    const struct ippm_cli_output outs[] = {{"--json", o->json},
-                                           {"--html", o->html}};
+    const struct ippm_cli_output outs[] = {
+        {"--json", o->json}, {"--html", o->html},
+        {"--jsonl", o->jsonl && strcmp(o->jsonl, "-") ? o->jsonl : NULL}};
+    /* --count 0: continuous, up to the Sequence Number space; so is
+     * --duration alone, which ends the sending itself. */
+    o->continuous = o->count == 0 || (o->duration_ns && !o->count_given);
+    if (o->continuous)
+        o->count = SENDER_CONTINUOUS_COUNT;
     if (ippm_cli_outputs(outs, sizeof outs / sizeof outs[0]) != 0)
         return IPPM_EXIT_USAGE;
     return -1;
@@ -279,6 +303,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->json = optarg;
         else if (c == OPT_HTML)
             o->html = optarg;
+        else if (c == OPT_JSONL)
+            o->jsonl = optarg;
         else if (c == OPT_NO_PROGRESS)
             o->no_progress = true;
         else if (c == OPT_HISTOGRAM)
@@ -351,6 +377,9 @@ static int send_setup(struct sender *x)
         ippm_cli_error("stamp sender: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
+    rc = sender_live_open(x);
+    if (rc >= 0)
+        return rc;
     return ippm_driver_batches_init(&x->rx, &x->tx, 1, x->o.size,
                                     "stamp sender");
 }
@@ -371,6 +400,7 @@ static int send_proto_init(struct sender *x)
     cfg.wait_ns = x->o.wait_ns;
     stamp_dir_opts_apply(&x->o.dirs, &cfg);
     cfg.start_ns = ippm_clock_now(&x->clk);
+    sender_live_start(x, cfg.start_ns);
     cfg.tlvs = x->o.tlv_len ? x->o.tlv_block : NULL;
     cfg.tlvs_len = x->o.tlv_len;
     enum ippm_err e = stamp_sender_init(&x->s, &cfg, x->res, x->ring);
@@ -433,16 +463,13 @@ static void send_progress(struct sender *x, uint64_t now)
             x->lost_so_far++;
         x->lost_cursor++;
     }
-    double left;
-    if (x->s.next_seq < x->o.count)
-        left = ((double)(x->o.count - x->s.next_seq) *
-                    (double)x->o.interval_ns +
-                (double)x->o.wait_ns) /
-               1e9;
-    else
-        left = (double)(x->s.last_send_ns + x->o.wait_ns - now) / 1e9;
+    double left = x->o.continuous
+                      ? -1
+                      : ippm_progress_left_s(x->o.count - x->s.next_seq,
+                                             x->o.interval_ns, x->o.wait_ns,
+                                             x->s.last_send_ns, now);
     ippm_progress_update(&x->prog, x->s.counters.sent, x->s.counters.received,
-                         x->lost_so_far, left > 0 ? left : 0);
+                         x->lost_so_far, left);
 }
 
 /* ---- the loop ---- */
@@ -512,7 +539,8 @@ static void send_rx_one(struct sender *x, size_t i)
     if (first)
         send_zero_ssid(x, r);
     json_t *tlvs = NULL;
-    if (first && x->o.tlv_len && (x->pkt_tlvs || x->o.per_packet)) {
+    if (first && x->o.tlv_len &&
+        (x->pkt_tlvs || x->o.per_packet || x->live.jsonl)) {
         /* The reflector's timestamp format reads a Follow-Up TLV. */
         struct ippm_errest ee = ippm_errest_decode(r->refl_errest);
         tlvs = stamp_tlv_opts_json(act.view, act.view_len,
@@ -520,6 +548,8 @@ static void send_rx_one(struct sender *x, size_t i)
     }
     if (x->o.per_packet && first)
         sender_print_reply(x, act.seq, r, tlvs);
+    if (first)
+        sender_live_reply(x, act.seq, r, tlvs);
     if (x->pkt_tlvs && first) {
         json_decref(x->pkt_tlvs[act.seq % x->ring]);
         x->pkt_tlvs[act.seq % x->ring] = tlvs;
@@ -570,12 +600,28 @@ static bool send_timer(struct sender *x, uint64_t now)
     }
     if (act.kind == IPPM_ACT_SEND_DATAGRAM) {
         ippm_tx_batch_commit(&x->tx, &x->sock, act.len, NULL, NULL);
+        sender_live_sent(x, now);
         bool sent = ippm_net_send(&x->sock, &x->tx, NULL) == 1;
         x->send_failed += !sent;
         stamp_txts_sender_sent(&x->txts, &x->sock, &x->s, &x->clk, act.seq,
                                sent);
     }
     return act.kind == IPPM_ACT_DONE;
+}
+
+/* --duration: once it has passed since the first send, no more packets
+ * (the replies are still awaited for --wait). Returns when it ends,
+ * UINT64_MAX without one or once it has. */
+static uint64_t send_duration_end(struct sender *x, uint64_t now)
+{
+    if (!x->o.duration_ns || x->duration_over)
+        return UINT64_MAX;
+    uint64_t end = x->s.cfg.start_ns + x->o.duration_ns;
+    if (now < end)
+        return end;
+    stamp_sender_end_sending(&x->s);
+    x->duration_over = true;
+    return UINT64_MAX;
 }
 
 static int send_loop(struct sender *x)
@@ -600,10 +646,12 @@ static int send_loop(struct sender *x)
         uint64_t now = ippm_clock_now(&x->clk);
         if (ippm_clock_errest_due(&x->clk, &x->clock_watch, now))
             stamp_sender_set_errest(&x->s, x->clock_watch.e);
+        uint64_t dur_end = send_duration_end(x, now);
         uint64_t dl = stamp_sender_deadline(&x->s);
         if (dl == UINT64_MAX)
             return IPPM_EXIT_OK;
         send_progress(x, now);
+        uint64_t live_due = sender_live_tick(x, now);
         bool rtt_pending = x->exp.on && send_publish(x, now, false);
         if (dl <= now) {
             if (send_timer(x, now))
@@ -621,6 +669,10 @@ static int send_loop(struct sender *x)
         /* With a progress line, wake up to redraw it during long waits. */
         if (x->prog.on && wait > IPPM_PROGRESS_PERIOD_NS)
             wait = IPPM_PROGRESS_PERIOD_NS;
+        if (live_due > now && wait > live_due - now)
+            wait = live_due - now; /* the next interval line */
+        if (dur_end > now && wait > dur_end - now)
+            wait = dur_end - now; /* --duration ends the sending */
         /* Come back to publish RTTs held back by the rate limit. */
         if (rtt_pending && wait > STAMP_RTT_PUBLISH_NS)
             wait = STAMP_RTT_PUBLISH_NS;
@@ -676,7 +728,8 @@ static int send_run(struct sender *x)
     /* ping-style lines are progress enough */
     ippm_progress_start(&x->prog,
                         (double)x->o.count * (double)x->o.interval_ns / 1e9,
-                        x->o.no_progress || x->o.per_packet);
+                        x->o.no_progress || x->o.per_packet ||
+                            x->o.report_interval_ns);
     rc = send_loop(x);
     if (x->exp.on)
         send_publish(x, ippm_clock_now(&x->clk), true);
@@ -684,6 +737,10 @@ static int send_run(struct sender *x)
     /* The rest leave the ring: per-packet output, lost lines last. */
     send_retire(x, true);
     stamp_sender_stats(&x->s, &x->st);
+    /* The last interval lines before the summary, as iperf3 prints. */
+    int lrc = sender_live_end(x, ippm_clock_now(&x->clk));
+    if (rc == IPPM_EXIT_OK)
+        rc = lrc;
     sender_print_summary(x);
     fflush(stdout);
     if (x->o.json) {

@@ -16,6 +16,7 @@
 #include "impl/report/html_report.h"
 #include "impl/stamp/metrics.h"
 #include "impl/stamp/sender_dirs.h"
+#include "impl/stamp/sender_live.h"
 #include "impl/stamp/tlv_opts.h"
 #include "impl/stamp/txts.h"
 
@@ -42,6 +43,11 @@ struct send_opts {
     bool no_progress;
     bool histogram;              /* --histogram: in the summary */
     bool tx_timestamps;          /* --tx-timestamps: T1 from the kernel */
+    bool continuous;             /* --count 0: count is the seq space */
+    bool count_given;            /* --count was given */
+    uint64_t duration_ns;        /* --duration, 0: none */
+    uint64_t report_interval_ns; /* --report-interval, 0: none */
+    const char *jsonl;           /* --jsonl FILE, "-" stdout */
     struct ippm_export_opts exp;   /* --metrics, --agentx */
     enum zero_ssid on_zero_ssid;   /* --on-zero-ssid */
     struct stamp_tlv_opts tlv;     /* --cos, --location, ... */
@@ -69,6 +75,7 @@ struct sender {
     bool interrupted;
     bool failed;            /* proto refused to build a packet */
     uint64_t zero_ssid;     /* replies with a zeroed SSID (--ssid set) */
+    bool duration_over;     /* --duration passed: sending ended */
     bool zero_ssid_stop;    /* --on-zero-ssid stop: end the session */
     struct stamp_stats st;
     struct ippm_progress prog;
@@ -85,6 +92,7 @@ struct sender {
     struct ippm_series h_rtt, h_fwd, h_bwd;
     uint32_t h_stride;      /* packets per point, a power of two */
     uint64_t h_t0;          /* first send time */
+    struct sender_live live; /* --report-interval, --jsonl */
 };
 
 /* --per-packet: one reply's line; tlvs its TLVs as JSON, NULL none. */
@@ -97,6 +105,14 @@ void sender_print_summary(const struct sender *x);
 /* --json: appends a packet leaving the ring to x->pkt_json. */
 void sender_json_stream_packet(struct sender *x, uint32_t seq,
                                const struct stamp_result *r);
+
+/* A packet's JSON object, as in --json's "packets" (a new reference). */
+json_t *sender_json_packet(const struct sender *x, uint32_t seq,
+                           const struct stamp_result *r);
+
+/* --json's report without "packets": settings, ippm and schema version,
+ * the summary (a new reference). */
+json_t *sender_json_summary(const struct sender *x);
 
 /* --json: writes the report. Returns the exit status. */
 int sender_write_json(const struct sender *x);

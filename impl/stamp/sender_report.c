@@ -237,7 +237,8 @@ static const char *res_state_name(uint8_t state)
     return state == STAMP_RES_RECEIVED ? "received" : "lost";
 }
 
-static json_t *json_packet(const struct sender *x, uint32_t seq,
+/* see sender.h */
+json_t *sender_json_packet(const struct sender *x, uint32_t seq,
                            const struct stamp_result *r)
 {
     json_t *p = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "state",
@@ -287,7 +288,8 @@ static json_t *json_drops(const struct sender *x)
     return o;
 }
 
-static json_t *json_build(const struct sender *x)
+/* see sender.h */
+json_t *sender_json_summary(const struct sender *x)
 {
     const struct stamp_stats *st = &x->st;
     char as[IPPM_ADDR_STRLEN];
@@ -297,9 +299,14 @@ static json_t *json_build(const struct sender *x)
         ippm_addr_fmt(&x->peer, as, sizeof(as)), "port", (json_int_t)x->o.port,
         "mode", x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
         "timestamp", ippm_clock_fmt_name(x->o.tsfmt), "size",
-        (json_int_t)x->o.size, "count", (json_int_t)x->o.count, "interval_s",
+        (json_int_t)x->o.size, "count",
+        (json_int_t)(x->o.continuous ? 0 : x->o.count), "interval_s",
         (double)x->o.interval_ns / 1e9, "wait_s", (double)x->o.wait_ns / 1e9,
         "interrupted", x->interrupted);
+    /* What wrote it, and which schema it follows (sender_live.h). */
+    json_object_set_new(root, "ippm_version", json_string(IPPM_VERSION));
+    json_object_set_new(root, "schema_version",
+                        json_integer(IPPM_SENDER_SCHEMA_VERSION));
     json_object_update_new(
         root, json_pack("{s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I}", "sent",
                         (json_int_t)st->sent, "received",
@@ -356,7 +363,7 @@ static json_t *json_build(const struct sender *x)
 void sender_json_stream_packet(struct sender *x, uint32_t seq,
                                const struct stamp_result *r)
 {
-    json_t *p = json_packet(x, seq, r);
+    json_t *p = sender_json_packet(x, seq, r);
     char *text = p ? json_dumps(p, JSON_FLAGS) : NULL;
     json_decref(p);
     if (!text) {
@@ -414,7 +421,7 @@ static int json_fill(FILE *f, void *arg)
 /* see sender.h */
 int sender_write_json(const struct sender *x)
 {
-    json_t *root = x->pkt_json_failed ? NULL : json_build(x);
+    json_t *root = x->pkt_json_failed ? NULL : sender_json_summary(x);
     struct json_out out = {root, x};
     int rc = root ? ippm_atomic_write(x->o.json, json_fill, &out) : -1;
     json_decref(root);

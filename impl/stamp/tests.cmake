@@ -54,11 +54,23 @@ foreach(scen ${scens})
     COMMAND /usr/bin/python3 ${script} $<TARGET_FILE:ippm> ${scen})
 endforeach()
 
+# Issue 11, output: --count 0 until SIGINT with --report-interval lines,
+# --jsonl records flushed per line (FILE and -), the --json report and
+# every record against conformance/schema/ippm-sender.schema.json.
+ippm_script_test(stamp_sender_live_output LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/sender_live.py
+          $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR})
+
 # The sender's peak RSS must not grow with --count (ring + streaming
 # statistics): RSS(10 x 100000 packets) < 1.2 x RSS(100000), ci/bench-memory.sh.
 ippm_script_test(stamp_bench_memory LABEL live SERIAL TIMEOUT 180
   COMMAND bash ${PROJECT_SOURCE_DIR}/ci/bench-memory.sh --check
           $<TARGET_FILE:ippm> 100000)
+# A continuous run (--count 0 --interval 0, intervals and --jsonl) keeps
+# its RSS flat: RSS after 20 s < 1.2 x RSS after 3 s; SIGINT exits 0.
+ippm_script_test(stamp_bench_memory_continuous LABEL live SERIAL TIMEOUT 120
+  COMMAND bash ${PROJECT_SOURCE_DIR}/ci/bench-memory.sh --check --continuous
+          $<TARGET_FILE:ippm> 20)
 
 # TWAMP-Light peers (RFC 5357 §4.2.1), a responder in the script: the
 # sender measures 41-octet and truncated replies and says once why the

@@ -417,6 +417,20 @@ def ippm_dump(ippm, path, port, key):
     return [json.loads(line) for line in out.decode().splitlines() if line]
 
 
+KEY_FIXTURE_LINE = b"# ippm test fixture: not a secret"
+
+
+def read_key(path):
+    """The key in a key file as ippm reads it (impl/core/keyfile.h): one
+    line, after the fixture mark when the file starts with it."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for mark in (KEY_FIXTURE_LINE + b"\r\n", KEY_FIXTURE_LINE + b"\n"):
+        if data.startswith(mark):
+            data = data[len(mark):]
+    return data.rstrip(b"\r\n")
+
+
 def compare(chk, ippm, path, port, key=None):
     auth = key is not None
     name = os.path.basename(path)
@@ -441,8 +455,7 @@ def compare(chk, ippm, path, port, key=None):
             if key and "hmac_ok" in d:
                 import hashlib
                 import hmac
-                with open(key, "rb") as f:
-                    k = f.read().rstrip(b"\r\n")
+                k = read_key(key)
                 good = hmac.new(k, payload[:96], hashlib.sha256).digest()[:16]
                 chk.expect(where, "hmac_ok", d["hmac_ok"],
                            good == payload[96:112])
@@ -627,8 +640,7 @@ def run_tlvs(chk, ippm, root):
         key = os.path.join(tmp, "test.key")
         shutil.copy(os.path.join(root, "stamp", "test.key"), key)
         os.chmod(key, 0o600)
-        with open(key, "rb") as f:
-            kb = f.read().rstrip(b"\r\n")
+        kb = read_key(key)
         acap = os.path.join(tmp, "tlvs-auth.pcap")
         build_auth_tlv_capture(acap, kb)
         compare(chk, ippm, acap, 862, key)

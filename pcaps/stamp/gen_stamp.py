@@ -40,6 +40,7 @@ SPORT = 40000
 ERREST = 0x0001          # S=0 Z=0 Scale=0 Multiplier=1
 ERREST_PTP = 0x4001      # Z=1
 KEY = b"ippm-stamp-test-key-not-a-secret"  # test.key: the raw key, one line
+KEY_FIXTURE_LINE = "# ippm test fixture: not a secret"  # test.key's first
 
 # Link types as written in the file header.
 LINK_EN10MB, LINK_NULL, LINK_RAW, LINK_SLL, LINK_SLL2 = 1, 0, 101, 113, 276
@@ -752,9 +753,11 @@ def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else here
     os.makedirs(outdir, exist_ok=True)
     corpus(outdir)
+    # A published key, marked as a fixture (impl/core/keyfile.h
+    # IPPM_KEY_FIXTURE_LINE): ippm reads the line after the mark and does
+    # not warn that a checkout leaves it readable by all.
     with open(os.path.join(outdir, "test.key"), "w") as f:
-        os.fchmod(f.fileno(), 0o600)
-        f.write(KEY.decode() + "\n")
+        f.write(KEY_FIXTURE_LINE + "\n" + KEY.decode() + "\n")
     with open(os.path.join(outdir, "MANIFEST"), "w") as f:
         f.write("# Written by gen_stamp.py; do not edit.\n"
                 "# file case-id expected [ippm pcap check options]\n")

@@ -873,6 +873,11 @@ bool stamp_sender_retire(struct stamp_sender *s, bool flush, uint32_t *seq,
  * of the wait after the last send. UINT64_MAX once done. */
 uint64_t stamp_sender_deadline(const struct stamp_sender *s);
 
+/* Sends nothing more: what was sent becomes the count (a run of fixed
+ * duration that has ended); the replies are still awaited as after the
+ * last packet of a count. */
+void stamp_sender_end_sending(struct stamp_sender *s);
+
 /* TIMER: sends the next packet (SEND_DATAGRAM, act->seq) into tx with
  * Timestamp = now_ns when one is due (cfg.tlvs after the base, S_TxC and
  * HMAC TLV filled), DONE after the wait, else NONE. DATAGRAM: matches a

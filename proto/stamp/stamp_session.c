@@ -598,6 +598,13 @@ static bool sender_all_sent(const struct stamp_sender *s)
     return s->next_seq >= s->cfg.count;
 }
 
+/* see stamp.h */
+void stamp_sender_end_sending(struct stamp_sender *s)
+{
+    if (s->next_seq < s->cfg.count)
+        s->cfg.count = s->next_seq;
+}
+
 /* ---- RFC 8972 §4.6 Access Report retransmission timers ---- */
 
 /* Arms seq's timer, in a free place or the one armed longest ago. */

@@ -1115,6 +1115,30 @@ static void test_stamp_sender_init_rejects_bad_config(void **state)
     assert_int_equal(stamp_sender_init(&S, &c, RES, NMAX), IPPM_ERR_BAD_ARG);
 }
 
+/* --duration: ending the sending early makes what was sent the count:
+ * the next deadline is the end of the wait after the last send, no more
+ * packets go out, and loss counts only what was sent. */
+static void test_stamp_sender_end_sending_early(void **state)
+{
+    (void)state;
+    struct stamp_sender_config c = snd_cfg(OPEN, 10);
+    snd_init(&c);
+    for (uint32_t k = 0; k < 3; k++)
+        assert_int_equal(snd_timer(T0 + k * MS).kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + 3 * MS);
+    stamp_sender_end_sending(&S);
+    assert_int_equal(stamp_sender_deadline(&S), T0 + 2 * MS + 100 * MS);
+    struct ippm_action a = snd_timer(T0 + 3 * MS);
+    assert_true(a.kind != IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(S.counters.sent, 3);
+    /* Once more changes nothing. */
+    stamp_sender_end_sending(&S);
+    assert_int_equal(S.cfg.count, 3);
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.sent, 3);
+}
+
 static void test_stamp_sender_timer_sends_seq_0_1_2_on_schedule(void **state)
 {
     (void)state;
@@ -2419,6 +2443,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_rx_without_packet_is_bad_arg),
         cmocka_unit_test(test_stamp_sender_init_rejects_bad_config),
         cmocka_unit_test(test_stamp_sender_timer_sends_seq_0_1_2_on_schedule),
+        cmocka_unit_test(test_stamp_sender_end_sending_early),
         cmocka_unit_test(test_stamp_sender_access_report_retransmits),
         cmocka_unit_test(test_stamp_sender_first_packet_pads_with_zero),
         cmocka_unit_test(test_stamp_sender_timer_ptp_timestamps),

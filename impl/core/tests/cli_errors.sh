@@ -52,7 +52,10 @@ expect 2 stamp sender 127.0.0.1 --port 70000
 expect 2 stamp sender 127.0.0.1 --port 0
 expect 2 stamp sender 127.0.0.1 --port=
 expect 2 stamp sender 127.0.0.1 --port
-expect 2 stamp sender 127.0.0.1 --count 0
+# --count 0 is a continuous run (issue 11), so no error here
+expect 2 stamp sender 127.0.0.1 --report-interval 0
+expect 2 stamp sender 127.0.0.1 --report-interval abc
+expect 2 stamp sender 127.0.0.1 --jsonl /nonexistent/dir/run.jsonl
 expect 2 stamp sender 127.0.0.1 --count -1
 expect 2 stamp sender 127.0.0.1 --count 12x
 expect 2 stamp sender 127.0.0.1 --interval abc
@@ -103,7 +106,9 @@ expect 3 bench echo --listen host.invalid --port 5
 expect 2 stamp reflector extra
 expect 0 --help
 # Short options (issue 11) and -V / --version in every command.
-expect 2 stamp sender 127.0.0.1 -c 0
+expect 2 stamp sender 127.0.0.1 -c -1
+expect 2 stamp sender 127.0.0.1 --duration 0
+expect 2 stamp sender 127.0.0.1 -d 1parsec
 expect 2 stamp sender 127.0.0.1 -c
 expect 2 stamp sender 127.0.0.1 -i 1parsec
 expect 2 stamp sender 127.0.0.1 -p 70000

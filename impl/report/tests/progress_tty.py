@@ -87,6 +87,21 @@ try:
     rc, out = on_tty(send + ["--count", "10", "--interval", "0.01"])
     if rc != 0 or b"left" in out:
         fail("a 0.1 s run drew a line", out)
+    # issue 11: a run with loss waits out --wait, and the redraw at its
+    # end read "351909:41:30 left" (an unsigned subtraction wrapped round).
+    # No reflector on this port: every packet is lost; a --wait of four
+    # redraw periods puts a redraw on its last nanosecond.
+    rc, out = on_tty([IPPM, "stamp", "sender", "127.0.0.1", "--port",
+                      str(free_port()), "--count", "16", "--interval", "0.25",
+                      "--wait", "1"])
+    left = re.findall(rb"\rsent \d+, received \d+, lost \d+ \([0-9.]+%\)"
+                      rb", ([0-9:]+)(?: s)? left", out)
+    if rc != 1 or not left:
+        fail("lossy run: exit %d, %d progress lines" % (rc, len(left)), out)
+    if any(b":" in x or int(x) > 5 for x in left):
+        fail("lossy run: time left %r grows past the run" % left, out)
+    if left[-1] != b"0":
+        fail("lossy run: the last line says %s s left, not 0" % left[-1], out)
 finally:
     refl.terminate()
     refl.wait()

@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""The README's example blocks against real runs (issue 11: the sender
+printed an ipdv line the README lacked; the conform example showed 26
+requests where 81 were sent).
+
+A block checked here follows a marker line:
+
+    <!-- readme-example: NAME [interrupt=SECONDS] [mask=ints] -->
+    ```
+    $ ippm stamp reflector --port 18862
+    ippm stamp reflector listening on [::]:18862 (stateless, open, ntp)
+
+    $ ippm stamp sender 127.0.0.1 --port 18862 --count 5
+    ...its output...
+    ```
+
+Each "$ ippm ..." line runs on loopback in a scratch folder, the README's
+port 18862 replaced by a free one (and put back in the output). `ippm
+stamp reflector` runs in the background for the rest of the README (its
+first line is its output; a block that shows none gets one all the same); interrupt=SECONDS sends SIGINT after that long
+(the block shows "^C"). A last line "..." means the block shows the first
+lines only. Lines are compared by shape: decimal figures (times) are
+masked, integers (counts) must match unless mask=ints; JSON lines must have
+the same members with values of the same types.
+
+    readme_examples.py IPPM README [--update]
+--update rewrites the marked blocks from the runs instead of checking.
+Exit 0 pass, 1 fail."""
+import json
+import os
+import re
+import select
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+IPPM, README = os.path.abspath(sys.argv[1]), sys.argv[2]
+UPDATE = "--update" in sys.argv[3:]
+PORT = "18862"
+MARK = re.compile(r"^<!-- readme-example: (\S+)((?: \S+=\S+)*) -->$")
+FLOAT = re.compile(r"(?<![\d.:])-?\d+\.\d+(?:e-?\d+)?(?![\d.])")
+INT = re.compile(r"(?<![\d.:])\d+(?![\d.:])")
+HASH = re.compile(r"\b[0-9a-f]{16}\b")  # the catalogue's digest
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return str(port)
+
+
+def shape_json(v):
+    if isinstance(v, dict):
+        return {k: shape_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [shape_json(x) for x in v]
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, (int, float)):
+        return "number"
+    return "string"
+
+
+def shape(line, mask_ints):
+    if line.startswith("{"):
+        try:
+            return json.dumps(shape_json(json.loads(line)), sort_keys=True)
+        except ValueError:
+            pass
+    line = FLOAT.sub("F", HASH.sub("H", line))
+    if mask_ints:
+        line = INT.sub("N", line)
+    return line.rstrip()
+
+
+class Runner:
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.port = free_port()
+        self.refl = None
+        self.refl_line = None
+
+    def argv(self, cmd):
+        args = shlex.split(cmd.replace(PORT, self.port))
+        if args[0] != "ippm":
+            raise SystemExit("FAIL: README command is not ippm: %s" % cmd)
+        return [IPPM] + args[1:]
+
+    def unmap(self, text):
+        return text.replace(self.port, PORT)
+
+    def reflector(self, args):
+        if not self.refl:
+            self.refl = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL,
+                                         text=True, cwd=self.tmp)
+            self.refl_line = self.refl.stdout.readline().rstrip("\n")
+        return [self.unmap(self.refl_line)]
+
+    def run(self, cmd, interrupt):
+        args = self.argv(cmd)
+        if args[1:3] == ["stamp", "reflector"]:
+            return self.reflector(args)
+        # a block that shows no reflector talks to one all the same
+        self.reflector(self.argv("ippm stamp reflector --port " + PORT))
+        p = subprocess.Popen(args, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, cwd=self.tmp)
+        before = b""
+        if interrupt:
+            # what it printed before the ^C, then the rest
+            end = time.monotonic() + interrupt
+            while time.monotonic() < end:
+                r, _, _ = select.select([p.stdout], [], [],
+                                        max(0, end - time.monotonic()))
+                if r:
+                    chunk = os.read(p.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    before += chunk
+            p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=120)
+        lines = self.unmap(before.decode()).splitlines()
+        if interrupt:
+            lines.append("^C")
+        return lines + self.unmap(out.decode()).splitlines()
+
+    def stop(self):
+        if self.refl:
+            self.refl.terminate()
+            self.refl.wait()
+
+
+def blocks(lines):
+    """(name, options, first line, last line) of each marked block."""
+    i = 0
+    while i < len(lines):
+        m = MARK.match(lines[i])
+        if m and i + 1 < len(lines) and lines[i + 1].startswith("```"):
+            opts = dict(o.split("=", 1) for o in m.group(2).split())
+            end = i + 2
+            while not lines[end].startswith("```"):
+                end += 1
+            yield m.group(1), opts, i + 2, end
+            i = end
+        i += 1
+
+
+def groups(body):
+    """[(command, [output lines])] of a block's lines."""
+    out = []
+    for line in body:
+        if line.startswith("$ "):
+            out.append((line[2:], []))
+        elif out and (line or out[-1][1]):
+            out[-1][1].append(line)
+    return [(c, o[:-1] if o and not o[-1] else o) for c, o in out]
+
+
+def compare(name, cmd, want, got, mask_ints):
+    """Problems with got against the README's want, [] when none."""
+    cut = bool(want) and want[-1] == "..."
+    if cut:
+        want = want[:-1]
+        got = got[:len(want)]
+    ws = [shape(x, mask_ints) for x in want]
+    gs = [shape(x, mask_ints) for x in got]
+    if ws == gs:
+        return []
+    out = ["%s: `%s` prints otherwise than the README shows:" % (name, cmd)]
+    for k in range(max(len(ws), len(gs))):
+        w = want[k] if k < len(want) else "(nothing)"
+        g = got[k] if k < len(got) else "(nothing)"
+        if k >= len(ws) or k >= len(gs) or ws[k] != gs[k]:
+            out.append("  README: %s\n  real:   %s" % (w, g))
+    return out
+
+
+def main():
+    with open(README) as f:
+        lines = f.read().split("\n")
+    tmp = tempfile.mkdtemp(prefix="ippm-readme-")
+    runner = Runner(tmp)
+    problems, checked, edits = [], 0, []
+    try:
+        for name, opts, first, last in blocks(lines):
+            new = []
+            for cmd, want in groups(lines[first:last]):
+                interrupt = float(opts.get("interrupt", 0))
+                got = runner.run(cmd, interrupt)
+                if want and want[-1] == "...":
+                    got = got[:len(want) - 1] + ["..."]
+                problems += compare(name, cmd, want, got,
+                                    opts.get("mask") == "ints")
+                checked += 1
+                new += (["" ] if new else []) + ["$ " + cmd] + got
+            edits.append((first, last, new))
+    finally:
+        runner.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    if checked == 0:
+        print("FAIL: no marked example block in %s" % README)
+        return 1
+    if UPDATE:
+        for first, last, new in reversed(edits):
+            lines[first:last] = new
+        with open(README, "w") as f:
+            f.write("\n".join(lines))
+        print("updated %d commands in %d blocks" % (checked, len(edits)))
+        return 0
+    if problems:
+        print("\n".join(problems))
+        print("FAIL: run ci/readme_examples.py IPPM README.md --update, "
+              "then review the diff")
+        return 1
+    print("PASS: %d commands in %d blocks" % (checked, len(edits)))
+    return 0
+
+
+sys.exit(main())
