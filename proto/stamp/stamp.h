@@ -562,7 +562,7 @@ struct stamp_reflector_counters {
  * family, address, port; SSID) and of the source key (peer family and
  * address). */
 #define STAMP_REFLECTOR_SESSION_KEY_LEN 40
-#define STAMP_REFLECTOR_SOURCE_KEY_LEN 17
+#define STAMP_REFLECTOR_SOURCE_KEY_LEN IPPM_ADDR_SOURCE_KEY_LEN
 
 /* Octets of storage for n sessions: their state, a session count per
  * source address, and the two tables (proto/common/ippm_table.h). */

@@ -91,18 +91,12 @@ static void session_key(uint8_t k[STAMP_REFLECTOR_SESSION_KEY_LEN],
     put_u16(k + n, ssid);
 }
 
-/* The source a session is counted against: an IPv4 address; an IPv6
- * address's /64, which one host usually holds whole (SLAAC, privacy
- * addresses) and can send from any address of, as rate limits of IPv6
- * commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole, as
- * it is one IPv4 host. */
+/* The source a session is counted against: ippm_addr_source_key (an
+ * IPv6 address's /64, an IPv4 or IPv4-mapped address whole). */
 static void source_key(uint8_t k[STAMP_REFLECTOR_SOURCE_KEY_LEN],
                        const struct ippm_addr *peer)
 {
-    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
-    put_addr(k, peer);
-    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0)
-        memset(k + 1 + 8, 0, 8);
+    ippm_addr_source_key(k, peer);
 }
 
 /* Takes session i out, and its source's count down (the source leaves
