@@ -107,6 +107,14 @@ static const struct series_def refl_series[] = {
      "ippm_stamp_reflector_sessions_refused_total",
      "New sessions refused: their source address held "
      "--max-sessions-per-source live ones."},
+    {REFL(rate_sources), IPPM_METRIC_GAUGE, IPPM_SNMP_GAUGE32, 9,
+     "ippm_stamp_reflector_rate_sources",
+     "Sources whose token bucket --rate-limit tracks (IPv4 addresses, "
+     "IPv6 /64s), summed over worker threads."},
+    {REFL(rate_forgotten), COUNTER, 10,
+     "ippm_stamp_reflector_rate_sources_forgotten_total",
+     "Sources forgotten, least recently seen first, to track new ones "
+     "(--rate-sources)."},
 };
 
 #define SEND(field) offsetof(struct stamp_send_metrics, field)
@@ -159,6 +167,8 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     ippm_metric_set(m->sessions, r->sessions_used);
     ippm_metric_set(m->evicted, r->counters.sessions_evicted);
     ippm_metric_set(m->refused, r->counters.sessions_refused_source);
+    ippm_metric_set(m->rate_sources, s->rate_sources);
+    ippm_metric_set(m->rate_forgotten, s->rate_forgotten);
     ippm_metrics_end(&m->reg);
 }
 

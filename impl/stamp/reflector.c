@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "proto/stamp/stamp.h"
+#include "impl/core/admit_opts.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
@@ -53,6 +54,7 @@ struct refl_opts {
     struct ippm_src_policy src;    /* --allow-src-port */
     uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX]; /* --ssid-set, RFC 8972 §3 */
     size_t n_ssids;
+    struct ippm_admit_opts admit;  /* RFC 8762 §6: --allow-from, --rate-limit */
 };
 
 struct refl_counters {
@@ -79,6 +81,7 @@ struct refl {
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
+    struct ippm_ratelimit *ratelimit; /* --rate-limit, NULL: none */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
@@ -144,6 +147,7 @@ static void refl_usage(FILE *f)
         "  --ssid-set N[,N]       the SSIDs provisioned (RFC 8972 §3): a\n"
         "                         request with another non-zero SSID is\n"
         "                         discarded (default: every SSID answered)\n"
+        IPPM_ADMIT_USAGE
         IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -157,7 +161,8 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
-       OPT_ALLOW_SRC, OPT_SSID_SET };
+       OPT_ALLOW_SRC, OPT_SSID_SET,
+       OPT_ADMIT = 512 /* IPPM_ADMIT_LONGOPTS */ };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -181,6 +186,7 @@ static const struct option refl_longopts[] = {
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    IPPM_ADMIT_LONGOPTS(OPT_ADMIT),
     {NULL, 0, NULL, 0},
 };
 
@@ -265,7 +271,10 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
                                o->ssids, STAMP_REFLECTOR_SSIDS_MAX,
                                &o->n_ssids);
         break;
-    default: return -1;
+    default:
+        if (c >= OPT_ADMIT && c < OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_)
+            return ippm_admit_opt_parse(&o->admit, c - OPT_ADMIT, arg);
+        return -1;
     }
     return rc;
 }
@@ -288,6 +297,10 @@ static int refl_check(const struct refl_opts *o)
                       o->hmac_key_file || o->require_hmac_tlv ||
                       o->dscp_permitted != STAMP_DSCP_PERMITTED_DEFAULT)) {
         ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
+        return -1;
+    }
+    if ((o->admit.rate.burst || o->admit.sources) && !o->admit.rate.pps) {
+        ippm_cli_error("--rate-burst, --rate-sources: need --rate-limit");
         return -1;
     }
     return 0;
@@ -420,6 +433,8 @@ static void refl_proto_init(struct refl *x)
     cfg.src.self = x->sock.local;
     memcpy(cfg.ssids, x->o.ssids, sizeof cfg.ssids);
     cfg.n_ssids = x->o.n_ssids;
+    cfg.prefixes = x->o.admit.prefixes;
+    cfg.ratelimit = x->ratelimit;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -446,6 +461,16 @@ static int refl_sessions_init(struct refl *x)
         return -1;
     }
     return 0;
+}
+
+/* --rate-limit: this reflector's own token buckets (before
+ * refl_proto_init, which hands them to proto). */
+static int refl_admit_init(struct refl *x)
+{
+    int err;
+    x->ratelimit = ippm_admit_ratelimit_new(&x->o.admit, "stamp reflector",
+                                            &err);
+    return err;
 }
 
 static void refl_drop(struct refl *x, enum ippm_err why)
@@ -576,6 +601,8 @@ static void refl_publish(struct refl *x)
         .replied = x->c.replied,
         .send_failed = x->c.send_failed,
         .drop_by = x->c.drop_by,
+        .rate_sources = x->ratelimit ? ippm_ratelimit_sources(x->ratelimit) : 0,
+        .rate_forgotten = x->ratelimit ? x->ratelimit->evicted : 0,
     };
     stamp_refl_metrics_publish(&x->met, &smp, &x->r);
 }
@@ -634,6 +661,9 @@ static void refl_summary(const struct refl *x)
             fputs(" (--allow-src-port answers them)", stderr);
         fputc('\n', stderr);
     }
+    ippm_admit_summary(stderr, &x->o.admit,
+                       x->ratelimit ? ippm_ratelimit_sources(x->ratelimit) : 0,
+                       x->ratelimit ? x->ratelimit->evicted : 0);
 }
 
 /* Stateful: how the session table fared. */
@@ -679,6 +709,7 @@ static void refl_free(struct refl *x)
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
     free(x->sessions);
+    ippm_admit_ratelimit_free(x->ratelimit);
     free(x);
 }
 
@@ -697,8 +728,10 @@ int stamp_reflector_main(int argc, char **argv)
     if (rc < 0)
         rc = refl_setup(x);
     if (rc < 0) {
+        if (refl_admit_init(x) != 0)
+            rc = IPPM_EXIT_RUNTIME;
         refl_proto_init(x);
-        if (refl_sessions_init(x) != 0)
+        if (rc < 0 && refl_sessions_init(x) != 0)
             rc = IPPM_EXIT_RUNTIME;
     }
     if (rc < 0) {

@@ -78,3 +78,10 @@ foreach(mode self wildcard wildcard2 self6 auth bounce)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
+
+# RFC 8762 §6 (issue 11): one source flooding above --rate-limit is held
+# to its bucket, another is served in full, a --deny-from address never;
+# the summary and Prometheus count each refusal exactly.
+ippm_script_test(stamp_reflector_rate_limit LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/rate_limit.py
+          $<TARGET_FILE:ippm>)

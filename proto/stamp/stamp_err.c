@@ -16,7 +16,11 @@
     X(STAMP_ERR_OWN_PORT, "IPPM_ERR_OWN_PORT",                                 \
       "source port is the reflector's own (another reflector?)")               \
     X(STAMP_ERR_REFLECTING_PORT, "IPPM_ERR_REFLECTING_PORT",                   \
-      "source port of a service that answers any datagram")
+      "source port of a service that answers any datagram")                   \
+    X(STAMP_ERR_SOURCE_DENIED, "IPPM_ERR_SOURCE_DENIED",                       \
+      "source address denied by the allow/deny list")                         \
+    X(STAMP_ERR_RATE_LIMITED, "IPPM_ERR_RATE_LIMITED",                         \
+      "source over its rate limit")
 
 struct stamp_err_row {
     enum ippm_err code;

@@ -431,11 +431,20 @@ static bool reflector_refuses_source(struct stamp_reflector *r,
         [IPPM_SRC_OWN_PORT] = STAMP_ERR_OWN_PORT,
         [IPPM_SRC_REFLECTING_PORT] = STAMP_ERR_REFLECTING_PORT,
     };
+    static const enum ippm_err admit_why[] = {
+        [IPPM_ADMIT_DENIED] = STAMP_ERR_SOURCE_DENIED,
+        [IPPM_ADMIT_RATE_LIMITED] = STAMP_ERR_RATE_LIMITED,
+    };
     enum ippm_src_verdict v = ippm_src_check(&r->cfg.src, ev->meta);
+    enum ippm_admit_verdict a = IPPM_ADMIT_OK;
+    /* RFC 8762 §6: the operator's list and rate after the loop rules. */
     if (v == IPPM_SRC_OK)
+        a = ippm_admit_check(&r->cfg.prefixes, r->cfg.ratelimit,
+                             &ev->meta->peer, ev->now_ns);
+    if (v == IPPM_SRC_OK && a == IPPM_ADMIT_OK)
         return false;
     r->counters.rx++;
-    reflector_drop(r, why[v], act);
+    reflector_drop(r, v != IPPM_SRC_OK ? why[v] : admit_why[a], act);
     return true;
 }
 
