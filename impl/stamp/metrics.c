@@ -154,8 +154,7 @@ void stamp_refl_metrics_init(struct stamp_refl_metrics *m)
 
 /* see stamp_metrics.h */
 void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
-                                const struct stamp_refl_sample *s,
-                                const struct stamp_reflector *r)
+                                const struct stamp_refl_sample *s)
 {
     ippm_metrics_begin(&m->reg);
     ippm_metric_set(m->received, s->received);
@@ -164,9 +163,9 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     for (int e = 1; e < STAMP_ERR_COUNT_; e++)
         ippm_metric_set(m->drop_by[e], s->drop_by[e]);
     ippm_metric_set(m->hmac, s->drop_by[IPPM_ERR_HMAC]);
-    ippm_metric_set(m->sessions, r->sessions_used);
-    ippm_metric_set(m->evicted, r->counters.sessions_evicted);
-    ippm_metric_set(m->refused, r->counters.sessions_refused_source);
+    ippm_metric_set(m->sessions, s->sessions);
+    ippm_metric_set(m->evicted, s->evicted);
+    ippm_metric_set(m->refused, s->refused);
     ippm_metric_set(m->rate_sources, s->rate_sources);
     ippm_metric_set(m->rate_forgotten, s->rate_forgotten);
     ippm_metrics_end(&m->reg);

@@ -110,6 +110,11 @@ expect $R --rate-limit 1000000001
 expect $R --rate-burst 5
 expect $R --rate-limit 10 --rate-burst 0
 expect $R --rate-sources 4 --rate-limit 0
+# --threads, --cpus (issue 11).
+expect $R --threads 0
+expect $R --threads 65
+expect $R --cpus 3-1
+expect $R --cpus x
 
 # every new option is in --help
 for o in tlv-padding cos location timestamp-info direct-measurement \
