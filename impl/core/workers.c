@@ -11,21 +11,11 @@
 static int add_cpus(const char *opt, char *t, void *arg)
 {
     struct ippm_cpu_list *l = arg;
-    char *dash = strchr(t, '-');
-    uint16_t lo, hi;
-    if (dash)
-        *dash = '\0';
-    if (ippm_cli_u16(opt, t, 0, IPPM_CPUS_MAX - 1, "a CPU number", &lo) != 0 ||
-        (dash && ippm_cli_u16(opt, dash + 1, 0, IPPM_CPUS_MAX - 1,
-                              "a CPU number", &hi) != 0))
+    uint64_t lo, hi;
+    if (ippm_cli_range(opt, t, 0, IPPM_CPUS_MAX - 1, "a CPU number", &lo,
+                       &hi) != 0)
         return -1;
-    if (!dash)
-        hi = lo;
-    if (hi < lo) {
-        ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
-        return -1;
-    }
-    for (unsigned c = lo; c <= hi; c++) {
+    for (uint64_t c = lo; c <= hi; c++) {
         if (l->n >= IPPM_CPUS_MAX) {
             ippm_cli_error("%s: more than %d CPUs", opt, IPPM_CPUS_MAX);
             return -1;

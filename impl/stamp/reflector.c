@@ -118,6 +118,8 @@ struct refl {
 static void refl_snap_take(const struct refl *x, struct refl_snap *t);
 static void refl_pool_add_shared(struct refl_pool *p, struct refl_snap *t);
 static void refl_share(struct refl *x);
+static int refl_pool_open(struct refl *x);
+static void refl_pool_free(struct refl_pool *p);
 static int refl_run(struct refl *x);
 static void refl_pool_summary(const struct refl *x);
 static uint64_t refl_pool_rate_sources(const struct refl *x);
@@ -232,21 +234,10 @@ static const struct option refl_longopts[] = {
  * uint64_t at arg. */
 static int add_dscp_range(const char *opt, char *t, void *arg)
 {
-    uint64_t *out = arg;
-    char *dash = strchr(t, '-');
-    uint8_t lo, hi;
-    if (dash)
-        *dash = '\0';
-    if (ippm_cli_dscp(opt, t, &lo) != 0 ||
-        (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+    uint64_t *out = arg, lo, hi;
+    if (ippm_cli_range(opt, t, 0, 63, "a DSCP", &lo, &hi) != 0)
         return -1;
-    if (!dash)
-        hi = lo;
-    if (hi < lo) {
-        ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
-        return -1;
-    }
-    for (unsigned d = lo; d <= hi; d++)
+    for (uint64_t d = lo; d <= hi; d++)
         *out |= 1ull << d;
     return 0;
 }
@@ -769,7 +760,7 @@ static void refl_free(struct refl *x)
     ippm_driver_key_free(&x->key);
     free(x->sessions);
     ippm_admit_ratelimit_free(x->ratelimit);
-    free(x->pool);
+    refl_pool_free(x->pool);
     free(x);
 }
 
@@ -791,7 +782,7 @@ int stamp_reflector_main(int argc, char **argv)
         if (refl_admit_init(x) != 0)
             rc = IPPM_EXIT_RUNTIME;
         refl_proto_init(x);
-        if (rc < 0 && refl_sessions_init(x) != 0)
+        if (rc < 0 && (refl_sessions_init(x) != 0 || refl_pool_open(x) != 0))
             rc = IPPM_EXIT_RUNTIME;
     }
     if (rc < 0) {
@@ -988,7 +979,7 @@ static void *refl_worker_main(void *arg)
     return NULL;
 }
 
-/* Workers 1..n-1 stopped: their counters into x0's, sockets closed. */
+/* Workers 1..n-1 stopped: their counters into x0's (freed with x0). */
 static void refl_pool_end(struct refl *x0, struct refl_pool *p)
 {
     p->received[0] = x0->c.received;
@@ -1004,35 +995,58 @@ static void refl_pool_end(struct refl *x0, struct refl_pool *p)
             p->rate_sources += ippm_ratelimit_sources(w->ratelimit);
             x0->ratelimit->evicted += w->ratelimit->evicted;
         }
-        pthread_mutex_destroy(&w->snap_lock);
-        refl_free(w);
-        p->w[i] = NULL;
     }
 }
 
-/* refl_loop, on n threads when --threads asks. */
-static int refl_run(struct refl *x)
+/* The workers still held (none after refl_pool_end), and p. */
+static void refl_pool_free(struct refl_pool *p)
+{
+    for (unsigned i = 1; p && i < IPPM_WORKERS_MAX; i++) {
+        if (!p->w[i])
+            continue;
+        pthread_mutex_destroy(&p->w[i]->snap_lock);
+        refl_free(p->w[i]);
+        p->w[i] = NULL;
+    }
+    free(p);
+}
+
+/* --threads N > 1: workers 1..N-1 with their sockets, before the banner,
+ * so that the SO_REUSEPORT group is whole before the first datagram (a
+ * socket joining later would move flows that the hash had placed).
+ * Returns 0, or -1 after one line. */
+static int refl_pool_open(struct refl *x)
 {
     unsigned n = x->o.threads;
     if (n <= 1)
-        return ippm_workers_pin(&x->o.cpus, 0, "stamp reflector") == 0
-                   ? refl_loop(x)
-                   : IPPM_EXIT_RUNTIME;
+        return 0;
     struct refl_pool *p = calloc(1, sizeof *p);
     if (!p) {
         ippm_cli_error("stamp reflector: out of memory");
-        return IPPM_EXIT_RUNTIME;
+        return -1;
     }
-    int rc = IPPM_EXIT_RUNTIME;
     x->pool = p;
     for (p->n = 1; p->n < n; p->n++) {
-        if (!(p->w[p->n] = refl_worker_new(x, p->n)))
-            break;
-        p->w[p->n]->stop = &p->threads.stop;
-        p->w[p->n]->idx = p->n;
+        struct refl *w = refl_worker_new(x, p->n);
+        if (!w)
+            return -1;
+        w->stop = &p->threads.stop;
+        w->idx = p->n;
+        p->w[p->n] = w;
     }
-    if (p->n == n &&
-        ippm_workers_start(&p->threads, n, refl_worker_main,
+    return 0;
+}
+
+/* refl_loop, on the pool's threads too when --threads asks. */
+static int refl_run(struct refl *x)
+{
+    struct refl_pool *p = x->pool;
+    if (!p)
+        return ippm_workers_pin(&x->o.cpus, 0, "stamp reflector") == 0
+                   ? refl_loop(x)
+                   : IPPM_EXIT_RUNTIME;
+    int rc = IPPM_EXIT_RUNTIME;
+    if (ippm_workers_start(&p->threads, p->n, refl_worker_main,
                            (void **)p->w) == 0) {
         if (ippm_workers_pin(&x->o.cpus, 0, "stamp reflector") == 0)
             rc = refl_loop(x);

@@ -38,14 +38,6 @@ def request(seq):
     return struct.pack("!IQH30x", seq, 0, 1)
 
 
-def free_tcp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def sock_from(addr):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((addr, 0))
@@ -80,7 +72,7 @@ def series(text, name):
 
 
 def main():
-    mport = free_tcp_port()
+    mport = refl_flood.free_port(socket.SOCK_STREAM)
     with tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("w", suffix=".conf") as conf:
         conf.write("[stamp-reflector]\nrate-limit = 1\nrate-burst = 5\n"
