@@ -729,11 +729,14 @@ static void refl_sessions_summary(const struct refl *x)
 static void refl_banner(const struct refl *x)
 {
     char as[IPPM_ADDR_STRLEN];
-    printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
+    char threads[24] = "";
+    if (x->o.threads > 1)
+        snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
+    printf("ippm stamp reflector listening on %s (%s, %s, %s%s)\n",
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
            x->key.auth ? "authenticated" : "open",
-           ippm_clock_fmt_name(x->o.tsfmt));
+           ippm_clock_fmt_name(x->o.tsfmt), threads);
     fflush(stdout);
 }
 
