@@ -6,6 +6,11 @@
 # The server and the load are pinned to different cores when there are two.
 #
 # usage: ci/bench.sh [SECONDS]       (default 10, or $BENCH_SECONDS)
+# The thread rows (issue 11) run the load as FLOWS (4) generators, each its
+# own socket, so that the kernel's SO_REUSEPORT hash spreads them over the
+# reflector's workers; their baseline is the bare echo under the same load
+# ("echo-flows"), and the reflector there may use both CPUs.
+#
 # env:   BUILD (build), BATCH (64), WINDOW (256), SIZE (44), ROUNDS (1:
 #        with more, each server runs that many times and the median is
 #        kept), BENCH_GATE (1: exit 1 when the stateless reflector is
@@ -22,6 +27,7 @@ BATCH=${BATCH:-64}
 WINDOW=${WINDOW:-256}
 SIZE=${SIZE:-44}
 ROUNDS=${ROUNDS:-1}
+FLOWS=${FLOWS:-4}
 BENCH_GATE=${BENCH_GATE:-1}
 OUT=${BENCH_OUT:-$ROOT/ci/bench-results.md}
 GOAL=0.9
@@ -77,14 +83,50 @@ cpu_ticks() { # utime + stime of PID, in clock ticks
     awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
+# run_load PORT SECONDS OUT: the load generator, or $CASE_FLOWS of them
+# side by side (each with its share of the window), their JSON lines
+# summed into one on OUT. Returns the first failure's status.
+run_load() {
+    local port=$1 secs=$2 out=$3 i rc=0 pids=()
+    if [ "$CASE_FLOWS" -le 1 ]; then
+        # shellcheck disable=SC2086
+        $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds "$secs" \
+            --batch "$BATCH" --window "$WINDOW" --size "$SIZE" $LOAD_ARGS >"$out" 2>"$out.err"
+        return
+    fi
+    for i in $(seq "$CASE_FLOWS"); do
+        # shellcheck disable=SC2086
+        "$IPPM" bench load 127.0.0.1 --port "$port" --seconds "$secs" \
+            --batch "$BATCH" --window $(( WINDOW / CASE_FLOWS )) --size "$SIZE" \
+            $LOAD_ARGS >"$out.$i" 2>"$out.$i.err" &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || rc=$?; done
+    # shellcheck disable=SC2046
+    "$PY" - $(for i in $(seq "$CASE_FLOWS"); do echo "$out.$i"; done) >"$out" <<'PY'
+import json, sys
+rows = [json.load(open(f)) for f in sys.argv[1:]]
+j = dict(rows[0])
+for k in ("sent", "received", "replies_per_s", "short_replies", "stalls",
+          "send_errors", "window"):
+    j[k] = sum(r[k] for r in rows)
+j["flows"] = len(rows)
+j["received_over_sent"] = j["received"] / j["sent"] if j["sent"] else 0.0
+print(json.dumps(j, separators=(",", ":")))
+PY
+    return $rc
+}
+
 # run_case LABEL SERVER-ARGS...: writes "rate received sent cpu_us_per_reply"
 # to $TMP/LABEL.result (in this shell, so the EXIT trap can stop the server)
 run_case() {
-    local label=$1 port t0 t1 rc
+    local label=$1 port t0 t1 rc pin=$PIN_SERVER
     shift
     port=$(free_port)
+    # Several flows: the server may use every CPU (--threads pins itself).
+    [ "$CASE_FLOWS" -gt 1 ] && pin=""
     # shellcheck disable=SC2086
-    $PIN_SERVER "$IPPM" "$@" --port "$port" >"$TMP/$label.server.out" 2>"$TMP/$label.server.err" &
+    $pin "$IPPM" "$@" --port "$port" >"$TMP/$label.server.out" 2>"$TMP/$label.server.err" &
     SERVER_PID=$!
     if ! wait_bound "$port"; then
         echo "bench: $label did not bind port $port" >&2
@@ -94,13 +136,9 @@ run_case() {
         return 1
     fi
     # warm-up: caches, ARP-free loopback route, socket buffers
-    # shellcheck disable=SC2086
-    $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds 1 \
-        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" $LOAD_ARGS >/dev/null 2>&1
+    run_load "$port" 1 "$TMP/$label.warm.json"
     t0=$(cpu_ticks "$SERVER_PID")
-    # shellcheck disable=SC2086
-    $PIN_LOAD "$IPPM" bench load 127.0.0.1 --port "$port" --seconds "$SECS" \
-        --batch "$BATCH" --window "$WINDOW" --size "$SIZE" $LOAD_ARGS >"$TMP/$label.load.json" 2>"$TMP/$label.load.err"
+    run_load "$port" "$SECS" "$TMP/$label.load.json"
     rc=$?
     t1=$(cpu_ticks "$SERVER_PID")
     kill "$SERVER_PID" 2>/dev/null
@@ -133,7 +171,7 @@ KEYF="$TMP/hmac.key"
 printf 'ippm-bench-key\n' >"$KEYF"
 chmod 600 "$KEYF"
 TLV_LOAD="--tlv-padding 256 --hmac-tlv-key $KEYF"
-# label | server command | extra load options
+# label | server command | extra load options [| flows]
 CASES=(
     "echo|bench echo --listen 127.0.0.1 --batch $BATCH|"
     "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta|"
@@ -141,6 +179,9 @@ CASES=(
     "stamp-stateful|stamp reflector --listen 127.0.0.1 --quiet --stateful|"
     "echo-tlv|bench echo --listen 127.0.0.1 --batch $BATCH|$TLV_LOAD"
     "stamp-tlv|stamp reflector --listen 127.0.0.1 --quiet --hmac-key-file $KEYF|$TLV_LOAD"
+    "echo-flows|bench echo --listen 127.0.0.1 --batch $BATCH||$FLOWS"
+    "stamp-threads-1|stamp reflector --listen 127.0.0.1 --quiet --threads 1||$FLOWS"
+    "stamp-threads-2|stamp reflector --listen 127.0.0.1 --quiet --threads 2 --cpus 0-1||$FLOWS"
 )
 fail=0
 declare -A RATES CPUS
@@ -152,6 +193,8 @@ for r in $(seq "$ROUNDS"); do
         # shellcheck disable=SC2206
         args=(${rest%%|*})
         LOAD_ARGS=${rest#*|}
+        CASE_FLOWS=1
+        case "$LOAD_ARGS" in *"|"*) CASE_FLOWS=${LOAD_ARGS##*|}; LOAD_ARGS=${LOAD_ARGS%%|*} ;; esac
         run_case "$label" "${args[@]}" || fail=1
         read -r rate got sent cpu <"$TMP/$label.result"
         echo "bench: round $r $label: $rate replies/s, $got/$sent, $cpu us server CPU/reply"
@@ -188,6 +231,9 @@ PY
 )
 ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$echo_rate" "${RATE[stamp-stateless]}")
 tlv_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-tlv]}" "${RATE[stamp-tlv]}")
+# --threads (issue 11): each against the echo under the same FLOWS loads.
+t1_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-1]}")
+t2_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-2]}")
 tlv_cpu=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{e/r:.3f}' if r else 'nan')" "${CPU[echo-tlv]}" "${CPU[stamp-tlv]}")
 
 # Rounds of one server that disagree mean a busy machine, not a result.
@@ -232,6 +278,10 @@ cpu_model=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/c
     echo "With TLVs (echo-tlv, stamp-tlv: $TLV_LOAD, 44 + 4 + 256 + 20 octets;"
     echo "the reflector walks the TLVs, checks the HMAC TLV and signs its reply's):"
     echo "stamp-tlv / echo-tlv = $tlv_ratio by replies/s, $tlv_cpu by CPU per reply."
+    echo "Worker threads (echo-flows, stamp-threads-N: $FLOWS load generators side by"
+    echo "side, unpinned, each its own socket and WINDOW/$FLOWS; the reflector with"
+    echo "--threads N --cpus 0-1, one SO_REUSEPORT socket per worker):"
+    echo "stamp-threads-1 / echo-flows = $t1_ratio, stamp-threads-2 / echo-flows = $t2_ratio."
     echo
     echo "Raw load results (JSON lines):"
     echo
@@ -252,6 +302,7 @@ echo
 [ -n "$noise" ] && echo "bench: $noise"
 echo "bench: stateless reflector / echo = $ratio (goal >= $GOAL); written to ${OUT#$ROOT/}"
 echo "bench: with TLVs, stamp-tlv / echo-tlv = $tlv_ratio (replies/s), $tlv_cpu (CPU per reply)"
+echo "bench: --threads 1 / echo = $t1_ratio, --threads 2 / echo = $t2_ratio ($FLOWS flows)"
 if [ "$BENCH_GATE" = 1 ] && ! "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) >= $GOAL else 1)" "$ratio" 2>/dev/null; then
     echo "bench: below goal"
     fail=1

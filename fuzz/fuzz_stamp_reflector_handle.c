@@ -19,7 +19,10 @@
  *              bit5 max_reply_len 1500 (asymmetrical packets)
  *              bit6 DSCPs permitted: the default (no CS6/CS7), else all
  *              bit7 sources from the reflector itself, its own port and
- *                   reflecting services' ports, port 53 allowed
+ *                   reflecting services' ports, port 53 allowed; and
+ *                   the admission rules (RFC 8762 §6): 10.0.0.24/29 and
+ *                   fd00::/8 minus fd00::/16 denied, a rate limit of one
+ *                   packet a second, burst 3, over a table of 4 sources
  *   then records, while input lasts:
  *     [0] peer  bits0-4 source port/address index (cfg bit7: index 0
  *               is the reflector itself, 1-7 a port of SRC_PORTS, 8-15
@@ -33,7 +36,9 @@
  *  - handle returns IPPM_OK and the action is SEND or DROP, counted once
  *    (rx, and tx or dropped with drop_by[why]);
  *  - a source ippm_src_check refuses is dropped under its reason, before
- *    anything else; no other request is dropped for its source;
+ *    anything else; then one the prefix list denies, as SOURCE_DENIED;
+ *    RATE_LIMITED only with a rate limit, whose table never outgrows
+ *    its 4 sources; no other request is dropped for its source;
  *  - SEND: the reply fits tx_cap (tx is exactly tx_cap on the heap, so
  *    ASan sees an overrun), is at least the base length, and is never
  *    longer than the request unless reply_to_short, or with TLVs a
@@ -79,8 +84,12 @@ struct seq_slot {
     uint32_t next;
 };
 
+#define RATE_SOURCES 4
+
 struct run {
     struct stamp_reflector r; /* big: keep it off the stack */
+    struct ippm_ratelimit rl;
+    uint64_t rl_mem[IPPM_RATELIMIT_SIZE(RATE_SOURCES) / 8 + 1];
     struct ippm_hmac_key key;
     bool fix_hmac;
     bool in_place;
@@ -194,6 +203,8 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
     req_ok = stamp_sender_pkt_decode(&req, pkt, len, cfg->mode) == IPPM_OK;
     FUZZ_CHECK(req_ok == (len >= base));
     enum ippm_err refused = source_reason(ippm_src_check(&cfg->src, meta));
+    if (refused == IPPM_OK && !ippm_prefix_allows(&cfg->prefixes, &meta->peer))
+        refused = STAMP_ERR_SOURCE_DENIED;
     /* In place the request's buffer is tx: the driver's receive buffer,
      * as large as its transmit one. */
     uint8_t *tx = run.in_place ? pkt : run.tx;
@@ -209,6 +220,8 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
     FUZZ_CHECK(rc == IPPM_OK);
     FUZZ_CHECK(act.kind == IPPM_ACT_SEND_DATAGRAM || act.kind == IPPM_ACT_DROP);
     FUZZ_CHECK(run.r.counters.rx == before.rx + 1);
+    if (cfg->ratelimit)
+        FUZZ_CHECK(ippm_ratelimit_sources(cfg->ratelimit) <= RATE_SOURCES);
     if (refused != IPPM_OK)
         FUZZ_CHECK(act.kind == IPPM_ACT_DROP && act.why == refused);
 
@@ -220,7 +233,12 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
                    before.drop_by[act.why] + 1);
         if (refused != IPPM_OK)
             return;
-        FUZZ_CHECK(!is_source_reason(act.why));
+        FUZZ_CHECK(!is_source_reason(act.why) &&
+                   act.why != STAMP_ERR_SOURCE_DENIED);
+        if (act.why == STAMP_ERR_RATE_LIMITED) {
+            FUZZ_CHECK(cfg->ratelimit != NULL);
+            return;
+        }
         if (act.why == IPPM_ERR_SHORT)
             FUZZ_CHECK(len < base);
         if (act.why == IPPM_ERR_HMAC)
@@ -328,6 +346,27 @@ static void prefill(unsigned count)
     }
 }
 
+/* cfg bit7: the allow/deny list and the rate limit (RFC 8762 §6), a
+ * small table so that sources are forgotten too. */
+static void config_admission(struct stamp_reflector_config *cfg)
+{
+    static const uint8_t seed[IPPM_TABLE_SEED_LEN] = {1};
+    struct ippm_rate rate = {.pps = 1, .burst = 3};
+    struct ippm_addr net;
+    memset(&net, 0, sizeof net);
+    net.family = IPPM_AF_INET;
+    net.ip[0] = 10, net.ip[3] = 24;
+    FUZZ_CHECK(ippm_prefix_add(&cfg->prefixes, &net, 29, false) == IPPM_OK);
+    memset(&net, 0, sizeof net);
+    net.family = IPPM_AF_INET6;
+    net.ip[0] = 0xfd;
+    FUZZ_CHECK(ippm_prefix_add(&cfg->prefixes, &net, 8, false) == IPPM_OK);
+    FUZZ_CHECK(ippm_prefix_add(&cfg->prefixes, &net, 16, true) == IPPM_OK);
+    FUZZ_CHECK(ippm_ratelimit_init(&run.rl, run.rl_mem, sizeof run.rl_mem,
+                                   RATE_SOURCES, &rate, seed) == IPPM_OK);
+    cfg->ratelimit = &run.rl;
+}
+
 /* cfg octet [1]: what RFC 8972 and the source rules add. */
 static void config_tlv_and_sources(struct stamp_reflector_config *cfg,
                                    uint8_t c2)
@@ -345,8 +384,10 @@ static void config_tlv_and_sources(struct stamp_reflector_config *cfg,
     cfg->ts_in = STAMP_TSM_SW;
     cfg->ts_out = STAMP_TSM_SW;
     run.src_rules = (c2 & 0x80) != 0;
-    if (run.src_rules)
+    if (run.src_rules) {
         FUZZ_CHECK(ippm_src_policy_allow(&cfg->src, 53) == IPPM_OK);
+        config_admission(cfg);
+    }
 }
 
 /* A writable copy of a record's payload. Out of place it is exactly plen

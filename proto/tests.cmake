@@ -6,7 +6,7 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 foreach(t ippm_time_test ippm_stats_test ippm_interval_test ippm_cur_test
           ippm_err_test
           ippm_timerq_test ippm_stream_test ippm_table_test
-          ippm_srcguard_test ippm_dirs_test)
+          ippm_srcguard_test ippm_dirs_test ippm_admit_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/${t}.c)
 endforeach()
 foreach(t stamp_wire_test stamp_session_test stamp_tlv_test

@@ -122,6 +122,25 @@ int ippm_cli_port(const char *opt, const char *s, uint16_t *out)
 }
 
 /* see cli.h */
+int ippm_cli_range(const char *opt, char *item, uint64_t min, uint64_t max,
+                   const char *what, uint64_t *lo, uint64_t *hi)
+{
+    char *dash = strchr(item, '-');
+    if (dash)
+        *dash = '\0';
+    if (ippm_cli_uint(opt, item, min, max, what, lo) != 0 ||
+        (dash && ippm_cli_uint(opt, dash + 1, min, max, what, hi) != 0))
+        return -1;
+    if (!dash)
+        *hi = *lo;
+    if (*hi < *lo) {
+        ippm_cli_error("%s: '%s-%s' is an empty range", opt, item, dash + 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* see cli.h */
 int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out)
 {
     uint64_t v;

@@ -59,6 +59,12 @@ int ippm_cli_duration(const char *opt, const char *s, uint64_t min_ns,
 int ippm_cli_seconds(const char *opt, const char *s, double min_s,
                      double max_s, uint64_t *out_ns);
 
+/* One item of a range list: "N" or "N-M", each an ippm_cli_uint in
+ * [min, max], into *lo and *hi (equal for "N"); "M-N" with N < M is an
+ * empty range. item is written to. Returns 0, or -1 after one line. */
+int ippm_cli_range(const char *opt, char *item, uint64_t min, uint64_t max,
+                   const char *what, uint64_t *lo, uint64_t *hi);
+
 /* DSCP, 0-63 (the TOS octet is this shifted left by two). */
 int ippm_cli_dscp(const char *opt, const char *s, uint8_t *out);
 

@@ -314,9 +314,26 @@ static void test_ippm_cli_outputs_refuses_missing_dir_and_twins(void **state)
     assert_int_equal(rmdir(dir), 0); /* the probes left nothing */
 }
 
+/* "N" and "N-M" items of --cpus and --dscp-permitted. */
+static void test_ippm_cli_range(void **state)
+{
+    (void)state;
+    uint64_t lo = 9, hi = 9;
+    char one[] = "4", two[] = "2-7", empty[] = "7-2", big[] = "1-64",
+         junk[] = "1-x";
+    assert_int_equal(ippm_cli_range("--x", one, 0, 63, "a N", &lo, &hi), 0);
+    assert_true(lo == 4 && hi == 4);
+    assert_int_equal(ippm_cli_range("--x", two, 0, 63, "a N", &lo, &hi), 0);
+    assert_true(lo == 2 && hi == 7);
+    assert_int_equal(ippm_cli_range("--x", empty, 0, 63, "a N", &lo, &hi), -1);
+    assert_int_equal(ippm_cli_range("--x", big, 0, 63, "a N", &lo, &hi), -1);
+    assert_int_equal(ippm_cli_range("--x", junk, 0, 63, "a N", &lo, &hi), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ippm_cli_range),
         cmocka_unit_test(test_ippm_cli_port_accepts_1_and_65535),
         cmocka_unit_test(test_ippm_cli_port_rejects_out_of_range_and_junk),
         cmocka_unit_test(test_ippm_cli_narrow_fields_range),

@@ -215,10 +215,19 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
     return 0;
 }
 
-static int open_any(struct ippm_sock *s, uint16_t port, char *err,
+/* socket(2) with SO_REUSEPORT on when reuse (ippm_net_open_shared). */
+static int socket_for(int family, bool reuse)
+{
+    int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && reuse)
+        set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+    return fd;
+}
+
+static int open_any(struct ippm_sock *s, uint16_t port, bool reuse, char *err,
                     size_t err_len)
 {
-    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = socket_for(AF_INET6, reuse);
     if (fd >= 0) {
         set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
         struct sockaddr_in6 in6 = {0};
@@ -234,7 +243,7 @@ static int open_any(struct ippm_sock *s, uint16_t port, char *err,
     } else if (errno != EAFNOSUPPORT) {
         return fail(err, err_len, "socket", -1);
     }
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    fd = socket_for(AF_INET, reuse);
     if (fd < 0)
         return fail(err, err_len, "socket", -1);
     struct sockaddr_in in = {0};
@@ -246,15 +255,14 @@ static int open_any(struct ippm_sock *s, uint16_t port, char *err,
     return finish_open(s, fd, AF_INET, err, err_len);
 }
 
-/* see net.h */
-int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
-                        uint16_t port, char *err, size_t err_len)
+static int open_bound(struct ippm_sock *s, const struct ippm_addr *local,
+                      uint16_t port, bool reuse, char *err, size_t err_len)
 {
     s->fd = -1;
     if (!local)
-        return open_any(s, port, err, err_len);
+        return open_any(s, port, reuse, err, err_len);
     int family = local->family == IPPM_AF_INET6 ? AF_INET6 : AF_INET;
-    int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = socket_for(family, reuse);
     if (fd < 0)
         return fail(err, err_len, "socket", -1);
     if (family == AF_INET6)
@@ -266,6 +274,20 @@ int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
     if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
         return bind_fail(err, err_len, family, a.ip, port, fd);
     return finish_open(s, fd, family, err, err_len);
+}
+
+/* see net.h */
+int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
+                        uint16_t port, char *err, size_t err_len)
+{
+    return open_bound(s, local, port, false, err, err_len);
+}
+
+/* see net.h */
+int ippm_net_open_shared(struct ippm_sock *s, const struct ippm_addr *local,
+                         uint16_t port, char *err, size_t err_len)
+{
+    return open_bound(s, local, port, true, err, err_len);
 }
 
 /* see net.h */

@@ -45,6 +45,14 @@ int ippm_net_resolve(const char *host, uint16_t port, enum ippm_family fam,
 int ippm_net_open_bound(struct ippm_sock *s, const struct ippm_addr *local,
                         uint16_t port, char *err, size_t err_len);
 
+/* ippm_net_open_bound with SO_REUSEPORT, for a server's worker threads:
+ * each opens its own socket on the same address and port (the first may
+ * take port 0, the others then its port), and the kernel spreads
+ * datagrams over them by a hash of the 4-tuple, so one flow always
+ * reaches the same socket. Only the same user can share the port. */
+int ippm_net_open_shared(struct ippm_sock *s, const struct ippm_addr *local,
+                         uint16_t port, char *err, size_t err_len);
+
 /* Opens a UDP socket on an ephemeral port, connected to peer, with receive
  * metadata on: the kernel then delivers only peer's datagrams, and ICMP
  * errors as ECONNREFUSED. Returns 0, or -1 with the reason in err. */

@@ -107,6 +107,14 @@ static const struct series_def refl_series[] = {
      "ippm_stamp_reflector_sessions_refused_total",
      "New sessions refused: their source address held "
      "--max-sessions-per-source live ones."},
+    {REFL(rate_sources), IPPM_METRIC_GAUGE, IPPM_SNMP_GAUGE32, 9,
+     "ippm_stamp_reflector_rate_sources",
+     "Sources whose token bucket --rate-limit tracks (IPv4 addresses, "
+     "IPv6 /64s), summed over worker threads."},
+    {REFL(rate_forgotten), COUNTER, 10,
+     "ippm_stamp_reflector_rate_sources_forgotten_total",
+     "Sources forgotten, least recently seen first, to track new ones "
+     "(--rate-sources)."},
 };
 
 #define SEND(field) offsetof(struct stamp_send_metrics, field)
@@ -146,8 +154,7 @@ void stamp_refl_metrics_init(struct stamp_refl_metrics *m)
 
 /* see stamp_metrics.h */
 void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
-                                const struct stamp_refl_sample *s,
-                                const struct stamp_reflector *r)
+                                const struct stamp_refl_sample *s)
 {
     ippm_metrics_begin(&m->reg);
     ippm_metric_set(m->received, s->received);
@@ -156,9 +163,11 @@ void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
     for (int e = 1; e < STAMP_ERR_COUNT_; e++)
         ippm_metric_set(m->drop_by[e], s->drop_by[e]);
     ippm_metric_set(m->hmac, s->drop_by[IPPM_ERR_HMAC]);
-    ippm_metric_set(m->sessions, r->sessions_used);
-    ippm_metric_set(m->evicted, r->counters.sessions_evicted);
-    ippm_metric_set(m->refused, r->counters.sessions_refused_source);
+    ippm_metric_set(m->sessions, s->sessions);
+    ippm_metric_set(m->evicted, s->evicted);
+    ippm_metric_set(m->refused, s->refused);
+    ippm_metric_set(m->rate_sources, s->rate_sources);
+    ippm_metric_set(m->rate_forgotten, s->rate_forgotten);
     ippm_metrics_end(&m->reg);
 }
 

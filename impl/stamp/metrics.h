@@ -21,7 +21,7 @@
 struct stamp_refl_metrics {
     struct ippm_metrics reg;
     struct ippm_metric *received, *sent, *send_failed, *hmac, *sessions,
-        *evicted, *refused;
+        *evicted, *refused, *rate_sources, *rate_forgotten;
     struct ippm_metric *drop_by[STAMP_ERR_COUNT_];
 };
 
@@ -29,14 +29,15 @@ struct stamp_refl_metrics {
 struct stamp_refl_sample {
     uint64_t received, replied, send_failed;
     const uint64_t *drop_by; /* STAMP_ERR_COUNT_ entries */
+    uint64_t sessions, evicted, refused;   /* the stateful table */
+    uint64_t rate_sources, rate_forgotten; /* --rate-limit's table */
 };
 
 void stamp_refl_metrics_init(struct stamp_refl_metrics *m);
 
-/* Publishes s, and the session table's size and evictions from r. */
+/* Publishes s (summed over worker threads by the driver). */
 void stamp_refl_metrics_publish(struct stamp_refl_metrics *m,
-                                const struct stamp_refl_sample *s,
-                                const struct stamp_reflector *r);
+                                const struct stamp_refl_sample *s);
 
 /* ---- the sender ---- */
 

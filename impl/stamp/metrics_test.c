@@ -51,10 +51,33 @@ static void test_sender_short_replies_series(void **state)
                              "ippm_stamp_sender_short_replies_total") == 3);
 }
 
+/* The reflector's --rate-limit table: sources tracked and forgotten
+ * (the refusals are drop rows, reasons rate_limited and source_denied). */
+static void test_reflector_rate_series(void **state)
+{
+    (void)state;
+    static struct stamp_refl_metrics m;
+    uint64_t drop_by[STAMP_ERR_COUNT_] = {0};
+    drop_by[STAMP_ERR_RATE_LIMITED] = 7;
+    struct stamp_refl_sample smp = {.received = 9, .replied = 2,
+                                    .drop_by = drop_by, .rate_sources = 4,
+                                    .rate_forgotten = 11};
+    stamp_refl_metrics_init(&m);
+    stamp_refl_metrics_publish(&m, &smp);
+    assert_true(series_value(&m.reg, "ippm_stamp_reflector_rate_sources") == 4);
+    assert_true(series_value(
+                    &m.reg,
+                    "ippm_stamp_reflector_rate_sources_forgotten_total") == 11);
+    assert_true(series_value(&m.reg,
+                             "ippm_stamp_reflector_packets_dropped_total"
+                             "{reason=\"rate_limited\"}") == 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sender_short_replies_series),
+        cmocka_unit_test(test_reflector_rate_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

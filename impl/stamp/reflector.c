@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "proto/stamp/stamp.h"
+#include "impl/core/admit_opts.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/commands.h"
@@ -18,6 +19,7 @@
 #include "impl/core/driver_common.h"
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
+#include "impl/core/workers.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
 #include "impl/stamp/txts.h"
@@ -30,6 +32,8 @@
 /* After the first short request or refused source, at most one line of
  * the kind per this long. */
 #define LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
+/* How often worker 0 publishes the pool's metrics when idle. */
+#define REFL_POOL_PUBLISH_NS (100 * 1000000ull)
 /* Work per wakeup: 16 batches of IPPM_NET_BATCH, about a millisecond. */
 #define REFL_BATCHES_PER_WAKEUP 16
 
@@ -55,6 +59,9 @@ struct refl_opts {
     struct ippm_src_policy src;    /* --allow-src-port */
     uint16_t ssids[STAMP_REFLECTOR_SSIDS_MAX]; /* --ssid-set, RFC 8972 §3 */
     size_t n_ssids;
+    struct ippm_admit_opts admit;  /* RFC 8762 §6: --allow-from, --rate-limit */
+    unsigned threads;              /* --threads, 0 or 1: no pool */
+    struct ippm_cpu_list cpus;     /* --cpus */
 };
 
 struct refl_counters {
@@ -63,6 +70,14 @@ struct refl_counters {
     uint64_t send_failed;
     uint64_t dropped;
     uint64_t drop_by[STAMP_ERR_COUNT_];
+};
+
+/* What a worker shares of its state for --metrics (under snap_lock) and
+ * what the workers add up to. */
+struct refl_snap {
+    struct refl_counters c;
+    uint64_t sessions, evicted, refused;  /* stateful table */
+    uint64_t rate_sources, rate_forgotten; /* --rate-limit */
 };
 
 /* A rate limit on a kind of log line: the first at once, then at most
@@ -83,6 +98,7 @@ struct refl {
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
     void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
+    struct ippm_ratelimit *ratelimit; /* --rate-limit, NULL: none */
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
     struct refl_counters c;
@@ -92,7 +108,25 @@ struct refl {
     struct refl_log_limit log_by[STAMP_ERR_COUNT_];
     struct stamp_refl_metrics met; /* published only when exp.on */
     struct ippm_export exp;
+    struct refl_pool *pool; /* --threads N > 1, worker 0: the others */
+    const atomic_bool *stop; /* workers 1..N-1: the pool's stop flag */
+    unsigned idx;            /* and their number */
+    /* A worker of a pool whose worker 0 exports metrics: it copies its
+     * state to snap after each batch, under its own lock, which only
+     * worker 0's publishing takes besides (no lock between workers). */
+    bool share;
+    pthread_mutex_t snap_lock;
+    struct refl_snap snap;
 };
+
+static void refl_snap_take(const struct refl *x, struct refl_snap *t);
+static void refl_pool_add_shared(struct refl_pool *p, struct refl_snap *t);
+static void refl_share(struct refl *x);
+static int refl_pool_open(struct refl *x);
+static void refl_pool_free(struct refl_pool *p);
+static int refl_run(struct refl *x);
+static void refl_pool_summary(const struct refl *x);
+static uint64_t refl_pool_rate_sources(const struct refl *x);
 
 /* What one session costs in the table, octets (its state, its key, its
  * links and its source's share), for --help. */
@@ -151,6 +185,13 @@ static void refl_usage(FILE *f)
         "  --ssid-set N[,N]       the SSIDs provisioned (RFC 8972 §3): a\n"
         "                         request with another non-zero SSID is\n"
         "                         discarded (default: every SSID answered)\n"
+        IPPM_ADMIT_USAGE
+        "  --threads N            N worker threads, each with its own\n"
+        "                         SO_REUSEPORT socket, state and counters\n"
+        "                         (default 1, at most %d); a flow stays on\n"
+        "                         one worker (the kernel hashes its 4-tuple)\n"
+        "  --cpus LIST            pin worker i to the i-th CPU of LIST\n"
+        "                         (0-1,4), round robin\n"
         IPPM_EXPORT_USAGE
         "  --quiet                no startup line\n"
         "  --config FILE          options from FILE ([stamp-reflector] and\n"
@@ -160,14 +201,16 @@ static void refl_usage(FILE *f)
         "command line, 3 when it could not run (a name that does not\n"
         "resolve, a port it cannot bind, a key it cannot read).\n",
         STAMP_REFLECTOR_SESSIONS_MAX, refl_session_octets(),
-        DEFAULT_MAX_PER_SOURCE);
+        DEFAULT_MAX_PER_SOURCE, IPPM_WORKERS_MAX);
 }
 
 enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
-       OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS };
+       OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS,
+       OPT_ADMIT = 512 /* IPPM_ADMIT_LONGOPTS */,
+       OPT_THREADS = 540, OPT_CPUS };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -192,6 +235,9 @@ static const struct option refl_longopts[] = {
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    IPPM_ADMIT_LONGOPTS(OPT_ADMIT),
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"cpus", required_argument, NULL, OPT_CPUS},
     {NULL, 0, NULL, 0},
 };
 
@@ -199,21 +245,10 @@ static const struct option refl_longopts[] = {
  * uint64_t at arg. */
 static int add_dscp_range(const char *opt, char *t, void *arg)
 {
-    uint64_t *out = arg;
-    char *dash = strchr(t, '-');
-    uint8_t lo, hi;
-    if (dash)
-        *dash = '\0';
-    if (ippm_cli_dscp(opt, t, &lo) != 0 ||
-        (dash && ippm_cli_dscp(opt, dash + 1, &hi) != 0))
+    uint64_t *out = arg, lo, hi;
+    if (ippm_cli_range(opt, t, 0, 63, "a DSCP", &lo, &hi) != 0)
         return -1;
-    if (!dash)
-        hi = lo;
-    if (hi < lo) {
-        ippm_cli_error("%s: '%s-%s' is an empty range", opt, t, dash + 1);
-        return -1;
-    }
-    for (unsigned d = lo; d <= hi; d++)
+    for (uint64_t d = lo; d <= hi; d++)
         *out |= 1ull << d;
     return 0;
 }
@@ -277,7 +312,16 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
                                o->ssids, STAMP_REFLECTOR_SSIDS_MAX,
                                &o->n_ssids);
         break;
-    default: return -1;
+    case OPT_THREADS:
+        rc = ippm_cli_uint("--threads", arg, 1, IPPM_WORKERS_MAX,
+                           "a thread count", &v);
+        o->threads = (unsigned)v;
+        break;
+    case OPT_CPUS: rc = ippm_cli_cpus("--cpus", arg, &o->cpus); break;
+    default:
+        if (c >= OPT_ADMIT && c < OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_)
+            return ippm_admit_opt_parse(&o->admit, c - OPT_ADMIT, arg);
+        return -1;
     }
     return rc;
 }
@@ -300,6 +344,10 @@ static int refl_check(const struct refl_opts *o)
                       o->hmac_key_file || o->require_hmac_tlv ||
                       o->dscp_permitted != STAMP_DSCP_PERMITTED_DEFAULT)) {
         ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
+        return -1;
+    }
+    if ((o->admit.rate.burst || o->admit.sources) && !o->admit.rate.pps) {
+        ippm_cli_error("--rate-burst, --rate-sources: need --rate-limit");
         return -1;
     }
     return 0;
@@ -389,8 +437,9 @@ static int refl_setup(struct refl *x)
     if (x->o.listen && (rc = ippm_cli_addr("--listen", x->o.listen, x->o.port,
                                            STAMP_PORT, &local)) != 0)
         return rc;
-    if (ippm_net_open_bound(&x->sock, x->o.listen ? &local : NULL, local.port,
-                            err, sizeof(err)) != 0) {
+    if ((x->o.threads > 1 ? ippm_net_open_shared : ippm_net_open_bound)(
+            &x->sock, x->o.listen ? &local : NULL, local.port, err,
+            sizeof(err)) != 0) {
         ippm_cli_bind_error("stamp reflector", err, "--port");
         return IPPM_EXIT_RUNTIME;
     }
@@ -438,6 +487,8 @@ static void refl_proto_init(struct refl *x)
     cfg.src.self = x->sock.local;
     memcpy(cfg.ssids, x->o.ssids, sizeof cfg.ssids);
     cfg.n_ssids = x->o.n_ssids;
+    cfg.prefixes = x->o.admit.prefixes;
+    cfg.ratelimit = x->ratelimit;
     stamp_reflector_init(&x->r, &cfg);
 }
 
@@ -464,6 +515,16 @@ static int refl_sessions_init(struct refl *x)
         return -1;
     }
     return 0;
+}
+
+/* --rate-limit: this reflector's own token buckets (before
+ * refl_proto_init, which hands them to proto). */
+static int refl_admit_init(struct refl *x)
+{
+    int err;
+    x->ratelimit = ippm_admit_ratelimit_new(&x->o.admit, "stamp reflector",
+                                            &err);
+    return err;
 }
 
 static void refl_drop(struct refl *x, enum ippm_err why)
@@ -590,16 +651,25 @@ static void refl_one(struct refl *x, size_t i)
     }
 }
 
-/* --metrics, --agentx: the batch's counters for the exporters' threads. */
+/* --metrics, --agentx: the batch's counters for the exporters' threads,
+ * with the other workers' last shared ones (refl_workers.c). */
 static void refl_publish(struct refl *x)
 {
+    struct refl_snap t;
+    refl_snap_take(x, &t);
+    refl_pool_add_shared(x->pool, &t);
     struct stamp_refl_sample smp = {
-        .received = x->c.received,
-        .replied = x->c.replied,
-        .send_failed = x->c.send_failed,
-        .drop_by = x->c.drop_by,
+        .received = t.c.received,
+        .replied = t.c.replied,
+        .send_failed = t.c.send_failed,
+        .drop_by = t.c.drop_by,
+        .sessions = t.sessions,
+        .evicted = t.evicted,
+        .refused = t.refused,
+        .rate_sources = t.rate_sources,
+        .rate_forgotten = t.rate_forgotten,
     };
-    stamp_refl_metrics_publish(&x->met, &smp, &x->r);
+    stamp_refl_metrics_publish(&x->met, &smp);
 }
 
 /* Reads the socket until it is empty, a stop is asked or
@@ -630,6 +700,8 @@ static int refl_drain(struct refl *x)
         stamp_txts_refl_sent(&x->txts, &x->sock, &x->r, &x->clk, sent);
         if (x->exp.on)
             refl_publish(x);
+        else if (x->share)
+            refl_share(x);
         if ((size_t)n < x->rx.cap)
             return 0;
     }
@@ -664,6 +736,10 @@ static void refl_summary(const struct refl *x)
             fputs(" (--allow-src-port answers them)", stderr);
         fputc('\n', stderr);
     }
+    ippm_admit_summary(stderr, &x->o.admit,
+                       (x->ratelimit ? ippm_ratelimit_sources(x->ratelimit)
+                                     : 0) + refl_pool_rate_sources(x),
+                       x->ratelimit ? x->ratelimit->evicted : 0);
 }
 
 /* Stateful: how the session table fared. */
@@ -683,18 +759,25 @@ static void refl_sessions_summary(const struct refl *x)
 static void refl_banner(const struct refl *x)
 {
     char as[IPPM_ADDR_STRLEN];
-    printf("ippm stamp reflector listening on %s (%s, %s, %s)\n",
+    char threads[24] = "";
+    if (x->o.threads > 1)
+        snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
+    printf("ippm stamp reflector listening on %s (%s, %s, %s%s)\n",
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
            x->key.auth ? "authenticated" : "open",
-           ippm_clock_fmt_name(x->o.tsfmt));
+           ippm_clock_fmt_name(x->o.tsfmt), threads);
     fflush(stdout);
 }
 
 static int refl_loop(struct refl *x)
 {
+    /* With workers, metrics include theirs even when this one is idle. */
+    uint64_t wait_ns = x->pool && x->exp.on ? REFL_POOL_PUBLISH_NS : UINT64_MAX;
     while (!ippm_net_stopping()) {
-        int w = ippm_net_wait(&x->sock, UINT64_MAX);
+        int w = ippm_net_wait(&x->sock, wait_ns);
+        if (w == 0 && x->pool && x->exp.on)
+            refl_publish(x);
         if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
             ippm_cli_error("stamp reflector: %s", strerror(errno));
             return IPPM_EXIT_RUNTIME;
@@ -709,6 +792,8 @@ static void refl_free(struct refl *x)
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
     free(x->sessions);
+    ippm_admit_ratelimit_free(x->ratelimit);
+    refl_pool_free(x->pool);
     free(x);
 }
 
@@ -727,17 +812,20 @@ int stamp_reflector_main(int argc, char **argv)
     if (rc < 0)
         rc = refl_setup(x);
     if (rc < 0) {
+        if (refl_admit_init(x) != 0)
+            rc = IPPM_EXIT_RUNTIME;
         refl_proto_init(x);
-        if (refl_sessions_init(x) != 0)
+        if (rc < 0 && (refl_sessions_init(x) != 0 || refl_pool_open(x) != 0))
             rc = IPPM_EXIT_RUNTIME;
     }
     if (rc < 0) {
         ippm_net_stop_signals();
         if (!x->o.quiet)
             refl_banner(x);
-        rc = refl_loop(x);
+        rc = refl_run(x);
         refl_summary(x);
         refl_sessions_summary(x);
+        refl_pool_summary(x);
     }
     refl_free(x);
     return rc;
@@ -807,4 +895,214 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
     x->sock.fd = -1; /* the caller's socket */
     refl_free(x);
     return rc;
+}
+
+/* ---- --threads N: a pool of reflectors (impl/core/workers.h) ---- */
+
+/* Worker 0 is the reflector of stamp_reflector_main, on the main thread;
+ * workers 1..N-1 are copies with their own SO_REUSEPORT socket, key
+ * context, session table, buckets and counters, so the packet path
+ * shares nothing. The kernel picks a socket by a hash of the datagram's
+ * 4-tuple: a session (4-tuple and SSID) always reaches one worker, whose
+ * table alone holds it, and stateful numbering stays consistent. Each
+ * worker's --max-sessions and --rate-sources are its own: memory is N
+ * times one worker's. At the end the workers' counters are added into
+ * worker 0's, which prints the one summary. */
+struct refl_pool {
+    struct ippm_workers threads;
+    struct refl *w[IPPM_WORKERS_MAX]; /* [0] unused: the main reflector */
+    unsigned n;
+    uint64_t received[IPPM_WORKERS_MAX]; /* per worker, for the summary */
+    uint64_t rate_sources;               /* workers 1.. at the end */
+};
+
+static void refl_counters_add(struct refl_counters *t,
+                              const struct refl_counters *c)
+{
+    t->received += c->received;
+    t->replied += c->replied;
+    t->send_failed += c->send_failed;
+    t->dropped += c->dropped;
+    for (int e = 0; e < STAMP_ERR_COUNT_; e++)
+        t->drop_by[e] += c->drop_by[e];
+}
+
+static void refl_snap_take(const struct refl *x, struct refl_snap *t)
+{
+    memset(t, 0, sizeof *t);
+    refl_counters_add(&t->c, &x->c);
+    t->sessions = x->r.sessions_used;
+    t->evicted = x->r.counters.sessions_evicted;
+    t->refused = x->r.counters.sessions_refused_source;
+    if (x->ratelimit) {
+        t->rate_sources = ippm_ratelimit_sources(x->ratelimit);
+        t->rate_forgotten = x->ratelimit->evicted;
+    }
+}
+
+static void refl_snap_add(struct refl_snap *t, const struct refl_snap *s)
+{
+    refl_counters_add(&t->c, &s->c);
+    t->sessions += s->sessions;
+    t->evicted += s->evicted;
+    t->refused += s->refused;
+    t->rate_sources += s->rate_sources;
+    t->rate_forgotten += s->rate_forgotten;
+}
+
+/* A worker's state for worker 0's next publish. */
+static void refl_share(struct refl *x)
+{
+    pthread_mutex_lock(&x->snap_lock);
+    refl_snap_take(x, &x->snap);
+    pthread_mutex_unlock(&x->snap_lock);
+}
+
+/* Adds what workers 1.. last shared to t (nothing without a pool). */
+static void refl_pool_add_shared(struct refl_pool *p, struct refl_snap *t)
+{
+    for (unsigned i = 1; p && i < p->n; i++) {
+        pthread_mutex_lock(&p->w[i]->snap_lock);
+        refl_snap_add(t, &p->w[i]->snap);
+        pthread_mutex_unlock(&p->w[i]->snap_lock);
+    }
+}
+
+/* Worker i: x0's options, its own socket on x0's address and port, its
+ * own key context and tables. NULL after one line. */
+static struct refl *refl_worker_new(const struct refl *x0, unsigned i)
+{
+    char err[IPPM_NET_ERRLEN];
+    struct refl *w = calloc(1, sizeof *w);
+    if (!w) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return NULL;
+    }
+    w->o = x0->o;
+    w->sock.fd = -1;
+    w->log_drops = x0->log_drops;
+    w->share = x0->exp.on;
+    pthread_mutex_init(&w->snap_lock, NULL);
+    bool ok = ippm_driver_key_set(&w->key, "stamp reflector", x0->key.auth,
+                                  x0->key.bytes, x0->key.len) < 0;
+    if (ok && ippm_net_open_shared(&w->sock, x0->o.listen ? &x0->sock.local
+                                                         : NULL,
+                                   x0->sock.local.port, err, sizeof err) != 0) {
+        ippm_cli_error("stamp reflector: worker %u: %s", i, err);
+        ok = false;
+    }
+    ok = ok && ippm_driver_batches_init(&w->rx, &w->tx, IPPM_NET_BATCH,
+                                        IPPM_NET_MAX_DGRAM,
+                                        "stamp reflector") < 0;
+    ok = ok && refl_admit_init(w) == 0;
+    if (ok)
+        refl_proto_init(w);
+    if (ok && refl_sessions_init(w) == 0)
+        return w;
+    pthread_mutex_destroy(&w->snap_lock);
+    refl_free(w);
+    return NULL;
+}
+
+static void *refl_worker_main(void *arg)
+{
+    struct refl *w = arg;
+    if (ippm_workers_pin(&w->o.cpus, w->idx, "stamp reflector") == 0)
+        (void)refl_serve_loop(w, w->stop);
+    return NULL;
+}
+
+/* Workers 1..n-1 stopped: their counters into x0's (freed with x0). */
+static void refl_pool_end(struct refl *x0, struct refl_pool *p)
+{
+    p->received[0] = x0->c.received;
+    for (unsigned i = 1; i < p->n; i++) {
+        struct refl *w = p->w[i];
+        p->received[i] = w->c.received;
+        refl_counters_add(&x0->c, &w->c);
+        x0->r.sessions_used += w->r.sessions_used;
+        x0->r.counters.sessions_evicted += w->r.counters.sessions_evicted;
+        x0->r.counters.sessions_refused_source +=
+            w->r.counters.sessions_refused_source;
+        if (w->ratelimit && x0->ratelimit) {
+            p->rate_sources += ippm_ratelimit_sources(w->ratelimit);
+            x0->ratelimit->evicted += w->ratelimit->evicted;
+        }
+    }
+}
+
+/* The workers still held (none after refl_pool_end), and p. */
+static void refl_pool_free(struct refl_pool *p)
+{
+    for (unsigned i = 1; p && i < IPPM_WORKERS_MAX; i++) {
+        if (!p->w[i])
+            continue;
+        pthread_mutex_destroy(&p->w[i]->snap_lock);
+        refl_free(p->w[i]);
+        p->w[i] = NULL;
+    }
+    free(p);
+}
+
+/* --threads N > 1: workers 1..N-1 with their sockets, before the banner,
+ * so that the SO_REUSEPORT group is whole before the first datagram (a
+ * socket joining later would move flows that the hash had placed).
+ * Returns 0, or -1 after one line. */
+static int refl_pool_open(struct refl *x)
+{
+    unsigned n = x->o.threads;
+    if (n <= 1)
+        return 0;
+    struct refl_pool *p = calloc(1, sizeof *p);
+    if (!p) {
+        ippm_cli_error("stamp reflector: out of memory");
+        return -1;
+    }
+    x->pool = p;
+    for (p->n = 1; p->n < n; p->n++) {
+        struct refl *w = refl_worker_new(x, p->n);
+        if (!w)
+            return -1;
+        w->stop = &p->threads.stop;
+        w->idx = p->n;
+        p->w[p->n] = w;
+    }
+    return 0;
+}
+
+/* refl_loop, on the pool's threads too when --threads asks. */
+static int refl_run(struct refl *x)
+{
+    struct refl_pool *p = x->pool;
+    if (!p)
+        return ippm_workers_pin(&x->o.cpus, 0, "stamp reflector") == 0
+                   ? refl_loop(x)
+                   : IPPM_EXIT_RUNTIME;
+    int rc = IPPM_EXIT_RUNTIME;
+    if (ippm_workers_start(&p->threads, p->n, refl_worker_main,
+                           (void **)p->w) == 0) {
+        if (ippm_workers_pin(&x->o.cpus, 0, "stamp reflector") == 0)
+            rc = refl_loop(x);
+        ippm_workers_stop(&p->threads);
+    }
+    refl_pool_end(x, p);
+    return rc;
+}
+
+/* "  workers: 2 (received 60, 40)" after the summary, with --threads. */
+static void refl_pool_summary(const struct refl *x)
+{
+    const struct refl_pool *p = x->pool;
+    if (!p)
+        return;
+    fprintf(stderr, "  workers: %u (received", p->n);
+    for (unsigned i = 0; i < p->n; i++)
+        fprintf(stderr, "%s %llu", i ? "," : "",
+                (unsigned long long)p->received[i]);
+    fputs(")\n", stderr);
+}
+
+static uint64_t refl_pool_rate_sources(const struct refl *x)
+{
+    return x->pool ? x->pool->rate_sources : 0;
 }

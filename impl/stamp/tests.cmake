@@ -103,3 +103,17 @@ foreach(scen synced histogram html followup txts)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/clocks_live.py
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# RFC 8762 §6 (issue 11): one source flooding above --rate-limit is held
+# to its bucket, another is served in full, a --deny-from address never;
+# the summary and Prometheus count each refusal exactly.
+ippm_script_test(stamp_reflector_rate_limit LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/rate_limit.py
+          $<TARGET_FILE:ippm>)
+
+# --threads 2 (issue 11): sessions from 32 source ports keep their
+# stateful numbering whichever worker the kernel hands them to, both
+# workers answer, and SIGTERM gives one summary that adds up.
+ippm_script_test(stamp_reflector_threads LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/threads.py
+          $<TARGET_FILE:ippm>)

@@ -28,4 +28,21 @@ struct ippm_rx_meta {
 /* Same family, address and port. */
 bool ippm_addr_equal(const struct ippm_addr *a, const struct ippm_addr *b);
 
+/* The source a server counts a peer as, for its per-source limits (the
+ * STAMP reflector's sessions, every server's rate limit): an IPv4 address;
+ * an IPv6 address's /64, which one host usually holds whole (SLAAC,
+ * privacy addresses) and can send from any address of, as rate limits of
+ * IPv6 commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole,
+ * as it is one IPv4 host. The key is the family octet, then 16 octets. */
+#define IPPM_ADDR_SOURCE_KEY_LEN 17
+void ippm_addr_source_key(uint8_t k[IPPM_ADDR_SOURCE_KEY_LEN],
+                          const struct ippm_addr *peer);
+
+/* True when a lies in the prefix net/len of its family (len bits; 0
+ * matches the whole family). An IPv4-mapped IPv6 address (::ffff:a.b.c.d,
+ * a dual-stack socket's IPv4 peer) is the IPv4 address: IPv4 prefixes
+ * match it, IPv6 ones never do. */
+bool ippm_addr_in_prefix(const struct ippm_addr *a,
+                         const struct ippm_addr *net, unsigned len);
+
 #endif

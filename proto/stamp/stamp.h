@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../common/ippm_addr.h"
+#include "../common/ippm_admit.h"
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_dirs.h"
 #include "../common/ippm_err.h"
@@ -478,14 +479,19 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *ctx, uint8_t *out,
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 3))
 #define STAMP_ERR_REFLECTING_PORT /* a service that answers anything */        \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 4))
+/* The admission rules (proto/common/ippm_admit.h), values 20 and 21. */
+#define STAMP_ERR_SOURCE_DENIED /* the allow/deny list refuses it */           \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 5))
+#define STAMP_ERR_RATE_LIMITED /* its source's token bucket is empty */        \
+    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 6))
 /* A request that carries a Timestamp this reflector sent, where a reply
  * has its Timestamp (echoed back) or its Session-Sender Timestamp
  * (reflected by another reflector): its own reply come back, a loop the
- * source rules cannot see (value 20). */
-#define STAMP_ERR_OWN_REPLY ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 5))
+ * source rules cannot see (value 22). */
+#define STAMP_ERR_OWN_REPLY ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 7))
 /* Every reason a STAMP machine drops with is below this: the size of the
  * drop_by counters. */
-#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 6)
+#define STAMP_ERR_COUNT_ (IPPM_ERR_PROTO_FIRST + 8)
 
 /* ippm_err_str / ippm_err_name that also name STAMP's own reasons
  * ("IPPM_ERR_NO_REPLY", the name reports and metrics labels have used). */
@@ -536,6 +542,13 @@ struct stamp_reflector_config {
      * unless allowed. All zeroes: every rule on, the own port and address
      * taken from each datagram's meta->local. */
     struct ippm_src_policy src;
+    /* RFC 8762 §6: sources the prefix list refuses, and (ratelimit not
+     * NULL) each source's token bucket, checked after src and before
+     * anything is read (proto/common/ippm_admit.h). ratelimit is the
+     * caller's, per reflector (one per worker thread), and must outlive
+     * it. An empty list and NULL answer everyone, as fast as they ask. */
+    struct ippm_prefix_list prefixes;
+    struct ippm_ratelimit *ratelimit;
     /* RFC 8972 §3: the SSIDs the reflector is provisioned with; a request
      * with another non-zero SSID is dropped (IPPM_ERR_UNKNOWN_SESSION,
      * "MUST discard non-matching STAMP test packets"). n_ssids 0: every
@@ -581,7 +594,7 @@ struct stamp_reflector_counters {
  * family, address, port; SSID) and of the source key (peer family and
  * address). */
 #define STAMP_REFLECTOR_SESSION_KEY_LEN 40
-#define STAMP_REFLECTOR_SOURCE_KEY_LEN 17
+#define STAMP_REFLECTOR_SOURCE_KEY_LEN IPPM_ADDR_SOURCE_KEY_LEN
 
 /* Octets of storage for n sessions: their state, a session count per
  * source address, and the two tables (proto/common/ippm_table.h). */

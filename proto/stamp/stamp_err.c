@@ -17,6 +17,10 @@
       "source port is the reflector's own (another reflector?)")               \
     X(STAMP_ERR_REFLECTING_PORT, "IPPM_ERR_REFLECTING_PORT",                   \
       "source port of a service that answers any datagram")                    \
+    X(STAMP_ERR_SOURCE_DENIED, "IPPM_ERR_SOURCE_DENIED",                       \
+      "source address denied by the allow/deny list")                          \
+    X(STAMP_ERR_RATE_LIMITED, "IPPM_ERR_RATE_LIMITED",                         \
+      "source over its rate limit")                                            \
     X(STAMP_ERR_OWN_REPLY, "IPPM_ERR_OWN_REPLY",                               \
       "the reflector's own reply, come back (a reflection loop)")
 

@@ -248,14 +248,71 @@ static void test_stamp_reflector_own_reply_loop_dies(void **state)
     own_reply_loop_dies(STAMP_MODE_AUTH);
 }
 
+/* RFC 8762 §6, issue 11: the allow/deny list refuses a source before
+ * anything is read; others are answered. */
+static void test_stamp_reflector_prefix_denies(void **state)
+{
+    (void)state;
+    uint8_t b[128];
+    refl_init(STAMP_MODE_OPEN, NULL);
+    struct ippm_addr bad = v4(2, 40000), good = v4(3, 40000);
+    assert_int_equal(ippm_prefix_add(&R.cfg.prefixes, &bad, 32, false),
+                     IPPM_OK);
+    struct ippm_rx_meta mb = meta(bad, v4(1, 862)), mg = meta(good, v4(1, 862));
+    struct ippm_action a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN),
+                                  &mb, NULL);
+    assert_refused(&a, STAMP_ERR_SOURCE_DENIED);
+    a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN), &mg, NULL);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(R.counters.drop_by[STAMP_ERR_SOURCE_DENIED], 1);
+}
+
+/* The rate limit: a source past its burst is refused, another is still
+ * answered, and a request the loop rules refuse takes no token. */
+static void test_stamp_reflector_rate_limits_per_source(void **state)
+{
+    (void)state;
+    static uint64_t mem[IPPM_RATELIMIT_SIZE(8) / 8 + 1];
+    static const uint8_t seed[IPPM_TABLE_SEED_LEN] = {9};
+    struct ippm_ratelimit rl;
+    struct ippm_rate rate = {.pps = 1, .burst = 2};
+    uint8_t b[128];
+    assert_int_equal(ippm_ratelimit_init(&rl, mem, sizeof mem, 8, &rate, seed),
+                     IPPM_OK);
+    refl_init(STAMP_MODE_OPEN, NULL);
+    R.cfg.ratelimit = &rl;
+    struct ippm_rx_meta echo = meta(v4(2, 7), v4(1, 862));
+    struct ippm_action a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN),
+                                  &echo, NULL);
+    assert_refused(&a, STAMP_ERR_REFLECTING_PORT);
+    struct ippm_rx_meta flood = meta(v4(2, 40000), v4(1, 862));
+    for (int i = 0; i < 2; i++) {
+        a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN), &flood, NULL);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    }
+    a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN), &flood, NULL);
+    assert_refused(&a, STAMP_ERR_RATE_LIMITED);
+    struct ippm_rx_meta other = meta(v4(3, 40000), v4(1, 862));
+    a = handle(b, request(b, sizeof b, STAMP_MODE_OPEN), &other, NULL);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(R.counters.drop_by[STAMP_ERR_RATE_LIMITED], 1);
+    assert_int_equal(ippm_ratelimit_sources(&rl), 2);
+}
+
 static void test_stamp_err_names_source_reasons(void **state)
 {
     (void)state;
     assert_int_equal(STAMP_ERR_SELF_SOURCE, 17);
     assert_int_equal(STAMP_ERR_OWN_PORT, 18);
     assert_int_equal(STAMP_ERR_REFLECTING_PORT, 19);
-    assert_int_equal(STAMP_ERR_OWN_REPLY, 20);
-    assert_int_equal(STAMP_ERR_COUNT_, 21);
+    assert_int_equal(STAMP_ERR_SOURCE_DENIED, 20);
+    assert_int_equal(STAMP_ERR_RATE_LIMITED, 21);
+    assert_int_equal(STAMP_ERR_OWN_REPLY, 22);
+    assert_int_equal(STAMP_ERR_COUNT_, 23);
+    assert_string_equal(stamp_err_name(STAMP_ERR_SOURCE_DENIED),
+                        "IPPM_ERR_SOURCE_DENIED");
+    assert_string_equal(stamp_err_name(STAMP_ERR_RATE_LIMITED),
+                        "IPPM_ERR_RATE_LIMITED");
     assert_string_equal(stamp_err_name(STAMP_ERR_SELF_SOURCE),
                         "IPPM_ERR_SELF_SOURCE");
     assert_string_equal(stamp_err_name(STAMP_ERR_OWN_PORT),
@@ -274,6 +331,8 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_auth_reply_loop_stops_at_source),
         cmocka_unit_test(test_stamp_reflector_unknown_local_uses_bound_port),
         cmocka_unit_test(test_stamp_reflector_own_reply_loop_dies),
+        cmocka_unit_test(test_stamp_reflector_prefix_denies),
+        cmocka_unit_test(test_stamp_reflector_rate_limits_per_source),
         cmocka_unit_test(test_stamp_err_names_source_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,18 +91,12 @@ static void session_key(uint8_t k[STAMP_REFLECTOR_SESSION_KEY_LEN],
     put_u16(k + n, ssid);
 }
 
-/* The source a session is counted against: an IPv4 address; an IPv6
- * address's /64, which one host usually holds whole (SLAAC, privacy
- * addresses) and can send from any address of, as rate limits of IPv6
- * commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole, as
- * it is one IPv4 host. */
+/* The source a session is counted against: ippm_addr_source_key (an
+ * IPv6 address's /64, an IPv4 or IPv4-mapped address whole). */
 static void source_key(uint8_t k[STAMP_REFLECTOR_SOURCE_KEY_LEN],
                        const struct ippm_addr *peer)
 {
-    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
-    put_addr(k, peer);
-    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0)
-        memset(k + 1 + 8, 0, 8);
+    ippm_addr_source_key(k, peer);
 }
 
 /* Takes session i out, and its source's count down (the source leaves
@@ -483,11 +477,20 @@ static bool reflector_refuses_source(struct stamp_reflector *r,
         [IPPM_SRC_OWN_PORT] = STAMP_ERR_OWN_PORT,
         [IPPM_SRC_REFLECTING_PORT] = STAMP_ERR_REFLECTING_PORT,
     };
+    static const enum ippm_err admit_why[] = {
+        [IPPM_ADMIT_DENIED] = STAMP_ERR_SOURCE_DENIED,
+        [IPPM_ADMIT_RATE_LIMITED] = STAMP_ERR_RATE_LIMITED,
+    };
     enum ippm_src_verdict v = ippm_src_check(&r->cfg.src, ev->meta);
+    enum ippm_admit_verdict a = IPPM_ADMIT_OK;
+    /* RFC 8762 §6: the operator's list and rate after the loop rules. */
     if (v == IPPM_SRC_OK)
+        a = ippm_admit_check(&r->cfg.prefixes, r->cfg.ratelimit,
+                             &ev->meta->peer, ev->now_ns);
+    if (v == IPPM_SRC_OK && a == IPPM_ADMIT_OK)
         return false;
     r->counters.rx++;
-    reflector_drop(r, why[v], act);
+    reflector_drop(r, v != IPPM_SRC_OK ? why[v] : admit_why[a], act);
     return true;
 }
 

@@ -2387,7 +2387,7 @@ static void test_stamp_err_names_keep_reported_strings(void **state)
     (void)state;
     assert_int_equal(STAMP_ERR_NO_REPLY, 15);
     assert_int_equal(STAMP_ERR_MEMBER_LINK, 16);
-    assert_int_equal(STAMP_ERR_COUNT_, 21); /* 17-19: source rules; 20 */
+    assert_int_equal(STAMP_ERR_COUNT_, 23); /* 17-19: source rules, 20-21: admission, 22: own reply */
     assert_true(ippm_err_is_proto(STAMP_ERR_NO_REPLY));
     assert_string_equal(stamp_err_name(STAMP_ERR_NO_REPLY),
                         "IPPM_ERR_NO_REPLY");
@@ -2399,7 +2399,7 @@ static void test_stamp_err_names_keep_reported_strings(void **state)
                         "micro-session ID names another link");
     assert_string_equal(stamp_err_name(IPPM_ERR_SHORT), "IPPM_ERR_SHORT");
     assert_string_equal(stamp_err_str(IPPM_ERR_HMAC), "HMAC does not match");
-    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 6),
+    assert_string_equal(stamp_err_name(IPPM_ERR_PROTO_FIRST + 8),
                         "IPPM_ERR_PROTO");
 }
 

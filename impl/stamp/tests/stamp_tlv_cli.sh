@@ -104,6 +104,22 @@ expect $R --allow-src-port 65536
 expect $R --allow-src-port 862,x
 expect $R --allow-src-port ""
 expect $R --allow-src-port 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
+# RFC 8762 §6 admission options (issue 11).
+expect $R --deny-from 10.0.0.0/33
+expect $R --allow-from 2001:db8::/129
+expect $R --allow-from 10.0.0.0/x
+expect $R --deny-from example.org
+expect $R --deny-from ""
+expect $R --rate-limit x
+expect $R --rate-limit 1000000001
+expect $R --rate-burst 5
+expect $R --rate-limit 10 --rate-burst 0
+expect $R --rate-sources 4 --rate-limit 0
+# --threads, --cpus (issue 11).
+expect $R --threads 0
+expect $R --threads 65
+expect $R --cpus 3-1
+expect $R --cpus x
 
 # every new option is in --help
 for o in tlv-padding cos location timestamp-info direct-measurement \
