@@ -138,7 +138,7 @@ print("sender: lost %s, duplicated %s, directional %s"
 ok = (fwd_drop == [3] and len(rev_drop) == 1 and len(rev_dup) == 2
       and lost == sorted(fwd_drop + rev_drop) and dups == rev_dup
       and s["lost"] == 2 and s["duplicated"] == 2
-      and s["directional_loss"] == {"forward": 1, "backward": 1}
+      and s["directional_loss"] == {"forward": 1, "backward": 1, "unknown": 0}
       and summ["fwd"]["dropped"] == 1 and summ["rev"]["dropped"] == 1
       and summ["rev"]["duplicated"] == 2 and summ["fwd"]["received"] == 30
       and summ["rev"]["sent"] == 30)
