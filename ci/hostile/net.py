@@ -7,18 +7,14 @@ import socket
 import struct
 import threading
 import time
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../testsupport"))
+from ippmtest import free_port  # noqa: E402
 
 PACKET_HOST = 0        # sll_pkttype of a datagram delivered to this host
 ETH_P_IP = 0x0800
-
-
-def free_port(kind):
-    """A port the kernel hands out now, for SOCK_DGRAM or SOCK_STREAM."""
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def ipv4_udp(src, sport, dst, dport, payload):

@@ -49,6 +49,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../testsupport"))
+from ippmtest import free_port  # noqa: E402
+
 SKIP = 77
 
 try:
@@ -698,14 +702,6 @@ def run_corpus(chk, ippm, root):
             compare(chk, ippm, os.path.join(mdir, name),
                     PORTS.get(name, 862), key)
     return 0
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_for(path, text, proc, timeout=10):

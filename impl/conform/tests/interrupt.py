@@ -26,13 +26,16 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import termios
 import time
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
 
 IPPM, SRC, SCEN = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 TMP = tempfile.mkdtemp(prefix="ippm-interrupt-")
@@ -66,14 +69,6 @@ def wait_text(name, text, p):
         if p.poll() is not None or time.time() > end:
             fail("no %r in %s" % (text, name))
         time.sleep(0.05)
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def interrupt(p, sig):

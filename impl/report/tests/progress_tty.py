@@ -10,18 +10,15 @@ import os
 import pty
 import re
 import select
-import socket
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
+
 IPPM = sys.argv[1]
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    return s.getsockname()[1]
 
 
 def on_tty(args):

@@ -19,11 +19,14 @@ import struct
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
 
 try:
     import jsonschema
@@ -198,14 +201,6 @@ def pcap_mode():
         fail("the corpus gave only the verdicts %s" % sorted(verdicts))
     if modes != {"stateful", "stateless"}:
         fail("the corpus gave only the reflector modes %s" % sorted(modes))
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_listening(proc, path):

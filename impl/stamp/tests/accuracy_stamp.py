@@ -91,24 +91,19 @@ Counts are asserted exactly. Every figure is printed. Exit 0 pass, 1 fail,
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
+
 TOL_NS = 50_000          # delay tolerance on medians
 HOLD_MAX_NS = 1_000_000_000  # NETEM_HOLD_MAX_NS, proto/netem/relay.h
 STRICT = os.environ.get("ACCURACY_STRICT") == "1"  # known ones fail too
 PASSED = ("forwarded", "delayed", "duplicated", "corrupted", "mutated")
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def wait_line(path, pattern, proc, what):

@@ -34,21 +34,18 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import ntp_now  # noqa: E402
+
 IPPM, SCEN = sys.argv[1], sys.argv[2]
 COUNT = 5
-NTP_UNIX = 2208988800
 S_25US = 0x8000 | 9 << 8 | 210   # synchronised, 25.0 us (RFC 4656 §4.1.2)
 
 
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
-
-
-def ntp_now():
-    t = time.time()
-    sec = int(t)
-    return ((sec + NTP_UNIX) << 32) | int((t - sec) * (1 << 32))
 
 
 def errest_ns(v):

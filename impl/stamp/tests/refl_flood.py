@@ -2,12 +2,16 @@
 (session_flood.py, session_lock.py): a reflector on a free loopback port,
 and the kernel's view of its socket, so a flood can wait until every
 datagram of a burst has been read before it sends the next."""
-import socket
 import subprocess
 import sys
 import time
 
 from procnet import udp_socket_state
+import os
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
 
 PATIENCE = 30.0        # seconds a loaded machine may take to answer
 
@@ -15,14 +19,6 @@ PATIENCE = 30.0        # seconds a loaded machine may take to answer
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def wait_drained(port):

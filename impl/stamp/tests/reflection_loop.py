@@ -34,6 +34,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import free_port  # noqa: E402
+
 IPPM, MODE = sys.argv[1], sys.argv[2]
 KEY = b"loop-test-key-0123456789"
 PATIENCE = 10.0
@@ -66,15 +70,6 @@ def spoof(src, dst, payload):
     udp = struct.pack("!HHHH", src[1], dst[1], 8 + len(payload), 0)
     s.sendto(udp + payload, (dst[0], 0))
     s.close()
-
-
-def free_port(host):
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((host, 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def start(tmp, name, port, args):
@@ -131,7 +126,7 @@ OWN_PORT = "source port is the reflector's own"
 
 def one_reflector(tmp, host, bind, extra, auth, src_host=None):
     for _ in range(5):
-        port = free_port(host)
+        port = free_port(host=host)
         args = (["--listen", host] if bind else []) + extra(port)
         if auth:
             key = os.path.join(tmp, "key")
@@ -153,7 +148,7 @@ def one_reflector(tmp, host, bind, extra, auth, src_host=None):
 
 def bounce(tmp):
     for _ in range(5):
-        port = free_port("127.0.0.1")
+        port = free_port()
         a = start(tmp, "a", port, ["--listen", "127.0.0.1"])
         b = start(tmp, "b", port, ["--listen", "127.0.0.2"]) if a else None
         if a and b:
@@ -192,7 +187,7 @@ def main():
                       src_host="127.0.0.2")
     elif MODE == "self6":
         try:
-            free_port("::1")
+            free_port(host="::1")
         except OSError:
             print("SKIP: no IPv6 loopback")
             sys.exit(77)

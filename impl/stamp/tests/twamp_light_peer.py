@@ -40,9 +40,12 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import ntp_now  # noqa: E402
+
 IPPM, SCEN = sys.argv[1], sys.argv[2]
 COUNT = 5
-NTP_UNIX = 2208988800  # seconds from 1900 to 1970 (RFC 5905)
 NOTICE_41 = ("reflector sent 41-octet replies (TWAMP-Light, RFC 5357 "
              "§4.2.1), not the 44-octet STAMP base (RFC 8762 §4.3): "
              "measured, but not STAMP-conformant")
@@ -51,12 +54,6 @@ NOTICE_41 = ("reflector sent 41-octet replies (TWAMP-Light, RFC 5357 "
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
-
-
-def ntp_now():
-    t = time.time()
-    sec = int(t)
-    return ((sec + NTP_UNIX) << 32) | int((t - sec) * (1 << 32))
 
 
 def twamp_light_reply(req, rx_ts, seq, length):
