@@ -425,7 +425,7 @@ static const struct {
     {'c', "count"},       {'i', "interval"}, {'p', "port"},
     {'s', "size"},        {'d', "duration"}, {'q', "quiet"},
     {'q', "no-progress"}, {'v', "verbose"},  {'v', "per-packet"},
-    {'h', "help"},
+    {'h', "help"},        {'W', "wait"},
 };
 
 /* --version and -V, which every command answers the same way. */

@@ -109,6 +109,7 @@ expect 0 --help
 expect 2 stamp sender 127.0.0.1 -c -1
 expect 2 stamp sender 127.0.0.1 --duration 0
 expect 2 stamp sender 127.0.0.1 -d 1parsec
+expect 2 stamp sender 127.0.0.1 -W 1parsec
 expect 2 stamp sender 127.0.0.1 -c
 expect 2 stamp sender 127.0.0.1 -i 1parsec
 expect 2 stamp sender 127.0.0.1 -p 70000
