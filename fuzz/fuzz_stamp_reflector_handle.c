@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 
 #define SMALL_TX 60
@@ -85,6 +86,7 @@ struct seq_slot {
 };
 
 #define RATE_SOURCES 4
+#define SENT_LOG 4096
 
 struct run {
     struct stamp_reflector r; /* big: keep it off the stack */
@@ -98,9 +100,33 @@ struct run {
     uint8_t *tx;
     uint64_t now;
     struct seq_slot seqs[SEQS];
+    /* The Timestamp of every reply sent in this input (a ring past
+     * SENT_LOG): what STAMP_ERR_OWN_REPLY may only ever find. */
+    uint64_t sent[SENT_LOG];
+    size_t n_sent;
 };
 
 static struct run run;
+
+/* The n octets at p, read as one of the reflector's replies, carry a
+ * Timestamp it sent where a reply has its Timestamp or its Session-Sender
+ * Timestamp: the only requests it may refuse as its own replies. */
+static bool carries_sent_ts(const uint8_t *p, size_t n, enum stamp_mode mode)
+{
+    const struct stamp_layout *l = stamp_layout_get(STAMP_PKT_REFLECTOR, mode);
+    const enum stamp_field fields[] = {STAMP_F_TS, STAMP_F_SS_TS};
+    size_t kept = run.n_sent < SENT_LOG ? run.n_sent : SENT_LOG;
+    for (size_t k = 0; k < 2; k++) {
+        struct stamp_span sp = l->field[fields[k]];
+        if (n < (size_t)sp.off + sp.len)
+            continue;
+        uint64_t v = ippm_load_u64(p + sp.off);
+        for (size_t i = 0; v && i < kept; i++)
+            if (run.sent[i] == v)
+                return true;
+    }
+    return false;
+}
 
 static void make_meta(struct ippm_rx_meta *m, uint8_t peer, uint8_t ttl,
                       uint64_t rx_ns)
@@ -239,6 +265,10 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
             FUZZ_CHECK(cfg->ratelimit != NULL);
             return;
         }
+        if (act.why == STAMP_ERR_OWN_REPLY) {
+            FUZZ_CHECK(carries_sent_ts(pkt, len, cfg->mode));
+            return;
+        }
         if (act.why == IPPM_ERR_SHORT)
             FUZZ_CHECK(len < base);
         if (act.why == IPPM_ERR_HMAC)
@@ -288,6 +318,7 @@ static void rx_one(uint8_t *pkt, size_t len, const struct ippm_rx_meta *meta,
     FUZZ_CHECK(stamp_reflector_pkt_decode(&rep, tx, n, cfg->mode) == IPPM_OK);
     FUZZ_CHECK(rep.rx_ts == ippm_ts_from_ns(meta->rx_ns, cfg->tsfmt));
     FUZZ_CHECK(rep.ts == ippm_ts_from_ns(run.now, cfg->tsfmt));
+    run.sent[run.n_sent++ % SENT_LOG] = rep.ts;
     if (meta->ttl >= 0 && meta->ttl <= 255)
         FUZZ_CHECK(rep.ss_ttl == (uint8_t)meta->ttl);
     if (req_ok) {
@@ -437,6 +468,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     FUZZ_CHECK(run.tx != NULL);
     /* a fixed, plausible clock: 2026-01-01 */
     run.now = 1767225600ull * IPPM_NS_PER_SEC;
+    run.n_sent = 0;
 
     stamp_reflector_init(&run.r, &cfg);
     FUZZ_CHECK(run.r.counters.rx == 0 && run.r.counters.tx == 0);
