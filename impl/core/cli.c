@@ -250,7 +250,7 @@ int ippm_cli_each(const char *opt, const char *s, const char *what,
                   int (*each)(const char *opt, char *item, void *arg),
                   void *arg)
 {
-    char buf[512];
+    char buf[1024];
     if (strlen(s) >= sizeof buf || !*s) {
         ippm_cli_error("%s: '%s' is not %s", opt, s, what);
         return -1;

@@ -73,7 +73,7 @@ int ippm_cli_tsfmt(const char *opt, const char *s, enum ippm_tsfmt *out);
 
 /* Calls each(opt, item, arg) on every item of the comma list s ("862,5000";
  * empty items are skipped; item is a writable copy) until one returns
- * non-zero. An empty s, or one of 512 octets or more, is refused with
+ * non-zero. An empty s, or one of 1024 octets or more, is refused with
  * "OPT: 'S' is not WHAT". Returns 0, or -1 after one line (each prints
  * its own). */
 int ippm_cli_each(const char *opt, const char *s, const char *what,

@@ -266,7 +266,7 @@ static void test_ippm_cli_each_walks_a_comma_list(void **state)
                      -1);
     assert_string_equal(seen, "1|");
     assert_int_equal(ippm_cli_each("--o", "", "a list", collect, seen), -1);
-    char big[600];
+    char big[1100];
     memset(big, '1', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     assert_int_equal(ippm_cli_each("--o", big, "a list", collect, seen), -1);

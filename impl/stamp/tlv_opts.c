@@ -72,31 +72,49 @@ static int parse_pair(const char *opt, const char *s, uint64_t amin,
     return 0;
 }
 
-/* RFC 9503 §4.1: SR-MPLS label stack as label values; each entry gets
- * TC 0, TTL 255 and S on the last. */
-static int parse_mpls(struct stamp_tlv_opts *o, const char *s)
+/* One MPLS label of --return-path mpls:L,L,...: TC 0, TTL 255. */
+static int add_label(const char *opt, char *item, void *arg)
 {
-    char buf[512];
-    if (strlen(s) >= sizeof buf || o->n_lse) {
-        ippm_cli_error("--return-path: 'mpls:%s': %s", s,
-                       o->n_lse ? "one label stack only" : "too long");
+    struct stamp_tlv_opts *o = arg;
+    uint64_t v;
+    if (o->n_lse == STAMP_TLV_OPTS_MAX_LSE) {
+        ippm_cli_error("%s: more than %d MPLS labels", opt,
+                       STAMP_TLV_OPTS_MAX_LSE);
         return -1;
     }
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        uint64_t v;
-        if (o->n_lse == STAMP_TLV_OPTS_MAX_LSE) {
-            ippm_cli_error("--return-path: more than %d MPLS labels",
-                           STAMP_TLV_OPTS_MAX_LSE);
-            return -1;
-        }
-        if (ippm_cli_uint("--return-path", t, 0, 1048575, "an MPLS label",
-                          &v) != 0)
-            return -1;
-        o->lse[o->n_lse++] = (uint32_t)v << 12 | 255;
+    if (ippm_cli_uint(opt, item, 0, 1048575, "an MPLS label", &v) != 0)
+        return -1;
+    o->lse[o->n_lse++] = (uint32_t)v << 12 | 255;
+    return 0;
+}
+
+/* One SID of --return-path srv6:SID,SID,... */
+static int add_sid(const char *opt, char *item, void *arg)
+{
+    struct stamp_tlv_opts *o = arg;
+    if (o->n_sid == STAMP_TLV_OPTS_MAX_SID) {
+        ippm_cli_error("%s: more than %d SRv6 SIDs", opt,
+                       STAMP_TLV_OPTS_MAX_SID);
+        return -1;
     }
+    if (inet_pton(AF_INET6, item, o->sid + 16 * o->n_sid) != 1) {
+        ippm_cli_error("%s: '%s' is not an IPv6 SID", opt, item);
+        return -1;
+    }
+    o->n_sid++;
+    return 0;
+}
+
+/* RFC 9503 §4.1: SR-MPLS label stack as label values, S on the last;
+ * one stack only. */
+static int parse_mpls(struct stamp_tlv_opts *o, const char *s)
+{
+    if (o->n_lse) {
+        ippm_cli_error("--return-path: 'mpls:%s': one label stack only", s);
+        return -1;
+    }
+    if (ippm_cli_each("--return-path", s, "mpls:LABELS", add_label, o) != 0)
+        return -1;
     if (!o->n_lse) {
         ippm_cli_error("--return-path: 'mpls:' needs labels");
         return -1;
@@ -105,29 +123,15 @@ static int parse_mpls(struct stamp_tlv_opts *o, const char *s)
     return 0;
 }
 
+/* RFC 9503 §4.1: an SRv6 segment list; one list only. */
 static int parse_srv6(struct stamp_tlv_opts *o, const char *s)
 {
-    char buf[1024];
-    if (strlen(s) >= sizeof buf || o->n_sid) {
-        ippm_cli_error("--return-path: 'srv6:%s': %s", s,
-                       o->n_sid ? "one segment list only" : "too long");
+    if (o->n_sid) {
+        ippm_cli_error("--return-path: 'srv6:%s': one segment list only", s);
         return -1;
     }
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        if (o->n_sid == STAMP_TLV_OPTS_MAX_SID) {
-            ippm_cli_error("--return-path: more than %d SRv6 SIDs",
-                           STAMP_TLV_OPTS_MAX_SID);
-            return -1;
-        }
-        if (inet_pton(AF_INET6, t, o->sid + 16 * o->n_sid) != 1) {
-            ippm_cli_error("--return-path: '%s' is not an IPv6 SID", t);
-            return -1;
-        }
-        o->n_sid++;
-    }
+    if (ippm_cli_each("--return-path", s, "srv6:SIDS", add_sid, o) != 0)
+        return -1;
     if (!o->n_sid) {
         ippm_cli_error("--return-path: 'srv6:' needs SIDs");
         return -1;
