@@ -12,6 +12,13 @@ bool ippm_addr_equal(const struct ippm_addr *a, const struct ippm_addr *b)
 }
 
 /* see ippm_addr.h */
+bool ippm_addr_is_link_local(const struct ippm_addr *a)
+{
+    return a->family == IPPM_AF_INET6 && a->ip[0] == 0xfe &&
+           (a->ip[1] & 0xc0) == 0x80;
+}
+
+/* see ippm_addr.h */
 size_t ippm_addr_key(uint8_t k[IPPM_ADDR_KEY_LEN], const struct ippm_addr *a)
 {
     memset(k, 0, IPPM_ADDR_KEY_LEN);
@@ -33,9 +40,8 @@ void ippm_addr_source_key(uint8_t k[IPPM_ADDR_SOURCE_KEY_LEN],
                           const struct ippm_addr *peer)
 {
     ippm_addr_key(k, peer);
-    bool link_local = peer->ip[0] == 0xfe && (peer->ip[1] & 0xc0) == 0x80;
     if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0 &&
-        !link_local)
+        !ippm_addr_is_link_local(peer))
         memset(k + 1 + 8, 0, 8);
 }
 

@@ -33,6 +33,10 @@ struct ippm_rx_meta {
 /* Same family, address, port and (IPv6) zone. */
 bool ippm_addr_equal(const struct ippm_addr *a, const struct ippm_addr *b);
 
+/* True for an IPv6 link-local unicast address (fe80::/10), which needs
+ * a zone to be reached or bound. */
+bool ippm_addr_is_link_local(const struct ippm_addr *a);
+
 /* An address without its port, as a hash-table key: the family octet,
  * 16 octets (an IPv4 address in the first four, the rest zero, as
  * ippm_addr_equal ignores them), then the zone, 4 octets big-endian.
