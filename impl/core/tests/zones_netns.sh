@@ -1,0 +1,107 @@
+#!/bin/sh
+# IPv6 link-local addresses with a zone (issue 11): two network namespaces
+# joined by a veth pair, fe80::1 on vethA and fe80::2 on vethB. A
+# reflector on fe80::2%vethB (and one on every address, which answers
+# from the address a request went to, on its link) must answer a sender
+# given fe80::2%vethA, [fe80::2%vethA]:PORT and the interface's index.
+#   zones_netns.sh IPPM
+# Skips (77) when not root or without `ip netns`; removes its namespaces
+# whatever happens.
+set -u
+IPPM=$1
+[ "$(id -u)" = 0 ] || { echo "skip: needs root for ip netns"; exit 77; }
+command -v ip >/dev/null 2>&1 || { echo "skip: no ip command"; exit 77; }
+A=ippm-zoneA-$$
+B=ippm-zoneB-$$
+dir=$(mktemp -d)
+pids=
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    ip netns del "$A" 2>/dev/null
+    ip netns del "$B" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+if ! ip netns add "$A" 2>/dev/null || ! ip netns add "$B" 2>/dev/null; then
+    echo "skip: ip netns unavailable"
+    exit 77
+fi
+inA() { ip netns exec "$A" "$@"; }
+inB() { ip netns exec "$B" "$@"; }
+set -e
+inA ip link add vethA type veth peer name vethB netns "$B"
+inA ip link set lo up
+inB ip link set lo up
+inA ip -6 addr add fe80::1/64 dev vethA nodad
+inB ip -6 addr add fe80::2/64 dev vethB nodad
+inA ip link set vethA up
+inB ip link set vethB up
+set +e
+# The link comes up (carrier on both ends) a moment later: wait for it,
+# as packets sent before are dropped.
+for _ in $(seq 50); do
+    [ "$(inA cat /sys/class/net/vethA/operstate)" = up ] &&
+        [ "$(inB cat /sys/class/net/vethB/operstate)" = up ] && break
+    sleep 0.1
+done
+idx=$(inA cat /sys/class/net/vethA/ifindex)
+
+failures=0
+# reflect ARGS...: a reflector in namespace B, in the background (ip
+# netns exec becomes the reflector: $! is the process to stop)
+reflect() {
+    ip netns exec "$B" "$IPPM" stamp reflector --quiet "$@" \
+        2>>"$dir/refl.err" &
+    pids="$pids $!"
+    sleep 0.3
+}
+# reaches ARGS...: a 3-packet sender run in namespace A gets every reply
+reaches() {
+    inA "$IPPM" stamp sender --count 3 --interval 1ms --wait 1s \
+        --no-progress "$@" >"$dir/out" 2>"$dir/err"
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q '3 sent, 3 received' "$dir/out"; then
+        echo "ok   ippm stamp sender $*"
+    else
+        echo "FAIL [$rc] ippm stamp sender $*"
+        cat "$dir/out" "$dir/err" "$dir/refl.err"
+        failures=$((failures + 1))
+    fi
+}
+# says RC TEXT ARGS...: the sender exits RC with TEXT on stderr
+says() {
+    want=$1 text=$2
+    shift 2
+    inA "$IPPM" stamp sender --count 1 --no-progress "$@" >"$dir/out" \
+        2>"$dir/err"
+    rc=$?
+    if [ $rc -eq "$want" ] && grep -qF -- "$text" "$dir/err"; then
+        echo "ok   [$rc] ippm stamp sender $*"
+    else
+        echo "FAIL [$rc, want $want '$text'] ippm stamp sender $*"
+        cat "$dir/out" "$dir/err"
+        failures=$((failures + 1))
+    fi
+}
+
+# One address: the reflector's banner names it with its zone.
+reflect --listen 'fe80::2%vethB' --port 18862 --stateful
+reaches 'fe80::2%vethA' --port 18862
+reaches '[fe80::2%vethA]:18862'
+reaches "[fe80::2%$idx]:18862"
+# Every address: replies leave from fe80::2 on vethB (IPV6_PKTINFO).
+reflect --listen '[::]:18863'
+reaches '[fe80::2%vethA]:18863'
+# The sender's summary names the peer with its zone.
+reaches '[fe80::2%vethA]:18862'
+grep -qF '[fe80::2%vethA]:18862' "$dir/out" ||
+    { echo "FAIL: no [fe80::2%vethA]:18862 in the summary"; cat "$dir/out";
+      failures=$((failures + 1)); }
+# Refusals: no zone (2), an interface that is not here (3).
+says 2 'is link-local: name its interface' 'fe80::2' --port 18862
+says 3 "no interface 'vethB'" '[fe80::2%vethB]:18862'
+says 2 'has an empty zone' 'fe80::2%' --port 18862
+
+[ $failures -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "all zone forms reached the reflector"
