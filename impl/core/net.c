@@ -181,17 +181,23 @@ static int fail(char *err, size_t err_len, const char *what, int fd)
 }
 
 /* fail() for a bind: "bind [::]:862: Permission denied", the address
- * and the port both named (issue 11). */
+ * (with its zone) and the port both named (issue 11). */
+static int bind_fail_addr(char *err, size_t err_len, const struct ippm_addr *a,
+                          int fd)
+{
+    char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
+    snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(a, as, sizeof(as)));
+    return fail(err, err_len, what, fd);
+}
+
 static int bind_fail(char *err, size_t err_len, int family, const void *ip,
                      uint16_t port, int fd)
 {
     struct ippm_addr a = {0};
-    char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
     a.family = family == AF_INET6 ? IPPM_AF_INET6 : IPPM_AF_INET;
     memcpy(a.ip, ip, family == AF_INET6 ? 16 : 4);
     a.port = port;
-    snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(&a, as, sizeof(as)));
-    return fail(err, err_len, what, fd);
+    return bind_fail_addr(err, err_len, &a, fd);
 }
 
 static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
@@ -212,6 +218,7 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
         s->local.family = IPPM_AF_INET6;
         memcpy(s->local.ip, in6->sin6_addr.s6_addr, 16);
         s->local.port = ntohs(in6->sin6_port);
+        s->local.scope_id = in6->sin6_scope_id;
         if (memcmp(s->local.ip, v4mapped_prefix, 12) == 0)
             ippm_addr_from_sockaddr(&s->local, (struct sockaddr *)&ss);
     } else {
@@ -279,7 +286,7 @@ static int open_bound(struct ippm_sock *s, const struct ippm_addr *local,
     struct sockaddr_storage ss;
     socklen_t sl = ippm_addr_to_sockaddr(&a, family, &ss);
     if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
-        return bind_fail(err, err_len, family, a.ip, port, fd);
+        return bind_fail_addr(err, err_len, &a, fd);
     return finish_open(s, fd, family, err, err_len);
 }
 

@@ -51,7 +51,7 @@ failures=0
 # reflect ARGS...: a reflector in namespace B, in the background (ip
 # netns exec becomes the reflector: $! is the process to stop)
 reflect() {
-    ip netns exec "$B" "$IPPM" stamp reflector --quiet "$@" \
+    ip netns exec "$B" "$IPPM" stamp reflector "$@" >>"$dir/refl.out" \
         2>>"$dir/refl.err" &
     pids="$pids $!"
     sleep 0.3
@@ -87,6 +87,21 @@ says() {
 
 # One address: the reflector's banner names it with its zone.
 reflect --listen 'fe80::2%vethB' --port 18862 --stateful
+grep -qF 'listening on [fe80::2%vethB]:18862' "$dir/refl.out" ||
+    { echo "FAIL: banner without its zone"; cat "$dir/refl.out";
+      failures=$((failures + 1)); }
+# So does a bind that fails.
+inB "$IPPM" stamp reflector --listen '[fe80::2%vethB]:18862' 2>"$dir/err"
+rc=$?
+if [ $rc -eq 3 ] &&
+    grep -qF 'bind [fe80::2%vethB]:18862: Address already in use' "$dir/err"
+then
+    echo "ok   [3] a second reflector on [fe80::2%vethB]:18862"
+else
+    echo "FAIL [$rc] a second reflector on [fe80::2%vethB]:18862"
+    cat "$dir/err"
+    failures=$((failures + 1))
+fi
 reaches 'fe80::2%vethA' --port 18862
 reaches '[fe80::2%vethA]:18862'
 reaches "[fe80::2%$idx]:18862"
