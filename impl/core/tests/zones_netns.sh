@@ -105,6 +105,15 @@ fi
 reaches 'fe80::2%vethA' --port 18862
 reaches '[fe80::2%vethA]:18862'
 reaches "[fe80::2%$idx]:18862"
+# bench load reads the same forms (it resolves the host again).
+if inA "$IPPM" bench load '[fe80::2%vethA]:18862' --seconds 1 >"$dir/out" \
+    2>"$dir/err"; then
+    echo "ok   ippm bench load [fe80::2%vethA]:18862"
+else
+    echo "FAIL ippm bench load [fe80::2%vethA]:18862"
+    cat "$dir/out" "$dir/err"
+    failures=$((failures + 1))
+fi
 # Every address: replies leave from fe80::2 on vethB (IPV6_PKTINFO).
 reflect --listen '[::]:18863'
 reaches '[fe80::2%vethA]:18863'
