@@ -122,10 +122,15 @@ reaches '[fe80::2%vethA]:18862'
 grep -qF '[fe80::2%vethA]:18862' "$dir/out" ||
     { echo "FAIL: no [fe80::2%vethA]:18862 in the summary"; cat "$dir/out";
       failures=$((failures + 1)); }
-# Refusals: no zone (2), an interface that is not here (3).
+# Refusals: no zone (2), an interface that is not here (3), an empty
+# zone (2), a zone on a global address (2), as the README shows them.
 says 2 'is link-local: name its interface' 'fe80::2' --port 18862
 says 3 "no interface 'vethB'" '[fe80::2%vethB]:18862'
 says 2 'has an empty zone' 'fe80::2%' --port 18862
+says 3 "no interface 'eth9' on this host (zone of 'fe80::2%eth9')" \
+    'fe80::2%eth9' --port 18862
+says 2 "'2001:db8::1%vethA': a zone (%IFNAME) goes only on an IPv6 link-local" \
+    '2001:db8::1%vethA' --port 18862
 
 [ $failures -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all zone forms reached the reflector"
