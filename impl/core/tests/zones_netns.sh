@@ -3,12 +3,13 @@
 # joined by a veth pair, fe80::1 on vethA and fe80::2 on vethB. A
 # reflector on fe80::2%vethB (and one on every address, which answers
 # from the address a request went to, on its link) must answer a sender
-# given fe80::2%vethA, [fe80::2%vethA]:PORT and the interface's index.
+# given fe80::2%vethA, [fe80::2%vethA]:PORT and the interface's index;
+# so must bench load, the relay (both ends link-local) and ippm conform.
 #   zones_netns.sh IPPM
 # Skips (77) when not root or without `ip netns`; removes its namespaces
 # whatever happens.
 set -u
-IPPM=$1
+IPPM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # conform runs elsewhere
 [ "$(id -u)" = 0 ] || { echo "skip: needs root for ip netns"; exit 77; }
 command -v ip >/dev/null 2>&1 || { echo "skip: no ip command"; exit 77; }
 A=ippm-zoneA-$$
@@ -112,6 +113,25 @@ if inA "$IPPM" bench load '[fe80::2%vethA]:18862' --seconds 1 >"$dir/out" \
 else
     echo "FAIL ippm bench load [fe80::2%vethA]:18862"
     cat "$dir/out" "$dir/err"
+    failures=$((failures + 1))
+fi
+# The relay between two link-local addresses, each with its zone.
+ip netns exec "$A" "$IPPM" relay --listen '[fe80::1%vethA]:18870' \
+    --to '[fe80::2%vethA]:18862' >"$dir/relay.out" 2>&1 &
+pids="$pids $!"
+sleep 0.3
+reaches '[fe80::1%vethA]:18870'
+grep -qF 'listening on [fe80::1%vethA]:18870, relaying to [fe80::2%vethA]:18862' \
+    "$dir/relay.out" ||
+    { echo "FAIL: relay banner"; cat "$dir/relay.out";
+      failures=$((failures + 1)); }
+# ippm conform probes a reflector reached through its zone.
+if (cd "$dir" && inA "$IPPM" conform stamp-reflector '[fe80::2%vethA]:18862' \
+    >"$dir/out" 2>&1) && grep -q -- '-> PASS' "$dir/out"; then
+    echo "ok   ippm conform stamp-reflector [fe80::2%vethA]:18862"
+else
+    echo "FAIL ippm conform stamp-reflector [fe80::2%vethA]:18862"
+    tail -20 "$dir/out"
     failures=$((failures + 1))
 fi
 # Every address: replies leave from fe80::2 on vethB (IPV6_PKTINFO).
