@@ -115,6 +115,36 @@ else
     cat "$dir/out" "$dir/err"
     failures=$((failures + 1))
 fi
+# --metrics takes the same forms: served on fe80::2%vethB, and its
+# HTTP answers over the link; without a zone it is refused (2).
+reflect --port 18864 --metrics '[fe80::2%vethB]:9100'
+if inA /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection(("fe80::2%vethA", 9100), timeout=5)
+s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+sys.exit(0 if b"ippm_stamp_reflector" in data else 1)'; then
+    echo "ok   --metrics [fe80::2%vethB]:9100 answers over vethA"
+else
+    echo "FAIL --metrics [fe80::2%vethB]:9100"
+    cat "$dir/refl.err"
+    failures=$((failures + 1))
+fi
+inB "$IPPM" stamp reflector --port 18865 --metrics '[fe80::2]:9101' \
+    2>"$dir/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "'fe80::2' is link-local" "$dir/err"; then
+    echo "ok   [2] --metrics [fe80::2]:9101"
+else
+    echo "FAIL [$rc] --metrics [fe80::2]:9101"
+    cat "$dir/err"
+    failures=$((failures + 1))
+fi
 # The relay between two link-local addresses, each with its zone.
 ip netns exec "$A" "$IPPM" relay --listen '[fe80::1%vethA]:18870' \
     --to '[fe80::2%vethA]:18862' >"$dir/relay.out" 2>&1 &
