@@ -122,13 +122,7 @@ if inA /usr/bin/python3 -c '
 import socket, sys
 s = socket.create_connection(("fe80::2%vethA", 9100), timeout=5)
 s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
-data = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    data += b
-sys.exit(0 if b"ippm_stamp_reflector" in data else 1)'; then
+sys.exit(0 if b"ippm_stamp_reflector" in s.makefile("rb").read() else 1)'; then
     echo "ok   --metrics [fe80::2%vethB]:9100 answers over vethA"
 else
     echo "FAIL --metrics [fe80::2%vethB]:9100"
