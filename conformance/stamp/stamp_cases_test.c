@@ -85,7 +85,7 @@ static void fx_init(struct fx *f, bool auth, bool stateful,
 
 static struct ippm_addr addr(uint8_t last, uint16_t port)
 {
-    struct ippm_addr a = {IPPM_AF_INET, {127, 0, 0, last}, port};
+    struct ippm_addr a = {IPPM_AF_INET, {127, 0, 0, last}, port, 0};
     return a;
 }
 

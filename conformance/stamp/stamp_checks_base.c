@@ -342,6 +342,8 @@ int stamp_ck_addr_cmp(const struct ippm_addr *a, const struct ippm_addr *b)
         return c;
     if (a->port != b->port)
         return a->port < b->port ? -1 : 1;
+    if (a->scope_id != b->scope_id) /* the same fe80:: on two links */
+        return a->scope_id < b->scope_id ? -1 : 1;
     return 0;
 }
 

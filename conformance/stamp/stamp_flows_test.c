@@ -12,9 +12,9 @@
 
 #include "conformance/stamp/stamp_flows.h"
 
-static const struct ippm_addr snd_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000};
-static const struct ippm_addr snd_b = {IPPM_AF_INET, {10, 0, 0, 1}, 40001};
-static const struct ippm_addr refl = {IPPM_AF_INET, {10, 0, 0, 9}, 862};
+static const struct ippm_addr snd_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000, 0};
+static const struct ippm_addr snd_b = {IPPM_AF_INET, {10, 0, 0, 1}, 40001, 0};
+static const struct ippm_addr refl = {IPPM_AF_INET, {10, 0, 0, 9}, 862, 0};
 
 static struct stamp_dgram dg(const struct ippm_addr *src,
                              const struct ippm_addr *dst, size_t len)

@@ -219,17 +219,19 @@ static uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* Hashes what ippm_addr_equal compares: an IPv4 address's first four
- * octets only, whatever the other twelve hold. */
+ * octets only, whatever the other twelve hold; an IPv6 one's zone. */
 static uint64_t mix_addr(uint64_t h, const struct ippm_addr *a)
 {
-    uint64_t lo = 0, hi = 0;
+    uint64_t lo = 0, hi = 0, zone = 0;
     if (a->family == IPPM_AF_INET) {
         memcpy(&lo, a->ip, 4);
     } else {
         memcpy(&lo, a->ip, 8);
         memcpy(&hi, a->ip + 8, 8);
+        zone = (uint64_t)a->scope_id << 32;
     }
-    return mix(mix(mix(h, lo), hi), ((uint64_t)a->family << 16) | a->port);
+    return mix(mix(mix(h, lo), hi),
+               zone | ((uint64_t)a->family << 16) | a->port);
 }
 
 /* see stamp_pairing.h */

@@ -42,9 +42,9 @@ static void ix_init(struct cap *c, bool auth)
                      IPPM_OK);
 }
 
-static const struct ippm_addr sender_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000};
-static const struct ippm_addr sender_b = {IPPM_AF_INET, {10, 0, 0, 2}, 40000};
-static const struct ippm_addr refl = {IPPM_AF_INET, {10, 0, 0, 9}, 862};
+static const struct ippm_addr sender_a = {IPPM_AF_INET, {10, 0, 0, 1}, 40000, 0};
+static const struct ippm_addr sender_b = {IPPM_AF_INET, {10, 0, 0, 2}, 40000, 0};
+static const struct ippm_addr refl = {IPPM_AF_INET, {10, 0, 0, 9}, 862, 0};
 
 static void add(struct cap *c, const struct ippm_addr *src,
                 const struct ippm_addr *dst, uint64_t t_ms, const uint8_t *b,

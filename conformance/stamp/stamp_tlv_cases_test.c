@@ -53,9 +53,9 @@ static struct ippm_hmac_key key(void)
     return *t_keyed();
 }
 
-static const struct ippm_addr SRC = {IPPM_AF_INET, {192, 0, 2, 7}, 40001};
-static const struct ippm_addr DST = {IPPM_AF_INET, {198, 51, 100, 1}, 862};
-static const struct ippm_addr OTHER = {IPPM_AF_INET, {203, 0, 113, 5}, 0};
+static const struct ippm_addr SRC = {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0};
+static const struct ippm_addr DST = {IPPM_AF_INET, {198, 51, 100, 1}, 862, 0};
+static const struct ippm_addr OTHER = {IPPM_AF_INET, {203, 0, 113, 5}, 0, 0};
 
 static void fx_init(struct fx *f, enum ippm_role role, bool auth, bool stateful)
 {

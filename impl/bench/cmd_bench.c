@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -41,6 +42,7 @@
 #include "impl/core/cli.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/core/keyfile.h"
+#include "impl/core/zone.h"
 #include "proto/stamp/stamp.h"
 
 #define BENCH_MAX_BATCH 1024
@@ -146,7 +148,7 @@ struct bench_opts {
     bool meta; /* echo: kernel metadata on, reply via IP_PKTINFO */
     unsigned long tlv_padding;   /* load: Extra Padding TLV of this length */
     const char *hmac_key_file;   /* load: HMAC TLV signed with this key */
-    char numeric[INET6_ADDRSTRLEN]; /* host, resolved */
+    char numeric[INET6_ADDRSTRLEN + IF_NAMESIZE + 12]; /* host, resolved */
 };
 
 /* host as every command reads it (ippm_cli_addr: HOST:PORT, [V6]:PORT,
@@ -161,6 +163,12 @@ static int bench_addr(struct bench_opts *o, const char *opt, bool have_port)
         return rc;
     inet_ntop(a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET, a.ip, o->numeric,
               sizeof o->numeric);
+    if (a.scope_id) { /* fe80::1%eth0, which getaddrinfo reads back */
+        size_t n = strlen(o->numeric);
+        o->numeric[n] = '%';
+        ippm_zone_name(a.scope_id, o->numeric + n + 1,
+                       sizeof o->numeric - n - 1);
+    }
     o->host = o->numeric;
     o->port = a.port;
     return -1;

@@ -301,7 +301,7 @@ static void probe_tlv_9503(struct prober *p)
     struct tlvs t;
     int si;
     const struct ippm_addr *dst = &p->o->target;
-    struct ippm_addr other = {IPPM_AF_INET, {192, 0, 2, 1}, 0};
+    struct ippm_addr other = {IPPM_AF_INET, {192, 0, 2, 1}, 0, 0};
     if (dst->family == IPPM_AF_INET6) {
         static const uint8_t doc6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
         other.family = IPPM_AF_INET6;

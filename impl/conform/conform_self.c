@@ -67,7 +67,7 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         return NULL;
     }
     atomic_init(&x->stop, false);
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
+    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
     if (ippm_net_open_bound(&x->s, &lo, o->port, err, errlen) != 0) {
         free(x);
         return NULL;

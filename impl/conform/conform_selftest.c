@@ -176,7 +176,7 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         ippm_cli_error("conform: own reflector (%s): %s", md->name, err);
         return IPPM_EXIT_RUNTIME;
     }
-    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port};
+    struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port, 0};
     struct conform_reflector_opts ro = {
         .target = target,
         .auth = md->auth,
@@ -224,7 +224,7 @@ static int self_send_one(struct self_ctx *cx, const struct self_mode *md,
     const uint8_t *key = cx->key;
     size_t key_len = cx->key_len;
     char err[IPPM_NET_ERRLEN];
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0};
+    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
     struct ippm_sock tmp;
     /* The sender's default port (STAMP_PORT, as `ippm stamp sender`
      * with no --port) when it can be bound, else a free port for the

@@ -13,6 +13,7 @@
 #include "impl/commands.h"
 #include "impl/core/atomic_file.h"
 #include "impl/core/net.h"
+#include "impl/core/zone.h"
 
 /* see cli.h */
 void ippm_cli_error(const char *fmt, ...)
@@ -293,6 +294,27 @@ int ippm_cli_split_addr(const char *s, char *host, size_t cap,
     return 0;
 }
 
+/* A zone goes with a link-local address, and a link-local address needs
+ * one: the kernel cannot tell which link fe80::1 is on. Returns 0 (and
+ * sets out's zone), or IPPM_EXIT_USAGE after one line. */
+static int addr_zone(const char *opt, const char *s, uint32_t scope,
+                     struct ippm_addr *out)
+{
+    bool link_local = ippm_addr_is_link_local(out);
+    if (scope && !link_local) {
+        ippm_cli_error("%s: '%s': a zone (%%IFNAME) goes only on an IPv6 "
+                       "link-local address (fe80::/10)", opt, s);
+        return IPPM_EXIT_USAGE;
+    }
+    if (!scope && link_local) {
+        ippm_cli_error("%s: '%s' is link-local: name its interface, as in "
+                       "fe80::1%%eth0 or [fe80::1%%eth0]:862", opt, s);
+        return IPPM_EXIT_USAGE;
+    }
+    out->scope_id = scope;
+    return 0;
+}
+
 /* see cli.h */
 int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
                   uint16_t default_port, struct ippm_addr *out)
@@ -317,11 +339,17 @@ int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
         ippm_cli_error("%s: '%s' has no port (HOST:PORT or [V6]:PORT)", opt, s);
         return IPPM_EXIT_USAGE;
     }
+    uint32_t scope = 0;
+    enum ippm_zone_rc zr = ippm_zone_split(host, &scope, err, sizeof err);
+    if (zr != IPPM_ZONE_OK) {
+        ippm_cli_error("%s: %s", opt, err);
+        return zr == IPPM_ZONE_SYNTAX ? IPPM_EXIT_USAGE : IPPM_EXIT_RUNTIME;
+    }
     if (ippm_net_resolve(host, use, IPPM_AF_NONE, out, err, sizeof err) != 0) {
         ippm_cli_error("%s: %s", opt, err);
         return IPPM_EXIT_RUNTIME;
     }
-    return 0;
+    return addr_zone(opt, s, scope, out);
 }
 
 /* see cli.h */

@@ -91,10 +91,16 @@ int ippm_cli_split_addr(const char *s, char *host, size_t cap,
 /* Every peer and every --listen of every command: s split as above,
  * the port checked, the host resolved. The port is the one s names, else
  * port (--port, 0 when not given), else default_port (0: s must name
- * one). Returns 0; IPPM_EXIT_USAGE after one line for a bad syntax, a
+ * one). An IPv6 link-local host carries its zone (fe80::1%eth0,
+ * [fe80::1%2]:862: an interface name or index, RFC 4007 §11) into
+ * out->scope_id; it must have one, and no other address may. Returns 0;
+ * IPPM_EXIT_USAGE after one line for a bad syntax (an empty zone, a
+ * zone on a non-link-local address or none on a link-local one), a
  * missing port or a port that --port contradicts; IPPM_EXIT_RUNTIME
- * after one line when the host does not resolve:
- *   ippm: stamp sender: cannot resolve 'nowhere.invalid': Name or ... */
+ * after one line when the host does not resolve or the zone names no
+ * interface of this host, as both depend on the host, not the syntax:
+ *   ippm: stamp sender: cannot resolve 'nowhere.invalid': Name or ...
+ *   ippm: stamp sender: no interface 'eth9' on this host (zone of ...) */
 int ippm_cli_addr(const char *opt, const char *s, uint16_t port,
                   uint16_t default_port, struct ippm_addr *out);
 

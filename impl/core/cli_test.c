@@ -1,4 +1,5 @@
 /* cli.c value parsers: accept exactly the documented ranges. */
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,6 +150,38 @@ static void test_ippm_cli_addr_exit_statuses(void **state)
     assert_int_equal(ippm_cli_addr("t", "127.0.0.1:5", 6, 862, &a), 2);
     assert_int_equal(ippm_cli_addr("t", "[::1", 0, 862, &a), 2);
     assert_int_equal(ippm_cli_addr("t", "host.invalid", 0, 862, &a), 3);
+}
+
+/* Issue 11: a link-local address carries its zone, by name or index; a
+ * bad zone is a syntax error (2), an interface this host lacks is 3. */
+static void test_ippm_cli_addr_zones(void **state)
+{
+    (void)state;
+    struct ippm_addr a;
+    unsigned lo = if_nametoindex("lo");
+    assert_true(lo != 0);
+    assert_int_equal(ippm_cli_addr("t", "fe80::1%lo", 0, 862, &a), 0);
+    assert_int_equal(a.family, IPPM_AF_INET6);
+    assert_int_equal(a.scope_id, lo);
+    assert_int_equal(a.port, 862);
+    assert_int_equal(a.ip[0], 0xfe);
+    assert_int_equal(ippm_cli_addr("t", "[fe80::1%lo]:5", 0, 862, &a), 0);
+    assert_int_equal(a.scope_id, lo);
+    assert_int_equal(a.port, 5);
+    char by_index[32];
+    snprintf(by_index, sizeof by_index, "[fe80::2%%%u]:6", lo);
+    assert_int_equal(ippm_cli_addr("t", by_index, 0, 862, &a), 0);
+    assert_int_equal(a.scope_id, lo);
+    assert_int_equal(a.ip[15], 2);
+    assert_int_equal(ippm_cli_addr("t", "fe80::1%", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "fe80::1", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "2001:db8::1%lo", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "127.0.0.1%lo", 0, 862, &a), 2);
+    assert_int_equal(ippm_cli_addr("t", "fe80::1%nosuch0", 0, 862, &a), 3);
+    assert_int_equal(ippm_cli_addr("t", "[fe80::1%4000000]:5", 0, 862, &a), 3);
+    /* No zone on a global address: as before. */
+    assert_int_equal(ippm_cli_addr("t", "2001:db8::1", 0, 862, &a), 0);
+    assert_int_equal(a.scope_id, 0);
 }
 
 /* Issue 11: -c, -i, -p, ... stand for the long options a command has. */
@@ -343,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_duration_unit_required),
         cmocka_unit_test(test_ippm_cli_split_addr_forms),
         cmocka_unit_test(test_ippm_cli_addr_exit_statuses),
+        cmocka_unit_test(test_ippm_cli_addr_zones),
         cmocka_unit_test(test_ippm_cli_next_short_aliases),
         cmocka_unit_test(test_ippm_cli_dscp_range),
         cmocka_unit_test(test_ippm_cli_u16_list),

@@ -1,4 +1,5 @@
 #include "net.h"
+#include "zone.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +40,7 @@ void ippm_addr_from_sockaddr(struct ippm_addr *out, const struct sockaddr *sa)
         } else {
             out->family = IPPM_AF_INET6;
             memcpy(out->ip, ip, 16);
+            out->scope_id = in6->sin6_scope_id;
         }
     }
 }
@@ -65,6 +67,7 @@ socklen_t ippm_addr_to_sockaddr(const struct ippm_addr *a, int sock_family,
         memcpy(in6->sin6_addr.s6_addr + 12, a->ip, 4);
     } else if (a->family == IPPM_AF_INET6) {
         memcpy(in6->sin6_addr.s6_addr, a->ip, 16);
+        in6->sin6_scope_id = a->scope_id;
     } else {
         return 0;
     }
@@ -74,13 +77,17 @@ socklen_t ippm_addr_to_sockaddr(const struct ippm_addr *a, int sock_family,
 /* see net.h */
 const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len)
 {
-    char ip[INET6_ADDRSTRLEN] = "?";
+    char ip[INET6_ADDRSTRLEN] = "?", zone[IF_NAMESIZE + 12] = "";
     if (a->family == IPPM_AF_INET)
         inet_ntop(AF_INET, a->ip, ip, sizeof(ip));
     else if (a->family == IPPM_AF_INET6)
         inet_ntop(AF_INET6, a->ip, ip, sizeof(ip));
+    if (a->family == IPPM_AF_INET6 && a->scope_id) {
+        zone[0] = '%';
+        ippm_zone_name(a->scope_id, zone + 1, sizeof(zone) - 1);
+    }
     if (a->family == IPPM_AF_INET6)
-        snprintf(buf, len, "[%s]:%u", ip, (unsigned)a->port);
+        snprintf(buf, len, "[%s%s]:%u", ip, zone, (unsigned)a->port);
     else
         snprintf(buf, len, "%s:%u", ip, (unsigned)a->port);
     return buf;
@@ -174,17 +181,23 @@ static int fail(char *err, size_t err_len, const char *what, int fd)
 }
 
 /* fail() for a bind: "bind [::]:862: Permission denied", the address
- * and the port both named (issue 11). */
+ * (with its zone) and the port both named (issue 11). */
+static int bind_fail_addr(char *err, size_t err_len, const struct ippm_addr *a,
+                          int fd)
+{
+    char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
+    snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(a, as, sizeof(as)));
+    return fail(err, err_len, what, fd);
+}
+
 static int bind_fail(char *err, size_t err_len, int family, const void *ip,
                      uint16_t port, int fd)
 {
     struct ippm_addr a = {0};
-    char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
     a.family = family == AF_INET6 ? IPPM_AF_INET6 : IPPM_AF_INET;
     memcpy(a.ip, ip, family == AF_INET6 ? 16 : 4);
     a.port = port;
-    snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(&a, as, sizeof(as)));
-    return fail(err, err_len, what, fd);
+    return bind_fail_addr(err, err_len, &a, fd);
 }
 
 static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
@@ -205,6 +218,7 @@ static int finish_open(struct ippm_sock *s, int fd, int family, char *err,
         s->local.family = IPPM_AF_INET6;
         memcpy(s->local.ip, in6->sin6_addr.s6_addr, 16);
         s->local.port = ntohs(in6->sin6_port);
+        s->local.scope_id = in6->sin6_scope_id;
         if (memcmp(s->local.ip, v4mapped_prefix, 12) == 0)
             ippm_addr_from_sockaddr(&s->local, (struct sockaddr *)&ss);
     } else {
@@ -272,7 +286,7 @@ static int open_bound(struct ippm_sock *s, const struct ippm_addr *local,
     struct sockaddr_storage ss;
     socklen_t sl = ippm_addr_to_sockaddr(&a, family, &ss);
     if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
-        return bind_fail(err, err_len, family, a.ip, port, fd);
+        return bind_fail_addr(err, err_len, &a, fd);
     return finish_open(s, fd, family, err, err_len);
 }
 
@@ -525,6 +539,10 @@ static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
         } else {
             m->local.family = IPPM_AF_INET6;
             memcpy(m->local.ip, ip, 16);
+            /* Only a link-local address has a zone: a global one with
+             * one would differ from itself as the socket is bound. */
+            if (ippm_addr_is_link_local(&m->local))
+                m->local.scope_id = pi.ipi6_ifindex;
         }
     }
 }
@@ -622,6 +640,7 @@ static size_t set_source(uint8_t *ctrl, const struct ippm_addr *local)
     }
     struct in6_pktinfo pi6 = {0};
     memcpy(pi6.ipi6_addr.s6_addr, local->ip, 16);
+    pi6.ipi6_ifindex = local->scope_id; /* a link-local source's link */
     c->cmsg_level = IPPROTO_IPV6;
     c->cmsg_type = IPV6_PKTINFO;
     c->cmsg_len = CMSG_LEN(sizeof(pi6));

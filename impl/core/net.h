@@ -20,7 +20,7 @@
 #define IPPM_NET_BATCH 64          /* datagrams per recvmmsg / sendmmsg */
 #define IPPM_NET_MAX_DGRAM 65535   /* largest UDP payload a buffer holds */
 #define IPPM_NET_SOCKBUF (4 << 20) /* SO_RCVBUF / SO_SNDBUF we ask for */
-#define IPPM_ADDR_STRLEN 64        /* "[v6%scope]:port" with room to spare */
+#define IPPM_ADDR_STRLEN 80        /* "[v6%ifname]:port" with room to spare */
 #define IPPM_NET_ERRLEN 256
 
 struct ippm_sock {
@@ -85,7 +85,9 @@ bool ippm_net_stopping(void);
  * with errno on error. */
 int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns);
 
-/* "192.0.2.1:862" or "[2001:db8::1]:862" into buf; returns buf. */
+/* "192.0.2.1:862", "[2001:db8::1]:862" or, with a zone,
+ * "[fe80::1%eth0]:862" (the interface's index when it has no name any
+ * more) into buf; returns buf. */
 const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len);
 
 /* sockaddr to ippm_addr; IPv4-mapped IPv6 becomes IPv4. An unknown family

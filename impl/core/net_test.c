@@ -3,6 +3,7 @@
  * request was sent to. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +44,31 @@ static void test_ippm_addr_to_sockaddr_maps_v4_on_v6_socket(void **state)
                      sizeof(struct sockaddr_in));
     a.family = IPPM_AF_INET6;
     assert_int_equal(ippm_addr_to_sockaddr(&a, AF_INET, &ss), 0);
+}
+
+/* A zone prints as the interface's name (RFC 4007 §11), or its index
+ * once no interface has it; it survives the trip through sockaddr_in6. */
+static void test_ippm_addr_fmt_zone(void **state)
+{
+    (void)state;
+    struct ippm_addr a;
+    struct sockaddr_storage ss;
+    char buf[IPPM_ADDR_STRLEN];
+    memset(&a, 0, sizeof(a));
+    a.family = IPPM_AF_INET6;
+    a.ip[0] = 0xfe, a.ip[1] = 0x80, a.ip[15] = 1;
+    a.port = 862;
+    a.scope_id = if_nametoindex("lo");
+    assert_string_equal(ippm_addr_fmt(&a, buf, sizeof(buf)), "[fe80::1%lo]:862");
+    assert_int_equal(ippm_addr_to_sockaddr(&a, AF_INET6, &ss),
+                     sizeof(struct sockaddr_in6));
+    assert_int_equal(((struct sockaddr_in6 *)&ss)->sin6_scope_id, a.scope_id);
+    struct ippm_addr back;
+    ippm_addr_from_sockaddr(&back, (struct sockaddr *)&ss);
+    assert_true(ippm_addr_equal(&back, &a));
+    a.scope_id = 4000000;
+    assert_string_equal(ippm_addr_fmt(&a, buf, sizeof(buf)),
+                        "[fe80::1%4000000]:862");
 }
 
 static void test_ippm_addr_fmt_brackets_v6(void **state)
@@ -149,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_ippm_addr_from_sockaddr_unmaps_v4),
         cmocka_unit_test(test_ippm_addr_to_sockaddr_maps_v4_on_v6_socket),
         cmocka_unit_test(test_ippm_addr_fmt_brackets_v6),
+        cmocka_unit_test(test_ippm_addr_fmt_zone),
         cmocka_unit_test(test_dual_stack_reply_leaves_from_request_destination),
         cmocka_unit_test(test_ttl_and_tos_reach_the_receiver),
     };

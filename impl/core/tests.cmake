@@ -19,3 +19,5 @@ ippm_script_test(impl_help_all LABEL unit
           $<TARGET_FILE:ippm> ${PROJECT_SOURCE_DIR}/packaging/ippm.1)
 ippm_script_test(impl_bind_errors LABEL unit
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/bind_errors.sh $<TARGET_FILE:ippm>)
+ippm_script_test(impl_zones_netns LABEL live
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/zones_netns.sh $<TARGET_FILE:ippm>)

@@ -232,14 +232,14 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
 static int http_listen(const char *opt, const char *host, uint16_t port,
                        int *exit_rc)
 {
-    char err[IPPM_NET_ERRLEN], as[IPPM_ADDR_STRLEN];
+    char as[IPPM_ADDR_STRLEN];
     struct ippm_addr a;
     int family = AF_INET6;
     if (host[0]) {
-        if (ippm_net_resolve(host, port, IPPM_AF_NONE, &a, err, sizeof(err)) !=
-            0) {
-            ippm_cli_error("%s: %s", opt, err);
-            *exit_rc = IPPM_EXIT_RUNTIME; /* as every command's names */
+        /* As every command's addresses, a link-local one's zone too. */
+        int rc = ippm_cli_addr(opt, host, port, 0, &a);
+        if (rc != 0) {
+            *exit_rc = rc;
             return -1;
         }
         family = a.family == IPPM_AF_INET6 ? AF_INET6 : AF_INET;

@@ -7,7 +7,30 @@ bool ippm_addr_equal(const struct ippm_addr *a, const struct ippm_addr *b)
 {
     size_t n = a->family == IPPM_AF_INET ? 4 : 16;
     return a->family == b->family && a->port == b->port &&
-           memcmp(a->ip, b->ip, n) == 0;
+           memcmp(a->ip, b->ip, n) == 0 &&
+           (a->family != IPPM_AF_INET6 || a->scope_id == b->scope_id);
+}
+
+/* see ippm_addr.h */
+bool ippm_addr_is_link_local(const struct ippm_addr *a)
+{
+    return a->family == IPPM_AF_INET6 && a->ip[0] == 0xfe &&
+           (a->ip[1] & 0xc0) == 0x80;
+}
+
+/* see ippm_addr.h */
+size_t ippm_addr_key(uint8_t k[IPPM_ADDR_KEY_LEN], const struct ippm_addr *a)
+{
+    memset(k, 0, IPPM_ADDR_KEY_LEN);
+    k[0] = a->family;
+    memcpy(k + 1, a->ip, a->family == IPPM_AF_INET ? 4 : 16);
+    if (a->family == IPPM_AF_INET6) {
+        k[17] = (uint8_t)(a->scope_id >> 24);
+        k[18] = (uint8_t)(a->scope_id >> 16);
+        k[19] = (uint8_t)(a->scope_id >> 8);
+        k[20] = (uint8_t)a->scope_id;
+    }
+    return IPPM_ADDR_KEY_LEN;
 }
 
 static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
@@ -16,10 +39,9 @@ static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
 void ippm_addr_source_key(uint8_t k[IPPM_ADDR_SOURCE_KEY_LEN],
                           const struct ippm_addr *peer)
 {
-    memset(k, 0, IPPM_ADDR_SOURCE_KEY_LEN);
-    k[0] = peer->family;
-    memcpy(k + 1, peer->ip, peer->family == IPPM_AF_INET ? 4 : 16);
-    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0)
+    ippm_addr_key(k, peer);
+    if (peer->family == IPPM_AF_INET6 && memcmp(peer->ip, v4mapped, 12) != 0 &&
+        !ippm_addr_is_link_local(peer))
         memset(k + 1 + 8, 0, 8);
 }
 

@@ -4,6 +4,7 @@
 #define IPPM_ADDR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ippm_family { IPPM_AF_NONE = 0, IPPM_AF_INET = 4, IPPM_AF_INET6 = 6 };
@@ -12,6 +13,10 @@ struct ippm_addr {
     uint8_t family;  /* enum ippm_family */
     uint8_t ip[16];  /* IPv4 in the first four octets */
     uint16_t port;   /* host order */
+    /* The zone of an IPv6 link-local address (RFC 4007 §11: fe80::1%eth0),
+     * as the kernel's interface index (sin6_scope_id); 0 = none. The same
+     * link-local address on two links is two addresses. */
+    uint32_t scope_id;
 };
 
 /* What the driver knows about a received datagram. */
@@ -25,16 +30,29 @@ struct ippm_rx_meta {
                             * sent it, from any of its addresses */
 };
 
-/* Same family, address and port. */
+/* Same family, address, port and (IPv6) zone. */
 bool ippm_addr_equal(const struct ippm_addr *a, const struct ippm_addr *b);
+
+/* True for an IPv6 link-local unicast address (fe80::/10), which needs
+ * a zone to be reached or bound. */
+bool ippm_addr_is_link_local(const struct ippm_addr *a);
+
+/* An address without its port, as a hash-table key: the family octet,
+ * 16 octets (an IPv4 address in the first four, the rest zero, as
+ * ippm_addr_equal ignores them), then the zone, 4 octets big-endian.
+ * Returns IPPM_ADDR_KEY_LEN. */
+#define IPPM_ADDR_KEY_LEN 21
+size_t ippm_addr_key(uint8_t k[IPPM_ADDR_KEY_LEN], const struct ippm_addr *a);
 
 /* The source a server counts a peer as, for its per-source limits (the
  * STAMP reflector's sessions, every server's rate limit): an IPv4 address;
  * an IPv6 address's /64, which one host usually holds whole (SLAAC,
  * privacy addresses) and can send from any address of, as rate limits of
  * IPv6 commonly count; but an IPv4-mapped address (::ffff:0:0/96) whole,
- * as it is one IPv4 host. The key is the family octet, then 16 octets. */
-#define IPPM_ADDR_SOURCE_KEY_LEN 17
+ * as it is one IPv4 host, and a link-local one (fe80::/10) whole with its
+ * zone, as every host on a link shares fe80::/64. The key is laid out as
+ * ippm_addr_key's. */
+#define IPPM_ADDR_SOURCE_KEY_LEN IPPM_ADDR_KEY_LEN
 void ippm_addr_source_key(uint8_t k[IPPM_ADDR_SOURCE_KEY_LEN],
                           const struct ippm_addr *peer);
 

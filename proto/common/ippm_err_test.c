@@ -172,6 +172,42 @@ static void test_ippm_addr_equal(void **state)
     assert_false(ippm_addr_equal(&c, &d));
 }
 
+/* RFC 4007 §11: fe80::1%2 and fe80::1%3 are two addresses on two links. */
+static void test_ippm_addr_zone_separates(void **state)
+{
+    (void)state;
+    struct ippm_addr a, b;
+    memset(&a, 0, sizeof a);
+    a.family = IPPM_AF_INET6;
+    a.ip[0] = 0xfe, a.ip[1] = 0x80, a.ip[15] = 1;
+    a.port = 862;
+    a.scope_id = 2;
+    b = a;
+    assert_true(ippm_addr_equal(&a, &b));
+    b.scope_id = 3;
+    assert_false(ippm_addr_equal(&a, &b));
+    uint8_t ka[IPPM_ADDR_KEY_LEN], kb[IPPM_ADDR_KEY_LEN];
+    assert_int_equal(ippm_addr_key(ka, &a), IPPM_ADDR_KEY_LEN);
+    ippm_addr_key(kb, &b);
+    assert_memory_not_equal(ka, kb, IPPM_ADDR_KEY_LEN);
+    /* Per-source limits: the zone counts, and so does the whole
+     * link-local address (every host on a link shares fe80::/64). */
+    ippm_addr_source_key(ka, &a);
+    ippm_addr_source_key(kb, &b);
+    assert_memory_not_equal(ka, kb, IPPM_ADDR_SOURCE_KEY_LEN);
+    b.scope_id = 2;
+    b.ip[15] = 2;
+    ippm_addr_source_key(kb, &b);
+    assert_memory_not_equal(ka, kb, IPPM_ADDR_SOURCE_KEY_LEN);
+    /* A global address keeps its /64. */
+    a.ip[0] = 0x20, a.ip[1] = 0x01, a.scope_id = 0;
+    b = a;
+    b.ip[15] = 2;
+    ippm_addr_source_key(ka, &a);
+    ippm_addr_source_key(kb, &b);
+    assert_memory_equal(ka, kb, IPPM_ADDR_SOURCE_KEY_LEN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_ippm_err_out_of_range_never_null),
         cmocka_unit_test(test_ippm_ct_equal),
         cmocka_unit_test(test_ippm_addr_equal),
+        cmocka_unit_test(test_ippm_addr_zone_separates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -590,10 +590,10 @@ struct stamp_reflector_counters {
     uint64_t sessions_refused_source; /* new ones past the per-source limit */
 };
 
-/* The octets of the session key (peer family, address, port; local
- * family, address, port; SSID) and of the source key (peer family and
- * address). */
-#define STAMP_REFLECTOR_SESSION_KEY_LEN 40
+/* The octets of the session key (peer family, address, zone, port; local
+ * family, address, zone, port; SSID) and of the source key (peer family,
+ * address and zone). */
+#define STAMP_REFLECTOR_SESSION_KEY_LEN (2 * IPPM_ADDR_KEY_LEN + 6)
 #define STAMP_REFLECTOR_SOURCE_KEY_LEN IPPM_ADDR_SOURCE_KEY_LEN
 
 /* Octets of storage for n sessions: their state, a session count per

@@ -63,14 +63,11 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r, void *mem,
     return sessions_carve(r, mem, mem_len, n);
 }
 
-/* Packs an address as family, then 16 octets of which an IPv4 address
- * uses the first four (the rest zero, as ippm_addr_equal ignores them). */
+/* Packs an address with its zone (ippm_addr_key): fe80::1 on two links
+ * is two peers. */
 static size_t put_addr(uint8_t *k, const struct ippm_addr *a)
 {
-    memset(k, 0, 17);
-    k[0] = a->family;
-    memcpy(k + 1, a->ip, a->family == IPPM_AF_INET ? 4 : 16);
-    return 17;
+    return ippm_addr_key(k, a);
 }
 
 static size_t put_u16(uint8_t *k, uint16_t v)

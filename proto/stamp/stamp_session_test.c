@@ -341,24 +341,48 @@ static void test_stamp_reflector_discards_unprovisioned_ssid(void **state)
     }
 }
 
+/* A stateful reflector counts m1's and m2's requests apart: each starts
+ * at 0, and m1's second is 1. */
+static void assert_separate_sessions(const struct ippm_rx_meta *m1,
+                                     const struct ippm_rx_meta *m2)
+{
+    struct stamp_reflector_config c = refl_cfg(OPEN, true);
+    stamp_reflector_init(&R, &c);
+    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
+    struct ippm_action a = refl_rx(req, 44, m1, T0, 44);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    a = refl_rx(req, 44, m2, T0 + 1, 44);
+    assert_send(&a, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
+    a = refl_rx(req, 44, m1, T0 + 2, 44);
+    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+}
+
 static void test_stamp_reflector_stateful_local_address_separates(void **state)
 {
     (void)state;
     /* Same peer, another local address or port: another 4-tuple. */
-    struct stamp_reflector_config c = refl_cfg(OPEN, true);
-    stamp_reflector_init(&R, &c);
-    mk_sender(req, 44, OPEN, 0, 0, 1, 0);
     struct ippm_rx_meta m1 = meta_of(T0, 64, 40000, 1);
     struct ippm_rx_meta m2 = m1;
     m2.local.port = 8620;
-    struct ippm_action a = refl_rx(req, 44, &m1, T0, 44);
-    assert_send(&a, 44);
-    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
-    a = refl_rx(req, 44, &m2, T0 + 1, 44);
-    assert_send(&a, 44);
-    assert_int_equal(rd_reflector(reply, OPEN).seq, 0);
-    a = refl_rx(req, 44, &m1, T0 + 2, 44);
-    assert_int_equal(rd_reflector(reply, OPEN).seq, 1);
+    assert_separate_sessions(&m1, &m2);
+}
+
+/* fe80::1 on two links is two peers: two sessions, each its own count. */
+static void test_stamp_reflector_stateful_zone_separates(void **state)
+{
+    (void)state;
+    struct ippm_rx_meta m1 = meta_of(T0, 64, 40000, 1);
+    memset(&m1.peer.ip, 0, 16);
+    m1.peer.family = IPPM_AF_INET6;
+    m1.peer.ip[0] = 0xfe, m1.peer.ip[1] = 0x80, m1.peer.ip[15] = 1;
+    m1.peer.scope_id = 2;
+    m1.local = m1.peer;
+    m1.local.ip[15] = 2, m1.local.port = STAMP_PORT;
+    struct ippm_rx_meta m2 = m1;
+    m2.peer.scope_id = m2.local.scope_id = 3;
+    assert_separate_sessions(&m1, &m2);
 }
 
 static void test_stamp_reflector_reply_len_equals_request_len(void **state)
@@ -2415,6 +2439,7 @@ int main(void)
         cmocka_unit_test(test_stamp_reflector_discards_unprovisioned_ssid),
         cmocka_unit_test(
             test_stamp_reflector_stateful_local_address_separates),
+        cmocka_unit_test(test_stamp_reflector_stateful_zone_separates),
         cmocka_unit_test(test_stamp_reflector_reply_len_equals_request_len),
         cmocka_unit_test(test_stamp_reflector_copies_padding_byte_for_byte),
         cmocka_unit_test(test_stamp_reflector_ttl_from_meta),

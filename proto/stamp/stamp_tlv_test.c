@@ -219,7 +219,7 @@ static void test_stamp_tlv_codecs_round_trip(void **state)
     ippm_guard_free(&g);
 
     struct ippm_addr a6 = {
-        IPPM_AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 9}, 0};
+        IPPM_AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 9}, 0, 0};
     off = 0;
     stamp_tlv_put_dest_addr(b, sizeof b, &off, &a6);
     t = first(b, off, &g);
@@ -393,8 +393,8 @@ static struct ippm_rx_meta meta4(int tos)
     struct ippm_rx_meta m = {T0,
                              60,
                              (int16_t)tos,
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT},
+                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0},
+                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0},
                              false};
     return m;
 }
@@ -692,7 +692,7 @@ static void test_reflector_dest_addr_and_return_path(void **state)
     uint8_t tl[128], q[2048];
     size_t n = 0;
     stamp_tlv_put_dest_addr(tl, sizeof tl, &n, &m.local);
-    struct ippm_addr other = {IPPM_AF_INET, {203, 0, 113, 5}, 0};
+    struct ippm_addr other = {IPPM_AF_INET, {203, 0, 113, 5}, 0, 0};
     stamp_tlv_put_dest_addr(tl, sizeof tl, &n, &other);
     struct stamp_return_path rp = {.addr = other};
     stamp_tlv_put_return_path(tl, sizeof tl, &n, &rp);
