@@ -1,6 +1,7 @@
 /* STAMP test sessions: the Session-Reflector (RFC 8762 §4.3) and the
  * Session-Sender (§4.2) as event-in, action-out state machines. */
 #include "stamp.h"
+#include "stamp_repeat.h"
 
 #include <string.h>
 
@@ -317,6 +318,10 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
         .dscp_permitted = r->cfg.dscp_permitted,
         .micro_session_id = r->cfg.micro_session_id,
         .max_reply_len = r->cfg.max_reply_len,
+        .max_count = stamp_repeat_allowance(r, ev->now_ns),
+        .min_interval_ns = r->cfg.repeat.min_interval_ns
+                               ? r->cfg.repeat.min_interval_ns
+                               : STAMP_REPEAT_MIN_INTERVAL_NS,
     };
     if (tx_cap < base)
         return IPPM_ERR_NOSPACE;
@@ -445,14 +450,41 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     }
     ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, reply_len, IPPM_OK, req.seq);
     act->tos = tr.tos;
+    if (tr.count > 1) /* asymmetrical: the rest as TIMER events */
+        stamp_repeat_schedule(r, tx, reply_len, m, req.seq, tr.tos, tr.count,
+                              tr.interval_ns, tx_ns);
     return IPPM_OK;
 }
 
 /* see stamp.h */
 uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
 {
-    (void)r;
-    return UINT64_MAX;
+    return stamp_repeat_next(&r->repeat);
+}
+
+/* see stamp.h */
+struct stamp_timer_dest stamp_reflector_timer_dest(
+    const struct stamp_reflector *r)
+{
+    return r->repeat.dest;
+}
+
+/* TIMER: the next asymmetrical copy due, a reply like any other. */
+static enum ippm_err reflector_timer(struct stamp_reflector *r, uint64_t now,
+                                     uint8_t *tx, size_t tx_cap,
+                                     struct ippm_action *act)
+{
+    uint64_t ts;
+    uint32_t seq;
+    int16_t tos;
+    size_t len = stamp_repeat_take(r, now, tx, tx_cap, &ts, &seq, &tos);
+    if (!len)
+        return IPPM_OK;
+    r->counters.tx++;
+    r->sent_ts[sent_slot(ts)] = ts;
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK, seq);
+    act->tos = tos;
+    return IPPM_OK;
 }
 
 /* A reply is a valid request: in open mode the two have one length and
@@ -509,7 +541,8 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
             return IPPM_OK;
         return reflector_rx(r, ev, tx, tx_cap, act);
     case IPPM_EV_TIMER:
-        return IPPM_OK;
+        return tx ? reflector_timer(r, ev->now_ns, tx, tx_cap, act)
+                  : IPPM_ERR_BAD_ARG;
     case IPPM_EV_STOP:
         ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;

@@ -1,0 +1,32 @@
+/* Asymmetrical packets' extra replies (draft-ietf-ippm-asymmetrical-pkts-14
+ * §3), inside proto/stamp: what the reflector's state machine calls. The
+ * public side (limits, table, deadline) is in stamp.h. */
+#ifndef STAMP_REPEAT_H
+#define STAMP_REPEAT_H
+
+#include "stamp.h"
+
+/* How many replies a request may be given now (>= 1): the configured
+ * count when the mode is allowed, a slot is free and the budget holds
+ * the extra ones; else 1. */
+uint16_t stamp_repeat_allowance(struct stamp_reflector *r, uint64_t now_ns);
+
+/* Keeps the reply just built (len octets of pkt) to send count - 1 more
+ * times, interval_ns apart from now, to m's source; takes the budget. */
+void stamp_repeat_schedule(struct stamp_reflector *r, const uint8_t *pkt,
+                           size_t len, const struct ippm_rx_meta *m,
+                           uint32_t seq, int16_t tos, uint16_t count,
+                           uint32_t interval_ns, uint64_t now_ns);
+
+/* The earliest copy due, UINT64_MAX when none. */
+uint64_t stamp_repeat_next(const struct stamp_repeat *rp);
+
+/* Builds into tx the earliest copy due at now with a fresh Timestamp
+ * (*ts, as on the wire) and returns its length, with its request's
+ * sequence number and TOS; 0 when none is due (or tx is too small: that
+ * copy is dropped). */
+size_t stamp_repeat_take(struct stamp_reflector *r, uint64_t now_ns,
+                         uint8_t *tx, size_t tx_cap, uint64_t *ts,
+                         uint32_t *seq, int16_t *tos);
+
+#endif
