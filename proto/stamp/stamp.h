@@ -817,6 +817,8 @@ struct stamp_result {
     bool reordered;         /* RFC 4737 §3.3, first copy only */
     bool ts_malformed;      /* reflector timestamp could not be read */
     uint16_t duplicates;    /* copies after the first */
+    uint16_t copies;        /* asked-for extra replies (asymmetrical
+                             * packets), not counted as duplicates */
     uint64_t t1_ns, t2_ns, t3_ns, t4_ns;
     uint32_t refl_seq;
     uint16_t refl_ssid;
@@ -862,6 +864,10 @@ struct stamp_sender_counters {
      * (new Receive Timestamp or reflector number), a copy of the reply
      * repeats a reflection (ippm_dirs.h). */
     uint64_t dup_forward, dup_backward;
+    /* Asymmetrical packets: the extra replies a Reflected Test Packet
+     * Control TLV asked for that arrived (the same reflection, a new
+     * Timestamp), up to Number of Reflected Packets - 1 per request. */
+    uint64_t copies;
 };
 
 /* The statistics of the records that left the ring, kept as they go, so
@@ -914,6 +920,8 @@ struct stamp_sender {
     bool has_ar;            /* the TLVs carry an Access Report */
     struct stamp_ar_timer ar[STAMP_SENDER_AR_PENDING];
     uint64_t ar_retransmitted; /* packets sent again, RFC 8972 §4.6 */
+    uint16_t asked_replies; /* Reflected Test Packet Control's count */
+    uint32_t asked_interval_ns;
 };
 
 /* Prepares a sender. res is the ring of records awaiting replies, n_res
@@ -1008,6 +1016,10 @@ struct stamp_stats {
      * Reflector Error Estimates of every reply (RFC 8762 §4.3.1, RFC 4656
      * §4.1.2). */
     struct ippm_owd_trust clocks;
+    /* Asymmetrical packets: replies asked per request (0: not asked),
+     * the extra ones expected for the requests answered, and arrived. */
+    uint16_t copies_asked;
+    uint64_t copies_expected, copies;
 };
 
 /* Retires every record left in the ring (see stamp_sender_retire) and

@@ -126,3 +126,50 @@ size_t stamp_repeat_take(struct stamp_reflector *r, uint64_t now_ns,
     rp->counters.copies++;
     return sl->len;
 }
+
+/* ---- Session-Sender ---- */
+
+/* see stamp_repeat.h */
+void stamp_repeat_asked(const uint8_t *tlvs, size_t len, uint16_t *count,
+                        uint32_t *interval_ns)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    struct stamp_tlv_refl_control c;
+    *count = 0;
+    *interval_ns = 0;
+    if (!tlvs)
+        return;
+    stamp_tlv_iter_init(&it, tlvs, len);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK)
+        if (stamp_tlv_refl_control_decode(&t, &c) == IPPM_OK) {
+            *count = c.count;
+            *interval_ns = c.interval_ns;
+            return;
+        }
+}
+
+/* see stamp_repeat.h */
+uint64_t stamp_repeat_span(uint16_t count, uint32_t interval_ns)
+{
+    return count > 1 ? (uint64_t)(count - 1u) * interval_ns : 0;
+}
+
+/* see stamp_repeat.h */
+bool stamp_repeat_expected(struct stamp_result *r,
+                           const struct stamp_reflector_pkt *rep,
+                           uint16_t count)
+{
+    if (count < 2 || r->copies >= count - 1u)
+        return false;
+    struct ippm_errest ee = ippm_errest_decode(rep->errest);
+    enum ippm_tsfmt fmt = ee.z ? IPPM_TS_PTP : IPPM_TS_NTP;
+    bool ok_rx, ok_tx;
+    uint64_t t2 = ippm_ns_from_ts(rep->rx_ts, fmt, &ok_rx);
+    uint64_t t3 = ippm_ns_from_ts(rep->ts, fmt, &ok_tx);
+    if (!ok_rx || !ok_tx || r->ts_malformed || t2 != r->t2_ns ||
+        t3 == r->t3_ns)
+        return false;
+    r->copies++;
+    return true;
+}

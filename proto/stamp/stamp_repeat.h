@@ -29,4 +29,22 @@ size_t stamp_repeat_take(struct stamp_reflector *r, uint64_t now_ns,
                          uint8_t *tx, size_t tx_cap, uint64_t *ts,
                          uint32_t *seq, int16_t *tos);
 
+/* ---- Session-Sender ---- */
+
+/* The Number of Reflected Packets and Interval the sender's TLVs ask for
+ * (0 and 0 without a Reflected Test Packet Control TLV). */
+void stamp_repeat_asked(const uint8_t *tlvs, size_t len, uint16_t *count,
+                        uint32_t *interval_ns);
+
+/* How long after the first reply the last asked-for copy comes. */
+uint64_t stamp_repeat_span(uint16_t count, uint32_t interval_ns);
+
+/* A reply to a request already answered is an asked-for copy (counted in
+ * r->copies) rather than a duplicate: copies were asked, fewer than
+ * count - 1 came so far, and it is the same reflection (the first
+ * reply's Receive Timestamp) sent anew (another Timestamp). */
+bool stamp_repeat_expected(struct stamp_result *r,
+                           const struct stamp_reflector_pkt *rep,
+                           uint16_t count);
+
 #endif

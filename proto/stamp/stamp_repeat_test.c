@@ -243,6 +243,60 @@ static void test_auth_copies_signed_anew(void **state)
     assert_int_equal(reply_ts(STAMP_MODE_AUTH), ippm_ntp_from_ns(T0 + MS));
 }
 
+
+/* The sender asked for 3 replies: the reflector's two copies are
+ * expected copies, not duplicates; a third copy is a duplicate. */
+static void test_sender_counts_asked_copies(void **state)
+{
+    (void)state;
+    struct stamp_reflector_config c = cfg(STAMP_MODE_OPEN);
+    stamp_reflector_init(&R, &c);
+    uint8_t tl[32];
+    size_t n = 0;
+    stamp_tlv_put_refl_control(tl, sizeof tl, &n, 0, 3, 2 * MS);
+    struct stamp_sender S;
+    struct stamp_result res[4];
+    struct stamp_sender_config sc = {.mode = STAMP_MODE_OPEN,
+                                     .pkt_len = STAMP_BASE_LEN + n,
+                                     .count = 1,
+                                     .interval_ns = MS,
+                                     .wait_ns = NS,
+                                     .start_ns = T0,
+                                     .tlvs = tl,
+                                     .tlvs_len = n};
+    assert_int_equal(stamp_sender_init(&S, &sc, res, 4), IPPM_OK);
+    uint8_t q[2048];
+    struct ippm_event ev = {IPPM_EV_TIMER, T0, NULL, 0, NULL};
+    struct ippm_action a;
+    assert_int_equal(stamp_sender_handle(&S, &ev, q, sizeof q, &a), IPPM_OK);
+    assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+    size_t qlen = a.len;
+    struct ippm_rx_meta m = meta4();
+    uint8_t got[4][2048];
+    size_t got_len[4];
+    a = send_ev(IPPM_EV_DATAGRAM, T0 + MS, q, qlen);
+    memcpy(got[0], rep, got_len[0] = a.len);
+    for (int k = 1; k <= 2; k++) {
+        a = send_ev(IPPM_EV_TIMER, T0 + MS + 2 * MS * (uint64_t)k, NULL, 0);
+        assert_int_equal(a.kind, IPPM_ACT_SEND_DATAGRAM);
+        memcpy(got[k], rep, got_len[k] = a.len);
+    }
+    /* The last copy again: the network duplicated it. */
+    memcpy(got[3], got[2], got_len[3] = got_len[2]);
+    for (int k = 0; k < 4; k++) {
+        struct ippm_event rx = {IPPM_EV_DATAGRAM, T0 + 10 * MS, got[k],
+                                got_len[k], &m};
+        assert_int_equal(stamp_sender_handle(&S, &rx, NULL, 0, &a), IPPM_OK);
+    }
+    struct stamp_stats st;
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.received, 1);
+    assert_int_equal(st.copies_asked, 3);
+    assert_int_equal(st.copies_expected, 2);
+    assert_int_equal(st.copies, 2);
+    assert_int_equal(st.duplicated, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_budget_bounds_all_sources),
         cmocka_unit_test(test_slots_bound_pending),
         cmocka_unit_test(test_auth_copies_signed_anew),
+        cmocka_unit_test(test_sender_counts_asked_copies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -601,6 +601,8 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     if (s->cfg.ar_retransmits == 0)
         s->cfg.ar_retransmits = STAMP_AR_RETRANSMITS;
     s->has_ar = tlvs_carry(cfg->tlvs, cfg->tlvs_len, STAMP_TLV_ACCESS);
+    stamp_repeat_asked(cfg->tlvs, cfg->tlvs_len, &s->asked_replies,
+                       &s->asked_interval_ns);
     s->cfg.errest.z = cfg->tsfmt == IPPM_TS_PTP;
     s->ring = n_res < cfg->count ? (uint32_t)n_res : cfg->count;
     s->res = res;
@@ -688,6 +690,8 @@ static uint64_t sender_wait_end(const struct stamp_sender *s)
             if (grace < STAMP_GRACE_MIN_NS)
                 grace = STAMP_GRACE_MIN_NS;
         }
+        /* Asymmetrical packets: the last request's copies too. */
+        grace += stamp_repeat_span(s->asked_replies, s->asked_interval_ns);
         if (grace < wait)
             wait = grace;
     }
@@ -1037,6 +1041,12 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         sender_drop(s, STAMP_ERR_MEMBER_LINK, seq, act);
         return IPPM_OK;
     }
+    if (r->state == STAMP_RES_RECEIVED &&
+        stamp_repeat_expected(r, &rep, s->asked_replies)) {
+        s->counters.copies++;
+        ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_OK, seq);
+        return IPPM_OK;
+    }
     if (r->state == STAMP_RES_RECEIVED) {
         if (r->duplicates < UINT16_MAX)
             r->duplicates++;
@@ -1238,6 +1248,11 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
     st.reordered = s->counters.reordered;
     st.dup_forward = s->counters.dup_forward;
     st.dup_backward = s->counters.dup_backward;
+    if (s->asked_replies > 1) {
+        st.copies_asked = s->asked_replies;
+        st.copies_expected = (s->asked_replies - 1u) * st.received;
+        st.copies = s->counters.copies;
+    }
     st.loss_pct = st.sent ? 100.0 * (double)st.lost / (double)st.sent : 0;
     if (!dm_directional_loss(s, &st))
         directional_loss(s, &st);
