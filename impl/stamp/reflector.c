@@ -880,7 +880,10 @@ static int refl_serve_loop(struct refl *x, const atomic_bool *stop)
 {
     while (!atomic_load(stop)) {
         struct pollfd p = {.fd = x->sock.fd, .events = POLLIN};
-        int w = poll(&p, 1, SERVE_POLL_MS);
+        uint64_t wait = refl_repeat_wait(&x->r, ippm_clock_now(&x->clk),
+                                         SERVE_POLL_MS * 1000000ull);
+        int w = poll(&p, 1, (int)((wait + 999999) / 1000000));
+        refl_send_copies(x);
         if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
             if (errno == EINTR)
                 continue;
