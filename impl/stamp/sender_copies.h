@@ -13,7 +13,8 @@
 /* "copies: 3 replies asked per request, 6 of 6 extra arrived" when asked. */
 void stamp_copies_print(const struct stamp_stats *st);
 
-/* "copies": {"asked_per_request", "expected", "arrived"} when asked. */
+/* "copies": {"asked_per_request", "expected", "arrived", "refused"}
+ * when asked; refused: requests answered once with C = 1. */
 void stamp_copies_json(json_t *root, const struct stamp_stats *st);
 
 #endif

@@ -868,6 +868,7 @@ struct stamp_sender_counters {
      * Control TLV asked for that arrived (the same reflection, a new
      * Timestamp), up to Number of Reflected Packets - 1 per request. */
     uint64_t copies;
+    uint64_t copies_refused; /* first replies with C (or U) set on it */
 };
 
 /* The statistics of the records that left the ring, kept as they go, so
@@ -1020,6 +1021,7 @@ struct stamp_stats {
      * the extra ones expected for the requests answered, and arrived. */
     uint16_t copies_asked;
     uint64_t copies_expected, copies;
+    uint64_t copies_refused; /* requests answered with C = 1: one reply */
 };
 
 /* Retires every record left in the ring (see stamp_sender_retire) and

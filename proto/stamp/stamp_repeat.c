@@ -173,3 +173,17 @@ bool stamp_repeat_expected(struct stamp_result *r,
     r->copies++;
     return true;
 }
+
+/* see stamp_repeat.h */
+bool stamp_repeat_refused(const uint8_t *tlvs, size_t len)
+{
+    struct stamp_tlv_iter it;
+    struct stamp_tlv t;
+    if (!tlvs)
+        return true;
+    stamp_tlv_iter_init(&it, tlvs, len);
+    while (stamp_tlv_next(&it, &t) == IPPM_OK)
+        if (t.type == STAMP_TLV_REFL_CONTROL)
+            return (t.flags & (STAMP_TLV_C | STAMP_TLV_U)) != 0;
+    return true;
+}

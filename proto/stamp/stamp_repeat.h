@@ -47,4 +47,8 @@ bool stamp_repeat_expected(struct stamp_result *r,
                            const struct stamp_reflector_pkt *rep,
                            uint16_t count);
 
+/* The reply's Reflected Test Packet Control TLV says the reflector did
+ * not undertake the copies: C (beyond its limits) or U (unrecognised). */
+bool stamp_repeat_refused(const uint8_t *tlvs, size_t len);
+
 #endif

@@ -294,7 +294,19 @@ static void test_sender_counts_asked_copies(void **state)
     assert_int_equal(st.copies_asked, 3);
     assert_int_equal(st.copies_expected, 2);
     assert_int_equal(st.copies, 2);
+    assert_int_equal(st.copies_refused, 0);
     assert_int_equal(st.duplicated, 1);
+    /* Beyond the reflector's limits: C = 1, one reply, none expected. */
+    c.repeat.max_count = 2;
+    stamp_reflector_init(&R, &c);
+    assert_int_equal(stamp_sender_init(&S, &sc, res, 4), IPPM_OK);
+    assert_int_equal(stamp_sender_handle(&S, &ev, q, sizeof q, &a), IPPM_OK);
+    a = send_ev(IPPM_EV_DATAGRAM, T0 + MS, q, qlen);
+    struct ippm_event rx = {IPPM_EV_DATAGRAM, T0 + 2 * MS, rep, a.len, &m};
+    assert_int_equal(stamp_sender_handle(&S, &rx, NULL, 0, &a), IPPM_OK);
+    stamp_sender_stats(&S, &st);
+    assert_int_equal(st.copies_refused, 1);
+    assert_int_equal(st.copies_expected, 0);
 }
 
 int main(void)

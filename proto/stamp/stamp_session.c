@@ -1065,6 +1065,9 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     if (s->cfg.tlvs && rep.extra_len)
         sender_read_tlvs(s, ev, &rep, r);
     r->arrival = (uint32_t)s->counters.received++;
+    if (s->asked_replies > 1 &&
+        stamp_repeat_refused(rep.extra, rep.extra_len))
+        s->counters.copies_refused++;
     r->reordered = ippm_reorder_observe(&s->reorder, seq);
     s->counters.reordered += r->reordered;
     ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, seq);
@@ -1250,7 +1253,9 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
     st.dup_backward = s->counters.dup_backward;
     if (s->asked_replies > 1) {
         st.copies_asked = s->asked_replies;
-        st.copies_expected = (s->asked_replies - 1u) * st.received;
+        st.copies_refused = s->counters.copies_refused;
+        st.copies_expected =
+            (s->asked_replies - 1u) * (st.received - st.copies_refused);
         st.copies = s->counters.copies;
     }
     st.loss_pct = st.sent ? 100.0 * (double)st.lost / (double)st.sent : 0;

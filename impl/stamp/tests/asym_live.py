@@ -109,12 +109,14 @@ def sender_counts(port, tmp):
             not in text:
         fail("sender summary: " + text)
     if js.get("copies") != {"asked_per_request": 3, "expected": 10,
-                            "arrived": 10} or js["duplicated"] != 0:
+                            "arrived": 10, "refused": 0} or \
+            js["duplicated"] != 0:
         fail("sender JSON: copies %s, duplicated %s"
              % (js.get("copies"), js["duplicated"]))
     text, js = sender(port, "44,5,0.005", tmp)
-    if js["received"] != 5 or js["copies"]["arrived"] != 0 or \
-            js["duplicated"] != 0:
+    if js["received"] != 5 or js["copies"] != {
+            "asked_per_request": 5, "expected": 0, "arrived": 0,
+            "refused": 5} or js["duplicated"] != 0:
         fail("asking 5 of 4: %s" % text)
 
 
