@@ -46,6 +46,8 @@ struct ippm_exchange {
     size_t rep_len;
     uint64_t rep_ns;          /* when the reply was seen */
     unsigned n_replies;       /* > 1: the reflector answered more than once */
+    uint64_t last_rep_ns;     /* when the last of them was seen; 0: as
+                               * rep_ns (fixtures that set no copies) */
     uint32_t probe;           /* live: the probe (protocol's bit) that sent it */
     struct ippm_addr rep_src; /* reply's source; family NONE: unknown */
     /* IPv4 TOS / IPv6 Traffic Class of the request on arrival at the

@@ -65,6 +65,11 @@ const struct ippm_case ippm_cases_stamp_drafts[] = {
      "data volume (bytes) of the STAMP payload it generates in response to "
      "an incoming test packet",
      0, stamp_tlv_chk_refl_asym_cap},
+    {"STAMP-ASYM-3-07", "draft-ietf-ippm-asymmetrical-pkts-14 §3", IPPM_MUST, R,
+     "Number of Reflected Packets sent, Interval apart (C = 0)",
+     "Number of Reflected Packets ... Interval Between the Reflected "
+     "Packets",
+     0, stamp_tlv_chk_refl_asym_count},
 
     /* ---- reflected headers, types 246 and 247 ---- */
     {"STAMP-HDR-3-01", "draft-ietf-ippm-stamp-ext-hdr-07 §3 (RFC 8972 §4)",

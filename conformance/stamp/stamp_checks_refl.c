@@ -8,6 +8,7 @@
 #include "stamp_checks.h"
 
 #include "stamp_checks_base.h"
+#include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -260,7 +261,8 @@ STAMP_CHECK(stamp_chk_refl_one_reply)
         if (!e->rep)
             continue;
         a.n++;
-        if (e->n_replies > 1)
+        /* Asymmetrical packets: the replies asked for are STAMP-ASYM-3-07's. */
+        if (e->n_replies > 1 && e->n_replies != stamp_tlvck_asked_replies(obs, e))
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": %u replies to one request (expected "

@@ -173,6 +173,7 @@ static void attach_reply(struct ippm_exchange *e, const struct stamp_dgram *r)
     e->tos_known = e->tos_known && r->tos >= 0;
     e->rep_tos = r->tos >= 0 ? (uint8_t)r->tos : 0;
     e->n_replies = 1;
+    e->last_rep_ns = r->ts_ns;
 }
 
 /* The octets of field f in a packet of len, NULL when it is too short. */
@@ -531,6 +532,7 @@ enum stamp_pairing_fate stamp_pairing_reply(struct ippm_exchange *ex,
     }
     if (dup != NULL) {
         dup->n_replies++;
+        dup->last_rep_ns = rep->ts_ns;
         *at = (size_t)(dup - ex);
         return STAMP_PAIRING_DUPLICATE;
     }

@@ -78,6 +78,8 @@ static void fx_init(struct fx *f, enum ippm_role role, bool auth, bool stateful)
     c.dscp_permitted = 1ull << 46;
     c.micro_session_id = 0x0102;
     c.max_reply_len = 512;
+    c.repeat.max_count = 4; /* asymmetrical copies: X_ASYMN */
+    c.repeat.open = true;
     c.key = key();
     stamp_reflector_init(&f->r, &c);
 }
@@ -217,8 +219,29 @@ enum {
     X_RPNONE_ADDR,
     X_RPSAME_ADDR,
     X_RP2_REPLY,
-    X_RP2_SILENT
+    X_RP2_SILENT,
+    X_ASYMN
 };
+
+/* The request just added asked for copies: our reflector's TIMER sends
+ * them (draft-ietf-ippm-asymmetrical-pkts-14 §3), seen as the pairing
+ * counts them. */
+static void add_copies(struct fx *f, size_t i)
+{
+    struct ippm_exchange *e = &f->ex[i];
+    uint8_t scratch[MAXLEN];
+    uint64_t due;
+    while ((due = stamp_reflector_deadline(&f->r)) != UINT64_MAX) {
+        struct ippm_event ev = {IPPM_EV_TIMER, due, NULL, 0, NULL};
+        struct ippm_action act;
+        assert_int_equal(
+            stamp_reflector_handle(&f->r, &ev, scratch, MAXLEN, &act),
+            IPPM_OK);
+        assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
+        e->n_replies++;
+        e->last_rep_ns = due + 100000;
+    }
+}
 
 static void fx_reflector(bool stateful)
 {
@@ -333,6 +356,9 @@ static void fx_reflector(bool stateful)
     PUT(stamp_tlv_put_return_path(b, B_, &n, &none));
     PUT(stamp_tlv_put_return_path(b, B_, &n, &self));
     add(f, b, n, 5, false);
+    n = 0; /* X_ASYMN: three replies 2 ms apart */
+    PUT(stamp_tlv_put_refl_control(b, B_, &n, 0, 3, 2000000));
+    add_copies(f, add(f, b, n, 5, false));
 }
 
 enum { A_GOOD, A_BAD, A_PAD, A_LATE };
@@ -913,6 +939,10 @@ M(m_asym_zero)
     g.ex[X_ASYM0].rep = g.rep[X_MAIN];
     g.ex[X_ASYM0].rep_len = g.ex[X_MAIN].rep_len;
 }
+M(m_asym_count)
+{
+    g.ex[X_ASYMN].n_replies--; /* a copy never sent */
+}
 M(m_asym_padding)
 {
     uint8_t *p = rt(X_ASYM, STAMP_TLV_PADDING);
@@ -1110,6 +1140,7 @@ static const struct case_test case_tests[] = {
     {"STAMP-ASYM-3-04", F_S, m_s_asym_c},
     {"STAMP-ASYM-3-05", F_S, m_s_asym_min},
     {"STAMP-ASYM-3-06", F_R, m_asym_cap},
+    {"STAMP-ASYM-3-07", F_R, m_asym_count},
     {"STAMP-HDR-3-01", F_R, m_hdr_len},
     {"STAMP-HDR-3-02", F_R, m_hdr_flag},
     {"STAMP-BER-4.2-01", F_R, m_ber_count},
@@ -1246,6 +1277,8 @@ static void test_uncopied_padding_charged_once(void **state)
                 memset(g.rep[i] + base(&g), 0, e->rep_len - base(&g));
             else
                 e->rep_len = base(&g);
+            /* A reflector returning no TLVs undertakes none: no copies. */
+            e->n_replies = 1;
         }
         size_t n = ippm_catalogue_run(&g.obs, NULL, res, 512);
         unsigned na = 0;
@@ -1342,6 +1375,26 @@ static void test_sender_evidence(void **state)
     assert_int_equal(run("STAMP-8972-4.1-02", d), IPPM_NA);
 }
 
+/* draft-ietf-ippm-asymmetrical-pkts-14 §3: the copies at their Interval,
+ * within the tolerance; and a request refused with C = 1 wants one. */
+static void test_asym_interval(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    build(F_R);
+    g.ex[X_ASYMN].last_rep_ns += 5 * MS; /* 9 ms for 2 x 2 ms */
+    assert_int_equal(run("STAMP-ASYM-3-07", d), IPPM_FAIL);
+    assert_non_null(strstr(d, "3 replies over 9.000 ms (expected 4.000 ms"));
+    g.ex[X_ASYMN].last_rep_ns -= 4 * MS; /* 1 ms late: tolerated */
+    assert_int_equal(run("STAMP-ASYM-3-07", d), IPPM_PASS);
+    /* C = 1 (beyond its limits) and three replies anyway. */
+    rt(X_ASYMN, STAMP_TLV_REFL_CONTROL)[0] |= STAMP_TLV_C;
+    assert_int_equal(run("STAMP-ASYM-3-07", d), IPPM_FAIL);
+    assert_non_null(strstr(d, "expected 1: one, beyond its limits"));
+    g.ex[X_ASYMN].n_replies = 1;
+    assert_int_equal(run("STAMP-ASYM-3-07", d), IPPM_PASS);
+}
+
 static void test_failure_detail(void **state)
 {
     (void)state;
@@ -1367,6 +1420,7 @@ int main(void)
         cmocka_unit_test(test_fixtures_fail_nothing),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
+        cmocka_unit_test(test_asym_interval),
         cmocka_unit_test(test_sender_evidence),
         cmocka_unit_test(test_i_set_with_good_hmac),
         cmocka_unit_test(test_uncopied_padding_charged_once),

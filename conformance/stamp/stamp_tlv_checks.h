@@ -69,6 +69,7 @@ STAMP_CHECK(stamp_tlv_chk_refl_rp_others_ignored);
 STAMP_CHECK(stamp_tlv_chk_refl_rp_first_only);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_zero);
 STAMP_CHECK(stamp_tlv_chk_refl_asym_cap);
+STAMP_CHECK(stamp_tlv_chk_refl_asym_count);
 /* RFC 8972 §4.1: a sender that uses RFC 8972 (an SSID or TLVs) pads
  * packets longer than the base with TLVs, not plain octets. */
 STAMP_CHECK(stamp_tlv_chk_send_pads_with_tlv);

@@ -146,6 +146,13 @@ enum ippm_verdict stamp_tlvck_pairs(const struct ippm_obs *o, char *d,
                                     size_t cap, int type, unsigned fl,
                                     const struct stamp_tlv_rule *rule);
 
+/* The replies request e asked for and the reflector undertook: the
+ * Number of Reflected Packets of its Reflected Test Packet Control TLV
+ * when its reply's copy of the TLV has neither U nor C set
+ * (draft-ietf-ippm-asymmetrical-pkts-14 §3), else 1. */
+unsigned stamp_tlvck_asked_replies(const struct ippm_obs *o,
+                                   const struct ippm_exchange *e);
+
 /* The first TLV of this type in e's request, when the request is well
  * formed. */
 bool stamp_tlvck_req_first(const struct ippm_obs *o,

@@ -315,3 +315,74 @@ SEND(s_ber_pattern)
 /* see stamp_tlv_checks.h */
 const struct stamp_tlv_rule stamp_tlv_rule_send_ber_pattern = {
     .send = s_ber_pattern, .none = "no padded packet carried a BER pattern"};
+
+/* see stamp_tlv_checks_base.h */
+unsigned stamp_tlvck_asked_replies(const struct ippm_obs *o,
+                                   const struct ippm_exchange *e)
+{
+    struct stamp_tlv q, r;
+    struct stamp_tlv_refl_control c;
+    struct side rs;
+    if (!e->rep || !stamp_tlvck_req_first(o, e, STAMP_TLV_REFL_CONTROL, &q) ||
+        stamp_tlv_refl_control_decode(&q, &c) != IPPM_OK || c.count < 2 ||
+        !stamp_tlvck_region(o, e->rep, e->rep_len, &rs) ||
+        !stamp_tlvck_nth(&rs, STAMP_TLV_REFL_CONTROL, 0, &r) ||
+        (r.flags & (STAMP_TLV_U | STAMP_TLV_C)))
+        return 1;
+    return c.count;
+}
+
+/* How far the copies of e may stray from (count - 1) x Interval after the
+ * first reply: half the span, and 2 ms for the two hosts' scheduling. */
+static uint64_t asym_tolerance(uint64_t span_ns)
+{
+    return span_ns / 2u + 2000000u;
+}
+
+/* One request that asked for more than one reply: did it get them? */
+static void asym_count_one(const struct ippm_obs *o,
+                           const struct ippm_exchange *e,
+                           struct stamp_acc *a)
+{
+    struct stamp_tlv q;
+    struct stamp_tlv_refl_control c;
+    if (!e->rep || !stamp_tlvck_req_first(o, e, STAMP_TLV_REFL_CONTROL, &q) ||
+        stamp_tlv_refl_control_decode(&q, &c) != IPPM_OK || c.count < 2 ||
+        stamp_tlvck_rep_tlv_u(o, e, STAMP_TLV_REFL_CONTROL))
+        return;
+    unsigned want = stamp_tlvck_asked_replies(o, e);
+    a->n++;
+    if (e->n_replies != want) {
+        stamp_acc_fail(a,
+                       "seq %" PRIu32 ": %u replies to a request asking %u, "
+                       "C = %d (expected %u: %s)",
+                       stamp_req_seq(e), e->n_replies, (unsigned)c.count,
+                       want == 1, want,
+                       want == 1 ? "one, beyond its limits"
+                                 : "the number asked, within its limits");
+        return;
+    }
+    if (want < 2 || e->in_flight || !e->last_rep_ns)
+        return;
+    uint64_t span = (uint64_t)(want - 1u) * c.interval_ns;
+    uint64_t got = e->last_rep_ns > e->rep_ns ? e->last_rep_ns - e->rep_ns : 0;
+    uint64_t off = got > span ? got - span : span - got;
+    if (off > asym_tolerance(span))
+        stamp_acc_fail(a,
+                       "seq %" PRIu32 ": %u replies over %.3f ms (expected "
+                       "%.3f ms: %u intervals of %.3f ms, +/- %.3f ms)",
+                       stamp_req_seq(e), want, (double)got / 1e6,
+                       (double)span / 1e6, want - 1u,
+                       (double)c.interval_ns / 1e6,
+                       (double)asym_tolerance(span) / 1e6);
+}
+
+/* see stamp_tlv_checks.h */
+STAMP_CHECK(stamp_tlv_chk_refl_asym_count)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++)
+        asym_count_one(obs, &obs->ex[i], &a);
+    return stamp_acc_end(&a, "no request asked for more than one reflected "
+                             "packet and was answered");
+}

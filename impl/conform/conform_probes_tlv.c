@@ -421,7 +421,7 @@ static void probe_tlv_9534(struct prober *p)
 }
 
 /* Drafts: asymmetrical packets (a shorter reply, a longer one than the
- * request, none), reflected headers, BER. */
+ * request, none, three), reflected headers, BER. */
 static void probe_tlv_drafts(struct prober *p)
 {
     struct tlvs t;
@@ -431,13 +431,16 @@ static void probe_tlv_drafts(struct prober *p)
     if ((si = tlv_sock(p, IPPM_PROBE_STAMP_TLV_ASYM, -1)) >= 0) {
         /* base + control (16) + HMAC TLV: what no reply can go below. */
         size_t fixed = base + 16 + hm;
-        const size_t want[3] = {fixed + 40, fixed + 400, fixed + 40};
-        const uint16_t count[3] = {1, 1, 0};
-        for (uint32_t k = 0; k < 3; k++) {
+        /* The last asks for three replies 2 ms apart (STAMP-ASYM-3-07). */
+        const size_t want[4] = {fixed + 40, fixed + 400, fixed + 40,
+                                fixed + 40};
+        const uint16_t count[4] = {1, 1, 0, 3};
+        const uint32_t gap[4] = {0, 0, 0, 2000000};
+        for (uint32_t k = 0; k < 4; k++) {
             tl_init(&t);
-            tl_ok(&t,
-                  stamp_tlv_put_refl_control(t.b, sizeof t.b, &t.n,
-                                             (uint16_t)want[k], count[k], 0));
+            tl_ok(&t, stamp_tlv_put_refl_control(t.b, sizeof t.b, &t.n,
+                                                 (uint16_t)want[k], count[k],
+                                                 gap[k]));
             tl_seal(p, &t);
             tl_ok(&t, stamp_tlv_put_padding(t.b, sizeof t.b, &t.n, 120));
             send_tlvs(p, (size_t)si, k, 0, &t);

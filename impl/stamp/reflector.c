@@ -22,6 +22,7 @@
 #include "impl/core/workers.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/refl_repeat.h"
 #include "impl/stamp/txts.h"
 
 #define DEFAULT_SESSION_TIMEOUT_S 60.0
@@ -62,6 +63,7 @@ struct refl_opts {
     struct ippm_admit_opts admit;  /* RFC 8762 §6: --allow-from, --rate-limit */
     unsigned threads;              /* --threads, 0 or 1: no pool */
     struct ippm_cpu_list cpus;     /* --cpus */
+    struct stamp_repeat_config repeat; /* asymmetrical packets' copies */
 };
 
 struct refl_counters {
@@ -186,6 +188,7 @@ static void refl_usage(FILE *f)
         "                         request with another non-zero SSID is\n"
         "                         discarded (default: every SSID answered)\n"
         IPPM_ADMIT_USAGE
+        REFL_REPEAT_USAGE
         "  --threads N            N worker threads, each with its own\n"
         "                         SO_REUSEPORT socket, state and counters\n"
         "                         (default 1, at most %d); a flow stays on\n"
@@ -210,7 +213,8 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
        OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS,
        OPT_ADMIT = 512 /* IPPM_ADMIT_LONGOPTS */,
-       OPT_THREADS = 540, OPT_CPUS };
+       OPT_THREADS = 540, OPT_CPUS,
+       OPT_REPEAT = 560 /* REFL_REPEAT_LONGOPTS */ };
 
 static const struct option refl_longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -236,6 +240,7 @@ static const struct option refl_longopts[] = {
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     IPPM_ADMIT_LONGOPTS(OPT_ADMIT),
+    REFL_REPEAT_LONGOPTS(OPT_REPEAT),
     {"threads", required_argument, NULL, OPT_THREADS},
     {"cpus", required_argument, NULL, OPT_CPUS},
     {NULL, 0, NULL, 0},
@@ -321,6 +326,8 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     default:
         if (c >= OPT_ADMIT && c < OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_)
             return ippm_admit_opt_parse(&o->admit, c - OPT_ADMIT, arg);
+        if (c >= OPT_REPEAT && c < OPT_REPEAT + REFL_REPEAT_OPT_COUNT_)
+            return refl_repeat_opt_parse(&o->repeat, c - OPT_REPEAT, arg);
         return -1;
     }
     return rc;
@@ -363,6 +370,7 @@ static void refl_defaults(struct refl_opts *o)
     o->dscp_permitted = STAMP_DSCP_PERMITTED_DEFAULT;
     o->max_sessions = DEFAULT_MAX_SESSIONS;
     o->max_per_source = DEFAULT_MAX_PER_SOURCE;
+    refl_repeat_defaults(&o->repeat);
 }
 
 /* Returns -1 to run, else the exit status. */
@@ -480,6 +488,7 @@ static void refl_proto_init(struct refl *x)
     cfg.dscp_permitted = x->o.dscp_permitted;
     cfg.micro_session_id = x->o.micro_session_id;
     cfg.max_reply_len = x->o.max_reply_len;
+    cfg.repeat = x->o.repeat;
     /* Issue 10 item 1: never our own address and port; not our port nor
      * a reflecting service's unless --allow-src-port. The bound address
      * stands in when a datagram's local address is unknown. */
@@ -708,6 +717,18 @@ static int refl_drain(struct refl *x)
     return 0;
 }
 
+/* Asymmetrical packets: the copies due now, sent like replies. */
+static void refl_send_copies(struct refl *x)
+{
+    size_t queued =
+        refl_repeat_queue(&x->r, &x->tx, &x->sock, ippm_clock_now(&x->clk));
+    if (!queued)
+        return;
+    size_t sent = ippm_net_send(&x->sock, &x->tx, NULL);
+    x->c.replied += sent;
+    x->c.send_failed += queued - sent;
+}
+
 static void refl_summary(const struct refl *x)
 {
     fprintf(stderr,
@@ -740,6 +761,7 @@ static void refl_summary(const struct refl *x)
                        (x->ratelimit ? ippm_ratelimit_sources(x->ratelimit)
                                      : 0) + refl_pool_rate_sources(x),
                        x->ratelimit ? x->ratelimit->evicted : 0);
+    refl_repeat_summary(stderr, &x->r, &x->o.repeat);
 }
 
 /* Stateful: how the session table fared. */
@@ -775,7 +797,10 @@ static int refl_loop(struct refl *x)
     /* With workers, metrics include theirs even when this one is idle. */
     uint64_t wait_ns = x->pool && x->exp.on ? REFL_POOL_PUBLISH_NS : UINT64_MAX;
     while (!ippm_net_stopping()) {
-        int w = ippm_net_wait(&x->sock, wait_ns);
+        int w = ippm_net_wait(&x->sock, refl_repeat_wait(
+                                             &x->r, ippm_clock_now(&x->clk),
+                                             wait_ns));
+        refl_send_copies(x);
         if (w == 0 && x->pool && x->exp.on)
             refl_publish(x);
         if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
@@ -855,7 +880,10 @@ static int refl_serve_loop(struct refl *x, const atomic_bool *stop)
 {
     while (!atomic_load(stop)) {
         struct pollfd p = {.fd = x->sock.fd, .events = POLLIN};
-        int w = poll(&p, 1, SERVE_POLL_MS);
+        uint64_t wait = refl_repeat_wait(&x->r, ippm_clock_now(&x->clk),
+                                         SERVE_POLL_MS * 1000000ull);
+        int w = poll(&p, 1, (int)((wait + 999999) / 1000000));
+        refl_send_copies(x);
         if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
             if (errno == EINTR)
                 continue;

@@ -17,6 +17,7 @@
 #include "impl/report/html_report.h"
 #include "impl/stamp/sender.h"
 #include "impl/stamp/sender_dirs.h"
+#include "impl/stamp/sender_copies.h"
 #include "impl/stamp/tlv_opts.h"
 
 /* ---- per-packet lines ---- */
@@ -181,6 +182,7 @@ void sender_print_summary(const struct sender *x)
     if (notice[0])
         printf("%s\n", notice);
     stamp_dir_print(st, x->o.dirs.reflector);
+    stamp_copies_print(st);
     if (st->received > 0) {
         print_summary_line("rtt", &st->rtt);
         if (st->ipdv.n)
@@ -317,6 +319,7 @@ json_t *sender_json_summary(const struct sender *x)
                         (json_int_t)x->send_failed, "icmp_errors",
                         (json_int_t)x->icmp_errors));
     stamp_dir_json(root, st);
+    stamp_copies_json(root, st);
     json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
     json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
     json_object_set_new(root, "jitter_ms",

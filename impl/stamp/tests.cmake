@@ -117,3 +117,10 @@ ippm_script_test(stamp_reflector_rate_limit LABEL live TIMEOUT 120
 ippm_script_test(stamp_reflector_threads LABEL live TIMEOUT 120
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/threads.py
           $<TARGET_FILE:ippm>)
+
+# Asymmetrical packets (issue 11): the copies a Reflected Test Packet
+# Control TLV asks for, within --max-reflected-count; the sender counts
+# them as copies; open mode needs --reflected-open.
+ippm_script_test(stamp_asym_live LABEL live TIMEOUT 120
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/asym_live.py
+          $<TARGET_FILE:ippm>)

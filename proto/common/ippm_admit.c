@@ -62,13 +62,11 @@ void ippm_bucket_fill(struct ippm_bucket *b, const struct ippm_rate *r,
     b->last_ns = now_ns;
 }
 
-/* see ippm_admit.h */
-bool ippm_bucket_take(struct ippm_bucket *b, const struct ippm_rate *r,
-                      uint64_t now_ns)
+/* Brings b's credit up to date at now (none when the clock went back). */
+static void bucket_refill(struct ippm_bucket *b, const struct ippm_rate *r,
+                          uint64_t now_ns)
 {
     uint64_t cap = bucket_cap(r);
-    if (r->pps == 0)
-        return true;
     if (now_ns > b->last_ns && b->credit < cap) {
         uint64_t elapsed = now_ns - b->last_ns;
         uint64_t need = cap - b->credit;
@@ -81,9 +79,35 @@ bool ippm_bucket_take(struct ippm_bucket *b, const struct ippm_rate *r,
     }
     if (now_ns > b->last_ns)
         b->last_ns = now_ns;
-    if (b->credit < NS_PER_PACKET)
+}
+
+/* see ippm_admit.h */
+bool ippm_bucket_take(struct ippm_bucket *b, const struct ippm_rate *r,
+                      uint64_t now_ns)
+{
+    return ippm_bucket_take_n(b, r, now_ns, 1);
+}
+
+/* see ippm_admit.h */
+uint64_t ippm_bucket_avail(struct ippm_bucket *b, const struct ippm_rate *r,
+                           uint64_t now_ns)
+{
+    if (r->pps == 0)
+        return UINT64_MAX;
+    bucket_refill(b, r, now_ns);
+    return b->credit / NS_PER_PACKET;
+}
+
+/* see ippm_admit.h */
+bool ippm_bucket_take_n(struct ippm_bucket *b, const struct ippm_rate *r,
+                        uint64_t now_ns, uint64_t n)
+{
+    if (r->pps == 0)
+        return true;
+    bucket_refill(b, r, now_ns);
+    if (b->credit / NS_PER_PACKET < n)
         return false;
-    b->credit -= NS_PER_PACKET;
+    b->credit -= n * NS_PER_PACKET;
     return true;
 }
 

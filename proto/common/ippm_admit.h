@@ -87,6 +87,14 @@ void ippm_bucket_fill(struct ippm_bucket *b, const struct ippm_rate *r,
 bool ippm_bucket_take(struct ippm_bucket *b, const struct ippm_rate *r,
                       uint64_t now_ns);
 
+/* Refills b, then: the whole tokens it holds (UINT64_MAX with no limit);
+ * or takes n at once, all or none (a burst of copies, STAMP's
+ * asymmetrical replies): true when there were n. */
+uint64_t ippm_bucket_avail(struct ippm_bucket *b, const struct ippm_rate *r,
+                           uint64_t now_ns);
+bool ippm_bucket_take_n(struct ippm_bucket *b, const struct ippm_rate *r,
+                        uint64_t now_ns, uint64_t n);
+
 /* ---- one bucket per source ---- */
 
 #define IPPM_RATELIMIT_SIZE(n)                                                 \

@@ -435,6 +435,8 @@ struct stamp_tlv_ctx {
     uint64_t dscp_permitted;      /* CoS: bit d set = DSCP d allowed */
     uint16_t micro_session_id;    /* RFC 9534: this member link, 0 none */
     size_t max_reply_len;         /* asymmetrical cap, >= req_len */
+    uint16_t max_count;           /* replies it may send now, >= 1 */
+    uint64_t min_interval_ns;     /* shortest Interval it honours */
 };
 
 /* The DSCPs a Class of Service TLV (RFC 8972 §4.4) may set on a reply
@@ -452,6 +454,8 @@ struct stamp_tlv_result {
     bool malformed;
     bool followup;       /* a Follow-Up TLV (§4.7) was answered: its
                           * session will want this reply's send time */
+    uint16_t count;      /* replies to send (asymmetrical, C = 0), 0/1: one */
+    uint32_t interval_ns;/* between them */
 };
 
 /* Reflects the TLVs of a request (ctx->req past ctx->base) into out, in
@@ -508,6 +512,61 @@ const char *stamp_err_name(enum ippm_err e);
 /* SSIDs a reflector can be provisioned with (RFC 8972 §3). */
 #define STAMP_REFLECTOR_SSIDS_MAX 16
 
+/* Asymmetrical packets, draft-ietf-ippm-asymmetrical-pkts-14 §3: a
+ * Reflected Test Packet Control TLV asks for Number of Reflected Packets
+ * replies, Interval (ns) apart. The reflector sends the first at once and
+ * keeps the rest in a fixed table of STAMP_REPEAT_SLOTS requests, each
+ * copy a whole reply with its own Timestamp (the copied sender fields,
+ * Sequence Number and TLVs unchanged). A request asking beyond the limits
+ * gets C = 1 and one reply, as before. The bound (README "Asymmetrical
+ * packets"): per request at most max_count replies of at most
+ * max_reply_len octets; all sources together at most budget.pps extra
+ * replies a second after a burst of budget.burst; and only to the source
+ * of an authenticated request (authenticated mode) unless open. */
+#define STAMP_REPEAT_SLOTS 8
+#define STAMP_REPEAT_MAX_LEN 1472 /* longest reply kept for copies */
+#define STAMP_REPEAT_COUNT_MAX 1024
+#define STAMP_REPEAT_MIN_INTERVAL_NS 1000000ull /* default: 1 ms */
+#define STAMP_REPEAT_PPS 1000   /* default budget: extra replies a second */
+
+struct stamp_repeat_config {
+    uint16_t max_count;       /* replies per request, first included;
+                               * 0 or 1: one (C = 1 above) */
+    uint64_t min_interval_ns; /* shortest Interval honoured; 0: 1 ms */
+    struct ippm_rate budget;  /* extra replies, every source; pps 0:
+                               * STAMP_REPEAT_PPS, burst 0: pps */
+    bool open;                /* open mode too (any source could be
+                               * spoofed: amplification) */
+};
+
+/* Where a copy goes: the request's source, from the address it came to. */
+struct stamp_timer_dest {
+    struct ippm_addr peer, local;
+};
+
+struct stamp_repeat_slot {
+    uint64_t due_ns, interval_ns;
+    uint16_t left;            /* copies still to send; 0: free */
+    uint16_t len;
+    int16_t tos;
+    uint32_t seq;             /* the request's */
+    struct stamp_timer_dest dest;
+    uint8_t pkt[STAMP_REPEAT_MAX_LEN];
+};
+
+struct stamp_repeat_counters {
+    uint64_t scheduled;       /* requests given more than one reply */
+    uint64_t copies;          /* extra replies sent */
+};
+
+struct stamp_repeat {
+    struct stamp_repeat_slot slot[STAMP_REPEAT_SLOTS];
+    struct ippm_bucket budget;
+    bool budget_primed;
+    struct stamp_repeat_counters counters;
+    struct stamp_timer_dest dest;  /* of the last copy TIMER built */
+};
+
 struct stamp_reflector_config {
     enum stamp_mode mode;
     bool stateful;               /* RFC 8762 §4: own counter per session */
@@ -537,6 +596,8 @@ struct stamp_reflector_config {
     /* Largest reply an asymmetrical-packets TLV may ask for; below the
      * request length (0 too) it is the request length: no amplification. */
     size_t max_reply_len;
+    /* How many replies it may ask for, and how often (see above). */
+    struct stamp_repeat_config repeat;
     /* Sources never answered (issue 10 item 1): the reflector's own
      * address and port, its own port and reflecting services' ports
      * unless allowed. All zeroes: every rule on, the own port and address
@@ -630,6 +691,7 @@ struct stamp_reflector {
     size_t sessions_used;
     struct stamp_reflector_counters counters;
     struct stamp_tx_ref last_tx; /* of the last SEND */
+    struct stamp_repeat repeat;  /* asymmetrical copies still due */
     uint64_t store[STAMP_REFLECTOR_STORE_SIZE(STAMP_REFLECTOR_SESSIONS) / 8];
 };
 
@@ -652,10 +714,14 @@ enum ippm_err stamp_reflector_set_sessions(struct stamp_reflector *r,
                                            void *mem, size_t mem_len,
                                            size_t n);
 
-/* When the driver should next send TIMER: never (UINT64_MAX). The
- * reflector only answers; the deadline keeps the contract every state
- * machine offers (proto/common/ippm_event.h). */
+/* When the driver should next send TIMER: the next asymmetrical copy
+ * due, UINT64_MAX when none. TIMER then builds that copy in tx and
+ * returns SEND_DATAGRAM, to the address stamp_reflector_timer_dest gives
+ * (the request's source, from its local address); NONE when nothing is
+ * due. Call it until NONE. */
 uint64_t stamp_reflector_deadline(const struct stamp_reflector *r);
+struct stamp_timer_dest stamp_reflector_timer_dest(
+    const struct stamp_reflector *r);
 
 /* Handles one event. For DATAGRAM, builds the reflected packet in tx (the
  * Receive Timestamp from meta->rx_ns, the Timestamp from ev->now_ns,
@@ -751,6 +817,8 @@ struct stamp_result {
     bool reordered;         /* RFC 4737 §3.3, first copy only */
     bool ts_malformed;      /* reflector timestamp could not be read */
     uint16_t duplicates;    /* copies after the first */
+    uint16_t copies;        /* asked-for extra replies (asymmetrical
+                             * packets), not counted as duplicates */
     uint64_t t1_ns, t2_ns, t3_ns, t4_ns;
     uint32_t refl_seq;
     uint16_t refl_ssid;
@@ -796,6 +864,11 @@ struct stamp_sender_counters {
      * (new Receive Timestamp or reflector number), a copy of the reply
      * repeats a reflection (ippm_dirs.h). */
     uint64_t dup_forward, dup_backward;
+    /* Asymmetrical packets: the extra replies a Reflected Test Packet
+     * Control TLV asked for that arrived (the same reflection, a new
+     * Timestamp), up to Number of Reflected Packets - 1 per request. */
+    uint64_t copies;
+    uint64_t copies_refused; /* first replies with C (or U) set on it */
 };
 
 /* The statistics of the records that left the ring, kept as they go, so
@@ -848,6 +921,8 @@ struct stamp_sender {
     bool has_ar;            /* the TLVs carry an Access Report */
     struct stamp_ar_timer ar[STAMP_SENDER_AR_PENDING];
     uint64_t ar_retransmitted; /* packets sent again, RFC 8972 §4.6 */
+    uint16_t asked_replies; /* Reflected Test Packet Control's count */
+    uint32_t asked_interval_ns;
 };
 
 /* Prepares a sender. res is the ring of records awaiting replies, n_res
@@ -942,6 +1017,11 @@ struct stamp_stats {
      * Reflector Error Estimates of every reply (RFC 8762 §4.3.1, RFC 4656
      * §4.1.2). */
     struct ippm_owd_trust clocks;
+    /* Asymmetrical packets: replies asked per request (0: not asked),
+     * the extra ones expected for the requests answered, and arrived. */
+    uint16_t copies_asked;
+    uint64_t copies_expected, copies;
+    uint64_t copies_refused; /* requests answered with C = 1: one reply */
 };
 
 /* Retires every record left in the ring (see stamp_sender_retire) and

@@ -1,6 +1,7 @@
 /* STAMP test sessions: the Session-Reflector (RFC 8762 §4.3) and the
  * Session-Sender (§4.2) as event-in, action-out state machines. */
 #include "stamp.h"
+#include "stamp_repeat.h"
 
 #include <string.h>
 
@@ -314,6 +315,10 @@ static enum ippm_err reflector_tlvs(struct stamp_reflector *r,
         .dscp_permitted = r->cfg.dscp_permitted,
         .micro_session_id = r->cfg.micro_session_id,
         .max_reply_len = r->cfg.max_reply_len,
+        .max_count = stamp_repeat_allowance(r, ev->now_ns),
+        .min_interval_ns = r->cfg.repeat.min_interval_ns
+                               ? r->cfg.repeat.min_interval_ns
+                               : STAMP_REPEAT_MIN_INTERVAL_NS,
     };
     if (tx_cap < base)
         return IPPM_ERR_NOSPACE;
@@ -442,14 +447,41 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     }
     ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, reply_len, IPPM_OK, req.seq);
     act->tos = tr.tos;
+    if (tr.count > 1) /* asymmetrical: the rest as TIMER events */
+        stamp_repeat_schedule(r, tx, reply_len, m, req.seq, tr.tos, tr.count,
+                              tr.interval_ns, tx_ns);
     return IPPM_OK;
 }
 
 /* see stamp.h */
 uint64_t stamp_reflector_deadline(const struct stamp_reflector *r)
 {
-    (void)r;
-    return UINT64_MAX;
+    return stamp_repeat_next(&r->repeat);
+}
+
+/* see stamp.h */
+struct stamp_timer_dest stamp_reflector_timer_dest(
+    const struct stamp_reflector *r)
+{
+    return r->repeat.dest;
+}
+
+/* TIMER: the next asymmetrical copy due, a reply like any other. */
+static enum ippm_err reflector_timer(struct stamp_reflector *r, uint64_t now,
+                                     uint8_t *tx, size_t tx_cap,
+                                     struct ippm_action *act)
+{
+    uint64_t ts;
+    uint32_t seq;
+    int16_t tos;
+    size_t len = stamp_repeat_take(r, now, tx, tx_cap, &ts, &seq, &tos);
+    if (!len)
+        return IPPM_OK;
+    r->counters.tx++;
+    r->sent_ts[sent_slot(ts)] = ts;
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK, seq);
+    act->tos = tos;
+    return IPPM_OK;
 }
 
 /* A reply is a valid request: in open mode the two have one length and
@@ -506,7 +538,8 @@ enum ippm_err stamp_reflector_handle(struct stamp_reflector *r,
             return IPPM_OK;
         return reflector_rx(r, ev, tx, tx_cap, act);
     case IPPM_EV_TIMER:
-        return IPPM_OK;
+        return tx ? reflector_timer(r, ev->now_ns, tx, tx_cap, act)
+                  : IPPM_ERR_BAD_ARG;
     case IPPM_EV_STOP:
         ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
@@ -565,6 +598,8 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
     if (s->cfg.ar_retransmits == 0)
         s->cfg.ar_retransmits = STAMP_AR_RETRANSMITS;
     s->has_ar = tlvs_carry(cfg->tlvs, cfg->tlvs_len, STAMP_TLV_ACCESS);
+    stamp_repeat_asked(cfg->tlvs, cfg->tlvs_len, &s->asked_replies,
+                       &s->asked_interval_ns);
     s->cfg.errest.z = cfg->tsfmt == IPPM_TS_PTP;
     s->ring = n_res < cfg->count ? (uint32_t)n_res : cfg->count;
     s->res = res;
@@ -652,6 +687,8 @@ static uint64_t sender_wait_end(const struct stamp_sender *s)
             if (grace < STAMP_GRACE_MIN_NS)
                 grace = STAMP_GRACE_MIN_NS;
         }
+        /* Asymmetrical packets: the last request's copies too. */
+        grace += stamp_repeat_span(s->asked_replies, s->asked_interval_ns);
         if (grace < wait)
             wait = grace;
     }
@@ -1001,6 +1038,12 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
         sender_drop(s, STAMP_ERR_MEMBER_LINK, seq, act);
         return IPPM_OK;
     }
+    if (r->state == STAMP_RES_RECEIVED &&
+        stamp_repeat_expected(r, &rep, s->asked_replies)) {
+        s->counters.copies++;
+        ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_OK, seq);
+        return IPPM_OK;
+    }
     if (r->state == STAMP_RES_RECEIVED) {
         if (r->duplicates < UINT16_MAX)
             r->duplicates++;
@@ -1019,6 +1062,9 @@ static enum ippm_err sender_rx(struct stamp_sender *s,
     if (s->cfg.tlvs && rep.extra_len)
         sender_read_tlvs(s, ev, &rep, r);
     r->arrival = (uint32_t)s->counters.received++;
+    if (s->asked_replies > 1 &&
+        stamp_repeat_refused(rep.extra, rep.extra_len))
+        s->counters.copies_refused++;
     r->reordered = ippm_reorder_observe(&s->reorder, seq);
     s->counters.reordered += r->reordered;
     ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, seq);
@@ -1202,6 +1248,13 @@ void stamp_sender_stats(struct stamp_sender *s, struct stamp_stats *out)
     st.reordered = s->counters.reordered;
     st.dup_forward = s->counters.dup_forward;
     st.dup_backward = s->counters.dup_backward;
+    if (s->asked_replies > 1) {
+        st.copies_asked = s->asked_replies;
+        st.copies_refused = s->counters.copies_refused;
+        st.copies_expected =
+            (s->asked_replies - 1u) * (st.received - st.copies_refused);
+        st.copies = s->counters.copies;
+    }
     st.loss_pct = st.sent ? 100.0 * (double)st.lost / (double)st.sent : 0;
     if (!dm_directional_loss(s, &st))
         directional_loss(s, &st);

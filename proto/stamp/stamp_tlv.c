@@ -825,14 +825,18 @@ static size_t asym_target(const struct refl *r, bool *c_flag)
     size_t want = ((size_t)s->ctrl.reply_len + 3u) & ~(size_t)3u;
     size_t len = fixed > want ? fixed : want;
     *c_flag = false;
-    /* One reply per request: more than one asked is beyond this
-     * reflector's limits (§3: C = 1, a single packet). */
-    if (s->ctrl.count > 1)
-        *c_flag = true;
     if (len > cap) {
         *c_flag = true;
         len = cap > fixed ? cap : fixed;
     }
+    /* More than one reply within the reflector's limits (its count, its
+     * shortest interval, a copy it can keep); beyond them §3 says C = 1
+     * and a single packet. */
+    if (s->ctrl.count > 1 &&
+        (s->ctrl.count > c->max_count ||
+         s->ctrl.interval_ns < c->min_interval_ns ||
+         len > STAMP_REPEAT_MAX_LEN))
+        *c_flag = true;
     return len;
 }
 
@@ -984,6 +988,10 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
             r->res->drop = STAMP_ERR_NO_REPLY;
         if (cflag)
             fl |= STAMP_TLV_C;
+        else if (r->s->has_ctrl && r->s->ctrl.count > 1) {
+            r->res->count = r->s->ctrl.count;
+            r->res->interval_ns = r->s->ctrl.interval_ns;
+        }
         break;
     }
     case STAMP_TLV_BER_PATTERN:
