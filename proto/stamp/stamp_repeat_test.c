@@ -35,8 +35,8 @@ static struct ippm_rx_meta meta4(void)
     struct ippm_rx_meta m = {T0,
                              60,
                              -1,
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT},
+                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0},
+                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0},
                              false};
     return m;
 }
