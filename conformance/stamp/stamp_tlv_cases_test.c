@@ -129,7 +129,7 @@ static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
     e->req_tos = 0x2d; /* DSCP 11, ECN 1 */
     if (f->obs.role != IPPM_ROLE_REFLECTOR)
         return i;
-    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST, false};
+    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST, false, 0, {{0}}};
     struct ippm_event ev = {IPPM_EV_DATAGRAM, t + 200000, q, len, &m};
     struct ippm_action act;
     assert_int_equal(

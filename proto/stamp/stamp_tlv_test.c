@@ -390,12 +390,13 @@ static size_t rep_len;
 
 static struct ippm_rx_meta meta4(int tos)
 {
-    struct ippm_rx_meta m = {T0,
-                             60,
-                             (int16_t)tos,
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT},
-                             false};
+    struct ippm_rx_meta m;
+    memset(&m, 0, sizeof m);
+    m.rx_ns = T0;
+    m.ttl = 60;
+    m.tos = (int16_t)tos;
+    m.peer = (struct ippm_addr){IPPM_AF_INET, {192, 0, 2, 7}, 40001};
+    m.local = (struct ippm_addr){IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT};
     return m;
 }
 
