@@ -1156,6 +1156,23 @@ static bool tlv_case(const char *id)
            strncmp(id, "STAMP-", 6) == 0;
 }
 
+/* draft-ietf-ippm-stamp-ext-hdr-07 §3: a type-246 TLV filled with the
+ * header received (here a Hop-by-Hop of PadN, whose octets 4-7 are the
+ * zeros sent) passes with U = 0; one whose header does not fit does not. */
+static void test_ext_hdr_filled_passes(void **state)
+{
+    (void)state;
+    static const uint8_t hbh[8] = {17, 0, 1, 4, 0, 0, 0, 0};
+    build(F_R);
+    uint8_t *t = rt(X_HDR, STAMP_TLV_EXT_HDR);
+    assert_int_equal(ippm_load_u16(t + 2), 12);
+    memcpy(t + 4, hbh, sizeof hbh);
+    t[0] &= (uint8_t)~STAMP_TLV_U;
+    expect("STAMP-HDR-3-02", IPPM_PASS);
+    t[4 + 1] = 1; /* 16 octets in 12 */
+    expect("STAMP-HDR-3-02", IPPM_FAIL);
+}
+
 /* Every TLV case has a test above, and reads right. */
 static void test_every_tlv_case_is_tested(void **state)
 {
@@ -1365,6 +1382,7 @@ int main(void)
     const struct CMUnitTest more[] = {
         cmocka_unit_test(test_every_tlv_case_is_tested),
         cmocka_unit_test(test_fixtures_fail_nothing),
+        cmocka_unit_test(test_ext_hdr_filled_passes),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
         cmocka_unit_test(test_sender_evidence),
