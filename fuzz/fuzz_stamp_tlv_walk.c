@@ -135,9 +135,11 @@ static struct ippm_rx_meta request_meta(uint8_t cfg, uint8_t tos)
     struct ippm_rx_meta m = {1,
                              64,
                              (int16_t)((cfg & 0x04) ? -1 : tos),
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, 862},
-                             false};
+                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0},
+                             {IPPM_AF_INET, {198, 51, 100, 1}, 862, 0},
+                             false,
+                             0,
+                             {{0}}};
     if (cfg & 0x80) {
         static const uint8_t net[4] = {0x20, 0x01, 0x0d, 0xb8};
         m.peer.family = m.local.family = IPPM_AF_INET6;

@@ -131,7 +131,7 @@ static size_t add(struct fx *f, const uint8_t *tlv, size_t n, uint16_t ssid,
     e->req_tos = 0x2d; /* DSCP 11, ECN 1 */
     if (f->obs.role != IPPM_ROLE_REFLECTOR)
         return i;
-    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST, false};
+    struct ippm_rx_meta m = {t + 100000, 64, 0x2d, SRC, DST, false, 0, {{0}}};
     struct ippm_event ev = {IPPM_EV_DATAGRAM, t + 200000, q, len, &m};
     struct ippm_action act;
     assert_int_equal(
@@ -1187,6 +1187,23 @@ static bool tlv_case(const char *id)
            strncmp(id, "STAMP-", 6) == 0;
 }
 
+/* draft-ietf-ippm-stamp-ext-hdr-07 §3: a type-246 TLV filled with the
+ * header received (here a Hop-by-Hop of PadN, whose octets 4-7 are the
+ * zeros sent) passes with U = 0; one whose header does not fit does not. */
+static void test_ext_hdr_filled_passes(void **state)
+{
+    (void)state;
+    static const uint8_t hbh[8] = {17, 0, 1, 4, 0, 0, 0, 0};
+    build(F_R);
+    uint8_t *t = rt(X_HDR, STAMP_TLV_EXT_HDR);
+    assert_int_equal(ippm_load_u16(t + 2), 12);
+    memcpy(t + 4, hbh, sizeof hbh);
+    t[0] &= (uint8_t)~STAMP_TLV_U;
+    expect("STAMP-HDR-3-02", IPPM_PASS);
+    t[4 + 1] = 1; /* 16 octets in 12 */
+    expect("STAMP-HDR-3-02", IPPM_FAIL);
+}
+
 /* Every TLV case has a test above, and reads right. */
 static void test_every_tlv_case_is_tested(void **state)
 {
@@ -1418,6 +1435,7 @@ int main(void)
     const struct CMUnitTest more[] = {
         cmocka_unit_test(test_every_tlv_case_is_tested),
         cmocka_unit_test(test_fixtures_fail_nothing),
+        cmocka_unit_test(test_ext_hdr_filled_passes),
         cmocka_unit_test(test_copying_reflector_is_na),
         cmocka_unit_test(test_failure_detail),
         cmocka_unit_test(test_asym_interval),

@@ -179,6 +179,16 @@ const struct stamp_tlv_rule stamp_tlv_rule_refl_hdr_len = {
     .pair = p_hdr_len,
     .none = "no request carried a reflected-header TLV (246, 247)"};
 
+/* A type-246 value filled in: other than sent, and opening with a
+ * whole IPv6 extension header ((Hdr Ext Len + 1) * 8 octets, RFC 8200
+ * §4.3) that fits; its first octets (Next Header, Hdr Ext Len, the first
+ * option) are where it differs from a zeroed request most often. */
+static bool ext_hdr_filled(const struct stamp_tlv *q, const struct stamp_tlv *r)
+{
+    return r->len >= 8 && ((size_t)r->value[1] + 1u) * 8u <= r->len &&
+           memcmp(r->value, q->value, r->len) != 0;
+}
+
 PAIR(p_hdr_flag)
 {
     UNUSED4;
@@ -186,7 +196,10 @@ PAIR(p_hdr_flag)
         return -1;
     if (!r || r->len != q->len)
         return -1;
-    bool filled = q->len > 4 && memcmp(r->value + 4, q->value + 4, q->len - 4u);
+    bool filled =
+        q->type == STAMP_TLV_EXT_HDR
+            ? ext_hdr_filled(q, r)
+            : q->len > 4 && memcmp(r->value + 4, q->value + 4, q->len - 4u);
     if (!filled && !(r->flags & STAMP_TLV_U))
         return stamp_tlvck_fail(
             why, n,

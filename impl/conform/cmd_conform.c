@@ -682,9 +682,9 @@ static const char *find_manifest(void)
     static const char *const where[] = {
         DEFAULT_MANIFEST,
 #ifdef IPPM_SOURCE_DIR
-        IPPM_SOURCE_DIR "/" DEFAULT_MANIFEST,
+        (IPPM_SOURCE_DIR "/" DEFAULT_MANIFEST),
 #endif
-        "/usr/share/ippm/" DEFAULT_MANIFEST,
+        ("/usr/share/ippm/" DEFAULT_MANIFEST),
     };
     for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
         if (access(where[i], R_OK) == 0)

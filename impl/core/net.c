@@ -17,6 +17,11 @@
 /* Room for every control message we ask for: timestamp, TTL, TOS, pktinfo
  * of either family. */
 #define CTRL_LEN 256
+/* A received datagram's control room: the metadata above, and its IPv6
+ * extension headers up to this many octets in all (one header may take
+ * 2048; one that does not fit arrives cut and is not reported). */
+#define RX_EXT_ROOM 1024
+#define RX_CTRL_LEN (CTRL_LEN + RX_EXT_ROOM)
 
 static const uint8_t v4mapped_prefix[12] = {0, 0, 0, 0, 0, 0,
                                             0, 0, 0, 0, 0xff, 0xff};
@@ -167,6 +172,11 @@ static void enable_rx_meta(int fd, int family, bool want_pktinfo)
             set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
         set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
         set_int(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1);
+        /* Extension headers, for STAMP's reflected-header TLV (type
+         * 246): cmsgs only when a datagram carries them. */
+        set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1);
+        set_int(fd, IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1);
+        set_int(fd, IPPROTO_IPV6, IPV6_RECVRTHDR, 1);
     }
 }
 
@@ -425,13 +435,14 @@ int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns)
  * we fill once at init. */
 static int batch_alloc(size_t cap, size_t buf_size, uint8_t **bufs,
                        struct mmsghdr **msgs, struct iovec **iov,
-                       struct sockaddr_storage **names, uint8_t **ctrl)
+                       struct sockaddr_storage **names, uint8_t **ctrl,
+                       size_t ctrl_len)
 {
     *bufs = malloc(cap * buf_size);
     *msgs = calloc(cap, sizeof(**msgs));
     *iov = calloc(cap, sizeof(**iov));
     *names = calloc(cap, sizeof(**names));
-    *ctrl = calloc(cap, CTRL_LEN);
+    *ctrl = calloc(cap, ctrl_len);
     if (!*bufs || !*msgs || !*iov || !*names || !*ctrl) {
         errno = ENOMEM;
         return -1;
@@ -461,7 +472,7 @@ int ippm_rx_batch_init(struct ippm_rx_batch *b, size_t cap, size_t buf_size)
     b->trunc = calloc(cap, sizeof(*b->trunc));
     b->meta = calloc(cap, sizeof(*b->meta));
     if (batch_alloc(cap, buf_size, &b->bufs, &b->msgs, &b->iov, &b->names,
-                    &b->ctrl) != 0 ||
+                    &b->ctrl, RX_CTRL_LEN) != 0 ||
         !b->len || !b->trunc || !b->meta) {
         ippm_rx_batch_free(b);
         errno = ENOMEM;
@@ -490,10 +501,27 @@ static void rx_prepare(struct ippm_rx_batch *b)
         h->msg_namelen = sizeof(b->names[i]);
         h->msg_iov = &b->iov[i];
         h->msg_iovlen = 1;
-        h->msg_control = b->ctrl + i * CTRL_LEN;
-        h->msg_controllen = CTRL_LEN;
+        h->msg_control = b->ctrl + i * RX_CTRL_LEN;
+        h->msg_controllen = RX_CTRL_LEN;
         h->msg_flags = 0;
     }
+}
+
+/* Keeps an IPv6 extension header cmsg when it arrived whole: the kernel
+ * cuts a cmsg that overflows the control buffer (MSG_CTRUNC), and a cut
+ * header's own length then exceeds what is there. */
+static void meta_add_ext_hdr(struct ippm_rx_meta *m, const struct cmsghdr *c,
+                             uint8_t kind)
+{
+    const uint8_t *p = CMSG_DATA(c);
+    size_t len = c->cmsg_len - (size_t)(p - (const uint8_t *)c);
+    if (m->n_ext_hdrs >= IPPM_RX_EXT_HDRS || len < 2 ||
+        ((size_t)p[1] + 1) * 8 != len)
+        return;
+    m->ext_hdrs[m->n_ext_hdrs].p = p;
+    m->ext_hdrs[m->n_ext_hdrs].len = (uint16_t)len;
+    m->ext_hdrs[m->n_ext_hdrs].kind = kind;
+    m->n_ext_hdrs++;
 }
 
 static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
@@ -544,6 +572,12 @@ static void meta_from_cmsg(struct ippm_rx_meta *m, const struct cmsghdr *c,
             if (ippm_addr_is_link_local(&m->local))
                 m->local.scope_id = pi.ipi6_ifindex;
         }
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPOPTS) {
+        meta_add_ext_hdr(m, c, IPPROTO_HOPOPTS);
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_DSTOPTS) {
+        meta_add_ext_hdr(m, c, IPPROTO_DSTOPTS);
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RTHDR) {
+        meta_add_ext_hdr(m, c, IPPROTO_ROUTING);
     }
 }
 
@@ -596,7 +630,7 @@ int ippm_tx_batch_init(struct ippm_tx_batch *b, size_t cap, size_t buf_size)
     b->cap = cap;
     b->buf_size = buf_size;
     if (batch_alloc(cap, buf_size, &b->bufs, &b->msgs, &b->iov, &b->names,
-                    &b->ctrl) != 0) {
+                    &b->ctrl, CTRL_LEN) != 0) {
         ippm_tx_batch_free(b);
         errno = ENOMEM;
         return -1;

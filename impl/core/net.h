@@ -130,8 +130,11 @@ static inline const uint8_t *ippm_rx_batch_buf(const struct ippm_rx_batch *b,
  * Each gets len, trunc and meta: rx_ns is the kernel receive time on clk
  * (the time of this call when the kernel gave none), ttl and tos (-1 when
  * absent), peer, local (the address it was sent to, port = the
- * socket's) and from_host (arrived on the loopback interface; known when
- * the socket is not bound to one address). Returns the count, 0 when
+ * socket's), from_host (arrived on the loopback interface; known when
+ * the socket is not bound to one address), and an IPv6 datagram's
+ * extension headers (Hop-by-Hop, Destination Options, Routing, in packet
+ * order, each whole; pointers into b, valid until the next call; up to
+ * 1024 octets of them per datagram). Returns the count, 0 when
  * nothing waits, or -1 with errno
  * (EINTR; ECONNREFUSED on a connected socket after an ICMP error). */
 int ippm_net_recv(const struct ippm_sock *s, struct ippm_rx_batch *b,

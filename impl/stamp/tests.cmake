@@ -36,6 +36,13 @@ ippm_script_test(stamp_session_lock LABEL live TIMEOUT 120
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/session_lock.py
           $<TARGET_FILE:ippm>)
 
+# Issue 11, STAMP loose ends: type-246 TLVs answered with the IPv6
+# extension headers received (sticky IPV6_HOPOPTS / IPV6_DSTOPTS on ::1;
+# skipped without CAP_NET_RAW).
+ippm_script_test(stamp_ext_hdr_live LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/ext_hdr_live.py
+          $<TARGET_FILE:ippm>)
+
 # One test per scenario of accuracy_stamp.py (--list); the dirs-* ones run
 # every impairment forward, backward and both ways against every reflector
 # mode (stateless, stateful, stateless + Direct Measurement). About 35 s

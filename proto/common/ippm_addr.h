@@ -19,6 +19,21 @@ struct ippm_addr {
     uint32_t scope_id;
 };
 
+/* The IPv6 extension headers kept per datagram (RFC 8200 §4.1 allows one
+ * Hop-by-Hop, two Destination Options and one Routing header before the
+ * upper layer); any beyond are not reported. */
+#define IPPM_RX_EXT_HDRS 4
+
+/* One IPv6 extension header as the kernel received it, whole: Next
+ * Header, Hdr Ext Len, then the rest ((Hdr Ext Len + 1) * 8 octets). */
+struct ippm_rx_ext_hdr {
+    const uint8_t *p;  /* into the driver's receive buffers: valid only
+                        * while the datagram is being handled */
+    uint16_t len;      /* octets at p */
+    uint8_t kind;      /* its protocol number: 0 Hop-by-Hop, 43 Routing,
+                        * 60 Destination Options */
+};
+
 /* What the driver knows about a received datagram. */
 struct ippm_rx_meta {
     uint64_t rx_ns;        /* kernel receive time, Unix ns on the driver's clock */
@@ -28,6 +43,9 @@ struct ippm_rx_meta {
     struct ippm_addr local;/* destination it was sent to (family NONE if unknown) */
     bool from_host;        /* came in on the loopback interface: this host
                             * sent it, from any of its addresses */
+    uint8_t n_ext_hdrs;    /* IPv6 extension headers received, in packet
+                            * order (0 for IPv4, or when none) */
+    struct ippm_rx_ext_hdr ext_hdrs[IPPM_RX_EXT_HDRS];
 };
 
 /* Same family, address, port and (IPv6) zone. */

@@ -417,6 +417,15 @@ enum ippm_err stamp_tlv_hmac_check(const struct ippm_hmac_key *key,
 /* True when the octets are all zero: RFC 8762 padding, not TLVs. */
 bool stamp_tlv_all_zero(const uint8_t *p, size_t len);
 
+/* draft-ietf-ippm-stamp-ext-hdr-07 §3: the value (len octets at v) of a
+ * request's nth (from 0) Reflected IPv6 Extension Header Data TLV is the
+ * nth IPv6 extension header the datagram arrived with (m->ext_hdrs, in
+ * packet order), whole, then zeros. Returns false, v untouched (the
+ * reflector then sets U), when there is no such header (IPv4, or none
+ * received) or it is longer than len: a header is never cut. */
+bool stamp_ext_hdr_fill(uint8_t *v, size_t len, const struct ippm_rx_meta *m,
+                        size_t nth);
+
 /* What the Session-Reflector knows when it reflects TLVs. */
 struct stamp_tlv_ctx {
     enum stamp_mode mode;

@@ -32,12 +32,13 @@ static struct ippm_hmac_key key(void)
 
 static struct ippm_rx_meta meta4(void)
 {
-    struct ippm_rx_meta m = {T0,
-                             60,
-                             -1,
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0},
-                             false};
+    struct ippm_rx_meta m;
+    memset(&m, 0, sizeof m);
+    m.rx_ns = T0;
+    m.ttl = 60;
+    m.tos = -1;
+    m.peer = (struct ippm_addr){IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0};
+    m.local = (struct ippm_addr){IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0};
     return m;
 }
 

@@ -663,6 +663,7 @@ struct refl {
     size_t out_len;
     struct stamp_tlv_result *res;
     bool seen_return_path;
+    size_t ext_hdrs_seen;  /* type-246 TLVs so far: the nth gets the nth */
 };
 
 static void put_addr(uint8_t *v, const struct ippm_addr *a)
@@ -1003,6 +1004,9 @@ static bool reflect_one(struct refl *r, uint8_t *h, const struct stamp_tlv *t)
         ippm_store_u32(v, r->s->ber_burst);
         break;
     case STAMP_TLV_EXT_HDR:
+        if (!stamp_ext_hdr_fill(v, t->len, c->meta, r->ext_hdrs_seen++))
+            fl |= STAMP_TLV_U;
+        break;
     case STAMP_TLV_IP_HDR:
         /* A UDP socket hands over no IP header: cannot be reflected. */
         fl |= STAMP_TLV_U;
@@ -1042,7 +1046,7 @@ enum ippm_err stamp_tlv_reflect(const struct stamp_tlv_ctx *c, uint8_t *out,
     const uint8_t *in = c->req + c->base;
     size_t in_len = c->req_len > c->base ? c->req_len - c->base : 0;
     struct survey s;
-    struct refl r = {c, &s, out, 0, res, false};
+    struct refl r = {c, &s, out, 0, res, false, 0};
     struct stamp_tlv_iter it;
     struct stamp_tlv t;
     enum ippm_err e;

@@ -390,12 +390,13 @@ static size_t rep_len;
 
 static struct ippm_rx_meta meta4(int tos)
 {
-    struct ippm_rx_meta m = {T0,
-                             60,
-                             (int16_t)tos,
-                             {IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0},
-                             {IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0},
-                             false};
+    struct ippm_rx_meta m;
+    memset(&m, 0, sizeof m);
+    m.rx_ns = T0;
+    m.ttl = 60;
+    m.tos = (int16_t)tos;
+    m.peer = (struct ippm_addr){IPPM_AF_INET, {192, 0, 2, 7}, 40001, 0};
+    m.local = (struct ippm_addr){IPPM_AF_INET, {198, 51, 100, 1}, STAMP_PORT, 0};
     return m;
 }
 
@@ -935,6 +936,93 @@ static void test_reflector_ext_hdr_unprocessed(void **state)
     assert_int_equal(rtlv(B, 1).flags, STAMP_TLV_U);
 }
 
+/* draft-ietf-ippm-stamp-ext-hdr-07 §3: a Hop-by-Hop header of PadN and
+ * a Destination Options header, as impl/core/net.c hands them over. */
+static const uint8_t hbh[8] = {60, 0, 1, 4, 0, 0, 0, 0};
+static const uint8_t dst[16] = {17, 1, 0x1e, 10, 'i', 'p', 'p', 'm',
+                                '-', 's', 't', 'a', 'm', 'p', 1, 0};
+
+static struct ippm_rx_meta meta6_ext(size_t n_hdrs)
+{
+    struct ippm_rx_meta m = meta4(0);
+    m.peer.family = m.local.family = IPPM_AF_INET6;
+    m.n_ext_hdrs = (uint8_t)n_hdrs;
+    m.ext_hdrs[0] = (struct ippm_rx_ext_hdr){hbh, sizeof hbh, 0};
+    m.ext_hdrs[1] = (struct ippm_rx_ext_hdr){dst, sizeof dst, 60};
+    return m;
+}
+
+/* Each type-246 TLV in turn gets the next header received, whole, the
+ * rest of its value zeroed, U = 0; type 247 still cannot be. */
+static void test_reflector_ext_hdr_filled_from_meta(void **state)
+{
+    (void)state;
+    refl_init(STAMP_MODE_OPEN, false);
+    struct ippm_rx_meta m = meta6_ext(2);
+    uint8_t tl[128], q[2048], ones[24];
+    memset(ones, 0xee, sizeof ones);
+    size_t n = 0;
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, NULL, 8);
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, ones, 24);
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_IP_HDR, NULL, 40);
+    size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
+    reflect(q, len, &m, 2048);
+    assert_int_equal(rep_len, len);
+    assert_int_equal(rtlv(B, 0).flags, 0);
+    assert_int_equal(rtlv(B, 0).len, 8);
+    assert_memory_equal(rtlv(B, 0).value, hbh, sizeof hbh);
+    assert_int_equal(rtlv(B, 1).flags, 0);
+    assert_int_equal(rtlv(B, 1).len, 24);
+    assert_memory_equal(rtlv(B, 1).value, dst, sizeof dst);
+    for (size_t i = sizeof dst; i < 24; i++)
+        assert_int_equal(rtlv(B, 1).value[i], 0);
+    assert_int_equal(rtlv(B, 2).flags, STAMP_TLV_U);
+}
+
+/* No header received (none sent, or IPv4): U = 1, the value as sent. */
+static void test_reflector_ext_hdr_absent_says_u(void **state)
+{
+    (void)state;
+    refl_init(STAMP_MODE_OPEN, false);
+    struct ippm_rx_meta m = meta6_ext(1);
+    uint8_t tl[64], q[2048], ones[16];
+    memset(ones, 0xee, sizeof ones);
+    size_t n = 0;
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, NULL, 8);
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, ones, 16);
+    size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
+    reflect(q, len, &m, 2048);
+    assert_int_equal(rtlv(B, 0).flags, 0); /* the one header */
+    assert_int_equal(rtlv(B, 1).flags, STAMP_TLV_U);
+    assert_memory_equal(rtlv(B, 1).value, ones, sizeof ones);
+    struct ippm_rx_meta v4 = meta4(0);
+    reflect(q, len, &v4, 2048);
+    assert_int_equal(rtlv(B, 0).flags, STAMP_TLV_U);
+    assert_int_equal(rtlv(B, 1).flags, STAMP_TLV_U);
+}
+
+/* A header longer than the TLV is never cut: U = 1, value as sent; the
+ * next TLV still gets the next header. */
+static void test_reflector_ext_hdr_too_long_says_u(void **state)
+{
+    (void)state;
+    refl_init(STAMP_MODE_OPEN, false);
+    struct ippm_rx_meta m = meta6_ext(2);
+    uint8_t tl[64], q[2048], ones[8];
+    memset(ones, 0xee, sizeof ones);
+    size_t n = 0;
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, ones, 4);
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, ones, 8);
+    stamp_tlv_put(tl, sizeof tl, &n, 0, STAMP_TLV_EXT_HDR, NULL, 16);
+    size_t len = mk_req(q, STAMP_MODE_OPEN, 0, tl, n);
+    reflect(q, len, &m, 2048);
+    assert_int_equal(rtlv(B, 0).flags, STAMP_TLV_U);
+    assert_memory_equal(rtlv(B, 0).value, ones, 4);
+    assert_int_equal(rtlv(B, 1).flags, STAMP_TLV_U); /* 16 > 8 */
+    assert_memory_equal(rtlv(B, 1).value, ones, 8);
+    assert_int_equal(rtlv(B, 2).flags, STAMP_TLV_U); /* no third */
+}
+
 static void test_reflector_tlv_off_copies(void **state)
 {
     (void)state;
@@ -1113,6 +1201,9 @@ int main(void)
         cmocka_unit_test(test_reflector_followup_kernel_tx_time),
         cmocka_unit_test(test_reflector_ber_counts_and_repairs),
         cmocka_unit_test(test_reflector_ext_hdr_unprocessed),
+        cmocka_unit_test(test_reflector_ext_hdr_filled_from_meta),
+        cmocka_unit_test(test_reflector_ext_hdr_absent_says_u),
+        cmocka_unit_test(test_reflector_ext_hdr_too_long_says_u),
         cmocka_unit_test(test_reflector_tlv_off_copies),
         cmocka_unit_test(test_reflector_caller_session_storage),
         cmocka_unit_test(test_sender_tlvs_filled_and_replies_read),
