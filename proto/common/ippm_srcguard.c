@@ -12,7 +12,7 @@ static const uint16_t reflecting_ports[] = {
     13,    /* daytime (RFC 867): answers every datagram */
     17,    /* quote of the day (RFC 865): answers, larger */
     19,    /* chargen (RFC 864): answers every datagram, larger */
-    37,    /* time (RFC 868): answers every datagram */
+    37,    /* RFC 868 time service: answers every datagram */
     53,    /* DNS: answers, amplifies */
     111,   /* portmapper / rpcbind: answers, amplifies */
     123,   /* NTP: answers, amplifies (mode 7) */

@@ -8,7 +8,7 @@
  * for the protocol's decoder to say once it has the whole message.
  *
  * Two ways in, as BearSSL's engine (recvrec_buf / recvrec_ack) and
- * nghttp2 (mem_recv) do: a driver may recv() straight into
+ * nghttp2 (mem_recv) do: a driver may receive straight into
  * ippm_stream_recv_buf and ack what arrived, or a state machine may copy
  * an event's bytes in with ippm_stream_feed. Either way the protocol then
  * loops: peek a message, handle it, consume it, until IPPM_ERR_AGAIN.

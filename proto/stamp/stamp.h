@@ -463,7 +463,7 @@ struct stamp_tlv_result {
     bool malformed;
     bool followup;       /* a Follow-Up TLV (§4.7) was answered: its
                           * session will want this reply's send time */
-    uint16_t count;      /* replies to send (asymmetrical, C = 0), 0/1: one */
+    uint16_t count;      /* replies to send: asymmetrical, C = 0; 0 or 1: one */
     uint32_t interval_ns;/* between them */
 };
 
@@ -614,7 +614,7 @@ struct stamp_reflector_config {
     struct ippm_src_policy src;
     /* RFC 8762 §6: sources the prefix list refuses, and (ratelimit not
      * NULL) each source's token bucket, checked after src and before
-     * anything is read (proto/common/ippm_admit.h). ratelimit is the
+     * anything is decoded; see proto/common/ippm_admit.h. ratelimit is the
      * caller's, per reflector (one per worker thread), and must outlive
      * it. An empty list and NULL answer everyone, as fast as they ask. */
     struct ippm_prefix_list prefixes;
@@ -766,7 +766,7 @@ void stamp_reflector_set_clock(struct stamp_reflector *r,
  * will ask when that reply left), the driver keeps this reference with
  * the datagram; when the kernel reports its transmit time
  * (SO_TIMESTAMPING), stamp_reflector_tx_time makes the session's next
- * Follow-Up TLV carry that time (on the driver's clock, Unix ns) with mode
+ * Follow-Up TLV carry that instant, on the driver's clock in Unix ns, with mode
  * STAMP_TSM_SW or STAMP_TSM_HW, instead of the Timestamp field. A time
  * for a reply its session has since followed with another, or for a slot
  * reused by another session, is ignored. */
@@ -951,8 +951,8 @@ const struct stamp_result *stamp_sender_result(const struct stamp_sender *s,
                                                uint32_t seq);
 
 /* A received record's round trip: t4 - t1 less the reflector's residence
- * time (t3 - t2), or the whole t4 - t1 when a reflector timestamp could
- * not be read (ts_malformed), as the statistics count it. The one-way
+ * time t3 - t2, or the whole t4 - t1 when a reflector timestamp could
+ * not be decoded (ts_malformed), as the statistics count it. The one-way
  * delays t2 - t1 and t4 - t3 are samples only when !ts_malformed. */
 int64_t stamp_result_rtt(const struct stamp_result *r);
 

@@ -823,7 +823,7 @@ static void test_reflector_followup_kernel_tx_time(void **state)
     assert_int_equal(ref.seq, 0);
     uint64_t ts0 = ippm_load_u64(rep + 4);
     uint64_t sent_ns = ippm_ns_from_ntp(ts0) + 7000; /* 7 us later */
-    /* Another reply's time (wrong number) changes nothing ... */
+    /* A transmit timestamp for another reply (wrong number) changes nothing ... */
     struct stamp_tx_ref other = ref;
     other.seq = 5;
     stamp_reflector_tx_time(&R, other, sent_ns + 1000, STAMP_TSM_HW);
