@@ -8,6 +8,7 @@
 #include "stamp_checks.h"
 
 #include "stamp_checks_base.h"
+#include "stamp_pairing.h"
 #include "stamp_tlv_checks_base.h"
 
 #include <inttypes.h>
@@ -320,13 +321,10 @@ static bool exchanges_in_time_order(const struct ippm_obs *obs)
     return true;
 }
 
+/* The pairing's address hash (zone and all), of the sender alone. */
 static size_t memo_slot(const struct ippm_addr *a)
 {
-    uint32_t h = 2166136261u;
-    for (size_t k = 0; k < sizeof a->ip; k++)
-        h = (h ^ a->ip[k]) * 16777619u;
-    h = (h ^ a->port) * 16777619u;
-    return h % NEXT_MEMO;
+    return (size_t)(stamp_pairing_flow_hash(a, a) % NEXT_MEMO);
 }
 
 static const struct ippm_exchange *
