@@ -22,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
+#include "../common/ippm_stream.h"
 
 /* ---- constants ---- */
 
@@ -400,16 +402,19 @@ enum owtw_msg {
     OWTW_MSG_NSESSIONS,      /* Start-N/Stop-N(-Ack): header (SIDs follow) */
     OWTW_MSG_SLOT,
     OWTW_MSG_STOP_RECORD,    /* the 24-octet record header */
+    OWTW_MSG_FETCH_SKIPS,    /* Fetch reply: skip ranges, pad, HMAC */
+    OWTW_MSG_FETCH_RECORDS,  /* Fetch reply: records, pad, HMAC */
     OWTW_MSG_COUNT_
 };
 
 /* The length of the message of this kind that begins buf (have octets
- * of it in plaintext, have >= 16 or the fixed length known): IPPM_OK and
+ * of it in plaintext): IPPM_OK and
  * *total when the octets so far tell it; IPPM_ERR_AGAIN and *total = how
  * many octets must be had before it can tell more (Stop-Sessions walks
  * its records one by one); OWTW_ERR_MSG_LEN when a count makes it larger
  * than max (then *total is that length, saturated at SIZE_MAX). Fixed
- * kinds answer at once. */
+ * kinds answer at once; the Fetch reply's skips and records take their
+ * length from the Fetch-Ack (owtw_fetch_*_len): IPPM_ERR_BAD_ARG. */
 enum ippm_err owtw_msg_len(enum owtw_msg kind, const uint8_t *buf,
                            size_t have, size_t max, size_t *total);
 
@@ -439,5 +444,126 @@ const struct owtw_layout *owtw_layout_get(enum owtw_msg kind);
  * when there is none. */
 enum ippm_err owtw_layout_find(const struct owtw_layout *l, const char *name,
                                size_t n, struct owtw_span *out);
+
+/* ---- control crypto, RFC 4656 §3.1, §3.2, §3.4, RFC 5357 §3.2 ----
+ * Through proto/common/ippm_crypto.h only (the driver's backend). */
+
+/* The shared secret's key: PBKDF2 with HMAC-SHA1 over the passphrase
+ * octets (not their hex spelling) with the greeting's Salt and Count,
+ * 16 octets (RFC 4656 §3.1 gives no length; perfSONAR derives one
+ * AES-128 key, notes §4.1-4.2). Returns IPPM_OK, IPPM_ERR_BAD_ARG (Count
+ * 0), IPPM_ERR_NO_KEY (no backend), IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_derive_key(const struct ippm_crypto *crypto,
+                              const uint8_t *pass, size_t pass_len,
+                              const uint8_t salt[OWTW_SALT_LEN],
+                              uint32_t count, uint8_t key[OWTW_AES_SK_LEN]);
+
+/* The session keys a Token carries. */
+struct owtw_session_keys {
+    uint8_t aes_sk[OWTW_AES_SK_LEN];
+    uint8_t hmac_sk[OWTW_HMAC_SK_LEN];
+};
+
+/* Token = AES-128-CBC(key, IV 0) of Challenge ‖ AES-SK ‖ HMAC-SK
+ * (RFC 4656 §3.1). Returns as owtw_derive_key. */
+enum ippm_err owtw_token_make(const struct ippm_crypto *crypto,
+                              const uint8_t key[OWTW_AES_SK_LEN],
+                              const uint8_t challenge[OWTW_CHALLENGE_LEN],
+                              const struct owtw_session_keys *sk,
+                              uint8_t token[OWTW_TOKEN_LEN]);
+
+/* Opens a Token with key: IPPM_OK and *sk when its first block is our
+ * challenge (compared in constant time), OWTW_ERR_TOKEN when not (*sk
+ * untouched), IPPM_ERR_NO_KEY, IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_token_open(const struct ippm_crypto *crypto,
+                              const uint8_t key[OWTW_AES_SK_LEN],
+                              const uint8_t token[OWTW_TOKEN_LEN],
+                              const uint8_t challenge[OWTW_CHALLENGE_LEN],
+                              struct owtw_session_keys *sk);
+
+/* One direction of a control connection (RFC 4656 §3.4): one CBC chain
+ * under AES-SK, never reset, its IV the Client-IV (C->S, from the first
+ * octet after Set-Up-Response) or the Server-IV (S->C, from Server-Start
+ * octet 32); and an HMAC-SHA1 under HMAC-SK, truncated to 16 octets, over
+ * the plaintext since the previous MAC of this direction (RFC 4656 §3.2),
+ * the MAC written in plaintext and then encrypted with the stream. In
+ * unauthenticated mode the channel is the identity and leaves HMAC
+ * fields zero. Authenticated and encrypted mode (and mixed, RFC 5618)
+ * treat control the same (RFC 4656 §3.4); only test packets differ.
+ * Holds its own key contexts: free it with owtw_chan_free. */
+struct owtw_chan {
+    bool secure;
+    bool mac_started;       /* an HMAC message is open */
+    struct ippm_aes_key aes;
+    struct ippm_hmac_key hmac;
+    uint8_t iv[OWTW_IV_LEN]; /* the last ciphertext block sent/received */
+    uint64_t macs;           /* MACs sealed or verified */
+    uint64_t mac_covered;    /* octets covered by the open MAC so far */
+};
+
+/* An unauthenticated channel (mode 1): the identity. */
+void owtw_chan_init_open(struct owtw_chan *ch);
+
+/* A secure channel under sk with this IV. Returns IPPM_OK,
+ * IPPM_ERR_NO_KEY, IPPM_ERR_CRYPTO (ch then left open-mode and free). */
+enum ippm_err owtw_chan_init(struct owtw_chan *ch,
+                             const struct ippm_crypto *crypto,
+                             const struct owtw_session_keys *sk,
+                             const uint8_t iv[OWTW_IV_LEN]);
+
+/* Releases the key contexts; ch may be open-mode or zeroed. */
+void owtw_chan_free(struct owtw_chan *ch);
+
+/* The offsets of a plaintext message's HMAC blocks (at most 4): every
+ * kind ends with one; a request with slots has two (RFC 4656 §3.5).
+ * Returns how many it wrote into mac_off. */
+size_t owtw_msg_macs(enum owtw_msg kind, const uint8_t *plain, size_t len,
+                     size_t mac_off[4]);
+
+/* Seals len octets (a multiple of 16) of plaintext in place: the blocks
+ * at the n_macs offsets of mac_off (ascending) get the MAC of what this
+ * direction sent since the previous MAC; everything is then encrypted
+ * with the chain. n_macs 0: data only (Server-Start's Start-Time block,
+ * which the next MAC covers, notes §4.4). Returns IPPM_OK,
+ * IPPM_ERR_BAD_ARG (len or an offset not on a block), IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_chan_seal(struct owtw_chan *ch, uint8_t *buf, size_t len,
+                             const size_t *mac_off, size_t n_macs);
+
+/* Opens one received block: decrypts in into out (may be the same) and,
+ * when is_mac, checks it against the MAC of the plaintext since the
+ * previous MAC: IPPM_OK, IPPM_ERR_HMAC (the MAC differs; a fatal control
+ * error for the caller), IPPM_ERR_CRYPTO. Open mode: a copy, no check.
+ * A receiver opens a message's first block, learns its length
+ * (owtw_msg_len), then opens the rest as it arrives. */
+enum ippm_err owtw_chan_open_block(struct owtw_chan *ch,
+                                   const uint8_t in[OWTW_BLOCK],
+                                   uint8_t out[OWTW_BLOCK], bool is_mac);
+
+/* A control message being received through a channel, block by block,
+ * into the caller's plaintext buffer: its first block tells its length
+ * (owtw_msg_len), the blocks at owtw_msg_macs offsets are checked MACs. */
+struct owtw_rx {
+    enum owtw_msg kind;
+    uint8_t *plain; /* the caller's */
+    size_t cap;
+    size_t have;    /* octets opened so far */
+    size_t total;   /* 0 until known */
+    size_t mac_off[4];
+    size_t n_macs;
+};
+
+/* Prepares rx over the caller's buffer, expecting nothing yet. */
+void owtw_rx_init(struct owtw_rx *rx, uint8_t *plain, size_t cap);
+
+/* Expects a message of kind next; total 0 learns its length from its
+ * blocks, otherwise total octets (the Fetch reply's skips and records). */
+void owtw_rx_expect(struct owtw_rx *rx, enum owtw_msg kind, size_t total);
+
+/* Opens as many of the expected message's blocks as s holds, consuming
+ * them: IPPM_OK when the whole message is in rx->plain[0..rx->total),
+ * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN
+ * (longer than cap), IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
+                           struct ippm_stream *s);
 
 #endif

@@ -63,6 +63,10 @@ static const struct owtw_layout layouts[OWTW_MSG_COUNT_] = {
     [OWTW_MSG_STOP_RECORD] = {OWTW_MSG_STOP_RECORD,
         "Session Description Record", 24, 3,
         {"sid", "next-seqno", "skips"}, {F(0, 16), F(16, 4), F(20, 4)}},
+    [OWTW_MSG_FETCH_SKIPS] = {OWTW_MSG_FETCH_SKIPS, "Fetch Skip Ranges", 0, 0,
+        {NULL}, {F(0, 0)}},
+    [OWTW_MSG_FETCH_RECORDS] = {OWTW_MSG_FETCH_RECORDS, "Fetch Records", 0,
+        0, {NULL}, {F(0, 0)}},
 };
 
 /* see owtw.h */

@@ -648,7 +648,8 @@ enum ippm_err owtw_msg_len(enum owtw_msg kind, const uint8_t *buf,
         [OWTW_MSG_SLOT] = OWTW_SLOT_LEN,
         [OWTW_MSG_STOP_RECORD] = OWTW_STOP_RECORD_HDR_LEN,
     };
-    if ((unsigned)kind >= OWTW_MSG_COUNT_)
+    if ((unsigned)kind >= OWTW_MSG_COUNT_ || kind == OWTW_MSG_FETCH_SKIPS ||
+        kind == OWTW_MSG_FETCH_RECORDS)
         return IPPM_ERR_BAD_ARG;
     bool variable = kind == OWTW_MSG_REQUEST || kind == OWTW_MSG_REQUEST_TW ||
                     kind == OWTW_MSG_STOP || kind == OWTW_MSG_NSESSIONS;
