@@ -20,7 +20,7 @@ ippm_unit_test(netem_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/netem/netem_test.c)
 # OWAMP/TWAMP test packets, schedule, fetch records and sessions, against
 # the perfSONAR captures' values with OpenSSL (impl/core/crypto_openssl.c
 # compiled in, so the tests wait on nothing else of impl/).
-foreach(t owtw_test_wire_test)
+foreach(t owtw_test_wire_test owtw_schedule_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                  LIBS ippm_proto OpenSSL::Crypto)
