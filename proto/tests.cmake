@@ -25,3 +25,6 @@ foreach(t owtw_test_wire_test owtw_schedule_test)
                  ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
+ippm_unit_test(twamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/twamp/twamp_test.c
+               ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+               LIBS ippm_proto OpenSSL::Crypto)
