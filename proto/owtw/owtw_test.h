@@ -152,6 +152,30 @@ enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
                              enum stamp_pkt_kind kind, uint8_t *buf,
                              size_t len);
 
+/* ---- timestamps and the checksum complement (owtw_ext.c) ---- */
+
+/* The timestamp of unix_ns in the format the Z bit of errest (the Error
+ * Estimate sent with it) names: NTP when clear, PTPv2 truncated when set
+ * (RFC 8186 §2.3). */
+uint64_t owtw_ts_encode(uint64_t unix_ns, uint16_t errest);
+
+/* Unix ns of a timestamp read with its Error Estimate, by the Z bit;
+ * *ok (may be NULL) false for a PTPv2 nanoseconds field of 10^9 or
+ * more. */
+uint64_t owtw_ts_decode(uint64_t ts, uint16_t errest, bool *ok);
+
+/* The 16-bit one's-complement sum of len octets (RFC 1071), folded, not
+ * inverted; an odd last octet is the high half of a zero-padded word. */
+uint16_t owtw_ones_sum(const uint8_t *p, size_t len);
+
+/* RFC 7820 §3: rewrites the Checksum Complement, the last 2 octets of a
+ * UDP payload of len octets, so that the payload's one's-complement sum
+ * is sum_before again (taken with owtw_ones_sum before a timestamp was
+ * written): the UDP checksum computed before stays valid. Returns
+ * IPPM_OK, or IPPM_ERR_SHORT (len < 2). */
+enum ippm_err owtw_csum_complement(uint8_t *payload, size_t len,
+                                   uint16_t sum_before);
+
 /* ---- the send schedule, RFC 4656 §3.6, §5 (owtw_schedule.c) ---- */
 
 /* Algorithm Unif (RFC 4656 §5.3): AES-128 in counter mode keyed by the

@@ -279,6 +279,78 @@ static void test_owtw_sender_pkt_reports_mbz_and_refuses_bad_sizes(void **state)
                      IPPM_ERR_SHORT);
 }
 
+/* ---- RFC 8186, RFC 7820 ---- */
+
+static void test_owtw_ts_follows_the_z_bit(void **state)
+{
+    (void)state;
+    uint64_t ns = 1700000000ull * 1000000000ull + 500000000ull;
+    /* Z clear: NTP, 0.5 s is 0x80000000; Z set: PTPv2, 500000000 ns. */
+    assert_true(owtw_ts_encode(ns, 0x0001) ==
+                ((1700000000ull + 2208988800ull) << 32 | 0x80000000ull));
+    assert_true(owtw_ts_encode(ns, 0x4001) ==
+                (1700000000ull << 32 | 500000000ull));
+    bool ok = false;
+    assert_true(owtw_ts_decode(1700000000ull << 32 | 500000000ull, 0x4001,
+                               &ok) == ns);
+    assert_true(ok);
+    owtw_ts_decode(1700000000ull << 32 | 1000000000ull, 0xc0ff, &ok);
+    assert_false(ok);
+}
+
+/* One's-complement sum of a UDP datagram with its pseudo-header, as a
+ * receiver checks it (RFC 768): equal before and after means the
+ * checksum field written before still verifies. */
+static uint16_t udp_sum(const uint8_t *payload, size_t len)
+{
+    uint8_t d[600];
+    static const uint8_t pseudo[12] = {127, 0, 0, 1, 10, 0, 0, 2, 0, 17};
+    memcpy(d, pseudo, 12);
+    d[10] = (uint8_t)((len + 8) >> 8);
+    d[11] = (uint8_t)(len + 8);
+    uint8_t udp[8] = {0x12, 0x34, 0x03, 0x5e, 0, 0, 0xbe, 0xef};
+    udp[4] = d[10];
+    udp[5] = d[11];
+    memcpy(d + 12, udp, 8);
+    memcpy(d + 20, payload, len);
+    return owtw_ones_sum(d, 20 + len);
+}
+
+/* RFC 7820 Appendix A: the timestamping engine changes T to T' and the
+ * Complement from zero to C; the checksum stays U. Every length from 14
+ * to 80, odd ones too (the field then straddles two words). */
+static void test_owtw_csum_complement_keeps_the_udp_checksum(void **state)
+{
+    (void)state;
+    for (size_t len = 14; len <= 80; len++) {
+        uint8_t p[80];
+        for (size_t i = 0; i < len; i++)
+            p[i] = (uint8_t)(i * 37u + len);
+        p[len - 2] = p[len - 1] = 0;
+        uint16_t before = owtw_ones_sum(p, len);
+        uint16_t u = udp_sum(p, len);
+        /* T -> T': a new timestamp at octet 4 (OWAMP, TWAMP open) */
+        for (int i = 0; i < 8; i++)
+            p[4 + i] = (uint8_t)(0xa5 ^ (i * 11) ^ len);
+        assert_int_equal(owtw_csum_complement(p, len, before), IPPM_OK);
+        assert_int_equal(owtw_ones_sum(p, len) % 0xffff, before % 0xffff);
+        assert_int_equal(udp_sum(p, len) % 0xffff, u % 0xffff);
+    }
+    uint8_t one[1] = {0};
+    assert_int_equal(owtw_csum_complement(one, 1, 0), IPPM_ERR_SHORT);
+}
+
+/* RFC 1071 §3's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2. */
+static void test_owtw_ones_sum_matches_rfc_1071(void **state)
+{
+    (void)state;
+    static const uint8_t v[8] = {0x00, 0x01, 0xf2, 0x03,
+                                 0xf4, 0xf5, 0xf6, 0xf7};
+    assert_int_equal(owtw_ones_sum(v, 8), 0xddf2);
+    static const uint8_t odd[3] = {0x01, 0x02, 0x03};
+    assert_int_equal(owtw_ones_sum(odd, 3), 0x0402);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +362,9 @@ int main(void)
         cmocka_unit_test(test_owtw_test_open_rejects_a_flipped_bit),
         cmocka_unit_test(test_owtw_sender_pkt_open_mode_is_14_octets),
         cmocka_unit_test(test_owtw_sender_pkt_reports_mbz_and_refuses_bad_sizes),
+        cmocka_unit_test(test_owtw_ts_follows_the_z_bit),
+        cmocka_unit_test(test_owtw_csum_complement_keeps_the_udp_checksum),
+        cmocka_unit_test(test_owtw_ones_sum_matches_rfc_1071),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
