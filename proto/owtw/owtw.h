@@ -708,8 +708,14 @@ struct owtw_conn {
     uint64_t timeout_ns;
     bool stop_sent, stop_received;
     uint32_t fetch_skips, fetch_records, fetch_left; /* Fetch reply */
-    size_t carry;           /* Fetch records: octets of a partial record */
-    uint32_t acks_left;     /* client: SIDs not yet acknowledged */
+    uint64_t fetch_data_left; /* record-area octets not yet sent/opened */
+    size_t carry;           /* Fetch records: octets held back */
+    size_t carry_done;      /* client: octets of carry already delivered */
+    uint8_t tail[OWTW_BLOCK]; /* server: records short of a block */
+    uint32_t acks_left;     /* SIDs not yet acknowledged (RFC 5938) */
+    bool active;            /* conducting active measurements (§3.4) */
+    bool more;              /* buffered work: deadline 0 */
+    bool receiving;         /* msg holds a message begun, not yet taken */
 };
 
 struct owtw_server_cfg {
@@ -738,7 +744,7 @@ struct owtw_server {
     struct owtw_server_random rnd;
     uint64_t last_test_ns;    /* REFWAIT base */
     int pending;              /* session index awaiting owtw_server_accept */
-    bool fetch_open;          /* records may follow (owtw_server_fetch_records) */
+    uint8_t ns_cmd;           /* the Start-N/Stop-N being answered */
 };
 
 /* Prepares a server connection; its deadline is 0 so that the first
