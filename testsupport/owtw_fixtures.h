@@ -115,6 +115,19 @@ static const struct owtw_fixture owtw_fixtures[] = {
      0, 0, NULL, 0xeeb14c7928725c3dull, {0}},
 };
 
+/* owamp-perfsonar-O.pcap: the 10 packet records (and 6 pad octets) the
+ * server's Fetch-Session reply carries for session 1, the last 272 - 16
+ * octets of its S->C stream (RFC 4656 §3.9). */
+#define OWTW_OWAMP_O_RECORDS                                                  \
+    "0000000000010001eeb14c6c5986a8fceeb14c6c598ba40dff0000000100010001eeb14c" \
+    "6c5a60a201eeb14c6c5a6277c4ff0000000200010001eeb14c6c8c45ed4aeeb14c6c8c4b" \
+    "2b77ff0000000300010001eeb14c6c8e60c38feeb14c6c8e66559fff0000000400010001" \
+    "eeb14c6ca0e2089eeeb14c6ca0e3ffefff0000000500010001eeb14c6cb023e9eaeeb14c" \
+    "6cb029e0a4ff0000000600010001eeb14c6cb997f62beeb14c6cb99d7774ff0000000700" \
+    "010001eeb14c6cbff7dfa0eeb14c6cbffd71b0ff0000000800010001eeb14c6cc1dc6195" \
+    "eeb14c6cc1df00abff0000000900010001eeb14c6ce0cd3176eeb14c6ce0d26fa3ff0000" \
+    "00000000"
+
 #define OWTW_N_FIXTURES (sizeof owtw_fixtures / sizeof owtw_fixtures[0])
 
 /* Decodes hex into out (at most cap octets); returns the octets written,
