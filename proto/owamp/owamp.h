@@ -70,10 +70,13 @@ struct owamp_list_facts {
                        * data is then invalid) */
 };
 
-/* Reads n records (or skip ranges) from the len octets at buf, which
- * must hold them and their padding (owamp_records_len(n)), into out
- * (max entries). Returns IPPM_OK, IPPM_ERR_SHORT (len), IPPM_ERR_NOSPACE
- * (n > max); out and facts are untouched on error. */
+/* Reads n records (or skip ranges) from the len octets at buf into out
+ * (max entries); the zero padding after them (up to
+ * owamp_records_len(n)) is checked as far as len reaches, so a view of
+ * the skips of a Stop-Sessions record (owtw_stop_record.skips, n * 8
+ * octets) reads too. Returns IPPM_OK, IPPM_ERR_SHORT (len below the
+ * entries), IPPM_ERR_NOSPACE (n > max); out and facts are untouched on
+ * error. */
 enum ippm_err owamp_records_decode(struct owamp_record *out, size_t max,
                                    const uint8_t *buf, size_t len, size_t n,
                                    struct owamp_list_facts *facts);

@@ -97,13 +97,20 @@ enum ippm_err owamp_skips_encode(uint8_t *buf, size_t cap,
     return IPPM_OK;
 }
 
-/* The checks both list decoders make before reading. */
-static enum ippm_err list_args(size_t len, size_t n, size_t max, size_t total)
+/* The checks both list decoders make before reading: n entries of size
+ * octets must be there; the padding after them is read only as far as
+ * len goes (a Stop-Sessions record pads its header and skips together,
+ * so its view of the skips ends with them). *pad gets the octets of
+ * padding to check. */
+static enum ippm_err list_args(size_t len, size_t n, size_t max, size_t size,
+                               size_t *pad)
 {
-    if (total == SIZE_MAX || len < total)
+    size_t total = padded(n, size);
+    if (total == SIZE_MAX || len < n * size)
         return IPPM_ERR_SHORT;
     if (n > max)
         return IPPM_ERR_NOSPACE;
+    *pad = (len < total ? len : total) - n * size;
     return IPPM_OK;
 }
 
@@ -112,15 +119,15 @@ enum ippm_err owamp_records_decode(struct owamp_record *out, size_t max,
                                    const uint8_t *buf, size_t len, size_t n,
                                    struct owamp_list_facts *facts)
 {
-    size_t total = owamp_records_len(n);
-    enum ippm_err e = list_args(len, n, max, total);
+    size_t pad;
+    enum ippm_err e = list_args(len, n, max, OWAMP_RECORD_LEN, &pad);
     if (e != IPPM_OK)
         return e;
-    struct ippm_rcur c = ippm_rcur_make(buf, total);
+    struct ippm_rcur c = ippm_rcur_make(buf, len);
     for (size_t i = 0; i < n; i++)
         rd_record(&c, &out[i]);
     struct owamp_list_facts f = {0};
-    f.pad_nonzero = ippm_rd_skip_nonzero(&c, total - c.off);
+    f.pad_nonzero = ippm_rd_skip_nonzero(&c, pad);
     *facts = f;
     return IPPM_OK;
 }
@@ -130,11 +137,11 @@ enum ippm_err owamp_skips_decode(struct owamp_skip *out, size_t max,
                                  const uint8_t *buf, size_t len, size_t n,
                                  struct owamp_list_facts *facts)
 {
-    size_t total = owamp_skips_len(n);
-    enum ippm_err e = list_args(len, n, max, total);
+    size_t pad;
+    enum ippm_err e = list_args(len, n, max, OWAMP_SKIP_RANGE_LEN, &pad);
     if (e != IPPM_OK)
         return e;
-    struct ippm_rcur c = ippm_rcur_make(buf, total);
+    struct ippm_rcur c = ippm_rcur_make(buf, len);
     struct owamp_list_facts f = {0};
     for (size_t i = 0; i < n; i++) {
         out[i].first = ippm_rd_u32(&c);
@@ -145,7 +152,7 @@ enum ippm_err owamp_skips_decode(struct owamp_skip *out, size_t max,
             (i > 0 && out[i].first <= out[i - 1].last))
             f.disordered = true;
     }
-    f.pad_nonzero = ippm_rd_skip_nonzero(&c, total - c.off);
+    f.pad_nonzero = ippm_rd_skip_nonzero(&c, pad);
     *facts = f;
     return IPPM_OK;
 }

@@ -66,8 +66,10 @@ static void test_owamp_records_decode_the_captured_fetch(void **state)
                      IPPM_ERR_NOSPACE);
     assert_int_equal(owamp_records_decode(r, 9, b, len, 10, &f),
                      IPPM_ERR_NOSPACE);
-    assert_int_equal(owamp_records_decode(r, 10, b + 1, len - 1, 10, &f),
+    assert_int_equal(owamp_records_decode(r, 10, b + len - 249, 249, 10, &f),
                      IPPM_ERR_SHORT);
+    /* the records alone, without their padding, read too */
+    assert_int_equal(owamp_records_decode(r, 10, b, 250, 10, &f), IPPM_OK);
     ippm_guard_free(&g);
     wire[255] = 1;
     assert_int_equal(owamp_records_decode(r, 10, wire, len, 10, &f), IPPM_OK);
@@ -97,6 +99,10 @@ static void test_owamp_skips_round_trip_and_report_disorder(void **state)
     ippm_store_u32(buf + 8, 9); /* {9,12} overlaps {0,9} */
     assert_int_equal(owamp_skips_decode(d, 3, buf, 32, 3, &f), IPPM_OK);
     assert_true(f.disordered);
+    /* a Stop-Sessions record's view: the ranges without padding */
+    assert_int_equal(owamp_skips_decode(d, 3, buf, 24, 3, &f), IPPM_OK);
+    assert_int_equal(owamp_skips_decode(d, 3, buf, 23, 3, &f),
+                     IPPM_ERR_SHORT);
     /* zero ranges: still a list, of zero octets (fixtures §4.12) */
     assert_int_equal(owamp_skips_decode(d, 0, buf, 0, 0, &f), IPPM_OK);
 }
