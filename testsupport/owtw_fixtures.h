@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impl/core/crypto_openssl.h"
+#include "proto/owtw/owtw_test.h"
+
 /* One test session of a capture. */
 struct owtw_fixture {
     const char *name;
@@ -152,6 +155,37 @@ static inline size_t owtw_unhex(const char *hex, uint8_t *out, size_t cap)
         out[i] = (uint8_t)v;
     }
     return n / 2;
+}
+
+/* The OpenSSL crypto table of a test group: owtw_ossl_setup and
+ * owtw_ossl_teardown are its cmocka group setup and teardown. */
+static struct ippm_crypto owtw_ossl;
+
+static inline int owtw_ossl_setup(void **state)
+{
+    (void)state;
+    return ippm_crypto_openssl_init(&owtw_ossl);
+}
+
+static inline int owtw_ossl_teardown(void **state)
+{
+    (void)state;
+    ippm_crypto_openssl_free(&owtw_ossl);
+    return 0;
+}
+
+/* The test-session keys of f's session on owtw_ossl (mode 1: none). */
+static inline enum ippm_err owtw_fixture_keys(const struct owtw_fixture *f,
+                                              struct owtw_test_keys *k)
+{
+    uint8_t aes[16], hmac[32], sid[16];
+    if (f->mode == OWTW_TEST_OPEN)
+        return owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    owtw_unhex(f->aes_sk, aes, sizeof aes);
+    owtw_unhex(f->hmac_sk, hmac, sizeof hmac);
+    owtw_unhex(f->sid, sid, sizeof sid);
+    return owtw_test_keys_init(k, &owtw_ossl, (enum owtw_test_mode)f->mode,
+                               sid, aes, hmac);
 }
 
 #endif

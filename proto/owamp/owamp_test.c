@@ -12,26 +12,10 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/common/ippm_cur.h"
 #include "proto/common/ippm_time.h"
 #include "proto/owamp/owamp.h"
 #include "testsupport/owtw_fixtures.h"
-
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
 
 /* ---- records ---- */
 
@@ -133,17 +117,7 @@ static void test_owamp_send_log_merges_skips(void **state)
 
 static void keys_of(const struct owtw_fixture *f, struct owtw_test_keys *k)
 {
-    uint8_t aes[16], hmac[32], sid[16];
-    if (f->mode == OWTW_TEST_OPEN) {
-        owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
-        return;
-    }
-    owtw_unhex(f->aes_sk, aes, sizeof aes);
-    owtw_unhex(f->hmac_sk, hmac, sizeof hmac);
-    owtw_unhex(f->sid, sid, sizeof sid);
-    assert_int_equal(owtw_test_keys_init(k, &ossl, (enum owtw_test_mode)f->mode,
-                                         sid, aes, hmac),
-                     IPPM_OK);
+    assert_int_equal(owtw_fixture_keys(f, k), IPPM_OK);
 }
 
 #define TIMEOUT_2S (2ull << 32)
@@ -239,7 +213,7 @@ static void test_owamp_receiver_finish_writes_lost_records(void **state)
     owtw_unhex(f->sid, sid, sizeof sid);
     const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &ossl, sid, &slot, 1, f->start),
+    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, f->start),
                      IPPM_OK);
     const struct owamp_skip skip = {5, 5};
     uint64_t now = ippm_ns_from_ntp(t[7] / 2 + t[8] / 2 + TIMEOUT_2S);
@@ -283,7 +257,7 @@ static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
     uint8_t sid[16] = {0};
     const struct owtw_slot slot = {OWTW_SLOT_FIXED, 1ull << 32};
     struct owtw_schedule s;
-    owtw_schedule_init(&s, &ossl, sid, &slot, 1, 0);
+    owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, 0);
     assert_int_equal(owamp_receiver_finish(&r, &s, 4, NULL, 0,
                                            ippm_ns_from_ntp(ts)),
                      IPPM_ERR_BAD_VALUE);
@@ -304,5 +278,5 @@ int main(void)
         cmocka_unit_test(test_owamp_receiver_finish_writes_lost_records),
         cmocka_unit_test(test_owamp_receiver_finish_refuses_a_short_next_seqno),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

@@ -105,6 +105,30 @@ size_t owtw_test_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode);
 size_t owtw_test_protected_len(enum stamp_pkt_kind kind,
                                enum owtw_test_mode mode);
 
+/* ---- layout-driven coding, for every packet of a layout table ---- */
+
+/* Stores v at span s of buf (1, 2, 4 or 8 octets, network order); a span
+ * of another length (0: the layout has no such field) is left alone.
+ * The caller has checked that buf holds the layout's base. */
+void owtw_span_store(uint8_t *buf, struct stamp_span s, uint64_t v);
+
+/* The value at span s of buf, as owtw_span_store; 0 for an absent one. */
+uint64_t owtw_span_load(const uint8_t *buf, struct stamp_span s);
+
+/* True when an octet of one of l's MBZ runs is set in buf (which holds
+ * l->base_len octets). */
+bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf);
+
+/* Frames a packet of layout l and total_len octets in buf: checks the
+ * sizes, writes extra (extra_len octets, may be NULL, may overlap buf
+ * past the base) after the base and zeros up to total_len, and zeroes
+ * the base for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no layout,
+ * total_len below the base or above OWTW_TEST_MAX_LEN, extra longer
+ * than the room), IPPM_ERR_NOSPACE (cap < total_len). */
+enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
+                              const struct stamp_layout *l,
+                              const uint8_t *extra, size_t extra_len);
+
 /* ---- the sender packet, RFC 4656 §4.1.2, RFC 5357 §4.1.2 ---- */
 
 /* Encodes a plaintext sender packet of total_len octets: the base fields

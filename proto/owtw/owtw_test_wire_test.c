@@ -12,24 +12,8 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/owtw/owtw_test.h"
 #include "testsupport/owtw_fixtures.h"
-
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
 
 struct keys_raw {
     uint8_t aes_sk[16], hmac_sk[32], sid[16];
@@ -44,17 +28,7 @@ static void raw_of(const struct owtw_fixture *f, struct keys_raw *r)
 
 static void keys_of(const struct owtw_fixture *f, struct owtw_test_keys *k)
 {
-    struct keys_raw r;
-    if (f->mode == OWTW_TEST_OPEN) {
-        assert_int_equal(owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL,
-                                             NULL, NULL),
-                         IPPM_OK);
-        return;
-    }
-    raw_of(f, &r);
-    assert_int_equal(owtw_test_keys_init(k, &ossl, (enum owtw_test_mode)f->mode,
-                                         r.sid, r.aes_sk, r.hmac_sk),
-                     IPPM_OK);
+    assert_int_equal(owtw_fixture_keys(f, k), IPPM_OK);
 }
 
 /* ---- keys ---- */
@@ -71,7 +45,7 @@ static void test_owtw_test_key_octets_match_every_capture(void **state)
         raw_of(f, &r);
         owtw_unhex(f->t_aes, want_aes, sizeof want_aes);
         owtw_unhex(f->t_hmac, want_hmac, sizeof want_hmac);
-        assert_int_equal(owtw_test_key_octets(&ossl, r.sid, r.aes_sk,
+        assert_int_equal(owtw_test_key_octets(&owtw_ossl, r.sid, r.aes_sk,
                                               r.hmac_sk, t_aes, t_hmac),
                          IPPM_OK);
         assert_memory_equal(t_aes, want_aes, 16);
@@ -84,10 +58,10 @@ static void test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto(void **state
     (void)state;
     struct owtw_test_keys k;
     uint8_t z[32] = {0};
-    assert_int_equal(owtw_test_keys_init(&k, &ossl, (enum owtw_test_mode)3, z,
+    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, (enum owtw_test_mode)3, z,
                                          z, z),
                      IPPM_ERR_BAD_ARG);
-    assert_int_equal(owtw_test_keys_init(&k, &ossl, OWTW_TEST_AUTH, NULL, z, z),
+    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, OWTW_TEST_AUTH, NULL, z, z),
                      IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_test_keys_init(&k, NULL, OWTW_TEST_AUTH, z, z, z),
                      IPPM_ERR_NO_KEY);
@@ -366,5 +340,5 @@ int main(void)
         cmocka_unit_test(test_owtw_csum_complement_keeps_the_udp_checksum),
         cmocka_unit_test(test_owtw_ones_sum_matches_rfc_1071),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

@@ -12,41 +12,13 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/common/ippm_time.h"
 #include "proto/twamp/twamp.h"
 #include "testsupport/owtw_fixtures.h"
 
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
-
 static void keys_of(const struct owtw_fixture *f, struct owtw_test_keys *k)
 {
-    uint8_t aes[16], hmac[32], sid[16];
-    if (f->mode == OWTW_TEST_OPEN) {
-        assert_int_equal(owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL,
-                                             NULL, NULL),
-                         IPPM_OK);
-        return;
-    }
-    owtw_unhex(f->aes_sk, aes, sizeof aes);
-    owtw_unhex(f->hmac_sk, hmac, sizeof hmac);
-    owtw_unhex(f->sid, sid, sizeof sid);
-    assert_int_equal(owtw_test_keys_init(k, &ossl, (enum owtw_test_mode)f->mode,
-                                         sid, aes, hmac),
-                     IPPM_OK);
+    assert_int_equal(owtw_fixture_keys(f, k), IPPM_OK);
 }
 
 static uint64_t ns_of(uint64_t ntp)
@@ -407,5 +379,5 @@ int main(void)
         cmocka_unit_test(test_twamp_micro_ids_sit_where_rfc_9533_puts_them),
         cmocka_unit_test(test_twamp_reflector_handle_drops_and_refwait),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }
