@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     struct owtw_test_keys k;
     fuzz_owtw_keys(&k, fuzz_owtw_modes[data[0] % 3]);
     /* a Timeout that no send time can exceed: the parsing is fuzzed */
-    struct owamp_receiver_config cfg = {&k, NPACKETS, UINT64_MAX, 0x0001};
+    struct owamp_receiver_config cfg = {&k, NPACKETS, UINT64_MAX, 0x0001,
+                                        NULL};
     struct owamp_record rec[CAP];
     uint64_t seen[OWAMP_SEEN_WORDS(NPACKETS)];
     struct owamp_receiver r;

@@ -113,6 +113,11 @@ struct owamp_receiver_config {
     uint32_t npackets;   /* Number of Packets, from Request-Session */
     uint64_t timeout;    /* Timeout, 32.32 seconds as on the wire */
     uint16_t recv_errest; /* our clock's estimate; Z picks the format */
+    /* The send time (NTP 32.32) of each sequence number, npackets of
+     * them (owtw_schedule_fill), or NULL: then the receiver does not
+     * check a packet against its schedule, and owamp_receiver_finish
+     * reads the times from its sched argument. */
+    const uint64_t *due;
 };
 
 struct owamp_receiver_counters {
@@ -150,8 +155,9 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
  * recorded normally"). Returns IPPM_OK, IPPM_ERR_DUPLICATE (recorded),
  * or a reason it was discarded: IPPM_ERR_SHORT, IPPM_ERR_HMAC,
  * IPPM_ERR_UNEXPECTED (sequence number not below npackets),
- * IPPM_ERR_BAD_VALUE (send time more than Timeout from rx_ns, or a zero
- * Multiplier), IPPM_ERR_NOSPACE (records full). Nothing is counted. */
+ * IPPM_ERR_BAD_VALUE (send time more than Timeout from rx_ns, or, with
+ * cfg.due, from the packet's scheduled time; or a zero Multiplier),
+ * IPPM_ERR_NOSPACE (records full). Nothing is counted. */
 enum ippm_err owamp_receiver_take(struct owamp_receiver *r, const uint8_t *rx,
                                   size_t rx_len, uint64_t rx_ns, int ttl);
 
@@ -166,7 +172,7 @@ enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
 
 /* Stop-Sessions from the sender said next_seqno and the skip ranges
  * (RFC 4656 §3.8), at now_ns. sched is the session's schedule, fresh from
- * owtw_schedule_init (it is consumed). Discards every record whose
+ * owtw_schedule_init (it is consumed), or NULL with cfg.due. Discards every record whose
  * computed send time is within Timeout of now, appends a lost record for
  * every earlier sequence number below next_seqno neither received nor
  * skipped (send time from the schedule, OWAMP_LOST_SEND_ERREST, receive

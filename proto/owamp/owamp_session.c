@@ -35,9 +35,16 @@ static uint64_t ns_of_interval(uint64_t t)
            (((t & 0xffffffffu) * IPPM_NS_PER_SEC) >> 32);
 }
 
+static uint64_t distance(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
 /* RFC 4656 §4.2: discard a packet whose send timestamp is "more than
- * Timeout in the past or in the future"; and §4.1.2: a zero Multiplier
- * "SHOULD be considered corrupt and discarded". */
+ * Timeout in the past or in the future", or "differs by more than
+ * Timeout from the time when the packet should have been sent according
+ * to its sequence number"; and §4.1.2: a zero Multiplier "SHOULD be
+ * considered corrupt and discarded". */
 static bool send_time_ok(const struct owamp_receiver *r,
                          const struct stamp_sender_pkt *p, uint64_t rx_ns)
 {
@@ -46,8 +53,10 @@ static bool send_time_ok(const struct owamp_receiver *r,
     bool ok = true;
     uint64_t sent = owtw_ts_decode(p->ts, p->errest, &ok);
     uint64_t timeout = ns_of_interval(r->cfg.timeout);
-    uint64_t gap = sent > rx_ns ? sent - rx_ns : rx_ns - sent;
-    return ok && gap <= timeout;
+    if (!ok || distance(sent, rx_ns) > timeout)
+        return false;
+    return !r->cfg.due ||
+           distance(sent, ippm_ns_from_ntp(r->cfg.due[p->seq])) <= timeout;
 }
 
 static bool seen_get(const struct owamp_receiver *r, uint32_t seq)
@@ -179,8 +188,13 @@ enum ippm_err owamp_receiver_finish(struct owamp_receiver *r,
     uint32_t seq;
     enum ippm_err e = IPPM_OK;
     for (seq = 0; seq < next_seqno && seq < r->cfg.npackets; seq++) {
-        uint64_t due;
-        e = owtw_schedule_next(sched, &due);
+        uint64_t due = 0;
+        if (r->cfg.due)
+            due = r->cfg.due[seq];
+        else if (!sched)
+            e = IPPM_ERR_BAD_ARG;
+        else
+            e = owtw_schedule_next(sched, &due);
         if (e != IPPM_OK || due > cutoff)
             break;
         if (seen_get(r, seq) || skipped(skips, n_skips, &at, seq))

@@ -128,7 +128,7 @@ static void test_owamp_receiver_records_the_captured_packet(void **state)
     const struct owtw_fixture *f = &owtw_fixtures[5]; /* owamp-A-1 */
     struct owtw_test_keys k;
     keys_of(f, &k);
-    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001};
+    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001, NULL};
     struct owamp_record rec[3];
     uint64_t seen[OWAMP_SEEN_WORDS(10)];
     struct owamp_receiver r;
@@ -194,7 +194,7 @@ static void test_owamp_receiver_finish_writes_lost_records(void **state)
     const uint64_t *t = f->schedule;
     struct owtw_test_keys k;
     keys_of(f, &k);
-    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001};
+    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001, NULL};
     struct owamp_record rec[10];
     uint64_t seen[1];
     struct owamp_receiver r;
@@ -233,13 +233,56 @@ static void test_owamp_receiver_finish_writes_lost_records(void **state)
     owtw_schedule_free(&s);
 }
 
+/* RFC 4656 §4.2: with the schedule known, a packet whose send time is
+ * more than Timeout from its scheduled time is discarded; Stop-Sessions
+ * then takes the lost records' times from the same array. */
+static void test_owamp_receiver_checks_packets_against_the_schedule(void **state)
+{
+    (void)state;
+    const struct owtw_fixture *f = &owtw_fixtures[3]; /* owamp-O-1 */
+    const uint64_t *t = f->schedule;
+    uint8_t sid[16];
+    owtw_unhex(f->sid, sid, sizeof sid);
+    const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
+    struct owtw_schedule s;
+    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1,
+                                        f->start),
+                     IPPM_OK);
+    uint64_t due[10];
+    assert_int_equal(owtw_schedule_fill(&s, due, 10), IPPM_OK);
+    assert_memory_equal(due, t, sizeof due);
+    owtw_schedule_free(&s);
+    struct owtw_test_keys k;
+    keys_of(f, &k);
+    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001, due};
+    struct owamp_record rec[10];
+    uint64_t seen[1];
+    struct owamp_receiver r;
+    assert_int_equal(owamp_receiver_init(&r, &cfg, rec, 10, seen, 1), IPPM_OK);
+    uint8_t b[14];
+    open_pkt(b, 2, t[2]);
+    assert_int_equal(owamp_receiver_take(&r, b, 14, ippm_ns_from_ntp(t[2]), 9),
+                     IPPM_OK);
+    /* sent (and received) 3 s after its time: a clock jump, or replay */
+    uint64_t late = t[3] + (3ull << 32);
+    open_pkt(b, 3, late);
+    assert_int_equal(owamp_receiver_take(&r, b, 14, ippm_ns_from_ntp(late), 9),
+                     IPPM_ERR_BAD_VALUE);
+    uint64_t now = ippm_ns_from_ntp(t[9] + TIMEOUT_2S + 1000);
+    assert_int_equal(owamp_receiver_finish(&r, NULL, 10, NULL, 0, now),
+                     IPPM_OK);
+    assert_int_equal(r.n, 10);
+    assert_true(rec[1].seq == 0 && rec[1].send_ts == t[0]);
+    assert_true(rec[9].seq == 9 && owamp_record_is_lost(&rec[9]));
+}
+
 /* RFC 4656 §3.8: a Next Seqno below one received invalidates it all. */
 static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
 {
     (void)state;
     struct owtw_test_keys k;
     owtw_test_keys_init(&k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
-    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001};
+    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001, NULL};
     struct owamp_record rec[4];
     uint64_t seen[1];
     struct owamp_receiver r;
@@ -277,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_owamp_receiver_records_the_captured_packet),
         cmocka_unit_test(test_owamp_receiver_finish_writes_lost_records),
         cmocka_unit_test(test_owamp_receiver_finish_refuses_a_short_next_seqno),
+        cmocka_unit_test(test_owamp_receiver_checks_packets_against_the_schedule),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

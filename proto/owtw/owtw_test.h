@@ -41,8 +41,9 @@
 #define TWAMP_REFLECTOR_MAC_OFF 96
 #define OWTW_TEST_MAX_LEN STAMP_MAX_LEN
 
-/* The test-session mode, by its Modes bit (RFC 4656 §3.1): a mixed-mode
- * session (RFC 5618) runs its test packets in OWTW_TEST_AUTH. */
+/* The test-session mode, by its Modes bit (RFC 4656 §3.1; OWTW_MODE_* of
+ * owtw.h): a mixed-mode session (RFC 5618, Modes value 8: "Unauthenticated
+ * TEST, Encrypted CONTROL") runs its test packets in OWTW_TEST_OPEN. */
 enum owtw_test_mode {
     OWTW_TEST_OPEN = 1,
     OWTW_TEST_AUTH = 2,
@@ -265,5 +266,11 @@ void owtw_schedule_free(struct owtw_schedule *s);
  * slot k mod n_slots (RFC 4656 §3.6; twamp-owamp-fixtures.md §4.11).
  * Returns as owtw_unif_next. */
 enum ippm_err owtw_schedule_next(struct owtw_schedule *s, uint64_t *send_at);
+
+/* The next n send times into due[0..n) (owtw_schedule_next n times), for
+ * a receiver that checks each packet against its time. Returns as
+ * owtw_schedule_next; on error due is partly filled. */
+enum ippm_err owtw_schedule_fill(struct owtw_schedule *s, uint64_t *due,
+                                 uint32_t n);
 
 #endif
