@@ -1,7 +1,8 @@
 /* Fuzzes the full-TWAMP Session-Reflector (twamp_reflector_handle) on a
  * datagram in every mode. The first octet picks the options (bit 0
  * Symmetrical Size, bit 1 DSCP-ECN, bit 2 a PTP clock, bits 3-7 an RFC
- * 6038 reflect length of 0-31 octets); the rest is the datagram. For
+ * 6038 reflect length of 0-31 octets; bits 1 and 2 together an RFC 9533
+ * micro-session); the rest is the datagram. For
  * a seed, the datagram is also sealed under the fuzz keys first (bit 7
  * of the second octet), so the reflection path runs in modes 2 and 4.
  *
@@ -26,8 +27,9 @@ static void check_reply(const struct twamp_reflector *r, const uint8_t *rx,
 {
     const struct twamp_reflector_config *c = &r->cfg;
     enum owtw_test_mode mode = c->keys->mode;
-    size_t base = c->dscp_ecn ? twamp_dscp_ecn_base_len(mode)
-                              : owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
+    size_t base = c->micro      ? twamp_micro_base_len(STAMP_PKT_REFLECTOR, mode)
+                  : c->dscp_ecn ? twamp_dscp_ecn_base_len(mode)
+                                : owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
     FUZZ_CHECK(tx_len == twamp_reflect_len(rx_len, base, c->reflect_len));
     FUZZ_CHECK(owtw_test_open(c->keys, STAMP_PKT_REFLECTOR, tx, tx_len) ==
                IPPM_OK);
@@ -62,6 +64,9 @@ static void one_mode(const uint8_t *data, size_t len, enum owtw_test_mode mode)
         .reflect_len = (uint16_t)(data[0] >> 3),
         .symmetrical = data[0] & 1,
         .dscp_ecn = data[0] & 2,
+        /* RFC 9533 with bit 2 too: ID 0x0101 */
+        .micro = (data[0] & 6) == 6,
+        .micro_id = 0x0101,
         .refwait_ns = 1000,
     };
     struct twamp_reflector r;
@@ -87,7 +92,8 @@ static void one_mode(const uint8_t *data, size_t len, enum owtw_test_mode mode)
         FUZZ_CHECK(act.kind == IPPM_ACT_DROP);
         FUZZ_CHECK(act.why == IPPM_ERR_SHORT || act.why == IPPM_ERR_HMAC ||
                    act.why == IPPM_ERR_NOSPACE ||
-                   act.why == IPPM_ERR_TOO_LONG);
+                   act.why == IPPM_ERR_TOO_LONG ||
+                   (cfg.micro && act.why == STAMP_ERR_MEMBER_LINK));
         FUZZ_CHECK(r.counters.dropped == 1 && r.counters.reflected == 0);
     }
     struct ippm_event t = {IPPM_EV_TIMER, 2000, NULL, 0, NULL};

@@ -144,3 +144,43 @@ void twamp_micro_ids_off(enum stamp_pkt_kind kind, enum owtw_test_mode mode,
         *reflector_id_off = 42;
     }
 }
+
+/* see twamp.h */
+size_t twamp_micro_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode)
+{
+    size_t sender_off, reflector_off;
+    twamp_micro_ids_off(kind, mode, &sender_off, &reflector_off);
+    size_t end = reflector_off + 2;
+    size_t base = owtw_test_base_len(kind, mode);
+    return end > base ? end : base;
+}
+
+/* see twamp.h */
+enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode,
+                                  uint16_t *sender_id, uint16_t *reflector_id)
+{
+    size_t s_off, r_off;
+    if (len < twamp_micro_base_len(kind, mode))
+        return IPPM_ERR_SHORT;
+    twamp_micro_ids_off(kind, mode, &s_off, &r_off);
+    *sender_id = ippm_load_u16(buf + s_off);
+    *reflector_id = ippm_load_u16(buf + r_off);
+    return IPPM_OK;
+}
+
+/* see twamp.h */
+enum ippm_err twamp_micro_ids_put(uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode, uint16_t sender_id,
+                                  uint16_t reflector_id)
+{
+    size_t s_off, r_off;
+    if (len < twamp_micro_base_len(kind, mode))
+        return IPPM_ERR_SHORT;
+    twamp_micro_ids_off(kind, mode, &s_off, &r_off);
+    ippm_store_u16(buf + s_off, sender_id);
+    ippm_store_u16(buf + r_off, reflector_id);
+    return IPPM_OK;
+}
