@@ -177,6 +177,22 @@ enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
                              enum stamp_pkt_kind kind, uint8_t *buf,
                              size_t len);
 
+/* Writes the Timestamp ts into a sealed packet of kind and len octets,
+ * at the last moment before it leaves: RFC 4656 §4.1.2 keeps it out of
+ * the protected octets in modes 1 and 2 ("the sequence number can be
+ * encrypted and authenticated before the timestamp is fetched"). With
+ * complement the last 2 octets are rewritten as RFC 7820's Checksum
+ * Complement, so the UDP checksum computed before stays valid (the
+ * packet must then carry at least 2 octets of padding). Returns IPPM_OK,
+ * IPPM_ERR_SHORT (len below the base, or no padding for the
+ * complement), IPPM_ERR_BAD_ARG (mode 4: the timestamp is encrypted, and
+ * RFC 7820 §3.4.2 says the complement SHOULD NOT be used; or an unknown
+ * mode). */
+enum ippm_err owtw_test_restamp(uint8_t *buf, size_t len,
+                                enum stamp_pkt_kind kind,
+                                enum owtw_test_mode mode, uint64_t ts,
+                                bool complement);
+
 /* ---- timestamps and the checksum complement (owtw_ext.c) ---- */
 
 /* The timestamp of unix_ns in the format the Z bit of errest (the Error

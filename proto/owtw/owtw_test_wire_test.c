@@ -314,6 +314,37 @@ static void test_owtw_csum_complement_keeps_the_udp_checksum(void **state)
     assert_int_equal(owtw_csum_complement(one, 1, 0), IPPM_ERR_SHORT);
 }
 
+/* RFC 4656 §4.1.2: in mode A the timestamp is outside the sealed block,
+ * so it can be written after sealing and the packet still opens; with
+ * RFC 7820 the sum of the payload does not move. */
+static void test_owtw_test_restamp_after_sealing(void **state)
+{
+    (void)state;
+    const struct owtw_fixture *f = &owtw_fixtures[1]; /* twamp-A */
+    uint8_t wire[128];
+    size_t len = owtw_unhex(f->sender_wire, wire, sizeof wire);
+    struct owtw_test_keys k;
+    keys_of(f, &k);
+    uint16_t sum = owtw_ones_sum(wire, len);
+    assert_int_equal(owtw_test_restamp(wire, len, STAMP_PKT_SENDER,
+                                       OWTW_TEST_AUTH, 0x0123456789abcdefull,
+                                       true),
+                     IPPM_OK);
+    assert_int_equal(owtw_ones_sum(wire, len) % 0xffff, sum % 0xffff);
+    assert_int_equal(owtw_test_open(&k, STAMP_PKT_SENDER, wire, len), IPPM_OK);
+    struct stamp_sender_pkt p;
+    assert_int_equal(owtw_sender_pkt_decode(&p, wire, len, OWTW_TEST_AUTH),
+                     IPPM_OK);
+    assert_true(p.ts == 0x0123456789abcdefull);
+    assert_int_equal(owtw_test_restamp(wire, 48, STAMP_PKT_SENDER,
+                                       OWTW_TEST_AUTH, 1, true),
+                     IPPM_ERR_SHORT);
+    assert_int_equal(owtw_test_restamp(wire, len, STAMP_PKT_SENDER,
+                                       OWTW_TEST_ENCRYPTED, 1, false),
+                     IPPM_ERR_BAD_ARG);
+    owtw_test_keys_free(&k);
+}
+
 /* RFC 1071 §3's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2. */
 static void test_owtw_ones_sum_matches_rfc_1071(void **state)
 {
@@ -339,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_owtw_ts_follows_the_z_bit),
         cmocka_unit_test(test_owtw_csum_complement_keeps_the_udp_checksum),
         cmocka_unit_test(test_owtw_ones_sum_matches_rfc_1071),
+        cmocka_unit_test(test_owtw_test_restamp_after_sealing),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }
