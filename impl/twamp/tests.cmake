@@ -5,3 +5,10 @@ foreach(scen reflector symmetrical sender)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/light_live.py
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# Every TWAMP-Test case can fail: one field of the light reflector's
+# replies broken at a time by `ippm relay --mutate` is charged by `ippm
+# conform twamp-light-reflector` to that field's cases and no other.
+ippm_script_test(twamp_light_mutation LABEL live TIMEOUT 120
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/light_mutation.sh
+          $<TARGET_FILE:ippm>)
