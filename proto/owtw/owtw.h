@@ -659,8 +659,10 @@ enum owtw_note {
     OWTW_NOTE_FETCH_ACK, /* act.fetch_ack; on Accept 0 the reply follows */
     OWTW_NOTE_FETCH_REQUEST, /* act.request: the reproduced request */
     OWTW_NOTE_FETCH_SKIPS,   /* act.view: n skip ranges of 8 octets */
-    OWTW_NOTE_FETCH_RECORDS  /* act.view: act.n_records records of 25
+    OWTW_NOTE_FETCH_RECORDS, /* act.view: act.n_records records of 25
                               * octets; act.last on the final chunk */
+    OWTW_NOTE_RAW            /* the reply to owtw_client_send_raw:
+                              * act.view, its plaintext */
 };
 
 struct owtw_action {
@@ -849,6 +851,8 @@ struct owtw_client {
     struct owtw_client_random rnd;
     int pending;             /* session index of the request in flight */
     uint8_t last_cmd;        /* the command whose reply is awaited */
+    enum owtw_msg raw_reply; /* owtw_client_send_raw's reply kind */
+    uint32_t force_mode;     /* owtw_client_force_mode */
 };
 
 /* Prepares a client connection awaiting the Server-Greeting. */
@@ -891,5 +895,26 @@ enum ippm_err owtw_client_fetch(struct owtw_client *c, uint64_t now_ns,
 enum ippm_err owtw_client_nsessions(struct owtw_client *c, uint64_t now_ns,
                                     uint8_t cmd, const uint8_t *sids,
                                     uint32_t n, struct owtw_action *act);
+
+/* Conformance probe: after init, before the greeting, makes the
+ * Set-Up-Response carry this Mode word whatever the greeting offered
+ * (its security bit keys the channels as usual); 0: choose again. */
+void owtw_client_force_mode(struct owtw_client *c, uint32_t mode);
+
+/* Conformance probes (ippm conform drives a server through misbehaviour
+ * on purpose): sends len octets of plaintext (at most tx_cap) as a
+ * message of kind, sealed as that kind is (its MACs per owtw_msg_macs;
+ * OWTW_MSG_COUNT_: no MAC). In a secure mode len must be whole blocks;
+ * in open mode any length goes as it is (a truncated message). The
+ * driver may still change tx before writing it (a corrupted MAC). Then
+ * awaits a reply of reply kind (OWTW_MSG_COUNT_: none), delivered as
+ * OWTW_NOTE_RAW; a command or its reply that the server closes on shows
+ * as the CLOSE (IPPM_ERR_PEER_CLOSED) or timeout it causes. Returns as
+ * the other commands, IPPM_ERR_BAD_ARG for a len the mode cannot
+ * seal. */
+enum ippm_err owtw_client_send_raw(struct owtw_client *c, uint64_t now_ns,
+                                   const uint8_t *plain, size_t len,
+                                   enum owtw_msg kind, enum owtw_msg reply,
+                                   struct owtw_action *act);
 
 #endif
