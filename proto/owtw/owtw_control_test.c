@@ -629,6 +629,43 @@ static void test_owtw_client_probes(void **state)
     pair_free(&pp);
 }
 
+/* RFC 9533: Request-TW-Micro-Sessions (11) and, in OWAMP,
+ * Request-OW-Micro-Sessions (5) reach the driver as requests; 5 is
+ * Request-TW-Session in TWAMP, and 11 means nothing to OWAMP. */
+static void test_owtw_micro_session_requests(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    pair_connect(&pp, OWTW_MODE_AUTH);
+    struct owtw_request rq = tw_request();
+    rq.cmd = OWTW_CMD_REQUEST_TW_MICRO;
+    struct owtw_action a;
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_REQUEST);
+    assert_int_equal(pp.sact.request.cmd, OWTW_CMD_REQUEST_TW_MICRO);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    rq.cmd = OWTW_CMD_REQUEST_OW_MICRO;
+    rq.conf_receiver = 1;
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_REQUEST);
+    assert_int_equal(pp.sact.request.cmd, OWTW_CMD_REQUEST_OW_MICRO);
+    struct owtw_accept_session ans = {.port = 7};
+    assert_int_equal(owtw_server_accept(&pp.s, pp.now, &ans, &a), IPPM_OK);
+    uint8_t bad[112] = {OWTW_CMD_REQUEST_TW_MICRO, 4};
+    struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, bad, sizeof bad);
+    assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+                     OWTW_ERR_COMMAND);
+    pair_free(&pp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -642,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_owtw_refwait_timeout_and_full),
         cmocka_unit_test(test_owtw_client_refuses_greetings),
         cmocka_unit_test(test_owtw_client_probes),
+        cmocka_unit_test(test_owtw_micro_session_requests),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }
