@@ -718,7 +718,19 @@ struct owtw_conn {
     bool active;            /* conducting active measurements (§3.4) */
     bool more;              /* buffered work: deadline 0 */
     bool receiving;         /* msg holds a message begun, not yet taken */
+    struct owtw_session_keys sk; /* the Token's keys; zero in open mode */
 };
+
+/* The session keys the connection's Token carried (all zero in open
+ * mode): the test sessions' keys derive from them with each SID
+ * (owtw_test_key_octets, RFC 4656 §4.1.2). */
+const struct owtw_session_keys *owtw_conn_keys(const struct owtw_conn *c);
+
+/* The test-packet mode a connection's Mode word sets: its security bit,
+ * except mixed (RFC 5618: "Unauthenticated TEST, Encrypted CONTROL"),
+ * which tests unauthenticated. OWTW_MODE_OPEN, _AUTH or _ENCRYPTED (the
+ * values of owtw_test.h's enum owtw_test_mode); 0 when it names none. */
+uint32_t owtw_test_security(uint32_t mode);
 
 struct owtw_server_cfg {
     enum owtw_proto proto;

@@ -116,6 +116,8 @@ static enum ippm_err secure_setup(struct owtw_client *c,
     if (e == IPPM_OK)
         e = owtw_chan_init(&c->c.tx, c->cfg.crypto, &c->rnd.sk,
                            c->rnd.client_iv);
+    if (e == IPPM_OK)
+        c->c.sk = c->rnd.sk;
     return e;
 }
 

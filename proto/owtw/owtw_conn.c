@@ -27,6 +27,7 @@ void owtw_conn_free(struct owtw_conn *c)
 {
     owtw_chan_free(&c->tx);
     owtw_chan_free(&c->rx);
+    memset(&c->sk, 0, sizeof c->sk);
 }
 
 /* see owtw_conn.h */
@@ -180,4 +181,22 @@ void owtw_conn_sids_set(struct owtw_conn *c, const uint8_t *sids, uint32_t n,
         if (k >= 0)
             c->bufs.sessions[k].state = to;
     }
+}
+
+/* see owtw.h */
+const struct owtw_session_keys *owtw_conn_keys(const struct owtw_conn *c)
+{
+    return &c->sk;
+}
+
+/* see owtw.h */
+uint32_t owtw_test_security(uint32_t mode)
+{
+    static const uint32_t order[] = {OWTW_MODE_ENCRYPTED, OWTW_MODE_AUTH,
+                                     OWTW_MODE_MIXED, OWTW_MODE_OPEN};
+    uint32_t sec = mode & OWTW_MODE_SECURITY_MASK;
+    for (size_t i = 0; i < 4; i++)
+        if (sec == order[i])
+            return order[i] == OWTW_MODE_MIXED ? OWTW_MODE_OPEN : order[i];
+    return 0;
 }

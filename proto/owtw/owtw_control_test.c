@@ -110,6 +110,13 @@ static void talk_twamp(uint32_t offered, uint32_t wanted, uint32_t mode)
     struct pair pp;
     pair_init(&pp, OWTW_TWAMP, offered, wanted, PASS);
     pair_connect(&pp, mode);
+    /* Both ends hold the Token's keys for the test sessions. */
+    const struct owtw_session_keys *sk = owtw_conn_keys(&pp.s.c);
+    struct owtw_session_keys zero;
+    memset(&zero, 0, sizeof zero);
+    assert_memory_equal(sk, mode == OWTW_MODE_OPEN ? &zero : &CRND.sk,
+                        sizeof *sk);
+    assert_memory_equal(owtw_conn_keys(&pp.c.c), sk, sizeof *sk);
     pair_session(&pp, 0x5a);
     struct owtw_action a;
     assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
@@ -666,6 +673,20 @@ static void test_owtw_micro_session_requests(void **state)
     pair_free(&pp);
 }
 
+static void test_owtw_test_security(void **state)
+{
+    (void)state;
+    assert_int_equal(owtw_test_security(OWTW_MODE_OPEN), OWTW_MODE_OPEN);
+    assert_int_equal(owtw_test_security(OWTW_MODE_AUTH | OWTW_MODE_IKEV2),
+                     OWTW_MODE_AUTH);
+    assert_int_equal(owtw_test_security(OWTW_MODE_ENCRYPTED),
+                     OWTW_MODE_ENCRYPTED);
+    assert_int_equal(owtw_test_security(OWTW_MODE_MIXED | 16),
+                     OWTW_MODE_OPEN);
+    assert_int_equal(owtw_test_security(6), 0);
+    assert_int_equal(owtw_test_security(16), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_owtw_client_refuses_greetings),
         cmocka_unit_test(test_owtw_client_probes),
         cmocka_unit_test(test_owtw_micro_session_requests),
+        cmocka_unit_test(test_owtw_test_security),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

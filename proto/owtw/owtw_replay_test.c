@@ -199,6 +199,8 @@ static void server_replays(const struct capture *cap)
     assert_int_equal(o.n, cap->s2c_len);
     assert_memory_equal(o.b, cap->s2c, cap->s2c_len);
     assert_int_equal(s.c.mode, cap->mode);
+    /* The keys the driver derives test-session keys from. */
+    assert_memory_equal(owtw_conn_keys(&s.c), &p.crnd.sk, sizeof p.crnd.sk);
     ev = ev_of(IPPM_EV_CLOSED, 3, NULL, 0);
     struct owtw_action act;
     assert_int_equal(owtw_server_handle(&s, &ev, &act), IPPM_ERR_PEER_CLOSED);

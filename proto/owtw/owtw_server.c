@@ -180,6 +180,8 @@ static enum ippm_err open_keys(struct owtw_server *s,
         e = owtw_chan_init(&s->c.rx, s->cfg.crypto, &sk, su->client_iv);
     if (e == IPPM_OK)
         e = owtw_chan_init(&s->c.tx, s->cfg.crypto, &sk, s->rnd.server_iv);
+    if (e == IPPM_OK)
+        s->c.sk = sk;
     memset(&sk, 0, sizeof sk);
     if (e != IPPM_OK && e != OWTW_ERR_TOKEN)
         *accept = OWTW_ACCEPT_INTERNAL;
