@@ -130,25 +130,6 @@ static enum ippm_err refuse_setup(struct owtw_server *s, uint8_t accept,
     return IPPM_OK;
 }
 
-static const struct owtw_key *find_key(const struct owtw_server *s,
-                                       const uint8_t keyid[OWTW_KEYID_LEN],
-                                       bool ikev2)
-{
-    /* RFC 7717 §5.3: SPIi and SPIr in the first 16 octets; the rest is
-     * ignored. Otherwise the whole zero-padded KeyID names the key. */
-    size_t cmp = ikev2 ? 16 : OWTW_KEYID_LEN;
-    for (size_t i = 0; i < s->cfg.n_keys; i++) {
-        const struct owtw_key *k = &s->cfg.keys[i];
-        if (k->keyid_len > OWTW_KEYID_LEN)
-            continue;
-        uint8_t padded[OWTW_KEYID_LEN] = {0};
-        memcpy(padded, k->keyid, k->keyid_len);
-        if (memcmp(padded, keyid, cmp) == 0)
-            return k;
-    }
-    return NULL;
-}
-
 /* The security bit the Mode word chooses, 0 when none or several. */
 static uint32_t chosen_security(enum owtw_proto proto, uint32_t mode)
 {
@@ -163,19 +144,16 @@ static enum ippm_err open_keys(struct owtw_server *s,
                                const struct owtw_setup *su, uint8_t *accept)
 {
     bool ikev2 = (su->mode & OWTW_MODE_IKEV2) != 0;
-    const struct owtw_key *k = find_key(s, su->keyid, ikev2);
+    const struct owtw_key *k =
+        owtw_key_find(s->cfg.keys, s->cfg.n_keys, su->keyid, ikev2);
     *accept = ikev2 ? OWTW_ACCEPT_NO_IKEV2_SA : OWTW_ACCEPT_FAILURE;
     if (!k)
         return OWTW_ERR_KEYID;
     *accept = OWTW_ACCEPT_FAILURE;
-    uint8_t key[OWTW_AES_SK_LEN];
     struct owtw_session_keys sk;
-    enum ippm_err e = owtw_derive_key(s->cfg.crypto, k->secret, k->secret_len,
-                                      s->rnd.salt, s->cfg.count, key);
-    if (e == IPPM_OK)
-        e = owtw_token_open(s->cfg.crypto, key, su->token, s->rnd.challenge,
-                            &sk);
-    memset(key, 0, sizeof key);
+    enum ippm_err e = owtw_key_open_token(s->cfg.crypto, k, s->rnd.salt,
+                                          s->cfg.count, s->rnd.challenge,
+                                          su->token, &sk);
     if (e == IPPM_OK)
         e = owtw_chan_init(&s->c.rx, s->cfg.crypto, &sk, su->client_iv);
     if (e == IPPM_OK)
