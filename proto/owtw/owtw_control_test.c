@@ -5,6 +5,7 @@
  * with a typed reason. owtw_replay_test.c replays the perfSONAR
  * captures through them. */
 #include "owtw_machine_test.h"
+#include "../common/ippm_cur.h"
 
 /* ---- the two machines talking ---- */
 
@@ -687,6 +688,28 @@ static void test_owtw_test_security(void **state)
     assert_int_equal(owtw_test_security(16), 0);
 }
 
+/* RFC 4656 §3.1: a Set-Up-Response with no mode bit in the last three
+ * (OWAMP ignores the others, RFC 5618's 8 included) says the client will
+ * not continue: the server closes without a Server-Start. */
+static void test_owtw_server_closes_on_mode_zero(void **state)
+{
+    (void)state;
+    static const uint32_t modes[] = {0, OWTW_MODE_MIXED, 0x100};
+    for (size_t i = 0; i < 3; i++) {
+        struct pair pp;
+        pair_init(&pp, OWTW_OWAMP, 7 | OWTW_MODE_MIXED, OWTW_MODE_OPEN, PASS);
+        struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+        assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+        uint8_t su[OWTW_SETUP_LEN] = {0};
+        ippm_store_u32(su, modes[i]);
+        struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, su, sizeof su);
+        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+                         OWTW_ERR_MODE);
+        assert_int_equal(pp.sact.io.kind, IPPM_ACT_CLOSE);
+        pair_free(&pp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -702,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_owtw_client_probes),
         cmocka_unit_test(test_owtw_micro_session_requests),
         cmocka_unit_test(test_owtw_test_security),
+        cmocka_unit_test(test_owtw_server_closes_on_mode_zero),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

@@ -176,8 +176,12 @@ static enum ippm_err on_setup(struct owtw_server *s, struct owtw_action *act)
     ippm_stream_consume(&s->c.in, OWTW_SETUP_LEN);
     s->c.mode = su.mode;
     uint32_t sec = chosen_security(s->cfg.proto, su.mode);
-    /* RFC 4656 §3.1: no mode bit, the client will not continue. */
-    if ((su.mode & 7u) == 0 && !(su.mode & OWTW_MODE_MIXED))
+    /* RFC 4656 §3.1: no mode bit (OWAMP reads the last three only), the
+     * client will not continue. */
+    uint32_t any = su.mode & (s->cfg.proto == OWTW_OWAMP
+                                  ? 7u
+                                  : OWTW_MODE_SECURITY_MASK);
+    if (any == 0)
         return fail(s, OWTW_ERR_MODE, act);
     uint32_t features = s->cfg.proto == OWTW_TWAMP
                             ? su.mode & ~OWTW_MODE_SECURITY_MASK
