@@ -173,23 +173,42 @@ bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf)
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
-                              const struct stamp_layout *l,
+                              const struct stamp_layout *l, size_t extra_off,
                               const uint8_t *extra, size_t extra_len)
 {
     if (!extra)
         extra_len = 0;
-    if (!l || total_len < l->base_len || total_len > OWTW_TEST_MAX_LEN ||
-        extra_len > total_len - l->base_len)
+    if (!l || extra_off < l->base_len || total_len < extra_off ||
+        total_len > OWTW_TEST_MAX_LEN || extra_len > total_len - extra_off)
         return IPPM_ERR_BAD_ARG;
     if (cap < total_len)
         return IPPM_ERR_NOSPACE;
-    size_t base = l->base_len;
     /* The padding first: it may lie in buf past the base (a reflector
-     * answering in place). Then MBZ and the MAC slot zeroed. */
+     * answering in place). Then what precedes it, MBZ and the MAC slot
+     * included, zeroed for the fields. */
     if (extra_len)
-        memmove(buf + base, extra, extra_len);
-    memset(buf + base + extra_len, 0, total_len - base - extra_len);
-    memset(buf, 0, base);
+        memmove(buf + extra_off, extra, extra_len);
+    memset(buf + extra_off + extra_len, 0, total_len - extra_off - extra_len);
+    memset(buf, 0, extra_off);
+    return IPPM_OK;
+}
+
+/* see owtw_test.h */
+enum ippm_err owtw_sender_pkt_encode_at(uint8_t *buf, size_t cap,
+                                        size_t total_len,
+                                        const struct stamp_sender_pkt *pkt,
+                                        enum owtw_test_mode mode,
+                                        size_t pad_off)
+{
+    const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_SENDER, mode);
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pad_off,
+                                      pkt->extra, pkt->extra_len);
+    if (e != IPPM_OK)
+        return e;
+    /* RFC 4656 §4.1.2: Sequence Number, Timestamp, Error Estimate. */
+    owtw_span_store(buf, l->field[STAMP_F_SEQ], pkt->seq);
+    owtw_span_store(buf, l->field[STAMP_F_TS], pkt->ts);
+    owtw_span_store(buf, l->field[STAMP_F_ERREST], pkt->errest);
     return IPPM_OK;
 }
 
@@ -199,16 +218,9 @@ enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
                                      const struct stamp_sender_pkt *pkt,
                                      enum owtw_test_mode mode)
 {
-    const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_SENDER, mode);
-    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
-                                      pkt->extra_len);
-    if (e != IPPM_OK)
-        return e;
-    /* RFC 4656 §4.1.2: Sequence Number, Timestamp, Error Estimate. */
-    owtw_span_store(buf, l->field[STAMP_F_SEQ], pkt->seq);
-    owtw_span_store(buf, l->field[STAMP_F_TS], pkt->ts);
-    owtw_span_store(buf, l->field[STAMP_F_ERREST], pkt->errest);
-    return IPPM_OK;
+    return owtw_sender_pkt_encode_at(
+        buf, cap, total_len, pkt, mode,
+        owtw_test_base_len(STAMP_PKT_SENDER, mode));
 }
 
 /* see owtw_test.h */

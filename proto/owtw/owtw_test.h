@@ -122,12 +122,14 @@ bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf);
 
 /* Frames a packet of layout l and total_len octets in buf: checks the
  * sizes, writes extra (extra_len octets, may be NULL, may overlap buf
- * past the base) after the base and zeros up to total_len, and zeroes
- * the base for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no layout,
- * total_len below the base or above OWTW_TEST_MAX_LEN, extra longer
- * than the room), IPPM_ERR_NOSPACE (cap < total_len). */
+ * past the base) at extra_off (the base, or past it when MBZ octets come
+ * first) and zeros up to total_len, and zeroes everything before
+ * extra_off for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no
+ * layout, extra_off below the base or past total_len, total_len above
+ * OWTW_TEST_MAX_LEN, extra longer than the room), IPPM_ERR_NOSPACE
+ * (cap < total_len). */
 enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
-                              const struct stamp_layout *l,
+                              const struct stamp_layout *l, size_t extra_off,
                               const uint8_t *extra, size_t extra_len);
 
 /* ---- the sender packet, RFC 4656 §4.1.2, RFC 5357 §4.1.2 ---- */
@@ -143,6 +145,14 @@ enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
                                      size_t total_len,
                                      const struct stamp_sender_pkt *pkt,
                                      enum owtw_test_mode mode);
+
+/* As owtw_sender_pkt_encode, with the padding at pad_off (>= the base)
+ * and zeros between: TWAMP's Symmetrical Size packet (twamp.h). */
+enum ippm_err owtw_sender_pkt_encode_at(uint8_t *buf, size_t cap,
+                                        size_t total_len,
+                                        const struct stamp_sender_pkt *pkt,
+                                        enum owtw_test_mode mode,
+                                        size_t pad_off);
 
 /* Decodes a plaintext (opened) sender packet: the fields, mbz_nonzero
  * (the Error Estimate's Z bit is not MBZ: RFC 8186 gives it meaning),

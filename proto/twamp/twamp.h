@@ -56,6 +56,20 @@ size_t twamp_symmetric_mbz_len(enum owtw_test_mode mode);
  * sender header, and after its MBZ in Symmetrical Size mode. */
 size_t twamp_sender_padding_off(enum owtw_test_mode mode, bool symmetrical);
 
+/* Encodes a plaintext Session-Sender packet as owtw_sender_pkt_encode
+ * does, and in Symmetrical Size mode with the 27 or 56 MBZ octets after
+ * the header (RFC 6038 §5.1.4, §5.1.5): pkt->extra then starts at
+ * twamp_sender_padding_off. extra is the Packet Padding (to be reflected)
+ * followed by any Additional Packet Padding; with RFC 6038 Server octets
+ * its first 2 octets are those (§5.1.2). Returns as
+ * owtw_sender_pkt_encode (IPPM_ERR_BAD_ARG also when total_len leaves no
+ * room for the MBZ). */
+enum ippm_err twamp_sender_pkt_encode(uint8_t *buf, size_t cap,
+                                      size_t total_len,
+                                      const struct stamp_sender_pkt *pkt,
+                                      enum owtw_test_mode mode,
+                                      bool symmetrical);
+
 /* The length of the reflection of a sender packet of rx_len octets: the
  * received length, at least the reflector base refl_base (41 or 112, 44
  * with RFC 7750; RFC 5357 §4.2.1's truncation, as perfSONAR's

@@ -235,6 +235,55 @@ static void test_twamp_reflect_len_and_padding_reuse(void **state)
     assert_int_equal(out[12], 0);
 }
 
+/* RFC 6038 §5.1.4/§5.1.5: a Symmetrical Size sender puts 27 (56) MBZ
+ * octets after its header, then the padding to be reflected; a
+ * reflector in that mode reflects it from there, and the sizes match. */
+static void test_twamp_symmetrical_sender_and_reflection(void **state)
+{
+    (void)state;
+    const uint8_t pad[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    struct stamp_sender_pkt p = {.seq = 5, .ts = 9, .errest = 1,
+                                 .extra = pad, .extra_len = 8};
+    uint8_t buf[160];
+    memset(buf, 0xee, sizeof buf);
+    assert_int_equal(twamp_sender_pkt_encode(buf, sizeof buf, 49, &p,
+                                             OWTW_TEST_OPEN, true),
+                     IPPM_OK);
+    for (int i = 14; i < 41; i++)
+        assert_int_equal(buf[i], 0);
+    assert_memory_equal(buf + 41, pad, 8);
+    assert_int_equal(twamp_sender_pkt_encode(buf, sizeof buf, 48, &p,
+                                             OWTW_TEST_OPEN, true),
+                     IPPM_ERR_BAD_ARG);
+    assert_int_equal(twamp_sender_pkt_encode(buf, sizeof buf, 112, &p,
+                                             OWTW_TEST_AUTH, true),
+                     IPPM_OK);
+    assert_memory_equal(buf + 104, pad, 8);
+    for (int i = 48; i < 104; i++)
+        assert_int_equal(buf[i], 0);
+    /* not symmetrical: the padding right after the header */
+    assert_int_equal(twamp_sender_pkt_encode(buf, sizeof buf, 22, &p,
+                                             OWTW_TEST_OPEN, false),
+                     IPPM_OK);
+    assert_memory_equal(buf + 14, pad, 8);
+    /* and reflected: 49 in, 49 out, the 8 octets after the 41 */
+    struct owtw_test_keys k;
+    owtw_test_keys_init(&k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    twamp_sender_pkt_encode(buf, sizeof buf, 49, &p, OWTW_TEST_OPEN, true);
+    struct twamp_reflector_config cfg = {.keys = &k, .errest = 1,
+                                         .symmetrical = true,
+                                         .reflect_len = 8};
+    struct twamp_reflector r;
+    twamp_reflector_init(&r, &cfg, 0);
+    uint8_t tx[64];
+    size_t len;
+    assert_int_equal(twamp_reflector_reflect(&r, buf, 49, 1, 64, -1, 2, tx,
+                                             sizeof tx, &len),
+                     IPPM_OK);
+    assert_int_equal(len, 49);
+    assert_memory_equal(tx + 41, pad, 8);
+}
+
 /* A reflection in mode O with padding to spare and RFC 7750 on: 14 + 60
  * octets in, the reply 74 octets, its 30 padding octets (after the
  * 44-octet header) the sender's first 30. */
@@ -440,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_twamp_micro_ids_sit_where_rfc_9533_puts_them),
         cmocka_unit_test(test_twamp_reflector_handle_drops_and_refwait),
         cmocka_unit_test(test_twamp_reflector_micro_sessions),
+        cmocka_unit_test(test_twamp_symmetrical_sender_and_reflection),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

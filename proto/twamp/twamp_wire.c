@@ -15,7 +15,8 @@ enum ippm_err twamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          enum owtw_test_mode mode)
 {
     const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_REFLECTOR, mode);
-    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
+    size_t base = l ? l->base_len : 0;
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, base, pkt->extra,
                                       pkt->extra_len);
     if (e != IPPM_OK)
         return e;
@@ -75,6 +76,18 @@ size_t twamp_sender_padding_off(enum owtw_test_mode mode, bool symmetrical)
 {
     size_t off = owtw_test_base_len(STAMP_PKT_SENDER, mode);
     return symmetrical ? off + twamp_symmetric_mbz_len(mode) : off;
+}
+
+/* see twamp.h */
+enum ippm_err twamp_sender_pkt_encode(uint8_t *buf, size_t cap,
+                                      size_t total_len,
+                                      const struct stamp_sender_pkt *pkt,
+                                      enum owtw_test_mode mode,
+                                      bool symmetrical)
+{
+    return owtw_sender_pkt_encode_at(buf, cap, total_len, pkt, mode,
+                                     twamp_sender_padding_off(mode,
+                                                              symmetrical));
 }
 
 /* see twamp.h */
