@@ -15,6 +15,7 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/common/ippm_time.h"
 #include "proto/owamp/owamp.h"
+#include "proto/owtw/owtw_test_packets_test.h"
 #include "testsupport/owtw_fixtures.h"
 
 /* ---- records ---- */
@@ -276,6 +277,66 @@ static void test_owamp_receiver_checks_packets_against_the_schedule(void **state
     assert_true(rec[9].seq == 9 && owamp_record_is_lost(&rec[9]));
 }
 
+/* End to end: owampd's receiver recorded session 1 of owamp-perfsonar-O
+ * and sent the records in its Fetch-Session reply. Ours, given the same
+ * packets at the same receive times and TTLs, records the same. */
+static void test_owamp_receiver_records_as_owampd_fetched(void **state)
+{
+    (void)state;
+    uint8_t wire[256];
+    owtw_unhex(OWTW_OWAMP_O_RECORDS, wire, sizeof wire);
+    struct owamp_record want[10], rec[10];
+    struct owamp_list_facts facts;
+    assert_int_equal(owamp_records_decode(want, 10, wire, 256, 10, &facts),
+                     IPPM_OK);
+    struct owtw_test_keys k;
+    keys_of(&owtw_fixtures[3], &k); /* owamp-O-1 */
+    struct owamp_receiver_config cfg = {&k, 10, TIMEOUT_2S, 0x0001, NULL};
+    uint64_t seen[1];
+    struct owamp_receiver r;
+    assert_int_equal(owamp_receiver_init(&r, &cfg, rec, 10, seen, 1), IPPM_OK);
+    const struct owtw_cap *c = &owtw_caps[3];
+    assert_string_equal(c->name, "owamp-O");
+    size_t got = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->pkt[i].dport != 19234) /* session 1's receive port */
+            continue;
+        uint8_t b[64];
+        size_t len = owtw_unhex(c->pkt[i].hex, b, sizeof b);
+        const struct owamp_record *w = &want[got++];
+        assert_int_equal(owamp_receiver_take(&r, b, len,
+                                             ippm_ns_from_ntp(w->recv_ts),
+                                             c->pkt[i].ttl),
+                         IPPM_OK);
+    }
+    assert_int_equal(got, 10);
+    uint8_t sid[16] = {0};
+    const struct owtw_slot slot = {OWTW_SLOT_FIXED, 0};
+    struct owtw_schedule s;
+    owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, 0);
+    assert_int_equal(owamp_receiver_finish(&r, &s, 10, NULL, 0,
+                                           ippm_ns_from_ntp(want[9].recv_ts) +
+                                               3 * IPPM_NS_PER_SEC),
+                     IPPM_OK);
+    owtw_schedule_free(&s);
+    assert_int_equal(r.n, 10);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(rec[i].seq, want[i].seq);
+        assert_true(rec[i].send_ts == want[i].send_ts);
+        assert_int_equal(rec[i].send_errest, want[i].send_errest);
+        assert_int_equal(rec[i].recv_errest, want[i].recv_errest);
+        assert_int_equal(rec[i].ttl, want[i].ttl);
+        uint64_t d = rec[i].recv_ts - want[i].recv_ts;
+        assert_true(d <= 5 || -d <= 5); /* through ns and back */
+        rec[i].recv_ts = want[i].recv_ts;
+    }
+    uint8_t again[256];
+    size_t w;
+    assert_int_equal(owamp_records_encode(again, sizeof again, rec, 10, &w),
+                     IPPM_OK);
+    assert_memory_equal(again, wire, 256);
+}
+
 /* RFC 4656 §3.8: a Next Seqno below one received invalidates it all. */
 static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
 {
@@ -321,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_owamp_receiver_finish_writes_lost_records),
         cmocka_unit_test(test_owamp_receiver_finish_refuses_a_short_next_seqno),
         cmocka_unit_test(test_owamp_receiver_checks_packets_against_the_schedule),
+        cmocka_unit_test(test_owamp_receiver_records_as_owampd_fetched),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }
