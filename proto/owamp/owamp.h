@@ -106,6 +106,69 @@ void owamp_send_log_init(struct owamp_send_log *log, struct owamp_skip *skips,
 enum ippm_err owamp_send_log_note(struct owamp_send_log *log, uint32_t seq,
                                   bool sent);
 
+/* ---- the Session-Sender, RFC 4656 §4.1 (owamp_sender.c) ---- */
+
+/* Skip ranges a sender keeps; a session late more often than this many
+ * times reports overflow in its log. */
+#define OWAMP_SENDER_SKIPS 32
+
+struct owamp_sender_config {
+    const struct owtw_test_keys *keys; /* mode and keys; must outlive s */
+    uint8_t sid[OWTW_SID_LEN];         /* seeds the schedule */
+    const struct owtw_slot *slots;     /* must outlive s */
+    uint32_t n_slots;
+    uint64_t start;       /* Start Time, NTP 32.32 */
+    uint32_t npackets;    /* Number of Packets */
+    uint64_t timeout;     /* Timeout, 32.32 seconds */
+    size_t pkt_len;       /* base + Padding Length */
+    /* pkt_len - base octets of Packet Padding, the same in every packet,
+     * or NULL for zeros (RFC 4656 §4.1.2: it SHOULD be pseudo-random;
+     * the driver draws it) */
+    const uint8_t *padding;
+    uint16_t errest;      /* our clock's Error Estimate; Z picks the format */
+};
+
+struct owamp_sender_counters {
+    uint64_t sent;
+    uint64_t skipped; /* due more than Timeout ago: not sent */
+};
+
+struct owamp_sender {
+    struct owamp_sender_config cfg;
+    struct owtw_schedule sched;
+    uint64_t due_ns;       /* when packet log.next_seqno is due */
+    struct owamp_send_log log;
+    struct owamp_skip skips[OWAMP_SENDER_SKIPS];
+    bool done;
+    struct owamp_sender_counters counters;
+};
+
+/* Prepares a sender: keys the schedule with cfg->sid on crypto and
+ * computes packet 0's time. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no keys,
+ * pkt_len below the base or above OWTW_TEST_MAX_LEN, no packets), or an
+ * error of owtw_schedule_init. Free with owamp_sender_free. */
+enum ippm_err owamp_sender_init(struct owamp_sender *s,
+                                const struct ippm_crypto *crypto,
+                                const struct owamp_sender_config *cfg);
+void owamp_sender_free(struct owamp_sender *s);
+
+/* When the next packet is due (Unix ns); UINT64_MAX once done. */
+uint64_t owamp_sender_deadline(const struct owamp_sender *s);
+
+/* TIMER at now_ns: a packet due more than Timeout ago is not sent but
+ * logged as skipped (RFC 4656 §4.1.1 "MUST NOT send the packet", "MUST
+ * keep track"); the next due one is built in tx, Timestamp now_ns
+ * ("its real time of departure"), sealed, and answered SEND_DATAGRAM
+ * with act->seq. A burst of late packets keeps the deadline at or before
+ * now, one packet per event. After the last packet: DONE. STOP: DONE at
+ * once (Next Seqno is what was handled). DATAGRAM: DROP
+ * (IPPM_ERR_UNEXPECTED: the sender receives nothing). Returns IPPM_OK,
+ * or IPPM_ERR_NOSPACE (tx_cap below pkt_len; nothing sent), an error of
+ * the schedule or of sealing, IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
+enum ippm_err owamp_sender_handle(struct owamp_sender *s,
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act);
+
 /* ---- the Session-Receiver, RFC 4656 §4.2 (owamp_session.c) ---- */
 
 struct owamp_receiver_config {

@@ -25,16 +25,6 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
     return IPPM_OK;
 }
 
-/* A 32.32 interval in ns, saturating. */
-static uint64_t ns_of_interval(uint64_t t)
-{
-    uint64_t sec = t >> 32;
-    if (sec > UINT64_MAX / IPPM_NS_PER_SEC - 1)
-        return UINT64_MAX;
-    return sec * IPPM_NS_PER_SEC +
-           (((t & 0xffffffffu) * IPPM_NS_PER_SEC) >> 32);
-}
-
 static uint64_t distance(uint64_t a, uint64_t b)
 {
     return a > b ? a - b : b - a;
@@ -52,7 +42,7 @@ static bool send_time_ok(const struct owamp_receiver *r,
         return false;
     bool ok = true;
     uint64_t sent = owtw_ts_decode(p->ts, p->errest, &ok);
-    uint64_t timeout = ns_of_interval(r->cfg.timeout);
+    uint64_t timeout = owtw_interval_ns(r->cfg.timeout);
     if (!ok || distance(sent, rx_ns) > timeout)
         return false;
     return !r->cfg.due ||

@@ -337,6 +337,104 @@ static void test_owamp_receiver_records_as_owampd_fetched(void **state)
     assert_memory_equal(again, wire, 256);
 }
 
+/* ---- the sender ---- */
+
+/* Packet 0 of owamp-perfsonar-A session 1, sent when owping sent it, is
+ * the captured packet (its timestamp through ns and back, rewritten
+ * exact; mode A keeps it out of the sealed block). */
+static void test_owamp_sender_sends_the_captured_packet(void **state)
+{
+    (void)state;
+    const struct owtw_fixture *f = &owtw_fixtures[5]; /* owamp-A-1 */
+    struct owtw_test_keys k;
+    keys_of(f, &k);
+    const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
+    struct owamp_sender_config cfg = {.keys = &k, .slots = &slot,
+                                      .n_slots = 1, .start = f->start,
+                                      .npackets = 10, .timeout = TIMEOUT_2S,
+                                      .pkt_len = 48, .errest = 1};
+    owtw_unhex(f->sid, cfg.sid, sizeof cfg.sid);
+    struct owamp_sender s;
+    assert_int_equal(owamp_sender_init(&s, &owtw_ossl, &cfg), IPPM_OK);
+    uint64_t due = owamp_sender_deadline(&s);
+    uint64_t sent = ippm_ns_from_ntp(f->ts);
+    assert_true(due < sent && sent - due < 300000); /* fixtures §2 */
+    uint8_t tx[64], wire[64];
+    owtw_unhex(f->sender_wire, wire, sizeof wire);
+    struct ippm_action act;
+    struct ippm_event t = {IPPM_EV_TIMER, due - 1, NULL, 0, NULL};
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.kind, IPPM_ACT_NONE);
+    t.now_ns = sent;
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, 47, &act),
+                     IPPM_ERR_NOSPACE);
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(act.len, 48);
+    assert_int_equal(act.seq, 0);
+    assert_int_equal(owtw_test_restamp(tx, 48, STAMP_PKT_SENDER, k.mode, f->ts,
+                                       false),
+                     IPPM_OK);
+    assert_memory_equal(tx, wire, 48);
+    assert_true(owamp_sender_deadline(&s) > sent);
+    owamp_sender_free(&s);
+}
+
+/* RFC 4656 §4.1.1: a packet due more than Timeout ago "MUST NOT" be
+ * sent and goes into a Skip Range; later ones go out at once, one per
+ * TIMER, each with its real departure time. */
+static void test_owamp_sender_skips_what_is_too_late(void **state)
+{
+    (void)state;
+    struct owtw_test_keys k;
+    owtw_test_keys_init(&k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    const struct owtw_slot slot = {OWTW_SLOT_FIXED, 1ull << 32};
+    const uint8_t pad[4] = {9, 8, 7, 6};
+    uint64_t start = (IPPM_NTP_UNIX_OFFSET + 1000) << 32;
+    struct owamp_sender_config cfg = {.keys = &k, .slots = &slot,
+                                      .n_slots = 1, .start = start,
+                                      .npackets = 6, .timeout = TIMEOUT_2S,
+                                      .pkt_len = 18, .padding = pad,
+                                      .errest = 1};
+    struct owamp_sender s;
+    assert_int_equal(owamp_sender_init(&s, &owtw_ossl, &cfg), IPPM_OK);
+    assert_true(owamp_sender_deadline(&s) == 1001 * IPPM_NS_PER_SEC);
+    uint8_t tx[32];
+    struct ippm_action act;
+    uint64_t now = 1005 * IPPM_NS_PER_SEC + IPPM_NS_PER_SEC / 2;
+    struct ippm_event t = {IPPM_EV_TIMER, now, NULL, 0, NULL};
+    /* 1001, 1002, 1003 are 4.5, 3.5, 2.5 s late: skipped; 1004 is sent */
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
+    assert_int_equal(act.seq, 3);
+    struct stamp_sender_pkt p;
+    assert_int_equal(owtw_sender_pkt_decode(&p, tx, 18, OWTW_TEST_OPEN),
+                     IPPM_OK);
+    assert_true(p.ts == ippm_ntp_from_ns(now));
+    assert_memory_equal(p.extra, pad, 4);
+    assert_true(owamp_sender_deadline(&s) <= now);
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.seq, 4);
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.kind, IPPM_ACT_NONE);
+    assert_int_equal(s.log.next_seqno, 5);
+    assert_int_equal(s.log.n, 1);
+    assert_int_equal(s.skips[0].first, 0);
+    assert_int_equal(s.skips[0].last, 2);
+    assert_int_equal(s.counters.skipped, 3);
+    t.now_ns = 1006 * IPPM_NS_PER_SEC;
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.seq, 5);
+    assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
+    assert_int_equal(act.kind, IPPM_ACT_DONE);
+    assert_true(owamp_sender_deadline(&s) == UINT64_MAX);
+    assert_int_equal(s.counters.sent, 3);
+    struct ippm_event d = {IPPM_EV_DATAGRAM, now, tx, 18, NULL};
+    owamp_sender_handle(&s, &d, tx, sizeof tx, &act);
+    assert_int_equal(act.why, IPPM_ERR_UNEXPECTED);
+    owamp_sender_free(&s);
+}
+
 /* RFC 4656 §3.8: a Next Seqno below one received invalidates it all. */
 static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
 {
@@ -383,6 +481,8 @@ int main(void)
         cmocka_unit_test(test_owamp_receiver_finish_refuses_a_short_next_seqno),
         cmocka_unit_test(test_owamp_receiver_checks_packets_against_the_schedule),
         cmocka_unit_test(test_owamp_receiver_records_as_owampd_fetched),
+        cmocka_unit_test(test_owamp_sender_sends_the_captured_packet),
+        cmocka_unit_test(test_owamp_sender_skips_what_is_too_late),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

@@ -205,6 +205,9 @@ enum ippm_err owtw_test_restamp(uint8_t *buf, size_t len,
 
 /* ---- timestamps and the checksum complement (owtw_ext.c) ---- */
 
+/* A 32.32 interval (Timeout, a slot) in ns, saturating at UINT64_MAX. */
+uint64_t owtw_interval_ns(uint64_t t);
+
 /* The timestamp of unix_ns in the format the Z bit of errest (the Error
  * Estimate sent with it) names: NTP when clear, PTPv2 truncated when set
  * (RFC 8186 §2.3). */
