@@ -378,6 +378,7 @@ static void test_owamp_sender_sends_the_captured_packet(void **state)
     assert_memory_equal(tx, wire, 48);
     assert_true(owamp_sender_deadline(&s) > sent);
     owamp_sender_free(&s);
+    owtw_test_keys_free(&k);
 }
 
 /* RFC 4656 §4.1.1: a packet due more than Timeout ago "MUST NOT" be
