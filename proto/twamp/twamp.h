@@ -141,6 +141,7 @@ struct twamp_reflector_config {
     bool micro;
     uint16_t micro_id;
     uint64_t refwait_ns;  /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
+    uint64_t timeout_ns;  /* the session's Timeout (Request-TW-Session) */
 };
 
 struct twamp_reflector_counters {
@@ -154,6 +155,7 @@ struct twamp_reflector {
     uint32_t next_seq;   /* the reflector's own, RFC 5357 §4.2.1 */
     uint32_t last_ss_seq; /* the sender's, of the last reflection */
     uint64_t last_ns;    /* last packet (or start): REFWAIT runs from it */
+    uint64_t stop_ns;    /* Stop-Sessions + Timeout; UINT64_MAX: running */
     bool done;
     struct twamp_reflector_counters counters;
 };
@@ -178,15 +180,23 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       uint64_t tx_ns, uint8_t *tx,
                                       size_t tx_cap, size_t *tx_len);
 
-/* When the driver should next send TIMER: REFWAIT after the last packet;
- * UINT64_MAX once done. */
+/* Stop-Sessions arrived at now_ns: packets are still reflected for the
+ * session's Timeout, and those later "MUST be ignored by the Reflector"
+ * (RFC 5357 §4.2): no reply, DROP with IPPM_ERR_DONE. */
+void twamp_reflector_stop_sessions(struct twamp_reflector *r, uint64_t now_ns);
+
+/* When the driver should next send TIMER: REFWAIT after the last packet,
+ * or the end of the Timeout after Stop-Sessions if sooner; UINT64_MAX
+ * once done. */
 uint64_t twamp_reflector_deadline(const struct twamp_reflector *r);
 
 /* DATAGRAM: reflects (receive time meta->rx_ns, else now_ns; transmit
  * time now_ns; TTL and TOS from meta) and answers SEND_DATAGRAM with
  * act->seq the sender's sequence number, or DROP with why (as
- * twamp_reflector_reflect); both counted. TIMER: DONE once REFWAIT has
- * passed without a packet (RFC 5357 §4.2), else NONE. STOP: DONE.
+ * twamp_reflector_reflect; IPPM_ERR_DONE past the Timeout after
+ * Stop-Sessions, or once done); both counted. TIMER: DONE once REFWAIT
+ * has passed without a packet or the Timeout after Stop-Sessions has
+ * (RFC 5357 §4.2), else NONE. STOP (the driver shuts down): DONE.
  * Returns IPPM_OK, or IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
 enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
                                      const struct ippm_event *ev, uint8_t *tx,

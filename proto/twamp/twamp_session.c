@@ -16,6 +16,14 @@ void twamp_reflector_init(struct twamp_reflector *r,
     if (r->cfg.refwait_ns == 0)
         r->cfg.refwait_ns = TWAMP_REFWAIT_DEFAULT_NS;
     r->last_ns = now_ns;
+    r->stop_ns = UINT64_MAX;
+}
+
+/* see twamp.h */
+void twamp_reflector_stop_sessions(struct twamp_reflector *r, uint64_t now_ns)
+{
+    uint64_t end = now_ns + r->cfg.timeout_ns;
+    r->stop_ns = end < now_ns ? UINT64_MAX - 1 : end;
 }
 
 /* Opens the sender packet's base into plain (the padding is neither
@@ -131,7 +139,9 @@ uint64_t twamp_reflector_deadline(const struct twamp_reflector *r)
     if (r->done)
         return UINT64_MAX;
     uint64_t d = r->last_ns + r->cfg.refwait_ns;
-    return d < r->last_ns ? UINT64_MAX : d;
+    if (d < r->last_ns)
+        d = UINT64_MAX;
+    return d < r->stop_ns ? d : r->stop_ns;
 }
 
 static void count_drop(struct twamp_reflector *r, enum ippm_err why)
@@ -172,7 +182,10 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
     ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
     switch (ev->kind) {
     case IPPM_EV_DATAGRAM:
-        if (r->done) {
+        /* "not received within the Timeout": by its arrival time */
+        if (r->done || (ev->meta && ev->meta->rx_ns ? ev->meta->rx_ns
+                                                    : ev->now_ns) > r->stop_ns) {
+            count_drop(r, IPPM_ERR_DONE);
             ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DONE, 0);
             return IPPM_OK;
         }
@@ -180,8 +193,12 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
         return IPPM_OK;
     case IPPM_EV_TIMER:
         if (!r->done && ev->now_ns >= twamp_reflector_deadline(r)) {
+            /* why: REFWAIT is a timeout; the end after Stop-Sessions
+             * is the orderly one */
+            enum ippm_err why = ev->now_ns >= r->stop_ns ? IPPM_OK
+                                                         : IPPM_ERR_TIMEOUT;
             r->done = true;
-            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_ERR_TIMEOUT, 0);
+            ippm_action_set(act, IPPM_ACT_DONE, 0, why, 0);
         }
         return IPPM_OK;
     case IPPM_EV_STOP:

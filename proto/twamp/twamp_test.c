@@ -370,6 +370,38 @@ static void test_twamp_micro_ids_sit_where_rfc_9533_puts_them(void **state)
     assert_int_equal(twamp_symmetric_mbz_len(OWTW_TEST_AUTH), 56);
 }
 
+/* RFC 5357 §4.2: "Packets not received within the Timeout (following
+ * the Stop-Sessions command) MUST be ignored by the Reflector": no
+ * reply; the session ends when that Timeout has passed. */
+static void test_twamp_reflector_ignores_packets_after_stop_timeout(void **state)
+{
+    (void)state;
+    struct owtw_test_keys k;
+    owtw_test_keys_init(&k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    struct twamp_reflector_config cfg = {.keys = &k, .errest = 1,
+                                         .timeout_ns = 2000};
+    struct twamp_reflector r;
+    twamp_reflector_init(&r, &cfg, 0);
+    uint8_t rx[41] = {0}, tx[64];
+    rx[13] = 1;
+    struct ippm_event ev = {IPPM_EV_DATAGRAM, 500, rx, 41, NULL};
+    struct ippm_action act;
+    twamp_reflector_stop_sessions(&r, 1000);
+    assert_true(twamp_reflector_deadline(&r) == 3000);
+    ev.now_ns = 3000; /* within the Timeout: still answered */
+    twamp_reflector_handle(&r, &ev, tx, sizeof tx, &act);
+    assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
+    ev.now_ns = 3001;
+    twamp_reflector_handle(&r, &ev, tx, sizeof tx, &act);
+    assert_int_equal(act.kind, IPPM_ACT_DROP);
+    assert_int_equal(act.why, IPPM_ERR_DONE);
+    assert_int_equal(r.counters.drop_by[IPPM_ERR_DONE], 1);
+    struct ippm_event t = {IPPM_EV_TIMER, 3001, NULL, 0, NULL};
+    twamp_reflector_handle(&r, &t, tx, sizeof tx, &act);
+    assert_int_equal(act.kind, IPPM_ACT_DONE);
+    assert_int_equal(act.why, IPPM_OK);
+}
+
 /* RFC 9533 Figures 2 and 4: IDs written where the figures put them;
  * §4.2.4: a packet for another member link is discarded, and the reply
  * carries the Sender's ID and the reflector's own. */
@@ -489,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_twamp_micro_ids_sit_where_rfc_9533_puts_them),
         cmocka_unit_test(test_twamp_reflector_handle_drops_and_refwait),
         cmocka_unit_test(test_twamp_reflector_micro_sessions),
+        cmocka_unit_test(test_twamp_reflector_ignores_packets_after_stop_timeout),
         cmocka_unit_test(test_twamp_symmetrical_sender_and_reflection),
     };
     return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
