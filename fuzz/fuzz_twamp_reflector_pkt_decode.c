@@ -5,7 +5,9 @@
  *  - OK: padding view past the base, MAC view at 96 (modes 2, 4); the
  *    re-encoded base differs (the MAC slot aside) exactly when
  *    mbz_nonzero; seal then open gives the plaintext back;
- *  - in mode 1 STAMP's prefix decoder agrees on every field it reads. */
+ *  - in mode 1 STAMP's prefix decoder agrees on every field it reads;
+ *  - opening the octets as received answers OK, HMAC or SHORT, never
+ *    touching the padding. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -43,6 +45,13 @@ static void one_mode(const uint8_t *data, size_t len, enum owtw_test_mode mode)
     struct owtw_test_keys k;
     fuzz_owtw_keys(&k, mode);
     size_t base = owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
+    /* the octets as received: OK, HMAC or SHORT, the padding untouched */
+    uint8_t *rx = fuzz_dup(data, len);
+    enum ippm_err oe = owtw_test_open(&k, STAMP_PKT_REFLECTOR, rx, len);
+    FUZZ_CHECK(oe == IPPM_OK || oe == IPPM_ERR_HMAC || oe == IPPM_ERR_SHORT);
+    FUZZ_CHECK((oe == IPPM_ERR_SHORT) == (len < base));
+    FUZZ_CHECK(len < base || memcmp(rx + base, data + base, len - base) == 0);
+    free(rx);
     struct stamp_reflector_pkt out;
     memset(&out, 0xA5, sizeof out);
     enum ippm_err e = twamp_reflector_pkt_decode(&out, data, len, mode);
