@@ -220,7 +220,8 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
  * IPPM_ERR_UNEXPECTED (sequence number not below npackets),
  * IPPM_ERR_BAD_VALUE (send time more than Timeout from rx_ns, or, with
  * cfg.due, from the packet's scheduled time; or a zero Multiplier),
- * IPPM_ERR_NOSPACE (records full). Nothing is counted. */
+ * IPPM_ERR_NOSPACE (records full), IPPM_ERR_NO_KEY (keys of no known
+ * mode), IPPM_ERR_CRYPTO. Nothing is counted. */
 enum ippm_err owamp_receiver_take(struct owamp_receiver *r, const uint8_t *rx,
                                   size_t rx_len, uint64_t rx_ns, int ttl);
 

@@ -172,8 +172,10 @@ void twamp_reflector_init(struct twamp_reflector *r,
  * -1), S-DSCP-ECN from tos when cfg.dscp_ecn, the Micro-session IDs with
  * cfg.micro, and seals it. *tx_len gets its length. Returns IPPM_OK,
  * IPPM_ERR_SHORT, IPPM_ERR_HMAC, STAMP_ERR_MEMBER_LINK (RFC 9533: another
- * Reflector Micro-session ID), IPPM_ERR_NOSPACE (tx_cap), IPPM_ERR_NO_KEY,
- * IPPM_ERR_CRYPTO; nothing is counted. */
+ * Reflector Micro-session ID), IPPM_ERR_NOSPACE (tx_cap),
+ * IPPM_ERR_TOO_LONG (the reply would pass OWTW_TEST_MAX_LEN),
+ * IPPM_ERR_NO_KEY (keys of no known mode), IPPM_ERR_CRYPTO; nothing is
+ * counted. */
 enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       const uint8_t *rx, size_t rx_len,
                                       uint64_t rx_ns, int ttl, int tos,
