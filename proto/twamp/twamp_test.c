@@ -370,6 +370,31 @@ static void test_twamp_micro_ids_sit_where_rfc_9533_puts_them(void **state)
     assert_int_equal(twamp_symmetric_mbz_len(OWTW_TEST_AUTH), 56);
 }
 
+/* Hostile input (issue 10, reflection loops): in modes A and E a
+ * reflection fed back to a reflector of the same session is not taken
+ * for a request: its octets 32..47 are not the MAC of its first block
+ * (or blocks), so no reply comes back and no loop starts. (In mode O
+ * nothing tells them apart: the driver's source checks must.) */
+static void test_twamp_reflector_refuses_its_own_reply(void **state)
+{
+    (void)state;
+    for (size_t i = 1; i <= 2; i++) { /* twamp-A, twamp-E */
+        const struct owtw_fixture *f = &owtw_fixtures[i];
+        struct owtw_test_keys k;
+        keys_of(f, &k);
+        uint8_t reply[128], tx[256];
+        size_t len = owtw_unhex(f->reflector_wire, reply, sizeof reply);
+        struct twamp_reflector_config cfg = {.keys = &k, .errest = 1};
+        struct twamp_reflector r;
+        twamp_reflector_init(&r, &cfg, 0);
+        size_t out;
+        assert_int_equal(twamp_reflector_reflect(&r, reply, len, 1, 255, -1,
+                                                 2, tx, sizeof tx, &out),
+                         IPPM_ERR_HMAC);
+        owtw_test_keys_free(&k);
+    }
+}
+
 /* RFC 5357 §4.2: "Packets not received within the Timeout (following
  * the Stop-Sessions command) MUST be ignored by the Reflector": no
  * reply; the session ends when that Timeout has passed. */
@@ -521,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_twamp_micro_ids_sit_where_rfc_9533_puts_them),
         cmocka_unit_test(test_twamp_reflector_handle_drops_and_refwait),
         cmocka_unit_test(test_twamp_reflector_micro_sessions),
+        cmocka_unit_test(test_twamp_reflector_refuses_its_own_reply),
         cmocka_unit_test(test_twamp_reflector_ignores_packets_after_stop_timeout),
         cmocka_unit_test(test_twamp_symmetrical_sender_and_reflection),
     };
