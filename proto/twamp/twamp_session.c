@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#include "../common/ippm_time.h"
 
 /* see twamp.h */
 void twamp_reflector_init(struct twamp_reflector *r,
@@ -73,6 +72,25 @@ static enum ippm_err micro_ids_of(const struct twamp_reflector_config *c,
     return e;
 }
 
+/* What follows the RFC 5357 fields of a reply in tx: the sender's padding
+ * (RFC 6038 §5.2.1, as perfSONAR reuses it, from the first octet after
+ * any extension header octets), the micro-session IDs, S-DSCP-ECN. The
+ * encoder has zeroed the octets between. */
+static void fill_extensions(const struct twamp_reflector_config *c,
+                            uint8_t *tx, size_t len, const uint8_t *rx,
+                            size_t rx_len, uint16_t micro_sender, int tos)
+{
+    enum owtw_test_mode mode = c->keys->mode;
+    size_t base = reflector_base(c);
+    twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
+                          c->symmetrical);
+    if (c->micro)
+        (void)twamp_micro_ids_put(tx, len, STAMP_PKT_REFLECTOR, mode,
+                                  micro_sender, c->micro_id);
+    if (c->dscp_ecn)
+        tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
+}
+
 /* see twamp.h */
 enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       const uint8_t *rx, size_t rx_len,
@@ -81,7 +99,6 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       size_t tx_cap, size_t *tx_len)
 {
     const struct twamp_reflector_config *c = &r->cfg;
-    enum owtw_test_mode mode = c->keys->mode;
     uint8_t plain[OWTW_SENDER_AUTH_LEN];
     struct stamp_sender_pkt sp;
     uint16_t micro_sender = 0;
@@ -90,40 +107,29 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
         e = micro_ids_of(c, plain, rx, rx_len, &micro_sender);
     if (e != IPPM_OK)
         return e;
-    size_t base = reflector_base(c);
-    size_t len = twamp_reflect_len(rx_len, base, c->reflect_len);
+    size_t len = twamp_reflect_len(rx_len, reflector_base(c), c->reflect_len);
     if (len > OWTW_TEST_MAX_LEN)
         return IPPM_ERR_TOO_LONG;
     if (tx_cap < len)
         return IPPM_ERR_NOSPACE;
-    /* RFC 8186 §2.3: the Z bit of our Error Estimate names the format. */
-    enum ippm_tsfmt fmt = ippm_errest_decode(c->errest).z ? IPPM_TS_PTP
-                                                          : IPPM_TS_NTP;
+    /* RFC 8186 §2.3: our timestamps in the format our Z bit names. */
     struct stamp_reflector_pkt p = {
         .seq = r->next_seq,
-        .ts = ippm_ts_from_ns(tx_ns, fmt),
+        .ts = owtw_ts_encode(tx_ns, c->errest),
         .errest = c->errest,
-        .rx_ts = ippm_ts_from_ns(rx_ns, fmt),
+        .rx_ts = owtw_ts_encode(rx_ns, c->errest),
         .ss_seq = sp.seq,
         .ss_ts = sp.ts,
         .ss_errest = sp.errest,
-        /* RFC 4656 §4.2: a TTL not read is recorded as 255. */
+        /* RFC 5357 §4.2: a TTL not read "MUST [be set] as 255". */
         .ss_ttl = ttl < 0 ? 255 : (uint8_t)ttl,
     };
-    size_t layout_base = owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
-    e = twamp_reflector_pkt_encode(tx, tx_cap, len, &p, mode);
+    e = twamp_reflector_pkt_encode(tx, tx_cap, len, &p, c->keys->mode);
     if (e != IPPM_OK)
         return e;
-    /* RFC 6038 §5.2.1 / perfSONAR: the padding is the sender's, from its
-     * first octet (after RFC 7750's extra header octets, if any). */
-    twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
-                          c->symmetrical);
-    memset(tx + layout_base, 0, base - layout_base);
-    if (c->micro)
-        (void)twamp_micro_ids_put(tx, len, STAMP_PKT_REFLECTOR, mode,
-                                  micro_sender, c->micro_id);
-    if (c->dscp_ecn)
-        tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
+    fill_extensions(c, tx, len, rx, rx_len, micro_sender, tos);
+    /* RFC 5357 §4.2: "the HMAC MUST be calculated first, then ... the
+     * packet body is encrypted" (owtw_test_seal's order). */
     e = owtw_test_seal(c->keys, STAMP_PKT_REFLECTOR, tx, len);
     if (e != IPPM_OK)
         return e;
