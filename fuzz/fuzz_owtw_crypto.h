@@ -97,10 +97,8 @@ static inline enum ippm_err fuzz_aes_cbc(void *ctx, void *handle, bool encrypt,
 }
 
 static const struct ippm_crypto fuzz_owtw_crypto = {
-    FUZZ_CRYPTO_HMAC_MEMBERS,
-    .aes_key_init = fuzz_aes_key_init,
-    .aes_key_free = fuzz_aes_key_free,
-    .aes128_ecb = fuzz_aes_ecb,
+    FUZZ_CRYPTO_HMAC_MEMBERS,          .aes_key_init = fuzz_aes_key_init,
+    .aes_key_free = fuzz_aes_key_free, .aes128_ecb = fuzz_aes_ecb,
     .aes128_cbc = fuzz_aes_cbc,
 };
 

@@ -30,8 +30,7 @@ static void round_trip(const struct owtw_test_keys *k, const uint8_t *data,
     FUZZ_CHECK(owtw_test_seal(k, STAMP_PKT_REFLECTOR, re, len) == IPPM_OK);
     FUZZ_CHECK(owtw_test_open(k, STAMP_PKT_REFLECTOR, re, len) == IPPM_OK);
     struct stamp_reflector_pkt again;
-    FUZZ_CHECK(twamp_reflector_pkt_decode(&again, re, len, k->mode) ==
-               IPPM_OK);
+    FUZZ_CHECK(twamp_reflector_pkt_decode(&again, re, len, k->mode) == IPPM_OK);
     FUZZ_CHECK(again.seq == out->seq && again.ts == out->ts &&
                again.rx_ts == out->rx_ts && again.ss_seq == out->ss_seq &&
                again.ss_ts == out->ss_ts && again.ss_ttl == out->ss_ttl &&
@@ -70,9 +69,9 @@ static void one_mode(const uint8_t *data, size_t len, enum owtw_test_mode mode)
         uint32_t have;
         FUZZ_CHECK(stamp_reflector_pkt_decode_prefix(
                        &s, data, len, STAMP_MODE_OPEN, &have) == IPPM_OK);
-        FUZZ_CHECK(s.seq == out.seq && s.ts == out.ts &&
-                   s.rx_ts == out.rx_ts && s.ss_seq == out.ss_seq &&
-                   s.ss_ts == out.ss_ts && s.ss_ttl == out.ss_ttl);
+        FUZZ_CHECK(s.seq == out.seq && s.ts == out.ts && s.rx_ts == out.rx_ts &&
+                   s.ss_seq == out.ss_seq && s.ss_ts == out.ss_ts &&
+                   s.ss_ttl == out.ss_ttl);
     }
     if (len <= OWTW_TEST_MAX_LEN)
         round_trip(&k, data, len, &out);

@@ -15,9 +15,9 @@
 #include "../common/ippm_event.h"
 #include "../owtw/owtw_test.h"
 
-#define OWAMP_RECORD_LEN 25    /* RFC 4656 §3.9 packet record */
-#define OWAMP_SKIP_RANGE_LEN 8 /* First, Last Seqno Skipped */
-#define OWAMP_BLOCK 16         /* lists are zero-padded to a block */
+#define OWAMP_RECORD_LEN     25 /* RFC 4656 §3.9 packet record */
+#define OWAMP_SKIP_RANGE_LEN 8  /* First, Last Seqno Skipped */
+#define OWAMP_BLOCK          16 /* lists are zero-padded to a block */
 
 /* RFC 4656 §3.9: a lost packet's Send Error Estimate is "Multiplier=1,
  * Scale=64, and S=0"; Scale has 6 bits, so 64 cannot be written: this
@@ -117,15 +117,15 @@ struct owamp_sender_config {
     uint8_t sid[OWTW_SID_LEN];         /* seeds the schedule */
     const struct owtw_slot *slots;     /* must outlive s */
     uint32_t n_slots;
-    uint64_t start;       /* Start Time, NTP 32.32 */
-    uint32_t npackets;    /* Number of Packets */
-    uint64_t timeout;     /* Timeout, 32.32 seconds */
-    size_t pkt_len;       /* base + Padding Length */
+    uint64_t start;    /* Start Time, NTP 32.32 */
+    uint32_t npackets; /* Number of Packets */
+    uint64_t timeout;  /* Timeout, 32.32 seconds */
+    size_t pkt_len;    /* base + Padding Length */
     /* pkt_len - base octets of Packet Padding, the same in every packet,
      * or NULL for zeros (RFC 4656 §4.1.2: it SHOULD be pseudo-random;
      * the driver draws it) */
     const uint8_t *padding;
-    uint16_t errest;      /* our clock's Error Estimate; Z picks the format */
+    uint16_t errest; /* our clock's Error Estimate; Z picks the format */
 };
 
 struct owamp_sender_counters {
@@ -136,7 +136,7 @@ struct owamp_sender_counters {
 struct owamp_sender {
     struct owamp_sender_config cfg;
     struct owtw_schedule sched;
-    uint64_t due_ns;       /* when packet log.next_seqno is due */
+    uint64_t due_ns; /* when packet log.next_seqno is due */
     struct owamp_send_log log;
     struct owamp_skip skips[OWAMP_SENDER_SKIPS];
     bool done;
@@ -173,8 +173,8 @@ enum ippm_err owamp_sender_handle(struct owamp_sender *s,
 
 struct owamp_receiver_config {
     const struct owtw_test_keys *keys; /* mode and keys; must outlive r */
-    uint32_t npackets;   /* Number of Packets, from Request-Session */
-    uint64_t timeout;    /* Timeout, 32.32 seconds as on the wire */
+    uint32_t npackets;    /* Number of Packets, from Request-Session */
+    uint64_t timeout;     /* Timeout, 32.32 seconds as on the wire */
     uint16_t recv_errest; /* our clock's estimate; Z picks the format */
     /* The send time (NTP 32.32) of each sequence number, npackets of
      * them (owtw_schedule_fill), or NULL: then the receiver does not
@@ -184,7 +184,7 @@ struct owamp_receiver_config {
 };
 
 struct owamp_receiver_counters {
-    uint64_t received;   /* packets recorded, duplicates included */
+    uint64_t received; /* packets recorded, duplicates included */
     uint64_t duplicates;
     uint64_t dropped;
     uint64_t drop_by[IPPM_ERR_COUNT_];
@@ -236,10 +236,10 @@ enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
 
 /* Stop-Sessions from the sender said next_seqno and the skip ranges
  * (RFC 4656 §3.8), at now_ns. sched is the session's schedule, fresh from
- * owtw_schedule_init (it is consumed), or NULL with cfg.due. Discards every record whose
- * computed send time is within Timeout of now, appends a lost record for
- * every earlier sequence number below next_seqno neither received nor
- * skipped (send time from the schedule, OWAMP_LOST_SEND_ERREST, receive
+ * owtw_schedule_init (it is consumed), or NULL with cfg.due. Discards every
+ * record whose computed send time is within Timeout of now, appends a lost
+ * record for every earlier sequence number below next_seqno neither received
+ * nor skipped (send time from the schedule, OWAMP_LOST_SEND_ERREST, receive
  * time 0, TTL 255; RFC 4656 §3.9, §4.2), and ends the session. Returns
  * IPPM_OK, IPPM_ERR_BAD_VALUE (a sequence number at or above next_seqno
  * was received, or the skip ranges are disordered: the results MUST be

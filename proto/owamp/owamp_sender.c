@@ -26,11 +26,10 @@ enum ippm_err owamp_sender_init(struct owamp_sender *s,
                                 const struct owamp_sender_config *cfg)
 {
     memset(s, 0, sizeof *s);
-    size_t base = cfg->keys
-                      ? owtw_test_base_len(STAMP_PKT_SENDER, cfg->keys->mode)
-                      : 0;
-    if (base == 0 || cfg->pkt_len < base ||
-        cfg->pkt_len > OWTW_TEST_MAX_LEN || cfg->npackets == 0)
+    size_t base =
+        cfg->keys ? owtw_test_base_len(STAMP_PKT_SENDER, cfg->keys->mode) : 0;
+    if (base == 0 || cfg->pkt_len < base || cfg->pkt_len > OWTW_TEST_MAX_LEN ||
+        cfg->npackets == 0)
         return IPPM_ERR_BAD_ARG;
     s->cfg = *cfg;
     owamp_send_log_init(&s->log, s->skips, OWAMP_SENDER_SKIPS);
@@ -66,8 +65,8 @@ static enum ippm_err build(const struct owamp_sender *s, uint32_t seq,
         .extra = c->padding,
         .extra_len = c->padding ? c->pkt_len - base : 0,
     };
-    enum ippm_err e = owtw_sender_pkt_encode(tx, tx_cap, c->pkt_len, &p,
-                                             c->keys->mode);
+    enum ippm_err e =
+        owtw_sender_pkt_encode(tx, tx_cap, c->pkt_len, &p, c->keys->mode);
     if (e == IPPM_OK)
         e = owtw_test_seal(c->keys, STAMP_PKT_SENDER, tx, c->pkt_len);
     return e;

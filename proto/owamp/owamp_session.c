@@ -193,8 +193,8 @@ enum ippm_err owamp_receiver_finish(struct owamp_receiver *r,
             e = IPPM_ERR_NOSPACE;
             break;
         }
-        struct owamp_record lost = {seq, OWAMP_LOST_SEND_ERREST,
-                                    r->cfg.recv_errest, due, 0, 255};
+        struct owamp_record lost = {
+            seq, OWAMP_LOST_SEND_ERREST, r->cfg.recv_errest, due, 0, 255};
         r->rec[r->n++] = lost;
     }
     if (e == IPPM_OK)

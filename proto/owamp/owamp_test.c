@@ -86,8 +86,7 @@ static void test_owamp_skips_round_trip_and_report_disorder(void **state)
     assert_true(f.disordered);
     /* a Stop-Sessions record's view: the ranges without padding */
     assert_int_equal(owamp_skips_decode(d, 3, buf, 24, 3, &f), IPPM_OK);
-    assert_int_equal(owamp_skips_decode(d, 3, buf, 23, 3, &f),
-                     IPPM_ERR_SHORT);
+    assert_int_equal(owamp_skips_decode(d, 3, buf, 23, 3, &f), IPPM_ERR_SHORT);
     /* zero ranges: still a list, of zero octets (fixtures §4.12) */
     assert_int_equal(owamp_skips_decode(d, 0, buf, 0, 0, &f), IPPM_OK);
 }
@@ -98,8 +97,8 @@ static void test_owamp_send_log_merges_skips(void **state)
     struct owamp_skip s[2];
     struct owamp_send_log log;
     owamp_send_log_init(&log, s, 2);
-    static const bool sent[10] = {false, false, true, false, true,
-                                  true, false, false, false, true};
+    static const bool sent[10] = {false, false, true,  false, true,
+                                  true,  false, false, false, true};
     for (uint32_t i = 0; i < 10; i++) {
         enum ippm_err e = owamp_send_log_note(&log, i, sent[i]);
         /* 6, 7, 8 make a third range: no room for it */
@@ -165,8 +164,7 @@ static void test_owamp_receiver_records_the_captured_packet(void **state)
     assert_int_equal(owamp_receiver_handle(&r, &ev, &act), IPPM_OK);
     assert_int_equal(act.why, IPPM_ERR_BAD_VALUE);
     meta.rx_ns = rx_ns;
-    assert_int_equal(owamp_receiver_take(&r, rx, 47, rx_ns, 1),
-                     IPPM_ERR_SHORT);
+    assert_int_equal(owamp_receiver_take(&r, rx, 47, rx_ns, 1), IPPM_ERR_SHORT);
     assert_int_equal(owamp_receiver_take(&r, rx, len, rx_ns, 1),
                      IPPM_ERR_DUPLICATE);
     assert_int_equal(owamp_receiver_take(&r, rx, len, rx_ns, 1),
@@ -204,22 +202,20 @@ static void test_owamp_receiver_finish_writes_lost_records(void **state)
     for (int i = 0; i < 4; i++) {
         uint8_t b[14];
         size_t len = open_pkt(b, order[i], t[order[i]]);
-        assert_int_equal(owamp_receiver_take(&r, b, len,
-                                             ippm_ns_from_ntp(t[order[i]]) +
-                                                 1000,
-                                             64),
-                         IPPM_OK);
+        assert_int_equal(
+            owamp_receiver_take(&r, b, len,
+                                ippm_ns_from_ntp(t[order[i]]) + 1000, 64),
+            IPPM_OK);
     }
     uint8_t sid[16];
     owtw_unhex(f->sid, sid, sizeof sid);
     const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, f->start),
-                     IPPM_OK);
+    assert_int_equal(
+        owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, f->start), IPPM_OK);
     const struct owamp_skip skip = {5, 5};
     uint64_t now = ippm_ns_from_ntp(t[7] / 2 + t[8] / 2 + TIMEOUT_2S);
-    assert_int_equal(owamp_receiver_finish(&r, &s, 10, &skip, 1, now),
-                     IPPM_OK);
+    assert_int_equal(owamp_receiver_finish(&r, &s, 10, &skip, 1, now), IPPM_OK);
     static const uint32_t want[7] = {0, 3, 1, 2, 4, 6, 7};
     assert_int_equal(r.n, 7);
     for (int i = 0; i < 7; i++)
@@ -237,7 +233,8 @@ static void test_owamp_receiver_finish_writes_lost_records(void **state)
 /* RFC 4656 §4.2: with the schedule known, a packet whose send time is
  * more than Timeout from its scheduled time is discarded; Stop-Sessions
  * then takes the lost records' times from the same array. */
-static void test_owamp_receiver_checks_packets_against_the_schedule(void **state)
+static void
+test_owamp_receiver_checks_packets_against_the_schedule(void **state)
 {
     (void)state;
     const struct owtw_fixture *f = &owtw_fixtures[3]; /* owamp-O-1 */
@@ -246,9 +243,8 @@ static void test_owamp_receiver_checks_packets_against_the_schedule(void **state
     owtw_unhex(f->sid, sid, sizeof sid);
     const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1,
-                                        f->start),
-                     IPPM_OK);
+    assert_int_equal(
+        owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, f->start), IPPM_OK);
     uint64_t due[10];
     assert_int_equal(owtw_schedule_fill(&s, due, 10), IPPM_OK);
     assert_memory_equal(due, t, sizeof due);
@@ -349,10 +345,14 @@ static void test_owamp_sender_sends_the_captured_packet(void **state)
     struct owtw_test_keys k;
     keys_of(f, &k);
     const struct owtw_slot slot = {OWTW_SLOT_EXP, 0x0cccccccull};
-    struct owamp_sender_config cfg = {.keys = &k, .slots = &slot,
-                                      .n_slots = 1, .start = f->start,
-                                      .npackets = 10, .timeout = TIMEOUT_2S,
-                                      .pkt_len = 48, .errest = 1};
+    struct owamp_sender_config cfg = {.keys = &k,
+                                      .slots = &slot,
+                                      .n_slots = 1,
+                                      .start = f->start,
+                                      .npackets = 10,
+                                      .timeout = TIMEOUT_2S,
+                                      .pkt_len = 48,
+                                      .errest = 1};
     owtw_unhex(f->sid, cfg.sid, sizeof cfg.sid);
     struct owamp_sender s;
     assert_int_equal(owamp_sender_init(&s, &owtw_ossl, &cfg), IPPM_OK);
@@ -372,9 +372,9 @@ static void test_owamp_sender_sends_the_captured_packet(void **state)
     assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
     assert_int_equal(act.len, 48);
     assert_int_equal(act.seq, 0);
-    assert_int_equal(owtw_test_restamp(tx, 48, STAMP_PKT_SENDER, k.mode, f->ts,
-                                       false),
-                     IPPM_OK);
+    assert_int_equal(
+        owtw_test_restamp(tx, 48, STAMP_PKT_SENDER, k.mode, f->ts, false),
+        IPPM_OK);
     assert_memory_equal(tx, wire, 48);
     assert_true(owamp_sender_deadline(&s) > sent);
     owamp_sender_free(&s);
@@ -392,10 +392,14 @@ static void test_owamp_sender_skips_what_is_too_late(void **state)
     const struct owtw_slot slot = {OWTW_SLOT_FIXED, 1ull << 32};
     const uint8_t pad[4] = {9, 8, 7, 6};
     uint64_t start = (IPPM_NTP_UNIX_OFFSET + 1000) << 32;
-    struct owamp_sender_config cfg = {.keys = &k, .slots = &slot,
-                                      .n_slots = 1, .start = start,
-                                      .npackets = 6, .timeout = TIMEOUT_2S,
-                                      .pkt_len = 18, .padding = pad,
+    struct owamp_sender_config cfg = {.keys = &k,
+                                      .slots = &slot,
+                                      .n_slots = 1,
+                                      .start = start,
+                                      .npackets = 6,
+                                      .timeout = TIMEOUT_2S,
+                                      .pkt_len = 18,
+                                      .padding = pad,
                                       .errest = 1};
     struct owamp_sender s;
     assert_int_equal(owamp_sender_init(&s, &owtw_ossl, &cfg), IPPM_OK);
@@ -461,9 +465,9 @@ static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
     const struct owtw_slot slot = {OWTW_SLOT_FIXED, 1ull << 32};
     struct owtw_schedule s;
     owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, 0);
-    assert_int_equal(owamp_receiver_finish(&r, &s, 4, NULL, 0,
-                                           ippm_ns_from_ntp(ts)),
-                     IPPM_ERR_BAD_VALUE);
+    assert_int_equal(
+        owamp_receiver_finish(&r, &s, 4, NULL, 0, ippm_ns_from_ntp(ts)),
+        IPPM_ERR_BAD_VALUE);
     owtw_schedule_free(&s);
     struct ippm_event stop = {IPPM_EV_STOP, 0, NULL, 0, NULL};
     struct ippm_action act;
@@ -480,7 +484,8 @@ int main(void)
         cmocka_unit_test(test_owamp_receiver_records_the_captured_packet),
         cmocka_unit_test(test_owamp_receiver_finish_writes_lost_records),
         cmocka_unit_test(test_owamp_receiver_finish_refuses_a_short_next_seqno),
-        cmocka_unit_test(test_owamp_receiver_checks_packets_against_the_schedule),
+        cmocka_unit_test(
+            test_owamp_receiver_checks_packets_against_the_schedule),
         cmocka_unit_test(test_owamp_receiver_records_as_owampd_fetched),
         cmocka_unit_test(test_owamp_sender_sends_the_captured_packet),
         cmocka_unit_test(test_owamp_sender_skips_what_is_too_late),

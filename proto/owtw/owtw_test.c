@@ -81,6 +81,8 @@ void owtw_test_keys_free(struct owtw_test_keys *k)
 
 /* ---- layouts ---- */
 
+/* The tables read as the RFC figures: */
+/* clang-format off */
 #define F(o, l) {(o), (l)}
 
 /* RFC 4656 §4.1.2 authenticated and encrypted modes, which RFC 5357
@@ -102,6 +104,7 @@ static const struct stamp_layout reflector_auth = {
     {"seq", "ts", "errest", NULL, "rx-ts", "ss-seq", "ss-ts", "ss-errest",
      "ttl", "hmac"},
     {F(4, 12), F(26, 6), F(40, 8), F(52, 12), F(74, 6), F(81, 15)}, 6};
+/* clang-format on */
 
 /* see owtw_test.h */
 const struct stamp_layout *owtw_test_layout(enum stamp_pkt_kind kind,
@@ -140,11 +143,20 @@ void owtw_span_store(uint8_t *buf, struct stamp_span s, uint64_t v)
 {
     uint8_t *b = buf + s.off;
     switch (s.len) {
-    case 1: b[0] = (uint8_t)v; break;
-    case 2: ippm_store_u16(b, (uint16_t)v); break;
-    case 4: ippm_store_u32(b, (uint32_t)v); break;
-    case 8: ippm_store_u64(b, v); break;
-    default: break; /* absent from this layout */
+    case 1:
+        b[0] = (uint8_t)v;
+        break;
+    case 2:
+        ippm_store_u16(b, (uint16_t)v);
+        break;
+    case 4:
+        ippm_store_u32(b, (uint32_t)v);
+        break;
+    case 8:
+        ippm_store_u64(b, v);
+        break;
+    default:
+        break; /* absent from this layout */
     }
 }
 
@@ -153,11 +165,16 @@ uint64_t owtw_span_load(const uint8_t *buf, struct stamp_span s)
 {
     const uint8_t *b = buf + s.off;
     switch (s.len) {
-    case 1: return b[0];
-    case 2: return ippm_load_u16(b);
-    case 4: return ippm_load_u32(b);
-    case 8: return ippm_load_u64(b);
-    default: return 0;
+    case 1:
+        return b[0];
+    case 2:
+        return ippm_load_u16(b);
+    case 4:
+        return ippm_load_u32(b);
+    case 8:
+        return ippm_load_u64(b);
+    default:
+        return 0;
     }
 }
 
@@ -213,8 +230,7 @@ enum ippm_err owtw_sender_pkt_encode_at(uint8_t *buf, size_t cap,
 }
 
 /* see owtw_test.h */
-enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
-                                     size_t total_len,
+enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap, size_t total_len,
                                      const struct stamp_sender_pkt *pkt,
                                      enum owtw_test_mode mode)
 {
@@ -296,8 +312,7 @@ static enum ippm_err protected_span(const struct owtw_test_keys *k,
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
-                             enum stamp_pkt_kind kind, uint8_t *buf,
-                             size_t len)
+                             enum stamp_pkt_kind kind, uint8_t *buf, size_t len)
 {
     size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];
@@ -315,8 +330,7 @@ enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
-                             enum stamp_pkt_kind kind, uint8_t *buf,
-                             size_t len)
+                             enum stamp_pkt_kind kind, uint8_t *buf, size_t len)
 {
     size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];

@@ -82,17 +82,16 @@ static void assert_we_reflect_alike(struct twamp_reflector *r,
     struct stamp_reflector_pkt w, o;
     open_reply(k, &want, &w);
     assert_int_equal(twamp_reflector_reflect(r, sent->b, sent->len,
-                                             ippm_ns_from_ntp(w.rx_ts), ttl,
-                                             -1, ippm_ns_from_ntp(w.ts),
-                                             ours.b, sizeof ours.b,
-                                             &ours.len),
+                                             ippm_ns_from_ntp(w.rx_ts), ttl, -1,
+                                             ippm_ns_from_ntp(w.ts), ours.b,
+                                             sizeof ours.b, &ours.len),
                      IPPM_OK);
     assert_int_equal(ours.len, wire->len);
     open_reply(k, &ours, &o);
     o.ts = w.ts;
     o.rx_ts = w.rx_ts;
-    assert_int_equal(twamp_reflector_pkt_encode(ours.b, sizeof ours.b,
-                                                ours.len, &o, k->mode),
+    assert_int_equal(twamp_reflector_pkt_encode(ours.b, sizeof ours.b, ours.len,
+                                                &o, k->mode),
                      IPPM_OK);
     assert_int_equal(owtw_test_seal(k, STAMP_PKT_REFLECTOR, ours.b, ours.len),
                      IPPM_OK);

@@ -76,8 +76,7 @@ enum ippm_err twamp_sender_pkt_encode(uint8_t *buf, size_t cap,
  * max(received, 41|112), fixtures §2), and at least the base plus
  * reflect_len (RFC 6038 §5.2.1: the octets to be reflected MUST be
  * included). */
-size_t twamp_reflect_len(size_t rx_len, size_t refl_base,
-                         uint16_t reflect_len);
+size_t twamp_reflect_len(size_t rx_len, size_t refl_base, uint16_t reflect_len);
 
 /* Fills the reflector's padding (out_len octets at out) from the
  * sender's packet (rx, rx_len): the sender's padding from
@@ -110,16 +109,15 @@ void twamp_micro_ids_off(enum stamp_pkt_kind kind, enum owtw_test_mode mode,
 
 /* The base of a micro-session packet: a sender's 20 (mode 1) or 48, a
  * reflector's 44 (mode 1) or 112. */
-size_t twamp_micro_base_len(enum stamp_pkt_kind kind,
-                            enum owtw_test_mode mode);
+size_t twamp_micro_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode);
 
 /* Reads / writes both Micro-session IDs of a plaintext packet of len
  * octets. Returns IPPM_OK or IPPM_ERR_SHORT (len below
  * twamp_micro_base_len). */
 enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
                                   enum stamp_pkt_kind kind,
-                                  enum owtw_test_mode mode,
-                                  uint16_t *sender_id, uint16_t *reflector_id);
+                                  enum owtw_test_mode mode, uint16_t *sender_id,
+                                  uint16_t *reflector_id);
 enum ippm_err twamp_micro_ids_put(uint8_t *buf, size_t len,
                                   enum stamp_pkt_kind kind,
                                   enum owtw_test_mode mode, uint16_t sender_id,
@@ -140,8 +138,8 @@ struct twamp_reflector_config {
      * mode 1 octet 41 holds S-DSCP-ECN where RFC 9533 has MBZ.) */
     bool micro;
     uint16_t micro_id;
-    uint64_t refwait_ns;  /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
-    uint64_t timeout_ns;  /* the session's Timeout (Request-TW-Session) */
+    uint64_t refwait_ns; /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
+    uint64_t timeout_ns; /* the session's Timeout (Request-TW-Session) */
 };
 
 struct twamp_reflector_counters {
@@ -152,10 +150,10 @@ struct twamp_reflector_counters {
 
 struct twamp_reflector {
     struct twamp_reflector_config cfg;
-    uint32_t next_seq;   /* the reflector's own, RFC 5357 §4.2.1 */
+    uint32_t next_seq;    /* the reflector's own, RFC 5357 §4.2.1 */
     uint32_t last_ss_seq; /* the sender's, of the last reflection */
-    uint64_t last_ns;    /* last packet (or start): REFWAIT runs from it */
-    uint64_t stop_ns;    /* Stop-Sessions + Timeout; UINT64_MAX: running */
+    uint64_t last_ns;     /* last packet (or start): REFWAIT runs from it */
+    uint64_t stop_ns;     /* Stop-Sessions + Timeout; UINT64_MAX: running */
     bool done;
     struct twamp_reflector_counters counters;
 };

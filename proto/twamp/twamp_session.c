@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-
 /* see twamp.h */
 void twamp_reflector_init(struct twamp_reflector *r,
                           const struct twamp_reflector_config *cfg,
@@ -64,9 +63,9 @@ static enum ippm_err micro_ids_of(const struct twamp_reflector_config *c,
 {
     enum owtw_test_mode mode = c->keys->mode;
     uint16_t refl_id;
-    enum ippm_err e = twamp_micro_ids_get(mode == OWTW_TEST_OPEN ? rx : plain,
-                                          rx_len, STAMP_PKT_SENDER, mode,
-                                          sender_id, &refl_id);
+    enum ippm_err e =
+        twamp_micro_ids_get(mode == OWTW_TEST_OPEN ? rx : plain, rx_len,
+                            STAMP_PKT_SENDER, mode, sender_id, &refl_id);
     if (e == IPPM_OK && refl_id != 0 && refl_id != c->micro_id)
         return STAMP_ERR_MEMBER_LINK;
     return e;
@@ -76,9 +75,9 @@ static enum ippm_err micro_ids_of(const struct twamp_reflector_config *c,
  * (RFC 6038 §5.2.1, as perfSONAR reuses it, from the first octet after
  * any extension header octets), the micro-session IDs, S-DSCP-ECN. The
  * encoder has zeroed the octets between. */
-static void fill_extensions(const struct twamp_reflector_config *c,
-                            uint8_t *tx, size_t len, const uint8_t *rx,
-                            size_t rx_len, uint16_t micro_sender, int tos)
+static void fill_extensions(const struct twamp_reflector_config *c, uint8_t *tx,
+                            size_t len, const uint8_t *rx, size_t rx_len,
+                            uint16_t micro_sender, int tos)
 {
     enum owtw_test_mode mode = c->keys->mode;
     size_t base = reflector_base(c);
@@ -165,9 +164,8 @@ static void on_datagram(struct twamp_reflector *r, const struct ippm_event *ev,
     int ttl = m ? m->ttl : -1;
     int tos = m ? m->tos : -1;
     size_t len = 0;
-    enum ippm_err e = twamp_reflector_reflect(r, ev->data, ev->len, rx_ns, ttl,
-                                              tos, ev->now_ns, tx, tx_cap,
-                                              &len);
+    enum ippm_err e = twamp_reflector_reflect(
+        r, ev->data, ev->len, rx_ns, ttl, tos, ev->now_ns, tx, tx_cap, &len);
     if (e != IPPM_OK) {
         count_drop(r, e);
         ippm_action_set(act, IPPM_ACT_DROP, 0, e, 0);
@@ -176,8 +174,7 @@ static void on_datagram(struct twamp_reflector *r, const struct ippm_event *ev,
     /* RFC 5357 §4.2: REFWAIT counts from the last packet received. */
     r->last_ns = ev->now_ns;
     r->counters.reflected++;
-    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK,
-                    r->last_ss_seq);
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK, r->last_ss_seq);
 }
 
 /* see twamp.h */
@@ -189,8 +186,9 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
     switch (ev->kind) {
     case IPPM_EV_DATAGRAM:
         /* "not received within the Timeout": by its arrival time */
-        if (r->done || (ev->meta && ev->meta->rx_ns ? ev->meta->rx_ns
-                                                    : ev->now_ns) > r->stop_ns) {
+        if (r->done ||
+            (ev->meta && ev->meta->rx_ns ? ev->meta->rx_ns : ev->now_ns) >
+                r->stop_ns) {
             count_drop(r, IPPM_ERR_DONE);
             ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DONE, 0);
             return IPPM_OK;
@@ -201,8 +199,8 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
         if (!r->done && ev->now_ns >= twamp_reflector_deadline(r)) {
             /* why: REFWAIT is a timeout; the end after Stop-Sessions
              * is the orderly one */
-            enum ippm_err why = ev->now_ns >= r->stop_ns ? IPPM_OK
-                                                         : IPPM_ERR_TIMEOUT;
+            enum ippm_err why =
+                ev->now_ns >= r->stop_ns ? IPPM_OK : IPPM_ERR_TIMEOUT;
             r->done = true;
             ippm_action_set(act, IPPM_ACT_DONE, 0, why, 0);
         }
