@@ -160,8 +160,10 @@ uint64_t owamp_sender_deadline(const struct owamp_sender *s);
  * keep track"); the next due one is built in tx, Timestamp now_ns
  * ("its real time of departure"), sealed, and answered SEND_DATAGRAM
  * with act->seq. A burst of late packets keeps the deadline at or before
- * now, one packet per event. After the last packet: DONE. STOP: DONE at
- * once (Next Seqno is what was handled). DATAGRAM: DROP
+ * now, one packet per event. After the last packet the deadline is
+ * already passed and the next TIMER answers DONE. STOP: DONE at once
+ * (Next Seqno is what was handled). DONE comes once; later events
+ * answer NONE. DATAGRAM: DROP
  * (IPPM_ERR_UNEXPECTED: the sender receives nothing). Returns IPPM_OK,
  * or IPPM_ERR_NOSPACE (tx_cap below pkt_len; nothing sent), an error of
  * the schedule or of sealing, IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
@@ -227,7 +229,7 @@ enum ippm_err owamp_receiver_take(struct owamp_receiver *r, const uint8_t *rx,
 
 /* DATAGRAM: owamp_receiver_take with meta's receive time (else now_ns)
  * and TTL: NONE (act->seq the packet's, act->why IPPM_ERR_DUPLICATE for
- * a copy) or DROP with why; counted. STOP: DONE. TIMER: NONE (the
+ * a copy) or DROP with why; counted. STOP: DONE, once. TIMER: NONE (the
  * receiver has no timer: Stop-Sessions ends it). Returns IPPM_OK, or
  * IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
 enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,

@@ -6,13 +6,13 @@
 
 #include "../common/ippm_time.h"
 
-/* The time of the packet after the one just handled. */
+/* The time of the packet after the one just handled. After the last one
+ * due_ns stays where it was, already passed, so the driver's next TIMER
+ * comes at once and hears DONE. */
 static enum ippm_err advance(struct owamp_sender *s)
 {
-    if (s->log.next_seqno >= s->cfg.npackets) {
-        s->due_ns = UINT64_MAX;
+    if (s->log.next_seqno >= s->cfg.npackets)
         return IPPM_OK;
-    }
     uint64_t at;
     enum ippm_err e = owtw_schedule_next(&s->sched, &at);
     if (e == IPPM_OK)
@@ -119,8 +119,10 @@ enum ippm_err owamp_sender_handle(struct owamp_sender *s,
     case IPPM_EV_TIMER:
         return s->done ? IPPM_OK : on_timer(s, ev->now_ns, tx, tx_cap, act);
     case IPPM_EV_STOP:
+        /* DONE once: a STOP after the end changes nothing */
+        if (!s->done)
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         s->done = true;
-        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     case IPPM_EV_DATAGRAM:
         ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_UNEXPECTED, 0);

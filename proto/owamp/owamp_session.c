@@ -123,8 +123,10 @@ enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
     case IPPM_EV_TIMER:
         return IPPM_OK;
     case IPPM_EV_STOP:
+        /* DONE once: a STOP after the end changes nothing */
+        if (!r->done)
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         r->done = true;
-        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     default:
         return IPPM_ERR_BAD_ARG;

@@ -430,10 +430,16 @@ static void test_owamp_sender_skips_what_is_too_late(void **state)
     t.now_ns = 1006 * IPPM_NS_PER_SEC;
     assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
     assert_int_equal(act.seq, 5);
+    /* the last packet is out: the driver is asked for TIMER at once, to
+     * hear DONE (a deadline of UINT64_MAX would never bring it) */
+    assert_true(owamp_sender_deadline(&s) <= t.now_ns);
     assert_int_equal(owamp_sender_handle(&s, &t, tx, sizeof tx, &act), IPPM_OK);
     assert_int_equal(act.kind, IPPM_ACT_DONE);
     assert_true(owamp_sender_deadline(&s) == UINT64_MAX);
     assert_int_equal(s.counters.sent, 3);
+    struct ippm_event stop = {IPPM_EV_STOP, now, NULL, 0, NULL};
+    owamp_sender_handle(&s, &stop, tx, sizeof tx, &act);
+    assert_int_equal(act.kind, IPPM_ACT_NONE); /* DONE was said once */
     struct ippm_event d = {IPPM_EV_DATAGRAM, now, tx, 18, NULL};
     owamp_sender_handle(&s, &d, tx, sizeof tx, &act);
     assert_int_equal(act.why, IPPM_ERR_UNEXPECTED);
@@ -469,10 +475,17 @@ static void test_owamp_receiver_finish_refuses_a_short_next_seqno(void **state)
         owamp_receiver_finish(&r, &s, 4, NULL, 0, ippm_ns_from_ntp(ts)),
         IPPM_ERR_BAD_VALUE);
     owtw_schedule_free(&s);
+    /* finish ended the session: STOP finds nothing left to end, and a
+     * fresh receiver's STOP ends it, once */
     struct ippm_event stop = {IPPM_EV_STOP, 0, NULL, 0, NULL};
     struct ippm_action act;
     owamp_receiver_handle(&r, &stop, &act);
+    assert_int_equal(act.kind, IPPM_ACT_NONE);
+    assert_int_equal(owamp_receiver_init(&r, &cfg, rec, 4, seen, 1), IPPM_OK);
+    owamp_receiver_handle(&r, &stop, &act);
     assert_int_equal(act.kind, IPPM_ACT_DONE);
+    owamp_receiver_handle(&r, &stop, &act);
+    assert_int_equal(act.kind, IPPM_ACT_NONE);
 }
 
 int main(void)

@@ -196,7 +196,8 @@ uint64_t twamp_reflector_deadline(const struct twamp_reflector *r);
  * twamp_reflector_reflect; IPPM_ERR_DONE past the Timeout after
  * Stop-Sessions, or once done); both counted. TIMER: DONE once REFWAIT
  * has passed without a packet or the Timeout after Stop-Sessions has
- * (RFC 5357 §4.2), else NONE. STOP (the driver shuts down): DONE.
+ * (RFC 5357 §4.2), else NONE. STOP (the driver shuts down): DONE. DONE
+ * comes once; a later STOP or TIMER answers NONE.
  * Returns IPPM_OK, or IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
 enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
                                      const struct ippm_event *ev, uint8_t *tx,

@@ -206,8 +206,10 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
         }
         return IPPM_OK;
     case IPPM_EV_STOP:
+        /* DONE once: a STOP after the end changes nothing */
+        if (!r->done)
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         r->done = true;
-        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     default:
         return IPPM_ERR_BAD_ARG;
