@@ -1,0 +1,80 @@
+/* The driver of one TWAMP or OWAMP control connection, either role: the
+ * bytes that arrive go to the control state machine as BYTES events (the
+ * peer's close as CLOSED), its SEND_BYTES actions are written to the
+ * socket and CLOSE closes it, and TIMER goes in whenever the machine's
+ * deadline passes (proto/common/ippm_event.h). It never looks at a
+ * message: the machine is reached only through struct owtw_conn_ops, so
+ * the server and the client, OWAMP and TWAMP, run the same loop. */
+#ifndef IPPM_OWTW_CONN_H
+#define IPPM_OWTW_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "impl/core/net.h"
+#include "proto/common/ippm_event.h"
+
+/* How the driver reaches a machine. */
+struct owtw_conn_ops {
+    /* Hands ev to machine m; *act is what to do. tx is where a
+     * SEND_BYTES action's octets are. */
+    enum ippm_err (*handle)(void *m, const struct ippm_event *ev,
+                            struct ippm_action *act);
+    /* When m next wants a TIMER (UINT64_MAX: never). */
+    uint64_t (*deadline)(const void *m);
+    /* The octets of m's last SEND_BYTES action. */
+    const uint8_t *(*tx)(const void *m);
+    /* Every action but NONE, after the driver has done its part
+     * (written, closed): the program's hook (a session accepted, DONE).
+     * May be NULL. */
+    void (*on_action)(void *user, const struct ippm_action *act);
+};
+
+/* How long a write of one action's octets may wait for room. */
+#define OWTW_CONN_WRITE_TIMEOUT_NS (10ull * 1000000000ull)
+
+struct owtw_conn {
+    struct ippm_sock sock;     /* fd -1 once closed */
+    struct ippm_addr peer;
+    struct ippm_idle idle;     /* limit 0: the machine times itself */
+    void *m;
+    const struct owtw_conn_ops *ops;
+    void *user;                /* for ops->on_action */
+    bool peer_closed;          /* CLOSED was handed in */
+    enum ippm_err why;         /* the CLOSE action's reason, or the I/O
+                                * failure that closed it */
+    int io_errno;              /* errno of a failed read or write, else 0 */
+    uint64_t octets_in, octets_out;
+};
+
+/* Takes over an open socket (connected or accepted) for machine m. */
+void owtw_conn_init(struct owtw_conn *c, const struct ippm_sock *sock,
+                    const struct ippm_addr *peer, void *m,
+                    const struct owtw_conn_ops *ops, void *user,
+                    uint64_t idle_ns, uint64_t now_ns);
+
+/* True while the socket is open. */
+bool owtw_conn_open(const struct owtw_conn *c);
+
+/* Hands ev to the machine and does what it answers, then sends TIMER as
+ * long as the machine's deadline is at or before ev->now_ns (a machine
+ * with more to say than one action). Returns 0, or -1 once the
+ * connection is closed (by the machine, the peer or an I/O error). */
+int owtw_conn_event(struct owtw_conn *c, const struct ippm_event *ev);
+
+/* The socket is readable: reads what waits and hands it in as BYTES,
+ * or CLOSED at the end of the stream. Returns as owtw_conn_event. */
+int owtw_conn_readable(struct owtw_conn *c, uint64_t now_ns);
+
+/* Sends TIMER when the machine's deadline has passed, and closes the
+ * connection (why IPPM_ERR_TIMEOUT) when it has been idle past its limit.
+ * Returns as owtw_conn_event. */
+int owtw_conn_due(struct owtw_conn *c, uint64_t now_ns);
+
+/* The earliest of the machine's deadline and the idle limit. */
+uint64_t owtw_conn_deadline(const struct owtw_conn *c);
+
+/* Closes the socket (if open). */
+void owtw_conn_close(struct owtw_conn *c);
+
+#endif
