@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "impl/commands.h"
+#include "impl/core/config.h"
+
 #include "impl/core/cli.h"
 #include "impl/core/keyfile.h"
 #include "proto/common/ippm_time.h"
@@ -20,7 +23,6 @@
     {"quiet", no_argument, NULL, OWTW_OPT_QUIET},                           \
     {"metrics", required_argument, NULL, OWTW_OPT_METRICS},                 \
     {"agentx", required_argument, NULL, OWTW_OPT_AGENTX},                   \
-    {"config", required_argument, NULL, OWTW_OPT_CONFIG},                   \
     {"help", no_argument, NULL, OWTW_OPT_HELP}
 
 /* see owtw_cli.h; --refwait is TWAMP's, and harmless to OWAMP's parser
@@ -51,7 +53,6 @@ const struct option owtw_server_longopts[] = {
     {"per-packet", no_argument, NULL, OWTW_OPT_PER_PACKET},                 \
     {"histogram", no_argument, NULL, OWTW_OPT_HISTOGRAM},                   \
     {"no-progress", no_argument, NULL, OWTW_OPT_NO_PROGRESS},               \
-    {"config", required_argument, NULL, OWTW_OPT_CONFIG},                   \
     {"help", no_argument, NULL, OWTW_OPT_HELP}
 
 /* see owtw_cli.h */
@@ -380,4 +381,82 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
             "                         keys); the command line wins\n"
             "  --help                 this text\n",
             section);
+}
+
+/* see owtw_cli.h */
+int owtw_server_parse(struct owtw_server_opts *o, int argc, char **argv,
+                      const struct owtw_prog *p)
+{
+    int crc = ippm_config_expand(&argc, &argv, owtw_server_longopts,
+                                 p->section, p->prog);
+    if (crc >= 0)
+        return crc;
+    owtw_server_defaults(o);
+    int c, first = 1;
+    while ((c = ippm_cli_next(argc, argv, "h", owtw_server_longopts, p->prog,
+                              first)) != -1) {
+        first = 0;
+        if (c == '?')
+            return IPPM_EXIT_USAGE;
+        if (c == 'h' || c == OWTW_OPT_HELP) {
+            fputs(p->usage_head, stdout);
+            owtw_server_usage(stdout, p->section, p->default_port, p->twamp);
+            ippm_cli_short_usage(stdout, owtw_server_longopts);
+            fputs(p->usage_tail, stdout);
+            return IPPM_EXIT_OK;
+        }
+        if (c == OWTW_OPT_REFWAIT && !p->twamp) {
+            ippm_cli_error("%s: --refwait is TWAMP's (an OWAMP server "
+                           "reflects nothing)", p->prog);
+            return IPPM_EXIT_USAGE;
+        }
+        if (owtw_server_opt(o, c, optarg) != 0)
+            return IPPM_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected argument '%s' (see --help)", p->prog,
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    return owtw_server_check(o, p->prog) == 0 ? -1 : IPPM_EXIT_USAGE;
+}
+
+/* see owtw_cli.h */
+int owtw_client_parse(struct owtw_client_opts *o, int argc, char **argv,
+                      const struct owtw_prog *p)
+{
+    const struct option *longopts =
+        p->twamp ? owtw_twamp_client_longopts : owtw_owamp_client_longopts;
+    int crc = ippm_config_expand(&argc, &argv, longopts, p->section, p->prog);
+    if (crc >= 0)
+        return crc;
+    owtw_client_defaults(o);
+    int c, first = 1;
+    while ((c = ippm_cli_next(argc, argv, "h", longopts, p->prog, first)) !=
+           -1) {
+        first = 0;
+        if (c == '?')
+            return IPPM_EXIT_USAGE;
+        if (c == 'h' || c == OWTW_OPT_HELP) {
+            fputs(p->usage_head, stdout);
+            owtw_client_usage(stdout, p->section, p->default_port, p->twamp);
+            ippm_cli_short_usage(stdout, longopts);
+            fputs(p->usage_tail, stdout);
+            return IPPM_EXIT_OK;
+        }
+        if (owtw_client_opt(o, c, optarg) != 0)
+            return IPPM_EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        ippm_cli_error("%s: missing HOST[:PORT] of the server (see --help)",
+                       p->prog);
+        return IPPM_EXIT_USAGE;
+    }
+    o->host = argv[optind++];
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected argument '%s' (see --help)", p->prog,
+                       argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    return owtw_client_check(o, p->prog) == 0 ? -1 : IPPM_EXIT_USAGE;
 }

@@ -45,7 +45,6 @@ enum owtw_opt {
     OWTW_OPT_FROM,
     OWTW_OPT_BOTH,
     OWTW_OPT_HELP,
-    OWTW_OPT_CONFIG, /* handled by ippm_config_expand; listed for it */
 };
 
 #define OWTW_DEFAULT_PORT_TWAMP 862 /* RFC 5357 §3.1 (IANA) */
@@ -137,5 +136,24 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port,
                        bool twamp);
 void owtw_client_usage(FILE *f, const char *section, uint16_t port,
                        bool twamp);
+
+/* Which program parses: how its messages and --help name it. */
+struct owtw_prog {
+    const char *prog;       /* "owamp server" */
+    const char *section;    /* "owamp-server", of the config file */
+    uint16_t default_port;  /* OWTW_DEFAULT_PORT_* */
+    bool twamp;
+    const char *usage_head; /* "usage: ..." and what it does */
+    const char *usage_tail; /* "Exit status: ..." */
+};
+
+/* The whole command line of a server or a client (argv[0] its name),
+ * --config FILE first (ippm_config_expand), then the options, the
+ * client's HOST[:PORT], and the checks. Returns -1 to run, else the exit
+ * status (0 after --help; IPPM_EXIT_USAGE after one line). */
+int owtw_server_parse(struct owtw_server_opts *o, int argc, char **argv,
+                      const struct owtw_prog *p);
+int owtw_client_parse(struct owtw_client_opts *o, int argc, char **argv,
+                      const struct owtw_prog *p);
 
 #endif
