@@ -17,6 +17,7 @@ struct owtw_way *owtw_way_new(const char *name)
     ippm_dist_init(&w->delay);
     ippm_dist_init(&w->ipdv);
     w->ttl_min = w->ttl_max = -1;
+    ippm_owd_trust_init(&w->clocks);
     return w;
 }
 
@@ -28,7 +29,8 @@ void owtw_way_free(struct owtw_way *w)
 
 /* see owtw_way.h */
 void owtw_way_add(struct owtw_way *w, uint32_t seq, uint64_t send_ns,
-                  uint64_t recv_ns, int ttl, double err_s, bool sync)
+                  uint64_t recv_ns, int ttl, uint16_t send_errest,
+                  uint16_t recv_errest)
 {
     if (ippm_seqwin_observe(&w->win, seq) != IPPM_SEQ_NEW) {
         w->duplicates++;
@@ -51,10 +53,7 @@ void owtw_way_add(struct owtw_way *w, uint32_t seq, uint64_t send_ns,
         w->first_ns = send_ns;
     if (send_ns > w->last_ns)
         w->last_ns = send_ns;
-    if (!sync)
-        w->unsync = true;
-    if (err_s > w->err_max_s)
-        w->err_max_s = err_s;
+    ippm_owd_trust_add(&w->clocks, send_errest, recv_errest);
 }
 
 /* see owtw_way.h */
@@ -96,8 +95,9 @@ void owtw_way_print(FILE *f, const struct owtw_way *w, const char *what,
     struct ippm_summary s;
     ippm_dist_summary(&w->delay, &s);
     fprintf(f, "%s min/median/max = %.3f/%.3f/%.3f ms, (err=%.3g ms%s)\n",
-            what, ms(s.min), ms(s.median), ms(s.max), w->err_max_s * 1e3,
-            w->unsync ? ", unsync" : "");
+            what, ms(s.min), ms(s.median), ms(s.max),
+            (double)w->clocks.max_bound_ns / 1e6,
+            ippm_owd_trusted(&w->clocks) ? "" : ", unsync");
     fprintf(f, "%s jitter = %.3f ms (P95-P50)", what, ms(s.p95 - s.median));
     if (w->ipdv.n) {
         struct ippm_summary v;
@@ -138,7 +138,7 @@ json_t *owtw_way_json(const struct owtw_way *w)
         (json_int_t)w->reorder.reordered, "delay_ms",
         ippm_json_summary_ms(&s), "ipdv_ms", ippm_json_summary_ms(&v),
         "jitter_ms", s.n ? json_real(ms(s.p95 - s.median)) : json_null(),
-        "hops", hops, "clocks_synchronised", !w->unsync, "err_max_ms",
-        w->err_max_s * 1e3);
+        "hops", hops, "clocks_synchronised", ippm_owd_trusted(&w->clocks),
+        "err_max_ms", (double)w->clocks.max_bound_ns / 1e6);
     return o;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "proto/common/ippm_stats.h"
+#include "proto/common/ippm_time.h"
 
 /* A sender sets the IP TTL of its test packets to 255 (RFC 4656 §4.1.2,
  * owping's rule), so a receiver reads hops as 255 - TTL. */
@@ -30,9 +31,7 @@ struct owtw_way {
     struct ippm_ipdv ipdv_prev;
     int ttl_min, ttl_max;    /* -1: none seen */
     uint64_t first_ns, last_ns; /* send times of the first and last arrived */
-    bool unsync;             /* an Error Estimate said a clock was not
-                              * synchronised: delays are not absolute */
-    double err_max_s;        /* the largest Error Estimate sum seen, s */
+    struct ippm_owd_trust clocks; /* both ends' Error Estimates */
 };
 
 /* Allocates and empties a way (its histograms are large). NULL: ENOMEM. */
@@ -40,10 +39,12 @@ struct owtw_way *owtw_way_new(const char *name);
 void owtw_way_free(struct owtw_way *w);
 
 /* One packet that arrived: its sequence number, send and receive times
- * (Unix ns), the TTL it arrived with (-1 unknown), and the two Error
- * Estimates' sum in seconds with whether both clocks are synchronised. */
+ * (Unix ns), the TTL it arrived with (-1 unknown), and the Error
+ * Estimates (RFC 4656 §4.1.2, as on the wire) of the clocks that took
+ * the two times. */
 void owtw_way_add(struct owtw_way *w, uint32_t seq, uint64_t send_ns,
-                  uint64_t recv_ns, int ttl, double err_s, bool sync);
+                  uint64_t recv_ns, int ttl, uint16_t send_errest,
+                  uint16_t recv_errest);
 
 /* Lost: sent less received, never below zero. */
 uint64_t owtw_way_lost(const struct owtw_way *w);
@@ -60,7 +61,8 @@ void owtw_way_print(FILE *f, const struct owtw_way *w, const char *what,
 
 /* w as a JSON object: name, sent, received, lost, loss_pct, duplicates,
  * reordered, delay_ns {min, median, p95, max, mean}, jitter_ns, ipdv_ns,
- * hops {min, max}, clocks_synchronised (a new reference, NULL on ENOMEM). */
+ * hops {min, max}, clocks_synchronised, err_max_ms (a new reference,
+ * NULL on ENOMEM). */
 json_t *owtw_way_json(const struct owtw_way *w);
 
 #endif

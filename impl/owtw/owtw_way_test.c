@@ -26,8 +26,8 @@ static void test_way_counts_loss_duplicates_reordering_hops(void **state)
     for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
         uint64_t send = t0 + seqs[i] * 100 * MS;
         int ttl = seqs[i] == 6 ? 252 : 254;
-        owtw_way_add(w, seqs[i], send, send + (1 + seqs[i]) * MS, ttl, 1e-6,
-                     true);
+        owtw_way_add(w, seqs[i], send, send + (1 + seqs[i]) * MS, ttl, 0x8001,
+                     0x8001);
     }
     assert_int_equal(w->received, 6);
     assert_int_equal(w->duplicates, 1);
