@@ -14,7 +14,7 @@ struct loop {
     const struct ippm_sock *listener;
     const struct owtw_server_hooks *h;
     void *ctx;
-    struct owtw_conn *conns;
+    struct owtw_link *conns;
     size_t max;
     uint64_t idle_ns;
     const struct ippm_clock *clk;
@@ -23,7 +23,7 @@ struct loop {
     size_t *conn_of;     /* pollfd index - 1 -> conn index */
 };
 
-static void conn_finish(struct loop *l, struct owtw_conn *c)
+static void conn_finish(struct loop *l, struct owtw_link *c)
 {
     l->cnt->closed++;
     if (c->why == IPPM_ERR_TIMEOUT)
@@ -36,7 +36,7 @@ static void conn_finish(struct loop *l, struct owtw_conn *c)
 static void accept_one(struct loop *l, const struct ippm_sock *s,
                        const struct ippm_addr *peer, uint64_t now)
 {
-    struct owtw_conn *c = NULL;
+    struct owtw_link *c = NULL;
     for (size_t i = 0; i < l->max && !c; i++)
         if (!l->conns[i].m)
             c = &l->conns[i];
@@ -46,16 +46,16 @@ static void accept_one(struct loop *l, const struct ippm_sock *s,
         l->cnt->refused++;
         return;
     }
-    owtw_conn_init(c, s, peer, NULL, l->h->ops, NULL, l->idle_ns, now);
+    owtw_link_init(c, s, peer, NULL, l->h->ops, NULL, l->idle_ns, now);
     c->m = l->h->conn_new(l->ctx, c, now);
     if (!c->m) {
-        owtw_conn_close(c);
+        owtw_link_close(c);
         l->cnt->refused++;
         return;
     }
     l->cnt->accepted++;
     /* The greeting goes out at once (the machine's deadline is now). */
-    if (owtw_conn_due(c, now) != 0)
+    if (owtw_link_due(c, now) != 0)
         conn_finish(l, c);
 }
 
@@ -85,10 +85,10 @@ static size_t fill(struct loop *l, uint64_t *deadline)
     size_t n = 0;
     l->p[n++] = (struct pollfd){.fd = l->listener->fd, .events = POLLIN};
     for (size_t i = 0; i < l->max; i++) {
-        struct owtw_conn *c = &l->conns[i];
+        struct owtw_link *c = &l->conns[i];
         if (!c->m)
             continue;
-        uint64_t d = owtw_conn_deadline(c);
+        uint64_t d = owtw_link_deadline(c);
         if (d < *deadline)
             *deadline = d;
         l->conn_of[n - 1] = i;
@@ -103,12 +103,12 @@ static size_t fill(struct loop *l, uint64_t *deadline)
 static void dispatch(struct loop *l, size_t n_conn_fds, uint64_t now)
 {
     for (size_t k = 1; k < n_conn_fds; k++) {
-        struct owtw_conn *c = &l->conns[l->conn_of[k - 1]];
+        struct owtw_link *c = &l->conns[l->conn_of[k - 1]];
         int rc = 0;
         if (l->p[k].revents & (POLLIN | POLLHUP | POLLERR))
-            rc = owtw_conn_readable(c, now);
+            rc = owtw_link_readable(c, now);
         if (rc == 0)
-            rc = owtw_conn_due(c, now);
+            rc = owtw_link_due(c, now);
         if (rc != 0)
             conn_finish(l, c);
     }
@@ -150,7 +150,7 @@ static int loop_run(struct loop *l, const char *prog)
 /* see owtw_server.h */
 int owtw_server_run(const struct ippm_sock *listener,
                     const struct owtw_server_hooks *hooks, void *ctx,
-                    struct owtw_conn *conns, size_t max_conns,
+                    struct owtw_link *conns, size_t max_conns,
                     uint64_t idle_ns, const struct ippm_clock *clk,
                     struct owtw_server_counters *counters, const char *prog)
 {
@@ -168,7 +168,7 @@ int owtw_server_run(const struct ippm_sock *listener,
         rc = loop_run(&l, prog);
     for (size_t i = 0; i < max_conns; i++)
         if (conns[i].m) {
-            owtw_conn_close(&conns[i]);
+            owtw_link_close(&conns[i]);
             conns[i].why = IPPM_OK;
             conn_finish(&l, &conns[i]);
         }

@@ -1,6 +1,6 @@
 /* The loop of a TWAMP or OWAMP server, without the protocol: accept
  * control connections on a listener (up to a limit), run each through
- * its own control machine (owtw_conn), and wait on the program's test
+ * its own control machine (owtw_link), and wait on the program's test
  * sockets in the same poll, until SIGINT or SIGTERM. Which machine a
  * connection gets and what a test socket does is the program's, through
  * struct owtw_server_hooks; the loop only multiplexes. */
@@ -13,20 +13,20 @@
 
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
-#include "impl/owtw/owtw_conn.h"
+#include "impl/owtw/owtw_link.h"
 
 /* The most descriptors of test sockets the program may wait on at once. */
 #define OWTW_SERVER_TEST_FDS 1024
 
 struct owtw_server_hooks {
-    const struct owtw_conn_ops *ops;
+    const struct owtw_link_ops *ops;
     /* A connection was accepted: returns its machine, started (its
      * greeting queued: the loop sends TIMER at once when the machine's
      * deadline says so), or NULL to refuse it (closed at once). */
-    void *(*conn_new)(void *ctx, struct owtw_conn *c, uint64_t now_ns);
+    void *(*conn_new)(void *ctx, struct owtw_link *c, uint64_t now_ns);
     /* The connection closed (c->why says why): release its machine and
      * whatever sessions hang on it. */
-    void (*conn_end)(void *ctx, struct owtw_conn *c);
+    void (*conn_end)(void *ctx, struct owtw_link *c);
     /* The test sockets to wait on: fills up to cap pollfds, returns how
      * many, and lowers *deadline to when the program next needs to be
      * called (UINT64_MAX: only when a socket is ready). May be NULL. */
@@ -51,7 +51,7 @@ struct owtw_server_counters {
  * line on stderr (poll or accept failed for good). */
 int owtw_server_run(const struct ippm_sock *listener,
                     const struct owtw_server_hooks *hooks, void *ctx,
-                    struct owtw_conn *conns, size_t max_conns,
+                    struct owtw_link *conns, size_t max_conns,
                     uint64_t idle_ns, const struct ippm_clock *clk,
                     struct owtw_server_counters *counters, const char *prog);
 

@@ -1,4 +1,4 @@
-/* owtw_conn.c on a loopback TCP connection with a toy machine: bytes in
+/* owtw_link.c on a loopback TCP connection with a toy machine: bytes in
  * any split reach it, its SEND_BYTES go out, a machine with two things to
  * say keeps its deadline at now and is called again, CLOSE closes, the
  * peer's close becomes CLOSED, and an idle connection is closed. */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "impl/owtw/owtw_conn.h"
+#include "impl/owtw/owtw_link.h"
 
 /* Answers every 4 octets received with "ok" and then "!" (two actions:
  * the second on the TIMER it asks for at once); "quit" closes. Like a
@@ -77,15 +77,15 @@ static const uint8_t *toy_tx(const void *mv)
 
 static void toy_on_action(void *user, const struct ippm_action *act)
 {
-    (void)act;
-    ((struct toy *)user)->actions++;
+    if (act->kind != IPPM_ACT_NONE)
+        ((struct toy *)user)->actions++;
 }
 
-static const struct owtw_conn_ops toy_ops = {toy_handle, toy_deadline, toy_tx,
-                                             toy_on_action};
+static const struct owtw_link_ops toy_ops = {toy_handle, toy_deadline, toy_tx,
+                                             NULL, toy_on_action};
 
 /* A connected pair: *client and the server's side in c. */
-static void pair(struct ippm_sock *client, struct owtw_conn *c, struct toy *m,
+static void pair(struct ippm_sock *client, struct owtw_link *c, struct toy *m,
                  uint64_t idle_ns)
 {
     char err[IPPM_NET_ERRLEN];
@@ -101,7 +101,7 @@ static void pair(struct ippm_sock *client, struct owtw_conn *c, struct toy *m,
     assert_int_equal(ippm_tcp_accept(&l, &a, &peer), 1);
     ippm_net_close(&l);
     memset(m, 0, sizeof(*m));
-    owtw_conn_init(c, &a, &peer, m, &toy_ops, m, idle_ns, 1000);
+    owtw_link_init(c, &a, &peer, m, &toy_ops, m, idle_ns, 1000);
 }
 
 static void read_n(const struct ippm_sock *s, char *buf, size_t n)
@@ -119,21 +119,21 @@ static void test_bytes_actions_and_close(void **state)
 {
     (void)state;
     struct ippm_sock cl;
-    struct owtw_conn c;
+    struct owtw_link c;
     struct toy m;
     pair(&cl, &c, &m, 0);
     /* "ab" then "cd": one message in two parts. */
     assert_int_equal(ippm_tcp_write_all(&cl, (const uint8_t *)"ab", 2,
                                         1000000000ull), 0);
     assert_int_equal(ippm_net_wait(&c.sock, 1000000000ull), 1);
-    assert_int_equal(owtw_conn_readable(&c, 2000), 0);
+    assert_int_equal(owtw_link_readable(&c, 2000), 0);
     assert_int_equal(ippm_tcp_write_all(&cl, (const uint8_t *)"cdquit", 6,
                                         1000000000ull), 0);
     assert_int_equal(ippm_net_wait(&c.sock, 1000000000ull), 1);
     /* "cd" completes a message ("ok", then "!" on the TIMER at once),
      * then "quit" closes. */
-    assert_int_equal(owtw_conn_readable(&c, 3000), -1);
-    assert_false(owtw_conn_open(&c));
+    assert_int_equal(owtw_link_readable(&c, 3000), -1);
+    assert_false(owtw_link_open(&c));
     assert_int_equal(c.why, IPPM_OK);
     assert_int_equal(c.octets_in, 8);
     assert_int_equal(c.octets_out, 3);
@@ -148,12 +148,12 @@ static void test_peer_close_is_closed_event(void **state)
 {
     (void)state;
     struct ippm_sock cl;
-    struct owtw_conn c;
+    struct owtw_link c;
     struct toy m;
     pair(&cl, &c, &m, 0);
     ippm_net_close(&cl);
     assert_int_equal(ippm_net_wait(&c.sock, 1000000000ull), 1);
-    assert_int_equal(owtw_conn_readable(&c, 2000), -1);
+    assert_int_equal(owtw_link_readable(&c, 2000), -1);
     assert_int_equal(m.closed_seen, 1);
     assert_true(c.peer_closed);
     assert_int_equal(c.why, IPPM_ERR_PEER_CLOSED);
@@ -163,14 +163,14 @@ static void test_idle_limit_closes(void **state)
 {
     (void)state;
     struct ippm_sock cl;
-    struct owtw_conn c;
+    struct owtw_link c;
     struct toy m;
     pair(&cl, &c, &m, 500);
-    assert_int_equal(owtw_conn_deadline(&c), 1500);
-    assert_int_equal(owtw_conn_due(&c, 1499), 0);
-    assert_int_equal(owtw_conn_due(&c, 1500), -1);
+    assert_int_equal(owtw_link_deadline(&c), 1500);
+    assert_int_equal(owtw_link_due(&c, 1499), 0);
+    assert_int_equal(owtw_link_due(&c, 1500), -1);
     assert_int_equal(c.why, IPPM_ERR_TIMEOUT);
-    assert_false(owtw_conn_open(&c));
+    assert_false(owtw_link_open(&c));
     ippm_net_close(&cl);
 }
 

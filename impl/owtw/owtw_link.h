@@ -3,10 +3,10 @@
  * peer's close as CLOSED), its SEND_BYTES actions are written to the
  * socket and CLOSE closes it, and TIMER goes in whenever the machine's
  * deadline passes (proto/common/ippm_event.h). It never looks at a
- * message: the machine is reached only through struct owtw_conn_ops, so
+ * message: the machine is reached only through struct owtw_link_ops, so
  * the server and the client, OWAMP and TWAMP, run the same loop. */
-#ifndef IPPM_OWTW_CONN_H
-#define IPPM_OWTW_CONN_H
+#ifndef IPPM_OWTW_LINK_H
+#define IPPM_OWTW_LINK_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,7 +15,7 @@
 #include "proto/common/ippm_event.h"
 
 /* How the driver reaches a machine. */
-struct owtw_conn_ops {
+struct owtw_link_ops {
     /* Hands ev to machine m; *act is what to do. tx is where a
      * SEND_BYTES action's octets are. */
     enum ippm_err (*handle)(void *m, const struct ippm_event *ev,
@@ -24,21 +24,24 @@ struct owtw_conn_ops {
     uint64_t (*deadline)(const void *m);
     /* The octets of m's last SEND_BYTES action. */
     const uint8_t *(*tx)(const void *m);
-    /* Every action but NONE, after the driver has done its part
-     * (written, closed): the program's hook (a session accepted, DONE).
-     * May be NULL. */
+    /* Octets the next BYTES event may carry (the machine's buffer). */
+    size_t (*room)(const void *m);
+    /* Every action, NONE included, after the driver has done its part
+     * (written, closed): the program's hook, which finds what else the
+     * machine said (a session requested, accepted, started) in its own
+     * copy of the machine's answer. May be NULL. */
     void (*on_action)(void *user, const struct ippm_action *act);
 };
 
 /* How long a write of one action's octets may wait for room. */
-#define OWTW_CONN_WRITE_TIMEOUT_NS (10ull * 1000000000ull)
+#define OWTW_LINK_WRITE_TIMEOUT_NS (10ull * 1000000000ull)
 
-struct owtw_conn {
+struct owtw_link {
     struct ippm_sock sock;     /* fd -1 once closed */
     struct ippm_addr peer;
     struct ippm_idle idle;     /* limit 0: the machine times itself */
     void *m;
-    const struct owtw_conn_ops *ops;
+    const struct owtw_link_ops *ops;
     void *user;                /* for ops->on_action */
     bool peer_closed;          /* CLOSED was handed in */
     enum ippm_err why;         /* the CLOSE action's reason, or the I/O
@@ -48,33 +51,40 @@ struct owtw_conn {
 };
 
 /* Takes over an open socket (connected or accepted) for machine m. */
-void owtw_conn_init(struct owtw_conn *c, const struct ippm_sock *sock,
+void owtw_link_init(struct owtw_link *c, const struct ippm_sock *sock,
                     const struct ippm_addr *peer, void *m,
-                    const struct owtw_conn_ops *ops, void *user,
+                    const struct owtw_link_ops *ops, void *user,
                     uint64_t idle_ns, uint64_t now_ns);
 
 /* True while the socket is open. */
-bool owtw_conn_open(const struct owtw_conn *c);
+bool owtw_link_open(const struct owtw_link *c);
+
+/* Does an action the program got from the machine outside an event (an
+ * answer call: Accept-Session, Start-Ack ...): writes or closes, then
+ * sends TIMER while the deadline is at or before now_ns. Returns as
+ * owtw_link_event. */
+int owtw_link_perform(struct owtw_link *c, const struct ippm_action *act,
+                      uint64_t now_ns);
 
 /* Hands ev to the machine and does what it answers, then sends TIMER as
  * long as the machine's deadline is at or before ev->now_ns (a machine
  * with more to say than one action). Returns 0, or -1 once the
  * connection is closed (by the machine, the peer or an I/O error). */
-int owtw_conn_event(struct owtw_conn *c, const struct ippm_event *ev);
+int owtw_link_event(struct owtw_link *c, const struct ippm_event *ev);
 
 /* The socket is readable: reads what waits and hands it in as BYTES,
- * or CLOSED at the end of the stream. Returns as owtw_conn_event. */
-int owtw_conn_readable(struct owtw_conn *c, uint64_t now_ns);
+ * or CLOSED at the end of the stream. Returns as owtw_link_event. */
+int owtw_link_readable(struct owtw_link *c, uint64_t now_ns);
 
 /* Sends TIMER when the machine's deadline has passed, and closes the
  * connection (why IPPM_ERR_TIMEOUT) when it has been idle past its limit.
- * Returns as owtw_conn_event. */
-int owtw_conn_due(struct owtw_conn *c, uint64_t now_ns);
+ * Returns as owtw_link_event. */
+int owtw_link_due(struct owtw_link *c, uint64_t now_ns);
 
 /* The earliest of the machine's deadline and the idle limit. */
-uint64_t owtw_conn_deadline(const struct owtw_conn *c);
+uint64_t owtw_link_deadline(const struct owtw_link *c);
 
 /* Closes the socket (if open). */
-void owtw_conn_close(struct owtw_conn *c);
+void owtw_link_close(struct owtw_link *c);
 
 #endif
