@@ -42,9 +42,15 @@ static void fail_io(struct owtw_link *c, enum ippm_err why)
     owtw_link_close(c);
 }
 
-/* Does one action's part. Returns 0, or -1 when the connection closed. */
+/* Does one action's part: first tells the program (a machine's note
+ * is acted on before its SEND goes out, proto/owtw/owtw.h), then writes
+ * or closes. Returns 0, or -1 when the connection closed. */
 static int perform(struct owtw_link *c, const struct ippm_action *act)
 {
+    if (c->ops->on_action)
+        c->ops->on_action(c->user, act);
+    if (!owtw_link_open(c))
+        return -1;
     switch (act->kind) {
     case IPPM_ACT_SEND_BYTES:
         if (ippm_tcp_write_all(&c->sock, c->ops->tx(c->m), act->len,
@@ -62,8 +68,6 @@ static int perform(struct owtw_link *c, const struct ippm_action *act)
     default:
         break;
     }
-    if (c->ops->on_action)
-        c->ops->on_action(c->user, act);
     return owtw_link_open(c) ? 0 : -1;
 }
 

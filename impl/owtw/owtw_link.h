@@ -26,10 +26,12 @@ struct owtw_link_ops {
     const uint8_t *(*tx)(const void *m);
     /* Octets the next BYTES event may carry (the machine's buffer). */
     size_t (*room)(const void *m);
-    /* Every action, NONE included, after the driver has done its part
-     * (written, closed): the program's hook, which finds what else the
+    /* Every action, NONE included, before the driver does its part
+     * (writes, closes): the program's hook, which finds what else the
      * machine said (a session requested, accepted, started) in its own
-     * copy of the machine's answer. May be NULL. */
+     * copy of the machine's answer, and may answer at once with
+     * owtw_link_perform (written before this action's octets). May be
+     * NULL. */
     void (*on_action)(void *user, const struct ippm_action *act);
 };
 
