@@ -87,7 +87,7 @@ static int step(struct owtw_link *c, const struct ippm_event *ev)
  * machine that never lets go from holding the loop. */
 static int catch_up(struct owtw_link *c, uint64_t now_ns)
 {
-    for (int i = 0; i < 1024 && owtw_link_open(c) &&
+    for (int i = 0; i < 1024 && owtw_link_open(c) && !c->first_bytes_pending &&
                     c->ops->deadline(c->m) <= now_ns;
          i++) {
         struct ippm_event t = {.kind = IPPM_EV_TIMER, .now_ns = now_ns};
@@ -147,6 +147,10 @@ int owtw_link_readable(struct owtw_link *c, uint64_t now_ns)
         }
         ev.kind = IPPM_EV_BYTES;
         c->octets_in += (uint64_t)n;
+        if (c->first_bytes_pending) {
+            c->first_bytes_pending = false;
+            c->idle.limit_ns = 0;
+        }
         ippm_idle_touch(&c->idle, now_ns);
         if (owtw_link_event(c, &ev) != 0)
             return -1;
@@ -157,7 +161,8 @@ int owtw_link_readable(struct owtw_link *c, uint64_t now_ns)
 /* see owtw_link.h */
 uint64_t owtw_link_deadline(const struct owtw_link *c)
 {
-    uint64_t m = c->ops->deadline(c->m), i = ippm_idle_deadline(&c->idle);
+    uint64_t m = c->first_bytes_pending ? UINT64_MAX : c->ops->deadline(c->m),
+             i = ippm_idle_deadline(&c->idle);
     return m < i ? m : i;
 }
 
@@ -171,7 +176,7 @@ int owtw_link_due(struct owtw_link *c, uint64_t now_ns)
         owtw_link_close(c);
         return -1;
     }
-    if (c->ops->deadline(c->m) > now_ns)
+    if (c->first_bytes_pending || c->ops->deadline(c->m) > now_ns)
         return 0;
     struct ippm_event t = {.kind = IPPM_EV_TIMER, .now_ns = now_ns};
     return owtw_link_event(c, &t);

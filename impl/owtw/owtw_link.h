@@ -49,6 +49,11 @@ struct owtw_link {
     enum ippm_err why;         /* the CLOSE action's reason, or the I/O
                                 * failure that closed it */
     int io_errno;              /* errno of a failed read or write, else 0 */
+    /* Until the first octets arrive, only the idle limit times the link
+     * and the machine gets no TIMER; then the limit is lifted. For a
+     * client awaiting the Server-Greeting: its machine counts a reply's
+     * wait from the last octets received, which is none yet. */
+    bool first_bytes_pending;
     uint64_t octets_in, octets_out;
 };
 

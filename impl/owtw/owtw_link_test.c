@@ -174,12 +174,42 @@ static void test_idle_limit_closes(void **state)
     ippm_net_close(&cl);
 }
 
+/* A client's machine counts a reply's wait from the last octets it got:
+ * before the greeting, none. The link sends it no TIMER until the first
+ * octets, and times the wait with its own idle limit, lifted then. */
+static void test_first_bytes_pending_holds_timer(void **state)
+{
+    (void)state;
+    struct ippm_sock cl;
+    struct owtw_link c;
+    struct toy m;
+    pair(&cl, &c, &m, 500);
+    c.first_bytes_pending = true;
+    m.pending = 1; /* the machine wants a TIMER at once */
+    m.now = 0;
+    assert_int_equal(owtw_link_deadline(&c), 1500); /* the idle limit */
+    assert_int_equal(owtw_link_due(&c, 1400), 0);
+    assert_int_equal(m.actions, 0);
+    assert_int_equal(ippm_tcp_write_all(&cl, (const uint8_t *)"x", 1,
+                                        1000000000ull), 0);
+    assert_int_equal(ippm_net_wait(&c.sock, 1000000000ull), 1);
+    assert_int_equal(owtw_link_readable(&c, 1450), 0);
+    assert_false(c.first_bytes_pending);
+    assert_int_equal(m.actions, 1); /* the held '!' went out */
+    /* The limit is lifted: long past it, still open. */
+    assert_int_equal(owtw_link_due(&c, 100000), 0);
+    assert_true(owtw_link_open(&c));
+    ippm_net_close(&cl);
+    owtw_link_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bytes_actions_and_close),
         cmocka_unit_test(test_peer_close_is_closed_event),
         cmocka_unit_test(test_idle_limit_closes),
+        cmocka_unit_test(test_first_bytes_pending_holds_timer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
