@@ -22,6 +22,8 @@
 static const char *const known_sections[] = {
     "stamp-reflector",
     "stamp-sender",
+    "twamp-light-reflector",
+    "twamp-light-sender",
     "twamp-server",
     "twamp-client",
     "owamp-server",
