@@ -745,6 +745,9 @@ struct owtw_server {
     uint64_t last_test_ns;    /* REFWAIT base */
     int pending;              /* session index awaiting owtw_server_accept */
     uint8_t ns_cmd;           /* the Start-N/Stop-N being answered */
+    /* The Token's session keys (A/E/mixed), which key the test sessions
+     * too (RFC 4656 §4.1.2): read-only for the driver. */
+    struct owtw_session_keys sk;
 };
 
 /* Prepares a server connection; its deadline is 0 so that the first

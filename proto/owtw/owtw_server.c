@@ -56,6 +56,7 @@ void owtw_server_init(struct owtw_server *s, const struct owtw_server_cfg *cfg,
 void owtw_server_free(struct owtw_server *s)
 {
     owtw_conn_free(&s->c);
+    memset(&s->sk, 0, sizeof s->sk);
 }
 
 /* see owtw.h */
@@ -180,6 +181,8 @@ static enum ippm_err open_keys(struct owtw_server *s,
         e = owtw_chan_init(&s->c.rx, s->cfg.crypto, &sk, su->client_iv);
     if (e == IPPM_OK)
         e = owtw_chan_init(&s->c.tx, s->cfg.crypto, &sk, s->rnd.server_iv);
+    if (e == IPPM_OK)
+        s->sk = sk;
     memset(&sk, 0, sizeof sk);
     if (e != IPPM_OK && e != OWTW_ERR_TOKEN)
         *accept = OWTW_ACCEPT_INTERNAL;
