@@ -22,7 +22,6 @@
     {"max-conns", required_argument, NULL, OWTW_OPT_MAX_CONNS},             \
     {"quiet", no_argument, NULL, OWTW_OPT_QUIET},                           \
     {"metrics", required_argument, NULL, OWTW_OPT_METRICS},                 \
-    {"agentx", required_argument, NULL, OWTW_OPT_AGENTX},                   \
     {"help", no_argument, NULL, OWTW_OPT_HELP}
 
 /* see owtw_cli.h; --refwait is TWAMP's, and harmless to OWAMP's parser
@@ -189,7 +188,6 @@ int owtw_server_opt(struct owtw_server_opts *o, int id, const char *arg)
     case OWTW_OPT_METRICS:
         o->exp.metrics = arg;
         return ippm_export_check_metrics(arg);
-    case OWTW_OPT_AGENTX: o->exp.agentx = arg; return 0;
     default: return -1;
     }
 }
@@ -326,7 +324,9 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
               "                         long (default 900, RFC 5357 §4.2 REFWAIT)\n",
               f);
     fputs("  --max-conns N          control connections at once (default 64)\n"
-          IPPM_EXPORT_USAGE
+          "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"
+          "metrics\n"
+          "                         (127.0.0.1:9100, [::1]:9100, :9100 for all)\n"
           "  --quiet                no startup line\n",
           f);
     fprintf(f,

@@ -40,7 +40,6 @@ enum owtw_opt {
     OWTW_OPT_NO_PROGRESS,
     OWTW_OPT_QUIET,
     OWTW_OPT_METRICS,
-    OWTW_OPT_AGENTX,
     OWTW_OPT_TO,
     OWTW_OPT_FROM,
     OWTW_OPT_BOTH,
@@ -71,7 +70,7 @@ struct owtw_server_opts {
     uint64_t refwait_ns;      /* --refwait, TWAMP (RFC 5357 §4.2: 900 s) */
     uint32_t max_conns;       /* --max-conns */
     bool quiet;               /* --quiet */
-    struct ippm_export_opts exp; /* --metrics, --agentx */
+    struct ippm_export_opts exp; /* --metrics (no SNMP OIDs yet) */
 };
 
 /* Which way an OWAMP client's sessions go. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "proto/common/ippm_time.h"
-#include "proto/twamp/twamp.h"
+#include "impl/owtw/owtw_proto.h"
 
 /* see owtw_send.h */
 int owtw_send_open(struct owtw_send *s, const struct ippm_addr *local,

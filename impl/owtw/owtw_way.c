@@ -70,8 +70,8 @@ static double ms(int64_t ns)
 static void print_hops(FILE *f, const struct owtw_way *w)
 {
     if (w->ttl_min < 0)
-        fputs("hops = unknown (no TTL received)\n", f);
-    else if (w->ttl_min == w->ttl_max)
+        return; /* no TTL to read (a round trip's way) */
+    if (w->ttl_min == w->ttl_max)
         fprintf(f, "hops = %d (consistently)\n", OWTW_TTL_SENT - w->ttl_max);
     else
         fprintf(f, "hops takes %d values; min hops = %d, max hops = %d\n",
@@ -94,7 +94,7 @@ void owtw_way_print(FILE *f, const struct owtw_way *w, const char *what,
     }
     struct ippm_summary s;
     ippm_dist_summary(&w->delay, &s);
-    fprintf(f, "%s min/median/max = %.3f/%.3f/%.3f ms, (err=%.3g ms%s)\n",
+    fprintf(f, "%s min/median/max = %.3f/%.3f/%.3f ms, (err=%.6g ms%s)\n",
             what, ms(s.min), ms(s.median), ms(s.max),
             (double)w->clocks.max_bound_ns / 1e6,
             ippm_owd_trusted(&w->clocks) ? "" : ", unsync");

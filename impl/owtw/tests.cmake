@@ -5,3 +5,14 @@
 foreach(t owtw_way_test owtw_link_test owtw_metrics_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()
+
+# Live on loopback: ippm's clients against ippm's servers, TWAMP and OWAMP
+# (each direction), in every security mode, every packet counted exactly;
+# and a keys file others can read refused by all four programs.
+foreach(proto twamp)
+  foreach(mode open auth encrypted)
+    ippm_script_test(${proto}_live_${mode} LABEL live
+      COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+              $<TARGET_FILE:ippm> ${proto} ${mode})
+  endforeach()
+endforeach()

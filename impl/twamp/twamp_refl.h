@@ -11,8 +11,7 @@
 
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
-#include "proto/owtw/owtw_test.h"
-#include "proto/twamp/twamp.h"
+#include "impl/owtw/owtw_proto.h"
 
 struct twamp_refl {
     struct ippm_sock sock;       /* fd -1: none */
