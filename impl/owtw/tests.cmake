@@ -9,10 +9,13 @@ endforeach()
 # Live on loopback: ippm's clients against ippm's servers, TWAMP and OWAMP
 # (each direction), in every security mode, every packet counted exactly;
 # and a keys file others can read refused by all four programs.
-foreach(proto twamp)
+foreach(proto twamp owamp)
   foreach(mode open auth encrypted)
     ippm_script_test(${proto}_live_${mode} LABEL live
       COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
               $<TARGET_FILE:ippm> ${proto} ${mode})
   endforeach()
 endforeach()
+ippm_script_test(owtw_keys_refused LABEL unit
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+          $<TARGET_FILE:ippm> keys)
