@@ -33,8 +33,7 @@ static bool in_skips(const struct owamp_sender *s, uint32_t seq)
 }
 
 static void check_send(const struct owamp_sender *s, const uint8_t *tx,
-                       const struct ippm_action *act, uint64_t now,
-                       bool *sent)
+                       const struct ippm_action *act, uint64_t now, bool *sent)
 {
     const struct owtw_test_keys *k = s->cfg.keys;
     FUZZ_CHECK(act->len == s->cfg.pkt_len);
