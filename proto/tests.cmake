@@ -38,6 +38,11 @@ endforeach()
 ippm_unit_test(twamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/twamp/twamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)
+# Authenticated and encrypted TWAMP Light on STAMP's machines.
+ippm_unit_test(twamp_light_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/twamp/twamp_light_test.c
+               ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+               LIBS ippm_proto OpenSSL::Crypto)
 ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)

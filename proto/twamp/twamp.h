@@ -203,4 +203,23 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
                                      const struct ippm_event *ev, uint8_t *tx,
                                      size_t tx_cap, struct ippm_action *act);
 
+/* ---- TWAMP Light in modes A and E (twamp_light.c) ----
+ * RFC 5357 Appendix I with keys from configuration: STAMP's reflector and
+ * sender (TWAMP-Light flavour) take &ops as their twl_auth. The reflector
+ * role numbers its replies as one TWAMP session (RFC 5357 §4.2.1). */
+struct twamp_light_auth {
+    struct stamp_twl_auth ops;         /* ctx is this struct */
+    const struct owtw_test_keys *keys; /* mode 2 or 4; must outlive it */
+    struct twamp_reflector refl;
+};
+
+/* Prepares a for the session of keys (mode OWTW_TEST_AUTH or
+ * _ENCRYPTED); errest is the reflector clock's Error Estimate,
+ * symmetrical RFC 6038's Symmetrical Size. Returns IPPM_OK or
+ * IPPM_ERR_BAD_ARG (no keys, another mode). */
+enum ippm_err twamp_light_auth_init(struct twamp_light_auth *a,
+                                    const struct owtw_test_keys *keys,
+                                    uint16_t errest, bool symmetrical,
+                                    uint64_t now_ns);
+
 #endif
