@@ -63,17 +63,17 @@ const struct ippm_case ippm_cases_twamp_ext[] = {
      "Server Greeting message to indicate its capabilities, then the Server "
      "and Session-Reflector MUST comply with the requirements of this memo "
      "to control sessions on an individual basis if desired.",
-     0, owtw_chk_unoffered_refused, {0, OWTW_MODE_INDIVIDUAL}},
+     0, owtw_chk_unoffered_refused, {0, OWTW_MODE_INDIV_SESSION}},
     {"TWAMP-5938-3.2-01", "RFC 5938 §3.2", IPPM_MUST, S,
      "Start-N-Sessions: Number of Sessions >= 1 and equal to its SIDs",
      "The Number of Sessions field indicates the count of sessions that "
      "this Start command applies to, and MUST be one or greater.",
-     0, owtw_chk_n_count, {OWTW_START_N}},
+     0, owtw_chk_n_count, {OWTW_OBS_START_N}},
     {"TWAMP-5938-3.2-02", "RFC 5938 §3.2", IPPM_MUST, R,
      "Start-N-Sessions answered by Start-N-Ack",
      "The Server MUST respond with one or more Start-N-Ack messages (which "
      "SHOULD be sent as quickly as possible).",
-     0, owtw_chk_answered, {OWTW_START_N, OWTW_START_N_ACK}},
+     0, owtw_chk_answered, {OWTW_OBS_START_N, OWTW_OBS_START_N_ACK}},
     {"TWAMP-5938-3.2-03", "RFC 5938 §3.2", IPPM_MUST, R,
      "Start-N-Sessions whose count mismatches its SIDs is not affirmed",
      "The number of SID fields that follow MUST be equal to the value in "
@@ -84,21 +84,21 @@ const struct ippm_case ippm_cases_twamp_ext[] = {
      "Start-N-Ack: Number of Sessions >= 1 and equal to its SIDs",
      "The Number of Sessions field indicates the count of sessions that "
      "this Start-N-Ack command applies to, and MUST be one or greater.",
-     0, owtw_chk_n_count, {OWTW_START_N_ACK}},
+     0, owtw_chk_n_count, {OWTW_OBS_START_N_ACK}},
     {"TWAMP-5938-3.4-01", "RFC 5938 §3.4", IPPM_MUST, S,
      "Stop-N-Sessions carries at least one SID, as counted",
      "The command MUST contain at least one SID.", 0, owtw_chk_n_count,
-     {OWTW_STOP_N}},
+     {OWTW_OBS_STOP_N}},
     {"TWAMP-5938-3.4-02", "RFC 5938 §3.4", IPPM_MUST, R,
      "Stop-N-Sessions answered by Stop-N-Ack",
      "The Server MUST respond with one or more Stop-N-Ack messages (which "
      "SHOULD be sent as quickly as possible).",
-     0, owtw_chk_answered, {OWTW_STOP_N, OWTW_STOP_N_ACK}},
+     0, owtw_chk_answered, {OWTW_OBS_STOP_N, OWTW_OBS_STOP_N_ACK}},
     {"TWAMP-5938-3.5-01", "RFC 5938 §3.5", IPPM_MUST, R,
      "Stop-N-Ack: Number of Sessions >= 1 and equal to its SIDs",
      "The Number of Sessions field indicates the count of sessions that "
      "this Stop-N-Ack command applies to, and MUST be one or greater.",
-     0, owtw_chk_n_count, {OWTW_STOP_N_ACK}},
+     0, owtw_chk_n_count, {OWTW_OBS_STOP_N_ACK}},
 
     /* ---- RFC 6038 Reflect Octets (bit 5), Symmetrical Size (bit 6) ---- */
     {"TWAMP-6038-4.1-01", "RFC 6038 §4.1", IPPM_MUST, S,
@@ -115,7 +115,7 @@ const struct ippm_case ippm_cases_twamp_ext[] = {
      "Control-Client, the Server, the Session-Sender, and the "
      "Session-Reflector MUST all conform to the requirements of that mode, "
      "as identified below.",
-     0, owtw_chk_setup_offered, {0, OWTW_MODE_REFLECT | OWTW_MODE_SYMMETRIC}},
+     0, owtw_chk_setup_offered, {0, OWTW_MODE_REFLECT_OCTETS | OWTW_MODE_SYMMETRICAL}},
     {"TWAMP-6038-4.1-03", "RFC 6038 §3", IPPM_MUST, R,
      "Reflect Octets or Symmetrical Size not offered is refused",
      "When the Server and Control-Client have agreed to use the Symmetrical "
@@ -123,7 +123,7 @@ const struct ippm_case ippm_cases_twamp_ext[] = {
      "the Server, the Session-Sender, and the Session-Reflector MUST all "
      "conform to the requirements of that mode, as identified below.",
      0, owtw_chk_unoffered_refused,
-     {0, OWTW_MODE_REFLECT | OWTW_MODE_SYMMETRIC}},
+     {0, OWTW_MODE_REFLECT_OCTETS | OWTW_MODE_SYMMETRICAL}},
     {"TWAMP-6038-4.2-01", "RFC 6038 §4.2", IPPM_MUST, S,
      "Padding Length above the length of padding to reflect",
      "The Padding Length SHALL be > the Length of padding to reflect when "
@@ -201,14 +201,14 @@ const struct ippm_case ippm_cases_twamp_ext[] = {
     /* ---- RFC 9533 LAG micro sessions: commands, no Modes bit ---- */
     {"TWAMP-9533-4.1-01", "RFC 9533 §4.1 (RFC 5357 §3.5)", IPPM_MUST, R,
      "Request-TW-Micro-Sessions answered by Accept-Session", q_micro_tw, 0,
-     owtw_chk_answered, {OWTW_REQ_MICRO, OWTW_ACCEPT}},
+     owtw_chk_answered, {OWTW_OBS_REQ_MICRO, OWTW_OBS_ACCEPT}},
     {"OWAMP-9533-3.1-01", "RFC 9533 §3.1 (RFC 4656 §3.5)", IPPM_MUST, R,
      "Request-OW-Micro-Sessions answered by Accept-Session",
      "When an OWAMP Server receives a Request-OW-Micro-Sessions command, if "
      "the request is accepted, the OWAMP Server MUST build a set of micro "
      "sessions for all the member links of the LAG from which the "
      "Request-OW-Micro-Sessions message is received.",
-     0, owtw_chk_answered, {OWTW_REQ_MICRO, OWTW_ACCEPT}},
+     0, owtw_chk_answered, {OWTW_OBS_REQ_MICRO, OWTW_OBS_ACCEPT}},
 };
 
 const size_t ippm_cases_twamp_ext_n =

@@ -103,7 +103,7 @@ static uint8_t *put(struct ippm_transcript *t, enum ippm_dir dir, int type,
     m->wire = p;
     m->len = len;
     m->ns = F.now;
-    bool secret = type != OWTW_GREETING && type != OWTW_SETUP;
+    bool secret = type != OWTW_OBS_GREETING && type != OWTW_OBS_SETUP;
     if (F.keyed && secret) {
         m->plain = p;
         m->mac = 1;
@@ -126,7 +126,7 @@ static void close_by(struct ippm_transcript *t, enum ippm_dir who,
 
 static void greeting(struct ippm_transcript *t, uint32_t modes, uint32_t count)
 {
-    uint8_t *p = put(t, S2C, OWTW_GREETING, 64);
+    uint8_t *p = put(t, S2C, OWTW_OBS_GREETING, 64);
     put32(p + 12, modes);
     for (int i = 0; i < 32; i++) /* Challenge and Salt, new each time */
         p[16 + i] = (uint8_t)(0x40 + i + 7 * F.n);
@@ -135,7 +135,7 @@ static void greeting(struct ippm_transcript *t, uint32_t modes, uint32_t count)
 
 static void setup(struct ippm_transcript *t, uint32_t mode)
 {
-    uint8_t *p = put(t, C2S, OWTW_SETUP, 164);
+    uint8_t *p = put(t, C2S, OWTW_OBS_SETUP, 164);
     put32(p, mode);
     if (mode & 0x6u) {
         memcpy(p + 4, "ippmtest", 8);
@@ -146,7 +146,7 @@ static void setup(struct ippm_transcript *t, uint32_t mode)
 
 static void server_start(struct ippm_transcript *t, uint8_t accept)
 {
-    uint8_t *p = put(t, S2C, OWTW_SERVER_START, 48);
+    uint8_t *p = put(t, S2C, OWTW_OBS_SERVER_START, 48);
     p[15] = accept;
     put32(p + 32, 0xeeb14c4eu); /* the daemon's Start-Time */
     put32(p + 36, 0x7172cd7cu);
@@ -165,11 +165,11 @@ static void open_conn(struct ippm_transcript *t, uint32_t offered,
 static uint8_t *request(struct ippm_transcript *t, int type, uint8_t conf_s,
                         uint8_t conf_r)
 {
-    bool ow = type == OWTW_REQ_SESSION ||
-              (type == OWTW_REQ_MICRO && F.obs.protocol &&
+    bool ow = type == OWTW_OBS_REQ_SESSION ||
+              (type == OWTW_OBS_REQ_MICRO && F.obs.protocol &&
                F.obs.protocol[0] == 'o');
     uint8_t *p = put(t, C2S, type, ow ? 112 + 32 : 112);
-    p[0] = type == OWTW_REQ_TW ? 5 : type == OWTW_REQ_SESSION ? 1
+    p[0] = type == OWTW_OBS_REQ_TW ? 5 : type == OWTW_OBS_REQ_SESSION ? 1
            : ow                ? 5
                                : 11;
     p[1] = 4;
@@ -192,7 +192,7 @@ static uint8_t *request(struct ippm_transcript *t, int type, uint8_t conf_s,
 static uint8_t *accept_session(struct ippm_transcript *t, uint8_t accept,
                                uint16_t port)
 {
-    uint8_t *p = put(t, S2C, OWTW_ACCEPT, 48);
+    uint8_t *p = put(t, S2C, OWTW_OBS_ACCEPT, 48);
     p[0] = accept;
     put16(p + 2, port);
     if (accept == 0)
@@ -214,7 +214,7 @@ static uint8_t *stop(struct ippm_transcript *t, enum ippm_dir dir,
                      uint32_t nsess, bool records)
 {
     size_t len = 32 + (records ? nsess * 48 : 0);
-    uint8_t *p = put(t, dir, OWTW_STOP, len);
+    uint8_t *p = put(t, dir, OWTW_OBS_STOP, len);
     p[0] = 3;
     put32(p + 4, nsess);
     for (uint32_t s = 0; records && s < nsess; s++) {
@@ -230,7 +230,7 @@ static uint8_t *stop(struct ippm_transcript *t, enum ippm_dir dir,
 
 static void fetch(struct ippm_transcript *t, uint32_t end)
 {
-    uint8_t *p = block_msg(t, C2S, OWTW_FETCH, 4, 48);
+    uint8_t *p = block_msg(t, C2S, OWTW_OBS_FETCH, 4, 48);
     put32(p + 12, end);
     p[16] = 0x7f;
 }
@@ -238,7 +238,7 @@ static void fetch(struct ippm_transcript *t, uint32_t end)
 static uint8_t *fetch_ack(struct ippm_transcript *t, uint8_t accept,
                           uint8_t finished, uint32_t next)
 {
-    uint8_t *p = put(t, S2C, OWTW_FETCH_ACK, 32);
+    uint8_t *p = put(t, S2C, OWTW_OBS_FETCH_ACK, 32);
     p[0] = accept;
     p[1] = finished;
     put32(p + 4, next);
@@ -270,8 +270,8 @@ static struct ippm_transcript *tw_conn(uint32_t offered, uint32_t mode,
     open_conn(t, offered, mode);
     request(t, req_type, 0, 0);
     accept_session(t, 0, 19091);
-    block_msg(t, C2S, OWTW_START, 2, 32);
-    block_msg(t, S2C, OWTW_START_ACK, 0, 32);
+    block_msg(t, C2S, OWTW_OBS_START, 2, 32);
+    block_msg(t, S2C, OWTW_OBS_START_ACK, 0, 32);
     stop(t, C2S, 1, false);
     close_by(t, C2S, 3 * NS);
     return t;
@@ -287,13 +287,13 @@ static struct ippm_transcript *ow_conn(int req_type)
     accept_session(t, 0, 19234);
     request(t, req_type, 1, 0);
     accept_session(t, 0, 19222);
-    block_msg(t, C2S, OWTW_START, 2, 32);
-    block_msg(t, S2C, OWTW_START_ACK, 0, 32);
+    block_msg(t, C2S, OWTW_OBS_START, 2, 32);
+    block_msg(t, S2C, OWTW_OBS_START_ACK, 0, 32);
     stop(t, C2S, 1, true);
     stop(t, S2C, 1, true);
     fetch(t, 0xffffffffu);
     fetch_ack(t, 0, 1, 10);
-    put(t, S2C, OWTW_FETCH_DATA, 112 + 32 + 16 + 256 + 16);
+    put(t, S2C, OWTW_OBS_FETCH_DATA, 112 + 32 + 16 + 256 + 16);
     close_by(t, C2S, NS / 100);
     return t;
 }
@@ -302,16 +302,16 @@ static void base_tw(void)
 {
     fx_reset(true);
     F.obs.protocol = "twamp";
-    tw_conn(7, 2, OWTW_REQ_TW);
-    tw_conn(7, 2, OWTW_REQ_TW);
+    tw_conn(7, 2, OWTW_OBS_REQ_TW);
+    tw_conn(7, 2, OWTW_OBS_REQ_TW);
 }
 
 static void base_ow(void)
 {
     fx_reset(true);
     F.obs.protocol = "owamp";
-    ow_conn(OWTW_REQ_SESSION);
-    ow_conn(OWTW_REQ_SESSION);
+    ow_conn(OWTW_OBS_REQ_SESSION);
+    ow_conn(OWTW_OBS_REQ_SESSION);
 }
 
 static void base(const char *id)
@@ -367,7 +367,7 @@ static struct ippm_transcript *unoffered_conn(uint32_t offered, uint32_t mode)
 /* The refused connection above, accepted instead. */
 static void accept_unoffered(void)
 {
-    oct(F.n - 1, OWTW_SERVER_START, 0)[15] = 0;
+    oct(F.n - 1, OWTW_OBS_SERVER_START, 0)[15] = 0;
     F.t[F.n - 1].closed_by = C2S;
 }
 
@@ -378,7 +378,7 @@ static struct ippm_transcript *refused_conn(uint8_t conf_s, uint8_t accept,
     struct ippm_transcript *t = conn_new();
     bool ow = F.obs.protocol[0] == 'o';
     open_conn(t, 7, 2);
-    uint8_t *r = request(t, ow ? OWTW_REQ_SESSION : OWTW_REQ_TW, conf_s,
+    uint8_t *r = request(t, ow ? OWTW_OBS_REQ_SESSION : OWTW_OBS_REQ_TW, conf_s,
                          ow ? 1 : 0);
     if (foreign)
         r[32] = 10, r[35] = 9;
@@ -393,7 +393,7 @@ static struct ippm_transcript *bad_mac_conn(void)
     struct ippm_transcript *t = conn_new();
     bool ow = F.obs.protocol[0] == 'o';
     open_conn(t, 7, 2);
-    request(t, ow ? OWTW_REQ_SESSION : OWTW_REQ_TW, 0, ow);
+    request(t, ow ? OWTW_OBS_REQ_SESSION : OWTW_OBS_REQ_TW, 0, ow);
     F.c[conn_index(t)].msg[t->n_msg - 1].mac = -1;
     close_by(t, S2C, NS / 1000);
     return t;
@@ -405,7 +405,7 @@ static struct ippm_transcript *srv_bad_mac_conn(void)
     struct ippm_transcript *t = conn_new();
     bool ow = F.obs.protocol[0] == 'o';
     open_conn(t, 7, 2);
-    request(t, ow ? OWTW_REQ_SESSION : OWTW_REQ_TW, 0, ow);
+    request(t, ow ? OWTW_OBS_REQ_SESSION : OWTW_OBS_REQ_TW, 0, ow);
     accept_session(t, 0, 19000);
     F.c[conn_index(t)].msg[t->n_msg - 1].mac = -1;
     close_by(t, C2S, NS / 1000);
@@ -436,48 +436,48 @@ struct row {
 #define M(name) static void name(void)
 
 B(b_base) { base(id); }
-M(m_greet_bit8) { put32(oct(0, OWTW_GREETING, 0) + 12, 0x107); }
-M(m_greet_bit12) { put32(oct(0, OWTW_GREETING, 0) + 12, 0x1007); }
-M(m_count_3000) { put32(oct(0, OWTW_GREETING, 0) + 48, 3000); }
-M(m_count_512) { put32(oct(0, OWTW_GREETING, 0) + 48, 512); }
-M(m_greet_mbz) { oct(0, OWTW_GREETING, 0)[60] = 1; }
-M(m_same_salt) { memcpy(oct(1, OWTW_GREETING, 0) + 32, oct(0, OWTW_GREETING, 0) + 32, 16); }
-M(m_same_chal) { memcpy(oct(1, OWTW_GREETING, 0) + 16, oct(0, OWTW_GREETING, 0) + 16, 16); }
-M(m_same_iv) { memcpy(oct(1, OWTW_SETUP, 0) + 148, oct(0, OWTW_SETUP, 0) + 148, 16); }
-M(m_no_server_start) { cut_after(0, OWTW_SETUP); }
-M(m_ss_mbz) { oct(0, OWTW_SERVER_START, 0)[3] = 1; }
-M(m_ss_time) { oct(1, OWTW_SERVER_START, 0)[39] ^= 1; }
-M(m_accept_9) { oct(0, OWTW_START_ACK, 0)[0] = 9; }
-M(m_cut_req) { cut_after(0, F.obs.protocol[0] == 'o' ? OWTW_REQ_SESSION : OWTW_REQ_TW); }
-M(m_cut_micro) { cut_after(0, OWTW_REQ_MICRO); }
-M(m_acc_mbz) { oct(0, OWTW_ACCEPT, 0)[28] = 1; }
-M(m_cut_start) { cut_after(0, OWTW_START); }
-M(m_ack_mbz) { oct(0, OWTW_START_ACK, 0)[5] = 1; }
-M(m_srv_stop_n) { put32(oct(0, OWTW_STOP, 1) + 4, 2); }
-M(m_cli_stop_n) { put32(oct(0, OWTW_STOP, 0) + 4, 0); }
-M(m_srv_skips) { put32(oct(0, OWTW_STOP, 1) + 48, 1); }
-M(m_cli_skips) { put32(oct(0, OWTW_STOP, 0) + 48, 1); }
-M(m_srv_pad) { oct(0, OWTW_STOP, 1)[60] = 1; }
-M(m_cut_fetch) { cut_after(0, OWTW_FETCH); }
-M(m_cut_fack) { cut_after(0, OWTW_FETCH_ACK); }
-M(m_srv_mac) { msg_of(0, OWTW_ACCEPT, 0)->mac = -1; }
-M(m_cli_mac) { msg_of(0, OWTW_START, 0)->mac = -1; }
-M(m_setup_3) { put32(oct(0, OWTW_SETUP, 0), 3); }
-M(m_offer_1) { put32(oct(0, OWTW_GREETING, 0) + 12, 1); }
-M(m_setup_mbz) { put32(oct(0, OWTW_SETUP, 0), 0x1002); }
-M(m_addr_pad) { oct(0, OWTW_REQ_SESSION, 0)[23] = 1; }
-M(m_conf_2) { oct(0, OWTW_REQ_SESSION, 0)[2] = 2; }
-M(m_conf_none) { oct(0, OWTW_REQ_SESSION, 0)[3] = 0; }
-M(m_ow_req_mbz) { oct(0, OWTW_REQ_SESSION, 0)[90] = 1; }
-M(m_start_mbz) { oct(0, OWTW_START, 0)[3] = 1; }
-M(m_fetch_mbz) { oct(0, OWTW_FETCH, 0)[2] = 1; }
-M(m_tw_conf) { oct(0, OWTW_REQ_TW, 0)[3] = 1; }
-M(m_tw_slots) { put32(oct(0, OWTW_REQ_TW, 0) + 4, 1); }
-M(m_tw_sid) { oct(0, OWTW_REQ_TW, 0)[50] = 1; }
-M(m_tw_req_mbz) { oct(0, OWTW_REQ_TW, 0)[93] = 1; }
-M(m_tw_stop_mbz) { oct(0, OWTW_STOP, 0)[9] = 1; }
-M(m_tw_stop_n) { put32(oct(0, OWTW_STOP, 0) + 4, 2); }
-M(m_tw_stop_len) { msg_of(0, OWTW_STOP, 0)->len = 48; }
+M(m_greet_bit8) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 0x107); }
+M(m_greet_bit12) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 0x1007); }
+M(m_count_3000) { put32(oct(0, OWTW_OBS_GREETING, 0) + 48, 3000); }
+M(m_count_512) { put32(oct(0, OWTW_OBS_GREETING, 0) + 48, 512); }
+M(m_greet_mbz) { oct(0, OWTW_OBS_GREETING, 0)[60] = 1; }
+M(m_same_salt) { memcpy(oct(1, OWTW_OBS_GREETING, 0) + 32, oct(0, OWTW_OBS_GREETING, 0) + 32, 16); }
+M(m_same_chal) { memcpy(oct(1, OWTW_OBS_GREETING, 0) + 16, oct(0, OWTW_OBS_GREETING, 0) + 16, 16); }
+M(m_same_iv) { memcpy(oct(1, OWTW_OBS_SETUP, 0) + 148, oct(0, OWTW_OBS_SETUP, 0) + 148, 16); }
+M(m_no_server_start) { cut_after(0, OWTW_OBS_SETUP); }
+M(m_ss_mbz) { oct(0, OWTW_OBS_SERVER_START, 0)[3] = 1; }
+M(m_ss_time) { oct(1, OWTW_OBS_SERVER_START, 0)[39] ^= 1; }
+M(m_accept_9) { oct(0, OWTW_OBS_START_ACK, 0)[0] = 9; }
+M(m_cut_req) { cut_after(0, F.obs.protocol[0] == 'o' ? OWTW_OBS_REQ_SESSION : OWTW_OBS_REQ_TW); }
+M(m_cut_micro) { cut_after(0, OWTW_OBS_REQ_MICRO); }
+M(m_acc_mbz) { oct(0, OWTW_OBS_ACCEPT, 0)[28] = 1; }
+M(m_cut_start) { cut_after(0, OWTW_OBS_START); }
+M(m_ack_mbz) { oct(0, OWTW_OBS_START_ACK, 0)[5] = 1; }
+M(m_srv_stop_n) { put32(oct(0, OWTW_OBS_STOP, 1) + 4, 2); }
+M(m_cli_stop_n) { put32(oct(0, OWTW_OBS_STOP, 0) + 4, 0); }
+M(m_srv_skips) { put32(oct(0, OWTW_OBS_STOP, 1) + 48, 1); }
+M(m_cli_skips) { put32(oct(0, OWTW_OBS_STOP, 0) + 48, 1); }
+M(m_srv_pad) { oct(0, OWTW_OBS_STOP, 1)[60] = 1; }
+M(m_cut_fetch) { cut_after(0, OWTW_OBS_FETCH); }
+M(m_cut_fack) { cut_after(0, OWTW_OBS_FETCH_ACK); }
+M(m_srv_mac) { msg_of(0, OWTW_OBS_ACCEPT, 0)->mac = -1; }
+M(m_cli_mac) { msg_of(0, OWTW_OBS_START, 0)->mac = -1; }
+M(m_setup_3) { put32(oct(0, OWTW_OBS_SETUP, 0), 3); }
+M(m_offer_1) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 1); }
+M(m_setup_mbz) { put32(oct(0, OWTW_OBS_SETUP, 0), 0x1002); }
+M(m_addr_pad) { oct(0, OWTW_OBS_REQ_SESSION, 0)[23] = 1; }
+M(m_conf_2) { oct(0, OWTW_OBS_REQ_SESSION, 0)[2] = 2; }
+M(m_conf_none) { oct(0, OWTW_OBS_REQ_SESSION, 0)[3] = 0; }
+M(m_ow_req_mbz) { oct(0, OWTW_OBS_REQ_SESSION, 0)[90] = 1; }
+M(m_start_mbz) { oct(0, OWTW_OBS_START, 0)[3] = 1; }
+M(m_fetch_mbz) { oct(0, OWTW_OBS_FETCH, 0)[2] = 1; }
+M(m_tw_conf) { oct(0, OWTW_OBS_REQ_TW, 0)[3] = 1; }
+M(m_tw_slots) { put32(oct(0, OWTW_OBS_REQ_TW, 0) + 4, 1); }
+M(m_tw_sid) { oct(0, OWTW_OBS_REQ_TW, 0)[50] = 1; }
+M(m_tw_req_mbz) { oct(0, OWTW_OBS_REQ_TW, 0)[93] = 1; }
+M(m_tw_stop_mbz) { oct(0, OWTW_OBS_STOP, 0)[9] = 1; }
+M(m_tw_stop_n) { put32(oct(0, OWTW_OBS_STOP, 0) + 4, 2); }
+M(m_tw_stop_len) { msg_of(0, OWTW_OBS_STOP, 0)->len = 48; }
 
 /* Set-Up-Response of Mode 0; the server closes. */
 B(b_mode0)
@@ -499,7 +499,7 @@ B(b_unoffered) { base(id); unoffered_conn(1, 4); }
 B(b_refused) { base(id); refused_conn(0, 1, false); }
 M(m_refuse_closes) { F.t[F.n - 1].closed_by = S2C; }
 B(b_foreign) { base(id); refused_conn(0, 1, true); }
-M(m_foreign_ok) { oct(F.n - 1, OWTW_ACCEPT, 0)[0] = 0; }
+M(m_foreign_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
 
 /* OWAMP: a whole session fetched before its Stop-Sessions, denied. */
 B(b_fetch_running)
@@ -507,16 +507,16 @@ B(b_fetch_running)
     base(id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
-    request(t, OWTW_REQ_SESSION, 0, 1);
+    request(t, OWTW_OBS_REQ_SESSION, 0, 1);
     accept_session(t, 0, 19000);
-    block_msg(t, C2S, OWTW_START, 2, 32);
-    block_msg(t, S2C, OWTW_START_ACK, 0, 32);
+    block_msg(t, C2S, OWTW_OBS_START, 2, 32);
+    block_msg(t, S2C, OWTW_OBS_START_ACK, 0, 32);
     fetch(t, 0xffffffffu);
     fetch_ack(t, 1, 0, 0);
     close_by(t, C2S, NS);
 }
-M(m_fack_refuse_fields) { put32(oct(F.n - 1, OWTW_FETCH_ACK, 0) + 4, 7); }
-M(m_fetch_running_ok) { oct(F.n - 1, OWTW_FETCH_ACK, 0)[0] = 0; }
+M(m_fack_refuse_fields) { put32(oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0) + 4, 7); }
+M(m_fetch_running_ok) { oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0)[0] = 0; }
 
 /* OWAMP: part of a session fetched before its end: Finished 0. */
 B(b_fetch_part)
@@ -526,11 +526,11 @@ B(b_fetch_part)
     open_conn(t, 7, 2);
     fetch(t, 5);
     fetch_ack(t, 0, 0, 0);
-    put(t, S2C, OWTW_FETCH_DATA, 64);
+    put(t, S2C, OWTW_OBS_FETCH_DATA, 64);
     close_by(t, C2S, NS);
 }
-M(m_fack_next) { put32(oct(F.n - 1, OWTW_FETCH_ACK, 0) + 4, 3); }
-M(m_fack_skips) { put32(oct(F.n - 1, OWTW_FETCH_ACK, 0) + 8, 1); }
+M(m_fack_next) { put32(oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0) + 4, 3); }
+M(m_fack_skips) { put32(oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0) + 8, 1); }
 
 B(b_bad_mac) { base(id); bad_mac_conn(); }
 M(m_bad_mac_answered)
@@ -544,8 +544,8 @@ B(b_bad_key) { base(id); bad_key_conn(2, 1); }
 M(m_bad_key_on)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
-    oct(F.n - 1, OWTW_SERVER_START, 0)[15] = 0;
-    request(t, OWTW_REQ_TW, 0, 0);
+    oct(F.n - 1, OWTW_OBS_SERVER_START, 0)[15] = 0;
+    request(t, OWTW_OBS_REQ_TW, 0, 0);
     accept_session(t, 0, 19000);
 }
 
@@ -555,7 +555,7 @@ B(b_partial)
     base(id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
-    put(t, C2S, OWTW_PARTIAL, 50);
+    put(t, C2S, OWTW_OBS_PARTIAL, 50);
     t->left_over[C2S] = 50;
     close_by(t, S2C, 60 * NS);
 }
@@ -571,9 +571,9 @@ B(b_survives)
     base(id);
     bad_mac_conn();
     if (id[0] == 'O')
-        ow_conn(OWTW_REQ_SESSION);
+        ow_conn(OWTW_OBS_REQ_SESSION);
     else
-        tw_conn(7, 2, OWTW_REQ_TW);
+        tw_conn(7, 2, OWTW_OBS_REQ_TW);
 }
 M(m_not_greeted) { F.t[F.n - 1].n_msg = 0; }
 
@@ -590,14 +590,14 @@ B(b_ss_refused) { base(id); unoffered_conn(1, 4); }
 M(m_client_went_on)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
-    request(t, OWTW_REQ_TW, 0, 0);
+    request(t, OWTW_OBS_REQ_TW, 0, 0);
 }
 
 B(b_srv_bad_mac) { base(id); srv_bad_mac_conn(); }
 M(m_cli_kept)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
-    block_msg(t, C2S, OWTW_START, 2, 32);
+    block_msg(t, C2S, OWTW_OBS_START, 2, 32);
 }
 
 /* TWAMP: an unknown command number, refused with Accept 3. */
@@ -606,15 +606,15 @@ B(b_bad_cmd)
     base(id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
-    block_msg(t, C2S, OWTW_BAD_CMD, 42, 16);
+    block_msg(t, C2S, OWTW_OBS_BAD_CMD, 42, 16);
     accept_session(t, 3, 0);
     close_by(t, C2S, NS);
 }
-M(m_bad_cmd_1) { oct(F.n - 1, OWTW_ACCEPT, 0)[0] = 1; }
+M(m_bad_cmd_1) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 1; }
 
 B(b_conf) { base(id); refused_conn(1, 3, false); }
-M(m_conf_ok) { oct(F.n - 1, OWTW_ACCEPT, 0)[0] = 0; }
-M(m_reject_port) { put16(oct(F.n - 1, OWTW_ACCEPT, 0) + 2, 5000); }
+M(m_conf_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
+M(m_reject_port) { put16(oct(F.n - 1, OWTW_OBS_ACCEPT, 0) + 2, 5000); }
 
 /* TWAMP: a connection left idle after Server-Start, closed by the
  * server after 1000 s (over SERVWAIT's 900). */
@@ -634,14 +634,14 @@ B(b_run_close)
     base(id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
-    request(t, OWTW_REQ_TW, 0, 0);
+    request(t, OWTW_OBS_REQ_TW, 0, 0);
     accept_session(t, 0, 19000);
-    block_msg(t, C2S, OWTW_START, 2, 32);
-    block_msg(t, S2C, OWTW_START_ACK, 0, 32);
+    block_msg(t, C2S, OWTW_OBS_START, 2, 32);
+    block_msg(t, S2C, OWTW_OBS_START_ACK, 0, 32);
     close_by(t, S2C, 1000 * NS);
 }
 M(m_run_close_early) { struct ippm_transcript *t = &F.t[F.n - 1]; t->close_ns = t->msg[t->n_msg - 1].ns + 5 * NS; }
-M(m_run_cut) { cut_after(0, OWTW_START_ACK); }
+M(m_run_cut) { cut_after(0, OWTW_OBS_START_ACK); }
 
 B(b_big_count)
 {
@@ -653,8 +653,8 @@ B(b_big_count)
 
 /* ---- extensions ---- */
 
-B(b_mixed) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0xf, 8, OWTW_REQ_TW); }
-M(m_offer_7) { put32(oct(0, OWTW_GREETING, 0) + 12, 7); }
+B(b_mixed) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0xf, 8, OWTW_OBS_REQ_TW); }
+M(m_offer_7) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 7); }
 B(b_unoff_mixed) { base(id); unoffered_conn(7, 8); }
 
 /* RFC 5938: one session started and stopped with Start-N / Stop-N. */
@@ -664,41 +664,41 @@ B(b_isc)
     F.obs.protocol = "twamp";
     struct ippm_transcript *t = conn_new();
     open_conn(t, 0x17, 0x12);
-    request(t, OWTW_REQ_TW, 0, 0);
+    request(t, OWTW_OBS_REQ_TW, 0, 0);
     accept_session(t, 0, 19091);
-    n_msg(t, C2S, OWTW_START_N, 7, 1, 1);
-    n_msg(t, S2C, OWTW_START_N_ACK, 8, 1, 1);
-    n_msg(t, C2S, OWTW_STOP_N, 9, 1, 1);
-    n_msg(t, S2C, OWTW_STOP_N_ACK, 10, 1, 1);
+    n_msg(t, C2S, OWTW_OBS_START_N, 7, 1, 1);
+    n_msg(t, S2C, OWTW_OBS_START_N_ACK, 8, 1, 1);
+    n_msg(t, C2S, OWTW_OBS_STOP_N, 9, 1, 1);
+    n_msg(t, S2C, OWTW_OBS_STOP_N_ACK, 10, 1, 1);
     close_by(t, C2S, NS);
 }
-M(m_isc_off) { put32(oct(0, OWTW_SETUP, 0), 2); }
-M(m_isc_legacy_cli) { msg_of(0, OWTW_START_N, 0)->type = OWTW_START; }
-M(m_isc_legacy_srv) { msg_of(0, OWTW_START_N_ACK, 0)->type = OWTW_START_ACK; }
-M(m_isc_nosec) { put32(oct(0, OWTW_SETUP, 0), 0x10); }
+M(m_isc_off) { put32(oct(0, OWTW_OBS_SETUP, 0), 2); }
+M(m_isc_legacy_cli) { msg_of(0, OWTW_OBS_START_N, 0)->type = OWTW_OBS_START; }
+M(m_isc_legacy_srv) { msg_of(0, OWTW_OBS_START_N_ACK, 0)->type = OWTW_OBS_START_ACK; }
+M(m_isc_nosec) { put32(oct(0, OWTW_OBS_SETUP, 0), 0x10); }
 B(b_unoff_isc) { base(id); unoffered_conn(7, 0x12); }
-M(m_startn_2) { put32(oct(0, OWTW_START_N, 0) + 12, 2); }
-M(m_cut_startn) { cut_after(0, OWTW_START_N); }
-M(m_startn_ack_0) { put32(oct(0, OWTW_START_N_ACK, 0) + 12, 0); }
-M(m_stopn_0) { put32(oct(0, OWTW_STOP_N, 0) + 12, 0); }
-M(m_cut_stopn) { cut_after(0, OWTW_STOP_N); }
-M(m_stopn_ack_3) { put32(oct(0, OWTW_STOP_N_ACK, 0) + 12, 3); }
+M(m_startn_2) { put32(oct(0, OWTW_OBS_START_N, 0) + 12, 2); }
+M(m_cut_startn) { cut_after(0, OWTW_OBS_START_N); }
+M(m_startn_ack_0) { put32(oct(0, OWTW_OBS_START_N_ACK, 0) + 12, 0); }
+M(m_stopn_0) { put32(oct(0, OWTW_OBS_STOP_N, 0) + 12, 0); }
+M(m_cut_stopn) { cut_after(0, OWTW_OBS_STOP_N); }
+M(m_stopn_ack_3) { put32(oct(0, OWTW_OBS_STOP_N_ACK, 0) + 12, 3); }
 B(b_isc_mismatch)
 {
     b_isc(id);
     struct ippm_transcript *t = &F.t[0];
     t->closed_by = -1, t->close_ns = 0;
-    n_msg(t, C2S, OWTW_START_N, 7, 2, 1);
-    n_msg(t, S2C, OWTW_START_N_ACK, 8, 1, 1)[1] = 1;
+    n_msg(t, C2S, OWTW_OBS_START_N, 7, 2, 1);
+    n_msg(t, S2C, OWTW_OBS_START_N_ACK, 8, 1, 1)[1] = 1;
 }
-M(m_isc_mismatch_ok) { oct(0, OWTW_START_N_ACK, 1)[1] = 0; }
+M(m_isc_mismatch_ok) { oct(0, OWTW_OBS_START_N_ACK, 1)[1] = 0; }
 
 /* RFC 6038: Reflect Octets chosen; 4 octets to reflect, 60 of padding. */
 static void reflect_conn(uint32_t padlen)
 {
     struct ippm_transcript *t = conn_new();
     open_conn(t, 0x27, 0x21);
-    uint8_t *r = request(t, OWTW_REQ_TW, 0, 0);
+    uint8_t *r = request(t, OWTW_OBS_REQ_TW, 0, 0);
     put32(r + 64, padlen);
     put16(r + 88, 0xabcd);
     put16(r + 90, 4);
@@ -709,11 +709,11 @@ static void reflect_conn(uint32_t padlen)
     close_by(t, C2S, NS);
 }
 B(b_reflect) { fx_reset(false); F.obs.protocol = "twamp"; (void)id; reflect_conn(60); }
-M(m_reflect_off) { put32(oct(0, OWTW_SETUP, 0), 1); }
-M(m_reflect_pad) { put32(oct(0, OWTW_REQ_TW, 0) + 64, 4); }
-M(m_reflected) { put16(oct(0, OWTW_ACCEPT, 0) + 20, 0); }
+M(m_reflect_off) { put32(oct(0, OWTW_OBS_SETUP, 0), 1); }
+M(m_reflect_pad) { put32(oct(0, OWTW_OBS_REQ_TW, 0) + 64, 4); }
+M(m_reflected) { put16(oct(0, OWTW_OBS_ACCEPT, 0) + 20, 0); }
 B(b_reflect_short) { b_reflect(id); reflect_conn(10); }
-M(m_short_ok) { oct(F.n - 1, OWTW_ACCEPT, 0)[0] = 0; }
+M(m_short_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
 B(b_unoff_reflect) { base(id); unoffered_conn(7, 0x21); }
 
 /* RFC 7717: IKEv2Derived with SPIi and SPIr in the KeyID. */
@@ -722,28 +722,28 @@ B(b_ikev2)
     fx_reset(true);
     F.obs.protocol = "twamp";
     (void)id;
-    tw_conn(0x82, 0x82, OWTW_REQ_TW);
-    uint8_t *s = oct(0, OWTW_SETUP, 0);
+    tw_conn(0x82, 0x82, OWTW_OBS_REQ_TW);
+    uint8_t *s = oct(0, OWTW_OBS_SETUP, 0);
     memset(s + 4, 0, 80);
     for (int i = 0; i < 16; i++)
         s[4 + i] = (uint8_t)(i + 1);
 }
-M(m_keyid_tail) { oct(0, OWTW_SETUP, 0)[40] = 1; }
+M(m_keyid_tail) { oct(0, OWTW_OBS_SETUP, 0)[40] = 1; }
 B(b_unknown_sa) { b_ikev2(id); bad_key_conn(0x82, 6); }
-M(m_sa_accept_1) { oct(F.n - 1, OWTW_SERVER_START, 0)[15] = 1; }
+M(m_sa_accept_1) { oct(F.n - 1, OWTW_OBS_SERVER_START, 0)[15] = 1; }
 B(b_unoff_ikev2) { base(id); unoffered_conn(2, 0x82); }
-M(m_offer_2) { put32(oct(0, OWTW_GREETING, 0) + 12, 2); }
+M(m_offer_2) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 2); }
 
 /* RFC 7750 / RFC 8186: the bit offered and chosen. */
-B(b_dscp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x107, 0x102, OWTW_REQ_TW); }
+B(b_dscp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x107, 0x102, OWTW_OBS_REQ_TW); }
 B(b_unoff_dscp) { base(id); unoffered_conn(7, 0x101); }
-B(b_ptp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x207, 0x202, OWTW_REQ_TW); }
-M(m_ptp_unset) { put32(oct(0, OWTW_SETUP, 0), 2); }
+B(b_ptp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x207, 0x202, OWTW_OBS_REQ_TW); }
+M(m_ptp_unset) { put32(oct(0, OWTW_OBS_SETUP, 0), 2); }
 B(b_unoff_ptp) { base(id); unoffered_conn(7, 0x201); }
 
 /* RFC 9533: a micro-session request in place of the plain one. */
-B(b_micro_tw) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(7, 2, OWTW_REQ_MICRO); }
-B(b_micro_ow) { fx_reset(true); F.obs.protocol = "owamp"; (void)id; ow_conn(OWTW_REQ_MICRO); }
+B(b_micro_tw) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(7, 2, OWTW_OBS_REQ_MICRO); }
+B(b_micro_ow) { fx_reset(true); F.obs.protocol = "owamp"; (void)id; ow_conn(OWTW_OBS_REQ_MICRO); }
 
 static const struct row rows[] = {
     /* OWAMP server */
@@ -961,11 +961,11 @@ static void test_open_mode_reads_the_wire(void **state)
     (void)state;
     fx_reset(false);
     F.obs.protocol = "twamp";
-    tw_conn(7, 1, OWTW_REQ_TW);
+    tw_conn(7, 1, OWTW_OBS_REQ_TW);
     const struct ippm_case *c = ippm_case_find("TWAMP-5357-3.7-02");
     char d[IPPM_DETAIL_MAX];
     assert_int_equal(grade(c, d, sizeof d), IPPM_PASS);
-    oct(0, OWTW_START_ACK, 0)[5] = 1;
+    oct(0, OWTW_OBS_START_ACK, 0)[5] = 1;
     assert_int_equal(grade(c, d, sizeof d), IPPM_FAIL);
 }
 

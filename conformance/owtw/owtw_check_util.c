@@ -39,7 +39,7 @@ const struct ippm_ctrl_msg *owtw_find(const struct ippm_transcript *t,
 /* see owtw_check_util.h */
 bool owtw_offered(const struct ippm_transcript *t, uint32_t *modes)
 {
-    const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_GREETING, 0, NULL);
+    const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_OBS_GREETING, 0, NULL);
     if (!g || g->len < OWTW_GREET_MODES + 4)
         return false;
     *modes = owtw_be32(g->wire + OWTW_GREET_MODES);
@@ -49,7 +49,7 @@ bool owtw_offered(const struct ippm_transcript *t, uint32_t *modes)
 /* see owtw_check_util.h */
 bool owtw_chosen(const struct ippm_transcript *t, uint32_t *mode)
 {
-    const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_SETUP, 0, NULL);
+    const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SETUP, 0, NULL);
     if (!s || s->len < 4)
         return false;
     *mode = owtw_be32(s->wire + OWTW_SETUP_MODE);
@@ -64,9 +64,9 @@ const uint8_t *owtw_clear(const struct ippm_transcript *t,
         return NULL;
     if (m->plain)
         return m->plain;
-    if (m->type == OWTW_GREETING || m->type == OWTW_SETUP)
+    if (m->type == OWTW_OBS_GREETING || m->type == OWTW_OBS_SETUP)
         return m->wire;
-    if (m->type == OWTW_SERVER_START && end <= OWTW_START_TIME)
+    if (m->type == OWTW_OBS_SERVER_START && end <= OWTW_START_TIME)
         return m->wire;
     uint32_t mode;
     /* Unauthenticated mode (bit 0) sends everything in the clear; mixed
@@ -95,17 +95,17 @@ int owtw_accept_of(const struct ippm_transcript *t,
 {
     size_t off;
     switch (m->type) {
-    case OWTW_SERVER_START:
+    case OWTW_OBS_SERVER_START:
         off = OWTW_START_ACCEPT;
         break;
-    case OWTW_ACCEPT:
-    case OWTW_START_ACK:
-    case OWTW_FETCH_ACK:
+    case OWTW_OBS_ACCEPT:
+    case OWTW_OBS_START_ACK:
+    case OWTW_OBS_FETCH_ACK:
         off = 0;
         break;
-    case OWTW_STOP:
-    case OWTW_START_N_ACK:
-    case OWTW_STOP_N_ACK:
+    case OWTW_OBS_STOP:
+    case OWTW_OBS_START_N_ACK:
+    case OWTW_OBS_STOP_N_ACK:
         off = 1;
         break;
     default:

@@ -16,7 +16,7 @@
 
 /* ---- greeting and set-up (owtw_checks_setup.c) ---- */
 /* Modes outside arg.flags (the bits the protocol knows) are zero: in the
- * greeting (arg.type OWTW_GREETING) or Set-Up-Response (OWTW_SETUP). */
+ * greeting (arg.type OWTW_OBS_GREETING) or Set-Up-Response (OWTW_OBS_SETUP). */
 OWTW_CHECK(owtw_chk_modes_mbz);
 /* Greeting Count: arg.type 0 a power of 2, 1 at least 1024. */
 OWTW_CHECK(owtw_chk_count);
@@ -102,7 +102,7 @@ OWTW_CHECK(owtw_chk_bad_mac_drop);
 OWTW_CHECK(owtw_chk_bad_key_refused);
 /* Every HMAC the graded side sent verifies. */
 OWTW_CHECK(owtw_chk_macs_verify);
-/* The server does not answer a message cut short (OWTW_PARTIAL). */
+/* The server does not answer a message cut short (OWTW_OBS_PARTIAL). */
 OWTW_CHECK(owtw_chk_partial_unanswered);
 /* After a connection the server refused or dropped, a later one is still
  * greeted. */

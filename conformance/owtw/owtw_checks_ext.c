@@ -20,24 +20,24 @@ OWTW_CHECK(owtw_chk_isc_commands)
         uint32_t mode;
         if (!owtw_chosen(t, &mode))
             continue;
-        bool isc = mode & OWTW_MODE_INDIVIDUAL;
+        bool isc = mode & OWTW_MODE_INDIV_SESSION;
         for (size_t i = 0; i < t->n_msg; i++) {
             int ty = t->msg[i].type;
             if (t->msg[i].dir != mine)
                 continue;
             if (arg->type == 0 && isc &&
-                (ty == OWTW_START || ty == OWTW_STOP ||
-                 ty == OWTW_START_ACK)) {
+                (ty == OWTW_OBS_START || ty == OWTW_OBS_STOP ||
+                 ty == OWTW_OBS_START_ACK)) {
                 a.n++;
                 stamp_acc_fail(&a, "connection %zu message %zu: a Start or "
                                "Stop of RFC 5357 under Individual Session "
                                "Control", c + 1, i + 1);
             } else if (arg->type == 0 && isc &&
-                       (ty == OWTW_START_N || ty == OWTW_STOP_N ||
-                        ty == OWTW_START_N_ACK || ty == OWTW_STOP_N_ACK)) {
+                       (ty == OWTW_OBS_START_N || ty == OWTW_OBS_STOP_N ||
+                        ty == OWTW_OBS_START_N_ACK || ty == OWTW_OBS_STOP_N_ACK)) {
                 a.n++;
             } else if (arg->type == 1 &&
-                       (ty == OWTW_START_N || ty == OWTW_STOP_N)) {
+                       (ty == OWTW_OBS_START_N || ty == OWTW_OBS_STOP_N)) {
                 a.n++;
                 if (!isc)
                     stamp_acc_fail(&a, "connection %zu message %zu: "
@@ -84,7 +84,7 @@ OWTW_CHECK(owtw_chk_n_mismatch_refused)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_START_N ? owtw_clear(t, m, 16)
+            const uint8_t *p = m->type == OWTW_OBS_START_N ? owtw_clear(t, m, 16)
                                                        : NULL;
             size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
             if (!p || (owtw_be32(p + OWTW_N_NSESS) == sids && sids))
@@ -108,11 +108,11 @@ OWTW_CHECK(owtw_chk_n_mismatch_refused)
 static bool req_and_accept(const struct ippm_transcript *t, size_t i,
                            const uint8_t **req, const uint8_t **acc)
 {
-    if (t->msg[i].type != OWTW_REQ_TW)
+    if (t->msg[i].type != OWTW_OBS_REQ_TW)
         return false;
     const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
     *req = owtw_clear(t, &t->msg[i], 96);
-    *acc = r && r->type == OWTW_ACCEPT ? owtw_clear(t, r, 32) : NULL;
+    *acc = r && r->type == OWTW_OBS_ACCEPT ? owtw_clear(t, r, 32) : NULL;
     return *req && *acc;
 }
 
@@ -124,7 +124,7 @@ OWTW_CHECK(owtw_chk_reflected_octets)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         uint32_t mode;
-        if (!owtw_chosen(t, &mode) || !(mode & OWTW_MODE_REFLECT))
+        if (!owtw_chosen(t, &mode) || !(mode & OWTW_MODE_REFLECT_OCTETS))
             continue;
         for (size_t i = 0; i < t->n_msg; i++) {
             const uint8_t *q, *r;
@@ -151,10 +151,10 @@ OWTW_CHECK(owtw_chk_reflect_request)
         uint32_t mode;
         if (!owtw_chosen(t, &mode))
             continue;
-        bool on = mode & OWTW_MODE_REFLECT;
+        bool on = mode & OWTW_MODE_REFLECT_OCTETS;
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_REQ_TW ? owtw_clear(t, m, 96)
+            const uint8_t *p = m->type == OWTW_OBS_REQ_TW ? owtw_clear(t, m, 96)
                                                       : NULL;
             if (!p)
                 continue;
@@ -190,7 +190,7 @@ OWTW_CHECK(owtw_chk_reflect_short_accept3)
         const struct ippm_transcript *t = &obs->ctrl[c];
         uint32_t mode;
         if (!owtw_chosen(t, &mode) ||
-            !(mode & (OWTW_MODE_REFLECT | OWTW_MODE_SYMMETRIC)))
+            !(mode & (OWTW_MODE_REFLECT_OCTETS | OWTW_MODE_SYMMETRICAL)))
             continue;
         uint32_t need0 = (mode & OWTW_MODE_OPEN) ? 27 : 56;
         for (size_t i = 0; i < t->n_msg; i++) {
@@ -198,7 +198,7 @@ OWTW_CHECK(owtw_chk_reflect_short_accept3)
             if (!req_and_accept(t, i, &q, &r))
                 continue;
             uint32_t need = need0;
-            if (mode & OWTW_MODE_REFLECT)
+            if (mode & OWTW_MODE_REFLECT_OCTETS)
                 need += owtw_be16(q + OWTW_REQ_REFLECT_LEN);
             if (owtw_be32(q + OWTW_REQ_PADLEN) >= need)
                 continue;
@@ -223,7 +223,7 @@ OWTW_CHECK(owtw_chk_ikev2)
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
         uint32_t mode;
-        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_SETUP, 0, &at);
+        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SETUP, 0, &at);
         if (!s || !owtw_chosen(t, &mode) || !(mode & OWTW_MODE_IKEV2) ||
             s->len < OWTW_SETUP_KEYID + 80)
             continue;

@@ -17,7 +17,7 @@ OWTW_CHECK(owtw_chk_bad_mac_drop)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->dir == mine || m->mac >= 0 || m->type == OWTW_SETUP)
+            if (m->dir == mine || m->mac >= 0 || m->type == OWTW_OBS_SETUP)
                 continue;
             a.n++;
             const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
@@ -43,14 +43,14 @@ OWTW_CHECK(owtw_chk_bad_key_refused)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
-        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_SETUP, 0, &at);
+        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SETUP, 0, &at);
         if (!s || s->mac >= 0)
             continue;
         a.n++;
         bool accepted = false;
         for (size_t i = at + 1; i < t->n_msg && !accepted; i++)
             accepted = t->msg[i].dir == IPPM_DIR_TO_CLIENT &&
-                       t->msg[i].type != OWTW_SERVER_START &&
+                       t->msg[i].type != OWTW_OBS_SERVER_START &&
                        t->msg[i].mac >= 0;
         if (accepted)
             stamp_acc_fail(&a, "connection %zu: the server went on under a "
@@ -75,7 +75,7 @@ OWTW_CHECK(owtw_chk_macs_verify)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->dir != mine || m->mac == 0 || m->type == OWTW_SETUP)
+            if (m->dir != mine || m->mac == 0 || m->type == OWTW_OBS_SETUP)
                 continue;
             a.n++;
             if (m->mac < 0)
@@ -94,7 +94,7 @@ OWTW_CHECK(owtw_chk_partial_unanswered)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
-        const struct ippm_ctrl_msg *p = owtw_find(t, OWTW_PARTIAL, 0, &at);
+        const struct ippm_ctrl_msg *p = owtw_find(t, OWTW_OBS_PARTIAL, 0, &at);
         if (!p || p->dir != IPPM_DIR_TO_SERVER)
             continue;
         a.n++;
@@ -116,7 +116,7 @@ static bool went_wrong(const struct ippm_transcript *t)
         return true;
     for (size_t i = 0; i < t->n_msg; i++) {
         const struct ippm_ctrl_msg *m = &t->msg[i];
-        if (m->mac < 0 || m->type == OWTW_PARTIAL || m->type == OWTW_BAD_CMD ||
+        if (m->mac < 0 || m->type == OWTW_OBS_PARTIAL || m->type == OWTW_OBS_BAD_CMD ||
             owtw_accept_of(t, m) > 0)
             return true;
     }
@@ -140,7 +140,7 @@ OWTW_CHECK(owtw_chk_survives)
         if (!n)
             continue;
         a.n++;
-        if (!owtw_find(n, OWTW_GREETING, 0, NULL))
+        if (!owtw_find(n, OWTW_OBS_GREETING, 0, NULL))
             stamp_acc_fail(&a, "connection %zu went wrong, and the next "
                            "connection got no Server Greeting", c + 1);
     }

@@ -12,8 +12,8 @@
 
 static bool is_request(int type)
 {
-    return type == OWTW_REQ_SESSION || type == OWTW_REQ_TW ||
-           type == OWTW_REQ_MICRO;
+    return type == OWTW_OBS_REQ_SESSION || type == OWTW_OBS_REQ_TW ||
+           type == OWTW_OBS_REQ_MICRO;
 }
 
 /* see owtw_checks.h */
@@ -52,7 +52,7 @@ OWTW_CHECK(owtw_chk_reject_keeps_open)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_ACCEPT || owtw_accept_of(t, m) <= 0)
+            if (m->type != OWTW_OBS_ACCEPT || owtw_accept_of(t, m) <= 0)
                 continue;
             a.n++;
             bool last = i + 1 == t->n_msg;
@@ -128,7 +128,7 @@ static void req_tw(const struct ippm_transcript *t, size_t i,
                    const uint8_t *p, struct stamp_acc *a, int type)
 {
     static const uint8_t zero[16];
-    if (t->msg[i].type != OWTW_REQ_TW)
+    if (t->msg[i].type != OWTW_OBS_REQ_TW)
         return;
     a->n++;
     uint32_t slots = owtw_be32(p + OWTW_REQ_SLOTS);
@@ -181,7 +181,7 @@ static void want_accept3(const struct ippm_transcript *t, size_t i,
         return; /* the client left first */
     a->n++;
     int v = r ? owtw_accept_of(t, r) : -1;
-    if (!r || r->type != OWTW_ACCEPT)
+    if (!r || r->type != OWTW_OBS_ACCEPT)
         stamp_acc_fail(a, "message %zu (%s): %s, expected Accept-Session "
                        "with Accept 3", i + 1, what,
                        r ? "answered by another message"
@@ -195,7 +195,7 @@ static void conf_nonzero(const struct ippm_transcript *t, size_t i,
                          const uint8_t *p, struct stamp_acc *a, int type)
 {
     (void)type;
-    if (t->msg[i].type == OWTW_REQ_TW &&
+    if (t->msg[i].type == OWTW_OBS_REQ_TW &&
         (p[OWTW_REQ_CONF_S] || p[OWTW_REQ_CONF_R]))
         want_accept3(t, i, a, "non-zero Conf-Sender or Conf-Receiver");
 }
@@ -221,7 +221,7 @@ OWTW_CHECK(owtw_chk_bad_cmd_accept3)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++)
-            if (t->msg[i].type == OWTW_BAD_CMD)
+            if (t->msg[i].type == OWTW_OBS_BAD_CMD)
                 want_accept3(t, i, &a, "unknown command number");
     }
     return stamp_acc_end(&a, "no unknown command number observed");
@@ -236,7 +236,7 @@ OWTW_CHECK(owtw_chk_reject_port_zero)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_ACCEPT ? owtw_clear(t, m, 4)
+            const uint8_t *p = m->type == OWTW_OBS_ACCEPT ? owtw_clear(t, m, 4)
                                                       : NULL;
             if (!p || p[0] == 0)
                 continue;
@@ -298,7 +298,7 @@ static unsigned send_sessions(const struct ippm_obs *obs,
             continue;
         size_t at;
         const struct ippm_ctrl_msg *r = owtw_reply(t, i, &at);
-        if (!r || at >= end || r->type != OWTW_ACCEPT)
+        if (!r || at >= end || r->type != OWTW_OBS_ACCEPT)
             continue;
         const uint8_t *p = owtw_clear(t, &t->msg[i], 96);
         int v = owtw_accept_of(t, r);
@@ -326,7 +326,7 @@ OWTW_CHECK(owtw_chk_stop_count)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_STOP || m->dir != owtw_graded_dir(obs))
+            if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
                 continue;
             const uint8_t *p = owtw_clear(t, m, 8);
             bool hidden = false;
@@ -387,7 +387,7 @@ OWTW_CHECK(owtw_chk_stop_records)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_STOP || m->dir != owtw_graded_dir(obs))
+            if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
                 continue;
             a.n++;
             if (arg->type == 0) {
@@ -416,7 +416,7 @@ OWTW_CHECK(owtw_chk_fetch_ack)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_FETCH_ACK
+            const uint8_t *p = m->type == OWTW_OBS_FETCH_ACK
                                    ? owtw_clear(t, m, OWTW_BLOCK)
                                    : NULL;
             if (!p)
@@ -456,14 +456,14 @@ OWTW_CHECK(owtw_chk_fetch_data)
         const struct ippm_transcript *t = &obs->ctrl[c];
         for (size_t i = 0; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_FETCH_ACK || owtw_accept_of(t, m) != 0)
+            if (m->type != OWTW_OBS_FETCH_ACK || owtw_accept_of(t, m) != 0)
                 continue;
             const struct ippm_ctrl_msg *n =
                 i + 1 < t->n_msg ? &t->msg[i + 1] : NULL;
             if (!n && !owtw_server_closed(t))
                 continue; /* the capture ended first */
             a.n++;
-            if (!n || n->type != OWTW_FETCH_DATA || n->dir != m->dir)
+            if (!n || n->type != OWTW_OBS_FETCH_DATA || n->dir != m->dir)
                 stamp_acc_fail(&a, "connection %zu: accepting Fetch-Ack not "
                                "followed by the session data", c + 1);
         }
@@ -479,13 +479,13 @@ OWTW_CHECK(owtw_chk_fetch_in_progress)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t start;
-        if (!owtw_find(t, OWTW_START_ACK, 0, &start))
+        if (!owtw_find(t, OWTW_OBS_START_ACK, 0, &start))
             continue;
         for (size_t i = start; i < t->n_msg; i++) {
             const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type == OWTW_STOP)
+            if (m->type == OWTW_OBS_STOP)
                 break; /* sessions stopped: later fetches are fair */
-            const uint8_t *p = m->type == OWTW_FETCH ? owtw_clear(t, m, 16)
+            const uint8_t *p = m->type == OWTW_OBS_FETCH ? owtw_clear(t, m, 16)
                                                      : NULL;
             if (!p || owtw_be32(p + 8) != 0 || owtw_be32(p + 12) != 0xffffffffu)
                 continue;
@@ -524,10 +524,10 @@ static bool running(const struct ippm_transcript *t)
     bool run = false;
     for (size_t i = 0; i < t->n_msg; i++) {
         int ty = t->msg[i].type;
-        if ((ty == OWTW_START_ACK || ty == OWTW_START_N_ACK) &&
+        if ((ty == OWTW_OBS_START_ACK || ty == OWTW_OBS_START_N_ACK) &&
             owtw_accept_of(t, &t->msg[i]) == 0)
             run = true;
-        if (ty == OWTW_STOP || ty == OWTW_STOP_N)
+        if (ty == OWTW_OBS_STOP || ty == OWTW_OBS_STOP_N)
             run = false;
     }
     return run;
@@ -538,7 +538,7 @@ static bool ran(const struct ippm_transcript *t)
 {
     for (size_t i = 0; i < t->n_msg; i++) {
         int ty = t->msg[i].type;
-        if ((ty == OWTW_START_ACK || ty == OWTW_START_N_ACK) &&
+        if ((ty == OWTW_OBS_START_ACK || ty == OWTW_OBS_START_N_ACK) &&
             owtw_accept_of(t, &t->msg[i]) == 0)
             return true;
     }
@@ -553,7 +553,7 @@ static bool timed_out(const struct ippm_transcript *t)
         return false;
     const struct ippm_ctrl_msg *l = &t->msg[t->n_msg - 1];
     return l->dir == IPPM_DIR_TO_CLIENT && owtw_accept_of(t, l) <= 0 &&
-           l->type != OWTW_GREETING;
+           l->type != OWTW_OBS_GREETING;
 }
 
 /* see owtw_checks.h */

@@ -14,7 +14,7 @@ OWTW_CHECK(owtw_chk_modes_mbz)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         uint32_t m;
-        bool seen = arg->type == OWTW_GREETING ? owtw_offered(t, &m)
+        bool seen = arg->type == OWTW_OBS_GREETING ? owtw_offered(t, &m)
                                                : owtw_chosen(t, &m);
         if (!seen)
             continue;
@@ -25,7 +25,7 @@ OWTW_CHECK(owtw_chk_modes_mbz)
                            c + 1, (unsigned)m, (unsigned)(m & ~arg->flags),
                            arg->flags);
     }
-    return stamp_acc_end(&a, arg->type == OWTW_GREETING
+    return stamp_acc_end(&a, arg->type == OWTW_OBS_GREETING
                                  ? "no Server Greeting observed"
                                  : "no Set-Up-Response observed");
 }
@@ -36,7 +36,7 @@ OWTW_CHECK(owtw_chk_count)
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_ctrl_msg *g =
-            owtw_find(&obs->ctrl[c], OWTW_GREETING, 0, NULL);
+            owtw_find(&obs->ctrl[c], OWTW_OBS_GREETING, 0, NULL);
         if (!g || g->len < OWTW_GREET_COUNT + 4)
             continue;
         uint32_t n = owtw_be32(g->wire + OWTW_GREET_COUNT);
@@ -109,7 +109,7 @@ OWTW_CHECK(owtw_chk_unique)
             owtw_find(&obs->ctrl[c], arg->type, 0, NULL);
         if (!m || m->len < arg->flags + 16)
             continue;
-        if (arg->type == OWTW_SETUP &&
+        if (arg->type == OWTW_OBS_SETUP &&
             (owtw_be32(m->wire) & 0x6u) == 0)
             continue; /* unauthenticated: the field is unused */
         for (size_t e = 0; e < c; e++) {
@@ -136,14 +136,14 @@ OWTW_CHECK(owtw_chk_server_start_sent)
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
         uint32_t mode;
-        if (!owtw_find(t, OWTW_SETUP, 0, &at) || !owtw_chosen(t, &mode) ||
+        if (!owtw_find(t, OWTW_OBS_SETUP, 0, &at) || !owtw_chosen(t, &mode) ||
             mode == 0)
             continue;
         const struct ippm_ctrl_msg *r = owtw_reply(t, at, NULL);
         if (!r && t->closed_by == (int)IPPM_DIR_TO_SERVER)
             continue; /* the client left first: nothing to grade */
         a.n++;
-        if (!r || r->type != OWTW_SERVER_START)
+        if (!r || r->type != OWTW_OBS_SERVER_START)
             stamp_acc_fail(&a, "connection %zu: Set-Up-Response (Mode %u) "
                            "answered by %s", c + 1, (unsigned)mode,
                            r ? "another message" : "no Server-Start");
@@ -159,7 +159,7 @@ OWTW_CHECK(owtw_chk_start_time_same)
     const uint8_t *first = NULL;
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
-        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_SERVER_START, 0, NULL);
+        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SERVER_START, 0, NULL);
         const uint8_t *p = s ? owtw_clear(t, s, OWTW_START_TIME + 8) : NULL;
         if (!p || owtw_accept_of(t, s) != 0)
             continue;
@@ -189,7 +189,7 @@ OWTW_CHECK(owtw_chk_mode0_close)
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
         uint32_t mode;
-        if (!owtw_find(t, OWTW_SETUP, 0, &at) || !owtw_chosen(t, &mode) ||
+        if (!owtw_find(t, OWTW_OBS_SETUP, 0, &at) || !owtw_chosen(t, &mode) ||
             (mode & 0x7u) != 0)
             continue;
         const struct ippm_ctrl_msg *r = owtw_reply(t, at, NULL);
@@ -213,7 +213,7 @@ OWTW_CHECK(owtw_chk_unoffered_refused)
         size_t at;
         uint32_t offered, mode;
         if (!owtw_offered(t, &offered) || !owtw_chosen(t, &mode) ||
-            !owtw_find(t, OWTW_SETUP, 0, &at))
+            !owtw_find(t, OWTW_OBS_SETUP, 0, &at))
             continue;
         uint32_t extra = mode & ~offered & arg->flags;
         if (!extra)
@@ -318,7 +318,7 @@ OWTW_CHECK(owtw_chk_client_close_greeting)
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
-        const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_GREETING, 0, NULL);
+        const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_OBS_GREETING, 0, NULL);
         if (!g || g->len < OWTW_GREET_COUNT + 4)
             continue;
         uint32_t modes = owtw_be32(g->wire + OWTW_GREET_MODES);
@@ -348,13 +348,13 @@ OWTW_CHECK(owtw_chk_client_close_reject)
     for (size_t c = 0; c < obs->n_ctrl; c++) {
         const struct ippm_transcript *t = &obs->ctrl[c];
         size_t at;
-        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_SERVER_START, 0, &at);
+        const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SERVER_START, 0, &at);
         if (!s || owtw_accept_of(t, s) <= 0)
             continue;
         a.n++;
         for (size_t j = at + 1; j < t->n_msg; j++)
             if (t->msg[j].dir == IPPM_DIR_TO_SERVER &&
-                t->msg[j].type != OWTW_PARTIAL) {
+                t->msg[j].type != OWTW_OBS_PARTIAL) {
                 stamp_acc_fail(&a, "connection %zu: Server-Start refused "
                                "(Accept %d), the client sent more", c + 1,
                                owtw_accept_of(t, s));

@@ -1,6 +1,6 @@
 /* What the OWAMP (RFC 4656) and TWAMP (RFC 5357) control cases look at:
  * the control connections of struct ippm_obs (obs->ctrl), each message
- * labelled with its type (ippm_ctrl_msg.type, one of enum owtw_msg) by
+ * labelled with its type (ippm_ctrl_msg.type, one of enum owtw_obs_msg) by
  * whoever cut the TCP stream (pcap replay, the live prober, a fixture).
  *
  * Roles: a case graded on the server (Server, Session-Reflector or
@@ -13,70 +13,45 @@
 #include <stdint.h>
 
 #include "conformance/ippm_conform.h"
+#include "proto/owtw/owtw.h"
 
 /* Control message types (ippm_ctrl_msg.type). A Request-Session carries
  * its schedule slots and both HMACs; the Fetch-Session reply's data (the
  * reproduced request, skip ranges and records after Fetch-Ack) is one
- * OWTW_FETCH_DATA message. OWTW_BAD_CMD: a client command the cutter did
- * not know, one 16-octet block; OWTW_PARTIAL: the octets a direction
+ * OWTW_OBS_FETCH_DATA message. OWTW_OBS_BAD_CMD: a client command the cutter did
+ * not know, one 16-octet block; OWTW_OBS_PARTIAL: the octets a direction
  * ended with that make no whole message (also counted in
  * ippm_transcript.left_over). */
-enum owtw_msg {
-    OWTW_UNKNOWN = 0,
-    OWTW_GREETING,      /* Server Greeting, 64 */
-    OWTW_SETUP,         /* Set-Up-Response, 164 */
-    OWTW_SERVER_START,  /* Server-Start, 48 */
-    OWTW_REQ_SESSION,   /* OWAMP Request-Session (1), 112 + 16 slots + 16 */
-    OWTW_REQ_TW,        /* TWAMP Request-TW-Session (5), 112 */
-    OWTW_REQ_MICRO,     /* RFC 9533: OWAMP 5 / TWAMP 11 */
-    OWTW_ACCEPT,        /* Accept-Session, 48 */
-    OWTW_START,         /* Start-Sessions (2), 32 */
-    OWTW_START_ACK,     /* Start-Ack, 32 */
-    OWTW_STOP,          /* Stop-Sessions (3), 32 + records */
-    OWTW_FETCH,         /* Fetch-Session (4), 48 */
-    OWTW_FETCH_ACK,     /* Fetch-Ack, 32 */
-    OWTW_FETCH_DATA,    /* what follows an accepting Fetch-Ack */
-    OWTW_START_N,       /* RFC 5938 Start-N-Sessions (7) */
-    OWTW_START_N_ACK,   /* Start-N-Ack (8) */
-    OWTW_STOP_N,        /* Stop-N-Sessions (9) */
-    OWTW_STOP_N_ACK,    /* Stop-N-Ack (10) */
-    OWTW_BAD_CMD,       /* an unknown command number, first block */
-    OWTW_PARTIAL,       /* a direction's last octets, no whole message */
-    OWTW_MSG_COUNT
+enum owtw_obs_msg {
+    OWTW_OBS_UNKNOWN = 0,
+    OWTW_OBS_GREETING,      /* Server Greeting, 64 */
+    OWTW_OBS_SETUP,         /* Set-Up-Response, 164 */
+    OWTW_OBS_SERVER_START,  /* Server-Start, 48 */
+    OWTW_OBS_REQ_SESSION,   /* OWAMP Request-Session (1), 112 + 16 slots + 16 */
+    OWTW_OBS_REQ_TW,        /* TWAMP Request-TW-Session (5), 112 */
+    OWTW_OBS_REQ_MICRO,     /* RFC 9533: OWAMP 5 / TWAMP 11 */
+    OWTW_OBS_ACCEPT,        /* Accept-Session, 48 */
+    OWTW_OBS_START,         /* Start-Sessions (2), 32 */
+    OWTW_OBS_START_ACK,     /* Start-Ack, 32 */
+    OWTW_OBS_STOP,          /* Stop-Sessions (3), 32 + records */
+    OWTW_OBS_FETCH,         /* Fetch-Session (4), 48 */
+    OWTW_OBS_FETCH_ACK,     /* Fetch-Ack, 32 */
+    OWTW_OBS_FETCH_DATA,    /* what follows an accepting Fetch-Ack */
+    OWTW_OBS_START_N,       /* RFC 5938 Start-N-Sessions (7) */
+    OWTW_OBS_START_N_ACK,   /* Start-N-Ack (8) */
+    OWTW_OBS_STOP_N,        /* Stop-N-Sessions (9) */
+    OWTW_OBS_STOP_N_ACK,    /* Stop-N-Ack (10) */
+    OWTW_OBS_BAD_CMD,       /* an unknown command number, first block */
+    OWTW_OBS_PARTIAL,       /* a direction's last octets, no whole message */
+    OWTW_OBS_MSG_COUNT
 };
 
-/* Command numbers (RFC 4656 §3.4, RFC 5357 §3.5, RFC 5938 §3, RFC 9533
- * §6). */
-#define OWTW_CMD_REQ_SESSION 1
-#define OWTW_CMD_START 2
-#define OWTW_CMD_STOP 3
-#define OWTW_CMD_FETCH 4
-#define OWTW_CMD_REQ_TW 5       /* TWAMP; in OWAMP 5 is the micro request */
-#define OWTW_CMD_START_N 7
-#define OWTW_CMD_START_N_ACK 8
-#define OWTW_CMD_STOP_N 9
-#define OWTW_CMD_STOP_N_ACK 10
-#define OWTW_CMD_REQ_TW_MICRO 11
-
-/* Modes bits (RFC 4656 §3.1; TWAMP-Modes registry, RFC 7717 §7 and the
- * extensions). */
-#define OWTW_MODE_OPEN 0x1u
-#define OWTW_MODE_AUTH 0x2u
-#define OWTW_MODE_ENCRYPTED 0x4u
-#define OWTW_MODE_MIXED 0x8u          /* RFC 5618 */
-#define OWTW_MODE_INDIVIDUAL 0x10u    /* RFC 5938 */
-#define OWTW_MODE_REFLECT 0x20u       /* RFC 6038 Reflect Octets */
-#define OWTW_MODE_SYMMETRIC 0x40u     /* RFC 6038 Symmetrical Size */
-#define OWTW_MODE_IKEV2 0x80u         /* RFC 7717 */
-#define OWTW_MODE_DSCP_ECN 0x100u     /* RFC 7750 */
-#define OWTW_MODE_PTP 0x200u          /* RFC 8186 */
-#define OWTW_MODES_OWAMP 0x287u      /* 0..2, IKEv2 (RFC 7717), PTPv2 (RFC 8186) */
-#define OWTW_MODES_TWAMP 0x3ffu       /* every bit a registry names */
-
-/* Accept values (RFC 4656 §3.3; 6 from RFC 7717 §5.3). */
-#define OWTW_ACCEPT_OK 0
-#define OWTW_ACCEPT_FAILURE 1
-#define OWTW_ACCEPT_NOT_SUPPORTED 3
+/* Modes a greeting or Set-Up-Response may set: every bit a
+ * specification registers for the protocol (deviations.md). Mode bits,
+ * command numbers and Accept values are proto/owtw/owtw.h's. */
+#define OWTW_MODES_OWAMP 0x287u /* 0..2, IKEv2 (RFC 7717), PTPv2 (RFC 8186) */
+#define OWTW_MODES_TWAMP 0x3ffu /* bits 0..9 */
+/* The highest Accept value defined (RFC 7717 §5.3's 6). */
 #define OWTW_ACCEPT_MAX 6
 
 /* Field offsets the checks read, from the RFCs' figures. */
@@ -110,7 +85,6 @@ enum owtw_msg {
 #define OWTW_FACK_NSKIP 8
 #define OWTW_FACK_NREC 12
 #define OWTW_N_NSESS 12         /* RFC 5938 Number of Sessions */
-#define OWTW_BLOCK 16
 
 /* An MBZ run of a message: offset and length, in octets. */
 struct owtw_run {
