@@ -40,6 +40,7 @@
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
+#include "impl/conform/cmd_pcap_owtw.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
@@ -208,7 +209,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_KEYS
 };
 
 static const struct option check_longopts[] = {
@@ -232,6 +233,7 @@ static const struct option check_longopts[] = {
     {"path", required_argument, NULL, OPT_PATH},
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    {"keys", required_argument, NULL, OPT_KEYS},
     {NULL, 0, NULL, 0}
 };
 
@@ -264,6 +266,9 @@ static void usage(FILE *f)
           "format given\n"
           "  --ssid-set N[,N]       the SSIDs the reflector is provisioned "
           "with\n"
+          "  --keys FILE            OWAMP/TWAMP: `KEYID HEX-SECRET` lines, "
+          "to decrypt\n"
+          "                         and check modes A and E\n"
           "  --junit FILE, --json FILE, --html FILE   write the results so\n"
           "  --manifest MANIFEST    check every capture the corpus lists "
           "against\n"
@@ -361,6 +366,7 @@ int parse_opts(int argc, char **argv, const char *prog,
                 return -1;
             break;
         case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
+        case OPT_KEYS: o->keys_file = optarg; break;
         case OPT_SSID_SET:
             if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
                                   o->ssid_set, CONFORM_SSID_SET_MAX,
@@ -559,6 +565,7 @@ struct check_run {
     size_t n_res;
     uint64_t start_ns, duration_ns;
     const char *refl_mode, *refl_mode_how; /* ippm_obs_reflector_mode */
+    struct owtw_pcap *owtw; /* OWAMP/TWAMP control connections, if any */
 };
 
 static void check_run_free(struct check_run *r)
@@ -569,6 +576,7 @@ static void check_run_free(struct check_run *r)
     free(r->flows);
     free(r->flow_rows);
     free(r->res);
+    owtw_pcap_free(r->owtw);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
 }
@@ -600,6 +608,22 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
     }
 }
 
+/* The capture holds OWAMP/TWAMP control connections: their cases. */
+static int check_run_owtw(const struct check_opts *o, struct check_run *r)
+{
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    size_t cap = 2 * (n_cat ? n_cat : 1);
+    r->res = calloc(cap, sizeof *r->res);
+    if (r->res == NULL) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    r->n_res = owtw_pcap_grade(r->owtw, o, r->res, cap);
+    r->duration_ns = now_ns() - r->start_ns;
+    return 0;
+}
+
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
  * IPPM_EXIT_ status after one line on stderr. */
 static int check_run(const struct check_opts *o, struct check_run *r)
@@ -623,6 +647,11 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: %s: %s", o->file, err);
         return IPPM_EXIT_RUNTIME;
     }
+    int orc = owtw_pcap_load(o, &r->owtw);
+    if (orc != 0)
+        return orc;
+    if (owtw_pcap_connections(r->owtw))
+        return check_run_owtw(o, r);
     r->port = o->port;
     if (r->port == 0 && capture_port(&r->cap, &r->port) != 0) {
         ippm_cli_error("pcap check: out of memory");
@@ -726,6 +755,10 @@ static void print_flows(FILE *f, const struct check_run *r, bool verbose)
 
 static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
+    if (owtw_pcap_connections(r->owtw)) {
+        owtw_pcap_summary(f, r->owtw);
+        return;
+    }
     const struct ippm_pcap_counts *k = &r->cap.counts;
     char line[512];
     snprintf(line, sizeof line,
@@ -781,6 +814,14 @@ static bool report_nothing_graded(const struct check_run *r,
                          r->res[i].c->role == IPPM_ROLE_SENDER);
     }
     bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (owtw_pcap_connections(r->owtw)) {
+        if (!graded)
+            ippm_cli_error("pcap check: nothing graded: every OWAMP/TWAMP "
+                           "case is n/a (%zu control connections; modes A "
+                           "and E need --keys)",
+                           owtw_pcap_connections(r->owtw));
+        return !graded;
+    }
     if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
@@ -992,8 +1033,9 @@ int ippm_pcap_check_manifest(const char *path)
             argv[ac++] = "pcap check";
             argv[ac++] = owned[no++] = manifest_path(dir, tok[0]);
             for (int i = 3; i < nt; i++) {
-                bool is_path = i > 3 && (strcmp(tok[i - 1], "--auth-key-file")
-                                         == 0);
+                bool is_path = i > 3 &&
+                               (strcmp(tok[i - 1], "--auth-key-file") == 0 ||
+                                strcmp(tok[i - 1], "--keys") == 0);
                 argv[ac++] = is_path ? (owned[no++] =
                                             manifest_path(dir, tok[i]))
                                      : tok[i];
