@@ -100,7 +100,7 @@ const struct ippm_case ippm_cases_twamp_5357[] = {
     {"TWAMP-5357-3.7-02", "RFC 4656 §3.7 (RFC 5357 §3.7)", IPPM_MUST, R,
      "Start-Ack MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
      {OWTW_OBS_START_ACK, 0, &owtw_mbz_start_ack}},
-    {"TWAMP-5357-4.2-01", "RFC 5357 §4.2", IPPM_MUST, R,
+    {"TWAMP-5357-4.2-20", "RFC 5357 §4.2", IPPM_MUST, R,
      "No REFWAIT close sooner than 900 s without test packets",
      "The default value of REFWAIT SHALL be 900 seconds, and this waiting "
      "time MAY be configurable.",

@@ -97,17 +97,18 @@ static uint8_t *plain_room(struct cutter *k, size_t n)
     return p;
 }
 
-/* The shared secret the KeyID names, or NULL. */
-static const struct owtw_cut_key *key_of(const struct cutter *k,
-                                         const uint8_t keyid[OWTW_KEYID_LEN])
+/* The shared secret the KeyID names (trailing zero padding not part of
+ * it), or NULL. */
+static const struct owtw_key *key_of(const struct cutter *k,
+                                     const uint8_t keyid[OWTW_KEYID_LEN])
 {
-    for (size_t i = 0; i < k->in->n_keys; i++) {
-        size_t l = strlen(k->in->keys[i].keyid);
-        if (l <= OWTW_KEYID_LEN &&
-            memcmp(k->in->keys[i].keyid, keyid, l) == 0 &&
-            (l == OWTW_KEYID_LEN || keyid[l] == 0))
+    size_t l = OWTW_KEYID_LEN;
+    while (l && keyid[l - 1] == 0)
+        l--;
+    for (size_t i = 0; i < k->in->n_keys; i++)
+        if (k->in->keys[i].keyid_len == l &&
+            memcmp(k->in->keys[i].keyid, keyid, l) == 0)
             return &k->in->keys[i];
-    }
     return NULL;
 }
 
@@ -127,10 +128,10 @@ static void cut_setup(struct cutter *k)
     if (!k->secure)
         return;
     memcpy(k->client_iv, s.client_iv, sizeof k->client_iv);
-    const struct owtw_cut_key *key = key_of(k, s.keyid);
+    const struct owtw_key *key = key_of(k, s.keyid);
     uint8_t dk[OWTW_AES_SK_LEN];
     if (!key || !k->in->crypto ||
-        owtw_derive_key(k->in->crypto, key->pass, key->pass_len, k->salt,
+        owtw_derive_key(k->in->crypto, key->secret, key->secret_len, k->salt,
                         k->count, dk) != IPPM_OK) {
         k->out->key_missing = true;
         return;
@@ -204,47 +205,36 @@ static int peek_block(struct cutter *k, int dir, uint8_t out[OWTW_BLOCK])
     return 0;
 }
 
-/* The proto/owtw kind of a client command, its observation type. */
+/* The proto/owtw kind of a client command (owtw_cmd_msg) and its
+ * observation type; false for a number the protocol does not define. */
 static bool client_kind(struct cutter *k, uint8_t cmd, enum owtw_msg *kind,
                         int *type)
 {
-    int proto = k->out->proto;
-    if (proto < 0) { /* the first command tells */
+    if (k->out->proto < 0) { /* the first command tells */
         if (cmd == OWTW_CMD_REQUEST_SESSION || cmd == OWTW_CMD_FETCH_SESSION)
-            proto = OWTW_OWAMP;
+            k->out->proto = OWTW_OWAMP;
         else if (cmd == 5 || cmd == 7 || cmd == 9 || cmd == 11)
-            proto = OWTW_TWAMP;
-        k->out->proto = proto;
+            k->out->proto = OWTW_TWAMP;
     }
-    bool ow = proto == OWTW_OWAMP;
-    switch (cmd) {
-    case OWTW_CMD_REQUEST_SESSION:
-        *kind = OWTW_MSG_REQUEST, *type = OWTW_OBS_REQ_SESSION;
-        return ow;
-    case OWTW_CMD_START_SESSIONS:
-        *kind = OWTW_MSG_START, *type = OWTW_OBS_START;
-        return true;
-    case OWTW_CMD_STOP_SESSIONS:
-        *kind = ow ? OWTW_MSG_STOP : OWTW_MSG_STOP_TW, *type = OWTW_OBS_STOP;
-        return true;
-    case OWTW_CMD_FETCH_SESSION:
-        *kind = OWTW_MSG_FETCH, *type = OWTW_OBS_FETCH;
-        return ow;
-    case 5:
-        *kind = ow ? OWTW_MSG_REQUEST : OWTW_MSG_REQUEST_TW;
-        *type = ow ? OWTW_OBS_REQ_MICRO : OWTW_OBS_REQ_TW;
-        return true;
-    case OWTW_CMD_START_N_SESSIONS:
-    case OWTW_CMD_STOP_N_SESSIONS:
-        *kind = OWTW_MSG_NSESSIONS;
-        *type = cmd == 7 ? OWTW_OBS_START_N : OWTW_OBS_STOP_N;
-        return !ow;
-    case OWTW_CMD_REQUEST_TW_MICRO:
-        *kind = OWTW_MSG_REQUEST_TW, *type = OWTW_OBS_REQ_MICRO;
-        return !ow;
-    default:
+    enum owtw_proto proto =
+        k->out->proto == OWTW_OWAMP ? OWTW_OWAMP : OWTW_TWAMP;
+    *kind = owtw_cmd_msg(proto, cmd);
+    if (*kind == OWTW_MSG_COUNT_)
         return false;
+    switch (cmd) {
+    case OWTW_CMD_REQUEST_SESSION: *type = OWTW_OBS_REQ_SESSION; break;
+    case OWTW_CMD_START_SESSIONS: *type = OWTW_OBS_START; break;
+    case OWTW_CMD_STOP_SESSIONS: *type = OWTW_OBS_STOP; break;
+    case OWTW_CMD_FETCH_SESSION: *type = OWTW_OBS_FETCH; break;
+    case 5:
+        *type = proto == OWTW_OWAMP ? OWTW_OBS_REQ_MICRO : OWTW_OBS_REQ_TW;
+        break;
+    case OWTW_CMD_START_N_SESSIONS: *type = OWTW_OBS_START_N; break;
+    case OWTW_CMD_STOP_N_SESSIONS: *type = OWTW_OBS_STOP_N; break;
+    case OWTW_CMD_REQUEST_TW_MICRO: *type = OWTW_OBS_REQ_MICRO; break;
+    default: return false; /* 8, 10: the server's acks, not commands */
     }
+    return true;
 }
 
 /* Reads one message of kind from dir into plain, block by block,

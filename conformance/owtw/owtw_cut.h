@@ -17,13 +17,6 @@
 #include "proto/common/ippm_crypto.h"
 #include "proto/owtw/owtw.h"
 
-/* A shared secret: KeyID and passphrase octets (RFC 4656 §3.1). */
-struct owtw_cut_key {
-    const char *keyid;
-    const uint8_t *pass;
-    size_t pass_len;
-};
-
 /* A test session the control connection set up (Accept 0), so a reader
  * can follow its packets. */
 struct owtw_cut_session {
@@ -48,7 +41,7 @@ struct owtw_cut_in {
      * command (1 or 4: OWAMP; 5, 7, 9, 11: TWAMP). */
     int proto;
     const struct ippm_crypto *crypto; /* NULL: nothing decrypted */
-    const struct owtw_cut_key *keys;
+    const struct owtw_key *keys;      /* KeyIDs and their secrets */
     size_t n_keys;
 };
 

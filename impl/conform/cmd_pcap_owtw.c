@@ -23,7 +23,7 @@
 #define TWAMP_PORT 862
 #define KEYS_MAX 64
 
-struct owtw_conn {
+struct ctl_conn {
     const struct ippm_tcp_conn *tcp;
     struct owtw_cut_out cut;
     int proto; /* enum owtw_proto */
@@ -31,11 +31,11 @@ struct owtw_conn {
 
 struct owtw_pcap {
     struct ippm_tcp_reasm tr;
-    struct owtw_conn *conn;
+    struct ctl_conn *conn;
     size_t n_conn;
     struct ippm_transcript *t[2]; /* by enum owtw_proto */
     size_t n_t[2];
-    struct owtw_cut_key keys[KEYS_MAX];
+    struct owtw_key keys[KEYS_MAX];
     uint8_t secret[KEYS_MAX][128];
     char keyid[KEYS_MAX][81];
     size_t n_keys;
@@ -84,7 +84,8 @@ static int keys_load(const char *path, struct owtw_pcap *p)
             p->secret[k][i] = (uint8_t)v;
         }
         snprintf(p->keyid[k], sizeof p->keyid[k], "%s", id);
-        p->keys[k] = (struct owtw_cut_key){p->keyid[k], p->secret[k], hl / 2};
+        p->keys[k] = (struct owtw_key){(const uint8_t *)p->keyid[k],
+                                       strlen(id), p->secret[k], hl / 2};
     }
     fclose(f);
     return 0;
@@ -110,7 +111,7 @@ static bool is_control(const struct ippm_tcp_conn *c, int *proto)
 
 /* Cuts connection c into cn; 0, or -1 when out of memory. */
 static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
-                    int proto, struct owtw_conn *cn)
+                    int proto, struct ctl_conn *cn)
 {
     struct owtw_cut_in in = {
         .data = {c->dir[0].data, c->dir[1].data},
@@ -137,7 +138,7 @@ static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
 }
 
 /* The transcript of cn, for the catalogue. */
-static void transcript_of(const struct owtw_conn *cn, struct ippm_transcript *t)
+static void transcript_of(const struct ctl_conn *cn, struct ippm_transcript *t)
 {
     const struct ippm_tcp_conn *c = cn->tcp;
     memset(t, 0, sizeof *t);
@@ -267,7 +268,7 @@ void owtw_pcap_summary(FILE *f, const struct owtw_pcap *p)
             (unsigned long long)p->frames, p->tr.n, p->n_t[OWTW_OWAMP],
             p->n_t[OWTW_TWAMP]);
     for (size_t i = 0; i < p->n_conn; i++) {
-        const struct owtw_conn *cn = &p->conn[i];
+        const struct ctl_conn *cn = &p->conn[i];
         char a[IPPM_ADDR_STRLEN], b[IPPM_ADDR_STRLEN];
         fprintf(f, "    %s %s -> %s: mode %u, %zu messages, %zu sessions%s%s%s\n",
                 cn->proto == OWTW_OWAMP ? "OWAMP" : "TWAMP",
