@@ -4,9 +4,8 @@
  * messages and decrypted with --keys (conformance/owtw/owtw_cut.h), then
  * graded with the OWAMP and TWAMP cases of the catalogue. */
 #include "impl/conform/cmd_pcap_owtw.h"
+#include "impl/conform/owtw_keys.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,6 @@
 
 #define OWAMP_PORT 861
 #define TWAMP_PORT 862
-#define KEYS_MAX 64
 
 struct ctl_conn {
     const struct ippm_tcp_conn *tcp;
@@ -35,61 +33,11 @@ struct owtw_pcap {
     size_t n_conn;
     struct ippm_transcript *t[2]; /* by enum owtw_proto */
     size_t n_t[2];
-    struct owtw_key keys[KEYS_MAX];
-    uint8_t secret[KEYS_MAX][128];
-    char keyid[KEYS_MAX][81];
-    size_t n_keys;
+    struct owtw_keyring keys;
     struct ippm_crypto crypto;
     bool crypto_ok;
     uint64_t frames;
 };
-
-/* The keys file: `KeyID hex-passphrase` a line, '#' comments, as
- * perfSONAR's pfstore writes it. (H3's ippm_keys_read in impl/core/keyfile
- * reads the same format; this goes once it is on main.) Returns 0, or -1
- * after one line on stderr. */
-static int keys_load(const char *path, struct owtw_pcap *p)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ippm_cli_error("--keys: %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char line[512];
-    unsigned no = 0;
-    while (fgets(line, sizeof line, f)) {
-        no++;
-        char id[128], hex[300];
-        char *s = line;
-        while (isspace((unsigned char)*s))
-            s++;
-        if (*s == '#' || *s == '\0')
-            continue;
-        size_t hl;
-        if (sscanf(s, "%127s %299s", id, hex) != 2 || strlen(id) > 80 ||
-            (hl = strlen(hex)) % 2 || hl / 2 > sizeof p->secret[0] ||
-            p->n_keys == KEYS_MAX) {
-            ippm_cli_error("--keys: %s:%u: not `KEYID HEX`", path, no);
-            fclose(f);
-            return -1;
-        }
-        size_t k = p->n_keys++;
-        for (size_t i = 0; i < hl / 2; i++) {
-            unsigned v;
-            if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
-                ippm_cli_error("--keys: %s:%u: not hex", path, no);
-                fclose(f);
-                return -1;
-            }
-            p->secret[k][i] = (uint8_t)v;
-        }
-        snprintf(p->keyid[k], sizeof p->keyid[k], "%s", id);
-        p->keys[k] = (struct owtw_key){(const uint8_t *)p->keyid[k],
-                                       strlen(id), p->secret[k], hl / 2};
-    }
-    fclose(f);
-    return 0;
-}
 
 static uint64_t ns_at(const void *ctx, int dir, uint64_t off)
 {
@@ -120,8 +68,8 @@ static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
         .ctx = c,
         .proto = proto,
         .crypto = p->crypto_ok ? &p->crypto : NULL,
-        .keys = p->keys,
-        .n_keys = p->n_keys,
+        .keys = p->keys.key,
+        .n_keys = p->keys.n,
     };
     memset(cn, 0, sizeof *cn);
     cn->tcp = c;
@@ -188,9 +136,9 @@ int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out)
         return IPPM_EXIT_RUNTIME;
     }
     ippm_tcp_reasm_init(&p->tr);
-    if (o->keys_file && keys_load(o->keys_file, p) != 0)
+    if (o->keys_file && owtw_keys_load("--keys", o->keys_file, &p->keys) != 0)
         return IPPM_EXIT_USAGE;
-    if (p->n_keys) {
+    if (p->keys.n) {
         if (ippm_crypto_openssl_init(&p->crypto) != 0) {
             ippm_crypto_openssl_free(&p->crypto);
             ippm_cli_error("pcap check: OpenSSL has no AES or HMAC");
@@ -246,7 +194,7 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
         obs.protocol = names[pr];
         obs.ctrl = p->t[pr];
         obs.n_ctrl = p->n_t[pr];
-        obs.auth = p->n_keys != 0;
+        obs.auth = p->keys.n != 0;
         obs.ext = &x.base;
         if (o->roles & ROLE_REFLECTOR) {
             obs.role = IPPM_ROLE_REFLECTOR;
@@ -299,6 +247,6 @@ void owtw_pcap_free(struct owtw_pcap *p)
     ippm_tcp_reasm_free(&p->tr);
     if (p->crypto_ok)
         ippm_crypto_openssl_free(&p->crypto);
-    memset(p->secret, 0, sizeof p->secret);
+    owtw_keys_wipe(&p->keys);
     free(p);
 }
