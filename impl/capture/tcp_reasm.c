@@ -15,20 +15,22 @@ void ippm_tcp_reasm_init(struct ippm_tcp_reasm *r)
     memset(r, 0, sizeof *r);
 }
 
-static void dir_free(struct ippm_tcp_dir *d)
+/* see tcp_reasm.h */
+void ippm_tcp_dir_free(struct ippm_tcp_dir *d)
 {
     free(d->data);
     free(d->mark);
     for (size_t i = 0; i < d->n_held; i++)
         free(d->held[i].p);
+    memset(d, 0, sizeof *d);
 }
 
 /* see tcp_reasm.h */
 void ippm_tcp_reasm_free(struct ippm_tcp_reasm *r)
 {
     for (size_t i = 0; i < r->n; i++) {
-        dir_free(&r->conn[i].dir[0]);
-        dir_free(&r->conn[i].dir[1]);
+        ippm_tcp_dir_free(&r->conn[i].dir[0]);
+        ippm_tcp_dir_free(&r->conn[i].dir[1]);
     }
     free(r->conn);
     memset(r, 0, sizeof *r);
@@ -87,9 +89,9 @@ static struct ippm_tcp_conn *conn_of(struct ippm_tcp_reasm *r,
     return c;
 }
 
-/* Appends n octets at time ns, within the stream bound. */
-static int append(struct ippm_tcp_dir *d, const uint8_t *p, size_t n,
-                  uint64_t ns)
+/* see tcp_reasm.h */
+int ippm_tcp_dir_append(struct ippm_tcp_dir *d, const uint8_t *p, size_t n,
+                        uint64_t ns)
 {
     if (d->len + n > IPPM_TCP_STREAM_MAX) {
         size_t room = IPPM_TCP_STREAM_MAX - d->len;
@@ -137,7 +139,7 @@ static int take(struct ippm_tcp_dir *d, uint32_t seq, const uint8_t *p,
         return 1;
     }
     d->retrans += old;
-    if (append(d, p + old, n - old, ns) != 0)
+    if (ippm_tcp_dir_append(d, p + old, n - old, ns) != 0)
         return -1;
     d->next_seq += (uint32_t)(n - old);
     return 1;

@@ -78,6 +78,15 @@ void ippm_tcp_reasm_free(struct ippm_tcp_reasm *r);
 int ippm_tcp_reasm_add(struct ippm_tcp_reasm *r,
                        const struct ippm_pcap_dgram *d);
 
+/* Appends n in-order octets had at ns (a live reader records its own
+ * connection so, to cut it as a capture's). 0, or -1 out of memory;
+ * past IPPM_TCP_STREAM_MAX the rest is counted in dropped. */
+int ippm_tcp_dir_append(struct ippm_tcp_dir *d, const uint8_t *p, size_t n,
+                        uint64_t ns);
+
+/* Frees what a direction holds and clears it. */
+void ippm_tcp_dir_free(struct ippm_tcp_dir *d);
+
 /* When octet off (0-based) of the direction was first in order; the
  * last mark's time when off is past the end, 0 when nothing arrived. */
 uint64_t ippm_tcp_dir_ns_at(const struct ippm_tcp_dir *d, uint64_t off);

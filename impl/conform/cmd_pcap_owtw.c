@@ -21,15 +21,9 @@
 #define OWAMP_PORT 861
 #define TWAMP_PORT 862
 
-struct ctl_conn {
-    const struct ippm_tcp_conn *tcp;
-    struct owtw_cut_out cut;
-    int proto; /* enum owtw_proto */
-};
-
 struct owtw_pcap {
     struct ippm_tcp_reasm tr;
-    struct ctl_conn *conn;
+    struct owtw_ctl_conn *conn;
     size_t n_conn;
     struct ippm_transcript *t[2]; /* by enum owtw_proto */
     size_t n_t[2];
@@ -57,9 +51,10 @@ static bool is_control(const struct ippm_tcp_conn *c, int *proto)
     return owtw_cut_looks_like_greeting(s->data, s->len);
 }
 
-/* Cuts connection c into cn; 0, or -1 when out of memory. */
-static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
-                    int proto, struct ctl_conn *cn)
+/* see cmd_pcap_owtw.h */
+int owtw_ctl_conn_cut(const struct ippm_tcp_conn *c, int proto,
+                  const struct owtw_keyring *keys,
+                  const struct ippm_crypto *crypto, struct owtw_ctl_conn *cn)
 {
     struct owtw_cut_in in = {
         .data = {c->dir[0].data, c->dir[1].data},
@@ -67,9 +62,9 @@ static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
         .ns_at = ns_at,
         .ctx = c,
         .proto = proto,
-        .crypto = p->crypto_ok ? &p->crypto : NULL,
-        .keys = p->keys.key,
-        .n_keys = p->keys.n,
+        .crypto = crypto,
+        .keys = keys ? keys->key : NULL,
+        .n_keys = keys ? keys->n : 0,
     };
     memset(cn, 0, sizeof *cn);
     cn->tcp = c;
@@ -85,8 +80,9 @@ static int cut_conn(struct owtw_pcap *p, const struct ippm_tcp_conn *c,
     return 0;
 }
 
-/* The transcript of cn, for the catalogue. */
-static void transcript_of(const struct ctl_conn *cn, struct ippm_transcript *t)
+/* see cmd_pcap_owtw.h */
+void owtw_ctl_conn_transcript(const struct owtw_ctl_conn *cn,
+                          struct ippm_transcript *t)
 {
     const struct ippm_tcp_conn *c = cn->tcp;
     memset(t, 0, sizeof *t);
@@ -156,7 +152,9 @@ int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out)
         int proto;
         if (!is_control(&p->tr.conn[i], &proto))
             continue;
-        if (cut_conn(p, &p->tr.conn[i], proto, &p->conn[p->n_conn++]) != 0) {
+        if (owtw_ctl_conn_cut(&p->tr.conn[i], proto, &p->keys,
+                          p->crypto_ok ? &p->crypto : NULL,
+                          &p->conn[p->n_conn++]) != 0) {
             ippm_cli_error("pcap check: out of memory");
             return IPPM_EXIT_RUNTIME;
         }
@@ -168,7 +166,7 @@ int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out)
     }
     for (size_t i = 0; i < p->n_conn; i++) {
         int pr = p->conn[i].proto;
-        transcript_of(&p->conn[i], &p->t[pr][p->n_t[pr]++]);
+        owtw_ctl_conn_transcript(&p->conn[i], &p->t[pr][p->n_t[pr]++]);
     }
     return 0;
 }
@@ -216,7 +214,7 @@ void owtw_pcap_summary(FILE *f, const struct owtw_pcap *p)
             (unsigned long long)p->frames, p->tr.n, p->n_t[OWTW_OWAMP],
             p->n_t[OWTW_TWAMP]);
     for (size_t i = 0; i < p->n_conn; i++) {
-        const struct ctl_conn *cn = &p->conn[i];
+        const struct owtw_ctl_conn *cn = &p->conn[i];
         char a[IPPM_ADDR_STRLEN], b[IPPM_ADDR_STRLEN];
         fprintf(f, "    %s %s -> %s: mode %u, %zu messages, %zu sessions%s%s%s\n",
                 cn->proto == OWTW_OWAMP ? "OWAMP" : "TWAMP",
@@ -233,14 +231,20 @@ void owtw_pcap_summary(FILE *f, const struct owtw_pcap *p)
 }
 
 /* see cmd_pcap_owtw.h */
+void owtw_ctl_conn_free(struct owtw_ctl_conn *cn)
+{
+    free(cn->cut.msg);
+    free(cn->cut.plain);
+    memset(cn, 0, sizeof *cn);
+}
+
+/* see cmd_pcap_owtw.h */
 void owtw_pcap_free(struct owtw_pcap *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n_conn; i++) {
-        free(p->conn[i].cut.msg);
-        free(p->conn[i].cut.plain);
-    }
+    for (size_t i = 0; i < p->n_conn; i++)
+        owtw_ctl_conn_free(&p->conn[i]);
     free(p->conn);
     free(p->t[0]);
     free(p->t[1]);

@@ -8,9 +8,32 @@
 #include <stdio.h>
 
 #include "conformance/ippm_conform.h"
+#include "conformance/owtw/owtw_cut.h"
+#include "impl/capture/tcp_reasm.h"
 #include "impl/conform/cmd_pcap.h"
+#include "impl/conform/owtw_keys.h"
 
 struct owtw_pcap;
+
+/* One control connection cut into its messages. */
+struct owtw_ctl_conn {
+    const struct ippm_tcp_conn *tcp;
+    struct owtw_cut_out cut; /* owns cut.msg and cut.plain */
+    int proto;               /* enum owtw_proto */
+};
+
+/* Cuts c (proto -1: from its first command) into cn, decrypting with
+ * keys (NULL: none) through crypto. 0, or -1 when out of memory (cn then
+ * still to be freed). The pcap check and the live prober share it. */
+int owtw_ctl_conn_cut(const struct ippm_tcp_conn *c, int proto,
+                  const struct owtw_keyring *keys,
+                  const struct ippm_crypto *crypto, struct owtw_ctl_conn *cn);
+
+/* cn as the catalogue reads it (views into cn and its tcp). */
+void owtw_ctl_conn_transcript(const struct owtw_ctl_conn *cn,
+                          struct ippm_transcript *t);
+
+void owtw_ctl_conn_free(struct owtw_ctl_conn *cn);
 
 /* Reads o->file's TCP connections and cuts each OWAMP/TWAMP control
  * connection (decrypted with o->keys_file). *out is set even on failure
