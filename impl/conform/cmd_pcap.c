@@ -654,7 +654,26 @@ static int check_run_owtw(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    r->n_res = owtw_pcap_grade(r->owtw, o, r->res, cap);
+    /* An open-mode TWAMP session: its test packets, on TWAMP-Light's
+     * layouts (the same in mode O, RFC 5357 §4.1.2 and §4.2.1). */
+    struct owtw_pcap_test test = {NULL, 0, 0, NULL};
+    uint16_t port = owtw_pcap_open_test_port(r->owtw);
+    if (port) {
+        if (pair(&r->cap, port, false, &r->pr) != 0) {
+            ippm_cli_error("pcap check: out of memory");
+            return IPPM_EXIT_RUNTIME;
+        }
+        r->port = port;
+        r->in_flight = stamp_pairing_mark_in_flight(
+            r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
+            STAMP_PAIRING_REPLY_TIMEOUT_NS);
+        r->pkt.ext.name = STAMP_OBS_PKT;
+        r->pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
+        r->pkt.reflector = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+        test = (struct owtw_pcap_test){r->pr.ex, r->pr.n_ex,
+                                       r->pr.k.unmatched, &r->pkt.ext};
+    }
+    r->n_res = owtw_pcap_grade(r->owtw, o, port ? &test : NULL, r->res, cap);
     r->duration_ns = now_ns() - r->start_ns;
     return 0;
 }
@@ -819,6 +838,13 @@ static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
     if (owtw_pcap_connections(r->owtw)) {
         owtw_pcap_summary(f, r->owtw);
+        if (r->port)
+            fprintf(f, "TWAMP-Test, reflector port %u (mode O): %llu "
+                       "requests, %llu replies (%llu matched)\n",
+                    (unsigned)r->port,
+                    (unsigned long long)r->pr.k.requests,
+                    (unsigned long long)r->pr.k.replies,
+                    (unsigned long long)r->pr.k.matched);
         return;
     }
     const struct ippm_pcap_counts *k = &r->cap.counts;

@@ -178,7 +178,21 @@ size_t owtw_pcap_connections(const struct owtw_pcap *p)
 }
 
 /* see cmd_pcap_owtw.h */
+uint16_t owtw_pcap_open_test_port(const struct owtw_pcap *p)
+{
+    for (size_t i = 0; i < p->n_conn; i++) {
+        const struct owtw_ctl_conn *cn = &p->conn[i];
+        if (cn->proto == OWTW_TWAMP &&
+            (cn->cut.mode & OWTW_MODE_SECURITY_MASK) == OWTW_MODE_OPEN &&
+            cn->cut.n_sess)
+            return cn->cut.sess[0].receiver_port;
+    }
+    return 0;
+}
+
+/* see cmd_pcap_owtw.h */
 size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
+                       const struct owtw_pcap_test *test,
                        struct ippm_case_result *res, size_t cap)
 {
     static const char *const names[2] = {"owamp", "twamp"};
@@ -194,6 +208,14 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
         obs.n_ctrl = p->n_t[pr];
         obs.auth = p->keys.n != 0;
         obs.ext = &x.base;
+        obs.expect_stateful = -1;
+        obs.clock_tolerance_ns = o->tol_ns;
+        if (pr == OWTW_TWAMP && test) { /* its sessions' test packets */
+            obs.ex = test->ex;
+            obs.n_ex = test->n_ex;
+            obs.unmatched_replies = test->unmatched;
+            x.base.next = test->layouts;
+        }
         if (o->roles & ROLE_REFLECTOR) {
             obs.role = IPPM_ROLE_REFLECTOR;
             n += ippm_catalogue_run(&obs, o->only, res + n, cap - n);

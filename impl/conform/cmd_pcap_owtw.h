@@ -44,9 +44,24 @@ int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out);
 /* Control connections found; 0: none (the capture is STAMP's). */
 size_t owtw_pcap_connections(const struct owtw_pcap *p);
 
+/* The reflector port of the first TWAMP session set up in open mode,
+ * whose test packets the TWAMP-Test cases can read (TWAMP-Light's
+ * layouts); 0 none. Modes A and E are not followed yet. */
+uint16_t owtw_pcap_open_test_port(const struct owtw_pcap *p);
+
+/* A session's test packets, paired (cmd_pcap.c), and their layouts. */
+struct owtw_pcap_test {
+    const struct ippm_exchange *ex;
+    size_t n_ex;
+    uint64_t unmatched;
+    const struct ippm_obs_ext *layouts; /* struct stamp_obs_pkt */
+};
+
 /* Runs the OWAMP and TWAMP cases of the roles o asks for into res (cap
- * entries); returns how many. */
+ * entries), the TWAMP ones over test's packets too (NULL: none); returns
+ * how many. */
 size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
+                       const struct owtw_pcap_test *test,
                        struct ippm_case_result *res, size_t cap);
 
 /* The capture's connections, one line each. */
