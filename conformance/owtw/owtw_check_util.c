@@ -11,19 +11,6 @@ enum ippm_dir owtw_graded_dir(const struct ippm_obs *o)
 }
 
 /* see owtw_check_util.h */
-uint32_t owtw_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
-/* see owtw_check_util.h */
-uint16_t owtw_be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* see owtw_check_util.h */
 const struct ippm_ctrl_msg *owtw_find(const struct ippm_transcript *t,
                                       int type, size_t from, size_t *at)
 {
@@ -42,7 +29,7 @@ bool owtw_offered(const struct ippm_transcript *t, uint32_t *modes)
     const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_OBS_GREETING, 0, NULL);
     if (!g || g->len < OWTW_GREET_MODES + 4)
         return false;
-    *modes = owtw_be32(g->wire + OWTW_GREET_MODES);
+    *modes = ippm_load_u32(g->wire + OWTW_GREET_MODES);
     return true;
 }
 
@@ -52,7 +39,7 @@ bool owtw_chosen(const struct ippm_transcript *t, uint32_t *mode)
     const struct ippm_ctrl_msg *s = owtw_find(t, OWTW_OBS_SETUP, 0, NULL);
     if (!s || s->len < 4)
         return false;
-    *mode = owtw_be32(s->wire + OWTW_SETUP_MODE);
+    *mode = ippm_load_u32(s->wire + OWTW_SETUP_MODE);
     return true;
 }
 

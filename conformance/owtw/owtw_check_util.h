@@ -13,14 +13,11 @@
 #include "conformance/ippm_conform.h"
 #include "conformance/owtw/owtw_obs.h"
 #include "conformance/stamp/stamp_check_util.h"
+#include "proto/common/ippm_cur.h"
 
 /* The direction the graded side sends in: the server's (TO_CLIENT) when
  * the reflector role is graded, the client's otherwise. */
 enum ippm_dir owtw_graded_dir(const struct ippm_obs *o);
-
-/* Big-endian fields. */
-uint32_t owtw_be32(const uint8_t *p);
-uint16_t owtw_be16(const uint8_t *p);
 
 /* The first message of type at or after index from, with its index in
  * *at (may be NULL); NULL when none. */

@@ -64,7 +64,7 @@ OWTW_CHECK(owtw_chk_n_count)
             if (!p)
                 continue;
             a.n++;
-            uint32_t n = owtw_be32(p + OWTW_N_NSESS);
+            uint32_t n = ippm_load_u32(p + OWTW_N_NSESS);
             size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
             if (n == 0 || n != sids)
                 stamp_acc_fail(&a, "connection %zu message %zu: Number of "
@@ -87,7 +87,7 @@ OWTW_CHECK(owtw_chk_n_mismatch_refused)
             const uint8_t *p = m->type == OWTW_OBS_START_N ? owtw_clear(t, m, 16)
                                                        : NULL;
             size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
-            if (!p || (owtw_be32(p + OWTW_N_NSESS) == sids && sids))
+            if (!p || (ippm_load_u32(p + OWTW_N_NSESS) == sids && sids))
                 continue;
             const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
             int v = r ? owtw_accept_of(t, r) : -1;
@@ -134,8 +134,8 @@ OWTW_CHECK(owtw_chk_reflected_octets)
             if (memcmp(q + OWTW_REQ_REFLECT, r + OWTW_ACC_REFLECTED, 2) != 0)
                 stamp_acc_fail(&a, "connection %zu: Reflected octets %04x, "
                                "the request's Octets to be reflected %04x",
-                               c + 1, owtw_be16(r + OWTW_ACC_REFLECTED),
-                               owtw_be16(q + OWTW_REQ_REFLECT));
+                               c + 1, ippm_load_u16(r + OWTW_ACC_REFLECTED),
+                               ippm_load_u16(q + OWTW_REQ_REFLECT));
         }
     }
     return stamp_acc_end(&a, "no readable request and answer under Reflect "
@@ -158,15 +158,15 @@ OWTW_CHECK(owtw_chk_reflect_request)
                                                       : NULL;
             if (!p)
                 continue;
-            uint16_t len = owtw_be16(p + OWTW_REQ_REFLECT_LEN);
-            uint16_t oct = owtw_be16(p + OWTW_REQ_REFLECT);
+            uint16_t len = ippm_load_u16(p + OWTW_REQ_REFLECT_LEN);
+            uint16_t oct = ippm_load_u16(p + OWTW_REQ_REFLECT);
             if (arg->type == 0 && on) {
                 a.n++;
-                if (owtw_be32(p + OWTW_REQ_PADLEN) <= len)
+                if (ippm_load_u32(p + OWTW_REQ_PADLEN) <= len)
                     stamp_acc_fail(&a, "connection %zu: Padding Length %u, "
                                    "not above the %u octets to reflect",
                                    c + 1,
-                                   (unsigned)owtw_be32(p + OWTW_REQ_PADLEN),
+                                   (unsigned)ippm_load_u32(p + OWTW_REQ_PADLEN),
                                    len);
             } else if (arg->type == 1 && (len || oct)) {
                 a.n++;
@@ -199,14 +199,14 @@ OWTW_CHECK(owtw_chk_reflect_short_accept3)
                 continue;
             uint32_t need = need0;
             if (mode & OWTW_MODE_REFLECT_OCTETS)
-                need += owtw_be16(q + OWTW_REQ_REFLECT_LEN);
-            if (owtw_be32(q + OWTW_REQ_PADLEN) >= need)
+                need += ippm_load_u16(q + OWTW_REQ_REFLECT_LEN);
+            if (ippm_load_u32(q + OWTW_REQ_PADLEN) >= need)
                 continue;
             a.n++;
             if (r[0] != OWTW_ACCEPT_NOT_SUPPORTED)
                 stamp_acc_fail(&a, "connection %zu: Padding Length %u under "
                                "%u needed, Accept %u, expected 3", c + 1,
-                               (unsigned)owtw_be32(q + OWTW_REQ_PADLEN),
+                               (unsigned)ippm_load_u32(q + OWTW_REQ_PADLEN),
                                (unsigned)need, r[0]);
         }
     }

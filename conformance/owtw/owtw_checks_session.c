@@ -131,8 +131,8 @@ static void req_tw(const struct ippm_transcript *t, size_t i,
     if (t->msg[i].type != OWTW_OBS_REQ_TW)
         return;
     a->n++;
-    uint32_t slots = owtw_be32(p + OWTW_REQ_SLOTS);
-    uint32_t pkts = owtw_be32(p + OWTW_REQ_PACKETS);
+    uint32_t slots = ippm_load_u32(p + OWTW_REQ_SLOTS);
+    uint32_t pkts = ippm_load_u32(p + OWTW_REQ_PACKETS);
     if (type == 0 && (slots || pkts))
         stamp_acc_fail(a, "message %zu: Number of Schedule Slots %u, Number "
                        "of Packets %u, expected 0", i + 1, (unsigned)slots,
@@ -241,10 +241,10 @@ OWTW_CHECK(owtw_chk_reject_port_zero)
             if (!p || p[0] == 0)
                 continue;
             a.n++;
-            if (owtw_be16(p + OWTW_ACC_PORT))
+            if (ippm_load_u16(p + OWTW_ACC_PORT))
                 stamp_acc_fail(&a, "connection %zu: Accept %u with Port %u, "
                                "expected 0", c + 1, p[0],
-                               owtw_be16(p + OWTW_ACC_PORT));
+                               ippm_load_u16(p + OWTW_ACC_PORT));
         }
     }
     return stamp_acc_end(&a, "no readable refusing Accept-Session observed");
@@ -334,7 +334,7 @@ OWTW_CHECK(owtw_chk_stop_count)
             if (!p || hidden)
                 continue;
             a.n++;
-            uint32_t got = owtw_be32(p + OWTW_STOP_NSESS);
+            uint32_t got = ippm_load_u32(p + OWTW_STOP_NSESS);
             if (got != want)
                 stamp_acc_fail(&a, "connection %zu: Stop-Sessions counts %u "
                                "sessions, %u accepted send session%s",
@@ -351,14 +351,14 @@ OWTW_CHECK(owtw_chk_stop_count)
 static void walk_records(const uint8_t *p, size_t len, int what,
                          size_t conn, struct stamp_acc *a)
 {
-    uint32_t n = owtw_be32(p + OWTW_STOP_NSESS);
+    uint32_t n = ippm_load_u32(p + OWTW_STOP_NSESS);
     size_t off = OWTW_BLOCK;
     for (uint32_t s = 0; s < n && off + 24 <= len; s++) {
-        uint32_t nskip = owtw_be32(p + off + 20);
+        uint32_t nskip = ippm_load_u32(p + off + 20);
         size_t end = off + 24;
         uint32_t prev_last = 0;
         for (uint32_t k = 0; k < nskip && end + 8 <= len; k++, end += 8) {
-            uint32_t first = owtw_be32(p + end), last = owtw_be32(p + end + 4);
+            uint32_t first = ippm_load_u32(p + end), last = ippm_load_u32(p + end + 4);
             bool bad = first > last || (k && first <= prev_last);
             if (what == 1 && bad) {
                 stamp_acc_fail(a, "connection %zu: session %u skip range %u "
@@ -432,12 +432,12 @@ OWTW_CHECK(owtw_chk_fetch_ack)
                        p[OWTW_FACK_FINISHED] == 0) {
                 a.n++;
                 size_t off = arg->type == 1 ? OWTW_FACK_NEXT : OWTW_FACK_NSKIP;
-                if (owtw_be32(p + off))
+                if (ippm_load_u32(p + off))
                     stamp_acc_fail(&a, "connection %zu: Finished 0 with %s "
                                    "%u", c + 1,
                                    arg->type == 1 ? "Next Seqno"
                                                   : "Number of Skip Ranges",
-                                   (unsigned)owtw_be32(p + off));
+                                   (unsigned)ippm_load_u32(p + off));
             }
         }
     }
@@ -487,7 +487,7 @@ OWTW_CHECK(owtw_chk_fetch_in_progress)
                 break; /* sessions stopped: later fetches are fair */
             const uint8_t *p = m->type == OWTW_OBS_FETCH ? owtw_clear(t, m, 16)
                                                      : NULL;
-            if (!p || owtw_be32(p + 8) != 0 || owtw_be32(p + 12) != 0xffffffffu)
+            if (!p || ippm_load_u32(p + 8) != 0 || ippm_load_u32(p + 12) != 0xffffffffu)
                 continue;
             const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
             int v = r ? owtw_accept_of(t, r) : -1;

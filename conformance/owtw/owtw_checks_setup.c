@@ -39,7 +39,7 @@ OWTW_CHECK(owtw_chk_count)
             owtw_find(&obs->ctrl[c], OWTW_OBS_GREETING, 0, NULL);
         if (!g || g->len < OWTW_GREET_COUNT + 4)
             continue;
-        uint32_t n = owtw_be32(g->wire + OWTW_GREET_COUNT);
+        uint32_t n = ippm_load_u32(g->wire + OWTW_GREET_COUNT);
         a.n++;
         if (arg->type == 0 && (n == 0 || (n & (n - 1)) != 0))
             stamp_acc_fail(&a, "connection %zu: Count %u is not a power of 2",
@@ -110,7 +110,7 @@ OWTW_CHECK(owtw_chk_unique)
         if (!m || m->len < arg->flags + 16)
             continue;
         if (arg->type == OWTW_OBS_SETUP &&
-            (owtw_be32(m->wire) & 0x6u) == 0)
+            (ippm_load_u32(m->wire) & 0x6u) == 0)
             continue; /* unauthenticated: the field is unused */
         for (size_t e = 0; e < c; e++) {
             const struct ippm_ctrl_msg *o =
@@ -171,10 +171,10 @@ OWTW_CHECK(owtw_chk_start_time_same)
         if (memcmp(first, p + OWTW_START_TIME, 8) != 0)
             stamp_acc_fail(&a, "connection %zu: Start-Time %08x.%08x, an "
                            "earlier connection had %08x.%08x", c + 1,
-                           (unsigned)owtw_be32(p + OWTW_START_TIME),
-                           (unsigned)owtw_be32(p + OWTW_START_TIME + 4),
-                           (unsigned)owtw_be32(first),
-                           (unsigned)owtw_be32(first + 4));
+                           (unsigned)ippm_load_u32(p + OWTW_START_TIME),
+                           (unsigned)ippm_load_u32(p + OWTW_START_TIME + 4),
+                           (unsigned)ippm_load_u32(first),
+                           (unsigned)ippm_load_u32(first + 4));
     }
     return stamp_acc_end(&a, "fewer than two readable Server-Start messages "
                              "(in modes A and E give --keys)");
@@ -321,8 +321,8 @@ OWTW_CHECK(owtw_chk_client_close_greeting)
         const struct ippm_ctrl_msg *g = owtw_find(t, OWTW_OBS_GREETING, 0, NULL);
         if (!g || g->len < OWTW_GREET_COUNT + 4)
             continue;
-        uint32_t modes = owtw_be32(g->wire + OWTW_GREET_MODES);
-        uint32_t count = owtw_be32(g->wire + OWTW_GREET_COUNT);
+        uint32_t modes = ippm_load_u32(g->wire + OWTW_GREET_MODES);
+        uint32_t count = ippm_load_u32(g->wire + OWTW_GREET_COUNT);
         if (arg->type == 0 ? modes != 0 : count <= x.max_count)
             continue;
         a.n++;

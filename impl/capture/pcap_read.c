@@ -363,9 +363,10 @@ int ippm_pcap_open(struct ippm_pcap_reader *r, const char *path, char *err,
     return 0;
 }
 
-/* see pcap_read.h */
-int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
-                   char *err, size_t errcap)
+/* The next frame the caller wants: a UDP datagram, or with tcp a TCP
+ * segment too. 1, 0 at the end, -1 on a read error. */
+static int next_frame(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                      bool tcp, char *err, size_t errcap)
 {
     pcap_t *p = r->pcap;
     for (;;) {
@@ -383,7 +384,7 @@ int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
         enum ippm_pcap_frame k =
             ippm_pcap_parse_frame(r->dlt, data, h->caplen, h->len, d);
         r->counts.by[k]++;
-        if (k != IPPM_PCAP_UDP)
+        if (k != IPPM_PCAP_UDP && !(tcp && k == IPPM_PCAP_NOT_UDP && d->tcp))
             continue;
         d->frame = r->counts.frames;
         /* opened with nanosecond precision: tv_usec holds ns */
@@ -394,32 +395,17 @@ int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
 }
 
 /* see pcap_read.h */
+int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                   char *err, size_t errcap)
+{
+    return next_frame(r, d, false, err, errcap);
+}
+
+/* see pcap_read.h */
 int ippm_pcap_next_seg(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
                        char *err, size_t errcap)
 {
-    pcap_t *p = r->pcap;
-    for (;;) {
-        struct pcap_pkthdr *h;
-        const u_char *data;
-        int rc = pcap_next_ex(p, &h, &data);
-        if (rc == PCAP_ERROR_BREAK)
-            return 0;
-        if (rc != 1) {
-            snprintf(err, errcap, "%s", pcap_geterr(p));
-            return -1;
-        }
-        r->counts.frames++;
-        memset(d, 0, sizeof *d);
-        enum ippm_pcap_frame k =
-            ippm_pcap_parse_frame(r->dlt, data, h->caplen, h->len, d);
-        r->counts.by[k]++;
-        if (k != IPPM_PCAP_UDP && !(k == IPPM_PCAP_NOT_UDP && d->tcp))
-            continue;
-        d->frame = r->counts.frames;
-        d->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull +
-                   (uint64_t)h->ts.tv_usec;
-        return 1;
-    }
+    return next_frame(r, d, true, err, errcap);
 }
 
 /* see pcap_read.h */
