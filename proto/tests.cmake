@@ -17,3 +17,24 @@ endforeach()
 # Determinism, loss rates, Gilbert-Elliott bursts, lists, delay
 # distributions, token bucket, heap order, pool exhaustion, mutations.
 ippm_unit_test(netem_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/netem/netem_test.c)
+# OWAMP/TWAMP control core: codecs, crypto, machines, against the
+# perfSONAR captures (owtw_captures_test.h, pcaps/owtw/extract_control.py).
+foreach(t owtw_wire_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
+                 LIBS ippm_proto OpenSSL::Crypto)
+endforeach()
+foreach(t owtw_crypt_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
+                 LIBS ippm_impl ippm_proto)
+endforeach()
+# OWAMP/TWAMP test packets, schedule, fetch records and sessions, against
+# the perfSONAR captures' values with OpenSSL (impl/core/crypto_openssl.c
+# compiled in, so the tests wait on nothing else of impl/).
+foreach(t owtw_test_wire_test owtw_schedule_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
+                 ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+                 LIBS ippm_proto OpenSSL::Crypto)
+endforeach()
+ippm_unit_test(twamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/twamp/twamp_test.c
+               ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+               LIBS ippm_proto OpenSSL::Crypto)

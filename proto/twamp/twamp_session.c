@@ -1,0 +1,169 @@
+/* The full-TWAMP Session-Reflector of one test session, RFC 5357 §4.2,
+ * with RFC 6038 reflection, RFC 7750 S-DSCP-ECN and RFC 8186 timestamps. */
+#include "twamp.h"
+
+#include <string.h>
+
+#include "../common/ippm_time.h"
+
+/* see twamp.h */
+void twamp_reflector_init(struct twamp_reflector *r,
+                          const struct twamp_reflector_config *cfg,
+                          uint64_t now_ns)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = *cfg;
+    if (r->cfg.refwait_ns == 0)
+        r->cfg.refwait_ns = TWAMP_REFWAIT_DEFAULT_NS;
+    r->last_ns = now_ns;
+}
+
+/* Opens the sender packet's base into plain (the padding is neither
+ * encrypted nor MACed, so it stays where it is) and decodes it. */
+static enum ippm_err open_sender(const struct owtw_test_keys *k,
+                                 const uint8_t *rx, size_t rx_len,
+                                 uint8_t plain[OWTW_SENDER_AUTH_LEN],
+                                 struct stamp_sender_pkt *sp)
+{
+    size_t base = owtw_test_base_len(STAMP_PKT_SENDER, k->mode);
+    if (base == 0)
+        return IPPM_ERR_NO_KEY;
+    if (rx_len < base)
+        return IPPM_ERR_SHORT;
+    memcpy(plain, rx, base);
+    enum ippm_err e = owtw_test_open(k, STAMP_PKT_SENDER, plain, base);
+    if (e == IPPM_OK)
+        e = owtw_sender_pkt_decode(sp, plain, base, k->mode);
+    return e;
+}
+
+/* The reflector's base: RFC 7750 adds S-DSCP-ECN and 2 MBZ in mode 1. */
+static size_t reflector_base(const struct twamp_reflector_config *c)
+{
+    return c->dscp_ecn ? twamp_dscp_ecn_base_len(c->keys->mode)
+                       : owtw_test_base_len(STAMP_PKT_REFLECTOR,
+                                            c->keys->mode);
+}
+
+/* see twamp.h */
+enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
+                                      const uint8_t *rx, size_t rx_len,
+                                      uint64_t rx_ns, int ttl, int tos,
+                                      uint64_t tx_ns, uint8_t *tx,
+                                      size_t tx_cap, size_t *tx_len)
+{
+    const struct twamp_reflector_config *c = &r->cfg;
+    enum owtw_test_mode mode = c->keys->mode;
+    uint8_t plain[OWTW_SENDER_AUTH_LEN];
+    struct stamp_sender_pkt sp;
+    enum ippm_err e = open_sender(c->keys, rx, rx_len, plain, &sp);
+    if (e != IPPM_OK)
+        return e;
+    size_t base = reflector_base(c);
+    size_t len = twamp_reflect_len(rx_len, base, c->reflect_len);
+    if (len > OWTW_TEST_MAX_LEN)
+        return IPPM_ERR_TOO_LONG;
+    if (tx_cap < len)
+        return IPPM_ERR_NOSPACE;
+    /* RFC 8186 §2.3: the Z bit of our Error Estimate names the format. */
+    enum ippm_tsfmt fmt = ippm_errest_decode(c->errest).z ? IPPM_TS_PTP
+                                                          : IPPM_TS_NTP;
+    struct stamp_reflector_pkt p = {
+        .seq = r->next_seq,
+        .ts = ippm_ts_from_ns(tx_ns, fmt),
+        .errest = c->errest,
+        .rx_ts = ippm_ts_from_ns(rx_ns, fmt),
+        .ss_seq = sp.seq,
+        .ss_ts = sp.ts,
+        .ss_errest = sp.errest,
+        /* RFC 4656 §4.2: a TTL not read is recorded as 255. */
+        .ss_ttl = ttl < 0 ? 255 : (uint8_t)ttl,
+    };
+    size_t layout_base = owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
+    e = twamp_reflector_pkt_encode(tx, tx_cap, len, &p, mode);
+    if (e != IPPM_OK)
+        return e;
+    /* RFC 6038 §5.2.1 / perfSONAR: the padding is the sender's, from its
+     * first octet (after RFC 7750's extra header octets, if any). */
+    twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
+                          c->symmetrical);
+    if (c->dscp_ecn) {
+        memset(tx + layout_base, 0, base - layout_base);
+        tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
+    }
+    e = owtw_test_seal(c->keys, STAMP_PKT_REFLECTOR, tx, len);
+    if (e != IPPM_OK)
+        return e;
+    r->next_seq++;
+    r->last_ss_seq = sp.seq;
+    *tx_len = len;
+    return IPPM_OK;
+}
+
+/* see twamp.h */
+uint64_t twamp_reflector_deadline(const struct twamp_reflector *r)
+{
+    if (r->done)
+        return UINT64_MAX;
+    uint64_t d = r->last_ns + r->cfg.refwait_ns;
+    return d < r->last_ns ? UINT64_MAX : d;
+}
+
+static void count_drop(struct twamp_reflector *r, enum ippm_err why)
+{
+    r->counters.dropped++;
+    if ((unsigned)why < IPPM_ERR_COUNT_)
+        r->counters.drop_by[why]++;
+}
+
+static void on_datagram(struct twamp_reflector *r, const struct ippm_event *ev,
+                        uint8_t *tx, size_t tx_cap, struct ippm_action *act)
+{
+    const struct ippm_rx_meta *m = ev->meta;
+    uint64_t rx_ns = m && m->rx_ns ? m->rx_ns : ev->now_ns;
+    int ttl = m ? m->ttl : -1;
+    int tos = m ? m->tos : -1;
+    size_t len = 0;
+    enum ippm_err e = twamp_reflector_reflect(r, ev->data, ev->len, rx_ns, ttl,
+                                              tos, ev->now_ns, tx, tx_cap,
+                                              &len);
+    if (e != IPPM_OK) {
+        count_drop(r, e);
+        ippm_action_set(act, IPPM_ACT_DROP, 0, e, 0);
+        return;
+    }
+    /* RFC 5357 §4.2: REFWAIT counts from the last packet received. */
+    r->last_ns = ev->now_ns;
+    r->counters.reflected++;
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK,
+                    r->last_ss_seq);
+}
+
+/* see twamp.h */
+enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
+                                     const struct ippm_event *ev, uint8_t *tx,
+                                     size_t tx_cap, struct ippm_action *act)
+{
+    ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
+    switch (ev->kind) {
+    case IPPM_EV_DATAGRAM:
+        if (r->done) {
+            ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DONE, 0);
+            return IPPM_OK;
+        }
+        on_datagram(r, ev, tx, tx_cap, act);
+        return IPPM_OK;
+    case IPPM_EV_TIMER:
+        if (!r->done && ev->now_ns >= twamp_reflector_deadline(r)) {
+            r->done = true;
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_ERR_TIMEOUT, 0);
+        }
+        return IPPM_OK;
+    case IPPM_EV_STOP:
+        r->done = true;
+        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
+        return IPPM_OK;
+    default:
+        return IPPM_ERR_BAD_ARG;
+    }
+}
