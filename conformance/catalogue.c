@@ -21,6 +21,7 @@ static const struct table tables[] = {
     {ippm_cases_stamp_9503, &ippm_cases_stamp_9503_n},
     {ippm_cases_stamp_9534, &ippm_cases_stamp_9534_n},
     {ippm_cases_stamp_drafts, &ippm_cases_stamp_drafts_n},
+    {ippm_cases_twamp_test, &ippm_cases_twamp_test_n},
 };
 
 static struct ippm_case *joined;

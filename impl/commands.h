@@ -19,6 +19,7 @@ enum ippm_exit {
 };
 
 int cmd_stamp(int argc, char **argv);     /* ippm stamp reflector|sender ... */
+int cmd_twamp(int argc, char **argv);     /* ippm twamp light-reflector|light-sender|server|client ... */
 int cmd_conform(int argc, char **argv);   /* ippm conform [stamp-reflector|stamp-sender] ... */
 int cmd_pcap(int argc, char **argv);      /* ippm pcap check FILE ... */
 int cmd_bench(int argc, char **argv);     /* ippm bench echo|load ... (ci/bench.sh) */

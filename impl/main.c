@@ -17,6 +17,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"stamp", cmd_stamp, "STAMP (RFC 8762) reflector and sender"},
+    {"twamp", cmd_twamp, "TWAMP (RFC 5357) and TWAMP Light"},
     {"conform", cmd_conform, "grade a live implementation against the RFCs"},
     {"pcap", cmd_pcap, "grade the exchanges in a capture file"},
     {"relay", cmd_relay, "deterministic impairment relay with a truth file"},

@@ -5,6 +5,7 @@
 #   /usr/bin/ippm
 #   /usr/share/man/man1/ippm.1.gz
 #   /lib/systemd/system/ippm-reflector.service   hardened, not enabled
+#   /lib/systemd/system/ippm-twamp-light.service the same, TWAMP Light
 #   /etc/ippm/ippm.conf                           conffile
 #
 # Depends: from dpkg-shlibdeps (dpkg-dev), which needs file(1).
@@ -30,6 +31,19 @@ install(FILES ${IPPM_PKG_BIN}/ippm.1.gz
 # Absolute: Debian 12 keeps units in /lib/systemd/system and
 # configuration in /etc whatever the prefix.
 install(FILES ${IPPM_PKG_DIR}/ippm-reflector.service
+  DESTINATION /lib/systemd/system)
+# The TWAMP Light reflector's unit: its own [Unit] section and the STAMP
+# unit's hardened [Service] and [Install] sections, ExecStart aside.
+file(READ ${IPPM_PKG_DIR}/ippm-reflector.service IPPM_STAMP_UNIT)
+string(FIND "${IPPM_STAMP_UNIT}" "\n[Service]\n" IPPM_AT) # not the comment's
+math(EXPR IPPM_AT "${IPPM_AT} + 1")
+string(SUBSTRING "${IPPM_STAMP_UNIT}" ${IPPM_AT} -1 IPPM_SERVICE_SECTION)
+string(REPLACE "ExecStart=/usr/bin/ippm stamp reflector "
+               "ExecStart=/usr/bin/ippm twamp light-reflector "
+               IPPM_SERVICE_SECTION "${IPPM_SERVICE_SECTION}")
+configure_file(${IPPM_PKG_DIR}/ippm-twamp-light.service.in
+               ${IPPM_PKG_BIN}/ippm-twamp-light.service @ONLY)
+install(FILES ${IPPM_PKG_BIN}/ippm-twamp-light.service
   DESTINATION /lib/systemd/system)
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
 # The capture corpus, so an installed `ippm conform` replays it too.

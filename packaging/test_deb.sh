@@ -38,6 +38,7 @@ echo "ok   built $(basename "$deb")"
 # ---- what it holds ----
 dpkg-deb -c "$deb" >"$dir/contents.out" || fail "dpkg-deb -c"
 for f in ./usr/bin/ippm ./lib/systemd/system/ippm-reflector.service \
+    ./lib/systemd/system/ippm-twamp-light.service \
     ./etc/ippm/ippm.conf ./usr/share/man/man1/ippm.1.gz; do
     grep -q " $f\$" "$dir/contents.out" || fail "package lacks $f"
 done
@@ -128,24 +129,25 @@ else
     echo "skip unprivileged run: not root, no setpriv, or port 862 taken"
 fi
 
-# ---- the unit ----
-UNIT=$root/lib/systemd/system/ippm-reflector.service
+# ---- the units: STAMP's, and TWAMP Light's built from it ----
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "skip systemd-analyze: not installed"
     exit 0
 fi
+MANPATH=$root/usr/share/man man -w ippm >/dev/null 2>&1 ||
+    fail "man -w ippm does not find the unpacked man page"
+mkdir "$dir/unit"
+for name in ippm-reflector ippm-twamp-light; do
+UNIT=$root/lib/systemd/system/$name.service
 # verify wants ExecStart='s binary to exist, and the package is not
 # installed on this system: check a copy pointing at the unpacked one.
 # --man=no: man(1) would not find ippm(1) here for the same reason.
-mkdir "$dir/unit"
 sed "s|/usr/bin/ippm|$IPPM|; s|/etc/ippm/ippm.conf|$CONF|" "$UNIT" \
-    >"$dir/unit/ippm-reflector.service"
-systemd-analyze verify --man=no "$dir/unit/ippm-reflector.service" \
-    >"$dir/verify.out" 2>&1 || fail "systemd-analyze verify"
-MANPATH=$root/usr/share/man man -w ippm >/dev/null 2>&1 ||
-    fail "man -w ippm does not find the unpacked man page"
+    >"$dir/unit/$name.service"
+systemd-analyze verify --man=no "$dir/unit/$name.service" \
+    >"$dir/verify.out" 2>&1 || fail "systemd-analyze verify $name"
 [ -s "$dir/verify.out" ] && fail "systemd-analyze verify: $(cat "$dir/verify.out")"
-echo "ok   systemd-analyze verify"
+echo "ok   systemd-analyze verify $name"
 systemd-analyze security --offline=true "$UNIT" >"$dir/security.out" 2>&1 ||
     fail "systemd-analyze security"
 score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$dir/security.out")
@@ -153,5 +155,6 @@ score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$dir/
 # 10 is a unit with no hardening; ours is 1.5. Fail on a regression.
 awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' ||
     fail "exposure $score > 2.0: $(grep '✗' "$dir/security.out")"
-echo "ok   systemd-analyze security: exposure $score"
+echo "ok   systemd-analyze security $name: exposure $score"
+done
 echo "all packaging checks passed"

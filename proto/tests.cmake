@@ -10,7 +10,7 @@ foreach(t ippm_time_test ippm_stats_test ippm_interval_test ippm_cur_test
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/${t}.c)
 endforeach()
 foreach(t stamp_wire_test stamp_session_test stamp_tlv_test
-          stamp_reflector_source_test stamp_repeat_test)
+          stamp_reflector_source_test stamp_repeat_test stamp_twl_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/stamp/${t}.c
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
@@ -23,7 +23,7 @@ foreach(t owtw_wire_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
-foreach(t owtw_crypt_test)
+foreach(t owtw_crypt_test owtw_control_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_impl ippm_proto)
 endforeach()
@@ -36,5 +36,8 @@ foreach(t owtw_test_wire_test owtw_schedule_test)
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
 ippm_unit_test(twamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/twamp/twamp_test.c
+               ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+               LIBS ippm_proto OpenSSL::Crypto)
+ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)

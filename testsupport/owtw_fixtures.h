@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impl/core/crypto_openssl.h"
+#include "proto/owtw/owtw_test.h"
+
 /* One test session of a capture. */
 struct owtw_fixture {
     const char *name;
@@ -115,6 +118,19 @@ static const struct owtw_fixture owtw_fixtures[] = {
      0, 0, NULL, 0xeeb14c7928725c3dull, {0}},
 };
 
+/* owamp-perfsonar-O.pcap: the 10 packet records (and 6 pad octets) the
+ * server's Fetch-Session reply carries for session 1, the last 272 - 16
+ * octets of its S->C stream (RFC 4656 §3.9). */
+#define OWTW_OWAMP_O_RECORDS                                                  \
+    "0000000000010001eeb14c6c5986a8fceeb14c6c598ba40dff0000000100010001eeb14c" \
+    "6c5a60a201eeb14c6c5a6277c4ff0000000200010001eeb14c6c8c45ed4aeeb14c6c8c4b" \
+    "2b77ff0000000300010001eeb14c6c8e60c38feeb14c6c8e66559fff0000000400010001" \
+    "eeb14c6ca0e2089eeeb14c6ca0e3ffefff0000000500010001eeb14c6cb023e9eaeeb14c" \
+    "6cb029e0a4ff0000000600010001eeb14c6cb997f62beeb14c6cb99d7774ff0000000700" \
+    "010001eeb14c6cbff7dfa0eeb14c6cbffd71b0ff0000000800010001eeb14c6cc1dc6195" \
+    "eeb14c6cc1df00abff0000000900010001eeb14c6ce0cd3176eeb14c6ce0d26fa3ff0000" \
+    "00000000"
+
 #define OWTW_N_FIXTURES (sizeof owtw_fixtures / sizeof owtw_fixtures[0])
 
 /* Decodes hex into out (at most cap octets); returns the octets written,
@@ -139,6 +155,37 @@ static inline size_t owtw_unhex(const char *hex, uint8_t *out, size_t cap)
         out[i] = (uint8_t)v;
     }
     return n / 2;
+}
+
+/* The OpenSSL crypto table of a test group: owtw_ossl_setup and
+ * owtw_ossl_teardown are its cmocka group setup and teardown. */
+static struct ippm_crypto owtw_ossl;
+
+static inline int owtw_ossl_setup(void **state)
+{
+    (void)state;
+    return ippm_crypto_openssl_init(&owtw_ossl);
+}
+
+static inline int owtw_ossl_teardown(void **state)
+{
+    (void)state;
+    ippm_crypto_openssl_free(&owtw_ossl);
+    return 0;
+}
+
+/* The test-session keys of f's session on owtw_ossl (mode 1: none). */
+static inline enum ippm_err owtw_fixture_keys(const struct owtw_fixture *f,
+                                              struct owtw_test_keys *k)
+{
+    uint8_t aes[16], hmac[32], sid[16];
+    if (f->mode == OWTW_TEST_OPEN)
+        return owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    owtw_unhex(f->aes_sk, aes, sizeof aes);
+    owtw_unhex(f->hmac_sk, hmac, sizeof hmac);
+    owtw_unhex(f->sid, sid, sizeof sid);
+    return owtw_test_keys_init(k, &owtw_ossl, (enum owtw_test_mode)f->mode,
+                               sid, aes, hmac);
 }
 
 #endif

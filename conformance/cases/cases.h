@@ -18,5 +18,7 @@ extern const struct ippm_case ippm_cases_stamp_9534[];
 extern const size_t ippm_cases_stamp_9534_n;
 extern const struct ippm_case ippm_cases_stamp_drafts[];
 extern const size_t ippm_cases_stamp_drafts_n;
+extern const struct ippm_case ippm_cases_twamp_test[];
+extern const size_t ippm_cases_twamp_test_n;
 
 #endif

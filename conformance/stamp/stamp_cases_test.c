@@ -1069,9 +1069,11 @@ static void test_runner_filters(void **state)
     assert_ptr_equal(three[2].c, res[2].c);
     assert_null(three[3].c); /* nothing past cap was written */
     assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, NULL, 0), n_all_refl);
-    /* Another protocol has no cases yet. */
+    /* Another protocol runs its own cases: TWAMP-Test's reflector rows
+     * (cases/twamp_test.c). */
     g_fx.obs.protocol = "twamp";
-    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, res, 128), 0);
+    assert_int_equal(ippm_catalogue_run(&g_fx.obs, NULL, res, 128),
+                     ippm_cases_twamp_test_n);
     /* Sender role selects only sender cases. */
     build(&g_fx, F_SEND_OPEN);
     n = ippm_catalogue_run(&g_fx.obs, NULL, res, 128);
@@ -1117,11 +1119,11 @@ static void test_catalogue_joins_every_row(void **state)
     (void)state;
     size_t n, want = ippm_cases_stamp_8762_n + ippm_cases_stamp_8972_n +
                      ippm_cases_stamp_9503_n + ippm_cases_stamp_9534_n +
-                     ippm_cases_stamp_drafts_n;
+                     ippm_cases_stamp_drafts_n + ippm_cases_twamp_test_n;
     const struct ippm_case *c = ippm_catalogue(&n);
     assert_int_equal(n, want);
     assert_string_equal(c[n - 1].id,
-                        ippm_cases_stamp_drafts[ippm_cases_stamp_drafts_n - 1].id);
+                        ippm_cases_twamp_test[ippm_cases_twamp_test_n - 1].id);
 }
 
 /* A caller whose buffer is smaller than the selection learns it: the

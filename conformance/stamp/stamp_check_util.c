@@ -88,8 +88,17 @@ enum stamp_mode stamp_obs_mode(const struct ippm_obs *o)
 }
 
 /* see stamp_check_util.h */
+bool stamp_obs_twamp_light(const struct ippm_obs *o)
+{
+    return stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR) ==
+           stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+}
+
+/* see stamp_check_util.h */
 size_t stamp_obs_base(const struct ippm_obs *o)
 {
+    if (stamp_obs_twamp_light(o))
+        return STAMP_TWL_SENDER_LEN;
     return stamp_base_len(stamp_obs_mode(o));
 }
 
@@ -164,6 +173,8 @@ uint32_t stamp_req_seq(const struct ippm_exchange *e)
 bool stamp_dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
                    struct stamp_sender_pkt *p)
 {
+    if (e->req && stamp_obs_twamp_light(o))
+        return stamp_twl_sender_pkt_decode(p, e->req, e->req_len) == IPPM_OK;
     return e->req && stamp_sender_pkt_decode(p, e->req, e->req_len,
                                              stamp_obs_mode(o)) == IPPM_OK;
 }
@@ -172,6 +183,9 @@ bool stamp_dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
 bool stamp_dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,
                    struct stamp_reflector_pkt *p)
 {
+    if (e->rep && stamp_obs_twamp_light(o))
+        return stamp_twl_reflector_pkt_decode(p, e->rep, e->rep_len) ==
+               IPPM_OK;
     return e->rep && stamp_reflector_pkt_decode(p, e->rep, e->rep_len,
                                                 stamp_obs_mode(o)) == IPPM_OK;
 }

@@ -46,7 +46,12 @@ enum ippm_verdict stamp_na(char *d, size_t cap, const char *why);
  * layout's (struct stamp_obs_pkt), else obs->auth's. */
 enum stamp_mode stamp_obs_mode(const struct ippm_obs *o);
 
-/* Base length of a packet in the observation's mode (44 or 112). */
+/* The observation's packets are TWAMP-Light's (its stamp_obs_pkt names
+ * proto/stamp's stamp_layout_twamp_light): RFC 5357 §4.1.2, §4.2.1. */
+bool stamp_obs_twamp_light(const struct ippm_obs *o);
+
+/* Base length of a request in the observation's mode (44 or 112;
+ * TWAMP-Light: 14). */
 size_t stamp_obs_base(const struct ippm_obs *o);
 
 /* A keyed HMAC context was given (HMACs can be checked). */
@@ -72,8 +77,9 @@ uint32_t stamp_req_seq(const struct ippm_exchange *e);
 bool stamp_rep_seq(const struct ippm_obs *o, const struct ippm_exchange *e,
                    uint32_t *seq);
 
-/* Decodes the request / reply of e in the observation's mode; false when
- * there is none or it does not decode. */
+/* Decodes the request / reply of e in the observation's mode (or as
+ * TWAMP-Light's packets); false when there is none or it does not
+ * decode. */
 bool stamp_dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
                    struct stamp_sender_pkt *p);
 bool stamp_dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,

@@ -76,18 +76,32 @@ STAMP_CHECK(stamp_chk_refl_symmetric)
 {
     struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t base = stamp_obs_base(obs);
+    bool twl = stamp_obs_twamp_light(obs);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len < base || !e->rep ||
             stamp_ck_req_shapes_reply(obs, e))
             continue;
         a.n++;
-        if (e->rep_len != e->req_len)
+        /* TWAMP-Light: the 41-octet reply header is the least (RFC 5357
+         * §4.2.1); from there the length equals the request's (RFC 6038
+         * §5.2.1 truncates the padding by 27). */
+        size_t want = e->req_len;
+        if (twl && want < STAMP_TWL_REFLECTOR_LEN)
+            want = STAMP_TWL_REFLECTOR_LEN;
+        if (e->rep_len != want && want == e->req_len)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": reply length %zu, request length %zu "
                            "(expected equal)",
                            stamp_req_seq(e), e->rep_len, e->req_len);
+        else if (e->rep_len != want)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": reply length %zu to a %zu-octet request "
+                           "(expected the %d-octet reply of RFC 5357 §4.2.1)",
+                           stamp_req_seq(e), e->rep_len, e->req_len,
+                           STAMP_TWL_REFLECTOR_LEN);
     }
     return stamp_acc_end(&a, "no answered request of base length or more");
 }

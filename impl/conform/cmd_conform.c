@@ -167,6 +167,11 @@ static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
                                   OPT_LIST,     OPT_HMAC_KEY,  OPT_SSID_SET,
                                   0};
+/* TWAMP-Light has no key, SSID or TLV to give (RFC 5357 Appendix I). */
+static const int deny_twamp_light[] = {
+    OPT_LISTEN,  OPT_COUNT, OPT_NO_PCAP,     OPT_MANIFEST,
+    OPT_LIST,    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY,
+    OPT_SSID_SET, 0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
@@ -309,11 +314,12 @@ static int parse(struct conform_opts *o, int argc, char **argv,
  * --only against the cases of roles (scope names them), and every
  * report file. Returns -1 to go on, else IPPM_EXIT_USAGE. */
 static int check_before_traffic(const struct conform_opts *o,
-                                const char *scope, unsigned roles)
+                                const char *protocol, const char *scope,
+                                unsigned roles)
 {
     const struct ippm_cli_output outs[] = {
         {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
-    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+    if (conform_check_only(o->only, protocol, roles, scope) != 0 ||
         ippm_cli_outputs(outs, COUNT_OF(outs)) != 0)
         return IPPM_EXIT_USAGE;
     return -1;
@@ -529,9 +535,11 @@ bool conform_no_reply(const struct conform_run *run)
     return run->received == 0 || run->icmp_refused > 0;
 }
 
-/* Probes the reflector at target and grades it. */
+/* Probes the reflector at target (a STAMP or, t->protocol "twamp", a
+ * TWAMP-Light one) and grades it. */
 static int run_reflector_suite(const struct conform_opts *o,
-                               const struct ippm_addr *target)
+                               const struct ippm_addr *target,
+                               const struct conform_target *t)
 {
     struct live_setup ls;
     int rc = live_begin(o, &ls);
@@ -540,6 +548,7 @@ static int run_reflector_suite(const struct conform_opts *o,
     struct conform_run *run = ls.run;
     struct conform_reflector_opts ro = {
         .target = *target,
+        .twamp_light = strcmp(t->protocol, "twamp") == 0,
         .auth = o->key_file != NULL,
         .crypto = ls.have_crypto ? &ls.crypto : NULL,
         .key = o->key_file ? ls.key : NULL,
@@ -558,20 +567,21 @@ static int run_reflector_suite(const struct conform_opts *o,
     ippm_addr_fmt(target, where, sizeof where);
     uint64_t start = ippm_clock_realtime();
     if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
-        ippm_cli_error("conform stamp-reflector: %s: %s", where, err);
+        ippm_cli_error("conform %s: %s: %s", t->name, where, err);
         rc = IPPM_EXIT_RUNTIME;
     } else if (conform_no_reply(run) && !ippm_net_stopping()) {
         /* Nothing to grade is not a graded FAIL: a closed port would show
          * the same "got no reply" table as a broken reflector. Nor is it
          * a pass (issue 9): exit 4, nothing graded. */
-        ippm_cli_error("conform stamp-reflector: nothing graded: no reply "
-                       "from %s%s: is a STAMP reflector listening?",
-                       where,
-                       run->icmp_refused ? " (ICMP port unreachable)" : "");
+        ippm_cli_error("conform %s: nothing graded: no reply "
+                       "from %s%s: is a %s reflector listening?",
+                       t->name, where,
+                       run->icmp_refused ? " (ICMP port unreachable)" : "",
+                       ro.twamp_light ? "TWAMP-Light" : "STAMP");
         rc = IPPM_EXIT_NOTHING;
     } else {
         conform_print_traffic(run);
-        rc = grade(&run->obs, o, "stamp-reflector", where, start);
+        rc = grade(&run->obs, o, t->name, where, start);
     }
     live_end(&ls);
     return rc;
@@ -592,27 +602,28 @@ static int cmd_reflector(const struct conform_target *t, int argc,
 {
     struct conform_opts o;
     defaults(&o);
-    int rc = parse(&o, argc, argv, "conform stamp-reflector", t->deny);
+    char prog[64];
+    snprintf(prog, sizeof prog, "conform %s", t->name);
+    int rc = parse(&o, argc, argv, prog, t->deny);
     if (rc < 0)
-        rc = check_before_traffic(&o, t->name, 1u << t->role);
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
-        ippm_cli_error("conform stamp-reflector: missing HOST[:PORT]");
+        ippm_cli_error("%s: missing HOST[:PORT]", prog);
         return IPPM_EXIT_USAGE;
     }
     if (optind + 1 < argc) {
-        ippm_cli_error("conform stamp-reflector: unexpected '%s'",
-                       argv[optind + 1]);
+        ippm_cli_error("%s: unexpected '%s'", prog, argv[optind + 1]);
         return IPPM_EXIT_USAGE;
     }
     /* --port is HOST:PORT's alternative; both must agree. */
     struct ippm_addr target;
-    rc = ippm_cli_addr("conform stamp-reflector", argv[optind],
-                       o.port_given ? o.port : 0, STAMP_PORT, &target);
+    rc = ippm_cli_addr(prog, argv[optind], o.port_given ? o.port : 0,
+                       STAMP_PORT, &target);
     if (rc != 0)
         return rc;
-    return run_reflector_suite(&o, &target);
+    return run_reflector_suite(&o, &target, t);
 }
 
 static int cmd_sender(const struct conform_target *t, int argc, char **argv)
@@ -621,7 +632,7 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
     defaults(&o);
     int rc = parse(&o, argc, argv, "conform stamp-sender", t->deny);
     if (rc < 0)
-        rc = check_before_traffic(&o, t->name, 1u << t->role);
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
     if (rc >= 0)
         return rc;
     if (optind < argc) {
@@ -740,16 +751,23 @@ static int list_cases(const struct conform_opts *o)
 /* Each live target: `ippm conform NAME` runs it; `ippm conform` runs the
  * self-test of each, in this order, and merges them into one report. */
 static const struct conform_target conform_targets[] = {
-    {"stamp-reflector", "HOST[:PORT]",
+    {"stamp-reflector", "stamp", "HOST[:PORT]",
      "probe a Session-Reflector (port 862 by default;\n"
      "IPv6 as [::1]:862; or HOST --port PORT)",
      IPPM_ROLE_REFLECTOR, STAMP_PROBES, deny_reflector, cmd_reflector,
      &conform_selftest_reflector},
-    {"stamp-sender", "",
+    {"stamp-sender", "stamp", "",
      "act as reflector and grade the Session-Sender\n"
      "that sends to us",
      IPPM_ROLE_SENDER, 0, deny_sender, cmd_sender,
      &conform_selftest_sender},
+    {"twamp-light-reflector", "twamp", "HOST[:PORT]",
+     "probe a TWAMP-Light Session-Reflector (RFC 5357\n"
+     "Appendix I; port 862 by default): the TWAMP-Test\n"
+     "cases, unauthenticated",
+     IPPM_ROLE_REFLECTOR,
+     IPPM_PROBE_STAMP_BASE | IPPM_PROBE_STAMP_PAD | IPPM_PROBE_STAMP_SESSION2,
+     deny_twamp_light, cmd_reflector, &conform_selftest_twamp_light},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
@@ -776,8 +794,8 @@ static void usage(FILE *f)
         fprintf(f, "%s%s%s%s", t ? " | " : "", conform_targets[t].name,
                 conform_targets[t].args[0] ? " " : "", conform_targets[t].args);
     fputs("] [options]\n"
-          "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) implementation "
-          "against the conformance catalogue.\n\n",
+          "Grade a STAMP (RFC 8762; RFC 8972, 9503, 9534 TLVs) or TWAMP-Light "
+          "(RFC 5357) implementation against the conformance catalogue.\n\n",
           f);
     for (size_t t = 0; t < N_TARGETS; t++) {
         snprintf(label, sizeof label, "%s%s%s", conform_targets[t].name,
@@ -845,7 +863,7 @@ static int cmd_self(int argc, char **argv)
         o.junit = IPPM_REPORTS_DIR "/ippm-report.junit.xml";
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
-    rc = check_before_traffic(&o, "stamp",
+    rc = check_before_traffic(&o, "stamp", "stamp",
                               1u << IPPM_ROLE_REFLECTOR |
                                   1u << IPPM_ROLE_SENDER);
     if (rc >= 0) {

@@ -25,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conformance/ippm_conform.h"
 #include "conformance/stamp/stamp_flows.h"
+#include "conformance/stamp/stamp_obs.h"
 #include "conformance/stamp/stamp_pairing.h"
 #include "proto/stamp/stamp.h"
 #include "impl/core/cli.h"
@@ -208,7 +210,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_PROTOCOL
 };
 
 static const struct option check_longopts[] = {
@@ -232,6 +234,7 @@ static const struct option check_longopts[] = {
     {"path", required_argument, NULL, OPT_PATH},
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {NULL, 0, NULL, 0}
 };
 
@@ -264,6 +267,11 @@ static void usage(FILE *f)
           "format given\n"
           "  --ssid-set N[,N]       the SSIDs the reflector is provisioned "
           "with\n"
+          "  --protocol stamp|twamp-light|auto   the test packets (default "
+          "auto:\n"
+          "                         TWAMP-Light when short requests get "
+          "41-octet\n"
+          "                         replies; graded by the TWAMP-Test cases)\n"
           "  --junit FILE, --json FILE, --html FILE   write the results so\n"
           "  --manifest MANIFEST    check every capture the corpus lists "
           "against\n"
@@ -293,7 +301,14 @@ static int check_before_grading(const struct check_opts *o)
                                                      : "stamp sender";
     const struct ippm_cli_output outs[] = {
         {"--json", o->json}, {"--junit", o->junit}, {"--html", o->html}};
-    if (conform_check_only(o->only, "stamp", roles, scope) != 0 ||
+    /* TWAMP-Light's cases are TWAMP's; auto takes --only's word. */
+    bool twamp = o->proto == PCAP_PROTO_TWL ||
+                 (o->proto == PCAP_PROTO_AUTO && o->only &&
+                  strncasecmp(o->only, "TWAMP", 5) == 0);
+    if (twamp)
+        scope = "twamp";
+    if (conform_check_only(o->only, twamp ? "twamp" : "stamp", roles,
+                           scope) != 0 ||
         ippm_cli_outputs(outs, sizeof outs / sizeof outs[0]) != 0)
         return -1;
     return 0;
@@ -367,6 +382,19 @@ int parse_opts(int argc, char **argv, const char *prog,
                                   &o->n_ssid_set) != 0)
                 return -1;
             break;
+        case OPT_PROTOCOL:
+            if (strcmp(optarg, "stamp") == 0)
+                o->proto = PCAP_PROTO_STAMP;
+            else if (strcmp(optarg, "twamp-light") == 0)
+                o->proto = PCAP_PROTO_TWL;
+            else if (strcmp(optarg, "auto") == 0)
+                o->proto = PCAP_PROTO_AUTO;
+            else {
+                ippm_cli_error("--protocol: '%s' is not stamp, twamp-light "
+                               "or auto", optarg);
+                return -1;
+            }
+            break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
         case OPT_HTML: o->html = optarg; break;
@@ -381,6 +409,11 @@ int parse_opts(int argc, char **argv, const char *prog,
         o->file = argv[optind++];
     if (optind < argc) {
         ippm_cli_error("%s: unexpected argument '%s'", prog, argv[optind]);
+        return -1;
+    }
+    if (o->proto == PCAP_PROTO_TWL && o->auth) {
+        ippm_cli_error("%s: --protocol twamp-light: unauthenticated only "
+                       "(no key for TWAMP-Light's test packets yet)", prog);
         return -1;
     }
     if (o->file == NULL && o->manifest == NULL) {
@@ -559,6 +592,8 @@ struct check_run {
     size_t n_res;
     uint64_t start_ns, duration_ns;
     const char *refl_mode, *refl_mode_how; /* ippm_obs_reflector_mode */
+    bool twl;                  /* graded as TWAMP-Light (--protocol) */
+    struct stamp_obs_pkt pkt;  /* its layouts, obs.ext */
 };
 
 static void check_run_free(struct check_run *r)
@@ -598,6 +633,23 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
         r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
                                        cap - r->n_res);
     }
+}
+
+/* --protocol auto: some request shorter than STAMP's base answered with
+ * TWAMP-Light's 41 octets (RFC 5357 §4.2.1), and none with STAMP's base
+ * or more (RFC 8762 §4.6). */
+static bool looks_twamp_light(const struct pairing *pr)
+{
+    bool light = false;
+    for (size_t i = 0; i < pr->n_ex; i++) {
+        const struct ippm_exchange *e = &pr->ex[i];
+        if (!e->rep || e->req_len >= STAMP_BASE_LEN)
+            continue;
+        if (e->rep_len >= STAMP_BASE_LEN)
+            return false;
+        light = light || e->rep_len == STAMP_TWL_REFLECTOR_LEN;
+    }
+    return light;
 }
 
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
@@ -654,6 +706,16 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     struct ippm_obs obs;
     memset(&obs, 0, sizeof obs);
     obs.protocol = "stamp";
+    r->twl = o->proto == PCAP_PROTO_TWL ||
+             (o->proto == PCAP_PROTO_AUTO && !o->auth &&
+              looks_twamp_light(&r->pr));
+    if (r->twl) { /* the TWAMP-Test cases, on TWAMP-Light's layouts */
+        obs.protocol = "twamp";
+        r->pkt.ext.name = STAMP_OBS_PKT;
+        r->pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
+        r->pkt.reflector = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+        obs.ext = &r->pkt.ext;
+    }
     obs.ex = r->pr.ex;
     obs.n_ex = r->pr.n_ex;
     obs.auth = o->auth;
@@ -740,6 +802,10 @@ static void print_summary(FILE *f, const struct check_run *r, bool verbose)
              (unsigned long long)r->pr.k.duplicates,
              (unsigned long long)r->pr.k.unmatched);
     ippm_report_put_wrapped(f, 0, line, 4);
+    if (r->twl)
+        fputs("protocol: TWAMP-Light (RFC 5357 Appendix I), graded by the "
+              "TWAMP-Test cases\n",
+              f);
     size_t len = 0;
     line[0] = '\0';
     for (int i = 1; i < IPPM_PCAP_FRAME_COUNT_ && len < sizeof line; i++) {

@@ -29,6 +29,11 @@ struct capture {
 
 enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
 
+/* --protocol: which test packets a capture holds. Auto reads TWAMP-Light
+ * (RFC 5357 Appendix I) where a request shorter than STAMP's 44 octets is
+ * answered with TWAMP-Light's 41, and none with 44 or more. */
+enum pcap_proto { PCAP_PROTO_AUTO = 0, PCAP_PROTO_STAMP, PCAP_PROTO_TWL };
+
 struct check_opts {
     const char *file;
     uint16_t port;          /* 0: detect */
@@ -51,6 +56,7 @@ struct check_opts {
                                port and no timestamp format given */
     uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
     size_t n_ssid_set;
+    enum pcap_proto proto;  /* --protocol */
 };
 
 /* Frees what capture_load took and clears c. */

@@ -64,10 +64,13 @@ struct conform_selftest {
  * mode, graded. */
 extern const struct conform_selftest conform_selftest_reflector;
 extern const struct conform_selftest conform_selftest_sender;
+/* ippm's own TWAMP-Light reflector, stateless and stateful, probed. */
+extern const struct conform_selftest conform_selftest_twamp_light;
 
 /* A live target of `ippm conform` (the table is conform_targets). */
 struct conform_target {
     const char *name;     /* the first argument: "stamp-reflector" */
+    const char *protocol; /* its cases' protocol: "stamp", "twamp" */
     const char *args;     /* what follows it in --help, "" none */
     const char *help;     /* --help text, lines split by '\n' */
     enum ippm_role role;  /* the side it grades */

@@ -27,6 +27,7 @@ struct conform_run {
     struct ippm_exchange ex[CONFORM_LIVE_MAX_EX];
     struct ippm_obs obs;
     struct ippm_hmac_key key;  /* the run's key context; obs.key points here */
+    struct stamp_obs_pkt pkt;  /* TWAMP-Light: the layouts obs.ext names */
     uint64_t icmp_refused;     /* ICMP port unreachable seen */
     uint64_t sent;             /* datagrams sent */
     uint64_t received;         /* datagrams received */
@@ -34,6 +35,10 @@ struct conform_run {
 
 struct conform_reflector_opts {
     struct ippm_addr target;
+    /* TWAMP-Light (RFC 5357 Appendix I): its own probes (14-octet
+     * requests and padded ones), graded by the TWAMP-Test cases (obs
+     * protocol "twamp", TWAMP-Light layouts). Open mode only. */
+    bool twamp_light;
     bool auth;
     const struct ippm_crypto *crypto; /* auth: HMACs computed and checked */
     const uint8_t *key;
@@ -99,6 +104,7 @@ struct conform_selfrefl;
  * TLVs on, plus a Micro-session ID (RFC 9534) and one refused DSCP (CS7,
  * so a CoS TLV can see RP = 1). */
 struct conform_selfrefl_opts {
+    bool twamp_light; /* `ippm twamp light-reflector` instead */
     bool stateful;
     bool auth; /* authenticated mode, with key */
     enum ippm_tsfmt tsfmt;

@@ -302,6 +302,9 @@ static void prober_close(struct prober *p)
     ippm_rx_batch_free(&p->rx);
 }
 
+static void send_stamp_probes(struct prober *p);
+static void fill_obs(struct prober *p);
+
 /* see conform_live.h */
 int conform_live_reflector(const struct conform_reflector_opts *o,
                            struct conform_run *run, char *err, size_t errlen)
@@ -351,6 +354,25 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
         }
     }
 
+    if (o->twamp_light)
+        prober_send_twl_probes(p);
+    else
+        send_stamp_probes(p);
+    prober_collect(p, o->timeout_ns);
+
+    for (size_t i = 0; i < run->obs.n_ex; i++)
+        run->ex[i].req_ttl = estimate_req_ttl(p->ex_ttl[i], p->rep_ttl[i]);
+    fill_obs(p);
+    prober_close(p);
+    free(p);
+    return 0;
+}
+
+/* The STAMP probes, each on its socket (PS_*), then the TLV probes. */
+static void send_stamp_probes(struct prober *p)
+{
+    const struct conform_reflector_opts *o = p->o;
+    struct conform_run *run = p->run;
     size_t base = stamp_base_len(p->mode);
     enum ippm_tsfmt ntp = IPPM_TS_NTP;
     /* Base packets, seq 0..9 (RFC 8762 §4.2.1: from zero, up by one);
@@ -401,14 +423,23 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     send_ssid_outsider(p);
     if (o->target.port == STAMP_PORT)
         run->obs.probes_run |= IPPM_PROBE_STAMP_PORT;
+}
 
-    prober_collect(p, o->timeout_ns);
-
-    for (size_t i = 0; i < run->obs.n_ex; i++)
-        run->ex[i].req_ttl = estimate_req_ttl(p->ex_ttl[i], p->rep_ttl[i]);
-
+/* The observation of the run, once every reply is in. */
+static void fill_obs(struct prober *p)
+{
+    const struct conform_reflector_opts *o = p->o;
+    struct conform_run *run = p->run;
     struct ippm_obs *obs = &run->obs;
     obs->protocol = "stamp";
+    /* TWAMP-Light: the TWAMP-Test cases, on TWAMP-Light's layouts. */
+    if (o->twamp_light) {
+        obs->protocol = "twamp";
+        run->pkt.ext.name = STAMP_OBS_PKT;
+        run->pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
+        run->pkt.reflector = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+        obs->ext = &run->pkt.ext;
+    }
     obs->role = IPPM_ROLE_REFLECTOR;
     obs->ex = run->ex;
     obs->auth = o->auth;
@@ -421,8 +452,5 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     obs->live = true;
     obs->ssid_set = o->ssid_set;
     obs->n_ssid_set = o->n_ssid_set;
-    prober_close(p);
-    free(p);
-    return 0;
 }
 

@@ -78,6 +78,12 @@ int prober_open(struct prober *p, uint32_t probe, int tos, char *err,
  * on a socket of its own, after the base probes. */
 void prober_send_tlv_probes(struct prober *p);
 
+/* TWAMP-Light (RFC 5357 Appendix I): the probes of a TWAMP-Light
+ * Session-Reflector instead of STAMP's, each kind on a socket of its
+ * own: 14-octet requests (seq 0..9, 5..9 a hop lower), padded ones (41,
+ * 60, 128, 1000 octets), and a session with a gap (0, 1, 5, 6). */
+void prober_send_twl_probes(struct prober *p);
+
 /* ---- TLV lists as a sender builds them ---- */
 
 #define TLV_CAP 1400

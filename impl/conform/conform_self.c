@@ -16,6 +16,7 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/stamp/driver.h"
+#include "impl/twamp/light.h"
 #include "proto/stamp/stamp.h"
 
 /* Starts fn(arg) on a thread that blocks every signal, so that SIGINT and
@@ -87,6 +88,8 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         .micro_session_id = CONFORM_SELFREFL_MICRO_ID,
         .dscp_permitted = ~(1ull << CONFORM_SELFREFL_REFUSED_DSCP),
         .stop = &x->stop,
+        /* `ippm twamp light-reflector`: the same loop, TWAMP-Light's. */
+        .front = o->twamp_light ? &twamp_light_reflector_front : NULL,
     };
     if (o->n_ssids && o->n_ssids <= STAMP_REFLECTOR_SSIDS_MAX) {
         memcpy(x->ssids, o->ssids, o->n_ssids * sizeof *o->ssids);

@@ -27,22 +27,29 @@ struct self_mode {
     enum ippm_tsfmt tsfmt;
     bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
     bool ssids;   /* RFC 8972 §3: provisioned with the probes' SSIDs */
+    bool twamp_light; /* `ippm twamp light-reflector`, TWAMP-Light probes */
 };
 
 static const struct self_mode self_modes[] = {
-    {"open stateless", false, false, IPPM_TS_NTP, true, true},
-    {"open stateful", true, false, IPPM_TS_NTP, false, false},
-    {"authenticated", false, true, IPPM_TS_NTP, false, false},
-    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false},
+    {"open stateless", false, false, IPPM_TS_NTP, true, true, false},
+    {"open stateful", true, false, IPPM_TS_NTP, false, false, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false, false, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false, false},
+};
+
+/* ippm's own TWAMP-Light reflector (RFC 5357 Appendix I): both modes. */
+static const struct self_mode twl_modes[] = {
+    {"TWAMP-Light stateless", false, false, IPPM_TS_NTP, false, false, true},
+    {"TWAMP-Light stateful", true, false, IPPM_TS_NTP, false, false, true},
 };
 
 /* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. The
  * open one runs as with no port and no format given (RFC 8762 §4.1,
  * §4.2.1: to port 862, NTP) when port 862 can be bound to grade it. */
 static const struct self_mode send_modes[] = {
-    {"open sender", false, false, IPPM_TS_NTP, true, false},
-    {"authenticated sender", false, true, IPPM_TS_NTP, false, false},
-    {"PTP sender", false, false, IPPM_TS_PTP, false, false},
+    {"open sender", false, false, IPPM_TS_NTP, true, false, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false, false, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false, false, false},
 };
 #define N_MODES_MAX 4 /* modes of one target */
 
@@ -156,6 +163,7 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
     char err[IPPM_NET_ERRLEN];
     uint16_t port = 0;
     struct conform_selfrefl_opts so = {
+        .twamp_light = md->twamp_light,
         .stateful = md->stateful,
         .auth = md->auth,
         .tsfmt = md->tsfmt,
@@ -179,6 +187,7 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
     struct ippm_addr target = {IPPM_AF_INET, {127, 0, 0, 1}, port, 0};
     struct conform_reflector_opts ro = {
         .target = target,
+        .twamp_light = md->twamp_light,
         .auth = md->auth,
         .crypto = crypto,
         .key = md->auth ? key : NULL,
@@ -188,12 +197,13 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
         .timeout_ns = o->timeout_ns,
         .tolerance_ns = o->tolerance_ns,
         .ttl = o->ttl,
-        .tlv_key = md->auth ? NULL : key,
-        .tlv_key_len = md->auth ? 0 : key_len,
+        .tlv_key = md->auth || md->twamp_light ? NULL : key,
+        .tlv_key_len = md->auth || md->twamp_light ? 0 : key_len,
         .ssid_set = md->ssids ? provisioned : NULL,
         .n_ssid_set = md->ssids ? COUNT_OF(provisioned) : 0,
     };
-    printf("ippm's own STAMP reflector, %s, on 127.0.0.1:%u\n", md->name, port);
+    printf("ippm's own %s reflector, %s, on 127.0.0.1:%u\n",
+           md->twamp_light ? "TWAMP-Light" : "STAMP", md->name, port);
     fflush(stdout); /* progress, also through a pipe */
     int rc = IPPM_EXIT_OK;
     if (conform_live_reflector(&ro, run, err, sizeof err) != 0) {
@@ -291,6 +301,8 @@ const struct conform_selftest conform_selftest_reflector = {
     self_modes, COUNT_OF(self_modes), self_one};
 const struct conform_selftest conform_selftest_sender = {
     send_modes, COUNT_OF(send_modes), self_send_one};
+const struct conform_selftest conform_selftest_twamp_light = {
+    twl_modes, COUNT_OF(twl_modes), self_one};
 
 /* Merges n_modes results (n cases each) into a calloc'd array; NULL when
  * out of memory. */

@@ -22,6 +22,8 @@
 static const char *const known_sections[] = {
     "stamp-reflector",
     "stamp-sender",
+    "twamp-light-reflector",
+    "twamp-light-sender",
 };
 
 #define N_KNOWN_SECTIONS (sizeof(known_sections) / sizeof(known_sections[0]))

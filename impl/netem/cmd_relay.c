@@ -109,8 +109,9 @@ static void usage(FILE *f)
         "                         the TTL too, as if no hop)\n"
         "  --seed N               random seed (default 1)\n"
         "  --truth FILE           JSON Lines, one per packet, plus a summary\n"
-        "  --proto stamp|none     read sequence numbers for the truth file\n"
-        "                         (stamp by default when --to's port is 862)\n"
+        "  --proto stamp|twamp-light|none   read sequence numbers for the\n"
+        "                         truth file (stamp by default when --to's\n"
+        "                         port is 862)\n"
         "  --auth                 STAMP authenticated offsets\n"
         "  --pool N               packet slots (default 4096)\n"
         "  --max-size OCTETS      largest datagram relayed (default 2048)\n"
@@ -521,10 +522,13 @@ static int plain(struct parse *p, int c, const char *arg)
         p->have_proto = true;
         if (strcmp(arg, "stamp") == 0) {
             o->proto = RELAY_PROTO_STAMP;
+        } else if (strcmp(arg, "twamp-light") == 0) {
+            o->proto = RELAY_PROTO_TWAMP_LIGHT;
         } else if (strcmp(arg, "none") == 0) {
             o->proto = RELAY_PROTO_NONE;
         } else {
-            ippm_cli_error("%s: --proto: '%s' is not a protocol (stamp, none)",
+            ippm_cli_error("%s: --proto: '%s' is not a protocol (stamp, "
+                           "twamp-light, none)",
                            PROG, arg);
             return -1;
         }

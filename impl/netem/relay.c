@@ -156,17 +156,20 @@ static int truth_commit(struct rl *x)
 static int64_t pkt_seq(const struct rl *x, enum netem_dir dir,
                        const uint8_t *p, size_t len)
 {
-    if (x->o->proto != RELAY_PROTO_STAMP)
+    bool twl = x->o->proto == RELAY_PROTO_TWAMP_LIGHT;
+    if (x->o->proto != RELAY_PROTO_STAMP && !twl)
         return -1;
     enum stamp_mode mode = x->o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     if (dir == NETEM_FWD) {
         struct stamp_sender_pkt req;
-        if (stamp_sender_pkt_decode(&req, p, len, mode) != IPPM_OK)
+        if ((twl ? stamp_twl_sender_pkt_decode(&req, p, len)
+                 : stamp_sender_pkt_decode(&req, p, len, mode)) != IPPM_OK)
             return -1;
         return req.seq;
     }
     struct stamp_reflector_pkt rep;
-    if (stamp_reflector_pkt_decode(&rep, p, len, mode) != IPPM_OK)
+    if ((twl ? stamp_twl_reflector_pkt_decode(&rep, p, len)
+             : stamp_reflector_pkt_decode(&rep, p, len, mode)) != IPPM_OK)
         return -1;
     return rep.ss_seq;
 }

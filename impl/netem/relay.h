@@ -13,7 +13,8 @@
 
 #define RELAY_FLOWS_MAX 1024     /* --flows at most */
 
-enum relay_proto { RELAY_PROTO_NONE = 0, RELAY_PROTO_STAMP };
+enum relay_proto { RELAY_PROTO_NONE = 0, RELAY_PROTO_STAMP,
+                   RELAY_PROTO_TWAMP_LIGHT /* RFC 5357 §4.1.2, §4.2.1 */ };
 
 struct relay_opts {
     struct ippm_addr listen;     /* port included */

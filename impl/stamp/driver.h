@@ -4,13 +4,40 @@
 #ifndef IPPM_STAMP_DRIVER_H
 #define IPPM_STAMP_DRIVER_H
 
+#include <getopt.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "impl/core/net.h"
 #include "proto/common/ippm_time.h"
+#include "proto/stamp/stamp.h"
+
+/* A front end of the two drivers: `ippm stamp` itself, or `ippm twamp
+ * light-reflector|light-sender` (impl/twamp/light.c), TWAMP-Light (RFC
+ * 5357 Appendix I) on the same loops and machines. */
+struct stamp_front {
+    const char *prog;        /* "stamp reflector": messages, banner */
+    const char *section;     /* its --config section */
+    const char *proto;       /* "STAMP", "TWAMP-Light": summaries */
+    const char *json_proto;  /* "stamp", "twamp-light": JSON "protocol" */
+    enum stamp_flavour flavour;
+    void (*usage)(FILE *f);  /* --help, before the short options line */
+    const char *const *drop; /* long options it does not take, NULL-ended */
+};
+
+/* The drivers as front end f runs them (argv[0] its subcommand name). */
+int stamp_reflector_front_main(int argc, char **argv,
+                               const struct stamp_front *f);
+int stamp_sender_front_main(int argc, char **argv,
+                            const struct stamp_front *f);
+
+/* all (NULL-ended) without the options f drops, into out, which has room
+ * for all of them. */
+void stamp_front_longopts(const struct stamp_front *f,
+                          const struct option *all, struct option *out);
 
 /* ippm stamp reflector [--listen ADDR] [--port PORT] [--stateful] ... */
 int stamp_reflector_main(int argc, char **argv);
@@ -36,6 +63,8 @@ struct stamp_reflector_serve_opts {
     const uint16_t *ssids;        /* --ssid-set: provisioned SSIDs */
     size_t n_ssids;               /* 0: every SSID answered */
     const atomic_bool *stop;      /* the loop returns once it is set */
+    const struct stamp_front *front; /* NULL: STAMP; else its flavour */
+    bool symmetrical;             /* TWAMP-Light: --symmetrical */
 };
 
 /* Runs the loop of `ippm stamp reflector` on o->sock until *o->stop is

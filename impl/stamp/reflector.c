@@ -39,6 +39,8 @@
 #define REFL_BATCHES_PER_WAKEUP 16
 
 struct refl_opts {
+    const struct stamp_front *front; /* `ippm stamp` or TWAMP-Light */
+    bool symmetrical;              /* TWAMP-Light: RFC 6038 §5.1.4 padding */
     const char *listen;
     uint16_t port;
     bool stateful;
@@ -211,7 +213,7 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_TIMEOUT, OPT_SHORT, OPT_QUIET, OPT_HELP, OPT_METRICS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
-       OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS,
+       OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS, OPT_SYMMETRICAL,
        OPT_ADMIT = 512 /* IPPM_ADMIT_LONGOPTS */,
        OPT_THREADS = 540, OPT_CPUS,
        OPT_REPEAT = 560 /* REFL_REPEAT_LONGOPTS */ };
@@ -239,6 +241,7 @@ static const struct option refl_longopts[] = {
     {"require-hmac-tlv", no_argument, NULL, OPT_REQ_HMAC},
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    {"symmetrical", no_argument, NULL, OPT_SYMMETRICAL},
     IPPM_ADMIT_LONGOPTS(OPT_ADMIT),
     REFL_REPEAT_LONGOPTS(OPT_REPEAT),
     {"threads", required_argument, NULL, OPT_THREADS},
@@ -300,6 +303,7 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     switch (c) {
     case OPT_NO_TLV: o->no_tlv = true; break;
     case OPT_NO_TXTS: o->no_tx_timestamps = true; break;
+    case OPT_SYMMETRICAL: o->symmetrical = true; break;
     case OPT_MAX_REPLY:
         rc = ippm_cli_uint("--max-reply-len", arg, STAMP_BASE_LEN, 65507,
                            "a reply length", &v);
@@ -373,17 +377,38 @@ static void refl_defaults(struct refl_opts *o)
     refl_repeat_defaults(&o->repeat);
 }
 
+/* `ippm stamp reflector` itself: every option but TWAMP-Light's. */
+static const char *const stamp_only_drop[] = {"symmetrical", NULL};
+static const struct stamp_front refl_front_stamp = {
+    "stamp reflector", "stamp-reflector", "STAMP", "stamp",
+    STAMP_FLAVOUR_STAMP, refl_usage, stamp_only_drop};
+
+/* TWAMP-Light's operand [HOST:]PORT, as --listen or --port. */
+static int refl_operand(struct refl_opts *o, int argc, char **argv)
+{
+    if (optind >= argc || o->front->flavour != STAMP_FLAVOUR_TWAMP_LIGHT)
+        return 0;
+    const char *a = argv[optind++];
+    if (strspn(a, "0123456789") == strlen(a))
+        return ippm_cli_port("PORT", a, &o->port);
+    o->listen = a;
+    return 0;
+}
+
 /* Returns -1 to run, else the exit status. */
 static int refl_parse(struct refl_opts *o, int argc, char **argv)
 {
-    const char *prog = "stamp reflector";
-    int crc = ippm_config_expand(&argc, &argv, refl_longopts,
-                                 "stamp-reflector", prog);
+    const struct stamp_front *f = o->front;
+    const char *prog = f->prog;
+    struct option longopts[sizeof refl_longopts / sizeof refl_longopts[0]];
+    stamp_front_longopts(f, refl_longopts, longopts);
+    int crc = ippm_config_expand(&argc, &argv, longopts, f->section, prog);
     if (crc >= 0)
         return crc;
     refl_defaults(o);
+    o->front = f;
     int c, first = 1, rc = 0;
-    while ((c = ippm_cli_next(argc, argv, "h", refl_longopts, prog, first)) !=
+    while ((c = ippm_cli_next(argc, argv, "h", longopts, prog, first)) !=
            -1) {
         first = 0;
         switch (c) {
@@ -416,8 +441,8 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
         case 'h':
         case OPT_HELP:
-            refl_usage(stdout);
-            ippm_cli_short_usage(stdout, refl_longopts);
+            f->usage(stdout);
+            ippm_cli_short_usage(stdout, longopts);
             return IPPM_EXIT_OK;
         case '?': return IPPM_EXIT_USAGE;
         default: rc = refl_parse_tlv(o, c, optarg); break;
@@ -425,6 +450,8 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
         if (rc != 0)
             return IPPM_EXIT_USAGE;
     }
+    if (refl_operand(o, argc, argv) != 0)
+        return IPPM_EXIT_USAGE;
     if (optind < argc) {
         ippm_cli_error("%s: unexpected argument '%s' (see --help)", prog,
                        argv[optind]);
@@ -448,7 +475,7 @@ static int refl_setup(struct refl *x)
     if ((x->o.threads > 1 ? ippm_net_open_shared : ippm_net_open_bound)(
             &x->sock, x->o.listen ? &local : NULL, local.port, err,
             sizeof(err)) != 0) {
-        ippm_cli_bind_error("stamp reflector", err, "--port");
+        ippm_cli_bind_error(x->o.front->prog, err, "--port");
         return IPPM_EXIT_RUNTIME;
     }
     rc = ippm_driver_batches_init(&x->rx, &x->tx, IPPM_NET_BATCH,
@@ -470,6 +497,16 @@ static void refl_proto_init(struct refl *x)
     cfg.key = x->key.hmac;
     cfg.session_timeout_ns = x->o.session_timeout_ns;
     cfg.reply_to_short = x->o.reply_to_short;
+    /* TWAMP-Light (RFC 5357 Appendix I): its packets, no TLVs, and the
+     * replies' TTL 255 (§4.2.1 SHOULD). */
+    cfg.flavour = x->o.front->flavour;
+    cfg.twl_symmetrical = x->o.symmetrical;
+    if (cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT) {
+        x->o.no_tlv = true;
+        if (ippm_net_set_ttl(&x->sock, 255) != 0)
+            ippm_cli_error("warning: %s: TTL 255: %s", x->o.front->prog,
+                           strerror(errno));
+    }
     /* RFC 8972 TLVs: processed unless --no-tlv. Timestamps are software
      * ones (the kernel's SCM_TIMESTAMPNS in, the clock read before send
      * out); --dscp-permitted DSCPs may mark a reply (all but CS6 and CS7
@@ -731,9 +768,8 @@ static void refl_send_copies(struct refl *x)
 
 static void refl_summary(const struct refl *x)
 {
-    fprintf(stderr,
-            "ippm stamp reflector: received %llu, replied %llu, dropped %llu",
-            (unsigned long long)x->c.received,
+    fprintf(stderr, "ippm %s: received %llu, replied %llu, dropped %llu",
+            x->o.front->prog, (unsigned long long)x->c.received,
             (unsigned long long)x->c.replied,
             (unsigned long long)x->c.dropped);
     if (x->c.send_failed)
@@ -747,7 +783,8 @@ static void refl_summary(const struct refl *x)
                 (unsigned long long)x->c.drop_by[e],
                 stamp_err_str((enum ippm_err)e));
         /* The usual cause: a TWAMP-Light sender's 14..43-octet packets. */
-        if (e == IPPM_ERR_SHORT && !x->o.reply_to_short)
+        if (e == IPPM_ERR_SHORT && !x->o.reply_to_short &&
+            x->o.front->flavour == STAMP_FLAVOUR_STAMP)
             fprintf(stderr,
                     " (below the %zu-octet base packet; --reply-to-short "
                     "answers them, RFC 8762 §4.6)",
@@ -784,7 +821,7 @@ static void refl_banner(const struct refl *x)
     char threads[24] = "";
     if (x->o.threads > 1)
         snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
-    printf("ippm stamp reflector listening on %s (%s, %s, %s%s)\n",
+    printf("ippm %s listening on %s (%s, %s, %s%s)\n", x->o.front->prog,
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
            x->o.stateful ? "stateful" : "stateless",
            x->key.auth ? "authenticated" : "open",
@@ -804,7 +841,7 @@ static int refl_loop(struct refl *x)
         if (w == 0 && x->pool && x->exp.on)
             refl_publish(x);
         if (w < 0 || (w > 0 && refl_drain(x) != 0)) {
-            ippm_cli_error("stamp reflector: %s", strerror(errno));
+            ippm_cli_error("%s: %s", x->o.front->prog, strerror(errno));
             return IPPM_EXIT_RUNTIME;
         }
     }
@@ -822,8 +859,15 @@ static void refl_free(struct refl *x)
     free(x);
 }
 
-/* see stamp_driver.h */
+/* see driver.h */
 int stamp_reflector_main(int argc, char **argv)
+{
+    return stamp_reflector_front_main(argc, argv, &refl_front_stamp);
+}
+
+/* see driver.h */
+int stamp_reflector_front_main(int argc, char **argv,
+                               const struct stamp_front *f)
 {
     /* calloc: the session table is too large for the stack. */
     struct refl *x = calloc(1, sizeof(*x));
@@ -833,6 +877,7 @@ int stamp_reflector_main(int argc, char **argv)
     }
     x->sock.fd = -1;
     x->log_drops = true;
+    x->o.front = f;
     int rc = refl_parse(&x->o, argc, argv);
     if (rc < 0)
         rc = refl_setup(x);
@@ -903,6 +948,8 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
         return IPPM_EXIT_RUNTIME;
     }
     refl_defaults(&x->o);
+    x->o.front = o->front ? o->front : &refl_front_stamp;
+    x->o.symmetrical = o->symmetrical;
     x->o.stateful = o->stateful;
     x->o.tsfmt = o->tsfmt;
     x->o.micro_session_id = o->micro_session_id;

@@ -111,7 +111,7 @@ enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
        OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
        OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID,
        OPT_HISTOGRAM, OPT_TXTS, OPT_REPORT_INTERVAL, OPT_JSONL,
-       OPT_DURATION };
+       OPT_DURATION, OPT_SYMMETRICAL };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -136,6 +136,7 @@ static const struct option send_longopts[] = {
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"jsonl", required_argument, NULL, OPT_JSONL},
     {"duration", required_argument, NULL, OPT_DURATION},
+    {"symmetrical", no_argument, NULL, OPT_SYMMETRICAL},
     {"help", no_argument, NULL, OPT_HELP},
 #define TO_LONGOPT_(name, arg, id) {name, arg, NULL, id},
     STAMP_TLV_OPTIONS(TO_LONGOPT_)
@@ -216,7 +217,7 @@ static int send_check_tlvs(struct send_opts *o, enum stamp_mode mode)
 /* Checks made once every option is known. */
 static int send_check(struct send_opts *o, int argc, char **argv)
 {
-    const char *prog = "stamp sender";
+    const char *prog = o->front->prog;
     if (optind >= argc) {
         ippm_cli_error("%s: missing HOST (see --help)", prog);
         return IPPM_EXIT_USAGE;
@@ -230,6 +231,15 @@ static int send_check(struct send_opts *o, int argc, char **argv)
     enum stamp_mode mode =
         ippm_key_given(o->key_file) ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     size_t base = stamp_base_len(mode);
+    /* TWAMP-Light, RFC 5357 §4.1.2: 14 octets and the padding asked for;
+     * --symmetrical pads to the reply's 41 (RFC 6038 §5.1.4). */
+    if (o->front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT) {
+        base = STAMP_TWL_SENDER_LEN;
+        if (o->size == 0)
+            o->size = base;
+        if (o->symmetrical && o->size < STAMP_TWL_REFLECTOR_LEN)
+            o->size = STAMP_TWL_REFLECTOR_LEN;
+    }
     int rc = send_check_tlvs(o, mode);
     if (rc >= 0)
         return rc;
@@ -266,11 +276,19 @@ static int send_check(struct send_opts *o, int argc, char **argv)
     return -1;
 }
 
+/* `ippm stamp sender` itself: every option but TWAMP-Light's. */
+static const char *const stamp_only_drop[] = {"symmetrical", NULL};
+static const struct stamp_front send_front_stamp = {
+    "stamp sender", "stamp-sender", "STAMP", "stamp",
+    STAMP_FLAVOUR_STAMP, send_usage, stamp_only_drop};
+
 /* Returns -1 to run, else the exit status. */
 static int send_parse(struct send_opts *o, int argc, char **argv)
 {
-    int crc = ippm_config_expand(&argc, &argv, send_longopts, "stamp-sender",
-                                 "stamp sender");
+    const struct stamp_front *f = o->front;
+    struct option longopts[sizeof send_longopts / sizeof send_longopts[0]];
+    stamp_front_longopts(f, send_longopts, longopts);
+    int crc = ippm_config_expand(&argc, &argv, longopts, f->section, f->prog);
     if (crc >= 0)
         return crc;
     o->port = 0; /* --port; else HOST:PORT's, else 862 (send_setup) */
@@ -282,12 +300,12 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
     o->ttl = -1;
     stamp_tlv_opts_init(&o->tlv);
     int c, first = 1;
-    while ((c = ippm_cli_next(argc, argv, "h", send_longopts, "stamp sender",
-                              first)) != -1) {
+    while ((c = ippm_cli_next(argc, argv, "h", longopts, f->prog, first)) !=
+           -1) {
         first = 0;
         if (c == 'h' || c == OPT_HELP) {
-            send_usage(stdout);
-            ippm_cli_short_usage(stdout, send_longopts);
+            f->usage(stdout);
+            ippm_cli_short_usage(stdout, longopts);
             return IPPM_EXIT_OK;
         }
         int rc = 0;
@@ -311,6 +329,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->histogram = true;
         else if (c == OPT_TXTS)
             o->tx_timestamps = true;
+        else if (c == OPT_SYMMETRICAL)
+            o->symmetrical = true;
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)
@@ -333,7 +353,7 @@ static int send_open(struct sender *x)
 {
     char err[IPPM_NET_ERRLEN];
     if (ippm_net_open_connected(&x->sock, &x->peer, err, sizeof(err)) != 0) {
-        ippm_cli_error("stamp sender: %s", err);
+        ippm_cli_error("%s: %s", x->o.front->prog, err);
         return IPPM_EXIT_RUNTIME;
     }
     /* The user asked for these, so a refusal is an error, not a silently
@@ -357,7 +377,7 @@ static int send_setup(struct sender *x)
                                   x->o.tlv.hmac_key_file);
     if (rc >= 0)
         return rc;
-    rc = ippm_cli_addr("stamp sender", x->o.host, x->o.port, STAMP_PORT,
+    rc = ippm_cli_addr(x->o.front->prog, x->o.host, x->o.port, STAMP_PORT,
                        &x->peer);
     if (rc != 0)
         return rc;
@@ -390,6 +410,7 @@ static int send_proto_init(struct sender *x)
     ippm_clock_init(&x->clk, x->o.tsfmt);
     x->mode = x->key.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.mode = x->mode;
+    cfg.flavour = x->o.front->flavour;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
     cfg.key = x->key.hmac;
@@ -760,8 +781,15 @@ static int send_run(struct sender *x)
     return rc;
 }
 
-/* see stamp_driver.h */
+/* see driver.h */
 int stamp_sender_main(int argc, char **argv)
+{
+    return stamp_sender_front_main(argc, argv, &send_front_stamp);
+}
+
+/* see driver.h */
+int stamp_sender_front_main(int argc, char **argv,
+                            const struct stamp_front *f)
 {
     struct sender *x = calloc(1, sizeof(*x));
     if (!x) {
@@ -769,6 +797,7 @@ int stamp_sender_main(int argc, char **argv)
         return IPPM_EXIT_RUNTIME;
     }
     x->sock.fd = -1;
+    x->o.front = f;
     int rc = send_parse(&x->o, argc, argv);
     if (rc < 0)
         rc = send_setup(x);

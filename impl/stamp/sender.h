@@ -14,6 +14,7 @@
 #include "impl/core/net.h"
 #include "impl/core/progress.h"
 #include "impl/report/html_report.h"
+#include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
 #include "impl/stamp/sender_dirs.h"
 #include "impl/stamp/sender_live.h"
@@ -26,6 +27,8 @@
 enum zero_ssid { ZS_WARN = 0, ZS_CONTINUE, ZS_STOP };
 
 struct send_opts {
+    const struct stamp_front *front; /* `ippm stamp` or TWAMP-Light */
+    bool symmetrical;            /* TWAMP-Light: pad to 41, RFC 6038 */
     const char *host;
     uint16_t port;
     uint32_t count;

@@ -166,8 +166,8 @@ void sender_print_summary(const struct sender *x)
 {
     const struct stamp_stats *st = &x->st;
     char as[IPPM_ADDR_STRLEN];
-    printf("--- %s STAMP statistics%s ---\n",
-           ippm_addr_fmt(&x->peer, as, sizeof(as)),
+    printf("--- %s %s statistics%s ---\n",
+           ippm_addr_fmt(&x->peer, as, sizeof(as)), x->o.front->proto,
            x->interrupted    ? " (interrupted)"
            : x->zero_ssid_stop ? " (stopped: zeroed SSID)"
                                : "");
@@ -297,7 +297,7 @@ json_t *sender_json_summary(const struct sender *x)
     char as[IPPM_ADDR_STRLEN];
     json_t *root = json_pack(
         "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f, s:b}",
-        "protocol", "stamp", "role", "sender", "host", x->o.host, "peer",
+        "protocol", x->o.front->json_proto, "role", "sender", "host", x->o.host, "peer",
         ippm_addr_fmt(&x->peer, as, sizeof(as)), "port", (json_int_t)x->o.port,
         "mode", x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
         "timestamp", ippm_clock_fmt_name(x->o.tsfmt), "size",
@@ -536,8 +536,11 @@ int sender_write_html(struct sender *x)
     ippm_addr_fmt(&x->peer, peer, sizeof peer);
     double iv = (double)x->o.interval_ns / 1e9;
     snprintf(sub, sizeof sub,
-             "STAMP (RFC 8762) to %s, %s mode, %s timestamps, %zu-octet "
+             "%s to %s, %s mode, %s timestamps, %zu-octet "
              "packets every %g %s%s",
+             x->o.front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT
+                 ? "TWAMP-Light (RFC 5357 Appendix I)"
+                 : "STAMP (RFC 8762)",
              peer, x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
              ippm_clock_fmt_name(x->o.tsfmt), x->o.size,
              iv < 1e-3 ? iv * 1e6 : iv < 1 ? iv * 1e3 : iv,
@@ -571,7 +574,9 @@ int sender_write_html(struct sender *x)
     };
     struct ippm_html_plot plots[3];
     struct ippm_html h = {
-        .title = "ippm stamp sender",
+        .title = x->o.front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT
+                     ? "ippm twamp light-sender"
+                     : "ippm stamp sender",
         .subtitle = sub,
         .facts = facts,
         .n_facts = st->received ? 10 : 6,

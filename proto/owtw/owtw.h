@@ -24,6 +24,7 @@
 
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
+#include "../common/ippm_event.h"
 #include "../common/ippm_stream.h"
 
 /* ---- constants ---- */
@@ -141,7 +142,7 @@ const char *owtw_accept_name(uint8_t accept);
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 6))
 #define OWTW_ERR_SERVER_START /* Server-Start Accept is non-zero */         \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 7))
-#define OWTW_ERR_WEAK_COUNT /* greeting Count < 1024 or not a power of 2 */ \
+#define OWTW_ERR_WEAK_COUNT /* greeting Count < 1024 or over our bound */   \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 8))
 #define OWTW_ERR_MSG_LEN /* a length field past what the buffer allows */    \
     ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 9))
@@ -544,6 +545,8 @@ enum ippm_err owtw_chan_open_block(struct owtw_chan *ch,
  * (owtw_msg_len), the blocks at owtw_msg_macs offsets are checked MACs. */
 struct owtw_rx {
     enum owtw_msg kind;
+    bool command;   /* kind to learn from the first octet (a command) */
+    enum owtw_proto proto;
     uint8_t *plain; /* the caller's */
     size_t cap;
     size_t have;    /* octets opened so far */
@@ -559,11 +562,334 @@ void owtw_rx_init(struct owtw_rx *rx, uint8_t *plain, size_t cap);
  * blocks, otherwise total octets (the Fetch reply's skips and records). */
 void owtw_rx_expect(struct owtw_rx *rx, enum owtw_msg kind, size_t total);
 
+/* Expects a client command of proto next: its kind comes from the
+ * command number in its first block (owtw_cmd_msg); a number proto does
+ * not know makes owtw_rx_take answer OWTW_ERR_COMMAND, rx->plain[0]
+ * holding it. */
+void owtw_rx_expect_command(struct owtw_rx *rx, enum owtw_proto proto);
+
+/* The message kind a client command number starts in proto (RFC 4656
+ * §3.4, RFC 5357 §3.4, RFC 5938, RFC 9533), OWTW_MSG_COUNT_ for a number
+ * the protocol does not define as a client command (TWAMP's 1
+ * Forbidden, 4 Reserved, 6 Experimentation). */
+enum owtw_msg owtw_cmd_msg(enum owtw_proto proto, uint8_t cmd);
+
 /* Opens as many of the expected message's blocks as s holds, consuming
  * them: IPPM_OK when the whole message is in rx->plain[0..rx->total),
  * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN
  * (longer than cap), IPPM_ERR_CRYPTO. */
 enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
                            struct ippm_stream *s);
+
+/* ---- the control state machines, server and client ----
+ * On the event contract of proto/common/ippm_event.h: BYTES (the peer's
+ * octets, any split; at most owtw_*_room() of them per event), CLOSED,
+ * TIMER (the machine's deadline has passed) and STOP in; one struct
+ * owtw_action out per call. Its io part is IPPM_ACT_NONE, SEND_BYTES
+ * (io.len octets at the start of the caller's tx buffer) or CLOSE (io.why:
+ * IPPM_OK, an IPPM_ERR_* or an OWTW_ERR_* reason); its note tells the
+ * driver what happened and, for the server's REQUEST, START, FETCH,
+ * START_N and STOP_N, that it must answer with the owtw_server_* call
+ * named there before the machine reads further. When a note comes with
+ * a SEND, act on the note, then send. A machine that has more buffered
+ * work than one action carries keeps its deadline at 0, so the driver
+ * sends TIMER again at once. No allocation: the caller owns the struct,
+ * its buffers and its session array; time comes in the events. */
+
+/* The caller's memory for one connection. in holds octets received and
+ * not yet opened (>= OWTW_IN_MIN); plain one decrypted message (>=
+ * OWTW_PLAIN_MIN; a request's slots and a Stop-Sessions' records must
+ * fit, or the connection closes with OWTW_ERR_MSG_LEN); tx what the
+ * machine asks to send (>= OWTW_TX_MIN; a Fetch reply's records go in
+ * chunks of what fits). sessions: the test sessions this connection may
+ * hold at once (RFC 4656 §3.5 sets no bound; we do). */
+struct owtw_bufs {
+    uint8_t *in;
+    size_t in_cap;
+    uint8_t *plain;
+    size_t plain_cap;
+    uint8_t *tx;
+    size_t tx_cap;
+    struct owtw_session *sessions;
+    size_t max_sessions;
+};
+#define OWTW_IN_MIN 256
+#define OWTW_PLAIN_MIN 256
+#define OWTW_TX_MIN 256
+
+enum owtw_sess_state {
+    OWTW_SESS_FREE = 0,
+    OWTW_SESS_PENDING,  /* requested; the server's driver decides */
+    OWTW_SESS_ACCEPTED, /* Accept-Session said 0 */
+    OWTW_SESS_STARTED,  /* Start-Ack / Start-N-Ack said 0 */
+    OWTW_SESS_STOPPED
+};
+
+/* One test session of the connection, as the control protocol knows it;
+ * the driver keeps the rest (sockets, schedule, results) by index. */
+struct owtw_session {
+    enum owtw_sess_state state;
+    uint8_t sid[OWTW_SID_LEN];
+    uint16_t port;         /* the Accept-Session Port */
+    bool conf_sender;      /* the server sends (OWAMP) */
+    bool conf_receiver;    /* the server receives (OWAMP) */
+    uint32_t n_packets;
+};
+
+enum owtw_note {
+    OWTW_NOTE_NONE = 0,
+    /* server */
+    OWTW_NOTE_REQUEST,  /* act.request (+ slots view), act.session: answer
+                         * with owtw_server_accept */
+    OWTW_NOTE_START,    /* Start-Sessions: answer with owtw_server_start_ack */
+    OWTW_NOTE_STOP,     /* the peer's Stop-Sessions (act.stop; OWAMP
+                         * records view); server, OWAMP: send yours with
+                         * owtw_server_stop unless sent */
+    OWTW_NOTE_FETCH,    /* act.fetch: owtw_server_fetch_ack, then
+                         * owtw_server_fetch_records */
+    OWTW_NOTE_START_N,  /* act.nsessions: owtw_server_nsessions_ack */
+    OWTW_NOTE_STOP_N,   /* act.nsessions: owtw_server_nsessions_ack */
+    OWTW_NOTE_REFWAIT,  /* no test activity for REFWAIT: the sessions are
+                         * over (RFC 5357 §4.2), SERVWAIT resumes */
+    /* client */
+    OWTW_NOTE_READY,    /* Server-Start accepted: act.mode chosen */
+    OWTW_NOTE_ACCEPT,   /* act.accept, act.session (-1 when refused) */
+    OWTW_NOTE_START_ACK, /* act.start_ack */
+    OWTW_NOTE_NSESSIONS_ACK, /* act.nsessions (Start-N-Ack / Stop-N-Ack) */
+    OWTW_NOTE_FETCH_ACK, /* act.fetch_ack; on Accept 0 the reply follows */
+    OWTW_NOTE_FETCH_REQUEST, /* act.request: the reproduced request */
+    OWTW_NOTE_FETCH_SKIPS,   /* act.view: n skip ranges of 8 octets */
+    OWTW_NOTE_FETCH_RECORDS  /* act.view: act.n_records records of 25
+                              * octets; act.last on the final chunk */
+};
+
+struct owtw_action {
+    struct ippm_action io;
+    enum owtw_note note;
+    int session;       /* index in the session array, -1: none */
+    uint32_t mode;     /* READY */
+    struct owtw_request request;
+    struct owtw_stop stop;
+    struct owtw_fetch fetch;
+    struct owtw_fetch_ack fetch_ack;
+    struct owtw_accept_session accept;
+    struct owtw_start_ack start_ack;
+    struct owtw_nsessions nsessions;
+    const uint8_t *view; /* valid until the next call on the machine */
+    size_t view_len;
+    uint32_t n_records;
+    bool last;
+};
+
+/* A key the server knows: KeyID (up to 80 octets) and the shared secret
+ * (the passphrase octets, RFC 4656 §3.1). With OWTW_MODE_IKEV2 the KeyID
+ * is SPIi ‖ SPIr (16 octets) and the secret the configured key (RFC 7717:
+ * no IKEv2 daemon here). */
+struct owtw_key {
+    const uint8_t *keyid;
+    size_t keyid_len;
+    const uint8_t *secret;
+    size_t secret_len;
+};
+
+/* Connection state both roles share (read-only for drivers). */
+struct owtw_conn {
+    enum owtw_proto proto;
+    const struct ippm_crypto *crypto;
+    int state;
+    uint32_t mode;          /* the Set-Up-Response Mode word */
+    struct owtw_chan tx, rx;
+    struct ippm_stream in;
+    struct owtw_rx msg;
+    struct owtw_bufs bufs;
+    enum ippm_err close_why; /* sticky once closed or closing */
+    bool close_pending;      /* CLOSE after the SEND just made */
+    uint64_t last_rx_ns;     /* SERVWAIT / reply timeout base */
+    uint64_t timeout_ns;
+    bool stop_sent, stop_received;
+    uint32_t fetch_skips, fetch_records, fetch_left; /* Fetch reply */
+    uint64_t fetch_data_left; /* record-area octets not yet sent/opened */
+    size_t carry;           /* Fetch records: octets held back */
+    size_t carry_done;      /* client: octets of carry already delivered */
+    uint8_t tail[OWTW_BLOCK]; /* server: records short of a block */
+    uint32_t acks_left;     /* SIDs not yet acknowledged (RFC 5938) */
+    bool active;            /* conducting active measurements (§3.4) */
+    bool more;              /* buffered work: deadline 0 */
+    bool receiving;         /* msg holds a message begun, not yet taken */
+};
+
+struct owtw_server_cfg {
+    enum owtw_proto proto;
+    uint32_t modes;            /* offered in the greeting */
+    uint32_t count;            /* PBKDF2 Count, >= 1024, a power of 2 */
+    uint64_t start_time;       /* Server-Start Start-Time, NTP 32.32 */
+    const struct owtw_key *keys;
+    size_t n_keys;
+    const struct ippm_crypto *crypto;
+    uint64_t servwait_ns;      /* 0: OWTW_SERVWAIT_DEFAULT_S */
+    uint64_t refwait_ns;       /* 0: OWTW_REFWAIT_DEFAULT_S */
+};
+
+/* The server's random octets for one connection (from ippm_random; a
+ * test injects a capture's). Server-IV is sent as zeros in open mode. */
+struct owtw_server_random {
+    uint8_t challenge[OWTW_CHALLENGE_LEN];
+    uint8_t salt[OWTW_SALT_LEN];
+    uint8_t server_iv[OWTW_IV_LEN];
+};
+
+struct owtw_server {
+    struct owtw_conn c;
+    struct owtw_server_cfg cfg;
+    struct owtw_server_random rnd;
+    uint64_t last_test_ns;    /* REFWAIT base */
+    int pending;              /* session index awaiting owtw_server_accept */
+    uint8_t ns_cmd;           /* the Start-N/Stop-N being answered */
+};
+
+/* Prepares a server connection; its deadline is 0 so that the first
+ * TIMER (or any event) sends the Server-Greeting. cfg->keys and bufs stay
+ * the caller's for the connection's life. */
+void owtw_server_init(struct owtw_server *s, const struct owtw_server_cfg *cfg,
+                      const struct owtw_bufs *bufs,
+                      const struct owtw_server_random *rnd);
+
+/* Releases the channel key contexts. */
+void owtw_server_free(struct owtw_server *s);
+
+/* Feeds one event. Returns IPPM_OK (act says what to do), or the fatal
+ * reason it also puts in a CLOSE action. A closed machine answers CLOSE
+ * with its first reason again. Reasons: OWTW_ERR_MODE (Mode not offered),
+ * OWTW_ERR_KEYID, OWTW_ERR_TOKEN, OWTW_ERR_COMMAND (a command number
+ * unknown or not valid now), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN,
+ * OWTW_ERR_STOP_COUNT, OWTW_ERR_SERVWAIT, IPPM_ERR_PEER_CLOSED,
+ * IPPM_ERR_TOO_LONG (more octets than owtw_server_room), IPPM_ERR_CRYPTO,
+ * IPPM_ERR_NOSPACE (tx too small), IPPM_OK (STOP). */
+enum ippm_err owtw_server_handle(struct owtw_server *s,
+                                 const struct ippm_event *ev,
+                                 struct owtw_action *act);
+
+/* When the driver must send TIMER (UINT64_MAX: never). */
+uint64_t owtw_server_deadline(const struct owtw_server *s);
+
+/* Octets the next BYTES event may carry. */
+size_t owtw_server_room(const struct owtw_server *s);
+
+/* Answers the REQUEST note: Accept-Session with ans->accept, ->port,
+ * ->sid (the driver makes the SID, RFC 4656 §3.5) and the RFC 6038
+ * octets; on Accept 0 the session is kept. act: SEND. These answer calls
+ * return IPPM_OK, IPPM_ERR_STATE (nothing to answer), IPPM_ERR_NOSPACE,
+ * IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_server_accept(struct owtw_server *s, uint64_t now_ns,
+                                 const struct owtw_accept_session *ans,
+                                 struct owtw_action *act);
+
+/* Answers the START note with Start-Ack; Accept 0 starts every accepted
+ * session and suspends SERVWAIT (RFC 5357 §3.1). */
+enum ippm_err owtw_server_start_ack(struct owtw_server *s, uint64_t now_ns,
+                                    uint8_t accept, struct owtw_action *act);
+
+/* Sends the server's Stop-Sessions (OWAMP: one record per send session,
+ * RFC 4656 §3.8); at the end of its sessions or after the STOP note. */
+enum ippm_err owtw_server_stop(struct owtw_server *s, uint64_t now_ns,
+                               uint8_t accept,
+                               const struct owtw_stop_record *recs,
+                               uint32_t n_recs, struct owtw_action *act);
+
+/* Answers the FETCH note (RFC 4656 §3.9): the Fetch-Ack and, on Accept
+ * 0, the reproduced request (repro with its slots, the actual ports in
+ * it) and the skip ranges (ack->n_skips of 8 octets, as on the wire);
+ * then owtw_server_fetch_records until last. */
+enum ippm_err owtw_server_fetch_ack(struct owtw_server *s, uint64_t now_ns,
+                                    const struct owtw_fetch_ack *ack,
+                                    const struct owtw_request *repro,
+                                    const struct owtw_slot *slots,
+                                    const uint8_t *skips,
+                                    struct owtw_action *act);
+
+/* n more packet records (25 octets each, as on the wire); last pads and
+ * MACs the record area. All calls together give ack->n_records. */
+enum ippm_err owtw_server_fetch_records(struct owtw_server *s, uint64_t now_ns,
+                                        const uint8_t *records, uint32_t n,
+                                        bool last, struct owtw_action *act);
+
+/* Answers START_N / STOP_N (RFC 5938 §3.3, §3.5) with one ack (cmd 8 or
+ * 10) for n of the SIDs; call again for SIDs with another Accept. */
+enum ippm_err owtw_server_nsessions_ack(struct owtw_server *s,
+                                        uint64_t now_ns, uint8_t cmd,
+                                        uint8_t accept, const uint8_t *sids,
+                                        uint32_t n, struct owtw_action *act);
+
+/* The driver saw a test packet of this connection's sessions (REFWAIT). */
+void owtw_server_test_activity(struct owtw_server *s, uint64_t now_ns);
+
+struct owtw_client_cfg {
+    enum owtw_proto proto;
+    uint32_t modes;        /* security modes acceptable (the strongest the
+                            * server offers wins: E, A, mixed, open) and
+                            * features wanted if offered */
+    const uint8_t *keyid;  /* up to 80 octets; A/E/mixed only */
+    size_t keyid_len;
+    const uint8_t *secret;
+    size_t secret_len;
+    const struct ippm_crypto *crypto;
+    uint32_t max_count;    /* highest greeting Count accepted; 0: 1 << 20 */
+    uint64_t timeout_ns;   /* a reply's wait; 0: 30 s */
+};
+
+/* The client's random octets for one connection. */
+struct owtw_client_random {
+    struct owtw_session_keys sk;
+    uint8_t client_iv[OWTW_IV_LEN];
+};
+
+struct owtw_client {
+    struct owtw_conn c;
+    struct owtw_client_cfg cfg;
+    struct owtw_client_random rnd;
+    int pending;             /* session index of the request in flight */
+    uint8_t last_cmd;        /* the command whose reply is awaited */
+};
+
+/* Prepares a client connection awaiting the Server-Greeting. */
+void owtw_client_init(struct owtw_client *c, const struct owtw_client_cfg *cfg,
+                      const struct owtw_bufs *bufs,
+                      const struct owtw_client_random *rnd);
+void owtw_client_free(struct owtw_client *c);
+
+/* As owtw_server_handle. Reasons: OWTW_ERR_MODE (no acceptable mode
+ * offered), OWTW_ERR_WEAK_COUNT, OWTW_ERR_SERVER_START, IPPM_ERR_HMAC,
+ * OWTW_ERR_MSG_LEN, IPPM_ERR_TIMEOUT (no reply in timeout_ns),
+ * IPPM_ERR_PEER_CLOSED, OWTW_ERR_COMMAND (a server message where none
+ * was due), IPPM_ERR_TOO_LONG, IPPM_ERR_CRYPTO, IPPM_ERR_NOSPACE,
+ * IPPM_OK (STOP). */
+enum ippm_err owtw_client_handle(struct owtw_client *c,
+                                 const struct ippm_event *ev,
+                                 struct owtw_action *act);
+uint64_t owtw_client_deadline(const struct owtw_client *c);
+size_t owtw_client_room(const struct owtw_client *c);
+
+/* Commands, valid after READY and when no reply is awaited. Each makes a
+ * SEND and returns IPPM_OK, IPPM_ERR_STATE, IPPM_ERR_SESSION_FULL
+ * (request: no free session), IPPM_ERR_NOSPACE, IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_client_request(struct owtw_client *c, uint64_t now_ns,
+                                  const struct owtw_request *req,
+                                  const struct owtw_slot *slots,
+                                  struct owtw_action *act);
+enum ippm_err owtw_client_start(struct owtw_client *c, uint64_t now_ns,
+                                struct owtw_action *act);
+/* OWAMP: records of the client's send sessions; TWAMP: n_recs is sent as
+ * Number of Sessions, recs ignored. */
+enum ippm_err owtw_client_stop(struct owtw_client *c, uint64_t now_ns,
+                               uint8_t accept,
+                               const struct owtw_stop_record *recs,
+                               uint32_t n_recs, struct owtw_action *act);
+enum ippm_err owtw_client_fetch(struct owtw_client *c, uint64_t now_ns,
+                                const struct owtw_fetch *f,
+                                struct owtw_action *act);
+/* Start-N-Sessions (7) or Stop-N-Sessions (9) for n SIDs (RFC 5938). */
+enum ippm_err owtw_client_nsessions(struct owtw_client *c, uint64_t now_ns,
+                                    uint8_t cmd, const uint8_t *sids,
+                                    uint32_t n, struct owtw_action *act);
 
 #endif

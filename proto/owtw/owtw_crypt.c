@@ -238,11 +238,44 @@ static void rx_known(struct owtw_rx *rx, size_t total)
 void owtw_rx_expect(struct owtw_rx *rx, enum owtw_msg kind, size_t total)
 {
     rx->kind = kind;
+    rx->command = false;
     rx->have = 0;
     rx->total = 0;
     rx->n_macs = 0;
     if (total)
         rx_known(rx, total);
+}
+
+/* see owtw.h */
+void owtw_rx_expect_command(struct owtw_rx *rx, enum owtw_proto proto)
+{
+    owtw_rx_expect(rx, OWTW_MSG_COUNT_, 0);
+    rx->command = true;
+    rx->proto = proto;
+}
+
+/* see owtw.h */
+enum owtw_msg owtw_cmd_msg(enum owtw_proto proto, uint8_t cmd)
+{
+    if (proto == OWTW_OWAMP) {
+        switch (cmd) {
+        case OWTW_CMD_REQUEST_SESSION:
+        case OWTW_CMD_REQUEST_OW_MICRO: return OWTW_MSG_REQUEST;
+        case OWTW_CMD_START_SESSIONS: return OWTW_MSG_START;
+        case OWTW_CMD_STOP_SESSIONS: return OWTW_MSG_STOP;
+        case OWTW_CMD_FETCH_SESSION: return OWTW_MSG_FETCH;
+        default: return OWTW_MSG_COUNT_;
+        }
+    }
+    switch (cmd) {
+    case OWTW_CMD_REQUEST_TW_SESSION:
+    case OWTW_CMD_REQUEST_TW_MICRO: return OWTW_MSG_REQUEST_TW;
+    case OWTW_CMD_START_SESSIONS: return OWTW_MSG_START;
+    case OWTW_CMD_STOP_SESSIONS: return OWTW_MSG_STOP_TW;
+    case OWTW_CMD_START_N_SESSIONS:
+    case OWTW_CMD_STOP_N_SESSIONS: return OWTW_MSG_NSESSIONS;
+    default: return OWTW_MSG_COUNT_;
+    }
 }
 
 static bool rx_is_mac(const struct owtw_rx *rx, size_t off)
@@ -256,6 +289,16 @@ static bool rx_is_mac(const struct owtw_rx *rx, size_t off)
 /* How many octets rx must have opened before it can tell more. */
 static enum ippm_err rx_need(struct owtw_rx *rx, size_t *need)
 {
+    if (rx->command) {
+        if (rx->have < OWTW_BLOCK) {
+            *need = OWTW_BLOCK;
+            return IPPM_OK;
+        }
+        rx->kind = owtw_cmd_msg(rx->proto, rx->plain[0]);
+        if (rx->kind == OWTW_MSG_COUNT_)
+            return OWTW_ERR_COMMAND;
+        rx->command = false;
+    }
     if (rx->total) {
         *need = rx->total;
         return rx->total > rx->cap ? OWTW_ERR_MSG_LEN : IPPM_OK;

@@ -16,7 +16,7 @@
     X(OWTW_ERR_SERVER_START, "OWTW_ERR_SERVER_START",                         \
       "Server-Start refused the connection")                                  \
     X(OWTW_ERR_WEAK_COUNT, "OWTW_ERR_WEAK_COUNT",                             \
-      "greeting Count below 1024 or not a power of 2")                        \
+      "greeting Count below 1024 or over the bound")                        \
     X(OWTW_ERR_MSG_LEN, "OWTW_ERR_MSG_LEN",                                   \
       "message length beyond the buffer")
 

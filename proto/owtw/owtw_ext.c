@@ -66,3 +66,20 @@ enum ippm_err owtw_csum_complement(uint8_t *payload, size_t len,
     c[1] = (uint8_t)(odd ? want >> 8 : want);
     return IPPM_OK;
 }
+
+/* see owtw_test.h */
+enum ippm_err owtw_test_restamp(uint8_t *buf, size_t len,
+                                enum stamp_pkt_kind kind,
+                                enum owtw_test_mode mode, uint64_t ts,
+                                bool complement)
+{
+    const struct stamp_layout *l = owtw_test_layout(kind, mode);
+    if (!l || mode == OWTW_TEST_ENCRYPTED)
+        return IPPM_ERR_BAD_ARG;
+    size_t base = l->base_len;
+    if (len < base || (complement && len < base + 2))
+        return IPPM_ERR_SHORT;
+    uint16_t before = complement ? owtw_ones_sum(buf, len) : 0;
+    owtw_span_store(buf, l->field[STAMP_F_TS], ts);
+    return complement ? owtw_csum_complement(buf, len, before) : IPPM_OK;
+}

@@ -161,3 +161,13 @@ enum ippm_err owtw_schedule_next(struct owtw_schedule *s, uint64_t *send_at)
     *send_at = s->at;
     return IPPM_OK;
 }
+
+/* see owtw_test.h */
+enum ippm_err owtw_schedule_fill(struct owtw_schedule *s, uint64_t *due,
+                                 uint32_t n)
+{
+    enum ippm_err e = IPPM_OK;
+    for (uint32_t i = 0; i < n && e == IPPM_OK; i++)
+        e = owtw_schedule_next(s, &due[i]);
+    return e;
+}

@@ -9,24 +9,8 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/owtw/owtw_test.h"
 #include "testsupport/owtw_fixtures.h"
-
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
 
 /* RFC 4656 §5.2: (u * v) >> 32 exactly, wrapping as Appendix A's does. */
 static void test_owtw_num64_mul_is_exact(void **state)
@@ -49,9 +33,9 @@ static void test_owtw_unif_encrypts_every_fourth_counter(void **state)
     uint8_t sid[16], blk[16], ctr[16] = {0};
     owtw_unhex("0102030405060708090a0b0c0d0e0f00", sid, sizeof sid);
     struct ippm_aes_key k;
-    assert_int_equal(ippm_aes_key_init(&k, &ossl, sid), IPPM_OK);
+    assert_int_equal(ippm_aes_key_init(&k, &owtw_ossl, sid), IPPM_OK);
     struct owtw_unif u;
-    assert_int_equal(owtw_unif_init(&u, &ossl, sid), IPPM_OK);
+    assert_int_equal(owtw_unif_init(&u, &owtw_ossl, sid), IPPM_OK);
     for (unsigned c = 0; c < 12; c++) {
         if (c % 4 == 0) {
             ctr[15] = (uint8_t)c;
@@ -85,7 +69,7 @@ static void test_owtw_exp_next_reproduces_appendix_b(void **state)
         uint8_t sid[16];
         owtw_unhex(vec[v].sid, sid, sizeof sid);
         struct owtw_unif u;
-        assert_int_equal(owtw_unif_init(&u, &ossl, sid), IPPM_OK);
+        assert_int_equal(owtw_unif_init(&u, &owtw_ossl, sid), IPPM_OK);
         uint64_t sum = 0;
         for (int i = 0; i < 1000000; i++) {
             uint64_t x;
@@ -112,7 +96,7 @@ static void test_owtw_schedule_reproduces_every_owamp_capture(void **state)
         uint8_t sid[16];
         owtw_unhex(f->sid, sid, sizeof sid);
         struct owtw_schedule s;
-        assert_int_equal(owtw_schedule_init(&s, &ossl, sid, &slot, 1,
+        assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1,
                                             f->start),
                          IPPM_OK);
         for (int k = 0; k < 10; k++) {
@@ -140,7 +124,7 @@ static void test_owtw_schedule_cycles_fixed_slots(void **state)
                                        {OWTW_SLOT_FIXED, 0}};
     uint8_t sid[16] = {0};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &ossl, sid, slots, 2, 100ull << 32),
+    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, slots, 2, 100ull << 32),
                      IPPM_OK);
     static const uint64_t want[5] = {101, 101, 102, 102, 103};
     for (int k = 0; k < 5; k++) {
@@ -157,9 +141,9 @@ static void test_owtw_schedule_init_refuses_bad_slots(void **state)
     const struct owtw_slot bad = {2, 0};
     uint8_t sid[16] = {0};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &ossl, sid, &bad, 1, 0),
+    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &bad, 1, 0),
                      IPPM_ERR_BAD_ARG);
-    assert_int_equal(owtw_schedule_init(&s, &ossl, sid, &bad, 0, 0),
+    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &bad, 0, 0),
                      IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_schedule_init(&s, NULL, sid, &(struct owtw_slot){0, 1},
                                         1, 0),
@@ -176,5 +160,5 @@ int main(void)
         cmocka_unit_test(test_owtw_schedule_cycles_fixed_slots),
         cmocka_unit_test(test_owtw_schedule_init_refuses_bad_slots),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

@@ -133,7 +133,65 @@ size_t owtw_test_protected_len(enum stamp_pkt_kind kind,
     return 0;
 }
 
-/* ---- the sender codec ---- */
+/* ---- layout-driven codecs ---- */
+
+/* see owtw_test.h */
+void owtw_span_store(uint8_t *buf, struct stamp_span s, uint64_t v)
+{
+    uint8_t *b = buf + s.off;
+    switch (s.len) {
+    case 1: b[0] = (uint8_t)v; break;
+    case 2: ippm_store_u16(b, (uint16_t)v); break;
+    case 4: ippm_store_u32(b, (uint32_t)v); break;
+    case 8: ippm_store_u64(b, v); break;
+    default: break; /* absent from this layout */
+    }
+}
+
+/* see owtw_test.h */
+uint64_t owtw_span_load(const uint8_t *buf, struct stamp_span s)
+{
+    const uint8_t *b = buf + s.off;
+    switch (s.len) {
+    case 1: return b[0];
+    case 2: return ippm_load_u16(b);
+    case 4: return ippm_load_u32(b);
+    case 8: return ippm_load_u64(b);
+    default: return 0;
+    }
+}
+
+/* see owtw_test.h */
+bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf)
+{
+    uint8_t acc = 0;
+    for (unsigned r = 0; r < l->n_mbz; r++)
+        for (unsigned i = 0; i < l->mbz[r].len; i++)
+            acc |= buf[l->mbz[r].off + i];
+    return acc != 0;
+}
+
+/* see owtw_test.h */
+enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
+                              const struct stamp_layout *l,
+                              const uint8_t *extra, size_t extra_len)
+{
+    if (!extra)
+        extra_len = 0;
+    if (!l || total_len < l->base_len || total_len > OWTW_TEST_MAX_LEN ||
+        extra_len > total_len - l->base_len)
+        return IPPM_ERR_BAD_ARG;
+    if (cap < total_len)
+        return IPPM_ERR_NOSPACE;
+    size_t base = l->base_len;
+    /* The padding first: it may lie in buf past the base (a reflector
+     * answering in place). Then MBZ and the MAC slot zeroed. */
+    if (extra_len)
+        memmove(buf + base, extra, extra_len);
+    memset(buf + base + extra_len, 0, total_len - base - extra_len);
+    memset(buf, 0, base);
+    return IPPM_OK;
+}
 
 /* see owtw_test.h */
 enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
@@ -142,28 +200,15 @@ enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
                                      enum owtw_test_mode mode)
 {
     const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_SENDER, mode);
-    size_t extra_len = pkt->extra ? pkt->extra_len : 0;
-    if (!l || total_len < l->base_len || total_len > OWTW_TEST_MAX_LEN ||
-        extra_len > total_len - l->base_len)
-        return IPPM_ERR_BAD_ARG;
-    if (cap < total_len)
-        return IPPM_ERR_NOSPACE;
-    size_t base = l->base_len;
-    /* The padding first: pkt->extra may point into buf past the base. */
-    if (extra_len)
-        memmove(buf + base, pkt->extra, extra_len);
-    memset(buf + base + extra_len, 0, total_len - base - extra_len);
-    /* RFC 4656 §4.1.2: Sequence Number, [MBZ 12], Timestamp, Error
-     * Estimate, [MBZ 6, HMAC 16]; MBZ and the HMAC slot zeroed. */
-    struct ippm_wcur c = ippm_wcur_make(buf, base);
-    ippm_wr_u32(&c, pkt->seq);
-    if (mode != OWTW_TEST_OPEN)
-        ippm_wr_zero(&c, 12);
-    ippm_wr_u64(&c, pkt->ts);
-    ippm_wr_u16(&c, pkt->errest);
-    if (mode != OWTW_TEST_OPEN)
-        ippm_wr_zero(&c, 6 + OWTW_TEST_MAC_LEN);
-    return c.overrun || c.off != base ? IPPM_ERR_BAD_ARG : IPPM_OK;
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
+                                      pkt->extra_len);
+    if (e != IPPM_OK)
+        return e;
+    /* RFC 4656 §4.1.2: Sequence Number, Timestamp, Error Estimate. */
+    owtw_span_store(buf, l->field[STAMP_F_SEQ], pkt->seq);
+    owtw_span_store(buf, l->field[STAMP_F_TS], pkt->ts);
+    owtw_span_store(buf, l->field[STAMP_F_ERREST], pkt->errest);
+    return IPPM_OK;
 }
 
 /* see owtw_test.h */
@@ -177,18 +222,12 @@ enum ippm_err owtw_sender_pkt_decode(struct stamp_sender_pkt *out,
     if (len < l->base_len)
         return IPPM_ERR_SHORT;
     struct stamp_sender_pkt p = {0};
-    struct ippm_rcur c = ippm_rcur_make(buf, l->base_len);
-    p.seq = ippm_rd_u32(&c);
-    if (mode != OWTW_TEST_OPEN)
-        p.mbz_nonzero = ippm_rd_skip_nonzero(&c, 12);
-    p.ts = ippm_rd_u64(&c);
-    p.errest = ippm_rd_u16(&c);
-    if (mode != OWTW_TEST_OPEN) {
-        p.mbz_nonzero |= ippm_rd_skip_nonzero(&c, 6);
-        ippm_rcur_take(&c, OWTW_TEST_MAC_LEN, &p.hmac);
-    }
-    if (c.overrun || c.off != l->base_len)
-        return IPPM_ERR_SHORT;
+    p.seq = (uint32_t)owtw_span_load(buf, l->field[STAMP_F_SEQ]);
+    p.ts = owtw_span_load(buf, l->field[STAMP_F_TS]);
+    p.errest = (uint16_t)owtw_span_load(buf, l->field[STAMP_F_ERREST]);
+    p.mbz_nonzero = owtw_layout_mbz_set(l, buf);
+    if (l->field[STAMP_F_HMAC].len)
+        p.hmac = buf + l->field[STAMP_F_HMAC].off;
     p.extra_len = len - l->base_len;
     p.extra = p.extra_len ? buf + l->base_len : NULL;
     *out = p;
@@ -228,15 +267,18 @@ static enum ippm_err test_cipher(const struct owtw_test_keys *k, bool encrypt,
     return ippm_aes128_cbc(&k->aes, encrypt, iv, p, p, n);
 }
 
-/* The checks both directions share. */
-static enum ippm_err protect_args(const struct owtw_test_keys *k,
-                                  enum stamp_pkt_kind kind, size_t len)
+/* The octets the mode protects in a packet of kind and len octets, into
+ * *n (0 in mode 1). */
+static enum ippm_err protected_span(const struct owtw_test_keys *k,
+                                    enum stamp_pkt_kind kind, size_t len,
+                                    size_t *n)
 {
     size_t base = owtw_test_base_len(kind, k->mode);
     if (base == 0)
         return IPPM_ERR_BAD_ARG;
     if (len < base)
         return IPPM_ERR_SHORT;
+    *n = owtw_test_protected_len(kind, k->mode);
     return IPPM_OK;
 }
 
@@ -245,12 +287,12 @@ enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
                              enum stamp_pkt_kind kind, uint8_t *buf,
                              size_t len)
 {
-    enum ippm_err e = protect_args(k, kind, len);
-    if (e != IPPM_OK || k->mode == OWTW_TEST_OPEN)
-        return e;
-    size_t n = owtw_test_protected_len(kind, k->mode);
-    /* The MAC is of the plaintext (fixtures §4.5), so it comes first. */
+    size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];
+    enum ippm_err e = protected_span(k, kind, len, &n);
+    if (e != IPPM_OK || n == 0)
+        return e;
+    /* The MAC is of the plaintext (fixtures §4.5), so it comes first. */
     e = test_mac(k, buf, n, mac);
     if (e == IPPM_OK)
         e = test_cipher(k, true, buf, n);
@@ -264,11 +306,11 @@ enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
                              enum stamp_pkt_kind kind, uint8_t *buf,
                              size_t len)
 {
-    enum ippm_err e = protect_args(k, kind, len);
-    if (e != IPPM_OK || k->mode == OWTW_TEST_OPEN)
-        return e;
-    size_t n = owtw_test_protected_len(kind, k->mode);
+    size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];
+    enum ippm_err e = protected_span(k, kind, len, &n);
+    if (e != IPPM_OK || n == 0)
+        return e;
     e = test_cipher(k, false, buf, n);
     if (e == IPPM_OK)
         e = test_mac(k, buf, n, mac);

@@ -41,8 +41,9 @@
 #define TWAMP_REFLECTOR_MAC_OFF 96
 #define OWTW_TEST_MAX_LEN STAMP_MAX_LEN
 
-/* The test-session mode, by its Modes bit (RFC 4656 §3.1): a mixed-mode
- * session (RFC 5618) runs its test packets in OWTW_TEST_AUTH. */
+/* The test-session mode, by its Modes bit (RFC 4656 §3.1; OWTW_MODE_* of
+ * owtw.h): a mixed-mode session (RFC 5618, Modes value 8: "Unauthenticated
+ * TEST, Encrypted CONTROL") runs its test packets in OWTW_TEST_OPEN. */
 enum owtw_test_mode {
     OWTW_TEST_OPEN = 1,
     OWTW_TEST_AUTH = 2,
@@ -105,6 +106,30 @@ size_t owtw_test_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode);
 size_t owtw_test_protected_len(enum stamp_pkt_kind kind,
                                enum owtw_test_mode mode);
 
+/* ---- layout-driven coding, for every packet of a layout table ---- */
+
+/* Stores v at span s of buf (1, 2, 4 or 8 octets, network order); a span
+ * of another length (0: the layout has no such field) is left alone.
+ * The caller has checked that buf holds the layout's base. */
+void owtw_span_store(uint8_t *buf, struct stamp_span s, uint64_t v);
+
+/* The value at span s of buf, as owtw_span_store; 0 for an absent one. */
+uint64_t owtw_span_load(const uint8_t *buf, struct stamp_span s);
+
+/* True when an octet of one of l's MBZ runs is set in buf (which holds
+ * l->base_len octets). */
+bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf);
+
+/* Frames a packet of layout l and total_len octets in buf: checks the
+ * sizes, writes extra (extra_len octets, may be NULL, may overlap buf
+ * past the base) after the base and zeros up to total_len, and zeroes
+ * the base for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no layout,
+ * total_len below the base or above OWTW_TEST_MAX_LEN, extra longer
+ * than the room), IPPM_ERR_NOSPACE (cap < total_len). */
+enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
+                              const struct stamp_layout *l,
+                              const uint8_t *extra, size_t extra_len);
+
 /* ---- the sender packet, RFC 4656 §4.1.2, RFC 5357 §4.1.2 ---- */
 
 /* Encodes a plaintext sender packet of total_len octets: the base fields
@@ -151,6 +176,22 @@ enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
 enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
                              enum stamp_pkt_kind kind, uint8_t *buf,
                              size_t len);
+
+/* Writes the Timestamp ts into a sealed packet of kind and len octets,
+ * at the last moment before it leaves: RFC 4656 §4.1.2 keeps it out of
+ * the protected octets in modes 1 and 2 ("the sequence number can be
+ * encrypted and authenticated before the timestamp is fetched"). With
+ * complement the last 2 octets are rewritten as RFC 7820's Checksum
+ * Complement, so the UDP checksum computed before stays valid (the
+ * packet must then carry at least 2 octets of padding). Returns IPPM_OK,
+ * IPPM_ERR_SHORT (len below the base, or no padding for the
+ * complement), IPPM_ERR_BAD_ARG (mode 4: the timestamp is encrypted, and
+ * RFC 7820 §3.4.2 says the complement SHOULD NOT be used; or an unknown
+ * mode). */
+enum ippm_err owtw_test_restamp(uint8_t *buf, size_t len,
+                                enum stamp_pkt_kind kind,
+                                enum owtw_test_mode mode, uint64_t ts,
+                                bool complement);
 
 /* ---- timestamps and the checksum complement (owtw_ext.c) ---- */
 
@@ -241,5 +282,11 @@ void owtw_schedule_free(struct owtw_schedule *s);
  * slot k mod n_slots (RFC 4656 §3.6; twamp-owamp-fixtures.md §4.11).
  * Returns as owtw_unif_next. */
 enum ippm_err owtw_schedule_next(struct owtw_schedule *s, uint64_t *send_at);
+
+/* The next n send times into due[0..n) (owtw_schedule_next n times), for
+ * a receiver that checks each packet against its time. Returns as
+ * owtw_schedule_next; on error due is partly filled. */
+enum ippm_err owtw_schedule_fill(struct owtw_schedule *s, uint64_t *due,
+                                 uint32_t n);
 
 #endif

@@ -12,24 +12,8 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/owtw/owtw_test.h"
 #include "testsupport/owtw_fixtures.h"
-
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
 
 struct keys_raw {
     uint8_t aes_sk[16], hmac_sk[32], sid[16];
@@ -44,17 +28,7 @@ static void raw_of(const struct owtw_fixture *f, struct keys_raw *r)
 
 static void keys_of(const struct owtw_fixture *f, struct owtw_test_keys *k)
 {
-    struct keys_raw r;
-    if (f->mode == OWTW_TEST_OPEN) {
-        assert_int_equal(owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL,
-                                             NULL, NULL),
-                         IPPM_OK);
-        return;
-    }
-    raw_of(f, &r);
-    assert_int_equal(owtw_test_keys_init(k, &ossl, (enum owtw_test_mode)f->mode,
-                                         r.sid, r.aes_sk, r.hmac_sk),
-                     IPPM_OK);
+    assert_int_equal(owtw_fixture_keys(f, k), IPPM_OK);
 }
 
 /* ---- keys ---- */
@@ -71,7 +45,7 @@ static void test_owtw_test_key_octets_match_every_capture(void **state)
         raw_of(f, &r);
         owtw_unhex(f->t_aes, want_aes, sizeof want_aes);
         owtw_unhex(f->t_hmac, want_hmac, sizeof want_hmac);
-        assert_int_equal(owtw_test_key_octets(&ossl, r.sid, r.aes_sk,
+        assert_int_equal(owtw_test_key_octets(&owtw_ossl, r.sid, r.aes_sk,
                                               r.hmac_sk, t_aes, t_hmac),
                          IPPM_OK);
         assert_memory_equal(t_aes, want_aes, 16);
@@ -84,10 +58,10 @@ static void test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto(void **state
     (void)state;
     struct owtw_test_keys k;
     uint8_t z[32] = {0};
-    assert_int_equal(owtw_test_keys_init(&k, &ossl, (enum owtw_test_mode)3, z,
+    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, (enum owtw_test_mode)3, z,
                                          z, z),
                      IPPM_ERR_BAD_ARG);
-    assert_int_equal(owtw_test_keys_init(&k, &ossl, OWTW_TEST_AUTH, NULL, z, z),
+    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, OWTW_TEST_AUTH, NULL, z, z),
                      IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_test_keys_init(&k, NULL, OWTW_TEST_AUTH, z, z, z),
                      IPPM_ERR_NO_KEY);
@@ -340,6 +314,37 @@ static void test_owtw_csum_complement_keeps_the_udp_checksum(void **state)
     assert_int_equal(owtw_csum_complement(one, 1, 0), IPPM_ERR_SHORT);
 }
 
+/* RFC 4656 §4.1.2: in mode A the timestamp is outside the sealed block,
+ * so it can be written after sealing and the packet still opens; with
+ * RFC 7820 the sum of the payload does not move. */
+static void test_owtw_test_restamp_after_sealing(void **state)
+{
+    (void)state;
+    const struct owtw_fixture *f = &owtw_fixtures[1]; /* twamp-A */
+    uint8_t wire[128];
+    size_t len = owtw_unhex(f->sender_wire, wire, sizeof wire);
+    struct owtw_test_keys k;
+    keys_of(f, &k);
+    uint16_t sum = owtw_ones_sum(wire, len);
+    assert_int_equal(owtw_test_restamp(wire, len, STAMP_PKT_SENDER,
+                                       OWTW_TEST_AUTH, 0x0123456789abcdefull,
+                                       true),
+                     IPPM_OK);
+    assert_int_equal(owtw_ones_sum(wire, len) % 0xffff, sum % 0xffff);
+    assert_int_equal(owtw_test_open(&k, STAMP_PKT_SENDER, wire, len), IPPM_OK);
+    struct stamp_sender_pkt p;
+    assert_int_equal(owtw_sender_pkt_decode(&p, wire, len, OWTW_TEST_AUTH),
+                     IPPM_OK);
+    assert_true(p.ts == 0x0123456789abcdefull);
+    assert_int_equal(owtw_test_restamp(wire, 48, STAMP_PKT_SENDER,
+                                       OWTW_TEST_AUTH, 1, true),
+                     IPPM_ERR_SHORT);
+    assert_int_equal(owtw_test_restamp(wire, len, STAMP_PKT_SENDER,
+                                       OWTW_TEST_ENCRYPTED, 1, false),
+                     IPPM_ERR_BAD_ARG);
+    owtw_test_keys_free(&k);
+}
+
 /* RFC 1071 §3's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2. */
 static void test_owtw_ones_sum_matches_rfc_1071(void **state)
 {
@@ -365,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_owtw_ts_follows_the_z_bit),
         cmocka_unit_test(test_owtw_csum_complement_keeps_the_udp_checksum),
         cmocka_unit_test(test_owtw_ones_sum_matches_rfc_1071),
+        cmocka_unit_test(test_owtw_test_restamp_after_sealing),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

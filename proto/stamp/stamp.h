@@ -35,6 +35,10 @@
  * §4.2.1: STAMP's base without the last three MBZ octets (and MBZ where
  * STAMP has the SSID). */
 #define STAMP_TWL_REFLECTOR_LEN 41
+/* TWAMP-Light's unauthenticated Session-Sender packet without padding,
+ * RFC 5357 §4.1.2 (RFC 4656 §4.1.2): Sequence Number, Timestamp, Error
+ * Estimate. */
+#define STAMP_TWL_SENDER_LEN 14
 /* The shortest reply a Session-Sender can measure in open mode: through
  * the Session-Sender Sequence Number, which names the request, past both
  * reflector timestamps and the Error Estimate that says how to read
@@ -48,6 +52,13 @@
 #define STAMP_AUTH_HMAC_OFF 96
 
 enum stamp_mode { STAMP_MODE_OPEN = 0, STAMP_MODE_AUTH = 1 };
+
+/* Which packets a Session-Reflector or Session-Sender speaks. TWAMP-Light
+ * (RFC 5357 Appendix I) is STAMP's machines with TWAMP-Test's
+ * unauthenticated packets (open mode only): a 14-octet request and
+ * padding, a 41-octet reply and padding, MBZ where STAMP has the SSID, no
+ * TLVs. */
+enum stamp_flavour { STAMP_FLAVOUR_STAMP = 0, STAMP_FLAVOUR_TWAMP_LIGHT = 1 };
 
 /* ---- the layout table: where every field of a base packet sits ----
  * One table per packet kind and mode, RFC 8762 Figures 2, 4, 5 and 6
@@ -193,6 +204,40 @@ enum ippm_err stamp_hmac_compute(const struct ippm_hmac_key *key,
  * Returns IPPM_OK, IPPM_ERR_HMAC, or an error of stamp_hmac_compute. */
 enum ippm_err stamp_hmac_check(const struct ippm_hmac_key *key,
                                const uint8_t *buf, size_t len);
+
+/* ---- TWAMP-Light's packets (stamp_twl.c) ----
+ * RFC 5357 §4.1.2 and §4.2.1 in unauthenticated mode, on STAMP's codecs:
+ * the fields sit where STAMP's open mode has them (stamp_layout_twamp_light).
+ * ssid is always 0; extra is the Packet Padding (after octet 14 in a
+ * request, 41 in a reply). */
+
+/* Decodes a TWAMP-Light Session-Sender packet: extra is the padding.
+ * mbz_nonzero is false (the format has no MBZ). Returns IPPM_OK or
+ * IPPM_ERR_SHORT (len < STAMP_TWL_SENDER_LEN). */
+enum ippm_err stamp_twl_sender_pkt_decode(struct stamp_sender_pkt *out,
+                                          const uint8_t *buf, size_t len);
+
+/* Decodes a TWAMP-Light Session-Reflector packet: mbz_nonzero for the two
+ * MBZ runs (octets 14-15 and 38-39), extra the padding past octet 41.
+ * Returns IPPM_OK or IPPM_ERR_SHORT (len < STAMP_TWL_REFLECTOR_LEN). */
+enum ippm_err stamp_twl_reflector_pkt_decode(struct stamp_reflector_pkt *out,
+                                             const uint8_t *buf, size_t len);
+
+/* Encodes a TWAMP-Light Session-Sender packet of total_len octets (>= 14):
+ * the three fields, then pkt->extra and zero padding up to total_len.
+ * Returns IPPM_OK, IPPM_ERR_BAD_ARG (total_len out of 14..STAMP_MAX_LEN,
+ * extra longer than the room) or IPPM_ERR_NOSPACE (cap < total_len). */
+enum ippm_err stamp_twl_sender_pkt_encode(uint8_t *buf, size_t cap,
+                                          size_t total_len,
+                                          const struct stamp_sender_pkt *pkt);
+
+/* Encodes a TWAMP-Light Session-Reflector packet of total_len octets
+ * (>= 41), MBZ zeroed, pkt->ssid ignored; pkt->extra (which may overlap
+ * buf: a reflector answering in place) becomes the padding at octet 41.
+ * Returns as stamp_twl_sender_pkt_encode. */
+enum ippm_err stamp_twl_reflector_pkt_encode(
+    uint8_t *buf, size_t cap, size_t total_len,
+    const struct stamp_reflector_pkt *pkt);
 
 /* ---- TLVs: RFC 8972 §4, RFC 9503, RFC 9534 and drafts (stamp_tlv.c) ----
  *
@@ -578,6 +623,15 @@ struct stamp_repeat {
 
 struct stamp_reflector_config {
     enum stamp_mode mode;
+    /* TWAMP-Light (open mode): every request of STAMP_TWL_SENDER_LEN
+     * octets or more is answered with max(its length, 41) octets whose
+     * padding re-uses the request's (RFC 6038 §5.2.1): by default the
+     * request's padding from octet 14 with the last 27 octets discarded
+     * (the truncation of RFC 6038 §5.1.3), with twl_symmetrical the
+     * octets from 41 on (RFC 6038 §5.1.4: the padding follows 27 MBZ).
+     * No SSID, no TLVs: reply_to_short, tlv and ssids do not apply. */
+    enum stamp_flavour flavour;
+    bool twl_symmetrical;
     bool stateful;               /* RFC 8762 §4: own counter per session */
     enum ippm_tsfmt tsfmt;       /* format of the reflector's timestamps */
     struct ippm_errest errest;   /* reflector clock's Error Estimate */
@@ -788,6 +842,9 @@ enum stamp_reflector_kind {
 
 struct stamp_sender_config {
     enum stamp_mode mode;
+    /* TWAMP-Light (open mode, no ssid, no tlvs): pkt_len from
+     * STAMP_TWL_SENDER_LEN, replies whole from STAMP_TWL_REFLECTOR_LEN. */
+    enum stamp_flavour flavour;
     enum ippm_tsfmt tsfmt;
     struct ippm_errest errest;
     struct ippm_hmac_key key;

@@ -34,8 +34,14 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
                                 const struct stamp_sender_config *cfg,
                                 struct stamp_result *res, size_t n_res)
 {
-    if (cfg->pkt_len < stamp_base_len(cfg->mode) ||
-        cfg->pkt_len > STAMP_MAX_LEN || cfg->count == 0 || !res || n_res == 0)
+    bool twl = cfg->flavour == STAMP_FLAVOUR_TWAMP_LIGHT;
+    size_t min_len = twl ? STAMP_TWL_SENDER_LEN : stamp_base_len(cfg->mode);
+    if (cfg->pkt_len < min_len || cfg->pkt_len > STAMP_MAX_LEN ||
+        cfg->count == 0 || !res || n_res == 0)
+        return IPPM_ERR_BAD_ARG;
+    /* TWAMP-Light: open mode, and neither SSID nor TLVs to carry them. */
+    if (twl && (cfg->mode != STAMP_MODE_OPEN || cfg->ssid ||
+                (cfg->tlvs && cfg->tlvs_len)))
         return IPPM_ERR_BAD_ARG;
     if (cfg->mode == STAMP_MODE_AUTH && !ippm_hmac_key_ready(&cfg->key))
         return IPPM_ERR_BAD_ARG;
@@ -212,6 +218,8 @@ static enum ippm_err sender_encode(struct stamp_sender *s, uint32_t seq,
         pkt.extra = tx + base;
         pkt.extra_len = sender_tlvs(s, tx, &hmac_off);
     }
+    if (s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT)
+        return stamp_twl_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len, &pkt);
     enum ippm_err e = stamp_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len, &pkt,
                                               s->cfg.mode, &s->cfg.key);
     /* RFC 8972 §4.8: signed over the Sequence Number and the TLVs. */
@@ -451,8 +459,24 @@ static enum ippm_err sender_read_reply(const struct stamp_sender *s,
         if (e != IPPM_OK)
             return e;
     }
-    return stamp_reflector_pkt_decode_prefix(rep, ev->data, ev->len, mode,
-                                             have);
+    enum ippm_err e = stamp_reflector_pkt_decode_prefix(rep, ev->data,
+                                                        ev->len, mode, have);
+    /* TWAMP-Light: 41 octets are a whole reply (RFC 5357 §4.2.1); no SSID
+     * and the padding from octet 41. */
+    if (e == IPPM_OK && s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT) {
+        *have &= ~(1u << STAMP_F_SSID);
+        if (ev->len >= STAMP_TWL_REFLECTOR_LEN)
+            e = stamp_twl_reflector_pkt_decode(rep, ev->data, ev->len);
+    }
+    return e;
+}
+
+/* The length from which a reply is whole. */
+static size_t sender_reply_base(const struct stamp_sender *s)
+{
+    return s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT
+               ? STAMP_TWL_REFLECTOR_LEN
+               : stamp_base_len(s->cfg.mode);
 }
 
 /* A first copy shorter than the base: what it lacks, for the summary. */
@@ -461,7 +485,7 @@ static void note_short_reply(struct stamp_sender *s, struct stamp_result *r,
 {
     r->short_len = 0;
     r->refl_ttl_absent = !(have & (1u << STAMP_F_SS_TTL));
-    if (len >= stamp_base_len(s->cfg.mode))
+    if (len >= sender_reply_base(s))
         return;
     struct stamp_sender_counters *c = &s->counters;
     r->short_len = (uint16_t)len;

@@ -236,12 +236,39 @@ static void decode_short_request(struct stamp_sender_pkt *p,
     p->extra_len = 0;
 }
 
+/* TWAMP-Light, RFC 5357 §4.2.1: a request of 14 octets and up is answered
+ * with max(its length, 41) octets (RFC 6038 §5.1.3: 27 octets of the
+ * padding are truncated), the padding re-used from the request (RFC 6038
+ * §5.2.1): from octet 14, or from 41 in the symmetrical format (RFC 6038
+ * §5.1.4). req->extra becomes that padding. */
+static enum ippm_err twl_read_request(const struct stamp_reflector *r,
+                                      const struct ippm_event *ev,
+                                      struct stamp_sender_pkt *req,
+                                      size_t *reply_len)
+{
+    if (r->cfg.mode != STAMP_MODE_OPEN)
+        return IPPM_ERR_BAD_ARG;
+    enum ippm_err e = stamp_twl_sender_pkt_decode(req, ev->data, ev->len);
+    if (e != IPPM_OK)
+        return e;
+    size_t len = ev->len > STAMP_TWL_REFLECTOR_LEN ? ev->len
+                                                    : STAMP_TWL_REFLECTOR_LEN;
+    size_t pad_off = r->cfg.twl_symmetrical ? STAMP_TWL_REFLECTOR_LEN
+                                            : STAMP_TWL_SENDER_LEN;
+    req->extra_len = len - STAMP_TWL_REFLECTOR_LEN;
+    req->extra = req->extra_len ? ev->data + pad_off : NULL;
+    *reply_len = len;
+    return IPPM_OK;
+}
+
 static enum ippm_err reflector_read_request(const struct stamp_reflector *r,
                                             const struct ippm_event *ev,
                                             struct stamp_sender_pkt *req,
                                             size_t *reply_len)
 {
     enum stamp_mode mode = r->cfg.mode;
+    if (r->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT)
+        return twl_read_request(r, ev, req, reply_len);
     size_t base = stamp_base_len(mode);
     if (ev->len < base) {
         if (!r->cfg.reply_to_short || mode != STAMP_MODE_OPEN)
@@ -396,7 +423,8 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
     uint64_t tx_ns = ev->now_ns > rx_ns ? ev->now_ns : rx_ns;
     uint64_t ts = ippm_ts_from_ns(tx_ns, r->cfg.tsfmt);
     struct stamp_tlv_result tr = {.hmac_off = SIZE_MAX, .tos = -1};
-    if (r->cfg.tlv && req.extra_len) {
+    bool twl = r->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT;
+    if (r->cfg.tlv && !twl && req.extra_len) {
         e = reflector_tlvs(r, ev, sess, tx, tx_cap, &tr);
         if (e == IPPM_OK && tr.drop != IPPM_OK)
             e = tr.drop;
@@ -424,8 +452,9 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         .extra = req.extra,
         .extra_len = req.extra_len,
     };
-    e = stamp_reflector_pkt_encode(tx, tx_cap, reply_len, &rep, r->cfg.mode,
-                                   &r->cfg.key);
+    e = twl ? stamp_twl_reflector_pkt_encode(tx, tx_cap, reply_len, &rep)
+            : stamp_reflector_pkt_encode(tx, tx_cap, reply_len, &rep,
+                                         r->cfg.mode, &r->cfg.key);
     /* RFC 8972 §4.8: the HMAC TLV covers the reply's Sequence Number and
      * the TLVs before it. */
     if (e == IPPM_OK && tr.hmac_off != SIZE_MAX)

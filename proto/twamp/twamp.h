@@ -94,6 +94,23 @@ uint8_t twamp_dscp_ecn_octet(int tos);
 void twamp_micro_ids_off(enum stamp_pkt_kind kind, enum owtw_test_mode mode,
                          size_t *sender_id_off, size_t *reflector_id_off);
 
+/* The base of a micro-session packet: a sender's 20 (mode 1) or 48, a
+ * reflector's 44 (mode 1) or 112. */
+size_t twamp_micro_base_len(enum stamp_pkt_kind kind,
+                            enum owtw_test_mode mode);
+
+/* Reads / writes both Micro-session IDs of a plaintext packet of len
+ * octets. Returns IPPM_OK or IPPM_ERR_SHORT (len below
+ * twamp_micro_base_len). */
+enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode,
+                                  uint16_t *sender_id, uint16_t *reflector_id);
+enum ippm_err twamp_micro_ids_put(uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode, uint16_t sender_id,
+                                  uint16_t reflector_id);
+
 /* ---- the Session-Reflector of one test session, RFC 5357 §4.2 ---- */
 
 struct twamp_reflector_config {
@@ -103,6 +120,12 @@ struct twamp_reflector_config {
     uint16_t reflect_len; /* RFC 6038 Length of padding to reflect */
     bool symmetrical;     /* RFC 6038 Symmetrical Size */
     bool dscp_ecn;        /* RFC 7750: fill S-DSCP-ECN */
+    /* RFC 9533 §4.2.4: a micro-session of this member link's ID: a
+     * packet naming another Reflector Micro-session ID is discarded, and
+     * the reply carries the Sender's ID and ours. (With dscp_ecn too, in
+     * mode 1 octet 41 holds S-DSCP-ECN where RFC 9533 has MBZ.) */
+    bool micro;
+    uint16_t micro_id;
     uint64_t refwait_ns;  /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
 };
 
@@ -130,10 +153,11 @@ void twamp_reflector_init(struct twamp_reflector *r,
  * opens it, decodes it, builds the reply of twamp_reflect_len octets in
  * tx with the Receive Timestamp rx_ns, the Timestamp tx_ns (Unix ns, in
  * the format of cfg.errest's Z bit), Sender TTL ttl (255 when unknown,
- * -1), S-DSCP-ECN from tos when cfg.dscp_ecn, and seals it. *tx_len gets
- * its length. Returns IPPM_OK, IPPM_ERR_SHORT, IPPM_ERR_HMAC,
- * IPPM_ERR_NOSPACE (tx_cap), IPPM_ERR_NO_KEY, IPPM_ERR_CRYPTO; nothing is
- * counted. */
+ * -1), S-DSCP-ECN from tos when cfg.dscp_ecn, the Micro-session IDs with
+ * cfg.micro, and seals it. *tx_len gets its length. Returns IPPM_OK,
+ * IPPM_ERR_SHORT, IPPM_ERR_HMAC, STAMP_ERR_MEMBER_LINK (RFC 9533: another
+ * Reflector Micro-session ID), IPPM_ERR_NOSPACE (tx_cap), IPPM_ERR_NO_KEY,
+ * IPPM_ERR_CRYPTO; nothing is counted. */
 enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       const uint8_t *rx, size_t rx_len,
                                       uint64_t rx_ns, int ttl, int tos,

@@ -37,12 +37,32 @@ static enum ippm_err open_sender(const struct owtw_test_keys *k,
     return e;
 }
 
-/* The reflector's base: RFC 7750 adds S-DSCP-ECN and 2 MBZ in mode 1. */
+/* The reflector's base: RFC 7750 and RFC 9533 add 3 octets in mode 1. */
 static size_t reflector_base(const struct twamp_reflector_config *c)
 {
-    return c->dscp_ecn ? twamp_dscp_ecn_base_len(c->keys->mode)
-                       : owtw_test_base_len(STAMP_PKT_REFLECTOR,
-                                            c->keys->mode);
+    enum owtw_test_mode mode = c->keys->mode;
+    if (c->micro)
+        return twamp_micro_base_len(STAMP_PKT_REFLECTOR, mode);
+    return c->dscp_ecn ? twamp_dscp_ecn_base_len(mode)
+                       : owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
+}
+
+/* RFC 9533 §4.2.4: the sender's IDs (in the opened base, or in mode 1
+ * its clear octets past the 14), and whether the packet is ours: "If the
+ * Reflector Micro-session ID is not zero, the Reflector MUST use [it] to
+ * validate". */
+static enum ippm_err micro_ids_of(const struct twamp_reflector_config *c,
+                                  const uint8_t *plain, const uint8_t *rx,
+                                  size_t rx_len, uint16_t *sender_id)
+{
+    enum owtw_test_mode mode = c->keys->mode;
+    uint16_t refl_id;
+    enum ippm_err e = twamp_micro_ids_get(mode == OWTW_TEST_OPEN ? rx : plain,
+                                          rx_len, STAMP_PKT_SENDER, mode,
+                                          sender_id, &refl_id);
+    if (e == IPPM_OK && refl_id != 0 && refl_id != c->micro_id)
+        return STAMP_ERR_MEMBER_LINK;
+    return e;
 }
 
 /* see twamp.h */
@@ -56,7 +76,10 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
     enum owtw_test_mode mode = c->keys->mode;
     uint8_t plain[OWTW_SENDER_AUTH_LEN];
     struct stamp_sender_pkt sp;
+    uint16_t micro_sender = 0;
     enum ippm_err e = open_sender(c->keys, rx, rx_len, plain, &sp);
+    if (e == IPPM_OK && c->micro)
+        e = micro_ids_of(c, plain, rx, rx_len, &micro_sender);
     if (e != IPPM_OK)
         return e;
     size_t base = reflector_base(c);
@@ -87,10 +110,12 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
      * first octet (after RFC 7750's extra header octets, if any). */
     twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
                           c->symmetrical);
-    if (c->dscp_ecn) {
-        memset(tx + layout_base, 0, base - layout_base);
+    memset(tx + layout_base, 0, base - layout_base);
+    if (c->micro)
+        (void)twamp_micro_ids_put(tx, len, STAMP_PKT_REFLECTOR, mode,
+                                  micro_sender, c->micro_id);
+    if (c->dscp_ecn)
         tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
-    }
     e = owtw_test_seal(c->keys, STAMP_PKT_REFLECTOR, tx, len);
     if (e != IPPM_OK)
         return e;

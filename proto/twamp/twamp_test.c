@@ -12,41 +12,13 @@
 
 #include <cmocka.h>
 
-#include "impl/core/crypto_openssl.h"
 #include "proto/common/ippm_time.h"
 #include "proto/twamp/twamp.h"
 #include "testsupport/owtw_fixtures.h"
 
-static struct ippm_crypto ossl;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&ossl);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&ossl);
-    return 0;
-}
-
 static void keys_of(const struct owtw_fixture *f, struct owtw_test_keys *k)
 {
-    uint8_t aes[16], hmac[32], sid[16];
-    if (f->mode == OWTW_TEST_OPEN) {
-        assert_int_equal(owtw_test_keys_init(k, NULL, OWTW_TEST_OPEN, NULL,
-                                             NULL, NULL),
-                         IPPM_OK);
-        return;
-    }
-    owtw_unhex(f->aes_sk, aes, sizeof aes);
-    owtw_unhex(f->hmac_sk, hmac, sizeof hmac);
-    owtw_unhex(f->sid, sid, sizeof sid);
-    assert_int_equal(owtw_test_keys_init(k, &ossl, (enum owtw_test_mode)f->mode,
-                                         sid, aes, hmac),
-                     IPPM_OK);
+    assert_int_equal(owtw_fixture_keys(f, k), IPPM_OK);
 }
 
 static uint64_t ns_of(uint64_t ntp)
@@ -349,6 +321,67 @@ static void test_twamp_micro_ids_sit_where_rfc_9533_puts_them(void **state)
     assert_int_equal(twamp_symmetric_mbz_len(OWTW_TEST_AUTH), 56);
 }
 
+/* RFC 9533 Figures 2 and 4: IDs written where the figures put them;
+ * §4.2.4: a packet for another member link is discarded, and the reply
+ * carries the Sender's ID and the reflector's own. */
+static void test_twamp_reflector_micro_sessions(void **state)
+{
+    (void)state;
+    assert_int_equal(twamp_micro_base_len(STAMP_PKT_SENDER, OWTW_TEST_OPEN),
+                     20);
+    assert_int_equal(twamp_micro_base_len(STAMP_PKT_REFLECTOR,
+                                          OWTW_TEST_OPEN),
+                     44);
+    assert_int_equal(twamp_micro_base_len(STAMP_PKT_REFLECTOR,
+                                          OWTW_TEST_AUTH),
+                     112);
+    struct owtw_test_keys k;
+    owtw_test_keys_init(&k, NULL, OWTW_TEST_OPEN, NULL, NULL, NULL);
+    uint8_t rx[20], tx[64];
+    struct stamp_sender_pkt sp = {.seq = 3, .ts = 1ull << 32, .errest = 1};
+    assert_int_equal(owtw_sender_pkt_encode(rx, sizeof rx, 20, &sp,
+                                            OWTW_TEST_OPEN),
+                     IPPM_OK);
+    assert_int_equal(twamp_micro_ids_put(rx, 19, STAMP_PKT_SENDER,
+                                         OWTW_TEST_OPEN, 7, 0),
+                     IPPM_ERR_SHORT);
+    assert_int_equal(twamp_micro_ids_put(rx, 20, STAMP_PKT_SENDER,
+                                         OWTW_TEST_OPEN, 7, 0),
+                     IPPM_OK);
+    assert_int_equal(rx[17], 7); /* Figure 2: the word after MBZ */
+    struct twamp_reflector_config cfg = {.keys = &k, .errest = 1,
+                                         .micro = true, .micro_id = 0x0102};
+    struct twamp_reflector r;
+    twamp_reflector_init(&r, &cfg, 0);
+    size_t len;
+    assert_int_equal(twamp_reflector_reflect(&r, rx, 20, 1, 64, -1, 2, tx,
+                                             sizeof tx, &len),
+                     IPPM_OK);
+    assert_int_equal(len, 44);
+    uint16_t s_id, r_id;
+    assert_int_equal(twamp_micro_ids_get(tx, len, STAMP_PKT_REFLECTOR,
+                                         OWTW_TEST_OPEN, &s_id, &r_id),
+                     IPPM_OK);
+    assert_int_equal(s_id, 7);
+    assert_int_equal(r_id, 0x0102);
+    assert_int_equal(tx[38], 0); /* Figure 4: after Sender Error Estimate */
+    assert_int_equal(tx[39], 7);
+    assert_int_equal(tx[40], 64); /* Sender TTL, then MBZ, then our ID */
+    assert_int_equal(tx[42], 1);
+    /* the packet names the reflector's ID: fine; another: discarded */
+    twamp_micro_ids_put(rx, 20, STAMP_PKT_SENDER, OWTW_TEST_OPEN, 7, 0x0102);
+    assert_int_equal(twamp_reflector_reflect(&r, rx, 20, 1, 64, -1, 2, tx,
+                                             sizeof tx, &len),
+                     IPPM_OK);
+    twamp_micro_ids_put(rx, 20, STAMP_PKT_SENDER, OWTW_TEST_OPEN, 7, 0x0103);
+    assert_int_equal(twamp_reflector_reflect(&r, rx, 20, 1, 64, -1, 2, tx,
+                                             sizeof tx, &len),
+                     STAMP_ERR_MEMBER_LINK);
+    assert_int_equal(twamp_reflector_reflect(&r, rx, 19, 1, 64, -1, 2, tx,
+                                             sizeof tx, &len),
+                     IPPM_ERR_SHORT);
+}
+
 /* The event contract: a bad MAC is a DROP counted by why; REFWAIT after
  * the last packet ends the session. */
 static void test_twamp_reflector_handle_drops_and_refwait(void **state)
@@ -406,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_twamp_reflector_reflect_writes_ptp_with_z),
         cmocka_unit_test(test_twamp_micro_ids_sit_where_rfc_9533_puts_them),
         cmocka_unit_test(test_twamp_reflector_handle_drops_and_refwait),
+        cmocka_unit_test(test_twamp_reflector_micro_sessions),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_ossl_setup, owtw_ossl_teardown);
 }

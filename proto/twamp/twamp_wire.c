@@ -8,31 +8,6 @@
 
 #include "../common/ippm_cur.h"
 
-/* Stores v at span s (1, 2, 4 or 8 octets, network order). */
-static void put_span(uint8_t *buf, struct stamp_span s, uint64_t v)
-{
-    uint8_t *b = buf + s.off;
-    switch (s.len) {
-    case 1: b[0] = (uint8_t)v; break;
-    case 2: ippm_store_u16(b, (uint16_t)v); break;
-    case 4: ippm_store_u32(b, (uint32_t)v); break;
-    case 8: ippm_store_u64(b, v); break;
-    default: break; /* absent from this layout */
-    }
-}
-
-static uint64_t get_span(const uint8_t *buf, struct stamp_span s)
-{
-    const uint8_t *b = buf + s.off;
-    switch (s.len) {
-    case 1: return b[0];
-    case 2: return ippm_load_u16(b);
-    case 4: return ippm_load_u32(b);
-    case 8: return ippm_load_u64(b);
-    default: return 0;
-    }
-}
-
 /* see twamp.h */
 enum ippm_err twamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          size_t total_len,
@@ -40,39 +15,20 @@ enum ippm_err twamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          enum owtw_test_mode mode)
 {
     const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_REFLECTOR, mode);
-    size_t extra_len = pkt->extra ? pkt->extra_len : 0;
-    if (!l || total_len < l->base_len || total_len > OWTW_TEST_MAX_LEN ||
-        extra_len > total_len - l->base_len)
-        return IPPM_ERR_BAD_ARG;
-    if (cap < total_len)
-        return IPPM_ERR_NOSPACE;
-    size_t base = l->base_len;
-    /* The padding first: it may be the sender's, in this very buffer. */
-    if (extra_len)
-        memmove(buf + base, pkt->extra, extra_len);
-    memset(buf + base + extra_len, 0, total_len - base - extra_len);
-    /* MBZ and the MAC slot zero, then every field at its offset. */
-    memset(buf, 0, base);
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
+                                      pkt->extra_len);
+    if (e != IPPM_OK)
+        return e;
     const struct stamp_span *f = l->field;
-    put_span(buf, f[STAMP_F_SEQ], pkt->seq);
-    put_span(buf, f[STAMP_F_TS], pkt->ts);
-    put_span(buf, f[STAMP_F_ERREST], pkt->errest);
-    put_span(buf, f[STAMP_F_RX_TS], pkt->rx_ts);
-    put_span(buf, f[STAMP_F_SS_SEQ], pkt->ss_seq);
-    put_span(buf, f[STAMP_F_SS_TS], pkt->ss_ts);
-    put_span(buf, f[STAMP_F_SS_ERREST], pkt->ss_errest);
-    put_span(buf, f[STAMP_F_SS_TTL], pkt->ss_ttl);
+    owtw_span_store(buf, f[STAMP_F_SEQ], pkt->seq);
+    owtw_span_store(buf, f[STAMP_F_TS], pkt->ts);
+    owtw_span_store(buf, f[STAMP_F_ERREST], pkt->errest);
+    owtw_span_store(buf, f[STAMP_F_RX_TS], pkt->rx_ts);
+    owtw_span_store(buf, f[STAMP_F_SS_SEQ], pkt->ss_seq);
+    owtw_span_store(buf, f[STAMP_F_SS_TS], pkt->ss_ts);
+    owtw_span_store(buf, f[STAMP_F_SS_ERREST], pkt->ss_errest);
+    owtw_span_store(buf, f[STAMP_F_SS_TTL], pkt->ss_ttl);
     return IPPM_OK;
-}
-
-/* True when an octet of one of l's MBZ runs is set in buf. */
-static bool mbz_set(const struct stamp_layout *l, const uint8_t *buf)
-{
-    uint8_t acc = 0;
-    for (unsigned r = 0; r < l->n_mbz; r++)
-        for (unsigned i = 0; i < l->mbz[r].len; i++)
-            acc |= buf[l->mbz[r].off + i];
-    return acc != 0;
 }
 
 /* see twamp.h */
@@ -87,15 +43,15 @@ enum ippm_err twamp_reflector_pkt_decode(struct stamp_reflector_pkt *out,
         return IPPM_ERR_SHORT;
     const struct stamp_span *f = l->field;
     struct stamp_reflector_pkt p = {0};
-    p.seq = (uint32_t)get_span(buf, f[STAMP_F_SEQ]);
-    p.ts = get_span(buf, f[STAMP_F_TS]);
-    p.errest = (uint16_t)get_span(buf, f[STAMP_F_ERREST]);
-    p.rx_ts = get_span(buf, f[STAMP_F_RX_TS]);
-    p.ss_seq = (uint32_t)get_span(buf, f[STAMP_F_SS_SEQ]);
-    p.ss_ts = get_span(buf, f[STAMP_F_SS_TS]);
-    p.ss_errest = (uint16_t)get_span(buf, f[STAMP_F_SS_ERREST]);
-    p.ss_ttl = (uint8_t)get_span(buf, f[STAMP_F_SS_TTL]);
-    p.mbz_nonzero = mbz_set(l, buf);
+    p.seq = (uint32_t)owtw_span_load(buf, f[STAMP_F_SEQ]);
+    p.ts = owtw_span_load(buf, f[STAMP_F_TS]);
+    p.errest = (uint16_t)owtw_span_load(buf, f[STAMP_F_ERREST]);
+    p.rx_ts = owtw_span_load(buf, f[STAMP_F_RX_TS]);
+    p.ss_seq = (uint32_t)owtw_span_load(buf, f[STAMP_F_SS_SEQ]);
+    p.ss_ts = owtw_span_load(buf, f[STAMP_F_SS_TS]);
+    p.ss_errest = (uint16_t)owtw_span_load(buf, f[STAMP_F_SS_ERREST]);
+    p.ss_ttl = (uint8_t)owtw_span_load(buf, f[STAMP_F_SS_TTL]);
+    p.mbz_nonzero = owtw_layout_mbz_set(l, buf);
     if (f[STAMP_F_HMAC].len)
         p.hmac = buf + f[STAMP_F_HMAC].off;
     p.extra_len = len - l->base_len;
@@ -187,4 +143,44 @@ void twamp_micro_ids_off(enum stamp_pkt_kind kind, enum owtw_test_mode mode,
         *sender_id_off = 38;
         *reflector_id_off = 42;
     }
+}
+
+/* see twamp.h */
+size_t twamp_micro_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode)
+{
+    size_t sender_off, reflector_off;
+    twamp_micro_ids_off(kind, mode, &sender_off, &reflector_off);
+    size_t end = reflector_off + 2;
+    size_t base = owtw_test_base_len(kind, mode);
+    return end > base ? end : base;
+}
+
+/* see twamp.h */
+enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode,
+                                  uint16_t *sender_id, uint16_t *reflector_id)
+{
+    size_t s_off, r_off;
+    if (len < twamp_micro_base_len(kind, mode))
+        return IPPM_ERR_SHORT;
+    twamp_micro_ids_off(kind, mode, &s_off, &r_off);
+    *sender_id = ippm_load_u16(buf + s_off);
+    *reflector_id = ippm_load_u16(buf + r_off);
+    return IPPM_OK;
+}
+
+/* see twamp.h */
+enum ippm_err twamp_micro_ids_put(uint8_t *buf, size_t len,
+                                  enum stamp_pkt_kind kind,
+                                  enum owtw_test_mode mode, uint16_t sender_id,
+                                  uint16_t reflector_id)
+{
+    size_t s_off, r_off;
+    if (len < twamp_micro_base_len(kind, mode))
+        return IPPM_ERR_SHORT;
+    twamp_micro_ids_off(kind, mode, &s_off, &r_off);
+    ippm_store_u16(buf + s_off, sender_id);
+    ippm_store_u16(buf + r_off, reflector_id);
+    return IPPM_OK;
 }

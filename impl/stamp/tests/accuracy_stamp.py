@@ -123,7 +123,11 @@ def wait_line(path, pattern, proc, what):
 
 class Rig:
     """A stateful and a stateless reflector; a relay and a sender per
-    run."""
+    run. A subclass names other programs on the same options (TWAMP
+    Light: impl/twamp/tests/accuracy_twamp_light.py)."""
+    REFLECTOR = ("stamp", "reflector")
+    SENDER = ("stamp", "sender")
+    PROTO = "stamp"  # the relay's --proto
 
     def __init__(self, ippm, tmp):
         self.ippm, self.tmp = ippm, tmp
@@ -135,7 +139,7 @@ class Rig:
         port = free_port()
         out = os.path.join(self.tmp, name + ".out")
         p = subprocess.Popen(
-            [self.ippm, "stamp", "reflector", "--listen", "127.0.0.1",
+            [self.ippm, *self.REFLECTOR, "--listen", "127.0.0.1",
              "--port", str(port)] + args,
             stdout=open(out, "w"), stderr=subprocess.STDOUT)
         self.procs.append(p)
@@ -153,14 +157,14 @@ class Rig:
         rerr = os.path.join(self.tmp, name + ".relay.err")
         cmd = [self.ippm, "relay", "--listen", "127.0.0.1:%d" % lport,
                "--to", "127.0.0.1:%d" % (port or self.rport),
-               "--proto", "stamp",
+               "--proto", self.PROTO,
                "--seed", str(seed), "--truth", truth] + relay_args
         relay = subprocess.Popen(cmd, stdout=open(rout, "w"),
                                  stderr=open(rerr, "w"))
         self.procs.append(relay)
         wait_line(rout, "listening on", relay, "relay " + name)
         sj = os.path.join(self.tmp, name + ".json")
-        scmd = [self.ippm, "stamp", "sender", "127.0.0.1", "--port",
+        scmd = [self.ippm, *self.SENDER, "127.0.0.1", "--port",
                 str(lport), "--count", str(count), "--interval",
                 str(interval), "--wait", str(wait), "--no-progress",
                 "--json", sj] + list(sender_args)
@@ -186,7 +190,7 @@ class Rig:
                sender_args=()):
         """The sender straight to the reflector: the unimpaired path."""
         sj = os.path.join(self.tmp, name + ".json")
-        scmd = [self.ippm, "stamp", "sender", "127.0.0.1", "--port",
+        scmd = [self.ippm, *self.SENDER, "127.0.0.1", "--port",
                 str(port or self.rport), "--count", str(count), "--interval",
                 str(interval), "--wait", str(wait), "--no-progress",
                 "--json", sj] + list(sender_args)
@@ -490,9 +494,9 @@ def check_delay_ways(rep, scen, s, base, recs):
                 "" if ok else "over 200 us")
 
 
-def sc_dirs(kind):
+def sc_dirs(kind, modes=MODES):
     def run(rig, rep):
-        for mode, attr, sargs in MODES:
+        for mode, attr, sargs in modes:
             port = getattr(rig, attr)
             base = None
             if kind == "delay":
@@ -674,9 +678,20 @@ def key_row(r):
     return metric != "received + lost" and not (inj == "0" and meas == "0")
 
 
-def markdown(rep, path, elapsed):
+TITLE = ["### STAMP (`ippm stamp sender`)", "",
+         "`ippm stamp sender` -> `ippm relay --truth` -> `ippm stamp"
+         " reflector --stateful` (dirs-*: every reflector mode, named"
+         " in the scenario) on loopback, fixed seeds"
+         " (impl/stamp/tests/accuracy_stamp.py). Injected: the relay's truth"
+         " file. Counts must match exactly; delays: the median within"
+         " 50 us of the injected delay plus the same run's unimpaired"
+         " baseline (sender straight to the reflector); p95/p99 and the"
+         " undelayed-relay baseline are reported, not asserted.", ""]
+
+
+def markdown(rep, path, elapsed, scenarios=None, title=None):
     """The README table (key figures), then every figure in <details>."""
-    desc = {n: d for n, _, d in SCENARIOS}
+    desc = {n: d for n, _, d in (scenarios or SCENARIOS)}
     head = ["| Scenario | Metric | Injected (truth) | Measured | Error |"
             " Result |", "|---|---|---|---|---|---|"]
 
@@ -685,15 +700,7 @@ def markdown(rep, path, elapsed):
         name = "%s: %s" % (scen, desc[scen]) if scen in desc else scen
         return "| %s | %s | %s | %s | %s | %s |" % (
             name, metric, inj, meas, err, mark)
-    lines = ["### STAMP (`ippm stamp sender`)", "",
-             "`ippm stamp sender` -> `ippm relay --truth` -> `ippm stamp"
-             " reflector --stateful` (dirs-*: every reflector mode, named"
-             " in the scenario) on loopback, fixed seeds"
-             " (impl/stamp/tests/accuracy_stamp.py). Injected: the relay's truth"
-             " file. Counts must match exactly; delays: the median within"
-             " 50 us of the injected delay plus the same run's unimpaired"
-             " baseline (sender straight to the reflector); p95/p99 and the"
-             " undelayed-relay baseline are reported, not asserted.", ""]
+    lines = list(title or TITLE)
     lines += head + [line(r) for r in rep.rows if key_row(r)]
     lines += ["", "%d figures, %d mismatches, %d known (bug or limitation);"
               " %.1f s, %s." % (len(rep.rows), len(rep.failed),
@@ -711,25 +718,28 @@ def markdown(rep, path, elapsed):
     os.replace(tmp, path)
 
 
-def main(argv):
+def main(argv, scenarios=None, rig_class=Rig, title=None):
+    """scenarios, rig_class, title: another sender's run of these checks
+    (impl/twamp/tests/accuracy_twamp_light.py)."""
+    scenarios = scenarios or SCENARIOS
     args, md = [], None
     it = iter(argv[1:])
     for a in it:
         if a == "--markdown":
             md = next(it, None)
         elif a == "--list":
-            print("\n".join(n for n, _, _ in SCENARIOS))
+            print("\n".join(n for n, _, _ in scenarios))
             return 0
         else:
             args.append(a)
     if not args:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    ippm, names = args[0], args[1:] or [n for n, _, _ in SCENARIOS]
+    ippm, names = args[0], args[1:] or [n for n, _, _ in scenarios]
     if not os.access(ippm, os.X_OK):
         print("skip: no ippm at %s" % ippm)
         return 77
-    table = {n: f for n, f, _ in SCENARIOS}
+    table = {n: f for n, f, _ in scenarios}
     bad = [n for n in names if n not in table]
     if bad:
         print("unknown scenario %s" % bad, file=sys.stderr)
@@ -741,7 +751,7 @@ def main(argv):
         if keep:
             os.makedirs(keep, exist_ok=True)
             tmp = keep
-        rig = Rig(ippm, tmp)
+        rig = rig_class(ippm, tmp)
         try:
             for n in names:
                 print("== %s" % n)
@@ -755,7 +765,7 @@ def main(argv):
             rig.close()
     el = time.monotonic() - t0
     if md:
-        markdown(rep, md, el)
+        markdown(rep, md, el, scenarios, title)
     for k in rep.known:
         print("known: %s" % k)
     for f in rep.failed:

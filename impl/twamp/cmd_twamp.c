@@ -1,0 +1,61 @@
+/* `ippm twamp`: the dispatcher of TWAMP's programs (RFC 5357). */
+#include <stdio.h>
+#include <string.h>
+
+#include "impl/commands.h"
+#include "impl/core/cli.h"
+#include "impl/twamp/light.h"
+
+static void twamp_usage(FILE *f)
+{
+    fputs("usage: ippm twamp light-reflector [[HOST:]PORT] [options]\n"
+          "       ippm twamp light-sender HOST[:PORT] [options]\n"
+          "TWAMP is RFC 5357, TWAMP Light its Appendix I (TWAMP-Control's\n"
+          "server and client: not yet). 'ippm twamp\n"
+          "SUBCOMMAND --help' lists the options.\n"
+          "Exit status: 2 on a bad command line; each subcommand's own\n"
+          "otherwise (see its --help).\n",
+          f);
+}
+
+/* Until `ippm twamp server|client` land. */
+static int twamp_not_yet(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+                     strcmp(argv[1], "-h") == 0)) {
+        printf("usage: ippm twamp %s ... (not yet)\n", argv[0]);
+        return IPPM_EXIT_OK;
+    }
+    ippm_cli_error("twamp %s: not yet", argv[0]);
+    return IPPM_EXIT_USAGE;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} twamp_subs[] = {
+    {"light-reflector", twamp_light_reflector_main},
+    {"light-sender", twamp_light_sender_main},
+    {"server", twamp_not_yet}, /* TWAMP-Control server: impl/twamp/ */
+    {"client", twamp_not_yet}, /* TWAMP-Control client: impl/twamp/ */
+};
+
+/* see commands.h */
+int cmd_twamp(int argc, char **argv)
+{
+    if (argc < 2) {
+        ippm_cli_error("twamp: missing subcommand (see 'ippm twamp --help')");
+        return IPPM_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        twamp_usage(stdout);
+        return IPPM_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof twamp_subs / sizeof twamp_subs[0]; i++)
+        if (strcmp(argv[1], twamp_subs[i].name) == 0)
+            return twamp_subs[i].run(argc - 1, argv + 1);
+    ippm_cli_error("twamp: unknown subcommand '%s' (server, client, "
+                   "light-reflector or light-sender)",
+                   argv[1]);
+    return IPPM_EXIT_USAGE;
+}

@@ -1,0 +1,33 @@
+# TWAMP Light (RFC 5357 Appendix I) live on loopback: the reflector's
+# replies to raw requests, and the sender against it.
+foreach(scen reflector symmetrical sender)
+  ippm_script_test(twamp_light_${scen} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/light_live.py
+            $<TARGET_FILE:ippm> ${scen})
+endforeach()
+
+# Every TWAMP-Test case can fail: one field of the light reflector's
+# replies broken at a time by `ippm relay --mutate` is charged by `ippm
+# conform twamp-light-reflector` to that field's cases and no other.
+ippm_script_test(twamp_light_mutation LABEL live TIMEOUT 120
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/light_mutation.sh
+          $<TARGET_FILE:ippm>)
+
+# The light sender's accuracy against the relay's truth file: one test per
+# scenario of accuracy_twamp_light.py (--list; the checks of
+# impl/stamp/tests/accuracy_stamp.py), about 20 s in all. ci/accuracy.sh
+# runs the same script.
+set(twl_acc ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_twamp_light.py)
+execute_process(COMMAND /usr/bin/python3 ${twl_acc} --list
+                OUTPUT_VARIABLE twl_scens RESULT_VARIABLE rc
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${twl_acc} --list failed (${rc})")
+endif()
+string(REPLACE "\n" ";" twl_scens "${twl_scens}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${twl_acc}
+  ${CMAKE_CURRENT_LIST_DIR}/../stamp/tests/accuracy_stamp.py)
+foreach(scen ${twl_scens})
+  ippm_script_test(accuracy_twamp_light_${scen} LABEL live SERIAL
+    COMMAND /usr/bin/python3 ${twl_acc} $<TARGET_FILE:ippm> ${scen})
+endforeach()

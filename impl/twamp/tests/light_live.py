@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""`ippm twamp light-reflector` and `light-sender` live on loopback
+(RFC 5357 §4.1.2, §4.2.1, Appendix I; RFC 6038 §5.1.3, §5.1.4):
+
+  reflector  raw requests of 14, 41 and 60 octets: replies of 41, 41 and
+             60 octets, TTL 255, sender fields copied, MBZ zero, padding
+             re-used from octet 14 (truncated by 27); --symmetrical from 41
+  sender     the light sender against the light reflector: every packet
+             answered, 14-octet requests, 41-octet replies whole, JSON
+             "protocol": "twamp-light"
+
+usage: light_live.py IPPM SCENARIO     exit 0 pass, 1 fail
+"""
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../testsupport"))
+from ippmtest import fail, free_port, ntp_now  # noqa: E402
+
+IPPM, SCEN = sys.argv[1], sys.argv[2]
+
+
+def start_reflector(*extra):
+    for _ in range(5):
+        port = free_port()
+        refl = subprocess.Popen(
+            [IPPM, "twamp", "light-reflector", "127.0.0.1:%d" % port] +
+            list(extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True)
+        if "listening on" in refl.stdout.readline():
+            return refl, port
+        refl.wait()
+    fail("the light reflector did not start")
+
+
+def request(length, seq):
+    pad = bytes((0x80 + i) & 0xff for i in range(14, length))
+    return struct.pack("!IQH", seq, ntp_now(), 0x8001) + pad
+
+
+def reflector(symmetrical):
+    refl, port = start_reflector(*(["--symmetrical"] if symmetrical else []))
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, 12, 1)  # IP_RECVTTL
+        s.settimeout(2)
+        for seq, length in enumerate((14, 41, 60)):
+            req = request(length, seq)
+            s.sendto(req, ("127.0.0.1", port))
+            data, anc, _, _ = s.recvmsg(2048, 64)
+            ttl = [struct.unpack("i", d)[0] for lvl, typ, d in anc
+                   if typ == 2]  # IP_TTL
+            want = max(length, 41)
+            if len(data) != want:
+                fail("%d-octet request: %d-octet reply, want %d"
+                     % (length, len(data), want))
+            if ttl != [255]:
+                fail("reply TTL %s, want 255 (RFC 5357 §4.2.1)" % ttl)
+            sq, ss_seq = struct.unpack("!I", data[:4])[0], \
+                struct.unpack("!I", data[24:28])[0]
+            if sq != seq or ss_seq != seq:
+                fail("seq %d ss_seq %d, want %d" % (sq, ss_seq, seq))
+            if data[28:38] != req[4:14]:
+                fail("Sender Timestamp / Error Estimate not copied")
+            if data[14:16] != b"\0\0" or data[38:40] != b"\0\0":
+                fail("MBZ not zero: %s" % data[14:16].hex())
+            off = 41 if symmetrical else 14
+            if data[41:] != req[off:off + want - 41]:
+                fail("padding not re-used from octet %d" % off)
+    finally:
+        refl.terminate()
+        refl.wait()
+
+
+def sender():
+    refl, port = start_reflector()
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "s.json")
+            p = subprocess.run(
+                [IPPM, "twamp", "light-sender", "127.0.0.1:%d" % port, "-c",
+                 "20", "-i", "5ms", "--wait", "1", "-q", "--json", out],
+                capture_output=True, text=True, timeout=30)
+            if p.returncode != 0:
+                fail("sender exit %d: %s" % (p.returncode, p.stderr))
+            j = json.load(open(out))
+            if j["protocol"] != "twamp-light" or j["size"] != 14:
+                fail("JSON protocol %s size %s" % (j["protocol"], j["size"]))
+            if j["sent"] != 20 or j["received"] != 20:
+                fail("sent %s received %s" % (j["sent"], j["received"]))
+            if "not STAMP-conformant" in p.stdout:
+                fail("41-octet replies called short: " + p.stdout)
+            if "TWAMP-Light statistics" not in p.stdout:
+                fail("summary: " + p.stdout)
+    finally:
+        refl.terminate()
+        refl.wait()
+
+
+if SCEN == "reflector":
+    reflector(False)
+elif SCEN == "symmetrical":
+    reflector(True)
+elif SCEN == "sender":
+    sender()
+else:
+    fail("unknown scenario " + SCEN)
+print("ok " + SCEN)

@@ -1,0 +1,1016 @@
+/* Unit tests of the control machines (owtw_server.c, owtw_client.c,
+ * owtw_conn.c). Two ways: (1) the server machine is fed the exact client
+ * octets of each perfSONAR capture, with the capture's randomness
+ * injected and its driver answering as owampd/twampd did, and must send
+ * the exact server octets; the client machine likewise against the
+ * server octets; (2) the two machines talk to each other in every mode
+ * (open, authenticated, encrypted, mixed) and with individual session
+ * control, and refuse what the RFCs refuse with a typed reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "impl/core/crypto_openssl.h"
+#include "owtw.h"
+#include "owtw_captures_test.h"
+
+static struct ippm_crypto crypto;
+
+static int setup(void **state)
+{
+    (void)state;
+    return ippm_crypto_openssl_init(&crypto);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ippm_crypto_openssl_free(&crypto);
+    return 0;
+}
+
+static const uint8_t PASS[] = "testpass";
+static const uint8_t KEYID[] = "ippmtest";
+
+static const struct owtw_key KEYS[] = {
+    {(const uint8_t *)"other", 5, (const uint8_t *)"nope", 4},
+    {KEYID, 8, PASS, 8},
+};
+
+/* One side's memory. */
+struct mem {
+    uint8_t in[512], plain[512], tx[1024];
+    struct owtw_session sessions[4];
+    struct owtw_bufs bufs;
+};
+
+static void mem_init(struct mem *m, size_t plain_cap, size_t tx_cap)
+{
+    m->bufs = (struct owtw_bufs){m->in, sizeof m->in, m->plain, plain_cap,
+                                 m->tx, tx_cap, m->sessions, 4};
+}
+
+static struct ippm_event ev_of(enum ippm_ev_kind kind, uint64_t now,
+                               const uint8_t *data, size_t len)
+{
+    struct ippm_event ev = {kind, now, data, len, NULL};
+    return ev;
+}
+
+/* ---- the captures ---- */
+
+struct capture {
+    enum owtw_proto proto;
+    uint32_t mode;
+    const uint8_t *c2s, *s2c;
+    size_t c2s_len, s2c_len;
+};
+
+#define CAP(p, m, n) {p, m, n##_c2s, n##_s2c, sizeof n##_c2s, sizeof n##_s2c}
+
+static const struct capture CAPS[] = {
+    CAP(OWTW_TWAMP, OWTW_MODE_OPEN, twamp_O),
+    CAP(OWTW_TWAMP, OWTW_MODE_AUTH, twamp_A),
+    CAP(OWTW_TWAMP, OWTW_MODE_ENCRYPTED, twamp_E),
+    CAP(OWTW_OWAMP, OWTW_MODE_OPEN, owamp_O),
+    CAP(OWTW_OWAMP, OWTW_MODE_AUTH, owamp_A),
+    CAP(OWTW_OWAMP, OWTW_MODE_ENCRYPTED, owamp_E),
+};
+
+/* A capture's streams in plaintext (offsets as on the wire), its
+ * randomness and its server Start-Time. */
+struct plain {
+    uint8_t c2s[1024], s2c[1024];
+    struct owtw_server_random srnd;
+    struct owtw_client_random crnd;
+    uint64_t start_time;
+};
+
+static void cbc_decrypt(const struct owtw_session_keys *sk,
+                        const uint8_t iv[16], const uint8_t *in, uint8_t *out,
+                        size_t len)
+{
+    struct ippm_aes_key k;
+    assert_int_equal(ippm_aes_key_init(&k, &crypto, sk->aes_sk), IPPM_OK);
+    uint8_t v[16];
+    memcpy(v, iv, 16);
+    assert_int_equal(ippm_aes128_cbc(&k, false, v, in, out, len), IPPM_OK);
+    ippm_aes_key_free(&k);
+}
+
+static void plain_of(const struct capture *cap, struct plain *p)
+{
+    memset(p, 0, sizeof *p);
+    memcpy(p->c2s, cap->c2s, cap->c2s_len);
+    memcpy(p->s2c, cap->s2c, cap->s2c_len);
+    struct owtw_greeting g;
+    struct owtw_setup su;
+    struct owtw_server_start ss;
+    assert_int_equal(owtw_greeting_decode(&g, cap->s2c, 64), IPPM_OK);
+    assert_int_equal(owtw_setup_decode(&su, cap->c2s, 164), IPPM_OK);
+    memcpy(p->srnd.challenge, g.challenge, 16);
+    memcpy(p->srnd.salt, g.salt, 16);
+    memcpy(p->srnd.server_iv, cap->s2c + 80, 16);
+    memcpy(p->crnd.client_iv, su.client_iv, 16);
+    if (cap->mode != OWTW_MODE_OPEN) {
+        uint8_t key[16];
+        assert_int_equal(owtw_derive_key(&crypto, PASS, 8, g.salt, g.count,
+                                         key),
+                         IPPM_OK);
+        assert_int_equal(owtw_token_open(&crypto, key, su.token, g.challenge,
+                                         &p->crnd.sk),
+                         IPPM_OK);
+        cbc_decrypt(&p->crnd.sk, su.client_iv, cap->c2s + 164, p->c2s + 164,
+                    cap->c2s_len - 164);
+        cbc_decrypt(&p->crnd.sk, cap->s2c + 80, cap->s2c + 96, p->s2c + 96,
+                    cap->s2c_len - 96);
+    }
+    assert_int_equal(owtw_server_start_decode(&ss, p->s2c + 64, 48), IPPM_OK);
+    p->start_time = ss.start_time;
+}
+
+/* Output collected from SEND actions. */
+struct out {
+    uint8_t b[2048];
+    size_t n;
+};
+
+static void take(struct out *o, const struct owtw_action *act,
+                 const uint8_t *tx)
+{
+    if (act->io.kind == IPPM_ACT_SEND_BYTES) {
+        assert_true(o->n + act->io.len <= sizeof o->b);
+        memcpy(o->b + o->n, tx, act->io.len);
+        o->n += act->io.len;
+    }
+    assert_int_not_equal(act->io.kind, IPPM_ACT_CLOSE);
+}
+
+/* The server driver answering as the capture's server did. */
+static void server_answers(const struct capture *cap, const struct plain *p,
+                           struct owtw_server *s, struct mem *m,
+                           const struct owtw_action *act, struct out *o,
+                           int *accepts)
+{
+    struct owtw_action a;
+    bool ow = cap->proto == OWTW_OWAMP;
+    switch (act->note) {
+    case OWTW_NOTE_REQUEST: {
+        struct owtw_accept_session ans;
+        assert_int_equal(owtw_accept_session_decode(
+                             &ans, p->s2c + 112 + 48 * (*accepts)++, 48),
+                         IPPM_OK);
+        assert_int_equal(owtw_server_accept(s, 0, &ans, &a), IPPM_OK);
+        take(o, &a, m->tx);
+        break;
+    }
+    case OWTW_NOTE_START:
+        assert_int_equal(owtw_server_start_ack(s, 0, 0, &a), IPPM_OK);
+        take(o, &a, m->tx);
+        if (ow) { /* owampd's Stop-Sessions left before the client's */
+            struct owtw_stop st;
+            struct owtw_stop_record r;
+            size_t off = 0;
+            assert_int_equal(owtw_stop_decode(&st, OWTW_OWAMP, p->s2c + 240,
+                                              64),
+                             IPPM_OK);
+            assert_int_equal(owtw_stop_record_next(&st, &off, &r), IPPM_OK);
+            assert_int_equal(owtw_server_stop(s, 0, 0, &r, 1, &a), IPPM_OK);
+            take(o, &a, m->tx);
+        }
+        break;
+    case OWTW_NOTE_FETCH: {
+        struct owtw_fetch_ack fa;
+        struct owtw_request rq;
+        struct owtw_slot sl;
+        assert_int_equal(owtw_fetch_ack_decode(&fa, p->s2c + 304, 32),
+                         IPPM_OK);
+        assert_int_equal(owtw_request_decode(&rq, p->s2c + 336, 144), IPPM_OK);
+        owtw_slot_decode(&sl, rq.slots, 0);
+        assert_int_equal(owtw_server_fetch_ack(s, 0, &fa, &rq, &sl, NULL, &a),
+                         IPPM_OK);
+        take(o, &a, m->tx);
+        /* The 10 records in chunks of 3, 3, 3, 1. */
+        const uint8_t *rec = p->s2c + 496;
+        for (uint32_t i = 0; i < 10; i += 3) {
+            uint32_t n = 10 - i < 3 ? 10 - i : 3;
+            assert_int_equal(owtw_server_fetch_records(s, 0, rec + 25 * i, n,
+                                                       i + n == 10, &a),
+                             IPPM_OK);
+            take(o, &a, m->tx);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Runs the server until it wants no TIMER now. */
+static void server_event(const struct capture *cap, const struct plain *p,
+                         struct owtw_server *s, struct mem *m,
+                         const struct ippm_event *ev, struct out *o,
+                         int *accepts)
+{
+    struct owtw_action act;
+    assert_int_equal(owtw_server_handle(s, ev, &act), IPPM_OK);
+    take(o, &act, m->tx);
+    server_answers(cap, p, s, m, &act, o, accepts);
+    while (owtw_server_deadline(s) == 0) {
+        struct ippm_event t = ev_of(IPPM_EV_TIMER, ev->now_ns, NULL, 0);
+        assert_int_equal(owtw_server_handle(s, &t, &act), IPPM_OK);
+        take(o, &act, m->tx);
+        server_answers(cap, p, s, m, &act, o, accepts);
+    }
+}
+
+static void server_replays(const struct capture *cap)
+{
+    struct plain p;
+    plain_of(cap, &p);
+    struct mem m;
+    mem_init(&m, sizeof m.plain, sizeof m.tx);
+    struct owtw_server_cfg cfg = {cap->proto, 7, 2048, p.start_time, KEYS, 2,
+                                  &crypto, 0, 0};
+    struct owtw_server s;
+    owtw_server_init(&s, &cfg, &m.bufs, &p.srnd);
+    struct out o = {{0}, 0};
+    int accepts = 0;
+    assert_int_equal(owtw_server_deadline(&s), 0);
+    struct ippm_event ev = ev_of(IPPM_EV_TIMER, 1, NULL, 0);
+    server_event(cap, &p, &s, &m, &ev, &o, &accepts);
+    /* The client's octets in pieces of 37. */
+    for (size_t off = 0; off < cap->c2s_len; off += 37) {
+        size_t n = cap->c2s_len - off < 37 ? cap->c2s_len - off : 37;
+        assert_true(n <= owtw_server_room(&s));
+        ev = ev_of(IPPM_EV_BYTES, 2, cap->c2s + off, n);
+        server_event(cap, &p, &s, &m, &ev, &o, &accepts);
+    }
+    assert_int_equal(o.n, cap->s2c_len);
+    assert_memory_equal(o.b, cap->s2c, cap->s2c_len);
+    assert_int_equal(s.c.mode, cap->mode);
+    ev = ev_of(IPPM_EV_CLOSED, 3, NULL, 0);
+    struct owtw_action act;
+    assert_int_equal(owtw_server_handle(&s, &ev, &act), IPPM_ERR_PEER_CLOSED);
+    assert_int_equal(act.io.kind, IPPM_ACT_CLOSE);
+    owtw_server_free(&s);
+}
+
+static void test_owtw_server_replays_twamp_captures(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        server_replays(&CAPS[i]);
+}
+
+static void test_owtw_server_replays_owamp_captures(void **state)
+{
+    (void)state;
+    for (int i = 3; i < 6; i++)
+        server_replays(&CAPS[i]);
+}
+
+/* The client driver asking as twping/owping did. */
+struct cl_run {
+    int requests;
+    uint32_t records;
+    bool fetched;
+};
+
+static void client_answers(const struct capture *cap, const struct plain *p,
+                           struct owtw_client *c, struct mem *m,
+                           const struct owtw_action *act, struct out *o,
+                           struct cl_run *run)
+{
+    struct owtw_action a;
+    bool ow = cap->proto == OWTW_OWAMP;
+    int n_req = ow ? 2 : 1;
+    size_t req_len = ow ? 144 : 112;
+    switch (act->note) {
+    case OWTW_NOTE_READY:
+    case OWTW_NOTE_ACCEPT:
+        if (act->note == OWTW_NOTE_READY)
+            assert_int_equal(act->mode, cap->mode);
+        else
+            assert_int_equal(act->accept.accept, 0);
+        if (run->requests < n_req) {
+            struct owtw_request rq;
+            struct owtw_slot sl;
+            const uint8_t *r = p->c2s + 164 + req_len * run->requests++;
+            assert_int_equal(owtw_request_decode(&rq, r, req_len), IPPM_OK);
+            if (rq.n_slots)
+                owtw_slot_decode(&sl, rq.slots, 0);
+            assert_int_equal(owtw_client_request(c, 0, &rq, &sl, &a),
+                             IPPM_OK);
+        } else {
+            assert_int_equal(owtw_client_start(c, 0, &a), IPPM_OK);
+        }
+        take(o, &a, m->tx);
+        break;
+    case OWTW_NOTE_START_ACK:
+        assert_int_equal(act->start_ack.accept, 0);
+        if (!ow) { /* twping: Stop-Sessions, Number of Sessions 1 */
+            assert_int_equal(owtw_client_stop(c, 0, 0, NULL, 1, &a), IPPM_OK);
+            take(o, &a, m->tx);
+        }
+        break;
+    case OWTW_NOTE_STOP: {
+        struct owtw_stop st;
+        struct owtw_stop_record r;
+        struct owtw_fetch f;
+        size_t off = 0;
+        assert_int_equal(act->stop.n_sessions, 1);
+        assert_int_equal(owtw_stop_decode(&st, OWTW_OWAMP, p->c2s + 484, 64),
+                         IPPM_OK);
+        assert_int_equal(owtw_stop_record_next(&st, &off, &r), IPPM_OK);
+        assert_int_equal(owtw_client_stop(c, 0, 0, &r, 1, &a), IPPM_OK);
+        take(o, &a, m->tx);
+        assert_int_equal(owtw_fetch_decode(&f, p->c2s + 548, 48), IPPM_OK);
+        assert_int_equal(owtw_client_fetch(c, 0, &f, &a), IPPM_OK);
+        take(o, &a, m->tx);
+        break;
+    }
+    case OWTW_NOTE_FETCH_ACK:
+        assert_int_equal(act->fetch_ack.n_records, 10);
+        break;
+    case OWTW_NOTE_FETCH_REQUEST:
+        assert_int_equal(act->request.n_packets, 10);
+        break;
+    case OWTW_NOTE_FETCH_SKIPS:
+        assert_int_equal(act->view_len, 0);
+        break;
+    case OWTW_NOTE_FETCH_RECORDS:
+        /* Record 0: seq 0 (RFC 4656 §3.9 record layout), as sent. */
+        if (run->records == 0 && act->n_records)
+            assert_memory_equal(act->view, p->s2c + 496,
+                                act->view_len);
+        run->records += act->n_records;
+        run->fetched = act->last;
+        break;
+    default:
+        break;
+    }
+}
+
+static void client_event(const struct capture *cap, const struct plain *p,
+                         struct owtw_client *c, struct mem *m,
+                         const struct ippm_event *ev, struct out *o,
+                         struct cl_run *run)
+{
+    struct owtw_action act;
+    assert_int_equal(owtw_client_handle(c, ev, &act), IPPM_OK);
+    take(o, &act, m->tx);
+    client_answers(cap, p, c, m, &act, o, run);
+    while (owtw_client_deadline(c) == 0) {
+        struct ippm_event t = ev_of(IPPM_EV_TIMER, ev->now_ns, NULL, 0);
+        assert_int_equal(owtw_client_handle(c, &t, &act), IPPM_OK);
+        take(o, &act, m->tx);
+        client_answers(cap, p, c, m, &act, o, run);
+    }
+}
+
+static void client_replays(const struct capture *cap, size_t plain_cap)
+{
+    struct plain p;
+    plain_of(cap, &p);
+    struct mem m;
+    mem_init(&m, plain_cap, sizeof m.tx);
+    struct owtw_client_cfg cfg = {cap->proto, cap->mode, KEYID, 8, PASS, 8,
+                                  &crypto, 0, 0};
+    struct owtw_client c;
+    owtw_client_init(&c, &cfg, &m.bufs, &p.crnd);
+    struct out o = {{0}, 0};
+    struct cl_run run = {0, 0, false};
+    for (size_t off = 0; off < cap->s2c_len; off += 29) {
+        size_t n = cap->s2c_len - off < 29 ? cap->s2c_len - off : 29;
+        assert_true(n <= owtw_client_room(&c));
+        struct ippm_event ev = ev_of(IPPM_EV_BYTES, 2, cap->s2c + off, n);
+        client_event(cap, &p, &c, &m, &ev, &o, &run);
+    }
+    assert_int_equal(o.n, cap->c2s_len);
+    assert_memory_equal(o.b, cap->c2s, cap->c2s_len);
+    if (cap->proto == OWTW_OWAMP) {
+        assert_true(run.fetched);
+        assert_int_equal(run.records, 10);
+    }
+    owtw_client_free(&c);
+}
+
+static void test_owtw_client_replays_twamp_captures(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        client_replays(&CAPS[i], sizeof(struct mem){0}.plain);
+}
+
+static void test_owtw_client_replays_owamp_captures(void **state)
+{
+    (void)state;
+    for (int i = 3; i < 6; i++)
+        client_replays(&CAPS[i], sizeof(struct mem){0}.plain);
+}
+
+/* The records arrive in chunks when plain holds only a few. */
+static void test_owtw_client_fetches_records_in_chunks(void **state)
+{
+    (void)state;
+    client_replays(&CAPS[5], OWTW_PLAIN_MIN);
+    client_replays(&CAPS[3], OWTW_PLAIN_MIN);
+}
+
+/* ---- the two machines talking ---- */
+
+struct pair {
+    struct mem sm, cm;
+    struct owtw_server s;
+    struct owtw_client c;
+    uint64_t now;
+    struct owtw_action sact, cact; /* the last action of each */
+};
+
+static const struct owtw_server_random SRND = {
+    {1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+static const struct owtw_client_random CRND = {
+    {{10, 11}, {12, 13}}, {14, 15}};
+
+static void pair_init(struct pair *pp, enum owtw_proto proto,
+                      uint32_t offered, uint32_t wanted,
+                      const uint8_t *secret)
+{
+    memset(pp, 0, sizeof *pp);
+    mem_init(&pp->sm, sizeof pp->sm.plain, sizeof pp->sm.tx);
+    mem_init(&pp->cm, sizeof pp->cm.plain, sizeof pp->cm.tx);
+    struct owtw_server_cfg scfg = {proto, offered, 1024, 0xeeb1000000000000ull,
+                                   KEYS, 2, &crypto, 0, 0};
+    struct owtw_client_cfg ccfg = {proto, wanted, KEYID, 8, secret, 8,
+                                   &crypto, 0, 0};
+    owtw_server_init(&pp->s, &scfg, &pp->sm.bufs, &SRND);
+    owtw_client_init(&pp->c, &ccfg, &pp->cm.bufs, &CRND);
+    pp->now = 1000;
+}
+
+static void pair_free(struct pair *pp)
+{
+    owtw_server_free(&pp->s);
+    owtw_client_free(&pp->c);
+}
+
+/* Delivers a SEND of one side to the other; returns the receiving
+ * machine's return value and leaves its action in sact/cact. */
+static enum ippm_err to_client(struct pair *pp, const struct owtw_action *a)
+{
+    struct ippm_event ev = ev_of(IPPM_EV_BYTES, pp->now, pp->sm.tx, a->io.len);
+    return owtw_client_handle(&pp->c, &ev, &pp->cact);
+}
+
+static enum ippm_err to_server(struct pair *pp, const struct owtw_action *a)
+{
+    struct ippm_event ev = ev_of(IPPM_EV_BYTES, pp->now, pp->cm.tx, a->io.len);
+    return owtw_server_handle(&pp->s, &ev, &pp->sact);
+}
+
+/* Greeting, Set-Up-Response, Server-Start: the client's READY. */
+static void pair_connect(struct pair *pp, uint32_t want_mode)
+{
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, pp->now, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp->s, &t, &pp->sact), IPPM_OK);
+    assert_int_equal(pp->sact.io.kind, IPPM_ACT_SEND_BYTES);
+    assert_int_equal(to_client(pp, &pp->sact), IPPM_OK);
+    assert_int_equal(pp->cact.io.len, OWTW_SETUP_LEN);
+    assert_int_equal(to_server(pp, &pp->cact), IPPM_OK);
+    assert_int_equal(pp->sact.io.len, OWTW_SERVER_START_LEN);
+    assert_int_equal(to_client(pp, &pp->sact), IPPM_OK);
+    assert_int_equal(pp->cact.note, OWTW_NOTE_READY);
+    assert_int_equal(pp->cact.mode, want_mode);
+    assert_int_equal(pp->s.c.mode, want_mode);
+}
+
+static struct owtw_request tw_request(void)
+{
+    struct owtw_request rq = {.cmd = OWTW_CMD_REQUEST_TW_SESSION, .ipvn = 4,
+                              .sender_port = 9000, .receiver_port = 9000,
+                              .padding_len = 27,
+                              .start_time = 0xeeb1000100000000ull,
+                              .timeout = 0x200000000ull};
+    rq.sender_addr[0] = rq.receiver_addr[0] = 127;
+    rq.sender_addr[3] = rq.receiver_addr[3] = 1;
+    return rq;
+}
+
+/* Request, accept (port 19000, SID 0x5a...), start: both active. */
+static void pair_session(struct pair *pp, uint8_t sid_byte)
+{
+    struct owtw_request rq = tw_request();
+    struct owtw_action a;
+    assert_int_equal(owtw_client_request(&pp->c, pp->now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(pp, &a), IPPM_OK);
+    assert_int_equal(pp->sact.note, OWTW_NOTE_REQUEST);
+    assert_int_equal(pp->sact.request.padding_len, 27);
+    struct owtw_accept_session ans = {.accept = 0, .port = 19000};
+    memset(ans.sid, sid_byte, 16);
+    assert_int_equal(owtw_server_accept(&pp->s, pp->now, &ans, &a), IPPM_OK);
+    assert_int_equal(to_client(pp, &a), IPPM_OK);
+    assert_int_equal(pp->cact.note, OWTW_NOTE_ACCEPT);
+    assert_int_equal(pp->cact.accept.port, 19000);
+    assert_int_equal(pp->cm.sessions[pp->cact.session].state,
+                     OWTW_SESS_ACCEPTED);
+}
+
+static void talk_twamp(uint32_t offered, uint32_t wanted, uint32_t mode)
+{
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, offered, wanted, PASS);
+    pair_connect(&pp, mode);
+    pair_session(&pp, 0x5a);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_START);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    assert_true(pp.s.c.active);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_START_ACK);
+    assert_true(pp.c.c.active);
+    /* SERVWAIT waits while the test runs; REFWAIT would end it. */
+    assert_true(owtw_server_deadline(&pp.s) ==
+                pp.now + OWTW_REFWAIT_DEFAULT_S * 1000000000ull);
+    assert_int_equal(owtw_client_stop(&pp.c, pp.now, 0, NULL, 1, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_STOP);
+    assert_false(pp.s.c.active);
+    assert_int_equal(pp.sm.sessions[0].state, OWTW_SESS_STOPPED);
+    pair_free(&pp);
+}
+
+static void test_owtw_machines_talk_twamp_every_mode(void **state)
+{
+    (void)state;
+    talk_twamp(7, OWTW_MODE_OPEN, OWTW_MODE_OPEN);
+    talk_twamp(7, OWTW_MODE_AUTH, OWTW_MODE_AUTH);
+    talk_twamp(7, OWTW_MODE_ENCRYPTED, OWTW_MODE_ENCRYPTED);
+    talk_twamp(7, 7, OWTW_MODE_ENCRYPTED); /* the strongest wins */
+    talk_twamp(OWTW_MODE_OPEN | OWTW_MODE_MIXED,
+               OWTW_MODE_MIXED | OWTW_MODE_OPEN, OWTW_MODE_MIXED);
+    /* Features both want ride along (RFC 6038 bits). */
+    talk_twamp(OWTW_MODE_AUTH | OWTW_MODE_REFLECT_OCTETS |
+                   OWTW_MODE_SYMMETRICAL,
+               OWTW_MODE_AUTH | OWTW_MODE_REFLECT_OCTETS,
+               OWTW_MODE_AUTH | OWTW_MODE_REFLECT_OCTETS);
+}
+
+/* OWAMP: two sessions, both Stop-Sessions, Fetch with 40 records. */
+static void talk_owamp(uint32_t mode)
+{
+    struct pair pp;
+    pair_init(&pp, OWTW_OWAMP, 7, mode, PASS);
+    pair_connect(&pp, mode);
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc, false};
+    struct owtw_action a;
+    for (int i = 0; i < 2; i++) {
+        struct owtw_request rq = tw_request();
+        rq.cmd = OWTW_CMD_REQUEST_SESSION;
+        rq.n_slots = 1;
+        rq.n_packets = 40;
+        rq.conf_receiver = (uint8_t)!i;
+        rq.conf_sender = (uint8_t)i;
+        assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, &sl, &a),
+                         IPPM_OK);
+        assert_int_equal(a.io.len, 144);
+        assert_int_equal(to_server(&pp, &a), IPPM_OK);
+        assert_int_equal(pp.sact.note, OWTW_NOTE_REQUEST);
+        struct owtw_slot got;
+        owtw_slot_decode(&got, pp.sact.request.slots, 0);
+        assert_true(got.param == 0x0ccccccc);
+        struct owtw_accept_session ans = {.port = (uint16_t)(19000 + i)};
+        memset(ans.sid, 0x30 + i, 16);
+        assert_int_equal(owtw_server_accept(&pp.s, pp.now, &ans, &a), IPPM_OK);
+        assert_int_equal(to_client(&pp, &a), IPPM_OK);
+        assert_int_equal(pp.cact.note, OWTW_NOTE_ACCEPT);
+    }
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    /* The client stops its send session; the server its own. */
+    struct owtw_stop_record r = {.next_seqno = 40};
+    memset(r.sid, 0x30, 16);
+    assert_int_equal(owtw_client_stop(&pp.c, pp.now, 0, &r, 1, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_STOP);
+    assert_true(pp.s.c.active); /* until the server's Stop too */
+    uint8_t skip[8] = {0, 0, 0, 3, 0, 0, 0, 5};
+    struct owtw_stop_record sr = {.next_seqno = 40, .n_skips = 1,
+                                  .skips = skip};
+    memset(sr.sid, 0x31, 16);
+    assert_int_equal(owtw_server_stop(&pp.s, pp.now, 0, &sr, 1, &a), IPPM_OK);
+    assert_false(pp.s.c.active);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_STOP);
+    assert_false(pp.c.c.active);
+    struct owtw_stop_record got;
+    size_t off = 0;
+    assert_int_equal(owtw_stop_record_next(&pp.cact.stop, &off, &got),
+                     IPPM_OK);
+    assert_int_equal(got.n_skips, 1);
+    assert_memory_equal(got.skips, skip, 8);
+    /* Fetch 40 records, sent 7 at a time. */
+    struct owtw_fetch f = {.end_seq = 0xffffffffu};
+    memset(f.sid, 0x30, 16);
+    assert_int_equal(owtw_client_fetch(&pp.c, pp.now, &f, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_FETCH);
+    assert_memory_equal(pp.sact.fetch.sid, f.sid, 16);
+    struct owtw_fetch_ack fa = {.finished = 1, .next_seqno = 40,
+                                .n_skips = 1, .n_records = 40};
+    struct owtw_request repro = tw_request();
+    repro.cmd = OWTW_CMD_REQUEST_SESSION;
+    repro.n_slots = 1;
+    assert_int_equal(owtw_server_fetch_ack(&pp.s, pp.now, &fa, &repro, &sl,
+                                           skip, &a),
+                     IPPM_OK);
+    uint8_t records[40 * 25];
+    for (size_t i = 0; i < sizeof records; i++)
+        records[i] = (uint8_t)(i * 7);
+    /* Everything the server sends goes through a 64-octet pipe. */
+    uint8_t pipe[4096];
+    size_t pn = 0;
+    memcpy(pipe, pp.sm.tx, a.io.len);
+    pn = a.io.len;
+    for (uint32_t i = 0; i < 40; i += 7) {
+        uint32_t n = 40 - i < 7 ? 40 - i : 7;
+        assert_int_equal(owtw_server_fetch_records(&pp.s, pp.now,
+                                                   records + 25 * i, n,
+                                                   i + n == 40, &a),
+                         IPPM_OK);
+        memcpy(pipe + pn, pp.sm.tx, a.io.len);
+        pn += a.io.len;
+    }
+    assert_int_equal(pn, 32 + 144 + 32 + 1008 + 16);
+    uint8_t got_rec[40 * 25];
+    uint32_t n_got = 0;
+    bool last = false, saw_ack = false, saw_repro = false, saw_skips = false;
+    for (size_t o = 0; o < pn || owtw_client_deadline(&pp.c) == 0;) {
+        struct ippm_event ev;
+        if (owtw_client_deadline(&pp.c) == 0) {
+            ev = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+        } else {
+            size_t n = pn - o < 64 ? pn - o : 64;
+            ev = ev_of(IPPM_EV_BYTES, pp.now, pipe + o, n);
+            o += n;
+        }
+        assert_int_equal(owtw_client_handle(&pp.c, &ev, &pp.cact), IPPM_OK);
+        switch (pp.cact.note) {
+        case OWTW_NOTE_FETCH_ACK: saw_ack = true; break;
+        case OWTW_NOTE_FETCH_REQUEST: saw_repro = true; break;
+        case OWTW_NOTE_FETCH_SKIPS:
+            saw_skips = true;
+            assert_memory_equal(pp.cact.view, skip, 8);
+            break;
+        case OWTW_NOTE_FETCH_RECORDS:
+            memcpy(got_rec + 25 * n_got, pp.cact.view, pp.cact.view_len);
+            n_got += pp.cact.n_records;
+            last = pp.cact.last;
+            break;
+        default: break;
+        }
+    }
+    assert_true(saw_ack && saw_repro && saw_skips && last);
+    assert_int_equal(n_got, 40);
+    assert_memory_equal(got_rec, records, sizeof records);
+    pair_free(&pp);
+}
+
+static void test_owtw_machines_talk_owamp_every_mode(void **state)
+{
+    (void)state;
+    talk_owamp(OWTW_MODE_OPEN);
+    talk_owamp(OWTW_MODE_AUTH);
+    talk_owamp(OWTW_MODE_ENCRYPTED);
+}
+
+/* RFC 5938: Start-N-Sessions for two SIDs, acked in two messages. */
+static void test_owtw_machines_individual_session_control(void **state)
+{
+    (void)state;
+    struct pair pp;
+    uint32_t m = OWTW_MODE_ENCRYPTED | OWTW_MODE_INDIV_SESSION;
+    pair_init(&pp, OWTW_TWAMP, 7 | OWTW_MODE_INDIV_SESSION, m, PASS);
+    pair_connect(&pp, m);
+    pair_session(&pp, 0x11);
+    pair_session(&pp, 0x22);
+    uint8_t sids[32];
+    memset(sids, 0x11, 16);
+    memset(sids + 16, 0x22, 16);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_nsessions(&pp.c, pp.now,
+                                           OWTW_CMD_START_N_SESSIONS, sids, 2,
+                                           &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_START_N);
+    assert_int_equal(pp.sact.nsessions.n_sessions, 2);
+    assert_int_equal(owtw_server_nsessions_ack(&pp.s, pp.now,
+                                               OWTW_CMD_START_N_ACK, 0, sids,
+                                               1, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_NSESSIONS_ACK);
+    assert_int_equal(owtw_server_nsessions_ack(&pp.s, pp.now,
+                                               OWTW_CMD_START_N_ACK,
+                                               OWTW_ACCEPT_TEMPORARY,
+                                               sids + 16, 1, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.nsessions.accept, OWTW_ACCEPT_TEMPORARY);
+    assert_int_equal(pp.cm.sessions[0].state, OWTW_SESS_STARTED);
+    assert_int_equal(pp.cm.sessions[1].state, OWTW_SESS_ACCEPTED);
+    assert_true(pp.s.c.active);
+    /* Another request while one runs: allowed in this mode. */
+    pair_session(&pp, 0x33);
+    assert_int_equal(owtw_client_nsessions(&pp.c, pp.now,
+                                           OWTW_CMD_STOP_N_SESSIONS, sids, 1,
+                                           &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_STOP_N);
+    assert_int_equal(owtw_server_nsessions_ack(&pp.s, pp.now,
+                                               OWTW_CMD_STOP_N_ACK, 0, sids,
+                                               1, &a),
+                     IPPM_OK);
+    assert_false(pp.s.c.active); /* SERVWAIT resumes */
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cm.sessions[0].state, OWTW_SESS_STOPPED);
+    pair_free(&pp);
+}
+
+/* ---- refusals ---- */
+
+static void expect_refusal(enum owtw_proto proto, uint32_t offered,
+                           uint32_t wanted, const uint8_t *secret,
+                           uint8_t accept, enum ippm_err why)
+{
+    struct pair pp;
+    pair_init(&pp, proto, offered, wanted, secret);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+    assert_int_equal(to_server(&pp, &pp.cact), IPPM_OK);
+    assert_int_equal(pp.sact.io.len, OWTW_SERVER_START_LEN);
+    assert_int_equal(pp.sm.tx[15], accept);
+    assert_int_equal(to_client(&pp, &pp.sact), OWTW_ERR_SERVER_START);
+    assert_int_equal(pp.cact.io.kind, IPPM_ACT_CLOSE);
+    assert_int_equal(owtw_server_deadline(&pp.s), 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), why);
+    assert_int_equal(pp.sact.io.kind, IPPM_ACT_CLOSE);
+    assert_int_equal(pp.sact.io.why, why);
+    /* Closed stays closed, with its first reason. */
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), why);
+    assert_true(owtw_server_deadline(&pp.s) == UINT64_MAX);
+    pair_free(&pp);
+}
+
+static void test_owtw_server_refuses_bad_key_token_and_mode(void **state)
+{
+    (void)state;
+    const uint8_t wrong[] = "wrongpas";
+    expect_refusal(OWTW_TWAMP, 7, OWTW_MODE_AUTH, wrong, OWTW_ACCEPT_FAILURE,
+                   OWTW_ERR_TOKEN);
+    /* No mode in common: the client says Mode 0 and both close. */
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, OWTW_MODE_AUTH, OWTW_MODE_ENCRYPTED, PASS);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+    /* No mode in common: Mode 0, then the client closes. */
+    assert_int_equal(pp.cact.io.len, OWTW_SETUP_LEN);
+    assert_int_equal(pp.cm.tx[3], 0);
+    assert_int_equal(to_server(&pp, &pp.cact), OWTW_ERR_MODE);
+    assert_int_equal(owtw_client_deadline(&pp.c), 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact), OWTW_ERR_MODE);
+    pair_free(&pp);
+    /* A Set-Up-Response naming a mode not offered: Accept 3. */
+    uint8_t su[OWTW_SETUP_LEN] = {0, 0, 0, OWTW_MODE_ENCRYPTED};
+    pair_init(&pp, OWTW_TWAMP, OWTW_MODE_AUTH | OWTW_MODE_OPEN,
+              OWTW_MODE_OPEN, PASS);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, su, sizeof su);
+    assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.sm.tx[15], OWTW_ACCEPT_NOT_SUPPORTED);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), OWTW_ERR_MODE);
+    pair_free(&pp);
+    /* An unknown KeyID. */
+    memset(su, 0, sizeof su);
+    su[3] = OWTW_MODE_AUTH;
+    memcpy(su + 4, "nobody", 6);
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    b = ev_of(IPPM_EV_BYTES, pp.now, su, sizeof su);
+    assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.sm.tx[15], OWTW_ACCEPT_FAILURE);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), OWTW_ERR_KEYID);
+    pair_free(&pp);
+}
+
+/* Wrong command numbers close with OWTW_ERR_COMMAND: TWAMP's 1
+ * (Forbidden) and 4 (Reserved), Start-Sessions while active, Start-N
+ * without the mode. */
+static void test_owtw_server_closes_on_wrong_commands(void **state)
+{
+    (void)state;
+    static const uint8_t bad[] = {1, 4, 6, 7, 8, 10, 12, 255};
+    for (size_t i = 0; i < sizeof bad; i++) {
+        struct pair pp;
+        pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_ENCRYPTED, PASS);
+        pair_connect(&pp, OWTW_MODE_ENCRYPTED);
+        uint8_t blk[32] = {bad[i]};
+        size_t mac = 16;
+        assert_int_equal(owtw_chan_seal(&pp.c.c.tx, blk, 32, &mac, 1),
+                         IPPM_OK);
+        struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, blk, 32);
+        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+                         OWTW_ERR_COMMAND);
+        assert_int_equal(pp.sact.io.kind, IPPM_ACT_CLOSE);
+        pair_free(&pp);
+    }
+    /* OWAMP: Start-Sessions twice. */
+    struct pair pp;
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    uint8_t start[32] = {OWTW_CMD_START_SESSIONS};
+    struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, start, 32);
+    assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+                     OWTW_ERR_COMMAND);
+    pair_free(&pp);
+}
+
+/* A flipped octet in an encrypted command's MAC block: IPPM_ERR_HMAC,
+ * closed. (One in its first block garbles the command number, which
+ * closes with OWTW_ERR_COMMAND before any MAC can be checked.) */
+static void test_owtw_server_closes_on_bad_mac(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    pair_connect(&pp, OWTW_MODE_AUTH);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    pp.cm.tx[20] ^= 1; /* in the MAC block */
+    assert_int_equal(to_server(&pp, &a), IPPM_ERR_HMAC);
+    assert_int_equal(pp.sact.io.why, IPPM_ERR_HMAC);
+    pair_free(&pp);
+}
+
+/* RFC 5357 §3.1: SERVWAIT (900 s by default) closes an idle connection;
+ * an OWAMP Stop-Sessions that misses a send session closes too. */
+static void test_owtw_server_servwait_and_stop_count(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    uint64_t d = owtw_server_deadline(&pp.s);
+    assert_true(d == pp.now + 900ull * 1000000000ull);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, d - 1, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.sact.io.kind, IPPM_ACT_NONE);
+    t.now_ns = d;
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact),
+                     OWTW_ERR_SERVWAIT);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    struct owtw_action a;
+    struct owtw_request rq = tw_request();
+    rq.cmd = OWTW_CMD_REQUEST_SESSION;
+    rq.conf_receiver = 1;
+    rq.n_slots = 1;
+    struct owtw_slot sl = {0, 1, false};
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, &sl, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    struct owtw_accept_session ans = {.port = 1};
+    assert_int_equal(owtw_server_accept(&pp.s, pp.now, &ans, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_client_stop(&pp.c, pp.now, 0, NULL, 0, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), OWTW_ERR_STOP_COUNT);
+    pair_free(&pp);
+}
+
+/* REFWAIT ends active sessions; the client times out on a silent
+ * server; a full session array answers Accept 5 by itself. */
+static void test_owtw_refwait_timeout_and_full(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    pair_session(&pp, 1);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    owtw_server_test_activity(&pp.s, pp.now + 5);
+    uint64_t d = owtw_server_deadline(&pp.s);
+    assert_true(d == pp.now + 5 + 900ull * 1000000000ull);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, d, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_REFWAIT);
+    assert_false(pp.s.c.active);
+    assert_true(owtw_server_deadline(&pp.s) ==
+                d + 900ull * 1000000000ull);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    struct owtw_request rq = tw_request();
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    d = owtw_client_deadline(&pp.c);
+    assert_true(d == pp.now + 30ull * 1000000000ull);
+    t = ev_of(IPPM_EV_TIMER, d, NULL, 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact),
+                     IPPM_ERR_TIMEOUT);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    for (int i = 0; i < 4; i++)
+        pair_session(&pp, (uint8_t)i);
+    pp.c.c.bufs.max_sessions = 5; /* the client would ask a fifth */
+    struct owtw_session extra[5];
+    memcpy(extra, pp.cm.sessions, sizeof pp.cm.sessions);
+    memset(&extra[4], 0, sizeof extra[4]);
+    pp.c.c.bufs.sessions = extra;
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.sact.note, OWTW_NOTE_NONE);
+    assert_int_equal(pp.sact.io.kind, IPPM_ACT_SEND_BYTES);
+    assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.cact.accept.accept, OWTW_ACCEPT_TEMPORARY);
+    assert_int_equal(pp.cact.session, -1);
+    pair_free(&pp);
+}
+
+/* More octets than the room: IPPM_ERR_TOO_LONG; a greeting with Modes
+ * 0 or a weak Count: the client closes. */
+static void test_owtw_client_refuses_greetings(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    struct owtw_greeting g = {.modes = 0, .count = 1024};
+    uint8_t buf[64];
+    size_t n;
+    owtw_greeting_encode(buf, sizeof buf, &n, &g);
+    struct ippm_event b = ev_of(IPPM_EV_BYTES, 1, buf, n);
+    assert_int_equal(owtw_client_handle(&pp.c, &b, &pp.cact), OWTW_ERR_MODE);
+    pair_free(&pp);
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    g.modes = 7;
+    g.count = 512;
+    owtw_greeting_encode(buf, sizeof buf, &n, &g);
+    assert_int_equal(owtw_client_handle(&pp.c, &b, &pp.cact), IPPM_OK);
+    assert_int_equal(pp.cact.io.len, OWTW_SETUP_LEN);
+    assert_int_equal(owtw_client_handle(&pp.c, &b, &pp.cact),
+                     OWTW_ERR_WEAK_COUNT);
+    pair_free(&pp);
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    uint8_t big[600] = {0};
+    b = ev_of(IPPM_EV_BYTES, 1, big, sizeof big);
+    assert_int_equal(owtw_client_handle(&pp.c, &b, &pp.cact),
+                     IPPM_ERR_TOO_LONG);
+    pair_free(&pp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_owtw_server_replays_twamp_captures),
+        cmocka_unit_test(test_owtw_server_replays_owamp_captures),
+        cmocka_unit_test(test_owtw_client_replays_twamp_captures),
+        cmocka_unit_test(test_owtw_client_replays_owamp_captures),
+        cmocka_unit_test(test_owtw_client_fetches_records_in_chunks),
+        cmocka_unit_test(test_owtw_machines_talk_twamp_every_mode),
+        cmocka_unit_test(test_owtw_machines_talk_owamp_every_mode),
+        cmocka_unit_test(test_owtw_machines_individual_session_control),
+        cmocka_unit_test(test_owtw_server_refuses_bad_key_token_and_mode),
+        cmocka_unit_test(test_owtw_server_closes_on_wrong_commands),
+        cmocka_unit_test(test_owtw_server_closes_on_bad_mac),
+        cmocka_unit_test(test_owtw_server_servwait_and_stop_count),
+        cmocka_unit_test(test_owtw_refwait_timeout_and_full),
+        cmocka_unit_test(test_owtw_client_refuses_greetings),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
