@@ -124,4 +124,43 @@ static inline bool fuzz_owtw_check_action(const struct owtw_action *a,
     return false;
 }
 
+/* One machine under the harness: its calls, and what its CLOSE said. */
+struct fuzz_owtw_loop {
+    enum ippm_err (*handle)(void *m, const struct ippm_event *ev,
+                            struct owtw_action *act);
+    uint64_t (*deadline)(const void *m);
+    void (*answer)(void *run, const struct owtw_action *act, uint64_t now);
+    void *m, *run;
+    size_t tx_cap;
+    bool closed;
+    enum ippm_err why;
+};
+
+/* Feeds one event, then TIMER while the deadline says now, answering
+ * every note; a closed machine must answer CLOSE with its first reason
+ * and want no TIMER; the loop must end. */
+static inline void fuzz_owtw_feed(struct fuzz_owtw_loop *l,
+                                  const struct ippm_event *ev)
+{
+    struct ippm_event cur = *ev;
+    for (int i = 0; i < 64; i++) {
+        struct owtw_action act;
+        enum ippm_err e = l->handle(l->m, &cur, &act);
+        if (fuzz_owtw_check_action(&act, l->tx_cap)) {
+            FUZZ_CHECK(e == act.io.why);
+            FUZZ_CHECK(!l->closed || act.io.why == l->why);
+            l->closed = true;
+            l->why = act.io.why;
+            FUZZ_CHECK(l->deadline(l->m) == UINT64_MAX);
+            return;
+        }
+        FUZZ_CHECK(e == IPPM_OK);
+        l->answer(l->run, &act, cur.now_ns);
+        if (l->deadline(l->m) != 0)
+            return;
+        cur = (struct ippm_event){IPPM_EV_TIMER, ev->now_ns, NULL, 0, NULL};
+    }
+    FUZZ_CHECK(!"the deadline stays at 0");
+}
+
 #endif

@@ -837,7 +837,9 @@ enum ippm_err owtw_server_nsessions_ack(struct owtw_server *s,
                                         uint8_t accept, const uint8_t *sids,
                                         uint32_t n, struct owtw_action *act);
 
-/* The driver saw a test packet of this connection's sessions (REFWAIT). */
+/* The driver received (or, for a session the server sends, sent) a test
+ * packet of this connection's sessions: REFWAIT (RFC 5357 §4.2) counts
+ * from the last one, and ends the sessions after refwait_ns without. */
 void owtw_server_test_activity(struct owtw_server *s, uint64_t now_ns);
 
 struct owtw_client_cfg {
