@@ -257,6 +257,12 @@ enum ippm_err owtw_request_decode(struct owtw_request *out,
 void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
                       uint32_t i);
 
+/* A SID as RFC 4656 §3.5 builds it: the 4-octet IPv4 address of the
+ * machine that makes it (the session receiver's, as perfSONAR does:
+ * notes §4.9), the 8-octet timestamp, 4 random octets. */
+void owtw_sid_make(uint8_t sid[OWTW_SID_LEN], const uint8_t ipv4[4],
+                   uint64_t ntp_ts, const uint8_t rnd[4]);
+
 /* Accept-Session (48): Accept MBZ Port SID, then Reflected octets and
  * Server octets (RFC 6038 §4.3; MBZ in OWAMP) and MBZ(8). */
 struct owtw_accept_session {
