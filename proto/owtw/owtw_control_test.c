@@ -408,9 +408,11 @@ static void test_owtw_server_refuses_bad_key_token_and_mode(void **state)
     pair_free(&pp);
 }
 
-/* Wrong command numbers close with OWTW_ERR_COMMAND: TWAMP's 1
- * (Forbidden) and 4 (Reserved), Start-Sessions while active, Start-N
- * without the mode. */
+/* Unexpected command numbers (TWAMP's 1 Forbidden, 4 Reserved, 6
+ * Experimentation, Start-N without the mode, acks, unassigned) get an
+ * Accept-Session with Accept 3 (RFC 5357 §3.5), then CLOSE with
+ * OWTW_ERR_COMMAND; a known command out of turn (OWAMP Start-Sessions
+ * while active, RFC 4656 §3.4) closes at once. */
 static void test_owtw_server_closes_on_wrong_commands(void **state)
 {
     (void)state;
@@ -424,7 +426,17 @@ static void test_owtw_server_closes_on_wrong_commands(void **state)
         assert_int_equal(owtw_chan_seal(&pp.c.c.tx, blk, 32, &mac, 1),
                          IPPM_OK);
         struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, blk, 32);
-        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+        /* RFC 5357 §3.5: an Accept-Session with Accept 3, then CLOSE. */
+        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact), IPPM_OK);
+        assert_int_equal(pp.sact.io.len, OWTW_ACCEPT_SESSION_LEN);
+        uint8_t plain[16];
+        assert_int_equal(owtw_chan_open_block(&pp.c.c.rx, pp.sm.tx, plain,
+                                              false),
+                         IPPM_OK);
+        assert_int_equal(plain[0], OWTW_ACCEPT_NOT_SUPPORTED);
+        assert_int_equal(owtw_server_deadline(&pp.s), 0);
+        struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+        assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact),
                          OWTW_ERR_COMMAND);
         assert_int_equal(pp.sact.io.kind, IPPM_ACT_CLOSE);
         pair_free(&pp);
@@ -587,7 +599,8 @@ static void test_owtw_client_refuses_greetings(void **state)
 
 /* Conformance probes: a forced Mode the server did not offer (Accept 3
  * back, the client closes); a raw request answered as OWTW_NOTE_RAW; a
- * raw unknown command that the server closes on. */
+ * raw Experimentation command answered with Accept 3 before the server
+ * closes. */
 static void test_owtw_client_probes(void **state)
 {
     (void)state;
@@ -630,10 +643,16 @@ static void test_owtw_client_probes(void **state)
     assert_int_equal(pp.cact.view[0], OWTW_ACCEPT_PERMANENT);
     uint8_t cmd[32] = {6}; /* Experimentation: not a command we take */
     assert_int_equal(owtw_client_send_raw(&pp.c, pp.now, cmd, 32,
-                                          OWTW_MSG_START, OWTW_MSG_COUNT_,
-                                          &a),
+                                          OWTW_MSG_START,
+                                          OWTW_MSG_ACCEPT_SESSION, &a),
                      IPPM_OK);
-    assert_int_equal(to_server(&pp, &a), OWTW_ERR_COMMAND);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_RAW);
+    assert_int_equal(pp.cact.view[0], OWTW_ACCEPT_NOT_SUPPORTED);
+    struct ippm_event t2 = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t2, &pp.sact),
+                     OWTW_ERR_COMMAND);
     pair_free(&pp);
 }
 

@@ -288,13 +288,36 @@ static enum ippm_err on_stop(struct owtw_server *s, uint64_t now,
     return IPPM_OK;
 }
 
+/* A command number the protocol does not expect: RFC 5357 §3.5 has a
+ * TWAMP server answer with an Accept-Session whose Accept is 3; the
+ * rest of the message, of a length nobody knows, cannot be skipped, so
+ * the connection then closes. OWAMP (RFC 4656) just closes. */
+static enum ippm_err refuse_command(struct owtw_server *s,
+                                    struct owtw_action *act)
+{
+    struct owtw_conn *c = &s->c;
+    if (c->proto != OWTW_TWAMP)
+        return fail(s, OWTW_ERR_COMMAND, act);
+    struct owtw_accept_session ans = {.accept = OWTW_ACCEPT_NOT_SUPPORTED};
+    size_t n;
+    if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
+        IPPM_OK)
+        return fail(s, IPPM_ERR_NOSPACE, act);
+    if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
+        return fail(s, IPPM_ERR_CRYPTO, act);
+    owtw_act_send(act, n);
+    c->close_pending = true;
+    c->close_why = OWTW_ERR_COMMAND;
+    return IPPM_OK;
+}
+
 static enum ippm_err on_nsessions(struct owtw_server *s,
                                   struct owtw_action *act)
 {
     struct owtw_conn *c = &s->c;
     owtw_nsessions_decode(&act->nsessions, c->bufs.plain, c->msg.total);
     if (!(c->mode & OWTW_MODE_INDIV_SESSION))
-        return fail(s, OWTW_ERR_COMMAND, act);
+        return refuse_command(s, act);
     s->ns_cmd = act->nsessions.cmd;
     c->acks_left = act->nsessions.n_sessions;
     act->note = act->nsessions.cmd == OWTW_CMD_START_N_SESSIONS
@@ -325,6 +348,8 @@ static enum ippm_err on_command(struct owtw_server *s, uint64_t now,
     enum ippm_err e = owtw_conn_recv(c, OWTW_MSG_COUNT_, 0);
     if (e == IPPM_ERR_AGAIN)
         return IPPM_OK;
+    if (e == OWTW_ERR_COMMAND)
+        return refuse_command(s, act);
     if (e != IPPM_OK)
         return fail(s, e, act);
     enum owtw_msg kind = c->msg.kind;
