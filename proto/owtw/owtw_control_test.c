@@ -729,6 +729,32 @@ static void test_owtw_server_closes_on_mode_zero(void **state)
     }
 }
 
+/* RFC 5357 §3.5: a Request-TW-Session with Conf-Sender or
+ * Conf-Receiver set is answered with Accept 3 by the machine itself; the
+ * connection goes on. */
+static void test_owtw_server_refuses_twamp_conf_fields(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_ENCRYPTED, PASS);
+    pair_connect(&pp, OWTW_MODE_ENCRYPTED);
+    for (int i = 0; i < 2; i++) {
+        struct owtw_request rq = tw_request();
+        rq.conf_sender = (uint8_t)(i == 0);
+        rq.conf_receiver = (uint8_t)(i == 1 ? 2 : 0);
+        struct owtw_action a;
+        assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                         IPPM_OK);
+        assert_int_equal(to_server(&pp, &a), IPPM_OK);
+        assert_int_equal(pp.sact.note, OWTW_NOTE_NONE);
+        assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+        assert_int_equal(pp.cact.note, OWTW_NOTE_ACCEPT);
+        assert_int_equal(pp.cact.accept.accept, OWTW_ACCEPT_NOT_SUPPORTED);
+    }
+    pair_session(&pp, 9); /* a proper one still goes */
+    pair_free(&pp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -745,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_owtw_micro_session_requests),
         cmocka_unit_test(test_owtw_test_security),
         cmocka_unit_test(test_owtw_server_closes_on_mode_zero),
+        cmocka_unit_test(test_owtw_server_refuses_twamp_conf_fields),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

@@ -241,24 +241,37 @@ static void maybe_inactive(struct owtw_server *s, uint64_t now)
     c->last_rx_ns = now; /* SERVWAIT resumes */
 }
 
+/* An Accept-Session that refuses the request just read, by the
+ * machine itself; the driver is not asked. */
+static enum ippm_err refuse_request(struct owtw_server *s, uint8_t accept,
+                                    struct owtw_action *act)
+{
+    struct owtw_conn *c = &s->c;
+    struct owtw_accept_session ans = {.accept = accept};
+    size_t n;
+    if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
+        IPPM_OK)
+        return fail(s, IPPM_ERR_NOSPACE, act);
+    if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
+        return fail(s, IPPM_ERR_CRYPTO, act);
+    owtw_act_send(act, n);
+    owtw_conn_next(c);
+    return IPPM_OK;
+}
+
 static enum ippm_err on_request(struct owtw_server *s,
                                 struct owtw_action *act)
 {
     struct owtw_conn *c = &s->c;
     owtw_request_decode(&act->request, c->bufs.plain, c->msg.total);
+    /* RFC 5357 §3.5: non-zero Conf-Sender or Conf-Receiver is an
+     * improperly formatted command, answered with Accept 3. */
+    if (c->proto == OWTW_TWAMP &&
+        (act->request.conf_sender || act->request.conf_receiver))
+        return refuse_request(s, OWTW_ACCEPT_NOT_SUPPORTED, act);
     int k = owtw_conn_free_session(c);
-    if (k < 0) { /* RFC 4656 §3.3: 5, temporary resource limitation */
-        struct owtw_accept_session ans = {.accept = OWTW_ACCEPT_TEMPORARY};
-        size_t n;
-        if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
-            IPPM_OK)
-            return fail(s, IPPM_ERR_NOSPACE, act);
-        if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
-            return fail(s, IPPM_ERR_CRYPTO, act);
-        owtw_act_send(act, n);
-        owtw_conn_next(c);
-        return IPPM_OK;
-    }
+    if (k < 0) /* RFC 4656 §3.3: 5, temporary resource limitation */
+        return refuse_request(s, OWTW_ACCEPT_TEMPORARY, act);
     struct owtw_session *x = &c->bufs.sessions[k];
     memset(x, 0, sizeof *x);
     x->state = OWTW_SESS_PENDING;
