@@ -113,6 +113,7 @@ static inline bool fuzz_owtw_check_action(const struct owtw_action *a,
         FUZZ_CHECK(w == IPPM_OK || w == IPPM_ERR_HMAC ||
                    w == IPPM_ERR_PEER_CLOSED || w == IPPM_ERR_TOO_LONG ||
                    w == IPPM_ERR_TIMEOUT || w == IPPM_ERR_NOSPACE ||
+                   w == IPPM_ERR_REFUSED ||
                    w == OWTW_ERR_MODE || w == OWTW_ERR_KEYID ||
                    w == OWTW_ERR_TOKEN || w == OWTW_ERR_COMMAND ||
                    w == OWTW_ERR_SERVWAIT || w == OWTW_ERR_STOP_COUNT ||

@@ -886,6 +886,9 @@ void owtw_client_free(struct owtw_client *c);
 
 /* As owtw_server_handle. Reasons: OWTW_ERR_MODE (no acceptable mode
  * offered), OWTW_ERR_WEAK_COUNT, OWTW_ERR_SERVER_START, IPPM_ERR_HMAC,
+ * IPPM_ERR_REFUSED (after a START_ACK note with a non-zero Accept: RFC
+ * 4656 §3.7, the client SHOULD close), OWTW_ERR_STOP_COUNT (the
+ * server's Stop-Sessions does not count its send sessions, §3.8),
  * OWTW_ERR_MSG_LEN, IPPM_ERR_TIMEOUT (no reply in timeout_ns),
  * IPPM_ERR_PEER_CLOSED, OWTW_ERR_COMMAND (a server message where none
  * was due), IPPM_ERR_TOO_LONG, IPPM_ERR_CRYPTO, IPPM_ERR_NOSPACE,

@@ -755,6 +755,52 @@ static void test_owtw_server_refuses_twamp_conf_fields(void **state)
     pair_free(&pp);
 }
 
+/* The client closes after a refused Start-Sessions (RFC 4656 §3.7, the
+ * client SHOULD), and on a server Stop-Sessions that miscounts the
+ * server's send sessions (§3.8). */
+static void test_owtw_client_closes_on_refused_start_and_bad_stop(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    pair_connect(&pp, OWTW_MODE_AUTH);
+    pair_session(&pp, 1);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now,
+                                           OWTW_ACCEPT_INTERNAL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_START_ACK);
+    assert_int_equal(pp.cact.start_ack.accept, OWTW_ACCEPT_INTERNAL);
+    assert_int_equal(owtw_client_deadline(&pp.c), 0);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact),
+                     IPPM_ERR_REFUSED);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    struct owtw_request rq = tw_request();
+    rq.cmd = OWTW_CMD_REQUEST_SESSION;
+    rq.conf_sender = 1; /* the server sends */
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    struct owtw_accept_session ans = {.port = 5};
+    assert_int_equal(owtw_server_accept(&pp.s, pp.now, &ans, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_stop(&pp.s, pp.now, 0, NULL, 0, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), OWTW_ERR_STOP_COUNT);
+    pair_free(&pp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -772,6 +818,8 @@ int main(void)
         cmocka_unit_test(test_owtw_test_security),
         cmocka_unit_test(test_owtw_server_closes_on_mode_zero),
         cmocka_unit_test(test_owtw_server_refuses_twamp_conf_fields),
+        cmocka_unit_test(
+            test_owtw_client_closes_on_refused_start_and_bad_stop),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }
