@@ -311,17 +311,12 @@ static enum ippm_err refuse_command(struct owtw_server *s,
     struct owtw_conn *c = &s->c;
     if (c->proto != OWTW_TWAMP)
         return fail(s, OWTW_ERR_COMMAND, act);
-    struct owtw_accept_session ans = {.accept = OWTW_ACCEPT_NOT_SUPPORTED};
-    size_t n;
-    if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
-        IPPM_OK)
-        return fail(s, IPPM_ERR_NOSPACE, act);
-    if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
-        return fail(s, IPPM_ERR_CRYPTO, act);
-    owtw_act_send(act, n);
-    c->close_pending = true;
-    c->close_why = OWTW_ERR_COMMAND;
-    return IPPM_OK;
+    enum ippm_err e = refuse_request(s, OWTW_ACCEPT_NOT_SUPPORTED, act);
+    if (e == IPPM_OK) {
+        c->close_pending = true;
+        c->close_why = OWTW_ERR_COMMAND;
+    }
+    return e;
 }
 
 static enum ippm_err on_nsessions(struct owtw_server *s,
