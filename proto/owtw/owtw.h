@@ -779,9 +779,16 @@ void owtw_server_free(struct owtw_server *s);
 
 /* Feeds one event. Returns IPPM_OK (act says what to do), or the fatal
  * reason it also puts in a CLOSE action. A closed machine answers CLOSE
- * with its first reason again. Reasons: OWTW_ERR_MODE (Mode not offered),
- * OWTW_ERR_KEYID, OWTW_ERR_TOKEN, OWTW_ERR_COMMAND (a command number
- * unknown or not valid now), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN,
+ * with its first reason again. Refusals of setup (Mode not offered:
+ * OWTW_ERR_MODE; OWTW_ERR_KEYID; OWTW_ERR_TOKEN) first send a Server-Start
+ * with a non-zero Accept, and a TWAMP command number the protocol does
+ * not expect first gets an Accept-Session with Accept 3 (RFC 5357 §3.5);
+ * the CLOSE comes with the next event (deadline 0). The machine answers
+ * by itself, without a note, a TWAMP request with Conf-Sender/Receiver
+ * set (Accept 3) and a request beyond the session array (Accept 5).
+ * Reasons: OWTW_ERR_MODE, OWTW_ERR_KEYID, OWTW_ERR_TOKEN,
+ * OWTW_ERR_COMMAND (a command number unknown, or a command not valid
+ * now), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN,
  * OWTW_ERR_STOP_COUNT, OWTW_ERR_SERVWAIT, IPPM_ERR_PEER_CLOSED,
  * IPPM_ERR_TOO_LONG (more octets than owtw_server_room), IPPM_ERR_CRYPTO,
  * IPPM_ERR_NOSPACE (tx too small), IPPM_OK (STOP). */
