@@ -725,6 +725,7 @@ struct owtw_conn {
     bool more;              /* buffered work: deadline 0 */
     bool receiving;         /* msg holds a message begun, not yet taken */
     struct owtw_session_keys sk; /* the Token's keys; zero in open mode */
+    bool clock;             /* last_rx_ns holds a time (an event came) */
 };
 
 /* The session keys the connection's Token carried (all zero in open
@@ -900,6 +901,9 @@ void owtw_client_free(struct owtw_client *c);
 enum ippm_err owtw_client_handle(struct owtw_client *c,
                                  const struct ippm_event *ev,
                                  struct owtw_action *act);
+/* The reply timeout counts from the client's last send or receipt, and
+ * before the greeting from its first event: until an event (a TIMER at
+ * connect time, or the greeting's octets) the deadline is UINT64_MAX. */
 uint64_t owtw_client_deadline(const struct owtw_client *c);
 size_t owtw_client_room(const struct owtw_client *c);
 

@@ -67,7 +67,7 @@ uint64_t owtw_client_deadline(const struct owtw_client *c)
         return UINT64_MAX;
     if (k->close_pending || k->more)
         return 0;
-    if (!reply_due(k))
+    if (!reply_due(k) || !k->clock)
         return UINT64_MAX;
     return k->last_rx_ns > UINT64_MAX - k->timeout_ns
                ? UINT64_MAX
@@ -474,6 +474,11 @@ enum ippm_err owtw_client_handle(struct owtw_client *c,
     enum ippm_err ret;
     if (owtw_conn_front(k, CL_CLOSED, ev, act, &ret))
         return ret;
+    if (!k->clock) { /* the first event: the greeting's wait starts now */
+        k->clock = true;
+        if (ev->kind != IPPM_EV_BYTES)
+            k->last_rx_ns = ev->now_ns;
+    }
     k->more = false;
     if (ev->kind == IPPM_EV_TIMER && reply_due(k) &&
         ev->now_ns >= owtw_client_deadline(c))

@@ -801,6 +801,28 @@ static void test_owtw_client_closes_on_refused_start_and_bad_stop(void **state)
     pair_free(&pp);
 }
 
+/* Before the greeting the client has no time to count from: no deadline
+ * until its first event, then the reply timeout from that event (a
+ * TIMER before the greeting closed it as timed out, impl/owtw b5397fc). */
+static void test_owtw_client_waits_for_the_greeting_from_its_first_event(
+    void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    assert_true(owtw_client_deadline(&pp.c) == UINT64_MAX);
+    uint64_t now = 100ull * 1000000000ull;
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, now, NULL, 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact), IPPM_OK);
+    assert_int_equal(pp.cact.io.kind, IPPM_ACT_NONE);
+    uint64_t d = owtw_client_deadline(&pp.c);
+    assert_true(d == now + 30ull * 1000000000ull);
+    t.now_ns = d;
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact),
+                     IPPM_ERR_TIMEOUT);
+    pair_free(&pp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -820,6 +842,8 @@ int main(void)
         cmocka_unit_test(test_owtw_server_refuses_twamp_conf_fields),
         cmocka_unit_test(
             test_owtw_client_closes_on_refused_start_and_bad_stop),
+        cmocka_unit_test(
+            test_owtw_client_waits_for_the_greeting_from_its_first_event),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

@@ -106,6 +106,7 @@ static enum ippm_err send_greeting(struct owtw_server *s, uint64_t now,
     owtw_act_send(act, n);
     s->c.state = SV_SETUP;
     s->c.last_rx_ns = now;
+    s->c.clock = true;
     /* RFC 4656 §3.1: Modes 0, the server does not wish to talk. */
     if (s->cfg.modes == 0) {
         s->c.close_pending = true;
