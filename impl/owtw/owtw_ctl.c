@@ -65,7 +65,8 @@ enum ippm_err owtw_ctl_make_sid(uint8_t sid[OWTW_SID_LEN],
 const struct owtw_session_keys *owtw_ctl_server_keys(
     const struct owtw_server *s)
 {
-    return owtw_ctl_test_mode(s->c.mode) == OWTW_TEST_OPEN ? NULL : &s->sk;
+    return owtw_ctl_test_mode(s->c.mode) == OWTW_TEST_OPEN ? NULL
+                                                      : owtw_conn_keys(&s->c);
 }
 
 /* see owtw_ctl.h */

@@ -6,13 +6,6 @@ foreach(scen reflector symmetrical sender)
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
 
-# Every TWAMP-Test case can fail: one field of the light reflector's
-# replies broken at a time by `ippm relay --mutate` is charged by `ippm
-# conform twamp-light-reflector` to that field's cases and no other.
-ippm_script_test(twamp_light_mutation LABEL live TIMEOUT 120
-  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/light_mutation.sh
-          $<TARGET_FILE:ippm>)
-
 # The light sender's accuracy against the relay's truth file: one test per
 # scenario of accuracy_twamp_light.py (--list; the checks of
 # impl/stamp/tests/accuracy_stamp.py), about 20 s in all. ci/accuracy.sh
