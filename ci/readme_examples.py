@@ -15,9 +15,11 @@ A block checked here follows a marker line:
     ```
 
 Each "$ ippm ..." line runs on loopback in a scratch folder, the README's
-port 18862 replaced by a free one (and put back in the output). `ippm
-stamp reflector` runs in the background for the rest of the README (its
-first line is its output; a block that shows none gets one all the same); interrupt=SECONDS sends SIGINT after that long
+ports 18862 and 18863 replaced by free ones (and put back in the output).
+`ippm stamp reflector` and `ippm twamp light-reflector` run in the
+background for the rest of the README (their first line is their output; a
+block that shows no reflector gets a STAMP one all the same; the README
+puts TWAMP Light on 18863); interrupt=SECONDS sends SIGINT after that long
 (the block shows "^C"). A last line "..." means the block shows the first
 lines only. Lines are compared by shape: decimal figures (times) are
 masked, integers (counts) must match unless mask=ints; JSON lines must have
@@ -44,6 +46,9 @@ import time
 IPPM, README = os.path.abspath(sys.argv[1]), sys.argv[2]
 UPDATE = "--update" in sys.argv[3:]
 PORT = "18862"
+PORTS = (PORT, "18863")  # the README's ports, each run on a free one
+# Commands that run in the background, one of each, for the whole README.
+REFLECTORS = (("stamp", "reflector"), ("twamp", "light-reflector"))
 MARK = re.compile(r"^<!-- readme-example: (\S+)((?: \S+=\S+)*) -->$")
 FLOAT = re.compile(r"(?<![\d.:])-?\d+\.\d+(?:e-?\d+)?(?![\d.])")
 INT = re.compile(r"(?<![\d.:])\d+(?![\d.:])")
@@ -92,30 +97,36 @@ def shape(line, mask_ints):
 class Runner:
     def __init__(self, tmp):
         self.tmp = tmp
-        self.port = free_port()
-        self.refl = None
-        self.refl_line = None
+        self.ports = {p: free_port() for p in PORTS}
+        self.refl = {}       # (command words) -> process
+        self.refl_line = {}  # and its first line
 
     def argv(self, cmd):
-        args = shlex.split(cmd.replace(PORT, self.port))
+        for readme, real in self.ports.items():
+            cmd = cmd.replace(readme, real)
+        args = shlex.split(cmd)
         if args[0] != "ippm":
             raise SystemExit("FAIL: README command is not ippm: %s" % cmd)
         return [IPPM] + args[1:]
 
     def unmap(self, text):
-        return text.replace(self.port, PORT)
+        for readme, real in self.ports.items():
+            text = text.replace(real, readme)
+        return text
 
     def reflector(self, args):
-        if not self.refl:
-            self.refl = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL,
-                                         text=True, cwd=self.tmp)
-            self.refl_line = self.refl.stdout.readline().rstrip("\n")
-        return [self.unmap(self.refl_line)]
+        key = tuple(args[1:3])
+        if key not in self.refl:
+            self.refl[key] = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL,
+                                              text=True, cwd=self.tmp)
+            self.refl_line[key] = \
+                self.refl[key].stdout.readline().rstrip("\n")
+        return [self.unmap(self.refl_line[key])]
 
     def run(self, cmd, interrupt):
         args = self.argv(cmd)
-        if args[1:3] == ["stamp", "reflector"]:
+        if tuple(args[1:3]) in REFLECTORS:
             return self.reflector(args)
         # a block that shows no reflector talks to one all the same
         self.reflector(self.argv("ippm stamp reflector --port " + PORT))
@@ -141,9 +152,9 @@ class Runner:
         return lines + self.unmap(out.decode()).splitlines()
 
     def stop(self):
-        if self.refl:
-            self.refl.terminate()
-            self.refl.wait()
+        for p in self.refl.values():
+            p.terminate()
+            p.wait()
 
 
 def blocks(lines):

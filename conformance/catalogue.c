@@ -8,6 +8,7 @@
 
 #include "conformance/cases/cases.h"
 #include "conformance/stamp/stamp_check_util.h"
+#include "conformance/stamp/stamp_obs.h"
 
 struct table {
     const struct ippm_case *c;
@@ -124,8 +125,11 @@ const char *ippm_obs_reflector_mode(const struct ippm_obs *obs,
     if (!how)
         how = &unused;
     *how = NULL;
-    if (obs->role != IPPM_ROLE_REFLECTOR || !obs->protocol ||
-        strcasecmp(obs->protocol, "stamp") != 0)
+    /* STAMP's, or TWAMP Light's on STAMP's packets (stamp_obs.h). */
+    bool stamp_pkts = obs->protocol &&
+                      (strcasecmp(obs->protocol, "stamp") == 0 ||
+                       ippm_obs_ext_find(obs, STAMP_OBS_PKT) != NULL);
+    if (obs->role != IPPM_ROLE_REFLECTOR || !stamp_pkts)
         return NULL;
     bool replied = false;
     for (size_t i = 0; i < obs->n_ex && !replied; i++)

@@ -15,6 +15,8 @@ never rewrites it):
                                    fuzz_stamp_reflector_handle.c) under a
                                    few flag octets, each with TLVs off,
                                    on, and every option on
+  fuzz_stamp_twl                   TWAMP-Light requests and replies of
+                                   pcaps/twamp/*.pcap under each flag
   fuzz_pcap_read                   frames of every reference capture,
                                    as captured (Ethernet) and re-wrapped
                                    as raw IP, DLT_NULL and Linux SLL, and
@@ -152,6 +154,21 @@ def reader_seeds(made, frames_per_file=2, whole_max=8 * 1024):
             rd.close()
 
 
+def twl_seeds(made):
+    """fuzz_stamp_twl: the first requests and replies of each TWAMP-Light
+    capture (pcaps/twamp), under each flag octet of the harness
+    (stateless, stateful, symmetrical, in place)."""
+    for f in sorted(glob.glob(os.path.join(ROOT, "pcaps", "twamp",
+                                           "*.pcap"))):
+        pls = []
+        for pkt in PcapReader(f):
+            if UDP in pkt:
+                pls.append(bytes(pkt[UDP].payload))
+        for pl in pls[:4] + pls[-2:]:
+            for flags in (0, 1, 2, 5):
+                write("fuzz_stamp_twl", bytes([flags]) + pl, made)
+
+
 def main():
     made = {}
     caps = captures()
@@ -193,6 +210,7 @@ def main():
             write_handle([0x42], two, made)
             # a full session table: prefill, then the capture's packets
             write_handle([0x82, 200], records(req[:4]), made)
+    twl_seeds(made)
     for t in sorted(made):
         print(f"seed: {t}: {made[t]} new")
     if not made:

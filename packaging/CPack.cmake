@@ -47,7 +47,7 @@ install(FILES ${IPPM_PKG_BIN}/ippm-twamp-light.service
   DESTINATION /lib/systemd/system)
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
 # The capture corpus, so an installed `ippm conform` replays it too.
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/pcaps/stamp
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/pcaps/stamp ${CMAKE_SOURCE_DIR}/pcaps/twamp
         DESTINATION ${CMAKE_INSTALL_DATADIR}/ippm/pcaps
         FILES_MATCHING PATTERN "*.pcap" PATTERN "*.pcapng" PATTERN "MANIFEST"
                        PATTERN "test.key")

@@ -29,6 +29,14 @@
 #include "impl/report/report.h"
 
 #define DEFAULT_MANIFEST "pcaps/stamp/MANIFEST"
+#ifdef IPPM_SOURCE_DIR
+#define IPPM_SOURCE_DIR_SLASH IPPM_SOURCE_DIR "/"
+#else
+#define IPPM_SOURCE_DIR_SLASH ""
+#endif
+/* The TWAMP Light corpus, replayed after STAMP's when no --pcap-manifest
+ * names one. */
+#define TWL_MANIFEST "pcaps/twamp/MANIFEST"
 
 enum {
     OPT_ONLY = 256,
@@ -148,7 +156,8 @@ static void usage(FILE *f);
         "                         subcommand does not take is an error\n" \
         "  --no-pcap, --pcap-manifest FILE   no target: skip or choose the " \
         "corpus\n" \
-        "                         (default " DEFAULT_MANIFEST ")\n" \
+        "                         (default " DEFAULT_MANIFEST ", then\n" \
+        "                         " TWL_MANIFEST ")\n" \
         "  --keys FILE            twamp-server, owamp-server: `KEYID HEX` " \
         "lines;\n" \
         "                         the first key drives modes A and E, every " \
@@ -715,26 +724,21 @@ static int cmd_sender(const struct conform_target *t, int argc, char **argv)
  * skipped, an unreadable capture is a runtime error. */
 /* Where the corpus is when --pcap-manifest is not given: the current
  * directory (a checkout), the tree ippm was built from, the package. */
-static const char *find_manifest(void)
+static const char *find_manifest(const char *rel, char *buf, size_t cap)
 {
-    static const char *const where[] = {
-        DEFAULT_MANIFEST,
-#ifdef IPPM_SOURCE_DIR
-        (IPPM_SOURCE_DIR "/" DEFAULT_MANIFEST),
-#endif
-        ("/usr/share/ippm/" DEFAULT_MANIFEST),
-    };
-    for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-        if (access(where[i], R_OK) == 0)
-            return where[i];
-    return DEFAULT_MANIFEST;
+    const char *const where[] = {"", IPPM_SOURCE_DIR_SLASH,
+                                 "/usr/share/ippm/"};
+    for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+        snprintf(buf, cap, "%s%s", where[i], rel);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+    return rel;
 }
 
-static int run_pcap_corpus(const struct conform_opts *o)
+/* One corpus: its MANIFEST at m. */
+static int run_one_corpus(const char *m)
 {
-    const char *m = o->manifest ? o->manifest : find_manifest();
-    if (o->no_pcap)
-        return IPPM_EXIT_OK;
     if (access(m, R_OK) != 0) {
         printf("\npcap corpus: %s not found; skipped (--pcap-manifest)\n", m);
         return IPPM_EXIT_OK;
@@ -742,6 +746,23 @@ static int run_pcap_corpus(const struct conform_opts *o)
     printf("\npcap corpus: %s\n", m);
     fflush(stdout);
     return ippm_pcap_check_manifest(m);
+}
+
+/* --pcap-manifest's corpus, else STAMP's and TWAMP Light's. */
+static int run_pcap_corpus(const struct conform_opts *o)
+{
+    char buf[2][512];
+    if (o->no_pcap)
+        return IPPM_EXIT_OK;
+    if (o->manifest)
+        return run_one_corpus(o->manifest);
+    int rc = run_one_corpus(find_manifest(DEFAULT_MANIFEST, buf[0],
+                                          sizeof buf[0]));
+    if (ippm_net_stopping())
+        return rc;
+    int trc = run_one_corpus(find_manifest(TWL_MANIFEST, buf[1],
+                                           sizeof buf[1]));
+    return rc != IPPM_EXIT_OK ? rc : trc;
 }
 
 /* Every case, one per line: ID, section, level, role, title. */

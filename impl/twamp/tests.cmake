@@ -6,13 +6,6 @@ foreach(scen reflector symmetrical sender)
             $<TARGET_FILE:ippm> ${scen})
 endforeach()
 
-# Every TWAMP-Test case can fail: one field of the light reflector's
-# replies broken at a time by `ippm relay --mutate` is charged by `ippm
-# conform twamp-light-reflector` to that field's cases and no other.
-ippm_script_test(twamp_light_mutation LABEL live TIMEOUT 120
-  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/light_mutation.sh
-          $<TARGET_FILE:ippm>)
-
 # The light sender's accuracy against the relay's truth file: one test per
 # scenario of accuracy_twamp_light.py (--list; the checks of
 # impl/stamp/tests/accuracy_stamp.py), about 20 s in all. ci/accuracy.sh
@@ -30,4 +23,11 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${twl_acc}
 foreach(scen ${twl_scens})
   ippm_script_test(accuracy_twamp_light_${scen} LABEL live SERIAL
     COMMAND /usr/bin/python3 ${twl_acc} $<TARGET_FILE:ippm> ${scen})
+endforeach()
+
+# ippm twamp server and client.
+#   unit: the test plane on loopback (sender against reflecting session,
+#         modes open, authenticated, encrypted), exact counts
+foreach(t twamp_plane_test)
+  ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()

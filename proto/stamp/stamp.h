@@ -239,6 +239,36 @@ enum ippm_err stamp_twl_reflector_pkt_encode(
     uint8_t *buf, size_t cap, size_t total_len,
     const struct stamp_reflector_pkt *pkt);
 
+/* ---- authenticated and encrypted TWAMP Light ----
+ * RFC 5357 Appendix I: TWAMP-Test in modes A and E with keys from
+ * configuration, on STAMP's machines. proto/stamp holds no TWAMP crypto:
+ * whoever holds the test-session keys (proto/twamp's twamp_light_auth)
+ * fills these operations, and the machines call them in place of
+ * TWAMP-Light's open codecs. */
+struct stamp_twl_auth {
+    void *ctx;
+    size_t sender_base;    /* 48, RFC 5357 §4.1.2 (RFC 4656 §4.1.2) */
+    size_t reflector_base; /* 112, §4.2.1 */
+    /* Reflector: the whole reflection of the request ev->data (opened,
+     * checked, decoded; not modified) into tx: receive time rx_ns,
+     * Timestamp tx_ns, TTL and TOS from ev->meta; *tx_len the reply's
+     * length, *ss_seq the request's Sequence Number. Returns IPPM_OK or
+     * why the request is dropped (IPPM_ERR_SHORT, IPPM_ERR_HMAC ...). */
+    enum ippm_err (*reflect)(void *ctx, const struct ippm_event *ev,
+                             uint64_t rx_ns, uint64_t tx_ns, uint8_t *tx,
+                             size_t tx_cap, size_t *tx_len, uint32_t *ss_seq);
+    /* Sender: its packet of total_len octets (>= sender_base), encoded
+     * and sealed into buf. */
+    enum ippm_err (*encode)(void *ctx, uint8_t *buf, size_t cap,
+                            size_t total_len,
+                            const struct stamp_sender_pkt *pkt);
+    /* Sender: a reply of len octets opened (not in place) and decoded;
+     * out->extra views buf. Returns IPPM_OK, IPPM_ERR_SHORT,
+     * IPPM_ERR_HMAC ... */
+    enum ippm_err (*decode)(void *ctx, const uint8_t *buf, size_t len,
+                            struct stamp_reflector_pkt *out);
+};
+
 /* ---- TLVs: RFC 8972 §4, RFC 9503, RFC 9534 and drafts (stamp_tlv.c) ----
  *
  * A TLV is a view into the caller's buffer. Decoders report facts (a
@@ -632,6 +662,10 @@ struct stamp_reflector_config {
      * No SSID, no TLVs: reply_to_short, tlv and ssids do not apply. */
     enum stamp_flavour flavour;
     bool twl_symmetrical;
+    /* TWAMP Light in mode A or E (open mode, cfg.stateful unused: the
+     * operations number the replies); NULL: unauthenticated. Must outlive
+     * the reflector. */
+    const struct stamp_twl_auth *twl_auth;
     bool stateful;               /* RFC 8762 §4: own counter per session */
     enum ippm_tsfmt tsfmt;       /* format of the reflector's timestamps */
     struct ippm_errest errest;   /* reflector clock's Error Estimate */
@@ -843,8 +877,10 @@ enum stamp_reflector_kind {
 struct stamp_sender_config {
     enum stamp_mode mode;
     /* TWAMP-Light (open mode, no ssid, no tlvs): pkt_len from
-     * STAMP_TWL_SENDER_LEN, replies whole from STAMP_TWL_REFLECTOR_LEN. */
+     * STAMP_TWL_SENDER_LEN, replies whole from STAMP_TWL_REFLECTOR_LEN;
+     * with twl_auth (mode A or E) from its bases. */
     enum stamp_flavour flavour;
+    const struct stamp_twl_auth *twl_auth;
     enum ippm_tsfmt tsfmt;
     struct ippm_errest errest;
     struct ippm_hmac_key key;

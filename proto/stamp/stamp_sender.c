@@ -35,7 +35,9 @@ enum ippm_err stamp_sender_init(struct stamp_sender *s,
                                 struct stamp_result *res, size_t n_res)
 {
     bool twl = cfg->flavour == STAMP_FLAVOUR_TWAMP_LIGHT;
-    size_t min_len = twl ? STAMP_TWL_SENDER_LEN : stamp_base_len(cfg->mode);
+    size_t min_len = !twl            ? stamp_base_len(cfg->mode)
+                     : cfg->twl_auth ? cfg->twl_auth->sender_base
+                                     : STAMP_TWL_SENDER_LEN;
     if (cfg->pkt_len < min_len || cfg->pkt_len > STAMP_MAX_LEN ||
         cfg->count == 0 || !res || n_res == 0)
         return IPPM_ERR_BAD_ARG;
@@ -218,8 +220,11 @@ static enum ippm_err sender_encode(struct stamp_sender *s, uint32_t seq,
         pkt.extra = tx + base;
         pkt.extra_len = sender_tlvs(s, tx, &hmac_off);
     }
+    const struct stamp_twl_auth *a = s->cfg.twl_auth;
     if (s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT)
-        return stamp_twl_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len, &pkt);
+        return a ? a->encode(a->ctx, tx, tx_cap, s->cfg.pkt_len, &pkt)
+                 : stamp_twl_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len,
+                                               &pkt);
     enum ippm_err e = stamp_sender_pkt_encode(tx, tx_cap, s->cfg.pkt_len, &pkt,
                                               s->cfg.mode, &s->cfg.key);
     /* RFC 8972 §4.8: signed over the Sequence Number and the TLVs. */
@@ -454,6 +459,12 @@ static enum ippm_err sender_read_reply(const struct stamp_sender *s,
                                        uint32_t *have)
 {
     enum stamp_mode mode = s->cfg.mode;
+    const struct stamp_twl_auth *a = s->cfg.twl_auth;
+    if (s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT && a) {
+        /* modes A and E: a whole, checked reply or none (RFC 4656 §4.2) */
+        *have = ~(1u << STAMP_F_SSID);
+        return a->decode(a->ctx, ev->data, ev->len, rep);
+    }
     if (mode == STAMP_MODE_AUTH && ev->len >= stamp_base_len(mode)) {
         enum ippm_err e = stamp_hmac_check(&s->cfg.key, ev->data, ev->len);
         if (e != IPPM_OK)
@@ -474,9 +485,10 @@ static enum ippm_err sender_read_reply(const struct stamp_sender *s,
 /* The length from which a reply is whole. */
 static size_t sender_reply_base(const struct stamp_sender *s)
 {
-    return s->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT
-               ? STAMP_TWL_REFLECTOR_LEN
-               : stamp_base_len(s->cfg.mode);
+    if (s->cfg.flavour != STAMP_FLAVOUR_TWAMP_LIGHT)
+        return stamp_base_len(s->cfg.mode);
+    return s->cfg.twl_auth ? s->cfg.twl_auth->reflector_base
+                           : STAMP_TWL_REFLECTOR_LEN;
 }
 
 /* A first copy shorter than the base: what it lacks, for the summary. */

@@ -390,6 +390,31 @@ static bool reflector_own_reply(const struct stamp_reflector *r,
            carries_sent_ts(r, ev, STAMP_F_SS_TS);
 }
 
+/* TWAMP Light in mode A or E: the key holder reflects (RFC 5357 §4.2);
+ * this machine keeps the source rules, the counters and the action. */
+static enum ippm_err twl_auth_rx(struct stamp_reflector *r,
+                                 const struct ippm_event *ev, uint8_t *tx,
+                                 size_t tx_cap, struct ippm_action *act)
+{
+    const struct stamp_twl_auth *a = r->cfg.twl_auth;
+    uint64_t rx_ns = ev->meta->rx_ns ? ev->meta->rx_ns : ev->now_ns;
+    uint64_t tx_ns = ev->now_ns > rx_ns ? ev->now_ns : rx_ns;
+    size_t len = 0;
+    uint32_t ss_seq = 0;
+    enum ippm_err e = r->cfg.mode != STAMP_MODE_OPEN
+                          ? IPPM_ERR_BAD_ARG
+                          : a->reflect(a->ctx, ev, rx_ns, tx_ns, tx, tx_cap,
+                                       &len, &ss_seq);
+    if (e != IPPM_OK) {
+        reflector_drop(r, e, act);
+        return IPPM_OK;
+    }
+    r->counters.tx++;
+    r->last_tx = (struct stamp_tx_ref){0};
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK, ss_seq);
+    return IPPM_OK;
+}
+
 static enum ippm_err reflector_rx(struct stamp_reflector *r,
                                   const struct ippm_event *ev, uint8_t *tx,
                                   size_t tx_cap, struct ippm_action *act)
@@ -402,6 +427,8 @@ static enum ippm_err reflector_rx(struct stamp_reflector *r,
         reflector_drop(r, STAMP_ERR_OWN_REPLY, act);
         return IPPM_OK;
     }
+    if (r->cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT && r->cfg.twl_auth)
+        return twl_auth_rx(r, ev, tx, tx_cap, act);
     enum ippm_err e = reflector_read_request(r, ev, &req, &reply_len);
     if (e == IPPM_OK && !reflector_ssid_matches(r, req.ssid))
         e = IPPM_ERR_UNKNOWN_SESSION;

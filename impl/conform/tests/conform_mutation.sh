@@ -6,7 +6,12 @@
 # observable (a constant SSID shift in requests, longer requests) must
 # leave the run clean. The relay stands in for a NAT, so every run
 # declares `--path nat` (the Location TLV then reads n/a).
-#   conform_mutation.sh IPPM reflector|sender
+# twamp-light: the same through `ippm twamp light-reflector` and `ippm
+# conform twamp-light-reflector`, one line per TWAMP-Test case, so that
+# each is shown to fail (RFC 5357; the relay's STAMP field names sit where
+# TWAMP Light has them: "ssid" is the MBZ after the Error Estimate, "mbz"
+# the one after the Sender Error Estimate).
+#   conform_mutation.sh IPPM reflector|sender|twamp-light
 # Exit 0 pass, 1 fail.
 set -u
 IPPM=$1
@@ -34,12 +39,13 @@ free_port() {
     "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# The cases a report fails or warns, sorted, without the STAMP- prefix.
+# The cases a report fails or warns, sorted, without the STAMP- or TWAMP-
+# prefix.
 not_met() {
     "$PY" - "$1" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(" ".join(sorted(c["id"][len("STAMP-"):] for c in d["cases"]
+print(" ".join(sorted(c["id"].split("-", 1)[1] for c in d["cases"]
                       if c["verdict"] in ("fail", "warn"))))
 PYEOF
 }
@@ -128,10 +134,57 @@ length=+4|
 EOF
 }
 
+# Every TWAMP-Test case (cases/twamp_test.c) charged by a fault of its
+# own: a field mutated in the light reflector's replies, or (--drop) a
+# packet lost; the middle field is conform's mode option, if any.
+twamp_light_side() {
+    rport=$(free_port)
+    lport=$(free_port)
+    "$IPPM" twamp light-reflector "127.0.0.1:$rport" --quiet \
+        >"$dir/refl.out" 2>&1 &
+    pids="$pids $!"
+    sleep 0.3
+    while IFS='|' read -r m mode want; do
+        # shellcheck disable=SC2086 # $m: the relay's options
+        "$IPPM" relay --listen "127.0.0.1:$lport" --to "127.0.0.1:$rport" \
+            --proto none --mutate-dir rev $m >"$dir/relay.out" 2>&1 &
+        relay=$!
+        pids="$pids $relay"
+        sleep 0.3
+        # shellcheck disable=SC2086 # $mode: an option or none
+        "$IPPM" conform twamp-light-reflector "127.0.0.1:$lport" $mode \
+            --json "$dir/r.json" >"$dir/conform.out" 2>&1
+        stop_relay
+        if [ ! -s "$dir/r.json" ]; then
+            fail "$m: no report"; continue
+        fi
+        check "$m" "$want" "$(not_met "$dir/r.json")"
+        rm -f "$dir/r.json"
+    done <<'EOF'
+--mutate ts=+0||
+--mutate seq=+1||5357-4.2.1-05
+--mutate seq=+1|--stateless|5357-I-01
+--mutate ts=0||5357-4.2-02 5357-4.2-03 5357-4.2.1-09
+--mutate rx-ts=0||5357-4.2-01 5357-4.2-02 5357-4.2.1-09
+--mutate errest=0||5357-4.2.1-08
+--mutate ssid=+1||5357-4.2.1-06
+--mutate mbz=flip||5357-4.2.1-07
+--mutate ss-seq=+1||5357-4.2.1-02 5357-4.2.1-05
+--mutate ss-ts=+1||5357-4.2.1-03
+--mutate ss-errest=+1||5357-4.2.1-04
+--mutate ttl=+1||5357-4.2-04
+--mutate length=+3||6038-5.2.1-01
+--mutate length=-1||5357-4.2-04 6038-5.2.1-01
+--drop 3||5357-4.2.1-01
+EOF
+}
+
 case "$SIDE" in
 reflector) reflector_side ;;
 sender) sender_side ;;
-*) echo "usage: conform_mutation.sh IPPM reflector|sender" >&2; exit 2 ;;
+twamp-light) twamp_light_side ;;
+*) echo "usage: conform_mutation.sh IPPM reflector|sender|twamp-light" >&2
+   exit 2 ;;
 esac
 [ "$failures" -eq 0 ] || exit 1
 echo "conform_mutation $SIDE: every mutation charged to its case"
