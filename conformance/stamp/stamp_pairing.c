@@ -172,6 +172,7 @@ static void attach_reply(struct ippm_exchange *e, const struct stamp_dgram *r)
     e->rep_src = r->src;
     e->tos_known = e->tos_known && r->tos >= 0;
     e->rep_tos = r->tos >= 0 ? (uint8_t)r->tos : 0;
+    e->rep_ttl = r->ttl > 0 && r->ttl <= 255 ? (uint8_t)r->ttl : 0;
     e->n_replies = 1;
     e->last_rep_ns = r->ts_ns;
 }
