@@ -72,15 +72,25 @@ def tokens(src):
     return toks
 
 bad = checked = drafts = 0
-for path in sorted(glob.glob(os.path.join(cases_dir, '*.c'))):
-    toks = tokens(open(path, encoding='utf-8').read())
-    consts = {}
-    for i in range(len(toks) - 4):
+paths = sorted(glob.glob(os.path.join(cases_dir, '*.c')))
+# Quote constants of every file: tables may share them (owtw_rows.c).
+def file_consts(toks):
+    out = {}
+    for i in range(len(toks) - 5):
         # static const char q_x[] = "...";
         if (toks[i] == ('id', 'char') and toks[i + 1][0] == 'id' and
                 toks[i + 2] == ('p', '[') and toks[i + 3] == ('p', ']') and
                 toks[i + 4] == ('p', '=') and toks[i + 5][0] == 'str'):
-            consts[toks[i + 1][1]] = toks[i + 5][1]
+            out[toks[i + 1][1]] = toks[i + 5][1]
+    return out
+
+shared = {}
+for path in paths:
+    shared.update(file_consts(tokens(open(path, encoding='utf-8').read())))
+for path in paths:
+    toks = tokens(open(path, encoding='utf-8').read())
+    consts = dict(shared)
+    consts.update(file_consts(toks))   # a file's own names first
     i = 0
     while i < len(toks) - 1:
         if (toks[i] == ('p', '{') and toks[i + 1][0] == 'str' and

@@ -31,7 +31,8 @@ import os
 import re
 import sys
 
-RFCS = ['8762', '8972', '9503', '9534']
+RFCS = ['8762', '8972', '9503', '9534',
+        '4656', '5357', '5618', '5938', '6038', '7717', '7750', '8186', '9533']
 KEYWORD = re.compile(r'\b(MUST(?: NOT)?|SHALL(?: NOT)?|SHOULD(?: NOT)?|MAY|'
                      r'REQUIRED|(?:NOT )?RECOMMENDED|OPTIONAL)\b')
 HEADING = re.compile(r'^((?:\d+\.)+\d*|Appendix [A-Z](?:\.\d+)*\.?)\s+\S')
@@ -121,7 +122,8 @@ def read_tsv(path):
     return rows
 
 
-HEADER = ('# Normative sentences of RFC 8762, 8972, 9503, 9534 (ci/coverage.py;\n'
+HEADER = ('# Normative sentences of RFC 8762, 8972, 9503, 9534 (STAMP), 4656, 5357\n'
+          '# and 5618, 5938, 6038, 7717, 7750, 8186, 9533 (OWAMP, TWAMP) (ci/coverage.py;\n'
           '# regenerate with: python3 ci/coverage.py update ../shared/rfc).\n'
           '# RFC\tsection\tstatus(-|except|gap)\treason\tsentence\n')
 

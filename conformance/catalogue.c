@@ -23,6 +23,9 @@ static const struct table tables[] = {
     {ippm_cases_stamp_9534, &ippm_cases_stamp_9534_n},
     {ippm_cases_stamp_drafts, &ippm_cases_stamp_drafts_n},
     {ippm_cases_twamp_test, &ippm_cases_twamp_test_n},
+    {ippm_cases_owamp_4656, &ippm_cases_owamp_4656_n},
+    {ippm_cases_twamp_5357, &ippm_cases_twamp_5357_n},
+    {ippm_cases_twamp_ext, &ippm_cases_twamp_ext_n},
 };
 
 static struct ippm_case *joined;

@@ -84,6 +84,11 @@ struct ippm_ctrl_msg {
     size_t len;
     const uint8_t *plain;  /* decrypted (RFC 4656 §3.4 modes A and E) with
                               len octets; NULL: sent in clear, or no key */
+    int type;              /* the protocol's message type, as whoever cut
+                              the stream named it (conformance/<protocol>/);
+                              0 unknown */
+    int mac;               /* its HMAC(s): 1 verified, -1 one failed, 0
+                              not checked (no key, none sent, mode O) */
 };
 
 /* One control connection, in the order its messages were seen. */

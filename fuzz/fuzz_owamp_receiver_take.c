@@ -22,7 +22,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 #define NPACKETS 64
-#define CAP 48
+#define CAP      48
 
 static bool dropped_for_a_reason(enum ippm_err why)
 {
@@ -67,8 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     struct owtw_test_keys k;
     fuzz_owtw_keys(&k, fuzz_owtw_modes[data[0] % 3]);
     /* a Timeout that no send time can exceed: the parsing is fuzzed */
-    struct owamp_receiver_config cfg = {&k, NPACKETS, UINT64_MAX, 0x0001,
-                                        NULL};
+    struct owamp_receiver_config cfg = {&k, NPACKETS, UINT64_MAX, 0x0001, NULL};
     struct owamp_record rec[CAP];
     uint64_t seen[OWAMP_SEEN_WORDS(NPACKETS)];
     struct owamp_receiver r;
@@ -91,9 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
                IPPM_OK);
     struct owamp_skip skip = {data[2], data[2]};
     uint32_t next = data[1];
-    enum ippm_err e = owamp_receiver_finish(&r, &s, next, &skip,
-                                            data[2] == 255 ? 0 : 1,
-                                            2000ull * IPPM_NS_PER_SEC);
+    enum ippm_err e = owamp_receiver_finish(
+        &r, &s, next, &skip, data[2] == 255 ? 0 : 1, 2000ull * IPPM_NS_PER_SEC);
     FUZZ_CHECK(e == IPPM_OK || e == IPPM_ERR_BAD_VALUE ||
                e == IPPM_ERR_NOSPACE);
     if (e == IPPM_OK)

@@ -97,17 +97,9 @@ static inline enum ippm_err fuzz_aes_cbc(void *ctx, void *handle, bool encrypt,
 }
 
 static const struct ippm_crypto fuzz_owtw_crypto = {
-    .ctx = NULL,
-    .hmac_key_init = fuzz_fake_key_init,
-    .hmac_key_free = fuzz_fake_key_free,
-    .hmac_init = fuzz_fake_hmac_init,
-    .hmac_update = fuzz_fake_hmac_update,
-    .hmac_final = fuzz_fake_hmac_final,
-    .aes_key_init = fuzz_aes_key_init,
-    .aes_key_free = fuzz_aes_key_free,
-    .aes128_ecb = fuzz_aes_ecb,
+    FUZZ_CRYPTO_HMAC_MEMBERS,          .aes_key_init = fuzz_aes_key_init,
+    .aes_key_free = fuzz_aes_key_free, .aes128_ecb = fuzz_aes_ecb,
     .aes128_cbc = fuzz_aes_cbc,
-    .random = fuzz_fake_random,
 };
 
 /* Test-session keys of mode on the stand-in crypto, from fixed octets. */

@@ -35,14 +35,13 @@ static void round_trip(const struct owtw_test_keys *k, const uint8_t *data,
     FUZZ_CHECK(owtw_test_open(k, STAMP_PKT_SENDER, sealed, len) == IPPM_OK);
     FUZZ_CHECK(memcmp(sealed, re, span) == 0);
     struct stamp_sender_pkt again;
-    FUZZ_CHECK(owtw_sender_pkt_decode(&again, sealed, len, k->mode) ==
-               IPPM_OK);
+    FUZZ_CHECK(owtw_sender_pkt_decode(&again, sealed, len, k->mode) == IPPM_OK);
     FUZZ_CHECK(again.seq == out->seq && again.ts == out->ts &&
                again.errest == out->errest && !again.mbz_nonzero);
     if (len > 0) {
         uint8_t *tight = fuzz_dup(re, len - 1);
-        FUZZ_CHECK(owtw_sender_pkt_encode(tight, len - 1, len, out,
-                                          k->mode) == IPPM_ERR_NOSPACE);
+        FUZZ_CHECK(owtw_sender_pkt_encode(tight, len - 1, len, out, k->mode) ==
+                   IPPM_ERR_NOSPACE);
         free(tight);
     }
     free(sealed);

@@ -27,7 +27,7 @@ static void check_reply(const struct twamp_reflector *r, const uint8_t *rx,
 {
     const struct twamp_reflector_config *c = &r->cfg;
     enum owtw_test_mode mode = c->keys->mode;
-    size_t base = c->micro      ? twamp_micro_base_len(STAMP_PKT_REFLECTOR, mode)
+    size_t base = c->micro ? twamp_micro_base_len(STAMP_PKT_REFLECTOR, mode)
                   : c->dscp_ecn ? twamp_dscp_ecn_base_len(mode)
                                 : owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
     FUZZ_CHECK(tx_len == twamp_reflect_len(rx_len, base, c->reflect_len));
@@ -75,13 +75,12 @@ static void one_mode(const uint8_t *data, size_t len, enum owtw_test_mode mode)
     uint8_t *rx = fuzz_dup(data + 1, rx_len);
     size_t sbase = owtw_test_base_len(STAMP_PKT_SENDER, mode);
     if ((data[1] & 0x80) && rx_len >= sbase)
-        FUZZ_CHECK(owtw_test_seal(&k, STAMP_PKT_SENDER, rx, rx_len) ==
-                   IPPM_OK);
+        FUZZ_CHECK(owtw_test_seal(&k, STAMP_PKT_SENDER, rx, rx_len) == IPPM_OK);
     size_t cap = rx_len + 200;
     uint8_t *tx = malloc(cap);
     FUZZ_CHECK(tx != NULL);
-    struct ippm_rx_meta meta = {.rx_ns = 10, .ttl = (int16_t)(data[0] - 1),
-                                .tos = (int16_t)data[0]};
+    struct ippm_rx_meta meta = {
+        .rx_ns = 10, .ttl = (int16_t)(data[0] - 1), .tos = (int16_t)data[0]};
     struct ippm_event ev = {IPPM_EV_DATAGRAM, 20, rx, rx_len, &meta};
     struct ippm_action act;
     FUZZ_CHECK(twamp_reflector_handle(&r, &ev, tx, cap, &act) == IPPM_OK);

@@ -16,6 +16,9 @@ sha256 in fuzz/corpus/<target>/ (committed; CI fuzzes from what is there):
                                    first), and small skip-range lists
   fuzz_owamp_receiver_take         sessions of 10 packets in each mode
                                    (layout in the target)
+  fuzz_owamp_sender_handle         sender runs: on time, late past the
+                                   Timeout, stopped early (layout in the
+                                   target)
 
 Run with Debian's python (scapy): /usr/bin/python3 fuzz/seed_owtw.py
 Idempotent: same captures, same files.
@@ -92,6 +95,14 @@ def main():
                 p = sender_plain(k, ts + k * 0x0ccccccc, mode)
                 s += bytes([len(p)]) + p
             put("fuzz_owamp_receiver_take", s)
+    for mode in (0, 1, 2):
+        # 10 packets, 0.05 s exp slots (13/256 s), Timeout 1 s
+        put("fuzz_owamp_sender_handle",
+            bytes([mode, 13, 13, 9, 15, 0x48]) + bytes([4] * 40))
+        # fixed 0.5 s and exp slots, late start: a burst then skips
+        put("fuzz_owamp_sender_handle",
+            bytes([mode | 4, 0x80 | 64, 32, 20, 7, 3]) + bytes([200, 1, 1, 1,
+                                                               0xfe, 30, 0xff]))
     put("fuzz_owamp_records_decode", bytes([0]))
     put("fuzz_owamp_records_decode",
         bytes([3]) + struct.pack(">6I", 0, 9, 12, 12, 20, 30) + bytes(8))

@@ -25,5 +25,6 @@ int cmd_pcap(int argc, char **argv);      /* ippm pcap check FILE ... */
 int cmd_bench(int argc, char **argv);     /* ippm bench echo|load ... (ci/bench.sh) */
 int cmd_relay(int argc, char **argv);     /* ippm relay --listen A:P --to A:P ... */
 int cmd_catalogue(int argc, char **argv); /* ippm catalogue --coverage [RFC] */
+int cmd_owamp(int argc, char **argv);     /* ippm owamp server|client ... */
 
 #endif

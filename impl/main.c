@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
     {"relay", cmd_relay, "deterministic impairment relay with a truth file"},
     {"bench", cmd_bench, "measure this implementation's throughput"},
     {"catalogue", cmd_catalogue, "which RFC sentence each case grades, or why none"},
+    {"owamp", cmd_owamp, "OWAMP (RFC 4656) server and client"},
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -23,14 +23,14 @@ foreach(t owtw_wire_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
-foreach(t owtw_crypt_test owtw_control_test)
+foreach(t owtw_crypt_test owtw_control_test owtw_replay_test owtw_tap_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_impl ippm_proto)
 endforeach()
 # OWAMP/TWAMP test packets, schedule, fetch records and sessions, against
 # the perfSONAR captures' values with OpenSSL (impl/core/crypto_openssl.c
 # compiled in, so the tests wait on nothing else of impl/).
-foreach(t owtw_test_wire_test owtw_schedule_test)
+foreach(t owtw_test_wire_test owtw_schedule_test owtw_test_captures_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                  LIBS ippm_proto OpenSSL::Crypto)

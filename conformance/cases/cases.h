@@ -20,5 +20,11 @@ extern const struct ippm_case ippm_cases_stamp_drafts[];
 extern const size_t ippm_cases_stamp_drafts_n;
 extern const struct ippm_case ippm_cases_twamp_test[];
 extern const size_t ippm_cases_twamp_test_n;
+extern const struct ippm_case ippm_cases_owamp_4656[];
+extern const size_t ippm_cases_owamp_4656_n;
+extern const struct ippm_case ippm_cases_twamp_5357[];
+extern const size_t ippm_cases_twamp_5357_n;
+extern const struct ippm_case ippm_cases_twamp_ext[];
+extern const size_t ippm_cases_twamp_ext_n;
 
 #endif

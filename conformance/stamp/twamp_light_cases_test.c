@@ -13,6 +13,7 @@
 #include "proto/common/ippm_cur.h"
 #include "proto/stamp/stamp.h"
 #include "conformance/ippm_conform.h"
+#include "conformance/cases/cases.h"
 #include "conformance/stamp/stamp_obs.h"
 
 #define NS 1000000000ull
@@ -111,17 +112,31 @@ static enum ippm_verdict verdict_of(const char *id, char *detail)
     return res[0].verdict;
 }
 
+/* A row of the TWAMP-Test table (the TWAMP-Control rows grade control
+ * connections, which these fixtures have none of). */
+static bool test_row(const char *id)
+{
+    for (size_t k = 0; k < ippm_cases_twamp_test_n; k++)
+        if (strcmp(id, ippm_cases_twamp_test[k].id) == 0)
+            return true;
+    return false;
+}
+
 /* Every case passes on a conformant reflector, the other mode's n/a. */
 static void test_twamp_light_cases_pass(void **state)
 {
     (void)state;
     for (int stateful = 0; stateful < 2; stateful++) {
         build(stateful);
-        struct ippm_case_result res[64];
-        size_t n = ippm_catalogue_run(&g.obs, "TWAMP-", res, 64);
-        assert_int_equal(n, 17);
+        struct ippm_case_result res[128];
+        size_t n = ippm_catalogue_run(&g.obs, "TWAMP-", res, 128), rows = 0;
+        for (size_t i = 0; i < n; i++)
+            rows += test_row(res[i].c->id);
+        assert_int_equal(rows, 17);
         for (size_t i = 0; i < n; i++) {
             const char *id = res[i].c->id;
+            if (!test_row(id))
+                continue;
             bool other_mode =
                 strcmp(id, stateful ? "TWAMP-5357-I-01"
                                     : "TWAMP-5357-4.2.1-05") == 0;

@@ -26,6 +26,7 @@ enum {
 #define MAX_VLAN_TAGS 4
 #define MAX_IPV6_EXT 16
 #define IPPROTO_UDP_ 17
+#define IPPROTO_TCP_ 6
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -72,6 +73,34 @@ static enum ippm_pcap_frame parse_udp(const uint8_t *buf, size_t off,
     return IPPM_PCAP_UDP;
 }
 
+/* A TCP segment at buf[off..end): its ports, sequence numbers, flags and
+ * payload into d (d->tcp set). It stays IPPM_PCAP_NOT_UDP for the UDP
+ * reader and its counts; ippm_pcap_next_seg returns it. */
+static enum ippm_pcap_frame parse_tcp(const uint8_t *buf, size_t off,
+                                      size_t end, enum ippm_pcap_frame cut,
+                                      struct ippm_pcap_dgram *d)
+{
+    if (cut == IPPM_PCAP_TRUNCATED)
+        return cut; /* a segment cut short would put a hole in its stream */
+    if (end < off || end - off < 20)
+        return IPPM_PCAP_NOT_UDP;
+    const uint8_t *t = buf + off;
+    size_t hl = (size_t)(t[12] >> 4) * 4;
+    if (hl < 20 || hl > end - off)
+        return IPPM_PCAP_NOT_UDP;
+    d->tcp = true;
+    d->src.port = rd16(t);
+    d->dst.port = rd16(t + 2);
+    d->tcp_seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 |
+                 (uint32_t)t[6] << 8 | t[7];
+    d->tcp_ack = (uint32_t)t[8] << 24 | (uint32_t)t[9] << 16 |
+                 (uint32_t)t[10] << 8 | t[11];
+    d->tcp_flags = t[13];
+    d->payload = t + hl;
+    d->len = end - off - hl;
+    return IPPM_PCAP_NOT_UDP;
+}
+
 /* Where the IP layer's data ends: the declared length, when the capture
  * holds it all. *cut says what a read past the capture means: the snap
  * length stopped it (TRUNCATED) or the header lies (MALFORMED). */
@@ -115,7 +144,7 @@ static enum ippm_pcap_frame parse_ipv4(const uint8_t *buf, size_t caplen,
     uint16_t frag = rd16(buf + 6);
     if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
         return IPPM_PCAP_FRAGMENT;
-    if (buf[9] != IPPROTO_UDP_)
+    if (buf[9] != IPPROTO_UDP_ && buf[9] != IPPROTO_TCP_)
         return IPPM_PCAP_NOT_UDP;
     d->src.family = IPPM_AF_INET;
     d->dst.family = IPPM_AF_INET;
@@ -125,6 +154,8 @@ static enum ippm_pcap_frame parse_ipv4(const uint8_t *buf, size_t caplen,
     memcpy(d->dst.ip, buf + 16, 4);
     d->ttl = buf[8];
     d->tos = buf[1];
+    if (buf[9] == IPPROTO_TCP_)
+        return parse_tcp(buf, ihl, end, cut, d);
     return parse_udp(buf, ihl, end, cut, 0, d);
 }
 
@@ -151,12 +182,15 @@ static enum ippm_pcap_frame parse_ipv6(const uint8_t *buf, size_t caplen,
         size_t hlen;
         switch (nh) {
         case IPPROTO_UDP_:
+        case IPPROTO_TCP_:
             d->src.family = IPPM_AF_INET6;
             d->dst.family = IPPM_AF_INET6;
             memcpy(d->src.ip, buf + 8, 16);
             memcpy(d->dst.ip, buf + 24, 16);
             d->ttl = buf[7];
             d->tos = (int16_t)(((buf[0] & 0x0f) << 4) | (buf[1] >> 4));
+            if (nh == IPPROTO_TCP_)
+                return parse_tcp(buf, off, end, cut, d);
             return parse_udp(buf, off, end, cut, jumbo, d);
         case 0:   /* Hop-by-Hop Options */
         case 43:  /* Routing */
@@ -329,9 +363,10 @@ int ippm_pcap_open(struct ippm_pcap_reader *r, const char *path, char *err,
     return 0;
 }
 
-/* see pcap_read.h */
-int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
-                   char *err, size_t errcap)
+/* The next frame the caller wants: a UDP datagram, or with tcp a TCP
+ * segment too. 1, 0 at the end, -1 on a read error. */
+static int next_frame(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                      bool tcp, char *err, size_t errcap)
 {
     pcap_t *p = r->pcap;
     for (;;) {
@@ -349,7 +384,7 @@ int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
         enum ippm_pcap_frame k =
             ippm_pcap_parse_frame(r->dlt, data, h->caplen, h->len, d);
         r->counts.by[k]++;
-        if (k != IPPM_PCAP_UDP)
+        if (k != IPPM_PCAP_UDP && !(tcp && k == IPPM_PCAP_NOT_UDP && d->tcp))
             continue;
         d->frame = r->counts.frames;
         /* opened with nanosecond precision: tv_usec holds ns */
@@ -357,6 +392,20 @@ int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
                    (uint64_t)h->ts.tv_usec;
         return 1;
     }
+}
+
+/* see pcap_read.h */
+int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                   char *err, size_t errcap)
+{
+    return next_frame(r, d, false, err, errcap);
+}
+
+/* see pcap_read.h */
+int ippm_pcap_next_seg(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                       char *err, size_t errcap)
+{
+    return next_frame(r, d, true, err, errcap);
 }
 
 /* see pcap_read.h */

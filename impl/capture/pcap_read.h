@@ -4,7 +4,8 @@
  * Link types: Ethernet (802.1Q/802.1ad tags skipped), Linux cooked SLL
  * and SLL2, raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6), BSD loopback
  * (DLT_NULL, DLT_LOOP). Network: IPv4 (IHL honoured) and IPv6 (extension
- * headers walked). Transport: UDP only.
+ * headers walked). Transport: UDP; TCP segments for ippm_pcap_next_seg
+ * (impl/capture/tcp_reasm.h puts their streams together).
  *
  * No reassembly: a fragment (first or not) is counted and skipped, since
  * its UDP payload is incomplete. A frame cut short by the snap length is
@@ -35,6 +36,13 @@ struct ippm_pcap_dgram {
      * one (Ethernet, Linux cooked SLL and SLL2); RFC 8972 §4.2.2. */
     bool src_mac_known;
     uint8_t src_mac[6];
+    /* A TCP segment (the parsers report it as IPPM_PCAP_NOT_UDP, which the
+     * UDP reader skips; ippm_pcap_next_seg returns it): payload and len are
+     * the segment's data, the ports TCP's. */
+    bool tcp;
+    uint32_t tcp_seq;
+    uint32_t tcp_ack;
+    uint8_t tcp_flags;      /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
 };
 
 /* What a frame turned out to be. */
@@ -89,6 +97,10 @@ int ippm_pcap_open(struct ippm_pcap_reader *r, const char *path, char *err,
  * frames are counted in r->counts. */
 int ippm_pcap_next(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
                    char *err, size_t errcap);
+
+/* As ippm_pcap_next, but also returns TCP segments (d->tcp set). */
+int ippm_pcap_next_seg(struct ippm_pcap_reader *r, struct ippm_pcap_dgram *d,
+                       char *err, size_t errcap);
 
 void ippm_pcap_close(struct ippm_pcap_reader *r);
 

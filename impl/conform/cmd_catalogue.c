@@ -189,8 +189,8 @@ static void print_totals(const char *rfc, const struct totals *t)
 static int coverage(const struct sentence_list *list, const char *rfc,
                     bool quiet)
 {
-    struct totals per[8] = {0}, all = {0};
-    const char *names[8];
+    struct totals per[16] = {0}, all = {0};
+    const char *names[16];
     size_t n_names = 0;
     char ids[1024];
     for (size_t i = 0; i < list->n; i++) {
@@ -301,7 +301,9 @@ static void usage(FILE *f)
 {
     fputs("usage: ippm catalogue --coverage [RFC] [--unlisted]\n"
           "  --coverage [RFC]  every normative sentence of RFC 8762, 8972, "
-          "9503, 9534\n"
+          "9503, 9534,\n"
+          "                    4656, 5357, 5618, 5938, 6038, 7717, 7750, "
+          "8186, 9533\n"
           "                    (or of RFC alone), the cases quoting it or "
           "its exception or\n"
           "                    gap, and totals per RFC; exits 1 when a "
@@ -371,7 +373,7 @@ int cmd_catalogue(int argc, char **argv)
     }
     if (unlisted < 0) {
         ippm_cli_error("catalogue: no normative sentences of RFC '%s' "
-                       "(8762, 8972, 9503, 9534)",
+                       "(8762, 8972, 9503, 9534, 4656, 5357, 5618, 5938, 6038, 7717, 7750, 8186, 9533)",
                        rfc);
         return IPPM_EXIT_USAGE;
     }

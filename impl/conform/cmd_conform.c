@@ -62,7 +62,9 @@ enum {
     OPT_VERBOSE,
     OPT_PATH,
     OPT_SENDER_DEFAULTS,
-    OPT_SSID_SET
+    OPT_SSID_SET,
+    OPT_KEYS,
+    OPT_MODE
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +92,8 @@ static const struct option long_opts[] = {
     {"path", required_argument, NULL, OPT_PATH},
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
+    {"keys", required_argument, NULL, OPT_KEYS},
+    {"mode", required_argument, NULL, OPT_MODE},
     {NULL, 0, NULL, 0},
 };
 
@@ -154,6 +158,16 @@ static void usage(FILE *f);
         "corpus\n" \
         "                         (default " DEFAULT_MANIFEST ", then\n" \
         "                         " TWL_MANIFEST ")\n" \
+        "  --keys FILE            twamp-server, owamp-server: `KEYID HEX` " \
+        "lines;\n" \
+        "                         the first key drives modes A and E, every " \
+        "one\n" \
+        "                         decrypts (default: open mode only)\n" \
+        "  --mode open|auth|encrypted|mixed   twamp-server, owamp-server: " \
+        "the\n" \
+        "                         security mode (default: the strongest " \
+        "offered\n" \
+        "                         that --keys allows)\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
         "  -v, --verbose          every n/a case's reason under it (by " \
@@ -171,21 +185,27 @@ static void usage(FILE *f);
  * silently ignored (a --port that probes port 862 instead). */
 static const int deny_reflector[] = {OPT_LISTEN,   OPT_COUNT,
                                      OPT_NO_PCAP,  OPT_MANIFEST,
-                                     OPT_LIST,     OPT_SENDER_DEFAULTS, 0};
+                                     OPT_LIST,     OPT_SENDER_DEFAULTS,
+                                     OPT_KEYS,     OPT_MODE, 0};
 static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
                                   OPT_LIST,     OPT_HMAC_KEY,  OPT_SSID_SET,
-                                  0};
+                                  OPT_KEYS,     OPT_MODE,      0};
 /* TWAMP-Light has no key, SSID or TLV to give (RFC 5357 Appendix I). */
 static const int deny_twamp_light[] = {
     OPT_LISTEN,  OPT_COUNT, OPT_NO_PCAP,     OPT_MANIFEST,
     OPT_LIST,    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY,
-    OPT_SSID_SET, 0};
+    OPT_SSID_SET, OPT_KEYS, OPT_MODE, 0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_HMAC_KEY, OPT_SENDER_DEFAULTS,
-    OPT_SSID_SET,  0};
+    OPT_SSID_SET,  OPT_KEYS,      OPT_MODE,     0};
+/* An OWAMP/TWAMP server: the control protocol only (conform_owtw.c). */
+static const int deny_owtw_server[] = {
+    OPT_LISTEN,   OPT_COUNT, OPT_NO_PCAP,  OPT_MANIFEST, OPT_LIST,
+    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_PATH, OPT_TOLERANCE, 0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -249,6 +269,13 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_HMAC_KEY:
             o->hmac_key_file = optarg;
+            break;
+        case OPT_KEYS:
+            o->keys_file = optarg;
+            break;
+        case OPT_MODE:
+            if (conform_owtw_mode("--mode", optarg, &o->owtw_mode) != 0)
+                return IPPM_EXIT_USAGE;
             break;
         case OPT_STATEFUL:
         case OPT_STATELESS:
@@ -491,7 +518,8 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
         graded.ssid_set = o->ssid_set;
         graded.n_ssid_set = o->n_ssid_set;
     }
-    *n = ippm_catalogue_run(&graded, o->only, res, n_cat);
+    *n = ippm_catalogue_run(&graded, conform_default_only(&graded, o->only),
+                            res, n_cat);
     if (*n == 0 && o->only && suite) {
         ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
         free(res);
@@ -771,6 +799,33 @@ static int list_cases(const struct conform_opts *o)
 
 /* Each live target: `ippm conform NAME` runs it; `ippm conform` runs the
  * self-test of each, in this order, and merges them into one report. */
+/* ippm conform twamp-server|owamp-server HOST[:PORT]. */
+static int cmd_owtw_server(const struct conform_target *t, int argc,
+                           char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    char prog[64];
+    snprintf(prog, sizeof prog, "conform %s", t->name);
+    int rc = parse(&o, argc, argv, prog, t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc) {
+        ippm_cli_error(optind >= argc ? "%s: missing HOST[:PORT]"
+                                      : "%s: unexpected argument", prog);
+        return IPPM_EXIT_USAGE;
+    }
+    bool ow = strcmp(t->protocol, "owamp") == 0;
+    struct ippm_addr target;
+    rc = ippm_cli_addr(prog, argv[optind], o.port_given ? o.port : 0,
+                       ow ? 861 : 862, &target);
+    if (rc != 0)
+        return rc;
+    return conform_owtw_server(&o, &target, ow, t->name, argv[optind]);
+}
+
 static const struct conform_target conform_targets[] = {
     {"stamp-reflector", "stamp", "HOST[:PORT]",
      "probe a Session-Reflector (port 862 by default;\n"
@@ -789,6 +844,15 @@ static const struct conform_target conform_targets[] = {
      IPPM_ROLE_REFLECTOR,
      IPPM_PROBE_STAMP_BASE | IPPM_PROBE_STAMP_PAD | IPPM_PROBE_STAMP_SESSION2,
      deny_twamp_light, cmd_reflector, &conform_selftest_twamp_light},
+    {"twamp-server", "twamp", "HOST[:PORT]",
+     "drive a TWAMP server's control protocol (RFC 5357\n"
+     "§3; port 862 by default) black-box, misbehaving\n"
+     "on purpose: the TWAMP-Control cases",
+     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server, NULL},
+    {"owamp-server", "owamp", "HOST[:PORT]",
+     "the same for an OWAMP server (RFC 4656 §3; port\n"
+     "861 by default): the OWAMP-Control cases",
+     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server, NULL},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");

@@ -42,6 +42,7 @@
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
+#include "impl/conform/cmd_pcap_owtw.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
@@ -210,7 +211,7 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_PROTOCOL
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_PROTOCOL, OPT_KEYS
 };
 
 static const struct option check_longopts[] = {
@@ -235,6 +236,7 @@ static const struct option check_longopts[] = {
     {"sender-defaults", no_argument, NULL, OPT_SENDER_DEFAULTS},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
+    {"keys", required_argument, NULL, OPT_KEYS},
     {NULL, 0, NULL, 0}
 };
 
@@ -272,6 +274,9 @@ static void usage(FILE *f)
           "                         TWAMP-Light when short requests get "
           "41-octet\n"
           "                         replies; graded by the TWAMP-Test cases)\n"
+          "  --keys FILE            OWAMP/TWAMP: `KEYID HEX-SECRET` lines, "
+          "to decrypt\n"
+          "                         and check modes A and E\n"
           "  --junit FILE, --json FILE, --html FILE   write the results so\n"
           "  --manifest MANIFEST    check every capture the corpus lists "
           "against\n"
@@ -376,6 +381,7 @@ int parse_opts(int argc, char **argv, const char *prog,
                 return -1;
             break;
         case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
+        case OPT_KEYS: o->keys_file = optarg; break;
         case OPT_SSID_SET:
             if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
                                   o->ssid_set, CONFORM_SSID_SET_MAX,
@@ -594,6 +600,7 @@ struct check_run {
     const char *refl_mode, *refl_mode_how; /* ippm_obs_reflector_mode */
     bool twl;                  /* graded as TWAMP-Light (--protocol) */
     struct stamp_obs_pkt pkt;  /* its layouts, obs.ext */
+    struct owtw_pcap *owtw; /* OWAMP/TWAMP control connections, if any */
 };
 
 static void check_run_free(struct check_run *r)
@@ -604,6 +611,7 @@ static void check_run_free(struct check_run *r)
     free(r->flows);
     free(r->flow_rows);
     free(r->res);
+    owtw_pcap_free(r->owtw);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
 }
@@ -622,7 +630,8 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
 {
     if (o->roles & ROLE_REFLECTOR) {
         obs->role = IPPM_ROLE_REFLECTOR;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
         /* One mode per report: the first flow's that is known. */
         if (!r->refl_mode)
@@ -630,9 +639,45 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
     }
     if (o->roles & ROLE_SENDER) {
         obs->role = IPPM_ROLE_SENDER;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
     }
+}
+
+/* The capture holds OWAMP/TWAMP control connections: their cases. */
+static int check_run_owtw(const struct check_opts *o, struct check_run *r)
+{
+    size_t n_cat;
+    ippm_catalogue(&n_cat);
+    size_t cap = 2 * (n_cat ? n_cat : 1);
+    r->res = calloc(cap, sizeof *r->res);
+    if (r->res == NULL) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
+    /* An open-mode TWAMP session: its test packets, on TWAMP-Light's
+     * layouts (the same in mode O, RFC 5357 §4.1.2 and §4.2.1). */
+    struct owtw_pcap_test test = {NULL, 0, 0, NULL};
+    uint16_t port = owtw_pcap_open_test_port(r->owtw);
+    if (port) {
+        if (pair(&r->cap, port, false, &r->pr) != 0) {
+            ippm_cli_error("pcap check: out of memory");
+            return IPPM_EXIT_RUNTIME;
+        }
+        r->port = port;
+        r->in_flight = stamp_pairing_mark_in_flight(
+            r->pr.ex, r->pr.n_ex, capture_end_ns(&r->cap),
+            STAMP_PAIRING_REPLY_TIMEOUT_NS);
+        r->pkt.ext.name = STAMP_OBS_PKT;
+        r->pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
+        r->pkt.reflector = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+        test = (struct owtw_pcap_test){r->pr.ex, r->pr.n_ex,
+                                       r->pr.k.unmatched, &r->pkt.ext};
+    }
+    r->n_res = owtw_pcap_grade(r->owtw, o, port ? &test : NULL, r->res, cap);
+    r->duration_ns = now_ns() - r->start_ns;
+    return 0;
 }
 
 /* --protocol auto: some request shorter than STAMP's base answered with
@@ -675,6 +720,11 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: %s: %s", o->file, err);
         return IPPM_EXIT_RUNTIME;
     }
+    int orc = owtw_pcap_load(o, &r->owtw);
+    if (orc != 0)
+        return orc;
+    if (owtw_pcap_connections(r->owtw))
+        return check_run_owtw(o, r);
     r->port = o->port;
     if (r->port == 0 && capture_port(&r->cap, &r->port) != 0) {
         ippm_cli_error("pcap check: out of memory");
@@ -788,6 +838,17 @@ static void print_flows(FILE *f, const struct check_run *r, bool verbose)
 
 static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
+    if (owtw_pcap_connections(r->owtw)) {
+        owtw_pcap_summary(f, r->owtw);
+        if (r->port)
+            fprintf(f, "TWAMP-Test, reflector port %u (mode O): %llu "
+                       "requests, %llu replies (%llu matched)\n",
+                    (unsigned)r->port,
+                    (unsigned long long)r->pr.k.requests,
+                    (unsigned long long)r->pr.k.replies,
+                    (unsigned long long)r->pr.k.matched);
+        return;
+    }
     const struct ippm_pcap_counts *k = &r->cap.counts;
     char line[512];
     snprintf(line, sizeof line,
@@ -847,6 +908,14 @@ static bool report_nothing_graded(const struct check_run *r,
                          r->res[i].c->role == IPPM_ROLE_SENDER);
     }
     bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (owtw_pcap_connections(r->owtw)) {
+        if (!graded)
+            ippm_cli_error("pcap check: nothing graded: every OWAMP/TWAMP "
+                           "case is n/a (%zu control connections; modes A "
+                           "and E need --keys)",
+                           owtw_pcap_connections(r->owtw));
+        return !graded;
+    }
     if (graded && (!no_pair || sender_failed))
         return false;
     char seen[1024];
@@ -1058,8 +1127,9 @@ int ippm_pcap_check_manifest(const char *path)
             argv[ac++] = "pcap check";
             argv[ac++] = owned[no++] = manifest_path(dir, tok[0]);
             for (int i = 3; i < nt; i++) {
-                bool is_path = i > 3 && (strcmp(tok[i - 1], "--auth-key-file")
-                                         == 0);
+                bool is_path = i > 3 &&
+                               (strcmp(tok[i - 1], "--auth-key-file") == 0 ||
+                                strcmp(tok[i - 1], "--keys") == 0);
                 argv[ac++] = is_path ? (owned[no++] =
                                             manifest_path(dir, tok[i]))
                                      : tok[i];

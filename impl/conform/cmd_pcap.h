@@ -38,6 +38,7 @@ struct check_opts {
     const char *file;
     uint16_t port;          /* 0: detect */
     const char *key_file;
+    const char *keys_file;  /* --keys: OWAMP/TWAMP KeyIDs and secrets */
     bool auth;
     enum role_sel roles;
     int stateful;           /* -1 infer */

@@ -44,6 +44,8 @@ struct conform_opts {
                               port and no timestamp format given */
     uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
     size_t n_ssid_set;
+    const char *keys_file; /* --keys: OWAMP/TWAMP KeyIDs and secrets */
+    uint32_t owtw_mode;    /* --mode: an OWTW_MODE_* security bit, 0 any */
 };
 
 struct self_ctx;
@@ -106,10 +108,28 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
 int conform_check_only(const char *only, const char *protocol, unsigned roles,
                        const char *what);
 
+/* The cases obs is graded by: only when the user named some; else, for
+ * TWAMP Light's packets (protocol "twamp" with a stamp_obs_pkt), the
+ * TWAMP-Test rows (cases/twamp_test.c) and not TWAMP-Control's, which its
+ * traffic cannot show; else NULL (every case of the protocol). */
+const char *conform_default_only(const struct ippm_obs *obs,
+                                 const char *only);
+
 /* --path WORD[,WORD]: what the path to the peer rewrites ("nat",
  * "remark") into *flags (IPPM_PATH_*). Returns 0, or -1 after one line
  * naming the unknown word (a usage error, before any traffic). */
 int conform_path_parse(const char *opt, const char *s, unsigned *flags);
+
+/* --mode open|auth|encrypted|mixed into *mode (proto/owtw's bit).
+ * Returns 0, or -1 after one line. */
+int conform_owtw_mode(const char *opt, const char *s, uint32_t *mode);
+
+/* Runs the OWAMP (ow) or TWAMP server probes against target, grades
+ * them and writes the reports (conform_owtw_cmd.c); name is the
+ * subcommand, shown the argument as given. Returns the exit status. */
+int conform_owtw_server(const struct conform_opts *o,
+                        const struct ippm_addr *target, bool ow,
+                        const char *name, const char *shown);
 
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to

@@ -328,6 +328,9 @@ static int self_target(struct self_ctx *cx, const struct conform_target *t,
     struct ippm_case_result *res[N_MODES_MAX] = {NULL};
     size_t n_res[N_MODES_MAX] = {0};
     int rc = IPPM_EXIT_OK;
+    *n = 0;
+    if (!t->self) /* no own peer to grade yet (TWAMP/OWAMP servers) */
+        return IPPM_EXIT_OK;
     for (size_t k = 0; k < t->self->n_modes && rc == IPPM_EXIT_OK; k++) {
         struct conform_run *run = calloc(1, sizeof *run);
         if (!run) {

@@ -106,3 +106,9 @@ foreach(scen pcap reflector sender self)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/interrupt.py
             $<TARGET_FILE:ippm> ${CMAKE_SOURCE_DIR} ${scen})
 endforeach()
+
+# ippm conform twamp-server / owamp-server against a tiny Python server
+# that conforms or breaks one rule on request (issue 12).
+ippm_script_test(conform_owtw_server LABEL live TIMEOUT 120
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_owtw_server.sh
+          $<TARGET_FILE:ippm>)

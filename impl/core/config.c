@@ -24,6 +24,10 @@ static const char *const known_sections[] = {
     "stamp-sender",
     "twamp-light-reflector",
     "twamp-light-sender",
+    "twamp-server",
+    "twamp-client",
+    "owamp-server",
+    "owamp-client",
 };
 
 #define N_KNOWN_SECTIONS (sizeof(known_sections) / sizeof(known_sections[0]))

@@ -44,4 +44,47 @@ bool ippm_key_given(const char *path);
 int ippm_key_load(const char *opt, const char *path, uint8_t key[IPPM_KEY_MAX],
                   size_t *len);
 
+/* ---- keys files: many KeyIDs (TWAMP, OWAMP) ----
+ *
+ * One key a line, as perfSONAR's pfstore(1) writes owampd.pfs, so one
+ * file serves owampd, twampd and ippm alike:
+ *
+ *   # comment lines start with '#' (after any white space)
+ *   ippmtest 7465737470617373
+ *
+ * a KeyID (1-80 octets, RFC 4656 §3.1, no white space), white space, and
+ * the shared secret (the passphrase PBKDF2 takes) in hex; nothing else on
+ * the line. Unlike a single key file, a keys file readable by group or
+ * others is refused, as owampd's users expect of a server's secrets,
+ * unless it is a test fixture (first line IPPM_KEY_FIXTURE_LINE, itself a
+ * comment to pfstore). */
+#define IPPM_KEYID_MAX 80
+#define IPPM_KEYS_FILE_MAX (1 << 20) /* octets; larger files are refused */
+
+struct ippm_keys_entry {
+    char id[IPPM_KEYID_MAX + 1]; /* NUL-terminated */
+    size_t id_len;
+    uint8_t secret[IPPM_KEY_MAX];
+    size_t len;
+};
+
+struct ippm_keys {
+    struct ippm_keys_entry *e; /* allocated */
+    size_t n;
+};
+
+/* Reads the keys file at path (opt names it: "--keys"). Returns 0, or -1
+ * after one line on stderr naming the file and line (unreadable, readable
+ * by others, a line that is no `KEYID HEX`, a KeyID twice, no key at
+ * all); the caller exits with IPPM_EXIT_USAGE. Free with ippm_keys_free. */
+int ippm_keys_read(const char *opt, const char *path, struct ippm_keys *out);
+
+/* The entry for KeyID id (id_len octets; trailing NULs, as the 80-octet
+ * wire field pads it, are not part of it), NULL when none. */
+const struct ippm_keys_entry *ippm_keys_find(const struct ippm_keys *k,
+                                             const uint8_t *id, size_t id_len);
+
+/* Wipes the secrets and frees; safe on a zeroed k. */
+void ippm_keys_free(struct ippm_keys *k);
+
 #endif

@@ -148,6 +148,85 @@ static void test_ippm_keyfile_read_fixture_line_is_no_key_and_no_warning(
     assert_int_equal(rc, -1);
 }
 
+/* ---- keys files ---- */
+
+/* put() for a keys file: its secrets only its owner's to read. */
+static void put_private(const char *text)
+{
+    put(text, strlen(text));
+    assert_int_equal(chmod(path, 0600), 0);
+}
+
+static void test_ippm_keys_read_pfstore_lines(void **state)
+{
+    (void)state;
+    /* What pfstore writes for ippmtest / testpass, with comments. */
+    static const char text[] = "# owampd.pfs\n"
+                               "  # indented comment\n"
+                               "\n"
+                               "ippmtest 7465737470617373\n"
+                               "other\tAABB\r\n";
+    put_private(text);
+    struct ippm_keys k;
+    assert_int_equal(ippm_keys_read("--keys", path, &k), 0);
+    assert_int_equal(k.n, 2);
+    uint8_t wire[80] = "ippmtest"; /* the KeyID field, zero padded */
+    const struct ippm_keys_entry *e = ippm_keys_find(&k, wire, sizeof(wire));
+    assert_non_null(e);
+    assert_int_equal(e->len, 8);
+    assert_memory_equal(e->secret, "testpass", 8);
+    e = ippm_keys_find(&k, (const uint8_t *)"other", 5);
+    assert_non_null(e);
+    assert_int_equal(e->len, 2);
+    assert_memory_equal(e->secret, "\xaa\xbb", 2);
+    assert_null(ippm_keys_find(&k, (const uint8_t *)"ippm", 4));
+    ippm_keys_free(&k);
+    assert_int_equal(k.n, 0);
+}
+
+static void test_ippm_keys_read_refuses_bad_lines(void **state)
+{
+    (void)state;
+    struct ippm_keys k;
+    static const char *const bad[] = {
+        "ippmtest\n",                     /* no secret */
+        "ippmtest 746\n",                 /* odd hex */
+        "ippmtest 74zz\n",                /* not hex */
+        "ippmtest 7465 extra\n",          /* more on the line */
+        "a 00\na 01\n",                   /* the same KeyID twice */
+        "# only comments\n",              /* no key */
+        "0123456789012345678901234567890123456789"
+        "01234567890123456789012345678901234567891 00\n", /* 81 octets */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        put_private(bad[i]);
+        assert_int_equal(ippm_keys_read("--keys", path, &k), -1);
+        assert_null(k.e);
+    }
+}
+
+/* A server's secrets others can read are refused, not warned about;
+ * a published fixture says what it is and passes. */
+static void test_ippm_keys_read_refuses_readable_by_others(void **state)
+{
+    (void)state;
+    struct ippm_keys k;
+    put_private("ippmtest 7465737470617373\n");
+    assert_int_equal(ippm_keys_read("--keys", path, &k), 0);
+    ippm_keys_free(&k);
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(ippm_keys_read("--keys", path, &k), -1);
+    assert_int_equal(chmod(path, 0604), 0);
+    assert_int_equal(ippm_keys_read("--keys", path, &k), -1);
+    static const char fixture[] = IPPM_KEY_FIXTURE_LINE "\n"
+                                  "ippmtest 7465737470617373\n";
+    put(fixture, sizeof(fixture) - 1);
+    assert_int_equal(ippm_keys_read("--keys", path, &k), 0);
+    assert_int_equal(k.n, 1);
+    ippm_keys_free(&k);
+    assert_int_equal(chmod(path, 0600), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +236,9 @@ int main(void)
         cmocka_unit_test(test_ippm_keyfile_read_warns_for_a_shared_key),
         cmocka_unit_test(
             test_ippm_keyfile_read_fixture_line_is_no_key_and_no_warning),
+        cmocka_unit_test(test_ippm_keys_read_pfstore_lines),
+        cmocka_unit_test(test_ippm_keys_read_refuses_bad_lines),
+        cmocka_unit_test(test_ippm_keys_read_refuses_readable_by_others),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

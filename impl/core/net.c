@@ -1,4 +1,5 @@
 #include "net.h"
+#include "net_priv.h"
 #include "zone.h"
 
 #include <arpa/inet.h>
@@ -198,6 +199,19 @@ static int bind_fail_addr(char *err, size_t err_len, const struct ippm_addr *a,
     char what[IPPM_ADDR_STRLEN + 8], as[IPPM_ADDR_STRLEN];
     snprintf(what, sizeof(what), "bind %s", ippm_addr_fmt(a, as, sizeof(as)));
     return fail(err, err_len, what, fd);
+}
+
+/* see net_priv.h */
+int ippm_net_fail(char *err, size_t err_len, const char *what, int fd)
+{
+    return fail(err, err_len, what, fd);
+}
+
+/* see net_priv.h */
+int ippm_net_bind_fail(char *err, size_t err_len, const struct ippm_addr *a,
+                       int fd)
+{
+    return bind_fail_addr(err, err_len, a, fd);
 }
 
 static int bind_fail(char *err, size_t err_len, int family, const void *ip,
@@ -414,19 +428,26 @@ bool ippm_net_stopping(void)
 /* see net.h */
 int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns)
 {
+    struct pollfd p = {.fd = s->fd, .events = POLLIN};
+    int rc = ippm_net_poll(&p, 1, timeout_ns);
+    return rc > 0 ? 1 : rc;
+}
+
+/* see net.h */
+int ippm_net_poll(struct pollfd *fds, size_t n, uint64_t timeout_ns)
+{
     if (ippm_net_stopping())
         return 0;
-    struct pollfd p = {.fd = s->fd, .events = POLLIN};
     struct timespec ts, *tsp = NULL;
     if (timeout_ns != UINT64_MAX) {
         ts.tv_sec = (time_t)(timeout_ns / IPPM_NS_PER_SEC);
         ts.tv_nsec = (long)(timeout_ns % IPPM_NS_PER_SEC);
         tsp = &ts;
     }
-    int rc = ppoll(&p, 1, tsp, &wait_mask);
+    int rc = ppoll(fds, (nfds_t)n, tsp, &wait_mask);
     if (rc < 0)
         return errno == EINTR ? 0 : -1;
-    return rc > 0 ? 1 : 0;
+    return rc;
 }
 
 /* ---- batches ---- */

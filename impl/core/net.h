@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "proto/common/ippm_addr.h"
 #include "clock.h"
@@ -84,6 +86,12 @@ bool ippm_net_stopping(void);
  * limit), or a stop signal arrives. Returns 1 readable, 0 otherwise, -1
  * with errno on error. */
 int ippm_net_wait(const struct ippm_sock *s, uint64_t timeout_ns);
+
+/* ippm_net_wait over n descriptors (revents filled in): the same stop
+ * signal rule, so a driver with many sockets (a control server: listener,
+ * connections, test sockets) stops the same way. Returns the number
+ * ready, 0 on timeout or a stop signal, -1 with errno on error. */
+int ippm_net_poll(struct pollfd *fds, size_t n, uint64_t timeout_ns);
 
 /* "192.0.2.1:862", "[2001:db8::1]:862" or, with a zone,
  * "[fe80::1%eth0]:862" (the interface's index when it has no name any
@@ -226,5 +234,63 @@ void ippm_tx_batch_want_txts(struct ippm_tx_batch *b);
  * 0 when none wait, or -1 with errno. */
 int ippm_net_txts_read(const struct ippm_sock *s, struct ippm_txts *out,
                        size_t n);
+
+/* ---- TCP (net_tcp.c): the control connections of TWAMP, OWAMP, ... ----
+ *
+ * The same struct ippm_sock, so ippm_net_wait works on a listener and a
+ * connection alike. Every descriptor is nonblocking: a driver reads what
+ * is there and hands it to a state machine, which never waits. */
+
+/* Opens a listening TCP socket on local:port (local NULL: every address,
+ * one dual-stack AF_INET6 socket, or AF_INET without IPv6), with
+ * SO_REUSEADDR so a restarted server binds at once. Errors as
+ * ippm_net_open_bound ("bind [::]:862: Permission denied"). */
+int ippm_tcp_listen(struct ippm_sock *s, const struct ippm_addr *local,
+                    uint16_t port, char *err, size_t err_len);
+
+/* Accepts one waiting connection of listener l into c (nonblocking, its
+ * local address filled in) and its peer into *peer. Returns 1, 0 when
+ * none waits (or the peer left before it was accepted), -1 with errno. */
+int ippm_tcp_accept(const struct ippm_sock *l, struct ippm_sock *c,
+                    struct ippm_addr *peer);
+
+/* Connects to peer within timeout_ns (UINT64_MAX: the kernel's own
+ * limit), the wait cut short by a stop signal. local, when not NULL and
+ * not IPPM_AF_NONE, is the source address. s is left nonblocking.
+ * Returns 0, or -1 with one line in err ("connect 192.0.2.1:862:
+ * Connection refused", "... timed out after 5 s", "... interrupted"). */
+int ippm_tcp_connect(struct ippm_sock *s, const struct ippm_addr *peer,
+                     const struct ippm_addr *local, uint64_t timeout_ns,
+                     char *err, size_t err_len);
+
+/* Reads what is waiting, up to cap octets, without blocking. Returns the
+ * count, 0 when the peer closed its side, or -1 with errno (EAGAIN:
+ * nothing yet; ECONNRESET ...). */
+ssize_t ippm_tcp_read(const struct ippm_sock *s, uint8_t *buf, size_t cap);
+
+/* Writes all len octets, waiting for room up to timeout_ns in all (a
+ * control message is small; a peer that reads nothing for that long is
+ * gone). Returns 0, or -1 with errno (ETIMEDOUT, EPIPE, EINTR on a stop
+ * signal). Never raises SIGPIPE. */
+int ippm_tcp_write_all(const struct ippm_sock *s, const uint8_t *buf,
+                       size_t len, uint64_t timeout_ns);
+
+/* An idle timer per connection: SERVWAIT and the like. */
+struct ippm_idle {
+    uint64_t limit_ns; /* 0: never idle */
+    uint64_t last_ns;  /* the last activity */
+};
+
+/* Activity at now_ns restarts the timer. */
+static inline void ippm_idle_touch(struct ippm_idle *t, uint64_t now_ns)
+{
+    t->last_ns = now_ns;
+}
+
+/* When the connection counts as idle: UINT64_MAX without a limit. */
+static inline uint64_t ippm_idle_deadline(const struct ippm_idle *t)
+{
+    return t->limit_ns ? t->last_ns + t->limit_ns : UINT64_MAX;
+}
 
 #endif

@@ -3,7 +3,7 @@
 #   unit: one cmocka test per file; the command line's refusals
 #   live: --config files read by the real subcommands
 foreach(t cli_test keyfile_test crypto_openssl_test net_test config_test clock_test
-          net_txts_test
+          net_txts_test net_tcp_test
           driver_common_test atomic_file_test progress_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()

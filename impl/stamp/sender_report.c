@@ -15,6 +15,7 @@
 #include "impl/report/clock_report.h"
 #include "impl/report/histogram.h"
 #include "impl/report/html_report.h"
+#include "impl/report/summary.h"
 #include "impl/stamp/sender.h"
 #include "impl/stamp/sender_dirs.h"
 #include "impl/stamp/sender_copies.h"
@@ -221,19 +222,6 @@ void sender_print_summary(const struct sender *x)
 
 /* ---- JSON ---- */
 
-/* No sample: n 0 and every figure null, not 0. */
-static json_t *json_summary(const struct ippm_summary *s)
-{
-    if (!s->n)
-        return json_pack("{s:I, s:n, s:n, s:n, s:n, s:n, s:n, s:n}", "n",
-                         (json_int_t)0, "min", "avg", "median", "p95", "p99",
-                         "max", "stddev");
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n",
-                     (json_int_t)s->n, "min", ms(s->min), "avg", s->mean / 1e6,
-                     "median", ms(s->median), "p95", ms(s->p95), "p99",
-                     ms(s->p99), "max", ms(s->max), "stddev", s->stddev / 1e6);
-}
-
 static const char *res_state_name(uint8_t state)
 {
     return state == STAMP_RES_RECEIVED ? "received" : "lost";
@@ -320,13 +308,13 @@ json_t *sender_json_summary(const struct sender *x)
                         (json_int_t)x->icmp_errors));
     stamp_dir_json(root, st);
     stamp_copies_json(root, st);
-    json_object_set_new(root, "rtt_ms", json_summary(&st->rtt));
-    json_object_set_new(root, "ipdv_ms", json_summary(&st->ipdv));
+    json_object_set_new(root, "rtt_ms", ippm_json_summary_ms(&st->rtt));
+    json_object_set_new(root, "ipdv_ms", ippm_json_summary_ms(&st->ipdv));
     json_object_set_new(root, "jitter_ms",
                         st->ipdv.n ? json_real(st->jitter_ns / 1e6)
                                    : json_null());
-    json_object_set_new(root, "fwd_ms", json_summary(&st->fwd));
-    json_object_set_new(root, "bwd_ms", json_summary(&st->bwd));
+    json_object_set_new(root, "fwd_ms", ippm_json_summary_ms(&st->fwd));
+    json_object_set_new(root, "bwd_ms", ippm_json_summary_ms(&st->bwd));
     json_object_set_new(root, "one_way_clocks",
                         ippm_owd_trust_json(&st->clocks, "sender",
                                             "reflector"));

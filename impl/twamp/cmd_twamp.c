@@ -5,29 +5,19 @@
 #include "impl/commands.h"
 #include "impl/core/cli.h"
 #include "impl/twamp/light.h"
+#include "impl/twamp/twamp_prog.h"
 
 static void twamp_usage(FILE *f)
 {
-    fputs("usage: ippm twamp light-reflector [[HOST:]PORT] [options]\n"
+    fputs("usage: ippm twamp server [options]\n"
+          "       ippm twamp client HOST[:PORT] [options]\n"
+          "       ippm twamp light-reflector [[HOST:]PORT] [options]\n"
           "       ippm twamp light-sender HOST[:PORT] [options]\n"
-          "TWAMP is RFC 5357, TWAMP Light its Appendix I (TWAMP-Control's\n"
-          "server and client: not yet). 'ippm twamp\n"
+          "TWAMP is RFC 5357, TWAMP Light its Appendix I. 'ippm twamp\n"
           "SUBCOMMAND --help' lists the options.\n"
           "Exit status: 2 on a bad command line; each subcommand's own\n"
           "otherwise (see its --help).\n",
           f);
-}
-
-/* Until `ippm twamp server|client` land. */
-static int twamp_not_yet(int argc, char **argv)
-{
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-                     strcmp(argv[1], "-h") == 0)) {
-        printf("usage: ippm twamp %s ... (not yet)\n", argv[0]);
-        return IPPM_EXIT_OK;
-    }
-    ippm_cli_error("twamp %s: not yet", argv[0]);
-    return IPPM_EXIT_USAGE;
 }
 
 static const struct {
@@ -36,8 +26,8 @@ static const struct {
 } twamp_subs[] = {
     {"light-reflector", twamp_light_reflector_main},
     {"light-sender", twamp_light_sender_main},
-    {"server", twamp_not_yet}, /* TWAMP-Control server: impl/twamp/ */
-    {"client", twamp_not_yet}, /* TWAMP-Control client: impl/twamp/ */
+    {"server", twamp_server_main}, /* TWAMP-Control server: twamp_server.c */
+    {"client", twamp_client_main}, /* TWAMP-Control client: twamp_client.c */
 };
 
 /* see commands.h */

@@ -25,3 +25,10 @@ foreach(scen ${twl_scens})
   ippm_script_test(accuracy_twamp_light_${scen} LABEL live SERIAL
     COMMAND /usr/bin/python3 ${twl_acc} $<TARGET_FILE:ippm> ${scen})
 endforeach()
+
+# ippm twamp server and client.
+#   unit: the test plane on loopback (sender against reflecting session,
+#         modes open, authenticated, encrypted), exact counts
+foreach(t twamp_plane_test)
+  ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
+endforeach()

@@ -48,6 +48,53 @@ def streams(path):
     return out
 
 
+# Message boundaries of the unauthenticated streams, in order (the A/E
+# streams have the same lengths; their plaintext needs the keys).
+TWAMP_C2S = [164, 112, 32, 32]
+TWAMP_S2C = [64, 48, 48, 32]
+OWAMP_C2S = [164, 144, 144, 32, 64, 48]
+OWAMP_S2C = [64, 48, 48, 48, 32, 64, 32, 144, 16, 272]
+
+
+def save(corpus, target, data):
+    d = os.path.join(corpus, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha256(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def write_seeds(corpus, index, name, c2s, s2c):
+    """fuzz_owtw_server / _client: [capture index, piece size - 1] and the
+    peer's stream (layout in fuzz/fuzz_owtw.h), in 37- and 512-octet
+    pieces; fuzz_owtw_msg_decode: every message of the open captures."""
+    for flags in (index, index | 64):
+        save(corpus, "fuzz_owtw_server", bytes([flags, 36]) + c2s)
+        save(corpus, "fuzz_owtw_client", bytes([flags, 28]) + s2c)
+    # fuzz_owtw_tap: both directions as records (fuzz/fuzz_owtw_tap.c),
+    # the server's first piece, then turns of 64 octets.
+    recs = bytearray([index])
+    streams = [(False, s2c), (True, c2s)]
+    offs = [0, 0]
+    while offs[0] < len(s2c) or offs[1] < len(c2s):
+        for i, (client, data) in enumerate(streams):
+            piece = data[offs[i]:offs[i] + 64]
+            if piece:
+                recs.append((0x80 if client else 0) | (len(piece) - 1))
+                recs += piece
+                offs[i] += len(piece)
+    save(corpus, "fuzz_owtw_tap", bytes(recs))
+    if not name.endswith("-O"):
+        return
+    tw = name.startswith("twamp")
+    for stream, lens in ((c2s, TWAMP_C2S if tw else OWAMP_C2S),
+                         (s2c, TWAMP_S2C if tw else OWAMP_S2C)):
+        off = 0
+        for n in lens:
+            save(corpus, "fuzz_owtw_msg_decode", stream[off:off + n])
+            off += n
+        assert off == len(stream), (name, off, len(stream))
+
+
 def c_array(name, data):
     lines = [f"static const uint8_t {name}[{len(data)}] = {{"]
     for i in range(0, len(data), 12):
@@ -76,13 +123,7 @@ def main():
         parts.append(c_array(f"{ident}_s2c", s2c))
         parts.append("")
         if corpus:
-            for target, data in (("fuzz_owtw_server", c2s),
-                                 ("fuzz_owtw_client", s2c)):
-                d = os.path.join(corpus, target)
-                os.makedirs(d, exist_ok=True)
-                h = hashlib.sha256(data).hexdigest()
-                with open(os.path.join(d, h), "wb") as f:
-                    f.write(data)
+            write_seeds(corpus, NAMES.index(n), n, c2s, s2c)
     parts.append("#endif")
     with open(header, "w") as f:
         f.write("\n".join(parts) + "\n")

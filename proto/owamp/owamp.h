@@ -15,9 +15,9 @@
 #include "../common/ippm_event.h"
 #include "../owtw/owtw_test.h"
 
-#define OWAMP_RECORD_LEN 25    /* RFC 4656 §3.9 packet record */
-#define OWAMP_SKIP_RANGE_LEN 8 /* First, Last Seqno Skipped */
-#define OWAMP_BLOCK 16         /* lists are zero-padded to a block */
+#define OWAMP_RECORD_LEN     25 /* RFC 4656 §3.9 packet record */
+#define OWAMP_SKIP_RANGE_LEN 8  /* First, Last Seqno Skipped */
+#define OWAMP_BLOCK          16 /* lists are zero-padded to a block */
 
 /* RFC 4656 §3.9: a lost packet's Send Error Estimate is "Multiplier=1,
  * Scale=64, and S=0"; Scale has 6 bits, so 64 cannot be written: this
@@ -106,12 +106,77 @@ void owamp_send_log_init(struct owamp_send_log *log, struct owamp_skip *skips,
 enum ippm_err owamp_send_log_note(struct owamp_send_log *log, uint32_t seq,
                                   bool sent);
 
+/* ---- the Session-Sender, RFC 4656 §4.1 (owamp_sender.c) ---- */
+
+/* Skip ranges a sender keeps; a session late more often than this many
+ * times reports overflow in its log. */
+#define OWAMP_SENDER_SKIPS 32
+
+struct owamp_sender_config {
+    const struct owtw_test_keys *keys; /* mode and keys; must outlive s */
+    uint8_t sid[OWTW_SID_LEN];         /* seeds the schedule */
+    const struct owtw_slot *slots;     /* must outlive s */
+    uint32_t n_slots;
+    uint64_t start;    /* Start Time, NTP 32.32 */
+    uint32_t npackets; /* Number of Packets */
+    uint64_t timeout;  /* Timeout, 32.32 seconds */
+    size_t pkt_len;    /* base + Padding Length */
+    /* pkt_len - base octets of Packet Padding, the same in every packet,
+     * or NULL for zeros (RFC 4656 §4.1.2: it SHOULD be pseudo-random;
+     * the driver draws it) */
+    const uint8_t *padding;
+    uint16_t errest; /* our clock's Error Estimate; Z picks the format */
+};
+
+struct owamp_sender_counters {
+    uint64_t sent;
+    uint64_t skipped; /* due more than Timeout ago: not sent */
+};
+
+struct owamp_sender {
+    struct owamp_sender_config cfg;
+    struct owtw_schedule sched;
+    uint64_t due_ns; /* when packet log.next_seqno is due */
+    struct owamp_send_log log;
+    struct owamp_skip skips[OWAMP_SENDER_SKIPS];
+    bool done;
+    struct owamp_sender_counters counters;
+};
+
+/* Prepares a sender: keys the schedule with cfg->sid on crypto and
+ * computes packet 0's time. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no keys,
+ * pkt_len below the base or above OWTW_TEST_MAX_LEN, no packets), or an
+ * error of owtw_schedule_init. Free with owamp_sender_free. */
+enum ippm_err owamp_sender_init(struct owamp_sender *s,
+                                const struct ippm_crypto *crypto,
+                                const struct owamp_sender_config *cfg);
+void owamp_sender_free(struct owamp_sender *s);
+
+/* When the next packet is due (Unix ns); UINT64_MAX once done. */
+uint64_t owamp_sender_deadline(const struct owamp_sender *s);
+
+/* TIMER at now_ns: a packet due more than Timeout ago is not sent but
+ * logged as skipped (RFC 4656 §4.1.1 "MUST NOT send the packet", "MUST
+ * keep track"); the next due one is built in tx, Timestamp now_ns
+ * ("its real time of departure"), sealed, and answered SEND_DATAGRAM
+ * with act->seq. A burst of late packets keeps the deadline at or before
+ * now, one packet per event. After the last packet the deadline is
+ * already passed and the next TIMER answers DONE. STOP: DONE at once
+ * (Next Seqno is what was handled). DONE comes once; later events
+ * answer NONE. DATAGRAM: DROP
+ * (IPPM_ERR_UNEXPECTED: the sender receives nothing). Returns IPPM_OK,
+ * or IPPM_ERR_NOSPACE (tx_cap below pkt_len; nothing sent), an error of
+ * the schedule or of sealing, IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
+enum ippm_err owamp_sender_handle(struct owamp_sender *s,
+                                  const struct ippm_event *ev, uint8_t *tx,
+                                  size_t tx_cap, struct ippm_action *act);
+
 /* ---- the Session-Receiver, RFC 4656 §4.2 (owamp_session.c) ---- */
 
 struct owamp_receiver_config {
     const struct owtw_test_keys *keys; /* mode and keys; must outlive r */
-    uint32_t npackets;   /* Number of Packets, from Request-Session */
-    uint64_t timeout;    /* Timeout, 32.32 seconds as on the wire */
+    uint32_t npackets;    /* Number of Packets, from Request-Session */
+    uint64_t timeout;     /* Timeout, 32.32 seconds as on the wire */
     uint16_t recv_errest; /* our clock's estimate; Z picks the format */
     /* The send time (NTP 32.32) of each sequence number, npackets of
      * them (owtw_schedule_fill), or NULL: then the receiver does not
@@ -121,7 +186,7 @@ struct owamp_receiver_config {
 };
 
 struct owamp_receiver_counters {
-    uint64_t received;   /* packets recorded, duplicates included */
+    uint64_t received; /* packets recorded, duplicates included */
     uint64_t duplicates;
     uint64_t dropped;
     uint64_t drop_by[IPPM_ERR_COUNT_];
@@ -157,13 +222,14 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
  * IPPM_ERR_UNEXPECTED (sequence number not below npackets),
  * IPPM_ERR_BAD_VALUE (send time more than Timeout from rx_ns, or, with
  * cfg.due, from the packet's scheduled time; or a zero Multiplier),
- * IPPM_ERR_NOSPACE (records full). Nothing is counted. */
+ * IPPM_ERR_NOSPACE (records full), IPPM_ERR_NO_KEY (keys of no known
+ * mode), IPPM_ERR_CRYPTO. Nothing is counted. */
 enum ippm_err owamp_receiver_take(struct owamp_receiver *r, const uint8_t *rx,
                                   size_t rx_len, uint64_t rx_ns, int ttl);
 
 /* DATAGRAM: owamp_receiver_take with meta's receive time (else now_ns)
  * and TTL: NONE (act->seq the packet's, act->why IPPM_ERR_DUPLICATE for
- * a copy) or DROP with why; counted. STOP: DONE. TIMER: NONE (the
+ * a copy) or DROP with why; counted. STOP: DONE, once. TIMER: NONE (the
  * receiver has no timer: Stop-Sessions ends it). Returns IPPM_OK, or
  * IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
 enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
@@ -172,10 +238,10 @@ enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
 
 /* Stop-Sessions from the sender said next_seqno and the skip ranges
  * (RFC 4656 §3.8), at now_ns. sched is the session's schedule, fresh from
- * owtw_schedule_init (it is consumed), or NULL with cfg.due. Discards every record whose
- * computed send time is within Timeout of now, appends a lost record for
- * every earlier sequence number below next_seqno neither received nor
- * skipped (send time from the schedule, OWAMP_LOST_SEND_ERREST, receive
+ * owtw_schedule_init (it is consumed), or NULL with cfg.due. Discards every
+ * record whose computed send time is within Timeout of now, appends a lost
+ * record for every earlier sequence number below next_seqno neither received
+ * nor skipped (send time from the schedule, OWAMP_LOST_SEND_ERREST, receive
  * time 0, TTL 255; RFC 4656 §3.9, §4.2), and ends the session. Returns
  * IPPM_OK, IPPM_ERR_BAD_VALUE (a sequence number at or above next_seqno
  * was received, or the skip ranges are disordered: the results MUST be

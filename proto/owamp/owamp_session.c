@@ -25,16 +25,6 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
     return IPPM_OK;
 }
 
-/* A 32.32 interval in ns, saturating. */
-static uint64_t ns_of_interval(uint64_t t)
-{
-    uint64_t sec = t >> 32;
-    if (sec > UINT64_MAX / IPPM_NS_PER_SEC - 1)
-        return UINT64_MAX;
-    return sec * IPPM_NS_PER_SEC +
-           (((t & 0xffffffffu) * IPPM_NS_PER_SEC) >> 32);
-}
-
 static uint64_t distance(uint64_t a, uint64_t b)
 {
     return a > b ? a - b : b - a;
@@ -52,7 +42,7 @@ static bool send_time_ok(const struct owamp_receiver *r,
         return false;
     bool ok = true;
     uint64_t sent = owtw_ts_decode(p->ts, p->errest, &ok);
-    uint64_t timeout = ns_of_interval(r->cfg.timeout);
+    uint64_t timeout = owtw_interval_ns(r->cfg.timeout);
     if (!ok || distance(sent, rx_ns) > timeout)
         return false;
     return !r->cfg.due ||
@@ -133,8 +123,10 @@ enum ippm_err owamp_receiver_handle(struct owamp_receiver *r,
     case IPPM_EV_TIMER:
         return IPPM_OK;
     case IPPM_EV_STOP:
+        /* DONE once: a STOP after the end changes nothing */
+        if (!r->done)
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         r->done = true;
-        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     default:
         return IPPM_ERR_BAD_ARG;
@@ -203,8 +195,8 @@ enum ippm_err owamp_receiver_finish(struct owamp_receiver *r,
             e = IPPM_ERR_NOSPACE;
             break;
         }
-        struct owamp_record lost = {seq, OWAMP_LOST_SEND_ERREST,
-                                    r->cfg.recv_errest, due, 0, 255};
+        struct owamp_record lost = {
+            seq, OWAMP_LOST_SEND_ERREST, r->cfg.recv_errest, due, 0, 255};
         r->rec[r->n++] = lost;
     }
     if (e == IPPM_OK)

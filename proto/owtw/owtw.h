@@ -553,6 +553,8 @@ struct owtw_rx {
     size_t total;   /* 0 until known */
     size_t mac_off[4];
     size_t n_macs;
+    bool keep_going; /* an observer's: a bad MAC is noted, not fatal */
+    bool mac_bad;    /* keep_going: a MAC of this message did not match */
 };
 
 /* Prepares rx over the caller's buffer, expecting nothing yet. */
@@ -576,7 +578,8 @@ enum owtw_msg owtw_cmd_msg(enum owtw_proto proto, uint8_t cmd);
 
 /* Opens as many of the expected message's blocks as s holds, consuming
  * them: IPPM_OK when the whole message is in rx->plain[0..rx->total),
- * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN
+ * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC (unless keep_going:
+ * then mac_bad is set and the message goes on), OWTW_ERR_MSG_LEN
  * (longer than cap), IPPM_ERR_CRYPTO. */
 enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
                            struct ippm_stream *s);
@@ -659,8 +662,10 @@ enum owtw_note {
     OWTW_NOTE_FETCH_ACK, /* act.fetch_ack; on Accept 0 the reply follows */
     OWTW_NOTE_FETCH_REQUEST, /* act.request: the reproduced request */
     OWTW_NOTE_FETCH_SKIPS,   /* act.view: n skip ranges of 8 octets */
-    OWTW_NOTE_FETCH_RECORDS  /* act.view: act.n_records records of 25
+    OWTW_NOTE_FETCH_RECORDS, /* act.view: act.n_records records of 25
                               * octets; act.last on the final chunk */
+    OWTW_NOTE_RAW            /* the reply to owtw_client_send_raw:
+                              * act.view, its plaintext */
 };
 
 struct owtw_action {
@@ -716,7 +721,19 @@ struct owtw_conn {
     bool active;            /* conducting active measurements (§3.4) */
     bool more;              /* buffered work: deadline 0 */
     bool receiving;         /* msg holds a message begun, not yet taken */
+    struct owtw_session_keys sk; /* the Token's keys; zero in open mode */
 };
+
+/* The session keys the connection's Token carried (all zero in open
+ * mode): the test sessions' keys derive from them with each SID
+ * (owtw_test_key_octets, RFC 4656 §4.1.2). */
+const struct owtw_session_keys *owtw_conn_keys(const struct owtw_conn *c);
+
+/* The test-packet mode a connection's Mode word sets: its security bit,
+ * except mixed (RFC 5618: "Unauthenticated TEST, Encrypted CONTROL"),
+ * which tests unauthenticated. OWTW_MODE_OPEN, _AUTH or _ENCRYPTED (the
+ * values of owtw_test.h's enum owtw_test_mode); 0 when it names none. */
+uint32_t owtw_test_security(uint32_t mode);
 
 struct owtw_server_cfg {
     enum owtw_proto proto;
@@ -849,6 +866,8 @@ struct owtw_client {
     struct owtw_client_random rnd;
     int pending;             /* session index of the request in flight */
     uint8_t last_cmd;        /* the command whose reply is awaited */
+    enum owtw_msg raw_reply; /* owtw_client_send_raw's reply kind */
+    uint32_t force_mode;     /* owtw_client_force_mode */
 };
 
 /* Prepares a client connection awaiting the Server-Greeting. */
@@ -891,5 +910,115 @@ enum ippm_err owtw_client_fetch(struct owtw_client *c, uint64_t now_ns,
 enum ippm_err owtw_client_nsessions(struct owtw_client *c, uint64_t now_ns,
                                     uint8_t cmd, const uint8_t *sids,
                                     uint32_t n, struct owtw_action *act);
+
+/* Conformance probe: after init, before the greeting, makes the
+ * Set-Up-Response carry this Mode word whatever the greeting offered
+ * (its security bit keys the channels as usual); 0: choose again. */
+void owtw_client_force_mode(struct owtw_client *c, uint32_t mode);
+
+/* Conformance probes (ippm conform drives a server through misbehaviour
+ * on purpose): sends len octets of plaintext (at most tx_cap) as a
+ * message of kind, sealed as that kind is (its MACs per owtw_msg_macs;
+ * OWTW_MSG_COUNT_: no MAC). In a secure mode len must be whole blocks;
+ * in open mode any length goes as it is (a truncated message). The
+ * driver may still change tx before writing it (a corrupted MAC). Then
+ * awaits a reply of reply kind (OWTW_MSG_COUNT_: none), delivered as
+ * OWTW_NOTE_RAW; a command or its reply that the server closes on shows
+ * as the CLOSE (IPPM_ERR_PEER_CLOSED) or timeout it causes. Returns as
+ * the other commands, IPPM_ERR_BAD_ARG for a len the mode cannot
+ * seal. */
+enum ippm_err owtw_client_send_raw(struct owtw_client *c, uint64_t now_ns,
+                                   const uint8_t *plain, size_t len,
+                                   enum owtw_msg kind, enum owtw_msg reply,
+                                   struct owtw_action *act);
+
+/* ---- a passive observer of one control connection ----
+ * For pcap check and replays: both directions of a captured connection
+ * (TCP reassembled), fed in time order, and the keys file. Every message
+ * comes out decrypted with whether its MACs matched; what the server
+ * sends next is known from the client's commands (RFC 4656 §3.5-3.9,
+ * RFC 5357 §3.5-3.8, RFC 5938 §3). No judgement: the checks grade what
+ * comes out. */
+
+struct owtw_tap_bufs {
+    uint8_t *c2s_in, *s2c_in;       /* in_cap each: octets not yet taken */
+    uint8_t *c2s_plain, *s2c_plain; /* plain_cap each: one message; the
+                                     * largest Fetch record area must fit */
+    size_t in_cap;
+    size_t plain_cap;
+};
+
+#define OWTW_TAP_QUEUE 32
+/* The highest greeting Count the tap derives a key with. */
+#define OWTW_TAP_MAX_COUNT (1u << 20)
+
+/* One direction of the tapped connection. */
+struct owtw_tap_side {
+    struct ippm_stream in;
+    struct owtw_rx rx;
+    struct owtw_chan chan;
+    uint64_t offset;  /* octets of this direction taken so far */
+    int phase;
+    bool receiving;
+};
+
+struct owtw_tap {
+    enum owtw_proto proto;
+    const struct ippm_crypto *crypto;
+    const struct owtw_key *keys;
+    size_t n_keys;
+    struct owtw_tap_side side[2]; /* [0] client to server, [1] back */
+    struct owtw_greeting greeting;
+    uint32_t mode;
+    struct owtw_session_keys sk;
+    enum ippm_err err, err_next; /* sticky; err_next after one message */
+    enum owtw_msg queue[OWTW_TAP_QUEUE]; /* server replies due, in order */
+    uint32_t acks_left[OWTW_TAP_QUEUE];  /* NSESSIONS: SIDs to cover */
+    size_t q_head, q_len;
+    uint32_t fetch_skips, fetch_records;
+    int fetch_stage;
+    bool active, client_stopped, server_stopped;
+};
+
+/* A message the tap saw. */
+struct owtw_tap_msg {
+    bool from_client;
+    enum owtw_msg kind;    /* commands: by their number (owtw_cmd_msg) */
+    const uint8_t *plain;  /* decrypted, len octets; valid until the next
+                            * feed or next on the tap */
+    size_t len;
+    uint64_t offset;       /* where it starts in its direction */
+    bool mac_ok;           /* every MAC in it matched (open mode: true) */
+};
+
+/* Prepares a tap over the caller's buffers, with the keys it may need
+ * (the server's, as its keys file has them). */
+void owtw_tap_init(struct owtw_tap *t, enum owtw_proto proto,
+                   const struct ippm_crypto *crypto,
+                   const struct owtw_key *keys, size_t n_keys,
+                   const struct owtw_tap_bufs *bufs);
+void owtw_tap_free(struct owtw_tap *t);
+
+/* Octets of that direction the next feed may carry. */
+size_t owtw_tap_room(const struct owtw_tap *t, bool from_client);
+
+/* Hands in octets of one direction, in time order with the other.
+ * Returns IPPM_OK, or IPPM_ERR_TOO_LONG (over the room; none taken). */
+enum ippm_err owtw_tap_feed(struct owtw_tap *t, bool from_client,
+                            const uint8_t *data, size_t len);
+
+/* The next whole message of either direction: IPPM_OK and *m;
+ * IPPM_ERR_AGAIN (feed more); or, sticky, why the tap cannot follow:
+ * OWTW_ERR_KEYID (no key for the Set-Up-Response's KeyID: after that
+ * message, nothing more can be read), OWTW_ERR_TOKEN (the key does not
+ * open the Token), OWTW_ERR_WEAK_COUNT (greeting Count 0 or above
+ * OWTW_TAP_MAX_COUNT), OWTW_ERR_COMMAND (a client command number the
+ * protocol lacks), OWTW_ERR_MSG_LEN, OWTW_ERR_SERVER_START (refused: the
+ * connection ends there), IPPM_ERR_CRYPTO. */
+enum ippm_err owtw_tap_next(struct owtw_tap *t, struct owtw_tap_msg *m);
+
+/* The session keys the Token carried (zero in open mode or before), for
+ * the test packets' keys; and the Set-Up-Response Mode word. */
+const struct owtw_session_keys *owtw_tap_keys(const struct owtw_tap *t);
 
 #endif

@@ -20,6 +20,7 @@ enum cl_state {
     CL_FETCH_REQUEST,
     CL_FETCH_SKIPS,
     CL_FETCH_RECORDS,
+    CL_WAIT_RAW,
     CL_CLOSED
 };
 
@@ -115,7 +116,38 @@ static enum ippm_err secure_setup(struct owtw_client *c,
     if (e == IPPM_OK)
         e = owtw_chan_init(&c->c.tx, c->cfg.crypto, &c->rnd.sk,
                            c->rnd.client_iv);
+    if (e == IPPM_OK)
+        c->c.sk = c->rnd.sk;
     return e;
+}
+
+/* The Set-Up-Response Mode word for this greeting, and IPPM_OK to go on
+ * or why not (then the word is 0: RFC 4656 §3.1, the client will not
+ * continue). */
+static enum ippm_err choose_mode(const struct owtw_client *c,
+                                 const struct owtw_greeting *g,
+                                 uint32_t *mode)
+{
+    const struct owtw_conn *k = &c->c;
+    uint32_t sec = choose_security(k->proto, g->modes & c->cfg.modes);
+    uint32_t features = k->proto == OWTW_TWAMP
+                            ? g->modes & c->cfg.modes & ~OWTW_MODE_SECURITY_MASK
+                            : 0;
+    *mode = c->force_mode ? c->force_mode : sec | features;
+    if (c->force_mode) /* a conformance probe: this Mode, offered or not */
+        sec = choose_security(OWTW_TWAMP, c->force_mode);
+    else if (!sec) {
+        *mode = 0;
+        return OWTW_ERR_MODE;
+    }
+    /* RFC 4656 §3.1: Count at least 1024; our bound keeps PBKDF2 cheap. */
+    uint32_t max = c->cfg.max_count ? c->cfg.max_count : DEFAULT_MAX_COUNT;
+    if (sec && sec != OWTW_MODE_OPEN &&
+        (g->count < OWTW_COUNT_MIN || g->count > max)) {
+        *mode = 0;
+        return OWTW_ERR_WEAK_COUNT;
+    }
+    return IPPM_OK;
 }
 
 static enum ippm_err on_greeting(struct owtw_client *c, uint64_t now,
@@ -131,28 +163,14 @@ static enum ippm_err on_greeting(struct owtw_client *c, uint64_t now,
     /* RFC 4656 §3.1: Modes 0, the client SHOULD close. */
     if (g.modes == 0)
         return fail(c, OWTW_ERR_MODE, act);
-    uint32_t sec = choose_security(k->proto, g.modes & c->cfg.modes);
     struct owtw_setup su;
     memset(&su, 0, sizeof su);
-    enum ippm_err why = IPPM_OK;
-    uint32_t max = c->cfg.max_count ? c->cfg.max_count : DEFAULT_MAX_COUNT;
-    if (!sec)
-        why = OWTW_ERR_MODE;
-    else if (sec != OWTW_MODE_OPEN &&
-             (g.count < OWTW_COUNT_MIN || g.count > max))
-        why = OWTW_ERR_WEAK_COUNT; /* RFC 4656 §3.1; PBKDF2 cost bound */
-    if (why == IPPM_OK) {
-        uint32_t features = k->proto == OWTW_TWAMP
-                                ? g.modes & c->cfg.modes &
-                                      ~OWTW_MODE_SECURITY_MASK
-                                : 0;
-        su.mode = sec | features;
-        if (sec != OWTW_MODE_OPEN) {
-            enum ippm_err e = secure_setup(c, &g, &su);
-            if (e != IPPM_OK)
-                return fail(c, e == IPPM_ERR_BAD_ARG ? OWTW_ERR_KEYID : e,
-                            act);
-        }
+    enum ippm_err why = choose_mode(c, &g, &su.mode);
+    uint32_t sec = choose_security(OWTW_TWAMP, su.mode);
+    if (why == IPPM_OK && sec && sec != OWTW_MODE_OPEN) {
+        enum ippm_err e = secure_setup(c, &g, &su);
+        if (e != IPPM_OK)
+            return fail(c, e == IPPM_ERR_BAD_ARG ? OWTW_ERR_KEYID : e, act);
     }
     size_t n;
     if (owtw_setup_encode(k->bufs.tx, k->bufs.tx_cap, &n, &su) != IPPM_OK)
@@ -160,7 +178,6 @@ static enum ippm_err on_greeting(struct owtw_client *c, uint64_t now,
     k->mode = su.mode;
     owtw_act_send(act, n);
     k->last_rx_ns = now;
-    /* RFC 4656 §3.1: Mode 0 says the client will not continue. */
     if (why != IPPM_OK) {
         k->close_pending = true;
         k->close_why = why;
@@ -288,6 +305,7 @@ static enum owtw_msg due(const struct owtw_client *c, size_t *total)
     case CL_FETCH_SKIPS:
         *total = (size_t)owtw_fetch_skips_len(k->fetch_skips);
         return OWTW_MSG_FETCH_SKIPS;
+    case CL_WAIT_RAW: return c->raw_reply;
     default:
         return k->proto == OWTW_OWAMP && k->active && !k->stop_received
                    ? OWTW_MSG_STOP
@@ -396,6 +414,14 @@ static enum ippm_err on_message(struct owtw_client *c,
         return IPPM_OK;
     if (e != IPPM_OK)
         return fail(c, e, act);
+    if (k->state == CL_WAIT_RAW) { /* a probe's reply, as it came */
+        act->note = OWTW_NOTE_RAW;
+        act->view = k->bufs.plain;
+        act->view_len = k->msg.total;
+        k->state = CL_IDLE;
+        owtw_conn_next(k);
+        return IPPM_OK;
+    }
     enum ippm_err r = IPPM_OK;
     switch (kind) {
     case OWTW_MSG_ACCEPT_SESSION: on_accept(c, act); break;
@@ -562,4 +588,39 @@ enum ippm_err owtw_client_nsessions(struct owtw_client *c, uint64_t now_ns,
     c->last_cmd = cmd;
     k->acks_left = n;
     return sent(c, now_ns, len, OWTW_MSG_NSESSIONS, CL_WAIT_NS_ACK, act);
+}
+
+/* see owtw.h */
+enum ippm_err owtw_client_send_raw(struct owtw_client *c, uint64_t now_ns,
+                                   const uint8_t *plain, size_t len,
+                                   enum owtw_msg kind, enum owtw_msg reply,
+                                   struct owtw_action *act)
+{
+    struct owtw_conn *k = &c->c;
+    if (can_send(c, act) != IPPM_OK)
+        return IPPM_ERR_STATE;
+    if (len == 0 || len > k->bufs.tx_cap)
+        return len ? IPPM_ERR_NOSPACE : IPPM_ERR_BAD_ARG;
+    if (k->tx.secure && len % OWTW_BLOCK)
+        return IPPM_ERR_BAD_ARG;
+    memmove(k->bufs.tx, plain, len);
+    if (k->tx.secure) {
+        size_t macs[4];
+        size_t n = kind < OWTW_MSG_COUNT_
+                       ? owtw_msg_macs(kind, k->bufs.tx, len, macs)
+                       : 0;
+        if (owtw_chan_seal(&k->tx, k->bufs.tx, len, macs, n) != IPPM_OK)
+            return IPPM_ERR_BAD_ARG;
+    }
+    c->raw_reply = reply;
+    k->state = reply < OWTW_MSG_COUNT_ ? CL_WAIT_RAW : CL_IDLE;
+    k->last_rx_ns = now_ns;
+    owtw_act_send(act, len);
+    return IPPM_OK;
+}
+
+/* see owtw.h */
+void owtw_client_force_mode(struct owtw_client *c, uint32_t mode)
+{
+    c->force_mode = mode;
 }

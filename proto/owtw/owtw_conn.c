@@ -27,6 +27,7 @@ void owtw_conn_free(struct owtw_conn *c)
 {
     owtw_chan_free(&c->tx);
     owtw_chan_free(&c->rx);
+    memset(&c->sk, 0, sizeof c->sk);
 }
 
 /* see owtw_conn.h */
@@ -180,4 +181,57 @@ void owtw_conn_sids_set(struct owtw_conn *c, const uint8_t *sids, uint32_t n,
         if (k >= 0)
             c->bufs.sessions[k].state = to;
     }
+}
+
+/* see owtw.h */
+const struct owtw_session_keys *owtw_conn_keys(const struct owtw_conn *c)
+{
+    return &c->sk;
+}
+
+/* see owtw.h */
+uint32_t owtw_test_security(uint32_t mode)
+{
+    static const uint32_t order[] = {OWTW_MODE_ENCRYPTED, OWTW_MODE_AUTH,
+                                     OWTW_MODE_MIXED, OWTW_MODE_OPEN};
+    uint32_t sec = mode & OWTW_MODE_SECURITY_MASK;
+    for (size_t i = 0; i < 4; i++)
+        if (sec == order[i])
+            return order[i] == OWTW_MODE_MIXED ? OWTW_MODE_OPEN : order[i];
+    return 0;
+}
+
+/* see owtw_conn.h */
+const struct owtw_key *owtw_key_find(const struct owtw_key *keys, size_t n,
+                                     const uint8_t keyid[OWTW_KEYID_LEN],
+                                     bool ikev2)
+{
+    size_t cmp = ikev2 ? 16 : OWTW_KEYID_LEN;
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i].keyid_len > OWTW_KEYID_LEN)
+            continue;
+        uint8_t padded[OWTW_KEYID_LEN] = {0};
+        memcpy(padded, keys[i].keyid, keys[i].keyid_len);
+        if (memcmp(padded, keyid, cmp) == 0)
+            return &keys[i];
+    }
+    return NULL;
+}
+
+/* see owtw_conn.h */
+enum ippm_err owtw_key_open_token(const struct ippm_crypto *crypto,
+                                  const struct owtw_key *k,
+                                  const uint8_t salt[OWTW_SALT_LEN],
+                                  uint32_t count,
+                                  const uint8_t challenge[OWTW_CHALLENGE_LEN],
+                                  const uint8_t token[OWTW_TOKEN_LEN],
+                                  struct owtw_session_keys *sk)
+{
+    uint8_t key[OWTW_AES_SK_LEN];
+    enum ippm_err e = owtw_derive_key(crypto, k->secret, k->secret_len, salt,
+                                      count, key);
+    if (e == IPPM_OK)
+        e = owtw_token_open(crypto, key, token, challenge, sk);
+    memset(key, 0, sizeof key);
+    return e;
 }

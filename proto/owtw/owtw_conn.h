@@ -67,4 +67,22 @@ void owtw_conn_sessions_set(struct owtw_conn *c, enum owtw_sess_state from1,
 void owtw_conn_sids_set(struct owtw_conn *c, const uint8_t *sids, uint32_t n,
                         enum owtw_sess_state to);
 
+/* The key whose KeyID is keyid (80 octets, zero padded); with ikev2
+ * only the first 16 octets, SPIi and SPIr, name it (RFC 7717 §5.3).
+ * NULL when none. */
+const struct owtw_key *owtw_key_find(const struct owtw_key *keys, size_t n,
+                                     const uint8_t keyid[OWTW_KEYID_LEN],
+                                     bool ikev2);
+
+/* The session keys of a Token made with k's secret under this Salt,
+ * Count and Challenge (RFC 4656 §3.1): as owtw_token_open, after
+ * owtw_derive_key's errors. */
+enum ippm_err owtw_key_open_token(const struct ippm_crypto *crypto,
+                                  const struct owtw_key *k,
+                                  const uint8_t salt[OWTW_SALT_LEN],
+                                  uint32_t count,
+                                  const uint8_t challenge[OWTW_CHALLENGE_LEN],
+                                  const uint8_t token[OWTW_TOKEN_LEN],
+                                  struct owtw_session_keys *sk);
+
 #endif

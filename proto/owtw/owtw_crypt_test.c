@@ -6,33 +6,10 @@
  * the captured control streams through owtw_rx/owtw_chan, and sealing
  * the recovered plaintext again gives the captured octets back. OpenSSL
  * through impl/core/crypto_openssl. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
-#include <cmocka.h>
-
-#include "impl/core/crypto_openssl.h"
-#include "owtw.h"
+#include "owtw_machine_test.h"
 #include "owtw_captures_test.h"
-
-static struct ippm_crypto crypto;
-
-static int setup(void **state)
-{
-    (void)state;
-    return ippm_crypto_openssl_init(&crypto);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ippm_crypto_openssl_free(&crypto);
-    return 0;
-}
 
 static void unhex(const char *hex, uint8_t *out, size_t n)
 {
@@ -156,7 +133,7 @@ static void open_token(const struct capture *c, struct owtw_session_keys *sk)
     assert_int_equal(owtw_setup_decode(&su, c->c2s, 164), IPPM_OK);
     assert_memory_equal(su.keyid, "ippmtest\0", 9);
     uint8_t key[16];
-    assert_int_equal(owtw_derive_key(&crypto, (const uint8_t *)"testpass", 8,
+    assert_int_equal(owtw_derive_key(&crypto, PASS, 8,
                                      g.salt, g.count, key),
                      IPPM_OK);
     assert_hex(key, c->key, 16);
@@ -357,5 +334,5 @@ int main(void)
         cmocka_unit_test(test_owtw_rx_rejects_a_tampered_block),
         cmocka_unit_test(test_owtw_rx_open_mode_and_oversize),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

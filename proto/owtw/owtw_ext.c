@@ -21,6 +21,16 @@ uint64_t owtw_ts_decode(uint64_t ts, uint16_t errest, bool *ok)
     return ippm_ns_from_ts(ts, fmt_of(errest), ok);
 }
 
+/* see owtw_test.h */
+uint64_t owtw_interval_ns(uint64_t t)
+{
+    uint64_t sec = t >> 32;
+    if (sec > UINT64_MAX / IPPM_NS_PER_SEC - 1)
+        return UINT64_MAX;
+    return sec * IPPM_NS_PER_SEC +
+           (((t & 0xffffffffu) * IPPM_NS_PER_SEC) >> 32);
+}
+
 /* End-around carry: a 32-bit sum folded to 16 bits (RFC 1071 §4.1). */
 static uint16_t fold(uint32_t sum)
 {

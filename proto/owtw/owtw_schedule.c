@@ -37,8 +37,8 @@ enum ippm_err owtw_unif_next(struct owtw_unif *u, uint32_t *out)
      * itself is encrypted, so the blocks are E(0), E(4), E(8)... */
     unsigned i = u->counter[15] & 3u;
     if (i == 0) {
-        enum ippm_err e = ippm_aes128_ecb(&u->key, true, u->counter, u->out,
-                                          sizeof u->out);
+        enum ippm_err e =
+            ippm_aes128_ecb(&u->key, true, u->counter, u->out, sizeof u->out);
         if (e != IPPM_OK)
             return e;
     }

@@ -22,7 +22,8 @@ static void test_owtw_num64_mul_is_exact(void **state)
     assert_true(owtw_num64_mul(1ull << 32, 0xB17217F8ull) == 0xB17217F8ull);
     assert_true(owtw_num64_mul(0x80000000ull, 0x80000000ull) == 0x40000000ull);
     /* (2^64 - 1)^2 = 2^128 - 2^65 + 1: bits 32..95 are 2^64 - 2^33 */
-    assert_true(owtw_num64_mul(UINT64_MAX, UINT64_MAX) == 0xfffffffe00000000ull);
+    assert_true(owtw_num64_mul(UINT64_MAX, UINT64_MAX) ==
+                0xfffffffe00000000ull);
     assert_true(owtw_num64_mul(0xffffffffull, 0xffffffffull) == 0xfffffffeull);
 }
 
@@ -96,9 +97,9 @@ static void test_owtw_schedule_reproduces_every_owamp_capture(void **state)
         uint8_t sid[16];
         owtw_unhex(f->sid, sid, sizeof sid);
         struct owtw_schedule s;
-        assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1,
-                                            f->start),
-                         IPPM_OK);
+        assert_int_equal(
+            owtw_schedule_init(&s, &owtw_ossl, sid, &slot, 1, f->start),
+            IPPM_OK);
         for (int k = 0; k < 10; k++) {
             uint64_t t;
             assert_int_equal(owtw_schedule_next(&s, &t), IPPM_OK);
@@ -124,8 +125,9 @@ static void test_owtw_schedule_cycles_fixed_slots(void **state)
                                        {OWTW_SLOT_FIXED, 0}};
     uint8_t sid[16] = {0};
     struct owtw_schedule s;
-    assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, slots, 2, 100ull << 32),
-                     IPPM_OK);
+    assert_int_equal(
+        owtw_schedule_init(&s, &owtw_ossl, sid, slots, 2, 100ull << 32),
+        IPPM_OK);
     static const uint64_t want[5] = {101, 101, 102, 102, 103};
     for (int k = 0; k < 5; k++) {
         uint64_t t;
@@ -145,9 +147,9 @@ static void test_owtw_schedule_init_refuses_bad_slots(void **state)
                      IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_schedule_init(&s, &owtw_ossl, sid, &bad, 0, 0),
                      IPPM_ERR_BAD_ARG);
-    assert_int_equal(owtw_schedule_init(&s, NULL, sid, &(struct owtw_slot){0, 1},
-                                        1, 0),
-                     IPPM_ERR_NO_KEY);
+    assert_int_equal(
+        owtw_schedule_init(&s, NULL, sid, &(struct owtw_slot){0, 1}, 1, 0),
+        IPPM_ERR_NO_KEY);
 }
 
 int main(void)

@@ -130,25 +130,6 @@ static enum ippm_err refuse_setup(struct owtw_server *s, uint8_t accept,
     return IPPM_OK;
 }
 
-static const struct owtw_key *find_key(const struct owtw_server *s,
-                                       const uint8_t keyid[OWTW_KEYID_LEN],
-                                       bool ikev2)
-{
-    /* RFC 7717 §5.3: SPIi and SPIr in the first 16 octets; the rest is
-     * ignored. Otherwise the whole zero-padded KeyID names the key. */
-    size_t cmp = ikev2 ? 16 : OWTW_KEYID_LEN;
-    for (size_t i = 0; i < s->cfg.n_keys; i++) {
-        const struct owtw_key *k = &s->cfg.keys[i];
-        if (k->keyid_len > OWTW_KEYID_LEN)
-            continue;
-        uint8_t padded[OWTW_KEYID_LEN] = {0};
-        memcpy(padded, k->keyid, k->keyid_len);
-        if (memcmp(padded, keyid, cmp) == 0)
-            return k;
-    }
-    return NULL;
-}
-
 /* The security bit the Mode word chooses, 0 when none or several. */
 static uint32_t chosen_security(enum owtw_proto proto, uint32_t mode)
 {
@@ -163,23 +144,22 @@ static enum ippm_err open_keys(struct owtw_server *s,
                                const struct owtw_setup *su, uint8_t *accept)
 {
     bool ikev2 = (su->mode & OWTW_MODE_IKEV2) != 0;
-    const struct owtw_key *k = find_key(s, su->keyid, ikev2);
+    const struct owtw_key *k =
+        owtw_key_find(s->cfg.keys, s->cfg.n_keys, su->keyid, ikev2);
     *accept = ikev2 ? OWTW_ACCEPT_NO_IKEV2_SA : OWTW_ACCEPT_FAILURE;
     if (!k)
         return OWTW_ERR_KEYID;
     *accept = OWTW_ACCEPT_FAILURE;
-    uint8_t key[OWTW_AES_SK_LEN];
     struct owtw_session_keys sk;
-    enum ippm_err e = owtw_derive_key(s->cfg.crypto, k->secret, k->secret_len,
-                                      s->rnd.salt, s->cfg.count, key);
-    if (e == IPPM_OK)
-        e = owtw_token_open(s->cfg.crypto, key, su->token, s->rnd.challenge,
-                            &sk);
-    memset(key, 0, sizeof key);
+    enum ippm_err e = owtw_key_open_token(s->cfg.crypto, k, s->rnd.salt,
+                                          s->cfg.count, s->rnd.challenge,
+                                          su->token, &sk);
     if (e == IPPM_OK)
         e = owtw_chan_init(&s->c.rx, s->cfg.crypto, &sk, su->client_iv);
     if (e == IPPM_OK)
         e = owtw_chan_init(&s->c.tx, s->cfg.crypto, &sk, s->rnd.server_iv);
+    if (e == IPPM_OK)
+        s->c.sk = sk;
     memset(&sk, 0, sizeof sk);
     if (e != IPPM_OK && e != OWTW_ERR_TOKEN)
         *accept = OWTW_ACCEPT_INTERNAL;
@@ -196,8 +176,12 @@ static enum ippm_err on_setup(struct owtw_server *s, struct owtw_action *act)
     ippm_stream_consume(&s->c.in, OWTW_SETUP_LEN);
     s->c.mode = su.mode;
     uint32_t sec = chosen_security(s->cfg.proto, su.mode);
-    /* RFC 4656 §3.1: no mode bit, the client will not continue. */
-    if ((su.mode & 7u) == 0 && !(su.mode & OWTW_MODE_MIXED))
+    /* RFC 4656 §3.1: no mode bit (OWAMP reads the last three only), the
+     * client will not continue. */
+    uint32_t any = su.mode & (s->cfg.proto == OWTW_OWAMP
+                                  ? 7u
+                                  : OWTW_MODE_SECURITY_MASK);
+    if (any == 0)
         return fail(s, OWTW_ERR_MODE, act);
     uint32_t features = s->cfg.proto == OWTW_TWAMP
                             ? su.mode & ~OWTW_MODE_SECURITY_MASK

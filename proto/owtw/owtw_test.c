@@ -81,6 +81,8 @@ void owtw_test_keys_free(struct owtw_test_keys *k)
 
 /* ---- layouts ---- */
 
+/* The tables read as the RFC figures: */
+/* clang-format off */
 #define F(o, l) {(o), (l)}
 
 /* RFC 4656 §4.1.2 authenticated and encrypted modes, which RFC 5357
@@ -102,6 +104,7 @@ static const struct stamp_layout reflector_auth = {
     {"seq", "ts", "errest", NULL, "rx-ts", "ss-seq", "ss-ts", "ss-errest",
      "ttl", "hmac"},
     {F(4, 12), F(26, 6), F(40, 8), F(52, 12), F(74, 6), F(81, 15)}, 6};
+/* clang-format on */
 
 /* see owtw_test.h */
 const struct stamp_layout *owtw_test_layout(enum stamp_pkt_kind kind,
@@ -140,11 +143,20 @@ void owtw_span_store(uint8_t *buf, struct stamp_span s, uint64_t v)
 {
     uint8_t *b = buf + s.off;
     switch (s.len) {
-    case 1: b[0] = (uint8_t)v; break;
-    case 2: ippm_store_u16(b, (uint16_t)v); break;
-    case 4: ippm_store_u32(b, (uint32_t)v); break;
-    case 8: ippm_store_u64(b, v); break;
-    default: break; /* absent from this layout */
+    case 1:
+        b[0] = (uint8_t)v;
+        break;
+    case 2:
+        ippm_store_u16(b, (uint16_t)v);
+        break;
+    case 4:
+        ippm_store_u32(b, (uint32_t)v);
+        break;
+    case 8:
+        ippm_store_u64(b, v);
+        break;
+    default:
+        break; /* absent from this layout */
     }
 }
 
@@ -153,11 +165,16 @@ uint64_t owtw_span_load(const uint8_t *buf, struct stamp_span s)
 {
     const uint8_t *b = buf + s.off;
     switch (s.len) {
-    case 1: return b[0];
-    case 2: return ippm_load_u16(b);
-    case 4: return ippm_load_u32(b);
-    case 8: return ippm_load_u64(b);
-    default: return 0;
+    case 1:
+        return b[0];
+    case 2:
+        return ippm_load_u16(b);
+    case 4:
+        return ippm_load_u32(b);
+    case 8:
+        return ippm_load_u64(b);
+    default:
+        return 0;
     }
 }
 
@@ -173,35 +190,36 @@ bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf)
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
-                              const struct stamp_layout *l,
+                              const struct stamp_layout *l, size_t extra_off,
                               const uint8_t *extra, size_t extra_len)
 {
     if (!extra)
         extra_len = 0;
-    if (!l || total_len < l->base_len || total_len > OWTW_TEST_MAX_LEN ||
-        extra_len > total_len - l->base_len)
+    if (!l || extra_off < l->base_len || total_len < extra_off ||
+        total_len > OWTW_TEST_MAX_LEN || extra_len > total_len - extra_off)
         return IPPM_ERR_BAD_ARG;
     if (cap < total_len)
         return IPPM_ERR_NOSPACE;
-    size_t base = l->base_len;
     /* The padding first: it may lie in buf past the base (a reflector
-     * answering in place). Then MBZ and the MAC slot zeroed. */
+     * answering in place). Then what precedes it, MBZ and the MAC slot
+     * included, zeroed for the fields. */
     if (extra_len)
-        memmove(buf + base, extra, extra_len);
-    memset(buf + base + extra_len, 0, total_len - base - extra_len);
-    memset(buf, 0, base);
+        memmove(buf + extra_off, extra, extra_len);
+    memset(buf + extra_off + extra_len, 0, total_len - extra_off - extra_len);
+    memset(buf, 0, extra_off);
     return IPPM_OK;
 }
 
 /* see owtw_test.h */
-enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
-                                     size_t total_len,
-                                     const struct stamp_sender_pkt *pkt,
-                                     enum owtw_test_mode mode)
+enum ippm_err owtw_sender_pkt_encode_at(uint8_t *buf, size_t cap,
+                                        size_t total_len,
+                                        const struct stamp_sender_pkt *pkt,
+                                        enum owtw_test_mode mode,
+                                        size_t pad_off)
 {
     const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_SENDER, mode);
-    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
-                                      pkt->extra_len);
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pad_off,
+                                      pkt->extra, pkt->extra_len);
     if (e != IPPM_OK)
         return e;
     /* RFC 4656 §4.1.2: Sequence Number, Timestamp, Error Estimate. */
@@ -209,6 +227,16 @@ enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
     owtw_span_store(buf, l->field[STAMP_F_TS], pkt->ts);
     owtw_span_store(buf, l->field[STAMP_F_ERREST], pkt->errest);
     return IPPM_OK;
+}
+
+/* see owtw_test.h */
+enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap, size_t total_len,
+                                     const struct stamp_sender_pkt *pkt,
+                                     enum owtw_test_mode mode)
+{
+    return owtw_sender_pkt_encode_at(
+        buf, cap, total_len, pkt, mode,
+        owtw_test_base_len(STAMP_PKT_SENDER, mode));
 }
 
 /* see owtw_test.h */
@@ -284,8 +312,7 @@ static enum ippm_err protected_span(const struct owtw_test_keys *k,
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
-                             enum stamp_pkt_kind kind, uint8_t *buf,
-                             size_t len)
+                             enum stamp_pkt_kind kind, uint8_t *buf, size_t len)
 {
     size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];
@@ -303,8 +330,7 @@ enum ippm_err owtw_test_seal(const struct owtw_test_keys *k,
 
 /* see owtw_test.h */
 enum ippm_err owtw_test_open(const struct owtw_test_keys *k,
-                             enum stamp_pkt_kind kind, uint8_t *buf,
-                             size_t len)
+                             enum stamp_pkt_kind kind, uint8_t *buf, size_t len)
 {
     size_t n = 0;
     uint8_t mac[OWTW_TEST_MAC_LEN];

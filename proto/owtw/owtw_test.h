@@ -24,22 +24,22 @@
 #include "../common/ippm_err.h"
 #include "../stamp/stamp.h"
 
-#define OWTW_SID_LEN 16
-#define OWTW_AES_SK_LEN 16  /* AES Session-key, RFC 4656 §3.1 Token */
-#define OWTW_HMAC_SK_LEN 32 /* HMAC Session-key */
+#define OWTW_SID_LEN      16
+#define OWTW_AES_SK_LEN   16 /* AES Session-key, RFC 4656 §3.1 Token */
+#define OWTW_HMAC_SK_LEN  32 /* HMAC Session-key */
 #define OWTW_TEST_MAC_LEN 16 /* HMAC-SHA1 truncated to 128 bits */
 
 /* Base lengths, RFC 4656 §4.1.2 and RFC 5357 §4.2.1. */
-#define OWTW_SENDER_OPEN_LEN 14
-#define OWTW_SENDER_AUTH_LEN 48
-#define OWTW_SENDER_MAC_OFF 32
+#define OWTW_SENDER_OPEN_LEN     14
+#define OWTW_SENDER_AUTH_LEN     48
+#define OWTW_SENDER_MAC_OFF      32
 #define TWAMP_REFLECTOR_OPEN_LEN STAMP_TWL_REFLECTOR_LEN /* 41 */
 /* RFC 5357 §4.2.1 names 104 octets and a 56-octet sender base; the
  * figure sums to 112 with the HMAC at 96, as perfSONAR sends
  * (twamp-owamp-fixtures.md §4.6). */
 #define TWAMP_REFLECTOR_AUTH_LEN 112
-#define TWAMP_REFLECTOR_MAC_OFF 96
-#define OWTW_TEST_MAX_LEN STAMP_MAX_LEN
+#define TWAMP_REFLECTOR_MAC_OFF  96
+#define OWTW_TEST_MAX_LEN        STAMP_MAX_LEN
 
 /* The test-session mode, by its Modes bit (RFC 4656 §3.1; OWTW_MODE_* of
  * owtw.h): a mixed-mode session (RFC 5618, Modes value 8: "Unauthenticated
@@ -122,12 +122,14 @@ bool owtw_layout_mbz_set(const struct stamp_layout *l, const uint8_t *buf);
 
 /* Frames a packet of layout l and total_len octets in buf: checks the
  * sizes, writes extra (extra_len octets, may be NULL, may overlap buf
- * past the base) after the base and zeros up to total_len, and zeroes
- * the base for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no layout,
- * total_len below the base or above OWTW_TEST_MAX_LEN, extra longer
- * than the room), IPPM_ERR_NOSPACE (cap < total_len). */
+ * past the base) at extra_off (the base, or past it when MBZ octets come
+ * first) and zeros up to total_len, and zeroes everything before
+ * extra_off for the fields. Returns IPPM_OK, IPPM_ERR_BAD_ARG (no
+ * layout, extra_off below the base or past total_len, total_len above
+ * OWTW_TEST_MAX_LEN, extra longer than the room), IPPM_ERR_NOSPACE
+ * (cap < total_len). */
 enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
-                              const struct stamp_layout *l,
+                              const struct stamp_layout *l, size_t extra_off,
                               const uint8_t *extra, size_t extra_len);
 
 /* ---- the sender packet, RFC 4656 §4.1.2, RFC 5357 §4.1.2 ---- */
@@ -139,10 +141,17 @@ enum ippm_err owtw_test_frame(uint8_t *buf, size_t cap, size_t total_len,
  * Returns IPPM_OK, IPPM_ERR_BAD_ARG (mode, total_len below the base or
  * above OWTW_TEST_MAX_LEN, extra longer than the room), IPPM_ERR_NOSPACE
  * (cap < total_len). */
-enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap,
-                                     size_t total_len,
+enum ippm_err owtw_sender_pkt_encode(uint8_t *buf, size_t cap, size_t total_len,
                                      const struct stamp_sender_pkt *pkt,
                                      enum owtw_test_mode mode);
+
+/* As owtw_sender_pkt_encode, with the padding at pad_off (>= the base)
+ * and zeros between: TWAMP's Symmetrical Size packet (twamp.h). */
+enum ippm_err owtw_sender_pkt_encode_at(uint8_t *buf, size_t cap,
+                                        size_t total_len,
+                                        const struct stamp_sender_pkt *pkt,
+                                        enum owtw_test_mode mode,
+                                        size_t pad_off);
 
 /* Decodes a plaintext (opened) sender packet: the fields, mbz_nonzero
  * (the Error Estimate's Z bit is not MBZ: RFC 8186 gives it meaning),
@@ -194,6 +203,9 @@ enum ippm_err owtw_test_restamp(uint8_t *buf, size_t len,
                                 bool complement);
 
 /* ---- timestamps and the checksum complement (owtw_ext.c) ---- */
+
+/* A 32.32 interval (Timeout, a slot) in ns, saturating at UINT64_MAX. */
+uint64_t owtw_interval_ns(uint64_t t);
 
 /* The timestamp of unix_ns in the format the Z bit of errest (the Error
  * Estimate sent with it) names: NTP when clear, PTPv2 truncated when set
@@ -262,8 +274,8 @@ struct owtw_schedule {
     struct owtw_unif unif;
     const struct owtw_slot *slots;
     uint32_t n_slots;
-    uint32_t next;   /* sequence number of the next time handed out */
-    uint64_t at;     /* 32.32 time of the last one (Start Time at first) */
+    uint32_t next; /* sequence number of the next time handed out */
+    uint64_t at;   /* 32.32 time of the last one (Start Time at first) */
 };
 
 /* Starts the schedule of the session sid at start (an NTP 32.32

@@ -53,16 +53,18 @@ static void test_owtw_test_key_octets_match_every_capture(void **state)
     }
 }
 
-static void test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto(void **state)
+static void
+test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto(void **state)
 {
     (void)state;
     struct owtw_test_keys k;
     uint8_t z[32] = {0};
-    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, (enum owtw_test_mode)3, z,
-                                         z, z),
-                     IPPM_ERR_BAD_ARG);
-    assert_int_equal(owtw_test_keys_init(&k, &owtw_ossl, OWTW_TEST_AUTH, NULL, z, z),
-                     IPPM_ERR_BAD_ARG);
+    assert_int_equal(
+        owtw_test_keys_init(&k, &owtw_ossl, (enum owtw_test_mode)3, z, z, z),
+        IPPM_ERR_BAD_ARG);
+    assert_int_equal(
+        owtw_test_keys_init(&k, &owtw_ossl, OWTW_TEST_AUTH, NULL, z, z),
+        IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_test_keys_init(&k, NULL, OWTW_TEST_AUTH, z, z, z),
                      IPPM_ERR_NO_KEY);
     assert_false(ippm_hmac_key_ready(&k.hmac));
@@ -74,10 +76,10 @@ static void test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto(void **state
 static void test_owtw_test_layouts_match_the_rfc_figures(void **state)
 {
     (void)state;
-    const struct stamp_layout *s = owtw_test_layout(STAMP_PKT_SENDER,
-                                                    OWTW_TEST_AUTH);
-    const struct stamp_layout *r = owtw_test_layout(STAMP_PKT_REFLECTOR,
-                                                    OWTW_TEST_ENCRYPTED);
+    const struct stamp_layout *s =
+        owtw_test_layout(STAMP_PKT_SENDER, OWTW_TEST_AUTH);
+    const struct stamp_layout *r =
+        owtw_test_layout(STAMP_PKT_REFLECTOR, OWTW_TEST_ENCRYPTED);
     assert_int_equal(owtw_test_base_len(STAMP_PKT_SENDER, OWTW_TEST_OPEN), 14);
     assert_int_equal(s->base_len, 48);
     assert_int_equal(owtw_test_base_len(STAMP_PKT_REFLECTOR, OWTW_TEST_OPEN),
@@ -95,12 +97,10 @@ static void test_owtw_test_layouts_match_the_rfc_figures(void **state)
     assert_null(owtw_test_layout(STAMP_PKT_SENDER, (enum owtw_test_mode)8));
     assert_int_equal(owtw_test_protected_len(STAMP_PKT_SENDER, OWTW_TEST_AUTH),
                      16);
-    assert_int_equal(owtw_test_protected_len(STAMP_PKT_SENDER,
-                                             OWTW_TEST_ENCRYPTED),
-                     32);
-    assert_int_equal(owtw_test_protected_len(STAMP_PKT_REFLECTOR,
-                                             OWTW_TEST_ENCRYPTED),
-                     96);
+    assert_int_equal(
+        owtw_test_protected_len(STAMP_PKT_SENDER, OWTW_TEST_ENCRYPTED), 32);
+    assert_int_equal(
+        owtw_test_protected_len(STAMP_PKT_REFLECTOR, OWTW_TEST_ENCRYPTED), 96);
 }
 
 /* ---- the sender packet ---- */
@@ -118,11 +118,13 @@ static void test_owtw_sender_seal_reproduces_every_capture(void **state)
         size_t len = owtw_unhex(f->sender_wire, wire, sizeof wire);
         struct owtw_test_keys k;
         keys_of(f, &k);
-        struct stamp_sender_pkt p = {.seq = 0, .ts = f->ts, .errest = 1,
-                                     .extra = wire + 48, .extra_len = len - 48};
-        assert_int_equal(owtw_sender_pkt_encode(buf, sizeof buf, len, &p,
-                                                k.mode),
-                         IPPM_OK);
+        struct stamp_sender_pkt p = {.seq = 0,
+                                     .ts = f->ts,
+                                     .errest = 1,
+                                     .extra = wire + 48,
+                                     .extra_len = len - 48};
+        assert_int_equal(
+            owtw_sender_pkt_encode(buf, sizeof buf, len, &p, k.mode), IPPM_OK);
         assert_int_equal(owtw_test_seal(&k, STAMP_PKT_SENDER, buf, len),
                          IPPM_OK);
         assert_memory_equal(buf, wire, len);
@@ -194,17 +196,20 @@ static void test_owtw_sender_pkt_open_mode_is_14_octets(void **state)
     (void)state;
     /* RFC 4656 §4.1.2 unauthenticated: Sequence Number, Timestamp, Error
      * Estimate, then padding; the OWAMP-O capture's packet 0. */
-    static const uint8_t want[16] = {0, 0, 0, 7, 0xee, 0xb1, 0x4c, 0x6c,
-                                     0x59, 0x86, 0xa8, 0xfc, 0x00, 0x01,
-                                     0xaa, 0xbb};
+    static const uint8_t want[16] = {0,    0,    0,    7,    0xee, 0xb1,
+                                     0x4c, 0x6c, 0x59, 0x86, 0xa8, 0xfc,
+                                     0x00, 0x01, 0xaa, 0xbb};
     const uint8_t pad[2] = {0xaa, 0xbb};
-    struct stamp_sender_pkt p = {.seq = 7, .ts = 0xeeb14c6c5986a8fcull,
-                                 .errest = 1, .ssid = 0xffff, .extra = pad,
+    struct stamp_sender_pkt p = {.seq = 7,
+                                 .ts = 0xeeb14c6c5986a8fcull,
+                                 .errest = 1,
+                                 .ssid = 0xffff,
+                                 .extra = pad,
                                  .extra_len = 2};
     uint8_t buf[16];
-    assert_int_equal(owtw_sender_pkt_encode(buf, sizeof buf, 16, &p,
-                                            OWTW_TEST_OPEN),
-                     IPPM_OK);
+    assert_int_equal(
+        owtw_sender_pkt_encode(buf, sizeof buf, 16, &p, OWTW_TEST_OPEN),
+        IPPM_OK);
     assert_memory_equal(buf, want, 16);
     struct ippm_guard g;
     uint8_t *b = ippm_guard_copy(&g, want, 14);
@@ -231,9 +236,9 @@ static void test_owtw_sender_pkt_reports_mbz_and_refuses_bad_sizes(void **state)
                      IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_sender_pkt_encode(buf, 47, 48, &p, OWTW_TEST_AUTH),
                      IPPM_ERR_NOSPACE);
-    assert_int_equal(owtw_sender_pkt_encode(buf, 48, 48, &p,
-                                            (enum owtw_test_mode)0),
-                     IPPM_ERR_BAD_ARG);
+    assert_int_equal(
+        owtw_sender_pkt_encode(buf, 48, 48, &p, (enum owtw_test_mode)0),
+        IPPM_ERR_BAD_ARG);
     assert_int_equal(owtw_sender_pkt_encode(buf, 48, 48, &p, OWTW_TEST_AUTH),
                      IPPM_OK);
     struct stamp_sender_pkt d;
@@ -265,8 +270,8 @@ static void test_owtw_ts_follows_the_z_bit(void **state)
     assert_true(owtw_ts_encode(ns, 0x4001) ==
                 (1700000000ull << 32 | 500000000ull));
     bool ok = false;
-    assert_true(owtw_ts_decode(1700000000ull << 32 | 500000000ull, 0x4001,
-                               &ok) == ns);
+    assert_true(
+        owtw_ts_decode(1700000000ull << 32 | 500000000ull, 0x4001, &ok) == ns);
     assert_true(ok);
     owtw_ts_decode(1700000000ull << 32 | 1000000000ull, 0xc0ff, &ok);
     assert_false(ok);
@@ -336,9 +341,9 @@ static void test_owtw_test_restamp_after_sealing(void **state)
     assert_int_equal(owtw_sender_pkt_decode(&p, wire, len, OWTW_TEST_AUTH),
                      IPPM_OK);
     assert_true(p.ts == 0x0123456789abcdefull);
-    assert_int_equal(owtw_test_restamp(wire, 48, STAMP_PKT_SENDER,
-                                       OWTW_TEST_AUTH, 1, true),
-                     IPPM_ERR_SHORT);
+    assert_int_equal(
+        owtw_test_restamp(wire, 48, STAMP_PKT_SENDER, OWTW_TEST_AUTH, 1, true),
+        IPPM_ERR_SHORT);
     assert_int_equal(owtw_test_restamp(wire, len, STAMP_PKT_SENDER,
                                        OWTW_TEST_ENCRYPTED, 1, false),
                      IPPM_ERR_BAD_ARG);
@@ -360,13 +365,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_owtw_test_key_octets_match_every_capture),
-        cmocka_unit_test(test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto),
+        cmocka_unit_test(
+            test_owtw_test_keys_init_refuses_bad_mode_and_no_crypto),
         cmocka_unit_test(test_owtw_test_layouts_match_the_rfc_figures),
         cmocka_unit_test(test_owtw_sender_seal_reproduces_every_capture),
         cmocka_unit_test(test_owtw_sender_open_decodes_every_capture),
         cmocka_unit_test(test_owtw_test_open_rejects_a_flipped_bit),
         cmocka_unit_test(test_owtw_sender_pkt_open_mode_is_14_octets),
-        cmocka_unit_test(test_owtw_sender_pkt_reports_mbz_and_refuses_bad_sizes),
+        cmocka_unit_test(
+            test_owtw_sender_pkt_reports_mbz_and_refuses_bad_sizes),
         cmocka_unit_test(test_owtw_ts_follows_the_z_bit),
         cmocka_unit_test(test_owtw_csum_complement_keeps_the_udp_checksum),
         cmocka_unit_test(test_owtw_ones_sum_matches_rfc_1071),

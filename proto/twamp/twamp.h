@@ -56,14 +56,27 @@ size_t twamp_symmetric_mbz_len(enum owtw_test_mode mode);
  * sender header, and after its MBZ in Symmetrical Size mode. */
 size_t twamp_sender_padding_off(enum owtw_test_mode mode, bool symmetrical);
 
+/* Encodes a plaintext Session-Sender packet as owtw_sender_pkt_encode
+ * does, and in Symmetrical Size mode with the 27 or 56 MBZ octets after
+ * the header (RFC 6038 §5.1.4, §5.1.5): pkt->extra then starts at
+ * twamp_sender_padding_off. extra is the Packet Padding (to be reflected)
+ * followed by any Additional Packet Padding; with RFC 6038 Server octets
+ * its first 2 octets are those (§5.1.2). Returns as
+ * owtw_sender_pkt_encode (IPPM_ERR_BAD_ARG also when total_len leaves no
+ * room for the MBZ). */
+enum ippm_err twamp_sender_pkt_encode(uint8_t *buf, size_t cap,
+                                      size_t total_len,
+                                      const struct stamp_sender_pkt *pkt,
+                                      enum owtw_test_mode mode,
+                                      bool symmetrical);
+
 /* The length of the reflection of a sender packet of rx_len octets: the
  * received length, at least the reflector base refl_base (41 or 112, 44
  * with RFC 7750; RFC 5357 §4.2.1's truncation, as perfSONAR's
  * max(received, 41|112), fixtures §2), and at least the base plus
  * reflect_len (RFC 6038 §5.2.1: the octets to be reflected MUST be
  * included). */
-size_t twamp_reflect_len(size_t rx_len, size_t refl_base,
-                         uint16_t reflect_len);
+size_t twamp_reflect_len(size_t rx_len, size_t refl_base, uint16_t reflect_len);
 
 /* Fills the reflector's padding (out_len octets at out) from the
  * sender's packet (rx, rx_len): the sender's padding from
@@ -96,16 +109,15 @@ void twamp_micro_ids_off(enum stamp_pkt_kind kind, enum owtw_test_mode mode,
 
 /* The base of a micro-session packet: a sender's 20 (mode 1) or 48, a
  * reflector's 44 (mode 1) or 112. */
-size_t twamp_micro_base_len(enum stamp_pkt_kind kind,
-                            enum owtw_test_mode mode);
+size_t twamp_micro_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode);
 
 /* Reads / writes both Micro-session IDs of a plaintext packet of len
  * octets. Returns IPPM_OK or IPPM_ERR_SHORT (len below
  * twamp_micro_base_len). */
 enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
                                   enum stamp_pkt_kind kind,
-                                  enum owtw_test_mode mode,
-                                  uint16_t *sender_id, uint16_t *reflector_id);
+                                  enum owtw_test_mode mode, uint16_t *sender_id,
+                                  uint16_t *reflector_id);
 enum ippm_err twamp_micro_ids_put(uint8_t *buf, size_t len,
                                   enum stamp_pkt_kind kind,
                                   enum owtw_test_mode mode, uint16_t sender_id,
@@ -126,7 +138,8 @@ struct twamp_reflector_config {
      * mode 1 octet 41 holds S-DSCP-ECN where RFC 9533 has MBZ.) */
     bool micro;
     uint16_t micro_id;
-    uint64_t refwait_ns;  /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
+    uint64_t refwait_ns; /* RFC 5357 §4.2 REFWAIT; 0: 900 s */
+    uint64_t timeout_ns; /* the session's Timeout (Request-TW-Session) */
 };
 
 struct twamp_reflector_counters {
@@ -137,9 +150,10 @@ struct twamp_reflector_counters {
 
 struct twamp_reflector {
     struct twamp_reflector_config cfg;
-    uint32_t next_seq;   /* the reflector's own, RFC 5357 §4.2.1 */
+    uint32_t next_seq;    /* the reflector's own, RFC 5357 §4.2.1 */
     uint32_t last_ss_seq; /* the sender's, of the last reflection */
-    uint64_t last_ns;    /* last packet (or start): REFWAIT runs from it */
+    uint64_t last_ns;     /* last packet (or start): REFWAIT runs from it */
+    uint64_t stop_ns;     /* Stop-Sessions + Timeout; UINT64_MAX: running */
     bool done;
     struct twamp_reflector_counters counters;
 };
@@ -156,23 +170,34 @@ void twamp_reflector_init(struct twamp_reflector *r,
  * -1), S-DSCP-ECN from tos when cfg.dscp_ecn, the Micro-session IDs with
  * cfg.micro, and seals it. *tx_len gets its length. Returns IPPM_OK,
  * IPPM_ERR_SHORT, IPPM_ERR_HMAC, STAMP_ERR_MEMBER_LINK (RFC 9533: another
- * Reflector Micro-session ID), IPPM_ERR_NOSPACE (tx_cap), IPPM_ERR_NO_KEY,
- * IPPM_ERR_CRYPTO; nothing is counted. */
+ * Reflector Micro-session ID), IPPM_ERR_NOSPACE (tx_cap),
+ * IPPM_ERR_TOO_LONG (the reply would pass OWTW_TEST_MAX_LEN),
+ * IPPM_ERR_NO_KEY (keys of no known mode), IPPM_ERR_CRYPTO; nothing is
+ * counted. */
 enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       const uint8_t *rx, size_t rx_len,
                                       uint64_t rx_ns, int ttl, int tos,
                                       uint64_t tx_ns, uint8_t *tx,
                                       size_t tx_cap, size_t *tx_len);
 
-/* When the driver should next send TIMER: REFWAIT after the last packet;
- * UINT64_MAX once done. */
+/* Stop-Sessions arrived at now_ns: packets are still reflected for the
+ * session's Timeout, and those later "MUST be ignored by the Reflector"
+ * (RFC 5357 §4.2): no reply, DROP with IPPM_ERR_DONE. */
+void twamp_reflector_stop_sessions(struct twamp_reflector *r, uint64_t now_ns);
+
+/* When the driver should next send TIMER: REFWAIT after the last packet,
+ * or the end of the Timeout after Stop-Sessions if sooner; UINT64_MAX
+ * once done. */
 uint64_t twamp_reflector_deadline(const struct twamp_reflector *r);
 
 /* DATAGRAM: reflects (receive time meta->rx_ns, else now_ns; transmit
  * time now_ns; TTL and TOS from meta) and answers SEND_DATAGRAM with
  * act->seq the sender's sequence number, or DROP with why (as
- * twamp_reflector_reflect); both counted. TIMER: DONE once REFWAIT has
- * passed without a packet (RFC 5357 §4.2), else NONE. STOP: DONE.
+ * twamp_reflector_reflect; IPPM_ERR_DONE past the Timeout after
+ * Stop-Sessions, or once done); both counted. TIMER: DONE once REFWAIT
+ * has passed without a packet or the Timeout after Stop-Sessions has
+ * (RFC 5357 §4.2), else NONE. STOP (the driver shuts down): DONE. DONE
+ * comes once; a later STOP or TIMER answers NONE.
  * Returns IPPM_OK, or IPPM_ERR_BAD_ARG for BYTES and CLOSED. */
 enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
                                      const struct ippm_event *ev, uint8_t *tx,

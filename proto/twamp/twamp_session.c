@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-#include "../common/ippm_time.h"
-
 /* see twamp.h */
 void twamp_reflector_init(struct twamp_reflector *r,
                           const struct twamp_reflector_config *cfg,
@@ -16,6 +14,14 @@ void twamp_reflector_init(struct twamp_reflector *r,
     if (r->cfg.refwait_ns == 0)
         r->cfg.refwait_ns = TWAMP_REFWAIT_DEFAULT_NS;
     r->last_ns = now_ns;
+    r->stop_ns = UINT64_MAX;
+}
+
+/* see twamp.h */
+void twamp_reflector_stop_sessions(struct twamp_reflector *r, uint64_t now_ns)
+{
+    uint64_t end = now_ns + r->cfg.timeout_ns;
+    r->stop_ns = end < now_ns ? UINT64_MAX - 1 : end;
 }
 
 /* Opens the sender packet's base into plain (the padding is neither
@@ -57,12 +63,31 @@ static enum ippm_err micro_ids_of(const struct twamp_reflector_config *c,
 {
     enum owtw_test_mode mode = c->keys->mode;
     uint16_t refl_id;
-    enum ippm_err e = twamp_micro_ids_get(mode == OWTW_TEST_OPEN ? rx : plain,
-                                          rx_len, STAMP_PKT_SENDER, mode,
-                                          sender_id, &refl_id);
+    enum ippm_err e =
+        twamp_micro_ids_get(mode == OWTW_TEST_OPEN ? rx : plain, rx_len,
+                            STAMP_PKT_SENDER, mode, sender_id, &refl_id);
     if (e == IPPM_OK && refl_id != 0 && refl_id != c->micro_id)
         return STAMP_ERR_MEMBER_LINK;
     return e;
+}
+
+/* What follows the RFC 5357 fields of a reply in tx: the sender's padding
+ * (RFC 6038 §5.2.1, as perfSONAR reuses it, from the first octet after
+ * any extension header octets), the micro-session IDs, S-DSCP-ECN. The
+ * encoder has zeroed the octets between. */
+static void fill_extensions(const struct twamp_reflector_config *c, uint8_t *tx,
+                            size_t len, const uint8_t *rx, size_t rx_len,
+                            uint16_t micro_sender, int tos)
+{
+    enum owtw_test_mode mode = c->keys->mode;
+    size_t base = reflector_base(c);
+    twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
+                          c->symmetrical);
+    if (c->micro)
+        (void)twamp_micro_ids_put(tx, len, STAMP_PKT_REFLECTOR, mode,
+                                  micro_sender, c->micro_id);
+    if (c->dscp_ecn)
+        tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
 }
 
 /* see twamp.h */
@@ -73,7 +98,6 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
                                       size_t tx_cap, size_t *tx_len)
 {
     const struct twamp_reflector_config *c = &r->cfg;
-    enum owtw_test_mode mode = c->keys->mode;
     uint8_t plain[OWTW_SENDER_AUTH_LEN];
     struct stamp_sender_pkt sp;
     uint16_t micro_sender = 0;
@@ -82,40 +106,29 @@ enum ippm_err twamp_reflector_reflect(struct twamp_reflector *r,
         e = micro_ids_of(c, plain, rx, rx_len, &micro_sender);
     if (e != IPPM_OK)
         return e;
-    size_t base = reflector_base(c);
-    size_t len = twamp_reflect_len(rx_len, base, c->reflect_len);
+    size_t len = twamp_reflect_len(rx_len, reflector_base(c), c->reflect_len);
     if (len > OWTW_TEST_MAX_LEN)
         return IPPM_ERR_TOO_LONG;
     if (tx_cap < len)
         return IPPM_ERR_NOSPACE;
-    /* RFC 8186 §2.3: the Z bit of our Error Estimate names the format. */
-    enum ippm_tsfmt fmt = ippm_errest_decode(c->errest).z ? IPPM_TS_PTP
-                                                          : IPPM_TS_NTP;
+    /* RFC 8186 §2.3: our timestamps in the format our Z bit names. */
     struct stamp_reflector_pkt p = {
         .seq = r->next_seq,
-        .ts = ippm_ts_from_ns(tx_ns, fmt),
+        .ts = owtw_ts_encode(tx_ns, c->errest),
         .errest = c->errest,
-        .rx_ts = ippm_ts_from_ns(rx_ns, fmt),
+        .rx_ts = owtw_ts_encode(rx_ns, c->errest),
         .ss_seq = sp.seq,
         .ss_ts = sp.ts,
         .ss_errest = sp.errest,
-        /* RFC 4656 §4.2: a TTL not read is recorded as 255. */
+        /* RFC 5357 §4.2: a TTL not read "MUST [be set] as 255". */
         .ss_ttl = ttl < 0 ? 255 : (uint8_t)ttl,
     };
-    size_t layout_base = owtw_test_base_len(STAMP_PKT_REFLECTOR, mode);
-    e = twamp_reflector_pkt_encode(tx, tx_cap, len, &p, mode);
+    e = twamp_reflector_pkt_encode(tx, tx_cap, len, &p, c->keys->mode);
     if (e != IPPM_OK)
         return e;
-    /* RFC 6038 §5.2.1 / perfSONAR: the padding is the sender's, from its
-     * first octet (after RFC 7750's extra header octets, if any). */
-    twamp_reflect_padding(tx + base, len - base, rx, rx_len, mode,
-                          c->symmetrical);
-    memset(tx + layout_base, 0, base - layout_base);
-    if (c->micro)
-        (void)twamp_micro_ids_put(tx, len, STAMP_PKT_REFLECTOR, mode,
-                                  micro_sender, c->micro_id);
-    if (c->dscp_ecn)
-        tx[twamp_dscp_ecn_off(mode)] = twamp_dscp_ecn_octet(tos);
+    fill_extensions(c, tx, len, rx, rx_len, micro_sender, tos);
+    /* RFC 5357 §4.2: "the HMAC MUST be calculated first, then ... the
+     * packet body is encrypted" (owtw_test_seal's order). */
     e = owtw_test_seal(c->keys, STAMP_PKT_REFLECTOR, tx, len);
     if (e != IPPM_OK)
         return e;
@@ -131,7 +144,9 @@ uint64_t twamp_reflector_deadline(const struct twamp_reflector *r)
     if (r->done)
         return UINT64_MAX;
     uint64_t d = r->last_ns + r->cfg.refwait_ns;
-    return d < r->last_ns ? UINT64_MAX : d;
+    if (d < r->last_ns)
+        d = UINT64_MAX;
+    return d < r->stop_ns ? d : r->stop_ns;
 }
 
 static void count_drop(struct twamp_reflector *r, enum ippm_err why)
@@ -149,9 +164,8 @@ static void on_datagram(struct twamp_reflector *r, const struct ippm_event *ev,
     int ttl = m ? m->ttl : -1;
     int tos = m ? m->tos : -1;
     size_t len = 0;
-    enum ippm_err e = twamp_reflector_reflect(r, ev->data, ev->len, rx_ns, ttl,
-                                              tos, ev->now_ns, tx, tx_cap,
-                                              &len);
+    enum ippm_err e = twamp_reflector_reflect(
+        r, ev->data, ev->len, rx_ns, ttl, tos, ev->now_ns, tx, tx_cap, &len);
     if (e != IPPM_OK) {
         count_drop(r, e);
         ippm_action_set(act, IPPM_ACT_DROP, 0, e, 0);
@@ -160,8 +174,7 @@ static void on_datagram(struct twamp_reflector *r, const struct ippm_event *ev,
     /* RFC 5357 §4.2: REFWAIT counts from the last packet received. */
     r->last_ns = ev->now_ns;
     r->counters.reflected++;
-    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK,
-                    r->last_ss_seq);
+    ippm_action_set(act, IPPM_ACT_SEND_DATAGRAM, len, IPPM_OK, r->last_ss_seq);
 }
 
 /* see twamp.h */
@@ -172,7 +185,11 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
     ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
     switch (ev->kind) {
     case IPPM_EV_DATAGRAM:
-        if (r->done) {
+        /* "not received within the Timeout": by its arrival time */
+        if (r->done ||
+            (ev->meta && ev->meta->rx_ns ? ev->meta->rx_ns : ev->now_ns) >
+                r->stop_ns) {
+            count_drop(r, IPPM_ERR_DONE);
             ippm_action_set(act, IPPM_ACT_DROP, 0, IPPM_ERR_DONE, 0);
             return IPPM_OK;
         }
@@ -180,13 +197,19 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
         return IPPM_OK;
     case IPPM_EV_TIMER:
         if (!r->done && ev->now_ns >= twamp_reflector_deadline(r)) {
+            /* why: REFWAIT is a timeout; the end after Stop-Sessions
+             * is the orderly one */
+            enum ippm_err why =
+                ev->now_ns >= r->stop_ns ? IPPM_OK : IPPM_ERR_TIMEOUT;
             r->done = true;
-            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_ERR_TIMEOUT, 0);
+            ippm_action_set(act, IPPM_ACT_DONE, 0, why, 0);
         }
         return IPPM_OK;
     case IPPM_EV_STOP:
+        /* DONE once: a STOP after the end changes nothing */
+        if (!r->done)
+            ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         r->done = true;
-        ippm_action_set(act, IPPM_ACT_DONE, 0, IPPM_OK, 0);
         return IPPM_OK;
     default:
         return IPPM_ERR_BAD_ARG;

@@ -15,7 +15,8 @@ enum ippm_err twamp_reflector_pkt_encode(uint8_t *buf, size_t cap,
                                          enum owtw_test_mode mode)
 {
     const struct stamp_layout *l = owtw_test_layout(STAMP_PKT_REFLECTOR, mode);
-    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, pkt->extra,
+    size_t base = l ? l->base_len : 0;
+    enum ippm_err e = owtw_test_frame(buf, cap, total_len, l, base, pkt->extra,
                                       pkt->extra_len);
     if (e != IPPM_OK)
         return e;
@@ -78,8 +79,19 @@ size_t twamp_sender_padding_off(enum owtw_test_mode mode, bool symmetrical)
 }
 
 /* see twamp.h */
-size_t twamp_reflect_len(size_t rx_len, size_t refl_base,
-                         uint16_t reflect_len)
+enum ippm_err twamp_sender_pkt_encode(uint8_t *buf, size_t cap,
+                                      size_t total_len,
+                                      const struct stamp_sender_pkt *pkt,
+                                      enum owtw_test_mode mode,
+                                      bool symmetrical)
+{
+    return owtw_sender_pkt_encode_at(
+        buf, cap, total_len, pkt, mode,
+        twamp_sender_padding_off(mode, symmetrical));
+}
+
+/* see twamp.h */
+size_t twamp_reflect_len(size_t rx_len, size_t refl_base, uint16_t reflect_len)
 {
     size_t len = rx_len > refl_base ? rx_len : refl_base;
     size_t need = refl_base + reflect_len;
@@ -158,8 +170,8 @@ size_t twamp_micro_base_len(enum stamp_pkt_kind kind, enum owtw_test_mode mode)
 /* see twamp.h */
 enum ippm_err twamp_micro_ids_get(const uint8_t *buf, size_t len,
                                   enum stamp_pkt_kind kind,
-                                  enum owtw_test_mode mode,
-                                  uint16_t *sender_id, uint16_t *reflector_id)
+                                  enum owtw_test_mode mode, uint16_t *sender_id,
+                                  uint16_t *reflector_id)
 {
     size_t s_off, r_off;
     if (len < twamp_micro_base_len(kind, mode))

@@ -1,0 +1,556 @@
+/* ippm owamp server: OWAMP-Control (RFC 4656 §3) on a TCP port through
+ * proto/owtw's server machine, one per connection; a receiving session
+ * (owamp_recv, records kept for Fetch-Session) per Conf-Receiver request
+ * and a sending session (owtw_send) per Conf-Sender request, all in one
+ * poll loop (owtw_server). The driver answers the machine's notes and
+ * moves octets; it reads no message itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impl/commands.h"
+#include "impl/core/cli.h"
+#include "impl/core/driver_common.h"
+#include "impl/owamp/owamp_prog.h"
+#include "impl/owamp/owamp_recv.h"
+#include "impl/owtw/owtw_ctl.h"
+#include "impl/owtw/owtw_metrics.h"
+#include "impl/owtw/owtw_prog.h"
+#include "impl/owtw/owtw_send.h"
+#include "impl/owtw/owtw_server.h"
+#include "impl/report/export.h"
+#include "proto/common/ippm_time.h"
+
+#define PROG "owamp server"
+#define MAX_SKIPS 64          /* skip ranges kept per session */
+#define FETCH_CHUNK 128       /* records per Fetch reply chunk */
+
+struct ows;
+
+/* One test session of a connection, either way. */
+struct ow_sess {
+    bool used, receiving;     /* receiving: Conf-Receiver, else we send */
+    struct owamp_recv recv;
+    struct owtw_send send;
+    struct owtw_request req;  /* as requested (for Fetch's reproduction) */
+    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* as requested */
+    struct owtw_test_slot sched[OWTW_CTL_MAX_SLOTS]; /* as proto/owtw runs them */
+    struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
+    size_t n_skips;
+};
+
+struct owc {
+    struct owtw_server m;
+    struct owtw_action act;
+    struct owtw_ctl_bufs bufs;
+    struct ow_sess sess[OWTW_CTL_MAX_SESSIONS];
+    struct owtw_link *link;
+    struct ows *srv;
+    bool started, stop_sent;
+};
+
+struct ows {
+    struct owtw_server_base b;
+    struct owtw_key *keys;
+    struct owtw_link *links;
+    struct ippm_rx_batch rx;
+    struct ippm_tx_batch tx;
+    struct owtw_server_counters cnt;
+    struct owtw_server_sample sample;
+    struct owtw_server_metrics met;
+    struct ippm_export exp;
+    struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
+    int fd_sess[OWTW_SERVER_TEST_FDS];
+};
+
+static const char usage_head[] =
+    "usage: ippm owamp server [options]\n"
+    "Answer OWAMP (RFC 4656) clients: OWAMP-Control on TCP; test sessions\n"
+    "received (records kept for Fetch-Session) or sent on UDP.\n";
+static const char usage_tail[] =
+    "Exit status: 0 after a clean stop (SIGINT, SIGTERM), 2 on a bad\n"
+    "command line or keys file, 3 when it could not run (a port it cannot\n"
+    "bind, an address that does not resolve).\n";
+
+static const struct owtw_prog prog = {PROG, "owamp-server",
+                                      OWTW_DEFAULT_PORT_OWAMP, false,
+                                      usage_head, usage_tail};
+
+/* ---- the machine, as owtw_link drives it ---- */
+
+static enum ippm_err m_handle(void *mv, const struct ippm_event *ev,
+                              struct ippm_action *act)
+{
+    struct owc *c = mv;
+    enum ippm_err e = owtw_server_handle(&c->m, ev, &c->act);
+    *act = c->act.io;
+    return e;
+}
+
+static uint64_t m_deadline(const void *mv)
+{
+    return owtw_server_deadline(&((const struct owc *)mv)->m);
+}
+
+static const uint8_t *m_tx(const void *mv)
+{
+    return ((const struct owc *)mv)->bufs.tx;
+}
+
+static size_t m_room(const void *mv)
+{
+    return owtw_server_room(&((const struct owc *)mv)->m);
+}
+
+static void answer(struct owc *c, struct owtw_action *a, enum ippm_err e,
+                   uint64_t now)
+{
+    if (e == IPPM_OK)
+        (void)owtw_link_perform(c->link, &a->io, now);
+}
+
+static void close_session(struct owc *c, int i)
+{
+    struct ow_sess *x = &c->sess[i];
+    if (!x->used)
+        return;
+    owamp_recv_close(&x->recv);
+    owtw_send_close(&x->send);
+    x->used = false;
+    c->srv->sample.sessions--;
+}
+
+/* The test keys' session keys: the ones the client's Token carried. */
+static const struct owtw_session_keys *session_keys(const struct owc *c)
+{
+    return owtw_ctl_server_keys(&c->m);
+}
+
+/* A Conf-Receiver request: a receiving socket and a new SID. */
+static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
+                              struct owtw_accept_session *ans, uint64_t now)
+{
+    struct ows *s = c->srv;
+    char err[IPPM_NET_ERRLEN];
+    if (owtw_ctl_make_sid(ans->sid, &c->link->sock.local, now,
+                          &s->b.crypto) != IPPM_OK)
+        return OWTW_ACCEPT_INTERNAL;
+    const struct owtw_session_keys *sk = session_keys(c);
+    struct owamp_recv_params p = {owtw_ctl_test_mode(c->m.c.mode), ans->sid,
+                                  sk ? sk->aes_sk : NULL,
+                                  sk ? sk->hmac_sk : NULL, x->req.n_packets,
+                                  x->req.timeout};
+    if (owamp_recv_open(&x->recv, &c->link->sock.local, s->b.o.test_lo,
+                        s->b.o.test_hi, x->req.receiver_port, &s->b.crypto,
+                        &p, &s->b.clk, err, sizeof(err)) != 0) {
+        if (!s->b.o.quiet)
+            fprintf(stderr, "%s: session refused: %s\n", PROG, err);
+        owamp_recv_close(&x->recv);
+        return OWTW_ACCEPT_TEMPORARY;
+    }
+    x->receiving = true;
+    ans->port = x->recv.sock.local.port;
+    return OWTW_ACCEPT_OK;
+}
+
+/* A Conf-Sender request: a sending socket; the client made the SID. */
+static uint8_t open_sending(struct owc *c, struct ow_sess *x,
+                            struct owtw_accept_session *ans)
+{
+    char err[IPPM_NET_ERRLEN];
+    x->send.sock.fd = -1;
+    if (owtw_send_open(&x->send, &c->link->sock.local, err, sizeof(err)) !=
+        0) {
+        if (!c->srv->b.o.quiet)
+            fprintf(stderr, "%s: session refused: %s\n", PROG, err);
+        return OWTW_ACCEPT_TEMPORARY;
+    }
+    memcpy(ans->sid, x->req.sid, OWTW_SID_LEN);
+    ans->port = x->send.sock.local.port;
+    return OWTW_ACCEPT_OK;
+}
+
+/* Request-Session (RFC 4656 §3.5). */
+static void on_request(struct owc *c, uint64_t now)
+{
+    int i = c->act.session;
+    struct owtw_accept_session ans;
+    memset(&ans, 0, sizeof(ans));
+    struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
+    const struct owtw_request *req = &c->act.request;
+    if (!x || req->n_slots == 0 || req->n_slots > OWTW_CTL_MAX_SLOTS ||
+        !req->conf_sender == !req->conf_receiver) {
+        ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
+    } else {
+        memset(x, 0, sizeof(*x));
+        x->recv.sock.fd = x->send.sock.fd = -1;
+        x->req = *req;
+        for (uint32_t k = 0; k < req->n_slots; k++) {
+            owtw_slot_decode(&x->slots[k], req->slots, k);
+            x->sched[k].type = x->slots[k].type;
+            x->sched[k].param = x->slots[k].param;
+        }
+        x->req.slots = NULL;
+        ans.accept = req->conf_receiver ? open_receiving(c, x, &ans, now)
+                                        : open_sending(c, x, &ans);
+        if (ans.accept == OWTW_ACCEPT_OK) {
+            x->used = true;
+            c->srv->sample.sessions++;
+            c->srv->sample.sessions_total++;
+        } else {
+            owtw_send_close(&x->send);
+        }
+    }
+    if (ans.accept != OWTW_ACCEPT_OK)
+        c->srv->sample.sessions_refused++;
+    struct owtw_action a;
+    answer(c, &a, owtw_server_accept(&c->m, now, &ans, &a), now);
+}
+
+/* Starts one session: receiving, or sending to the client's port. */
+static void start_session(struct owc *c, struct ow_sess *x)
+{
+    struct ows *s = c->srv;
+    if (x->receiving) {
+        x->recv.started = true;
+        return;
+    }
+    const struct owtw_session_keys *sk = session_keys(c);
+    enum owtw_test_mode mode = owtw_ctl_test_mode(c->m.c.mode);
+    struct owtw_send_params p = {
+        .mode = mode, .sid = x->req.sid, .aes_sk = sk ? sk->aes_sk : NULL,
+        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->sched,
+        .n_slots = x->req.n_slots, .start_ntp = x->req.start_time,
+        .count = x->req.n_packets,
+        .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
+                   x->req.padding_len,
+        .dscp = -1, .twamp = false,
+        .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
+        .peer = c->link->peer};
+    p.peer.port = x->req.receiver_port;
+    char err[IPPM_NET_ERRLEN];
+    if (owtw_send_start(&x->send, &s->b.crypto, &p, &s->b.clk, err,
+                        sizeof(err)) != 0 &&
+        !s->b.o.quiet)
+        fprintf(stderr, "%s: cannot send: %s\n", PROG, err);
+}
+
+static void on_start(struct owc *c, uint64_t now)
+{
+    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++)
+        if (c->sess[i].used)
+            start_session(c, &c->sess[i]);
+    c->started = true;
+    struct owtw_action a;
+    answer(c, &a, owtw_server_start_ack(&c->m, now, OWTW_ACCEPT_OK, &a), now);
+}
+
+/* Our Stop-Sessions: a record per session we sent (RFC 4656 §3.8). */
+static void send_stop(struct owc *c, uint64_t now)
+{
+    struct owtw_stop_record recs[OWTW_CTL_MAX_SESSIONS];
+    uint32_t n = 0;
+    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
+        struct ow_sess *x = &c->sess[i];
+        if (!x->used || x->receiving)
+            continue;
+        memset(&recs[n], 0, sizeof(recs[n]));
+        memcpy(recs[n].sid, x->req.sid, OWTW_SID_LEN);
+        recs[n].next_seqno = x->send.next_seq;
+        n++;
+    }
+    c->stop_sent = true;
+    struct owtw_action a;
+    answer(c, &a, owtw_server_stop(&c->m, now, OWTW_ACCEPT_OK, recs, n, &a),
+           now);
+}
+
+static int session_of(const struct owc *c, const uint8_t *sid)
+{
+    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
+        const struct ow_sess *x = &c->sess[i];
+        if (x->used && memcmp(x->receiving ? x->recv.sid : x->req.sid, sid,
+                              OWTW_SID_LEN) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* The client's Stop-Sessions: each receiving session ends with the
+ * sender's Next Seqno and skips (lost records added by proto/owamp). */
+static void on_stop(struct owc *c, uint64_t now)
+{
+    const struct owtw_stop *st = &c->act.stop;
+    struct owtw_stop_record r;
+    size_t off = 0;
+    while (owtw_stop_record_next(st, &off, &r) == IPPM_OK) {
+        int i = session_of(c, r.sid);
+        if (i < 0 || !c->sess[i].receiving || c->sess[i].recv.finished)
+            continue;
+        struct ow_sess *x = &c->sess[i];
+        size_t n = r.n_skips < MAX_SKIPS ? r.n_skips : MAX_SKIPS;
+        struct owamp_list_facts facts;
+        if (owamp_skips_decode(x->skips, MAX_SKIPS, r.skips,
+                               (size_t)r.n_skips * OWAMP_SKIP_RANGE_LEN, n,
+                               &facts) == IPPM_OK)
+            x->n_skips = n;
+        struct owtw_schedule sched;
+        if (owtw_schedule_init(&sched, &c->srv->b.crypto, x->recv.sid,
+                               x->sched, x->req.n_slots,
+                               x->req.start_time) == IPPM_OK) {
+            (void)owamp_receiver_finish(&x->recv.r, &sched, r.next_seqno,
+                                        x->skips, x->n_skips, now);
+            owtw_schedule_free(&sched);
+        }
+        x->recv.finished = true;
+    }
+    if (!c->stop_sent)
+        send_stop(c, now);
+}
+
+/* Fetch-Session (RFC 4656 §3.9): the records of a receiving session. */
+static void on_fetch(struct owc *c, uint64_t now)
+{
+    const struct owtw_fetch *f = &c->act.fetch;
+    int i = session_of(c, f->sid);
+    struct owtw_fetch_ack ack;
+    memset(&ack, 0, sizeof(ack));
+    struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
+    struct owtw_action a;
+    if (!x || !x->receiving) {
+        ack.accept = OWTW_ACCEPT_FAILURE;
+        answer(c, &a, owtw_server_fetch_ack(&c->m, now, &ack, NULL, NULL,
+                                            NULL, &a),
+               now);
+        return;
+    }
+    const struct owamp_receiver *r = &x->recv.r;
+    ack.finished = x->recv.finished;
+    ack.next_seqno = r->next_seqno;
+    ack.n_skips = (uint32_t)x->n_skips;
+    ack.n_records = (uint32_t)r->n;
+    uint8_t skips[MAX_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK];
+    size_t w;
+    (void)owamp_skips_encode(skips, sizeof(skips), x->skips, x->n_skips, &w);
+    struct owtw_request repro = x->req;
+    repro.receiver_port = x->recv.sock.local.port;
+    memcpy(repro.sid, x->recv.sid, OWTW_SID_LEN);
+    if (owtw_server_fetch_ack(&c->m, now, &ack, &repro, x->slots, skips,
+                              &a) != IPPM_OK ||
+        owtw_link_perform(c->link, &a.io, now) != 0)
+        return;
+    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
+    for (size_t k = 0; k < r->n || k == 0; k += FETCH_CHUNK) {
+        size_t n = r->n - k < FETCH_CHUNK ? r->n - k : FETCH_CHUNK;
+        bool last = k + n >= r->n;
+        (void)owamp_records_encode(chunk, sizeof(chunk), r->rec + k, n, &w);
+        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
+                                      &a) != IPPM_OK ||
+            owtw_link_perform(c->link, &a.io, now) != 0 || last)
+            return;
+    }
+}
+
+static void m_on_action(void *user, const struct ippm_action *act)
+{
+    (void)act;
+    struct owc *c = user;
+    enum owtw_note note = c->act.note;
+    c->act.note = OWTW_NOTE_NONE;
+    uint64_t now = ippm_clock_now(&c->srv->b.clk);
+    switch (note) {
+    case OWTW_NOTE_REQUEST: on_request(c, now); break;
+    case OWTW_NOTE_START: on_start(c, now); break;
+    case OWTW_NOTE_STOP: on_stop(c, now); break;
+    case OWTW_NOTE_FETCH: on_fetch(c, now); break;
+    default: break;
+    }
+}
+
+static const struct owtw_link_ops ops = {m_handle, m_deadline, m_tx, m_room,
+                                         m_on_action};
+
+/* ---- the server loop's hooks ---- */
+
+static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
+{
+    struct ows *s = ctx;
+    struct owc *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->srv = s;
+    c->link = link;
+    struct owtw_server_random rnd;
+    if (ippm_random(&s->b.crypto, (uint8_t *)&rnd, sizeof(rnd)) != IPPM_OK) {
+        free(c);
+        return NULL;
+    }
+    struct owtw_server_cfg cfg = {
+        .proto = OWTW_OWAMP, .modes = s->b.o.modes, .count = OWTW_CTL_COUNT,
+        .start_time = ippm_ntp_from_ns(now), .keys = s->keys,
+        .n_keys = s->b.keys.n, .crypto = &s->b.crypto,
+        .servwait_ns = s->b.o.servwait_ns};
+    struct owtw_bufs bufs = owtw_ctl_bufs(&c->bufs);
+    owtw_server_init(&c->m, &cfg, &bufs, &rnd);
+    explicit_bzero(&rnd, sizeof(rnd));
+    link->user = c;
+    s->sample.conns++;
+    return c;
+}
+
+static void conn_end(void *ctx, struct owtw_link *link)
+{
+    struct ows *s = ctx;
+    struct owc *c = link->m;
+    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++)
+        close_session(c, i);
+    owtw_server_free(&c->m);
+    free(c);
+    s->sample.conns--;
+}
+
+static int session_fd(const struct ow_sess *x)
+{
+    return x->receiving ? x->recv.sock.fd : x->send.sock.fd;
+}
+
+static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
+                       uint64_t *deadline)
+{
+    struct ows *s = ctx;
+    size_t n = 0;
+    for (size_t k = 0; k < s->b.o.max_conns; k++) {
+        struct owc *c = s->links[k].m;
+        for (int i = 0; c && i < OWTW_CTL_MAX_SESSIONS && n < cap; i++) {
+            struct ow_sess *x = &c->sess[i];
+            if (!x->used || session_fd(x) < 0)
+                continue;
+            if (!x->receiving) {
+                uint64_t d = owtw_send_deadline(&x->send);
+                if (x->send.scheduled && !c->stop_sent &&
+                    owtw_send_end_ns(&x->send) < d)
+                    d = owtw_send_end_ns(&x->send);
+                if (d < *deadline)
+                    *deadline = d;
+            }
+            s->fd_conn[n] = c;
+            s->fd_sess[n] = i;
+            p[n++] = (struct pollfd){.fd = session_fd(x), .events = POLLIN};
+        }
+    }
+    return n;
+}
+
+/* Sends what is due; once every sending session of a connection is over,
+ * our Stop-Sessions (unless sent). */
+static void send_due(struct ows *s, uint64_t now)
+{
+    for (size_t k = 0; k < s->b.o.max_conns; k++) {
+        struct owc *c = s->links[k].m;
+        if (!c || !c->started || c->stop_sent)
+            continue;
+        bool any = false, all_done = true;
+        for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
+            struct ow_sess *x = &c->sess[i];
+            if (!x->used || x->receiving || !x->send.scheduled)
+                continue;
+            uint64_t sent = x->send.sent;
+            owtw_send_due(&x->send, &s->tx, &s->b.clk, now);
+            s->sample.tx += x->send.sent - sent;
+            any = true;
+            all_done = all_done && owtw_send_finished(&x->send, now);
+        }
+        if (any && all_done)
+            send_stop(c, now);
+    }
+}
+
+static void test_ready(void *ctx, const struct pollfd *p, size_t n,
+                       uint64_t now)
+{
+    struct ows *s = ctx;
+    for (size_t k = 0; k < n; k++) {
+        if (!(p[k].revents & POLLIN))
+            continue;
+        struct owc *c = s->fd_conn[k];
+        struct ow_sess *x = &c->sess[s->fd_sess[k]];
+        if (x->receiving) {
+            uint64_t r0 = x->recv.r.counters.received +
+                          x->recv.r.counters.dropped;
+            owamp_recv_drain(&x->recv, &s->rx, &s->b.clk);
+            s->sample.rx += x->recv.r.counters.received +
+                            x->recv.r.counters.dropped - r0;
+        } else {
+            /* A sending socket gets nothing worth reading. */
+            (void)ippm_net_recv(&x->send.sock, &s->rx, &s->b.clk);
+        }
+    }
+    send_due(s, now);
+    if (s->exp.on) {
+        s->sample.accepted = s->cnt.accepted;
+        s->sample.refused = s->cnt.refused;
+        s->sample.closed = s->cnt.closed;
+        s->sample.timed_out = s->cnt.timed_out;
+        owtw_server_metrics_publish(&s->met, &s->sample);
+    }
+}
+
+static const struct owtw_server_hooks hooks = {&ops, conn_new, conn_end,
+                                               test_fds, test_ready};
+
+/* ---- main ---- */
+
+static int serve(struct ows *s)
+{
+    int rc = owtw_server_setup(&s->b, &prog);
+    if (rc >= 0)
+        return rc;
+    if (s->b.keys.n && !(s->keys = owtw_ctl_keys(&s->b.keys))) {
+        ippm_cli_error("%s: out of memory", PROG);
+        return IPPM_EXIT_RUNTIME;
+    }
+    if ((rc = ippm_driver_batches_init(&s->rx, &s->tx, IPPM_NET_BATCH,
+                                       IPPM_NET_MAX_DGRAM, PROG)) >= 0)
+        return rc;
+    s->links = calloc(s->b.o.max_conns, sizeof(*s->links));
+    if (!s->links) {
+        ippm_cli_error("%s: out of memory", PROG);
+        return IPPM_EXIT_RUNTIME;
+    }
+    owtw_server_metrics_init(&s->met, false);
+    if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
+        return rc;
+    owtw_server_banner(&s->b, &prog);
+    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
+                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    if (!s->b.o.quiet)
+        fprintf(stderr,
+                "%s: %llu connections, %llu sessions, %llu test packets "
+                "received, %llu sent\n",
+                PROG, (unsigned long long)s->cnt.accepted,
+                (unsigned long long)s->sample.sessions_total,
+                (unsigned long long)s->sample.rx,
+                (unsigned long long)s->sample.tx);
+    return rc;
+}
+
+/* see owamp_prog.h */
+int owamp_server_main(int argc, char **argv)
+{
+    struct ows *s = calloc(1, sizeof(*s));
+    if (!s) {
+        ippm_cli_error("%s: out of memory", PROG);
+        return IPPM_EXIT_RUNTIME;
+    }
+    int rc = owtw_server_parse(&s->b.o, argc, argv, &prog);
+    if (rc < 0)
+        rc = serve(s);
+    ippm_export_stop(&s->exp);
+    free(s->links);
+    free(s->keys);
+    ippm_rx_batch_free(&s->rx);
+    ippm_tx_batch_free(&s->tx);
+    owtw_server_base_free(&s->b);
+    free(s);
+    return rc;
+}

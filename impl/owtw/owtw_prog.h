@@ -1,0 +1,58 @@
+/* What a TWAMP or OWAMP program sets up before its first message and
+ * tears down after its last, whatever the protocol: the keys file, the
+ * crypto, the clock, the server's listener or the client's control
+ * connection. Private to impl/owtw, impl/twamp and impl/owamp. */
+#ifndef IPPM_OWTW_PROG_H
+#define IPPM_OWTW_PROG_H
+
+#include <stdbool.h>
+
+#include "impl/core/clock.h"
+#include "impl/core/keyfile.h"
+#include "impl/core/net.h"
+#include "impl/owtw/owtw_cli.h"
+#include "proto/common/ippm_crypto.h"
+
+struct owtw_server_base {
+    struct owtw_server_opts o;
+    struct ippm_keys keys;       /* --keys; n 0 without */
+    struct ippm_crypto crypto;   /* OpenSSL: PBKDF2, AES, HMAC */
+    bool have_crypto;
+    struct ippm_clock clk;
+    struct ippm_sock listener;   /* fd -1 until open */
+};
+
+struct owtw_client_base {
+    struct owtw_client_opts o;
+    struct ippm_addr server;     /* resolved, with the control port */
+    struct ippm_keys keys;
+    const struct ippm_keys_entry *key; /* --key-id's, NULL in open mode */
+    struct ippm_crypto crypto;
+    bool have_crypto;
+    struct ippm_clock clk;
+    struct ippm_sock ctl;        /* the control connection, fd -1 until */
+};
+
+/* After the command line: the keys file (IPPM_EXIT_USAGE when it is
+ * refused), the crypto, the listener on --listen/--port
+ * (IPPM_EXIT_RUNTIME when it cannot bind, with what to do), the stop
+ * signals. Returns -1 to go on, else the exit status after one line.
+ * Free b with owtw_server_base_free either way. */
+int owtw_server_setup(struct owtw_server_base *b, const struct owtw_prog *p);
+void owtw_server_base_free(struct owtw_server_base *b);
+
+/* The startup line on stderr unless --quiet:
+ *   owamp server: listening on [::]:861 (TCP), modes open,auth, ... */
+void owtw_server_banner(const struct owtw_server_base *b,
+                        const struct owtw_prog *p);
+
+/* After the command line: the keys file and --key-id's entry
+ * (IPPM_EXIT_USAGE), the crypto, the server's address (HOST[:PORT] and
+ * --port; IPPM_EXIT_RUNTIME when it does not resolve), the stop signals,
+ * then the control connection within --connect-timeout
+ * (IPPM_EXIT_RUNTIME). Returns -1 to go on, else the exit status after
+ * one line. Free b with owtw_client_base_free either way. */
+int owtw_client_setup(struct owtw_client_base *b, const struct owtw_prog *p);
+void owtw_client_base_free(struct owtw_client_base *b);
+
+#endif

@@ -1,0 +1,21 @@
+# What the TWAMP and OWAMP programs share: options, one direction's
+# statistics and report, the control connection's driver loop.
+#   unit: owtw_way (owping's counts), --modes; owtw_link with a toy machine;
+#         the servers' Prometheus series
+foreach(t owtw_way_test owtw_link_test owtw_metrics_test)
+  ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
+endforeach()
+
+# Live on loopback: ippm's clients against ippm's servers, TWAMP and OWAMP
+# (each direction), in every security mode, every packet counted exactly;
+# and a keys file others can read refused by all four programs.
+foreach(proto twamp owamp)
+  foreach(mode open auth encrypted)
+    ippm_script_test(${proto}_live_${mode} LABEL live
+      COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+              $<TARGET_FILE:ippm> ${proto} ${mode})
+  endforeach()
+endforeach()
+ippm_script_test(owtw_keys_refused LABEL unit
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+          $<TARGET_FILE:ippm> keys)
