@@ -27,6 +27,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from ippmtest import fail, free_port, ntp_now  # noqa: E402
 
 IPPM, SCEN = sys.argv[1], sys.argv[2]
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../..")
+
+
+def schema_check(report):
+    """The --json report against conformance/schema/ippm-sender.schema.json
+    (skipped without python3-jsonschema)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    with open(os.path.join(SRC, "conformance/schema/"
+                           "ippm-sender.schema.json")) as f:
+        schema = json.load(f)
+    errs = list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+    if errs:
+        fail("--json against the schema: %s" % errs[0].message)
 
 
 def start_reflector(*extra):
@@ -102,6 +118,7 @@ def keyed(mode):
             if p.returncode != 0:
                 fail("sender exit %d: %s" % (p.returncode, p.stderr))
             j = json.load(open(out))
+            schema_check(j)
             if j["mode"] != ("encrypted" if enc else "authenticated") or \
                     j["size"] != 48 or j["received"] != 10:
                 fail("mode %s size %s received %s"
@@ -130,6 +147,7 @@ def sender():
             if p.returncode != 0:
                 fail("sender exit %d: %s" % (p.returncode, p.stderr))
             j = json.load(open(out))
+            schema_check(j)
             if j["protocol"] != "twamp-light" or j["size"] != 14:
                 fail("JSON protocol %s size %s" % (j["protocol"], j["size"]))
             if j["sent"] != 20 or j["received"] != 20:
