@@ -599,3 +599,19 @@ size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
     }
     return marked;
 }
+
+/* see stamp_pairing.h */
+bool stamp_pairing_looks_twamp_light(const struct ippm_exchange *ex,
+                                     size_t n_ex)
+{
+    bool light = false;
+    for (size_t i = 0; i < n_ex; i++) {
+        const struct ippm_exchange *e = &ex[i];
+        if (!e->rep || e->req_len >= STAMP_BASE_LEN)
+            continue;
+        if (e->rep_len >= STAMP_BASE_LEN)
+            return false;
+        light = light || e->rep_len == STAMP_TWL_REFLECTOR_LEN;
+    }
+    return light;
+}

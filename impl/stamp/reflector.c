@@ -22,6 +22,7 @@
 #include "impl/core/workers.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/refl_lists.h"
 #include "impl/stamp/refl_repeat.h"
 #include "impl/stamp/txts.h"
 
@@ -255,52 +256,6 @@ static const struct option refl_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* One item of --dscp-permitted: a DSCP or a range "10-14", into the
- * uint64_t at arg. */
-static int add_dscp_range(const char *opt, char *t, void *arg)
-{
-    uint64_t *out = arg, lo, hi;
-    if (ippm_cli_range(opt, t, 0, 63, "a DSCP", &lo, &hi) != 0)
-        return -1;
-    for (uint64_t d = lo; d <= hi; d++)
-        *out |= 1ull << d;
-    return 0;
-}
-
-/* "all", "none", or DSCPs and ranges: "0,10-14,46". */
-static int parse_dscp_list(const char *s, uint64_t *out)
-{
-    *out = 0;
-    if (strcmp(s, "all") == 0) {
-        *out = UINT64_MAX;
-        return 0;
-    }
-    if (strcmp(s, "none") == 0)
-        return 0;
-    return ippm_cli_each("--dscp-permitted", s, "all, none or a DSCP list",
-                         add_dscp_range, out);
-}
-
-/* One item of --allow-src-port into the struct ippm_src_policy at arg. */
-static int add_allowed_port(const char *opt, char *t, void *arg)
-{
-    uint16_t port;
-    if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
-        return -1;
-    if (ippm_src_policy_allow(arg, port) != IPPM_OK) {
-        ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
-        return -1;
-    }
-    return 0;
-}
-
-/* --allow-src-port 862,5000: ports exempt from the source port rules. */
-static int parse_allow_src(const char *s, struct ippm_src_policy *src)
-{
-    return ippm_cli_each("--allow-src-port", s, "a list of ports",
-                         add_allowed_port, src);
-}
-
 /* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
 static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
 {
@@ -320,7 +275,7 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
         rc = ippm_cli_u16("--micro-session", arg, 1, 65535,
                           "a Micro-session ID", &o->micro_session_id);
         break;
-    case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
+    case OPT_DSCP_OK: rc = refl_parse_dscp_list(arg, &o->dscp_permitted); break;
     case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
     case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
     case OPT_SSID_SET:
@@ -454,7 +409,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
             rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
-        case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
+        case OPT_ALLOW_SRC: rc = refl_parse_allow_src(optarg, &o->src); break;
         case 'h':
         case OPT_HELP:
             f->usage(stdout);
