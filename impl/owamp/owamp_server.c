@@ -521,8 +521,9 @@ static int serve(struct ows *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "

@@ -20,6 +20,7 @@
     {"test-ports", required_argument, NULL, OWTW_OPT_TEST_PORTS},           \
     {"servwait", required_argument, NULL, OWTW_OPT_SERVWAIT},               \
     {"max-conns", required_argument, NULL, OWTW_OPT_MAX_CONNS},             \
+    OWTW_LIMITS_LONGOPTS,                                                   \
     {"quiet", no_argument, NULL, OWTW_OPT_QUIET},                           \
     {"metrics", required_argument, NULL, OWTW_OPT_METRICS},                 \
     {"help", no_argument, NULL, OWTW_OPT_HELP}
@@ -135,6 +136,7 @@ void owtw_server_defaults(struct owtw_server_opts *o)
     o->servwait_ns = 900 * IPPM_NS_PER_SEC;
     o->refwait_ns = 900 * IPPM_NS_PER_SEC;
     o->max_conns = 64;
+    owtw_limits_defaults(&o->lim);
 }
 
 /* see owtw_cli.h */
@@ -188,7 +190,7 @@ int owtw_server_opt(struct owtw_server_opts *o, int id, const char *arg)
     case OWTW_OPT_METRICS:
         o->exp.metrics = arg;
         return ippm_export_check_metrics(arg);
-    default: return -1;
+    default: return owtw_limits_opt(&o->lim, id, arg) == 0 ? 0 : -1;
     }
 }
 
@@ -323,7 +325,10 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
         fputs("  --refwait SECONDS      end a test session without packets this\n"
               "                         long (default 900, RFC 5357 §4.2 REFWAIT)\n",
               f);
+    if (twamp)
+        fputs(OWTW_LIMITS_USAGE_TWAMP, f);
     fputs("  --max-conns N          control connections at once (default 64)\n"
+          OWTW_LIMITS_USAGE
           "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"
           "metrics\n"
           "                         (127.0.0.1:9100, [::1]:9100, :9100 for all)\n"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "impl/owtw/owtw_limits.h"
 #include "impl/report/export.h"
 
 /* Option ids of the shared options (beyond every single-letter one). */
@@ -69,6 +70,7 @@ struct owtw_server_opts {
     uint64_t servwait_ns;     /* --servwait (RFC 5357 §3.1: 900 s) */
     uint64_t refwait_ns;      /* --refwait, TWAMP (RFC 5357 §4.2: 900 s) */
     uint32_t max_conns;       /* --max-conns */
+    struct owtw_limits lim;   /* impl/owtw/owtw_limits.h */
     bool quiet;               /* --quiet */
     struct ippm_export_opts exp; /* --metrics (no SNMP OIDs yet) */
 };

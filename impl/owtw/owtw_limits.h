@@ -1,0 +1,114 @@
+/* What a TWAMP or OWAMP server holds against hostile clients (issue 10's
+ * rules for every server; README "Security"), beside --max-conns:
+ *
+ *   --max-conns-per-source N  control connections one source address
+ *                             (IPv4 address, IPv6 /64) holds at once
+ *                             (default 8; 0: no limit), so that one host
+ *                             cannot take every slot of --max-conns
+ *   --setup-timeout S         a connection must have sent its whole
+ *                             Set-Up-Response (RFC 4656 §3.1, RFC 5357
+ *                             §3.1: 164 octets) this long after it was
+ *                             accepted (default 30), however slowly it
+ *                             trickles: SERVWAIT (900 s) counts from the
+ *                             last octets, which a slow client renews
+ *   --any-sender-port         a TWAMP test session reflects packets from
+ *                             any port of its sender's address; by
+ *                             default only from the Sender Port it named
+ *                             (RFC 5357 §3.5: "the UDP port from which
+ *                             TWAMP-Test packets will be sent")
+ *
+ * and, always, a TWAMP test session answers only its control client's
+ * address, and never its own socket or a reflecting service's port
+ * (proto/common/ippm_srcguard.h): one spoofed packet cannot start a loop
+ * between the server's test sockets, nor between two servers. */
+#ifndef IPPM_OWTW_LIMITS_H
+#define IPPM_OWTW_LIMITS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "impl/owtw/owtw_link.h"
+#include "proto/common/ippm_srcguard.h"
+
+#define OWTW_PER_SOURCE_DEFAULT 8
+#define OWTW_SETUP_TIMEOUT_DEFAULT_S 30
+/* Mode, KeyID, Token and Client-IV (RFC 4656 §3.1, RFC 5357 §3.1). */
+#define OWTW_SETUP_RESPONSE_OCTETS 164
+
+/* getopt values, past impl/owtw/owtw_cli.h's */
+enum {
+    OWTW_LIMITS_OPT_PER_SOURCE = 0x380,
+    OWTW_LIMITS_OPT_SETUP_TIMEOUT,
+    OWTW_LIMITS_OPT_ANY_SENDER_PORT,
+};
+
+/* The servers' option table rows. */
+#define OWTW_LIMITS_LONGOPTS                                                  \
+    {"max-conns-per-source", required_argument, NULL,                         \
+     OWTW_LIMITS_OPT_PER_SOURCE},                                             \
+    {"setup-timeout", required_argument, NULL, OWTW_LIMITS_OPT_SETUP_TIMEOUT},\
+    {"any-sender-port", no_argument, NULL, OWTW_LIMITS_OPT_ANY_SENDER_PORT}
+
+#define OWTW_LIMITS_USAGE                                                     \
+    "  --max-conns-per-source N\n"                                            \
+    "                         control connections of one source address\n"   \
+    "                         (IPv6: /64) at once (default 8, 0: no limit)\n"\
+    "  --setup-timeout S      close a connection that has not sent its\n"     \
+    "                         whole Set-Up-Response S seconds after it was\n"\
+    "                         accepted (default 30)\n"
+
+#define OWTW_LIMITS_USAGE_TWAMP                                               \
+    "  --any-sender-port      reflect test packets from any port of the\n"    \
+    "                         client's address (default: only from the\n"    \
+    "                         Sender Port of Request-TW-Session)\n"
+
+struct owtw_limits {
+    uint32_t per_source;  /* --max-conns-per-source; 0: no limit */
+    uint64_t setup_ns;    /* --setup-timeout; 0: none */
+    bool any_sender_port; /* --any-sender-port */
+};
+
+/* The defaults above. */
+void owtw_limits_defaults(struct owtw_limits *l);
+
+/* One option: id is getopt's value. Returns 0, 1 when id is none of
+ * these, -1 after one line on a bad value. */
+int owtw_limits_opt(struct owtw_limits *l, int id, const char *arg);
+
+/* Whether a connection from peer may be taken while the max open
+ * connections of conns (slots whose m is NULL are free) are held. */
+bool owtw_limits_admit_conn(const struct owtw_limits *l,
+                            const struct owtw_link *conns, size_t max,
+                            const struct ippm_addr *peer);
+
+/* When connection c, accepted at born_ns, must have sent its whole
+ * Set-Up-Response; UINT64_MAX once it has (or with no limit). */
+uint64_t owtw_limits_setup_deadline(const struct owtw_limits *l,
+                                    const struct owtw_link *c,
+                                    uint64_t born_ns);
+
+/* Whom one TWAMP test session answers. */
+struct owtw_test_guard {
+    bool on;                    /* all zeroes: everyone is answered */
+    struct ippm_src_policy src; /* self: the test socket's address */
+    struct ippm_addr sender;    /* port 0: any */
+};
+
+/* For a session on the test socket bound at local, asked for over a
+ * control connection from client with Request-TW-Session's Sender Port
+ * sender_port. */
+void owtw_test_guard_init(struct owtw_test_guard *g,
+                          const struct owtw_limits *l,
+                          const struct ippm_addr *local,
+                          const struct ippm_addr *client,
+                          uint16_t sender_port);
+
+/* IPPM_OK when the datagram of meta m may be answered; else the drop
+ * reason: IPPM_ERR_UNEXPECTED for the session's own socket or a
+ * reflecting port, IPPM_ERR_UNKNOWN_SESSION for another sender. */
+enum ippm_err owtw_test_guard_check(const struct owtw_test_guard *g,
+                                    const struct ippm_rx_meta *m);
+
+#endif
