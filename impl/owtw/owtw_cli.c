@@ -47,6 +47,7 @@ const struct option owtw_server_longopts[] = {
     {"start-delay", required_argument, NULL, OWTW_OPT_START_DELAY},         \
     {"connect-timeout", required_argument, NULL, OWTW_OPT_CONNECT_TIMEOUT}, \
     {"test-port", required_argument, NULL, OWTW_OPT_TEST_PORT},             \
+    {"test-via", required_argument, NULL, OWTW_OPT_TEST_VIA},               \
     {"json", required_argument, NULL, OWTW_OPT_JSON},                       \
     {"jsonl", required_argument, NULL, OWTW_OPT_JSONL},                     \
     {"html", required_argument, NULL, OWTW_OPT_HTML},                       \
@@ -226,6 +227,9 @@ static int client_number(struct owtw_client_opts *o, int id, const char *arg)
                                 &o->connect_timeout_ns);
     case OWTW_OPT_TEST_PORT:
         return ippm_cli_port("--test-port", arg, &o->test_port);
+    case OWTW_OPT_TEST_VIA:
+        return ippm_cli_addr("--test-via", arg, 0, 0, &o->test_via) == 0 ? 0
+                                                                       : -1;
     default: return 1;
     }
 }
@@ -368,7 +372,10 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
           "                         (the session's Timeout, default 2)\n"
           "  --start-delay SECONDS  Start Time this far ahead (default 1)\n"
           "  --connect-timeout SECONDS  give up connecting (default 5)\n"
-          "  --test-port N          UDP port to ask for (default: any)\n",
+          "  --test-port N          UDP port to ask for (default: any)\n"
+          "  --test-via HOST:PORT   send the test packets there instead of the\n"
+          "                         port the server accepted (a relay in front\n"
+          "                         of it; with --test-port)\n",
           f);
     if (!twamp)
         fputs("  --to                   one session, from here to the server\n"
