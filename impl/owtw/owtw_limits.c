@@ -25,6 +25,12 @@ int owtw_limits_opt(struct owtw_limits *l, int id, const char *arg)
         return ippm_cli_seconds("--setup-timeout", arg, 1, 86400,
                                 &l->setup_ns);
     case OWTW_LIMITS_OPT_ANY_SENDER_PORT: l->any_sender_port = true; return 0;
+    case OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_ALLOW:
+    case OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_DENY:
+        return ippm_admit_opt_parse(&l->admit, id - OWTW_LIMITS_OPT_ADMIT,
+                                    arg) == 0
+                   ? 0
+                   : -1;
     default: return 1;
     }
 }
@@ -44,7 +50,11 @@ bool owtw_limits_admit_conn(const struct owtw_limits *l,
                             const struct owtw_link *conns, size_t max,
                             const struct ippm_addr *peer)
 {
-    if (!l || l->per_source == 0)
+    if (!l)
+        return true;
+    if (!ippm_prefix_allows(&l->admit.prefixes, peer))
+        return false;
+    if (l->per_source == 0)
         return true;
     uint32_t held = 0;
     for (size_t i = 0; i < max; i++)

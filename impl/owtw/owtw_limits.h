@@ -11,6 +11,11 @@
  *                             accepted (default 30), however slowly it
  *                             trickles: SERVWAIT (900 s) counts from the
  *                             last octets, which a slow client renews
+ *   --allow-from, --deny-from the STAMP reflector's prefix rules
+ *                             (impl/core/admit_opts.h), applied to each
+ *                             control connection as it is accepted (a
+ *                             TWAMP session then answers only that
+ *                             connection's address)
  *   --any-sender-port         a TWAMP test session reflects packets from
  *                             any port of its sender's address; by
  *                             default only from the Sender Port it named
@@ -29,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "impl/core/admit_opts.h"
 #include "impl/owtw/owtw_link.h"
 #include "proto/common/ippm_srcguard.h"
 
@@ -42,6 +48,8 @@ enum {
     OWTW_LIMITS_OPT_PER_SOURCE = 0x380,
     OWTW_LIMITS_OPT_SETUP_TIMEOUT,
     OWTW_LIMITS_OPT_ANY_SENDER_PORT,
+    OWTW_LIMITS_OPT_ADMIT, /* + IPPM_ADMIT_OPT_ALLOW or _DENY */
+    OWTW_LIMITS_OPT_ADMIT_LAST_ = OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_,
 };
 
 /* The servers' option table rows. */
@@ -49,7 +57,11 @@ enum {
     {"max-conns-per-source", required_argument, NULL,                         \
      OWTW_LIMITS_OPT_PER_SOURCE},                                             \
     {"setup-timeout", required_argument, NULL, OWTW_LIMITS_OPT_SETUP_TIMEOUT},\
-    {"any-sender-port", no_argument, NULL, OWTW_LIMITS_OPT_ANY_SENDER_PORT}
+    {"any-sender-port", no_argument, NULL, OWTW_LIMITS_OPT_ANY_SENDER_PORT},\
+    {"allow-from", required_argument, NULL,                                   \
+     OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_ALLOW},                           \
+    {"deny-from", required_argument, NULL,                                    \
+     OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_DENY}
 
 #define OWTW_LIMITS_USAGE                                                     \
     "  --max-conns-per-source N\n"                                            \
@@ -57,7 +69,14 @@ enum {
     "                         (IPv6: /64) at once (default 8, 0: no limit)\n"\
     "  --setup-timeout S      close a connection that has not sent its\n"     \
     "                         whole Set-Up-Response S seconds after it was\n"\
-    "                         accepted (default 30)\n"
+    "                         accepted (default 30)\n"                    \
+    "  --allow-from PREFIX[,PREFIX..]\n"                                     \
+    "                         accept control connections only from these\n"\
+    "                         (CIDR, IPv4 or IPv6; an address alone is one\n"\
+    "                         host)\n"                                        \
+    "  --deny-from PREFIX[,PREFIX..]\n"                                      \
+    "                         never from these; the longest matching\n"     \
+    "                         prefix of both lists decides, deny on a tie\n"
 
 #define OWTW_LIMITS_USAGE_TWAMP                                               \
     "  --any-sender-port      reflect test packets from any port of the\n"    \
@@ -68,6 +87,7 @@ struct owtw_limits {
     uint32_t per_source;  /* --max-conns-per-source; 0: no limit */
     uint64_t setup_ns;    /* --setup-timeout; 0: none */
     bool any_sender_port; /* --any-sender-port */
+    struct ippm_admit_opts admit; /* --allow-from, --deny-from */
 };
 
 /* The defaults above. */
@@ -78,7 +98,8 @@ void owtw_limits_defaults(struct owtw_limits *l);
 int owtw_limits_opt(struct owtw_limits *l, int id, const char *arg);
 
 /* Whether a connection from peer may be taken while the max open
- * connections of conns (slots whose m is NULL are free) are held. */
+ * connections of conns (slots whose m is NULL are free) are held: the
+ * prefix rules, then the per-source limit. */
 bool owtw_limits_admit_conn(const struct owtw_limits *l,
                             const struct owtw_link *conns, size_t max,
                             const struct ippm_addr *peer);

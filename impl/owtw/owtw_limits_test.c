@@ -139,6 +139,31 @@ static void test_limits_options(void **state)
     assert_int_equal(owtw_server_opt(&o, 0x7fff, "x"), -1);
 }
 
+/* --deny-from and --allow-from refuse a connection before it counts. */
+static void test_limits_prefixes(void **state)
+{
+    (void)state;
+    struct owtw_server_opts o;
+    owtw_server_defaults(&o);
+    static struct owtw_link conns[4];
+    struct ippm_addr a = v4(127, 0, 0, 2, 1234), b = v4(127, 0, 0, 1, 1);
+    assert_int_equal(owtw_server_opt(&o, OWTW_LIMITS_OPT_ADMIT +
+                                             IPPM_ADMIT_OPT_DENY,
+                                     "127.0.0.2"),
+                     0);
+    assert_false(owtw_limits_admit_conn(&o.lim, conns, 4, &a));
+    assert_true(owtw_limits_admit_conn(&o.lim, conns, 4, &b));
+    assert_int_equal(owtw_server_opt(&o, OWTW_LIMITS_OPT_ADMIT +
+                                             IPPM_ADMIT_OPT_ALLOW,
+                                     "10.0.0.0/8"),
+                     0);
+    assert_false(owtw_limits_admit_conn(&o.lim, conns, 4, &b));
+    assert_int_equal(owtw_server_opt(&o, OWTW_LIMITS_OPT_ADMIT +
+                                             IPPM_ADMIT_OPT_DENY,
+                                     "10.0.0.0/33"),
+                     -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_limits_setup_deadline),
         cmocka_unit_test(test_limits_test_guard),
         cmocka_unit_test(test_limits_options),
+        cmocka_unit_test(test_limits_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
