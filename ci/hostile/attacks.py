@@ -638,8 +638,9 @@ class SetupThenJunk(ControlAttack):
                 # waited for, as any partial message, until SERVWAIT
                 c.sendall(b"\xee" + self.rng.randbytes(
                     self.rng.randint(31, 1499)))
-                self.tried += 1
-                self.closed += closed_by_peer(c, 2.0)
+                closed = closed_by_peer(c, 2.0)
+                self.tried += 1   # with its result: check() may read now
+                self.closed += closed
         except OSError:
             pass
         finally:
