@@ -353,6 +353,8 @@ cpu_model=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/c
     echo "side, unpinned, each its own socket and WINDOW/$FLOWS; the reflector with"
     echo "--threads N --cpus 0-1, one SO_REUSEPORT socket per worker):"
     echo "stamp-threads-1 / echo-flows = $t1_ratio, stamp-threads-2 / echo-flows = $t2_ratio."
+    echo "The TWAMP reflectors against the same baselines: \`BENCH_SET=twamp ci/bench.sh\`,"
+    echo "in ci/bench-results-twamp.md."
     echo
     echo "Raw load results (JSON lines):"
     echo
