@@ -454,6 +454,7 @@ SETUP_WAIT_S = 3.5    # their server's --setup-timeout (2 s), and slack
 CONN_FLOOD_N = 300    # conn-flood: connections held from one address
 SESSIONS_ASKED = 200  # many-sessions: Request-TW-Session on one connection
 SESSIONS_MAX = 16     # what one connection may hold (OWTW_CTL_MAX_SESSIONS)
+OWAMP_PACKETS = 100000000  # many-sessions, OWAMP: packets each asks for
 PER_SOURCE = 8        # conn-flood: greeted from one address (--max-conns-per-source)
 
 
@@ -577,8 +578,11 @@ class ConnFlood(ControlAttack):
 
 class ManySessions(ControlAttack):
     """One open-mode connection asks for SESSIONS_ASKED test sessions
-    (TWAMP Request-TW-Session, RFC 5357 §3.5): at most SESSIONS_MAX are
-    accepted, and the server keeps serving."""
+    (TWAMP Request-TW-Session, RFC 5357 §3.5; OWAMP Request-Session,
+    RFC 4656 §3.5, each of OWAMP_PACKETS packets for the server to
+    receive): at most SESSIONS_MAX are accepted, memory stays flat (an
+    OWAMP receiver keeps a record per packet), and the server keeps
+    serving."""
 
     def __init__(self, srv):
         super().__init__(srv)
@@ -590,7 +594,9 @@ class ManySessions(ControlAttack):
             self.ctl = owtw.Control(self.srv.tcp_port,
                                     src=net.slow_source())
             for i in range(SESSIONS_ASKED):
-                accept, _ = self.ctl.request(20000 + i, 0)
+                accept, _ = self.ctl.request(
+                    20000 + i, 0,
+                    None if self.srv.udp else OWAMP_PACKETS)
                 self.answered += 1
                 self.accepted += accept == 0
         except OSError:
@@ -674,10 +680,6 @@ def conn_flood(ctx, name):
 
 
 def many_sessions(ctx, name):
-    if PROFILES[name]["udp"] is None:   # OWAMP: Request-Session differs
-        ctx.add("many-sessions", name, "bounded", None,
-                "not run: TWAMP's Request-TW-Session only")
-        return
     under_attack(ctx, "many-sessions", name, ManySessions)
 
 

@@ -14,6 +14,7 @@ ACCEPT_SESSION = 48
 START_ACK = 32
 MODE_OPEN = 1
 CMD_REQUEST_TW = 5
+CMD_REQUEST_OW = 1
 CMD_START = 2
 NTP_UNIX = 2208988800
 
@@ -47,6 +48,17 @@ def request_tw_session(sender_port, receiver_port, addr="127.0.0.1",
                        ntp_now(), timeout_s << 32, 0)
 
 
+def request_session(sender_port, receiver_port, n_packets,
+                    addr="127.0.0.1", timeout_s=2):
+    """OWAMP Request-Session, RFC 4656 §3.5, the server receiving
+    (Conf-Receiver 1): 112 octets, one slot (fixed, 1/4096 s), HMAC."""
+    a = socket.inet_aton(addr) + bytes(12)
+    body = struct.pack("!BBBBIIHH16s16s16sIQQI8x16x", CMD_REQUEST_OW, 4, 0,
+                       1, 1, n_packets, sender_port, receiver_port, a, a,
+                       bytes(16), 0, ntp_now(5), timeout_s << 32, 0)
+    return body + struct.pack("!B3xI8x", 1, 1 << 20) + bytes(16)
+
+
 def start_sessions():
     return struct.pack("!B15x16x", CMD_START)
 
@@ -68,9 +80,13 @@ class Control:
         if len(start) < SERVER_START or start[15] != 0:
             raise OSError("Server-Start refused")
 
-    def request(self, sender_port, receiver_port):
-        """Accept-Session's (accept, port)."""
-        self.c.sendall(request_tw_session(sender_port, receiver_port))
+    def request(self, sender_port, receiver_port, owamp_packets=None):
+        """Accept-Session's (accept, port); owamp_packets: an OWAMP
+        Request-Session of that many packets rather than TWAMP's."""
+        self.c.sendall(request_tw_session(sender_port, receiver_port)
+                       if owamp_packets is None else
+                       request_session(sender_port, receiver_port,
+                                       owamp_packets))
         ans = recv_exact(self.c, ACCEPT_SESSION)
         if len(ans) < ACCEPT_SESSION:
             raise OSError("no Accept-Session")

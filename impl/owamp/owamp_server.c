@@ -132,6 +132,8 @@ static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
 {
     struct ows *s = c->srv;
     char err[IPPM_NET_ERRLEN];
+    if (!owtw_limits_packets_ok(&s->b.o.lim, x->req.n_packets))
+        return OWTW_ACCEPT_PERMANENT; /* a record per packet: --max-packets */
     if (owtw_ctl_make_sid(ans->sid, &c->link->sock.local, now,
                           &s->b.crypto) != IPPM_OK)
         return OWTW_ACCEPT_INTERNAL;

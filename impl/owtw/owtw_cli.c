@@ -329,8 +329,7 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
         fputs("  --refwait SECONDS      end a test session without packets this\n"
               "                         long (default 900, RFC 5357 §4.2 REFWAIT)\n",
               f);
-    if (twamp)
-        fputs(OWTW_LIMITS_USAGE_TWAMP, f);
+    fputs(twamp ? OWTW_LIMITS_USAGE_TWAMP : OWTW_LIMITS_USAGE_OWAMP, f);
     fputs("  --max-conns N          control connections at once (default 64)\n"
           OWTW_LIMITS_USAGE
           "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"

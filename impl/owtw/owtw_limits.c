@@ -12,6 +12,13 @@ void owtw_limits_defaults(struct owtw_limits *l)
     memset(l, 0, sizeof(*l));
     l->per_source = OWTW_PER_SOURCE_DEFAULT;
     l->setup_ns = OWTW_SETUP_TIMEOUT_DEFAULT_S * IPPM_NS_PER_SEC;
+    l->max_packets = OWTW_MAX_PACKETS_DEFAULT;
+}
+
+/* see owtw_limits.h */
+bool owtw_limits_packets_ok(const struct owtw_limits *l, uint32_t n_packets)
+{
+    return !l || n_packets <= l->max_packets;
 }
 
 /* see owtw_limits.h */
@@ -25,6 +32,9 @@ int owtw_limits_opt(struct owtw_limits *l, int id, const char *arg)
         return ippm_cli_seconds("--setup-timeout", arg, 1, 86400,
                                 &l->setup_ns);
     case OWTW_LIMITS_OPT_ANY_SENDER_PORT: l->any_sender_port = true; return 0;
+    case OWTW_LIMITS_OPT_MAX_PACKETS:
+        return ippm_cli_u32("--max-packets", arg, 1, 100000000u,
+                            "a packet count", &l->max_packets);
     case OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_ALLOW:
     case OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_DENY:
         return ippm_admit_opt_parse(&l->admit, id - OWTW_LIMITS_OPT_ADMIT,

@@ -16,6 +16,13 @@
  *                             control connection as it is accepted (a
  *                             TWAMP session then answers only that
  *                             connection's address)
+ *   --max-packets N           test packets an OWAMP session this server
+ *                             receives may ask for (default 1,048,576,
+ *                             a day at 12 a second); more is refused
+ *                             (Accept 4): the receiver keeps a record per
+ *                             packet, so 16 sessions of 100 M packets took
+ *                             50 GB of address space and 200 MB of RSS
+ *                             before a single packet
  *   --any-sender-port         a TWAMP test session reflects packets from
  *                             any port of its sender's address; by
  *                             default only from the Sender Port it named
@@ -40,6 +47,7 @@
 
 #define OWTW_PER_SOURCE_DEFAULT 8
 #define OWTW_SETUP_TIMEOUT_DEFAULT_S 30
+#define OWTW_MAX_PACKETS_DEFAULT (1u << 20)
 /* Mode, KeyID, Token and Client-IV (RFC 4656 §3.1, RFC 5357 §3.1). */
 #define OWTW_SETUP_RESPONSE_OCTETS 164
 
@@ -48,6 +56,7 @@ enum {
     OWTW_LIMITS_OPT_PER_SOURCE = 0x380,
     OWTW_LIMITS_OPT_SETUP_TIMEOUT,
     OWTW_LIMITS_OPT_ANY_SENDER_PORT,
+    OWTW_LIMITS_OPT_MAX_PACKETS,
     OWTW_LIMITS_OPT_ADMIT, /* + IPPM_ADMIT_OPT_ALLOW or _DENY */
     OWTW_LIMITS_OPT_ADMIT_LAST_ = OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_,
 };
@@ -58,6 +67,7 @@ enum {
      OWTW_LIMITS_OPT_PER_SOURCE},                                             \
     {"setup-timeout", required_argument, NULL, OWTW_LIMITS_OPT_SETUP_TIMEOUT},\
     {"any-sender-port", no_argument, NULL, OWTW_LIMITS_OPT_ANY_SENDER_PORT},\
+    {"max-packets", required_argument, NULL, OWTW_LIMITS_OPT_MAX_PACKETS},   \
     {"allow-from", required_argument, NULL,                                   \
      OWTW_LIMITS_OPT_ADMIT + IPPM_ADMIT_OPT_ALLOW},                           \
     {"deny-from", required_argument, NULL,                                    \
@@ -78,6 +88,10 @@ enum {
     "                         never from these; the longest matching\n"     \
     "                         prefix of both lists decides, deny on a tie\n"
 
+#define OWTW_LIMITS_USAGE_OWAMP                                               \
+    "  --max-packets N        test packets a session to this server may\n"  \
+    "                         ask for (default 1048576); more is refused\n"
+
 #define OWTW_LIMITS_USAGE_TWAMP                                               \
     "  --any-sender-port      reflect test packets from any port of the\n"    \
     "                         client's address (default: only from the\n"    \
@@ -87,6 +101,7 @@ struct owtw_limits {
     uint32_t per_source;  /* --max-conns-per-source; 0: no limit */
     uint64_t setup_ns;    /* --setup-timeout; 0: none */
     bool any_sender_port; /* --any-sender-port */
+    uint32_t max_packets; /* --max-packets */
     struct ippm_admit_opts admit; /* --allow-from, --deny-from */
 };
 
@@ -103,6 +118,9 @@ int owtw_limits_opt(struct owtw_limits *l, int id, const char *arg);
 bool owtw_limits_admit_conn(const struct owtw_limits *l,
                             const struct owtw_link *conns, size_t max,
                             const struct ippm_addr *peer);
+
+/* Whether an OWAMP session of n_packets test packets may be received. */
+bool owtw_limits_packets_ok(const struct owtw_limits *l, uint32_t n_packets);
 
 /* When connection c, accepted at born_ns, must have sent its whole
  * Set-Up-Response; UINT64_MAX once it has (or with no limit). */

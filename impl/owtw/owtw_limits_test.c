@@ -137,6 +137,10 @@ static void test_limits_options(void **state)
         owtw_server_opt(&o, OWTW_LIMITS_OPT_ANY_SENDER_PORT, NULL), 0);
     assert_true(o.lim.any_sender_port);
     assert_int_equal(owtw_server_opt(&o, 0x7fff, "x"), -1);
+    assert_true(owtw_limits_packets_ok(&o.lim, 1u << 20));
+    assert_false(owtw_limits_packets_ok(&o.lim, (1u << 20) + 1));
+    assert_int_equal(owtw_server_opt(&o, OWTW_LIMITS_OPT_MAX_PACKETS, "5"), 0);
+    assert_false(owtw_limits_packets_ok(&o.lim, 6));
 }
 
 /* --deny-from and --allow-from refuse a connection before it counts. */
