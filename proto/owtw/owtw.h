@@ -258,6 +258,15 @@ enum ippm_err owtw_request_decode(struct owtw_request *out,
 bool owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
                       uint32_t i);
 
+/* The Type-P Descriptor of a request (RFC 4656 §3.5): when its first two
+ * bits are 00 the next six are the DSCP, so DSCP 46 is 0x2e000000 (as
+ * twping -D 46 sends it); 01 starts a 16-bit PHB ID. */
+uint32_t owtw_type_p_from_dscp(uint8_t dscp);
+
+/* The DSCP a Type-P Descriptor asks for, -1 when it is not of the DSCP
+ * form (a PHB ID, or the reserved forms 10 and 11). */
+int owtw_type_p_dscp(uint32_t type_p);
+
 /* A SID as RFC 4656 §3.5 builds it: the 4-octet IPv4 address of the
  * machine that makes it (the session receiver's, as perfSONAR does:
  * notes §4.9), the 8-octet timestamp, 4 random octets. */

@@ -282,6 +282,18 @@ bool owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
 }
 
 /* see owtw.h */
+uint32_t owtw_type_p_from_dscp(uint8_t dscp)
+{
+    return (uint32_t)(dscp & 0x3f) << 24;
+}
+
+/* see owtw.h */
+int owtw_type_p_dscp(uint32_t type_p)
+{
+    return type_p >> 30 == 0 ? (int)(type_p >> 24 & 0x3f) : -1;
+}
+
+/* see owtw.h */
 void owtw_sid_make(uint8_t sid[OWTW_SID_LEN], const uint8_t ipv4[4],
                    uint64_t ntp_ts, const uint8_t rnd[4])
 {
