@@ -83,6 +83,21 @@ class TwampUdp(StampUdp):
         return self._port
 
 
+class TwampLightUdp:
+    """TWAMP-Light test packets, RFC 5357 §4.1.2 (unauthenticated): 14
+    octets and 27 of padding, so that the 41-octet reply (§4.2.1) is no
+    larger than the request. There is no SSID."""
+
+    def request(self, seq, ssid=0):
+        return struct.pack("!IQH27x", seq, 0, 0x8001)
+
+    def reply_seq(self, data):
+        """The Sender Sequence Number a reply echoes, or None."""
+        if len(data) < 41:
+            return None
+        return struct.unpack_from("!I", data, 24)[0]
+
+
 class HttpGet:
     """One GET on a TCP listener; the reply must start with a 200."""
 
@@ -154,18 +169,19 @@ PROFILES = {
                                    p["key"]]),
         udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY,
         well_known=862),
+    # TWAMP Light (RFC 5357 Appendix I) on the STAMP reflector's loop.
+    "twamp-light": dict(
+        argv=lambda p: ["twamp", "light-reflector", "--listen", p["addr"],
+                        "--port", str(p["udp"])],
+        udp=TwampLightUdp(), tcp=None,
+        summary=re.compile(r"^ippm twamp light-reflector: received \d+",
+                           re.M),
+        well_known=862),
     # The reflector's Prometheus listener; its UDP side is "stamp".
     "metrics-http": dict(
         argv=stamp_argv(lambda p: ["--metrics", "127.0.0.1:%d" % p["tcp"]]),
         udp=None, tcp=HttpGet("/metrics"), summary=STAMP_SUMMARY,
         well_known=None),
-    # TWAMP-Light (RFC 5357 Appendix I): the STAMP reflector's code.
-    "twamp-light": dict(
-        argv=lambda p: ["twamp", "light-reflector", "--listen", p["addr"],
-                        "--port", str(p["udp"])],
-        udp=StampUdp(auth=False), tcp=None, well_known=862,
-        summary=re.compile(r"^ippm twamp light-reflector: received \d+",
-                           re.M)),
     # TWAMP (RFC 5357): the UDP attacks hit one started test session.
     "twamp-server": dict(
         argv=owtw_argv("twamp"), udp=TWAMP_UDP, tcp=owtw.Greeting(),

@@ -121,8 +121,8 @@ static bool link_known(int dlt)
 }
 
 /* see cmd_pcap.h */
-int capture_load(const char *path, struct capture *c, char *err,
-                 size_t errcap)
+int capture_load(const char *path, struct capture *c,
+                 struct ippm_tcp_reasm *tcp, char *err, size_t errcap)
 {
     struct ippm_pcap_reader r;
     memset(c, 0, sizeof *c);
@@ -134,7 +134,15 @@ int capture_load(const char *path, struct capture *c, char *err,
     /* A stop (conform_catch_stop) ends the reading: what came before it
      * is graded. */
     while (!ippm_net_stopping() &&
-           (rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+           (rc = tcp ? ippm_pcap_next_seg(&r, &pd, err, errcap)
+                     : ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+        if (pd.tcp) {
+            if (ippm_tcp_reasm_add(tcp, &pd) == 0)
+                continue;
+            snprintf(err, errcap, "out of memory");
+            rc = -1;
+            break;
+        }
         uint8_t *data = capture_grow(c) == 0 ? capture_bytes(c, pd.len)
                                              : NULL;
         if (data == NULL) {
@@ -630,7 +638,8 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
 {
     if (o->roles & ROLE_REFLECTOR) {
         obs->role = IPPM_ROLE_REFLECTOR;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
         /* One mode per report: the first flow's that is known. */
         if (!r->refl_mode)
@@ -638,7 +647,8 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
     }
     if (o->roles & ROLE_SENDER) {
         obs->role = IPPM_ROLE_SENDER;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
     }
 }
@@ -678,23 +688,6 @@ static int check_run_owtw(const struct check_opts *o, struct check_run *r)
     return 0;
 }
 
-/* --protocol auto: some request shorter than STAMP's base answered with
- * TWAMP-Light's 41 octets (RFC 5357 §4.2.1), and none with STAMP's base
- * or more (RFC 8762 §4.6). */
-static bool looks_twamp_light(const struct pairing *pr)
-{
-    bool light = false;
-    for (size_t i = 0; i < pr->n_ex; i++) {
-        const struct ippm_exchange *e = &pr->ex[i];
-        if (!e->rep || e->req_len >= STAMP_BASE_LEN)
-            continue;
-        if (e->rep_len >= STAMP_BASE_LEN)
-            return false;
-        light = light || e->rep_len == STAMP_TWL_REFLECTOR_LEN;
-    }
-    return light;
-}
-
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
  * IPPM_EXIT_ status after one line on stderr. */
 static int check_run(const struct check_opts *o, struct check_run *r)
@@ -714,11 +707,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         }
         r->crypto_ok = true;
     }
-    if (capture_load(o->file, &r->cap, err, sizeof err) != 0) {
+    /* One pass over the file: a FIFO or a pipe cannot be read twice. */
+    struct ippm_tcp_reasm tcp;
+    ippm_tcp_reasm_init(&tcp);
+    if (capture_load(o->file, &r->cap, &tcp, err, sizeof err) != 0) {
+        ippm_tcp_reasm_free(&tcp);
         ippm_cli_error("pcap check: %s: %s", o->file, err);
         return IPPM_EXIT_RUNTIME;
     }
-    int orc = owtw_pcap_load(o, &r->owtw);
+    int orc = owtw_pcap_load(o, &tcp, r->cap.counts.frames, &r->owtw);
     if (orc != 0)
         return orc;
     if (owtw_pcap_connections(r->owtw))
@@ -756,7 +753,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.protocol = "stamp";
     r->twl = o->proto == PCAP_PROTO_TWL ||
              (o->proto == PCAP_PROTO_AUTO && !o->auth &&
-              looks_twamp_light(&r->pr));
+              stamp_pairing_looks_twamp_light(r->pr.ex, r->pr.n_ex));
     if (r->twl) { /* the TWAMP-Test cases, on TWAMP-Light's layouts */
         obs.protocol = "twamp";
         r->pkt.ext.name = STAMP_OBS_PKT;
