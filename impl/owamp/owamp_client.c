@@ -209,6 +209,8 @@ static void on_start_ack(struct owcl *t)
             .pkt_len = packet_len(t, mode), .dscp = o->dscp, .twamp = false,
             .timeout_ns = o->wait_ns, .peer = cl->b.server};
         p.peer.port = t->to_port;
+        if (o->test_via.family != IPPM_AF_NONE) /* --test-via: a relay */
+            p.peer = o->test_via;
         char err[IPPM_NET_ERRLEN];
         if (owtw_send_start(&t->send, &cl->b.crypto, &p, &cl->b.clk, err,
                             sizeof(err)) != 0) {

@@ -132,6 +132,8 @@ static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
 {
     struct ows *s = c->srv;
     char err[IPPM_NET_ERRLEN];
+    if (!owtw_limits_packets_ok(&s->b.o.lim, x->req.n_packets))
+        return OWTW_ACCEPT_PERMANENT; /* a record per packet: --max-packets */
     if (owtw_ctl_make_sid(ans->sid, &c->link->sock.local, now,
                           &s->b.crypto) != IPPM_OK)
         return OWTW_ACCEPT_INTERNAL;
@@ -538,8 +540,9 @@ static int serve(struct ows *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "

@@ -50,6 +50,11 @@ static void reflect_one(struct twamp_refl *t, const uint8_t *pkt, size_t len,
                         struct ippm_tx_batch *tx,
                         uint64_t drop_by[IPPM_ERR_COUNT_])
 {
+    enum ippm_err who = owtw_test_guard_check(&t->guard, meta);
+    if (who != IPPM_OK) {
+        drop_by[who]++;
+        return;
+    }
     uint8_t *slot = ippm_tx_batch_slot(tx);
     if (!slot) {
         drop_by[IPPM_ERR_NOSPACE]++;

@@ -139,6 +139,9 @@ static void on_request(struct twc *c, uint64_t now)
         if (!s->b.o.quiet)
             fprintf(stderr, "%s: session refused: %s\n", PROG, err);
     } else {
+        owtw_test_guard_init(&c->refl[i].guard, &s->b.o.lim,
+                             &c->refl[i].sock.local, &c->link->peer,
+                             req->sender_port);
         ans.port = c->refl[i].sock.local.port;
         if (c->m.c.mode & OWTW_MODE_REFLECT_OCTETS)
             ans.reflected_octets = req->octets_to_reflect;
@@ -334,8 +337,9 @@ static int serve(struct tws *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
