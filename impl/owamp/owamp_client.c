@@ -494,6 +494,8 @@ static int report(struct owcl *t, int rc)
     }
     if (t->from && t->from_accepted) {
         from_way(t);
+        if (t->to && t->to_accepted)
+            putchar('\n');
         print_one(t, t->way_from, t->from_port, t->recv.sid, false);
         any = any || t->way_from->received;
     }
