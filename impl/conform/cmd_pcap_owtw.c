@@ -248,7 +248,9 @@ void owtw_pcap_summary(FILE *f, const struct owtw_pcap *p)
                                     : "",
                 cn->cut.bad_token ? "; the key does not open its Token" : "",
                 cn->cut.stuck ? "; a server message could not be placed"
-                              : "");
+                : cn->cut.count_refused
+                    ? "; greeting Count too large to derive a key"
+                    : "");
     }
 }
 
