@@ -240,7 +240,9 @@ static void start_session(struct owc *c, struct ow_sess *x)
         .count = x->req.n_packets,
         .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
                    x->req.padding_len,
-        .dscp = -1, .twamp = false,
+        /* RFC 4656 §3.5: with Conf-Sender, the Type-P Descriptor is
+         * to be used to send. */
+        .dscp = owtw_ctl_type_p_dscp(x->req.type_p), .twamp = false,
         .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
         .peer = c->link->peer};
     p.peer.port = x->req.receiver_port;
@@ -458,8 +460,12 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
     return n;
 }
 
-/* Sends what is due; once every sending session of a connection is over,
- * our Stop-Sessions (unless sent). */
+/* Sends what is due; once every sending session of a connection is over
+ * and it receives none, our Stop-Sessions (unless sent). A connection
+ * that also receives waits for the client's Stop-Sessions: only the
+ * client knows when its last packet and its Timeout are past, and a
+ * Stop-Sessions before that would cut them off (RFC 4656 §3.8 discards
+ * what was sent within Timeout of it). */
 static void send_due(struct ows *s, uint64_t now)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
@@ -469,6 +475,8 @@ static void send_due(struct ows *s, uint64_t now)
         bool any = false, all_done = true;
         for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
             struct ow_sess *x = &c->sess[i];
+            if (x->used && x->receiving)
+                all_done = false;
             if (!x->used || x->receiving || !x->send.scheduled)
                 continue;
             uint64_t sent = x->send.sent;

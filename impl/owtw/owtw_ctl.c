@@ -80,3 +80,15 @@ uint64_t owtw_ctl_interval_ns(uint64_t interval)
 {
     return ippm_ns_from_ntp(interval + ippm_ntp_from_ns(0));
 }
+
+/* see owtw_ctl.h */
+uint32_t owtw_ctl_type_p(int dscp)
+{
+    return dscp < 0 ? 0 : (uint32_t)(dscp & 0x3f) << 24;
+}
+
+/* see owtw_ctl.h */
+int owtw_ctl_type_p_dscp(uint32_t type_p)
+{
+    return type_p >> 30 ? -1 : (int)(type_p >> 24 & 0x3f);
+}
