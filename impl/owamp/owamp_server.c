@@ -24,6 +24,10 @@
 #define PROG "owamp server"
 #define MAX_SKIPS 64          /* skip ranges kept per session */
 #define FETCH_CHUNK 128       /* records per Fetch reply chunk */
+/* Finished receiving sessions kept after their connection closes, for a
+ * Fetch-Session on a later one (powstream and owfetch fetch so): the
+ * most recent ones, the oldest forgotten first. */
+#define KEPT_MAX 64
 
 struct ows;
 
@@ -61,6 +65,8 @@ struct ows {
     struct ippm_export exp;
     struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
+    struct ow_sess *kept[KEPT_MAX]; /* kept[0] the oldest */
+    size_t n_kept;
 };
 
 static const char usage_head[] =
@@ -109,11 +115,41 @@ static void answer(struct owc *c, struct owtw_action *a, enum ippm_err e,
         (void)owtw_link_perform(c->link, &a->io, now);
 }
 
+static void kept_free(struct ow_sess *k)
+{
+    owamp_recv_close(&k->recv);
+    free(k);
+}
+
+/* A finished receiving session outlives its connection: its records
+ * move to the server's store (socket and keys closed). */
+static void keep_session(struct ows *s, struct ow_sess *x)
+{
+    struct ow_sess *k = malloc(sizeof(*k));
+    if (!k)
+        return;
+    ippm_net_close(&x->recv.sock);
+    if (x->recv.keyed)
+        owtw_test_keys_free(&x->recv.keys);
+    x->recv.keyed = false;
+    *k = *x;
+    x->recv.rec = NULL; /* the records are k's now */
+    x->recv.seen = NULL;
+    if (s->n_kept == KEPT_MAX) {
+        kept_free(s->kept[0]);
+        memmove(s->kept, s->kept + 1, (KEPT_MAX - 1) * sizeof(*s->kept));
+        s->n_kept--;
+    }
+    s->kept[s->n_kept++] = k;
+}
+
 static void close_session(struct owc *c, int i)
 {
     struct ow_sess *x = &c->sess[i];
     if (!x->used)
         return;
+    if (x->receiving && x->recv.finished)
+        keep_session(c->srv, x);
     owamp_recv_close(&x->recv);
     owtw_send_close(&x->send);
     x->used = false;
@@ -327,15 +363,64 @@ static void on_stop(struct owc *c, uint64_t now)
 }
 
 /* Fetch-Session (RFC 4656 §3.9): the records of a receiving session. */
+/* The receiving session of a SID on any connection of the server, or of
+ * an earlier one (RFC 4656 §3.5: the SID "can be used in later sessions
+ * as an argument for the Fetch-Session command"; powstream fetches over
+ * a new connection while the session's own stays open). NULL: none. */
+static struct ow_sess *receiving_of(const struct ows *s, const uint8_t *sid)
+{
+    for (size_t k = 0; k < s->b.o.max_conns; k++) {
+        struct owc *o = s->links[k].m;
+        int i = o ? session_of(o, sid) : -1;
+        if (i >= 0 && o->sess[i].receiving)
+            return &o->sess[i];
+    }
+    for (size_t k = 0; k < s->n_kept; k++)
+        if (memcmp(s->kept[k]->recv.sid, sid, OWTW_SID_LEN) == 0)
+            return s->kept[k];
+    return NULL;
+}
+
+static bool in_range(const struct owamp_record *r, const struct owtw_fetch *f)
+{
+    return r->seq >= f->begin_seq && r->seq <= f->end_seq;
+}
+
+/* The records of f's range, in chunks, after the Fetch-Ack. */
+static void send_records(struct owc *c, const struct owamp_receiver *r,
+                         const struct owtw_fetch *f, uint32_t total,
+                         uint64_t now)
+{
+    static struct owamp_record pick[FETCH_CHUNK];
+    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
+    struct owtw_action a;
+    uint32_t sent = 0;
+    size_t k = 0, w;
+    do {
+        size_t n = 0;
+        for (; k < r->n && n < FETCH_CHUNK; k++)
+            if (in_range(&r->rec[k], f))
+                pick[n++] = r->rec[k];
+        sent += (uint32_t)n;
+        bool last = sent >= total;
+        (void)owamp_records_encode(chunk, sizeof(chunk), pick, n, &w);
+        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
+                                      &a) != IPPM_OK ||
+            owtw_link_perform(c->link, &a.io, now) != 0 || last)
+            return;
+    } while (k < r->n);
+}
+
+/* Fetch-Session (RFC 4656 §3.9): the records of a receiving session in
+ * the range asked for (a session still running included: Finished 0). */
 static void on_fetch(struct owc *c, uint64_t now)
 {
-    const struct owtw_fetch *f = &c->act.fetch;
-    int i = session_of(c, f->sid);
+    struct owtw_fetch f = c->act.fetch;
     struct owtw_fetch_ack ack;
     memset(&ack, 0, sizeof(ack));
-    struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
+    struct ow_sess *x = receiving_of(c->srv, f.sid);
     struct owtw_action a;
-    if (!x || !x->receiving) {
+    if (!x) {
         ack.accept = OWTW_ACCEPT_FAILURE;
         answer(c, &a, owtw_server_fetch_ack(&c->m, now, &ack, NULL, NULL,
                                             NULL, &a),
@@ -343,10 +428,13 @@ static void on_fetch(struct owc *c, uint64_t now)
         return;
     }
     const struct owamp_receiver *r = &x->recv.r;
+    uint32_t total = 0;
+    for (size_t k = 0; k < r->n; k++)
+        total += in_range(&r->rec[k], &f);
     ack.finished = x->recv.finished;
     ack.next_seqno = r->next_seqno;
     ack.n_skips = (uint32_t)x->n_skips;
-    ack.n_records = (uint32_t)r->n;
+    ack.n_records = total;
     uint8_t skips[MAX_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK];
     size_t w;
     (void)owamp_skips_encode(skips, sizeof(skips), x->skips, x->n_skips, &w);
@@ -357,16 +445,7 @@ static void on_fetch(struct owc *c, uint64_t now)
                               &a) != IPPM_OK ||
         owtw_link_perform(c->link, &a.io, now) != 0)
         return;
-    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
-    for (size_t k = 0; k < r->n || k == 0; k += FETCH_CHUNK) {
-        size_t n = r->n - k < FETCH_CHUNK ? r->n - k : FETCH_CHUNK;
-        bool last = k + n >= r->n;
-        (void)owamp_records_encode(chunk, sizeof(chunk), r->rec + k, n, &w);
-        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
-                                      &a) != IPPM_OK ||
-            owtw_link_perform(c->link, &a.io, now) != 0 || last)
-            return;
-    }
+    send_records(c, r, &f, total, now);
 }
 
 static void m_on_action(void *user, const struct ippm_action *act)
@@ -571,6 +650,8 @@ int owamp_server_main(int argc, char **argv)
     if (rc < 0)
         rc = serve(s);
     ippm_export_stop(&s->exp);
+    for (size_t k = 0; k < s->n_kept; k++)
+        kept_free(s->kept[k]);
     free(s->links);
     free(s->keys);
     ippm_rx_batch_free(&s->rx);
