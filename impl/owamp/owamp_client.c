@@ -43,8 +43,7 @@ struct owcl {
     bool to, from;              /* the sessions asked for */
     bool to_accepted, from_accepted;
     uint64_t start_ns;
-    struct owtw_test_slot slot; /* the schedule, as proto/owtw runs it */
-    struct owtw_slot req_slot;  /* the same, as the request carries it */
+    struct owtw_slot slot;      /* --interval or --poisson */
     struct owtw_send send;      /* --to */
     uint8_t to_sid[OWTW_SID_LEN];
     uint16_t to_port;
@@ -83,7 +82,7 @@ static void base_request(struct owcl *t, struct owtw_request *req)
                                   owtw_test_base_len(STAMP_PKT_SENDER, mode));
     req->start_time = ippm_ntp_from_ns(t->start_ns);
     req->timeout = owtw_ctl_interval(o->wait_ns);
-    req->type_p = owtw_ctl_type_p(o->dscp);
+    req->type_p = o->dscp >= 0 ? owtw_type_p_from_dscp((uint8_t)o->dscp) : 0;
 }
 
 /* --to: we send, the server receives (Conf-Receiver). */
@@ -104,7 +103,7 @@ static void request_to(struct owcl *t, uint64_t now)
     memcpy(req.sender_addr, cl->link.sock.local.ip, 16);
     memcpy(req.receiver_addr, cl->b.server.ip, 16);
     struct owtw_action a;
-    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->req_slot,
+    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->slot,
                                                &a),
                        &a, now, "Request-Session");
 }
@@ -138,7 +137,7 @@ static void request_from(struct owcl *t, uint64_t now)
     memcpy(req.receiver_addr, cl->link.sock.local.ip, 16);
     memcpy(req.sid, sid, OWTW_SID_LEN);
     struct owtw_action a;
-    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->req_slot,
+    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->slot,
                                                &a),
                        &a, now, "Request-Session");
 }
@@ -149,8 +148,6 @@ static void on_ready(struct owcl *t, uint64_t now)
     t->start_ns = now + o->start_delay_ns;
     t->slot.type = o->poisson ? OWTW_SLOT_EXP : OWTW_SLOT_FIXED;
     t->slot.param = owtw_ctl_interval(o->interval_ns);
-    t->req_slot.type = (uint8_t)t->slot.type;
-    t->req_slot.param = t->slot.param;
     t->phase = PH_REQUESTING;
     if (t->to)
         request_to(t, now);

@@ -37,8 +37,7 @@ struct ow_sess {
     struct owamp_recv recv;
     struct owtw_send send;
     struct owtw_request req;  /* as requested (for Fetch's reproduction) */
-    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* as requested */
-    struct owtw_test_slot sched[OWTW_CTL_MAX_SLOTS]; /* as proto/owtw runs them */
+    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* the request's schedule */
     struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
     size_t n_skips;
 };
@@ -236,11 +235,8 @@ static void on_request(struct owc *c, uint64_t now)
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;
-        for (uint32_t k = 0; k < req->n_slots; k++) {
-            owtw_slot_decode(&x->slots[k], req->slots, k);
-            x->sched[k].type = x->slots[k].type;
-            x->sched[k].param = x->slots[k].param;
-        }
+        for (uint32_t k = 0; k < req->n_slots; k++)
+            (void)owtw_slot_decode(&x->slots[k], req->slots, k);
         x->req.slots = NULL;
         ans.accept = !receiver_allowed(c, req) ? OWTW_ACCEPT_FAILURE
                      : req->conf_receiver ? open_receiving(c, x, &ans, now)
@@ -271,14 +267,14 @@ static void start_session(struct owc *c, struct ow_sess *x)
     enum owtw_test_mode mode = owtw_ctl_test_mode(c->m.c.mode);
     struct owtw_send_params p = {
         .mode = mode, .sid = x->req.sid, .aes_sk = sk ? sk->aes_sk : NULL,
-        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->sched,
+        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->slots,
         .n_slots = x->req.n_slots, .start_ntp = x->req.start_time,
         .count = x->req.n_packets,
         .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
                    x->req.padding_len,
         /* RFC 4656 §3.5: with Conf-Sender, the Type-P Descriptor is
          * to be used to send. */
-        .dscp = owtw_ctl_type_p_dscp(x->req.type_p), .twamp = false,
+        .dscp = owtw_type_p_dscp(x->req.type_p), .twamp = false,
         .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
         .peer = c->link->peer};
     p.peer.port = x->req.receiver_port;
@@ -350,7 +346,7 @@ static void on_stop(struct owc *c, uint64_t now)
             x->n_skips = n;
         struct owtw_schedule sched;
         if (owtw_schedule_init(&sched, &c->srv->b.crypto, x->recv.sid,
-                               x->sched, x->req.n_slots,
+                               x->slots, x->req.n_slots,
                                x->req.start_time) == IPPM_OK) {
             (void)owamp_receiver_finish(&x->recv.r, &sched, r.next_seqno,
                                         x->skips, x->n_skips, now);

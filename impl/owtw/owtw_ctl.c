@@ -52,13 +52,14 @@ enum ippm_err owtw_ctl_make_sid(uint8_t sid[OWTW_SID_LEN],
                                 uint64_t now_ns,
                                 const struct ippm_crypto *crypto)
 {
-    memcpy(sid, receiver->family == IPPM_AF_INET6 ? receiver->ip + 12
-                                                   : receiver->ip,
-           4);
-    uint64_t ntp = ippm_ntp_from_ns(now_ns);
-    for (int i = 0; i < 8; i++)
-        sid[4 + i] = (uint8_t)(ntp >> (56 - 8 * i));
-    return ippm_random(crypto, sid + 12, 4);
+    uint8_t rnd[4];
+    enum ippm_err e = ippm_random(crypto, rnd, sizeof(rnd));
+    if (e == IPPM_OK)
+        owtw_sid_make(sid,
+                      receiver->family == IPPM_AF_INET6 ? receiver->ip + 12
+                                                        : receiver->ip,
+                      ippm_ntp_from_ns(now_ns), rnd);
+    return e;
 }
 
 /* see owtw_ctl.h */
@@ -79,16 +80,4 @@ uint64_t owtw_ctl_interval(uint64_t ns)
 uint64_t owtw_ctl_interval_ns(uint64_t interval)
 {
     return ippm_ns_from_ntp(interval + ippm_ntp_from_ns(0));
-}
-
-/* see owtw_ctl.h */
-uint32_t owtw_ctl_type_p(int dscp)
-{
-    return dscp < 0 ? 0 : (uint32_t)(dscp & 0x3f) << 24;
-}
-
-/* see owtw_ctl.h */
-int owtw_ctl_type_p_dscp(uint32_t type_p)
-{
-    return type_p >> 30 ? -1 : (int)(type_p >> 24 & 0x3f);
 }

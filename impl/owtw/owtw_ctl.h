@@ -47,22 +47,15 @@ enum owtw_test_mode owtw_ctl_test_mode(uint32_t mode);
 uint64_t owtw_ctl_interval(uint64_t ns);
 uint64_t owtw_ctl_interval_ns(uint64_t interval);
 
-/* The Type-P Descriptor asking for DSCP dscp (RFC 4656 §3.5: first two
- * bits 00, then the six bits of the DSCP), 0 (best effort) for -1. */
-uint32_t owtw_ctl_type_p(int dscp);
-
-/* The DSCP a Type-P Descriptor asks for, -1 when it is no DSCP form (a
- * PHB ID, first bits 01, or a form RFC 4656 does not define). */
-int owtw_ctl_type_p_dscp(uint32_t type_p);
-
 /* The session keys of a server connection (the client's Token carried
  * them), which key its test sessions; NULL in unauthenticated mode. */
 const struct owtw_session_keys *owtw_ctl_server_keys(
     const struct owtw_server *s);
 
-/* A SID as RFC 4656 §3.5 has the receiver make it: its IPv4 address (or
- * the last four octets of its IPv6 one), the NTP time now, 4 random
- * octets. Returns IPPM_OK or the random source's error. */
+/* A SID for a session this end receives (owtw_sid_make, RFC 4656 §3.5):
+ * its IPv4 address (or the last four octets of its IPv6 one), the NTP
+ * time now, 4 random octets. Returns IPPM_OK or the random source's
+ * error. */
 enum ippm_err owtw_ctl_make_sid(uint8_t sid[OWTW_SID_LEN],
                                 const struct ippm_addr *receiver,
                                 uint64_t now_ns,

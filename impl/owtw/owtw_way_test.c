@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include "impl/owtw/owtw_cli.h"
-#include "impl/owtw/owtw_ctl.h"
 #include "impl/owtw/owtw_way.h"
 
 #define MS 1000000ull
@@ -88,25 +87,12 @@ static void test_modes_names_and_numbers(void **state)
                         "auth");
 }
 
-/* RFC 4656 §3.5: DSCP in the six bits after two zero bits. perfSONAR
- * refused a Type-P of the bare DSCP value (interop-notes §9). */
-static void test_type_p_dscp(void **state)
-{
-    (void)state;
-    assert_int_equal(owtw_ctl_type_p(46), 0x2e000000u); /* 00 101110 */
-    assert_int_equal(owtw_ctl_type_p(-1), 0);
-    assert_int_equal(owtw_ctl_type_p_dscp(0x2e000000u), 46);
-    assert_int_equal(owtw_ctl_type_p_dscp(0), 0);
-    assert_int_equal(owtw_ctl_type_p_dscp(0x40000000u), -1); /* PHB ID */
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_way_counts_loss_duplicates_reordering_hops),
         cmocka_unit_test(test_way_without_arrivals),
         cmocka_unit_test(test_modes_names_and_numbers),
-        cmocka_unit_test(test_type_p_dscp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
