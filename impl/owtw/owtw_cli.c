@@ -384,7 +384,8 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
     fprintf(f,
             "  --per-packet           one line per packet\n"
             "  --histogram            text histograms of the delays\n"
-            "  --json FILE            the summary and every packet as JSON\n"
+            "  --json FILE            the report as JSON (TWAMP: every\n"
+            "                         reflection too)\n"
             "  --jsonl FILE|-         JSON Lines, a record per packet\n"
             "  --html FILE            a self-contained HTML report with plots\n"
             "  --no-progress          no progress line on the terminal\n"

@@ -27,6 +27,8 @@ int twamp_refl_open(struct twamp_refl *t, const struct ippm_addr *local,
     /* TTL 255, as a sender's (RFC 4656 §4.1.2): the client reads the
      * backward hops off what arrives. */
     (void)ippm_net_set_ttl(&t->sock, OWTW_TTL_SENT);
+    if (p->dscp > 0)
+        (void)ippm_net_set_tos(&t->sock, p->dscp << 2);
     t->cfg.keys = &t->keys;
     t->cfg.reflect_len = p->reflect_len;
     t->cfg.symmetrical = p->symmetrical;

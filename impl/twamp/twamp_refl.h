@@ -34,6 +34,7 @@ struct twamp_refl_params {
     uint16_t reflect_len;        /* RFC 6038, 0: none */
     bool symmetrical;
     uint64_t refwait_ns;
+    int dscp;                    /* the Type-P Descriptor's, -1: none */
 };
 
 /* Binds the session's socket (owtw_testport_open) and derives its keys.

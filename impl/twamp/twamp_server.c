@@ -122,7 +122,10 @@ static void on_request(struct twc *c, uint64_t now)
         .hmac_sk = sk ? sk->hmac_sk : NULL,
         .reflect_len = req->pad_to_reflect,
         .symmetrical = (c->m.c.mode & OWTW_MODE_SYMMETRICAL) != 0,
-        .refwait_ns = s->b.o.refwait_ns};
+        .refwait_ns = s->b.o.refwait_ns,
+        /* RFC 5357 §3.5: "The same value of DSCP MUST be used in test
+         * packets reflected by the Session-Reflector." */
+        .dscp = owtw_type_p_dscp(req->type_p)};
     if (i < 0 || owtw_ctl_make_sid(ans.sid, &c->link->sock.local, now,
                                    &s->b.crypto) != IPPM_OK) {
         ans.accept = OWTW_ACCEPT_INTERNAL;
