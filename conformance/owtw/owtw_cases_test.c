@@ -982,9 +982,26 @@ static void test_ids_unique(void **state)
                 fail_msg("%s is in the catalogue twice", c[i].id);
 }
 
+/* RFC 6038's Accept-Session octets are TWAMP's: in OWAMP they are MBZ,
+ * in TWAMP (Reflect Octets) they may carry the request's octets. */
+static void test_rfc6038_octets_mbz_in_owamp_only(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    base_ow();
+    oct(0, OWTW_OBS_ACCEPT, 0)[21] = 0xcd;
+    const struct ippm_case *c = ippm_case_find("OWAMP-4656-3.5-02");
+    assert_int_equal(grade(c, d, sizeof d), IPPM_FAIL);
+    base_tw();
+    oct(0, OWTW_OBS_ACCEPT, 0)[21] = 0xcd;
+    c = ippm_case_find("TWAMP-5357-3.5-05");
+    assert_int_equal(grade(c, d, sizeof d), IPPM_PASS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc6038_octets_mbz_in_owamp_only),
         cmocka_unit_test(test_ids_unique),
         cmocka_unit_test(test_each_case_passes_then_fails),
         cmocka_unit_test(test_every_case_has_a_row),

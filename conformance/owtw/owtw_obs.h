@@ -86,19 +86,6 @@ enum owtw_obs_msg {
 #define OWTW_FACK_NREC 12
 #define OWTW_N_NSESS 12         /* RFC 5938 Number of Sessions */
 
-/* An MBZ run of a message: offset and length, in octets. */
-struct owtw_run {
-    uint16_t off;
-    uint16_t len;
-};
-
-/* The MBZ runs of one message type (a case row's arg.data for
- * owtw_chk_mbz). */
-struct owtw_mbz {
-    uint8_t n;
-    struct owtw_run run[4];
-};
-
 /* Facts about the run that the transcripts cannot show, chained from
  * obs->ext under OWTW_OBS_EXT. Absent: every default below. */
 #define OWTW_OBS_EXT "owtw-control"
