@@ -11,6 +11,24 @@ enum ippm_dir owtw_graded_dir(const struct ippm_obs *o)
 }
 
 /* see owtw_check_util.h */
+bool owtw_walk_next(struct owtw_walk *w, int type, int dir)
+{
+    if (w->started)
+        w->i++;
+    w->started = true;
+    for (; w->c < w->obs->n_ctrl; w->c++, w->i = 0) {
+        w->t = &w->obs->ctrl[w->c];
+        for (; w->i < w->t->n_msg; w->i++) {
+            w->m = &w->t->msg[w->i];
+            if ((type == OWTW_OBS_UNKNOWN || w->m->type == type) &&
+                (dir < 0 || (int)w->m->dir == dir))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* see owtw_check_util.h */
 const struct ippm_ctrl_msg *owtw_find(const struct ippm_transcript *t,
                                       int type, size_t from, size_t *at)
 {

@@ -110,24 +110,24 @@ OWTW_CHECK(owtw_chk_mbz)
             end = (size_t)l->field[f].off + l->field[f].len;
     struct stamp_acc a = stamp_acc_make(d, cap);
     unsigned hidden = 0;
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != arg->type || m->dir != owtw_graded_dir(obs))
-                continue;
-            const uint8_t *p = owtw_clear(t, m, end);
-            if (!p) {
-                hidden++;
-                continue;
-            }
-            a.n++;
-            long at = mbz_bad(l, arg->flags, p);
-            if (at >= 0)
-                stamp_acc_fail(&a, "connection %zu message %zu: %s MBZ "
-                               "octet %ld is 0x%02x", c + 1, i + 1,
-                               l->msg_name, at, p[at]);
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != arg->type || m->dir != owtw_graded_dir(obs))
+            continue;
+        const uint8_t *p = owtw_clear(t, m, end);
+        if (!p) {
+            hidden++;
+            continue;
         }
+        a.n++;
+        long at = mbz_bad(l, arg->flags, p);
+        if (at >= 0)
+            stamp_acc_fail(&a, "connection %zu message %zu: %s MBZ "
+                           "octet %ld is 0x%02x", c + 1, i + 1,
+                           l->msg_name, at, p[at]);
     }
     if (!a.n && hidden)
         return stamp_na(d, cap, "the messages were encrypted and no key was "
