@@ -64,6 +64,10 @@ struct ippm_exchange {
      * in live runs and on links without one. */
     bool req_mac_known;
     uint8_t req_mac[6];
+    /* The IP TTL / Hop Limit of the reply as seen (received live, or
+     * captured); 0: unknown (no packet is seen with 0). RFC 5357 §4.2.1
+     * asks the reflector to send with 255. */
+    uint8_t rep_ttl;
 };
 
 /* Who sent a control message: the client (TWAMP/OWAMP Control-Client)

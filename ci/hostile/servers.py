@@ -57,6 +57,21 @@ class StampUdp:
         return struct.unpack_from("!I", data, off)[0]
 
 
+class TwampLightUdp:
+    """TWAMP-Light test packets, RFC 5357 §4.1.2 (unauthenticated): 14
+    octets and 27 of padding, so that the 41-octet reply (§4.2.1) is no
+    larger than the request. There is no SSID."""
+
+    def request(self, seq, ssid=0):
+        return struct.pack("!IQH27x", seq, 0, 0x8001)
+
+    def reply_seq(self, data):
+        """The Sender Sequence Number a reply echoes, or None."""
+        if len(data) < 41:
+            return None
+        return struct.unpack_from("!I", data, 24)[0]
+
+
 class HttpGet:
     """One GET on a TCP listener; the reply must start with a 200."""
 
@@ -109,6 +124,14 @@ PROFILES = {
         argv=stamp_argv(lambda p: ["--auth-key-file",
                                    p["key"]]),
         udp=StampUdp(auth=True), tcp=None, summary=STAMP_SUMMARY,
+        well_known=862),
+    # TWAMP Light (RFC 5357 Appendix I) on the STAMP reflector's loop.
+    "twamp-light": dict(
+        argv=lambda p: ["twamp", "light-reflector", "--listen", p["addr"],
+                        "--port", str(p["udp"])],
+        udp=TwampLightUdp(), tcp=None,
+        summary=re.compile(r"^ippm twamp light-reflector: received \d+",
+                           re.M),
         well_known=862),
     # The reflector's Prometheus listener; its UDP side is "stamp".
     "metrics-http": dict(

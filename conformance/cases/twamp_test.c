@@ -52,6 +52,12 @@ const struct ippm_case ippm_cases_twamp_test[] = {
      "value from the IP header of the packet, replacing the value of 255 "
      "set by the Session-Sender.",
      0, stamp_chk_refl_ttl},
+    {"TWAMP-5357-4.2-05", "RFC 5357 §4.2", IPPM_MUST, R,
+     "Sender TTL is the arrival TTL, or 255 when it cannot be read",
+     "If an implementation does not fetch the actual TTL value (the only "
+     "good reason not to do so is an inability to access the TTL field of "
+     "arriving packets), it MUST set the Sender TTL value as 255.",
+     0, stamp_chk_refl_ttl, {0, STAMP_ROW_TTL_OR_255, NULL}},
 
     /* ---- §4.2.1 TWAMP-Test Packet Format and Content ---- */
     {"TWAMP-5357-4.2.1-01", "RFC 5357 §4.2.1", IPPM_MUST, R,
@@ -86,6 +92,11 @@ const struct ippm_case ippm_cases_twamp_test[] = {
     {"TWAMP-5357-4.2.1-09", "RFC 5357 §4.2.1 (RFC 8186 §2.3)", IPPM_MUST, R,
      "Error Estimate Z bit matches the Timestamp's format", q_errest, 0,
      stamp_chk_refl_errest_z},
+    {"TWAMP-5357-4.2.1-10", "RFC 5357 §4.2.1", IPPM_SHOULD, R,
+     "Reply sent with TTL / Hop Limit 255",
+     "The Session-Reflector SHOULD set the TTL in IPv4 (or Hop Limit in "
+     "IPv6) in the UDP packet to 255.",
+     0, stamp_chk_refl_reply_ttl_255},
 
     /* ---- Appendix I TWAMP Light ---- */
     {"TWAMP-5357-I-01", "RFC 5357 Appendix I", IPPM_MUST, R,

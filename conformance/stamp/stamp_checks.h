@@ -36,7 +36,15 @@ STAMP_CHECK(stamp_chk_refl_answers_ptp);
 STAMP_CHECK(stamp_chk_refl_tsfmt_config);
 STAMP_CHECK(stamp_chk_refl_stateless_seq);
 STAMP_CHECK(stamp_chk_refl_stateful_seq);
+/* Ses-Sender TTL is the TTL the request arrived with; with
+ * STAMP_ROW_TTL_OR_255 in arg->flags 255 passes too (RFC 5357 §4.2: a
+ * reflector that cannot read the TTL MUST report 255). */
+#define STAMP_ROW_TTL_OR_255 4u
 STAMP_CHECK(stamp_chk_refl_ttl);
+/* The reply left with TTL / Hop Limit 255 (RFC 5357 §4.2.1): read from
+ * the reply as seen (ippm_exchange.rep_ttl), above 128 passes, for no
+ * initial TTL in use lies between 128 and 255 and no path has 127 hops. */
+STAMP_CHECK(stamp_chk_refl_reply_ttl_255);
 STAMP_CHECK(stamp_chk_refl_rxts_after_send);
 STAMP_CHECK(stamp_chk_refl_ts_after_rxts);
 STAMP_CHECK(stamp_chk_refl_ts_before_seen);

@@ -693,16 +693,40 @@ STAMP_CHECK(stamp_chk_refl_ttl)
         if (e->req_ttl < 0 || !stamp_ck_dec_rep_upto(obs, e, &r, RF_TTL))
             continue;
         a.n++;
+        if (r.ss_ttl == 255 && (arg->flags & STAMP_ROW_TTL_OR_255))
+            continue;
         if (r.ss_ttl != e->req_ttl)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": Ses-Sender TTL %u, request arrived "
-                           "with TTL %d (expected equal)",
-                           stamp_req_seq(e), r.ss_ttl, e->req_ttl);
+                           "with TTL %d (expected equal%s)",
+                           stamp_req_seq(e), r.ss_ttl, e->req_ttl,
+                           arg->flags & STAMP_ROW_TTL_OR_255
+                               ? ", or 255 when not read"
+                               : "");
     }
     return stamp_ck_field_end(&a, obs, RF_TTL,
                               "no answered request with a known arrival "
                               "TTL");
+}
+
+/* see stamp_checks.h */
+STAMP_CHECK(stamp_chk_refl_reply_ttl_255)
+{
+    struct stamp_acc a = stamp_acc_make(detail, cap);
+    for (size_t i = 0; i < obs->n_ex; i++) {
+        const struct ippm_exchange *e = &obs->ex[i];
+        if (!e->rep || e->rep_ttl == 0)
+            continue;
+        a.n++;
+        if (e->rep_ttl <= 128)
+            stamp_acc_fail(&a,
+                           "seq %" PRIu32
+                           ": reply seen with TTL %u (expected sent with "
+                           "255: above 128 wherever it is seen)",
+                           stamp_req_seq(e), e->rep_ttl);
+    }
+    return stamp_acc_end(&a, "no reply whose TTL is known");
 }
 
 /* A reflector timestamp against the capture clock on one side: the

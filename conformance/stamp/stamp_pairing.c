@@ -172,6 +172,7 @@ static void attach_reply(struct ippm_exchange *e, const struct stamp_dgram *r)
     e->rep_src = r->src;
     e->tos_known = e->tos_known && r->tos >= 0;
     e->rep_tos = r->tos >= 0 ? (uint8_t)r->tos : 0;
+    e->rep_ttl = r->ttl > 0 && r->ttl <= 255 ? (uint8_t)r->ttl : 0;
     e->n_replies = 1;
     e->last_rep_ns = r->ts_ns;
 }
@@ -597,4 +598,20 @@ size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
         marked++;
     }
     return marked;
+}
+
+/* see stamp_pairing.h */
+bool stamp_pairing_looks_twamp_light(const struct ippm_exchange *ex,
+                                     size_t n_ex)
+{
+    bool light = false;
+    for (size_t i = 0; i < n_ex; i++) {
+        const struct ippm_exchange *e = &ex[i];
+        if (!e->rep || e->req_len >= STAMP_BASE_LEN)
+            continue;
+        if (e->rep_len >= STAMP_BASE_LEN)
+            return false;
+        light = light || e->rep_len == STAMP_TWL_REFLECTOR_LEN;
+    }
+    return light;
 }

@@ -214,4 +214,10 @@ enum ippm_err stamp_pairing_run(const struct stamp_dgram *d, size_t n,
 size_t stamp_pairing_mark_in_flight(struct ippm_exchange *ex, size_t n_ex,
                                     uint64_t end_ns, uint64_t timeout_ns);
 
+/* Whether paired exchanges ex (n_ex) read as TWAMP Light's: some request
+ * shorter than STAMP's base (44) answered with TWAMP Light's 41 octets
+ * (RFC 5357 §4.2.1), and none with 44 or more (RFC 8762 §4.6). */
+bool stamp_pairing_looks_twamp_light(const struct ippm_exchange *ex,
+                                     size_t n_ex);
+
 #endif

@@ -657,6 +657,31 @@ static void test_stamp_pairing_mark_in_flight(void **st)
     cap_free(&c);
 }
 
+/* pcap check --protocol auto: TWAMP Light's 41-octet reply to a short
+ * request tells; a 44-octet one (RFC 8762 §4.6) or only base-length
+ * requests do not. */
+static void test_stamp_pairing_looks_twamp_light(void **state)
+{
+    (void)state;
+    static const uint8_t pkt[64];
+    struct ippm_exchange ex[3];
+    memset(ex, 0, sizeof ex);
+    for (size_t i = 0; i < 3; i++) {
+        ex[i].req = pkt;
+        ex[i].req_len = 14;
+        ex[i].rep = pkt;
+        ex[i].rep_len = 41;
+    }
+    ex[2].rep = NULL; /* unanswered: says nothing */
+    assert_true(stamp_pairing_looks_twamp_light(ex, 3));
+    ex[1].rep_len = 44;
+    assert_false(stamp_pairing_looks_twamp_light(ex, 3));
+    ex[0].req_len = ex[1].req_len = 44;
+    ex[0].rep_len = ex[1].rep_len = 44;
+    assert_false(stamp_pairing_looks_twamp_light(ex, 3));
+    assert_false(stamp_pairing_looks_twamp_light(ex, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -683,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_stamp_pairing_detect_port_counts_short_replies),
         cmocka_unit_test(test_stamp_pairing_detect_port_sums_flows),
         cmocka_unit_test(test_stamp_pairing_mark_in_flight),
+        cmocka_unit_test(test_stamp_pairing_looks_twamp_light),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

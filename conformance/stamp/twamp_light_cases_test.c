@@ -89,6 +89,7 @@ static void build(bool stateful)
         e->rep_ns = t + 110 * US;
         e->n_replies = 1;
         e->rep_src = m.local;
+        e->rep_ttl = 255; /* RFC 5357 §4.2.1, as sent on loopback */
     }
     g.pkt.ext.name = STAMP_OBS_PKT;
     g.pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
@@ -131,7 +132,7 @@ static void test_twamp_light_cases_pass(void **state)
         size_t n = ippm_catalogue_run(&g.obs, "TWAMP-", res, 128), rows = 0;
         for (size_t i = 0; i < n; i++)
             rows += test_row(res[i].c->id);
-        assert_int_equal(rows, 15);
+        assert_int_equal(rows, 17);
         for (size_t i = 0; i < n; i++) {
             const char *id = res[i].c->id;
             if (!test_row(id))
@@ -172,6 +173,8 @@ static void m_mult(size_t i) { g.rep[i][13] = 0; }
 static void m_z(size_t i) { g.rep[i][12] ^= 0x40; }
 static void m_seq_own(size_t i) { ippm_store_u32(g.rep[i], 1000 + (uint32_t)i); }
 static void m_len44(size_t i) { g.ex[i].rep_len = i % 2 ? 61 : 44; }
+static void m_ttl_zero(size_t i) { g.rep[i][40] = 0; }
+static void m_rep_ttl(size_t i) { g.ex[i].rep_ttl = 64; }
 
 struct mutation {
     const char *id;
@@ -187,6 +190,8 @@ static void test_twamp_light_cases_fail(void **state)
         {"TWAMP-5357-4.2-02", false, m_ts_early},
         {"TWAMP-5357-4.2-03", false, m_ts_late},
         {"TWAMP-5357-4.2-04", false, m_ttl},
+        {"TWAMP-5357-4.2-05", false, m_ttl_zero},
+        {"TWAMP-5357-4.2.1-10", false, m_rep_ttl},
         {"TWAMP-5357-4.2.1-01", false, m_drop},
         {"TWAMP-5357-4.2.1-02", true, m_ss_seq},
         {"TWAMP-5357-4.2.1-03", false, m_ss_ts},
@@ -211,11 +216,25 @@ static void test_twamp_light_cases_fail(void **state)
     }
 }
 
+/* RFC 5357 §4.2: 255 is the one other Sender TTL a reflector may report
+ * (when it cannot read the TTL): the SHOULD fails, the MUST does not. */
+static void test_twamp_light_ttl_255_allowed(void **state)
+{
+    (void)state;
+    char detail[IPPM_DETAIL_MAX];
+    build(false);
+    for (size_t i = 0; i < N_EX; i++)
+        m_ttl(i);
+    assert_int_equal(verdict_of("TWAMP-5357-4.2-04", detail), IPPM_FAIL);
+    assert_int_equal(verdict_of("TWAMP-5357-4.2-05", detail), IPPM_PASS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_twamp_light_cases_pass),
         cmocka_unit_test(test_twamp_light_cases_fail),
+        cmocka_unit_test(test_twamp_light_ttl_255_allowed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

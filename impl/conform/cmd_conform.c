@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "proto/stamp/stamp.h"
@@ -518,7 +519,8 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
         graded.ssid_set = o->ssid_set;
         graded.n_ssid_set = o->n_ssid_set;
     }
-    *n = ippm_catalogue_run(&graded, o->only, res, n_cat);
+    *n = ippm_catalogue_run(&graded, conform_default_only(&graded, o->only),
+                            res, n_cat);
     if (*n == 0 && o->only && suite) {
         ippm_cli_error("--only: no %s case matches '%s'", suite, o->only);
         free(res);
@@ -912,6 +914,13 @@ static void unknown_target(const char *name)
     ippm_cli_error("conform: unknown target '%s' (%s)", name, list);
 }
 
+/* The protocol --only names for the self-test, which grades STAMP and
+ * TWAMP Light: "twamp" when its (first) prefix is TWAMP's. */
+static const char *self_protocol(const char *only)
+{
+    return only && strncasecmp(only, "TWAMP", 5) == 0 ? "twamp" : "stamp";
+}
+
 /* `ippm conform` with no target. */
 static int cmd_self(int argc, char **argv)
 {
@@ -923,7 +932,7 @@ static int cmd_self(int argc, char **argv)
     /* A prefix that lists nothing is as much a typo as one that grades
      * nothing. */
     if (o.list)
-        return conform_check_only(o.only, "stamp",
+        return conform_check_only(o.only, self_protocol(o.only),
                                   1u << IPPM_ROLE_REFLECTOR |
                                       1u << IPPM_ROLE_SENDER,
                                   "stamp") != 0
@@ -955,7 +964,7 @@ static int cmd_self(int argc, char **argv)
         o.junit = IPPM_REPORTS_DIR "/ippm-report.junit.xml";
     if (!o.timeout_ns)
         o.timeout_ns = NS_PER_S / 2;
-    rc = check_before_traffic(&o, "stamp", "stamp",
+    rc = check_before_traffic(&o, self_protocol(o.only), "stamp",
                               1u << IPPM_ROLE_REFLECTOR |
                                   1u << IPPM_ROLE_SENDER);
     if (rc >= 0) {

@@ -630,7 +630,8 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
 {
     if (o->roles & ROLE_REFLECTOR) {
         obs->role = IPPM_ROLE_REFLECTOR;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
         /* One mode per report: the first flow's that is known. */
         if (!r->refl_mode)
@@ -638,7 +639,8 @@ static void grade_roles(struct check_run *r, const struct check_opts *o,
     }
     if (o->roles & ROLE_SENDER) {
         obs->role = IPPM_ROLE_SENDER;
-        r->n_res += ippm_catalogue_run(obs, o->only, r->res + r->n_res,
+        r->n_res += ippm_catalogue_run(obs, conform_default_only(obs, o->only),
+                                       r->res + r->n_res,
                                        cap - r->n_res);
     }
 }
@@ -676,23 +678,6 @@ static int check_run_owtw(const struct check_opts *o, struct check_run *r)
     r->n_res = owtw_pcap_grade(r->owtw, o, port ? &test : NULL, r->res, cap);
     r->duration_ns = now_ns() - r->start_ns;
     return 0;
-}
-
-/* --protocol auto: some request shorter than STAMP's base answered with
- * TWAMP-Light's 41 octets (RFC 5357 §4.2.1), and none with STAMP's base
- * or more (RFC 8762 §4.6). */
-static bool looks_twamp_light(const struct pairing *pr)
-{
-    bool light = false;
-    for (size_t i = 0; i < pr->n_ex; i++) {
-        const struct ippm_exchange *e = &pr->ex[i];
-        if (!e->rep || e->req_len >= STAMP_BASE_LEN)
-            continue;
-        if (e->rep_len >= STAMP_BASE_LEN)
-            return false;
-        light = light || e->rep_len == STAMP_TWL_REFLECTOR_LEN;
-    }
-    return light;
 }
 
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
@@ -756,7 +741,7 @@ static int check_run(const struct check_opts *o, struct check_run *r)
     obs.protocol = "stamp";
     r->twl = o->proto == PCAP_PROTO_TWL ||
              (o->proto == PCAP_PROTO_AUTO && !o->auth &&
-              looks_twamp_light(&r->pr));
+              stamp_pairing_looks_twamp_light(r->pr.ex, r->pr.n_ex));
     if (r->twl) { /* the TWAMP-Test cases, on TWAMP-Light's layouts */
         obs.protocol = "twamp";
         r->pkt.ext.name = STAMP_OBS_PKT;

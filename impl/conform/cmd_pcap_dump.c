@@ -10,7 +10,9 @@
  * enough to hold, and "absent" names the others. Octets past the base
  * stay "extra" (hex) and are read as "padding" (all zero, RFC 8762 §4.2.1)
  * or as "tlvs", each TLV by type, flags and fields
- * (stamp_tlv_opts_json_full). */
+ * (stamp_tlv_opts_json_full). With --protocol twamp-light the packets are
+ * TWAMP Light's (RFC 5357 §4.1.2, §4.2.1): the fields of
+ * stamp_layout_twamp_light, base_len 14 or 41, and "padding_len". */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -83,9 +85,8 @@ static uint64_t load_be(const uint8_t *p, size_t n)
  * len octets, in the order a whole packet prints them, the MBZ octets
  * there are, and the names of the fields that do not fit. */
 static void set_short_fields(json_t *j, const uint8_t *p, size_t len,
-                             enum stamp_pkt_kind kind, enum stamp_mode mode)
+                             const struct stamp_layout *l)
 {
-    const struct stamp_layout *l = stamp_layout_get(kind, mode);
     json_t *absent = json_array();
     json_object_set_new(j, "base_len", json_integer(l->base_len));
     for (size_t f = 0; f < STAMP_F_COUNT_; f++) {
@@ -200,7 +201,7 @@ static enum ippm_err set_reflector(json_t *j, const struct stamp_dgram *d,
 /* One datagram as the dump prints it: where and when it was seen, then
  * what it says. sk, when keyed, checks the HMACs. */
 static json_t *dump_dgram(const struct stamp_dgram *d, uint64_t frame,
-                          bool req, enum stamp_mode mode,
+                          bool req, enum stamp_mode mode, bool twl,
                           const struct ippm_hmac_key *sk)
 {
     json_t *j = json_object();
@@ -215,15 +216,27 @@ static json_t *dump_dgram(const struct stamp_dgram *d, uint64_t frame,
     json_object_set_new(j, "kind",
                         json_string(req ? "sender" : "reflector"));
     json_object_set_new(j, "len", json_integer((json_int_t)d->len));
+    enum stamp_pkt_kind kind = req ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR;
+    if (twl) { /* RFC 5357 §4.1.2, §4.2.1: the layout's fields, padding */
+        const struct stamp_layout *l = stamp_layout_twamp_light(kind);
+        if (d->len < l->base_len)
+            json_object_set_new(j, "error",
+                                json_string(ippm_err_name(IPPM_ERR_SHORT)));
+        set_short_fields(j, d->data, d->len, l);
+        json_object_set_new(
+            j, "padding_len",
+            json_integer(d->len > l->base_len
+                             ? (json_int_t)(d->len - l->base_len)
+                             : 0));
+        return j;
+    }
     struct base_view v = {0};
     enum ippm_err e = req ? set_sender(j, d, mode, &v)
                           : set_reflector(j, d, mode, &v);
     if (e != IPPM_OK) {
         json_object_set_new(j, "error", json_string(ippm_err_name(e)));
         if (e == IPPM_ERR_SHORT)
-            set_short_fields(j, d->data, d->len,
-                             req ? STAMP_PKT_SENDER : STAMP_PKT_REFLECTOR,
-                             mode);
+            set_short_fields(j, d->data, d->len, stamp_layout_get(kind, mode));
         return j;
     }
     set_extra(j, d->data, d->len, d->len - v.extra_len,
@@ -297,6 +310,7 @@ int cmd_pcap_dump(int argc, char **argv)
         if (!req && !stamp_pairing_is_reply(d, port))
             continue;
         json_t *j = dump_dgram(d, c.frame[i], req, mode,
+                               o.proto == PCAP_PROTO_TWL,
                                key_len > 0 ? &sk : NULL);
         char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s != NULL)

@@ -108,6 +108,13 @@ struct ippm_case_result *conform_run_catalogue(const struct ippm_obs *obs,
 int conform_check_only(const char *only, const char *protocol, unsigned roles,
                        const char *what);
 
+/* The cases obs is graded by: only when the user named some; else, for
+ * TWAMP Light's packets (protocol "twamp" with a stamp_obs_pkt), the
+ * TWAMP-Test rows (cases/twamp_test.c) and not TWAMP-Control's, which its
+ * traffic cannot show; else NULL (every case of the protocol). */
+const char *conform_default_only(const struct ippm_obs *obs,
+                                 const char *only);
+
 /* --path WORD[,WORD]: what the path to the peer rewrites ("nat",
  * "remark") into *flags (IPPM_PATH_*). Returns 0, or -1 after one line
  * naming the unknown word (a usage error, before any traffic). */

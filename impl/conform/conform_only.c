@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conformance/cases/cases.h"
+#include "conformance/stamp/stamp_obs.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/core/cli.h"
 
@@ -114,4 +116,23 @@ int conform_path_parse(const char *opt, const char *s, unsigned *flags)
             return 0;
         p += len + 1;
     }
+}
+
+/* see conform_cmd.h */
+const char *conform_default_only(const struct ippm_obs *obs,
+                                 const char *only)
+{
+    /* Built once: every ID of the table, each an exact prefix. */
+    static char ids[4096];
+    if (only || !ippm_obs_ext_find(obs, STAMP_OBS_PKT) || !obs->protocol ||
+        strcasecmp(obs->protocol, "twamp") != 0)
+        return only;
+    if (!ids[0]) {
+        size_t l = 0;
+        for (size_t i = 0; i < ippm_cases_twamp_test_n; i++)
+            l += (size_t)snprintf(ids + l, l < sizeof ids ? sizeof ids - l : 0,
+                                  "%s%s", i ? "," : "",
+                                  ippm_cases_twamp_test[i].id);
+    }
+    return ids;
 }

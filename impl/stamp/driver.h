@@ -26,6 +26,19 @@ struct stamp_front {
     enum stamp_flavour flavour;
     void (*usage)(FILE *f);  /* --help, before the short options line */
     const char *const *drop; /* long options it does not take, NULL-ended */
+    /* TWAMP Light's modes A and E (RFC 5357 Appendix I); NULL for STAMP,
+     * whose --auth-key-file keys its own HMAC. auth_open loads the key
+     * of key_file (or IPPM_AUTH_KEY) and readies the operations the
+     * machine takes as twl_auth, mode E when encrypted; errest is the
+     * reflector clock's Error Estimate. *ops is NULL when no key is
+     * given. Returns -1 to go on, else the exit status after one line.
+     * auth_close frees *state (NULL: nothing). */
+    int (*auth_open)(const char *prog, const char *key_file, bool encrypted,
+                     bool symmetrical, uint16_t errest,
+                     const struct stamp_twl_auth **ops, void **state);
+    void (*auth_close)(void *state);
+    size_t auth_sender_base; /* the mode A/E sender packet, 48 */
+    const char *(*auth_mode_name)(const void *state); /* "authenticated" */
 };
 
 /* The drivers as front end f runs them (argv[0] its subcommand name). */

@@ -22,6 +22,7 @@
 #include "impl/core/workers.h"
 #include "impl/stamp/driver.h"
 #include "impl/stamp/metrics.h"
+#include "impl/stamp/refl_lists.h"
 #include "impl/stamp/refl_repeat.h"
 #include "impl/stamp/txts.h"
 
@@ -41,6 +42,7 @@
 struct refl_opts {
     const struct stamp_front *front; /* `ippm stamp` or TWAMP-Light */
     bool symmetrical;              /* TWAMP-Light: RFC 6038 §5.1.4 padding */
+    bool encrypted;                /* TWAMP-Light: mode E, not A */
     const char *listen;
     uint16_t port;
     bool stateful;
@@ -101,6 +103,9 @@ struct refl {
     struct stamp_txts txts;     /* Follow-Up: kernel transmit times */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     struct stamp_reflector r;
+    /* TWAMP Light in mode A or E: the front's operations and state. */
+    const struct stamp_twl_auth *twl_auth;
+    void *twl_state;
     void *sessions; /* stamp_reflector_store_size(max_sessions) octets */
     struct ippm_ratelimit *ratelimit; /* --rate-limit, NULL: none */
     struct ippm_rx_batch rx;
@@ -214,6 +219,7 @@ enum { OPT_LISTEN = 256, OPT_PORT, OPT_STATEFUL, OPT_KEY, OPT_TS,
        OPT_AGENTX, OPT_NO_TLV, OPT_MAX_REPLY, OPT_MICRO, OPT_DSCP_OK,
        OPT_HMAC_KEY, OPT_REQ_HMAC, OPT_MAX_SESSIONS, OPT_MAX_PER_SOURCE,
        OPT_ALLOW_SRC, OPT_SSID_SET, OPT_NO_TXTS, OPT_SYMMETRICAL,
+       OPT_ENCRYPTED,
        OPT_ADMIT = 512 /* IPPM_ADMIT_LONGOPTS */,
        OPT_THREADS = 540, OPT_CPUS,
        OPT_REPEAT = 560 /* REFL_REPEAT_LONGOPTS */ };
@@ -242,58 +248,13 @@ static const struct option refl_longopts[] = {
     {"allow-src-port", required_argument, NULL, OPT_ALLOW_SRC},
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {"symmetrical", no_argument, NULL, OPT_SYMMETRICAL},
+    {"encrypted", no_argument, NULL, OPT_ENCRYPTED},
     IPPM_ADMIT_LONGOPTS(OPT_ADMIT),
     REFL_REPEAT_LONGOPTS(OPT_REPEAT),
     {"threads", required_argument, NULL, OPT_THREADS},
     {"cpus", required_argument, NULL, OPT_CPUS},
     {NULL, 0, NULL, 0},
 };
-
-/* One item of --dscp-permitted: a DSCP or a range "10-14", into the
- * uint64_t at arg. */
-static int add_dscp_range(const char *opt, char *t, void *arg)
-{
-    uint64_t *out = arg, lo, hi;
-    if (ippm_cli_range(opt, t, 0, 63, "a DSCP", &lo, &hi) != 0)
-        return -1;
-    for (uint64_t d = lo; d <= hi; d++)
-        *out |= 1ull << d;
-    return 0;
-}
-
-/* "all", "none", or DSCPs and ranges: "0,10-14,46". */
-static int parse_dscp_list(const char *s, uint64_t *out)
-{
-    *out = 0;
-    if (strcmp(s, "all") == 0) {
-        *out = UINT64_MAX;
-        return 0;
-    }
-    if (strcmp(s, "none") == 0)
-        return 0;
-    return ippm_cli_each("--dscp-permitted", s, "all, none or a DSCP list",
-                         add_dscp_range, out);
-}
-
-/* One item of --allow-src-port into the struct ippm_src_policy at arg. */
-static int add_allowed_port(const char *opt, char *t, void *arg)
-{
-    uint16_t port;
-    if (ippm_cli_u16(opt, t, 1, 65535, "a port", &port) != 0)
-        return -1;
-    if (ippm_src_policy_allow(arg, port) != IPPM_OK) {
-        ippm_cli_error("%s: more than %d ports", opt, IPPM_SRC_ALLOW_MAX);
-        return -1;
-    }
-    return 0;
-}
-
-/* --allow-src-port 862,5000: ports exempt from the source port rules. */
-static int parse_allow_src(const char *s, struct ippm_src_policy *src)
-{
-    return ippm_cli_each("--allow-src-port", s, "a list of ports",
-                         add_allowed_port, src);
-}
 
 /* The RFC 8972 / RFC 9534 / asymmetrical-packets options. */
 static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
@@ -304,6 +265,7 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
     case OPT_NO_TLV: o->no_tlv = true; break;
     case OPT_NO_TXTS: o->no_tx_timestamps = true; break;
     case OPT_SYMMETRICAL: o->symmetrical = true; break;
+    case OPT_ENCRYPTED: o->encrypted = true; break;
     case OPT_MAX_REPLY:
         rc = ippm_cli_uint("--max-reply-len", arg, STAMP_BASE_LEN, 65507,
                            "a reply length", &v);
@@ -313,7 +275,7 @@ static int refl_parse_tlv(struct refl_opts *o, int c, const char *arg)
         rc = ippm_cli_u16("--micro-session", arg, 1, 65535,
                           "a Micro-session ID", &o->micro_session_id);
         break;
-    case OPT_DSCP_OK: rc = parse_dscp_list(arg, &o->dscp_permitted); break;
+    case OPT_DSCP_OK: rc = refl_parse_dscp_list(arg, &o->dscp_permitted); break;
     case OPT_HMAC_KEY: o->hmac_key_file = arg; break;
     case OPT_REQ_HMAC: o->require_hmac_tlv = true; break;
     case OPT_SSID_SET:
@@ -357,6 +319,12 @@ static int refl_check(const struct refl_opts *o)
         ippm_cli_error("--no-tlv: the TLV options do nothing without TLVs");
         return -1;
     }
+    if (o->front->auth_open && ippm_key_given(o->key_file) &&
+        o->threads > 1) {
+        ippm_cli_error("--threads: one thread in TWAMP Light's modes A and E "
+                       "(one test session, RFC 5357 Appendix I)");
+        return -1;
+    }
     if ((o->admit.rate.burst || o->admit.sources) && !o->admit.rate.pps) {
         ippm_cli_error("--rate-burst, --rate-sources: need --rate-limit");
         return -1;
@@ -378,10 +346,13 @@ static void refl_defaults(struct refl_opts *o)
 }
 
 /* `ippm stamp reflector` itself: every option but TWAMP-Light's. */
-static const char *const stamp_only_drop[] = {"symmetrical", NULL};
+static const char *const stamp_only_drop[] = {"symmetrical", "encrypted",
+                                              NULL};
 static const struct stamp_front refl_front_stamp = {
-    "stamp reflector", "stamp-reflector", "STAMP", "stamp",
-    STAMP_FLAVOUR_STAMP, refl_usage, stamp_only_drop};
+    .prog = "stamp reflector", .section = "stamp-reflector",
+    .proto = "STAMP", .json_proto = "stamp",
+    .flavour = STAMP_FLAVOUR_STAMP, .usage = refl_usage,
+    .drop = stamp_only_drop};
 
 /* TWAMP-Light's operand [HOST:]PORT, as --listen or --port. */
 static int refl_operand(struct refl_opts *o, int argc, char **argv)
@@ -438,7 +409,7 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
             rc = ippm_export_check_metrics(optarg);
             break;
         case OPT_AGENTX: o->exp.agentx = optarg; break;
-        case OPT_ALLOW_SRC: rc = parse_allow_src(optarg, &o->src); break;
+        case OPT_ALLOW_SRC: rc = refl_parse_allow_src(optarg, &o->src); break;
         case 'h':
         case OPT_HELP:
             f->usage(stdout);
@@ -460,12 +431,27 @@ static int refl_parse(struct refl_opts *o, int argc, char **argv)
     return refl_check(o) == 0 ? -1 : IPPM_EXIT_USAGE;
 }
 
+/* TWAMP Light's modes A and E: the front loads the key and readies the
+ * operations, with this clock's Error Estimate. Returns as refl_setup. */
+static int refl_twl_auth(struct refl *x)
+{
+    struct ippm_clock c;
+    ippm_clock_init(&c, x->o.tsfmt);
+    struct ippm_errest e = ippm_clock_errest(&c);
+    return x->o.front->auth_open(x->o.front->prog, x->o.key_file,
+                                 x->o.encrypted, x->o.symmetrical,
+                                 ippm_errest_encode(&e), &x->twl_auth,
+                                 &x->twl_state);
+}
+
 /* Key, crypto, socket: what must work before the first packet. */
 static int refl_setup(struct refl *x)
 {
     char err[IPPM_NET_ERRLEN];
-    int rc = ippm_driver_key_load(&x->key, "stamp reflector", x->o.key_file,
-                                  x->o.hmac_key_file);
+    int rc = x->o.front->auth_open
+                 ? refl_twl_auth(x)
+                 : ippm_driver_key_load(&x->key, "stamp reflector",
+                                        x->o.key_file, x->o.hmac_key_file);
     if (rc >= 0)
         return rc;
     struct ippm_addr local = {.port = x->o.port ? x->o.port : STAMP_PORT};
@@ -501,6 +487,7 @@ static void refl_proto_init(struct refl *x)
      * replies' TTL 255 (§4.2.1 SHOULD). */
     cfg.flavour = x->o.front->flavour;
     cfg.twl_symmetrical = x->o.symmetrical;
+    cfg.twl_auth = x->twl_auth;
     if (cfg.flavour == STAMP_FLAVOUR_TWAMP_LIGHT) {
         x->o.no_tlv = true;
         if (ippm_net_set_ttl(&x->sock, 255) != 0)
@@ -605,22 +592,29 @@ static void refl_log_short(struct refl *x, size_t len,
     if (!refl_log_due(l, x->log_drops, now))
         return;
     char as[IPPM_ADDR_STRLEN];
-    bool open = !x->key.auth;
-    size_t base = stamp_base_len(open ? STAMP_MODE_OPEN : STAMP_MODE_AUTH);
+    bool twl = x->o.front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT;
+    /* STAMP: a TWAMP-Light sender, usually; TWAMP Light: its own base,
+     * 14 octets, or the 48 of modes A and E. */
+    bool open = !x->key.auth && !twl;
+    size_t base = twl ? (x->twl_auth ? x->twl_auth->sender_base
+                                     : STAMP_TWL_SENDER_LEN)
+                      : stamp_base_len(x->key.auth ? STAMP_MODE_AUTH
+                                                   : STAMP_MODE_OPEN);
     ippm_addr_fmt(peer, as, sizeof as);
     if (!l->logged)
         fprintf(stderr,
-                "ippm stamp reflector: dropped a %zu-octet request from %s: "
+                "ippm %s: dropped a %zu-octet request from %s: "
                 "below the %zu-octet base packet%s\n",
-                len, as, base,
+                x->o.front->prog, len, as, base,
                 open ? " (a TWAMP-Light sender? --reply-to-short answers "
                        "it, RFC 8762 §4.6)"
                      : "");
     else
         fprintf(stderr,
-                "ippm stamp reflector: dropped %llu more requests below the "
+                "ippm %s: dropped %llu more requests below the "
                 "%zu-octet base packet, the last one %zu octets from %s\n",
-                (unsigned long long)l->unlogged, base, len, as);
+                x->o.front->prog, (unsigned long long)l->unlogged, base, len,
+                as);
     refl_log_done(l, now);
 }
 
@@ -823,8 +817,12 @@ static void refl_banner(const struct refl *x)
         snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
     printf("ippm %s listening on %s (%s, %s, %s%s)\n", x->o.front->prog,
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
-           x->o.stateful ? "stateful" : "stateless",
-           x->key.auth ? "authenticated" : "open",
+           x->twl_auth     ? "one session"
+           : x->o.stateful ? "stateful"
+                           : "stateless",
+           x->twl_state ? x->o.front->auth_mode_name(x->twl_state)
+           : x->key.auth ? "authenticated"
+                         : "open",
            ippm_clock_fmt_name(x->o.tsfmt), threads);
     fflush(stdout);
 }
@@ -853,6 +851,8 @@ static void refl_free(struct refl *x)
     ippm_export_stop(&x->exp);
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
+    if (x->o.front && x->o.front->auth_close)
+        x->o.front->auth_close(x->twl_state);
     free(x->sessions);
     ippm_admit_ratelimit_free(x->ratelimit);
     refl_pool_free(x->pool);

@@ -111,7 +111,7 @@ enum { OPT_PORT = 256, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_KEY, OPT_TS,
        OPT_DSCP, OPT_TTL, OPT_SSID, OPT_WAIT, OPT_PER, OPT_JSON, OPT_HELP,
        OPT_HTML, OPT_NO_PROGRESS, OPT_METRICS, OPT_AGENTX, OPT_ZERO_SSID,
        OPT_HISTOGRAM, OPT_TXTS, OPT_REPORT_INTERVAL, OPT_JSONL,
-       OPT_DURATION, OPT_SYMMETRICAL };
+       OPT_DURATION, OPT_SYMMETRICAL, OPT_ENCRYPTED };
 
 static const struct option send_longopts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -137,6 +137,7 @@ static const struct option send_longopts[] = {
     {"jsonl", required_argument, NULL, OPT_JSONL},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"symmetrical", no_argument, NULL, OPT_SYMMETRICAL},
+    {"encrypted", no_argument, NULL, OPT_ENCRYPTED},
     {"help", no_argument, NULL, OPT_HELP},
 #define TO_LONGOPT_(name, arg, id) {name, arg, NULL, id},
     STAMP_TLV_OPTIONS(TO_LONGOPT_)
@@ -234,7 +235,10 @@ static int send_check(struct send_opts *o, int argc, char **argv)
     /* TWAMP-Light, RFC 5357 §4.1.2: 14 octets and the padding asked for;
      * --symmetrical pads to the reply's 41 (RFC 6038 §5.1.4). */
     if (o->front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT) {
-        base = STAMP_TWL_SENDER_LEN;
+        /* modes A and E (RFC 5357 Appendix I): the 48-octet packet */
+        base = ippm_key_given(o->key_file) && o->front->auth_open
+                   ? o->front->auth_sender_base
+                   : STAMP_TWL_SENDER_LEN;
         if (o->size == 0)
             o->size = base;
         if (o->symmetrical && o->size < STAMP_TWL_REFLECTOR_LEN)
@@ -277,10 +281,12 @@ static int send_check(struct send_opts *o, int argc, char **argv)
 }
 
 /* `ippm stamp sender` itself: every option but TWAMP-Light's. */
-static const char *const stamp_only_drop[] = {"symmetrical", NULL};
+static const char *const stamp_only_drop[] = {"symmetrical", "encrypted",
+                                              NULL};
 static const struct stamp_front send_front_stamp = {
-    "stamp sender", "stamp-sender", "STAMP", "stamp",
-    STAMP_FLAVOUR_STAMP, send_usage, stamp_only_drop};
+    .prog = "stamp sender", .section = "stamp-sender", .proto = "STAMP",
+    .json_proto = "stamp", .flavour = STAMP_FLAVOUR_STAMP,
+    .usage = send_usage, .drop = stamp_only_drop};
 
 /* Returns -1 to run, else the exit status. */
 static int send_parse(struct send_opts *o, int argc, char **argv)
@@ -331,6 +337,8 @@ static int send_parse(struct send_opts *o, int argc, char **argv)
             o->tx_timestamps = true;
         else if (c == OPT_SYMMETRICAL)
             o->symmetrical = true;
+        else if (c == OPT_ENCRYPTED)
+            o->encrypted = true;
         else if (c == OPT_ZERO_SSID)
             rc = parse_zero_ssid(optarg, &o->on_zero_ssid);
         else if (c == OPT_METRICS)
@@ -372,9 +380,19 @@ static int send_open(struct sender *x)
 /* Key, address, socket, memory. Returns -1 to run, else the exit status. */
 static int send_setup(struct sender *x)
 {
-    /* send_check_tlvs made sure the two keys do not meet. */
-    int rc = ippm_driver_key_load(&x->key, "stamp sender", x->o.key_file,
-                                  x->o.tlv.hmac_key_file);
+    /* send_check_tlvs made sure the two keys do not meet. TWAMP Light's
+     * modes A and E: the front's keys, with this clock's Error Estimate. */
+    const struct stamp_front *f = x->o.front;
+    struct ippm_clock c;
+    ippm_clock_init(&c, x->o.tsfmt);
+    struct ippm_errest e = ippm_clock_errest(&c);
+    int rc = f->auth_open
+                 ? f->auth_open(f->prog, x->o.key_file, x->o.encrypted,
+                                x->o.symmetrical, ippm_errest_encode(&e),
+                                &x->twl_auth, &x->twl_state)
+                 : ippm_driver_key_load(&x->key, "stamp sender",
+                                        x->o.key_file,
+                                        x->o.tlv.hmac_key_file);
     if (rc >= 0)
         return rc;
     rc = ippm_cli_addr(x->o.front->prog, x->o.host, x->o.port, STAMP_PORT,
@@ -411,6 +429,7 @@ static int send_proto_init(struct sender *x)
     x->mode = x->key.auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     cfg.mode = x->mode;
     cfg.flavour = x->o.front->flavour;
+    cfg.twl_auth = x->twl_auth;
     cfg.tsfmt = x->o.tsfmt;
     cfg.errest = ippm_clock_errest(&x->clk);
     cfg.key = x->key.hmac;
@@ -712,6 +731,8 @@ static void send_free(struct sender *x)
     ippm_export_stop(&x->exp);
     ippm_driver_io_free(&x->sock, &x->rx, &x->tx);
     ippm_driver_key_free(&x->key);
+    if (x->o.front && x->o.front->auth_close)
+        x->o.front->auth_close(x->twl_state);
     if (x->pkt_tlvs)
         for (uint32_t i = 0; i < x->ring; i++)
             json_decref(x->pkt_tlvs[i]);

@@ -29,6 +29,7 @@ enum zero_ssid { ZS_WARN = 0, ZS_CONTINUE, ZS_STOP };
 struct send_opts {
     const struct stamp_front *front; /* `ippm stamp` or TWAMP-Light */
     bool symmetrical;            /* TWAMP-Light: pad to 41, RFC 6038 */
+    bool encrypted;              /* TWAMP-Light: mode E, not A */
     const char *host;
     uint16_t port;
     uint32_t count;
@@ -68,6 +69,9 @@ struct sender {
     struct stamp_txts txts;     /* --tx-timestamps */
     struct ippm_driver_key key; /* may be open mode's HMAC TLV key */
     enum stamp_mode mode;
+    /* TWAMP Light in mode A or E: the front's operations and state. */
+    const struct stamp_twl_auth *twl_auth;
+    void *twl_state;
     struct stamp_sender s;
     struct stamp_result *res;   /* the ring, ring entries */
     uint32_t ring;
@@ -130,5 +134,13 @@ void sender_html_point(struct sender *x, uint32_t i,
 
 /* --html: writes the report. Returns the exit status. */
 int sender_write_html(struct sender *x);
+
+/* The mode as reports name it: "open", "authenticated", "encrypted". */
+static inline const char *sender_mode_name(const struct sender *x)
+{
+    if (x->twl_state)
+        return x->o.front->auth_mode_name(x->twl_state);
+    return x->mode == STAMP_MODE_AUTH ? "authenticated" : "open";
+}
 
 #endif

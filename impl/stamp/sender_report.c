@@ -287,7 +287,7 @@ json_t *sender_json_summary(const struct sender *x)
         "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f, s:b}",
         "protocol", x->o.front->json_proto, "role", "sender", "host", x->o.host, "peer",
         ippm_addr_fmt(&x->peer, as, sizeof(as)), "port", (json_int_t)x->o.port,
-        "mode", x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
+        "mode", sender_mode_name(x),
         "timestamp", ippm_clock_fmt_name(x->o.tsfmt), "size",
         (json_int_t)x->o.size, "count",
         (json_int_t)(x->o.continuous ? 0 : x->o.count), "interval_s",
@@ -529,7 +529,7 @@ int sender_write_html(struct sender *x)
              x->o.front->flavour == STAMP_FLAVOUR_TWAMP_LIGHT
                  ? "TWAMP-Light (RFC 5357 Appendix I)"
                  : "STAMP (RFC 8762)",
-             peer, x->mode == STAMP_MODE_AUTH ? "authenticated" : "open",
+             peer, sender_mode_name(x),
              ippm_clock_fmt_name(x->o.tsfmt), x->o.size,
              iv < 1e-3 ? iv * 1e6 : iv < 1 ? iv * 1e3 : iv,
              iv < 1e-3 ? "\u00b5s" : iv < 1 ? "ms" : "s",

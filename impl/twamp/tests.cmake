@@ -1,6 +1,7 @@
 # TWAMP Light (RFC 5357 Appendix I) live on loopback: the reflector's
-# replies to raw requests, and the sender against it.
-foreach(scen reflector symmetrical sender)
+# replies to raw requests, and the sender against it, open and in modes A
+# and E.
+foreach(scen reflector symmetrical sender auth encrypted)
   ippm_script_test(twamp_light_${scen} LABEL live
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/light_live.py
             $<TARGET_FILE:ippm> ${scen})

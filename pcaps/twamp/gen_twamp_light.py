@@ -60,7 +60,8 @@ class Session:
             UDP(sport=sp, dport=dp) / Raw(payload)
 
     def exchange(self, seq, i, *, pad_len=0, ttl=64, d_ss_ts=0, d_ttl=0,
-                 mbz1=0, mbz2=0, rep_len=None, d_seq=0, zero_mult=False):
+                 mbz1=0, mbz2=0, rep_len=None, d_seq=0, zero_mult=False,
+                 ss_ttl=None, rep_ip_ttl=255):
         """One request (seq, at i seconds) and its reply."""
         t1 = self.t0 + i * 10**9 + 1000 * seq
         t_arr = t1 + 150_000
@@ -71,14 +72,16 @@ class Session:
         rseq = self.refl_seq if self.stateful else seq
         self.refl_seq += 1
         errest = 0x0000 if zero_mult else ERREST
+        if ss_ttl is None:
+            ss_ttl = (ttl + d_ttl) & 0xFF
         rep = reply(rseq + d_seq, ntp(t3), errest, ntp(t2), seq,
-                    ntp(t1) + d_ss_ts, ERREST, (ttl + d_ttl) & 0xFF, mbz1,
-                    mbz2)
+                    ntp(t1) + d_ss_ts, ERREST, ss_ttl, mbz1, mbz2)
         # RFC 6038 §5.1.3: the padding re-used, truncated by 27 octets
         want = max(len(req), REPLY_LEN) if rep_len is None else rep_len
         rep = (rep + pad)[:want]
         rep += bytes(want - len(rep))
-        self.frames.append((t3 + 3_000, self.ip(False, 64, rep)))
+        # RFC 5357 §4.2.1: sent with TTL 255
+        self.frames.append((t3 + 3_000, self.ip(False, rep_ip_ttl, rep)))
 
     def run(self, n=10, lost=(), **knobs):
         """n requests of 14 octets (those in lost never reach the
@@ -92,10 +95,11 @@ class Session:
 
 
 ALL = ["TWAMP-5357-4.2-01", "TWAMP-5357-4.2-02", "TWAMP-5357-4.2-03",
-       "TWAMP-5357-4.2-04", "TWAMP-5357-4.2.1-01", "TWAMP-5357-4.2.1-02",
+       "TWAMP-5357-4.2-04", "TWAMP-5357-4.2-05", "TWAMP-5357-4.2.1-01",
+       "TWAMP-5357-4.2.1-02",
        "TWAMP-5357-4.2.1-03", "TWAMP-5357-4.2.1-04", "TWAMP-5357-4.2.1-06",
        "TWAMP-5357-4.2.1-07", "TWAMP-5357-4.2.1-08", "TWAMP-5357-4.2.1-09",
-       "TWAMP-6038-5.2.1-01"]
+       "TWAMP-5357-4.2.1-10", "TWAMP-6038-5.2.1-01"]
 
 
 def corpus(outdir):
@@ -122,7 +126,14 @@ def corpus(outdir):
     cap("twl-bad-copy-ts.pcap", Session().run(d_ss_ts=1),
         {"TWAMP-5357-4.2.1-03": "fail", "TWAMP-5357-4.2.1-02": "pass"})
     cap("twl-ttl-stuck.pcap", Session().run(d_ttl=1),
-        {"TWAMP-5357-4.2-04": "fail"})
+        {"TWAMP-5357-4.2-04": "fail", "TWAMP-5357-4.2-05": "fail"})
+    # RFC 5357 §4.2: a reflector that cannot read the TTL reports 255
+    cap("twl-ttl-unread-255.pcap", Session().run(ss_ttl=255),
+        {"TWAMP-5357-4.2-04": "fail", "TWAMP-5357-4.2-05": "pass"})
+    cap("twl-ttl-unread-0.pcap", Session().run(ss_ttl=0),
+        {"TWAMP-5357-4.2-05": "fail"})
+    cap("twl-reply-ttl-64.pcap", Session().run(rep_ip_ttl=64),
+        {"TWAMP-5357-4.2.1-10": "fail", "TWAMP-5357-4.2-04": "pass"})
     cap("twl-zero-multiplier.pcap", Session().run(zero_mult=True),
         {"TWAMP-5357-4.2.1-08": "fail"})
     # Replies the size of STAMP's base: auto reads STAMP, so the protocol

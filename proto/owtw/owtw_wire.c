@@ -282,6 +282,15 @@ void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
 }
 
 /* see owtw.h */
+void owtw_sid_make(uint8_t sid[OWTW_SID_LEN], const uint8_t ipv4[4],
+                   uint64_t ntp_ts, const uint8_t rnd[4])
+{
+    memcpy(sid, ipv4, 4);
+    ippm_store_u64(sid + 4, ntp_ts);
+    memcpy(sid + 12, rnd, 4);
+}
+
+/* see owtw.h */
 enum ippm_err owtw_accept_session_encode(uint8_t *buf, size_t cap,
                                          size_t *written,
                                          const struct owtw_accept_session *m)

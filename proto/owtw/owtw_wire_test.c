@@ -409,6 +409,18 @@ static void test_owtw_names(void **state)
     assert_true(owtw_err_str(OWTW_ERR_SERVWAIT)[0] != '\0');
 }
 
+/* The SID of twamp-perfsonar-E: 127.0.0.1, eeb14c5b.c246cfc8, 2f5256a4. */
+static void test_owtw_sid_make_as_perfsonar(void **state)
+{
+    (void)state;
+    const uint8_t lo[4] = {127, 0, 0, 1}, rnd[4] = {0x2f, 0x52, 0x56, 0xa4};
+    const uint8_t want[16] = {0x7f, 0, 0, 1, 0xee, 0xb1, 0x4c, 0x5b,
+                              0xc2, 0x46, 0xcf, 0xc8, 0x2f, 0x52, 0x56, 0xa4};
+    uint8_t sid[16];
+    owtw_sid_make(sid, lo, 0xeeb14c5bc246cfc8ull, rnd);
+    assert_memory_equal(sid, want, 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_owtw_msg_len_saturates_huge_counts),
         cmocka_unit_test(test_owtw_layout_matches_the_figures),
         cmocka_unit_test(test_owtw_names),
+        cmocka_unit_test(test_owtw_sid_make_as_perfsonar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
   sender     the light sender against the light reflector: every packet
              answered, 14-octet requests, 41-octet replies whole, JSON
              "protocol": "twamp-light"
+  auth, encrypted   the same in mode A or E (RFC 5357 Appendix I, a key
+             from a file): 48-octet requests, every reply checked; a
+             sender with another key or mode gets nothing back
 
 usage: light_live.py IPPM SCENARIO     exit 0 pass, 1 fail
 """
@@ -24,6 +27,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from ippmtest import fail, free_port, ntp_now  # noqa: E402
 
 IPPM, SCEN = sys.argv[1], sys.argv[2]
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../..")
+
+
+def schema_check(report):
+    """The --json report against conformance/schema/ippm-sender.schema.json
+    (skipped without python3-jsonschema)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    with open(os.path.join(SRC, "conformance/schema/"
+                           "ippm-sender.schema.json")) as f:
+        schema = json.load(f)
+    errs = list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+    if errs:
+        fail("--json against the schema: %s" % errs[0].message)
 
 
 def start_reflector(*extra):
@@ -78,6 +97,44 @@ def reflector(symmetrical):
         refl.wait()
 
 
+def keyed(mode):
+    """Modes A and E: sender and reflector on one key; another key, and
+    the other mode, get no reply (the reflector drops them: HMAC)."""
+    with tempfile.TemporaryDirectory() as d:
+        key, other = os.path.join(d, "k"), os.path.join(d, "o")
+        for path, fill in ((key, "a5"), (other, "5a")):
+            with open(path, "w") as f:
+                f.write(fill * 64 + "\n")
+            os.chmod(path, 0o600)
+        enc = ["--encrypted"] if mode == "encrypted" else []
+        refl, port = start_reflector("--auth-key-file", key, *enc)
+        try:
+            out = os.path.join(d, "s.json")
+            run = [IPPM, "twamp", "light-sender", "127.0.0.1:%d" % port,
+                   "-c", "10", "-i", "5ms", "--wait", "0.5", "-q"]
+            p = subprocess.run(run + ["--auth-key-file", key, "--json", out]
+                               + enc, capture_output=True, text=True,
+                               timeout=30)
+            if p.returncode != 0:
+                fail("sender exit %d: %s" % (p.returncode, p.stderr))
+            j = json.load(open(out))
+            schema_check(j)
+            if j["mode"] != ("encrypted" if enc else "authenticated") or \
+                    j["size"] != 48 or j["received"] != 10:
+                fail("mode %s size %s received %s"
+                     % (j["mode"], j["size"], j["received"]))
+            for bad in (["--auth-key-file", other] + enc,
+                        ["--auth-key-file", key] +
+                        ([] if enc else ["--encrypted"])):
+                p = subprocess.run(run + bad, capture_output=True,
+                                   text=True, timeout=30)
+                if p.returncode != 1 or "10 lost" not in p.stdout:
+                    fail("%s: exit %d: %s" % (bad, p.returncode, p.stdout))
+        finally:
+            refl.terminate()
+            refl.wait()
+
+
 def sender():
     refl, port = start_reflector()
     try:
@@ -90,6 +147,7 @@ def sender():
             if p.returncode != 0:
                 fail("sender exit %d: %s" % (p.returncode, p.stderr))
             j = json.load(open(out))
+            schema_check(j)
             if j["protocol"] != "twamp-light" or j["size"] != 14:
                 fail("JSON protocol %s size %s" % (j["protocol"], j["size"]))
             if j["sent"] != 20 or j["received"] != 20:
@@ -109,6 +167,8 @@ elif SCEN == "symmetrical":
     reflector(True)
 elif SCEN == "sender":
     sender()
+elif SCEN in ("auth", "encrypted"):
+    keyed(SCEN)
 else:
     fail("unknown scenario " + SCEN)
 print("ok " + SCEN)
