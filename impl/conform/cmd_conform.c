@@ -790,7 +790,8 @@ static int list_cases(const struct conform_opts *o)
     "(open stateless on port 862 when it can, open\n"                          \
     "stateful, authenticated with a random key, PTP),\n"                       \
     "and ippm's own sender (open, authenticated,\n"                            \
-    "PTP) graded, merged; then the pcap corpus; writes\n"                      \
+    "PTP), TWAMP and OWAMP servers (open, encrypted)\n"                        \
+    "graded, merged; then the pcap corpus; writes\n"                           \
     "reports/ippm-report.json and\n"                                           \
     "reports/ippm-report.junit.xml (reports/ made here\n"                      \
     "if missing)"
@@ -850,18 +851,12 @@ static const struct conform_target conform_targets[] = {
      "§3; port 862 by default) black-box, misbehaving\n"
      "on purpose: the TWAMP-Control cases",
      IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
-     /* conform_selftest_twamp_server once ippm's server answers an
-      * unknown command and non-zero Conf fields with Accept 3 (RFC 5357
-      * §3.5): today it fails TWAMP-5357-3.5-02 and -3.5-03, and `ippm
-      * conform` would fail with it */
-     NULL},
+     &conform_selftest_twamp_server},
     {"owamp-server", "owamp", "HOST[:PORT]",
      "the same for an OWAMP server (RFC 4656 §3; port\n"
      "861 by default): the OWAMP-Control cases",
      IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
-     /* conform_selftest_owamp_server once ippm's server declines a
-      * third-party receiver (RFC 4656 §6.2, OWAMP-4656-6.2-01) */
-     NULL},
+     &conform_selftest_owamp_server},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
