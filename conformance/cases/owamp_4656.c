@@ -1,6 +1,7 @@
 /* OWAMP-Control, RFC 4656 §3 and §6: the server greeting and mode
  * negotiation, Server-Start, session requests, Start/Stop-Sessions,
- * Fetch-Session, and how each side meets bad input. IDs are
+ * Fetch-Session, and how each side meets bad input; and the OWAMP-Test
+ * packets each side sends in mode O (§4.1). IDs are
  * OWAMP-4656-<section>-<counter>, never renumbered. Quotes are word for
  * word from ../shared/rfc/rfc4656.txt (shared ones in owtw_rows.c).
  * Server cases are graded in the reflector role, client cases in the
@@ -23,6 +24,17 @@ static const char q_stop_count[] =
     "the Control-Server MUST account for each accepted Request-Session where "
     "Conf-Sender was set).";
 static const char q_skip_order[] = "Skip Ranges MUST be in order.";
+static const char q_multiplier[] = "Multiplier MUST NOT be set to zero.";
+static const char q_ttl[] =
+    "The sender SHOULD set the TTL in IPv4 (or Hop Limit in IPv6) in the UDP "
+    "packet to 255.";
+static const char q_zbit[] =
+    "The next bit has the same semantics as MBZ fields elsewhere: it MUST be "
+    "set to zero by the sender and ignored by everyone else.";
+static const char q_departure[] =
+    "Regardless of any scheduling delays, each packet that is actually sent "
+    "MUST have the best possible approximation of its real time of departure "
+    "as its timestamp (in the packet).";
 static const char q_pad[] =
     "The last (possibly full, possibly incomplete) block (16 octets) of data "
     "MUST be padded with zeros, if necessary.";
@@ -141,6 +153,19 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      "Server still greets after a refused or dropped connection",
      owtw_q_expunge, 0, owtw_chk_survives},
 
+    {"OWAMP-4656-4.1.2-01", "RFC 4656 §4.1.2", IPPM_MUST, R,
+     "Server's OWAMP-Test packets: Error Estimate Multiplier non-zero",
+     q_multiplier, 0, owtw_chk_test_pkt, {0}},
+    {"OWAMP-4656-4.1.2-02", "RFC 4656 §4.1.2", IPPM_SHOULD, R,
+     "Server's OWAMP-Test packets leave with TTL 255", q_ttl, 0,
+     owtw_chk_test_pkt, {1}},
+    {"OWAMP-4656-4.1.2-03", "RFC 4656 §4.1.2", IPPM_MUST, R,
+     "Server's OWAMP-Test packets: Error Estimate Z bit zero", q_zbit, 0,
+     owtw_chk_test_pkt, {2}},
+    {"OWAMP-4656-4.1.1-01", "RFC 4656 §4.1.1", IPPM_MUST, R,
+     "Server's OWAMP-Test Timestamp is the time it was sent", q_departure,
+     0, owtw_chk_test_pkt, {3}},
+
     /* ---- the client ---- */
     {"OWAMP-4656-3.1-20", "RFC 4656 §3.1", IPPM_MUST, S,
      "Set-Up-Response sets one or zero of the mode bits", owtw_q_onebit, 0,
@@ -188,6 +213,18 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
     {"OWAMP-4656-3.9-10", "RFC 4656 §3.9", IPPM_MUST, S,
      "Fetch-Session MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
      {OWTW_OBS_FETCH}},
+    {"OWAMP-4656-4.1.2-10", "RFC 4656 §4.1.2", IPPM_MUST, S,
+     "Client's OWAMP-Test packets: Error Estimate Multiplier non-zero",
+     q_multiplier, 0, owtw_chk_test_pkt, {0}},
+    {"OWAMP-4656-4.1.2-11", "RFC 4656 §4.1.2", IPPM_SHOULD, S,
+     "Client's OWAMP-Test packets leave with TTL 255", q_ttl, 0,
+     owtw_chk_test_pkt, {1}},
+    {"OWAMP-4656-4.1.2-12", "RFC 4656 §4.1.2", IPPM_MUST, S,
+     "Client's OWAMP-Test packets: Error Estimate Z bit zero", q_zbit, 0,
+     owtw_chk_test_pkt, {2}},
+    {"OWAMP-4656-4.1.1-10", "RFC 4656 §4.1.1", IPPM_MUST, S,
+     "Client's OWAMP-Test Timestamp is the time it was sent", q_departure,
+     0, owtw_chk_test_pkt, {3}},
     {"OWAMP-4656-6.10-10", "RFC 4656 §6.10", IPPM_MUST, S,
      "Client's HMACs verify", owtw_q_hmac_verify, 0, owtw_chk_macs_verify},
     {"OWAMP-4656-6.10-11", "RFC 4656 §6.10", IPPM_MUST, S,

@@ -5,6 +5,7 @@
 #define IPPM_OWTW_ROWS_H
 
 #include "conformance/owtw/owtw_checks.h"
+#include "proto/owtw/owtw.h"
 
 
 extern const char owtw_q_mbz[];

@@ -18,6 +18,8 @@
 #include "conformance/cases/cases.h"
 #include "conformance/ippm_conform.h"
 #include "conformance/owtw/owtw_obs.h"
+#include "proto/common/ippm_cur.h"
+#include "proto/owtw/owtw_test.h"
 
 #define NS 1000000000ull
 #define T0 (1764000000ull * NS)
@@ -39,6 +41,9 @@ struct fx {
     bool keyed; /* authenticated: plain = wire, every HMAC verified */
     struct ippm_obs obs;
     struct owtw_obs_ext ext;
+    /* OWAMP-Test packets, mode O: [role][k] */
+    uint8_t pkt[2][3][14];
+    struct ippm_exchange ex[2][3];
 };
 
 static struct fx F;
@@ -306,12 +311,36 @@ static void base_tw(void)
     tw_conn(7, 2, OWTW_OBS_REQ_TW);
 }
 
+/* Three OWAMP-Test packets each side sent, seen when stamped, TTL 255,
+ * Error Estimate 0x0001 as perfSONAR sends them. */
+static void owamp_test_packets(void)
+{
+    for (int r = 0; r < 2; r++) {
+        for (int k = 0; k < 3; k++) {
+            uint8_t *p = F.pkt[r][k];
+            uint64_t t = T0 + (uint64_t)(10 + k) * NS / 20;
+            ippm_store_u32(p, (uint32_t)k);
+            ippm_store_u64(p + 4, owtw_ts_encode(t, 0x0001));
+            ippm_store_u16(p + 12, 0x0001);
+            struct ippm_exchange *e = &F.ex[r][k];
+            memset(e, 0, sizeof *e);
+            e->req = p;
+            e->req_len = sizeof F.pkt[r][k];
+            e->req_ns = t + NS / 10000;
+            e->req_ttl = 255;
+        }
+        F.ext.test[r] = F.ex[r];
+        F.ext.n_test[r] = 3;
+    }
+}
+
 static void base_ow(void)
 {
     fx_reset(true);
     F.obs.protocol = "owamp";
     ow_conn(OWTW_OBS_REQ_SESSION);
     ow_conn(OWTW_OBS_REQ_SESSION);
+    owamp_test_packets();
 }
 
 static void base(const char *id)
@@ -651,6 +680,16 @@ B(b_big_count)
     close_by(t, C2S, NS / 1000);
 }
 
+/* OWAMP-Test packets: the second packet of the side's spoiled. */
+M(m_srv_mult) { F.pkt[IPPM_ROLE_REFLECTOR][1][13] = 0; }
+M(m_srv_ttl) { F.ex[IPPM_ROLE_REFLECTOR][1].req_ttl = 64; }
+M(m_srv_z) { F.pkt[IPPM_ROLE_REFLECTOR][1][12] |= 0x40; }
+M(m_srv_ts) { F.ex[IPPM_ROLE_REFLECTOR][1].req_ns += 10 * NS; }
+M(m_cli_mult) { F.pkt[IPPM_ROLE_SENDER][1][13] = 0; }
+M(m_cli_ttl) { F.ex[IPPM_ROLE_SENDER][1].req_ttl = 64; }
+M(m_cli_z) { F.pkt[IPPM_ROLE_SENDER][1][12] |= 0x40; }
+M(m_cli_ts) { F.ex[IPPM_ROLE_SENDER][1].req_ns += 10 * NS; }
+
 /* ---- extensions ---- */
 
 B(b_mixed) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0xf, 8, OWTW_OBS_REQ_TW); }
@@ -779,6 +818,14 @@ static const struct row rows[] = {
     {"OWAMP-4656-6.10-03", b_base, m_srv_mac},
     {"OWAMP-4656-3-01", b_partial, m_partial_answered},
     {"OWAMP-4656-3-02", b_survives, m_not_greeted},
+    {"OWAMP-4656-4.1.2-01", b_base, m_srv_mult},
+    {"OWAMP-4656-4.1.2-02", b_base, m_srv_ttl},
+    {"OWAMP-4656-4.1.2-03", b_base, m_srv_z},
+    {"OWAMP-4656-4.1.1-01", b_base, m_srv_ts},
+    {"OWAMP-4656-4.1.2-10", b_base, m_cli_mult},
+    {"OWAMP-4656-4.1.2-11", b_base, m_cli_ttl},
+    {"OWAMP-4656-4.1.2-12", b_base, m_cli_z},
+    {"OWAMP-4656-4.1.1-10", b_base, m_cli_ts},
     /* OWAMP client */
     {"OWAMP-4656-3.1-20", b_base, m_setup_3},
     {"OWAMP-4656-3.1-21", b_base, m_offer_1},

@@ -1,6 +1,8 @@
 /* see owtw_check_util.h */
 #include "owtw_check_util.h"
 
+#include "proto/owtw/owtw.h"
+
 #include <string.h>
 
 /* see owtw_check_util.h */
@@ -139,11 +141,17 @@ bool owtw_refused_after(const struct ippm_transcript *t, size_t i)
 /* see owtw_check_util.h */
 struct owtw_obs_ext owtw_obs_ext(const struct ippm_obs *o)
 {
-    struct owtw_obs_ext e = {{OWTW_OBS_EXT, NULL}, 900, 32768};
+    struct owtw_obs_ext e = {{OWTW_OBS_EXT, NULL}, 900, 32768, {NULL, NULL},
+                             {0, 0}, false};
     const struct ippm_obs_ext *x = ippm_obs_ext_find(o, OWTW_OBS_EXT);
     if (x) {
         /* base is the first member of struct owtw_obs_ext */
         const struct owtw_obs_ext *c = (const struct owtw_obs_ext *)x;
+        for (int r = 0; r < 2; r++) {
+            e.test[r] = c->test[r];
+            e.n_test[r] = c->n_test[r];
+        }
+        e.ptp = c->ptp;
         if (c->servwait_s)
             e.servwait_s = c->servwait_s;
         if (c->max_count)

@@ -135,4 +135,11 @@ OWTW_CHECK(owtw_chk_ikev2);
 /* RFC 8186: the client sets the PTPv2 bit when the server offered it. */
 OWTW_CHECK(owtw_chk_ptp_when_offered);
 
+/* ---- OWAMP-Test packets (owtw_checks_testpkt.c) ---- */
+/* The graded side's test packets: arg.type 0 Error Estimate Multiplier
+ * non-zero, 1 TTL 255 where seen, 2 Z bit 0 (unless RFC 8186 timestamps
+ * were chosen), 3 Timestamp within the clock tolerance of when the packet
+ * was seen. */
+OWTW_CHECK(owtw_chk_test_pkt);
+
 #endif

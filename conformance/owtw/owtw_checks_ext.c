@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 /* see owtw_checks.h */
 OWTW_CHECK(owtw_chk_isc_commands)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 #define NS 1000000000ull
 

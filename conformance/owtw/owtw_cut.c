@@ -363,6 +363,7 @@ static void note_session(struct cutter *k, const uint8_t *acc)
     s->sender_port = r.sender_port;
     s->receiver_port = ippm_load_u16(acc + 2) ? ippm_load_u16(acc + 2)
                                               : r.receiver_port;
+    s->accept_port = ippm_load_u16(acc + 2);
     memcpy(s->sid, acc + 4, OWTW_SID_LEN);
     s->conf_sender = r.conf_sender != 0;
     k->have_req = false;

@@ -22,6 +22,9 @@
 struct owtw_cut_session {
     uint16_t sender_port;   /* as requested */
     uint16_t receiver_port; /* the Accept-Session's Port when non-zero */
+    uint16_t accept_port;   /* the Accept-Session's Port as sent: OWAMP,
+                               the server's receive port (Conf-Receiver)
+                               or its send port (Conf-Sender) */
     uint8_t sid[OWTW_SID_LEN];
     bool conf_sender;       /* OWAMP: the server sends */
 };

@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "conformance/ippm_conform.h"
-#include "proto/owtw/owtw.h"
 
 /* Control message types (ippm_ctrl_msg.type). A Request-Session carries
  * its schedule slots and both HMACs; the Fetch-Session reply's data (the
@@ -93,6 +92,13 @@ struct owtw_obs_ext {
     struct ippm_obs_ext base;
     uint32_t servwait_s;  /* the server's configured SERVWAIT; 0: 900 */
     uint32_t max_count;   /* the client's maximum PBKDF2 Count; 0: 32768 */
+    /* OWAMP-Test packets in mode O, one exchange each (no reply), by who
+     * sent them: [IPPM_ROLE_REFLECTOR] the server's send sessions
+     * (Conf-Sender), [IPPM_ROLE_SENDER] the client's. req_ns is when the
+     * packet was seen, req_ttl its TTL there. */
+    const struct ippm_exchange *test[2];
+    size_t n_test[2];
+    bool ptp;             /* RFC 8186 timestamps chosen: Z may be 1 */
 };
 
 #endif

@@ -31,6 +31,10 @@ struct owtw_pcap {
     struct ippm_crypto crypto;
     bool crypto_ok;
     uint64_t frames;
+    /* OWAMP-Test packets of mode-O sessions, by who sent them (enum
+     * ippm_role: the server, the client) */
+    struct ippm_exchange *test[2];
+    size_t n_test[2];
 };
 
 static uint64_t ns_at(const void *ctx, int dir, uint64_t off)
@@ -177,6 +181,61 @@ size_t owtw_pcap_connections(const struct owtw_pcap *p)
     return p ? p->n_conn : 0;
 }
 
+/* Same address (the port aside). */
+static bool same_ip(const struct ippm_addr *a, const struct ippm_addr *b)
+{
+    return a->family == b->family &&
+           memcmp(a->ip, b->ip, a->family == IPPM_AF_INET ? 4 : 16) == 0;
+}
+
+/* Who sent datagram g of an OWAMP mode-O session of cn: 0 the server
+ * (its Conf-Sender session's port), 1 the client, -1 neither. */
+static int owamp_test_sender(const struct owtw_ctl_conn *cn,
+                             const struct stamp_dgram *g)
+{
+    const struct ippm_tcp_conn *c = cn->tcp;
+    for (size_t s = 0; s < cn->cut.n_sess; s++) {
+        const struct owtw_cut_session *ss = &cn->cut.sess[s];
+        if (ss->conf_sender && g->src.port == ss->accept_port &&
+            same_ip(&g->src, &c->server))
+            return IPPM_ROLE_REFLECTOR;
+        if (!ss->conf_sender && g->dst.port == ss->accept_port &&
+            same_ip(&g->dst, &c->server))
+            return IPPM_ROLE_SENDER;
+    }
+    return -1;
+}
+
+/* see cmd_pcap_owtw.h */
+int owtw_pcap_owamp_tests(struct owtw_pcap *p, const struct capture *cap)
+{
+    for (int r = 0; r < 2; r++) {
+        p->test[r] = calloc(cap->n ? cap->n : 1, sizeof *p->test[r]);
+        if (!p->test[r])
+            return -1;
+    }
+    for (size_t i = 0; i < p->n_conn; i++) {
+        const struct owtw_ctl_conn *cn = &p->conn[i];
+        if (cn->proto != OWTW_OWAMP ||
+            (cn->cut.mode & OWTW_MODE_SECURITY_MASK) != OWTW_MODE_OPEN)
+            continue;
+        for (size_t k = 0; k < cap->n; k++) {
+            const struct stamp_dgram *g = &cap->d[k];
+            int r = owamp_test_sender(cn, g);
+            if (r < 0)
+                continue;
+            struct ippm_exchange *e = &p->test[r][p->n_test[r]++];
+            e->req = g->data;
+            e->req_len = g->len;
+            e->req_ns = g->ts_ns;
+            e->req_ttl = g->ttl;
+            e->req_src = g->src;
+            e->req_dst = g->dst;
+        }
+    }
+    return 0;
+}
+
 /* see cmd_pcap_owtw.h */
 uint16_t owtw_pcap_open_test_port(const struct owtw_pcap *p)
 {
@@ -200,7 +259,7 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
     for (int pr = 0; pr < 2; pr++) {
         if (!p->n_t[pr])
             continue;
-        struct owtw_obs_ext x = {{OWTW_OBS_EXT, NULL}, 0, 0};
+        struct owtw_obs_ext x = {{OWTW_OBS_EXT, NULL}, 0, 0, {NULL, NULL}, {0, 0}, false};
         struct ippm_obs obs;
         memset(&obs, 0, sizeof obs);
         obs.protocol = names[pr];
@@ -210,6 +269,10 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
         obs.ext = &x.base;
         obs.expect_stateful = -1;
         obs.clock_tolerance_ns = o->tol_ns;
+        for (int r = 0; r < 2; r++) {
+            x.test[r] = p->test[r];
+            x.n_test[r] = p->n_test[r];
+        }
         if (pr == OWTW_TWAMP && test) { /* its sessions' test packets */
             obs.ex = test->ex;
             obs.n_ex = test->n_ex;
@@ -272,6 +335,8 @@ void owtw_pcap_free(struct owtw_pcap *p)
     free(p->conn);
     free(p->t[0]);
     free(p->t[1]);
+    free(p->test[0]);
+    free(p->test[1]);
     ippm_tcp_reasm_free(&p->tr);
     if (p->crypto_ok)
         ippm_crypto_openssl_free(&p->crypto);
