@@ -123,6 +123,13 @@ int owtw_accept_of(const struct ippm_transcript *t,
 }
 
 /* see owtw_check_util.h */
+int owtw_reply_accept(const struct ippm_transcript *t, size_t i)
+{
+    const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
+    return r ? owtw_accept_of(t, r) : -1;
+}
+
+/* see owtw_check_util.h */
 bool owtw_server_closed(const struct ippm_transcript *t)
 {
     return t->close_ns != 0 && t->closed_by == (int)IPPM_DIR_TO_CLIENT;

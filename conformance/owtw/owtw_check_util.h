@@ -56,6 +56,10 @@ const uint8_t *owtw_clear(const struct ippm_transcript *t,
 const struct ippm_ctrl_msg *owtw_reply(const struct ippm_transcript *t,
                                        size_t i, size_t *at);
 
+/* The Accept of the other side's reply to msg[i], or -1 when none came
+ * or it cannot be read. */
+int owtw_reply_accept(const struct ippm_transcript *t, size_t i);
+
 /* The Accept field of a server message, or -1 when the type has none or
  * it cannot be read in the clear. */
 int owtw_accept_of(const struct ippm_transcript *t,

@@ -91,8 +91,7 @@ OWTW_CHECK(owtw_chk_n_mismatch_refused)
         size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
         if (!p || (ippm_load_u32(p + OWTW_N_NSESS) == sids && sids))
             continue;
-        const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-        int v = r ? owtw_accept_of(t, r) : -1;
+        int v = owtw_reply_accept(t, i);
         if (v < 0)
             continue;
         a.n++;

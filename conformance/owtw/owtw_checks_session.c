@@ -490,8 +490,7 @@ OWTW_CHECK(owtw_chk_fetch_in_progress)
                                                      : NULL;
             if (!p || ippm_load_u32(p + 8) != 0 || ippm_load_u32(p + 12) != 0xffffffffu)
                 continue;
-            const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-            int v = r ? owtw_accept_of(t, r) : -1;
+            int v = owtw_reply_accept(t, i);
             if (v < 0)
                 continue;
             a.n++;
