@@ -165,6 +165,9 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
     {"OWAMP-4656-4.1.1-01", "RFC 4656 §4.1.1", IPPM_MUST, R,
      "Server's OWAMP-Test Timestamp is the time it was sent", q_departure,
      0, owtw_chk_test_pkt, {3}},
+    {"OWAMP-4656-6.10-05", "RFC 4656 §6.10 (§4.1.2)", IPPM_MUST, R,
+     "Server's OWAMP-Test HMACs verify (modes A and E)", owtw_q_hmac_verify,
+     0, owtw_chk_test_pkt, {4}},
 
     /* ---- the client ---- */
     {"OWAMP-4656-3.1-20", "RFC 4656 §3.1", IPPM_MUST, S,
@@ -225,6 +228,9 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
     {"OWAMP-4656-4.1.1-10", "RFC 4656 §4.1.1", IPPM_MUST, S,
      "Client's OWAMP-Test Timestamp is the time it was sent", q_departure,
      0, owtw_chk_test_pkt, {3}},
+    {"OWAMP-4656-6.10-12", "RFC 4656 §6.10 (§4.1.2)", IPPM_MUST, S,
+     "Client's OWAMP-Test HMACs verify (modes A and E)", owtw_q_hmac_verify,
+     0, owtw_chk_test_pkt, {4}},
     {"OWAMP-4656-6.10-10", "RFC 4656 §6.10", IPPM_MUST, S,
      "Client's HMACs verify", owtw_q_hmac_verify, 0, owtw_chk_macs_verify},
     {"OWAMP-4656-6.10-11", "RFC 4656 §6.10", IPPM_MUST, S,

@@ -44,6 +44,7 @@ struct fx {
     /* OWAMP-Test packets, mode O: [role][k] */
     uint8_t pkt[2][3][14];
     struct ippm_exchange ex[2][3];
+    int8_t mac[2][3]; /* as a reader that checked their HMACs says */
 };
 
 static struct fx F;
@@ -331,6 +332,8 @@ static void owamp_test_packets(void)
         }
         F.ext.test[r] = F.ex[r];
         F.ext.n_test[r] = 3;
+        memset(F.mac[r], 1, sizeof F.mac[r]);
+        F.ext.test_mac[r] = F.mac[r];
     }
 }
 
@@ -689,6 +692,8 @@ M(m_cli_mult) { F.pkt[IPPM_ROLE_SENDER][1][13] = 0; }
 M(m_cli_ttl) { F.ex[IPPM_ROLE_SENDER][1].req_ttl = 64; }
 M(m_cli_z) { F.pkt[IPPM_ROLE_SENDER][1][12] |= 0x40; }
 M(m_cli_ts) { F.ex[IPPM_ROLE_SENDER][1].req_ns += 10 * NS; }
+M(m_srv_test_mac) { F.mac[IPPM_ROLE_REFLECTOR][2] = -1; }
+M(m_cli_test_mac) { F.mac[IPPM_ROLE_SENDER][0] = -1; }
 
 /* ---- extensions ---- */
 
@@ -826,6 +831,8 @@ static const struct row rows[] = {
     {"OWAMP-4656-4.1.2-11", b_base, m_cli_ttl},
     {"OWAMP-4656-4.1.2-12", b_base, m_cli_z},
     {"OWAMP-4656-4.1.1-10", b_base, m_cli_ts},
+    {"OWAMP-4656-6.10-05", b_base, m_srv_test_mac},
+    {"OWAMP-4656-6.10-12", b_base, m_cli_test_mac},
     /* OWAMP client */
     {"OWAMP-4656-3.1-20", b_base, m_setup_3},
     {"OWAMP-4656-3.1-21", b_base, m_offer_1},

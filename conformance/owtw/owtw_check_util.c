@@ -148,8 +148,9 @@ bool owtw_refused_after(const struct ippm_transcript *t, size_t i)
 /* see owtw_check_util.h */
 struct owtw_obs_ext owtw_obs_ext(const struct ippm_obs *o)
 {
-    struct owtw_obs_ext e = {{OWTW_OBS_EXT, NULL}, 900, 32768, {NULL, NULL},
-                             {0, 0}, false};
+    struct owtw_obs_ext e = {.base = {OWTW_OBS_EXT, NULL},
+                             .servwait_s = 900,
+                             .max_count = 32768};
     const struct ippm_obs_ext *x = ippm_obs_ext_find(o, OWTW_OBS_EXT);
     if (x) {
         /* base is the first member of struct owtw_obs_ext */
@@ -159,6 +160,9 @@ struct owtw_obs_ext owtw_obs_ext(const struct ippm_obs *o)
             e.n_test[r] = c->n_test[r];
         }
         e.ptp = c->ptp;
+        e.test_mode = c->test_mode;
+        e.test_mac[0] = c->test_mac[0];
+        e.test_mac[1] = c->test_mac[1];
         if (c->servwait_s)
             e.servwait_s = c->servwait_s;
         if (c->max_count)

@@ -139,7 +139,7 @@ OWTW_CHECK(owtw_chk_ptp_when_offered);
 /* The graded side's test packets: arg.type 0 Error Estimate Multiplier
  * non-zero, 1 TTL 255 where seen, 2 Z bit 0 (unless RFC 8186 timestamps
  * were chosen), 3 Timestamp within the clock tolerance of when the packet
- * was seen. */
+ * was seen, 4 HMAC verifies (modes A and E). */
 OWTW_CHECK(owtw_chk_test_pkt);
 
 #endif

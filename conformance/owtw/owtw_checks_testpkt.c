@@ -18,10 +18,13 @@ OWTW_CHECK(owtw_chk_test_pkt)
     struct stamp_acc a = stamp_acc_make(d, cap);
     for (size_t k = 0; k < n; k++) {
         struct stamp_sender_pkt p;
-        if (owtw_sender_pkt_decode(&p, ex[k].req, ex[k].req_len,
-                                   OWTW_TEST_OPEN) != IPPM_OK)
+        enum owtw_test_mode mode =
+            x.test_mode ? (enum owtw_test_mode)x.test_mode : OWTW_TEST_OPEN;
+        if (owtw_sender_pkt_decode(&p, ex[k].req, ex[k].req_len, mode) !=
+            IPPM_OK)
             continue;
-        if (arg->type == 1 && ex[k].req_ttl < 0)
+        if ((arg->type == 1 && ex[k].req_ttl < 0) ||
+            (arg->type == 4 && !x.test_mac[obs->role]))
             continue;
         a.n++;
         bool ok;
@@ -37,6 +40,9 @@ OWTW_CHECK(owtw_chk_test_pkt)
         else if (arg->type == 2 && !x.ptp && (p.errest & 0x4000))
             stamp_acc_fail(&a, "packet %u: Error Estimate Z bit set without "
                            "PTPv2 timestamps chosen", (unsigned)p.seq);
+        else if (arg->type == 4 && x.test_mac[obs->role][k] < 0)
+            stamp_acc_fail(&a, "packet %u: HMAC does not verify",
+                           (unsigned)p.seq);
         else if (arg->type == 3 &&
                  (!ok || off > (obs->clock_tolerance_ns
                                     ? obs->clock_tolerance_ns

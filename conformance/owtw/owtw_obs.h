@@ -98,6 +98,11 @@ struct owtw_obs_ext {
      * packet was seen, req_ttl its TTL there. */
     const struct ippm_exchange *test[2];
     size_t n_test[2];
+    int test_mode;        /* their mode (1, 2, 4: decrypted copies in A
+                             and E); 0 as 1 */
+    /* A and E: per packet of test[r], 1 its HMAC verified, -1 it failed
+     * (NULL: not checked) */
+    const int8_t *test_mac[2];
     bool ptp;             /* RFC 8186 timestamps chosen: Z may be 1 */
 };
 
