@@ -297,6 +297,9 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
             x.test_mac[r] = p->test_mode > 1 ? p->test_mac[r] : NULL;
         }
         x.test_mode = p->test_mode;
+        for (size_t i = 0; i < p->n_conn; i++) /* RFC 8186 timestamps */
+            x.ptp = x.ptp || (p->conn[i].proto == pr &&
+                              (p->conn[i].cut.mode & OWTW_MODE_PTP));
         if (pr == OWTW_TWAMP && test) { /* its sessions' test packets */
             obs.ex = test->ex;
             obs.n_ex = test->n_ex;
