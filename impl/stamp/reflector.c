@@ -322,7 +322,7 @@ static int refl_check(const struct refl_opts *o)
     if (o->front->auth_open && ippm_key_given(o->key_file) &&
         o->threads > 1) {
         ippm_cli_error("--threads: one thread in TWAMP Light's modes A and E "
-                       "(one test session, RFC 5357 Appendix I)");
+                       "(one key context for the test session)");
         return -1;
     }
     if ((o->admit.rate.burst || o->admit.sources) && !o->admit.rate.pps) {
@@ -817,9 +817,7 @@ static void refl_banner(const struct refl *x)
         snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
     printf("ippm %s listening on %s (%s, %s, %s%s)\n", x->o.front->prog,
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
-           x->twl_auth     ? "one session"
-           : x->o.stateful ? "stateful"
-                           : "stateless",
+           x->o.stateful ? "stateful" : "stateless",
            x->twl_state ? x->o.front->auth_mode_name(x->twl_state)
            : x->key.auth ? "authenticated"
                          : "open",
