@@ -22,8 +22,7 @@ struct run {
     uint8_t flags;
     int requests;
     uint32_t announced, records;
-    bool last, closed;
-    enum ippm_err why;
+    bool last;
 };
 
 static void command(struct run *r, enum ippm_err e, struct owtw_action *a)
@@ -42,7 +41,7 @@ static void answer(struct run *r, const struct owtw_action *act,
     bool ow = r->c.c.proto == OWTW_OWAMP;
     struct owtw_request rq = {.cmd = ow ? 1 : 5, .ipvn = 4,
                               .n_slots = ow ? 1 : 0, .n_packets = 10};
-    struct owtw_slot sl = {0, 0x0ccccccc, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc};
     switch (act->note) {
     case OWTW_NOTE_READY:
     case OWTW_NOTE_ACCEPT:
@@ -92,28 +91,20 @@ static void answer(struct run *r, const struct owtw_action *act,
     }
 }
 
-static void feed(struct run *r, const struct ippm_event *ev)
+static enum ippm_err handle(void *m, const struct ippm_event *ev,
+                            struct owtw_action *act)
 {
-    struct ippm_event cur = *ev;
-    for (int i = 0; i < 64; i++) {
-        struct owtw_action act;
-        enum ippm_err e = owtw_client_handle(&r->c, &cur, &act);
-        if (fuzz_owtw_check_action(&act, TX_CAP)) {
-            FUZZ_CHECK(e == act.io.why);
-            if (r->closed)
-                FUZZ_CHECK(act.io.why == r->why);
-            r->closed = true;
-            r->why = act.io.why;
-            FUZZ_CHECK(owtw_client_deadline(&r->c) == UINT64_MAX);
-            return;
-        }
-        FUZZ_CHECK(e == IPPM_OK);
-        answer(r, &act, cur.now_ns);
-        if (owtw_client_deadline(&r->c) != 0)
-            return;
-        cur = (struct ippm_event){IPPM_EV_TIMER, ev->now_ns, NULL, 0, NULL};
-    }
-    FUZZ_CHECK(!"the deadline stays at 0");
+    return owtw_client_handle(m, ev, act);
+}
+
+static uint64_t deadline(const void *m)
+{
+    return owtw_client_deadline(m);
+}
+
+static void answer_run(void *run, const struct owtw_action *act, uint64_t now)
+{
+    answer(run, act, now);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -133,11 +124,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     struct owtw_bufs bufs = {r.in, sizeof r.in, r.plain, sizeof r.plain,
                              r.tx, TX_CAP, r.sessions, 3};
     owtw_client_init(&r.c, &cfg, &bufs, &rnd->crnd);
+    struct fuzz_owtw_loop l = {handle, deadline, answer_run, &r.c, &r,
+                               TX_CAP, false, IPPM_OK};
     size_t piece = (size_t)data[1] + 1;
     if (data[0] & 64)
         piece = 512;
     uint64_t now = 1000;
-    for (size_t off = 2; off < len && !r.closed;) {
+    for (size_t off = 2; off < len && !l.closed;) {
         size_t room = owtw_client_room(&r.c);
         size_t n = len - off < piece ? len - off : piece;
         if (n > room)
@@ -146,11 +139,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
             break;
         struct ippm_event ev = {IPPM_EV_BYTES, ++now, data + off, n, NULL};
         off += n;
-        feed(&r, &ev);
+        fuzz_owtw_feed(&l, &ev);
         if (data[0] & 128) {
             now += 20ull * 1000000000ull;
             ev = (struct ippm_event){IPPM_EV_TIMER, now, NULL, 0, NULL};
-            feed(&r, &ev);
+            fuzz_owtw_feed(&l, &ev);
         }
     }
     struct ippm_event stop = {IPPM_EV_STOP, now + 1, NULL, 0, NULL};

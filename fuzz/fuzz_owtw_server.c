@@ -20,8 +20,6 @@ struct run {
     struct owtw_session sessions[3];
     uint8_t flags;
     uint16_t port;
-    bool closed;
-    enum ippm_err why;
 };
 
 /* The driver's answer to a note. */
@@ -62,7 +60,7 @@ static void answer(struct run *r, const struct owtw_action *act,
                                     .finished = 1, .next_seqno = 10,
                                     .n_skips = 1, .n_records = 10};
         struct owtw_request rq = {.cmd = 1, .ipvn = 4, .n_slots = 1};
-        struct owtw_slot sl = {0, 1, false};
+        struct owtw_slot sl = {OWTW_SLOT_EXP, 1};
         uint8_t skip[8] = {0, 0, 0, 1, 0, 0, 0, 2};
         e = owtw_server_fetch_ack(&r->s, now, &fa, &rq, &sl, skip, &a);
         FUZZ_CHECK(e == IPPM_OK);
@@ -107,33 +105,20 @@ static void answer(struct run *r, const struct owtw_action *act,
     FUZZ_CHECK(!fuzz_owtw_check_action(&a, TX_CAP));
 }
 
-/* One event, then TIMER while the deadline says now. */
-static void feed(struct run *r, const struct ippm_event *ev)
+static enum ippm_err handle(void *m, const struct ippm_event *ev,
+                            struct owtw_action *act)
 {
-    struct ippm_event cur = *ev;
-    for (int i = 0; i < 64; i++) {
-        if (r->closed && cur.kind != IPPM_EV_TIMER)
-            return;
-        struct owtw_action act;
-        enum ippm_err e = owtw_server_handle(&r->s, &cur, &act);
-        bool closed = fuzz_owtw_check_action(&act, TX_CAP);
-        if (closed) {
-            FUZZ_CHECK(e == act.io.why || (e == IPPM_OK &&
-                                           act.io.why == IPPM_OK));
-            if (r->closed)
-                FUZZ_CHECK(act.io.why == r->why);
-            r->closed = true;
-            r->why = act.io.why;
-            FUZZ_CHECK(owtw_server_deadline(&r->s) == UINT64_MAX);
-            return;
-        }
-        FUZZ_CHECK(e == IPPM_OK);
-        answer(r, &act, cur.now_ns);
-        if (owtw_server_deadline(&r->s) != 0)
-            return;
-        cur = (struct ippm_event){IPPM_EV_TIMER, ev->now_ns, NULL, 0, NULL};
-    }
-    FUZZ_CHECK(!"the deadline stays at 0");
+    return owtw_server_handle(m, ev, act);
+}
+
+static uint64_t deadline(const void *m)
+{
+    return owtw_server_deadline(m);
+}
+
+static void answer_run(void *run, const struct owtw_action *act, uint64_t now)
+{
+    answer(run, act, now);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -155,14 +140,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     struct owtw_bufs bufs = {r.in, sizeof r.in, r.plain, sizeof r.plain,
                              r.tx, TX_CAP, r.sessions, 3};
     owtw_server_init(&r.s, &cfg, &bufs, &rnd->srnd);
+    struct fuzz_owtw_loop l = {handle, deadline, answer_run, &r.s, &r,
+                               TX_CAP, false, IPPM_OK};
     r.port = 19000;
     size_t piece = (size_t)data[1] + 1;
     if (data[0] & 64)
         piece = 512;
     uint64_t now = 1000;
     struct ippm_event ev = {IPPM_EV_TIMER, now, NULL, 0, NULL};
-    feed(&r, &ev);
-    for (size_t off = 2; off < len && !r.closed;) {
+    fuzz_owtw_feed(&l, &ev);
+    for (size_t off = 2; off < len && !l.closed;) {
         size_t room = owtw_server_room(&r.s);
         size_t n = len - off < piece ? len - off : piece;
         if (n > room)
@@ -173,11 +160,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         }
         ev = (struct ippm_event){IPPM_EV_BYTES, ++now, data + off, n, NULL};
         off += n;
-        feed(&r, &ev);
+        fuzz_owtw_feed(&l, &ev);
         if (data[0] & 128) {
             now += 600ull * 1000000000ull;
             ev = (struct ippm_event){IPPM_EV_TIMER, now, NULL, 0, NULL};
-            feed(&r, &ev);
+            fuzz_owtw_feed(&l, &ev);
         }
     }
     int sessions = 0;

@@ -6,6 +6,8 @@
 #   /usr/share/man/man1/ippm.1.gz
 #   /lib/systemd/system/ippm-reflector.service   hardened, not enabled
 #   /lib/systemd/system/ippm-twamp-light.service the same, TWAMP Light
+#   /lib/systemd/system/ippm-twamp-server.service the same, TWAMP
+#   /lib/systemd/system/ippm-owamp-server.service the same, OWAMP
 #   /etc/ippm/ippm.conf                           conffile
 #
 # Depends: from dpkg-shlibdeps (dpkg-dev), which needs file(1).
@@ -32,19 +34,25 @@ install(FILES ${IPPM_PKG_BIN}/ippm.1.gz
 # configuration in /etc whatever the prefix.
 install(FILES ${IPPM_PKG_DIR}/ippm-reflector.service
   DESTINATION /lib/systemd/system)
-# The TWAMP Light reflector's unit: its own [Unit] section and the STAMP
-# unit's hardened [Service] and [Install] sections, ExecStart aside.
+# The other servers' units: each its own [Unit] section (NAME.service.in)
+# and the STAMP unit's hardened [Service] and [Install] sections,
+# ExecStart's command aside.
 file(READ ${IPPM_PKG_DIR}/ippm-reflector.service IPPM_STAMP_UNIT)
 string(FIND "${IPPM_STAMP_UNIT}" "\n[Service]\n" IPPM_AT) # not the comment's
 math(EXPR IPPM_AT "${IPPM_AT} + 1")
-string(SUBSTRING "${IPPM_STAMP_UNIT}" ${IPPM_AT} -1 IPPM_SERVICE_SECTION)
-string(REPLACE "ExecStart=/usr/bin/ippm stamp reflector "
-               "ExecStart=/usr/bin/ippm twamp light-reflector "
-               IPPM_SERVICE_SECTION "${IPPM_SERVICE_SECTION}")
-configure_file(${IPPM_PKG_DIR}/ippm-twamp-light.service.in
-               ${IPPM_PKG_BIN}/ippm-twamp-light.service @ONLY)
-install(FILES ${IPPM_PKG_BIN}/ippm-twamp-light.service
-  DESTINATION /lib/systemd/system)
+string(SUBSTRING "${IPPM_STAMP_UNIT}" ${IPPM_AT} -1 IPPM_STAMP_SERVICE)
+function(ippm_derived_unit name command)
+  string(REPLACE "ExecStart=/usr/bin/ippm stamp reflector "
+                 "ExecStart=/usr/bin/ippm ${command} "
+                 IPPM_SERVICE_SECTION "${IPPM_STAMP_SERVICE}")
+  configure_file(${IPPM_PKG_DIR}/${name}.service.in
+                 ${IPPM_PKG_BIN}/${name}.service @ONLY)
+  install(FILES ${IPPM_PKG_BIN}/${name}.service
+    DESTINATION /lib/systemd/system)
+endfunction()
+ippm_derived_unit(ippm-twamp-light "twamp light-reflector")
+ippm_derived_unit(ippm-twamp-server "twamp server")
+ippm_derived_unit(ippm-owamp-server "owamp server")
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
 # The capture corpus, so an installed `ippm conform` replays it too.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/pcaps/stamp ${CMAKE_SOURCE_DIR}/pcaps/twamp

@@ -39,6 +39,8 @@ echo "ok   built $(basename "$deb")"
 dpkg-deb -c "$deb" >"$dir/contents.out" || fail "dpkg-deb -c"
 for f in ./usr/bin/ippm ./lib/systemd/system/ippm-reflector.service \
     ./lib/systemd/system/ippm-twamp-light.service \
+    ./lib/systemd/system/ippm-twamp-server.service \
+    ./lib/systemd/system/ippm-owamp-server.service \
     ./etc/ippm/ippm.conf ./usr/share/man/man1/ippm.1.gz; do
     grep -q " $f\$" "$dir/contents.out" || fail "package lacks $f"
 done
@@ -129,7 +131,7 @@ else
     echo "skip unprivileged run: not root, no setpriv, or port 862 taken"
 fi
 
-# ---- the units: STAMP's, and TWAMP Light's built from it ----
+# ---- the units: STAMP's, and the others' built from it ----
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "skip systemd-analyze: not installed"
     exit 0
@@ -137,7 +139,8 @@ fi
 MANPATH=$root/usr/share/man man -w ippm >/dev/null 2>&1 ||
     fail "man -w ippm does not find the unpacked man page"
 mkdir "$dir/unit"
-for name in ippm-reflector ippm-twamp-light; do
+for name in ippm-reflector ippm-twamp-light ippm-twamp-server \
+    ippm-owamp-server; do
 UNIT=$root/lib/systemd/system/$name.service
 # verify wants ExecStart='s binary to exist, and the package is not
 # installed on this system: check a copy pointing at the unpacked one.

@@ -23,7 +23,7 @@ foreach(t owtw_wire_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_proto OpenSSL::Crypto)
 endforeach()
-foreach(t owtw_crypt_test owtw_control_test owtw_replay_test owtw_tap_test)
+foreach(t owtw_crypt_test owtw_control_test owtw_replay_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/owtw/${t}.c
                  LIBS ippm_impl ippm_proto)
 endforeach()

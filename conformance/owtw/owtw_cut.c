@@ -130,6 +130,11 @@ static void cut_setup(struct cutter *k)
     memcpy(k->client_iv, s.client_iv, sizeof k->client_iv);
     const struct owtw_key *key = key_of(k, s.keyid);
     uint8_t dk[OWTW_AES_SK_LEN];
+    if (k->count > OWTW_CUT_COUNT_MAX) {
+        /* a hostile greeting must not buy hours of PBKDF2 */
+        k->out->count_refused = true;
+        return;
+    }
     if (!key || !k->in->crypto ||
         owtw_derive_key(k->in->crypto, key->secret, key->secret_len, k->salt,
                         k->count, dk) != IPPM_OK) {
@@ -500,6 +505,7 @@ enum ippm_err owtw_cut(const struct owtw_cut_in *in, struct owtw_cut_out *out)
     out->proto = in->proto;
     out->mode = 0;
     out->key_missing = out->bad_token = out->stuck = false;
+    out->count_refused = false;
     out->left_over[0] = out->left_over[1] = 0;
     owtw_chan_init_open(&k.ch[0]);
     owtw_chan_init_open(&k.ch[1]);

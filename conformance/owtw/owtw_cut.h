@@ -28,6 +28,11 @@ struct owtw_cut_session {
 
 #define OWTW_CUT_SESSIONS_MAX 16
 
+/* The highest greeting Count the reader derives a key with (PBKDF2
+ * iterations; RFC 5357 §6 suggests clients refuse above 32768 by
+ * default): a capture or a peer cannot make it spin for hours. */
+#define OWTW_CUT_COUNT_MAX (1u << 20)
+
 struct owtw_cut_in {
     /* The streams by direction: [IPPM_DIR_TO_SERVER] the client's,
      * [IPPM_DIR_TO_CLIENT] the server's. */
@@ -56,6 +61,8 @@ struct owtw_cut_out {
      * could not be cut), bad_token (the key does not open the Token),
      * stuck (a message of the server's the cutter could not place). */
     bool key_missing, bad_token, stuck;
+    bool count_refused;        /* greeting Count over OWTW_CUT_COUNT_MAX:
+                                  no key derived, nothing decrypted */
     size_t left_over[2];       /* octets per direction not cut */
     struct owtw_cut_session sess[OWTW_CUT_SESSIONS_MAX];
     size_t n_sess;

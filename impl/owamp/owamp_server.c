@@ -153,6 +153,21 @@ static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
     return OWTW_ACCEPT_OK;
 }
 
+/* True when the request's Receiver Address is the control client's or
+ * ours, or unset (all zero: the control connection's). RFC 4656 §6.2:
+ * "the default behavior of servers MUST be to decline requests where the
+ * Receiver Address field is not equal to the address that the control
+ * connection was initiated from or an address of the server", lest a
+ * client aim test packets at a third party. */
+static bool receiver_allowed(const struct owc *c, const struct owtw_request *r)
+{
+    static const uint8_t zero[16];
+    size_t n = r->ipvn == 6 ? 16 : 4;
+    return memcmp(r->receiver_addr, zero, n) == 0 ||
+           memcmp(r->receiver_addr, c->link->peer.ip, n) == 0 ||
+           memcmp(r->receiver_addr, c->link->sock.local.ip, n) == 0;
+}
+
 /* A Conf-Sender request: a sending socket; the client made the SID. */
 static uint8_t open_sending(struct owc *c, struct ow_sess *x,
                             struct owtw_accept_session *ans)
@@ -191,8 +206,9 @@ static void on_request(struct owc *c, uint64_t now)
             x->sched[k].param = x->slots[k].param;
         }
         x->req.slots = NULL;
-        ans.accept = req->conf_receiver ? open_receiving(c, x, &ans, now)
-                                        : open_sending(c, x, &ans);
+        ans.accept = !receiver_allowed(c, req) ? OWTW_ACCEPT_FAILURE
+                     : req->conf_receiver ? open_receiving(c, x, &ans, now)
+                                          : open_sending(c, x, &ans);
         if (ans.accept == OWTW_ACCEPT_OK) {
             x->used = true;
             c->srv->sample.sessions++;
@@ -374,6 +390,7 @@ static const struct owtw_link_ops ops = {m_handle, m_deadline, m_tx, m_room,
 
 static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
 {
+    (void)now; /* Start-Time is the server's start, not the connection's */
     struct ows *s = ctx;
     struct owc *c = calloc(1, sizeof(*c));
     if (!c)
@@ -387,7 +404,7 @@ static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
     }
     struct owtw_server_cfg cfg = {
         .proto = OWTW_OWAMP, .modes = s->b.o.modes, .count = OWTW_CTL_COUNT,
-        .start_time = ippm_ntp_from_ns(now), .keys = s->keys,
+        .start_time = s->b.start_ntp, .keys = s->keys,
         .n_keys = s->b.keys.n, .crypto = &s->b.crypto,
         .servwait_ns = s->b.o.servwait_ns};
     struct owtw_bufs bufs = owtw_ctl_bufs(&c->bufs);

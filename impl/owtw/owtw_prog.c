@@ -6,6 +6,7 @@
 #include "impl/commands.h"
 #include "impl/core/cli.h"
 #include "impl/core/crypto_openssl.h"
+#include "proto/common/ippm_time.h"
 
 static int crypto_init(struct ippm_crypto *c, bool *have, const char *prog)
 {
@@ -28,6 +29,7 @@ int owtw_server_setup(struct owtw_server_base *b, const struct owtw_prog *p)
     if (rc >= 0)
         return rc;
     ippm_clock_init(&b->clk, IPPM_TS_NTP);
+    b->start_ntp = ippm_ntp_from_ns(ippm_clock_now(&b->clk));
     struct ippm_addr local = {.port = b->o.port ? b->o.port : p->default_port};
     if (b->o.listen && (rc = ippm_cli_addr("--listen", b->o.listen, b->o.port,
                                            p->default_port, &local)) != 0)

@@ -20,6 +20,9 @@ struct owtw_server_base {
     bool have_crypto;
     struct ippm_clock clk;
     struct ippm_sock listener;   /* fd -1 until open */
+    /* When the server started, NTP 32.32: every Server-Start's Start-Time
+     * (RFC 4656 §3.1: the time the server started operating). */
+    uint64_t start_ntp;
 };
 
 struct owtw_client_base {

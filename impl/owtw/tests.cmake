@@ -19,3 +19,13 @@ endforeach()
 ippm_script_test(owtw_keys_refused LABEL unit
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
           $<TARGET_FILE:ippm> keys)
+# The conformance cases ippm's servers once failed, graded by ippm conform
+# against them: TWAMP's Accept 3 for Conf-Sender/-Receiver set (RFC 5357
+# §3.5) and one Start-Time for every connection (RFC 4656 §3.1), OWAMP's
+# refusal of a third party's receiver (RFC 4656 §6.2).
+ippm_script_test(twamp_server_conform LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+          $<TARGET_FILE:ippm> conform twamp TWAMP-5357-3.5-03,TWAMP-5357-3.1-07)
+ippm_script_test(owamp_server_conform LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
+          $<TARGET_FILE:ippm> conform owamp OWAMP-4656-6.2-01)

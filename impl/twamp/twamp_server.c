@@ -126,6 +126,11 @@ static void on_request(struct twc *c, uint64_t now)
     if (i < 0 || owtw_ctl_make_sid(ans.sid, &c->link->sock.local, now,
                                    &s->b.crypto) != IPPM_OK) {
         ans.accept = OWTW_ACCEPT_INTERNAL;
+    } else if (req->conf_sender || req->conf_receiver) {
+        /* RFC 5357 §3.5: "The Server MUST interpret any non-zero value
+         * as an improperly formatted command, and MUST respond with the
+         * Accept field set to 3". */
+        ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
     } else if (twamp_refl_open(&c->refl[i], &c->link->sock.local,
                                s->b.o.test_lo, s->b.o.test_hi,
                                req->receiver_port, &s->b.crypto, &p, err,
@@ -218,6 +223,7 @@ static const struct owtw_link_ops ops = {m_handle, m_deadline, m_tx, m_room,
 
 static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
 {
+    (void)now; /* Start-Time is the server's start, not the connection's */
     struct tws *s = ctx;
     struct twc *c = calloc(1, sizeof(*c));
     if (!c)
@@ -233,7 +239,7 @@ static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
     }
     struct owtw_server_cfg cfg = {
         .proto = OWTW_TWAMP, .modes = s->b.o.modes, .count = OWTW_CTL_COUNT,
-        .start_time = ippm_ntp_from_ns(now), .keys = s->keys,
+        .start_time = s->b.start_ntp, .keys = s->keys,
         .n_keys = s->b.keys.n, .crypto = &s->b.crypto,
         .servwait_ns = s->b.o.servwait_ns, .refwait_ns = s->b.o.refwait_ns};
     struct owtw_bufs bufs = owtw_ctl_bufs(&c->bufs);

@@ -70,19 +70,6 @@ def write_seeds(corpus, index, name, c2s, s2c):
     for flags in (index, index | 64):
         save(corpus, "fuzz_owtw_server", bytes([flags, 36]) + c2s)
         save(corpus, "fuzz_owtw_client", bytes([flags, 28]) + s2c)
-    # fuzz_owtw_tap: both directions as records (fuzz/fuzz_owtw_tap.c),
-    # the server's first piece, then turns of 64 octets.
-    recs = bytearray([index])
-    streams = [(False, s2c), (True, c2s)]
-    offs = [0, 0]
-    while offs[0] < len(s2c) or offs[1] < len(c2s):
-        for i, (client, data) in enumerate(streams):
-            piece = data[offs[i]:offs[i] + 64]
-            if piece:
-                recs.append((0x80 if client else 0) | (len(piece) - 1))
-                recs += piece
-                offs[i] += len(piece)
-    save(corpus, "fuzz_owtw_tap", bytes(recs))
     if not name.endswith("-O"):
         return
     tw = name.startswith("twamp")

@@ -202,14 +202,14 @@ enum ippm_err owtw_server_start_encode(uint8_t *buf, size_t cap,
 enum ippm_err owtw_server_start_decode(struct owtw_server_start *out,
                                        const uint8_t *buf, size_t len);
 
-/* One schedule slot (RFC 4656 §3.5): type 0 exponential, 1 fixed. */
+/* A schedule slot, RFC 4656 §3.5: type 0 waits an exponential time of
+ * mean param, type 1 exactly param; param is a 32.32 interval. The one
+ * definition: the codec here and the schedule (owtw_test.h) share it. */
+enum owtw_slot_type { OWTW_SLOT_EXP = 0, OWTW_SLOT_FIXED = 1 };
 struct owtw_slot {
-    uint8_t type;
-    uint64_t param; /* an interval, NTP 32.32 */
-    bool mbz_nonzero;
+    uint32_t type; /* enum owtw_slot_type; one octet on the wire */
+    uint64_t param;
 };
-#define OWTW_SLOT_EXP 0
-#define OWTW_SLOT_FIXED 1
 
 /* Request-Session (OWAMP, cmd 1), Request-OW-Micro-Sessions (OWAMP, 5),
  * Request-TW-Session (TWAMP, 5) and Request-TW-Micro-Sessions (TWAMP,
@@ -253,9 +253,25 @@ enum ippm_err owtw_request_encode(uint8_t *buf, size_t cap, size_t *written,
 /* Decodes the whole request (owtw_request_len(n_slots) octets). */
 enum ippm_err owtw_request_decode(struct owtw_request *out,
                                   const uint8_t *buf, size_t len);
-/* Slot i (< n_slots) of a decoded request's slots view. */
-void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
+/* Slot i (< n_slots) of a decoded request's slots view; returns true
+ * when its 7 MBZ octets are not all zero (a fact, not a verdict). */
+bool owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
                       uint32_t i);
+
+/* The Type-P Descriptor of a request (RFC 4656 §3.5): when its first two
+ * bits are 00 the next six are the DSCP, so DSCP 46 is 0x2e000000 (as
+ * twping -D 46 sends it); 01 starts a 16-bit PHB ID. */
+uint32_t owtw_type_p_from_dscp(uint8_t dscp);
+
+/* The DSCP a Type-P Descriptor asks for, -1 when it is not of the DSCP
+ * form (a PHB ID, or the reserved forms 10 and 11). */
+int owtw_type_p_dscp(uint32_t type_p);
+
+/* A SID as RFC 4656 §3.5 builds it: the 4-octet IPv4 address of the
+ * machine that makes it (the session receiver's, as perfSONAR does:
+ * notes §4.9), the 8-octet timestamp, 4 random octets. */
+void owtw_sid_make(uint8_t sid[OWTW_SID_LEN], const uint8_t ipv4[4],
+                   uint64_t ntp_ts, const uint8_t rnd[4]);
 
 /* Accept-Session (48): Accept MBZ Port SID, then Reflected octets and
  * Server octets (RFC 6038 §4.3; MBZ in OWAMP) and MBZ(8). */
@@ -553,8 +569,6 @@ struct owtw_rx {
     size_t total;   /* 0 until known */
     size_t mac_off[4];
     size_t n_macs;
-    bool keep_going; /* an observer's: a bad MAC is noted, not fatal */
-    bool mac_bad;    /* keep_going: a MAC of this message did not match */
 };
 
 /* Prepares rx over the caller's buffer, expecting nothing yet. */
@@ -578,8 +592,7 @@ enum owtw_msg owtw_cmd_msg(enum owtw_proto proto, uint8_t cmd);
 
 /* Opens as many of the expected message's blocks as s holds, consuming
  * them: IPPM_OK when the whole message is in rx->plain[0..rx->total),
- * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC (unless keep_going:
- * then mac_bad is set and the message goes on), OWTW_ERR_MSG_LEN
+ * IPPM_ERR_AGAIN (need more octets), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN
  * (longer than cap), IPPM_ERR_CRYPTO. */
 enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
                            struct ippm_stream *s);
@@ -722,6 +735,7 @@ struct owtw_conn {
     bool more;              /* buffered work: deadline 0 */
     bool receiving;         /* msg holds a message begun, not yet taken */
     struct owtw_session_keys sk; /* the Token's keys; zero in open mode */
+    bool clock;             /* last_rx_ns holds a time (an event came) */
 };
 
 /* The session keys the connection's Token carried (all zero in open
@@ -776,9 +790,16 @@ void owtw_server_free(struct owtw_server *s);
 
 /* Feeds one event. Returns IPPM_OK (act says what to do), or the fatal
  * reason it also puts in a CLOSE action. A closed machine answers CLOSE
- * with its first reason again. Reasons: OWTW_ERR_MODE (Mode not offered),
- * OWTW_ERR_KEYID, OWTW_ERR_TOKEN, OWTW_ERR_COMMAND (a command number
- * unknown or not valid now), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN,
+ * with its first reason again. Refusals of setup (Mode not offered:
+ * OWTW_ERR_MODE; OWTW_ERR_KEYID; OWTW_ERR_TOKEN) first send a Server-Start
+ * with a non-zero Accept, and a TWAMP command number the protocol does
+ * not expect first gets an Accept-Session with Accept 3 (RFC 5357 §3.5);
+ * the CLOSE comes with the next event (deadline 0). The machine answers
+ * by itself, without a note, a TWAMP request with Conf-Sender/Receiver
+ * set (Accept 3) and a request beyond the session array (Accept 5).
+ * Reasons: OWTW_ERR_MODE, OWTW_ERR_KEYID, OWTW_ERR_TOKEN,
+ * OWTW_ERR_COMMAND (a command number unknown, or a command not valid
+ * now), IPPM_ERR_HMAC, OWTW_ERR_MSG_LEN,
  * OWTW_ERR_STOP_COUNT, OWTW_ERR_SERVWAIT, IPPM_ERR_PEER_CLOSED,
  * IPPM_ERR_TOO_LONG (more octets than owtw_server_room), IPPM_ERR_CRYPTO,
  * IPPM_ERR_NOSPACE (tx too small), IPPM_OK (STOP). */
@@ -837,7 +858,9 @@ enum ippm_err owtw_server_nsessions_ack(struct owtw_server *s,
                                         uint8_t accept, const uint8_t *sids,
                                         uint32_t n, struct owtw_action *act);
 
-/* The driver saw a test packet of this connection's sessions (REFWAIT). */
+/* The driver received (or, for a session the server sends, sent) a test
+ * packet of this connection's sessions: REFWAIT (RFC 5357 §4.2) counts
+ * from the last one, and ends the sessions after refwait_ns without. */
 void owtw_server_test_activity(struct owtw_server *s, uint64_t now_ns);
 
 struct owtw_client_cfg {
@@ -878,6 +901,9 @@ void owtw_client_free(struct owtw_client *c);
 
 /* As owtw_server_handle. Reasons: OWTW_ERR_MODE (no acceptable mode
  * offered), OWTW_ERR_WEAK_COUNT, OWTW_ERR_SERVER_START, IPPM_ERR_HMAC,
+ * IPPM_ERR_REFUSED (after a START_ACK note with a non-zero Accept: RFC
+ * 4656 §3.7, the client SHOULD close), OWTW_ERR_STOP_COUNT (the
+ * server's Stop-Sessions does not count its send sessions, §3.8),
  * OWTW_ERR_MSG_LEN, IPPM_ERR_TIMEOUT (no reply in timeout_ns),
  * IPPM_ERR_PEER_CLOSED, OWTW_ERR_COMMAND (a server message where none
  * was due), IPPM_ERR_TOO_LONG, IPPM_ERR_CRYPTO, IPPM_ERR_NOSPACE,
@@ -885,6 +911,9 @@ void owtw_client_free(struct owtw_client *c);
 enum ippm_err owtw_client_handle(struct owtw_client *c,
                                  const struct ippm_event *ev,
                                  struct owtw_action *act);
+/* The reply timeout counts from the client's last send or receipt, and
+ * before the greeting from its first event: until an event (a TIMER at
+ * connect time, or the greeting's octets) the deadline is UINT64_MAX. */
 uint64_t owtw_client_deadline(const struct owtw_client *c);
 size_t owtw_client_room(const struct owtw_client *c);
 
@@ -931,94 +960,5 @@ enum ippm_err owtw_client_send_raw(struct owtw_client *c, uint64_t now_ns,
                                    const uint8_t *plain, size_t len,
                                    enum owtw_msg kind, enum owtw_msg reply,
                                    struct owtw_action *act);
-
-/* ---- a passive observer of one control connection ----
- * For pcap check and replays: both directions of a captured connection
- * (TCP reassembled), fed in time order, and the keys file. Every message
- * comes out decrypted with whether its MACs matched; what the server
- * sends next is known from the client's commands (RFC 4656 §3.5-3.9,
- * RFC 5357 §3.5-3.8, RFC 5938 §3). No judgement: the checks grade what
- * comes out. */
-
-struct owtw_tap_bufs {
-    uint8_t *c2s_in, *s2c_in;       /* in_cap each: octets not yet taken */
-    uint8_t *c2s_plain, *s2c_plain; /* plain_cap each: one message; the
-                                     * largest Fetch record area must fit */
-    size_t in_cap;
-    size_t plain_cap;
-};
-
-#define OWTW_TAP_QUEUE 32
-/* The highest greeting Count the tap derives a key with. */
-#define OWTW_TAP_MAX_COUNT (1u << 20)
-
-/* One direction of the tapped connection. */
-struct owtw_tap_side {
-    struct ippm_stream in;
-    struct owtw_rx rx;
-    struct owtw_chan chan;
-    uint64_t offset;  /* octets of this direction taken so far */
-    int phase;
-    bool receiving;
-};
-
-struct owtw_tap {
-    enum owtw_proto proto;
-    const struct ippm_crypto *crypto;
-    const struct owtw_key *keys;
-    size_t n_keys;
-    struct owtw_tap_side side[2]; /* [0] client to server, [1] back */
-    struct owtw_greeting greeting;
-    uint32_t mode;
-    struct owtw_session_keys sk;
-    enum ippm_err err, err_next; /* sticky; err_next after one message */
-    enum owtw_msg queue[OWTW_TAP_QUEUE]; /* server replies due, in order */
-    uint32_t acks_left[OWTW_TAP_QUEUE];  /* NSESSIONS: SIDs to cover */
-    size_t q_head, q_len;
-    uint32_t fetch_skips, fetch_records;
-    int fetch_stage;
-    bool active, client_stopped, server_stopped;
-};
-
-/* A message the tap saw. */
-struct owtw_tap_msg {
-    bool from_client;
-    enum owtw_msg kind;    /* commands: by their number (owtw_cmd_msg) */
-    const uint8_t *plain;  /* decrypted, len octets; valid until the next
-                            * feed or next on the tap */
-    size_t len;
-    uint64_t offset;       /* where it starts in its direction */
-    bool mac_ok;           /* every MAC in it matched (open mode: true) */
-};
-
-/* Prepares a tap over the caller's buffers, with the keys it may need
- * (the server's, as its keys file has them). */
-void owtw_tap_init(struct owtw_tap *t, enum owtw_proto proto,
-                   const struct ippm_crypto *crypto,
-                   const struct owtw_key *keys, size_t n_keys,
-                   const struct owtw_tap_bufs *bufs);
-void owtw_tap_free(struct owtw_tap *t);
-
-/* Octets of that direction the next feed may carry. */
-size_t owtw_tap_room(const struct owtw_tap *t, bool from_client);
-
-/* Hands in octets of one direction, in time order with the other.
- * Returns IPPM_OK, or IPPM_ERR_TOO_LONG (over the room; none taken). */
-enum ippm_err owtw_tap_feed(struct owtw_tap *t, bool from_client,
-                            const uint8_t *data, size_t len);
-
-/* The next whole message of either direction: IPPM_OK and *m;
- * IPPM_ERR_AGAIN (feed more); or, sticky, why the tap cannot follow:
- * OWTW_ERR_KEYID (no key for the Set-Up-Response's KeyID: after that
- * message, nothing more can be read), OWTW_ERR_TOKEN (the key does not
- * open the Token), OWTW_ERR_WEAK_COUNT (greeting Count 0 or above
- * OWTW_TAP_MAX_COUNT), OWTW_ERR_COMMAND (a client command number the
- * protocol lacks), OWTW_ERR_MSG_LEN, OWTW_ERR_SERVER_START (refused: the
- * connection ends there), IPPM_ERR_CRYPTO. */
-enum ippm_err owtw_tap_next(struct owtw_tap *t, struct owtw_tap_msg *m);
-
-/* The session keys the Token carried (zero in open mode or before), for
- * the test packets' keys; and the Set-Up-Response Mode word. */
-const struct owtw_session_keys *owtw_tap_keys(const struct owtw_tap *t);
 
 #endif

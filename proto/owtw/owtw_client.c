@@ -67,7 +67,7 @@ uint64_t owtw_client_deadline(const struct owtw_client *c)
         return UINT64_MAX;
     if (k->close_pending || k->more)
         return 0;
-    if (!reply_due(k))
+    if (!reply_due(k) || !k->clock)
         return UINT64_MAX;
     return k->last_rx_ns > UINT64_MAX - k->timeout_ns
                ? UINT64_MAX
@@ -255,6 +255,25 @@ static void on_start_ack(struct owtw_client *c, struct owtw_action *act)
     }
     act->note = OWTW_NOTE_START_ACK;
     k->state = CL_IDLE;
+    /* RFC 4656 §3.7: on a rejection the client SHOULD close. */
+    if (act->start_ack.accept != OWTW_ACCEPT_OK) {
+        k->close_pending = true;
+        k->close_why = IPPM_ERR_REFUSED;
+    }
+}
+
+/* Sessions the server sends (Conf-Sender) that have not stopped. */
+static uint32_t server_send_sessions(const struct owtw_conn *k)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < k->bufs.max_sessions; i++) {
+        const struct owtw_session *x = &k->bufs.sessions[i];
+        if ((x->state == OWTW_SESS_ACCEPTED ||
+             x->state == OWTW_SESS_STARTED) &&
+            x->conf_sender)
+            n++;
+    }
+    return n;
 }
 
 static void stopped_if_both(struct owtw_conn *k)
@@ -431,6 +450,10 @@ static enum ippm_err on_message(struct owtw_client *c,
         owtw_stop_decode(&act->stop, k->proto, k->bufs.plain, k->msg.total);
         if (act->stop.cmd != OWTW_CMD_STOP_SESSIONS)
             return fail(c, OWTW_ERR_COMMAND, act);
+        /* RFC 4656 §3.8: exactly the server's send sessions, else the
+         * connection SHOULD be closed. */
+        if (act->stop.n_sessions != server_send_sessions(k))
+            return fail(c, OWTW_ERR_STOP_COUNT, act);
         act->note = OWTW_NOTE_STOP;
         k->stop_received = true;
         stopped_if_both(k);
@@ -451,6 +474,11 @@ enum ippm_err owtw_client_handle(struct owtw_client *c,
     enum ippm_err ret;
     if (owtw_conn_front(k, CL_CLOSED, ev, act, &ret))
         return ret;
+    if (!k->clock) { /* the first event: the greeting's wait starts now */
+        k->clock = true;
+        if (ev->kind != IPPM_EV_BYTES)
+            k->last_rx_ns = ev->now_ns;
+    }
     k->more = false;
     if (ev->kind == IPPM_EV_TIMER && reply_due(k) &&
         ev->now_ns >= owtw_client_deadline(c))

@@ -82,7 +82,7 @@ bool owtw_conn_front(struct owtw_conn *c, int closed_state,
             return true;
         }
         ippm_stream_feed(&c->in, ev->data, ev->len);
-        if (ev->len)
+        if (ev->len || !c->clock)
             c->last_rx_ns = ev->now_ns;
         return false;
     default:

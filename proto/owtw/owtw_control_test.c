@@ -161,7 +161,7 @@ static void talk_owamp(uint32_t mode)
     struct pair pp;
     pair_init(&pp, OWTW_OWAMP, 7, mode, PASS);
     pair_connect(&pp, mode);
-    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc};
     struct owtw_action a;
     for (int i = 0; i < 2; i++) {
         struct owtw_request rq = tw_request();
@@ -408,9 +408,11 @@ static void test_owtw_server_refuses_bad_key_token_and_mode(void **state)
     pair_free(&pp);
 }
 
-/* Wrong command numbers close with OWTW_ERR_COMMAND: TWAMP's 1
- * (Forbidden) and 4 (Reserved), Start-Sessions while active, Start-N
- * without the mode. */
+/* Unexpected command numbers (TWAMP's 1 Forbidden, 4 Reserved, 6
+ * Experimentation, Start-N without the mode, acks, unassigned) get an
+ * Accept-Session with Accept 3 (RFC 5357 §3.5), then CLOSE with
+ * OWTW_ERR_COMMAND; a known command out of turn (OWAMP Start-Sessions
+ * while active, RFC 4656 §3.4) closes at once. */
 static void test_owtw_server_closes_on_wrong_commands(void **state)
 {
     (void)state;
@@ -424,7 +426,17 @@ static void test_owtw_server_closes_on_wrong_commands(void **state)
         assert_int_equal(owtw_chan_seal(&pp.c.c.tx, blk, 32, &mac, 1),
                          IPPM_OK);
         struct ippm_event b = ev_of(IPPM_EV_BYTES, pp.now, blk, 32);
-        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact),
+        /* RFC 5357 §3.5: an Accept-Session with Accept 3, then CLOSE. */
+        assert_int_equal(owtw_server_handle(&pp.s, &b, &pp.sact), IPPM_OK);
+        assert_int_equal(pp.sact.io.len, OWTW_ACCEPT_SESSION_LEN);
+        uint8_t plain[16];
+        assert_int_equal(owtw_chan_open_block(&pp.c.c.rx, pp.sm.tx, plain,
+                                              false),
+                         IPPM_OK);
+        assert_int_equal(plain[0], OWTW_ACCEPT_NOT_SUPPORTED);
+        assert_int_equal(owtw_server_deadline(&pp.s), 0);
+        struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+        assert_int_equal(owtw_server_handle(&pp.s, &t, &pp.sact),
                          OWTW_ERR_COMMAND);
         assert_int_equal(pp.sact.io.kind, IPPM_ACT_CLOSE);
         pair_free(&pp);
@@ -486,7 +498,7 @@ static void test_owtw_server_servwait_and_stop_count(void **state)
     rq.cmd = OWTW_CMD_REQUEST_SESSION;
     rq.conf_receiver = 1;
     rq.n_slots = 1;
-    struct owtw_slot sl = {0, 1, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 1};
     assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, &sl, &a),
                      IPPM_OK);
     assert_int_equal(to_server(&pp, &a), IPPM_OK);
@@ -587,7 +599,8 @@ static void test_owtw_client_refuses_greetings(void **state)
 
 /* Conformance probes: a forced Mode the server did not offer (Accept 3
  * back, the client closes); a raw request answered as OWTW_NOTE_RAW; a
- * raw unknown command that the server closes on. */
+ * raw Experimentation command answered with Accept 3 before the server
+ * closes. */
 static void test_owtw_client_probes(void **state)
 {
     (void)state;
@@ -630,10 +643,16 @@ static void test_owtw_client_probes(void **state)
     assert_int_equal(pp.cact.view[0], OWTW_ACCEPT_PERMANENT);
     uint8_t cmd[32] = {6}; /* Experimentation: not a command we take */
     assert_int_equal(owtw_client_send_raw(&pp.c, pp.now, cmd, 32,
-                                          OWTW_MSG_START, OWTW_MSG_COUNT_,
-                                          &a),
+                                          OWTW_MSG_START,
+                                          OWTW_MSG_ACCEPT_SESSION, &a),
                      IPPM_OK);
-    assert_int_equal(to_server(&pp, &a), OWTW_ERR_COMMAND);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_RAW);
+    assert_int_equal(pp.cact.view[0], OWTW_ACCEPT_NOT_SUPPORTED);
+    struct ippm_event t2 = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_server_handle(&pp.s, &t2, &pp.sact),
+                     OWTW_ERR_COMMAND);
     pair_free(&pp);
 }
 
@@ -710,6 +729,100 @@ static void test_owtw_server_closes_on_mode_zero(void **state)
     }
 }
 
+/* RFC 5357 §3.5: a Request-TW-Session with Conf-Sender or
+ * Conf-Receiver set is answered with Accept 3 by the machine itself; the
+ * connection goes on. */
+static void test_owtw_server_refuses_twamp_conf_fields(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_ENCRYPTED, PASS);
+    pair_connect(&pp, OWTW_MODE_ENCRYPTED);
+    for (int i = 0; i < 2; i++) {
+        struct owtw_request rq = tw_request();
+        rq.conf_sender = (uint8_t)(i == 0);
+        rq.conf_receiver = (uint8_t)(i == 1 ? 2 : 0);
+        struct owtw_action a;
+        assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                         IPPM_OK);
+        assert_int_equal(to_server(&pp, &a), IPPM_OK);
+        assert_int_equal(pp.sact.note, OWTW_NOTE_NONE);
+        assert_int_equal(to_client(&pp, &pp.sact), IPPM_OK);
+        assert_int_equal(pp.cact.note, OWTW_NOTE_ACCEPT);
+        assert_int_equal(pp.cact.accept.accept, OWTW_ACCEPT_NOT_SUPPORTED);
+    }
+    pair_session(&pp, 9); /* a proper one still goes */
+    pair_free(&pp);
+}
+
+/* The client closes after a refused Start-Sessions (RFC 4656 §3.7, the
+ * client SHOULD), and on a server Stop-Sessions that miscounts the
+ * server's send sessions (§3.8). */
+static void test_owtw_client_closes_on_refused_start_and_bad_stop(void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_AUTH, PASS);
+    pair_connect(&pp, OWTW_MODE_AUTH);
+    pair_session(&pp, 1);
+    struct owtw_action a;
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now,
+                                           OWTW_ACCEPT_INTERNAL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(pp.cact.note, OWTW_NOTE_START_ACK);
+    assert_int_equal(pp.cact.start_ack.accept, OWTW_ACCEPT_INTERNAL);
+    assert_int_equal(owtw_client_deadline(&pp.c), 0);
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, pp.now, NULL, 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact),
+                     IPPM_ERR_REFUSED);
+    pair_free(&pp);
+
+    pair_init(&pp, OWTW_OWAMP, 7, OWTW_MODE_OPEN, PASS);
+    pair_connect(&pp, OWTW_MODE_OPEN);
+    struct owtw_request rq = tw_request();
+    rq.cmd = OWTW_CMD_REQUEST_SESSION;
+    rq.conf_sender = 1; /* the server sends */
+    assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, NULL, &a),
+                     IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    struct owtw_accept_session ans = {.port = 5};
+    assert_int_equal(owtw_server_accept(&pp.s, pp.now, &ans, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_client_start(&pp.c, pp.now, &a), IPPM_OK);
+    assert_int_equal(to_server(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_start_ack(&pp.s, pp.now, 0, &a), IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), IPPM_OK);
+    assert_int_equal(owtw_server_stop(&pp.s, pp.now, 0, NULL, 0, &a),
+                     IPPM_OK);
+    assert_int_equal(to_client(&pp, &a), OWTW_ERR_STOP_COUNT);
+    pair_free(&pp);
+}
+
+/* Before the greeting the client has no time to count from: no deadline
+ * until its first event, then the reply timeout from that event (a
+ * TIMER before the greeting closed it as timed out, impl/owtw b5397fc). */
+static void test_owtw_client_waits_for_the_greeting_from_its_first_event(
+    void **state)
+{
+    (void)state;
+    struct pair pp;
+    pair_init(&pp, OWTW_TWAMP, 7, OWTW_MODE_OPEN, PASS);
+    assert_true(owtw_client_deadline(&pp.c) == UINT64_MAX);
+    uint64_t now = 100ull * 1000000000ull;
+    struct ippm_event t = ev_of(IPPM_EV_TIMER, now, NULL, 0);
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact), IPPM_OK);
+    assert_int_equal(pp.cact.io.kind, IPPM_ACT_NONE);
+    uint64_t d = owtw_client_deadline(&pp.c);
+    assert_true(d == now + 30ull * 1000000000ull);
+    t.now_ns = d;
+    assert_int_equal(owtw_client_handle(&pp.c, &t, &pp.cact),
+                     IPPM_ERR_TIMEOUT);
+    pair_free(&pp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -726,6 +839,11 @@ int main(void)
         cmocka_unit_test(test_owtw_micro_session_requests),
         cmocka_unit_test(test_owtw_test_security),
         cmocka_unit_test(test_owtw_server_closes_on_mode_zero),
+        cmocka_unit_test(test_owtw_server_refuses_twamp_conf_fields),
+        cmocka_unit_test(
+            test_owtw_client_closes_on_refused_start_and_bad_stop),
+        cmocka_unit_test(
+            test_owtw_client_waits_for_the_greeting_from_its_first_event),
     };
     return cmocka_run_group_tests(tests, owtw_test_setup, owtw_test_teardown);
 }

@@ -239,7 +239,6 @@ void owtw_rx_expect(struct owtw_rx *rx, enum owtw_msg kind, size_t total)
 {
     rx->kind = kind;
     rx->command = false;
-    rx->mac_bad = false;
     rx->have = 0;
     rx->total = 0;
     rx->n_macs = 0;
@@ -334,9 +333,7 @@ enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
             e = owtw_chan_open_block(ch, blk, rx->plain + rx->have,
                                      rx->total && rx_is_mac(rx, rx->have));
             ippm_stream_consume(s, OWTW_BLOCK);
-            if (e == IPPM_ERR_HMAC && rx->keep_going)
-                rx->mac_bad = true;
-            else if (e != IPPM_OK)
+            if (e != IPPM_OK)
                 return e;
             rx->have += OWTW_BLOCK;
         }

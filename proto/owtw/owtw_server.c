@@ -106,6 +106,7 @@ static enum ippm_err send_greeting(struct owtw_server *s, uint64_t now,
     owtw_act_send(act, n);
     s->c.state = SV_SETUP;
     s->c.last_rx_ns = now;
+    s->c.clock = true;
     /* RFC 4656 §3.1: Modes 0, the server does not wish to talk. */
     if (s->cfg.modes == 0) {
         s->c.close_pending = true;
@@ -241,24 +242,37 @@ static void maybe_inactive(struct owtw_server *s, uint64_t now)
     c->last_rx_ns = now; /* SERVWAIT resumes */
 }
 
+/* An Accept-Session that refuses the request just read, by the
+ * machine itself; the driver is not asked. */
+static enum ippm_err refuse_request(struct owtw_server *s, uint8_t accept,
+                                    struct owtw_action *act)
+{
+    struct owtw_conn *c = &s->c;
+    struct owtw_accept_session ans = {.accept = accept};
+    size_t n;
+    if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
+        IPPM_OK)
+        return fail(s, IPPM_ERR_NOSPACE, act);
+    if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
+        return fail(s, IPPM_ERR_CRYPTO, act);
+    owtw_act_send(act, n);
+    owtw_conn_next(c);
+    return IPPM_OK;
+}
+
 static enum ippm_err on_request(struct owtw_server *s,
                                 struct owtw_action *act)
 {
     struct owtw_conn *c = &s->c;
     owtw_request_decode(&act->request, c->bufs.plain, c->msg.total);
+    /* RFC 5357 §3.5: non-zero Conf-Sender or Conf-Receiver is an
+     * improperly formatted command, answered with Accept 3. */
+    if (c->proto == OWTW_TWAMP &&
+        (act->request.conf_sender || act->request.conf_receiver))
+        return refuse_request(s, OWTW_ACCEPT_NOT_SUPPORTED, act);
     int k = owtw_conn_free_session(c);
-    if (k < 0) { /* RFC 4656 §3.3: 5, temporary resource limitation */
-        struct owtw_accept_session ans = {.accept = OWTW_ACCEPT_TEMPORARY};
-        size_t n;
-        if (owtw_accept_session_encode(c->bufs.tx, c->bufs.tx_cap, &n, &ans) !=
-            IPPM_OK)
-            return fail(s, IPPM_ERR_NOSPACE, act);
-        if (owtw_conn_seal(c, 0, n, OWTW_MSG_ACCEPT_SESSION) != IPPM_OK)
-            return fail(s, IPPM_ERR_CRYPTO, act);
-        owtw_act_send(act, n);
-        owtw_conn_next(c);
-        return IPPM_OK;
-    }
+    if (k < 0) /* RFC 4656 §3.3: 5, temporary resource limitation */
+        return refuse_request(s, OWTW_ACCEPT_TEMPORARY, act);
     struct owtw_session *x = &c->bufs.sessions[k];
     memset(x, 0, sizeof *x);
     x->state = OWTW_SESS_PENDING;
@@ -288,13 +302,31 @@ static enum ippm_err on_stop(struct owtw_server *s, uint64_t now,
     return IPPM_OK;
 }
 
+/* A command number the protocol does not expect: RFC 5357 §3.5 has a
+ * TWAMP server answer with an Accept-Session whose Accept is 3; the
+ * rest of the message, of a length nobody knows, cannot be skipped, so
+ * the connection then closes. OWAMP (RFC 4656) just closes. */
+static enum ippm_err refuse_command(struct owtw_server *s,
+                                    struct owtw_action *act)
+{
+    struct owtw_conn *c = &s->c;
+    if (c->proto != OWTW_TWAMP)
+        return fail(s, OWTW_ERR_COMMAND, act);
+    enum ippm_err e = refuse_request(s, OWTW_ACCEPT_NOT_SUPPORTED, act);
+    if (e == IPPM_OK) {
+        c->close_pending = true;
+        c->close_why = OWTW_ERR_COMMAND;
+    }
+    return e;
+}
+
 static enum ippm_err on_nsessions(struct owtw_server *s,
                                   struct owtw_action *act)
 {
     struct owtw_conn *c = &s->c;
     owtw_nsessions_decode(&act->nsessions, c->bufs.plain, c->msg.total);
     if (!(c->mode & OWTW_MODE_INDIV_SESSION))
-        return fail(s, OWTW_ERR_COMMAND, act);
+        return refuse_command(s, act);
     s->ns_cmd = act->nsessions.cmd;
     c->acks_left = act->nsessions.n_sessions;
     act->note = act->nsessions.cmd == OWTW_CMD_START_N_SESSIONS
@@ -325,6 +357,8 @@ static enum ippm_err on_command(struct owtw_server *s, uint64_t now,
     enum ippm_err e = owtw_conn_recv(c, OWTW_MSG_COUNT_, 0);
     if (e == IPPM_ERR_AGAIN)
         return IPPM_OK;
+    if (e == OWTW_ERR_COMMAND)
+        return refuse_command(s, act);
     if (e != IPPM_OK)
         return fail(s, e, act);
     enum owtw_msg kind = c->msg.kind;

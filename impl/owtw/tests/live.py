@@ -5,6 +5,7 @@ exactly in the --json report. And the keys file a server or client must
 refuse when others can read it.
     live.py IPPM twamp|owamp open|auth|encrypted
     live.py IPPM keys
+    live.py IPPM conform twamp|owamp CASE[,CASE...]
 """
 import json
 import os
@@ -125,8 +126,34 @@ def keys_refused():
                       % " ".join(args[:2]))
 
 
+def conform():
+    """ippm conform PROTO-server against ippm's own server, the cases
+    named (each fixed on ippm's side, so each must pass)."""
+    proto, only = sys.argv[3], sys.argv[4]
+    with tempfile.TemporaryDirectory() as tmp:
+        keys = keys_file(tmp)
+        port = free_port()
+        srv = start_server(proto, port, keys)
+        try:
+            p = subprocess.run([IPPM, "conform", "%s-server" % proto,
+                                "127.0.0.1:%d" % port, "--keys", keys,
+                                "--only", only], capture_output=True,
+                               text=True, timeout=120)
+        finally:
+            srv.terminate()
+            srv.wait(timeout=10)
+        if p.returncode != 0:
+            failures.append("conform %s-server --only %s: exit %d\n%s"
+                            % (proto, only, p.returncode, p.stdout))
+        else:
+            print("ok   ippm conform %s-server --only %s passes"
+                  % (proto, only))
+
+
 if WHAT == "keys":
     keys_refused()
+elif WHAT == "conform":
+    conform()
 else:
     sessions()
 for f in failures:
