@@ -108,6 +108,8 @@ struct conform_selfrefl;
  * so a CoS TLV can see RP = 1). */
 struct conform_selfrefl_opts {
     bool twamp_light; /* `ippm twamp light-reflector` instead */
+    /* and in mode A or E: these operations (the caller's) */
+    const struct stamp_twl_auth *twl_auth;
     bool stateful;
     bool auth; /* authenticated mode, with key */
     enum ippm_tsfmt tsfmt;

@@ -948,6 +948,7 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
     refl_defaults(&x->o);
     x->o.front = o->front ? o->front : &refl_front_stamp;
     x->o.symmetrical = o->symmetrical;
+    x->twl_auth = o->twl_auth; /* the caller's: not freed here */
     x->o.stateful = o->stateful;
     x->o.tsfmt = o->tsfmt;
     x->o.micro_session_id = o->micro_session_id;
