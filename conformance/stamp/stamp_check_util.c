@@ -121,47 +121,68 @@ static bool layout_mbz(const struct stamp_layout *l, const uint8_t *p)
     return false;
 }
 
+/* What both packets of a TWAMP layout start and end with. */
+struct layout_head {
+    uint32_t seq;
+    uint64_t ts;
+    uint16_t errest, ssid;
+    bool mbz;
+    const uint8_t *hmac, *extra;
+    size_t extra_len;
+};
+
 /* A TWAMP packet (TWAMP Light's, or TWAMP's authenticated ones in
- * plaintext) read field by field from its layout: the fields, the MBZ
- * runs, the HMAC view, the octets past the base as extra. */
-static bool layout_dec_req(const struct stamp_layout *l, const uint8_t *p,
-                           size_t len, struct stamp_sender_pkt *out)
+ * plaintext) read field by field from its layout: the head fields, the
+ * MBZ runs, the HMAC view, the octets past the base. False when len is
+ * short of the base. */
+static bool layout_head(const struct stamp_layout *l, const uint8_t *p,
+                        size_t len, struct layout_head *h)
 {
     if (len < l->base_len)
         return false;
-    memset(out, 0, sizeof *out);
-    out->seq = (uint32_t)span_load(p, l->field[STAMP_F_SEQ]);
-    out->ts = span_load(p, l->field[STAMP_F_TS]);
-    out->errest = (uint16_t)span_load(p, l->field[STAMP_F_ERREST]);
-    out->ssid = (uint16_t)span_load(p, l->field[STAMP_F_SSID]);
-    out->mbz_nonzero = layout_mbz(l, p);
-    out->hmac = l->field[STAMP_F_HMAC].len ? p + l->field[STAMP_F_HMAC].off
-                                           : NULL;
-    out->extra_len = len - l->base_len;
-    out->extra = out->extra_len ? p + l->base_len : NULL;
+    h->seq = (uint32_t)span_load(p, l->field[STAMP_F_SEQ]);
+    h->ts = span_load(p, l->field[STAMP_F_TS]);
+    h->errest = (uint16_t)span_load(p, l->field[STAMP_F_ERREST]);
+    h->ssid = (uint16_t)span_load(p, l->field[STAMP_F_SSID]);
+    h->mbz = layout_mbz(l, p);
+    h->hmac = l->field[STAMP_F_HMAC].len ? p + l->field[STAMP_F_HMAC].off
+                                         : NULL;
+    h->extra_len = len - l->base_len;
+    h->extra = h->extra_len ? p + l->base_len : NULL;
+    return true;
+}
+
+static bool layout_dec_req(const struct stamp_layout *l, const uint8_t *p,
+                           size_t len, struct stamp_sender_pkt *out)
+{
+    struct layout_head h;
+    if (!layout_head(l, p, len, &h))
+        return false;
+    *out = (struct stamp_sender_pkt){h.seq, h.ts, h.errest, h.ssid, h.mbz,
+                                     h.hmac, h.extra, h.extra_len};
     return true;
 }
 
 static bool layout_dec_rep(const struct stamp_layout *l, const uint8_t *p,
                            size_t len, struct stamp_reflector_pkt *out)
 {
-    if (len < l->base_len)
+    struct layout_head h;
+    if (!layout_head(l, p, len, &h))
         return false;
     memset(out, 0, sizeof *out);
-    out->seq = (uint32_t)span_load(p, l->field[STAMP_F_SEQ]);
-    out->ts = span_load(p, l->field[STAMP_F_TS]);
-    out->errest = (uint16_t)span_load(p, l->field[STAMP_F_ERREST]);
-    out->ssid = (uint16_t)span_load(p, l->field[STAMP_F_SSID]);
+    out->seq = h.seq;
+    out->ts = h.ts;
+    out->errest = h.errest;
+    out->ssid = h.ssid;
     out->rx_ts = span_load(p, l->field[STAMP_F_RX_TS]);
     out->ss_seq = (uint32_t)span_load(p, l->field[STAMP_F_SS_SEQ]);
     out->ss_ts = span_load(p, l->field[STAMP_F_SS_TS]);
     out->ss_errest = (uint16_t)span_load(p, l->field[STAMP_F_SS_ERREST]);
     out->ss_ttl = (uint8_t)span_load(p, l->field[STAMP_F_SS_TTL]);
-    out->mbz_nonzero = layout_mbz(l, p);
-    out->hmac = l->field[STAMP_F_HMAC].len ? p + l->field[STAMP_F_HMAC].off
-                                           : NULL;
-    out->extra_len = len - l->base_len;
-    out->extra = out->extra_len ? p + l->base_len : NULL;
+    out->mbz_nonzero = h.mbz;
+    out->hmac = h.hmac;
+    out->extra = h.extra;
+    out->extra_len = h.extra_len;
     return true;
 }
 
