@@ -111,7 +111,9 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
 /* The cases obs is graded by: only when the user named some; else, for
  * TWAMP Light's packets (protocol "twamp" with a stamp_obs_pkt), the
  * TWAMP-Test rows (cases/twamp_test.c) and not TWAMP-Control's, which its
- * traffic cannot show; else NULL (every case of the protocol). */
+ * traffic cannot show; for TWAMP-Control without test packets (no
+ * exchange), every TWAMP row but those; else NULL (every case of the
+ * protocol). */
 const char *conform_default_only(const struct ippm_obs *obs,
                                  const char *only);
 
@@ -130,6 +132,18 @@ int conform_owtw_mode(const char *opt, const char *s, uint32_t *mode);
 int conform_owtw_server(const struct conform_opts *o,
                         const struct ippm_addr *target, bool ow,
                         const char *name, const char *shown);
+
+/* ippm's own OWAMP (ow) or TWAMP server, started as a child process on
+ * a free loopback port (with a fresh key in modes A/E when auth), probed
+ * as conform_owtw_server probes somebody's; its results into *res (*n
+ * cases, calloc'd). Returns the exit status. */
+int conform_owtw_self(const struct conform_opts *o, bool ow, bool auth,
+                      const struct ippm_crypto *crypto,
+                      struct ippm_case_result **res, size_t *n);
+
+/* ippm's own TWAMP and OWAMP servers, open and encrypted. */
+extern const struct conform_selftest conform_selftest_twamp_server;
+extern const struct conform_selftest conform_selftest_owamp_server;
 
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to

@@ -24,6 +24,10 @@
 #define PROG "owamp server"
 #define MAX_SKIPS 64          /* skip ranges kept per session */
 #define FETCH_CHUNK 128       /* records per Fetch reply chunk */
+/* Finished receiving sessions kept after their connection closes, for a
+ * Fetch-Session on a later one (powstream and owfetch fetch so): the
+ * most recent ones, the oldest forgotten first. */
+#define KEPT_MAX 64
 
 struct ows;
 
@@ -33,8 +37,7 @@ struct ow_sess {
     struct owamp_recv recv;
     struct owtw_send send;
     struct owtw_request req;  /* as requested (for Fetch's reproduction) */
-    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* as requested */
-    struct owtw_test_slot sched[OWTW_CTL_MAX_SLOTS]; /* as proto/owtw runs them */
+    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* the request's schedule */
     struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
     size_t n_skips;
 };
@@ -61,6 +64,8 @@ struct ows {
     struct ippm_export exp;
     struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
+    struct ow_sess *kept[KEPT_MAX]; /* kept[0] the oldest */
+    size_t n_kept;
 };
 
 static const char usage_head[] =
@@ -109,11 +114,41 @@ static void answer(struct owc *c, struct owtw_action *a, enum ippm_err e,
         (void)owtw_link_perform(c->link, &a->io, now);
 }
 
+static void kept_free(struct ow_sess *k)
+{
+    owamp_recv_close(&k->recv);
+    free(k);
+}
+
+/* A finished receiving session outlives its connection: its records
+ * move to the server's store (socket and keys closed). */
+static void keep_session(struct ows *s, struct ow_sess *x)
+{
+    struct ow_sess *k = malloc(sizeof(*k));
+    if (!k)
+        return;
+    ippm_net_close(&x->recv.sock);
+    if (x->recv.keyed)
+        owtw_test_keys_free(&x->recv.keys);
+    x->recv.keyed = false;
+    *k = *x;
+    x->recv.rec = NULL; /* the records are k's now */
+    x->recv.seen = NULL;
+    if (s->n_kept == KEPT_MAX) {
+        kept_free(s->kept[0]);
+        memmove(s->kept, s->kept + 1, (KEPT_MAX - 1) * sizeof(*s->kept));
+        s->n_kept--;
+    }
+    s->kept[s->n_kept++] = k;
+}
+
 static void close_session(struct owc *c, int i)
 {
     struct ow_sess *x = &c->sess[i];
     if (!x->used)
         return;
+    if (x->receiving && x->recv.finished)
+        keep_session(c->srv, x);
     owamp_recv_close(&x->recv);
     owtw_send_close(&x->send);
     x->used = false;
@@ -132,6 +167,8 @@ static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
 {
     struct ows *s = c->srv;
     char err[IPPM_NET_ERRLEN];
+    if (!owtw_limits_packets_ok(&s->b.o.lim, x->req.n_packets))
+        return OWTW_ACCEPT_PERMANENT; /* a record per packet: --max-packets */
     if (owtw_ctl_make_sid(ans->sid, &c->link->sock.local, now,
                           &s->b.crypto) != IPPM_OK)
         return OWTW_ACCEPT_INTERNAL;
@@ -200,11 +237,8 @@ static void on_request(struct owc *c, uint64_t now)
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;
-        for (uint32_t k = 0; k < req->n_slots; k++) {
-            owtw_slot_decode(&x->slots[k], req->slots, k);
-            x->sched[k].type = x->slots[k].type;
-            x->sched[k].param = x->slots[k].param;
-        }
+        for (uint32_t k = 0; k < req->n_slots; k++)
+            (void)owtw_slot_decode(&x->slots[k], req->slots, k);
         x->req.slots = NULL;
         ans.accept = !receiver_allowed(c, req) ? OWTW_ACCEPT_FAILURE
                      : req->conf_receiver ? open_receiving(c, x, &ans, now)
@@ -235,12 +269,14 @@ static void start_session(struct owc *c, struct ow_sess *x)
     enum owtw_test_mode mode = owtw_ctl_test_mode(c->m.c.mode);
     struct owtw_send_params p = {
         .mode = mode, .sid = x->req.sid, .aes_sk = sk ? sk->aes_sk : NULL,
-        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->sched,
+        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->slots,
         .n_slots = x->req.n_slots, .start_ntp = x->req.start_time,
         .count = x->req.n_packets,
         .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
                    x->req.padding_len,
-        .dscp = -1, .twamp = false,
+        /* RFC 4656 §3.5: with Conf-Sender, the Type-P Descriptor is
+         * to be used to send. */
+        .dscp = owtw_type_p_dscp(x->req.type_p), .twamp = false,
         .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
         .peer = c->link->peer};
     p.peer.port = x->req.receiver_port;
@@ -312,7 +348,7 @@ static void on_stop(struct owc *c, uint64_t now)
             x->n_skips = n;
         struct owtw_schedule sched;
         if (owtw_schedule_init(&sched, &c->srv->b.crypto, x->recv.sid,
-                               x->sched, x->req.n_slots,
+                               x->slots, x->req.n_slots,
                                x->req.start_time) == IPPM_OK) {
             (void)owamp_receiver_finish(&x->recv.r, &sched, r.next_seqno,
                                         x->skips, x->n_skips, now);
@@ -325,15 +361,64 @@ static void on_stop(struct owc *c, uint64_t now)
 }
 
 /* Fetch-Session (RFC 4656 §3.9): the records of a receiving session. */
+/* The receiving session of a SID on any connection of the server, or of
+ * an earlier one (RFC 4656 §3.5: the SID "can be used in later sessions
+ * as an argument for the Fetch-Session command"; powstream fetches over
+ * a new connection while the session's own stays open). NULL: none. */
+static struct ow_sess *receiving_of(const struct ows *s, const uint8_t *sid)
+{
+    for (size_t k = 0; k < s->b.o.max_conns; k++) {
+        struct owc *o = s->links[k].m;
+        int i = o ? session_of(o, sid) : -1;
+        if (i >= 0 && o->sess[i].receiving)
+            return &o->sess[i];
+    }
+    for (size_t k = 0; k < s->n_kept; k++)
+        if (memcmp(s->kept[k]->recv.sid, sid, OWTW_SID_LEN) == 0)
+            return s->kept[k];
+    return NULL;
+}
+
+static bool in_range(const struct owamp_record *r, const struct owtw_fetch *f)
+{
+    return r->seq >= f->begin_seq && r->seq <= f->end_seq;
+}
+
+/* The records of f's range, in chunks, after the Fetch-Ack. */
+static void send_records(struct owc *c, const struct owamp_receiver *r,
+                         const struct owtw_fetch *f, uint32_t total,
+                         uint64_t now)
+{
+    static struct owamp_record pick[FETCH_CHUNK];
+    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
+    struct owtw_action a;
+    uint32_t sent = 0;
+    size_t k = 0, w;
+    do {
+        size_t n = 0;
+        for (; k < r->n && n < FETCH_CHUNK; k++)
+            if (in_range(&r->rec[k], f))
+                pick[n++] = r->rec[k];
+        sent += (uint32_t)n;
+        bool last = sent >= total;
+        (void)owamp_records_encode(chunk, sizeof(chunk), pick, n, &w);
+        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
+                                      &a) != IPPM_OK ||
+            owtw_link_perform(c->link, &a.io, now) != 0 || last)
+            return;
+    } while (k < r->n);
+}
+
+/* Fetch-Session (RFC 4656 §3.9): the records of a receiving session in
+ * the range asked for (a session still running included: Finished 0). */
 static void on_fetch(struct owc *c, uint64_t now)
 {
-    const struct owtw_fetch *f = &c->act.fetch;
-    int i = session_of(c, f->sid);
+    struct owtw_fetch f = c->act.fetch;
     struct owtw_fetch_ack ack;
     memset(&ack, 0, sizeof(ack));
-    struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
+    struct ow_sess *x = receiving_of(c->srv, f.sid);
     struct owtw_action a;
-    if (!x || !x->receiving) {
+    if (!x) {
         ack.accept = OWTW_ACCEPT_FAILURE;
         answer(c, &a, owtw_server_fetch_ack(&c->m, now, &ack, NULL, NULL,
                                             NULL, &a),
@@ -341,10 +426,13 @@ static void on_fetch(struct owc *c, uint64_t now)
         return;
     }
     const struct owamp_receiver *r = &x->recv.r;
+    uint32_t total = 0;
+    for (size_t k = 0; k < r->n; k++)
+        total += in_range(&r->rec[k], &f);
     ack.finished = x->recv.finished;
     ack.next_seqno = r->next_seqno;
     ack.n_skips = (uint32_t)x->n_skips;
-    ack.n_records = (uint32_t)r->n;
+    ack.n_records = total;
     uint8_t skips[MAX_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK];
     size_t w;
     (void)owamp_skips_encode(skips, sizeof(skips), x->skips, x->n_skips, &w);
@@ -355,16 +443,7 @@ static void on_fetch(struct owc *c, uint64_t now)
                               &a) != IPPM_OK ||
         owtw_link_perform(c->link, &a.io, now) != 0)
         return;
-    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
-    for (size_t k = 0; k < r->n || k == 0; k += FETCH_CHUNK) {
-        size_t n = r->n - k < FETCH_CHUNK ? r->n - k : FETCH_CHUNK;
-        bool last = k + n >= r->n;
-        (void)owamp_records_encode(chunk, sizeof(chunk), r->rec + k, n, &w);
-        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
-                                      &a) != IPPM_OK ||
-            owtw_link_perform(c->link, &a.io, now) != 0 || last)
-            return;
-    }
+    send_records(c, r, &f, total, now);
 }
 
 static void m_on_action(void *user, const struct ippm_action *act)
@@ -458,8 +537,12 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
     return n;
 }
 
-/* Sends what is due; once every sending session of a connection is over,
- * our Stop-Sessions (unless sent). */
+/* Sends what is due; once every sending session of a connection is over
+ * and it receives none, our Stop-Sessions (unless sent). A connection
+ * that also receives waits for the client's Stop-Sessions: only the
+ * client knows when its last packet and its Timeout are past, and a
+ * Stop-Sessions before that would cut them off (RFC 4656 §3.8 discards
+ * what was sent within Timeout of it). */
 static void send_due(struct ows *s, uint64_t now)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
@@ -469,6 +552,8 @@ static void send_due(struct ows *s, uint64_t now)
         bool any = false, all_done = true;
         for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
             struct ow_sess *x = &c->sess[i];
+            if (x->used && x->receiving)
+                all_done = false;
             if (!x->used || x->receiving || !x->send.scheduled)
                 continue;
             uint64_t sent = x->send.sent;
@@ -538,8 +623,9 @@ static int serve(struct ows *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
@@ -563,6 +649,8 @@ int owamp_server_main(int argc, char **argv)
     if (rc < 0)
         rc = serve(s);
     ippm_export_stop(&s->exp);
+    for (size_t k = 0; k < s->n_kept; k++)
+        kept_free(s->kept[k]);
     free(s->links);
     free(s->keys);
     ippm_rx_batch_free(&s->rx);

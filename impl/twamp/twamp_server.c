@@ -122,7 +122,10 @@ static void on_request(struct twc *c, uint64_t now)
         .hmac_sk = sk ? sk->hmac_sk : NULL,
         .reflect_len = req->pad_to_reflect,
         .symmetrical = (c->m.c.mode & OWTW_MODE_SYMMETRICAL) != 0,
-        .refwait_ns = s->b.o.refwait_ns};
+        .refwait_ns = s->b.o.refwait_ns,
+        /* RFC 5357 §3.5: "The same value of DSCP MUST be used in test
+         * packets reflected by the Session-Reflector." */
+        .dscp = owtw_type_p_dscp(req->type_p)};
     if (i < 0 || owtw_ctl_make_sid(ans.sid, &c->link->sock.local, now,
                                    &s->b.crypto) != IPPM_OK) {
         ans.accept = OWTW_ACCEPT_INTERNAL;
@@ -139,6 +142,9 @@ static void on_request(struct twc *c, uint64_t now)
         if (!s->b.o.quiet)
             fprintf(stderr, "%s: session refused: %s\n", PROG, err);
     } else {
+        owtw_test_guard_init(&c->refl[i].guard, &s->b.o.lim,
+                             &c->refl[i].sock.local, &c->link->peer,
+                             req->sender_port);
         ans.port = c->refl[i].sock.local.port;
         if (c->m.c.mode & OWTW_MODE_REFLECT_OCTETS)
             ans.reflected_octets = req->octets_to_reflect;
@@ -334,8 +340,9 @@ static int serve(struct tws *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
