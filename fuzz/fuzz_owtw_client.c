@@ -41,7 +41,7 @@ static void answer(struct run *r, const struct owtw_action *act,
     bool ow = r->c.c.proto == OWTW_OWAMP;
     struct owtw_request rq = {.cmd = ow ? 1 : 5, .ipvn = 4,
                               .n_slots = ow ? 1 : 0, .n_packets = 10};
-    struct owtw_slot sl = {0, 0x0ccccccc, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc};
     switch (act->note) {
     case OWTW_NOTE_READY:
     case OWTW_NOTE_ACCEPT:

@@ -60,7 +60,7 @@ static void answer(struct run *r, const struct owtw_action *act,
                                     .finished = 1, .next_seqno = 10,
                                     .n_skips = 1, .n_records = 10};
         struct owtw_request rq = {.cmd = 1, .ipvn = 4, .n_slots = 1};
-        struct owtw_slot sl = {0, 1, false};
+        struct owtw_slot sl = {OWTW_SLOT_EXP, 1};
         uint8_t skip[8] = {0, 0, 0, 1, 0, 0, 0, 2};
         e = owtw_server_fetch_ack(&r->s, now, &fa, &rq, &sl, skip, &a);
         FUZZ_CHECK(e == IPPM_OK);

@@ -202,14 +202,14 @@ enum ippm_err owtw_server_start_encode(uint8_t *buf, size_t cap,
 enum ippm_err owtw_server_start_decode(struct owtw_server_start *out,
                                        const uint8_t *buf, size_t len);
 
-/* One schedule slot (RFC 4656 §3.5): type 0 exponential, 1 fixed. */
+/* A schedule slot, RFC 4656 §3.5: type 0 waits an exponential time of
+ * mean param, type 1 exactly param; param is a 32.32 interval. The one
+ * definition: the codec here and the schedule (owtw_test.h) share it. */
+enum owtw_slot_type { OWTW_SLOT_EXP = 0, OWTW_SLOT_FIXED = 1 };
 struct owtw_slot {
-    uint8_t type;
-    uint64_t param; /* an interval, NTP 32.32 */
-    bool mbz_nonzero;
+    uint32_t type; /* enum owtw_slot_type; one octet on the wire */
+    uint64_t param;
 };
-#define OWTW_SLOT_EXP 0
-#define OWTW_SLOT_FIXED 1
 
 /* Request-Session (OWAMP, cmd 1), Request-OW-Micro-Sessions (OWAMP, 5),
  * Request-TW-Session (TWAMP, 5) and Request-TW-Micro-Sessions (TWAMP,
@@ -253,9 +253,19 @@ enum ippm_err owtw_request_encode(uint8_t *buf, size_t cap, size_t *written,
 /* Decodes the whole request (owtw_request_len(n_slots) octets). */
 enum ippm_err owtw_request_decode(struct owtw_request *out,
                                   const uint8_t *buf, size_t len);
-/* Slot i (< n_slots) of a decoded request's slots view. */
-void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
+/* Slot i (< n_slots) of a decoded request's slots view; returns true
+ * when its 7 MBZ octets are not all zero (a fact, not a verdict). */
+bool owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
                       uint32_t i);
+
+/* The Type-P Descriptor of a request (RFC 4656 §3.5): when its first two
+ * bits are 00 the next six are the DSCP, so DSCP 46 is 0x2e000000 (as
+ * twping -D 46 sends it); 01 starts a 16-bit PHB ID. */
+uint32_t owtw_type_p_from_dscp(uint8_t dscp);
+
+/* The DSCP a Type-P Descriptor asks for, -1 when it is not of the DSCP
+ * form (a PHB ID, or the reserved forms 10 and 11). */
+int owtw_type_p_dscp(uint32_t type_p);
 
 /* A SID as RFC 4656 §3.5 builds it: the 4-octet IPv4 address of the
  * machine that makes it (the session receiver's, as perfSONAR does:

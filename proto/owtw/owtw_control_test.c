@@ -161,7 +161,7 @@ static void talk_owamp(uint32_t mode)
     struct pair pp;
     pair_init(&pp, OWTW_OWAMP, 7, mode, PASS);
     pair_connect(&pp, mode);
-    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 0x0ccccccc};
     struct owtw_action a;
     for (int i = 0; i < 2; i++) {
         struct owtw_request rq = tw_request();
@@ -498,7 +498,7 @@ static void test_owtw_server_servwait_and_stop_count(void **state)
     rq.cmd = OWTW_CMD_REQUEST_SESSION;
     rq.conf_receiver = 1;
     rq.n_slots = 1;
-    struct owtw_slot sl = {0, 1, false};
+    struct owtw_slot sl = {OWTW_SLOT_EXP, 1};
     assert_int_equal(owtw_client_request(&pp.c, pp.now, &rq, &sl, &a),
                      IPPM_OK);
     assert_int_equal(to_server(&pp, &a), IPPM_OK);

@@ -23,6 +23,7 @@
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
 #include "../stamp/stamp.h"
+#include "owtw.h"
 
 #define OWTW_SID_LEN      16
 #define OWTW_AES_SK_LEN   16 /* AES Session-key, RFC 4656 §3.1 Token */
@@ -260,13 +261,7 @@ uint64_t owtw_num64_mul(uint64_t a, uint64_t b);
  * owtw_unif_next. */
 enum ippm_err owtw_exp_next(struct owtw_unif *u, uint64_t *out);
 
-/* A schedule slot, RFC 4656 §3.5: type 0 waits an exponential time of
- * mean param, type 1 exactly param; param is a 32.32 interval. */
-enum owtw_slot_type { OWTW_SLOT_EXP = 0, OWTW_SLOT_FIXED = 1 };
-struct owtw_slot {
-    uint32_t type; /* enum owtw_slot_type */
-    uint64_t param;
-};
+/* A schedule slot: struct owtw_slot of owtw.h, the codec's. */
 
 /* A session's send schedule: the slots (caller-owned, cycled) from a
  * Start Time, both sides computing the same times. */

@@ -215,7 +215,7 @@ enum ippm_err owtw_request_encode(uint8_t *buf, size_t cap, size_t *written,
     }
     wr_hmac_slot(&w);
     for (uint32_t i = 0; i < req->n_slots; i++) {
-        ippm_wr_u8(&w, slots[i].type);
+        ippm_wr_u8(&w, (uint8_t)slots[i].type);
         ippm_wr_zero(&w, 7);
         ippm_wr_u64(&w, slots[i].param);
     }
@@ -269,7 +269,7 @@ enum ippm_err owtw_request_decode(struct owtw_request *out,
 }
 
 /* see owtw.h */
-void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
+bool owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
                       uint32_t i)
 {
     const uint8_t *s = slots + (size_t)i * OWTW_SLOT_LEN;
@@ -277,8 +277,20 @@ void owtw_slot_decode(struct owtw_slot *out, const uint8_t *slots,
     bool mbz = false;
     for (size_t k = 1; k < 8; k++)
         mbz |= s[k] != 0;
-    out->mbz_nonzero = mbz;
     out->param = ippm_load_u64(s + 8);
+    return mbz;
+}
+
+/* see owtw.h */
+uint32_t owtw_type_p_from_dscp(uint8_t dscp)
+{
+    return (uint32_t)(dscp & 0x3f) << 24;
+}
+
+/* see owtw.h */
+int owtw_type_p_dscp(uint32_t type_p)
+{
+    return type_p >> 30 == 0 ? (int)(type_p >> 24 & 0x3f) : -1;
 }
 
 /* see owtw.h */
