@@ -82,7 +82,9 @@ static void base_request(struct owcl *t, struct owtw_request *req)
                                   owtw_test_base_len(STAMP_PKT_SENDER, mode));
     req->start_time = ippm_ntp_from_ns(t->start_ns);
     req->timeout = owtw_ctl_interval(o->wait_ns);
-    req->type_p = o->dscp >= 0 ? (uint32_t)o->dscp : 0;
+    /* RFC 4656 §3.5: 00 then the DSCP, in the top octet */
+    req->type_p =
+        owtw_type_p_from_dscp(o->dscp >= 0 ? (uint8_t)o->dscp : 0);
 }
 
 /* --to: we send, the server receives (Conf-Receiver). */

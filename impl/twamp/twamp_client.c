@@ -91,7 +91,9 @@ static void request(struct twcl *t, uint64_t now)
                                  owtw_test_base_len(STAMP_PKT_SENDER, mode));
     req.start_time = ippm_ntp_from_ns(t->start_ns);
     req.timeout = owtw_ctl_interval(o->wait_ns);
-    req.type_p = o->dscp >= 0 ? (uint32_t)o->dscp : 0;
+    /* RFC 4656 §3.5: 00 then the DSCP, in the top octet */
+    req.type_p =
+        owtw_type_p_from_dscp(o->dscp >= 0 ? (uint8_t)o->dscp : 0);
     struct owtw_action a;
     t->phase = PH_REQUESTED;
     (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, NULL, &a),
