@@ -193,8 +193,11 @@ static void on_request(struct owc *c, uint64_t now)
     memset(&ans, 0, sizeof(ans));
     struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
     const struct owtw_request *req = &c->act.request;
+    /* RFC 4656 §3.5: with Conf-Sender the Type-P configures what we
+     * send; a PHB ID (or a reserved form) we cannot set is refused. */
     if (!x || req->n_slots == 0 || req->n_slots > OWTW_CTL_MAX_SLOTS ||
-        !req->conf_sender == !req->conf_receiver) {
+        !req->conf_sender == !req->conf_receiver ||
+        (req->conf_sender && owtw_type_p_dscp(req->type_p) < 0)) {
         ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
     } else {
         memset(x, 0, sizeof(*x));
@@ -240,7 +243,7 @@ static void start_session(struct owc *c, struct ow_sess *x)
         .count = x->req.n_packets,
         .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
                    x->req.padding_len,
-        .dscp = -1, .twamp = false,
+        .dscp = owtw_type_p_dscp(x->req.type_p), .twamp = false,
         .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
         .peer = c->link->peer};
     p.peer.port = x->req.receiver_port;

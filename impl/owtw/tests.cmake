@@ -32,7 +32,7 @@ ippm_script_test(owamp_server_conform LABEL live
 # Type-P (RFC 4656 §3.5) against a scripted peer: the clients' --dscp in
 # the top six bits, the servers' reflected / Conf-Sender packets marked
 # with the DSCP asked for (RFC 5357 §3.5), a PHB ID refused with Accept 3.
-foreach(role client)
+foreach(role client server)
   foreach(proto twamp owamp)
     ippm_script_test(owtw_typep_${role}_${proto} LABEL live
       COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/typep.py

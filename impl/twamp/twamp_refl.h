@@ -32,6 +32,7 @@ struct twamp_refl_params {
     uint16_t reflect_len;        /* RFC 6038, 0: none */
     bool symmetrical;
     uint64_t refwait_ns;
+    uint8_t dscp;                /* of the reflected packets (Type-P) */
 };
 
 /* Binds the session's socket (owtw_testport_open) and derives its keys.

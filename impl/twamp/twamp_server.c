@@ -123,6 +123,8 @@ static void on_request(struct twc *c, uint64_t now)
         .reflect_len = req->pad_to_reflect,
         .symmetrical = (c->m.c.mode & OWTW_MODE_SYMMETRICAL) != 0,
         .refwait_ns = s->b.o.refwait_ns};
+    int dscp = owtw_type_p_dscp(req->type_p);
+    p.dscp = dscp > 0 ? (uint8_t)dscp : 0;
     if (i < 0 || owtw_ctl_make_sid(ans.sid, &c->link->sock.local, now,
                                    &s->b.crypto) != IPPM_OK) {
         ans.accept = OWTW_ACCEPT_INTERNAL;
@@ -130,6 +132,10 @@ static void on_request(struct twc *c, uint64_t now)
         /* RFC 5357 §3.5: "The Server MUST interpret any non-zero value
          * as an improperly formatted command, and MUST respond with the
          * Accept field set to 3". */
+        ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
+    } else if (dscp < 0) {
+        /* A PHB ID (or a reserved form) we cannot set on reflections:
+         * RFC 4656 §3.5 lets a server refuse a Type-P it cannot honour. */
         ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
     } else if (twamp_refl_open(&c->refl[i], &c->link->sock.local,
                                s->b.o.test_lo, s->b.o.test_hi,
