@@ -121,8 +121,8 @@ static bool link_known(int dlt)
 }
 
 /* see cmd_pcap.h */
-int capture_load(const char *path, struct capture *c, char *err,
-                 size_t errcap)
+int capture_load(const char *path, struct capture *c,
+                 struct ippm_tcp_reasm *tcp, char *err, size_t errcap)
 {
     struct ippm_pcap_reader r;
     memset(c, 0, sizeof *c);
@@ -134,7 +134,15 @@ int capture_load(const char *path, struct capture *c, char *err,
     /* A stop (conform_catch_stop) ends the reading: what came before it
      * is graded. */
     while (!ippm_net_stopping() &&
-           (rc = ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+           (rc = tcp ? ippm_pcap_next_seg(&r, &pd, err, errcap)
+                     : ippm_pcap_next(&r, &pd, err, errcap)) == 1) {
+        if (pd.tcp) {
+            if (ippm_tcp_reasm_add(tcp, &pd) == 0)
+                continue;
+            snprintf(err, errcap, "out of memory");
+            rc = -1;
+            break;
+        }
         uint8_t *data = capture_grow(c) == 0 ? capture_bytes(c, pd.len)
                                              : NULL;
         if (data == NULL) {
@@ -699,11 +707,15 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         }
         r->crypto_ok = true;
     }
-    if (capture_load(o->file, &r->cap, err, sizeof err) != 0) {
+    /* One pass over the file: a FIFO or a pipe cannot be read twice. */
+    struct ippm_tcp_reasm tcp;
+    ippm_tcp_reasm_init(&tcp);
+    if (capture_load(o->file, &r->cap, &tcp, err, sizeof err) != 0) {
+        ippm_tcp_reasm_free(&tcp);
         ippm_cli_error("pcap check: %s: %s", o->file, err);
         return IPPM_EXIT_RUNTIME;
     }
-    int orc = owtw_pcap_load(o, &r->owtw);
+    int orc = owtw_pcap_load(o, &tcp, r->cap.counts.frames, &r->owtw);
     if (orc != 0)
         return orc;
     if (owtw_pcap_connections(r->owtw))

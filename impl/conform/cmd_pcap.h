@@ -10,6 +10,7 @@
 
 #include "conformance/stamp/stamp_pairing.h"
 #include "impl/capture/pcap_read.h"
+#include "impl/capture/tcp_reasm.h"
 #include "impl/conform/conform_cmd.h"
 
 /* Every UDP datagram of the file, in the pairing's form; frame[i] is
@@ -63,13 +64,14 @@ struct check_opts {
 /* Frees what capture_load took and clears c. */
 void capture_free(struct capture *c);
 
-/* Reads every UDP datagram of path; a read error past the first frame
+/* Reads every UDP datagram of path, and with tcp (NULL: skipped) every
+ * TCP segment into it, in one pass; a read error past the first frame
  * (a truncated file) is a warning. Returns 0, or -1 with err set when the
  * file cannot be opened (not a capture, a cut file header), its first
  * record cannot be read, or its link type is one the reader does not
  * decode and no datagram came out: nothing of it can be read. */
-int capture_load(const char *path, struct capture *c, char *err,
-                 size_t errcap);
+int capture_load(const char *path, struct capture *c,
+                 struct ippm_tcp_reasm *tcp, char *err, size_t errcap);
 
 /* The reflector port of the capture (stamp_pairing_detect_port), 0 when
  * nothing looks like an exchange. Returns 0, or -1 when out of memory. */

@@ -288,7 +288,7 @@ int cmd_pcap_dump(int argc, char **argv)
     }
     struct capture c;
     char err[512];
-    if (capture_load(o.file, &c, err, sizeof err) != 0) {
+    if (capture_load(o.file, &c, NULL, err, sizeof err) != 0) {
         ippm_cli_error("pcap dump: %s: %s", o.file, err);
         ippm_hmac_key_free(&sk);
         if (crypto_ok)

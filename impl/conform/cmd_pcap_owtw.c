@@ -98,40 +98,20 @@ void owtw_ctl_conn_transcript(const struct owtw_ctl_conn *cn,
     t->left_over[1] = cn->cut.left_over[1];
 }
 
-/* Reads every TCP segment of the file. 0, or an IPPM_EXIT_ status. */
-static int read_segments(const char *file, struct owtw_pcap *p)
-{
-    struct ippm_pcap_reader rd;
-    char err[256];
-    if (ippm_pcap_open(&rd, file, err, sizeof err) != 0) {
-        ippm_cli_error("pcap check: %s: %s", file, err);
-        return IPPM_EXIT_RUNTIME;
-    }
-    struct ippm_pcap_dgram d;
-    int rc;
-    while ((rc = ippm_pcap_next_seg(&rd, &d, err, sizeof err)) == 1)
-        if (d.tcp && ippm_tcp_reasm_add(&p->tr, &d) != 0) {
-            ippm_pcap_close(&rd);
-            ippm_cli_error("pcap check: out of memory");
-            return IPPM_EXIT_RUNTIME;
-        }
-    p->frames = rd.counts.frames;
-    ippm_pcap_close(&rd);
-    /* a read error past the first frame: a file cut short; what was read
-     * is graded, as the UDP reader does */
-    return 0;
-}
-
 /* see cmd_pcap_owtw.h */
-int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out)
+int owtw_pcap_load(const struct check_opts *o, struct ippm_tcp_reasm *tcp,
+                   uint64_t frames, struct owtw_pcap **out)
 {
     struct owtw_pcap *p = calloc(1, sizeof *p);
     *out = p;
     if (!p) {
+        ippm_tcp_reasm_free(tcp);
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
-    ippm_tcp_reasm_init(&p->tr);
+    p->tr = *tcp; /* the segments are the load's now */
+    ippm_tcp_reasm_init(tcp);
+    p->frames = frames;
     if (o->keys_file && owtw_keys_load("--keys", o->keys_file, &p->keys) != 0)
         return IPPM_EXIT_USAGE;
     if (p->keys.n) {
@@ -142,9 +122,6 @@ int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out)
         }
         p->crypto_ok = true;
     }
-    int rc = read_segments(o->file, p);
-    if (rc)
-        return rc;
     p->conn = calloc(p->tr.n ? p->tr.n : 1, sizeof *p->conn);
     if (!p->conn)
         return IPPM_EXIT_RUNTIME;

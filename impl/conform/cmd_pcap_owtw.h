@@ -35,11 +35,13 @@ void owtw_ctl_conn_transcript(const struct owtw_ctl_conn *cn,
 
 void owtw_ctl_conn_free(struct owtw_ctl_conn *cn);
 
-/* Reads o->file's TCP connections and cuts each OWAMP/TWAMP control
+/* Takes the TCP segments capture_load read from o->file (tcp is left
+ * empty; frames: the file's count) and cuts each OWAMP/TWAMP control
  * connection (decrypted with o->keys_file). *out is set even on failure
- * (free it). Returns 0, or an IPPM_EXIT_ status after one line on
+ * (free it); tcp is freed on failure too. Returns 0, or an IPPM_EXIT_ status after one line on
  * stderr. */
-int owtw_pcap_load(const struct check_opts *o, struct owtw_pcap **out);
+int owtw_pcap_load(const struct check_opts *o, struct ippm_tcp_reasm *tcp,
+                   uint64_t frames, struct owtw_pcap **out);
 
 /* Control connections found; 0: none (the capture is STAMP's). */
 size_t owtw_pcap_connections(const struct owtw_pcap *p);
