@@ -37,6 +37,7 @@ struct ow_sess {
     struct owtw_test_slot sched[OWTW_CTL_MAX_SLOTS]; /* as proto/owtw runs them */
     struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
     size_t n_skips;
+    uint64_t complete_ns;     /* receiving: when complete (RFC 4656 §3.8) */
 };
 
 struct owc {
@@ -226,12 +227,42 @@ static void on_request(struct owc *c, uint64_t now)
     answer(c, &a, owtw_server_accept(&c->m, now, &ans, &a), now);
 }
 
+/* RFC 4656 §3.8: "The completed time of each session is determined as
+ * Timeout after the scheduled time for the last sequence number." */
+static uint64_t complete_ns(const struct ows *s, const struct ow_sess *x)
+{
+    struct owtw_schedule sched;
+    uint64_t at = x->req.start_time;
+    if (owtw_schedule_init(&sched, &s->b.crypto, x->recv.sid, x->sched,
+                           x->req.n_slots, x->req.start_time) != IPPM_OK)
+        return 0; /* the Stop will not wait for what cannot be known */
+    for (uint32_t k = 0; k < x->req.n_packets; k++)
+        if (owtw_schedule_next(&sched, &at) != IPPM_OK)
+            break;
+    owtw_schedule_free(&sched);
+    return ippm_ns_from_ntp(at) + owtw_ctl_interval_ns(x->req.timeout);
+}
+
+/* When every session c receives is complete; 0 when none. */
+static uint64_t receiving_complete_ns(const struct owc *c)
+{
+    uint64_t last = 0;
+    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
+        const struct ow_sess *x = &c->sess[i];
+        if (x->used && x->receiving && !x->recv.finished &&
+            x->complete_ns > last)
+            last = x->complete_ns;
+    }
+    return last;
+}
+
 /* Starts one session: receiving, or sending to the client's port. */
 static void start_session(struct owc *c, struct ow_sess *x)
 {
     struct ows *s = c->srv;
     if (x->receiving) {
         x->recv.started = true;
+        x->complete_ns = complete_ns(s, x);
         return;
     }
     const struct owtw_session_keys *sk = session_keys(c);
@@ -439,8 +470,14 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
 {
     struct ows *s = ctx;
     size_t n = 0;
+    uint64_t now = ippm_clock_now(&s->b.clk);
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
         struct owc *c = s->links[k].m;
+        /* our Stop-Sessions waits for the sessions we receive too; a
+         * time already passed would only spin the loop */
+        uint64_t rc = c && !c->stop_sent ? receiving_complete_ns(c) : 0;
+        if (rc > now && rc < *deadline)
+            *deadline = rc;
         for (int i = 0; c && i < OWTW_CTL_MAX_SESSIONS && n < cap; i++) {
             struct ow_sess *x = &c->sess[i];
             if (!x->used || session_fd(x) < 0)
@@ -448,6 +485,7 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
             if (!x->receiving) {
                 uint64_t d = owtw_send_deadline(&x->send);
                 if (x->send.scheduled && !c->stop_sent &&
+                    owtw_send_end_ns(&x->send) > now &&
                     owtw_send_end_ns(&x->send) < d)
                     d = owtw_send_end_ns(&x->send);
                 if (d < *deadline)
@@ -461,8 +499,11 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
     return n;
 }
 
-/* Sends what is due; once every sending session of a connection is over,
- * our Stop-Sessions (unless sent). */
+/* Sends what is due; once every sending session of a connection is over
+ * and every session it receives complete (RFC 4656 §3.8: "each side of
+ * the control connection SHOULD wait until all sessions are complete
+ * before sending the Stop-Sessions message"), our Stop-Sessions (unless
+ * sent). */
 static void send_due(struct ows *s, uint64_t now)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
@@ -480,7 +521,7 @@ static void send_due(struct ows *s, uint64_t now)
             any = true;
             all_done = all_done && owtw_send_finished(&x->send, now);
         }
-        if (any && all_done)
+        if (any && all_done && now >= receiving_complete_ns(c))
             send_stop(c, now);
     }
 }

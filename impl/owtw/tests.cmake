@@ -39,3 +39,9 @@ foreach(role client server)
               $<TARGET_FILE:ippm> ${role} ${proto})
   endforeach()
 endforeach()
+# RFC 4656 §3.8: the OWAMP server's Stop-Sessions waits until the session
+# it receives is complete, so a client answering it at once (as owping
+# does) loses no records.
+ippm_script_test(owamp_server_stop_waits LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm>)

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""RFC 4656 §3.8 against `ippm owamp server`, in unauthenticated mode: a
+scripted client, as owping behaves, asks the server to receive 5 packets
+(one every 0.2 s) and to send it 1, all starting together, and answers
+the server's Stop-Sessions at once with its own. The server must not send
+Stop-Sessions before the session it receives is complete (Timeout after
+the scheduled time of its last packet): then Fetch-Session gives all 5
+records; a Stop sent when its own single packet's Timeout passed cut the
+session short (interop: owping saw 9 of 10).
+    stop.py IPPM
+"""
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+IPPM = sys.argv[1]
+N, GAP, TIMEOUT = 5, 0.2, 0.5
+
+
+def recv_n(s, n):
+    d = b""
+    while len(d) < n:
+        got = s.recv(n - len(d))
+        if not got:
+            raise SystemExit("connection closed after %d of %d octets"
+                             % (len(d), n))
+        d += got
+    return d
+
+
+def ntp(t):
+    t += 2208988800
+    return (int(t) << 32) | int((t % 1) * (1 << 32))
+
+
+def request(conf_s, conf_r, rport, sid, n, start):
+    m = struct.pack("!BBBBIIHH", 1, 4, conf_s, conf_r, 1, n, 0, rport)
+    m += socket.inet_aton("127.0.0.1") + bytes(12)
+    m += socket.inet_aton("127.0.0.1") + bytes(12)
+    m += sid + struct.pack("!IQQI", 0, ntp(start),
+                           int(TIMEOUT * (1 << 32)), 0)
+    m += bytes(8) + bytes(16)
+    m += struct.pack("!B7xQ", 1, int(GAP * (1 << 32))) + bytes(16)
+    return m
+
+
+def read_stop(c):
+    """The rest of a Stop-Sessions whose first octet was read."""
+    head = b"\x03" + recv_n(c, 15)
+    n = struct.unpack("!I", head[4:8])[0]
+    body = 0
+    for _ in range(n):
+        d = recv_n(c, 24)
+        skips = struct.unpack("!I", d[20:24])[0]
+        recv_n(c, 8 * skips)
+        body += 24 + 8 * skips
+    recv_n(c, (-body) % 16 + 16)  # MBZ to a block, HMAC
+
+
+def stop_msg(sid, next_seqno):
+    m = struct.pack("!BBxxI8x", 3, 0, 1)
+    m += sid + struct.pack("!II", next_seqno, 0)
+    return m + bytes((-24) % 16) + bytes(16)
+
+
+def run(port):
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    recv_n(c, 64)
+    c.sendall(struct.pack("!I", 1) + bytes(160))
+    if recv_n(c, 48)[15] != 0:
+        raise SystemExit("Server-Start refused")
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    start = time.time() + 0.5
+    c.sendall(request(0, 1, 0, bytes(16), N, start))
+    acc = recv_n(c, 48)
+    if acc[0] != 0:
+        raise SystemExit("receiving session refused: Accept %d" % acc[0])
+    rport, rsid = struct.unpack("!H", acc[2:4])[0], acc[4:20]
+    ssid = socket.inet_aton("127.0.0.1") + os.urandom(12)
+    c.sendall(request(1, 0, u.getsockname()[1], ssid, 1, start))
+    if recv_n(c, 48)[0] != 0:
+        raise SystemExit("sending session refused")
+    c.sendall(bytes([2]) + bytes(31))
+    recv_n(c, 32)
+    sent = 0
+    server_stop = False
+    while not server_stop:
+        due = start + sent * GAP if sent < N else None
+        wait = max(0.0, due - time.time()) if due else 10.0
+        r, _, _ = select.select([c], [], [], wait)
+        if r:
+            if recv_n(c, 1) != b"\x03":
+                raise SystemExit("expected Stop-Sessions")
+            read_stop(c)
+            server_stop = True
+        elif due:
+            u.sendto(struct.pack("!IQH", sent, ntp(time.time()), 0),
+                     ("127.0.0.1", rport))
+            sent += 1
+        else:
+            raise SystemExit("no Stop-Sessions from the server")
+    c.sendall(stop_msg(rsid, sent))  # at once, as owping does
+    c.sendall(struct.pack("!B7xII", 4, 0, 0xffffffff) + rsid + bytes(16))
+    ack = recv_n(c, 32)
+    records = struct.unpack("!I", ack[12:16])[0]
+    c.close()
+    if ack[0] != 0 or records != N:
+        print("FAIL Stop-Sessions after %d of %d packets sent; Fetch-Ack "
+              "Accept %d, %d records of %d" % (sent, N, ack[0], records, N))
+        return 1
+    print("ok   the server's Stop-Sessions waited for the %d packets it "
+          "received; Fetch-Session gives %d records" % (N, records))
+    return 0
+
+
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+port = s.getsockname()[1]
+s.close()
+srv = subprocess.Popen([IPPM, "owamp", "server", "--listen", "127.0.0.1",
+                        "--port", str(port)], stderr=subprocess.PIPE,
+                       text=True)
+try:
+    if "listening on" not in srv.stderr.readline():
+        raise SystemExit("server did not start")
+    rc = run(port)
+finally:
+    srv.terminate()
+    srv.wait(timeout=10)
+sys.exit(rc)
