@@ -24,6 +24,13 @@
 #define PROG "owamp server"
 #define MAX_SKIPS 64          /* skip ranges kept per session */
 #define FETCH_CHUNK 128       /* records per Fetch reply chunk */
+/* Finished receiving sessions kept for Fetch-Session from any later
+ * connection (powstream fetches over a new one, RFC 4656 §3.5: the SID
+ * "can be used in later sessions as an argument for the Fetch-Session
+ * command"): at most this many sessions and records (32 octets each, so
+ * 32 MiB), the oldest evicted first. */
+#define KEPT_SESSIONS 64
+#define KEPT_RECORDS (1u << 20)
 
 struct ows;
 
@@ -38,6 +45,19 @@ struct ow_sess {
     struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
     size_t n_skips;
     uint64_t complete_ns;     /* receiving: when complete (RFC 4656 §3.8) */
+};
+
+/* A finished receiving session whose connection moved on. */
+struct ow_kept {
+    bool used;
+    uint64_t age;             /* order kept: the smallest goes first */
+    struct owtw_request req;  /* receiver_port and sid as accepted */
+    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS];
+    struct owamp_skip skips[MAX_SKIPS];
+    size_t n_skips;
+    struct owamp_record *rec; /* allocated */
+    size_t n;
+    uint32_t next_seqno;
 };
 
 struct owc {
@@ -62,6 +82,9 @@ struct ows {
     struct ippm_export exp;
     struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
+    struct ow_kept kept[KEPT_SESSIONS];
+    size_t kept_records;
+    uint64_t kept_age;
 };
 
 static const char usage_head[] =
@@ -110,11 +133,66 @@ static void answer(struct owc *c, struct owtw_action *a, enum ippm_err e,
         (void)owtw_link_perform(c->link, &a->io, now);
 }
 
+static void kept_drop(struct ows *s, struct ow_kept *k)
+{
+    s->kept_records -= k->n;
+    free(k->rec);
+    memset(k, 0, sizeof(*k));
+}
+
+/* The oldest kept session, NULL when none. */
+static struct ow_kept *kept_oldest(struct ows *s)
+{
+    struct ow_kept *o = NULL;
+    for (size_t i = 0; i < KEPT_SESSIONS; i++)
+        if (s->kept[i].used && (!o || s->kept[i].age < o->age))
+            o = &s->kept[i];
+    return o;
+}
+
+/* A free entry of the store, the oldest evicted when none. */
+static struct ow_kept *kept_slot(struct ows *s)
+{
+    for (size_t i = 0; i < KEPT_SESSIONS; i++)
+        if (!s->kept[i].used)
+            return &s->kept[i];
+    struct ow_kept *k = kept_oldest(s);
+    kept_drop(s, k);
+    return k;
+}
+
+/* A finished receiving session into the server's store, its records
+ * moved (not copied), the oldest evicted until it fits. */
+static void keep_session(struct ows *s, struct ow_sess *x)
+{
+    size_t n = x->recv.r.n;
+    if (!x->receiving || !x->recv.finished || !x->recv.rec ||
+        n > KEPT_RECORDS)
+        return;
+    while (s->kept_records + n > KEPT_RECORDS)
+        kept_drop(s, kept_oldest(s));
+    struct ow_kept *k = kept_slot(s);
+    k->used = true;
+    k->age = ++s->kept_age;
+    k->req = x->req;
+    k->req.receiver_port = x->recv.sock.local.port;
+    memcpy(k->req.sid, x->recv.sid, OWTW_SID_LEN);
+    memcpy(k->slots, x->slots, sizeof(k->slots));
+    memcpy(k->skips, x->skips, sizeof(k->skips));
+    k->n_skips = x->n_skips;
+    k->rec = x->recv.rec;
+    k->n = n;
+    k->next_seqno = x->recv.r.next_seqno;
+    x->recv.rec = NULL;
+    s->kept_records += n;
+}
+
 static void close_session(struct owc *c, int i)
 {
     struct ow_sess *x = &c->sess[i];
     if (!x->used)
         return;
+    keep_session(c->srv, x);
     owamp_recv_close(&x->recv);
     owtw_send_close(&x->send);
     x->used = false;
@@ -201,6 +279,7 @@ static void on_request(struct owc *c, uint64_t now)
         (req->conf_sender && owtw_type_p_dscp(req->type_p) < 0)) {
         ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
     } else {
+        close_session(c, i); /* a stopped session's slot, reused */
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;
@@ -358,42 +437,87 @@ static void on_stop(struct owc *c, uint64_t now)
         send_stop(c, now);
 }
 
+/* What Fetch-Session serves, from a connection's session or the store. */
+struct fetch_view {
+    struct owtw_request req;  /* receiver_port and sid as accepted */
+    const struct owtw_slot *slots;
+    const struct owamp_skip *skips;
+    size_t n_skips;
+    const struct owamp_record *rec;
+    size_t n;
+    uint32_t next_seqno;
+    bool finished;
+};
+
+/* A receiving session of connection c with this SID, as a view. */
+static bool view_of_conn(const struct owc *c, const uint8_t *sid,
+                         struct fetch_view *v)
+{
+    int i = c ? session_of(c, sid) : -1;
+    const struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
+    if (!x || !x->receiving)
+        return false;
+    *v = (struct fetch_view){x->req, x->slots, x->skips, x->n_skips,
+                             x->recv.r.rec, x->recv.r.n,
+                             x->recv.r.next_seqno, x->recv.finished};
+    v->req.receiver_port = x->recv.sock.local.port;
+    memcpy(v->req.sid, x->recv.sid, OWTW_SID_LEN);
+    return true;
+}
+
+/* The session of a SID: this connection's, another's still open, or
+ * one kept after its connection moved on (RFC 4656 §3.5). */
+static bool fetch_find(const struct owc *c, const uint8_t *sid,
+                       struct fetch_view *v)
+{
+    const struct ows *s = c->srv;
+    if (view_of_conn(c, sid, v))
+        return true;
+    for (size_t k = 0; k < s->b.o.max_conns; k++)
+        if (view_of_conn(s->links[k].m, sid, v))
+            return true;
+    for (size_t k = 0; k < KEPT_SESSIONS; k++) {
+        const struct ow_kept *e = &s->kept[k];
+        if (e->used && memcmp(e->req.sid, sid, OWTW_SID_LEN) == 0) {
+            *v = (struct fetch_view){e->req, e->slots, e->skips, e->n_skips,
+                                     e->rec, e->n, e->next_seqno, true};
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Fetch-Session (RFC 4656 §3.9): the records of a receiving session. */
 static void on_fetch(struct owc *c, uint64_t now)
 {
     const struct owtw_fetch *f = &c->act.fetch;
-    int i = session_of(c, f->sid);
+    struct fetch_view v;
     struct owtw_fetch_ack ack;
     memset(&ack, 0, sizeof(ack));
-    struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
     struct owtw_action a;
-    if (!x || !x->receiving) {
+    if (!fetch_find(c, f->sid, &v)) {
         ack.accept = OWTW_ACCEPT_FAILURE;
         answer(c, &a, owtw_server_fetch_ack(&c->m, now, &ack, NULL, NULL,
                                             NULL, &a),
                now);
         return;
     }
-    const struct owamp_receiver *r = &x->recv.r;
-    ack.finished = x->recv.finished;
-    ack.next_seqno = r->next_seqno;
-    ack.n_skips = (uint32_t)x->n_skips;
-    ack.n_records = (uint32_t)r->n;
+    ack.finished = v.finished;
+    ack.next_seqno = v.next_seqno;
+    ack.n_skips = (uint32_t)v.n_skips;
+    ack.n_records = (uint32_t)v.n;
     uint8_t skips[MAX_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK];
     size_t w;
-    (void)owamp_skips_encode(skips, sizeof(skips), x->skips, x->n_skips, &w);
-    struct owtw_request repro = x->req;
-    repro.receiver_port = x->recv.sock.local.port;
-    memcpy(repro.sid, x->recv.sid, OWTW_SID_LEN);
-    if (owtw_server_fetch_ack(&c->m, now, &ack, &repro, x->slots, skips,
+    (void)owamp_skips_encode(skips, sizeof(skips), v.skips, v.n_skips, &w);
+    if (owtw_server_fetch_ack(&c->m, now, &ack, &v.req, v.slots, skips,
                               &a) != IPPM_OK ||
         owtw_link_perform(c->link, &a.io, now) != 0)
         return;
     static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
-    for (size_t k = 0; k < r->n || k == 0; k += FETCH_CHUNK) {
-        size_t n = r->n - k < FETCH_CHUNK ? r->n - k : FETCH_CHUNK;
-        bool last = k + n >= r->n;
-        (void)owamp_records_encode(chunk, sizeof(chunk), r->rec + k, n, &w);
+    for (size_t k = 0; k < v.n || k == 0; k += FETCH_CHUNK) {
+        size_t n = v.n - k < FETCH_CHUNK ? v.n - k : FETCH_CHUNK;
+        bool last = k + n >= v.n;
+        (void)owamp_records_encode(chunk, sizeof(chunk), v.rec + k, n, &w);
         if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
                                       &a) != IPPM_OK ||
             owtw_link_perform(c->link, &a.io, now) != 0 || last)
@@ -607,6 +731,8 @@ int owamp_server_main(int argc, char **argv)
     if (rc < 0)
         rc = serve(s);
     ippm_export_stop(&s->exp);
+    for (size_t k = 0; k < KEPT_SESSIONS; k++)
+        free(s->kept[k].rec);
     free(s->links);
     free(s->keys);
     ippm_rx_batch_free(&s->rx);

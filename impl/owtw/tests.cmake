@@ -45,3 +45,8 @@ endforeach()
 ippm_script_test(owamp_server_stop_waits LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
           $<TARGET_FILE:ippm>)
+# Fetch-Session over a later connection (RFC 4656 §3.5), as powstream
+# does: the session kept while its connection is open and after it closed.
+ippm_script_test(owamp_server_fetch_later LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> fetch)

@@ -7,7 +7,11 @@ Stop-Sessions before the session it receives is complete (Timeout after
 the scheduled time of its last packet): then Fetch-Session gives all 5
 records; a Stop sent when its own single packet's Timeout passed cut the
 session short (interop: owping saw 9 of 10).
-    stop.py IPPM
+    stop.py IPPM fetch
+        then fetches the session over a second connection while the first
+        is open, and over a third once it closed (powstream fetches over
+        a new connection; RFC 4656 §3.5: the SID "can be used in later
+        sessions as an argument for the Fetch-Session command").
 """
 import os
 import select
@@ -18,6 +22,7 @@ import sys
 import time
 
 IPPM = sys.argv[1]
+FETCH = len(sys.argv) > 2 and sys.argv[2] == "fetch"
 N, GAP, TIMEOUT = 5, 0.2, 0.5
 
 
@@ -67,12 +72,44 @@ def stop_msg(sid, next_seqno):
     return m + bytes((-24) % 16) + bytes(16)
 
 
-def run(port):
+def connect(port):
     c = socket.create_connection(("127.0.0.1", port), timeout=10)
     recv_n(c, 64)
     c.sendall(struct.pack("!I", 1) + bytes(160))
     if recv_n(c, 48)[15] != 0:
         raise SystemExit("Server-Start refused")
+    return c
+
+
+def fetch(c, sid):
+    """Fetch-Session of every record: (Accept, Number of Records)."""
+    c.sendall(struct.pack("!B7xII", 4, 0, 0xffffffff) + sid + bytes(16))
+    ack = recv_n(c, 32)
+    return ack[0], struct.unpack("!I", ack[12:16])[0]
+
+
+def fetch_elsewhere(port, c, rsid):
+    """The same SID over a new connection, the first open, then closed."""
+    rc = 0
+    for when in ("while the first is open", "after the first closed"):
+        if when.startswith("after"):
+            c.close()
+            time.sleep(0.2)  # the server sees the close
+        d = connect(port)
+        accept, records = fetch(d, rsid)
+        d.close()
+        if (accept, records) != (0, N):
+            print("FAIL Fetch-Session over a new connection %s: Accept %d, "
+                  "%d records of %d" % (when, accept, records, N))
+            rc = 1
+        else:
+            print("ok   Fetch-Session over a new connection %s: %d records"
+                  % (when, records))
+    return rc
+
+
+def run(port):
+    c = connect(port)
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(("127.0.0.1", 0))
     start = time.time() + 0.5
@@ -105,17 +142,14 @@ def run(port):
         else:
             raise SystemExit("no Stop-Sessions from the server")
     c.sendall(stop_msg(rsid, sent))  # at once, as owping does
-    c.sendall(struct.pack("!B7xII", 4, 0, 0xffffffff) + rsid + bytes(16))
-    ack = recv_n(c, 32)
-    records = struct.unpack("!I", ack[12:16])[0]
-    c.close()
-    if ack[0] != 0 or records != N:
+    accept, records = fetch(c, rsid)
+    if accept != 0 or records != N:
         print("FAIL Stop-Sessions after %d of %d packets sent; Fetch-Ack "
-              "Accept %d, %d records of %d" % (sent, N, ack[0], records, N))
+              "Accept %d, %d records of %d" % (sent, N, accept, records, N))
         return 1
     print("ok   the server's Stop-Sessions waited for the %d packets it "
           "received; Fetch-Session gives %d records" % (N, records))
-    return 0
+    return fetch_elsewhere(port, c, rsid) if FETCH else 0
 
 
 s = socket.socket()
