@@ -6,6 +6,13 @@
 # The server and the load are pinned to different cores when there are two.
 #
 # usage: ci/bench.sh [SECONDS]       (default 10, or $BENCH_SECONDS)
+# BENCH_SET=twamp runs the TWAMP reflectors instead (issue 12): the
+# TWAMP-Light reflector, stateless and stateful, and `ippm twamp server`
+# reflecting one test session in mode O (unauthenticated), which
+# ci/bench_twamp_session.py sets up over TWAMP-Control and holds open;
+# the same echo baselines and load (TWAMP-Test packets in mode O have
+# STAMP's open layout: RFC 8762 took it from RFC 5357). It writes
+# ci/bench-results-twamp.md and gates nothing.
 # The thread rows (issue 11) run the load as FLOWS (4) generators, each its
 # own socket, so that the kernel's SO_REUSEPORT hash spreads them over the
 # reflector's workers; their baseline is the bare echo under the same load
@@ -29,7 +36,13 @@ SIZE=${SIZE:-44}
 ROUNDS=${ROUNDS:-1}
 FLOWS=${FLOWS:-4}
 BENCH_GATE=${BENCH_GATE:-1}
-OUT=${BENCH_OUT:-$ROOT/ci/bench-results.md}
+BENCH_SET=${BENCH_SET:-stamp}
+if [ "$BENCH_SET" = twamp ]; then
+    BENCH_GATE=0
+    OUT=${BENCH_OUT:-$ROOT/ci/bench-results-twamp.md}
+else
+    OUT=${BENCH_OUT:-$ROOT/ci/bench-results.md}
+fi
 GOAL=0.9
 PY=/usr/bin/python3
 IPPM=$ROOT/$BUILD/ippm
@@ -53,7 +66,9 @@ fi
 HZ=$(getconf CLK_TCK)
 TMP=$(mktemp -d /tmp/ippm-bench.XXXXXX)
 SERVER_PID=
+SESSION_PID=
 cleanup() {
+    stop_session
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID" 2>/dev/null
         wait "$SERVER_PID" 2>/dev/null
@@ -61,6 +76,15 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# The TWAMP control client holding a session (BENCH_SET=twamp), if any.
+stop_session() {
+    if [ -n "$SESSION_PID" ]; then
+        kill "$SESSION_PID" 2>/dev/null
+        wait "$SESSION_PID" 2>/dev/null
+        SESSION_PID=
+    fi
+}
 
 # A free UDP port on 127.0.0.1.
 free_port() {
@@ -125,9 +149,17 @@ run_case() {
     port=$(free_port)
     # Several flows: the server may use every CPU (--threads pins itself).
     [ "$CASE_FLOWS" -gt 1 ] && pin=""
+    # A TWAMP server's --port is its control port: the load goes to the
+    # test session the control client sets up on $port.
+    local ctl=$port
+    [ "$1 $2" = "twamp server" ] && ctl=$(free_port)
     # shellcheck disable=SC2086
-    $pin "$IPPM" "$@" --port "$port" >"$TMP/$label.server.out" 2>"$TMP/$label.server.err" &
+    $pin "$IPPM" "$@" --port "$ctl" >"$TMP/$label.server.out" 2>"$TMP/$label.server.err" &
     SERVER_PID=$!
+    if [ "$ctl" != "$port" ]; then
+        "$PY" "$ROOT/ci/bench_twamp_session.py" "$ctl" "$port" >"$TMP/$label.session" 2>&1 &
+        SESSION_PID=$!
+    fi
     if ! wait_bound "$port"; then
         echo "bench: $label did not bind port $port" >&2
         cat "$TMP/$label.server.err" >&2
@@ -141,6 +173,7 @@ run_case() {
     run_load "$port" "$SECS" "$TMP/$label.load.json"
     rc=$?
     t1=$(cpu_ticks "$SERVER_PID")
+    stop_session
     kill "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null
     SERVER_PID=
@@ -183,6 +216,16 @@ CASES=(
     "stamp-threads-1|stamp reflector --listen 127.0.0.1 --quiet --threads 1||$FLOWS"
     "stamp-threads-2|stamp reflector --listen 127.0.0.1 --quiet --threads 2 --cpus 0-1||$FLOWS"
 )
+if [ "$BENCH_SET" = twamp ]; then
+    CASES=(
+        "echo|bench echo --listen 127.0.0.1 --batch $BATCH|"
+        "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta|"
+        "stamp-stateless|stamp reflector --listen 127.0.0.1 --quiet|"
+        "twamp-light|twamp light-reflector --listen 127.0.0.1|"
+        "twamp-light-stateful|twamp light-reflector --listen 127.0.0.1 --stateful|"
+        "twamp-server-O|twamp server --listen 127.0.0.1 --quiet --any-sender-port|"
+    )
+fi
 fail=0
 declare -A RATES CPUS
 # Rounds interleave the servers, so a noisy neighbour hurts them alike.
@@ -229,13 +272,6 @@ for name, rate, cpu, rx, tx in rows:
     print(f"| {name} | {rate:,.0f} | {ratio:.3f} | {rs:.4f} | {c:.2f} | {c / echo_cpu:.2f}× |")
 PY
 )
-ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$echo_rate" "${RATE[stamp-stateless]}")
-tlv_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-tlv]}" "${RATE[stamp-tlv]}")
-# --threads (issue 11): each against the echo under the same FLOWS loads.
-t1_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-1]}")
-t2_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-2]}")
-tlv_cpu=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{e/r:.3f}' if r else 'nan')" "${CPU[echo-tlv]}" "${CPU[stamp-tlv]}")
-
 # Rounds of one server that disagree mean a busy machine, not a result.
 spread=$(for c in "${CASES[@]}"; do l=${c%%|*}; echo "${RATES[$l]}"; done | "$PY" -c '
 import sys
@@ -249,6 +285,41 @@ noise=""
 if [ "${spread:-0}" -gt 20 ]; then
     noise="Warning: replies/s of one server varied by up to ${spread}% between rounds, so the machine was busy (load average $(cut -d' ' -f1-3 /proc/loadavg)); the rate ratios are noise here, trust the CPU columns."
 fi
+
+if [ "$BENCH_SET" = twamp ]; then
+    commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    {
+        echo "# ippm bench: TWAMP reflectors vs bare UDP echo on loopback"
+        echo
+        echo "Produced by \`BENCH_SET=twamp ci/bench.sh $SECS\` (BATCH=$BATCH WINDOW=$WINDOW SIZE=$SIZE ROUNDS=$ROUNDS)"
+        echo "on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, build \`$BUILD\`;"
+        echo "$(nproc) CPU, Linux $(uname -r); $PINNING."
+        echo
+        echo "$table"
+        echo
+        if [ -n "$noise" ]; then echo "$noise"; echo; fi
+        echo "Load: \`ippm bench load\` as in ci/bench-results.md ($SIZE-octet open-mode"
+        echo "test packets, at most $WINDOW unanswered). twamp-server-O reflects one"
+        echo "TWAMP test session (mode O) that ci/bench_twamp_session.py set up over"
+        echo "TWAMP-Control; the server runs with --any-sender-port, since the load"
+        echo "sends from a port of its own."
+        echo
+        echo '\`\`\`'
+        cat "$TMP/servers.txt"
+        echo '\`\`\`'
+    } >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+    echo
+    echo "$table"
+    [ -n "$noise" ] && echo "bench: $noise"
+    echo "bench: written to ${OUT#$ROOT/}"
+    exit $fail
+fi
+ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$echo_rate" "${RATE[stamp-stateless]}")
+tlv_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-tlv]}" "${RATE[stamp-tlv]}")
+# --threads (issue 11): each against the echo under the same FLOWS loads.
+t1_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-1]}")
+t2_ratio=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "${RATE[echo-flows]}" "${RATE[stamp-threads-2]}")
+tlv_cpu=$("$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{e/r:.3f}' if r else 'nan')" "${CPU[echo-tlv]}" "${CPU[stamp-tlv]}")
 
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (+ uncommitted changes)" || true)
@@ -282,6 +353,8 @@ cpu_model=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/c
     echo "side, unpinned, each its own socket and WINDOW/$FLOWS; the reflector with"
     echo "--threads N --cpus 0-1, one SO_REUSEPORT socket per worker):"
     echo "stamp-threads-1 / echo-flows = $t1_ratio, stamp-threads-2 / echo-flows = $t2_ratio."
+    echo "The TWAMP reflectors against the same baselines: \`BENCH_SET=twamp ci/bench.sh\`,"
+    echo "in ci/bench-results-twamp.md."
     echo
     echo "Raw load results (JSON lines):"
     echo

@@ -20,7 +20,7 @@
 # Prints one row per check (attack, server, check, result, figure). Exit 0
 # when every check passes, 1 when one fails, 77 (skipped) without root:
 # spoofing needs raw sockets. HOSTILE_RATE sets the garbage rate; the run
-# is bounded by HOSTILE_TIMEOUT (90 s).
+# is bounded by HOSTILE_TIMEOUT (150 s).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3   # Debian's; a pyenv python3 may shadow it
@@ -33,7 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 77
 fi
 export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the tree
-budget=${HOSTILE_TIMEOUT:-90}
+budget=${HOSTILE_TIMEOUT:-150}
 # run.py leaves out (and fails) an attack that could overrun the budget,
 # so that the table is printed; timeout is the backstop.
 exec timeout -k 5 "$((budget + 10))" "$PY" "$here/hostile/run.py" \

@@ -25,7 +25,10 @@ lines only. Lines are compared by shape: decimal figures (times) are
 masked, integers (counts) must match unless mask=ints; JSON lines must have
 the same members with values of the same types. What depends on the host's
 clock discipline (the one-way delay verdict line and "one_way_clocks": a
-host that NTP steers says "trusted") is compared by its first words only.
+host that NTP steers says "trusted"; twping's and owping's "(err=...)")
+is compared by its first words only. `ippm twamp server` (on 18864) and
+`ippm owamp server` (on 18865) run in the background as the reflectors
+do.
 
     readme_examples.py IPPM README [--update]
 --update rewrites the marked blocks from the runs instead of checking.
@@ -46,13 +49,23 @@ import time
 IPPM, README = os.path.abspath(sys.argv[1]), sys.argv[2]
 UPDATE = "--update" in sys.argv[3:]
 PORT = "18862"
-PORTS = (PORT, "18863")  # the README's ports, each run on a free one
+# the README's ports, each run on a free one: STAMP, TWAMP Light, the
+# TWAMP server, the OWAMP server
+PORTS = (PORT, "18863", "18864", "18865")
 # Commands that run in the background, one of each, for the whole README.
-REFLECTORS = (("stamp", "reflector"), ("twamp", "light-reflector"))
+REFLECTORS = (("stamp", "reflector"), ("twamp", "light-reflector"),
+              ("twamp", "server"), ("owamp", "server"))
 MARK = re.compile(r"^<!-- readme-example: (\S+)((?: \S+=\S+)*) -->$")
 FLOAT = re.compile(r"(?<![\d.:])-?\d+\.\d+(?:e-?\d+)?(?![\d.])")
 INT = re.compile(r"(?<![\d.:])\d+(?![\d.:])")
-HASH = re.compile(r"\b[0-9a-f]{16}\b")  # the catalogue's digest
+# the catalogue's digest, a TWAMP/OWAMP session's SID
+HASH = re.compile(r"\b(?:[0-9a-f]{16}|[0-9a-f]{32})\b")
+# twping's and owping's error estimate: how good the host's clocks are
+ERREST = re.compile(r"\(err=[^)]*\)")
+# a time of day ("2026-12-06T12:02:27Z"), and a port after an address,
+# with mask=ints (the ephemeral ports of TWAMP/OWAMP test sessions)
+ISOTIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+ADDRPORT = re.compile(r"(?<=[\d\]]):\d+\b")
 
 
 def free_port():
@@ -88,9 +101,10 @@ def shape(line, mask_ints):
             return json.dumps(shape_json(json.loads(line)), sort_keys=True)
         except ValueError:
             pass
-    line = FLOAT.sub("F", HASH.sub("H", line))
+    line = FLOAT.sub("F", HASH.sub("H", ERREST.sub("(err)", line)))
+    line = ISOTIME.sub("T", line)
     if mask_ints:
-        line = INT.sub("N", line)
+        line = INT.sub("N", ADDRPORT.sub(":P", line))
     return line.rstrip()
 
 

@@ -4,15 +4,12 @@
  *
  * Input layout:
  *   [0]     bits 0-1: the protocol (0 OWAMP, 1 TWAMP, else from the first
- *           command)
+ *           command); bit 2: one key, KeyID "ippmtest", so modes A and E
+ *           decrypt (fuzz_owtw_crypto.h's stand-in AES and HMAC)
  *   [1..2]  length of the client's stream (big-endian, clamped)
  *   [3..]   the client's stream, then the server's
  * Each octet's time is its offset times two plus the direction (the two
  * streams interleave).
- *
- * Modes A and E stop after the Set-Up-Response here (no crypto): the
- * stand-in AES of fuzz_owtw_crypto.h cannot be included beside owtw.h
- * while owtw.h and owtw_test.h both define struct owtw_slot.
  *
  * Postconditions: no more messages than owtw_cut_max_msgs, no more
  * plaintext than owtw_cut_plain_room; each message lies inside its
@@ -25,11 +22,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_common.h"
+#include "fuzz_owtw_crypto.h"
 #include "conformance/owtw/owtw_cut.h"
 #include "conformance/owtw/owtw_obs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
+
+/* A stand-in PBKDF2: the passphrase's octets, repeated (not a KDF). */
+static enum ippm_err fake_pbkdf2(void *ctx, enum ippm_hash hash,
+                                 const uint8_t *pass, size_t pass_len,
+                                 const uint8_t *salt, size_t salt_len,
+                                 uint32_t count, uint8_t *out, size_t out_len)
+{
+    (void)ctx, (void)hash, (void)salt, (void)salt_len, (void)count;
+    for (size_t i = 0; i < out_len; i++)
+        out[i] = pass_len ? pass[i % pass_len] : 0;
+    return IPPM_OK;
+}
 
 static uint64_t ns_at(const void *ctx, int dir, uint64_t off)
 {
@@ -41,6 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
     if (len < 3)
         return 0;
+    struct ippm_crypto crypto = fuzz_owtw_crypto;
+    if (!crypto.pbkdf2)
+        crypto.pbkdf2 = fake_pbkdf2;
+    static const struct owtw_key key = {(const uint8_t *)"ippmtest", 8,
+                                        (const uint8_t *)"testpass", 8};
     size_t c2s = (size_t)data[1] << 8 | data[2];
     if (c2s > len - 3)
         c2s = len - 3;
@@ -49,7 +63,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         .len = {c2s, len - 3 - c2s},
         .ns_at = ns_at,
         .proto = (data[0] & 3) < 2 ? (int)(data[0] & 3) : -1,
-        .crypto = NULL,
+        .crypto = &crypto,
+        .keys = data[0] & 4 ? &key : NULL,
+        .n_keys = data[0] & 4 ? 1 : 0,
     };
     struct owtw_cut_out out;
     memset(&out, 0, sizeof out);

@@ -17,6 +17,7 @@ import threading
 import time
 
 import net
+import owtw
 from servers import PROFILES, Server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -444,3 +445,249 @@ UDP_ATTACKS = [("self-loop", self_loop), ("peer-loop", peer_loop),
                ("peer-loop-any", peer_loop_any),
                ("session-flood", session_flood), ("garbage", garbage)]
 TCP_ATTACKS = [("slow-clients", slow_clients), ("tcp-garbage", tcp_garbage)]
+
+
+# ---- TWAMP and OWAMP control (RFC 4656 §3, RFC 5357 §3) ----
+
+SILENT_N = 6          # greeting-wait: clients that never answer (< 8/source)
+SETUP_WAIT_S = 3.5    # their server's --setup-timeout (2 s), and slack
+CONN_FLOOD_N = 300    # conn-flood: connections held from one address
+SESSIONS_ASKED = 200  # many-sessions: Request-TW-Session on one connection
+SESSIONS_MAX = 16     # what one connection may hold (OWTW_CTL_MAX_SESSIONS)
+OWAMP_PACKETS = 100000000  # many-sessions, OWAMP: packets each asks for
+PER_SOURCE = 8        # conn-flood: greeted from one address (--max-conns-per-source)
+
+
+def attacker_conn(srv, timeout=2.0):
+    """A TCP connection from the attacker's address to srv's control port,
+    its greeting read; None when the server did not greet it."""
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.settimeout(timeout)
+    try:
+        c.bind((net.slow_source(), 0))
+        c.connect(("127.0.0.1", srv.tcp_port))
+        if len(owtw.recv_exact(c, owtw.GREETING)) == owtw.GREETING:
+            return c
+    except OSError:
+        pass
+    c.close()
+    return None
+
+
+def closed_by_peer(c, within):
+    """True when the server closes c (EOF or reset) within seconds."""
+    c.settimeout(within)
+    try:
+        while c.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except OSError:
+        return False
+
+
+class ControlAttack(TcpAttack):
+    """The fresh client's check, as tcp-garbage's: one probe from the
+    legitimate address every 0.1 s while the attack runs."""
+
+    def served(self, ctx, attack, seconds=1.0):
+        asked = got = 0
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            asked += 1
+            got += self.srv.tcp.probe(self.srv.tcp_port, 1.0)
+            time.sleep(0.1)
+        ctx.add(attack, self.srv.name, "client served",
+                got >= SERVED_MIN * asked,
+                "%d/%d greeted from 127.0.0.1 %s" % (got, asked, self.what()),
+                "%d/%d" % (got, asked))
+
+    def what(self):
+        return ""
+
+
+class GreetingWait(ControlAttack):
+    """SILENT_N clients read the Server-Greeting and never answer it: the
+    server must close each within its --setup-timeout (SERVWAIT, 900 s,
+    counts from the last octets received and is no bound here)."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.conns = []
+
+    def prime(self):
+        for _ in range(SILENT_N):
+            c = attacker_conn(self.srv)
+            if c:
+                self.conns.append(c)
+        self.t0 = time.monotonic()
+
+    def start(self):
+        pass
+
+    def check(self, ctx, attack):
+        self.served(ctx, attack)
+        left = SETUP_WAIT_S - (time.monotonic() - self.t0)
+        closed = sum(closed_by_peer(c, max(left, 0.1)) for c in self.conns)
+        took = time.monotonic() - self.t0
+        ctx.add(attack, self.srv.name, "closed", closed == SILENT_N,
+                "%d/%d silent clients closed within %.1f s of their greeting"
+                % (closed, SILENT_N, took), "%d/%d" % (closed, SILENT_N))
+        ctx.load(attack, self.srv.name, "%d silent clients" % SILENT_N)
+
+    def close(self):
+        super().close()
+        for c in self.conns:
+            c.close()
+
+
+class ConnFlood(ControlAttack):
+    """CONN_FLOOD_N connections from the attacker's one address, held:
+    the server greets at most its per-source limit of them, and a client
+    from another address is still greeted."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.conns = []
+        self.greeted = 0
+
+    def start(self):
+        for _ in range(CONN_FLOOD_N):
+            c = attacker_conn(self.srv, timeout=0.2)
+            if c:
+                self.greeted += 1
+                self.conns.append(c)
+
+    def what(self):
+        return "beside %d held from %s" % (CONN_FLOOD_N, net.slow_source())
+
+    def check(self, ctx, attack):
+        self.served(ctx, attack)
+        ctx.add(attack, self.srv.name, "bounded", self.greeted <= PER_SOURCE,
+                "%d of %d connections from one address greeted"
+                % (self.greeted, CONN_FLOOD_N),
+                "%d/%d greeted" % (self.greeted, CONN_FLOOD_N))
+        ctx.load(attack, self.srv.name, "%d connections" % CONN_FLOOD_N)
+
+    def close(self):
+        super().close()
+        for c in self.conns:
+            c.close()
+
+
+class ManySessions(ControlAttack):
+    """One open-mode connection asks for SESSIONS_ASKED test sessions
+    (TWAMP Request-TW-Session, RFC 5357 §3.5; OWAMP Request-Session,
+    RFC 4656 §3.5, each of OWAMP_PACKETS packets for the server to
+    receive): at most SESSIONS_MAX are accepted, memory stays flat (an
+    OWAMP receiver keeps a record per packet), and the server keeps
+    serving."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.accepted = self.answered = 0
+        self.ctl = None
+
+    def start(self):
+        try:
+            self.ctl = owtw.Control(self.srv.tcp_port,
+                                    src=net.slow_source())
+            for i in range(SESSIONS_ASKED):
+                accept, _ = self.ctl.request(
+                    20000 + i, 0,
+                    None if self.srv.udp else OWAMP_PACKETS)
+                self.answered += 1
+                self.accepted += accept == 0
+        except OSError:
+            pass   # closed on us: bounded as well
+
+    def what(self):
+        return "beside one connection that asked for %d sessions" \
+            % SESSIONS_ASKED
+
+    def check(self, ctx, attack):
+        self.served(ctx, attack)
+        ctx.add(attack, self.srv.name, "bounded",
+                self.accepted <= SESSIONS_MAX,
+                "%d of %d requests accepted (%d answered)"
+                % (self.accepted, SESSIONS_ASKED, self.answered),
+                "%d/%d accepted" % (self.accepted, SESSIONS_ASKED))
+        ctx.load(attack, self.srv.name, "%d sessions" % SESSIONS_ASKED)
+
+    def close(self):
+        super().close()
+        if self.ctl:
+            self.ctl.close()
+
+
+class SetupThenJunk(ControlAttack):
+    """Connections that send a valid open-mode Set-Up-Response, read the
+    Server-Start, then 32..1500 random octets: each must be closed (a
+    command it does not know), and a fresh client greeted meanwhile."""
+
+    def __init__(self, srv):
+        super().__init__(srv)
+        self.rng = random.Random(4656)
+        self.tried = self.closed = 0
+
+    def _one(self):
+        c = attacker_conn(self.srv)
+        if not c:
+            return
+        try:
+            c.sendall(owtw.setup_response())
+            if len(owtw.recv_exact(c, owtw.SERVER_START)) == \
+                    owtw.SERVER_START:
+                # a byte no command starts with (RFC 5357 §3.4: 1..5, 7)
+                # at least one command's length (32): a shorter one is
+                # waited for, as any partial message, until SERVWAIT
+                c.sendall(b"\xee" + self.rng.randbytes(
+                    self.rng.randint(31, 1499)))
+                closed = closed_by_peer(c, 2.0)
+                self.tried += 1   # with its result: check() may read now
+                self.closed += closed
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def _run(self):
+        while not self.done.is_set():
+            self._one()
+
+    def start(self):
+        pass
+
+    def what(self):
+        return "beside set-up-then-junk connections"
+
+    def check(self, ctx, attack):
+        self.served(ctx, attack, 2.0)
+        n, k = self.tried, self.closed
+        ctx.add(attack, self.srv.name, "closed", n > 0 and k == n,
+                "%d/%d junk connections closed by the server" % (k, n),
+                "%d/%d" % (k, n))
+        ctx.load(attack, self.srv.name, "%d junk connections" % n)
+
+
+def greeting_wait(ctx, name):
+    under_attack(ctx, "greeting-wait", name, GreetingWait)
+
+
+def conn_flood(ctx, name):
+    under_attack(ctx, "conn-flood", name, ConnFlood)
+
+
+def many_sessions(ctx, name):
+    under_attack(ctx, "many-sessions", name, ManySessions)
+
+
+def setup_then_junk(ctx, name):
+    under_attack(ctx, "setup-junk", name, SetupThenJunk)
+
+
+CONTROL_ATTACKS = [("greeting-wait", greeting_wait),
+                   ("conn-flood", conn_flood),
+                   ("many-sessions", many_sessions),
+                   ("setup-junk", setup_then_junk)]

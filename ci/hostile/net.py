@@ -126,7 +126,8 @@ class Peer:
     def __init__(self, profile, port, src="127.0.0.1"):
         self.profile = profile
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((src, 0))
+        # a TWAMP session answers only the Sender Port it was asked for
+        self.sock.bind((src, getattr(profile, "sender_port", 0)))
         self.sock.connect(("127.0.0.1", port))
         self.sock.setblocking(False)
         self.answered = set()

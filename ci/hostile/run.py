@@ -45,12 +45,15 @@ class Context:
 def plan(servers, wanted):
     """(attack name, function, server) for every pair that applies."""
     out = []
-    for aname, fn in attacks.UDP_ATTACKS + attacks.TCP_ATTACKS:
+    for aname, fn in (attacks.UDP_ATTACKS + attacks.TCP_ATTACKS +
+                      attacks.CONTROL_ATTACKS):
         if wanted and aname not in wanted:
             continue
-        udp = (aname, fn) in attacks.UDP_ATTACKS
+        kind = ("udp" if (aname, fn) in attacks.UDP_ATTACKS else
+                "control" if (aname, fn) in attacks.CONTROL_ATTACKS else
+                "tcp")
         for s in servers:
-            if PROFILES[s]["udp" if udp else "tcp"] is not None:
+            if PROFILES[s].get(kind):
                 out.append((aname, fn, s))
     return out
 

@@ -16,11 +16,18 @@ A profile is a dict:
   udp           None, or an object with request(seq, ssid=0) -> bytes (one
                 legitimate request) and reply_seq(data) -> the seq a reply
                 answers, or None when data is no reply
-  tcp           None, or an object with probe(port, timeout) -> True when a
+  tcp           None, or an object with probe(port, timeout, addr) -> True when a
                 fresh client is served (an HTTP 200, a TWAMP greeting...)
                 and slow_bytes() -> what a slow client trickles
   summary       a regex the server's stderr matches once it has stopped
-The server prints "listening on" on stdout when it is ready.
+  control       True for a TWAMP or OWAMP control listener on `tcp`: the
+                CONTROL_ATTACKS of attacks.py apply to it
+  banner        "stderr" when the server says "listening on" there
+                (default: stdout)
+  setup(srv)    None, or what makes srv's udp port listen once the
+                server is up (a TWAMP test session set up over control);
+                returns what to close with srv
+The server prints "listening on" on stdout (or stderr) when it is ready.
 """
 import hashlib
 import hmac
@@ -30,6 +37,7 @@ import struct
 import subprocess
 import time
 
+import owtw
 from net import free_port
 
 KEY = b"hostile-suite-key"
@@ -57,6 +65,24 @@ class StampUdp:
         return struct.unpack_from("!I", data, off)[0]
 
 
+class TwampUdp(StampUdp):
+    """TWAMP-Test in unauthenticated mode (RFC 5357 §4.1.2, §4.2.1): the
+    layout of STAMP's open mode, which RFC 8762 took from it. A server's
+    test session answers only the Sender Port its control client named:
+    every session of the suite names sender_port, which the legitimate
+    peer binds (net.Peer)."""
+
+    def __init__(self):
+        super().__init__(auth=False)
+        self._port = None
+
+    @property
+    def sender_port(self):
+        if self._port is None:
+            self._port = free_port(socket.SOCK_DGRAM)
+        return self._port
+
+
 class TwampLightUdp:
     """TWAMP-Light test packets, RFC 5357 §4.1.2 (unauthenticated): 14
     octets and 27 of padding, so that the 41-octet reply (§4.2.1) is no
@@ -78,10 +104,10 @@ class HttpGet:
     def __init__(self, path):
         self.path = path
 
-    def probe(self, port, timeout):
+    def probe(self, port, timeout, addr="127.0.0.1"):
         """True when a fresh client is answered 200 within timeout."""
         try:
-            with socket.create_connection(("127.0.0.1", port),
+            with socket.create_connection((addr, port),
                                           timeout=timeout) as c:
                 c.settimeout(timeout)
                 c.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\n"
@@ -111,6 +137,24 @@ def stamp_argv(extra):
                       "--port", str(p["udp"])] + extra(p)
 
 
+TWAMP_UDP = TwampUdp()
+
+
+def twamp_session(srv):
+    """One test session on srv's udp port, started."""
+    return owtw.open_session(srv, TWAMP_UDP.sender_port)
+
+
+OWTW_EXTRA = ["--setup-timeout", "2"]
+
+
+def owtw_argv(proto):
+    """--setup-timeout 2 rather than 30, so that greeting-wait's silent
+    clients are closed within the attack's time."""
+    return lambda p: [proto, "server", "--listen", p["addr"],
+                      "--port", str(p["tcp"])] + OWTW_EXTRA
+
+
 PROFILES = {
     "stamp": dict(
         argv=stamp_argv(lambda p: []),
@@ -138,6 +182,16 @@ PROFILES = {
         argv=stamp_argv(lambda p: ["--metrics", "127.0.0.1:%d" % p["tcp"]]),
         udp=None, tcp=HttpGet("/metrics"), summary=STAMP_SUMMARY,
         well_known=None),
+    # TWAMP (RFC 5357): the UDP attacks hit one started test session.
+    "twamp-server": dict(
+        argv=owtw_argv("twamp"), udp=TWAMP_UDP, tcp=owtw.Greeting(),
+        well_known=None, banner="stderr", setup=twamp_session, control=True,
+        summary=re.compile(r"^twamp server: \d+ connections", re.M)),
+    # OWAMP (RFC 4656): its test sockets only receive, so only control.
+    "owamp-server": dict(
+        argv=owtw_argv("owamp"), udp=None, tcp=owtw.Greeting(),
+        well_known=None, banner="stderr", control=True,
+        summary=re.compile(r"^owamp server: \d+ connections", re.M)),
 }
 
 
@@ -152,6 +206,7 @@ class Server:
         self.prof = PROFILES[name]
         self.udp = self.prof["udp"]
         self.tcp = self.prof["tcp"]
+        self.held = None   # what setup() returned
         key = "%s/key" % tmp
         with open(key, "wb") as f:
             f.write(KEY + b"\n")
@@ -164,9 +219,8 @@ class Server:
             self.proc = subprocess.Popen(
                 [ippm] + self.prof["argv"](self.ports),
                 stdout=subprocess.PIPE, stderr=self.err, text=True)
-            if "listening on" in self.proc.stdout.readline():
-                if self._ready():
-                    return
+            if self._banner() and self._ready() and self._setup():
+                return
             self.proc.kill()
             self.proc.wait()
         raise RuntimeError("%s did not start: %s" % (name, self.stderr()))
@@ -183,13 +237,34 @@ class Server:
     def tcp_port(self):
         return self.ports["tcp"]
 
+    def _banner(self):
+        """Waits for "listening on" where the profile prints it."""
+        if self.prof.get("banner") != "stderr":
+            return "listening on" in self.proc.stdout.readline()
+        end = time.monotonic() + 3
+        while time.monotonic() < end and self.proc.poll() is None:
+            if "listening on" in self.stderr():
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _setup(self):
+        if not self.prof.get("setup"):
+            return True
+        try:
+            self.held = self.prof["setup"](self)
+            return True
+        except OSError as e:
+            self.err.write("hostile: setup failed: %s\n" % e)
+            return False
+
     def _ready(self):
         """Waits until the TCP listener, if any, answers."""
         if not self.tcp:
             return True
         end = time.monotonic() + 3
         while time.monotonic() < end:
-            if self.tcp.probe(self.tcp_port, 0.5):
+            if self.tcp.probe(self.tcp_port, 0.5, addr=self.addr):
                 return True
             time.sleep(0.05)
         return False
@@ -216,6 +291,9 @@ class Server:
         return took, bool(self.prof["summary"].search(self.stderr()))
 
     def kill(self):
+        if self.held:
+            self.held.close()
+            self.held = None
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

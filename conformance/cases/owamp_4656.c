@@ -1,6 +1,7 @@
 /* OWAMP-Control, RFC 4656 §3 and §6: the server greeting and mode
  * negotiation, Server-Start, session requests, Start/Stop-Sessions,
- * Fetch-Session, and how each side meets bad input. IDs are
+ * Fetch-Session, and how each side meets bad input; and the OWAMP-Test
+ * packets each side sends in mode O (§4.1). IDs are
  * OWAMP-4656-<section>-<counter>, never renumbered. Quotes are word for
  * word from ../shared/rfc/rfc4656.txt (shared ones in owtw_rows.c).
  * Server cases are graded in the reflector role, client cases in the
@@ -11,8 +12,6 @@
 #define R IPPM_ROLE_REFLECTOR
 #define S IPPM_ROLE_SENDER
 
-static const struct owtw_mbz mbz_accept = {2, {{1, 1}, {20, 12}}};
-static const struct owtw_mbz mbz_request = {1, {{88, 8}}};
 
 static const char q_req_answer[] =
     "To each Request-Session message, an OWAMP server MUST respond with an "
@@ -25,6 +24,17 @@ static const char q_stop_count[] =
     "the Control-Server MUST account for each accepted Request-Session where "
     "Conf-Sender was set).";
 static const char q_skip_order[] = "Skip Ranges MUST be in order.";
+static const char q_multiplier[] = "Multiplier MUST NOT be set to zero.";
+static const char q_ttl[] =
+    "The sender SHOULD set the TTL in IPv4 (or Hop Limit in IPv6) in the UDP "
+    "packet to 255.";
+static const char q_zbit[] =
+    "The next bit has the same semantics as MBZ fields elsewhere: it MUST be "
+    "set to zero by the sender and ignored by everyone else.";
+static const char q_departure[] =
+    "Regardless of any scheduling delays, each packet that is actually sent "
+    "MUST have the best possible approximation of its real time of departure "
+    "as its timestamp (in the packet).";
 static const char q_pad[] =
     "The last (possibly full, possibly incomplete) block (16 octets) of data "
     "MUST be padded with zeros, if necessary.";
@@ -42,7 +52,7 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_count, {1}},
     {"OWAMP-4656-3.1-04", "RFC 4656 §3.1", IPPM_MUST, R,
      "Server Greeting MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_GREETING, 0, &owtw_mbz_greeting}},
+     {OWTW_OBS_GREETING}},
     {"OWAMP-4656-3.1-05", "RFC 4656 §3.1", IPPM_MUST, R,
      "Salt differs between connections", owtw_q_salt, 0, owtw_chk_unique,
      {OWTW_OBS_GREETING, 32}},
@@ -54,7 +64,7 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_server_start_sent},
     {"OWAMP-4656-3.1-08", "RFC 4656 §3.1", IPPM_MUST, R,
      "Server-Start MBZ octets are zero", owtw_q_server_start_mbz, 0,
-     owtw_chk_mbz, {OWTW_OBS_SERVER_START, 0, &owtw_mbz_server_start}},
+     owtw_chk_mbz, {OWTW_OBS_SERVER_START}},
     {"OWAMP-4656-3.1-09", "RFC 4656 §3.1", IPPM_SHOULD, R,
      "Same Start-Time on every connection", owtw_q_start_time, 0,
      owtw_chk_start_time_same},
@@ -72,7 +82,7 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_answered, {OWTW_OBS_REQ_SESSION, OWTW_OBS_ACCEPT}},
     {"OWAMP-4656-3.5-02", "RFC 4656 §3.5", IPPM_MUST, R,
      "Accept-Session MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_ACCEPT, 0, &mbz_accept}},
+     {OWTW_OBS_ACCEPT, OWTW_MBZ_RFC6038}},
     {"OWAMP-4656-3.5-03", "RFC 4656 §3.5", IPPM_SHOULD, R,
      "Refusing a session keeps the connection open", owtw_q_reject_open, 0,
      owtw_chk_reject_keeps_open},
@@ -88,7 +98,7 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_answered, {OWTW_OBS_START, OWTW_OBS_START_ACK}},
     {"OWAMP-4656-3.7-02", "RFC 4656 §3.7", IPPM_MUST, R,
      "Start-Ack MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_START_ACK, 0, &owtw_mbz_start_ack}},
+     {OWTW_OBS_START_ACK}},
     {"OWAMP-4656-3.8-01", "RFC 4656 §3.8", IPPM_MUST, R,
      "Server's Stop-Sessions counts its send sessions", q_stop_count, 0,
      owtw_chk_stop_count, {0}},
@@ -143,6 +153,22 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      "Server still greets after a refused or dropped connection",
      owtw_q_expunge, 0, owtw_chk_survives},
 
+    {"OWAMP-4656-4.1.2-01", "RFC 4656 §4.1.2", IPPM_MUST, R,
+     "Server's OWAMP-Test packets: Error Estimate Multiplier non-zero",
+     q_multiplier, 0, owtw_chk_test_pkt, {0}},
+    {"OWAMP-4656-4.1.2-02", "RFC 4656 §4.1.2", IPPM_SHOULD, R,
+     "Server's OWAMP-Test packets leave with TTL 255", q_ttl, 0,
+     owtw_chk_test_pkt, {1}},
+    {"OWAMP-4656-4.1.2-03", "RFC 4656 §4.1.2", IPPM_MUST, R,
+     "Server's OWAMP-Test packets: Error Estimate Z bit zero", q_zbit, 0,
+     owtw_chk_test_pkt, {2}},
+    {"OWAMP-4656-4.1.1-01", "RFC 4656 §4.1.1", IPPM_MUST, R,
+     "Server's OWAMP-Test Timestamp is the time it was sent", q_departure,
+     0, owtw_chk_test_pkt, {3}},
+    {"OWAMP-4656-6.10-05", "RFC 4656 §6.10 (§4.1.2)", IPPM_MUST, R,
+     "Server's OWAMP-Test HMACs verify (modes A and E)", owtw_q_hmac_verify,
+     0, owtw_chk_test_pkt, {4}},
+
     /* ---- the client ---- */
     {"OWAMP-4656-3.1-20", "RFC 4656 §3.1", IPPM_MUST, S,
      "Set-Up-Response sets one or zero of the mode bits", owtw_q_onebit, 0,
@@ -177,10 +203,10 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_req_conf, {1}},
     {"OWAMP-4656-3.5-13", "RFC 4656 §3.5", IPPM_MUST, S,
      "Request-Session MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_REQ_SESSION, 0, &mbz_request}},
+     {OWTW_OBS_REQ_SESSION, OWTW_MBZ_RFC6038}},
     {"OWAMP-4656-3.7-10", "RFC 4656 §3.7", IPPM_MUST, S,
      "Start-Sessions MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_START, 0, &owtw_mbz_start}},
+     {OWTW_OBS_START}},
     {"OWAMP-4656-3.8-10", "RFC 4656 §3.8", IPPM_MUST, S,
      "Client's Stop-Sessions counts its send sessions", q_stop_count, 0,
      owtw_chk_stop_count, {0}},
@@ -189,7 +215,22 @@ const struct ippm_case ippm_cases_owamp_4656[] = {
      owtw_chk_stop_records, {1}},
     {"OWAMP-4656-3.9-10", "RFC 4656 §3.9", IPPM_MUST, S,
      "Fetch-Session MBZ octets are zero", owtw_q_mbz, 0, owtw_chk_mbz,
-     {OWTW_OBS_FETCH, 0, &owtw_mbz_fetch}},
+     {OWTW_OBS_FETCH}},
+    {"OWAMP-4656-4.1.2-10", "RFC 4656 §4.1.2", IPPM_MUST, S,
+     "Client's OWAMP-Test packets: Error Estimate Multiplier non-zero",
+     q_multiplier, 0, owtw_chk_test_pkt, {0}},
+    {"OWAMP-4656-4.1.2-11", "RFC 4656 §4.1.2", IPPM_SHOULD, S,
+     "Client's OWAMP-Test packets leave with TTL 255", q_ttl, 0,
+     owtw_chk_test_pkt, {1}},
+    {"OWAMP-4656-4.1.2-12", "RFC 4656 §4.1.2", IPPM_MUST, S,
+     "Client's OWAMP-Test packets: Error Estimate Z bit zero", q_zbit, 0,
+     owtw_chk_test_pkt, {2}},
+    {"OWAMP-4656-4.1.1-10", "RFC 4656 §4.1.1", IPPM_MUST, S,
+     "Client's OWAMP-Test Timestamp is the time it was sent", q_departure,
+     0, owtw_chk_test_pkt, {3}},
+    {"OWAMP-4656-6.10-12", "RFC 4656 §6.10 (§4.1.2)", IPPM_MUST, S,
+     "Client's OWAMP-Test HMACs verify (modes A and E)", owtw_q_hmac_verify,
+     0, owtw_chk_test_pkt, {4}},
     {"OWAMP-4656-6.10-10", "RFC 4656 §6.10", IPPM_MUST, S,
      "Client's HMACs verify", owtw_q_hmac_verify, 0, owtw_chk_macs_verify},
     {"OWAMP-4656-6.10-11", "RFC 4656 §6.10", IPPM_MUST, S,

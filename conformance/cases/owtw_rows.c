@@ -2,12 +2,6 @@
  * (../shared/rfc/rfc4656.txt). */
 #include "owtw_rows.h"
 
-const struct owtw_mbz owtw_mbz_greeting = {1, {{52, 12}}};
-const struct owtw_mbz owtw_mbz_server_start = {2, {{0, 15}, {40, 8}}};
-const struct owtw_mbz owtw_mbz_start_ack = {1, {{1, 15}}};
-const struct owtw_mbz owtw_mbz_start = {1, {{1, 15}}};
-const struct owtw_mbz owtw_mbz_stop = {2, {{2, 2}, {8, 8}}};
-const struct owtw_mbz owtw_mbz_fetch = {1, {{1, 7}}};
 
 const char owtw_q_mbz[] =
     "MBZ (MUST be zero) fields here and after have the same semantics: the "

@@ -5,13 +5,8 @@
 #define IPPM_OWTW_ROWS_H
 
 #include "conformance/owtw/owtw_checks.h"
+#include "proto/owtw/owtw.h"
 
-extern const struct owtw_mbz owtw_mbz_greeting;
-extern const struct owtw_mbz owtw_mbz_server_start;
-extern const struct owtw_mbz owtw_mbz_start_ack;
-extern const struct owtw_mbz owtw_mbz_start;
-extern const struct owtw_mbz owtw_mbz_stop;
-extern const struct owtw_mbz owtw_mbz_fetch;
 
 extern const char owtw_q_mbz[];
 extern const char owtw_q_modes29[];

@@ -18,6 +18,8 @@
 #include "conformance/cases/cases.h"
 #include "conformance/ippm_conform.h"
 #include "conformance/owtw/owtw_obs.h"
+#include "proto/common/ippm_cur.h"
+#include "proto/owtw/owtw_test.h"
 
 #define NS 1000000000ull
 #define T0 (1764000000ull * NS)
@@ -39,6 +41,10 @@ struct fx {
     bool keyed; /* authenticated: plain = wire, every HMAC verified */
     struct ippm_obs obs;
     struct owtw_obs_ext ext;
+    /* OWAMP-Test packets, mode O: [role][k] */
+    uint8_t pkt[2][3][14];
+    struct ippm_exchange ex[2][3];
+    int8_t mac[2][3]; /* as a reader that checked their HMACs says */
 };
 
 static struct fx F;
@@ -306,12 +312,38 @@ static void base_tw(void)
     tw_conn(7, 2, OWTW_OBS_REQ_TW);
 }
 
+/* Three OWAMP-Test packets each side sent, seen when stamped, TTL 255,
+ * Error Estimate 0x0001 as perfSONAR sends them. */
+static void owamp_test_packets(void)
+{
+    for (int r = 0; r < 2; r++) {
+        for (int k = 0; k < 3; k++) {
+            uint8_t *p = F.pkt[r][k];
+            uint64_t t = T0 + (uint64_t)(10 + k) * NS / 20;
+            ippm_store_u32(p, (uint32_t)k);
+            ippm_store_u64(p + 4, owtw_ts_encode(t, 0x0001));
+            ippm_store_u16(p + 12, 0x0001);
+            struct ippm_exchange *e = &F.ex[r][k];
+            memset(e, 0, sizeof *e);
+            e->req = p;
+            e->req_len = sizeof F.pkt[r][k];
+            e->req_ns = t + NS / 10000;
+            e->req_ttl = 255;
+        }
+        F.ext.test[r] = F.ex[r];
+        F.ext.n_test[r] = 3;
+        memset(F.mac[r], 1, sizeof F.mac[r]);
+        F.ext.test_mac[r] = F.mac[r];
+    }
+}
+
 static void base_ow(void)
 {
     fx_reset(true);
     F.obs.protocol = "owamp";
     ow_conn(OWTW_OBS_REQ_SESSION);
     ow_conn(OWTW_OBS_REQ_SESSION);
+    owamp_test_packets();
 }
 
 static void base(const char *id)
@@ -651,6 +683,18 @@ B(b_big_count)
     close_by(t, C2S, NS / 1000);
 }
 
+/* OWAMP-Test packets: the second packet of the side's spoiled. */
+M(m_srv_mult) { F.pkt[IPPM_ROLE_REFLECTOR][1][13] = 0; }
+M(m_srv_ttl) { F.ex[IPPM_ROLE_REFLECTOR][1].req_ttl = 64; }
+M(m_srv_z) { F.pkt[IPPM_ROLE_REFLECTOR][1][12] |= 0x40; }
+M(m_srv_ts) { F.ex[IPPM_ROLE_REFLECTOR][1].req_ns += 10 * NS; }
+M(m_cli_mult) { F.pkt[IPPM_ROLE_SENDER][1][13] = 0; }
+M(m_cli_ttl) { F.ex[IPPM_ROLE_SENDER][1].req_ttl = 64; }
+M(m_cli_z) { F.pkt[IPPM_ROLE_SENDER][1][12] |= 0x40; }
+M(m_cli_ts) { F.ex[IPPM_ROLE_SENDER][1].req_ns += 10 * NS; }
+M(m_srv_test_mac) { F.mac[IPPM_ROLE_REFLECTOR][2] = -1; }
+M(m_cli_test_mac) { F.mac[IPPM_ROLE_SENDER][0] = -1; }
+
 /* ---- extensions ---- */
 
 B(b_mixed) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0xf, 8, OWTW_OBS_REQ_TW); }
@@ -779,6 +823,16 @@ static const struct row rows[] = {
     {"OWAMP-4656-6.10-03", b_base, m_srv_mac},
     {"OWAMP-4656-3-01", b_partial, m_partial_answered},
     {"OWAMP-4656-3-02", b_survives, m_not_greeted},
+    {"OWAMP-4656-4.1.2-01", b_base, m_srv_mult},
+    {"OWAMP-4656-4.1.2-02", b_base, m_srv_ttl},
+    {"OWAMP-4656-4.1.2-03", b_base, m_srv_z},
+    {"OWAMP-4656-4.1.1-01", b_base, m_srv_ts},
+    {"OWAMP-4656-4.1.2-10", b_base, m_cli_mult},
+    {"OWAMP-4656-4.1.2-11", b_base, m_cli_ttl},
+    {"OWAMP-4656-4.1.2-12", b_base, m_cli_z},
+    {"OWAMP-4656-4.1.1-10", b_base, m_cli_ts},
+    {"OWAMP-4656-6.10-05", b_base, m_srv_test_mac},
+    {"OWAMP-4656-6.10-12", b_base, m_cli_test_mac},
     /* OWAMP client */
     {"OWAMP-4656-3.1-20", b_base, m_setup_3},
     {"OWAMP-4656-3.1-21", b_base, m_offer_1},
@@ -1000,9 +1054,26 @@ static void test_ids_unique(void **state)
                 fail_msg("%s is in the catalogue twice", c[i].id);
 }
 
+/* RFC 6038's Accept-Session octets are TWAMP's: in OWAMP they are MBZ,
+ * in TWAMP (Reflect Octets) they may carry the request's octets. */
+static void test_rfc6038_octets_mbz_in_owamp_only(void **state)
+{
+    (void)state;
+    char d[IPPM_DETAIL_MAX];
+    base_ow();
+    oct(0, OWTW_OBS_ACCEPT, 0)[21] = 0xcd;
+    const struct ippm_case *c = ippm_case_find("OWAMP-4656-3.5-02");
+    assert_int_equal(grade(c, d, sizeof d), IPPM_FAIL);
+    base_tw();
+    oct(0, OWTW_OBS_ACCEPT, 0)[21] = 0xcd;
+    c = ippm_case_find("TWAMP-5357-3.5-05");
+    assert_int_equal(grade(c, d, sizeof d), IPPM_PASS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc6038_octets_mbz_in_owamp_only),
         cmocka_unit_test(test_ids_unique),
         cmocka_unit_test(test_each_case_passes_then_fails),
         cmocka_unit_test(test_every_case_has_a_row),

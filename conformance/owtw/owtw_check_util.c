@@ -1,6 +1,8 @@
 /* see owtw_check_util.h */
 #include "owtw_check_util.h"
 
+#include "proto/owtw/owtw.h"
+
 #include <string.h>
 
 /* see owtw_check_util.h */
@@ -8,6 +10,24 @@ enum ippm_dir owtw_graded_dir(const struct ippm_obs *o)
 {
     return o->role == IPPM_ROLE_REFLECTOR ? IPPM_DIR_TO_CLIENT
                                           : IPPM_DIR_TO_SERVER;
+}
+
+/* see owtw_check_util.h */
+bool owtw_walk_next(struct owtw_walk *w, int type, int dir)
+{
+    if (w->started)
+        w->i++;
+    w->started = true;
+    for (; w->c < w->obs->n_ctrl; w->c++, w->i = 0) {
+        w->t = &w->obs->ctrl[w->c];
+        for (; w->i < w->t->n_msg; w->i++) {
+            w->m = &w->t->msg[w->i];
+            if ((type == OWTW_OBS_UNKNOWN || w->m->type == type) &&
+                (dir < 0 || (int)w->m->dir == dir))
+                return true;
+        }
+    }
+    return false;
 }
 
 /* see owtw_check_util.h */
@@ -103,6 +123,13 @@ int owtw_accept_of(const struct ippm_transcript *t,
 }
 
 /* see owtw_check_util.h */
+int owtw_reply_accept(const struct ippm_transcript *t, size_t i)
+{
+    const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
+    return r ? owtw_accept_of(t, r) : -1;
+}
+
+/* see owtw_check_util.h */
 bool owtw_server_closed(const struct ippm_transcript *t)
 {
     return t->close_ns != 0 && t->closed_by == (int)IPPM_DIR_TO_CLIENT;
@@ -121,11 +148,21 @@ bool owtw_refused_after(const struct ippm_transcript *t, size_t i)
 /* see owtw_check_util.h */
 struct owtw_obs_ext owtw_obs_ext(const struct ippm_obs *o)
 {
-    struct owtw_obs_ext e = {{OWTW_OBS_EXT, NULL}, 900, 32768};
+    struct owtw_obs_ext e = {.base = {OWTW_OBS_EXT, NULL},
+                             .servwait_s = 900,
+                             .max_count = 32768};
     const struct ippm_obs_ext *x = ippm_obs_ext_find(o, OWTW_OBS_EXT);
     if (x) {
         /* base is the first member of struct owtw_obs_ext */
         const struct owtw_obs_ext *c = (const struct owtw_obs_ext *)x;
+        for (int r = 0; r < 2; r++) {
+            e.test[r] = c->test[r];
+            e.n_test[r] = c->n_test[r];
+        }
+        e.ptp = c->ptp;
+        e.test_mode = c->test_mode;
+        e.test_mac[0] = c->test_mac[0];
+        e.test_mac[1] = c->test_mac[1];
         if (c->servwait_s)
             e.servwait_s = c->servwait_s;
         if (c->max_count)

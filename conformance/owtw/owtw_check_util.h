@@ -19,6 +19,20 @@
  * the reflector role is graded, the client's otherwise. */
 enum ippm_dir owtw_graded_dir(const struct ippm_obs *o);
 
+/* A walk over every message of every connection of an observation:
+ * struct owtw_walk w = {obs}; while (owtw_walk_next(&w, type, dir)) ... */
+struct owtw_walk {
+    const struct ippm_obs *obs;
+    size_t c, i;                    /* connection and message index of m */
+    const struct ippm_transcript *t;
+    const struct ippm_ctrl_msg *m;
+    bool started;
+};
+
+/* The next message of type (OWTW_OBS_UNKNOWN: any) sent in dir (-1:
+ * either) into w; false after the last. */
+bool owtw_walk_next(struct owtw_walk *w, int type, int dir);
+
 /* The first message of type at or after index from, with its index in
  * *at (may be NULL); NULL when none. */
 const struct ippm_ctrl_msg *owtw_find(const struct ippm_transcript *t,
@@ -41,6 +55,10 @@ const uint8_t *owtw_clear(const struct ippm_transcript *t,
  * its index in *at; NULL when none came. */
 const struct ippm_ctrl_msg *owtw_reply(const struct ippm_transcript *t,
                                        size_t i, size_t *at);
+
+/* The Accept of the other side's reply to msg[i], or -1 when none came
+ * or it cannot be read. */
+int owtw_reply_accept(const struct ippm_transcript *t, size_t i);
 
 /* The Accept field of a server message, or -1 when the type has none or
  * it cannot be read in the clear. */

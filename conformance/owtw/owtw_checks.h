@@ -20,8 +20,11 @@
 OWTW_CHECK(owtw_chk_modes_mbz);
 /* Greeting Count: arg.type 0 a power of 2, 1 at least 1024. */
 OWTW_CHECK(owtw_chk_count);
-/* The MBZ runs arg.data (struct owtw_mbz) of every message of type
- * arg.type the graded side sent are zero. */
+/* The MBZ fields of every message of type arg.type the graded side sent
+ * are zero: those proto/owtw's layout table names "mbz", and with
+ * OWTW_MBZ_RFC6038 in arg.flags the RFC 6038 fields too (OWAMP has
+ * none: there they are MBZ). */
+#define OWTW_MBZ_RFC6038 0x1u
 OWTW_CHECK(owtw_chk_mbz);
 /* The 16 octets at arg.flags of the messages of type arg.type differ
  * between every two connections (Salt, Challenge, Client-IV). */
@@ -131,5 +134,12 @@ OWTW_CHECK(owtw_chk_reflect_short_accept3);
 OWTW_CHECK(owtw_chk_ikev2);
 /* RFC 8186: the client sets the PTPv2 bit when the server offered it. */
 OWTW_CHECK(owtw_chk_ptp_when_offered);
+
+/* ---- OWAMP-Test packets (owtw_checks_testpkt.c) ---- */
+/* The graded side's test packets: arg.type 0 Error Estimate Multiplier
+ * non-zero, 1 TTL 255 where seen, 2 Z bit 0 (unless RFC 8186 timestamps
+ * were chosen), 3 Timestamp within the clock tolerance of when the packet
+ * was seen, 4 HMAC verifies (modes A and E). */
+OWTW_CHECK(owtw_chk_test_pkt);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 /* see owtw_checks.h */
 OWTW_CHECK(owtw_chk_isc_commands)
@@ -55,22 +56,22 @@ OWTW_CHECK(owtw_chk_isc_commands)
 OWTW_CHECK(owtw_chk_n_count)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == arg->type ? owtw_clear(t, m, 16)
-                                                    : NULL;
-            if (!p)
-                continue;
-            a.n++;
-            uint32_t n = ippm_load_u32(p + OWTW_N_NSESS);
-            size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
-            if (n == 0 || n != sids)
-                stamp_acc_fail(&a, "connection %zu message %zu: Number of "
-                               "Sessions %u with %zu SIDs", c + 1, i + 1,
-                               (unsigned)n, sids);
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        const uint8_t *p = m->type == arg->type ? owtw_clear(t, m, 16)
+                                                : NULL;
+        if (!p)
+            continue;
+        a.n++;
+        uint32_t n = ippm_load_u32(p + OWTW_N_NSESS);
+        size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
+        if (n == 0 || n != sids)
+            stamp_acc_fail(&a, "connection %zu message %zu: Number of "
+                           "Sessions %u with %zu SIDs", c + 1, i + 1,
+                           (unsigned)n, sids);
     }
     return stamp_acc_end(&a, "no readable message of that type observed");
 }
@@ -80,25 +81,24 @@ OWTW_CHECK(owtw_chk_n_mismatch_refused)
 {
     (void)arg;
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_OBS_START_N ? owtw_clear(t, m, 16)
-                                                       : NULL;
-            size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
-            if (!p || (ippm_load_u32(p + OWTW_N_NSESS) == sids && sids))
-                continue;
-            const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-            int v = r ? owtw_accept_of(t, r) : -1;
-            if (v < 0)
-                continue;
-            a.n++;
-            if (v == 0)
-                stamp_acc_fail(&a, "connection %zu: Start-N-Sessions with a "
-                               "count that does not match its SIDs was "
-                               "affirmed", c + 1);
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        const uint8_t *p = m->type == OWTW_OBS_START_N ? owtw_clear(t, m, 16)
+                                                   : NULL;
+        size_t sids = m->len >= 32 ? (m->len - 32) / 16 : 0;
+        if (!p || (ippm_load_u32(p + OWTW_N_NSESS) == sids && sids))
+            continue;
+        int v = owtw_reply_accept(t, i);
+        if (v < 0)
+            continue;
+        a.n++;
+        if (v == 0)
+            stamp_acc_fail(&a, "connection %zu: Start-N-Sessions with a "
+                           "count that does not match its SIDs was "
+                           "affirmed", c + 1);
     }
     return stamp_acc_end(&a, "no Start-N-Sessions with a wrong count "
                              "observed");

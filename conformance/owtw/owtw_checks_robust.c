@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 /* see owtw_checks.h */
 OWTW_CHECK(owtw_chk_bad_mac_drop)
@@ -13,24 +14,24 @@ OWTW_CHECK(owtw_chk_bad_mac_drop)
     (void)arg;
     enum ippm_dir mine = owtw_graded_dir(obs);
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->dir == mine || m->mac >= 0 || m->type == OWTW_OBS_SETUP)
-                continue;
-            a.n++;
-            const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-            bool dropped = t->close_ns && t->closed_by == (int)mine;
-            if (r)
-                stamp_acc_fail(&a, "connection %zu: message %zu failed its "
-                               "HMAC and was answered", c + 1, i + 1);
-            else if (!dropped)
-                stamp_acc_fail(&a, "connection %zu: message %zu failed its "
-                               "HMAC and the connection was not dropped",
-                               c + 1, i + 1);
-            break;
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->dir == mine || m->mac >= 0 || m->type == OWTW_OBS_SETUP)
+            continue;
+        a.n++;
+        const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
+        bool dropped = t->close_ns && t->closed_by == (int)mine;
+        if (r)
+            stamp_acc_fail(&a, "connection %zu: message %zu failed its "
+                           "HMAC and was answered", c + 1, i + 1);
+        else if (!dropped)
+            stamp_acc_fail(&a, "connection %zu: message %zu failed its "
+                           "HMAC and the connection was not dropped",
+                           c + 1, i + 1);
+        break;
     }
     return stamp_acc_end(&a, "no message whose HMAC failed observed");
 }
@@ -71,17 +72,16 @@ OWTW_CHECK(owtw_chk_macs_verify)
     (void)arg;
     enum ippm_dir mine = owtw_graded_dir(obs);
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->dir != mine || m->mac == 0 || m->type == OWTW_OBS_SETUP)
-                continue;
-            a.n++;
-            if (m->mac < 0)
-                stamp_acc_fail(&a, "connection %zu message %zu: HMAC does "
-                               "not verify", c + 1, i + 1);
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->dir != mine || m->mac == 0 || m->type == OWTW_OBS_SETUP)
+            continue;
+        a.n++;
+        if (m->mac < 0)
+            stamp_acc_fail(&a, "connection %zu message %zu: HMAC does "
+                           "not verify", c + 1, i + 1);
     }
     return stamp_acc_end(&a, "no HMAC checked (modes A and E, with --keys)");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 #define NS 1000000000ull
 
@@ -20,25 +21,25 @@ static bool is_request(int type)
 OWTW_CHECK(owtw_chk_answered)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != arg->type || m->dir != IPPM_DIR_TO_SERVER ||
-                m->mac < 0)
-                continue;
-            const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-            /* The client leaving before the answer could come, or a
-             * capture cut short, leaves nothing to grade. */
-            if (!r && !owtw_server_closed(t))
-                continue;
-            a.n++;
-            if (!r || r->type != (int)arg->flags)
-                stamp_acc_fail(&a, "connection %zu message %zu: %s", c + 1,
-                               i + 1, r ? "answered by another message"
-                                        : "the server closed without an "
-                                          "answer");
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != arg->type || m->dir != IPPM_DIR_TO_SERVER ||
+            m->mac < 0)
+            continue;
+        const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
+        /* The client leaving before the answer could come, or a
+         * capture cut short, leaves nothing to grade. */
+        if (!r && !owtw_server_closed(t))
+            continue;
+        a.n++;
+        if (!r || r->type != (int)arg->flags)
+            stamp_acc_fail(&a, "connection %zu message %zu: %s", c + 1,
+                           i + 1, r ? "answered by another message"
+                                    : "the server closed without an "
+                                      "answer");
     }
     return stamp_acc_end(&a, "no such command observed");
 }
@@ -48,19 +49,19 @@ OWTW_CHECK(owtw_chk_reject_keeps_open)
 {
     (void)arg;
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_OBS_ACCEPT || owtw_accept_of(t, m) <= 0)
-                continue;
-            a.n++;
-            bool last = i + 1 == t->n_msg;
-            if (last && owtw_server_closed(t))
-                stamp_acc_fail(&a, "connection %zu: the server closed the "
-                               "connection after refusing a session (Accept "
-                               "%d)", c + 1, owtw_accept_of(t, m));
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != OWTW_OBS_ACCEPT || owtw_accept_of(t, m) <= 0)
+            continue;
+        a.n++;
+        bool last = i + 1 == t->n_msg;
+        if (last && owtw_server_closed(t))
+            stamp_acc_fail(&a, "connection %zu: the server closed the "
+                           "connection after refusing a session (Accept "
+                           "%d)", c + 1, owtw_accept_of(t, m));
     }
     return stamp_acc_end(&a, "no refused session request observed");
 }
@@ -232,20 +233,20 @@ OWTW_CHECK(owtw_chk_reject_port_zero)
 {
     (void)arg;
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_OBS_ACCEPT ? owtw_clear(t, m, 4)
-                                                      : NULL;
-            if (!p || p[0] == 0)
-                continue;
-            a.n++;
-            if (ippm_load_u16(p + OWTW_ACC_PORT))
-                stamp_acc_fail(&a, "connection %zu: Accept %u with Port %u, "
-                               "expected 0", c + 1, p[0],
-                               ippm_load_u16(p + OWTW_ACC_PORT));
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        const uint8_t *p = m->type == OWTW_OBS_ACCEPT ? owtw_clear(t, m, 4)
+                                                  : NULL;
+        if (!p || p[0] == 0)
+            continue;
+        a.n++;
+        if (ippm_load_u16(p + OWTW_ACC_PORT))
+            stamp_acc_fail(&a, "connection %zu: Accept %u with Port %u, "
+                           "expected 0", c + 1, p[0],
+                           ippm_load_u16(p + OWTW_ACC_PORT));
     }
     return stamp_acc_end(&a, "no readable refusing Accept-Session observed");
 }
@@ -322,26 +323,26 @@ static unsigned send_sessions(const struct ippm_obs *obs,
 OWTW_CHECK(owtw_chk_stop_count)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
-                continue;
-            const uint8_t *p = owtw_clear(t, m, 8);
-            bool hidden = false;
-            unsigned want = send_sessions(obs, t, i, arg->type == 1, &hidden);
-            if (!p || hidden)
-                continue;
-            a.n++;
-            uint32_t got = ippm_load_u32(p + OWTW_STOP_NSESS);
-            if (got != want)
-                stamp_acc_fail(&a, "connection %zu: Stop-Sessions counts %u "
-                               "sessions, %u accepted send session%s",
-                               c + 1, (unsigned)got, want,
-                               want == 1 ? "" : "s");
-            break; /* later Stop-Sessions would count again from zero */
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
+            continue;
+        const uint8_t *p = owtw_clear(t, m, 8);
+        bool hidden = false;
+        unsigned want = send_sessions(obs, t, i, arg->type == 1, &hidden);
+        if (!p || hidden)
+            continue;
+        a.n++;
+        uint32_t got = ippm_load_u32(p + OWTW_STOP_NSESS);
+        if (got != want)
+            stamp_acc_fail(&a, "connection %zu: Stop-Sessions counts %u "
+                           "sessions, %u accepted send session%s",
+                           c + 1, (unsigned)got, want,
+                           want == 1 ? "" : "s");
+        break; /* later Stop-Sessions would count again from zero */
     }
     return stamp_acc_end(&a, "no readable Stop-Sessions observed");
 }
@@ -383,27 +384,27 @@ static void walk_records(const uint8_t *p, size_t len, int what,
 OWTW_CHECK(owtw_chk_stop_records)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
-                continue;
-            a.n++;
-            if (arg->type == 0) {
-                if (m->len != 2 * OWTW_BLOCK)
-                    stamp_acc_fail(&a, "connection %zu: Stop-Sessions of %zu "
-                                   "octets, expected 32 (no records)", c + 1,
-                                   m->len);
-                continue;
-            }
-            const uint8_t *p = owtw_clear(t, m, m->len);
-            if (!p || m->len < 2 * OWTW_BLOCK) {
-                a.n--;
-                continue;
-            }
-            walk_records(p, m->len - OWTW_BLOCK, arg->type, c + 1, &a);
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != OWTW_OBS_STOP || m->dir != owtw_graded_dir(obs))
+            continue;
+        a.n++;
+        if (arg->type == 0) {
+            if (m->len != 2 * OWTW_BLOCK)
+                stamp_acc_fail(&a, "connection %zu: Stop-Sessions of %zu "
+                               "octets, expected 32 (no records)", c + 1,
+                               m->len);
+            continue;
         }
+        const uint8_t *p = owtw_clear(t, m, m->len);
+        if (!p || m->len < 2 * OWTW_BLOCK) {
+            a.n--;
+            continue;
+        }
+        walk_records(p, m->len - OWTW_BLOCK, arg->type, c + 1, &a);
     }
     return stamp_acc_end(&a, "no readable Stop-Sessions observed");
 }
@@ -412,33 +413,33 @@ OWTW_CHECK(owtw_chk_stop_records)
 OWTW_CHECK(owtw_chk_fetch_ack)
 {
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            const uint8_t *p = m->type == OWTW_OBS_FETCH_ACK
-                                   ? owtw_clear(t, m, OWTW_BLOCK)
-                                   : NULL;
-            if (!p)
-                continue;
-            static const uint8_t zero[15];
-            if (arg->type == 0 && p[0] != 0) {
-                a.n++;
-                if (memcmp(p + 1, zero, 15) != 0)
-                    stamp_acc_fail(&a, "connection %zu: Fetch-Ack refuses "
-                                   "(Accept %u) with non-zero fields", c + 1,
-                                   p[0]);
-            } else if (arg->type > 0 && p[0] == 0 &&
-                       p[OWTW_FACK_FINISHED] == 0) {
-                a.n++;
-                size_t off = arg->type == 1 ? OWTW_FACK_NEXT : OWTW_FACK_NSKIP;
-                if (ippm_load_u32(p + off))
-                    stamp_acc_fail(&a, "connection %zu: Finished 0 with %s "
-                                   "%u", c + 1,
-                                   arg->type == 1 ? "Next Seqno"
-                                                  : "Number of Skip Ranges",
-                                   (unsigned)ippm_load_u32(p + off));
-            }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        const uint8_t *p = m->type == OWTW_OBS_FETCH_ACK
+                               ? owtw_clear(t, m, OWTW_BLOCK)
+                               : NULL;
+        if (!p)
+            continue;
+        static const uint8_t zero[15];
+        if (arg->type == 0 && p[0] != 0) {
+            a.n++;
+            if (memcmp(p + 1, zero, 15) != 0)
+                stamp_acc_fail(&a, "connection %zu: Fetch-Ack refuses "
+                               "(Accept %u) with non-zero fields", c + 1,
+                               p[0]);
+        } else if (arg->type > 0 && p[0] == 0 &&
+                   p[OWTW_FACK_FINISHED] == 0) {
+            a.n++;
+            size_t off = arg->type == 1 ? OWTW_FACK_NEXT : OWTW_FACK_NSKIP;
+            if (ippm_load_u32(p + off))
+                stamp_acc_fail(&a, "connection %zu: Finished 0 with %s "
+                               "%u", c + 1,
+                               arg->type == 1 ? "Next Seqno"
+                                              : "Number of Skip Ranges",
+                               (unsigned)ippm_load_u32(p + off));
         }
     }
     return stamp_acc_end(&a, arg->type == 0
@@ -452,21 +453,21 @@ OWTW_CHECK(owtw_chk_fetch_data)
 {
     (void)arg;
     struct stamp_acc a = stamp_acc_make(d, cap);
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != OWTW_OBS_FETCH_ACK || owtw_accept_of(t, m) != 0)
-                continue;
-            const struct ippm_ctrl_msg *n =
-                i + 1 < t->n_msg ? &t->msg[i + 1] : NULL;
-            if (!n && !owtw_server_closed(t))
-                continue; /* the capture ended first */
-            a.n++;
-            if (!n || n->type != OWTW_OBS_FETCH_DATA || n->dir != m->dir)
-                stamp_acc_fail(&a, "connection %zu: accepting Fetch-Ack not "
-                               "followed by the session data", c + 1);
-        }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != OWTW_OBS_FETCH_ACK || owtw_accept_of(t, m) != 0)
+            continue;
+        const struct ippm_ctrl_msg *n =
+            i + 1 < t->n_msg ? &t->msg[i + 1] : NULL;
+        if (!n && !owtw_server_closed(t))
+            continue; /* the capture ended first */
+        a.n++;
+        if (!n || n->type != OWTW_OBS_FETCH_DATA || n->dir != m->dir)
+            stamp_acc_fail(&a, "connection %zu: accepting Fetch-Ack not "
+                           "followed by the session data", c + 1);
     }
     return stamp_acc_end(&a, "no accepting Fetch-Ack observed");
 }
@@ -489,8 +490,7 @@ OWTW_CHECK(owtw_chk_fetch_in_progress)
                                                      : NULL;
             if (!p || ippm_load_u32(p + 8) != 0 || ippm_load_u32(p + 12) != 0xffffffffu)
                 continue;
-            const struct ippm_ctrl_msg *r = owtw_reply(t, i, NULL);
-            int v = r ? owtw_accept_of(t, r) : -1;
+            int v = owtw_reply_accept(t, i);
             if (v < 0)
                 continue;
             a.n++;

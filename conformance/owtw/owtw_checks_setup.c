@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "owtw_check_util.h"
+#include "proto/owtw/owtw.h"
 
 /* see owtw_checks.h */
 OWTW_CHECK(owtw_chk_modes_mbz)
@@ -51,47 +52,83 @@ OWTW_CHECK(owtw_chk_count)
     return stamp_acc_end(&a, "no Server Greeting observed");
 }
 
-/* The first non-zero octet of run r in p, or -1. */
-static long mbz_bad(const uint8_t *p, const struct owtw_run *r)
+/* proto/owtw's layout of an observation type (the MBZ runs are its
+ * fields named "mbz"); NULL for a type without one. */
+static const struct owtw_layout *layout_of(const struct ippm_obs *obs,
+                                           int type)
 {
-    for (size_t i = 0; i < r->len; i++)
-        if (p[r->off + i])
-            return (long)(r->off + i);
+    bool ow = obs->protocol && obs->protocol[0] == 'o';
+    switch (type) {
+    case OWTW_OBS_GREETING: return owtw_layout_get(OWTW_MSG_GREETING);
+    case OWTW_OBS_SERVER_START: return owtw_layout_get(OWTW_MSG_SERVER_START);
+    case OWTW_OBS_REQ_SESSION: return owtw_layout_get(OWTW_MSG_REQUEST);
+    case OWTW_OBS_REQ_TW: return owtw_layout_get(OWTW_MSG_REQUEST_TW);
+    case OWTW_OBS_ACCEPT: return owtw_layout_get(OWTW_MSG_ACCEPT_SESSION);
+    case OWTW_OBS_START: return owtw_layout_get(OWTW_MSG_START);
+    case OWTW_OBS_START_ACK: return owtw_layout_get(OWTW_MSG_START_ACK);
+    case OWTW_OBS_STOP:
+        return owtw_layout_get(ow ? OWTW_MSG_STOP : OWTW_MSG_STOP_TW);
+    case OWTW_OBS_FETCH: return owtw_layout_get(OWTW_MSG_FETCH);
+    default: return NULL;
+    }
+}
+
+/* A field of l that must be zero: named "mbz", or (OWTW_MBZ_RFC6038 in
+ * flags) one of RFC 6038's, which OWAMP does not define. */
+static bool is_mbz(const struct owtw_layout *l, size_t f, unsigned flags)
+{
+    const char *n = l->name[f];
+    return strcmp(n, "mbz") == 0 ||
+           ((flags & OWTW_MBZ_RFC6038) &&
+            (strcmp(n, "reflected-octets") == 0 ||
+             strcmp(n, "server-octets") == 0 ||
+             strcmp(n, "octets-to-reflect") == 0 ||
+             strcmp(n, "pad-to-reflect") == 0));
+}
+
+/* The first non-zero octet of l's MBZ fields in p, or -1. */
+static long mbz_bad(const struct owtw_layout *l, unsigned flags,
+                    const uint8_t *p)
+{
+    for (size_t f = 0; f < l->n_fields; f++)
+        for (size_t i = 0; is_mbz(l, f, flags) && i < l->field[f].len; i++)
+            if (p[l->field[f].off + i])
+                return (long)(l->field[f].off + i);
     return -1;
 }
 
 /* see owtw_checks.h */
 OWTW_CHECK(owtw_chk_mbz)
 {
-    const struct owtw_mbz *z = arg->data;
+    const struct owtw_layout *l = layout_of(obs, arg->type);
+    if (!l)
+        return stamp_na(d, cap, "no layout for this message");
+    /* the HMAC is not MBZ: only the octets before it are needed */
+    size_t end = 0;
+    for (size_t f = 0; f < l->n_fields; f++)
+        if (is_mbz(l, f, arg->flags) &&
+            (size_t)l->field[f].off + l->field[f].len > end)
+            end = (size_t)l->field[f].off + l->field[f].len;
     struct stamp_acc a = stamp_acc_make(d, cap);
     unsigned hidden = 0;
-    for (size_t c = 0; c < obs->n_ctrl; c++) {
-        const struct ippm_transcript *t = &obs->ctrl[c];
-        for (size_t i = 0; i < t->n_msg; i++) {
-            const struct ippm_ctrl_msg *m = &t->msg[i];
-            if (m->type != arg->type || m->dir != owtw_graded_dir(obs))
-                continue;
-            size_t end = 0;
-            for (unsigned r = 0; r < z->n; r++)
-                if ((size_t)z->run[r].off + z->run[r].len > end)
-                    end = (size_t)z->run[r].off + z->run[r].len;
-            const uint8_t *p = owtw_clear(t, m, end);
-            if (!p) {
-                hidden++;
-                continue;
-            }
-            a.n++;
-            for (unsigned r = 0; r < z->n; r++) {
-                long at = mbz_bad(p, &z->run[r]);
-                if (at >= 0) {
-                    stamp_acc_fail(&a, "connection %zu message %zu: MBZ "
-                                   "octet %ld is 0x%02x", c + 1, i + 1, at,
-                                   p[at]);
-                    break;
-                }
-            }
+    for (struct owtw_walk w = {obs, 0, 0, NULL, NULL, false};
+         owtw_walk_next(&w, OWTW_OBS_UNKNOWN, -1);) {
+        size_t c = w.c, i = w.i;
+        const struct ippm_transcript *t = w.t;
+        const struct ippm_ctrl_msg *m = w.m;
+        if (m->type != arg->type || m->dir != owtw_graded_dir(obs))
+            continue;
+        const uint8_t *p = owtw_clear(t, m, end);
+        if (!p) {
+            hidden++;
+            continue;
         }
+        a.n++;
+        long at = mbz_bad(l, arg->flags, p);
+        if (at >= 0)
+            stamp_acc_fail(&a, "connection %zu message %zu: %s MBZ "
+                           "octet %ld is 0x%02x", c + 1, i + 1,
+                           l->msg_name, at, p[at]);
     }
     if (!a.n && hidden)
         return stamp_na(d, cap, "the messages were encrypted and no key was "

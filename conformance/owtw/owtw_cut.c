@@ -153,8 +153,11 @@ static void cut_setup(struct cutter *k)
     }
     if (e == IPPM_OK &&
         owtw_chan_init(&k->ch[C2S], k->in->crypto, &k->sk, s.client_iv) ==
-            IPPM_OK)
+            IPPM_OK) {
         k->ch_ready[C2S] = true;
+        k->out->sk = k->sk;
+        k->out->have_sk = true;
+    }
 }
 
 /* Server-Start: octets 32..47 open the server's chain (not MACed on
@@ -363,6 +366,7 @@ static void note_session(struct cutter *k, const uint8_t *acc)
     s->sender_port = r.sender_port;
     s->receiver_port = ippm_load_u16(acc + 2) ? ippm_load_u16(acc + 2)
                                               : r.receiver_port;
+    s->accept_port = ippm_load_u16(acc + 2);
     memcpy(s->sid, acc + 4, OWTW_SID_LEN);
     s->conf_sender = r.conf_sender != 0;
     k->have_req = false;
@@ -506,6 +510,8 @@ enum ippm_err owtw_cut(const struct owtw_cut_in *in, struct owtw_cut_out *out)
     out->mode = 0;
     out->key_missing = out->bad_token = out->stuck = false;
     out->count_refused = false;
+    out->have_sk = false;
+    memset(&out->sk, 0, sizeof out->sk);
     out->left_over[0] = out->left_over[1] = 0;
     owtw_chan_init_open(&k.ch[0]);
     owtw_chan_init_open(&k.ch[1]);

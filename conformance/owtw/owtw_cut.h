@@ -22,6 +22,9 @@
 struct owtw_cut_session {
     uint16_t sender_port;   /* as requested */
     uint16_t receiver_port; /* the Accept-Session's Port when non-zero */
+    uint16_t accept_port;   /* the Accept-Session's Port as sent: OWAMP,
+                               the server's receive port (Conf-Receiver)
+                               or its send port (Conf-Sender) */
     uint8_t sid[OWTW_SID_LEN];
     bool conf_sender;       /* OWAMP: the server sends */
 };
@@ -66,6 +69,11 @@ struct owtw_cut_out {
     size_t left_over[2];       /* octets per direction not cut */
     struct owtw_cut_session sess[OWTW_CUT_SESSIONS_MAX];
     size_t n_sess;
+    /* Modes A and E, the Token opened: the session keys, from which the
+     * test sessions' keys derive (RFC 4656 §4.1.2). The caller wipes
+     * them. */
+    struct owtw_session_keys sk;
+    bool have_sk;
 };
 
 /* Messages a connection of these stream lengths can hold at most, and

@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "conformance/ippm_conform.h"
-#include "proto/owtw/owtw.h"
 
 /* Control message types (ippm_ctrl_msg.type). A Request-Session carries
  * its schedule slots and both HMACs; the Fetch-Session reply's data (the
@@ -86,19 +85,6 @@ enum owtw_obs_msg {
 #define OWTW_FACK_NREC 12
 #define OWTW_N_NSESS 12         /* RFC 5938 Number of Sessions */
 
-/* An MBZ run of a message: offset and length, in octets. */
-struct owtw_run {
-    uint16_t off;
-    uint16_t len;
-};
-
-/* The MBZ runs of one message type (a case row's arg.data for
- * owtw_chk_mbz). */
-struct owtw_mbz {
-    uint8_t n;
-    struct owtw_run run[4];
-};
-
 /* Facts about the run that the transcripts cannot show, chained from
  * obs->ext under OWTW_OBS_EXT. Absent: every default below. */
 #define OWTW_OBS_EXT "owtw-control"
@@ -106,6 +92,18 @@ struct owtw_obs_ext {
     struct ippm_obs_ext base;
     uint32_t servwait_s;  /* the server's configured SERVWAIT; 0: 900 */
     uint32_t max_count;   /* the client's maximum PBKDF2 Count; 0: 32768 */
+    /* OWAMP-Test packets in mode O, one exchange each (no reply), by who
+     * sent them: [IPPM_ROLE_REFLECTOR] the server's send sessions
+     * (Conf-Sender), [IPPM_ROLE_SENDER] the client's. req_ns is when the
+     * packet was seen, req_ttl its TTL there. */
+    const struct ippm_exchange *test[2];
+    size_t n_test[2];
+    int test_mode;        /* their mode (1, 2, 4: decrypted copies in A
+                             and E); 0 as 1 */
+    /* A and E: per packet of test[r], 1 its HMAC verified, -1 it failed
+     * (NULL: not checked) */
+    const int8_t *test_mac[2];
+    bool ptp;             /* RFC 8186 timestamps chosen: Z may be 1 */
 };
 
 #endif

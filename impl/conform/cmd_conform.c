@@ -790,7 +790,8 @@ static int list_cases(const struct conform_opts *o)
     "(open stateless on port 862 when it can, open\n"                          \
     "stateful, authenticated with a random key, PTP),\n"                       \
     "and ippm's own sender (open, authenticated,\n"                            \
-    "PTP) graded, merged; then the pcap corpus; writes\n"                      \
+    "PTP), TWAMP and OWAMP servers (open, encrypted)\n"                        \
+    "graded, merged; then the pcap corpus; writes\n"                           \
     "reports/ippm-report.json and\n"                                           \
     "reports/ippm-report.junit.xml (reports/ made here\n"                      \
     "if missing)"
@@ -849,11 +850,13 @@ static const struct conform_target conform_targets[] = {
      "drive a TWAMP server's control protocol (RFC 5357\n"
      "§3; port 862 by default) black-box, misbehaving\n"
      "on purpose: the TWAMP-Control cases",
-     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server, NULL},
+     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
+     &conform_selftest_twamp_server},
     {"owamp-server", "owamp", "HOST[:PORT]",
      "the same for an OWAMP server (RFC 4656 §3; port\n"
      "861 by default): the OWAMP-Control cases",
-     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server, NULL},
+     IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
+     &conform_selftest_owamp_server},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");

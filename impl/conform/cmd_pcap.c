@@ -664,6 +664,10 @@ static int check_run_owtw(const struct check_opts *o, struct check_run *r)
         ippm_cli_error("pcap check: out of memory");
         return IPPM_EXIT_RUNTIME;
     }
+    if (owtw_pcap_owamp_tests(r->owtw, &r->cap) != 0) {
+        ippm_cli_error("pcap check: out of memory");
+        return IPPM_EXIT_RUNTIME;
+    }
     /* An open-mode TWAMP session: its test packets, on TWAMP-Light's
      * layouts (the same in mode O, RFC 5357 §4.1.2 and §4.2.1). */
     struct owtw_pcap_test test = {NULL, 0, 0, NULL};

@@ -5,6 +5,7 @@
  * graded with the OWAMP and TWAMP cases of the catalogue. */
 #include "impl/conform/cmd_pcap_owtw.h"
 #include "impl/conform/owtw_keys.h"
+#include "proto/owtw/owtw_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,14 @@ struct owtw_pcap {
     struct ippm_crypto crypto;
     bool crypto_ok;
     uint64_t frames;
+    /* OWAMP-Test packets of mode-O sessions, by who sent them (enum
+     * ippm_role: the server, the client) */
+    struct ippm_exchange *test[2];
+    size_t n_test[2];
+    int8_t *test_mac[2];  /* A/E: each packet's HMAC verdict */
+    int test_mode;        /* 1, 2, 4 */
+    uint8_t *plain;       /* A/E: the packets decrypted, one after another */
+    size_t plain_used;
 };
 
 static uint64_t ns_at(const void *ctx, int dir, uint64_t off)
@@ -154,6 +163,101 @@ size_t owtw_pcap_connections(const struct owtw_pcap *p)
     return p ? p->n_conn : 0;
 }
 
+/* Same address (the port aside). */
+static bool same_ip(const struct ippm_addr *a, const struct ippm_addr *b)
+{
+    return a->family == b->family &&
+           memcmp(a->ip, b->ip, a->family == IPPM_AF_INET ? 4 : 16) == 0;
+}
+
+/* Who sent datagram g of an OWAMP session of cn: 0 the server (its
+ * Conf-Sender session's port), 1 the client, -1 neither; *sess the
+ * session's index. */
+static int owamp_test_sender(const struct owtw_ctl_conn *cn,
+                             const struct stamp_dgram *g, size_t *sess)
+{
+    const struct ippm_tcp_conn *c = cn->tcp;
+    for (size_t s = 0; s < cn->cut.n_sess; s++) {
+        const struct owtw_cut_session *ss = &cn->cut.sess[s];
+        *sess = s;
+        if (ss->conf_sender && g->src.port == ss->accept_port &&
+            same_ip(&g->src, &c->server))
+            return IPPM_ROLE_REFLECTOR;
+        if (!ss->conf_sender && g->dst.port == ss->accept_port &&
+            same_ip(&g->dst, &c->server))
+            return IPPM_ROLE_SENDER;
+    }
+    return -1;
+}
+
+/* Modes A and E: g decrypted into the run's plaintext with the keys of
+ * session s of cn (RFC 4656 §4.1.2); its HMAC's verdict in *mac. NULL
+ * when the keys cannot be made or the packet is short. */
+static const uint8_t *owamp_test_open(struct owtw_pcap *p,
+                                      const struct owtw_ctl_conn *cn,
+                                      size_t s, const struct stamp_dgram *g,
+                                      int8_t *mac)
+{
+    struct owtw_test_keys tk;
+    enum owtw_test_mode mode =
+        cn->cut.mode & OWTW_MODE_ENCRYPTED ? OWTW_TEST_ENCRYPTED
+                                           : OWTW_TEST_AUTH;
+    if (owtw_test_keys_init(&tk, &p->crypto, mode, cn->cut.sess[s].sid,
+                            cn->cut.sk.aes_sk, cn->cut.sk.hmac_sk) != IPPM_OK)
+        return NULL;
+    uint8_t *b = p->plain + p->plain_used;
+    memcpy(b, g->data, g->len);
+    enum ippm_err e = owtw_test_open(&tk, STAMP_PKT_SENDER, b, g->len);
+    owtw_test_keys_free(&tk);
+    if (e != IPPM_OK && e != IPPM_ERR_HMAC)
+        return NULL;
+    p->plain_used += g->len;
+    p->test_mode = (int)mode;
+    *mac = e == IPPM_OK ? 1 : -1;
+    return b;
+}
+
+/* see cmd_pcap_owtw.h */
+int owtw_pcap_owamp_tests(struct owtw_pcap *p, const struct capture *cap)
+{
+    size_t octets = 0;
+    for (size_t k = 0; k < cap->n; k++)
+        octets += cap->d[k].len;
+    p->plain = malloc(octets ? octets : 1);
+    for (int r = 0; r < 2; r++) {
+        p->test[r] = calloc(cap->n ? cap->n : 1, sizeof *p->test[r]);
+        p->test_mac[r] = calloc(cap->n ? cap->n : 1, sizeof *p->test_mac[r]);
+        if (!p->test[r] || !p->test_mac[r] || !p->plain)
+            return -1;
+    }
+    for (size_t i = 0; i < p->n_conn; i++) {
+        const struct owtw_ctl_conn *cn = &p->conn[i];
+        bool open = (cn->cut.mode & OWTW_MODE_SECURITY_MASK) == OWTW_MODE_OPEN;
+        if (cn->proto != OWTW_OWAMP ||
+            (!open && !(cn->cut.have_sk && p->crypto_ok)))
+            continue;
+        for (size_t k = 0; k < cap->n; k++) {
+            const struct stamp_dgram *g = &cap->d[k];
+            size_t s;
+            int8_t mac = 0;
+            int r = owamp_test_sender(cn, g, &s);
+            const uint8_t *data =
+                r < 0 ? NULL : open ? g->data : owamp_test_open(p, cn, s, g, &mac);
+            if (!data)
+                continue;
+            p->test_mac[r][p->n_test[r]] = mac;
+            struct ippm_exchange *e = &p->test[r][p->n_test[r]++];
+            e->req = data;
+            e->req_len = g->len;
+            e->req_ns = g->ts_ns;
+            e->req_ttl = g->ttl;
+            e->req_src = g->src;
+            e->req_dst = g->dst;
+        }
+    }
+    return 0;
+}
+
 /* see cmd_pcap_owtw.h */
 uint16_t owtw_pcap_open_test_port(const struct owtw_pcap *p)
 {
@@ -177,7 +281,7 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
     for (int pr = 0; pr < 2; pr++) {
         if (!p->n_t[pr])
             continue;
-        struct owtw_obs_ext x = {{OWTW_OBS_EXT, NULL}, 0, 0};
+        struct owtw_obs_ext x = {.base = {OWTW_OBS_EXT, NULL}};
         struct ippm_obs obs;
         memset(&obs, 0, sizeof obs);
         obs.protocol = names[pr];
@@ -187,6 +291,15 @@ size_t owtw_pcap_grade(const struct owtw_pcap *p, const struct check_opts *o,
         obs.ext = &x.base;
         obs.expect_stateful = -1;
         obs.clock_tolerance_ns = o->tol_ns;
+        for (int r = 0; r < 2; r++) {
+            x.test[r] = p->test[r];
+            x.n_test[r] = p->n_test[r];
+            x.test_mac[r] = p->test_mode > 1 ? p->test_mac[r] : NULL;
+        }
+        x.test_mode = p->test_mode;
+        for (size_t i = 0; i < p->n_conn; i++) /* RFC 8186 timestamps */
+            x.ptp = x.ptp || (p->conn[i].proto == pr &&
+                              (p->conn[i].cut.mode & OWTW_MODE_PTP));
         if (pr == OWTW_TWAMP && test) { /* its sessions' test packets */
             obs.ex = test->ex;
             obs.n_ex = test->n_ex;
@@ -249,6 +362,11 @@ void owtw_pcap_free(struct owtw_pcap *p)
     free(p->conn);
     free(p->t[0]);
     free(p->t[1]);
+    free(p->test[0]);
+    free(p->test[1]);
+    free(p->test_mac[0]);
+    free(p->test_mac[1]);
+    free(p->plain); /* (the session keys went with each conn's cut) */
     ippm_tcp_reasm_free(&p->tr);
     if (p->crypto_ok)
         ippm_crypto_openssl_free(&p->crypto);

@@ -46,6 +46,12 @@ int owtw_pcap_load(const struct check_opts *o, struct ippm_tcp_reasm *tcp,
 /* Control connections found; 0: none (the capture is STAMP's). */
 size_t owtw_pcap_connections(const struct owtw_pcap *p);
 
+/* The OWAMP-Test packets of every mode-O OWAMP session in cap (the
+ * capture's datagrams: the server's send sessions by their source port,
+ * the client's by their destination), for the OWAMP-Test cases. 0, or -1
+ * when out of memory. The datagrams stay cap's. */
+int owtw_pcap_owamp_tests(struct owtw_pcap *p, const struct capture *cap);
+
 /* The reflector port of the first TWAMP session set up in open mode,
  * whose test packets the TWAMP-Test cases can read (TWAMP-Light's
  * layouts); 0 none. Modes A and E are not followed yet. */

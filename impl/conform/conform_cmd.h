@@ -131,6 +131,18 @@ int conform_owtw_server(const struct conform_opts *o,
                         const struct ippm_addr *target, bool ow,
                         const char *name, const char *shown);
 
+/* ippm's own OWAMP (ow) or TWAMP server, started as a child process on
+ * a free loopback port (with a fresh key in modes A/E when auth), probed
+ * as conform_owtw_server probes somebody's; its results into *res (*n
+ * cases, calloc'd). Returns the exit status. */
+int conform_owtw_self(const struct conform_opts *o, bool ow, bool auth,
+                      const struct ippm_crypto *crypto,
+                      struct ippm_case_result **res, size_t *n);
+
+/* ippm's own TWAMP and OWAMP servers, open and encrypted. */
+extern const struct conform_selftest conform_selftest_twamp_server;
+extern const struct conform_selftest conform_selftest_owamp_server;
+
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to
  * open them, so a blocked poll or read returns EINTR at once. The live

@@ -511,7 +511,7 @@ int conform_owtw_probe(const struct owtw_probe_opts *o,
             mark_bad_key(run, i);
         owtw_ctl_conn_transcript(&run->cn[i], &run->t[i]);
     }
-    run->ext = (struct owtw_obs_ext){{OWTW_OBS_EXT, NULL}, 0, 0};
+    run->ext = (struct owtw_obs_ext){.base = {OWTW_OBS_EXT, NULL}};
     run->obs.protocol = ow ? "owamp" : "twamp";
     run->obs.role = IPPM_ROLE_REFLECTOR;
     run->obs.ctrl = run->t;

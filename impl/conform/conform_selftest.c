@@ -304,6 +304,37 @@ const struct conform_selftest conform_selftest_sender = {
 const struct conform_selftest conform_selftest_twamp_light = {
     twl_modes, COUNT_OF(twl_modes), self_one};
 
+/* ippm's own TWAMP and OWAMP servers (conform_owtw_self): open, and
+ * encrypted with a key made for the run. */
+static const struct self_mode owtw_modes[] = {
+    {"open", false, false, IPPM_TS_NTP, false, false, false},
+    {"encrypted", false, true, IPPM_TS_NTP, false, false, false},
+};
+
+static int self_twamp_server_one(struct self_ctx *cx,
+                                 const struct self_mode *md,
+                                 struct conform_run *run,
+                                 struct ippm_case_result **res, size_t *n)
+{
+    (void)run;
+    return conform_owtw_self(cx->o, false, md->auth, cx->crypto, res, n);
+}
+
+static int self_owamp_server_one(struct self_ctx *cx,
+                                 const struct self_mode *md,
+                                 struct conform_run *run,
+                                 struct ippm_case_result **res, size_t *n)
+{
+    (void)run;
+    return conform_owtw_self(cx->o, true, md->auth, cx->crypto, res, n);
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_twamp_server = {
+    owtw_modes, COUNT_OF(owtw_modes), self_twamp_server_one};
+const struct conform_selftest conform_selftest_owamp_server = {
+    owtw_modes, COUNT_OF(owtw_modes), self_owamp_server_one};
+
 /* Merges n_modes results (n cases each) into a calloc'd array; NULL when
  * out of memory. */
 static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,

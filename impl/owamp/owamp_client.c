@@ -43,14 +43,14 @@ struct owcl {
     bool to, from;              /* the sessions asked for */
     bool to_accepted, from_accepted;
     uint64_t start_ns;
-    struct owtw_test_slot slot; /* the schedule, as proto/owtw runs it */
-    struct owtw_slot req_slot;  /* the same, as the request carries it */
+    struct owtw_slot slot;      /* --interval or --poisson */
     struct owtw_send send;      /* --to */
     uint8_t to_sid[OWTW_SID_LEN];
     uint16_t to_port;
     struct owamp_recv recv;     /* --from */
     uint16_t from_port;
     bool server_stopped;        /* the server's Stop-Sessions came */
+    uint64_t from_end_ns;       /* --from: last send time + Timeout */
     uint32_t from_sent;         /* its Next Seqno for our session */
     bool stop_sent;
     struct owtw_way *way_to, *way_from;
@@ -82,9 +82,7 @@ static void base_request(struct owcl *t, struct owtw_request *req)
                                   owtw_test_base_len(STAMP_PKT_SENDER, mode));
     req->start_time = ippm_ntp_from_ns(t->start_ns);
     req->timeout = owtw_ctl_interval(o->wait_ns);
-    /* RFC 4656 §3.5: 00 then the DSCP, in the top octet */
-    req->type_p =
-        owtw_type_p_from_dscp(o->dscp >= 0 ? (uint8_t)o->dscp : 0);
+    req->type_p = o->dscp >= 0 ? owtw_type_p_from_dscp((uint8_t)o->dscp) : 0;
 }
 
 /* --to: we send, the server receives (Conf-Receiver). */
@@ -105,7 +103,7 @@ static void request_to(struct owcl *t, uint64_t now)
     memcpy(req.sender_addr, cl->link.sock.local.ip, 16);
     memcpy(req.receiver_addr, cl->b.server.ip, 16);
     struct owtw_action a;
-    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->req_slot,
+    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->slot,
                                                &a),
                        &a, now, "Request-Session");
 }
@@ -139,7 +137,7 @@ static void request_from(struct owcl *t, uint64_t now)
     memcpy(req.receiver_addr, cl->link.sock.local.ip, 16);
     memcpy(req.sid, sid, OWTW_SID_LEN);
     struct owtw_action a;
-    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->req_slot,
+    (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, &t->slot,
                                                &a),
                        &a, now, "Request-Session");
 }
@@ -150,8 +148,6 @@ static void on_ready(struct owcl *t, uint64_t now)
     t->start_ns = now + o->start_delay_ns;
     t->slot.type = o->poisson ? OWTW_SLOT_EXP : OWTW_SLOT_FIXED;
     t->slot.param = owtw_ctl_interval(o->interval_ns);
-    t->req_slot.type = (uint8_t)t->slot.type;
-    t->req_slot.param = t->slot.param;
     t->phase = PH_REQUESTING;
     if (t->to)
         request_to(t, now);
@@ -189,6 +185,22 @@ static void on_accept(struct owcl *t, uint64_t now)
                        "Start-Sessions");
 }
 
+/* When the server's packets to us are over: the schedule's last send
+ * time (proto/owtw computes it as the server does) and the Timeout. */
+static uint64_t from_end(struct owcl *t)
+{
+    struct owtw_schedule sched;
+    uint64_t at = ippm_ntp_from_ns(t->start_ns);
+    if (owtw_schedule_init(&sched, &t->cl.b.crypto, t->recv.sid, &t->slot, 1,
+                           at) != IPPM_OK)
+        return UINT64_MAX;
+    for (uint32_t i = 0; i < t->cl.b.o.count; i++)
+        if (owtw_schedule_next(&sched, &at) != IPPM_OK)
+            break;
+    owtw_schedule_free(&sched);
+    return ippm_ns_from_ntp(at) + t->cl.b.o.wait_ns;
+}
+
 static void on_start_ack(struct owcl *t)
 {
     struct owtw_cl *cl = &t->cl;
@@ -211,6 +223,8 @@ static void on_start_ack(struct owcl *t)
             .pkt_len = packet_len(t, mode), .dscp = o->dscp, .twamp = false,
             .timeout_ns = o->wait_ns, .peer = cl->b.server};
         p.peer.port = t->to_port;
+        if (o->test_via.family != IPPM_AF_NONE) /* --test-via: a relay */
+            p.peer = o->test_via;
         char err[IPPM_NET_ERRLEN];
         if (owtw_send_start(&t->send, &cl->b.crypto, &p, &cl->b.clk, err,
                             sizeof(err)) != 0) {
@@ -220,15 +234,17 @@ static void on_start_ack(struct owcl *t)
             return;
         }
     }
-    if (t->from)
+    if (t->from) {
         t->recv.started = true;
+        t->from_end_ns = from_end(t);
+    }
     t->phase = PH_TESTING;
     double expected = (double)(t->start_ns - ippm_clock_now(&cl->b.clk) +
                                (uint64_t)o->count * o->interval_ns) / 1e9;
     ippm_progress_start(&t->progress, expected, o->no_progress);
 }
 
-static void fetch(struct owcl *t, uint64_t now);
+static void after_stops(struct owcl *t, uint64_t now);
 
 /* The server's Stop-Sessions: how many it sent us; after ours, the
  * records of the session we sent can be fetched. */
@@ -252,7 +268,7 @@ static void on_stop(struct owcl *t, uint64_t now)
     }
     t->server_stopped = true;
     if (t->phase == PH_STOPPING)
-        fetch(t, now);
+        after_stops(t, now);
 }
 
 /* A record that arrived: --per-packet's line, --jsonl's record, and
@@ -361,6 +377,15 @@ static void fetch(struct owcl *t, uint64_t now)
                        now, "Fetch-Session");
 }
 
+/* Both Stop-Sessions are out: fetch what the server received, or done. */
+static void after_stops(struct owcl *t, uint64_t now)
+{
+    if (t->to)
+        fetch(t, now);
+    else
+        t->phase = PH_DONE;
+}
+
 /* What the test phase waits for before Stop-Sessions: our packets sent
  * and their timeout passed, and the server's Stop-Sessions for its. */
 static void testing_step(struct owcl *t, bool ready, uint64_t now)
@@ -374,16 +399,14 @@ static void testing_step(struct owcl *t, bool ready, uint64_t now)
                              t->from ? t->recv.r.counters.received : 0, 0,
                              -1);
     bool sent_all = !t->to || owtw_send_finished(&t->send, now);
-    bool got_all = !t->from || t->server_stopped;
+    bool got_all = !t->from || t->server_stopped || now >= t->from_end_ns;
     if (!sent_all || !got_all || t->stop_sent)
         return;
     stop_sessions(t, now);
-    if (!t->to)
-        t->phase = PH_DONE;
-    else if (t->server_stopped)
-        fetch(t, now);
+    if (t->server_stopped)
+        after_stops(t, now);
     else
-        t->phase = PH_STOPPING; /* the server's Stop-Sessions first */
+        t->phase = PH_STOPPING; /* the server's Stop-Sessions answers */
 }
 
 static int run(struct owcl *t)
@@ -401,6 +424,8 @@ static int run(struct owcl *t)
             if (owtw_send_end_ns(&t->send) < d)
                 d = owtw_send_end_ns(&t->send);
         }
+        if (testing && t->from && t->from_end_ns < d)
+            d = t->from_end_ns;
         int fd = testing && t->from ? t->recv.sock.fd : -1;
         if (owtw_cl_step(cl, fd, d, 100000000ull, &ready) != 0) {
             if (t->phase != PH_DONE) {
@@ -496,6 +521,8 @@ static int report(struct owcl *t, int rc)
     }
     if (t->from && t->from_accepted) {
         from_way(t);
+        if (t->to && t->to_accepted)
+            putchar('\n');
         print_one(t, t->way_from, t->from_port, t->recv.sid, false);
         any = any || t->way_from->received;
     }

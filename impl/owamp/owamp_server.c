@@ -24,13 +24,10 @@
 #define PROG "owamp server"
 #define MAX_SKIPS 64          /* skip ranges kept per session */
 #define FETCH_CHUNK 128       /* records per Fetch reply chunk */
-/* Finished receiving sessions kept for Fetch-Session from any later
- * connection (powstream fetches over a new one, RFC 4656 §3.5: the SID
- * "can be used in later sessions as an argument for the Fetch-Session
- * command"): at most this many sessions and records (32 octets each, so
- * 32 MiB), the oldest evicted first. */
-#define KEPT_SESSIONS 64
-#define KEPT_RECORDS (1u << 20)
+/* Finished receiving sessions kept after their connection closes, for a
+ * Fetch-Session on a later one (powstream and owfetch fetch so): the
+ * most recent ones, the oldest forgotten first. */
+#define KEPT_MAX 64
 
 struct ows;
 
@@ -40,24 +37,9 @@ struct ow_sess {
     struct owamp_recv recv;
     struct owtw_send send;
     struct owtw_request req;  /* as requested (for Fetch's reproduction) */
-    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* as requested */
-    struct owtw_test_slot sched[OWTW_CTL_MAX_SLOTS]; /* as proto/owtw runs them */
+    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS]; /* the request's schedule */
     struct owamp_skip skips[MAX_SKIPS]; /* the sender's, from Stop */
     size_t n_skips;
-    uint64_t complete_ns;     /* receiving: when complete (RFC 4656 §3.8) */
-};
-
-/* A finished receiving session whose connection moved on. */
-struct ow_kept {
-    bool used;
-    uint64_t age;             /* order kept: the smallest goes first */
-    struct owtw_request req;  /* receiver_port and sid as accepted */
-    struct owtw_slot slots[OWTW_CTL_MAX_SLOTS];
-    struct owamp_skip skips[MAX_SKIPS];
-    size_t n_skips;
-    struct owamp_record *rec; /* allocated */
-    size_t n;
-    uint32_t next_seqno;
 };
 
 struct owc {
@@ -82,9 +64,8 @@ struct ows {
     struct ippm_export exp;
     struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
-    struct ow_kept kept[KEPT_SESSIONS];
-    size_t kept_records;
-    uint64_t kept_age;
+    struct ow_sess *kept[KEPT_MAX]; /* kept[0] the oldest */
+    size_t n_kept;
 };
 
 static const char usage_head[] =
@@ -133,58 +114,32 @@ static void answer(struct owc *c, struct owtw_action *a, enum ippm_err e,
         (void)owtw_link_perform(c->link, &a->io, now);
 }
 
-static void kept_drop(struct ows *s, struct ow_kept *k)
+static void kept_free(struct ow_sess *k)
 {
-    s->kept_records -= k->n;
-    free(k->rec);
-    memset(k, 0, sizeof(*k));
+    owamp_recv_close(&k->recv);
+    free(k);
 }
 
-/* The oldest kept session, NULL when none. */
-static struct ow_kept *kept_oldest(struct ows *s)
-{
-    struct ow_kept *o = NULL;
-    for (size_t i = 0; i < KEPT_SESSIONS; i++)
-        if (s->kept[i].used && (!o || s->kept[i].age < o->age))
-            o = &s->kept[i];
-    return o;
-}
-
-/* A free entry of the store, the oldest evicted when none. */
-static struct ow_kept *kept_slot(struct ows *s)
-{
-    for (size_t i = 0; i < KEPT_SESSIONS; i++)
-        if (!s->kept[i].used)
-            return &s->kept[i];
-    struct ow_kept *k = kept_oldest(s);
-    kept_drop(s, k);
-    return k;
-}
-
-/* A finished receiving session into the server's store, its records
- * moved (not copied), the oldest evicted until it fits. */
+/* A finished receiving session outlives its connection: its records
+ * move to the server's store (socket and keys closed). */
 static void keep_session(struct ows *s, struct ow_sess *x)
 {
-    size_t n = x->recv.r.n;
-    if (!x->receiving || !x->recv.finished || !x->recv.rec ||
-        n > KEPT_RECORDS)
+    struct ow_sess *k = malloc(sizeof(*k));
+    if (!k)
         return;
-    while (s->kept_records + n > KEPT_RECORDS)
-        kept_drop(s, kept_oldest(s));
-    struct ow_kept *k = kept_slot(s);
-    k->used = true;
-    k->age = ++s->kept_age;
-    k->req = x->req;
-    k->req.receiver_port = x->recv.sock.local.port;
-    memcpy(k->req.sid, x->recv.sid, OWTW_SID_LEN);
-    memcpy(k->slots, x->slots, sizeof(k->slots));
-    memcpy(k->skips, x->skips, sizeof(k->skips));
-    k->n_skips = x->n_skips;
-    k->rec = x->recv.rec;
-    k->n = n;
-    k->next_seqno = x->recv.r.next_seqno;
-    x->recv.rec = NULL;
-    s->kept_records += n;
+    ippm_net_close(&x->recv.sock);
+    if (x->recv.keyed)
+        owtw_test_keys_free(&x->recv.keys);
+    x->recv.keyed = false;
+    *k = *x;
+    x->recv.rec = NULL; /* the records are k's now */
+    x->recv.seen = NULL;
+    if (s->n_kept == KEPT_MAX) {
+        kept_free(s->kept[0]);
+        memmove(s->kept, s->kept + 1, (KEPT_MAX - 1) * sizeof(*s->kept));
+        s->n_kept--;
+    }
+    s->kept[s->n_kept++] = k;
 }
 
 static void close_session(struct owc *c, int i)
@@ -192,7 +147,8 @@ static void close_session(struct owc *c, int i)
     struct ow_sess *x = &c->sess[i];
     if (!x->used)
         return;
-    keep_session(c->srv, x);
+    if (x->receiving && x->recv.finished)
+        keep_session(c->srv, x);
     owamp_recv_close(&x->recv);
     owtw_send_close(&x->send);
     x->used = false;
@@ -211,6 +167,8 @@ static uint8_t open_receiving(struct owc *c, struct ow_sess *x,
 {
     struct ows *s = c->srv;
     char err[IPPM_NET_ERRLEN];
+    if (!owtw_limits_packets_ok(&s->b.o.lim, x->req.n_packets))
+        return OWTW_ACCEPT_PERMANENT; /* a record per packet: --max-packets */
     if (owtw_ctl_make_sid(ans->sid, &c->link->sock.local, now,
                           &s->b.crypto) != IPPM_OK)
         return OWTW_ACCEPT_INTERNAL;
@@ -279,15 +237,11 @@ static void on_request(struct owc *c, uint64_t now)
         (req->conf_sender && owtw_type_p_dscp(req->type_p) < 0)) {
         ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
     } else {
-        close_session(c, i); /* a stopped session's slot, reused */
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;
-        for (uint32_t k = 0; k < req->n_slots; k++) {
-            owtw_slot_decode(&x->slots[k], req->slots, k);
-            x->sched[k].type = x->slots[k].type;
-            x->sched[k].param = x->slots[k].param;
-        }
+        for (uint32_t k = 0; k < req->n_slots; k++)
+            (void)owtw_slot_decode(&x->slots[k], req->slots, k);
         x->req.slots = NULL;
         ans.accept = !receiver_allowed(c, req) ? OWTW_ACCEPT_FAILURE
                      : req->conf_receiver ? open_receiving(c, x, &ans, now)
@@ -306,53 +260,25 @@ static void on_request(struct owc *c, uint64_t now)
     answer(c, &a, owtw_server_accept(&c->m, now, &ans, &a), now);
 }
 
-/* RFC 4656 §3.8: "The completed time of each session is determined as
- * Timeout after the scheduled time for the last sequence number." */
-static uint64_t complete_ns(const struct ows *s, const struct ow_sess *x)
-{
-    struct owtw_schedule sched;
-    uint64_t at = x->req.start_time;
-    if (owtw_schedule_init(&sched, &s->b.crypto, x->recv.sid, x->sched,
-                           x->req.n_slots, x->req.start_time) != IPPM_OK)
-        return 0; /* the Stop will not wait for what cannot be known */
-    for (uint32_t k = 0; k < x->req.n_packets; k++)
-        if (owtw_schedule_next(&sched, &at) != IPPM_OK)
-            break;
-    owtw_schedule_free(&sched);
-    return ippm_ns_from_ntp(at) + owtw_ctl_interval_ns(x->req.timeout);
-}
-
-/* When every session c receives is complete; 0 when none. */
-static uint64_t receiving_complete_ns(const struct owc *c)
-{
-    uint64_t last = 0;
-    for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
-        const struct ow_sess *x = &c->sess[i];
-        if (x->used && x->receiving && !x->recv.finished &&
-            x->complete_ns > last)
-            last = x->complete_ns;
-    }
-    return last;
-}
-
 /* Starts one session: receiving, or sending to the client's port. */
 static void start_session(struct owc *c, struct ow_sess *x)
 {
     struct ows *s = c->srv;
     if (x->receiving) {
         x->recv.started = true;
-        x->complete_ns = complete_ns(s, x);
         return;
     }
     const struct owtw_session_keys *sk = session_keys(c);
     enum owtw_test_mode mode = owtw_ctl_test_mode(c->m.c.mode);
     struct owtw_send_params p = {
         .mode = mode, .sid = x->req.sid, .aes_sk = sk ? sk->aes_sk : NULL,
-        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->sched,
+        .hmac_sk = sk ? sk->hmac_sk : NULL, .slots = x->slots,
         .n_slots = x->req.n_slots, .start_ntp = x->req.start_time,
         .count = x->req.n_packets,
         .pkt_len = owtw_test_base_len(STAMP_PKT_SENDER, mode) +
                    x->req.padding_len,
+        /* RFC 4656 §3.5: with Conf-Sender, the Type-P Descriptor is
+         * to be used to send. */
         .dscp = owtw_type_p_dscp(x->req.type_p), .twamp = false,
         .timeout_ns = owtw_ctl_interval_ns(x->req.timeout),
         .peer = c->link->peer};
@@ -425,7 +351,7 @@ static void on_stop(struct owc *c, uint64_t now)
             x->n_skips = n;
         struct owtw_schedule sched;
         if (owtw_schedule_init(&sched, &c->srv->b.crypto, x->recv.sid,
-                               x->sched, x->req.n_slots,
+                               x->slots, x->req.n_slots,
                                x->req.start_time) == IPPM_OK) {
             (void)owamp_receiver_finish(&x->recv.r, &sched, r.next_seqno,
                                         x->skips, x->n_skips, now);
@@ -437,92 +363,90 @@ static void on_stop(struct owc *c, uint64_t now)
         send_stop(c, now);
 }
 
-/* What Fetch-Session serves, from a connection's session or the store. */
-struct fetch_view {
-    struct owtw_request req;  /* receiver_port and sid as accepted */
-    const struct owtw_slot *slots;
-    const struct owamp_skip *skips;
-    size_t n_skips;
-    const struct owamp_record *rec;
-    size_t n;
-    uint32_t next_seqno;
-    bool finished;
-};
-
-/* A receiving session of connection c with this SID, as a view. */
-static bool view_of_conn(const struct owc *c, const uint8_t *sid,
-                         struct fetch_view *v)
-{
-    int i = c ? session_of(c, sid) : -1;
-    const struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
-    if (!x || !x->receiving)
-        return false;
-    *v = (struct fetch_view){x->req, x->slots, x->skips, x->n_skips,
-                             x->recv.r.rec, x->recv.r.n,
-                             x->recv.r.next_seqno, x->recv.finished};
-    v->req.receiver_port = x->recv.sock.local.port;
-    memcpy(v->req.sid, x->recv.sid, OWTW_SID_LEN);
-    return true;
-}
-
-/* The session of a SID: this connection's, another's still open, or
- * one kept after its connection moved on (RFC 4656 §3.5). */
-static bool fetch_find(const struct owc *c, const uint8_t *sid,
-                       struct fetch_view *v)
-{
-    const struct ows *s = c->srv;
-    if (view_of_conn(c, sid, v))
-        return true;
-    for (size_t k = 0; k < s->b.o.max_conns; k++)
-        if (view_of_conn(s->links[k].m, sid, v))
-            return true;
-    for (size_t k = 0; k < KEPT_SESSIONS; k++) {
-        const struct ow_kept *e = &s->kept[k];
-        if (e->used && memcmp(e->req.sid, sid, OWTW_SID_LEN) == 0) {
-            *v = (struct fetch_view){e->req, e->slots, e->skips, e->n_skips,
-                                     e->rec, e->n, e->next_seqno, true};
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Fetch-Session (RFC 4656 §3.9): the records of a receiving session. */
+/* The receiving session of a SID on any connection of the server, or of
+ * an earlier one (RFC 4656 §3.5: the SID "can be used in later sessions
+ * as an argument for the Fetch-Session command"; powstream fetches over
+ * a new connection while the session's own stays open). NULL: none. */
+static struct ow_sess *receiving_of(const struct ows *s, const uint8_t *sid)
+{
+    for (size_t k = 0; k < s->b.o.max_conns; k++) {
+        struct owc *o = s->links[k].m;
+        int i = o ? session_of(o, sid) : -1;
+        if (i >= 0 && o->sess[i].receiving)
+            return &o->sess[i];
+    }
+    for (size_t k = 0; k < s->n_kept; k++)
+        if (memcmp(s->kept[k]->recv.sid, sid, OWTW_SID_LEN) == 0)
+            return s->kept[k];
+    return NULL;
+}
+
+static bool in_range(const struct owamp_record *r, const struct owtw_fetch *f)
+{
+    return r->seq >= f->begin_seq && r->seq <= f->end_seq;
+}
+
+/* The records of f's range, in chunks, after the Fetch-Ack. */
+static void send_records(struct owc *c, const struct owamp_receiver *r,
+                         const struct owtw_fetch *f, uint32_t total,
+                         uint64_t now)
+{
+    static struct owamp_record pick[FETCH_CHUNK];
+    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
+    struct owtw_action a;
+    uint32_t sent = 0;
+    size_t k = 0, w;
+    do {
+        size_t n = 0;
+        for (; k < r->n && n < FETCH_CHUNK; k++)
+            if (in_range(&r->rec[k], f))
+                pick[n++] = r->rec[k];
+        sent += (uint32_t)n;
+        bool last = sent >= total;
+        (void)owamp_records_encode(chunk, sizeof(chunk), pick, n, &w);
+        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
+                                      &a) != IPPM_OK ||
+            owtw_link_perform(c->link, &a.io, now) != 0 || last)
+            return;
+    } while (k < r->n);
+}
+
+/* Fetch-Session (RFC 4656 §3.9): the records of a receiving session in
+ * the range asked for (a session still running included: Finished 0). */
 static void on_fetch(struct owc *c, uint64_t now)
 {
-    const struct owtw_fetch *f = &c->act.fetch;
-    struct fetch_view v;
+    struct owtw_fetch f = c->act.fetch;
     struct owtw_fetch_ack ack;
     memset(&ack, 0, sizeof(ack));
+    struct ow_sess *x = receiving_of(c->srv, f.sid);
     struct owtw_action a;
-    if (!fetch_find(c, f->sid, &v)) {
+    if (!x) {
         ack.accept = OWTW_ACCEPT_FAILURE;
         answer(c, &a, owtw_server_fetch_ack(&c->m, now, &ack, NULL, NULL,
                                             NULL, &a),
                now);
         return;
     }
-    ack.finished = v.finished;
-    ack.next_seqno = v.next_seqno;
-    ack.n_skips = (uint32_t)v.n_skips;
-    ack.n_records = (uint32_t)v.n;
+    const struct owamp_receiver *r = &x->recv.r;
+    uint32_t total = 0;
+    for (size_t k = 0; k < r->n; k++)
+        total += in_range(&r->rec[k], &f);
+    ack.finished = x->recv.finished;
+    ack.next_seqno = r->next_seqno;
+    ack.n_skips = (uint32_t)x->n_skips;
+    ack.n_records = total;
     uint8_t skips[MAX_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK];
     size_t w;
-    (void)owamp_skips_encode(skips, sizeof(skips), v.skips, v.n_skips, &w);
-    if (owtw_server_fetch_ack(&c->m, now, &ack, &v.req, v.slots, skips,
+    (void)owamp_skips_encode(skips, sizeof(skips), x->skips, x->n_skips, &w);
+    struct owtw_request repro = x->req;
+    repro.receiver_port = x->recv.sock.local.port;
+    memcpy(repro.sid, x->recv.sid, OWTW_SID_LEN);
+    if (owtw_server_fetch_ack(&c->m, now, &ack, &repro, x->slots, skips,
                               &a) != IPPM_OK ||
         owtw_link_perform(c->link, &a.io, now) != 0)
         return;
-    static uint8_t chunk[FETCH_CHUNK * OWAMP_RECORD_LEN + OWAMP_BLOCK];
-    for (size_t k = 0; k < v.n || k == 0; k += FETCH_CHUNK) {
-        size_t n = v.n - k < FETCH_CHUNK ? v.n - k : FETCH_CHUNK;
-        bool last = k + n >= v.n;
-        (void)owamp_records_encode(chunk, sizeof(chunk), v.rec + k, n, &w);
-        if (owtw_server_fetch_records(&c->m, now, chunk, (uint32_t)n, last,
-                                      &a) != IPPM_OK ||
-            owtw_link_perform(c->link, &a.io, now) != 0 || last)
-            return;
-    }
+    send_records(c, r, &f, total, now);
 }
 
 static void m_on_action(void *user, const struct ippm_action *act)
@@ -594,14 +518,8 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
 {
     struct ows *s = ctx;
     size_t n = 0;
-    uint64_t now = ippm_clock_now(&s->b.clk);
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
         struct owc *c = s->links[k].m;
-        /* our Stop-Sessions waits for the sessions we receive too; a
-         * time already passed would only spin the loop */
-        uint64_t rc = c && !c->stop_sent ? receiving_complete_ns(c) : 0;
-        if (rc > now && rc < *deadline)
-            *deadline = rc;
         for (int i = 0; c && i < OWTW_CTL_MAX_SESSIONS && n < cap; i++) {
             struct ow_sess *x = &c->sess[i];
             if (!x->used || session_fd(x) < 0)
@@ -609,7 +527,6 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
             if (!x->receiving) {
                 uint64_t d = owtw_send_deadline(&x->send);
                 if (x->send.scheduled && !c->stop_sent &&
-                    owtw_send_end_ns(&x->send) > now &&
                     owtw_send_end_ns(&x->send) < d)
                     d = owtw_send_end_ns(&x->send);
                 if (d < *deadline)
@@ -624,10 +541,11 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
 }
 
 /* Sends what is due; once every sending session of a connection is over
- * and every session it receives complete (RFC 4656 §3.8: "each side of
- * the control connection SHOULD wait until all sessions are complete
- * before sending the Stop-Sessions message"), our Stop-Sessions (unless
- * sent). */
+ * and it receives none, our Stop-Sessions (unless sent). A connection
+ * that also receives waits for the client's Stop-Sessions: only the
+ * client knows when its last packet and its Timeout are past, and a
+ * Stop-Sessions before that would cut them off (RFC 4656 §3.8 discards
+ * what was sent within Timeout of it). */
 static void send_due(struct ows *s, uint64_t now)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
@@ -637,6 +555,8 @@ static void send_due(struct ows *s, uint64_t now)
         bool any = false, all_done = true;
         for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
             struct ow_sess *x = &c->sess[i];
+            if (x->used && x->receiving)
+                all_done = false;
             if (!x->used || x->receiving || !x->send.scheduled)
                 continue;
             uint64_t sent = x->send.sent;
@@ -645,7 +565,7 @@ static void send_due(struct ows *s, uint64_t now)
             any = true;
             all_done = all_done && owtw_send_finished(&x->send, now);
         }
-        if (any && all_done && now >= receiving_complete_ns(c))
+        if (any && all_done)
             send_stop(c, now);
     }
 }
@@ -706,8 +626,9 @@ static int serve(struct ows *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
@@ -731,8 +652,8 @@ int owamp_server_main(int argc, char **argv)
     if (rc < 0)
         rc = serve(s);
     ippm_export_stop(&s->exp);
-    for (size_t k = 0; k < KEPT_SESSIONS; k++)
-        free(s->kept[k].rec);
+    for (size_t k = 0; k < s->n_kept; k++)
+        kept_free(s->kept[k]);
     free(s->links);
     free(s->keys);
     ippm_rx_batch_free(&s->rx);

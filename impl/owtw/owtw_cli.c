@@ -20,6 +20,7 @@
     {"test-ports", required_argument, NULL, OWTW_OPT_TEST_PORTS},           \
     {"servwait", required_argument, NULL, OWTW_OPT_SERVWAIT},               \
     {"max-conns", required_argument, NULL, OWTW_OPT_MAX_CONNS},             \
+    OWTW_LIMITS_LONGOPTS,                                                   \
     {"quiet", no_argument, NULL, OWTW_OPT_QUIET},                           \
     {"metrics", required_argument, NULL, OWTW_OPT_METRICS},                 \
     {"help", no_argument, NULL, OWTW_OPT_HELP}
@@ -46,6 +47,7 @@ const struct option owtw_server_longopts[] = {
     {"start-delay", required_argument, NULL, OWTW_OPT_START_DELAY},         \
     {"connect-timeout", required_argument, NULL, OWTW_OPT_CONNECT_TIMEOUT}, \
     {"test-port", required_argument, NULL, OWTW_OPT_TEST_PORT},             \
+    {"test-via", required_argument, NULL, OWTW_OPT_TEST_VIA},               \
     {"json", required_argument, NULL, OWTW_OPT_JSON},                       \
     {"jsonl", required_argument, NULL, OWTW_OPT_JSONL},                     \
     {"html", required_argument, NULL, OWTW_OPT_HTML},                       \
@@ -154,6 +156,7 @@ void owtw_server_defaults(struct owtw_server_opts *o)
     o->servwait_ns = 900 * IPPM_NS_PER_SEC;
     o->refwait_ns = 900 * IPPM_NS_PER_SEC;
     o->max_conns = 64;
+    owtw_limits_defaults(&o->lim);
 }
 
 /* see owtw_cli.h */
@@ -207,7 +210,7 @@ int owtw_server_opt(struct owtw_server_opts *o, int id, const char *arg)
     case OWTW_OPT_METRICS:
         o->exp.metrics = arg;
         return ippm_export_check_metrics(arg);
-    default: return -1;
+    default: return owtw_limits_opt(&o->lim, id, arg) == 0 ? 0 : -1;
     }
 }
 
@@ -243,6 +246,9 @@ static int client_number(struct owtw_client_opts *o, int id, const char *arg)
                                 &o->connect_timeout_ns);
     case OWTW_OPT_TEST_PORT:
         return ippm_cli_port("--test-port", arg, &o->test_port);
+    case OWTW_OPT_TEST_VIA:
+        return ippm_cli_addr("--test-via", arg, 0, 0, &o->test_via) == 0 ? 0
+                                                                       : -1;
     default: return 1;
     }
 }
@@ -342,7 +348,9 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
         fputs("  --refwait SECONDS      end a test session without packets this\n"
               "                         long (default 900, RFC 5357 §4.2 REFWAIT)\n",
               f);
+    fputs(twamp ? OWTW_LIMITS_USAGE_TWAMP : OWTW_LIMITS_USAGE_OWAMP, f);
     fputs("  --max-conns N          control connections at once (default 64)\n"
+          OWTW_LIMITS_USAGE
           "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"
           "metrics\n"
           "                         (127.0.0.1:9100, [::1]:9100, :9100 for all)\n"
@@ -382,7 +390,10 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
           "                         (the session's Timeout, default 2)\n"
           "  --start-delay SECONDS  Start Time this far ahead (default 1)\n"
           "  --connect-timeout SECONDS  give up connecting (default 5)\n"
-          "  --test-port N          UDP port to ask for (default: any)\n",
+          "  --test-port N          UDP port to ask for (default: any)\n"
+          "  --test-via HOST:PORT   send the test packets there instead of the\n"
+          "                         port the server accepted (a relay in front\n"
+          "                         of it; with --test-port)\n",
           f);
     if (!twamp)
         fputs("  --to                   one session, from here to the server\n"
@@ -392,7 +403,8 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
     fprintf(f,
             "  --per-packet           one line per packet\n"
             "  --histogram            text histograms of the delays\n"
-            "  --json FILE            the summary and every packet as JSON\n"
+            "  --json FILE            the report as JSON (TWAMP: every\n"
+            "                         reflection too)\n"
             "  --jsonl FILE|-         JSON Lines, a record per packet\n"
             "  --html FILE            a self-contained HTML report with plots\n"
             "  --no-progress          no progress line on the terminal\n"

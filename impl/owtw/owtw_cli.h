@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "impl/owtw/owtw_limits.h"
+#include "proto/common/ippm_addr.h"
 #include "impl/report/export.h"
 
 /* Option ids of the shared options (beyond every single-letter one). */
@@ -44,6 +46,7 @@ enum owtw_opt {
     OWTW_OPT_FROM,
     OWTW_OPT_BOTH,
     OWTW_OPT_HELP,
+    OWTW_OPT_TEST_VIA,
 };
 
 #define OWTW_DEFAULT_PORT_TWAMP 862 /* RFC 5357 §3.1 (IANA) */
@@ -69,6 +72,7 @@ struct owtw_server_opts {
     uint64_t servwait_ns;     /* --servwait (RFC 5357 §3.1: 900 s) */
     uint64_t refwait_ns;      /* --refwait, TWAMP (RFC 5357 §4.2: 900 s) */
     uint32_t max_conns;       /* --max-conns */
+    struct owtw_limits lim;   /* impl/owtw/owtw_limits.h */
     bool quiet;               /* --quiet */
     struct ippm_export_opts exp; /* --metrics (no SNMP OIDs yet) */
 };
@@ -94,6 +98,9 @@ struct owtw_client_opts {
     uint64_t start_delay_ns;  /* --start-delay: Start Time - now (1 s) */
     uint64_t connect_timeout_ns; /* --connect-timeout (default 5 s) */
     uint16_t test_port;       /* --test-port N: Receiver Port to ask for */
+    struct ippm_addr test_via; /* --test-via HOST:PORT: where test packets
+                                * go instead (a relay before the server's
+                                * test port); family NONE when not given */
     enum owtw_dir dir;        /* OWAMP: --to, --from, --both (default) */
     const char *json, *jsonl, *html; /* report files */
     bool per_packet;          /* --per-packet (-v) */

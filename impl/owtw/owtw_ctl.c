@@ -52,13 +52,14 @@ enum ippm_err owtw_ctl_make_sid(uint8_t sid[OWTW_SID_LEN],
                                 uint64_t now_ns,
                                 const struct ippm_crypto *crypto)
 {
-    memcpy(sid, receiver->family == IPPM_AF_INET6 ? receiver->ip + 12
-                                                   : receiver->ip,
-           4);
-    uint64_t ntp = ippm_ntp_from_ns(now_ns);
-    for (int i = 0; i < 8; i++)
-        sid[4 + i] = (uint8_t)(ntp >> (56 - 8 * i));
-    return ippm_random(crypto, sid + 12, 4);
+    uint8_t rnd[4];
+    enum ippm_err e = ippm_random(crypto, rnd, sizeof(rnd));
+    if (e == IPPM_OK)
+        owtw_sid_make(sid,
+                      receiver->family == IPPM_AF_INET6 ? receiver->ip + 12
+                                                        : receiver->ip,
+                      ippm_ntp_from_ns(now_ns), rnd);
+    return e;
 }
 
 /* see owtw_ctl.h */

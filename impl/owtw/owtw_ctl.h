@@ -52,9 +52,10 @@ uint64_t owtw_ctl_interval_ns(uint64_t interval);
 const struct owtw_session_keys *owtw_ctl_server_keys(
     const struct owtw_server *s);
 
-/* A SID as RFC 4656 §3.5 has the receiver make it: its IPv4 address (or
- * the last four octets of its IPv6 one), the NTP time now, 4 random
- * octets. Returns IPPM_OK or the random source's error. */
+/* A SID for a session this end receives (owtw_sid_make, RFC 4656 §3.5):
+ * its IPv4 address (or the last four octets of its IPv6 one), the NTP
+ * time now, 4 random octets. Returns IPPM_OK or the random source's
+ * error. */
 enum ippm_err owtw_ctl_make_sid(uint8_t sid[OWTW_SID_LEN],
                                 const struct ippm_addr *receiver,
                                 uint64_t now_ns,

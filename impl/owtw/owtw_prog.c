@@ -81,11 +81,11 @@ void owtw_server_banner(const struct owtw_server_base *b,
     if (b->o.test_lo)
         snprintf(ports, sizeof(ports), "%u-%u", (unsigned)b->o.test_lo,
                  (unsigned)b->o.test_hi);
-    fprintf(stderr,
-            "%s: listening on %s (TCP), modes %s, %zu key%s, test ports "
-            "%s\n",
-            p->prog, ippm_addr_fmt(&b->listener.local, as, sizeof(as)), modes,
-            b->keys.n, b->keys.n == 1 ? "" : "s", ports);
+    printf("ippm %s listening on %s (TCP), modes %s, %zu key%s, test ports "
+           "%s\n",
+           p->prog, ippm_addr_fmt(&b->listener.local, as, sizeof(as)), modes,
+           b->keys.n, b->keys.n == 1 ? "" : "s", ports);
+    fflush(stdout);
 }
 
 /* --keys and --key-id: the entry to authenticate with. */

@@ -44,8 +44,8 @@ struct owtw_client_base {
 int owtw_server_setup(struct owtw_server_base *b, const struct owtw_prog *p);
 void owtw_server_base_free(struct owtw_server_base *b);
 
-/* The startup line on stderr unless --quiet:
- *   owamp server: listening on [::]:861 (TCP), modes open,auth, ... */
+/* The startup line on stdout unless --quiet, as the STAMP reflector's:
+ *   ippm owamp server listening on [::]:861 (TCP), modes open,auth, ... */
 void owtw_server_banner(const struct owtw_server_base *b,
                         const struct owtw_prog *p);
 

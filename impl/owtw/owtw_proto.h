@@ -1,8 +1,6 @@
-/* proto/owtw's two headers in one translation unit: owtw.h (the control
- * core) and owtw_test.h (the test-packet layer, which includes owtw.h and
- * takes its struct owtw_slot), with twamp.h and owamp.h. struct
- * owtw_test_slot is the name the drivers first gave the schedule's slot,
- * when each header had its own. */
+/* The proto headers the OWAMP and TWAMP drivers use: owtw.h (the control
+ * core), owtw_test.h (the test-packet layer, which includes owtw.h),
+ * twamp.h and owamp.h. */
 #ifndef IPPM_OWTW_PROTO_H
 #define IPPM_OWTW_PROTO_H
 
@@ -10,7 +8,5 @@
 #include "proto/owtw/owtw_test.h"
 #include "proto/owamp/owamp.h"
 #include "proto/twamp/twamp.h"
-
-#define owtw_test_slot owtw_slot
 
 #endif

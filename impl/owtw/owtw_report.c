@@ -21,7 +21,7 @@ void owtw_report_print(FILE *f, const struct owtw_report *r)
     char sid[33], when[32];
     owtw_report_sid_hex(r->sid, sid);
     ippm_report_iso8601(r->start_ns, when, sizeof(when));
-    fprintf(f, "\n--- %s statistics from %s to %s ---\n", r->header, r->from,
+    fprintf(f, "--- %s statistics from %s to %s ---\n", r->header, r->from,
             r->to);
     fprintf(f, "SID:\t%s\nmode:\t%s\nstart:\t%s\n", sid, r->mode, when);
     for (size_t i = 0; i < r->n_ways; i++) {

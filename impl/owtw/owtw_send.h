@@ -22,8 +22,7 @@ struct owtw_send_params {
     const uint8_t *sid;           /* OWTW_SID_LEN */
     const uint8_t *aes_sk;        /* NULL in mode 1 */
     const uint8_t *hmac_sk;
-    const struct owtw_test_slot *slots; /* the schedule (owtw_proto.h);
-                                   * must outlive the send */
+    const struct owtw_slot *slots; /* the schedule; must outlive the send */
     uint32_t n_slots;
     uint64_t start_ntp;           /* Start Time, NTP 32.32 */
     uint32_t count;

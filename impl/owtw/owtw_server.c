@@ -21,6 +21,8 @@ struct loop {
     struct owtw_server_counters *cnt;
     struct pollfd *p;    /* listener, conns, test sockets */
     size_t *conn_of;     /* pollfd index - 1 -> conn index */
+    const struct owtw_limits *lim; /* NULL: --max-conns only */
+    uint64_t *born;      /* conn index -> when it was accepted */
 };
 
 static void conn_finish(struct loop *l, struct owtw_link *c)
@@ -40,13 +42,14 @@ static void accept_one(struct loop *l, const struct ippm_sock *s,
     for (size_t i = 0; i < l->max && !c; i++)
         if (!l->conns[i].m)
             c = &l->conns[i];
-    if (!c) {
+    if (!c || !owtw_limits_admit_conn(l->lim, l->conns, l->max, peer)) {
         struct ippm_sock t = *s;
         ippm_net_close(&t);
         l->cnt->refused++;
         return;
     }
     owtw_link_init(c, s, peer, NULL, l->h->ops, NULL, l->idle_ns, now);
+    l->born[c - l->conns] = now;
     c->m = l->h->conn_new(l->ctx, c, now);
     if (!c->m) {
         owtw_link_close(c);
@@ -89,6 +92,9 @@ static size_t fill(struct loop *l, uint64_t *deadline)
         if (!c->m)
             continue;
         uint64_t d = owtw_link_deadline(c);
+        uint64_t setup = owtw_limits_setup_deadline(l->lim, c, l->born[i]);
+        if (setup < d)
+            d = setup;
         if (d < *deadline)
             *deadline = d;
         l->conn_of[n - 1] = i;
@@ -109,6 +115,12 @@ static void dispatch(struct loop *l, size_t n_conn_fds, uint64_t now)
             rc = owtw_link_readable(c, now);
         if (rc == 0)
             rc = owtw_link_due(c, now);
+        if (rc == 0 && owtw_limits_setup_deadline(
+                           l->lim, c, l->born[l->conn_of[k - 1]]) <= now) {
+            owtw_link_close(c);
+            c->why = IPPM_ERR_TIMEOUT; /* counted as timed out */
+            rc = -1;
+        }
         if (rc != 0)
             conn_finish(l, c);
     }
@@ -154,15 +166,29 @@ int owtw_server_run(const struct ippm_sock *listener,
                     uint64_t idle_ns, const struct ippm_clock *clk,
                     struct owtw_server_counters *counters, const char *prog)
 {
+    return owtw_server_run_limited(listener, hooks, ctx, conns, max_conns,
+                                   idle_ns, NULL, clk, counters, prog);
+}
+
+/* see owtw_server.h */
+int owtw_server_run_limited(const struct ippm_sock *listener,
+                            const struct owtw_server_hooks *hooks, void *ctx,
+                            struct owtw_link *conns, size_t max_conns,
+                            uint64_t idle_ns, const struct owtw_limits *lim,
+                            const struct ippm_clock *clk,
+                            struct owtw_server_counters *counters,
+                            const char *prog)
+{
     struct owtw_server_counters dummy;
     memset(&dummy, 0, sizeof(dummy));
     struct loop l = {listener, hooks, ctx, conns, max_conns, idle_ns, clk,
-                     counters ? counters : &dummy, NULL, NULL};
+                     counters ? counters : &dummy, NULL, NULL, lim, NULL};
     size_t cap = 1 + max_conns + OWTW_SERVER_TEST_FDS;
     l.p = calloc(cap, sizeof(*l.p));
     l.conn_of = calloc(max_conns + 1, sizeof(*l.conn_of));
+    l.born = calloc(max_conns + 1, sizeof(*l.born));
     int rc = IPPM_EXIT_RUNTIME;
-    if (!l.p || !l.conn_of)
+    if (!l.p || !l.conn_of || !l.born)
         ippm_cli_error("%s: out of memory", prog);
     else
         rc = loop_run(&l, prog);
@@ -174,5 +200,6 @@ int owtw_server_run(const struct ippm_sock *listener,
         }
     free(l.p);
     free(l.conn_of);
+    free(l.born);
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
+#include "impl/owtw/owtw_limits.h"
 #include "impl/owtw/owtw_link.h"
 
 /* The most descriptors of test sockets the program may wait on at once. */
@@ -54,5 +55,16 @@ int owtw_server_run(const struct ippm_sock *listener,
                     struct owtw_link *conns, size_t max_conns,
                     uint64_t idle_ns, const struct ippm_clock *clk,
                     struct owtw_server_counters *counters, const char *prog);
+
+/* The same under lim (impl/owtw/owtw_limits.h): connections over its
+ * per-source limit are refused, and those past its setup timeout closed
+ * (counted as timed out). */
+int owtw_server_run_limited(const struct ippm_sock *listener,
+                            const struct owtw_server_hooks *hooks, void *ctx,
+                            struct owtw_link *conns, size_t max_conns,
+                            uint64_t idle_ns, const struct owtw_limits *lim,
+                            const struct ippm_clock *clk,
+                            struct owtw_server_counters *counters,
+                            const char *prog);
 
 #endif

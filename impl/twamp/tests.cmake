@@ -26,6 +26,23 @@ foreach(scen ${twl_scens})
     COMMAND /usr/bin/python3 ${twl_acc} $<TARGET_FILE:ippm> ${scen})
 endforeach()
 
+# ippm twamp client and ippm owamp client --to the same way, their test
+# packets through the relay (--test-via): one test per scenario of
+# accuracy_twamp_client.py, about 12 s in all.
+set(twc_acc ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_twamp_client.py)
+execute_process(COMMAND /usr/bin/python3 ${twc_acc} --list
+                OUTPUT_VARIABLE twc_scens RESULT_VARIABLE rc
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${twc_acc} --list failed (${rc})")
+endif()
+string(REPLACE "\n" ";" twc_scens "${twc_scens}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${twc_acc})
+foreach(scen ${twc_scens})
+  ippm_script_test(accuracy_twamp_client_${scen} LABEL live SERIAL
+    COMMAND /usr/bin/python3 ${twc_acc} $<TARGET_FILE:ippm> ${scen})
+endforeach()
+
 # ippm twamp server and client.
 #   unit: the test plane on loopback (sender against reflecting session,
 #         modes open, authenticated, encrypted), exact counts

@@ -39,7 +39,7 @@ struct twcl {
     struct owtw_send send;
     enum phase phase;
     uint64_t start_ns;          /* the session's Start Time */
-    struct owtw_test_slot slot; /* --interval or --poisson */
+    struct owtw_slot slot; /* --interval or --poisson */
     struct owtw_accept_session accept;
     struct ippm_rx_batch rx;
     struct ippm_tx_batch tx;
@@ -91,9 +91,7 @@ static void request(struct twcl *t, uint64_t now)
                                  owtw_test_base_len(STAMP_PKT_SENDER, mode));
     req.start_time = ippm_ntp_from_ns(t->start_ns);
     req.timeout = owtw_ctl_interval(o->wait_ns);
-    /* RFC 4656 §3.5: 00 then the DSCP, in the top octet */
-    req.type_p =
-        owtw_type_p_from_dscp(o->dscp >= 0 ? (uint8_t)o->dscp : 0);
+    req.type_p = o->dscp >= 0 ? owtw_type_p_from_dscp((uint8_t)o->dscp) : 0;
     struct owtw_action a;
     t->phase = PH_REQUESTED;
     (void)owtw_cl_send(cl, owtw_client_request(&cl->m, now, &req, NULL, &a),
@@ -145,6 +143,8 @@ static void started(struct twcl *t)
         .pkt_len = packet_len(t, mode), .dscp = o->dscp, .twamp = true,
         .timeout_ns = o->wait_ns, .peer = cl->b.server};
     p.peer.port = t->accept.port;
+    if (o->test_via.family != IPPM_AF_NONE) /* --test-via: a relay */
+        p.peer = o->test_via;
     char err[IPPM_NET_ERRLEN];
     if (owtw_send_start(&t->send, &cl->b.crypto, &p, &cl->b.clk, err,
                         sizeof(err)) != 0) {

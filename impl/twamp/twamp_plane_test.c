@@ -39,7 +39,7 @@ static void run_mode(enum owtw_test_mode mode, size_t pkt_len)
     assert_int_equal(owtw_send_open(&s, &lo, err, sizeof(err)), 0);
     uint64_t now = ippm_clock_now(&clk);
     twamp_refl_start(&t, &clk, now);
-    struct owtw_test_slot slot = {.type = OWTW_SLOT_FIXED,
+    struct owtw_slot slot = {.type = OWTW_SLOT_FIXED,
                              .param = ippm_ntp_from_ns(1000000) -
                                       ippm_ntp_from_ns(0)};
     struct owtw_send_params sp = {.mode = mode, .sid = sid, .aes_sk = aes_sk,

@@ -27,14 +27,8 @@ int twamp_refl_open(struct twamp_refl *t, const struct ippm_addr *local,
     /* TTL 255, as a sender's (RFC 4656 §4.1.2): the client reads the
      * backward hops off what arrives. */
     (void)ippm_net_set_ttl(&t->sock, OWTW_TTL_SENT);
-    /* RFC 5357 §3.5: "The same value of DSCP MUST be used in test
-     * packets reflected by the Session-Reflector." */
-    if (p->dscp && ippm_net_set_tos(&t->sock, p->dscp << 2) != 0) {
-        snprintf(err, err_len, "DSCP %u: cannot set", (unsigned)p->dscp);
-        owtw_test_keys_free(&t->keys);
-        ippm_net_close(&t->sock);
-        return -1;
-    }
+    if (p->dscp > 0)
+        (void)ippm_net_set_tos(&t->sock, p->dscp << 2);
     t->cfg.keys = &t->keys;
     t->cfg.reflect_len = p->reflect_len;
     t->cfg.symmetrical = p->symmetrical;
@@ -58,6 +52,11 @@ static void reflect_one(struct twamp_refl *t, const uint8_t *pkt, size_t len,
                         struct ippm_tx_batch *tx,
                         uint64_t drop_by[IPPM_ERR_COUNT_])
 {
+    enum ippm_err who = owtw_test_guard_check(&t->guard, meta);
+    if (who != IPPM_OK) {
+        drop_by[who]++;
+        return;
+    }
     uint8_t *slot = ippm_tx_batch_slot(tx);
     if (!slot) {
         drop_by[IPPM_ERR_NOSPACE]++;

@@ -11,6 +11,7 @@
 
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
+#include "impl/owtw/owtw_limits.h"
 #include "impl/owtw/owtw_proto.h"
 
 struct twamp_refl {
@@ -21,6 +22,7 @@ struct twamp_refl {
     bool started;                /* Start-Sessions seen: reflecting */
     bool done;                   /* REFWAIT passed, or stopped */
     uint64_t received, sent, send_failed;
+    struct owtw_test_guard guard; /* whom it answers; zero: anyone */
 };
 
 /* What a session reflects with, from the accepted request. */
@@ -32,7 +34,7 @@ struct twamp_refl_params {
     uint16_t reflect_len;        /* RFC 6038, 0: none */
     bool symmetrical;
     uint64_t refwait_ns;
-    uint8_t dscp;                /* of the reflected packets (Type-P) */
+    int dscp;                    /* the Type-P Descriptor's, -1: none */
 };
 
 /* Binds the session's socket (owtw_testport_open) and derives its keys.

@@ -122,9 +122,10 @@ static void on_request(struct twc *c, uint64_t now)
         .hmac_sk = sk ? sk->hmac_sk : NULL,
         .reflect_len = req->pad_to_reflect,
         .symmetrical = (c->m.c.mode & OWTW_MODE_SYMMETRICAL) != 0,
-        .refwait_ns = s->b.o.refwait_ns};
-    int dscp = owtw_type_p_dscp(req->type_p);
-    p.dscp = dscp > 0 ? (uint8_t)dscp : 0;
+        .refwait_ns = s->b.o.refwait_ns,
+        /* RFC 5357 §3.5: "The same value of DSCP MUST be used in test
+         * packets reflected by the Session-Reflector." */
+        .dscp = owtw_type_p_dscp(req->type_p)};
     if (i < 0 || owtw_ctl_make_sid(ans.sid, &c->link->sock.local, now,
                                    &s->b.crypto) != IPPM_OK) {
         ans.accept = OWTW_ACCEPT_INTERNAL;
@@ -133,7 +134,7 @@ static void on_request(struct twc *c, uint64_t now)
          * as an improperly formatted command, and MUST respond with the
          * Accept field set to 3". */
         ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
-    } else if (dscp < 0) {
+    } else if (p.dscp < 0) {
         /* A PHB ID (or a reserved form) we cannot set on reflections:
          * RFC 4656 §3.5 lets a server refuse a Type-P it cannot honour. */
         ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
@@ -145,6 +146,9 @@ static void on_request(struct twc *c, uint64_t now)
         if (!s->b.o.quiet)
             fprintf(stderr, "%s: session refused: %s\n", PROG, err);
     } else {
+        owtw_test_guard_init(&c->refl[i].guard, &s->b.o.lim,
+                             &c->refl[i].sock.local, &c->link->peer,
+                             req->sender_port);
         ans.port = c->refl[i].sock.local.port;
         if (c->m.c.mode & OWTW_MODE_REFLECT_OCTETS)
             ans.reflected_octets = req->octets_to_reflect;
@@ -340,8 +344,9 @@ static int serve(struct tws *s)
     if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
         return rc;
     owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run(&s->b.listener, &hooks, s, s->links,
-                         s->b.o.max_conns, 0, &s->b.clk, &s->cnt, PROG);
+    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
+                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
+                                 &s->cnt, PROG);
     if (!s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "

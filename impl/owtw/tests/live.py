@@ -42,8 +42,8 @@ def start_server(proto, port, keys):
             str(port)]
     if keys:
         args += ["--keys", keys]
-    srv = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
-    line = srv.stderr.readline()
+    srv = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    line = srv.stdout.readline()
     if "listening on" not in line:
         srv.kill()
         raise SystemExit("server did not start: %r" % line)

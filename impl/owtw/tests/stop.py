@@ -2,11 +2,12 @@
 """RFC 4656 §3.8 against `ippm owamp server`, in unauthenticated mode: a
 scripted client, as owping behaves, asks the server to receive 5 packets
 (one every 0.2 s) and to send it 1, all starting together, and answers
-the server's Stop-Sessions at once with its own. The server must not send
-Stop-Sessions before the session it receives is complete (Timeout after
-the scheduled time of its last packet): then Fetch-Session gives all 5
-records; a Stop sent when its own single packet's Timeout passed cut the
-session short (interop: owping saw 9 of 10).
+the server's Stop-Sessions at once with its own (else sends its own once
+its session is complete). The server must not send Stop-Sessions before
+the session it receives is complete (Timeout after the scheduled time of
+its last packet): then Fetch-Session gives all 5 records; a Stop sent
+when its own single packet's Timeout passed cut the session short
+(interop: owping saw 9 of 10).
     stop.py IPPM fetch
         then fetches the session over a second connection while the first
         is open, and over a third once it closed (powstream fetches over
@@ -126,22 +127,29 @@ def run(port):
     recv_n(c, 32)
     sent = 0
     server_stop = False
+    # As owping: our packets on schedule; our Stop-Sessions at once when
+    # the server's comes, else once our session is complete (§3.8).
+    # RFC 4656 §5: packet k leaves k + 1 slots after the Start Time.
+    complete = start + N * GAP + TIMEOUT + 0.05
     while not server_stop:
-        due = start + sent * GAP if sent < N else None
-        wait = max(0.0, due - time.time()) if due else 10.0
-        r, _, _ = select.select([c], [], [], wait)
+        due = start + (sent + 1) * GAP if sent < N else complete
+        r, _, _ = select.select([c], [], [], max(0.0, due - time.time()))
         if r:
             if recv_n(c, 1) != b"\x03":
                 raise SystemExit("expected Stop-Sessions")
             read_stop(c)
             server_stop = True
-        elif due:
-            u.sendto(struct.pack("!IQH", sent, ntp(time.time()), 0),
+        elif sent < N:
+            u.sendto(struct.pack("!IQH", sent, ntp(time.time()), 1),
                      ("127.0.0.1", rport))
             sent += 1
         else:
-            raise SystemExit("no Stop-Sessions from the server")
-    c.sendall(stop_msg(rsid, sent))  # at once, as owping does
+            break
+    c.sendall(stop_msg(rsid, sent))
+    if not server_stop:  # the server answers ours with its own
+        if recv_n(c, 1) != b"\x03":
+            raise SystemExit("expected Stop-Sessions")
+        read_stop(c)
     accept, records = fetch(c, rsid)
     if accept != 0 or records != N:
         print("FAIL Stop-Sessions after %d of %d packets sent; Fetch-Ack "
@@ -157,10 +165,10 @@ s.bind(("127.0.0.1", 0))
 port = s.getsockname()[1]
 s.close()
 srv = subprocess.Popen([IPPM, "owamp", "server", "--listen", "127.0.0.1",
-                        "--port", str(port)], stderr=subprocess.PIPE,
+                        "--port", str(port)], stdout=subprocess.PIPE,
                        text=True)
 try:
-    if "listening on" not in srv.stderr.readline():
+    if "listening on" not in srv.stdout.readline():
         raise SystemExit("server did not start")
     rc = run(port)
 finally:

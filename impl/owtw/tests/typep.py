@@ -112,7 +112,7 @@ def server_twamp(port):
     c.sendall(bytes([2]) + bytes(31))  # Start-Sessions
     recv_n(c, 32)
     refl = struct.unpack("!H", acc[2:4])[0]
-    u.sendto(struct.pack("!IQH", 0, ntp_now(), 0) + bytes(27),
+    u.sendto(struct.pack("!IQH", 0, ntp_now(), 1) + bytes(27),
              ("127.0.0.1", refl))
     expect_tos("twamp reflected packet", u)
     c.close()
@@ -188,10 +188,10 @@ def server(proto):
     port = s.getsockname()[1]
     s.close()
     srv = subprocess.Popen([IPPM, proto, "server", "--listen", "127.0.0.1",
-                            "--port", str(port)], stderr=subprocess.PIPE,
+                            "--port", str(port)], stdout=subprocess.PIPE,
                            text=True)
     try:
-        line = srv.stderr.readline()
+        line = srv.stdout.readline()
         if "listening on" not in line:
             raise SystemExit("server did not start: %r" % line)
         (server_twamp if proto == "twamp" else server_owamp)(port)
