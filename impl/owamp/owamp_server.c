@@ -304,6 +304,7 @@ static void on_start(struct owc *c, uint64_t now)
 static void send_stop(struct owc *c, uint64_t now)
 {
     struct owtw_stop_record recs[OWTW_CTL_MAX_SESSIONS];
+    static uint8_t skips[OWTW_CTL_MAX_SESSIONS][OWTW_SEND_SKIPS_LEN];
     uint32_t n = 0;
     for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
         struct ow_sess *x = &c->sess[i];
@@ -312,6 +313,10 @@ static void send_stop(struct owc *c, uint64_t now)
         memset(&recs[n], 0, sizeof(recs[n]));
         memcpy(recs[n].sid, x->req.sid, OWTW_SID_LEN);
         recs[n].next_seqno = x->send.next_seq;
+        /* what was too late to send (RFC 4656 §4.1.1) */
+        recs[n].n_skips = owtw_send_skips(&x->send, skips[n],
+                                          sizeof(skips[n]));
+        recs[n].skips = skips[n];
         n++;
     }
     c->stop_sent = true;

@@ -51,3 +51,8 @@ ippm_script_test(owamp_server_stop_waits LABEL live
 ippm_script_test(owamp_server_fetch_later LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
           $<TARGET_FILE:ippm> fetch)
+# RFC 4656 §4.1.1: packets more than Timeout late are not sent, and the
+# sender's Stop-Sessions names them in skip ranges (proto/owamp's sender).
+ippm_script_test(owamp_server_skips_late LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> late)

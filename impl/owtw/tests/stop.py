@@ -13,6 +13,10 @@ when its own single packet's Timeout passed cut the session short
         is open, and over a third once it closed (powstream fetches over
         a new connection; RFC 4656 §3.5: the SID "can be used in later
         sessions as an argument for the Fetch-Session command").
+    stop.py IPPM late
+        asks the server to send 5 packets whose times passed more than
+        Timeout ago: RFC 4656 §4.1.1, it "MUST NOT send the packet" and
+        its Stop-Sessions names them in skip ranges.
 """
 import os
 import select
@@ -24,6 +28,7 @@ import time
 
 IPPM = sys.argv[1]
 FETCH = len(sys.argv) > 2 and sys.argv[2] == "fetch"
+LATE = len(sys.argv) > 2 and sys.argv[2] == "late"
 N, GAP, TIMEOUT = 5, 0.2, 0.5
 
 
@@ -55,16 +60,20 @@ def request(conf_s, conf_r, rport, sid, n, start):
 
 
 def read_stop(c):
-    """The rest of a Stop-Sessions whose first octet was read."""
+    """The rest of a Stop-Sessions whose first octet was read: each
+    session's (Next Seqno, [(first, last) skip ranges])."""
     head = b"\x03" + recv_n(c, 15)
     n = struct.unpack("!I", head[4:8])[0]
-    body = 0
+    body, out = 0, []
     for _ in range(n):
         d = recv_n(c, 24)
-        skips = struct.unpack("!I", d[20:24])[0]
-        recv_n(c, 8 * skips)
+        nxt, skips = struct.unpack("!II", d[16:24])
+        raw = recv_n(c, 8 * skips)
+        out.append((nxt, [struct.unpack("!II", raw[i:i + 8])
+                          for i in range(0, len(raw), 8)]))
         body += 24 + 8 * skips
     recv_n(c, (-body) % 16 + 16)  # MBZ to a block, HMAC
+    return out
 
 
 def stop_msg(sid, next_seqno):
@@ -109,7 +118,42 @@ def fetch_elsewhere(port, c, rsid):
     return rc
 
 
+def late(port):
+    """A Conf-Sender session all of whose packets are over Timeout late."""
+    c = connect(port)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.settimeout(0.5)
+    sid = socket.inet_aton("127.0.0.1") + os.urandom(12)
+    c.sendall(request(1, 0, u.getsockname()[1], sid, N, time.time() - 3))
+    if recv_n(c, 48)[0] != 0:
+        raise SystemExit("sending session refused")
+    c.sendall(bytes([2]) + bytes(31))
+    recv_n(c, 32)
+    if recv_n(c, 1) != b"\x03":
+        raise SystemExit("expected Stop-Sessions")
+    stop = read_stop(c)
+    got = 0
+    try:
+        while True:
+            u.recv(2048)
+            got += 1
+    except socket.timeout:
+        pass
+    c.close()
+    want = [(N, [(0, N - 1)])]
+    if got or stop != want:
+        print("FAIL packets over Timeout late: %d sent, Stop-Sessions %r "
+              "(want none sent, %r)" % (got, stop, want))
+        return 1
+    print("ok   %d packets over Timeout late: none sent, skip range 0-%d"
+          % (N, N - 1))
+    return 0
+
+
 def run(port):
+    if LATE:
+        return late(port)
     c = connect(port)
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(("127.0.0.1", 0))
