@@ -185,12 +185,12 @@ PROFILES = {
     # TWAMP (RFC 5357): the UDP attacks hit one started test session.
     "twamp-server": dict(
         argv=owtw_argv("twamp"), udp=TWAMP_UDP, tcp=owtw.Greeting(),
-        well_known=None, banner="stderr", setup=twamp_session, control=True,
+        well_known=None, setup=twamp_session, control=True,
         summary=re.compile(r"^twamp server: \d+ connections", re.M)),
     # OWAMP (RFC 4656): its test sockets only receive, so only control.
     "owamp-server": dict(
         argv=owtw_argv("owamp"), udp=None, tcp=owtw.Greeting(),
-        well_known=None, banner="stderr", control=True,
+        well_known=None, control=True,
         summary=re.compile(r"^owamp server: \d+ connections", re.M)),
 }
 

@@ -90,16 +90,100 @@ enum stamp_mode stamp_obs_mode(const struct ippm_obs *o)
 /* see stamp_check_util.h */
 bool stamp_obs_twamp_light(const struct ippm_obs *o)
 {
-    return stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR) ==
-           stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+    const struct stamp_layout *l = stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR);
+    return l != stamp_layout_get(STAMP_PKT_REFLECTOR, l->mode);
 }
 
 /* see stamp_check_util.h */
 size_t stamp_obs_base(const struct ippm_obs *o)
 {
     if (stamp_obs_twamp_light(o))
-        return STAMP_TWL_SENDER_LEN;
+        return stamp_obs_pkt_layout(o, STAMP_PKT_SENDER)->base_len;
     return stamp_base_len(stamp_obs_mode(o));
+}
+
+/* The big-endian value of span s of p (1, 2, 4 or 8 octets; 0 absent). */
+static uint64_t span_load(const uint8_t *p, struct stamp_span s)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.len && s.len <= 8; i++)
+        v = v << 8 | p[s.off + i];
+    return v;
+}
+
+/* Some octet of l's MBZ runs is set in p (which holds l's base). */
+static bool layout_mbz(const struct stamp_layout *l, const uint8_t *p)
+{
+    for (size_t k = 0; k < l->n_mbz; k++)
+        for (size_t i = 0; i < l->mbz[k].len; i++)
+            if (p[l->mbz[k].off + i])
+                return true;
+    return false;
+}
+
+/* What both packets of a TWAMP layout start and end with. */
+struct layout_head {
+    uint32_t seq;
+    uint64_t ts;
+    uint16_t errest, ssid;
+    bool mbz;
+    const uint8_t *hmac, *extra;
+    size_t extra_len;
+};
+
+/* A TWAMP packet (TWAMP Light's, or TWAMP's authenticated ones in
+ * plaintext) read field by field from its layout: the head fields, the
+ * MBZ runs, the HMAC view, the octets past the base. False when len is
+ * short of the base. */
+static bool layout_head(const struct stamp_layout *l, const uint8_t *p,
+                        size_t len, struct layout_head *h)
+{
+    if (len < l->base_len)
+        return false;
+    h->seq = (uint32_t)span_load(p, l->field[STAMP_F_SEQ]);
+    h->ts = span_load(p, l->field[STAMP_F_TS]);
+    h->errest = (uint16_t)span_load(p, l->field[STAMP_F_ERREST]);
+    h->ssid = (uint16_t)span_load(p, l->field[STAMP_F_SSID]);
+    h->mbz = layout_mbz(l, p);
+    h->hmac = l->field[STAMP_F_HMAC].len ? p + l->field[STAMP_F_HMAC].off
+                                         : NULL;
+    h->extra_len = len - l->base_len;
+    h->extra = h->extra_len ? p + l->base_len : NULL;
+    return true;
+}
+
+static bool layout_dec_req(const struct stamp_layout *l, const uint8_t *p,
+                           size_t len, struct stamp_sender_pkt *out)
+{
+    struct layout_head h;
+    if (!layout_head(l, p, len, &h))
+        return false;
+    *out = (struct stamp_sender_pkt){h.seq, h.ts, h.errest, h.ssid, h.mbz,
+                                     h.hmac, h.extra, h.extra_len};
+    return true;
+}
+
+static bool layout_dec_rep(const struct stamp_layout *l, const uint8_t *p,
+                           size_t len, struct stamp_reflector_pkt *out)
+{
+    struct layout_head h;
+    if (!layout_head(l, p, len, &h))
+        return false;
+    memset(out, 0, sizeof *out);
+    out->seq = h.seq;
+    out->ts = h.ts;
+    out->errest = h.errest;
+    out->ssid = h.ssid;
+    out->rx_ts = span_load(p, l->field[STAMP_F_RX_TS]);
+    out->ss_seq = (uint32_t)span_load(p, l->field[STAMP_F_SS_SEQ]);
+    out->ss_ts = span_load(p, l->field[STAMP_F_SS_TS]);
+    out->ss_errest = (uint16_t)span_load(p, l->field[STAMP_F_SS_ERREST]);
+    out->ss_ttl = (uint8_t)span_load(p, l->field[STAMP_F_SS_TTL]);
+    out->mbz_nonzero = h.mbz;
+    out->hmac = h.hmac;
+    out->extra = h.extra;
+    out->extra_len = h.extra_len;
+    return true;
 }
 
 /* see stamp_check_util.h */
@@ -174,7 +258,8 @@ bool stamp_dec_req(const struct ippm_obs *o, const struct ippm_exchange *e,
                    struct stamp_sender_pkt *p)
 {
     if (e->req && stamp_obs_twamp_light(o))
-        return stamp_twl_sender_pkt_decode(p, e->req, e->req_len) == IPPM_OK;
+        return layout_dec_req(stamp_obs_pkt_layout(o, STAMP_PKT_SENDER),
+                              e->req, e->req_len, p);
     return e->req && stamp_sender_pkt_decode(p, e->req, e->req_len,
                                              stamp_obs_mode(o)) == IPPM_OK;
 }
@@ -184,8 +269,8 @@ bool stamp_dec_rep(const struct ippm_obs *o, const struct ippm_exchange *e,
                    struct stamp_reflector_pkt *p)
 {
     if (e->rep && stamp_obs_twamp_light(o))
-        return stamp_twl_reflector_pkt_decode(p, e->rep, e->rep_len) ==
-               IPPM_OK;
+        return layout_dec_rep(stamp_obs_pkt_layout(o, STAMP_PKT_REFLECTOR),
+                              e->rep, e->rep_len, p);
     return e->rep && stamp_reflector_pkt_decode(p, e->rep, e->rep_len,
                                                 stamp_obs_mode(o)) == IPPM_OK;
 }

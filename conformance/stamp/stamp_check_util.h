@@ -46,12 +46,15 @@ enum ippm_verdict stamp_na(char *d, size_t cap, const char *why);
  * layout's (struct stamp_obs_pkt), else obs->auth's. */
 enum stamp_mode stamp_obs_mode(const struct ippm_obs *o);
 
-/* The observation's packets are TWAMP-Light's (its stamp_obs_pkt names
- * proto/stamp's stamp_layout_twamp_light): RFC 5357 §4.1.2, §4.2.1. */
+/* The observation's packets are TWAMP's, not STAMP's: its stamp_obs_pkt
+ * names layouts other than proto/stamp's STAMP ones (TWAMP Light's,
+ * stamp_layout_twamp_light, RFC 5357 §4.1.2, §4.2.1; or TWAMP's
+ * authenticated ones in plaintext), whose packets are read field by
+ * field from the table. */
 bool stamp_obs_twamp_light(const struct ippm_obs *o);
 
 /* Base length of a request in the observation's mode (44 or 112;
- * TWAMP-Light: 14). */
+ * TWAMP: its sender layout's, 14 or 48). */
 size_t stamp_obs_base(const struct ippm_obs *o);
 
 /* A keyed HMAC context was given (HMACs can be checked). */

@@ -77,6 +77,7 @@ STAMP_CHECK(stamp_chk_refl_symmetric)
     struct stamp_acc a = stamp_acc_make(detail, cap);
     size_t base = stamp_obs_base(obs);
     bool twl = stamp_obs_twamp_light(obs);
+    size_t rbase = stamp_obs_pkt_layout(obs, STAMP_PKT_REFLECTOR)->base_len;
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
         if (!e->req || e->req_len < base || !e->rep ||
@@ -87,8 +88,8 @@ STAMP_CHECK(stamp_chk_refl_symmetric)
          * §4.2.1); from there the length equals the request's (RFC 6038
          * §5.2.1 truncates the padding by 27). */
         size_t want = e->req_len;
-        if (twl && want < STAMP_TWL_REFLECTOR_LEN)
-            want = STAMP_TWL_REFLECTOR_LEN;
+        if (twl && want < rbase)
+            want = rbase;
         if (e->rep_len != want && want == e->req_len)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
@@ -99,9 +100,8 @@ STAMP_CHECK(stamp_chk_refl_symmetric)
             stamp_acc_fail(&a,
                            "seq %" PRIu32
                            ": reply length %zu to a %zu-octet request "
-                           "(expected the %d-octet reply of RFC 5357 §4.2.1)",
-                           stamp_req_seq(e), e->rep_len, e->req_len,
-                           STAMP_TWL_REFLECTOR_LEN);
+                           "(expected the %zu-octet reply of RFC 5357 §4.2.1)",
+                           stamp_req_seq(e), e->rep_len, e->req_len, rbase);
     }
     return stamp_acc_end(&a, "no answered request of base length or more");
 }

@@ -28,6 +28,8 @@
 #include "impl/core/net.h"
 #include "impl/capture/pcap_read.h"
 #include "impl/report/report.h"
+#include "impl/twamp/light.h"
+#include "proto/owtw/owtw.h"
 
 #define DEFAULT_MANIFEST "pcaps/stamp/MANIFEST"
 #ifdef IPPM_SOURCE_DIR
@@ -166,6 +168,9 @@ static void usage(FILE *f);
         "                         decrypts (default: open mode only)\n" \
         "  --mode open|auth|encrypted|mixed   twamp-server, owamp-server: " \
         "the\n" \
+        "                         (twamp-light-reflector with --auth-key-file: " \
+        "auth\n" \
+        "                         or encrypted, RFC 5357 Appendix I)\n" \
         "                         security mode (default: the strongest " \
         "offered\n" \
         "                         that --keys allows)\n" \
@@ -192,11 +197,12 @@ static const int deny_sender[] = {OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP,
                                   OPT_TTL,      OPT_NO_PCAP,   OPT_MANIFEST,
                                   OPT_LIST,     OPT_HMAC_KEY,  OPT_SSID_SET,
                                   OPT_KEYS,     OPT_MODE,      0};
-/* TWAMP-Light has no key, SSID or TLV to give (RFC 5357 Appendix I). */
+/* TWAMP-Light has no SSID or TLV to give (RFC 5357 Appendix I); its key
+ * is --auth-key-file's, its mode --mode auth|encrypted. */
 static const int deny_twamp_light[] = {
     OPT_LISTEN,  OPT_COUNT, OPT_NO_PCAP,     OPT_MANIFEST,
-    OPT_LIST,    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY,
-    OPT_SSID_SET, OPT_KEYS, OPT_MODE, 0};
+    OPT_LIST,    OPT_SENDER_DEFAULTS, OPT_HMAC_KEY,
+    OPT_SSID_SET, OPT_KEYS, 0};
 /* The self-test runs every mode itself (conform_self_suite). */
 static const int deny_self[] = {
     OPT_LISTEN,    OPT_PORT,      OPT_COUNT,    OPT_STATEFUL,
@@ -573,6 +579,32 @@ bool conform_no_reply(const struct conform_run *run)
     return run->received == 0 || run->icmp_refused > 0;
 }
 
+/* TWAMP Light in mode A or E: the light front's keys (impl/twamp/light.c)
+ * from --auth-key-file and --mode. Returns -1 to go on, else the exit
+ * status after one line. */
+static int twl_keys(const struct conform_opts *o,
+                    const struct stamp_twl_auth **ops, void **state)
+{
+    *ops = NULL;
+    *state = NULL;
+    if (o->owtw_mode && o->owtw_mode != OWTW_MODE_AUTH &&
+        o->owtw_mode != OWTW_MODE_ENCRYPTED) {
+        ippm_cli_error("--mode: TWAMP Light is graded open, auth or "
+                       "encrypted (with --auth-key-file)");
+        return IPPM_EXIT_USAGE;
+    }
+    if (!o->key_file && o->owtw_mode) {
+        ippm_cli_error("--mode: needs --auth-key-file (the key of modes A "
+                       "and E)");
+        return IPPM_EXIT_USAGE;
+    }
+    if (!o->key_file)
+        return -1;
+    return twamp_light_reflector_front.auth_open(
+        "conform twamp-light-reflector", o->key_file,
+        o->owtw_mode == OWTW_MODE_ENCRYPTED, false, 0x0001, ops, state);
+}
+
 /* Probes the reflector at target (a STAMP or, t->protocol "twamp", a
  * TWAMP-Light one) and grades it. */
 static int run_reflector_suite(const struct conform_opts *o,
@@ -580,14 +612,27 @@ static int run_reflector_suite(const struct conform_opts *o,
                                const struct conform_target *t)
 {
     struct live_setup ls;
-    int rc = live_begin(o, &ls);
+    const struct stamp_twl_auth *twl_auth = NULL;
+    void *twl_state = NULL;
+    bool twl = strcmp(t->protocol, "twamp") == 0;
+    struct conform_opts lo = *o;
+    int rc = twl ? twl_keys(o, &twl_auth, &twl_state) : -1;
     if (rc >= 0)
         return rc;
+    if (twl) /* the key is the light front's, not STAMP's */
+        lo.key_file = NULL;
+    rc = live_begin(&lo, &ls);
+    if (rc >= 0) {
+        if (twl_state)
+            twamp_light_reflector_front.auth_close(twl_state);
+        return rc;
+    }
     struct conform_run *run = ls.run;
     struct conform_reflector_opts ro = {
         .target = *target,
-        .twamp_light = strcmp(t->protocol, "twamp") == 0,
-        .auth = o->key_file != NULL,
+        .twamp_light = twl,
+        .twl_auth = twl_auth,
+        .auth = !twl && o->key_file != NULL,
         .crypto = ls.have_crypto ? &ls.crypto : NULL,
         .key = o->key_file ? ls.key : NULL,
         .key_len = ls.key_len,
@@ -622,6 +667,8 @@ static int run_reflector_suite(const struct conform_opts *o,
         rc = grade(&run->obs, o, t->name, where, start);
     }
     live_end(&ls);
+    if (twl_state)
+        twamp_light_reflector_front.auth_close(twl_state);
     return rc;
 }
 

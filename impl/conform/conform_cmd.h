@@ -111,7 +111,9 @@ int conform_check_only(const char *only, const char *protocol, unsigned roles,
 /* The cases obs is graded by: only when the user named some; else, for
  * TWAMP Light's packets (protocol "twamp" with a stamp_obs_pkt), the
  * TWAMP-Test rows (cases/twamp_test.c) and not TWAMP-Control's, which its
- * traffic cannot show; else NULL (every case of the protocol). */
+ * traffic cannot show; for TWAMP-Control without test packets (no
+ * exchange), every TWAMP row but those; else NULL (every case of the
+ * protocol). */
 const char *conform_default_only(const struct ippm_obs *obs,
                                  const char *only);
 

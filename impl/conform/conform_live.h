@@ -39,6 +39,9 @@ struct conform_reflector_opts {
      * requests and padded ones), graded by the TWAMP-Test cases (obs
      * protocol "twamp", TWAMP-Light layouts). Open mode only. */
     bool twamp_light;
+    /* TWAMP Light in mode A or E: the key holder's operations (probes
+     * sealed, replies opened, graded in plaintext); NULL: open. */
+    const struct stamp_twl_auth *twl_auth;
     bool auth;
     const struct ippm_crypto *crypto; /* auth: HMACs computed and checked */
     const uint8_t *key;
@@ -105,6 +108,8 @@ struct conform_selfrefl;
  * so a CoS TLV can see RP = 1). */
 struct conform_selfrefl_opts {
     bool twamp_light; /* `ippm twamp light-reflector` instead */
+    /* and in mode A or E: these operations (the caller's) */
+    const struct stamp_twl_auth *twl_auth;
     bool stateful;
     bool auth; /* authenticated mode, with key */
     enum ippm_tsfmt tsfmt;

@@ -118,21 +118,53 @@ int conform_path_parse(const char *opt, const char *s, unsigned *flags)
     }
 }
 
+/* Whether id is one of the TWAMP-Test rows (cases/twamp_test.c). */
+static bool twamp_test_row(const char *id)
+{
+    for (size_t i = 0; i < ippm_cases_twamp_test_n; i++)
+        if (strcmp(id, ippm_cases_twamp_test[i].id) == 0)
+            return true;
+    return false;
+}
+
+/* Every ID of protocol "twamp" whose being a TWAMP-Test row is rows,
+ * comma-separated into buf (each an exact prefix: no ID is another's
+ * start plus a digit). */
+static const char *twamp_ids(char *buf, size_t cap, bool rows)
+{
+    size_t n, l = 0;
+    const struct ippm_case *c = ippm_catalogue(&n);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && l < cap; i++) {
+        if (strncasecmp(c[i].id, "TWAMP-", 6) != 0 ||
+            twamp_test_row(c[i].id) != rows)
+            continue;
+        int w = snprintf(buf + l, cap - l, "%s%s", l ? "," : "", c[i].id);
+        l += w > 0 ? (size_t)w : 0;
+    }
+    return buf;
+}
+
 /* see conform_cmd.h */
 const char *conform_default_only(const struct ippm_obs *obs,
                                  const char *only)
 {
-    /* Built once: every ID of the table, each an exact prefix. */
-    static char ids[4096];
-    if (only || !ippm_obs_ext_find(obs, STAMP_OBS_PKT) || !obs->protocol ||
-        strcasecmp(obs->protocol, "twamp") != 0)
+    /* Built once each: the TWAMP-Test rows, and every other TWAMP row. */
+    static char test_rows[4096], control_rows[16384];
+    if (only || !obs->protocol || strcasecmp(obs->protocol, "twamp") != 0)
         return only;
-    if (!ids[0]) {
-        size_t l = 0;
-        for (size_t i = 0; i < ippm_cases_twamp_test_n; i++)
-            l += (size_t)snprintf(ids + l, l < sizeof ids ? sizeof ids - l : 0,
-                                  "%s%s", i ? "," : "",
-                                  ippm_cases_twamp_test[i].id);
+    /* TWAMP Light's packets: the TWAMP-Test rows alone. */
+    if (ippm_obs_ext_find(obs, STAMP_OBS_PKT)) {
+        if (!test_rows[0])
+            twamp_ids(test_rows, sizeof test_rows, true);
+        return test_rows;
     }
-    return ids;
+    /* TWAMP-Control without test packets: none of the TWAMP-Test rows,
+     * which have nothing to read. */
+    if (obs->n_ex == 0) {
+        if (!control_rows[0])
+            twamp_ids(control_rows, sizeof control_rows, false);
+        return control_rows[0] ? control_rows : only;
+    }
+    return only;
 }

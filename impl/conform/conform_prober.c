@@ -13,6 +13,7 @@
 
 #include "conformance/stamp/stamp_pairing.h"
 #include "proto/common/ippm_cur.h"
+#include "proto/owtw/owtw_test.h"
 
 /* One socket, one session, per probe. The TLV probes open theirs as
  * they go (prober_open), after PS_N. */
@@ -41,8 +42,15 @@ static void on_reply(struct prober *p, size_t si, const uint8_t *b, size_t len,
     run->received++;
     /* The socket is connected: whatever the kernel's form of the peer,
      * the reply is on the flow to the target. */
+    /* TWAMP Light in mode A or E: graded in plaintext; a reply whose MAC
+     * does not check keeps its octets and pairs with nothing. */
+    uint8_t *plain = conform_dup_bytes(b, len);
+    const struct stamp_twl_auth *a = p->o->twl_auth;
+    if (plain && a && a->open(a->ctx, STAMP_PKT_REFLECTOR, plain, len) !=
+                          IPPM_OK)
+        memcpy(plain, b, len);
     struct stamp_dgram rep = {
-        .data = conform_dup_bytes(b, len), .len = len, .ts_ns = m->rx_ns,
+        .data = plain, .len = len, .ts_ns = m->rx_ns,
         .src = p->o->target, .dst = p->sock[si].local, .ttl = m->ttl,
         .tos = m->tos,
     };
@@ -167,6 +175,14 @@ static enum ippm_err build_req(struct prober *p, uint8_t *buf, size_t len,
 void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
                      size_t len)
 {
+    prober_send_sealed(p, si, buf, buf, len);
+}
+
+/* see conform_prober.h */
+void prober_send_sealed(struct prober *p, size_t si, const uint8_t *plain,
+                        const uint8_t *wire, size_t len)
+{
+    const uint8_t *buf = plain;
     struct conform_run *run = p->run;
     /* Stopped (conform_catch_stop): what was sent is graded, and the
      * probes not sent are n/a. */
@@ -195,7 +211,7 @@ void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
     p->ex_ttl[i] = (int16_t)p->sock_ttl[si];
     run->obs.n_ex++;
     run->obs.probes_run |= p->sock_probe[si];
-    if (send(p->sock[si].fd, buf, len, 0) == (ssize_t)len)
+    if (send(p->sock[si].fd, wire, len, 0) == (ssize_t)len)
         run->sent++;
 }
 
@@ -316,7 +332,9 @@ int conform_live_reflector(const struct conform_reflector_opts *o,
     }
     p->o = o;
     p->run = run;
-    p->mode = o->auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
+    /* TWAMP's authenticated packets keep STAMP's authenticated offsets
+     * for what the pairing reads (Sequence Number, Timestamp). */
+    p->mode = o->auth || o->twl_auth ? STAMP_MODE_AUTH : STAMP_MODE_OPEN;
     if (stamp_pairing_index_init(&p->ix, p->ix_slot,
                                  sizeof p->ix_slot / sizeof p->ix_slot[0],
                                  p->ix_flow,
@@ -438,6 +456,14 @@ static void fill_obs(struct prober *p)
         run->pkt.ext.name = STAMP_OBS_PKT;
         run->pkt.sender = stamp_layout_twamp_light(STAMP_PKT_SENDER);
         run->pkt.reflector = stamp_layout_twamp_light(STAMP_PKT_REFLECTOR);
+        if (o->twl_auth) { /* modes A and E, graded in plaintext */
+            enum owtw_test_mode m =
+                o->twl_auth->sender_base == OWTW_SENDER_AUTH_LEN
+                    ? OWTW_TEST_AUTH
+                    : OWTW_TEST_OPEN;
+            run->pkt.sender = owtw_test_layout(STAMP_PKT_SENDER, m);
+            run->pkt.reflector = owtw_test_layout(STAMP_PKT_REFLECTOR, m);
+        }
         obs->ext = &run->pkt.ext;
     }
     obs->role = IPPM_ROLE_REFLECTOR;

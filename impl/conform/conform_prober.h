@@ -68,6 +68,11 @@ void prober_collect(struct prober *p, uint64_t wait_ns);
 void prober_send_raw(struct prober *p, size_t si, const uint8_t *buf,
                      size_t len);
 
+/* The same for a sealed packet: records plain (its plaintext, graded),
+ * sends wire; both len octets. */
+void prober_send_sealed(struct prober *p, size_t si, const uint8_t *plain,
+                        const uint8_t *wire, size_t len);
+
 /* Opens the next probe socket (its own session), connected to the
  * target, with the run's TTL and, when tos >= 0, that TOS. Returns its
  * index, or -1 with one line in err. */

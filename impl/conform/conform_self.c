@@ -90,6 +90,7 @@ conform_selfrefl_start(const struct conform_selfrefl_opts *o, uint16_t *port,
         .stop = &x->stop,
         /* `ippm twamp light-reflector`: the same loop, TWAMP-Light's. */
         .front = o->twamp_light ? &twamp_light_reflector_front : NULL,
+        .twl_auth = o->twl_auth,
     };
     if (o->n_ssids && o->n_ssids <= STAMP_REFLECTOR_SSIDS_MAX) {
         memcpy(x->ssids, o->ssids, o->n_ssids * sizeof *o->ssids);

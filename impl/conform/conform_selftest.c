@@ -13,6 +13,7 @@
 #include "impl/core/clock.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/core/net.h"
+#include "impl/twamp/light.h"
 
 /* ---- `ippm conform` with no target ----
  * ippm's own reflector in every mode the catalogue needs, each a
@@ -28,28 +29,33 @@ struct self_mode {
     bool try_862; /* RFC 8762 §4.1: the default port, when it can bind */
     bool ssids;   /* RFC 8972 §3: provisioned with the probes' SSIDs */
     bool twamp_light; /* `ippm twamp light-reflector`, TWAMP-Light probes */
+    bool encrypted;   /* with twamp_light and auth: mode E, not A */
 };
 
 static const struct self_mode self_modes[] = {
-    {"open stateless", false, false, IPPM_TS_NTP, true, true, false},
-    {"open stateful", true, false, IPPM_TS_NTP, false, false, false},
-    {"authenticated", false, true, IPPM_TS_NTP, false, false, false},
-    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false, false},
+    {"open stateless", false, false, IPPM_TS_NTP, true, true, false, false},
+    {"open stateful", true, false, IPPM_TS_NTP, false, false, false, false},
+    {"authenticated", false, true, IPPM_TS_NTP, false, false, false, false},
+    {"PTP timestamps", false, false, IPPM_TS_PTP, false, false, false, false},
 };
 
 /* ippm's own TWAMP-Light reflector (RFC 5357 Appendix I): both modes. */
 static const struct self_mode twl_modes[] = {
-    {"TWAMP-Light stateless", false, false, IPPM_TS_NTP, false, false, true},
-    {"TWAMP-Light stateful", true, false, IPPM_TS_NTP, false, false, true},
+    {"TWAMP-Light stateless", false, false, IPPM_TS_NTP, false, false, true, false},
+    {"TWAMP-Light stateful", true, false, IPPM_TS_NTP, false, false, true, false},
+    {"TWAMP-Light authenticated", false, true, IPPM_TS_NTP, false, false, true,
+     false},
+    {"TWAMP-Light encrypted", true, true, IPPM_TS_NTP, false, false, true,
+     true},
 };
 
 /* ippm's own sender: open (with an HMAC TLV), authenticated, PTP. The
  * open one runs as with no port and no format given (RFC 8762 §4.1,
  * §4.2.1: to port 862, NTP) when port 862 can be bound to grade it. */
 static const struct self_mode send_modes[] = {
-    {"open sender", false, false, IPPM_TS_NTP, true, false, false},
-    {"authenticated sender", false, true, IPPM_TS_NTP, false, false, false},
-    {"PTP sender", false, false, IPPM_TS_PTP, false, false, false},
+    {"open sender", false, false, IPPM_TS_NTP, true, false, false, false},
+    {"authenticated sender", false, true, IPPM_TS_NTP, false, false, false, false},
+    {"PTP sender", false, false, IPPM_TS_PTP, false, false, false, false},
 };
 #define N_MODES_MAX 4 /* modes of one target */
 
@@ -152,9 +158,61 @@ struct self_ctx {
 static const uint16_t provisioned[] = {PROBE_SSID, PROBE_SSID + 1};
 
 /* Runs one mode: its own reflector, probed; results into *res. */
+struct twl_self_keys;
+static int self_probe(struct self_ctx *cx, const struct self_mode *md,
+                      const struct twl_self_keys *tk, struct conform_run *run,
+                      struct ippm_case_result **res, size_t *n);
+
+/* TWAMP Light in mode A or E: one key made of the run's random one (AES
+ * Session-key, HMAC Session-key, SID), in two contexts: the reflector
+ * thread's and the prober's. */
+struct twl_self_keys {
+    const struct stamp_twl_auth *refl, *probe;
+    void *refl_state, *probe_state;
+};
+
+static int twl_self_keys(const struct self_ctx *cx, const struct self_mode *md,
+                         struct twl_self_keys *k)
+{
+    uint8_t raw[64];
+    for (size_t i = 0; i < sizeof raw; i++)
+        raw[i] = cx->key[i % cx->key_len];
+    int rc = twamp_light_auth_raw("conform", raw, md->encrypted, false,
+                                  0x0001, &k->refl, &k->refl_state);
+    if (rc < 0)
+        rc = twamp_light_auth_raw("conform", raw, md->encrypted, false,
+                                  0x0001, &k->probe, &k->probe_state);
+    memset(raw, 0, sizeof raw);
+    return rc;
+}
+
+static void twl_self_keys_free(struct twl_self_keys *k)
+{
+    twamp_light_reflector_front.auth_close(k->refl_state);
+    twamp_light_reflector_front.auth_close(k->probe_state);
+}
+
 static int self_one(struct self_ctx *cx, const struct self_mode *md,
                     struct conform_run *run, struct ippm_case_result **res,
                     size_t *n)
+{
+    struct twl_self_keys tk = {0};
+    if (md->twamp_light && md->auth) {
+        int krc = twl_self_keys(cx, md, &tk);
+        if (krc >= 0) {
+            twl_self_keys_free(&tk);
+            return krc;
+        }
+    }
+    int rc = self_probe(cx, md, &tk, run, res, n);
+    twl_self_keys_free(&tk);
+    return rc;
+}
+
+/* One mode's own reflector, probed; tk: TWAMP Light's keys, if any. */
+static int self_probe(struct self_ctx *cx, const struct self_mode *md,
+                      const struct twl_self_keys *tk, struct conform_run *run,
+                      struct ippm_case_result **res, size_t *n)
 {
     const struct conform_opts *o = cx->o;
     const struct ippm_crypto *crypto = cx->crypto;
@@ -162,10 +220,12 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
     size_t key_len = cx->key_len;
     char err[IPPM_NET_ERRLEN];
     uint16_t port = 0;
+    bool stamp_auth = md->auth && !md->twamp_light;
     struct conform_selfrefl_opts so = {
         .twamp_light = md->twamp_light,
+        .twl_auth = tk->refl,
         .stateful = md->stateful,
-        .auth = md->auth,
+        .auth = stamp_auth,
         .tsfmt = md->tsfmt,
         .key = key,
         .key_len = key_len,
@@ -188,10 +248,11 @@ static int self_one(struct self_ctx *cx, const struct self_mode *md,
     struct conform_reflector_opts ro = {
         .target = target,
         .twamp_light = md->twamp_light,
-        .auth = md->auth,
+        .twl_auth = tk->probe,
+        .auth = stamp_auth,
         .crypto = crypto,
-        .key = md->auth ? key : NULL,
-        .key_len = md->auth ? key_len : 0,
+        .key = stamp_auth ? key : NULL,
+        .key_len = stamp_auth ? key_len : 0,
         .expect_stateful = md->stateful,
         .expect_tsfmt = (uint8_t)(1 + md->tsfmt),
         .timeout_ns = o->timeout_ns,
@@ -307,8 +368,8 @@ const struct conform_selftest conform_selftest_twamp_light = {
 /* ippm's own TWAMP and OWAMP servers (conform_owtw_self): open, and
  * encrypted with a key made for the run. */
 static const struct self_mode owtw_modes[] = {
-    {"open", false, false, IPPM_TS_NTP, false, false, false},
-    {"encrypted", false, true, IPPM_TS_NTP, false, false, false},
+    {"open", false, false, IPPM_TS_NTP, false, false, false, false},
+    {"encrypted", false, true, IPPM_TS_NTP, false, false, false, false},
 };
 
 static int self_twamp_server_one(struct self_ctx *cx,

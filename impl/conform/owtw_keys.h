@@ -1,8 +1,8 @@
 /* A keys file for OWAMP/TWAMP conformance runs (pcap check --keys,
- * conform twamp-server --keys): `KEYID HEX` lines, '#' comments, as
- * perfSONAR's pfstore writes owampd.pfs. A stand-in until H3's
- * ippm_keys_read (impl/core/keyfile.h, the same format) is on main; then
- * this becomes a thin wrapper. Private to impl/conform. */
+ * conform twamp-server --keys), read by ippm_keys_read (impl/core/
+ * keyfile.h: perfSONAR's `KEYID HEX` lines, the servers' rules) into
+ * fixed arrays the conformance code keeps views into. Private to
+ * impl/conform. */
 #ifndef IPPM_OWTW_KEYS_H
 #define IPPM_OWTW_KEYS_H
 

@@ -78,6 +78,9 @@ struct stamp_reflector_serve_opts {
     const atomic_bool *stop;      /* the loop returns once it is set */
     const struct stamp_front *front; /* NULL: STAMP; else its flavour */
     bool symmetrical;             /* TWAMP-Light: --symmetrical */
+    /* TWAMP Light in mode A or E: the caller's operations (and state),
+     * which must outlive the loop; NULL: open. */
+    const struct stamp_twl_auth *twl_auth;
 };
 
 /* Runs the loop of `ippm stamp reflector` on o->sock until *o->stop is

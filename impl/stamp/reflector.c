@@ -322,7 +322,7 @@ static int refl_check(const struct refl_opts *o)
     if (o->front->auth_open && ippm_key_given(o->key_file) &&
         o->threads > 1) {
         ippm_cli_error("--threads: one thread in TWAMP Light's modes A and E "
-                       "(one test session, RFC 5357 Appendix I)");
+                       "(one key context for the test session)");
         return -1;
     }
     if ((o->admit.rate.burst || o->admit.sources) && !o->admit.rate.pps) {
@@ -817,9 +817,7 @@ static void refl_banner(const struct refl *x)
         snprintf(threads, sizeof threads, ", %u threads", x->o.threads);
     printf("ippm %s listening on %s (%s, %s, %s%s)\n", x->o.front->prog,
            ippm_addr_fmt(&x->sock.local, as, sizeof(as)),
-           x->twl_auth     ? "one session"
-           : x->o.stateful ? "stateful"
-                           : "stateless",
+           x->o.stateful ? "stateful" : "stateless",
            x->twl_state ? x->o.front->auth_mode_name(x->twl_state)
            : x->key.auth ? "authenticated"
                          : "open",
@@ -950,6 +948,7 @@ int stamp_reflector_serve(const struct stamp_reflector_serve_opts *o)
     refl_defaults(&x->o);
     x->o.front = o->front ? o->front : &refl_front_stamp;
     x->o.symmetrical = o->symmetrical;
+    x->twl_auth = o->twl_auth; /* the caller's: not freed here */
     x->o.stateful = o->stateful;
     x->o.tsfmt = o->tsfmt;
     x->o.micro_session_id = o->micro_session_id;

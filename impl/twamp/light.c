@@ -215,9 +215,21 @@ static int light_auth_open(const char *prog, const char *key_file,
                        TWL_KEY_HEX);
         return IPPM_EXIT_USAGE;
     }
+    int rc = twamp_light_auth_raw(prog, raw, encrypted, symmetrical, errest,
+                                  ops, state);
+    memset(raw, 0, sizeof raw);
+    return rc;
+}
+
+/* see light.h */
+int twamp_light_auth_raw(const char *prog, const uint8_t raw[64],
+                         bool encrypted, bool symmetrical, uint16_t errest,
+                         const struct stamp_twl_auth **ops, void **state)
+{
+    *ops = NULL;
+    *state = NULL;
     struct light_auth *a = calloc(1, sizeof *a);
     int rc = a ? light_auth_key(a, prog, raw, encrypted) : IPPM_EXIT_RUNTIME;
-    memset(raw, 0, sizeof raw);
     if (!a)
         ippm_cli_error("%s: out of memory", prog);
     if (rc < 0 && twamp_light_auth_init(&a->auth, &a->keys, errest,

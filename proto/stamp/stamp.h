@@ -251,12 +251,15 @@ struct stamp_twl_auth {
     size_t reflector_base; /* 112, §4.2.1 */
     /* Reflector: the whole reflection of the request ev->data (opened,
      * checked, decoded; not modified) into tx: receive time rx_ns,
-     * Timestamp tx_ns, TTL and TOS from ev->meta; *tx_len the reply's
-     * length, *ss_seq the request's Sequence Number. Returns IPPM_OK or
-     * why the request is dropped (IPPM_ERR_SHORT, IPPM_ERR_HMAC ...). */
+     * Timestamp tx_ns, TTL and TOS from ev->meta, Sequence Number the
+     * request's (copy_seq: stateless, Appendix I) or seq (stateful);
+     * *tx_len the reply's length, *ss_seq the request's Sequence Number.
+     * Returns IPPM_OK or why the request is dropped (IPPM_ERR_SHORT,
+     * IPPM_ERR_HMAC ...). */
     enum ippm_err (*reflect)(void *ctx, const struct ippm_event *ev,
-                             uint64_t rx_ns, uint64_t tx_ns, uint8_t *tx,
-                             size_t tx_cap, size_t *tx_len, uint32_t *ss_seq);
+                             uint64_t rx_ns, uint64_t tx_ns, bool copy_seq,
+                             uint32_t seq, uint8_t *tx, size_t tx_cap,
+                             size_t *tx_len, uint32_t *ss_seq);
     /* Sender: its packet of total_len octets (>= sender_base), encoded
      * and sealed into buf. */
     enum ippm_err (*encode)(void *ctx, uint8_t *buf, size_t cap,
@@ -267,6 +270,10 @@ struct stamp_twl_auth {
      * IPPM_ERR_HMAC ... */
     enum ippm_err (*decode)(void *ctx, const uint8_t *buf, size_t len,
                             struct stamp_reflector_pkt *out);
+    /* A packet of kind opened in place (decrypted, its MAC checked), for
+     * an observer that grades plaintext (the live prober). */
+    enum ippm_err (*open)(void *ctx, enum stamp_pkt_kind kind, uint8_t *buf,
+                          size_t len);
 };
 
 /* ---- TLVs: RFC 8972 §4, RFC 9503, RFC 9534 and drafts (stamp_tlv.c) ----
@@ -662,9 +669,9 @@ struct stamp_reflector_config {
      * No SSID, no TLVs: reply_to_short, tlv and ssids do not apply. */
     enum stamp_flavour flavour;
     bool twl_symmetrical;
-    /* TWAMP Light in mode A or E (open mode, cfg.stateful unused: the
-     * operations number the replies); NULL: unauthenticated. Must outlive
-     * the reflector. */
+    /* TWAMP Light in mode A or E (open mode; numbered as cfg.stateful
+     * says, per session); NULL: unauthenticated. Must outlive the
+     * reflector. */
     const struct stamp_twl_auth *twl_auth;
     bool stateful;               /* RFC 8762 §4: own counter per session */
     enum ippm_tsfmt tsfmt;       /* format of the reflector's timestamps */

@@ -400,12 +400,23 @@ static enum ippm_err twl_auth_rx(struct stamp_reflector *r,
     uint64_t rx_ns = ev->meta->rx_ns ? ev->meta->rx_ns : ev->now_ns;
     uint64_t tx_ns = ev->now_ns > rx_ns ? ev->now_ns : rx_ns;
     size_t len = 0;
-    uint32_t ss_seq = 0;
+    uint32_t ss_seq = 0, seq = 0;
+    /* RFC 5357 §4.2.1 / Appendix I: the session's own numbers when
+     * stateful (the 4-tuple's, no SSID), else the request's. */
+    struct stamp_sender_pkt none = {0};
+    struct stamp_reflector_session *sess = NULL;
+    if (!reflector_seq(r, &none, ev->meta, ev->now_ns, &seq, &sess)) {
+        reflector_drop(r, IPPM_ERR_SESSION_FULL, act);
+        return IPPM_OK;
+    }
     enum ippm_err e = r->cfg.mode != STAMP_MODE_OPEN
                           ? IPPM_ERR_BAD_ARG
-                          : a->reflect(a->ctx, ev, rx_ns, tx_ns, tx, tx_cap,
+                          : a->reflect(a->ctx, ev, rx_ns, tx_ns,
+                                       !r->cfg.stateful, seq, tx, tx_cap,
                                        &len, &ss_seq);
     if (e != IPPM_OK) {
+        if (sess) /* nothing was transmitted: no number used */
+            sess->next_seq--;
         reflector_drop(r, e, act);
         return IPPM_OK;
     }

@@ -205,8 +205,8 @@ enum ippm_err twamp_reflector_handle(struct twamp_reflector *r,
 
 /* ---- TWAMP Light in modes A and E (twamp_light.c) ----
  * RFC 5357 Appendix I with keys from configuration: STAMP's reflector and
- * sender (TWAMP-Light flavour) take &ops as their twl_auth. The reflector
- * role numbers its replies as one TWAMP session (RFC 5357 §4.2.1). */
+ * sender (TWAMP-Light flavour) take &ops as their twl_auth; the STAMP
+ * reflector says how to number each reply (stateless or per session). */
 struct twamp_light_auth {
     struct stamp_twl_auth ops;         /* ctx is this struct */
     const struct owtw_test_keys *keys; /* mode 2 or 4; must outlive it */

@@ -6,14 +6,40 @@
 
 #include <string.h>
 
+/* The request's Sequence Number, from its first block opened in a copy
+ * (the MAC is checked again when it is reflected). */
+static enum ippm_err request_seq(const struct twamp_light_auth *a,
+                                 const uint8_t *rx, size_t len, uint32_t *seq)
+{
+    uint8_t plain[OWTW_SENDER_AUTH_LEN];
+    if (len < sizeof plain)
+        return IPPM_ERR_SHORT;
+    memcpy(plain, rx, sizeof plain);
+    enum ippm_err e = owtw_test_open(a->keys, STAMP_PKT_SENDER, plain,
+                                     sizeof plain);
+    struct stamp_sender_pkt p;
+    if (e == IPPM_OK)
+        e = owtw_sender_pkt_decode(&p, plain, sizeof plain, a->keys->mode);
+    if (e == IPPM_OK)
+        *seq = p.seq;
+    return e;
+}
+
 static enum ippm_err light_reflect(void *ctx, const struct ippm_event *ev,
                                    uint64_t rx_ns, uint64_t tx_ns,
-                                   uint8_t *tx, size_t tx_cap, size_t *tx_len,
+                                   bool copy_seq, uint32_t seq, uint8_t *tx,
+                                   size_t tx_cap, size_t *tx_len,
                                    uint32_t *ss_seq)
 {
     struct twamp_light_auth *a = ctx;
     const struct ippm_rx_meta *m = ev->meta;
-    enum ippm_err e = twamp_reflector_reflect(&a->refl, ev->data, ev->len,
+    /* the reflector numbers from next_seq: ours, or the request's */
+    enum ippm_err e = copy_seq ? request_seq(a, ev->data, ev->len, &seq)
+                               : IPPM_OK;
+    if (e != IPPM_OK)
+        return e;
+    a->refl.next_seq = seq;
+    e = twamp_reflector_reflect(&a->refl, ev->data, ev->len,
                                               rx_ns, m->ttl, m->tos, tx_ns,
                                               tx, tx_cap, tx_len);
     if (e == IPPM_OK)
@@ -61,6 +87,13 @@ static enum ippm_err light_decode(void *ctx, const uint8_t *buf, size_t len,
     return IPPM_OK;
 }
 
+static enum ippm_err light_open(void *ctx, enum stamp_pkt_kind kind,
+                                uint8_t *buf, size_t len)
+{
+    const struct twamp_light_auth *a = ctx;
+    return owtw_test_open(a->keys, kind, buf, len);
+}
+
 /* see twamp.h */
 enum ippm_err twamp_light_auth_init(struct twamp_light_auth *a,
                                     const struct owtw_test_keys *keys,
@@ -85,6 +118,7 @@ enum ippm_err twamp_light_auth_init(struct twamp_light_auth *a,
         .reflect = light_reflect,
         .encode = light_encode,
         .decode = light_decode,
+        .open = light_open,
     };
     return IPPM_OK;
 }

@@ -10,7 +10,9 @@
              "protocol": "twamp-light"
   auth, encrypted   the same in mode A or E (RFC 5357 Appendix I, a key
              from a file): 48-octet requests, every reply checked; a
-             sender with another key or mode gets nothing back
+             sender with another key or mode gets nothing back; `ippm
+             conform twamp-light-reflector --auth-key-file --mode` grades
+             it (exit 0), and with another key grades nothing (exit 4)
 
 usage: light_live.py IPPM SCENARIO     exit 0 pass, 1 fail
 """
@@ -123,6 +125,26 @@ def keyed(mode):
                     j["size"] != 48 or j["received"] != 10:
                 fail("mode %s size %s received %s"
                      % (j["mode"], j["size"], j["received"]))
+            c = subprocess.run(
+                [IPPM, "conform", "twamp-light-reflector",
+                 "127.0.0.1:%d" % port, "--auth-key-file", key, "--mode",
+                 "encrypted" if enc else "auth", "--json",
+                 os.path.join(d, "c.json")], capture_output=True, text=True,
+                timeout=60)
+            r = json.load(open(os.path.join(d, "c.json")))
+            passed = [x["id"] for x in r["cases"] if x["verdict"] == "pass"]
+            if c.returncode != 0 or "TWAMP-5357-I-01" not in passed or \
+                    len(passed) < 14:
+                fail("conform keyed: exit %d, %d passed: %s"
+                     % (c.returncode, len(passed), c.stdout[-400:]))
+            c = subprocess.run(
+                [IPPM, "conform", "twamp-light-reflector",
+                 "127.0.0.1:%d" % port, "--auth-key-file", other, "--mode",
+                 "encrypted" if enc else "auth"], capture_output=True,
+                text=True, timeout=60)
+            if c.returncode != 4:
+                fail("conform with another key: exit %d, want 4 (nothing "
+                     "graded)" % c.returncode)
             for bad in (["--auth-key-file", other] + enc,
                         ["--auth-key-file", key] +
                         ([] if enc else ["--encrypted"])):
