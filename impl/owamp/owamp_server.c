@@ -237,6 +237,7 @@ static void on_request(struct owc *c, uint64_t now)
         (req->conf_sender && owtw_type_p_dscp(req->type_p) < 0)) {
         ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
     } else {
+        close_session(c, i); /* a stopped session's slot, reused: kept */
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;

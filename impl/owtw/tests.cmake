@@ -56,3 +56,8 @@ ippm_script_test(owamp_server_fetch_later LABEL live
 ippm_script_test(owamp_server_skips_late LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
           $<TARGET_FILE:ippm> late)
+# A stopped session's slot reused by a new Request-Session: the stopped
+# session is closed and kept for Fetch-Session, not overwritten.
+ippm_script_test(owamp_server_slot_reuse LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> reuse)

@@ -13,6 +13,9 @@ when its own single packet's Timeout passed cut the session short
         is open, and over a third once it closed (powstream fetches over
         a new connection; RFC 4656 §3.5: the SID "can be used in later
         sessions as an argument for the Fetch-Session command").
+    stop.py IPPM reuse
+        then asks for a new session on the same connection (the stopped
+        session's slot reused) and fetches the first over a new one.
     stop.py IPPM late
         asks the server to send 5 packets whose times passed more than
         Timeout ago: RFC 4656 §4.1.1, it "MUST NOT send the packet" and
@@ -29,6 +32,7 @@ import time
 IPPM = sys.argv[1]
 FETCH = len(sys.argv) > 2 and sys.argv[2] == "fetch"
 LATE = len(sys.argv) > 2 and sys.argv[2] == "late"
+REUSE = len(sys.argv) > 2 and sys.argv[2] == "reuse"
 N, GAP, TIMEOUT = 5, 0.2, 0.5
 
 
@@ -95,6 +99,13 @@ def fetch(c, sid):
     """Fetch-Session of every record: (Accept, Number of Records)."""
     c.sendall(struct.pack("!B7xII", 4, 0, 0xffffffff) + sid + bytes(16))
     ack = recv_n(c, 32)
+    c.settimeout(0.3)  # the session description and records that follow
+    try:
+        while c.recv(65536):
+            pass
+    except socket.timeout:
+        pass
+    c.settimeout(10)
     return ack[0], struct.unpack("!I", ack[12:16])[0]
 
 
@@ -116,6 +127,23 @@ def fetch_elsewhere(port, c, rsid):
             print("ok   Fetch-Session over a new connection %s: %d records"
                   % (when, records))
     return rc
+
+
+def reuse(port, c, rsid):
+    """A new session in the stopped one's slot; the first still fetched."""
+    c.sendall(request(0, 1, 0, bytes(16), N, time.time() + 5))
+    if recv_n(c, 48)[0] != 0:
+        raise SystemExit("second session refused")
+    d = connect(port)
+    accept, records = fetch(d, rsid)
+    d.close()
+    c.close()
+    if (accept, records) != (0, N):
+        print("FAIL the first session once its slot was reused: Accept %d, "
+              "%d records of %d" % (accept, records, N))
+        return 1
+    print("ok   the first session fetched once its slot was reused")
+    return 0
 
 
 def late(port):
@@ -201,6 +229,8 @@ def run(port):
         return 1
     print("ok   the server's Stop-Sessions waited for the %d packets it "
           "received; Fetch-Session gives %d records" % (N, records))
+    if REUSE:
+        return reuse(port, c, rsid)
     return fetch_elsewhere(port, c, rsid) if FETCH else 0
 
 
