@@ -1023,6 +1023,24 @@ static void test_open_mode_reads_the_wire(void **state)
     assert_int_equal(grade(c, d, sizeof d), IPPM_FAIL);
 }
 
+/* RFC 5618 mixed mode is bit 3 (Mode 8): a security mode like the other
+ * three, not "zero Mode bits" (interop B1: twampd's accepted mixed
+ * connection was graded as a Mode 0 left open). */
+static void test_mixed_mode_is_a_security_bit(void **state)
+{
+    (void)state;
+    base_tw();
+    tw_conn(0xf, OWTW_MODE_MIXED, OWTW_OBS_REQ_TW);
+    const struct ippm_case *c = ippm_case_find("TWAMP-5357-3.1-11");
+    char d[IPPM_DETAIL_MAX];
+    assert_int_equal(grade(c, d, sizeof d), IPPM_NA);
+    c = ippm_case_find("TWAMP-5357-3.1-20");
+    assert_int_equal(grade(c, d, sizeof d), IPPM_PASS);
+    /* open and mixed at once: two security bits */
+    put32(oct(F.n - 1, OWTW_OBS_SETUP, 0), OWTW_MODE_OPEN | OWTW_MODE_MIXED);
+    assert_int_equal(grade(c, d, sizeof d), IPPM_FAIL);
+}
+
 /* No two cases of the whole catalogue share an ID: a report names a case
  * by it, and --only selects by it (several tables grow in parallel). */
 static void test_ids_unique(void **state)
@@ -1062,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_nothing_observed_is_na),
         cmocka_unit_test(test_encrypted_without_key_is_na),
         cmocka_unit_test(test_open_mode_reads_the_wire),
+        cmocka_unit_test(test_mixed_mode_is_a_security_bit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ OWTW_CHECK(owtw_chk_mode0_close);
 OWTW_CHECK(owtw_chk_unoffered_refused);
 /* Every Accept the server sent is a defined value (at most arg.flags). */
 OWTW_CHECK(owtw_chk_accept_known);
-/* Set-Up-Response: one or zero of the last three bits. */
+/* Set-Up-Response: one or zero of the security bits (RFC 5618: four). */
 OWTW_CHECK(owtw_chk_setup_onebit);
 /* Set-Up-Response sets only bits of arg.flags the greeting offered. */
 OWTW_CHECK(owtw_chk_setup_offered);

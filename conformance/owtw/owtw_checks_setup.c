@@ -227,8 +227,8 @@ OWTW_CHECK(owtw_chk_mode0_close)
         size_t at;
         uint32_t mode;
         if (!owtw_find(t, OWTW_OBS_SETUP, 0, &at) || !owtw_chosen(t, &mode) ||
-            (mode & 0x7u) != 0)
-            continue;
+            (mode & OWTW_MODE_SECURITY_MASK) != 0)
+            continue; /* RFC 5618 mixed (8) is a security mode too */
         const struct ippm_ctrl_msg *r = owtw_reply(t, at, NULL);
         bool accepted = r && owtw_accept_of(t, r) == 0;
         if (!accepted && !owtw_server_closed(t))
@@ -300,11 +300,12 @@ OWTW_CHECK(owtw_chk_setup_onebit)
         if (!owtw_chosen(&obs->ctrl[c], &mode))
             continue;
         a.n++;
-        uint32_t low = mode & 0x7u;
+        /* the last three bits, and RFC 5618 §3.1's fourth (mixed) */
+        uint32_t low = mode & OWTW_MODE_SECURITY_MASK;
         if (low & (low - 1))
-            stamp_acc_fail(&a, "connection %zu: Mode 0x%x sets %s of the "
-                           "last three bits", c + 1, (unsigned)mode,
-                           low == 7 ? "all three" : "two");
+            stamp_acc_fail(&a, "connection %zu: Mode 0x%x sets more than "
+                           "one of the security mode bits 0x%x", c + 1,
+                           (unsigned)mode, (unsigned)low);
     }
     return stamp_acc_end(&a, "no Set-Up-Response observed");
 }

@@ -358,6 +358,10 @@ static void stop_sessions(struct owcl *t, uint64_t now)
     memset(&rec, 0, sizeof(rec));
     memcpy(rec.sid, t->to_sid, OWTW_SID_LEN);
     rec.next_seqno = t->send.next_seq;
+    /* what was too late to send (RFC 4656 §4.1.1) */
+    uint8_t skips[OWTW_SEND_SKIPS_LEN];
+    rec.n_skips = owtw_send_skips(&t->send, skips, sizeof(skips));
+    rec.skips = skips;
     struct owtw_action a;
     t->stop_sent = true;
     (void)owtw_cl_send(&t->cl,

@@ -230,10 +230,14 @@ static void on_request(struct owc *c, uint64_t now)
     memset(&ans, 0, sizeof(ans));
     struct ow_sess *x = i >= 0 ? &c->sess[i] : NULL;
     const struct owtw_request *req = &c->act.request;
+    /* RFC 4656 §3.5: with Conf-Sender the Type-P configures what we
+     * send; a PHB ID (or a reserved form) we cannot set is refused. */
     if (!x || req->n_slots == 0 || req->n_slots > OWTW_CTL_MAX_SLOTS ||
-        !req->conf_sender == !req->conf_receiver) {
+        !req->conf_sender == !req->conf_receiver ||
+        (req->conf_sender && owtw_type_p_dscp(req->type_p) < 0)) {
         ans.accept = x ? OWTW_ACCEPT_NOT_SUPPORTED : OWTW_ACCEPT_TEMPORARY;
     } else {
+        close_session(c, i); /* a stopped session's slot, reused: kept */
         memset(x, 0, sizeof(*x));
         x->recv.sock.fd = x->send.sock.fd = -1;
         x->req = *req;
@@ -301,6 +305,7 @@ static void on_start(struct owc *c, uint64_t now)
 static void send_stop(struct owc *c, uint64_t now)
 {
     struct owtw_stop_record recs[OWTW_CTL_MAX_SESSIONS];
+    static uint8_t skips[OWTW_CTL_MAX_SESSIONS][OWTW_SEND_SKIPS_LEN];
     uint32_t n = 0;
     for (int i = 0; i < OWTW_CTL_MAX_SESSIONS; i++) {
         struct ow_sess *x = &c->sess[i];
@@ -309,6 +314,10 @@ static void send_stop(struct owc *c, uint64_t now)
         memset(&recs[n], 0, sizeof(recs[n]));
         memcpy(recs[n].sid, x->req.sid, OWTW_SID_LEN);
         recs[n].next_seqno = x->send.next_seq;
+        /* what was too late to send (RFC 4656 §4.1.1) */
+        recs[n].n_skips = owtw_send_skips(&x->send, skips[n],
+                                          sizeof(skips[n]));
+        recs[n].skips = skips[n];
         n++;
     }
     c->stop_sent = true;

@@ -85,21 +85,33 @@ static const struct {
 
 #define N_MODE_NAMES (sizeof(mode_names) / sizeof(mode_names[0]))
 
+/* What mode_item fills: the bits, and whether RFC 5618 mixed (TWAMP
+ * only) is a mode of the program at all. */
+struct mode_parse {
+    uint32_t bits;
+    bool twamp;
+};
+
 static int mode_item(const char *opt, char *item, void *arg)
 {
-    uint32_t *bits = arg;
+    struct mode_parse *mp = arg;
     if (strcmp(item, "all") == 0) {
-        *bits |= OWTW_CLI_OPEN | OWTW_CLI_AUTH | OWTW_CLI_ENCRYPTED |
-                 OWTW_CLI_MIXED;
+        mp->bits |= OWTW_CLI_OPEN | OWTW_CLI_AUTH | OWTW_CLI_ENCRYPTED |
+                    (mp->twamp ? OWTW_CLI_MIXED : 0);
         return 0;
     }
     for (size_t i = 0; i < N_MODE_NAMES; i++) {
         char num[4];
         snprintf(num, sizeof(num), "%u", (unsigned)mode_names[i].bit);
-        if (strcmp(item, mode_names[i].name) == 0 || strcmp(item, num) == 0) {
-            *bits |= mode_names[i].bit;
-            return 0;
+        if (strcmp(item, mode_names[i].name) != 0 && strcmp(item, num) != 0)
+            continue;
+        if (mode_names[i].bit == OWTW_CLI_MIXED && !mp->twamp) {
+            ippm_cli_error("%s: '%s': mixed mode is TWAMP's (RFC 5618), "
+                           "OWAMP has open, auth, encrypted", opt, item);
+            return -1;
         }
+        mp->bits |= mode_names[i].bit;
+        return 0;
     }
     ippm_cli_error("%s: '%s' is not a mode (open, auth, encrypted, mixed, "
                    "all, or 1, 2, 4, 8)",
@@ -108,13 +120,20 @@ static int mode_item(const char *opt, char *item, void *arg)
 }
 
 /* see owtw_cli.h */
+int owtw_cli_modes_of(const char *opt, const char *s, bool twamp,
+                      uint32_t *out)
+{
+    struct mode_parse mp = {0, twamp};
+    if (ippm_cli_each(opt, s, "a list of modes", mode_item, &mp) != 0)
+        return -1;
+    *out = mp.bits;
+    return 0;
+}
+
+/* see owtw_cli.h */
 int owtw_cli_modes(const char *opt, const char *s, uint32_t *out)
 {
-    uint32_t bits = 0;
-    if (ippm_cli_each(opt, s, "a list of modes", mode_item, &bits) != 0)
-        return -1;
-    *out = bits;
-    return 0;
+    return owtw_cli_modes_of(opt, s, true, out);
 }
 
 /* see owtw_cli.h */
@@ -315,8 +334,8 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
     fprintf(f,
         "  --listen ADDR[:PORT]   bind one address (default: every IPv4 and IPv6)\n"
         "  --port PORT            TCP control port (default %u)\n"
-        "  --modes LIST           modes offered: open, auth, encrypted, mixed,\n"
-        "                         all, or 1,2,4,8 (default open; open,auth,\n"
+        "  --modes LIST           modes offered: open, auth, encrypted,%s\n"
+        "                         all, or 1,2,4%s (default open; open,auth,\n"
         "                         encrypted with --keys)\n"
         "  --keys FILE            shared secrets, one 'KEYID HEX-SECRET' a line\n"
         "                         (perfSONAR's owampd.pfs format); refused when\n"
@@ -324,7 +343,7 @@ void owtw_server_usage(FILE *f, const char *section, uint16_t port, bool twamp)
         "  --test-ports LO-HI     UDP ports of test sessions (default: any)\n"
         "  --servwait SECONDS     close a control connection idle this long\n"
         "                         (default 900, RFC 5357 §3.1 SERVWAIT)\n",
-        (unsigned)port);
+        (unsigned)port, twamp ? " mixed," : "", twamp ? ",8" : "");
     if (twamp)
         fputs("  --refwait SECONDS      end a test session without packets this\n"
               "                         long (default 900, RFC 5357 §4.2 REFWAIT)\n",
@@ -350,8 +369,8 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
     fprintf(f,
         "  --port PORT            server's TCP control port (default %u)\n"
         "  --modes LIST           modes acceptable, the strongest the server\n"
-        "                         offers is used: open, auth, encrypted, mixed,\n"
-        "                         all, or 1,2,4,8 (default open; auth,encrypted\n"
+        "                         offers is used: open, auth, encrypted,%s\n"
+        "                         all, or 1,2,4%s (default open; auth,encrypted\n"
         "                         with --keys)\n"
         "  --keys FILE            shared secrets, one 'KEYID HEX-SECRET' a line\n"
         "                         (perfSONAR's pfs format)\n"
@@ -361,7 +380,7 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
         "  --poisson MEAN         exponential gaps of MEAN seconds instead\n"
         "                         (RFC 4656 §5 schedule)\n"
         "  --padding N            octets of padding in each test packet\n",
-        (unsigned)port);
+        (unsigned)port, twamp ? " mixed," : "", twamp ? ",8" : "");
     if (twamp)
         fputs("                         (default: the reply's size, so both ways\n"
               "                         carry the same)\n",
@@ -395,6 +414,13 @@ void owtw_client_usage(FILE *f, const char *section, uint16_t port, bool twamp)
             section);
 }
 
+/* --modes of an OWAMP program (the *_opt functions parse TWAMP's). */
+static int owamp_modes(const char *arg, uint32_t *modes, bool *given)
+{
+    *given = true;
+    return owtw_cli_modes_of("--modes", arg, false, modes);
+}
+
 /* see owtw_cli.h */
 int owtw_server_parse(struct owtw_server_opts *o, int argc, char **argv,
                       const struct owtw_prog *p)
@@ -422,7 +448,10 @@ int owtw_server_parse(struct owtw_server_opts *o, int argc, char **argv,
                            "reflects nothing)", p->prog);
             return IPPM_EXIT_USAGE;
         }
-        if (owtw_server_opt(o, c, optarg) != 0)
+        int rc = c == OWTW_OPT_MODES && !p->twamp
+                     ? owamp_modes(optarg, &o->modes, &o->modes_given)
+                     : owtw_server_opt(o, c, optarg);
+        if (rc != 0)
             return IPPM_EXIT_USAGE;
     }
     if (optind < argc) {
@@ -456,7 +485,10 @@ int owtw_client_parse(struct owtw_client_opts *o, int argc, char **argv,
             fputs(p->usage_tail, stdout);
             return IPPM_EXIT_OK;
         }
-        if (owtw_client_opt(o, c, optarg) != 0)
+        int rc = c == OWTW_OPT_MODES && !p->twamp
+                     ? owamp_modes(optarg, &o->modes, &o->modes_given)
+                     : owtw_client_opt(o, c, optarg);
+        if (rc != 0)
             return IPPM_EXIT_USAGE;
     }
     if (optind >= argc) {

@@ -133,6 +133,11 @@ int owtw_client_check(struct owtw_client_opts *o, const char *prog);
  * bits. Returns 0, or -1 after one line. */
 int owtw_cli_modes(const char *opt, const char *s, uint32_t *out);
 
+/* The same for one protocol: without twamp, RFC 5618 mixed (mixed, 8) is
+ * refused (it is a TWAMP mode) and "all" is open,auth,encrypted. */
+int owtw_cli_modes_of(const char *opt, const char *s, bool twamp,
+                      uint32_t *out);
+
 /* The strongest mode of bits, as --modes names it ("encrypted"). */
 const char *owtw_cli_mode_name(uint32_t bit);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "proto/common/ippm_time.h"
+#include "impl/owtw/owtw_ctl.h"
 #include "impl/owtw/owtw_proto.h"
 
 /* see owtw_send.h */
@@ -37,6 +38,26 @@ static int make_ways(struct owtw_send *s)
     return s->fwd && s->bwd && s->rtt ? 0 : -1;
 }
 
+/* OWAMP: proto/owamp's sender on the same keys and schedule. */
+static int owamp_start(struct owtw_send *s, const struct ippm_crypto *crypto,
+                       char *err, size_t err_len)
+{
+    struct owamp_sender_config cfg = {
+        .keys = &s->keys, .slots = s->p.slots, .n_slots = s->p.n_slots,
+        .start = s->p.start_ntp, .npackets = s->p.count,
+        .timeout = owtw_ctl_interval(s->p.timeout_ns),
+        .pkt_len = s->p.pkt_len, .errest = s->errest};
+    memcpy(cfg.sid, s->p.sid, OWTW_SID_LEN);
+    enum ippm_err e = owamp_sender_init(&s->ow, crypto, &cfg);
+    if (e != IPPM_OK) {
+        snprintf(err, err_len, "sender: %s", ippm_err_str(e));
+        return -1;
+    }
+    s->ow_on = true;
+    s->next_ns = owamp_sender_deadline(&s->ow);
+    return 0;
+}
+
 /* see owtw_send.h */
 int owtw_send_start(struct owtw_send *s, const struct ippm_crypto *crypto,
                     const struct owtw_send_params *p,
@@ -66,6 +87,8 @@ int owtw_send_start(struct owtw_send *s, const struct ippm_crypto *crypto,
     (void)ippm_net_set_ttl(&s->sock, OWTW_TTL_SENT);
     if (p->dscp >= 0)
         (void)ippm_net_set_tos(&s->sock, p->dscp << 2);
+    if (!p->twamp && p->count)
+        return owamp_start(s, crypto, err, err_len);
     return p->count ? next_time(s, err, err_len) : 0;
 }
 
@@ -93,11 +116,44 @@ static size_t build(struct owtw_send *s, uint8_t *slot, size_t cap,
     return s->p.pkt_len;
 }
 
+/* OWAMP: what proto/owamp's sender answers by now: a packet sent, or
+ * those over Timeout late skipped (not sent, logged). */
+static void owamp_due(struct owtw_send *s, struct ippm_tx_batch *tx,
+                      const struct ippm_clock *clk, uint64_t now_ns)
+{
+    while (owtw_send_deadline(s) <= now_ns) {
+        uint8_t *slot = ippm_tx_batch_slot(tx);
+        if (!slot)
+            break;
+        uint64_t now = ippm_clock_now(clk);
+        struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
+        struct ippm_action act;
+        if (owamp_sender_handle(&s->ow, &ev, slot, tx->buf_size, &act) !=
+            IPPM_OK) {
+            s->p.count = s->next_seq; /* the schedule broke: stop here */
+            break;
+        }
+        s->next_seq = s->ow.log.next_seqno;
+        s->next_ns = owamp_sender_deadline(&s->ow);
+        if (act.kind != IPPM_ACT_SEND_DATAGRAM)
+            continue;
+        ippm_tx_batch_commit(tx, &s->sock, act.len, &s->p.peer, NULL);
+        size_t sent = ippm_net_send(&s->sock, tx, NULL);
+        s->sent += sent;
+        s->send_failed += 1 - sent;
+        s->last_ns = now;
+    }
+}
+
 /* see owtw_send.h */
 void owtw_send_due(struct owtw_send *s, struct ippm_tx_batch *tx,
                    const struct ippm_clock *clk, uint64_t now_ns)
 {
     char err[64];
+    if (s->ow_on) {
+        owamp_due(s, tx, clk, now_ns);
+        return;
+    }
     while (owtw_send_deadline(s) <= now_ns) {
         uint8_t *slot = ippm_tx_batch_slot(tx);
         if (!slot)
@@ -186,6 +242,16 @@ void owtw_send_drain(struct owtw_send *s, struct ippm_rx_batch *rx,
 }
 
 /* see owtw_send.h */
+uint32_t owtw_send_skips(const struct owtw_send *s, uint8_t *buf, size_t cap)
+{
+    size_t w;
+    if (!s->ow_on || owamp_skips_encode(buf, cap, s->ow.log.skips,
+                                        s->ow.log.n, &w) != IPPM_OK)
+        return 0;
+    return (uint32_t)s->ow.log.n;
+}
+
+/* see owtw_send.h */
 uint64_t owtw_send_end_ns(const struct owtw_send *s)
 {
     uint64_t last = s->next_seq >= s->p.count ? s->last_ns : s->next_ns;
@@ -210,7 +276,9 @@ void owtw_send_close(struct owtw_send *s)
         owtw_test_keys_free(&s->keys);
     if (s->scheduled)
         owtw_schedule_free(&s->sched);
-    s->keyed = s->scheduled = false;
+    if (s->ow_on)
+        owamp_sender_free(&s->ow);
+    s->keyed = s->scheduled = s->ow_on = false;
     owtw_way_free(s->fwd);
     owtw_way_free(s->bwd);
     owtw_way_free(s->rtt);

@@ -54,6 +54,10 @@ struct owtw_send {
     uint64_t sent, send_failed, received, dropped;
     uint64_t drop_by[IPPM_ERR_COUNT_];
     struct owtw_way *fwd, *bwd, *rtt; /* TWAMP */
+    /* OWAMP: proto/owamp's Session-Sender keeps time, skips what is more
+     * than Timeout late and logs it (RFC 4656 §4.1.1) */
+    struct owamp_sender ow;
+    bool ow_on;
     void (*on_reply)(void *user, const struct owtw_reply *r);
     void *user;
 };
@@ -85,6 +89,14 @@ void owtw_send_drain(struct owtw_send *s, struct ippm_rx_batch *rx,
 /* True once every packet is sent and the timeout after the last has
  * passed (or, in TWAMP, every packet came back). */
 bool owtw_send_finished(const struct owtw_send *s, uint64_t now_ns);
+
+/* Room owtw_send_skips needs. */
+#define OWTW_SEND_SKIPS_LEN                                                 \
+    (OWAMP_SENDER_SKIPS * OWAMP_SKIP_RANGE_LEN + OWAMP_BLOCK)
+
+/* OWAMP: the skip ranges of our Stop-Sessions record (RFC 4656 §3.8),
+ * encoded at buf (cap at least OWTW_SEND_SKIPS_LEN); returns how many. */
+uint32_t owtw_send_skips(const struct owtw_send *s, uint8_t *buf, size_t cap);
 
 /* When the session ends at the latest (the last send time is known only
  * once sent: until then, a bound from the schedule so far). */

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "impl/commands.h"
 #include "impl/owtw/owtw_cli.h"
 #include "impl/owtw/owtw_way.h"
 
@@ -87,12 +88,42 @@ static void test_modes_names_and_numbers(void **state)
                         "auth");
 }
 
+/* RFC 5618 mixed mode (bit 3) is TWAMP's: OWAMP programs refuse it by
+ * name or number, and "all" is 1|2|4 for them (interop B3: `ippm owamp
+ * server --modes all` greeted with Modes 0xf). */
+static void test_owamp_modes_have_no_mixed(void **state)
+{
+    (void)state;
+    const struct owtw_prog ow = {"owamp server", "owamp-server", 861, false,
+                                 "", ""};
+    const struct owtw_prog owc = {"owamp client", "owamp-client", 861, false,
+                                  "", ""};
+    const struct owtw_prog tw = {"twamp server", "twamp-server", 862, true,
+                                 "", ""};
+    struct owtw_server_opts so;
+    struct owtw_client_opts co;
+    char *all[] = {"server", "--modes", "all", "--keys", "/dev/null", NULL};
+    assert_int_equal(owtw_server_parse(&so, 5, all, &ow), -1);
+    assert_int_equal(so.modes, OWTW_CLI_OPEN | OWTW_CLI_AUTH |
+                                   OWTW_CLI_ENCRYPTED);
+    char *all_tw[] = {"server", "--modes", "all", "--keys", "/dev/null", NULL};
+    assert_int_equal(owtw_server_parse(&so, 5, all_tw, &tw), -1);
+    assert_int_equal(so.modes, 15);
+    char *mixed[] = {"server", "--modes", "open,mixed", "--keys", "/dev/null",
+                     NULL};
+    assert_int_equal(owtw_server_parse(&so, 5, mixed, &ow), IPPM_EXIT_USAGE);
+    char *eight[] = {"client", "--modes", "8", "--keys", "/dev/null",
+                     "--key-id", "k", "h", NULL};
+    assert_int_equal(owtw_client_parse(&co, 8, eight, &owc), IPPM_EXIT_USAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_way_counts_loss_duplicates_reordering_hops),
         cmocka_unit_test(test_way_without_arrivals),
         cmocka_unit_test(test_modes_names_and_numbers),
+        cmocka_unit_test(test_owamp_modes_have_no_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,3 +30,34 @@ ippm_script_test(twamp_server_conform LABEL live
 ippm_script_test(owamp_server_conform LABEL live
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/live.py
           $<TARGET_FILE:ippm> conform owamp OWAMP-4656-6.2-01)
+# Type-P (RFC 4656 §3.5) against a scripted peer: the clients' --dscp in
+# the top six bits, the servers' reflected / Conf-Sender packets marked
+# with the DSCP asked for (RFC 5357 §3.5), a PHB ID refused with Accept 3.
+foreach(role client server)
+  foreach(proto twamp owamp)
+    ippm_script_test(owtw_typep_${role}_${proto} LABEL live
+      COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/typep.py
+              $<TARGET_FILE:ippm> ${role} ${proto})
+  endforeach()
+endforeach()
+# RFC 4656 §3.8: the OWAMP server's Stop-Sessions waits until the session
+# it receives is complete, so a client answering it at once (as owping
+# does) loses no records.
+ippm_script_test(owamp_server_stop_waits LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm>)
+# Fetch-Session over a later connection (RFC 4656 §3.5), as powstream
+# does: the session kept while its connection is open and after it closed.
+ippm_script_test(owamp_server_fetch_later LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> fetch)
+# RFC 4656 §4.1.1: packets more than Timeout late are not sent, and the
+# sender's Stop-Sessions names them in skip ranges (proto/owamp's sender).
+ippm_script_test(owamp_server_skips_late LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> late)
+# A stopped session's slot reused by a new Request-Session: the stopped
+# session is closed and kept for Fetch-Session, not overwritten.
+ippm_script_test(owamp_server_slot_reuse LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/stop.py
+          $<TARGET_FILE:ippm> reuse)

@@ -134,6 +134,10 @@ static void on_request(struct twc *c, uint64_t now)
          * as an improperly formatted command, and MUST respond with the
          * Accept field set to 3". */
         ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
+    } else if (p.dscp < 0) {
+        /* A PHB ID (or a reserved form) we cannot set on reflections:
+         * RFC 4656 §3.5 lets a server refuse a Type-P it cannot honour. */
+        ans.accept = OWTW_ACCEPT_NOT_SUPPORTED;
     } else if (twamp_refl_open(&c->refl[i], &c->link->sock.local,
                                s->b.o.test_lo, s->b.o.test_hi,
                                req->receiver_port, &s->b.crypto, &p, err,
