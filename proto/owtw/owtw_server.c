@@ -523,6 +523,10 @@ enum ippm_err owtw_server_fetch_ack(struct owtw_server *s, uint64_t now_ns,
     struct owtw_fetch_ack a = *ack;
     if (a.accept != OWTW_ACCEPT_OK) /* RFC 4656 §3.9: the rest is zero */
         a = (struct owtw_fetch_ack){.accept = ack->accept};
+    if (!a.finished) { /* §3.9: known only once the session terminated */
+        a.next_seqno = 0;
+        a.n_skips = 0;
+    }
     if (owtw_fetch_ack_encode(tx, cap, &n, &a) != IPPM_OK)
         return IPPM_ERR_NOSPACE;
     if (owtw_conn_seal(c, 0, n, OWTW_MSG_FETCH_ACK) != IPPM_OK)
