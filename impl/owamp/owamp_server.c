@@ -54,14 +54,6 @@ struct owc {
 
 struct ows {
     struct owtw_server_base b;
-    struct owtw_key *keys;
-    struct owtw_link *links;
-    struct ippm_rx_batch rx;
-    struct ippm_tx_batch tx;
-    struct owtw_server_counters cnt;
-    struct owtw_server_sample sample;
-    struct owtw_server_metrics met;
-    struct ippm_export exp;
     struct owc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
     struct ow_sess *kept[KEPT_MAX]; /* kept[0] the oldest */
@@ -152,7 +144,7 @@ static void close_session(struct owc *c, int i)
     owamp_recv_close(&x->recv);
     owtw_send_close(&x->send);
     x->used = false;
-    c->srv->sample.sessions--;
+    c->srv->b.sample.sessions--;
 }
 
 /* The test keys' session keys: the ones the client's Token carried. */
@@ -249,14 +241,14 @@ static void on_request(struct owc *c, uint64_t now)
                                           : open_sending(c, x, &ans);
         if (ans.accept == OWTW_ACCEPT_OK) {
             x->used = true;
-            c->srv->sample.sessions++;
-            c->srv->sample.sessions_total++;
+            c->srv->b.sample.sessions++;
+            c->srv->b.sample.sessions_total++;
         } else {
             owtw_send_close(&x->send);
         }
     }
     if (ans.accept != OWTW_ACCEPT_OK)
-        c->srv->sample.sessions_refused++;
+        c->srv->b.sample.sessions_refused++;
     struct owtw_action a;
     answer(c, &a, owtw_server_accept(&c->m, now, &ans, &a), now);
 }
@@ -377,7 +369,7 @@ static void on_stop(struct owc *c, uint64_t now)
 static struct ow_sess *receiving_of(const struct ows *s, const uint8_t *sid)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
-        struct owc *o = s->links[k].m;
+        struct owc *o = s->b.links[k].m;
         int i = o ? session_of(o, sid) : -1;
         if (i >= 0 && o->sess[i].receiving)
             return &o->sess[i];
@@ -492,14 +484,14 @@ static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
     }
     struct owtw_server_cfg cfg = {
         .proto = OWTW_OWAMP, .modes = s->b.o.modes, .count = OWTW_CTL_COUNT,
-        .start_time = s->b.start_ntp, .keys = s->keys,
+        .start_time = s->b.start_ntp, .keys = s->b.key_views,
         .n_keys = s->b.keys.n, .crypto = &s->b.crypto,
         .servwait_ns = s->b.o.servwait_ns};
     struct owtw_bufs bufs = owtw_ctl_bufs(&c->bufs);
     owtw_server_init(&c->m, &cfg, &bufs, &rnd);
     explicit_bzero(&rnd, sizeof(rnd));
     link->user = c;
-    s->sample.conns++;
+    s->b.sample.conns++;
     return c;
 }
 
@@ -511,7 +503,7 @@ static void conn_end(void *ctx, struct owtw_link *link)
         close_session(c, i);
     owtw_server_free(&c->m);
     free(c);
-    s->sample.conns--;
+    s->b.sample.conns--;
 }
 
 static int session_fd(const struct ow_sess *x)
@@ -525,7 +517,7 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
     struct ows *s = ctx;
     size_t n = 0;
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
-        struct owc *c = s->links[k].m;
+        struct owc *c = s->b.links[k].m;
         for (int i = 0; c && i < OWTW_CTL_MAX_SESSIONS && n < cap; i++) {
             struct ow_sess *x = &c->sess[i];
             if (!x->used || session_fd(x) < 0)
@@ -555,7 +547,7 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
 static void send_due(struct ows *s, uint64_t now)
 {
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
-        struct owc *c = s->links[k].m;
+        struct owc *c = s->b.links[k].m;
         if (!c || !c->started || c->stop_sent)
             continue;
         bool any = false, all_done = true;
@@ -566,8 +558,8 @@ static void send_due(struct ows *s, uint64_t now)
             if (!x->used || x->receiving || !x->send.scheduled)
                 continue;
             uint64_t sent = x->send.sent;
-            owtw_send_due(&x->send, &s->tx, &s->b.clk, now);
-            s->sample.tx += x->send.sent - sent;
+            owtw_send_due(&x->send, &s->b.tx, &s->b.clk, now);
+            s->b.sample.tx += x->send.sent - sent;
             any = true;
             all_done = all_done && owtw_send_finished(&x->send, now);
         }
@@ -588,22 +580,16 @@ static void test_ready(void *ctx, const struct pollfd *p, size_t n,
         if (x->receiving) {
             uint64_t r0 = x->recv.r.counters.received +
                           x->recv.r.counters.dropped;
-            owamp_recv_drain(&x->recv, &s->rx, &s->b.clk);
-            s->sample.rx += x->recv.r.counters.received +
+            owamp_recv_drain(&x->recv, &s->b.rx, &s->b.clk);
+            s->b.sample.rx += x->recv.r.counters.received +
                             x->recv.r.counters.dropped - r0;
         } else {
             /* A sending socket gets nothing worth reading. */
-            (void)ippm_net_recv(&x->send.sock, &s->rx, &s->b.clk);
+            (void)ippm_net_recv(&x->send.sock, &s->b.rx, &s->b.clk);
         }
     }
     send_due(s, now);
-    if (s->exp.on) {
-        s->sample.accepted = s->cnt.accepted;
-        s->sample.refused = s->cnt.refused;
-        s->sample.closed = s->cnt.closed;
-        s->sample.timed_out = s->cnt.timed_out;
-        owtw_server_metrics_publish(&s->met, &s->sample);
-    }
+    owtw_server_publish(&s->b);
 }
 
 static const struct owtw_server_hooks hooks = {&ops, conn_new, conn_end,
@@ -613,36 +599,15 @@ static const struct owtw_server_hooks hooks = {&ops, conn_new, conn_end,
 
 static int serve(struct ows *s)
 {
-    int rc = owtw_server_setup(&s->b, &prog);
-    if (rc >= 0)
-        return rc;
-    if (s->b.keys.n && !(s->keys = owtw_ctl_keys(&s->b.keys))) {
-        ippm_cli_error("%s: out of memory", PROG);
-        return IPPM_EXIT_RUNTIME;
-    }
-    if ((rc = ippm_driver_batches_init(&s->rx, &s->tx, IPPM_NET_BATCH,
-                                       IPPM_NET_MAX_DGRAM, PROG)) >= 0)
-        return rc;
-    s->links = calloc(s->b.o.max_conns, sizeof(*s->links));
-    if (!s->links) {
-        ippm_cli_error("%s: out of memory", PROG);
-        return IPPM_EXIT_RUNTIME;
-    }
-    owtw_server_metrics_init(&s->met, false);
-    if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
-        return rc;
-    owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
-                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
-                                 &s->cnt, PROG);
-    if (!s->b.o.quiet)
+    int rc = owtw_server_serve(&s->b, &prog, &hooks, s);
+    if (s->b.served && !s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
                 "received, %llu sent\n",
-                PROG, (unsigned long long)s->cnt.accepted,
-                (unsigned long long)s->sample.sessions_total,
-                (unsigned long long)s->sample.rx,
-                (unsigned long long)s->sample.tx);
+                PROG, (unsigned long long)s->b.cnt.accepted,
+                (unsigned long long)s->b.sample.sessions_total,
+                (unsigned long long)s->b.sample.rx,
+                (unsigned long long)s->b.sample.tx);
     return rc;
 }
 
@@ -657,13 +622,8 @@ int owamp_server_main(int argc, char **argv)
     int rc = owtw_server_parse(&s->b.o, argc, argv, &prog);
     if (rc < 0)
         rc = serve(s);
-    ippm_export_stop(&s->exp);
     for (size_t k = 0; k < s->n_kept; k++)
         kept_free(s->kept[k]);
-    free(s->links);
-    free(s->keys);
-    ippm_rx_batch_free(&s->rx);
-    ippm_tx_batch_free(&s->tx);
     owtw_server_base_free(&s->b);
     free(s);
     return rc;

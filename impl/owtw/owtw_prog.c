@@ -1,11 +1,14 @@
 #include "owtw_prog.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "impl/commands.h"
 #include "impl/core/cli.h"
 #include "impl/core/crypto_openssl.h"
+#include "impl/core/driver_common.h"
+#include "impl/owtw/owtw_ctl.h"
 #include "proto/common/ippm_time.h"
 
 static int crypto_init(struct ippm_crypto *c, bool *have, const char *prog)
@@ -46,6 +49,11 @@ int owtw_server_setup(struct owtw_server_base *b, const struct owtw_prog *p)
 /* see owtw_prog.h */
 void owtw_server_base_free(struct owtw_server_base *b)
 {
+    ippm_export_stop(&b->exp);
+    free(b->links);
+    free(b->key_views);
+    ippm_rx_batch_free(&b->rx);
+    ippm_tx_batch_free(&b->tx);
     ippm_net_close(&b->listener);
     ippm_keys_free(&b->keys);
     if (b->have_crypto)
@@ -137,4 +145,45 @@ void owtw_client_base_free(struct owtw_client_base *b)
     if (b->have_crypto)
         ippm_crypto_openssl_free(&b->crypto);
     b->have_crypto = false;
+}
+
+/* see owtw_prog.h */
+int owtw_server_serve(struct owtw_server_base *b, const struct owtw_prog *p,
+                      const struct owtw_server_hooks *hooks, void *user)
+{
+    int rc = owtw_server_setup(b, p);
+    if (rc >= 0)
+        return rc;
+    if (b->keys.n && !(b->key_views = owtw_ctl_keys(&b->keys))) {
+        ippm_cli_error("%s: out of memory", p->prog);
+        return IPPM_EXIT_RUNTIME;
+    }
+    if ((rc = ippm_driver_batches_init(&b->rx, &b->tx, IPPM_NET_BATCH,
+                                       IPPM_NET_MAX_DGRAM, p->prog)) >= 0)
+        return rc;
+    b->links = calloc(b->o.max_conns, sizeof(*b->links));
+    if (!b->links) {
+        ippm_cli_error("%s: out of memory", p->prog);
+        return IPPM_EXIT_RUNTIME;
+    }
+    owtw_server_metrics_init(&b->met, p->twamp);
+    if ((rc = ippm_export_start(&b->exp, &b->met.reg, &b->o.exp)) >= 0)
+        return rc;
+    owtw_server_banner(b, p);
+    b->served = true;
+    return owtw_server_run_limited(&b->listener, hooks, user, b->links,
+                                   b->o.max_conns, 0, &b->o.lim, &b->clk,
+                                   &b->cnt, p->prog);
+}
+
+/* see owtw_prog.h */
+void owtw_server_publish(struct owtw_server_base *b)
+{
+    if (!b->exp.on)
+        return;
+    b->sample.accepted = b->cnt.accepted;
+    b->sample.refused = b->cnt.refused;
+    b->sample.closed = b->cnt.closed;
+    b->sample.timed_out = b->cnt.timed_out;
+    owtw_server_metrics_publish(&b->met, &b->sample);
 }

@@ -11,6 +11,9 @@
 #include "impl/core/keyfile.h"
 #include "impl/core/net.h"
 #include "impl/owtw/owtw_cli.h"
+#include "impl/owtw/owtw_metrics.h"
+#include "impl/owtw/owtw_server.h"
+#include "impl/report/export.h"
 #include "proto/common/ippm_crypto.h"
 
 struct owtw_server_base {
@@ -23,6 +26,16 @@ struct owtw_server_base {
     /* When the server started, NTP 32.32: every Server-Start's Start-Time
      * (RFC 4656 §3.1: the time the server started operating). */
     uint64_t start_ntp;
+    /* What owtw_server_serve sets up for either server. */
+    struct owtw_key *key_views;  /* keys as the machines take them */
+    struct owtw_link *links;     /* --max-conns of them */
+    struct ippm_rx_batch rx;
+    struct ippm_tx_batch tx;
+    struct owtw_server_counters cnt;
+    struct owtw_server_sample sample;
+    struct owtw_server_metrics met;
+    struct ippm_export exp;      /* --metrics */
+    bool served;                 /* it got as far as serving */
 };
 
 struct owtw_client_base {
@@ -43,6 +56,19 @@ struct owtw_client_base {
  * Free b with owtw_server_base_free either way. */
 int owtw_server_setup(struct owtw_server_base *b, const struct owtw_prog *p);
 void owtw_server_base_free(struct owtw_server_base *b);
+
+/* The rest of a server's life after owtw_server_setup: the keys as the
+ * machines take them, the datagram batches, the links, the metrics
+ * (p->twamp: the reflector's series) and their exporter, the startup line,
+ * then the connections until a stop signal (owtw_server_run_limited
+ * with hooks and user). Returns the exit status; b->served says whether
+ * it got as far as serving (then the caller prints its summary). */
+int owtw_server_serve(struct owtw_server_base *b, const struct owtw_prog *p,
+                      const struct owtw_server_hooks *hooks, void *user);
+
+/* Publishes the counters to the metrics, once per wakeup; nothing when
+ * --metrics is off. */
+void owtw_server_publish(struct owtw_server_base *b);
 
 /* The startup line on stdout unless --quiet, as the STAMP reflector's:
  *   ippm owamp server listening on [::]:861 (TCP), modes open,auth, ... */

@@ -37,14 +37,6 @@ struct twc {
 /* The server. */
 struct tws {
     struct owtw_server_base b;
-    struct owtw_key *keys;
-    struct owtw_link *links;
-    struct ippm_rx_batch rx;
-    struct ippm_tx_batch tx;
-    struct owtw_server_counters cnt;
-    struct owtw_server_sample sample;
-    struct owtw_server_metrics met;
-    struct ippm_export exp;
     /* test_fds' pollfd i belongs to (conn, session) */
     struct twc *fd_conn[OWTW_SERVER_TEST_FDS];
     int fd_sess[OWTW_SERVER_TEST_FDS];
@@ -101,7 +93,7 @@ static void close_session(struct twc *c, int i)
 {
     if (c->refl[i].sock.fd < 0)
         return;
-    c->srv->sample.sessions--;
+    c->srv->b.sample.sessions--;
     twamp_refl_close(&c->refl[i]);
 }
 
@@ -152,11 +144,11 @@ static void on_request(struct twc *c, uint64_t now)
         ans.port = c->refl[i].sock.local.port;
         if (c->m.c.mode & OWTW_MODE_REFLECT_OCTETS)
             ans.reflected_octets = req->octets_to_reflect;
-        s->sample.sessions++;
-        s->sample.sessions_total++;
+        s->b.sample.sessions++;
+        s->b.sample.sessions_total++;
     }
     if (ans.accept != OWTW_ACCEPT_OK)
-        s->sample.sessions_refused++;
+        s->b.sample.sessions_refused++;
     struct owtw_action a;
     answer(c, &a, owtw_server_accept(&c->m, now, &ans, &a), now);
 }
@@ -249,14 +241,14 @@ static void *conn_new(void *ctx, struct owtw_link *link, uint64_t now)
     }
     struct owtw_server_cfg cfg = {
         .proto = OWTW_TWAMP, .modes = s->b.o.modes, .count = OWTW_CTL_COUNT,
-        .start_time = s->b.start_ntp, .keys = s->keys,
+        .start_time = s->b.start_ntp, .keys = s->b.key_views,
         .n_keys = s->b.keys.n, .crypto = &s->b.crypto,
         .servwait_ns = s->b.o.servwait_ns, .refwait_ns = s->b.o.refwait_ns};
     struct owtw_bufs bufs = owtw_ctl_bufs(&c->bufs);
     owtw_server_init(&c->m, &cfg, &bufs, &rnd);
     explicit_bzero(&rnd, sizeof(rnd));
     link->user = c;
-    s->sample.conns++;
+    s->b.sample.conns++;
     return c;
 }
 
@@ -268,7 +260,7 @@ static void conn_end(void *ctx, struct owtw_link *link)
         close_session(c, i);
     owtw_server_free(&c->m);
     free(c);
-    s->sample.conns--;
+    s->b.sample.conns--;
 }
 
 static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
@@ -278,7 +270,7 @@ static size_t test_fds(void *ctx, struct pollfd *p, size_t cap,
     size_t n = 0;
     (void)deadline; /* REFWAIT is the machine's (owtw_server_deadline) */
     for (size_t k = 0; k < s->b.o.max_conns; k++) {
-        struct twc *c = s->links[k].m;
+        struct twc *c = s->b.links[k].m;
         for (int i = 0; c && i < OWTW_CTL_MAX_SESSIONS && n < cap; i++) {
             if (c->refl[i].sock.fd < 0)
                 continue;
@@ -301,21 +293,14 @@ static void test_ready(void *ctx, const struct pollfd *p, size_t n,
         struct twc *c = s->fd_conn[k];
         struct twamp_refl *t = &c->refl[s->fd_sess[k]];
         uint64_t rx0 = t->received, tx0 = t->sent, f0 = t->send_failed;
-        twamp_refl_drain(t, &s->rx, &s->tx, &s->b.clk, s->sample.drop_by);
-        s->sample.rx += t->received - rx0;
-        s->sample.tx += t->sent - tx0;
-        s->sample.send_failed += t->send_failed - f0;
+        twamp_refl_drain(t, &s->b.rx, &s->b.tx, &s->b.clk, s->b.sample.drop_by);
+        s->b.sample.rx += t->received - rx0;
+        s->b.sample.tx += t->sent - tx0;
+        s->b.sample.send_failed += t->send_failed - f0;
         if (t->received != rx0)
             owtw_server_test_activity(&c->m, now);
     }
-    /* Published once per wakeup: nothing is done when --metrics is off. */
-    if (s->exp.on) {
-        s->sample.accepted = s->cnt.accepted;
-        s->sample.refused = s->cnt.refused;
-        s->sample.closed = s->cnt.closed;
-        s->sample.timed_out = s->cnt.timed_out;
-        owtw_server_metrics_publish(&s->met, &s->sample);
-    }
+    owtw_server_publish(&s->b);
 }
 
 static const struct owtw_server_hooks hooks = {&ops, conn_new, conn_end,
@@ -325,35 +310,14 @@ static const struct owtw_server_hooks hooks = {&ops, conn_new, conn_end,
 
 static int serve(struct tws *s)
 {
-    int rc = owtw_server_setup(&s->b, &prog);
-    if (rc >= 0)
-        return rc;
-    if (s->b.keys.n && !(s->keys = owtw_ctl_keys(&s->b.keys))) {
-        ippm_cli_error("%s: out of memory", PROG);
-        return IPPM_EXIT_RUNTIME;
-    }
-    if ((rc = ippm_driver_batches_init(&s->rx, &s->tx, IPPM_NET_BATCH,
-                                       IPPM_NET_MAX_DGRAM, PROG)) >= 0)
-        return rc;
-    s->links = calloc(s->b.o.max_conns, sizeof(*s->links));
-    if (!s->links) {
-        ippm_cli_error("%s: out of memory", PROG);
-        return IPPM_EXIT_RUNTIME;
-    }
-    owtw_server_metrics_init(&s->met, true);
-    if ((rc = ippm_export_start(&s->exp, &s->met.reg, &s->b.o.exp)) >= 0)
-        return rc;
-    owtw_server_banner(&s->b, &prog);
-    rc = owtw_server_run_limited(&s->b.listener, &hooks, s, s->links,
-                                 s->b.o.max_conns, 0, &s->b.o.lim, &s->b.clk,
-                                 &s->cnt, PROG);
-    if (!s->b.o.quiet)
+    int rc = owtw_server_serve(&s->b, &prog, &hooks, s);
+    if (s->b.served && !s->b.o.quiet)
         fprintf(stderr,
                 "%s: %llu connections, %llu sessions, %llu test packets "
                 "reflected\n",
-                PROG, (unsigned long long)s->cnt.accepted,
-                (unsigned long long)s->sample.sessions_total,
-                (unsigned long long)s->sample.tx);
+                PROG, (unsigned long long)s->b.cnt.accepted,
+                (unsigned long long)s->b.sample.sessions_total,
+                (unsigned long long)s->b.sample.tx);
     return rc;
 }
 
@@ -368,11 +332,6 @@ int twamp_server_main(int argc, char **argv)
     int rc = owtw_server_parse(&s->b.o, argc, argv, &prog);
     if (rc < 0)
         rc = serve(s);
-    ippm_export_stop(&s->exp);
-    free(s->links);
-    free(s->keys);
-    ippm_rx_batch_free(&s->rx);
-    ippm_tx_batch_free(&s->tx);
     owtw_server_base_free(&s->b);
     free(s);
     return rc;
