@@ -39,11 +39,10 @@ struct owtw_key *owtw_ctl_keys(const struct ippm_keys *k)
 /* see owtw_ctl.h */
 enum owtw_test_mode owtw_ctl_test_mode(uint32_t mode)
 {
-    if (mode & OWTW_MODE_ENCRYPTED)
-        return OWTW_TEST_ENCRYPTED;
-    if (mode & OWTW_MODE_AUTH)
-        return OWTW_TEST_AUTH;
-    return OWTW_TEST_OPEN;
+    /* proto decides (mixed tests open, RFC 5618); a Mode word naming no
+     * one security mode never got past the machine */
+    uint32_t m = owtw_test_security(mode);
+    return m ? (enum owtw_test_mode)m : OWTW_TEST_OPEN;
 }
 
 /* see owtw_ctl.h */
