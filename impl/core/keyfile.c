@@ -224,7 +224,8 @@ static int parse_keys(const char *opt, const char *path, const char *buf,
             }
             if (k->n)
                 memcpy(ne, k->e, k->n * sizeof(*ne));
-            explicit_bzero(k->e, cap * sizeof(*k->e));
+            if (k->e) /* the first line has no array yet */
+                explicit_bzero(k->e, cap * sizeof(*k->e));
             free(k->e);
             k->e = ne;
             cap = ncap;
