@@ -99,7 +99,7 @@ struct owamp_send_log {
 void owamp_send_log_init(struct owamp_send_log *log, struct owamp_skip *skips,
                          size_t cap);
 
-/* Packet seq was sent (true) or skipped, sent too late to send (false).
+/* Packet seq was sent (true) or skipped, too late to go out (false).
  * Calls come in sequence order; a skip next to the previous one extends
  * its range. Returns IPPM_OK, IPPM_ERR_BAD_ARG (seq out of order),
  * IPPM_ERR_NOSPACE (no room for a new range: overflow is set). */
@@ -178,7 +178,7 @@ struct owamp_receiver_config {
     uint32_t npackets;    /* Number of Packets, from Request-Session */
     uint64_t timeout;     /* Timeout, 32.32 seconds as on the wire */
     uint16_t recv_errest; /* our clock's estimate; Z picks the format */
-    /* The send time (NTP 32.32) of each sequence number, npackets of
+    /* The departure (NTP 32.32) of each sequence number, npackets of
      * them (owtw_schedule_fill), or NULL: then the receiver does not
      * check a packet against its schedule, and owamp_receiver_finish
      * reads the times from its sched argument. */
@@ -227,7 +227,7 @@ enum ippm_err owamp_receiver_init(struct owamp_receiver *r,
 enum ippm_err owamp_receiver_take(struct owamp_receiver *r, const uint8_t *rx,
                                   size_t rx_len, uint64_t rx_ns, int ttl);
 
-/* DATAGRAM: owamp_receiver_take with meta's receive time (else now_ns)
+/* DATAGRAM: owamp_receiver_take with meta's arrival (else now_ns)
  * and TTL: NONE (act->seq the packet's, act->why IPPM_ERR_DUPLICATE for
  * a copy) or DROP with why; counted. STOP: DONE, once. TIMER: NONE (the
  * receiver has no timer: Stop-Sessions ends it). Returns IPPM_OK, or

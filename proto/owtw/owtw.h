@@ -616,8 +616,8 @@ enum ippm_err owtw_rx_take(struct owtw_rx *rx, struct owtw_chan *ch,
  * not yet opened (>= OWTW_IN_MIN); plain one decrypted message (>=
  * OWTW_PLAIN_MIN; a request's slots and a Stop-Sessions' records must
  * fit, or the connection closes with OWTW_ERR_MSG_LEN); tx what the
- * machine asks to send (>= OWTW_TX_MIN; a Fetch reply's records go in
- * chunks of what fits). sessions: the test sessions this connection may
+ * machine asks to send: >= OWTW_TX_MIN; a Fetch reply's records go in
+ * chunks of what fits. sessions: the test sessions this connection may
  * hold at once (RFC 4656 §3.5 sets no bound; we do). */
 struct owtw_bufs {
     uint8_t *in;
@@ -647,7 +647,7 @@ struct owtw_session {
     enum owtw_sess_state state;
     uint8_t sid[OWTW_SID_LEN];
     uint16_t port;         /* the Accept-Session Port */
-    bool conf_sender;      /* the server sends (OWAMP) */
+    bool conf_sender;      /* the server is the sender (OWAMP) */
     bool conf_receiver;    /* the server receives (OWAMP) */
     uint32_t n_packets;
 };
@@ -735,7 +735,7 @@ struct owtw_conn {
     bool more;              /* buffered work: deadline 0 */
     bool receiving;         /* msg holds a message begun, not yet taken */
     struct owtw_session_keys sk; /* the Token's keys; zero in open mode */
-    bool clock;             /* last_rx_ns holds a time (an event came) */
+    bool clock;             /* last_rx_ns is set: an event came */
 };
 
 /* The session keys the connection's Token carried (all zero in open

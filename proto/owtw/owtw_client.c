@@ -262,7 +262,7 @@ static void on_start_ack(struct owtw_client *c, struct owtw_action *act)
     }
 }
 
-/* Sessions the server sends (Conf-Sender) that have not stopped. */
+/* Sessions the server is the sender of (Conf-Sender), not yet stopped. */
 static uint32_t server_send_sessions(const struct owtw_conn *k)
 {
     uint32_t n = 0;

@@ -6,18 +6,25 @@
  * the captured control streams through owtw_rx/owtw_chan, and sealing
  * the recovered plaintext again gives the captured octets back. OpenSSL
  * through impl/core/crypto_openssl. */
-#include <stdio.h>
 
 #include "owtw_machine_test.h"
 #include "owtw_captures_test.h"
 
+static unsigned hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f')
+        return (unsigned)(c - 'a' + 10);
+    fail_msg("not a lower-case hex digit: '%c'", c);
+    return 0;
+}
+
 static void unhex(const char *hex, uint8_t *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 |
+                           hex_digit(hex[2 * i + 1]));
     assert_int_equal(hex[2 * n], '\0');
 }
 

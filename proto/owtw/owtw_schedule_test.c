@@ -104,7 +104,7 @@ static void test_owtw_schedule_reproduces_every_owamp_capture(void **state)
             uint64_t t;
             assert_int_equal(owtw_schedule_next(&s, &t), IPPM_OK);
             assert_true(t == f->schedule[k] || f->schedule[k] == 0);
-            /* Packet 0 left 80-275 us after its due time (fixtures §2):
+            /* Packet 0 left 80-275 us after it was due (fixtures §2):
              * the A/E sessions, whose schedules the notes do not list. */
             if (k == 0)
                 assert_true(f->ts > t && f->ts - t < 1288490 /* 300 us */);

@@ -7,13 +7,12 @@
  *   encryption of 96 octets);
  * - OWAMP: each of the two sessions' packets opens under its own keys
  *   and not under the other's, numbered 0-9, each sent 80-300 us after
- *   its RFC 4656 §5 scheduled time (fixtures §2).
+ *   its RFC 4656 §5 scheduled instant, as fixtures §2 says.
  * OpenSSL is the crypto backend. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -48,15 +47,17 @@ static const struct owtw_cap *cap_named(const char *name)
 /* The fixture whose name is prefix, or prefix-1 / prefix-2 (which). */
 static const struct owtw_fixture *fixture_named(const char *prefix, int which)
 {
-    char name[32];
-    if (which)
-        snprintf(name, sizeof name, "%s-%d", prefix, which);
-    else
-        snprintf(name, sizeof name, "%s", prefix);
-    for (size_t i = 0; i < OWTW_N_FIXTURES; i++)
-        if (strcmp(owtw_fixtures[i].name, name) == 0)
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < OWTW_N_FIXTURES; i++) {
+        const char *f = owtw_fixtures[i].name;
+        if (strncmp(f, prefix, n) != 0)
+            continue;
+        if (which == 0 ? f[n] == '\0'
+                       : f[n] == '-' && f[n + 1] == '0' + which &&
+                             f[n + 2] == '\0')
             return &owtw_fixtures[i];
-    fail_msg("no fixture %s", name);
+    }
+    fail_msg("no fixture %s-%d", prefix, which);
     return NULL;
 }
 
