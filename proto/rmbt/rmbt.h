@@ -1,0 +1,133 @@
+/* The RMBT UDP ping (open-rmbt-udp-ping; ../shared/notes/rmbt-udp-ping.md):
+ * the 24-octet RP01 request, the 8-octet RR01/RE01 reply, the 16-octet
+ * token (time, HMAC-SHA-256 of the time, HMAC-SHA-256 of the time and the
+ * client's address), the server's decision for each request and the
+ * pinger's bookkeeping. No RFC defines it: the notes' sections stand in
+ * for RFC sections in the catalogue.
+ *
+ * Pure: no clock (times come in), no I/O, no allocation. The HMAC keys
+ * are the caller's (impl/ fills them with OpenSSL), one set per thread:
+ * an expanded key is not shared between threads. */
+#ifndef RMBT_H
+#define RMBT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/ippm_addr.h"
+#include "../common/ippm_crypto.h"
+#include "../common/ippm_err.h"
+#include "../common/ippm_event.h"
+
+#define RMBT_REQ_LEN       24
+#define RMBT_REP_LEN       8
+#define RMBT_TOKEN_LEN     16 /* time(4) packet_hash(8) ip_hash(4) */
+#define RMBT_TOKEN_B64_LEN 24 /* standard base64 with padding */
+#define RMBT_PORT          444
+#define RMBT_BACK_S        14400u /* accepted: now - 4 h <= t */
+#define RMBT_AHEAD_S       30u    /* accepted: t <= now + 30 s */
+
+/* Why a request is dropped, in the server's order (notes §4). Each is
+ * in the protocol range of ippm_err. */
+#define RMBT_ERR_LENGTH  ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 0)) /* != 24 octets */
+#define RMBT_ERR_MAGIC   ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 1)) /* not "RP01" */
+#define RMBT_ERR_EXPIRED ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 2)) /* t + 14400 < now */
+#define RMBT_ERR_FUTURE  ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 3)) /* t > now + 30 */
+#define RMBT_ERR_HASH    ((enum ippm_err)(IPPM_ERR_PROTO_FIRST + 4)) /* no secret's packet_hash matches */
+
+/* The reason's name ("length", "magic", "expired", "future", "hash"),
+ * or ippm_err_str's for other codes. */
+const char *rmbt_err_str(enum ippm_err e);
+
+/* ---- wire (rmbt_wire.c) ---- */
+
+struct rmbt_request {
+    uint32_t seq;                  /* opaque to the server, echoed */
+    uint8_t token[RMBT_TOKEN_LEN]; /* octets 8..23 */
+};
+
+enum rmbt_tag { RMBT_RR01, RMBT_RE01 };
+
+struct rmbt_reply {
+    enum rmbt_tag tag;
+    uint32_t seq; /* the request's octets 4..7 */
+};
+
+/* The token's parts. */
+uint32_t rmbt_token_time(const uint8_t token[RMBT_TOKEN_LEN]);
+
+/* Writes RP01 ‖ seq ‖ token (24 octets). Returns IPPM_OK,
+ * IPPM_ERR_NOSPACE. */
+enum ippm_err rmbt_request_encode(uint8_t *buf, size_t cap, uint32_t seq,
+                                  const uint8_t token[RMBT_TOKEN_LEN]);
+
+/* The server's first rule: exactly 24 octets (RMBT_ERR_LENGTH), then
+ * the magic (RMBT_ERR_MAGIC). */
+enum ippm_err rmbt_request_decode(const uint8_t *p, size_t len,
+                                  struct rmbt_request *out);
+
+enum ippm_err rmbt_reply_encode(uint8_t *buf, size_t cap,
+                                const struct rmbt_reply *r);
+
+/* Exactly 8 octets tagged RR01 or RE01, as the original client accepts;
+ * RMBT_ERR_LENGTH or RMBT_ERR_MAGIC otherwise. */
+enum ippm_err rmbt_reply_decode(const uint8_t *p, size_t len,
+                                struct rmbt_reply *out);
+
+/* ---- token (rmbt_token.c) ---- */
+
+/* The 16-octet hash input for an address: IPv6 as is (no zone), IPv4
+ * a.b.c.d as ::ffff:a.b.c.d (notes §2). */
+void rmbt_ip128(const struct ippm_addr *a, uint8_t out[16]);
+
+/* time ‖ HMAC(secret, time)[0:8] ‖ HMAC(secret, time ‖ ip128)[0:4].
+ * secret is an HMAC-SHA-256 key made from the secret's octets. */
+enum ippm_err rmbt_token_mint(const struct ippm_hmac_key *secret,
+                              uint32_t time, const struct ippm_addr *ip,
+                              uint8_t token[RMBT_TOKEN_LEN]);
+
+/* Standard base64 with padding, NUL-terminated (25 octets). */
+void rmbt_token_b64(const uint8_t token[RMBT_TOKEN_LEN],
+                    char out[RMBT_TOKEN_B64_LEN + 1]);
+
+/* Decodes base64 text that must give exactly 16 octets; IPPM_ERR_BAD_ARG
+ * otherwise (as the original client refuses it). */
+enum ippm_err rmbt_token_from_b64(const char *text, size_t len,
+                                  uint8_t token[RMBT_TOKEN_LEN]);
+
+/* ---- the server's decision (rmbt_server.c) ---- */
+
+/* The secrets tried in order (notes §4 step 4); n 0: no secret, every
+ * request inside the window gets RE01. Caller-owned, one per thread. */
+struct rmbt_server {
+    const struct ippm_hmac_key *secrets;
+    size_t n_secrets;
+};
+
+/* What the server decided about one request, with the facts a debug
+ * line shows. */
+struct rmbt_decision {
+    enum ippm_err why;      /* IPPM_OK: reply; else the drop reason */
+    enum rmbt_tag tag;      /* the reply's tag when why is IPPM_OK */
+    uint32_t seq;
+    int64_t age_s;          /* now - t, whole seconds (negative: ahead) */
+    int secret;             /* index of the secret that matched, -1 none */
+    uint8_t hash_want[8];   /* packet_hash under that secret (or the first) */
+    uint8_t ip_hash_want[4];
+};
+
+/* Decides on the datagram p/len from src at now_ns (Unix ns, whole
+ * seconds are used). */
+void rmbt_server_decide(const struct rmbt_server *srv, const uint8_t *p,
+                        size_t len, const struct ippm_addr *src,
+                        uint64_t now_ns, struct rmbt_decision *out);
+
+/* The event contract: a DATAGRAM gives SEND_DATAGRAM of RMBT_REP_LEN
+ * octets in tx, or DROP with the reason; other events NONE. d, when not
+ * NULL, gets the decision. */
+void rmbt_server_handle(const struct rmbt_server *srv,
+                        const struct ippm_event *ev, uint8_t *tx, size_t cap,
+                        struct ippm_action *act, struct rmbt_decision *d);
+
+#endif
