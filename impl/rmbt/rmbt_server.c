@@ -159,10 +159,11 @@ static char *hex(const uint8_t *p, size_t n, char *out, size_t cap)
     return out;
 }
 
-/* The source as the original shows it: a dual-stack socket sees an IPv4
- * client as ::ffff:a.b.c.d, the form the IP hash covers (notes §2). */
-static void source_text(const struct ippm_addr *a, int sock_family,
-                        char *out, size_t cap)
+/* An address as the original shows it; with mapped, an IPv4 client as
+ * ::ffff:a.b.c.d, the form the IP hash covers (notes §2), whatever the
+ * socket's family (v2.2 does so with -b 127.0.0.1 too). */
+static void source_text(const struct ippm_addr *a, bool mapped, char *out,
+                        size_t cap)
 {
     char as[IPPM_ADDR_STRLEN];
     struct ippm_addr bare = *a;
@@ -180,15 +181,14 @@ static void source_text(const struct ippm_addr *a, int sock_family,
             *br = '\0';
     }
     snprintf(out, cap, "%s%s",
-             a->family == IPPM_AF_INET && sock_family == AF_INET6 ? "::ffff:"
-                                                                   : "",
+             a->family == IPPM_AF_INET && mapped ? "::ffff:" : "",
              t);
 }
 
 /* The v2.2 debug lines for one request (notes §5), as far as the
  * decision went. */
-static void log_request(const struct rmbt_srv *x, const struct ippm_sock *s,
-                        const uint8_t *p, size_t len,
+static void log_request(const struct rmbt_srv *x, const uint8_t *p,
+                        size_t len,
                         const struct ippm_addr *peer,
                         const struct rmbt_decision *d, const uint8_t *reply,
                         size_t reply_len)
@@ -197,26 +197,29 @@ static void log_request(const struct rmbt_srv *x, const struct ippm_sock *s,
     rmbt_log("DEBUG", "Received (len=%zu): %s%s", len,
              hex(p, len < HEX_MAX ? len : HEX_MAX, h, sizeof h),
              len > HEX_MAX ? "..." : "");
+    /* v2.2 says nothing more of a bad length or magic; a reason helps. */
     if (d->why == RMBT_ERR_LENGTH || d->why == RMBT_ERR_MAGIC) {
-        rmbt_log("DEBUG", "Dropped: %s", rmbt_err_str(d->why));
+        rmbt_log("DEBUG", "Bad %s — dropping", rmbt_err_str(d->why));
         return;
     }
     rmbt_log("DEBUG", "Time difference: %.3f s", (double)d->age_s);
     if (d->why == RMBT_ERR_EXPIRED || d->why == RMBT_ERR_FUTURE) {
-        rmbt_log("DEBUG", "Dropped: %s", rmbt_err_str(d->why));
+        rmbt_log("DEBUG", "Packet too %s — dropping",
+                 d->why == RMBT_ERR_EXPIRED ? "late" : "early");
         return;
     }
     uint8_t ip[16];
     char st[IPPM_ADDR_STRLEN + 8];
     rmbt_ip128(peer, ip);
-    source_text(peer, s->family, st, sizeof st);
+    source_text(peer, true, st, sizeof st);
     rmbt_log("DEBUG", "Source address: %s (%s)", st, hex(ip, 16, h, sizeof h));
     if (x->secrets.n) {
         rmbt_log("DEBUG", "HMAC packet received=%s expected=%s",
                  hex(p + 12, 8, h, sizeof h),
                  hex(d->hash_want, 8, h2, sizeof h2));
         if (d->why == RMBT_ERR_HASH) {
-            rmbt_log("DEBUG", "Dropped: %s", rmbt_err_str(d->why));
+            rmbt_log("DEBUG", "HMAC packet mismatch for all secrets — "
+                              "dropping");
             return;
         }
         if (d->secret >= 0 && (size_t)d->secret < x->secrets.n)
@@ -289,7 +292,7 @@ static void handle_one(struct rmbt_worker *w, const struct ippm_sock *s,
     bool send = act.kind == IPPM_ACT_SEND_DATAGRAM && act.len > 0 &&
                 act.len <= RMBT_REP_LEN && len == RMBT_REQ_LEN;
     if (dbg)
-        log_request(w->srv, s, p, len, &m->peer, &d, slot,
+        log_request(w->srv, p, len, &m->peer, &d, slot,
                     send ? act.len : 0);
     if (!send) {
         w->c[act.kind == IPPM_ACT_DROP ? drop_count(act.why)
@@ -412,14 +415,18 @@ static void metrics_publish(struct rmbt_srv *x)
 
 /* ---- worker 0, on the main thread ---- */
 
-/* SIGUSR1: debug on or off (notes §5), said on stderr. */
+/* SIGUSR1: debug on or off (notes §5), said on stderr as the original
+ * says it, a bare line. */
 static void toggle_debug(struct rmbt_srv *x)
 {
     struct signalfd_siginfo si;
     while (read(x->sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
         bool on = !atomic_load(&x->debug);
         atomic_store(&x->debug, on);
-        rmbt_log("INFO", "Debug logging %s", on ? "enabled" : "disabled");
+        const char *line = on ? "Debug logging enabled\n"
+                              : "Debug logging disabled\n";
+        ssize_t w = write(STDERR_FILENO, line, strlen(line));
+        (void)w;
     }
 }
 
@@ -799,14 +806,9 @@ static void banner(const struct rmbt_srv *x)
     const struct rmbt_worker *w = x->w[0];
     for (size_t k = 0; k < w->n_sock; k++) {
         char as[IPPM_ADDR_STRLEN];
-        source_text(&w->sock[k].local, AF_INET, as, sizeof as);
+        source_text(&w->sock[k].local, false, as, sizeof as);
         rmbt_log("INFO", "Listening on %s, port %u",
-                 w->sock[k].local.family == IPPM_AF_INET6 &&
-                         !memcmp(w->sock[k].local.ip,
-                                 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16)
-                     ? "::"
-                     : as,
-                 w->sock[k].local.port);
+                 o->n_bind ? as : "all interfaces", w->sock[k].local.port);
     }
     rmbt_log("INFO", "%zu socket(s), %u worker thread(s) total",
              w->n_sock * x->n_workers, x->n_workers);
@@ -816,8 +818,15 @@ static void banner(const struct rmbt_srv *x)
     else
         for (size_t i = 0; i < x->secrets.n; i++)
             rmbt_log("INFO", "Secret %zu: %s", i + 1, x->secrets.s[i].label);
-    if (atomic_load(&x->debug))
-        rmbt_log("INFO", "Debug logging enabled");
+    if (atomic_load(&x->debug)) {
+        rmbt_log("INFO", "Debug logging enabled at startup");
+        for (unsigned i = 0; i < x->n_workers; i++)
+            if (o->cpus.n)
+                rmbt_log("DEBUG", "Worker %u pinned to CPU %u", i,
+                         o->cpus.cpu[i % o->cpus.n]);
+            else
+                rmbt_log("DEBUG", "Worker %u started", i);
+    }
 }
 
 static void summary(const struct rmbt_srv *x)
