@@ -690,6 +690,11 @@ static int worker_open(struct rmbt_srv *x, struct rmbt_worker *w, unsigned i)
             return -1;
         }
         w->n_sock = k + 1;
+        /* Whole seconds and the two addresses are all it reads. */
+        if (ippm_net_rx_lean(&w->sock[k]) != 0) {
+            ippm_cli_error("%s: setsockopt: %s", PROG, strerror(errno));
+            return -1;
+        }
     }
     for (size_t k = 0; k < x->secrets.n; k++)
         if (ippm_hmac_key_init(&w->keys[k], &x->crypto, IPPM_HASH_SHA256,
