@@ -67,6 +67,8 @@ enum ippm_err rmbt_request_encode(uint8_t *buf, size_t cap, uint32_t seq,
 enum ippm_err rmbt_request_decode(const uint8_t *p, size_t len,
                                   struct rmbt_request *out);
 
+/* Writes the tag and r->seq (8 octets). Returns IPPM_OK,
+ * IPPM_ERR_NOSPACE, IPPM_ERR_BAD_ARG (a tag that is neither). */
 enum ippm_err rmbt_reply_encode(uint8_t *buf, size_t cap,
                                 const struct rmbt_reply *r);
 
@@ -82,16 +84,30 @@ enum ippm_err rmbt_reply_decode(const uint8_t *p, size_t len,
 void rmbt_ip128(const struct ippm_addr *a, uint8_t out[16]);
 
 /* time ‖ HMAC(secret, time)[0:8] ‖ HMAC(secret, time ‖ ip128)[0:4].
- * secret is an HMAC-SHA-256 key made from the secret's octets. */
+ * secret is an HMAC-SHA-256 key made from the secret's octets. Returns
+ * IPPM_OK, IPPM_ERR_BAD_ARG (ip of no family), IPPM_ERR_NO_KEY,
+ * IPPM_ERR_CRYPTO; token is untouched on error. */
 enum ippm_err rmbt_token_mint(const struct ippm_hmac_key *secret,
                               uint32_t time, const struct ippm_addr *ip,
                               uint8_t token[RMBT_TOKEN_LEN]);
+
+/* packet_hash = HMAC(secret, time_be)[0:8], and packet_ip_hash =
+ * HMAC(secret, time_be ‖ ip128(ip))[0:4] (notes §2); time_be is the
+ * token's first four octets. Each returns IPPM_OK, IPPM_ERR_NO_KEY or
+ * IPPM_ERR_CRYPTO, leaving out untouched on error. */
+enum ippm_err rmbt_packet_hash(const struct ippm_hmac_key *secret,
+                               const uint8_t time_be[4], uint8_t out[8]);
+enum ippm_err rmbt_ip_hash(const struct ippm_hmac_key *secret,
+                           const uint8_t time_be[4],
+                           const struct ippm_addr *ip, uint8_t out[4]);
 
 /* Standard base64 with padding, NUL-terminated (25 octets). */
 void rmbt_token_b64(const uint8_t token[RMBT_TOKEN_LEN],
                     char out[RMBT_TOKEN_B64_LEN + 1]);
 
-/* Decodes base64 text that must give exactly 16 octets; IPPM_ERR_BAD_ARG
+/* Decodes base64 text that must give exactly 16 octets: 22 characters of
+ * the standard alphabet then "==" (the last character's two spare bits
+ * are not checked, as Python's decoder does not). IPPM_ERR_BAD_ARG
  * otherwise (as the original client refuses it). */
 enum ippm_err rmbt_token_from_b64(const char *text, size_t len,
                                   uint8_t token[RMBT_TOKEN_LEN]);
@@ -118,7 +134,8 @@ struct rmbt_decision {
 };
 
 /* Decides on the datagram p/len from src at now_ns (Unix ns, whole
- * seconds are used). */
+ * seconds are used). out->why is IPPM_OK, a RMBT_ERR_* drop reason, or
+ * IPPM_ERR_NO_KEY / IPPM_ERR_CRYPTO when a secret cannot hash. */
 void rmbt_server_decide(const struct rmbt_server *srv, const uint8_t *p,
                         size_t len, const struct ippm_addr *src,
                         uint64_t now_ns, struct rmbt_decision *out);
