@@ -668,6 +668,113 @@ static void test_rmbt_server_never_amplifies(void **state)
     fixture_free(&f);
 }
 
+/* notes §8: every request of rmbt-loopback.pcap (the real client and
+ * the real v1.1 and v2.2 servers, secret "topsecret", 127.0.0.1 and ::1)
+ * decided at its capture second gives the reply the server sent, or a
+ * drop where the server sent none. */
+static void test_rmbt_server_reproduces_loopback_capture(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t now_s;
+        int v6;
+        const char *req, *rep;
+    } rows[] = {
+        {1795606923, 0, "52503031f85277fe6b06c98bcfea52ed1a807cd600546bad",
+         "52523031f85277fe"},
+        {1795606924, 0, "52503031f85277ff6b06c98c659c09e717f1737a4abaa756",
+         "52523031f85277ff"},
+        {1795606925, 0, "52503031f85278006b06c98d4987b71aba7cfd12408bcdfd",
+         "52523031f8527800"},
+        {1795606926, 0, "52503031f85278016b06c98e76b66e2b36e8b99442608791",
+         "52523031f8527801"},
+        {1795606927, 0, "52503031f85278026b06c98f520431b07d4798757cb337ed",
+         "52523031f8527802"},
+        {1795606928, 1, "525030314af943c76b06c990dd81aa7c75939dc2724d3d8e",
+         "525230314af943c7"},
+        {1795606929, 1, "525030314af943c86b06c9911245c7e02ff6f33991d14596",
+         "525230314af943c8"},
+        {1795606930, 1, "525030314af943c96b06c9926aa8b42f53b1444b54b10633",
+         "525230314af943c9"},
+        {1795606931, 1, "525030314af943ca6b06c9938caa5fa222f90bba4f25e9b5",
+         "525230314af943ca"},
+        {1795606931, 0, "52503031f6a14ef56b06c9938caa5fa222f90bbae242a5e6",
+         "52453031f6a14ef5"},
+        {1795606932, 0, "52503031f6a14ef66b06c9938caa5fa222f90bbae242a5e6",
+         "52453031f6a14ef6"},
+        {1795606933, 0, "52503031f6a14ef76b06c9938caa5fa222f90bbae242a5e6",
+         "52453031f6a14ef7"},
+        {1795606934, 0, "52503031f6a14ef86b06c9938caa5fa222f90bbae242a5e6",
+         "52453031f6a14ef8"},
+        {1795606937, 0, "52503031000000016b06c99937d29e56049a34f63ab50706",
+         "5252303100000001"},
+        {1795606937, 0, "52503031000000026b06c99937d29e56049a34f6d5aedc17",
+         "5245303100000002"},
+        {1795606937, 0, "52503031000000036b06c99901bc056f54c7f5cfdedd2661",
+         NULL},
+        {1795606938, 0, "52503032000000046b06c99937d29e56049a34f63ab50706",
+         NULL},
+        {1795606938, 0, "52503031000000056b06c99937d29e56049a34f63ab507", NULL},
+        {1795606938, 0, "52503031000000066b06c99937d29e56049a34f63ab5070600",
+         NULL},
+        {1795606938, 0, "52503031000000076b06914f45f9c18864c26646655e1df0",
+         NULL},
+        {1795606939, 0, "52503031000000086b06919527071deb650867f21615f3fd",
+         "5252303100000008"},
+        {1795606939, 0, "52503031000000096b06c9b20951f46a87937335f01c57cd",
+         "5252303100000009"},
+        {1795606939, 0, "525030310000000a6b06c9c1732f1a9f2f73361620b70fd1",
+         NULL},
+        {1795606939, 0, "525030310000000b00000000000000000000000000000000",
+         NULL},
+        {1795606939, 1, "52503031000000016b06c99beef6ec29d29ef4d1938578dc",
+         "5252303100000001"},
+        {1795606939, 1, "52503031000000026b06c99beef6ec29d29ef4d1db97ae25",
+         "5245303100000002"},
+        {1795606939, 1, "52503031000000036b06c99b871d69eff0882352cdb483f0",
+         NULL},
+        {1795606940, 1, "52503032000000046b06c99beef6ec29d29ef4d1938578dc",
+         NULL},
+        {1795606940, 1, "52503031000000056b06c99beef6ec29d29ef4d1938578", NULL},
+        {1795606940, 1, "52503031000000066b06c99beef6ec29d29ef4d1938578dc00",
+         NULL},
+        {1795606941, 1, "52503031000000076b0691517976a2b63e096d470e6299f8",
+         NULL},
+        {1795606941, 1, "52503031000000086b069197243269310227c33b185c8111",
+         "5252303100000008"},
+        {1795606941, 1, "52503031000000096b06c9b456c186ad1acb6af3b068770f",
+         "5252303100000009"},
+        {1795606941, 1, "525030310000000a6b06c9c3b07376a1ffbd13812afcfde2",
+         NULL},
+        {1795606941, 1, "525030310000000b00000000000000000000000000000000",
+         NULL},
+    };
+    struct fixture f;
+    fixture_init(&f, topsecret, 1);
+    struct ippm_addr lo = v4(127, 0, 0, 1), lo6 = v6(V6_LOOPBACK);
+    unsigned replies = 0, drops = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        uint8_t wire[32], tx[RMBT_REP_LEN];
+        size_t len = unhex(rows[i].req, wire, sizeof wire);
+        struct ippm_rx_meta meta = {.peer = rows[i].v6 ? lo6 : lo};
+        struct ippm_event ev = {IPPM_EV_DATAGRAM, rows[i].now_s * NS, wire, len,
+                                &meta};
+        struct ippm_action act;
+        rmbt_server_handle(&f.srv, &ev, tx, sizeof tx, &act, NULL);
+        if (rows[i].rep) {
+            assert_int_equal(act.kind, IPPM_ACT_SEND_DATAGRAM);
+            assert_hex(tx, act.len, rows[i].rep);
+            replies++;
+        } else {
+            assert_int_equal(act.kind, IPPM_ACT_DROP);
+            drops++;
+        }
+    }
+    assert_int_equal(replies, 21);
+    assert_int_equal(drops, 14);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_rmbt_server_unkeyed_secret_is_no_key),
         cmocka_unit_test(test_rmbt_server_handle_event_contract),
         cmocka_unit_test(test_rmbt_server_never_amplifies),
+        cmocka_unit_test(test_rmbt_server_reproduces_loopback_capture),
     };
     return cmocka_run_group_tests(tests, ossl_setup, ossl_teardown);
 }
