@@ -46,3 +46,6 @@ ippm_unit_test(twamp_light_test
 ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)
+# The shared PRNG and Algorithm S (netem, owtw and udping draw from it).
+ippm_unit_test(ippm_rand_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_rand_test.c)

@@ -127,46 +127,13 @@ enum ippm_err netem_config_check(const struct netem_config *cfg,
 
 /* ---- random numbers ---- */
 
-static uint64_t splitmix64(uint64_t *x)
+/* The generator is ippm_rng (proto/common/ippm_rand.h), xoshiro256**. */
+/* One stream per direction and kind, so that enabling one impairment
+ * never shifts another's draws. */
+static void rng_seed(struct ippm_rng *g, uint64_t seed, int dir, int kind)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** 1.0 (Blackman and Vigna). */
-static uint64_t rng_next(struct netem_rng *g)
-{
-    uint64_t *s = g->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform on (0, 1), never 0 or 1: 53 bits plus a half. */
-static double rng_unit(struct netem_rng *g)
-{
-    return ((double)(rng_next(g) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-static void rng_seed(struct netem_rng *g, uint64_t seed, int dir, int kind)
-{
-    uint64_t x = seed ^ ((uint64_t)(dir + 1) * 0xd1b54a32d192ed03ull) ^
-                 ((uint64_t)(kind + 1) * 0x8cb92ba72f3d8dd7ull);
-    for (int i = 0; i < 4; i++)
-        g->s[i] = splitmix64(&x);
+    ippm_rng_seed(g, seed ^ ((uint64_t)(dir + 1) * 0xd1b54a32d192ed03ull) ^
+                         ((uint64_t)(kind + 1) * 0x8cb92ba72f3d8dd7ull));
 }
 
 /* ---- maths without libm ---- */
@@ -325,14 +292,14 @@ static enum netem_why decide_loss(struct netem_dir_state *st,
     enum netem_why why = NETEM_PASS;
     if (in_list(c->drop, c->n_drop, idx))
         why = NETEM_DROP_LIST;
-    if (c->loss > 0 && rng_unit(&st->rng[NETEM_RS_LOSS]) < c->loss &&
+    if (c->loss > 0 && ippm_rng_unit(&st->rng[NETEM_RS_LOSS]) < c->loss &&
         why == NETEM_PASS)
         why = NETEM_DROP_LOSS;
     if (c->ge) {
         /* As netem's loss_gilb_ell: move first, then lose with the
          * probability of the state the packet met. */
-        double u1 = rng_unit(&st->rng[NETEM_RS_GE]);
-        double u2 = rng_unit(&st->rng[NETEM_RS_GE]);
+        double u1 = ippm_rng_unit(&st->rng[NETEM_RS_GE]);
+        double u2 = ippm_rng_unit(&st->rng[NETEM_RS_GE]);
         bool was_bad = st->ge_bad;
         if (!was_bad && u1 < c->ge_p)
             st->ge_bad = true;
@@ -390,7 +357,7 @@ static uint64_t decide_delay(struct netem_dir_state *st,
 {
     if (c->jitter_ns == 0)
         return c->delay_ns;
-    double z = deviate(c->dist, rng_unit(&st->rng[NETEM_RS_DELAY]));
+    double z = deviate(c->dist, ippm_rng_unit(&st->rng[NETEM_RS_DELAY]));
     double d = (double)c->delay_ns + z * (double)c->jitter_ns;
     return d <= 0 ? 0 : (uint64_t)(d + 0.5);
 }
@@ -401,8 +368,8 @@ static void decide_corrupt(struct netem_dir_state *st,
 {
     if (c->corrupt <= 0)
         return;
-    double u = rng_unit(&st->rng[NETEM_RS_CORRUPT]);
-    uint64_t pick = rng_next(&st->rng[NETEM_RS_CORRUPT]);
+    double u = ippm_rng_unit(&st->rng[NETEM_RS_CORRUPT]);
+    uint64_t pick = ippm_rng_next(&st->rng[NETEM_RS_CORRUPT]);
     if (u >= c->corrupt || out->why != NETEM_PASS || len == 0)
         return;
     out->corrupt = true;
@@ -430,7 +397,7 @@ enum ippm_err netem_decide(struct netem *r, enum netem_dir dir, size_t len,
     out->why = decide_loss(st, c, out->idx);
     /* Draw what the other streams would, whatever the verdict. */
     uint64_t delay = decide_delay(st, c);
-    bool dup = c->dup > 0 && rng_unit(&st->rng[NETEM_RS_DUP]) < c->dup;
+    bool dup = c->dup > 0 && ippm_rng_unit(&st->rng[NETEM_RS_DUP]) < c->dup;
     decide_corrupt(st, c, len, out);
     if (out->why != NETEM_PASS)
         return IPPM_OK;
