@@ -49,3 +49,8 @@ ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
 # The shared PRNG and Algorithm S (netem, owtw and udping draw from it).
 ippm_unit_test(ippm_rand_test
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_rand_test.c)
+# UDPing: the capture's first frame, every server check, the expected
+# count, successor, flush, a full table, the 2017 format, the sender.
+foreach(t udping_wire_test udping_session_test udping_client_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/udping/${t}.c)
+endforeach()
