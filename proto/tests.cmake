@@ -54,3 +54,10 @@ ippm_unit_test(ippm_rand_test
 foreach(t udping_wire_test udping_session_test udping_client_test)
   ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/udping/${t}.c)
 endforeach()
+# ln, exp, sqrt without libm (moved from the relay); the sender's gaps
+# against the exponential (Kolmogorov-Smirnov) and its port evenness
+# (chi-square), each with a negative control.
+ippm_unit_test(ippm_math_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_math_test.c)
+ippm_unit_test(udping_stats_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/udping/udping_stats_test.c)

@@ -5,6 +5,9 @@
 
 #include "netem.h"
 
+#include "../common/ippm_math.h"
+#include "../common/ippm_stats.h"
+
 #include "../stamp/stamp.h"
 
 /* ---- names ---- */
@@ -138,58 +141,8 @@ static void rng_seed(struct ippm_rng *g, uint64_t seed, int dir, int kind)
 
 /* ---- maths without libm ---- */
 
-#define LN2 0.69314718055994530942
-
-/* Natural log of x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
- * ln m = 2 atanh((m-1)/(m+1)), whose series converges fast there. */
-static double relay_ln(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof(b));
-    int e = (int)((b >> 52) & 0x7ff) - 1023;
-    b = (b & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
-    double m;
-    memcpy(&m, &b, sizeof(m));
-    if (m > 1.41421356237309504880) {
-        m *= 0.5;
-        e++;
-    }
-    double t = (m - 1.0) / (m + 1.0), t2 = t * t, term = t, sum = 0.0;
-    for (int k = 1; k < 40; k += 2) {
-        sum += term / k;
-        term *= t2;
-    }
-    return 2.0 * sum + e * LN2;
-}
-
-/* e^x for |x| < 700: 2^k e^r with |r| <= ln2/2, Taylor series. */
-static double relay_exp(double x)
-{
-    int k = (int)(x / LN2 + (x < 0 ? -0.5 : 0.5));
-    double r = x - k * LN2, term = 1.0, sum = 1.0;
-    for (int i = 1; i < 24; i++) {
-        term *= r / i;
-        sum += term;
-    }
-    uint64_t b = (uint64_t)(k + 1023) << 52;
-    double p;
-    memcpy(&p, &b, sizeof(p));
-    return sum * p;
-}
-
-static double relay_sqrt(double x)
-{
-    if (x <= 0)
-        return 0;
-    double y = x > 1 ? x : 1;
-    for (int i = 0; i < 200; i++) {
-        double n = 0.5 * (y + x / y);
-        if (n == y || (i > 0 && n >= y))
-            return n;
-        y = n;
-    }
-    return y;
-}
+/* ln and exp are ippm_ln and ippm_exp (proto/common/ippm_math.h), shared
+ * with the statistical tests of other protocols; sqrt is ippm_stats.h's. */
 
 /* Standard normal quantile, Acklam's rational approximation (relative
  * error below 1.2e-9), for p in (0, 1). */
@@ -208,7 +161,7 @@ static double normal_quantile(double p)
                                 2.445134137142996e+00, 3.754408661907416e+00};
     const double lo = 0.02425;
     if (p < lo || p > 1 - lo) {
-        double q = relay_sqrt(-2 * relay_ln(p < lo ? p : 1 - p));
+        double q = ippm_sqrt(-2 * ippm_ln(p < lo ? p : 1 - p));
         double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) *
                         q + c[5]) /
                    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
@@ -227,7 +180,7 @@ static double deviate(enum netem_dist dist, double u)
     case NETEM_DIST_NORMAL: z = normal_quantile(u); break;
     case NETEM_DIST_PARETO_NORMAL: {
         /* Pareto(xm 1, alpha 3) quantile (1-u)^(-1/3), mean 1.5. */
-        double par = (relay_exp(-relay_ln(1.0 - u) / 3.0) - 1.5) * (4.0 / 3.0);
+        double par = (ippm_exp(-ippm_ln(1.0 - u) / 3.0) - 1.5) * (4.0 / 3.0);
         z = 0.75 * normal_quantile(u) + 0.25 * par;
         break;
     }
