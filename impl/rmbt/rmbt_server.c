@@ -485,7 +485,9 @@ static void usage(FILE *f)
         "  -d, --debug            a debug line per request from the start;\n"
         "                         SIGUSR1 toggles it\n"
         IPPM_ADMIT_USAGE
-        IPPM_EXPORT_USAGE
+        "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/"
+        "metrics\n"
+        "                         (127.0.0.1:9104, [::1]:9104, :9104 for all)\n"
         "  --config FILE          options from FILE ([rmbt-server] and global\n"
         "                         keys; secrets only as secret-file)\n"
         "  -V, --version          ippm's version\n"
@@ -500,7 +502,6 @@ static void usage(FILE *f)
 enum {
     OPT_CONFIG = 256,
     OPT_METRICS,
-    OPT_AGENTX,
     OPT_ADMIT, /* IPPM_ADMIT_OPT_COUNT_ values from here */
 };
 
@@ -515,7 +516,6 @@ enum {
     {"help", no_argument, NULL, 'h'},                                          \
     {"config", required_argument, NULL, OPT_CONFIG},                           \
     {"metrics", required_argument, NULL, OPT_METRICS},                         \
-    {"agentx", required_argument, NULL, OPT_AGENTX},                           \
     IPPM_ADMIT_LONGOPTS(OPT_ADMIT)
 
 static const struct option longopts[] = {
@@ -570,9 +570,6 @@ static int parse_one(struct rmbt_opts *o, int c, const char *arg)
     case OPT_METRICS:
         o->exp.metrics = arg;
         return ippm_export_check_metrics(arg);
-    case OPT_AGENTX:
-        o->exp.agentx = arg;
-        return 0;
     default:
         if (c >= OPT_ADMIT && c < OPT_ADMIT + IPPM_ADMIT_OPT_COUNT_)
             return ippm_admit_opt_parse(&o->admit, c - OPT_ADMIT, arg);

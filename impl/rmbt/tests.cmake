@@ -5,7 +5,7 @@
 #         (tests/server_live.py)
 ippm_unit_test(impl_rmbt_server_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/rmbt_server_test.c LIBS ippm_impl)
-foreach(scen table nosecret sigusr1 secrets threads metrics config badcli)
+foreach(scen table nosecret sigusr1 secrets threads metrics config bind badcli)
   ippm_script_test(rmbt_server_${scen} LABEL live
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/server_live.py
             $<TARGET_FILE:ippm> ${scen})

@@ -18,6 +18,8 @@ Requests are made here with Python's hmac, their times relative to now.
   metrics   --metrics: Prometheus counters per drop reason and reply tag
   config    --config [rmbt-server] port and secret-file; a secret or seed
             in the file refused
+  bind      -b 127.0.0.1 --bind ::1 at -t 2: four sockets, both answer;
+            --deny-from ::1 drops (counted "denied")
   badcli    bad command lines: exit 2, one line `ippm: ...`, before any
             socket (the port stays with the test's own socket)
 
@@ -344,6 +346,30 @@ def scen_config():
     print("ok: [rmbt-server] read; secret and seed keys refused")
 
 
+def scen_bind():
+    srv = Server("-s", SECRET.decode(), "-t", "2", "-b", "127.0.0.1",
+                 "--bind", "::1", "--deny-from", "::1", "-d")
+    for host in ("127.0.0.1", "::1"):
+        srv.wait_for(r"\[INFO\] Listening on %s, port %d$"
+                     % (re.escape(host), srv.port))
+    srv.wait_for(r"\[INFO\] 4 socket\(s\), 2 worker thread\(s\) total$")
+    s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    r = ask(s4, "127.0.0.1", srv.port, request(1, int(time.time())))
+    if not r or r[:4] != b"RR01":
+        fail("127.0.0.1: %s" % r)
+    # v2.2 shows an IPv4 source mapped also on an IPv4 socket
+    srv.wait_for(r"Source address: ::ffff:127\.0\.0\.1 ")
+    if ask(s6, "::1", srv.port, request(2, int(time.time()), ip="::1")):
+        fail("--deny-from ::1 answered")
+    srv.wait_for(r"\[DEBUG\] Dropped: denied$")
+    summary = srv.stop()
+    if "denied 1" not in summary or "RR01 1" not in summary:
+        fail("summary: %s" % summary)
+    print("ok: -b 127.0.0.1 --bind ::1, 4 sockets; --deny-from ::1; "
+          + summary)
+
+
 def scen_badcli():
     held = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     held.bind(("::", 0))
@@ -381,7 +407,8 @@ def scen_badcli():
 SCENARIOS = {"table": scen_table, "nosecret": scen_nosecret,
              "sigusr1": scen_sigusr1, "secrets": scen_secrets,
              "threads": scen_threads, "metrics": scen_metrics,
-             "config": scen_config, "badcli": scen_badcli}
+             "config": scen_config, "bind": scen_bind,
+             "badcli": scen_badcli}
 
 if __name__ == "__main__":
     SCENARIOS[SCEN]()
