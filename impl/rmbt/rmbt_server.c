@@ -728,11 +728,35 @@ static void worker_free(struct rmbt_worker *w)
     free(w);
 }
 
+/* SO_REUSEPORT lets any process of the same user join a port's group
+ * and take part of its flows: a second server started by mistake (or an
+ * old one still running) would split the traffic silently. A plain bind
+ * first fails on a port anybody holds. Returns 0, or -1 after one line. */
+static int port_unused(struct rmbt_srv *x)
+{
+    size_t n = x->o.n_bind ? x->o.n_bind : 1;
+    for (size_t k = 0; k < n; k++) {
+        char err[IPPM_NET_ERRLEN];
+        struct ippm_sock probe;
+        uint16_t port = x->o.n_bind ? x->bind[k].port
+                                    : (x->o.port ? x->o.port : RMBT_PORT);
+        if (ippm_net_open_bound(&probe, x->o.n_bind ? &x->bind[k] : NULL,
+                                port, err, sizeof err) != 0) {
+            ippm_cli_bind_error(PROG, err, "--port");
+            return -1;
+        }
+        ippm_net_close(&probe);
+    }
+    return 0;
+}
+
 /* Every worker's sockets before the first datagram, so the SO_REUSEPORT
  * group is whole (a socket joining later would move flows). Returns -1 to
  * go on, else the exit status after one line. */
 static int workers_open(struct rmbt_srv *x)
 {
+    if (port_unused(x) != 0)
+        return IPPM_EXIT_RUNTIME;
     for (unsigned i = 0; i < x->o.threads; i++) {
         x->w[i] = calloc(1, sizeof *x->w[i]);
         if (!x->w[i]) {

@@ -19,7 +19,8 @@ Requests are made here with Python's hmac, their times relative to now.
   config    --config [rmbt-server] port and secret-file; a secret or seed
             in the file refused
   bind      -b 127.0.0.1 --bind ::1 at -t 2: four sockets, both answer;
-            --deny-from ::1 drops (counted "denied")
+            --deny-from ::1 drops (counted "denied"); a second server on
+            the same port is refused (exit 3), not let into the group
   badcli    bad command lines: exit 2, one line `ippm: ...`, before any
             socket (the port stays with the test's own socket)
 
@@ -363,6 +364,15 @@ def scen_bind():
     if ask(s6, "::1", srv.port, request(2, int(time.time()), ip="::1")):
         fail("--deny-from ::1 answered")
     srv.wait_for(r"\[DEBUG\] Dropped: denied$")
+    # SO_REUSEPORT would let a second server take part of the flows: it
+    # is refused (exit 3) while this one holds the port
+    p = subprocess.run([IPPM, "rmbt", "server", "-p", str(srv.port), "-b",
+                        "127.0.0.1"], capture_output=True, text=True,
+                       timeout=10)
+    if p.returncode != 3 or "Address already in use" not in p.stderr or \
+            len(p.stderr.splitlines()) != 1:
+        fail("a second server on the port: exit %d, %r" % (p.returncode,
+                                                            p.stderr))
     summary = srv.stop()
     if "denied 1" not in summary or "RR01 1" not in summary:
         fail("summary: %s" % summary)
