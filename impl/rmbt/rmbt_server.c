@@ -114,6 +114,7 @@ struct rmbt_srv {
     struct ippm_clock clk;
     struct ippm_addr bind[BINDS_MAX]; /* resolved -b; none: [::] */
     atomic_bool debug;
+    atomic_bool failed; /* a worker could not go on: exit 3 */
     int stop_fd;   /* eventfd: readable once the workers are to stop */
     int sig_fd;    /* signalfd of SIGUSR1, read by worker 0 */
     struct ippm_workers pool;
@@ -346,12 +347,22 @@ static int drain_ready(struct rmbt_worker *w, const struct pollfd *fds,
 }
 
 /* Workers 1..N-1: block in poll until a datagram or the stop eventfd. */
+/* A worker that cannot go on stops the whole server: its sockets would
+ * stay in the SO_REUSEPORT group, and the flows the kernel hashes to them
+ * would get no reply. SIGTERM wakes worker 0, which then exits 3. */
+static void *worker_fail(struct rmbt_srv *x)
+{
+    atomic_store(&x->failed, true);
+    kill(getpid(), SIGTERM);
+    return NULL;
+}
+
 static void *worker_main(void *arg)
 {
     struct rmbt_worker *w = arg;
     struct rmbt_srv *x = w->srv;
     if (ippm_workers_pin(&x->o.cpus, w->idx, PROG) != 0)
-        return NULL;
+        return worker_fail(x);
     struct pollfd fds[BINDS_MAX + 1];
     for (size_t k = 0; k < w->n_sock; k++)
         fds[k] = (struct pollfd){.fd = w->sock[k].fd, .events = POLLIN};
@@ -362,7 +373,7 @@ static void *worker_main(void *arg)
             continue;
         if (r < 0 || drain_ready(w, fds, &x->pool.stop) != 0) {
             rmbt_log("ERROR", "worker %u: %s", w->idx, strerror(errno));
-            break;
+            return worker_fail(x);
         }
     }
     return NULL;
@@ -902,7 +913,7 @@ static int run(struct rmbt_srv *x)
     ssize_t wr = write(x->stop_fd, &one, sizeof one);
     (void)wr;
     ippm_workers_stop(&x->pool);
-    return rc;
+    return atomic_load(&x->failed) ? IPPM_EXIT_RUNTIME : rc;
 }
 
 static void srv_free(struct rmbt_srv *x)
