@@ -297,7 +297,8 @@ static void ping_expire(struct pinger *x, uint64_t now, bool full)
         ping_line(x, true, &ev);
 }
 
-/* One request: a fresh token per packet in seed mode (notes §6). */
+/* One request: a fresh token per packet in seed mode (notes §6). The
+ * send time is read after the minting, just before the datagram goes. */
 static void ping_send(struct pinger *x, uint64_t now)
 {
     ping_expire(x, now, true);
@@ -308,7 +309,7 @@ static void ping_send(struct pinger *x, uint64_t now)
         return;
     }
     struct rmbt_ping_event ev;
-    if (rmbt_ping_sent(x->p, now, &ev) != IPPM_OK)
+    if (rmbt_ping_sent(x->p, ippm_clock_now(&x->clk), &ev) != IPPM_OK)
         return;
     uint8_t *slot = ippm_tx_batch_slot(&x->tx);
     rmbt_request_encode(slot, RMBT_REQ_LEN, ev.seq, x->token);
