@@ -18,7 +18,9 @@
 /* Datagrams one run keeps, sent and received: a server answering more
  * than this is already failing the amplification case. */
 #define RMBT_PROBE_DGRAMS 256
-#define RMBT_PROBE_BUF    64 /* octets kept of each (the probes are 25) */
+#define RMBT_PROBE_BUF    64 /* octets kept of each (the probes are 25);
+                              * a longer reply is kept as 64, enough to
+                              * fail the 8-octet and amplification rows */
 
 struct rmbt_probe_opts {
     struct ippm_addr target;
