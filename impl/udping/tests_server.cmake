@@ -22,6 +22,14 @@ if(EXISTS ${udping_replay_pcap})
             $<TARGET_FILE:ippm> ${udping_replay_pcap})
 endif()
 
+#   live: IPv6, the keepalive flush, SIGTERM, malformed datagrams counted
+#         and warned about, -q, the switch to nobody
+foreach(scen ipv6 keepalive sigterm malformed quiet root)
+  ippm_script_test(udping_server_${scen} LABEL live
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/udping_server_live.py
+            $<TARGET_FILE:ippm> ${scen})
+endforeach()
+
 #   live: the server's counts against the relay's truth file, one test per
 #         scenario of accuracy_udping_server.py (--list), about 8 s in all;
 #         ci/accuracy.sh runs the same script

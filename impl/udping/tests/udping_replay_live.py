@@ -25,7 +25,7 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import udping_pcap  # noqa: E402
 
-LAT_SLACK_MS = 2.0
+LAT_SLACK_MS = 5.0
 KEYS = ["from_host", "from_port", "to_host", "to_port", "guid", "count",
         "targetCount", "sum", "sumOfSquares", "max"]
 LINE = re.compile(r"^(?P<name>[^:|\n]+):(?P<value>[^|\n]+)\|(?P<type>[cg])$")
