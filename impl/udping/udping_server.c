@@ -308,23 +308,6 @@ static void us_publish(struct us *x)
 
 /* ---- output ---- */
 
-static void us_sink_queue(struct us_sink *k, const char *buf, int len)
-{
-    if (!k->on || len < 0)
-        return;
-    uint8_t *slot = ippm_tx_batch_slot(&k->tx);
-    if (!slot) {
-        int err;
-        size_t n = k->tx.n;
-        size_t sent = ippm_net_send(&k->sock, &k->tx, &err);
-        k->sent += sent;
-        k->failed += n - sent;
-        slot = ippm_tx_batch_slot(&k->tx);
-    }
-    memcpy(slot, buf, (size_t)len);
-    ippm_tx_batch_commit(&k->tx, &k->sock, (size_t)len, NULL, NULL);
-}
-
 static void us_sink_send(struct us_sink *k)
 {
     if (!k->on || k->tx.n == 0)
@@ -334,6 +317,19 @@ static void us_sink_send(struct us_sink *k)
     size_t sent = ippm_net_send(&k->sock, &k->tx, &err);
     k->sent += sent;
     k->failed += n - sent;
+}
+
+static void us_sink_queue(struct us_sink *k, const char *buf, int len)
+{
+    if (!k->on || len < 0)
+        return;
+    uint8_t *slot = ippm_tx_batch_slot(&k->tx);
+    if (!slot) { /* the batch is full: send it, then queue */
+        us_sink_send(k);
+        slot = ippm_tx_batch_slot(&k->tx);
+    }
+    memcpy(slot, buf, (size_t)len);
+    ippm_tx_batch_commit(&k->tx, &k->sock, (size_t)len, NULL, NULL);
 }
 
 /* One finished session, in every format asked for. */
