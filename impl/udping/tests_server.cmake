@@ -5,6 +5,9 @@
 foreach(t udping_out_test)
   ippm_unit_test(impl_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c LIBS ippm_impl)
 endforeach()
+#   unit: the command line's refusals, exit 2 before anything is bound
+ippm_script_test(udping_server_cli LABEL unit
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/udping_server_cli.sh $<TARGET_FILE:ippm>)
 
 #   live: the payloads of the original's capture replayed over loopback;
 #         the statsd datagrams compared with the two the original sent
