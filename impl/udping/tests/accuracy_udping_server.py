@@ -7,8 +7,11 @@ A UDPing sender (this script's, from several source ports: the version-1
 header of notes §1, a new guid every GUID_EVERY packets of a port, its
 sequence numbers going on) -> `ippm relay --proto none --truth T` ->
 `ippm udping server -N -k 1`, on loopback with fixed seeds. Every packet
-has its own length (72 + its index), so each truth record names the
-packet it is about. From the truth file, per guid:
+has its own length (72 + its index); the relay numbers packets in the
+order they arrive, the sending order on loopback, and each record's
+length is checked against the packet's. The "client" scenario sends with
+`ippm udping client -v` itself (random sizes, Poisson gaps, guids rolling
+over each second), read from its -v lines. From the truth file, per guid:
   count         every copy the relay let through (duplicates count, as the
                 original counts every datagram): must match exactly;
   targetCount   1 + maxSeq - minSeq with the original's rule (notes §5):
@@ -80,7 +83,7 @@ class Rig:
     def send(self, port, count, gap_s, every=GUID_EVERY):
         """count packets round robin over PORTS source ports, a gap_s
         apart, a new guid every `every` packets of a port; returns
-        [(idx, port_i, guid, seq)]."""
+        [(idx, port_i, guid, seq, size)]."""
         socks = []
         for _ in range(PORTS):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -92,7 +95,7 @@ class Rig:
             guid = guid_of(pi, seq // every)
             socks[pi].sendto(packet(i, guid, seq, time.time_ns()),
                              ("127.0.0.1", port))
-            sent.append((i, pi, guid, seq))
+            sent.append((i, pi, guid, seq, 72 + i))
             d = t0 + (i + 1) * gap_s - time.monotonic()
             if d > 0:
                 time.sleep(d)
@@ -109,13 +112,45 @@ class Rig:
                                % (name, rc, open(err).read()))
         return {r["guid"]: r for r in map(json.loads, open(out))}
 
+    def client(self, port, count, seed):
+        """ippm udping client: count packets from PORTS source ports, mean
+        gap 1 ms, a new guid per port each second; what it sent from its
+        -v lines, [(idx, port_i, guid, seq, size)] in sending order."""
+        ports = []
+        while len(ports) < PORTS:   # free now, and distinct
+            p = free_port()
+            if p >= 1024 and p <= 60000 and p not in ports:
+                ports.append(p)
+        cmd = [self.ippm, "udping", "client", "-r", "127.0.0.1", "-p",
+               str(port), "-s", ",".join(map(str, ports)),
+               "-d", "1", "-i", "1", "-m", "600", "-c", str(count),
+               "--seed", str(seed), "-v"]
+        print("  $ %s" % " ".join(cmd[1:]))
+        out = subprocess.run(cmd, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError("client exit status %d: %s"
+                               % (out.returncode, out.stdout[-300:]))
+        sent = []
+        for line in out.stdout.splitlines():
+            if not line.startswith("port="):
+                continue
+            f = dict(kv.split("=", 1) for kv in line.split())
+            sent.append((len(sent), ports.index(int(f["port"])), f["guid"],
+                         int(f["seq"]), int(f["size"])))
+        if len(sent) != count:
+            raise RuntimeError("client -v showed %d packets of %d"
+                               % (len(sent), count))
+        return sent
+
     def direct(self, name, count, gap_s, every=GUID_EVERY):
         p, port, out, err = self.server(name)
         sent = self.send(port, count, gap_s, every)
         time.sleep(0.2)
         return sent, self.stop_server(p, out, err, name)
 
-    def run(self, name, relay_args, count, gap_s, seed, every=GUID_EVERY):
+    def run(self, name, relay_args, count, gap_s, seed, every=GUID_EVERY,
+            client=False):
         """Sender -> relay -> server; returns (sent, server reports,
         truth records, truth summary)."""
         p, sport, out, err = self.server(name)
@@ -130,7 +165,8 @@ class Rig:
         self.procs.append(relay)
         acc.wait_line(rout, "listening on", relay, "relay " + name)
         print("  $ %s" % " ".join(cmd[1:]).replace(self.tmp + "/", ""))
-        sent = self.send(lport, count, gap_s, every)
+        sent = (self.client(lport, count, seed) if client
+                else self.send(lport, count, gap_s, every))
         time.sleep(0.3)
         relay.send_signal(signal.SIGINT)
         rc = relay.wait(10)
@@ -154,7 +190,6 @@ class Rig:
 def expected(sent, recs, count):
     """Per guid from the truth: (copies delivered, targetCount by the
     rule, seqs sent), and the delays injected into delivered copies."""
-    by_len = {72 + i: pkt for pkt in sent for i in [pkt[0]]}
     odd = [r for r in recs if r["action"] not in PASSED + ("dropped",)]
     if odd:
         raise RuntimeError("relay dropped on its own (%d, first %s)"
@@ -166,7 +201,13 @@ def expected(sent, recs, count):
     for r in fwd:
         if r["action"] not in PASSED:
             continue
-        pkt = by_len[r["len"]]
+        # The relay numbers packets as they arrive: the sending order on
+        # loopback. Each length is checked against what was sent.
+        pkt = sent[r["idx"]]
+        if r["len"] != pkt[4]:
+            raise RuntimeError("truth idx %d: %d octets, sent %d: the relay's"
+                               " order is not the sending order"
+                               % (r["idx"], r["len"], pkt[4]))
         for _ in range(r.get("copies", 1)):
             copies.append((r.get("release_ns", r["arrival_ns"]), r["idx"], pkt))
             delays.append(r.get("delay_ns", 0))
@@ -175,12 +216,12 @@ def expected(sent, recs, count):
     for pkt in sent:
         if pkt[2] not in order[pkt[1]]:
             order[pkt[1]].append(pkt[2])
-    for _, _, (_, _, guid, seq) in copies:
+    for _, _, (_, _, guid, seq, _) in copies:
         seqs[guid].append(seq)
     order = {k: [g for g in v if g in seqs] for k, v in order.items()}
     target = udping_pcap.expected_counts(seqs, order)
     span = defaultdict(int)
-    for _, _, guid, _ in sent:
+    for _, _, guid, _, _ in sent:
         span[guid] += 1
     return ({g: (len(seqs[g]), target[g], span[g]) for g in seqs}, delays)
 
@@ -291,6 +332,18 @@ def sc_delay(rig, rep):
           % (late["median"] / 1e3, late["p99"] / 1e3))
 
 
+def sc_client(rig, rep):
+    """ippm udping client itself (random sizes, Poisson gaps, guids that
+    roll over each second, aligned to the epoch) through loss,
+    duplication and reordering."""
+    n = 900
+    args = ["--fwd-loss", "0.05", "--fwd-dup", "0.05", "--fwd-reorder",
+            "100:3", "--fwd-reorder", "400:5"]
+    sent, reports, recs, summ = rig.run("client", args, n, 0, 1307,
+                                        client=True)
+    check_reports(rep, "client", sent, reports, recs, n)
+
+
 SCENARIOS = [
     ("loss", sc_loss, "Bernoulli loss 10%"),
     ("dup", sc_dup, "duplication 10%"),
@@ -298,12 +351,13 @@ SCENARIOS = [
     ("burst", sc_burst, "12 in a row of one port lost"),
     ("tail", sc_tail, "last 3 of each guid of one port lost"),
     ("delay", sc_delay, "fwd 2 ms at 500 pps"),
+    ("client", sc_client, "ippm udping client: loss 5%, dup 5%, 100:3 400:5"),
 ]
 TITLE = ["### UDPing (`ippm udping server`)", "",
          "A UDPing sender (3 source ports, a guid per 40 packets of a port)"
          " -> `ippm relay --proto none --truth` -> `ippm udping server -N -k 1`"
-         " on loopback, fixed seeds"
-         " (impl/udping/tests/accuracy_udping_server.py). Per guid, count"
+         " on loopback, fixed seeds; the client scenario with `ippm udping"
+         " client` itself (impl/udping/tests/accuracy_udping_server.py). Per guid, count"
          " (every copy delivered) and targetCount (the original's 1..9 rule"
          " over the release order, closed by the successor) must match the"
          " truth exactly; delay: with a guid per packet, the median of the"
