@@ -38,7 +38,11 @@
 /* After the first warning of a kind, at most one per this long. */
 #define US_LOG_PERIOD_NS (10 * IPPM_NS_PER_SEC)
 #define US_REPORTS 64
-#define US_DGRAM 2048 /* one statsd datagram: five lines, two host names */
+/* One report in any format: the tagged statsd datagram's five lines
+ * carry both host names (up to UDPING_HOST_MAX each) and the prefix, and
+ * a JSON line's escaped names up to six times that: about 3.5 KiB at
+ * most, so no report is ever cut. */
+#define US_DGRAM 8192
 
 struct us_opts {
     const char *listen;
