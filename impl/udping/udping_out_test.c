@@ -159,6 +159,34 @@ static void test_udping_fmt_too_small_is_refused(void **state)
     assert_int_equal(udping_fmt_json(buf, 0, &n, &r), -1);
 }
 
+/* The longest report any format makes (host names of 255 characters,
+ * every one a control character in JSON, a 64-character prefix, extreme
+ * reals) stays under 4 KiB: the driver's buffer is 8 KiB. */
+static void test_udping_fmt_longest_report_fits_4k(void **state)
+{
+    (void)state;
+    struct udping_names n;
+    struct udping_report r;
+    notes_session(&n, &r);
+    memset(n.from_host, 'a', UDPING_HOST_MAX - 1);
+    n.from_host[UDPING_HOST_MAX - 1] = '\0';
+    memset(n.to_host, '\001', UDPING_HOST_MAX - 1);
+    n.to_host[UDPING_HOST_MAX - 1] = '\0';
+    strcpy(n.from_port, "65535");
+    strcpy(n.to_port, "65535");
+    r.count = r.target = UINT64_MAX;
+    r.sum_ms = r.sos_ms = -1.7e308;
+    r.max_ms = -9.2e21;
+    char prefix[65], buf[4096];
+    memset(prefix, 'p', 64);
+    prefix[64] = '\0';
+    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r) > 0);
+    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, prefix, &n, &r) > 0);
+    r.sum_ms = r.sos_ms = -9.2e21; /* %lf of 1e308 is 300 digits: not a
+                                    * latency sum of any real run */
+    assert_true(udping_fmt_json(buf, sizeof buf, &n, &r) > 0);
+}
+
 /* notes §6: `<guid>:<clientStartTime>:<seq> - <sent sec>:<sent nsec>`,
  * here the first frame of udping-loopback.pcap (notes §1). */
 static void test_udping_fmt_verbose_line(void **state)
@@ -251,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_udping_fmt_ipv6_names),
         cmocka_unit_test(test_udping_fmt_json_escapes_host),
         cmocka_unit_test(test_udping_fmt_too_small_is_refused),
+        cmocka_unit_test(test_udping_fmt_longest_report_fits_4k),
         cmocka_unit_test(test_udping_fmt_verbose_line),
         cmocka_unit_test(test_udping_host_underscore),
         cmocka_unit_test(test_udping_dns_numeric_cached),
