@@ -42,6 +42,7 @@ for f in ./usr/bin/ippm ./lib/systemd/system/ippm-reflector.service \
     ./lib/systemd/system/ippm-twamp-server.service \
     ./lib/systemd/system/ippm-owamp-server.service \
     ./lib/systemd/system/ippm-rmbt-server.service \
+    ./lib/systemd/system/ippm-udping-server.service \
     ./etc/ippm/ippm.conf ./usr/share/man/man1/ippm.1.gz; do
     grep -q " $f\$" "$dir/contents.out" || fail "package lacks $f"
 done
@@ -197,7 +198,7 @@ MANPATH=$root/usr/share/man man -w ippm >/dev/null 2>&1 ||
     fail "man -w ippm does not find the unpacked man page"
 mkdir "$dir/unit"
 for name in ippm-reflector ippm-twamp-light ippm-twamp-server \
-    ippm-owamp-server ippm-rmbt-server; do
+    ippm-owamp-server ippm-rmbt-server ippm-udping-server; do
 UNIT=$root/lib/systemd/system/$name.service
 # verify wants ExecStart='s binary to exist, and the package is not
 # installed on this system: check a copy pointing at the unpacked one.

@@ -36,6 +36,7 @@ import re
 import socket
 import struct
 import subprocess
+import threading
 import time
 
 import owtw
@@ -146,6 +147,46 @@ class HttpGet:
         return head + b"a" * 4096
 
 
+class UdpingUdp:
+    """UDPing version-1 datagrams (../shared/notes/udping.md §1): the
+    server never answers, so a request counts as served when the server's
+    -v line for it (`<guid>:<start>:<seq> - ...` on stdout) comes out.
+    Every instance's stdout is read by a thread (attach); each peer starts
+    afresh (reset). The legitimate peer's guid is LEGIT; an SSID makes
+    another guid, so the session flood opens new sessions."""
+    LEGIT = "1e9171e9171e9171e917"
+
+    def __init__(self):
+        self._seen = set()
+        self._lock = threading.Lock()
+
+    def request(self, seq, ssid=0):
+        guid = self.LEGIT if ssid == 0 else "%020x" % ssid
+        return struct.pack("<B7xq21s3xI4xqqI4x", 1, 1796000000,
+                           guid.encode(), seq & 0xFFFFFFFF,
+                           int(time.time()), 0, 72)
+
+    def reply_seq(self, data):
+        return None   # nothing ever comes back
+
+    def attach(self, proc):
+        def read():
+            for line in proc.stdout:
+                guid, _, rest = line.partition(":")
+                if guid == self.LEGIT:
+                    with self._lock:
+                        self._seen.add(int(rest.split(":")[1].split()[0]))
+        threading.Thread(target=read, daemon=True).start()
+
+    def reset(self):
+        with self._lock:
+            self._seen.clear()
+
+    def seen(self):
+        with self._lock:
+            return set(self._seen)
+
+
 # RFC 8762 §4.2: the fields in which a reply differs from a request are
 # MBZ in the request, ignored on receipt; one key signs the same 96
 # octets in authenticated mode. Only the source tells a loop apart: the
@@ -222,6 +263,14 @@ PROFILES = {
         udp=RmbtUdp(), tcp=None, well_known=444, banner="stderr",
         ready="Listening on",
         summary=re.compile(r"^\d+ \[INFO\] Stopped: received \d+", re.M)),
+    # UDPing (yahoo/UDPing): one-way, served = its -v line; -q: no JSON,
+    # -N: no reverse DNS of the attackers.
+    "udping": dict(
+        argv=lambda p: ["udping", "server", "--listen", p["addr"],
+                        "--port", str(p["udp"]), "-k", "1", "-N", "-v",
+                        "-q"],
+        udp=UdpingUdp(), tcp=None, banner="stderr", well_known=None,
+        summary=re.compile(r"^ippm udping server: received \d+", re.M)),
 }
 
 
@@ -250,6 +299,8 @@ class Server:
                 [ippm] + self.prof["argv"](self.ports),
                 stdout=subprocess.PIPE, stderr=self.err, text=True)
             if self._banner() and self._ready() and self._setup():
+                if hasattr(self.udp, "attach"):   # a one-way server
+                    self.udp.attach(self.proc)
                 return
             self.proc.kill()
             self.proc.wait()

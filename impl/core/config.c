@@ -29,6 +29,7 @@ static const char *const known_sections[] = {
     "owamp-server",
     "owamp-client",
     "rmbt-server",
+    "udping-server",
 };
 
 #define N_KNOWN_SECTIONS (sizeof(known_sections) / sizeof(known_sections[0]))
