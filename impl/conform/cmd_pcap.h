@@ -25,7 +25,16 @@ struct capture {
     uint8_t **block;        /* CAPTURE_BLOCK octets each */
     size_t n_block, block_cap;
     size_t block_used;      /* octets taken in the last block */
+    uint8_t *built;         /* d[i]'s frame: CAPTURE_* bits below */
 };
+
+/* How a datagram's frame was built (struct capture.built): UDPing's
+ * sender makes its own Ethernet frames (cmd_pcap_udping.c). */
+#define CAPTURE_ETH_ID0_NODF 0x01u /* Ethernet, IPv4 ID 0, DF clear */
+#define CAPTURE_IP_CSUM_OK   0x02u
+#define CAPTURE_IP_CSUM_BAD  0x04u
+#define CAPTURE_UDP_CSUM_OK  0x08u
+#define CAPTURE_UDP_CSUM_BAD 0x10u
 
 
 enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
