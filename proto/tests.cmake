@@ -46,3 +46,18 @@ ippm_unit_test(twamp_light_test
 ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)
+# The shared PRNG and Algorithm S (netem, owtw and udping draw from it).
+ippm_unit_test(ippm_rand_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_rand_test.c)
+# UDPing: the capture's first frame, every server check, the expected
+# count, successor, flush, a full table, the 2017 format, the sender.
+foreach(t udping_wire_test udping_session_test udping_client_test)
+  ippm_unit_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/udping/${t}.c)
+endforeach()
+# ln, exp, sqrt without libm (moved from the relay); the sender's gaps
+# against the exponential (Kolmogorov-Smirnov) and its port evenness
+# (chi-square), each with a negative control.
+ippm_unit_test(ippm_math_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_math_test.c)
+ippm_unit_test(udping_stats_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/udping/udping_stats_test.c)

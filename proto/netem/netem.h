@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "../common/ippm_err.h"
+#include "../common/ippm_rand.h"
 #include "../common/ippm_timerq.h"
 
 #define NETEM_LIST_MAX 1024     /* entries of an explicit drop or dup list */
@@ -153,15 +154,11 @@ enum ippm_err netem_config_check(const struct netem_config *cfg,
 
 /* ---- decisions ---- */
 
-struct netem_rng {
-    uint64_t s[4];
-};
-
 enum netem_stream { NETEM_RS_LOSS, NETEM_RS_GE, NETEM_RS_DELAY, NETEM_RS_DUP,
                     NETEM_RS_CORRUPT, NETEM_RS_COUNT_ };
 
 struct netem_dir_state {
-    struct netem_rng rng[NETEM_RS_COUNT_];
+    struct ippm_rng rng[NETEM_RS_COUNT_]; /* proto/common/ippm_rand.h */
     uint64_t next_idx;           /* index the next datagram gets */
     bool ge_bad;
     uint64_t tat_ns;             /* token bucket: theoretical arrival time */

@@ -5,6 +5,9 @@
 
 #include "netem.h"
 
+#include "../common/ippm_math.h"
+#include "../common/ippm_stats.h"
+
 #include "../stamp/stamp.h"
 
 /* ---- names ---- */
@@ -127,102 +130,19 @@ enum ippm_err netem_config_check(const struct netem_config *cfg,
 
 /* ---- random numbers ---- */
 
-static uint64_t splitmix64(uint64_t *x)
+/* The generator is ippm_rng (proto/common/ippm_rand.h), xoshiro256**. */
+/* One stream per direction and kind, so that enabling one impairment
+ * never shifts another's draws. */
+static void rng_seed(struct ippm_rng *g, uint64_t seed, int dir, int kind)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** 1.0 (Blackman and Vigna). */
-static uint64_t rng_next(struct netem_rng *g)
-{
-    uint64_t *s = g->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform on (0, 1), never 0 or 1: 53 bits plus a half. */
-static double rng_unit(struct netem_rng *g)
-{
-    return ((double)(rng_next(g) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-static void rng_seed(struct netem_rng *g, uint64_t seed, int dir, int kind)
-{
-    uint64_t x = seed ^ ((uint64_t)(dir + 1) * 0xd1b54a32d192ed03ull) ^
-                 ((uint64_t)(kind + 1) * 0x8cb92ba72f3d8dd7ull);
-    for (int i = 0; i < 4; i++)
-        g->s[i] = splitmix64(&x);
+    ippm_rng_seed(g, seed ^ ((uint64_t)(dir + 1) * 0xd1b54a32d192ed03ull) ^
+                         ((uint64_t)(kind + 1) * 0x8cb92ba72f3d8dd7ull));
 }
 
 /* ---- maths without libm ---- */
 
-#define LN2 0.69314718055994530942
-
-/* Natural log of x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
- * ln m = 2 atanh((m-1)/(m+1)), whose series converges fast there. */
-static double relay_ln(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof(b));
-    int e = (int)((b >> 52) & 0x7ff) - 1023;
-    b = (b & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
-    double m;
-    memcpy(&m, &b, sizeof(m));
-    if (m > 1.41421356237309504880) {
-        m *= 0.5;
-        e++;
-    }
-    double t = (m - 1.0) / (m + 1.0), t2 = t * t, term = t, sum = 0.0;
-    for (int k = 1; k < 40; k += 2) {
-        sum += term / k;
-        term *= t2;
-    }
-    return 2.0 * sum + e * LN2;
-}
-
-/* e^x for |x| < 700: 2^k e^r with |r| <= ln2/2, Taylor series. */
-static double relay_exp(double x)
-{
-    int k = (int)(x / LN2 + (x < 0 ? -0.5 : 0.5));
-    double r = x - k * LN2, term = 1.0, sum = 1.0;
-    for (int i = 1; i < 24; i++) {
-        term *= r / i;
-        sum += term;
-    }
-    uint64_t b = (uint64_t)(k + 1023) << 52;
-    double p;
-    memcpy(&p, &b, sizeof(p));
-    return sum * p;
-}
-
-static double relay_sqrt(double x)
-{
-    if (x <= 0)
-        return 0;
-    double y = x > 1 ? x : 1;
-    for (int i = 0; i < 200; i++) {
-        double n = 0.5 * (y + x / y);
-        if (n == y || (i > 0 && n >= y))
-            return n;
-        y = n;
-    }
-    return y;
-}
+/* ln and exp are ippm_ln and ippm_exp (proto/common/ippm_math.h), shared
+ * with the statistical tests of other protocols; sqrt is ippm_stats.h's. */
 
 /* Standard normal quantile, Acklam's rational approximation (relative
  * error below 1.2e-9), for p in (0, 1). */
@@ -241,7 +161,7 @@ static double normal_quantile(double p)
                                 2.445134137142996e+00, 3.754408661907416e+00};
     const double lo = 0.02425;
     if (p < lo || p > 1 - lo) {
-        double q = relay_sqrt(-2 * relay_ln(p < lo ? p : 1 - p));
+        double q = ippm_sqrt(-2 * ippm_ln(p < lo ? p : 1 - p));
         double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) *
                         q + c[5]) /
                    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
@@ -260,7 +180,7 @@ static double deviate(enum netem_dist dist, double u)
     case NETEM_DIST_NORMAL: z = normal_quantile(u); break;
     case NETEM_DIST_PARETO_NORMAL: {
         /* Pareto(xm 1, alpha 3) quantile (1-u)^(-1/3), mean 1.5. */
-        double par = (relay_exp(-relay_ln(1.0 - u) / 3.0) - 1.5) * (4.0 / 3.0);
+        double par = (ippm_exp(-ippm_ln(1.0 - u) / 3.0) - 1.5) * (4.0 / 3.0);
         z = 0.75 * normal_quantile(u) + 0.25 * par;
         break;
     }
@@ -325,14 +245,14 @@ static enum netem_why decide_loss(struct netem_dir_state *st,
     enum netem_why why = NETEM_PASS;
     if (in_list(c->drop, c->n_drop, idx))
         why = NETEM_DROP_LIST;
-    if (c->loss > 0 && rng_unit(&st->rng[NETEM_RS_LOSS]) < c->loss &&
+    if (c->loss > 0 && ippm_rng_unit(&st->rng[NETEM_RS_LOSS]) < c->loss &&
         why == NETEM_PASS)
         why = NETEM_DROP_LOSS;
     if (c->ge) {
         /* As netem's loss_gilb_ell: move first, then lose with the
          * probability of the state the packet met. */
-        double u1 = rng_unit(&st->rng[NETEM_RS_GE]);
-        double u2 = rng_unit(&st->rng[NETEM_RS_GE]);
+        double u1 = ippm_rng_unit(&st->rng[NETEM_RS_GE]);
+        double u2 = ippm_rng_unit(&st->rng[NETEM_RS_GE]);
         bool was_bad = st->ge_bad;
         if (!was_bad && u1 < c->ge_p)
             st->ge_bad = true;
@@ -390,7 +310,7 @@ static uint64_t decide_delay(struct netem_dir_state *st,
 {
     if (c->jitter_ns == 0)
         return c->delay_ns;
-    double z = deviate(c->dist, rng_unit(&st->rng[NETEM_RS_DELAY]));
+    double z = deviate(c->dist, ippm_rng_unit(&st->rng[NETEM_RS_DELAY]));
     double d = (double)c->delay_ns + z * (double)c->jitter_ns;
     return d <= 0 ? 0 : (uint64_t)(d + 0.5);
 }
@@ -401,8 +321,8 @@ static void decide_corrupt(struct netem_dir_state *st,
 {
     if (c->corrupt <= 0)
         return;
-    double u = rng_unit(&st->rng[NETEM_RS_CORRUPT]);
-    uint64_t pick = rng_next(&st->rng[NETEM_RS_CORRUPT]);
+    double u = ippm_rng_unit(&st->rng[NETEM_RS_CORRUPT]);
+    uint64_t pick = ippm_rng_next(&st->rng[NETEM_RS_CORRUPT]);
     if (u >= c->corrupt || out->why != NETEM_PASS || len == 0)
         return;
     out->corrupt = true;
@@ -430,7 +350,7 @@ enum ippm_err netem_decide(struct netem *r, enum netem_dir dir, size_t len,
     out->why = decide_loss(st, c, out->idx);
     /* Draw what the other streams would, whatever the verdict. */
     uint64_t delay = decide_delay(st, c);
-    bool dup = c->dup > 0 && rng_unit(&st->rng[NETEM_RS_DUP]) < c->dup;
+    bool dup = c->dup > 0 && ippm_rng_unit(&st->rng[NETEM_RS_DUP]) < c->dup;
     decide_corrupt(st, c, len, out);
     if (out->why != NETEM_PASS)
         return IPPM_OK;

@@ -1,18 +1,11 @@
-/* The OWAMP send schedule: Algorithm Unif, Algorithm S on 32.32 fixed
- * point, and the slot list. RFC 4656 §3.6, §5, Appendix A. */
+/* The OWAMP send schedule: Algorithm Unif, Algorithm S (in
+ * proto/common/ippm_rand.c) on 32.32 fixed point, and the slot list. RFC 4656 §3.6, §5, Appendix A. */
 #include "owtw_test.h"
 
 #include <string.h>
 
 #include "../common/ippm_cur.h"
-
-/* RFC 4656 §5.2: Q[1..11] scaled by 2^32, the exact values every
- * implementation MUST use; Q[0] is a placeholder. */
-static const uint64_t owtw_q[12] = {
-    0,          0xB17217F8, 0xEEF193F7, 0xFD271862, 0xFF9D6DD0, 0xFFF4CFD0,
-    0xFFFEE819, 0xFFFFE7FF, 0xFFFFFE2B, 0xFFFFFFE0, 0xFFFFFFFE, 0xFFFFFFFF};
-#define OWTW_LN2 0xB17217F8ull
-#define OWTW_Q_K 12 /* Appendix A: K - 1 is the first k with Q[k] ~ 1 */
+#include "../common/ippm_rand.h"
 
 /* see owtw_test.h */
 enum ippm_err owtw_unif_init(struct owtw_unif *u,
@@ -54,66 +47,22 @@ enum ippm_err owtw_unif_next(struct owtw_unif *u, uint32_t *out)
 /* see owtw_test.h */
 uint64_t owtw_num64_mul(uint64_t a, uint64_t b)
 {
-    /* The middle 64 bits of the 128-bit product, from four 32x32
-     * products (Knuth 4.3.1.M as Appendix A), carries kept exactly. */
-    uint64_t al = a & 0xffffffffu, ah = a >> 32;
-    uint64_t bl = b & 0xffffffffu, bh = b >> 32;
-    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
-    uint64_t w1 = mid & 0xffffffffu;
-    uint64_t w2 = (mid >> 32) + (lh >> 32) + (hl >> 32) + (hh & 0xffffffffu);
-    return (w2 << 32) + w1;
+    return ippm_num64_mul(a, b);
 }
 
-/* S3: the least of k fresh uniforms. */
-static enum ippm_err min_of_uniforms(struct owtw_unif *u, unsigned k,
-                                     uint64_t *v)
+/* Algorithm S's uniform source: Unif over the session's AES key. */
+static enum ippm_err unif_source(void *ctx, uint32_t *out)
 {
-    uint32_t x;
-    enum ippm_err e = owtw_unif_next(u, &x);
-    *v = x;
-    for (unsigned i = 2; e == IPPM_OK && i <= k; i++) {
-        e = owtw_unif_next(u, &x);
-        if (x < *v)
-            *v = x;
-    }
-    return e;
+    return owtw_unif_next(ctx, out);
 }
 
 /* see owtw_test.h */
 enum ippm_err owtw_exp_next(struct owtw_unif *u, uint64_t *out)
 {
-    uint32_t x;
-    enum ippm_err e = owtw_unif_next(u, &x);
-    if (e != IPPM_OK)
-        return e;
-    /* S1: shift off the leading ones and the first zero; without a zero
-     * the shift stops at 32 (j = 32), as Appendix A does. */
-    uint64_t U = x;
-    uint64_t j = 0;
-    while ((U & 0x80000000u) && j < 32) {
-        U <<= 1;
-        j++;
-    }
-    U = (U << 1) & 0xffffffffu;
-    uint64_t J = j << 32;
-    /* S2: immediate acceptance. */
-    if (U < OWTW_LN2) {
-        *out = owtw_num64_mul(J, OWTW_LN2) + U;
-        return IPPM_OK;
-    }
-    /* S3: the least k >= 2 with U < Q[k] (K - 1 at most). */
-    unsigned k;
-    for (k = 2; k < OWTW_Q_K; k++)
-        if (U < owtw_q[k])
-            break;
-    uint64_t V;
-    e = min_of_uniforms(u, k, &V);
-    if (e != IPPM_OK)
-        return e;
-    /* S4 */
-    *out = owtw_num64_mul(J + V, OWTW_LN2);
-    return IPPM_OK;
+    /* Algorithm S itself lives in proto/common (ippm_rand.h), shared
+     * with UDPing's sender; OWAMP feeds it Unif (RFC 4656 §5.1). */
+    const struct ippm_u32_source src = {unif_source, u};
+    return ippm_exp_alg_s(&src, out);
 }
 
 /* see owtw_test.h */
