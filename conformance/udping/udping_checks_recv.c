@@ -247,18 +247,6 @@ UDPING_CHECK(udping_chk_rep_all)
     return verdict;
 }
 
-static double mag(double v)
-{
-    return v < 0 ? -v : v;
-}
-
-/* a within [lo - slack, hi + slack], slack for the report's 6
- * significant digits and the capture's microseconds. */
-static bool within(double v, double lo, double hi, double slack)
-{
-    return v >= lo - slack && v <= hi + slack;
-}
-
 UDPING_CHECK(udping_chk_rep_latency)
 {
     (void)arg;
@@ -282,25 +270,14 @@ UDPING_CHECK(udping_chk_rep_latency)
         if (!t || !t->count || r->count != t->count)
             continue;
         a.n++;
-        double c = (double)t->count;
-        double eps = 1e-5 * mag(r->sum_ms) + 0.001 * c; /* 1 µs a datagram */
-        /* each latency x_i read d_i later, 0 <= d_i <= tol: sos grows by
-         * 2 sum(x_i d_i) + sum(d_i^2) at most */
-        double sos_hi = t->sos + 2 * tol * mag(t->sum) + c * tol * tol;
-        if (!within(r->sum_ms, t->sum, t->sum + c * tol, eps))
-            stamp_acc_fail(&a, "port %u guid %s: sum %.6f ms reported, %.6f "
-                               "from the capture (+ up to %.3f ms a datagram)",
-                           (unsigned)t->port, t->guid, r->sum_ms, t->sum, tol);
-        else if (!within(r->max_ms, t->maxl, t->maxl + tol,
-                         1e-5 * mag(r->max_ms) + 0.001))
-            stamp_acc_fail(&a, "port %u guid %s: max %.6f ms reported, %.6f "
-                               "from the capture",
-                           (unsigned)t->port, t->guid, r->max_ms, t->maxl);
-        else if (!within(r->sos_ms, t->sos, sos_hi,
-                         1e-5 * mag(r->sos_ms) + 2 * 0.001 * mag(t->sum)))
-            stamp_acc_fail(&a, "port %u guid %s: sos %.6f ms² reported, "
-                               "%.6f from the capture",
-                           (unsigned)t->port, t->guid, r->sos_ms, t->sos);
+        struct udping_obs_report seen = {.count = t->count,
+                                         .sum_ms = t->sum,
+                                         .sos_ms = t->sos,
+                                         .max_ms = t->maxl};
+        char why[160];
+        if (!udping_obs_latency_agrees(r, &seen, tol, why, sizeof why))
+            stamp_acc_fail(&a, "port %u guid %s: %s", (unsigned)t->port,
+                           t->guid, why);
     }
     free(m);
     free(s);

@@ -230,7 +230,9 @@ static bool boundary_in(int64_t a, int64_t b, int64_t iv)
 }
 
 /* Slack between a packet's sent stamp and the clock reading that chose
- * its guid (notes §4: the stamp is taken first). */
+ * its guid, either way: the original reads time(0), which glibc serves
+ * from the coarse clock, a tick behind (in udping-loopback.pcap a packet
+ * sent 1.8 ms past a boundary still has the old guid). */
 #define GUID_SLACK_NS (10 * 1000000ll)
 
 /* 0 when interval iv_s fits every consecutive pair of every stream; else
@@ -246,11 +248,11 @@ static size_t interval_breaks(const struct ippm_obs *obs, const uint32_t *prev,
             continue;
         int64_t a = sent_ns(&w), b = sent_ns(&v);
         bool same = strcmp(v.guid, w.guid) == 0;
-        if (same && boundary_in(a + GUID_SLACK_NS, b, iv)) {
+        if (same && boundary_in(a + GUID_SLACK_NS, b - GUID_SLACK_NS, iv)) {
             *changed_early = false;
             return i + 1;
         }
-        if (!same && !boundary_in(a, b + GUID_SLACK_NS, iv)) {
+        if (!same && !boundary_in(a - GUID_SLACK_NS, b + GUID_SLACK_NS, iv)) {
             *changed_early = true;
             return i + 1;
         }
@@ -283,6 +285,7 @@ UDPING_CHECK(udping_chk_guid_interval)
     } else {
         bool early = false;
         size_t first_break = 0;
+        uint32_t worst_fit = hi;
         for (uint32_t iv = hi; iv >= lo && iv > 0; iv--) {
             bool e = false;
             size_t b = interval_breaks(obs, prev, iv, &e);
@@ -294,16 +297,17 @@ UDPING_CHECK(udping_chk_guid_interval)
                 verdict = IPPM_PASS;
                 break;
             }
-            if (iv == hi) {
+            if (b - 1 >= first_break) { /* the interval that lasts longest */
                 first_break = b - 1;
                 early = e;
+                worst_fit = iv;
             }
         }
         if (verdict == IPPM_FAIL) {
             const struct ippm_exchange *e = &obs->ex[first_break];
             snprintf(detail, cap, "no interval of %u..%u s fits: with -i %u, "
                                   "port %u %s at datagram %zu",
-                     (unsigned)lo, (unsigned)hi, (unsigned)hi,
+                     (unsigned)lo, (unsigned)hi, (unsigned)worst_fit,
                      (unsigned)e->req_src.port,
                      early ? "changed its guid within an interval"
                            : "kept its guid across a boundary",

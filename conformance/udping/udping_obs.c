@@ -3,6 +3,7 @@
 #include "udping_checks.h"
 #include "udping_obs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,4 +260,44 @@ bool udping_obs_add_statsd(struct udping_obs_report *rep, size_t *n,
     r.raw_len[tagged] = len;
     rep[(*n)++] = r;
     return true;
+}
+
+static double mag(double v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* v within [lo - slack, hi + slack]. */
+static bool within(double v, double lo, double hi, double slack)
+{
+    return v >= lo - slack && v <= hi + slack;
+}
+
+/* see udping_obs.h */
+bool udping_obs_latency_agrees(const struct udping_obs_report *r,
+                               const struct udping_obs_report *seen,
+                               double tol_ms, char *why, size_t cap)
+{
+    double c = (double)seen->count;
+    /* the report's 6 significant digits; the capture's microseconds */
+    double us = 0.001;
+    /* each latency x_i read d_i later, 0 <= d_i <= tol: the sum grows by
+     * at most c tol, the sum of squares by 2 sum(x_i d_i) + sum(d_i^2) */
+    double sos_hi = seen->sos_ms + 2 * tol_ms * mag(seen->sum_ms) +
+                    c * tol_ms * tol_ms;
+    if (!within(r->sum_ms, seen->sum_ms, seen->sum_ms + c * tol_ms,
+                1e-5 * mag(r->sum_ms) + us * c))
+        snprintf(why, cap, "sum %.6f ms reported, %.6f seen (+ up to %.3f ms "
+                           "a datagram)", r->sum_ms, seen->sum_ms, tol_ms);
+    else if (!within(r->max_ms, seen->max_ms, seen->max_ms + tol_ms,
+                     1e-5 * mag(r->max_ms) + us))
+        snprintf(why, cap, "max %.6f ms reported, %.6f seen (+ up to %.3f "
+                           "ms)", r->max_ms, seen->max_ms, tol_ms);
+    else if (!within(r->sos_ms, seen->sos_ms, sos_hi,
+                     1e-5 * mag(r->sos_ms) + 2 * us * mag(seen->sum_ms)))
+        snprintf(why, cap, "sum of squares %.6f ms² reported, %.6f seen",
+                 r->sos_ms, seen->sos_ms);
+    else
+        return true;
+    return false;
 }

@@ -98,4 +98,12 @@ bool udping_obs_add_statsd(struct udping_obs_report *rep, size_t *n,
                            size_t cap, const uint8_t *p, size_t len,
                            uint64_t ns);
 
+/* Whether the latency a receiver reported (r: sum, sos, max) is what the
+ * datagrams' sent and seen times give (seen: count, sum, sos, max), read
+ * up to tol_ms later than they were seen (a capture sees a datagram
+ * before the receiver reads its clock). On false, why says which. */
+bool udping_obs_latency_agrees(const struct udping_obs_report *r,
+                               const struct udping_obs_report *seen,
+                               double tol_ms, char *why, size_t cap);
+
 #endif

@@ -43,6 +43,7 @@
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
 #include "impl/conform/cmd_pcap_owtw.h"
+#include "impl/conform/cmd_pcap_udping.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
@@ -114,7 +115,8 @@ static void usage(FILE *f)
           "format given\n"
           "  --ssid-set N[,N]       the SSIDs the reflector is provisioned "
           "with\n"
-          "  --protocol stamp|twamp-light|auto   the test packets (default "
+          "  --protocol stamp|twamp-light|udping|auto   the test packets "
+          "(default "
           "auto:\n"
           "                         TWAMP-Light when short requests get "
           "41-octet\n"
@@ -240,9 +242,11 @@ int parse_opts(int argc, char **argv, const char *prog,
                 o->proto = PCAP_PROTO_TWL;
             else if (strcmp(optarg, "auto") == 0)
                 o->proto = PCAP_PROTO_AUTO;
+            else if (strcmp(optarg, "udping") == 0)
+                o->proto = PCAP_PROTO_UDPING;
             else {
-                ippm_cli_error("--protocol: '%s' is not stamp, twamp-light "
-                               "or auto", optarg);
+                ippm_cli_error("--protocol: '%s' is not stamp, twamp-light, "
+                               "udping or auto", optarg);
                 return -1;
             }
             break;
@@ -446,6 +450,7 @@ struct check_run {
     bool twl;                  /* graded as TWAMP-Light (--protocol) */
     struct stamp_obs_pkt pkt;  /* its layouts, obs.ext */
     struct owtw_pcap *owtw; /* OWAMP/TWAMP control connections, if any */
+    struct udping_pcap *udping; /* UDPing datagrams, if any */
 };
 
 static void check_run_free(struct check_run *r)
@@ -457,6 +462,7 @@ static void check_run_free(struct check_run *r)
     free(r->flow_rows);
     free(r->res);
     owtw_pcap_free(r->owtw);
+    udping_pcap_free(r->udping);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
 }
@@ -561,6 +567,13 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         return orc;
     if (owtw_pcap_connections(r->owtw))
         return check_run_owtw(o, r);
+    if ((orc = udping_pcap_load(o, &r->cap, &r->udping)) != 0)
+        return orc;
+    if (r->udping) {
+        orc = udping_pcap_grade(r->udping, o, &r->res, &r->n_res);
+        r->duration_ns = now_ns() - r->start_ns;
+        return orc;
+    }
     r->port = o->port;
     if (r->port == 0 && capture_port(&r->cap, &r->port) != 0) {
         ippm_cli_error("pcap check: out of memory");
@@ -674,6 +687,10 @@ static void print_flows(FILE *f, const struct check_run *r, bool verbose)
 
 static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
+    if (r->udping) {
+        udping_pcap_summary(f, r->udping, verbose);
+        return;
+    }
     if (owtw_pcap_connections(r->owtw)) {
         owtw_pcap_summary(f, r->owtw);
         if (r->port)
@@ -744,6 +761,8 @@ static bool report_nothing_graded(const struct check_run *r,
                          r->res[i].c->role == IPPM_ROLE_SENDER);
     }
     bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (r->udping)
+        return udping_pcap_nothing_graded(r->udping, r->res, r->n_res);
     if (owtw_pcap_connections(r->owtw)) {
         if (!graded)
             ippm_cli_error("pcap check: nothing graded: every OWAMP/TWAMP "

@@ -42,7 +42,8 @@ enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
 /* --protocol: which test packets a capture holds. Auto reads TWAMP-Light
  * (RFC 5357 Appendix I) where a request shorter than STAMP's 44 octets is
  * answered with TWAMP-Light's 41, and none with 44 or more. */
-enum pcap_proto { PCAP_PROTO_AUTO = 0, PCAP_PROTO_STAMP, PCAP_PROTO_TWL };
+enum pcap_proto { PCAP_PROTO_AUTO = 0, PCAP_PROTO_STAMP, PCAP_PROTO_TWL,
+                  PCAP_PROTO_UDPING };
 
 struct check_opts {
     const char *file;
