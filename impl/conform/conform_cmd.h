@@ -46,6 +46,7 @@ struct conform_opts {
     size_t n_ssid_set;
     const char *keys_file; /* --keys: OWAMP/TWAMP KeyIDs and secrets */
     uint32_t owtw_mode;    /* --mode: an OWTW_MODE_* security bit, 0 any */
+    uint64_t duration_ns;  /* --duration: udping-sender's listening time */
 };
 
 struct self_ctx;
@@ -144,6 +145,8 @@ int conform_owtw_self(const struct conform_opts *o, bool ow, bool auth,
 /* ippm's own TWAMP and OWAMP servers, open and encrypted. */
 extern const struct conform_selftest conform_selftest_twamp_server;
 extern const struct conform_selftest conform_selftest_owamp_server;
+/* ippm's own UDPing sender, graded (conform_udping.c). */
+extern const struct conform_selftest conform_selftest_udping_sender;
 
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to
