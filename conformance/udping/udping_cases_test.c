@@ -250,7 +250,7 @@ static void m_rep_lost(void)
     F.rep[3] = F.rep[5];
     F.ext.n_rep = NSESS - 1;
 }
-static void m_rep_sum(void) { F.rep[2].sum_ms += 5; }
+static void m_rep_sum(void) { F.rep[2].sum_ms += 1000; }
 static void m_plain_order(void)
 {
     char *o = F.raw[1][0];

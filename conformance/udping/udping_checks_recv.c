@@ -13,7 +13,6 @@
 #include "conformance/stamp/stamp_check_util.h"
 
 #define NS_PER_S 1000000000ull
-#define LATENCY_TOL_NS 100000ull /* 100 µs, udping_obs_ext */
 
 struct sess {
     size_t first;          /* its first datagram */
@@ -253,7 +252,7 @@ UDPING_CHECK(udping_chk_rep_latency)
     const struct udping_obs_ext *x = udping_obs_ext(obs);
     if (!x || !x->n_rep)
         return no_reports(x, detail, cap);
-    double tol = (x->latency_tol_ns ? x->latency_tol_ns : LATENCY_TOL_NS) /
+    double tol = (x->latency_tol_ns ? x->latency_tol_ns : UDPING_OBS_LATENCY_TOL_NS) /
                  1e6;
     size_t n;
     struct sess *s = sessions(obs, &n);

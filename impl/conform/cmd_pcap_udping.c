@@ -20,9 +20,8 @@
 #include "proto/udping/udping.h"
 
 /* The receiver's reports are compared with the capture, up to this much
- * later (the capture sees a datagram before the server reads its clock;
- * 24 µs on average in udping-replay-statsd.pcap). */
-#define LATENCY_TOL_NS 100000ull
+ * later (the capture sees a datagram before the server reads its clock). */
+#define LATENCY_TOL_NS UDPING_OBS_LATENCY_TOL_NS
 /* The replay's -k: long enough that no pause in a capture splits a
  * session; the metrics do not depend on it. */
 #define REPLAY_KEEPALIVE_NS (10ull * 1000000000ull)
