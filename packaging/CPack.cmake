@@ -8,6 +8,7 @@
 #   /lib/systemd/system/ippm-twamp-light.service the same, TWAMP Light
 #   /lib/systemd/system/ippm-twamp-server.service the same, TWAMP
 #   /lib/systemd/system/ippm-owamp-server.service the same, OWAMP
+#   /lib/systemd/system/ippm-rmbt-server.service the same, RMBT UDP ping
 #   /lib/systemd/system/ippm-udping-server.service the same, UDPing
 #   /etc/ippm/ippm.conf                           conffile
 #
@@ -54,6 +55,7 @@ endfunction()
 ippm_derived_unit(ippm-twamp-light "twamp light-reflector")
 ippm_derived_unit(ippm-twamp-server "twamp server")
 ippm_derived_unit(ippm-owamp-server "owamp server")
+ippm_derived_unit(ippm-rmbt-server "rmbt server")
 ippm_derived_unit(ippm-udping-server "udping server")
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
 # The capture corpus, so an installed `ippm conform` replays it too.

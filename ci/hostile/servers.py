@@ -24,6 +24,7 @@ A profile is a dict:
                 CONTROL_ATTACKS of attacks.py apply to it
   banner        "stderr" when the server says "listening on" there
                 (default: stdout)
+  ready         what it says there instead of "listening on" (stderr)
   setup(srv)    None, or what makes srv's udp port listen once the
                 server is up (a TWAMP test session set up over control);
                 returns what to close with srv
@@ -97,6 +98,26 @@ class TwampLightUdp:
         if len(data) < 41:
             return None
         return struct.unpack_from("!I", data, 24)[0]
+
+
+class RmbtUdp:
+    """RMBT UDP ping requests (notes rmbt-udp-ping §1-§3): RP01, seq, a
+    token of now minted with KEY for 127.0.0.1, the legitimate peer. The
+    server's 8-octet reply is no request: a loop through it dies at once.
+    There is no SSID."""
+
+    def request(self, seq, ssid=0):
+        t = struct.pack("!I", int(time.time()) & 0xffffffff)
+        ip = b"\0" * 10 + b"\xff\xff" + socket.inet_aton("127.0.0.1")
+        ph = hmac.new(KEY, t, hashlib.sha256).digest()[:8]
+        ih = hmac.new(KEY, t + ip, hashlib.sha256).digest()[:4]
+        return b"RP01" + struct.pack("!I", seq & 0xffffffff) + t + ph + ih
+
+    def reply_seq(self, data):
+        """The sequence an RR01 or RE01 reply echoes, or None."""
+        if len(data) != 8 or data[:4] not in (b"RR01", b"RE01"):
+            return None
+        return struct.unpack_from("!I", data, 4)[0]
 
 
 class HttpGet:
@@ -233,6 +254,15 @@ PROFILES = {
         argv=owtw_argv("owamp"), udp=None, tcp=owtw.Greeting(),
         well_known=None, control=True,
         summary=re.compile(r"^owamp server: \d+ connections", re.M)),
+    # The RMBT UDP ping server: two worker threads, the suite's KEY as its
+    # one secret (a secret file of one line); it logs on stderr.
+    "rmbt": dict(
+        argv=lambda p: ["rmbt", "server", "--bind", p["addr"],
+                        "--port", str(p["udp"]), "--threads", "2",
+                        "--secret-file", p["key"]],
+        udp=RmbtUdp(), tcp=None, well_known=444, banner="stderr",
+        ready="Listening on",
+        summary=re.compile(r"^\d+ \[INFO\] Stopped: received \d+", re.M)),
     # UDPing (yahoo/UDPing): one-way, served = its -v line; -q: no JSON,
     # -N: no reverse DNS of the attackers.
     "udping": dict(
@@ -294,7 +324,7 @@ class Server:
             return "listening on" in self.proc.stdout.readline()
         end = time.monotonic() + 3
         while time.monotonic() < end and self.proc.poll() is None:
-            if "listening on" in self.stderr():
+            if self.prof.get("ready", "listening on") in self.stderr():
                 return True
             time.sleep(0.02)
         return False

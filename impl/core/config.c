@@ -28,6 +28,7 @@ static const char *const known_sections[] = {
     "twamp-client",
     "owamp-server",
     "owamp-client",
+    "rmbt-server",
     "udping-server",
 };
 
