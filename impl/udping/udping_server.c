@@ -397,10 +397,17 @@ static void us_warn(struct us *x, enum ippm_err e, const uint8_t *p,
     }
     uint32_t hdr_len = x->o.legacy ? UDPING_LEGACY_HDR_LEN : UDPING_HDR_LEN;
     char what[160], from[IPPM_ADDR_STRLEN], more[64] = "";
+    /* The size field, as the decoder read it before it refused. */
     uint32_t size = 0;
-    if (len >= hdr_len)
-        size = (uint32_t)p[hdr_len - 8] | (uint32_t)p[hdr_len - 7] << 8 |
-               (uint32_t)p[hdr_len - 6] << 16 | (uint32_t)p[hdr_len - 5] << 24;
+    if (x->o.legacy) {
+        struct udping_legacy_hdr l = {0};
+        (void)udping_legacy_decode(p, len, &l);
+        size = (uint32_t)l.size;
+    } else {
+        struct udping_hdr h = {0};
+        (void)udping_decode(p, len, &h);
+        size = h.size;
+    }
     switch (i) {
     case 0:
         snprintf(what, sizeof what,
@@ -656,7 +663,7 @@ static void us_free(struct us *x)
     us_sink_close(&x->plain);
     us_sink_close(&x->tagged);
     ippm_rx_batch_free(&x->rx);
-    if (x->sock.fd > 0)
+    if (x->sock.fd >= 0)
         ippm_net_close(&x->sock);
     free(x->slots);
     free(x->mem);
