@@ -389,9 +389,14 @@ static void test_udping_server_table_full(void **state)
                                         NULL),
                      UDPING_ERR_TABLE);
     assert_true(f.s.dropped[4] == 1);
+    /* out without n_out: no early report either */
+    assert_int_equal(udping_server_take(&f.s, b, 72, &f.peer, T0 + 3, r,
+                                        NULL),
+                     UDPING_ERR_TABLE);
     assert_int_equal(udping_server_take(&f.s, b, 72, &f.peer, T0 + 3, r, &n),
                      IPPM_OK);
     assert_int_equal(n, 1);
+    assert_true(f.s.dropped[4] == 2);
     assert_string_equal(r[0].guid, G2);
     assert_true(r[0].early);
     assert_true(f.s.evicted == 1 && f.s.reported == 1);
