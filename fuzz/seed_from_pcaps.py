@@ -17,6 +17,9 @@ never rewrites it):
                                    on, and every option on
   fuzz_stamp_twl                   TWAMP-Light requests and replies of
                                    pcaps/twamp/*.pcap under each flag
+  fuzz_rmbt_request                each RMBT request from its source, under
+  fuzz_rmbt_reply                  0/1/3 secrets and the window's edges;
+                                   each reply, and base64 tokens
   fuzz_pcap_read                   frames of every reference capture,
                                    as captured (Ethernet) and re-wrapped
                                    as raw IP, DLT_NULL and Linux SLL, and
@@ -29,6 +32,7 @@ Idempotent: same captures, same files.
 import glob
 import hashlib
 import os
+import socket
 import struct
 import sys
 
@@ -169,6 +173,41 @@ def twl_seeds(made):
                 write("fuzz_stamp_twl", bytes([flags]) + pl, made)
 
 
+# fuzz_rmbt_request's header: flags, clock offset from the token's time
+# (seconds), then the source address (16 octets).
+RMBT_OFFSETS = (0, 14400, 14401, -30, -31)
+
+
+def rmbt_seeds(made):
+    """fuzz_rmbt_request: each request of the RMBT captures from its real
+    source, under 0, 1 and 3 secrets and the window's edges;
+    fuzz_rmbt_reply: each reply, and the notes' base64 tokens."""
+    pats = [os.path.join(SHARED, "pcaps-reference", "rmbt-*.pcap"),
+            os.path.join(ROOT, "pcaps", "reference", "rmbt-*.pcap"),
+            os.path.join(ROOT, "pcaps", "rmbt", "*.pcap")]
+    for pat in pats:
+        for f in sorted(glob.glob(pat)):
+            for pkt in PcapReader(f):
+                if UDP not in pkt:
+                    continue
+                pl, ip = bytes(pkt[UDP].payload), pkt[UDP].underlayer
+                if pkt[UDP].sport in (444, 44444, 44445):
+                    write("fuzz_rmbt_reply", pl, made)
+                    continue
+                v6 = ip.version == 6
+                src = socket.inet_pton(socket.AF_INET6 if v6 else
+                                       socket.AF_INET, ip.src)
+                src = src + bytes(16 - len(src))
+                for n in (0, 1, 3):
+                    for off in RMBT_OFFSETS:
+                        flags = n | (4 if v6 else 0)
+                        write("fuzz_rmbt_request", bytes([flags]) +
+                              struct.pack(">i", off) + src + pl, made)
+    for tok in ("ZVPxAEzErM6+VBk3ePy2iA==", "ZVPxAEzErM6+VBk3mplrcA==",
+                "ZVPxAEzErM6+VBk3ePy2iA"):
+        write("fuzz_rmbt_reply", tok.encode(), made)
+
+
 def main():
     made = {}
     caps = captures()
@@ -211,6 +250,7 @@ def main():
             # a full session table: prefill, then the capture's packets
             write_handle([0x82, 200], records(req[:4]), made)
     twl_seeds(made)
+    rmbt_seeds(made)
     for t in sorted(made):
         print(f"seed: {t}: {made[t]} new")
     if not made:

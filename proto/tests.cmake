@@ -46,6 +46,15 @@ ippm_unit_test(twamp_light_test
 ippm_unit_test(owamp_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/owamp/owamp_test.c
                ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
                LIBS ippm_proto OpenSSL::Crypto)
+# RMBT UDP ping: every vector of rmbt-udp-ping notes §7 and the §4 table
+# with an injected clock, OpenSSL as the backend.
+ippm_unit_test(rmbt_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/rmbt/rmbt_test.c
+               ${CMAKE_SOURCE_DIR}/impl/core/crypto_openssl.c
+               LIBS ippm_proto OpenSSL::Crypto)
+# The RMBT pinger's bookkeeping: sequences, matching, waits, bounded
+# window, statistics (no crypto).
+ippm_unit_test(rmbt_ping_test
+               SOURCES ${CMAKE_CURRENT_LIST_DIR}/rmbt/rmbt_ping_test.c)
 # The shared PRNG and Algorithm S (netem, owtw and udping draw from it).
 ippm_unit_test(ippm_rand_test
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/common/ippm_rand_test.c)

@@ -19,6 +19,7 @@
 #include "../common/ippm_crypto.h"
 #include "../common/ippm_err.h"
 #include "../common/ippm_event.h"
+#include "../common/ippm_stats.h"
 
 #define RMBT_REQ_LEN       24
 #define RMBT_REP_LEN       8
@@ -67,6 +68,8 @@ enum ippm_err rmbt_request_encode(uint8_t *buf, size_t cap, uint32_t seq,
 enum ippm_err rmbt_request_decode(const uint8_t *p, size_t len,
                                   struct rmbt_request *out);
 
+/* Writes the tag and r->seq (8 octets). Returns IPPM_OK,
+ * IPPM_ERR_NOSPACE, IPPM_ERR_BAD_ARG (a tag that is neither). */
 enum ippm_err rmbt_reply_encode(uint8_t *buf, size_t cap,
                                 const struct rmbt_reply *r);
 
@@ -82,16 +85,30 @@ enum ippm_err rmbt_reply_decode(const uint8_t *p, size_t len,
 void rmbt_ip128(const struct ippm_addr *a, uint8_t out[16]);
 
 /* time ‖ HMAC(secret, time)[0:8] ‖ HMAC(secret, time ‖ ip128)[0:4].
- * secret is an HMAC-SHA-256 key made from the secret's octets. */
+ * secret is an HMAC-SHA-256 key made from the secret's octets. Returns
+ * IPPM_OK, IPPM_ERR_BAD_ARG (ip of no family), IPPM_ERR_NO_KEY,
+ * IPPM_ERR_CRYPTO; token is untouched on error. */
 enum ippm_err rmbt_token_mint(const struct ippm_hmac_key *secret,
                               uint32_t time, const struct ippm_addr *ip,
                               uint8_t token[RMBT_TOKEN_LEN]);
+
+/* packet_hash = HMAC(secret, time_be)[0:8], and packet_ip_hash =
+ * HMAC(secret, time_be ‖ ip128(ip))[0:4] (notes §2); time_be is the
+ * token's first four octets. Each returns IPPM_OK, IPPM_ERR_NO_KEY or
+ * IPPM_ERR_CRYPTO, leaving out untouched on error. */
+enum ippm_err rmbt_packet_hash(const struct ippm_hmac_key *secret,
+                               const uint8_t time_be[4], uint8_t out[8]);
+enum ippm_err rmbt_ip_hash(const struct ippm_hmac_key *secret,
+                           const uint8_t time_be[4],
+                           const struct ippm_addr *ip, uint8_t out[4]);
 
 /* Standard base64 with padding, NUL-terminated (25 octets). */
 void rmbt_token_b64(const uint8_t token[RMBT_TOKEN_LEN],
                     char out[RMBT_TOKEN_B64_LEN + 1]);
 
-/* Decodes base64 text that must give exactly 16 octets; IPPM_ERR_BAD_ARG
+/* Decodes base64 text that must give exactly 16 octets: 22 characters of
+ * the standard alphabet then "==" (the last character's two spare bits
+ * are not checked, as Python's decoder does not). IPPM_ERR_BAD_ARG
  * otherwise (as the original client refuses it). */
 enum ippm_err rmbt_token_from_b64(const char *text, size_t len,
                                   uint8_t token[RMBT_TOKEN_LEN]);
@@ -118,7 +135,8 @@ struct rmbt_decision {
 };
 
 /* Decides on the datagram p/len from src at now_ns (Unix ns, whole
- * seconds are used). */
+ * seconds are used). out->why is IPPM_OK, a RMBT_ERR_* drop reason, or
+ * IPPM_ERR_NO_KEY / IPPM_ERR_CRYPTO when a secret cannot hash. */
 void rmbt_server_decide(const struct rmbt_server *srv, const uint8_t *p,
                         size_t len, const struct ippm_addr *src,
                         uint64_t now_ns, struct rmbt_decision *out);
@@ -129,5 +147,87 @@ void rmbt_server_decide(const struct rmbt_server *srv, const uint8_t *p,
 void rmbt_server_handle(const struct rmbt_server *srv,
                         const struct ippm_event *ev, uint8_t *tx, size_t cap,
                         struct ippm_action *act, struct rmbt_decision *d);
+
+/* ---- the pinger's bookkeeping (rmbt_ping.c) ---- */
+
+/* Notes §6: a packet with no reply after 5000 ms is reported lost. */
+#define RMBT_PING_WAIT_NS 5000000000ull
+/* Packets awaiting a reply at once. Memory stays this whatever the run's
+ * length; a send that finds the window full first reports its oldest
+ * packet lost (at 1 per second and 5 s of wait, 6 are ever pending). */
+#define RMBT_PING_PENDING 1024u
+
+struct rmbt_ping_slot {
+    uint64_t number; /* 1-based packet number; 0: free */
+    uint64_t sent_ns;
+};
+
+/* What the pinger reports for one packet. */
+struct rmbt_ping_event {
+    uint64_t number; /* 1-based, as the original prints seq=N */
+    uint32_t seq;    /* on the wire */
+    enum rmbt_tag tag;
+    uint64_t rtt_ns; /* replies only */
+};
+
+/* Caller-owned, one per run. Counts of packets, not of octets. */
+struct rmbt_ping {
+    uint32_t first_seq; /* the wire sequence of packet 1 (random) */
+    uint64_t wait_ns;
+    uint64_t sent;
+    uint64_t received; /* first replies: RR01 and RE01, as the original */
+    uint64_t rr01, re01;
+    uint64_t timed_out;   /* reported lost before the end */
+    uint64_t ignored;     /* replies of no pending packet: late, duplicate,
+                           * never sent */
+    uint64_t malformed;   /* datagrams that are no RR01/RE01 reply */
+    uint64_t oldest;      /* no packet below this number is pending */
+    struct ippm_dist rtt; /* ns, first replies */
+    struct rmbt_ping_slot slot[RMBT_PING_PENDING];
+};
+
+/* Empties p for a run whose packet 1 carries first_seq; wait_ns 0 takes
+ * RMBT_PING_WAIT_NS. */
+void rmbt_ping_init(struct rmbt_ping *p, uint32_t first_seq, uint64_t wait_ns);
+
+/* Reports one packet past its wait at now_ns (or the oldest pending one
+ * when the window is full and a send is due: full true), oldest first:
+ * true with out filled (tag and rtt unset), false when none. Call until
+ * false before each send and when rmbt_ping_deadline has passed. */
+bool rmbt_ping_expire(struct rmbt_ping *p, uint64_t now_ns, bool full,
+                      struct rmbt_ping_event *out);
+
+/* Records the next packet as sent at now_ns: out gets its number and wire
+ * sequence. Returns IPPM_OK, or IPPM_ERR_SESSION_FULL when its slot is
+ * still pending (call rmbt_ping_expire with full first). */
+enum ippm_err rmbt_ping_sent(struct rmbt_ping *p, uint64_t now_ns,
+                             struct rmbt_ping_event *out);
+
+/* Takes a datagram that arrived at now_ns. Returns IPPM_OK with out filled
+ * for the first reply of a pending packet; RMBT_ERR_LENGTH or
+ * RMBT_ERR_MAGIC for what is no reply (counted malformed); and
+ * IPPM_ERR_UNEXPECTED for a reply of no pending packet (counted
+ * ignored: the original drops those too). */
+enum ippm_err rmbt_ping_reply(struct rmbt_ping *p, const uint8_t *data,
+                              size_t len, uint64_t now_ns,
+                              struct rmbt_ping_event *out);
+
+/* When the oldest pending packet's wait ends; UINT64_MAX when none. */
+uint64_t rmbt_ping_deadline(const struct rmbt_ping *p);
+
+/* Packets still awaiting a reply. */
+uint64_t rmbt_ping_pending(const struct rmbt_ping *p);
+
+/* The closing statistics (notes §6): every packet not answered counts
+ * lost, pending or not; loss_pct = 100 (sent - received) / sent, 0 when
+ * nothing was sent; rtt's stddev is the population deviation the
+ * original prints as mdev. */
+struct rmbt_ping_stats {
+    uint64_t sent, received, rr01, re01, lost;
+    double loss_pct;
+    struct ippm_summary rtt; /* ns */
+};
+
+void rmbt_ping_stats(const struct rmbt_ping *p, struct rmbt_ping_stats *out);
 
 #endif
