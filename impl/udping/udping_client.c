@@ -108,6 +108,10 @@ static int open_plain(struct run *r)
             return IPPM_EXIT_RUNTIME;
         }
         r->fds[i] = s.fd;
+        /* Nothing reads these sockets: whatever reaches a source port
+         * should not queue megabytes per port (5000 of them). */
+        int small = 1; /* the kernel's minimum */
+        (void)setsockopt(s.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
         if (i == 0) {
             r->to_len = ippm_addr_to_sockaddr(&r->o.remote, s.family, &r->to);
             if (r->to_len == 0) {
