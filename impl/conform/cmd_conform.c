@@ -21,6 +21,7 @@
 #include "impl/core/clock.h"
 #include "impl/commands.h"
 #include "impl/conform/conform_cmd.h"
+#include "impl/conform/conform_rmbt.h"
 #include "conform_live.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/report/html_report.h"
@@ -67,7 +68,9 @@ enum {
     OPT_SENDER_DEFAULTS,
     OPT_SSID_SET,
     OPT_KEYS,
-    OPT_MODE
+    OPT_MODE,
+    OPT_SEED,
+    OPT_IP
 };
 
 static const struct option long_opts[] = {
@@ -97,6 +100,8 @@ static const struct option long_opts[] = {
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {"keys", required_argument, NULL, OPT_KEYS},
     {"mode", required_argument, NULL, OPT_MODE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"ip", required_argument, NULL, OPT_IP},
     {NULL, 0, NULL, 0},
 };
 
@@ -174,6 +179,10 @@ static void usage(FILE *f);
         "                         security mode (default: the strongest " \
         "offered\n" \
         "                         that --keys allows)\n" \
+        "  --seed SECRET, --ip IP   rmbt-server only: the server's secret " \
+        "and our\n" \
+        "                         address as it sees it (default: the " \
+        "route's)\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
         "  -v, --verbose          every n/a case's reason under it (by " \
@@ -214,9 +223,20 @@ static const int deny_owtw_server[] = {
     OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_PATH, OPT_TOLERANCE, 0};
 
+/* An RMBT UDP ping server: --seed and --ip are its alone. */
+static const int deny_rmbt_server[] = {
+    OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST,
+    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_KEYS, OPT_MODE, 0};
+
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
 {
+    if ((c == OPT_SEED || c == OPT_IP) && deny != deny_rmbt_server) {
+        ippm_cli_error("%s: --%s is rmbt-server's option (see --help)", prog,
+                       c == OPT_SEED ? "seed" : "ip");
+        return IPPM_EXIT_USAGE;
+    }
     for (; deny && *deny; deny++) {
         if (*deny != c)
             continue;
@@ -284,6 +304,12 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             if (conform_owtw_mode("--mode", optarg, &o->owtw_mode) != 0)
                 return IPPM_EXIT_USAGE;
             break;
+        case OPT_SEED:
+            o->rmbt_seed = optarg;
+            break;
+        case OPT_IP:
+            o->rmbt_ip = optarg;
+            break;
         case OPT_STATEFUL:
         case OPT_STATELESS:
             /* Contradicting modes: the last one must not silently win. */
@@ -310,6 +336,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
                                  &o->tolerance_ns) != 0)
                 return IPPM_EXIT_USAGE;
+            o->tolerance_given = true;
             break;
         case OPT_LISTEN:
             o->listen = optarg;
@@ -797,7 +824,10 @@ static int run_one_corpus(const char *m)
     return ippm_pcap_check_manifest(m);
 }
 
-/* --pcap-manifest's corpus, else STAMP's and TWAMP Light's. */
+/* The RMBT UDP ping corpus, after TWAMP Light's. */
+#define RMBT_MANIFEST "pcaps/rmbt/MANIFEST"
+
+/* --pcap-manifest's corpus, else STAMP's, TWAMP Light's and RMBT's. */
 static int run_pcap_corpus(const struct conform_opts *o)
 {
     char buf[2][512];
@@ -811,6 +841,10 @@ static int run_pcap_corpus(const struct conform_opts *o)
         return rc;
     int trc = run_one_corpus(find_manifest(TWL_MANIFEST, buf[1],
                                            sizeof buf[1]));
+    rc = rc != IPPM_EXIT_OK ? rc : trc;
+    trc = ippm_net_stopping() ? IPPM_EXIT_OK
+                              : run_one_corpus(find_manifest(
+                                    RMBT_MANIFEST, buf[0], sizeof buf[0]));
     return rc != IPPM_EXIT_OK ? rc : trc;
 }
 
@@ -875,6 +909,34 @@ static int cmd_owtw_server(const struct conform_target *t, int argc,
     return conform_owtw_server(&o, &target, ow, t->name, argv[optind]);
 }
 
+/* ippm conform rmbt-server HOST[:PORT] --seed S [--ip IP]
+ * (conform_rmbt.c). */
+static int cmd_rmbt_server(const struct conform_target *t, int argc,
+                           char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    const char *prog = "conform rmbt-server";
+    int rc = parse(&o, argc, argv, prog, t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
+    if (rc >= 0)
+        return rc;
+    struct ippm_addr target;
+    if (optind + 1 != argc || !o.rmbt_seed || !*o.rmbt_seed) {
+        ippm_cli_error(optind >= argc       ? "%s: missing HOST[:PORT]"
+                       : optind + 1 != argc ? "%s: unexpected argument"
+                                            : "%s: needs --seed SECRET",
+                       prog);
+        return IPPM_EXIT_USAGE;
+    }
+    rc = ippm_cli_addr(prog, argv[optind], o.port_given ? o.port : 0, 444,
+                       &target);
+    return rc ? rc
+              : conform_rmbt_server(&o, &target, o.rmbt_seed, o.rmbt_ip,
+                                    argv[optind]);
+}
+
 static const struct conform_target conform_targets[] = {
     {"stamp-reflector", "stamp", "HOST[:PORT]",
      "probe a Session-Reflector (port 862 by default;\n"
@@ -904,6 +966,12 @@ static const struct conform_target conform_targets[] = {
      "861 by default): the OWAMP-Control cases",
      IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
      &conform_selftest_owamp_server},
+    {"rmbt-server", "rmbt", "HOST[:PORT] --seed S",
+     "probe an RMBT UDP ping server (port 444 by\n"
+     "default) with every row of the notes' bad-input\n"
+     "table: the RMBT cases",
+     IPPM_ROLE_REFLECTOR, 0, deny_rmbt_server, cmd_rmbt_server,
+     NULL /* until `ippm rmbt server` is in: conform_selftest_rmbt_server */},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
@@ -960,6 +1028,8 @@ static void unknown_target(const char *name)
  * TWAMP Light: "twamp" when its (first) prefix is TWAMP's. */
 static const char *self_protocol(const char *only)
 {
+    if (only && strncasecmp(only, "RMBT", 4) == 0) /* ippm rmbt server */
+        return "rmbt";
     return only && strncasecmp(only, "TWAMP", 5) == 0 ? "twamp" : "stamp";
 }
 

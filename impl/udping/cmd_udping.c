@@ -16,6 +16,7 @@ struct udping_sub {
  * joins with one more line here. */
 static const struct udping_sub subs[] = {
     {"client", udping_client_main, "send a UDPing stream (yahoo/UDPing)"},
+    {"server", udping_server_main, "receive UDPing streams, report each session"},
 };
 
 #define N_SUBS (sizeof subs / sizeof subs[0])
