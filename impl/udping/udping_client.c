@@ -151,9 +151,17 @@ static int open_raw(struct run *r)
     r->hdr_len = udping_frame_hdr_len(r->o.remote.family);
     if (check_mtu(r))
         return IPPM_EXIT_USAGE;
+    int dropped;
     if (udping_link_open(&r->link, err, sizeof err) ||
-        udping_drop_privileges(err, sizeof err) < 0) {
+        (dropped = udping_drop_privileges(err, sizeof err)) < 0) {
         ippm_cli_error("%s: %s", PROG, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    /* The result is written at the end, as nobody: find out now. */
+    if (dropped == 0 && r->o.json && ippm_atomic_probe(r->o.json) < 0) {
+        ippm_cli_error("--json: user nobody cannot write '%s' (%s): with -a "
+                       "the client runs as nobody once its socket is open",
+                       r->o.json, strerror(errno));
         return IPPM_EXIT_RUNTIME;
     }
     memcpy(r->ends.src_mac, r->link.mac, UDPING_MAC_LEN);
