@@ -13,6 +13,13 @@
 # the same echo baselines and load (TWAMP-Test packets in mode O have
 # STAMP's open layout: RFC 8762 took it from RFC 5357). It writes
 # ci/bench-results-twamp.md and gates nothing.
+# BENCH_SET=rmbt runs `ippm rmbt server` (issue 13) instead: the load sends
+# 24-octet RMBT UDP ping requests (`ippm bench load --rmbt-token`, a token
+# of now minted for 127.0.0.1 with the bench key, so every request costs
+# the server both HMACs and gets RR01), one flow against the echo and the
+# server pinned to CPU 1, then FLOWS flows against the echo and the server
+# at --threads 1 and --threads 2 --cpus 0-1. It writes
+# ci/bench-results-rmbt.md and gates nothing.
 # The thread rows (issue 11) run the load as FLOWS (4) generators, each its
 # own socket, so that the kernel's SO_REUSEPORT hash spreads them over the
 # reflector's workers; their baseline is the bare echo under the same load
@@ -42,6 +49,10 @@ if [ "$BENCH_SET" = twamp ]; then
     OUT=${BENCH_OUT:-$ROOT/ci/bench-results-twamp.md}
 else
     OUT=${BENCH_OUT:-$ROOT/ci/bench-results.md}
+fi
+if [ "$BENCH_SET" = rmbt ]; then
+    BENCH_GATE=0
+    OUT=${BENCH_OUT:-$ROOT/ci/bench-results-rmbt.md}
 fi
 GOAL=0.9
 PY=/usr/bin/python3
@@ -226,6 +237,28 @@ if [ "$BENCH_SET" = twamp ]; then
         "twamp-server-O|twamp server --listen 127.0.0.1 --quiet --any-sender-port|"
     )
 fi
+if [ "$BENCH_SET" = rmbt ]; then
+    # The token of now for 127.0.0.1 under the bench key (notes
+    # rmbt-udp-ping §2, §3): valid for 4 hours, every request RR01.
+    RMBT_TOKEN=$("$PY" -c '
+import hashlib, hmac, socket, struct, sys, time
+k = open(sys.argv[1], "rb").read().strip()
+t = struct.pack("!I", int(time.time()))
+ip = b"\0" * 10 + b"\xff\xff" + socket.inet_aton("127.0.0.1")
+h = lambda m, n: hmac.new(k, m, hashlib.sha256).digest()[:n]
+print((t + h(t, 8) + h(t + ip, 4)).hex())' "$KEYF")
+    RMBT_LOAD="--rmbt-token $RMBT_TOKEN"
+    RMBT="rmbt server --bind 127.0.0.1 --secret-file $KEYF"
+    CASES=(
+        "echo|bench echo --listen 127.0.0.1 --batch $BATCH|$RMBT_LOAD"
+        "echo-meta|bench echo --listen 127.0.0.1 --batch $BATCH --meta|$RMBT_LOAD"
+        "rmbt|$RMBT --threads 1|$RMBT_LOAD"
+        "rmbt-nosecret|rmbt server --bind 127.0.0.1 --threads 1|$RMBT_LOAD"
+        "echo-flows|bench echo --listen 127.0.0.1 --batch $BATCH|$RMBT_LOAD|$FLOWS"
+        "rmbt-threads-1|$RMBT --threads 1|$RMBT_LOAD|$FLOWS"
+        "rmbt-threads-2|$RMBT --threads 2 --cpus 0-1|$RMBT_LOAD|$FLOWS"
+    )
+fi
 fail=0
 declare -A RATES CPUS
 # Rounds interleave the servers, so a noisy neighbour hurts them alike.
@@ -311,6 +344,49 @@ if [ "$BENCH_SET" = twamp ]; then
     echo
     echo "$table"
     [ -n "$noise" ] && echo "bench: $noise"
+    echo "bench: written to ${OUT#$ROOT/}"
+    exit $fail
+fi
+if [ "$BENCH_SET" = rmbt ]; then
+    ratio_of() { "$PY" -c "import sys; e=float(sys.argv[1]); r=float(sys.argv[2]); print(f'{r/e:.3f}' if e else 'nan')" "$1" "$2"; }
+    r1=$(ratio_of "$echo_rate" "${RATE[rmbt]}")
+    t1=$(ratio_of "${RATE[echo-flows]}" "${RATE[rmbt-threads-1]}")
+    t2=$(ratio_of "${RATE[echo-flows]}" "${RATE[rmbt-threads-2]}")
+    commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (+ uncommitted changes)" || true)
+    {
+        echo "# ippm bench: RMBT UDP ping server vs bare UDP echo on loopback"
+        echo
+        echo "Produced by \`BENCH_SET=rmbt ci/bench.sh $SECS\` (BATCH=$BATCH WINDOW=$WINDOW ROUNDS=$ROUNDS FLOWS=$FLOWS)"
+        echo "on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit$dirty, build \`$BUILD\`;"
+        echo "$(nproc) CPU, Linux $(uname -r); one-flow rows: $PINNING."
+        echo
+        echo "$table"
+        echo
+        if [ -n "$noise" ]; then echo "$noise"; echo; fi
+        echo "Load: \`ippm bench load 127.0.0.1 --rmbt-token HEX\`: 24-octet RP01 requests"
+        echo "carrying one token of now minted for 127.0.0.1 with the bench key (the"
+        echo "original client's token mode), at most $WINDOW unanswered; the echo gets the"
+        echo "same datagrams and returns all 24 octets, the server 8. rmbt: \`ippm rmbt"
+        echo "server --threads 1 --secret-file KEY\` (both HMAC-SHA-256 per request, every"
+        echo "reply RR01); rmbt-nosecret: no secret (the time window only, RE01)."
+        echo "Goal: server ≥ $GOAL × echo. One flow, pinned: rmbt / echo = $r1."
+        echo "$FLOWS flows (unpinned load, each its own socket): rmbt-threads-1 / echo-flows"
+        echo "= $t1, rmbt-threads-2 (--threads 2 --cpus 0-1) / echo-flows = $t2."
+        echo "CPU µs/reply is the server's utime+stime over the run divided by replies."
+        echo
+        echo '```'
+        cat "$TMP/all.jsonl"
+        echo '```'
+        echo
+        echo '```'
+        cat "$TMP/servers.txt"
+        echo '```'
+    } >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+    echo
+    echo "$table"
+    [ -n "$noise" ] && echo "bench: $noise"
+    echo "bench: rmbt / echo = $r1; threads-1 / echo-flows = $t1, threads-2 / echo-flows = $t2 (goal >= $GOAL)"
     echo "bench: written to ${OUT#$ROOT/}"
     exit $fail
 fi

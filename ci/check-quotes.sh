@@ -5,6 +5,11 @@
 # across line breaks, page breaks (footer, form feed, running header) and
 # hyphens the RFC broke at a line end.
 #
+# Protocols without an RFC (rmbt, udping) quote the notes that stand in
+# for one: a case whose section reads "<name> notes §N" is checked against
+# notes/<name>.md next to RFC_DIR instead (IPPM_NOTES_DIR), with Markdown's
+# emphasis and code marks (** and `) dropped on both sides.
+#
 # usage: ci/check-quotes.sh [RFC_DIR]   (default: ../shared/rfc next to the repo)
 # Exits 0 when every quote is found, 1 otherwise; skips (exit 0, with a
 # message) when the RFC directory is absent.
@@ -22,10 +27,12 @@ if ! command -v python3 >/dev/null 2>&1; then
     exit 0
 fi
 
-exec python3 - "$here/conformance/cases" "$rfc_dir" <<'PY'
+notes_dir=${IPPM_NOTES_DIR:-$(dirname "$rfc_dir")/notes}
+
+exec python3 - "$here/conformance/cases" "$rfc_dir" "$notes_dir" <<'PY'
 import glob, os, re, sys
 
-cases_dir, rfc_dir = sys.argv[1], sys.argv[2]
+cases_dir, rfc_dir, notes_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def norm(s):
     s = s.replace('\ufeff', '')
@@ -71,7 +78,18 @@ def tokens(src):
             toks.append(('p', m.group(3)))
     return toks
 
-bad = checked = drafts = 0
+def md_plain(s):
+    return norm(s.replace('**', '').replace('`', ''))
+
+notes = {}
+def notes_text(name):
+    if name not in notes:
+        path = os.path.join(notes_dir, name + '.md')
+        notes[name] = (md_plain(open(path, encoding='utf-8').read())
+                       if os.path.isfile(path) else None)
+    return notes[name]
+
+bad = checked = drafts = notes_checked = 0
 paths = sorted(glob.glob(os.path.join(cases_dir, '*.c')))
 # Quote constants of every file: tables may share them (owtw_rows.c).
 def file_consts(toks):
@@ -129,9 +147,24 @@ for path in paths:
             elif len(q) == 1 and q[0][0] == 'id' and q[0][1] in consts:
                 quote = consts[q[0][1]]
             checked += 1
+            m = (re.match(r'^(\S+) notes \u00a7', sec[0][1])
+                 if len(sec) == 1 and sec[0][0] == 'str' else None)
             if quote is None:
                 print('%s: %s: quote is not a string literal' % (path, cid))
                 bad += 1
+            elif m:
+                # Notes stand in for an RFC: ../shared/notes/<name>.md.
+                text = notes_text(m.group(1))
+                nq = md_plain(quote)
+                notes_checked += 1
+                if text is None:
+                    print('%s: %s: no %s.md in %s' %
+                          (os.path.basename(path), cid, m.group(1), notes_dir))
+                    bad += 1
+                elif not nq or nq not in text:
+                    print('%s: %s: quote not found in %s.md:\n    "%s"' %
+                          (os.path.basename(path), cid, m.group(1), quote))
+                    bad += 1
             else:
                 nq = norm(quote)
                 where = [n for n, t in corpus.items() if nq in t]
@@ -142,7 +175,7 @@ for path in paths:
             i = j
         i += 1
 
-print('check-quotes: %d quotes checked, %d not found, %d draft quotes '
-      'skipped' % (checked, bad, drafts))
+print('check-quotes: %d quotes checked (%d against notes), %d not found, '
+      '%d draft quotes skipped' % (checked, notes_checked, bad, drafts))
 sys.exit(1 if bad or not checked else 0)
 PY

@@ -26,5 +26,7 @@ int cmd_bench(int argc, char **argv);     /* ippm bench echo|load ... (ci/bench.
 int cmd_relay(int argc, char **argv);     /* ippm relay --listen A:P --to A:P ... */
 int cmd_catalogue(int argc, char **argv); /* ippm catalogue --coverage [RFC] */
 int cmd_owamp(int argc, char **argv);     /* ippm owamp server|client ... */
+int cmd_rmbt(int argc, char **argv);      /* ippm rmbt server|ping|token ... */
+int cmd_udping(int argc, char **argv);    /* ippm udping client|server ... */
 
 #endif

@@ -24,6 +24,8 @@ static const struct subcommand subcommands[] = {
     {"bench", cmd_bench, "measure this implementation's throughput"},
     {"catalogue", cmd_catalogue, "which RFC sentence each case grades, or why none"},
     {"owamp", cmd_owamp, "OWAMP (RFC 4656) server and client"},
+    {"rmbt", cmd_rmbt, "RMBT UDP ping (open-rmbt-udp-ping) server, ping, token"},
+    {"udping", cmd_udping, "UDPing (yahoo/UDPing) one-way client and server"},
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -8,6 +8,8 @@
 #   /lib/systemd/system/ippm-twamp-light.service the same, TWAMP Light
 #   /lib/systemd/system/ippm-twamp-server.service the same, TWAMP
 #   /lib/systemd/system/ippm-owamp-server.service the same, OWAMP
+#   /lib/systemd/system/ippm-rmbt-server.service the same, RMBT UDP ping
+#   /lib/systemd/system/ippm-udping-server.service the same, UDPing
 #   /etc/ippm/ippm.conf                           conffile
 #
 # Depends: from dpkg-shlibdeps (dpkg-dev), which needs file(1).
@@ -53,6 +55,8 @@ endfunction()
 ippm_derived_unit(ippm-twamp-light "twamp light-reflector")
 ippm_derived_unit(ippm-twamp-server "twamp server")
 ippm_derived_unit(ippm-owamp-server "owamp server")
+ippm_derived_unit(ippm-rmbt-server "rmbt server")
+ippm_derived_unit(ippm-udping-server "udping server")
 install(FILES ${IPPM_PKG_DIR}/ippm.conf DESTINATION /etc/ippm)
 # The capture corpus, so an installed `ippm conform` replays it too.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/pcaps/stamp ${CMAKE_SOURCE_DIR}/pcaps/twamp

@@ -41,6 +41,8 @@ for f in ./usr/bin/ippm ./lib/systemd/system/ippm-reflector.service \
     ./lib/systemd/system/ippm-twamp-light.service \
     ./lib/systemd/system/ippm-twamp-server.service \
     ./lib/systemd/system/ippm-owamp-server.service \
+    ./lib/systemd/system/ippm-rmbt-server.service \
+    ./lib/systemd/system/ippm-udping-server.service \
     ./etc/ippm/ippm.conf ./usr/share/man/man1/ippm.1.gz; do
     grep -q " $f\$" "$dir/contents.out" || fail "package lacks $f"
 done
@@ -98,6 +100,38 @@ rpid=
 grep -q "received 5, replied 5" "$dir/refl.err" || fail "reflector summary"
 echo "ok   installed reflector answered the installed sender"
 
+# ---- the installed RMBT server from the installed config ----
+# ([rmbt-server] of ippm.conf: port 444 there, another one here; a secret
+# file as LoadCredential would give it; a request made with Python's hmac)
+printf '# test\ntopsecret deb\n' >"$dir/rmbt.secrets"
+RPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$IPPM" rmbt server --config "$CONF" --port "$RPORT" --bind 127.0.0.1 \
+    --secret-file "$dir/rmbt.secrets" --threads 1 2>"$dir/rmbt.err" &
+rpid=$!
+i=0
+while ! grep -q "worker thread(s) total" "$dir/rmbt.err" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && fail "installed rmbt server did not start"
+    kill -0 "$rpid" 2>/dev/null || { rpid=; fail "installed rmbt server exited"; }
+    sleep 0.1
+done
+/usr/bin/python3 - "$RPORT" >"$dir/rmbt.out" 2>&1 <<'PY' || fail "rmbt ping"
+import hashlib, hmac, socket, struct, sys, time
+t = struct.pack("!I", int(time.time()))
+ip = b"\0" * 10 + b"\xff\xff" + socket.inet_aton("127.0.0.1")
+h = lambda m, n: hmac.new(b"topsecret", m, hashlib.sha256).digest()[:n]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b"RP01\0\0\0\7" + t + h(t, 8) + h(t + ip, 4), ("127.0.0.1", int(sys.argv[1])))
+assert s.recv(64) == b"RR01\0\0\0\7"
+PY
+kill -TERM "$rpid"
+wait "$rpid" || { rpid=; fail "rmbt server exit status $? after SIGTERM"; }
+rpid=
+grep -q "Secret 1: deb" "$dir/rmbt.err" || fail "rmbt server: secret label"
+grep -q "received 1, replied 1 (RR01 1" "$dir/rmbt.err" || fail "rmbt server summary"
+echo "ok   installed rmbt server answered RR01"
+
 # ---- as the unit runs it: no root, CAP_NET_BIND_SERVICE only, port 862 ----
 # (systemd itself is not PID 1 on CI machines; setpriv gives the same
 # user, capability sets and no_new_privs, not the namespaces or seccomp.)
@@ -130,6 +164,30 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 else
     echo "skip unprivileged run: not root, no setpriv, or port 862 taken"
 fi
+# The RMBT server the same way on its port 444 (ippm.conf's [rmbt-server]).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    port_free 444; then
+    chmod 755 "$dir" # as above, when the run on 862 was skipped
+    caps=-all,+net_bind_service
+    setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs \
+        --inh-caps=$caps --ambient-caps=$caps --bounding-set=$caps \
+        "$IPPM" rmbt server --config "$CONF" --bind 127.0.0.1 --threads 1 \
+        2>"$dir/rmbt-priv.err" &
+    rpid=$!
+    i=0
+    while ! grep -q "Listening on 127.0.0.1, port 444$" "$dir/rmbt-priv.err" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && fail "unprivileged rmbt server did not start on 444"
+        kill -0 "$rpid" 2>/dev/null || { wait "$rpid"; rc=$?; rpid=; fail "unprivileged rmbt server exited ($rc)"; }
+        sleep 0.1
+    done
+    kill -TERM "$rpid"
+    wait "$rpid" || { rpid=; fail "unprivileged rmbt server exit status $?"; }
+    rpid=
+    echo "ok   rmbt server as uid 65534 with CAP_NET_BIND_SERVICE only on port 444"
+else
+    echo "skip unprivileged rmbt run: not root, no setpriv, or port 444 taken"
+fi
 
 # ---- the units: STAMP's, and the others' built from it ----
 if ! command -v systemd-analyze >/dev/null 2>&1; then
@@ -140,7 +198,7 @@ MANPATH=$root/usr/share/man man -w ippm >/dev/null 2>&1 ||
     fail "man -w ippm does not find the unpacked man page"
 mkdir "$dir/unit"
 for name in ippm-reflector ippm-twamp-light ippm-twamp-server \
-    ippm-owamp-server; do
+    ippm-owamp-server ippm-rmbt-server ippm-udping-server; do
 UNIT=$root/lib/systemd/system/$name.service
 # verify wants ExecStart='s binary to exist, and the package is not
 # installed on this system: check a copy pointing at the unpacked one.

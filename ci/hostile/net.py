@@ -132,8 +132,12 @@ class Peer:
         self.sock.setblocking(False)
         self.answered = set()
         self.sent = 0
+        if hasattr(profile, "reset"):   # a one-way server (UdpingUdp)
+            profile.reset()
 
     def _drain(self):
+        if hasattr(self.profile, "seen"):   # what the server's output says
+            self.answered |= self.profile.seen()
         while True:
             try:
                 data = self.sock.recv(4096)

@@ -24,6 +24,7 @@ A profile is a dict:
                 CONTROL_ATTACKS of attacks.py apply to it
   banner        "stderr" when the server says "listening on" there
                 (default: stdout)
+  ready         what it says there instead of "listening on" (stderr)
   setup(srv)    None, or what makes srv's udp port listen once the
                 server is up (a TWAMP test session set up over control);
                 returns what to close with srv
@@ -35,6 +36,7 @@ import re
 import socket
 import struct
 import subprocess
+import threading
 import time
 
 import owtw
@@ -98,6 +100,26 @@ class TwampLightUdp:
         return struct.unpack_from("!I", data, 24)[0]
 
 
+class RmbtUdp:
+    """RMBT UDP ping requests (notes rmbt-udp-ping §1-§3): RP01, seq, a
+    token of now minted with KEY for 127.0.0.1, the legitimate peer. The
+    server's 8-octet reply is no request: a loop through it dies at once.
+    There is no SSID."""
+
+    def request(self, seq, ssid=0):
+        t = struct.pack("!I", int(time.time()) & 0xffffffff)
+        ip = b"\0" * 10 + b"\xff\xff" + socket.inet_aton("127.0.0.1")
+        ph = hmac.new(KEY, t, hashlib.sha256).digest()[:8]
+        ih = hmac.new(KEY, t + ip, hashlib.sha256).digest()[:4]
+        return b"RP01" + struct.pack("!I", seq & 0xffffffff) + t + ph + ih
+
+    def reply_seq(self, data):
+        """The sequence an RR01 or RE01 reply echoes, or None."""
+        if len(data) != 8 or data[:4] not in (b"RR01", b"RE01"):
+            return None
+        return struct.unpack_from("!I", data, 4)[0]
+
+
 class HttpGet:
     """One GET on a TCP listener; the reply must start with a 200."""
 
@@ -123,6 +145,46 @@ class HttpGet:
         that never ends."""
         head = b"GET %s HTTP/1.1\r\nX-Slow: " % self.path.encode()
         return head + b"a" * 4096
+
+
+class UdpingUdp:
+    """UDPing version-1 datagrams (../shared/notes/udping.md §1): the
+    server never answers, so a request counts as served when the server's
+    -v line for it (`<guid>:<start>:<seq> - ...` on stdout) comes out.
+    Every instance's stdout is read by a thread (attach); each peer starts
+    afresh (reset). The legitimate peer's guid is LEGIT; an SSID makes
+    another guid, so the session flood opens new sessions."""
+    LEGIT = "1e9171e9171e9171e917"
+
+    def __init__(self):
+        self._seen = set()
+        self._lock = threading.Lock()
+
+    def request(self, seq, ssid=0):
+        guid = self.LEGIT if ssid == 0 else "%020x" % ssid
+        return struct.pack("<B7xq21s3xI4xqqI4x", 1, 1796000000,
+                           guid.encode(), seq & 0xFFFFFFFF,
+                           int(time.time()), 0, 72)
+
+    def reply_seq(self, data):
+        return None   # nothing ever comes back
+
+    def attach(self, proc):
+        def read():
+            for line in proc.stdout:
+                guid, _, rest = line.partition(":")
+                if guid == self.LEGIT:
+                    with self._lock:
+                        self._seen.add(int(rest.split(":")[1].split()[0]))
+        threading.Thread(target=read, daemon=True).start()
+
+    def reset(self):
+        with self._lock:
+            self._seen.clear()
+
+    def seen(self):
+        with self._lock:
+            return set(self._seen)
 
 
 # RFC 8762 §4.2: the fields in which a reply differs from a request are
@@ -192,6 +254,23 @@ PROFILES = {
         argv=owtw_argv("owamp"), udp=None, tcp=owtw.Greeting(),
         well_known=None, control=True,
         summary=re.compile(r"^owamp server: \d+ connections", re.M)),
+    # The RMBT UDP ping server: two worker threads, the suite's KEY as its
+    # one secret (a secret file of one line); it logs on stderr.
+    "rmbt": dict(
+        argv=lambda p: ["rmbt", "server", "--bind", p["addr"],
+                        "--port", str(p["udp"]), "--threads", "2",
+                        "--secret-file", p["key"]],
+        udp=RmbtUdp(), tcp=None, well_known=444, banner="stderr",
+        ready="Listening on",
+        summary=re.compile(r"^\d+ \[INFO\] Stopped: received \d+", re.M)),
+    # UDPing (yahoo/UDPing): one-way, served = its -v line; -q: no JSON,
+    # -N: no reverse DNS of the attackers.
+    "udping": dict(
+        argv=lambda p: ["udping", "server", "--listen", p["addr"],
+                        "--port", str(p["udp"]), "-k", "1", "-N", "-v",
+                        "-q"],
+        udp=UdpingUdp(), tcp=None, banner="stderr", well_known=None,
+        summary=re.compile(r"^ippm udping server: received \d+", re.M)),
 }
 
 
@@ -220,6 +299,8 @@ class Server:
                 [ippm] + self.prof["argv"](self.ports),
                 stdout=subprocess.PIPE, stderr=self.err, text=True)
             if self._banner() and self._ready() and self._setup():
+                if hasattr(self.udp, "attach"):   # a one-way server
+                    self.udp.attach(self.proc)
                 return
             self.proc.kill()
             self.proc.wait()
@@ -243,7 +324,7 @@ class Server:
             return "listening on" in self.proc.stdout.readline()
         end = time.monotonic() + 3
         while time.monotonic() < end and self.proc.poll() is None:
-            if "listening on" in self.stderr():
+            if self.prof.get("ready", "listening on") in self.stderr():
                 return True
             time.sleep(0.02)
         return False

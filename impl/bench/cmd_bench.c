@@ -17,6 +17,9 @@
  *       Session-Sender packets (RFC 8762 §4.2.1) of L octets (default 44),
  *       keeping at most W unanswered, for S seconds (default 10). Prints
  *       one JSON line: replies/s and received/sent.
+ *       --rmbt-token HEX sends RMBT UDP ping requests instead (notes
+ *       rmbt-udp-ping §1: RP01, the sequence number, the 16-octet token
+ *       in every packet, as the original client's token mode does).
  *
  * Deliberately independent of impl/core/net.c: the baseline must not share
  * code, or a slow path there would slow both sides of the ratio. */
@@ -109,6 +112,9 @@ static void bench_usage(FILE *f)
           "  --tlv-padding N        load: add an Extra Padding TLV of N "
           "octets\n"
           "  --hmac-tlv-key FILE    load: add an HMAC TLV keyed from FILE\n"
+          "  --rmbt-token HEX       load: RMBT UDP ping requests of this "
+          "token (32 hex\n"
+          "                         digits) instead of STAMP packets\n"
           "  -h, --help             this text\n"
           "Exit status: 0 done, 1 load got no reply, 2 on a bad command "
           "line, 3 when\nit could not run (socket, bind, key).\n",
@@ -148,6 +154,7 @@ struct bench_opts {
     bool meta; /* echo: kernel metadata on, reply via IP_PKTINFO */
     unsigned long tlv_padding;   /* load: Extra Padding TLV of this length */
     const char *hmac_key_file;   /* load: HMAC TLV signed with this key */
+    const char *rmbt_token;      /* load: RMBT requests of this token */
     char numeric[INET6_ADDRSTRLEN + IF_NAMESIZE + 12]; /* host, resolved */
 };
 
@@ -207,6 +214,14 @@ static int bench_parse(int argc, char **argv, int first, bool load,
                 return IPPM_EXIT_USAGE;
             }
             o->hmac_key_file = v;
+        } else if (load && strcmp(a, "--rmbt-token") == 0) {
+            if (v == NULL || strlen(v) != 32 ||
+                strspn(v, "0123456789abcdefABCDEF") != 32) {
+                fprintf(stderr, "ippm bench: --rmbt-token needs 32 hex "
+                                "digits\n");
+                return IPPM_EXIT_USAGE;
+            }
+            o->rmbt_token = v;
         } else if (load && strcmp(a, "--window") == 0) {
             rc = bench_num(a, v, 1, 1u << 20, &o->window);
         } else if (!load && strcmp(a, "--meta") == 0) {
@@ -546,6 +561,20 @@ static void bench_stamp(uint8_t *p, uint32_t seq, uint64_t ntp)
         p[4 + i] = (uint8_t)(ntp >> (56 - 8 * i));
 }
 
+/* --rmbt-token: RP01, sequence 0, the token's 16 octets (notes
+ * rmbt-udp-ping §1); per packet only the sequence number changes. */
+#define BENCH_RMBT_LEN 24
+static size_t bench_rmbt_template(const char *hex, uint8_t *tmpl)
+{
+    memcpy(tmpl, "RP01\0\0\0\0", 8);
+    for (size_t i = 0; i < 16; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        tmpl[8 + i] = (uint8_t)v;
+    }
+    return BENCH_RMBT_LEN;
+}
+
 /* The RFC 8972 TLVs of a --tlv-padding / --hmac-tlv-key load: an Extra
  * Padding TLV, then an HMAC TLV over the Sequence Number and the padding
  * (§4.8), signed once. Returns the packet length, 0 after a message. */
@@ -612,7 +641,10 @@ static int bench_load(const struct bench_opts *o_in)
     memset(&pkt, 0, sizeof pkt);
     pkt.errest = ippm_errest_encode(&(struct ippm_errest){
         .synced = false, .z = false, .scale = 0, .mult = 1});
-    if (o->tlv_padding || o->hmac_key_file) {
+    if (o->rmbt_token) {
+        opts.size = bench_rmbt_template(o->rmbt_token, tmpl);
+        err = IPPM_OK;
+    } else if (o->tlv_padding || o->hmac_key_file) {
         opts.size = bench_tlv_template(o, tmpl, sizeof tmpl, &pkt);
         if (opts.size == 0)
             return IPPM_EXIT_USAGE;
@@ -670,7 +702,12 @@ static int bench_load(const struct bench_opts *o_in)
                 uint8_t *s = tx.bufs + i * BENCH_SLOT;
                 /* The HMAC TLV covers the Sequence Number: a signed
                  * template is sent as it is. */
-                if (!o->hmac_key_file)
+                if (o->rmbt_token)
+                    for (int k = 0; k < 4; k++) /* RMBT: octets 4..7 */
+                        s[4 + k] = (uint8_t)(seq >> (24 - 8 * k));
+                if (o->rmbt_token)
+                    seq++;
+                else if (!o->hmac_key_file)
                     bench_stamp(s, seq++, ntp);
                 tx.iovs[i].iov_base = s;
                 tx.iovs[i].iov_len = o->size;
@@ -721,7 +758,9 @@ static int bench_load(const struct bench_opts *o_in)
         }
         last_rx = bench_now_ns();
         for (int i = 0; i < r; i++) {
-            if (rx.msgs[i].msg_len < STAMP_BASE_LEN)
+            /* RMBT's reply is 8 octets (an echo's 24). */
+            if (rx.msgs[i].msg_len <
+                (o->rmbt_token ? 8u : (unsigned)STAMP_BASE_LEN))
                 short_replies++;
         }
         received += (uint64_t)r;

@@ -21,6 +21,7 @@
 #include "impl/core/clock.h"
 #include "impl/commands.h"
 #include "impl/conform/conform_cmd.h"
+#include "impl/conform/conform_rmbt.h"
 #include "impl/conform/conform_udping.h"
 #include "conform_live.h"
 #include "impl/core/crypto_openssl.h"
@@ -71,6 +72,8 @@ enum {
     OPT_SSID_SET,
     OPT_KEYS,
     OPT_MODE,
+    OPT_SEED,
+    OPT_IP,
     OPT_DURATION
 };
 
@@ -101,6 +104,8 @@ static const struct option long_opts[] = {
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {"keys", required_argument, NULL, OPT_KEYS},
     {"mode", required_argument, NULL, OPT_MODE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"ip", required_argument, NULL, OPT_IP},
     {"duration", required_argument, NULL, OPT_DURATION},
     {NULL, 0, NULL, 0},
 };
@@ -179,6 +184,10 @@ static void usage(FILE *f);
         "                         security mode (default: the strongest " \
         "offered\n" \
         "                         that --keys allows)\n" \
+        "  --seed SECRET, --ip IP   rmbt-server only: the server's secret " \
+        "and our\n" \
+        "                         address as it sees it (default: the " \
+        "route's)\n" \
         "  --listen [ADDR:]PORT, --duration S   udping-sender: where to " \
         "listen,\n" \
         "                         and how long (default: until --timeout " \
@@ -225,6 +234,11 @@ static const int deny_owtw_server[] = {
     OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_PATH, OPT_TOLERANCE, 0};
 
+/* An RMBT UDP ping server: --seed and --ip are its alone. */
+static const int deny_rmbt_server[] = {
+    OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST,
+    OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
+    OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_KEYS, OPT_MODE, 0};
 /* UDPing's sender listens for a time and has no port or key to give. */
 static const int deny_udping_sender[] = {
     OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
@@ -236,6 +250,11 @@ static const int only_udping_sender[] = {OPT_DURATION, 0};
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
 {
+    if ((c == OPT_SEED || c == OPT_IP) && deny != deny_rmbt_server) {
+        ippm_cli_error("%s: --%s is rmbt-server's option (see --help)", prog,
+                       c == OPT_SEED ? "seed" : "ip");
+        return IPPM_EXIT_USAGE;
+    }
     for (; deny && *deny; deny++) {
         if (*deny != c)
             continue;
@@ -304,6 +323,12 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             if (conform_owtw_mode("--mode", optarg, &o->owtw_mode) != 0)
                 return IPPM_EXIT_USAGE;
             break;
+        case OPT_SEED:
+            o->rmbt_seed = optarg;
+            break;
+        case OPT_IP:
+            o->rmbt_ip = optarg;
+            break;
         case OPT_STATEFUL:
         case OPT_STATELESS:
             /* Contradicting modes: the last one must not silently win. */
@@ -330,6 +355,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
                                  &o->tolerance_ns) != 0)
                 return IPPM_EXIT_USAGE;
+            o->tolerance_given = true;
             break;
         case OPT_LISTEN:
             o->listen = optarg;
@@ -823,7 +849,10 @@ static int run_one_corpus(const char *m)
     return ippm_pcap_check_manifest(m);
 }
 
-/* --pcap-manifest's corpus, else STAMP's and TWAMP Light's. */
+/* The RMBT UDP ping corpus, after TWAMP Light's. */
+#define RMBT_MANIFEST "pcaps/rmbt/MANIFEST"
+
+/* --pcap-manifest's corpus, else STAMP's, TWAMP Light's and RMBT's. */
 static int run_pcap_corpus(const struct conform_opts *o)
 {
     char buf[2][512];
@@ -837,12 +866,16 @@ static int run_pcap_corpus(const struct conform_opts *o)
         return rc;
     int trc = run_one_corpus(find_manifest(TWL_MANIFEST, buf[1],
                                            sizeof buf[1]));
+    rc = rc != IPPM_EXIT_OK ? rc : trc;
+    trc = ippm_net_stopping() ? IPPM_EXIT_OK
+                              : run_one_corpus(find_manifest(
+                                    RMBT_MANIFEST, buf[0], sizeof buf[0]));
+    rc = rc != IPPM_EXIT_OK ? rc : trc;
     if (ippm_net_stopping())
-        return rc != IPPM_EXIT_OK ? rc : trc;
+        return rc;
     char ubuf[512];
-    int urc = run_one_corpus(find_manifest(UDPING_MANIFEST, ubuf,
-                                           sizeof ubuf));
-    return rc != IPPM_EXIT_OK ? rc : trc != IPPM_EXIT_OK ? trc : urc;
+    trc = run_one_corpus(find_manifest(UDPING_MANIFEST, ubuf, sizeof ubuf));
+    return rc != IPPM_EXIT_OK ? rc : trc;
 }
 
 /* Every case, one per line: ID, section, level, role, title. */
@@ -904,6 +937,34 @@ static int cmd_owtw_server(const struct conform_target *t, int argc,
     if (rc != 0)
         return rc;
     return conform_owtw_server(&o, &target, ow, t->name, argv[optind]);
+}
+
+/* ippm conform rmbt-server HOST[:PORT] --seed S [--ip IP]
+ * (conform_rmbt.c). */
+static int cmd_rmbt_server(const struct conform_target *t, int argc,
+                           char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    const char *prog = "conform rmbt-server";
+    int rc = parse(&o, argc, argv, prog, t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
+    if (rc >= 0)
+        return rc;
+    struct ippm_addr target;
+    if (optind + 1 != argc || !o.rmbt_seed || !*o.rmbt_seed) {
+        ippm_cli_error(optind >= argc       ? "%s: missing HOST[:PORT]"
+                       : optind + 1 != argc ? "%s: unexpected argument"
+                                            : "%s: needs --seed SECRET",
+                       prog);
+        return IPPM_EXIT_USAGE;
+    }
+    rc = ippm_cli_addr(prog, argv[optind], o.port_given ? o.port : 0, 444,
+                       &target);
+    return rc ? rc
+              : conform_rmbt_server(&o, &target, o.rmbt_seed, o.rmbt_ip,
+                                    argv[optind]);
 }
 
 /* ippm conform udping-sender --listen [ADDR:]PORT: grade what arrives. */
@@ -972,6 +1033,12 @@ static const struct conform_target conform_targets[] = {
      "861 by default): the OWAMP-Control cases",
      IPPM_ROLE_REFLECTOR, 0, deny_owtw_server, cmd_owtw_server,
      &conform_selftest_owamp_server},
+    {"rmbt-server", "rmbt", "HOST[:PORT] --seed S",
+     "probe an RMBT UDP ping server (port 444 by\n"
+     "default) with every row of the notes' bad-input\n"
+     "table: the RMBT cases",
+     IPPM_ROLE_REFLECTOR, 0, deny_rmbt_server, cmd_rmbt_server,
+     NULL /* until `ippm rmbt server` is in: conform_selftest_rmbt_server */},
     {"udping-sender", "udping", "--listen [ADDR:]PORT",
      "grade the UDPing sender (yahoo/UDPing's client)\n"
      "that sends there: its datagrams, ports, guids",
@@ -1033,6 +1100,8 @@ static void unknown_target(const char *name)
  * TWAMP Light: "twamp" when its (first) prefix is TWAMP's. */
 static const char *self_protocol(const char *only)
 {
+    if (only && strncasecmp(only, "RMBT", 4) == 0) /* ippm rmbt server */
+        return "rmbt";
     if (only && strncasecmp(only, "UDPING", 6) == 0)
         return "udping";
     return only && strncasecmp(only, "TWAMP", 5) == 0 ? "twamp" : "stamp";

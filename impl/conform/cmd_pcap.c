@@ -43,6 +43,7 @@
 #include "impl/capture/pcap_read.h"
 #include "impl/conform/cmd_pcap.h"
 #include "impl/conform/cmd_pcap_owtw.h"
+#include "impl/conform/cmd_pcap_rmbt.h"
 #include "impl/conform/cmd_pcap_udping.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
@@ -57,7 +58,8 @@ enum {
     OPT_PORT = 1000, OPT_KEY, OPT_AUTH, OPT_ROLE, OPT_STATEFUL,
     OPT_STATELESS, OPT_TOL, OPT_ONLY, OPT_STRICT, OPT_JUNIT, OPT_JSON,
     OPT_MANIFEST, OPT_QUIET, OPT_TSFMT, OPT_HELP, OPT_HTML, OPT_VERBOSE,
-    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_PROTOCOL, OPT_KEYS
+    OPT_PATH, OPT_SENDER_DEFAULTS, OPT_SSID_SET, OPT_PROTOCOL, OPT_KEYS,
+    OPT_SEED
 };
 
 static const struct option check_longopts[] = {
@@ -83,6 +85,7 @@ static const struct option check_longopts[] = {
     {"ssid-set", required_argument, NULL, OPT_SSID_SET},
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {"keys", required_argument, NULL, OPT_KEYS},
+    {"seed", required_argument, NULL, OPT_SEED},
     {NULL, 0, NULL, 0}
 };
 
@@ -124,6 +127,9 @@ static void usage(FILE *f)
           "  --keys FILE            OWAMP/TWAMP: `KEYID HEX-SECRET` lines, "
           "to decrypt\n"
           "                         and check modes A and E\n"
+          "  --seed SECRET          RMBT UDP ping: the server's secret "
+          "(repeat for\n"
+          "                         several), to check the hashes\n"
           "  --junit FILE, --json FILE, --html FILE   write the results so\n"
           "  --manifest MANIFEST    check every capture the corpus lists "
           "against\n"
@@ -213,6 +219,7 @@ int parse_opts(int argc, char **argv, const char *prog,
             if (ippm_cli_seconds("--clock-tolerance", optarg, 0, 86400,
                                  &o->tol_ns) != 0)
                 return -1;
+            o->tol_given = true;
             break;
         case OPT_TSFMT: {
             enum ippm_tsfmt fmt;
@@ -229,6 +236,14 @@ int parse_opts(int argc, char **argv, const char *prog,
             break;
         case OPT_SENDER_DEFAULTS: o->sender_defaults = true; break;
         case OPT_KEYS: o->keys_file = optarg; break;
+        case OPT_SEED:
+            if (o->n_seed == PCAP_SEEDS_MAX || !*optarg) {
+                ippm_cli_error("--seed: %s", *optarg ? "given too often"
+                                                     : "an empty secret");
+                return -1;
+            }
+            o->seed[o->n_seed++] = optarg;
+            break;
         case OPT_SSID_SET:
             if (ippm_cli_u16_list("--ssid-set", optarg, 1, 65535, "an SSID",
                                   o->ssid_set, CONFORM_SSID_SET_MAX,
@@ -450,6 +465,7 @@ struct check_run {
     bool twl;                  /* graded as TWAMP-Light (--protocol) */
     struct stamp_obs_pkt pkt;  /* its layouts, obs.ext */
     struct owtw_pcap *owtw; /* OWAMP/TWAMP control connections, if any */
+    struct rmbt_pcap_out *rmbt; /* RMBT UDP ping, if any (views above) */
     struct udping_pcap *udping; /* UDPing datagrams, if any */
 };
 
@@ -462,6 +478,7 @@ static void check_run_free(struct check_run *r)
     free(r->flow_rows);
     free(r->res);
     owtw_pcap_free(r->owtw);
+    free(r->rmbt);
     udping_pcap_free(r->udping);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
@@ -535,6 +552,23 @@ static int check_run_owtw(const struct check_opts *o, struct check_run *r)
     return 0;
 }
 
+/* The capture holds RMBT UDP ping datagrams: their cases
+ * (cmd_pcap_rmbt.c); r takes over what they allocated. */
+static int check_run_rmbt(const struct check_opts *o, struct check_run *r)
+{
+    r->rmbt = calloc(1, sizeof *r->rmbt);
+    int rc = r->rmbt ? rmbt_pcap_run(o, &r->cap, r->rmbt) : IPPM_EXIT_RUNTIME;
+    if (r->rmbt) {
+        r->res = r->rmbt->res, r->n_res = r->rmbt->n_res;
+        r->flows = r->rmbt->flows, r->n_flows = r->rmbt->n_flows;
+        r->flow_rows = r->rmbt->flow_rows, r->in_flight = r->rmbt->in_flight;
+        r->pr.ex = r->rmbt->ex, r->pr.n_ex = r->rmbt->n_ex;
+        r->pr.k = r->rmbt->k;
+    }
+    r->duration_ns = now_ns() - r->start_ns;
+    return rc;
+}
+
 /* Loads the capture, pairs it and runs the catalogue. Returns 0, or an
  * IPPM_EXIT_ status after one line on stderr. */
 static int check_run(const struct check_opts *o, struct check_run *r)
@@ -567,6 +601,8 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         return orc;
     if (owtw_pcap_connections(r->owtw))
         return check_run_owtw(o, r);
+    if (rmbt_pcap_found(o, &r->cap))
+        return check_run_rmbt(o, r);
     if ((orc = udping_pcap_load(o, &r->cap, &r->udping)) != 0)
         return orc;
     if (r->udping) {
@@ -687,6 +723,11 @@ static void print_flows(FILE *f, const struct check_run *r, bool verbose)
 
 static void print_summary(FILE *f, const struct check_run *r, bool verbose)
 {
+    if (r->rmbt) {
+        rmbt_pcap_summary(f, &r->cap, r->rmbt);
+        print_flows(f, r, verbose);
+        return;
+    }
     if (r->udping) {
         udping_pcap_summary(f, r->udping, verbose);
         return;
@@ -761,6 +802,8 @@ static bool report_nothing_graded(const struct check_run *r,
                          r->res[i].c->role == IPPM_ROLE_SENDER);
     }
     bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
+    if (r->rmbt) /* a server that drops everything it should is graded */
+        return rmbt_pcap_nothing_graded(r->rmbt);
     if (r->udping)
         return udping_pcap_nothing_graded(r->udping, r->res, r->n_res);
     if (owtw_pcap_connections(r->owtw)) {

@@ -37,6 +37,9 @@ struct capture {
 #define CAPTURE_UDP_CSUM_BAD 0x10u
 
 
+/* --seed given at most so many times (RMBT servers try several). */
+#define PCAP_SEEDS_MAX 8
+
 enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
 
 /* --protocol: which test packets a capture holds. Auto reads TWAMP-Light
@@ -69,6 +72,9 @@ struct check_opts {
     uint16_t ssid_set[CONFORM_SSID_SET_MAX]; /* --ssid-set */
     size_t n_ssid_set;
     enum pcap_proto proto;  /* --protocol */
+    const char *seed[PCAP_SEEDS_MAX]; /* --seed: RMBT secrets, in order */
+    size_t n_seed;
+    bool tol_given;         /* --clock-tolerance was given */
 };
 
 /* Frees what capture_load took and clears c. */

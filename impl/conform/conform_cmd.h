@@ -46,6 +46,9 @@ struct conform_opts {
     size_t n_ssid_set;
     const char *keys_file; /* --keys: OWAMP/TWAMP KeyIDs and secrets */
     uint32_t owtw_mode;    /* --mode: an OWTW_MODE_* security bit, 0 any */
+    bool tolerance_given;  /* --clock-tolerance was given */
+    const char *rmbt_seed; /* rmbt-server --seed: the server's secret */
+    const char *rmbt_ip;   /* rmbt-server --ip: our address as it sees it */
     uint64_t duration_ns;  /* --duration: udping-sender's listening time */
 };
 
@@ -141,6 +144,9 @@ int conform_owtw_server(const struct conform_opts *o,
 int conform_owtw_self(const struct conform_opts *o, bool ow, bool auth,
                       const struct ippm_crypto *crypto,
                       struct ippm_case_result **res, size_t *n);
+
+/* ippm's own RMBT UDP ping server (conform_rmbt.c). */
+extern const struct conform_selftest conform_selftest_rmbt_server;
 
 /* ippm's own TWAMP and OWAMP servers, open and encrypted. */
 extern const struct conform_selftest conform_selftest_twamp_server;

@@ -9,6 +9,7 @@
 #include "impl/conform/conform_cmd.h"
 #include "impl/conform/conform_live.h"
 #include "impl/conform/conform_prober.h"
+#include "impl/conform/conform_rmbt.h"
 #include "impl/conform/conform_udping.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
@@ -396,6 +397,25 @@ const struct conform_selftest conform_selftest_twamp_server = {
     owtw_modes, COUNT_OF(owtw_modes), self_twamp_server_one};
 const struct conform_selftest conform_selftest_owamp_server = {
     owtw_modes, COUNT_OF(owtw_modes), self_owamp_server_one};
+
+/* ippm's own RMBT server (conform_rmbt_self), with a fresh secret. */
+static const struct self_mode rmbt_modes[] = {
+    {"secret", false, false, IPPM_TS_NTP, false, false, false, false},
+};
+
+static int self_rmbt_server_one(struct self_ctx *cx,
+                                const struct self_mode *md,
+                                struct conform_run *run,
+                                struct ippm_case_result **res, size_t *n)
+{
+    (void)run;
+    (void)md;
+    return conform_rmbt_self(cx->o, cx->crypto, res, n);
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_rmbt_server = {
+    rmbt_modes, COUNT_OF(rmbt_modes), self_rmbt_server_one};
 
 /* ippm's own UDPing sender (conform_udping.c): socket mode. */
 static const struct self_mode udping_modes[] = {

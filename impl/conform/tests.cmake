@@ -113,6 +113,16 @@ ippm_script_test(conform_owtw_server LABEL live TIMEOUT 120
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_owtw_server.sh
           $<TARGET_FILE:ippm>)
 
+# ippm conform rmbt-server against a Python stand-in (rmbt_responder.py)
+# that conforms or breaks one rule of the notes' §4 table at a time, a dead
+# port, bad command lines, and `ippm rmbt server` (issue 13).
+foreach(mode good answer-bad reply24 other-port twice no-edges re01 dead
+        options ippm)
+  ippm_script_test(conform_rmbt_${mode} LABEL live
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_rmbt.sh
+            $<TARGET_FILE:ippm> ${mode})
+endforeach()
+
 # UDPing (issue 13): `ippm conform udping-sender` against a stand-in
 # sender written from the notes, the same one resetting seqNum, ippm's
 # own `udping client` (skipped until it exists), nothing sent (exit 4),

@@ -28,6 +28,8 @@ static const char *const known_sections[] = {
     "twamp-client",
     "owamp-server",
     "owamp-client",
+    "rmbt-server",
+    "udping-server",
 };
 
 #define N_KNOWN_SECTIONS (sizeof(known_sections) / sizeof(known_sections[0]))

@@ -181,6 +181,24 @@ static void enable_rx_meta(int fd, int family, bool want_pktinfo)
     }
 }
 
+/* see net.h */
+int ippm_net_rx_lean(const struct ippm_sock *s)
+{
+    int rc = setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){0},
+                        sizeof(int));
+    rc |= setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &(int){0}, sizeof(int));
+    rc |= setsockopt(s->fd, IPPROTO_IP, IP_RECVTOS, &(int){0}, sizeof(int));
+    if (s->family == AF_INET6) {
+        static const int opts[] = {IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS,
+                                   IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS,
+                                   IPV6_RECVRTHDR};
+        for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+            rc |= setsockopt(s->fd, IPPROTO_IPV6, opts[i], &(int){0},
+                             sizeof(int));
+    }
+    return rc ? -1 : 0;
+}
+
 static int fail(char *err, size_t err_len, const char *what, int fd)
 {
     int e = errno;

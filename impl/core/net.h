@@ -69,6 +69,14 @@ int ippm_net_set_tos(const struct ippm_sock *s, int tos);
 
 void ippm_net_close(struct ippm_sock *s);
 
+/* Turns off the receive metadata that a server reading only the peer and
+ * the destination address does without: the kernel timestamp (each
+ * batch's datagrams then get one clock read of ippm_net_recv), TTL, TOS
+ * and IPv6 extension headers. For a protocol that uses whole seconds (the
+ * RMBT ping server); it saves the kernel a control message per datagram.
+ * Returns 0, or -1 with errno. */
+int ippm_net_rx_lean(const struct ippm_sock *s);
+
 /* ---- waiting, and stopping on SIGINT / SIGTERM ---- */
 
 /* Catches SIGINT and SIGTERM from now on. They are blocked except inside
