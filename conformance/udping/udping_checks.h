@@ -43,6 +43,18 @@ bool udping_view_of(const struct ippm_exchange *e, struct udping_view *v);
  * array of obs->n_ex to free(), NULL when out of memory or empty. */
 uint32_t *udping_prev_links(const struct ippm_obs *obs);
 
+/* Datagram i of obs and the one before it on its stream (prev of
+ * udping_prev_links) into v and w; false when i is its stream's first or
+ * either holds no whole header. */
+bool udping_pair_of(const struct ippm_obs *obs, const uint32_t *prev,
+                    size_t i, struct udping_view *v, struct udping_view *w);
+
+/* The source ports (sources: source addresses and ports) and guids (per
+ * source) among ex (n datagrams), for summaries. Quadratic in the
+ * worst case; stops looking back at the first match. */
+void udping_tally(const struct ippm_exchange *ex, size_t n, size_t *sources,
+                  size_t *guids);
+
 /* Datagrams i and j come from the same stream. */
 bool udping_same_stream(const struct ippm_exchange *a,
                         const struct ippm_exchange *b);

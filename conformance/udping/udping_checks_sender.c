@@ -140,8 +140,7 @@ UDPING_CHECK(udping_chk_seq)
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v, w;
-        if (prev[i] == UDPING_NONE || !udping_view_of(&obs->ex[i], &v) ||
-            !udping_view_of(&obs->ex[prev[i]], &w))
+        if (!udping_pair_of(obs, prev, i, &v, &w))
             continue;
         bool same = strcmp(v.guid, w.guid) == 0;
         if (same != (arg->type == 0))
@@ -243,8 +242,7 @@ static size_t interval_breaks(const struct ippm_obs *obs, const uint32_t *prev,
     int64_t iv = iv_s * NS_PER_S;
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v, w;
-        if (prev[i] == UDPING_NONE || !udping_view_of(&obs->ex[i], &v) ||
-            !udping_view_of(&obs->ex[prev[i]], &w))
+        if (!udping_pair_of(obs, prev, i, &v, &w))
             continue;
         int64_t a = sent_ns(&w), b = sent_ns(&v);
         bool same = strcmp(v.guid, w.guid) == 0;
@@ -273,8 +271,7 @@ UDPING_CHECK(udping_chk_guid_interval)
     size_t changes = 0, pairs = 0;
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v, w;
-        if (prev[i] == UDPING_NONE || !udping_view_of(&obs->ex[i], &v) ||
-            !udping_view_of(&obs->ex[prev[i]], &w))
+        if (!udping_pair_of(obs, prev, i, &v, &w))
             continue;
         pairs++;
         changes += strcmp(v.guid, w.guid) != 0;
@@ -360,8 +357,7 @@ static enum ippm_verdict sent_mono(const struct ippm_obs *obs, char *detail,
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v, w;
-        if (prev[i] == UDPING_NONE || !udping_view_of(&obs->ex[i], &v) ||
-            !udping_view_of(&obs->ex[prev[i]], &w))
+        if (!udping_pair_of(obs, prev, i, &v, &w))
             continue;
         a.n++;
         if (sent_ns(&v) < sent_ns(&w))

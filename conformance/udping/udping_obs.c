@@ -45,6 +45,36 @@ bool udping_same_stream(const struct ippm_exchange *a,
            ippm_addr_equal(&a->req_dst, &b->req_dst);
 }
 
+/* see udping_checks.h */
+bool udping_pair_of(const struct ippm_obs *obs, const uint32_t *prev,
+                    size_t i, struct udping_view *v, struct udping_view *w)
+{
+    return prev[i] != UDPING_NONE && udping_view_of(&obs->ex[i], v) &&
+           udping_view_of(&obs->ex[prev[i]], w);
+}
+
+/* see udping_checks.h */
+void udping_tally(const struct ippm_exchange *ex, size_t n, size_t *sources,
+                  size_t *guids)
+{
+    *sources = *guids = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ippm_exchange *e = &ex[i];
+        bool src_new = true, guid_new = e->req_len >= UDPING_V1_LEN;
+        for (size_t k = i; k-- > 0 && (src_new || guid_new);) {
+            const struct ippm_exchange *f = &ex[k];
+            bool same = ippm_addr_equal(&f->req_src, &e->req_src);
+            src_new = src_new && !same;
+            if (guid_new && same && f->req_len >= UDPING_V1_LEN &&
+                !memcmp(f->req + UDPING_OFF_GUID, e->req + UDPING_OFF_GUID,
+                        UDPING_V1_GUID))
+                guid_new = false;
+        }
+        *sources += src_new;
+        *guids += guid_new;
+    }
+}
+
 static uint64_t stream_hash(const struct ippm_exchange *e)
 {
     uint8_t k[2 * IPPM_ADDR_KEY_LEN];

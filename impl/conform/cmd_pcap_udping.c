@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conformance/udping/udping_checks.h"
 #include "conformance/udping/udping_obs.h"
 #include "impl/commands.h"
 #include "impl/core/cli.h"
@@ -120,28 +121,6 @@ static void find_receivers(struct udping_pcap *p, const struct check_opts *o)
             p->rx[p->n_rx++] = tmp.rx[i];
 }
 
-/* Sources (address and port) and guids, for the summary and the
- * replay's table. */
-static void count_streams(struct udping_pcap *p)
-{
-    for (size_t i = 0; i < p->n_ex; i++) {
-        const struct ippm_exchange *e = &p->ex[i];
-        bool src_new = true, guid_new = e->req_len >= UDPING_V1_LEN;
-        for (size_t k = 0; k < i && (src_new || guid_new); k++) {
-            const struct ippm_exchange *f = &p->ex[k];
-            if (ippm_addr_equal(&f->req_src, &e->req_src))
-                src_new = false;
-            if (guid_new && f->req_len >= UDPING_V1_LEN &&
-                memcmp(f->req + UDPING_OFF_GUID, e->req + UDPING_OFF_GUID,
-                       UDPING_V1_GUID) == 0 &&
-                ippm_addr_equal(&f->req_src, &e->req_src))
-                guid_new = false;
-        }
-        p->n_sources += src_new;
-        p->n_guids += guid_new;
-    }
-}
-
 static void take(struct udping_pcap *p, const struct stamp_dgram *d,
                  uint8_t built)
 {
@@ -201,7 +180,7 @@ int udping_pcap_load(const struct check_opts *o, const struct capture *cap,
             p->statsd_dgrams++;
         }
     }
-    count_streams(p);
+    udping_tally(p->ex, p->n_ex, &p->n_sources, &p->n_guids);
     p->ext.base.name = UDPING_OBS_EXT;
     p->ext.frame = p->frame;
     p->ext.rep = p->rep;

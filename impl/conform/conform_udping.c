@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conformance/udping/udping_checks.h"
 #include "conformance/udping/udping_obs.h"
 #include "impl/commands.h"
 #include "impl/core/cli.h"
@@ -178,27 +179,6 @@ static int listen_loop(struct ippm_sock *s, struct live *l,
     return rc;
 }
 
-/* The sources and guids of l, for the progress line. */
-static void tally(const struct live *l, size_t *sources, size_t *guids)
-{
-    *sources = *guids = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        const struct ippm_exchange *e = &l->ex[i];
-        bool src_new = true, guid_new = e->req_len >= UDPING_V1_LEN;
-        for (size_t k = i; k-- > 0 && (src_new || guid_new);) {
-            const struct ippm_exchange *f = &l->ex[k];
-            bool same = ippm_addr_equal(&f->req_src, &e->req_src);
-            src_new = src_new && !same;
-            if (guid_new && same && f->req_len >= UDPING_V1_LEN &&
-                !memcmp(f->req + UDPING_OFF_GUID, e->req + UDPING_OFF_GUID,
-                        UDPING_V1_GUID))
-                guid_new = false;
-        }
-        *sources += src_new;
-        *guids += guid_new;
-    }
-}
-
 static void obs_of(const struct live *l, const struct conform_opts *o,
                    struct udping_obs_ext *x, struct ippm_obs *obs)
 {
@@ -250,7 +230,7 @@ int conform_udping_sender(const struct conform_opts *o,
                                    : IPPM_EXIT_NOTHING;
     }
     size_t sources, guids;
-    tally(&l, &sources, &guids);
+    udping_tally(l.ex, l.n, &sources, &guids);
     printf("received %zu datagrams from %zu source ports, %zu guids\n", l.n,
            sources, guids);
     struct udping_obs_ext x;
@@ -304,7 +284,7 @@ int conform_udping_self(const struct conform_opts *o, uint64_t seed,
     }
     if (rc == IPPM_EXIT_OK) {
         size_t sources, guids;
-        tally(&l, &sources, &guids);
+        udping_tally(l.ex, l.n, &sources, &guids);
         printf("ippm's own UDPing sender (-d 5 -i 1 -m 300, %d ports): %zu "
                "datagrams, %zu guids graded\n",
                SELF_PORTS, l.n, guids);
