@@ -246,15 +246,12 @@ static const int deny_udping_sender[] = {
     OPT_KEY, OPT_PORT, OPT_SENDER_DEFAULTS, OPT_PATH, 0};
 /* Options only udping-sender takes. */
 static const int only_udping_sender[] = {OPT_DURATION, 0};
+/* Options only rmbt-server takes. */
+static const int only_rmbt_server[] = {OPT_SEED, OPT_IP, 0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
 {
-    if ((c == OPT_SEED || c == OPT_IP) && deny != deny_rmbt_server) {
-        ippm_cli_error("%s: --%s is rmbt-server's option (see --help)", prog,
-                       c == OPT_SEED ? "seed" : "ip");
-        return IPPM_EXIT_USAGE;
-    }
     for (; deny && *deny; deny++) {
         if (*deny != c)
             continue;
@@ -279,7 +276,8 @@ static int parse(struct conform_opts *o, int argc, char **argv,
            -1) {
         first = 0;
         if (refuse(c, deny, prog) ||
-            (deny != deny_udping_sender && refuse(c, only_udping_sender, prog)))
+            (deny != deny_udping_sender && refuse(c, only_udping_sender, prog)) ||
+            (deny != deny_rmbt_server && refuse(c, only_rmbt_server, prog)))
             return IPPM_EXIT_USAGE;
         switch (c) {
         case OPT_ONLY:

@@ -23,6 +23,7 @@
 #include "impl/core/clock.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/core/net.h"
+#include "impl/rmbt/rmbt_cmd.h"
 #include "proto/rmbt/rmbt.h"
 
 /* What a probe carries. */
@@ -354,7 +355,8 @@ int conform_rmbt_server(const struct conform_opts *o,
     struct rmbt_probe_opts po = {.target = *target,
                                  .wait_ns = o->timeout_ns ? o->timeout_ns
                                                           : NS};
-    if (ip_text && ippm_cli_addr("--ip", ip_text, 0, 0, &po.ip) != 0)
+    if (ip_text && rmbt_cli_ip("conform rmbt-server: --ip", ip_text,
+                               &po.ip) != 0)
         return IPPM_EXIT_USAGE;
     struct ippm_crypto crypto;
     struct ippm_hmac_key secret;
