@@ -456,9 +456,29 @@ static int wait_answering(pid_t child, const struct rmbt_probe_opts *po)
     return rc;
 }
 
-/* Stops the child: SIGTERM, then SIGKILL if it is still there after 2 s
- * (a server stuck in its start-up must not hang the self-test). */
-static void stop_child(pid_t child)
+/* see conform_rmbt.h */
+pid_t conform_rmbt_spawn(char *const argv[])
+{
+    pid_t child = fork();
+    if (child == 0) {
+        /* the child starts with the signals ours blocks (SIGINT, SIGTERM
+         * wait for ppoll here) deliverable */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    return child;
+}
+
+/* see conform_rmbt.h */
+void conform_rmbt_stop_child(pid_t child)
 {
     kill(child, SIGTERM);
     for (int i = 0; i < 40; i++) {
@@ -492,21 +512,7 @@ int conform_rmbt_self(const struct conform_opts *o,
         return IPPM_EXIT_RUNTIME;
     char *argv[] = {"ippm", "rmbt", "server", "-b", "127.0.0.1", "-p", port_s,
                     "-s", seed, "-t", "1", NULL};
-    pid_t child = fork();
-    if (child == 0) {
-        /* the server starts with the signals ours blocks (SIGINT, SIGTERM
-         * wait for ppoll here) deliverable */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
+    pid_t child = conform_rmbt_spawn(argv);
     struct rmbt_probe_opts po = {
         .target = {IPPM_AF_INET, {127, 0, 0, 1}, port, 0},
         .secret = &secret,
@@ -528,8 +534,24 @@ int conform_rmbt_self(const struct conform_opts *o,
                                    n)) == IPPM_EXIT_OK)
         printf("ippm's own RMBT server: %zu exchanges graded\n", run->n_ex);
     if (child > 0)
-        stop_child(child);
+        conform_rmbt_stop_child(child);
     free(run);
+    /* then ippm's own client, as a sender, after the server's cases */
+    struct ippm_case_result *snd = NULL;
+    size_t n_snd = 0;
+    if (rc == IPPM_EXIT_OK && !ippm_net_stopping())
+        rc = conform_rmbt_self_client(o, seed, &secret, &snd, &n_snd);
+    struct ippm_case_result *all =
+        n_snd ? realloc(*res, (*n + n_snd) * sizeof **res) : NULL;
+    if (all) {
+        memcpy(all + *n, snd, n_snd * sizeof *snd);
+        *res = all;
+        *n += n_snd;
+    } else if (n_snd) {
+        ippm_cli_error("conform: out of memory");
+        rc = IPPM_EXIT_RUNTIME;
+    }
+    free(snd);
     ippm_hmac_key_free(&secret);
     return rc;
 }
