@@ -199,6 +199,10 @@ static int send_probes(const struct rmbt_probe_opts *po,
     align_to_second();
     int rc = 0;
     for (size_t i = 0; i < N_PROBES && !ippm_net_stopping(); i++) {
+        /* a boundary probe, late on a loaded machine, is not sent near a
+         * second's end, where the server's second could be the next one */
+        if (probes[i].bit == IPPM_PROBE_RMBT_EDGES)
+            align_to_second();
         uint8_t *slot = ippm_tx_batch_slot(tx);
         uint64_t now = ippm_clock_realtime();
         size_t len = build(&probes[i], po, &wrong, seq0 + (uint32_t)i, now,
