@@ -27,6 +27,7 @@ static const struct table tables[] = {
     {ippm_cases_twamp_5357, &ippm_cases_twamp_5357_n},
     {ippm_cases_twamp_ext, &ippm_cases_twamp_ext_n},
     {ippm_cases_rmbt, &ippm_cases_rmbt_n},
+    {ippm_cases_udping, &ippm_cases_udping_n},
 };
 
 static struct ippm_case *joined;

@@ -28,5 +28,7 @@ extern const struct ippm_case ippm_cases_twamp_ext[];
 extern const size_t ippm_cases_twamp_ext_n;
 extern const struct ippm_case ippm_cases_rmbt[];
 extern const size_t ippm_cases_rmbt_n;
+extern const struct ippm_case ippm_cases_udping[];
+extern const size_t ippm_cases_udping_n;
 
 #endif

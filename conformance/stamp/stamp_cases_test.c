@@ -1132,10 +1132,11 @@ static void test_catalogue_joins_every_row(void **state)
                      ippm_cases_stamp_drafts_n + ippm_cases_twamp_test_n +
                      ippm_cases_owamp_4656_n + ippm_cases_twamp_5357_n +
                      ippm_cases_twamp_ext_n + ippm_cases_rmbt_n;
+    want += ippm_cases_udping_n;
     const struct ippm_case *c = ippm_catalogue(&n);
     assert_int_equal(n, want);
     assert_string_equal(c[n - 1].id,
-                        ippm_cases_rmbt[ippm_cases_rmbt_n - 1].id);
+                        ippm_cases_udping[ippm_cases_udping_n - 1].id);
 }
 
 /* A caller whose buffer is smaller than the selection learns it: the

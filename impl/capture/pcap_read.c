@@ -3,6 +3,7 @@
 #include "pcap_read.h"
 
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,39 @@ const char *ippm_pcap_frame_str(enum ippm_pcap_frame k)
     return "?";
 }
 
+/* The 16-bit one's complement sum of p[0..n) added to sum (RFC 1071). */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        sum += (uint32_t)p[i] << 8 | p[i + 1];
+    if (n & 1)
+        sum += (uint32_t)p[n - 1] << 8;
+    return sum;
+}
+
+static bool csum_ok(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum == 0xffff;
+}
+
+/* The UDP checksum of u (ulen octets, all captured) over d's addresses'
+ * pseudo-header: 1 right, -1 wrong, 0 none sent (RFC 768). */
+static int8_t udp_csum(const struct ippm_pcap_dgram *d, const uint8_t *u,
+                       size_t ulen)
+{
+    if (rd16(u + 6) == 0)
+        return 0;
+    size_t alen = d->src.family == IPPM_AF_INET ? 4 : 16;
+    uint8_t tail[8] = {0, 0, (uint8_t)(ulen >> 24), (uint8_t)(ulen >> 16),
+                       (uint8_t)(ulen >> 8), (uint8_t)ulen, 0, IPPROTO_UDP_};
+    uint32_t sum = csum_add(0, d->src.ip, alen);
+    sum = csum_add(sum, d->dst.ip, alen);
+    sum = csum_add(sum, tail, sizeof tail);
+    return csum_ok(csum_add(sum, u, ulen)) ? 1 : -1;
+}
+
 /* The UDP header at buf[off..end), end being where the IP layer says the
  * datagram ends (already checked to be within the capture). */
 static enum ippm_pcap_frame parse_udp(const uint8_t *buf, size_t off,
@@ -70,6 +104,7 @@ static enum ippm_pcap_frame parse_udp(const uint8_t *buf, size_t off,
     d->dst.port = rd16(u + 2);
     d->payload = u + 8;
     d->len = ulen - 8;
+    d->udp_csum = udp_csum(d, u, ulen);
     return IPPM_PCAP_UDP;
 }
 
@@ -154,6 +189,9 @@ static enum ippm_pcap_frame parse_ipv4(const uint8_t *buf, size_t caplen,
     memcpy(d->dst.ip, buf + 16, 4);
     d->ttl = buf[8];
     d->tos = buf[1];
+    d->ip_id = rd16(buf + 4);
+    d->ip_df = (frag & 0x4000) != 0;
+    d->ip_csum = csum_ok(csum_add(0, buf, ihl)) ? 1 : -1;
     if (buf[9] == IPPROTO_TCP_)
         return parse_tcp(buf, ihl, end, cut, d);
     return parse_udp(buf, ihl, end, cut, 0, d);
@@ -232,6 +270,9 @@ enum ippm_pcap_frame ippm_pcap_parse_ip(const uint8_t *buf, size_t caplen,
                                         int truncated,
                                         struct ippm_pcap_dgram *d)
 {
+    d->ethernet = d->ip_df = false;
+    d->ip_id = 0;
+    d->ip_csum = d->udp_csum = 0;
     if (caplen < 1)
         return truncated ? IPPM_PCAP_TRUNCATED : IPPM_PCAP_MALFORMED;
     switch (buf[0] >> 4) {
@@ -343,6 +384,7 @@ enum ippm_pcap_frame ippm_pcap_parse_frame(int dlt, const uint8_t *buf,
         return IPPM_PCAP_MALFORMED; /* ethertype and IP version disagree */
     k = ippm_pcap_parse_ip(ip, iplen, truncated, d);
     link_src_mac(dlt, buf, caplen, d);
+    d->ethernet = dlt == LINK_EN10MB;
     return k;
 }
 

@@ -43,6 +43,18 @@ struct ippm_pcap_dgram {
     uint32_t tcp_seq;
     uint32_t tcp_ack;
     uint8_t tcp_flags;      /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
+    /* How the frame was built, for senders that build their own (UDPing
+     * sends hand-made Ethernet frames: ../shared/notes/udping.md §3).
+     * ip_id and ip_df are IPv4's (0 otherwise). Checksums as captured: 1
+     * right, -1 wrong, 0 not known (IPv6 has no header checksum, a UDP
+     * checksum of 0 is none, a datagram cut short cannot be summed). A
+     * kernel that offloads checksums shows them wrong on the sending
+     * host: read them only for frames built by hand. */
+    bool ethernet;          /* captured on an Ethernet link */
+    uint16_t ip_id;
+    bool ip_df;
+    int8_t ip_csum;
+    int8_t udp_csum;
 };
 
 /* What a frame turned out to be. */

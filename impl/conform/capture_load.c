@@ -24,6 +24,7 @@ void capture_free(struct capture *c)
     free(c->block);
     free(c->d);
     free(c->frame);
+    free(c->built);
     memset(c, 0, sizeof *c);
 }
 
@@ -41,6 +42,10 @@ static int capture_grow(struct capture *c)
     if (nf == NULL)
         return -1;
     c->frame = nf;
+    uint8_t *nb = realloc(c->built, ncap);
+    if (nb == NULL)
+        return -1;
+    c->built = nb;
     c->cap = ncap;
     return 0;
 }
@@ -69,6 +74,20 @@ static uint8_t *capture_bytes(struct capture *c, size_t len)
     uint8_t *p = c->block[c->n_block - 1] + c->block_used;
     c->block_used += len;
     return p;
+}
+
+/* How pd's frame was built, as struct capture.built says it. */
+static uint8_t built_bits(const struct ippm_pcap_dgram *pd)
+{
+    uint8_t b = 0;
+    if (pd->ethernet && pd->src.family == IPPM_AF_INET && pd->ip_id == 0 &&
+        !pd->ip_df)
+        b |= CAPTURE_ETH_ID0_NODF;
+    b |= pd->ip_csum > 0 ? CAPTURE_IP_CSUM_OK
+         : pd->ip_csum < 0 ? CAPTURE_IP_CSUM_BAD : 0;
+    b |= pd->udp_csum > 0 ? CAPTURE_UDP_CSUM_OK
+         : pd->udp_csum < 0 ? CAPTURE_UDP_CSUM_BAD : 0;
+    return b;
 }
 
 /* True when the reader decodes frames of link type dlt: the frame parser
@@ -123,6 +142,7 @@ int capture_load(const char *path, struct capture *c,
         d->src_mac_known = pd.src_mac_known;
         memcpy(d->src_mac, pd.src_mac, sizeof d->src_mac);
         c->frame[c->n] = pd.frame;
+        c->built[c->n] = built_bits(&pd);
         c->n++;
     }
     c->counts = r.counts;

@@ -22,6 +22,7 @@
 #include "impl/commands.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/conform/conform_rmbt.h"
+#include "impl/conform/conform_udping.h"
 #include "conform_live.h"
 #include "impl/core/crypto_openssl.h"
 #include "impl/report/html_report.h"
@@ -41,6 +42,8 @@
 /* The TWAMP Light corpus, replayed after STAMP's when no --pcap-manifest
  * names one. */
 #define TWL_MANIFEST "pcaps/twamp/MANIFEST"
+/* UDPing's corpus, after TWAMP Light's. */
+#define UDPING_MANIFEST "pcaps/udping/MANIFEST"
 
 enum {
     OPT_ONLY = 256,
@@ -70,7 +73,8 @@ enum {
     OPT_KEYS,
     OPT_MODE,
     OPT_SEED,
-    OPT_IP
+    OPT_IP,
+    OPT_DURATION
 };
 
 static const struct option long_opts[] = {
@@ -102,6 +106,7 @@ static const struct option long_opts[] = {
     {"mode", required_argument, NULL, OPT_MODE},
     {"seed", required_argument, NULL, OPT_SEED},
     {"ip", required_argument, NULL, OPT_IP},
+    {"duration", required_argument, NULL, OPT_DURATION},
     {NULL, 0, NULL, 0},
 };
 
@@ -183,6 +188,12 @@ static void usage(FILE *f);
         "and our\n" \
         "                         address as it sees it (default: the " \
         "route's)\n" \
+        "  --listen [ADDR:]PORT, --duration S   udping-sender: where to " \
+        "listen,\n" \
+        "                         and how long (default: until --timeout " \
+        "passes\n" \
+        "                         without a datagram; --count N stops " \
+        "sooner)\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
         "  -v, --verbose          every n/a case's reason under it (by " \
@@ -228,6 +239,13 @@ static const int deny_rmbt_server[] = {
     OPT_LISTEN, OPT_COUNT, OPT_NO_PCAP, OPT_MANIFEST, OPT_LIST,
     OPT_SENDER_DEFAULTS, OPT_KEY, OPT_HMAC_KEY, OPT_SSID_SET, OPT_STATEFUL,
     OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_KEYS, OPT_MODE, 0};
+/* UDPing's sender listens for a time and has no port or key to give. */
+static const int deny_udping_sender[] = {
+    OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
+    OPT_MANIFEST, OPT_LIST, OPT_HMAC_KEY, OPT_SSID_SET, OPT_KEYS, OPT_MODE,
+    OPT_KEY, OPT_PORT, OPT_SENDER_DEFAULTS, OPT_PATH, 0};
+/* Options only udping-sender takes. */
+static const int only_udping_sender[] = {OPT_DURATION, 0};
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
@@ -260,7 +278,8 @@ static int parse(struct conform_opts *o, int argc, char **argv,
     while ((c = ippm_cli_next(argc, argv, "hv", long_opts, prog, first)) !=
            -1) {
         first = 0;
-        if (refuse(c, deny, prog))
+        if (refuse(c, deny, prog) ||
+            (deny != deny_udping_sender && refuse(c, only_udping_sender, prog)))
             return IPPM_EXIT_USAGE;
         switch (c) {
         case OPT_ONLY:
@@ -357,6 +376,12 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_NO_PCAP:
             o->no_pcap = true;
+            break;
+        case OPT_DURATION:
+            if (ippm_cli_duration("--duration", optarg, NS_PER_S / 100,
+                                  365ull * 86400 * NS_PER_S, true,
+                                  &o->duration_ns) != 0)
+                return IPPM_EXIT_USAGE;
             break;
         case OPT_MANIFEST:
             o->manifest = optarg;
@@ -842,9 +867,13 @@ static int run_pcap_corpus(const struct conform_opts *o)
     int trc = run_one_corpus(find_manifest(TWL_MANIFEST, buf[1],
                                            sizeof buf[1]));
     rc = rc != IPPM_EXIT_OK ? rc : trc;
-    trc = ippm_net_stopping() ? IPPM_EXIT_OK
-                              : run_one_corpus(find_manifest(
-                                    RMBT_MANIFEST, buf[0], sizeof buf[0]));
+    if (ippm_net_stopping())
+        return rc;
+    trc = run_one_corpus(find_manifest(RMBT_MANIFEST, buf[0], sizeof buf[0]));
+    rc = rc != IPPM_EXIT_OK ? rc : trc;
+    if (ippm_net_stopping())
+        return rc;
+    trc = run_one_corpus(find_manifest(UDPING_MANIFEST, buf[1], sizeof buf[1]));
     return rc != IPPM_EXIT_OK ? rc : trc;
 }
 
@@ -937,6 +966,43 @@ static int cmd_rmbt_server(const struct conform_target *t, int argc,
                                     argv[optind]);
 }
 
+/* ippm conform udping-sender --listen [ADDR:]PORT: grade what arrives. */
+static int cmd_udping_sender(const struct conform_target *t, int argc,
+                             char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    const char *prog = "conform udping-sender";
+    o.count = 0; /* no limit unless --count: a sender sends until stopped */
+    int rc = parse(&o, argc, argv, prog, t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc) {
+        ippm_cli_error("%s: unexpected '%s'", prog, argv[optind]);
+        return IPPM_EXIT_USAGE;
+    }
+    if (!o.listen) {
+        ippm_cli_error("%s: --listen [ADDR:]PORT is required (where the "
+                       "sender sends)", prog);
+        return IPPM_EXIT_USAGE;
+    }
+    /* A bare port listens on every address. */
+    struct ippm_addr local;
+    uint16_t port = 0;
+    bool bare = o.listen[0] && strspn(o.listen, "0123456789") ==
+                                   strlen(o.listen);
+    if (bare && ippm_cli_port("--listen", o.listen, &port) != 0)
+        return IPPM_EXIT_USAGE;
+    if (!bare &&
+        (rc = ippm_cli_addr("--listen", o.listen, 0, 0, &local)) != 0)
+        return rc;
+    return conform_udping_sender(&o, bare ? NULL : &local,
+                                 bare ? port : local.port, o.duration_ns,
+                                 prog);
+}
+
 static const struct conform_target conform_targets[] = {
     {"stamp-reflector", "stamp", "HOST[:PORT]",
      "probe a Session-Reflector (port 862 by default;\n"
@@ -971,7 +1037,12 @@ static const struct conform_target conform_targets[] = {
      "default) with every row of the notes' bad-input\n"
      "table: the RMBT cases",
      IPPM_ROLE_REFLECTOR, 0, deny_rmbt_server, cmd_rmbt_server,
-     NULL /* until `ippm rmbt server` is in: conform_selftest_rmbt_server */},
+     &conform_selftest_rmbt_server},
+    {"udping-sender", "udping", "--listen [ADDR:]PORT",
+     "grade the UDPing sender (yahoo/UDPing's client)\n"
+     "that sends there: its datagrams, ports, guids",
+     IPPM_ROLE_SENDER, 0, deny_udping_sender, cmd_udping_sender,
+     &conform_selftest_udping_sender},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
@@ -1030,6 +1101,8 @@ static const char *self_protocol(const char *only)
 {
     if (only && strncasecmp(only, "RMBT", 4) == 0) /* ippm rmbt server */
         return "rmbt";
+    if (only && strncasecmp(only, "UDPING", 6) == 0)
+        return "udping";
     return only && strncasecmp(only, "TWAMP", 5) == 0 ? "twamp" : "stamp";
 }
 

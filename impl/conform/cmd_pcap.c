@@ -44,6 +44,7 @@
 #include "impl/conform/cmd_pcap.h"
 #include "impl/conform/cmd_pcap_owtw.h"
 #include "impl/conform/cmd_pcap_rmbt.h"
+#include "impl/conform/cmd_pcap_udping.h"
 #include "impl/conform/conform_cmd.h"
 #include "impl/report/report.h"
 
@@ -117,7 +118,8 @@ static void usage(FILE *f)
           "format given\n"
           "  --ssid-set N[,N]       the SSIDs the reflector is provisioned "
           "with\n"
-          "  --protocol stamp|twamp-light|auto   the test packets (default "
+          "  --protocol stamp|twamp-light|udping|auto   the test packets "
+          "(default "
           "auto:\n"
           "                         TWAMP-Light when short requests get "
           "41-octet\n"
@@ -255,9 +257,11 @@ int parse_opts(int argc, char **argv, const char *prog,
                 o->proto = PCAP_PROTO_TWL;
             else if (strcmp(optarg, "auto") == 0)
                 o->proto = PCAP_PROTO_AUTO;
+            else if (strcmp(optarg, "udping") == 0)
+                o->proto = PCAP_PROTO_UDPING;
             else {
-                ippm_cli_error("--protocol: '%s' is not stamp, twamp-light "
-                               "or auto", optarg);
+                ippm_cli_error("--protocol: '%s' is not stamp, twamp-light, "
+                               "udping or auto", optarg);
                 return -1;
             }
             break;
@@ -462,6 +466,7 @@ struct check_run {
     struct stamp_obs_pkt pkt;  /* its layouts, obs.ext */
     struct owtw_pcap *owtw; /* OWAMP/TWAMP control connections, if any */
     struct rmbt_pcap_out *rmbt; /* RMBT UDP ping, if any (views above) */
+    struct udping_pcap *udping; /* UDPing datagrams, if any */
 };
 
 static void check_run_free(struct check_run *r)
@@ -474,6 +479,7 @@ static void check_run_free(struct check_run *r)
     free(r->res);
     owtw_pcap_free(r->owtw);
     free(r->rmbt);
+    udping_pcap_free(r->udping);
     capture_free(&r->cap);
     memset(r->key, 0, sizeof r->key);
 }
@@ -597,6 +603,13 @@ static int check_run(const struct check_opts *o, struct check_run *r)
         return check_run_owtw(o, r);
     if (rmbt_pcap_found(o, &r->cap))
         return check_run_rmbt(o, r);
+    if ((orc = udping_pcap_load(o, &r->cap, &r->udping)) != 0)
+        return orc;
+    if (r->udping) {
+        orc = udping_pcap_grade(r->udping, o, &r->res, &r->n_res);
+        r->duration_ns = now_ns() - r->start_ns;
+        return orc;
+    }
     r->port = o->port;
     if (r->port == 0 && capture_port(&r->cap, &r->port) != 0) {
         ippm_cli_error("pcap check: out of memory");
@@ -715,6 +728,10 @@ static void print_summary(FILE *f, const struct check_run *r, bool verbose)
         print_flows(f, r, verbose);
         return;
     }
+    if (r->udping) {
+        udping_pcap_summary(f, r->udping, verbose);
+        return;
+    }
     if (owtw_pcap_connections(r->owtw)) {
         owtw_pcap_summary(f, r->owtw);
         if (r->port)
@@ -787,6 +804,8 @@ static bool report_nothing_graded(const struct check_run *r,
     bool no_pair = r->pr.k.matched == 0 && (roles & ROLE_REFLECTOR);
     if (r->rmbt) /* a server that drops everything it should is graded */
         return rmbt_pcap_nothing_graded(r->rmbt);
+    if (r->udping)
+        return udping_pcap_nothing_graded(r->udping, r->res, r->n_res);
     if (owtw_pcap_connections(r->owtw)) {
         if (!graded)
             ippm_cli_error("pcap check: nothing graded: every OWAMP/TWAMP "

@@ -25,7 +25,16 @@ struct capture {
     uint8_t **block;        /* CAPTURE_BLOCK octets each */
     size_t n_block, block_cap;
     size_t block_used;      /* octets taken in the last block */
+    uint8_t *built;         /* d[i]'s frame: CAPTURE_* bits below */
 };
+
+/* How a datagram's frame was built (struct capture.built): UDPing's
+ * sender makes its own Ethernet frames (cmd_pcap_udping.c). */
+#define CAPTURE_ETH_ID0_NODF 0x01u /* Ethernet, IPv4 ID 0, DF clear */
+#define CAPTURE_IP_CSUM_OK   0x02u
+#define CAPTURE_IP_CSUM_BAD  0x04u
+#define CAPTURE_UDP_CSUM_OK  0x08u
+#define CAPTURE_UDP_CSUM_BAD 0x10u
 
 
 /* --seed given at most so many times (RMBT servers try several). */
@@ -36,7 +45,8 @@ enum role_sel { ROLE_REFLECTOR = 1, ROLE_SENDER = 2, ROLE_BOTH = 3 };
 /* --protocol: which test packets a capture holds. Auto reads TWAMP-Light
  * (RFC 5357 Appendix I) where a request shorter than STAMP's 44 octets is
  * answered with TWAMP-Light's 41, and none with 44 or more. */
-enum pcap_proto { PCAP_PROTO_AUTO = 0, PCAP_PROTO_STAMP, PCAP_PROTO_TWL };
+enum pcap_proto { PCAP_PROTO_AUTO = 0, PCAP_PROTO_STAMP, PCAP_PROTO_TWL,
+                  PCAP_PROTO_UDPING };
 
 struct check_opts {
     const char *file;

@@ -10,6 +10,7 @@
 #include "impl/conform/conform_live.h"
 #include "impl/conform/conform_prober.h"
 #include "impl/conform/conform_rmbt.h"
+#include "impl/conform/conform_udping.h"
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/core/crypto_openssl.h"
@@ -415,6 +416,27 @@ static int self_rmbt_server_one(struct self_ctx *cx,
 /* see conform_cmd.h */
 const struct conform_selftest conform_selftest_rmbt_server = {
     rmbt_modes, COUNT_OF(rmbt_modes), self_rmbt_server_one};
+
+/* ippm's own UDPing sender (conform_udping.c): socket mode. */
+static const struct self_mode udping_modes[] = {
+    {"UDPing sender", false, false, IPPM_TS_NTP, false, false, false, false},
+};
+
+static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,
+                           struct conform_run *run,
+                           struct ippm_case_result **res, size_t *n)
+{
+    (void)md;
+    (void)run;
+    uint64_t seed = 0;
+    for (size_t i = 0; i < 8 && i < cx->key_len; i++)
+        seed = seed << 8 | cx->key[i]; /* the run's random key */
+    return conform_udping_self(cx->o, seed, res, n);
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_udping_sender = {
+    udping_modes, COUNT_OF(udping_modes), self_udping_one};
 
 /* Merges n_modes results (n cases each) into a calloc'd array; NULL when
  * out of memory. */
