@@ -417,9 +417,10 @@ static int self_rmbt_server_one(struct self_ctx *cx,
 const struct conform_selftest conform_selftest_rmbt_server = {
     rmbt_modes, COUNT_OF(rmbt_modes), self_rmbt_server_one};
 
-/* ippm's own UDPing sender (conform_udping.c): socket mode. */
+/* ippm's own `ippm udping client` (conform_udping.c): socket mode. */
 static const struct self_mode udping_modes[] = {
-    {"UDPing sender", false, false, IPPM_TS_NTP, false, false, false, false},
+    {"ippm udping client", false, false, IPPM_TS_NTP, false, false, false,
+     false},
 };
 
 static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,

@@ -18,9 +18,9 @@ int conform_udping_sender(const struct conform_opts *o,
                           const struct ippm_addr *local, uint16_t port,
                           uint64_t duration_ns, const char *name);
 
-/* ippm's own sender (proto/udping's client machine, three source ports,
- * -d 5 -i 1 -m 300, 2.5 s, seeded with seed) into a listener on
- * 127.0.0.1, graded: the results into *res (calloc'd, *n cases). */
+/* ippm's own sender (`ippm udping client` as a child process, three
+ * source ports, -d 5 -i 1 -m 300 for 2.5 s, --seed seed) into a listener
+ * on 127.0.0.1, graded: the results into *res (calloc'd, *n cases). */
 int conform_udping_self(const struct conform_opts *o, uint64_t seed,
                         struct ippm_case_result **res, size_t *n);
 

@@ -4,8 +4,8 @@
 # MODE: standin (a conforming sender written here from the notes, three
 # ports, -i 1, 2.5 s: every case it can grade passes, exit 0) | broken
 # (the same sender resetting seqNum at each new guid: UDPING-1-09 fails,
-# exit 1) | client (`ippm udping client` in socket mode: exit 0; skipped
-# while ippm has no udping command) | nothing (no datagram: exit 4) |
+# exit 1) | client (`ippm udping client` in socket mode: exit 0) |
+# nothing (no datagram: exit 4) |
 # options (refused options, before any socket: exit 2).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -91,12 +91,20 @@ standin | broken)
     ;;
 client)
     "$IPPM" udping --help >/dev/null 2>&1 || { echo "no ippm udping: skipped"; exit 77; }
-    SPORTS=$("$PY" -c 'import socket
-ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(",".join(str(s.getsockname()[1]) for s in ss))')
+    # three free ports in the range the original takes (1024-60000)
+    SPORTS=$("$PY" -c 'import random, socket
+out = []
+while len(out) < 3:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(("127.0.0.1", random.randrange(20000, 50000)))
+        out.append(str(s.getsockname()[1]))
+    except OSError:
+        pass
+print(",".join(out))')
     (sleep 0.3; exec "$IPPM" udping client -r 127.0.0.1 -p "$PORT" \
-        -l 127.0.0.1 -s "$SPORTS" -d 5 -i 1 -m 300 -q) >"$dir/client.out" \
+        -l 127.0.0.1 -s "$SPORTS" -d 5 -i 1 -m 300 --duration 2.5 -q) \
+        >"$dir/client.out" \
         2>"$dir/client.err" &
     spid=$!
     run_grader --duration 3
