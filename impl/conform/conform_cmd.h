@@ -50,6 +50,7 @@ struct conform_opts {
     const char *rmbt_seed; /* rmbt-server --seed: the server's secret */
     const char *rmbt_ip;   /* rmbt-server --ip: our address as it sees it */
     uint64_t duration_ns;  /* --duration: udping-sender's listening time */
+    const char *statsd;    /* --statsd: udping-server's statsd listener */
 };
 
 struct self_ctx;
@@ -153,6 +154,7 @@ extern const struct conform_selftest conform_selftest_twamp_server;
 extern const struct conform_selftest conform_selftest_owamp_server;
 /* ippm's own UDPing sender, graded (conform_udping.c). */
 extern const struct conform_selftest conform_selftest_udping_sender;
+extern const struct conform_selftest conform_selftest_udping_server;
 
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to

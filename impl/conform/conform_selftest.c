@@ -439,6 +439,27 @@ static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,
 const struct conform_selftest conform_selftest_udping_sender = {
     udping_modes, COUNT_OF(udping_modes), self_udping_one};
 
+/* ippm's own `ippm udping server` (conform_udping_server.c), statsd on. */
+static const struct self_mode udping_server_modes[] = {
+    {"ippm udping server", false, false, IPPM_TS_NTP, false, false, false,
+     false},
+};
+
+static int self_udping_server_one(struct self_ctx *cx,
+                                  const struct self_mode *md,
+                                  struct conform_run *run,
+                                  struct ippm_case_result **res, size_t *n)
+{
+    (void)md;
+    (void)run;
+    return conform_udping_server_self(cx->o, res, n);
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_udping_server = {
+    udping_server_modes, COUNT_OF(udping_server_modes),
+    self_udping_server_one};
+
 /* Merges n_modes results (n cases each) into a calloc'd array; NULL when
  * out of memory. */
 static struct ippm_case_result *merge_modes(struct ippm_case_result *const *res,
