@@ -6,7 +6,6 @@
 #include "impl/conform/conform_udping.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,17 +102,7 @@ static pid_t spawn_client(uint16_t port, uint64_t seed)
                     port_s, "-l", "127.0.0.1", "-s", ports, "-d", "5", "-i",
                     "1", "-m", "300", "--duration", dur, "--seed", seed_s,
                     "-q", NULL};
-    pid_t child = fork();
-    if (child == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
-    return child;
+    return conform_spawn_self(argv);
 }
 
 /* Receives into l until the run ends: duration_ns after the start (0:

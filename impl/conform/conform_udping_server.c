@@ -10,7 +10,6 @@
 #include "impl/conform/conform_udping.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,24 +249,11 @@ int conform_udping_server(const struct conform_opts *o,
     return rc;
 }
 
-/* A free UDP port on 127.0.0.1 (bound, then let go). */
-static uint16_t free_port(void)
-{
-    struct ippm_sock s;
-    char err[IPPM_NET_ERRLEN];
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
-    if (ippm_net_open_bound(&s, &lo, 0, err, sizeof err) != 0)
-        return 0;
-    uint16_t port = s.local.port;
-    ippm_net_close(&s);
-    return port;
-}
-
 /* see conform_udping.h */
 int conform_udping_server_self(const struct conform_opts *o,
                                struct ippm_case_result **res, size_t *n)
 {
-    uint16_t port = free_port(), sport = free_port();
+    uint16_t port = conform_free_udp_port(), sport = conform_free_udp_port();
     char port_s[8], statsd_s[32];
     if (!port || !sport) {
         ippm_cli_error("conform: no free UDP port");
@@ -278,16 +264,7 @@ int conform_udping_server_self(const struct conform_opts *o,
     char *argv[] = {"ippm", "udping", "server", "-l", "127.0.0.1", "-p",
                     port_s, "-k", "1", "-s", statsd_s, "-t", statsd_s, "-N",
                     "-q", NULL};
-    pid_t child = fork();
-    if (child == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
+    pid_t child = conform_spawn_self(argv);
     if (child < 0) {
         ippm_cli_error("conform: ippm's own UDPing server did not start");
         return IPPM_EXIT_RUNTIME;
