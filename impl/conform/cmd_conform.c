@@ -885,14 +885,13 @@ static int run_pcap_corpus(const struct conform_opts *o)
     int trc = run_one_corpus(find_manifest(TWL_MANIFEST, buf[1],
                                            sizeof buf[1]));
     rc = rc != IPPM_EXIT_OK ? rc : trc;
-    trc = ippm_net_stopping() ? IPPM_EXIT_OK
-                              : run_one_corpus(find_manifest(
-                                    RMBT_MANIFEST, buf[0], sizeof buf[0]));
+    if (ippm_net_stopping())
+        return rc;
+    trc = run_one_corpus(find_manifest(RMBT_MANIFEST, buf[0], sizeof buf[0]));
     rc = rc != IPPM_EXIT_OK ? rc : trc;
     if (ippm_net_stopping())
         return rc;
-    char ubuf[512];
-    trc = run_one_corpus(find_manifest(UDPING_MANIFEST, ubuf, sizeof ubuf));
+    trc = run_one_corpus(find_manifest(UDPING_MANIFEST, buf[1], sizeof buf[1]));
     return rc != IPPM_EXIT_OK ? rc : trc;
 }
 
@@ -1094,7 +1093,7 @@ static const struct conform_target conform_targets[] = {
      "default) with every row of the notes' bad-input\n"
      "table: the RMBT cases",
      IPPM_ROLE_REFLECTOR, 0, deny_rmbt_server, cmd_rmbt_server,
-     NULL /* until `ippm rmbt server` is in: conform_selftest_rmbt_server */},
+     &conform_selftest_rmbt_server},
     {"udping-sender", "udping", "--listen [ADDR:]PORT",
      "grade the UDPing sender (yahoo/UDPing's client)\n"
      "that sends there: its datagrams, ports, guids",

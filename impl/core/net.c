@@ -837,3 +837,9 @@ size_t ippm_net_send(const struct ippm_sock *s, struct ippm_tx_batch *b,
     b->n = 0;
     return sent;
 }
+
+/* see net.h */
+bool ippm_net_icmp_error(int err)
+{
+    return err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH;
+}

@@ -156,6 +156,12 @@ static inline const uint8_t *ippm_rx_batch_buf(const struct ippm_rx_batch *b,
 int ippm_net_recv(const struct ippm_sock *s, struct ippm_rx_batch *b,
                   const struct ippm_clock *clk);
 
+/* True for an errno ippm_net_recv reports on a connected socket when an
+ * ICMP error came back for an earlier datagram (ECONNREFUSED,
+ * EHOSTUNREACH, ENETUNREACH): the socket stays usable, so a driver counts
+ * it and reads on. */
+bool ippm_net_icmp_error(int err);
+
 /* ---- batched send ---- */
 
 struct ippm_tx_batch {

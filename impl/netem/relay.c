@@ -588,8 +588,7 @@ static int rx_flow(struct rl *x, uint32_t fi)
     struct flow *f = &x->flows[fi];
     for (int k = 0; k < RX_BATCHES_PER_WAKE; k++) {
         int n = ippm_net_recv(&f->up, &x->rx, &x->clk);
-        if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-                      errno == ENETUNREACH)) {
+        if (n < 0 && ippm_net_icmp_error(errno)) {
             x->c[NETEM_REV].icmp_errors++;
             continue;
         }

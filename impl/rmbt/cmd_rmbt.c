@@ -18,6 +18,7 @@ static void rmbt_usage(FILE *f)
     fputs("usage: ippm rmbt ping --host HOST[:PORT] (--seed S --ip IP | "
           "--token B64) [options]\n"
           "       ippm rmbt token --seed S --ip IP [--time UNIX]\n"
+          "       ippm rmbt server [--secret S] [--secret-file F] [options]\n"
           "The RMBT UDP ping of open-rmbt-udp-ping: 24-octet RP01 requests "
           "carrying an\nHMAC-SHA-256 token, answered RR01 (or RE01 when the "
           "token names another\naddress). 'ippm rmbt SUBCOMMAND --help' lists "
@@ -33,6 +34,7 @@ static const struct {
 } rmbt_subs[] = {
     {"ping", rmbt_ping_main},   /* impl/rmbt/rmbt_ping.c */
     {"token", rmbt_token_main}, /* below */
+    {"server", rmbt_server_main}, /* impl/rmbt/rmbt_server.c */
 };
 
 /* see commands.h */

@@ -326,8 +326,7 @@ static void ping_receive(struct pinger *x)
 {
     for (;;) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
-        if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-                      errno == ENETUNREACH)) {
+        if (n < 0 && ippm_net_icmp_error(errno)) {
             /* The original ignores these too; the packet times out. */
             x->icmp_errors++;
             continue;

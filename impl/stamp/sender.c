@@ -607,8 +607,7 @@ static int send_rx(struct sender *x)
     stamp_txts_sender_sent(&x->txts, &x->sock, &x->s, &x->clk, 0, false);
     for (;;) {
         int n = ippm_net_recv(&x->sock, &x->rx, &x->clk);
-        if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-                      errno == ENETUNREACH)) {
+        if (n < 0 && ippm_net_icmp_error(errno)) {
             /* An ICMP error for an earlier packet: count it, keep going. */
             x->icmp_errors++;
             continue;

@@ -31,6 +31,7 @@
 #include "proto/udping/udping.h"
 
 #define PROG "udping client"
+#define PLURAL(n) ((n) == 1 ? "" : "s")
 #define FRAME_CAP (UDPING_ETH_LEN + UDPING_IP6_LEN + UDPING_UDP_LEN + \
                    UDPING_MAX_PKT)
 
@@ -107,6 +108,10 @@ static int open_plain(struct run *r)
             return IPPM_EXIT_RUNTIME;
         }
         r->fds[i] = s.fd;
+        /* Nothing reads these sockets: whatever reaches a source port
+         * should not queue megabytes per port (5000 of them). */
+        int small = 1; /* the kernel's minimum */
+        (void)setsockopt(s.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
         if (i == 0) {
             r->to_len = ippm_addr_to_sockaddr(&r->o.remote, s.family, &r->to);
             if (r->to_len == 0) {
@@ -146,9 +151,17 @@ static int open_raw(struct run *r)
     r->hdr_len = udping_frame_hdr_len(r->o.remote.family);
     if (check_mtu(r))
         return IPPM_EXIT_USAGE;
+    int dropped;
     if (udping_link_open(&r->link, err, sizeof err) ||
-        udping_drop_privileges(err, sizeof err) < 0) {
+        (dropped = udping_drop_privileges(err, sizeof err)) < 0) {
         ippm_cli_error("%s: %s", PROG, err);
+        return IPPM_EXIT_RUNTIME;
+    }
+    /* The result is written at the end, as nobody: find out now. */
+    if (dropped == 0 && r->o.json && ippm_atomic_probe(r->o.json) < 0) {
+        ippm_cli_error("--json: user nobody cannot write '%s' (%s): with -a "
+                       "the client runs as nobody once its socket is open",
+                       r->o.json, strerror(errno));
         return IPPM_EXIT_RUNTIME;
     }
     memcpy(r->ends.src_mac, r->link.mac, UDPING_MAC_LEN);
@@ -171,15 +184,17 @@ static void banner(const struct run *r)
     ippm_addr_fmt(&r->o.remote, to, sizeof to);
     if (r->raw)
         printf("ippm udping client: %s from %s on %s (index %u, MAC %s, "
-               "MTU %u), %zu source ports, %zu next hops, mean gap %g ms, "
+               "MTU %u), %zu source port%s, %zu next hop%s, mean gap %g ms, "
                "new guids every %u s\n",
                to, r->o.local_text, r->link.ifname, r->link.ifindex,
                udping_mac_fmt(r->link.mac, mac, sizeof mac), r->link.mtu,
-               r->o.n_ports, r->o.n_macs, r->o.delay_ms, r->o.interval_s);
+               r->o.n_ports, PLURAL(r->o.n_ports), r->o.n_macs,
+               PLURAL(r->o.n_macs), r->o.delay_ms, r->o.interval_s);
     else
-        printf("ippm udping client: %s from %zu UDP source ports, mean gap "
-               "%g ms, new guids every %u s\n",
-               to, r->o.n_ports, r->o.delay_ms, r->o.interval_s);
+        printf("ippm udping client: %s from %zu UDP source port%s, mean "
+               "gap %g ms, new guids every %u s\n",
+               to, r->o.n_ports, PLURAL(r->o.n_ports), r->o.delay_ms,
+               r->o.interval_s);
     if (r->o.verbose)
         for (size_t i = 0; i < r->o.n_ports; i++)
             printf("Adding port %u\n", (unsigned)r->o.ports[i]);
@@ -361,9 +376,10 @@ static void summary(const struct run *r, uint64_t end_ns)
     port_spread(r, &lo, &hi);
     printf("--- %s UDPing client statistics ---\n",
            ippm_addr_fmt(&r->o.remote, to, sizeof to));
-    printf("%llu sent from %zu ports (%llu to %llu a port) in %.3f s, "
+    printf("%llu sent from %zu port%s (%llu to %llu a port) in %.3f s, "
            "%llu octets, %llu refused%s%s\n",
-           (unsigned long long)r->sent, r->o.n_ports, (unsigned long long)lo,
+           (unsigned long long)r->sent, r->o.n_ports, PLURAL(r->o.n_ports),
+           (unsigned long long)lo,
            (unsigned long long)hi, (double)(end_ns - r->start_ns) / 1e9,
            (unsigned long long)r->octets, (unsigned long long)r->refused,
            r->refused ? " by the kernel, the first: " : "",

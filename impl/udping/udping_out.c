@@ -118,14 +118,19 @@ static const char *const metric_type[5] = {"c", "c", "c", "c", "g"};
 
 /* see udping_out.h */
 int udping_fmt_statsd(char *buf, size_t cap, const struct udping_names *n,
-                      const struct udping_report *r)
+                      const struct udping_report *r, enum udping_level lv)
 {
     struct out o = {buf, cap, 0, cap == 0};
+    bool ports = lv == UDPING_LEVEL_PORT;
     for (int i = 0; i < 5; i++) {
         put_statsd_name(&o, n->from_host);
-        put(&o, ".%s.", n->from_port);
+        if (ports)
+            put(&o, ".%s", n->from_port);
+        put(&o, ".");
         put_statsd_name(&o, n->to_host);
-        put(&o, ".%s.%s:", n->to_port, metric_name[i]);
+        if (ports)
+            put(&o, ".%s", n->to_port);
+        put(&o, ".%s:", metric_name[i]);
         put_value(&o, r, i);
         put(&o, "|%s\n", metric_type[i]);
     }
@@ -135,16 +140,22 @@ int udping_fmt_statsd(char *buf, size_t cap, const struct udping_names *n,
 /* see udping_out.h */
 int udping_fmt_statsd_tagged(char *buf, size_t cap, const char *prefix,
                              const struct udping_names *n,
-                             const struct udping_report *r)
+                             const struct udping_report *r,
+                             enum udping_level lv)
 {
     struct out o = {buf, cap, 0, cap == 0};
+    bool ports = lv == UDPING_LEVEL_PORT;
     for (int i = 0; i < 5; i++) {
         put_statsd_name(&o, prefix);
         put(&o, ".%s,from_host=", metric_name[i]);
         put_statsd_name(&o, n->from_host);
-        put(&o, ",from_port=%s,to_host=", n->from_port);
+        if (ports)
+            put(&o, ",from_port=%s", n->from_port);
+        put(&o, ",to_host=");
         put_statsd_name(&o, n->to_host);
-        put(&o, ",to_port=%s:", n->to_port);
+        if (ports)
+            put(&o, ",to_port=%s", n->to_port);
+        put(&o, ":");
         put_value(&o, r, i);
         put(&o, "|%s\n", metric_type[i]);
     }

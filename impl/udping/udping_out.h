@@ -38,6 +38,15 @@ void udping_host_underscore(char *s);
 int udping_fmt_json(char *buf, size_t cap, const struct udping_names *n,
                     const struct udping_report *r);
 
+/* Which names a statsd datagram carries. The original (HEAD) writes
+ * host:port level only; its README also promises host-level metrics,
+ * which no version of its code wrote: --statsd-level host gives them
+ * (statsd adds the counters of every port of a host; max is a gauge). */
+enum udping_level {
+    UDPING_LEVEL_PORT, /* <from_host>.<from_port>.<to_host>.<to_port>. */
+    UDPING_LEVEL_HOST  /* <from_host>.<to_host>. */
+};
+
 /* The plain statsd datagram: five lines
  * <from_host>.<from_port>.<to_host>.<to_port>.<metric>:<value>|<type>\n
  * for count|c, targetCount|c, sum|c, sos|c and max|g, reals with six
@@ -46,14 +55,16 @@ int udping_fmt_json(char *buf, size_t cap, const struct udping_names *n,
  * space) become '_' in the names, which the original (IPv4 only) never
  * met. */
 int udping_fmt_statsd(char *buf, size_t cap, const struct udping_names *n,
-                      const struct udping_report *r);
+                      const struct udping_report *r, enum udping_level lv);
 
 /* The tagged datagram: five lines
  * <prefix>.<metric>,from_host=H,from_port=P,to_host=H,to_port=P:<v>|<t>\n
- * (prefix: -m, "udping" by default). */
+ * (prefix: -m, "udping" by default); host level without the two port
+ * tags. */
 int udping_fmt_statsd_tagged(char *buf, size_t cap, const char *prefix,
                              const struct udping_names *n,
-                             const struct udping_report *r);
+                             const struct udping_report *r,
+                             enum udping_level lv);
 
 /* The -v line, without its newline:
  * <guid>:<clientStartTime>:<seq> - <sent sec>:<sent nsec> */

@@ -59,7 +59,7 @@ static void test_udping_fmt_statsd_is_the_captured_datagram(void **state)
                        "localhost.5002.localhost.6000.sum:1.10352|c\n"
                        "localhost.5002.localhost.6000.sos:0.0810344|c\n"
                        "localhost.5002.localhost.6000.max:0.126528|g\n";
-    assert_int_equal(udping_fmt_statsd(buf, sizeof buf, &n, &r), strlen(want));
+    assert_int_equal(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_PORT), strlen(want));
     assert_string_equal(buf, want);
 }
 
@@ -79,9 +79,31 @@ static void test_udping_fmt_statsd_tagged_is_the_captured_datagram(void **state)
              "udping.sum%s:1.10352|c\nudping.sos%s:0.0810344|c\n"
              "udping.max%s:0.126528|g\n",
              tags, tags, tags, tags, tags);
-    assert_int_equal(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r),
+    assert_int_equal(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r, UDPING_LEVEL_PORT),
                      strlen(want));
     assert_string_equal(buf, want);
+}
+
+/* --statsd-level host: the names without the two ports. */
+static void test_udping_fmt_statsd_host_level(void **state)
+{
+    (void)state;
+    struct udping_names n;
+    struct udping_report r;
+    notes_session(&n, &r);
+    char buf[1024];
+    const char *want = "localhost.localhost.count:22|c\n"
+                       "localhost.localhost.targetCount:22|c\n"
+                       "localhost.localhost.sum:1.10352|c\n"
+                       "localhost.localhost.sos:0.0810344|c\n"
+                       "localhost.localhost.max:0.126528|g\n";
+    assert_int_equal(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_HOST),
+                     strlen(want));
+    assert_string_equal(buf, want);
+    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r,
+                                         UDPING_LEVEL_HOST) > 0);
+    assert_memory_equal(buf, "udping.count,from_host=localhost,to_host=localhost:22|c\n"
+                        "udping.targetCount,", 75);
 }
 
 /* ostream's default is %g: an exponent for small and large values. */
@@ -96,7 +118,7 @@ static void test_udping_fmt_statsd_six_significant_digits(void **state)
     r.max_ms = -0.5;
     r.count = 12345678;
     char buf[512];
-    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r) > 0);
+    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_PORT) > 0);
     assert_non_null(strstr(buf, ".count:12345678|c\n"));
     assert_non_null(strstr(buf, ".sum:1.23457e+06|c\n"));
     assert_non_null(strstr(buf, ".sos:1.23457e-05|c\n"));
@@ -110,7 +132,7 @@ static void test_udping_fmt_tagged_prefix_from_m(void **state)
     struct udping_report r;
     notes_session(&n, &r);
     char buf[1024];
-    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, "lat.probe", &n, &r) > 0);
+    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, "lat.probe", &n, &r, UDPING_LEVEL_PORT) > 0);
     assert_memory_equal(buf, "lat.probe.count,from_host=", 26);
 }
 
@@ -124,9 +146,9 @@ static void test_udping_fmt_ipv6_names(void **state)
     notes_session(&n, &r);
     strcpy(n.from_host, "2001:db8::1");
     char buf[1024];
-    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r) > 0);
+    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_PORT) > 0);
     assert_memory_equal(buf, "2001_db8__1.5002.localhost.6000.count:22|c\n", 43);
-    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r) > 0);
+    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r, UDPING_LEVEL_PORT) > 0);
     assert_memory_equal(buf, "udping.count,from_host=2001_db8__1,", 35);
     assert_true(udping_fmt_json(buf, sizeof buf, &n, &r) > 0);
     assert_memory_equal(buf, "{\"from_host\":\"2001:db8::1\",", 27);
@@ -154,8 +176,8 @@ static void test_udping_fmt_too_small_is_refused(void **state)
     char buf[64];
     assert_int_equal(udping_fmt_json(buf, sizeof buf, &n, &r), -1);
     assert_string_equal(buf, "");
-    assert_int_equal(udping_fmt_statsd(buf, sizeof buf, &n, &r), -1);
-    assert_int_equal(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r), -1);
+    assert_int_equal(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_PORT), -1);
+    assert_int_equal(udping_fmt_statsd_tagged(buf, sizeof buf, "udping", &n, &r, UDPING_LEVEL_PORT), -1);
     assert_int_equal(udping_fmt_json(buf, 0, &n, &r), -1);
 }
 
@@ -180,8 +202,8 @@ static void test_udping_fmt_longest_report_fits_4k(void **state)
     char prefix[65], buf[4096];
     memset(prefix, 'p', 64);
     prefix[64] = '\0';
-    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r) > 0);
-    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, prefix, &n, &r) > 0);
+    assert_true(udping_fmt_statsd(buf, sizeof buf, &n, &r, UDPING_LEVEL_PORT) > 0);
+    assert_true(udping_fmt_statsd_tagged(buf, sizeof buf, prefix, &n, &r, UDPING_LEVEL_PORT) > 0);
     r.sum_ms = r.sos_ms = -9.2e21; /* %lf of 1e308 is 300 digits: not a
                                     * latency sum of any real run */
     assert_true(udping_fmt_json(buf, sizeof buf, &n, &r) > 0);
@@ -275,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_udping_fmt_statsd_is_the_captured_datagram),
         cmocka_unit_test(test_udping_fmt_statsd_tagged_is_the_captured_datagram),
         cmocka_unit_test(test_udping_fmt_statsd_six_significant_digits),
+        cmocka_unit_test(test_udping_fmt_statsd_host_level),
         cmocka_unit_test(test_udping_fmt_tagged_prefix_from_m),
         cmocka_unit_test(test_udping_fmt_ipv6_names),
         cmocka_unit_test(test_udping_fmt_json_escapes_host),

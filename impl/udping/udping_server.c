@@ -52,6 +52,7 @@ struct us_opts {
     const char *statsd;    /* -s HOST[:PORT] */
     const char *tagged;    /* -t HOST[:PORT] */
     const char *prefix;    /* -m */
+    bool level_port, level_host; /* --statsd-level */
     bool verbose, quiet, numeric, legacy;
     uint64_t max_sessions;
     struct ippm_export_opts exp;
@@ -102,6 +103,7 @@ enum {
     OPT_LEGACY = 256,
     OPT_MAX_SESSIONS,
     OPT_METRICS,
+    OPT_LEVEL,
 };
 
 static const struct option us_longopts[] = {
@@ -112,6 +114,7 @@ static const struct option us_longopts[] = {
     {"statsd", required_argument, NULL, 's'},
     {"statsd-tagged", required_argument, NULL, 't'},
     {"metric-prefix", required_argument, NULL, 'm'},
+    {"statsd-level", required_argument, NULL, OPT_LEVEL},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"numeric", no_argument, NULL, 'N'},
@@ -145,6 +148,9 @@ static void us_usage(FILE *f)
         "  -t, --statsd-tagged HOST[:PORT]  the same with tags:\n"
         "                         <prefix>.count,from_host=..,to_port=..:N|c\n"
         "  -m, --metric-prefix NAME  the tagged metrics' prefix (default udping)\n"
+        "  --statsd-level port|host|both  statsd names with the two ports (the\n"
+        "                         original's, default), without them (a host\n"
+        "                         pair's ports add up in statsd), or both\n"
         "  -v, --verbose          a line per packet: guid:start:seq - sec:nsec\n"
         "  -q, --quiet            no JSON lines on stdout\n"
         "  -N, --numeric          host names as addresses: no reverse DNS\n"
@@ -206,6 +212,13 @@ static int us_option(struct us_opts *o, int c, const char *arg)
     case 'q': o->quiet = true; return 0;
     case 'N': o->numeric = true; return 0;
     case OPT_LEGACY: o->legacy = true; return 0;
+    case OPT_LEVEL:
+        o->level_port = !strcmp(arg, "port") || !strcmp(arg, "both");
+        o->level_host = !strcmp(arg, "host") || !strcmp(arg, "both");
+        if (o->level_port || o->level_host)
+            return 0;
+        ippm_cli_error("--statsd-level: '%s' is not port, host or both", arg);
+        return -1;
     case OPT_MAX_SESSIONS:
         return ippm_cli_uint("--max-sessions", arg, 1, US_MAX_SESSIONS,
                              "a session count", &o->max_sessions);
@@ -226,6 +239,7 @@ static int us_parse(struct us_opts *o, int argc, char **argv)
     o->keepalive_ns = US_DEFAULT_KEEPALIVE_NS;
     o->max_sessions = US_DEFAULT_MAX_SESSIONS;
     o->prefix = "udping";
+    o->level_port = true;
     int c, first = 1;
     while ((c = ippm_cli_next(argc, argv, "l:p:k:r:s:t:m:vqNh", us_longopts,
                               US_PROG, first)) != -1) {
@@ -348,12 +362,17 @@ static void us_emit(struct us *x, const struct udping_report *r)
     char buf[US_DGRAM];
     if (!x->o.quiet && udping_fmt_json(buf, sizeof buf, &n, r) >= 0)
         puts(buf);
-    if (x->plain.on)
-        us_sink_queue(&x->plain, buf, udping_fmt_statsd(buf, sizeof buf, &n, r));
-    if (x->tagged.on)
-        us_sink_queue(&x->tagged, buf,
-                      udping_fmt_statsd_tagged(buf, sizeof buf, x->o.prefix,
-                                               &n, r));
+    for (int lv = UDPING_LEVEL_PORT; lv <= UDPING_LEVEL_HOST; lv++) {
+        if (!(lv == UDPING_LEVEL_PORT ? x->o.level_port : x->o.level_host))
+            continue;
+        if (x->plain.on)
+            us_sink_queue(&x->plain, buf,
+                          udping_fmt_statsd(buf, sizeof buf, &n, r, lv));
+        if (x->tagged.on)
+            us_sink_queue(&x->tagged, buf,
+                          udping_fmt_statsd_tagged(buf, sizeof buf, x->o.prefix,
+                                                   &n, r, lv));
+    }
 }
 
 static void us_emit_all(struct us *x, const struct udping_report *r, size_t n)
@@ -378,10 +397,17 @@ static void us_warn(struct us *x, enum ippm_err e, const uint8_t *p,
     }
     uint32_t hdr_len = x->o.legacy ? UDPING_LEGACY_HDR_LEN : UDPING_HDR_LEN;
     char what[160], from[IPPM_ADDR_STRLEN], more[64] = "";
+    /* The size field, as the decoder read it before it refused. */
     uint32_t size = 0;
-    if (len >= hdr_len)
-        size = (uint32_t)p[hdr_len - 8] | (uint32_t)p[hdr_len - 7] << 8 |
-               (uint32_t)p[hdr_len - 6] << 16 | (uint32_t)p[hdr_len - 5] << 24;
+    if (x->o.legacy) {
+        struct udping_legacy_hdr l = {0};
+        (void)udping_legacy_decode(p, len, &l);
+        size = (uint32_t)l.size;
+    } else {
+        struct udping_hdr h = {0};
+        (void)udping_decode(p, len, &h);
+        size = h.size;
+    }
     switch (i) {
     case 0:
         snprintf(what, sizeof what,
@@ -637,7 +663,7 @@ static void us_free(struct us *x)
     us_sink_close(&x->plain);
     us_sink_close(&x->tagged);
     ippm_rx_batch_free(&x->rx);
-    if (x->sock.fd > 0)
+    if (x->sock.fd >= 0)
         ippm_net_close(&x->sock);
     free(x->slots);
     free(x->mem);

@@ -74,6 +74,16 @@ static void test_ippm_rng_u32_unit_below(void **state)
     }
     for (int k = 0; k < 5; k++) /* 2000 expected, sd 40 */
         assert_true(seen[k] > 1800 && seen[k] < 2200);
+    /* n = 2^31 + 1 rejects almost half the draws: still below n, and
+     * both halves reached */
+    bool low = false, high = false;
+    for (int i = 0; i < 200; i++) {
+        uint32_t k = ippm_rng_below(&g, 0x80000001u);
+        assert_true(k <= 0x80000000u);
+        low |= k < 0x40000000u;
+        high |= k >= 0x40000000u;
+    }
+    assert_true(low && high);
     assert_int_equal(ippm_rng_below(&g, 0), 0);
     assert_int_equal(ippm_rng_below(&g, 1), 0);
 }

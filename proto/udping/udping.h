@@ -203,8 +203,9 @@ enum ippm_err udping_server_init(struct udping_server *s,
  * session early (evicted); a legacy session whose count reaches the
  * control packet's is reported at once. out (room for
  * UDPING_TAKE_REPORTS_MAX) and *n_out receive those reports; with out
- * NULL no early report is possible and a new guid on a full table is
- * dropped as UDPING_ERR_TABLE. */
+ * or n_out NULL no early report is possible: a new guid on a full table
+ * is dropped as UDPING_ERR_TABLE, a completed legacy session waits for
+ * the flush. */
 enum ippm_err udping_server_take(struct udping_server *s, const uint8_t *p,
                                  size_t len, const struct ippm_addr *peer,
                                  uint64_t now_ns, struct udping_report *out,
@@ -262,6 +263,8 @@ struct udping_client {
     struct ippm_rng rng;
     uint64_t sent;             /* packets, control packets included */
     uint64_t controls;         /* legacy control packets among them */
+    uint64_t resyncs;          /* times the driver was so late (> 10 d)
+                                * that the schedule restarted from now */
 };
 
 /* ports[i].port must be set; the rest is filled (a guid each, drawn in
@@ -279,7 +282,9 @@ uint64_t udping_client_deadline(const struct udping_client *c);
 /* On TIMER at or past the deadline: the next packet in tx (SEND_DATAGRAM,
  * len, seq), its source port index in *port, stamped with ev->now_ns,
  * and the next deadline drawn (exponential of mean -d, capped at 10 x
- * -d, counted from the due time so that gaps hold under load). A port
+ * -d, counted from the due time so that gaps hold under load; a TIMER
+ * more than 10 x -d late restarts the schedule from now instead of
+ * sending the backlog in a burst, counted in resyncs). A port
  * whose interval (now / -i, floored) changed gets a new guid first (v1: seq
  * goes on; legacy: the old guid's control packet goes out on this TIMER
  * and the ping follows on the next, due at once). Before the deadline,

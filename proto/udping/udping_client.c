@@ -144,6 +144,13 @@ void udping_client_handle(struct udping_client *c, const struct ippm_event *ev,
     ippm_action_set(act, IPPM_ACT_NONE, 0, IPPM_OK, 0);
     if (ev->kind != IPPM_EV_TIMER || ev->now_ns < c->due_ns)
         return;
+    /* A driver stalled for longer than the largest gap would otherwise
+     * send its whole backlog back to back; the original never catches
+     * up either (it counts only the current iteration's time). */
+    if (ev->now_ns - c->due_ns > 10 * c->gap_ns && c->gap_ns > 0) {
+        c->due_ns = ev->now_ns;
+        c->resyncs++;
+    }
     size_t idx = c->next;
     struct udping_port *p = &c->ports[idx];
     *port = idx;

@@ -132,9 +132,10 @@ static void test_udping_client_waits_for_its_deadline(void **state)
     assert_int_equal(a.kind, IPPM_ACT_DROP);
     assert_int_equal(a.why, IPPM_ERR_NOSPACE);
     assert_int_equal(p[0].seq, 0);
-    a = fire(&c, T0, tx, 72, &port); /* room for 72 only, sizes up to 299 */
-    if (a.kind == IPPM_ACT_DROP)
-        assert_int_equal(a.why, IPPM_ERR_NOSPACE);
+    a = fire(&c, T0, tx, 64, &port); /* room for 64, every v1 size >= 72 */
+    assert_int_equal(a.kind, IPPM_ACT_DROP);
+    assert_int_equal(a.why, IPPM_ERR_NOSPACE);
+    assert_int_equal(p[0].seq, 0);
     assert_int_equal(
         fire(&c, udping_client_deadline(&c), tx, sizeof tx, &port).kind,
         IPPM_ACT_SEND_DATAGRAM);
@@ -165,6 +166,50 @@ static void test_udping_client_gaps_from_due_time_capped(void **state)
     assert_true(max_gap <= 200000000u);
     /* 20,000 draws: P(X > 10) = e^-10, so some hit the cap */
     assert_true(max_gap == 200000000u);
+}
+
+/* A TIMER more than 10 d late restarts the schedule from now: no burst
+ * of the backlog. Up to 10 d late, the schedule keeps its due times. */
+static void test_udping_client_resyncs_after_a_stall(void **state)
+{
+    (void)state;
+    struct udping_client c;
+    struct udping_port p[1];
+    ports_init(p, 1, 5000);
+    struct udping_client_cfg cfg = cfg_default();
+    udping_client_init(&c, &cfg, p, 1, T0);
+    uint8_t tx[UDPING_MAX_PKT];
+    size_t port;
+    fire(&c, T0 + 200000000, tx, sizeof tx, &port); /* 10 d late: kept */
+    assert_true(c.resyncs == 0);
+    assert_true(udping_client_deadline(&c) == T0 + c.last_gap_ns);
+    uint64_t now = udping_client_deadline(&c) + 200000001; /* > 10 d */
+    fire(&c, now, tx, sizeof tx, &port);
+    assert_true(c.resyncs == 1);
+    assert_true(udping_client_deadline(&c) == now + c.last_gap_ns);
+}
+
+/* The guid: 20 lowercase hex characters and a NUL, every digit used. */
+static void test_udping_guid_draw(void **state)
+{
+    (void)state;
+    struct ippm_rng g;
+    ippm_rng_seed(&g, 3);
+    unsigned seen[16] = {0};
+    char guid[UDPING_GUID_LEN + 1];
+    for (int k = 0; k < 100; k++) {
+        memset(guid, 'x', sizeof guid);
+        udping_guid_draw(&g, guid);
+        assert_int_equal(guid[UDPING_GUID_LEN], 0);
+        for (int i = 0; i < UDPING_GUID_LEN; i++) {
+            const char *h = "0123456789abcdef";
+            const char *at = strchr(h, guid[i]);
+            assert_non_null(at);
+            seen[at - h]++;
+        }
+    }
+    for (int d = 0; d < 16; d++) /* 125 expected each */
+        assert_true(seen[d] > 70 && seen[d] < 180);
 }
 
 /* -d 0: back to back, every gap 0 (the original computes NaN there). */
@@ -393,6 +438,8 @@ int main(void)
         cmocka_unit_test(test_udping_client_round_robin_and_seq),
         cmocka_unit_test(test_udping_client_waits_for_its_deadline),
         cmocka_unit_test(test_udping_client_gaps_from_due_time_capped),
+        cmocka_unit_test(test_udping_client_resyncs_after_a_stall),
+        cmocka_unit_test(test_udping_guid_draw),
         cmocka_unit_test(test_udping_client_zero_gap),
         cmocka_unit_test(test_udping_client_sizes),
         cmocka_unit_test(test_udping_client_deterministic_from_seed),

@@ -232,8 +232,10 @@ enum ippm_err udping_server_take(struct udping_server *s, const uint8_t *p,
                                  size_t *n_out)
 {
     size_t n_dummy;
-    if (!n_out)
+    if (!n_out) {
         n_out = &n_dummy;
+        out = NULL; /* reports nobody could count would be lost */
+    }
     *n_out = 0;
     s->taken++;
     if (s->legacy)

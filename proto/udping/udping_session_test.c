@@ -389,9 +389,14 @@ static void test_udping_server_table_full(void **state)
                                         NULL),
                      UDPING_ERR_TABLE);
     assert_true(f.s.dropped[4] == 1);
+    /* out without n_out: no early report either */
+    assert_int_equal(udping_server_take(&f.s, b, 72, &f.peer, T0 + 3, r,
+                                        NULL),
+                     UDPING_ERR_TABLE);
     assert_int_equal(udping_server_take(&f.s, b, 72, &f.peer, T0 + 3, r, &n),
                      IPPM_OK);
     assert_int_equal(n, 1);
+    assert_true(f.s.dropped[4] == 2);
     assert_string_equal(r[0].guid, G2);
     assert_true(r[0].early);
     assert_true(f.s.evicted == 1 && f.s.reported == 1);
@@ -528,6 +533,22 @@ static void test_udping_legacy_reports_when_count_reaches_expected(void **state)
     assert_true(rr.count == 1 && rr.target == 0);
 }
 
+/* A legacy packet of a new guid on a full table without out: dropped. */
+static void test_udping_legacy_table_full(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init_cap(&f, 1, true);
+    uint8_t b[65];
+    size_t len = lpkt(b, G1, 1, false, T0);
+    assert_int_equal(udping_server_take(&f.s, b, len, &f.peer, T0, NULL, NULL),
+                     IPPM_OK);
+    len = lpkt(b, G2, 1, false, T0);
+    assert_int_equal(udping_server_take(&f.s, b, len, &f.peer, T0, NULL, NULL),
+                     UDPING_ERR_TABLE);
+    assert_true(f.s.dropped[4] == 1);
+}
+
 /* One take can both evict and complete: two reports. */
 static void test_udping_legacy_evict_and_complete(void **state)
 {
@@ -569,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_udping_server_deadline_saturates),
         cmocka_unit_test(test_udping_legacy_control_sets_expected),
         cmocka_unit_test(test_udping_legacy_reports_when_count_reaches_expected),
+        cmocka_unit_test(test_udping_legacy_table_full),
         cmocka_unit_test(test_udping_legacy_evict_and_complete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,7 +27,6 @@ Exit 0 pass, 1 fail, 77 skip (no ippm binary).
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 
@@ -42,10 +41,11 @@ LINE = re.compile(r"^(Response|Error response|No response) from \S+: "
                   r"seq=(\d+)(?: time=([\d.]+) ms)?$")
 
 
-class PingRig:
-    """One server for every run; a relay and a client per run."""
+class PingRig(acc.Rig):
+    """One server for every run; a relay and a client per run (close() is
+    the STAMP rig's)."""
 
-    def __init__(self, ippm, tmp):
+    def __init__(self, ippm, tmp):  # not Rig's: no STAMP reflectors
         self.ippm, self.tmp = ippm, tmp
         self.procs = []
         self.port = self.server()
@@ -102,41 +102,10 @@ class PingRig:
     def run(self, name, relay_args, count, interval, seed, wait=1.0):
         """The client through a fresh relay; (json, lines, truth records,
         truth summary)."""
-        lport = free_port()
-        truth = os.path.join(self.tmp, name + ".jsonl")
-        rout = os.path.join(self.tmp, name + ".relay.out")
-        rerr = os.path.join(self.tmp, name + ".relay.err")
-        cmd = [self.ippm, "relay", "--listen", "127.0.0.1:%d" % lport,
-               "--to", "127.0.0.1:%d" % self.port, "--proto", "none",
-               "--seed", str(seed), "--truth", truth] + relay_args
-        relay = subprocess.Popen(cmd, stdout=open(rout, "w"),
-                                 stderr=open(rerr, "w"))
-        self.procs.append(relay)
-        acc.wait_line(rout, "listening on", relay, "relay " + name)
-        print("  $ %s" % " ".join(cmd[1:]).replace(self.tmp + "/", ""))
-        try:
-            j, lines = self.ping(name, lport, count, interval, wait)
-        finally:
-            relay.send_signal(signal.SIGINT)
-            rc = relay.wait(10)
-            self.procs.remove(relay)
-        if rc != 0:
-            raise RuntimeError("relay %s exit status %d: %s"
-                               % (name, rc, open(rerr).read()))
-        recs = [json.loads(l) for l in open(truth)]
-        if not recs or not recs[-1].get("summary"):
-            raise RuntimeError("truth file %s has no summary" % name)
-        return j, lines, recs[:-1], recs[-1]
-
-    def close(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGINT)
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        (j, lines), recs, summ = acc.through_relay(
+            self, name, self.port, "none", seed, relay_args,
+            lambda port: self.ping(name, port, count, interval, wait))
+        return j, lines, recs, summ
 
 
 def truth(recs, summ, count, wait_ns):

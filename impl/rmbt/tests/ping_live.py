@@ -13,6 +13,9 @@ rmbt_responder.py (a server written from rmbt-udp-ping notes §4):
   token     `ippm rmbt token` prints makeToken.py's four lines for the
             notes' vector (--time 1700000000, TZ=UTC)
   usage     the original's argparse refusals, one line, exit 2, no packet
+  server    against `ippm rmbt server` (skipped, 77, in a tree without
+            it): RR01 over 127.0.0.1 and ::1 (dual-stack), RE01 for a
+            token of another address, nothing for another secret
 
 usage: ping_live.py IPPM SCENARIO     exit 0 pass, 1 fail, 77 skip
 """
@@ -28,7 +31,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "../../../testsupport"))
-from ippmtest import fail  # noqa: E402
+from ippmtest import fail, free_port  # noqa: E402
 
 IPPM, SCEN = sys.argv[1], sys.argv[2]
 RESPONDER = os.path.join(HERE, "rmbt_responder.py")
@@ -236,8 +239,61 @@ def sc_usage(tmp):
         pass
 
 
+def ippm_server(secret):
+    """`ippm rmbt server` on a free port of every address, one worker."""
+    if subprocess.run([IPPM, "rmbt", "server", "--help"],
+                      stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        print("skip: this ippm has no rmbt server")
+        sys.exit(77)
+    for _ in range(5):
+        port = free_port()
+        p = subprocess.Popen([IPPM, "rmbt", "server", "-s", secret, "-p",
+                              str(port), "-t", "1"],
+                             stderr=subprocess.PIPE, text=True)
+        for line in p.stderr:
+            if "Listening on" in line:
+                return p, port
+        p.wait()
+    fail("ippm rmbt server did not start")
+
+
+def sc_server(tmp):
+    p, port = ippm_server("topsecret")
+    try:
+        rc, out, err = ping("127.0.0.1:%d" % port, "--seed", "topsecret",
+                            "--ip", "127.0.0.1", "-c", "3", "-i", "50ms")
+        if rc != 0:
+            fail("127.0.0.1: exit %d: %s" % (rc, err))
+        check_lines(out, "Response", "127.0.0.1", 3)
+        check_stats(out, "127.0.0.1", 3, 3)
+        rc, out, err = ping("[::1]:%d" % port, "--seed", "topsecret",
+                            "--ip", "::1", "-c", "2", "-i", "50ms")
+        if rc != 0:
+            fail("::1: exit %d: %s" % (rc, err))
+        check_lines(out, "Response", "::1", 2)
+        rc, out, err = ping("127.0.0.1", "-p", str(port), "--token",
+                            token_for("62.1.2.3"), "-c", "2", "-i", "50ms")
+        if rc != 0:
+            fail("token for 62.1.2.3: exit %d: %s" % (rc, err))
+        check_lines(out, "Error response", "127.0.0.1", 2)
+        rc, out, err = ping("127.0.0.1:%d" % port, "--seed", "other", "--ip",
+                            "127.0.0.1", "-c", "2", "-i", "50ms", "-W",
+                            "300ms")
+        if rc != 1:
+            fail("another secret: exit %d, want 1" % rc)
+        check_lines(out, "No response", "127.0.0.1", 2)
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 SCENARIOS = {"rr01": sc_rr01, "re01": sc_re01, "lost": sc_lost, "v6": sc_v6,
-             "sigint": sc_sigint, "token": sc_token, "usage": sc_usage}
+             "sigint": sc_sigint, "token": sc_token, "usage": sc_usage,
+             "server": sc_server}
 
 if __name__ == "__main__":
     if SCEN not in SCENARIOS:

@@ -213,6 +213,37 @@ class Rig:
                     p.wait()
 
 
+def through_relay(rig, name, to_port, proto, seed, relay_args, client):
+    """Runs client(port) against a fresh `ippm relay --truth` in front of
+    to_port (a sender that is not `ippm stamp sender`: the RMBT ping);
+    returns (what client returned, truth records, truth summary)."""
+    lport = free_port()
+    truth = os.path.join(rig.tmp, name + ".jsonl")
+    rout = os.path.join(rig.tmp, name + ".relay.out")
+    rerr = os.path.join(rig.tmp, name + ".relay.err")
+    cmd = [rig.ippm, "relay", "--listen", "127.0.0.1:%d" % lport,
+           "--to", "127.0.0.1:%d" % to_port, "--proto", proto,
+           "--seed", str(seed), "--truth", truth] + relay_args
+    relay = subprocess.Popen(cmd, stdout=open(rout, "w"),
+                             stderr=open(rerr, "w"))
+    rig.procs.append(relay)
+    wait_line(rout, "listening on", relay, "relay " + name)
+    print("  $ %s" % " ".join(cmd[1:]).replace(rig.tmp + "/", ""))
+    try:
+        got = client(lport)
+    finally:
+        relay.send_signal(signal.SIGINT)
+        rc = relay.wait(10)
+        rig.procs.remove(relay)
+    if rc != 0:
+        raise RuntimeError("relay %s exit status %d: %s"
+                           % (name, rc, open(rerr).read()))
+    recs = [json.loads(line) for line in open(truth)]
+    if not recs or not recs[-1].get("summary"):
+        raise RuntimeError("truth file %s has no summary" % name)
+    return got, recs[:-1], recs[-1]
+
+
 # ---- the truth file ----
 
 class Truth:

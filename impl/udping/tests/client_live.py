@@ -265,9 +265,66 @@ class Live:
                     break
         p.terminate()
         p.wait(timeout=5)
+        # Its --json is written as nobody: a folder only root can write is
+        # refused before any frame.
+        ro = os.path.join(self.dir, "root-only")
+        os.makedirs(ro, mode=0o700, exist_ok=True)
+        r = self.client(["-r", "10.99.0.2:6000", "-l", "10.99.0.1", "-s",
+                         "5000", "-a", MAC_B, "-c", "5", "--json",
+                         os.path.join(ro, "x.json")])
+        self.check(r.returncode == 3 and not r.stdout and
+                   len(r.stderr.splitlines()) == 1,
+                   "raw: --json where nobody cannot write: exit %d, %s" % (
+                       r.returncode, r.stderr.strip()))
         nobody = str(__import__("pwd").getpwnam("nobody").pw_uid)
         self.check(user == nobody, "raw: root dropped to nobody (uid %s) "
                    "once the socket is open" % (user or "0"))
+
+    # ---- end to end, to ippm's server ----
+
+    def to_server(self, v6, raw):
+        """Every packet the client says it sent from a port is counted by
+        `ippm udping server` under that port, as expected, across guid
+        rollovers (-i 1)."""
+        import json
+        name = "%s %s to ippm udping server" % ("raw" if raw else "plain",
+                                                "IPv6" if v6 else "IPv4")
+        out = os.path.join(self.dir, "server-%d-%d.out" % (v6, raw))
+        srv = subprocess.Popen(["ip", "netns", "exec", self.b, self.ippm,
+                                "udping", "server", "-p", "6002", "-k", "1",
+                                "-N"], stdout=open(out, "w"),
+                               stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        # With -a the client is nobody when it writes its --json.
+        os.chmod(self.dir, 0o711)
+        os.makedirs(os.path.join(self.dir, "out"), exist_ok=True)
+        os.chmod(os.path.join(self.dir, "out"), 0o777)
+        js = os.path.join(self.dir, "out", "client-%d-%d.json" % (v6, raw))
+        dst = "[fd99::2]:6002" if v6 else "10.99.0.2:6002"
+        args = ["-r", dst, "-s", "5000-5002", "-d", "5", "-i", "1",
+                "-m", "1400", "-c", "450", "--json", js, "-q"]
+        if raw:
+            args += ["-l", "fd99::1" if v6 else "10.99.0.1", "-a", MAC_B]
+        r = self.client(args)
+        time.sleep(0.5)
+        srv.terminate()  # it reports every session still open
+        srv.wait(timeout=10)
+        sent = {}
+        if r.returncode:
+            print(r.stderr)
+        else:
+            sent = {p["port"]: p["sent"] for p in json.load(open(js))["ports"]}
+        got, sessions, short = {}, 0, 0
+        for line in open(out):
+            o = json.loads(line)
+            port = int(o["from_port"])
+            got[port] = got.get(port, 0) + int(o["count"])
+            sessions += 1
+            short += o["count"] != o["targetCount"]
+        self.check(r.returncode == 0 and got == sent and not short and
+                   sessions >= 6, "%s: counted per port %s, sent %s, %d "
+                   "sessions, count = targetCount in each" % (
+                       name, got, sent, sessions))
 
     # ---- plain UDP ----
 
@@ -336,6 +393,9 @@ class Live:
             self.raw(False)
             self.raw(True)
             self.raw_drops_root()
+            self.to_server(False, True)
+            self.to_server(True, True)
+            self.to_server(False, False)
             self.plain_check()
             self.ks()
         finally:

@@ -42,6 +42,7 @@ expect 2 "^ippm: --keepalive: '61' is not a duration" -l 127.0.0.1 -p "$P" -k 61
 expect 2 "^ippm: --statsd: 'x' is not a port" -l 127.0.0.1 -p "$P" -s 127.0.0.1:x
 expect 2 "^ippm: --statsd-tagged: '\[::1' is not HOST\[:PORT\]" -l 127.0.0.1 -p "$P" -t '[::1'
 expect 2 "^ippm: --metric-prefix: '' is not a name" -l 127.0.0.1 -p "$P" -m ''
+expect 2 "^ippm: --statsd-level: 'ports' is not port, host or both" -l 127.0.0.1 -p "$P" --statsd-level ports
 expect 2 "^ippm: --max-sessions: '0' is not a session count" -l 127.0.0.1 -p "$P" --max-sessions 0
 expect 2 "^ippm: udping server: no port" -k 2
 expect 2 "^ippm: udping server: unknown option '-x'" -p "$P" -x

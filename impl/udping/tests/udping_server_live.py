@@ -5,7 +5,8 @@
   sigterm    every open session reported at SIGTERM, exit 0, summary
   malformed  short, size, version and guid drops counted by reason (the
              summary, --metrics), one warning per reason (rate-limited)
-  quiet      -q: no JSON, statsd only
+  quiet      -q: no JSON, statsd only; --statsd-level both: the host:port
+             datagram, then the host-level one
   root       started as root, it runs as nobody after binding (skipped
              when not root)
 
@@ -153,17 +154,22 @@ def sc_quiet():
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sink.bind(("127.0.0.1", 0))
     sink.settimeout(2)
-    s = Server("-N", "-q", "-k", "1", "-s", "127.0.0.1:%d" % sink.getsockname()[1])
+    s = Server("-N", "-q", "-k", "1", "-s", "127.0.0.1:%d" % sink.getsockname()[1],
+               "--statsd-level", "both")
     c = s.sock()
     c.send(packet("dddddddddddddddddddd", 0))
+    d = []
     try:
-        d = sink.recv(4096).decode()
+        for _ in range(2):
+            d.append(sink.recv(4096).decode())
     except socket.timeout:
-        d = ""
+        pass
     rc, out, err = s.stop()
-    check(out == "" and d.startswith("127_0_0_1.%d.127_0_0_1.%d.count:1|c\n"
-                                     % (c.getsockname()[1], s.port)),
-          "-q: nothing on stdout, statsd %r" % d[:60])
+    check(out == "" and len(d) == 2 and
+          d[0].startswith("127_0_0_1.%d.127_0_0_1.%d.count:1|c\n"
+                          % (c.getsockname()[1], s.port)) and
+          d[1].startswith("127_0_0_1.127_0_0_1.count:1|c\n"),
+          "-q: nothing on stdout; statsd by port, then by host: %r" % d)
 
 
 def sc_root():
