@@ -213,10 +213,17 @@ UDPING_CHECK(udping_chk_guid_own)
     return stamp_acc_end(&a, "no datagram of 72 octets or more");
 }
 
-/* The sent time of v in ns since the epoch. */
+/* The sent time of v in ns since the epoch, held within half of int64's
+ * range whatever a peer wrote (so that sums of a few seconds with it
+ * cannot overflow). */
 static int64_t sent_ns(const struct udping_view *v)
 {
-    return v->sec * NS_PER_S + v->nsec;
+    const int64_t lim = INT64_MAX / 2;
+    int64_t t;
+    if (__builtin_mul_overflow(v->sec, NS_PER_S, &t) ||
+        __builtin_add_overflow(t, v->nsec, &t))
+        return v->sec < 0 ? -lim : lim;
+    return t > lim ? lim : t < -lim ? -lim : t;
 }
 
 /* Whether an interval boundary (a multiple of iv ns since the epoch)
