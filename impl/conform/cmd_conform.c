@@ -250,24 +250,36 @@ static const int deny_udping_sender[] = {
     OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
     OPT_MANIFEST, OPT_LIST, OPT_HMAC_KEY, OPT_SSID_SET, OPT_KEYS, OPT_MODE,
     OPT_KEY, OPT_PORT, OPT_SENDER_DEFAULTS, OPT_PATH, 0};
-/* Options only udping-sender takes. */
-static const int only_udping_sender[] = {OPT_DURATION, 0};
 /* A UDPing server: we send, and listen for its statsd. */
 static const int deny_udping_server[] = {
     OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
     OPT_MANIFEST, OPT_LIST, OPT_HMAC_KEY, OPT_SSID_SET, OPT_KEYS, OPT_MODE,
     OPT_KEY, OPT_SENDER_DEFAULTS, OPT_PATH, OPT_LISTEN, OPT_COUNT,
     OPT_DURATION, 0};
-static const int only_udping_server[] = {OPT_STATSD, 0};
+/* 0, or IPPM_EXIT_USAGE after one line when c belongs to one target
+ * only (deny names the target) and this is another. */
+static int refuse_foreign(int c, const int *deny, const char *prog)
+{
+    const char *owner = NULL;
+    if ((c == OPT_SEED || c == OPT_IP) && deny != deny_rmbt_server)
+        owner = "rmbt-server";
+    else if (c == OPT_DURATION && deny != deny_udping_sender)
+        owner = "udping-sender";
+    else if (c == OPT_STATSD && deny != deny_udping_server)
+        owner = "udping-server";
+    if (!owner)
+        return 0;
+    const char *name = c == OPT_SEED       ? "seed"
+                       : c == OPT_IP       ? "ip"
+                       : c == OPT_DURATION ? "duration"
+                                           : "statsd";
+    ippm_cli_error("%s: --%s is %s's option (see --help)", prog, name, owner);
+    return IPPM_EXIT_USAGE;
+}
 
 /* 0, or IPPM_EXIT_USAGE after one line when deny holds c. */
 static int refuse(int c, const int *deny, const char *prog)
 {
-    if ((c == OPT_SEED || c == OPT_IP) && deny != deny_rmbt_server) {
-        ippm_cli_error("%s: --%s is rmbt-server's option (see --help)", prog,
-                       c == OPT_SEED ? "seed" : "ip");
-        return IPPM_EXIT_USAGE;
-    }
     for (; deny && *deny; deny++) {
         if (*deny != c)
             continue;
@@ -291,10 +303,7 @@ static int parse(struct conform_opts *o, int argc, char **argv,
     while ((c = ippm_cli_next(argc, argv, "hv", long_opts, prog, first)) !=
            -1) {
         first = 0;
-        if (refuse(c, deny, prog) ||
-            (deny != deny_udping_sender &&
-             refuse(c, only_udping_sender, prog)) ||
-            (deny != deny_udping_server && refuse(c, only_udping_server, prog)))
+        if (refuse_foreign(c, deny, prog) || refuse(c, deny, prog))
             return IPPM_EXIT_USAGE;
         switch (c) {
         case OPT_ONLY:
