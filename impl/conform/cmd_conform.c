@@ -928,6 +928,7 @@ static int list_cases(const struct conform_opts *o)
     "stateful, authenticated with a random key, PTP),\n"                       \
     "and ippm's own sender (open, authenticated,\n"                            \
     "PTP), TWAMP and OWAMP servers (open, encrypted)\n"                        \
+    "and ippm udping client and server (UDPing)\n"                             \
     "graded, merged; then the pcap corpus; writes\n"                           \
     "reports/ippm-report.json and\n"                                           \
     "reports/ippm-report.junit.xml (reports/ made here\n"                      \
@@ -1122,6 +1123,8 @@ _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
 static void usage_row(FILE *f, const char *label, const char *text)
 {
     fprintf(f, "  %-30s", label);
+    if (strlen(label) >= 30) /* a long label gets a line of its own */
+        fprintf(f, "\n%32s", "");
     for (const char *l = text; *l;) {
         const char *nl = strchr(l, '\n');
         int len = nl ? (int)(nl - l) : (int)strlen(l);
