@@ -2,7 +2,8 @@
  * UDPing server three streams (proto/udping's sender machine, one socket
  * per source port, -d 5 -i 1 for 2.5 s) with losses made on purpose (a
  * datagram in 13 on the first port, a burst of 12 on the second, past
- * the 1..9 rule of notes §5), listen for the statsd datagrams the server
+ * the 1..9 rule of notes §5) and, on the third, now and then a datagram
+ * it must drop (notes §1), listen for the statsd datagrams the server
  * sends about them, and grade the receiver cases on what was sent and
  * what was reported. The self-test runs it against `ippm udping server`.
  * The sessions' truth is worked out by the checks from the datagrams
@@ -42,7 +43,7 @@ struct srv_run {
     bool statsd_open;
     struct ippm_exchange ex[MAX_SENT];
     uint8_t *sent[MAX_SENT];
-    size_t n_ex, lost;
+    size_t n_ex, lost, malformed;
     uint32_t port_pkts[PORTS];
     uint8_t *statsd_buf[2 * MAX_REPORTS];
     size_t n_statsd;
@@ -68,6 +69,51 @@ static bool dropped(size_t p, uint32_t k)
     return (p == 0 && k % 13 == 5) || (p == 1 && k >= 40 && k < 52);
 }
 
+/* A datagram the receiver must drop (notes §1), sent after packet k of
+ * the third port now and then, in turn: shorter than the header, a size
+ * field that is not the length, version 2, a guid without its NUL. Its
+ * length, 0 for none. */
+static size_t malformed(size_t p, uint32_t k, uint8_t *b, size_t len)
+{
+    if (p != 2 || k % 29 != 7 || len < UDPING_HDR_LEN)
+        return 0;
+    switch ((k / 29) % 4) {
+    case 0:
+        return UDPING_HDR_LEN - 8;
+    case 1:
+        b[64] ^= 0x01;
+        return len;
+    case 2:
+        b[0] = 2;
+        return len;
+    default:
+        b[36] = 'x';
+        return len;
+    }
+}
+
+/* Keeps a copy of the datagram b sent from port p at now in r. 0, or -1
+ * when out of memory. */
+static int keep(struct srv_run *r, size_t p, const uint8_t *b, size_t len,
+                uint64_t now)
+{
+    if (r->n_ex == MAX_SENT)
+        return 0;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, b, len);
+    struct ippm_exchange *e = &r->ex[r->n_ex];
+    memset(e, 0, sizeof *e);
+    r->sent[r->n_ex++] = copy;
+    e->req = copy;
+    e->req_len = len;
+    e->req_ns = now; /* its sent stamp: seen as it left */
+    e->req_ttl = -1;
+    e->req_src = r->s[p].local; /* req_dst: the target, later */
+    return 0;
+}
+
 /* Sends what is due by now. 0, or -1 when out of memory. */
 static int send_due(struct srv_run *r, uint64_t end)
 {
@@ -81,22 +127,20 @@ static int send_due(struct srv_run *r, uint64_t end)
         udping_client_handle(&r->c, &ev, tx, sizeof tx, &act, &p);
         if (act.kind != IPPM_ACT_SEND_DATAGRAM)
             break;
-        if (dropped(p, r->port_pkts[p]++)) {
+        uint32_t k = r->port_pkts[p]++;
+        if (dropped(p, k)) {
             r->lost++;
         } else {
-            uint8_t *copy = malloc(act.len);
-            if (!copy)
-                return -1;
-            memcpy(copy, tx, act.len);
             (void)send(r->s[p].fd, tx, act.len, 0);
-            struct ippm_exchange *e = &r->ex[r->n_ex];
-            memset(e, 0, sizeof *e);
-            r->sent[r->n_ex++] = copy;
-            e->req = copy;
-            e->req_len = act.len;
-            e->req_ns = now; /* its sent stamp: seen as it left */
-            e->req_ttl = -1;
-            e->req_src = r->s[p].local; /* req_dst: the target, later */
+            if (keep(r, p, tx, act.len, now) != 0)
+                return -1;
+            size_t bad = malformed(p, k, tx, act.len);
+            if (bad) {
+                (void)send(r->s[p].fd, tx, bad, 0);
+                r->malformed++;
+                if (keep(r, p, tx, bad, now) != 0)
+                    return -1;
+            }
         }
         now = ippm_clock_realtime();
     }
@@ -212,9 +256,11 @@ int conform_udping_server(const struct conform_opts *o,
         rc = IPPM_EXIT_NOTHING;
     }
     if (rc == IPPM_EXIT_OK) {
-        printf("sent %zu datagrams from %d source ports (%zu left out on "
-               "purpose), %zu sessions; the server reported %zu by statsd\n",
-               r->n_ex, PORTS, r->lost, sessions_sent(r), r->n_rep);
+        printf("sent %zu datagrams from %d source ports (%zu left out and "
+               "%zu malformed on purpose), %zu sessions; the server reported "
+               "%zu by statsd\n",
+               r->n_ex, PORTS, r->lost, r->malformed, sessions_sent(r),
+               r->n_rep);
         struct udping_obs_ext x = {
             .base = {UDPING_OBS_EXT, NULL},
             .rep = r->rep,
