@@ -265,6 +265,7 @@ int conform_udping_self(const struct conform_opts *o, uint64_t seed,
         struct udping_obs_ext x;
         struct ippm_obs obs;
         obs_of(&l, o, &x, &obs);
+        x.interval_s = 1; /* its -i: the guid changes are held to it */
         *res = conform_run_catalogue(&obs, o, NULL, n, &rc);
         rc = *res ? IPPM_EXIT_OK : rc;
     }
