@@ -27,6 +27,7 @@ Requests are made here with Python's hmac, their times relative to now.
 
 usage: server_live.py IPPM SCENARIO     exit 0 pass, 1 fail, 77 skip
 """
+import atexit
 import hashlib
 import hmac
 import os
@@ -47,6 +48,15 @@ from ippmtest import fail, free_port  # noqa: E402
 
 IPPM, SCEN = sys.argv[1], sys.argv[2]
 SECRET = b"topsecret"
+RUNNING = []  # servers to kill if a check fails before their stop()
+
+
+@atexit.register
+def _kill_running():
+    for p in RUNNING:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def ip128(ip):
@@ -73,6 +83,7 @@ class Server:
         self.p = subprocess.Popen(
             [IPPM, "rmbt", "server", "-p", str(self.port)] + list(args),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        RUNNING.append(self.p)
         threading.Thread(target=self._read, daemon=True).start()
         self.wait_for(r"worker thread\(s\) total")
 
