@@ -19,6 +19,7 @@
 #include "conformance/udping/udping_checks.h"
 #include "conformance/udping/udping_obs.h"
 #include "proto/common/ippm_cur.h"
+#include "proto/udping/udping.h"
 
 #define NS 1000000000ull
 #define MS 1000000ull
@@ -414,6 +415,33 @@ static void test_statsd_of_the_original(void **state)
                                        6, 11 * NS));
 }
 
+/* The offsets the checks read are proto/udping's layout table's. */
+static void test_offsets_are_the_layouts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        size_t off;
+    } mine[] = {{"protoVersion", UDPING_OFF_VERSION},
+                {"clientStartTime", UDPING_OFF_START},
+                {"guid", UDPING_OFF_GUID},
+                {"seqNum", UDPING_OFF_SEQ},
+                {"sent.tv_sec", UDPING_OFF_SEC},
+                {"sent.tv_nsec", UDPING_OFF_NSEC},
+                {"size", UDPING_OFF_SIZE}};
+    for (size_t i = 0; i < sizeof mine / sizeof mine[0]; i++) {
+        bool found = false;
+        for (size_t r = 0; r < udping_layout_n; r++)
+            if (strcmp(udping_layout[r].name, mine[i].name) == 0) {
+                assert_int_equal(udping_layout[r].off, mine[i].off);
+                found = true;
+            }
+        assert_true(found);
+    }
+    const struct udping_field *last = &udping_layout[udping_layout_n - 1];
+    assert_int_equal(last->off + last->len, UDPING_V1_LEN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_nothing_observed_is_na),
         cmocka_unit_test(test_catalogue_run),
         cmocka_unit_test(test_statsd_of_the_original),
+        cmocka_unit_test(test_offsets_are_the_layouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

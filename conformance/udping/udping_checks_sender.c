@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conformance/stamp/stamp_check_util.h"
+#include "proto/udping/udping.h"
 
 #define NS_PER_S 1000000000ll
 static const char no_dgram[] = "no UDPing datagram observed";
@@ -67,7 +68,6 @@ UDPING_CHECK(udping_chk_size_field)
 
 UDPING_CHECK(udping_chk_zero)
 {
-    static const size_t runs[][2] = UDPING_PAD_RUNS;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v;
@@ -77,11 +77,13 @@ UDPING_CHECK(udping_chk_zero)
             continue; /* no payload to judge */
         a.n++;
         size_t at = SIZE_MAX;
-        if (arg->type == 0) {
-            for (size_t r = 0; r < 4 && at == SIZE_MAX; r++)
-                for (size_t k = 0; k < runs[r][1]; k++)
-                    if (v.p[runs[r][0] + k]) {
-                        at = runs[r][0] + k;
+        if (arg->type == 0) { /* the layout's "pad" rows */
+            for (size_t r = 0; r < udping_layout_n && at == SIZE_MAX; r++)
+                for (size_t k = 0; strcmp(udping_layout[r].name, "pad") == 0 &&
+                                   k < udping_layout[r].len;
+                     k++)
+                    if (v.p[udping_layout[r].off + k]) {
+                        at = udping_layout[r].off + k;
                         break;
                     }
         } else {
@@ -211,10 +213,17 @@ UDPING_CHECK(udping_chk_guid_own)
     return stamp_acc_end(&a, "no datagram of 72 octets or more");
 }
 
-/* The sent time of v in ns since the epoch. */
+/* The sent time of v in ns since the epoch, held within half of int64's
+ * range whatever a peer wrote (so that sums of a few seconds with it
+ * cannot overflow). */
 static int64_t sent_ns(const struct udping_view *v)
 {
-    return v->sec * NS_PER_S + v->nsec;
+    const int64_t lim = INT64_MAX / 2;
+    int64_t t;
+    if (__builtin_mul_overflow(v->sec, NS_PER_S, &t) ||
+        __builtin_add_overflow(t, v->nsec, &t))
+        return v->sec < 0 ? -lim : lim;
+    return t > lim ? lim : t < -lim ? -lim : t;
 }
 
 /* Whether an interval boundary (a multiple of iv ns since the epoch)

@@ -17,9 +17,11 @@
 
 #include "conformance/ippm_conform.h"
 
-/* The version-1 header, notes §1: field offsets. The checks read the
- * octets themselves, so that a datagram the decoder refuses is still
- * graded field by field. */
+/* The version-1 header, notes §1: field offsets, as proto/udping's
+ * udping_layout has them (udping_cases_test.c holds them equal; the pad
+ * check reads that table's "pad" rows). The checks read the octets
+ * themselves, so that a datagram the decoder refuses is still graded
+ * field by field. */
 #define UDPING_OFF_VERSION 0
 #define UDPING_OFF_START   8
 #define UDPING_OFF_GUID    16
@@ -30,9 +32,6 @@
 #define UDPING_V1_LEN      72
 #define UDPING_V1_GUID     20
 #define UDPING_V1_MAX      2000
-
-/* The padding runs of the header: {offset, length}. */
-#define UDPING_PAD_RUNS {{1, 7}, {37, 3}, {44, 4}, {68, 4}}
 
 /* One captured frame's facts that the payload cannot show, per exchange
  * (udping_obs_ext.frame[i] goes with obs->ex[i]). */

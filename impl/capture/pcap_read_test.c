@@ -328,6 +328,60 @@ static void test_pcap_parse_vlan_tag_chain_is_bounded(void **state)
                      IPPM_PCAP_MALFORMED);
 }
 
+
+/* RFC 1071 over b[0..n) plus sum, folded and complemented. */
+static uint16_t csum(uint32_t sum, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        sum += (uint32_t)b[i] << 8 | b[i + 1];
+    if (n & 1)
+        sum += (uint32_t)b[n - 1] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* How a frame was built, for the UDPing raw-frame cases: Ethernet, the
+ * IPv4 ID and DF, and both checksums as captured (0 unknown or none). */
+static void test_pcap_parse_frame_built(void **state)
+{
+    (void)state;
+    uint8_t f[128] = {0};
+    f[12] = 0x08; /* Ethernet, IPv4 */
+    uint8_t *ip = f + 14;
+    size_t n = 14 + ipv4_udp(ip);
+    struct ippm_pcap_dgram d;
+    assert_int_equal(parse_guarded(DLT_EN10MB_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_true(d.ethernet && d.ip_df);
+    assert_int_equal(d.ip_id, 0);
+    assert_int_equal(d.ip_csum, -1); /* left zero: wrong */
+    assert_int_equal(d.udp_csum, 0); /* zero: none sent */
+    uint16_t h = csum(0, ip, 20);
+    ip[10] = (uint8_t)(h >> 8), ip[11] = (uint8_t)h;
+    size_t ulen = 8 + sizeof payload;
+    uint8_t pseudo[12] = {192, 0, 2, 10, 192, 0, 2, 20, 0, 17, 0,
+                          (uint8_t)ulen};
+    uint32_t sum = 0;
+    for (size_t i = 0; i < sizeof pseudo; i += 2)
+        sum += (uint32_t)pseudo[i] << 8 | pseudo[i + 1];
+    uint16_t u = csum(sum, ip + 20, ulen);
+    ip[26] = (uint8_t)(u >> 8), ip[27] = (uint8_t)u;
+    ip[4] = 0x12; /* an ID, after the header sum: wrong again */
+    assert_int_equal(parse_guarded(DLT_EN10MB_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_int_equal(d.ip_csum, -1);
+    assert_int_equal(d.udp_csum, 1);
+    assert_int_equal(d.ip_id, 0x1200);
+    ip[4] = 0;
+    ip[27] ^= 1; /* a UDP sum one bit off */
+    assert_int_equal(parse_guarded(DLT_EN10MB_, f, n, n, &d), IPPM_PCAP_UDP);
+    assert_int_equal(d.ip_csum, 1);
+    assert_int_equal(d.udp_csum, -1);
+    /* raw IP: no Ethernet */
+    assert_int_equal(parse_guarded(DLT_RAW_, ip, n - 14, n - 14, &d),
+                     IPPM_PCAP_UDP);
+    assert_false(d.ethernet);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_pcap_parse_rejects_lying_lengths),
         cmocka_unit_test(test_pcap_parse_classifies_others),
         cmocka_unit_test(test_pcap_parse_vlan_tag_chain_is_bounded),
+        cmocka_unit_test(test_pcap_parse_frame_built),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,8 @@ enum {
     OPT_MODE,
     OPT_SEED,
     OPT_IP,
-    OPT_DURATION
+    OPT_DURATION,
+    OPT_STATSD
 };
 
 static const struct option long_opts[] = {
@@ -107,6 +108,7 @@ static const struct option long_opts[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"ip", required_argument, NULL, OPT_IP},
     {"duration", required_argument, NULL, OPT_DURATION},
+    {"statsd", required_argument, NULL, OPT_STATSD},
     {NULL, 0, NULL, 0},
 };
 
@@ -194,6 +196,10 @@ static void usage(FILE *f);
         "passes\n" \
         "                         without a datagram; --count N stops " \
         "sooner)\n" \
+        "  --statsd [ADDR:]PORT   udping-server: where its statsd (-s, -t) " \
+        "sends;\n" \
+        "                         --timeout S: wait for reports (default " \
+        "10)\n" \
         "  --list                 print the catalogue (--only filters it) " \
         "and exit\n" \
         "  -v, --verbose          every n/a case's reason under it (by " \
@@ -244,6 +250,12 @@ static const int deny_udping_sender[] = {
     OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
     OPT_MANIFEST, OPT_LIST, OPT_HMAC_KEY, OPT_SSID_SET, OPT_KEYS, OPT_MODE,
     OPT_KEY, OPT_PORT, OPT_SENDER_DEFAULTS, OPT_PATH, 0};
+/* A UDPing server: we send, and listen for its statsd. */
+static const int deny_udping_server[] = {
+    OPT_STATEFUL, OPT_STATELESS, OPT_TIMESTAMP, OPT_TTL, OPT_NO_PCAP,
+    OPT_MANIFEST, OPT_LIST, OPT_HMAC_KEY, OPT_SSID_SET, OPT_KEYS, OPT_MODE,
+    OPT_KEY, OPT_SENDER_DEFAULTS, OPT_PATH, OPT_LISTEN, OPT_COUNT,
+    OPT_DURATION, 0};
 /* 0, or IPPM_EXIT_USAGE after one line when c belongs to one target
  * only (deny names the target) and this is another. */
 static int refuse_foreign(int c, const int *deny, const char *prog)
@@ -253,9 +265,14 @@ static int refuse_foreign(int c, const int *deny, const char *prog)
         owner = "rmbt-server";
     else if (c == OPT_DURATION && deny != deny_udping_sender)
         owner = "udping-sender";
+    else if (c == OPT_STATSD && deny != deny_udping_server)
+        owner = "udping-server";
     if (!owner)
         return 0;
-    const char *name = c == OPT_SEED ? "seed" : c == OPT_IP ? "ip" : "duration";
+    const char *name = c == OPT_SEED       ? "seed"
+                       : c == OPT_IP       ? "ip"
+                       : c == OPT_DURATION ? "duration"
+                                           : "statsd";
     ippm_cli_error("%s: --%s is %s's option (see --help)", prog, name, owner);
     return IPPM_EXIT_USAGE;
 }
@@ -383,6 +400,9 @@ static int parse(struct conform_opts *o, int argc, char **argv,
             break;
         case OPT_NO_PCAP:
             o->no_pcap = true;
+            break;
+        case OPT_STATSD:
+            o->statsd = optarg;
             break;
         case OPT_DURATION:
             if (ippm_cli_duration("--duration", optarg, NS_PER_S / 100,
@@ -908,6 +928,7 @@ static int list_cases(const struct conform_opts *o)
     "stateful, authenticated with a random key, PTP),\n"                       \
     "and ippm's own sender (open, authenticated,\n"                            \
     "PTP), TWAMP and OWAMP servers (open, encrypted)\n"                        \
+    "and ippm udping client and server (UDPing)\n"                             \
     "graded, merged; then the pcap corpus; writes\n"                           \
     "reports/ippm-report.json and\n"                                           \
     "reports/ippm-report.junit.xml (reports/ made here\n"                      \
@@ -1010,6 +1031,44 @@ static int cmd_udping_sender(const struct conform_target *t, int argc,
                                  prog);
 }
 
+/* ippm conform udping-server HOST[:PORT] --statsd [ADDR:]PORT. */
+static int cmd_udping_server(const struct conform_target *t, int argc,
+                             char **argv)
+{
+    struct conform_opts o;
+    defaults(&o);
+    o.timeout_ns = 0; /* conform_udping_server's default */
+    const char *prog = "conform udping-server";
+    int rc = parse(&o, argc, argv, prog, t->deny);
+    if (rc < 0)
+        rc = check_before_traffic(&o, t->protocol, t->name, 1u << t->role);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc || !o.statsd) {
+        ippm_cli_error(optind >= argc       ? "%s: missing HOST[:PORT]"
+                       : optind + 1 != argc ? "%s: unexpected argument"
+                                            : "%s: needs --statsd "
+                                              "[ADDR:]PORT (where the "
+                                              "server's -s or -t sends)",
+                       prog);
+        return IPPM_EXIT_USAGE;
+    }
+    struct ippm_addr target, local;
+    uint16_t sport = 0;
+    bool bare = o.statsd[0] &&
+                strspn(o.statsd, "0123456789") == strlen(o.statsd);
+    if (bare && ippm_cli_port("--statsd", o.statsd, &sport) != 0)
+        return IPPM_EXIT_USAGE;
+    if ((!bare &&
+         (rc = ippm_cli_addr("--statsd", o.statsd, 0, 0, &local)) != 0) ||
+        (rc = ippm_cli_addr(prog, argv[optind], o.port_given ? o.port : 0, 0,
+                            &target)) != 0)
+        return rc;
+    return conform_udping_server(&o, &target, bare ? NULL : &local,
+                                 bare ? sport : local.port, prog,
+                                 argv[optind], NULL, NULL);
+}
+
 static const struct conform_target conform_targets[] = {
     {"stamp-reflector", "stamp", "HOST[:PORT]",
      "probe a Session-Reflector (port 862 by default;\n"
@@ -1050,6 +1109,12 @@ static const struct conform_target conform_targets[] = {
      "that sends there: its datagrams, ports, guids",
      IPPM_ROLE_SENDER, 0, deny_udping_sender, cmd_udping_sender,
      &conform_selftest_udping_sender},
+    {"udping-server", "udping", "HOST[:PORT] --statsd [ADDR:]PORT",
+     "send a UDPing server three streams with losses\n"
+     "made on purpose and grade the sessions it\n"
+     "reports by statsd (its -s or -t to --statsd)",
+     IPPM_ROLE_REFLECTOR, 0, deny_udping_server, cmd_udping_server,
+     &conform_selftest_udping_server},
 };
 #define N_TARGETS COUNT_OF(conform_targets)
 _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
@@ -1058,6 +1123,8 @@ _Static_assert(N_TARGETS <= CONFORM_TARGETS_MAX, "conform_selftest.c");
 static void usage_row(FILE *f, const char *label, const char *text)
 {
     fprintf(f, "  %-30s", label);
+    if (strlen(label) >= 30) /* a long label gets a line of its own */
+        fprintf(f, "\n%32s", "");
     for (const char *l = text; *l;) {
         const char *nl = strchr(l, '\n');
         int len = nl ? (int)(nl - l) : (int)strlen(l);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conformance/ippm_conform.h"
 #include "impl/conform/conform_live.h"
@@ -50,6 +51,7 @@ struct conform_opts {
     const char *rmbt_seed; /* rmbt-server --seed: the server's secret */
     const char *rmbt_ip;   /* rmbt-server --ip: our address as it sees it */
     uint64_t duration_ns;  /* --duration: udping-sender's listening time */
+    const char *statsd;    /* --statsd: udping-server's statsd listener */
 };
 
 struct self_ctx;
@@ -153,6 +155,15 @@ extern const struct conform_selftest conform_selftest_twamp_server;
 extern const struct conform_selftest conform_selftest_owamp_server;
 /* ippm's own UDPing sender, graded (conform_udping.c). */
 extern const struct conform_selftest conform_selftest_udping_sender;
+extern const struct conform_selftest conform_selftest_udping_server;
+
+/* This binary (/proc/self/exe) run with argv as a child, stdout and
+ * stderr to /dev/null: the self-test's own servers and clients
+ * (conform_spawn.c). The child's pid, or -1. */
+pid_t conform_spawn_self(char *const argv[]);
+
+/* A UDP port free on 127.0.0.1 now (bound, then let go); 0 when none. */
+uint16_t conform_free_udp_port(void);
 
 /* From now on SIGINT and SIGTERM set ippm_net_stopping() instead of
  * killing the process, and stay unblocked: a grading run has no ppoll to

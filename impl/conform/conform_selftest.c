@@ -417,9 +417,10 @@ static int self_rmbt_server_one(struct self_ctx *cx,
 const struct conform_selftest conform_selftest_rmbt_server = {
     rmbt_modes, COUNT_OF(rmbt_modes), self_rmbt_server_one};
 
-/* ippm's own UDPing sender (conform_udping.c): socket mode. */
+/* ippm's own `ippm udping client` (conform_udping.c): socket mode. */
 static const struct self_mode udping_modes[] = {
-    {"UDPing sender", false, false, IPPM_TS_NTP, false, false, false, false},
+    {"ippm udping client", false, false, IPPM_TS_NTP, false, false, false,
+     false},
 };
 
 static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,
@@ -437,6 +438,27 @@ static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,
 /* see conform_cmd.h */
 const struct conform_selftest conform_selftest_udping_sender = {
     udping_modes, COUNT_OF(udping_modes), self_udping_one};
+
+/* ippm's own `ippm udping server` (conform_udping_server.c), statsd on. */
+static const struct self_mode udping_server_modes[] = {
+    {"ippm udping server", false, false, IPPM_TS_NTP, false, false, false,
+     false},
+};
+
+static int self_udping_server_one(struct self_ctx *cx,
+                                  const struct self_mode *md,
+                                  struct conform_run *run,
+                                  struct ippm_case_result **res, size_t *n)
+{
+    (void)md;
+    (void)run;
+    return conform_udping_server_self(cx->o, res, n);
+}
+
+/* see conform_cmd.h */
+const struct conform_selftest conform_selftest_udping_server = {
+    udping_server_modes, COUNT_OF(udping_server_modes),
+    self_udping_server_one};
 
 /* Merges n_modes results (n cases each) into a calloc'd array; NULL when
  * out of memory. */

@@ -6,10 +6,13 @@
 #include "impl/conform/conform_udping.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "conformance/udping/udping_checks.h"
 #include "conformance/udping/udping_obs.h"
@@ -17,7 +20,6 @@
 #include "impl/core/cli.h"
 #include "impl/core/clock.h"
 #include "impl/core/net.h"
-#include "proto/udping/udping.h"
 
 /* Datagrams kept at most: a day at 10 packets a second. */
 #define UDPING_LIVE_MAX 1000000u
@@ -64,70 +66,51 @@ static int live_keep(struct live *l, const uint8_t *p, size_t len,
     return 0;
 }
 
-/* ippm's own sender: proto/udping's client machine on SELF_PORTS
- * sockets connected to the listener. */
-struct self_sender {
-    struct udping_client c;
-    struct udping_port ports[SELF_PORTS];
-    struct ippm_sock s[SELF_PORTS];
-    size_t n_open;
-    uint64_t end_ns;
-    uint8_t tx[UDPING_MAX_PKT];
-};
-
-static int self_sender_start(struct self_sender *x, const struct ippm_addr *to,
-                             uint64_t seed, char *err, size_t errlen)
+/* Three source ports for ippm's own client, free now, in the range the
+ * original allows (1024-60000), as "-s" takes them: "P,Q,R". */
+static int free_ports(uint64_t seed, char *out, size_t cap)
 {
-    memset(x, 0, sizeof *x);
-    for (; x->n_open < SELF_PORTS; x->n_open++) {
-        if (ippm_net_open_connected(&x->s[x->n_open], to, err, errlen) != 0)
-            return -1;
-        x->ports[x->n_open].port = x->s[x->n_open].local.port;
+    size_t len = 0;
+    int found = 0;
+    for (unsigned k = 0; k < 200 && found < SELF_PORTS; k++) {
+        struct ippm_sock s;
+        char err[IPPM_NET_ERRLEN];
+        struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
+        uint16_t port = (uint16_t)(20000 + (seed + 7919u * k) % 30000);
+        if (ippm_net_open_bound(&s, &lo, port, err, sizeof err) != 0)
+            continue;
+        ippm_net_close(&s);
+        len += (size_t)snprintf(out + len, cap - len, "%s%u",
+                                found ? "," : "", (unsigned)port);
+        found++;
     }
-    /* -d 5 -i 1 -m 300: some 500 packets over two guid rollovers */
-    struct udping_client_cfg cfg = {.mean_gap_ms = 5, .interval_s = 1,
-                                    .max_size = 300, .seed = seed};
-    uint64_t now = ippm_clock_realtime();
-    x->end_ns = now + SELF_RUN_NS;
-    if (udping_client_init(&x->c, &cfg, x->ports, SELF_PORTS, now) !=
-        IPPM_OK) {
-        snprintf(err, errlen, "the sender machine refused its settings");
+    return found == SELF_PORTS && len < cap ? 0 : -1;
+}
+
+/* Starts `ippm udping client` (this binary) sending to port on
+ * 127.0.0.1 for SELF_RUN_NS; its pid, -1 when it could not start. */
+static pid_t spawn_client(uint16_t port, uint64_t seed)
+{
+    char port_s[8], seed_s[24], ports[64], dur[32];
+    if (free_ports(seed, ports, sizeof ports) != 0)
         return -1;
-    }
-    return 0;
-}
-
-static void self_sender_stop(struct self_sender *x)
-{
-    for (size_t i = 0; i < x->n_open; i++)
-        ippm_net_close(&x->s[i]);
-    x->n_open = 0;
-}
-
-/* Sends what is due by now; the next deadline (UINT64_MAX: done). */
-static uint64_t self_sender_run(struct self_sender *x)
-{
-    uint64_t now = ippm_clock_realtime();
-    while (now < x->end_ns && udping_client_deadline(&x->c) <= now) {
-        struct ippm_event ev = {.kind = IPPM_EV_TIMER, .now_ns = now};
-        struct ippm_action act = {0};
-        size_t port = 0;
-        udping_client_handle(&x->c, &ev, x->tx, sizeof x->tx, &act, &port);
-        if (act.kind != IPPM_ACT_SEND_DATAGRAM)
-            break;
-        (void)send(x->s[port].fd, x->tx, act.len, 0);
-        now = ippm_clock_realtime();
-    }
-    return now >= x->end_ns ? UINT64_MAX : udping_client_deadline(&x->c);
+    snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
+    snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
+    snprintf(dur, sizeof dur, "%llums",
+             (unsigned long long)(SELF_RUN_NS / 1000000ull));
+    char *argv[] = {"ippm", "udping", "client", "-r", "127.0.0.1", "-p",
+                    port_s, "-l", "127.0.0.1", "-s", ports, "-d", "5", "-i",
+                    "1", "-m", "300", "--duration", dur, "--seed", seed_s,
+                    "-q", NULL};
+    return conform_spawn_self(argv);
 }
 
 /* Receives into l until the run ends: duration_ns after the start (0:
- * none), count datagrams (0: none), timeout_ns of silence, the sender
- * done (then one timeout more), or a stop signal. */
+ * none), count datagrams (0: none), timeout_ns of silence, or a stop
+ * signal. */
 static int listen_loop(struct ippm_sock *s, struct live *l,
                        uint64_t duration_ns, uint32_t count,
-                       uint64_t timeout_ns, struct self_sender *snd,
-                       char *err, size_t errlen)
+                       uint64_t timeout_ns, char *err, size_t errlen)
 {
     struct ippm_rx_batch b;
     struct ippm_clock clk;
@@ -141,17 +124,10 @@ static int listen_loop(struct ippm_sock *s, struct live *l,
     int rc = 0;
     while (rc == 0 && !ippm_net_stopping()) {
         uint64_t now = ippm_clock_realtime();
-        uint64_t next = snd ? self_sender_run(snd) : UINT64_MAX;
-        if (snd && next == UINT64_MAX) {
-            self_sender_stop(snd); /* done: what is in flight still lands */
-            snd = NULL;
-            last = now;
-        }
         if (now >= end || (!duration_ns && now - last >= timeout_ns) ||
             (count && l->n >= count) || l->n >= UDPING_LIVE_MAX)
             break;
         uint64_t wake = duration_ns ? end : last + timeout_ns;
-        wake = next < wake ? next : wake;
         int w = ippm_net_wait(s, wake > now ? wake - now : 0);
         if (w < 0 && errno != EINTR) {
             snprintf(err, errlen, "wait: %s", strerror(errno));
@@ -173,8 +149,6 @@ static int listen_loop(struct ippm_sock *s, struct live *l,
         if (n > 0)
             last = ippm_clock_realtime();
     }
-    if (snd)
-        self_sender_stop(snd);
     ippm_rx_batch_free(&b);
     return rc;
 }
@@ -213,8 +187,8 @@ int conform_udping_sender(const struct conform_opts *o,
     struct live l = {0};
     uint64_t start = ippm_clock_realtime();
     int rc = listen_loop(&s, &l, duration_ns, o->count,
-                         o->timeout_ns ? o->timeout_ns : 10 * NS_PER_S, NULL,
-                         err, sizeof err);
+                         o->timeout_ns ? o->timeout_ns : 10 * NS_PER_S, err,
+                         sizeof err);
     ippm_net_close(&s);
     if (rc != 0) {
         ippm_cli_error("%s: %s", name, err);
@@ -261,36 +235,37 @@ int conform_udping_self(const struct conform_opts *o, uint64_t seed,
         ippm_cli_error("conform: udping: %s", err);
         return IPPM_EXIT_RUNTIME;
     }
-    struct self_sender *snd = calloc(1, sizeof *snd);
     struct live l = {0};
     int rc = IPPM_EXIT_OK;
-    if (!snd) {
-        ippm_cli_error("conform: out of memory");
+    pid_t child = spawn_client(s.local.port, seed);
+    if (child < 0) {
+        ippm_cli_error("conform: ippm's own UDPing client did not start "
+                       "(ippm udping client)");
         rc = IPPM_EXIT_RUNTIME;
-    } else if (self_sender_start(snd, &s.local, seed, err, sizeof err) != 0) {
-        ippm_cli_error("conform: own UDPing sender: %s", err);
-        self_sender_stop(snd);
-        rc = IPPM_EXIT_RUNTIME;
-    } else if (listen_loop(&s, &l, 0, 0, NS_PER_S / 5, snd, err,
+    } else if (listen_loop(&s, &l, SELF_RUN_NS + NS_PER_S / 2, 0, 0, err,
                            sizeof err) != 0) {
-        ippm_cli_error("conform: own UDPing sender: %s", err);
+        ippm_cli_error("conform: ippm's own UDPing client: %s", err);
         rc = IPPM_EXIT_RUNTIME;
     }
+    if (child > 0) {
+        kill(child, SIGTERM);
+        waitpid(child, NULL, 0);
+    }
     ippm_net_close(&s);
-    free(snd);
     if (rc == IPPM_EXIT_OK && !l.n && !ippm_net_stopping()) {
-        ippm_cli_error("conform: own UDPing sender sent nothing");
+        ippm_cli_error("conform: ippm's own UDPing client sent nothing");
         rc = IPPM_EXIT_RUNTIME;
     }
     if (rc == IPPM_EXIT_OK) {
         size_t sources, guids;
         udping_tally(l.ex, l.n, &sources, &guids);
-        printf("ippm's own UDPing sender (-d 5 -i 1 -m 300, %d ports): %zu "
+        printf("ippm's own UDPing client (-d 5 -i 1 -m 300, %zu ports): %zu "
                "datagrams, %zu guids graded\n",
-               SELF_PORTS, l.n, guids);
+               sources, l.n, guids);
         struct udping_obs_ext x;
         struct ippm_obs obs;
         obs_of(&l, o, &x, &obs);
+        x.interval_s = 1; /* its -i: the guid changes are held to it */
         *res = conform_run_catalogue(&obs, o, NULL, n, &rc);
         rc = *res ? IPPM_EXIT_OK : rc;
     }

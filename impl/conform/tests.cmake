@@ -125,9 +125,10 @@ endforeach()
 
 # UDPing (issue 13): `ippm conform udping-sender` against a stand-in
 # sender written from the notes, the same one resetting seqNum, ippm's
-# own `udping client` (skipped until it exists), nothing sent (exit 4),
-# refused options (exit 2).
-foreach(mode standin broken client nothing options)
+# own `udping client`, nothing sent (exit 4), refused options (exit 2);
+# `ippm conform udping-server` against `ippm udping server`, with statsd
+# and without (exit 4).
+foreach(mode standin broken client nothing options server server-silent)
   ippm_script_test(conform_udping_${mode} LABEL live TIMEOUT 60
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_udping.sh
             $<TARGET_FILE:ippm> ${mode})

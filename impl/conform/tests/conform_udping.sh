@@ -1,12 +1,14 @@
 #!/bin/sh
-# `ippm conform udping-sender` on loopback.
+# `ippm conform udping-sender` and `udping-server` on loopback.
 #   conform_udping.sh IPPM MODE
 # MODE: standin (a conforming sender written here from the notes, three
 # ports, -i 1, 2.5 s: every case it can grade passes, exit 0) | broken
 # (the same sender resetting seqNum at each new guid: UDPING-1-09 fails,
-# exit 1) | client (`ippm udping client` in socket mode: exit 0; skipped
-# while ippm has no udping command) | nothing (no datagram: exit 4) |
-# options (refused options, before any socket: exit 2).
+# exit 1) | client (`ippm udping client` in socket mode: exit 0) |
+# nothing (no datagram: exit 4) | server (`ippm conform udping-server`
+# against `ippm udping server -k 1` with statsd to us: exit 0) |
+# server-silent (the same server without statsd: exit 4) | options
+# (refused options, before any socket: exit 2).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
 IPPM=$1
@@ -91,17 +93,47 @@ standin | broken)
     ;;
 client)
     "$IPPM" udping --help >/dev/null 2>&1 || { echo "no ippm udping: skipped"; exit 77; }
-    SPORTS=$("$PY" -c 'import socket
-ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(",".join(str(s.getsockname()[1]) for s in ss))')
+    # three free ports in the range the original takes (1024-60000)
+    SPORTS=$("$PY" -c 'import random, socket
+out = []
+while len(out) < 3:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(("127.0.0.1", random.randrange(20000, 50000)))
+        out.append(str(s.getsockname()[1]))
+    except OSError:
+        pass
+print(",".join(out))')
     (sleep 0.3; exec "$IPPM" udping client -r 127.0.0.1 -p "$PORT" \
-        -l 127.0.0.1 -s "$SPORTS" -d 5 -i 1 -m 300 -q) >"$dir/client.out" \
+        -l 127.0.0.1 -s "$SPORTS" -d 5 -i 1 -m 300 --duration 2.5 -q) \
+        >"$dir/client.out" \
         2>"$dir/client.err" &
     spid=$!
     run_grader --duration 3
     rc=$?
     [ $rc -eq 0 ] || fail "exit $rc, expected 0"
+    ;;
+server | server-silent)
+    # ippm's own server, statsd plain and tagged to us (or none: exit 4)
+    SPORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    stats="-s 127.0.0.1:$SPORT -t 127.0.0.1:$SPORT"
+    [ "$MODE" = server-silent ] && stats=
+    # shellcheck disable=SC2086
+    "$IPPM" udping server -l 127.0.0.1 -p "$PORT" -k 1 $stats -N -q \
+        >"$dir/server.out" 2>"$dir/server.err" &
+    spid=$!
+    sleep 0.3
+    "$IPPM" conform udping-server "127.0.0.1:$PORT" --statsd "127.0.0.1:$SPORT" \
+        --timeout 3 --json "$dir/r.json" >"$dir/conform.out" \
+        2>"$dir/conform.err"
+    rc=$?
+    if [ "$MODE" = server ]; then
+        [ $rc -eq 0 ] || fail "exit $rc, expected 0"
+        grep -q "UDPING-5-02 .* pass" "$dir/conform.out" ||
+            fail "targetCount not graded"
+    else
+        [ $rc -eq 4 ] || fail "exit $rc, expected 4 (no statsd: nothing graded)"
+    fi
     ;;
 nothing)
     "$IPPM" conform udping-sender --listen "127.0.0.1:$PORT" --duration 0.3 \
@@ -121,6 +153,13 @@ options)
     done
     "$IPPM" conform stamp-sender --duration 3 >/dev/null 2>&1
     [ $? -eq 2 ] || fail "stamp-sender took --duration"
+    for args in "127.0.0.1:9" "--statsd 9" "127.0.0.1:9 --statsd 9 --listen 9" \
+        "127.0.0.1:9 --statsd 9 --duration 1"; do
+        # shellcheck disable=SC2086
+        "$IPPM" conform udping-server $args >"$dir/o.out" 2>"$dir/o.err"
+        rc=$?
+        [ $rc -eq 2 ] || fail "udping-server '$args': exit $rc, expected 2"
+    done
     ;;
 *)
     echo "unknown mode $MODE" >&2
