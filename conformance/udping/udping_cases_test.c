@@ -20,6 +20,7 @@
 #include "conformance/udping/udping_obs.h"
 #include "proto/common/ippm_cur.h"
 #include "proto/udping/udping.h"
+#include "testsupport/case_rows.h"
 
 #define NS 1000000000ull
 #define MS 1000000ull
@@ -265,13 +266,7 @@ static void m_tagged_gauge(void)
     g[1] = 'c';
 }
 
-struct row {
-    const char *id;
-    void (*build)(void);
-    void (*mutate)(void);
-};
-
-static const struct row rows[] = {
+static const struct case_row rows[] = {
     {"UDPING-1-01", build_sender, m_version},
     {"UDPING-1-02", build_sender, m_short},
     {"UDPING-1-03", build_sender, m_long},
@@ -310,35 +305,15 @@ static enum ippm_verdict grade(const struct ippm_case *c, char *d, size_t cap)
 static void test_each_case_passes_then_fails(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        const struct ippm_case *c = ippm_case_find(rows[i].id);
-        if (!c)
-            fail_msg("%s: no such case", rows[i].id);
-        char d[IPPM_DETAIL_MAX];
-        rows[i].build();
-        enum ippm_verdict v = grade(c, d, sizeof d);
-        if (v != IPPM_PASS)
-            fail_msg("%s on its fixture: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-        rows[i].mutate();
-        v = grade(c, d, sizeof d);
-        if (v != IPPM_FAIL)
-            fail_msg("%s once broken: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-    }
+    case_rows_pass_then_fail(rows, sizeof rows / sizeof rows[0], grade);
 }
 
 /* Every case of the table has a row above. */
 static void test_every_case_has_a_row(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < ippm_cases_udping_n; i++) {
-        bool found = false;
-        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-            found |= strcmp(rows[r].id, ippm_cases_udping[i].id) == 0;
-        if (!found)
-            fail_msg("%s has no fixture row", ippm_cases_udping[i].id);
-    }
+    case_rows_cover(rows, sizeof rows / sizeof rows[0], ippm_cases_udping,
+                    ippm_cases_udping_n);
 }
 
 /* Nothing observed grades nothing: every case is N/A with a reason. */
