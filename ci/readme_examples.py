@@ -55,6 +55,11 @@ PORTS = (PORT, "18863", "18864", "18865")
 # Commands that run in the background, one of each, for the whole README.
 REFLECTORS = (("stamp", "reflector"), ("twamp", "light-reflector"),
               ("twamp", "server"), ("owamp", "server"))
+# `ippm rmbt server` (on 18866) too; it says where it listens on stderr,
+# in the original's log format, so its first line is read from there.
+PORTS += ("18866",)
+REFLECTORS += (("rmbt", "server"),)
+STDERR_FIRST = (("rmbt", "server"),)
 MARK = re.compile(r"^<!-- readme-example: (\S+)((?: \S+=\S+)*) -->$")
 FLOAT = re.compile(r"(?<![\d.:])-?\d+\.\d+(?:e-?\d+)?(?![\d.])")
 INT = re.compile(r"(?<![\d.:])\d+(?![\d.:])")
@@ -130,6 +135,12 @@ class Runner:
 
     def reflector(self, args):
         key = tuple(args[1:3])
+        if key in STDERR_FIRST and key not in self.refl:
+            self.refl[key] = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE,
+                                              text=True, cwd=self.tmp)
+            self.refl_line[key] = \
+                self.refl[key].stderr.readline().rstrip("\n")
         if key not in self.refl:
             self.refl[key] = subprocess.Popen(args, stdout=subprocess.PIPE,
                                               stderr=subprocess.DEVNULL,

@@ -152,14 +152,20 @@ void rmbt_pairing_run(const struct stamp_dgram *d, size_t n,
             take_reply(&work[j], &d[i], k);
         }
     }
-    /* flow by flow, capture order within each */
-    for (size_t f = 0; f < *n_flows; f++) {
-        mem->flows[f].first = *n_ex;
-        for (size_t j = 0; j < nw; j++)
-            if (work[j].probe == f) {
-                mem->ex[*n_ex] = work[j];
-                mem->ex[(*n_ex)++].probe = 0;
-            }
-        mem->flows[f].n = *n_ex - mem->flows[f].first;
+    /* Flow by flow, capture order within each: a counting sort, with n
+     * counting each flow's requests, then as the cursor that places them. */
+    for (size_t j = 0; j < nw; j++)
+        mem->flows[work[j].probe].n++;
+    for (size_t f = 0, at = 0; f < *n_flows; f++) {
+        mem->flows[f].first = at;
+        at += mem->flows[f].n;
+        mem->flows[f].n = 0;
     }
+    for (size_t j = 0; j < nw; j++) {
+        struct stamp_flow_group *g = &mem->flows[work[j].probe];
+        struct ippm_exchange *e = &mem->ex[g->first + g->n++];
+        *e = work[j];
+        e->probe = 0;
+    }
+    *n_ex = nw;
 }

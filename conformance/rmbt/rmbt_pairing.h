@@ -36,8 +36,8 @@ struct rmbt_pairing_mem {
  * no request's sequence joins the latest unanswered request of its client
  * sent within a second before it (so a wrong echo is graded, not lost);
  * else it is unmatched. Requests, replies and the request octets stay d's.
- * Linear in the requests a client has inside the timeout per reply, and
- * in flows times requests to order them. */
+ * Each reply scans back over the requests of the last 5 s (the timeout)
+ * to the latest of its client; ordering by flow is linear. */
 void rmbt_pairing_run(const struct stamp_dgram *d, size_t n,
                       const struct rmbt_pairing_mem *mem, size_t *n_ex,
                       size_t *n_flows, struct stamp_pairing_counts *k);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conformance/ippm_conform.h"
 #include "conformance/rmbt/rmbt_obs.h"
@@ -59,10 +60,27 @@ int conform_rmbt_server(const struct conform_opts *o,
                         const char *ip_text, const char *shown);
 
 /* ippm's own RMBT server (`ippm rmbt server`) started as a child on a
- * free loopback port with a fresh secret, probed; results into *res (*n
- * cases, calloc'd). Returns the exit status. */
+ * free loopback port with a fresh secret, probed; then ippm's own client
+ * (conform_rmbt_self_client); both roles' results into *res (*n cases,
+ * malloc'd). Returns the exit status. */
 int conform_rmbt_self(const struct conform_opts *o,
                       const struct ippm_crypto *crypto,
                       struct ippm_case_result **res, size_t *n);
+
+/* ippm's own client (`ippm rmbt ping --seed seed`), run as a child
+ * against a server answering here by the notes' rules with secret (seed's
+ * key), graded as a sender (conform_rmbt_client.c); results into *res
+ * (*n cases, calloc'd). Returns the exit status. */
+int conform_rmbt_self_client(const struct conform_opts *o, const char *seed,
+                             const struct ippm_hmac_key *secret,
+                             struct ippm_case_result **res, size_t *n);
+
+/* ippm itself (/proc/self/exe) with argv, as a child: an empty signal
+ * mask, stdout and stderr to /dev/null. Returns fork's result. */
+pid_t conform_rmbt_spawn(char *const argv[]);
+
+/* Stops a child: SIGTERM, then SIGKILL if it is still there after 2 s (a
+ * child stuck in its start-up must not hang the self-test). */
+void conform_rmbt_stop_child(pid_t child);
 
 #endif

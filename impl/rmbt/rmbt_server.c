@@ -346,7 +346,6 @@ static int drain_ready(struct rmbt_worker *w, const struct pollfd *fds,
     return 0;
 }
 
-/* Workers 1..N-1: block in poll until a datagram or the stop eventfd. */
 /* A worker that cannot go on stops the whole server: its sockets would
  * stay in the SO_REUSEPORT group, and the flows the kernel hashes to them
  * would get no reply. SIGTERM wakes worker 0, which then exits 3. */
@@ -357,6 +356,7 @@ static void *worker_fail(struct rmbt_srv *x)
     return NULL;
 }
 
+/* Workers 1..N-1: block in poll until a datagram or the stop eventfd. */
 static void *worker_main(void *arg)
 {
     struct rmbt_worker *w = arg;

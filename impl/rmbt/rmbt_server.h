@@ -43,7 +43,9 @@ int rmbt_secrets_add(struct rmbt_secrets *s, const char *opt,
  * lines and lines whose first non-blank is '#' are skipped. Returns 0, or
  * -1 after one line naming opt and the path (unreadable, larger than
  * 1 MiB, a line longer than 4 KiB, no secret in it, or a refusal of
- * rmbt_secrets_add, with its line number). */
+ * rmbt_secrets_add, with its line number). A file group or others may
+ * read gets a warning on stderr, unless its first line is
+ * IPPM_KEY_FIXTURE_LINE (keyfile.h). */
 int rmbt_secrets_load(struct rmbt_secrets *s, const char *opt,
                       const char *path);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "impl/core/cli.h"
+#include "impl/core/keyfile.h"
 
 #define SECRET_FILE_MAX (1 << 20)
 #define SECRET_LINE_MAX 4096
@@ -82,9 +83,10 @@ static int secrets_line(struct rmbt_secrets *s, const char *opt,
     return rmbt_secrets_add(s, full, p, (size_t)(end - p), label);
 }
 
-/* The file's size, checked before reading. Returns 0, or -1 after one
- * line. */
-static int secrets_file_check(FILE *f, const char *opt, const char *path)
+/* The file's size, checked before reading; *shared: group or others
+ * may read it. Returns 0, or -1 after one line. */
+static int secrets_file_check(FILE *f, const char *opt, const char *path,
+                              bool *shared)
 {
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -95,6 +97,7 @@ static int secrets_file_check(FILE *f, const char *opt, const char *path)
         ippm_cli_error("%s: '%s' is larger than 1 MiB", opt, path);
         return -1;
     }
+    *shared = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
     return 0;
 }
 
@@ -110,9 +113,13 @@ int rmbt_secrets_load(struct rmbt_secrets *s, const char *opt,
     }
     char line[SECRET_LINE_MAX + 2];
     size_t before = s->n;
-    int rc = secrets_file_check(f, opt, path);
+    bool shared = false, fixture = false;
+    int rc = secrets_file_check(f, opt, path, &shared);
     for (unsigned no = 1; rc == 0 && fgets(line, sizeof line, f); no++) {
         char where[512];
+        if (no == 1)
+            fixture = strncmp(line, IPPM_KEY_FIXTURE_LINE,
+                              sizeof IPPM_KEY_FIXTURE_LINE - 1) == 0;
         snprintf(where, sizeof where, "%s:%u", path, no);
         if (!strchr(line, '\n') && !feof(f)) {
             ippm_cli_error("%s: %s: line longer than %d octets", opt, where,
@@ -128,6 +135,14 @@ int rmbt_secrets_load(struct rmbt_secrets *s, const char *opt,
         ippm_cli_error("%s: no secret in '%s'", opt, path);
         rc = -1;
     }
+    /* As for a key file (keyfile.h): secrets others can read are none;
+     * say so, but run, as the original does, unless the file says it is a
+     * test fixture (its first line, a comment here). */
+    if (rc == 0 && shared && !fixture)
+        fprintf(stderr,
+                "ippm: warning: secret file '%s' is readable by group or "
+                "others (chmod 600 it)\n",
+                path);
     return rc;
 }
 

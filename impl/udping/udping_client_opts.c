@@ -17,6 +17,7 @@ enum {
     OPT_SEED,
     OPT_JSON,
     OPT_LEGACY,
+    OPT_SPIN,
 };
 
 static const char shortopts[] = "r:p:d:l:s:n:i:m:a:vqh";
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"json", required_argument, NULL, OPT_JSON},
     {"legacy", no_argument, NULL, OPT_LEGACY},
+    {"spin-us", required_argument, NULL, OPT_SPIN},
     {NULL, 0, NULL, 0},
 };
 
@@ -76,6 +78,9 @@ static void usage(FILE *f)
         "      --legacy              the 2017 format, with per-interval\n"
         "                            control packets\n"
         "      --json FILE           the run's counters as JSON\n"
+        "      --spin-us N           wake N us before each deadline and spin\n"
+        "                            on the clock to it (0-1000; default 0:\n"
+        "                            sleep only, late by the kernel's wakeup)\n"
         "  -v, --verbose             each port as added, and each packet\n"
         "  -q, --quiet               no banner and no summary\n"
         "Short options: -r -p -s -n -d -i -m -l -a -v -q as the original's,\n"
@@ -244,7 +249,7 @@ struct raw_args {
 
 static int take(struct udping_client_opts *o, struct raw_args *a, int c)
 {
-    uint64_t ns;
+    uint64_t ns, v;
     switch (c) {
     case 'r': a->remote = optarg; return 0;
     case 'l': a->local = optarg; return 0;
@@ -284,6 +289,11 @@ static int take(struct udping_client_opts *o, struct raw_args *a, int c)
                              &o->seed);
     case OPT_JSON: o->json = optarg; return 0;
     case OPT_LEGACY: o->legacy = true; return 0;
+    case OPT_SPIN:
+        if (ippm_cli_uint("--spin-us", optarg, 0, 1000, "a time in us", &v))
+            return -1;
+        o->spin_ns = v * 1000;
+        return 0;
     default: return -1; /* '?': ippm_cli_next printed the line */
     }
 }

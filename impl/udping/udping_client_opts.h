@@ -30,6 +30,8 @@ struct udping_client_opts {
     bool verbose, quiet, legacy;
     uint64_t count;               /* --count, 0: no limit */
     uint64_t duration_ns;         /* --duration, 0: no limit */
+    uint64_t spin_ns;             /* --spin-us: spin this long before a
+                                   * deadline instead of sleeping (0) */
     bool have_seed;
     uint64_t seed;                /* --seed */
     const char *json;             /* --json FILE */

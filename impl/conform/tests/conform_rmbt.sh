@@ -13,7 +13,8 @@
 #   re01        a server with no secret: 4-01 and 4-03 fail
 #   dead        nothing listening: exit 3, one line
 #   options     bad command lines: exit 2 before any traffic
-#   ippm        against `ippm rmbt server`: exit 0, every case passes
+#   ippm        against `ippm rmbt server`, over IPv4 and IPv6: exit 0,
+#               every case passes
 # Exit 0 pass, 1 fail, 77 skip (no `ippm rmbt server` yet).
 set -u
 IPPM=$1
@@ -158,13 +159,18 @@ ippm)
         exit 77
     }
     PORT=$(free_port)
-    "$IPPM" rmbt server -b 127.0.0.1 -p "$PORT" -s "$SECRET" -t 1 \
+    "$IPPM" rmbt server -b 127.0.0.1 -b ::1 -p "$PORT" -s "$SECRET" -t 1 \
         >"$dir/srv.out" 2>"$dir/srv.err" &
     pid=$!
     sleep 0.5
     conform 0
     [ "$(count "$dir/r.json" fail)" -eq 0 ] || fail "a case fails"
     [ "$(count "$dir/r.json" n/a)" -eq 0 ] || fail "a case is n/a"
+    # IPv6: the IP hash of ::1 as it is, no mapping
+    "$IPPM" conform rmbt-server "[::1]:$PORT" --seed "$SECRET" \
+        --json "$dir/r6.json" >"$dir/conform6.out" 2>"$dir/conform6.err" ||
+        fail "conform over IPv6 exit $?"
+    [ "$(count "$dir/r6.json" pass)" -eq 19 ] || fail "IPv6: not 19 passes"
     ;;
 *)
     fail "unknown mode"

@@ -11,7 +11,8 @@ Requests are made here with Python's hmac, their times relative to now.
   sigusr1   no debug lines until SIGUSR1 ("Debug logging enabled"), then
             v2.2's lines for a request, none after the second SIGUSR1
   secrets   -s and a -f file with labels: secrets tried in order, the
-            matched one named in the TRACE line, start lines list them
+            matched one named in the TRACE line, start lines list them; a
+            warning when group or others may read the file
   threads   -t 2 -c 0-1,1000,1: CPUs 0 and 1 ("Using CPU cores: [0, 1]"),
             one thread pinned to each, both workers answer (flows from 32
             source ports), the summary adds up
@@ -26,6 +27,7 @@ Requests are made here with Python's hmac, their times relative to now.
 
 usage: server_live.py IPPM SCENARIO     exit 0 pass, 1 fail, 77 skip
 """
+import atexit
 import hashlib
 import hmac
 import os
@@ -46,6 +48,15 @@ from ippmtest import fail, free_port  # noqa: E402
 
 IPPM, SCEN = sys.argv[1], sys.argv[2]
 SECRET = b"topsecret"
+RUNNING = []  # servers to kill if a check fails before their stop()
+
+
+@atexit.register
+def _kill_running():
+    for p in RUNNING:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def ip128(ip):
@@ -72,6 +83,7 @@ class Server:
         self.p = subprocess.Popen(
             [IPPM, "rmbt", "server", "-p", str(self.port)] + list(args),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        RUNNING.append(self.p)
         threading.Thread(target=self._read, daemon=True).start()
         self.wait_for(r"worker thread\(s\) total")
 
@@ -249,6 +261,14 @@ def scen_secrets():
         if ask(s, "::1", srv.port, request(9, int(time.time()),
                                            secret=b"delta", ip="::1")):
             fail("an unknown secret answered")
+        srv.stop()
+        if any("readable by group" in line for line in srv.text()):
+            fail("a warning for a file of mode 0600")
+        # readable by others: a warning, and the server runs
+        os.chmod(f.name, 0o644)
+        srv = Server("--secret-file", f.name, "-t", "1")
+        srv.wait_for(r"^ippm: warning: secret file '%s' is readable by "
+                     r"group or others \(chmod 600 it\)$" % re.escape(f.name))
         srv.stop()
     print("ok: -s first, then the file's secrets in order, labels shown")
 

@@ -97,6 +97,7 @@ expect 2 -r "$R" -s 5000 -l ::1
 expect 2 -r "$R" -s 5000 -c 0
 expect 2 -r "$R" -s 5000 --duration 1parsec
 expect 2 -r "$R" -s 5000 --json /nonexistent/x.json
+expect 2 -r "$R" -s 5000 --spin-us 1001
 expect 2 -r "$R" -s 5000 -x
 expect 2 -r "$R" -s 5000 extra
 expect 2 -r "$R" -s 5000 -r

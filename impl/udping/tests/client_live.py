@@ -8,6 +8,8 @@ veth pair, because raw frames injected on lo never reach a local socket
     the headers say, zero padding, source ports round robin, next-hop
     MACs round robin per port, sequence numbers from 0 per port;
   plain UDP on the namespace's loopback, run as nobody (no root needed);
+  end to end to `ippm udping server`: raw IPv4, raw IPv6, plain UDP;
+  a stall (SIGSTOP) restarts the schedule instead of a burst;
   the send intervals (from the sent timestamps in the headers, at the
     receiver) against the exponential of mean -d (Kolmogorov-Smirnov),
     and ports used evenly.
@@ -359,6 +361,29 @@ class Live:
                    "plain UDP: version 1, size = length, 72-199 octets, one "
                    "guid per session (%d)" % len(guids))
 
+    def stall(self):
+        """Stopped for 1.5 s (SIGSTOP), the client restarts its schedule
+        instead of sending the 150 packets it missed at once: no packet
+        leaves more than 10 x -d + 1 s after its deadline."""
+        import json
+        js = os.path.join(self.dir, "stall.json")
+        # ip netns exec becomes the client: p.pid is the client's.
+        p = subprocess.Popen(["ip", "netns", "exec", self.a, self.ippm,
+                              "udping", "client", "127.0.0.1:9",
+                              "-s", "5300", "-d", "10", "--duration", "3",
+                              "-q", "--json", js])
+        time.sleep(0.5)
+        os.kill(p.pid, 19)  # SIGSTOP
+        time.sleep(1.5)
+        os.kill(p.pid, 18)  # SIGCONT
+        rc = p.wait(timeout=20)
+        j = json.load(open(js)) if rc == 0 else {}
+        late = (j.get("late_ms") or {}).get("max") or 0
+        self.check(rc == 0 and j.get("schedule_restarts", 0) >= 1 and
+                   late < 1100, "stall: exit %d, schedule restarted %s "
+                   "times, latest packet %.1f ms past its deadline" % (
+                       rc, j.get("schedule_restarts"), late))
+
     def ks(self):
         n, mean_ms, ports = 1200, 5.0, [5100, 5101, 5102, 5103]
         got = self.plain(n, "5", "5100-5103", None, "KS run")
@@ -397,6 +422,7 @@ class Live:
             self.to_server(True, True)
             self.to_server(False, False)
             self.plain_check()
+            self.stall()
             self.ks()
         finally:
             self.cleanup()
