@@ -12,6 +12,10 @@
 #define S IPPM_ROLE_SENDER
 
 static const char q_guid[] = "20 lowercase hex chars, then NUL (MAX_GUID = 20)";
+static const char q_control[] =
+    "At rollover, before the reset, the client sends a control packet with "
+    "the old guid: controlPacket = 1, timestampCount = 0, sent zeroed, size "
+    "64, and seqNum = (pings sent) + 1.";
 static const char q_start[] =
     "when this port's session object was created, at client start-up";
 
@@ -120,6 +124,21 @@ const struct ippm_case ippm_cases_udping[] = {
      "The other lines follow the same pattern for targetCount|c, sum|c, "
      "sos|c and max|g.",
      0, udping_chk_rep_statsd, {1}},
+    /* ---- the 2017 format, notes §8 (n/a on version 1) ---- */
+    {"UDPING-8-01", "udping notes §8", IPPM_MUST, S,
+     "2017 format: a ping has timestampCount 1 and 65 octets or more",
+     "Ping packets: timestampCount = 1; size is at least 65 (sizeof+1).", 0,
+     udping_chk_legacy, {0}},
+    {"UDPING-8-02", "udping notes §8", IPPM_MUST, S,
+     "2017 format: a control packet is 64 octets, sent zeroed",
+     q_control, 0, udping_chk_legacy, {1}},
+    {"UDPING-8-03", "udping notes §8", IPPM_MUST, S,
+     "2017 format: a control packet's seqNum is the pings sent + 1",
+     q_control, 0, udping_chk_legacy, {2}},
+    {"UDPING-8-04", "udping notes §8", IPPM_MUST, S,
+     "2017 format: seqNum starts at 1 under each new guid",
+     "Per interval, per port: seqNum starts at 1 and a new guid is chosen.",
+     0, udping_chk_legacy, {3}},
 };
 const size_t ippm_cases_udping_n =
     sizeof ippm_cases_udping / sizeof ippm_cases_udping[0];

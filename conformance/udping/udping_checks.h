@@ -19,6 +19,18 @@
 
 /* ---- helpers (udping_obs.c) ---- */
 
+/* The datagrams are the 2017 format (udping_obs_ext.legacy). */
+bool udping_obs_is_legacy(const struct ippm_obs *obs);
+
+/* Starts a version-1 check: n/a when the observation is the 2017
+ * format, which the UDPING-8- cases grade. */
+#define UDPING_V1_ONLY()                                                       \
+    do {                                                                       \
+        if (udping_obs_is_legacy(obs))                                         \
+            return stamp_na(detail, cap, "the 2017 format (notes §8): "       \
+                                         "graded by the UDPING-8- cases");     \
+    } while (0)
+
 /* A datagram's version-1 fields, read from its octets whatever they
  * hold. */
 struct udping_view {
@@ -88,6 +100,14 @@ UDPING_CHECK(udping_chk_sent);
 /* Raw frames: arg.type 0 TTL 255; 1 IPv4 header checksum; 2 UDP
  * checksum. */
 UDPING_CHECK(udping_chk_raw);
+
+/* ---- the 2017 format (udping_checks_legacy.c) ---- */
+
+/* arg.type 0: a ping has timestampCount 1, size >= 65 and = its length;
+ * 1: a control packet has controlPacket 1, timestampCount 0, sent zero,
+ * size and length 64; 2: its seqNum is the pings of its guid + 1;
+ * 3: pings count from 1 under each guid. */
+UDPING_CHECK(udping_chk_legacy);
 
 /* ---- the receiver (udping_checks_recv.c) ---- */
 

@@ -144,6 +144,7 @@ static enum ippm_verdict no_reports(const struct udping_obs_ext *x,
 
 UDPING_CHECK(udping_chk_rep_counts)
 {
+    UDPING_V1_ONLY();
     const struct udping_obs_ext *x = udping_obs_ext(obs);
     if (!x || !x->n_rep)
         return no_reports(x, detail, cap);
@@ -183,6 +184,7 @@ UDPING_CHECK(udping_chk_rep_counts)
 
 UDPING_CHECK(udping_chk_rep_all)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     const struct udping_obs_ext *x = udping_obs_ext(obs);
     if (!x || !x->reports_seen || !x->end_ns)
@@ -248,6 +250,7 @@ UDPING_CHECK(udping_chk_rep_all)
 
 UDPING_CHECK(udping_chk_rep_latency)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     const struct udping_obs_ext *x = udping_obs_ext(obs);
     if (!x || !x->n_rep)
@@ -332,6 +335,7 @@ static const char *statsd_wrong(const struct udping_obs_report *r,
 
 UDPING_CHECK(udping_chk_rep_statsd)
 {
+    UDPING_V1_ONLY();
     const struct udping_obs_ext *x = udping_obs_ext(obs);
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; x && i < x->n_rep; i++) {

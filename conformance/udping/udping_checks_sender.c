@@ -17,6 +17,7 @@ static const char no_oom[] = "out of memory: not graded";
 
 UDPING_CHECK(udping_chk_version)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -33,6 +34,7 @@ UDPING_CHECK(udping_chk_version)
 
 UDPING_CHECK(udping_chk_length)
 {
+    UDPING_V1_ONLY();
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         const struct ippm_exchange *e = &obs->ex[i];
@@ -51,6 +53,7 @@ UDPING_CHECK(udping_chk_length)
 
 UDPING_CHECK(udping_chk_size_field)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
@@ -68,6 +71,7 @@ UDPING_CHECK(udping_chk_size_field)
 
 UDPING_CHECK(udping_chk_zero)
 {
+    UDPING_V1_ONLY();
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v;
@@ -110,6 +114,7 @@ static bool lower_hex(char c)
 
 UDPING_CHECK(udping_chk_guid)
 {
+    UDPING_V1_ONLY();
     struct stamp_acc a = stamp_acc_make(detail, cap);
     for (size_t i = 0; i < obs->n_ex; i++) {
         struct udping_view v;
@@ -136,6 +141,7 @@ UDPING_CHECK(udping_chk_guid)
 
 UDPING_CHECK(udping_chk_seq)
 {
+    UDPING_V1_ONLY();
     uint32_t *prev = udping_prev_links(obs);
     if (!prev)
         return stamp_na(detail, cap, obs->n_ex ? no_oom : no_dgram);
@@ -163,6 +169,7 @@ UDPING_CHECK(udping_chk_seq)
 
 UDPING_CHECK(udping_chk_guid_own)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     uint32_t *prev = udping_prev_links(obs);
     if (!prev)
@@ -269,6 +276,7 @@ static size_t interval_breaks(const struct ippm_obs *obs, const uint32_t *prev,
 
 UDPING_CHECK(udping_chk_guid_interval)
 {
+    UDPING_V1_ONLY();
     (void)arg;
     uint32_t *prev = udping_prev_links(obs);
     if (!prev)
@@ -326,6 +334,7 @@ UDPING_CHECK(udping_chk_guid_interval)
 
 UDPING_CHECK(udping_chk_start)
 {
+    UDPING_V1_ONLY();
     uint32_t *prev = udping_prev_links(obs);
     if (!prev)
         return stamp_na(detail, cap, obs->n_ex ? no_oom : no_dgram);
@@ -382,6 +391,7 @@ static enum ippm_verdict sent_mono(const struct ippm_obs *obs, char *detail,
 
 UDPING_CHECK(udping_chk_sent)
 {
+    UDPING_V1_ONLY();
     if (arg->type == 1)
         return sent_mono(obs, detail, cap);
     struct stamp_acc a = stamp_acc_make(detail, cap);

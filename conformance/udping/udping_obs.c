@@ -17,6 +17,13 @@ const struct udping_obs_ext *udping_obs_ext(const struct ippm_obs *obs)
 }
 
 /* see udping_checks.h */
+bool udping_obs_is_legacy(const struct ippm_obs *obs)
+{
+    const struct udping_obs_ext *x = udping_obs_ext(obs);
+    return x && x->legacy;
+}
+
+/* see udping_checks.h */
 bool udping_view_of(const struct ippm_exchange *e, struct udping_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -53,6 +60,16 @@ bool udping_pair_of(const struct ippm_obs *obs, const uint32_t *prev,
            udping_view_of(&obs->ex[prev[i]], w);
 }
 
+/* Where e's guid is: octet 16 (version 1) or 0 (the 2017 format). */
+static size_t guid_at(const struct ippm_exchange *e)
+{
+    bool v1 = e->req_len >= UDPING_V1_LEN && e->req[0] == 1 &&
+              e->req[UDPING_OFF_GUID + UDPING_V1_GUID] == 0;
+    return !v1 && udping_obs_legacy_shape(e->req, e->req_len)
+               ? 0
+               : UDPING_OFF_GUID;
+}
+
 /* see udping_checks.h */
 void udping_tally(const struct ippm_exchange *ex, size_t n, size_t *sources,
                   size_t *guids)
@@ -60,14 +77,17 @@ void udping_tally(const struct ippm_exchange *ex, size_t n, size_t *sources,
     *sources = *guids = 0;
     for (size_t i = 0; i < n; i++) {
         const struct ippm_exchange *e = &ex[i];
-        bool src_new = true, guid_new = e->req_len >= UDPING_V1_LEN;
+        size_t at = guid_at(e);
+        bool src_new = true,
+             guid_new = e->req_len >= at + UDPING_V1_GUID &&
+                        e->req_len >= UDPING_LEG_LEN;
         for (size_t k = i; k-- > 0 && (src_new || guid_new);) {
             const struct ippm_exchange *f = &ex[k];
             bool same = ippm_addr_equal(&f->req_src, &e->req_src);
             src_new = src_new && !same;
-            if (guid_new && same && f->req_len >= UDPING_V1_LEN &&
-                !memcmp(f->req + UDPING_OFF_GUID, e->req + UDPING_OFF_GUID,
-                        UDPING_V1_GUID))
+            if (guid_new && same && f->req_len >= UDPING_LEG_LEN &&
+                guid_at(f) == at &&
+                !memcmp(f->req + at, e->req + at, UDPING_V1_GUID))
                 guid_new = false;
         }
         *sources += src_new;
@@ -330,4 +350,31 @@ bool udping_obs_latency_agrees(const struct udping_obs_report *r,
     else
         return true;
     return false;
+}
+
+/* see udping_obs.h */
+bool udping_obs_legacy_shape(const uint8_t *p, size_t len)
+{
+    if (!p || len < UDPING_LEG_LEN)
+        return false;
+    for (size_t i = 0; i < UDPING_V1_GUID; i++)
+        if (p[i] <= 0x20 || p[i] >= 0x7f)
+            return false;
+    return p[UDPING_V1_GUID] == 0 &&
+           ippm_load_le32(p + UDPING_LEG_CONTROL) <= 1 &&
+           ippm_load_le32(p + UDPING_LEG_TSCOUNT) <= 1;
+}
+
+/* see udping_obs.h */
+bool udping_obs_looks_legacy(const struct ippm_exchange *ex, size_t n)
+{
+    size_t shaped = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ippm_exchange *e = &ex[i];
+        if (e->req && e->req_len >= UDPING_V1_LEN && e->req[0] == 1 &&
+            e->req[UDPING_OFF_GUID + UDPING_V1_GUID] == 0)
+            return false; /* a version-1 datagram */
+        shaped += udping_obs_legacy_shape(e->req, e->req_len);
+    }
+    return n && 2 * shaped > n;
 }

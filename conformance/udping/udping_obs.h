@@ -32,6 +32,13 @@
 #define UDPING_V1_LEN      72
 #define UDPING_V1_GUID     20
 #define UDPING_V1_MAX      2000
+/* The 2017 header (notes §8), as udping_legacy_layout has them. */
+#define UDPING_LEG_CONTROL 24
+#define UDPING_LEG_SEQ     28
+#define UDPING_LEG_TSCOUNT 32
+#define UDPING_LEG_SENT    40
+#define UDPING_LEG_SIZE    56
+#define UDPING_LEG_LEN     64
 
 /* One captured frame's facts that the payload cannot show, per exchange
  * (udping_obs_ext.frame[i] goes with obs->ex[i]). */
@@ -77,6 +84,9 @@ struct udping_obs_ext {
     /* Latency the receiver may add to the capture's view of a datagram
      * (capture time to the receiver's clock reading); 0: the default. */
     uint64_t latency_tol_ns;
+    /* The datagrams are the 2017 format (notes §8): its cases grade them,
+     * version 1's are n/a (udping_obs_looks_legacy tells). */
+    bool legacy;
 };
 
 /* The default of latency_tol_ns: 5 ms. The original server read its
@@ -84,6 +94,15 @@ struct udping_obs_ext {
  * but up to 1.9 ms later on a loaded host (its sweep runs after every
  * datagram); a wrong unit or formula is off by orders of magnitude. */
 #define UDPING_OBS_LATENCY_TOL_NS 5000000ull
+
+/* p (len octets) has the 2017 header's shape: a printable guid and its
+ * NUL first, controlPacket and timestampCount 0 or 1. */
+bool udping_obs_legacy_shape(const uint8_t *p, size_t len);
+
+/* True when most of ex (n datagrams) have the 2017 header's shape (a
+ * guid and its NUL first, controlPacket and timestampCount 0 or 1) and
+ * none is a version-1 datagram. */
+bool udping_obs_looks_legacy(const struct ippm_exchange *ex, size_t n);
 
 /* The ext of obs, NULL when absent. */
 const struct udping_obs_ext *udping_obs_ext(const struct ippm_obs *obs);

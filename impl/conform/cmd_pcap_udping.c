@@ -107,13 +107,14 @@ static void find_receivers(struct udping_pcap *p, const struct check_opts *o)
         const struct stamp_dgram *d = &c->d[i];
         if (o->port && d->dst.port != o->port)
             continue;
-        bool l = looks(d);
+        bool leg = udping_obs_legacy_shape(d->data, d->len);
+        bool l = looks(d) || leg;
         struct receiver *r = rx_of(&tmp, &d->dst, l);
         if (!r)
             continue;
         r->all++;
         r->looks += l;
-        r->strict += strict(d);
+        r->strict += strict(d) || leg;
     }
     for (size_t i = 0; i < tmp.n_rx; i++)
         if ((tmp.rx[i].strict || o->port) &&
@@ -189,6 +190,7 @@ int udping_pcap_load(const struct check_opts *o, const struct capture *cap,
     p->ext.reports_seen = p->n_rep > 0;
     p->ext.end_ns = end;
     p->ext.latency_tol_ns = LATENCY_TOL_NS;
+    p->ext.legacy = udping_obs_looks_legacy(p->ex, p->n_ex);
     *out = p;
     return 0;
 }
@@ -227,7 +229,7 @@ static int replay_one(struct udping_pcap *p, const struct receiver *rx,
     struct udping_report out[16];
     if (!slots || !mem ||
         udping_server_init(&s, slots, slots_n, mem, mem_len, seed,
-                           REPLAY_KEEPALIVE_NS, false) != IPPM_OK) {
+                           REPLAY_KEEPALIVE_NS, p->ext.legacy) != IPPM_OK) {
         free(slots);
         free(mem);
         return -1;
@@ -377,10 +379,11 @@ void udping_pcap_summary(FILE *f, const struct udping_pcap *p, bool verbose)
     char line[768];
     size_t len = (size_t)snprintf(
         line, sizeof line,
-        "capture: %llu frames, %llu UDP datagrams; UDPing version 1: %zu "
+        "capture: %llu frames, %llu UDP datagrams; UDPing %s: %zu "
         "datagrams from %zu source ports, %zu guids, to",
         (unsigned long long)k->frames,
-        (unsigned long long)k->by[IPPM_PCAP_UDP], p->n_ex, p->n_sources,
+        (unsigned long long)k->by[IPPM_PCAP_UDP],
+        p->ext.legacy ? "2017 format" : "version 1", p->n_ex, p->n_sources,
         p->n_guids);
     for (size_t i = 0; i < p->n_rx && len < sizeof line; i++) {
         char a[IPPM_ADDR_STRLEN];

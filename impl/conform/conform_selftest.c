@@ -421,18 +421,19 @@ const struct conform_selftest conform_selftest_rmbt_server = {
 static const struct self_mode udping_modes[] = {
     {"ippm udping client", false, false, IPPM_TS_NTP, false, false, false,
      false},
+    {"ippm udping client --legacy", false, false, IPPM_TS_NTP, false, false,
+     false, false},
 };
 
 static int self_udping_one(struct self_ctx *cx, const struct self_mode *md,
                            struct conform_run *run,
                            struct ippm_case_result **res, size_t *n)
 {
-    (void)md;
     (void)run;
     uint64_t seed = 0;
     for (size_t i = 0; i < 8 && i < cx->key_len; i++)
         seed = seed << 8 | cx->key[i]; /* the run's random key */
-    return conform_udping_self(cx->o, seed, res, n);
+    return conform_udping_self(cx->o, seed, md != udping_modes, res, n);
 }
 
 /* see conform_cmd.h */

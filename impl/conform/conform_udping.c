@@ -89,7 +89,7 @@ static int free_ports(uint64_t seed, char *out, size_t cap)
 
 /* Starts `ippm udping client` (this binary) sending to port on
  * 127.0.0.1 for SELF_RUN_NS; its pid, -1 when it could not start. */
-static pid_t spawn_client(uint16_t port, uint64_t seed)
+static pid_t spawn_client(uint16_t port, uint64_t seed, bool legacy)
 {
     char port_s[8], seed_s[24], ports[64], dur[32];
     if (free_ports(seed, ports, sizeof ports) != 0)
@@ -101,7 +101,7 @@ static pid_t spawn_client(uint16_t port, uint64_t seed)
     char *argv[] = {"ippm", "udping", "client", "-r", "127.0.0.1", "-p",
                     port_s, "-l", "127.0.0.1", "-s", ports, "-d", "5", "-i",
                     "1", "-m", "300", "--duration", dur, "--seed", seed_s,
-                    "-q", NULL};
+                    "-q", legacy ? "--legacy" : NULL, NULL};
     return conform_spawn_self(argv);
 }
 
@@ -165,6 +165,7 @@ static void obs_of(const struct live *l, const struct conform_opts *o,
     obs->n_ex = l->n;
     obs->live = true;
     obs->clock_tolerance_ns = o->tolerance_ns;
+    x->legacy = udping_obs_looks_legacy(l->ex, l->n);
     obs->ext = &x->base;
 }
 
@@ -226,7 +227,8 @@ int conform_udping_sender(const struct conform_opts *o,
 
 /* see conform_udping.h */
 int conform_udping_self(const struct conform_opts *o, uint64_t seed,
-                        struct ippm_case_result **res, size_t *n)
+                        bool legacy, struct ippm_case_result **res,
+                        size_t *n)
 {
     char err[IPPM_NET_ERRLEN];
     struct ippm_sock s;
@@ -237,7 +239,7 @@ int conform_udping_self(const struct conform_opts *o, uint64_t seed,
     }
     struct live l = {0};
     int rc = IPPM_EXIT_OK;
-    pid_t child = spawn_client(s.local.port, seed);
+    pid_t child = spawn_client(s.local.port, seed, legacy);
     if (child < 0) {
         ippm_cli_error("conform: ippm's own UDPing client did not start "
                        "(ippm udping client)");
@@ -259,9 +261,9 @@ int conform_udping_self(const struct conform_opts *o, uint64_t seed,
     if (rc == IPPM_EXIT_OK) {
         size_t sources, guids;
         udping_tally(l.ex, l.n, &sources, &guids);
-        printf("ippm's own UDPing client (-d 5 -i 1 -m 300, %zu ports): %zu "
-               "datagrams, %zu guids graded\n",
-               sources, l.n, guids);
+        printf("ippm's own UDPing client (-d 5 -i 1 -m 300%s, %zu ports): "
+               "%zu datagrams, %zu guids graded\n",
+               legacy ? " --legacy" : "", sources, l.n, guids);
         struct udping_obs_ext x;
         struct ippm_obs obs;
         obs_of(&l, o, &x, &obs);

@@ -3,6 +3,7 @@
 #ifndef IPPM_CONFORM_UDPING_H
 #define IPPM_CONFORM_UDPING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,10 +20,12 @@ int conform_udping_sender(const struct conform_opts *o,
                           uint64_t duration_ns, const char *name);
 
 /* ippm's own sender (`ippm udping client` as a child process, three
- * source ports, -d 5 -i 1 -m 300 for 2.5 s, --seed seed) into a listener
- * on 127.0.0.1, graded: the results into *res (calloc'd, *n cases). */
+ * source ports, -d 5 -i 1 -m 300 for 2.5 s, --seed seed, with legacy the
+ * 2017 format) into a listener on 127.0.0.1, graded: the results into
+ * *res (calloc'd, *n cases). */
 int conform_udping_self(const struct conform_opts *o, uint64_t seed,
-                        struct ippm_case_result **res, size_t *n);
+                        bool legacy, struct ippm_case_result **res,
+                        size_t *n);
 
 /* Sends the UDPing server at target three streams with losses made on
  * purpose, listens for its statsd datagrams on statsd (NULL: every

@@ -10,7 +10,8 @@ Version-1 datagrams are built here with struct from the notes' §1 table,
 not with ippm's encoder, so the corpus is a third opinion on the format.
 Frames are what the original client sends (notes §3): Ethernet, IPv4 ID 0
 without DF, TTL 255, right checksums, from three source ports to port
-6000, a packet every 20 ms in turn, -i 2 with one guid rollover. Some
+6000, a packet every 20 ms in turn, -i 2 with one guid rollover; two
+captures hold the 2017 format's (notes §8) with its control packets. Some
 captures add the statsd datagrams (notes §6) a receiver sent about the
 sessions, 20 us of latency after the capture saw each datagram. Each
 non-conforming capture breaks one rule. Every time and value is fixed:
@@ -45,6 +46,7 @@ LAT_NS = 20000          # the receiver's clock reads 20 us after the capture
 SENDER_CASES = ["UDPING-1-%02d" % i for i in range(1, 14)] + \
     ["UDPING-2-01", "UDPING-2-02", "UDPING-2-03", "UDPING-3-01",
      "UDPING-3-02", "UDPING-3-03", "UDPING-4-01"]
+LEGACY_CASES = ["UDPING-8-01", "UDPING-8-02", "UDPING-8-03", "UDPING-8-04"]
 RECEIVER_CASES = ["UDPING-5-01", "UDPING-5-02", "UDPING-5-03", "UDPING-5-04",
                   "UDPING-6-01", "UDPING-6-02"]
 
@@ -169,6 +171,36 @@ def reports(stream, keep=None, fix=None, max_type="g"):
     return out
 
 
+def legacy(break_count=False):
+    """Notes §8: the 2017 client's frames, three ports, pings from 1 under
+    each interval's guid, a control packet with the old guid (pings + 1,
+    timestampCount 0, sent zero, 64 octets) at the rollover."""
+    out = []
+    t0 = (B - 1) * NS + 20 * 10**6
+    seq, rolled = [0] * 3, [False] * 3
+    for i in range(N):
+        k = i % 3
+        port, sent = PORTS[k], t0 + i * 20 * 10**6
+        second = sent >= B * NS
+        pkts = []
+        if second and not rolled[k]:
+            n = seq[k] + (0 if break_count and k == 1 else 1)
+            pkts.append((struct.pack("<21s3xIII4xqqI4x",
+                                     guid(port, 0).encode() + b"\0", 1, n, 0,
+                                     0, 0, 64), sent))
+            rolled[k], seq[k] = True, 0
+        seq[k] += 1
+        size = 65 + (i * 37) % 200
+        hdr = struct.pack("<21s3xIII4xqqI4x",
+                          guid(port, int(second)).encode() + b"\0", 0,
+                          seq[k], 1, sent // NS, sent % NS, size)
+        pkts.append((hdr + bytes(size - 64), sent + 30000))
+        for payload, t in pkts:
+            out.append((t, IP(src=HOST, dst=HOST, ttl=255, id=0, flags=0) /
+                        UDP(sport=port, dport=DPORT) / Raw(payload)))
+    return out
+
+
 CORPUS = []  # (file, frames, [(case, expected, options)])
 
 
@@ -187,7 +219,16 @@ def build():
     s = Stream()
     add("udping-good.pcap", s.frames(),
         [(c, "pass") for c in SENDER_CASES] +
-        [(c, "n/a") for c in RECEIVER_CASES])
+        [(c, "n/a") for c in RECEIVER_CASES + LEGACY_CASES])
+
+    add("udping-legacy.pcap", legacy(),
+        [(c, "pass") for c in LEGACY_CASES] +
+        [("UDPING-3-01", "pass"), ("UDPING-3-02", "pass"),
+         ("UDPING-1-01", "n/a"), ("UDPING-1-04", "n/a"),
+         ("UDPING-2-03", "n/a")])
+    add("udping-legacy-control-count.pcap", legacy(break_count=True),
+        [("UDPING-8-03", "fail"), ("UDPING-8-02", "pass"),
+         ("UDPING-8-04", "pass")])
 
     s = Stream()
     add("udping-good-statsd.pcap", s.frames() + reports(s),
@@ -336,7 +377,7 @@ def build():
 REFERENCE = [
     ("reference/udping-loopback.pcap",
      [(c, "pass") for c in SENDER_CASES] +
-     [(c, "n/a") for c in RECEIVER_CASES]),
+     [(c, "n/a") for c in RECEIVER_CASES + LEGACY_CASES]),
     # Re-sent over sockets (no raw frames, restamped sent times, the
     # original guids kept: they no longer change at the replay's
     # boundaries); the original server reported 1 of 6 finished sessions.
