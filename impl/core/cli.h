@@ -162,4 +162,28 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
  *   Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a bare number is ...) */
 void ippm_cli_short_usage(FILE *f, const struct option *longopts);
 
+/* One subcommand of a command with several programs (`ippm rmbt ping`). */
+struct ippm_cli_sub {
+    const char *name; /* "ping" */
+    int (*run)(int argc, char **argv); /* gets argv from the name on */
+    const char *what; /* one line for a usage made from the table; NULL */
+};
+
+/* A command that only dispatches to its subcommands. */
+struct ippm_cli_subs {
+    const char *prog; /* "rmbt": names it in messages and in --help hints */
+    const struct ippm_cli_sub *subs;
+    size_t n;
+    void (*usage)(FILE *f); /* what --help and -h print */
+    const char *missing;    /* what is missing; NULL: "subcommand" */
+    const char *unknown;    /* after an unknown one; NULL: the --help hint */
+};
+
+/* Runs the subcommand argv[1] names with argv + 1, prints the usage for
+ * --help or -h (exit 0), or one line and IPPM_EXIT_USAGE when none is
+ * given or it names none:
+ *   ippm: rmbt: missing subcommand (see 'ippm rmbt --help')
+ *   ippm: rmbt: unknown subcommand 'x' (see 'ippm rmbt --help') */
+int ippm_cli_dispatch(const struct ippm_cli_subs *c, int argc, char **argv);
+
 #endif
