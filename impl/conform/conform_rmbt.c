@@ -7,7 +7,6 @@
 #include "impl/conform/conform_rmbt.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,40 +460,6 @@ static int wait_answering(pid_t child, const struct rmbt_probe_opts *po)
 }
 
 /* see conform_rmbt.h */
-pid_t conform_rmbt_spawn(char *const argv[])
-{
-    pid_t child = fork();
-    if (child == 0) {
-        /* the child starts with the signals ours blocks (SIGINT, SIGTERM
-         * wait for ppoll here) deliverable */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
-    return child;
-}
-
-/* see conform_rmbt.h */
-void conform_rmbt_stop_child(pid_t child)
-{
-    kill(child, SIGTERM);
-    for (int i = 0; i < 40; i++) {
-        if (waitpid(child, NULL, WNOHANG) == child)
-            return;
-        sleep_ns(NS / 20);
-    }
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
-}
-
-/* see conform_rmbt.h */
 int conform_rmbt_self(const struct conform_opts *o,
                       const struct ippm_crypto *crypto,
                       struct ippm_case_result **res, size_t *n)
@@ -516,7 +481,7 @@ int conform_rmbt_self(const struct conform_opts *o,
         return IPPM_EXIT_RUNTIME;
     char *argv[] = {"ippm", "rmbt", "server", "-b", "127.0.0.1", "-p", port_s,
                     "-s", seed, "-t", "1", NULL};
-    pid_t child = conform_rmbt_spawn(argv);
+    pid_t child = conform_spawn_self(argv);
     struct rmbt_probe_opts po = {
         .target = {IPPM_AF_INET, {127, 0, 0, 1}, port, 0},
         .secret = &secret,
@@ -538,7 +503,7 @@ int conform_rmbt_self(const struct conform_opts *o,
                                    n)) == IPPM_EXIT_OK)
         printf("ippm's own RMBT server: %zu exchanges graded\n", run->n_ex);
     if (child > 0)
-        conform_rmbt_stop_child(child);
+        conform_stop_child(child);
     free(run);
     /* then ippm's own client, as a sender, after the server's cases */
     struct ippm_case_result *snd = NULL;
