@@ -26,6 +26,18 @@ void ippm_cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* see cli.h */
+int ippm_cli_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Strict decimal: digits only (strtoull alone accepts " 12", "-1", "12x"). */
 static int parse_u64(const char *s, uint64_t *out)
 {

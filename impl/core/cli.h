@@ -43,6 +43,9 @@ int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
                       uint16_t max, const char *what, uint16_t *out,
                       size_t cap, size_t *n);
 
+/* The value of one hex digit, either case; -1 for any other character. */
+int ippm_cli_hex_digit(char c);
+
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 
