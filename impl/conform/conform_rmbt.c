@@ -393,19 +393,6 @@ int conform_rmbt_server(const struct conform_opts *o,
 
 /* ---- ippm's own server ---- */
 
-/* A UDP port free on 127.0.0.1 a moment ago; 0 none. */
-static uint16_t free_udp_port(void)
-{
-    struct ippm_sock s;
-    char err[128];
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
-    if (ippm_net_open_bound(&s, &lo, 0, err, sizeof err) != 0)
-        return 0;
-    uint16_t port = s.local.port;
-    ippm_net_close(&s);
-    return port;
-}
-
 /* How long ippm's own server may take to answer after the fork: exec and
  * start-up on a loaded machine, with room to spare. */
 #define SELF_START_NS (10 * NS)
@@ -468,7 +455,7 @@ int conform_rmbt_self(const struct conform_opts *o,
     *n = 0;
     uint8_t raw[16];
     char seed[2 * sizeof raw + 1], port_s[8];
-    uint16_t port = free_udp_port();
+    uint16_t port = conform_free_udp_port();
     if (!port || ippm_random(crypto, raw, sizeof raw) != IPPM_OK) {
         ippm_cli_error("conform: no free UDP port or no random source");
         return IPPM_EXIT_RUNTIME;
