@@ -2,7 +2,8 @@
 #   MODE=...; . "$(dirname "$0")/../../../testsupport/live.sh"
 # PY is the Python with scapy when there is one; dir a fresh mktemp -d,
 # removed at exit with every child whose pid was added to pids
-# (pids="$pids $!"). fail prints its words with MODE and every non-empty
+# (pids="$pids $!"; live_forget PID once the test has waited for it
+# itself). fail prints its words with MODE and every non-empty
 # "$dir"/*.out and *.err, then exits 1. free_port prints a UDP port free
 # on 127.0.0.1 now.
 PY=/usr/bin/python3
@@ -17,6 +18,14 @@ live_cleanup() {
     rm -rf "$dir"
 }
 trap live_cleanup EXIT
+
+live_forget() { # PID
+    rest=
+    for p in $pids; do
+        [ "$p" = "$1" ] || rest="$rest $p"
+    done
+    pids=$rest
+}
 
 fail() {
     echo "FAIL ($MODE): $*" >&2
