@@ -37,6 +37,7 @@ set -u
 IPPM=$1
 MODE=$2
 NA_LIST=$(dirname "$0")/self_na.txt
+# shellcheck source=testsupport/live.sh
 . "$(dirname "$0")/../../../testsupport/live.sh"
 
 # A JSON report's totals field ("na", "fail", ...).

@@ -13,6 +13,7 @@
 set -u
 IPPM=$1
 MODE=$2
+# shellcheck source=testsupport/live.sh
 . "$(dirname "$0")/../../../testsupport/live.sh"
 
 # A peer on 127.0.0.1, RFC 8762 Figure 5 by hand. twamp38: twampy's

@@ -6,6 +6,7 @@
 set -u
 IPPM=$1
 MODE=$2
+# shellcheck source=testsupport/live.sh
 . "$(dirname "$0")/../../../testsupport/live.sh"
 
 PORT=$(free_port)

@@ -21,6 +21,7 @@ IPPM=$1
 MODE=$2
 HERE=$(dirname "$0")
 SECRET=topsecret
+# shellcheck source=testsupport/live.sh
 . "$HERE/../../../testsupport/live.sh"
 
 verdict() {

@@ -9,6 +9,7 @@ set -u
 IPPM=$1
 MODE=$2
 COUNT=20
+# shellcheck source=testsupport/live.sh
 . "$(dirname "$0")/../../../testsupport/live.sh"
 
 have_v6() {
