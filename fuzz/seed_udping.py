@@ -19,28 +19,19 @@ Run with Debian's python (scapy): /usr/bin/python3 fuzz/seed_udping.py
 Idempotent: same captures, same files.
 """
 import glob
-import hashlib
 import os
 import struct
 import sys
 
 from scapy.all import UDP, PcapReader  # Debian python3-scapy
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seed_from_pcaps import write  # noqa: E402  (one corpus writer)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("IPPM_SHARED",
                         os.path.join(os.path.dirname(ROOT), "shared"))
-OUT = os.path.join(ROOT, "fuzz", "corpus")
 SERVER_PORT = 6000
-
-
-def write(target, blob, made):
-    d = os.path.join(OUT, target)
-    os.makedirs(d, exist_ok=True)
-    p = os.path.join(d, hashlib.sha256(blob).hexdigest())
-    if not os.path.exists(p):
-        with open(p, "wb") as f:
-            f.write(blob)
-        made[target] = made.get(target, 0) + 1
 
 
 def payloads(path):

@@ -2,6 +2,7 @@
 #include "impl/udping/udping_link.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "impl/core/net.h"
@@ -125,11 +127,26 @@ int udping_link_send(const struct udping_link *l, const uint8_t *frame,
     return n == (ssize_t)len ? 0 : -1;
 }
 
+/* Not root, but allowed raw sockets by a file capability (setcap
+ * cap_net_raw+ep): the capabilities go once the socket is open. */
+static int drop_capabilities(char *err, size_t err_len)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    memset(d, 0, sizeof d);
+    if (syscall(SYS_capset, &h, d) < 0) {
+        snprintf(err, err_len, "cannot drop capabilities: %s",
+                 strerror(errno));
+        return -1;
+    }
+    return 1;
+}
+
 /* see udping_link.h */
 int udping_drop_privileges(char *err, size_t err_len)
 {
     if (geteuid() != 0 && getuid() != 0)
-        return 1;
+        return drop_capabilities(err, err_len);
     const struct passwd *pw = getpwnam("nobody");
     if (!pw) {
         snprintf(err, err_len, "no user 'nobody' to drop root to");

@@ -36,9 +36,10 @@ int udping_link_send(const struct udping_link *l, const uint8_t *frame,
                      size_t len);
 
 /* As root, becomes user nobody (its group, no supplementary groups),
- * as the original does once its socket is open; as anyone else, does
- * nothing (returns 1). Returns 0 when dropped, 1 when not root, -1 with
- * one line in err when it could not (then the caller must stop). */
+ * as the original does once its socket is open; as anyone else, drops
+ * every capability (a file capability gave CAP_NET_RAW) and stays who
+ * it is. Returns 0 when it became nobody, 1 when not root, -1 with one
+ * line in err when it could not (then the caller must stop). */
 int udping_drop_privileges(char *err, size_t err_len);
 
 void udping_link_close(struct udping_link *l);

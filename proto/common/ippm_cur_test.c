@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "ippm_cur.h"
+#include "testsupport/udping_vectors.h"
 
 static const uint8_t SEQ15[15] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
                                   0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
@@ -251,18 +252,9 @@ static void test_ippm_load_store(void **state)
 }
 
 /* The first UDPing data packet of the capture in shared/notes/udping.md
- * §1: a host struct on the wire, little-endian with padding. */
-static const uint8_t UDPING_HDR[72] = {
-    0x01, 0, 0, 0, 0, 0, 0, 0,                      /* version, pad */
-    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* clientStartTime */
-    '7', '1', 'e', '6', '7', '3', '3', '6', '0', '0', /* guid */
-    '3', '7', 'e', '6', '5', 'a', 'c', '0', 'e', '1',
-    0, 0, 0, 0,                                     /* NUL, pad */
-    0, 0, 0, 0, 0, 0, 0, 0,                         /* seqNum, pad */
-    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* sent.tv_sec */
-    0xfb, 0xd4, 0x0e, 0x2f, 0, 0, 0, 0,             /* sent.tv_nsec */
-    0x0e, 0x01, 0, 0, 0, 0, 0, 0,                   /* size, pad */
-};
+ * §1 (testsupport/udping_vectors.h): a host struct on the wire,
+ * little-endian with padding. */
+#define UDPING_HDR UDPING_FRAME1_HDR
 
 static void test_ippm_rd_le_udping_header(void **state)
 {

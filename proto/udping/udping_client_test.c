@@ -31,6 +31,14 @@ static void ports_init(struct udping_port *p, size_t n, uint16_t first)
         p[i].port = (uint16_t)(first + i);
 }
 
+/* Sets up c over n ports from 5000 with cfg, starting at start_ns. */
+static void start(struct udping_client *c, struct udping_port *p, size_t n,
+                  const struct udping_client_cfg *cfg, uint64_t start_ns)
+{
+    ports_init(p, n, 5000);
+    assert_int_equal(udping_client_init(c, cfg, p, n, start_ns), IPPM_OK);
+}
+
 /* Fires one TIMER at now; returns the action, port in *port. */
 static struct ippm_action fire(struct udping_client *c, uint64_t now,
                                uint8_t *tx, size_t cap, size_t *port)
@@ -76,9 +84,8 @@ static void test_udping_client_round_robin_and_seq(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[3];
-    ports_init(p, 3, 5000);
     struct udping_client_cfg cfg = cfg_default();
-    assert_int_equal(udping_client_init(&c, &cfg, p, 3, T0 + 123), IPPM_OK);
+    start(&c, p, 3, &cfg, T0 + 123);
     assert_true(udping_client_deadline(&c) == T0 + 123);
     assert_true(strcmp(p[0].guid, p[1].guid) != 0);
     assert_true(strcmp(p[1].guid, p[2].guid) != 0);
@@ -113,9 +120,8 @@ static void test_udping_client_waits_for_its_deadline(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[1];
-    ports_init(p, 1, 5000);
     struct udping_client_cfg cfg = cfg_default();
-    udping_client_init(&c, &cfg, p, 1, T0);
+    start(&c, p, 1, &cfg, T0);
     uint8_t tx[UDPING_MAX_PKT];
     size_t port;
     assert_int_equal(fire(&c, T0 - 1, tx, sizeof tx, &port).kind,
@@ -148,9 +154,8 @@ static void test_udping_client_gaps_from_due_time_capped(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[2];
-    ports_init(p, 2, 5000);
     struct udping_client_cfg cfg = cfg_default();
-    udping_client_init(&c, &cfg, p, 2, T0);
+    start(&c, p, 2, &cfg, T0);
     uint8_t tx[UDPING_MAX_PKT];
     size_t port;
     uint64_t due = T0, max_gap = 0;
@@ -175,9 +180,8 @@ static void test_udping_client_resyncs_after_a_stall(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[1];
-    ports_init(p, 1, 5000);
     struct udping_client_cfg cfg = cfg_default();
-    udping_client_init(&c, &cfg, p, 1, T0);
+    start(&c, p, 1, &cfg, T0);
     uint8_t tx[UDPING_MAX_PKT];
     size_t port;
     fire(&c, T0 + 200000000, tx, sizeof tx, &port); /* 10 d late: kept */
@@ -218,10 +222,9 @@ static void test_udping_client_zero_gap(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[1];
-    ports_init(p, 1, 5000);
     struct udping_client_cfg cfg = cfg_default();
     cfg.mean_gap_ms = 0;
-    udping_client_init(&c, &cfg, p, 1, T0);
+    start(&c, p, 1, &cfg, T0);
     uint8_t tx[UDPING_MAX_PKT];
     size_t port;
     for (int i = 0; i < 5; i++)
@@ -241,11 +244,10 @@ static void test_udping_client_sizes(void **state)
     size_t port;
     static const uint32_t ms[] = {1, 72, 73, 300, 2000};
     for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) {
-        ports_init(p, 1, 5000);
         struct udping_client_cfg cfg = cfg_default();
         cfg.max_size = ms[k];
         cfg.mean_gap_ms = 0;
-        udping_client_init(&c, &cfg, p, 1, T0);
+        start(&c, p, 1, &cfg, T0);
         unsigned at72 = 0, top = 0;
         for (int i = 0; i < 4000; i++) {
             struct ippm_action a = fire(&c, T0, tx, sizeof tx, &port);
@@ -299,11 +301,10 @@ static void test_udping_client_guid_rollover_keeps_seq(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[2];
-    ports_init(p, 2, 5000);
     struct udping_client_cfg cfg = cfg_default();
     cfg.interval_s = 2;
     cfg.mean_gap_ms = 0;
-    udping_client_init(&c, &cfg, p, 2, T0 + S); /* mid-interval */
+    start(&c, p, 2, &cfg, T0 + S); /* mid-interval */
     char g0[UDPING_GUID_LEN + 1], g1[UDPING_GUID_LEN + 1];
     strcpy(g0, p[0].guid);
     strcpy(g1, p[1].guid);
@@ -339,13 +340,12 @@ static void test_udping_client_legacy_control_packets(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[1];
-    ports_init(p, 1, 5000);
     struct udping_client_cfg cfg = cfg_default();
     cfg.interval_s = 2;
     cfg.mean_gap_ms = 0;
     cfg.legacy = true;
     cfg.max_size = 64; /* every ping is 65, the 2017 minimum */
-    udping_client_init(&c, &cfg, p, 1, T0);
+    start(&c, p, 1, &cfg, T0);
     char g0[UDPING_GUID_LEN + 1];
     strcpy(g0, p[0].guid);
     uint8_t tx[UDPING_MAX_PKT];
@@ -389,10 +389,9 @@ static void test_udping_client_through_server(void **state)
     (void)state;
     struct udping_client c;
     struct udping_port p[3];
-    ports_init(p, 3, 5000);
     struct udping_client_cfg cfg = cfg_default();
     cfg.interval_s = 2;
-    udping_client_init(&c, &cfg, p, 3, T0);
+    start(&c, p, 3, &cfg, T0);
     struct udping_server s;
     struct udping_session slots[16];
     static uint64_t mem[UDPING_SERVER_MEM(16) / 8 + 1];

@@ -14,21 +14,10 @@
 #include <cmocka.h>
 
 #include "proto/udping/udping.h"
+#include "testsupport/udping_vectors.h"
 
-/* The capture's first frame: a 270-octet payload, this header, then
- * 198 zero octets. */
-static const uint8_t FRAME1_HDR[72] = {
-    0x01, 0, 0, 0, 0, 0, 0, 0,                      /* version, pad */
-    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* clientStartTime */
-    '7', '1', 'e', '6', '7', '3', '3', '6', '0', '0', /* guid */
-    '3', '7', 'e', '6', '5', 'a', 'c', '0', 'e', '1',
-    0, 0, 0, 0,                                     /* NUL, pad */
-    0, 0, 0, 0, 0, 0, 0, 0,                         /* seqNum, pad */
-    0xe0, 0xc9, 0x06, 0x6b, 0, 0, 0, 0,             /* sent.tv_sec */
-    0xfb, 0xd4, 0x0e, 0x2f, 0, 0, 0, 0,             /* sent.tv_nsec */
-    0x0e, 0x01, 0, 0, 0, 0, 0, 0,                   /* size, pad */
-};
-#define FRAME1_LEN 270
+#define FRAME1_HDR UDPING_FRAME1_HDR
+#define FRAME1_LEN UDPING_FRAME1_LEN
 
 static void frame1(uint8_t *b)
 {

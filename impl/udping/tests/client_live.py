@@ -10,6 +10,7 @@ veth pair, because raw frames injected on lo never reach a local socket
   plain UDP on the namespace's loopback, run as nobody (no root needed);
   end to end to `ippm udping server`: raw IPv4, raw IPv6, plain UDP;
   a stall (SIGSTOP) restarts the schedule instead of a burst;
+  not root but with a file CAP_NET_RAW: no capability left once running;
   the send intervals (from the sent timestamps in the headers, at the
     receiver) against the exponential of mean -d (Kolmogorov-Smirnov),
     and ports used evenly.
@@ -282,6 +283,42 @@ class Live:
         self.check(user == nobody, "raw: root dropped to nobody (uid %s) "
                    "once the socket is open" % (user or "0"))
 
+    def raw_file_capability(self):
+        """Not root but given CAP_NET_RAW by a file capability, the client
+        sends raw frames and holds no capability once its socket is
+        open."""
+        import shutil
+        if not shutil.which("setcap"):
+            print("skip (no setcap): raw frames with a file capability")
+            return
+        exe = os.path.join(self.dir, "ippm-cap")
+        shutil.copy(self.ippm, exe)
+        os.chmod(exe, 0o755)
+        subprocess.run(["setcap", "cap_net_raw+ep", exe], check=True)
+        pw = __import__("pwd").getpwnam("nobody")
+        p = subprocess.Popen(["ip", "netns", "exec", self.a, "setpriv",
+                              "--reuid=%d" % pw.pw_uid,
+                              "--regid=%d" % pw.pw_gid, "--clear-groups",
+                              exe, "udping", "client", "-r", "10.99.0.2:6000",
+                              "-l", "10.99.0.1", "-s", "5000", "-a", MAC_B,
+                              "-d", "50", "-c", "30", "-q"])
+        caps = None
+        for _ in range(30):
+            time.sleep(0.05)
+            try:
+                st = open("/proc/%d/status" % p.pid).read()
+                if os.readlink("/proc/%d/exe" % p.pid) == exe:
+                    caps = [l.split()[1] for l in st.splitlines()
+                            if l.startswith(("CapEff:", "CapPrm:"))]
+                    if caps == ["0000000000000000"] * 2:
+                        break
+            except OSError:
+                pass
+        rc = p.wait(timeout=20)
+        self.check(rc == 0 and caps == ["0000000000000000"] * 2,
+                   "raw as nobody with a file CAP_NET_RAW: exit %d, "
+                   "capabilities once running %s" % (rc, caps))
+
     # ---- end to end, to ippm's server ----
 
     def to_server(self, v6, raw):
@@ -418,6 +455,7 @@ class Live:
             self.raw(False)
             self.raw(True)
             self.raw_drops_root()
+            self.raw_file_capability()
             self.to_server(False, True)
             self.to_server(True, True)
             self.to_server(False, False)
