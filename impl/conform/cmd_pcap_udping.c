@@ -424,12 +424,12 @@ void udping_pcap_summary(FILE *f, const struct udping_pcap *p, bool verbose)
         fputs("statsd: none from the receiver in the capture\n", f);
         return;
     }
-    fprintf(f, "statsd: %zu datagrams from the receiver, %zu sessions "
+    fprintf(f, "statsd: %zu datagrams from the receiver, %zu session%s "
                "reported; against the replay (reported/replayed; latency "
                "from the capture, up to %.3f ms a datagram earlier): %zu of "
                "%zu agree\n",
-            p->statsd_dgrams, p->n_rep, LATENCY_TOL_NS / 1e6, p->n_agree_ok,
-            p->n_rep);
+            p->statsd_dgrams, p->n_rep, p->n_rep == 1 ? "" : "s",
+            LATENCY_TOL_NS / 1e6, p->n_agree_ok, p->n_rep);
     for (size_t i = 0; i < p->n_rep && p->agree; i++)
         ippm_report_put_wrapped(f, 4, p->agree[i], 8);
 }

@@ -89,6 +89,14 @@ struct conform_target {
     const struct conform_selftest *self; /* `ippm conform`'s run of it */
 };
 
+/* Replays --pcap-manifest's corpus, or else every corpus of the tree
+ * (STAMP, TWAMP Light, RMBT, UDPing, OWAMP/TWAMP, the real programs'
+ * captures, interop) found in the current directory, the
+ * source tree or /usr/share/ippm; nothing with --no-pcap. Only a failed
+ * expectation fails; an absent corpus is reported and skipped. Returns
+ * the exit status (conform_results.c). */
+int conform_run_pcap_corpus(const struct conform_opts *o);
+
 /* Prints the table of res and writes the reports; ex (n_ex) are our own
  * probes for the HTML round-trip plot, NULL for none; graded is the
  * observation res graded, for the reflector mode the reports record (NULL:

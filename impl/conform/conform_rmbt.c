@@ -327,7 +327,8 @@ static int key_secret(const struct ippm_crypto *crypto, const char *seed,
 static int probe_and_grade(const struct conform_opts *o,
                            const struct rmbt_probe_opts *po,
                            struct rmbt_probe_run *run, const char *shown,
-                           struct ippm_case_result **res, size_t *n)
+                           const char *suite, struct ippm_case_result **res,
+                           size_t *n)
 {
     char err[256];
     *res = NULL;
@@ -346,7 +347,7 @@ static int probe_and_grade(const struct conform_opts *o,
      * unless asked, or the boundary rows could not be graded. */
     run->obs.clock_tolerance_ns = o->tolerance_given ? o->tolerance_ns : 0;
     int rc = IPPM_EXIT_OK;
-    *res = conform_run_catalogue(&run->obs, o, "rmbt", n, &rc);
+    *res = conform_run_catalogue(&run->obs, o, suite, n, &rc);
     return *res ? IPPM_EXIT_OK : rc;
 }
 
@@ -380,7 +381,7 @@ int conform_rmbt_server(const struct conform_opts *o,
     uint64_t start = ippm_clock_realtime();
     po.secret = &secret;
     if (!rc)
-        rc = probe_and_grade(o, &po, run, shown, &res, &n);
+        rc = probe_and_grade(o, &po, run, shown, "rmbt", &res, &n);
     if (!rc)
         rc = conform_report_results(o, "rmbt", shown, start, res, n, run->ex,
                                     run->n_ex, &run->obs);
@@ -486,7 +487,8 @@ int conform_rmbt_self(const struct conform_opts *o,
     } else if (!up)
         ippm_cli_error("conform: ippm's own RMBT server did not start "
                        "(ippm rmbt server)");
-    else if ((rc = probe_and_grade(o, &po, run, "ippm's own RMBT server", res,
+    else if ((rc = probe_and_grade(o, &po, run, "ippm's own RMBT server",
+                                   NULL /* --only may name another */, res,
                                    n)) == IPPM_EXIT_OK)
         printf("ippm's own RMBT server: %zu exchanges graded\n", run->n_ex);
     if (child > 0)

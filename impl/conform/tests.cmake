@@ -127,9 +127,12 @@ endforeach()
 # sender written from the notes, the same one resetting seqNum, ippm's
 # own `udping client`, nothing sent (exit 4), refused options (exit 2);
 # `ippm conform udping-server` against `ippm udping server`, with statsd
-# and without (exit 4).
+# and without (exit 4); `ippm conform --only UDPING` (the self-test).
 foreach(mode standin broken client nothing options server server-silent)
   ippm_script_test(conform_udping_${mode} LABEL live TIMEOUT 60
     COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_udping.sh
             $<TARGET_FILE:ippm> ${mode})
 endforeach()
+ippm_script_test(conform_udping_self LABEL live TIMEOUT 120 LOCK port862
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/tests/conform_udping.sh
+          $<TARGET_FILE:ippm> self)

@@ -11,19 +11,22 @@ ippm_script_test(udping_server_cli LABEL unit
 
 #   live: the payloads of the original's capture replayed over loopback;
 #         the statsd datagrams compared with the two the original sent
-#         (the capture is in ../shared beside the checkout, as for pcaps/;
-#         -DIPPM_SHARED_DIR=... elsewhere)
-if(DEFINED IPPM_SHARED_DIR)
-  set(udping_shared ${IPPM_SHARED_DIR})
-else()
-  set(udping_shared ${CMAKE_SOURCE_DIR}/../shared)
-endif()
-set(udping_replay_pcap ${udping_shared}/pcaps-reference/udping-replay-statsd.pcap)
+#         (the repository's copy of the capture, pcaps/udping/reference/,
+#         which pcap_shared_copy_* keeps equal to ../shared's)
+set(udping_replay_pcap
+    ${CMAKE_SOURCE_DIR}/pcaps/udping/reference/udping-replay-statsd.pcap)
 if(EXISTS ${udping_replay_pcap})
   ippm_script_test(udping_server_replay LABEL live
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/udping_replay_live.py
             $<TARGET_FILE:ippm> ${udping_replay_pcap})
 endif()
+
+#   live: a statsd collector down for a moment (an ICMP port unreachable
+#         left pending on the connected socket) does not cost the next
+#         report once it is back
+ippm_script_test(udping_server_statsd_back LABEL live
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/statsd_back.py
+          $<TARGET_FILE:ippm>)
 
 #   live: IPv6, the keepalive flush, SIGTERM, malformed datagrams counted
 #         and warned about, -q, the switch to nobody

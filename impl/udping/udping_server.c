@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "impl/commands.h"
@@ -330,7 +331,14 @@ static void us_sink_send(struct us_sink *k)
 {
     if (!k->on || k->tx.n == 0)
         return;
+    /* The socket is connected: an ICMP port unreachable from a collector
+     * that was down for a moment stays pending and would refuse the next
+     * report, which the collector, back up, would have taken. Reading
+     * SO_ERROR clears it first (the original's unconnected sendto never
+     * sees it). */
     int err;
+    socklen_t err_len = sizeof err;
+    (void)getsockopt(k->sock.fd, SOL_SOCKET, SO_ERROR, &err, &err_len);
     size_t n = k->tx.n;
     size_t sent = ippm_net_send(&k->sock, &k->tx, &err);
     k->sent += sent;

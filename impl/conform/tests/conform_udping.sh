@@ -7,7 +7,8 @@
 # exit 1) | client (`ippm udping client` in socket mode: exit 0) |
 # nothing (no datagram: exit 4) | server (`ippm conform udping-server`
 # against `ippm udping server -k 1` with statsd to us: exit 0) |
-# server-silent (the same server without statsd: exit 4) | options
+# server-silent (the same server without statsd: exit 4) | self
+# (`ippm conform --only UDPING`: exit 0, the UDPing cases graded) | options
 # (refused options, before any socket: exit 2).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -134,6 +135,19 @@ server | server-silent)
     else
         [ $rc -eq 4 ] || fail "exit $rc, expected 4 (no statsd: nothing graded)"
     fi
+    ;;
+self)
+    # `ippm conform --only UDPING`: ippm's own client (both formats) and
+    # server graded, every other self-test's run selecting none of its
+    # cases without an error
+    (cd "$dir" && "$IPPM" conform --only UDPING --no-pcap \
+        --json "$dir/r.json" --junit "$dir/r.xml") >"$dir/conform.out" \
+        2>"$dir/conform.err"
+    rc=$?
+    [ $rc -eq 0 ] || fail "exit $rc, expected 0"
+    for id in UDPING-1-09 UDPING-2-03 UDPING-5-02 UDPING-5-03 UDPING-8-03; do
+        grep -q "$id .* pass" "$dir/conform.out" || fail "$id did not pass"
+    done
     ;;
 nothing)
     "$IPPM" conform udping-sender --listen "127.0.0.1:$PORT" --duration 0.3 \
