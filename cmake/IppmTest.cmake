@@ -64,3 +64,42 @@ function(ippm_script_test name)
     set_tests_properties(${name} PROPERTIES RESOURCE_LOCK "${T_LOCK}")
   endif()
 endfunction()
+
+#   ippm_scenario_tests(PREFIX SCRIPT script.py SCENARIOS name...
+#                       [SERIAL] [TIMEOUT s])
+#       one live test PREFIX_NAME per scenario, each running
+#       `python3 script.py IPPM NAME` (the shape of every *_live.py that
+#       takes the ippm binary and a scenario).
+#   ippm_accuracy_tests(PREFIX SCRIPT script.py [DEPENDS file...])
+#       the same for an accuracy script, SERIAL (it measures time), with
+#       the scenarios it lists (`script.py --list`, run at configure
+#       time); cmake runs again when the script or DEPENDS change, as
+#       their lists would (ci/accuracy.sh runs the same scripts).
+function(ippm_scenario_tests prefix)
+  cmake_parse_arguments(T "SERIAL" "SCRIPT;TIMEOUT" "SCENARIOS" ${ARGN})
+  set(extra "")
+  if(T_SERIAL)
+    list(APPEND extra SERIAL)
+  endif()
+  if(T_TIMEOUT)
+    list(APPEND extra TIMEOUT ${T_TIMEOUT})
+  endif()
+  foreach(scen ${T_SCENARIOS})
+    ippm_script_test(${prefix}_${scen} LABEL live ${extra}
+      COMMAND /usr/bin/python3 ${T_SCRIPT} $<TARGET_FILE:ippm> ${scen})
+  endforeach()
+endfunction()
+
+function(ippm_accuracy_tests prefix)
+  cmake_parse_arguments(T "" "SCRIPT" "DEPENDS" ${ARGN})
+  execute_process(COMMAND /usr/bin/python3 ${T_SCRIPT} --list
+                  OUTPUT_VARIABLE scens RESULT_VARIABLE rc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${T_SCRIPT} --list failed (${rc})")
+  endif()
+  string(REPLACE "\n" ";" scens "${scens}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${T_SCRIPT}
+    ${T_DEPENDS})
+  ippm_scenario_tests(${prefix} SERIAL SCRIPT ${T_SCRIPT} SCENARIOS ${scens})
+endfunction()

@@ -12,6 +12,10 @@
 
 #include "conformance/ippm_conform.h"
 
+/* The id of the row being built, for a fixture that depends on it (the
+ * owtw builds tell OWAMP's from TWAMP's by the id's prefix). */
+static const char *case_row_id;
+
 /* One case: a conforming fixture, then what breaks its rule. */
 struct case_row {
     const char *id;
@@ -32,6 +36,7 @@ static inline void case_rows_pass_then_fail(const struct case_row *rows,
         if (!c)
             fail_msg("%s: no such case", rows[i].id);
         char d[IPPM_DETAIL_MAX];
+        case_row_id = rows[i].id;
         rows[i].build();
         enum ippm_verdict v = grade(c, d, sizeof d);
         if (v != IPPM_PASS)

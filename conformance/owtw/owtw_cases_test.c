@@ -20,6 +20,7 @@
 #include "conformance/owtw/owtw_obs.h"
 #include "proto/common/ippm_cur.h"
 #include "proto/owtw/owtw_test.h"
+#include "testsupport/case_rows.h"
 
 #define NS 1000000000ull
 #define T0 (1764000000ull * NS)
@@ -458,16 +459,11 @@ static struct ippm_transcript *bad_key_conn(uint32_t mode, uint8_t accept)
 
 /* ---- cases: build a passing fixture, then break it ---- */
 
-struct row {
-    const char *id;
-    void (*build)(const char *id);
-    void (*mutate)(void);
-};
-
-#define B(name) static void name(const char *id __attribute__((unused)))
+/* A build reads the row's id from case_row_id (testsupport/case_rows.h). */
+#define B(name) static void name(void)
 #define M(name) static void name(void)
 
-B(b_base) { base(id); }
+B(b_base) { base(case_row_id); }
 M(m_greet_bit8) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 0x107); }
 M(m_greet_bit12) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 0x1007); }
 M(m_count_3000) { put32(oct(0, OWTW_OBS_GREETING, 0) + 48, 3000); }
@@ -514,7 +510,7 @@ M(m_tw_stop_len) { msg_of(0, OWTW_OBS_STOP, 0)->len = 48; }
 /* Set-Up-Response of Mode 0; the server closes. */
 B(b_mode0)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     greeting(t, 7, 2048);
     setup(t, 0);
@@ -527,16 +523,16 @@ M(m_mode0_accepted)
     server_start(t, 0);
 }
 
-B(b_unoffered) { base(id); unoffered_conn(1, 4); }
-B(b_refused) { base(id); refused_conn(0, 1, false); }
+B(b_unoffered) { base(case_row_id); unoffered_conn(1, 4); }
+B(b_refused) { base(case_row_id); refused_conn(0, 1, false); }
 M(m_refuse_closes) { F.t[F.n - 1].closed_by = S2C; }
-B(b_foreign) { base(id); refused_conn(0, 1, true); }
+B(b_foreign) { base(case_row_id); refused_conn(0, 1, true); }
 M(m_foreign_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
 
 /* OWAMP: a whole session fetched before its Stop-Sessions, denied. */
 B(b_fetch_running)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     request(t, OWTW_OBS_REQ_SESSION, 0, 1);
@@ -553,7 +549,7 @@ M(m_fetch_running_ok) { oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0)[0] = 0; }
 /* OWAMP: part of a session fetched before its end: Finished 0. */
 B(b_fetch_part)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     fetch(t, 5);
@@ -564,7 +560,7 @@ B(b_fetch_part)
 M(m_fack_next) { put32(oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0) + 4, 3); }
 M(m_fack_skips) { put32(oct(F.n - 1, OWTW_OBS_FETCH_ACK, 0) + 8, 1); }
 
-B(b_bad_mac) { base(id); bad_mac_conn(); }
+B(b_bad_mac) { base(case_row_id); bad_mac_conn(); }
 M(m_bad_mac_answered)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
@@ -572,7 +568,7 @@ M(m_bad_mac_answered)
 }
 M(m_bad_mac_kept) { F.t[F.n - 1].closed_by = C2S; }
 
-B(b_bad_key) { base(id); bad_key_conn(2, 1); }
+B(b_bad_key) { base(case_row_id); bad_key_conn(2, 1); }
 M(m_bad_key_on)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
@@ -584,7 +580,7 @@ M(m_bad_key_on)
 /* A request cut short: 50 octets, then the server closes. */
 B(b_partial)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     put(t, C2S, OWTW_OBS_PARTIAL, 50);
@@ -600,9 +596,9 @@ M(m_partial_answered)
 /* A connection dropped for a bad HMAC, then a fresh one greeted. */
 B(b_survives)
 {
-    base(id);
+    base(case_row_id);
     bad_mac_conn();
-    if (id[0] == 'O')
+    if (case_row_id[0] == 'O')
         ow_conn(OWTW_OBS_REQ_SESSION);
     else
         tw_conn(7, 2, OWTW_OBS_REQ_TW);
@@ -611,21 +607,21 @@ M(m_not_greeted) { F.t[F.n - 1].n_msg = 0; }
 
 B(b_modes0)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     greeting(t, 0, 2048);
     close_by(t, C2S, NS / 1000);
 }
 M(m_modes0_went_on) { setup(&F.t[F.n - 1], 1); }
 
-B(b_ss_refused) { base(id); unoffered_conn(1, 4); }
+B(b_ss_refused) { base(case_row_id); unoffered_conn(1, 4); }
 M(m_client_went_on)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
     request(t, OWTW_OBS_REQ_TW, 0, 0);
 }
 
-B(b_srv_bad_mac) { base(id); srv_bad_mac_conn(); }
+B(b_srv_bad_mac) { base(case_row_id); srv_bad_mac_conn(); }
 M(m_cli_kept)
 {
     struct ippm_transcript *t = &F.t[F.n - 1];
@@ -635,7 +631,7 @@ M(m_cli_kept)
 /* TWAMP: an unknown command number, refused with Accept 3. */
 B(b_bad_cmd)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     block_msg(t, C2S, OWTW_OBS_BAD_CMD, 42, 16);
@@ -644,7 +640,7 @@ B(b_bad_cmd)
 }
 M(m_bad_cmd_1) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 1; }
 
-B(b_conf) { base(id); refused_conn(1, 3, false); }
+B(b_conf) { base(case_row_id); refused_conn(1, 3, false); }
 M(m_conf_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
 M(m_reject_port) { put16(oct(F.n - 1, OWTW_OBS_ACCEPT, 0) + 2, 5000); }
 
@@ -652,7 +648,7 @@ M(m_reject_port) { put16(oct(F.n - 1, OWTW_OBS_ACCEPT, 0) + 2, 5000); }
  * server after 1000 s (over SERVWAIT's 900). */
 B(b_idle)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     close_by(t, S2C, 1000 * NS);
@@ -663,7 +659,7 @@ M(m_idle_early) { struct ippm_transcript *t = &F.t[F.n - 1]; t->close_ns = t->ms
  * expired). */
 B(b_run_close)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     open_conn(t, 7, 2);
     request(t, OWTW_OBS_REQ_TW, 0, 0);
@@ -677,7 +673,7 @@ M(m_run_cut) { cut_after(0, OWTW_OBS_START_ACK); }
 
 B(b_big_count)
 {
-    base(id);
+    base(case_row_id);
     struct ippm_transcript *t = conn_new();
     greeting(t, 7, 65536);
     close_by(t, C2S, NS / 1000);
@@ -699,7 +695,7 @@ M(m_cli_test_mac) { F.mac[IPPM_ROLE_SENDER][0] = -1; }
 
 B(b_mixed) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0xf, 8, OWTW_OBS_REQ_TW); }
 M(m_offer_7) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 7); }
-B(b_unoff_mixed) { base(id); unoffered_conn(7, 8); }
+B(b_unoff_mixed) { base(case_row_id); unoffered_conn(7, 8); }
 
 /* RFC 5938: one session started and stopped with Start-N / Stop-N. */
 B(b_isc)
@@ -720,7 +716,7 @@ M(m_isc_off) { put32(oct(0, OWTW_OBS_SETUP, 0), 2); }
 M(m_isc_legacy_cli) { msg_of(0, OWTW_OBS_START_N, 0)->type = OWTW_OBS_START; }
 M(m_isc_legacy_srv) { msg_of(0, OWTW_OBS_START_N_ACK, 0)->type = OWTW_OBS_START_ACK; }
 M(m_isc_nosec) { put32(oct(0, OWTW_OBS_SETUP, 0), 0x10); }
-B(b_unoff_isc) { base(id); unoffered_conn(7, 0x12); }
+B(b_unoff_isc) { base(case_row_id); unoffered_conn(7, 0x12); }
 M(m_startn_2) { put32(oct(0, OWTW_OBS_START_N, 0) + 12, 2); }
 M(m_cut_startn) { cut_after(0, OWTW_OBS_START_N); }
 M(m_startn_ack_0) { put32(oct(0, OWTW_OBS_START_N_ACK, 0) + 12, 0); }
@@ -729,7 +725,7 @@ M(m_cut_stopn) { cut_after(0, OWTW_OBS_STOP_N); }
 M(m_stopn_ack_3) { put32(oct(0, OWTW_OBS_STOP_N_ACK, 0) + 12, 3); }
 B(b_isc_mismatch)
 {
-    b_isc(id);
+    b_isc();
     struct ippm_transcript *t = &F.t[0];
     t->closed_by = -1, t->close_ns = 0;
     n_msg(t, C2S, OWTW_OBS_START_N, 7, 2, 1);
@@ -752,20 +748,20 @@ static void reflect_conn(uint32_t padlen)
         put16(a + 20, 0xabcd);
     close_by(t, C2S, NS);
 }
-B(b_reflect) { fx_reset(false); F.obs.protocol = "twamp"; (void)id; reflect_conn(60); }
+B(b_reflect) { fx_reset(false); F.obs.protocol = "twamp"; reflect_conn(60); }
 M(m_reflect_off) { put32(oct(0, OWTW_OBS_SETUP, 0), 1); }
 M(m_reflect_pad) { put32(oct(0, OWTW_OBS_REQ_TW, 0) + 64, 4); }
 M(m_reflected) { put16(oct(0, OWTW_OBS_ACCEPT, 0) + 20, 0); }
-B(b_reflect_short) { b_reflect(id); reflect_conn(10); }
+B(b_reflect_short) { b_reflect(); reflect_conn(10); }
 M(m_short_ok) { oct(F.n - 1, OWTW_OBS_ACCEPT, 0)[0] = 0; }
-B(b_unoff_reflect) { base(id); unoffered_conn(7, 0x21); }
+B(b_unoff_reflect) { base(case_row_id); unoffered_conn(7, 0x21); }
 
 /* RFC 7717: IKEv2Derived with SPIi and SPIr in the KeyID. */
 B(b_ikev2)
 {
     fx_reset(true);
     F.obs.protocol = "twamp";
-    (void)id;
+   
     tw_conn(0x82, 0x82, OWTW_OBS_REQ_TW);
     uint8_t *s = oct(0, OWTW_OBS_SETUP, 0);
     memset(s + 4, 0, 80);
@@ -773,23 +769,23 @@ B(b_ikev2)
         s[4 + i] = (uint8_t)(i + 1);
 }
 M(m_keyid_tail) { oct(0, OWTW_OBS_SETUP, 0)[40] = 1; }
-B(b_unknown_sa) { b_ikev2(id); bad_key_conn(0x82, 6); }
+B(b_unknown_sa) { b_ikev2(); bad_key_conn(0x82, 6); }
 M(m_sa_accept_1) { oct(F.n - 1, OWTW_OBS_SERVER_START, 0)[15] = 1; }
-B(b_unoff_ikev2) { base(id); unoffered_conn(2, 0x82); }
+B(b_unoff_ikev2) { base(case_row_id); unoffered_conn(2, 0x82); }
 M(m_offer_2) { put32(oct(0, OWTW_OBS_GREETING, 0) + 12, 2); }
 
 /* RFC 7750 / RFC 8186: the bit offered and chosen. */
-B(b_dscp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x107, 0x102, OWTW_OBS_REQ_TW); }
-B(b_unoff_dscp) { base(id); unoffered_conn(7, 0x101); }
-B(b_ptp) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(0x207, 0x202, OWTW_OBS_REQ_TW); }
+B(b_dscp) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0x107, 0x102, OWTW_OBS_REQ_TW); }
+B(b_unoff_dscp) { base(case_row_id); unoffered_conn(7, 0x101); }
+B(b_ptp) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(0x207, 0x202, OWTW_OBS_REQ_TW); }
 M(m_ptp_unset) { put32(oct(0, OWTW_OBS_SETUP, 0), 2); }
-B(b_unoff_ptp) { base(id); unoffered_conn(7, 0x201); }
+B(b_unoff_ptp) { base(case_row_id); unoffered_conn(7, 0x201); }
 
 /* RFC 9533: a micro-session request in place of the plain one. */
-B(b_micro_tw) { fx_reset(true); F.obs.protocol = "twamp"; (void)id; tw_conn(7, 2, OWTW_OBS_REQ_MICRO); }
-B(b_micro_ow) { fx_reset(true); F.obs.protocol = "owamp"; (void)id; ow_conn(OWTW_OBS_REQ_MICRO); }
+B(b_micro_tw) { fx_reset(true); F.obs.protocol = "twamp"; tw_conn(7, 2, OWTW_OBS_REQ_MICRO); }
+B(b_micro_ow) { fx_reset(true); F.obs.protocol = "owamp"; ow_conn(OWTW_OBS_REQ_MICRO); }
 
-static const struct row rows[] = {
+static const struct case_row rows[] = {
     /* OWAMP server */
     {"OWAMP-4656-3.1-01", b_base, m_greet_bit8},
     {"OWAMP-4656-3.1-02", b_base, m_count_3000},
@@ -938,44 +934,17 @@ static enum ippm_verdict grade(const struct ippm_case *c, char *d, size_t cap)
 static void test_each_case_passes_then_fails(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        const struct ippm_case *c = ippm_case_find(rows[i].id);
-        if (!c)
-            fail_msg("%s: no such case", rows[i].id);
-        char d[IPPM_DETAIL_MAX];
-        rows[i].build(rows[i].id);
-        enum ippm_verdict v = grade(c, d, sizeof d);
-        if (v != IPPM_PASS)
-            fail_msg("%s on its fixture: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-        rows[i].mutate();
-        v = grade(c, d, sizeof d);
-        if (v != IPPM_FAIL)
-            fail_msg("%s once broken: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-    }
+    case_rows_pass_then_fail(rows, sizeof rows / sizeof rows[0], grade);
 }
 
 /* Every control case of the three tables has a row above. */
 static void test_every_case_has_a_row(void **state)
 {
     (void)state;
-    const struct {
-        const struct ippm_case *c;
-        size_t n;
-    } tables[] = {
-        {ippm_cases_owamp_4656, ippm_cases_owamp_4656_n},
-        {ippm_cases_twamp_5357, ippm_cases_twamp_5357_n},
-        {ippm_cases_twamp_ext, ippm_cases_twamp_ext_n},
-    };
-    for (size_t t = 0; t < 3; t++)
-        for (size_t i = 0; i < tables[t].n; i++) {
-            bool found = false;
-            for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-                found |= strcmp(rows[r].id, tables[t].c[i].id) == 0;
-            if (!found)
-                fail_msg("%s has no fixture row", tables[t].c[i].id);
-        }
+    const size_t n = sizeof rows / sizeof rows[0];
+    case_rows_cover(rows, n, ippm_cases_owamp_4656, ippm_cases_owamp_4656_n);
+    case_rows_cover(rows, n, ippm_cases_twamp_5357, ippm_cases_twamp_5357_n);
+    case_rows_cover(rows, n, ippm_cases_twamp_ext, ippm_cases_twamp_ext_n);
 }
 
 /* Nothing observed grades nothing: every case is N/A on no connection,

@@ -18,6 +18,7 @@
 #include "conformance/rmbt/rmbt_checks.h"
 #include "conformance/rmbt/rmbt_obs.h"
 #include "proto/rmbt/rmbt.h"
+#include "testsupport/case_rows.h"
 #include "testsupport/fake_crypto.h"
 
 #define NS 1000000000ull
@@ -201,13 +202,7 @@ static void m_snd_window(void)
     memcpy(F.req[2] + 8, tok, sizeof tok);
 }
 
-struct row {
-    const char *id;
-    void (*build)(void);
-    void (*mutate)(void);
-};
-
-static const struct row rows[] = {
+static const struct case_row rows[] = {
     {"RMBT-4-01", base_refl, m_valid_re01},
     {"RMBT-4-02", base_refl, m_other_ip_rr01},
     {"RMBT-4-03", base_refl, m_bad_key},
@@ -238,35 +233,15 @@ static const struct row rows[] = {
 static void test_each_case_passes_then_fails(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        const struct ippm_case *c = ippm_case_find(rows[i].id);
-        if (!c)
-            fail_msg("%s: no such case", rows[i].id);
-        char d[IPPM_DETAIL_MAX];
-        rows[i].build();
-        enum ippm_verdict v = grade(c, d, sizeof d);
-        if (v != IPPM_PASS)
-            fail_msg("%s on its fixture: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-        rows[i].mutate();
-        v = grade(c, d, sizeof d);
-        if (v != IPPM_FAIL)
-            fail_msg("%s once broken: %s (%s)", rows[i].id,
-                     ippm_verdict_str(v), d);
-    }
+    case_rows_pass_then_fail(rows, sizeof rows / sizeof rows[0], grade);
 }
 
 /* Every case of the table has a row above. */
 static void test_every_case_has_a_row(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < ippm_cases_rmbt_n; i++) {
-        bool found = false;
-        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-            found |= strcmp(rows[r].id, ippm_cases_rmbt[i].id) == 0;
-        if (!found)
-            fail_msg("%s has no fixture row", ippm_cases_rmbt[i].id);
-    }
+    case_rows_cover(rows, sizeof rows / sizeof rows[0], ippm_cases_rmbt,
+                    ippm_cases_rmbt_n);
 }
 
 /* The runner finds the table by protocol and role, and the conforming

@@ -165,10 +165,15 @@ extern const struct conform_selftest conform_selftest_owamp_server;
 extern const struct conform_selftest conform_selftest_udping_sender;
 extern const struct conform_selftest conform_selftest_udping_server;
 
-/* This binary (/proc/self/exe) run with argv as a child, stdout and
- * stderr to /dev/null: the self-test's own servers and clients
- * (conform_spawn.c). The child's pid, or -1. */
+/* This binary (/proc/self/exe) run with argv as a child, with an empty
+ * signal mask (the grading thread's blocked SIGINT and SIGTERM are not
+ * the child's), stdout and stderr to /dev/null: the self-test's own
+ * servers and clients (conform_spawn.c). The child's pid, or -1. */
 pid_t conform_spawn_self(char *const argv[]);
+
+/* Stops a child: SIGTERM, then SIGKILL if it is still there after 2 s (a
+ * child stuck in its start-up must not hang the self-test). */
+void conform_stop_child(pid_t child);
 
 /* A UDP port free on 127.0.0.1 now (bound, then let go); 0 when none. */
 uint16_t conform_free_udp_port(void);

@@ -7,7 +7,6 @@
 #include "impl/conform/conform_rmbt.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,19 +394,6 @@ int conform_rmbt_server(const struct conform_opts *o,
 
 /* ---- ippm's own server ---- */
 
-/* A UDP port free on 127.0.0.1 a moment ago; 0 none. */
-static uint16_t free_udp_port(void)
-{
-    struct ippm_sock s;
-    char err[128];
-    struct ippm_addr lo = {IPPM_AF_INET, {127, 0, 0, 1}, 0, 0};
-    if (ippm_net_open_bound(&s, &lo, 0, err, sizeof err) != 0)
-        return 0;
-    uint16_t port = s.local.port;
-    ippm_net_close(&s);
-    return port;
-}
-
 /* How long ippm's own server may take to answer after the fork: exec and
  * start-up on a loaded machine, with room to spare. */
 #define SELF_START_NS (10 * NS)
@@ -462,40 +448,6 @@ static int wait_answering(pid_t child, const struct rmbt_probe_opts *po)
 }
 
 /* see conform_rmbt.h */
-pid_t conform_rmbt_spawn(char *const argv[])
-{
-    pid_t child = fork();
-    if (child == 0) {
-        /* the child starts with the signals ours blocks (SIGINT, SIGTERM
-         * wait for ppoll here) deliverable */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
-    return child;
-}
-
-/* see conform_rmbt.h */
-void conform_rmbt_stop_child(pid_t child)
-{
-    kill(child, SIGTERM);
-    for (int i = 0; i < 40; i++) {
-        if (waitpid(child, NULL, WNOHANG) == child)
-            return;
-        sleep_ns(NS / 20);
-    }
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
-}
-
-/* see conform_rmbt.h */
 int conform_rmbt_self(const struct conform_opts *o,
                       const struct ippm_crypto *crypto,
                       struct ippm_case_result **res, size_t *n)
@@ -504,7 +456,7 @@ int conform_rmbt_self(const struct conform_opts *o,
     *n = 0;
     uint8_t raw[16];
     char seed[2 * sizeof raw + 1], port_s[8];
-    uint16_t port = free_udp_port();
+    uint16_t port = conform_free_udp_port();
     if (!port || ippm_random(crypto, raw, sizeof raw) != IPPM_OK) {
         ippm_cli_error("conform: no free UDP port or no random source");
         return IPPM_EXIT_RUNTIME;
@@ -517,7 +469,7 @@ int conform_rmbt_self(const struct conform_opts *o,
         return IPPM_EXIT_RUNTIME;
     char *argv[] = {"ippm", "rmbt", "server", "-b", "127.0.0.1", "-p", port_s,
                     "-s", seed, "-t", "1", NULL};
-    pid_t child = conform_rmbt_spawn(argv);
+    pid_t child = conform_spawn_self(argv);
     struct rmbt_probe_opts po = {
         .target = {IPPM_AF_INET, {127, 0, 0, 1}, port, 0},
         .secret = &secret,
@@ -540,7 +492,7 @@ int conform_rmbt_self(const struct conform_opts *o,
                                    n)) == IPPM_EXIT_OK)
         printf("ippm's own RMBT server: %zu exchanges graded\n", run->n_ex);
     if (child > 0)
-        conform_rmbt_stop_child(child);
+        conform_stop_child(child);
     free(run);
     /* then ippm's own client, as a sender, after the server's cases */
     struct ippm_case_result *snd = NULL;

@@ -75,12 +75,5 @@ int conform_rmbt_self_client(const struct conform_opts *o, const char *seed,
                              const struct ippm_hmac_key *secret,
                              struct ippm_case_result **res, size_t *n);
 
-/* ippm itself (/proc/self/exe) with argv, as a child: an empty signal
- * mask, stdout and stderr to /dev/null. Returns fork's result. */
-pid_t conform_rmbt_spawn(char *const argv[]);
-
-/* Stops a child: SIGTERM, then SIGKILL if it is still there after 2 s (a
- * child stuck in its start-up must not hang the self-test). */
-void conform_rmbt_stop_child(pid_t child);
 
 #endif

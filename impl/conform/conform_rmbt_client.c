@@ -143,12 +143,12 @@ int conform_rmbt_self_client(const struct conform_opts *o, const char *seed,
     char *argv[] = {"ippm", "rmbt", "ping", target, "--seed", (char *)seed,
                     "--ip", "127.0.0.1", "-c", CLIENT_COUNT, "-i", "20ms",
                     "-W", "1s", "-q", NULL};
-    pid_t child = run ? conform_rmbt_spawn(argv) : -1;
+    pid_t child = run ? conform_spawn_self(argv) : -1;
     int rc = IPPM_EXIT_RUNTIME;
     if (child > 0) {
         struct rmbt_server srv = {secret, 1};
         serve(child, &s, &srv, run);
-        conform_rmbt_stop_child(child);
+        conform_stop_child(child);
         if (run->n_d == 0 && !ippm_net_stopping())
             ippm_cli_error("conform: ippm's own RMBT client (ippm rmbt "
                            "ping) sent nothing");

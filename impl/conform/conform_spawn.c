@@ -1,6 +1,9 @@
 /* The self-test's children: ippm itself, run with other arguments
  * (conform_cmd.h). */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "impl/conform/conform_cmd.h"
@@ -11,6 +14,9 @@ pid_t conform_spawn_self(char *const argv[])
 {
     pid_t child = fork();
     if (child == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0) {
             dup2(null, STDOUT_FILENO);
@@ -20,6 +26,20 @@ pid_t conform_spawn_self(char *const argv[])
         _exit(127);
     }
     return child;
+}
+
+/* see conform_cmd.h */
+void conform_stop_child(pid_t child)
+{
+    kill(child, SIGTERM);
+    for (int i = 0; i < 40; i++) {
+        if (waitpid(child, NULL, WNOHANG) == child)
+            return;
+        struct timespec ts = {0, 50 * 1000 * 1000}; /* 1/20 s */
+        nanosleep(&ts, NULL);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
 }
 
 /* see conform_cmd.h */

@@ -26,6 +26,18 @@ void ippm_cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* see cli.h */
+int ippm_cli_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Strict decimal: digits only (strtoull alone accepts " 12", "-1", "12x"). */
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -609,4 +621,29 @@ int ippm_cli_reports_dir(void)
     ippm_cli_error("cannot create the folder '%s' for the reports: %s",
                    IPPM_REPORTS_DIR, strerror(errno));
     return -1;
+}
+
+/* see cli.h */
+int ippm_cli_dispatch(const struct ippm_cli_subs *c, int argc, char **argv)
+{
+    if (argc < 2) {
+        ippm_cli_error("%s: missing %s (see 'ippm %s --help')", c->prog,
+                       c->missing ? c->missing : "subcommand", c->prog);
+        return IPPM_EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        c->usage(stdout);
+        return IPPM_EXIT_OK;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(sub, c->subs[i].name) == 0)
+            return c->subs[i].run(argc - 1, argv + 1);
+    if (c->unknown)
+        ippm_cli_error("%s: unknown subcommand '%s' (%s)", c->prog, sub,
+                       c->unknown);
+    else
+        ippm_cli_error("%s: unknown subcommand '%s' (see 'ippm %s --help')",
+                       c->prog, sub, c->prog);
+    return IPPM_EXIT_USAGE;
 }

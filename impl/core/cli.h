@@ -43,6 +43,9 @@ int ippm_cli_u16_list(const char *opt, const char *s, uint16_t min,
                       uint16_t max, const char *what, uint16_t *out,
                       size_t cap, size_t *n);
 
+/* The value of one hex digit, either case; -1 for any other character. */
+int ippm_cli_hex_digit(char c);
+
 /* IP TTL / Hop Limit to set, 1-255. */
 int ippm_cli_ttl(const char *opt, const char *s, int *out);
 
@@ -161,5 +164,29 @@ int ippm_cli_next(int argc, char **argv, const char *shortopts,
  *   Short options: -c --count, -p --port, -h --help, -V --version
  *   Durations take a unit: 250us, 5ms, 10s, 5m, 1h (a bare number is ...) */
 void ippm_cli_short_usage(FILE *f, const struct option *longopts);
+
+/* One subcommand of a command with several programs (`ippm rmbt ping`). */
+struct ippm_cli_sub {
+    const char *name; /* "ping" */
+    int (*run)(int argc, char **argv); /* gets argv from the name on */
+    const char *what; /* one line for a usage made from the table; NULL */
+};
+
+/* A command that only dispatches to its subcommands. */
+struct ippm_cli_subs {
+    const char *prog; /* "rmbt": names it in messages and in --help hints */
+    const struct ippm_cli_sub *subs;
+    size_t n;
+    void (*usage)(FILE *f); /* what --help and -h print */
+    const char *missing;    /* what is missing; NULL: "subcommand" */
+    const char *unknown;    /* after an unknown one; NULL: the --help hint */
+};
+
+/* Runs the subcommand argv[1] names with argv + 1, prints the usage for
+ * --help or -h (exit 0), or one line and IPPM_EXIT_USAGE when none is
+ * given or it names none:
+ *   ippm: rmbt: missing subcommand (see 'ippm rmbt --help')
+ *   ippm: rmbt: unknown subcommand 'x' (see 'ippm rmbt --help') */
+int ippm_cli_dispatch(const struct ippm_cli_subs *c, int argc, char **argv);
 
 #endif

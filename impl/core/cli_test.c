@@ -363,6 +363,42 @@ static void test_ippm_cli_range(void **state)
     assert_int_equal(ippm_cli_range("--x", junk, 0, 63, "a N", &lo, &hi), -1);
 }
 
+static int dispatch_ran_argc;
+static const char *dispatch_ran_argv0;
+static int dispatch_run(int argc, char **argv)
+{
+    dispatch_ran_argc = argc;
+    dispatch_ran_argv0 = argv[0];
+    return 7;
+}
+static int dispatch_usages;
+static void dispatch_usage(FILE *f)
+{
+    (void)f;
+    dispatch_usages++;
+}
+
+/* The table picks the subcommand, passes argv from its name on, and
+ * refuses a missing or unknown one with the usage exit status. */
+static void test_ippm_cli_dispatch_picks_and_refuses(void **state)
+{
+    (void)state;
+    static const struct ippm_cli_sub subs[] = {{"a", dispatch_run, NULL},
+                                               {"b", dispatch_run, NULL}};
+    const struct ippm_cli_subs c = {"t", subs, 2, dispatch_usage, NULL, NULL};
+    char *run[] = {"t", "b", "--x", NULL};
+    assert_int_equal(ippm_cli_dispatch(&c, 3, run), 7);
+    assert_int_equal(dispatch_ran_argc, 2);
+    assert_string_equal(dispatch_ran_argv0, "b");
+    char *help[] = {"t", "-h", NULL};
+    assert_int_equal(ippm_cli_dispatch(&c, 2, help), 0);
+    assert_int_equal(dispatch_usages, 1);
+    char *bad[] = {"t", "c", NULL};
+    assert_int_equal(ippm_cli_dispatch(&c, 2, bad), 2);
+    assert_int_equal(ippm_cli_dispatch(&c, 1, bad), 2);
+    assert_int_equal(dispatch_usages, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_ippm_cli_each_walks_a_comma_list),
         cmocka_unit_test(test_ippm_cli_next_reports_unknown_and_missing),
         cmocka_unit_test(test_ippm_cli_outputs_refuses_missing_dir_and_twins),
+        cmocka_unit_test(test_ippm_cli_dispatch_picks_and_refuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,17 +120,6 @@ int ippm_key_load(const char *opt, const char *path, uint8_t key[IPPM_KEY_MAX],
 
 /* ---- keys files ---- */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* n hex digits at s into out (cap octets). Returns the octets, or -1 when
  * n is odd, a digit is not hex, or it does not fit. */
 static long hex_decode(const char *s, size_t n, uint8_t *out, size_t cap)
@@ -138,7 +127,7 @@ static long hex_decode(const char *s, size_t n, uint8_t *out, size_t cap)
     if (n % 2 || n / 2 > cap)
         return -1;
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
+        int hi = ippm_cli_hex_digit(s[i]), lo = ippm_cli_hex_digit(s[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[i / 2] = (uint8_t)(hi << 4 | lo);

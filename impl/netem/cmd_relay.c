@@ -289,17 +289,6 @@ static int parse_hostport(const char *opt, const char *s, struct ippm_addr *a)
 
 /* ---- mutations ---- */
 
-static int hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "OFF=HEXBYTES" */
 static int mut_offset(const struct mut_spec *m, struct netem_mutation *out)
 {
@@ -319,7 +308,7 @@ static int mut_offset(const struct mut_spec *m, struct netem_mutation *out)
     out->off = (uint16_t)off;
     out->width = (uint8_t)(hl / 2);
     for (size_t i = 0; i < hl / 2; i++) {
-        int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+        int hi = ippm_cli_hex_digit(hex[2 * i]), lo = ippm_cli_hex_digit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             goto bad;
         out->bytes[i] = (uint8_t)(hi << 4 | lo);

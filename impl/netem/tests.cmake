@@ -20,8 +20,5 @@ endforeach()
 # The truth file at the relay's edges (issue 10 item 11): a too-big
 # datagram's true length, no upstream socket apart from a full table, and
 # copies discarded at the stop.
-foreach(scen toobig nosocket stop)
-  ippm_script_test(relay_edges_${scen} LABEL live
-    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/relay_edges.py
-            $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_scenario_tests(relay_edges SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/relay_edges.py
+  SCENARIOS toobig nosocket stop)

@@ -1,5 +1,4 @@
 #include <stdio.h>
-#include <string.h>
 
 #include "impl/commands.h"
 #include "impl/core/cli.h"
@@ -16,23 +15,16 @@ static void owamp_usage(FILE *f)
           f);
 }
 
+static const struct ippm_cli_sub owamp_subs[] = {
+    {"server", owamp_server_main, NULL},
+    {"client", owamp_client_main, NULL},
+};
+
 /* see commands.h */
 int cmd_owamp(int argc, char **argv)
 {
-    if (argc < 2) {
-        ippm_cli_error("owamp: missing 'server' or 'client' (see "
-                       "'ippm owamp --help')");
-        return IPPM_EXIT_USAGE;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-        owamp_usage(stdout);
-        return IPPM_EXIT_OK;
-    }
-    if (strcmp(sub, "server") == 0)
-        return owamp_server_main(argc - 1, argv + 1);
-    if (strcmp(sub, "client") == 0)
-        return owamp_client_main(argc - 1, argv + 1);
-    ippm_cli_error("owamp: unknown subcommand '%s' (server or client)", sub);
-    return IPPM_EXIT_USAGE;
+    static const struct ippm_cli_subs c = {
+        "owamp", owamp_subs, sizeof owamp_subs / sizeof owamp_subs[0],
+        owamp_usage, "'server' or 'client'", "server or client"};
+    return ippm_cli_dispatch(&c, argc, argv);
 }

@@ -28,32 +28,19 @@ static void rmbt_usage(FILE *f)
           f);
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-} rmbt_subs[] = {
-    {"ping", rmbt_ping_main},   /* impl/rmbt/rmbt_ping.c */
-    {"token", rmbt_token_main}, /* below */
-    {"server", rmbt_server_main}, /* impl/rmbt/rmbt_server.c */
+static const struct ippm_cli_sub rmbt_subs[] = {
+    {"ping", rmbt_ping_main, NULL},     /* impl/rmbt/rmbt_ping.c */
+    {"token", rmbt_token_main, NULL},   /* below */
+    {"server", rmbt_server_main, NULL}, /* impl/rmbt/rmbt_server.c */
 };
 
 /* see commands.h */
 int cmd_rmbt(int argc, char **argv)
 {
-    if (argc < 2) {
-        ippm_cli_error("rmbt: missing subcommand (see 'ippm rmbt --help')");
-        return IPPM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        rmbt_usage(stdout);
-        return IPPM_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof rmbt_subs / sizeof rmbt_subs[0]; i++)
-        if (strcmp(argv[1], rmbt_subs[i].name) == 0)
-            return rmbt_subs[i].run(argc - 1, argv + 1);
-    ippm_cli_error("rmbt: unknown subcommand '%s' (see 'ippm rmbt --help')",
-                   argv[1]);
-    return IPPM_EXIT_USAGE;
+    static const struct ippm_cli_subs c = {
+        "rmbt", rmbt_subs, sizeof rmbt_subs / sizeof rmbt_subs[0],
+        rmbt_usage, NULL, NULL};
+    return ippm_cli_dispatch(&c, argc, argv);
 }
 
 /* see rmbt_cmd.h */

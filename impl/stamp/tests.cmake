@@ -47,19 +47,8 @@ ippm_script_test(stamp_ext_hdr_live LABEL live
 # every impairment forward, backward and both ways against every reflector
 # mode (stateless, stateful, stateless + Direct Measurement). About 35 s
 # in all: keep it under a minute (small counts, no sleeps).
-set(script ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)
-execute_process(COMMAND /usr/bin/python3 ${script} --list
-                OUTPUT_VARIABLE scens RESULT_VARIABLE rc
-                OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${script} --list failed (${rc})")
-endif()
-string(REPLACE "\n" ";" scens "${scens}")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${script})
-foreach(scen ${scens})
-  ippm_script_test(accuracy_stamp_${scen} LABEL live SERIAL
-    COMMAND /usr/bin/python3 ${script} $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_accuracy_tests(accuracy_stamp
+  SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_stamp.py)
 
 # Issue 11, output: --count 0 until SIGINT with --report-interval lines,
 # --jsonl records flushed per line (FILE and -), the --json report and
@@ -82,11 +71,9 @@ ippm_script_test(stamp_bench_memory_continuous LABEL live SERIAL TIMEOUT 120
 # TWAMP-Light peers (RFC 5357 §4.2.1), a responder in the script: the
 # sender measures 41-octet and truncated replies and says once why the
 # peer is not STAMP; the reflector reports the first short request at once.
-foreach(scen reply41 reply30 reply20 refl_log badts onereply)
-  ippm_script_test(stamp_twamp_light_${scen} LABEL live
-    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
-            $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_scenario_tests(stamp_twamp_light
+  SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/twamp_light_peer.py
+  SCENARIOS reply41 reply30 reply20 refl_log badts onereply)
 
 # SIGTERM under a flood that keeps the socket full: the reflector stops,
 # with its summary (issue 10 item 2). SERIAL: two senders load both cores.
@@ -96,20 +83,15 @@ ippm_script_test(stamp_reflector_signal_flood LABEL live SERIAL TIMEOUT 90
 
 # One spoofed request from the reflector itself, or bounced between two
 # reflectors on the same port: at most one datagram out (issue 10 item 1).
-foreach(mode self wildcard wildcard2 self6 auth bounce)
-  ippm_script_test(stamp_reflection_loop_${mode} LABEL live
-    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
-            $<TARGET_FILE:ippm> ${mode})
-endforeach()
+ippm_scenario_tests(stamp_reflection_loop
+  SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/reflection_loop.py
+  SCENARIOS self wildcard wildcard2 self6 auth bounce)
 
 # Honest clocks (issue 11): the one-way delay verdict from both ends' Error
 # Estimates, --histogram, the HTML report's start time, kernel transmit
 # timestamps (Follow-Up TLV, --tx-timestamps).
-foreach(scen synced histogram html followup txts)
-  ippm_script_test(stamp_clocks_${scen} LABEL live
-    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/clocks_live.py
-            $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_scenario_tests(stamp_clocks SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/clocks_live.py
+  SCENARIOS synced histogram html followup txts)
 
 # RFC 8762 §6 (issue 11): one source flooding above --rate-limit is held
 # to its bucket, another is served in full, a --deny-from address never;

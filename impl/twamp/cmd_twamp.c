@@ -1,6 +1,5 @@
 /* `ippm twamp`: the dispatcher of TWAMP's programs (RFC 5357). */
 #include <stdio.h>
-#include <string.h>
 
 #include "impl/commands.h"
 #include "impl/core/cli.h"
@@ -20,32 +19,21 @@ static void twamp_usage(FILE *f)
           f);
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-} twamp_subs[] = {
-    {"light-reflector", twamp_light_reflector_main},
-    {"light-sender", twamp_light_sender_main},
-    {"server", twamp_server_main}, /* TWAMP-Control server: twamp_server.c */
-    {"client", twamp_client_main}, /* TWAMP-Control client: twamp_client.c */
+static const struct ippm_cli_sub twamp_subs[] = {
+    {"light-reflector", twamp_light_reflector_main, NULL},
+    {"light-sender", twamp_light_sender_main, NULL},
+    /* TWAMP-Control server: twamp_server.c */
+    {"server", twamp_server_main, NULL},
+    /* TWAMP-Control client: twamp_client.c */
+    {"client", twamp_client_main, NULL},
 };
 
 /* see commands.h */
 int cmd_twamp(int argc, char **argv)
 {
-    if (argc < 2) {
-        ippm_cli_error("twamp: missing subcommand (see 'ippm twamp --help')");
-        return IPPM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        twamp_usage(stdout);
-        return IPPM_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof twamp_subs / sizeof twamp_subs[0]; i++)
-        if (strcmp(argv[1], twamp_subs[i].name) == 0)
-            return twamp_subs[i].run(argc - 1, argv + 1);
-    ippm_cli_error("twamp: unknown subcommand '%s' (server, client, "
-                   "light-reflector or light-sender)",
-                   argv[1]);
-    return IPPM_EXIT_USAGE;
+    static const struct ippm_cli_subs c = {
+        "twamp", twamp_subs, sizeof twamp_subs / sizeof twamp_subs[0],
+        twamp_usage, NULL,
+        "server, client, light-reflector or light-sender"};
+    return ippm_cli_dispatch(&c, argc, argv);
 }

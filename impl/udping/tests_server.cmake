@@ -30,25 +30,12 @@ ippm_script_test(udping_server_statsd_back LABEL live
 
 #   live: IPv6, the keepalive flush, SIGTERM, malformed datagrams counted
 #         and warned about, -q, the switch to nobody
-foreach(scen ipv6 keepalive sigterm malformed quiet root)
-  ippm_script_test(udping_server_${scen} LABEL live
-    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/tests/udping_server_live.py
-            $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_scenario_tests(udping_server
+  SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/udping_server_live.py
+  SCENARIOS ipv6 keepalive sigterm malformed quiet root)
 
 #   live: the server's counts against the relay's truth file, one test per
 #         scenario of accuracy_udping_server.py (--list), about 8 s in all;
 #         ci/accuracy.sh runs the same script
-set(us_acc ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_udping_server.py)
-execute_process(COMMAND /usr/bin/python3 ${us_acc} --list
-                OUTPUT_VARIABLE us_scens RESULT_VARIABLE rc
-                OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${us_acc} --list failed (${rc})")
-endif()
-string(REPLACE "\n" ";" us_scens "${us_scens}")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${us_acc})
-foreach(scen ${us_scens})
-  ippm_script_test(accuracy_udping_server_${scen} LABEL live SERIAL
-    COMMAND /usr/bin/python3 ${us_acc} $<TARGET_FILE:ippm> ${scen})
-endforeach()
+ippm_accuracy_tests(accuracy_udping_server
+  SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tests/accuracy_udping_server.py)

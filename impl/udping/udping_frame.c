@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "impl/core/cli.h"
+
 #define ETHERTYPE_IP4 0x0800
 #define ETHERTYPE_IP6 0x86dd
 #define PROTO_UDP     17
@@ -127,25 +129,14 @@ size_t udping_frame_build(uint8_t *frame, const struct udping_frame_ends *e,
     return UDPING_ETH_LEN + ip_len + udp_len;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* see udping_frame.h */
 int udping_mac_parse(const char *s, uint8_t out[UDPING_MAC_LEN])
 {
     uint8_t m[UDPING_MAC_LEN];
     for (size_t i = 0; i < UDPING_MAC_LEN; i++) {
         const char *p = s + 3 * i;
-        int hi = hexval(p[0]);
-        int lo = hi < 0 ? -1 : hexval(p[1]);
+        int hi = ippm_cli_hex_digit(p[0]);
+        int lo = hi < 0 ? -1 : ippm_cli_hex_digit(p[1]);
         if (lo < 0)
             return -1;
         char sep = p[2];

@@ -37,30 +37,8 @@ set -u
 IPPM=$1
 MODE=$2
 NA_LIST=$(dirname "$0")/self_na.txt
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-dir=$(mktemp -d)
-pids=
-cleanup() {
-    for p in $pids; do
-        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-    done
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
-
-free_port() {
-    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=testsupport/live.sh
+. "$(dirname "$0")/../../../testsupport/live.sh"
 
 # A JSON report's totals field ("na", "fail", ...).
 total() {

@@ -13,30 +13,8 @@
 set -u
 IPPM=$1
 MODE=$2
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-dir=$(mktemp -d)
-pids=
-cleanup() {
-    for p in $pids; do
-        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-    done
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
-
-free_port() {
-    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=testsupport/live.sh
+. "$(dirname "$0")/../../../testsupport/live.sh"
 
 # A peer on 127.0.0.1, RFC 8762 Figure 5 by hand. twamp38: twampy's
 # responder (24-octet header, then the request's first 14 octets: 38 for

@@ -6,28 +6,8 @@
 set -u
 IPPM=$1
 MODE=$2
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-dir=$(mktemp -d)
-rpid=
-cleanup() {
-    [ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
-
-free_port() {
-    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=testsupport/live.sh
+. "$(dirname "$0")/../../../testsupport/live.sh"
 
 PORT=$(free_port)
 HOST=127.0.0.1:$PORT
@@ -49,6 +29,7 @@ esac
 # shellcheck disable=SC2086
 "$IPPM" stamp reflector --port "$PORT" $ROPTS >"$dir/refl.out" 2>"$dir/refl.err" &
 rpid=$!
+pids="$pids $rpid"
 i=0
 while ! grep -q "listening on" "$dir/refl.out" "$dir/refl.err" 2>/dev/null; do
     i=$((i + 1))

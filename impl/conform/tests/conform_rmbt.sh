@@ -19,29 +19,10 @@
 set -u
 IPPM=$1
 MODE=$2
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 HERE=$(dirname "$0")
 SECRET=topsecret
-dir=$(mktemp -d)
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
-
-free_port() {
-    "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=testsupport/live.sh
+. "$HERE/../../../testsupport/live.sh"
 
 verdict() {
     "$PY" -c '
@@ -62,7 +43,7 @@ start_responder() { # MODE
     PORT=$(free_port)
     "$PY" "$HERE/rmbt_responder.py" "$PORT" "$SECRET" "$1" \
         >"$dir/resp.out" 2>"$dir/resp.err" &
-    pid=$!
+    pids="$pids $!"
     i=0
     while ! grep -q listening "$dir/resp.out" 2>/dev/null; do
         i=$((i + 1))
@@ -161,7 +142,7 @@ ippm)
     PORT=$(free_port)
     "$IPPM" rmbt server -b 127.0.0.1 -b ::1 -p "$PORT" -s "$SECRET" -t 1 \
         >"$dir/srv.out" 2>"$dir/srv.err" &
-    pid=$!
+    pids="$pids $!"
     sleep 0.5
     conform 0
     [ "$(count "$dir/r.json" fail)" -eq 0 ] || fail "a case fails"

@@ -14,32 +14,17 @@
 set -u
 IPPM=$1
 MODE=$2
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+# shellcheck source=testsupport/live.sh
+. "$(dirname "$0")/../../../testsupport/live.sh"
 
-dir=$(mktemp -d)
-cpid=
-cleanup() {
-    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
-
-PORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 
 if [ "$MODE" = ar ]; then
     command -v dumpcap >/dev/null 2>&1 || { echo "no dumpcap: skipped"; exit 77; }
     dumpcap -q -i lo -f "udp port $PORT" -w "$dir/ar.pcap" \
         >"$dir/dumpcap.out" 2>"$dir/dumpcap.err" &
     cpid=$!
+    pids="$pids $cpid"
     i=0
     while ! grep -q "Capturing on" "$dir/dumpcap.err" 2>/dev/null; do
         i=$((i + 1))
@@ -53,7 +38,7 @@ if [ "$MODE" = ar ]; then
         --access-report 1:1 >"$dir/sender.out" 2>"$dir/sender.err"
     sleep 0.5
     kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-    cpid=
+    live_forget "$cpid"
     "$IPPM" pcap check "$dir/ar.pcap" --role sender --port "$PORT" \
         --json "$dir/ar.json" >"$dir/check.out" 2>"$dir/check.err"
     "$PY" - "$dir/ar.json" <<'PYEOF' || fail "verdicts"
@@ -85,6 +70,7 @@ esac
 "$IPPM" conform stamp-sender --listen 127.0.0.1 --port "$PORT" --count 10 \
     --timeout 5 $KEYOPT $COPTS --json "$dir/s.json" >"$dir/conform.out" 2>"$dir/conform.err" &
 cpid=$!
+pids="$pids $cpid"
 i=0
 while ! grep -q "listening on" "$dir/conform.err" 2>/dev/null; do
     i=$((i + 1))
@@ -97,7 +83,7 @@ done
     fail "ippm stamp sender failed"
 wait "$cpid"
 rc=$?
-cpid=
+live_forget "$cpid"
 [ $rc -eq 0 ] || fail "ippm conform stamp-sender exited $rc"
 
 "$PY" - "$dir/s.json" "$MODE" <<'PYEOF' || fail "report check failed"

@@ -9,32 +9,15 @@ set -u
 IPPM=$1
 MODE=$2
 COUNT=20
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-dir=$(mktemp -d)
-rpid=
-ppid_=
-cleanup() {
-    [ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
-    [ -n "$ppid_" ] && kill "$ppid_" 2>/dev/null && wait "$ppid_" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL ($MODE): $*" >&2
-    for f in "$dir"/*.out "$dir"/*.err; do
-        [ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-    done
-    exit 1
-}
+# shellcheck source=testsupport/live.sh
+. "$(dirname "$0")/../../../testsupport/live.sh"
 
 have_v6() {
     "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' 2>/dev/null
 }
 
 # A port free on both families at the moment we ask.
+# Dual-stack, unlike live.sh's: the reflector listens on [::] too.
 free_port() {
     "$PY" - <<'PYEOF'
 import socket
@@ -52,6 +35,7 @@ PYEOF
 start_reflector() {
     "$IPPM" stamp reflector --port "$PORT" "$@" >"$dir/refl.out" 2>"$dir/refl.err" &
     rpid=$!
+    pids="$pids $rpid"
     i=0
     while ! grep -q "listening on" "$dir/refl.out" 2>/dev/null; do
         i=$((i + 1))
@@ -65,7 +49,7 @@ stop_reflector() {
     kill -INT "$rpid"
     wait "$rpid"
     rc=$?
-    rpid=
+    live_forget "$rpid"
     [ $rc -eq 0 ] || fail "reflector exit status $rc after SIGINT"
     grep -q "^ippm stamp reflector: received" "$dir/refl.err" ||
         fail "reflector printed no summary"
@@ -138,6 +122,7 @@ while True:
                 front.sendto(held, client)
 PYEOF
     ppid_=$!
+    pids="$pids $ppid_"
     i=0
     while [ ! -e "$dir/relay.ready" ]; do
         i=$((i + 1))

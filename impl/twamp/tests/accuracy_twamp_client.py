@@ -19,7 +19,6 @@ baseline (the client straight to the server).
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 
@@ -71,30 +70,11 @@ class ClientRig(acc.Rig):
                   wait=1.0):
         """The client through a fresh relay; (json, truth records,
         summary)."""
-        lport, tport = free_port(), free_port()
-        truth = os.path.join(self.tmp, name + ".jsonl")
-        rout = os.path.join(self.tmp, name + ".relay.out")
-        cmd = [self.ippm, "relay", "--listen", "127.0.0.1:%d" % lport,
-               "--to", "127.0.0.1:%d" % tport, "--proto", self.PROTO,
-               "--seed", str(seed), "--truth", truth] + relay_args
-        relay = subprocess.Popen(cmd, stdout=open(rout, "w"),
-                                 stderr=subprocess.STDOUT)
-        self.procs.append(relay)
-        acc.wait_line(rout, "listening on", relay, "relay " + name)
-        print("  $ %s" % " ".join(cmd[1:]).replace(self.tmp + "/", ""))
-        try:
-            j = self.client(proto, name, tport, lport, count, interval, wait)
-        finally:
-            relay.send_signal(signal.SIGINT)
-            rc = relay.wait(10)
-            self.procs.remove(relay)
-        if rc != 0:
-            raise RuntimeError("relay %s exit status %d: %s"
-                               % (name, rc, open(rout).read()))
-        recs = [json.loads(line) for line in open(truth)]
-        if not recs or not recs[-1].get("summary"):
-            raise RuntimeError("truth file %s has no summary" % name)
-        return j, recs[:-1], recs[-1]
+        tport = free_port()
+        return acc.through_relay(
+            self, name, tport, self.PROTO, seed, relay_args,
+            lambda lport: self.client(proto, name, tport, lport, count,
+                                      interval, wait))
 
     def direct_proto(self, proto, name, count, interval, wait=1.0):
         return self.client(proto, name, free_port(), None, count, interval,

@@ -154,31 +154,15 @@ class Rig:
         """Sender -> relay -> server; returns (sent, server reports,
         truth records, truth summary)."""
         p, sport, out, err = self.server(name)
-        lport = free_port()
-        truth = os.path.join(self.tmp, name + ".jsonl")
-        rout = os.path.join(self.tmp, name + ".relay.out")
-        cmd = [self.ippm, "relay", "--listen", "127.0.0.1:%d" % lport,
-               "--to", "127.0.0.1:%d" % sport, "--proto", "none",
-               "--seed", str(seed), "--truth", truth] + relay_args
-        relay = subprocess.Popen(cmd, stdout=open(rout, "w"),
-                                 stderr=subprocess.STDOUT)
-        self.procs.append(relay)
-        acc.wait_line(rout, "listening on", relay, "relay " + name)
-        print("  $ %s" % " ".join(cmd[1:]).replace(self.tmp + "/", ""))
-        sent = (self.client(lport, count, seed) if client
-                else self.send(lport, count, gap_s, every))
-        time.sleep(0.3)
-        relay.send_signal(signal.SIGINT)
-        rc = relay.wait(10)
-        self.procs.remove(relay)
-        if rc != 0:
-            raise RuntimeError("relay %s exit status %d: %s"
-                               % (name, rc, open(rout).read()))
-        reports = self.stop_server(p, out, err, name)
-        recs = [json.loads(line) for line in open(truth)]
-        if not recs or not recs[-1].get("summary"):
-            raise RuntimeError("truth file %s has no summary" % name)
-        return sent, reports, recs[:-1], recs[-1]
+
+        def send(lport):
+            sent = (self.client(lport, count, seed) if client
+                    else self.send(lport, count, gap_s, every))
+            time.sleep(0.3)
+            return sent
+        sent, recs, summ = acc.through_relay(self, name, sport, "none", seed,
+                                             relay_args, send)
+        return sent, self.stop_server(p, out, err, name), recs, summ
 
     def close(self):
         for p in self.procs:
