@@ -82,21 +82,6 @@ static long match(const struct ippm_exchange *work, size_t nw,
     return loose;
 }
 
-static void take_request(struct ippm_exchange *e, const struct stamp_dgram *q)
-{
-    memset(e, 0, sizeof *e);
-    e->req = q->data;
-    e->req_len = q->len;
-    e->req_ns = q->ts_ns;
-    e->req_ttl = q->ttl;
-    e->req_src = q->src;
-    e->req_dst = q->dst;
-    e->tos_known = q->tos >= 0;
-    e->req_tos = q->tos >= 0 ? (uint8_t)q->tos : 0;
-    e->req_mac_known = q->src_mac_known;
-    memcpy(e->req_mac, q->src_mac, sizeof e->req_mac);
-}
-
 static void take_reply(struct ippm_exchange *e, const struct stamp_dgram *r,
                        struct stamp_pairing_counts *k)
 {
@@ -132,7 +117,7 @@ void rmbt_pairing_run(const struct stamp_dgram *d, size_t n,
         bool from = addr_in(&d[i].src, mem->servers, ns);
         if (to && !from) {
             k->requests++;
-            take_request(&work[nw], &d[i]);
+            stamp_pairing_exchange_init(&work[nw], &d[i]);
             /* the flow's index, kept in probe until the copy below */
             work[nw++].probe = (uint32_t)flow_of(mem->flows, n_flows,
                                                  &d[i].src, &d[i].dst);

@@ -81,7 +81,8 @@ socklen_t ippm_addr_to_sockaddr(const struct ippm_addr *a, int sock_family,
 }
 
 /* see net.h */
-const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len)
+const char *ippm_addr_ip_fmt(const struct ippm_addr *a, char *buf,
+                             size_t len)
 {
     char ip[INET6_ADDRSTRLEN] = "?", zone[IF_NAMESIZE + 12] = "";
     if (a->family == IPPM_AF_INET)
@@ -92,8 +93,17 @@ const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len)
         zone[0] = '%';
         ippm_zone_name(a->scope_id, zone + 1, sizeof(zone) - 1);
     }
+    snprintf(buf, len, "%s%s", ip, zone);
+    return buf;
+}
+
+/* see net.h */
+const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len)
+{
+    char ip[INET6_ADDRSTRLEN + IF_NAMESIZE + 12];
+    ippm_addr_ip_fmt(a, ip, sizeof ip);
     if (a->family == IPPM_AF_INET6)
-        snprintf(buf, len, "[%s%s]:%u", ip, zone, (unsigned)a->port);
+        snprintf(buf, len, "[%s]:%u", ip, (unsigned)a->port);
     else
         snprintf(buf, len, "%s:%u", ip, (unsigned)a->port);
     return buf;

@@ -106,6 +106,11 @@ int ippm_net_poll(struct pollfd *fds, size_t n, uint64_t timeout_ns);
  * more) into buf; returns buf. */
 const char *ippm_addr_fmt(const struct ippm_addr *a, char *buf, size_t len);
 
+/* The address alone, as ippm_addr_fmt writes it without brackets or
+ * port: "192.0.2.1", "2001:db8::1", "fe80::1%eth0"; returns buf. */
+const char *ippm_addr_ip_fmt(const struct ippm_addr *a, char *buf,
+                             size_t len);
+
 /* sockaddr to ippm_addr; IPv4-mapped IPv6 becomes IPv4. An unknown family
  * gives IPPM_AF_NONE. */
 void ippm_addr_from_sockaddr(struct ippm_addr *out, const struct sockaddr *sa);

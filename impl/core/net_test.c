@@ -70,6 +70,8 @@ static void test_ippm_addr_fmt_zone(void **state)
     a.scope_id = 4000000;
     assert_string_equal(ippm_addr_fmt(&a, buf, sizeof(buf)),
                         "[fe80::1%4000000]:862");
+    assert_string_equal(ippm_addr_ip_fmt(&a, buf, sizeof(buf)),
+                        "fe80::1%4000000");
 }
 
 static void test_ippm_addr_fmt_brackets_v6(void **state)
@@ -85,6 +87,7 @@ static void test_ippm_addr_fmt_brackets_v6(void **state)
                                       sizeof(err)),
                      0);
     assert_string_equal(ippm_addr_fmt(&a, buf, sizeof(buf)), "192.0.2.7:9");
+    assert_string_equal(ippm_addr_ip_fmt(&a, buf, sizeof(buf)), "192.0.2.7");
     assert_int_equal(ippm_net_resolve("host.invalid", 9, IPPM_AF_NONE, &a, err,
                                       sizeof(err)),
                      -1);

@@ -167,23 +167,9 @@ static void source_text(const struct ippm_addr *a, bool mapped, char *out,
                         size_t cap)
 {
     char as[IPPM_ADDR_STRLEN];
-    struct ippm_addr bare = *a;
-    bare.port = 0;
-    ippm_addr_fmt(&bare, as, sizeof as);
-    /* ippm_addr_fmt writes "[v6]:0" or "a.b.c.d:0": keep the address. */
-    char *colon = strrchr(as, ':');
-    if (colon)
-        *colon = '\0';
-    const char *t = as;
-    if (t[0] == '[') {
-        t++;
-        char *br = strchr(as, ']');
-        if (br)
-            *br = '\0';
-    }
     snprintf(out, cap, "%s%s",
              a->family == IPPM_AF_INET && mapped ? "::ffff:" : "",
-             t);
+             ippm_addr_ip_fmt(a, as, sizeof as));
 }
 
 /* The v2.2 debug lines for one request (notes §5), as far as the

@@ -180,27 +180,6 @@ void udping_dns_init(struct udping_dns_cache *c, bool numeric)
     c->numeric = numeric;
 }
 
-/* The numeric form: dotted IPv4, or IPv6 text with its zone. */
-static void numeric_name(const struct ippm_addr *a, char *out, size_t cap)
-{
-    char tmp[IPPM_ADDR_STRLEN];
-    struct ippm_addr noport = *a;
-    noport.port = 0;
-    ippm_addr_fmt(&noport, tmp, sizeof tmp);
-    /* ippm_addr_fmt writes "a.b.c.d:0" or "[v6]:0": keep the address. */
-    char *end = strrchr(tmp, ':');
-    if (end)
-        *end = '\0';
-    const char *s = tmp;
-    if (*s == '[') {
-        s++;
-        char *rb = strrchr(tmp, ']');
-        if (rb)
-            *rb = '\0';
-    }
-    snprintf(out, cap, "%s", s);
-}
-
 /* The reverse DNS name of a, else its numeric form. */
 static void lookup(const struct ippm_addr *a, bool numeric, char *out,
                    size_t cap)
@@ -213,7 +192,7 @@ static void lookup(const struct ippm_addr *a, bool numeric, char *out,
                               NULL, 0, NI_NAMEREQD) == 0)
             return;
     }
-    numeric_name(a, out, cap);
+    ippm_addr_ip_fmt(a, out, cap);
 }
 
 static bool same_ip(const struct ippm_addr *a, const struct ippm_addr *b)
