@@ -133,28 +133,38 @@ class Runner:
             text = text.replace(real, readme)
         return text
 
-    def reflector(self, args):
-        key = tuple(args[1:3])
-        if key in STDERR_FIRST and key not in self.refl:
-            self.refl[key] = subprocess.Popen(args, stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.PIPE,
-                                              text=True, cwd=self.tmp)
-            self.refl_line[key] = \
-                self.refl[key].stderr.readline().rstrip("\n")
-        if key not in self.refl:
-            self.refl[key] = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                              stderr=subprocess.DEVNULL,
-                                              text=True, cwd=self.tmp)
-            self.refl_line[key] = \
-                self.refl[key].stdout.readline().rstrip("\n")
-        return [self.unmap(self.refl_line[key])]
+    def reflector(self, cmd):
+        """Starts the reflector or server cmd names once and returns its
+        first line. free_port() closes the port it found, so another test
+        may take it before the reflector binds: a reflector that exits
+        without a line gets fresh ports and another try."""
+        for _ in range(5):
+            args = self.argv(cmd)
+            key = tuple(args[1:3])
+            if key in self.refl:
+                break
+            first_on_stderr = key in STDERR_FIRST
+            p = subprocess.Popen(
+                args, text=True, cwd=self.tmp,
+                stdout=subprocess.DEVNULL if first_on_stderr else subprocess.PIPE,
+                stderr=subprocess.PIPE if first_on_stderr else subprocess.DEVNULL)
+            line = (p.stderr if first_on_stderr else p.stdout).readline()
+            if line:  # "" is end of file: it exited
+                self.refl[key] = p
+                self.refl_line[key] = line.rstrip("\n")
+                break
+            p.wait()
+            for readme in PORTS:
+                if readme in cmd:
+                    self.ports[readme] = free_port()
+        return [self.unmap(self.refl_line.get(key, ""))]
 
     def run(self, cmd, interrupt):
         args = self.argv(cmd)
         if tuple(args[1:3]) in REFLECTORS:
-            return self.reflector(args)
+            return self.reflector(cmd)
         # a block that shows no reflector talks to one all the same
-        self.reflector(self.argv("ippm stamp reflector --port " + PORT))
+        self.reflector("ippm stamp reflector --port " + PORT)
         p = subprocess.Popen(args, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, cwd=self.tmp)
         before = b""
