@@ -5,7 +5,7 @@
  * pinger's bookkeeping. No RFC defines it: the notes' sections stand in
  * for RFC sections in the catalogue.
  *
- * Pure: no clock (times come in), no I/O, no allocation. The HMAC keys
+ * Pure: times come in, never read from a clock, no I/O, no allocation. The HMAC keys
  * are the caller's (impl/ fills them with OpenSSL), one set per thread:
  * an expanded key is not shared between threads. */
 #ifndef RMBT_H

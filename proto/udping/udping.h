@@ -229,7 +229,7 @@ uint64_t udping_server_deadline(const struct udping_server *s);
 /* Sessions in the table. */
 size_t udping_server_sessions(const struct udping_server *s);
 
-/* ---- the sender (udping_client.c) ---- */
+/* ---- the sender, udping_client.c ---- */
 
 /* One source port's stream. */
 struct udping_port {

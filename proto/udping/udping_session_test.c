@@ -245,8 +245,8 @@ static void test_udping_server_flush_after_keepalive(void **state)
     assert_true(f.s.reported == 2);
 }
 
-/* Every finished session is reported, cap at a time (the original
- * printed 1 of 12). */
+/* Every finished session is reported, cap at a time; the original
+ * printed 1 of 12. */
 static void test_udping_server_reports_every_session(void **state)
 {
     (void)state;

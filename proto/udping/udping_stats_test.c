@@ -1,5 +1,5 @@
-/* Statistical tests of the UDPing sender (pure, no clock: the machine is
- * driven at its own deadlines).
+/* Statistical tests of the UDPing sender, pure and clockless: the machine is
+ * driven at its own deadlines.
  *
  * - Gaps: one-sample Kolmogorov-Smirnov of the gaps between consecutive
  *   deadlines (all ports together, notes §4) against the exponential of
